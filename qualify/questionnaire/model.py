@@ -1,0 +1,298 @@
+"""The question-set and pipeline format as pydantic models.
+
+The models describe *shape* only (fields, types, defaults). Rules that need
+the whole set (unique ids, conditions that look back, type-specific fields)
+live in :mod:`qualify.questionnaire.rules`, so the loader can report every
+problem with its place in the file instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+QuestionType = Literal["choice", "multi", "scale", "number", "yes_no", "text"]
+QUESTION_TYPES: tuple[str, ...] = ("choice", "multi", "scale", "number", "yes_no", "text")
+
+Direction = Literal["they_fit_us", "we_fit_them"]
+"""Which way a section measures fit: does the prospect fit us, or can we serve them."""
+
+DIRECTION_TITLES: dict[str, str] = {
+    "they_fit_us": "How well they fit us",
+    "we_fit_them": "How well we can serve them",
+}
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
+"""Question and section ids are names in conditions, so they follow identifier rules."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+"""Question-set and stage ids appear in file names and URLs."""
+
+DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
+    (75, "Strong fit"),
+    (50, "Possible fit"),
+    (0, "Weak fit"),
+)
+KNOCKED_OUT_BAND = "Not a fit"
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo such as `wieght` must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Band(_Strict):
+    """A verdict label given to overall scores of at least `min`."""
+
+    min: Annotated[float, Field(ge=0, le=100)]
+    """Lowest overall score (0–100) that earns this label."""
+    label: Annotated[str, Field(min_length=1)]
+    """What the area manager reads, e.g. "Strong fit"."""
+
+
+class Option(_Strict):
+    """One answer a choice or multi question offers."""
+
+    value: Annotated[str, Field(min_length=1)]
+    """Stored in answers and used in conditions; quote numbers ("10") and keep it stable."""
+    label: str | None = None
+    """Shown on screen and in reports; defaults to the value."""
+    score: float = 0
+    """Points for choosing this option."""
+    knockout: str | None = None
+    """If set, choosing this option knocks the prospect out, with this reason."""
+
+    @property
+    def display(self) -> str:
+        return self.label or self.value
+
+
+class ScoreBand(_Strict):
+    """Points for a number answer: the first band whose `below` is absent or greater wins."""
+
+    below: float | None = None
+    """Upper bound (exclusive); omit it on the last, catch-all band."""
+    score: float
+    """Points for answers in this band."""
+
+
+class YesNoScore(_Strict):
+    """Points for a yes/no answer."""
+
+    yes: float = 0
+    """Points when the answer is yes."""
+    no: float = 0
+    """Points when the answer is no."""
+
+
+class Knockout(_Strict):
+    """A deal-breaker: the prospect is knocked out when the condition holds."""
+
+    when: Annotated[str, Field(min_length=1)]
+    """Condition in the safe condition language."""
+    reason: Annotated[str, Field(min_length=1)]
+    """Why this is a deal-breaker, in words the prospect could hear."""
+
+
+class Question(_Strict):
+    """One question, asked at most once per interview."""
+
+    id: Identifier
+    """Unique across the set; used in conditions and answer files."""
+    text: Annotated[str, Field(min_length=1)]
+    """The question as the interviewer asks it."""
+    help: str | None = None
+    """What to listen for; shown to the interviewer, never scored."""
+    type: QuestionType
+    """choice | multi | scale | number | yes_no | text."""
+    weight: Annotated[float, Field(ge=0)] = 1
+    """Relative importance inside its section."""
+    required: bool = False
+    """Gates need required questions answered."""
+    when: str | None = None
+    """Ask only when this condition holds."""
+    options: list[Option] | None = None
+    """choice and multi: the answers offered."""
+    max_score: Annotated[float, Field(ge=0)] | None = None
+    """multi only: cap on the summed option scores."""
+    min: float | None = None
+    """scale (default 1) and number: lowest valid answer."""
+    max: float | None = None
+    """scale (default 5) and number: highest valid answer."""
+    reverse: bool = False
+    """scale only: a low answer is the good one."""
+    labels: dict[int, str] | None = None
+    """scale only: words for some points of the scale, e.g. {1: Poor, 5: Excellent}."""
+    score_bands: list[ScoreBand] | None = None
+    """number only: points by range."""
+    score: YesNoScore | None = None
+    """yes_no only: points for yes and for no."""
+    knockout: Knockout | None = None
+    """Any type: knocked out when the condition holds."""
+    unit: str | None = None
+    """number only: shown beside the field and in reports, e.g. "people" or "k€"."""
+    verify: bool = False
+    """The answer must be verified (seen evidence) before the stage gate passes."""
+
+    @property
+    def scale_min(self) -> float:
+        return 1 if self.min is None else self.min
+
+    @property
+    def scale_max(self) -> float:
+        return 5 if self.max is None else self.max
+
+    @cached_property
+    def max_points(self) -> float:
+        """Highest points this question can earn; 0 means the question is unscored."""
+        if self.type == "choice":
+            return max((o.score for o in self.options or ()), default=0.0)
+        if self.type == "multi":
+            if self.max_score is not None:
+                return self.max_score
+            return sum(o.score for o in self.options or () if o.score > 0)
+        if self.type == "scale":
+            return max(self.scale_max - self.scale_min, 0)
+        if self.type == "number":
+            return max((b.score for b in self.score_bands or ()), default=0.0)
+        if self.type == "yes_no":
+            s = self.score or YesNoScore()
+            return max(s.yes, s.no)
+        return 0.0
+
+    @property
+    def scored(self) -> bool:
+        return self.max_points > 0
+
+    @cached_property
+    def option_map(self) -> dict[str, Option]:
+        return {o.value: o for o in self.options or ()}
+
+
+class Section(_Strict):
+    """A group of questions scored together."""
+
+    id: Identifier
+    """Unique across the set."""
+    title: Annotated[str, Field(min_length=1)]
+    """Shown on screen and in reports."""
+    description: str | None = None
+    """Why this section matters; shown to the interviewer."""
+    weight: Annotated[float, Field(ge=0)] = 1
+    """Relative importance in the overall score."""
+    when: str | None = None
+    """Ask the whole section only when this condition holds."""
+    direction: Direction = "they_fit_us"
+    """they_fit_us (does the prospect fit us) or we_fit_them (can we serve them)."""
+    questions: Annotated[list[Question], Field(min_length=1)]
+    """Asked in this order."""
+
+
+class QuestionSet(_Strict):
+    """The questions asked at one stage of the relationship."""
+
+    id: Slug
+    """Unique id of the set, referred to by the pipeline."""
+    title: Annotated[str, Field(min_length=1)]
+    """Shown on screen and in reports."""
+    version: Annotated[int, Field(ge=1)]
+    """Bumped by the author when questions change."""
+    description: str | None = None
+    """What this conversation is for."""
+    bands: Annotated[list[Band], Field(min_length=1)] | None = None
+    """Verdict labels; default 75 Strong fit / 50 Possible fit / 0 Weak fit."""
+    sections: Annotated[list[Section], Field(min_length=1)]
+    """Asked in this order."""
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        """Every question by id, in the order asked."""
+        return {q.id: q for s in self.sections for q in s.questions}
+
+    @cached_property
+    def section_of(self) -> dict[str, Section]:
+        return {q.id: s for s in self.sections for q in s.questions}
+
+    @cached_property
+    def effective_bands(self) -> tuple[Band, ...]:
+        """Bands from the highest `min` down."""
+        bands = self.bands or [Band(min=m, label=label) for m, label in DEFAULT_BANDS]
+        return tuple(sorted(bands, key=lambda b: b.min, reverse=True))
+
+    def band_for(self, score: float | None) -> str | None:
+        if score is None:
+            return None
+        for band in self.effective_bands:
+            if score >= band.min:
+                return band.label
+        return None
+
+
+class Gate(_Strict):
+    """What must hold before a prospect moves past a stage.
+
+    Always, on top of these: no knock-outs, every visible required question answered.
+    """
+
+    min_score: Annotated[float, Field(ge=0, le=100)] | None = None
+    """Lowest overall score that passes."""
+    min_coverage: Annotated[float, Field(ge=0, le=1)] | None = None
+    """Share (0–1) of visible questions that must be answered."""
+    verified: list[Identifier] = []
+    """Questions whose answers must be verified (evidence seen) to pass."""
+
+
+class Stage(_Strict):
+    """One step of the relationship, with the question set asked there."""
+
+    id: Slug
+    """Unique stage id."""
+    title: Annotated[str, Field(min_length=1)]
+    """Shown on screen and in reports."""
+    questionnaire: Slug
+    """Id of the question set asked at this stage."""
+    description: str | None = None
+    """What this stage is for."""
+    gate: Gate = Gate()
+    """What must hold to move on to the next stage."""
+
+
+class ReviewStage(_Strict):
+    """The recurring review of a committed partner."""
+
+    id: Slug = "review"
+    title: Annotated[str, Field(min_length=1)] = "Relationship review"
+    questionnaire: Slug
+    """Id of the question set asked at each review."""
+    interval_days: Annotated[int, Field(ge=1)] = 90
+    """A committed partner is due for review this many days after the last one."""
+    description: str | None = None
+
+
+class Pipeline(_Strict):
+    """The ordered stages of the relationship, from first date to commitment."""
+
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    """In order; a prospect moves one stage at a time. The last stage is commitment."""
+    review: ReviewStage | None = None
+    """Asked repeatedly after commitment."""
+
+    @cached_property
+    def stage_map(self) -> dict[str, Stage]:
+        return {s.id: s for s in self.stages}
+
+    def next_stage(self, stage_id: str) -> Stage | None:
+        ids = [s.id for s in self.stages]
+        i = ids.index(stage_id)
+        return self.stages[i + 1] if i + 1 < len(ids) else None
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of a question-set file, for editors that autocomplete YAML."""
+    schema = QuestionSet.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "qualify question set"
+    return schema

@@ -1,0 +1,153 @@
+"""The records qualify keeps about prospects: pure data, no database.
+
+Every backend of :mod:`qualify.store` stores exactly these, and the reports and
+the TUI read exactly these, so a record means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC and shown in local time."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """Random ids, so exports from two laptops merge without collisions."""
+    return uuid.uuid4().hex[:12]
+
+
+class PartnerKind(StrEnum):
+    dealer = "dealer"
+    distributor = "distributor"
+    reseller = "reseller"
+    integrator = "integrator"
+    other = "other"
+
+
+class ProspectStatus(StrEnum):
+    active = "active"
+    """Being qualified (dating)."""
+    committed = "committed"
+    """Signed: a partner, reviewed regularly."""
+    declined = "declined"
+    """Parted ways, always with a reason."""
+    on_hold = "on_hold"
+    """Just friends: a good company at the wrong time, with a date to re-contact."""
+
+
+AnswerState = Literal["answered", "unknown", "declined"]
+"""answered; unknown (ask next time); declined (the prospect would not say)."""
+
+AnswerSource = Literal["stated", "verified", "estimated"]
+"""stated by the prospect; verified with evidence; estimated by the interviewer."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Contact(_Record):
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class Prospect(_Record):
+    """A company being qualified, or a committed partner."""
+
+    id: str = Field(default_factory=new_id)
+    name: Annotated[str, Field(min_length=1)]
+    territory: str = ""
+    kind: PartnerKind = PartnerKind.other
+    contacts: list[Contact] = []
+    tags: list[str] = []
+    notes: str = ""
+    stage: str
+    """Id of the pipeline stage the prospect is at."""
+    status: ProspectStatus = ProspectStatus.active
+    owner: str = ""
+    """The area manager who runs the relationship."""
+    recontact_on: date | None = None
+    """For prospects on hold (just friends): when to call again."""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AnswerRecord(_Record):
+    """One answer as given, with when, how sure, and the interviewer's note."""
+
+    question_id: str
+    value: Any = None
+    """choice: option value; multi: list of values; scale/number: number; yes_no: bool; text."""
+    state: AnswerState = "answered"
+    source: AnswerSource = "stated"
+    note: str = ""
+    answered_at: datetime = Field(default_factory=utcnow)
+    by: str = ""
+
+
+class Interview(_Record):
+    """One visit of a stage (or one review): the set as it was asked, and its answers."""
+
+    id: str = Field(default_factory=new_id)
+    prospect_id: str
+    stage: str
+    kind: Literal["stage", "review"] = "stage"
+    questionnaire_id: str
+    questionnaire_version: int
+    questionnaire_hash: str
+    """Content hash of the snapshot the answers were given against."""
+    answers: dict[str, AnswerRecord] = {}
+    notes: str = ""
+    status: Literal["in_progress", "complete"] = "in_progress"
+    interviewer: str = ""
+    started_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None
+
+
+HistoryAction = Literal[
+    "created", "advance", "decline", "reopen", "hold", "review", "rescore", "edit"
+]
+
+
+class HistoryEntry(_Record):
+    """One append-only line of a prospect's story: moves, declines, reopenings."""
+
+    id: str = Field(default_factory=new_id)
+    prospect_id: str
+    at: datetime = Field(default_factory=utcnow)
+    action: HistoryAction
+    from_stage: str | None = None
+    to_stage: str | None = None
+    gate: dict[str, Any] | None = None
+    """The gate result at the time of the move (passed, unmet criteria, score)."""
+    overridden: bool = False
+    reason: str = ""
+    by: str = ""
+    details: dict[str, Any] = {}
+
+
+class ProspectSummary(_Record):
+    """What the prospects list shows: small enough to list 10,000 at once."""
+
+    id: str
+    name: str
+    territory: str = ""
+    kind: PartnerKind = PartnerKind.other
+    stage: str
+    status: ProspectStatus = ProspectStatus.active
+    score: float | None = None
+    band: str | None = None
+    knocked_out: bool = False
+    coverage: float | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
