@@ -1,0 +1,599 @@
+"""The `qualify` command line: thin wrappers over the core, the store and the reports.
+
+Heavy modules (Textual, the store, the reports) are imported inside the
+commands that need them, so `qualify validate` and `qualify score` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from qualify import __version__
+from qualify.errors import QualifyError
+
+if TYPE_CHECKING:
+    from qualify.questionnaire import Catalog
+    from qualify.store.base import Store
+    from qualify.workflow import Qualifier
+
+
+class Env:
+    """What the global options resolve to, computed only when a command asks."""
+
+    def __init__(self, data_dir: str | None, questionnaires: str | None) -> None:
+        self._data_dir_option = data_dir
+        self._questionnaires_option = questionnaires
+        self._store: Store | None = None
+
+    @cached_property
+    def data_dir(self) -> Path:
+        from qualify import paths
+
+        return paths.data_dir(self._data_dir_option)
+
+    @cached_property
+    def questionnaires(self) -> tuple[Path, str]:
+        from qualify import paths
+
+        return paths.questionnaires_dir(self._questionnaires_option, self.data_dir)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from qualify.questionnaire import load_catalog
+
+        return load_catalog(self.questionnaires[0])
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from qualify.store import open_store
+
+            self._store = open_store(self.data_dir)
+        return self._store
+
+    @cached_property
+    def qualifier(self) -> Qualifier:
+        from qualify.workflow import Qualifier
+
+        return Qualifier(self.store, self.catalog)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One clear line on stderr and a non-zero exit: never a traceback."""
+    click.echo(f"qualify: error: {message}", err=True)
+    sys.exit(code)
+
+
+class QualifyGroup(click.Group):
+    """Turns every user-facing error into one line; anything else is reported as a bug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualifyError as exc:
+            fail(str(exc), exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("qualify: interrupted", err=True)
+            sys.exit(130)
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            fail(f"{exc.strerror or exc}{where}")
+        except Exception as exc:
+            if os.environ.get("QUALIFY_DEBUG"):
+                raise
+            fail(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(please report it; QUALIFY_DEBUG=1 shows the traceback)",
+                70,
+            )
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@click.group(cls=QualifyGroup, invoke_without_command=True)
+@click.option(
+    "--data-dir",
+    metavar="DIR",
+    help="Workspace directory (default: $QUALIFY_DATA_DIR, else your user data dir).",
+)
+@click.option(
+    "--questionnaires",
+    metavar="DIR",
+    help="Question sets to use (default: $QUALIFY_QUESTIONNAIRES, else the workspace's "
+    "questionnaires/, else the bundled ones).",
+)
+@click.version_option(__version__, prog_name="qualify")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None, questionnaires: str | None) -> None:
+    """Qualify channel-partner prospects: date first, commit when the fit is proven.
+
+    Without a command, opens the interview app on the active workspace.
+    """
+    env = Env(data_dir, questionnaires)
+    ctx.obj = env
+    ctx.call_on_close(env.close)
+    if ctx.invoked_subcommand is None:
+        from qualify.tui import run_app
+
+        run_app(env.data_dir, env.questionnaires[0])
+
+
+# ----------------------------------------------------------------------- engine
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@pass_env
+def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
+    """Check question sets and the pipeline; every problem as file:line:col.
+
+    PATHS are files or folders (default: the active question sets).
+    """
+    from qualify.questionnaire import load_catalog, load_question_set_text
+    from qualify.questionnaire.loader import Problem
+
+    targets = list(paths) or [env.questionnaires[0]]
+    problems: list[Problem] = []
+    checked: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            catalog = load_catalog(target)
+            checked.extend(catalog.files)
+            problems.extend(catalog.problems)
+        elif target.is_file():
+            checked.append(target)
+            try:
+                text = target.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Problem(str(target), 1, 1, f"cannot read: {exc}"))
+                continue
+            if target.name in ("pipeline.yaml", "pipeline.yml"):
+                problems.extend(_pipeline_problems(target))
+                continue
+            try:
+                load_question_set_text(text, str(target))
+            except QualifyError as exc:
+                problems.extend(getattr(exc, "problems", []))
+        else:
+            fail(f"{target}: no such file or directory")
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for problem in problems:
+        click.echo(str(problem))
+    bad_files = {p.path for p in errors}
+    for path in checked:
+        mark = "FAILED" if str(path) in bad_files else "ok"
+        click.echo(f"checked {path} ... {mark}", err=True)
+    summary = f"{len(checked)} file(s) checked: {len(errors)} error(s), {len(warnings)} warning(s)"
+    click.echo(summary, err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _pipeline_problems(path: Path) -> list[Any]:
+    from qualify.questionnaire import load_catalog
+
+    catalog = load_catalog(path.parent)
+    return [p for p in catalog.problems if Path(p.path) == path]
+
+
+@main.command()
+@click.option("--pipeline", is_flag=True, help="Print the schema of pipeline.yaml instead.")
+def schema(pipeline: bool) -> None:
+    """Print the JSON Schema of a question-set file (for editor autocompletion)."""
+    import json
+
+    from qualify.questionnaire.model import Pipeline, json_schema
+
+    if pipeline:
+        data = Pipeline.model_json_schema()
+        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        data["title"] = "qualify pipeline"
+    else:
+        data = json_schema()
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.option(
+    "--questionnaire",
+    "questionnaire_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Question-set YAML file.",
+)
+@click.option(
+    "--answers",
+    "answers_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="YAML mapping of question id to answer.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the full breakdown as JSON.")
+def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
+    """What-if scoring of an answer file, without touching any workspace."""
+    from qualify.questionnaire import load_answers, load_question_set
+    from qualify.scoring import score as score_answers
+
+    question_set = load_question_set(questionnaire_path)
+    inputs = load_answers(answers_path, question_set)
+    values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
+    breakdown = score_answers(question_set, values)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(breakdown.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from qualify.reports.terminal import breakdown_table
+
+    click.echo(breakdown_table(question_set, breakdown))
+
+
+# -------------------------------------------------------------------- workspace
+
+
+@main.command()
+@pass_env
+def paths(env: Env) -> None:
+    """Print where qualify keeps its data and which question sets it uses."""
+    from qualify import paths as qpaths
+
+    qdir, source = env.questionnaires
+    rows = [
+        ("workspace", str(env.data_dir)),
+        ("question sets", f"{qdir}  ({source})"),
+        ("bundled question sets", str(qpaths.bundled_questionnaires_dir())),
+        ("config file", str(qpaths.config_file())),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        click.echo(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+# -------------------------------------------------------------------- prospects
+
+
+def _kind_choice() -> click.Choice:
+    return click.Choice(["dealer", "distributor", "reseller", "integrator", "other"])
+
+
+@main.group()
+def prospect() -> None:
+    """Add, list and show prospects."""
+
+
+@prospect.command("add")
+@click.argument("name")
+@click.option("--territory", default="", help="Sales territory, e.g. 'North-West'.")
+@click.option("--kind", type=_kind_choice(), default="other", show_default=True)
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--notes", default="", help="Free notes.")
+@pass_env
+def prospect_add(
+    env: Env, name: str, territory: str, kind: str, tags: tuple[str, ...], notes: str
+) -> None:
+    """Add a prospect at the first stage; prints its id alone."""
+    added = env.qualifier.add_prospect(name, territory=territory, kind=kind, tags=tags, notes=notes)
+    click.echo(added.id)
+
+
+@prospect.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--territory", default=None, help="Only this territory.")
+@click.option("--stage", default=None, help="Only this stage id.")
+@click.option(
+    "--status", default=None, help="Only this status (active, committed, declined, on_hold)."
+)
+@pass_env
+def prospect_list(
+    env: Env, as_json: bool, territory: str | None, stage: str | None, status: str | None
+) -> None:
+    """List prospects, most recently active first."""
+    rows = env.store.list_prospects()
+    if territory is not None:
+        rows = [r for r in rows if r.territory == territory]
+    if stage is not None:
+        rows = [r for r in rows if r.stage == stage]
+    if status is not None:
+        rows = [r for r in rows if r.status.value == status]
+    if as_json:
+        import orjson
+
+        data = [r.model_dump(mode="json") for r in rows]
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    if not rows:
+        click.echo(
+            "No prospects yet. Add one with `qualify prospect add NAME` or try `qualify demo`.",
+            err=True,
+        )
+        return
+    from qualify.reports.terminal import fmt_pct, fmt_score
+
+    header = ("ID", "NAME", "TERRITORY", "KIND", "STAGE", "STATUS", "SCORE", "BAND", "COVERAGE")
+    table = [header]
+    for r in rows:
+        band = ("✗ " if r.knocked_out else "") + (r.band or "")
+        table.append(
+            (
+                r.id,
+                r.name,
+                r.territory,
+                r.kind.value,
+                r.stage,
+                r.status.value,
+                fmt_score(r.score),
+                band,
+                fmt_pct(r.coverage),
+            )
+        )
+    widths = [min(max(len(str(row[i])) for row in table), 32) for i in range(len(header))]
+    for row in table:
+        click.echo(
+            "  ".join(str(c)[:32].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
+
+
+@prospect.command("show")
+@click.argument("prospect_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
+    """Stage, status, latest score breakdown, gate result and history of a prospect."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    assessment = q.assess(found)
+    history = env.store.history(found.id)
+    if as_json:
+        import orjson
+
+        data = assessment.to_dict()
+        data["history"] = [h.model_dump(mode="json") for h in history]
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    from qualify.reports.terminal import breakdown_table
+
+    stage_title = assessment.stage.title if assessment.stage else found.stage
+    click.echo(f"{found.name}  ({found.id})")
+    facts = [found.kind.value, found.territory or "no territory", stage_title, found.status.value]
+    click.echo("  " + " · ".join(facts))
+    click.echo("")
+    if assessment.breakdown and assessment.question_set:
+        click.echo(breakdown_table(assessment.question_set, assessment.breakdown))
+    else:
+        click.echo("No answers yet at this stage.")
+    if assessment.gate:
+        click.echo("")
+        verdict = "met" if assessment.gate.passed else "not met"
+        click.echo(f"Gate to move on: {verdict}")
+        for c in assessment.gate.criteria:
+            click.echo(f"  {'✓' if c.met else '✗'} {c.text}")
+    click.echo("")
+    click.echo("History")
+    for h in history:
+        move = f"{h.from_stage} → {h.to_stage}" if h.action == "advance" else (h.to_stage or "")
+        extra = (
+            f" (override: {h.reason})" if h.overridden else (f": {h.reason}" if h.reason else "")
+        )
+        click.echo(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {move}{extra}")
+
+
+# ---------------------------------------------------------------------- answers
+
+
+@main.command()
+@click.argument("prospect_id", metavar="ID")
+@click.argument("question", required=False)
+@click.argument("value", required=False)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(path_type=Path),
+    help="YAML answer file (same format as `qualify score --answers`).",
+)
+@click.option("--note", default="", help="Interviewer's note for a single answer.")
+@click.option(
+    "--source",
+    type=click.Choice(["stated", "verified", "estimated"]),
+    default="stated",
+    show_default=True,
+    help="Where a single answer came from.",
+)
+@pass_env
+def answer(
+    env: Env,
+    prospect_id: str,
+    question: str | None,
+    value: str | None,
+    from_file: Path | None,
+    note: str,
+    source: str,
+) -> None:
+    """Record answers for the prospect's current stage: all of them, or none.
+
+    Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`.
+    """
+    from qualify.questionnaire import AnswerInput, load_answers, parse_cli_value
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    interview = q.open_interview(found)
+    question_set = q.snapshot(interview)
+    if from_file is not None:
+        if question is not None:
+            raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
+        inputs = list(load_answers(from_file, question_set).values())
+    else:
+        if question is None or value is None:
+            raise click.UsageError("give --from FILE, or QUESTION and VALUE")
+        target = question_set.questions.get(question)
+        if target is None:
+            import difflib
+
+            close = difflib.get_close_matches(question, list(question_set.questions), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            fail(f"QUESTION: {question!r} is not a question of {question_set.id}{hint}", 2)
+        try:
+            parsed = parse_cli_value(target, value)
+        except QualifyError as exc:
+            fail(f"VALUE: {question}: {exc}", 2)
+        inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]
+    assessment = q.record(found, inputs)
+    b = assessment.breakdown
+    from qualify.reports.terminal import fmt_pct, fmt_score
+
+    if b is not None:
+        ko = " · KNOCKED OUT" if b.knocked_out else ""
+        click.echo(
+            f"recorded {len(inputs)} answer(s) for {found.name}: score {fmt_score(b.score)}"
+            f" · {b.band or 'no band yet'} · coverage {fmt_pct(b.coverage)}{ko}",
+            err=True,
+        )
+
+
+# ------------------------------------------------------------------------ moves
+
+
+@main.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--override", metavar="REASON", help="Move even though the gate is not met.")
+@pass_env
+def advance(env: Env, prospect_id: str, override: str | None) -> None:
+    """Move to the next stage if the gate passes; else list what is missing."""
+    from qualify.workflow import GateBlocked
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    try:
+        entry = q.advance(found, override=override)
+    except GateBlocked as blocked:
+        click.echo(
+            f"{found.name} cannot move on yet: the {blocked.result.stage_id} gate is not met.",
+            err=True,
+        )
+        for text in blocked.result.unmet:
+            click.echo(f"  ✗ {text}", err=True)
+        click.echo('Answer the missing questions, or use --override "REASON".', err=True)
+        sys.exit(blocked.exit_code)
+    note = f" (override: {entry.reason})" if entry.overridden else ""
+    click.echo(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
+
+
+@main.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--reason", required=True, help="Why you are parting ways (kept in the history).")
+@pass_env
+def decline(env: Env, prospect_id: str, reason: str) -> None:
+    """Part ways with a prospect, with a reason."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    q.decline(found, reason)
+    click.echo(f"{found.name}: declined ({reason.strip()})")
+
+
+@main.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--reason", required=True, help="Why now is not the time.")
+@click.option(
+    "--recontact",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="When to call again (YYYY-MM-DD).",
+)
+@pass_env
+def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
+    """Just friends: put a good prospect on hold with a date to re-contact."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    q.hold(found, reason, recontact.date() if recontact else None)
+    when = f", re-contact on {recontact:%Y-%m-%d}" if recontact else ""
+    click.echo(f"{found.name}: on hold{when}")
+
+
+@main.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--reason", default="", help="Why you are reopening.")
+@pass_env
+def reopen(env: Env, prospect_id: str, reason: str) -> None:
+    """Reopen a declined or on-hold prospect at the stage where it stopped."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    q.reopen(found, reason)
+    click.echo(f"{found.name}: active again at {found.stage}")
+
+
+# ------------------------------------------------------------------------- demo
+
+
+@main.command()
+@click.option(
+    "--prospects", "count", default=40, show_default=True, type=click.IntRange(1, 1_000_000)
+)
+@click.option("--seed", default=7, show_default=True, help="Same seed, same sample data.")
+@pass_env
+def demo(env: Env, count: int, seed: int) -> None:
+    """Fill the workspace with realistic sample prospects at every stage."""
+    import time
+
+    from qualify.demo import fill
+
+    catalog = env.catalog
+    if catalog.pipeline is None:
+        fail("the active question sets have no valid pipeline; run `qualify validate`")
+    started = time.perf_counter()
+    added = fill(env.store, catalog, count, seed=seed)
+    took = time.perf_counter() - started
+    click.echo(f"added {added} sample prospects to {env.data_dir} in {took:.1f} s", err=True)
+
+
+# --------------------------------------------------------------- question sets
+
+
+@main.group()
+def questionnaires() -> None:
+    """Manage the workspace's own copy of the question sets."""
+
+
+@questionnaires.command("init")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@pass_env
+def questionnaires_init(env: Env, force: bool) -> None:
+    """Copy the bundled question sets into the workspace, ready to edit."""
+    import shutil
+
+    from qualify import paths as qpaths
+
+    source = qpaths.bundled_questionnaires_dir()
+    target = env.data_dir / "questionnaires"
+    target.mkdir(parents=True, exist_ok=True)
+    copied = skipped = 0
+    for path in sorted(source.glob("*.y*ml")):
+        dest = target / path.name
+        if dest.exists() and not force:
+            skipped += 1
+            continue
+        shutil.copyfile(path, dest)
+        copied += 1
+    click.echo(str(target))
+    note = f", {skipped} kept (use --force to overwrite)" if skipped else ""
+    click.echo(
+        f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True
+    )

@@ -1,0 +1,347 @@
+"""Realistic sample prospects, so a new user sees the product working at once.
+
+Answers are drawn from the active question sets themselves, biased by a hidden
+"true fit" per prospect: good companies mostly give good answers, a few carry
+a deal-breaker. The same seed always gives the same workspace.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from qualify.pipeline import evaluate_gate
+from qualify.questionnaire import Catalog, QuestionSet, content_hash
+from qualify.questionnaire.model import Question
+from qualify.records import (
+    AnswerRecord,
+    HistoryEntry,
+    Interview,
+    PartnerKind,
+    Prospect,
+    ProspectStatus,
+    ProspectSummary,
+)
+from qualify.scoring import score, visible_questions
+from qualify.store.base import Store
+
+_PLACES = (
+    "Nordic",
+    "Alpine",
+    "Baltic",
+    "Meridian",
+    "Atlas",
+    "Harbour",
+    "Summit",
+    "Rhine",
+    "Danube",
+    "Iberian",
+    "Celtic",
+    "Pennine",
+    "Lakeside",
+    "Highland",
+    "Riviera",
+    "Carpathian",
+    "Delta",
+    "Tamar",
+    "Vistula",
+    "Solent",
+    "Fjord",
+    "Ardennes",
+    "Lombard",
+    "Mosel",
+    "Thames",
+    "Oder",
+)
+_TRADES = (
+    "AV",
+    "Pro Audio",
+    "Systems",
+    "Integration",
+    "Technik",
+    "Solutions",
+    "Vision",
+    "Sound & Light",
+    "Electronics",
+    "Installations",
+    "Media",
+    "Comms",
+    "Automation",
+    "Security",
+    "Networks",
+)
+_FORMS = ("GmbH", "Ltd", "S.r.l.", "BV", "AB", "A/S", "SAS", "Oy", "& Sons", "Group", "Sp. z o.o.")
+_FAMILY = ("Müller", "Søndergaard", "Novák", "O'Brien", "García", "Lefèvre", "Kowalski", "Rossi")
+TERRITORIES = ("North", "South", "East", "West", "Central", "Benelux", "Nordics", "Iberia")
+_DECLINE_REASONS = (
+    "Sells mainly by discounting online: channel conflict with our dealers",
+    "Carries a directly competing line and will not give ours shelf space",
+    "Failed credit check",
+    "No real presence in the territory",
+    "Will not commit people to training",
+    "Overlaps an existing partner's key accounts",
+    "Owner retiring within a year, no succession plan",
+)
+_HOLD_REASONS = (
+    "Good company, wrong time: finishing an ERP migration this year",
+    "Budget frozen until the next fiscal year",
+    "Champion on leave; revisit after the summer",
+)
+_NOTES = (
+    "Met the owner at the trade fair; keen on the premium range.",
+    "Strong in hospitality; weak on after-sales service.",
+    "Showroom visit planned next month.",
+    "Asked a lot about margins and exclusivity.",
+    "Two certified technicians; installs in-house.",
+    "",
+    "",
+)
+
+
+def company_name(rng: random.Random) -> str:
+    if rng.random() < 0.2:
+        return f"{rng.choice(_FAMILY)} {rng.choice(_TRADES)} {rng.choice(_FORMS)}"
+    return f"{rng.choice(_PLACES)} {rng.choice(_TRADES)} {rng.choice(_FORMS)}"
+
+
+def _pick_weighted(rng: random.Random, options: list[Any], scores: list[float], fit: float) -> Any:
+    """Higher fit favours higher-scoring options; a little noise keeps it human."""
+    lo, hi = min(scores), max(scores)
+    span = (hi - lo) or 1.0
+    weights = [0.15 + (1 - abs(((s - lo) / span) - fit)) ** 3 for s in scores]
+    return rng.choices(options, weights=weights, k=1)[0]
+
+
+def sample_answer(rng: random.Random, q: Question, fit: float, bad: bool) -> Any:
+    """A plausible answer to one question for a prospect of the given fit (0–1)."""
+    if q.type in ("choice", "multi"):
+        opts = [o for o in q.options or () if bad or not o.knockout]
+        if not opts:
+            opts = list(q.options or ())
+        if q.type == "choice":
+            chosen = _pick_weighted(rng, opts, [o.score for o in opts], fit)
+            return chosen.value
+        picked = [o.value for o in opts if rng.random() < 0.25 + 0.5 * fit * (o.score > 0)]
+        return picked or [opts[0].value]
+    if q.type == "scale":
+        lo, hi = q.scale_min, q.scale_max
+        target = fit if not q.reverse else 1 - fit
+        value = lo + (hi - lo) * min(1.0, max(0.0, rng.gauss(target, 0.2)))
+        return round(value)
+    if q.type == "number":
+        lo = q.min if q.min is not None else 0
+        bands = [b.below for b in q.score_bands or () if b.below is not None]
+        hi = q.max if q.max is not None else (max(bands) * 1.5 if bands else 100)
+        value = lo + (hi - lo) * min(1.0, max(0.0, rng.gauss(fit, 0.25)))
+        return round(value)
+    if q.type == "yes_no":
+        s = q.score
+        good = s is None or s.yes >= s.no
+        if q.knockout and not bad:
+            # avoid tripping a question-level knock-out by accident for good prospects
+            return good
+        return good if rng.random() < 0.3 + 0.65 * fit else not good
+    return rng.choice(
+        (
+            "Growing steadily, strong local reputation.",
+            "Wants a second premium line to stand out from online sellers.",
+            "Family business, second generation in charge.",
+            "Looking for training and demo kit support.",
+        )
+    )
+
+
+def sample_interview(
+    rng: random.Random,
+    prospect: Prospect,
+    stage: str,
+    qs: QuestionSet,
+    digest: str,
+    fit: float,
+    bad: bool,
+    when: datetime,
+    complete_share: float,
+    kind: str = "stage",
+) -> tuple[Interview, dict[str, Any]]:
+    answers: dict[str, Any] = {}
+    records: dict[str, AnswerRecord] = {}
+    # answer in order so conditions see earlier answers
+    for qid, q in qs.questions.items():
+        if not visible_questions(qs, answers).get(qid, False):
+            continue
+        if rng.random() > complete_share and not q.required:
+            continue
+        value = sample_answer(rng, q, fit, bad)
+        answers[qid] = value
+        source = "verified" if q.verify and rng.random() < 0.6 else "stated"
+        records[qid] = AnswerRecord(
+            question_id=qid,
+            value=value,
+            source=source,  # type: ignore[arg-type]
+            answered_at=when,
+            note=rng.choice(_NOTES) if rng.random() < 0.1 else "",
+        )
+    interview = Interview(
+        id=f"{prospect.id}-{stage}"[:40],
+        prospect_id=prospect.id,
+        stage=stage,
+        kind=kind,  # type: ignore[arg-type]
+        questionnaire_id=qs.id,
+        questionnaire_version=qs.version,
+        questionnaire_hash=digest,
+        answers=records,
+        status="complete",
+        started_at=when,
+        updated_at=when,
+        completed_at=when,
+    )
+    return interview, answers
+
+
+def generate(
+    catalog: Catalog, count: int, *, seed: int = 7, now: datetime | None = None
+) -> Iterator[tuple[Prospect, list[Interview], list[HistoryEntry], ProspectSummary]]:
+    """Yield `count` prospects with their interviews, history and summary."""
+    pipeline = catalog.pipeline
+    if pipeline is None:
+        raise ValueError("the active question sets have no valid pipeline")
+    rng = random.Random(seed)
+    now = now or datetime.now(UTC)
+    stages = pipeline.stages
+    sets = {s.id: catalog.question_sets[s.questionnaire] for s in stages}
+    digests = {sid: content_hash(qs) for sid, qs in sets.items()}
+    review = pipeline.review
+    review_set = catalog.question_sets.get(review.questionnaire) if review else None
+    # how far prospects got: most are early, few committed (selective, not saturation)
+    reach_weights = [35, 25, 15, 10, 15][: len(stages)]
+    for n in range(count):
+        fit = min(1.0, max(0.0, rng.betavariate(3, 2)))
+        bad = rng.random() < 0.06
+        reach = rng.choices(range(len(stages)), weights=reach_weights, k=1)[0]
+        created = now - timedelta(days=rng.uniform(20, 540))
+        pid = f"demo{seed:02d}{n:06d}"
+        prospect = Prospect(
+            id=pid,
+            name=company_name(rng),
+            territory=rng.choice(TERRITORIES),
+            kind=rng.choice(list(PartnerKind)),
+            stage=stages[0].id,
+            notes=rng.choice(_NOTES),
+            tags=rng.sample(
+                ["hospitality", "education", "retail", "corporate", "houses of worship"],
+                k=rng.randint(0, 2),
+            ),
+            created_at=created,
+            updated_at=created,
+        )
+        history = [
+            HistoryEntry(
+                id=f"{pid}-h0", prospect_id=pid, at=created, action="created", to_stage=stages[0].id
+            )
+        ]
+        interviews: list[Interview] = []
+        when = created
+        breakdown = None
+        status = ProspectStatus.active
+        for i, stage in enumerate(stages[: reach + 1]):
+            when = when + timedelta(days=rng.uniform(3, 30))
+            last = i == reach
+            share = rng.uniform(0.5, 1.0) if last else 0.97
+            interview, values = sample_interview(
+                rng, prospect, stage.id, sets[stage.id], digests[stage.id], fit, bad, when, share
+            )
+            if last:
+                interview = interview.model_copy(
+                    update={"status": "in_progress", "completed_at": None}
+                )
+            interviews.append(interview)
+            breakdown = score(sets[stage.id], values)
+            if last:
+                break
+            gate = evaluate_gate(stage, sets[stage.id], breakdown, next_stage=stages[i + 1])
+            if breakdown.knocked_out:
+                break
+            history.append(
+                HistoryEntry(
+                    id=f"{pid}-h{i + 1}",
+                    prospect_id=pid,
+                    at=when,
+                    action="advance",
+                    from_stage=stage.id,
+                    to_stage=stages[i + 1].id,
+                    gate=gate.to_dict(),
+                    overridden=not gate.passed,
+                    reason="" if gate.passed else "Strategic account; director approved",
+                )
+            )
+            prospect = prospect.model_copy(update={"stage": stages[i + 1].id})
+        if prospect.stage == stages[-1].id:
+            status = ProspectStatus.committed
+            if review and review_set is not None and rng.random() < 0.7:
+                when = when + timedelta(days=rng.uniform(60, 120))
+                rdig = content_hash(review_set)
+                r_interview, _ = sample_interview(
+                    rng, prospect, review.id, review_set, rdig, fit, False, when, 0.95, "review"
+                )
+                interviews.append(r_interview)
+        elif (breakdown is not None and breakdown.knocked_out) or rng.random() < 0.08:
+            status = ProspectStatus.declined
+            when = when + timedelta(days=rng.uniform(1, 10))
+            reason = (
+                breakdown.knockouts[0].reason
+                if breakdown is not None and breakdown.knockouts
+                else rng.choice(_DECLINE_REASONS)
+            )
+            history.append(
+                HistoryEntry(
+                    id=f"{pid}-hd",
+                    prospect_id=pid,
+                    at=when,
+                    action="decline",
+                    from_stage=prospect.stage,
+                    to_stage=prospect.stage,
+                    reason=reason,
+                )
+            )
+        elif rng.random() < 0.05:
+            status = ProspectStatus.on_hold
+            when = when + timedelta(days=rng.uniform(1, 10))
+            history.append(
+                HistoryEntry(
+                    id=f"{pid}-hh",
+                    prospect_id=pid,
+                    at=when,
+                    action="hold",
+                    from_stage=prospect.stage,
+                    to_stage=prospect.stage,
+                    reason=rng.choice(_HOLD_REASONS),
+                )
+            )
+            prospect = prospect.model_copy(
+                update={"recontact_on": (when + timedelta(days=rng.uniform(30, 200))).date()}
+            )
+        when = min(when, now)
+        prospect = prospect.model_copy(update={"status": status, "updated_at": when})
+        summary = ProspectSummary(
+            id=pid,
+            name=prospect.name,
+            territory=prospect.territory,
+            kind=prospect.kind,
+            stage=prospect.stage,
+            status=status,
+            score=breakdown.score if breakdown else None,
+            band=breakdown.band if breakdown else None,
+            knocked_out=breakdown.knocked_out if breakdown else False,
+            coverage=breakdown.coverage if breakdown else None,
+            updated_at=when,
+        )
+        yield prospect, interviews, history, summary
+
+
+def fill(store: Store, catalog: Catalog, count: int = 40, *, seed: int = 7) -> int:
+    """Add `count` sample prospects to the store; returns how many were added."""
+    for qs in catalog.question_sets.values():
+        store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
+    return store.add_prospects_bulk(generate(catalog, count, seed=seed))

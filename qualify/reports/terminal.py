@@ -1,0 +1,98 @@
+"""Plain-text renderings for the terminal (`qualify score`, `qualify prospect show`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qualify.questionnaire.model import DIRECTION_TITLES, QuestionSet
+from qualify.scoring import ScoreBreakdown
+
+BAR_WIDTH = 20
+
+
+def bar(score: float | None, width: int = BAR_WIDTH) -> str:
+    """A text bar that reads without colour: filled and empty cells plus the number."""
+    if score is None:
+        return "·" * width
+    filled = round(max(0.0, min(100.0, score)) / 100 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def fmt_score(score: float | None) -> str:
+    return "—" if score is None else f"{score:.1f}"
+
+
+def fmt_pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def fmt_value(value: Any, question: Any = None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        if question is not None:
+            return ", ".join(
+                question.option_map[v].display if v in question.option_map else str(v)
+                for v in value
+            )
+        return ", ".join(map(str, value))
+    if question is not None and question.type == "choice" and value in question.option_map:
+        return question.option_map[value].display
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if question is not None and question.unit:
+        text = f"{text} {question.unit}"
+    return text
+
+
+def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str:
+    """The score, every section and every question, so any figure can be traced back."""
+    lines: list[str] = []
+    lines.append(f"{question_set.title} ({question_set.id} v{question_set.version})")
+    verdict = f"Score {fmt_score(breakdown.score)}"
+    if breakdown.band:
+        verdict += f" · {breakdown.band}"
+    verdict += f" · coverage {fmt_pct(breakdown.coverage)}"
+    lines.append(verdict)
+    for direction, value in breakdown.directions.items():
+        lines.append(f"  {DIRECTION_TITLES.get(direction, direction)}: {fmt_score(value)}")
+    if breakdown.knockouts:
+        lines.append("Knock-outs:")
+        for hit in breakdown.knockouts:
+            lines.append(f"  ✗ {hit.question}: {hit.reason}")
+    else:
+        lines.append("Knock-outs: none")
+    lines.append("")
+    title_w = max((len(s.title) for s in breakdown.sections), default=10)
+    lines.append("Sections")
+    for s in breakdown.sections:
+        lines.append(
+            f"  {s.title:<{title_w}}  {bar(s.score)} {fmt_score(s.score):>5}  "
+            f"weight {s.weight:g}  answered {s.answered}/{s.visible}"
+        )
+    lines.append("")
+    lines.append("Questions (points/max × weight → contribution to the score)")
+    id_w = max((len(q.id) for s in breakdown.sections for q in s.questions), default=8)
+    for s in breakdown.sections:
+        lines.append(f"  [{s.title}]")
+        for q in s.questions:
+            question = question_set.questions.get(q.id)
+            if not q.visible:
+                status = "hidden"
+            elif not q.answered:
+                status = "unanswered"
+            elif q.points is None:
+                status = f"{fmt_value(q.value, question)} (not scored)"
+            else:
+                contribution = "" if q.contribution is None else f" → {q.contribution:+.1f}"
+                status = (
+                    f"{fmt_value(q.value, question)}: {q.points:g}/{q.max:g} × {q.weight:g}"
+                    f"{contribution}"
+                )
+            if q.knockout:
+                status += f"  ✗ knock-out: {q.knockout}"
+            lines.append(f"    {q.id:<{id_w}}  {status}")
+    return "\n".join(lines)

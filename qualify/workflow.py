@@ -1,0 +1,421 @@
+"""The operations of qualifying a prospect, shared by the CLI and the TUI.
+
+This is the imperative shell around the pure core: it loads the interview's
+question-set snapshot, validates answers, scores, evaluates gates and records
+the outcome through a :class:`~qualify.store.base.Store`. Neither the CLI nor
+the TUI re-implements any of it, so both behave the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from qualify.errors import QualifyError
+from qualify.pipeline import GateResult, evaluate_gate
+from qualify.questionnaire import (
+    AnswerError,
+    AnswerInput,
+    Catalog,
+    QuestionSet,
+    content_hash,
+    validate_answer,
+)
+from qualify.questionnaire.model import Pipeline, Stage
+from qualify.records import (
+    AnswerRecord,
+    HistoryEntry,
+    Interview,
+    PartnerKind,
+    Prospect,
+    ProspectStatus,
+    ProspectSummary,
+    utcnow,
+)
+from qualify.scoring import ScoreBreakdown, score
+from qualify.store.base import Store
+
+
+class WorkflowError(QualifyError):
+    """An operation that does not apply (e.g. advancing a declined prospect)."""
+
+
+class GateBlocked(WorkflowError):
+    """The gate for the next stage is not met; the message lists every unmet criterion."""
+
+    exit_code = 3
+
+    def __init__(self, result: GateResult) -> None:
+        self.result = result
+        lines = "; ".join(result.unmet)
+        super().__init__(f"gate not met for {result.stage_id}: {lines}")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where a prospect stands: the interview of its current stage, scored and gated."""
+
+    prospect: Prospect
+    stage: Stage | None
+    interview: Interview | None
+    question_set: QuestionSet | None
+    breakdown: ScoreBreakdown | None
+    gate: GateResult | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "prospect": self.prospect.model_dump(mode="json"),
+            "stage": self.stage.id if self.stage else None,
+            "interview": self.interview.id if self.interview else None,
+            "question_set": (
+                {"id": self.question_set.id, "version": self.question_set.version}
+                if self.question_set
+                else None
+            ),
+            "breakdown": self.breakdown.to_dict() if self.breakdown else None,
+            "gate": self.gate.to_dict() if self.gate else None,
+        }
+
+
+def answer_values(interview: Interview) -> dict[str, Any]:
+    """The answers that score: only those in the `answered` state."""
+    return {
+        qid: rec.value
+        for qid, rec in interview.answers.items()
+        if rec.state == "answered" and rec.value is not None
+    }
+
+
+def answer_sources(interview: Interview) -> dict[str, str]:
+    return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
+
+
+class Qualifier:
+    """Qualification operations on one store with one set of active question sets."""
+
+    def __init__(self, store: Store, catalog: Catalog, *, user: str = "") -> None:
+        self.store = store
+        self.catalog = catalog
+        self.user = user
+        self._snapshots: dict[str, QuestionSet] = {}
+
+    # ------------------------------------------------------------------ lookups
+    @property
+    def pipeline(self) -> Pipeline:
+        if self.catalog.pipeline is None:
+            detail = ""
+            if self.catalog.problems:
+                detail = f": {self.catalog.problems[0]}"
+            raise WorkflowError(f"no valid pipeline.yaml in the active question sets{detail}")
+        return self.catalog.pipeline
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return self.pipeline.stage_map.get(stage_id)
+
+    def active_question_set(self, set_id: str) -> QuestionSet:
+        """The current version of a set; refuses a set that has errors."""
+        qs = self.catalog.question_sets.get(set_id)
+        if qs is None:
+            broken = [p for p in self.catalog.problems if p.severity == "error"]
+            hint = f" (first problem: {broken[0]})" if broken else ""
+            raise WorkflowError(
+                f"question set {set_id!r} is missing or has errors; run `qualify validate`{hint}"
+            )
+        return qs
+
+    def snapshot(self, interview: Interview) -> QuestionSet:
+        """The set exactly as the interview was taken with, whatever the YAML says today."""
+        qs = self._snapshots.get(interview.questionnaire_hash)
+        if qs is None:
+            qs = QuestionSet.model_validate(self.store.get_snapshot(interview.questionnaire_hash))
+            self._snapshots[interview.questionnaire_hash] = qs
+        return qs
+
+    def resolve(self, id_or_prefix: str) -> Prospect:
+        return self.store.get_prospect(self.store.resolve_id(id_or_prefix))
+
+    def stage_interview(self, prospect: Prospect) -> Interview | None:
+        """The latest interview of the prospect's current stage, if any."""
+        found = [i for i in self.store.interviews(prospect.id) if i.stage == prospect.stage]
+        return found[-1] if found else None
+
+    # ------------------------------------------------------------------ prospects
+    def add_prospect(
+        self,
+        name: str,
+        *,
+        territory: str = "",
+        kind: str | PartnerKind = PartnerKind.other,
+        tags: Iterable[str] = (),
+        notes: str = "",
+    ) -> Prospect:
+        name = name.strip()
+        if not name:
+            raise WorkflowError("a prospect needs a name")
+        try:
+            kind = PartnerKind(kind)
+        except ValueError:
+            choices = ", ".join(k.value for k in PartnerKind)
+            raise WorkflowError(f"unknown kind {kind!r} (choose from {choices})") from None
+        first = self.pipeline.stages[0]
+        prospect = Prospect(
+            name=name,
+            territory=territory.strip(),
+            kind=kind,
+            tags=list(tags),
+            notes=notes,
+            stage=first.id,
+            owner=self.user,
+        )
+        self.store.add_prospect(prospect, by=self.user)
+        self.store.set_summary(self.summary_of(prospect, None))
+        return prospect
+
+    def summary_of(self, prospect: Prospect, breakdown: ScoreBreakdown | None) -> ProspectSummary:
+        return ProspectSummary(
+            id=prospect.id,
+            name=prospect.name,
+            territory=prospect.territory,
+            kind=prospect.kind,
+            stage=prospect.stage,
+            status=prospect.status,
+            score=breakdown.score if breakdown else None,
+            band=breakdown.band if breakdown else None,
+            knocked_out=breakdown.knocked_out if breakdown else False,
+            coverage=breakdown.coverage if breakdown else None,
+            updated_at=utcnow(),
+        )
+
+    # ------------------------------------------------------------------ interviews
+    def open_interview(self, prospect: Prospect) -> Interview:
+        """The current stage's interview, started (with a snapshot of the set) if needed."""
+        if prospect.status == ProspectStatus.declined:
+            raise WorkflowError(f"{prospect.name} was declined; `qualify reopen` first")
+        existing = self.stage_interview(prospect)
+        if existing is not None:
+            return existing
+        stage = self.stage(prospect.stage)
+        if stage is None:
+            review = self.pipeline.review
+            if review is None or review.id != prospect.stage:
+                raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
+            set_id, kind = review.questionnaire, "review"
+        else:
+            set_id, kind = stage.questionnaire, "stage"
+        qs = self.active_question_set(set_id)
+        digest = content_hash(qs)
+        self.store.put_snapshot(digest, qs.model_dump(mode="json"))
+        interview = Interview(
+            prospect_id=prospect.id,
+            stage=prospect.stage,
+            kind=kind,
+            questionnaire_id=qs.id,
+            questionnaire_version=qs.version,
+            questionnaire_hash=digest,
+            interviewer=self.user,
+        )
+        return self.store.add_interview(interview)
+
+    def record(
+        self,
+        prospect: Prospect,
+        inputs: Iterable[AnswerInput] | Mapping[str, Any],
+    ) -> Assessment:
+        """Validate every answer first; store all of them or none."""
+        interview = self.open_interview(prospect)
+        qs = self.snapshot(interview)
+        if isinstance(inputs, Mapping):
+            inputs = [AnswerInput(question_id=k, value=v) for k, v in inputs.items()]
+        records: list[AnswerRecord] = []
+        errors: list[str] = []
+        for item in inputs:
+            question = qs.questions.get(item.question_id)
+            if question is None:
+                errors.append(f"{item.question_id}: not a question of {qs.id} v{qs.version}")
+                continue
+            value = item.value
+            if item.state == "answered":
+                try:
+                    value = validate_answer(question, item.value)
+                except AnswerError as exc:
+                    errors.append(f"{item.question_id}: {exc}")
+                    continue
+            else:
+                value = None
+            records.append(
+                AnswerRecord(
+                    question_id=item.question_id,
+                    value=value,
+                    state=item.state,
+                    source=item.source,
+                    note=item.note,
+                    by=self.user,
+                )
+            )
+        if errors:
+            raise WorkflowError("nothing recorded: " + "; ".join(errors))
+        merged = interview.model_copy(
+            update={"answers": {**interview.answers, **{r.question_id: r for r in records}}}
+        )
+        breakdown = score(qs, answer_values(merged))
+        summary = self.summary_of(prospect, breakdown)
+        saved = self.store.record_answers(interview.id, records, summary=summary)
+        return self._assess(prospect, saved, qs, breakdown)
+
+    def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
+        """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
+        interview = self.open_interview(prospect)
+        record = AnswerRecord(question_id=question_id, value=None, state="answered", by=self.user)
+        qs = self.snapshot(interview)
+        answers = dict(interview.answers)
+        answers.pop(question_id, None)
+        breakdown = score(qs, answer_values(interview.model_copy(update={"answers": answers})))
+        saved = self.store.record_answers(
+            interview.id, [record], summary=self.summary_of(prospect, breakdown)
+        )
+        return self._assess(prospect, saved, qs, breakdown)
+
+    def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
+        """A note on a question, kept with its answer (or alone, before it is answered)."""
+        interview = self.open_interview(prospect)
+        current = interview.answers.get(question_id)
+        record = (
+            current.model_copy(update={"note": note})
+            if current is not None
+            else AnswerRecord(question_id=question_id, value=None, note=note, by=self.user)
+        )
+        saved = self.store.record_answers(interview.id, [record])
+        return self.assess(prospect, saved)
+
+    def complete_interview(self, prospect: Prospect) -> Interview:
+        interview = self.open_interview(prospect)
+        done = interview.model_copy(update={"status": "complete", "completed_at": utcnow()})
+        return self.store.update_interview(done)
+
+    # ------------------------------------------------------------------ assessment
+    def assess(self, prospect: Prospect, interview: Interview | None = None) -> Assessment:
+        """Score the current stage's interview and evaluate its gate."""
+        stage = self.stage(prospect.stage)
+        if interview is None:
+            interview = self.stage_interview(prospect)
+        if interview is None:
+            return Assessment(prospect, stage, None, None, None, None)
+        qs = self.snapshot(interview)
+        breakdown = score(qs, answer_values(interview))
+        return self._assess(prospect, interview, qs, breakdown)
+
+    def _assess(
+        self,
+        prospect: Prospect,
+        interview: Interview,
+        qs: QuestionSet,
+        breakdown: ScoreBreakdown,
+    ) -> Assessment:
+        stage = self.stage(prospect.stage)
+        gate = None
+        if stage is not None:
+            gate = evaluate_gate(
+                stage,
+                qs,
+                breakdown,
+                sources=answer_sources(interview),
+                next_stage=self.pipeline.next_stage(stage.id),
+            )
+        return Assessment(prospect, stage, interview, qs, breakdown, gate)
+
+    # ------------------------------------------------------------------ moves
+    def advance(self, prospect: Prospect, *, override: str | None = None) -> HistoryEntry:
+        """Move to the next stage if the gate passes, or with an override reason."""
+        if prospect.status == ProspectStatus.declined:
+            raise WorkflowError(f"{prospect.name} was declined; `qualify reopen` first")
+        stage = self.stage(prospect.stage)
+        if stage is None:
+            raise WorkflowError(
+                f"{prospect.name} is past the last stage ({prospect.stage}); nothing to advance"
+            )
+        assessment = self.assess(prospect)
+        gate = assessment.gate
+        if gate is None:  # no interview yet: evaluate against an empty one
+            qs = self.active_question_set(stage.questionnaire)
+            gate = evaluate_gate(
+                stage, qs, score(qs, {}), next_stage=self.pipeline.next_stage(stage.id)
+            )
+        if override is not None and not override.strip():
+            raise WorkflowError("an override needs a reason")
+        if not gate.passed and override is None:
+            raise GateBlocked(gate)
+        nxt = self.pipeline.next_stage(stage.id)
+        review = self.pipeline.review
+        if nxt is not None:
+            to_stage = nxt.id
+            is_last = nxt.id == self.pipeline.stages[-1].id
+            status = ProspectStatus.committed if is_last else ProspectStatus.active
+        elif review is not None:
+            to_stage, status = review.id, ProspectStatus.committed
+        else:
+            raise WorkflowError(f"{stage.title} is the last stage; there is nowhere to advance")
+        if assessment.interview is not None and assessment.interview.status != "complete":
+            self.store.update_interview(
+                assessment.interview.model_copy(
+                    update={"status": "complete", "completed_at": utcnow()}
+                )
+            )
+        moved = prospect.model_copy(update={"stage": to_stage, "status": status})
+        self.store.update_prospect(moved)
+        self.store.set_summary(self.summary_of(moved, None))
+        return self.store.append_history(
+            HistoryEntry(
+                prospect_id=prospect.id,
+                action="advance",
+                from_stage=stage.id,
+                to_stage=to_stage,
+                gate=gate.to_dict(),
+                overridden=not gate.passed,
+                reason=(override or "").strip(),
+                by=self.user,
+            )
+        )
+
+    def decline(self, prospect: Prospect, reason: str) -> HistoryEntry:
+        """Part ways, always with a reason."""
+        if not reason.strip():
+            raise WorkflowError("declining needs a reason (--reason)")
+        if prospect.status == ProspectStatus.declined:
+            raise WorkflowError(f"{prospect.name} is already declined")
+        return self._set_status(prospect, ProspectStatus.declined, "decline", reason)
+
+    def hold(self, prospect: Prospect, reason: str, recontact_on: date | None) -> HistoryEntry:
+        """Just friends: a good company at the wrong time, with a date to call again."""
+        if not reason.strip():
+            raise WorkflowError("putting a prospect on hold needs a reason")
+        moved = prospect.model_copy(update={"recontact_on": recontact_on})
+        return self._set_status(moved, ProspectStatus.on_hold, "hold", reason)
+
+    def reopen(self, prospect: Prospect, reason: str = "") -> HistoryEntry:
+        if prospect.status not in (ProspectStatus.declined, ProspectStatus.on_hold):
+            raise WorkflowError(
+                f"{prospect.name} is {prospect.status.value}; only declined or "
+                "on-hold prospects can be reopened"
+            )
+        moved = prospect.model_copy(update={"recontact_on": None})
+        return self._set_status(moved, ProspectStatus.active, "reopen", reason)
+
+    def _set_status(
+        self, prospect: Prospect, status: ProspectStatus, action: str, reason: str
+    ) -> HistoryEntry:
+        assessment = self.assess(prospect)
+        moved = prospect.model_copy(update={"status": status})
+        self.store.update_prospect(moved)
+        self.store.set_summary(self.summary_of(moved, assessment.breakdown))
+        return self.store.append_history(
+            HistoryEntry(
+                prospect_id=prospect.id,
+                action=action,  # type: ignore[arg-type]
+                from_stage=prospect.stage,
+                to_stage=prospect.stage,
+                reason=reason.strip(),
+                by=self.user,
+            )
+        )
