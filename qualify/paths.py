@@ -1,0 +1,54 @@
+"""Where the workspace, the active question sets and the config file live.
+
+Resolution order is part of the user contract (README, `qualify paths`): option, then
+environment variable, then the workspace's own copy, then the built-in default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "qualify"
+
+
+def data_dir(option: str | None = None) -> Path:
+    """`--data-dir`, else `$QUALIFY_DATA_DIR`, else the platform's user data dir."""
+    chosen = option or os.environ.get("QUALIFY_DATA_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def bundled_questionnaires_dir() -> Path:
+    """The question sets shipped inside the package (or the source tree in a checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "bundled_questionnaires"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "questionnaires"
+
+
+def questionnaires_dir(option: str | None, workspace: Path) -> tuple[Path, str]:
+    """The active question-set folder and where that choice came from."""
+    if option:
+        return Path(option).expanduser(), "--questionnaires"
+    env = os.environ.get("QUALIFY_QUESTIONNAIRES")
+    if env:
+        return Path(env).expanduser(), "$QUALIFY_QUESTIONNAIRES"
+    own = workspace / "questionnaires"
+    if own.is_dir():
+        return own, "workspace"
+    return bundled_questionnaires_dir(), "bundled"
+
+
+def config_file() -> Path:
+    """User preferences of the app (theme, support capacity per territory)."""
+    override = os.environ.get("QUALIFY_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"

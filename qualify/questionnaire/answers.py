@@ -1,0 +1,226 @@
+"""Answers as people give them (files, the command line, the app), checked against a set.
+
+An answer file is a YAML mapping of question id to value, or to
+`{value, source, note, state}` when provenance matters:
+
+    company_type: dealer
+    sales_reps: {value: 5, source: verified, note: "saw the org chart"}
+    annual_revenue: {state: unknown}      # ask next time
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from qualify.errors import QualifyError
+from qualify.questionnaire.model import Question, QuestionSet
+from qualify.questionnaire.yamlsource import Problem, parse_yaml
+
+AnswerState = Literal["answered", "unknown", "declined"]
+AnswerSource = Literal["stated", "verified", "estimated"]
+STATES: tuple[str, ...] = ("answered", "unknown", "declined")
+SOURCES: tuple[str, ...] = ("stated", "verified", "estimated")
+
+_YES = {"yes", "y", "true", "1", "oui", "ja"}
+_NO = {"no", "n", "false", "0", "non", "nein"}
+
+
+class AnswerError(QualifyError):
+    """One value that does not fit its question; the message says what would."""
+
+
+class AnswersError(QualifyError):
+    """An answer file with mistakes; `problems` lists every one, by question and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems) or "invalid answers")
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """An answer about to be recorded: value plus how we know it."""
+
+    question_id: str
+    value: Any = None
+    state: AnswerState = "answered"
+    source: AnswerSource = "stated"
+    note: str = ""
+    line: int | None = None
+    """Where it came from in an answer file, for error messages."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _options_hint(q: Question) -> str:
+    return ", ".join(o.value for o in q.options or ())
+
+
+def validate_answer(question: Question, value: Any) -> Any:
+    """The value as stored, or AnswerError saying what the question accepts."""
+    if value is None or (isinstance(value, str) and not value.strip() and question.type != "text"):
+        raise AnswerError("no value given (use state: unknown to ask next time)")
+    kind = question.type
+    if kind == "choice":
+        text = _option_text(value)
+        if text not in question.option_map:
+            raise AnswerError(_not_an_option(question, text))
+        return text
+    if kind == "multi":
+        items = value if isinstance(value, list) else [value]
+        chosen: list[str] = []
+        for item in items:
+            text = _option_text(item)
+            if text not in question.option_map:
+                raise AnswerError(_not_an_option(question, text))
+            if text not in chosen:
+                chosen.append(text)
+        return chosen
+    if kind == "scale":
+        number = _number(value)
+        if number != int(number):
+            raise AnswerError(f"expected a whole number, got {value!r}")
+        low, high = question.scale_min, question.scale_max
+        if not low <= number <= high:
+            raise AnswerError(f"{number:g} is outside the scale {low:g}..{high:g}")
+        return int(number)
+    if kind == "number":
+        number = _number(value)
+        if question.min is not None and number < question.min:
+            raise AnswerError(f"{number:g} is below the minimum {question.min:g}")
+        if question.max is not None and number > question.max:
+            raise AnswerError(f"{number:g} is above the maximum {question.max:g}")
+        return number
+    if kind == "yes_no":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str | int) and str(value).strip().lower() in _YES:
+            return True
+        if isinstance(value, str | int) and str(value).strip().lower() in _NO:
+            return False
+        raise AnswerError(f"expected yes or no (true/false), got {value!r}")
+    if isinstance(value, list | dict):
+        raise AnswerError(
+            f"expected text, got {'a list' if isinstance(value, list) else 'a mapping'}"
+        )
+    return value if isinstance(value, str) else str(value)
+
+
+def _option_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | dict) or value is None:
+        raise AnswerError(
+            f"expected one option, got {'a list' if isinstance(value, list) else value!r}"
+        )
+    return str(value)
+
+
+def _not_an_option(q: Question, text: str) -> str:
+    close = difflib.get_close_matches(text, list(q.option_map), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{text!r} is not an option{hint}; options: {_options_hint(q)}"
+
+
+def _number(value: Any) -> float | int:
+    if _is_number(value):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            raise AnswerError(f"expected a number, got {value!r}") from None
+        if number.is_integer() and "." not in value and "e" not in value.lower():
+            number = int(number)
+    else:
+        raise AnswerError(f"expected a number, got {value!r}")
+    if isinstance(number, float) and not math.isfinite(number):
+        raise AnswerError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def parse_cli_value(question: Question, text: str) -> Any:
+    """A typed value from what someone typed (`qualify answer ID QUESTION VALUE`)."""
+    if question.type == "multi":
+        return validate_answer(question, [t.strip() for t in text.split(",") if t.strip()])
+    return validate_answer(question, text)
+
+
+def load_answers_text(text: str, path: str, question_set: QuestionSet) -> dict[str, AnswerInput]:
+    """Every answer checked; AnswersError listing all mistakes, each with its line."""
+    doc = parse_yaml(text, path)
+    problems = list(doc.problems)
+    answers: dict[str, AnswerInput] = {}
+    if not problems and not isinstance(doc.data, dict):
+        line, col = doc.place(())
+        problems.append(Problem(path, line, col, "expected a mapping of question id to answer"))
+    for qid, raw in (doc.data or {}).items() if not problems else ():
+        line, col = doc.place((qid,), key=True)
+        vline, vcol = doc.place((qid,))
+
+        def bad(message: str, at: tuple[int, int] = (line, col), qid: Any = qid) -> None:
+            problems.append(Problem(path, at[0], at[1], f"{qid}: {message}"))
+
+        question = question_set.questions.get(str(qid))
+        if question is None:
+            close = difflib.get_close_matches(str(qid), list(question_set.questions), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            bad(f"not a question of {question_set.id}{hint}")
+            continue
+        value, state, source, note = raw, "answered", "stated", ""
+        if isinstance(raw, dict):
+            unknown = set(raw) - {"value", "state", "source", "note"}
+            if unknown:
+                bad(
+                    f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; use value, state, "
+                    "source, note",
+                    (vline, vcol),
+                )
+                continue
+            value = raw.get("value")
+            state = raw.get("state", "answered")
+            source = raw.get("source", "stated")
+            note = raw.get("note") or ""
+            if state not in STATES:
+                bad(f"state {state!r} is not one of {', '.join(STATES)}", doc.place((qid, "state")))
+                continue
+            if source not in SOURCES:
+                bad(
+                    f"source {source!r} is not one of {', '.join(SOURCES)}",
+                    doc.place((qid, "source")),
+                )
+                continue
+            if not isinstance(note, str):
+                note = str(note)
+        if state == "answered":
+            try:
+                value = validate_answer(question, value)
+            except AnswerError as exc:
+                where = doc.place((qid, "value")) if isinstance(raw, dict) else (vline, vcol)
+                bad(str(exc), where)
+                continue
+        else:
+            value = None
+        answers[question.id] = AnswerInput(question.id, value, state, source, note, line)
+    if problems:
+        raise AnswersError(sorted(problems))
+    return answers
+
+
+def load_answers(path: str | Path, question_set: QuestionSet) -> dict[str, AnswerInput]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QualifyError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise QualifyError(f"{path}: not UTF-8 text") from None
+    return load_answers_text(text, str(path), question_set)

@@ -1,0 +1,218 @@
+"""Warnings about question sets that load but do not mean what their author thinks.
+
+Errors stop a set from being used; these do not (unless `qualify validate --strict`).
+They catch the quiet mistakes: a question nobody will ever see, a knock-out that can
+never fire, a section too light to matter, options that all score the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from qualify.questionnaire.conditions import (
+    Literal,
+    evaluate,
+    names,
+    parse_condition,
+)
+from qualify.questionnaire.model import Question, QuestionSet
+from qualify.questionnaire.yamlsource import Document
+
+MIN_SECTION_SHARE = 0.02
+"""A section under 2 % of the total weight cannot move the overall score."""
+
+_MAX_COMBINATIONS = 20_000
+
+
+def lint_question_set(qs: QuestionSet, doc: Document) -> None:
+    """Add every warning about `qs` to `doc.problems`."""
+    _lint_bands(qs, doc)
+    _lint_weights(qs, doc)
+    never_shown = _lint_reachability(qs, doc)
+    for si, section in enumerate(qs.sections):
+        for qi, q in enumerate(section.questions):
+            loc = ("sections", si, "questions", qi)
+            if not (q.help or "").strip():
+                doc.at(
+                    (*loc, "id"),
+                    f"question {q.id!r} has no help text: tell the interviewer what to listen for",
+                    severity="warning",
+                )
+            if q.id in never_shown:
+                continue
+            _lint_options(q, loc, doc)
+
+
+def _lint_bands(qs: QuestionSet, doc: Document) -> None:
+    if not qs.bands:
+        return
+    seen: dict[float, int] = {}
+    labels: set[str] = set()
+    for i, band in enumerate(qs.bands):
+        if band.min in seen:
+            doc.at(
+                ("bands", i, "min"),
+                f"bands overlap: {band.label!r} and {qs.bands[seen[band.min]].label!r} "
+                f"both start at {band.min:g}",
+                severity="warning",
+            )
+        seen.setdefault(band.min, i)
+        if band.label in labels:
+            doc.at(("bands", i, "label"), f"band label {band.label!r} is used twice", "warning")
+        labels.add(band.label)
+    lowest = min(b.min for b in qs.bands)
+    if lowest > 0:
+        i = next(i for i, b in enumerate(qs.bands) if b.min == lowest)
+        doc.at(
+            ("bands", i, "min"),
+            f"bands leave a gap: scores below {lowest:g} get no band (add one with min: 0)",
+            severity="warning",
+        )
+
+
+def _lint_weights(qs: QuestionSet, doc: Document) -> None:
+    total = sum(s.weight for s in qs.sections if any(q.scored for q in s.questions))
+    if total <= 0:
+        return
+    for si, section in enumerate(qs.sections):
+        if not any(q.scored for q in section.questions):
+            continue
+        share = section.weight / total
+        if share < MIN_SECTION_SHARE:
+            doc.at(
+                ("sections", si, "weight"),
+                f"section {section.id!r} carries {share:.1%} of the weight: it cannot move "
+                "the overall score (raise its weight or set 0 on purpose)"
+                if section.weight > 0
+                else f"section {section.id!r} has weight 0 and never counts in the score",
+                severity="warning",
+            )
+
+
+def _lint_options(q: Question, loc: tuple[Any, ...], doc: Document) -> None:
+    if q.type != "choice" or not q.options or len(q.options) < 2:
+        return
+    scores = {o.score for o in q.options}
+    if len(scores) == 1 and next(iter(scores)) != 0:
+        doc.at(
+            (*loc, "options"),
+            f"every option of {q.id!r} scores {next(iter(scores)):g}: any answer earns full "
+            "points, so the question cannot tell prospects apart",
+            key=True,
+            severity="warning",
+        )
+
+
+# ------------------------------------------------------------------- reachability
+
+
+def _lint_reachability(qs: QuestionSet, doc: Document) -> set[str]:
+    """Warn about questions never shown and knock-outs that can never fire."""
+    literals = _condition_literals(qs)
+    domains: dict[str, list[Any]] = {}
+    never_shown: set[str] = set()
+    for si, section in enumerate(qs.sections):
+        section_possible = True
+        if section.when and not _can_hold(section.when, domains):
+            section_possible = False
+            doc.at(
+                ("sections", si, "when"),
+                f"section {section.id!r} can never be shown: its condition is always false",
+                severity="warning",
+            )
+        for qi, q in enumerate(section.questions):
+            loc = ("sections", si, "questions", qi)
+            shown = section_possible and (not q.when or _can_hold(q.when, domains))
+            if not shown:
+                never_shown.add(q.id)
+                domains[q.id] = [None]
+                if section_possible:
+                    doc.at(
+                        (*loc, "when"),
+                        f"question {q.id!r} can never be shown: its condition is always false",
+                        severity="warning",
+                    )
+                continue
+            domains[q.id] = [None, *_values(q, literals)]
+            if q.knockout and not _can_hold(q.knockout.when, domains):
+                doc.at(
+                    (*loc, "knockout", "when"),
+                    f"the knock-out of {q.id!r} can never fire: its condition is always false",
+                    severity="warning",
+                )
+    return never_shown
+
+
+def _condition_literals(qs: QuestionSet) -> list[Any]:
+    found: list[Any] = []
+    texts = [s.when for s in qs.sections if s.when]
+    for q in qs.questions.values():
+        texts.extend(t for t in (q.when, q.knockout.when if q.knockout else None) if t)
+    for text in texts:
+        found.extend(_literals(parse_condition(text)))
+    return found
+
+
+def _literals(expr: Any) -> Iterator[Any]:
+    if isinstance(expr, Literal):
+        yield expr.value
+        return
+    for f in dataclasses.fields(expr):
+        child = getattr(expr, f.name)
+        for item in child if isinstance(child, tuple) else (child,):
+            if dataclasses.is_dataclass(item):
+                yield from _literals(item)
+
+
+def _values(q: Question, literals: list[Any]) -> list[Any]:
+    """Answers worth trying: enough to decide whether a condition can ever hold."""
+    if q.type == "choice":
+        return [o.value for o in q.options or ()]
+    if q.type == "yes_no":
+        return [True, False]
+    if q.type == "multi":
+        values = [o.value for o in q.options or ()]
+        if len(values) <= 6:
+            return [
+                list(c) for n in range(len(values) + 1) for c in itertools.combinations(values, n)
+            ]
+        return [[], values, *([v] for v in values)]
+    numbers = sorted(
+        {v for v in literals if isinstance(v, int | float) and not isinstance(v, bool)}
+    )
+    if q.type == "scale":
+        low, high = int(q.scale_min), int(q.scale_max)
+        if high - low <= 100:
+            return list(range(low, high + 1))
+        candidates = {low, high, *numbers}
+        return sorted(c for c in candidates if low <= c <= high)
+    if q.type == "number":
+        candidates = {0.0, *(n + d for n in numbers for d in (-1, -0.5, 0, 0.5, 1))}
+        if q.min is not None:
+            candidates.add(q.min)
+        if q.max is not None:
+            candidates.add(q.max)
+        return sorted(
+            c for c in candidates if (q.min is None or c >= q.min) and (q.max is None or c <= q.max)
+        )
+    return ["", *{v for v in literals if isinstance(v, str)}]
+
+
+def _can_hold(condition: str, domains: dict[str, list[Any]]) -> bool:
+    """True when some combination of possible answers makes the condition true."""
+    expr = parse_condition(condition)
+    referenced = sorted({n.id for n in names(expr)})
+    pools = [domains.get(name, [None]) for name in referenced]
+    total = 1
+    for pool in pools:
+        total *= max(len(pool), 1)
+    if total > _MAX_COMBINATIONS:
+        return True  # too many to try: assume the author knows
+    for combo in itertools.product(*pools):
+        answers = {k: v for k, v in zip(referenced, combo, strict=True) if v is not None}
+        if evaluate(expr, answers):
+            return True
+    return False

@@ -1,0 +1,360 @@
+"""Load question sets and the pipeline, reporting every mistake as `file:line:col`.
+
+Area managers edit these files by hand; the loader's job is to catch every mistake
+before an interview does, all at once, each at its place in the file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from qualify.errors import QualifyError
+from qualify.questionnaire import model as m
+from qualify.questionnaire.lint import lint_question_set
+from qualify.questionnaire.rules import check_question_set
+from qualify.questionnaire.yamlsource import Document, Path_, Problem, parse_yaml
+
+__all__ = [
+    "Catalog",
+    "Problem",
+    "QuestionSetError",
+    "content_hash",
+    "load_catalog",
+    "load_pipeline",
+    "load_question_set",
+    "load_question_set_text",
+    "parse_question_set",
+]
+
+PIPELINE_FILE = "pipeline.yaml"
+
+
+class QuestionSetError(QualifyError):
+    """A question set or pipeline with mistakes; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems) or "invalid question set")
+
+
+# ---------------------------------------------------------------- pydantic errors
+
+_FIELDS_OF: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
+    m.QuestionSet: {"sections": m.Section, "bands": m.Band},
+    m.Section: {"questions": m.Question},
+    m.Question: {
+        "options": m.Option,
+        "score_bands": m.ScoreBand,
+        "score": m.YesNoScore,
+        "knockout": m.Knockout,
+    },
+    m.Pipeline: {"stages": m.Stage, "review": m.ReviewStage},
+    m.Stage: {"gate": m.Gate},
+}
+
+
+def _model_at(root: type[BaseModel], loc: Path_) -> type[BaseModel]:
+    """The model class that owns the last field of `loc` (for did-you-mean hints)."""
+    current = root
+    for part in loc[:-1]:
+        if isinstance(part, str):
+            current = _FIELDS_OF.get(current, {}).get(part, current)
+    return current
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+def _friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, str, bool]:
+    """(location, message, point-at-key) for one pydantic error."""
+    loc: Path_ = tuple(p for p in error["loc"] if not (isinstance(p, str) and p == "[key]"))
+    kind = error["type"]
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "value")
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        owner = _model_at(root, loc)
+        close = difflib.get_close_matches(str(name), list(owner.model_fields), n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        allowed = ", ".join(owner.model_fields)
+        return loc, f"unknown field {name!r}{hint}; allowed here: {allowed}", True
+    if kind == "missing":
+        return loc[:-1], f"missing required field {name!r}", False
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        if name == "type":
+            return (
+                loc,
+                (f"unknown question type {value!r}; use one of: {', '.join(m.QUESTION_TYPES)}"),
+                False,
+            )
+        return loc, f"{name}: {_describe(value)} is not allowed; expected {expected}", False
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        return loc, f"{name}: expected {what}, got {_describe(value)}", False
+    if kind in ("bool_parsing", "bool_type"):
+        return loc, f"{name}: expected true or false, got {_describe(value)}", False
+    if kind in ("string_type",):
+        return loc, f"{name}: expected text, got {_describe(value)}", False
+    if kind == "string_pattern_mismatch":
+        if name in ("id", "questionnaire") and isinstance(value, str):
+            words = (
+                "lowercase letters, digits, - and _"
+                if root is m.Pipeline or len(loc) == 1
+                else "letters, digits and _, not starting with a digit"
+            )
+            return loc, f"{name}: {value!r} is not a valid id (use {words})", False
+        return loc, f"{name}: {value!r} has the wrong form", False
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        want = "a list" if kind == "list_type" else "a mapping of keys"
+        return loc, f"{name}: expected {want}, got {_describe(value)}", False
+    if kind in ("too_short", "string_too_short"):
+        return loc, f"{name}: must not be empty", False
+    if kind == "string_too_long":
+        return loc, f"{name}: too long ({error['msg'].lower()})", False
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return loc, f"{name}: {error['msg'].lower()}, got {_describe(value)}", False
+    return loc, f"{name}: {error['msg']}", False
+
+
+def _validate(doc: Document, model: type[BaseModel], what: str) -> BaseModel | None:
+    if not doc.readable:
+        return None
+    if not isinstance(doc.data, dict):
+        doc.at((), f"expected a {what} (a mapping of keys), got {_describe(doc.data)}")
+        return None
+    try:
+        return model.model_validate(doc.data, strict=True)
+    except ValidationError as exc:
+        seen: set[tuple[Path_, str]] = set()
+        already = {(p.line, p.col) for p in doc.problems}  # e.g. a refused tag: say it once
+        for error in exc.errors(include_url=False):
+            loc, message, key = _friendly(error, model)
+            if (loc, message) in seen or doc.place(loc, key=key) in already:
+                continue
+            seen.add((loc, message))
+            doc.at(loc, message, key=key)
+        return None
+
+
+# ---------------------------------------------------------------- question sets
+
+
+def parse_question_set(
+    text: str, path: str = "<text>"
+) -> tuple[m.QuestionSet | None, list[Problem]]:
+    """The question set (None when it has errors) and every problem found, sorted by place."""
+    doc = parse_yaml(text, path)
+    qs = _validate(doc, m.QuestionSet, "question set")
+    if isinstance(qs, m.QuestionSet):
+        check_question_set(qs, doc)
+        if not doc.problems:
+            lint_question_set(qs, doc)
+    problems = sorted(set(doc.problems), key=lambda p: (p.line, p.col, p.message))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return qs if isinstance(qs, m.QuestionSet) else None, problems
+
+
+def load_question_set_text(text: str, path: str = "<text>") -> m.QuestionSet:
+    """Raise QuestionSetError with every error; warnings do not stop a valid set."""
+    qs, problems = parse_question_set(text, path)
+    if qs is None:
+        raise QuestionSetError([p for p in problems if p.severity == "error"])
+    return qs
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QualifyError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise QuestionSetError(
+            [Problem(str(path), 1, 1, f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+    except OSError as exc:
+        raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def load_question_set(path: str | Path) -> m.QuestionSet:
+    path = Path(path)
+    return load_question_set_text(_read(path), str(path))
+
+
+def content_hash(question_set: m.QuestionSet) -> str:
+    """A digest of what is asked and how it scores: equal hashes, equal interviews."""
+    import json
+
+    canonical = json.dumps(
+        question_set.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:24]
+
+
+# ---------------------------------------------------------------- pipeline & catalog
+
+
+@dataclass
+class Catalog:
+    """The active question sets and pipeline, with every problem found in them."""
+
+    directory: Path | None = None
+    question_sets: dict[str, m.QuestionSet] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    pipeline: m.Pipeline | None = None
+    pipeline_path: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    broken: dict[str, Path] = field(default_factory=dict)
+    """Question-set ids (guessed from the file) whose file has errors."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def problems_in(self, path: Path) -> list[Problem]:
+        return [p for p in self.problems if Path(p.path) == path]
+
+
+def _pipeline_doc(text: str, path: str) -> tuple[m.Pipeline | None, Document]:
+    doc = parse_yaml(text, path)
+    pipeline = _validate(doc, m.Pipeline, "pipeline")
+    return (pipeline if isinstance(pipeline, m.Pipeline) else None), doc
+
+
+def _check_pipeline(
+    pipeline: m.Pipeline, doc: Document, sets: dict[str, m.QuestionSet], broken: set[str]
+) -> None:
+    seen: dict[str, int] = {}
+    for i, stage in enumerate(pipeline.stages):
+        if stage.id in seen:
+            doc.at(("stages", i, "id"), f"duplicate stage {stage.id!r}")
+        seen.setdefault(stage.id, i)
+        _check_reference(stage.questionnaire, ("stages", i, "questionnaire"), doc, sets, broken)
+        qs = sets.get(stage.questionnaire)
+        if qs is not None:
+            for vi, qid in enumerate(stage.gate.verified):
+                if qid not in qs.questions:
+                    close = difflib.get_close_matches(qid, list(qs.questions), n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    doc.at(
+                        ("stages", i, "gate", "verified", vi),
+                        f"{qid!r} is not a question of {qs.id}{hint}",
+                    )
+    if pipeline.review is not None:
+        if pipeline.review.id in seen:
+            doc.at(("review", "id"), f"the review id {pipeline.review.id!r} is also a stage id")
+        _check_reference(
+            pipeline.review.questionnaire, ("review", "questionnaire"), doc, sets, broken
+        )
+
+
+def _check_reference(
+    set_id: str, loc: Path_, doc: Document, sets: dict[str, m.QuestionSet], broken: set[str]
+) -> None:
+    if set_id in sets or set_id in broken:
+        return  # a broken set already has its own errors, in its own file
+    close = difflib.get_close_matches(set_id, list(sets), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    known = ", ".join(sorted(sets)) or "none"
+    doc.at(loc, f"unknown question set {set_id!r}{hint}; known: {known}")
+
+
+def load_pipeline(path: str | Path, question_sets: dict[str, m.QuestionSet]) -> m.Pipeline:
+    """The pipeline checked against `question_sets`; QuestionSetError on any error."""
+    path = Path(path)
+    pipeline, doc = _pipeline_doc(_read(path), str(path))
+    if pipeline is not None:
+        _check_pipeline(pipeline, doc, question_sets, set())
+    errors = [p for p in doc.problems if p.severity == "error"]
+    if errors or pipeline is None:
+        raise QuestionSetError(sorted(errors))
+    return pipeline
+
+
+def load_catalog(directory: str | Path) -> Catalog:
+    """Every `*.yaml` in `directory`: question sets plus `pipeline.yaml`. Never raises for
+    mistakes inside files: they are in `problems`, and broken sets are left out."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise QualifyError(f"{directory}: question-set folder not found")
+    catalog = Catalog(directory=directory)
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    pipeline_path = next((p for p in files if p.stem == "pipeline"), None)
+    id_node: dict[str, Path] = {}
+    for path in files:
+        if path == pipeline_path:
+            continue
+        catalog.files.append(path)
+        try:
+            text = _read(path)
+        except QuestionSetError as exc:
+            catalog.problems.extend(exc.problems)
+            catalog.broken[path.stem] = path
+            continue
+        qs, problems = parse_question_set(text, str(path))
+        catalog.problems.extend(problems)
+        if qs is None:
+            catalog.broken[path.stem] = path
+            continue
+        if qs.id in id_node:
+            catalog.problems.append(
+                Problem(
+                    str(path),
+                    *_id_place(text),
+                    f"question set id {qs.id!r} is already used by {id_node[qs.id].name}",
+                )
+            )
+            continue
+        id_node[qs.id] = path
+        catalog.question_sets[qs.id] = qs
+        catalog.paths[qs.id] = path
+    if pipeline_path is None:
+        catalog.problems.append(
+            Problem(
+                str(directory / PIPELINE_FILE),
+                1,
+                1,
+                "no pipeline.yaml: without it there are no stages to move prospects through",
+                "warning" if catalog.question_sets else "error",
+            )
+        )
+    else:
+        catalog.files.append(pipeline_path)
+        catalog.pipeline_path = pipeline_path
+        try:
+            text = _read(pipeline_path)
+        except QuestionSetError as exc:
+            catalog.problems.extend(exc.problems)
+        else:
+            pipeline, doc = _pipeline_doc(text, str(pipeline_path))
+            if pipeline is not None:
+                _check_pipeline(pipeline, doc, catalog.question_sets, set(catalog.broken))
+            catalog.problems.extend(sorted(doc.problems))
+            if pipeline is not None and not any(p.severity == "error" for p in doc.problems):
+                catalog.pipeline = pipeline
+    if not files:
+        catalog.problems.append(
+            Problem(str(directory), 1, 1, "no question sets (*.yaml) in this folder")
+        )
+    return catalog
+
+
+def _id_place(text: str) -> tuple[int, int]:
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("id:"):
+            return n, 5
+    return 1, 1

@@ -1,0 +1,307 @@
+"""The loader reports every mistake at its exact place, and reads YAML the way people mean it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qualify.questionnaire import (
+    QuestionSetError,
+    content_hash,
+    load_catalog,
+    load_question_set,
+    load_question_set_text,
+    parse_question_set,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def problems_of(text: str) -> list[str]:
+    qs, problems = parse_question_set(textwrap.dedent(text), "set.yaml")
+    assert qs is None, "expected errors"
+    return [str(p) for p in problems]
+
+
+HEADER = """\
+id: t
+title: T
+version: 1
+sections:
+  - id: s
+    title: S
+    questions:
+"""
+
+
+def one_set(questions: str) -> str:
+    return HEADER + textwrap.indent(textwrap.dedent(questions), "      ")
+
+
+def test_valid_set_loads_with_defaults() -> None:
+    qs = load_question_set_text(
+        one_set(
+            """\
+            - id: q
+              text: Q?
+              type: choice
+              options: [{value: a, score: 2}, {value: b}]
+            """
+        )
+    )
+    assert qs.sections[0].weight == 1
+    assert qs.questions["q"].max_points == 2
+    assert qs.band_for(80) == "Strong fit" and qs.band_for(10) == "Weak fit"
+
+
+def test_unknown_field_points_at_the_key_with_a_hint() -> None:
+    out = problems_of(
+        one_set(
+            """\
+            - id: q
+              text: Q?
+              type: text
+              wieght: 2
+            """
+        )
+    )
+    assert out[0].startswith("set.yaml:11:9: unknown field 'wieght' (did you mean 'weight'?)")
+
+
+def test_wrong_type_points_at_the_value() -> None:
+    out = problems_of(
+        one_set(
+            """\
+            - id: q
+              text: Q?
+              type: choice
+              options:
+                - {value: a, score: high}
+            """
+        )
+    )
+    assert out == ["set.yaml:12:31: score: expected a number, got 'high'"]
+
+
+def test_every_problem_is_reported_not_just_the_first() -> None:
+    out = problems_of(
+        one_set(
+            """\
+            - id: q
+              text: Q?
+              type: dropdown
+            - id: r
+              type: text
+              required: yes
+            """
+        )
+    )
+    assert len(out) == 3
+    assert out[0].startswith("set.yaml:10:15: unknown question type 'dropdown'")
+    assert out[1] == "set.yaml:11:9: missing required field 'text'"
+    assert out[2] == "set.yaml:13:19: required: expected true or false, got 'yes'"
+
+
+def test_yaml_12_booleans_no_stays_a_string() -> None:
+    qs = load_question_set_text(
+        one_set(
+            """\
+            - id: q
+              text: Q?
+              type: choice
+              options: [{value: yes, score: 2}, {value: no}, {value: on}, {value: off}]
+            """
+        )
+    )
+    assert list(qs.questions["q"].option_map) == ["yes", "no", "on", "off"]
+
+
+def test_duplicate_keys_are_errors_not_silently_collapsed() -> None:
+    out = problems_of(
+        one_set(
+            """\
+            - id: q
+              text: Q?
+              type: text
+              text: Again?
+            """
+        )
+    )
+    assert out == ["set.yaml:11:9: duplicate key 'text' (first given on line 9)"]
+
+
+def test_python_tags_are_refused() -> None:
+    text = "id: !!python/object/apply:os.system [echo hi]\ntitle: T\nversion: 1\nsections: []\n"
+    out = problems_of(text)
+    assert out[0].startswith("set.yaml:1:5: the tag !!python/object/apply:os.system is not allowed")
+
+
+def test_syntax_error_and_empty_file() -> None:
+    assert problems_of("id: x\ntitle: [oops\n")[0].startswith("set.yaml:3:1: YAML syntax error")
+    assert problems_of("") == ["set.yaml:1:1: the file is empty"]
+    assert problems_of("- just\n- a list\n") == [
+        "set.yaml:1:1: expected a question set (a mapping of keys), got a list"
+    ]
+
+
+def test_semantic_rules_each_at_their_place() -> None:
+    out = problems_of(
+        """\
+        id: t
+        title: T
+        version: 1
+        sections:
+          - id: s
+            title: S
+            questions:
+              - {id: a, text: A, type: choice, options: [{value: x}, {value: x}]}
+              - {id: a, text: A2, type: multi}
+              - {id: c, text: C, type: scale, min: 5, max: 1}
+              - id: d
+                text: D
+                type: number
+                score_bands: [{below: 5, score: 1}, {below: 2, score: 3}, {score: 4}]
+              - {id: e, text: E, type: text, unit: people}
+          - id: s
+            title: Again
+            questions: [{id: f, text: F, type: text}]
+        """
+    )
+    assert out == [
+        "set.yaml:8:70: duplicate option value 'x'",
+        "set.yaml:9:14: duplicate question id 'a' (first used on line 8)",
+        "set.yaml:9:33: multi question 'a' needs options",
+        "set.yaml:10:52: scale max (1) must be greater than min (5)",
+        "set.yaml:14:53: score bands must be in increasing order of 'below': 2 comes after 5",
+        "set.yaml:15:38: 'unit' is only used by number questions, not text (e)",
+        "set.yaml:16:9: duplicate section id 's'",
+    ]
+
+
+def test_conditions_checked_at_load_with_column_inside_the_text() -> None:
+    out = problems_of(
+        one_set(
+            """\
+            - id: kind
+              text: Kind?
+              type: choice
+              options: [{value: dealer}, {value: distributor}]
+            - id: reps
+              text: Reps?
+              type: number
+              when: "kind == 'dealr'"
+            - id: size
+              text: Size?
+              type: number
+              when: later > 3 and reps == 'many'
+            - id: later
+              text: Later?
+              type: number
+              when: reps >
+            """
+        )
+    )
+    assert out == [
+        "set.yaml:15:24: condition: 'dealr' is not an option of 'kind' "
+        "(options: 'dealer', 'distributor')",
+        "set.yaml:19:15: condition: 'later' is not asked before this point; "
+        "conditions may only refer to earlier questions",
+        "set.yaml:19:34: condition: number question 'reps' is compared with a string ('many')",
+        "set.yaml:23:21: condition ends too early: a value is missing",
+    ]
+
+
+def test_knockout_may_test_its_own_question() -> None:
+    qs = load_question_set_text(
+        one_set(
+            """\
+            - id: shelf_space
+              text: Shelf space?
+              type: yes_no
+              score: {yes: 2}
+              knockout: {when: "shelf_space == false", reason: No room for us}
+            """
+        )
+    )
+    assert qs.questions["shelf_space"].knockout is not None
+
+
+def test_question_set_error_carries_every_problem(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\ntitle: X\n", encoding="utf-8")
+    with pytest.raises(QuestionSetError) as info:
+        load_question_set(path)
+    assert sorted(str(p) for p in info.value.problems) == [
+        f"{path}:1:1: missing required field 'sections'",
+        f"{path}:1:1: missing required field 'version'",
+    ]
+
+
+def test_bundled_catalog_is_valid_and_rich() -> None:
+    catalog = load_catalog(ROOT / "questionnaires")
+    assert catalog.errors == []
+    assert catalog.pipeline is not None
+    assert [s.id for s in catalog.pipeline.stages] == [
+        "first-date",
+        "getting-to-know",
+        "going-steady",
+        "engagement",
+        "commitment",
+    ]
+    questions = [q for qs in catalog.question_sets.values() for q in qs.questions.values()]
+    assert len(questions) >= 60
+    assert all(q.help for q in questions)
+    directions = {s.direction for qs in catalog.question_sets.values() for s in qs.sections}
+    assert directions == {"they_fit_us", "we_fit_them"}
+
+
+def test_pipeline_problems_are_placed(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        one_set("- {id: q, text: Q, type: text}\n").replace("id: t\n", "id: a\n", 1),
+        encoding="utf-8",
+    )
+    (tmp_path / "pipeline.yaml").write_text(
+        "stages:\n"
+        "  - {id: one, title: One, questionnaire: a}\n"
+        "  - {id: one, title: Two, questionnaire: b}\n"
+        "  - {id: three, title: Three, questionnaire: a, gate: {verified: [qq]}}\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog(tmp_path)
+    out = [str(p).replace(str(tmp_path) + "/", "") for p in catalog.errors]
+    assert out == [
+        "pipeline.yaml:3:10: duplicate stage 'one'",
+        "pipeline.yaml:3:42: unknown question set 'b'; known: a",
+        "pipeline.yaml:4:67: 'qq' is not a question of a (did you mean 'q'?)",
+    ]
+    assert catalog.pipeline is None
+    assert set(catalog.question_sets) == {"a"}
+
+
+def test_broken_set_is_left_out_but_others_load(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(one_set("- {id: q, text: Q, type: text}\n"), "utf-8")
+    (tmp_path / "b.yaml").write_text("id: b\ntitle: [\n", "utf-8")
+    catalog = load_catalog(tmp_path)
+    assert set(catalog.question_sets) == {"t"}
+    assert any(p.path.endswith("b.yaml") for p in catalog.errors)
+    assert "b" in catalog.broken
+
+
+def test_content_hash_changes_with_scoring_not_with_layout() -> None:
+    base = one_set("- {id: q, text: Q, type: yes_no, score: {yes: 1}}\n")
+    relaid = one_set("- id: q\n  text: Q\n  type: yes_no\n  score:\n    yes: 1\n")
+    rescored = one_set("- {id: q, text: Q, type: yes_no, score: {yes: 2}}\n")
+    h = content_hash(load_question_set_text(base))
+    assert h == content_hash(load_question_set_text(relaid))
+    assert h != content_hash(load_question_set_text(rescored))
+
+
+def test_schema_file_in_docs_is_current() -> None:
+    import json
+
+    from qualify.questionnaire.model import json_schema
+
+    on_disk = json.loads((ROOT / "docs" / "question-set.schema.json").read_text("utf-8"))
+    assert on_disk == json_schema(), "run: qualify schema > docs/question-set.schema.json"
