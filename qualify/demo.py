@@ -260,7 +260,10 @@ def generate(
             breakdown = score(sets[stage.id], values)
             if last:
                 break
-            gate = evaluate_gate(stage, sets[stage.id], breakdown, next_stage=stages[i + 1])
+            sources = {qid: a.source for qid, a in interview.answers.items()}
+            gate = evaluate_gate(
+                stage, sets[stage.id], breakdown, sources=sources, next_stage=stages[i + 1]
+            )
             if breakdown.knocked_out:
                 break
             history.append(

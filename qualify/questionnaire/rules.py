@@ -56,6 +56,7 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
                 f"{name!r} is only used by {' and '.join(types)} questions, not {q.type} ({q.id})",
                 key=True,
             )
+    _check_negative_scores(q, loc, doc)
     if q.type in ("choice", "multi"):
         if not q.options:
             doc.at((*loc, "type"), f"{q.type} question {q.id!r} needs options")
@@ -95,6 +96,22 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
                 )
             if band.below is not None:
                 previous = band.below
+
+
+def _check_negative_scores(q: Question, loc: Path_, doc: Document) -> None:
+    """Points run from 0 to the question's maximum: a bad answer earns 0 or knocks out."""
+    advice = "scores are 0 or more: give a bad answer 0, or make it a knock-out"
+    for oi, option in enumerate(q.options or ()):
+        if option.score < 0:
+            doc.at((*loc, "options", oi, "score"), f"score {option.score:g}: {advice}")
+    for bi, band in enumerate(q.score_bands or ()):
+        if band.score < 0:
+            doc.at((*loc, "score_bands", bi, "score"), f"score {band.score:g}: {advice}")
+    if q.score is not None:
+        for answer in ("yes", "no"):
+            value = getattr(q.score, answer)
+            if value < 0:
+                doc.at((*loc, "score", answer), f"{answer}: {value:g}: {advice}")
 
 
 def _check_conditions(qs: QuestionSet, doc: Document) -> None:

@@ -305,3 +305,18 @@ def test_schema_file_in_docs_is_current() -> None:
 
     on_disk = json.loads((ROOT / "docs" / "question-set.schema.json").read_text("utf-8"))
     assert on_disk == json_schema(), "run: qualify schema > docs/question-set.schema.json"
+
+
+def test_negative_scores_are_refused() -> None:
+    out = problems_of(
+        one_set(
+            """\
+            - {id: a, text: A, type: choice, options: [{value: x, score: -2}]}
+            - {id: b, text: B, type: yes_no, score: {yes: 1, no: -1}}
+            """
+        )
+    )
+    assert out == [
+        "set.yaml:8:68: score -2: scores are 0 or more: give a bad answer 0, or make it a knock-out",
+        "set.yaml:9:60: no: -1: scores are 0 or more: give a bad answer 0, or make it a knock-out",
+    ]

@@ -1,0 +1,234 @@
+"""The agenda for the next conversation: what is still open, most useful first.
+
+An area manager walks into the second date knowing what to ask. Open items come from
+"ask next time" answers, required questions still unanswered, visible questions not
+reached yet, "declined to say" answers, and facts a gate needs verified. They are
+ordered by what they unlock: first what blocks the stage gate, then what could knock
+the prospect out (better to learn it now), then by how far the answer could move the
+score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from qualify.questionnaire.model import Question, QuestionSet, Stage
+from qualify.scoring import ScoreBreakdown, points_of, score
+
+ItemKind = Literal["verify", "required", "ask_again", "unreached", "declined"]
+
+KIND_WORDS: dict[str, str] = {
+    "verify": "verify",
+    "required": "required, unanswered",
+    "ask_again": "ask next time",
+    "unreached": "not asked yet",
+    "declined": "declined to say",
+}
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing to ask or check at the next meeting, and why it is on the list."""
+
+    question_id: str
+    text: str
+    section: str
+    kind: ItemKind
+    why: str
+    help: str | None = None
+    blocks_gate: bool = False
+    could_knock_out: tuple[str, ...] = ()
+    swing: float = 0.0
+    """How many points of the overall score the answer could still move (best − worst)."""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question_id,
+            "text": self.text,
+            "section": self.section,
+            "kind": self.kind,
+            "why": self.why,
+            "help": self.help,
+            "blocks_gate": self.blocks_gate,
+            "could_knock_out": list(self.could_knock_out),
+            "swing": round(self.swing, 2),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Agenda:
+    question_set_id: str
+    stage_id: str | None
+    items: tuple[AgendaItem, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question_set": self.question_set_id,
+            "stage": self.stage_id,
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class OpenAnswer:
+    """The facts of an answer the agenda needs; AnswerRecord satisfies it."""
+
+    value: Any = None
+    state: str = "answered"
+    source: str = "stated"
+    note: str = ""
+
+
+def _extremes(q: Question) -> list[Any]:
+    """Candidate answers spanning the question's points (best and worst at least)."""
+    if q.type == "choice":
+        return [o.value for o in q.options or ()]
+    if q.type == "multi":
+        return [[], [o.value for o in q.options or () if o.score > 0]]
+    if q.type == "scale":
+        return [int(q.scale_min), int(q.scale_max)]
+    if q.type == "yes_no":
+        return [True, False]
+    if q.type == "number":
+        values: list[float] = []
+        previous = q.min if q.min is not None else None
+        for band in q.score_bands or ():
+            if band.below is None:
+                values.append((previous if previous is not None else 0) + 1)
+            else:
+                low = previous if previous is not None else band.below - 1
+                values.append((low + band.below) / 2 if low < band.below else band.below - 1)
+                previous = band.below
+        return values
+    return []
+
+
+def _swing(qs: QuestionSet, answers: Mapping[str, Any], q: Question) -> float:
+    if not q.scored:
+        return 0.0
+    results = []
+    for candidate in _extremes(q):
+        if points_of(q, candidate) is None:
+            continue
+        s = score(qs, {**answers, q.id: candidate}).score
+        if s is not None:
+            results.append(s)
+    return max(results) - min(results) if results else 0.0
+
+
+def _knockout_reasons(q: Question) -> tuple[str, ...]:
+    reasons = [o.knockout for o in q.options or () if o.knockout]
+    if q.knockout:
+        reasons.append(q.knockout.reason)
+    return tuple(reasons)
+
+
+def build_agenda(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    breakdown: ScoreBreakdown,
+    stage: Stage | None = None,
+) -> Agenda:
+    """Every open item of an interview, most useful first.
+
+    `answers` maps question id to a record with `value`, `state`, `source` and `note`
+    (an AnswerRecord); `breakdown` is the score of the answered values.
+    """
+    values = {
+        qid: a.value for qid, a in answers.items() if a.state == "answered" and a.value is not None
+    }
+    must_verify = set(stage.gate.verified) if stage else set()
+    must_verify |= {q.id for q in question_set.questions.values() if q.verify}
+    items: list[AgendaItem] = []
+    for section in breakdown.sections:
+        for qscore in section.questions:
+            if not qscore.visible:
+                continue
+            q = question_set.questions[qscore.id]
+            record = answers.get(q.id)
+            state = record.state if record is not None else None
+            note = record.note if record is not None else ""
+            kind: ItemKind | None = None
+            why = ""
+            if qscore.answered:
+                if q.id in must_verify and record is not None and record.source != "verified":
+                    kind = "verify"
+                    why = f"answer is {record.source}; the gate needs it verified"
+            elif state == "unknown":
+                kind, why = "ask_again", "they did not know yet"
+            elif state == "declined":
+                kind, why = "declined", "declined to say last time; ask differently"
+            elif q.required:
+                kind, why = "required", "required before the gate"
+            else:
+                kind, why = "unreached", "not asked yet"
+            if kind is None:
+                continue
+            blocks = kind == "verify" or (q.required and not qscore.answered)
+            knockouts = () if qscore.answered else _knockout_reasons(q)
+            swing = 0.0 if qscore.answered else _swing(question_set, values, q)
+            if knockouts:
+                why += "; could be a deal-breaker"
+            if swing >= 0.5:
+                why += f"; could move the score by up to {swing:.0f} points"
+            items.append(
+                AgendaItem(
+                    question_id=q.id,
+                    text=q.text,
+                    section=section.title,
+                    kind=kind,
+                    why=why,
+                    help=q.help,
+                    blocks_gate=blocks,
+                    could_knock_out=knockouts,
+                    swing=swing,
+                    note=note,
+                )
+            )
+    order = {qid: i for i, qid in enumerate(question_set.questions)}
+    items.sort(
+        key=lambda i: (
+            not i.blocks_gate,
+            not i.could_knock_out,
+            -round(i.swing, 6),
+            order[i.question_id],
+        )
+    )
+    return Agenda(question_set.id, stage.id if stage else None, tuple(items))
+
+
+def agenda_markdown(agenda: Agenda, *, title: str) -> str:
+    """A printable agenda: the questions to ask, why, and what to listen for."""
+    lines = [f"# Agenda: {title}", ""]
+    if not agenda.items:
+        lines.append("Nothing open: every visible question is answered and verified.")
+        return "\n".join(lines) + "\n"
+    for n, item in enumerate(agenda.items, start=1):
+        flags = []
+        if item.blocks_gate:
+            flags.append("blocks the gate")
+        if item.could_knock_out:
+            flags.append("possible deal-breaker")
+        flag = f" **({', '.join(flags)})**" if flags else ""
+        lines.append(f"{n}. {_md(item.text)}{flag}")
+        lines.append(f"   - {_md(item.section)} · {KIND_WORDS[item.kind]} · {_md(item.why)}")
+        if item.help:
+            lines.append(f"   - Listen for: {_md(item.help)}")
+        if item.note:
+            lines.append(f"   - Last note: {_md(item.note)}")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Markdown-inert text: user words must not turn into markup."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        if ch in "\\`*_{}[]<>()#+-.!|~":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
