@@ -153,28 +153,32 @@ def build_agenda(
             state = record.state if record is not None else None
             note = record.note if record is not None else ""
             kind: ItemKind | None = None
-            why = ""
+            reasons: list[str] = []
             if qscore.answered:
                 if q.id in must_verify and record is not None and record.source != "verified":
                     kind = "verify"
-                    why = f"answer is {record.source}; the gate needs it verified"
+                    reasons.append(f"the answer is {record.source}; the gate needs it verified")
             elif state == "unknown":
-                kind, why = "ask_again", "they did not know yet"
+                kind = "ask_again"
+                reasons.append("they did not know last time")
             elif state == "declined":
-                kind, why = "declined", "declined to say last time; ask differently"
+                kind = "declined"
+                reasons.append("they declined to say; ask differently")
             elif q.required:
-                kind, why = "required", "required before the gate"
+                kind = "required"
+                reasons.append("the gate needs it answered")
             else:
-                kind, why = "unreached", "not asked yet"
+                kind = "unreached"
             if kind is None:
                 continue
             blocks = kind == "verify" or (q.required and not qscore.answered)
             knockouts = () if qscore.answered else _knockout_reasons(q)
             swing = 0.0 if qscore.answered else _swing(question_set, values, q)
             if knockouts:
-                why += "; could be a deal-breaker"
+                reasons.append("could be a deal-breaker")
             if swing >= 0.5:
-                why += f"; could move the score by up to {swing:.0f} points"
+                reasons.append(f"could move the score by up to {swing:.0f} points")
+            why = "; ".join(reasons)
             items.append(
                 AgendaItem(
                     question_id=q.id,
@@ -215,7 +219,8 @@ def agenda_markdown(agenda: Agenda, *, title: str) -> str:
             flags.append("possible deal-breaker")
         flag = f" **({', '.join(flags)})**" if flags else ""
         lines.append(f"{n}. {_md(item.text)}{flag}")
-        lines.append(f"   - {_md(item.section)} · {KIND_WORDS[item.kind]} · {_md(item.why)}")
+        why = f" · {_md(item.why)}" if item.why else ""
+        lines.append(f"   - {_md(item.section)} · {KIND_WORDS[item.kind]}{why}")
         if item.help:
             lines.append(f"   - Listen for: {_md(item.help)}")
         if item.note:

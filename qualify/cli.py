@@ -88,6 +88,11 @@ class QualifyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("qualify: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`qualify prospect list | head`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
         except OSError as exc:
             where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
             fail(f"{exc.strerror or exc}{where}")
@@ -265,10 +270,6 @@ def paths(env: Env) -> None:
         click.echo(f"{key:<{width}}  {value}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # -------------------------------------------------------------------- prospects
 
 
@@ -395,6 +396,49 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
             f" (override: {h.reason})" if h.overridden else (f": {h.reason}" if h.reason else "")
         )
         click.echo(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {move}{extra}")
+
+
+# --------------------------------------------------------------------- transfer
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: everything, importable; csv: one row per answer, for spreadsheets.",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write."
+)
+@click.option(
+    "--prospect", "prospect_ids", multiple=True, metavar="ID", help="Only this one (repeatable)."
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@pass_env
+def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], force: bool) -> None:
+    """Write the workspace (or some prospects) to a file, atomically."""
+    from qualify.store.transfer import export_workspace
+
+    if output.exists() and not force:
+        fail(f"{output} already exists; use --force to overwrite it")
+    count = export_workspace(env.store, output, fmt, list(prospect_ids) or None)  # type: ignore[arg-type]
+    click.echo(f"exported {count} prospect(s) to {output} ({fmt})", err=True)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@pass_env
+def import_(env: Env, file: Path) -> None:
+    """Merge a JSON export into the workspace by id; conflicting answers are listed."""
+    from qualify.store.transfer import import_workspace
+
+    report = import_workspace(env.store, file)
+    click.echo(f"imported {file}: {report.summary()}")
+    for conflict in report.conflicts:
+        click.echo(f"  conflict: {conflict.describe()}")
 
 
 # ---------------------------------------------------------------------- answers
@@ -597,3 +641,229 @@ def questionnaires_init(env: Env, force: bool) -> None:
     click.echo(
         f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True
     )
+
+
+# ----------------------------------------------------------------------- insights
+
+
+@main.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+)
+@pass_env
+def agenda(env: Env, prospect_id: str, fmt: str) -> None:
+    """What to ask at the next meeting, most useful first."""
+    from qualify.agenda import KIND_WORDS, agenda_markdown
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    plan = q.agenda(found)
+    if fmt == "json":
+        import orjson
+
+        data = {"prospect": found.id, "name": found.name, **plan.to_dict()}
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    stage = q.stage(found.stage)
+    title = f"{found.name} — {stage.title if stage else found.stage}"
+    if fmt == "md":
+        click.echo(agenda_markdown(plan, title=title), nl=False)
+        return
+    click.echo(f"Agenda for the next meeting with {title}")
+    if not plan.items:
+        click.echo("  Nothing open: every visible question is answered and verified.")
+        return
+    for n, item in enumerate(plan.items, start=1):
+        flags = [
+            w
+            for w, on in (("gate", item.blocks_gate), ("deal-breaker?", bool(item.could_knock_out)))
+            if on
+        ]
+        flag = f" [{', '.join(flags)}]" if flags else ""
+        click.echo(f"{n:>3}. {item.text}{flag}")
+        why = f" · {item.why}" if item.why else ""
+        click.echo(f"     {item.section} · {KIND_WORDS[item.kind]}{why}")
+
+
+@main.command()
+@click.argument("prospect_ids", metavar="[ID]...", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
+    """Re-score interviews taken with an older version of a question set.
+
+    Shows the score under the version each interview was taken with and under the
+    current one, with the questions that changed. Without --dry-run the re-score is
+    recorded in each prospect's history; the interview itself stays as it was taken.
+    """
+    from qualify.reports.terminal import fmt_score
+
+    q = env.qualifier
+    prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
+    found = q.rescore_candidates(prospects)
+    if not dry_run:
+        for prospect, interview, result in found:
+            q.record_rescore(prospect, interview, result)
+    if as_json:
+        import orjson
+
+        data = [
+            {"prospect": p.id, "name": p.name, "interview": i.id, "stage": i.stage, **r.to_dict()}
+            for p, i, r in found
+        ]
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    if not found:
+        click.echo("Every interview was taken with the current version of its question set.")
+        return
+    for prospect, interview, result in found:
+        old, new = result.old, result.new
+        delta = f"{result.delta:+.1f}" if result.delta is not None else "n/a"
+        click.echo(
+            f"{prospect.name} ({prospect.id[:8]}) · {interview.questionnaire_id} "
+            f"v{result.diff.old_version} → v{result.diff.new_version}: "
+            f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
+            f"{new.band or '—'} ({delta})"
+        )
+        for line in result.diff.lines():
+            click.echo(f"    {line}")
+        for qid, why in result.dropped:
+            click.echo(f"    answer to {qid} no longer counts: {why}")
+    verb = "would record" if dry_run else "recorded"
+    click.echo(f"{verb} {len(found)} re-score(s)", err=True)
+
+
+@main.command()
+@click.argument("prospect_id", metavar="ID")
+@click.argument("other_id", metavar="[ID2]", required=False)
+@click.option(
+    "--ideal",
+    "ideal",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FILE]",
+    help="Compare with the ideal partner: an answer file, the workspace's ideal.yaml, "
+    "or (when neither exists) the committed partners with the best scores.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def compare(
+    env: Env, prospect_id: str, other_id: str | None, ideal: str | None, as_json: bool
+) -> None:
+    """Compare a prospect with another one, or with your ideal partner."""
+    from qualify.compare import compare as compare_answers
+    from qualify.reports.terminal import fmt_score, fmt_value
+
+    if (other_id is None) == (ideal is None):
+        raise click.UsageError("give a second prospect ID2 or --ideal, not both or neither")
+    q = env.qualifier
+    left = q.resolve(prospect_id)
+    left_sets = q.answers_by_set(left)
+    right_sets: dict[str, dict] = {}
+    if other_id is not None:
+        right = q.resolve(other_id)
+        right_label = right.name
+        right_sets = {sid: values for sid, (_, values) in q.answers_by_set(right).items()}
+    else:
+        right_label, right_sets = _ideal_profile(env, ideal or None, left_sets)
+    comparisons = []
+    for set_id, (qs, values) in left_sets.items():
+        if set_id not in right_sets:
+            continue
+        comparisons.append(
+            compare_answers(
+                qs, values, right_sets[set_id], left_label=left.name, right_label=right_label
+            )
+        )
+    if not comparisons:
+        fail(f"nothing to compare: {left.name} and {right_label} share no answered question set")
+    if as_json:
+        import orjson
+
+        click.echo(
+            orjson.dumps([c.to_dict() for c in comparisons], option=orjson.OPT_INDENT_2).decode()
+        )
+        return
+    for c in comparisons:
+        qs = left_sets[c.question_set_id][0]
+        click.echo(
+            f"{qs.title}: {left.name} {fmt_score(c.left.score)} ({c.left.band or '—'}) vs "
+            f"{right_label} {fmt_score(c.right.score)} ({c.right.band or '—'})"
+        )
+        for s in c.sections:
+            delta = f"{s.delta:+.0f}" if s.delta is not None else "n/a"
+            click.echo(f"    {s.title:<32} {fmt_score(s.left):>6} {fmt_score(s.right):>6}  {delta}")
+        if c.answers:
+            click.echo("  Differences that matter most:")
+        for a in c.answers[:10]:
+            question = qs.questions[a.question_id]
+            mark = " [knock-out]" if a.knockout else ""
+            click.echo(
+                f"    {a.text}{mark}\n      {fmt_value(a.left, question) or '—'}  vs  "
+                f"{fmt_value(a.right, question) or '—'}  ({a.impact:+.1f} points)"
+            )
+        click.echo("")
+
+
+def _ideal_profile(env: Env, path: str | None, left_sets: dict) -> tuple[str, dict[str, dict]]:
+    """The ideal partner's answers per question set, and what to call it.
+
+    The file maps question ids to answers (flat), or question-set ids to such mappings.
+    """
+    from qualify.compare import ideal_from_partners
+    from qualify.questionnaire import AnswerError, validate_answer
+    from qualify.questionnaire.yamlsource import parse_yaml
+
+    source = Path(path) if path else env.data_dir / "ideal.yaml"
+    if not path and not source.exists():
+        best = env.qualifier.best_partner_answers()
+        if not best:
+            fail(
+                "no ideal profile: write ideal.yaml in the workspace, pass --ideal FILE, "
+                "or commit some partners first"
+            )
+        profile = {
+            set_id: ideal_from_partners(qs, best[set_id])
+            for set_id, (qs, _) in left_sets.items()
+            if set_id in best
+        }
+        return "best partners", profile
+    try:
+        doc = parse_yaml(source.read_text(encoding="utf-8"), str(source))
+    except FileNotFoundError:
+        fail(f"--ideal: {source}: no such file", 2)
+    if doc.problems:
+        fail(str(doc.problems[0]))
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    known_sets = env.catalog.question_sets
+    nested = bool(raw) and all(isinstance(v, dict) for v in raw.values())
+    for key in raw if nested else ():
+        if key not in known_sets:
+            line, col = doc.place((key,), key=True)
+            fail(f"{source}:{line}:{col}: {key!r} is not a question set id")
+    profile = {}
+    for set_id, (qs, _) in left_sets.items():
+        answers = raw.get(set_id, {}) if nested else raw
+        base = (set_id,) if nested else ()
+        values = {}
+        for qid, value in answers.items():
+            if qid not in qs.questions:
+                continue
+            try:
+                values[qid] = validate_answer(qs.questions[qid], value)
+            except AnswerError as exc:
+                line, col = doc.place((*base, qid))
+                fail(f"{source}:{line}:{col}: {qid}: {exc}")
+        profile[set_id] = values
+    return "ideal partner", profile
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

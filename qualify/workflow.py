@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from qualify.agenda import Agenda, build_agenda
 from qualify.errors import QualifyError
 from qualify.pipeline import GateResult, evaluate_gate
 from qualify.questionnaire import (
@@ -34,6 +35,7 @@ from qualify.records import (
     ProspectSummary,
     utcnow,
 )
+from qualify.rescore import Rescore, rescore
 from qualify.scoring import ScoreBreakdown, score
 from qualify.store.base import Store
 
@@ -419,3 +421,88 @@ class Qualifier:
                 by=self.user,
             )
         )
+
+    # ------------------------------------------------------------------ insights
+    def agenda(self, prospect: Prospect) -> Agenda:
+        """What to ask at the next meeting, from the current stage's interview."""
+        assessment = self.assess(prospect)
+        stage = assessment.stage
+        if assessment.interview is None or assessment.question_set is None:
+            set_id = stage.questionnaire if stage else self._review_set_id(prospect)
+            qs = self.active_question_set(set_id)
+            return build_agenda(qs, {}, score(qs, {}), stage)
+        assert assessment.breakdown is not None
+        return build_agenda(
+            assessment.question_set,
+            assessment.interview.answers,
+            assessment.breakdown,
+            stage,
+        )
+
+    def _review_set_id(self, prospect: Prospect) -> str:
+        review = self.pipeline.review
+        if review is None or review.id != prospect.stage:
+            raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
+        return review.questionnaire
+
+    def rescore_candidates(
+        self, prospects: Iterable[Prospect] | None = None
+    ) -> list[tuple[Prospect, Interview, Rescore]]:
+        """Every interview taken with another version of a set than the active one."""
+        found: list[tuple[Prospect, Interview, Rescore]] = []
+        if prospects is None:
+            prospects = [self.store.get_prospect(s.id) for s in self.store.list_prospects()]
+        hashes = {sid: content_hash(qs) for sid, qs in self.catalog.question_sets.items()}
+        for prospect in prospects:
+            for interview in self.store.interviews(prospect.id):
+                current = hashes.get(interview.questionnaire_id)
+                if current is None or current == interview.questionnaire_hash:
+                    continue
+                old = self.snapshot(interview)
+                new = self.catalog.question_sets[interview.questionnaire_id]
+                found.append((prospect, interview, rescore(old, new, answer_values(interview))))
+        return found
+
+    def record_rescore(
+        self, prospect: Prospect, interview: Interview, result: Rescore
+    ) -> HistoryEntry:
+        """Keep the re-score in the history; the interview and its snapshot stay as taken."""
+        new = self.catalog.question_sets[interview.questionnaire_id]
+        details = {"interview": interview.id, "questionnaire_hash": content_hash(new)}
+        details.update(result.to_dict())
+        return self.store.append_history(
+            HistoryEntry(
+                prospect_id=prospect.id,
+                action="rescore",
+                from_stage=interview.stage,
+                to_stage=interview.stage,
+                reason=f"{interview.questionnaire_id} v{result.diff.old_version} → "
+                f"v{result.diff.new_version}",
+                by=self.user,
+                details=details,
+            )
+        )
+
+    def answers_by_set(self, prospect: Prospect) -> dict[str, tuple[QuestionSet, dict[str, Any]]]:
+        """The latest answers the prospect gave to each question set, with its snapshot."""
+        out: dict[str, tuple[QuestionSet, dict[str, Any]]] = {}
+        for interview in self.store.interviews(prospect.id):
+            out[interview.questionnaire_id] = (self.snapshot(interview), answer_values(interview))
+        return out
+
+    def best_partner_answers(self, limit: int = 5) -> dict[str, list[dict[str, Any]]]:
+        """Answers of the committed partners with the best latest scores, per question set.
+
+        "Best" is the latest review score when there is one, else the commitment score.
+        """
+        ranked: list[tuple[float, Prospect]] = []
+        for summary in self.store.list_prospects():
+            if summary.status != ProspectStatus.committed or summary.score is None:
+                continue
+            ranked.append((summary.score, self.store.get_prospect(summary.id)))
+        ranked.sort(key=lambda pair: -pair[0])
+        per_set: dict[str, list[dict[str, Any]]] = {}
+        for _, partner in ranked[:limit]:
+            for set_id, (_, values) in self.answers_by_set(partner).items():
+                per_set.setdefault(set_id, []).append(values)
+        return per_set

@@ -1,0 +1,164 @@
+"""Does recording an answer cost the same with 10,000 prospects as with 100?
+
+Run: python bench/bench_store.py [--small 100] [--large 10000] [--samples 300] [--dir DIR]
+
+Builds two workspaces (each prospect with 3 interviews of 60 answers) through
+``add_prospects_bulk``, then records single answers (with a summary update, as the
+TUI and `qualify answer` do) alternating between the two, so both are measured under
+the same conditions in the same run. Targets: ratio <= 1.5x; list_prospects at the
+large size < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from qualify.records import (
+    AnswerRecord,
+    HistoryEntry,
+    Interview,
+    Prospect,
+    ProspectSummary,
+)
+from qualify.store.workspace import Workspace
+
+STAGES = ("discovery", "fit", "commit")
+ANSWERS = 60
+
+
+def generate(count: int, seed: int) -> Iterator[tuple[Prospect, list, list, ProspectSummary]]:
+    """Prospects with 3 interviews of 60 answers each, cheap to build."""
+    rng = random.Random(seed)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    templates = [
+        AnswerRecord(
+            question_id=f"q{n:02d}",
+            value=rng.choice([1, 2, 3, "yes", ["a", "b"], "some free text"]),
+            note="" if n % 4 else "asked twice, same answer",
+            answered_at=start,
+            by="ann",
+        )
+        for n in range(ANSWERS)
+    ]
+    for n in range(count):
+        pid = f"{rng.getrandbits(48):012x}"
+        when = start + timedelta(minutes=n)
+        prospect = Prospect(
+            id=pid, name=f"Company {n}", territory="North", stage="commit", created_at=when
+        )
+        interviews = [
+            Interview(
+                id=f"{pid}-{stage}",
+                prospect_id=pid,
+                stage=stage,
+                questionnaire_id=stage,
+                questionnaire_version=1,
+                questionnaire_hash=f"{stage}hash",
+                answers={a.question_id: a for a in templates},
+                started_at=when + timedelta(days=k),
+            )
+            for k, stage in enumerate(STAGES)
+        ]
+        history = [HistoryEntry(id=f"{pid}-h0", prospect_id=pid, action="created", at=when)]
+        summary = ProspectSummary(id=pid, name=prospect.name, stage="commit", score=3.2)
+        yield prospect, interviews, history, summary
+
+
+def build(root: Path, count: int, seed: int) -> tuple[Workspace, list[str], float]:
+    started = time.perf_counter()
+    store = Workspace(root)
+    store.add_prospects_bulk(generate(count, seed))
+    took = time.perf_counter() - started
+    ids = store.prospect_ids()
+    return store, ids, took
+
+
+def record_once(store: Workspace, pid: str, n: int) -> float:
+    answer = AnswerRecord(question_id=f"q{n % ANSWERS:02d}", value=n, by="bench")
+    summary = ProspectSummary(id=pid, name="x", stage="commit", score=float(n % 5))
+    started = time.perf_counter()
+    store.record_answers(f"{pid}-commit", [answer], summary=summary)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--large", type=int, default=10_000)
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
+    args = parser.parse_args()
+
+    base = Path(tempfile.mkdtemp(prefix="qualify-bench-", dir=args.dir))
+    try:
+        small, small_ids, small_build = build(base / "small", args.small, 1)
+        print(f"built {args.small:>6} prospects in {small_build:6.2f} s")
+        large, large_ids, large_build = build(base / "large", args.large, 2)
+        print(f"built {args.large:>6} prospects in {large_build:6.2f} s")
+
+        rng = random.Random(3)
+        times: dict[str, list[float]] = {"small": [], "large": []}
+        for n in range(20):  # warm up both
+            record_once(small, rng.choice(small_ids), n)
+            record_once(large, rng.choice(large_ids), n)
+        for n in range(args.samples):
+            pair = [("small", small, small_ids), ("large", large, large_ids)]
+            rng.shuffle(pair)
+            for name, store, ids in pair:
+                times[name].append(record_once(store, rng.choice(ids), n))
+
+        med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+        p90 = {k: sorted(v)[int(len(v) * 0.9)] * 1000 for k, v in times.items()}
+        ratio = med["large"] / med["small"]
+        print(
+            f"record one answer, {args.small:>6} prospects: median {med['small']:.3f} ms "
+            f"(p90 {p90['small']:.3f} ms)"
+        )
+        print(
+            f"record one answer, {args.large:>6} prospects: median {med['large']:.3f} ms "
+            f"(p90 {p90['large']:.3f} ms)"
+        )
+        verdict = "ok" if ratio <= 1.5 else "TOO SLOW"
+        print(f"ratio large/small: {ratio:.2f}x (target <= 1.5x) {verdict}")
+
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            rows = large.list_prospects()
+            runs.append(time.perf_counter() - started)
+        listed = statistics.median(runs)
+        verdict = "ok" if listed < 1.0 else "TOO SLOW"
+        print(
+            f"list_prospects() with {len(rows)} prospects: median {listed * 1000:.1f} ms "
+            f"(target < 1000 ms) {verdict}"
+        )
+
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            Workspace(base / "large")
+            runs.append(time.perf_counter() - started)
+        opened = statistics.median(runs) * 1000
+        print(f"open the {args.large}-prospect workspace: median {opened:.1f} ms")
+        started = time.perf_counter()
+        large.resolve_id(large_ids[0][:6])
+        print(
+            f"resolve_id(prefix) at {args.large}: {(time.perf_counter() - started) * 1000:.1f} ms"
+        )
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,342 @@
+"""Crash-safe JSON files: the only way the workspace touches the disk.
+
+TinyDB's own ``JSONStorage`` truncates and rewrites a file in place, so a process
+killed mid-write leaves it empty or half-written (measured: 7 unreadable files in
+200 kills). Everything here writes a temp file in the same directory, flushes,
+fsyncs, ``os.replace``-s it over the target and fsyncs the directory, so a reader
+(or the next start after a kill -9) sees either the old file or the new one.
+
+Reads never repair anything: an unreadable file raises :class:`StoreCorrupt`
+naming the file and the newest readable backup, and is left byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from tinydb.middlewares import Middleware
+from tinydb.storages import Storage
+
+from qualify.store.base import StoreCorrupt
+
+TMP_SUFFIX = ".tmp"
+BACKUP_SUFFIX = ".bak"
+_WINDOWS = os.name == "nt"
+
+
+# ----------------------------------------------------------------- reading
+
+
+def backup_paths(path: Path, keep: int = 3) -> list[Path]:
+    """``x.json.bak`` (newest), ``x.json.bak.1``, … ``x.json.bak.{keep-1}`` (oldest)."""
+    first = path.with_name(path.name + BACKUP_SUFFIX)
+    return [first] + [path.with_name(f"{first.name}.{n}") for n in range(1, keep)]
+
+
+def newest_backup(path: Path, keep: int = 3) -> Path | None:
+    """The newest backup that still parses, so the message never points at another bad file."""
+    for candidate in backup_paths(path, max(keep, 3)):
+        try:
+            orjson.loads(candidate.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            continue
+        return candidate
+    return None
+
+
+def corrupt(path: Path, reason: str) -> StoreCorrupt:
+    """One line a user can act on: which file, why, and what to copy over it."""
+    backup = newest_backup(path)
+    if backup is not None:
+        fix = f"restore the backup: cp '{backup}' '{path}'"
+    else:
+        fix = "no backup exists; restore it from an export (`qualify import`) or move it away"
+    return StoreCorrupt(f"{path} is unreadable ({reason}); it was left untouched; {fix}")
+
+
+def read_json(path: Path, *, empty_ok: bool = False) -> dict[str, Any] | None:
+    """The JSON object in ``path``; None when the file does not exist."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise corrupt(path, "a directory where a file should be") from None
+    if not raw.strip():
+        if empty_ok:
+            return None
+        raise corrupt(path, "empty file")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise corrupt(path, f"invalid JSON: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise corrupt(path, f"expected a JSON object, found {type(data).__name__}")
+    return data
+
+
+# ----------------------------------------------------------------- writing
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` survive a power cut (a no-op where dirs cannot be opened)."""
+    if _WINDOWS:
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _tmp_path(path: Path) -> Path:
+    # Hidden, unique per writer, same directory (same filesystem, so the rename is atomic).
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}")
+
+
+def _replace(src: Path, dst: Path) -> None:
+    # On Windows a reader holding dst open makes the rename fail briefly; retry for ~1 s.
+    for attempt in range(50 if _WINDOWS else 1):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if not _WINDOWS or attempt == 49:
+                raise
+            time.sleep(0.02)
+
+
+def _open_tmp(path: Path) -> tuple[Path, IO[bytes]]:
+    tmp = _tmp_path(path)
+    try:
+        return tmp, open(tmp, "xb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tmp, open(tmp, "xb")
+
+
+class Backups:
+    """Rotating backups made by hard-linking the previous version just before it is replaced.
+
+    A hard link costs one metadata operation (measured ~0.01 ms against ~0.45 ms for
+    the fsync'd write itself), but a backup taken before *every* write would only ever
+    hold the version from one answer ago. So a file is backed up on its first write
+    after the workspace is opened and then at most every ``interval`` seconds: a CLI
+    command backs up what it is about to change, a long TUI session once in a while.
+    Only files that were just read successfully are linked, so backups always parse.
+    """
+
+    def __init__(self, keep: int = 3, interval: float = 300.0) -> None:
+        self.keep = keep
+        self.interval = interval
+        self._last: dict[str, float] = {}
+
+    def before_replace(self, path: Path) -> None:
+        if self.keep <= 0:
+            return
+        key = str(path)
+        now = time.monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            return
+        if path.exists():  # a new file has nothing to back up; its next write will
+            rotate_backups(path, self.keep)
+            self._last[key] = now
+
+
+def rotate_backups(path: Path, keep: int = 3) -> Path:
+    """Shift ``.bak`` → ``.bak.1`` → … and make ``.bak`` the current version of ``path``."""
+    names = backup_paths(path, keep)
+    for older, newer in reversed(list(zip(names[1:], names[:-1], strict=True))):
+        if newer.exists():
+            _replace(newer, older)
+    with suppress(FileNotFoundError):
+        names[0].unlink()  # only left behind by a kill in the middle of a rotation
+    try:
+        os.link(path, names[0])
+    except OSError:  # no hard links on this filesystem: copy instead
+        shutil.copy2(path, names[0])
+    return names[0]
+
+
+def write_bytes_atomic(
+    path: Path, payload: bytes, *, durable: bool = True, backups: Backups | None = None
+) -> None:
+    """Replace ``path`` with ``payload`` all at once; on any error ``path`` is untouched."""
+    tmp, handle = _open_tmp(path)
+    try:
+        with handle:
+            handle.write(payload)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        if backups is not None:
+            backups.before_replace(path)
+        _replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def write_json_atomic(
+    path: Path, data: Any, *, durable: bool = True, backups: Backups | None = None
+) -> None:
+    """Serialise first (a failure there touches nothing), then write atomically."""
+    write_bytes_atomic(path, orjson.dumps(data), durable=durable, backups=backups)
+
+
+def write_many_atomic(items: list[tuple[Path, bytes]], *, durable: bool = True) -> None:
+    """Write many new files with one sync instead of one fsync each (bulk loads, migration).
+
+    Every temp file is written, then synced, and only then renamed into place, so a
+    power cut never leaves a renamed-but-empty file; each rename is still atomic.
+    """
+    pending: list[tuple[Path, Path]] = []
+    renamed = 0
+    try:
+        for path, payload in items:
+            tmp, handle = _open_tmp(path)
+            pending.append((tmp, path))
+            with handle:
+                handle.write(payload)
+                if durable and not hasattr(os, "sync"):
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        if durable and hasattr(os, "sync"):
+            os.sync()
+        for done, (tmp, path) in enumerate(pending):
+            _replace(tmp, path)
+            renamed = done + 1
+    except BaseException:
+        for tmp, _ in pending[renamed:]:
+            with suppress(OSError):
+                tmp.unlink()
+        raise
+    if durable:
+        for directory in {path.parent for path, _ in items}:
+            fsync_dir(directory)
+
+
+@contextmanager
+def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
+    """Stream into a temp file; it replaces ``path`` only if the block finishes."""
+    tmp, handle = _open_tmp(path)
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        _replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def clean_tmp_files(directories: Iterator[Path] | list[Path]) -> int:
+    """Remove temp files left by killed writers; call only while holding the workspace lock."""
+    removed = 0
+    for directory in directories:
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIX):
+                with suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
+# ----------------------------------------------------------------- TinyDB
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that never leaves a half-written file: ``TinyDB(path, storage=...)``.
+
+    Unlike ``JSONStorage`` it keeps no file handle open (nothing to close before a
+    replace, nothing held on Windows) and does not create the file until the first write.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        durable: bool = True,
+        backups: Backups | None = None,
+        empty_ok: bool = False,
+        create_dirs: bool = False,
+        access_mode: str = "r+",
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.durable = durable
+        self.backups = backups
+        self.empty_ok = empty_ok
+        self.read_only = access_mode == "r"
+        if create_dirs:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return read_json(self.path, empty_ok=self.empty_ok)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            raise OSError(f"{self.path} was opened read-only")
+        write_json_atomic(self.path, data, durable=self.durable, backups=self.backups)
+
+    def close(self) -> None:
+        """Nothing is held open between operations."""
+
+
+class TransactionMiddleware(Middleware):
+    """Read the file once, let TinyDB change it in memory, write it once on :meth:`commit`.
+
+    TinyDB writes the whole file after every table operation; grouping the operations
+    of one store call (answers plus summary, say) into one atomic write is what makes
+    that call all-or-nothing. Use it under a lock and discard it afterwards: it never
+    notices changes other processes make.
+    """
+
+    def __init__(self, storage_cls: type[Storage] = AtomicJSONStorage) -> None:
+        super().__init__(storage_cls)
+        self._data: dict[str, dict[str, Any]] | None = None
+        self._loaded = False
+        self.existed = False
+        self.dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if not self._loaded:
+            self._data = self.storage.read()
+            self.existed = self._data is not None
+            self._loaded = True
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._data = data
+        self._loaded = True
+        self.dirty = True
+
+    def commit(self) -> None:
+        """Write the buffered state if anything changed."""
+        if self.dirty and self._data is not None:
+            self.storage.write(self._data)
+            self.dirty = False
+
+    def close(self) -> None:
+        self.storage.close()

@@ -1,0 +1,264 @@
+"""The command line as a user drives it: success paths and failure paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualify.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "questionnaires"
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    """Invoke `qualify --data-dir TMP --questionnaires MINI ...` and return the result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, questionnaires: Path | None = MINI, **kw):
+        base = ["--data-dir", str(tmp_path / "ws")]
+        if questionnaires is not None:
+            base += ["--questionnaires", str(questionnaires)]
+        return runner.invoke(main, [*base, *args], catch_exceptions=False, **kw)
+
+    return invoke
+
+
+# ---------------------------------------------------------------- validate
+
+
+def test_validate_default_sets_pass(run) -> None:
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert "mini-first.yaml ... ok" in result.stderr
+    assert "3 file(s) checked: 0 error(s)" in result.stderr
+
+
+def test_validate_bundled_sets_from_any_directory(tmp_path: Path) -> None:
+    """After an install, `qualify validate` finds the bundled sets wherever it runs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
+    env["QUALIFY_DATA_DIR"] = str(tmp_path / "ws")
+    result = subprocess.run(
+        [sys.executable, "-m", "qualify", "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "first-date.yaml ... ok" in result.stderr
+    assert "pipeline.yaml ... ok" in result.stderr
+
+
+def test_validate_reports_every_problem_with_position(run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: bad\n"
+        "title: Bad\n"
+        "version: 1\n"
+        "sections:\n"
+        "  - id: s\n"
+        "    title: S\n"
+        "    questions:\n"
+        "      - id: q1\n"
+        "        text: Q1\n"
+        "        type: choice\n"
+        "        wieght: 2\n"
+        "        options:\n"
+        "          - {value: a, score: high}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(bad))
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert any(line.startswith(f"{bad}:11:9:") and "wieght" in line for line in lines), lines
+    assert any(line.startswith(f"{bad}:13:") and "score" in line for line in lines), lines
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_path_is_one_line(run, tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("qualify: error:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_schema_is_json_schema_of_the_format(run) -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "qualify question set"
+    assert "sections" in schema["properties"]
+
+
+# ---------------------------------------------------------------- score
+
+
+def test_score_json_traces_every_figure(run) -> None:
+    result = run(
+        "score",
+        "--questionnaire",
+        str(MINI / "mini-first.yaml"),
+        "--answers",
+        str(FIXTURES / "good-answers.yaml"),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["score"] == 100
+    assert data["band"] == "Strong fit"
+    assert data["knocked_out"] is False
+    assert data["coverage"] == 1
+    sections = {s["id"]: s for s in data["sections"]}
+    assert sections["basics"]["score"] == 100
+    reps = next(q for q in sections["basics"]["questions"] if q["id"] == "reps")
+    assert (reps["points"], reps["max"]) == (4, 4)
+    total = sum(q["contribution"] or 0 for s in data["sections"] for q in s["questions"])
+    assert total == pytest.approx(100, abs=0.5)
+
+
+def test_score_table_is_readable(run) -> None:
+    result = run(
+        "score",
+        "--questionnaire",
+        str(MINI / "mini-first.yaml"),
+        "--answers",
+        str(FIXTURES / "good-answers.yaml"),
+    )
+    assert result.exit_code == 0
+    assert "Score 100.0 · Strong fit · coverage 100%" in result.stdout
+    assert "Knock-outs: none" in result.stdout
+
+
+def test_score_rejects_every_invalid_answer_by_id_and_line(run) -> None:
+    bad = FIXTURES / "bad-answers.yaml"
+    result = run("score", "--questionnaire", str(MINI / "mini-first.yaml"), "--answers", str(bad))
+    assert result.exit_code == 1
+    err = result.stderr
+    assert f"{bad}:1:" in err and "company_type" in err and "wholesaler" in err
+    assert f"{bad}:2:" in err and "reps" in err
+    assert f"{bad}:3:" in err and "unknown_q" in err
+    assert "Score" not in result.stdout
+
+
+# ---------------------------------------------------------------- workspace
+
+
+def test_prospect_journey(run) -> None:
+    added = run("prospect", "add", "Müller & Søn AV", "--territory", "North", "--kind", "dealer")
+    assert added.exit_code == 0, added.output
+    pid = added.stdout.strip()
+    assert pid and "\n" not in pid
+
+    listed = run("prospect", "list", "--json")
+    rows = json.loads(listed.stdout)
+    assert [r["name"] for r in rows] == ["Müller & Søn AV"]
+    assert rows[0]["stage"] == "first-date"
+
+    blocked = run("advance", pid)
+    assert blocked.exit_code != 0
+    assert "company_type" in blocked.stderr  # the unanswered required question is named
+
+    recorded = run("answer", pid, "--from", str(FIXTURES / "good-answers.yaml"))
+    assert recorded.exit_code == 0, recorded.output
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    assert shown["breakdown"]["score"] == 100
+    assert shown["gate"]["passed"] is True
+
+    moved = run("advance", pid)
+    assert moved.exit_code == 0, moved.output
+    assert "first-date → commitment" in moved.stdout
+    rows = json.loads(run("prospect", "list", "--json").stdout)
+    assert rows[0]["stage"] == "commitment"
+    assert rows[0]["status"] == "committed"
+
+
+def test_answer_file_is_all_or_nothing(run) -> None:
+    pid = run("prospect", "add", "Atlas AV").stdout.strip()
+    run("answer", pid, "company_type", "integrator")
+    result = run("answer", pid, "--from", str(FIXTURES / "bad-answers.yaml"))
+    assert result.exit_code == 1
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    answered = [
+        q["id"] for s in shown["breakdown"]["sections"] for q in s["questions"] if q["answered"]
+    ]
+    assert answered == ["company_type"]
+
+
+def test_single_answer_errors_name_the_argument(run) -> None:
+    pid = run("prospect", "add", "Atlas AV").stdout.strip()
+    result = run("answer", pid, "company_typ", "dealer")
+    assert result.exit_code == 2
+    assert "QUESTION" in result.stderr and "company_type" in result.stderr
+    result = run("answer", pid, "reps", "many")
+    assert result.exit_code == 2
+    assert "VALUE" in result.stderr
+
+
+def test_override_decline_reopen_are_recorded(run) -> None:
+    pid = run("prospect", "add", "Baltic Systems").stdout.strip()
+    moved = run("advance", pid, "--override", "Director wants them in")
+    assert moved.exit_code == 0, moved.output
+    assert "override" in moved.stdout
+    declined = run("decline", pid, "--reason", "Failed credit check")
+    assert declined.exit_code == 0
+    again = run("decline", pid, "--reason", "again")
+    assert again.exit_code == 1 and "already declined" in again.stderr
+    assert run("reopen", pid).exit_code == 0
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    actions = [h["action"] for h in shown["history"]]
+    assert actions == ["created", "advance", "decline", "reopen"]
+    override = shown["history"][1]
+    assert override["overridden"] is True and override["reason"] == "Director wants them in"
+
+
+def test_unknown_prospect_is_one_clear_line(run) -> None:
+    result = run("prospect", "show", "zzzz")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("qualify: error:")
+    assert "zzzz" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_decline_needs_reason(run) -> None:
+    pid = run("prospect", "add", "Delta Media").stdout.strip()
+    result = run("decline", pid, "--reason", "  ")
+    assert result.exit_code == 1
+    assert "reason" in result.stderr
+
+
+def test_paths_prints_what_is_in_use(run, tmp_path: Path) -> None:
+    result = run("paths")
+    assert result.exit_code == 0
+    assert str(tmp_path / "ws") in result.stdout
+    assert "--questionnaires" in result.stdout
+
+
+def test_questionnaires_init_copies_bundled_sets(run, tmp_path: Path) -> None:
+    result = run("questionnaires", "init", questionnaires=None)
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "ws" / "questionnaires"
+    assert (target / "pipeline.yaml").exists()
+    paths = run("paths", questionnaires=None)
+    assert f"{target}  (workspace)" in paths.stdout
+    again = run("questionnaires", "init", questionnaires=None)
+    assert "kept" in again.stderr
+
+
+def test_demo_fills_a_workspace_with_every_stage(run) -> None:
+    result = run("demo", "--prospects", "60", questionnaires=BUNDLED)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("prospect", "list", "--json", questionnaires=BUNDLED).stdout)
+    assert len(rows) == 60
+    assert {r["status"] for r in rows} >= {"active", "committed", "declined"}
+    assert len({r["stage"] for r in rows}) >= 4
+    assert any(r["knocked_out"] for r in rows) or any(r["status"] == "declined" for r in rows)

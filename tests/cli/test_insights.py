@@ -1,0 +1,120 @@
+"""agenda, rescore and compare as a user runs them, on the mini question sets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualify.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def sets(tmp_path: Path) -> Path:
+    target = tmp_path / "sets"
+    shutil.copytree(FIXTURES / "mini", target)
+    return target
+
+
+@pytest.fixture
+def run(tmp_path: Path, sets: Path):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        base = ["--data-dir", str(tmp_path / "ws"), "--questionnaires", str(sets)]
+        return runner.invoke(main, [*base, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def add(run, name: str, answers: str = "") -> str:
+    pid = run("prospect", "add", name).stdout.strip()
+    for line in answers.splitlines():
+        question, value = line.split("=")
+        result = run("answer", pid, question, value)
+        assert result.exit_code == 0, result.output
+    return pid
+
+
+def test_agenda_orders_gate_blockers_first(run) -> None:
+    pid = add(run, "Atlas AV", "reps=3")
+    result = run("agenda", pid, "--format", "json")
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    assert [i["question"] for i in items] == ["company_type", "needs_training", "notes"]
+    assert items[0]["blocks_gate"] and items[0]["could_knock_out"]
+    text = run("agenda", pid).stdout
+    assert "1. What kind of company are you? [gate, deal-breaker?]" in text
+    md = run("agenda", pid, "--format", "md").stdout
+    assert md.startswith("# Agenda: Atlas AV — First date")
+
+
+def test_unknown_answers_return_on_the_agenda(run, tmp_path: Path) -> None:
+    pid = add(run, "Atlas AV", "company_type=dealer")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("reps: {state: unknown, note: ask the owner}\n", "utf-8")
+    assert run("answer", pid, "--from", str(answers)).exit_code == 0
+    items = json.loads(run("agenda", pid, "--format", "json").stdout)["items"]
+    reps = next(i for i in items if i["question"] == "reps")
+    assert (reps["kind"], reps["note"]) == ("ask_again", "ask the owner")
+
+
+def test_rescore_dry_run_then_recorded(run, sets: Path) -> None:
+    pid = add(run, "Atlas AV", "company_type=integrator\nreps=6\nneeds_training=no")
+    before = json.loads(run("prospect", "show", pid, "--json").stdout)["breakdown"]["score"]
+    assert run("rescore", "--dry-run").stdout.startswith("Every interview was taken")
+
+    path = sets / "mini-first.yaml"
+    text = path.read_text("utf-8").replace("version: 1", "version: 2")
+    text = text.replace(
+        "{value: integrator, label: Integrator, score: 2}",
+        "{value: integrator, label: Integrator, score: 4}",
+    )
+    path.write_text(text, "utf-8")
+
+    dry = run("rescore", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "mini-first v1 → v2" in dry.stdout
+    assert "company_type: option 'integrator' re-scored 2 → 4" in dry.stdout
+    assert "would record 1 re-score(s)" in dry.stderr
+    history = json.loads(run("prospect", "show", pid, "--json").stdout)["history"]
+    assert [h["action"] for h in history] == ["created"]
+
+    done = json.loads(run("rescore", "--json").stdout)
+    assert done[0]["old"]["score"] == pytest.approx(before)
+    assert done[0]["new"]["score"] > before
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    assert [h["action"] for h in shown["history"]] == ["created", "rescore"]
+    # the interview still scores as it was taken
+    assert shown["breakdown"]["score"] == pytest.approx(before)
+
+
+def test_compare_two_prospects_and_an_ideal_file(run, tmp_path: Path) -> None:
+    a = add(run, "Atlas AV", "company_type=integrator\nreps=1\nneeds_training=no")
+    b = add(run, "Baltic AV", "company_type=dealer\nreps=6\nneeds_training=no")
+    out = json.loads(run("compare", a, b, "--json").stdout)[0]
+    # reps costs 33 points (0 vs 4 of 4), company_type 17 (2 vs 4): biggest first
+    assert [x["question"] for x in out["answers"]] == ["reps", "company_type"]
+    assert out["answers"][0]["impact"] < 0
+
+    ideal = tmp_path / "ideal.yaml"
+    ideal.write_text("company_type: dealer\nreps: 10\nneeds_training: false\n", "utf-8")
+    text = run("compare", a, "--ideal", str(ideal)).stdout
+    assert "vs ideal partner 100.0" in text
+
+    ideal.write_text("reps: lots\n", "utf-8")
+    bad = run("compare", a, "--ideal", str(ideal))
+    assert bad.exit_code == 1 and f"{ideal}:1:7: reps: expected a number" in bad.stderr
+
+
+def test_compare_needs_a_second_side(run) -> None:
+    a = add(run, "Atlas AV")
+    result = run("compare", a)
+    assert result.exit_code == 2
+    result = run("compare", a, "--ideal")
+    assert result.exit_code == 1 and "no ideal profile" in result.stderr
