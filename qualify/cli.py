@@ -388,6 +388,20 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
         click.echo(f"Gate to move on: {verdict}")
         for c in assessment.gate.criteria:
             click.echo(f"  {'✓' if c.met else '✗'} {c.text}")
+        if assessment.stage and assessment.breakdown and assessment.question_set:
+            from qualify.pipeline import next_step
+
+            step = next_step(
+                assessment.stage,
+                assessment.gate,
+                assessment.breakdown,
+                assessment.question_set,
+                q.pipeline.next_stage(assessment.stage.id),
+            )
+            click.echo(f"Next step: {step}")
+            open_items = len(q.agenda(found).items)
+            if open_items:
+                click.echo(f"  ({open_items} open item(s): `qualify agenda {found.id}`)")
     click.echo("")
     click.echo("History")
     for h in history:
@@ -863,6 +877,85 @@ def _ideal_profile(env: Env, path: str | None, left_sets: dict) -> tuple[str, di
                 fail(f"{source}:{line}:{col}: {qid}: {exc}")
         profile[set_id] = values
     return "ideal partner", profile
+
+
+# ------------------------------------------------------------------------ reports
+
+
+@main.command()
+@click.argument("prospect_id", metavar="[ID]", required=False)
+@click.option("--portfolio", is_flag=True, help="The territory portfolio instead of one prospect.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "csv"]),
+    default="md",
+    show_default=True,
+    help="md, html or json for a prospect; md, html or csv for the portfolio.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Write to FILE, or into an existing DIR under a safe name (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--territory", metavar="T", help="Portfolio of territory T only.")
+@click.option(
+    "--capacity",
+    "capacity_options",
+    multiple=True,
+    metavar="T=N",
+    help="Portfolio: territory T can support N committed partners (repeatable; N alone sets "
+    "the default). Overrides capacity.yaml in the workspace.",
+)
+@pass_env
+def report(
+    env: Env,
+    prospect_id: str | None,
+    portfolio: bool,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    territory: str | None,
+    capacity_options: tuple[str, ...],
+) -> None:
+    """A prospect's fit report (md, html, json), or the portfolio with --portfolio.
+
+    Prints to standard output unless -o is given; never replaces a file without --force.
+    """
+    from qualify import reports
+    from qualify.reports.output import write_atomic
+
+    if portfolio == (prospect_id is not None):
+        raise click.UsageError("give a prospect ID, or --portfolio (not both)")
+    if not portfolio and (territory is not None or capacity_options):
+        raise click.UsageError("--territory and --capacity go with --portfolio")
+    if portfolio:
+        if fmt not in reports.PORTFOLIO_FORMATS:
+            raise click.UsageError(f"--format {fmt}: the portfolio is md, html or csv")
+        from qualify.reports.capacity import CAPACITY_FILE, load_capacity, parse_capacity_options
+
+        capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
+            parse_capacity_options(capacity_options)
+        )
+        doc = reports.portfolio_document(
+            env.store, env.catalog, fmt, capacity=capacity, territory=territory
+        )
+    else:
+        if fmt not in reports.PROSPECT_FORMATS:
+            raise click.UsageError(f"--format {fmt}: a prospect report is md, html or json")
+        doc = reports.prospect_document(env.store, env.catalog, prospect_id or "", fmt)
+    if output is None or output == "-":
+        click.echo(doc.data, nl=False)  # bytes go to the binary stream as they are
+        return
+    target = Path(output)
+    if target.is_dir():
+        target = target / doc.filename
+    elif output.endswith(("/", os.sep)):
+        fail(f"{output}: no such directory")
+    write_atomic(target, doc.data, force=force)
+    click.echo(f"wrote {target}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -325,7 +325,10 @@ def generate(
             prospect = prospect.model_copy(
                 update={"recontact_on": (when + timedelta(days=rng.uniform(30, 200))).date()}
             )
-        when = min(when, now)
+        if when > now:  # a long journey that started recently: move it all into the past
+            back = when - now + timedelta(days=rng.uniform(0.5, 5))
+            prospect, interviews, history = _shifted(prospect, interviews, history, back)
+            when -= back
         prospect = prospect.model_copy(update={"status": status, "updated_at": when})
         summary = ProspectSummary(
             id=pid,
@@ -343,8 +346,45 @@ def generate(
         yield prospect, interviews, history, summary
 
 
-def fill(store: Store, catalog: Catalog, count: int = 40, *, seed: int = 7) -> int:
+def _shifted(
+    prospect: Prospect, interviews: list[Interview], history: list[HistoryEntry], back: timedelta
+) -> tuple[Prospect, list[Interview], list[HistoryEntry]]:
+    """The same story, `back` earlier: sample data never happens in the future."""
+    moved_interviews = []
+    for interview in interviews:
+        answers = {
+            qid: a.model_copy(update={"answered_at": a.answered_at - back})
+            for qid, a in interview.answers.items()
+        }
+        moved_interviews.append(
+            interview.model_copy(
+                update={
+                    "answers": answers,
+                    "started_at": interview.started_at - back,
+                    "updated_at": interview.updated_at - back,
+                    "completed_at": interview.completed_at - back
+                    if interview.completed_at
+                    else None,
+                }
+            )
+        )
+    moved_history = [h.model_copy(update={"at": h.at - back}) for h in history]
+    recontact = prospect.recontact_on - back if prospect.recontact_on else None
+    moved = prospect.model_copy(
+        update={"created_at": prospect.created_at - back, "recontact_on": recontact}
+    )
+    return moved, moved_interviews, moved_history
+
+
+def fill(
+    store: Store,
+    catalog: Catalog,
+    count: int = 40,
+    *,
+    seed: int = 7,
+    now: datetime | None = None,
+) -> int:
     """Add `count` sample prospects to the store; returns how many were added."""
     for qs in catalog.question_sets.values():
         store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
-    return store.add_prospects_bulk(generate(catalog, count, seed=seed))
+    return store.add_prospects_bulk(generate(catalog, count, seed=seed, now=now))

@@ -51,4 +51,4 @@ def config_file() -> Path:
         return Path(override).expanduser()
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.yaml"

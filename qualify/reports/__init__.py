@@ -1,0 +1,140 @@
+"""Reports: what leaves the area manager's laptop.
+
+:mod:`qualify.reports.model` builds a plain report model from the store's
+records (each interview scored against its own snapshot); the renderers only
+format it: :mod:`~qualify.reports.markdown`, :mod:`~qualify.reports.html`,
+:mod:`~qualify.reports.json_report` (prospect) and
+:mod:`~qualify.reports.csv_report` (portfolio). :mod:`~qualify.reports.terminal`
+has the small text helpers of the CLI. The judgement calls (strengths, risks,
+support cost, capacity) are in :mod:`~qualify.reports.rules`.
+
+This module is the one entry point the CLI and the TUI need: a finished
+document (bytes and a safe file name) from a store and a catalog. Nothing in
+this package imports Textual or TinyDB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from qualify.errors import QualifyError
+
+if TYPE_CHECKING:
+    from qualify.questionnaire import Catalog
+    from qualify.reports.capacity import Capacity
+    from qualify.reports.model import PortfolioReport, ProspectReport
+    from qualify.store.base import Store
+
+PROSPECT_FORMATS = ("md", "html", "json")
+PORTFOLIO_FORMATS = ("md", "html", "csv")
+
+
+class ReportFormatError(QualifyError):
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Document:
+    """A rendered report: the exact bytes to write, and a safe file name for them."""
+
+    data: bytes
+    filename: str
+    media_type: str
+
+
+_MEDIA = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _check(fmt: str, allowed: tuple[str, ...], what: str, hint: str) -> None:
+    """One clear line for a format that does not apply (before any work is done)."""
+    if fmt not in allowed:
+        raise ReportFormatError(f"{what} is {', '.join(allowed)}, not {fmt!r} ({hint})")
+
+
+def render_prospect(report: ProspectReport, fmt: str) -> str:
+    """The fit report in one of PROSPECT_FORMATS."""
+    _check(fmt, PROSPECT_FORMATS, "a prospect report", "csv is for the portfolio")
+    if fmt == "md":
+        from qualify.reports.markdown import render_prospect as render
+    elif fmt == "html":
+        from qualify.reports.html import render_prospect as render
+    else:
+        from qualify.reports.json_report import render_prospect as render
+    return render(report)
+
+
+def render_portfolio(report: PortfolioReport, fmt: str) -> str:
+    """The portfolio in one of PORTFOLIO_FORMATS."""
+    _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "json is for one prospect")
+    if fmt == "md":
+        from qualify.reports.markdown import render_portfolio as render
+    elif fmt == "html":
+        from qualify.reports.html import render_portfolio as render
+    else:
+        from qualify.reports.csv_report import render_portfolio as render
+    return render(report)
+
+
+def prospect_document(
+    store: Store,
+    catalog: Catalog,
+    prospect_id: str,
+    fmt: str,
+    *,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> Document:
+    """One prospect's fit report, rendered; NotFound (one line) for an unknown id."""
+    from qualify.reports.model import prospect_report
+    from qualify.reports.output import safe_filename
+
+    _check(fmt, PROSPECT_FORMATS, "a prospect report", "csv is for the portfolio")
+    report = prospect_report(store, catalog, prospect_id, now=now, tz=tz)
+    text = render_prospect(report, fmt)
+    stamp = report.generated_at.strftime("%Y-%m-%d")
+    base = safe_filename(report.header.name)
+    name = f"{base}-{safe_filename(report.header.id, fallback='id')}-{stamp}.{fmt}"
+    return Document(text.encode("utf-8"), name, _MEDIA[fmt])
+
+
+def portfolio_document(
+    store: Store,
+    catalog: Catalog,
+    fmt: str,
+    *,
+    capacity: Capacity | None = None,
+    territory: str | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> Document:
+    """The portfolio (of one territory, if given), rendered."""
+    from qualify.reports.model import portfolio_report
+    from qualify.reports.output import safe_filename
+
+    _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "json is for one prospect")
+    report = portfolio_report(
+        store, catalog, capacity=capacity, territory=territory, now=now, tz=tz
+    )
+    text = render_portfolio(report, fmt)
+    stamp = report.generated_at.strftime("%Y-%m-%d")
+    scope = f"-{safe_filename(territory, fallback='territory')}" if territory else ""
+    return Document(text.encode("utf-8"), f"portfolio{scope}-{stamp}.{fmt}", _MEDIA[fmt])
+
+
+__all__ = [
+    "PORTFOLIO_FORMATS",
+    "PROSPECT_FORMATS",
+    "Document",
+    "ReportFormatError",
+    "portfolio_document",
+    "prospect_document",
+    "render_portfolio",
+    "render_prospect",
+]

@@ -1,0 +1,108 @@
+"""Fit reports and the portfolio as one self-contained HTML file.
+
+Jinja2 templates in ``templates/`` with autoescaping on for every value, inline
+CSS (with a print stylesheet and page breaks) and inline SVG charts. The page
+makes no request of any kind: no scripts, fonts, images or styles from
+elsewhere, and a Content-Security-Policy that forbids them even if a value
+ever slipped through unescaped.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from qualify.reports import charts
+from qualify.reports.model import PortfolioReport, ProspectReport
+from qualify.reports.text import (
+    CAPACITY_ALERTS,
+    DIRECTION_SHORT,
+    SOURCE_LABELS,
+    STATE_LABELS,
+    fmt_date,
+    fmt_datetime,
+    fmt_num,
+    fmt_pct,
+    fmt_score,
+    one_line,
+)
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+
+@cache
+def environment() -> Environment:
+    """One Jinja environment; autoescape is on for every template, whatever its name."""
+    env = Environment(
+        loader=PackageLoader("qualify.reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        score=fmt_score,
+        pct=fmt_pct,
+        date=fmt_date,
+        datetime=fmt_datetime,
+        num=fmt_num,
+        oneline=one_line,
+    )
+    env.globals.update(
+        CAPACITY_ALERTS=CAPACITY_ALERTS,
+        CSP=CSP,
+        DIRECTION_SHORT=DIRECTION_SHORT,
+        SOURCE_LABELS=SOURCE_LABELS,
+        STATE_LABELS=STATE_LABELS,
+    )
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def render_prospect(report: ProspectReport) -> str:
+    """The fit report of one prospect as a standalone HTML page."""
+    fit = {f.direction: f.score for f in report.fit}
+    section_chart = charts.bar_chart(
+        ((s.title, s.score, fmt_score(s.score), s.band_class) for s in report.sections),
+        title="Section scores, 0 to 100",
+    )
+    fit_map = charts.fit_map(fit.get("they_fit_us"), fit.get("we_fit_them"))
+    return _render(
+        "prospect.html.j2",
+        r=report,
+        section_chart=section_chart,
+        fit_map=fit_map,
+    )
+
+
+def render_portfolio(report: PortfolioReport) -> str:
+    """The territory portfolio as a standalone HTML page."""
+    funnel = charts.count_chart(
+        ((f.stage.title, f.reached, 0, None, str(f.reached)) for f in report.funnel),
+        title="Prospects who reached each stage",
+    )
+    capacity = charts.count_chart(
+        (
+            (
+                t.territory or "(no territory)",
+                t.committed,
+                t.about_to_commit,
+                t.capacity,
+                f"{t.committed}"
+                + (f" +{t.about_to_commit}" if t.about_to_commit else "")
+                + (f" / {t.capacity}" if t.capacity is not None else ""),
+            )
+            for t in report.territories
+        ),
+        title="Committed partners (dark), about to commit (light), capacity (tick)",
+    )
+    return _render("portfolio.html.j2", r=report, funnel=funnel, capacity=capacity)

@@ -1,0 +1,507 @@
+"""Fit reports and the portfolio as Markdown: readable as plain text, safe when rendered.
+
+Everything that comes from a user or a question set goes through :func:`md`,
+so a prospect called ``<b>*Best*</b> | Co`` prints literally in any CommonMark
+or GitHub renderer: no markup, no broken tables, no raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qualify.reports.model import (
+    AnswerView,
+    Finding,
+    InterviewView,
+    PortfolioReport,
+    PortfolioRow,
+    ProspectReport,
+)
+from qualify.reports.terminal import bar
+from qualify.reports.text import (
+    CAPACITY_ALERTS,
+    DIRECTION_SHORT,
+    STATE_LABELS,
+    fmt_date,
+    fmt_datetime,
+    fmt_num,
+    fmt_pct,
+    fmt_score,
+    one_line,
+    plural,
+)
+
+_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~#$!])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+
+BAR_WIDTH = 20
+
+
+def md(text: object) -> str:
+    """User text as literal Markdown: one line, every markup character escaped.
+
+    Backslash escapes for ASCII punctuation are part of CommonMark, so ``\\*``
+    shows a star everywhere; ``&`` is escaped only where it would start an
+    entity, so "Müller & Søn" stays readable in the raw file.
+    """
+    flat = one_line(str(text))
+    flat = _SPECIAL.sub(r"\\\1", flat)
+    flat = _ENTITY.sub(r"\\&", flat)
+    return _LINE_START.sub(_escape_line_start, flat)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    """`- x`, `+ x`, `= x` and `1. x` would start a list or a heading underline."""
+    if m.group(2):
+        return f"{m.group(1)}\\{m.group(2)}"
+    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+
+def _code(text: str) -> str:
+    """An identifier in a code span (ids never contain backticks; drop any that do)."""
+    return "`" + text.replace("`", "") + "`"
+
+
+def _bar(score: float | None) -> str:
+    return _code(bar(score, BAR_WIDTH))
+
+
+def _table(header: list[str], align: str, rows: list[list[str]]) -> list[str]:
+    """A GitHub table; cells are already escaped (md() escapes `|`)."""
+    sep = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _band(band: str | None, score: float | None, knocked_out: bool) -> str:
+    if knocked_out:
+        return f"✗ {md(band or 'Not a fit')}"
+    if score is None:
+        return "not scored"
+    return md(band or "")
+
+
+_SOURCE_MARK = {"verified": "verified ✓", "stated": "stated", "estimated": "estimated ≈"}
+
+
+# =========================================================== prospect report
+
+
+def _finding(f: Finding) -> str:
+    parts: list[str] = []
+    if f.question is not None:
+        answer = f" {md(f.answer)}" if f.answer else ""
+        parts.append(f"**{md(f.question)}**{answer}")
+        parts.append(md(f.text))
+        where = " · ".join(md(x) for x in (f.section, f.stage.title if f.stage else None) if x)
+        trace = f"{_code(f.question_id or '')}"
+        if f.source:
+            trace += f", {_SOURCE_MARK.get(f.source, md(f.source))}"
+        parts.append(f"({where}; {trace})" if where else f"({trace})")
+        text = " — ".join(parts[:2]) + " " + parts[2]
+    else:
+        text = md(f.text)
+    if f.note:
+        text += f"  \n  Note: {md(f.note)}"
+    return text
+
+
+def _answer_line(a: AnswerView) -> list[str]:
+    label = f"**{md(a.question)}**"
+    if a.state == "answered":
+        detail = md(a.answer)
+        if a.points is not None:
+            detail += f" — {fmt_num(a.points)}/{fmt_num(a.max)}"
+        detail += f" · {_SOURCE_MARK.get(a.source or 'stated', md(a.source or ''))}"
+        if a.needs_evidence:
+            detail += " · ⚑ needs evidence"
+        if a.knockout:
+            detail += f" · ✗ deal-breaker: {md(a.knockout)}"
+    else:
+        detail = f"— {STATE_LABELS.get(a.state, md(a.state))}"
+        if a.required:
+            detail += " (required)"
+    lines = [f"- {label} {detail}"]
+    if a.note:
+        lines.append(f"  - Note: {md(a.note)}")
+    return lines
+
+
+def _interview(view: InterviewView) -> list[str]:
+    qs = view.question_set
+    title = md(view.stage.title)
+    if view.kind == "review":
+        title = f"{title}, {fmt_date(view.completed_at or view.started_at)}"
+    lines = [f"### {title}", ""]
+    facts = []
+    if qs is not None:
+        version = f"{_code(qs.id)} v{qs.version}"
+        if qs.current_version is not None:
+            version += f" (v{qs.current_version} is current)"
+        facts.append(f"Question set {version}")
+    status = "completed " + fmt_date(view.completed_at) if view.completed_at else "in progress"
+    facts.append(f"started {fmt_date(view.started_at)}, {status}")
+    if view.interviewer:
+        facts.append(f"by {md(view.interviewer)}")
+    lines.append(" · ".join(facts) + "  ")
+    if view.score is not None or view.band:
+        band = _band(view.band, view.score, view.band_class == "out")
+        lines.append(
+            f"Score **{fmt_score(view.score)}** {band} · coverage {fmt_pct(view.coverage)} "
+            f"({view.answered} of {view.visible} answered)"
+        )
+    if view.warning:
+        lines.append(f"⚠ {md(view.warning)}")
+    if view.notes:
+        lines += ["", f"Interview notes: {md(view.notes)}"]
+    lines.append("")
+    for section in view.sections:
+        head = f"#### {md(section.title)}"
+        head += f" · {fmt_score(section.score)} · {section.answered}/{section.visible} answered"
+        lines += [head, ""]
+        for answer in section.answers:
+            lines += _answer_line(answer)
+        lines.append("")
+    return lines
+
+
+def render_prospect(report: ProspectReport) -> str:
+    """The fit report of one prospect as Markdown."""
+    h, v = report.header, report.verdict
+    out: list[str] = [f"# Fit report: {md(h.name)}", ""]
+    facts = [h.kind_label, h.territory or "no territory", h.stage.title, h.status_label]
+    out.append(" · ".join(md(f) for f in facts) + "  ")
+    people = []
+    if h.owner:
+        people.append(f"Owner: {md(h.owner)}")
+    if h.interviewers:
+        people.append("Interviewed by " + ", ".join(md(n) for n in h.interviewers))
+    dates = [f"Added {fmt_date(h.created_at)}"]
+    if h.last_contact:
+        dates.append(f"last contact {fmt_date(h.last_contact)}")
+    if h.recontact_on:
+        dates.append(f"call again on {fmt_date(h.recontact_on)}")
+    out.append(" · ".join(people + dates) + "  ")
+    if h.question_sets:
+        sets = []
+        for qs in h.question_sets:
+            text = f"{md(qs.title)} ({_code(qs.id)} v{qs.version}"
+            if qs.current_version is not None:
+                text += f"; v{qs.current_version} is current"
+            sets.append(text + ")")
+        out.append("Question sets: " + ", ".join(sets) + "  ")
+    out.append(f"Prospect id {_code(h.id)} · report of {fmt_datetime(report.generated_at)}")
+    if h.tags:
+        out.append("")
+        out.append("Tags: " + ", ".join(md(t) for t in h.tags))
+    if h.notes:
+        out += ["", f"Notes: {md(h.notes)}"]
+    for warning in report.warnings:
+        out += ["", f"> ⚠ {md(warning)}"]
+
+    # -- verdict
+    out += ["", "## Verdict", ""]
+    if v.score is None and not v.knocked_out:
+        out.append(md(v.headline))
+    else:
+        band = _band(v.band, v.score, v.knocked_out)
+        where = f" at {md(v.basis.title)}" if v.basis else ""
+        out.append(
+            f"**{band}**{where}: score **{fmt_score(v.score)}**, coverage "
+            f"**{fmt_pct(v.coverage)}** ({v.answered} of {v.visible} questions answered)."
+        )
+    out.append("")
+    if v.knockouts:
+        out.append("Knock-outs:")
+        out.append("")
+        for k in v.knockouts:
+            out.append(
+                f"- ✗ {md(k.reason)} — **{md(k.question)}** {md(k.answer)} ({_code(k.question_id)})"
+            )
+        out.append("")
+    elif v.score is not None:
+        out += ["Knock-outs: none.", ""]
+    if v.evidence is not None:
+        e = v.evidence
+        out += [
+            f"Evidence behind the score: {fmt_pct(e.verified)} verified, {fmt_pct(e.stated)} "
+            f"stated by the prospect, {fmt_pct(e.estimated)} estimated.",
+            "",
+        ]
+    if report.gate is not None:
+        g = report.gate
+        out.append(f"{md(g.title)}: **{'met' if g.passed else 'not met'}**")
+        out.append("")
+        for c in g.criteria:
+            line = f"- {'✓' if c.met else '✗'} {md(c.text)}"
+            if not c.met and 0 < len(c.question_texts) <= 3:
+                line += ": " + "; ".join(f"*{md(t)}*" for t in c.question_texts)
+            out.append(line)
+        out.append("")
+    if report.review is not None:
+        r = report.review
+        review = (
+            f"Latest review ({fmt_date(r.at)}): **{_band(r.band, r.score, r.band_class == 'out')}**"
+            f" {fmt_score(r.score)}"
+        )
+        if r.outcome:
+            review += f", outcome **{md(r.outcome)}**"
+        if r.due_on:
+            review += (
+                f"; next review {'overdue since' if r.overdue else 'due'} {fmt_date(r.due_on)}"
+            )
+        out += [review + ".", ""]
+        if r.support_cost.flagged:
+            out += [
+                "⚠ Consumes more support than the revenue it creates: "
+                + "; ".join(md(x) for x in r.support_cost.reasons)
+                + ".",
+                "",
+            ]
+
+    out += ["## Recommended next step", "", md(report.next_step), ""]
+
+    # -- fit and sections
+    if report.fit:
+        out += ["## Two-way fit", ""]
+        rows = [
+            [md(f.title), fmt_score(f.score), _bar(f.score), str(f.sections)] for f in report.fit
+        ]
+        out += _table(["Direction", "Score", "", "Sections"], "lrll", rows)
+        out.append("")
+    if report.sections:
+        out += ["## Section scores", ""]
+        rows = [
+            [
+                md(s.title),
+                DIRECTION_SHORT.get(s.direction, md(s.direction)),
+                fmt_num(s.weight),
+                fmt_score(s.score),
+                _bar(s.score),
+                f"{s.answered}/{s.visible}",
+            ]
+            for s in report.sections
+        ]
+        out += _table(["Section", "Fit", "Weight", "Score", "", "Answered"], "llrrlr", rows)
+        out.append("")
+
+    # -- strengths and risks
+    out += ["## Strengths", ""]
+    if report.strengths:
+        out += [f"{n}. {_finding(f)}" for n, f in enumerate(report.strengths, 1)]
+    else:
+        out.append("None yet: no answer earns most of its points.")
+    out += ["", "## Risks", ""]
+    if report.risks:
+        marks = {"knockout": "✗", "unanswered": "?", "unverified": "⚑"}
+        out += [f"- {marks.get(f.kind, '⚠')} {_finding(f)}" for f in report.risks]
+    else:
+        out.append("None found in the answers so far.")
+    out.append("")
+
+    # -- answers and timeline
+    out += ["## Answers by stage", ""]
+    if not report.interviews:
+        out += ["No interview yet.", ""]
+    for view in report.interviews:
+        out += _interview(view)
+    out += ["## Timeline", ""]
+    for t in report.timeline:
+        line = f"- {fmt_date(t.at)} — {md(t.text)}"
+        if t.by:
+            line += f" ({md(t.by)})"
+        out.append(line)
+        if t.unmet:
+            out.append("  - Not met at the time: " + "; ".join(md(u) for u in t.unmet))
+    if not report.timeline:
+        out.append("Nothing recorded yet.")
+    out += ["", "---", "", f"qualify fit report · {md(report.schema)}", ""]
+    return "\n".join(out)
+
+
+# ================================================================= portfolio
+
+
+def _rank_row(r: PortfolioRow) -> list[str]:
+    gate = {True: "met", False: "not met", None: "—"}[r.gate_passed]
+    return [
+        str(r.rank or ""),
+        md(r.name),
+        md(r.territory or "—"),
+        md(r.kind_label),
+        fmt_score(r.score),
+        _band(r.band, r.score, r.knocked_out),
+        fmt_pct(r.coverage),
+        gate,
+        md(r.next_step),
+        _code(r.id),
+    ]
+
+
+def render_portfolio(report: PortfolioReport) -> str:
+    """The territory portfolio as Markdown."""
+    scope = f": {md(report.territory)}" if report.territory is not None else ""
+    out = [f"# Partner portfolio{scope}", ""]
+    out.append(
+        f"{plural(report.total, 'prospect')} · report of {fmt_datetime(report.generated_at)}"
+    )
+    out.append("")
+    alerts = [t for t in report.territories if t.status in ("over", "full", "stretched")]
+    due = [r for r in report.just_friends if r.due]
+    if alerts or report.cost_concerns or due or report.warnings:
+        out += ["## Needs attention", ""]
+        for status, words in CAPACITY_ALERTS.items():
+            names = [md(t.territory or "(no territory)") for t in alerts if t.status == status]
+            if names:
+                out.append(f"- ⚠ Support capacity {words}: {', '.join(names)}")
+        if report.cost_concerns:
+            n = len(report.cost_concerns)
+            out.append(
+                f"- ⚠ {plural(n, 'committed partner')} consume{'s' if n == 1 else ''} more "
+                "support than the revenue they create (see below)"
+            )
+        if due:
+            out.append(f"- ☎ {plural(len(due), 'just-friends prospect')} due for a call")
+        for w in report.warnings:
+            out.append(f"- {md(w)}")
+        out.append("")
+
+    out += ["## The funnel", ""]
+    top = max((f.reached for f in report.funnel), default=0) or 1
+    rows = [
+        [
+            md(f.stage.title),
+            str(f.reached),
+            _code(bar(100 * f.reached / top, BAR_WIDTH)),
+            str(f.here),
+            str(f.on_hold),
+            str(f.declined),
+        ]
+        for f in report.funnel
+    ]
+    out += _table(
+        ["Stage", "Reached", "", "Here now", "Just friends", "Parted ways here"], "lrlrrr", rows
+    )
+    out.append("")
+    if report.decline_reasons:
+        out += ["### Why we parted ways", ""]
+        rows = [
+            [md(d.reason), str(d.count), ", ".join(md(s) for s in d.stages)]
+            for d in report.decline_reasons
+        ]
+        out += _table(["Reason", "Prospects", "At"], "lrl", rows)
+        out.append("")
+
+    out += ["## Support capacity", ""]
+    source = md(report.capacity_source) if report.capacity_source else "nothing set"
+    out.append(f"Committed partners per territory against the capacity set ({source}).")
+    out.append("")
+    rows = [
+        [
+            md(t.territory or "(no territory)"),
+            str(t.committed),
+            str(t.about_to_commit),
+            "—" if t.capacity is None else str(t.capacity),
+            "—" if t.support_hours is None else f"{t.support_hours:g}",
+            str(t.over_cost),
+            md(t.status),
+        ]
+        for t in report.territories
+    ]
+    out += _table(
+        [
+            "Territory",
+            "Committed",
+            "About to commit",
+            "Capacity",
+            "Support h/month",
+            "Cost > revenue",
+            "Status",
+        ],
+        "lrrrrrl",
+        rows,
+    )
+    out.append("")
+    for t in report.territories:
+        if t.status != "ok":
+            out.append(f"- {md(t.message)}")
+    out.append("")
+
+    out += ["## Partners who cost more support than they bring", ""]
+    if report.cost_concerns:
+        rows = [
+            [
+                md(c.row.name),
+                md(c.row.territory or "—"),
+                fmt_date(c.reviewed_at),
+                md(c.outcome or "—"),
+                "; ".join(md(x) for x in c.reasons),
+                _code(c.row.id),
+            ]
+            for c in report.cost_concerns
+        ]
+        out += _table(["Partner", "Territory", "Reviewed", "Outcome", "Why", "Id"], "llllll", rows)
+    else:
+        out.append("None: every reviewed partner's support is in proportion to its revenue.")
+    out.append("")
+
+    out += ["## Ranking by stage", ""]
+    for group in report.groups:
+        out += [f"### {md(group.stage.title)} ({len(group.rows)})", ""]
+        if not group.rows:
+            out += ["Nobody at this stage.", ""]
+            continue
+        out += _table(
+            [
+                "#",
+                "Prospect",
+                "Territory",
+                "Kind",
+                "Score",
+                "Band",
+                "Coverage",
+                "Gate",
+                "Next step",
+                "Id",
+            ],
+            "rlllrlrlll",
+            [_rank_row(r) for r in group.rows],
+        )
+        out.append("")
+
+    out += [f"## Just friends ({len(report.just_friends)})", ""]
+    if report.just_friends:
+        rows = [
+            [
+                md(r.name),
+                md(r.territory or "—"),
+                md(r.stage.title),
+                fmt_date(r.recontact_on) + (" ☎ due" if r.due else ""),
+                md(r.reason or "—"),
+                _code(r.id),
+            ]
+            for r in report.just_friends
+        ]
+        out += _table(["Prospect", "Territory", "Stage", "Call again", "Why", "Id"], "llllll", rows)
+    else:
+        out.append("Nobody on hold.")
+    out += ["", f"## Parted ways ({len(report.parted_ways)})", ""]
+    if report.parted_ways:
+        rows = [
+            [
+                md(r.name),
+                md(r.territory or "—"),
+                md(r.stage.title),
+                fmt_date(r.updated_at),
+                md(r.reason or "—"),
+                _code(r.id),
+            ]
+            for r in report.parted_ways
+        ]
+        out += _table(["Prospect", "Territory", "At", "Since", "Why", "Id"], "llllll", rows)
+    else:
+        out.append("Nobody declined.")
+    out += ["", "---", "", f"qualify portfolio · {md(report.schema)}", ""]
+    return "\n".join(out)

@@ -1,0 +1,101 @@
+"""Getting a report onto disk safely: file names from prospect names, atomic writes.
+
+A report file is either absent, the old file, or the complete new one: never
+half written, and never written over an existing file unless asked to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from qualify.errors import QualifyError
+
+_TRANSLITERATE = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+        "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D",
+        "&": " and ",
+    }
+)  # fmt: skip
+_WINDOWS_RESERVED = {
+    "con", "prn", "aux", "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}  # fmt: skip
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class OutputExists(QualifyError):
+    """Refused to replace an existing file (use --force)."""
+
+    exit_code = 1
+
+
+def safe_filename(
+    name: str, *, suffix: str = "", fallback: str = "prospect", limit: int = 60
+) -> str:
+    """A portable file name from a prospect's name: ASCII letters, digits, `-`, `_` and `.`.
+
+    No path separators, no `..`, no leading dot (hidden file), no control
+    characters, no Windows device names, at most `limit` characters before the
+    suffix. "Müller & Søn AV" → "Muller-and-Son-AV".
+    """
+    text = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
+    text = text.encode("ascii", "ignore").decode("ascii")
+    text = _UNSAFE.sub("-", text)
+    text = re.sub(r"-{2,}", "-", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    text = text.strip("-._ ")[:limit].rstrip("-._ ")
+    if not text or text.split(".")[0].lower() in _WINDOWS_RESERVED:
+        text = f"{fallback}-{text}".rstrip("-") if text else fallback
+    if suffix and not suffix.startswith("."):
+        suffix = "." + suffix
+    return text + suffix
+
+
+def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
+    """Write `data` to `path` atomically; refuse to replace an existing file unless `force`.
+
+    The bytes go to a temporary file in the same directory, are flushed to disk,
+    then linked (no-clobber) or renamed (with `force`) into place.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputExists(f"{path} is a directory")
+    if path.exists() and not force:
+        raise OutputExists(f"{path} already exists; use --force to replace it")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the file appeared meanwhile: never clobber
+            except FileExistsError:
+                raise OutputExists(f"{path} already exists; use --force to replace it") from None
+            except OSError:  # a file system without hard links
+                if path.exists():
+                    raise OutputExists(
+                        f"{path} already exists; use --force to replace it"
+                    ) from None
+                os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return path

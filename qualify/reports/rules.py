@@ -1,0 +1,182 @@
+"""The judgement calls a report makes, in one place, so they can be read and argued with.
+
+Scores, bands, knock-outs and gates come from the question sets and
+:mod:`qualify.scoring` / :mod:`qualify.pipeline`. What is decided here is what a
+report *says* about them: which answers count as strengths or risks, when a
+committed partner costs more support than the revenue it brings, and when a
+territory's support capacity is stretched. ``docs/reports.md`` explains each
+rule in words; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from qualify.questionnaire.model import QuestionSet
+from qualify.scoring import ScoreBreakdown
+
+# ------------------------------------------------------------- strengths, risks
+
+STRENGTH_RATIO = 0.75
+"""An answer is a strength when it earns at least this share of its question's points."""
+
+RISK_RATIO = 0.4
+"""An answer is a risk when it earns at most this share of its question's points."""
+
+MAX_STRENGTHS = 5
+MAX_LOW_SCORES = 5
+"""Reports list this many strengths and low-scoring answers at most (best / worst first)."""
+
+# --------------------------------------------------------------- after-care
+
+ONBOARDING_DAYS = 90
+"""Settling in: a committed partner should be onboarded (its commitment gate met)
+within this many days of signing; after that the report raises it as a risk."""
+
+LATE_STAGES = 2
+"""Prospects active in this many stages just before the last one (commitment) are
+"about to commit": they count against a territory's support capacity in warnings."""
+
+# ------------------------------------------------------- support cost vs revenue
+
+REVENUE_QUESTION = "revenue_vs_plan"
+"""Review question: revenue achieved, as a share of plan."""
+
+SUPPORT_QUESTIONS = ("support_hours_month", "field_visits_quarter")
+"""Review questions that measure the support a partner consumes."""
+
+JUDGEMENT_QUESTION = "support_vs_revenue"
+"""Review question where the reviewer says outright whether support is in proportion."""
+
+JUDGEMENT_OVER = frozenset({"high_lagging"})
+"""Answers to JUDGEMENT_QUESTION that mean "costs more than it brings"."""
+
+REVENUE_LAGGING_RATIO = 0.5
+"""Revenue lags when its answer earns less than half the question's points
+(below 80 % of plan with the bundled bands)."""
+
+SUPPORT_HEAVY_RATIO = 0.2
+"""Support is heavy when a support answer earns at most a fifth of its points
+(20+ hours a month, or 5+ field visits a quarter, with the bundled bands)."""
+
+
+@dataclass(frozen=True)
+class CostCheck:
+    """Whether a partner's latest review shows more support consumed than revenue created."""
+
+    flagged: bool
+    reasons: tuple[str, ...] = ()
+    measured: bool = False
+    """False when the review set has none of the questions the rule reads."""
+
+
+def _ratio(breakdown: ScoreBreakdown, question_id: str) -> float | None:
+    line = breakdown.question(question_id)
+    if line is None or not line.answered or line.points is None or not line.max:
+        return None
+    return line.points / line.max
+
+
+def _measure(question_set: QuestionSet, question_id: str, value: Any) -> str:
+    question = question_set.questions.get(question_id)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    unit = f" {question.unit}" if question is not None and question.unit else ""
+    return f"{value}{unit}"
+
+
+def support_exceeds_revenue(
+    question_set: QuestionSet, breakdown: ScoreBreakdown, answers: Mapping[str, Any]
+) -> CostCheck:
+    """The rule for "consumes more support than the revenue it creates".
+
+    A review flags the partner when either
+
+    1. the reviewer judged it so (JUDGEMENT_QUESTION answered with one of
+       JUDGEMENT_OVER), or
+    2. the measures show it: revenue lags (REVENUE_LAGGING_RATIO) while at least
+       one support measure is heavy (SUPPORT_HEAVY_RATIO).
+
+    Ratios are read from the points the review set gives each answer, so an area
+    manager who edits the bands in ``relationship-review.yaml`` moves the rule too.
+    """
+    reasons: list[str] = []
+    measured = False
+    judgement = answers.get(JUDGEMENT_QUESTION)
+    if JUDGEMENT_QUESTION in question_set.questions:
+        measured = measured or judgement is not None
+        if judgement in JUDGEMENT_OVER:
+            question = question_set.questions[JUDGEMENT_QUESTION]
+            option = question.option_map.get(judgement)
+            label = option.display if option is not None else str(judgement)
+            reasons.append(f"reviewer's judgement: {label}")
+    revenue = _ratio(breakdown, REVENUE_QUESTION)
+    heavy: list[str] = []
+    for qid in SUPPORT_QUESTIONS:
+        ratio = _ratio(breakdown, qid)
+        if ratio is not None:
+            measured = True
+            if ratio <= SUPPORT_HEAVY_RATIO:
+                heavy.append(_measure(question_set, qid, answers.get(qid)))
+    if revenue is not None:
+        measured = True
+        if revenue < REVENUE_LAGGING_RATIO and heavy:
+            revenue_text = _measure(question_set, REVENUE_QUESTION, answers.get(REVENUE_QUESTION))
+            reasons.append(f"{' and '.join(heavy)} of support against {revenue_text}")
+    return CostCheck(flagged=bool(reasons), reasons=tuple(reasons), measured=measured)
+
+
+# ----------------------------------------------------------- support capacity
+
+CapacityStatus = Literal["unset", "ok", "stretched", "full", "over"]
+
+
+@dataclass(frozen=True)
+class CapacityCheck:
+    status: CapacityStatus
+    message: str
+
+
+def capacity_check(
+    territory: str, committed: int, about_to_commit: int, capacity: int | None
+) -> CapacityCheck:
+    """Committed partners against the support capacity the area manager set.
+
+    * over: more committed partners than the capacity — support is already thin;
+    * full: exactly at capacity — recruit only to replace a partner;
+    * stretched: committing the prospects in the late stages would exceed it;
+    * ok: room for everyone in the pipeline; unset: no capacity given.
+    """
+    name = territory or "(no territory)"
+    if capacity is None:
+        return CapacityCheck(
+            "unset", f"{name}: no support capacity set, so over-recruiting cannot be checked"
+        )
+    if committed > capacity:
+        return CapacityCheck(
+            "over",
+            f"{name}: {committed} committed partners for a support capacity of {capacity}: "
+            "support is already spread too thin; fix or part with a partner before recruiting",
+        )
+    if committed == capacity:
+        extra = (
+            f"; {about_to_commit} more in the late stages would spread support too thin"
+            if about_to_commit
+            else ""
+        )
+        return CapacityCheck(
+            "full",
+            f"{name}: at its support capacity of {capacity}: recruit only to replace a partner"
+            + extra,
+        )
+    if committed + about_to_commit > capacity:
+        over = committed + about_to_commit - capacity
+        return CapacityCheck(
+            "stretched",
+            f"{name}: committing all {about_to_commit} prospects in the late stages would exceed "
+            f"the support capacity of {capacity} by {over}: choose the best and let the others "
+            "wait",
+        )
+    return CapacityCheck("ok", f"{name}: room for {capacity - committed} more partners")

@@ -1,0 +1,124 @@
+"""The HTML is one well-formed, self-contained file that prints and reads on a phone."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import html5lib
+import pytest
+from memstore import MemoryStore
+from report_fixture import build, build_portfolio
+
+from qualify import demo
+from qualify.paths import bundled_questionnaires_dir
+from qualify.questionnaire import load_catalog
+from qualify.reports import html
+from qualify.reports.capacity import Capacity
+from qualify.reports.model import portfolio_report, prospect_report
+
+URL_ATTRS = ("src", "href", "srcset", "action", "formaction", "poster", "data", "xlink:href")
+
+
+def external_references(page: str) -> list[str]:
+    """Everything in a page that would make a browser fetch something."""
+    document = html5lib.parse(page, namespaceHTMLElements=False)
+    found: list[str] = []
+    for element in document.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("script", "iframe", "object", "embed", "link", "img", "video", "audio"):
+            found.append(f"<{tag}>")
+        for name, value in element.attrib.items():
+            name = name if isinstance(name, str) else name[1]
+            is_url = name in URL_ATTRS or name.endswith("href")
+            if is_url and not value.startswith("#"):
+                found.append(f"{name}={value}")
+            if name == "style" and "url(" in value:
+                found.append(f"style url(): {value}")
+        if tag == "style":
+            css = element.text or ""
+            found += [f"@import {m}" for m in re.findall(r"@import[^;]*", css)]
+            found += [f"url({m})" for m in re.findall(r"url\(([^)]*)\)", css)]
+            found += [f"font {m}" for m in re.findall(r"@font-face", css)]
+    found += re.findall(r"https?://[^\s\"'<>]+", page)
+    return found
+
+
+def parse_strict(page: str):
+    parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=False)
+    document = parser.parse(page)
+    assert parser.errors == [], parser.errors[:5]
+    return document
+
+
+@pytest.mark.parametrize("key", ["muller", "hostile", "knocked", "friends", "costly", "newcomer"])
+def test_prospect_page_is_self_contained_and_well_formed(mem_store, catalog, key: str) -> None:
+    page = html.render_prospect(build(mem_store, catalog, key))
+    document = parse_strict(page)
+    assert external_references(page) == []
+    assert document.find(".//meta[@name='viewport']") is not None
+    csp = document.find(".//meta[@http-equiv='Content-Security-Policy']")
+    assert csp is not None and "default-src 'none'" in csp.get("content")
+    assert page.startswith("<!DOCTYPE html>")
+
+
+def test_prospect_page_has_charts_print_styles_and_page_breaks(mem_store, catalog) -> None:
+    page = html.render_prospect(build(mem_store, catalog, "muller"))
+    document = html5lib.parse(page, namespaceHTMLElements=False)
+    svgs = document.findall(".//{http://www.w3.org/2000/svg}svg")
+    assert len(svgs) == 2  # the two-way fit map and the section bars
+    css = document.find(".//style").text
+    assert "@media print" in css and "break-before: page" in css and "@page" in css
+    assert "@media (max-width: 600px)" in css
+    sections = [s.get("id") for s in document.findall(".//section")]
+    assert sections == ["verdict", "fit", "sections", "findings", "answers", "timeline"]
+    assert {s.get("id") for s in document.findall(".//section[@class='page']")} == {
+        "findings",
+        "answers",
+        "timeline",
+    }
+
+
+def test_portfolio_page_is_self_contained(mem_store, catalog) -> None:
+    page = html.render_portfolio(build_portfolio(mem_store, catalog))
+    document = parse_strict(page)
+    assert external_references(page) == []
+    assert len(document.findall(".//{http://www.w3.org/2000/svg}svg")) == 2  # funnel, capacity
+    text = "".join(document.itertext())
+    assert "Support capacity reached: North" in text
+    assert "Costly Partner Oy" in text
+
+
+def test_detector_finds_external_references() -> None:
+    """The check above must be able to fail."""
+    page = (
+        '<!DOCTYPE html><html><head><style>@import "x.css"; body{background:url(http://e/x)}'
+        '</style><link rel=stylesheet href="https://cdn/x.css"></head><body>'
+        '<img src="http://e/x.png"><a href="https://e">x</a><svg><image href="//e/y"/></svg>'
+        "</body></html>"
+    )
+    found = external_references(page)
+    assert any("@import" in f for f in found)
+    assert any(f.startswith("url(") for f in found)
+    assert "<link>" in found and "<img>" in found
+    assert any("//e/y" in f for f in found)
+
+
+def test_every_demo_report_renders_self_contained() -> None:
+    """Realistic data from the bundled question sets, at every stage and status."""
+    catalog = load_catalog(bundled_questionnaires_dir())
+    store = MemoryStore()
+    now = datetime(2025, 6, 1, tzinfo=UTC)
+    from qualify.questionnaire import content_hash
+
+    for qs in catalog.question_sets.values():
+        store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
+    store.add_prospects_bulk(demo.generate(catalog, 40, seed=11, now=now))
+    for summary in store.list_prospects():
+        page = html.render_prospect(prospect_report(store, catalog, summary.id, now=now, tz=UTC))
+        assert external_references(page) == [], summary.id
+        parse_strict(page)
+    capacity = Capacity({}, 3, "test")
+    page = html.render_portfolio(portfolio_report(store, catalog, capacity=capacity, now=now))
+    assert external_references(page) == []
+    parse_strict(page)

@@ -1,0 +1,203 @@
+"""The report model: what the reports say, independent of any format."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC
+
+import pytest
+from report_fixture import IDS, NOW, build, build_portfolio
+
+from qualify.questionnaire import QuestionSet
+from qualify.reports import rules
+from qualify.reports.model import prospect_report
+from qualify.scoring import score
+
+
+def test_interviews_are_scored_against_their_snapshot_not_todays_yaml(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "muller")
+    intro = report.interviews[0]
+    assert intro.question_set is not None
+    assert (intro.question_set.version, intro.question_set.current_version) == (1, 2)
+    texts = [a.question for s in intro.sections for a in s.answers]
+    assert "What kind of business are you?" in texts  # v1 wording
+    assert "How would you describe your business today?" not in texts  # today's v2
+
+
+def test_verdict_uses_the_current_stage_and_gate_lists_what_is_missing(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "muller")
+    assert report.verdict.basis is not None and report.verdict.basis.id == "plan"
+    assert report.verdict.score == pytest.approx(70.0)
+    assert report.gate is not None and not report.gate.passed
+    unmet = {c.key for c in report.gate.criteria if not c.met}
+    assert unmet == {"required", "verified:plan_signed"}
+    assert report.next_step == (
+        "Keep dating: answer the required question champion; verify plan_signed."
+    )
+
+
+def test_risks_trace_to_questions_and_notes(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "muller")
+    kinds = [(r.kind, r.question_id) for r in report.risks]
+    assert kinds == [
+        ("unanswered", "champion"),
+        ("unverified", "plan_signed"),
+        ("low_score", "support_hours"),
+    ]
+    assert report.risks[0].note == "Will name one after the summer."
+    assert [s.question_id for s in report.strengths] == ["plan_signed"]
+
+
+def test_provenance_and_unverified_answers_are_flagged(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "muller")
+    answers = {a.question_id: a for i in report.interviews for s in i.sections for a in s.answers}
+    assert answers["business"].source == "verified"
+    assert not answers["business"].unverified_in_score
+    assert answers["years"].source == "estimated" and answers["years"].unverified_in_score
+    assert answers["plan_signed"].needs_evidence
+    assert answers["red_flags"].state == "unknown"
+    assert answers["champion"].state == "declined"
+    assert report.verdict.evidence is not None
+    assert report.verdict.evidence.stated == pytest.approx(1.0)
+
+
+def test_timeline_keeps_overrides_and_their_reasons(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "muller")
+    override = next(t for t in report.timeline if t.overridden)
+    assert override.reason == "Director wants them: strategic account in the north"
+    assert override.unmet == ("coverage 67% below 80%",)
+    assert "gate overridden" in override.text
+
+
+def test_knocked_out_prospect(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "knocked")
+    assert report.verdict.knocked_out and report.verdict.band == "Not a fit"
+    assert [k.question_id for k in report.verdict.knockouts] == ["business"]
+    assert report.gate is None  # declined: no gate to pass
+    assert report.next_step.startswith("Parted ways (Sells only by discounting online")
+    assert report.risks[0].kind == "knockout"
+
+
+def test_just_friends_due_for_a_call(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "friends")
+    assert report.next_step == "Just friends: due for a call (re-contact date 2025-05-15)."
+    portfolio = build_portfolio(mem_store, catalog)
+    assert [(r.name, r.due) for r in portfolio.just_friends] == [("Friends Ltd", True)]
+
+
+def test_committed_partner_with_costly_review(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "costly")
+    assert report.review is not None
+    assert report.review.support_cost.flagged
+    assert report.review.outcome == "Fix: improvement plan"
+    assert report.next_step.startswith("Counselling:")
+    assert any(r.kind == "support_cost" for r in report.risks)
+    healthy = build(mem_store, catalog, "healthy")
+    assert healthy.review is not None and not healthy.review.support_cost.flagged
+    assert healthy.next_step == "Keep the relationship measured: next review due on 2025-08-10."
+
+
+def test_portfolio_ranks_funnel_capacity_and_cost(mem_store, catalog) -> None:
+    p = build_portfolio(mem_store, catalog)
+    groups = {g.stage.id: [(r.rank, r.name) for r in g.rows] for g in p.groups}
+    assert groups["plan"] == [(1, "Newcomer AB"), (2, "Müller & Søn AV")]
+    assert [r.name for r in p.groups[-1].rows] == ["Healthy Partner BV", "Costly Partner Oy"]
+    funnel = {f.stage.id: (f.reached, f.here, f.on_hold, f.declined) for f in p.funnel}
+    assert funnel == {
+        "intro": (7, 1, 1, 1),
+        "plan": (4, 2, 0, 0),
+        "commit": (2, 0, 0, 0),
+        "review": (2, 2, 0, 0),
+    }
+    assert [(d.reason, d.count) for d in p.decline_reasons] == [
+        ("Sells only by discounting online: channel conflict", 1)
+    ]
+    north = next(t for t in p.territories if t.territory == "North")
+    assert (north.committed, north.about_to_commit, north.capacity, north.status) == (
+        2,
+        2,
+        2,
+        "full",
+    )
+    assert north.support_hours == 34 and north.over_cost == 1
+    assert [c.row.name for c in p.cost_concerns] == ["Costly Partner Oy"]
+    assert p.total == 7 and len(p.rows) == 7
+
+
+def test_territory_filter(mem_store, catalog) -> None:
+    p = build_portfolio(mem_store, catalog, territory="South")
+    assert p.total == 2
+    assert [t.territory for t in p.territories] == ["South"]
+
+
+def test_missing_snapshot_falls_back_to_todays_set_with_a_warning(mem_store, catalog) -> None:
+    interview = mem_store.interview_rows[f"{IDS['muller']}-intro"]
+    del mem_store.snapshots[interview.questionnaire_hash]
+    report = prospect_report(mem_store, catalog, IDS["muller"], now=NOW, tz=UTC)
+    assert any("snapshot of intro v1 is missing" in w for w in report.warnings)
+    assert report.interviews[0].warning
+
+
+def test_unknown_id_is_one_clear_error(mem_store, catalog) -> None:
+    from qualify.errors import QualifyError
+
+    with pytest.raises(QualifyError, match="no prospect"):
+        prospect_report(mem_store, catalog, "nope")
+
+
+def test_prefix_ids_resolve(mem_store, catalog) -> None:
+    report = prospect_report(mem_store, catalog, "a1b2", now=NOW, tz=UTC)
+    assert report.header.name == "Müller & Søn AV"
+
+
+# ------------------------------------------------------------------ the rules
+
+
+def _review_set(catalog) -> QuestionSet:
+    return catalog.question_sets["review"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "flagged"),
+    [
+        ({"support_vs_revenue": "high_lagging"}, True),
+        ({"revenue_vs_plan": 40, "support_hours_month": 30}, True),
+        ({"revenue_vs_plan": 70, "field_visits_quarter": 6}, True),
+        ({"revenue_vs_plan": 85, "support_hours_month": 30}, False),  # revenue on track
+        ({"revenue_vs_plan": 40, "support_hours_month": 12}, False),  # support moderate
+        ({"support_vs_revenue": "high_justified", "support_hours_month": 50}, False),
+        ({}, False),
+    ],
+)
+def test_support_cost_rule(catalog, answers: dict, flagged: bool) -> None:
+    qs = _review_set(catalog)
+    check = rules.support_exceeds_revenue(qs, score(qs, answers), answers)
+    assert check.flagged is flagged
+    assert check.measured is bool(answers)
+
+
+@pytest.mark.parametrize(
+    ("committed", "soon", "capacity", "status"),
+    [
+        (3, 0, None, "unset"),
+        (5, 0, 4, "over"),
+        (4, 1, 4, "full"),
+        (3, 2, 4, "stretched"),
+        (2, 2, 4, "ok"),
+    ],
+)
+def test_capacity_rule(committed: int, soon: int, capacity: int | None, status: str) -> None:
+    assert rules.capacity_check("North", committed, soon, capacity).status == status
+
+
+def test_reports_never_import_textual_or_tinydb() -> None:
+    code = (
+        "import sys\n"
+        "import qualify.reports, qualify.reports.model, qualify.reports.markdown, "
+        "qualify.reports.html, qualify.reports.json_report, qualify.reports.csv_report, "
+        "qualify.reports.output, qualify.reports.capacity\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'tinydb')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
