@@ -163,7 +163,7 @@ def build_agenda(
                 reasons.append("they did not know last time")
             elif state == "declined":
                 kind = "declined"
-                reasons.append("they declined to say; ask differently")
+                reasons.append("ask it differently, or explain why it matters")
             elif q.required:
                 kind = "required"
                 reasons.append("the gate needs it answered")

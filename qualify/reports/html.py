@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from qualify.agenda import KIND_WORDS as AGENDA_KIND_WORDS
 from qualify.reports import charts
 from qualify.reports.model import PortfolioReport, ProspectReport
 from qualify.reports.text import (
@@ -60,6 +61,7 @@ def environment() -> Environment:
         DIRECTION_SHORT=DIRECTION_SHORT,
         SOURCE_LABELS=SOURCE_LABELS,
         STATE_LABELS=STATE_LABELS,
+        agenda_kinds=AGENDA_KIND_WORDS,
     )
     return env
 

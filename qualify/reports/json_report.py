@@ -280,6 +280,7 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
         ),
         "next_step": report.next_step,
         "warnings": list(report.warnings),
+        "agenda": [item.to_dict() for item in report.agenda],
     }
 
 

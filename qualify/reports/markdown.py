@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from qualify.agenda import KIND_WORDS as AGENDA_KIND_WORDS
 from qualify.reports.model import (
     AnswerView,
     Finding,
@@ -262,6 +263,22 @@ def render_prospect(report: ProspectReport) -> str:
             ]
 
     out += ["## Recommended next step", "", md(report.next_step), ""]
+    if report.agenda:
+        out += ["### Agenda for the next meeting", ""]
+        for n, item in enumerate(report.agenda, start=1):
+            flags = [
+                flag
+                for flag, on in (
+                    ("blocks the gate", item.blocks_gate),
+                    ("possible deal-breaker", bool(item.could_knock_out)),
+                )
+                if on
+            ]
+            flag = f" **({', '.join(flags)})**" if flags else ""
+            why = f": {md(item.why)}" if item.why else ""
+            kind = md(AGENDA_KIND_WORDS[item.kind])
+            out.append(f"{n}. {md(item.text)}{flag} — {md(item.section)}, {kind}{why}")
+        out.append("")
 
     # -- fit and sections
     if report.fit:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from qualify.agenda import AgendaItem, build_agenda
 from qualify.errors import QualifyError
 from qualify.pipeline import GateResult, evaluate_gate, next_step
 from qualify.questionnaire.model import DIRECTION_TITLES, Pipeline, QuestionSet, Stage
@@ -298,6 +299,8 @@ class ProspectReport:
     next_step: str
     warnings: tuple[str, ...] = ()
     schema: str = SCHEMA
+    agenda: tuple[AgendaItem, ...] = ()
+    """What to ask at the next meeting, most useful first (see qualify.agenda)."""
 
 
 @dataclass(frozen=True)
@@ -947,6 +950,12 @@ def _timeline(a: _Assessment, ctx: _Context) -> list[TimelineEntry]:
             text = f"{label} at {where}" if where else label
             if reason:
                 text += f": {reason}"
+            if h.action == "rescore" and isinstance(h.details.get("old"), dict):
+                old, new = h.details["old"], h.details.get("new") or {}
+                text += (
+                    f" — score {fmt_score(old.get('score'))} {old.get('band') or ''}".rstrip()
+                    + f" → {fmt_score(new.get('score'))} {new.get('band') or ''}".rstrip()
+                )
         if h.action == "created" and reason:
             text += f": {reason}"
         entries.append(
@@ -1193,7 +1202,18 @@ def build_prospect_report(
         review=_review_view(a, ctx),
         next_step=a.next_step,
         warnings=warnings,
+        agenda=_agenda(a),
     )
+
+
+def _agenda(a: _Assessment) -> tuple[AgendaItem, ...]:
+    """Open items of the current stage's interview; none once the prospect is declined."""
+    if a.records.prospect.status == ProspectStatus.declined or a.gate_set is None:
+        return ()
+    if a.gate_breakdown is None:
+        return ()
+    answers = a.current.interview.answers if a.current is not None else {}
+    return build_agenda(a.gate_set, answers, a.gate_breakdown, a.stage).items
 
 
 def prospect_report(

@@ -118,3 +118,18 @@ def test_compare_needs_a_second_side(run) -> None:
     assert result.exit_code == 2
     result = run("compare", a, "--ideal")
     assert result.exit_code == 1 and "no ideal profile" in result.stderr
+
+
+def test_agenda_and_rescore_appear_in_the_report(run, sets: Path) -> None:
+    pid = add(run, "Atlas AV", "company_type=integrator\nreps=6")
+    md = run("report", pid, "--format", "md").stdout
+    assert "### Agenda for the next meeting" in md
+    assert "1. Will they need much training?" in md
+    path = sets / "mini-first.yaml"
+    text = path.read_text("utf-8").replace("version: 1", "version: 2")
+    path.write_text(text.replace("label: Integrator, score: 2", "label: Integrator, score: 4"))
+    assert run("rescore").exit_code == 0
+    md = run("report", pid, "--format", "md").stdout
+    assert "mini-first v1 → v2 — score 75.0 Strong fit → 100.0 Strong fit" in md
+    data = json.loads(run("report", pid, "--format", "json").stdout)
+    assert [i["question"] for i in data["agenda"]] == ["needs_training", "notes"]
