@@ -114,6 +114,14 @@ class Interview(_Record):
     updated_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
 
+    def scoring_values(self) -> dict[str, Any]:
+        """Question id → value of the answers that score ("unknown"/"declined" never do)."""
+        return {
+            qid: rec.value
+            for qid, rec in self.answers.items()
+            if rec.state == "answered" and rec.value is not None
+        }
+
 
 HistoryAction = Literal[
     "created", "advance", "decline", "reopen", "hold", "review", "rescore", "edit"

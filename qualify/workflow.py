@@ -83,11 +83,7 @@ class Assessment:
 
 def answer_values(interview: Interview) -> dict[str, Any]:
     """The answers that score: only those in the `answered` state."""
-    return {
-        qid: rec.value
-        for qid, rec in interview.answers.items()
-        if rec.state == "answered" and rec.value is not None
-    }
+    return interview.scoring_values()
 
 
 def answer_sources(interview: Interview) -> dict[str, str]:
@@ -491,18 +487,7 @@ class Qualifier:
         return out
 
     def best_partner_answers(self, limit: int = 5) -> dict[str, list[dict[str, Any]]]:
-        """Answers of the committed partners with the best latest scores, per question set.
+        """Answers of the committed partners with the best scores, per question set."""
+        from qualify.store.queries import best_partner_answers
 
-        "Best" is the latest review score when there is one, else the commitment score.
-        """
-        ranked: list[tuple[float, Prospect]] = []
-        for summary in self.store.list_prospects():
-            if summary.status != ProspectStatus.committed or summary.score is None:
-                continue
-            ranked.append((summary.score, self.store.get_prospect(summary.id)))
-        ranked.sort(key=lambda pair: -pair[0])
-        per_set: dict[str, list[dict[str, Any]]] = {}
-        for _, partner in ranked[:limit]:
-            for set_id, (_, values) in self.answers_by_set(partner).items():
-                per_set.setdefault(set_id, []).append(values)
-        return per_set
+        return best_partner_answers(self.store, limit=limit)

@@ -281,6 +281,35 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
         "next_step": report.next_step,
         "warnings": list(report.warnings),
         "agenda": [item.to_dict() for item in report.agenda],
+        "comparison": _comparison(report),
+    }
+
+
+def _comparison(report: ProspectReport) -> dict[str, Any] | None:
+    c = report.comparison
+    if c is None:
+        return None
+    return {
+        "label": c.label,
+        "question_set": c.question_set,
+        "partners": c.partners,
+        "prospect_score": c.prospect_score,
+        "ideal_score": c.ideal_score,
+        "sections": [
+            {"title": s.title, "prospect": s.prospect, "ideal": s.ideal, "delta": s.delta}
+            for s in c.sections
+        ],
+        "gaps": [
+            {
+                "question": g.question_id,
+                "text": g.question,
+                "prospect": g.prospect,
+                "ideal": g.ideal,
+                "impact": g.impact,
+                "knockout": g.knockout,
+            }
+            for g in c.gaps
+        ],
     }
 
 

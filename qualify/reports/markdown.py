@@ -304,6 +304,34 @@ def render_prospect(report: ProspectReport) -> str:
         out += _table(["Section", "Fit", "Weight", "Score", "", "Answered"], "llrrlr", rows)
         out.append("")
 
+    if report.comparison is not None:
+        c = report.comparison
+        out += [f"## Compared with {md(c.label)}", ""]
+        out.append(
+            f"{md(c.question_set)}: this prospect {fmt_score(c.prospect_score)}, "
+            f"typical of your best partners {fmt_score(c.ideal_score)}."
+        )
+        out.append("")
+        rows = [
+            [
+                md(sec.title),
+                fmt_score(sec.prospect),
+                fmt_score(sec.ideal),
+                "—" if sec.delta is None else f"{sec.delta:+.0f}",
+            ]
+            for sec in c.sections
+        ]
+        out += _table(["Section", "This prospect", "Best partners", "Gap"], "lrrr", rows)
+        out.append("")
+        if c.gaps:
+            out += ["Answers that differ most:", ""]
+            for g in c.gaps:
+                ko = " (knock-out)" if g.knockout else ""
+                out.append(
+                    f"- {md(g.question)}{ko}: {md(g.prospect)} vs {md(g.ideal)} "
+                    f"({g.impact:+.1f} points)"
+                )
+            out.append("")
     # -- strengths and risks
     out += ["## Strengths", ""]
     if report.strengths:

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from qualify.agenda import AgendaItem, build_agenda
+from qualify.compare import compare, ideal_from_partners
 from qualify.errors import QualifyError
 from qualify.pipeline import GateResult, evaluate_gate, next_step
 from qualify.questionnaire.model import DIRECTION_TITLES, Pipeline, QuestionSet, Stage
@@ -39,6 +40,7 @@ from qualify.reports.text import (
     score_class,
 )
 from qualify.scoring import ScoreBreakdown, score
+from qualify.store.queries import best_partner_answers
 
 if TYPE_CHECKING:
     from qualify.questionnaire import Catalog
@@ -301,6 +303,40 @@ class ProspectReport:
     schema: str = SCHEMA
     agenda: tuple[AgendaItem, ...] = ()
     """What to ask at the next meeting, most useful first (see qualify.agenda)."""
+    comparison: ComparisonView | None = None
+    """The prospect beside the typical answers of your best committed partners."""
+
+
+@dataclass(frozen=True)
+class GapView:
+    question_id: str
+    question: str
+    prospect: str
+    ideal: str
+    impact: float
+    """Points of the overall score between the prospect's answer and the ideal one."""
+    knockout: str | None
+
+
+@dataclass(frozen=True)
+class SectionGapView:
+    title: str
+    prospect: float | None
+    ideal: float | None
+    delta: float | None
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """Where the prospect differs from the partners you wish you had more of."""
+
+    label: str
+    question_set: str
+    partners: int
+    prospect_score: float | None
+    ideal_score: float | None
+    sections: tuple[SectionGapView, ...]
+    gaps: tuple[GapView, ...]
 
 
 @dataclass(frozen=True)
@@ -476,11 +512,7 @@ def _pipeline(catalog: Catalog) -> Pipeline:
 
 def answer_values(interview: Interview) -> dict[str, Any]:
     """The answers that score: only those in the `answered` state (as the workflow does)."""
-    return {
-        qid: rec.value
-        for qid, rec in interview.answers.items()
-        if rec.state == "answered" and rec.value is not None
-    }
+    return interview.scoring_values()
 
 
 def _sources(interview: Interview) -> dict[str, str]:
@@ -1078,10 +1110,13 @@ def build_prospect_report(
     *,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    partners: dict[str, list[dict[str, Any]]] | None = None,
 ) -> ProspectReport:
     """The fit report of one prospect. Pure: same records and clock, same report.
 
     `tz` is the time zone dates are shown in (default: the machine's local zone).
+    `partners`: the answers of your best committed partners per question set, for the
+    comparison with the ideal partner (left out when fewer than two answered the set).
     """
     ctx = _Context(catalog, snapshots, now, tz)
     a = _assess(records, ctx)
@@ -1203,6 +1238,45 @@ def build_prospect_report(
         next_step=a.next_step,
         warnings=warnings,
         agenda=_agenda(a),
+        comparison=_comparison(a, partners or {}),
+    )
+
+
+MAX_GAPS = 5
+
+
+def _comparison(a: _Assessment, partners: dict[str, list[dict[str, Any]]]) -> ComparisonView | None:
+    basis = a.basis
+    if basis is None or basis.question_set is None:
+        return None
+    qs = basis.question_set
+    answers = partners.get(qs.id, [])
+    if len(answers) < 2:
+        return None
+    ideal = ideal_from_partners(qs, answers)
+    result = compare(qs, basis.values, ideal)
+    gaps = [
+        GapView(
+            question_id=g.question_id,
+            question=one_line(g.text),
+            prospect=answer_text(qs.questions.get(g.question_id), g.left),
+            ideal=answer_text(qs.questions.get(g.question_id), g.right),
+            impact=g.impact,
+            knockout=one_line(g.knockout) if g.knockout else None,
+        )
+        for g in result.answers
+        if g.left is not None and g.right is not None
+    ]
+    return ComparisonView(
+        label=f"your {len(answers)} best committed partners",
+        question_set=qs.title,
+        partners=len(answers),
+        prospect_score=result.left.score,
+        ideal_score=result.right.score,
+        sections=tuple(
+            SectionGapView(one_line(s.title), s.left, s.right, s.delta) for s in result.sections
+        ),
+        gaps=tuple(gaps[:MAX_GAPS]),
     )
 
 
@@ -1227,7 +1301,8 @@ def prospect_report(
     """Read one prospect (an id or an unambiguous prefix) from a store and build its report."""
     records = collect(store, prospect_id)
     snapshots = load_snapshots(store, catalog, records.interviews)
-    return build_prospect_report(records, catalog, snapshots, now=now, tz=tz)
+    partners = best_partner_answers(store, exclude=records.prospect.id)
+    return build_prospect_report(records, catalog, snapshots, now=now, tz=tz, partners=partners)
 
 
 # ========================================================== the portfolio

@@ -133,3 +133,17 @@ def test_agenda_and_rescore_appear_in_the_report(run, sets: Path) -> None:
     assert "mini-first v1 → v2 — score 75.0 Strong fit → 100.0 Strong fit" in md
     data = json.loads(run("report", pid, "--format", "json").stdout)
     assert [i["question"] for i in data["agenda"]] == ["needs_training", "notes"]
+
+
+def test_report_compares_with_the_best_committed_partners(run) -> None:
+    for name, reps in (("Best AV", "8"), ("Good AV", "6")):
+        pid = add(run, name, f"company_type=dealer\nreps={reps}\nneeds_training=no")
+        assert run("advance", pid).exit_code == 0
+        assert run("answer", pid, "signed", "yes").exit_code == 0
+    pid = add(run, "New AV", "company_type=integrator\nreps=1")
+    md = run("report", pid, "--format", "md").stdout
+    assert "## Compared with your 2 best committed partners" in md
+    assert "- How many sales reps?: 1 people vs 7 people (-33.3 points)" in md
+    data = json.loads(run("report", pid, "--format", "json").stdout)
+    assert data["comparison"]["ideal_score"] == 100
+    assert [g["question"] for g in data["comparison"]["gaps"]] == ["reps", "company_type"]
