@@ -149,7 +149,7 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
 
     PATHS are files or folders (default: the active question sets).
     """
-    from qualify.questionnaire import load_catalog, load_question_set_text
+    from qualify.questionnaire import load_catalog, parse_question_set
     from qualify.questionnaire.loader import Problem
 
     targets = list(paths) or [env.questionnaires[0]]
@@ -170,10 +170,7 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
             if target.name in ("pipeline.yaml", "pipeline.yml"):
                 problems.extend(_pipeline_problems(target))
                 continue
-            try:
-                load_question_set_text(text, str(target))
-            except QualifyError as exc:
-                problems.extend(getattr(exc, "problems", []))
+            problems.extend(parse_question_set(text, str(target))[1])
         else:
             fail(f"{target}: no such file or directory")
     errors = [p for p in problems if p.severity == "error"]

@@ -147,3 +147,17 @@ def test_report_compares_with_the_best_committed_partners(run) -> None:
     data = json.loads(run("report", pid, "--format", "json").stdout)
     assert data["comparison"]["ideal_score"] == 100
     assert [g["question"] for g in data["comparison"]["gaps"]] == ["reps", "company_type"]
+
+
+def test_validate_one_file_reports_lint_warnings(run, tmp_path: Path) -> None:
+    path = tmp_path / "nohelp.yaml"
+    path.write_text(
+        "id: t\ntitle: T\nversion: 1\nsections:\n  - id: s\n    title: S\n"
+        "    questions:\n      - {id: q, text: Q, type: text}\n",
+        "utf-8",
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 0
+    assert f"{path}:8:14: warning: question 'q' has no help text" in result.stdout
+    assert "0 error(s), 1 warning(s)" in result.stderr
+    assert run("validate", "--strict", str(path)).exit_code == 1

@@ -1,0 +1,260 @@
+"""Start-up and responsiveness of qualify, measured as a user feels them.
+
+Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli]
+
+1. Whole-process start-up of the fast commands, and proof that the core stays light.
+2. Time to the first interactive prospects screen (process start → the table is
+   filled and painted, headless), for an empty workspace and for one with 10,000
+   demo prospects, with the ratio and the peak memory (max RSS) of each.
+3. Key press on an answer → updated score panel, with the largest bundled set:
+   the handler alone (validate, score, one atomic write, panels updated), the time
+   from the key reaching the app to the next frame written to the terminal, and
+   Textual's Pilot round trip (which adds its own idle waits: an upper bound).
+
+Medians over N runs. The 10,000-prospect workspace is generated once into a temp
+folder (about 20 s) and reused by later runs while it exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ROOT / "questionnaires"
+CACHE = Path(tempfile.gettempdir()) / "qualify-bench"
+
+# Runs in a child process: open the app headless, wait until the prospects table is
+# filled and painted, print the elapsed time since the parent started it and the peak RSS.
+FIRST_SCREEN = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    started = float(sys.argv[1])
+    from pathlib import Path
+    from qualify.tui.app import QualifyApp
+    from qualify.tui.config import TuiConfig
+
+    async def auto_pilot(pilot):
+        app = pilot.app
+        while not (getattr(app.screen, "loaded", False) and not app.screen.has_class("-loading")):
+            await pilot.pause(0.005)
+        await pilot.pause()  # one refresh: the rows are on screen
+        elapsed = time.time() - started
+        rows = app.screen.query_one("ProspectTable").total
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        app.exit(json.dumps({"seconds": elapsed, "rows": rows, "peak_mb": peak}))
+
+    app = QualifyApp(Path(sys.argv[2]), Path(sys.argv[3]), config=TuiConfig())
+    print(app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot))
+    """
+)
+
+# Runs in a child: interview a prospect on the largest set, time answer key presses.
+KEY_TO_SCORE = textwrap.dedent(
+    """
+    import asyncio, json, statistics, sys, time
+    from pathlib import Path
+    from textual import events
+    from qualify.questionnaire import load_catalog
+    from qualify.store import open_store
+    from qualify.tui.app import QualifyApp
+    from qualify.tui.config import TuiConfig
+    from qualify.tui.screens.interview import InterviewScreen
+    from qualify.workflow import Qualifier
+
+    data, sets, set_id = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    presses = int(sys.argv[4])
+    catalog = load_catalog(sets)
+    stage = next(s for s in catalog.pipeline.stages if s.questionnaire == set_id)
+    store = open_store(data)
+    q = Qualifier(store, catalog)
+    prospect = q.add_prospect("Bench Partner GmbH")
+    prospect = store.update_prospect(prospect.model_copy(update={"stage": stage.id}))
+    store.close()
+
+    handler, saved_at, painted = [], [], []
+    original = InterviewScreen._save
+
+    def timed(self, *args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            handler.append(time.perf_counter() - t)
+            saved_at.append(time.perf_counter())
+
+    InterviewScreen._save = timed
+
+    async def auto_pilot(pilot):
+        app = pilot.app
+        while not getattr(app.screen, "loaded", False):
+            await pilot.pause(0.01)
+        app.open_interview(prospect.id)
+        while not (isinstance(app.screen, InterviewScreen) and app.screen.current):
+            await pilot.pause(0.01)
+        await pilot.pause()
+        screen = app.screen
+        # stay on the first choice question; alternate two options
+        choice = next(i for i, qq in enumerate(screen.order)
+                      if screen.question_set.questions[qq].type == "choice")
+        screen.go(screen.order[choice])
+        await pilot.pause()
+        display = app._display
+
+        def paint(*a, **k):  # every frame written to the (headless) terminal
+            painted.append(time.perf_counter())
+            return display(*a, **k)
+
+        app._display = paint
+        to_paint, round_trip = [], []
+        for n in range(presses):
+            key = "1" if n % 2 else "2"
+            sent = time.perf_counter()
+            app._driver.send_message(events.Key(key, key))
+            await asyncio.sleep(0.12)
+            after = [p for p in painted if saved_at and p > saved_at[-1]]
+            if after:
+                to_paint.append(after[0] - sent)
+            t = time.perf_counter()
+            await pilot.press("1" if n % 2 == 0 else "2")
+            round_trip.append(time.perf_counter() - t)
+        app.exit(json.dumps({
+            "handler_ms": statistics.median(handler) * 1000,
+            "handler_max_ms": max(handler) * 1000,
+            "to_paint_ms": statistics.median(to_paint) * 1000,
+            "to_paint_max_ms": max(to_paint) * 1000,
+            "round_trip_ms": statistics.median(round_trip) * 1000,
+            "questions": len(screen.order),
+        }))
+
+    app = QualifyApp(data, sets, config=TuiConfig())
+    print(app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot))
+    """
+)
+
+
+def median_ms(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def child(code: str, *args: str) -> dict:
+    env = {**os.environ, "QUALIFY_CONFIG": str(CACHE / "no-config.yaml")}
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def first_screen(data: Path, runs: int) -> dict:
+    samples = [child(FIRST_SCREEN, repr(time.time()), str(data), str(SETS)) for _ in range(runs)]
+    return {
+        "ms": statistics.median(s["seconds"] for s in samples) * 1000,
+        "rows": samples[0]["rows"],
+        "peak_mb": max(s["peak_mb"] for s in samples),
+    }
+
+
+def demo_workspace(count: int) -> Path:
+    """A workspace with `count` demo prospects (generated once, then reused)."""
+    from qualify.demo import fill
+    from qualify.questionnaire import load_catalog
+    from qualify.store import open_store
+
+    path = CACHE / f"demo-{count}"
+    marker = path / ".bench-complete"
+    if marker.exists():
+        return path
+    print(f"  (generating {count:,} demo prospects once into {path} …)", flush=True)
+    started = time.perf_counter()
+    store = open_store(path)
+    try:
+        fill(store, load_catalog(SETS), count, seed=7)
+    finally:
+        store.close()
+    marker.write_text("ok")
+    print(f"  (done in {time.perf_counter() - started:.1f} s)", flush=True)
+    return path
+
+
+def largest_set() -> str:
+    from qualify.questionnaire import load_catalog
+
+    catalog = load_catalog(SETS)
+    staged = {s.questionnaire for s in catalog.pipeline.stages}
+    return max(staged, key=lambda sid: len(catalog.question_sets[sid].questions))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--prospects", type=int, default=10_000)
+    parser.add_argument("--skip-cli", action="store_true", help="skip the CLI start-up cases")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    py = sys.executable
+
+    if not args.skip_cli:
+        cases = {
+            "python -c pass": [py, "-c", "pass"],
+            "import core (questionnaire, scoring, pipeline)": [
+                py,
+                "-c",
+                "import qualify.questionnaire, qualify.scoring, qualify.pipeline",
+            ],
+            "import textual.app": [py, "-c", "import textual.app"],
+            "import qualify.tui.app (the whole TUI)": [py, "-c", "import qualify.tui.app"],
+            "qualify --help": [py, "-m", "qualify", "--help"],
+            "qualify validate (bundled sets)": [py, "-m", "qualify", "validate"],
+        }
+        base = None
+        print(f"{'process start-up':<50} {'median ms':>10} {'vs python':>10}")
+        for name, cmd in cases.items():
+            ms = median_ms(cmd, args.runs)
+            base = base or ms
+            print(f"{name:<50} {ms:>10.1f} {ms / base:>9.1f}x")
+        print()
+
+    with tempfile.TemporaryDirectory(prefix="qualify-bench-empty-") as empty:
+        small = first_screen(Path(empty), args.runs)
+    big = first_screen(demo_workspace(args.prospects), args.runs)
+    print(f"{'time to the first prospects screen':<50} {'median ms':>10} {'peak MB':>10}")
+    print(f"{'empty workspace':<50} {small['ms']:>10.0f} {small['peak_mb']:>10.0f}")
+    label = f"{big['rows']:,} prospects"
+    print(f"{label:<50} {big['ms']:>10.0f} {big['peak_mb']:>10.0f}")
+    print(f"{'ratio (large / empty)':<50} {big['ms'] / small['ms']:>9.2f}x")
+    print()
+
+    set_id = largest_set()
+    with tempfile.TemporaryDirectory(prefix="qualify-bench-keys-") as data:
+        keys = child(KEY_TO_SCORE, data, str(SETS), set_id, str(max(10, args.runs * 4)))
+    print(f"key press → score panel ({set_id}, {keys['questions']} questions)")
+    print(f"{'  handler: validate, score, atomic write, panels':<50} {keys['handler_ms']:>8.1f} ms")
+    print(f"{'  handler, worst press':<50} {keys['handler_max_ms']:>8.1f} ms")
+    print(f"{'  key sent → next frame painted (median)':<50} {keys['to_paint_ms']:>8.1f} ms")
+    print(f"{'  key sent → next frame painted (worst)':<50} {keys['to_paint_max_ms']:>8.1f} ms")
+    print(f"{'  Pilot.press round trip (upper bound)':<50} {keys['round_trip_ms']:>8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

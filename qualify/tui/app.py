@@ -1,0 +1,237 @@
+"""The qualify App: the screens, the keymap, the palette and app-wide actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from qualify.tui.commands import QualifyCommands
+from qualify.tui.config import TuiConfig, load_config
+from qualify.tui.workspace import Workspace
+
+
+class QualifyApp(App[None]):
+    """Qualify prospects: the prospects list, a prospect, its interview, the question sets."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qualify"
+    COMMANDS: ClassVar = App.COMMANDS | {QualifyCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f1,question_mark",
+            "help",
+            "Help",
+            tooltip="Keys and how-to for this screen",
+            id="app.help",
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit qualify (every answer is already saved)",
+            priority=True,
+            id="app.quit",
+        ),
+        Binding(
+            "ctrl+t",
+            "change_theme",
+            "Theme",
+            show=False,
+            tooltip="Switch between light, dark and other themes",
+            id="app.theme",
+        ),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(
+        self,
+        data_dir: Path,
+        questionnaires_dir: Path,
+        *,
+        config: TuiConfig | None = None,
+        workspace: Workspace | None = None,
+    ) -> None:
+        self.config = config if config is not None else load_config()
+        """Keymap (and theme) from the user's config file."""
+        super().__init__()
+        self.workspace = workspace or Workspace(data_dir, questionnaires_dir)
+        """The open workspace: the store, the question sets and the Qualifier."""
+        self.dirty = False
+        """Something changed a prospect since the prospects list was last loaded."""
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.theme:
+            self.theme = (
+                self.config.theme if self.config.theme in self.available_themes else (self.theme)
+            )
+
+    # ------------------------------------------------------------------ screens
+    # The home screen is a mode (not `get_default_screen`) so Textual loads its CSS_PATH;
+    # the callable keeps the screen's import out of the app's import.
+    DEFAULT_MODE: ClassVar[str] = "prospects"
+    MODES: ClassVar = {"prospects": lambda: _home_screen()}
+
+    def on_mount(self) -> None:
+        for problem in self.config.problems:
+            self.notify(problem, title="Config", severity="warning", timeout=8)
+
+    def open_prospect(self, prospect_id: str) -> None:
+        from qualify.tui.screens.prospect import ProspectScreen
+
+        self.push_screen(ProspectScreen(prospect_id))
+
+    def open_interview(self, prospect_id: str) -> None:
+        from qualify.tui.screens.interview import InterviewScreen
+
+        self.push_screen(InterviewScreen(prospect_id))
+
+    def open_report(self, prospect_id: str) -> None:
+        from qualify.tui.screens.report import ReportScreen
+
+        self.push_screen(ReportScreen(prospect_id))
+
+    def mark_changed(self) -> None:
+        """A prospect changed: the prospects list reloads when it is shown again."""
+        self.dirty = True
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        from qualify.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_question_sets(self) -> None:
+        from qualify.tui.screens.question_sets import QuestionSetsScreen
+
+        if not self.workspace.is_open:
+            self.notify("The workspace is still opening.", severity="warning")
+            return
+        if not isinstance(self.screen, QuestionSetsScreen):
+            self.push_screen(QuestionSetsScreen())
+
+    def action_home(self) -> None:
+        """Back to the prospects list, closing whatever is open on top of it."""
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.pop_screen()
+
+    def action_new_prospect(self) -> None:
+        self.action_home()
+        self.call_after_refresh(self.screen.run_action, "add")
+
+    def action_find_prospect(self) -> None:
+        self.action_home()
+        self.call_after_refresh(self.screen.run_action, "filter")
+
+    def prospect_summaries(self) -> list:
+        """The prospects as last loaded by the prospects list (for the palette)."""
+        from qualify.tui.screens.prospects import ProspectsScreen
+
+        home = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(home, ProspectsScreen):
+            return home.summaries
+        return []
+
+    def open_prospect_from_home(self, prospect_id: str) -> None:
+        self.action_home()
+        self.open_prospect(prospect_id)
+
+    def action_validate(self) -> None:
+        """Re-read and check every question set; shows the result."""
+        if not self.workspace.is_open:
+            self.notify("The workspace is still opening.", severity="warning")
+            return
+        self.reload_question_sets()
+
+    def action_export_report(self) -> None:
+        """Export the open (or highlighted) prospect's report, asking for the format."""
+        from qualify.tui.modals.export import ExportDialog
+
+        prospect_id = getattr(self.screen, "prospect_id", None)
+        if prospect_id is None:
+            from qualify.tui.screens.prospects import ProspectsScreen
+
+            if isinstance(self.screen, ProspectsScreen):
+                prospect_id = self.screen.highlighted_id
+        if prospect_id is None or not self.workspace.is_open:
+            self.notify("Open or highlight a prospect first.", severity="warning")
+            return
+        try:
+            name = self.workspace.qualifier.store.get_prospect(prospect_id).name
+        except Exception as exc:  # a missing prospect or an unreadable file: say so
+            self.notify(str(exc), title="Export", severity="error", markup=False)
+            return
+
+        def picked(fmt: str | None) -> None:
+            if fmt:
+                self.export_report(prospect_id, fmt)
+
+        self.push_screen(ExportDialog(name), picked)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
+    def reload_question_sets(self) -> None:
+        from qualify.tui.messages import QuestionSetsReloaded
+
+        catalog = self.workspace.reload_catalog()
+        errors = [p for p in catalog.problems if p.severity == "error"]
+        if errors:
+            files = sorted({Path(p.path).name for p in errors})
+            self.notify(
+                f"{len(errors)} error(s) in {', '.join(files)}: a set with errors is not "
+                "used for interviews until it is fixed (see Question sets).",
+                title="Question sets",
+                severity="error",
+                timeout=10,
+            )
+        else:
+            n = len(catalog.question_sets)
+            self.notify(f"{n} question sets and the pipeline are valid.", title="Question sets")
+        self.post_message(QuestionSetsReloaded(len(errors)))
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "catalog_reloaded", None)
+            if refresh is not None:
+                self.call_from_thread(refresh)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export_report(self, prospect_id: str, fmt: str = "md") -> None:
+        """Write the report in a worker; the notification names the file."""
+        from qualify.tui.report import export_report
+
+        path = export_report(self.workspace, prospect_id, fmt)
+        self.notify(f"Report written to {path}", title="Export", markup=False, timeout=8)
+
+    # ------------------------------------------------------------------ errors
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed becomes an error notification, never a traceback."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        from qualify.errors import QualifyError
+
+        if isinstance(error, QualifyError):
+            message = str(error)
+        elif isinstance(error, OSError):
+            where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+            message = f"{error.strerror or error}{where}"
+        else:
+            message = f"unexpected error: {type(error).__name__}: {error}"
+        self.notify(message, title="Error", severity="error", timeout=10)
+
+    def on_unmount(self) -> None:
+        self.workspace.close()
+
+
+def _home_screen() -> Screen:
+    """The prospects screen, imported only when the app starts."""
+    from qualify.tui.screens.prospects import ProspectsScreen
+
+    return ProspectsScreen()

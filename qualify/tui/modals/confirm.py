@@ -1,0 +1,62 @@
+"""The one confirm dialog of the app: a question, a yes and a no."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True (yes) or False (no, escape)."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer(False)", "Cancel", id="dialog.cancel"),
+        Binding("y", "answer(True)", "Yes", show=False, id="dialog.yes"),
+        Binding("n", "answer(False)", "No", show=False, id="dialog.no"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        body: str = "",
+        *,
+        yes: str = "Yes",
+        no: str = "Cancel",
+        danger: bool = False,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        """The question, in one line."""
+        self.body_text = body
+        """Details: what will happen."""
+        self.yes_label = yes
+        self.no_label = no
+        self.danger = danger
+        """Styled as a destructive action."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -danger" if self.danger else "dialog"):
+            yield Static(self.title_text, classes="title", markup=False)
+            if self.body_text:
+                yield Static(self.body_text, classes="body", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    self.yes_label, id="yes", variant="error" if self.danger else "primary"
+                )
+                yield Button(self.no_label, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,57 @@
+"""A note on a question: what the prospect said beyond the answer, kept with it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class NotePrompt(ModalScreen[str | None]):
+    """Edit the note of one question; Enter saves, an empty note removes it."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, question: str, note: str = "") -> None:
+        super().__init__()
+        self.question = question
+        """The question's text, as a reminder."""
+        self.note = note
+        """The note as it is now."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Note", classes="title")
+            yield Static(self.question, classes="body", markup=False)
+            yield Label("Your note (Enter saves; empty removes it)", classes="field-label")
+            yield Input(self.note, placeholder="What they said, what to check…", id="note")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.dismiss(self.query_one(Input).value.strip())
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

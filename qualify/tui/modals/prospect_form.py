@@ -1,0 +1,130 @@
+"""Add or edit a prospect: name, territory, kind and notes, checked before saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from qualify.tui.format import KIND_WORDS
+
+
+@dataclass(frozen=True)
+class ProspectFormResult:
+    """The fields as entered (trimmed)."""
+
+    name: str
+    territory: str
+    kind: str
+    notes: str
+
+
+class ProspectForm(ModalScreen[ProspectFormResult | None]):
+    """The add / edit form; dismisses with the fields, or None when cancelled."""
+
+    CSS_PATH = "modals.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        title: str = "New prospect",
+        name: str = "",
+        territory: str = "",
+        kind: str = "dealer",
+        notes: str = "",
+        territories: tuple[str, ...] = (),
+        action: str = "Add",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = ProspectFormResult(name, territory, kind, notes)
+        """The values the fields start with."""
+        self.territories = territories
+        """Territories already in use, offered as suggestions."""
+        self.action_label = action
+
+    def compose(self) -> ComposeResult:
+        from textual.suggester import SuggestFromList
+
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="title")
+            yield Label("Company name *", classes="field-label")
+            yield Input(self.initial.name, placeholder="e.g. Müller & Søn AV", id="name")
+            yield Label("Territory", classes="field-label")
+            yield Input(
+                self.initial.territory,
+                placeholder="e.g. North",
+                id="territory",
+                suggester=SuggestFromList(self.territories, case_sensitive=False)
+                if self.territories
+                else None,
+            )
+            yield Label("Kind of partner", classes="field-label")
+            yield Select(
+                [(word, key) for key, word in KIND_WORDS.items()],
+                value=self.initial.kind if self.initial.kind in KIND_WORDS else "other",
+                allow_blank=False,
+                id="kind",
+            )
+            yield Label("Notes", classes="field-label")
+            yield Input(
+                self.initial.notes, placeholder="Where you met, who to talk to…", id="notes"
+            )
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button(self.action_label, id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Changed, "#name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self.query_one("#error", Static).update("")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._save()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self._save()
+        else:
+            self.dismiss(None)
+
+    def _save(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.query_one("#error", Static).update("The company name is required.")
+            self.query_one("#name", Input).focus()
+            return
+        if len(name) > 200:
+            self.query_one("#error", Static).update(
+                "The name is too long (200 characters at most)."
+            )
+            return
+        kind = self.query_one("#kind", Select).value
+        self.dismiss(
+            ProspectFormResult(
+                name=name,
+                territory=self.query_one("#territory", Input).value.strip(),
+                kind=str(kind) if isinstance(kind, str) else "other",
+                notes=self.query_one("#notes", Input).value.strip(),
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,56 @@
+"""The fit report for the preview screen and the exports, from :mod:`qualify.reports`.
+
+The TUI renders nothing itself: the preview is the Markdown report the CLI writes
+(``qualify report``), and an export writes the very same bytes, so a report looks the
+same wherever it was made. Pure: no Textual.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualify.tui.workspace import Workspace
+
+EXPORT_FORMATS: dict[str, str] = {
+    "md": "Markdown",
+    "html": "HTML (a web page to mail or print)",
+    "json": "JSON (for other tools)",
+}
+"""The prospect report formats of :mod:`qualify.reports`, with words for the picker."""
+
+
+def report_time() -> datetime | None:
+    """The "report of" time (None: now); tests fix it so previews are reproducible."""
+    return None
+
+
+def render_markdown(workspace: Workspace, prospect_id: str) -> str:
+    """The prospect's fit report as Markdown (what the preview shows)."""
+    from qualify import reports
+
+    q = workspace.qualifier
+    doc = reports.prospect_document(q.store, q.catalog, prospect_id, "md", now=report_time())
+    return doc.data.decode("utf-8")
+
+
+def reports_dir(workspace: Workspace) -> Path:
+    """Where exports go: ``<workspace>/reports``."""
+    return workspace.data_dir / "reports"
+
+
+def export_report(
+    workspace: Workspace, prospect_id: str, fmt: str = "md", directory: Path | None = None
+) -> Path:
+    """Write the report (md, html or json) atomically and return its path; a second export
+    on the same day replaces the first."""
+    from qualify import reports
+    from qualify.reports.output import write_atomic
+
+    q = workspace.qualifier
+    doc = reports.prospect_document(q.store, q.catalog, prospect_id, fmt)
+    directory = directory or reports_dir(workspace)
+    directory.mkdir(parents=True, exist_ok=True)
+    return write_atomic(directory / doc.filename, doc.data, force=True)

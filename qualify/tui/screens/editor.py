@@ -1,0 +1,494 @@
+"""The question-set editor: YAML in a TextArea, checked as you type (debounced, in a
+worker), problems you can jump to, a preview of the question flow, atomic saves.
+
+Syntax highlighting needs tree-sitter and its YAML grammar (``pip install
+'textual[syntax]'``); without them the editor works the same, in plain text, and
+says so in its status line.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from qualify.tui.files import atomic_write, file_stamp
+from qualify.tui.widgets.flow_preview import FlowPreview
+
+if TYPE_CHECKING:
+    from qualify.questionnaire import Problem, QuestionSet
+    from qualify.tui.app import QualifyApp
+
+VALIDATE_AFTER = 0.35
+"""Seconds of quiet after typing before the text is checked again."""
+
+
+def yaml_highlighting() -> bool:
+    """True when tree-sitter and its YAML grammar are installed (the `textual[syntax]` extra)."""
+    try:
+        from textual._tree_sitter import TREE_SITTER, get_language
+    except ImportError:  # pragma: no cover - a Textual without tree-sitter support
+        return False
+    return bool(TREE_SITTER) and get_language("yaml") is not None
+
+
+def check_text(
+    text: str, path: Path, question_sets: dict[str, QuestionSet]
+) -> tuple[QuestionSet | None, list[Problem]]:
+    """(the set or None, every problem) for a question set's or the pipeline's text."""
+    from qualify.questionnaire import parse_question_set
+
+    if path.stem != "pipeline":
+        return parse_question_set(text, str(path))
+    from qualify.questionnaire import QuestionSetError, load_pipeline
+
+    with tempfile.TemporaryDirectory(prefix="qualify-check-") as tmp:
+        candidate = Path(tmp) / path.name
+        candidate.write_text(text, encoding="utf-8")
+        try:
+            load_pipeline(candidate, question_sets)
+        except QuestionSetError as exc:
+            return None, [_moved(p, path) for p in exc.problems]
+    return None, []
+
+
+def _moved(problem: Problem, path: Path) -> Problem:
+    from dataclasses import replace
+
+    return replace(problem, path=str(path))
+
+
+class EditorScreen(Screen[None]):
+    """Edit one question-set file (or pipeline.yaml) and save it atomically."""
+
+    CSS_PATH = "editor.tcss"
+    AUTO_FOCUS = "#ed-text"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            tooltip="Back to the list (asks first when there are unsaved changes)",
+            id="editor.back",
+        ),
+        Binding(
+            "f5,ctrl+s",
+            "save",
+            "Save",
+            tooltip="Save the file atomically (F5 works where ctrl+s does not)",
+            id="editor.save",
+        ),
+        Binding(
+            "f8",
+            "next_problem",
+            "Next problem",
+            tooltip="Move the cursor to the next problem",
+            id="editor.next_problem",
+        ),
+        Binding(
+            "f2",
+            "toggle_side",
+            "Problems/Flow",
+            tooltip="Switch the side panel between the problems and the question flow",
+            id="editor.side",
+        ),
+        Binding(
+            "ctrl+r",
+            "revert",
+            "Reload",
+            tooltip="Reload the file from disk (discarding unsaved changes, after asking)",
+            id="editor.reload",
+        ),
+    ]
+
+    @dataclass
+    class Checked(Message):
+        """A version of the text was checked."""
+
+        generation: int
+        question_set: QuestionSet | None
+        problems: list[Problem]
+
+    def __init__(self, path: Path, *, line: int = 1, col: int = 1) -> None:
+        super().__init__()
+        self.path = Path(path)
+        """The file edited."""
+        self.start_at = (max(1, line), max(1, col))
+        """1-based line and column to put the cursor on when the file opens."""
+        self.saved_text = ""
+        """The text as it is on disk (after loading or the last save)."""
+        self.stamp: tuple[int, int] | None = None
+        """The file's (mtime, size) when it was read or saved, to notice outside edits."""
+        self.problems: list[Problem] = []
+        """Problems of the text as last checked."""
+        self.last_valid: QuestionSet | None = None
+        self.generation = 0
+        self._checked_generation = -1
+        self._timer: Timer | None = None
+        self.highlighting = yaml_highlighting()
+        """YAML highlighting is available (tree-sitter installed)."""
+
+    @property
+    def qualify_app(self) -> QualifyApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def is_pipeline(self) -> bool:
+        return self.path.stem == "pipeline"
+
+    @property
+    def text_area(self) -> TextArea:
+        return self.query_one("#ed-text", TextArea)
+
+    @property
+    def modified(self) -> bool:
+        return self.text_area.text != self.saved_text
+
+    @property
+    def read_only(self) -> bool:
+        return self.qualify_app.workspace.bundled
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield Static("", id="ed-status")
+        with Horizontal(id="ed-body"):
+            yield TextArea.code_editor(
+                "",
+                language="yaml" if self.highlighting else None,
+                theme="css",
+                soft_wrap=False,
+                id="ed-text",
+            )
+            with Vertical(id="ed-side"):
+                yield Static("", id="ed-side-heading", classes="heading")
+                with ContentSwitcher(initial="ed-problems", id="ed-switcher"):
+                    yield OptionList(id="ed-problems")
+                    with VerticalScroll(id="ed-flow-scroll"):
+                        yield FlowPreview(id="ed-flow")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Edit {self.path.name}"
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_changed()
+        self._side_heading()
+        self.load_file()
+
+    def _theme_changed(self, *_: object) -> None:
+        dark = self.app.current_theme.dark if self.app.current_theme else True
+        self.text_area.theme = "css" if dark else "github_light"
+
+    def load_file(self, *, keep_cursor: bool = False) -> bool:
+        """Read the file from disk into the editor; False (and a notification) if unreadable."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.notify(f"{self.path} is not UTF-8 text.", severity="error", markup=False)
+            return False
+        except OSError as exc:
+            self.notify(f"Cannot read {self.path}: {exc.strerror or exc}", severity="error")
+            return False
+        area = self.text_area
+        cursor = area.cursor_location
+        self.saved_text = text
+        self.stamp = file_stamp(self.path)
+        area.load_text(text)
+        area.read_only = self.read_only
+        if keep_cursor:
+            area.cursor_location = cursor
+        else:
+            self.jump_to(*self.start_at, focus=False)
+        self.generation += 1
+        self.check(self.generation, text)
+        self._status()
+        return True
+
+    # ------------------------------------------------------------------ checking
+    @on(TextArea.Changed, "#ed-text")
+    def _changed(self) -> None:
+        self.generation += 1
+        self._status()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(VALIDATE_AFTER, self._check_now)
+
+    def _check_now(self) -> None:
+        self._timer = None
+        self.check(self.generation, self.text_area.text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-check")
+    def check(self, generation: int, text: str) -> None:
+        """Check one version of the text in a worker; stale results are dropped."""
+        question_sets = self.qualify_app.workspace.catalog.question_sets
+        qs, problems = check_text(text, self.path, question_sets)
+        self.post_message(self.Checked(generation, qs, problems))
+
+    @on(Checked)
+    def _checked(self, event: Checked) -> None:
+        if event.generation < self._checked_generation:
+            return
+        self._checked_generation = event.generation
+        self.problems = event.problems
+        if event.question_set is not None:
+            self.last_valid = event.question_set
+        problems = self.query_one("#ed-problems", OptionList)
+        highlighted = problems.highlighted
+        if event.problems:
+            problems.set_options(
+                [Option(_problem_prompt(p), id=str(i)) for i, p in enumerate(event.problems)]
+            )
+            problems.highlighted = min(highlighted or 0, len(event.problems) - 1)
+        else:
+            problems.set_options(
+                [Option(Content.styled("✓ No problems.", "$text-success"), disabled=True)]
+            )
+        flow = self.query_one(FlowPreview)
+        if self.is_pipeline:
+            flow.show(None, note="The pipeline has no question flow: see each set.")
+        else:
+            errors = any(p.severity == "error" for p in event.problems)
+            flow.show(
+                self.last_valid,
+                stale=errors and self.last_valid is not None,
+                note="Fix the errors to see the question flow.",
+            )
+        self._side_heading()
+        self._status()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def _status(self) -> None:
+        area = self.text_area
+        row, col = area.cursor_location
+        parts: list[tuple[str, str]] = [(self.path.name, "bold")]
+        if self.read_only:
+            parts.append(
+                ("  read-only (bundled: copy them to the workspace with c)", "$text-warning")
+            )
+        elif self.modified:
+            parts.append(("  ● modified", "bold $text-warning"))
+        else:
+            parts.append(("  saved", "$text-muted"))
+        checking = self._checked_generation != self.generation
+        errors = len(self.errors)
+        warnings = len(self.problems) - errors
+        if checking:
+            parts.append(("  · checking…", "$text-muted"))
+        elif errors:
+            what = "error" if errors == 1 else "errors"
+            parts.append((f"  ✗ {errors} {what}", "bold $text-error"))
+            if not self.is_pipeline:
+                parts.append((": not used for interviews until fixed", "$text-error"))
+        elif warnings:
+            parts.append((f"  ⚠ {warnings} warning{'s' if warnings > 1 else ''}", "$text-warning"))
+        else:
+            parts.append(("  ✓ valid", "$text-success"))
+        parts.append((f"  · Ln {row + 1}, Col {col + 1}", "$text-muted"))
+        if not self.highlighting:
+            parts.append(("  · plain text (YAML colours need textual[syntax])", "$text-muted"))
+        self.query_one("#ed-status", Static).update(Content.assemble(*parts))
+
+    @on(TextArea.SelectionChanged, "#ed-text")
+    def _moved(self) -> None:
+        self._status()
+
+    def _side_heading(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        n = len(self.problems)
+        if switcher.current == "ed-problems":
+            text = f"Problems ({n})  ·  F2 question flow"
+        else:
+            text = "Question flow  ·  F2 problems"
+        self.query_one("#ed-side-heading", Static).update(text)
+
+    # ------------------------------------------------------------------ navigation
+    def jump_to(self, line: int, col: int, *, focus: bool = True) -> None:
+        """Put the cursor on a 1-based line and column (clamped to the text)."""
+        area = self.text_area
+        last_row = max(0, area.document.line_count - 1)
+        row = min(max(0, line - 1), last_row)
+        length = len(area.document.get_line(row))
+        area.cursor_location = (row, min(max(0, col - 1), length))
+        area.scroll_cursor_visible(center=True, animate=False)
+        if focus:
+            area.focus()
+
+    @on(OptionList.OptionSelected, "#ed-problems")
+    def _problem_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        problem = self.problems[int(event.option.id)]
+        self.jump_to(problem.line, problem.col)
+
+    def action_next_problem(self) -> None:
+        if not self.problems:
+            self.notify("No problems.", timeout=2)
+            return
+        row, _ = self.text_area.cursor_location
+        after = [p for p in self.problems if p.line - 1 > row]
+        problem = after[0] if after else self.problems[0]
+        self.jump_to(problem.line, problem.col)
+        self.notify(f"{problem.line}:{problem.col}: {problem.message}", timeout=4, markup=False)
+
+    def action_toggle_side(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "ed-flow-scroll" if switcher.current == "ed-problems" else "ed-problems"
+        self._side_heading()
+
+    # ------------------------------------------------------------------ saving
+    def action_save(self) -> None:
+        """Save, refusing an empty file; asks first when the text has errors or the file
+        changed on disk since it was read."""
+        from qualify.tui.modals.confirm import ConfirmDialog
+
+        if self.read_only:
+            self.notify(
+                "These are the bundled sets: press c on the list to copy them into the "
+                "workspace, then edit the copy.",
+                title="Not saved",
+                severity="warning",
+            )
+            return
+        text = self.text_area.text
+        if not text.strip():
+            self.notify(
+                "Nothing to save: the file would be empty. Type the set, or ctrl+r to "
+                "reload it from disk.",
+                title="Not saved",
+                severity="error",
+            )
+            return
+        if text == self.saved_text:
+            self.notify("Nothing to save: no changes since the last save.", timeout=3)
+            return
+        question_sets = self.qualify_app.workspace.catalog.question_sets
+        _, problems = check_text(text, self.path, question_sets)
+        errors = [p for p in problems if p.severity == "error"]
+
+        def after_outside_check(ok: bool | None) -> None:
+            if not ok:
+                return
+            if errors:
+                first = errors[0]
+                self.app.push_screen(
+                    ConfirmDialog(
+                        f"Save {self.path.name} with {len(errors)} error(s)?",
+                        f"First: line {first.line}, column {first.col}: {first.message}\n\n"
+                        "Until it is fixed this set is not used for new interviews "
+                        "(interviews already started keep the version they began with).",
+                        yes="Save anyway",
+                        no="Keep editing",
+                    ),
+                    lambda yes: self._write(text) if yes else None,
+                )
+            else:
+                self._write(text)
+
+        if self.stamp is not None and file_stamp(self.path) != self.stamp:
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"{self.path.name} changed on disk",
+                    "Another editor changed the file since you opened it. Overwrite those "
+                    "changes with yours? (No keeps the file; ctrl+r loads it.)",
+                    yes="Overwrite",
+                    no="Cancel",
+                    danger=True,
+                ),
+                after_outside_check,
+            )
+        else:
+            after_outside_check(True)
+
+    def _write(self, text: str) -> None:
+        try:
+            atomic_write(self.path, text)
+        except OSError as exc:
+            self.notify(
+                f"Not saved: {exc.strerror or exc} ({self.path}). The file on disk is unchanged.",
+                title="Save failed",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+            return
+        self.saved_text = text
+        self.stamp = file_stamp(self.path)
+        self._status()
+        self.reload_catalog()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
+    def reload_catalog(self) -> None:
+        """The app picks up the saved file for new interviews."""
+        catalog = self.qualify_app.workspace.reload_catalog()
+        errors = [p for p in catalog.problems_in(self.path) if p.severity == "error"]
+        if errors:
+            self.notify(
+                f"Saved {self.path.name} with {len(errors)} error(s): it is not used for "
+                "interviews until fixed.",
+                title="Saved",
+                severity="warning",
+                timeout=6,
+            )
+        else:
+            self.notify(f"Saved {self.path.name}: valid, used for new interviews.", title="Saved")
+
+    def action_revert(self) -> None:
+        from qualify.tui.modals.confirm import ConfirmDialog
+
+        if not self.modified:
+            self.load_file(keep_cursor=True)
+            self.notify("Reloaded from disk.", timeout=2)
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard your changes?",
+                f"Reload {self.path.name} from disk and lose the unsaved changes.",
+                yes="Discard and reload",
+                no="Keep editing",
+                danger=True,
+            ),
+            lambda yes: self.load_file(keep_cursor=True) if yes else None,
+        )
+
+    def action_back(self) -> None:
+        from qualify.tui.modals.confirm import ConfirmDialog
+
+        if not self.modified or self.read_only:
+            self.app.pop_screen()
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                "Leave without saving?",
+                f"{self.path.name} has unsaved changes. F5 (or ctrl+s) saves them.",
+                yes="Discard changes",
+                no="Keep editing",
+                danger=True,
+            ),
+            lambda yes: self.app.pop_screen() if yes else None,
+        )
+
+
+def _problem_prompt(problem: Problem) -> Content:
+    style = "$text-error" if problem.severity == "error" else "$text-warning"
+    tag = "" if problem.severity == "error" else f"{problem.severity}: "
+    return Content.assemble(
+        (f"{problem.line}:{problem.col}", f"bold {style}"),
+        ("  ", ""),
+        (tag, style),
+        (problem.message, ""),
+    )

@@ -1,0 +1,430 @@
+"""Prospects (home): every prospect in a sortable table, filtered as you type.
+
+The workspace opens in a worker, so the screen is interactive at once; a new
+workspace shows a first-run panel that offers demo data or the first prospect.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    LoadingIndicator,
+    ProgressBar,
+    Static,
+)
+
+from qualify.tui.messages import ProspectsChanged, WorkspaceFailed, WorkspaceOpened
+from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
+
+if TYPE_CHECKING:
+    from qualify.records import ProspectSummary
+    from qualify.tui.app import QualifyApp
+    from qualify.tui.modals.prospect_form import ProspectFormResult
+
+DEMO_COUNT = 40
+"""How many sample prospects the first-run panel adds."""
+
+WELCOME = (
+    "[b]Welcome to qualify.[/b]\n\n"
+    "Qualify a prospective dealer or distributor over several conversations, the way a "
+    "good relationship starts: a [b]first date[/b] to see if there is a reason to meet again, "
+    "then [b]getting to know each other[/b], [b]going steady[/b], [b]engagement[/b] and only "
+    "then [b]commitment[/b]. Every answer is saved the moment you give it.\n\n"
+    "This workspace has no prospects yet."
+)
+
+
+def _has_demo() -> bool:
+    try:
+        from qualify import demo
+    except ImportError:
+        return False
+    return hasattr(demo, "fill")
+
+
+class ProspectsScreen(Screen[None]):
+    """The home screen: the prospects table, the filter and the first-run panel."""
+
+    CSS_PATH = "prospects.tcss"
+    AUTO_FOCUS = "ProspectTable"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", tooltip="Add a prospect", id="prospects.add"),
+        Binding("e", "edit", "Edit", tooltip="Edit the highlighted prospect", id="prospects.edit"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Type to filter by name, territory, kind, stage or band",
+            id="prospects.filter",
+        ),
+        Binding(
+            "o",
+            "cycle_sort",
+            "Sort",
+            tooltip="Sort by the next column (1–8 pick a column; again reverses)",
+            id="prospects.sort",
+        ),
+        *[
+            Binding(
+                str(i + 1),
+                f"sort('{col.key}')",
+                f"Sort by {col.title}",
+                show=False,
+                id=f"prospects.sort_{col.key}",
+            )
+            for i, col in enumerate(COLUMNS)
+        ],
+        Binding(
+            "s",
+            "app.question_sets",
+            "Question sets",
+            tooltip="The active question sets, their problems and the editor",
+            id="prospects.question_sets",
+        ),
+        Binding("r", "reload", "Reload", show=False, id="prospects.reload"),
+        Binding(
+            "x",
+            "app.export_report",
+            "Export",
+            show=False,
+            tooltip="Write the highlighted prospect's fit report",
+            id="prospects.export",
+        ),
+        Binding(
+            "d",
+            "demo",
+            "Demo data",
+            tooltip=f"Add {DEMO_COUNT} sample prospects to try qualify",
+            id="prospects.demo",
+        ),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="prospects.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[ProspectSummary] = []
+        """Every prospect as last loaded."""
+        self.loaded = False
+        """The workspace is open and the list loaded at least once."""
+        self._pending_select: str | None = None
+
+    @property
+    def qualify_app(self) -> QualifyApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def highlighted_id(self) -> str | None:
+        return self.query_one(ProspectTable).highlighted_id
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Vertical(id="body"):
+            with Horizontal(id="toolbar"):
+                yield Input(
+                    placeholder="Filter ( / ): name, territory, kind, stage, band…",
+                    id="filter",
+                )
+                yield Static("", id="count")
+            yield ProspectTable(id="table")
+            with Center(id="loading"):
+                yield LoadingIndicator()
+                yield Static("Opening the workspace…", id="loading-text")
+                yield ProgressBar(id="loading-progress", show_eta=False)
+            with Vertical(id="first-run"):
+                yield Static(WELCOME, id="welcome")
+                with Horizontal(id="first-run-buttons"):
+                    yield Button("Add the first prospect  (a)", id="first-add", variant="primary")
+                    if _has_demo():
+                        yield Button("Load demo data  (d)", id="first-demo")
+                yield Static(
+                    "Keys: F1 or ? help · ctrl+p commands · s question sets · ctrl+q quit",
+                    id="first-run-keys",
+                )
+            with Vertical(id="failed"):
+                yield Static("", id="failed-text", markup=False)
+                yield Button("Try again  (r)", id="retry", variant="primary")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Prospects"
+        self.set_class(True, "-loading")
+        self.load()
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prospects")
+    def load(self) -> None:
+        """Open the workspace (first time) and read every prospect's summary."""
+        from qualify.errors import QualifyError
+
+        workspace = self.qualify_app.workspace
+        try:
+            workspace.open()
+            summaries = workspace.summaries()
+        except QualifyError as exc:
+            self.post_message(WorkspaceFailed(str(exc)))
+            return
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            self.post_message(WorkspaceFailed(f"{exc.strerror or exc}{where}"))
+            return
+        self.post_message(WorkspaceOpened(summaries))
+
+    @on(WorkspaceOpened)
+    def _opened(self, event: WorkspaceOpened) -> None:
+        first_time = not self.loaded
+        was_empty = not self.summaries
+        self.loaded = True
+        self.qualify_app.dirty = False
+        self.summaries = event.summaries
+        table = self.query_one(ProspectTable)
+        table.set_stages(self.qualify_app.workspace.stage_titles())
+        table.set_summaries(event.summaries)
+        if self._pending_select:
+            table.select_id(self._pending_select)
+            self._pending_select = None
+        self.set_class(False, "-loading", "-failed")
+        self.set_class(not event.summaries, "-empty")
+        self._update_count()
+        self.refresh_bindings()
+        if first_time:
+            self._warn_broken_sets()
+        if not event.summaries:
+            if first_time:
+                self.query_one("#first-add", Button).focus()
+        elif first_time or was_empty or not isinstance(self.focused, Input):
+            table.focus()
+
+    def _warn_broken_sets(self) -> None:
+        catalog = self.qualify_app.workspace.catalog
+        errors = [p for p in catalog.problems if p.severity == "error"]
+        if errors:
+            from pathlib import Path
+
+            files = ", ".join(sorted({Path(p.path).name for p in errors}))
+            self.notify(
+                f"{files}: {len(errors)} error(s). A set with errors is not used for "
+                "interviews until it is fixed: press s to see them.",
+                title="Question sets",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    @on(WorkspaceFailed)
+    def _failed(self, event: WorkspaceFailed) -> None:
+        self.set_class(False, "-loading")
+        self.set_class(True, "-failed")
+        self.query_one("#failed-text", Static).update(
+            f"The workspace could not be opened:\n\n{event.error}\n\n"
+            f"Workspace: {self.qualify_app.workspace.data_dir}"
+        )
+        self.query_one("#retry", Button).focus()
+        self.notify(event.error, title="Workspace", severity="error", timeout=10, markup=False)
+
+    def on_screen_resume(self) -> None:
+        if self.loaded and self.qualify_app.dirty:
+            self.load()
+
+    @on(ProspectsChanged)
+    def _changed(self, event: ProspectsChanged) -> None:
+        if event.prospect_id:
+            self._pending_select = event.prospect_id
+        self.load()
+
+    def _update_count(self) -> None:
+        table = self.query_one(ProspectTable)
+        if table.filter_text:
+            text = f"{table.shown:,} of {table.total:,}"
+        else:
+            text = f"{table.total:,} prospect{'s' if table.total != 1 else ''}"
+        self.query_one("#count", Static).update(text)
+
+    # ------------------------------------------------------------------ events
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.query_one(ProspectTable).set_filter(event.value)
+        self._update_count()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one(ProspectTable).focus()
+
+    @on(ProspectTable.Opened)
+    def _open(self, event: ProspectTable.Opened) -> None:
+        self.qualify_app.open_prospect(event.prospect_id)
+
+    @on(Button.Pressed, "#first-add")
+    def _first_add(self) -> None:
+        self.action_add()
+
+    @on(Button.Pressed, "#first-demo")
+    def _first_demo(self) -> None:
+        self.action_demo()
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self) -> None:
+        self.action_reload()
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "demo":
+            return self.loaded and not self.summaries and _has_demo()
+        if action == "edit":
+            return bool(self.summaries)
+        if action in ("filter", "cycle_sort", "sort"):
+            return bool(self.summaries)
+        return self.loaded or action != "add"
+
+    def action_add(self) -> None:
+        from qualify.tui.modals.prospect_form import ProspectForm
+
+        if not self.loaded:
+            return
+        self.app.push_screen(ProspectForm(territories=self._territories()), self._added)
+
+    def _territories(self) -> tuple[str, ...]:
+        return tuple(sorted({s.territory for s in self.summaries if s.territory}))
+
+    def _added(self, result: ProspectFormResult | None) -> None:
+        if result is None:
+            return
+        from qualify.errors import QualifyError
+
+        try:
+            prospect = self.qualify_app.workspace.qualifier.add_prospect(
+                result.name, territory=result.territory, kind=result.kind, notes=result.notes
+            )
+        except QualifyError as exc:
+            self.notify(str(exc), title="Not added", severity="error", markup=False)
+            return
+        self.notify(f"{prospect.name} added at the first stage.", markup=False)
+        self.post_message(ProspectsChanged(prospect.id))
+        self.qualify_app.open_prospect(prospect.id)
+
+    def action_edit(self) -> None:
+        from qualify.tui.modals.prospect_form import ProspectForm
+
+        prospect_id = self.highlighted_id
+        if prospect_id is None:
+            return
+        try:
+            prospect = self.qualify_app.workspace.qualifier.store.get_prospect(prospect_id)
+        except Exception as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+
+        def edited(result: ProspectFormResult | None) -> None:
+            if result is None:
+                return
+            from qualify.errors import QualifyError
+
+            try:
+                self.qualify_app.workspace.qualifier.edit_prospect(
+                    prospect,
+                    name=result.name,
+                    territory=result.territory,
+                    kind=result.kind,
+                    notes=result.notes,
+                )
+            except QualifyError as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            self.notify(f"{result.name} saved.", markup=False)
+            self.post_message(ProspectsChanged(prospect_id))
+
+        self.app.push_screen(
+            ProspectForm(
+                title=f"Edit {prospect.name}",
+                name=prospect.name,
+                territory=prospect.territory,
+                kind=prospect.kind.value,
+                notes=prospect.notes,
+                territories=self._territories(),
+                action="Save",
+            ),
+            edited,
+        )
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+        self.query_one(ProspectTable).focus()
+
+    def action_sort(self, key: str) -> None:
+        self.query_one(ProspectTable).sort_by(key)
+
+    def action_cycle_sort(self) -> None:
+        table = self.query_one(ProspectTable)
+        keys = [c.key for c in COLUMNS]
+        i = keys.index(table.sort_key) if table.sort_key in keys else -1
+        table.sort_by(keys[(i + 1) % len(keys)])
+        col = COLUMNS[(i + 1) % len(keys)]
+        self.notify(f"Sorted by {col.title}", timeout=1.5)
+
+    def action_reload(self) -> None:
+        self.set_class(True, "-loading")
+        self.set_class(False, "-failed")
+        self.load()
+
+    def action_demo(self) -> None:
+        if not (self.loaded and not self.summaries and _has_demo()):
+            return
+        if self.qualify_app.workspace.catalog.pipeline is None:
+            self.notify(
+                "The pipeline has errors, so there are no stages to put sample prospects "
+                "in: press s to see and fix them.",
+                title="Demo data",
+                severity="error",
+            )
+            return
+        self.set_class(True, "-loading")
+        self.query_one("#loading-text", Static).update(f"Adding {DEMO_COUNT} sample prospects…")
+        self.query_one("#loading-progress", ProgressBar).display = True
+        self.fill_demo()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prospects")
+    def fill_demo(self, count: int = DEMO_COUNT, seed: int = 7) -> None:
+        """Generate and store sample prospects, with a progress bar (a worker: no freeze)."""
+        from qualify.demo import generate
+        from qualify.questionnaire import content_hash
+
+        workspace = self.qualify_app.workspace
+        store, catalog = workspace.qualifier.store, workspace.catalog
+        bar = self.query_one("#loading-progress", ProgressBar)
+        self.app.call_from_thread(bar.update, total=count, progress=0)
+        step = max(1, count // 50)
+
+        def counted():  # report progress as the prospects are generated and written
+            for n, item in enumerate(generate(catalog, count, seed=seed), start=1):
+                yield item
+                if n % step == 0 or n == count:
+                    self.app.call_from_thread(bar.update, progress=n)
+
+        try:
+            for qs in catalog.question_sets.values():
+                store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
+            added = store.add_prospects_bulk(counted())
+        finally:
+            self.app.call_from_thread(self._demo_done)
+        self.notify(f"{added} sample prospects added.", title="Demo data")
+        self.post_message(WorkspaceOpened(workspace.summaries()))
+
+    def _demo_done(self) -> None:
+        self.set_class(False, "-loading")
+        self.query_one("#loading-text", Static).update("Opening the workspace…")
+        self.query_one("#loading-progress", ProgressBar).display = False

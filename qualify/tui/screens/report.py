@@ -1,0 +1,97 @@
+"""Report preview: the prospect's fit report rendered as Markdown, with export and copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+if TYPE_CHECKING:
+    from qualify.tui.app import QualifyApp
+
+
+class ReportScreen(Screen[None]):
+    """The fit report of one prospect."""
+
+    CSS_PATH = "report.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the prospect", id="report.back"),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            tooltip="Write the report to a Markdown file in the workspace's reports folder",
+            id="report.export",
+        ),
+        Binding(
+            "c",
+            "copy",
+            "Copy",
+            tooltip="Copy the Markdown to the clipboard (works over SSH)",
+            id="report.copy",
+        ),
+        Binding("j", "scroll(1)", "Down", show=False, id="report.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="report.up"),
+    ]
+
+    @dataclass
+    class Rendered(Message):
+        markdown: str
+
+    def __init__(self, prospect_id: str) -> None:
+        super().__init__()
+        self.prospect_id = prospect_id
+        """The prospect reported on."""
+        self.markdown = ""
+        """The report as last rendered."""
+
+    @property
+    def qualify_app(self) -> QualifyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with VerticalScroll(id="report-scroll"):
+            yield Static("Rendering the report…", id="report-status")
+            yield Markdown("", id="report")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Fit report"
+        self.render_report()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def render_report(self) -> None:
+        from qualify.tui.report import render_markdown
+
+        self.post_message(
+            self.Rendered(render_markdown(self.qualify_app.workspace, self.prospect_id))
+        )
+
+    @on(Rendered)
+    async def _rendered(self, event: Rendered) -> None:
+        self.markdown = event.markdown
+        await self.query_one(Markdown).update(event.markdown)
+        self.query_one("#report-status", Static).display = False
+        self.query_one("#report-scroll").focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        self.qualify_app.action_export_report()
+
+    def action_copy(self) -> None:
+        if self.markdown:
+            self.app.copy_to_clipboard(self.markdown)
+            self.notify("Report copied to the clipboard (Markdown).", timeout=3)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#report-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)

@@ -1,0 +1,82 @@
+"""The question flow of a set as the interviewer will meet it: sections, questions, types,
+conditions and deal-breakers, so an author sees the effect of an edit at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+from qualify.tui.format import TYPE_WORDS, one_line
+
+if TYPE_CHECKING:
+    from qualify.questionnaire.model import QuestionSet
+
+
+def flow_content(qs: QuestionSet, *, width: int = 80) -> Content:
+    """One line per section and per question, conditions and knock-outs marked."""
+    text_w = max(20, width - 8)
+    lines: list[Content] = [
+        Content.assemble(
+            (qs.title, "bold"),
+            (f" · v{qs.version} · {len(qs.sections)} sections · ", "$text-muted"),
+            (f"{len(qs.questions)} questions", "$text-muted"),
+        )
+    ]
+    n = 0
+    for section in qs.sections:
+        direction = "we fit them" if section.direction == "we_fit_them" else "they fit us"
+        lines.append(Content(""))
+        head = [
+            (section.title, "bold $text-accent"),
+            (f"  weight {section.weight:g} · {direction}", "$text-muted"),
+        ]
+        if section.when:
+            head.append((f"  only if {one_line(section.when, 60)}", "$text-warning"))
+        lines.append(Content.assemble(*head))
+        for q in section.questions:
+            n += 1
+            marks: list[tuple[str, str]] = [(f"{n:>3}. ", "$text-muted")]
+            marks.append((one_line(q.text, text_w), "bold" if q.required else ""))
+            lines.append(Content.assemble(*marks))
+            facts = [TYPE_WORDS.get(q.type, q.type)]
+            if q.required:
+                facts.append("required")
+            if q.verify:
+                facts.append("needs evidence")
+            if not q.scored and q.type != "text":
+                facts.append("not scored")
+            elif q.scored:
+                facts.append(f"weight {q.weight:g}")
+            detail: list[tuple[str, str]] = [("     " + " · ".join(facts), "$text-muted")]
+            if q.when:
+                detail.append((f"  only if {one_line(q.when, 60)}", "$text-warning"))
+            knockouts = [o for o in q.options or () if o.knockout]
+            if knockouts or q.knockout:
+                detail.append(("  ✗ can knock out", "$text-error"))
+            lines.append(Content.assemble(*detail))
+    return Content("\n").join(lines)
+
+
+class FlowPreview(Static):
+    """The flow of the last valid version of a set (dimmed when the text has errors)."""
+
+    DEFAULT_CSS = """
+    FlowPreview { height: auto; }
+    FlowPreview.-stale { opacity: 60%; }
+    """
+
+    def show(self, qs: QuestionSet | None, *, stale: bool = False, note: str = "") -> None:
+        """Show a set's flow; `stale` marks it as the last valid version while errors remain."""
+        self.set_class(stale, "-stale")
+        if qs is None:
+            self.update(Content.styled(note or "Nothing to preview yet.", "$text-muted"))
+            return
+        body = flow_content(qs, width=self.size.width or 80)
+        if stale:
+            body = (
+                Content.styled("Last valid version (fix the errors to update):\n\n", "italic")
+                + body
+            )
+        self.update(body)

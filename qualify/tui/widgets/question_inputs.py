@@ -1,0 +1,515 @@
+"""One input per question type, each posting :class:`AnswerChosen` when the user answers.
+
+choice  → an option list: 1–9 pick and save, arrows (or j/k) move, Enter picks and moves on
+multi   → checkboxes: Space toggles (saved at once), Enter moves on
+scale   → a picker: the number keys or ←/→ pick (saved at once), Enter moves on
+number  → a field with its unit, checked as you type; Enter saves and moves on
+yes_no  → y or n (also ←/→), saved at once; Enter moves on
+text    → a multi-line area, saved as you pause typing; PgDn (or Tab then Enter on Next) moves on
+
+PgDn / PgUp always mean next / previous question, so the lists give those keys up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.validation import Number
+from textual.widget import Widget
+from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from qualify.tui.messages import AnswerChosen
+
+if TYPE_CHECKING:
+    from qualify.questionnaire.model import Question
+
+
+@dataclass
+class Navigate(Message):
+    """An input asks to move: +1 next question, -1 previous."""
+
+    step: int
+
+
+_NAV_BINDINGS: list[BindingType] = [
+    Binding("pagedown", "navigate(1)", "Next", show=False),
+    Binding("pageup", "navigate(-1)", "Back", show=False),
+]
+
+
+class _NavMixin:
+    def action_navigate(self, step: int) -> None:
+        self.post_message(Navigate(step))  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------- choice
+class ChoiceInput(_NavMixin, OptionList):
+    """One answer from a list: number keys pick, Enter picks and moves on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_NAV_BINDINGS,
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        *[Binding(str(n), f"pick({n - 1})", f"Option {n}", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        self.question = question
+        """The question answered."""
+        self.chosen: str | None = value if isinstance(value, str) else None
+        """The option value currently recorded."""
+        super().__init__(*self._options(), classes="answer-input")
+
+    def _options(self) -> list[Option]:
+        out = []
+        for n, opt in enumerate(self.question.options or (), start=1):
+            out.append(Option(self._prompt(n, opt), id=opt.value))
+        return out
+
+    def _prompt(self, n: int, opt: Any) -> Content:
+        picked = opt.value == self.chosen
+        key = f"{n} " if n <= 9 else "  "
+        return Content.assemble(
+            (key, "$text-muted"),
+            ("● " if picked else "○ ", "bold $text-accent" if picked else "$text-muted"),
+            (opt.display, "bold" if picked else ""),
+        )
+
+    def on_mount(self) -> None:
+        if self.chosen is not None:
+            for i, opt in enumerate(self.question.options or ()):
+                if opt.value == self.chosen:
+                    self.highlighted = i
+                    break
+        else:
+            self.highlighted = 0
+
+    def _choose(self, index: int, advance: bool) -> None:
+        options = self.question.options or []
+        if not 0 <= index < len(options):
+            return
+        previous = self.chosen
+        self.chosen = options[index].value
+        self.highlighted = index
+        for n, opt in enumerate(options, start=1):
+            if opt.value in (previous, self.chosen):
+                self.replace_option_prompt_at_index(n - 1, self._prompt(n, opt))
+        self.post_message(AnswerChosen(self.question.id, self.chosen, advance))
+
+    def action_pick(self, index: int) -> None:
+        self._choose(index, advance=False)
+
+    def action_select(self) -> None:  # Enter (and click)
+        if self.highlighted is not None:
+            self._choose(self.highlighted, advance=True)
+
+    def set_value(self, value: Any) -> None:
+        """Show a value recorded elsewhere (no message)."""
+        self.chosen = value if isinstance(value, str) else None
+        for n, opt in enumerate(self.question.options or (), start=1):
+            self.replace_option_prompt_at_index(n - 1, self._prompt(n, opt))
+
+
+# ---------------------------------------------------------------------- multi
+class MultiInput(_NavMixin, SelectionList[str]):
+    """Any number of answers: Space toggles (saved at once), Enter moves on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_NAV_BINDINGS,
+        Binding("enter", "navigate(1)", "Next", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        *[Binding(str(n), f"toggle_nth({n - 1})", f"Toggle {n}", show=False) for n in range(1, 10)],
+    ]
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        self.question = question
+        chosen = set(value) if isinstance(value, list) else set()
+        selections = [
+            Selection(
+                Content.assemble((f"{n} " if n <= 9 else "  ", "$text-muted"), opt.display),
+                opt.value,
+                opt.value in chosen,
+            )
+            for n, opt in enumerate(question.options or (), start=1)
+        ]
+        super().__init__(*selections, classes="answer-input")
+        self._ready = False
+
+    def on_mount(self) -> None:
+        self.highlighted = 0
+        self.call_after_refresh(self._arm)
+
+    def _arm(self) -> None:
+        self._ready = True
+
+    def action_toggle_nth(self, index: int) -> None:
+        if 0 <= index < self.option_count:
+            self.highlighted = index
+            self.toggle(self.get_option_at_index(index).value)
+
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        if not self._ready:
+            return
+        order = [o.value for o in self.question.options or ()]
+        values = sorted(self.selected, key=order.index)
+        self.post_message(AnswerChosen(self.question.id, values, False))
+
+
+# ---------------------------------------------------------------------- scale
+class ScaleInput(_NavMixin, Widget, can_focus=True):
+    """A row of points: a number key or ←/→ picks (saved at once), Enter moves on."""
+
+    DEFAULT_CSS = """
+    ScaleInput {
+        height: auto;
+        padding: 0 1;
+        border: tall $border-blurred;
+        &:focus { border: tall $border; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_NAV_BINDINGS,
+        Binding("left,h", "move(-1)", "Lower", show=False),
+        Binding("right,l", "move(1)", "Higher", show=False),
+        Binding("enter", "navigate(1)", "Next", show=False),
+        *[Binding(str(n), f"pick({n})", f"Pick {n}", show=False) for n in range(10)],
+    ]
+
+    value: reactive[int | None] = reactive(None)
+    """The point picked, or None."""
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(classes="answer-input")
+        self.question = question
+        self.low = int(question.scale_min)
+        self.high = int(question.scale_max)
+        self.set_reactive(ScaleInput.value, int(value) if isinstance(value, int | float) else None)
+        self._cells: list[tuple[int, int, int]] = []
+
+    def render(self) -> Content:
+        parts: list[tuple[str, str] | str] = []
+        self._cells = []
+        x = 0
+        labels = self.question.labels or {}
+        for point in range(self.low, self.high + 1):
+            picked = point == self.value
+            text = f"[{point}]" if picked else f" {point} "
+            style = "bold reverse $text-accent" if picked else ""
+            self._cells.append((x, x + len(text), point))
+            parts.append((text, style))
+            parts.append(" ")
+            x += len(text) + 1
+        line2: list[str] = []
+        for point in range(self.low, self.high + 1):
+            label = labels.get(point)
+            if label:
+                line2.append(f"{point} = {label}")
+        picked_label = labels.get(self.value) if self.value is not None else None
+        head = Content.assemble(*parts)
+        tail = Content.styled("   " + " · ".join(line2), "$text-muted") if line2 else Content("")
+        current = (
+            Content.styled(
+                f"\nPicked: {self.value}" + (f" ({picked_label})" if picked_label else ""), "bold"
+            )
+            if self.value is not None
+            else Content.styled("\nNot answered yet: press a number or ←/→", "$text-muted")
+        )
+        return head + tail + current
+
+    def _set(self, point: int) -> None:
+        point = max(self.low, min(self.high, point))
+        if point != self.value:
+            self.value = point
+            self.post_message(AnswerChosen(self.question.id, point, False))
+
+    def action_pick(self, digit: int) -> None:
+        point = digit
+        if self.high >= 10 and digit == 0:
+            point = 10
+        if self.low <= point <= self.high:
+            self._set(point)
+
+    def action_move(self, delta: int) -> None:
+        if self.value is None:
+            self._set(self.low if delta > 0 else self.high)
+        else:
+            self._set(self.value + delta)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y != 0:
+            return
+        for start, end, point in self._cells:
+            if start <= offset.x < end:
+                self._set(point)
+                return
+
+    def set_value(self, value: Any) -> None:
+        self.value = int(value) if isinstance(value, int | float) else None
+
+
+# ---------------------------------------------------------------------- yes / no
+class YesNoInput(_NavMixin, Widget, can_focus=True):
+    """y or n (or ←/→) answers and saves; Enter moves on."""
+
+    DEFAULT_CSS = """
+    YesNoInput {
+        height: auto;
+        padding: 0 1;
+        border: tall $border-blurred;
+        &:focus { border: tall $border; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_NAV_BINDINGS,
+        Binding("y,1", "answer(True)", "Yes", show=False),
+        Binding("n,2", "answer(False)", "No", show=False),
+        Binding("left,right,h,l", "toggle", "Toggle", show=False),
+        Binding("enter", "navigate(1)", "Next", show=False),
+    ]
+
+    value: reactive[bool | None] = reactive(None)
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(classes="answer-input")
+        self.question = question
+        self.set_reactive(YesNoInput.value, value if isinstance(value, bool) else None)
+
+    def render(self) -> Content:
+        def cell(label: str, key: str, on: bool) -> Content:
+            mark = "●" if on else "○"
+            style = "bold reverse $text-accent" if on else ""
+            return Content.assemble((f" {mark} {label} ", style), (f" ({key})", "$text-muted"))
+
+        return Content.assemble(
+            cell("Yes", "y", self.value is True), "    ", cell("No", "n", self.value is False)
+        )
+
+    def action_answer(self, value: bool) -> None:
+        if value != self.value:
+            self.value = value
+            self.post_message(AnswerChosen(self.question.id, value, False))
+
+    def action_toggle(self) -> None:
+        self.action_answer(not self.value if self.value is not None else True)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.action_answer(offset.x < 14)
+
+    def set_value(self, value: Any) -> None:
+        self.value = value if isinstance(value, bool) else None
+
+
+# ---------------------------------------------------------------------- number
+class NumberInput(Vertical):
+    """A number with its unit; checked as you type; Enter saves and moves on."""
+
+    DEFAULT_CSS = """
+    NumberInput {
+        height: auto;
+        & > #number-row { height: auto; }
+        & Input { width: 24; }
+        & #unit { width: auto; padding: 1 1; color: $text-muted; }
+        & #number-error { color: $text-error; height: auto; }
+        & #number-range { color: $text-muted; height: auto; }
+    }
+    """
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(classes="answer-input")
+        self.question = question
+        self.initial = value
+        self._last_sent: Any = value
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        q = self.question
+        text = "" if self.initial is None else _num_text(self.initial)
+        with Horizontal(id="number-row"):
+            yield _NumberField(
+                text,
+                placeholder="a number",
+                type="number",
+                validators=[Number(minimum=q.min, maximum=q.max)],
+                id="number-field",
+            )
+            yield Static(q.unit or "", id="unit")
+        limits = []
+        if q.min is not None:
+            limits.append(f"from {_num_text(q.min)}")
+        if q.max is not None:
+            limits.append(f"to {_num_text(q.max)}")
+        yield Static(
+            (" ".join(limits) + (f" {q.unit}" if q.unit else "") + " · ") if limits else "",
+            id="number-range",
+        )
+        yield Static("", id="number-error")
+
+    def focus(self, scroll_visible: bool = True) -> NumberInput:
+        """Focus the field (once it is composed)."""
+        fields = self.query(Input)
+        if fields:
+            fields.first().focus(scroll_visible)
+        else:
+            self.call_after_refresh(self.focus, scroll_visible)
+        return self
+
+    def parsed(self) -> tuple[bool, float | int | None, str]:
+        """(valid, value, error): an empty field is valid and means no answer."""
+        field = self.query_one(Input)
+        text = field.value.strip().replace(",", ".")
+        if not text:
+            return True, None, ""
+        try:
+            number = float(text)
+        except ValueError:
+            return False, None, f"{field.value!r} is not a number"
+        q = self.question
+        if q.min is not None and number < q.min:
+            return False, None, f"at least {_num_text(q.min)}{' ' + q.unit if q.unit else ''}"
+        if q.max is not None and number > q.max:
+            return False, None, f"at most {_num_text(q.max)}{' ' + q.unit if q.unit else ''}"
+        return True, int(number) if number.is_integer() else number, ""
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        ok, _value, error = self.parsed()
+        self.query_one("#number-error", Static).update("" if ok else f"✗ {error}")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.commit(advance=True)
+
+    def commit(self, advance: bool = False) -> bool:
+        """Send the typed number if it is valid and new; False when it is invalid."""
+        ok, value, error = self.parsed()
+        if not ok:
+            self.query_one("#number-error", Static).update(f"✗ {error}")
+            return False
+        if value is None:
+            if advance:
+                self.post_message(Navigate(1))
+            return True
+        if value != self._last_sent or advance:
+            self._last_sent = value
+            self.post_message(AnswerChosen(self.question.id, value, advance))
+        return True
+
+    def set_value(self, value: Any) -> None:
+        self._last_sent = value
+        self.query_one(Input).value = "" if value is None else _num_text(value)
+
+
+class _NumberField(_NavMixin, Input):
+    BINDINGS: ClassVar[list[BindingType]] = list(_NAV_BINDINGS)
+
+    def action_navigate(self, step: int) -> None:
+        parent = self.parent.parent if self.parent is not None else None
+        if isinstance(parent, NumberInput) and not parent.commit():
+            return
+        self.post_message(Navigate(step))
+
+
+def _num_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------------- text
+class TextInput(_NavMixin, TextArea):
+    """Free text on several lines, saved as you pause typing; PgDn moves on."""
+
+    DEFAULT_CSS = """
+    TextInput { height: 7; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = list(_NAV_BINDINGS)
+
+    SAVE_AFTER = 0.6
+    """Seconds of quiet after typing before the text is saved."""
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(
+            "" if value is None else str(value),
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            classes="answer-input",
+        )
+        self.question = question
+        self._last_sent = "" if value is None else str(value)
+        self._timer = None
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.SAVE_AFTER, self.commit)
+
+    def commit(self, advance: bool = False) -> bool:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        text = self.text.strip()
+        if text != self._last_sent.strip():
+            self._last_sent = text
+            self.post_message(AnswerChosen(self.question.id, text or None, advance))
+        elif advance:
+            self.post_message(Navigate(1))
+        return True
+
+    def action_navigate(self, step: int) -> None:
+        self.commit()
+        self.post_message(Navigate(step))
+
+    def on_blur(self) -> None:
+        self.commit()
+
+    def set_value(self, value: Any) -> None:
+        self._last_sent = "" if value is None else str(value)
+        self.load_text(self._last_sent)
+
+
+INPUTS: dict[str, type[Widget]] = {
+    "choice": ChoiceInput,
+    "multi": MultiInput,
+    "scale": ScaleInput,
+    "number": NumberInput,
+    "yes_no": YesNoInput,
+    "text": TextInput,
+}
+"""Question type → its input widget."""
+
+HINTS: dict[str, str] = {
+    "choice": "1–9 pick · ↑↓ move · Enter pick and next",
+    "multi": "Space or 1–9 tick · ↑↓ move · Enter next",
+    "scale": "number keys or ←→ pick · Enter next",
+    "number": "type a number · Enter save and next",
+    "yes_no": "y yes · n no · Enter next",
+    "text": "type freely (saved as you pause) · PgDn next · Tab to the buttons",
+}
+"""One line of keys shown under each input."""
+
+
+def make_input(question: Question, value: Any = None) -> Widget:
+    """The input widget for a question, showing its recorded value."""
+    return INPUTS[question.type](question, value)  # type: ignore[call-arg]

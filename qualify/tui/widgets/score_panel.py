@@ -1,0 +1,136 @@
+"""The live score: the number with its band, coverage, both directions of fit,
+the section bars and any knock-out, updated in place after every answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from qualify.tui.format import bar, fmt_pct, fmt_score, one_line
+from qualify.tui.widgets.bands import band_style
+from qualify.tui.widgets.section_bars import SectionBars
+
+if TYPE_CHECKING:
+    from qualify.questionnaire.model import QuestionSet
+    from qualify.scoring import ScoreBreakdown
+
+DIRECTION_SHORT: dict[str, str] = {
+    "they_fit_us": "They fit us",
+    "we_fit_them": "We fit them",
+}
+
+
+class ScorePanel(VerticalScroll):
+    """Score, band, coverage, directions of fit, sections and knock-outs."""
+
+    DEFAULT_CSS = """
+    ScorePanel {
+        height: auto;
+        max-height: 100%;
+        & > #score-verdict { text-style: bold; }
+        & > #score-bar { margin-bottom: 0; }
+        & > #score-facts { color: $text-muted; }
+        & > #score-directions { margin-top: 1; }
+        & > #score-knockouts { margin-top: 1; color: $text-error; }
+        & > SectionBars { margin-top: 1; }
+    }
+    """
+
+    def __init__(self, *, sections: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.with_sections = sections
+        """Show the per-section bars below the score."""
+        self._last: tuple[QuestionSet | None, ScoreBreakdown | None] = (None, None)
+
+    def compose(self) -> ComposeResult:
+        yield Static("No answers yet", id="score-verdict")
+        yield Static("", id="score-bar")
+        yield Static("", id="score-facts")
+        yield Static("", id="score-directions")
+        yield Static("", id="score-knockouts")
+        if self.with_sections:
+            yield SectionBars()
+
+    def on_mount(self) -> None:
+        qs, breakdown = self._last
+        if breakdown is not None:
+            self.show(breakdown, qs)
+
+    def on_resize(self) -> None:
+        _qs, breakdown = self._last
+        if breakdown is not None:
+            self._render_bar(breakdown)
+
+    def show(
+        self, breakdown: ScoreBreakdown | None, question_set: QuestionSet | None = None
+    ) -> None:
+        """Show a breakdown (None: nothing scored yet)."""
+        self._last = (question_set, breakdown)
+        if not self.is_mounted:
+            return
+        verdict = self.query_one("#score-verdict", Static)
+        if breakdown is None:
+            verdict.update("Not scored yet")
+            for sid in ("#score-bar", "#score-facts", "#score-directions", "#score-knockouts"):
+                self.query_one(sid, Static).update("")
+            if self.with_sections:
+                self.query_one(SectionBars).show(None)
+            return
+        style = band_style(breakdown.band, breakdown.knocked_out, breakdown.score)
+        if breakdown.knocked_out:
+            head = Content.assemble(
+                ("✗ ", style),
+                (breakdown.band or "Not a fit", style),
+                (f"  (score {fmt_score(breakdown.score)})", "$text-muted"),
+            )
+        elif breakdown.score is None:
+            head = Content.assemble(("— ", "$text-muted"), ("no scored answers yet", "$text-muted"))
+        else:
+            head = Content.assemble(
+                ("Score ", ""),
+                (fmt_score(breakdown.score), style),
+                ("  ", ""),
+                (breakdown.band or "", style),
+            )
+        verdict.update(head)
+        self._render_bar(breakdown)
+        answered = sum(s.answered for s in breakdown.sections)
+        visible = sum(s.visible for s in breakdown.sections)
+        self.query_one("#score-facts", Static).update(
+            f"Coverage {fmt_pct(breakdown.coverage)} · {answered} of {visible} answered"
+        )
+        parts: list[Content | str | tuple[str, str]] = []
+        for key, label in DIRECTION_SHORT.items():
+            value = breakdown.directions.get(key)
+            if parts:
+                parts.append("\n")
+            band = question_set.band_for(value) if question_set is not None else None
+            parts.append((f"{label:<12}", ""))
+            parts.append((f"{fmt_score(value):>5}", band_style(band, False, value)))
+            if band:
+                parts.append((f" {band}", band_style(band, False, value)))
+        self.query_one("#score-directions", Static).update(Content.assemble(*parts))
+        knockouts = self.query_one("#score-knockouts", Static)
+        if breakdown.knockouts:
+            lines = [
+                Content.assemble(("✗ Knock-out: ", "bold"), one_line(hit.reason, 160))
+                for hit in breakdown.knockouts
+            ]
+            knockouts.update(Content("\n").join(lines))
+            knockouts.display = True
+        else:
+            knockouts.update("")
+            knockouts.display = False
+        if self.with_sections:
+            self.query_one(SectionBars).show(breakdown, question_set)
+
+    def _render_bar(self, breakdown: ScoreBreakdown) -> None:
+        width = max(6, min(40, self.size.width - 2 if self.size.width else 20))
+        style = band_style(breakdown.band, breakdown.knocked_out, breakdown.score)
+        self.query_one("#score-bar", Static).update(
+            Content.styled(bar(breakdown.score, width), style)
+        )

@@ -1,0 +1,75 @@
+"""Section scores as bars, grouped by direction of fit (they fit us / we fit them)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+from qualify.questionnaire.model import DIRECTION_TITLES
+from qualify.tui.format import bar, fmt_score
+from qualify.tui.widgets.bands import band_style
+
+if TYPE_CHECKING:
+    from qualify.questionnaire.model import QuestionSet
+    from qualify.scoring import ScoreBreakdown
+
+
+class SectionBars(Static):
+    """One line per section: title, bar, score, answered/visible."""
+
+    DEFAULT_CSS = """
+    SectionBars { height: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._data: tuple[ScoreBreakdown | None, QuestionSet | None] = (None, None)
+
+    def show(
+        self, breakdown: ScoreBreakdown | None, question_set: QuestionSet | None = None
+    ) -> None:
+        self._data = (breakdown, question_set)
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        breakdown, qs = self._data
+        if breakdown is None:
+            self.update("")
+            return
+        width = self.size.width or 40
+        title_w = max(8, min(26, width - 22))
+        bar_w = max(4, width - title_w - 16)
+        lines: list[Content] = []
+        for direction, title in DIRECTION_TITLES.items():
+            sections = [s for s in breakdown.sections if s.direction == direction]
+            if not sections:
+                continue
+            if lines:
+                lines.append(Content(""))
+            value = breakdown.directions.get(direction)
+            lines.append(
+                Content.assemble((title, "bold"), (f" · {fmt_score(value)}", "$text-muted"))
+            )
+            for s in sections:
+                name = s.title if len(s.title) <= title_w else s.title[: title_w - 1] + "…"
+                if s.visible == 0:
+                    lines.append(
+                        Content.assemble((f"{name:<{title_w}} ", ""), ("not asked", "$text-muted"))
+                    )
+                    continue
+                band = qs.band_for(s.score) if qs is not None else None
+                style = band_style(band, False, s.score)
+                lines.append(
+                    Content.assemble(
+                        (f"{name:<{title_w}} ", ""),
+                        (bar(s.score, bar_w), style),
+                        (f" {fmt_score(s.score):>5}", style),
+                        (f" {s.answered}/{s.visible}", "$text-muted"),
+                    )
+                )
+        self.update(Content("\n").join(lines))

@@ -1,0 +1,109 @@
+"""The stage timeline: first date → … → commitment, with dates, overrides and reasons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+from qualify.tui.format import fmt_date, one_line, status_word
+
+if TYPE_CHECKING:
+    from qualify.questionnaire.model import Pipeline
+    from qualify.records import HistoryEntry, Prospect
+
+ACTION_WORDS: dict[str, str] = {
+    "decline": "Parted ways",
+    "hold": "Just friends",
+    "reopen": "Reopened",
+    "review": "Reviewed",
+    "edit": "Facts edited",
+    "rescore": "Re-scored",
+}
+
+
+class StageTimeline(Static):
+    """Each stage with when it started and ended; then declines, holds and reopenings."""
+
+    DEFAULT_CSS = """
+    StageTimeline { height: auto; }
+    """
+
+    def show(
+        self, pipeline: Pipeline | None, prospect: Prospect, history: list[HistoryEntry]
+    ) -> None:
+        if pipeline is None:
+            self.update(Content.styled("The pipeline has errors: no timeline.", "$text-error"))
+            return
+        started: dict[str, object] = {}
+        ended: dict[str, HistoryEntry] = {}
+        for entry in history:
+            if entry.action == "created" and entry.to_stage:
+                started.setdefault(entry.to_stage, entry.at)
+            elif entry.action == "advance":
+                if entry.from_stage:
+                    ended[entry.from_stage] = entry
+                if entry.to_stage:
+                    started[entry.to_stage] = entry.at
+        stage_ids = [s.id for s in pipeline.stages]
+        current = prospect.stage
+        reached = stage_ids.index(current) if current in stage_ids else len(stage_ids)
+        width = max((len(s.title) for s in pipeline.stages), default=10)
+        width = min(width, 28)
+        lines: list[Content] = []
+        for i, stage in enumerate(pipeline.stages):
+            title = stage.title if len(stage.title) <= width else stage.title[: width - 1] + "…"
+            if i < reached:
+                end = ended.get(stage.id)
+                mark, style = "✓", "$text-success"
+                when = f"{fmt_date(started.get(stage.id))} → {fmt_date(end.at if end else None)}"
+                extra: list[tuple[str, str]] = []
+                if end is not None and end.overridden:
+                    extra.append(("  ⚑ override: ", "bold $text-warning"))
+                    extra.append((one_line(end.reason, 80) or "no reason given", "italic"))
+                lines.append(
+                    Content.assemble(
+                        (f"{mark} ", style),
+                        (f"{title:<{width}}  ", ""),
+                        (when, "$text-muted"),
+                        *extra,
+                    )
+                )
+            elif i == reached:
+                status = prospect.status.value
+                word = "now" if status == "active" else status_word(status).lower()
+                lines.append(
+                    Content.assemble(
+                        ("▶ ", "bold $text-accent"),
+                        (f"{title:<{width}}  ", "bold"),
+                        (f"since {fmt_date(started.get(stage.id))} ({word})", "$text-accent"),
+                    )
+                )
+            else:
+                lines.append(Content.assemble(("○ ", "$text-muted"), (title, "$text-muted")))
+        if pipeline.review is not None and current == pipeline.review.id:
+            lines.append(
+                Content.assemble(
+                    ("▶ ", "bold $text-accent"),
+                    (f"{pipeline.review.title:<{width}}  ", "bold"),
+                    (f"since {fmt_date(started.get(current))}", "$text-accent"),
+                )
+            )
+        events = [e for e in history if e.action in ACTION_WORDS and e.action != "edit"]
+        if events:
+            lines.append(Content(""))
+            for entry in events:
+                reason = one_line(entry.reason, 90)
+                line = Content.assemble(
+                    (fmt_date(entry.at), "$text-muted"),
+                    ("  ", ""),
+                    (ACTION_WORDS[entry.action], "bold"),
+                    (f": {reason}" if reason else "", ""),
+                )
+                if entry.action == "hold" and prospect.recontact_on and entry is events[-1]:
+                    line = line + Content.styled(
+                        f" (call again {fmt_date(prospect.recontact_on)})", "$text-muted"
+                    )
+                lines.append(line)
+        self.update(Content("\n").join(lines))

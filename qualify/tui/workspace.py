@@ -1,0 +1,152 @@
+"""The TUI's handle on the workspace: the store, the active question sets, the Qualifier.
+
+Opening it is slow-ish (files, YAML), so screens call :meth:`Workspace.open`
+from a worker thread. Every change to data goes through ``workspace.qualifier``
+(:class:`qualify.workflow.Qualifier`); this module adds only read helpers the
+screens share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qualify.questionnaire import Catalog
+    from qualify.records import HistoryEntry, Interview, Prospect, ProspectSummary
+    from qualify.tui.operations import TuiQualifier
+    from qualify.workflow import Assessment
+
+
+@dataclass(frozen=True)
+class ProspectView:
+    """Everything the prospect screen shows, read in one go."""
+
+    prospect: Prospect
+    history: list[HistoryEntry]
+    interviews: list[Interview]
+    assessment: Assessment
+    problem: str = ""
+    """Why the assessment could not be computed (e.g. a broken question set)."""
+
+
+class Workspace:
+    """One open workspace and its active question sets."""
+
+    def __init__(self, data_dir: Path, questionnaires_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        """Where the prospects live."""
+        self.questionnaires_dir = Path(questionnaires_dir)
+        """Where the active question sets (and pipeline.yaml) live."""
+        self._qualifier: TuiQualifier | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def is_open(self) -> bool:
+        return self._qualifier is not None
+
+    @property
+    def qualifier(self) -> TuiQualifier:
+        if self._qualifier is None:
+            raise RuntimeError("the workspace is not open yet")
+        return self._qualifier
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.qualifier.catalog
+
+    def open(self) -> TuiQualifier:
+        """Open the store and load the question sets (call from a worker thread)."""
+        if self._qualifier is not None:
+            return self._qualifier
+        from qualify.questionnaire import load_catalog
+        from qualify.store import open_store
+        from qualify.tui.operations import TuiQualifier
+
+        catalog = load_catalog(self.questionnaires_dir)
+        store = open_store(self.data_dir)
+        self._qualifier = TuiQualifier(store, catalog)
+        return self._qualifier
+
+    def reload_catalog(self) -> Catalog:
+        """Re-read the question sets from disk (picks up edits made in another editor)."""
+        from qualify.questionnaire import load_catalog
+
+        catalog = load_catalog(self.questionnaires_dir)
+        if self._qualifier is not None:
+            self._qualifier.catalog = catalog
+        return catalog
+
+    @property
+    def bundled(self) -> bool:
+        """The active sets are the ones shipped with qualify: edit a workspace copy instead."""
+        from qualify import paths
+
+        try:
+            bundled = paths.bundled_questionnaires_dir().resolve()
+            return self.questionnaires_dir.resolve() == bundled
+        except OSError:
+            return False
+
+    def copy_bundled_sets(self) -> Path:
+        """Copy the bundled sets into `<workspace>/questionnaires` (keeping files already
+        there) and use that folder from now on, as `qualify questionnaires init` does."""
+        import shutil
+
+        from qualify import paths
+
+        source = paths.bundled_questionnaires_dir()
+        target = self.data_dir / "questionnaires"
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted(source.glob("*.y*ml")):
+            dest = target / path.name
+            if not dest.exists():
+                shutil.copyfile(path, dest)
+        self.questionnaires_dir = target
+        if self._qualifier is not None:
+            self.reload_catalog()
+        return target
+
+    def close(self) -> None:
+        if self._qualifier is not None:
+            self._qualifier.store.close()
+            self._qualifier = None
+
+    # ------------------------------------------------------------------ reads
+    def summaries(self) -> list[ProspectSummary]:
+        return self.qualifier.store.list_prospects()
+
+    def stage_titles(self) -> dict[str, str]:
+        """Stage id → title (including the review stage), empty when the pipeline is broken."""
+        pipeline = self.catalog.pipeline if self.is_open else None
+        if pipeline is None:
+            return {}
+        titles = {s.id: s.title for s in pipeline.stages}
+        if pipeline.review is not None:
+            titles[pipeline.review.id] = pipeline.review.title
+        return titles
+
+    def prospect_view(self, prospect_id: str) -> ProspectView:
+        """The prospect, its history and interviews, and its assessment."""
+        from qualify.errors import QualifyError
+        from qualify.workflow import Assessment
+
+        q = self.qualifier
+        prospect = q.store.get_prospect(prospect_id)
+        history = q.store.history(prospect_id)
+        interviews = q.store.interviews(prospect_id)
+        problem = ""
+        try:
+            assessment = q.assess(prospect)
+        except QualifyError as exc:
+            problem = str(exc)
+            assessment = Assessment(prospect, None, None, None, None, None)
+        return ProspectView(prospect, history, interviews, assessment, problem)
+
+    def problems_by_file(self) -> dict[str, list[Any]]:
+        """The catalog's problems grouped by file path."""
+        grouped: dict[str, list[Any]] = {}
+        for problem in self.catalog.problems:
+            grouped.setdefault(str(problem.path), []).append(problem)
+        return grouped

@@ -1,0 +1,93 @@
+"""App-wide: help, the command palette, themes, and Textual staying out of everything else."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from conftest import ROOT
+from textual.widgets import Markdown
+
+from qualify.tui.modals.prospect_form import ProspectForm
+from qualify.tui.screens.help import HelpScreen
+
+
+async def wait_home(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if getattr(pilot.app.screen, "loaded", False):
+            return
+    raise AssertionError("not loaded")
+
+
+async def test_f1_and_question_mark_open_help_with_this_screens_keys(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_home(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one(Markdown).source
+        assert "prospects.add" in text and "How qualify works" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_offers_the_main_actions(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_home(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"new prospect")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProspectForm):
+                break
+        assert isinstance(app.screen, ProspectForm)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"validate question sets")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if any("are valid" in n.message for n in app._notifications):
+                break
+        assert any(
+            "2 question sets and the pipeline are valid" in n.message for n in app._notifications
+        )
+
+
+async def test_light_and_dark_themes(make_app) -> None:
+    app = make_app(theme="textual-light")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_home(pilot)
+        assert app.theme == "textual-light"
+        assert not app.current_theme.dark
+        app.theme = "textual-dark"
+        await pilot.pause()
+        assert app.current_theme.dark
+
+
+def test_nothing_but_the_tui_imports_textual() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        import qualify.cli, qualify.workflow, qualify.store, qualify.reports, qualify.demo
+        import qualify.tui  # the package itself stays light until the app opens
+        assert "textual" not in sys.modules, sorted(m for m in sys.modules if "textual" in m)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,216 @@
+"""The interview as an area manager runs it: every input type with its keys, answers on
+disk the moment they are given, conditions, the live score, knock-outs, resuming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import add_prospect, stored_answers
+from textual.widgets import Static
+
+from qualify.tui.screens.interview import SUMMARY, InterviewScreen
+from qualify.tui.screens.prospect import ProspectScreen
+from qualify.tui.widgets.score_panel import ScorePanel
+
+
+async def open_interview(pilot, prospect_id: str) -> InterviewScreen:
+    """From the prospects list: open the prospect, press i, wait for the first question."""
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.02)
+        home = app.screen
+        if getattr(home, "loaded", False):
+            break
+    app.open_prospect(prospect_id)
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
+            break
+    await pilot.press("i")
+    for _ in range(100):
+        await pilot.pause(0.02)
+        screen = app.screen
+        if isinstance(screen, InterviewScreen) and screen.current is not None:
+            await pilot.pause()
+            return screen
+    raise AssertionError("the interview did not open")
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def live_score(screen: InterviewScreen) -> str:
+    panel = screen.query_one("#live-score", ScorePanel)
+    return " ".join(
+        str(panel.query_one(sel, Static).render())
+        for sel in ("#score-verdict", "#score-facts", "#score-knockouts")
+    )
+
+
+async def test_every_input_type_saves_at_once(make_app, data_dir: Path, tiny_sets: Path) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        assert screen.current == "kind"
+        assert "Company · 1 of 6" in text_of(screen, "#where")
+        assert "no scored answers yet" in live_score(screen)
+
+        # choice: a number key picks and saves; the score panel updates at once
+        await pilot.press("2")
+        assert stored_answers(data_dir, pid)["kind"].value == "integrator"
+        assert "Score 100.0" in live_score(screen)
+        await pilot.press("enter")
+        assert screen.current == "streams"
+
+        # multi: space ticks the highlighted option, a number key ticks that option
+        await pilot.press("space")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["streams"].value == ["resale"]
+        await pilot.press("3")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["streams"].value == ["resale", "rental"]
+        await pilot.press("enter")
+        assert screen.current == "reps"
+
+        # number: out of range is refused with the reason, nothing saved
+        await pilot.press(*"900")
+        await pilot.pause()
+        assert "at most 500 people" in text_of(screen, "#number-error")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.current == "reps"
+        assert "reps" not in stored_answers(data_dir, pid)
+        await pilot.press("backspace", "backspace", "backspace", *"12", "enter")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["reps"].value == 12
+        assert screen.current == "showroom"
+
+        # yes/no: y and n; the conditional question appears and disappears live
+        assert "showroom_size" not in screen._visible_order()
+        await pilot.press("y")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["showroom"].value is True
+        assert "showroom_size" in screen._visible_order()
+        assert "Company · 4 of 7" in text_of(screen, "#where")
+        await pilot.press("n")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["showroom"].value is False
+        assert "showroom_size" not in screen._visible_order()
+        await pilot.press("y", "enter")
+        await pilot.pause()
+        assert screen.current == "showroom_size"
+        await pilot.press(*"80", "enter")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["showroom_size"].value == 80
+
+        # scale: a number key picks
+        assert screen.current == "support"
+        await pilot.press("2")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["support"].value == 2
+        await pilot.press("enter")
+
+        # text: saved when leaving the question (and after a pause in typing)
+        assert screen.current == "notes"
+        await pilot.press(*"Keen on the premium range")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["notes"].value == "Keen on the premium range"
+
+        # the end: summary and gate (reps must be verified before the gate passes)
+        assert screen.current == SUMMARY
+        gate = text_of(screen, "#summary-gate")
+        assert "Gate not met" in gate
+        assert "reps not verified yet (stated)" in gate
+
+
+async def test_source_state_and_note_keys(make_app, data_dir: Path, tiny_sets: Path) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Baltic Sound AB")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("1")
+        await pilot.pause()
+        # F6 (or v) cycles how sure the answer is
+        await pilot.press("f6")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["kind"].source == "verified"
+        await pilot.press("v")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["kind"].source == "estimated"
+        # F7: unknown, ask next time; F8: the prospect would not say
+        await pilot.press("enter")  # to streams
+        await pilot.pause()
+        assert screen.current == "streams"
+        await pilot.press("f7")
+        await pilot.pause()
+        record = stored_answers(data_dir, pid)["streams"]
+        assert (record.state, record.value) == ("unknown", None)
+        assert "Unknown: ask next time" in text_of(screen, "#status")
+        await pilot.press("f8")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["streams"].state == "declined"
+        # F2: a note on the question, kept with its answer
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"Will tell us after the audit", "enter")
+        await pilot.pause()
+        assert stored_answers(data_dir, pid)["streams"].note == "Will tell us after the audit"
+        assert "Will tell us after the audit" in text_of(screen, "#status")
+
+
+async def test_knockout_shows_the_moment_it_happens(make_app, data_dir, tiny_sets) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Cheap Online Ltd")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("3")  # online discounter
+        await pilot.pause()
+        score = live_score(screen)
+        assert "Not a fit" in score
+        assert "Knock-out: Sells only by discounting online" in score
+        assert "Knock-out" in text_of(screen, "#status")
+        await pilot.press("1")  # changing the answer lifts it
+        await pilot.pause()
+        assert "Knock-out" not in live_score(screen)
+
+
+async def test_resume_lands_on_first_unanswered_even_after_restart(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Delta Integration BV")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("1", "enter")  # kind
+        await pilot.press("f7")  # streams: unknown, ask next time
+        await pilot.press("pagedown")
+        await pilot.pause()
+        await pilot.press(*"4", "enter")  # reps
+        await pilot.pause()
+        assert screen.current == "showroom"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectScreen)
+        await pilot.press("i")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, InterviewScreen) and app.screen.current:
+                break
+        # "unknown" means ask next time: the resume lands there first
+        assert app.screen.current == "streams"
+    # a new process, as after a crash or a closed laptop: nothing is lost
+    assert {k: r.value for k, r in stored_answers(data_dir, pid).items() if r.value} == {
+        "kind": "dealer",
+        "reps": 4,
+    }
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        assert screen.current == "streams"
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert screen.current == "reps"  # next in order, with its saved answer shown
+        assert "4 people" in text_of(screen, "#status")

@@ -1,0 +1,144 @@
+"""Moves on the prospect screen: advance blocked with the reasons, override with a reason,
+decline with a reason, reopen; and the report preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import add_prospect, open_store
+from textual.widgets import Input, Markdown, Static
+
+from qualify.tui.modals.confirm import ConfirmDialog
+from qualify.tui.modals.reason import ReasonPrompt
+from qualify.tui.screens.prospect import ProspectScreen
+from qualify.tui.screens.report import ReportScreen
+
+
+async def open_prospect(pilot, prospect_id: str) -> ProspectScreen:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if getattr(app.screen, "loaded", False):
+            break
+    app.open_prospect(prospect_id)
+    return await wait_view(pilot)
+
+
+async def wait_view(pilot) -> ProspectScreen:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.02)
+        screen = app.screen
+        if isinstance(screen, ProspectScreen) and screen.view is not None:
+            return screen
+    raise AssertionError(f"no prospect screen: {app.screen}")
+
+
+def history(data_dir: Path, prospect_id: str):
+    store = open_store(data_dir)
+    try:
+        return store.history(prospect_id), store.get_prospect(prospect_id)
+    finally:
+        store.close()
+
+
+async def test_advance_is_blocked_with_reasons_and_override_needs_one(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Summit Pro Audio Ltd")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        body = str(dialog.query_one(".body", Static).render())
+        assert "required questions unanswered: kind, reps" in body
+        assert "no score yet" in body
+        await pilot.press("n")  # keep dating
+        await pilot.pause()
+        screen = await wait_view(pilot)
+        assert screen.view.prospect.stage == "first-date"
+
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")  # override…
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, ReasonPrompt)
+        await pilot.press("enter")  # an empty reason is refused
+        await pilot.pause()
+        assert app.screen is prompt
+        assert "A reason is needed" in str(prompt.query_one("#error", Static).render())
+        await pilot.press(*"Strategic account; director approved", "enter")
+        screen = await wait_view(pilot)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if screen.view.prospect.stage == "next":
+                break
+        assert screen.view.prospect.stage == "next"
+        assert "overridden" in " ".join(n.message for n in app._notifications)
+        timeline = str(screen.query_one("#timeline", Static).render())
+        assert "override" in timeline and "Strategic account" in timeline
+    entries, prospect = history(data_dir, pid)
+    advance = [e for e in entries if e.action == "advance"]
+    assert prospect.stage == "next"
+    assert advance and advance[0].overridden
+    assert advance[0].reason == "Strategic account; director approved"
+
+
+async def test_decline_with_a_reason_then_reopen(make_app, data_dir: Path, tiny_sets) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Rhine Technik GmbH")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_prospect(pilot, pid)
+        await pilot.press("d")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, ReasonPrompt)
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"Carries a competing line", "enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if screen.view.prospect.status.value == "declined":
+                break
+        assert "Parted ways" in str(screen.query_one("#facts-title", Static).render())
+        # an interview is not offered to a declined prospect; reopen is
+        assert screen.check_action("interview", ()) is False
+        assert screen.check_action("reopen", ()) is True
+        await pilot.press("r")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if screen.view.prospect.status.value == "active":
+                break
+        assert "Dating" in str(screen.query_one("#facts-title", Static).render())
+    entries, prospect = history(data_dir, pid)
+    assert [e.action for e in entries] == ["created", "decline", "reopen"]
+    assert entries[1].reason == "Carries a competing line"
+    assert prospect.status.value == "active"
+
+
+async def test_report_preview_renders_the_fit_report(make_app, data_dir, tiny_sets) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Lakeside Vision Oy")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("p")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            screen = app.screen
+            if isinstance(screen, ReportScreen) and screen.markdown:
+                break
+        assert isinstance(app.screen, ReportScreen)
+        assert "Lakeside Vision Oy" in app.screen.markdown
+        assert app.screen.query_one(Markdown).display
+        await pilot.press("x")  # export: pick the format, the file lands in the workspace
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if list((data_dir / "reports").glob("*.md")):
+                break
+        exported = list((data_dir / "reports").glob("*.md"))
+        assert exported and "Lakeside Vision Oy" in exported[0].read_text(encoding="utf-8")

@@ -1,0 +1,130 @@
+"""The prospects screen as a user meets it: first run, demo data, add, filter, sort, open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import add_prospect, fill_demo, open_store
+from textual.widgets import Input, Static
+
+from qualify.tui.modals.prospect_form import ProspectForm
+from qualify.tui.screens.prospect import ProspectScreen
+from qualify.tui.screens.prospects import DEMO_COUNT, ProspectsScreen
+from qualify.tui.widgets.prospect_table import ProspectTable
+
+
+async def wait_loaded(pilot, screen: ProspectsScreen | None = None) -> ProspectsScreen:
+    """Wait until the prospects screen has read the workspace."""
+    screen = screen or pilot.app.screen
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if screen.loaded and not screen.has_class("-loading"):
+            await pilot.pause()
+            return screen
+    raise AssertionError("the workspace never finished loading")
+
+
+def count_text(screen: ProspectsScreen) -> str:
+    return str(screen.query_one("#count", Static).render())
+
+
+async def test_first_run_offers_demo_data_and_loads_it(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        assert screen.has_class("-empty")
+        assert screen.query_one("#first-run").display
+        assert "Welcome to qualify" in str(screen.query_one("#welcome", Static).render())
+        await pilot.press("d")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if screen.summaries and not screen.has_class("-loading"):
+                break
+        assert len(screen.summaries) == DEMO_COUNT
+        assert not screen.has_class("-empty")
+        assert count_text(screen) == f"{DEMO_COUNT} prospects"
+        assert app.focused is screen.query_one(ProspectTable)
+    store = open_store(data_dir)
+    try:
+        assert len(store.list_prospects()) == DEMO_COUNT
+    finally:
+        store.close()
+
+
+async def test_add_prospect_form_refuses_an_empty_name(make_app, data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ProspectForm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form, "an empty name must not close the form"
+        assert "required" in str(form.query_one("#error", Static).render())
+        await pilot.press(*"Nordic AV Oy")
+        await pilot.press("tab")
+        await pilot.press(*"North")
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
+                break
+        assert isinstance(app.screen, ProspectScreen)
+        assert app.screen.view.prospect.name == "Nordic AV Oy"
+        assert app.screen.view.prospect.territory == "North"
+    store = open_store(data_dir)
+    try:
+        names = [s.name for s in store.list_prospects()]
+    finally:
+        store.close()
+    assert names == ["Nordic AV Oy"]
+
+
+async def test_filter_as_you_type_and_sort(make_app, data_dir: Path, tiny_sets: Path) -> None:
+    fill_demo(data_dir, tiny_sets, 30)
+    add_prospect(data_dir, tiny_sets, "Zeta Unique Sound GmbH", territory="Iberia")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        table = screen.query_one(ProspectTable)
+        assert table.total == 31
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"zeta uniq")
+        await pilot.pause()
+        assert table.shown == 1
+        assert count_text(screen) == "1 of 31"
+        assert table.highlighted.name == "Zeta Unique Sound GmbH"
+        await pilot.press("enter")  # back to the table
+        assert app.focused is table
+        await pilot.press("escape")  # clears the filter
+        await pilot.pause()
+        assert table.shown == 31
+        await pilot.press("1")  # sort by name
+        names = [table._view[i].summary.name for i in range(table.shown)]
+        assert names == sorted(names, key=str.casefold)
+        await pilot.press("1")  # again: reversed
+        names = [table._view[i].summary.name for i in range(table.shown)]
+        assert names == sorted(names, key=str.casefold, reverse=True)
+
+
+async def test_enter_opens_the_highlighted_prospect(make_app, data_dir, tiny_sets) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Harbour Systems BV", territory="Benelux")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
+                break
+        screen = app.screen
+        assert isinstance(screen, ProspectScreen)
+        assert screen.prospect_id == pid
+        title = str(screen.query_one("#facts-title", Static).render())
+        assert "Harbour Systems BV" in title and "First date" in title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectsScreen)

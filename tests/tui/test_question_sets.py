@@ -1,0 +1,190 @@
+"""The question sets screen and the editor: status per file, problems at line:col, validation
+as you type, refusing to save nothing, atomic saves, broken sets kept out of interviews."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import add_prospect
+from textual.widgets import OptionList, Static, TextArea
+
+from qualify.tui.modals.confirm import ConfirmDialog
+from qualify.tui.screens.editor import EditorScreen
+from qualify.tui.screens.prospect import ProspectScreen
+from qualify.tui.screens.question_sets import QuestionSetsScreen
+
+
+async def open_sets(pilot) -> QuestionSetsScreen:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if getattr(app.screen, "loaded", False):
+            break
+    await pilot.press("s")
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, QuestionSetsScreen) and app.screen.rows:
+            await pilot.pause()
+            return app.screen
+    raise AssertionError("no question sets screen")
+
+
+def prompts(option_list: OptionList) -> list[str]:
+    return [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
+
+
+async def wait_checked(pilot, editor: EditorScreen) -> None:
+    for _ in range(100):
+        await pilot.pause(0.03)
+        if editor._checked_generation == editor.generation:
+            return
+    raise AssertionError("the editor never finished checking")
+
+
+async def test_sets_list_shows_status_and_outside_edits(make_app, tiny_sets: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_sets(pilot)
+        names = [row.path.name for row in screen.rows]
+        assert names == ["tiny-first.yaml", "tiny-next.yaml", "pipeline.yaml"]
+        assert all(row.errors == 0 for row in screen.rows)
+        assert "✓ valid" in prompts(screen.query_one("#qs-files", OptionList))[0]
+        # another editor breaks a file; r re-reads the folder
+        path = tiny_sets / "tiny-next.yaml"
+        path.write_text(path.read_text().replace("type: yes_no", "type: yes_or_no"))
+        await pilot.press("r")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if any(row.errors for row in screen.rows):
+                break
+        broken = next(r for r in screen.rows if r.path.name == "tiny-next.yaml")
+        assert broken.errors == 1
+        banner = str(screen.query_one("#qs-banner", Static).render())
+        assert "tiny-next.yaml: not used for interviews until fixed" in banner
+        await pilot.press("down")
+        await pilot.pause()
+        problems = prompts(screen.query_one("#qs-problems", OptionList))
+        assert problems[0].startswith("tiny-next.yaml:11:15: unknown question type 'yes_or_no'")
+        # Enter on the problem opens the editor with the cursor on it
+        await pilot.press("tab", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, EditorScreen):
+                break
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert editor.query_one(TextArea).cursor_location == (10, 14)
+
+
+async def test_editor_validates_as_you_type_and_jumps_to_problems(make_app, tiny_sets) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sets(pilot)
+        await pilot.press("enter")  # tiny-first.yaml
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, EditorScreen):
+                break
+        editor = app.screen
+        await wait_checked(pilot, editor)
+        area = editor.query_one(TextArea)
+        assert app.focused is area
+        assert "✓ valid" in str(editor.query_one("#ed-status", Static).render())
+        line = area.text.splitlines().index("        type: choice") + 1
+        editor.jump_to(line, len("        type: choice") + 1)
+        await pilot.press("e")  # type: choicee
+        await wait_checked(pilot, editor)
+        status = str(editor.query_one("#ed-status", Static).render())
+        assert "● modified" in status and "1 error" in status
+        assert "not used for interviews until fixed" in status
+        problems = prompts(editor.query_one("#ed-problems", OptionList))
+        assert problems[0].startswith(f"{line}:15  unknown question type 'choicee'")
+        # the flow preview keeps the last valid version, marked as such
+        await pilot.press("f2")
+        assert "Last valid version" in str(editor.query_one("#ed-flow", Static).render())
+        await pilot.press("f2")
+        # Enter on a problem puts the cursor on its line and column
+        area.cursor_location = (0, 0)
+        editor.query_one("#ed-problems", OptionList).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert area.cursor_location == (line - 1, 14)
+        assert app.focused is area
+        # F8 also jumps there
+        area.cursor_location = (0, 0)
+        await pilot.press("f8")
+        assert area.cursor_location == (line - 1, 14)
+
+
+async def test_editor_refuses_to_save_nothing_and_asks_before_saving_errors(
+    make_app, tiny_sets: Path
+) -> None:
+    path = tiny_sets / "tiny-first.yaml"
+    original = path.read_text(encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_sets(pilot)
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, EditorScreen):
+                break
+        editor = app.screen
+        await wait_checked(pilot, editor)
+        await pilot.press("f5")  # nothing changed
+        await pilot.pause()
+        assert "no changes" in list(app._notifications)[-1].message
+        area = editor.query_one(TextArea)
+        area.select_all()
+        await pilot.press("delete")
+        await wait_checked(pilot, editor)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "the file would be empty" in list(app._notifications)[-1].message
+        assert path.read_text(encoding="utf-8") == original
+        # text with an error: the app asks first, and "keep editing" saves nothing
+        area.load_text(original.replace("max_score: 4", "max_score: lots"))
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "1 error" in str(app.screen.query_one(".title", Static).render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert path.read_text(encoding="utf-8") == original
+        # a valid change is saved atomically and used at once
+        area.load_text(original.replace("title: Tiny first date", "title: Tiny first meeting"))
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.workspace.catalog.question_sets["tiny-first"].title == "Tiny first meeting":
+                break
+        assert "title: Tiny first meeting" in path.read_text(encoding="utf-8")
+        assert not list(tiny_sets.glob(".*.tmp")), "no temp file left behind"
+        assert app.workspace.catalog.question_sets["tiny-first"].title == "Tiny first meeting"
+
+
+async def test_a_broken_set_is_not_used_for_interviews(make_app, data_dir, tiny_sets) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Carpathian Media SRL")
+    path = tiny_sets / "tiny-first.yaml"
+    path.write_text(path.read_text().replace("type: scale", "type: slider"))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if getattr(app.screen, "loaded", False):
+                break
+        messages = [n.message for n in app._notifications]
+        assert any("tiny-first.yaml" in m and "not used for" in m for m in messages)
+        app.open_prospect(pid)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
+                break
+        await pilot.press("i")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if any("missing or has errors" in n.message for n in app._notifications):
+                break
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectScreen), "the app stays up and says why"
+        assert any("'tiny-first' is missing or has errors" in n.message for n in app._notifications)

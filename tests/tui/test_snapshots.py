@@ -1,0 +1,167 @@
+"""Snapshots of the main screens at 80×24 and 120×40, dark and light (pytest-textual-snapshot).
+
+Deterministic: demo data from a fixed seed at a fixed "now", dates in UTC, the same
+folder paths every run, cursors not blinking, YAML highlighting off (it depends on an
+optional extra). Update after a deliberate change with
+``pytest tests/tui/test_snapshots.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED, FIXED_NOW, fill_demo
+from textual.widgets import Input, TextArea
+
+from qualify.tui.app import QualifyApp
+from qualify.tui.config import TuiConfig
+
+SNAP_ROOT = Path(tempfile.gettempdir()) / "qualify-tui-snapshots"
+"""A fixed place, because the question sets screen shows the folder's path."""
+
+PROSPECT = "demo07000004"
+"""A demo prospect part-way through an interview (seed 7)."""
+
+
+@pytest.fixture(scope="module")
+def demo_workspace() -> tuple[Path, Path]:
+    """A workspace with 40 demo prospects and a copy of the bundled sets."""
+    shutil.rmtree(SNAP_ROOT, ignore_errors=True)
+    sets = SNAP_ROOT / "sets"
+    data = SNAP_ROOT / "workspace"
+    shutil.copytree(BUNDLED, sets)
+    data.mkdir(parents=True)
+    fill_demo(data, sets, 40)
+    return data, sets
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qualify.tui.screens.editor.yaml_highlighting", lambda: False)
+    monkeypatch.setattr("qualify.tui.report.report_time", lambda: FIXED_NOW)
+
+
+def make(workspace: tuple[Path, Path], theme: str = "textual-dark") -> QualifyApp:
+    data, sets = workspace
+    return QualifyApp(data, sets, config=TuiConfig(theme=theme))
+
+
+async def settle(pilot, until) -> None:
+    """Wait for the workers, then stop every cursor blinking."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if until(pilot.app):
+            break
+    else:
+        raise AssertionError(f"never settled: {pilot.app.screen}")
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await pilot.pause(0.05)
+
+
+def home_ready(app) -> bool:
+    return bool(getattr(app.screen, "loaded", False)) and not app.screen.has_class("-loading")
+
+
+def opened(kind: str):
+    def ready(app) -> bool:
+        screen = app.screen
+        name = type(screen).__name__
+        if name != kind:
+            return False
+        if kind == "ProspectScreen":
+            return screen.view is not None
+        if kind == "InterviewScreen":
+            return screen.current is not None
+        if kind == "ReportScreen":
+            return bool(screen.markdown)
+        if kind == "QuestionSetsScreen":
+            return bool(screen.rows)
+        if kind == "EditorScreen":
+            return screen._checked_generation == screen.generation
+        return True
+
+    return ready
+
+
+async def to_home(pilot) -> None:
+    await settle(pilot, home_ready)
+
+
+async def to_prospect(pilot) -> None:
+    await settle(pilot, home_ready)
+    pilot.app.open_prospect(PROSPECT)
+    await settle(pilot, opened("ProspectScreen"))
+
+
+async def to_interview(pilot) -> None:
+    await to_prospect(pilot)
+    await pilot.press("i")
+    await settle(pilot, opened("InterviewScreen"))
+
+
+async def to_report(pilot) -> None:
+    await to_prospect(pilot)
+    await pilot.press("p")
+    await settle(pilot, opened("ReportScreen"))
+
+
+async def to_sets(pilot) -> None:
+    await settle(pilot, home_ready)
+    await pilot.press("s")
+    await settle(pilot, opened("QuestionSetsScreen"))
+    await pilot.press("down", "down")  # first-date.yaml
+
+
+async def to_editor(pilot) -> None:
+    await to_sets(pilot)
+    await pilot.press("enter")
+    await settle(pilot, opened("EditorScreen"))
+
+
+def test_first_run_80x24(snap_compare, tmp_path: Path) -> None:
+    sets = SNAP_ROOT / "first-run-sets"
+    shutil.rmtree(sets, ignore_errors=True)
+    shutil.copytree(BUNDLED, sets)
+    app = QualifyApp(tmp_path / "empty", sets, config=TuiConfig(theme="textual-dark"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=to_home)
+
+
+@pytest.mark.parametrize(
+    ("size", "theme"), [((80, 24), "textual-dark"), ((120, 40), "textual-light")]
+)
+def test_prospects(snap_compare, demo_workspace, size, theme) -> None:
+    assert snap_compare(make(demo_workspace, theme), terminal_size=size, run_before=to_home)
+
+
+@pytest.mark.parametrize(
+    ("size", "theme"), [((80, 24), "textual-light"), ((120, 40), "textual-dark")]
+)
+def test_prospect(snap_compare, demo_workspace, size, theme) -> None:
+    assert snap_compare(make(demo_workspace, theme), terminal_size=size, run_before=to_prospect)
+
+
+@pytest.mark.parametrize(
+    ("size", "theme"), [((80, 24), "textual-dark"), ((120, 40), "textual-light")]
+)
+def test_interview(snap_compare, demo_workspace, size, theme) -> None:
+    assert snap_compare(make(demo_workspace, theme), terminal_size=size, run_before=to_interview)
+
+
+def test_report_80x24(snap_compare, demo_workspace) -> None:
+    assert snap_compare(make(demo_workspace), terminal_size=(80, 24), run_before=to_report)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_question_sets(snap_compare, demo_workspace, size) -> None:
+    assert snap_compare(make(demo_workspace), terminal_size=size, run_before=to_sets)
+
+
+def test_editor_120x40(snap_compare, demo_workspace) -> None:
+    assert snap_compare(
+        make(demo_workspace, "textual-light"), terminal_size=(120, 40), run_before=to_editor
+    )
