@@ -824,56 +824,9 @@ def compare(
 
 
 def _ideal_profile(env: Env, path: str | None, left_sets: dict) -> tuple[str, dict[str, dict]]:
-    """The ideal partner's answers per question set, and what to call it.
-
-    The file maps question ids to answers (flat), or question-set ids to such mappings.
-    """
-    from qualify.compare import ideal_from_partners
-    from qualify.questionnaire import AnswerError, validate_answer
-    from qualify.questionnaire.yamlsource import parse_yaml
-
-    source = Path(path) if path else env.data_dir / "ideal.yaml"
-    if not path and not source.exists():
-        best = env.qualifier.best_partner_answers()
-        if not best:
-            fail(
-                "no ideal profile: write ideal.yaml in the workspace, pass --ideal FILE, "
-                "or commit some partners first"
-            )
-        profile = {
-            set_id: ideal_from_partners(qs, best[set_id])
-            for set_id, (qs, _) in left_sets.items()
-            if set_id in best
-        }
-        return "best partners", profile
-    try:
-        doc = parse_yaml(source.read_text(encoding="utf-8"), str(source))
-    except FileNotFoundError:
-        fail(f"--ideal: {source}: no such file", 2)
-    if doc.problems:
-        fail(str(doc.problems[0]))
-    raw = doc.data if isinstance(doc.data, dict) else {}
-    known_sets = env.catalog.question_sets
-    nested = bool(raw) and all(isinstance(v, dict) for v in raw.values())
-    for key in raw if nested else ():
-        if key not in known_sets:
-            line, col = doc.place((key,), key=True)
-            fail(f"{source}:{line}:{col}: {key!r} is not a question set id")
-    profile = {}
-    for set_id, (qs, _) in left_sets.items():
-        answers = raw.get(set_id, {}) if nested else raw
-        base = (set_id,) if nested else ()
-        values = {}
-        for qid, value in answers.items():
-            if qid not in qs.questions:
-                continue
-            try:
-                values[qid] = validate_answer(qs.questions[qid], value)
-            except AnswerError as exc:
-                line, col = doc.place((*base, qid))
-                fail(f"{source}:{line}:{col}: {qid}: {exc}")
-        profile[set_id] = values
-    return "ideal partner", profile
+    """The ideal partner's answers per question set, and what to call it."""
+    source = Path(path) if path else None
+    return env.qualifier.ideal_profile(left_sets, source, env.data_dir / "ideal.yaml")
 
 
 # ------------------------------------------------------------------------ reports

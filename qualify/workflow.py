@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from qualify.agenda import Agenda, build_agenda
@@ -491,3 +492,65 @@ class Qualifier:
         from qualify.store.queries import best_partner_answers
 
         return best_partner_answers(self.store, limit=limit)
+
+    def ideal_profile(
+        self,
+        prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]],
+        source: Path | None,
+        workspace_file: Path,
+    ) -> tuple[str, dict[str, dict[str, Any]]]:
+        """The ideal partner's answers per question set, and what to call it.
+
+        From `source` if given, else `workspace_file` (the workspace's ideal.yaml) if it
+        exists, else the typical answers of the best committed partners. A file maps
+        question ids to answers, or question-set ids to such mappings.
+        """
+        from qualify.compare import ideal_from_partners
+
+        if source is None and not workspace_file.exists():
+            best = self.best_partner_answers()
+            if not best:
+                raise WorkflowError(
+                    "no ideal profile: write ideal.yaml in the workspace, pass --ideal FILE, "
+                    "or commit some partners first"
+                )
+            profile = {
+                set_id: ideal_from_partners(qs, best[set_id])
+                for set_id, (qs, _) in prospect_sets.items()
+                if set_id in best
+            }
+            return "best partners", profile
+        return "ideal partner", self._ideal_file(prospect_sets, source or workspace_file)
+
+    def _ideal_file(
+        self, prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]], path: Path
+    ) -> dict[str, dict[str, Any]]:
+        from qualify.questionnaire.yamlsource import parse_yaml
+
+        try:
+            doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+        except FileNotFoundError:
+            raise WorkflowError(f"{path}: no such file") from None
+        if doc.problems:
+            raise WorkflowError(str(doc.problems[0]))
+        raw = doc.data if isinstance(doc.data, dict) else {}
+        nested = bool(raw) and all(isinstance(v, dict) for v in raw.values())
+        for key in raw if nested else ():
+            if key not in self.catalog.question_sets:
+                line, col = doc.place((key,), key=True)
+                raise WorkflowError(f"{path}:{line}:{col}: {key!r} is not a question set id")
+        profile: dict[str, dict[str, Any]] = {}
+        for set_id, (qs, _) in prospect_sets.items():
+            answers = raw.get(set_id, {}) if nested else raw
+            base = (set_id,) if nested else ()
+            values: dict[str, Any] = {}
+            for qid, value in answers.items():
+                if qid not in qs.questions:
+                    continue
+                try:
+                    values[qid] = validate_answer(qs.questions[qid], value)
+                except AnswerError as exc:
+                    line, col = doc.place((*base, qid))
+                    raise WorkflowError(f"{path}:{line}:{col}: {qid}: {exc}") from None
+            profile[set_id] = values
+        return profile
