@@ -361,7 +361,6 @@ def test_rebuild_index_recovers_the_list(ws: Workspace) -> None:
     interview = ws.add_interview(make_interview(prospect.id))
     for path in (ws.root / "index").rglob("*.json"):
         path.unlink()
-    assert ws.list_prospects() == []
     assert ws.rebuild_index() == 1
     assert [r.id for r in ws.list_prospects()] == [prospect.id]
     assert ws.get_interview(interview.id).id == interview.id
@@ -406,3 +405,26 @@ def test_store_interface_via_open_store(tmp_path: Path) -> None:
         assert isinstance(store, Workspace)
         assert store.list_prospects() == []
     assert (target / "workspace.json").exists()
+
+
+def test_list_heals_rows_left_stale_by_a_crash_between_two_writes(ws: Workspace) -> None:
+    """A kill after the prospect file was replaced but before its list row was."""
+    import os
+
+    prospect = ws.add_prospect(make_prospect())
+    other = ws.add_prospect(make_prospect(name="Zeta AV"))
+    shard = ws.root / "index" / "prospects" / f"{ws.prospect_path(prospect.id).parent.name}.json"
+    before = shard.read_bytes()
+    ws.set_summary(ws.list_prospects()[0].model_copy(update={"id": prospect.id, "score": 88.0}))
+    # the crash: the shard goes back to its old content, older than the prospect file
+    shard.write_bytes(before)
+    old = ws.prospect_path(prospect.id).stat().st_mtime_ns - 10_000_000
+    os.utime(shard, ns=(old, old))
+    for path in (ws.root / "index" / "prospects").glob("*.json"):
+        if path != shard:
+            os.utime(path, ns=(old, old))
+    rows = {r.id: r for r in ws.list_prospects()}
+    assert rows[prospect.id].score == 88.0
+    assert other.id in rows
+    (ws.root / "index" / "prospects" / f"{ws.prospect_path(other.id).parent.name}.json").unlink()
+    assert other.id in {r.id for r in ws.list_prospects()}  # a lost shard comes back too
