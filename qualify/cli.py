@@ -900,10 +900,10 @@ def report(
         click.echo(doc.data, nl=False)  # bytes go to the binary stream as they are
         return
     target = Path(output)
+    if output.endswith(("/", os.sep)) and not target.exists():
+        target.mkdir(parents=True)  # a trailing slash says "a folder": make it
     if target.is_dir():
         target = target / doc.filename
-    elif output.endswith(("/", os.sep)):
-        fail(f"{output}: no such directory")
     write_atomic(target, doc.data, force=force)
     click.echo(f"wrote {target}", err=True)
 

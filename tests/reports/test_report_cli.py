@@ -159,3 +159,14 @@ def test_report_runs_as_a_subprocess(workspace: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Consumes more support than the revenue it creates" in result.stdout
+
+
+def test_output_folder_with_trailing_slash_is_created(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["--data-dir", str(tmp_path / "ws")]
+    pid = runner.invoke(main, [*base, "prospect", "add", "Müller & Søn AV"]).stdout.strip()
+    target = tmp_path / "out" / "reports"
+    result = runner.invoke(main, [*base, "report", pid, "--format", "md", "-o", f"{target}/"])
+    assert result.exit_code == 0, result.output
+    [written] = target.iterdir()
+    assert written.name.startswith("Muller-and-Son-AV-") and written.suffix == ".md"
