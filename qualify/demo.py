@@ -283,12 +283,36 @@ def generate(
         if prospect.stage == stages[-1].id:
             status = ProspectStatus.committed
             if review and review_set is not None and rng.random() < 0.7:
+                # committed and then reviewed: the prospect moved on to the review stage
+                last_stage = stages[-1]
+                last_set = sets[last_stage.id]
+                sources = {qid: a.source for qid, a in interviews[-1].answers.items()}
+                gate = evaluate_gate(last_stage, last_set, breakdown, sources=sources)
+                when = when + timedelta(days=rng.uniform(1, 5))
+                history.append(
+                    HistoryEntry(
+                        id=f"{pid}-hr",
+                        prospect_id=pid,
+                        at=when,
+                        action="advance",
+                        from_stage=last_stage.id,
+                        to_stage=review.id,
+                        gate=gate.to_dict(),
+                        overridden=not gate.passed,
+                        reason="" if gate.passed else "Signed at the trade show; paperwork follows",
+                    )
+                )
+                interviews[-1] = interviews[-1].model_copy(
+                    update={"status": "complete", "completed_at": when}
+                )
                 when = when + timedelta(days=rng.uniform(60, 120))
                 rdig = content_hash(review_set)
-                r_interview, _ = sample_interview(
+                r_interview, r_values = sample_interview(
                     rng, prospect, review.id, review_set, rdig, fit, False, when, 0.95, "review"
                 )
                 interviews.append(r_interview)
+                prospect = prospect.model_copy(update={"stage": review.id})
+                breakdown = score(review_set, r_values)
         elif (breakdown is not None and breakdown.knocked_out) or rng.random() < 0.08:
             status = ProspectStatus.declined
             when = when + timedelta(days=rng.uniform(1, 10))
