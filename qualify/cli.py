@@ -47,7 +47,11 @@ class Env:
     def catalog(self) -> Catalog:
         from qualify.questionnaire import load_catalog
 
-        return load_catalog(self.questionnaires[0])
+        folder, source = self.questionnaires
+        if not folder.is_dir():
+            where = {"workspace": "the workspace's questionnaires/", "bundled": "bundled"}
+            fail(f"{where.get(source, source)} {folder}: question-set folder not found", 2)
+        return load_catalog(folder)
 
     @property
     def store(self) -> Store:
@@ -107,6 +111,12 @@ class QualifyGroup(click.Group):
 
 
 pass_env = click.make_pass_decorator(Env)
+
+
+def _must_exist(path: Path, option: str) -> None:
+    """A missing input file is a usage mistake: name the option that pointed at it."""
+    if not path.is_file():
+        fail(f"{option} {path}: {'is a folder' if path.is_dir() else 'no such file'}", 2)
 
 
 @click.group(cls=QualifyGroup, invoke_without_command=True)
@@ -232,6 +242,8 @@ def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     from qualify.questionnaire import load_answers, load_question_set
     from qualify.scoring import score as score_answers
 
+    _must_exist(questionnaire_path, "--questionnaire")
+    _must_exist(answers_path, "--answers")
     question_set = load_question_set(questionnaire_path)
     inputs = load_answers(answers_path, question_set)
     values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
@@ -496,6 +508,7 @@ def answer(
     if from_file is not None:
         if question is not None:
             raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
+        _must_exist(from_file, "--from")
         inputs = list(load_answers(from_file, question_set).values())
     else:
         if question is None or value is None:

@@ -262,3 +262,18 @@ def test_demo_fills_a_workspace_with_every_stage(run) -> None:
     assert {r["status"] for r in rows} >= {"active", "committed", "declined"}
     assert len({r["stage"] for r in rows}) >= 4
     assert any(r["knocked_out"] for r in rows) or any(r["status"] == "declined" for r in rows)
+
+
+def test_missing_inputs_name_the_option(run, tmp_path: Path) -> None:
+    result = run("score", "--questionnaire", str(tmp_path / "q.yaml"), "--answers", "x.yaml")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == f"qualify: error: --questionnaire {tmp_path / 'q.yaml'}: no such file"
+    )
+    pid = run("prospect", "add", "Atlas AV").stdout.strip()
+    result = run("answer", pid, "--from", str(tmp_path))
+    assert result.exit_code == 2 and f"--from {tmp_path}: is a folder" in result.stderr
+    result = run("prospect", "add", "X", questionnaires=tmp_path / "nope")
+    assert result.exit_code == 2
+    assert "--questionnaires" in result.stderr and "question-set folder not found" in result.stderr
