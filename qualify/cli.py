@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 class Env:
     """What the global options resolve to, computed only when a command asks."""
 
-    def __init__(self, data_dir: str | None, questionnaires: str | None) -> None:
+    def __init__(
+        self, data_dir: str | None, questionnaires: str | None, store_url: str | None = None
+    ) -> None:
         self._data_dir_option = data_dir
         self._questionnaires_option = questionnaires
+        self.store_url = store_url or None
+        """A postgresql:// URL (--store or $QUALIFY_STORE), or None for the workspace."""
         self._store: Store | None = None
 
     @cached_property
@@ -58,19 +62,37 @@ class Env:
         if self._store is None:
             from qualify.store import open_store
 
-            self._store = open_store(self.data_dir)
+            if self.store_url:
+                self._store = open_store(url=self.store_url)
+            else:
+                self._store = open_store(self.data_dir)
         return self._store
 
     @cached_property
     def qualifier(self) -> Qualifier:
         from qualify.workflow import Qualifier
 
-        return Qualifier(self.store, self.catalog)
+        # On a server, who answers is the database login (Qualifier takes it from the store).
+        user = "" if self.store_url else _workspace_user()
+        return Qualifier(self.store, self.catalog, user=user)
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _workspace_user() -> str:
+    """Who answers in the embedded workspace: $QUALIFY_USER, else the OS login."""
+    chosen = os.environ.get("QUALIFY_USER", "").strip()
+    if chosen:
+        return chosen
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        return ""
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -131,18 +153,33 @@ def _must_exist(path: Path, option: str) -> None:
     help="Question sets to use (default: $QUALIFY_QUESTIONNAIRES, else the workspace's "
     "questionnaires/, else the bundled ones).",
 )
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    envvar="QUALIFY_STORE",
+    help="Shared team store, e.g. postgresql://anna@db.example.com/qualify "
+    "(default: $QUALIFY_STORE, else the embedded workspace). See docs/team.md.",
+)
 @click.version_option(__version__, prog_name="qualify")
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None, questionnaires: str | None) -> None:
+def main(
+    ctx: click.Context, data_dir: str | None, questionnaires: str | None, store_url: str | None
+) -> None:
     """Qualify channel-partner prospects: date first, commit when the fit is proven.
 
     Without a command, opens the interview app on the active workspace.
     """
-    env = Env(data_dir, questionnaires)
+    env = Env(data_dir, questionnaires, store_url)
     ctx.obj = env
     ctx.call_on_close(env.close)
     if ctx.invoked_subcommand is None:
         from qualify.tui import run_app
+
+        if env.store_url:
+            from qualify import store as qstore
+
+            qstore.default_url = qstore.check_store_url(env.store_url)  # the app's open_store
 
         run_app(env.data_dir, env.questionnaires[0])
 
@@ -268,7 +305,16 @@ def paths(env: Env) -> None:
     from qualify import paths as qpaths
 
     qdir, source = env.questionnaires
+    from qualify.store import redact_url
+
+    if env.store_url:
+        chosen = os.environ.get("QUALIFY_STORE") == env.store_url
+        origin = "$QUALIFY_STORE" if chosen else "--store"
+        store_row = f"{redact_url(env.store_url)}  (PostgreSQL, {origin})"
+    else:
+        store_row = f"embedded workspace in {env.data_dir}"
     rows = [
+        ("store", store_row),
         ("workspace", str(env.data_dir)),
         ("question sets", f"{qdir}  ({source})"),
         ("bundled question sets", str(qpaths.bundled_questionnaires_dir())),
@@ -919,6 +965,153 @@ def report(
         target = target / doc.filename
     write_atomic(target, doc.data, force=force)
     click.echo(f"wrote {target}", err=True)
+
+
+# ------------------------------------------------------------------------ team
+
+
+def _server_url(env: Env, url: str | None = None) -> str:
+    """The server a `db` or `sync` command works on: URL, else --store / $QUALIFY_STORE."""
+    from qualify.store import check_store_url
+
+    chosen = url or env.store_url
+    if not chosen:
+        fail(
+            "no server given: pass a postgresql:// URL, --store URL or set $QUALIFY_STORE "
+            "(docs/team.md)",
+            2,
+        )
+    return check_store_url(chosen)
+
+
+@main.group()
+def db() -> None:
+    """The team server: schema upgrades, status, who sees which territories."""
+
+
+@db.command("upgrade")
+@click.option("--to", "target", type=int, default=None, help="Stop at this schema version.")
+@pass_env
+def db_upgrade(env: Env, target: int | None) -> None:
+    """Create or migrate the schema (run as the database owner); safe to run again."""
+    from qualify.store import redact_url
+    from qualify.store.postgres import connect, migrate
+
+    url = _server_url(env)
+    with connect(url) as conn:
+        done = migrate.upgrade(conn, target=target)
+        now = migrate.current_version(conn)
+    for migration in done:
+        click.echo(f"applied {migration.version:04d}_{migration.name}")
+    state = "upgraded to" if done else "already at"
+    click.echo(f"{redact_url(url)}: {state} schema version {now}", err=True)
+
+
+@db.command("status")
+@pass_env
+def db_status(env: Env) -> None:
+    """The schema version, the migrations applied, and whether an upgrade is due."""
+    from qualify.store import redact_url
+    from qualify.store.postgres import connect, migrate
+
+    url = _server_url(env)
+    with connect(url) as conn:
+        state = migrate.status(conn)
+        login = conn.execute("SELECT current_user").fetchone()[0]
+    click.echo(f"store   {redact_url(url)}  (login {login})")
+    for version, name, at, by in state.applied:
+        click.echo(f"  {version:04d}_{name:<28} applied {at:%Y-%m-%d %H:%M} UTC by {by}")
+    click.echo(state.describe())
+
+
+@db.command("grant")
+@click.argument("user")
+@click.option("--territory", "territories", multiple=True, metavar="T", help="Repeatable.")
+@click.option("--director", is_flag=True, help="Sees every territory.")
+@click.option("--read-only", is_flag=True, help="With --director: sees all, changes none.")
+@click.option("--password", is_flag=True, help="Ask for a password for this login and set it.")
+@pass_env
+def db_grant(
+    env: Env,
+    user: str,
+    territories: tuple[str, ...],
+    director: bool,
+    read_only: bool,
+    password: bool,
+) -> None:
+    """Give USER territories (or the director role), creating the login if needed."""
+    from qualify.store.postgres import connect, migrate, team
+
+    secret = None
+    if password:
+        secret = click.prompt(f"password for {user}", hide_input=True, confirmation_prompt=True)
+    with connect(_server_url(env)) as conn:
+        migrate.check(migrate.current_version(conn))
+        done = team.grant(
+            conn, user, list(territories), director=director, read_only=read_only, password=secret
+        )
+    click.echo(f"{user}: " + (", ".join(done) if done else "nothing to change"))
+
+
+@db.command("revoke")
+@click.argument("user")
+@click.option("--territory", "territories", multiple=True, metavar="T", help="Repeatable.")
+@click.option("--director", is_flag=True, help="Take the director role away.")
+@click.option("all_", "--all", is_flag=True, help="Every territory and the team role.")
+@pass_env
+def db_revoke(
+    env: Env, user: str, territories: tuple[str, ...], director: bool, all_: bool
+) -> None:
+    """Take territories or the director role away from USER (the login itself stays)."""
+    from qualify.store.postgres import connect, migrate, team
+
+    with connect(_server_url(env)) as conn:
+        migrate.check(migrate.current_version(conn))
+        done = team.revoke(conn, user, list(territories), director=director, everything=all_)
+    click.echo(f"{user}: removed " + ", ".join(done) if done else f"{user}: nothing to remove")
+
+
+@db.command("people")
+@pass_env
+def db_people(env: Env) -> None:
+    """Who sees which territories."""
+    from qualify.store.postgres import connect, migrate, team
+
+    with connect(_server_url(env)) as conn:
+        migrate.check(migrate.current_version(conn))
+        found = team.people(conn)
+    if not found:
+        click.echo("nobody yet: `qualify db grant USER --territory T`", err=True)
+    for person in found:
+        click.echo(person.describe())
+
+
+@main.command()
+@click.argument("url", required=False, metavar="[URL]")
+@pass_env
+def sync(env: Env, url: str | None) -> None:
+    """Merge this laptop's workspace with the team server, both ways.
+
+    Sends your prospects to the server and brings back those of your territories.
+    An answer changed on both sides since the last sync is listed as a conflict;
+    both answers are kept.
+    """
+    from qualify.store import open_store
+    from qualify.store.postgres import PostgresStore
+    from qualify.store.workspace import Workspace
+    from qualify.sync import sync as run_sync
+
+    server_url = _server_url(env, url)
+    local = open_store(env.data_dir)
+    assert isinstance(local, Workspace)
+    with PostgresStore(server_url) as server:
+        report = run_sync(local, server, source=f"{_workspace_user() or 'laptop'}'s laptop")
+        where = server.display_url
+    click.echo(f"synced {env.data_dir} with {where}: {report.summary()}")
+    for conflict in report.conflicts:
+        click.echo(f"  conflict: {conflict.describe()}")
+    for pid, name, why in report.refused:
+        click.echo(f"  kept here only: {name} ({pid}): {why}")
 
 
 if __name__ == "__main__":  # pragma: no cover

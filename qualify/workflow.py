@@ -97,7 +97,8 @@ class Qualifier:
     def __init__(self, store: Store, catalog: Catalog, *, user: str = "") -> None:
         self.store = store
         self.catalog = catalog
-        self.user = user
+        self.user = user or store.login
+        """Recorded as `by` on answers and moves; on a server, the database login."""
         self._snapshots: dict[str, QuestionSet] = {}
 
     # ------------------------------------------------------------------ lookups
@@ -255,13 +256,15 @@ class Qualifier:
             )
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
-        merged = interview.model_copy(
-            update={"answers": {**interview.answers, **{r.question_id: r for r in records}}}
-        )
-        breakdown = score(qs, answer_values(merged))
-        summary = self.summary_of(prospect, breakdown)
+        scored: dict[str, ScoreBreakdown] = {}
+
+        def summary(stored: Interview) -> ProspectSummary:
+            # Scored inside the store's write, on every stored answer (a colleague's too).
+            scored["breakdown"] = score(qs, answer_values(stored))
+            return self.summary_of(prospect, scored["breakdown"])
+
         saved = self.store.record_answers(interview.id, records, summary=summary)
-        return self._assess(prospect, saved, qs, breakdown)
+        return self._assess(prospect, saved, qs, scored["breakdown"])
 
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
@@ -355,27 +358,32 @@ class Qualifier:
             to_stage, status = review.id, ProspectStatus.committed
         else:
             raise WorkflowError(f"{stage.title} is the last stage; there is nowhere to advance")
+        entry = HistoryEntry(
+            prospect_id=prospect.id,
+            action="advance",
+            from_stage=stage.id,
+            to_stage=to_stage,
+            gate=gate.to_dict(),
+            overridden=not gate.passed,
+            reason=(override or "").strip(),
+            by=self.user,
+        )
+        moved = prospect.model_copy(update={"stage": to_stage, "status": status})
+        # Compare-and-set: of two advances at once, the second raises StageConflict.
+        self.store.move_prospect(
+            moved,
+            entry,
+            expected_stage=prospect.stage,
+            expected_status=prospect.status,
+            summary=self.summary_of(moved, None),
+        )
         if assessment.interview is not None and assessment.interview.status != "complete":
             self.store.update_interview(
                 assessment.interview.model_copy(
                     update={"status": "complete", "completed_at": utcnow()}
                 )
             )
-        moved = prospect.model_copy(update={"stage": to_stage, "status": status})
-        self.store.update_prospect(moved)
-        self.store.set_summary(self.summary_of(moved, None))
-        return self.store.append_history(
-            HistoryEntry(
-                prospect_id=prospect.id,
-                action="advance",
-                from_stage=stage.id,
-                to_stage=to_stage,
-                gate=gate.to_dict(),
-                overridden=not gate.passed,
-                reason=(override or "").strip(),
-                by=self.user,
-            )
-        )
+        return entry
 
     def decline(self, prospect: Prospect, reason: str) -> HistoryEntry:
         """Part ways, always with a reason."""
@@ -406,18 +414,22 @@ class Qualifier:
     ) -> HistoryEntry:
         assessment = self.assess(prospect)
         moved = prospect.model_copy(update={"status": status})
-        self.store.update_prospect(moved)
-        self.store.set_summary(self.summary_of(moved, assessment.breakdown))
-        return self.store.append_history(
-            HistoryEntry(
-                prospect_id=prospect.id,
-                action=action,  # type: ignore[arg-type]
-                from_stage=prospect.stage,
-                to_stage=prospect.stage,
-                reason=reason.strip(),
-                by=self.user,
-            )
+        entry = HistoryEntry(
+            prospect_id=prospect.id,
+            action=action,  # type: ignore[arg-type]
+            from_stage=prospect.stage,
+            to_stage=prospect.stage,
+            reason=reason.strip(),
+            by=self.user,
         )
+        self.store.move_prospect(
+            moved,
+            entry,
+            expected_stage=prospect.stage,
+            expected_status=prospect.status,
+            summary=self.summary_of(moved, assessment.breakdown),
+        )
+        return entry
 
     # ------------------------------------------------------------------ insights
     def agenda(self, prospect: Prospect) -> Agenda:

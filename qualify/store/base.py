@@ -7,7 +7,7 @@ backend is behind it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from qualify.errors import QualifyError
@@ -16,8 +16,13 @@ from qualify.records import (
     HistoryEntry,
     Interview,
     Prospect,
+    ProspectStatus,
     ProspectSummary,
 )
+
+SummaryArg = ProspectSummary | Callable[[Interview], ProspectSummary] | None
+"""What record_answers puts in the prospects list: a summary, or a function of the stored
+interview (all its answers, other people's included) called inside the same write."""
 
 
 class StoreError(QualifyError):
@@ -36,8 +41,17 @@ class StoreCorrupt(StoreError):
     """A file cannot be read; it is left untouched, and the message names the backup."""
 
 
+class StageConflict(StoreError):
+    """The prospect moved (or changed status) since it was read: nothing was changed."""
+
+    exit_code = 4
+
+
 class Store(ABC):
     """Prospects, interviews (with question-set snapshots), answers and stage history."""
+
+    login: str = ""
+    """Who the backend knows the user as (the database login); empty for the workspace."""
 
     # -- prospects -------------------------------------------------------------
     @abstractmethod
@@ -94,9 +108,37 @@ class Store(ABC):
         interview_id: str,
         answers: Sequence[AnswerRecord],
         *,
-        summary: ProspectSummary | None = None,
+        summary: SummaryArg = None,
     ) -> Interview:
-        """Store all the answers or none; durable on disk when this returns."""
+        """Store all the answers or none; durable when this returns.
+
+        ``summary`` may be a function of the stored interview: it then runs under the
+        same lock or transaction, so a score never misses another writer's answer.
+        """
+
+    # -- moves -----------------------------------------------------------------------
+    def move_prospect(
+        self,
+        prospect: Prospect,
+        entry: HistoryEntry,
+        *,
+        expected_stage: str,
+        expected_status: ProspectStatus,
+        summary: ProspectSummary | None = None,
+    ) -> Prospect:
+        """Compare-and-set a stage or status move: save ``prospect``, its summary and ``entry``
+        only if the stored prospect is still at ``expected_stage``/``expected_status``.
+
+        Raises StageConflict otherwise, so two `advance` at once move a prospect once.
+        Backends override this to make it atomic; this fallback is for single-user stores.
+        """
+        current = self.get_prospect(prospect.id)
+        check_expected(current, expected_stage, expected_status, self.history(prospect.id))
+        saved = self.update_prospect(prospect)
+        if summary is not None:
+            self.set_summary(summary)
+        self.append_history(entry)
+        return saved
 
     # -- history -------------------------------------------------------------------
     @abstractmethod
@@ -135,3 +177,24 @@ class Store(ABC):
             self.set_summary(summary)
             n += 1
         return n
+
+
+def check_expected(
+    current: Prospect,
+    expected_stage: str,
+    expected_status: ProspectStatus,
+    history: Sequence[HistoryEntry] = (),
+) -> None:
+    """Raise StageConflict, saying who moved the prospect, unless it is where we expect it."""
+    if current.stage == expected_stage and current.status == expected_status:
+        return
+    last = next((h for h in reversed(history) if h.action != "created"), None)
+    who = ""
+    if last is not None:
+        by = f" by {last.by}" if last.by else ""
+        who = f" ({last.action}{by} at {last.at:%Y-%m-%d %H:%M} UTC)"
+    raise StageConflict(
+        f"{current.name} changed meanwhile: it is now at {current.stage}, "
+        f"{current.status.value}{who}, not at {expected_stage}, {expected_status.value}; "
+        "nothing was changed"
+    )

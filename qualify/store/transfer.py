@@ -254,6 +254,12 @@ def _substance(answer: AnswerRecord) -> tuple[Any, ...]:
     return (value, answer.state, answer.source, answer.note)
 
 
+def answer_fingerprint(answer: AnswerRecord) -> str:
+    """What an answer said (not when or by whom), short: sync remembers it as the base."""
+    value, *rest = _substance(answer)
+    return hashlib.sha256(b"\0".join([value, *(str(r).encode() for r in rest)])).hexdigest()[:16]
+
+
 def _conflict_entry_id(interview_id: str, other: dict[str, Any]) -> str:
     digest = hashlib.sha256(
         interview_id.encode() + b"\0" + orjson.dumps(other, option=orjson.OPT_SORT_KEYS)
@@ -262,7 +268,13 @@ def _conflict_entry_id(interview_id: str, other: dict[str, Any]) -> str:
 
 
 def merge_prospect(
-    local: ProspectData | None, incoming: ProspectData, *, source: str = ""
+    local: ProspectData | None,
+    incoming: ProspectData,
+    *,
+    source: str = "",
+    base: dict[tuple[str, str], str] | None = None,
+    label: str = "import",
+    kept_side: str = "local",
 ) -> tuple[ProspectData | None, str, list[Conflict]]:
     """The merged prospect (None if nothing changes), the outcome, and the conflicts.
 
@@ -271,6 +283,10 @@ def merge_prospect(
     differ the local answer is kept and the other goes to the conflict list and to
     an ``edit`` history entry (whose id derives from its content, so importing the
     same file again adds nothing).
+
+    ``base`` (sync) maps (interview id, question id) to the fingerprint of the answer
+    both sides agreed on at the last sync: an answer changed on one side only is then
+    taken from that side, and only one changed on both sides is a conflict.
     """
     if local is None:
         return incoming, "added", []
@@ -300,6 +316,12 @@ def merge_prospect(
             if kept is None:
                 answers[qid] = their_answer
             elif _substance(kept) != _substance(their_answer):
+                agreed = base.get((mine.id, qid)) if base is not None else None
+                if agreed is not None and answer_fingerprint(kept) == agreed:
+                    answers[qid] = their_answer  # changed on their side only
+                    continue
+                if agreed is not None and answer_fingerprint(their_answer) == agreed:
+                    continue  # changed on our side only
                 other_doc = their_answer.model_dump(mode="json")
                 kept_doc = kept.model_dump(mode="json")
                 entry_id = _conflict_entry_id(mine.id, other_doc)
@@ -324,7 +346,7 @@ def merge_prospect(
                             action="edit",
                             from_stage=mine.stage,
                             to_stage=mine.stage,
-                            reason=f"import conflict on {qid}: kept the local answer",
+                            reason=f"{label} conflict on {qid}: kept the {kept_side} answer",
                             details={
                                 "conflict": {
                                     "interview_id": mine.id,
@@ -498,6 +520,7 @@ __all__ = [
     "EXPORT_VERSION",
     "Conflict",
     "ImportReport",
+    "answer_fingerprint",
     "export_workspace",
     "import_workspace",
     "merge_prospect",

@@ -1,0 +1,21 @@
+"""The shared team store on PostgreSQL (docs/team.md).
+
+Only imported when a ``postgresql://`` store is used, so ``import qualify.store`` stays
+free of psycopg. Install it with ``pip install 'qualify[team]'``.
+"""
+
+from __future__ import annotations
+
+try:
+    import psycopg  # noqa: F401
+    import psycopg_pool  # noqa: F401
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    from qualify.store.base import StoreError
+
+    raise StoreError(
+        f"the team store needs psycopg ({exc.name} is not installed): pip install 'qualify[team]'"
+    ) from None
+
+from qualify.store.postgres.store import PostgresStore, connect
+
+__all__ = ["PostgresStore", "connect"]

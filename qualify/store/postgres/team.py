@@ -1,0 +1,193 @@
+"""People, their territories and the director role, managed without hand-written SQL.
+
+The row-level-security policies (migrations/0002) read the tables kept here; a login
+becomes a team member by being granted the ``qualify_team`` role, which carries the
+table privileges. Only the schema's owner (or a superuser) may change these tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg import errors as pgerrors
+from psycopg import sql
+
+from qualify.store.base import StoreError
+
+TEAM_ROLE = "qualify_team"
+
+
+@dataclass
+class Person:
+    """One login and what it may see."""
+
+    login: str
+    territories: list[str] = field(default_factory=list)
+    director: bool = False
+    read_only: bool = False
+    member: bool = False
+    can_login: bool = False
+
+    def describe(self) -> str:
+        if self.director:
+            role = "director (read-only)" if self.read_only else "director"
+            if self.territories:
+                role += "; writes " + ", ".join(self.territories)
+        else:
+            role = "territories: " + (", ".join(self.territories) or "none")
+        problems = []
+        if not self.member:
+            problems.append(f"not in {TEAM_ROLE}")
+        if not self.can_login:
+            problems.append("no such login")
+        warn = f"  [{'; '.join(problems)}]" if problems else ""
+        return f"{self.login:<16} {role}{warn}"
+
+
+def _role_exists(conn: Any, login: str) -> bool:
+    return bool(conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone())
+
+
+def _is_member(conn: Any, login: str) -> bool:
+    row = conn.execute("SELECT pg_has_role(%s, %s, 'MEMBER')", (login, TEAM_ROLE)).fetchone()
+    return bool(row and row[0])
+
+
+def grant(
+    conn: Any,
+    login: str,
+    territories: list[str],
+    *,
+    director: bool = False,
+    read_only: bool = False,
+    password: str | None = None,
+    create: bool = True,
+) -> list[str]:
+    """Give ``login`` access (creating the login if needed); returns what was done."""
+    login = login.strip()
+    if not login:
+        raise StoreError("give the login of the person (USER)")
+    territories = [t.strip() for t in territories if t.strip()]
+    if not territories and not director:
+        raise StoreError("give at least one --territory, or --director")
+    if read_only and not director:
+        raise StoreError("--read-only goes with --director (an area manager writes their own)")
+    done: list[str] = []
+    try:
+        with conn.transaction():
+            if not _role_exists(conn, login):
+                if not create:
+                    raise StoreError(f"no login {login!r} on the server")
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+                done.append(f"created login {login}")
+            if password is not None:
+                conn.execute(
+                    sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                        sql.Identifier(login), sql.Literal(password)
+                    )
+                )
+                done.append("set its password")
+            if not _is_member(conn, login):
+                conn.execute(
+                    sql.SQL("GRANT {} TO {}").format(
+                        sql.Identifier(TEAM_ROLE), sql.Identifier(login)
+                    )
+                )
+                done.append(f"added {login} to {TEAM_ROLE}")
+            for territory in territories:
+                row = conn.execute(
+                    "INSERT INTO team_territories (login, territory) VALUES (%s, %s) "
+                    "ON CONFLICT DO NOTHING RETURNING 1",
+                    (login, territory),
+                ).fetchone()
+                if row:
+                    done.append(f"territory {territory!r}")
+            if director:
+                conn.execute(
+                    "INSERT INTO team_directors (login, read_only) VALUES (%s, %s) "
+                    "ON CONFLICT (login) DO UPDATE SET read_only = EXCLUDED.read_only",
+                    (login, read_only),
+                )
+                done.append("director, read-only" if read_only else "director")
+    except pgerrors.InsufficientPrivilege as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise StoreError(
+            f"cannot grant: {first}; run `qualify db grant` as the schema owner "
+            "(the login that ran `qualify db upgrade`)"
+        ) from None
+    return done
+
+
+def revoke(
+    conn: Any,
+    login: str,
+    territories: list[str],
+    *,
+    director: bool = False,
+    everything: bool = False,
+) -> list[str]:
+    """Take territories (or the director role, or all access) away; the login stays."""
+    done: list[str] = []
+    if not (territories or director or everything):
+        raise StoreError("give --territory T, --director or --all")
+    try:
+        with conn.transaction():
+            drop = None if everything else [t.strip() for t in territories]
+            if drop is None:
+                rows = conn.execute(
+                    "DELETE FROM team_territories WHERE login = %s RETURNING territory", (login,)
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    "DELETE FROM team_territories WHERE login = %s AND territory = ANY(%s) "
+                    "RETURNING territory",
+                    (login, drop),
+                ).fetchall()
+            done.extend(f"territory {r[0]!r}" for r in rows)
+            if director or everything:
+                row = conn.execute(
+                    "DELETE FROM team_directors WHERE login = %s RETURNING 1", (login,)
+                ).fetchone()
+                if row:
+                    done.append("director")
+            if everything and _role_exists(conn, login) and _is_member(conn, login):
+                conn.execute(
+                    sql.SQL("REVOKE {} FROM {}").format(
+                        sql.Identifier(TEAM_ROLE), sql.Identifier(login)
+                    )
+                )
+                done.append(f"membership of {TEAM_ROLE}")
+    except pgerrors.InsufficientPrivilege as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise StoreError(f"cannot revoke: {first}; run it as the schema owner") from None
+    return done
+
+
+def people(conn: Any) -> list[Person]:
+    """Everyone with a territory, the director role, or membership of the team role."""
+    found: dict[str, Person] = {}
+    for login, territory in conn.execute(
+        "SELECT login, territory FROM team_territories ORDER BY login, territory"
+    ).fetchall():
+        found.setdefault(login, Person(login)).territories.append(territory)
+    for login, read_only in conn.execute(
+        "SELECT login, read_only FROM team_directors ORDER BY login"
+    ).fetchall():
+        person = found.setdefault(login, Person(login))
+        person.director, person.read_only = True, bool(read_only)
+    for (login,) in conn.execute(
+        "SELECT r.rolname FROM pg_roles r WHERE r.rolname <> %s AND NOT r.rolsuper "
+        "AND pg_has_role(r.oid, "
+        "(SELECT oid FROM pg_roles WHERE rolname = %s), 'MEMBER')",
+        (TEAM_ROLE, TEAM_ROLE),
+    ).fetchall():
+        found.setdefault(login, Person(login))
+    for person in found.values():
+        row = conn.execute(
+            "SELECT rolcanlogin, pg_has_role(oid, %s, 'MEMBER') FROM pg_roles WHERE rolname = %s",
+            (TEAM_ROLE, person.login),
+        ).fetchone()
+        person.can_login = bool(row and row[0])
+        person.member = bool(row and row[1])
+    return sorted(found.values(), key=lambda p: p.login)

@@ -1,0 +1,77 @@
+"""Fixtures shared across test folders: a throw-away PostgreSQL server for the session.
+
+Tests needing it are skipped only when the PostgreSQL binaries are missing (CI installs
+Debian's ``postgresql`` package, see .ci/apt-packages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+TABLES = (
+    "answer_log, answers, history, interviews, prospects, snapshots, "
+    "team_territories, team_directors"
+)
+
+
+@dataclass
+class TeamDatabase:
+    """A clean, upgraded team database on the session's server."""
+
+    server: object
+    admin_url: str
+    db: str = "qualify"
+
+    def url(self, login: str) -> str:
+        return self.server.url(login, self.db)  # type: ignore[attr-defined]
+
+    def grant(self, login: str, *territories: str, **kw: bool) -> str:
+        """Give ``login`` territories (or the director role); returns its URL."""
+        from qualify.store.postgres import connect
+        from qualify.store.postgres.team import grant
+
+        with connect(self.admin_url) as conn:
+            grant(conn, login, list(territories), **kw)
+        return self.url(login)
+
+    def sql(self, query: str, params: tuple = (), *, login: str | None = None) -> list[tuple]:
+        """Raw SQL as the admin (or as ``login``); rows of a SELECT."""
+        from qualify.store.postgres import connect
+
+        with connect(self.url(login) if login else self.admin_url) as conn:
+            cur = conn.execute(query, params)
+            return cur.fetchall() if cur.description else []
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """initdb + pg_ctl in a temp dir, Unix socket only; about a second to start."""
+    try:
+        from qualify.store.postgres.testserver import TestServer, find_bindir
+    except Exception as exc:  # psycopg missing
+        pytest.skip(f"the team store cannot be imported: {exc}")
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed")
+    server = TestServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def _pg_database(pg_server: object) -> TeamDatabase:
+    from qualify.store.postgres.testserver import create_team_database
+
+    return TeamDatabase(pg_server, create_team_database(pg_server))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def pg(_pg_database: TeamDatabase) -> TeamDatabase:
+    """The session's team database, emptied for this test."""
+    _pg_database.sql(f"TRUNCATE {TABLES} CASCADE")
+    return _pg_database

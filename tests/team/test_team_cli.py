@@ -1,0 +1,76 @@
+"""The CLI on a team server: --store / $QUALIFY_STORE, `paths`, who is recorded, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualify.cli import main
+from qualify.store import redact_url
+from qualify.store.postgres import PostgresStore
+
+
+def test_import_qualify_store_does_not_load_psycopg() -> None:
+    code = "import sys, qualify.store, qualify.cli; assert 'psycopg' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_redact_url_never_shows_a_password() -> None:
+    assert redact_url("postgresql://anna:s3cret@db.example.com:5433/qualify?sslmode=require") == (
+        "postgresql://anna@db.example.com:5433/qualify?sslmode=require"
+    )
+    assert "s3cret" not in redact_url("postgresql://anna@/q?host=/run/pg&password=s3cret")
+
+
+def test_paths_shows_the_store_without_its_password(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    secret = pg.url("anna").replace("anna@", "anna:s3cret@")
+    result = runner.invoke(main, ["--store", secret, "paths"], env={"QUALIFY_STORE": ""})
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output
+    assert (
+        "postgresql://anna@/qualify" in result.output and "(PostgreSQL, --store)" in result.output
+    )
+    result = runner.invoke(main, ["--data-dir", str(tmp_path), "paths"], env={"QUALIFY_STORE": ""})
+    assert f"embedded workspace in {tmp_path}" in result.output
+    result = runner.invoke(main, ["--store", "mysql://x@y/z", "prospect", "list"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "qualify: error: --store 'mysql://x@y/z': expected a postgresql"
+    )
+
+
+def test_commands_record_the_database_login(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = pg.grant("anna", "North")
+    env = {"QUALIFY_STORE": url, "QUALIFY_USER": "not-anna", "QUALIFY_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    added = runner.invoke(main, ["prospect", "add", "Nordic AV", "--territory", "North"], env=env)
+    assert added.exit_code == 0, added.output
+    pid = added.output.strip().splitlines()[-1]
+    result = runner.invoke(main, ["answer", pid, "partner_type", "stocking_dealer"], env=env)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["advance", pid, "--override", "trial"], env=env)
+    assert result.exit_code == 0, result.output
+    with PostgresStore(url) as store:
+        prospect = store.get_prospect(pid)
+        assert prospect.owner == "anna"
+        [interview] = store.interviews(pid)
+        assert interview.answers["partner_type"].by == "anna"
+        assert [h.by for h in store.history(pid)] == ["anna", "anna"]
+    result = runner.invoke(main, ["prospect", "add", "Elsewhere", "--territory", "South"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "qualify: error: permission denied: anna cannot write prospects of territory 'South' "
+        "(their territories: 'North'; `qualify db grant` adds one)"
+    )
+
+
+def test_cannot_connect_is_one_line(tmp_path: Path) -> None:
+    url = f"postgresql://anna@/qualify?host={tmp_path}"
+    result = CliRunner().invoke(main, ["--store", url, "prospect", "list"])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"qualify: error: cannot connect to {url}: ")
