@@ -352,6 +352,35 @@ def prospect_add(
     click.echo(added.id)
 
 
+@prospect.command("edit")
+@click.argument("prospect_id", metavar="ID")
+@click.option("--name", default=None, help="New company name.")
+@click.option("--territory", default=None, help="New territory.")
+@click.option("--kind", type=_kind_choice(), default=None)
+@click.option("--tag", "tags", multiple=True, help="Replace the tags (repeatable).")
+@click.option("--notes", default=None, help="Replace the free notes.")
+@pass_env
+def prospect_edit(
+    env: Env,
+    prospect_id: str,
+    name: str | None,
+    territory: str | None,
+    kind: str | None,
+    tags: tuple[str, ...],
+    notes: str | None,
+) -> None:
+    """Change a prospect's facts; the change is kept in its history."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    saved = q.edit_prospect(
+        found, name=name, territory=territory, kind=kind, notes=notes, tags=tags or None
+    )
+    if saved == found:
+        click.echo(f"{found.name}: nothing to change", err=True)
+    else:
+        click.echo(f"{saved.name}: saved", err=True)
+
+
 @prospect.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--territory", default=None, help="Only this territory.")

@@ -91,6 +91,17 @@ def answer_sources(interview: Interview) -> dict[str, str]:
     return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
 
 
+def _checked_facts(name: str, kind: str | PartnerKind) -> tuple[str, PartnerKind]:
+    name = name.strip()
+    if not name:
+        raise WorkflowError("a prospect needs a name")
+    try:
+        return name, PartnerKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in PartnerKind)
+        raise WorkflowError(f"unknown kind {kind!r} (choose from {choices})") from None
+
+
 class Qualifier:
     """Qualification operations on one store with one set of active question sets."""
 
@@ -151,14 +162,7 @@ class Qualifier:
         tags: Iterable[str] = (),
         notes: str = "",
     ) -> Prospect:
-        name = name.strip()
-        if not name:
-            raise WorkflowError("a prospect needs a name")
-        try:
-            kind = PartnerKind(kind)
-        except ValueError:
-            choices = ", ".join(k.value for k in PartnerKind)
-            raise WorkflowError(f"unknown kind {kind!r} (choose from {choices})") from None
+        name, kind = _checked_facts(name, kind)
         first = self.pipeline.stages[0]
         prospect = Prospect(
             name=name,
@@ -172,6 +176,59 @@ class Qualifier:
         self.store.add_prospect(prospect, by=self.user)
         self.store.set_summary(self.summary_of(prospect, None))
         return prospect
+
+    def edit_prospect(
+        self,
+        prospect: Prospect,
+        *,
+        name: str | None = None,
+        territory: str | None = None,
+        kind: str | PartnerKind | None = None,
+        notes: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Prospect:
+        """Change a prospect's facts (None keeps one); the change is logged as an edit.
+
+        Applied to the stored prospect and saved compare-and-set, so an edit never undoes
+        a stage move someone made meanwhile.
+        """
+        current = self.store.get_prospect(prospect.id)
+        new_name, new_kind = _checked_facts(
+            current.name if name is None else name, current.kind if kind is None else kind
+        )
+        update: dict[str, Any] = {"name": new_name, "kind": new_kind}
+        if territory is not None:
+            update["territory"] = territory.strip()
+        if notes is not None:
+            update["notes"] = notes
+        if tags is not None:
+            update["tags"] = [t.strip() for t in tags if t.strip()]
+        changed = {k: v for k, v in update.items() if getattr(current, k) != v}
+        if not changed:
+            return current
+        edited = current.model_copy(update={**update, "updated_at": utcnow()})
+        try:
+            breakdown = self.assess(edited).breakdown
+        except QualifyError:  # a broken question set must not stop an edit of the facts
+            breakdown = None
+        shown = {k: v for k, v in changed.items() if k != "notes"}
+        details = {k: str(getattr(v, "value", v)) for k, v in shown.items()}
+        if "notes" in changed:
+            details["notes"] = "changed"
+        return self.store.move_prospect(
+            edited,
+            HistoryEntry(
+                prospect_id=current.id,
+                action="edit",
+                from_stage=current.stage,
+                to_stage=current.stage,
+                by=self.user,
+                details=details,
+            ),
+            expected_stage=current.stage,
+            expected_status=current.status,
+            summary=self.summary_of(edited, breakdown),
+        )
 
     def summary_of(self, prospect: Prospect, breakdown: ScoreBreakdown | None) -> ProspectSummary:
         return ProspectSummary(

@@ -277,3 +277,19 @@ def test_missing_inputs_name_the_option(run, tmp_path: Path) -> None:
     result = run("prospect", "add", "X", questionnaires=tmp_path / "nope")
     assert result.exit_code == 2
     assert "--questionnaires" in result.stderr and "question-set folder not found" in result.stderr
+
+
+def test_prospect_edit_keeps_the_change_in_history(run) -> None:
+    pid = run("prospect", "add", "Atlas AV", "--territory", "North").stdout.strip()
+    result = run("prospect", "edit", pid, "--name", "Atlas AV Ltd", "--kind", "integrator")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    assert (shown["prospect"]["name"], shown["prospect"]["kind"]) == ("Atlas AV Ltd", "integrator")
+    assert shown["prospect"]["territory"] == "North"
+    edit = shown["history"][-1]
+    assert edit["action"] == "edit"
+    assert edit["details"] == {"name": "Atlas AV Ltd", "kind": "integrator"}
+    again = run("prospect", "edit", pid, "--name", "Atlas AV Ltd")
+    assert "nothing to change" in again.stderr
+    assert len(json.loads(run("prospect", "show", pid, "--json").stdout)["history"]) == 2
+    assert run("prospect", "edit", pid, "--name", " ").exit_code == 1
