@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -65,6 +66,8 @@ class QualifyApp(App[None]):
         """The open workspace: the store, the question sets and the Qualifier."""
         self.dirty = False
         """Something changed a prospect since the prospects list was last loaded."""
+        self.rescore_offered: set[tuple[str, int]] = set()
+        """(set id, version) already offered a re-score preview in this session."""
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.theme:
@@ -82,15 +85,22 @@ class QualifyApp(App[None]):
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=8)
 
-    def open_prospect(self, prospect_id: str) -> None:
+    def open_prospect(self, prospect_id: str, *, tab: str = "overview") -> None:
         from qualify.tui.screens.prospect import ProspectScreen
 
-        self.push_screen(ProspectScreen(prospect_id))
+        self.push_screen(ProspectScreen(prospect_id, tab=tab))
 
-    def open_interview(self, prospect_id: str) -> None:
+    def open_interview(self, prospect_id: str, *, question_id: str | None = None) -> None:
+        """The interview of the prospect's current stage; on `question_id` if given."""
         from qualify.tui.screens.interview import InterviewScreen
 
-        self.push_screen(InterviewScreen(prospect_id))
+        self.push_screen(InterviewScreen(prospect_id, question_id=question_id))
+
+    def open_compare(self, prospect_id: str, other_id: str | None = None) -> None:
+        """The comparison view: with the ideal partner, or with `other_id`."""
+        from qualify.tui.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(prospect_id, other_id))
 
     def open_report(self, prospect_id: str) -> None:
         from qualify.tui.screens.report import ReportScreen
@@ -152,6 +162,108 @@ class QualifyApp(App[None]):
             return
         self.reload_question_sets()
 
+    def _prospect_in_view(self) -> str | None:
+        """The open prospect, or the one highlighted in the prospects list."""
+        prospect_id = getattr(self.screen, "prospect_id", None)
+        if prospect_id is None:
+            from qualify.tui.screens.prospects import ProspectsScreen
+
+            if isinstance(self.screen, ProspectsScreen):
+                prospect_id = self.screen.highlighted_id
+        return prospect_id
+
+    def action_agenda(self) -> None:
+        """The next meeting's agenda of the open (or highlighted) prospect."""
+        from qualify.tui.screens.prospect import AGENDA, ProspectScreen
+
+        if isinstance(self.screen, ProspectScreen):
+            if self.screen.query_one("#tabs").active != AGENDA:
+                self.screen.action_agenda()
+            return
+        prospect_id = self._prospect_in_view()
+        if prospect_id is None or not self.workspace.is_open:
+            self.notify("Open or highlight a prospect first.", severity="warning")
+            return
+        self.open_prospect(prospect_id, tab=AGENDA)
+
+    def action_export_agenda(self) -> None:
+        """Write the open prospect's agenda as Markdown (from its agenda tab)."""
+        from qualify.tui.screens.prospect import ProspectScreen
+
+        if isinstance(self.screen, ProspectScreen):
+            self.screen.action_export_agenda()
+            return
+        self.notify("Open a prospect first (its agenda tab: g, then m).", severity="warning")
+
+    def action_compare(self) -> None:
+        """Compare the open (or highlighted) prospect with the ideal partner."""
+        prospect_id = self._prospect_in_view()
+        if prospect_id is None or not self.workspace.is_open:
+            self.notify("Open or highlight a prospect first.", severity="warning")
+            return
+        self.open_compare(prospect_id)
+
+    def action_rescore(self) -> None:
+        """The re-score preview of every interview taken with an older set version."""
+        from qualify.tui.screens.rescore import RescoreScreen
+
+        if not self.workspace.is_open:
+            self.notify("The workspace is still opening.", severity="warning")
+            return
+        if not isinstance(self.screen, RescoreScreen):
+            self.push_screen(RescoreScreen())
+
+    def offer_rescore(self, set_ids: Iterable[str] | None = None) -> None:
+        """After sets were saved or re-read: if interviews were taken with an older
+        version (and not re-scored under this one), offer the preview, once per version."""
+        if self.workspace.is_open:
+            self._scan_for_offer(tuple(set_ids) if set_ids is not None else None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rescore-offer")
+    def _scan_for_offer(self, set_ids: tuple[str, ...] | None) -> None:
+        from textual.worker import get_current_worker
+
+        from qualify.tui.insights import count_stale
+
+        worker = get_current_worker()
+        q = self.workspace.qualifier
+        sets = q.catalog.question_sets
+        wanted = [
+            sid
+            for sid in (set_ids if set_ids is not None else tuple(sets))
+            if sid in sets and (sid, sets[sid].version) not in self.rescore_offered
+        ]
+        if not wanted:
+            return
+        counts = count_stale(q, wanted, cancelled=lambda: worker.is_cancelled)
+        if counts and not worker.is_cancelled:
+            self.call_from_thread(self._offer_rescore, counts)
+
+    def _offer_rescore(self, counts: dict[str, int]) -> None:
+        from qualify.tui.modals.confirm import ConfirmDialog
+        from qualify.tui.screens.rescore import RescoreScreen
+
+        sets = self.workspace.catalog.question_sets
+        counts = {sid: n for sid, n in counts.items() if sid in sets}
+        if not counts or isinstance(self.screen, RescoreScreen):
+            return
+        self.rescore_offered.update((sid, sets[sid].version) for sid in counts)
+        total = sum(counts.values())
+        names = ", ".join(f"{sets[sid].title} (v{sets[sid].version})" for sid in counts)
+        plural = "s" if total != 1 else ""
+        self.push_screen(
+            ConfirmDialog(
+                f"Preview the re-score of {total} interview{plural}?",
+                f"{total} interview{plural} {'were' if plural else 'was'} taken with an older "
+                f"version of {names}. See their scores under the current version, side by "
+                "side with the old ones. Nothing is recorded until you confirm it there "
+                "(later: ctrl+p, Re-score interviews).",
+                yes="Preview",
+                no="Not now",
+            ),
+            lambda yes: self.push_screen(RescoreScreen(list(counts))) if yes else None,
+        )
+
     def action_export_report(self) -> None:
         """Export the open (or highlighted) prospect's report, asking for the format."""
         from qualify.tui.modals.export import ExportDialog
@@ -194,12 +306,22 @@ class QualifyApp(App[None]):
             )
         else:
             n = len(catalog.question_sets)
-            self.notify(f"{n} question sets and the pipeline are valid.", title="Question sets")
+            warnings = len(catalog.problems) - len(errors)
+            extra = (
+                f" ({warnings} warning{'s' if warnings != 1 else ''}: the sets are used; "
+                "see Question sets)"
+                if warnings
+                else ""
+            )
+            self.notify(
+                f"{n} question sets and the pipeline are valid{extra}.", title="Question sets"
+            )
         self.post_message(QuestionSetsReloaded(len(errors)))
         for screen in self.screen_stack:
             refresh = getattr(screen, "catalog_reloaded", None)
             if refresh is not None:
                 self.call_from_thread(refresh)
+        self.call_from_thread(self.offer_rescore)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export_report(self, prospect_id: str, fmt: str = "md") -> None:

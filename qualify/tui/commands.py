@@ -30,6 +30,28 @@ def _commands(app: QualifyApp) -> list[tuple[str, str, Callable[[], object]]]:
             app.action_export_report,
         ),
         (
+            "Agenda for the next meeting",
+            "What to ask the open or highlighted prospect next time  ·  g (Prospect)",
+            app.action_agenda,
+        ),
+        (
+            "Export agenda as Markdown",
+            "Write the open prospect's agenda into reports/ and copy it  ·  m (Agenda tab)",
+            app.action_export_agenda,
+        ),
+        (
+            "Compare with the ideal partner",
+            "The open or highlighted prospect beside ideal.yaml or the best partners; o picks "
+            "another prospect  ·  c (Prospect)",
+            app.action_compare,
+        ),
+        (
+            "Re-score interviews",
+            "Preview interviews taken with an older version of a set under the current one; "
+            "record on confirmation  ·  R (Question sets)",
+            app.action_rescore,
+        ),
+        (
             "Validate question sets",
             "Re-read and check every question set and the pipeline  ·  v (Question sets)",
             app.action_validate,

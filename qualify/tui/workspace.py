@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qualify.agenda import Agenda
     from qualify.questionnaire import Catalog
     from qualify.records import HistoryEntry, Interview, Prospect, ProspectSummary
     from qualify.tui.operations import TuiQualifier
@@ -29,6 +30,10 @@ class ProspectView:
     assessment: Assessment
     problem: str = ""
     """Why the assessment could not be computed (e.g. a broken question set)."""
+    agenda: Agenda | None = None
+    """What to ask at the next meeting (``Qualifier.agenda``)."""
+    agenda_problem: str = ""
+    """Why there is no agenda (one line), when there is none."""
 
 
 class Workspace:
@@ -128,7 +133,7 @@ class Workspace:
         return titles
 
     def prospect_view(self, prospect_id: str) -> ProspectView:
-        """The prospect, its history and interviews, and its assessment."""
+        """The prospect, its history and interviews, its assessment and its agenda."""
         from qualify.errors import QualifyError
         from qualify.workflow import Assessment
 
@@ -142,7 +147,16 @@ class Workspace:
         except QualifyError as exc:
             problem = str(exc)
             assessment = Assessment(prospect, None, None, None, None, None)
-        return ProspectView(prospect, history, interviews, assessment, problem)
+        agenda, agenda_problem = None, ""
+        try:
+            agenda = q.agenda(prospect)
+        except QualifyError as exc:
+            agenda_problem = str(exc)
+        except Exception as exc:  # the agenda must never keep the prospect from showing
+            agenda_problem = f"the agenda could not be built ({type(exc).__name__}: {exc})"
+        return ProspectView(
+            prospect, history, interviews, assessment, problem, agenda, agenda_problem
+        )
 
     def problems_by_file(self) -> dict[str, list[Any]]:
         """The catalog's problems grouped by file path."""

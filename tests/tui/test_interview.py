@@ -123,7 +123,7 @@ async def test_every_input_type_saves_at_once(make_app, data_dir: Path, tiny_set
         assert screen.current == SUMMARY
         gate = text_of(screen, "#summary-gate")
         assert "Gate not met" in gate
-        assert "reps not verified yet (stated)" in gate
+        assert "✗ To verify: How many sales reps do you have? (now stated by them)" in gate
 
 
 async def test_source_state_and_note_keys(make_app, data_dir: Path, tiny_sets: Path) -> None:

@@ -64,7 +64,7 @@ async def test_sets_list_shows_status_and_outside_edits(make_app, tiny_sets: Pat
         await pilot.press("down")
         await pilot.pause()
         problems = prompts(screen.query_one("#qs-problems", OptionList))
-        assert problems[0].startswith("tiny-next.yaml:11:15: unknown question type 'yes_or_no'")
+        assert problems[0].startswith("✗ tiny-next.yaml:11:15: unknown question type 'yes_or_no'")
         # Enter on the problem opens the editor with the cursor on it
         await pilot.press("tab", "enter")
         for _ in range(100):
@@ -98,7 +98,7 @@ async def test_editor_validates_as_you_type_and_jumps_to_problems(make_app, tiny
         assert "● modified" in status and "1 error" in status
         assert "not used for interviews until fixed" in status
         problems = prompts(editor.query_one("#ed-problems", OptionList))
-        assert problems[0].startswith(f"{line}:15  unknown question type 'choicee'")
+        assert problems[0].startswith(f"✗ {line}:15  unknown question type 'choicee'")
         # the flow preview keeps the last valid version, marked as such
         await pilot.press("f2")
         assert "Last valid version" in str(editor.query_one("#ed-flow", Static).render())

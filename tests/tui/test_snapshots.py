@@ -83,6 +83,10 @@ def opened(kind: str):
             return bool(screen.rows)
         if kind == "EditorScreen":
             return screen._checked_generation == screen.generation
+        if kind == "CompareScreen":
+            return screen.view is not None
+        if kind == "RescoreScreen":
+            return screen.rows is not None
         return True
 
     return ready
@@ -108,6 +112,24 @@ async def to_report(pilot) -> None:
     await to_prospect(pilot)
     await pilot.press("p")
     await settle(pilot, opened("ReportScreen"))
+
+
+async def to_agenda(pilot) -> None:
+    await to_prospect(pilot)
+    await pilot.press("g")
+    await pilot.pause()
+
+
+async def to_compare(pilot) -> None:
+    await to_prospect(pilot)
+    await pilot.press("c")
+    await settle(pilot, opened("CompareScreen"))
+
+
+async def to_rescore(pilot) -> None:
+    await settle(pilot, home_ready)
+    pilot.app.action_rescore()
+    await settle(pilot, opened("RescoreScreen"))
 
 
 async def to_sets(pilot) -> None:
@@ -165,3 +187,31 @@ def test_editor_120x40(snap_compare, demo_workspace) -> None:
     assert snap_compare(
         make(demo_workspace, "textual-light"), terminal_size=(120, 40), run_before=to_editor
     )
+
+
+def test_agenda_80x24(snap_compare, demo_workspace) -> None:
+    assert snap_compare(
+        make(demo_workspace, "textual-light"), terminal_size=(80, 24), run_before=to_agenda
+    )
+
+
+def test_compare_80x24(snap_compare, demo_workspace) -> None:
+    assert snap_compare(make(demo_workspace), terminal_size=(80, 24), run_before=to_compare)
+
+
+def test_rescore_80x24(snap_compare, demo_workspace) -> None:
+    """The preview after first-date.yaml went to version 2 with an option re-scored."""
+    data, sets = demo_workspace
+    edited = SNAP_ROOT / "edited-sets"
+    shutil.rmtree(edited, ignore_errors=True)
+    shutil.copytree(sets, edited)
+    path = edited / "first-date.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("version: 1", "version: 2", 1).replace(
+            '"Stocking dealer or reseller", score: 4', '"Stocking dealer or reseller", score: 5'
+        ),
+        encoding="utf-8",
+    )
+    app = QualifyApp(data, edited, config=TuiConfig(theme="textual-dark"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=to_rescore)

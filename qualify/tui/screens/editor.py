@@ -295,7 +295,11 @@ class EditorScreen(Screen[None]):
             if not self.is_pipeline:
                 parts.append((": not used for interviews until fixed", "$text-error"))
         elif warnings:
-            parts.append((f"  ⚠ {warnings} warning{'s' if warnings > 1 else ''}", "$text-warning"))
+            parts.append(
+                (f"  ⚠ {warnings} warning{'s' if warnings > 1 else ''}", "bold $text-warning")
+            )
+            if not self.is_pipeline:
+                parts.append((": usable, saved without asking", "$text-warning"))
         else:
             parts.append(("  ✓ valid", "$text-success"))
         parts.append((f"  · Ln {row + 1}, Col {col + 1}", "$text-muted"))
@@ -309,9 +313,11 @@ class EditorScreen(Screen[None]):
 
     def _side_heading(self) -> None:
         switcher = self.query_one(ContentSwitcher)
-        n = len(self.problems)
+        errors = len(self.errors)
+        warnings = len(self.problems) - errors
         if switcher.current == "ed-problems":
-            text = f"Problems ({n})  ·  F2 question flow"
+            counts = f"✗ {errors} · ⚠ {warnings}" if self.problems else "none"
+            text = f"Problems ({counts})  ·  F2 question flow"
         else:
             text = "Question flow  ·  F2 problems"
         self.query_one("#ed-side-heading", Static).update(text)
@@ -435,7 +441,9 @@ class EditorScreen(Screen[None]):
     def reload_catalog(self) -> None:
         """The app picks up the saved file for new interviews."""
         catalog = self.qualify_app.workspace.reload_catalog()
-        errors = [p for p in catalog.problems_in(self.path) if p.severity == "error"]
+        problems = catalog.problems_in(self.path)
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = len(problems) - len(errors)
         if errors:
             self.notify(
                 f"Saved {self.path.name} with {len(errors)} error(s): it is not used for "
@@ -444,8 +452,18 @@ class EditorScreen(Screen[None]):
                 severity="warning",
                 timeout=6,
             )
+            return
+        if warnings:
+            self.notify(
+                f"Saved {self.path.name} with ⚠ {warnings} warning{'s' if warnings != 1 else ''}: "
+                "usable, used for new interviews.",
+                title="Saved",
+            )
         else:
             self.notify(f"Saved {self.path.name}: valid, used for new interviews.", title="Saved")
+        set_ids = [sid for sid, path in catalog.paths.items() if Path(path) == self.path]
+        if set_ids:
+            self.app.call_from_thread(self.qualify_app.offer_rescore, set_ids)
 
     def action_revert(self) -> None:
         from qualify.tui.modals.confirm import ConfirmDialog
@@ -484,9 +502,12 @@ class EditorScreen(Screen[None]):
 
 
 def _problem_prompt(problem: Problem) -> Content:
-    style = "$text-error" if problem.severity == "error" else "$text-warning"
-    tag = "" if problem.severity == "error" else f"{problem.severity}: "
+    """`✗ 12:5  message` for an error, `⚠ 3:5  warning: message` for a warning."""
+    error = problem.severity == "error"
+    style = "$text-error" if error else "$text-warning"
+    tag = "" if error else f"{problem.severity}: "
     return Content.assemble(
+        ("✗ " if error else "⚠ ", f"bold {style}"),
         (f"{problem.line}:{problem.col}", f"bold {style}"),
         ("  ", ""),
         (tag, style),

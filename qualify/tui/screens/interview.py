@@ -24,6 +24,7 @@ from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
+from qualify.tui.insights import answer_sources, needs_evidence
 from qualify.tui.messages import AnswerChosen, AnswerRecorded, GateEvaluated
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.question_inputs import HINTS, Navigate, make_input
@@ -163,10 +164,12 @@ class InterviewScreen(Screen[None]):
     class Failed(Message):
         error: str
 
-    def __init__(self, prospect_id: str) -> None:
+    def __init__(self, prospect_id: str, *, question_id: str | None = None) -> None:
         super().__init__()
         self.prospect_id = prospect_id
         """The prospect being interviewed."""
+        self.start_at = question_id
+        """Open on this question (from the agenda) instead of the first unanswered one."""
         self.prospect: Prospect | None = None
         self.question_set: QuestionSet | None = None
         """The set as the interview is taken (its snapshot)."""
@@ -255,7 +258,16 @@ class InterviewScreen(Screen[None]):
         titles = self.qualify_app.workspace.stage_titles()
         self.sub_title = f"{event.prospect.name} · {titles.get(event.prospect.stage, qs.title)}"
         self._apply(event.assessment)
-        self.go(self._first_unanswered())
+        target = self.start_at
+        if target is not None and target not in self._visible_order():
+            if target in qs.questions:
+                self.notify(
+                    "That question is not asked of this prospect any more (its condition "
+                    "is false): starting at the first open one.",
+                    severity="warning",
+                )
+            target = None
+        self.go(target or self._first_unanswered())
 
     # ------------------------------------------------------------------ state
     @property
@@ -284,7 +296,9 @@ class InterviewScreen(Screen[None]):
             from qualify.scoring import visible_questions
 
             self.shown_ids = visible_questions(self.question_set, self.answers)
-        self.query_one("#live-score", ScorePanel).show(breakdown, assessment.question_set)
+        self.query_one("#live-score", ScorePanel).show(
+            breakdown, assessment.question_set, answer_sources(assessment.interview)
+        )
         self._update_sections()
         if self.current == SUMMARY:
             self._show_summary()
@@ -536,8 +550,13 @@ class InterviewScreen(Screen[None]):
         tags = []
         if question.required:
             tags.append(("required", "$text-warning"))
-        if question.verify:
-            tags.append(("needs evidence", "$text-warning"))
+        stage = self.assessment.stage if self.assessment else None
+        if needs_evidence(stage, qs, question.id):
+            record = self._record(question.id)
+            if record is not None and record.state == "answered" and record.source == "verified":
+                tags.append(("✓ evidence seen", "$text-success"))
+            else:
+                tags.append(("⚑ needs evidence", "$text-warning"))
         tags.append((TYPE_WORDS.get(question.type, question.type), "$text-muted"))
         tag_parts: list[tuple[str, str]] = []
         for text, style in tags:
@@ -707,11 +726,12 @@ class InterviewScreen(Screen[None]):
                 ("Summary · ", "bold"), (qs.title, "bold $text-accent"), (f" · {prospect.name}", "")
             )
         )
-        self.query_one("#summary-score", ScorePanel).show(a.breakdown, qs)
+        sources = answer_sources(a.interview)
+        self.query_one("#summary-score", ScorePanel).show(a.breakdown, qs, sources)
         heading = f"Gate to {next_stage.title}" if next_stage else "Gate"
         self.query_one("#summary-gate-heading", Static).update(heading)
         self.query_one("#summary-gate", GateChecklist).show(
-            a.gate, next_stage.title if next_stage else None
+            a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
         )
         answers = self.answers
         open_required = [

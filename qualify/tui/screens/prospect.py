@@ -1,5 +1,6 @@
 """One prospect: the facts, the stage timeline, the latest score, the gate and the notes,
-with the moves: interview, advance (or override with a reason), decline, hold, reopen."""
+with the moves: interview, advance (or override with a reason), decline, hold, reopen;
+the next meeting's agenda on its own tab, and the way to the comparison view."""
 
 from __future__ import annotations
 
@@ -13,24 +14,38 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
-from qualify.tui.format import fmt_datetime, kind_word, one_line, status_word
+from qualify.tui.format import fmt_datetime, fmt_score, kind_word, one_line, status_word
+from qualify.tui.insights import answer_sources
 from qualify.tui.messages import GateEvaluated
+from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from qualify.agenda import Agenda
+    from qualify.records import HistoryEntry, Interview
     from qualify.tui.app import QualifyApp
     from qualify.tui.workspace import ProspectView
+
+OVERVIEW = "overview"
+"""Id of the overview tab."""
+AGENDA = "agenda"
+"""Id of the agenda tab."""
+AGENDA_PREVIEW = 3
+"""How many agenda items the overview lists."""
 
 
 class ProspectScreen(Screen[None]):
     """A prospect and the moves that apply to it now."""
 
     CSS_PATH = "prospect.tcss"
+    AUTO_FOCUS = "#main"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the prospects", id="prospect.back"),
         Binding(
@@ -69,18 +84,49 @@ class ProspectScreen(Screen[None]):
             id="prospect.export",
         ),
         Binding("e", "edit", "Edit", show=False, tooltip="Edit the facts", id="prospect.edit"),
+        Binding(
+            "g",
+            "agenda",
+            "Agenda",
+            tooltip="The next meeting's agenda (again: back to the overview)",
+            id="prospect.agenda",
+        ),
+        Binding(
+            "m",
+            "export_agenda",
+            "Agenda → Markdown",
+            show=False,
+            tooltip="Write the agenda as Markdown into the reports folder and copy it",
+            id="prospect.agenda_export",
+        ),
+        Binding(
+            "c",
+            "compare",
+            "Compare",
+            tooltip="Compare with the ideal partner, or with another prospect",
+            id="prospect.compare",
+        ),
     ]
 
     @dataclass
     class Loaded(Message):
         view: ProspectView
 
-    def __init__(self, prospect_id: str) -> None:
+    @dataclass
+    class AgendaExported(Message):
+        """The agenda is on disk (and its Markdown ready for the clipboard)."""
+
+        path: Path
+        markdown: str
+
+    def __init__(self, prospect_id: str, *, tab: str = OVERVIEW) -> None:
         super().__init__()
         self.prospect_id = prospect_id
         """The prospect shown."""
         self.view: ProspectView | None = None
         """What was last read from the store."""
+        self.initial_tab = tab
+        """The tab shown first: overview or agenda."""
 
     @property
     def qualify_app(self) -> QualifyApp:
@@ -91,23 +137,35 @@ class ProspectScreen(Screen[None]):
         with Vertical(id="facts"):
             yield Static("Loading…", id="facts-title")
             yield Static("", id="facts-line")
-        with VerticalScroll(id="main"), Horizontal(id="columns"):
-            with Vertical(id="left", classes="column"):
-                yield Static("Stage timeline", classes="heading")
-                yield StageTimeline(id="timeline")
-                yield Static("Gate", classes="heading", id="gate-heading")
-                yield GateChecklist(id="gate")
-                yield Static("Notes", classes="heading")
-                yield Static("", id="notes")
-            with Vertical(id="right", classes="column"):
-                yield Static("Latest score", classes="heading", id="score-heading")
-                yield Static("", id="interview-line")
-                yield ScorePanel(id="score")
+        with TabbedContent(initial=self.initial_tab, id="tabs"):
+            with (
+                TabPane("Overview", id=OVERVIEW),
+                VerticalScroll(id="main"),
+                Horizontal(id="columns"),
+            ):
+                with Vertical(id="left", classes="column"):
+                    yield Static("Stage timeline", classes="heading")
+                    yield StageTimeline(id="timeline")
+                    yield Static("Gate", classes="heading", id="gate-heading")
+                    yield GateChecklist(id="gate")
+                    yield Static("", id="agenda-summary")
+                    yield Static("Notes", classes="heading")
+                    yield Static("", id="notes")
+                with Vertical(id="right", classes="column"):
+                    yield Static("Latest score", classes="heading", id="score-heading")
+                    yield Static("", id="interview-line")
+                    yield ScorePanel(id="score")
+            with TabPane("Agenda", id=AGENDA):
+                yield Static("", id="agenda-head")
+                yield AgendaList(id="agenda-list")
+                yield Static("", id="agenda-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Prospect"
         self.load()
+        if self.initial_tab == AGENDA:
+            self.call_after_refresh(self.query_one(AgendaList).focus)
 
     def on_screen_resume(self) -> None:
         if self.view is not None:
@@ -158,7 +216,14 @@ class ProspectScreen(Screen[None]):
         note = view.problem or (
             "No interview yet: press i to start the first one." if a.interview is None else ""
         )
-        self.query_one(GateChecklist).show(a.gate, next_stage.title if next_stage else None, note)
+        sources = answer_sources(a.interview)
+        self.query_one(GateChecklist).show(
+            a.gate,
+            next_stage.title if next_stage else None,
+            note,
+            question_set=a.question_set,
+            sources=sources,
+        )
         # score
         interview = a.interview
         if interview is None:
@@ -176,8 +241,11 @@ class ProspectScreen(Screen[None]):
                     "$text-muted",
                 ),
             )
+            rescored = _last_rescore(view.history, interview)
+            if rescored is not None:
+                line = line + Content("\n") + rescored
         self.query_one("#interview-line", Static).update(line)
-        self.query_one(ScorePanel).show(a.breakdown, a.question_set)
+        self.query_one(ScorePanel).show(a.breakdown, a.question_set, sources)
         if a.breakdown is not None:
             self.query_one("#score-heading", Static).update(
                 Content.assemble(
@@ -203,8 +271,95 @@ class ProspectScreen(Screen[None]):
         self.query_one("#notes", Static).update(
             Content("\n").join(notes) if notes else Content.styled("No notes.", "$text-muted")
         )
+        self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self.refresh_bindings()
         self.post_message(GateEvaluated(p.id, a.gate))
+
+    def _show_agenda(self, agenda: Agenda | None, problem: str, stage_title: str) -> None:
+        """The agenda tab, its tab label and the one-line summary on the overview."""
+        items = agenda.items if agenda is not None else ()
+        blocking = sum(1 for i in items if i.blocks_gate)
+        risky = sum(1 for i in items if i.could_knock_out)
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab(AGENDA).label = Content(f"Agenda ({len(items)})" if items else "Agenda")
+        self.query_one(AgendaList).show(agenda, problem)
+        facts: list[tuple[str, str]] = []
+        if blocking:
+            verb = "blocks" if blocking == 1 else "block"
+            facts.append((f"⚑ {blocking} {verb} the gate", "bold $text-warning"))
+        if risky:
+            facts.append(
+                (f"✗ {risky} possible deal-breaker{'s' if risky > 1 else ''}", "$text-error")
+            )
+        head: list[tuple[str, str]] = [
+            ("Next meeting", "bold"),
+            (f" · {stage_title}", "$text-accent"),
+        ]
+        if items:
+            head.append((f" · {len(items)} item{'s' if len(items) > 1 else ''}", ""))
+            for fact in facts:
+                head += [(" · ", "$text-muted"), fact]
+            head.append(
+                (
+                    "\nEnter opens the interview on the question · m writes it as Markdown",
+                    "$text-muted",
+                )
+            )
+        self.query_one("#agenda-head", Static).update(Content.assemble(*head))
+        summary = self.query_one("#agenda-summary", Static)
+        if items:
+            parts: list[tuple[str, str]] = [
+                (f"Agenda: {len(items)} item{'s' if len(items) > 1 else ''} to ask", "")
+            ]
+            for fact in facts:
+                parts += [(" · ", "$text-muted"), fact]
+            parts.append(("  (g)", "$text-muted"))
+            top = [
+                Content.assemble(
+                    (f"  {n}. ", "$text-accent"),
+                    (one_line(item.text, 70), ""),
+                    (" ⚑" if item.blocks_gate else "", "bold $text-warning"),
+                )
+                for n, item in enumerate(items[:AGENDA_PREVIEW], start=1)
+            ]
+            if len(items) > AGENDA_PREVIEW:
+                top.append(Content.styled(f"  … {len(items) - AGENDA_PREVIEW} more", "$text-muted"))
+            summary.update(Content("\n").join([Content.assemble(*parts), *top]))
+            summary.display = True
+        else:
+            summary.display = False
+        self._show_agenda_detail()
+
+    def _show_agenda_detail(self) -> None:
+        item = self.query_one(AgendaList).current
+        detail = self.query_one("#agenda-detail", Static)
+        if item is None or not item.help:
+            detail.display = False
+            return
+        room = max(60, (detail.size.width or self.size.width) * 3 - 16)
+        detail.update(
+            Content.assemble(("Listen for: ", "bold"), (one_line(item.help, room), "italic"))
+        )
+        detail.display = True
+
+    @on(OptionList.OptionHighlighted, "#agenda-list")
+    def _agenda_highlighted(self) -> None:
+        self._show_agenda_detail()
+
+    @on(AgendaList.Chosen)
+    def _agenda_chosen(self, event: AgendaList.Chosen) -> None:
+        event.stop()
+        if self.check_action("interview", ()):
+            self.qualify_app.open_interview(self.prospect_id, question_id=event.question_id)
+        else:
+            self.notify(
+                "This prospect was declined: reopen it (r) to interview again.",
+                severity="warning",
+            )
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -217,6 +372,8 @@ class ProspectScreen(Screen[None]):
             return not (status == "declined" or (action == "hold" and status == "on_hold"))
         if action == "reopen":
             return status in ("declined", "on_hold")
+        if action == "export_agenda":
+            return self.query_one(TabbedContent).active == AGENDA and self.view.agenda is not None
         return True
 
     def action_back(self) -> None:
@@ -227,6 +384,52 @@ class ProspectScreen(Screen[None]):
 
     def action_report(self) -> None:
         self.qualify_app.open_report(self.prospect_id)
+
+    def action_agenda(self) -> None:
+        """Show the agenda tab (and focus its list); again: back to the overview."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == AGENDA:
+            tabs.active = OVERVIEW
+            self.query_one("#main").focus()
+        else:
+            tabs.active = AGENDA
+            self.query_one(AgendaList).focus()
+        self.refresh_bindings()
+
+    def action_compare(self) -> None:
+        self.qualify_app.open_compare(self.prospect_id)
+
+    def action_export_agenda(self) -> None:
+        """Write the agenda as Markdown into the reports folder, and copy it."""
+        if self.view is None or self.view.agenda is None:
+            self.notify(
+                self.view.agenda_problem if self.view else "Still loading.",
+                title="No agenda",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.export_agenda()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="agenda-export")
+    def export_agenda(self) -> None:
+        from qualify.tui.insights import export_agenda
+
+        view = self.view
+        if view is None or view.agenda is None:
+            return
+        path, markdown = export_agenda(self.qualify_app.workspace, view.prospect, view.agenda)
+        self.post_message(self.AgendaExported(path, markdown))
+
+    @on(AgendaExported)
+    def _agenda_exported(self, event: AgendaExported) -> None:
+        self.app.copy_to_clipboard(event.markdown)
+        self.notify(
+            f"Agenda written to {event.path} (and copied as Markdown).",
+            title="Agenda",
+            markup=False,
+            timeout=8,
+        )
 
     def _changed(self) -> None:
         self.qualify_app.mark_changed()
@@ -289,3 +492,21 @@ class ProspectScreen(Screen[None]):
             ),
             edited,
         )
+
+
+def _last_rescore(history: list[HistoryEntry], interview: Interview) -> Content | None:
+    """`Re-scored under v2: 60.0 Possible fit` for the latest re-score of the interview."""
+    for entry in reversed(history):
+        if entry.action != "rescore" or entry.details.get("interview") != interview.id:
+            continue
+        new = entry.details.get("new") or {}
+        score = new.get("score")
+        band = new.get("band") or ""
+        return Content.assemble(
+            ("⟳ Re-scored under ", "$text-muted"),
+            (f"v{new.get('version', '?')}", "$text-muted"),
+            (": ", "$text-muted"),
+            (f"{fmt_score(score)} {band}".rstrip(), band_style(band, False, score)),
+            (f"  ({entry.at.astimezone():%Y-%m-%d})", "$text-muted"),
+        )
+    return None

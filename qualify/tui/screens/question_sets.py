@@ -112,7 +112,10 @@ def status_content(row: SetFile) -> Content:
         )
     if row.warnings:
         what = "warnings" if row.warnings > 1 else "warning"
-        return Content.styled(f"⚠ {row.warnings} {what}", "$text-warning")
+        usable = {"set": ": usable, used for interviews", "pipeline": ": usable"}.get(row.kind, "")
+        return Content.assemble(
+            (f"⚠ {row.warnings} {what}", "bold $text-warning"), (usable, "$text-warning")
+        )
     return Content.styled("✓ valid", "$text-success")
 
 
@@ -164,6 +167,13 @@ class QuestionSetsScreen(Screen[None]):
             tooltip="Copy the bundled sets into the workspace so you can edit them",
             id="sets.copy",
         ),
+        Binding(
+            "R",
+            "app.rescore",
+            "Re-score",
+            tooltip="Preview interviews taken with an older version under the current sets",
+            id="sets.rescore",
+        ),
         Binding("j", "cursor(1)", "Down", show=False, id="sets.down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="sets.up"),
     ]
@@ -173,6 +183,8 @@ class QuestionSetsScreen(Screen[None]):
         """The folder was (re-)read."""
 
         catalog: Catalog
+        offer_rescore: bool = False
+        """Offer the re-score preview if interviews were taken with an older version."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -209,14 +221,16 @@ class QuestionSetsScreen(Screen[None]):
 
     # ------------------------------------------------------------------ data
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
-    def reload(self) -> None:
+    def reload(self, offer_rescore: bool = False) -> None:
         """Re-read the folder in a worker; the app uses the result for new interviews."""
         catalog = self.qualify_app.workspace.reload_catalog()
-        self.post_message(self.Loaded(catalog))
+        self.post_message(self.Loaded(catalog, offer_rescore))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         self.show_catalog(event.catalog)
+        if event.offer_rescore:
+            self.qualify_app.offer_rescore()
 
     def catalog_reloaded(self) -> None:
         """Called by the app after it re-read the sets (palette: validate)."""
@@ -247,6 +261,9 @@ class QuestionSetsScreen(Screen[None]):
         ]
         n_sets = len(catalog.question_sets)
         parts.append((f"{n_sets} valid set{'s' if n_sets != 1 else ''}", ""))
+        warned = [r for r in self.rows if r.warnings and not r.errors and r.kind == "set"]
+        if warned:
+            parts.append((f" (⚠ {len(warned)} with warnings, still used)", "$text-warning"))
         if catalog.pipeline is not None:
             parts.append((" · pipeline ✓", "$text-success"))
         else:
@@ -368,7 +385,7 @@ class QuestionSetsScreen(Screen[None]):
         self.app.push_screen(EditorScreen(path, line=line, col=col))
 
     def action_reload(self) -> None:
-        self.reload()
+        self.reload(offer_rescore=True)
         self.notify("Question sets re-read from disk.", timeout=2)
 
     def action_copy_bundled(self) -> None:
@@ -391,10 +408,13 @@ class QuestionSetsScreen(Screen[None]):
 
 
 def _problem_prompt(problem: Problem, name: str) -> Content:
-    """`file.yaml:12:5: message`, the place in bold and warnings marked as such."""
-    style = "$text-error" if problem.severity == "error" else "$text-warning"
-    tag = "" if problem.severity == "error" else f"{problem.severity}: "
+    """`✗ file.yaml:12:5: message` for an error, `⚠ file.yaml:3:5: warning: message` for a
+    warning: a glyph and a word, not colour alone."""
+    error = problem.severity == "error"
+    style = "$text-error" if error else "$text-warning"
+    tag = "" if error else f"{problem.severity}: "
     return Content.assemble(
+        ("✗ " if error else "⚠ ", f"bold {style}"),
         (f"{name}:{problem.line}:{problem.col}", f"bold {style}"),
         (": ", ""),
         (tag, style),

@@ -1,14 +1,30 @@
-"""The gate of the current stage as a checklist: what is met, what is still missing."""
+"""The gate of the current stage as a checklist: what is met, what is still missing.
+
+Facts the gate wants verified are named by their question and say where the answer
+came from now (stated by the prospect, estimated by you), so the interviewer sees
+which evidence to bring back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Static
 
+from qualify.tui.format import one_line
+
 if TYPE_CHECKING:
-    from qualify.pipeline import GateResult
+    from qualify.pipeline import Criterion, GateResult
+    from qualify.questionnaire.model import QuestionSet
+
+SOURCE_SHORT: dict[str, str] = {
+    "stated": "stated by them",
+    "estimated": "your estimate",
+    "verified": "verified",
+}
+"""An answer's source in a few words, for a checklist line."""
 
 
 class GateChecklist(Static):
@@ -18,7 +34,17 @@ class GateChecklist(Static):
     GateChecklist { height: auto; }
     """
 
-    def show(self, gate: GateResult | None, next_title: str | None = None, note: str = "") -> None:
+    def show(
+        self,
+        gate: GateResult | None,
+        next_title: str | None = None,
+        note: str = "",
+        *,
+        question_set: QuestionSet | None = None,
+        sources: Mapping[str, str] | None = None,
+    ) -> None:
+        """Show a gate; with the question set and the answers' sources, facts to verify
+        are named by their question and their current source."""
         if gate is None:
             self.update(Content.styled(note or "No gate at this stage.", "$text-muted"))
             return
@@ -35,8 +61,34 @@ class GateChecklist(Static):
             )
         lines = [head]
         for c in gate.criteria:
+            text = _criterion_text(c, question_set, sources)
             if c.met:
-                lines.append(Content.assemble(("  ✓ ", "$text-success"), (c.text, "")))
+                lines.append(Content.assemble(("  ✓ ", "$text-success"), text))
             else:
-                lines.append(Content.assemble(("  ✗ ", "$text-error"), (c.text, "bold")))
+                lines.append(Content.assemble(("  ✗ ", "$text-error"), text.stylize("bold")))
         self.update(Content("\n").join(lines))
+
+
+def _criterion_text(
+    criterion: Criterion, qs: QuestionSet | None, sources: Mapping[str, str] | None
+) -> Content:
+    """The criterion's words; a fact to verify by its question and its source now."""
+    if not criterion.key.startswith("verified:") or qs is None or sources is None:
+        return Content(criterion.text)
+    qid = criterion.key.partition(":")[2]
+    question = qs.questions.get(qid)
+    if question is None:
+        return Content(criterion.text)
+    label = one_line(question.text, 80)
+    if criterion.met:
+        return Content.assemble(("Verified: ", ""), (label, ""))
+    source = sources.get(qid)
+    if source is None:
+        return Content.assemble(
+            ("To verify: ", ""), (label, ""), (" (unanswered)", "$text-warning")
+        )
+    return Content.assemble(
+        ("To verify: ", ""),
+        (label, ""),
+        (f" (now {SOURCE_SHORT.get(source, source)})", "$text-warning"),
+    )

@@ -1,8 +1,10 @@
-"""The live score: the number with its band, coverage, both directions of fit,
-the section bars and any knock-out, updated in place after every answer."""
+"""The live score: the number with its band, coverage, the evidence behind it, both
+directions of fit, the section bars and any knock-out, updated in place after every
+answer."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -11,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.tui.format import bar, fmt_pct, fmt_score, one_line
+from qualify.tui.insights import evidence_shares
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
@@ -34,6 +37,7 @@ class ScorePanel(VerticalScroll):
         & > #score-verdict { text-style: bold; }
         & > #score-bar { margin-bottom: 0; }
         & > #score-facts { color: $text-muted; }
+        & > #score-evidence { color: $text-muted; }
         & > #score-directions { margin-top: 1; }
         & > #score-knockouts { margin-top: 1; color: $text-error; }
         & > SectionBars { margin-top: 1; }
@@ -45,11 +49,15 @@ class ScorePanel(VerticalScroll):
         self.with_sections = sections
         """Show the per-section bars below the score."""
         self._last: tuple[QuestionSet | None, ScoreBreakdown | None] = (None, None)
+        self._sources: Mapping[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("No answers yet", id="score-verdict")
         yield Static("", id="score-bar")
         yield Static("", id="score-facts")
+        evidence = Static("", id="score-evidence")
+        evidence.display = False
+        yield evidence
         yield Static("", id="score-directions")
         yield Static("", id="score-knockouts")
         if self.with_sections:
@@ -58,7 +66,7 @@ class ScorePanel(VerticalScroll):
     def on_mount(self) -> None:
         qs, breakdown = self._last
         if breakdown is not None:
-            self.show(breakdown, qs)
+            self.show(breakdown, qs, self._sources)
 
     def on_resize(self) -> None:
         _qs, breakdown = self._last
@@ -66,17 +74,29 @@ class ScorePanel(VerticalScroll):
             self._render_bar(breakdown)
 
     def show(
-        self, breakdown: ScoreBreakdown | None, question_set: QuestionSet | None = None
+        self,
+        breakdown: ScoreBreakdown | None,
+        question_set: QuestionSet | None = None,
+        sources: Mapping[str, str] | None = None,
     ) -> None:
-        """Show a breakdown (None: nothing scored yet)."""
+        """Show a breakdown (None: nothing scored yet); with the answers' sources
+        (question id → stated/verified/estimated) also the evidence behind the score."""
         self._last = (question_set, breakdown)
+        self._sources = sources
         if not self.is_mounted:
             return
         verdict = self.query_one("#score-verdict", Static)
         if breakdown is None:
             verdict.update("Not scored yet")
-            for sid in ("#score-bar", "#score-facts", "#score-directions", "#score-knockouts"):
+            for sid in (
+                "#score-bar",
+                "#score-facts",
+                "#score-evidence",
+                "#score-directions",
+                "#score-knockouts",
+            ):
                 self.query_one(sid, Static).update("")
+            self.query_one("#score-evidence", Static).display = False
             if self.with_sections:
                 self.query_one(SectionBars).show(None)
             return
@@ -103,6 +123,10 @@ class ScorePanel(VerticalScroll):
         self.query_one("#score-facts", Static).update(
             f"Coverage {fmt_pct(breakdown.coverage)} · {answered} of {visible} answered"
         )
+        evidence = evidence_line(breakdown, sources)
+        evidence_widget = self.query_one("#score-evidence", Static)
+        evidence_widget.update(evidence)
+        evidence_widget.display = bool(evidence.plain)
         parts: list[Content | str | tuple[str, str]] = []
         for key, label in DIRECTION_SHORT.items():
             value = breakdown.directions.get(key)
@@ -134,3 +158,21 @@ class ScorePanel(VerticalScroll):
         self.query_one("#score-bar", Static).update(
             Content.styled(bar(breakdown.score, width), style)
         )
+
+
+def evidence_line(breakdown: ScoreBreakdown, sources: Mapping[str, str] | None) -> Content:
+    """`Evidence: 40% verified · 55% stated · 5% estimated` (empty without sources)."""
+    if sources is None:
+        return Content("")
+    shares = evidence_shares(breakdown, sources)
+    if shares is None:
+        return Content("")
+    parts: list[tuple[str, str]] = [("Evidence: ", "")]
+    for source, share in shares.items():
+        if not share and source != "verified":
+            continue
+        if len(parts) > 1:
+            parts.append((" · ", ""))
+        style = "$text-success" if source == "verified" and share else ""
+        parts.append((f"{fmt_pct(share)} {source}", style))
+    return Content.assemble(*parts)

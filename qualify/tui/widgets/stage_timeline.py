@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.tui.format import fmt_date, one_line, status_word
+from qualify.tui.format import fmt_date, fmt_score, one_line, status_word
 
 if TYPE_CHECKING:
     from qualify.questionnaire.model import Pipeline
@@ -101,9 +101,19 @@ class StageTimeline(Static):
                     (ACTION_WORDS[entry.action], "bold"),
                     (f": {reason}" if reason else "", ""),
                 )
+                if entry.action == "rescore":
+                    line = line + Content.styled(_rescore_scores(entry.details), "$text-muted")
                 if entry.action == "hold" and prospect.recontact_on and entry is events[-1]:
                     line = line + Content.styled(
                         f" (call again {fmt_date(prospect.recontact_on)})", "$text-muted"
                     )
                 lines.append(line)
         self.update(Content("\n").join(lines))
+
+
+def _rescore_scores(details: dict) -> str:
+    """` (score 100.0 → 75.0)` from a re-score entry's details; empty if they are missing."""
+    old, new = details.get("old") or {}, details.get("new") or {}
+    if not isinstance(old, dict) or not isinstance(new, dict) or "score" not in new:
+        return ""
+    return f" (score {fmt_score(old.get('score'))} → {fmt_score(new.get('score'))})"

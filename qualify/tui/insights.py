@@ -1,0 +1,343 @@
+"""What the TUI adds around the insight features of the core: provenance shares, the
+agenda export, the re-score scan and the comparisons, ready for the screens.
+
+Pure (no Textual), like :mod:`qualify.tui.report`: the screens call these from worker
+threads and only draw the result. Every figure comes from the core
+(:mod:`qualify.agenda`, :mod:`qualify.rescore`, :mod:`qualify.compare`) through
+:class:`qualify.workflow.Qualifier`, so the app and the CLI always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qualify.agenda import Agenda
+    from qualify.compare import Comparison
+    from qualify.questionnaire.model import QuestionSet, Stage
+    from qualify.records import HistoryEntry, Interview, Prospect
+    from qualify.rescore import Rescore
+    from qualify.scoring import ScoreBreakdown
+    from qualify.tui.workspace import Workspace
+    from qualify.workflow import Qualifier
+
+SOURCES: tuple[str, ...] = ("verified", "stated", "estimated")
+"""Where an answer came from, in the order the shares are shown."""
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) while a scan runs."""
+
+
+# ----------------------------------------------------------------------- provenance
+def evidence_shares(
+    breakdown: ScoreBreakdown | None, sources: Mapping[str, str]
+) -> dict[str, float] | None:
+    """Share (0–1) of the score resting on verified, stated and estimated answers.
+
+    The same figure as the report's "Evidence behind the score"; None when nothing
+    scores yet. `sources` maps question id → source (missing: stated).
+    """
+    if breakdown is None or not breakdown.score:
+        return None
+    totals = dict.fromkeys(SOURCES, 0.0)
+    for section in breakdown.sections:
+        for q in section.questions:
+            if q.contribution:
+                source = sources.get(q.id, "stated")
+                totals[source if source in totals else "stated"] += q.contribution
+    whole = sum(totals.values())
+    if whole <= 0:
+        return None
+    return {k: v / whole for k, v in totals.items()}
+
+
+def answer_sources(interview: Interview | None) -> dict[str, str]:
+    """Question id → source of the answers that score."""
+    if interview is None:
+        return {}
+    return {
+        qid: rec.source
+        for qid, rec in interview.answers.items()
+        if rec.state == "answered" and rec.value is not None
+    }
+
+
+def needs_evidence(stage: Stage | None, question_set: QuestionSet, question_id: str) -> bool:
+    """The set (`verify: true`) or the stage's gate (`verified: [...]`) asks for evidence."""
+    question = question_set.questions.get(question_id)
+    in_gate = stage is not None and question_id in stage.gate.verified
+    return bool((question is not None and question.verify) or in_gate)
+
+
+# ----------------------------------------------------------------------- agenda
+def agenda_title(name: str, stage_title: str) -> str:
+    """The agenda's title, as `qualify agenda --format md` writes it."""
+    return f"{name} — {stage_title}"
+
+
+def export_agenda(
+    workspace: Workspace,
+    prospect: Prospect,
+    agenda: Agenda,
+    *,
+    now: datetime | None = None,
+    directory: Path | None = None,
+) -> tuple[Path, str]:
+    """Write the agenda as Markdown into ``<workspace>/reports`` (atomically; a second
+    export on the same day replaces the first). Returns the path and the Markdown."""
+    from qualify.agenda import agenda_markdown
+    from qualify.reports.output import safe_filename, write_atomic
+    from qualify.tui.report import report_time, reports_dir
+
+    titles = workspace.stage_titles()
+    title = agenda_title(prospect.name, titles.get(prospect.stage, prospect.stage))
+    markdown = agenda_markdown(agenda, title=title)
+    when = now or report_time() or datetime.now().astimezone()
+    name = (
+        f"{safe_filename(prospect.name)}-{safe_filename(prospect.id, fallback='id')}"
+        f"-agenda-{when.strftime('%Y-%m-%d')}.md"
+    )
+    directory = directory or reports_dir(workspace)
+    directory.mkdir(parents=True, exist_ok=True)
+    return write_atomic(directory / name, markdown.encode("utf-8"), force=True), markdown
+
+
+# ----------------------------------------------------------------------- re-score
+@dataclass(frozen=True)
+class RescoreRow:
+    """One interview taken with another version of its set than the active one."""
+
+    prospect: Prospect
+    interview: Interview
+    result: Rescore
+    set_title: str
+    new_hash: str
+    """Content hash of the version it was re-scored under (to notice later edits)."""
+    recorded: bool = False
+    """A re-score under this very version is already in the prospect's history."""
+
+    @property
+    def key(self) -> str:
+        return self.interview.id
+
+    @property
+    def sort_key(self) -> tuple[bool, bool, float, str]:
+        """Band changes first, then the biggest moves, then by name."""
+        delta = self.result.delta
+        return (
+            self.recorded,
+            not self.result.band_changed,
+            -abs(delta) if delta is not None else 0.0,
+            self.prospect.name.lower(),
+        )
+
+
+def already_rescored(history: Iterable[HistoryEntry], interview_id: str, new_hash: str) -> bool:
+    """The history holds a re-score of this interview under the version `new_hash`."""
+    return any(
+        entry.action == "rescore"
+        and entry.details.get("interview") == interview_id
+        and entry.details.get("questionnaire_hash") == new_hash
+        for entry in history
+    )
+
+
+def current_hashes(qualifier: Qualifier, set_ids: Iterable[str] | None = None) -> dict[str, str]:
+    """Set id → content hash of the active version (only `set_ids` when given)."""
+    from qualify.questionnaire import content_hash
+
+    sets = qualifier.catalog.question_sets
+    wanted = set(sets) if set_ids is None else {s for s in set_ids if s in sets}
+    return {sid: content_hash(sets[sid]) for sid in wanted}
+
+
+def _stale(interviews: Iterable[Interview], hashes: Mapping[str, str]) -> list[Interview]:
+    out = []
+    for interview in interviews:
+        current = hashes.get(interview.questionnaire_id)
+        if current is not None and current != interview.questionnaire_hash:
+            out.append(interview)
+    return out
+
+
+def count_stale(
+    qualifier: Qualifier,
+    set_ids: Iterable[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> dict[str, int]:
+    """Set id → how many interviews were taken with an older version and are not
+    re-scored under the active one yet. Reads every prospect's interviews (no scoring)."""
+    hashes = current_hashes(qualifier, set_ids)
+    counts: dict[str, int] = {}
+    if not hashes:
+        return counts
+    store = qualifier.store
+    summaries = store.list_prospects()
+    for n, summary in enumerate(summaries, start=1):
+        if cancelled():
+            break
+        stale = _stale(store.interviews(summary.id), hashes)
+        if stale:
+            history = store.history(summary.id)
+            for interview in stale:
+                sid = interview.questionnaire_id
+                if not already_rescored(history, interview.id, hashes[sid]):
+                    counts[sid] = counts.get(sid, 0) + 1
+        if progress is not None and (n % 200 == 0 or n == len(summaries)):
+            progress(n, len(summaries))
+    return counts
+
+
+RESCORE_CHUNK = 200
+"""Prospects re-scored per call of ``Qualifier.rescore_candidates`` (it hashes every
+active set once per call, so one call per prospect would be slow)."""
+
+
+def scan_rescores(
+    qualifier: Qualifier,
+    prospect_ids: Iterable[str] | None = None,
+    *,
+    set_ids: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> list[RescoreRow]:
+    """Every interview taken with an older version (of `set_ids`, or of any set),
+    re-scored under the active one (``Qualifier.rescore_candidates``), biggest changes
+    first. Nothing is recorded.
+
+    First every prospect's interviews are read (cheap), then only the prospects with a
+    stale interview are re-scored, in chunks; `progress` sees both phases as one count.
+    """
+    store = qualifier.store
+    ids = list(prospect_ids) if prospect_ids is not None else [s.id for s in store.list_prospects()]
+    hashes = current_hashes(qualifier, set_ids)
+    sets = qualifier.catalog.question_sets
+    stale_ids: list[str] = []
+    for n, pid in enumerate(ids, start=1):
+        if cancelled():
+            return []
+        if _stale(store.interviews(pid), hashes):
+            stale_ids.append(pid)
+        if progress is not None and n % 200 == 0:
+            progress(n, len(ids) + len(stale_ids))
+    total = len(ids) + len(stale_ids)
+    rows: list[RescoreRow] = []
+    for start in range(0, len(stale_ids), RESCORE_CHUNK):
+        if cancelled():
+            return []
+        chunk = [store.get_prospect(pid) for pid in stale_ids[start : start + RESCORE_CHUNK]]
+        histories: dict[str, list[HistoryEntry]] = {}
+        for p, interview, result in qualifier.rescore_candidates(chunk):
+            sid = interview.questionnaire_id
+            if sid not in hashes:
+                continue
+            if p.id not in histories:
+                histories[p.id] = store.history(p.id)
+            qs = sets.get(sid)
+            rows.append(
+                RescoreRow(
+                    p,
+                    interview,
+                    result,
+                    qs.title if qs is not None else sid,
+                    hashes[sid],
+                    already_rescored(histories[p.id], interview.id, hashes[sid]),
+                )
+            )
+        if progress is not None:
+            progress(len(ids) + min(start + RESCORE_CHUNK, len(stale_ids)), total)
+    if progress is not None:
+        progress(total, total)
+    rows.sort(key=lambda r: r.sort_key)
+    return rows
+
+
+# ----------------------------------------------------------------------- compare
+@dataclass(frozen=True)
+class ComparisonView:
+    """A prospect compared with another one or with the ideal partner, set by set."""
+
+    left_name: str
+    right_label: str
+    comparisons: tuple[Comparison, ...]
+    question_sets: dict[str, QuestionSet]
+    """Set id → the left prospect's snapshot (for option labels and units)."""
+    source: str = ""
+    """Where the right side comes from: ideal.yaml, the best partners, a prospect."""
+    problem: str = ""
+    """Why there is nothing to compare (one line), when there is nothing."""
+
+
+def ideal_file(workspace: Workspace) -> Path:
+    """The workspace's ideal partner profile, as `qualify compare --ideal` reads it."""
+    return workspace.data_dir / "ideal.yaml"
+
+
+def build_comparison(
+    workspace: Workspace, prospect_id: str, other_id: str | None = None
+) -> ComparisonView:
+    """Compare with `other_id`, or with the ideal profile when it is None.
+
+    Raises WorkflowError (one line) when there is no ideal profile or the file is wrong.
+    """
+    from qualify.compare import compare
+
+    q = workspace.qualifier
+    left = q.store.get_prospect(prospect_id)
+    left_sets = q.answers_by_set(left)
+    if other_id is not None:
+        right = q.store.get_prospect(other_id)
+        label, source = right.name, f"prospect · {right.id}"
+        right_sets = {sid: values for sid, (_, values) in q.answers_by_set(right).items()}
+    else:
+        path = ideal_file(workspace)
+        label, right_sets = q.ideal_profile(left_sets, None, path)
+        source = path.name if path.exists() else "typical answers of the best committed partners"
+    order = _set_order(workspace, left.stage, left_sets)
+    comparisons = tuple(
+        compare(
+            left_sets[sid][0],
+            left_sets[sid][1],
+            right_sets[sid],
+            left_label=left.name,
+            right_label=label,
+        )
+        for sid in order
+        if sid in right_sets
+    )
+    problem = ""
+    if not comparisons:
+        problem = f"Nothing to compare: {left.name} and {label} share no answered question set."
+    return ComparisonView(
+        left.name,
+        label,
+        comparisons,
+        {sid: qs for sid, (qs, _) in left_sets.items()},
+        source,
+        problem,
+    )
+
+
+def _set_order(
+    workspace: Workspace, stage_id: str, left_sets: Mapping[str, tuple[QuestionSet, Any]]
+) -> list[str]:
+    """The current stage's set first, then the others in the order they were asked."""
+    ids = list(left_sets)
+    pipeline = workspace.catalog.pipeline if workspace.is_open else None
+    current = None
+    if pipeline is not None:
+        stage = pipeline.stage_map.get(stage_id)
+        if stage is not None:
+            current = stage.questionnaire
+        elif pipeline.review is not None and pipeline.review.id == stage_id:
+            current = pipeline.review.questionnaire
+    if current in ids:
+        ids.remove(current)
+        ids.insert(0, current)
+    return ids
