@@ -70,29 +70,17 @@ class Env:
 
     @cached_property
     def qualifier(self) -> Qualifier:
+        from qualify.paths import workspace_user
         from qualify.workflow import Qualifier
 
         # On a server, who answers is the database login (Qualifier takes it from the store).
-        user = "" if self.store_url else _workspace_user()
+        user = "" if self.store_url else workspace_user()
         return Qualifier(self.store, self.catalog, user=user)
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
-
-
-def _workspace_user() -> str:
-    """Who answers in the embedded workspace: $QUALIFY_USER, else the OS login."""
-    chosen = os.environ.get("QUALIFY_USER", "").strip()
-    if chosen:
-        return chosen
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (some containers)
-        return ""
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -176,12 +164,7 @@ def main(
     if ctx.invoked_subcommand is None:
         from qualify.tui import run_app
 
-        if env.store_url:
-            from qualify import store as qstore
-
-            qstore.default_url = qstore.check_store_url(env.store_url)  # the app's open_store
-
-        run_app(env.data_dir, env.questionnaires[0])
+        run_app(env.data_dir, env.questionnaires[0], store_url=env.store_url)
 
 
 # ----------------------------------------------------------------------- engine
@@ -1125,6 +1108,7 @@ def sync(env: Env, url: str | None) -> None:
     An answer changed on both sides since the last sync is listed as a conflict;
     both answers are kept.
     """
+    from qualify.paths import workspace_user
     from qualify.store import open_store
     from qualify.store.postgres import PostgresStore
     from qualify.store.workspace import Workspace
@@ -1134,7 +1118,7 @@ def sync(env: Env, url: str | None) -> None:
     local = open_store(env.data_dir)
     assert isinstance(local, Workspace)
     with PostgresStore(server_url) as server:
-        report = run_sync(local, server, source=f"{_workspace_user() or 'laptop'}'s laptop")
+        report = run_sync(local, server, source=f"{workspace_user() or 'laptop'}'s laptop")
         where = server.display_url
     click.echo(f"synced {env.data_dir} with {where}: {report.summary()}")
     for conflict in report.conflicts:

@@ -44,6 +44,19 @@ def questionnaires_dir(option: str | None, workspace: Path) -> tuple[Path, str]:
     return bundled_questionnaires_dir(), "bundled"
 
 
+def workspace_user() -> str:
+    """Who answers in the embedded workspace: $QUALIFY_USER, else the OS login."""
+    chosen = os.environ.get("QUALIFY_USER", "").strip()
+    if chosen:
+        return chosen
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        return ""
+
+
 def config_file() -> Path:
     """User preferences of the app (theme, support capacity per territory)."""
     override = os.environ.get("QUALIFY_CONFIG")

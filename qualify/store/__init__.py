@@ -14,8 +14,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from qualify.store.base import NotFound, StageConflict, Store, StoreCorrupt, StoreError, StoreLocked
 
 SERVER_SCHEMES = ("postgresql", "postgres")
-default_url: str | None = None
-"""Set by the CLI when the app (which opens its own store) is started with --store."""
 
 
 def is_server_url(location: str | None) -> bool:
@@ -47,7 +45,6 @@ def check_store_url(url: str) -> str:
 
 def open_store(data_dir: Path | None = None, *, url: str | None = None) -> Store:
     """The PostgreSQL store for ``url``; else the workspace in ``data_dir`` (created/migrated)."""
-    url = url or default_url
     if url:
         from qualify.store.postgres import PostgresStore
 

@@ -58,11 +58,12 @@ class QualifyApp(App[None]):
         *,
         config: TuiConfig | None = None,
         workspace: Workspace | None = None,
+        store_url: str | None = None,
     ) -> None:
         self.config = config if config is not None else load_config()
         """Keymap (and theme) from the user's config file."""
         super().__init__()
-        self.workspace = workspace or Workspace(data_dir, questionnaires_dir)
+        self.workspace = workspace or Workspace(data_dir, questionnaires_dir, store_url=store_url)
         """The open workspace: the store, the question sets and the Qualifier."""
         self.dirty = False
         """Something changed a prospect since the prospects list was last loaded."""

@@ -16,8 +16,7 @@ if TYPE_CHECKING:
     from qualify.agenda import Agenda
     from qualify.questionnaire import Catalog
     from qualify.records import HistoryEntry, Interview, Prospect, ProspectSummary
-    from qualify.tui.operations import TuiQualifier
-    from qualify.workflow import Assessment
+    from qualify.workflow import Assessment, Qualifier
 
 
 @dataclass(frozen=True)
@@ -39,12 +38,16 @@ class ProspectView:
 class Workspace:
     """One open workspace and its active question sets."""
 
-    def __init__(self, data_dir: Path, questionnaires_dir: Path) -> None:
+    def __init__(
+        self, data_dir: Path, questionnaires_dir: Path, *, store_url: str | None = None
+    ) -> None:
         self.data_dir = Path(data_dir)
-        """Where the prospects live."""
+        """Where the prospects live (unless `store_url` names a team server)."""
+        self.store_url = store_url or None
+        """The PostgreSQL team store, when the app was started with --store."""
         self.questionnaires_dir = Path(questionnaires_dir)
         """Where the active question sets (and pipeline.yaml) live."""
-        self._qualifier: TuiQualifier | None = None
+        self._qualifier: Qualifier | None = None
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -52,7 +55,7 @@ class Workspace:
         return self._qualifier is not None
 
     @property
-    def qualifier(self) -> TuiQualifier:
+    def qualifier(self) -> Qualifier:
         if self._qualifier is None:
             raise RuntimeError("the workspace is not open yet")
         return self._qualifier
@@ -61,17 +64,22 @@ class Workspace:
     def catalog(self) -> Catalog:
         return self.qualifier.catalog
 
-    def open(self) -> TuiQualifier:
+    def open(self) -> Qualifier:
         """Open the store and load the question sets (call from a worker thread)."""
         if self._qualifier is not None:
             return self._qualifier
         from qualify.questionnaire import load_catalog
         from qualify.store import open_store
-        from qualify.tui.operations import TuiQualifier
+        from qualify.workflow import Qualifier
 
         catalog = load_catalog(self.questionnaires_dir)
-        store = open_store(self.data_dir)
-        self._qualifier = TuiQualifier(store, catalog)
+        from qualify.paths import workspace_user
+
+        if self.store_url:  # on a server, who answers is the database login
+            store, user = open_store(url=self.store_url), ""
+        else:
+            store, user = open_store(self.data_dir), workspace_user()
+        self._qualifier = Qualifier(store, catalog, user=user)
         return self._qualifier
 
     def reload_catalog(self) -> Catalog:

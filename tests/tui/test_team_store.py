@@ -1,0 +1,67 @@
+"""The app on the team server (`qualify --store URL`): the same screens, the database's
+territories, and every answer recorded under the manager's own login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import open_store, stored_answers
+from test_interview import open_interview
+from test_prospects import wait_loaded
+
+from qualify.questionnaire import load_catalog
+from qualify.tui.app import QualifyApp
+from qualify.tui.config import TuiConfig
+from qualify.tui.widgets.prospect_table import ProspectTable
+from qualify.workflow import Qualifier
+
+
+def open_server_store(url: str):
+    from qualify.store import open_store as open_server
+
+    return open_server(url=url)
+
+
+def seed(url: str, sets: Path, name: str, territory: str) -> str:
+    with open_server_store(url) as store:
+        return Qualifier(store, load_catalog(sets)).add_prospect(name, territory=territory).id
+
+
+async def test_the_app_on_the_team_server(pg, data_dir: Path, tiny_sets: Path) -> None:
+    anna = pg.grant("anna", "Nordics")
+    bert = pg.grant("bert", "Iberia")
+    mine = seed(anna, tiny_sets, "Fjord Audio AS", "Nordics")
+    seed(bert, tiny_sets, "Sol Sonido SL", "Iberia")
+
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), store_url=anna)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = await wait_loaded(pilot)
+        table = home.query_one(ProspectTable)
+        # Row-level security decides what anna sees, not a filter in the app.
+        assert [table._view[i].summary.name for i in range(table.shown)] == ["Fjord Audio AS"]
+
+        screen = await open_interview(pilot, mine)
+        assert screen.current == "kind"
+        await pilot.press("2")  # answered and saved at once, on the server
+
+    with open_server_store(anna) as store:
+        answer = store.interviews(mine)[-1].answers["kind"]
+    assert answer.value == "integrator"
+    assert answer.by == "anna"
+    # Nothing went to the laptop's workspace folder.
+    assert list(data_dir.iterdir()) == []
+
+
+async def test_the_embedded_app_records_who_answered(
+    make_app, data_dir: Path, tiny_sets: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("QUALIFY_USER", "carla")
+    store = open_store(data_dir)
+    try:
+        pid = Qualifier(store, load_catalog(tiny_sets)).add_prospect("Atlas AV GmbH").id
+    finally:
+        store.close()
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_interview(pilot, pid)
+        await pilot.press("2")
+    assert stored_answers(data_dir, pid)["kind"].by == "carla"
