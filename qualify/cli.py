@@ -789,36 +789,46 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     q = env.qualifier
     prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
     found = q.rescore_candidates(prospects)
+    pending = [c for c in found if not c.recorded]
     if not dry_run:
-        for prospect, interview, result in found:
-            q.record_rescore(prospect, interview, result)
+        for c in pending:
+            q.record_rescore(c.prospect, c.interview, c.result)
     if as_json:
         import orjson
 
         data = [
-            {"prospect": p.id, "name": p.name, "interview": i.id, "stage": i.stage, **r.to_dict()}
-            for p, i, r in found
+            {
+                "prospect": c.prospect.id,
+                "name": c.prospect.name,
+                "interview": c.interview.id,
+                "stage": c.interview.stage,
+                "already_recorded": c.recorded,
+                **c.result.to_dict(),
+            }
+            for c in found
         ]
         click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     if not found:
         click.echo("Every interview was taken with the current version of its question set.")
         return
-    for prospect, interview, result in found:
+    for prospect, interview, result, _, recorded in found:
         old, new = result.old, result.new
         delta = f"{result.delta:+.1f}" if result.delta is not None else "n/a"
         click.echo(
             f"{prospect.name} ({prospect.id[:8]}) · {interview.questionnaire_id} "
             f"v{result.diff.old_version} → v{result.diff.new_version}: "
             f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
-            f"{new.band or '—'} ({delta})"
+            f"{new.band or '—'} ({delta})" + ("  [already recorded]" if recorded else "")
         )
         for line in result.diff.lines():
             click.echo(f"    {line}")
         for qid, why in result.dropped:
             click.echo(f"    answer to {qid} no longer counts: {why}")
     verb = "would record" if dry_run else "recorded"
-    click.echo(f"{verb} {len(found)} re-score(s)", err=True)
+    already = len(found) - len(pending)
+    tail = f"; {already} already in the history" if already else ""
+    click.echo(f"{verb} {len(pending)} re-score(s){tail}", err=True)
 
 
 @main.command()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualify.agenda import Agenda, build_agenda
 from qualify.errors import QualifyError
@@ -39,6 +39,29 @@ from qualify.records import (
 from qualify.rescore import Rescore, rescore
 from qualify.scoring import ScoreBreakdown, score
 from qualify.store.base import Store
+
+
+class RescoreCandidate(NamedTuple):
+    """An interview taken with another version of its set than the active one."""
+
+    prospect: Prospect
+    interview: Interview
+    result: Rescore
+    """Its score under the version it was taken with and under the active one."""
+    active_hash: str
+    """Content hash of the active version it was re-scored under."""
+    recorded: bool
+    """The prospect's history already holds this re-score (same interview, same version)."""
+
+
+def already_rescored(history: Iterable[HistoryEntry], interview_id: str, active_hash: str) -> bool:
+    """The history holds a re-score of this interview under the version `active_hash`."""
+    return any(
+        entry.action == "rescore"
+        and entry.details.get("interview") == interview_id
+        and entry.details.get("questionnaire_hash") == active_hash
+        for entry in history
+    )
 
 
 class WorkflowError(QualifyError):
@@ -111,6 +134,7 @@ class Qualifier:
         self.user = user or store.login
         """Recorded as `by` on answers and moves; on a server, the database login."""
         self._snapshots: dict[str, QuestionSet] = {}
+        self._hashes: tuple[Catalog, dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -121,6 +145,14 @@ class Qualifier:
                 detail = f": {self.catalog.problems[0]}"
             raise WorkflowError(f"no valid pipeline.yaml in the active question sets{detail}")
         return self.catalog.pipeline
+
+    def active_hashes(self) -> dict[str, str]:
+        """Set id → content hash of its active version; computed once per catalog, since
+        hashing every set per prospect would dominate a portfolio-wide re-score."""
+        if self._hashes is None or self._hashes[0] is not self.catalog:
+            sets = self.catalog.question_sets
+            self._hashes = (self.catalog, {sid: content_hash(qs) for sid, qs in sets.items()})
+        return self._hashes[1]
 
     def stage(self, stage_id: str) -> Stage | None:
         return self.pipeline.stage_map.get(stage_id)
@@ -262,7 +294,7 @@ class Qualifier:
         else:
             set_id, kind = stage.questionnaire, "stage"
         qs = self.active_question_set(set_id)
-        digest = content_hash(qs)
+        digest = self.active_hashes().get(qs.id) or content_hash(qs)
         self.store.put_snapshot(digest, qs.model_dump(mode="json"))
         interview = Interview(
             prospect_id=prospect.id,
@@ -512,29 +544,46 @@ class Qualifier:
         return review.questionnaire
 
     def rescore_candidates(
-        self, prospects: Iterable[Prospect] | None = None
-    ) -> list[tuple[Prospect, Interview, Rescore]]:
-        """Every interview taken with another version of a set than the active one."""
-        found: list[tuple[Prospect, Interview, Rescore]] = []
+        self, prospects: Iterable[Prospect] | None = None, *, set_ids: Iterable[str] | None = None
+    ) -> list[RescoreCandidate]:
+        """Every interview taken with another version of a set (of `set_ids`, or any) than
+        the active one, re-scored under the active version; each says whether that
+        re-score is already in the history, so recording twice is never needed."""
+        found: list[RescoreCandidate] = []
         if prospects is None:
             prospects = [self.store.get_prospect(s.id) for s in self.store.list_prospects()]
-        hashes = {sid: content_hash(qs) for sid, qs in self.catalog.question_sets.items()}
+        hashes = self.active_hashes()
+        if set_ids is not None:
+            wanted = set(set_ids)
+            hashes = {sid: h for sid, h in hashes.items() if sid in wanted}
         for prospect in prospects:
+            history: list[HistoryEntry] | None = None
             for interview in self.store.interviews(prospect.id):
                 current = hashes.get(interview.questionnaire_id)
                 if current is None or current == interview.questionnaire_hash:
                     continue
+                if history is None:
+                    history = self.store.history(prospect.id)
                 old = self.snapshot(interview)
                 new = self.catalog.question_sets[interview.questionnaire_id]
-                found.append((prospect, interview, rescore(old, new, answer_values(interview))))
+                result = rescore(old, new, answer_values(interview))
+                done = already_rescored(history, interview.id, current)
+                found.append(RescoreCandidate(prospect, interview, result, current, done))
         return found
 
     def record_rescore(
         self, prospect: Prospect, interview: Interview, result: Rescore
     ) -> HistoryEntry:
-        """Keep the re-score in the history; the interview and its snapshot stay as taken."""
-        new = self.catalog.question_sets[interview.questionnaire_id]
-        details = {"interview": interview.id, "questionnaire_hash": content_hash(new)}
+        """Keep the re-score in the history; the interview and its snapshot stay as taken.
+
+        Idempotent: a re-score of this interview under the active version already in the
+        history is returned instead of being written again.
+        """
+        active_hash = self.active_hashes()[interview.questionnaire_id]
+        for entry in self.store.history(prospect.id):
+            if already_rescored((entry,), interview.id, active_hash):
+                return entry
+        details = {"interview": interview.id, "questionnaire_hash": active_hash}
         details.update(result.to_dict())
         return self.store.append_history(
             HistoryEntry(

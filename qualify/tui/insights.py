@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from qualify.agenda import Agenda
     from qualify.compare import Comparison
     from qualify.questionnaire.model import QuestionSet, Stage
-    from qualify.records import HistoryEntry, Interview, Prospect
+    from qualify.records import Interview, Prospect
     from qualify.rescore import Rescore
     from qualify.scoring import ScoreBreakdown
     from qualify.tui.workspace import Workspace
@@ -136,23 +136,12 @@ class RescoreRow:
         )
 
 
-def already_rescored(history: Iterable[HistoryEntry], interview_id: str, new_hash: str) -> bool:
-    """The history holds a re-score of this interview under the version `new_hash`."""
-    return any(
-        entry.action == "rescore"
-        and entry.details.get("interview") == interview_id
-        and entry.details.get("questionnaire_hash") == new_hash
-        for entry in history
-    )
-
-
 def current_hashes(qualifier: Qualifier, set_ids: Iterable[str] | None = None) -> dict[str, str]:
     """Set id → content hash of the active version (only `set_ids` when given)."""
-    from qualify.questionnaire import content_hash
-
-    sets = qualifier.catalog.question_sets
-    wanted = set(sets) if set_ids is None else {s for s in set_ids if s in sets}
-    return {sid: content_hash(sets[sid]) for sid in wanted}
+    hashes = qualifier.active_hashes()
+    if set_ids is None:
+        return dict(hashes)
+    return {sid: hashes[sid] for sid in set_ids if sid in hashes}
 
 
 def _stale(interviews: Iterable[Interview], hashes: Mapping[str, str]) -> list[Interview]:
@@ -173,6 +162,8 @@ def count_stale(
 ) -> dict[str, int]:
     """Set id → how many interviews were taken with an older version and are not
     re-scored under the active one yet. Reads every prospect's interviews (no scoring)."""
+    from qualify.workflow import already_rescored
+
     hashes = current_hashes(qualifier, set_ids)
     counts: dict[str, int] = {}
     if not hashes:
@@ -195,8 +186,8 @@ def count_stale(
 
 
 RESCORE_CHUNK = 200
-"""Prospects re-scored per call of ``Qualifier.rescore_candidates`` (it hashes every
-active set once per call, so one call per prospect would be slow)."""
+"""Prospects re-scored per call of ``Qualifier.rescore_candidates`` (progress and
+cancelling are checked between calls)."""
 
 
 def scan_rescores(
@@ -232,24 +223,12 @@ def scan_rescores(
         if cancelled():
             return []
         chunk = [store.get_prospect(pid) for pid in stale_ids[start : start + RESCORE_CHUNK]]
-        histories: dict[str, list[HistoryEntry]] = {}
-        for p, interview, result in qualifier.rescore_candidates(chunk):
-            sid = interview.questionnaire_id
-            if sid not in hashes:
-                continue
-            if p.id not in histories:
-                histories[p.id] = store.history(p.id)
-            qs = sets.get(sid)
-            rows.append(
-                RescoreRow(
-                    p,
-                    interview,
-                    result,
-                    qs.title if qs is not None else sid,
-                    hashes[sid],
-                    already_rescored(histories[p.id], interview.id, hashes[sid]),
-                )
-            )
+        for p, interview, result, active_hash, recorded in qualifier.rescore_candidates(
+            chunk, set_ids=hashes
+        ):
+            qs = sets.get(interview.questionnaire_id)
+            title = qs.title if qs is not None else interview.questionnaire_id
+            rows.append(RescoreRow(p, interview, result, title, active_hash, recorded))
         if progress is not None:
             progress(len(ids) + min(start + RESCORE_CHUNK, len(stale_ids)), total)
     if progress is not None:

@@ -93,6 +93,21 @@ def test_rescore_dry_run_then_recorded(run, sets: Path) -> None:
     # the interview still scores as it was taken
     assert shown["breakdown"]["score"] == pytest.approx(before)
 
+    # Running it again records nothing new: the re-score is already in the history.
+    again = run("rescore")
+    assert again.exit_code == 0, again.output
+    assert "[already recorded]" in again.stdout
+    assert "recorded 0 re-score(s); 1 already in the history" in again.stderr
+    assert json.loads(run("rescore", "--json").stdout)[0]["already_recorded"] is True
+    history = json.loads(run("prospect", "show", pid, "--json").stdout)["history"]
+    assert [h["action"] for h in history] == ["created", "rescore"]
+
+    # Another edit of the set is a new version: that re-score is due again.
+    path.write_text(path.read_text("utf-8").replace("version: 2", "version: 3"), "utf-8")
+    assert "recorded 1 re-score(s)" in run("rescore").stderr
+    history = json.loads(run("prospect", "show", pid, "--json").stdout)["history"]
+    assert [h["action"] for h in history] == ["created", "rescore", "rescore"]
+
 
 def test_compare_two_prospects_and_an_ideal_file(run, tmp_path: Path) -> None:
     a = add(run, "Atlas AV", "company_type=integrator\nreps=1\nneeds_training=no")

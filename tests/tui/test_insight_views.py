@@ -478,5 +478,9 @@ def test_the_offer_counts_only_interviews_not_yet_rescored(data_dir, tiny_sets) 
         assert count_stale(q) == {}, "recorded under this version: not offered again"
         (row,) = scan_rescores(q)
         assert row.recorded, "still listed in the preview, marked as recorded"
+        first = [h for h in store.history(pid) if h.action == "rescore"]
+        again = q.record_rescore(row.prospect, row.interview, row.result)
+        rescores = [h for h in store.history(pid) if h.action == "rescore"]
+        assert rescores == first and again == first[0], "recording twice writes nothing"
     finally:
         store.close()
