@@ -153,39 +153,23 @@ def test_first_run_80x24(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_home)
 
 
-@pytest.mark.parametrize(
-    ("size", "theme"), [((80, 24), "textual-dark"), ((120, 40), "textual-light")]
-)
-def test_prospects(snap_compare, demo_workspace, size, theme) -> None:
-    assert snap_compare(make(demo_workspace, theme), terminal_size=size, run_before=to_home)
+MAIN_SCREENS = {
+    "prospects": to_home,
+    "prospect": to_prospect,
+    "interview": to_interview,
+    "report": to_report,
+    "question_sets": to_sets,
+    "editor": to_editor,
+}
+"""Each main screen, reached the way a user gets there."""
 
 
-@pytest.mark.parametrize(
-    ("size", "theme"), [((80, 24), "textual-light"), ((120, 40), "textual-dark")]
-)
-def test_prospect(snap_compare, demo_workspace, size, theme) -> None:
-    assert snap_compare(make(demo_workspace, theme), terminal_size=size, run_before=to_prospect)
-
-
-@pytest.mark.parametrize(
-    ("size", "theme"), [((80, 24), "textual-dark"), ((120, 40), "textual-light")]
-)
-def test_interview(snap_compare, demo_workspace, size, theme) -> None:
-    assert snap_compare(make(demo_workspace, theme), terminal_size=size, run_before=to_interview)
-
-
-def test_report_80x24(snap_compare, demo_workspace) -> None:
-    assert snap_compare(make(demo_workspace), terminal_size=(80, 24), run_before=to_report)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_question_sets(snap_compare, demo_workspace, size) -> None:
-    assert snap_compare(make(demo_workspace), terminal_size=size, run_before=to_sets)
-
-
-def test_editor_120x40(snap_compare, demo_workspace) -> None:
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"], ids=["dark", "light"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("screen", list(MAIN_SCREENS))
+def test_main_screen(snap_compare, demo_workspace, screen, size, theme) -> None:
     assert snap_compare(
-        make(demo_workspace, "textual-light"), terminal_size=(120, 40), run_before=to_editor
+        make(demo_workspace, theme), terminal_size=size, run_before=MAIN_SCREENS[screen]
     )
 
 
