@@ -7,8 +7,9 @@ backend is behind it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from qualify.errors import QualifyError
 from qualify.records import (
@@ -19,6 +20,9 @@ from qualify.records import (
     ProspectStatus,
     ProspectSummary,
 )
+
+if TYPE_CHECKING:
+    from qualify.store.workspace import ProspectData
 
 SummaryArg = ProspectSummary | Callable[[Interview], ProspectSummary] | None
 """What record_answers puts in the prospects list: a summary, or a function of the stored
@@ -150,6 +154,21 @@ class Store(ABC):
         """Oldest first."""
 
     # -- lifecycle -------------------------------------------------------------------
+    def merge_prospect_data(
+        self,
+        prospect_id: str,
+        merge: Callable[[ProspectData | None], ProspectData | None],
+    ) -> ProspectData | None:
+        """Hand the stored prospect with everything it owns (None if new) to ``merge`` and
+        save what it returns (None: nothing to write), atomically for that prospect."""
+        raise StoreError(f"{type(self).__name__} cannot merge prospects")
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Writes inside the block land together or not at all, where the backend can
+        promise that (PostgreSQL); elsewhere each write stays atomic on its own."""
+        yield
+
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release files and connections."""
 

@@ -463,14 +463,15 @@ def _parse_export(path: Path) -> tuple[list[ProspectData], dict[str, dict[str, A
 def import_workspace(store: Store, path: Path) -> ImportReport:
     """Merge a JSON export into ``store`` by id; the whole file is checked before any write.
 
-    Prospects new to this workspace are written in bulk (one sync per thousand); the
-    others are merged one by one, each atomically under the workspace lock against
-    what is on disk at that moment.
+    In the workspace, prospects new to it are written in bulk (one sync per thousand);
+    the others are merged one by one, each atomically under the workspace lock against
+    what is on disk at that moment. On a server the whole import is one transaction: a
+    prospect the login may not write (another territory) rolls all of it back.
     """
     path = Path(path)
     bundles, snapshots = _parse_export(path)
     if not isinstance(store, Workspace):
-        raise StoreError("importing is only supported by the embedded workspace for now")
+        return _import_generic(store, path, bundles, snapshots)
     for data in bundles:
         for interview in data.interviews:
             owner = store.interview_owner(interview.id)
@@ -495,6 +496,46 @@ def import_workspace(store: Store, path: Path) -> ImportReport:
         store.merge_prospect_data(data.prospect.id, merger)
         setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
         report.conflicts.extend(merger.conflicts)
+    return report
+
+
+def _import_generic(
+    store: Store,
+    path: Path,
+    bundles: list[ProspectData],
+    snapshots: dict[str, dict[str, Any]],
+) -> ImportReport:
+    """Every prospect through ``merge_prospect_data``, inside one all-or-nothing block."""
+    report = ImportReport()
+    with store.all_or_nothing():
+        for data in bundles:
+            for interview in data.interviews:
+                try:
+                    owner = store.get_interview(interview.id).prospect_id
+                except NotFound:
+                    continue
+                if owner != data.prospect.id:
+                    raise StoreError(
+                        f"{path}: interview {interview.id} belongs to prospect "
+                        f"{data.prospect.id} there but to {owner} here; nothing was imported"
+                    )
+        for digest, question_set in snapshots.items():
+            try:
+                store.get_snapshot(digest)
+            except NotFound:
+                store.put_snapshot(digest, question_set)
+                report.snapshots_added += 1
+        for data in bundles:
+            merger = _Merger(data, path.name)
+            try:
+                store.merge_prospect_data(data.prospect.id, merger)
+            except StoreError as exc:
+                raise StoreError(
+                    f"{path}: {data.prospect.name} ({data.prospect.id}): {exc}; "
+                    "nothing was imported"
+                ) from None
+            setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
+            report.conflicts.extend(merger.conflicts)
     return report
 
 

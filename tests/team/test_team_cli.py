@@ -74,3 +74,48 @@ def test_cannot_connect_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [line] = result.output.strip().splitlines()
     assert line.startswith(f"qualify: error: cannot connect to {url}: ")
+
+
+def test_import_into_the_server_is_all_or_nothing(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    anna = pg.grant("anna", "North")
+    runner = CliRunner()
+    laptop = {"QUALIFY_STORE": "", "QUALIFY_DATA_DIR": str(tmp_path / "laptop")}
+
+    def add(name: str, territory: str) -> str:
+        r = runner.invoke(main, ["prospect", "add", name, "--territory", territory], env=laptop)
+        assert r.exit_code == 0, r.output
+        return r.output.strip().splitlines()[-1]
+
+    north = add("Nordic AV", "North")
+    r = runner.invoke(main, ["answer", north, "partner_type", "stocking_dealer"], env=laptop)
+    assert r.exit_code == 0, r.output
+    mine = tmp_path / "north.json"
+    r = runner.invoke(main, ["export", "-o", str(mine), "--prospect", north], env=laptop)
+    assert r.exit_code == 0, r.output
+    south = add("Sud Sonido", "South")
+    everything = tmp_path / "all.json"
+    # North first: it is merged before the import meets the forbidden one.
+    both = ["--prospect", north, "--prospect", south]
+    r = runner.invoke(main, ["export", "-o", str(everything), *both], env=laptop)
+    assert r.exit_code == 0, r.output
+
+    server = {"QUALIFY_STORE": anna}
+    # One prospect of a territory anna may not write: nothing at all is imported.
+    r = runner.invoke(main, ["import", str(everything)], env=server)
+    assert r.exit_code == 1
+    assert "Sud Sonido" in r.output and "nothing was imported" in r.output
+    assert "Traceback" not in r.output
+    assert pg.sql("SELECT count(*) FROM prospects") == [(0,)]
+
+    r = runner.invoke(main, ["import", str(mine)], env=server)
+    assert r.exit_code == 0, r.output
+    assert "1 added" in r.output
+    with PostgresStore(anna) as store:
+        [interview] = store.interviews(north)
+        assert interview.answers["partner_type"].value == "stocking_dealer"
+        assert [s.id for s in store.list_prospects()] == [north]
+    # Importing the same file again changes nothing.
+    r = runner.invoke(main, ["import", str(mine)], env=server)
+    assert r.exit_code == 0, r.output
+    assert "1 unchanged" in r.output
+    assert south not in {row[0] for row in pg.sql("SELECT id FROM prospects")}

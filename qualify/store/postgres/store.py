@@ -12,6 +12,7 @@ not found.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -166,6 +167,8 @@ class PostgresStore(Store):
             timeout=30,
             name="qualify",
         )
+        self._pinned = threading.local()
+        """The connection of an all_or_nothing block, per thread."""
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.display_url!r}, login={self.login!r})"
@@ -174,7 +177,11 @@ class PostgresStore(Store):
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection[Any]]:
         """A pooled connection; server errors become one-line StoreErrors."""
+        pinned = getattr(self._pinned, "conn", None)
         try:
+            if pinned is not None:  # inside all_or_nothing: its transactions nest (savepoints)
+                yield pinned
+                return
             with self._pool.connection() as conn:
                 yield conn
         except PoolTimeout:
@@ -190,6 +197,19 @@ class PostgresStore(Store):
             ) from None
         except psycopg.OperationalError as exc:
             raise StoreError(f"{self.display_url}: {_first_line(exc)}") from None
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """One transaction around the block: an error anywhere rolls all of it back."""
+        if getattr(self._pinned, "conn", None) is not None:
+            yield  # already inside one
+            return
+        with self._conn() as conn, conn.transaction():
+            self._pinned.conn = conn
+            try:
+                yield
+            finally:
+                self._pinned.conn = None
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection[Any]]:
