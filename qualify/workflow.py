@@ -629,8 +629,8 @@ class Qualifier:
             best = self.best_partner_answers()
             if not best:
                 raise WorkflowError(
-                    "no ideal profile: write ideal.yaml in the workspace, pass --ideal FILE, "
-                    "or commit some partners first"
+                    f"no ideal profile yet: describe your ideal partner in {workspace_file} "
+                    "(see docs/insights.md), or commit some partners first"
                 )
             profile = {
                 set_id: ideal_from_partners(qs, best[set_id])
