@@ -1,6 +1,7 @@
 """The moves that change a prospect's stage or status, shared by the prospect screen and
 the end of an interview: advance (with an override and its reason when the gate is not
-met), decline with a reason, just friends (hold) with a date, reopen.
+met), decline with a reason, just friends (hold) with a date, reopen; and editing the
+prospect's facts, from the prospects list or the prospect screen.
 
 Each asks what it needs in the shared dialogs, calls the Qualifier, reports the outcome
 as a notification and calls `done()` when something changed.
@@ -191,3 +192,47 @@ def reopen(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
     app.notify(f"{prospect.name} reopened.", markup=False)
     app.mark_changed()
     done()
+
+
+def edit(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
+    """The prospect form filled with the stored facts; saved compare-and-set on Save."""
+    from qualify.tui.modals.prospect_form import ProspectForm, ProspectFormResult
+
+    q = app.workspace.qualifier
+    try:
+        prospect = q.store.get_prospect(prospect_id)
+    except QualifyError as exc:
+        _error(app, "Cannot edit", exc)
+        return
+    territories = tuple(sorted({s.territory for s in app.prospect_summaries() if s.territory}))
+
+    def edited(result: ProspectFormResult | None) -> None:
+        if result is None:
+            return
+        try:
+            q.edit_prospect(
+                prospect,
+                name=result.name,
+                territory=result.territory,
+                kind=result.kind,
+                notes=result.notes,
+            )
+        except QualifyError as exc:
+            _error(app, "Not saved", exc)
+            return
+        app.notify(f"{result.name} saved.", markup=False)
+        app.mark_changed()
+        done()
+
+    app.push_screen(
+        ProspectForm(
+            title=f"Edit {prospect.name}",
+            name=prospect.name,
+            territory=prospect.territory,
+            kind=prospect.kind.value,
+            notes=prospect.notes,
+            territories=territories,
+            action="Save",
+        ),
+        edited,
+    )

@@ -128,3 +128,47 @@ async def test_enter_opens_the_highlighted_prospect(make_app, data_dir, tiny_set
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ProspectsScreen)
+
+
+async def test_edit_from_the_list_and_from_the_prospect(make_app, data_dir, tiny_sets) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Nordic AV Oy", territory="North")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ProspectForm)
+        territory = form.query_one("#territory", Input)
+        assert territory.value == "North", "the form opens with the stored facts"
+        territory.value = "Baltics"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            table = screen.query_one(ProspectTable)
+            if table.shown and table._view[0].summary.territory == "Baltics":
+                break
+        assert table._view[0].summary.territory == "Baltics", "the list shows the edit"
+
+        app.open_prospect(pid)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
+                break
+        prospect_screen = app.screen
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = "Nordic AV Group Oy"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            view = prospect_screen.view
+            if app.screen is prospect_screen and view and view.prospect.name.endswith("Group Oy"):
+                break
+        assert prospect_screen.view.prospect.name == "Nordic AV Group Oy"
+    store = open_store(data_dir)
+    try:
+        edits = [h.details for h in store.history(pid) if h.action == "edit"]
+        assert edits == [{"territory": "Baltics"}, {"name": "Nordic AV Group Oy"}]
+    finally:
+        store.close()

@@ -458,40 +458,10 @@ class ProspectScreen(Screen[None]):
         moves.reopen(self.qualify_app, self.prospect_id, self.load)
 
     def action_edit(self) -> None:
-        from qualify.errors import QualifyError
-        from qualify.tui.modals.prospect_form import ProspectForm, ProspectFormResult
+        from qualify.tui import moves
 
-        if self.view is None:
-            return
-        prospect = self.view.prospect
-
-        def edited(result: ProspectFormResult | None) -> None:
-            if result is None:
-                return
-            try:
-                self.qualify_app.workspace.qualifier.edit_prospect(
-                    self.qualify_app.workspace.qualifier.store.get_prospect(prospect.id),
-                    name=result.name,
-                    territory=result.territory,
-                    kind=result.kind,
-                    notes=result.notes,
-                )
-            except QualifyError as exc:
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
-                return
-            self._changed()
-
-        self.app.push_screen(
-            ProspectForm(
-                title=f"Edit {prospect.name}",
-                name=prospect.name,
-                territory=prospect.territory,
-                kind=prospect.kind.value,
-                notes=prospect.notes,
-                action="Save",
-            ),
-            edited,
-        )
+        if self.view is not None:
+            moves.edit(self.qualify_app, self.prospect_id, self._changed)
 
 
 def _last_rescore(history: list[HistoryEntry], interview: Interview) -> Content | None:

@@ -313,48 +313,15 @@ class ProspectsScreen(Screen[None]):
         self.qualify_app.open_prospect(prospect.id)
 
     def action_edit(self) -> None:
-        from qualify.tui.modals.prospect_form import ProspectForm
+        from qualify.tui import moves
 
         prospect_id = self.highlighted_id
-        if prospect_id is None:
-            return
-        try:
-            prospect = self.qualify_app.workspace.qualifier.store.get_prospect(prospect_id)
-        except Exception as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-
-        def edited(result: ProspectFormResult | None) -> None:
-            if result is None:
-                return
-            from qualify.errors import QualifyError
-
-            try:
-                self.qualify_app.workspace.qualifier.edit_prospect(
-                    prospect,
-                    name=result.name,
-                    territory=result.territory,
-                    kind=result.kind,
-                    notes=result.notes,
-                )
-            except QualifyError as exc:
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
-                return
-            self.notify(f"{result.name} saved.", markup=False)
-            self.post_message(ProspectsChanged(prospect_id))
-
-        self.app.push_screen(
-            ProspectForm(
-                title=f"Edit {prospect.name}",
-                name=prospect.name,
-                territory=prospect.territory,
-                kind=prospect.kind.value,
-                notes=prospect.notes,
-                territories=self._territories(),
-                action="Save",
-            ),
-            edited,
-        )
+        if prospect_id is not None:
+            moves.edit(
+                self.qualify_app,
+                prospect_id,
+                lambda: self.post_message(ProspectsChanged(prospect_id)),
+            )
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
