@@ -136,6 +136,39 @@ def _required_missing(
     return total, missing
 
 
+SOURCES: tuple[str, ...] = (VERIFIED, "stated", "estimated")
+"""Where an answer came from, in the order reports and the app show the shares."""
+
+
+def needs_evidence(stage: Stage | None, question_set: QuestionSet, question_id: str) -> bool:
+    """The set (`verify: true`) or the stage's gate (`verified: [...]`) asks for evidence."""
+    question = question_set.questions.get(question_id)
+    in_gate = stage is not None and question_id in stage.gate.verified
+    return bool((question is not None and question.verify) or in_gate)
+
+
+def evidence_shares(
+    breakdown: ScoreBreakdown | None, sources: Mapping[str, str]
+) -> dict[str, float] | None:
+    """Share (0–1) of the score resting on verified, stated and estimated answers, so a
+    reader sees how much of a strong score is only the prospect's word.
+
+    `sources` maps question id → source (missing: stated); None while nothing scores.
+    """
+    if breakdown is None or not breakdown.score:
+        return None
+    totals = dict.fromkeys(SOURCES, 0.0)
+    for section in breakdown.sections:
+        for q in section.questions:
+            if q.contribution:
+                source = sources.get(q.id, "stated")
+                totals[source if source in totals else "stated"] += q.contribution
+    whole = sum(totals.values())
+    if whole <= 0:
+        return None
+    return {k: v / whole for k, v in totals.items()}
+
+
 def _to_verify(stage: Stage, question_set: QuestionSet, breakdown: ScoreBreakdown) -> list[str]:
     """Questions whose answers need evidence: the gate's list, then `verify: true` ones.
 

@@ -110,7 +110,10 @@ def answer_values(interview: Interview) -> dict[str, Any]:
     return interview.scoring_values()
 
 
-def answer_sources(interview: Interview) -> dict[str, str]:
+def answer_sources(interview: Interview | None) -> dict[str, str]:
+    """Question id → where each given answer came from (none before an interview starts)."""
+    if interview is None:
+        return {}
     return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from qualify.agenda import AgendaItem, build_agenda
 from qualify.compare import compare, ideal_from_partners
 from qualify.errors import QualifyError
-from qualify.pipeline import GateResult, evaluate_gate, next_step
+from qualify.pipeline import GateResult, evaluate_gate, evidence_shares, needs_evidence, next_step
 from qualify.questionnaire.model import DIRECTION_TITLES, Pipeline, QuestionSet, Stage
 from qualify.records import HistoryEntry, Interview, Prospect, ProspectStatus
 from qualify.reports import rules
@@ -759,24 +759,9 @@ def _direction_title(direction: str) -> str:
 
 
 def _evidence(scored: _Scored) -> Evidence | None:
-    b = scored.breakdown
-    if b is None or not b.score:
-        return None
-    totals = {"verified": 0.0, "stated": 0.0, "estimated": 0.0}
-    for section in b.sections:
-        for q in section.questions:
-            if q.contribution:
-                rec = scored.interview.answers.get(q.id)
-                source = rec.source if rec is not None else "stated"
-                totals[source if source in totals else "stated"] += q.contribution
-    whole = sum(totals.values()) or 1.0
-    return Evidence(**{k: v / whole for k, v in totals.items()})
-
-
-def _needs_evidence(stage: Stage | None, qs: QuestionSet, qid: str) -> bool:
-    question = qs.questions.get(qid)
-    in_gate = stage is not None and qid in stage.gate.verified
-    return bool((question is not None and question.verify) or in_gate)
+    sources = {qid: rec.source for qid, rec in scored.interview.answers.items()}
+    shares = evidence_shares(scored.breakdown, sources)
+    return Evidence(**shares) if shares is not None else None
 
 
 def _interview_view(scored: _Scored, ctx: _Context, warning: str) -> InterviewView:
@@ -799,7 +784,7 @@ def _interview_view(scored: _Scored, ctx: _Context, warning: str) -> InterviewVi
                 else:
                     state = "unanswered"
                 source = rec.source if rec is not None and q.answered else None
-                needs = q.answered and source != "verified" and _needs_evidence(stage, qs, q.id)
+                needs = q.answered and source != "verified" and needs_evidence(stage, qs, q.id)
                 answers.append(
                     AnswerView(
                         question_id=q.id,
@@ -906,7 +891,7 @@ def _findings(a: _Assessment, ctx: _Context) -> tuple[list[Finding], list[Findin
         stage = ctx.pipeline.stage_map.get(interview.stage)
         for s, q in lines:
             rec = interview.answers.get(q.id)
-            if q.answered and _needs_evidence(stage, qs, q.id):
+            if q.answered and needs_evidence(stage, qs, q.id):
                 source = rec.source if rec is not None else "stated"
                 if source != "verified":
                     text = f"Needs evidence: the answer is {source}, not verified"

@@ -18,59 +18,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qualify.agenda import Agenda
     from qualify.compare import Comparison
-    from qualify.questionnaire.model import QuestionSet, Stage
+    from qualify.questionnaire.model import QuestionSet
     from qualify.records import Interview, Prospect
     from qualify.rescore import Rescore
-    from qualify.scoring import ScoreBreakdown
     from qualify.tui.workspace import Workspace
     from qualify.workflow import Qualifier
 
-SOURCES: tuple[str, ...] = ("verified", "stated", "estimated")
-"""Where an answer came from, in the order the shares are shown."""
-
 Progress = Callable[[int, int], None]
 """Called with (done, total) while a scan runs."""
-
-
-# ----------------------------------------------------------------------- provenance
-def evidence_shares(
-    breakdown: ScoreBreakdown | None, sources: Mapping[str, str]
-) -> dict[str, float] | None:
-    """Share (0–1) of the score resting on verified, stated and estimated answers.
-
-    The same figure as the report's "Evidence behind the score"; None when nothing
-    scores yet. `sources` maps question id → source (missing: stated).
-    """
-    if breakdown is None or not breakdown.score:
-        return None
-    totals = dict.fromkeys(SOURCES, 0.0)
-    for section in breakdown.sections:
-        for q in section.questions:
-            if q.contribution:
-                source = sources.get(q.id, "stated")
-                totals[source if source in totals else "stated"] += q.contribution
-    whole = sum(totals.values())
-    if whole <= 0:
-        return None
-    return {k: v / whole for k, v in totals.items()}
-
-
-def answer_sources(interview: Interview | None) -> dict[str, str]:
-    """Question id → source of the answers that score."""
-    if interview is None:
-        return {}
-    return {
-        qid: rec.source
-        for qid, rec in interview.answers.items()
-        if rec.state == "answered" and rec.value is not None
-    }
-
-
-def needs_evidence(stage: Stage | None, question_set: QuestionSet, question_id: str) -> bool:
-    """The set (`verify: true`) or the stage's gate (`verified: [...]`) asks for evidence."""
-    question = question_set.questions.get(question_id)
-    in_gate = stage is not None and question_id in stage.gate.verified
-    return bool((question is not None and question.verify) or in_gate)
 
 
 # ----------------------------------------------------------------------- agenda

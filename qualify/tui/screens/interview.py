@@ -23,12 +23,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.pipeline import needs_evidence
 from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
-from qualify.tui.insights import answer_sources, needs_evidence
 from qualify.tui.messages import AnswerChosen, AnswerRecorded, GateEvaluated
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.question_inputs import HINTS, Navigate, make_input
 from qualify.tui.widgets.score_panel import ScorePanel
+from qualify.workflow import answer_sources
 
 if TYPE_CHECKING:
     from qualify.questionnaire.model import Question, QuestionSet

@@ -17,13 +17,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
 from qualify.tui.format import fmt_datetime, fmt_score, kind_word, one_line, status_word
-from qualify.tui.insights import answer_sources
 from qualify.tui.messages import GateEvaluated
 from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
+from qualify.workflow import answer_sources
 
 if TYPE_CHECKING:
     from pathlib import Path

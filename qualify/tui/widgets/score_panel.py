@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from qualify.pipeline import evidence_shares
 from qualify.tui.format import bar, fmt_pct, fmt_score, one_line
-from qualify.tui.insights import evidence_shares
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
