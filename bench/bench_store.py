@@ -100,6 +100,8 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
     args = parser.parse_args()
 
+    if args.dir is not None:
+        args.dir.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="qualify-bench-", dir=args.dir))
     try:
         small, small_ids, small_build = build(base / "small", args.small, 1)

@@ -83,6 +83,8 @@ def main() -> None:
         sys.exit("SIGKILL is POSIX-only")
 
     rng = random.Random(args.seed)
+    if args.dir is not None:
+        args.dir.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="qualify-crash-", dir=args.dir))
     root = base / "ws"
     try:
