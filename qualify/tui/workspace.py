@@ -49,6 +49,15 @@ class Workspace:
         """Where the active question sets (and pipeline.yaml) live."""
         self._qualifier: Qualifier | None = None
 
+    @property
+    def location(self) -> str:
+        """Where the prospects are, as the user may be shown it (never a password)."""
+        if self.store_url:
+            from qualify.store import redact_url
+
+            return f"team server {redact_url(self.store_url)}"
+        return f"workspace {self.data_dir}"
+
     # ------------------------------------------------------------------ lifecycle
     @property
     def is_open(self) -> bool:

@@ -65,3 +65,22 @@ async def test_the_embedded_app_records_who_answered(
         await open_interview(pilot, pid)
         await pilot.press("2")
     assert stored_answers(data_dir, pid)["kind"].by == "carla"
+
+
+async def test_a_server_that_cannot_be_reached_is_named_without_its_password(
+    data_dir: Path, tiny_sets: Path, tmp_path: Path
+) -> None:
+    from textual.widgets import Static
+
+    url = f"postgresql://anna:s3cret@/qualify?host={tmp_path / 'no-server'}"
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), store_url=url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = app.screen
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if home.has_class("-failed"):
+                break
+        assert home.has_class("-failed"), "the failure panel is shown, the app keeps running"
+        text = str(home.query_one("#failed-text", Static).render())
+        assert "team server postgresql://anna@/qualify" in text
+        assert "s3cret" not in text

@@ -226,8 +226,8 @@ class ProspectsScreen(Screen[None]):
         self.set_class(False, "-loading")
         self.set_class(True, "-failed")
         self.query_one("#failed-text", Static).update(
-            f"The workspace could not be opened:\n\n{event.error}\n\n"
-            f"Workspace: {self.qualify_app.workspace.data_dir}"
+            f"The prospects could not be opened:\n\n{event.error}\n\n"
+            f"From the {self.qualify_app.workspace.location}"
         )
         self.query_one("#retry", Button).focus()
         self.notify(event.error, title="Workspace", severity="error", timeout=10, markup=False)
