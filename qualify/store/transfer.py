@@ -480,13 +480,7 @@ def import_workspace(store: Store, path: Path) -> ImportReport:
                     f"{path}: interview {interview.id} belongs to prospect {data.prospect.id} "
                     f"there but to {owner} here; nothing was imported"
                 )
-    report = ImportReport()
-    for digest, question_set in snapshots.items():
-        try:
-            store.get_snapshot(digest)
-        except NotFound:
-            store.put_snapshot(digest, question_set)
-            report.snapshots_added += 1
+    report = ImportReport(snapshots_added=_add_snapshots(store, snapshots))
     fresh = [d for d in bundles if not store.prospect_path(d.prospect.id).exists()]
     existing = store.add_new_prospects(fresh)  # added meanwhile by someone else: merged below
     report.added += len(fresh) - len(existing)
@@ -497,6 +491,18 @@ def import_workspace(store: Store, path: Path) -> ImportReport:
         setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
         report.conflicts.extend(merger.conflicts)
     return report
+
+
+def _add_snapshots(store: Store, snapshots: dict[str, dict[str, Any]]) -> int:
+    """Store the question-set snapshots the store lacks; returns how many were new."""
+    added = 0
+    for digest, question_set in snapshots.items():
+        try:
+            store.get_snapshot(digest)
+        except NotFound:
+            store.put_snapshot(digest, question_set)
+            added += 1
+    return added
 
 
 def _import_generic(
@@ -519,12 +525,7 @@ def _import_generic(
                         f"{path}: interview {interview.id} belongs to prospect "
                         f"{data.prospect.id} there but to {owner} here; nothing was imported"
                     )
-        for digest, question_set in snapshots.items():
-            try:
-                store.get_snapshot(digest)
-            except NotFound:
-                store.put_snapshot(digest, question_set)
-                report.snapshots_added += 1
+        report.snapshots_added = _add_snapshots(store, snapshots)
         for data in bundles:
             merger = _Merger(data, path.name)
             try:
