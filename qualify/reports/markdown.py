@@ -237,7 +237,7 @@ def render_prospect(report: ProspectReport) -> str:
         out.append("")
         for c in g.criteria:
             line = f"- {'✓' if c.met else '✗'} {md(c.text)}"
-            if not c.met and 0 < len(c.question_texts) <= 3:
+            if c.names_questions and 0 < len(c.question_texts) <= 3:
                 line += ": " + "; ".join(f"*{md(t)}*" for t in c.question_texts)
             out.append(line)
         out.append("")

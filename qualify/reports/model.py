@@ -141,6 +141,11 @@ class CriterionView:
     question_texts: tuple[str, ...] = ()
     """The questions' wording, in the same order (gate texts name questions by id)."""
 
+    @property
+    def names_questions(self) -> bool:
+        """Worth showing the wording: an open criterion, or evidence seen for a question."""
+        return not self.met or self.key.startswith("verified:")
+
 
 @dataclass(frozen=True)
 class GateView:

@@ -201,3 +201,13 @@ def test_reports_never_import_textual_or_tinydb() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_gate_lines_name_the_question_when_evidence_was_seen_or_something_is_open() -> None:
+    from qualify.reports.model import CriterionView
+
+    seen = CriterionView("verified:refs", True, "refs verified", ("refs",), ("Who are your refs?",))
+    missing = CriterionView("required", False, "1 required question unanswered: x", ("x",))
+    score = CriterionView("min_score", True, "score 78 ≥ 60", ())
+    assert seen.names_questions and missing.names_questions
+    assert not score.names_questions
