@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -18,7 +19,8 @@ from qualify import __version__
 from qualify.errors import QualifyError
 
 if TYPE_CHECKING:
-    from qualify.questionnaire import Catalog
+    from qualify.pipeline import Criterion
+    from qualify.questionnaire import Catalog, QuestionSet
     from qualify.store.base import Store
     from qualify.workflow import Qualifier
 
@@ -453,8 +455,7 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
         click.echo("")
         verdict = "met" if assessment.gate.passed else "not met"
         click.echo(f"Gate to move on: {verdict}")
-        for c in assessment.gate.criteria:
-            click.echo(f"  {'✓' if c.met else '✗'} {c.text}")
+        _echo_criteria(assessment.gate.criteria, assessment.question_set)
         if assessment.stage and assessment.breakdown and assessment.question_set:
             from qualify.pipeline import next_step
 
@@ -612,16 +613,39 @@ def advance(env: Env, prospect_id: str, override: str | None) -> None:
     try:
         entry = q.advance(found, override=override)
     except GateBlocked as blocked:
-        click.echo(
-            f"{found.name} cannot move on yet: the {blocked.result.stage_id} gate is not met.",
-            err=True,
-        )
-        for text in blocked.result.unmet:
-            click.echo(f"  ✗ {text}", err=True)
+        stage = q.pipeline.stage_map.get(blocked.result.stage_id)
+        title = stage.title if stage else blocked.result.stage_id
+        click.echo(f"{found.name} cannot move on yet: the {title} gate is not met.", err=True)
+        unmet = [c for c in blocked.result.criteria if not c.met]
+        asked = q.assess(found).question_set  # None before the first answer
+        if asked is None and stage is not None:
+            asked = q.active_question_set(stage.questionnaire)
+        _echo_criteria(unmet, asked, err=True)
         click.echo('Answer the missing questions, or use --override "REASON".', err=True)
         sys.exit(blocked.exit_code)
     note = f" (override: {entry.reason})" if entry.overridden else ""
     click.echo(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
+
+
+def _echo_criteria(
+    criteria: Iterable[Criterion], question_set: QuestionSet | None, *, err: bool = False
+) -> None:
+    """Each gate criterion, and under an open one the wording of the questions it names:
+    the id is what `qualify answer` takes, the wording is what to ask."""
+    questions = question_set.questions if question_set is not None else {}
+    for c in criteria:
+        click.echo(f"  {'✓' if c.met else '✗'} {c.text}", err=err)
+        if c.met:
+            continue
+        named = [questions[qid] for qid in c.questions if qid in questions]
+        for question in named[:GATE_QUESTIONS_SHOWN]:
+            click.echo(f"      {question.id}: {question.text}", err=err)
+        if len(named) > GATE_QUESTIONS_SHOWN:
+            click.echo(f"      … and {len(named) - GATE_QUESTIONS_SHOWN} more", err=err)
+
+
+GATE_QUESTIONS_SHOWN = 5
+"""Question wordings listed under one open gate criterion; the rest are counted."""
 
 
 @main.command()

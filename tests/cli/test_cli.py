@@ -166,7 +166,12 @@ def test_prospect_journey(run) -> None:
 
     blocked = run("advance", pid)
     assert blocked.exit_code != 0
-    assert "company_type" in blocked.stderr  # the unanswered required question is named
+    # The unanswered required question is named by id (what `answer` takes) and wording.
+    assert "company_type: What kind of company are you?" in blocked.stderr
+    assert "First date gate is not met" in blocked.stderr
+    run("answer", pid, "reps", "3")
+    shown = run("prospect", "show", pid)
+    assert "company_type: What kind of company are you?" in shown.stdout
 
     recorded = run("answer", pid, "--from", str(FIXTURES / "good-answers.yaml"))
     assert recorded.exit_code == 0, recorded.output
