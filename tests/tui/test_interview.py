@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from qualify.tui.screens.interview import SUMMARY, InterviewScreen
 from qualify.tui.screens.prospect import ProspectScreen
+from qualify.tui.widgets.question_inputs import MultiInput
 from qualify.tui.widgets.score_panel import ScorePanel
 
 
@@ -71,6 +72,10 @@ async def test_every_input_type_saves_at_once(make_app, data_dir: Path, tiny_set
         await pilot.press("3")
         await pilot.pause()
         assert stored_answers(data_dir, pid)["streams"].value == ["resale", "rental"]
+        # a ticked box is told from an empty one by its mark, not by colour alone
+        boxes = screen.query_one(MultiInput)
+        marks = [boxes.render_line(y).text[1] for y in range(boxes.option_count)]
+        assert [m != " " for m in marks] == [i in (0, 2) for i in range(boxes.option_count)]
         await pilot.press("enter")
         assert screen.current == "reps"
 

@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.validation import Number
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
@@ -152,6 +153,20 @@ class MultiInput(_NavMixin, SelectionList[str]):
 
     def _arm(self) -> None:
         self._ready = True
+
+    def render_line(self, y: int) -> Strip:
+        """The stock checkbox differs by colour alone; an empty box for an option not
+        ticked keeps the answer readable on a washed-out laptop screen or in monochrome."""
+        strip = super().render_line(y)
+        index = self.scroll_offset.y + y
+        if index >= self.option_count or self.get_option_at_index(index).value in self.selected:
+            return strip
+        # SelectionList draws [left edge, mark, right edge, " ", prompt…]; blank the mark.
+        segments = list(strip)
+        if len(segments) > 3 and segments[3].text == " " and segments[1].text.strip():
+            segments[1] = segments[1]._replace(text=" " * len(segments[1].text))
+            return Strip(segments, strip.cell_length)
+        return strip
 
     def action_toggle_nth(self, index: int) -> None:
         if 0 <= index < self.option_count:
