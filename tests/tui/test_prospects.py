@@ -172,3 +172,16 @@ async def test_edit_from_the_list_and_from_the_prospect(make_app, data_dir, tiny
         assert edits == [{"territory": "Baltics"}, {"name": "Nordic AV Group Oy"}]
     finally:
         store.close()
+
+
+def test_columns_fill_the_width_and_keep_band_words_at_80() -> None:
+    """At 80 columns (78 beside the scrollbar) the band reads in full; wider, the name grows."""
+    table = ProspectTable()
+    for width in (78, 98, 118, 200):
+        layout = table._layout(width)
+        end = layout[-1][1] + layout[-1][2]
+        assert end + 1 == width  # every cell used, nothing under the scrollbar
+        widths = {col.key: w for col, _x, w in layout}
+        assert widths["score"] >= len("65.6 Sign with conditions")
+        assert widths["name"] >= 24
+    assert table._layout(200)[0][2] > table._layout(118)[0][2]

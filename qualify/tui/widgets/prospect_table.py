@@ -45,15 +45,20 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 18),
-    Column("territory", "Territory", 10, shown_from=96),
-    Column("kind", "Kind", 11, shown_from=110),
+    Column("territory", "Territory", 10, shown_from=112),
+    Column("kind", "Kind", 11, shown_from=124),
     Column("stage", "Stage", 16),
     Column("score", "Score", 17),
     Column("ko", "KO", 2),
     Column("coverage", "Cov.", 4, right=True),
-    Column("updated", "Last activity", 13, shown_from=88),
+    Column("updated", "Last active", 13, shown_from=96),
 )
 """Every column, in order; `shown_from` hides the least important ones on small screens."""
+
+NAME_ROOM = 24
+"""Width the name column gets before any other column grows."""
+GROWTH: tuple[tuple[str, int], ...] = (("score", 25), ("stage", 21))
+"""Columns that grow, in turn, up to these widths, when the terminal has room to spare."""
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,7 @@ class ProspectTable(ScrollView, can_focus=True):
         terms = self._filter.split()
         rows = [r for r in self._all if all(t in r.haystack for t in terms)] if terms else self._all
         self._view = sorted(rows, key=_sort_key(self.sort_key), reverse=self.sort_reverse)
-        self.virtual_size = Size(self.size.width, len(self._view) + 1)
+        self.virtual_size = Size(self._width, len(self._view) + 1)
         index = 0
         if keep is not None:
             for i, row in enumerate(self._view):
@@ -315,7 +320,7 @@ class ProspectTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ mouse
     def _column_at(self, x: int) -> str | None:
-        for col, start, width in self._layout(self.size.width):
+        for col, start, width in self._layout(self._width):
             if start <= x < start + width + 1:
                 return col.key
         return None
@@ -338,23 +343,34 @@ class ProspectTable(ScrollView, can_focus=True):
                 self.cursor_row = index
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._view) + 1)
+        self.virtual_size = Size(self._width, len(self._view) + 1)
 
     # ------------------------------------------------------------------ rendering
     def _layout(self, width: int) -> list[tuple[Column, int, int]]:
         cols = [c for c in COLUMNS if width >= c.shown_from]
-        fixed = sum(c.width for c in cols if c.key != "name") + len(cols)  # one space each
-        name_w = max(COLUMNS[0].width, width - fixed - 1)
+        widths = {c.key: c.width for c in cols}
+        spare = width - sum(widths.values()) - len(cols) - 1  # one space each
+        # A name needs room first; then the band and stage get their words back
+        # ("Fit with conditions", "Relationship review") before the name takes the rest.
+        for key, most in (("name", NAME_ROOM), *GROWTH):
+            grow = max(0, min(spare, most - widths[key]))
+            widths[key] += grow
+            spare -= grow
+        widths["name"] += max(0, spare)
         out: list[tuple[Column, int, int]] = []
         x = 1
         for col in cols:
-            w = name_w if col.key == "name" else col.width
-            out.append((col, x, w))
-            x += w + 1
+            out.append((col, x, widths[col.key]))
+            x += widths[col.key] + 1
         return out
 
+    @property
+    def _width(self) -> int:
+        """Cells the rows may use: the vertical scrollbar takes its own."""
+        return self.scrollable_content_region.width
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         layout = self._layout(width)
         base = self.rich_style
         if y == 0:
