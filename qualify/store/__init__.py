@@ -54,7 +54,18 @@ def open_store(data_dir: Path | None = None, *, url: str | None = None) -> Store
     from qualify.store.workspace import Workspace
 
     path = Path(data_dir).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        raise StoreError(
+            f"{path} is a file, not a workspace folder "
+            "(choose another with --data-dir or $QUALIFY_DATA_DIR)"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the workspace folder {path}: {exc.strerror or exc} "
+            "(choose another with --data-dir or $QUALIFY_DATA_DIR)"
+        ) from exc
     return Workspace(path)
 
 

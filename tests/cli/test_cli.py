@@ -298,3 +298,16 @@ def test_prospect_edit_keeps_the_change_in_history(run) -> None:
     assert "nothing to change" in again.stderr
     assert len(json.loads(run("prospect", "show", pid, "--json").stdout)["history"]) == 2
     assert run("prospect", "edit", pid, "--name", " ").exit_code == 1
+
+
+def test_a_workspace_that_cannot_be_made_is_one_line_naming_the_option(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("mine", "utf-8")
+    runner = CliRunner()
+    for where in (not_a_folder, not_a_folder / "ws"):
+        result = runner.invoke(main, ["--data-dir", str(where), "prospect", "list"])
+        assert result.exit_code == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in result.stderr
+        assert str(where) in lines[0] and "--data-dir" in lines[0]
+    assert not_a_folder.read_text("utf-8") == "mine"
