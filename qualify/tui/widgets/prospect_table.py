@@ -61,47 +61,67 @@ GROWTH: tuple[tuple[str, int], ...] = (("score", 25), ("stage", 21))
 """Columns that grow, in turn, up to these widths, when the terminal has room to spare."""
 
 
-@dataclass(frozen=True)
 class Row:
-    """One prospect as shown: the summary and its prepared cell texts."""
+    """One prospect as shown. The cell texts are made the first time a row is drawn,
+    sorted by a text column or filtered, so opening 10,000 prospects formats only the
+    rows on screen."""
 
-    summary: ProspectSummary
-    cells: dict[str, str]
-    haystack: str
-    """Lower-case text the filter searches."""
-    band: str
-    """CSS-ish band class of the score cell (-strong, -possible, -weak, -out, -none)."""
-    stage_order: int
+    __slots__ = ("_band", "_cells", "_haystack", "stage_order", "stage_title", "summary")
+
+    def __init__(self, summary: ProspectSummary, stage_title: str, stage_order: int) -> None:
+        self.summary = summary
+        self.stage_title = stage_title
+        self.stage_order = stage_order
+        self._cells: dict[str, str] | None = None
+        self._haystack: str | None = None
+        self._band: str | None = None
+
+    @property
+    def cells(self) -> dict[str, str]:
+        """Column key → the text shown."""
+        if self._cells is None:
+            summary = self.summary
+            status = getattr(summary.status, "value", summary.status)
+            stage = self.stage_title
+            if status == "committed":
+                stage = f"{stage} ✓"
+            elif status != "active":
+                stage = f"{stage} · {status_word(status)}"
+            self._cells = {
+                "name": summary.name,
+                "territory": summary.territory or "—",
+                "kind": kind_word(summary.kind),
+                "stage": stage,
+                "score": score_label(summary.score, summary.band, summary.knocked_out),
+                "ko": "✗" if summary.knocked_out else "",
+                "coverage": fmt_pct(summary.coverage),
+                "updated": fmt_date(summary.updated_at),
+            }
+        return self._cells
+
+    @property
+    def haystack(self) -> str:
+        """Lower-case text the filter searches."""
+        if self._haystack is None:
+            cells, summary = self.cells, self.summary
+            words = (summary.name, summary.territory, cells["kind"], cells["stage"])
+            haystack = " ".join((*words, cells["score"], summary.id)).lower()
+            self._haystack = haystack + (" knock-out ko" if summary.knocked_out else "")
+        return self._haystack
+
+    @property
+    def band(self) -> str:
+        """CSS-ish band class of the score cell (-strong, -possible, -weak, -out, -none)."""
+        if self._band is None:
+            s = self.summary
+            self._band = band_class(s.band, s.knocked_out, s.score)
+        return self._band
 
 
 def make_row(summary: ProspectSummary, stage_titles: dict[str, str], order: dict[str, int]) -> Row:
-    stage = stage_titles.get(summary.stage, summary.stage)
-    status = summary.status.value if hasattr(summary.status, "value") else str(summary.status)
-    if status == "committed":
-        stage = f"{stage} ✓"
-    elif status != "active":
-        stage = f"{stage} · {status_word(status)}"
-    score = score_label(summary.score, summary.band, summary.knocked_out)
-    cells = {
-        "name": summary.name,
-        "territory": summary.territory or "—",
-        "kind": kind_word(summary.kind),
-        "stage": stage,
-        "score": score,
-        "ko": "✗" if summary.knocked_out else "",
-        "coverage": fmt_pct(summary.coverage),
-        "updated": fmt_date(summary.updated_at),
-    }
-    haystack = " ".join(
-        (summary.name, summary.territory, cells["kind"], stage, score, summary.id)
-    ).lower()
-    if summary.knocked_out:
-        haystack += " knock-out ko"
     return Row(
         summary,
-        cells,
-        haystack,
-        band_class(summary.band, summary.knocked_out, summary.score),
+        stage_titles.get(summary.stage, summary.stage),
         order.get(summary.stage, len(order)),
     )
 
