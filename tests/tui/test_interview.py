@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import add_prospect, stored_answers
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from qualify.tui.screens.interview import SUMMARY, InterviewScreen
 from qualify.tui.screens.prospect import ProspectScreen
@@ -47,6 +47,14 @@ def live_score(screen: InterviewScreen) -> str:
         str(panel.query_one(sel, Static).render())
         for sel in ("#score-verdict", "#score-facts", "#score-knockouts")
     )
+
+
+def section_lines(screen: InterviewScreen) -> list[str]:
+    """The side list's lines as the user reads them."""
+    sections = screen.query_one("#sections", OptionList)
+    return [
+        str(sections.get_option_at_index(i).prompt).strip() for i in range(sections.option_count)
+    ]
 
 
 async def test_every_input_type_saves_at_once(make_app, data_dir: Path, tiny_sets: Path) -> None:
@@ -99,10 +107,12 @@ async def test_every_input_type_saves_at_once(make_app, data_dir: Path, tiny_set
         assert stored_answers(data_dir, pid)["showroom"].value is True
         assert "showroom_size" in screen._visible_order()
         assert "Company · 4 of 7" in text_of(screen, "#where")
+        assert section_lines(screen)[0] == "◐ Company  4/5"  # the side list follows
         await pilot.press("n")
         await pilot.pause()
         assert stored_answers(data_dir, pid)["showroom"].value is False
         assert "showroom_size" not in screen._visible_order()
+        assert section_lines(screen)[:2] == ["✓ Company  4/4", "○ Can we serve them  0/2"]
         await pilot.press("y", "enter")
         await pilot.pause()
         assert screen.current == "showroom_size"

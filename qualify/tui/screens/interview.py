@@ -184,6 +184,8 @@ class InterviewScreen(Screen[None]):
         """The question on screen, or SUMMARY."""
         self.saved_at: dict[str, Any] = {}
         self._input: Widget | None = None
+        self._section_marks: list[tuple[object, ...]] = []
+        """What the sections list shows, line by line, to redraw only what changed."""
 
     @property
     def qualify_app(self) -> QualifyApp:
@@ -322,6 +324,7 @@ class InterviewScreen(Screen[None]):
         sections = self.query_one("#sections", OptionList)
         current_section = qs.section_of[self.current].id if self.current in qs.section_of else None
         prompts: list[Option] = []
+        marks: list[tuple[object, ...]] = []
         for s in breakdown.sections:
             if s.visible == 0:
                 mark, style = "–", "$text-muted"
@@ -338,6 +341,8 @@ class InterviewScreen(Screen[None]):
                 (f"  {count}", "$text-muted"),
             )
             prompts.append(Option(title, id=s.id, disabled=s.visible == 0))
+            marks.append((s.id, mark, count, s.id == current_section, s.visible == 0))
+        marks.append((SUMMARY, self.current == SUMMARY))
         prompts.append(
             Option(
                 Content.assemble(
@@ -348,7 +353,20 @@ class InterviewScreen(Screen[None]):
             )
         )
         highlighted = sections.highlighted
-        sections.set_options(prompts)
+        shown = self._section_marks
+        self._section_marks = marks
+        if [m[0] for m in shown] == [m[0] for m in marks]:
+            # Same sections: redraw only the lines that changed, so an answer does not
+            # rebuild the whole list (a measurable part of key → painted score).
+            for index, (before, after) in enumerate(zip(shown, marks, strict=True)):
+                if before != after:
+                    sections.replace_option_prompt_at_index(index, prompts[index].prompt)
+                    if prompts[index].disabled:
+                        sections.disable_option_at_index(index)
+                    else:
+                        sections.enable_option_at_index(index)
+        else:
+            sections.set_options(prompts)
         if highlighted is not None and not sections.has_focus:
             ids = [s.id for s in breakdown.sections] + [SUMMARY]
             target = SUMMARY if self.current == SUMMARY else current_section
