@@ -349,6 +349,35 @@ class QualifyApp(App[None]):
             message = f"unexpected error: {type(error).__name__}: {error}"
         self.notify(message, title="Error", severity="error", timeout=10)
 
+    async def action_quit(self) -> None:
+        """Quit, saving first what is typed but not saved yet (a number or text in an
+        interview, an open note), so "every answer is already saved" holds even
+        mid-sentence; a question set edited but not saved is asked about, not lost."""
+        for screen in reversed(self.screen_stack):
+            save_pending = getattr(screen, "save_pending", None)
+            if callable(save_pending):
+                save_pending()
+        unsaved = [
+            name
+            for screen in self.screen_stack
+            if (name := getattr(screen, "unsaved_file", None)) is not None
+        ]
+        if not unsaved:
+            self.exit()
+            return
+        from qualify.tui.modals.confirm import ConfirmDialog
+
+        self.push_screen(
+            ConfirmDialog(
+                "Quit without saving?",
+                f"{', '.join(unsaved)}: unsaved changes. F5 (or ctrl+s) in the editor saves them.",
+                yes="Quit and discard",
+                no="Keep editing",
+                danger=True,
+            ),
+            lambda yes: self.exit() if yes else None,
+        )
+
     def on_unmount(self) -> None:
         self.workspace.close()
 

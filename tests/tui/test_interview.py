@@ -229,3 +229,46 @@ async def test_resume_lands_on_first_unanswered_even_after_restart(
         await pilot.pause()
         assert screen.current == "reps"  # next in order, with its saved answer shown
         assert "4 people" in text_of(screen, "#status")
+
+
+async def test_quitting_or_leaving_mid_typing_loses_nothing(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    """Text saves as you pause and a number on Enter; Esc or ctrl+q straight after
+    typing must still keep it (and an open note), or say why it could not."""
+    pid = add_prospect(data_dir, tiny_sets, "Echo AV")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("notes")
+        await pilot.pause()
+        await pilot.press(*"Wants exclusivity", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectScreen)
+    assert stored_answers(data_dir, pid)["notes"].value == "Wants exclusivity"
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("reps")
+        await pilot.pause()
+        await pilot.press(*"12", "ctrl+q")
+        await pilot.pause()
+    assert stored_answers(data_dir, pid)["reps"].value == 12
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("reps")
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", *"900", "escape")  # above the maximum
+        await pilot.pause()
+        assert "at most 500" in list(app._notifications)[-1].message
+    assert stored_answers(data_dir, pid)["reps"].value == 12
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_interview(pilot, pid)
+        await pilot.press("f2", *"Ask about Q3", "ctrl+q")
+        await pilot.pause()
+    assert stored_answers(data_dir, pid)["kind"].note == "Ask about Q3"

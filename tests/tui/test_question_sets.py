@@ -188,3 +188,31 @@ async def test_a_broken_set_is_not_used_for_interviews(make_app, data_dir, tiny_
         await pilot.pause()
         assert isinstance(app.screen, ProspectScreen), "the app stays up and says why"
         assert any("'tiny-first' is missing or has errors" in n.message for n in app._notifications)
+
+
+async def test_quitting_with_unsaved_edits_asks_first(make_app, tiny_sets: Path) -> None:
+    path = tiny_sets / "tiny-first.yaml"
+    original = path.read_text(encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_sets(pilot)
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, EditorScreen):
+                break
+        editor = app.screen
+        editor.query_one(TextArea).load_text(original.replace("Tiny first date", "Renamed"))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "tiny-first.yaml" in str(app.screen.query_one(".body", Static).render())
+        await pilot.press("n")  # keep editing: still running, nothing written
+        await pilot.pause()
+        assert app.screen is editor and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")  # quit and discard
+        await pilot.pause()
+        assert not app.is_running
+    assert path.read_text(encoding="utf-8") == original

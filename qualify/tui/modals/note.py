@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -20,12 +21,16 @@ class NotePrompt(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
 
-    def __init__(self, question: str, note: str = "") -> None:
+    def __init__(
+        self, question: str, note: str = "", *, keep: Callable[[str], None] | None = None
+    ) -> None:
         super().__init__()
         self.question = question
         """The question's text, as a reminder."""
         self.note = note
         """The note as it is now."""
+        self.keep = keep
+        """Saves a note typed here when the app quits with the dialog open."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -55,3 +60,10 @@ class NotePrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def save_pending(self) -> None:
+        """Quitting is not cancelling: keep a note typed but not saved yet."""
+        typed = self.query_one(Input).value.strip()
+        if self.keep is not None and typed != self.note.strip():
+            self.note = typed
+            self.keep(typed)

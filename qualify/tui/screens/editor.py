@@ -157,6 +157,11 @@ class EditorScreen(Screen[None]):
         return self.text_area.text != self.saved_text
 
     @property
+    def unsaved_file(self) -> str | None:
+        """The file's name while it has changes not saved (asked about on quit)."""
+        return self.path.name if self.modified and not self.read_only else None
+
+    @property
     def read_only(self) -> bool:
         return self.qualify_app.workspace.bundled
 

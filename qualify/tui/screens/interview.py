@@ -377,7 +377,7 @@ class InterviewScreen(Screen[None]):
     # ------------------------------------------------------------------ navigation
     def go(self, qid: str) -> None:
         """Show a question (or the summary)."""
-        self._commit_pending()
+        self.save_pending()
         self.current = qid
         if qid == SUMMARY:
             self.set_class(True, "-summary")
@@ -419,12 +419,24 @@ class InterviewScreen(Screen[None]):
         if self._input is not None and self._input.is_attached:
             self._input.focus()
 
-    def _commit_pending(self) -> None:
-        """Save a typed number or text before the question changes."""
+    def save_pending(self) -> None:
+        """Save a typed number or text now, before the question changes, the interview
+        is left or the app quits (a message posted then would be dropped with the screen)."""
         widget = self._input
-        commit = getattr(widget, "commit", None)
-        if widget is not None and widget.is_attached and commit is not None:
-            commit()
+        take = getattr(widget, "take_pending", None)
+        if widget is None or not widget.is_attached or take is None:
+            return
+        question = widget.question  # type: ignore[attr-defined]
+        changed, value, problem = take()
+        if changed:
+            self._save(question.id, value)
+        elif problem:
+            self.notify(
+                f"{question.text} — {problem}; the previous answer stands.",
+                title="Not saved",
+                severity="warning",
+                markup=False,
+            )
 
     def step(self, delta: int) -> None:
         visible = self._visible_order()
@@ -455,11 +467,11 @@ class InterviewScreen(Screen[None]):
         self.step(event.step)
 
     def action_next(self) -> None:
-        self._commit_pending()
+        self.save_pending()
         self.step(1)
 
     def action_back(self) -> None:
-        self._commit_pending()
+        self.save_pending()
         self.step(-1)
 
     def action_sections(self) -> None:
@@ -490,7 +502,7 @@ class InterviewScreen(Screen[None]):
             self.set_class(False, "-show-nav")
             self._focus_input()
             return
-        self._commit_pending()
+        self.save_pending()
         self.app.pop_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -723,7 +735,8 @@ class InterviewScreen(Screen[None]):
             self.notify("Note saved." if note else "Note removed.", timeout=2)
 
         self.app.push_screen(
-            NotePrompt(one_line(question.text, 100), record.note if record else ""), done
+            NotePrompt(one_line(question.text, 100), record.note if record else "", keep=done),
+            done,
         )
 
     # ------------------------------------------------------------------ summary
@@ -785,7 +798,7 @@ class InterviewScreen(Screen[None]):
     def action_advance(self) -> None:
         from qualify.tui import moves
 
-        self._commit_pending()
+        self.save_pending()
         moves.advance(self.qualify_app, self.prospect_id, self._moved)
 
     @on(Button.Pressed, "#do-keep")

@@ -413,6 +413,20 @@ class NumberInput(Vertical):
         event.stop()
         self.commit(advance=True)
 
+    def take_pending(self) -> tuple[bool, Any, str]:
+        """(True, value, "") when a valid number was typed but not sent yet (it then
+        counts as sent); (False, None, why) when the typed text is not a valid answer.
+
+        The screen saves it at once, without a message, when the interview is left or
+        the app quits: a queued message would be dropped with the screen."""
+        ok, value, error = self.parsed()
+        if not ok:
+            return False, None, error
+        if value is None or value == self._last_sent:
+            return False, None, ""
+        self._last_sent = value
+        return True, value, ""
+
     def commit(self, advance: bool = False) -> bool:
         """Send the typed number if it is valid and new; False when it is invalid."""
         ok, value, error = self.parsed()
@@ -479,6 +493,17 @@ class TextInput(_NavMixin, TextArea):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.SAVE_AFTER, self.commit)
+
+    def take_pending(self) -> tuple[bool, Any, str]:
+        """(True, text or None, "") when typing has not been saved yet; it counts as saved."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        text = self.text.strip()
+        if text == self._last_sent.strip():
+            return False, None, ""
+        self._last_sent = text
+        return True, text or None, ""
 
     def commit(self, advance: bool = False) -> bool:
         if self._timer is not None:
