@@ -142,3 +142,27 @@ async def test_report_preview_renders_the_fit_report(make_app, data_dir, tiny_se
                 break
         exported = list((data_dir / "reports").glob("*.md"))
         assert exported and "Lakeside Vision Oy" in exported[0].read_text(encoding="utf-8")
+
+
+async def test_blocked_advance_names_the_fact_to_verify_by_its_question(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    """The dialog speaks as the prospect screen's checklist does, not in question ids."""
+    from qualify.questionnaire import AnswerInput, load_catalog
+    from qualify.workflow import Qualifier
+
+    pid = add_prospect(data_dir, tiny_sets, "Summit Pro Audio Ltd")
+    store = open_store(data_dir)
+    try:
+        q = Qualifier(store, load_catalog(tiny_sets))
+        q.record(q.store.get_prospect(pid), [AnswerInput(question_id="reps", value=12)])
+    finally:
+        store.close()
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        body = str(app.screen.query_one(".body", Static).render())
+        assert "✗ To verify: How many sales reps do you have? (now stated by them)" in body

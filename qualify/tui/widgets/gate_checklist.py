@@ -61,7 +61,7 @@ class GateChecklist(Static):
             )
         lines = [head]
         for c in gate.criteria:
-            text = _criterion_text(c, question_set, sources)
+            text = criterion_text(c, question_set, sources)
             if c.met:
                 lines.append(Content.assemble(("  ✓ ", "$text-success"), text))
             else:
@@ -69,7 +69,7 @@ class GateChecklist(Static):
         self.update(Content("\n").join(lines))
 
 
-def _criterion_text(
+def criterion_text(
     criterion: Criterion, qs: QuestionSet | None, sources: Mapping[str, str] | None
 ) -> Content:
     """The criterion's words; a fact to verify by its question and its source now."""
