@@ -24,6 +24,7 @@ class QualifyApp(App[None]):
     TITLE = "qualify"
     COMMANDS: ClassVar = App.COMMANDS | {QualifyCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f1,question_mark",

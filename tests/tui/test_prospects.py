@@ -185,3 +185,35 @@ def test_columns_fill_the_width_and_keep_band_words_at_80() -> None:
         assert widths["score"] >= len("65.6 Sign with conditions")
         assert widths["name"] >= 24
     assert table._layout(200)[0][2] > table._layout(118)[0][2]
+
+
+async def test_dialogs_fit_an_80x24_terminal(make_app, data_dir: Path, tiny_sets: Path) -> None:
+    """At 80×24 every field and button of the add form and the decline prompt is on
+    screen at once, without scrolling the dialog."""
+    from textual.widgets import Button, Input
+
+    from qualify.tui.modals.reason import ReasonPrompt
+
+    def all_on_screen(dialog) -> None:
+        screen_region = dialog.region
+        for widget in [*dialog.query(Input), *dialog.query(Button)]:
+            assert screen_region.contains_region(widget.region), widget
+            assert widget.region.height > 0, widget
+
+    add_prospect(data_dir, tiny_sets, "Nordic AV Oy")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectForm)
+        all_on_screen(app.screen)
+        await pilot.press("escape", "enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
+                break
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonPrompt)
+        all_on_screen(app.screen)
