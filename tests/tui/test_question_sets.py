@@ -89,7 +89,9 @@ async def test_editor_validates_as_you_type_and_jumps_to_problems(make_app, tiny
         await wait_checked(pilot, editor)
         area = editor.query_one(TextArea)
         assert app.focused is area
+        assert area.language == "yaml"  # highlighted (tree-sitter is a dependency)
         assert "✓ valid" in str(editor.query_one("#ed-status", Static).render())
+        assert "plain text" not in str(editor.query_one("#ed-status", Static).render())
         line = area.text.splitlines().index("        type: choice") + 1
         editor.jump_to(line, len("        type: choice") + 1)
         await pilot.press("e")  # type: choicee
