@@ -45,11 +45,11 @@ WELCOME = (
 
 
 def _has_demo() -> bool:
-    try:
-        from qualify import demo
-    except ImportError:
-        return False
-    return hasattr(demo, "fill")
+    """Whether demo data can be offered; found, not imported, so composing the screen
+    does not wait for the question-set models to load."""
+    from importlib.util import find_spec
+
+    return find_spec("qualify.demo") is not None
 
 
 class ProspectsScreen(Screen[None]):
