@@ -86,6 +86,36 @@ class QualifyApp(App[None]):
     def on_mount(self) -> None:
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=8)
+        self._catch_hangup(install=True)
+
+    def _catch_hangup(self, *, install: bool) -> None:
+        """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) would kill the process
+        mid-sentence: save what is typed first, as ctrl+q does, then leave."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for signum in (getattr(signal, "SIGHUP", None), signal.SIGTERM):
+            if signum is None:
+                continue
+            try:
+                if install:
+                    loop.add_signal_handler(signum, self._hang_up)
+                else:
+                    loop.remove_signal_handler(signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread, or no signals here (Windows): the default stays
+
+    def _hang_up(self) -> None:
+        self.save_everything_pending()
+        self.exit()
+
+    def save_everything_pending(self) -> None:
+        """Save typed numbers, texts and open notes on every screen (see action_quit)."""
+        for screen in reversed(self.screen_stack):
+            save_pending = getattr(screen, "save_pending", None)
+            if callable(save_pending):
+                save_pending()
 
     def open_prospect(self, prospect_id: str, *, tab: str = "overview") -> None:
         from qualify.tui.screens.prospect import ProspectScreen
@@ -354,10 +384,7 @@ class QualifyApp(App[None]):
         """Quit, saving first what is typed but not saved yet (a number or text in an
         interview, an open note), so "every answer is already saved" holds even
         mid-sentence; a question set edited but not saved is asked about, not lost."""
-        for screen in reversed(self.screen_stack):
-            save_pending = getattr(screen, "save_pending", None)
-            if callable(save_pending):
-                save_pending()
+        self.save_everything_pending()
         unsaved = [
             name
             for screen in self.screen_stack
@@ -380,6 +407,7 @@ class QualifyApp(App[None]):
         )
 
     def on_unmount(self) -> None:
+        self._catch_hangup(install=False)
         self.workspace.close()
 
 

@@ -272,3 +272,26 @@ async def test_quitting_or_leaving_mid_typing_loses_nothing(
         await pilot.press("f2", *"Ask about Q3", "ctrl+q")
         await pilot.pause()
     assert stored_answers(data_dir, pid)["kind"].note == "Ask about Q3"
+
+
+async def test_a_closed_terminal_keeps_what_was_typed(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    """SIGHUP (the terminal window closed) saves pending input like ctrl+q, then exits."""
+    import os
+    import signal
+
+    pid = add_prospect(data_dir, tiny_sets, "Echo AV")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("notes")
+        await pilot.pause()
+        await pilot.press(*"Call back Friday")
+        # the app, not the default (which would end this test run), handles the signal
+        assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, signal.SIG_IGN, None)
+        os.kill(os.getpid(), signal.SIGHUP)
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.is_running
+    assert stored_answers(data_dir, pid)["notes"].value == "Call back Friday"
