@@ -68,6 +68,8 @@ class QualifyApp(App[None]):
         """The open workspace: the store, the question sets and the Qualifier."""
         self.dirty = False
         """Something changed a prospect since the prospects list was last loaded."""
+        self._asked_to_quit = False
+        """The "quit without saving?" question is on screen (ctrl+q again quits)."""
         self.rescore_offered: set[tuple[str, int]] = set()
         """(set id, version) already offered a re-score preview in this session."""
         if self.config.keymap:
@@ -390,20 +392,27 @@ class QualifyApp(App[None]):
             for screen in self.screen_stack
             if (name := getattr(screen, "unsaved_file", None)) is not None
         ]
-        if not unsaved:
+        if not unsaved or self._asked_to_quit:  # ctrl+q twice: yes, really
             self.exit()
             return
         from qualify.tui.modals.confirm import ConfirmDialog
 
+        def answered(yes: bool | None) -> None:
+            self._asked_to_quit = False
+            if yes:
+                self.exit()
+
+        self._asked_to_quit = True
         self.push_screen(
             ConfirmDialog(
                 "Quit without saving?",
-                f"{', '.join(unsaved)}: unsaved changes. F5 (or ctrl+s) in the editor saves them.",
+                f"{', '.join(unsaved)}: unsaved changes. F5 (or ctrl+s) in the editor saves "
+                "them; ctrl+q again quits.",
                 yes="Quit and discard",
                 no="Keep editing",
                 danger=True,
             ),
-            lambda yes: self.exit() if yes else None,
+            answered,
         )
 
     def on_unmount(self) -> None:

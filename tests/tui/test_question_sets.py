@@ -214,7 +214,7 @@ async def test_quitting_with_unsaved_edits_asks_first(make_app, tiny_sets: Path)
         assert app.screen is editor and app.is_running
         await pilot.press("ctrl+q")
         await pilot.pause()
-        await pilot.press("y")  # quit and discard
+        await pilot.press("ctrl+q")  # twice: really quit
         await pilot.pause()
         assert not app.is_running
     assert path.read_text(encoding="utf-8") == original
