@@ -6,7 +6,8 @@ Each run starts a child that records answers (with a list-row update), appends
 history and adds prospects in a loop, printing every id once the store call has
 returned. After its first acknowledgement the child is killed at a random moment.
 After every kill the workspace must open, every acknowledged write must be there,
-and every JSON file must parse. Prints: runs, acknowledged writes, lost, unreadable.
+every JSON file must parse, and the victim's list row must match its prospect file.
+Prints: runs, acknowledged writes, lost, unreadable, failed opens, stale list rows.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from qualify.records import (  # noqa: E402
     Prospect,
     ProspectSummary,
 )
-from qualify.store.workspace import Workspace  # noqa: E402
+from qualify.store.storage import read_json  # noqa: E402
+from qualify.store.workspace import Workspace, from_tables  # noqa: E402
 
 
 def child(data_dir: str, interview_id: str, prefix: str) -> None:
@@ -107,6 +109,7 @@ def main() -> None:
         lost = 0
         bad_files: set[Path] = set()
         open_failures = 0
+        stale_rows = 0
         started = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         for run in range(args.kills):
@@ -132,7 +135,14 @@ def main() -> None:
                 reopened = Workspace(root)
                 stored = reopened.get_interview(interview.id).answers
                 kept_history = {h.id for h in reopened.history(victim.id)}
-                listed = {r.id for r in reopened.list_prospects()}
+                rows = {r.id: r for r in reopened.list_prospects()}
+                listed = set(rows)
+                # the list row must show what the prospect file holds, even after a kill
+                # between the two writes (the list heals it when it is read)
+                path = reopened.prospect_path(victim.id)
+                held = from_tables(path, read_json(path) or {}).summary
+                if held is not None and rows[victim.id].score != held.score:
+                    stale_rows += 1
             except Exception as exc:
                 open_failures += 1
                 print(f"run {run}: the workspace did not open: {exc}")
@@ -152,7 +162,8 @@ def main() -> None:
         print(f"lost acknowledged writes: {lost}")
         print(f"unreadable files:         {len(bad_files)}")
         print(f"failed opens:             {open_failures}")
-        if lost or bad_files or open_failures:
+        print(f"stale list rows:          {stale_rows}")
+        if lost or bad_files or open_failures or stale_rows:
             sys.exit(1)
     finally:
         shutil.rmtree(base, ignore_errors=True)
