@@ -125,6 +125,16 @@ class QualifyGroup(click.Group):
 pass_env = click.make_pass_decorator(Env)
 
 
+def _read_answers(path: Path, option: str, question_set: QuestionSet) -> dict[str, Any]:
+    """An answer file, or standard input for `-` (errors then name `<stdin>:line`)."""
+    from qualify.questionnaire import load_answers, load_answers_text
+
+    if str(path) == "-":
+        return load_answers_text(sys.stdin.read(), "<stdin>", question_set)
+    _must_exist(path, option)
+    return load_answers(path, question_set)
+
+
 def _must_exist(path: Path, option: str) -> None:
     """A missing input file is a usage mistake: name the option that pointed at it."""
     if not path.is_file():
@@ -256,18 +266,19 @@ def schema(pipeline: bool) -> None:
     "answers_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="YAML mapping of question id to answer.",
+    help="YAML mapping of question id to answer; - reads stdin.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the full breakdown as JSON.")
 def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     """What-if scoring of an answer file, without touching any workspace."""
-    from qualify.questionnaire import load_answers, load_question_set
+    from qualify.questionnaire import load_question_set
     from qualify.scoring import score as score_answers
 
     _must_exist(questionnaire_path, "--questionnaire")
-    _must_exist(answers_path, "--answers")
+    if str(answers_path) != "-":
+        _must_exist(answers_path, "--answers")
     question_set = load_question_set(questionnaire_path)
-    inputs = load_answers(answers_path, question_set)
+    inputs = _read_answers(answers_path, "--answers", question_set)
     values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
     breakdown = score_answers(question_set, values)
     if as_json:
@@ -534,7 +545,7 @@ def import_(env: Env, file: Path) -> None:
     "--from",
     "from_file",
     type=click.Path(path_type=Path),
-    help="YAML answer file (same format as `qualify score --answers`).",
+    help="YAML answer file (same format as `qualify score --answers`); - reads stdin.",
 )
 @click.option("--note", default="", help="Interviewer's note for a single answer.")
 @click.option(
@@ -558,7 +569,7 @@ def answer(
 
     Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`.
     """
-    from qualify.questionnaire import AnswerInput, load_answers, parse_cli_value
+    from qualify.questionnaire import AnswerInput, parse_cli_value
 
     q = env.qualifier
     found = q.resolve(prospect_id)
@@ -567,8 +578,7 @@ def answer(
     if from_file is not None:
         if question is not None:
             raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
-        _must_exist(from_file, "--from")
-        inputs = list(load_answers(from_file, question_set).values())
+        inputs = list(_read_answers(from_file, "--from", question_set).values())
     else:
         if question is None or value is None:
             raise click.UsageError("give --from FILE, or QUESTION and VALUE")

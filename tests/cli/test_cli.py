@@ -311,3 +311,24 @@ def test_a_workspace_that_cannot_be_made_is_one_line_naming_the_option(tmp_path:
         assert len(lines) == 1 and "Traceback" not in result.stderr
         assert str(where) in lines[0] and "--data-dir" in lines[0]
     assert not_a_folder.read_text("utf-8") == "mine"
+
+
+def test_answers_can_come_from_standard_input(run) -> None:
+    """`-` reads the answer file from a pipe; a mistake names `<stdin>` and its line."""
+    pid = run("prospect", "add", "Piped AV").stdout.strip()
+    good = (FIXTURES / "good-answers.yaml").read_text("utf-8")
+    recorded = run("answer", pid, "--from", "-", input=good)
+    assert recorded.exit_code == 0, recorded.output
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    assert shown["breakdown"]["score"] == 100
+
+    bad = run(
+        "score",
+        "--questionnaire",
+        str(MINI / "mini-first.yaml"),
+        "--answers",
+        "-",
+        input="company_type: wholesaler\n",
+    )
+    assert bad.exit_code == 1
+    assert "<stdin>:1:" in bad.stderr and "wholesaler" in bad.stderr
