@@ -116,6 +116,18 @@ def _ids(ids: list[str], limit: int = 6) -> str:
     return ", ".join(ids[:limit]) + f" and {len(ids) - limit} more"
 
 
+def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
+    """Questions as they are asked, quoted: a next step a director can read without the
+    question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
+    shown = []
+    for qid in ids[:limit]:
+        question = question_set.questions.get(qid)
+        text = " ".join(question.text.split()) if question is not None else qid
+        shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")
+    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+    return "; ".join(shown) + more
+
+
 # ------------------------------------------------------------------------- gates
 
 
@@ -328,8 +340,10 @@ def next_step(
     required = unmet.get("required")
     if required is not None:
         ids = list(required.questions)
-        word = "question" if len(ids) == 1 else "questions"
-        steps.append(f"answer the required {word} {_ids(ids, 4)}")
+        if len(ids) == 1:
+            steps.append(f"answer the required question {_asked(question_set, ids)}")
+        else:
+            steps.append(f"answer {len(ids)} required questions: {_asked(question_set, ids)}")
 
     open_sections = sorted(
         (s for s in breakdown.sections if s.visible > s.answered),
@@ -351,8 +365,10 @@ def next_step(
     to_verify = [
         c.questions[0] for c in gate.criteria if not c.met and c.key.startswith("verified:")
     ]
-    if to_verify:
-        steps.append(f"verify {_ids(to_verify, 4)}")
+    if len(to_verify) == 1:
+        steps.append(f"verify {_asked(question_set, to_verify)}")
+    elif to_verify:
+        steps.append(f"verify {len(to_verify)} facts: {_asked(question_set, to_verify)}")
 
     if not steps:  # a criterion this function does not know: say it as the gate does
         steps = gate.unmet

@@ -336,12 +336,12 @@ def test_next_step_when_knocked_out() -> None:
 def test_next_step_names_the_section_with_most_unanswered_questions_and_what_to_verify() -> None:
     answers = {"fit": "s63", "kind": "a", "region": "b", "refs": True}
     step = step_for(answers, {"refs": "stated"}, min_coverage=0.8)
-    assert step == "Keep dating: cover Go-to-market — 6 questions unanswered; verify refs"
+    assert step == "Keep dating: cover Go-to-market — 6 questions unanswered; verify “References?”"
 
 
 def test_next_step_asks_for_required_questions_first() -> None:
     step = step_for({"fit": "s63"}, min_score=50)
-    assert step == "Keep dating: answer the required questions kind, region"
+    assert step == "Keep dating: answer 2 required questions: “Kind?”; “Region?”"
 
 
 def test_next_step_when_only_the_score_is_short() -> None:

@@ -33,7 +33,8 @@ def test_verdict_uses_the_current_stage_and_gate_lists_what_is_missing(mem_store
     unmet = {c.key for c in report.gate.criteria if not c.met}
     assert unmet == {"required", "verified:plan_signed"}
     assert report.next_step == (
-        "Keep dating: answer the required question champion; verify plan_signed."
+        "Keep dating: answer the required question “Who is their champion for our line?”; "
+        "verify “Is the first-year plan signed by both sides?”."
     )
 
 
