@@ -321,8 +321,9 @@ def next_step(
     if breakdown.knocked_out:
         if breakdown.knockouts:
             first = breakdown.knockouts[0]
+            asked = _asked(question_set, [first.question])
             return (
-                f"Not a fit: confirm the deal-breaker ({first.reason}, {first.question}), "
+                f"Not a fit: confirm the deal-breaker ({first.reason}, at {asked}), "
                 "then part ways with that reason"
             )
         return "Not a fit: confirm the deal-breaker, then part ways with the reason"

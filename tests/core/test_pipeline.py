@@ -329,7 +329,7 @@ def test_next_step_at_the_last_stage() -> None:
 def test_next_step_when_knocked_out() -> None:
     step = step_for({"fit": "rental"}, min_score=50)
     assert step == (
-        "Not a fit: confirm the deal-breaker (Rental only, fit), then part ways with that reason"
+        "Not a fit: confirm the deal-breaker (Rental only, at “Fit?”), then part ways with that reason"
     )
 
 
