@@ -37,6 +37,14 @@ async def open_interview(pilot, prospect_id: str) -> InterviewScreen:
     raise AssertionError("the interview did not open")
 
 
+async def at_question(pilot, prospect_id: str, question_id: str) -> InterviewScreen:
+    """The interview, on one question."""
+    screen = await open_interview(pilot, prospect_id)
+    screen.go(question_id)
+    await pilot.pause()
+    return screen
+
+
 def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
@@ -239,9 +247,7 @@ async def test_quitting_or_leaving_mid_typing_loses_nothing(
     pid = add_prospect(data_dir, tiny_sets, "Echo AV")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_interview(pilot, pid)
-        screen.go("notes")
-        await pilot.pause()
+        await at_question(pilot, pid, "notes")
         await pilot.press(*"Wants exclusivity", "escape")
         await pilot.pause()
         assert isinstance(app.screen, ProspectScreen)
@@ -249,18 +255,14 @@ async def test_quitting_or_leaving_mid_typing_loses_nothing(
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_interview(pilot, pid)
-        screen.go("reps")
-        await pilot.pause()
+        await at_question(pilot, pid, "reps")
         await pilot.press(*"12", "ctrl+q")
         await pilot.pause()
     assert stored_answers(data_dir, pid)["reps"].value == 12
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_interview(pilot, pid)
-        screen.go("reps")
-        await pilot.pause()
+        await at_question(pilot, pid, "reps")
         await pilot.press("backspace", "backspace", *"900", "escape")  # above the maximum
         await pilot.pause()
         assert "at most 500" in list(app._notifications)[-1].message
@@ -284,9 +286,7 @@ async def test_a_closed_terminal_keeps_what_was_typed(
     pid = add_prospect(data_dir, tiny_sets, "Echo AV")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_interview(pilot, pid)
-        screen.go("notes")
-        await pilot.pause()
+        await at_question(pilot, pid, "notes")
         await pilot.press(*"Call back Friday")
         # the app, not the default (which would end this test run), handles the signal
         assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, signal.SIG_IGN, None)

@@ -33,6 +33,15 @@ def prompts(option_list: OptionList) -> list[str]:
     return [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
 
 
+async def wait_editor(pilot) -> EditorScreen:
+    """The editor, once the key that opens it has been pressed."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, EditorScreen):
+            return pilot.app.screen
+    raise AssertionError("the editor did not open")
+
+
 async def wait_checked(pilot, editor: EditorScreen) -> None:
     for _ in range(100):
         await pilot.pause(0.03)
@@ -67,11 +76,7 @@ async def test_sets_list_shows_status_and_outside_edits(make_app, tiny_sets: Pat
         assert problems[0].startswith("✗ tiny-next.yaml:11:15: unknown question type 'yes_or_no'")
         # Enter on the problem opens the editor with the cursor on it
         await pilot.press("tab", "enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, EditorScreen):
-                break
-        editor = app.screen
+        editor = await wait_editor(pilot)
         assert isinstance(editor, EditorScreen)
         assert editor.query_one(TextArea).cursor_location == (10, 14)
 
@@ -81,11 +86,7 @@ async def test_editor_validates_as_you_type_and_jumps_to_problems(make_app, tiny
     async with app.run_test(size=(120, 40)) as pilot:
         await open_sets(pilot)
         await pilot.press("enter")  # tiny-first.yaml
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, EditorScreen):
-                break
-        editor = app.screen
+        editor = await wait_editor(pilot)
         await wait_checked(pilot, editor)
         area = editor.query_one(TextArea)
         assert app.focused is area
@@ -127,11 +128,7 @@ async def test_editor_refuses_to_save_nothing_and_asks_before_saving_errors(
     async with app.run_test(size=(100, 30)) as pilot:
         await open_sets(pilot)
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, EditorScreen):
-                break
-        editor = app.screen
+        editor = await wait_editor(pilot)
         await wait_checked(pilot, editor)
         await pilot.press("f5")  # nothing changed
         await pilot.pause()
@@ -199,11 +196,7 @@ async def test_quitting_with_unsaved_edits_asks_first(make_app, tiny_sets: Path)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_sets(pilot)
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, EditorScreen):
-                break
-        editor = app.screen
+        editor = await wait_editor(pilot)
         editor.query_one(TextArea).load_text(original.replace("Tiny first date", "Renamed"))
         await pilot.press("ctrl+q")
         await pilot.pause()
