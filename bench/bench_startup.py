@@ -5,7 +5,8 @@ Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli]
 1. Whole-process start-up of the fast commands, and proof that the core stays light.
 2. Time to the first interactive prospects screen (process start → the table is
    filled and painted, headless), for an empty workspace and for one with 10,000
-   demo prospects, with the ratio and the peak memory (max RSS) of each.
+   demo prospects, with the ratio and the peak memory (max RSS) of each, beside a bare
+   Textual app measured in the same interleaved runs (the floor on this machine).
 3. Key press on an answer → updated score panel, with the largest bundled set:
    the handler alone (validate, score, one atomic write, panels updated), the time
    from the key reaching the app to the next frame written to the terminal, and
@@ -55,6 +56,31 @@ FIRST_SCREEN = textwrap.dedent(
 
     app = QualifyApp(Path(sys.argv[2]), Path(sys.argv[3]), config=TuiConfig())
     print(app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot))
+    """
+)
+
+# Runs in a child: a bare Textual app (header, input, text, footer) to its first frame, the
+# floor any Textual app pays on this machine; qualify's own cost is what lies above it.
+BARE_APP = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    started = float(sys.argv[1])
+    from textual.app import App
+    from textual.widgets import Footer, Header, Input, Static
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield Input(placeholder="filter")
+            yield Static("hello")
+            yield Footer()
+
+    async def auto_pilot(pilot):
+        await pilot.pause()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        pilot.app.exit(json.dumps({"seconds": time.time() - started, "rows": 0, "peak_mb": peak}))
+
+    print(Bare().run(headless=True, size=(120, 40), auto_pilot=auto_pilot))
     """
 )
 
@@ -166,13 +192,17 @@ def child(code: str, *args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def first_screens(folders: list[Path], runs: int) -> list[dict]:
-    """Time to the first screen for each folder, the runs interleaved (A B A B …) so a
-    noisy neighbour slows both alike and their ratio stays meaningful."""
+def first_screens(folders: list[Path | None], runs: int) -> list[dict]:
+    """Time to the first screen for each folder (None: the bare Textual app), the runs
+    interleaved (A B C A B C …) so a noisy neighbour slows all alike and their ratios
+    stay meaningful."""
     samples: list[list[dict]] = [[] for _ in folders]
     for _ in range(runs):
         for i, data in enumerate(folders):
-            samples[i].append(child(FIRST_SCREEN, repr(time.time()), str(data), str(SETS)))
+            if data is None:
+                samples[i].append(child(BARE_APP, repr(time.time())))
+            else:
+                samples[i].append(child(FIRST_SCREEN, repr(time.time()), str(data), str(SETS)))
     return [
         {
             "ms": statistics.median(s["seconds"] for s in runs_of) * 1000,
@@ -254,11 +284,16 @@ def main() -> None:
 
     large = demo_workspace(args.prospects)
     with tempfile.TemporaryDirectory(prefix="qualify-bench-empty-") as empty:
-        small, big = first_screens([Path(empty), large], args.runs)
-    head = f"time to the first prospects screen ({args.runs} runs each, interleaved)"
+        bare, small, big = first_screens([None, Path(empty), large], args.runs)
+    head = f"time to the first screen ({args.runs} runs each, interleaved)"
     print(f"{head:<50} {'median ms':>10} {'min–max ms':>12} {'peak MB':>8}")
-    label = f"{big['rows']:,} prospects"
-    for name, m in (("empty workspace", small), (label, big)):
+    label = f"qualify, {big['rows']:,} prospects"
+    cases = (
+        ("bare Textual app (the floor on this machine)", bare),
+        ("qualify, empty workspace", small),
+        (label, big),
+    )
+    for name, m in cases:
         spread = f"{m['spread'][0]:.0f}–{m['spread'][1]:.0f}"
         print(f"{name:<50} {m['ms']:>10.0f} {spread:>12} {m['peak_mb']:>8.0f}")
     print(f"{'ratio (large / empty)':<50} {big['ms'] / small['ms']:>9.2f}x")
