@@ -295,3 +295,20 @@ async def test_a_closed_terminal_keeps_what_was_typed(
         await pilot.pause()
         assert not app.is_running
     assert stored_answers(data_dir, pid)["notes"].value == "Call back Friday"
+
+
+async def test_the_sections_list_opens_on_the_current_section(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Echo AV")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await at_question(pilot, pid, "support")  # in "Can we serve them"
+        await pilot.press("f3")
+        await pilot.pause()
+        sections = screen.query_one("#sections", OptionList)
+        assert app.focused is sections
+        assert sections.get_option_at_index(sections.highlighted).id == "serve"
+        await pilot.press("up", "enter")  # one section up: Company
+        await pilot.pause()
+        assert screen.question_set.section_of[screen.current].id == "company"

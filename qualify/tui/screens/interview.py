@@ -477,7 +477,16 @@ class InterviewScreen(Screen[None]):
     def action_sections(self) -> None:
         nav = self.query_one("#nav")
         self.set_class(True, "-show-nav")
-        nav.query_one(OptionList).focus()
+        sections = nav.query_one(OptionList)
+        # Start on the section of the question on screen, so ↑/↓ count from where you are.
+        qs = self.question_set
+        here = SUMMARY if self.current == SUMMARY else None
+        if here is None and qs is not None and self.current in qs.section_of:
+            here = qs.section_of[self.current].id
+        ids = [sections.get_option_at_index(i).id for i in range(sections.option_count)]
+        if here in ids:
+            sections.highlighted = ids.index(here)
+        sections.focus()
 
     def action_summary(self) -> None:
         self.go(SUMMARY)
