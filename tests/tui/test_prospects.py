@@ -185,6 +185,14 @@ def test_columns_fill_the_width_and_keep_band_words_at_80() -> None:
         assert widths["score"] >= len("65.6 Sign with conditions")
         assert widths["name"] >= 24
     assert table._layout(200)[0][2] > table._layout(118)[0][2]
+    # every column appears as soon as it fits beside those, not later
+    for width in range(78, 200):
+        layout = table._layout(width)
+        wider = {col.key for col, _x, _w in table._layout(width + 1)}
+        assert {col.key for col, _x, _w in layout} <= wider
+        widths = {col.key: w for col, _x, w in layout}
+        assert widths["name"] >= 24 and widths["score"] >= 25, width
+    assert {col.key for col, _x, _w in table._layout(118)} >= {"territory", "kind", "updated"}
 
 
 async def test_dialogs_fit_an_80x24_terminal(make_app, data_dir: Path, tiny_sets: Path) -> None:

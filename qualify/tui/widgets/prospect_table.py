@@ -45,15 +45,16 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 18),
-    Column("territory", "Territory", 10, shown_from=112),
-    Column("kind", "Kind", 11, shown_from=124),
+    Column("territory", "Territory", 10, shown_from=102),
+    Column("kind", "Kind", 11, shown_from=114),
     Column("stage", "Stage", 16),
     Column("score", "Score", 17),
     Column("ko", "KO", 2),
     Column("coverage", "Cov.", 4, right=True),
-    Column("updated", "Last active", 13, shown_from=96),
+    Column("updated", "Last active", 13, shown_from=91),
 )
-"""Every column, in order; `shown_from` hides the least important ones on small screens."""
+"""Every column, in order; `shown_from` hides the least important ones on small screens
+(each appears once the name keeps 24 cells and the band its words beside it)."""
 
 NAME_ROOM = 24
 """Width the name column gets before any other column grows."""
