@@ -627,10 +627,7 @@ def advance(env: Env, prospect_id: str, override: str | None) -> None:
         title = stage.title if stage else blocked.result.stage_id
         click.echo(f"{found.name} cannot move on yet: the {title} gate is not met.", err=True)
         unmet = [c for c in blocked.result.criteria if not c.met]
-        asked = q.assess(found).question_set  # None before the first answer
-        if asked is None and stage is not None:
-            asked = q.active_question_set(stage.questionnaire)
-        _echo_criteria(unmet, asked, err=True)
+        _echo_criteria(unmet, blocked.question_set, err=True)
         click.echo('Answer the missing questions, or use --override "REASON".', err=True)
         sys.exit(blocked.exit_code)
     note = f" (override: {entry.reason})" if entry.overridden else ""

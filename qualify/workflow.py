@@ -73,8 +73,17 @@ class GateBlocked(WorkflowError):
 
     exit_code = 3
 
-    def __init__(self, result: GateResult) -> None:
+    def __init__(
+        self,
+        result: GateResult,
+        question_set: QuestionSet | None = None,
+        sources: Mapping[str, str] | None = None,
+    ) -> None:
         self.result = result
+        self.question_set = question_set
+        """The set the gate was judged on, so the unmet criteria can quote its questions."""
+        self.sources = dict(sources or {})
+        """Question id → source of its answer (stated, verified, estimated)."""
         lines = "; ".join(result.unmet)
         super().__init__(f"gate not met for {result.stage_id}: {lines}")
 
@@ -430,8 +439,8 @@ class Qualifier:
                 f"{prospect.name} is past the last stage ({prospect.stage}); nothing to advance"
             )
         assessment = self.assess(prospect)
-        gate = assessment.gate
-        if gate is None:  # no interview yet: evaluate against an empty one
+        gate, qs = assessment.gate, assessment.question_set
+        if gate is None or qs is None:  # no interview yet: evaluate against an empty one
             qs = self.active_question_set(stage.questionnaire)
             gate = evaluate_gate(
                 stage, qs, score(qs, {}), next_stage=self.pipeline.next_stage(stage.id)
@@ -439,7 +448,7 @@ class Qualifier:
         if override is not None and not override.strip():
             raise WorkflowError("an override needs a reason")
         if not gate.passed and override is None:
-            raise GateBlocked(gate)
+            raise GateBlocked(gate, qs, answer_sources(assessment.interview))
         nxt = self.pipeline.next_stage(stage.id)
         review = self.pipeline.review
         if nxt is not None:

@@ -68,17 +68,10 @@ def _offer_override(app: QualifyApp, prospect_id: str, blocked, done: Callable[[
     from qualify.tui.modals.confirm import ConfirmDialog
     from qualify.tui.modals.reason import ReasonPrompt
     from qualify.tui.widgets.gate_checklist import criterion_text
-    from qualify.workflow import answer_sources
 
     # The same words as the prospect screen's checklist: a fact to verify by its question.
-    q = app.workspace.qualifier
-    try:
-        asked = q.assess(q.store.get_prospect(prospect_id))
-        question_set, sources = asked.question_set, answer_sources(asked.interview)
-    except QualifyError:
-        question_set, sources = None, None
     unmet = "\n".join(
-        f"  ✗ {one_line(criterion_text(c, question_set, sources).plain)}"
+        f"  ✗ {one_line(criterion_text(c, blocked.question_set, blocked.sources).plain)}"
         for c in blocked.result.criteria
         if not c.met
     )
