@@ -506,13 +506,9 @@ class TextInput(_NavMixin, TextArea):
         return True, text or None, ""
 
     def commit(self, advance: bool = False) -> bool:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        text = self.text.strip()
-        if text != self._last_sent.strip():
-            self._last_sent = text
-            self.post_message(AnswerChosen(self.question.id, text or None, advance))
+        changed, text, _problem = self.take_pending()
+        if changed:
+            self.post_message(AnswerChosen(self.question.id, text, advance))
         elif advance:
             self.post_message(Navigate(1))
         return True
