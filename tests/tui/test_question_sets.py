@@ -42,6 +42,13 @@ async def wait_editor(pilot) -> EditorScreen:
     raise AssertionError("the editor did not open")
 
 
+async def open_first_set(pilot) -> EditorScreen:
+    """The editor on the first set of the list (tiny-first.yaml)."""
+    await open_sets(pilot)
+    await pilot.press("enter")
+    return await wait_editor(pilot)
+
+
 async def wait_checked(pilot, editor: EditorScreen) -> None:
     for _ in range(100):
         await pilot.pause(0.03)
@@ -84,9 +91,7 @@ async def test_sets_list_shows_status_and_outside_edits(make_app, tiny_sets: Pat
 async def test_editor_validates_as_you_type_and_jumps_to_problems(make_app, tiny_sets) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_sets(pilot)
-        await pilot.press("enter")  # tiny-first.yaml
-        editor = await wait_editor(pilot)
+        editor = await open_first_set(pilot)
         await wait_checked(pilot, editor)
         area = editor.query_one(TextArea)
         assert app.focused is area
@@ -126,9 +131,7 @@ async def test_editor_refuses_to_save_nothing_and_asks_before_saving_errors(
     original = path.read_text(encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_sets(pilot)
-        await pilot.press("enter")
-        editor = await wait_editor(pilot)
+        editor = await open_first_set(pilot)
         await wait_checked(pilot, editor)
         await pilot.press("f5")  # nothing changed
         await pilot.pause()
@@ -194,9 +197,7 @@ async def test_quitting_with_unsaved_edits_asks_first(make_app, tiny_sets: Path)
     original = path.read_text(encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_sets(pilot)
-        await pilot.press("enter")
-        editor = await wait_editor(pilot)
+        editor = await open_first_set(pilot)
         editor.query_one(TextArea).load_text(original.replace("Tiny first date", "Renamed"))
         await pilot.press("ctrl+q")
         await pilot.pause()
