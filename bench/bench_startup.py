@@ -90,12 +90,12 @@ KEY_TO_SCORE = textwrap.dedent(
     import asyncio, json, statistics, sys, time
     from pathlib import Path
     from textual import events
-    from qualify.questionnaire import load_catalog
+    from qualify.core.questionnaire import load_catalog
     from qualify.store import open_store
     from qualify.tui.app import QualifyApp
     from qualify.tui.config import TuiConfig
     from qualify.tui.screens.interview import InterviewScreen
-    from qualify.workflow import Qualifier
+    from qualify.workflow.qualifier import Qualifier
 
     data, sets, set_id = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     presses = int(sys.argv[4])
@@ -219,9 +219,9 @@ def first_screens(folders: list[Path | None], runs: int) -> list[dict]:
 
 def demo_workspace(count: int) -> Path:
     """A workspace with `count` demo prospects (generated once, then reused)."""
-    from qualify.demo import fill
-    from qualify.questionnaire import load_catalog
+    from qualify.core.questionnaire import load_catalog
     from qualify.store import open_store
+    from qualify.workflow.demo import fill
 
     path = CACHE / f"demo-{count}"
     marker = path / ".bench-complete"
@@ -240,7 +240,7 @@ def demo_workspace(count: int) -> Path:
 
 
 def largest_set() -> str:
-    from qualify.questionnaire import load_catalog
+    from qualify.core.questionnaire import load_catalog
 
     catalog = load_catalog(SETS)
     staged = {s.questionnaire for s in catalog.pipeline.stages}
@@ -267,7 +267,7 @@ def main() -> None:
             "import core (questionnaire, scoring, pipeline)": [
                 py,
                 "-c",
-                "import qualify.questionnaire, qualify.scoring, qualify.pipeline",
+                "import qualify.core.questionnaire, qualify.core.scoring, qualify.core.gates",
             ],
             "import textual.app": [py, "-c", "import textual.app"],
             "import qualify.tui.app (the whole TUI)": [py, "-c", "import qualify.tui.app"],

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qualify.records import (
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,

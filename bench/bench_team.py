@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qualify.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectSummary
+from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectSummary
 from qualify.store.base import Store
 
 TERRITORIES = ("North", "South", "East", "West")

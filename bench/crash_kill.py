@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from qualify.records import (  # noqa: E402
+from qualify.core.records import (  # noqa: E402
     AnswerRecord,
     HistoryEntry,
     Interview,

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from qualify import __version__
-from qualify.errors import QualifyError
+from qualify.core.errors import QualifyError
 
 if TYPE_CHECKING:
-    from qualify.pipeline import Criterion
-    from qualify.questionnaire import Catalog, QuestionSet
+    from qualify.core.gates import Criterion
+    from qualify.core.questionnaire import Catalog, QuestionSet
     from qualify.store.base import Store
-    from qualify.workflow import Qualifier
+    from qualify.workflow.qualifier import Qualifier
 
 
 class Env:
@@ -51,7 +51,7 @@ class Env:
 
     @cached_property
     def catalog(self) -> Catalog:
-        from qualify.questionnaire import load_catalog
+        from qualify.core.questionnaire import load_catalog
 
         folder, source = self.questionnaires
         if not folder.is_dir():
@@ -73,7 +73,7 @@ class Env:
     @cached_property
     def qualifier(self) -> Qualifier:
         from qualify.paths import workspace_user
-        from qualify.workflow import Qualifier
+        from qualify.workflow.qualifier import Qualifier
 
         # On a server, who answers is the database login (Qualifier takes it from the store).
         user = "" if self.store_url else workspace_user()
@@ -127,7 +127,7 @@ pass_env = click.make_pass_decorator(Env)
 
 def _read_answers(path: Path, option: str, question_set: QuestionSet) -> dict[str, Any]:
     """An answer file, or standard input for `-` (errors then name `<stdin>:line`)."""
-    from qualify.questionnaire import load_answers, load_answers_text
+    from qualify.core.questionnaire import load_answers, load_answers_text
 
     if str(path) == "-":
         return load_answers_text(sys.stdin.read(), "<stdin>", question_set)
@@ -191,8 +191,8 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
 
     PATHS are files or folders (default: the active question sets).
     """
-    from qualify.questionnaire import load_catalog, parse_question_set
-    from qualify.questionnaire.loader import Problem
+    from qualify.core.questionnaire import load_catalog, parse_question_set
+    from qualify.core.questionnaire.loader import Problem
 
     targets = list(paths) or [env.questionnaires[0]]
     problems: list[Problem] = []
@@ -230,7 +230,7 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
 
 
 def _pipeline_problems(path: Path) -> list[Any]:
-    from qualify.questionnaire import load_catalog
+    from qualify.core.questionnaire import load_catalog
 
     catalog = load_catalog(path.parent)
     return [p for p in catalog.problems if Path(p.path) == path]
@@ -242,7 +242,7 @@ def schema(pipeline: bool) -> None:
     """Print the JSON Schema of a question-set file (for editor autocompletion)."""
     import json
 
-    from qualify.questionnaire.model import Pipeline, json_schema
+    from qualify.core.questionnaire.model import Pipeline, json_schema
 
     if pipeline:
         data = Pipeline.model_json_schema()
@@ -271,8 +271,8 @@ def schema(pipeline: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full breakdown as JSON.")
 def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     """What-if scoring of an answer file, without touching any workspace."""
-    from qualify.questionnaire import load_question_set
-    from qualify.scoring import score as score_answers
+    from qualify.core.questionnaire import load_question_set
+    from qualify.core.scoring import score as score_answers
 
     _must_exist(questionnaire_path, "--questionnaire")
     if str(answers_path) != "-":
@@ -468,7 +468,7 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
         click.echo(f"Gate to move on: {verdict}")
         _echo_criteria(assessment.gate.criteria, assessment.question_set)
         if assessment.stage and assessment.breakdown and assessment.question_set:
-            from qualify.pipeline import next_step
+            from qualify.core.gates import next_step
 
             step = next_step(
                 assessment.stage,
@@ -569,7 +569,7 @@ def answer(
 
     Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`.
     """
-    from qualify.questionnaire import AnswerInput, parse_cli_value
+    from qualify.core.questionnaire import AnswerInput, parse_cli_value
 
     q = env.qualifier
     found = q.resolve(prospect_id)
@@ -616,7 +616,7 @@ def answer(
 @pass_env
 def advance(env: Env, prospect_id: str, override: str | None) -> None:
     """Move to the next stage if the gate passes; else list what is missing."""
-    from qualify.workflow import GateBlocked
+    from qualify.workflow.qualifier import GateBlocked
 
     q = env.qualifier
     found = q.resolve(prospect_id)
@@ -710,7 +710,7 @@ def demo(env: Env, count: int, seed: int) -> None:
     """Fill the workspace with realistic sample prospects at every stage."""
     import time
 
-    from qualify.demo import fill
+    from qualify.workflow.demo import fill
 
     catalog = env.catalog
     if catalog.pipeline is None:
@@ -771,7 +771,7 @@ def questionnaires_init(env: Env, force: bool) -> None:
 @pass_env
 def agenda(env: Env, prospect_id: str, fmt: str) -> None:
     """What to ask at the next meeting, most useful first."""
-    from qualify.agenda import KIND_WORDS, agenda_markdown
+    from qualify.core.agenda import KIND_WORDS, agenda_markdown
 
     q = env.qualifier
     found = q.resolve(prospect_id)
@@ -881,7 +881,7 @@ def compare(
     env: Env, prospect_id: str, other_id: str | None, ideal: str | None, as_json: bool
 ) -> None:
     """Compare a prospect with another one, or with your ideal partner."""
-    from qualify.compare import compare as compare_answers
+    from qualify.core.compare import compare as compare_answers
     from qualify.reports.terminal import fmt_score, fmt_value
 
     if (other_id is None) == (ideal is None):
@@ -1152,8 +1152,8 @@ def sync(env: Env, url: str | None) -> None:
     from qualify.paths import workspace_user
     from qualify.store import open_store
     from qualify.store.postgres import PostgresStore
+    from qualify.store.sync import sync as run_sync
     from qualify.store.workspace import Workspace
-    from qualify.sync import sync as run_sync
 
     server_url = _server_url(env, url)
     local = open_store(env.data_dir)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from qualify.errors import QualifyError
+from qualify.core.errors import QualifyError
 
 if TYPE_CHECKING:
-    from qualify.questionnaire import Catalog
+    from qualify.core.questionnaire import Catalog
     from qualify.reports.capacity import Capacity
     from qualify.reports.model import PortfolioReport, ProspectReport
     from qualify.store.base import Store

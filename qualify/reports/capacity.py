@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualify.errors import QualifyError
+from qualify.core.errors import QualifyError
 
 CAPACITY_FILE = "capacity.yaml"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from qualify.agenda import KIND_WORDS as AGENDA_KIND_WORDS
+from qualify.core.agenda import KIND_WORDS as AGENDA_KIND_WORDS
 from qualify.reports import charts
 from qualify.reports.model import PortfolioReport, ProspectReport
 from qualify.reports.text import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qualify.agenda import KIND_WORDS as AGENDA_KIND_WORDS
+from qualify.core.agenda import KIND_WORDS as AGENDA_KIND_WORDS
 from qualify.reports.model import (
     AnswerView,
     Finding,

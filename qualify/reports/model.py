@@ -19,12 +19,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from qualify.agenda import AgendaItem, build_agenda
-from qualify.compare import compare, ideal_from_partners
-from qualify.errors import QualifyError
-from qualify.pipeline import GateResult, evaluate_gate, evidence_shares, needs_evidence, next_step
-from qualify.questionnaire.model import DIRECTION_TITLES, Pipeline, QuestionSet, Stage
-from qualify.records import HistoryEntry, Interview, Prospect, ProspectStatus
+from qualify.core.agenda import AgendaItem, build_agenda
+from qualify.core.compare import compare, ideal_from_partners
+from qualify.core.errors import QualifyError
+from qualify.core.gates import GateResult, evaluate_gate, evidence_shares, needs_evidence, next_step
+from qualify.core.questionnaire.model import DIRECTION_TITLES, Pipeline, QuestionSet, Stage
+from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectStatus
+from qualify.core.scoring import ScoreBreakdown, score
 from qualify.reports import rules
 from qualify.reports.capacity import Capacity
 from qualify.reports.text import (
@@ -39,11 +40,10 @@ from qualify.reports.text import (
     plural,
     score_class,
 )
-from qualify.scoring import ScoreBreakdown, score
 from qualify.store.queries import best_partner_answers
 
 if TYPE_CHECKING:
-    from qualify.questionnaire import Catalog
+    from qualify.core.questionnaire import Catalog
     from qualify.store.base import Store
 
 SCHEMA = "qualify.report/1"
@@ -307,7 +307,7 @@ class ProspectReport:
     warnings: tuple[str, ...] = ()
     schema: str = SCHEMA
     agenda: tuple[AgendaItem, ...] = ()
-    """What to ask at the next meeting, most useful first (see qualify.agenda)."""
+    """What to ask at the next meeting, most useful first (see qualify.core.agenda)."""
     comparison: ComparisonView | None = None
     """The prospect beside the typical answers of your best committed partners."""
 

@@ -13,7 +13,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from qualify.errors import QualifyError
+from qualify.core.errors import QualifyError
 
 _TRANSLITERATE = str.maketrans(
     {

@@ -1,7 +1,7 @@
 """The judgement calls a report makes, in one place, so they can be read and argued with.
 
 Scores, bands, knock-outs and gates come from the question sets and
-:mod:`qualify.scoring` / :mod:`qualify.pipeline`. What is decided here is what a
+:mod:`qualify.core.scoring` / :mod:`qualify.core.gates`. What is decided here is what a
 report *says* about them: which answers count as strengths or risks, when a
 committed partner costs more support than the revenue it brings, and when a
 territory's support capacity is stretched. ``docs/reports.md`` explains each
@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from qualify.questionnaire.model import QuestionSet
-from qualify.scoring import ScoreBreakdown
+from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.scoring import ScoreBreakdown
 
 # ------------------------------------------------------------- strengths, risks
 

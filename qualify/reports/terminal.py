@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualify.questionnaire.model import DIRECTION_TITLES, QuestionSet
-from qualify.scoring import ScoreBreakdown
+from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
+from qualify.core.scoring import ScoreBreakdown
 
 BAR_WIDTH = 20
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from qualify.questionnaire.model import Question, QuestionSet
+from qualify.core.questionnaire.model import Question, QuestionSet
 
 STATUS_LABELS: dict[str, str] = {
     "active": "Dating",

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from qualify.errors import QualifyError
-from qualify.records import (
+from qualify.core.errors import QualifyError
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualify.records import ProspectStatus
+from qualify.core.records import ProspectStatus
 from qualify.store.base import Store
 
 

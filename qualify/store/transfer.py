@@ -24,7 +24,7 @@ from typing import Any, Literal
 import orjson
 from pydantic import ValidationError
 
-from qualify.records import (
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,

@@ -36,7 +36,7 @@ from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
-from qualify.records import (
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,

@@ -371,7 +371,7 @@ class QualifyApp(App[None]):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        from qualify.errors import QualifyError
+        from qualify.core.errors import QualifyError
 
         if isinstance(error, QualifyError):
             message = str(error)

@@ -3,7 +3,7 @@ agenda export, the re-score scan and the comparisons, ready for the screens.
 
 Pure (no Textual), like :mod:`qualify.tui.report`: the screens call these from worker
 threads and only draw the result. Every figure comes from the core
-(:mod:`qualify.agenda`, :mod:`qualify.rescore`, :mod:`qualify.compare`) through
+(:mod:`qualify.core.agenda`, :mod:`qualify.core.rescore`, :mod:`qualify.core.compare`) through
 :class:`qualify.workflow.Qualifier`, so the app and the CLI always agree.
 """
 
@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qualify.agenda import Agenda
-    from qualify.compare import Comparison
-    from qualify.questionnaire.model import QuestionSet
-    from qualify.records import Interview, Prospect
-    from qualify.rescore import Rescore
+    from qualify.core.agenda import Agenda
+    from qualify.core.compare import Comparison
+    from qualify.core.questionnaire.model import QuestionSet
+    from qualify.core.records import Interview, Prospect
+    from qualify.core.rescore import Rescore
     from qualify.tui.workspace import Workspace
-    from qualify.workflow import Qualifier
+    from qualify.workflow.qualifier import Qualifier
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while a scan runs."""
@@ -44,7 +44,7 @@ def export_agenda(
 ) -> tuple[Path, str]:
     """Write the agenda as Markdown into ``<workspace>/reports`` (atomically; a second
     export on the same day replaces the first). Returns the path and the Markdown."""
-    from qualify.agenda import agenda_markdown
+    from qualify.core.agenda import agenda_markdown
     from qualify.reports.output import safe_filename, write_atomic
     from qualify.tui.report import report_time, reports_dir
 
@@ -117,7 +117,7 @@ def count_stale(
 ) -> dict[str, int]:
     """Set id → how many interviews were taken with an older version and are not
     re-scored under the active one yet. Reads every prospect's interviews (no scoring)."""
-    from qualify.workflow import already_rescored
+    from qualify.workflow.qualifier import already_rescored
 
     hashes = current_hashes(qualifier, set_ids)
     counts: dict[str, int] = {}
@@ -220,7 +220,7 @@ def build_comparison(
 
     Raises WorkflowError (one line) when there is no ideal profile or the file is wrong.
     """
-    from qualify.compare import compare
+    from qualify.core.compare import compare
 
     q = workspace.qualifier
     left = q.store.get_prospect(prospect_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from qualify.errors import QualifyError
+from qualify.core.errors import QualifyError
 from qualify.tui.format import one_line
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def _error(app: QualifyApp, title: str, exc: Exception) -> None:
 
 def advance(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
     """Advance when the gate passes; otherwise show what is missing and offer an override."""
-    from qualify.workflow import GateBlocked
+    from qualify.workflow.qualifier import GateBlocked
 
     q = app.workspace.qualifier
     try:

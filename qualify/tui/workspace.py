@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qualify.agenda import Agenda
-    from qualify.questionnaire import Catalog
-    from qualify.records import HistoryEntry, Interview, Prospect, ProspectSummary
-    from qualify.workflow import Assessment, Qualifier
+    from qualify.core.agenda import Agenda
+    from qualify.core.questionnaire import Catalog
+    from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectSummary
+    from qualify.workflow.qualifier import Assessment, Qualifier
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,9 @@ class Workspace:
         """Open the store and load the question sets (call from a worker thread)."""
         if self._qualifier is not None:
             return self._qualifier
-        from qualify.questionnaire import load_catalog
+        from qualify.core.questionnaire import load_catalog
         from qualify.store import open_store
-        from qualify.workflow import Qualifier
+        from qualify.workflow.qualifier import Qualifier
 
         catalog = load_catalog(self.questionnaires_dir)
         from qualify.paths import workspace_user
@@ -93,7 +93,7 @@ class Workspace:
 
     def reload_catalog(self) -> Catalog:
         """Re-read the question sets from disk (picks up edits made in another editor)."""
-        from qualify.questionnaire import load_catalog
+        from qualify.core.questionnaire import load_catalog
 
         catalog = load_catalog(self.questionnaires_dir)
         if self._qualifier is not None:
@@ -151,8 +151,8 @@ class Workspace:
 
     def prospect_view(self, prospect_id: str) -> ProspectView:
         """The prospect, its history and interviews, its assessment and its agenda."""
-        from qualify.errors import QualifyError
-        from qualify.workflow import Assessment
+        from qualify.core.errors import QualifyError
+        from qualify.workflow.qualifier import Assessment
 
         q = self.qualifier
         prospect = q.store.get_prospect(prospect_id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qualify.agenda import OpenAnswer, agenda_markdown, build_agenda
-from qualify.questionnaire.model import QuestionSet, Stage
-from qualify.scoring import score
+from qualify.core.agenda import OpenAnswer, agenda_markdown, build_agenda
+from qualify.core.questionnaire.model import QuestionSet, Stage
+from qualify.core.scoring import score
 
 QS = QuestionSet.model_validate(
     {

@@ -14,7 +14,7 @@ def test_core_imports_without_textual_or_tinydb() -> None:
     code = textwrap.dedent(
         """
         import sys
-        import qualify.questionnaire, qualify.scoring, qualify.pipeline
+        import qualify.core.questionnaire, qualify.core.scoring, qualify.core.gates
         heavy = sorted(m for m in ("textual", "tinydb") if m in sys.modules)
         assert not heavy, f"the core imported {heavy}"
         """

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from qualify.pipeline import GateResult, evaluate_gate, next_step
-from qualify.questionnaire.model import QuestionSet, Stage
-from qualify.scoring import KnockoutHit, ScoreBreakdown, score
+from qualify.core.gates import GateResult, evaluate_gate, next_step
+from qualify.core.questionnaire.model import QuestionSet, Stage
+from qualify.core.scoring import KnockoutHit, ScoreBreakdown, score
 
 
 def make_set() -> QuestionSet:

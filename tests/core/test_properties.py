@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from qualify.questionnaire.conditions import names, parse_condition
-from qualify.questionnaire.model import QuestionSet
-from qualify.scoring import score, visible_questions
+from qualify.core.questionnaire.conditions import names, parse_condition
+from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.scoring import score, visible_questions
 
 SETTINGS = settings(
     max_examples=150,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualify.compare import compare, ideal_from_partners
-from qualify.questionnaire.model import QuestionSet
-from qualify.rescore import diff_question_sets, rescore
+from qualify.core.compare import compare, ideal_from_partners
+from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.rescore import diff_question_sets, rescore
 
 
 def make(version: int = 1, **changes: Any) -> QuestionSet:

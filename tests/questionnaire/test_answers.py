@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qualify.questionnaire import (
+from qualify.core.questionnaire import (
     AnswerError,
     AnswersError,
     load_answers,
@@ -106,7 +106,7 @@ def test_cli_value_errors_say_what_is_accepted(qs, qid, raw, message) -> None:
 
 
 def test_multi_and_scale_values() -> None:
-    from qualify.questionnaire.model import Question
+    from qualify.core.questionnaire.model import Question
 
     multi = Question.model_validate(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qualify.questionnaire import load_answers, load_catalog
+from qualify.core.questionnaire import load_answers, load_catalog
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "questionnaire-format.md"
 
@@ -31,7 +31,7 @@ def test_documented_set_pipeline_and_answers_work_together(tmp_path: Path) -> No
     assert loaded["sales_reps"].source == "verified"
     assert loaded["healthcare_contacts"].state == "unknown"
 
-    from qualify.scoring import score
+    from qualify.core.scoring import score
 
     values = {k: a.value for k, a in loaded.items() if a.state == "answered"}
     breakdown = score(qs, values)

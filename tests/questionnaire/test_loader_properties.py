@@ -6,7 +6,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualify.questionnaire import QuestionSetError, load_question_set_text, parse_question_set
+from qualify.core.questionnaire import QuestionSetError, load_question_set_text, parse_question_set
 
 _scalars = st.one_of(
     st.none(),

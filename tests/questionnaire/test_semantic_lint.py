@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from qualify.questionnaire import parse_question_set
+from qualify.core.questionnaire import parse_question_set
 
 
 def warnings_of(text: str) -> list[str]:

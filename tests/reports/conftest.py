@@ -9,7 +9,7 @@ import pytest
 import report_fixture
 from memstore import MemoryStore
 
-from qualify.questionnaire import Catalog
+from qualify.core.questionnaire import Catalog
 from qualify.store.base import Store
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from qualify.records import (
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from qualify.questionnaire import Catalog, QuestionSet, content_hash, load_catalog
-from qualify.records import (
+from qualify.core.questionnaire import Catalog, QuestionSet, content_hash, load_catalog
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,

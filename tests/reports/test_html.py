@@ -10,12 +10,12 @@ import pytest
 from memstore import MemoryStore
 from report_fixture import build, build_portfolio
 
-from qualify import demo
+from qualify.core.questionnaire import load_catalog
 from qualify.paths import bundled_questionnaires_dir
-from qualify.questionnaire import load_catalog
 from qualify.reports import html
 from qualify.reports.capacity import Capacity
 from qualify.reports.model import portfolio_report, prospect_report
+from qualify.workflow import demo
 
 URL_ATTRS = ("src", "href", "srcset", "action", "formaction", "poster", "data", "xlink:href")
 
@@ -109,7 +109,7 @@ def test_every_demo_report_renders_self_contained() -> None:
     catalog = load_catalog(bundled_questionnaires_dir())
     store = MemoryStore()
     now = datetime(2025, 6, 1, tzinfo=UTC)
-    from qualify.questionnaire import content_hash
+    from qualify.core.questionnaire import content_hash
 
     for qs in catalog.question_sets.values():
         store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))

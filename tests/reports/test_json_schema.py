@@ -14,11 +14,11 @@ import pytest
 from memstore import MemoryStore
 from report_fixture import IDS, build
 
-from qualify import demo
+from qualify.core.questionnaire import content_hash, load_catalog
 from qualify.paths import bundled_questionnaires_dir
-from qualify.questionnaire import content_hash, load_catalog
 from qualify.reports import json_report
 from qualify.reports.model import SCHEMA, prospect_report
+from qualify.workflow import demo
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,10 +9,10 @@ from datetime import UTC
 import pytest
 from report_fixture import IDS, NOW, build, build_portfolio
 
-from qualify.questionnaire import QuestionSet
+from qualify.core.questionnaire import QuestionSet
+from qualify.core.scoring import score
 from qualify.reports import rules
 from qualify.reports.model import prospect_report
-from qualify.scoring import score
 
 
 def test_interviews_are_scored_against_their_snapshot_not_todays_yaml(mem_store, catalog) -> None:
@@ -141,7 +141,7 @@ def test_missing_snapshot_falls_back_to_todays_set_with_a_warning(mem_store, cat
 
 
 def test_unknown_id_is_one_clear_error(mem_store, catalog) -> None:
-    from qualify.errors import QualifyError
+    from qualify.core.errors import QualifyError
 
     with pytest.raises(QualifyError, match="no prospect"):
         prospect_report(mem_store, catalog, "nope")

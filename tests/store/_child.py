@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from qualify.records import AnswerRecord, HistoryEntry, ProspectSummary
+from qualify.core.records import AnswerRecord, HistoryEntry, ProspectSummary
 from qualify.store.workspace import Workspace
 
 

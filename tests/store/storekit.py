@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from qualify.records import AnswerRecord, Interview, Prospect
+from qualify.core.records import AnswerRecord, Interview, Prospect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("_child.py")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from storekit import T0, answer, make_interview, make_prospect
 
-from qualify.records import (
+from qualify.core.records import (
     Contact,
     HistoryEntry,
     Interview,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from storekit import T0, answer, make_interview, make_prospect
 
-from qualify.records import HistoryEntry, ProspectSummary
+from qualify.core.records import HistoryEntry, ProspectSummary
 from qualify.store import StoreCorrupt, StoreError, open_store
 from qualify.store.workspace import Workspace, shard_of
 

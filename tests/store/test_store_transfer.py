@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from storekit import ROOT, T0, answer, make_interview, make_prospect
 
-from qualify.records import HistoryEntry, ProspectSummary
+from qualify.core.records import HistoryEntry, ProspectSummary
 from qualify.store import StoreError
 from qualify.store.transfer import (
     CSV_COLUMNS,

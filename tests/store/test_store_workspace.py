@@ -10,7 +10,7 @@ import pytest
 from storekit import answer, make_interview, make_prospect
 from tinydb import TinyDB
 
-from qualify.records import (
+from qualify.core.records import (
     ProspectSummary,
 )
 from qualify.store import NotFound, open_store, storage

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from qualify.records import AnswerRecord
+from qualify.core.records import AnswerRecord
 from qualify.store.postgres import PostgresStore
 
 
@@ -38,9 +38,9 @@ def answer(url: str, interview_id: str, tag: str, count: str, go_file: str) -> N
 
 
 def advance(url: str, prospect_id: str, questionnaires: str, go_file: str) -> None:
-    from qualify.questionnaire import load_catalog
+    from qualify.core.questionnaire import load_catalog
     from qualify.store.base import StageConflict
-    from qualify.workflow import Qualifier
+    from qualify.workflow.qualifier import Qualifier
 
     store = PostgresStore(url)
     q = Qualifier(store, load_catalog(Path(questionnaires)))

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from qualify.core.records import Interview, Prospect
 from qualify.paths import bundled_questionnaires_dir
-from qualify.records import Interview, Prospect
 from qualify.store.postgres import PostgresStore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from psycopg import errors, sql
 
 from qualify.cli import main
-from qualify.records import AnswerRecord
+from qualify.core.records import AnswerRecord
 from qualify.store import StoreError
 from qualify.store.postgres import PostgresStore, connect, migrate
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from psycopg import errors
 
-from qualify.records import AnswerRecord, HistoryEntry, Interview, Prospect
+from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect
 from qualify.store import StoreError
 from qualify.store.postgres import PostgresStore, connect
 

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from qualify.cli import main
-from qualify.records import AnswerRecord, Interview, Prospect
+from qualify.core.records import AnswerRecord, Interview, Prospect
 from qualify.store.postgres import PostgresStore
+from qualify.store.sync import sync
 from qualify.store.workspace import Workspace, to_tables
-from qualify.sync import sync
 
 
 def _interview(prospect_id: str) -> Interview:

@@ -89,8 +89,8 @@ def open_store(data_dir: Path):
 
 def fill_demo(data_dir: Path, sets: Path, count: int, seed: int = 7) -> None:
     """Demo prospects generated at a fixed time, so their dates never change."""
-    from qualify.demo import generate
-    from qualify.questionnaire import content_hash, load_catalog
+    from qualify.core.questionnaire import content_hash, load_catalog
+    from qualify.workflow.demo import generate
 
     catalog = load_catalog(sets)
     store = open_store(data_dir)
@@ -104,8 +104,8 @@ def fill_demo(data_dir: Path, sets: Path, count: int, seed: int = 7) -> None:
 
 def add_prospect(data_dir: Path, sets: Path, name: str, **facts: str) -> str:
     """A prospect added through the workflow, as the CLI would; returns its id."""
-    from qualify.questionnaire import load_catalog
-    from qualify.workflow import Qualifier
+    from qualify.core.questionnaire import load_catalog
+    from qualify.workflow.qualifier import Qualifier
 
     store = open_store(data_dir)
     try:

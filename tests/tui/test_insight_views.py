@@ -22,8 +22,8 @@ from qualify.tui.widgets.agenda_list import AgendaList
 
 def answer(data_dir: Path, sets: Path, pid: str, *answers: dict) -> None:
     """Record answers as the CLI would (`qualify answer`), in another process's store."""
-    from qualify.questionnaire import AnswerInput, load_catalog
-    from qualify.workflow import Qualifier
+    from qualify.core.questionnaire import AnswerInput, load_catalog
+    from qualify.workflow.qualifier import Qualifier
 
     store = open_store(data_dir)
     try:
@@ -394,7 +394,7 @@ async def test_compare_without_an_ideal_profile_says_so(make_app, data_dir, tiny
 
 
 def test_fuzzy_find_ranks_names_and_stays_cheap() -> None:
-    from qualify.records import ProspectSummary
+    from qualify.core.records import ProspectSummary
 
     names = ["Northwind AV", "Nordic Vision", "Baltic Sound AB", "Atlas AV GmbH"]
     summaries = [
@@ -458,9 +458,9 @@ async def test_lint_warnings_are_shown_as_warnings_and_the_set_stays_usable(
 
 
 def test_the_offer_counts_only_interviews_not_yet_rescored(data_dir, tiny_sets) -> None:
-    from qualify.questionnaire import load_catalog
+    from qualify.core.questionnaire import load_catalog
     from qualify.tui.insights import count_stale, scan_rescores
-    from qualify.workflow import Qualifier
+    from qualify.workflow.qualifier import Qualifier
 
     pid = atlas(data_dir, tiny_sets)
     path = tiny_sets / "tiny-first.yaml"

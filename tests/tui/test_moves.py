@@ -148,8 +148,8 @@ async def test_blocked_advance_names_the_fact_to_verify_by_its_question(
     make_app, data_dir: Path, tiny_sets: Path
 ) -> None:
     """The dialog speaks as the prospect screen's checklist does, not in question ids."""
-    from qualify.questionnaire import AnswerInput, load_catalog
-    from qualify.workflow import Qualifier
+    from qualify.core.questionnaire import AnswerInput, load_catalog
+    from qualify.workflow.qualifier import Qualifier
 
     pid = add_prospect(data_dir, tiny_sets, "Summit Pro Audio Ltd")
     store = open_store(data_dir)

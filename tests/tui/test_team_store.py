@@ -9,11 +9,11 @@ from conftest import open_store, stored_answers
 from test_interview import open_interview
 from test_prospects import wait_loaded
 
-from qualify.questionnaire import load_catalog
+from qualify.core.questionnaire import load_catalog
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
 from qualify.tui.widgets.prospect_table import ProspectTable
-from qualify.workflow import Qualifier
+from qualify.workflow.qualifier import Qualifier
 
 
 def open_server_store(url: str):

@@ -26,7 +26,7 @@ from psycopg.types.json import Jsonb, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pydantic import TypeAdapter
 
-from qualify.records import (
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,

@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from qualify.records import ProspectSummary
+    from qualify.core.records import ProspectSummary
 
 SHOWN = 50
 """At most this many matches are listed."""

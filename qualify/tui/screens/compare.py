@@ -2,7 +2,7 @@
 scores and the sections of both directions of fit side by side, then the answers that
 differ, the ones that matter most first.
 
-The figures are :func:`qualify.compare.compare` on the answers
+The figures are :func:`qualify.core.compare.compare` on the answers
 ``Qualifier.answers_by_set`` returns, against ``Qualifier.ideal_profile`` (the
 workspace's ``ideal.yaml``, else the best committed partners) — what
 ``qualify compare`` prints.
@@ -22,14 +22,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from qualify.questionnaire.model import DIRECTION_TITLES
+from qualify.core.questionnaire.model import DIRECTION_TITLES
 from qualify.tui.format import fmt_answer, fmt_score, one_line
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowScroll, hang
 
 if TYPE_CHECKING:
-    from qualify.compare import Comparison
-    from qualify.questionnaire.model import QuestionSet
+    from qualify.core.compare import Comparison
+    from qualify.core.questionnaire.model import QuestionSet
     from qualify.tui.app import QualifyApp
     from qualify.tui.insights import ComparisonView
 
@@ -247,7 +247,7 @@ class CompareScreen(Screen[None]):
     # ------------------------------------------------------------------ data
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
     def load(self) -> None:
-        from qualify.errors import QualifyError
+        from qualify.core.errors import QualifyError
         from qualify.tui.insights import build_comparison
 
         try:

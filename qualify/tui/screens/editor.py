@@ -28,7 +28,7 @@ from qualify.tui.files import atomic_write, file_stamp
 from qualify.tui.widgets.flow_preview import FlowPreview
 
 if TYPE_CHECKING:
-    from qualify.questionnaire import Problem, QuestionSet
+    from qualify.core.questionnaire import Problem, QuestionSet
     from qualify.tui.app import QualifyApp
 
 VALIDATE_AFTER = 0.35
@@ -48,11 +48,11 @@ def check_text(
     text: str, path: Path, question_sets: dict[str, QuestionSet]
 ) -> tuple[QuestionSet | None, list[Problem]]:
     """(the set or None, every problem) for a question set's or the pipeline's text."""
-    from qualify.questionnaire import parse_question_set
+    from qualify.core.questionnaire import parse_question_set
 
     if path.stem != "pipeline":
         return parse_question_set(text, str(path))
-    from qualify.questionnaire import QuestionSetError, load_pipeline
+    from qualify.core.questionnaire import QuestionSetError, load_pipeline
 
     with tempfile.TemporaryDirectory(prefix="qualify-check-") as tmp:
         candidate = Path(tmp) / path.name

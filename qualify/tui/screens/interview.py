@@ -23,19 +23,19 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualify.pipeline import needs_evidence
+from qualify.core.gates import needs_evidence
 from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
 from qualify.tui.messages import AnswerChosen, AnswerRecorded, GateEvaluated
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.question_inputs import HINTS, Navigate, make_input
 from qualify.tui.widgets.score_panel import ScorePanel
-from qualify.workflow import answer_sources
+from qualify.workflow.qualifier import answer_sources
 
 if TYPE_CHECKING:
-    from qualify.questionnaire.model import Question, QuestionSet
-    from qualify.records import Interview, Prospect
+    from qualify.core.questionnaire.model import Question, QuestionSet
+    from qualify.core.records import Interview, Prospect
     from qualify.tui.app import QualifyApp
-    from qualify.workflow import Assessment
+    from qualify.workflow.qualifier import Assessment
 
 SUMMARY = "__summary__"
 """Id of the "Summary and gate" entry of the sections list."""
@@ -232,7 +232,7 @@ class InterviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="interview")
     def start(self) -> None:
         """Open (or resume) the stage's interview: one snapshot read, one score."""
-        from qualify.errors import QualifyError
+        from qualify.core.errors import QualifyError
 
         q = self.qualify_app.workspace.qualifier
         try:
@@ -296,7 +296,7 @@ class InterviewScreen(Screen[None]):
         if breakdown is not None:
             self.shown_ids = {q.id: q.visible for s in breakdown.sections for q in s.questions}
         else:
-            from qualify.scoring import visible_questions
+            from qualify.core.scoring import visible_questions
 
             self.shown_ids = visible_questions(self.question_set, self.answers)
         self.query_one("#live-score", ScorePanel).show(
@@ -537,8 +537,8 @@ class InterviewScreen(Screen[None]):
         self, qid: str, value: Any, *, source: str | None = None, state: str = "answered"
     ) -> bool:
         """Record one answer (on disk when this returns) and refresh the panels."""
-        from qualify.errors import QualifyError
-        from qualify.questionnaire import AnswerInput
+        from qualify.core.errors import QualifyError
+        from qualify.core.questionnaire import AnswerInput
 
         if self.prospect is None:
             return False
@@ -730,7 +730,7 @@ class InterviewScreen(Screen[None]):
         question = self.question_set.questions[qid]
 
         def done(note: str | None) -> None:
-            from qualify.errors import QualifyError
+            from qualify.core.errors import QualifyError
 
             if note is None or self.prospect is None:
                 return

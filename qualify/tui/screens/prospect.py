@@ -23,13 +23,13 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
-from qualify.workflow import answer_sources
+from qualify.workflow.qualifier import answer_sources
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from qualify.agenda import Agenda
-    from qualify.records import HistoryEntry, Interview
+    from qualify.core.agenda import Agenda
+    from qualify.core.records import HistoryEntry, Interview
     from qualify.tui.app import QualifyApp
     from qualify.tui.workspace import ProspectView
 

@@ -27,7 +27,7 @@ from qualify.tui.messages import ProspectsChanged, WorkspaceFailed, WorkspaceOpe
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
 
 if TYPE_CHECKING:
-    from qualify.records import ProspectSummary
+    from qualify.core.records import ProspectSummary
     from qualify.tui.app import QualifyApp
     from qualify.tui.modals.prospect_form import ProspectFormResult
 
@@ -49,7 +49,7 @@ def _has_demo() -> bool:
     does not wait for the question-set models to load."""
     from importlib.util import find_spec
 
-    return find_spec("qualify.demo") is not None
+    return find_spec("qualify.workflow.demo") is not None
 
 
 class ProspectsScreen(Screen[None]):
@@ -165,7 +165,7 @@ class ProspectsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="prospects")
     def load(self) -> None:
         """Open the workspace (first time) and read every prospect's summary."""
-        from qualify.errors import QualifyError
+        from qualify.core.errors import QualifyError
 
         workspace = self.qualify_app.workspace
         try:
@@ -299,7 +299,7 @@ class ProspectsScreen(Screen[None]):
     def _added(self, result: ProspectFormResult | None) -> None:
         if result is None:
             return
-        from qualify.errors import QualifyError
+        from qualify.core.errors import QualifyError
 
         try:
             prospect = self.qualify_app.workspace.qualifier.add_prospect(
@@ -367,8 +367,8 @@ class ProspectsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="prospects")
     def fill_demo(self, count: int = DEMO_COUNT, seed: int = 7) -> None:
         """Generate and store sample prospects, with a progress bar (a worker: no freeze)."""
-        from qualify.demo import generate
-        from qualify.questionnaire import content_hash
+        from qualify.core.questionnaire import content_hash
+        from qualify.workflow.demo import generate
 
         workspace = self.qualify_app.workspace
         store, catalog = workspace.qualifier.store, workspace.catalog

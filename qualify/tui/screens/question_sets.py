@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from qualify.tui.widgets.flow_preview import FlowPreview
 
 if TYPE_CHECKING:
-    from qualify.questionnaire import Catalog, Problem, QuestionSet
+    from qualify.core.questionnaire import Catalog, Problem, QuestionSet
     from qualify.tui.app import QualifyApp
 
 
@@ -389,7 +389,7 @@ class QuestionSetsScreen(Screen[None]):
         self.notify("Question sets re-read from disk.", timeout=2)
 
     def action_copy_bundled(self) -> None:
-        from qualify.errors import QualifyError
+        from qualify.core.errors import QualifyError
 
         workspace = self.qualify_app.workspace
         if not workspace.bundled:

@@ -27,7 +27,7 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowOptionList, ReflowScroll, hang
 
 if TYPE_CHECKING:
-    from qualify.scoring import ScoreBreakdown
+    from qualify.core.scoring import ScoreBreakdown
     from qualify.tui.app import QualifyApp
     from qualify.tui.insights import RescoreRow
 
@@ -259,7 +259,7 @@ class RescoreScreen(Screen[None]):
     # ------------------------------------------------------------------ scanning
     @work(thread=True, exclusive=True, exit_on_error=False, group="rescore")
     def scan(self) -> None:
-        from qualify.errors import QualifyError
+        from qualify.core.errors import QualifyError
         from qualify.tui.insights import scan_rescores
 
         self.busy = True

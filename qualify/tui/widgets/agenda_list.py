@@ -17,7 +17,7 @@ from qualify.tui.format import one_line
 from qualify.tui.widgets.text import hang
 
 if TYPE_CHECKING:
-    from qualify.agenda import Agenda, AgendaItem
+    from qualify.core.agenda import Agenda, AgendaItem
 
 NOTHING_OPEN = "Nothing open: every visible question is answered and verified."
 
@@ -25,7 +25,7 @@ NOTHING_OPEN = "Nothing open: every visible question is answered and verified."
 def item_prompt(number: int, item: AgendaItem, width: int = 0) -> Content:
     """The question, then flags, section, kind and why (then the last note), laid out
     with a hanging indent when `width` is given."""
-    from qualify.agenda import KIND_WORDS
+    from qualify.core.agenda import KIND_WORDS
 
     width = width if width > 20 else 10_000
     head = hang([(f"{number:>2}. ", "bold $text-accent"), (one_line(item.text), "bold")], width, 4)

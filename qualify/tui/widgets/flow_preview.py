@@ -11,7 +11,7 @@ from textual.widgets import Static
 from qualify.tui.format import TYPE_WORDS, one_line
 
 if TYPE_CHECKING:
-    from qualify.questionnaire.model import QuestionSet
+    from qualify.core.questionnaire.model import QuestionSet
 
 
 def flow_content(qs: QuestionSet, *, width: int = 80) -> Content:

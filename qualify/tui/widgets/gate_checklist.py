@@ -16,8 +16,8 @@ from textual.widgets import Static
 from qualify.tui.format import one_line
 
 if TYPE_CHECKING:
-    from qualify.pipeline import Criterion, GateResult
-    from qualify.questionnaire.model import QuestionSet
+    from qualify.core.gates import Criterion, GateResult
+    from qualify.core.questionnaire.model import QuestionSet
 
 SOURCE_SHORT: dict[str, str] = {
     "stated": "stated by them",

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from qualify.tui.format import band_class, fmt_date, fmt_pct, kind_word, score_label, status_word
 
 if TYPE_CHECKING:
-    from qualify.records import ProspectSummary
+    from qualify.core.records import ProspectSummary
 
 
 @dataclass(frozen=True)

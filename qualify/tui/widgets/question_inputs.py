@@ -32,7 +32,7 @@ from textual.widgets.selection_list import Selection
 from qualify.tui.messages import AnswerChosen
 
 if TYPE_CHECKING:
-    from qualify.questionnaire.model import Question
+    from qualify.core.questionnaire.model import Question
 
 
 @dataclass

@@ -12,14 +12,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.pipeline import evidence_shares
+from qualify.core.gates import evidence_shares
 from qualify.tui.format import bar, fmt_pct, fmt_score, one_line
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
 if TYPE_CHECKING:
-    from qualify.questionnaire.model import QuestionSet
-    from qualify.scoring import ScoreBreakdown
+    from qualify.core.questionnaire.model import QuestionSet
+    from qualify.core.scoring import ScoreBreakdown
 
 DIRECTION_SHORT: dict[str, str] = {
     "they_fit_us": "They fit us",

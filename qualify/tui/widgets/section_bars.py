@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.questionnaire.model import DIRECTION_TITLES
+from qualify.core.questionnaire.model import DIRECTION_TITLES
 from qualify.tui.format import bar, fmt_score
 from qualify.tui.widgets.bands import band_style
 
 if TYPE_CHECKING:
-    from qualify.questionnaire.model import QuestionSet
-    from qualify.scoring import ScoreBreakdown
+    from qualify.core.questionnaire.model import QuestionSet
+    from qualify.core.scoring import ScoreBreakdown
 
 
 class SectionBars(Static):

@@ -10,8 +10,8 @@ from textual.widgets import Static
 from qualify.tui.format import fmt_date, fmt_score, one_line, status_word
 
 if TYPE_CHECKING:
-    from qualify.questionnaire.model import Pipeline
-    from qualify.records import HistoryEntry, Prospect
+    from qualify.core.questionnaire.model import Pipeline
+    from qualify.core.records import HistoryEntry, Prospect
 
 ACTION_WORDS: dict[str, str] = {
     "decline": "Parted ways",

@@ -6,9 +6,9 @@ type needs them, number bands in order, conditions that parse and only look back
 
 from __future__ import annotations
 
-from qualify.questionnaire.conditions import ConditionError, check_condition, parse_condition
-from qualify.questionnaire.model import Question, QuestionSet
-from qualify.questionnaire.yamlsource import Document, Path_
+from qualify.core.questionnaire.conditions import ConditionError, check_condition, parse_condition
+from qualify.core.questionnaire.model import Question, QuestionSet
+from qualify.core.questionnaire.yamlsource import Document, Path_
 
 # Fields that only make sense for some question types: a reader would call them a bug.
 _ONLY_FOR: dict[str, tuple[str, ...]] = {

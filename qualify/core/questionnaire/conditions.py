@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qualify.questionnaire.model import Question
+    from qualify.core.questionnaire.model import Question
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 COMPARISON_OPS = ("==", "!=", "<=", ">=", "<", ">", "in", "not in")

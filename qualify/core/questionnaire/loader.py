@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from qualify.errors import QualifyError
-from qualify.questionnaire import model as m
-from qualify.questionnaire.lint import lint_question_set
-from qualify.questionnaire.rules import check_question_set
-from qualify.questionnaire.yamlsource import Document, Path_, Problem, parse_yaml
+from qualify.core.errors import QualifyError
+from qualify.core.questionnaire import model as m
+from qualify.core.questionnaire.lint import lint_question_set
+from qualify.core.questionnaire.rules import check_question_set
+from qualify.core.questionnaire.yamlsource import Document, Path_, Problem, parse_yaml
 
 __all__ = [
     "Catalog",

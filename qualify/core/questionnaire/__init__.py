@@ -4,7 +4,7 @@ Pure: no I/O beyond reading the files it is given, and no Textual or TinyDB, so
 `qualify validate` and `qualify score` start fast.
 """
 
-from qualify.questionnaire.answers import (
+from qualify.core.questionnaire.answers import (
     AnswerError,
     AnswerInput,
     AnswersError,
@@ -13,7 +13,7 @@ from qualify.questionnaire.answers import (
     parse_cli_value,
     validate_answer,
 )
-from qualify.questionnaire.loader import (
+from qualify.core.questionnaire.loader import (
     Catalog,
     QuestionSetError,
     content_hash,
@@ -23,8 +23,8 @@ from qualify.questionnaire.loader import (
     load_question_set_text,
     parse_question_set,
 )
-from qualify.questionnaire.model import Pipeline, Question, QuestionSet, Section, Stage
-from qualify.questionnaire.yamlsource import Problem
+from qualify.core.questionnaire.model import Pipeline, Question, QuestionSet, Section, Stage
+from qualify.core.questionnaire.yamlsource import Problem
 
 __all__ = [
     "AnswerError",

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from qualify.pipeline import evaluate_gate
-from qualify.questionnaire import Catalog, QuestionSet, content_hash
-from qualify.questionnaire.model import Question
-from qualify.records import (
+from qualify.core.gates import evaluate_gate
+from qualify.core.questionnaire import Catalog, QuestionSet, content_hash
+from qualify.core.questionnaire.model import Question
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,
@@ -24,7 +24,7 @@ from qualify.records import (
     ProspectStatus,
     ProspectSummary,
 )
-from qualify.scoring import score, visible_questions
+from qualify.core.scoring import score, visible_questions
 from qualify.store.base import Store
 
 _PLACES = (

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qualify.questionnaire.model import QuestionSet
-from qualify.scoring import ScoreBreakdown, score
+from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.scoring import ScoreBreakdown, score
 
 
 @dataclass(frozen=True)

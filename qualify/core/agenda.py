@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from qualify.questionnaire.model import Question, QuestionSet, Stage
-from qualify.scoring import ScoreBreakdown, points_of, score
+from qualify.core.questionnaire.model import Question, QuestionSet, Stage
+from qualify.core.scoring import ScoreBreakdown, points_of, score
 
 ItemKind = Literal["verify", "required", "ask_again", "unreached", "declined"]
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qualify.questionnaire.answers import AnswerError, validate_answer
-from qualify.questionnaire.model import Question, QuestionSet
-from qualify.scoring import ScoreBreakdown, score
+from qualify.core.questionnaire.answers import AnswerError, validate_answer
+from qualify.core.questionnaire.model import Question, QuestionSet
+from qualify.core.scoring import ScoreBreakdown, score
 
 
 @dataclass(frozen=True)

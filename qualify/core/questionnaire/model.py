@@ -2,7 +2,7 @@
 
 The models describe *shape* only (fields, types, defaults). Rules that need
 the whole set (unique ids, conditions that look back, type-specific fields)
-live in :mod:`qualify.questionnaire.rules`, so the loader can report every
+live in :mod:`qualify.core.questionnaire.rules`, so the loader can report every
 problem with its place in the file instead of stopping at the first.
 """
 

@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from qualify.records import ProspectSummary, utcnow
+from qualify.core.records import ProspectSummary, utcnow
 from qualify.store.base import NotFound, StoreError
 from qualify.store.postgres import PostgresStore
 from qualify.store.storage import read_json, write_json_atomic
@@ -70,8 +70,8 @@ def _fingerprints(data: ProspectData) -> dict[str, dict[str, str]]:
 
 def _rescored(data: ProspectData, server: PostgresStore, workspace: Workspace) -> ProspectData:
     """The list row scored on the merged answers of the current stage's interview."""
-    from qualify.questionnaire import QuestionSet
-    from qualify.scoring import score
+    from qualify.core.questionnaire import QuestionSet
+    from qualify.core.scoring import score
 
     summary = data.summary
     current = [i for i in data.interviews if i.stage == data.prospect.stage]

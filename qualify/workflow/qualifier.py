@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from qualify.agenda import Agenda, build_agenda
-from qualify.errors import QualifyError
-from qualify.pipeline import GateResult, evaluate_gate
-from qualify.questionnaire import (
+from qualify.core.agenda import Agenda, build_agenda
+from qualify.core.errors import QualifyError
+from qualify.core.gates import GateResult, evaluate_gate
+from qualify.core.questionnaire import (
     AnswerError,
     AnswerInput,
     Catalog,
@@ -25,8 +25,8 @@ from qualify.questionnaire import (
     content_hash,
     validate_answer,
 )
-from qualify.questionnaire.model import Pipeline, Stage
-from qualify.records import (
+from qualify.core.questionnaire.model import Pipeline, Stage
+from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
     Interview,
@@ -36,8 +36,8 @@ from qualify.records import (
     ProspectSummary,
     utcnow,
 )
-from qualify.rescore import Rescore, rescore
-from qualify.scoring import ScoreBreakdown, score
+from qualify.core.rescore import Rescore, rescore
+from qualify.core.scoring import ScoreBreakdown, score
 from qualify.store.base import Store
 
 
@@ -635,7 +635,7 @@ class Qualifier:
         exists, else the typical answers of the best committed partners. A file maps
         question ids to answers, or question-set ids to such mappings.
         """
-        from qualify.compare import ideal_from_partners
+        from qualify.core.compare import ideal_from_partners
 
         if source is None and not workspace_file.exists():
             best = self.best_partner_answers()
@@ -655,7 +655,7 @@ class Qualifier:
     def _ideal_file(
         self, prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]], path: Path
     ) -> dict[str, dict[str, Any]]:
-        from qualify.questionnaire.yamlsource import parse_yaml
+        from qualify.core.questionnaire.yamlsource import parse_yaml
 
         try:
             doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))

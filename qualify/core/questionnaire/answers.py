@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from qualify.errors import QualifyError
-from qualify.questionnaire.model import Question, QuestionSet
-from qualify.questionnaire.yamlsource import Problem, parse_yaml
+from qualify.core.errors import QualifyError
+from qualify.core.questionnaire.model import Question, QuestionSet
+from qualify.core.questionnaire.yamlsource import Problem, parse_yaml
 
 AnswerState = Literal["answered", "unknown", "declined"]
 AnswerSource = Literal["stated", "verified", "estimated"]

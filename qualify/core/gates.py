@@ -1,7 +1,7 @@
 """Stage gates: may a prospect move on to the next stage, and if not, what is missing.
 
-Pure functions over a :class:`~qualify.questionnaire.model.Stage`, its question set
-and a :class:`~qualify.scoring.ScoreBreakdown`. Every criterion is reported in
+Pure functions over a :class:`~qualify.core.questionnaire.model.Stage`, its question set
+and a :class:`~qualify.core.scoring.ScoreBreakdown`. Every criterion is reported in
 plain words ("score 42 below 50"), met or not, so the CLI, the TUI and the
 history of a move all say the same thing. Always checked, whatever the gate says:
 no knock-outs, and every visible required question answered. Then the gate's
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qualify.questionnaire.model import QuestionSet, Stage
-from qualify.scoring import ScoreBreakdown
+from qualify.core.questionnaire.model import QuestionSet, Stage
+from qualify.core.scoring import ScoreBreakdown
 
 __all__ = ["Criterion", "GateResult", "evaluate_gate", "next_step"]
 

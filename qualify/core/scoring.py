@@ -1,6 +1,6 @@
 """Scoring a set of answers: points, section and overall scores, coverage, knock-outs.
 
-Pure functions over a :class:`~qualify.questionnaire.model.QuestionSet` and a mapping
+Pure functions over a :class:`~qualify.core.questionnaire.model.QuestionSet` and a mapping
 of question id → answer value, so the CLI, the TUI, reports and tests all get the
 same figures. The rules are those of ``docs/questionnaire-format.md``:
 
@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qualify.questionnaire.conditions import evaluate
-from qualify.questionnaire.model import (
+from qualify.core.questionnaire.conditions import evaluate
+from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
     KNOCKED_OUT_BAND,
     Question,

@@ -12,14 +12,14 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from qualify.questionnaire.conditions import (
+from qualify.core.questionnaire.conditions import (
     Literal,
     evaluate,
     names,
     parse_condition,
 )
-from qualify.questionnaire.model import Question, QuestionSet
-from qualify.questionnaire.yamlsource import Document
+from qualify.core.questionnaire.model import Question, QuestionSet
+from qualify.core.questionnaire.yamlsource import Document
 
 MIN_SECTION_SHARE = 0.02
 """A section under 2 % of the total weight cannot move the overall score."""
