@@ -1,0 +1,80 @@
+"""Recording answers from the command line or an answer file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualify.cli.env import Env, fail, pass_env, read_answers
+from qualify.core.errors import QualifyError
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.argument("question", required=False)
+@click.argument("value", required=False)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(path_type=Path),
+    help="YAML answer file (same format as `qualify score --answers`); - reads stdin.",
+)
+@click.option("--note", default="", help="Interviewer's note for a single answer.")
+@click.option(
+    "--source",
+    type=click.Choice(["stated", "verified", "estimated"]),
+    default="stated",
+    show_default=True,
+    help="Where a single answer came from.",
+)
+@pass_env
+def answer(
+    env: Env,
+    prospect_id: str,
+    question: str | None,
+    value: str | None,
+    from_file: Path | None,
+    note: str,
+    source: str,
+) -> None:
+    """Record answers for the prospect's current stage: all of them, or none.
+
+    Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`.
+    """
+    from qualify.core.questionnaire import AnswerInput, parse_cli_value
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    interview = q.open_interview(found)
+    question_set = q.snapshot(interview)
+    if from_file is not None:
+        if question is not None:
+            raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
+        inputs = list(read_answers(from_file, "--from", question_set).values())
+    else:
+        if question is None or value is None:
+            raise click.UsageError("give --from FILE, or QUESTION and VALUE")
+        target = question_set.questions.get(question)
+        if target is None:
+            import difflib
+
+            close = difflib.get_close_matches(question, list(question_set.questions), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            fail(f"QUESTION: {question!r} is not a question of {question_set.id}{hint}", 2)
+        try:
+            parsed = parse_cli_value(target, value)
+        except QualifyError as exc:
+            fail(f"VALUE: {question}: {exc}", 2)
+        inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]
+    assessment = q.record(found, inputs)
+    b = assessment.breakdown
+    from qualify.reports.terminal import fmt_pct, fmt_score
+
+    if b is not None:
+        ko = " · KNOCKED OUT" if b.knocked_out else ""
+        click.echo(
+            f"recorded {len(inputs)} answer(s) for {found.name}: score {fmt_score(b.score)}"
+            f" · {b.band or 'no band yet'} · coverage {fmt_pct(b.coverage)}{ko}",
+            err=True,
+        )

@@ -1,0 +1,138 @@
+"""What every command shares: the global options resolved lazily, and one-line errors.
+
+Nothing heavy is imported here: a command imports the store, the core or the reports
+only when it runs, so `qualify validate` and `qualify score` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from qualify.core.errors import QualifyError
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog, QuestionSet
+    from qualify.store.base import Store
+    from qualify.workflow.qualifier import Qualifier
+
+
+class Env:
+    """What the global options resolve to, computed only when a command asks."""
+
+    def __init__(
+        self, data_dir: str | None, questionnaires: str | None, store_url: str | None = None
+    ) -> None:
+        self._data_dir_option = data_dir
+        self._questionnaires_option = questionnaires
+        self.store_url = store_url or None
+        """A postgresql:// URL (--store or $QUALIFY_STORE), or None for the workspace."""
+        self._store: Store | None = None
+
+    @cached_property
+    def data_dir(self) -> Path:
+        from qualify import paths
+
+        return paths.data_dir(self._data_dir_option)
+
+    @cached_property
+    def questionnaires(self) -> tuple[Path, str]:
+        from qualify import paths
+
+        return paths.questionnaires_dir(self._questionnaires_option, self.data_dir)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from qualify.core.questionnaire import load_catalog
+
+        folder, source = self.questionnaires
+        if not folder.is_dir():
+            where = {"workspace": "the workspace's questionnaires/", "bundled": "bundled"}
+            fail(f"{where.get(source, source)} {folder}: question-set folder not found", 2)
+        return load_catalog(folder)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from qualify.store import open_store
+
+            if self.store_url:
+                self._store = open_store(url=self.store_url)
+            else:
+                self._store = open_store(self.data_dir)
+        return self._store
+
+    @cached_property
+    def qualifier(self) -> Qualifier:
+        from qualify.paths import workspace_user
+        from qualify.workflow.qualifier import Qualifier
+
+        # On a server, who answers is the database login (Qualifier takes it from the store).
+        user = "" if self.store_url else workspace_user()
+        return Qualifier(self.store, self.catalog, user=user)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One clear line on stderr and a non-zero exit: never a traceback."""
+    click.echo(f"qualify: error: {message}", err=True)
+    sys.exit(code)
+
+
+class QualifyGroup(click.Group):
+    """Turns every user-facing error into one line; anything else is reported as a bug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualifyError as exc:
+            fail(str(exc), exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("qualify: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`qualify prospect list | head`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
+        except OSError as exc:
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            fail(f"{exc.strerror or exc}{where}")
+        except Exception as exc:
+            if os.environ.get("QUALIFY_DEBUG"):
+                raise
+            fail(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(please report it; QUALIFY_DEBUG=1 shows the traceback)",
+                70,
+            )
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def read_answers(path: Path, option: str, question_set: QuestionSet) -> dict[str, Any]:
+    """An answer file, or standard input for `-` (errors then name `<stdin>:line`)."""
+    from qualify.core.questionnaire import load_answers, load_answers_text
+
+    if str(path) == "-":
+        return load_answers_text(sys.stdin.read(), "<stdin>", question_set)
+    must_exist(path, option)
+    return load_answers(path, question_set)
+
+
+def must_exist(path: Path, option: str) -> None:
+    """A missing input file is a usage mistake: name the option that pointed at it."""
+    if not path.is_file():
+        fail(f"{option} {path}: {'is a folder' if path.is_dir() else 'no such file'}", 2)

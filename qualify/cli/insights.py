@@ -1,0 +1,191 @@
+"""The next meeting's agenda, re-scoring after an edit, comparing prospects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualify.cli.env import Env, fail, pass_env
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+)
+@pass_env
+def agenda(env: Env, prospect_id: str, fmt: str) -> None:
+    """What to ask at the next meeting, most useful first."""
+    from qualify.core.agenda import KIND_WORDS, agenda_markdown
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    plan = q.agenda(found)
+    if fmt == "json":
+        import orjson
+
+        data = {"prospect": found.id, "name": found.name, **plan.to_dict()}
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    stage = q.stage(found.stage)
+    title = f"{found.name} — {stage.title if stage else found.stage}"
+    if fmt == "md":
+        click.echo(agenda_markdown(plan, title=title), nl=False)
+        return
+    click.echo(f"Agenda for the next meeting with {title}")
+    if not plan.items:
+        click.echo("  Nothing open: every visible question is answered and verified.")
+        return
+    for n, item in enumerate(plan.items, start=1):
+        flags = [
+            w
+            for w, on in (("gate", item.blocks_gate), ("deal-breaker?", bool(item.could_knock_out)))
+            if on
+        ]
+        flag = f" [{', '.join(flags)}]" if flags else ""
+        click.echo(f"{n:>3}. {item.text}{flag}")
+        why = f" · {item.why}" if item.why else ""
+        click.echo(f"     {item.section} · {KIND_WORDS[item.kind]}{why}")
+
+
+@click.command()
+@click.argument("prospect_ids", metavar="[ID]...", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
+    """Re-score interviews taken with an older version of a question set.
+
+    Shows the score under the version each interview was taken with and under the
+    current one, with the questions that changed. Without --dry-run the re-score is
+    recorded in each prospect's history; the interview itself stays as it was taken.
+    """
+    from qualify.reports.terminal import fmt_score
+
+    q = env.qualifier
+    prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
+    found = q.rescore_candidates(prospects)
+    pending = [c for c in found if not c.recorded]
+    if not dry_run:
+        for c in pending:
+            q.record_rescore(c.prospect, c.interview, c.result)
+    if as_json:
+        import orjson
+
+        data = [
+            {
+                "prospect": c.prospect.id,
+                "name": c.prospect.name,
+                "interview": c.interview.id,
+                "stage": c.interview.stage,
+                "already_recorded": c.recorded,
+                **c.result.to_dict(),
+            }
+            for c in found
+        ]
+        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    if not found:
+        click.echo("Every interview was taken with the current version of its question set.")
+        return
+    for prospect, interview, result, _, recorded in found:
+        old, new = result.old, result.new
+        delta = f"{result.delta:+.1f}" if result.delta is not None else "n/a"
+        click.echo(
+            f"{prospect.name} ({prospect.id[:8]}) · {interview.questionnaire_id} "
+            f"v{result.diff.old_version} → v{result.diff.new_version}: "
+            f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
+            f"{new.band or '—'} ({delta})" + ("  [already recorded]" if recorded else "")
+        )
+        for line in result.diff.lines():
+            click.echo(f"    {line}")
+        for qid, why in result.dropped:
+            click.echo(f"    answer to {qid} no longer counts: {why}")
+    verb = "would record" if dry_run else "recorded"
+    already = len(found) - len(pending)
+    tail = f"; {already} already in the history" if already else ""
+    click.echo(f"{verb} {len(pending)} re-score(s){tail}", err=True)
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.argument("other_id", metavar="[ID2]", required=False)
+@click.option(
+    "--ideal",
+    "ideal",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FILE]",
+    help="Compare with the ideal partner: an answer file, the workspace's ideal.yaml, "
+    "or (when neither exists) the committed partners with the best scores.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def compare(
+    env: Env, prospect_id: str, other_id: str | None, ideal: str | None, as_json: bool
+) -> None:
+    """Compare a prospect with another one, or with your ideal partner."""
+    from qualify.core.compare import compare as compare_answers
+    from qualify.reports.terminal import fmt_score, fmt_value
+
+    if (other_id is None) == (ideal is None):
+        raise click.UsageError("give a second prospect ID2 or --ideal, not both or neither")
+    q = env.qualifier
+    left = q.resolve(prospect_id)
+    left_sets = q.answers_by_set(left)
+    right_sets: dict[str, dict] = {}
+    if other_id is not None:
+        right = q.resolve(other_id)
+        right_label = right.name
+        right_sets = {sid: values for sid, (_, values) in q.answers_by_set(right).items()}
+    else:
+        right_label, right_sets = _ideal_profile(env, ideal or None, left_sets)
+    comparisons = []
+    for set_id, (qs, values) in left_sets.items():
+        if set_id not in right_sets:
+            continue
+        comparisons.append(
+            compare_answers(
+                qs, values, right_sets[set_id], left_label=left.name, right_label=right_label
+            )
+        )
+    if not comparisons:
+        fail(f"nothing to compare: {left.name} and {right_label} share no answered question set")
+    if as_json:
+        import orjson
+
+        click.echo(
+            orjson.dumps([c.to_dict() for c in comparisons], option=orjson.OPT_INDENT_2).decode()
+        )
+        return
+    for c in comparisons:
+        qs = left_sets[c.question_set_id][0]
+        click.echo(
+            f"{qs.title}: {left.name} {fmt_score(c.left.score)} ({c.left.band or '—'}) vs "
+            f"{right_label} {fmt_score(c.right.score)} ({c.right.band or '—'})"
+        )
+        for s in c.sections:
+            delta = f"{s.delta:+.0f}" if s.delta is not None else "n/a"
+            click.echo(f"    {s.title:<32} {fmt_score(s.left):>6} {fmt_score(s.right):>6}  {delta}")
+        if c.answers:
+            click.echo("  Differences that matter most:")
+        for a in c.answers[:10]:
+            question = qs.questions[a.question_id]
+            mark = " [knock-out]" if a.knockout else ""
+            click.echo(
+                f"    {a.text}{mark}\n      {fmt_value(a.left, question) or '—'}  vs  "
+                f"{fmt_value(a.right, question) or '—'}  ({a.impact:+.1f} points)"
+            )
+        click.echo("")
+
+
+def _ideal_profile(env: Env, path: str | None, left_sets: dict) -> tuple[str, dict[str, dict]]:
+    """The ideal partner's answers per question set, and what to call it."""
+    source = Path(path) if path else None
+    return env.qualifier.ideal_profile(left_sets, source, env.data_dir / "ideal.yaml")

@@ -1,0 +1,102 @@
+"""Stage moves: advance, decline, hold, reopen."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from qualify.cli.env import Env, pass_env
+
+if TYPE_CHECKING:
+    from qualify.core.gates import Criterion
+    from qualify.core.questionnaire import QuestionSet
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--override", metavar="REASON", help="Move even though the gate is not met.")
+@pass_env
+def advance(env: Env, prospect_id: str, override: str | None) -> None:
+    """Move to the next stage if the gate passes; else list what is missing."""
+    from qualify.workflow.qualifier import GateBlocked
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    try:
+        entry = q.advance(found, override=override)
+    except GateBlocked as blocked:
+        stage = q.pipeline.stage_map.get(blocked.result.stage_id)
+        title = stage.title if stage else blocked.result.stage_id
+        click.echo(f"{found.name} cannot move on yet: the {title} gate is not met.", err=True)
+        unmet = [c for c in blocked.result.criteria if not c.met]
+        echo_criteria(unmet, blocked.question_set, err=True)
+        click.echo('Answer the missing questions, or use --override "REASON".', err=True)
+        sys.exit(blocked.exit_code)
+    note = f" (override: {entry.reason})" if entry.overridden else ""
+    click.echo(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
+
+
+def echo_criteria(
+    criteria: Iterable[Criterion], question_set: QuestionSet | None, *, err: bool = False
+) -> None:
+    """Each gate criterion, and under an open one the wording of the questions it names:
+    the id is what `qualify answer` takes, the wording is what to ask."""
+    questions = question_set.questions if question_set is not None else {}
+    for c in criteria:
+        click.echo(f"  {'✓' if c.met else '✗'} {c.text}", err=err)
+        if c.met:
+            continue
+        named = [questions[qid] for qid in c.questions if qid in questions]
+        for question in named[:GATE_QUESTIONS_SHOWN]:
+            click.echo(f"      {question.id}: {question.text}", err=err)
+        if len(named) > GATE_QUESTIONS_SHOWN:
+            click.echo(f"      … and {len(named) - GATE_QUESTIONS_SHOWN} more", err=err)
+
+
+GATE_QUESTIONS_SHOWN = 5
+"""Question wordings listed under one open gate criterion; the rest are counted."""
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--reason", required=True, help="Why you are parting ways (kept in the history).")
+@pass_env
+def decline(env: Env, prospect_id: str, reason: str) -> None:
+    """Part ways with a prospect, with a reason."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    q.decline(found, reason)
+    click.echo(f"{found.name}: declined ({reason.strip()})")
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--reason", required=True, help="Why now is not the time.")
+@click.option(
+    "--recontact",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="When to call again (YYYY-MM-DD).",
+)
+@pass_env
+def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
+    """Just friends: put a good prospect on hold with a date to re-contact."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    q.hold(found, reason, recontact.date() if recontact else None)
+    when = f", re-contact on {recontact:%Y-%m-%d}" if recontact else ""
+    click.echo(f"{found.name}: on hold{when}")
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--reason", default="", help="Why you are reopening.")
+@pass_env
+def reopen(env: Env, prospect_id: str, reason: str) -> None:
+    """Reopen a declined or on-hold prospect at the stage where it stopped."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    q.reopen(found, reason)
+    click.echo(f"{found.name}: active again at {found.stage}")

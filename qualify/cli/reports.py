@@ -1,0 +1,86 @@
+"""Fit reports and the portfolio, to standard output or a file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from qualify.cli.env import Env, pass_env
+
+
+@click.command()
+@click.argument("prospect_id", metavar="[ID]", required=False)
+@click.option("--portfolio", is_flag=True, help="The territory portfolio instead of one prospect.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "csv"]),
+    default="md",
+    show_default=True,
+    help="md, html or json for a prospect; md, html or csv for the portfolio.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Write to FILE, or into an existing DIR under a safe name (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--territory", metavar="T", help="Portfolio of territory T only.")
+@click.option(
+    "--capacity",
+    "capacity_options",
+    multiple=True,
+    metavar="T=N",
+    help="Portfolio: territory T can support N committed partners (repeatable; N alone sets "
+    "the default). Overrides capacity.yaml in the workspace.",
+)
+@pass_env
+def report(
+    env: Env,
+    prospect_id: str | None,
+    portfolio: bool,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    territory: str | None,
+    capacity_options: tuple[str, ...],
+) -> None:
+    """A prospect's fit report (md, html, json), or the portfolio with --portfolio.
+
+    Prints to standard output unless -o is given; never replaces a file without --force.
+    """
+    from qualify import reports
+    from qualify.reports.output import write_atomic
+
+    if portfolio == (prospect_id is not None):
+        raise click.UsageError("give a prospect ID, or --portfolio (not both)")
+    if not portfolio and (territory is not None or capacity_options):
+        raise click.UsageError("--territory and --capacity go with --portfolio")
+    if portfolio:
+        if fmt not in reports.PORTFOLIO_FORMATS:
+            raise click.UsageError(f"--format {fmt}: the portfolio is md, html or csv")
+        from qualify.reports.capacity import CAPACITY_FILE, load_capacity, parse_capacity_options
+
+        capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
+            parse_capacity_options(capacity_options)
+        )
+        doc = reports.portfolio_document(
+            env.store, env.catalog, fmt, capacity=capacity, territory=territory
+        )
+    else:
+        if fmt not in reports.PROSPECT_FORMATS:
+            raise click.UsageError(f"--format {fmt}: a prospect report is md, html or json")
+        doc = reports.prospect_document(env.store, env.catalog, prospect_id or "", fmt)
+    if output is None or output == "-":
+        click.echo(doc.data, nl=False)  # bytes go to the binary stream as they are
+        return
+    target = Path(output)
+    if output.endswith(("/", os.sep)) and not target.exists():
+        target.mkdir(parents=True)  # a trailing slash says "a folder": make it
+    if target.is_dir():
+        target = target / doc.filename
+    write_atomic(target, doc.data, force=force)
+    click.echo(f"wrote {target}", err=True)

@@ -1,0 +1,152 @@
+"""Commands on question sets: validate, schema, what-if scoring, a workspace copy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qualify.cli.env import Env, fail, must_exist, pass_env, read_answers
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@pass_env
+def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
+    """Check question sets and the pipeline; every problem as file:line:col.
+
+    PATHS are files or folders (default: the active question sets).
+    """
+    from qualify.core.questionnaire import load_catalog, parse_question_set
+    from qualify.core.questionnaire.loader import Problem
+
+    targets = list(paths) or [env.questionnaires[0]]
+    problems: list[Problem] = []
+    checked: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            catalog = load_catalog(target)
+            checked.extend(catalog.files)
+            problems.extend(catalog.problems)
+        elif target.is_file():
+            checked.append(target)
+            try:
+                text = target.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Problem(str(target), 1, 1, f"cannot read: {exc}"))
+                continue
+            if target.name in ("pipeline.yaml", "pipeline.yml"):
+                problems.extend(_pipeline_problems(target))
+                continue
+            problems.extend(parse_question_set(text, str(target))[1])
+        else:
+            fail(f"{target}: no such file or directory")
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for problem in problems:
+        click.echo(str(problem))
+    bad_files = {p.path for p in errors}
+    for path in checked:
+        mark = "FAILED" if str(path) in bad_files else "ok"
+        click.echo(f"checked {path} ... {mark}", err=True)
+    summary = f"{len(checked)} file(s) checked: {len(errors)} error(s), {len(warnings)} warning(s)"
+    click.echo(summary, err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _pipeline_problems(path: Path) -> list[Any]:
+    from qualify.core.questionnaire import load_catalog
+
+    catalog = load_catalog(path.parent)
+    return [p for p in catalog.problems if Path(p.path) == path]
+
+
+@click.command()
+@click.option("--pipeline", is_flag=True, help="Print the schema of pipeline.yaml instead.")
+def schema(pipeline: bool) -> None:
+    """Print the JSON Schema of a question-set file (for editor autocompletion)."""
+    import json
+
+    from qualify.core.questionnaire.model import Pipeline, json_schema
+
+    if pipeline:
+        data = Pipeline.model_json_schema()
+        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        data["title"] = "qualify pipeline"
+    else:
+        data = json_schema()
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.command()
+@click.option(
+    "--questionnaire",
+    "questionnaire_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Question-set YAML file.",
+)
+@click.option(
+    "--answers",
+    "answers_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="YAML mapping of question id to answer; - reads stdin.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the full breakdown as JSON.")
+def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
+    """What-if scoring of an answer file, without touching any workspace."""
+    from qualify.core.questionnaire import load_question_set
+    from qualify.core.scoring import score as score_answers
+
+    must_exist(questionnaire_path, "--questionnaire")
+    if str(answers_path) != "-":
+        must_exist(answers_path, "--answers")
+    question_set = load_question_set(questionnaire_path)
+    inputs = read_answers(answers_path, "--answers", question_set)
+    values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
+    breakdown = score_answers(question_set, values)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(breakdown.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from qualify.reports.terminal import breakdown_table
+
+    click.echo(breakdown_table(question_set, breakdown))
+
+
+@click.group()
+def questionnaires() -> None:
+    """Manage the workspace's own copy of the question sets."""
+
+
+@questionnaires.command("init")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@pass_env
+def questionnaires_init(env: Env, force: bool) -> None:
+    """Copy the bundled question sets into the workspace, ready to edit."""
+    import shutil
+
+    from qualify import paths as qpaths
+
+    source = qpaths.bundled_questionnaires_dir()
+    target = env.data_dir / "questionnaires"
+    target.mkdir(parents=True, exist_ok=True)
+    copied = skipped = 0
+    for path in sorted(source.glob("*.y*ml")):
+        dest = target / path.name
+        if dest.exists() and not force:
+            skipped += 1
+            continue
+        shutil.copyfile(path, dest)
+        copied += 1
+    click.echo(str(target))
+    note = f", {skipped} kept (use --force to overwrite)" if skipped else ""
+    click.echo(
+        f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True
+    )

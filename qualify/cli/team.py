@@ -1,0 +1,152 @@
+"""The team server: schema, grants, and syncing a laptop's workspace."""
+
+from __future__ import annotations
+
+import click
+
+from qualify.cli.env import Env, fail, pass_env
+
+
+def server_url(env: Env, url: str | None = None) -> str:
+    """The server a `db` or `sync` command works on: URL, else --store / $QUALIFY_STORE."""
+    from qualify.store import check_store_url
+
+    chosen = url or env.store_url
+    if not chosen:
+        fail(
+            "no server given: pass a postgresql:// URL, --store URL or set $QUALIFY_STORE "
+            "(docs/team.md)",
+            2,
+        )
+    return check_store_url(chosen)
+
+
+@click.group()
+def db() -> None:
+    """The team server: schema upgrades, status, who sees which territories."""
+
+
+@db.command("upgrade")
+@click.option("--to", "target", type=int, default=None, help="Stop at this schema version.")
+@pass_env
+def db_upgrade(env: Env, target: int | None) -> None:
+    """Create or migrate the schema (run as the database owner); safe to run again."""
+    from qualify.store import redact_url
+    from qualify.store.postgres import connect, migrate
+
+    url = server_url(env)
+    with connect(url) as conn:
+        done = migrate.upgrade(conn, target=target)
+        now = migrate.current_version(conn)
+    for migration in done:
+        click.echo(f"applied {migration.version:04d}_{migration.name}")
+    state = "upgraded to" if done else "already at"
+    click.echo(f"{redact_url(url)}: {state} schema version {now}", err=True)
+
+
+@db.command("status")
+@pass_env
+def db_status(env: Env) -> None:
+    """The schema version, the migrations applied, and whether an upgrade is due."""
+    from qualify.store import redact_url
+    from qualify.store.postgres import connect, migrate
+
+    url = server_url(env)
+    with connect(url) as conn:
+        state = migrate.status(conn)
+        login = conn.execute("SELECT current_user").fetchone()[0]
+    click.echo(f"store   {redact_url(url)}  (login {login})")
+    for version, name, at, by in state.applied:
+        click.echo(f"  {version:04d}_{name:<28} applied {at:%Y-%m-%d %H:%M} UTC by {by}")
+    click.echo(state.describe())
+
+
+@db.command("grant")
+@click.argument("user")
+@click.option("--territory", "territories", multiple=True, metavar="T", help="Repeatable.")
+@click.option("--director", is_flag=True, help="Sees every territory.")
+@click.option("--read-only", is_flag=True, help="With --director: sees all, changes none.")
+@click.option("--password", is_flag=True, help="Ask for a password for this login and set it.")
+@pass_env
+def db_grant(
+    env: Env,
+    user: str,
+    territories: tuple[str, ...],
+    director: bool,
+    read_only: bool,
+    password: bool,
+) -> None:
+    """Give USER territories (or the director role), creating the login if needed."""
+    from qualify.store.postgres import connect, migrate, team
+
+    secret = None
+    if password:
+        secret = click.prompt(f"password for {user}", hide_input=True, confirmation_prompt=True)
+    with connect(server_url(env)) as conn:
+        migrate.check(migrate.current_version(conn))
+        done = team.grant(
+            conn, user, list(territories), director=director, read_only=read_only, password=secret
+        )
+    click.echo(f"{user}: " + (", ".join(done) if done else "nothing to change"))
+
+
+@db.command("revoke")
+@click.argument("user")
+@click.option("--territory", "territories", multiple=True, metavar="T", help="Repeatable.")
+@click.option("--director", is_flag=True, help="Take the director role away.")
+@click.option("all_", "--all", is_flag=True, help="Every territory and the team role.")
+@pass_env
+def db_revoke(
+    env: Env, user: str, territories: tuple[str, ...], director: bool, all_: bool
+) -> None:
+    """Take territories or the director role away from USER (the login itself stays)."""
+    from qualify.store.postgres import connect, migrate, team
+
+    with connect(server_url(env)) as conn:
+        migrate.check(migrate.current_version(conn))
+        done = team.revoke(conn, user, list(territories), director=director, everything=all_)
+    click.echo(f"{user}: removed " + ", ".join(done) if done else f"{user}: nothing to remove")
+
+
+@db.command("people")
+@pass_env
+def db_people(env: Env) -> None:
+    """Who sees which territories."""
+    from qualify.store.postgres import connect, migrate, team
+
+    with connect(server_url(env)) as conn:
+        migrate.check(migrate.current_version(conn))
+        found = team.people(conn)
+    if not found:
+        click.echo("nobody yet: `qualify db grant USER --territory T`", err=True)
+    for person in found:
+        click.echo(person.describe())
+
+
+@click.command()
+@click.argument("url", required=False, metavar="[URL]")
+@pass_env
+def sync(env: Env, url: str | None) -> None:
+    """Merge this laptop's workspace with the team server, both ways.
+
+    Sends your prospects to the server and brings back those of your territories.
+    An answer changed on both sides since the last sync is listed as a conflict;
+    both answers are kept.
+    """
+    from qualify.paths import workspace_user
+    from qualify.store import open_store
+    from qualify.store.postgres import PostgresStore
+    from qualify.store.sync import sync as run_sync
+    from qualify.store.workspace import Workspace
+
+    target = server_url(env, url)
+    local = open_store(env.data_dir)
+    assert isinstance(local, Workspace)
+    with PostgresStore(target) as server:
+        report = run_sync(local, server, source=f"{workspace_user() or 'laptop'}'s laptop")
+        where = server.display_url
+    click.echo(f"synced {env.data_dir} with {where}: {report.summary()}")
+    for conflict in report.conflicts:
+        click.echo(f"  conflict: {conflict.describe()}")
+    for pid, name, why in report.refused:
+        click.echo(f"  kept here only: {name} ({pid}): {why}")

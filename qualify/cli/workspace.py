@@ -1,0 +1,98 @@
+"""Where things live, sample data, and moving a workspace in and out of files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from qualify.cli.env import Env, fail, pass_env
+
+
+@click.command()
+@pass_env
+def paths(env: Env) -> None:
+    """Print where qualify keeps its data and which question sets it uses."""
+    from qualify import paths as qpaths
+
+    qdir, source = env.questionnaires
+    from qualify.store import redact_url
+
+    if env.store_url:
+        chosen = os.environ.get("QUALIFY_STORE") == env.store_url
+        origin = "$QUALIFY_STORE" if chosen else "--store"
+        store_row = f"{redact_url(env.store_url)}  (PostgreSQL, {origin})"
+    else:
+        store_row = f"embedded workspace in {env.data_dir}"
+    rows = [
+        ("store", store_row),
+        ("workspace", str(env.data_dir)),
+        ("question sets", f"{qdir}  ({source})"),
+        ("bundled question sets", str(qpaths.bundled_questionnaires_dir())),
+        ("config file", str(qpaths.config_file())),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        click.echo(f"{key:<{width}}  {value}")
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: everything, importable; csv: one row per answer, for spreadsheets.",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write."
+)
+@click.option(
+    "--prospect", "prospect_ids", multiple=True, metavar="ID", help="Only this one (repeatable)."
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@pass_env
+def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], force: bool) -> None:
+    """Write the workspace (or some prospects) to a file, atomically."""
+    from qualify.store.transfer import export_workspace
+
+    if output.exists() and not force:
+        fail(f"{output} already exists; use --force to overwrite it")
+    count = export_workspace(env.store, output, fmt, list(prospect_ids) or None)  # type: ignore[arg-type]
+    click.echo(f"exported {count} prospect(s) to {output} ({fmt})", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@pass_env
+def import_(env: Env, file: Path) -> None:
+    """Merge a JSON export into the workspace by id; conflicting answers are listed."""
+    from qualify.store.transfer import import_workspace
+
+    report = import_workspace(env.store, file)
+    click.echo(f"imported {file}: {report.summary()}")
+    for conflict in report.conflicts:
+        click.echo(f"  conflict: {conflict.describe()}")
+
+
+@click.command()
+@click.option(
+    "--prospects", "count", default=40, show_default=True, type=click.IntRange(1, 1_000_000)
+)
+@click.option("--seed", default=7, show_default=True, help="Same seed, same sample data.")
+@pass_env
+def demo(env: Env, count: int, seed: int) -> None:
+    """Fill the workspace with realistic sample prospects at every stage."""
+    import time
+
+    from qualify.workflow.demo import fill
+
+    catalog = env.catalog
+    if catalog.pipeline is None:
+        fail("the active question sets have no valid pipeline; run `qualify validate`")
+    started = time.perf_counter()
+    added = fill(env.store, catalog, count, seed=seed)
+    took = time.perf_counter() - started
+    click.echo(f"added {added} sample prospects to {env.data_dir} in {took:.1f} s", err=True)
