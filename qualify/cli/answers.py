@@ -69,7 +69,7 @@ def answer(
         inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]
     assessment = q.record(found, inputs)
     b = assessment.breakdown
-    from qualify.reports.terminal import fmt_pct, fmt_score
+    from qualify.core.words import fmt_pct, fmt_score
 
     if b is not None:
         ko = " · KNOCKED OUT" if b.knocked_out else ""

@@ -65,7 +65,7 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     current one, with the questions that changed. Without --dry-run the re-score is
     recorded in each prospect's history; the interview itself stays as it was taken.
     """
-    from qualify.reports.terminal import fmt_score
+    from qualify.core.words import fmt_score
 
     q = env.qualifier
     prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
@@ -132,7 +132,7 @@ def compare(
 ) -> None:
     """Compare a prospect with another one, or with your ideal partner."""
     from qualify.core.compare import compare as compare_answers
-    from qualify.reports.terminal import fmt_score, fmt_value
+    from qualify.core.words import answer_text, fmt_score
 
     if (other_id is None) == (ideal is None):
         raise click.UsageError("give a second prospect ID2 or --ideal, not both or neither")
@@ -179,8 +179,8 @@ def compare(
             question = qs.questions[a.question_id]
             mark = " [knock-out]" if a.knockout else ""
             click.echo(
-                f"    {a.text}{mark}\n      {fmt_value(a.left, question) or '—'}  vs  "
-                f"{fmt_value(a.right, question) or '—'}  ({a.impact:+.1f} points)"
+                f"    {a.text}{mark}\n      {answer_text(question, a.left) or '—'}  vs  "
+                f"{answer_text(question, a.right) or '—'}  ({a.impact:+.1f} points)"
             )
         click.echo("")
 

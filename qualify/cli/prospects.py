@@ -92,7 +92,7 @@ def prospect_list(
             err=True,
         )
         return
-    from qualify.reports.terminal import fmt_pct, fmt_score
+    from qualify.core.words import fmt_pct, fmt_score
 
     header = ("ID", "NAME", "TERRITORY", "KIND", "STAGE", "STATUS", "SCORE", "BAND", "COVERAGE")
     table = [header]

@@ -7,6 +7,7 @@ the TUI read exactly these, so a record means the same thing everywhere.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -159,3 +160,15 @@ class ProspectSummary(_Record):
     knocked_out: bool = False
     coverage: float | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class ProspectRecords:
+    """Everything kept about one prospect: what a store reads in one go, and what an
+    assessment, a report, an export or a sync works from."""
+
+    prospect: Prospect
+    interviews: tuple[Interview, ...] = ()
+    """Oldest first."""
+    history: tuple[HistoryEntry, ...] = ()
+    """Oldest first; append-only."""

@@ -6,7 +6,7 @@ format it: :mod:`~qualify.reports.markdown`, :mod:`~qualify.reports.html`,
 :mod:`~qualify.reports.json_report` (prospect) and
 :mod:`~qualify.reports.csv_report` (portfolio). :mod:`~qualify.reports.terminal`
 has the small text helpers of the CLI. The judgement calls (strengths, risks,
-support cost, capacity) are in :mod:`~qualify.reports.rules`.
+support cost, capacity) are in :mod:`~qualify.core.rules`.
 
 This module is the one entry point the CLI and the TUI need: a finished
 document (bytes and a safe file name) from a store and a catalog. Nothing in

@@ -13,8 +13,8 @@ from __future__ import annotations
 import csv
 import io
 
+from qualify.core.words import fmt_date
 from qualify.reports.model import PortfolioReport, PortfolioRow
-from qualify.reports.text import fmt_date
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")

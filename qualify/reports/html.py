@@ -15,9 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from qualify.core.agenda import KIND_WORDS as AGENDA_KIND_WORDS
-from qualify.reports import charts
-from qualify.reports.model import PortfolioReport, ProspectReport
-from qualify.reports.text import (
+from qualify.core.words import (
     CAPACITY_ALERTS,
     DIRECTION_SHORT,
     SOURCE_LABELS,
@@ -29,6 +27,8 @@ from qualify.reports.text import (
     fmt_score,
     one_line,
 )
+from qualify.reports import charts
+from qualify.reports.model import PortfolioReport, ProspectReport
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "

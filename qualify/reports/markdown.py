@@ -10,16 +10,7 @@ from __future__ import annotations
 import re
 
 from qualify.core.agenda import KIND_WORDS as AGENDA_KIND_WORDS
-from qualify.reports.model import (
-    AnswerView,
-    Finding,
-    InterviewView,
-    PortfolioReport,
-    PortfolioRow,
-    ProspectReport,
-)
-from qualify.reports.terminal import bar
-from qualify.reports.text import (
+from qualify.core.words import (
     CAPACITY_ALERTS,
     DIRECTION_SHORT,
     STATE_LABELS,
@@ -31,6 +22,15 @@ from qualify.reports.text import (
     one_line,
     plural,
 )
+from qualify.reports.model import (
+    AnswerView,
+    Finding,
+    InterviewView,
+    PortfolioReport,
+    PortfolioRow,
+    ProspectReport,
+)
+from qualify.reports.terminal import bar
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~#$!])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")

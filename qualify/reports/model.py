@@ -3,7 +3,7 @@
 Built from the store's records, each interview scored against the question set
 *as it was asked* (its snapshot), never against today's YAML. Renderers
 (Markdown, HTML, JSON, CSV) only format this model, so every format says the
-same thing, and the judgement calls live in :mod:`qualify.reports.rules`.
+same thing, and the judgement calls live in :mod:`qualify.core.rules`.
 
 The builders are pure: give them records, the catalog (for the pipeline) and
 the parsed snapshots. :func:`prospect_report` and :func:`portfolio_report` are
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from qualify.core import rules
 from qualify.core.agenda import AgendaItem, build_agenda
 from qualify.core.compare import compare, ideal_from_partners
 from qualify.core.errors import QualifyError
@@ -26,9 +27,7 @@ from qualify.core.gates import GateResult, evaluate_gate, evidence_shares, needs
 from qualify.core.questionnaire.model import DIRECTION_TITLES, Pipeline, QuestionSet, Stage
 from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectStatus
 from qualify.core.scoring import ScoreBreakdown, score
-from qualify.reports import rules
-from qualify.reports.capacity import Capacity
-from qualify.reports.text import (
+from qualify.core.words import (
     ACTION_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
@@ -40,6 +39,7 @@ from qualify.reports.text import (
     plural,
     score_class,
 )
+from qualify.reports.capacity import Capacity
 from qualify.store.queries import best_partner_answers
 
 if TYPE_CHECKING:

@@ -6,13 +6,11 @@ half written, and never written over an existing file unless asked to.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
+from qualify import atomic
 from qualify.core.errors import QualifyError
 
 _TRANSLITERATE = str.maketrans(
@@ -59,43 +57,11 @@ def safe_filename(
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
-    """Write `data` to `path` atomically; refuse to replace an existing file unless `force`.
-
-    The bytes go to a temporary file in the same directory, are flushed to disk,
-    then linked (no-clobber) or renamed (with `force`) into place.
-    """
+    """Write `data` to `path` atomically; refuse to replace an existing file unless `force`."""
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputExists(f"{path} is a directory")
-    if path.exists() and not force:
-        raise OutputExists(f"{path} already exists; use --force to replace it")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the file appeared meanwhile: never clobber
-            except FileExistsError:
-                raise OutputExists(f"{path} already exists; use --force to replace it") from None
-            except OSError:  # a file system without hard links
-                if path.exists():
-                    raise OutputExists(
-                        f"{path} already exists; use --force to replace it"
-                    ) from None
-                os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return path
+        return atomic.write_bytes(path, data, replace=force)
+    except FileExistsError:
+        raise OutputExists(f"{path} already exists; use --force to replace it") from None

@@ -2,50 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
 from qualify.core.scoring import ScoreBreakdown
-
-BAR_WIDTH = 20
-
-
-def bar(score: float | None, width: int = BAR_WIDTH) -> str:
-    """A text bar that reads without colour: filled and empty cells plus the number."""
-    if score is None:
-        return "·" * width
-    filled = round(max(0.0, min(100.0, score)) / 100 * width)
-    return "█" * filled + "░" * (width - filled)
-
-
-def fmt_score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.1f}"
-
-
-def fmt_pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-def fmt_value(value: Any, question: Any = None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        if question is not None:
-            return ", ".join(
-                question.option_map[v].display if v in question.option_map else str(v)
-                for v in value
-            )
-        return ", ".join(map(str, value))
-    if question is not None and question.type == "choice" and value in question.option_map:
-        return question.option_map[value].display
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    if question is not None and question.unit:
-        text = f"{text} {question.unit}"
-    return text
+from qualify.core.words import answer_text, bar, fmt_pct, fmt_score
 
 
 def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str:
@@ -85,11 +44,11 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
             elif not q.answered:
                 status = "unanswered"
             elif q.points is None:
-                status = f"{fmt_value(q.value, question)} (not scored)"
+                status = f"{answer_text(question, q.value)} (not scored)"
             else:
                 contribution = "" if q.contribution is None else f" → {q.contribution:+.1f}"
                 status = (
-                    f"{fmt_value(q.value, question)}: {q.points:g}/{q.max:g} × {q.weight:g}"
+                    f"{answer_text(question, q.value)}: {q.points:g}/{q.max:g} × {q.weight:g}"
                     f"{contribution}"
                 )
             if q.knockout:

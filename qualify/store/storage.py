@@ -2,9 +2,9 @@
 
 TinyDB's own ``JSONStorage`` truncates and rewrites a file in place, so a process
 killed mid-write leaves it empty or half-written (measured: 7 unreadable files in
-200 kills). Everything here writes a temp file in the same directory, flushes,
-fsyncs, ``os.replace``-s it over the target and fsyncs the directory, so a reader
-(or the next start after a kill -9) sees either the old file or the new one.
+200 kills). Everything here writes through :mod:`qualify.atomic` (temp file, fsync,
+``os.replace``, fsync of the directory), so a reader (or the next start after a
+kill -9) sees either the old file or the new one.
 
 Reads never repair anything: an unreadable file raises :class:`StoreCorrupt`
 naming the file and the newest readable backup, and is left byte-identical.
@@ -13,23 +13,20 @@ naming the file and the newest readable backup, and is left byte-identical.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
 
+from qualify.atomic import replace_file, write_bytes
 from qualify.store.base import StoreCorrupt
 
-TMP_SUFFIX = ".tmp"
 BACKUP_SUFFIX = ".bak"
-_WINDOWS = os.name == "nt"
 
 
 # ----------------------------------------------------------------- reading
@@ -86,43 +83,6 @@ def read_json(path: Path, *, empty_ok: bool = False) -> dict[str, Any] | None:
 # ----------------------------------------------------------------- writing
 
 
-def fsync_dir(directory: Path) -> None:
-    """Make a rename in ``directory`` survive a power cut (a no-op where dirs cannot be opened)."""
-    if _WINDOWS:
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _tmp_path(path: Path) -> Path:
-    # Hidden, unique per writer, same directory (same filesystem, so the rename is atomic).
-    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}")
-
-
-def _replace(src: Path, dst: Path) -> None:
-    # On Windows a reader holding dst open makes the rename fail briefly; retry for ~1 s.
-    for attempt in range(50 if _WINDOWS else 1):
-        try:
-            os.replace(src, dst)
-            return
-        except PermissionError:
-            if not _WINDOWS or attempt == 49:
-                raise
-            time.sleep(0.02)
-
-
-def _open_tmp(path: Path) -> tuple[Path, IO[bytes]]:
-    tmp = _tmp_path(path)
-    try:
-        return tmp, open(tmp, "xb")
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return tmp, open(tmp, "xb")
-
-
 class Backups:
     """Rotating backups made by hard-linking the previous version just before it is replaced.
 
@@ -157,7 +117,7 @@ def rotate_backups(path: Path, keep: int = 3) -> Path:
     names = backup_paths(path, keep)
     for older, newer in reversed(list(zip(names[1:], names[:-1], strict=True))):
         if newer.exists():
-            _replace(newer, older)
+            replace_file(newer, older)
     with suppress(FileNotFoundError):
         names[0].unlink()  # only left behind by a kill in the middle of a rotation
     try:
@@ -167,100 +127,16 @@ def rotate_backups(path: Path, keep: int = 3) -> Path:
     return names[0]
 
 
-def write_bytes_atomic(
-    path: Path, payload: bytes, *, durable: bool = True, backups: Backups | None = None
-) -> None:
-    """Replace ``path`` with ``payload`` all at once; on any error ``path`` is untouched."""
-    tmp, handle = _open_tmp(path)
-    try:
-        with handle:
-            handle.write(payload)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        if backups is not None:
-            backups.before_replace(path)
-        _replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            tmp.unlink()
-        raise
-    if durable:
-        fsync_dir(path.parent)
-
-
 def write_json_atomic(
     path: Path, data: Any, *, durable: bool = True, backups: Backups | None = None
 ) -> None:
     """Serialise first (a failure there touches nothing), then write atomically."""
-    write_bytes_atomic(path, orjson.dumps(data), durable=durable, backups=backups)
-
-
-def write_many_atomic(items: list[tuple[Path, bytes]], *, durable: bool = True) -> None:
-    """Write many new files with one sync instead of one fsync each (bulk loads, migration).
-
-    Every temp file is written, then synced, and only then renamed into place, so a
-    power cut never leaves a renamed-but-empty file; each rename is still atomic.
-    """
-    pending: list[tuple[Path, Path]] = []
-    renamed = 0
-    try:
-        for path, payload in items:
-            tmp, handle = _open_tmp(path)
-            pending.append((tmp, path))
-            with handle:
-                handle.write(payload)
-                if durable and not hasattr(os, "sync"):
-                    handle.flush()
-                    os.fsync(handle.fileno())
-        if durable and hasattr(os, "sync"):
-            os.sync()
-        for done, (tmp, path) in enumerate(pending):
-            _replace(tmp, path)
-            renamed = done + 1
-    except BaseException:
-        for tmp, _ in pending[renamed:]:
-            with suppress(OSError):
-                tmp.unlink()
-        raise
-    if durable:
-        for directory in {path.parent for path, _ in items}:
-            fsync_dir(directory)
-
-
-@contextmanager
-def atomic_writer(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
-    """Stream into a temp file; it replaces ``path`` only if the block finishes."""
-    tmp, handle = _open_tmp(path)
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        _replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            tmp.unlink()
-        raise
-    if durable:
-        fsync_dir(path.parent)
-
-
-def clean_tmp_files(directories: Iterator[Path] | list[Path]) -> int:
-    """Remove temp files left by killed writers; call only while holding the workspace lock."""
-    removed = 0
-    for directory in directories:
-        try:
-            entries = list(os.scandir(directory))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIX):
-                with suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-                    removed += 1
-    return removed
+    write_bytes(
+        path,
+        orjson.dumps(data),
+        durable=durable,
+        before_replace=backups.before_replace if backups is not None else None,
+    )
 
 
 # ----------------------------------------------------------------- TinyDB

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import orjson
 from pydantic import ValidationError
 
+from qualify.atomic import streaming
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -33,7 +34,6 @@ from qualify.core.records import (
     utcnow,
 )
 from qualify.store.base import NotFound, Store, StoreError
-from qualify.store.storage import atomic_writer
 from qualify.store.workspace import ProspectData, Workspace, is_safe_id, to_tables
 
 EXPORT_FORMAT = "qualify-export"
@@ -167,7 +167,7 @@ def _export_json(
         "qualify": __version__,
     }
     hashes: set[str] = set()
-    with atomic_writer(path) as out:
+    with streaming(path) as out:
         out.write(orjson.dumps(header)[:-1] + b',\n"prospects":[\n')
         for n, pid in enumerate(ids):
             data = _load(store, pid, summaries)
@@ -214,7 +214,7 @@ def _cell(value: Any) -> str:
 def _export_csv(
     store: Store, path: Path, ids: list[str], summaries: dict[str, ProspectSummary] | None
 ) -> None:
-    with atomic_writer(path) as out:
+    with streaming(path) as out:
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow(CSV_COLUMNS)

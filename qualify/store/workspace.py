@@ -36,6 +36,7 @@ from pydantic import TypeAdapter, ValidationError
 from tinydb import TinyDB, where
 from tinydb.table import Document
 
+from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -58,12 +59,9 @@ from qualify.store.storage import (
     AtomicJSONStorage,
     Backups,
     TransactionMiddleware,
-    clean_tmp_files,
     corrupt,
     read_json,
-    write_bytes_atomic,
     write_json_atomic,
-    write_many_atomic,
 )
 
 SCHEMA = 2
@@ -449,7 +447,7 @@ class Workspace(Store):
             elif changed:
                 self._write_json(path, current)
         if pending:
-            write_many_atomic(pending, durable=self._durable)
+            write_many(pending, durable=self._durable)
 
     def _put_summaries(self, rows: dict[str, dict[str, Any] | None], *, bulk: bool = False) -> None:
         self._update_shards(rows, self._summary_shard, bulk=bulk)
@@ -570,7 +568,7 @@ class Workspace(Store):
                 owners.update({i.id: pid for i in data.interviews})
                 summaries[pid] = _dump(data.summary or summary_from(data.prospect, None))
             self._put_owners(owners, conflicts=False, bulk=True)
-            write_many_atomic(items, durable=self._durable)
+            write_many(items, durable=self._durable)
             self._put_summaries(summaries, bulk=True)
         return skipped
 
@@ -736,7 +734,7 @@ class Workspace(Store):
         payload = orjson.dumps(question_set)
         with self._locked():
             if not path.exists():
-                write_bytes_atomic(path, payload, durable=self._durable)
+                write_bytes(path, payload, durable=self._durable)
 
     def get_snapshot(self, content_hash: str) -> dict[str, Any]:
         data = read_json(self.snapshot_path(content_hash)) if is_safe_id(content_hash) else None

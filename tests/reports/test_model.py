@@ -9,9 +9,9 @@ from datetime import UTC
 import pytest
 from report_fixture import IDS, NOW, build, build_portfolio
 
+from qualify.core import rules
 from qualify.core.questionnaire import QuestionSet
 from qualify.core.scoring import score
-from qualify.reports import rules
 from qualify.reports.model import prospect_report
 
 

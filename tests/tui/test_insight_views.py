@@ -355,7 +355,7 @@ async def test_compare_with_ideal_yaml_and_with_another_prospect(
         # the biggest difference first: the ideal has a scale answer Atlas lacks
         first = " ".join(answers.split("\n\n")[0].split())
         assert "1. How much support will they need from us?" in first
-        assert "— not answered" in first and "1 (Very little)" in first
+        assert "— not answered" in first and "1 of 5 (Very little)" in first
         assert "How many sales reps do you have?" in answers
         # o: another prospect, found by a few letters
         await pilot.press("o")

@@ -24,7 +24,8 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from qualify.tui.files import atomic_write, file_stamp
+from qualify.atomic import write_text
+from qualify.tui.files import file_stamp
 from qualify.tui.widgets.flow_preview import FlowPreview
 
 if TYPE_CHECKING:
@@ -427,7 +428,7 @@ class EditorScreen(Screen[None]):
 
     def _write(self, text: str) -> None:
         try:
-            atomic_write(self.path, text)
+            write_text(self.path, text, keep_mode=True)
         except OSError as exc:
             self.notify(
                 f"Not saved: {exc.strerror or exc} ({self.path}). The file on disk is unchanged.",

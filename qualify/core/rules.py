@@ -1,4 +1,4 @@
-"""The judgement calls a report makes, in one place, so they can be read and argued with.
+"""The judgement calls qualify makes, in one place, so they can be read and argued with.
 
 Scores, bands, knock-outs and gates come from the question sets and
 :mod:`qualify.core.scoring` / :mod:`qualify.core.gates`. What is decided here is what a

@@ -1,11 +1,12 @@
-"""Words and numbers as every report format writes them, so Markdown, HTML and CSV agree.
+"""Words and numbers as qualify shows them, so the CLI, the app and every report agree.
 
-Pure functions with no markup: each renderer escapes what these return for its
-own format.
+Pure functions with no markup: each renderer escapes what these return for its own
+format. A score always travels with its band's words, so no meaning rests on colour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ STATUS_LABELS: dict[str, str] = {
     "declined": "Parted ways",
     "on_hold": "Just friends",
 }
-"""Prospect statuses in the words of the method (the same words as the TUI)."""
+"""Prospect statuses in the words of the method."""
 
 KIND_LABELS: dict[str, str] = {
     "dealer": "Dealer",
@@ -33,6 +34,16 @@ SOURCE_LABELS: dict[str, str] = {
     "estimated": "estimated",
 }
 """Where an answer came from: the prospect said so, we saw evidence, or we estimated."""
+
+TYPE_WORDS: dict[str, str] = {
+    "choice": "one answer",
+    "multi": "any number of answers",
+    "scale": "scale",
+    "number": "number",
+    "yes_no": "yes / no",
+    "text": "free text",
+}
+"""Question types as the interviewer reads them."""
 
 STATE_LABELS: dict[str, str] = {
     "answered": "answered",
@@ -67,13 +78,37 @@ CAPACITY_ALERTS: dict[str, str] = {
 BAND_CLASSES = ("strong", "possible", "weak", "out", "none")
 
 
-def one_line(text: str | None) -> str:
-    """Collapse whitespace, so a note typed over several lines reads as one."""
-    return " ".join((text or "").split())
+def one_line(text: str | None, limit: int = 0) -> str:
+    """Collapse whitespace, so a note typed over several lines reads as one; cut to
+    `limit` characters with an ellipsis when given."""
+    flat = " ".join((text or "").split())
+    if limit and len(flat) > limit:
+        return flat[: max(0, limit - 1)] + "…"
+    return flat
 
 
 def fmt_score(score: float | None) -> str:
+    """A score with one decimal; an em dash when there is none yet."""
     return "—" if score is None else f"{score:.1f}"
+
+
+def score_label(score: float | None, band: str | None, knocked_out: bool = False) -> str:
+    """`72.5 Possible fit`, `✗ Not a fit`, or `— not scored`: never a bare colour."""
+    if knocked_out:
+        return f"✗ {band or 'Not a fit'}"
+    if score is None:
+        return "— not scored"
+    return f"{fmt_score(score)} {band or ''}".rstrip()
+
+
+def bar(score: float | None, width: int = 20) -> str:
+    """A bar that reads without colour: filled and empty cells (dots when unscored)."""
+    if width <= 0:
+        return ""
+    if score is None:
+        return "·" * width
+    filled = round(max(0.0, min(100.0, score)) / 100 * width)
+    return "█" * filled + "░" * (width - filled)
 
 
 def fmt_pct(value: float | None) -> str:
@@ -103,15 +138,21 @@ def fmt_datetime(value: datetime | None) -> str:
 def band_class(question_set: QuestionSet | None, band: str | None, knocked_out: bool) -> str:
     """strong / possible / weak for the top, middle and lowest band of the set; out; none.
 
-    Renderers colour by it, but always print the band's words beside it.
+    Decided by the band's place in its set's band order (never by its words), so the
+    same band gets the same colour in the app and every report. Renderers colour by
+    it, but always print the band's words beside it.
     """
+    if question_set is None:
+        return band_rank((), band, knocked_out)
+    return band_rank([b.label for b in question_set.effective_bands], band, knocked_out)
+
+
+def band_rank(labels: Sequence[str], band: str | None, knocked_out: bool = False) -> str:
+    """band_class from the set's band labels, best first (when only they are at hand)."""
     if knocked_out:
         return "out"
     if band is None:
         return "none"
-    if question_set is None:
-        return "possible"
-    labels = [b.label for b in question_set.effective_bands]
     if band not in labels:
         return "possible"
     if band == labels[0] and len(labels) > 1:
@@ -156,6 +197,17 @@ def answer_text(question: Question | None, value: Any) -> str:
             if label:
                 text = f"{text} ({label})"
     return text
+
+
+def status_word(status: Any) -> str:
+    """A status (enum or its value) in the words of the method."""
+    key = str(getattr(status, "value", status))
+    return STATUS_LABELS.get(key, key)
+
+
+def kind_word(kind: Any) -> str:
+    key = str(getattr(kind, "value", kind))
+    return KIND_LABELS.get(key, key)
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

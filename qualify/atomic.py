@@ -1,0 +1,204 @@
+"""Writing files the way a crash cannot half-do: temp file, fsync, ``os.replace``.
+
+The one atomic writer of qualify: the workspace's prospect files, exports, reports and
+question sets saved from the editor all go through it. A temp file is written in the
+same directory (same file system, so the rename is atomic), flushed and fsynced, then
+renamed over the target, and the directory is fsynced so the rename survives a power
+cut. A reader, or the next start after a kill -9, sees the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO
+
+TMP_SUFFIX = ".tmp"
+"""Temp files are ``.<name>.<pid>.<random>.tmp``: hidden, unique per writer."""
+
+_WINDOWS = os.name == "nt"
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` survive a power cut (a no-op where dirs cannot be opened)."""
+    if _WINDOWS:
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def tmp_path(path: Path) -> Path:
+    """Where the next version of ``path`` is written before it replaces it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}")
+
+
+def replace_file(src: Path, dst: Path) -> None:
+    """`os.replace`, patient with Windows readers that briefly hold `dst` open."""
+    # On Windows a reader holding dst open makes the rename fail briefly; retry for ~1 s.
+    for attempt in range(50 if _WINDOWS else 1):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if not _WINDOWS or attempt == 49:
+                raise
+            time.sleep(0.02)
+
+
+def _open_tmp(path: Path) -> tuple[Path, IO[bytes]]:
+    tmp = tmp_path(path)
+    try:
+        return tmp, open(tmp, "xb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tmp, open(tmp, "xb")
+
+
+def _current_mode(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return None
+
+
+def write_bytes(
+    path: Path,
+    payload: bytes,
+    *,
+    durable: bool = True,
+    replace: bool = True,
+    keep_mode: bool = False,
+    before_replace: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write ``payload`` to ``path`` all at once; on any error ``path`` is untouched.
+
+    ``replace=False`` never clobbers: if ``path`` exists (or appears meanwhile)
+    FileExistsError is raised and nothing is written. ``keep_mode`` gives the new file
+    the permissions of the one it replaces. ``before_replace(path)`` runs just before
+    the rename (the workspace links a backup of the old version there).
+    """
+    path = Path(path)
+    if not replace and path.exists():
+        raise FileExistsError(path)
+    mode = _current_mode(path) if keep_mode else None
+    tmp, handle = _open_tmp(path)
+    try:
+        with handle:
+            handle.write(payload)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        if before_replace is not None:
+            before_replace(path)
+        if replace:
+            replace_file(tmp, path)
+        else:
+            _link_new(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+    if durable:
+        fsync_dir(path.parent)
+    return path
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` only if nothing is there: a hard link fails if it exists."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise FileExistsError(path) from None
+        replace_file(tmp, path)
+        return
+    tmp.unlink()
+
+
+def write_text(path: Path, text: str, **options: object) -> Path:
+    """:func:`write_bytes` for text, as UTF-8 with the newlines given."""
+    return write_bytes(path, text.encode("utf-8"), **options)  # type: ignore[arg-type]
+
+
+def write_many(items: Iterable[tuple[Path, bytes]], *, durable: bool = True) -> None:
+    """Write many new files with one sync instead of one fsync each (bulk loads, migration).
+
+    Every temp file is written, then synced, and only then renamed into place, so a
+    power cut never leaves a renamed-but-empty file; each rename is still atomic.
+    """
+    items = list(items)
+    pending: list[tuple[Path, Path]] = []
+    renamed = 0
+    try:
+        for path, payload in items:
+            tmp, handle = _open_tmp(path)
+            pending.append((tmp, path))
+            with handle:
+                handle.write(payload)
+                if durable and not hasattr(os, "sync"):
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        if durable and hasattr(os, "sync"):
+            os.sync()
+        for done, (tmp, path) in enumerate(pending):
+            replace_file(tmp, path)
+            renamed = done + 1
+    except BaseException:
+        for tmp, _ in pending[renamed:]:
+            with suppress(OSError):
+                tmp.unlink()
+        raise
+    if durable:
+        for directory in {path.parent for path, _ in items}:
+            fsync_dir(directory)
+
+
+@contextmanager
+def streaming(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
+    """Stream into a temp file; it replaces ``path`` only if the block finishes."""
+    tmp, handle = _open_tmp(path)
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        replace_file(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def clean_tmp_files(directories: Iterable[Path]) -> int:
+    """Remove temp files left by killed writers; only while no writer can be running."""
+    removed = 0
+    for directory in directories:
+        try:
+            entries = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(TMP_SUFFIX):
+                with suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed

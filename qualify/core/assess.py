@@ -1,0 +1,421 @@
+"""Where a prospect stands: one assessment, decided once, read by everyone.
+
+The workflow (CLI and app), the reports, the portfolio, the demo data, sync and the
+store's list rows all ask this module which interview counts, what its score and band
+are, whether the gate to the next stage is met, what to do next and when the next
+review is due. Pure: give it a prospect's records, the parsed question-set snapshots,
+the pipeline and the clock.
+
+The rules, in words:
+
+* The **current** interview is the latest one of the prospect's current stage.
+* The **basis** of the verdict is the current interview once it has answers; until
+  then the latest interview that has answers (after a move the earlier stage's
+  verdict stands until the new stage has one).
+* A committed partner's list row shows its latest relationship review.
+* The **gate** is evaluated for every prospect that is not declined and sits at a
+  pipeline stage: against the current interview, or against an empty one of the
+  stage's active question set when nothing was asked yet (so "what is missing"
+  is always known).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from qualify.core import rules
+from qualify.core.gates import GateResult, evaluate_gate, next_step
+from qualify.core.questionnaire.model import Pipeline, QuestionSet, Stage
+from qualify.core.records import (
+    HistoryEntry,
+    Interview,
+    ProspectRecords,
+    ProspectStatus,
+    ProspectSummary,
+)
+from qualify.core.scoring import ScoreBreakdown, score
+from qualify.core.words import answer_text, fmt_date, one_line, plural
+
+__all__ = [
+    "Assessment",
+    "ScoredInterview",
+    "Snapshots",
+    "assess",
+    "list_row",
+    "score_interview",
+]
+
+
+# ------------------------------------------------------------------ snapshots
+
+
+@dataclass
+class Snapshots:
+    """Question sets as asked, by content hash, with a note where one had to be replaced.
+
+    Built by whoever reads the store (it is the only I/O an assessment needs); the
+    assessment only looks sets up.
+    """
+
+    sets: dict[str, QuestionSet] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    def get(self, content_hash: str) -> QuestionSet | None:
+        return self.sets.get(content_hash)
+
+    def add_missing(
+        self, interview: Interview, active: Mapping[str, QuestionSet], problem: str = ""
+    ) -> None:
+        """The snapshot of `interview` could not be read (`problem`, or missing): score it
+        against today's version of its set, saying so, or not at all if the set is gone."""
+        digest = interview.questionnaire_hash
+        current = active.get(interview.questionnaire_id)
+        asked = f"{interview.questionnaire_id} v{interview.questionnaire_version}"
+        what = f"the snapshot of {asked} is {problem or 'missing'}"
+        if current is not None:
+            self.sets[digest] = current
+            self.warnings.setdefault(digest, f"{what}; scored against today's v{current.version}")
+        else:
+            self.warnings.setdefault(
+                digest, f"{what} and the set no longer exists: its answers are not scored"
+            )
+
+
+# ------------------------------------------------------------- scored interviews
+
+
+@dataclass(frozen=True)
+class ScoredInterview:
+    """One interview scored against the question set it was asked with."""
+
+    interview: Interview
+    question_set: QuestionSet | None
+    """None when the snapshot is lost and the set no longer exists."""
+    breakdown: ScoreBreakdown | None
+    values: dict[str, Any]
+    """Question id → value of the answers that score (state `answered`)."""
+
+    @property
+    def has_answers(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Question id → where each given answer came from."""
+        return {
+            qid: rec.source
+            for qid, rec in self.interview.answers.items()
+            if rec.state == "answered"
+        }
+
+    @property
+    def at(self) -> datetime:
+        """When the interview was last worked on (its completion, if complete)."""
+        return self.interview.completed_at or self.interview.updated_at
+
+
+def score_interview(interview: Interview, question_set: QuestionSet | None) -> ScoredInterview:
+    values = interview.scoring_values()
+    breakdown = score(question_set, values) if question_set is not None else None
+    return ScoredInterview(interview, question_set, breakdown, values)
+
+
+# ------------------------------------------------------------------ assessment
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where one prospect stands; see the module docstring for the rules."""
+
+    records: ProspectRecords
+    stage: Stage | None
+    """The pipeline stage the prospect is at (None at the review stage or an unknown one)."""
+    current: ScoredInterview | None
+    basis: ScoredInterview | None
+    gate: GateResult | None
+    gate_set: QuestionSet | None
+    """The set the gate was judged on (the current interview's, else the active one)."""
+    gate_breakdown: ScoreBreakdown | None
+    review: ScoredInterview | None
+    """The latest relationship review that could be scored."""
+    cost: rules.CostCheck | None
+    """Support consumed against revenue, from the latest review."""
+    committed_at: datetime | None
+    reason: str
+    """Why declined or on hold (the latest such entry of the history)."""
+    review_due: date | None
+    next_step: str
+    scored: tuple[ScoredInterview, ...] = ()
+    """Every interview, oldest first, each scored against its own snapshot."""
+
+    # -- what the workflow's callers read ------------------------------------------
+    @property
+    def prospect(self) -> Any:
+        return self.records.prospect
+
+    @property
+    def interview(self) -> Interview | None:
+        """The current stage's interview (None before it starts)."""
+        return self.current.interview if self.current is not None else None
+
+    @property
+    def question_set(self) -> QuestionSet | None:
+        if self.current is not None and self.current.question_set is not None:
+            return self.current.question_set
+        return self.gate_set
+
+    @property
+    def breakdown(self) -> ScoreBreakdown | None:
+        """The current stage's scores (None before its interview starts)."""
+        return self.current.breakdown if self.current is not None else None
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return self.current.sources if self.current is not None else {}
+
+    @property
+    def outcome(self) -> str | None:
+        """The latest review's decision (grow / fix / part ways) as its option label."""
+        return review_outcome(self.review) if self.review is not None else None
+
+    def summary(self) -> ProspectSummary:
+        """The prospects list's row."""
+        return _row(self.records, self.scored)
+
+    def to_dict(self) -> dict[str, Any]:
+        qs = self.question_set
+        return {
+            "prospect": self.records.prospect.model_dump(mode="json"),
+            "stage": self.stage.id if self.stage else None,
+            "interview": self.interview.id if self.interview else None,
+            "question_set": {"id": qs.id, "version": qs.version} if qs else None,
+            "breakdown": self.breakdown.to_dict() if self.breakdown else None,
+            "gate": self.gate.to_dict() if self.gate else None,
+            "next_step": self.next_step,
+        }
+
+
+def _current_and_basis(
+    stage_id: str, scored: Iterable[ScoredInterview]
+) -> tuple[ScoredInterview | None, ScoredInterview | None]:
+    """The latest interview of the stage, and the one the verdict scores."""
+    scored = list(scored)
+    runs = [s for s in scored if s.interview.stage == stage_id]
+    current = runs[-1] if runs else None
+    if current is not None and current.has_answers and current.breakdown is not None:
+        return current, current
+    answered = [s for s in scored if s.has_answers and s.breakdown is not None]
+    return current, (answered[-1] if answered else None)
+
+
+def _latest_review(scored: Iterable[ScoredInterview]) -> ScoredInterview | None:
+    reviews = [s for s in scored if s.interview.kind == "review" and s.breakdown is not None]
+    return reviews[-1] if reviews else None
+
+
+def review_outcome(review: ScoredInterview) -> str | None:
+    """The review's decision (grow / fix / part ways), as its option label."""
+    qs = review.question_set
+    if qs is None or "outcome" not in qs.questions:
+        return None
+    value = review.values.get("outcome")
+    return None if value is None else answer_text(qs.questions["outcome"], value)
+
+
+def _latest_reason(history: Iterable[HistoryEntry], actions: set[str]) -> str:
+    found = [h for h in history if h.action in actions]
+    return one_line(found[-1].reason) if found else ""
+
+
+def _local(value: datetime, tz: tzinfo | None) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(tz)
+
+
+def assess(
+    records: ProspectRecords,
+    *,
+    pipeline: Pipeline,
+    snapshots: Snapshots,
+    active_sets: Mapping[str, QuestionSet],
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> Assessment:
+    """Where the prospect stands. Pure: the same records, sets and clock, the same answer.
+
+    `active_sets` (set id → today's version) is used only for the gate of a stage whose
+    interview has not started; `tz` is the zone dates such as "review due" are in.
+    """
+    prospect = records.prospect
+    today = _local(now or datetime.now(UTC), tz).date()
+    scored = tuple(
+        score_interview(i, snapshots.get(i.questionnaire_hash)) for i in records.interviews
+    )
+    current, basis = _current_and_basis(prospect.stage, scored)
+
+    stage = pipeline.stage_map.get(prospect.stage)
+    gate = gate_breakdown = gate_set = None
+    if stage is not None and prospect.status != ProspectStatus.declined:
+        sources: dict[str, str] = {}
+        if current is not None and current.breakdown is not None:
+            gate_set, gate_breakdown = current.question_set, current.breakdown
+            sources = current.sources
+        else:
+            gate_set = active_sets.get(stage.questionnaire)
+            gate_breakdown = score(gate_set, {}) if gate_set is not None else None
+        if gate_set is not None and gate_breakdown is not None:
+            gate = evaluate_gate(
+                stage,
+                gate_set,
+                gate_breakdown,
+                sources=sources,
+                next_stage=pipeline.next_stage(stage.id),
+            )
+
+    review = _latest_review(scored)
+    cost = None
+    if review is not None and review.question_set is not None and review.breakdown is not None:
+        cost = rules.support_exceeds_revenue(review.question_set, review.breakdown, review.values)
+
+    last_stage = pipeline.stages[-1].id if pipeline.stages else None
+    commits = [h for h in records.history if h.action == "advance" and h.to_stage == last_stage]
+    committed_at = commits[-1].at if commits else None
+
+    reason = ""
+    if prospect.status == ProspectStatus.declined:
+        reason = _latest_reason(records.history, {"decline"})
+    elif prospect.status == ProspectStatus.on_hold:
+        reason = _latest_reason(records.history, {"hold"})
+
+    due = None
+    if pipeline.review is not None:
+        interval = timedelta(days=pipeline.review.interval_days)
+        if review is not None:
+            due = _local(review.at + interval, tz).date()
+        elif committed_at is not None:
+            due = _local(committed_at + interval, tz).date()
+
+    assessment = Assessment(
+        records=records,
+        stage=stage,
+        current=current,
+        basis=basis,
+        gate=gate,
+        gate_set=gate_set,
+        gate_breakdown=gate_breakdown,
+        review=review,
+        cost=cost,
+        committed_at=committed_at,
+        reason=reason,
+        review_due=due,
+        next_step="",
+        scored=scored,
+    )
+    return _with_next_step(assessment, pipeline, today)
+
+
+def _with_next_step(a: Assessment, pipeline: Pipeline, today: date) -> Assessment:
+    from dataclasses import replace
+
+    return replace(a, next_step=_next_step(a, pipeline, today))
+
+
+def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
+    """The one thing to do next, in the words of the method."""
+    p = a.records.prospect
+    if p.status == ProspectStatus.declined:
+        why = f" ({a.reason})" if a.reason else ""
+        return f"Parted ways{why}. Reopen only if the reason no longer holds."
+    if p.status == ProspectStatus.on_hold:
+        if p.recontact_on is None:
+            return "Just friends: agree a date to call again."
+        if p.recontact_on <= today:
+            return f"Just friends: due for a call (re-contact date {fmt_date(p.recontact_on)})."
+        return f"Just friends: call again on {fmt_date(p.recontact_on)}."
+    if p.status == ProspectStatus.committed:
+        if a.review is not None:
+            outcome = a.review.values.get("outcome")
+            if outcome == "part_ways":
+                return "Part ways under the exit terms, as the latest review decided."
+            if a.cost is not None and a.cost.flagged:
+                return (
+                    "Counselling: the partner consumes more support than the revenue it creates "
+                    f"({'; '.join(a.cost.reasons)}): agree an improvement plan or part ways."
+                )
+            if outcome == "fix":
+                return "Counselling: follow the improvement plan and review again at its deadline."
+        if (
+            a.stage is not None
+            and a.gate is not None
+            and not a.gate.passed
+            and a.current is not None
+            and a.current.breakdown is not None
+            and a.current.question_set is not None
+        ):
+            step = next_step(a.stage, a.gate, a.current.breakdown, a.current.question_set)
+            step = step.removeprefix("Keep dating: ")
+            return f"Settling in: finish onboarding — {step}."
+        if a.review_due is not None:
+            word = "overdue since" if a.review_due < today else "due on"
+            return f"Keep the relationship measured: next review {word} {fmt_date(a.review_due)}."
+        return "Keep the relationship measured with regular reviews."
+    if a.stage is None:
+        return f"Stage {p.stage!r} is not in the pipeline: move the prospect to a known stage."
+    if a.current is None or not a.current.has_answers:
+        qs = a.gate_set
+        if qs is None:
+            return f"Book the {a.stage.title} conversation."
+        required = sum(1 for q in qs.questions.values() if q.required)
+        return (
+            f"Book the {a.stage.title} conversation: {plural(len(qs.questions), 'question')} "
+            f"to ask, {required} of them required."
+        )
+    if a.gate is None or a.gate_breakdown is None or a.gate_set is None:
+        return "Keep dating."
+    nxt = pipeline.next_stage(a.stage.id)
+    return next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt) + "."
+
+
+# -------------------------------------------------------------------- list rows
+
+
+def list_row(records: ProspectRecords, snapshots: Snapshots) -> ProspectSummary:
+    """The prospects list's row, straight from the records (no pipeline needed): what the
+    store writes beside a prospect every time its records change."""
+    scored = [score_interview(i, snapshots.get(i.questionnaire_hash)) for i in records.interviews]
+    return _row(records, scored)
+
+
+def _row(records: ProspectRecords, scored: Iterable[ScoredInterview]) -> ProspectSummary:
+    """The verdict's figures, or the latest review's for a committed partner that has one;
+    `updated_at` is the last activity (an answer counts, not only a change of facts)."""
+    p = records.prospect
+    scored = list(scored)
+    _, shown = _current_and_basis(p.stage, scored)
+    review = _latest_review(scored)
+    if p.status == ProspectStatus.committed and review is not None:
+        shown = review
+    b = shown.breakdown if shown is not None else None
+    last = max(
+        [p.updated_at]
+        + [i.updated_at for i in records.interviews]
+        + [h.at for h in records.history],
+        key=lambda t: t if t.tzinfo else t.replace(tzinfo=UTC),
+    )
+    return ProspectSummary(
+        id=p.id,
+        name=p.name,
+        territory=p.territory,
+        kind=p.kind,
+        stage=p.stage,
+        status=p.status,
+        score=b.score if b else None,
+        band=b.band if b else None,
+        knocked_out=b.knocked_out if b else False,
+        coverage=b.coverage if b else None,
+        updated_at=last,
+    )

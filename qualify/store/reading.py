@@ -1,0 +1,52 @@
+"""Reading what an assessment needs from any store: a prospect's records and the
+question-set snapshots its interviews were asked with.
+
+Backend-neutral: written against :class:`~qualify.store.base.Store` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pydantic import ValidationError
+
+from qualify.core.assess import Snapshots
+from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.records import Interview, ProspectRecords
+from qualify.core.words import one_line
+from qualify.store.base import NotFound, Store
+
+
+def read_records(store: Store, prospect_id: str) -> ProspectRecords:
+    """One prospect's records (an id or an unambiguous prefix); NotFound otherwise."""
+    prospect = store.get_prospect(store.resolve_id(prospect_id))
+    interviews = sorted(store.interviews(prospect.id), key=lambda i: i.started_at)
+    history = sorted(store.history(prospect.id), key=lambda h: h.at)
+    return ProspectRecords(prospect, tuple(interviews), tuple(history))
+
+
+def read_snapshots(
+    store: Store,
+    interviews: Iterable[Interview],
+    active_sets: Mapping[str, QuestionSet],
+    into: Snapshots | None = None,
+) -> Snapshots:
+    """Parse each interview's snapshot once (into `into`, a cache, if given).
+
+    A missing snapshot falls back to today's set with a warning; a snapshot that no
+    longer parses likewise. Any other store error (a lost connection, a locked file)
+    is not a missing snapshot: it propagates.
+    """
+    found = into if into is not None else Snapshots()
+    for interview in interviews:
+        digest = interview.questionnaire_hash
+        if digest in found.sets or digest in found.warnings:
+            continue
+        try:
+            found.sets[digest] = QuestionSet.model_validate(store.get_snapshot(digest))
+        except NotFound:
+            found.add_missing(interview, active_sets)
+        except (ValidationError, ValueError) as exc:
+            problem = f"unreadable ({one_line(str(exc), 160)})"
+            found.add_missing(interview, active_sets, problem)
+    return found
