@@ -1,12 +1,14 @@
 """Reports: what leaves the area manager's laptop.
 
-:mod:`qualify.reports.model` builds a plain report model from the store's
-records (each interview scored against its own snapshot); the renderers only
-format it: :mod:`~qualify.reports.markdown`, :mod:`~qualify.reports.html`,
+:mod:`qualify.reports.prospect` and :mod:`qualify.reports.portfolio` build the view
+models of :mod:`qualify.reports.views` from the core's assessment of each prospect
+(each interview scored against its own snapshot), reading the store once
+(:mod:`qualify.reports.loading`); the renderers only format them:
+:mod:`~qualify.reports.markdown`, :mod:`~qualify.reports.html`,
 :mod:`~qualify.reports.json_report` (prospect) and
 :mod:`~qualify.reports.csv_report` (portfolio). :mod:`~qualify.reports.terminal`
 has the small text helpers of the CLI. The judgement calls (strengths, risks,
-support cost, capacity) are in :mod:`~qualify.core.rules`.
+support cost, capacity) are in :mod:`qualify.core.rules`.
 
 This module is the one entry point the CLI and the TUI need: a finished
 document (bytes and a safe file name) from a store and a catalog. Nothing in
@@ -24,7 +26,7 @@ from qualify.core.errors import QualifyError
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
     from qualify.reports.capacity import Capacity
-    from qualify.reports.model import PortfolioReport, ProspectReport
+    from qualify.reports.views import PortfolioReport, ProspectReport
     from qualify.store.base import Store
 
 PROSPECT_FORMATS = ("md", "html", "json")
@@ -92,8 +94,8 @@ def prospect_document(
     tz: tzinfo | None = None,
 ) -> Document:
     """One prospect's fit report, rendered; NotFound (one line) for an unknown id."""
-    from qualify.reports.model import prospect_report
     from qualify.reports.output import safe_filename
+    from qualify.reports.prospect import prospect_report
 
     _check(fmt, PROSPECT_FORMATS, "a prospect report", "csv is for the portfolio")
     report = prospect_report(store, catalog, prospect_id, now=now, tz=tz)
@@ -115,8 +117,8 @@ def portfolio_document(
     tz: tzinfo | None = None,
 ) -> Document:
     """The portfolio (of one territory, if given), rendered."""
-    from qualify.reports.model import portfolio_report
     from qualify.reports.output import safe_filename
+    from qualify.reports.portfolio import portfolio_report
 
     _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "json is for one prospect")
     report = portfolio_report(

@@ -14,7 +14,7 @@ import csv
 import io
 
 from qualify.core.words import fmt_date
-from qualify.reports.model import PortfolioReport, PortfolioRow
+from qualify.reports.views import PortfolioReport, PortfolioRow
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")

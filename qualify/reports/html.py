@@ -28,7 +28,7 @@ from qualify.core.words import (
     one_line,
 )
 from qualify.reports import charts
-from qualify.reports.model import PortfolioReport, ProspectReport
+from qualify.reports.views import PortfolioReport, ProspectReport
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "

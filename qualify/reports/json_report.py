@@ -15,7 +15,7 @@ from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
-from qualify.reports.model import (
+from qualify.reports.views import (
     AnswerView,
     Finding,
     InterviewView,

@@ -22,7 +22,8 @@ from qualify.core.words import (
     one_line,
     plural,
 )
-from qualify.reports.model import (
+from qualify.reports.terminal import bar
+from qualify.reports.views import (
     AnswerView,
     Finding,
     InterviewView,
@@ -30,7 +31,6 @@ from qualify.reports.model import (
     PortfolioRow,
     ProspectReport,
 )
-from qualify.reports.terminal import bar
 
 _SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~#$!])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")

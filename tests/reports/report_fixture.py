@@ -22,12 +22,9 @@ from qualify.core.records import (
     ProspectSummary,
 )
 from qualify.reports.capacity import Capacity
-from qualify.reports.model import (
-    PortfolioReport,
-    ProspectReport,
-    portfolio_report,
-    prospect_report,
-)
+from qualify.reports.portfolio import portfolio_report
+from qualify.reports.prospect import prospect_report
+from qualify.reports.views import PortfolioReport, ProspectReport
 from qualify.store.base import Store
 
 QUESTIONNAIRES = Path(__file__).parent / "fixtures" / "questionnaires"

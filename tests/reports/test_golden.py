@@ -15,7 +15,7 @@ import pytest
 from report_fixture import build, build_portfolio
 
 from qualify.reports import csv_report, html, json_report, markdown
-from qualify.reports.model import PortfolioReport, ProspectReport
+from qualify.reports.views import PortfolioReport, ProspectReport
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("QUALIFY_UPDATE_GOLDEN") == "1"

@@ -14,7 +14,8 @@ from qualify.core.questionnaire import load_catalog
 from qualify.paths import bundled_questionnaires_dir
 from qualify.reports import html
 from qualify.reports.capacity import Capacity
-from qualify.reports.model import portfolio_report, prospect_report
+from qualify.reports.portfolio import portfolio_report
+from qualify.reports.prospect import prospect_report
 from qualify.workflow import demo
 
 URL_ATTRS = ("src", "href", "srcset", "action", "formaction", "poster", "data", "xlink:href")

@@ -17,7 +17,8 @@ from report_fixture import IDS, build
 from qualify.core.questionnaire import content_hash, load_catalog
 from qualify.paths import bundled_questionnaires_dir
 from qualify.reports import json_report
-from qualify.reports.model import SCHEMA, prospect_report
+from qualify.reports.prospect import prospect_report
+from qualify.reports.views import SCHEMA
 from qualify.workflow import demo
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from report_fixture import IDS, NOW, build, build_portfolio
 from qualify.core import rules
 from qualify.core.questionnaire import QuestionSet
 from qualify.core.scoring import score
-from qualify.reports.model import prospect_report
+from qualify.reports.prospect import prospect_report
 
 
 def test_interviews_are_scored_against_their_snapshot_not_todays_yaml(mem_store, catalog) -> None:
@@ -195,7 +195,7 @@ def test_capacity_rule(committed: int, soon: int, capacity: int | None, status: 
 def test_reports_never_import_textual_or_tinydb() -> None:
     code = (
         "import sys\n"
-        "import qualify.reports, qualify.reports.model, qualify.reports.markdown, "
+        "import qualify.reports, qualify.reports.prospect, qualify.reports.portfolio, qualify.reports.markdown, "
         "qualify.reports.html, qualify.reports.json_report, qualify.reports.csv_report, "
         "qualify.reports.output, qualify.reports.capacity\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'tinydb')]\n"
@@ -205,7 +205,7 @@ def test_reports_never_import_textual_or_tinydb() -> None:
 
 
 def test_gate_lines_name_the_question_when_evidence_was_seen_or_something_is_open() -> None:
-    from qualify.reports.model import CriterionView
+    from qualify.reports.views import CriterionView
 
     seen = CriterionView("verified:refs", True, "refs verified", ("refs",), ("Who are your refs?",))
     missing = CriterionView("required", False, "1 required question unanswered: x", ("x",))

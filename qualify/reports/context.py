@@ -1,0 +1,91 @@
+"""What every report builder needs at hand: the pipeline's stage titles, the clock and
+the time zone, and the one assessment of the core applied with them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from qualify.core.assess import Assessment, Snapshots, assess
+from qualify.core.errors import QualifyError
+from qualify.core.questionnaire.model import Pipeline
+from qualify.core.records import Interview, ProspectRecords
+from qualify.reports.views import QuestionSetRef, StageRef
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog
+
+
+class ReportError(QualifyError):
+    """A report cannot be made (no pipeline, for instance); the message says why."""
+
+
+def report_pipeline(catalog: Catalog) -> Pipeline:
+    """The pipeline a report is read against; one clear line when there is none."""
+    if catalog.pipeline is None:
+        problems = getattr(catalog, "problems", None) or []
+        detail = f": {problems[0]}" if problems else ""
+        raise ReportError(f"no valid pipeline.yaml in the active question sets{detail}")
+    return catalog.pipeline
+
+
+class ReportContext:
+    """Per-build lookups: stage titles, the clock, the time zone."""
+
+    def __init__(
+        self, catalog: Catalog, snapshots: Snapshots, now: datetime | None, tz: tzinfo | None
+    ) -> None:
+        self.catalog = catalog
+        self.pipeline = report_pipeline(catalog)
+        self.snapshots = snapshots
+        self.tz = tz
+        self.now = self.local(now or datetime.now(UTC))
+        self.today = self.now.date()
+        self.stage_index = {s.id: i for i, s in enumerate(self.pipeline.stages)}
+        review = self.pipeline.review
+        self.titles = {s.id: s.title for s in self.pipeline.stages}
+        if review is not None:
+            self.titles[review.id] = review.title
+
+    def assess(self, records: ProspectRecords) -> Assessment:
+        """The core's assessment, on this report's clock and time zone."""
+        return assess(
+            records,
+            pipeline=self.pipeline,
+            snapshots=self.snapshots,
+            active_sets=self.catalog.question_sets,
+            now=self.now,
+            tz=self.tz,
+        )
+
+    def local(self, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(self.tz)
+
+    def local_opt(self, value: datetime | None) -> datetime | None:
+        return None if value is None else self.local(value)
+
+    def stage(self, stage_id: str) -> StageRef:
+        """A stage as reports name it: its id and its title."""
+        return StageRef(stage_id, self.titles.get(stage_id, stage_id))
+
+    def stage_or_none(self, stage_id: str | None) -> StageRef | None:
+        return None if stage_id is None else self.stage(stage_id)
+
+    def question_set_ref(self, interview: Interview) -> QuestionSetRef | None:
+        qs = self.snapshots.get(interview.questionnaire_hash)
+        if qs is None:
+            return None
+        current = self.catalog.question_sets.get(qs.id)
+        current_version = current.version if current is not None else None
+        return QuestionSetRef(
+            id=qs.id,
+            version=interview.questionnaire_version,
+            title=qs.title,
+            hash=interview.questionnaire_hash,
+            stage=self.stage(interview.stage),
+            current_version=(
+                current_version if current_version != interview.questionnaire_version else None
+            ),
+        )

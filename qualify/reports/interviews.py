@@ -1,0 +1,160 @@
+"""The answers of every interview and the stage timeline, as a report shows them."""
+
+from __future__ import annotations
+
+from qualify.core.assess import Assessment, ScoredInterview, review_outcome
+from qualify.core.gates import needs_evidence
+from qualify.core.words import ACTION_LABELS, answer_text, band_class, fmt_score, one_line
+from qualify.reports.context import ReportContext
+from qualify.reports.views import AnswerView, InterviewView, SectionAnswers, TimelineEntry
+
+
+def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) -> InterviewView:
+    interview = scored.interview
+    qs, b = scored.question_set, scored.breakdown
+    sections: list[SectionAnswers] = []
+    if qs is not None and b is not None:
+        stage = ctx.pipeline.stage_map.get(interview.stage)
+        for s in b.sections:
+            answers: list[AnswerView] = []
+            for q in s.questions:
+                rec = interview.answers.get(q.id)
+                if not q.visible:
+                    continue  # not asked of this prospect (or hidden by a later change)
+                question = qs.questions.get(q.id)
+                if q.answered:
+                    state = "answered"
+                elif rec is not None and rec.state != "answered":
+                    state = rec.state
+                else:
+                    state = "unanswered"
+                source = rec.source if rec is not None and q.answered else None
+                needs = q.answered and source != "verified" and needs_evidence(stage, qs, q.id)
+                answers.append(
+                    AnswerView(
+                        question_id=q.id,
+                        question=q.text,
+                        type=q.type,
+                        state=state,
+                        value=q.value if q.answered else None,
+                        answer=answer_text(question, q.value) if q.answered else "",
+                        points=q.points,
+                        max=q.max,
+                        weight=q.weight,
+                        contribution=q.contribution,
+                        source=source,
+                        note=(rec.note if rec is not None else "").strip(),
+                        answered_at=ctx.local_opt(rec.answered_at) if rec is not None else None,
+                        by=rec.by if rec is not None else "",
+                        required=q.required,
+                        needs_evidence=needs,
+                        unverified_in_score=bool(q.contribution) and source != "verified",
+                        knockout=q.knockout,
+                    )
+                )
+            if not s.shown and not answers:
+                continue
+            sections.append(
+                SectionAnswers(
+                    id=s.id,
+                    title=s.title,
+                    direction=s.direction,
+                    score=s.score,
+                    answered=s.answered,
+                    visible=s.visible,
+                    answers=tuple(answers),
+                )
+            )
+    return InterviewView(
+        id=interview.id,
+        stage=ctx.stage(interview.stage),
+        kind=interview.kind,
+        status=interview.status,
+        interviewer=interview.interviewer,
+        started_at=ctx.local(interview.started_at),
+        completed_at=ctx.local_opt(interview.completed_at),
+        question_set=ctx.question_set_ref(interview),
+        score=b.score if b else None,
+        band=b.band if b else None,
+        band_class=band_class(qs, b.band if b else None, b.knocked_out if b else False),
+        coverage=b.coverage if b else None,
+        answered=b.answered if b else 0,
+        visible=b.visible if b else 0,
+        notes=interview.notes.strip(),
+        sections=tuple(sections),
+        warning=warning,
+    )
+
+
+def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    scored = {s.interview.id: s for s in a.scored}
+    for h in a.records.history:
+        src, dst = ctx.stage_or_none(h.from_stage), ctx.stage_or_none(h.to_stage)
+        reason = one_line(h.reason)
+        unmet: tuple[str, ...] = ()
+        if h.gate and isinstance(h.gate.get("unmet"), list):
+            unmet = tuple(one_line(str(u)) for u in h.gate["unmet"])
+        where = (dst or src).title if (dst or src) else ""
+        if h.action == "created":
+            text = f"Added at {where}" if where else "Added"
+        elif h.action == "advance":
+            text = f"{src.title if src else '?'} → {dst.title if dst else '?'}"
+            if h.overridden:
+                text += f", gate overridden: {reason or 'no reason given'}"
+            elif h.gate and h.gate.get("passed") is True:
+                text += ", gate met"
+        else:
+            label = ACTION_LABELS.get(h.action, h.action)
+            text = f"{label} at {where}" if where else label
+            if reason:
+                text += f": {reason}"
+            if h.action == "rescore" and isinstance(h.details.get("old"), dict):
+                old, new = h.details["old"], h.details.get("new") or {}
+                text += (
+                    f" — score {fmt_score(old.get('score'))} {old.get('band') or ''}".rstrip()
+                    + f" → {fmt_score(new.get('score'))} {new.get('band') or ''}".rstrip()
+                )
+        if h.action == "created" and reason:
+            text += f": {reason}"
+        entries.append(
+            TimelineEntry(
+                at=ctx.local(h.at),
+                action=h.action,
+                label=ACTION_LABELS.get(h.action, h.action),
+                text=text,
+                from_stage=src,
+                to_stage=dst,
+                overridden=h.overridden,
+                reason=reason,
+                by=h.by,
+                unmet=unmet if h.overridden else (),
+            )
+        )
+    for interview in a.records.interviews:
+        if interview.kind != "review":
+            continue
+        s = scored[interview.id]
+        if s.breakdown is None:
+            continue
+        outcome = review_outcome(s)
+        text = f"Relationship review: {s.breakdown.band or 'not scored'}"
+        if s.breakdown.score is not None:
+            text += f" ({fmt_score(s.breakdown.score)})"
+        if outcome:
+            text += f", outcome {outcome}"
+        entries.append(
+            TimelineEntry(
+                at=ctx.local(interview.completed_at or interview.updated_at),
+                action="review",
+                label=ACTION_LABELS["review"],
+                text=text,
+                from_stage=None,
+                to_stage=ctx.stage(interview.stage),
+                overridden=False,
+                reason="",
+                by=interview.interviewer,
+            )
+        )
+    entries.sort(key=lambda e: e.at)
+    return entries

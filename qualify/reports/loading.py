@@ -1,0 +1,50 @@
+"""Reading what a report needs from the store, once per report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from qualify.core.assess import Snapshots
+from qualify.core.records import ProspectRecords
+from qualify.store.queries import best_partner_answers
+from qualify.store.reading import read_records, read_snapshots
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog
+    from qualify.store.base import Store
+
+
+@dataclass(frozen=True)
+class ProspectInputs:
+    """Everything one prospect's report is built from."""
+
+    records: ProspectRecords
+    snapshots: Snapshots
+    partners: dict[str, list[dict[str, Any]]]
+    """The answers of the best committed partners per question set (for the comparison)."""
+
+
+def load_prospect(store: Store, catalog: Catalog, prospect_id: str) -> ProspectInputs:
+    """One prospect's records, its snapshots and the best partners' answers."""
+    records = read_records(store, prospect_id)
+    snapshots = read_snapshots(store, records.interviews, catalog.question_sets)
+    partners = best_partner_answers(store, exclude=records.prospect.id)
+    return ProspectInputs(records, snapshots, partners)
+
+
+def load_portfolio(
+    store: Store, catalog: Catalog, territory: str | None = None
+) -> tuple[list[ProspectRecords], Snapshots]:
+    """Every prospect's records (of one territory, if given) and their snapshots."""
+    summaries = store.list_prospects()
+    if territory is not None:
+        summaries = [s for s in summaries if s.territory == territory]
+    records = [read_records(store, s.id) for s in summaries]
+    snapshots = read_snapshots(store, _interviews(records), catalog.question_sets)
+    return records, snapshots
+
+
+def _interviews(records: Iterable[ProspectRecords]) -> Iterable[Any]:
+    return (i for r in records for i in r.interviews)

@@ -1,0 +1,255 @@
+"""The territory portfolio: ranking per stage, funnel, decline reasons, support
+capacity and the partners who cost more than they bring, built from the core's
+assessment of every prospect.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from qualify.core import rules
+from qualify.core.assess import Assessment, Snapshots, review_outcome
+from qualify.core.records import ProspectRecords, ProspectStatus
+from qualify.core.words import KIND_LABELS, STATUS_LABELS, band_class
+from qualify.reports.capacity import Capacity
+from qualify.reports.context import ReportContext
+from qualify.reports.loading import load_portfolio
+from qualify.reports.views import (
+    CostConcern,
+    DeclineReason,
+    FunnelStep,
+    PortfolioReport,
+    PortfolioRow,
+    StageGroup,
+    TerritoryLoad,
+)
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog
+    from qualify.store.base import Store
+
+
+def _row(a: Assessment, ctx: ReportContext, rank: int | None) -> PortfolioRow:
+    p = a.records.prospect
+    basis = a.basis
+    b = basis.breakdown if basis is not None else None
+    qs = basis.question_set if basis is not None else None
+    # A prospect ranks on its current stage's interview; a committed partner on its review.
+    if p.status == ProspectStatus.committed and a.review is not None:
+        b, qs = a.review.breakdown, a.review.question_set
+    elif basis is not a.current:
+        b = None
+    due = (
+        p.status == ProspectStatus.on_hold
+        and p.recontact_on is not None
+        and p.recontact_on <= ctx.today
+    )
+    return PortfolioRow(
+        rank=rank,
+        id=p.id,
+        name=p.name,
+        territory=p.territory,
+        kind=p.kind.value,
+        kind_label=KIND_LABELS.get(p.kind.value, p.kind.value),
+        stage=ctx.stage(p.stage),
+        status=p.status.value,
+        status_label=STATUS_LABELS.get(p.status.value, p.status.value),
+        score=b.score if b else None,
+        band=b.band if b else None,
+        band_class=band_class(qs, b.band if b else None, b.knocked_out if b else False),
+        knocked_out=b.knocked_out if b else False,
+        coverage=b.coverage if b else None,
+        gate_passed=a.gate.passed if a.gate is not None else None,
+        next_step=a.next_step,
+        reason=a.reason,
+        recontact_on=p.recontact_on,
+        due=due,
+        support_cost=a.cost if p.status == ProspectStatus.committed else None,
+        updated_at=ctx.local(p.updated_at),
+    )
+
+
+def _rank_key(row: PortfolioRow) -> tuple[Any, ...]:
+    """Best first: not knocked out, highest score, then the most complete, then by name."""
+    return (
+        row.knocked_out,
+        row.score is None,
+        -(row.score or 0.0),
+        -(row.coverage or 0.0),
+        row.name.casefold(),
+        row.id,
+    )
+
+
+def build_portfolio_report(
+    records: Iterable[ProspectRecords],
+    catalog: Catalog,
+    snapshots: Snapshots,
+    *,
+    capacity: Capacity | None = None,
+    territory: str | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> PortfolioReport:
+    """The territory portfolio (or one territory's). Pure: same records and clock, same report."""
+    ctx = ReportContext(catalog, snapshots, now, tz)
+    capacity = capacity or Capacity()
+    pipeline = ctx.pipeline
+    assessed = [
+        ctx.assess(r) for r in records if territory is None or r.prospect.territory == territory
+    ]
+
+    # Ranked per stage (active and committed), then just friends, then parted ways.
+    order = [s.id for s in pipeline.stages]
+    if pipeline.review is not None:
+        order.append(pipeline.review.id)
+    by_stage: dict[str, list[PortfolioRow]] = {sid: [] for sid in order}
+    friends: list[PortfolioRow] = []
+    parted: list[PortfolioRow] = []
+    for a in assessed:
+        status = a.records.prospect.status
+        row = _row(a, ctx, None)
+        if status == ProspectStatus.on_hold:
+            friends.append(row)
+        elif status == ProspectStatus.declined:
+            parted.append(row)
+        else:
+            by_stage.setdefault(row.stage.id, []).append(row)
+    groups = []
+    for sid, rows in by_stage.items():
+        rows.sort(key=_rank_key)
+        ranked = tuple(_with_rank(r, n) for n, r in enumerate(rows, 1))
+        groups.append(StageGroup(ctx.stage(sid), ranked))
+    friends.sort(key=lambda r: (r.recontact_on or date.max, r.name.casefold(), r.id))
+    parted.sort(key=lambda r: (r.updated_at, r.name.casefold(), r.id), reverse=True)
+
+    # The funnel: how far prospects got, where they are, where they were let go.
+    last = len(pipeline.stages)
+    funnel: list[FunnelStep] = []
+    reach = [ctx.stage_index.get(a.records.prospect.stage, last) for a in assessed]
+    steps = [s.id for s in pipeline.stages]
+    if pipeline.review is not None:
+        steps.append(pipeline.review.id)  # committed partners past onboarding
+    for i, stage_id in enumerate(steps):
+        here = [a for a, r in zip(assessed, reach, strict=True) if r == i]
+        funnel.append(
+            FunnelStep(
+                stage=ctx.stage(stage_id),
+                reached=sum(1 for r in reach if r >= i),
+                here=sum(
+                    1
+                    for a in here
+                    if a.records.prospect.status
+                    in (ProspectStatus.active, ProspectStatus.committed)
+                ),
+                on_hold=sum(1 for a in here if a.records.prospect.status == ProspectStatus.on_hold),
+                declined=sum(
+                    1 for a in here if a.records.prospect.status == ProspectStatus.declined
+                ),
+            )
+        )
+    reasons: dict[str, Counter[str]] = {}
+    for row in parted:
+        text = row.reason or "no reason recorded"
+        reasons.setdefault(text, Counter())[row.stage.title] += 1
+    decline_reasons = sorted(
+        (
+            DeclineReason(text, sum(c.values()), tuple(sorted(c, key=lambda t: (-c[t], t))))
+            for text, c in reasons.items()
+        ),
+        key=lambda d: (-d.count, d.reason.casefold()),
+    )
+
+    # Support capacity per territory, and the partners who cost more than they bring.
+    late = {s.id for s in pipeline.stages[-1 - rules.LATE_STAGES : -1]}
+    names = {a.records.prospect.territory for a in assessed}
+    if territory is None:
+        names |= set(capacity.territories)
+    else:
+        names.add(territory)
+    loads: list[TerritoryLoad] = []
+    concerns: list[CostConcern] = []
+    for a in assessed:
+        p = a.records.prospect
+        if p.status == ProspectStatus.committed and a.cost is not None and a.cost.flagged:
+            review = a.review
+            assert review is not None
+            concerns.append(
+                CostConcern(
+                    row=_row(a, ctx, None),
+                    reasons=a.cost.reasons,
+                    reviewed_at=ctx.local(
+                        review.interview.completed_at or review.interview.updated_at
+                    ),
+                    outcome=review_outcome(review),
+                )
+            )
+    for name in sorted(names, key=lambda t: (t == "", t.casefold())):
+        mine = [a for a in assessed if a.records.prospect.territory == name]
+        committed = [a for a in mine if a.records.prospect.status == ProspectStatus.committed]
+        soon = sum(
+            1
+            for a in mine
+            if a.records.prospect.status == ProspectStatus.active
+            and a.records.prospect.stage in late
+        )
+        cap = capacity.for_territory(name)
+        check = rules.capacity_check(name, len(committed), soon, cap)
+        hours = [
+            a.review.values.get(rules.SUPPORT_QUESTIONS[0])
+            for a in committed
+            if a.review is not None
+        ]
+        numbers = [h for h in hours if isinstance(h, int | float) and not isinstance(h, bool)]
+        loads.append(
+            TerritoryLoad(
+                territory=name,
+                committed=len(committed),
+                about_to_commit=soon,
+                capacity=cap,
+                status=check.status,
+                message=check.message,
+                support_hours=float(sum(numbers)) if numbers else None,
+                over_cost=sum(1 for a in committed if a.cost is not None and a.cost.flagged),
+            )
+        )
+    concerns.sort(key=lambda c: (c.row.territory.casefold(), c.row.name.casefold(), c.row.id))
+    warnings = tuple(dict.fromkeys(snapshots.warnings.values()))
+    return PortfolioReport(
+        generated_at=ctx.now,
+        territory=territory,
+        total=len(assessed),
+        groups=tuple(groups),
+        just_friends=tuple(friends),
+        parted_ways=tuple(parted),
+        funnel=tuple(funnel),
+        decline_reasons=tuple(decline_reasons),
+        territories=tuple(loads),
+        cost_concerns=tuple(concerns),
+        capacity_source=capacity.source,
+        warnings=warnings,
+    )
+
+
+def _with_rank(row: PortfolioRow, rank: int) -> PortfolioRow:
+    return replace(row, rank=rank)
+
+
+def portfolio_report(
+    store: Store,
+    catalog: Catalog,
+    *,
+    capacity: Capacity | None = None,
+    territory: str | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> PortfolioReport:
+    """Read every prospect from a store and build the portfolio."""
+    records, snapshots = load_portfolio(store, catalog, territory)
+    return build_portfolio_report(
+        records, catalog, snapshots, capacity=capacity, territory=territory, now=now, tz=tz
+    )

@@ -1,0 +1,441 @@
+"""The fit report of one prospect: its view model, built from the core's assessment.
+
+Pure: :func:`build_prospect_report` takes records, the catalog and the parsed snapshots;
+:func:`prospect_report` reads them from a store first (once). What counts as a
+strength or a risk is decided in :mod:`qualify.core.rules`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from qualify.core import rules
+from qualify.core.agenda import AgendaItem, build_agenda
+from qualify.core.assess import Assessment, ScoredInterview, Snapshots, review_outcome
+from qualify.core.compare import compare, ideal_from_partners
+from qualify.core.gates import evidence_shares, needs_evidence
+from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
+from qualify.core.records import ProspectRecords, ProspectStatus
+from qualify.core.words import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    answer_text,
+    band_class,
+    fmt_date,
+    fmt_score,
+    one_line,
+    plural,
+    score_class,
+)
+from qualify.reports.context import ReportContext
+from qualify.reports.interviews import interview_view, timeline
+from qualify.reports.loading import load_prospect
+from qualify.reports.views import (
+    ComparisonView,
+    CriterionView,
+    Evidence,
+    Finding,
+    FitView,
+    GapView,
+    GateView,
+    Header,
+    KnockoutView,
+    ProspectReport,
+    QuestionSetRef,
+    ReviewView,
+    SectionGapView,
+    SectionView,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog
+    from qualify.store.base import Store
+
+
+def _direction_title(direction: str) -> str:
+    return DIRECTION_TITLES.get(direction, direction)
+
+
+def _evidence(scored: ScoredInterview) -> Evidence | None:
+    sources = {qid: rec.source for qid, rec in scored.interview.answers.items()}
+    shares = evidence_shares(scored.breakdown, sources)
+    return Evidence(**shares) if shares is not None else None
+
+
+def _findings(a: Assessment, ctx: ReportContext) -> tuple[list[Finding], list[Finding]]:
+    """Strengths and risks of the verdict's interview, each traced to its question."""
+    strengths: list[Finding] = []
+    risks: list[Finding] = []
+    basis = a.basis
+    if basis is not None and basis.breakdown is not None and basis.question_set is not None:
+        qs, b, interview = basis.question_set, basis.breakdown, basis.interview
+        stage_ref = ctx.stage(interview.stage)
+        lines = [(s, q) for s in b.sections for q in s.questions if q.visible]
+
+        def finding(kind: str, text: str, s: Any, q: Any) -> Finding:
+            rec = interview.answers.get(q.id)
+            return Finding(
+                kind=kind,
+                text=text,
+                question_id=q.id,
+                question=q.text,
+                answer=answer_text(qs.questions.get(q.id), q.value) if q.answered else None,
+                section=s.title,
+                stage=stage_ref,
+                points=q.points,
+                max=q.max or None,
+                source=rec.source if rec is not None and q.answered else None,
+                note=(rec.note if rec is not None else "").strip(),
+            )
+
+        scored = [(s, q) for s, q in lines if q.answered and q.points is not None and q.max]
+        good = [(s, q) for s, q in scored if q.points / q.max >= rules.STRENGTH_RATIO]
+        good.sort(key=lambda sq: (-(sq[1].contribution or 0), -sq[1].points / sq[1].max))
+        for s, q in good[: rules.MAX_STRENGTHS]:
+            text = f"earns {q.points:g} of {q.max:g} points"
+            strengths.append(finding("strength", text, s, q))
+
+        for hit in b.knockouts:
+            for s, q in lines:
+                if q.id == hit.question:
+                    risks.append(finding("knockout", f"Deal-breaker: {one_line(hit.reason)}", s, q))
+                    break
+        for s, q in lines:
+            if q.required and not q.answered:
+                rec = interview.answers.get(q.id)
+                state = rec.state if rec is not None else "unanswered"
+                why = {
+                    "unknown": "the prospect did not know yet",
+                    "declined": "the prospect would not say",
+                }.get(state, "not answered yet")
+                risks.append(finding("unanswered", f"Required question open: {why}", s, q))
+        stage = ctx.pipeline.stage_map.get(interview.stage)
+        for s, q in lines:
+            rec = interview.answers.get(q.id)
+            if q.answered and needs_evidence(stage, qs, q.id):
+                source = rec.source if rec is not None else "stated"
+                if source != "verified":
+                    text = f"Needs evidence: the answer is {source}, not verified"
+                    risks.append(finding("unverified", text, s, q))
+        low = [(s, q) for s, q in scored if q.points / q.max <= rules.RISK_RATIO]
+        low.sort(key=lambda sq: (sq[1].points / sq[1].max, -sq[1].weight))
+        listed = {r.question_id for r in risks}
+        low = [(s, q) for s, q in low if q.id not in listed]
+        for s, q in low[: rules.MAX_LOW_SCORES]:
+            text = f"earns {q.points:g} of {q.max:g} points"
+            risks.append(finding("low_score", text, s, q))
+
+    p = a.records.prospect
+    if a.cost is not None and a.cost.flagged and a.review is not None:
+        risks.append(
+            Finding(
+                kind="support_cost",
+                text="Consumes more support than the revenue it creates: "
+                + "; ".join(a.cost.reasons),
+                stage=ctx.stage(a.review.interview.stage),
+            )
+        )
+    if (
+        p.status == ProspectStatus.committed
+        and a.committed_at is not None
+        and a.gate is not None
+        and not a.gate.passed
+        and a.stage is not None
+        and a.stage.id == ctx.pipeline.stages[-1].id
+    ):
+        days = (ctx.now - ctx.local(a.committed_at)).days
+        if days > rules.ONBOARDING_DAYS:
+            risks.append(
+                Finding(
+                    kind="onboarding",
+                    text=f"Not activated {days} days after signing (onboarding should take "
+                    f"about {rules.ONBOARDING_DAYS}): raise it now",
+                    stage=ctx.stage(a.stage.id),
+                )
+            )
+    if p.status == ProspectStatus.committed:
+        due = a.review_due
+        review_stage = ctx.pipeline.review
+        if due is not None and due < ctx.today:
+            risks.append(
+                Finding(
+                    kind="review_due",
+                    text=f"Relationship review overdue since {fmt_date(due)}",
+                    stage=ctx.stage_or_none(review_stage.id if review_stage else None),
+                )
+            )
+    return strengths, risks
+
+
+def _headline(a: Assessment, ctx: ReportContext) -> str:
+    basis = a.basis
+    if basis is None or basis.breakdown is None:
+        return "Not scored yet: no answers recorded."
+    b = basis.breakdown
+    where = ctx.stage(basis.interview.stage).title
+    if b.knocked_out:
+        return f"{b.band or 'Not a fit'} at {where}: " + "; ".join(
+            one_line(k.reason) for k in b.knockouts
+        )
+    text = f"{b.band or 'No band'} at {where}: score {fmt_score(b.score)}"
+    text += f", {b.answered} of {b.visible} questions answered"
+    if basis is not a.current and a.stage is not None:
+        text += f" (nothing answered yet at {a.stage.title})"
+    return text + "."
+
+
+def _question_text(qs: QuestionSet | None, question_id: str) -> str:
+    question = qs.questions.get(question_id) if qs is not None else None
+    return one_line(question.text) if question is not None else question_id
+
+
+def _gate_view(a: Assessment, ctx: ReportContext) -> GateView | None:
+    gate = a.gate
+    if gate is None or a.stage is None:
+        return None
+    nxt = ctx.stage_or_none(gate.next_stage_id)
+    name = f"Gate to {nxt.title}" if nxt else f"{a.stage.title} gate"
+    if gate.passed:
+        summary = f"{name}: met."
+    else:
+        missing = len(gate.unmet)
+        summary = f"{name}: not met ({plural(missing, 'criterion', 'criteria')} open)."
+    return GateView(
+        stage=ctx.stage(a.stage.id),
+        next_stage=nxt,
+        title=name,
+        passed=gate.passed,
+        criteria=tuple(
+            CriterionView(
+                c.key,
+                c.met,
+                one_line(c.text),
+                tuple(c.questions),
+                tuple(_question_text(a.gate_set, q) for q in c.questions),
+            )
+            for c in gate.criteria
+        ),
+        summary=summary,
+    )
+
+
+def _review_view(a: Assessment, ctx: ReportContext) -> ReviewView | None:
+    r = a.review
+    if r is None or r.breakdown is None:
+        return None
+    due = a.review_due
+    return ReviewView(
+        at=ctx.local(r.interview.completed_at or r.interview.updated_at),
+        stage=ctx.stage(r.interview.stage),
+        score=r.breakdown.score,
+        band=r.breakdown.band,
+        band_class=band_class(r.question_set, r.breakdown.band, r.breakdown.knocked_out),
+        outcome=review_outcome(r),
+        support_cost=a.cost or rules.CostCheck(False),
+        due_on=due,
+        overdue=due is not None and due < ctx.today,
+    )
+
+
+def build_prospect_report(
+    records: ProspectRecords,
+    catalog: Catalog,
+    snapshots: Snapshots,
+    *,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    partners: dict[str, list[dict[str, Any]]] | None = None,
+) -> ProspectReport:
+    """The fit report of one prospect. Pure: same records and clock, same report.
+
+    `tz` is the time zone dates are shown in (default: the machine's local zone).
+    `partners`: the answers of your best committed partners per question set, for the
+    comparison with the ideal partner (left out when fewer than two answered the set).
+    """
+    ctx = ReportContext(catalog, snapshots, now, tz)
+    a = ctx.assess(records)
+    p = records.prospect
+    basis = a.basis
+    b = basis.breakdown if basis is not None else None
+    qs = basis.question_set if basis is not None else None
+
+    knockouts: list[KnockoutView] = []
+    if basis is not None and b is not None and qs is not None:
+        for hit in b.knockouts:
+            line = b.question(hit.question)
+            knockouts.append(
+                KnockoutView(
+                    question_id=hit.question,
+                    question=line.text if line else hit.question,
+                    answer=answer_text(
+                        qs.questions.get(hit.question), line.value if line else None
+                    ),
+                    reason=one_line(hit.reason),
+                    stage=ctx.stage(basis.interview.stage),
+                )
+            )
+    verdict = Verdict(
+        basis=ctx.stage(basis.interview.stage) if basis is not None else None,
+        question_set=ctx.question_set_ref(basis.interview) if basis is not None else None,
+        score=b.score if b else None,
+        band=b.band if b else None,
+        band_class=band_class(qs, b.band if b else None, b.knocked_out if b else False),
+        coverage=b.coverage if b else None,
+        answered=b.answered if b else 0,
+        visible=b.visible if b else 0,
+        knocked_out=b.knocked_out if b else False,
+        knockouts=tuple(knockouts),
+        evidence=_evidence(basis) if basis is not None else None,
+        headline=_headline(a, ctx),
+    )
+    fit: list[FitView] = []
+    sections: list[SectionView] = []
+    if b is not None:
+        for direction, title in DIRECTION_TITLES.items():
+            value = b.directions.get(direction)
+            count = sum(1 for s in b.sections if s.direction == direction and s.visible)
+            fit.append(FitView(direction, title, value, score_class(value, qs), count))
+        for s in b.sections:
+            if not s.shown:
+                continue
+            sections.append(
+                SectionView(
+                    id=s.id,
+                    title=s.title,
+                    direction=s.direction,
+                    direction_title=_direction_title(s.direction),
+                    weight=s.weight,
+                    score=s.score,
+                    band_class=score_class(s.score, qs),
+                    coverage=s.coverage,
+                    answered=s.answered,
+                    visible=s.visible,
+                )
+            )
+    strengths, risks = _findings(a, ctx)
+
+    interviews = tuple(
+        interview_view(s, ctx, snapshots.warnings.get(s.interview.questionnaire_hash, ""))
+        for s in a.scored
+    )
+    used: dict[str, QuestionSetRef] = {}
+    for view in interviews:
+        if view.question_set is not None:
+            used.setdefault(f"{view.stage.id}:{view.question_set.hash}", view.question_set)
+    interviewers = tuple(
+        dict.fromkeys(
+            name
+            for i in records.interviews
+            for name in (i.interviewer, *(r.by for r in i.answers.values()))
+            if name
+        )
+    )
+    contacts = [i.completed_at or i.updated_at for i in records.interviews]
+    header = Header(
+        id=p.id,
+        name=p.name,
+        territory=p.territory,
+        kind=p.kind.value,
+        kind_label=KIND_LABELS.get(p.kind.value, p.kind.value),
+        stage=ctx.stage(p.stage),
+        status=p.status.value,
+        status_label=STATUS_LABELS.get(p.status.value, p.status.value),
+        owner=p.owner,
+        interviewers=interviewers,
+        created_at=ctx.local(p.created_at),
+        updated_at=ctx.local(p.updated_at),
+        last_contact=ctx.local(max(contacts)) if contacts else None,
+        recontact_on=p.recontact_on,
+        tags=tuple(p.tags),
+        notes=p.notes.strip(),
+        question_sets=tuple(used.values()),
+    )
+    warnings = tuple(
+        dict.fromkeys(
+            snapshots.warnings[i.questionnaire_hash]
+            for i in records.interviews
+            if i.questionnaire_hash in snapshots.warnings
+        )
+    )
+    return ProspectReport(
+        generated_at=ctx.now,
+        header=header,
+        verdict=verdict,
+        gate=_gate_view(a, ctx),
+        fit=tuple(fit),
+        sections=tuple(sections),
+        strengths=tuple(strengths),
+        risks=tuple(risks),
+        interviews=interviews,
+        timeline=tuple(timeline(a, ctx)),
+        review=_review_view(a, ctx),
+        next_step=a.next_step,
+        warnings=warnings,
+        agenda=_agenda(a),
+        comparison=_comparison(a, partners or {}),
+    )
+
+
+MAX_GAPS = 5
+
+
+def _comparison(a: Assessment, partners: dict[str, list[dict[str, Any]]]) -> ComparisonView | None:
+    basis = a.basis
+    if basis is None or basis.question_set is None:
+        return None
+    qs = basis.question_set
+    answers = partners.get(qs.id, [])
+    if len(answers) < 2:
+        return None
+    ideal = ideal_from_partners(qs, answers)
+    result = compare(qs, basis.values, ideal)
+    gaps = [
+        GapView(
+            question_id=g.question_id,
+            question=one_line(g.text),
+            prospect=answer_text(qs.questions.get(g.question_id), g.left),
+            ideal=answer_text(qs.questions.get(g.question_id), g.right),
+            impact=g.impact,
+            knockout=one_line(g.knockout) if g.knockout else None,
+        )
+        for g in result.answers
+        if g.left is not None and g.right is not None
+    ]
+    return ComparisonView(
+        label=f"your {len(answers)} best committed partners",
+        question_set=qs.title,
+        partners=len(answers),
+        prospect_score=result.left.score,
+        ideal_score=result.right.score,
+        sections=tuple(
+            SectionGapView(one_line(s.title), s.left, s.right, s.delta) for s in result.sections
+        ),
+        gaps=tuple(gaps[:MAX_GAPS]),
+    )
+
+
+def _agenda(a: Assessment) -> tuple[AgendaItem, ...]:
+    """Open items of the current stage's interview; none once the prospect is declined."""
+    if a.records.prospect.status == ProspectStatus.declined or a.gate_set is None:
+        return ()
+    if a.gate_breakdown is None:
+        return ()
+    answers = a.current.interview.answers if a.current is not None else {}
+    return build_agenda(a.gate_set, answers, a.gate_breakdown, a.stage).items
+
+
+def prospect_report(
+    store: Store,
+    catalog: Catalog,
+    prospect_id: str,
+    *,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> ProspectReport:
+    """Read one prospect (an id or an unambiguous prefix) from a store and build its report."""
+    inputs = load_prospect(store, catalog, prospect_id)
+    return build_prospect_report(
+        inputs.records, catalog, inputs.snapshots, now=now, tz=tz, partners=inputs.partners
+    )
