@@ -21,7 +21,7 @@ from qualify.cli.env import Env, fail, pass_env
 @pass_env
 def agenda(env: Env, prospect_id: str, fmt: str) -> None:
     """What to ask at the next meeting, most useful first."""
-    from qualify.core.agenda import KIND_WORDS, agenda_markdown
+    from qualify.core.agenda import ITEM_KIND_WORDS, agenda_markdown
 
     q = env.qualifier
     found = q.resolve(prospect_id)
@@ -50,7 +50,7 @@ def agenda(env: Env, prospect_id: str, fmt: str) -> None:
         flag = f" [{', '.join(flags)}]" if flags else ""
         click.echo(f"{n:>3}. {item.text}{flag}")
         why = f" · {item.why}" if item.why else ""
-        click.echo(f"     {item.section} · {KIND_WORDS[item.kind]}{why}")
+        click.echo(f"     {item.section} · {ITEM_KIND_WORDS[item.kind]}{why}")
 
 
 @click.command()

@@ -127,7 +127,7 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
     q = env.qualifier
     found = q.resolve(prospect_id)
     assessment = q.assess(found)
-    history = env.store.history(found.id)
+    history = assessment.records.history
     if as_json:
         import orjson
 
@@ -150,18 +150,10 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
         click.echo("")
         verdict = "met" if assessment.gate.passed else "not met"
         click.echo(f"Gate to move on: {verdict}")
-        echo_criteria(assessment.gate.criteria, assessment.question_set)
-        if assessment.stage and assessment.breakdown and assessment.question_set:
-            from qualify.core.gates import next_step
-
-            step = next_step(
-                assessment.stage,
-                assessment.gate,
-                assessment.breakdown,
-                assessment.question_set,
-                q.pipeline.next_stage(assessment.stage.id),
-            )
-            click.echo(f"Next step: {step}")
+        echo_criteria(assessment.gate.criteria, assessment.gate_set)
+    if assessment.next_step:
+        click.echo(f"Next step: {assessment.next_step}")
+        if found.status.value in ("active", "committed"):
             open_items = len(q.agenda(found).items)
             if open_items:
                 click.echo(f"  ({open_items} open item(s): `qualify agenda {found.id}`)")

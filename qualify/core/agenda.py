@@ -19,7 +19,7 @@ from qualify.core.scoring import ScoreBreakdown, points_of, score
 
 ItemKind = Literal["verify", "required", "ask_again", "unreached", "declined"]
 
-KIND_WORDS: dict[str, str] = {
+ITEM_KIND_WORDS: dict[str, str] = {
     "verify": "verify",
     "required": "required, unanswered",
     "ask_again": "ask next time",
@@ -220,7 +220,7 @@ def agenda_markdown(agenda: Agenda, *, title: str) -> str:
         flag = f" **({', '.join(flags)})**" if flags else ""
         lines.append(f"{n}. {_md(item.text)}{flag}")
         why = f" · {_md(item.why)}" if item.why else ""
-        lines.append(f"   - {_md(item.section)} · {KIND_WORDS[item.kind]}{why}")
+        lines.append(f"   - {_md(item.section)} · {ITEM_KIND_WORDS[item.kind]}{why}")
         if item.help:
             lines.append(f"   - Listen for: {_md(item.help)}")
         if item.note:

@@ -151,6 +151,13 @@ class Assessment:
     scored: tuple[ScoredInterview, ...] = ()
     """Every interview, oldest first, each scored against its own snapshot."""
 
+    @classmethod
+    def unassessed(cls, records: ProspectRecords, next_step: str = "") -> Assessment:
+        """Nothing could be assessed (a broken question set, say): the facts alone."""
+        return cls(
+            records, None, None, None, None, None, None, None, None, None, "", None, next_step
+        )
+
     # -- what the workflow's callers read ------------------------------------------
     @property
     def prospect(self) -> Any:

@@ -97,7 +97,7 @@ def _meets(value: float, threshold: float) -> bool:
     return value >= threshold - TOLERANCE
 
 
-def _honest(value: float, threshold: float, scale: float = 1.0) -> str:
+def _shown_truthfully(value: float, threshold: float, scale: float = 1.0) -> str:
     """`value` × scale, rounded as little as needed to keep the comparison true.
 
     A score of 49.96 against 50 must not read "score 50 below 50".
@@ -259,7 +259,7 @@ def evaluate_gate(
             criteria.append(Criterion("min_score", False, f"no score yet (needs {need})"))
         else:
             ok = _meets(breakdown.score, gate.min_score)
-            shown = _honest(breakdown.score, gate.min_score)
+            shown = _shown_truthfully(breakdown.score, gate.min_score)
             text = f"score {shown} ≥ {need}" if ok else f"score {shown} below {need}"
             criteria.append(Criterion("min_score", ok, text))
 
@@ -273,7 +273,7 @@ def evaluate_gate(
             criteria.append(Criterion("min_coverage", ok, text))
         else:
             ok = _meets(coverage, gate.min_coverage)
-            shown = _honest(coverage, gate.min_coverage, 100) + "%"
+            shown = _shown_truthfully(coverage, gate.min_coverage, 100) + "%"
             text = f"coverage {shown} ≥ {need}" if ok else f"coverage {shown} below {need}"
             criteria.append(Criterion("min_coverage", ok, text))
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from qualify.core.agenda import KIND_WORDS as AGENDA_KIND_WORDS
+from qualify.core.agenda import ITEM_KIND_WORDS
 from qualify.core.words import (
     CAPACITY_ALERTS,
     DIRECTION_SHORT,
@@ -61,7 +61,7 @@ def environment() -> Environment:
         DIRECTION_SHORT=DIRECTION_SHORT,
         SOURCE_LABELS=SOURCE_LABELS,
         STATE_LABELS=STATE_LABELS,
-        agenda_kinds=AGENDA_KIND_WORDS,
+        agenda_kinds=ITEM_KIND_WORDS,
     )
     return env
 

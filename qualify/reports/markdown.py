@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qualify.core.agenda import KIND_WORDS as AGENDA_KIND_WORDS
+from qualify.core.agenda import ITEM_KIND_WORDS
 from qualify.core.words import (
     CAPACITY_ALERTS,
     DIRECTION_SHORT,
@@ -276,7 +276,7 @@ def render_prospect(report: ProspectReport) -> str:
             ]
             flag = f" **({', '.join(flags)})**" if flags else ""
             why = f": {md(item.why)}" if item.why else ""
-            kind = md(AGENDA_KIND_WORDS[item.kind])
+            kind = md(ITEM_KIND_WORDS[item.kind])
             out.append(f"{n}. {md(item.text)}{flag} — {md(item.section)}, {kind}{why}")
         out.append("")
 

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from qualify.core.assess import Assessment
     from qualify.core.gates import GateResult
     from qualify.core.records import ProspectSummary
-    from qualify.workflow.qualifier import Assessment
 
 
 @dataclass

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
+    from qualify.core.assess import Assessment
     from qualify.core.questionnaire import Catalog
     from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectSummary
-    from qualify.workflow.qualifier import Assessment, Qualifier
+    from qualify.workflow.qualifier import Qualifier
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,9 @@ class Workspace:
 
     def prospect_view(self, prospect_id: str) -> ProspectView:
         """The prospect, its history and interviews, its assessment and its agenda."""
+        from qualify.core.assess import Assessment
         from qualify.core.errors import QualifyError
-        from qualify.workflow.qualifier import Assessment
+        from qualify.core.records import ProspectRecords
 
         q = self.qualifier
         prospect = q.store.get_prospect(prospect_id)
@@ -163,7 +165,7 @@ class Workspace:
             assessment = q.assess(prospect)
         except QualifyError as exc:
             problem = str(exc)
-            assessment = Assessment(prospect, None, None, None, None, None)
+            assessment = Assessment.unassessed(ProspectRecords(prospect))
         agenda, agenda_problem = None, ""
         try:
             agenda = q.agenda(prospect)

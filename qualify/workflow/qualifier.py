@@ -9,14 +9,15 @@ the TUI re-implements any of it, so both behave the same.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from qualify.core import moves
 from qualify.core.agenda import Agenda, build_agenda
+from qualify.core.assess import Assessment, Snapshots, assess
 from qualify.core.errors import QualifyError
-from qualify.core.gates import GateResult, evaluate_gate
+from qualify.core.gates import GateResult
 from qualify.core.questionnaire import (
     AnswerError,
     AnswerInput,
@@ -28,10 +29,12 @@ from qualify.core.questionnaire import (
 from qualify.core.questionnaire.model import Pipeline, Stage
 from qualify.core.records import (
     AnswerRecord,
+    HistoryAction,
     HistoryEntry,
     Interview,
     PartnerKind,
     Prospect,
+    ProspectRecords,
     ProspectStatus,
     ProspectSummary,
     utcnow,
@@ -39,6 +42,7 @@ from qualify.core.records import (
 from qualify.core.rescore import Rescore, rescore
 from qualify.core.scoring import ScoreBreakdown, score
 from qualify.store.base import Store
+from qualify.store.reading import read_snapshots
 
 
 class RescoreCandidate(NamedTuple):
@@ -88,32 +92,6 @@ class GateBlocked(WorkflowError):
         super().__init__(f"gate not met for {result.stage_id}: {lines}")
 
 
-@dataclass(frozen=True)
-class Assessment:
-    """Where a prospect stands: the interview of its current stage, scored and gated."""
-
-    prospect: Prospect
-    stage: Stage | None
-    interview: Interview | None
-    question_set: QuestionSet | None
-    breakdown: ScoreBreakdown | None
-    gate: GateResult | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "prospect": self.prospect.model_dump(mode="json"),
-            "stage": self.stage.id if self.stage else None,
-            "interview": self.interview.id if self.interview else None,
-            "question_set": (
-                {"id": self.question_set.id, "version": self.question_set.version}
-                if self.question_set
-                else None
-            ),
-            "breakdown": self.breakdown.to_dict() if self.breakdown else None,
-            "gate": self.gate.to_dict() if self.gate else None,
-        }
-
-
 def answer_values(interview: Interview) -> dict[str, Any]:
     """The answers that score: only those in the `answered` state."""
     return interview.scoring_values()
@@ -145,7 +123,8 @@ class Qualifier:
         self.catalog = catalog
         self.user = user or store.login
         """Recorded as `by` on answers and moves; on a server, the database login."""
-        self._snapshots: dict[str, QuestionSet] = {}
+        self._snapshots = Snapshots()
+        """Parsed snapshots by content hash (immutable, so cached for the session)."""
         self._hashes: tuple[Catalog, dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ lookups
@@ -182,10 +161,11 @@ class Qualifier:
 
     def snapshot(self, interview: Interview) -> QuestionSet:
         """The set exactly as the interview was taken with, whatever the YAML says today."""
-        qs = self._snapshots.get(interview.questionnaire_hash)
+        digest = interview.questionnaire_hash
+        qs = self._snapshots.sets.get(digest) if digest not in self._snapshots.warnings else None
         if qs is None:
-            qs = QuestionSet.model_validate(self.store.get_snapshot(interview.questionnaire_hash))
-            self._snapshots[interview.questionnaire_hash] = qs
+            qs = QuestionSet.model_validate(self.store.get_snapshot(digest))
+            self._snapshots.sets[digest] = qs
         return qs
 
     def resolve(self, id_or_prefix: str) -> Prospect:
@@ -365,7 +345,7 @@ class Qualifier:
             return self.summary_of(prospect, scored["breakdown"])
 
         saved = self.store.record_answers(interview.id, records, summary=summary)
-        return self._assess(prospect, saved, qs, scored["breakdown"])
+        return self.assess(prospect, saved)
 
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
@@ -378,7 +358,7 @@ class Qualifier:
         saved = self.store.record_answers(
             interview.id, [record], summary=self.summary_of(prospect, breakdown)
         )
-        return self._assess(prospect, saved, qs, breakdown)
+        return self.assess(prospect, saved)
 
     def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
         """A note on a question, kept with its answer (or alone, before it is answered)."""
@@ -392,91 +372,49 @@ class Qualifier:
         saved = self.store.record_answers(interview.id, [record])
         return self.assess(prospect, saved)
 
-    def complete_interview(self, prospect: Prospect) -> Interview:
-        interview = self.open_interview(prospect)
-        done = interview.model_copy(update={"status": "complete", "completed_at": utcnow()})
-        return self.store.update_interview(done)
-
     # ------------------------------------------------------------------ assessment
-    def assess(self, prospect: Prospect, interview: Interview | None = None) -> Assessment:
-        """Score the current stage's interview and evaluate its gate."""
-        stage = self.stage(prospect.stage)
-        if interview is None:
-            interview = self.stage_interview(prospect)
-        if interview is None:
-            return Assessment(prospect, stage, None, None, None, None)
-        qs = self.snapshot(interview)
-        breakdown = score(qs, answer_values(interview))
-        return self._assess(prospect, interview, qs, breakdown)
+    def records(self, prospect: Prospect, interview: Interview | None = None) -> ProspectRecords:
+        """The prospect's records as stored (with `interview` as given, if it is newer)."""
+        interviews = sorted(self.store.interviews(prospect.id), key=lambda i: i.started_at)
+        if interview is not None:
+            interviews = [interview if i.id == interview.id else i for i in interviews]
+        history = sorted(self.store.history(prospect.id), key=lambda h: h.at)
+        return ProspectRecords(prospect, tuple(interviews), tuple(history))
 
-    def _assess(
-        self,
-        prospect: Prospect,
-        interview: Interview,
-        qs: QuestionSet,
-        breakdown: ScoreBreakdown,
-    ) -> Assessment:
-        stage = self.stage(prospect.stage)
-        gate = None
-        if stage is not None:
-            gate = evaluate_gate(
-                stage,
-                qs,
-                breakdown,
-                sources=answer_sources(interview),
-                next_stage=self.pipeline.next_stage(stage.id),
-            )
-        return Assessment(prospect, stage, interview, qs, breakdown, gate)
+    def assess(self, prospect: Prospect, interview: Interview | None = None) -> Assessment:
+        """Where the prospect stands (see :mod:`qualify.core.assess`)."""
+        records = self.records(prospect, interview)
+        read_snapshots(
+            self.store, records.interviews, self.catalog.question_sets, into=self._snapshots
+        )
+        return assess(
+            records,
+            pipeline=self.pipeline,
+            snapshots=self._snapshots,
+            active_sets=self.catalog.question_sets,
+        )
 
     # ------------------------------------------------------------------ moves
     def advance(self, prospect: Prospect, *, override: str | None = None) -> HistoryEntry:
         """Move to the next stage if the gate passes, or with an override reason."""
-        if prospect.status == ProspectStatus.declined:
-            raise WorkflowError(f"{prospect.name} was declined; `qualify reopen` first")
-        stage = self.stage(prospect.stage)
-        if stage is None:
-            raise WorkflowError(
-                f"{prospect.name} is past the last stage ({prospect.stage}); nothing to advance"
-            )
+        stage = moves.check_can_advance(prospect, self.pipeline)
         assessment = self.assess(prospect)
-        gate, qs = assessment.gate, assessment.question_set
-        if gate is None or qs is None:  # no interview yet: evaluate against an empty one
-            qs = self.active_question_set(stage.questionnaire)
-            gate = evaluate_gate(
-                stage, qs, score(qs, {}), next_stage=self.pipeline.next_stage(stage.id)
-            )
+        gate, qs = assessment.gate, assessment.gate_set
+        if gate is None or qs is None:  # the stage's set is missing or broken
+            self.active_question_set(stage.questionnaire)  # raises, naming the problem
+            raise WorkflowError(f"no gate can be evaluated for {stage.title}")
         if override is not None and not override.strip():
             raise WorkflowError("an override needs a reason")
         if not gate.passed and override is None:
-            raise GateBlocked(gate, qs, answer_sources(assessment.interview))
-        nxt = self.pipeline.next_stage(stage.id)
-        review = self.pipeline.review
-        if nxt is not None:
-            to_stage = nxt.id
-            is_last = nxt.id == self.pipeline.stages[-1].id
-            status = ProspectStatus.committed if is_last else ProspectStatus.active
-        elif review is not None:
-            to_stage, status = review.id, ProspectStatus.committed
-        else:
-            raise WorkflowError(f"{stage.title} is the last stage; there is nowhere to advance")
-        entry = HistoryEntry(
-            prospect_id=prospect.id,
-            action="advance",
-            from_stage=stage.id,
-            to_stage=to_stage,
-            gate=gate.to_dict(),
-            overridden=not gate.passed,
-            reason=(override or "").strip(),
-            by=self.user,
-        )
-        moved = prospect.model_copy(update={"stage": to_stage, "status": status})
+            raise GateBlocked(gate, qs, assessment.sources)
+        move = moves.advance(prospect, gate, self.pipeline, override=override, by=self.user)
         # Compare-and-set: of two advances at once, the second raises StageConflict.
         self.store.move_prospect(
-            moved,
-            entry,
+            move.prospect,
+            move.entry,
             expected_stage=prospect.stage,
             expected_status=prospect.status,
-            summary=self.summary_of(moved, None),
+            summary=self.summary_of(move.prospect, None),
         )
         if assessment.interview is not None and assessment.interview.status != "complete":
             self.store.update_interview(
@@ -484,70 +422,52 @@ class Qualifier:
                     update={"status": "complete", "completed_at": utcnow()}
                 )
             )
-        return entry
+        return move.entry
 
     def decline(self, prospect: Prospect, reason: str) -> HistoryEntry:
         """Part ways, always with a reason."""
-        if not reason.strip():
-            raise WorkflowError("declining needs a reason (--reason)")
-        if prospect.status == ProspectStatus.declined:
-            raise WorkflowError(f"{prospect.name} is already declined")
-        return self._set_status(prospect, ProspectStatus.declined, "decline", reason)
+        return self._set_status(prospect, "decline", reason)
 
     def hold(self, prospect: Prospect, reason: str, recontact_on: date | None) -> HistoryEntry:
         """Just friends: a good company at the wrong time, with a date to call again."""
-        if not reason.strip():
-            raise WorkflowError("putting a prospect on hold needs a reason")
-        moved = prospect.model_copy(update={"recontact_on": recontact_on})
-        return self._set_status(moved, ProspectStatus.on_hold, "hold", reason)
+        return self._set_status(prospect, "hold", reason, recontact_on)
 
     def reopen(self, prospect: Prospect, reason: str = "") -> HistoryEntry:
-        if prospect.status not in (ProspectStatus.declined, ProspectStatus.on_hold):
-            raise WorkflowError(
-                f"{prospect.name} is {prospect.status.value}; only declined or "
-                "on-hold prospects can be reopened"
-            )
-        moved = prospect.model_copy(update={"recontact_on": None})
-        return self._set_status(moved, ProspectStatus.active, "reopen", reason)
+        return self._set_status(prospect, "reopen", reason)
 
     def _set_status(
-        self, prospect: Prospect, status: ProspectStatus, action: str, reason: str
+        self,
+        prospect: Prospect,
+        action: HistoryAction,
+        reason: str,
+        recontact_on: date | None = None,
     ) -> HistoryEntry:
-        assessment = self.assess(prospect)
-        moved = prospect.model_copy(update={"status": status})
-        entry = HistoryEntry(
-            prospect_id=prospect.id,
-            action=action,  # type: ignore[arg-type]
-            from_stage=prospect.stage,
-            to_stage=prospect.stage,
-            reason=reason.strip(),
-            by=self.user,
+        move = moves.change_status(
+            prospect, action, reason, by=self.user, recontact_on=recontact_on
         )
+        assessment = self.assess(prospect)
         self.store.move_prospect(
-            moved,
-            entry,
+            move.prospect,
+            move.entry,
             expected_stage=prospect.stage,
             expected_status=prospect.status,
-            summary=self.summary_of(moved, assessment.breakdown),
+            summary=self.summary_of(move.prospect, assessment.breakdown),
         )
-        return entry
+        return move.entry
 
     # ------------------------------------------------------------------ insights
     def agenda(self, prospect: Prospect) -> Agenda:
         """What to ask at the next meeting, from the current stage's interview."""
-        assessment = self.assess(prospect)
-        stage = assessment.stage
-        if assessment.interview is None or assessment.question_set is None:
-            set_id = stage.questionnaire if stage else self._review_set_id(prospect)
-            qs = self.active_question_set(set_id)
-            return build_agenda(qs, {}, score(qs, {}), stage)
-        assert assessment.breakdown is not None
-        return build_agenda(
-            assessment.question_set,
-            assessment.interview.answers,
-            assessment.breakdown,
-            stage,
-        )
+        a = self.assess(prospect)
+        current = a.current
+        if current is not None and current.question_set and current.breakdown is not None:
+            qs, breakdown = current.question_set, current.breakdown
+            return build_agenda(qs, current.interview.answers, breakdown, a.stage)
+        if a.gate_set is not None and a.gate_breakdown is not None:
+            return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage)
+        set_id = a.stage.questionnaire if a.stage else self._review_set_id(prospect)
+        qs = self.active_question_set(set_id)
+        return build_agenda(qs, {}, score(qs, {}), a.stage)
 
     def _review_set_id(self, prospect: Prospect) -> str:
         review = self.pipeline.review

@@ -6,7 +6,8 @@ type needs them, number bands in order, conditions that parse and only look back
 
 from __future__ import annotations
 
-from qualify.core.questionnaire.conditions import ConditionError, check_condition, parse_condition
+from qualify.core.questionnaire.condition_checks import check_condition
+from qualify.core.questionnaire.conditions import ConditionError, parse_condition
 from qualify.core.questionnaire.model import Question, QuestionSet
 from qualify.core.questionnaire.yamlsource import Document, Path_
 

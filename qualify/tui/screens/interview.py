@@ -32,10 +32,10 @@ from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.qualifier import answer_sources
 
 if TYPE_CHECKING:
+    from qualify.core.assess import Assessment
     from qualify.core.questionnaire.model import Question, QuestionSet
     from qualify.core.records import Interview, Prospect
     from qualify.tui.app import QualifyApp
-    from qualify.workflow.qualifier import Assessment
 
 SUMMARY = "__summary__"
 """Id of the "Summary and gate" entry of the sections list."""

@@ -25,7 +25,7 @@ NOTHING_OPEN = "Nothing open: every visible question is answered and verified."
 def item_prompt(number: int, item: AgendaItem, width: int = 0) -> Content:
     """The question, then flags, section, kind and why (then the last note), laid out
     with a hanging indent when `width` is given."""
-    from qualify.core.agenda import KIND_WORDS
+    from qualify.core.agenda import ITEM_KIND_WORDS
 
     width = width if width > 20 else 10_000
     head = hang([(f"{number:>2}. ", "bold $text-accent"), (one_line(item.text), "bold")], width, 4)
@@ -35,7 +35,7 @@ def item_prompt(number: int, item: AgendaItem, width: int = 0) -> Content:
     if item.could_knock_out:
         facts.append(("✗ possible deal-breaker", "bold $text-error"))
     facts.append((item.section, ""))
-    facts.append((KIND_WORDS.get(item.kind, item.kind), "italic"))
+    facts.append((ITEM_KIND_WORDS.get(item.kind, item.kind), "italic"))
     if item.why:
         facts.append((one_line(item.why), "$text-muted"))
     line: list[tuple[str, str]] = [("    ", "")]

@@ -1,0 +1,130 @@
+"""Stage and status moves: where a prospect goes next, and the history entry that says so.
+
+Pure decisions shared by the workflow (`qualify advance`, the app) and the demo data,
+so a move reads the same in the history whoever made it. Saving a move (compare-and-set)
+is the store's job; checking that the gate is met is the caller's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from qualify.core.errors import QualifyError
+from qualify.core.gates import GateResult
+from qualify.core.questionnaire.model import Pipeline, Stage
+from qualify.core.records import HistoryAction, HistoryEntry, Prospect, ProspectStatus, utcnow
+
+
+class MoveRefused(QualifyError):
+    """A move that does not apply (past the last stage, a declined prospect…)."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """A prospect as it will be after the move, and the history entry recording it."""
+
+    prospect: Prospect
+    entry: HistoryEntry
+
+
+def check_can_advance(prospect: Prospect, pipeline: Pipeline) -> Stage:
+    """The stage the prospect would leave; MoveRefused when it cannot move on at all."""
+    if prospect.status == ProspectStatus.declined:
+        raise MoveRefused(f"{prospect.name} was declined; `qualify reopen` first")
+    stage = pipeline.stage_map.get(prospect.stage)
+    if stage is None:
+        raise MoveRefused(
+            f"{prospect.name} is past the last stage ({prospect.stage}); nothing to advance"
+        )
+    return stage
+
+
+def advance(
+    prospect: Prospect,
+    gate: GateResult,
+    pipeline: Pipeline,
+    *,
+    override: str | None = None,
+    by: str = "",
+    at: datetime | None = None,
+    entry_id: str | None = None,
+) -> Move:
+    """To the next stage (committed at the last one, then on to the review stage).
+
+    An unmet gate needs `override`, a reason; the entry keeps the gate as it was.
+    """
+    stage = check_can_advance(prospect, pipeline)
+    if override is not None and not override.strip():
+        raise MoveRefused("an override needs a reason")
+    if not gate.passed and override is None:
+        raise MoveRefused(f"the {stage.title} gate is not met")
+    nxt = pipeline.next_stage(stage.id)
+    if nxt is not None:
+        to_stage = nxt.id
+        status = (
+            ProspectStatus.committed if nxt.id == pipeline.stages[-1].id else ProspectStatus.active
+        )
+    elif pipeline.review is not None:
+        to_stage, status = pipeline.review.id, ProspectStatus.committed
+    else:
+        raise MoveRefused(f"{stage.title} is the last stage; there is nowhere to advance")
+    entry = HistoryEntry(
+        prospect_id=prospect.id,
+        at=at or utcnow(),
+        action="advance",
+        from_stage=stage.id,
+        to_stage=to_stage,
+        gate=gate.to_dict(),
+        overridden=not gate.passed,
+        reason=(override or "").strip(),
+        by=by,
+    )
+    if entry_id is not None:
+        entry = entry.model_copy(update={"id": entry_id})
+    return Move(prospect.model_copy(update={"stage": to_stage, "status": status}), entry)
+
+
+def change_status(
+    prospect: Prospect,
+    action: HistoryAction,
+    reason: str,
+    *,
+    by: str = "",
+    at: datetime | None = None,
+    recontact_on: date | None = None,
+    entry_id: str | None = None,
+) -> Move:
+    """Decline (part ways), hold (just friends, with a date to call again) or reopen."""
+    reason = reason.strip()
+    if action == "decline":
+        if not reason:
+            raise MoveRefused("declining needs a reason (--reason)")
+        if prospect.status == ProspectStatus.declined:
+            raise MoveRefused(f"{prospect.name} is already declined")
+        status, update = ProspectStatus.declined, {}
+    elif action == "hold":
+        if not reason:
+            raise MoveRefused("putting a prospect on hold needs a reason")
+        status, update = ProspectStatus.on_hold, {"recontact_on": recontact_on}
+    elif action == "reopen":
+        if prospect.status not in (ProspectStatus.declined, ProspectStatus.on_hold):
+            raise MoveRefused(
+                f"{prospect.name} is {prospect.status.value}; only declined or "
+                "on-hold prospects can be reopened"
+            )
+        status, update = ProspectStatus.active, {"recontact_on": None}
+    else:
+        raise MoveRefused(f"{action!r} is not a change of status")
+    entry = HistoryEntry(
+        prospect_id=prospect.id,
+        at=at or utcnow(),
+        action=action,
+        from_stage=prospect.stage,
+        to_stage=prospect.stage,
+        reason=reason,
+        by=by,
+    )
+    if entry_id is not None:
+        entry = entry.model_copy(update={"id": entry_id})
+    return Move(prospect.model_copy(update={"status": status, **update}), entry)
