@@ -124,15 +124,20 @@ pass_env = click.make_pass_decorator(Env)
 
 def read_answers(path: Path, option: str, question_set: QuestionSet) -> dict[str, Any]:
     """An answer file, or standard input for `-` (errors then name `<stdin>:line`)."""
-    from qualify.core.questionnaire import load_answers, load_answers_text
+    from qualify.core.questionnaire import load_answers, load_answers_bytes
+    from qualify.core.questionnaire.answers import ANSWER_LIMITS
 
     if str(path) == "-":
-        return load_answers_text(sys.stdin.read(), "<stdin>", question_set)
+        data = sys.stdin.buffer.read(ANSWER_LIMITS.max_bytes + 1)
+        return load_answers_bytes(data, "<stdin>", question_set)
     must_exist(path, option)
     return load_answers(path, question_set)
 
 
 def must_exist(path: Path, option: str) -> None:
-    """A missing input file is a usage mistake: name the option that pointed at it."""
-    if not path.is_file():
-        fail(f"{option} {path}: {'is a folder' if path.is_dir() else 'no such file'}", 2)
+    """A missing input file is a usage mistake: name the option that pointed at it.
+    (A pipe, such as `<(command)`, is read like a file.)"""
+    if path.is_dir():
+        fail(f"{option} {path}: is a folder", 2)
+    if not path.exists():
+        fail(f"{option} {path}: no such file", 2)

@@ -6,19 +6,32 @@ An answer file is a YAML mapping of question id to value, or to
     company_type: dealer
     sales_reps: {value: 5, source: verified, note: "saw the org chart"}
     annual_revenue: {state: unknown}      # ask next time
+
+A value is read by its question's type, from the characters typed: a text answer keeps
+them exactly (`12:30`, `0754123456` and `0x1F` stay text), a number answer is what a
+person writes for a number (`25`, `25.5`, `25,5`, `1e3`) and nothing else.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from qualify.core.errors import QualifyError
 from qualify.core.questionnaire.model import Question, QuestionSet
-from qualify.core.questionnaire.yamlsource import Problem, parse_yaml
+from qualify.core.questionnaire.yamlsource import (
+    Document,
+    Limits,
+    Path_,
+    Problem,
+    TextError,
+    decode_text,
+    parse_yaml,
+)
 
 AnswerState = Literal["answered", "unknown", "declined"]
 AnswerSource = Literal["stated", "verified", "estimated"]
@@ -27,6 +40,21 @@ SOURCES: tuple[str, ...] = ("stated", "verified", "estimated")
 
 _YES = {"yes", "y", "true", "1", "oui", "ja"}
 _NO = {"no", "n", "false", "0", "non", "nein"}
+
+MAX_NUMBER = 1e15
+"""Number answers lie within ±MAX_NUMBER (revenue in cents of a large company fits)."""
+
+MAX_TEXT = 20_000
+"""Characters of a text answer (about eight pages)."""
+
+ANSWER_LIMITS = Limits(max_bytes=1_000_000, max_depth=6, max_values=50_000)
+"""An answer file is flat: a mapping of answers, a list for a multi-choice answer."""
+
+_PERSON_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d{1,3})?$")
+"""What people write for a number: 25, -3, 25.5, 25,5, .5, 1e3 — no 0x, no 1_000."""
+
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+"""1,000 or 2.500: a thousands separator or a decimal one? Too ambiguous to guess."""
 
 
 class AnswerError(QualifyError):
@@ -109,7 +137,10 @@ def validate_answer(question: Question, value: Any) -> Any:
         raise AnswerError(
             f"expected text, got {'a list' if isinstance(value, list) else 'a mapping'}"
         )
-    return value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_TEXT:
+        raise AnswerError(f"the text is {len(text):,} characters; at most {MAX_TEXT:,} are kept")
+    return text
 
 
 def _option_text(value: Any) -> str:
@@ -131,19 +162,33 @@ def _not_an_option(q: Question, text: str) -> str:
 
 
 def _number(value: Any) -> float | int:
+    """A number as a person writes it (decimal point or comma), finite and in range."""
     if _is_number(value):
         number = value
     elif isinstance(value, str):
-        try:
-            number = float(value.strip().replace(",", "."))
-        except ValueError:
-            raise AnswerError(f"expected a number, got {value!r}") from None
-        if number.is_integer() and "." not in value and "e" not in value.lower():
-            number = int(number)
+        text = value.strip()
+        if text.lower().lstrip("+-.") in ("nan", "inf", "infinity"):
+            raise AnswerError(f"expected a finite number, got {value!r}")
+        if not _PERSON_NUMBER.match(text):
+            raise AnswerError(f"expected a number such as 25, 25.5 or 25,5, got {value!r}")
+        if _THOUSANDS.match(text):
+            whole = text.replace(",", "").replace(".", "")
+            decimal = text.replace(",", ".")
+            raise AnswerError(
+                f"{value!r} could be {whole} or {decimal.rstrip('0')}: write it without a "
+                "thousands separator"
+            )
+        number = float(text.replace(",", "."))
+        if not math.isfinite(number):  # digits beyond what a float holds
+            raise AnswerError(f"{value!r} is too large (answers lie within ±{MAX_NUMBER:,.0f})")
+        if number.is_integer() and not any(c in text for c in ".,eE"):
+            number = int(text)
     else:
         raise AnswerError(f"expected a number, got {value!r}")
     if isinstance(number, float) and not math.isfinite(number):
         raise AnswerError(f"expected a finite number, got {value!r}")
+    if abs(number) > MAX_NUMBER:
+        raise AnswerError(f"{value!r} is too large (answers lie within ±{MAX_NUMBER:,.0f})")
     return number
 
 
@@ -154,9 +199,20 @@ def parse_cli_value(question: Question, text: str) -> Any:
     return validate_answer(question, text)
 
 
+def _as_typed(question: Question, doc: Document, loc: Path_, value: Any) -> Any:
+    """The value as typed in the file, for the question's type to read (YAML's own
+    reading of unquoted scalars — numbers, booleans — is only a guess)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [_as_typed(question, doc, (*loc, i), item) for i, item in enumerate(value)]
+    typed = doc.text_at(loc)
+    return value if typed is None else typed
+
+
 def load_answers_text(text: str, path: str, question_set: QuestionSet) -> dict[str, AnswerInput]:
     """Every answer checked; AnswersError listing all mistakes, each with its line."""
-    doc = parse_yaml(text, path)
+    doc = parse_yaml(text, path, ANSWER_LIMITS)
     problems = list(doc.problems)
     answers: dict[str, AnswerInput] = {}
     if not problems and not isinstance(doc.data, dict):
@@ -176,6 +232,8 @@ def load_answers_text(text: str, path: str, question_set: QuestionSet) -> dict[s
             bad(f"not a question of {question_set.id}{hint}")
             continue
         value, state, source, note = raw, "answered", "stated", ""
+        if not isinstance(raw, dict):
+            value = _as_typed(question, doc, (qid,), raw)
         if isinstance(raw, dict):
             unknown = set(raw) - {"value", "state", "source", "note"}
             if unknown:
@@ -185,7 +243,7 @@ def load_answers_text(text: str, path: str, question_set: QuestionSet) -> dict[s
                     (vline, vcol),
                 )
                 continue
-            value = raw.get("value")
+            value = _as_typed(question, doc, (qid, "value"), raw.get("value"))
             state = raw.get("state", "answered")
             source = raw.get("source", "stated")
             note = raw.get("note") or ""
@@ -215,12 +273,29 @@ def load_answers_text(text: str, path: str, question_set: QuestionSet) -> dict[s
     return answers
 
 
+def load_answers_bytes(data: bytes, path: str, question_set: QuestionSet) -> dict[str, AnswerInput]:
+    """An answer file's bytes (from a file or standard input): size and UTF-8 checked first."""
+    if len(data) > ANSWER_LIMITS.max_bytes:
+        problem = Problem(
+            path, 1, 1, f"more than {ANSWER_LIMITS.max_bytes:,} bytes; an answer file is smaller"
+        )
+        raise AnswersError([problem])
+    try:
+        text = decode_text(data, path)
+    except TextError as exc:
+        raise AnswersError([exc.problem]) from None
+    return load_answers_text(text, path, question_set)
+
+
 def load_answers(path: str | Path, question_set: QuestionSet) -> dict[str, AnswerInput]:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(ANSWER_LIMITS.max_bytes + 1)
     except FileNotFoundError:
         raise QualifyError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise QualifyError(f"{path}: not UTF-8 text") from None
-    return load_answers_text(text, str(path), question_set)
+    except IsADirectoryError:
+        raise QualifyError(f"{path}: is a folder, not an answer file") from None
+    except OSError as exc:
+        raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return load_answers_bytes(data, str(path), question_set)

@@ -28,6 +28,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+MAX_LENGTH = 2_000
+"""Characters in one condition: a long one is a paragraph nobody can check by eye."""
+
+MAX_DEPTH = 32
+"""Nested parentheses, lists and `not`s in one condition."""
+
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 COMPARISON_OPS = ("==", "!=", "<=", ">=", "<", ">", "in", "not in")
 
@@ -167,8 +173,21 @@ def _unquote(text: str) -> str:
 
 class _Parser:
     def __init__(self, text: str) -> None:
+        if len(text) > MAX_LENGTH:
+            raise ConditionError(
+                f"the condition is {len(text):,} characters; at most {MAX_LENGTH:,} "
+                "(split it over several questions or sections)",
+                MAX_LENGTH,
+            )
         self.tokens = _tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, offset: int) -> None:
+        """One more level of nesting; a located error past MAX_DEPTH (never a RecursionError)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(f"nested more than {MAX_DEPTH} levels deep", offset)
 
     @property
     def tok(self) -> _Token:
@@ -225,7 +244,10 @@ class _Parser:
     def not_expr(self) -> Expr:
         if self.at("keyword", "not"):
             tok = self.take()
-            return Not(self.not_expr(), tok.offset)
+            self.deeper(tok.offset)
+            inner = self.not_expr()
+            self.depth -= 1
+            return Not(inner, tok.offset)
         return self.comparison()
 
     def comparison(self) -> Expr:
@@ -266,9 +288,10 @@ class _Parser:
         if self.at("op", "["):
             return self.list_literal()
         if self.at("op", "("):
-            self.take()
+            self.deeper(self.take().offset)
             inner = self.or_expr()
             self.expect("op", ")", "')'")
+            self.depth -= 1
             return inner
         if tok.kind == "end":
             raise ConditionError("condition ends too early: a value is missing", tok.offset)

@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from qualify.core.questionnaire.conditions import (
+    Compare,
+    ListLiteral,
     Literal,
+    Name,
     evaluate,
     names,
     parse_condition,
@@ -24,7 +27,8 @@ from qualify.core.questionnaire.yamlsource import Document
 MIN_SECTION_SHARE = 0.02
 """A section under 2 % of the total weight cannot move the overall score."""
 
-_MAX_COMBINATIONS = 20_000
+_MAX_COMBINATIONS = 2_000
+"""Answers tried per condition at most: keeps linting linear in the size of the set."""
 
 
 def lint_question_set(qs: QuestionSet, doc: Document) -> None:
@@ -136,7 +140,7 @@ def _lint_reachability(qs: QuestionSet, doc: Document) -> set[str]:
                         severity="warning",
                     )
                 continue
-            domains[q.id] = [None, *_values(q, literals)]
+            domains[q.id] = [None, *_values(q, literals.get(q.id, []))]
             if q.knockout and not _can_hold(q.knockout.when, domains):
                 doc.at(
                     (*loc, "knockout", "when"),
@@ -146,25 +150,34 @@ def _lint_reachability(qs: QuestionSet, doc: Document) -> set[str]:
     return never_shown
 
 
-def _condition_literals(qs: QuestionSet) -> list[Any]:
-    found: list[Any] = []
+def _condition_literals(qs: QuestionSet) -> dict[str, list[Any]]:
+    """Question id → the values conditions compare it with (each condition read once)."""
+    found: dict[str, list[Any]] = {}
     texts = [s.when for s in qs.sections if s.when]
     for q in qs.questions.values():
         texts.extend(t for t in (q.when, q.knockout.when if q.knockout else None) if t)
     for text in texts:
-        found.extend(_literals(parse_condition(text)))
+        for qid, value in _compared(parse_condition(text)):
+            values = found.setdefault(qid, [])
+            if value not in values:
+                values.append(value)
     return found
 
 
-def _literals(expr: Any) -> Iterator[Any]:
-    if isinstance(expr, Literal):
-        yield expr.value
-        return
+def _compared(expr: Any) -> Iterator[tuple[str, Any]]:
+    """(question id, literal) for every comparison of a question with values."""
+    if isinstance(expr, Compare):
+        for name, other in ((expr.left, expr.right), (expr.right, expr.left)):
+            if isinstance(name, Name):
+                if isinstance(other, Literal):
+                    yield name.id, other.value
+                elif isinstance(other, ListLiteral):
+                    yield from ((name.id, item.value) for item in other.items)
     for f in dataclasses.fields(expr):
         child = getattr(expr, f.name)
         for item in child if isinstance(child, tuple) else (child,):
             if dataclasses.is_dataclass(item):
-                yield from _literals(item)
+                yield from _compared(item)
 
 
 def _values(q: Question, literals: list[Any]) -> list[Any]:

@@ -7,7 +7,10 @@ before an interview does, all at once, each at its place in the file.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,15 @@ from qualify.core.errors import QualifyError
 from qualify.core.questionnaire import model as m
 from qualify.core.questionnaire.lint import lint_question_set
 from qualify.core.questionnaire.rules import check_question_set
-from qualify.core.questionnaire.yamlsource import Document, Path_, Problem, parse_yaml
+from qualify.core.questionnaire.yamlsource import (
+    LIMITS,
+    Document,
+    Path_,
+    Problem,
+    TextError,
+    decode_text,
+    parse_yaml,
+)
 
 __all__ = [
     "Catalog",
@@ -152,10 +163,29 @@ def _validate(doc: Document, model: type[BaseModel], what: str) -> BaseModel | N
 # ---------------------------------------------------------------- question sets
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing allocates tens of thousands of small objects that all stay alive; the
+    cyclic garbage collector would rescan them again and again (measured: 1,000 questions
+    took 3× the time of 500 with it, 2.1× without). They hold no cycles to collect."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_question_set(
     text: str, path: str = "<text>"
 ) -> tuple[m.QuestionSet | None, list[Problem]]:
     """The question set (None when it has errors) and every problem found, sorted by place."""
+    with _collector_paused():
+        return _parse_question_set(text, path)
+
+
+def _parse_question_set(text: str, path: str) -> tuple[m.QuestionSet | None, list[Problem]]:
     doc = parse_yaml(text, path)
     qs = _validate(doc, m.QuestionSet, "question set")
     if isinstance(qs, m.QuestionSet):
@@ -177,16 +207,20 @@ def load_question_set_text(text: str, path: str = "<text>") -> m.QuestionSet:
 
 
 def _read(path: Path) -> str:
+    """The file's text: at most LIMITS.max_bytes of it, UTF-8, bad bytes at their line:col."""
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(LIMITS.max_bytes + 1)
     except FileNotFoundError:
         raise QualifyError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise QuestionSetError(
-            [Problem(str(path), 1, 1, f"not UTF-8 text (byte {exc.start})")]
-        ) from None
+    except IsADirectoryError:
+        raise QualifyError(f"{path}: is a folder, not a question set") from None
     except OSError as exc:
         raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return decode_text(data, str(path))
+    except TextError as exc:
+        raise QuestionSetError([exc.problem]) from None
 
 
 def load_question_set(path: str | Path) -> m.QuestionSet:

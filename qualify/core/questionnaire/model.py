@@ -30,6 +30,15 @@ Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_lengt
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """Question-set and stage ids appear in file names and URLs."""
 
+Points = Annotated[float, Field(ge=-1_000_000, le=1_000_000)]
+"""Points an answer earns: finite, and small enough to add up exactly."""
+
+Weight = Annotated[float, Field(ge=0, le=1_000)]
+"""Relative importance: 0 (counts for nothing) to 1,000."""
+
+Bound = Annotated[float, Field(ge=-1e15, le=1e15)]
+"""A limit on a number answer (answers themselves are bounded the same way)."""
+
 DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
     (75, "Strong fit"),
     (50, "Possible fit"),
@@ -41,7 +50,7 @@ KNOCKED_OUT_BAND = "Not a fit"
 class _Strict(BaseModel):
     """Unknown keys are errors: a typo such as `wieght` must not pass silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Band(_Strict):
@@ -60,7 +69,7 @@ class Option(_Strict):
     """Stored in answers and used in conditions; quote numbers ("10") and keep it stable."""
     label: str | None = None
     """Shown on screen and in reports; defaults to the value."""
-    score: float = 0
+    score: Points = 0
     """Points for choosing this option."""
     knockout: str | None = None
     """If set, choosing this option knocks the prospect out, with this reason."""
@@ -73,18 +82,18 @@ class Option(_Strict):
 class ScoreBand(_Strict):
     """Points for a number answer: the first band whose `below` is absent or greater wins."""
 
-    below: float | None = None
+    below: Bound | None = None
     """Upper bound (exclusive); omit it on the last, catch-all band."""
-    score: float
+    score: Points
     """Points for answers in this band."""
 
 
 class YesNoScore(_Strict):
     """Points for a yes/no answer."""
 
-    yes: float = 0
+    yes: Points = 0
     """Points when the answer is yes."""
-    no: float = 0
+    no: Points = 0
     """Points when the answer is no."""
 
 
@@ -108,7 +117,7 @@ class Question(_Strict):
     """What to listen for; shown to the interviewer, never scored."""
     type: QuestionType
     """choice | multi | scale | number | yes_no | text."""
-    weight: Annotated[float, Field(ge=0)] = 1
+    weight: Weight = 1
     """Relative importance inside its section."""
     required: bool = False
     """Gates need required questions answered."""
@@ -116,11 +125,11 @@ class Question(_Strict):
     """Ask only when this condition holds."""
     options: list[Option] | None = None
     """choice and multi: the answers offered."""
-    max_score: Annotated[float, Field(ge=0)] | None = None
+    max_score: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
     """multi only: cap on the summed option scores."""
-    min: float | None = None
+    min: Bound | None = None
     """scale (default 1) and number: lowest valid answer."""
-    max: float | None = None
+    max: Bound | None = None
     """scale (default 5) and number: highest valid answer."""
     reverse: bool = False
     """scale only: a low answer is the good one."""
@@ -181,7 +190,7 @@ class Section(_Strict):
     """Shown on screen and in reports."""
     description: str | None = None
     """Why this section matters; shown to the interviewer."""
-    weight: Annotated[float, Field(ge=0)] = 1
+    weight: Weight = 1
     """Relative importance in the overall score."""
     when: str | None = None
     """Ask the whole section only when this condition holds."""
@@ -198,7 +207,7 @@ class QuestionSet(_Strict):
     """Unique id of the set, referred to by the pipeline."""
     title: Annotated[str, Field(min_length=1)]
     """Shown on screen and in reports."""
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=1, le=1_000_000)]
     """Bumped by the author when questions change."""
     description: str | None = None
     """What this conversation is for."""
@@ -267,7 +276,7 @@ class ReviewStage(_Strict):
     title: Annotated[str, Field(min_length=1)] = "Relationship review"
     questionnaire: Slug
     """Id of the question set asked at each review."""
-    interval_days: Annotated[int, Field(ge=1)] = 90
+    interval_days: Annotated[int, Field(ge=1, le=3660)] = 90
     """A committed partner is due for review this many days after the last one."""
     description: str | None = None
 

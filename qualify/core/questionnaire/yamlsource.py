@@ -1,9 +1,15 @@
 """YAML with the places of things: parse once, keep every node's line and column.
 
-PyYAML collapses duplicate keys, reads `no` as false (YAML 1.1) and forgets where a
-value came from once constructed. Area managers edit these files by hand, so we
-compose the node tree ourselves, build plain Python data from it, and keep an index
-from each data path (`("sections", 0, "questions", 2, "weight")`) to its node.
+PyYAML collapses duplicate keys, implements YAML 1.1 (`no` is false, `12:30` is 750,
+`010` is 8) and forgets where a value came from once constructed. Area managers edit
+these files by hand, so we compose the node tree ourselves with the YAML 1.2 core
+schema, build plain Python data from it, and keep an index from each data path
+(`("sections", 0, "questions", 2, "weight")`) to its node, whose text is kept too:
+an answer file's value is read by its question's type (a text answer keeps exactly
+the characters typed).
+
+Everything is bounded (file size, nesting, values after alias expansion), so a hostile
+file costs milliseconds and gets a located message, never a hang or a RecursionError.
 """
 
 from __future__ import annotations
@@ -37,23 +43,66 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How much a YAML file may ask of us; a file beyond them gets a located message."""
+
+    max_bytes: int = 2_000_000
+    """File size: a 500-question set is about 150 kB."""
+    max_depth: int = 40
+    """Nesting of mappings and lists (a question set needs 6)."""
+    max_values: int = 100_000
+    """Values after expanding aliases (a 500-question set has about 10,000)."""
+
+
+LIMITS = Limits()
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """YAML 1.2 core schema: only true/false are booleans; dates stay text."""
+    """The YAML 1.2 core schema: true/false, null, decimal/0o/0x integers and floats
+    (`1e3` is a number); `yes`, `12:30`, `010`-as-octal, `1_000` and dates are not."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
-    ]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-for _first in "tTfF":
-    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
-        0, ("tag:yaml.org,2002:bool", _BOOL)
-    )
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _firsts in (
+    ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
+    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
+    ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
+):
+    for _first in _firsts:
+        _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((_tag, _regexp))
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
+    text = loader.construct_scalar(node).lower()
+    if text in (".inf", "+.inf"):
+        return float("inf")
+    if text == "-.inf":
+        return float("-inf")
+    if text == ".nan":
+        return float("nan")
+    return float(text)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -77,6 +126,15 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     readable: bool = False
     """The YAML parsed (other problems may still exist, e.g. duplicate keys)."""
+    built: int = 0
+    """Values built so far (aliases count each time they are expanded)."""
+
+    def text_at(self, loc: Path_) -> str | None:
+        """The characters of a plain (unquoted) scalar exactly as typed, else None."""
+        node = self.values.get(loc)
+        if isinstance(node, yaml.ScalarNode) and node.style in (None, ""):
+            return str(node.value)
+        return None
 
     def problem(self, node: yaml.Node | None, message: str, severity: str = "error") -> None:
         line, col = _position(node)
@@ -119,9 +177,14 @@ def _position(node: yaml.Node | None) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def parse_yaml(text: str, path: str) -> Document:
-    """Parse `text`; syntax errors, duplicate keys and unsafe tags become problems."""
+def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
+    """Parse `text`; syntax errors, duplicate keys, unsafe tags and anything beyond
+    `limits` become problems at their line and column."""
     doc = Document(path)
+    bad = _bad_character(text) or _too_big(text, limits)
+    if bad is not None:
+        doc.problems.append(Problem(path, *bad))
+        return doc
     try:
         loader = _Loader(text)
         root = loader.get_single_node()
@@ -129,23 +192,108 @@ def parse_yaml(text: str, path: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "cannot be read"
-        doc.problems.append(Problem(path, line, col, f"YAML syntax error: {what}"))
+        doc.problems.append(Problem(path, line, col, f"YAML syntax error: {_explain(what)}"))
         return doc
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(path, 1, 1, f"YAML error: {exc}"))
+        return doc
+    except RecursionError:  # the pure-Python composer on very deep nesting
+        doc.problems.append(Problem(path, 1, 1, f"nested more than {limits.max_depth} levels deep"))
         return doc
     if root is None:
         doc.problems.append(Problem(path, 1, 1, "the file is empty"))
         return doc
     try:
-        doc.data = _build(doc, loader, root, (), set())
+        doc.data = _build(doc, loader, root, (), set(), limits)
+    except _TooMuch as stop:
+        doc.problem(stop.node, stop.message)
+        doc.data = None
+        return doc
     finally:
         loader.dispose()
     doc.readable = True
     return doc
 
 
-def _build(doc: Document, loader: Any, node: yaml.Node, loc: Path_, seen: set[int]) -> Any:
+def _explain(what: str) -> str:
+    """PyYAML's words, with the usual cause where it is not obvious."""
+    if what.startswith(("mapping values are not allowed", "did not find expected key")):
+        return (
+            f"{what} (usually an indentation slip: check that this line lines up with "
+            "the keys above it, or quote a value that contains ': ')"
+        )
+    return what
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+"""Characters no hand-written YAML holds (tab, newline and a leading BOM excepted)."""
+
+
+def _bad_character(text: str) -> tuple[int, int, str] | None:
+    """(line, col, message) of the first character YAML would choke on, named."""
+    start = 1 if text.startswith("\ufeff") else 0
+    found = _CONTROL.search(text, start)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    char = found.group()
+    name = "a NUL byte" if char == "\x00" else f"the control character U+{ord(char):04X}"
+    return line, col, f"{name} is not allowed in a YAML file (remove it or retype the line)"
+
+
+def _too_big(text: str, limits: Limits) -> tuple[int, int, str] | None:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        return 1, 1, f"the file is {size:,} bytes; at most {limits.max_bytes:,} are read"
+    return None
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """UTF-8 text, or a Problem-carrying ValueError naming the first bad byte's line:col."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        byte = data[exc.start]
+        raise TextError(
+            Problem(
+                path,
+                line,
+                col,
+                f"not UTF-8 text: byte 0x{byte:02X} cannot be read (save the file as UTF-8)",
+            )
+        ) from None
+
+
+class TextError(ValueError):
+    """A file that is not text we can read; `problem` says where."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+class _TooMuch(Exception):
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        self.node = node
+        self.message = message
+
+
+def _build(
+    doc: Document, loader: Any, node: yaml.Node, loc: Path_, seen: set[int], limits: Limits
+) -> Any:
+    doc.built += 1
+    if doc.built > limits.max_values:
+        raise _TooMuch(
+            node,
+            f"the file expands to more than {limits.max_values:,} values "
+            "(aliases repeated inside aliases?)",
+        )
+    if len(seen) >= limits.max_depth:
+        raise _TooMuch(node, f"nested more than {limits.max_depth} levels deep")
     doc.values.setdefault(loc, node)
     if node.tag not in _SAFE_TAGS:
         doc.problem(node, f"the tag {_short(node.tag)} is not allowed (only plain YAML is read)")
@@ -173,14 +321,16 @@ def _build(doc: Document, loader: Any, node: yaml.Node, loc: Path_, seen: set[in
                 continue
             first_at[key] = key_node
             doc.keys[(*loc, key)] = key_node
-            result[key] = _build(doc, loader, value_node, (*loc, key), seen)
+            result[key] = _build(doc, loader, value_node, (*loc, key), seen, limits)
         return result
     if isinstance(node, yaml.SequenceNode):
         if id(node) in seen:
             doc.problem(node, "a list cannot contain itself")
             return None
         seen = seen | {id(node)}
-        return [_build(doc, loader, item, (*loc, i), seen) for i, item in enumerate(node.value)]
+        return [
+            _build(doc, loader, item, (*loc, i), seen, limits) for i, item in enumerate(node.value)
+        ]
     return _scalar(doc, loader, node)
 
 
