@@ -19,8 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualify.core.errors import QualifyError
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire.yamlsource import Document
 
 CAPACITY_FILE = "capacity.yaml"
 
@@ -54,30 +58,43 @@ class Capacity:
 
 
 def _count(value: object, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
         raise CapacityError(f"{where}: expected a whole number of partners (0 or more)")
     return value
 
 
-def parse_capacity(data: object, where: str) -> Capacity:
-    """The capacity mapping from parsed YAML; strict, so a typo is not silently ignored."""
+def parse_capacity(data: object, where: str, doc: Document | None = None) -> Capacity:
+    """The capacity mapping from parsed YAML; strict, so a typo is not silently ignored.
+
+    With the parsed `doc`, every message starts with the file:line:col it is about.
+    """
+
+    def at(loc: tuple[str, ...], *, key: bool = False) -> str:
+        if doc is None:
+            return where
+        line, col = doc.place(loc, key=key)
+        return f"{where}:{line}:{col}"
+
     if data is None:
         return Capacity(source=where)
     if not isinstance(data, Mapping):
-        raise CapacityError(f"{where}: expected a mapping with `territories:` and `default:`")
+        raise CapacityError(f"{at(())}: expected a mapping with `territories:` and `default:`")
     unknown = sorted(str(k) for k in data if k not in ("territories", "default"))
     if unknown:
         raise CapacityError(
-            f"{where}: unknown key {unknown[0]!r} (expected `territories:` and `default:`)"
+            f"{at((unknown[0],), key=True)}: unknown key {unknown[0]!r} "
+            "(expected `territories:` and `default:`)"
         )
     default = data.get("default")
     if default is not None:
-        default = _count(default, f"{where}: default")
+        default = _count(default, f"{at(('default',))}: default")
     territories_raw = data.get("territories") or {}
     if not isinstance(territories_raw, Mapping):
-        raise CapacityError(f"{where}: `territories:` must map territory names to numbers")
+        raise CapacityError(
+            f"{at(('territories',))}: `territories:` must map territory names to numbers"
+        )
     territories = {
-        str(name): _count(value, f"{where}: territories: {name}")
+        str(name): _count(value, f"{at(('territories', name))}: territories: {name}")
         for name, value in territories_raw.items()
     }
     return Capacity(territories, default, where)
@@ -85,22 +102,21 @@ def parse_capacity(data: object, where: str) -> Capacity:
 
 def load_capacity(path: Path) -> Capacity:
     """Read ``capacity.yaml``; a missing file means no capacity set (not an error)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Capacity()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CapacityError(f"{path}: cannot read: {exc}") from None
-    import yaml
+    from qualify.core.questionnaire.yamlsource import TextError, decode_text, parse_yaml
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise CapacityError(f"{where}: {problem}") from None
-    return parse_capacity(data, str(path))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Capacity()
+    except OSError as exc:
+        raise CapacityError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        doc = parse_yaml(decode_text(data, str(path)), str(path))
+    except TextError as exc:
+        raise CapacityError(str(exc.problem)) from None
+    if doc.problems:
+        raise CapacityError(str(doc.problems[0]))
+    return parse_capacity(doc.data, str(path), doc)
 
 
 def parse_capacity_options(options: Iterable[str]) -> Capacity:

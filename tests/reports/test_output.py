@@ -85,7 +85,12 @@ def test_capacity_file(tmp_path: Path) -> None:
         ("territories: [North]\n", "must map territory names"),
         ("territory:\n  North: 3\n", "unknown key 'territory'"),
         ("territories:\n  North: -1\n", "whole number"),
-        ("territories:\n  North: lots\n", "whole number"),
+        (
+            "territories:\n  North: lots\n",
+            "capacity.yaml:2:10: territories: North: expected a whole",
+        ),
+        ("default: 10\nterritory: {}\n", "capacity.yaml:2:1: unknown key"),
+        ("default: 12:30\n", "capacity.yaml:1:10: default: expected a whole number"),
         ("default: [\n", "capacity.yaml:2:1"),
     ],
 )
