@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, fail, pass_env, read_answers
+from qualify.cli.env import Env, fail, pass_env, read_answers, say
 from qualify.core.errors import QualifyError
 
 
@@ -73,7 +73,7 @@ def answer(
 
     if b is not None:
         ko = " · KNOCKED OUT" if b.knocked_out else ""
-        click.echo(
+        say(
             f"recorded {len(inputs)} answer(s) for {found.name}: score {fmt_score(b.score)}"
             f" · {b.band or 'no band yet'} · coverage {fmt_pct(b.coverage)}{ko}",
             err=True,

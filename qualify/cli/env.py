@@ -82,9 +82,26 @@ class Env:
             self._store = None
 
 
+def say(text: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print our words; the user's text inside them (names, answers, reasons, question
+    sets) has its control characters and escape sequences made visible, so nothing
+    typed can clear the screen, retitle the window or hide itself."""
+    from qualify.core.words import visible
+
+    click.echo(visible(text), err=err, nl=nl)
+
+
+def cell(text: object) -> str:
+    """A table cell or a one-line field: also line breaks made visible (⏎), so a name
+    with a newline in it cannot forge a row."""
+    from qualify.core.words import visible
+
+    return visible(text, one_line=True)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line on stderr and a non-zero exit: never a traceback."""
-    click.echo(f"qualify: error: {message}", err=True)
+    say(f"qualify: error: {cell(message)}", err=True)
     sys.exit(code)
 
 

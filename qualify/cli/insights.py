@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, fail, pass_env
+from qualify.cli.env import Env, cell, fail, pass_env, say
 
 
 @click.command()
@@ -30,16 +30,16 @@ def agenda(env: Env, prospect_id: str, fmt: str) -> None:
         import orjson
 
         data = {"prospect": found.id, "name": found.name, **plan.to_dict()}
-        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     stage = q.stage(found.stage)
     title = f"{found.name} — {stage.title if stage else found.stage}"
     if fmt == "md":
-        click.echo(agenda_markdown(plan, title=title), nl=False)
+        say(agenda_markdown(plan, title=title), nl=False)
         return
-    click.echo(f"Agenda for the next meeting with {title}")
+    say(f"Agenda for the next meeting with {title}")
     if not plan.items:
-        click.echo("  Nothing open: every visible question is answered and verified.")
+        say("  Nothing open: every visible question is answered and verified.")
         return
     for n, item in enumerate(plan.items, start=1):
         flags = [
@@ -48,9 +48,9 @@ def agenda(env: Env, prospect_id: str, fmt: str) -> None:
             if on
         ]
         flag = f" [{', '.join(flags)}]" if flags else ""
-        click.echo(f"{n:>3}. {item.text}{flag}")
+        say(f"{n:>3}. {cell(item.text)}{flag}")
         why = f" · {item.why}" if item.why else ""
-        click.echo(f"     {item.section} · {ITEM_KIND_WORDS[item.kind]}{why}")
+        say(f"     {cell(item.section)} · {ITEM_KIND_WORDS[item.kind]}{cell(why)}")
 
 
 @click.command()
@@ -88,28 +88,28 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
             }
             for c in found
         ]
-        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     if not found:
-        click.echo("Every interview was taken with the current version of its question set.")
+        say("Every interview was taken with the current version of its question set.")
         return
     for prospect, interview, result, _, recorded in found:
         old, new = result.old, result.new
         delta = f"{result.delta:+.1f}" if result.delta is not None else "n/a"
-        click.echo(
+        say(
             f"{prospect.name} ({prospect.id[:8]}) · {interview.questionnaire_id} "
             f"v{result.diff.old_version} → v{result.diff.new_version}: "
             f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
             f"{new.band or '—'} ({delta})" + ("  [already recorded]" if recorded else "")
         )
         for line in result.diff.lines():
-            click.echo(f"    {line}")
+            say(f"    {line}")
         for qid, why in result.dropped:
-            click.echo(f"    answer to {qid} no longer counts: {why}")
+            say(f"    answer to {qid} no longer counts: {why}")
     verb = "would record" if dry_run else "recorded"
     already = len(found) - len(pending)
     tail = f"; {already} already in the history" if already else ""
-    click.echo(f"{verb} {len(pending)} re-score(s){tail}", err=True)
+    say(f"{verb} {len(pending)} re-score(s){tail}", err=True)
 
 
 @click.command()
@@ -160,29 +160,27 @@ def compare(
     if as_json:
         import orjson
 
-        click.echo(
-            orjson.dumps([c.to_dict() for c in comparisons], option=orjson.OPT_INDENT_2).decode()
-        )
+        say(orjson.dumps([c.to_dict() for c in comparisons], option=orjson.OPT_INDENT_2).decode())
         return
     for c in comparisons:
         qs = left_sets[c.question_set_id][0]
-        click.echo(
+        say(
             f"{qs.title}: {left.name} {fmt_score(c.left.score)} ({c.left.band or '—'}) vs "
             f"{right_label} {fmt_score(c.right.score)} ({c.right.band or '—'})"
         )
         for s in c.sections:
             delta = f"{s.delta:+.0f}" if s.delta is not None else "n/a"
-            click.echo(f"    {s.title:<32} {fmt_score(s.left):>6} {fmt_score(s.right):>6}  {delta}")
+            say(f"    {s.title:<32} {fmt_score(s.left):>6} {fmt_score(s.right):>6}  {delta}")
         if c.answers:
-            click.echo("  Differences that matter most:")
+            say("  Differences that matter most:")
         for a in c.answers[:10]:
             question = qs.questions[a.question_id]
             mark = " [knock-out]" if a.knockout else ""
-            click.echo(
+            say(
                 f"    {a.text}{mark}\n      {answer_text(question, a.left) or '—'}  vs  "
                 f"{answer_text(question, a.right) or '—'}  ({a.impact:+.1f} points)"
             )
-        click.echo("")
+        say("")
 
 
 def _ideal_profile(env: Env, path: str | None, left_sets: dict) -> tuple[str, dict[str, dict]]:

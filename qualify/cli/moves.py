@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualify.cli.env import Env, pass_env
+from qualify.cli.env import Env, pass_env, say
 
 if TYPE_CHECKING:
     from qualify.core.gates import Criterion
@@ -30,13 +30,13 @@ def advance(env: Env, prospect_id: str, override: str | None) -> None:
     except GateBlocked as blocked:
         stage = q.pipeline.stage_map.get(blocked.result.stage_id)
         title = stage.title if stage else blocked.result.stage_id
-        click.echo(f"{found.name} cannot move on yet: the {title} gate is not met.", err=True)
+        say(f"{found.name} cannot move on yet: the {title} gate is not met.", err=True)
         unmet = [c for c in blocked.result.criteria if not c.met]
         echo_criteria(unmet, blocked.question_set, err=True)
-        click.echo('Answer the missing questions, or use --override "REASON".', err=True)
+        say('Answer the missing questions, or use --override "REASON".', err=True)
         sys.exit(blocked.exit_code)
     note = f" (override: {entry.reason})" if entry.overridden else ""
-    click.echo(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
+    say(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
 
 
 def echo_criteria(
@@ -46,14 +46,14 @@ def echo_criteria(
     the id is what `qualify answer` takes, the wording is what to ask."""
     questions = question_set.questions if question_set is not None else {}
     for c in criteria:
-        click.echo(f"  {'✓' if c.met else '✗'} {c.text}", err=err)
+        say(f"  {'✓' if c.met else '✗'} {c.text}", err=err)
         if c.met:
             continue
         named = [questions[qid] for qid in c.questions if qid in questions]
         for question in named[:GATE_QUESTIONS_SHOWN]:
-            click.echo(f"      {question.id}: {question.text}", err=err)
+            say(f"      {question.id}: {question.text}", err=err)
         if len(named) > GATE_QUESTIONS_SHOWN:
-            click.echo(f"      … and {len(named) - GATE_QUESTIONS_SHOWN} more", err=err)
+            say(f"      … and {len(named) - GATE_QUESTIONS_SHOWN} more", err=err)
 
 
 GATE_QUESTIONS_SHOWN = 5
@@ -69,7 +69,7 @@ def decline(env: Env, prospect_id: str, reason: str) -> None:
     q = env.qualifier
     found = q.resolve(prospect_id)
     q.decline(found, reason)
-    click.echo(f"{found.name}: declined ({reason.strip()})")
+    say(f"{found.name}: declined ({reason.strip()})")
 
 
 @click.command()
@@ -87,7 +87,7 @@ def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
     found = q.resolve(prospect_id)
     q.hold(found, reason, recontact.date() if recontact else None)
     when = f", re-contact on {recontact:%Y-%m-%d}" if recontact else ""
-    click.echo(f"{found.name}: on hold{when}")
+    say(f"{found.name}: on hold{when}")
 
 
 @click.command()
@@ -99,4 +99,4 @@ def reopen(env: Env, prospect_id: str, reason: str) -> None:
     q = env.qualifier
     found = q.resolve(prospect_id)
     q.reopen(found, reason)
-    click.echo(f"{found.name}: active again at {found.stage}")
+    say(f"{found.name}: active again at {found.stage}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualify.cli.env import Env, pass_env
+from qualify.cli.env import Env, cell, pass_env, say
 from qualify.cli.moves import echo_criteria
 
 
@@ -29,7 +29,7 @@ def prospect_add(
 ) -> None:
     """Add a prospect at the first stage; prints its id alone."""
     added = env.qualifier.add_prospect(name, territory=territory, kind=kind, tags=tags, notes=notes)
-    click.echo(added.id)
+    say(added.id)
 
 
 @prospect.command("edit")
@@ -56,9 +56,9 @@ def prospect_edit(
         found, name=name, territory=territory, kind=kind, notes=notes, tags=tags or None
     )
     if saved == found:
-        click.echo(f"{found.name}: nothing to change", err=True)
+        say(f"{found.name}: nothing to change", err=True)
     else:
-        click.echo(f"{saved.name}: saved", err=True)
+        say(f"{saved.name}: saved", err=True)
 
 
 @prospect.command("list")
@@ -84,10 +84,10 @@ def prospect_list(
         import orjson
 
         data = [r.model_dump(mode="json") for r in rows]
-        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     if not rows:
-        click.echo(
+        say(
             "No prospects yet. Add one with `qualify prospect add NAME` or try `qualify demo`.",
             err=True,
         )
@@ -99,23 +99,24 @@ def prospect_list(
     for r in rows:
         band = ("✗ " if r.knocked_out else "") + (r.band or "")
         table.append(
-            (
-                r.id,
-                r.name,
-                r.territory,
-                r.kind.value,
-                r.stage,
-                r.status.value,
-                fmt_score(r.score),
-                band,
-                fmt_pct(r.coverage),
+            tuple(
+                cell(c)
+                for c in (
+                    r.id,
+                    r.name,
+                    r.territory,
+                    r.kind.value,
+                    r.stage,
+                    r.status.value,
+                    fmt_score(r.score),
+                    band,
+                    fmt_pct(r.coverage),
+                )
             )
         )
     widths = [min(max(len(str(row[i])) for row in table), 32) for i in range(len(header))]
     for row in table:
-        click.echo(
-            "  ".join(str(c)[:32].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        )
+        say("  ".join(str(c)[:32].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 @prospect.command("show")
@@ -133,35 +134,35 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
 
         data = assessment.to_dict()
         data["history"] = [h.model_dump(mode="json") for h in history]
-        click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     from qualify.reports.terminal import breakdown_table
 
     stage_title = assessment.stage.title if assessment.stage else found.stage
-    click.echo(f"{found.name}  ({found.id})")
+    say(f"{cell(found.name)}  ({found.id})")
     facts = [found.kind.value, found.territory or "no territory", stage_title, found.status.value]
-    click.echo("  " + " · ".join(facts))
-    click.echo("")
+    say("  " + " · ".join(cell(f) for f in facts))
+    say("")
     if assessment.breakdown and assessment.question_set:
-        click.echo(breakdown_table(assessment.question_set, assessment.breakdown))
+        say(breakdown_table(assessment.question_set, assessment.breakdown))
     else:
-        click.echo("No answers yet at this stage.")
+        say("No answers yet at this stage.")
     if assessment.gate:
-        click.echo("")
+        say("")
         verdict = "met" if assessment.gate.passed else "not met"
-        click.echo(f"Gate to move on: {verdict}")
+        say(f"Gate to move on: {verdict}")
         echo_criteria(assessment.gate.criteria, assessment.gate_set)
     if assessment.next_step:
-        click.echo(f"Next step: {assessment.next_step}")
+        say(f"Next step: {assessment.next_step}")
         if found.status.value in ("active", "committed"):
             open_items = len(q.agenda(found).items)
             if open_items:
-                click.echo(f"  ({open_items} open item(s): `qualify agenda {found.id}`)")
-    click.echo("")
-    click.echo("History")
+                say(f"  ({open_items} open item(s): `qualify agenda {found.id}`)")
+    say("")
+    say("History")
     for h in history:
         move = f"{h.from_stage} → {h.to_stage}" if h.action == "advance" else (h.to_stage or "")
         extra = (
             f" (override: {h.reason})" if h.overridden else (f": {h.reason}" if h.reason else "")
         )
-        click.echo(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {move}{extra}")
+        say(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {move}{extra}")

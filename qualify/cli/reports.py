@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, pass_env
+from qualify.cli.env import Env, pass_env, say
 
 
 @click.command()
@@ -83,4 +83,4 @@ def report(
     if target.is_dir():
         target = target / doc.filename
     write_atomic(target, doc.data, force=force)
-    click.echo(f"wrote {target}", err=True)
+    say(f"wrote {target}", err=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from qualify.cli.env import Env, fail, must_exist, pass_env, read_answers
+from qualify.cli.env import Env, fail, must_exist, pass_env, read_answers, say
 
 
 @click.command()
@@ -47,13 +47,13 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for problem in problems:
-        click.echo(str(problem))
+        say(str(problem))
     bad_files = {p.path for p in errors}
     for path in checked:
         mark = "FAILED" if str(path) in bad_files else "ok"
-        click.echo(f"checked {path} ... {mark}", err=True)
+        say(f"checked {path} ... {mark}", err=True)
     summary = f"{len(checked)} file(s) checked: {len(errors)} error(s), {len(warnings)} warning(s)"
-    click.echo(summary, err=True)
+    say(summary, err=True)
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -79,7 +79,7 @@ def schema(pipeline: bool) -> None:
         data["title"] = "qualify pipeline"
     else:
         data = json_schema()
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    say(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @click.command()
@@ -113,11 +113,11 @@ def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps(breakdown.to_dict(), indent=2, ensure_ascii=False))
+        say(json.dumps(breakdown.to_dict(), indent=2, ensure_ascii=False))
         return
     from qualify.reports.terminal import breakdown_table
 
-    click.echo(breakdown_table(question_set, breakdown))
+    say(breakdown_table(question_set, breakdown))
 
 
 @click.group()
@@ -145,8 +145,6 @@ def questionnaires_init(env: Env, force: bool) -> None:
             continue
         shutil.copyfile(path, dest)
         copied += 1
-    click.echo(str(target))
+    say(str(target))
     note = f", {skipped} kept (use --force to overwrite)" if skipped else ""
-    click.echo(
-        f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True
-    )
+    say(f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from qualify.core.questionnaire.model import Question, QuestionSet, Stage
 from qualify.core.scoring import ScoreBreakdown, points_of, score
+from qualify.core.words import markdown_text as _md
 
 ItemKind = Literal["verify", "required", "ask_again", "unreached", "declined"]
 
@@ -207,7 +208,7 @@ def build_agenda(
 
 def agenda_markdown(agenda: Agenda, *, title: str) -> str:
     """A printable agenda: the questions to ask, why, and what to listen for."""
-    lines = [f"# Agenda: {title}", ""]
+    lines = [f"# Agenda: {_md(title)}", ""]
     if not agenda.items:
         lines.append("Nothing open: every visible question is answered and verified.")
         return "\n".join(lines) + "\n"
@@ -226,14 +227,3 @@ def agenda_markdown(agenda: Agenda, *, title: str) -> str:
         if item.note:
             lines.append(f"   - Last note: {_md(item.note)}")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """Markdown-inert text: user words must not turn into markup."""
-    out = []
-    for ch in " ".join(str(text).split()):
-        if ch in "\\`*_{}[]<>()#+-.!|~":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)

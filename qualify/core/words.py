@@ -6,6 +6,7 @@ format. A score always travels with its band's words, so no meaning rests on col
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -76,6 +77,66 @@ CAPACITY_ALERTS: dict[str, str] = {
 """How the portfolio sums up territories by capacity status (see rules.capacity_check)."""
 
 BAND_CLASSES = ("strong", "possible", "weak", "out", "none")
+
+
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+"""Characters a terminal acts on or hides: C0/C1 controls (escape sequences start with
+ESC or CSI), DEL, zero-width and direction marks, line and paragraph separators."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: object, *, one_line: bool = False) -> str:
+    """User text as it may reach a terminal: every control character and escape sequence
+    shown as `\\x1b`-style text, so a name can neither clear the screen, retitle the
+    window nor forge a table row. `one_line` also shows line breaks as `⏎`."""
+    text = str(text)
+    if one_line:
+        text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " ")
+    return _INVISIBLE.sub(_escape, text)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""What a spreadsheet evaluates at the start of a cell (full-width forms included)."""
+
+
+def csv_text(cell: str) -> str:
+    """A text cell a spreadsheet shows as text and never evaluates (CSV injection)."""
+    if cell.lstrip().startswith(_FORMULA_START) or cell[:1] in ("\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~#$!])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+
+
+def markdown_text(text: object) -> str:
+    """User text as literal Markdown: one line, every markup character escaped, control
+    characters made visible.
+
+    Backslash escapes for ASCII punctuation are part of CommonMark, so ``\\*`` shows a
+    star everywhere; ``&`` is escaped only where it would start an entity, so "Müller &
+    Søn" stays readable in the raw file. `<script>`, `![x](http://…)` and `[x](javascript:…)`
+    come out as the characters typed, never as markup.
+    """
+    flat = visible(one_line(str(text)))
+    flat = _MD_SPECIAL.sub(r"\\\1", flat)
+    flat = _MD_ENTITY.sub(r"\\&", flat)
+    return _MD_LINE_START.sub(_escape_line_start, flat)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    """`- x`, `+ x`, `= x` and `1. x` would start a list or a heading underline."""
+    if m.group(2):
+        return f"{m.group(1)}\\{m.group(2)}"
+    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
 
 
 def one_line(text: str | None, limit: int = 0) -> str:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import csv
 import io
 
-from qualify.core.words import fmt_date
+from qualify.core.words import csv_text, fmt_date
 from qualify.reports.views import PortfolioReport, PortfolioRow
 
 BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 COLUMNS = (
     "rank",
@@ -39,13 +38,6 @@ COLUMNS = (
     "updated",
     "id",
 )
-
-
-def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet will show as text, never evaluate."""
-    if cell.lstrip(" ").startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
 
 
 def _row(r: PortfolioRow) -> list[str]:
@@ -82,7 +74,7 @@ def render_portfolio(report: PortfolioReport) -> str:
     for row in report.rows:
         cells = _row(row)
         # numbers we format ourselves stay numbers; every other cell is neutralised
-        writer.writerow(cell if n in _NUMERIC else neutralise(cell) for n, cell in enumerate(cells))
+        writer.writerow(cell if n in _NUMERIC else csv_text(cell) for n, cell in enumerate(cells))
     return BOM + buffer.getvalue()
 
 

@@ -7,8 +7,6 @@ or GitHub renderer: no markup, no broken tables, no raw HTML.
 
 from __future__ import annotations
 
-import re
-
 from qualify.core.agenda import ITEM_KIND_WORDS
 from qualify.core.words import (
     CAPACITY_ALERTS,
@@ -19,9 +17,9 @@ from qualify.core.words import (
     fmt_num,
     fmt_pct,
     fmt_score,
-    one_line,
     plural,
 )
+from qualify.core.words import markdown_text as md
 from qualify.reports.terminal import bar
 from qualify.reports.views import (
     AnswerView,
@@ -32,31 +30,7 @@ from qualify.reports.views import (
     ProspectReport,
 )
 
-_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~#$!])")
-_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_LINE_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
-
 BAR_WIDTH = 20
-
-
-def md(text: object) -> str:
-    """User text as literal Markdown: one line, every markup character escaped.
-
-    Backslash escapes for ASCII punctuation are part of CommonMark, so ``\\*``
-    shows a star everywhere; ``&`` is escaped only where it would start an
-    entity, so "Müller & Søn" stays readable in the raw file.
-    """
-    flat = one_line(str(text))
-    flat = _SPECIAL.sub(r"\\\1", flat)
-    flat = _ENTITY.sub(r"\\&", flat)
-    return _LINE_START.sub(_escape_line_start, flat)
-
-
-def _escape_line_start(m: re.Match[str]) -> str:
-    """`- x`, `+ x`, `= x` and `1. x` would start a list or a heading underline."""
-    if m.group(2):
-        return f"{m.group(1)}\\{m.group(2)}"
-    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
 
 
 def _code(text: str) -> str:

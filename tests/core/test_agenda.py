@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from qualify.core.agenda import OpenAnswer, agenda_markdown, build_agenda
 from qualify.core.questionnaire.model import QuestionSet, Stage
 from qualify.core.scoring import score
@@ -112,9 +114,20 @@ def test_markdown_agenda_is_numbered_and_inert() -> None:
     text = agenda_markdown(
         agenda_for({"secret": OpenAnswer(None, "declined", note="<b>x</b>")}), title="Acme *Ltd*"
     )
-    assert text.startswith("# Agenda: Acme *Ltd*")
+    assert text.startswith("# Agenda: Acme \\*Ltd\\*\n")
     assert "1. Reps?" in text and "**(blocks the gate)**" in text
     assert "\\<b\\>x\\</b\\>" in text
+
+
+def test_markdown_agenda_title_is_inert_too() -> None:
+    hostile = '<img src=x onerror="alert(1)"> ![t](http://evil/x.png) \x1b[2J'
+    text = agenda_markdown(agenda_for({}), title=hostile)
+    title = text.splitlines()[0]
+    assert "\x1b" not in title
+    assert not re.search(r"(?<!\\)[<\[!]", title.removeprefix("# Agenda: "))  # all escaped
+    assert title == (
+        '# Agenda: \\<img src=x onerror="alert(1)"\\> \\!\\[t\\](http://evil/x.png) \\\\x1b\\[2J'
+    )
 
 
 def test_nothing_open() -> None:
