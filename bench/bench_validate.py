@@ -3,8 +3,9 @@
 Generates sets of 500 and 1,000 questions (choice, number, multi and text questions,
 `when` conditions on earlier answers, knock-outs), validates each in-process, the two
 interleaved, and prints the fastest of 9 runs of each (the least disturbed by other work
-on a shared machine) and the ratio: doubling the set should cost at most 2.2×. Also times the whole `qualify validate` process on 500 questions
-against a bare `python -c pass`, as a same-run ratio.
+on a shared machine) and the ratio: doubling the set should cost at most 2.2×. Also
+times the whole `qualify validate` process on 500 questions against a bare
+`python -c pass`, as a same-run ratio.
 
     python bench/bench_validate.py
 """
