@@ -93,7 +93,10 @@ def write_bytes(
     if not replace and path.exists():
         raise FileExistsError(path)
     mode = _current_mode(path) if keep_mode else None
-    tmp, handle = _open_tmp(path)
+    try:
+        tmp, handle = _open_tmp(path)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         with handle:
             handle.write(payload)
@@ -108,6 +111,12 @@ def write_bytes(
             replace_file(tmp, path)
         else:
             _link_new(tmp, path)
+    except OSError as exc:
+        with suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, FileExistsError):
+            raise
+        raise _naming(exc, path) from exc
     except BaseException:
         with suppress(OSError):
             tmp.unlink()
@@ -115,6 +124,11 @@ def write_bytes(
     if durable:
         fsync_dir(path.parent)
     return path
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The same error, naming the file the user asked for, not our hidden temp file."""
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def _link_new(tmp: Path, path: Path) -> None:

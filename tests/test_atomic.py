@@ -75,3 +75,19 @@ def test_write_many_and_clean_tmp_files(tmp_path: Path) -> None:
     stray.write_bytes(b"killed mid-write")
     assert atomic.clean_tmp_files([tmp_path, tmp_path / "missing"]) == 1
     assert not stray.exists()
+
+
+def test_a_full_disk_names_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    target = tmp_path / "export.json"
+    target.write_text("old")
+    with pytest.raises(OSError) as info:
+        atomic.write_text(target, "new")
+    assert info.value.filename == str(target) and info.value.errno == errno.ENOSPC
+    assert target.read_text() == "old"
+    assert _leftovers(tmp_path) == []
