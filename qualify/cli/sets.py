@@ -21,7 +21,7 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     PATHS are files or folders (default: the active question sets).
     """
     from qualify.core.questionnaire import load_catalog, parse_question_set
-    from qualify.core.questionnaire.loader import Problem
+    from qualify.core.questionnaire.loader import Problem, QuestionSetError, read_yaml_text
 
     targets = list(paths) or [env.questionnaires[0]]
     problems: list[Problem] = []
@@ -34,9 +34,9 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
         elif target.is_file():
             checked.append(target)
             try:
-                text = target.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append(Problem(str(target), 1, 1, f"cannot read: {exc}"))
+                text = read_yaml_text(target)
+            except QuestionSetError as exc:
+                problems.extend(exc.problems)
                 continue
             if target.name in ("pipeline.yaml", "pipeline.yml"):
                 problems.extend(_pipeline_problems(target))

@@ -82,6 +82,12 @@ class AnswerInput:
     """Where it came from in an answer file, for error messages."""
 
 
+def _shown(value: Any) -> str:
+    """A value quoted in a message, cut so a 400-digit answer does not fill the screen."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -113,7 +119,7 @@ def validate_answer(question: Question, value: Any) -> Any:
     if kind == "scale":
         number = _number(value)
         if number != int(number):
-            raise AnswerError(f"expected a whole number, got {value!r}")
+            raise AnswerError(f"expected a whole number, got {_shown(value)}")
         low, high = question.scale_min, question.scale_max
         if not low <= number <= high:
             raise AnswerError(f"{number:g} is outside the scale {low:g}..{high:g}")
@@ -132,7 +138,7 @@ def validate_answer(question: Question, value: Any) -> Any:
             return True
         if isinstance(value, str | int) and str(value).strip().lower() in _NO:
             return False
-        raise AnswerError(f"expected yes or no (true/false), got {value!r}")
+        raise AnswerError(f"expected yes or no (true/false), got {_shown(value)}")
     if isinstance(value, list | dict):
         raise AnswerError(
             f"expected text, got {'a list' if isinstance(value, list) else 'a mapping'}"
@@ -168,27 +174,29 @@ def _number(value: Any) -> float | int:
     elif isinstance(value, str):
         text = value.strip()
         if text.lower().lstrip("+-.") in ("nan", "inf", "infinity"):
-            raise AnswerError(f"expected a finite number, got {value!r}")
+            raise AnswerError(f"expected a finite number, got {_shown(value)}")
         if not _PERSON_NUMBER.match(text):
-            raise AnswerError(f"expected a number such as 25, 25.5 or 25,5, got {value!r}")
+            raise AnswerError(f"expected a number such as 25, 25.5 or 25,5, got {_shown(value)}")
         if _THOUSANDS.match(text):
             whole = text.replace(",", "").replace(".", "")
             decimal = text.replace(",", ".")
             raise AnswerError(
-                f"{value!r} could be {whole} or {decimal.rstrip('0')}: write it without a "
+                f"{_shown(value)} could be {whole} or {decimal.rstrip('0')}: write it without a "
                 "thousands separator"
             )
         number = float(text.replace(",", "."))
         if not math.isfinite(number):  # digits beyond what a float holds
-            raise AnswerError(f"{value!r} is too large (answers lie within ±{MAX_NUMBER:,.0f})")
+            raise AnswerError(
+                f"{_shown(value)} is too large (answers lie within ±{MAX_NUMBER:,.0f})"
+            )
         if number.is_integer() and not any(c in text for c in ".,eE"):
             number = int(text)
     else:
-        raise AnswerError(f"expected a number, got {value!r}")
+        raise AnswerError(f"expected a number, got {_shown(value)}")
     if isinstance(number, float) and not math.isfinite(number):
-        raise AnswerError(f"expected a finite number, got {value!r}")
+        raise AnswerError(f"expected a finite number, got {_shown(value)}")
     if abs(number) > MAX_NUMBER:
-        raise AnswerError(f"{value!r} is too large (answers lie within ±{MAX_NUMBER:,.0f})")
+        raise AnswerError(f"{_shown(value)} is too large (answers lie within ±{MAX_NUMBER:,.0f})")
     return number
 
 

@@ -7,7 +7,7 @@ that can never match — all of them, each with its offset in the condition's te
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.questionnaire.conditions import (
@@ -66,14 +66,14 @@ def _literals(node: Expr) -> list[Literal]:
 def check_condition(
     expr: Expr,
     questions: Mapping[str, Question],
-    earlier: Sequence[str] | set[str],
+    earlier: Container[str],
 ) -> list[Problem]:
     """Mistakes a reader would call a bug, as (offset, message), all of them.
 
     `questions` is every question of the set; `earlier` the ids asked before the
     place the condition belongs to (conditions may only look back).
     """
-    checker = _Checker(questions, set(earlier))
+    checker = _Checker(questions, earlier)
     checker.walk(expr)
     return checker.problems
 
@@ -81,7 +81,7 @@ def check_condition(
 class _Checker:
     """Walks a condition once, collecting every problem."""
 
-    def __init__(self, questions: Mapping[str, Question], earlier: set[str]) -> None:
+    def __init__(self, questions: Mapping[str, Question], earlier: Container[str]) -> None:
         self.questions = questions
         self.earlier = earlier
         self.problems: list[Problem] = []

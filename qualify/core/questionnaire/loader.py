@@ -41,6 +41,7 @@ __all__ = [
     "load_question_set",
     "load_question_set_text",
     "parse_question_set",
+    "read_yaml_text",
 ]
 
 PIPELINE_FILE = "pipeline.yaml"
@@ -86,7 +87,8 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, str, bool]:
@@ -145,6 +147,14 @@ def _validate(doc: Document, model: type[BaseModel], what: str) -> BaseModel | N
         return None
     if not isinstance(doc.data, dict):
         doc.at((), f"expected a {what} (a mapping of keys), got {_describe(doc.data)}")
+        return None
+    if model is m.QuestionSet and "stages" in doc.data and "sections" not in doc.data:
+        doc.at(
+            ("stages",),
+            "this is a pipeline file (it lists stages), not a question set: it belongs in "
+            "pipeline.yaml beside the sets",
+            key=True,
+        )
         return None
     try:
         return model.model_validate(doc.data, strict=True)
@@ -206,7 +216,7 @@ def load_question_set_text(text: str, path: str = "<text>") -> m.QuestionSet:
     return qs
 
 
-def _read(path: Path) -> str:
+def read_yaml_text(path: Path) -> str:
     """The file's text: at most LIMITS.max_bytes of it, UTF-8, bad bytes at their line:col."""
     try:
         with open(path, "rb") as handle:
@@ -225,7 +235,7 @@ def _read(path: Path) -> str:
 
 def load_question_set(path: str | Path) -> m.QuestionSet:
     path = Path(path)
-    return load_question_set_text(_read(path), str(path))
+    return load_question_set_text(read_yaml_text(path), str(path))
 
 
 def content_hash(question_set: m.QuestionSet) -> str:
@@ -310,7 +320,7 @@ def _check_reference(
 def load_pipeline(path: str | Path, question_sets: dict[str, m.QuestionSet]) -> m.Pipeline:
     """The pipeline checked against `question_sets`; QuestionSetError on any error."""
     path = Path(path)
-    pipeline, doc = _pipeline_doc(_read(path), str(path))
+    pipeline, doc = _pipeline_doc(read_yaml_text(path), str(path))
     if pipeline is not None:
         _check_pipeline(pipeline, doc, question_sets, set())
     errors = [p for p in doc.problems if p.severity == "error"]
@@ -334,7 +344,7 @@ def load_catalog(directory: str | Path) -> Catalog:
             continue
         catalog.files.append(path)
         try:
-            text = _read(path)
+            text = read_yaml_text(path)
         except QuestionSetError as exc:
             catalog.problems.extend(exc.problems)
             catalog.broken[path.stem] = path
@@ -370,7 +380,7 @@ def load_catalog(directory: str | Path) -> Catalog:
         catalog.files.append(pipeline_path)
         catalog.pipeline_path = pipeline_path
         try:
-            text = _read(pipeline_path)
+            text = read_yaml_text(pipeline_path)
         except QuestionSetError as exc:
             catalog.problems.extend(exc.problems)
         else:

@@ -6,6 +6,8 @@ type needs them, number bands in order, conditions that parse and only look back
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from qualify.core.questionnaire.condition_checks import check_condition
 from qualify.core.questionnaire.conditions import ConditionError, parse_condition
 from qualify.core.questionnaire.model import Question, QuestionSet
@@ -115,30 +117,52 @@ def _check_negative_scores(q: Question, loc: Path_, doc: Document) -> None:
                 doc.at((*loc, "score", answer), f"{answer}: {value:g}: {advice}")
 
 
+class _AskedBefore:
+    """The questions asked before a place in the set, without copying a list per question
+    (which made checking a set quadratic in its size)."""
+
+    def __init__(self, position: dict[str, int], limit: int) -> None:
+        self.position = position
+        self.limit = limit
+
+    def __contains__(self, question_id: object) -> bool:
+        return self.position.get(str(question_id), self.limit) < self.limit
+
+
 def _check_conditions(qs: QuestionSet, doc: Document) -> None:
     questions = qs.questions
-    earlier: list[str] = []
+    position = {qid: i for i, qid in enumerate(questions)}
+    n = 0
     for si, section in enumerate(qs.sections):
-        if section.when:
-            _check_one(section.when, ("sections", si, "when"), questions, list(earlier), doc)
+        if section.when is not None:
+            _check_one(
+                section.when, ("sections", si, "when"), questions, _AskedBefore(position, n), doc
+            )
         for qi, question in enumerate(section.questions):
             qloc: Path_ = ("sections", si, "questions", qi)
-            if question.when:
-                _check_one(question.when, (*qloc, "when"), questions, list(earlier), doc)
-            earlier.append(question.id)
+            if question.when is not None:
+                _check_one(
+                    question.when, (*qloc, "when"), questions, _AskedBefore(position, n), doc
+                )
+            n += 1
             if question.knockout:
                 _check_one(
                     question.knockout.when,
                     (*qloc, "knockout", "when"),
                     questions,
-                    list(earlier),
+                    _AskedBefore(position, n),
                     doc,
                 )
 
 
 def _check_one(
-    text: str, loc: Path_, questions: dict[str, Question], earlier: list[str], doc: Document
+    text: str, loc: Path_, questions: dict[str, Question], earlier: Container[str], doc: Document
 ) -> None:
+    if not text.strip():
+        doc.at(
+            loc, "an empty condition always holds: remove `when:` or write one", severity="warning"
+        )
+        return
     try:
         expr = parse_condition(text)
     except ConditionError as exc:

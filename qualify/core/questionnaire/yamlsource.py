@@ -203,6 +203,18 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
     if root is None:
         doc.problems.append(Problem(path, 1, 1, "the file is empty"))
         return doc
+    for found in _INVISIBLE.finditer(text):
+        line, col = _line_col(text, found.start())
+        doc.problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                f"an invisible character (U+{ord(found.group()):04X}) hides here: the text "
+                "reads differently than it is; retype it",
+                "warning",
+            )
+        )
     try:
         doc.data = _build(doc, loader, root, (), set(), limits)
     except _TooMuch as stop:
@@ -225,8 +237,11 @@ def _explain(what: str) -> str:
     return what
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 """Characters no hand-written YAML holds (tab, newline and a leading BOM excepted)."""
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]")
+"""Zero-width and direction-override characters: text that reads differently than it is."""
 
 
 def _bad_character(text: str) -> tuple[int, int, str] | None:
@@ -235,11 +250,15 @@ def _bad_character(text: str) -> tuple[int, int, str] | None:
     found = _CONTROL.search(text, start)
     if found is None:
         return None
-    line = text.count("\n", 0, found.start()) + 1
-    col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    line, col = _line_col(text, found.start())
     char = found.group()
     name = "a NUL byte" if char == "\x00" else f"the control character U+{ord(char):04X}"
     return line, col, f"{name} is not allowed in a YAML file (remove it or retype the line)"
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _too_big(text: str, limits: Limits) -> tuple[int, int, str] | None:
@@ -339,10 +358,19 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
         doc.problem(node, f"the tag {_short(node.tag)} is not allowed (only plain YAML is read)")
         return None
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         doc.problem(node, f"cannot read {node.value!r}: {exc}")
         return node.value
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad is not None:
+            doc.problem(
+                node,
+                f"the control character U+{ord(bad.group()):04X} (written as an escape) is "
+                "not allowed in text",
+            )
+    return value
 
 
 def _short(tag: str) -> str:

@@ -1,0 +1,73 @@
+"""Every hostile file we attacked qualify with, through the command line a user runs:
+the documented exit status, one located message, never an internal error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from qualify.cli import main
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "hostile"
+MINI = HERE / "cli" / "fixtures" / "mini"
+CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout + result.stderr
+
+
+def _check(path: Path, case: dict, code: int, output: str) -> None:
+    assert "internal error" not in output and "Traceback" not in output, output
+    if case["expect"] == "error":
+        assert code == 1, output
+        assert f"{path}:{case['at']}: {case['says']}" in output, output
+    else:
+        assert code == 0, output
+        if case["expect"] == "warning":
+            assert f"{path}:{case['at']}: warning: {case['says']}" in output, output
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(CASES["sets"]) + len(CASES["answers"]) >= 100
+    on_disk = {p.name for p in (CORPUS / "sets").iterdir()}
+    assert on_disk == set(CASES["sets"])
+    assert {p.name for p in (CORPUS / "answers").iterdir()} == set(CASES["answers"])
+
+
+@pytest.mark.parametrize("name", sorted(CASES["sets"]))
+def test_hostile_question_set(name: str) -> None:
+    path = CORPUS / "sets" / name
+    code, output = _run("validate", str(path))
+    _check(path, CASES["sets"][name], code, output)
+
+
+@pytest.mark.parametrize("name", sorted(CASES["answers"]))
+def test_hostile_answer_file(name: str) -> None:
+    path = CORPUS / "answers" / name
+    code, output = _run(
+        "score", "--questionnaire", str(MINI / "mini-first.yaml"), "--answers", str(path)
+    )
+    _check(path, CASES["answers"][name], code, output)
+
+
+def test_oversized_files_are_refused_unread(tmp_path: Path) -> None:
+    big_set = tmp_path / "huge.yaml"
+    big_set.write_text((MINI / "mini-first.yaml").read_text() + "# " + "x" * 2_100_000 + "\n")
+    code, output = _run("validate", str(big_set))
+    assert code == 1 and f"{big_set}:1:1: the file is" in output and "at most 2,000,000" in output
+    big_answers = tmp_path / "answers.yaml"
+    big_answers.write_text("notes: " + "x" * 1_000_100 + "\n")
+    code, output = _run(
+        "score", "--questionnaire", str(MINI / "mini-first.yaml"), "--answers", str(big_answers)
+    )
+    assert code == 1 and "more than 1,000,000 bytes" in output
+    code, output = _run(
+        "score", "--questionnaire", str(MINI / "mini-first.yaml"), "--answers", str(tmp_path)
+    )
+    assert code == 2 and "is a folder" in output
