@@ -46,8 +46,7 @@ def answer(
 
     q = env.qualifier
     found = q.resolve(prospect_id)
-    interview = q.open_interview(found)
-    question_set = q.snapshot(interview)
+    question_set = q.question_set_for(found)
     if from_file is not None:
         if question is not None:
             raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")

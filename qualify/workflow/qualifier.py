@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from qualify.core import moves
 from qualify.core.agenda import Agenda, build_agenda
@@ -270,21 +270,33 @@ class Qualifier:
         )
 
     # ------------------------------------------------------------------ interviews
-    def open_interview(self, prospect: Prospect) -> Interview:
-        """The current stage's interview, started (with a snapshot of the set) if needed."""
+    def _stage_set(self, prospect: Prospect) -> tuple[str, Literal["stage", "review"]]:
+        """The set asked at the prospect's stage, and whether that is a review."""
         if prospect.status == ProspectStatus.declined:
             raise WorkflowError(f"{prospect.name} was declined; `qualify reopen` first")
+        stage = self.stage(prospect.stage)
+        if stage is not None:
+            return stage.questionnaire, "stage"
+        review = self.pipeline.review
+        if review is None or review.id != prospect.stage:
+            raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
+        return review.questionnaire, "review"
+
+    def question_set_for(self, prospect: Prospect) -> QuestionSet:
+        """The set the current stage is asked with (its interview's snapshot, or the active
+        set before the interview starts); reading it writes nothing."""
+        set_id, _ = self._stage_set(prospect)
+        existing = self.stage_interview(prospect)
+        if existing is not None:
+            return self.snapshot(existing)
+        return self.active_question_set(set_id)
+
+    def open_interview(self, prospect: Prospect) -> Interview:
+        """The current stage's interview, started (with a snapshot of the set) if needed."""
+        set_id, kind = self._stage_set(prospect)
         existing = self.stage_interview(prospect)
         if existing is not None:
             return existing
-        stage = self.stage(prospect.stage)
-        if stage is None:
-            review = self.pipeline.review
-            if review is None or review.id != prospect.stage:
-                raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
-            set_id, kind = review.questionnaire, "review"
-        else:
-            set_id, kind = stage.questionnaire, "stage"
         qs = self.active_question_set(set_id)
         digest = self.active_hashes().get(qs.id) or content_hash(qs)
         self.store.put_snapshot(digest, qs.model_dump(mode="json"))
@@ -304,9 +316,9 @@ class Qualifier:
         prospect: Prospect,
         inputs: Iterable[AnswerInput] | Mapping[str, Any],
     ) -> Assessment:
-        """Validate every answer first; store all of them or none."""
-        interview = self.open_interview(prospect)
-        qs = self.snapshot(interview)
+        """Validate every answer first; store all of them or none (and start no interview
+        for answers that are refused)."""
+        qs = self.question_set_for(prospect)
         if isinstance(inputs, Mapping):
             inputs = [AnswerInput(question_id=k, value=v) for k, v in inputs.items()]
         records: list[AnswerRecord] = []
@@ -337,6 +349,7 @@ class Qualifier:
             )
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
+        interview = self.open_interview(prospect)
         scored: dict[str, ScoreBreakdown] = {}
 
         def summary(stored: Interview) -> ProspectSummary:

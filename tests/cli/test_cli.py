@@ -199,6 +199,21 @@ def test_answer_file_is_all_or_nothing(run) -> None:
     assert answered == ["company_type"]
 
 
+def test_a_refused_answer_file_starts_no_interview(run) -> None:
+    pid = run("prospect", "add", "Atlas AV").stdout.strip()
+    for args in (
+        ("--from", str(FIXTURES / "bad-answers.yaml")),
+        ("company_type", "wholesaler"),
+        ("reps", "12:30"),
+    ):
+        result = run("answer", pid, *args)
+        assert result.exit_code in (1, 2), result.output
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    assert shown["interview"] is None and shown["breakdown"] is None
+    history = [h["action"] for h in shown["history"]]
+    assert history == ["created"]
+
+
 def test_single_answer_errors_name_the_argument(run) -> None:
     pid = run("prospect", "add", "Atlas AV").stdout.strip()
     result = run("answer", pid, "company_typ", "dealer")
