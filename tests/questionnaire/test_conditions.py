@@ -1,0 +1,177 @@
+"""The condition language, table by table, from its documented rules
+(docs/questionnaire-format.md, "Conditions"): every operator on every kind of answer,
+unanswered and hidden operands, precedence, and every error with its position."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualify.core.questionnaire.conditions import ConditionError, evaluate, parse_condition
+
+ANSWERS = {
+    "reps": 12,  # number
+    "share": 0.5,  # number, a float
+    "scale": 3,  # scale
+    "kind": "dealer",  # choice
+    "verticals": ["healthcare", "retail"],  # multi
+    "showroom": True,  # yes_no, yes
+    "online": False,  # yes_no, no
+    "notes": "Strong in Healthcare and hotels",  # text
+    "empty_multi": [],
+}
+"""`missing` is never answered; `hidden` stands for a question hidden by its condition,
+which the scorer passes as absent (or None) exactly like an unanswered one."""
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        # numbers: every comparison, ints and floats alike
+        ("reps == 12", True),
+        ("reps == 12.0", True),
+        ("reps != 12", False),
+        ("reps != 11", True),
+        ("reps < 13", True),
+        ("reps < 12", False),
+        ("reps <= 12", True),
+        ("reps > 11.5", True),
+        ("reps > 12", False),
+        ("reps >= 12", True),
+        ("share >= 0.5", True),
+        ("share < .6", True),
+        ("reps > -1", True),
+        ("scale in [1, 2, 3]", True),
+        ("scale not in [1, 2]", True),
+        ("reps in [12.0]", True),
+        # a choice
+        ("kind == 'dealer'", True),
+        ('kind == "dealer"', True),
+        ("kind == 'Dealer'", False),  # option values are exact
+        ("kind != 'integrator'", True),
+        ("kind in ['integrator', 'dealer']", True),
+        ("kind not in ['integrator', 'online']", True),
+        ("kind not in ['dealer']", False),
+        # a multi: membership, and equality of the whole set in any order
+        ("'healthcare' in verticals", True),
+        ("'hotels' in verticals", False),
+        ("'hotels' not in verticals", True),
+        ("verticals == ['retail', 'healthcare']", True),
+        ("verticals == ['retail']", False),
+        ("'x' in empty_multi", False),
+        ("'x' not in empty_multi", True),
+        # yes/no: alone means "answered yes"; compared with true/false
+        ("showroom", True),
+        ("online", False),
+        ("not online", True),
+        ("showroom == true", True),
+        ("online == false", True),
+        ("online != true", True),
+        # text: `in` is a case-insensitive substring test
+        ("'healthcare' in notes", True),
+        ("'HOTELS' in notes", True),
+        ("'cinemas' in notes", False),
+        ("'cinemas' not in notes", True),
+        ("notes == 'Strong in Healthcare and hotels'", True),
+        ("notes == 'strong in healthcare and hotels'", False),
+        # kinds that cannot be compared are simply false, both ways
+        ("reps == '12'", False),
+        ("reps != '12'", False),
+        ("kind > 3", False),
+        ("showroom == 1", False),
+        ("notes < 3", False),
+    ],
+)
+def test_operators_on_every_kind_of_answer(condition: str, expected: bool) -> None:
+    assert evaluate(condition, ANSWERS) is expected
+
+
+@pytest.mark.parametrize("missing", ["missing", "hidden"])
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{q} == 1", False),
+        ("{q} != 1", False),  # docs: *any* comparison with an unanswered question is false
+        ("{q} < 1", False),
+        ("{q} <= 1", False),
+        ("{q} > 1", False),
+        ("{q} >= 1", False),
+        ("{q} == 'dealer'", False),
+        ("{q} != 'dealer'", False),
+        ("{q} in ['a', 'b']", False),
+        ("{q} not in ['a', 'b']", False),
+        ("'a' in {q}", False),
+        ("'a' not in {q}", False),
+        ("{q}", False),  # a bare unanswered yes/no is not "yes"
+        ("not {q}", True),
+        ("not ({q} > 5)", True),  # the documented example
+        ("{q} == 1 or reps == 12", True),
+        ("{q} == 1 and reps == 12", False),
+    ],
+)
+def test_unanswered_or_hidden_operands(missing: str, template: str, expected: bool) -> None:
+    answers = dict(ANSWERS)
+    if missing == "hidden":
+        answers["hidden"] = None
+    assert evaluate(template.format(q=missing), answers) is expected
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("showroom or online and online", True),  # and binds tighter than or
+        ("(showroom or online) and online", False),
+        ("not showroom or showroom", True),  # not binds tighter than or
+        ("not (showroom or showroom)", False),
+        ("not not showroom", True),
+        ("reps > 5 and reps < 20 and kind == 'dealer'", True),
+        ("reps > 50 or kind == 'x' or 'retail' in verticals", True),
+        ("not reps > 50", True),  # not applies to the comparison
+        ("((reps == 12))", True),
+        ("notes == notes", True),  # two questions
+        ("reps > share", True),
+        ("kind in verticals", False),
+    ],
+)
+def test_precedence_and_grouping(condition: str, expected: bool) -> None:
+    assert evaluate(condition, ANSWERS) is expected
+
+
+@pytest.mark.parametrize(
+    ("condition", "offset", "message"),
+    [
+        ("", 0, "empty condition"),
+        ("reps ==", 7, "condition ends too early"),
+        ("reps = 5", 5, "use == to compare"),
+        ("reps > 5 && showroom", 9, "use and / or"),
+        ("reps > 5 || showroom", 9, "use and / or"),
+        ("!showroom", 0, "use not, or != to compare"),
+        ("kind == 'dealer", 8, "unterminated string"),
+        ("1 < reps < 5", 9, "cannot be chained"),
+        ("reps 5", 5, "missing and / or / a comparison?"),
+        ("(reps > 5", 9, "expected ')'"),
+        ("kind in ['a', reps]", 14, "lists may hold only strings, numbers, true or false"),
+        ("kind in ['a' 'b']", 13, "expected ',' or ']'"),
+        ("reps.real > 1", 4, "unexpected character '.'"),
+        ("__import__('os')", 10, "unexpected '('"),
+        ("reps > 5 and", 12, "condition ends too early"),
+        ("and reps", 0, "expected a question id or a value, found 'and'"),
+    ],
+)
+def test_errors_say_what_and_where(condition: str, offset: int, message: str) -> None:
+    with pytest.raises(ConditionError) as info:
+        parse_condition(condition)
+    assert message in info.value.message
+    assert info.value.offset == offset
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("notes_count > 1", True),  # a name that starts with a keyword is a name
+        ("inventory == 'x'", True),
+        ("orders and truthy", True),
+    ],
+)
+def test_keywords_only_as_whole_words(condition: str, expected: bool) -> None:
+    answers = {"notes_count": 2, "inventory": "x", "orders": True, "truthy": True}
+    assert evaluate(condition, answers) is expected
