@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # pgserver.py
 
 from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectSummary
 from qualify.store.base import Store
@@ -172,9 +173,10 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
 
+    from pgserver import TestServer, create_team_database, find_bindir
+
     from qualify.store.postgres import PostgresStore
     from qualify.store.postgres.team import grant
-    from qualify.store.postgres.testserver import TestServer, create_team_database, find_bindir
     from qualify.store.workspace import Workspace
 
     bindir = find_bindir()
