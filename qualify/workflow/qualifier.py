@@ -33,7 +33,6 @@ from qualify.core.records import (
     PartnerKind,
     Prospect,
     ProspectStatus,
-    ProspectSummary,
     utcnow,
 )
 from qualify.core.rescore import Rescore, rescore
@@ -218,7 +217,6 @@ class Qualifier:
             owner=self.user,
         )
         self.store.add_prospect(prospect, by=self.user)
-        self.store.set_summary(self.summary_of(prospect, None))
         return prospect
 
     def edit_prospect(
@@ -251,10 +249,6 @@ class Qualifier:
         if not changed:
             return current
         edited = current.model_copy(update={**update, "updated_at": utcnow()})
-        try:
-            breakdown = self.assess(edited).breakdown
-        except QualifyError:  # a broken question set must not stop an edit of the facts
-            breakdown = None
         shown = {k: v for k, v in changed.items() if k != "notes"}
         details = {k: str(getattr(v, "value", v)) for k, v in shown.items()}
         if "notes" in changed:
@@ -271,22 +265,6 @@ class Qualifier:
             ),
             expected_stage=current.stage,
             expected_status=current.status,
-            summary=self.summary_of(edited, breakdown),
-        )
-
-    def summary_of(self, prospect: Prospect, breakdown: ScoreBreakdown | None) -> ProspectSummary:
-        return ProspectSummary(
-            id=prospect.id,
-            name=prospect.name,
-            territory=prospect.territory,
-            kind=prospect.kind,
-            stage=prospect.stage,
-            status=prospect.status,
-            score=breakdown.score if breakdown else None,
-            band=breakdown.band if breakdown else None,
-            knocked_out=breakdown.knocked_out if breakdown else False,
-            coverage=breakdown.coverage if breakdown else None,
-            updated_at=utcnow(),
         )
 
     # ------------------------------------------------------------------ interviews
@@ -357,28 +335,18 @@ class Qualifier:
             )
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
-        scored: dict[str, ScoreBreakdown] = {}
-
-        def summary(stored: Interview) -> ProspectSummary:
-            # Scored inside the store's write, on every stored answer (a colleague's too).
-            scored["breakdown"] = score(qs, answer_values(stored))
-            return self.summary_of(prospect, scored["breakdown"])
-
-        saved = self.store.record_answers(interview.id, records, summary=summary)
-        return self._assess(prospect, saved, qs, scored["breakdown"])
+        # The store recomputes the list row inside its write; `saved` holds every stored
+        # answer (a colleague's too).
+        saved = self.store.record_answers(interview.id, records)
+        return self._assess(prospect, saved, qs, score(qs, answer_values(saved)))
 
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
         interview = self.open_interview(prospect)
         record = AnswerRecord(question_id=question_id, value=None, state="answered", by=self.user)
         qs = self.snapshot(interview)
-        answers = dict(interview.answers)
-        answers.pop(question_id, None)
-        breakdown = score(qs, answer_values(interview.model_copy(update={"answers": answers})))
-        saved = self.store.record_answers(
-            interview.id, [record], summary=self.summary_of(prospect, breakdown)
-        )
-        return self._assess(prospect, saved, qs, breakdown)
+        saved = self.store.record_answers(interview.id, [record])
+        return self._assess(prospect, saved, qs, score(qs, answer_values(saved)))
 
     def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
         """A note on a question, kept with its answer (or alone, before it is answered)."""
@@ -476,7 +444,6 @@ class Qualifier:
             entry,
             expected_stage=prospect.stage,
             expected_status=prospect.status,
-            summary=self.summary_of(moved, None),
         )
         if assessment.interview is not None and assessment.interview.status != "complete":
             self.store.update_interview(
@@ -513,7 +480,6 @@ class Qualifier:
     def _set_status(
         self, prospect: Prospect, status: ProspectStatus, action: str, reason: str
     ) -> HistoryEntry:
-        assessment = self.assess(prospect)
         moved = prospect.model_copy(update={"status": status})
         entry = HistoryEntry(
             prospect_id=prospect.id,
@@ -528,7 +494,6 @@ class Qualifier:
             entry,
             expected_stage=prospect.stage,
             expected_status=prospect.status,
-            summary=self.summary_of(moved, assessment.breakdown),
         )
         return entry
 
