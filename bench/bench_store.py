@@ -2,11 +2,13 @@
 
 Run: python bench/bench_store.py [--small 100] [--large 10000] [--samples 300] [--dir DIR]
 
-Builds two workspaces (each prospect with 3 interviews of 60 answers) through
-``add_prospects_bulk``, then records single answers (with a summary update, as the
-TUI and `qualify answer` do) alternating between the two, so both are measured under
-the same conditions in the same run. Targets: ratio <= 1.5x; list_prospects at the
-large size < 1 s.
+Builds two workspaces (each prospect with 3 interviews of 60 answers, and the three
+question sets they were asked with) through ``add_prospects_bulk``, then records
+single answers alternating between the two, so both are measured under the same
+conditions in the same run. Each answer is one store call, as the TUI and `qualify
+answer` make it: the prospect file read, the list row scored on all three interviews,
+the file and the row's index shard written. Targets: ratio <= 1.5x; list_prospects at
+the large size < 1 s.
 """
 
 from __future__ import annotations
@@ -29,22 +31,54 @@ from qualify.core.records import (
     HistoryEntry,
     Interview,
     Prospect,
-    ProspectSummary,
+    ProspectRecords,
 )
 from qualify.store.workspace import Workspace
 
 STAGES = ("discovery", "fit", "commit")
 ANSWERS = 60
+KINDS = ("scale", "yes_no", "choice", "multi", "text")
 
 
-def generate(count: int, seed: int) -> Iterator[tuple[Prospect, list, list, ProspectSummary]]:
+def question_set(stage: str) -> dict:
+    """A set of 60 questions of every kind, as a snapshot."""
+    options = [{"value": v, "label": v.upper(), "score": s} for v, s in (("a", 5), ("b", 2))]
+    questions = []
+    for n in range(ANSWERS):
+        kind = KINDS[n % len(KINDS)]
+        question = {"id": f"q{n:02d}", "text": f"Question {n}?", "type": kind}
+        if kind in ("choice", "multi"):
+            question["options"] = options
+        if kind == "yes_no":
+            question["score"] = {"yes": 5, "no": 0}
+        questions.append(question)
+    sections = [
+        {"id": f"s{k}", "title": f"Section {k}", "questions": questions[k * 10 : k * 10 + 10]}
+        for k in range(ANSWERS // 10)
+    ]
+    bands = [{"min": 75, "label": "Strong"}, {"min": 0, "label": "Weak"}]
+    return {"id": stage, "title": stage, "version": 1, "bands": bands, "sections": sections}
+
+
+def value(n: int, rng: random.Random) -> object:
+    kind = KINDS[n % len(KINDS)]
+    return {
+        "scale": rng.randint(1, 5),
+        "yes_no": rng.random() < 0.5,
+        "choice": rng.choice(["a", "b"]),
+        "multi": ["a", "b"],
+        "text": "some free text",
+    }[kind]
+
+
+def generate(count: int, seed: int) -> Iterator[ProspectRecords]:
     """Prospects with 3 interviews of 60 answers each, cheap to build."""
     rng = random.Random(seed)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     templates = [
         AnswerRecord(
             question_id=f"q{n:02d}",
-            value=rng.choice([1, 2, 3, "yes", ["a", "b"], "some free text"]),
+            value=value(n, rng),
             note="" if n % 4 else "asked twice, same answer",
             answered_at=start,
             by="ann",
@@ -70,14 +104,17 @@ def generate(count: int, seed: int) -> Iterator[tuple[Prospect, list, list, Pros
             )
             for k, stage in enumerate(STAGES)
         ]
-        history = [HistoryEntry(id=f"{pid}-h0", prospect_id=pid, action="created", at=when)]
-        summary = ProspectSummary(id=pid, name=prospect.name, stage="commit", score=3.2)
-        yield prospect, interviews, history, summary
+        history = (HistoryEntry(id=f"{pid}-h0", prospect_id=pid, action="created", at=when),)
+        yield ProspectRecords(prospect, tuple(interviews), history)
 
 
-def build(root: Path, count: int, seed: int) -> tuple[Workspace, list[str], float]:
+def build(
+    root: Path, count: int, seed: int, *, scored: bool = True
+) -> tuple[Workspace, list[str], float]:
     started = time.perf_counter()
     store = Workspace(root)
+    for stage in STAGES if scored else ():
+        store.put_snapshot(f"{stage}hash", question_set(stage))
     store.add_prospects_bulk(generate(count, seed))
     took = time.perf_counter() - started
     ids = store.prospect_ids()
@@ -85,10 +122,10 @@ def build(root: Path, count: int, seed: int) -> tuple[Workspace, list[str], floa
 
 
 def record_once(store: Workspace, pid: str, n: int) -> float:
-    answer = AnswerRecord(question_id=f"q{n % ANSWERS:02d}", value=n, by="bench")
-    summary = ProspectSummary(id=pid, name="x", stage="commit", score=float(n % 5))
+    rng = random.Random(n)
+    answer = AnswerRecord(question_id=f"q{n % ANSWERS:02d}", value=value(n, rng), by="bench")
     started = time.perf_counter()
-    store.record_answers(f"{pid}-commit", [answer], summary=summary)
+    store.record_answers(f"{pid}-commit", [answer])
     return time.perf_counter() - started
 
 
@@ -98,15 +135,21 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
+    parser.add_argument(
+        "--unscored",
+        action="store_true",
+        help="Keep no question sets, so list rows are not scored (isolates the file I/O).",
+    )
     args = parser.parse_args()
 
     if args.dir is not None:
         args.dir.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="qualify-bench-", dir=args.dir))
     try:
-        small, small_ids, small_build = build(base / "small", args.small, 1)
+        scored = not args.unscored
+        small, small_ids, small_build = build(base / "small", args.small, 1, scored=scored)
         print(f"built {args.small:>6} prospects in {small_build:6.2f} s")
-        large, large_ids, large_build = build(base / "large", args.large, 2)
+        large, large_ids, large_build = build(base / "large", args.large, 2, scored=scored)
         print(f"built {args.large:>6} prospects in {large_build:6.2f} s")
 
         rng = random.Random(3)

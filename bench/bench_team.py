@@ -27,20 +27,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # pgserver.py
 
-from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectSummary
+from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectRecords
 from qualify.store.base import Store
 
 TERRITORIES = ("North", "South", "East", "West")
 ANSWERS = 5
 
 
-def generate(count: int, seed: int) -> Iterator[tuple[Prospect, list, list, ProspectSummary]]:
+def generate(count: int, seed: int) -> Iterator[ProspectRecords]:
     """Prospects spread over four territories, each with one interview of a few answers."""
     rng = random.Random(seed)
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -64,30 +66,14 @@ def generate(count: int, seed: int) -> Iterator[tuple[Prospect, list, list, Pros
                 for k in range(ANSWERS)
             },
         )
-        history = [HistoryEntry(prospect_id=pid, action="created", to_stage="fit", at=when)]
-        summary = ProspectSummary(
-            id=pid,
-            name=prospect.name,
-            territory=territory,
-            stage="fit",
-            score=float(n % 100),
-            band="promising",
-            coverage=0.5,
-            updated_at=when,
-        )
-        yield prospect, [interview], history, summary
-
-
-def _summary(pid: str, n: int) -> ProspectSummary:
-    return ProspectSummary(id=pid, name="Bench", territory="North", stage="fit", score=n % 100)
+        history = (HistoryEntry(prospect_id=pid, action="created", to_stage="fit", at=when),)
+        yield ProspectRecords(prospect, (interview,), history)
 
 
 def _one_answer(store: Store, interview_id: str, pid: str, n: int) -> float:
     started = time.perf_counter()
     store.record_answers(
-        interview_id,
-        [AnswerRecord(question_id=f"bench{n % 50}", value=n, by="bench")],
-        summary=_summary(pid, n),
+        interview_id, [AnswerRecord(question_id=f"bench{n % 50}", value=n, by="bench")]
     )
     return time.perf_counter() - started
 
@@ -109,11 +95,10 @@ def _writer(url: str, targets: list[tuple[str, str]], seconds: float, tag: str, 
     acknowledged = 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        interview_id, pid = rng.choice(targets)
+        interview_id, _ = rng.choice(targets)
         store.record_answers(
             interview_id,
             [AnswerRecord(question_id=f"{tag}-{acknowledged % 40}", value=acknowledged, by=tag)],
-            summary=_summary(pid, acknowledged),
         )
         acknowledged += 1  # counted only once the store returned: the answer is committed
     store.close()
@@ -125,12 +110,10 @@ def bench_writers(server: Any, admin_url: str, writers: int, seconds: float) -> 
 
     with PostgresStore(admin_url) as admin:
         shared = []
-        for prospect, interviews, history, summary in generate(writers + 4, seed=1):
-            prospect = prospect.model_copy(update={"territory": "North"})
-            admin.add_prospects_bulk(
-                [(prospect, interviews, history, summary.model_copy(update={"territory": "North"}))]
-            )
-            shared.append((interviews[0].id, prospect.id))
+        for records in generate(writers + 4, seed=1):
+            prospect = records.prospect.model_copy(update={"territory": "North"})
+            admin.add_prospects_bulk([replace(records, prospect=prospect)])
+            shared.append((records.interviews[0].id, prospect.id))
     with connect(admin_url) as conn:
         before = conn.execute("SELECT count(*) FROM qualify.answer_log").fetchone()[0]
     ctx = mp.get_context("spawn")
@@ -172,9 +155,10 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args()
 
+    from pgserver import TestServer, create_team_database, find_bindir
+
     from qualify.store.postgres import PostgresStore
     from qualify.store.postgres.team import grant
-    from qualify.store.postgres.testserver import TestServer, create_team_database, find_bindir
     from qualify.store.workspace import Workspace
 
     bindir = find_bindir()

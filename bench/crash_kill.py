@@ -2,9 +2,9 @@
 
 Run: python bench/crash_kill.py [--kills 200] [--seed 1] [--dir DIR]
 
-Each run starts a child that records answers (with a list-row update), appends
-history and adds prospects in a loop, printing every id once the store call has
-returned. After its first acknowledgement the child is killed at a random moment.
+Each run starts a child that records answers (each store call also rewrites the
+list row), appends history and adds prospects in a loop, printing every id once the
+store call has returned. After its first acknowledgement the child is killed at a random moment.
 After every kill the workspace must open, every acknowledged write must be there,
 every JSON file must parse, and the victim's list row must match its prospect file.
 Prints: runs, acknowledged writes, lost, unreadable, failed opens, stale list rows.
@@ -33,24 +33,29 @@ from qualify.core.records import (  # noqa: E402
     HistoryEntry,
     Interview,
     Prospect,
-    ProspectSummary,
 )
-from qualify.store.storage import read_json  # noqa: E402
-from qualify.store.workspace import Workspace, from_tables  # noqa: E402
+from qualify.store.workspace import Workspace  # noqa: E402
+from qualify.store.workspace.files import read_prospect_file  # noqa: E402
+
+SCORED = {
+    "id": "q",
+    "title": "Q",
+    "version": 1,
+    "bands": [{"min": 50, "label": "Good"}, {"min": 0, "label": "Poor"}],
+    "sections": [
+        {"id": "s", "title": "S", "questions": [{"id": "r0-0", "text": "?", "type": "scale"}]}
+    ],
+}
 
 
 def child(data_dir: str, interview_id: str, prefix: str) -> None:
     """The victim: writes forever, acknowledging each write on stdout."""
     store = Workspace(Path(data_dir), lock_timeout=30)
-    pid = store.interview_owner(interview_id)
-    assert pid is not None
+    pid = store.interview_owners([interview_id])[interview_id]
     n = 0
     while True:
         qid = f"{prefix}{n}"
-        summary = ProspectSummary(id=pid, name="Victim", stage="s1", score=float(n % 5))
-        store.record_answers(
-            interview_id, [AnswerRecord(question_id=qid, value=n)], summary=summary
-        )
+        store.record_answers(interview_id, [AnswerRecord(question_id=qid, value=n % 5 + 1)])
         out = [f"a {qid}"]
         if n % 7 == 3:
             entry = store.append_history(HistoryEntry(prospect_id=pid, action="edit", reason=qid))
@@ -91,6 +96,7 @@ def main() -> None:
     root = base / "ws"
     try:
         store = Workspace(root)
+        store.put_snapshot("crashhash", SCORED)  # the victim's row is scored on every answer
         for n in range(50):
             store.add_prospect(Prospect(name=f"Bystander {n}", stage="s1"))
         victim = store.add_prospect(Prospect(name="Victim", stage="s1"))
@@ -139,9 +145,8 @@ def main() -> None:
                 listed = set(rows)
                 # the list row must show what the prospect file holds, even after a kill
                 # between the two writes (the list heals it when it is read)
-                path = reopened.prospect_path(victim.id)
-                held = from_tables(path, read_json(path) or {}).summary
-                if held is not None and rows[victim.id].score != held.score:
+                held = read_prospect_file(reopened.prospect_path(victim.id))
+                if held is None or rows[victim.id] != held.row:
                     stale_rows += 1
             except Exception as exc:
                 open_failures += 1

@@ -49,9 +49,13 @@ class TeamDatabase:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[object]:
     """initdb + pg_ctl in a temp dir, Unix socket only; about a second to start."""
+    from pgserver import TestServer, find_bindir
+
+    from qualify.store import StoreError
+
     try:
-        from qualify.store.postgres.testserver import TestServer, find_bindir
-    except Exception as exc:  # psycopg missing
+        import qualify.store.postgres  # noqa: F401
+    except StoreError as exc:  # psycopg is not installed
         pytest.skip(f"the team store cannot be imported: {exc}")
     bindir = find_bindir()
     if bindir is None:
@@ -65,7 +69,7 @@ def pg_server() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def _pg_database(pg_server: object) -> TeamDatabase:
-    from qualify.store.postgres.testserver import create_team_database
+    from pgserver import create_team_database
 
     return TeamDatabase(pg_server, create_team_database(pg_server))  # type: ignore[arg-type]
 

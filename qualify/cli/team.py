@@ -135,16 +135,18 @@ def sync(env: Env, url: str | None) -> None:
     """
     from qualify.paths import workspace_user
     from qualify.store import open_store
-    from qualify.store.postgres import PostgresStore
+    from qualify.store.sync import STATE_DIR
     from qualify.store.sync import sync as run_sync
-    from qualify.store.workspace import Workspace
 
     target = server_url(env, url)
-    local = open_store(env.data_dir)
-    assert isinstance(local, Workspace)
-    with PostgresStore(target) as server:
-        report = run_sync(local, server, source=f"{workspace_user() or 'laptop'}'s laptop")
-        where = server.display_url
+    with open_store(env.data_dir) as local, open_store(url=target) as server:
+        report = run_sync(
+            local,
+            server,
+            state_dir=env.data_dir / STATE_DIR,
+            source=f"{workspace_user() or 'laptop'}'s laptop",
+        )
+        where = server.location
     click.echo(f"synced {env.data_dir} with {where}: {report.summary()}")
     for conflict in report.conflicts:
         click.echo(f"  conflict: {conflict.describe()}")

@@ -105,8 +105,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """What a spreadsheet evaluates at the start of a cell (full-width forms included)."""
 
 
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
 def csv_text(cell: str) -> str:
-    """A text cell a spreadsheet shows as text and never evaluates (CSV injection)."""
+    """A cell a spreadsheet shows as text and never evaluates (CSV injection): one that
+    starts like a formula gets a leading quote; a plain number such as -3 stays a number."""
+    if _PLAIN_NUMBER.fullmatch(cell):
+        return cell
     if cell.lstrip().startswith(_FORMULA_START) or cell[:1] in ("\t", "\r"):
         return "'" + cell
     return cell

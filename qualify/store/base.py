@@ -1,15 +1,25 @@
 """The one interface every backend implements (the embedded workspace, PostgreSQL).
 
-The CLI, the TUI and the reports talk to a :class:`Store` and never know which
-backend is behind it.
+The CLI, the TUI, the reports, export/import and sync talk to a :class:`Store` and
+never know which backend is behind it. What a backend reads and writes as a whole is
+a prospect's :class:`~qualify.core.records.ProspectRecords` (the prospect, its
+interviews with their answers, its history).
+
+The prospects list's row (:class:`~qualify.core.records.ProspectSummary`) is the
+store's own business: every write that changes a prospect's records recomputes it,
+with :func:`qualify.core.assess.list_row`, inside the same lock or transaction (see
+:mod:`qualify.store.rows`), so a row never disagrees with the records it shows.
+Callers never pass one.
 """
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from qualify.core.errors import QualifyError
 from qualify.core.records import (
@@ -17,16 +27,14 @@ from qualify.core.records import (
     HistoryEntry,
     Interview,
     Prospect,
+    ProspectRecords,
     ProspectStatus,
     ProspectSummary,
 )
 
-if TYPE_CHECKING:
-    from qualify.store.workspace import ProspectData
-
-SummaryArg = ProspectSummary | Callable[[Interview], ProspectSummary] | None
-"""What record_answers puts in the prospects list: a summary, or a function of the stored
-interview (all its answers, other people's included) called inside the same write."""
+Merge = Callable[[ProspectRecords | None], ProspectRecords | None]
+"""Given a prospect's stored records (None: no such prospect), what to store instead
+(None: nothing to change). See :meth:`Store.merge_prospect`."""
 
 
 class StoreError(QualifyError):
@@ -52,19 +60,75 @@ class StageConflict(StoreError):
 
 
 class Store(ABC):
-    """Prospects, interviews (with question-set snapshots), answers and stage history."""
+    """Prospects, interviews (with question-set snapshots), answers and stage history.
+
+    Backends implement the abstract methods; a backend keeping each prospect as one
+    document derives from :class:`~qualify.store.documents.DocumentStore`, which
+    implements the operations on one prospect as changes of its records. The contract
+    suite (tests/store/test_store_contract.py) runs on every backend.
+    """
 
     login: str = ""
     """Who the backend knows the user as (the database login); empty for the workspace."""
+    location: str = ""
+    """Where the records are, as it may be shown: a folder, or a URL without its password."""
 
-    # -- prospects -------------------------------------------------------------
+    # -- whole prospects -------------------------------------------------------------
+    @abstractmethod
+    def read_prospect(self, prospect_id: str) -> ProspectRecords:
+        """A prospect's records as of one moment (one file read, one round trip);
+        NotFound when missing."""
+
+    @abstractmethod
+    def merge_prospect(self, prospect_id: str, merge: Merge) -> ProspectRecords | None:
+        """Hand the stored records (None if there is no such prospect) to ``merge`` and
+        store what it returns, with a freshly computed list row, atomically for that
+        prospect (under the workspace lock; in one transaction with the prospect's row
+        locked on PostgreSQL).
+
+        ``merge`` returns None to change nothing; what it raises propagates and nothing
+        is written. It may be called more than once (PostgreSQL merges again if the
+        prospect changed between its read and its lock), so it must not do more than
+        remember its last result. Returns the records as stored afterwards (None: there
+        is still no such prospect). Interviews and history entries are never removed.
+        """
+
+    @abstractmethod
+    def prospect_ids(self) -> list[str]:
+        """The id of every prospect (that this login may see), sorted."""
+
+    def add_prospects_bulk(self, bundles: Iterable[ProspectRecords]) -> int:
+        """Store many prospects at once (demo data, tests), each replacing a prospect with
+        the same id (history is only ever added to); returns how many. Backends do it
+        faster than one by one."""
+        count = 0
+        for records in bundles:
+            self.merge_prospect(records.prospect.id, _replacing(records))
+            count += 1
+        return count
+
+    def add_new_prospects(self, bundles: Iterable[ProspectRecords]) -> list[ProspectRecords]:
+        """Store the prospects that do not exist yet (imports, sync); returns, untouched,
+        those that do, for the caller to merge."""
+        existing: list[ProspectRecords] = []
+        for records in bundles:
+            adder = _AddIfNew(records)
+            try:
+                self.merge_prospect(records.prospect.id, adder)
+            except StoreError as exc:  # say which prospect it was
+                raise type(exc)(f"{records.prospect.name} ({records.prospect.id}): {exc}") from None
+            if not adder.added:
+                existing.append(records)
+        return existing
+
+    # -- prospects -------------------------------------------------------------------
     @abstractmethod
     def add_prospect(self, prospect: Prospect, *, by: str = "") -> Prospect:
         """Store a new prospect and its `created` history entry."""
 
     @abstractmethod
     def get_prospect(self, prospect_id: str) -> Prospect:
-        """Raise NotFound when missing."""
+        """Its facts; NotFound when missing."""
 
     @abstractmethod
     def update_prospect(self, prospect: Prospect) -> Prospect:
@@ -72,17 +136,13 @@ class Store(ABC):
 
     @abstractmethod
     def list_prospects(self) -> list[ProspectSummary]:
-        """Every prospect's summary, cheap enough for 10,000 rows."""
+        """Every prospect's list row, most recently active first; cheap for 10,000 rows."""
 
     @abstractmethod
     def resolve_id(self, id_or_prefix: str) -> str:
         """A full id from an unambiguous prefix (as users type them); NotFound otherwise."""
 
-    @abstractmethod
-    def set_summary(self, summary: ProspectSummary) -> None:
-        """Update what the prospects list shows (score, band, coverage…)."""
-
-    # -- question-set snapshots ------------------------------------------------
+    # -- question-set snapshots ------------------------------------------------------
     @abstractmethod
     def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:
         """Keep a question set as it was asked; idempotent per hash."""
@@ -91,7 +151,16 @@ class Store(ABC):
     def get_snapshot(self, content_hash: str) -> dict[str, Any]:
         """The question set as it was asked; NotFound when missing."""
 
-    # -- interviews --------------------------------------------------------------
+    @abstractmethod
+    def snapshot_hashes(self) -> set[str]:
+        """The hash of every snapshot kept (sync sends only the missing ones)."""
+
+    # -- interviews ------------------------------------------------------------------
+    @abstractmethod
+    def interview_owners(self, interview_ids: Iterable[str]) -> dict[str, str]:
+        """Interview id → id of the prospect holding it, for those of ``interview_ids``
+        that exist (and this login may see)."""
+
     @abstractmethod
     def add_interview(self, interview: Interview) -> Interview: ...
 
@@ -107,20 +176,13 @@ class Store(ABC):
         """Replace status, notes, completion time (not answers: use record_answers)."""
 
     @abstractmethod
-    def record_answers(
-        self,
-        interview_id: str,
-        answers: Sequence[AnswerRecord],
-        *,
-        summary: SummaryArg = None,
-    ) -> Interview:
-        """Store all the answers or none; durable when this returns.
-
-        ``summary`` may be a function of the stored interview: it then runs under the
-        same lock or transaction, so a score never misses another writer's answer.
-        """
+    def record_answers(self, interview_id: str, answers: Sequence[AnswerRecord]) -> Interview:
+        """Store all the answers or none (each replacing that question's answer); durable
+        when this returns. The list row is recomputed on every stored answer, other
+        writers' included."""
 
     # -- moves -----------------------------------------------------------------------
+    @abstractmethod
     def move_prospect(
         self,
         prospect: Prospect,
@@ -128,46 +190,29 @@ class Store(ABC):
         *,
         expected_stage: str,
         expected_status: ProspectStatus,
-        summary: ProspectSummary | None = None,
     ) -> Prospect:
-        """Compare-and-set a stage or status move: save ``prospect``, its summary and ``entry``
-        only if the stored prospect is still at ``expected_stage``/``expected_status``.
+        """Compare-and-set a stage or status move (or an edit of the facts): save
+        ``prospect`` and ``entry`` only if the stored prospect is still at
+        ``expected_stage``/``expected_status``; StageConflict otherwise, so of two
+        `advance` at once the prospect moves once."""
 
-        Raises StageConflict otherwise, so two `advance` at once move a prospect once.
-        Backends override this to make it atomic; this fallback is for single-user stores.
-        """
-        current = self.get_prospect(prospect.id)
-        check_expected(current, expected_stage, expected_status, self.history(prospect.id))
-        saved = self.update_prospect(prospect)
-        if summary is not None:
-            self.set_summary(summary)
-        self.append_history(entry)
-        return saved
-
-    # -- history -------------------------------------------------------------------
+    # -- history ---------------------------------------------------------------------
     @abstractmethod
     def append_history(self, entry: HistoryEntry) -> HistoryEntry:
-        """Append-only: entries are never changed or removed."""
+        """Append-only: entries are never changed or removed; the same entry again (a
+        retried command) changes nothing."""
 
     @abstractmethod
     def history(self, prospect_id: str) -> list[HistoryEntry]:
         """Oldest first."""
 
     # -- lifecycle -------------------------------------------------------------------
-    def merge_prospect_data(
-        self,
-        prospect_id: str,
-        merge: Callable[[ProspectData | None], ProspectData | None],
-    ) -> ProspectData | None:
-        """Hand the stored prospect with everything it owns (None if new) to ``merge`` and
-        save what it returns (None: nothing to write), atomically for that prospect."""
-        raise StoreError(f"{type(self).__name__} cannot merge prospects")
-
     @contextmanager
-    def all_or_nothing(self) -> Iterator[None]:
-        """Writes inside the block land together or not at all, where the backend can
-        promise that (PostgreSQL); elsewhere each write stays atomic on its own."""
-        yield
+    def all_or_nothing(self) -> Iterator[bool]:
+        """Writes inside the block land together or not at all where the backend can
+        promise that (PostgreSQL: yields True); elsewhere each write stays atomic on
+        its own (yields False)."""
+        yield False
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release files and connections."""
@@ -178,24 +223,53 @@ class Store(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add_prospects_bulk(
-        self,
-        prospects: Iterable[tuple[Prospect, list[Interview], list[HistoryEntry], ProspectSummary]],
-    ) -> int:
-        """Load many prospects at once (demo data, imports); backends may do it faster."""
-        n = 0
-        for prospect, interviews, history, summary in prospects:
-            self.add_prospect(prospect)
-            for interview in interviews:
-                answers = list(interview.answers.values())
-                self.add_interview(interview.model_copy(update={"answers": {}}))
-                if answers:
-                    self.record_answers(interview.id, answers)
-            for entry in history:
-                self.append_history(entry)
-            self.set_summary(summary)
-            n += 1
-        return n
+
+# ------------------------------------------------------------------ records, checked
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+)
+
+
+def is_safe_id(value: str) -> bool:
+    """Ids become file names and keys: letters, digits, ``_ . -``, not starting with a dot."""
+    return (
+        bool(_SAFE_ID.fullmatch(value))
+        and value.split(".")[0].upper() not in _WINDOWS_RESERVED
+        and not value.endswith(".")
+    )
+
+
+def check_records(records: ProspectRecords, prospect_id: str | None = None) -> None:
+    """Every part must belong to the prospect, or it would be filed under the wrong one."""
+    pid = records.prospect.id
+    if not is_safe_id(pid):
+        raise StoreError(f"prospect id {pid!r} cannot be stored (letters, digits, _ . - only)")
+    if prospect_id is not None and pid != prospect_id:
+        raise StoreError(f"the records of {pid} were given for prospect {prospect_id}")
+    for interview in records.interviews:
+        if interview.prospect_id != pid:
+            raise StoreError(f"interview {interview.id} belongs to {interview.prospect_id}")
+    for entry in records.history:
+        if entry.prospect_id != pid:
+            raise StoreError(f"history entry {entry.id} belongs to {entry.prospect_id}")
+
+
+def answer_records(answers: Sequence[AnswerRecord | dict[str, Any]]) -> list[AnswerRecord]:
+    """Answers validated before anything is written (ValueError on a bad one)."""
+    return [a if isinstance(a, AnswerRecord) else AnswerRecord.model_validate(a) for a in answers]
+
+
+def created_entry(prospect: Prospect, by: str = "") -> HistoryEntry:
+    """The first line of every prospect's history."""
+    return HistoryEntry(
+        prospect_id=prospect.id,
+        action="created",
+        to_stage=prospect.stage,
+        at=prospect.created_at,
+        by=by,
+    )
 
 
 def check_expected(
@@ -217,3 +291,45 @@ def check_expected(
         f"{current.status.value}{who}, not at {expected_stage}, {expected_status.value}; "
         "nothing was changed"
     )
+
+
+def _replacing(records: ProspectRecords) -> Merge:
+    """A merge storing ``records`` in place of what is stored; history is only added to."""
+
+    def merge(current: ProspectRecords | None) -> ProspectRecords:
+        if current is None:
+            return records
+        given = {h.id for h in records.history}
+        kept = [h for h in current.history if h.id not in given]
+        united = sorted((*kept, *records.history), key=lambda h: h.at)
+        return replace(records, history=tuple(united))
+
+    return merge
+
+
+class _AddIfNew:
+    """A merge storing its records only where there is no such prospect yet."""
+
+    def __init__(self, records: ProspectRecords) -> None:
+        self.records = records
+        self.added = False
+
+    def __call__(self, current: ProspectRecords | None) -> ProspectRecords | None:
+        self.added = current is None
+        return self.records if current is None else None
+
+
+__all__ = [
+    "Merge",
+    "NotFound",
+    "StageConflict",
+    "Store",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreLocked",
+    "answer_records",
+    "check_expected",
+    "check_records",
+    "created_entry",
+    "is_safe_id",
+]

@@ -18,11 +18,9 @@ from qualify.store.base import NotFound, Store
 
 
 def read_records(store: Store, prospect_id: str) -> ProspectRecords:
-    """One prospect's records (an id or an unambiguous prefix); NotFound otherwise."""
-    prospect = store.get_prospect(store.resolve_id(prospect_id))
-    interviews = sorted(store.interviews(prospect.id), key=lambda i: i.started_at)
-    history = sorted(store.history(prospect.id), key=lambda h: h.at)
-    return ProspectRecords(prospect, tuple(interviews), tuple(history))
+    """One prospect's records (an id or an unambiguous prefix) as of one moment, in one
+    read of the store; NotFound otherwise."""
+    return store.read_prospect(store.resolve_id(prospect_id))
 
 
 def read_snapshots(

@@ -1,33 +1,39 @@
-"""`qualify sync`: a laptop's embedded workspace and the team server, merged both ways.
+"""`qualify sync`: a laptop's store and the team server's, merged both ways.
 
 For each prospect, the laptop's records are merged into the server's with the rules
-of `qualify import` (:func:`qualify.store.transfer.merge_prospect`), on the server
-under that prospect's row lock; the result then replaces the laptop's copy, so both
-sides end up the same and running sync again changes nothing.
+of `qualify import` (:func:`qualify.store.merge.merge_prospect`), atomically on the
+server (under that prospect's row lock); the result then replaces the laptop's copy,
+so both sides end up the same and running sync again changes nothing. Each store
+computes its own list rows from the merged records.
 
-What "changed since the last sync" means is kept in the workspace
+What "changed since the last sync" means is kept beside the laptop's workspace
 (``sync/<server>.json``: the fingerprint of every answer both sides agreed on). An
 answer changed on one side only is taken from that side; one changed on both sides
 is a conflict: the server's answer stays current, the laptop's is kept in the
 prospect's history (an ``edit`` entry holding both), and both are listed with who
 gave them. Prospects of territories the login may not write stay on the laptop,
 untouched, and are listed.
+
+Written against the :class:`~qualify.store.base.Store` interface only.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from qualify.core.records import ProspectSummary, utcnow
-from qualify.store.base import NotFound, StoreError
-from qualify.store.postgres import PostgresStore
-from qualify.store.storage import read_json, write_json_atomic
-from qualify.store.transfer import Conflict, answer_fingerprint, merge_prospect
-from qualify.store.workspace import ProspectData, Workspace, to_tables
+import orjson
+
+from qualify.atomic import write_bytes
+from qualify.core.records import ProspectRecords, utcnow
+from qualify.store.base import NotFound, Store, StoreCorrupt, StoreError
+from qualify.store.merge import Conflict, answer_fingerprint, merge_prospect
 
 STATE_DIR = "sync"
+"""The folder of the laptop's workspace where the sync state is kept."""
 
 
 @dataclass
@@ -52,9 +58,24 @@ class SyncReport:
         )
 
 
-def _state_path(workspace: Workspace, server: PostgresStore) -> Any:
-    key = hashlib.sha256(f"{server.display_url}\0{server.login}".encode()).hexdigest()[:16]
-    return workspace.root / STATE_DIR / f"{key}.json"
+def state_path(state_dir: Path, server: Store) -> Path:
+    """Where what the laptop and ``server`` (as this login) agreed on is remembered."""
+    key = hashlib.sha256(f"{server.location}\0{server.login}".encode()).hexdigest()[:16]
+    return Path(state_dir) / f"{key}.json"
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    try:
+        state = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreCorrupt(
+            f"{path} is unreadable ({exc}); delete it: the next sync then reports more conflicts"
+        ) from None
+    return state if isinstance(state, dict) else {}
 
 
 def _base_of(state: dict[str, Any], prospect_id: str) -> dict[tuple[str, str], str]:
@@ -62,62 +83,37 @@ def _base_of(state: dict[str, Any], prospect_id: str) -> dict[tuple[str, str], s
     return {(iid, qid): fp for iid, answers in per.items() for qid, fp in answers.items()}
 
 
-def _fingerprints(data: ProspectData) -> dict[str, dict[str, str]]:
+def _fingerprints(records: ProspectRecords) -> dict[str, dict[str, str]]:
     return {
-        i.id: {qid: answer_fingerprint(a) for qid, a in i.answers.items()} for i in data.interviews
+        i.id: {qid: answer_fingerprint(a) for qid, a in i.answers.items()}
+        for i in records.interviews
     }
 
 
-def _rescored(data: ProspectData, server: PostgresStore, workspace: Workspace) -> ProspectData:
-    """The list row scored on the merged answers of the current stage's interview."""
-    from qualify.core.questionnaire import QuestionSet
-    from qualify.core.scoring import score
-
-    summary = data.summary
-    current = [i for i in data.interviews if i.stage == data.prospect.stage]
-    if summary is None or not current or summary.stage != data.prospect.stage:
-        return data
-    interview = current[-1]
-    try:
+def _copy_snapshots(source: Store, target: Store, hashes: Iterable[str]) -> int:
+    """Put the snapshots of ``hashes`` that ``target`` lacks; returns how many."""
+    kept = target.snapshot_hashes()
+    copied = 0
+    for digest in sorted(set(hashes) - kept):
         try:
-            snapshot = workspace.get_snapshot(interview.questionnaire_hash)
+            target.put_snapshot(digest, source.get_snapshot(digest))
         except NotFound:
-            snapshot = server.get_snapshot(interview.questionnaire_hash)
-        breakdown = score(QuestionSet.model_validate(snapshot), interview.scoring_values())
-    except Exception:  # no snapshot, or one this qualify cannot score: keep the row as it is
-        return data
-    fields = {
-        "score": breakdown.score,
-        "band": breakdown.band,
-        "knocked_out": breakdown.knocked_out,
-        "coverage": breakdown.coverage,
-    }
-    if all(getattr(summary, k) == v for k, v in fields.items()):
-        return data
-    rescored = ProspectSummary.model_validate({**summary.model_dump(), **fields})
-    return ProspectData(data.prospect, rescored, data.interviews, data.history)
+            continue  # lost on the source too: its interviews stay unscored
+        copied += 1
+    return copied
 
 
 class _Push:
-    """The merge run on the server, under the prospect's row lock."""
+    """The merge run on the server, atomically for the prospect."""
 
-    def __init__(
-        self,
-        laptop: ProspectData,
-        base: dict[tuple[str, str], str],
-        source: str,
-        workspace: Workspace,
-        server: PostgresStore,
-    ) -> None:
+    def __init__(self, laptop: ProspectRecords, base: dict[tuple[str, str], str], source: str):
         self.laptop = laptop
         self.base = base
         self.source = source
-        self.workspace = workspace
-        self.server = server
         self.outcome = "unchanged"
         self.conflicts: list[Conflict] = []
 
-    def __call__(self, remote: ProspectData | None) -> ProspectData | None:
+    def __call__(self, remote: ProspectRecords | None) -> ProspectRecords | None:
         merged, self.outcome, self.conflicts = merge_prospect(
             remote,
             self.laptop,
@@ -126,117 +122,94 @@ class _Push:
             label="sync",
             kept_side="server's",
         )
-        if merged is None:
-            return None
-        if remote is not None:
-            merged = _rescored(merged, self.server, self.workspace)
         return merged
 
 
-def sync(workspace: Workspace, server: PostgresStore, *, source: str = "") -> SyncReport:
-    """Push the laptop's prospects to the server and pull the login's territories back."""
+class _Pull:
+    """The server's merged version into the laptop, atomically for the prospect."""
+
+    def __init__(self, merged: ProspectRecords, read: ProspectRecords | None) -> None:
+        self.merged = merged
+        self.read = read
+
+    def __call__(self, current: ProspectRecords | None) -> ProspectRecords | None:
+        if current is None or self.read is None or current == self.read:
+            return self.merged
+        # Changed on the laptop while we synced: keep both, the next sync sends it on.
+        merged, _, _ = merge_prospect(self.merged, current, label="sync", kept_side="server's")
+        return merged or self.merged
+
+
+def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> SyncReport:
+    """Push the laptop's prospects to the server and pull the login's territories back.
+
+    ``state_dir`` is where the laptop remembers what both sides agreed on (the
+    workspace's ``sync`` folder).
+    """
     report = SyncReport()
-    state_path = _state_path(workspace, server)
-    state = read_json(state_path) or {}
+    path = state_path(state_dir, server)
+    state = _read_state(path)
     answers_state: dict[str, Any] = {}
     source = source or f"laptop of {server.login}"
 
-    local_ids = set(workspace.prospect_ids())
+    local_ids = set(laptop.prospect_ids())
     remote_ids = set(server.prospect_ids())
+    local = {pid: laptop.read_prospect(pid) for pid in sorted(local_ids)}
 
-    # Question-set snapshots first, so every pushed interview can be scored on the server.
-    remote_snapshots = server.snapshot_hashes()
-    local_datas: dict[str, ProspectData] = {}
-    for pid in sorted(local_ids):
-        local_datas[pid] = workspace.read_prospect_data(pid)
-    for digest in sorted(
-        {i.questionnaire_hash for d in local_datas.values() for i in d.interviews}
-    ):
-        if digest not in remote_snapshots:
-            try:
-                server.put_snapshot(digest, workspace.get_snapshot(digest))
-                report.snapshots += 1
-            except NotFound:
-                continue
-
-    merged_for: dict[str, ProspectData] = {}
-    for pid, laptop in local_datas.items():
-        push = _Push(laptop, _base_of(state, pid), source, workspace, server)
+    # Snapshots first, so every prospect is scored on the side it lands on.
+    report.snapshots += _copy_snapshots(
+        laptop, server, (i.questionnaire_hash for r in local.values() for i in r.interviews)
+    )
+    merged_for: dict[str, ProspectRecords] = {}
+    for pid, mine in local.items():
+        push = _Push(mine, _base_of(state, pid), source)
         try:
-            result = server.merge_prospect_data(pid, push)
+            stored = server.merge_prospect(pid, push)
         except StoreError as exc:
-            report.refused.append((pid, laptop.prospect.name, str(exc)))
-            continue
-        if result is None:  # pragma: no cover - merge_prospect_data returns the stored data
+            report.refused.append((pid, mine.prospect.name, str(exc)))
             continue
         report.conflicts.extend(c for c in push.conflicts if not c.already_recorded)
         if push.outcome != "unchanged":
             report.pushed += 1
-        merged_for[pid] = result
+        if stored is not None:
+            merged_for[pid] = stored
 
     # Pull: the server's version replaces the laptop's (it already holds the laptop's).
-    fresh: list[ProspectData] = []
+    fresh: list[ProspectRecords] = []
     for pid in sorted(remote_ids - local_ids):
         try:
-            fresh.append(server.read_prospect_data(pid))
+            fresh.append(server.read_prospect(pid))
         except NotFound:
             continue  # taken out of this login's territories meanwhile
+    pulled = [*fresh, *merged_for.values()]
+    report.snapshots += _copy_snapshots(
+        server, laptop, (i.questionnaire_hash for r in pulled for i in r.interviews)
+    )
     for pid, merged in merged_for.items():
-        if to_tables(merged) == to_tables(local_datas[pid]):
-            answers_state[pid] = _fingerprints(merged)
-            continue
-        laptop = local_datas[pid]
-        workspace.merge_prospect_data(pid, _Pull(merged, laptop))
-        report.pulled += 1
         answers_state[pid] = _fingerprints(merged)
-    skipped = workspace.add_new_prospects(fresh)
-    for data in skipped:  # created on the laptop meanwhile: merge like the others
-        workspace.merge_prospect_data(data.prospect.id, _Pull(data, None))
+        if merged == local[pid]:
+            continue
+        laptop.merge_prospect(pid, _Pull(merged, local[pid]))
+        report.pulled += 1
+    for records in laptop.add_new_prospects(fresh):  # created on the laptop meanwhile
+        laptop.merge_prospect(records.prospect.id, _Pull(records, None))
     report.pulled += len(fresh)
-    for data in fresh:
-        answers_state[data.prospect.id] = _fingerprints(data)
-    local_snapshots = {i.questionnaire_hash for d in fresh for i in d.interviews} | {
-        i.questionnaire_hash for d in merged_for.values() for i in d.interviews
-    }
-    for digest in sorted(local_snapshots):
-        try:
-            workspace.get_snapshot(digest)
-        except NotFound:
-            try:
-                workspace.put_snapshot(digest, server.get_snapshot(digest))
-                report.snapshots += 1
-            except NotFound:
-                continue
+    for records in fresh:
+        answers_state[records.prospect.id] = _fingerprints(records)
+
     touched = report.pushed + report.pulled
     report.unchanged = max(len(local_ids | remote_ids) - len(report.refused) - touched, 0)
     for pid, _, _ in report.refused:  # keep what we knew: the next sync still has its base
         if pid in state.get("answers", {}):
             answers_state[pid] = state["answers"][pid]
-    state_path.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(
-        state_path,
-        {
-            "server": server.display_url,
-            "login": server.login,
-            "synced_at": utcnow().isoformat(),
-            "answers": answers_state,
-        },
-    )
+    document = {
+        "server": server.location,
+        "login": server.login,
+        "synced_at": utcnow().isoformat(),
+        "answers": answers_state,
+    }
+    write_bytes(path, orjson.dumps(document))
     return report
 
 
-class _Pull:
-    """The server's merged version into the laptop, under the workspace lock."""
-
-    def __init__(self, merged: ProspectData, read: ProspectData | None) -> None:
-        self.merged = merged
-        self.read = read
-
-    def __call__(self, current: ProspectData | None) -> ProspectData | None:
-        if current is None or self.read is None:
-            return self.merged
-        if to_tables(current) == to_tables(self.read):
-            return self.merged
-        # Changed on the laptop while we synced: keep both, the next sync sends it on.
-        merged, _, _ = merge_prospect(self.merged, current, label="sync", kept_side="server's")
-        return merged or self.merged
+__all__ = ["STATE_DIR", "SyncReport", "state_path", "sync"]

@@ -21,8 +21,8 @@ from qualify.core.records import (
     Interview,
     PartnerKind,
     Prospect,
+    ProspectRecords,
     ProspectStatus,
-    ProspectSummary,
 )
 from qualify.core.scoring import score, visible_questions
 from qualify.store.base import Store
@@ -202,8 +202,9 @@ def sample_interview(
 
 def generate(
     catalog: Catalog, count: int, *, seed: int = 7, now: datetime | None = None
-) -> Iterator[tuple[Prospect, list[Interview], list[HistoryEntry], ProspectSummary]]:
-    """Yield `count` prospects with their interviews, history and summary."""
+) -> Iterator[ProspectRecords]:
+    """Yield `count` prospects with their interviews and history (the store computes
+    their list rows)."""
     pipeline = catalog.pipeline
     if pipeline is None:
         raise ValueError("the active question sets have no valid pipeline")
@@ -354,20 +355,7 @@ def generate(
             prospect, interviews, history = _shifted(prospect, interviews, history, back)
             when -= back
         prospect = prospect.model_copy(update={"status": status, "updated_at": when})
-        summary = ProspectSummary(
-            id=pid,
-            name=prospect.name,
-            territory=prospect.territory,
-            kind=prospect.kind,
-            stage=prospect.stage,
-            status=status,
-            score=breakdown.score if breakdown else None,
-            band=breakdown.band if breakdown else None,
-            knocked_out=breakdown.knocked_out if breakdown else False,
-            coverage=breakdown.coverage if breakdown else None,
-            updated_at=when,
-        )
-        yield prospect, interviews, history, summary
+        yield ProspectRecords(prospect, tuple(interviews), tuple(history))
 
 
 def _shifted(

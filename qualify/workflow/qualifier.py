@@ -36,11 +36,10 @@ from qualify.core.records import (
     Prospect,
     ProspectRecords,
     ProspectStatus,
-    ProspectSummary,
     utcnow,
 )
 from qualify.core.rescore import Rescore, rescore
-from qualify.core.scoring import ScoreBreakdown, score
+from qualify.core.scoring import score
 from qualify.store.base import Store
 from qualify.store.reading import read_snapshots
 
@@ -198,7 +197,6 @@ class Qualifier:
             owner=self.user,
         )
         self.store.add_prospect(prospect, by=self.user)
-        self.store.set_summary(self.summary_of(prospect, None))
         return prospect
 
     def edit_prospect(
@@ -231,10 +229,6 @@ class Qualifier:
         if not changed:
             return current
         edited = current.model_copy(update={**update, "updated_at": utcnow()})
-        try:
-            breakdown = self.assess(edited).breakdown
-        except QualifyError:  # a broken question set must not stop an edit of the facts
-            breakdown = None
         shown = {k: v for k, v in changed.items() if k != "notes"}
         details = {k: str(getattr(v, "value", v)) for k, v in shown.items()}
         if "notes" in changed:
@@ -251,22 +245,6 @@ class Qualifier:
             ),
             expected_stage=current.stage,
             expected_status=current.status,
-            summary=self.summary_of(edited, breakdown),
-        )
-
-    def summary_of(self, prospect: Prospect, breakdown: ScoreBreakdown | None) -> ProspectSummary:
-        return ProspectSummary(
-            id=prospect.id,
-            name=prospect.name,
-            territory=prospect.territory,
-            kind=prospect.kind,
-            stage=prospect.stage,
-            status=prospect.status,
-            score=breakdown.score if breakdown else None,
-            band=breakdown.band if breakdown else None,
-            knocked_out=breakdown.knocked_out if breakdown else False,
-            coverage=breakdown.coverage if breakdown else None,
-            updated_at=utcnow(),
         )
 
     # ------------------------------------------------------------------ interviews
@@ -350,27 +328,16 @@ class Qualifier:
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         interview = self.open_interview(prospect)
-        scored: dict[str, ScoreBreakdown] = {}
-
-        def summary(stored: Interview) -> ProspectSummary:
-            # Scored inside the store's write, on every stored answer (a colleague's too).
-            scored["breakdown"] = score(qs, answer_values(stored))
-            return self.summary_of(prospect, scored["breakdown"])
-
-        saved = self.store.record_answers(interview.id, records, summary=summary)
+        # The store recomputes the list row inside its write; `saved` holds every stored
+        # answer (a colleague's too).
+        saved = self.store.record_answers(interview.id, records)
         return self.assess(prospect, saved)
 
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
         interview = self.open_interview(prospect)
         record = AnswerRecord(question_id=question_id, value=None, state="answered", by=self.user)
-        qs = self.snapshot(interview)
-        answers = dict(interview.answers)
-        answers.pop(question_id, None)
-        breakdown = score(qs, answer_values(interview.model_copy(update={"answers": answers})))
-        saved = self.store.record_answers(
-            interview.id, [record], summary=self.summary_of(prospect, breakdown)
-        )
+        saved = self.store.record_answers(interview.id, [record])
         return self.assess(prospect, saved)
 
     def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
@@ -387,11 +354,13 @@ class Qualifier:
 
     # ------------------------------------------------------------------ assessment
     def records(self, prospect: Prospect, interview: Interview | None = None) -> ProspectRecords:
-        """The prospect's records as stored (with `interview` as given, if it is newer)."""
-        interviews = sorted(self.store.interviews(prospect.id), key=lambda i: i.started_at)
+        """The prospect's records as stored, in one read (with `interview` as given, if it
+        is newer than the stored copy)."""
+        stored = self.store.read_prospect(prospect.id)
+        interviews = sorted(stored.interviews, key=lambda i: i.started_at)
         if interview is not None:
             interviews = [interview if i.id == interview.id else i for i in interviews]
-        history = sorted(self.store.history(prospect.id), key=lambda h: h.at)
+        history = sorted(stored.history, key=lambda h: h.at)
         return ProspectRecords(prospect, tuple(interviews), tuple(history))
 
     def assess(self, prospect: Prospect, interview: Interview | None = None) -> Assessment:
@@ -427,7 +396,6 @@ class Qualifier:
             move.entry,
             expected_stage=prospect.stage,
             expected_status=prospect.status,
-            summary=self.summary_of(move.prospect, None),
         )
         if assessment.interview is not None and assessment.interview.status != "complete":
             self.store.update_interview(
@@ -458,13 +426,11 @@ class Qualifier:
         move = moves.change_status(
             prospect, action, reason, by=self.user, recontact_on=recontact_on
         )
-        assessment = self.assess(prospect)
         self.store.move_prospect(
             move.prospect,
             move.entry,
             expected_stage=prospect.stage,
             expected_status=prospect.status,
-            summary=self.summary_of(move.prospect, assessment.breakdown),
         )
         return move.entry
 

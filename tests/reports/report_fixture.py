@@ -1,7 +1,7 @@
 """A small, fixed workspace for the report tests: every id and timestamp is chosen here.
 
 It is written through the Store interface (``add_prospects_bulk``, which stores
-exactly what it is given), so the same records land in the in-memory store and
+exactly the records it is given and computes their list rows), so the same records land in the in-memory store and
 in the real workspace, and reports built from either must be identical.
 """
 
@@ -18,8 +18,8 @@ from qualify.core.records import (
     Interview,
     PartnerKind,
     Prospect,
+    ProspectRecords,
     ProspectStatus,
-    ProspectSummary,
 )
 from qualify.reports.capacity import Capacity
 from qualify.reports.portfolio import portfolio_report
@@ -425,19 +425,14 @@ def fill(store: Store, cat: Catalog | None = None) -> Catalog:
     cat = cat or catalog()
     for qs in [*cat.question_sets.values(), intro_v1(cat)]:
         store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
-    rows = []
-    for prospect, interviews, history in records(cat):
-        summary = ProspectSummary(
-            id=prospect.id,
-            name=prospect.name,
-            territory=prospect.territory,
-            kind=prospect.kind,
-            stage=prospect.stage,
-            status=prospect.status,
-            updated_at=prospect.updated_at,
+    store.add_prospects_bulk(
+        ProspectRecords(
+            prospect,
+            tuple(sorted(interviews, key=lambda i: i.started_at)),
+            tuple(sorted(history, key=lambda h: h.at)),
         )
-        rows.append((prospect, interviews, history, summary))
-    store.add_prospects_bulk(rows)
+        for prospect, interviews, history in records(cat)
+    )
     return cat
 
 

@@ -72,7 +72,16 @@ def test_prospect_page_has_charts_print_styles_and_page_breaks(mem_store, catalo
     assert "@media print" in css and "break-before: page" in css and "@page" in css
     assert "@media (max-width: 600px)" in css
     sections = [s.get("id") for s in document.findall(".//section")]
-    assert sections == ["verdict", "fit", "sections", "findings", "answers", "timeline"]
+    # "comparison": the fixture's committed partners have scored list rows
+    assert sections == [
+        "verdict",
+        "fit",
+        "sections",
+        "comparison",
+        "findings",
+        "answers",
+        "timeline",
+    ]
     assert {s.get("id") for s in document.findall(".//section[@class='page']")} == {
         "findings",
         "answers",

@@ -13,21 +13,16 @@ import sys
 import time
 from pathlib import Path
 
-from qualify.core.records import AnswerRecord, HistoryEntry, ProspectSummary
+from qualify.core.records import AnswerRecord, HistoryEntry
 from qualify.store.workspace import Workspace
 
 
 def record(data_dir: str, interview_id: str, prefix: str, count: str) -> None:
     store = Workspace(Path(data_dir), lock_timeout=30)
-    pid = store.interview_owner(interview_id)
-    assert pid is not None
     n = 0
     while int(count) == 0 or n < int(count):
         qid = f"{prefix}{n}"
-        summary = ProspectSummary(id=pid, name="Crash Ltd", stage="s1", score=float(n % 7))
-        store.record_answers(
-            interview_id, [AnswerRecord(question_id=qid, value=n, by=prefix)], summary=summary
-        )
+        store.record_answers(interview_id, [AnswerRecord(question_id=qid, value=n, by=prefix)])
         sys.stdout.write(qid + "\n")
         sys.stdout.flush()
         n += 1
@@ -43,8 +38,7 @@ def hold_lock(data_dir: str) -> None:
 
 def race(data_dir: str, own: str, shared: str, tag: str, go_file: str) -> None:
     store = Workspace(Path(data_dir), lock_timeout=30)
-    shared_pid = store.interview_owner(shared)
-    assert shared_pid is not None
+    shared_pid = store.interview_owners([shared])[shared]
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     while not Path(go_file).exists():

@@ -8,11 +8,46 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from qualify.core.records import AnswerRecord, Interview, Prospect
+from qualify.core.assess import Snapshots, list_row
+from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.records import AnswerRecord, Interview, Prospect, ProspectSummary
+from qualify.store.base import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("_child.py")
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+SCORED_SET = {
+    "id": "discovery-set",
+    "title": "Discovery",
+    "version": 1,
+    "bands": [{"min": 75, "label": "Strong"}, {"min": 0, "label": "Weak"}],
+    "sections": [
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                {"id": "q1", "text": "Q1?", "type": "scale"},
+                {"id": "q2", "text": "Q2?", "type": "yes_no", "score": {"yes": 5, "no": 0}},
+            ],
+        }
+    ],
+}
+"""A question set that scores: stored as the snapshot of make_interview's interviews."""
+
+
+def expected_row(store: Store, prospect_id: str) -> ProspectSummary:
+    """The list row the core's rules give for what the store holds now."""
+    snapshots = Snapshots()
+    for digest in store.snapshot_hashes():
+        snapshots.sets[digest] = QuestionSet.model_validate(store.get_snapshot(digest))
+    return list_row(store.read_prospect(prospect_id), snapshots)
+
+
+def listed(store: Store, prospect_id: str) -> ProspectSummary:
+    [row] = [r for r in store.list_prospects() if r.id == prospect_id]
+    return row
 
 
 def make_prospect(name: str = "Acme Audio", **kw: object) -> Prospect:

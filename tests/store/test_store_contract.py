@@ -7,18 +7,27 @@ between backends; ``backend()`` opens the same store again, from disk or server.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from storekit import T0, answer, make_interview, make_prospect
+from storekit import (
+    SCORED_SET,
+    T0,
+    answer,
+    expected_row,
+    listed,
+    make_interview,
+    make_prospect,
+)
 
 from qualify.core.records import (
     Contact,
     HistoryEntry,
-    Interview,
     PartnerKind,
+    ProspectRecords,
     ProspectStatus,
-    ProspectSummary,
     new_id,
 )
 from qualify.store import NotFound, StageConflict, StoreError
@@ -119,41 +128,34 @@ def test_history_is_append_only(store: Store) -> None:
     assert store.history(prospect.id)[1].reason == "x"
 
 
-def test_summary_round_trip_and_list_order(store: Store, backend: Callable[[], Store]) -> None:
-    old = store.add_prospect(make_prospect("Old"))
-    new = store.add_prospect(make_prospect("New"))
-    summary = ProspectSummary(
-        id=old.id,
-        name="Old",
-        territory="East",
-        kind=PartnerKind.dealer,
-        stage="fit",
-        status=ProspectStatus.committed,
-        score=3.75,
-        band="promising",
-        knocked_out=True,
-        coverage=0.5,
-        updated_at=T0 + timedelta(days=400),
-    )
-    store.set_summary(summary)
+def test_list_rows_are_most_recently_active_first(
+    store: Store, backend: Callable[[], Store]
+) -> None:
+    old = store.add_prospect(make_prospect("Old", created_at=T0, updated_at=T0))
+    new = store.add_prospect(make_prospect("New", created_at=T0, updated_at=T0))
+    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    interview = store.add_interview(make_interview(old.id))
+    store.record_answers(interview.id, [answer("q1", 4)])  # activity: now
     rows = backend().list_prospects()
-    assert rows[0] == summary  # most recently active first
     assert [r.id for r in rows] == [old.id, new.id]
+    assert rows[0] == expected_row(store, old.id)
+    assert (rows[0].score, rows[0].band, rows[0].coverage) == (75.0, "Strong", 0.5)
+    assert rows[1].score is None
 
 
 def test_update_prospect_bumps_updated_at_and_syncs_the_list(store: Store) -> None:
     prospect = store.add_prospect(make_prospect(created_at=T0, updated_at=T0))
-    store.set_summary(
-        ProspectSummary(id=prospect.id, name="Acme Audio", stage="discovery", score=2)
-    )
+    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    interview = store.add_interview(make_interview(prospect.id))
+    store.record_answers(interview.id, [answer("q1", 4)])
     moved = store.update_prospect(
-        prospect.model_copy(update={"stage": "fit", "status": ProspectStatus.declined})
+        prospect.model_copy(update={"name": "Acme Pro", "status": ProspectStatus.on_hold})
     )
     assert moved.updated_at > T0
     assert moved.created_at == T0
     assert store.get_prospect(prospect.id) == moved
     [row] = store.list_prospects()
-    assert (row.stage, row.status, row.score) == ("fit", ProspectStatus.declined, 2)
+    assert (row.name, row.status, row.score) == ("Acme Pro", ProspectStatus.on_hold, 75.0)
 
 
 def test_update_interview_never_touches_answers(store: Store) -> None:
@@ -190,7 +192,9 @@ def test_missing_records_raise_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
         store.append_history(HistoryEntry(prospect_id="000000000000", action="edit"))
     with pytest.raises(NotFound):
-        store.set_summary(ProspectSummary(id="000000000000", name="x", stage="s"))
+        store.read_prospect("000000000000")
+    with pytest.raises(NotFound):
+        store.update_prospect(make_prospect(id="000000000000"))
     with pytest.raises(NotFound):
         store.get_prospect("../" + prospect.id)  # never a path outside the workspace
 
@@ -234,37 +238,30 @@ def test_resolve_id_with_real_ids(store: Store) -> None:
     assert "\n" not in message and message
 
 
-def test_record_answers_updates_the_summary_with_the_answers(store: Store) -> None:
-    prospect = store.add_prospect(make_prospect())
-    interview = store.add_interview(make_interview(prospect.id))
-    summary = ProspectSummary(id=prospect.id, name="Acme Audio", stage="discovery", score=4.0)
-    saved = store.record_answers(interview.id, [answer("q1", 1)], summary=summary)
-    assert saved.answers["q1"].value == 1
-    assert store.list_prospects() == [summary]
-    assert store.read_prospect_data(prospect.id).summary == summary
-    with pytest.raises(StoreError):
-        store.record_answers(interview.id, [], summary=summary.model_copy(update={"id": "other"}))
-
-
 def test_bulk_add_stores_exactly_what_it_is_given(store: Store) -> None:
+    store.put_snapshot("discoveryhash0001", SCORED_SET)
+
     def items(n: int):
         for k in range(n):
-            prospect = make_prospect(f"Bulk {k}", id=f"bulk{k:04d}")
-            interview = make_interview(prospect.id, id=f"bulk{k:04d}-i", answers={})
+            prospect = make_prospect(f"Bulk {k}", id=f"bulk{k:04d}", created_at=T0)
+            interview = make_interview(prospect.id, id=f"bulk{k:04d}-i", started_at=T0)
             interview = interview.model_copy(
-                update={"answers": {"q": answer("q", k)}} if k % 2 else {}
+                update={"answers": {"q1": answer("q1", 1 + k % 5)}} if k % 2 else {}
             )
-            history = [HistoryEntry(prospect_id=prospect.id, action="created", at=T0)]
-            summary = ProspectSummary(id=prospect.id, name=prospect.name, stage="x", score=k)
-            yield prospect, [interview], history, summary
+            history = (HistoryEntry(prospect_id=prospect.id, action="created", at=T0),)
+            yield ProspectRecords(prospect, (interview,), history)
 
     assert store.add_prospects_bulk(items(1200)) == 1200
     assert len(store.list_prospects()) == 1200
-    assert store.get_interview("bulk0007-i").answers["q"].value == 7
+    assert store.get_interview("bulk0007-i").answers["q1"].value == 3
     assert len(store.history("bulk0007")) == 1
     assert store.resolve_id("bulk0011") == "bulk0011"
+    for pid in ("bulk0007", "bulk0008"):  # rows computed by the store, scored or not
+        assert listed(store, pid) == expected_row(store, pid)
+    assert listed(store, "bulk0007").score is not None
     assert store.add_prospects_bulk(items(3)) == 3  # same ids again: replaced, not duplicated
     assert len(store.list_prospects()) == 1200
+    assert store.prospect_ids()[:3] == ["bulk0000", "bulk0001", "bulk0002"]
 
 
 def test_snapshot_round_trip_and_write_once(store: Store, backend: Callable[[], Store]) -> None:
@@ -286,30 +283,97 @@ def test_record_answers_is_all_or_nothing_on_a_bad_answer(store: Store) -> None:
     assert list(store.get_interview(interview.id).answers) == ["q0"]
 
 
-def test_record_answers_scores_every_stored_answer_inside_the_write(store: Store) -> None:
-    """A summary function sees the stored interview, other writers' answers included."""
+def test_the_list_row_scores_every_stored_answer(
+    store: Store, backend: Callable[[], Store]
+) -> None:
+    """The row is computed inside the write, on every stored answer: another writer's too."""
     prospect = store.add_prospect(make_prospect())
+    store.put_snapshot("discoveryhash0001", SCORED_SET)
     interview = store.add_interview(make_interview(prospect.id))
-    store.record_answers(interview.id, [answer("theirs", 1, by="bob")])
-    seen: list[Interview] = []
+    backend().record_answers(interview.id, [answer("q2", True, by="bob")])  # another writer
+    saved = store.record_answers(interview.id, [answer("q1", 4, by="ann")])
+    assert set(saved.answers) == {"q1", "q2"}
+    row = listed(store, prospect.id)
+    assert row.coverage == 1.0 and row == expected_row(store, prospect.id)
 
-    def summary(stored: Interview) -> ProspectSummary:
-        seen.append(stored)
-        return ProspectSummary(
-            id=prospect.id, name="Acme Audio", stage="discovery", coverage=len(stored.answers)
-        )
 
-    saved = store.record_answers(interview.id, [answer("mine", 2, by="ann")], summary=summary)
-    assert set(seen[0].answers) == {"theirs", "mine"}
-    assert set(saved.answers) == {"theirs", "mine"}
-    assert store.list_prospects()[0].coverage == 2
-    with pytest.raises(StoreError):  # the function's summary must be of the same prospect
-        store.record_answers(
-            interview.id,
-            [answer("x", 3)],
-            summary=lambda i: ProspectSummary(id="other", name="x", stage="s"),
-        )
-    assert "x" not in store.get_interview(interview.id).answers  # and nothing was stored
+def test_the_list_row_is_recomputed_on_every_write(store: Store) -> None:
+    """Adding, answering, clearing an answer, editing, moving, history, merges, bulk loads."""
+    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    prospect = store.add_prospect(make_prospect(created_at=T0, updated_at=T0))
+    pid = prospect.id
+    checks: list[str] = []
+
+    def check(what: str) -> None:
+        assert listed(store, pid) == expected_row(store, pid), what
+        checks.append(what)
+
+    check("add")
+    interview = store.add_interview(make_interview(pid, started_at=T0))
+    check("interview")
+    store.record_answers(interview.id, [answer("q1", 5), answer("q2", True)])
+    assert listed(store, pid).coverage == 1.0
+    check("answers")
+    store.record_answers(interview.id, [answer("q1", None)])  # how an answer is cleared
+    assert listed(store, pid).coverage == 0.5
+    check("clear")
+    store.update_interview(interview.model_copy(update={"notes": "done", "status": "complete"}))
+    check("interview update")
+    store.update_prospect(store.get_prospect(pid).model_copy(update={"name": "Renamed"}))
+    assert listed(store, pid).name == "Renamed"
+    check("edit")
+    store.move_prospect(
+        store.get_prospect(pid).model_copy(update={"stage": "fit"}),
+        HistoryEntry(prospect_id=pid, action="advance", from_stage="discovery", to_stage="fit"),
+        expected_stage="discovery",
+        expected_status=ProspectStatus.active,
+    )
+    row = listed(store, pid)
+    assert (row.stage, row.score) == ("fit", 100.0)  # the earlier stage's verdict stands
+    check("move")
+    store.append_history(
+        HistoryEntry(prospect_id=pid, action="review", at=T0 + timedelta(days=900))
+    )
+    assert listed(store, pid).updated_at == T0 + timedelta(days=900)
+    check("history")
+
+    def merge(current: ProspectRecords | None) -> ProspectRecords:
+        assert current is not None
+        fit = make_interview(pid, "fit", started_at=T0 + timedelta(days=1))
+        fit = fit.model_copy(update={"questionnaire_hash": "discoveryhash0001"})
+        fit = fit.model_copy(update={"answers": {"q2": answer("q2", False)}})
+        return replace(current, interviews=(*current.interviews, fit))
+
+    store.merge_prospect(pid, merge)
+    assert listed(store, pid).score == 0.0  # now the fit interview counts
+    check("merge")
+    again = replace(store.read_prospect(pid), prospect=store.get_prospect(pid))
+    store.add_prospects_bulk([replace(again, interviews=again.interviews[:1])])
+    check("bulk")
+    assert checks[-1] == "bulk"
+
+
+def test_an_import_computes_the_rows_of_what_it_adds_and_merges(
+    store: Store, tmp_path: Path
+) -> None:
+    from qualify.store.transfer import export_workspace, import_workspace
+    from qualify.store.workspace import Workspace
+
+    source = Workspace(tmp_path / "source")
+    source.put_snapshot("discoveryhash0001", SCORED_SET)
+    both = source.add_prospect(make_prospect("Both", id="both00000001"))
+    only = source.add_prospect(make_prospect("Only there", id="only00000002"))
+    for pid, value in ((both.id, 5), (only.id, 1)):
+        interview = source.add_interview(make_interview(pid, id=f"{pid}-i"))
+        source.record_answers(interview.id, [answer("q1", value)])
+    out = tmp_path / "export.json"
+    export_workspace(source, out)
+    store.add_prospect(both)  # here already, without its interview
+    report = import_workspace(store, out)
+    assert (report.added, report.updated) == (1, 1)
+    for pid in (both.id, only.id):
+        assert listed(store, pid) == expected_row(store, pid)
+        assert listed(store, pid).score == listed(source, pid).score
 
 
 def test_move_prospect_is_a_compare_and_set(store: Store) -> None:
@@ -322,16 +386,14 @@ def test_move_prospect_is_a_compare_and_set(store: Store) -> None:
         to_stage="fit",
         by="ann",
     )
-    summary = ProspectSummary(id=prospect.id, name="Acme Audio", stage="fit", score=1.5)
     saved = store.move_prospect(
         moved,
         entry,
         expected_stage="discovery",
         expected_status=ProspectStatus.active,
-        summary=summary,
     )
     assert saved.stage == "fit" and store.get_prospect(prospect.id).stage == "fit"
-    assert store.list_prospects() == [summary]
+    assert listed(store, prospect.id).stage == "fit"
     assert [h.action for h in store.history(prospect.id)] == ["created", "advance"]
     # The same move again (a second `advance` that read the old stage) changes nothing.
     again = moved.model_copy(update={"stage": "commit"})
@@ -347,30 +409,60 @@ def test_move_prospect_is_a_compare_and_set(store: Store) -> None:
     assert len(store.history(prospect.id)) == 2
 
 
-def test_read_and_merge_prospect_data(store: Store) -> None:
-    """What sync builds on: a prospect's records read together, merged and written atomically."""
+def test_read_and_merge_a_whole_prospect(store: Store) -> None:
+    """What import and sync build on: a prospect's records read together, merged and
+    written atomically."""
     prospect = store.add_prospect(make_prospect(territory="North"))
     interview = store.add_interview(make_interview(prospect.id))
     store.record_answers(interview.id, [answer("q1", 1)])
-    data = store.read_prospect_data(prospect.id)  # type: ignore[attr-defined]
-    assert data.prospect == prospect
-    assert [i.id for i in data.interviews] == [interview.id]
-    assert data.interviews[0].answers["q1"].value == 1
+    records = store.read_prospect(prospect.id)
+    assert records.prospect == prospect
+    assert [i.id for i in records.interviews] == [interview.id]
+    assert records.interviews[0].answers["q1"].value == 1
+    assert [h.action for h in records.history] == ["created"]
 
-    def merge(local):  # type: ignore[no-untyped-def]
+    def merge(local: ProspectRecords | None) -> ProspectRecords:
         assert local is not None
         done = local.interviews[0].model_copy(
             update={"answers": {**local.interviews[0].answers, "q2": answer("q2", 2)}}
         )
         note = HistoryEntry(prospect_id=prospect.id, action="edit", reason="merged")
-        return type(local)(local.prospect, local.summary, [done], [*local.history, note])
+        return ProspectRecords(local.prospect, (done,), (*local.history, note))
 
-    store.merge_prospect_data(prospect.id, merge)  # type: ignore[attr-defined]
+    stored = store.merge_prospect(prospect.id, merge)
+    assert stored == store.read_prospect(prospect.id)
     assert set(store.get_interview(interview.id).answers) == {"q1", "q2"}
     assert [h.reason for h in store.history(prospect.id)] == ["", "merged"]
     fresh = make_prospect("New One", territory="North")
-    store.merge_prospect_data(  # type: ignore[attr-defined]
-        fresh.id, lambda local: type(data)(fresh, None, [], [])
-    )
+    assert store.merge_prospect(fresh.id, lambda local: None) is None  # nothing to store
+    store.merge_prospect(fresh.id, lambda local: ProspectRecords(fresh))
     assert store.get_prospect(fresh.id) == fresh
-    assert store.merge_prospect_data(prospect.id, lambda local: None) is not None  # type: ignore[attr-defined]
+    assert store.merge_prospect(prospect.id, lambda local: None) == store.read_prospect(prospect.id)
+    with pytest.raises(StoreError):  # records of another prospect are refused
+        store.merge_prospect(prospect.id, lambda local: ProspectRecords(fresh))
+    with pytest.raises(ValueError):  # what the merge raises propagates; nothing is written
+        store.merge_prospect(prospect.id, lambda local: int("x"))  # type: ignore[arg-type, return-value]
+    assert sorted(store.prospect_ids()) == sorted([prospect.id, fresh.id])
+
+
+def test_add_new_prospects_leaves_existing_ones_alone(store: Store) -> None:
+    kept = store.add_prospect(make_prospect("Kept", id="kept00000001"))
+    renamed = ProspectRecords(kept.model_copy(update={"name": "Renamed"}))
+    new = ProspectRecords(make_prospect("New", id="new000000002"))
+    assert store.add_new_prospects([renamed, new]) == [renamed]
+    assert store.get_prospect(kept.id).name == "Kept"
+    assert store.get_prospect(new.prospect.id).name == "New"
+    assert listed(store, new.prospect.id) == expected_row(store, new.prospect.id)
+
+
+def test_interview_owners_and_snapshot_hashes(store: Store) -> None:
+    a = store.add_prospect(make_prospect("A"))
+    b = store.add_prospect(make_prospect("B"))
+    ia = store.add_interview(make_interview(a.id))
+    ib = store.add_interview(make_interview(b.id, "fit"))
+    assert store.interview_owners([ia.id, ib.id, "nope"]) == {ia.id: a.id, ib.id: b.id}
+    assert store.interview_owners([]) == {}
+    assert store.snapshot_hashes() == set()
+    store.put_snapshot("h1", {"id": "x"})
+    store.put_snapshot("h2", {"id": "y"})
+    assert store.snapshot_hashes() == {"h1", "h2"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from storekit import T0, answer, make_interview, make_prospect
 
-from qualify.core.records import HistoryEntry, ProspectSummary
+from qualify.core.records import HistoryEntry, ProspectRecords
 from qualify.store import StoreCorrupt, StoreError, open_store
 from qualify.store.workspace import Workspace, shard_of
 
@@ -46,22 +46,21 @@ def test_truncated_prospect_file_is_reported_and_left_untouched(tmp_path: Path) 
         lambda: ws.record_answers(iid, [answer("q2", 2)]),
         lambda: ws.update_prospect(make_prospect(id=pid)),
         lambda: ws.append_history(HistoryEntry(prospect_id=pid, action="edit")),
-        lambda: ws.set_summary(ProspectSummary(id=pid, name="x", stage="s")),
+        lambda: ws.read_prospect(pid),
         lambda: ws.add_interview(make_interview(pid)),
-        lambda: ws.add_prospects_bulk([(make_prospect(id=pid), [], [], _summary(pid))]),
+        lambda: ws.add_prospects_bulk([ProspectRecords(make_prospect(id=pid))]),
+        lambda: ws.merge_prospect(pid, lambda current: None),
     ]
     for attempt in attempts:
         with pytest.raises(StoreCorrupt):
             attempt()
+    again = ProspectRecords(make_prospect(id=pid))
+    assert ws.add_new_prospects([again]) == [again]  # here already: left for a merge
     Workspace(ws.root)  # opening the workspace still works (other prospects stay usable)
     assert path.read_bytes() == broken  # never overwritten
 
     shutil.copyfile(backup, path)  # what the message says to do
     assert ws.get_prospect(pid).id == pid
-
-
-def _summary(pid: str) -> ProspectSummary:
-    return ProspectSummary(id=pid, name="x", stage="s")
 
 
 def test_corrupt_file_without_backup_says_so(ws: Workspace) -> None:

@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 from storekit import ROOT, T0, answer, make_interview, make_prospect
 
-from qualify.core.records import HistoryEntry, ProspectSummary
+from qualify.core.records import HistoryEntry
+from qualify.core.words import csv_text
 from qualify.store import StoreError
 from qualify.store.transfer import (
     CSV_COLUMNS,
     export_workspace,
     import_workspace,
-    neutralise,
 )
 from qualify.store.workspace import Workspace
 
@@ -31,7 +31,6 @@ def _fill(ws: Workspace, name: str, pid: str, by: str) -> tuple[str, str]:
     ws.record_answers(
         interview.id,
         [answer("budget", 5000, by=by), answer("fit", ["a", "b"], by=by, note="ok")],
-        summary=ProspectSummary(id=pid, name=name, stage="discovery", score=3.5),
     )
     ws.append_history(
         HistoryEntry(prospect_id=pid, action="review", at=T0 + timedelta(days=2), by=by)
@@ -42,10 +41,7 @@ def _fill(ws: Workspace, name: str, pid: str, by: str) -> tuple[str, str]:
 
 def _state(ws: Workspace) -> dict[str, object]:
     """Everything the workspace holds, for before/after comparisons."""
-    return {
-        pid: orjson.dumps(ws.read_prospect_data(pid).__dict__, default=lambda m: m.model_dump())
-        for pid in ws.prospect_ids()
-    }
+    return {pid: ws.read_prospect(pid) for pid in ws.prospect_ids()}
 
 
 def test_json_round_trip_keeps_everything(tmp_path: Path) -> None:
@@ -178,7 +174,8 @@ def test_csv_export_neutralises_formulas_and_has_a_bom(tmp_path: Path) -> None:
     for row in rows:
         for cell in row.values():
             assert not cell or cell[0] not in "=+@\t\r" or cell.startswith("'")
-    assert neutralise("1e5") == "1e5" and neutralise("=1") == "'=1"
+    assert csv_text("1e5") == "1e5" and csv_text("=1") == "'=1"
+    assert csv_text(" =1") == "' =1" and csv_text("＝1") == "'＝1"
 
 
 def test_csv_cannot_be_imported(tmp_path: Path) -> None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import orjson
 import pytest
-from storekit import answer, make_interview, make_prospect
+from storekit import SCORED_SET, T0, answer, make_interview, make_prospect
 from tinydb import TinyDB
 
-from qualify.core.records import (
-    ProspectSummary,
-)
-from qualify.store import NotFound, open_store, storage
-from qualify.store.storage import AtomicJSONStorage
-from qualify.store.workspace import Workspace, shard_of
+from qualify.core.records import HistoryEntry
+from qualify.store import NotFound, open_store
+from qualify.store.workspace import Workspace, shard_of, storage
+from qualify.store.workspace.storage import AtomicJSONStorage
 
 # ------------------------------------------------------------------ round trips
 
@@ -71,28 +70,61 @@ def test_record_answers_is_all_or_nothing_when_the_write_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(storage.os, fail_at, boom)
-    summary = ProspectSummary(id=prospect.id, name="x", stage="discovery", score=5)
     with pytest.raises(OSError, match="No space"):
-        ws.record_answers(interview.id, [answer(f"q{n}", n) for n in range(1, 40)], summary=summary)
+        ws.record_answers(interview.id, [answer(f"q{n}", n) for n in range(1, 40)])
     monkeypatch.undo()
     assert _files(ws.root) == before  # no partial file, no temp file left behind
     assert list(ws.get_interview(interview.id).answers) == ["q0"]
-    assert ws.list_prospects()[0].score is None
 
 
-def test_recording_an_answer_rewrites_only_its_prospect_and_one_shard(ws: Workspace) -> None:
-    """Why cost stays flat: nothing else in the workspace is read-modified-written."""
+def test_recording_an_answer_rewrites_only_its_prospect_and_one_shard(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Why cost stays flat: one read and one fsync'd write of the prospect file, then its
+    list row's shard; nothing else in the workspace is read, let alone rewritten."""
     ids = [ws.add_prospect(make_prospect(f"P{n}")).id for n in range(30)]
+    ws.put_snapshot("discoveryhash0001", SCORED_SET)
     interview = ws.add_interview(make_interview(ids[7]))
-    ws.record_answers(interview.id, [answer("warm", 1)])
+    ws.record_answers(interview.id, [answer("q2", True)])  # the snapshot is parsed once
     before = {p: p.stat().st_ino for p in ws.root.rglob("*.json")}
-    summary = ProspectSummary(id=ids[7], name="P7", stage="discovery", score=1)
-    ws.record_answers(interview.id, [answer("q1", 1)], summary=summary)
-    changed = {p.relative_to(ws.root) for p, ino in before.items() if p.stat().st_ino != ino}
-    assert changed == {
-        ws.prospect_path(ids[7]).relative_to(ws.root),
-        Path("index", "prospects", f"{shard_of(ids[7])}.json"),
-    }
+    reads: list[Path] = []
+    fsyncs: list[int] = []
+    real_read, real_fsync = Path.read_bytes, os.fsync
+
+    def read_bytes(path: Path) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    def fsync(fd: int) -> None:
+        fsyncs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "fsync", fsync)
+    ws.record_answers(interview.id, [answer("q1", 1)])
+    monkeypatch.undo()
+    prospect_file = ws.prospect_path(ids[7])
+    shard = ws.root / "index" / "prospects" / f"{shard_of(ids[7])}.json"
+    assert reads == [prospect_file, shard]  # the interview's owner is remembered
+    assert len(fsyncs) == 4  # each of the two files, and each of their folders
+    changed = {p for p, ino in before.items() if p.stat().st_ino != ino}
+    assert changed == {prospect_file, shard}
+
+
+def test_a_write_that_leaves_the_list_row_as_it_was_skips_the_index(ws: Workspace) -> None:
+    prospect = ws.add_prospect(make_prospect())
+    interview = ws.add_interview(make_interview(prospect.id))
+    shard = ws.root / "index" / "prospects" / f"{shard_of(prospect.id)}.json"
+    before = shard.stat().st_ino
+    ws.update_interview(interview.model_copy(update={"notes": "new notes"}))
+    # the interview's updated_at is the prospect's last activity: the row changed
+    assert shard.stat().st_ino != before
+    before = shard.stat().st_ino
+    ws.append_history(
+        HistoryEntry(prospect_id=prospect.id, action="edit", at=T0 - timedelta(days=1))
+    )  # an older entry: the last activity, and so the row, stays
+    assert shard.stat().st_ino == before
+    assert len(ws.history(prospect.id)) == 2
 
 
 # ------------------------------------------------------------------ layout
@@ -173,7 +205,9 @@ def test_list_heals_rows_left_stale_by_a_crash_between_two_writes(ws: Workspace)
     other = ws.add_prospect(make_prospect(name="Zeta AV"))
     shard = ws.root / "index" / "prospects" / f"{ws.prospect_path(prospect.id).parent.name}.json"
     before = shard.read_bytes()
-    ws.set_summary(ws.list_prospects()[0].model_copy(update={"id": prospect.id, "score": 88.0}))
+    ws.put_snapshot("discoveryhash0001", SCORED_SET)
+    interview = ws.add_interview(make_interview(prospect.id))
+    ws.record_answers(interview.id, [answer("q1", 3)])
     # the crash: the shard goes back to its old content, older than the prospect file
     shard.write_bytes(before)
     old = ws.prospect_path(prospect.id).stat().st_mtime_ns - 10_000_000
@@ -182,7 +216,7 @@ def test_list_heals_rows_left_stale_by_a_crash_between_two_writes(ws: Workspace)
         if path != shard:
             os.utime(path, ns=(old, old))
     rows = {r.id: r for r in ws.list_prospects()}
-    assert rows[prospect.id].score == 88.0
+    assert rows[prospect.id].score == 50.0
     assert other.id in rows
     (ws.root / "index" / "prospects" / f"{ws.prospect_path(other.id).parent.name}.json").unlink()
     assert other.id in {r.id for r in ws.list_prospects()}  # a lost shard comes back too

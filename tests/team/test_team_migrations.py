@@ -69,7 +69,8 @@ def test_upgrade_from_the_first_schema_keeps_every_record(empty_db: str) -> None
         ).fetchall() == [("q1", "qualify_admin")]
         # History is append-only, even for the owner.
         conn.execute(
-            "INSERT INTO qualify.history (id, prospect_id, at, doc) VALUES ('h', 'p1', now(), '{}')"
+            "INSERT INTO qualify.history (id, prospect_id, at, doc) VALUES ('h', 'p1', now(), "
+            '\'{"id": "h", "prospect_id": "p1", "action": "edit"}\')'
         )
         with pytest.raises(errors.InsufficientPrivilege, match="append-only"):
             conn.execute("DELETE FROM qualify.history")

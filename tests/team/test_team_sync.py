@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from qualify.cli import main
 from qualify.core.records import AnswerRecord, Interview, Prospect
 from qualify.store.postgres import PostgresStore
-from qualify.store.sync import sync
-from qualify.store.workspace import Workspace, to_tables
+from qualify.store.sync import STATE_DIR, SyncReport
+from qualify.store.sync import sync as run_sync
+from qualify.store.workspace import Workspace
 
 
 def _interview(prospect_id: str) -> Interview:
@@ -22,6 +23,10 @@ def _interview(prospect_id: str) -> Interview:
         questionnaire_version=1,
         questionnaire_hash="hash1",
     )
+
+
+def sync(laptop: Workspace, server: PostgresStore) -> SyncReport:
+    return run_sync(laptop, server, state_dir=laptop.root / STATE_DIR)
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -66,9 +71,8 @@ def test_round_trip_both_ways_and_a_second_sync_changes_nothing(sides, pg) -> No
     assert laptop.get_prospect(theirs.id).name == "Carl's Co"  # the territory came back
     assert hidden.id not in laptop.prospect_ids()  # another territory never does
     for pid in (mine.id, theirs.id):
-        assert to_tables(laptop.read_prospect_data(pid)) == to_tables(
-            server.read_prospect_data(pid)
-        )
+        assert laptop.read_prospect(pid) == server.read_prospect(pid)
+        assert laptop.list_prospects() == server.list_prospects()
 
     before_files = _files(laptop.root)
     before_log = pg.sql("SELECT count(*) FROM qualify.answer_log")
@@ -120,9 +124,7 @@ def test_same_answer_changed_on_both_sides_is_a_conflict_and_both_are_kept(sides
     [entry] = [h for h in server.history(prospect.id) if h.action == "edit"]
     assert entry.details["conflict"]["other"]["value"] == "laptop"  # nothing dropped
     assert entry.details["conflict"]["kept"]["by"] == "carl"
-    assert to_tables(laptop.read_prospect_data(prospect.id)) == to_tables(
-        server.read_prospect_data(prospect.id)
-    )
+    assert laptop.read_prospect(prospect.id) == server.read_prospect(prospect.id)
     again = sync(laptop, server)
     assert (again.pushed, again.pulled, again.conflicts) == (0, 0, [])
 

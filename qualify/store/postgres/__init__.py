@@ -16,6 +16,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         f"the team store needs psycopg ({exc.name} is not installed): pip install 'qualify[team]'"
     ) from None
 
-from qualify.store.postgres.store import PostgresStore, connect
+from qualify.store.postgres.connection import connect
+from qualify.store.postgres.store import PostgresStore
 
 __all__ = ["PostgresStore", "connect"]

@@ -36,10 +36,6 @@ class Status:
     applied: list[tuple[int, str, datetime, str]]
     pending: list[Migration]
 
-    @property
-    def up_to_date(self) -> bool:
-        return self.version == self.latest
-
     def describe(self) -> str:
         if self.version > self.latest:
             return (

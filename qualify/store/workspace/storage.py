@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb.middlewares import Middleware
 from tinydb.storages import Storage
 
 from qualify.atomic import replace_file, write_bytes
@@ -178,41 +177,3 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         """Nothing is held open between operations."""
-
-
-class TransactionMiddleware(Middleware):
-    """Read the file once, let TinyDB change it in memory, write it once on :meth:`commit`.
-
-    TinyDB writes the whole file after every table operation; grouping the operations
-    of one store call (answers plus summary, say) into one atomic write is what makes
-    that call all-or-nothing. Use it under a lock and discard it afterwards: it never
-    notices changes other processes make.
-    """
-
-    def __init__(self, storage_cls: type[Storage] = AtomicJSONStorage) -> None:
-        super().__init__(storage_cls)
-        self._data: dict[str, dict[str, Any]] | None = None
-        self._loaded = False
-        self.existed = False
-        self.dirty = False
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        if not self._loaded:
-            self._data = self.storage.read()
-            self.existed = self._data is not None
-            self._loaded = True
-        return self._data
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self._data = data
-        self._loaded = True
-        self.dirty = True
-
-    def commit(self) -> None:
-        """Write the buffered state if anything changed."""
-        if self.dirty and self._data is not None:
-            self.storage.write(self._data)
-            self.dirty = False
-
-    def close(self) -> None:
-        self.storage.close()

@@ -1,5 +1,9 @@
 """A throw-away PostgreSQL server for tests and benchmarks: initdb + pg_ctl in a temp dir.
 
+Kept with the tests, not in the package (the wheel does not ship it): the test suite
+imports it as ``pgserver`` (tests/ is on pytest's path), the benchmarks after putting
+tests/ on ``sys.path``.
+
 It listens only on a Unix socket inside its own directory (no TCP port to collide
 with). PostgreSQL refuses to run as root, so as root it runs as the ``postgres`` OS
 user through ``runuser``. Debian keeps the binaries in /usr/lib/postgresql/NN/bin,

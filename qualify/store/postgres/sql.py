@@ -1,0 +1,382 @@
+"""A prospect's records in PostgreSQL's tables: read in one statement, written row by row.
+
+``prospects`` holds the facts (``doc``) and the list row (the ``s_`` columns),
+``interviews`` each interview without its answers, ``answers`` one row per question of
+an interview, ``history`` the append-only entries. Every function takes the caller's
+connection, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg.types.json import Jsonb
+from pydantic import TypeAdapter, ValidationError
+
+from qualify.core.records import (
+    AnswerRecord,
+    HistoryEntry,
+    Interview,
+    Prospect,
+    ProspectRecords,
+    ProspectSummary,
+)
+from qualify.store.base import NotFound, StoreCorrupt
+from qualify.store.rows import Fetch
+
+Conn = psycopg.Connection[Any]
+
+ROW_COLUMNS = (
+    "id",
+    "name",
+    "territory",
+    "kind",
+    "stage",
+    "status",
+    "score",
+    "band",
+    "knocked_out",
+    "coverage",
+    "updated_at",
+)
+"""The list row (ProspectSummary) field by field: ``id`` and the ``s_`` columns."""
+PROSPECT_COLUMNS = (
+    "id, territory, name, stage, status, created_at, updated_at, doc, "
+    "s_name, s_territory, s_kind, s_stage, s_status, s_score, s_band, s_knocked_out, "
+    "s_coverage, s_updated_at"
+)
+_ROW_SET = (
+    "s_name = %s, s_territory = %s, s_kind = %s, s_stage = %s, s_status = %s, s_score = %s, "
+    "s_band = %s, s_knocked_out = %s, s_coverage = %s, s_updated_at = %s"
+)
+_ROW_SELECT = (
+    "id, s_name, s_territory, s_kind, s_stage, s_status, s_score, s_band, "
+    "s_knocked_out, s_coverage, s_updated_at"
+)
+LIST_QUERY = f"SELECT {_ROW_SELECT} FROM prospects ORDER BY s_updated_at DESC, id"
+_READ_QUERY = (
+    f"SELECT p.doc, {', '.join('p.' + c for c in _ROW_SELECT.split(', '))}, "
+    "(SELECT coalesce(jsonb_agg(i.doc ORDER BY i.started_at, i.seq), '[]'::jsonb) "
+    " FROM interviews i WHERE i.prospect_id = p.id), "
+    "(SELECT coalesce(jsonb_agg(jsonb_build_array(a.interview_id, a.doc) ORDER BY a.seq), "
+    " '[]'::jsonb) FROM answers a WHERE a.prospect_id = p.id), "
+    "(SELECT coalesce(jsonb_agg(h.doc ORDER BY h.at, h.seq), '[]'::jsonb) "
+    " FROM history h WHERE h.prospect_id = p.id) "
+    "FROM prospects p WHERE p.id = %s"
+)
+_TIME = TypeAdapter(datetime)
+
+
+def json(value: Any) -> Jsonb:
+    return Jsonb(value, dumps=dumps)
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def doc(model: Any, *, without: str | None = None) -> dict[str, Any]:
+    data = model.model_dump(mode="json")
+    if without:
+        data.pop(without, None)
+    return data
+
+
+def doc_time(value: datetime) -> str:
+    """Exactly as pydantic writes datetimes in model_dump(mode="json")."""
+    return _TIME.dump_python(value, mode="json")
+
+
+def row_values(row: ProspectSummary) -> tuple[Any, ...]:
+    """The ``s_`` columns of a list row."""
+    return (
+        row.name,
+        row.territory,
+        row.kind.value,
+        row.stage,
+        row.status.value,
+        row.score,
+        row.band,
+        row.knocked_out,
+        row.coverage,
+        row.updated_at,
+    )
+
+
+def prospect_values(prospect: Prospect, row: ProspectSummary) -> tuple[Any, ...]:
+    """A ``prospects`` row in the order of PROSPECT_COLUMNS."""
+    return (
+        prospect.id,
+        prospect.territory,
+        prospect.name,
+        prospect.stage,
+        prospect.status.value,
+        prospect.created_at,
+        prospect.updated_at,
+        json(doc(prospect)),
+        *row_values(row),
+    )
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, ProspectSummary] | None:
+    """A prospect's records and its stored list row, in one statement (one round trip)."""
+    found = conn.execute(_READ_QUERY, (prospect_id,)).fetchone()
+    if found is None:
+        return None
+    facts, *row, interviews, answers, history = found
+    by_interview: dict[str, dict[str, Any]] = {}
+    for interview_id, answer in answers:
+        by_interview.setdefault(interview_id, {})[answer.get("question_id")] = answer
+    try:
+        records = ProspectRecords(
+            Prospect.model_validate(facts),
+            tuple(
+                Interview.model_validate({**i, "answers": by_interview.get(i.get("id"), {})})
+                for i in interviews
+            ),
+            tuple(HistoryEntry.model_validate(h) for h in history),
+        )
+        stored = ProspectSummary.model_validate(dict(zip(ROW_COLUMNS, row, strict=True)))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise StoreCorrupt(
+            f"prospect {prospect_id!r} holds a {exc.title} record this qualify cannot read "
+            f"({where}: {first['msg']})"
+        ) from None
+    return records, stored
+
+
+def read_snapshot(conn: Conn, content_hash: str) -> dict[str, Any] | None:
+    found = conn.execute(
+        "SELECT question_set FROM snapshots WHERE hash = %s", (content_hash,)
+    ).fetchone()
+    return None if found is None else found[0]
+
+
+def snapshot_fetcher(conn: Conn) -> Fetch:
+    """Snapshots read on ``conn``: inside its transaction, without a second connection."""
+
+    def fetch(content_hash: str) -> dict[str, Any]:
+        found = read_snapshot(conn, content_hash)
+        if found is None:
+            raise NotFound(f"no question-set snapshot {content_hash!r}")
+        return found
+
+    return fetch
+
+
+def read_interview(conn: Conn, interview_id: str) -> Interview | None:
+    found = conn.execute("SELECT doc FROM interviews WHERE id = %s", (interview_id,)).fetchone()
+    if found is None:
+        return None
+    answers = {
+        d["question_id"]: d
+        for (d,) in conn.execute(
+            "SELECT doc FROM answers WHERE interview_id = %s ORDER BY seq", (interview_id,)
+        ).fetchall()
+    }
+    return Interview.model_validate({**found[0], "answers": answers})
+
+
+def read_history(conn: Conn, prospect_id: str) -> list[HistoryEntry]:
+    rows = conn.execute(
+        "SELECT doc FROM history WHERE prospect_id = %s ORDER BY at, seq", (prospect_id,)
+    ).fetchall()
+    return [HistoryEntry.model_validate(r[0]) for r in rows]
+
+
+# ------------------------------------------------------------------ writing
+
+
+def insert_prospect(conn: Conn, prospect: Prospect, row: ProspectSummary) -> None:
+    placeholders = ", ".join(["%s"] * 18)
+    conn.execute(
+        f"INSERT INTO prospects ({PROSPECT_COLUMNS}) VALUES ({placeholders})",
+        prospect_values(prospect, row),
+    )
+
+
+def write_facts(conn: Conn, prospect: Prospect) -> None:
+    """Replace a prospect's facts (its list row is written separately)."""
+    conn.execute(
+        "UPDATE prospects SET territory = %s, name = %s, stage = %s, status = %s, "
+        "created_at = %s, updated_at = %s, doc = %s WHERE id = %s",
+        (
+            prospect.territory,
+            prospect.name,
+            prospect.stage,
+            prospect.status.value,
+            prospect.created_at,
+            prospect.updated_at,
+            json(doc(prospect)),
+            prospect.id,
+        ),
+    )
+
+
+def write_row(conn: Conn, row: ProspectSummary) -> None:
+    conn.execute(f"UPDATE prospects SET {_ROW_SET} WHERE id = %s", (*row_values(row), row.id))
+
+
+def insert_interviews(conn: Conn, interviews: list[Interview]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO interviews (id, prospect_id, started_at, doc) VALUES (%s, %s, %s, %s)",
+            [
+                (i.id, i.prospect_id, i.started_at, json(doc(i, without="answers")))
+                for i in interviews
+            ],
+        )
+    answers = [(i.id, i.prospect_id, a) for i in interviews for a in i.answers.values()]
+    if answers:
+        upsert_answers(conn, answers)
+
+
+def write_interview(conn: Conn, interview: Interview) -> None:
+    """Replace an interview's own fields (its answers are rows of their own)."""
+    conn.execute(
+        "UPDATE interviews SET doc = %s, started_at = %s WHERE id = %s",
+        (json(doc(interview, without="answers")), interview.started_at, interview.id),
+    )
+
+
+def upsert_answers(conn: Conn, answers: list[tuple[str, str, AnswerRecord]]) -> None:
+    """(interview id, prospect id, answer) rows: added, or replacing that question's."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO answers (interview_id, question_id, prospect_id, doc) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (interview_id, question_id) "
+            "DO UPDATE SET doc = EXCLUDED.doc",
+            [(iid, a.question_id, pid, json(doc(a))) for iid, pid, a in answers],
+        )
+
+
+def insert_history(conn: Conn, entries: Iterable[HistoryEntry]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO history (id, prospect_id, at, doc) VALUES (%s, %s, %s, %s)",
+            [(h.id, h.prospect_id, h.at, json(doc(h))) for h in entries],
+        )
+
+
+def write_changes(conn: Conn, new: ProspectRecords, old: ProspectRecords) -> None:
+    """Write what ``new`` changes in ``old``: facts, interviews, answers; history is only
+    ever added to, and nothing is removed."""
+    if new.prospect != old.prospect:
+        write_facts(conn, new.prospect)
+    known = {i.id: i for i in old.interviews}
+    fresh = [i for i in new.interviews if i.id not in known]
+    if fresh:
+        insert_interviews(conn, fresh)
+    changed: list[tuple[str, str, AnswerRecord]] = []
+    for interview in new.interviews:
+        before = known.get(interview.id)
+        if before is None:
+            continue
+        if doc(before, without="answers") != doc(interview, without="answers"):
+            write_interview(conn, interview)
+        changed.extend(
+            (interview.id, interview.prospect_id, a)
+            for qid, a in interview.answers.items()
+            if before.answers.get(qid) != a
+        )
+    if changed:
+        upsert_answers(conn, changed)
+    seen = {h.id for h in old.history}
+    added = [h for h in new.history if h.id not in seen]
+    if added:
+        insert_history(conn, added)
+
+
+def copy_chunk(conn: Conn, chunk: list[tuple[ProspectRecords, ProspectSummary]]) -> None:
+    """COPY into temporary tables, then one INSERT per table: 100,000 prospects in seconds.
+
+    A prospect with the same id is replaced (interviews and answers upserted, history
+    only added to).
+    """
+    conn.execute(
+        "CREATE TEMP TABLE bulk_p ON COMMIT DROP AS "
+        f"SELECT {PROSPECT_COLUMNS} FROM prospects WITH NO DATA; "
+        "CREATE TEMP TABLE bulk_i ON COMMIT DROP AS "
+        "SELECT id, prospect_id, started_at, doc FROM interviews WITH NO DATA; "
+        "CREATE TEMP TABLE bulk_a ON COMMIT DROP AS "
+        "SELECT interview_id, question_id, prospect_id, doc FROM answers WITH NO DATA; "
+        "CREATE TEMP TABLE bulk_h ON COMMIT DROP AS "
+        "SELECT id, prospect_id, at, doc FROM history WITH NO DATA"
+    )
+    with conn.cursor() as cur:
+        with cur.copy(f"COPY bulk_p ({PROSPECT_COLUMNS}) FROM STDIN") as copy:
+            for records, row in chunk:
+                values = list(prospect_values(records.prospect, row))
+                values[7] = dumps(doc(records.prospect))
+                copy.write_row(values)
+        with cur.copy("COPY bulk_i (id, prospect_id, started_at, doc) FROM STDIN") as copy:
+            for records, _ in chunk:
+                for i in records.interviews:
+                    copy.write_row(
+                        (i.id, i.prospect_id, i.started_at, dumps(doc(i, without="answers")))
+                    )
+        with cur.copy(
+            "COPY bulk_a (interview_id, question_id, prospect_id, doc) FROM STDIN"
+        ) as copy:
+            for records, _ in chunk:
+                for i in records.interviews:
+                    for a in i.answers.values():
+                        copy.write_row((i.id, a.question_id, i.prospect_id, dumps(doc(a))))
+        with cur.copy("COPY bulk_h (id, prospect_id, at, doc) FROM STDIN") as copy:
+            for records, _ in chunk:
+                for h in records.history:
+                    copy.write_row((h.id, h.prospect_id, h.at, dumps(doc(h))))
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in PROSPECT_COLUMNS.replace(" ", "").split(",")[1:]
+    )
+    conn.execute(
+        f"INSERT INTO prospects ({PROSPECT_COLUMNS}) SELECT {PROSPECT_COLUMNS} FROM bulk_p "
+        f"ON CONFLICT (id) DO UPDATE SET {updates}"
+    )
+    conn.execute(
+        "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+        "SELECT id, prospect_id, started_at, doc FROM bulk_i "
+        "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc, started_at = EXCLUDED.started_at"
+    )
+    conn.execute(
+        "INSERT INTO answers (interview_id, question_id, prospect_id, doc) "
+        "SELECT interview_id, question_id, prospect_id, doc FROM bulk_a "
+        "ON CONFLICT (interview_id, question_id) DO UPDATE SET doc = EXCLUDED.doc"
+    )
+    conn.execute(
+        "INSERT INTO history (id, prospect_id, at, doc) SELECT id, prospect_id, at, doc "
+        "FROM bulk_h ORDER BY at ON CONFLICT (id) DO NOTHING"
+    )
+
+
+__all__ = [
+    "LIST_QUERY",
+    "PROSPECT_COLUMNS",
+    "ROW_COLUMNS",
+    "copy_chunk",
+    "doc",
+    "doc_time",
+    "insert_history",
+    "insert_interviews",
+    "insert_prospect",
+    "json",
+    "read_history",
+    "read_interview",
+    "read_records",
+    "read_snapshot",
+    "snapshot_fetcher",
+    "upsert_answers",
+    "write_changes",
+    "write_facts",
+    "write_interview",
+    "write_row",
+]

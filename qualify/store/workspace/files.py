@@ -1,0 +1,120 @@
+"""The prospect file: a TinyDB database holding everything kept about one prospect.
+
+Four tables of documents keyed by TinyDB's integer ids, each document a record's
+``model_dump(mode="json")``: ``prospect`` (one Prospect), ``summary`` (its list row
+as last computed: what the index is rebuilt from), ``interviews`` (each with its
+answers) and ``history``. Interviews and history entries are written oldest first,
+and read back oldest first with the stored order breaking ties.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from qualify.core.records import (
+    HistoryEntry,
+    Interview,
+    Prospect,
+    ProspectRecords,
+    ProspectSummary,
+)
+from qualify.store.workspace.storage import corrupt, read_json
+
+
+def shard_of(key: str) -> str:
+    """Two hex digits spreading ids evenly over 256 files or folders."""
+    return f"{zlib.crc32(key.encode('utf-8')) & 0xFF:02x}"
+
+
+@dataclass(frozen=True)
+class ProspectFile:
+    """What one prospect file holds: the records, and the list row written with them."""
+
+    records: ProspectRecords
+    row: ProspectSummary | None
+    """None only in files written before rows were kept in them (schema 1 migrations)."""
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def to_tables(records: ProspectRecords, row: ProspectSummary | None) -> dict[str, Any]:
+    """The TinyDB database of a prospect: tables of documents keyed by integer ids."""
+    return {
+        "prospect": {"1": _dump(records.prospect)},
+        "summary": {"1": _dump(row)} if row is not None else {},
+        "interviews": {str(n): _dump(i) for n, i in enumerate(records.interviews, 1)},
+        "history": {str(n): _dump(h) for n, h in enumerate(records.history, 1)},
+    }
+
+
+def encode(records: ProspectRecords, row: ProspectSummary | None) -> bytes:
+    """The file's bytes (serialised before anything touches the disk)."""
+    return orjson.dumps(to_tables(records, row))
+
+
+def _ordered(table: dict[str, Any] | None) -> list[dict[str, Any]]:
+    rows = [(int(k), v) for k, v in (table or {}).items()]
+    rows.sort(key=lambda kv: kv[0])
+    return [v for _, v in rows]
+
+
+def from_tables(path: Path, raw: dict[str, Any]) -> ProspectFile:
+    """Validate a prospect file; anything that does not fit is reported as corruption."""
+    try:
+        prospects = _ordered(raw.get("prospect"))
+        if not prospects:
+            raise corrupt(path, "no prospect record in it")
+        rows = _ordered(raw.get("summary"))
+        prospect = Prospect.model_validate(prospects[0])
+        row = ProspectSummary.model_validate(rows[0]) if rows else None
+        interviews = [Interview.model_validate(d) for d in _ordered(raw.get("interviews"))]
+        history = [HistoryEntry.model_validate(d) for d in _ordered(raw.get("history"))]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise corrupt(path, f"invalid record: {where}: {first['msg']}") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise corrupt(path, f"not a prospect file: {exc}") from None
+    # Oldest first; the stored order breaks ties (entries written in the same microsecond).
+    interviews.sort(key=lambda i: i.started_at)
+    history.sort(key=lambda h: h.at)
+    return ProspectFile(ProspectRecords(prospect, tuple(interviews), tuple(history)), row)
+
+
+def read_prospect_file(path: Path) -> ProspectFile | None:
+    """The prospect file at ``path``; None when there is none (StoreCorrupt if unreadable)."""
+    raw = read_json(path)
+    return None if raw is None else from_tables(path, raw)
+
+
+def read_facts(path: Path) -> Prospect | None:
+    """Only the prospect's facts: what most lookups need, without validating every answer."""
+    raw = read_json(path)
+    if raw is None:
+        return None
+    rows = _ordered(raw.get("prospect")) if isinstance(raw.get("prospect"), dict) else []
+    if not rows:
+        raise corrupt(path, "no prospect record in it")
+    try:
+        return Prospect.model_validate(rows[0])
+    except ValidationError:
+        return from_tables(path, raw).records.prospect  # raises StoreCorrupt with the detail
+
+
+__all__ = [
+    "ProspectFile",
+    "encode",
+    "from_tables",
+    "read_facts",
+    "read_prospect_file",
+    "shard_of",
+    "to_tables",
+]

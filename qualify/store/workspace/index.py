@@ -1,0 +1,190 @@
+"""The workspace's two sharded indexes, rebuilt from the prospect files at any time.
+
+``index/prospects/<xx>.json`` maps prospect id → list row (what the prospects list
+shows), ``index/interviews/<xx>.json`` interview id → prospect id (which file holds an
+interview). ``<xx>`` is :func:`~qualify.store.workspace.files.shard_of` the key.
+Writers hold the workspace lock; readers need none (files are replaced whole).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import TypeAdapter, ValidationError
+
+from qualify.atomic import write_many
+from qualify.core.records import ProspectSummary
+from qualify.store.base import StoreError
+from qualify.store.workspace.files import shard_of
+from qualify.store.workspace.storage import Backups, corrupt, read_json, write_json_atomic
+
+_ROWS = TypeAdapter(list[ProspectSummary])
+
+
+class Index:
+    """List rows by prospect id and owners by interview id, in 256 small files each."""
+
+    def __init__(self, root: Path, *, durable: bool, backups: Backups) -> None:
+        self.rows_dir = root / "index" / "prospects"
+        self.owners_dir = root / "index" / "interviews"
+        self._durable = durable
+        self._backups = backups
+
+    def row_shard(self, prospect_id: str) -> Path:
+        return self.rows_dir / f"{shard_of(prospect_id)}.json"
+
+    def owner_shard(self, interview_id: str) -> Path:
+        return self.owners_dir / f"{shard_of(interview_id)}.json"
+
+    # ------------------------------------------------------------------ writing
+    def put_rows(self, rows: dict[str, ProspectSummary | None], *, bulk: bool = False) -> None:
+        """Set (or with None remove) list rows; each shard written once."""
+        docs = {pid: row.model_dump(mode="json") if row else None for pid, row in rows.items()}
+        self._update(docs, self.row_shard, bulk=bulk)
+
+    def put_owners(
+        self, owners: dict[str, str], *, conflicts: bool = True, bulk: bool = False
+    ) -> None:
+        """Record which prospect holds each interview; with ``conflicts`` an interview id
+        already held by another prospect is refused (StoreError) and nothing is written."""
+        self._update(owners, self.owner_shard, conflicts=conflicts, bulk=bulk)
+
+    def _update(
+        self,
+        changes: dict[str, Any],
+        shard_path: Callable[[str], Path],
+        *,
+        conflicts: bool = False,
+        bulk: bool = False,
+    ) -> None:
+        """Apply {key: value, or None to delete} to the shards, each read and written once.
+
+        ``bulk`` writes all changed shards with a single sync (no backups: the index
+        can be rebuilt from the prospect files).
+        """
+        grouped: dict[Path, dict[str, Any]] = defaultdict(dict)
+        for key, value in changes.items():
+            grouped[shard_path(key)][key] = value
+        writes: list[tuple[Path, dict[str, Any]]] = []
+        for path, wanted in grouped.items():
+            current = read_json(path) or {}
+            changed = False
+            for key, value in wanted.items():
+                if value is None:
+                    changed |= current.pop(key, None) is not None
+                elif current.get(key) != value:
+                    if conflicts and key in current:
+                        raise StoreError(f"id {key} is already used by {current[key]}")
+                    current[key] = value
+                    changed = True
+            if changed:
+                writes.append((path, current))
+        if bulk and writes:
+            write_many([(p, orjson.dumps(c)) for p, c in writes], durable=self._durable)
+            return
+        for path, content in writes:
+            write_json_atomic(path, content, durable=self._durable, backups=self._backups)
+
+    def rewrite(self, rows: dict[str, ProspectSummary], owners: dict[str, str]) -> None:
+        """Every shard of both indexes written afresh (after a rebuild)."""
+        for folder, content, key in (
+            (self.rows_dir, {p: r.model_dump(mode="json") for p, r in rows.items()}, shard_of),
+            (self.owners_dir, owners, shard_of),
+        ):
+            grouped: dict[str, dict[str, Any]] = {f"{n:02x}": {} for n in range(256)}
+            for k, v in content.items():
+                grouped[key(k)][k] = v
+            for shard, shard_content in grouped.items():
+                write_json_atomic(
+                    folder / f"{shard}.json",
+                    shard_content,
+                    durable=self._durable,
+                    backups=self._backups,
+                )
+
+    # ------------------------------------------------------------------ reading
+    def owners(self, interview_ids: Iterable[str]) -> dict[str, str]:
+        """Interview id → prospect id, for those in the index; each shard read once."""
+        by_shard: dict[Path, list[str]] = defaultdict(list)
+        for iid in interview_ids:
+            by_shard[self.owner_shard(iid)].append(iid)
+        found: dict[str, str] = {}
+        for path, ids in by_shard.items():
+            shard = read_json(path) or {}
+            for iid in ids:
+                owner = shard.get(iid)
+                if isinstance(owner, str):
+                    found[iid] = owner
+        return found
+
+    def shards(self) -> Iterator[tuple[Path, dict[str, Any]]]:
+        """Every list-row shard and its content."""
+        try:
+            names = sorted(
+                e.name
+                for e in os.scandir(self.rows_dir)
+                if e.name.endswith(".json") and not e.name.startswith(".")
+            )
+        except FileNotFoundError:
+            return
+        for name in names:
+            path = self.rows_dir / name
+            yield path, read_json(path) or {}
+
+    def ids(self) -> list[str]:
+        """Every prospect id in the index, sorted."""
+        return sorted(pid for _, rows in self.shards() for pid in rows)
+
+    def rows(self) -> list[ProspectSummary]:
+        """Every list row, in no particular order."""
+        rows: list[ProspectSummary] = []
+        for path, shard in self.shards():
+            try:
+                rows.extend(_ROWS.validate_python(list(shard.values())))
+            except ValidationError as exc:
+                raise corrupt(path, f"invalid summary: {exc.errors()[0]['msg']}") from None
+        return rows
+
+    # ------------------------------------------------------------------ staleness
+    def stale_files(self, prospects_dir: Path) -> list[Path]:
+        """Prospect files written after their list-row shard: a crash between the two writes.
+
+        A prospect file is always replaced before its list row, so a file newer than its
+        shard (or a shard that is missing) means the row may be stale. Files are replaced
+        by a rename, which also stamps their folder, so a folder no newer than its shard
+        is skipped: one stat per folder (256), and one per file only in folders written
+        since their shard.
+        """
+        stale: list[Path] = []
+        try:
+            folders = list(os.scandir(prospects_dir))
+        except FileNotFoundError:
+            return stale
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            try:
+                shard_time = (self.rows_dir / f"{folder.name}.json").stat().st_mtime_ns
+            except FileNotFoundError:
+                shard_time = -1
+            if folder.stat().st_mtime_ns <= shard_time:
+                continue
+            for entry in os.scandir(folder.path):
+                if entry.name.endswith(".json") and entry.stat().st_mtime_ns > shard_time:
+                    stale.append(Path(entry.path))
+        return stale
+
+    def mark_checked(self, files: Iterable[Path]) -> None:
+        """The rows of ``files`` are current: stamp their shards so they are not checked again."""
+        for path in files:
+            shard = self.row_shard(path.stem)
+            if shard.exists() and path.stat().st_mtime_ns > shard.stat().st_mtime_ns:
+                os.utime(shard)
+
+
+__all__ = ["Index"]

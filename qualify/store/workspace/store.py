@@ -1,0 +1,397 @@
+"""The embedded store: a directory of small, atomically replaced JSON files.
+
+Every change of a prospect is one :meth:`Workspace.merge_prospect`: under the
+workspace lock its file is read once, the change and the list row computed, and the
+file written once (fsynced, renamed into place), then the list row's index shard if
+the row changed. The operations of :class:`~qualify.store.base.Store` (answers, moves,
+history…) are such changes; see the package docstring for the layout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+
+from qualify.atomic import clean_tmp_files, write_bytes, write_many
+from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, utcnow
+from qualify.store.base import Merge, NotFound, StoreError, StoreLocked, check_records, is_safe_id
+from qualify.store.documents import DocumentStore
+from qualify.store.rows import ListRows
+from qualify.store.workspace.files import (
+    ProspectFile,
+    encode,
+    read_facts,
+    read_prospect_file,
+    shard_of,
+)
+from qualify.store.workspace.index import Index
+from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
+from qualify.store.workspace.storage import Backups, corrupt, read_json, write_json_atomic
+
+SCHEMA = 2
+"""The layout this code writes; older ones are migrated on open."""
+META_FILE = "workspace.json"
+LOCK_FILE = "workspace.lock"
+LOCK_TIMEOUT = 10.0
+BULK_CHUNK = 1000
+
+
+class Workspace(DocumentStore):
+    """The embedded store: one small TinyDB file per prospect, a sharded index, snapshots."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        durable: bool = True,
+        keep_backups: int = 3,
+        backup_interval: float = 300.0,
+    ) -> None:
+        self.root = Path(data_dir)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.location = str(self.root)
+        self.lock_path = self.root / LOCK_FILE
+        self._lock = FileLock(self.lock_path, timeout=lock_timeout)
+        self._durable = durable
+        self._backups = Backups(keep=keep_backups, interval=backup_interval)
+        self._index = Index(self.root, durable=durable, backups=self._backups)
+        self._rows = ListRows()
+        self._owners: dict[str, str] = {}
+        """Interview id → prospect id, as found in (or written to) the index: an
+        interview never changes prospect, so one index read per interview is enough."""
+        self.schema = self._open()
+
+    # ------------------------------------------------------------------ paths
+    def prospect_path(self, prospect_id: str) -> Path:
+        return self.root / "prospects" / shard_of(prospect_id) / f"{prospect_id}.json"
+
+    def snapshot_path(self, content_hash: str) -> Path:
+        return self.root / "snapshots" / f"{content_hash}.json"
+
+    def _existing_path(self, prospect_id: str) -> Path:
+        if not is_safe_id(prospect_id):
+            raise NotFound(f"no prospect with id {prospect_id!r}")
+        return self.prospect_path(prospect_id)
+
+    # ------------------------------------------------------------------ locking
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Every read-modify-write runs inside this (it is reentrant) and re-reads what it
+        changes."""
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise StoreLocked(
+                f"{self.lock_path} is held: another qualify is writing to this workspace; try again"
+            ) from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    # ------------------------------------------------------------------ opening
+    def _open(self) -> int:
+        meta = read_json(self.root / META_FILE)
+        if meta is None:
+            if (self.root / LEGACY_FILE).exists():
+                migrate_from_1(self, META_FILE, BULK_CHUNK)
+            else:
+                self._create()
+            meta = read_json(self.root / META_FILE) or {}
+        schema = meta.get("schema")
+        if not isinstance(schema, int) or schema < 1:
+            raise corrupt(self.root / META_FILE, "no schema version in it")
+        if schema > SCHEMA:
+            raise StoreError(
+                f"workspace schema {schema} is newer than this qualify (max {SCHEMA}); "
+                f"upgrade qualify ({self.root})"
+            )
+        if schema < SCHEMA:  # schema 1 has no workspace.json; this one was edited by hand
+            if not (self.root / LEGACY_FILE).exists():
+                raise corrupt(self.root / META_FILE, f"schema {schema} but no {LEGACY_FILE}")
+            migrate_from_1(self, META_FILE, BULK_CHUNK)
+            schema = SCHEMA
+        self._finish_migration(meta)
+        self._clean_leftovers()
+        return schema
+
+    def _finish_migration(self, meta: dict[str, Any]) -> None:
+        """A kill after a migration committed but before it removed the old file."""
+        legacy = self.root / LEGACY_FILE
+        backup = meta.get("migration_backup")
+        if meta.get("migrated_from") == 1 and isinstance(backup, str) and legacy.exists():
+            with self.locked():
+                if legacy.exists() and (self.root / "backups" / backup).is_file():
+                    legacy.unlink()
+
+    def create_dirs(self) -> None:
+        for sub in ("prospects", "index/prospects", "index/interviews", "snapshots"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    def _create(self) -> None:
+        with self.locked():
+            if (self.root / META_FILE).exists():
+                return  # another process created it while we waited
+            self.create_dirs()
+            self.write_meta({})
+
+    def write_meta(self, extra: dict[str, Any]) -> None:
+        from qualify import __version__
+
+        meta = {
+            "schema": SCHEMA,
+            "created_at": utcnow().isoformat(),
+            "created_by": f"qualify {__version__}",
+            "shards": 256,
+            **extra,
+        }
+        write_json_atomic(self.root / META_FILE, meta, durable=self._durable)
+
+    def _clean_leftovers(self) -> None:
+        """Delete temp files of killed writers, unless someone is writing right now."""
+        try:
+            self._lock.acquire(blocking=False)
+        except (Timeout, OSError):
+            return  # a live writer owns its temp files (or the folder is read-only)
+        try:
+            dirs = [
+                self.root,
+                self.root / "snapshots",
+                self._index.rows_dir,
+                self._index.owners_dir,
+            ]
+            with os.scandir(self.root / "prospects") as shards:
+                dirs.extend(Path(e.path) for e in shards if e.is_dir())
+            clean_tmp_files(dirs)
+        except FileNotFoundError:
+            pass  # no prospects folder yet: nothing was ever written
+        finally:
+            self._lock.release()
+
+    # ------------------------------------------------------------------ whole prospects
+    def read_prospect(self, prospect_id: str) -> ProspectRecords:
+        """Prospect, interviews and history from a single read of one file."""
+        found = read_prospect_file(self._existing_path(prospect_id))
+        if found is None:
+            raise NotFound(f"no prospect with id {prospect_id!r}")
+        return found.records
+
+    def merge_prospect(self, prospect_id: str, merge: Merge) -> ProspectRecords | None:
+        """Under the lock: one read of the prospect file, ``merge``, its list row, and one
+        fsync'd write of the file; then the row's index shard, only if the row changed.
+
+        New interviews are entered in the interview index *before* the file is written
+        (a kill in between leaves an entry pointing at nothing, never an interview
+        nobody can find); the list row goes *after* it (a kill in between leaves a row
+        older than its file, which listing notices and repairs).
+        """
+        if not is_safe_id(prospect_id):
+            raise StoreError(f"prospect id {prospect_id!r} cannot be stored")
+        path = self.prospect_path(prospect_id)
+        with self.locked():
+            stored = read_prospect_file(path)  # a corrupt file fails before anything changes
+            current = stored.records if stored is not None else None
+            result = merge(current)
+            if result is None or result == current:
+                return current
+            check_records(result, prospect_id)
+            row = self._row(result)
+            known = {i.id for i in current.interviews} if current is not None else set()
+            owners = {i.id: prospect_id for i in result.interviews if i.id not in known}
+            if owners:
+                self._index.put_owners(owners)
+                self._owners.update(owners)
+            write_bytes(
+                path,
+                encode(result, row),
+                durable=self._durable,
+                before_replace=self._backups.before_replace,
+            )
+            if stored is None or stored.row != row:
+                self._index.put_rows({prospect_id: row})
+            return result
+
+    def _row(self, records: ProspectRecords) -> ProspectSummary:
+        return self._rows.row(records, self.get_snapshot)
+
+    def prospect_ids(self) -> list[str]:
+        """Every prospect id in the index, sorted."""
+        return self._index.ids()
+
+    def add_prospects_bulk(self, bundles: Iterable[ProspectRecords]) -> int:
+        """Written in chunks: one sync per chunk and each index shard once per chunk; a
+        prospect with the same id is replaced (its history only added to)."""
+        count = 0
+        for chunk in batched(bundles, BULK_CHUNK):
+            self.write_bulk(chunk, replace=True)
+            count += len(chunk)
+        return count
+
+    def add_new_prospects(self, bundles: Iterable[ProspectRecords]) -> list[ProspectRecords]:
+        """Store the prospects that do not exist yet, in chunks; return those that do."""
+        existing: list[ProspectRecords] = []
+        for chunk in batched(bundles, BULK_CHUNK):
+            existing.extend(self.write_bulk(chunk, replace=False))
+        return existing
+
+    def write_bulk(self, chunk: list[ProspectRecords], *, replace: bool) -> list[ProspectRecords]:
+        """Prospect files written together (one sync), then each index shard once.
+
+        Without ``replace`` an existing prospect is left alone and returned. Rows are
+        computed before the lock is taken (they depend only on what is written), except
+        for a prospect that is replaced: its history is united with the stored one under
+        the lock. A file that cannot be read is never replaced.
+        """
+        for records in chunk:
+            check_records(records)
+        todo = [r for r in chunk if replace or not self.prospect_path(r.prospect.id).exists()]
+        computed = self._rows.rows(todo, self.get_snapshot)
+        rows = {r.prospect.id: row for r, row in zip(todo, computed, strict=True)}
+        skipped: list[ProspectRecords] = []
+        items: list[tuple[Path, bytes]] = []
+        owners: dict[str, str] = {}
+        written: dict[str, ProspectSummary | None] = {}
+        with self.locked():
+            for records in chunk:
+                pid = records.prospect.id
+                path = self.prospect_path(pid)
+                if path.exists() and not replace:
+                    skipped.append(records)  # the caller merges it
+                    continue
+                row = rows.get(pid) or self._row(records)
+                if path.exists():
+                    stored = read_prospect_file(path)  # never replace a file we cannot read
+                    records, row = self._replacing(stored, records, row)
+                items.append((path, encode(records, row)))
+                owners.update({i.id: pid for i in records.interviews})
+                written[pid] = row
+            self._index.put_owners(owners, conflicts=False, bulk=True)
+            self._owners.update(owners)
+            write_many(items, durable=self._durable)
+            self._index.put_rows(written, bulk=True)
+        return skipped
+
+    def _replacing(
+        self, stored: ProspectFile | None, records: ProspectRecords, row: ProspectSummary
+    ) -> tuple[ProspectRecords, ProspectSummary]:
+        if stored is None:
+            return records, row
+        given = {h.id for h in records.history}
+        kept = [h for h in stored.records.history if h.id not in given]
+        if not kept:
+            return records, row
+        united = sorted((*kept, *records.history), key=lambda h: h.at)
+        records = replace(records, history=tuple(united))
+        return records, self._row(records)
+
+    # ------------------------------------------------------------------ prospects
+    def get_prospect(self, prospect_id: str) -> Prospect:
+        prospect = read_facts(self._existing_path(prospect_id))
+        if prospect is None:
+            raise NotFound(f"no prospect with id {prospect_id!r}")
+        return prospect
+
+    def list_prospects(self) -> list[ProspectSummary]:
+        """Most recently active first; reads only the 256 small index shards."""
+        stale = self._index.stale_files(self.root / "prospects")
+        if stale:
+            self._repair_rows(stale)
+        rows = self._index.rows()
+        rows.sort(key=lambda r: r.updated_at, reverse=True)
+        return rows
+
+    def _repair_rows(self, paths: list[Path]) -> None:
+        """Rewrite the list rows of ``paths`` from the prospect files themselves."""
+        with self.locked():
+            rows: dict[str, ProspectSummary | None] = {}
+            for path in paths:
+                found = read_prospect_file(path)
+                if found is not None:
+                    rows[found.records.prospect.id] = found.row or self._row(found.records)
+            self._index.put_rows(rows)
+            self._index.mark_checked(paths)  # rows already equal: no need to look again
+
+    def resolve_id(self, id_or_prefix: str) -> str:
+        wanted = id_or_prefix.strip()
+        if not wanted:
+            raise NotFound("give a prospect id (or its first characters)")
+        if is_safe_id(wanted) and self.prospect_path(wanted).exists():
+            return wanted
+        folded = wanted.lower()
+        matches = [pid for pid in self.prospect_ids() if pid.lower().startswith(folded)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise NotFound(
+                f"no prospect id starts with {wanted!r}; `qualify prospect list` shows the ids"
+            )
+        shown = ", ".join(matches[:3]) + (", …" if len(matches) > 3 else "")
+        raise NotFound(
+            f"{wanted!r} matches {len(matches)} prospects ({shown}); type more of the id"
+        )
+
+    def rebuild_index(self) -> int:
+        """Regenerate both indexes from the prospect files (after a shard was lost)."""
+        rows: dict[str, ProspectSummary] = {}
+        owners: dict[str, str] = {}
+        with self.locked():
+            for path in sorted((self.root / "prospects").glob("*/*.json")):
+                found = read_prospect_file(path)
+                if found is None:
+                    continue
+                records = found.records
+                rows[records.prospect.id] = found.row or self._row(records)
+                owners.update({i.id: records.prospect.id for i in records.interviews})
+            self._index.rewrite(rows, owners)
+            self._owners.clear()
+        return len(rows)
+
+    # ------------------------------------------------------------------ snapshots
+    def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:
+        if not is_safe_id(content_hash):
+            raise StoreError(f"snapshot hash {content_hash!r} cannot be used as a file name")
+        path = self.snapshot_path(content_hash)
+        if path.exists():
+            return  # content-addressed: same hash, same content
+        payload = orjson.dumps(question_set)
+        with self.locked():
+            if not path.exists():
+                write_bytes(path, payload, durable=self._durable)
+
+    def get_snapshot(self, content_hash: str) -> dict[str, Any]:
+        data = read_json(self.snapshot_path(content_hash)) if is_safe_id(content_hash) else None
+        if data is None:
+            raise NotFound(f"no question-set snapshot {content_hash!r} in {self.root}")
+        return data
+
+    def snapshot_hashes(self) -> set[str]:
+        try:
+            names = os.listdir(self.root / "snapshots")
+        except FileNotFoundError:
+            return set()
+        return {n.removesuffix(".json") for n in names if n.endswith(".json") and n[0] != "."}
+
+    # ------------------------------------------------------------------ interviews
+    def interview_owners(self, interview_ids: Iterable[str]) -> dict[str, str]:
+        wanted = list(interview_ids)
+        found = {iid: self._owners[iid] for iid in wanted if iid in self._owners}
+        missing = [iid for iid in wanted if iid not in found]
+        if missing:
+            looked_up = self._index.owners(missing)
+            self._owners.update(looked_up)
+            found.update(looked_up)
+        return found
+
+    def close(self) -> None:
+        """Nothing stays open between calls; the lock is only held inside them."""
+
+
+__all__ = ["SCHEMA", "Workspace"]
