@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualify.cli.env import Env, fail, pass_env
+from qualify.cli.env import Env, fail, pass_env, say
 
 
 def server_url(env: Env, url: str | None = None) -> str:
@@ -39,9 +39,9 @@ def db_upgrade(env: Env, target: int | None) -> None:
         done = migrate.upgrade(conn, target=target)
         now = migrate.current_version(conn)
     for migration in done:
-        click.echo(f"applied {migration.version:04d}_{migration.name}")
+        say(f"applied {migration.version:04d}_{migration.name}")
     state = "upgraded to" if done else "already at"
-    click.echo(f"{redact_url(url)}: {state} schema version {now}", err=True)
+    say(f"{redact_url(url)}: {state} schema version {now}", err=True)
 
 
 @db.command("status")
@@ -55,10 +55,10 @@ def db_status(env: Env) -> None:
     with connect(url) as conn:
         state = migrate.status(conn)
         login = conn.execute("SELECT current_user").fetchone()[0]
-    click.echo(f"store   {redact_url(url)}  (login {login})")
+    say(f"store   {redact_url(url)}  (login {login})")
     for version, name, at, by in state.applied:
-        click.echo(f"  {version:04d}_{name:<28} applied {at:%Y-%m-%d %H:%M} UTC by {by}")
-    click.echo(state.describe())
+        say(f"  {version:04d}_{name:<28} applied {at:%Y-%m-%d %H:%M} UTC by {by}")
+    say(state.describe())
 
 
 @db.command("grant")
@@ -87,7 +87,7 @@ def db_grant(
         done = team.grant(
             conn, user, list(territories), director=director, read_only=read_only, password=secret
         )
-    click.echo(f"{user}: " + (", ".join(done) if done else "nothing to change"))
+    say(f"{user}: " + (", ".join(done) if done else "nothing to change"))
 
 
 @db.command("revoke")
@@ -105,7 +105,7 @@ def db_revoke(
     with connect(server_url(env)) as conn:
         migrate.check(migrate.current_version(conn))
         done = team.revoke(conn, user, list(territories), director=director, everything=all_)
-    click.echo(f"{user}: removed " + ", ".join(done) if done else f"{user}: nothing to remove")
+    say(f"{user}: removed " + ", ".join(done) if done else f"{user}: nothing to remove")
 
 
 @db.command("people")
@@ -118,9 +118,9 @@ def db_people(env: Env) -> None:
         migrate.check(migrate.current_version(conn))
         found = team.people(conn)
     if not found:
-        click.echo("nobody yet: `qualify db grant USER --territory T`", err=True)
+        say("nobody yet: `qualify db grant USER --territory T`", err=True)
     for person in found:
-        click.echo(person.describe())
+        say(person.describe())
 
 
 @click.command()
@@ -147,8 +147,8 @@ def sync(env: Env, url: str | None) -> None:
             source=f"{workspace_user() or 'laptop'}'s laptop",
         )
         where = server.location
-    click.echo(f"synced {env.data_dir} with {where}: {report.summary()}")
+    say(f"synced {env.data_dir} with {where}: {report.summary()}")
     for conflict in report.conflicts:
-        click.echo(f"  conflict: {conflict.describe()}")
+        say(f"  conflict: {conflict.describe()}")
     for pid, name, why in report.refused:
-        click.echo(f"  kept here only: {name} ({pid}): {why}")
+        say(f"  kept here only: {name} ({pid}): {why}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, fail, pass_env
+from qualify.cli.env import Env, fail, pass_env, say
 
 
 @click.command()
@@ -34,7 +34,7 @@ def paths(env: Env) -> None:
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
-        click.echo(f"{key:<{width}}  {value}")
+        say(f"{key:<{width}}  {value}")
 
 
 @click.command("export")
@@ -61,7 +61,7 @@ def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], for
     if output.exists() and not force:
         fail(f"{output} already exists; use --force to overwrite it")
     count = export_workspace(env.store, output, fmt, list(prospect_ids) or None)  # type: ignore[arg-type]
-    click.echo(f"exported {count} prospect(s) to {output} ({fmt})", err=True)
+    say(f"exported {count} prospect(s) to {output} ({fmt})", err=True)
 
 
 @click.command("import")
@@ -72,9 +72,9 @@ def import_(env: Env, file: Path) -> None:
     from qualify.store.transfer import import_workspace
 
     report = import_workspace(env.store, file)
-    click.echo(f"imported {file}: {report.summary()}")
+    say(f"imported {file}: {report.summary()}")
     for conflict in report.conflicts:
-        click.echo(f"  conflict: {conflict.describe()}")
+        say(f"  conflict: {conflict.describe()}")
 
 
 @click.command()
@@ -95,4 +95,4 @@ def demo(env: Env, count: int, seed: int) -> None:
     started = time.perf_counter()
     added = fill(env.store, catalog, count, seed=seed)
     took = time.perf_counter() - started
-    click.echo(f"added {added} sample prospects to {env.data_dir} in {took:.1f} s", err=True)
+    say(f"added {added} sample prospects to {env.data_dir} in {took:.1f} s", err=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from qualify.core import moves
 from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire import Catalog, QuestionSet, content_hash
 from qualify.core.questionnaire.model import Question
@@ -22,7 +23,6 @@ from qualify.core.records import (
     PartnerKind,
     Prospect,
     ProspectRecords,
-    ProspectStatus,
 )
 from qualify.core.scoring import score, visible_questions
 from qualify.store.base import Store
@@ -245,7 +245,6 @@ def generate(
         interviews: list[Interview] = []
         when = created
         breakdown = None
-        status = ProspectStatus.active
         for i, stage in enumerate(stages[: reach + 1]):
             when = when + timedelta(days=rng.uniform(3, 30))
             last = i == reach
@@ -267,22 +266,13 @@ def generate(
             )
             if breakdown.knocked_out:
                 break
-            history.append(
-                HistoryEntry(
-                    id=f"{pid}-h{i + 1}",
-                    prospect_id=pid,
-                    at=when,
-                    action="advance",
-                    from_stage=stage.id,
-                    to_stage=stages[i + 1].id,
-                    gate=gate.to_dict(),
-                    overridden=not gate.passed,
-                    reason="" if gate.passed else "Strategic account; director approved",
-                )
+            override = None if gate.passed else "Strategic account; director approved"
+            move = moves.advance(
+                prospect, gate, pipeline, override=override, at=when, entry_id=f"{pid}-h{i + 1}"
             )
-            prospect = prospect.model_copy(update={"stage": stages[i + 1].id})
+            history.append(move.entry)
+            prospect = move.prospect
         if prospect.stage == stages[-1].id:
-            status = ProspectStatus.committed
             if review and review_set is not None and rng.random() < 0.7:
                 # committed and then reviewed: the prospect moved on to the review stage
                 last_stage = stages[-1]
@@ -290,19 +280,11 @@ def generate(
                 sources = {qid: a.source for qid, a in interviews[-1].answers.items()}
                 gate = evaluate_gate(last_stage, last_set, breakdown, sources=sources)
                 when = when + timedelta(days=rng.uniform(1, 5))
-                history.append(
-                    HistoryEntry(
-                        id=f"{pid}-hr",
-                        prospect_id=pid,
-                        at=when,
-                        action="advance",
-                        from_stage=last_stage.id,
-                        to_stage=review.id,
-                        gate=gate.to_dict(),
-                        overridden=not gate.passed,
-                        reason="" if gate.passed else "Signed at the trade show; paperwork follows",
-                    )
+                override = None if gate.passed else "Signed at the trade show; paperwork follows"
+                move = moves.advance(
+                    prospect, gate, pipeline, override=override, at=when, entry_id=f"{pid}-hr"
                 )
+                history.append(move.entry)
                 interviews[-1] = interviews[-1].model_copy(
                     update={"status": "complete", "completed_at": when}
                 )
@@ -312,49 +294,36 @@ def generate(
                     rng, prospect, review.id, review_set, rdig, fit, False, when, 0.95, "review"
                 )
                 interviews.append(r_interview)
-                prospect = prospect.model_copy(update={"stage": review.id})
+                prospect = move.prospect
                 breakdown = score(review_set, r_values)
         elif (breakdown is not None and breakdown.knocked_out) or rng.random() < 0.08:
-            status = ProspectStatus.declined
             when = when + timedelta(days=rng.uniform(1, 10))
             reason = (
                 breakdown.knockouts[0].reason
                 if breakdown is not None and breakdown.knockouts
                 else rng.choice(_DECLINE_REASONS)
             )
-            history.append(
-                HistoryEntry(
-                    id=f"{pid}-hd",
-                    prospect_id=pid,
-                    at=when,
-                    action="decline",
-                    from_stage=prospect.stage,
-                    to_stage=prospect.stage,
-                    reason=reason,
-                )
-            )
+            move = moves.change_status(prospect, "decline", reason, at=when, entry_id=f"{pid}-hd")
+            history.append(move.entry)
+            prospect = move.prospect
         elif rng.random() < 0.05:
-            status = ProspectStatus.on_hold
             when = when + timedelta(days=rng.uniform(1, 10))
-            history.append(
-                HistoryEntry(
-                    id=f"{pid}-hh",
-                    prospect_id=pid,
-                    at=when,
-                    action="hold",
-                    from_stage=prospect.stage,
-                    to_stage=prospect.stage,
-                    reason=rng.choice(_HOLD_REASONS),
-                )
+            recontact = (when + timedelta(days=rng.uniform(30, 200))).date()
+            move = moves.change_status(
+                prospect,
+                "hold",
+                rng.choice(_HOLD_REASONS),
+                at=when,
+                recontact_on=recontact,
+                entry_id=f"{pid}-hh",
             )
-            prospect = prospect.model_copy(
-                update={"recontact_on": (when + timedelta(days=rng.uniform(30, 200))).date()}
-            )
+            history.append(move.entry)
+            prospect = move.prospect
         if when > now:  # a long journey that started recently: move it all into the past
             back = when - now + timedelta(days=rng.uniform(0.5, 5))
             prospect, interviews, history = _shifted(prospect, interviews, history, back)
             when -= back
-        prospect = prospect.model_copy(update={"status": status, "updated_at": when})
+        prospect = prospect.model_copy(update={"updated_at": when})
         yield ProspectRecords(prospect, tuple(interviews), tuple(history))
 
 
