@@ -110,7 +110,9 @@ _PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 def csv_text(cell: str) -> str:
     """A cell a spreadsheet shows as text and never evaluates (CSV injection): one that
-    starts like a formula gets a leading quote; a plain number such as -3 stays a number."""
+    starts like a formula gets a leading quote; a plain number such as -3 stays a number.
+    Control characters are shown as text, as everywhere (line breaks stay)."""
+    cell = visible(cell)
     if _PLAIN_NUMBER.fullmatch(cell):
         return cell
     if cell.lstrip().startswith(_FORMULA_START) or cell[:1] in ("\t", "\r"):

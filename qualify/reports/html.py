@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from qualify.core.agenda import ITEM_KIND_WORDS
 from qualify.core.words import (
@@ -26,6 +27,7 @@ from qualify.core.words import (
     fmt_pct,
     fmt_score,
     one_line,
+    visible,
 )
 from qualify.reports import charts
 from qualify.reports.views import PortfolioReport, ProspectReport
@@ -36,12 +38,22 @@ CSP = (
 )
 
 
+def _shown(value: Any) -> Any:
+    """Plain text made visible; markup we built ourselves (charts) passes as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
+
+
 @cache
 def environment() -> Environment:
-    """One Jinja environment; autoescape is on for every template, whatever its name."""
+    """One Jinja environment; autoescape is on for every template, whatever its name, and
+    every value shows its control characters as text (an HTML file has no use for them,
+    and a browser would hide or act on some)."""
     env = Environment(
         loader=PackageLoader("qualify.reports", "templates"),
         autoescape=True,
+        finalize=_shown,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

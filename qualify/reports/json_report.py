@@ -11,6 +11,7 @@ changes meaning or goes away means ``qualify.report/2``.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -313,6 +314,13 @@ def _comparison(report: ProspectReport) -> dict[str, Any] | None:
     }
 
 
+_INVISIBLE = re.compile("[\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 def render_prospect(report: ProspectReport) -> str:
-    """Pretty-printed UTF-8 JSON with a trailing newline; keys in the documented order."""
-    return json.dumps(prospect_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    """Pretty-printed UTF-8 JSON with a trailing newline; keys in the documented order.
+
+    Characters a terminal would act on or hide are written as `\\uXXXX` escapes: the
+    data is the same for a JSON reader, and printing the file shows them as text."""
+    text = json.dumps(prospect_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

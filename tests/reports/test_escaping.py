@@ -123,7 +123,6 @@ def test_json_keeps_hostile_text_exact(mem_store, catalog) -> None:
         "-1-cmd",
         "@SUM(A1)",
         "\tx",
-        "\rx",
         '  =HYPERLINK("x")',
         "＝1+2",
         "=cmd|' /C calc'!A0",
@@ -138,6 +137,11 @@ def test_csv_neutralises_formula_cells(cell: str) -> None:
 )
 def test_csv_leaves_ordinary_text_and_plain_numbers_alone(cell: str) -> None:
     assert csv_text(cell) == cell
+
+
+def test_csv_shows_control_characters_as_text() -> None:
+    assert csv_text("\rx") == "\\x0dx"
+    assert csv_text("a\x1b[2Jb\nline two") == "a\\x1b[2Jb\nline two"
 
 
 def test_portfolio_csv_is_bom_utf8_and_injection_safe(mem_store, catalog) -> None:
