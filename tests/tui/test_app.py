@@ -6,19 +6,11 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT
 from textual.widgets import Markdown
+from tui_helpers import ROOT, notified, wait_for, wait_home
 
 from qualify.tui.modals.prospect_form import ProspectForm
 from qualify.tui.screens.help import HelpScreen
-
-
-async def wait_home(pilot) -> None:
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if getattr(pilot.app.screen, "loaded", False):
-            return
-    raise AssertionError("not loaded")
 
 
 async def test_f1_and_question_mark_open_help_with_this_screens_keys(make_app) -> None:
@@ -47,24 +39,15 @@ async def test_command_palette_offers_the_main_actions(make_app) -> None:
         await pilot.press(*"new prospect")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ProspectForm):
-                break
-        assert isinstance(app.screen, ProspectForm)
+        await wait_for(pilot, lambda: isinstance(app.screen, ProspectForm), "the form")
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"validate question sets")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if any("are valid" in n.message for n in app._notifications):
-                break
-        assert any(
-            "2 question sets and the pipeline are valid" in n.message for n in app._notifications
-        )
+        await wait_for(pilot, lambda: notified(app, "are valid"), "the validation")
+        assert notified(app, "2 question sets and the pipeline are valid")
 
 
 async def test_light_and_dark_themes(make_app) -> None:

@@ -5,44 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_prospect, stored_answers
 from textual.widgets import OptionList, Static
+from tui_helpers import (
+    add_prospect,
+    at_question,
+    open_interview,
+    stored_answers,
+    wait_for,
+    wait_interview,
+)
 
 from qualify.tui.screens.interview import SUMMARY, InterviewScreen
 from qualify.tui.screens.prospect import ProspectScreen
 from qualify.tui.widgets.question_inputs import MultiInput
 from qualify.tui.widgets.score_panel import ScorePanel
-
-
-async def open_interview(pilot, prospect_id: str) -> InterviewScreen:
-    """From the prospects list: open the prospect, press i, wait for the first question."""
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.02)
-        home = app.screen
-        if getattr(home, "loaded", False):
-            break
-    app.open_prospect(prospect_id)
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
-            break
-    await pilot.press("i")
-    for _ in range(100):
-        await pilot.pause(0.02)
-        screen = app.screen
-        if isinstance(screen, InterviewScreen) and screen.current is not None:
-            await pilot.pause()
-            return screen
-    raise AssertionError("the interview did not open")
-
-
-async def at_question(pilot, prospect_id: str, question_id: str) -> InterviewScreen:
-    """The interview, on one question."""
-    screen = await open_interview(pilot, prospect_id)
-    screen.go(question_id)
-    await pilot.pause()
-    return screen
 
 
 def text_of(screen, selector: str) -> str:
@@ -218,12 +194,8 @@ async def test_resume_lands_on_first_unanswered_even_after_restart(
         await pilot.pause()
         assert isinstance(app.screen, ProspectScreen)
         await pilot.press("i")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, InterviewScreen) and app.screen.current:
-                break
         # "unknown" means ask next time: the resume lands there first
-        assert app.screen.current == "streams"
+        assert (await wait_interview(pilot)).current == "streams"
     # a new process, as after a crash or a closed laptop: nothing is lost
     assert {k: r.value for k, r in stored_answers(data_dir, pid).items() if r.value} == {
         "kind": "dealer",
@@ -291,9 +263,7 @@ async def test_a_closed_terminal_keeps_what_was_typed(
         # the app, not the default (which would end this test run), handles the signal
         assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, signal.SIG_IGN, None)
         os.kill(os.getpid(), signal.SIGHUP)
-        await pilot.pause()
-        await pilot.pause()
-        assert not app.is_running
+        await wait_for(pilot, lambda: not app.is_running, "the app to end")
     assert stored_answers(data_dir, pid)["notes"].value == "Call back Friday"
 
 

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED, FIXED_NOW, fill_demo
 from textual.widgets import Input, TextArea
+from tui_helpers import BUNDLED, FIXED_NOW, fill_demo, wait_for
 
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
@@ -51,12 +51,7 @@ def make(workspace: tuple[Path, Path], theme: str = "textual-dark") -> QualifyAp
 
 async def settle(pilot, until) -> None:
     """Wait for the workers, then stop every cursor blinking."""
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if until(pilot.app):
-            break
-    else:
-        raise AssertionError(f"never settled: {pilot.app.screen}")
+    await wait_for(pilot, lambda: until(pilot.app), "the screen to settle")
     for widget in pilot.app.screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
