@@ -1,12 +1,17 @@
-"""The qualify App: the screens, the keymap, the palette and app-wide actions."""
+"""The qualify App: the screens, the keymap, the palette and app-wide actions.
+
+The app imports the screens, never the other way round: screens reach the workspace
+through :class:`qualify.tui.host.QualifyHost` and ask for app-wide actions with messages
+(:mod:`qualify.tui.messages`), which the handlers here carry out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -14,7 +19,18 @@ from textual.worker import Worker, WorkerState
 
 from qualify.tui.commands import QualifyCommands
 from qualify.tui.config import TuiConfig, load_config
+from qualify.tui.messages import (
+    OpenCompare,
+    OpenInterview,
+    OpenProspect,
+    OpenReport,
+    ProspectsChanged,
+)
 from qualify.tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from qualify.core.records import ProspectSummary
+    from qualify.tui.screens.prospects import ProspectsScreen
 
 
 class QualifyApp(App[None]):
@@ -66,8 +82,6 @@ class QualifyApp(App[None]):
         super().__init__()
         self.workspace = workspace or Workspace(data_dir, questionnaires_dir, store_url=store_url)
         """The open workspace: the store, the question sets and the Qualifier."""
-        self.dirty = False
-        """Something changed a prospect since the prospects list was last loaded."""
         self._asked_to_quit = False
         """The "quit without saving?" question is on screen (ctrl+q again quits)."""
         self.rescore_offered: set[tuple[str, int]] = set()
@@ -141,9 +155,31 @@ class QualifyApp(App[None]):
 
         self.push_screen(ReportScreen(prospect_id))
 
-    def mark_changed(self) -> None:
-        """A prospect changed: the prospects list reloads when it is shown again."""
-        self.dirty = True
+    # ------------------------------------------------------------------ requests
+    @on(OpenProspect)
+    def _open_prospect(self, event: OpenProspect) -> None:
+        if event.from_home:
+            self.action_home()
+        self.open_prospect(event.prospect_id, tab=event.tab)
+
+    @on(OpenInterview)
+    def _open_interview(self, event: OpenInterview) -> None:
+        self.open_interview(event.prospect_id, question_id=event.question_id)
+
+    @on(OpenCompare)
+    def _open_compare(self, event: OpenCompare) -> None:
+        self.open_compare(event.prospect_id, event.other_id)
+
+    @on(OpenReport)
+    def _open_report(self, event: OpenReport) -> None:
+        self.open_report(event.prospect_id)
+
+    @on(ProspectsChanged)
+    def _prospects_changed(self, event: ProspectsChanged) -> None:
+        """The one change signal: the prospects list takes it (and reloads once)."""
+        home = self._home()
+        if home is not None:
+            home.post_message(ProspectsChanged(event.prospect_id, event.select))
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
@@ -176,18 +212,17 @@ class QualifyApp(App[None]):
         self.action_home()
         self.call_after_refresh(self.screen.run_action, "filter")
 
-    def prospect_summaries(self) -> list:
-        """The prospects as last loaded by the prospects list (for the palette)."""
+    def _home(self) -> ProspectsScreen | None:
+        """The prospects list at the bottom of the screen stack (None before it is up)."""
         from qualify.tui.screens.prospects import ProspectsScreen
 
         home = self.screen_stack[0] if self.screen_stack else None
-        if isinstance(home, ProspectsScreen):
-            return home.summaries
-        return []
+        return home if isinstance(home, ProspectsScreen) else None
 
-    def open_prospect_from_home(self, prospect_id: str) -> None:
-        self.action_home()
-        self.open_prospect(prospect_id)
+    def prospect_summaries(self) -> list[ProspectSummary]:
+        """The prospects as last loaded by the prospects list (for the palette)."""
+        home = self._home()
+        return home.summaries if home is not None else []
 
     def action_validate(self) -> None:
         """Re-read and check every question set; shows the result."""

@@ -30,11 +30,22 @@ class WorkspaceFailed(Message):
 
 
 @dataclass
-class ProspectsChanged(Message):
-    """Prospects were added, moved, declined or re-scored: the list should refresh."""
+class ProspectsChanged(Message, bubble=False):
+    """Prospects were added, answered, moved, declined, edited or re-scored: the one change
+    signal. Posted to the app (``QualifyScreen.prospects_changed``), which passes it to the
+    prospects list; the list reloads once, at once if it is on screen, else when it is
+    shown again. It does not bubble: the app hands it down to the list, which must not
+    send it back up."""
 
     prospect_id: str | None = None
     """The one that changed, or None for many."""
+    select: bool = False
+    """Highlight it in the list once reloaded (it was just added or edited there)."""
+
+    def can_replace(self, message: Message) -> bool:
+        # Textual asks the older of two queued messages whether the newer supersedes it:
+        # one reload covers a burst, unless the older one asks to highlight a prospect.
+        return isinstance(message, ProspectsChanged) and not self.select
 
 
 @dataclass
@@ -76,3 +87,43 @@ class QuestionSetsReloaded(Message):
 
     errors: int
     """How many problems of severity error there are."""
+
+
+# ---------------------------------------------------------------------- requests to the app
+# Screens do not import the app (it imports them): they ask it to open another screen with
+# these, posted to the app (``QualifyScreen.open_prospect`` and friends).
+
+
+@dataclass
+class OpenProspect(Message):
+    """Show a prospect (on top of the current screen, or of the prospects list)."""
+
+    prospect_id: str
+    tab: str = "overview"
+    """The tab shown first: ``overview`` or ``agenda``."""
+    from_home: bool = False
+    """Close whatever is open first, back to the prospects list (the palette does)."""
+
+
+@dataclass
+class OpenInterview(Message):
+    """Start or resume the interview of a prospect's current stage."""
+
+    prospect_id: str
+    question_id: str | None = None
+    """Open on this question (from the agenda) instead of the first unanswered one."""
+
+
+@dataclass
+class OpenCompare(Message):
+    """Compare a prospect with the ideal partner, or with another prospect."""
+
+    prospect_id: str
+    other_id: str | None = None
+
+
+@dataclass
+class OpenReport(Message):
+    """Preview a prospect's fit report."""
+
+    prospect_id: str

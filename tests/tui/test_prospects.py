@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 from tui_helpers import (
     add_prospect,
     fill_demo,
+    open_prospect,
     open_store,
     screen_ready,
     wait_for,
@@ -210,3 +211,35 @@ async def test_dialogs_fit_an_80x24_terminal(make_app, data_dir: Path, tiny_sets
         await pilot.pause()
         assert isinstance(app.screen, ReasonPrompt)
         all_on_screen(app.screen)
+
+
+async def test_changes_made_elsewhere_reload_the_list_once_when_it_shows(
+    make_app, data_dir, tiny_sets
+) -> None:
+    """One change signal: an edit and a decline on the prospect screen do not reload the
+    hidden list; going back reloads it once, showing both."""
+    pid = add_prospect(data_dir, tiny_sets, "Nordic AV Oy", territory="North")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = await wait_home(pilot)
+        reads: list[int] = []
+        read_summaries = app.workspace.summaries
+        app.workspace.summaries = lambda: reads.append(1) or read_summaries()
+        screen = await open_prospect(pilot, pid)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProspectForm), "the form")
+        app.screen.query_one("#name", Input).value = "Nordic AV Group Oy"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.view.prospect.name.endswith("Group Oy"), "edit")
+        await pilot.press("d")
+        await pilot.press(*"Carries a competing line", "enter")
+        await wait_for(pilot, lambda: screen.view.prospect.status.value == "declined", "decline")
+        await pilot.pause(0.2)
+        assert reads == [], "the hidden list does not reload behind the prospect"
+
+        await pilot.press("escape")
+        table = home.query_one(ProspectTable)
+        await wait_for(pilot, lambda: table._view[0].summary.status.value == "declined", "list")
+        await pilot.pause(0.2)
+        assert table._view[0].summary.name == "Nordic AV Group Oy"
+        assert len(reads) == 1, "two changes, one reload"

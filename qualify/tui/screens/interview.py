@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -26,6 +25,7 @@ from textual.widgets.option_list import Option
 from qualify.core.gates import needs_evidence
 from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
 from qualify.tui.messages import AnswerChosen, AnswerRecorded, GateEvaluated
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.question_inputs import HINTS, Navigate, make_input
 from qualify.tui.widgets.score_panel import ScorePanel
@@ -34,7 +34,6 @@ from qualify.workflow.qualifier import answer_sources
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Question, QuestionSet
     from qualify.core.records import Interview, Prospect
-    from qualify.tui.app import QualifyApp
     from qualify.workflow.qualifier import Assessment
 
 SUMMARY = "__summary__"
@@ -54,7 +53,7 @@ SOURCE_WORDS: dict[str, str] = {
 }
 
 
-class InterviewScreen(Screen[None]):
+class InterviewScreen(QualifyScreen):
     """Ask the current stage's questions of one prospect."""
 
     CSS_PATH = "interview.tcss"
@@ -187,10 +186,6 @@ class InterviewScreen(Screen[None]):
         self._section_marks: list[tuple[object, ...]] = []
         """What the sections list shows, line by line, to redraw only what changed."""
 
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
-
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -234,7 +229,7 @@ class InterviewScreen(Screen[None]):
         """Open (or resume) the stage's interview: one snapshot read, one score."""
         from qualify.core.errors import QualifyError
 
-        q = self.qualify_app.workspace.qualifier
+        q = self.qualifier
         try:
             prospect = q.store.get_prospect(self.prospect_id)
             interview = q.open_interview(prospect)
@@ -257,8 +252,8 @@ class InterviewScreen(Screen[None]):
         self.prospect = event.prospect
         self.question_set = qs = event.question_set
         self.order = list(qs.questions)
-        self.qualify_app.mark_changed()
-        titles = self.qualify_app.workspace.stage_titles()
+        self.prospects_changed(self.prospect_id)
+        titles = self.workspace.stage_titles()
         self.sub_title = f"{event.prospect.name} · {titles.get(event.prospect.stage, qs.title)}"
         self._apply(event.assessment)
         target = self.start_at
@@ -542,7 +537,7 @@ class InterviewScreen(Screen[None]):
 
         if self.prospect is None:
             return False
-        q = self.qualify_app.workspace.qualifier
+        q = self.qualifier
         previous = self._record(qid)
         try:
             if state == "answered" and (value is None or value == []):
@@ -735,7 +730,7 @@ class InterviewScreen(Screen[None]):
             if note is None or self.prospect is None:
                 return
             try:
-                assessment = self.qualify_app.workspace.qualifier.set_note(self.prospect, qid, note)
+                assessment = self.qualifier.set_note(self.prospect, qid, note)
             except QualifyError as exc:
                 self.notify(str(exc), title="Note not saved", severity="error", markup=False)
                 return
@@ -754,7 +749,7 @@ class InterviewScreen(Screen[None]):
         qs = self.question_set
         if a is None or qs is None:
             return
-        workspace = self.qualify_app.workspace
+        workspace = self.workspace
         pipeline = workspace.catalog.pipeline
         prospect = a.prospect
         next_stage = (
@@ -808,7 +803,7 @@ class InterviewScreen(Screen[None]):
         from qualify.tui import moves
 
         self.save_pending()
-        moves.advance(self.qualify_app, self.prospect_id, self._moved)
+        moves.advance(self, self.prospect_id, self._moved)
 
     @on(Button.Pressed, "#do-keep")
     def action_keep_dating(self) -> None:
@@ -823,7 +818,7 @@ class InterviewScreen(Screen[None]):
 
         breakdown = self.assessment.breakdown if self.assessment else None
         reason = breakdown.knockouts[0].reason if breakdown and breakdown.knockouts else None
-        moves.decline(self.qualify_app, self.prospect_id, self._moved, knockout_reason=reason)
+        moves.decline(self, self.prospect_id, self._moved, knockout_reason=reason)
 
     def _moved(self) -> None:
         if self.is_current:

@@ -17,15 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog, Problem, QuestionSet
-    from qualify.tui.app import QualifyApp
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ def row_prompt(row: SetFile) -> Content:
     return head + Content("\n  ") + status_content(row) + Content.assemble(*facts)
 
 
-class QuestionSetsScreen(Screen[None]):
+class QuestionSetsScreen(QualifyScreen):
     """The active sets and the pipeline, their problems, and the way into the editor."""
 
     CSS_PATH = "question_sets.tcss"
@@ -191,10 +190,6 @@ class QuestionSetsScreen(Screen[None]):
         self.rows: list[SetFile] = []
         """The files as last read."""
 
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield Static("", id="qs-banner")
@@ -212,7 +207,7 @@ class QuestionSetsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Question sets"
-        self.show_catalog(self.qualify_app.workspace.catalog)
+        self.show_catalog(self.workspace.catalog)
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -223,21 +218,21 @@ class QuestionSetsScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload(self, offer_rescore: bool = False) -> None:
         """Re-read the folder in a worker; the app uses the result for new interviews."""
-        catalog = self.qualify_app.workspace.reload_catalog()
+        catalog = self.workspace.reload_catalog()
         self.post_message(self.Loaded(catalog, offer_rescore))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         self.show_catalog(event.catalog)
         if event.offer_rescore:
-            self.qualify_app.offer_rescore()
+            self.host.offer_rescore()
 
     def catalog_reloaded(self) -> None:
         """Called by the app after it re-read the sets (palette: validate)."""
-        self.show_catalog(self.qualify_app.workspace.catalog)
+        self.show_catalog(self.workspace.catalog)
 
     def show_catalog(self, catalog: Catalog) -> None:
-        workspace = self.qualify_app.workspace
+        workspace = self.workspace
         files = self.query_one("#qs-files", OptionList)
         previous = self.highlighted_row
         self.rows = set_files(catalog)
@@ -353,7 +348,7 @@ class QuestionSetsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy_bundled":
-            return self.qualify_app.workspace.bundled
+            return self.workspace.bundled
         if action == "edit":
             row = self.highlighted_row
             return True if row is not None and row.path.is_file() else None
@@ -391,7 +386,7 @@ class QuestionSetsScreen(Screen[None]):
     def action_copy_bundled(self) -> None:
         from qualify.core.errors import QualifyError
 
-        workspace = self.qualify_app.workspace
+        workspace = self.workspace
         if not workspace.bundled:
             return
         try:
