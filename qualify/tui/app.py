@@ -25,6 +25,7 @@ from qualify.tui.messages import (
     OpenProspect,
     OpenReport,
     ProspectsChanged,
+    QuestionSetsReloaded,
 )
 from qualify.tui.workspace import Workspace
 
@@ -360,8 +361,6 @@ class QualifyApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload_question_sets(self) -> None:
-        from qualify.tui.messages import QuestionSetsReloaded
-
         catalog = self.workspace.reload_catalog()
         errors = [p for p in catalog.problems if p.severity == "error"]
         if errors:
@@ -385,12 +384,19 @@ class QualifyApp(App[None]):
             self.notify(
                 f"{n} question sets and the pipeline are valid{extra}.", title="Question sets"
             )
-        self.post_message(QuestionSetsReloaded(len(errors)))
+        self.post_message(QuestionSetsReloaded(len(errors), offer_rescore=True))
+
+    @on(QuestionSetsReloaded)
+    def _question_sets_reloaded(self, event: QuestionSetsReloaded) -> None:
+        """Whoever re-read the sets: the question sets screen shows them as they are now,
+        and the re-score preview is offered when asked for."""
+        from qualify.tui.screens.question_sets import QuestionSetsScreen
+
         for screen in self.screen_stack:
-            refresh = getattr(screen, "catalog_reloaded", None)
-            if refresh is not None:
-                self.call_from_thread(refresh)
-        self.call_from_thread(self.offer_rescore)
+            if isinstance(screen, QuestionSetsScreen):
+                screen.show_catalog(self.workspace.catalog)
+        if event.offer_rescore:
+            self.offer_rescore(event.set_ids)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export_report(self, prospect_id: str, fmt: str = "md") -> None:

@@ -27,10 +27,6 @@ class QualifyHost(Protocol):
         """The prospects as last loaded by the prospects list (for pickers and the palette)."""
         ...
 
-    def offer_rescore(self, set_ids: tuple[str, ...] | None = None) -> None:
-        """Offer the re-score preview for interviews taken with an older set version."""
-        ...
-
 
 def host(app: App) -> QualifyHost:
     """The running app as a :class:`QualifyHost` (it is one: see ``QualifyApp``)."""

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from qualify.core.gates import GateResult
     from qualify.core.records import ProspectSummary
     from qualify.workflow.qualifier import Assessment
 
@@ -74,19 +73,17 @@ class AnswerRecorded(Message):
 
 
 @dataclass
-class GateEvaluated(Message):
-    """A gate was evaluated (after an answer, or on opening a prospect)."""
-
-    prospect_id: str
-    gate: GateResult | None
-
-
-@dataclass
 class QuestionSetsReloaded(Message):
-    """The active question sets were re-read from disk."""
+    """The active question sets were re-read from disk (validated from the palette, saved
+    in the editor, re-read on the question sets screen). Posted to the app, which redraws
+    the question sets screen and, when asked, offers the re-score preview."""
 
     errors: int
     """How many problems of severity error there are."""
+    offer_rescore: bool = False
+    """Offer the re-score preview if interviews were taken with an older version."""
+    set_ids: tuple[str, ...] | None = None
+    """Offer it for these sets only (None: every set)."""
 
 
 # ---------------------------------------------------------------------- requests to the app

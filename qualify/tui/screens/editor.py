@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static,
 from textual.widgets.option_list import Option
 
 from qualify.tui.files import atomic_write, file_stamp
+from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
 
@@ -439,11 +440,19 @@ class EditorScreen(QualifyScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload_catalog(self) -> None:
-        """The app picks up the saved file for new interviews."""
+        """The app picks up the saved file for new interviews (and offers the re-score
+        preview of interviews taken with the set's older version)."""
         catalog = self.workspace.reload_catalog()
         problems = catalog.problems_in(self.path)
         errors = [p for p in problems if p.severity == "error"]
         warnings = len(problems) - len(errors)
+        set_ids = tuple(sid for sid, path in catalog.paths.items() if Path(path) == self.path)
+        all_errors = sum(1 for p in catalog.problems if p.severity == "error")
+        self.app.post_message(
+            QuestionSetsReloaded(
+                all_errors, offer_rescore=bool(set_ids and not errors), set_ids=set_ids
+            )
+        )
         if errors:
             self.notify(
                 f"Saved {self.path.name} with {len(errors)} error(s): it is not used for "
@@ -461,9 +470,6 @@ class EditorScreen(QualifyScreen):
             )
         else:
             self.notify(f"Saved {self.path.name}: valid, used for new interviews.", title="Saved")
-        set_ids = [sid for sid, path in catalog.paths.items() if Path(path) == self.path]
-        if set_ids:
-            self.app.call_from_thread(self.host.offer_rescore, tuple(set_ids))
 
     def action_revert(self) -> None:
         from qualify.tui.modals.confirm import ConfirmDialog

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from qualify.core.gates import needs_evidence
 from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
-from qualify.tui.messages import AnswerChosen, AnswerRecorded, GateEvaluated
+from qualify.tui.messages import AnswerChosen, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.question_inputs import HINTS, Navigate, make_input
@@ -796,7 +796,6 @@ class InterviewScreen(QualifyScreen):
         if not lines:
             lines.append(Content.styled("Every question is answered.", "$text-success"))
         self.query_one("#summary-open", Static).update(Content("\n").join(lines))
-        self.post_message(GateEvaluated(prospect.id, a.gate))
 
     @on(Button.Pressed, "#do-advance")
     def action_advance(self) -> None:

@@ -16,7 +16,6 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
 from qualify.tui.format import fmt_datetime, fmt_score, kind_word, one_line, status_word
-from qualify.tui.messages import GateEvaluated
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
@@ -268,7 +267,6 @@ class ProspectScreen(QualifyScreen):
         )
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self.refresh_bindings()
-        self.post_message(GateEvaluated(p.id, a.gate))
 
     def _show_agenda(self, agenda: Agenda | None, problem: str, stage_title: str) -> None:
         """The agenda tab, its tab label and the one-line summary on the overview."""

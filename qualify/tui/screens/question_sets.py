@@ -16,10 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
 
@@ -177,14 +177,6 @@ class QuestionSetsScreen(QualifyScreen):
         Binding("k", "cursor(-1)", "Up", show=False, id="sets.up"),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        """The folder was (re-)read."""
-
-        catalog: Catalog
-        offer_rescore: bool = False
-        """Offer the re-score preview if interviews were taken with an older version."""
-
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[SetFile] = []
@@ -217,21 +209,14 @@ class QuestionSetsScreen(QualifyScreen):
     # ------------------------------------------------------------------ data
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload(self, offer_rescore: bool = False) -> None:
-        """Re-read the folder in a worker; the app uses the result for new interviews."""
+        """Re-read the folder in a worker; the app uses the result for new interviews and
+        has this screen show it (``QuestionSetsReloaded``)."""
         catalog = self.workspace.reload_catalog()
-        self.post_message(self.Loaded(catalog, offer_rescore))
-
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        self.show_catalog(event.catalog)
-        if event.offer_rescore:
-            self.host.offer_rescore()
-
-    def catalog_reloaded(self) -> None:
-        """Called by the app after it re-read the sets (palette: validate)."""
-        self.show_catalog(self.workspace.catalog)
+        errors = sum(1 for p in catalog.problems if p.severity == "error")
+        self.app.post_message(QuestionSetsReloaded(errors, offer_rescore=offer_rescore))
 
     def show_catalog(self, catalog: Catalog) -> None:
+        """Show the files of the catalog (called again by the app whenever it is re-read)."""
         workspace = self.workspace
         files = self.query_one("#qs-files", OptionList)
         previous = self.highlighted_row
