@@ -1,9 +1,10 @@
-"""The interview: one question at a time, every answer saved the moment it is given,
-the score live beside it, and at the end the summary and the gate.
+"""The interview screen: one question at a time, every answer saved the moment it is
+given, the score live beside it, and at the end the summary and the gate.
 
 Work per key press is kept small: one ``Qualifier.record`` (validate, score, one
 atomic write) and in-place updates of the panels; the input widget is swapped only
-when the question changes.
+when the question changes. Beside this module: the question pane's words (pane.py),
+the sections list (sections.py) and the summary (summary.py).
 """
 
 from __future__ import annotations
@@ -14,144 +15,40 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
 
-from qualify.core.gates import needs_evidence
-from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
+from qualify.tui.format import one_line
 from qualify.tui.messages import AnswerChosen, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
-from qualify.tui.widgets.gate_checklist import GateChecklist
-from qualify.tui.widgets.question_inputs import HINTS, Navigate, make_input
+from qualify.tui.screens.interview.keys import BINDINGS
+from qualify.tui.screens.interview.pane import (
+    SOURCE_WORDS,
+    SOURCES,
+    STATE_WORDS,
+    QuestionPane,
+    status_lines,
+    where_line,
+)
+from qualify.tui.screens.interview.sections import SUMMARY, SectionList
+from qualify.tui.screens.interview.summary import SummaryPane
+from qualify.tui.widgets.question_inputs import Navigate
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.qualifier import answer_sources
 
 if TYPE_CHECKING:
-    from qualify.core.questionnaire.model import Question, QuestionSet
-    from qualify.core.records import Interview, Prospect
+    from qualify.core.questionnaire.model import QuestionSet
+    from qualify.core.records import AnswerRecord, Interview, Prospect
     from qualify.workflow.qualifier import Assessment
-
-SUMMARY = "__summary__"
-"""Id of the "Summary and gate" entry of the sections list."""
-
-SOURCES: tuple[str, ...] = ("stated", "verified", "estimated")
-STATE_WORDS: dict[str, str] = {
-    "unknown": "Unknown: ask next time",
-    "declined": "Declined to answer",
-}
-"""Answer states other than `answered`, as the interviewer reads them."""
-
-SOURCE_WORDS: dict[str, str] = {
-    "stated": "stated by the prospect",
-    "verified": "verified (evidence seen)",
-    "estimated": "estimated by you",
-}
 
 
 class InterviewScreen(QualifyScreen):
     """Ask the current stage's questions of one prospect."""
 
     CSS_PATH = "interview.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "leave",
-            "Leave",
-            tooltip="Back to the prospect; every answer is already saved",
-            id="interview.leave",
-        ),
-        Binding(
-            "pagedown", "next", "Next", tooltip="Next question (or skip it)", id="interview.next"
-        ),
-        Binding("pageup", "back", "Back", tooltip="Previous question", id="interview.back"),
-        # Letters where no input takes them; F-keys (priority) work on every question type.
-        Binding(
-            "f2",
-            "note",
-            "Note",
-            tooltip="Attach a note to this question",
-            priority=True,
-            id="interview.note",
-        ),
-        Binding("n", "note", "Note", show=False, id="interview.note_letter"),
-        Binding(
-            "f6",
-            "source",
-            "Source",
-            tooltip="How sure: stated → verified (evidence seen) → estimated",
-            priority=True,
-            id="interview.source",
-        ),
-        Binding("v", "source", "Source", show=False, id="interview.source_letter"),
-        Binding(
-            "f7",
-            "state('unknown')",
-            "Unknown",
-            show=False,
-            tooltip="Unknown: ask next time (the interview resumes here)",
-            priority=True,
-            id="interview.unknown",
-        ),
-        Binding("u", "state('unknown')", "Unknown", show=False, id="interview.unknown_letter"),
-        Binding(
-            "f8",
-            "state('declined')",
-            "Won't say",
-            show=False,
-            tooltip="The prospect declined to answer",
-            priority=True,
-            id="interview.declined",
-        ),
-        Binding("w", "state('declined')", "Won't say", show=False, id="interview.declined_letter"),
-        Binding(
-            "x,delete",
-            "clear",
-            "Clear",
-            show=False,
-            tooltip="Withdraw the answer to this question",
-            id="interview.clear",
-        ),
-        Binding(
-            "f3",
-            "sections",
-            "Sections",
-            tooltip="Jump to a section (the list shows what is answered)",
-            priority=True,
-            id="interview.sections",
-        ),
-        Binding("g", "sections", "Sections", show=False, id="interview.sections_letter"),
-        Binding(
-            "f4",
-            "summary",
-            "Summary",
-            tooltip="The summary and the gate",
-            priority=True,
-            id="interview.summary",
-        ),
-        Binding("f", "summary", "Summary", show=False, id="interview.summary_letter"),
-        Binding(
-            "a",
-            "advance",
-            "Advance",
-            tooltip="Move to the next stage (override with a reason if the gate is not met)",
-            id="interview.advance",
-        ),
-        Binding(
-            "k",
-            "keep_dating",
-            "Keep dating",
-            tooltip="Stay at this stage and meet again",
-            id="interview.keep_dating",
-        ),
-        Binding(
-            "d", "decline", "Decline", tooltip="Part ways, with a reason", id="interview.decline"
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
     @dataclass
     class Ready(Message):
@@ -181,10 +78,8 @@ class InterviewScreen(QualifyScreen):
         """Question id → shown under the current answers."""
         self.current: str | None = None
         """The question on screen, or SUMMARY."""
-        self.saved_at: dict[str, Any] = {}
-        self._input: Widget | None = None
-        self._section_marks: list[tuple[object, ...]] = []
-        """What the sections list shows, line by line, to redraw only what changed."""
+        self.saved_at: dict[str, datetime] = {}
+        """Question id → when this session saved its answer."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -192,25 +87,10 @@ class InterviewScreen(QualifyScreen):
         with Horizontal(id="layout"):
             with Vertical(id="nav"):
                 yield Static("Sections", classes="heading")
-                yield OptionList(id="sections")
+                yield SectionList(id="sections")
             with Vertical(id="card"):
-                with VerticalScroll(id="question-pane"):
-                    yield Static("Opening the interview…", id="where")
-                    yield Static("", id="question")
-                    yield Static("", id="help")
-                    yield Vertical(id="input-slot")
-                    yield Static("", id="keys-hint")
-                    yield Static("", id="status")
-                with VerticalScroll(id="summary-pane"):
-                    yield Static("", id="summary-title")
-                    yield ScorePanel(id="summary-score")
-                    yield Static("Gate", classes="heading", id="summary-gate-heading")
-                    yield GateChecklist(id="summary-gate")
-                    yield Static("", id="summary-open")
-                    with Horizontal(id="summary-actions"):
-                        yield Button("Advance  (a)", id="do-advance", variant="success")
-                        yield Button("Keep dating  (k)", id="do-keep", variant="primary")
-                        yield Button("Decline  (d)", id="do-decline", variant="error")
+                yield QuestionPane(id="question-pane")
+                yield SummaryPane(id="summary-pane")
                 with Horizontal(id="card-buttons"):
                     yield Button("◀ Back", id="go-back", compact=True)
                     yield Button("Note", id="go-note", compact=True)
@@ -280,7 +160,7 @@ class InterviewScreen(QualifyScreen):
             if rec.state == "answered" and rec.value is not None
         }
 
-    def _record(self, qid: str):
+    def _record(self, qid: str) -> AnswerRecord | None:
         interview = self.assessment.interview if self.assessment else None
         return interview.answers.get(qid) if interview else None
 
@@ -316,58 +196,8 @@ class InterviewScreen(QualifyScreen):
         breakdown = self.assessment.breakdown if self.assessment else None
         if qs is None or breakdown is None:
             return
-        sections = self.query_one("#sections", OptionList)
-        current_section = qs.section_of[self.current].id if self.current in qs.section_of else None
-        prompts: list[Option] = []
-        marks: list[tuple[object, ...]] = []
-        for s in breakdown.sections:
-            if s.visible == 0:
-                mark, style = "–", "$text-muted"
-            elif s.answered >= s.visible:
-                mark, style = "✓", "$text-success"
-            elif s.answered:
-                mark, style = "◐", "$text-warning"
-            else:
-                mark, style = "○", "$text-muted"
-            count = f"{s.answered}/{s.visible}" if s.visible else "not asked"
-            title = Content.assemble(
-                (f"{mark} ", style),
-                (s.title, "bold" if s.id == current_section else ""),
-                (f"  {count}", "$text-muted"),
-            )
-            prompts.append(Option(title, id=s.id, disabled=s.visible == 0))
-            marks.append((s.id, mark, count, s.id == current_section, s.visible == 0))
-        marks.append((SUMMARY, self.current == SUMMARY))
-        prompts.append(
-            Option(
-                Content.assemble(
-                    ("▣ ", "$text-accent"),
-                    ("Summary and gate", "bold" if self.current == SUMMARY else ""),
-                ),
-                id=SUMMARY,
-            )
-        )
-        highlighted = sections.highlighted
-        shown = self._section_marks
-        self._section_marks = marks
-        if [m[0] for m in shown] == [m[0] for m in marks]:
-            # Same sections: redraw only the lines that changed, so an answer does not
-            # rebuild the whole list (a measurable part of key → painted score).
-            for index, (before, after) in enumerate(zip(shown, marks, strict=True)):
-                if before != after:
-                    sections.replace_option_prompt_at_index(index, prompts[index].prompt)
-                    if prompts[index].disabled:
-                        sections.disable_option_at_index(index)
-                    else:
-                        sections.enable_option_at_index(index)
-        else:
-            sections.set_options(prompts)
-        if highlighted is not None and not sections.has_focus:
-            ids = [s.id for s in breakdown.sections] + [SUMMARY]
-            target = SUMMARY if self.current == SUMMARY else current_section
-            sections.highlighted = ids.index(target) if target in ids else highlighted
-        elif highlighted is not None:
-            sections.highlighted = highlighted
+        section = qs.section_of[self.current].id if self.current in qs.section_of else None
+        self.query_one(SectionList).show(breakdown, section, self.current == SUMMARY)
 
     # ------------------------------------------------------------------ navigation
     def go(self, qid: str) -> None:
@@ -384,45 +214,21 @@ class InterviewScreen(QualifyScreen):
         self.set_class(False, "-summary")
         qs = self.question_set
         assert qs is not None
-        question = qs.questions[qid]
         self._render_where()
-        self.query_one("#question", Static).update(Content(one_line(question.text)))
-        help_text = one_line(question.help)
-        help_widget = self.query_one("#help", Static)
-        help_widget.update(Content.styled(help_text, "italic $text-muted") if help_text else "")
-        help_widget.display = bool(help_text)
-        self._swap_input(question)
-        self.query_one("#keys-hint", Static).update(
-            Content.styled(HINTS[question.type], "$text-muted")
-        )
+        record = self._record(qid)
+        value = record.value if record is not None and record.state == "answered" else None
+        self.query_one(QuestionPane).show_question(qs.questions[qid], value)
         self._update_status()
         self._update_sections()
-        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
-
-    def _swap_input(self, question: Question) -> None:
-        slot = self.query_one("#input-slot", Vertical)
-        if self._input is not None:
-            self._input.remove()
-        record = self._record(question.id)
-        value = record.value if record is not None and record.state == "answered" else None
-        self._input = make_input(question, value)
-        slot.mount(self._input)
-        self.call_after_refresh(self._focus_input)
-
-    def _focus_input(self) -> None:
-        if self._input is not None and self._input.is_attached:
-            self._input.focus()
 
     def save_pending(self) -> None:
         """Save a typed number or text now, before the question changes, the interview
         is left or the app quits (a message posted then would be dropped with the screen)."""
-        widget = self._input
-        take = getattr(widget, "take_pending", None)
-        if widget is None or not widget.is_attached or take is None:
+        pending = self.query_one(QuestionPane).take_pending()
+        if pending is None:
             return
-        question = widget.question  # type: ignore[attr-defined]
-        changed, value, problem = take()
+        question, changed, value, problem = pending
         if changed:
             self._save(question.id, value)
         elif problem:
@@ -470,17 +276,14 @@ class InterviewScreen(QualifyScreen):
         self.step(-1)
 
     def action_sections(self) -> None:
-        nav = self.query_one("#nav")
         self.set_class(True, "-show-nav")
-        sections = nav.query_one(OptionList)
+        sections = self.query_one(SectionList)
         # Start on the section of the question on screen, so ↑/↓ count from where you are.
         qs = self.question_set
         here = SUMMARY if self.current == SUMMARY else None
         if here is None and qs is not None and self.current in qs.section_of:
             here = qs.section_of[self.current].id
-        ids = [sections.get_option_at_index(i).id for i in range(sections.option_count)]
-        if here in ids:
-            sections.highlighted = ids.index(here)
+        sections.highlight_id(here)
         sections.focus()
 
     def action_summary(self) -> None:
@@ -504,7 +307,7 @@ class InterviewScreen(QualifyScreen):
     def action_leave(self) -> None:
         if self.has_class("-show-nav"):
             self.set_class(False, "-show-nav")
-            self._focus_input()
+            self.query_one(QuestionPane).focus_input()
             return
         self.save_pending()
         self.app.pop_screen()
@@ -577,107 +380,38 @@ class InterviewScreen(QualifyScreen):
         """ "Section · n of m" and the question's tags; n and m change with visibility."""
         if self.current in (None, SUMMARY) or self.question_set is None:
             return
-        qs = self.question_set
-        question = qs.questions[self.current]
-        section = qs.section_of[self.current]
-        visible = self._visible_order()
-        position = visible.index(self.current) + 1 if self.current in visible else 0
-        tags = []
-        if question.required:
-            tags.append(("required", "$text-warning"))
         stage = self.assessment.stage if self.assessment else None
-        if needs_evidence(stage, qs, question.id):
-            record = self._record(question.id)
-            if record is not None and record.state == "answered" and record.source == "verified":
-                tags.append(("✓ evidence seen", "$text-success"))
-            else:
-                tags.append(("⚑ needs evidence", "$text-warning"))
-        tags.append((TYPE_WORDS.get(question.type, question.type), "$text-muted"))
-        tag_parts: list[tuple[str, str]] = []
-        for text, style in tags:
-            tag_parts.append(("  ·  ", "$text-muted"))
-            tag_parts.append((text, style))
-        self.query_one("#where", Static).update(
-            Content.assemble(
-                (section.title, "bold $text-accent"),
-                (f" · {position} of {len(visible)}", "bold"),
-                *tag_parts,
+        self.query_one(QuestionPane).show_where(
+            where_line(
+                self.question_set,
+                self.current,
+                self._visible_order(),
+                stage,
+                self._record(self.current),
             )
         )
 
     def _update_status(self, error: str | None = None) -> None:
-        status = self.query_one("#status", Static)
+        pane = self.query_one(QuestionPane)
         if self.current in (None, SUMMARY) or self.question_set is None:
-            status.update("")
+            pane.show_status("")
             return
-        if error:
-            status.update(
-                Content.assemble(("✗ Not saved: ", "bold $text-error"), (error, "$text-error"))
+        pane.show_status(
+            status_lines(
+                self.question_set,
+                self.current,
+                self._record(self.current),
+                self.assessment.breakdown if self.assessment else None,
+                saved_at=self.saved_at.get(self.current),
+                error=error,
             )
-            return
-        record = self._record(self.current)
-        question = self.question_set.questions[self.current]
-        parts: list[Content] = []
-        if record is not None and record.state != "answered":
-            word = STATE_WORDS.get(record.state, record.state)
-            when = self.saved_at.get(self.current) or record.answered_at
-            parts.append(
-                Content.assemble(
-                    ("? " if record.state == "unknown" else "– ", "bold $text-warning"),
-                    (word, "bold $text-warning"),
-                    ("  saved ", "$text-muted"),
-                    (fmt_time(when), "$text-muted"),
-                )
-            )
-            parts.append(
-                Content.styled("Answer it to replace this (F7/F8 again to undo).", "$text-muted")
-            )
-        elif record is not None and record.value is not None:
-            when = self.saved_at.get(self.current) or record.answered_at
-            parts.append(
-                Content.assemble(
-                    ("✓ Saved ", "bold $text-success"),
-                    (fmt_time(when), "$text-muted"),
-                    ("  ", ""),
-                    (one_line(fmt_answer(record.value, question), 80), ""),
-                )
-            )
-            parts.append(
-                Content.assemble(
-                    ("Source: ", "$text-muted"),
-                    (SOURCE_WORDS.get(record.source, record.source), "bold"),
-                    ("  (F6 or v changes it)", "$text-muted"),
-                )
-            )
-        else:
-            parts.append(
-                Content.styled(
-                    "Not answered yet · F7 unknown (ask next time) · F8 won't say", "$text-muted"
-                )
-            )
-        if record is not None and record.note:
-            parts.append(Content.assemble(("Note: ", "bold"), one_line(record.note, 200)))
-        breakdown = self.assessment.breakdown if self.assessment else None
-        if breakdown is not None:
-            for s in breakdown.sections:
-                for qscore in s.questions:
-                    if qscore.id == self.current and qscore.knockout:
-                        parts.append(
-                            Content.assemble(
-                                ("✗ Knock-out: ", "bold $text-error"),
-                                one_line(qscore.knockout, 200),
-                            )
-                        )
-        status.update(Content("\n").join(parts))
+        )
 
     def action_clear(self) -> None:
         if self.current in (None, SUMMARY):
             return
         if self._save(self.current, None):
-            setter = getattr(self._input, "set_value", None)
-            if setter is not None:
-                setter(None)
-            self._update_status()
+            self._reset_input()
 
     def action_state(self, state: str) -> None:
         """Mark the question unknown (ask next time) or declined; the same key undoes it."""
@@ -695,9 +429,7 @@ class InterviewScreen(QualifyScreen):
             self.notify(STATE_WORDS[state] + ".", timeout=2)
 
     def _reset_input(self) -> None:
-        setter = getattr(self._input, "set_value", None)
-        if setter is not None:
-            setter(None)
+        self.query_one(QuestionPane).reset_input()
         self._update_status()
 
     def action_source(self) -> None:
@@ -749,53 +481,9 @@ class InterviewScreen(QualifyScreen):
         qs = self.question_set
         if a is None or qs is None:
             return
-        workspace = self.workspace
-        pipeline = workspace.catalog.pipeline
-        prospect = a.prospect
-        next_stage = (
-            pipeline.next_stage(prospect.stage)
-            if pipeline is not None and prospect.stage in pipeline.stage_map
-            else None
+        self.query_one(SummaryPane).show(
+            a, qs, self.workspace.catalog.pipeline, self._visible_order(), self.answers
         )
-        self.query_one("#summary-title", Static).update(
-            Content.assemble(
-                ("Summary · ", "bold"), (qs.title, "bold $text-accent"), (f" · {prospect.name}", "")
-            )
-        )
-        sources = answer_sources(a.interview)
-        self.query_one("#summary-score", ScorePanel).show(a.breakdown, qs, sources)
-        heading = f"Gate to {next_stage.title}" if next_stage else "Gate"
-        self.query_one("#summary-gate-heading", Static).update(heading)
-        self.query_one("#summary-gate", GateChecklist).show(
-            a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
-        )
-        answers = self.answers
-        open_required = [
-            qid
-            for qid in self._visible_order()
-            if qid not in answers and qs.questions[qid].required
-        ]
-        open_other = [
-            qid for qid in self._visible_order() if qid not in answers and qid not in open_required
-        ]
-        lines: list[Content] = []
-        if open_required:
-            lines.append(
-                Content.styled(
-                    f"{len(open_required)} required question(s) still open:", "bold $text-warning"
-                )
-            )
-            for qid in open_required[:8]:
-                lines.append(Content(f"  • {one_line(qs.questions[qid].text, 90)}"))
-        if open_other:
-            lines.append(
-                Content.styled(
-                    f"{len(open_other)} other question(s) not answered yet.", "$text-muted"
-                )
-            )
-        if not lines:
-            lines.append(Content.styled("Every question is answered.", "$text-success"))
-        self.query_one("#summary-open", Static).update(Content("\n").join(lines))
 
     @on(Button.Pressed, "#do-advance")
     def action_advance(self) -> None:
