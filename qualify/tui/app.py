@@ -27,6 +27,7 @@ from qualify.tui.messages import (
     ProspectsChanged,
     QuestionSetsReloaded,
 )
+from qualify.tui.saves import SaveQueue, SaveQueues
 from qualify.tui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ class QualifyApp(App[None]):
         super().__init__()
         self.workspace = workspace or Workspace(data_dir, questionnaires_dir, store_url=store_url)
         """The open workspace: the store, the question sets and the Qualifier."""
+        self.saves = SaveQueues(start=self._write_answers, changed=self._answer_saved)
+        """Answers on their way to disk, one ordered queue per prospect."""
         self._asked_to_quit = False
         """The "quit without saving?" question is on screen (ctrl+q again quits)."""
         self.rescore_offered: set[tuple[str, int]] = set()
@@ -128,11 +131,24 @@ class QualifyApp(App[None]):
         self.exit()
 
     def save_everything_pending(self) -> None:
-        """Save typed numbers, texts and open notes on every screen (see action_quit)."""
+        """Save typed numbers, texts and open notes on every screen (see action_quit), and
+        write every answer still queued, here and now: nothing given is lost by quitting."""
         for screen in reversed(self.screen_stack):
             save_pending = getattr(screen, "save_pending", None)
             if callable(save_pending):
                 save_pending()
+        self.saves.flush()
+
+    # ------------------------------------------------------------------ answers
+    @work(thread=True, exclusive=False, exit_on_error=False, group="answer-saves")
+    def _write_answers(self, queue: SaveQueue) -> None:
+        """Write one prospect's queued answers in order. Never exclusive: cancelling a
+        running writer could drop an answer; the queue starts one writer at a time."""
+        queue.drain()
+
+    def _answer_saved(self, prospect_id: str) -> None:
+        """An answer is on disk (called from the writer's thread): the list should know."""
+        self.post_message(ProspectsChanged(prospect_id))
 
     def open_prospect(self, prospect_id: str, *, tab: str = "overview") -> None:
         from qualify.tui.screens.prospect import ProspectScreen
@@ -458,6 +474,7 @@ class QualifyApp(App[None]):
 
     def on_unmount(self) -> None:
         self._catch_hangup(install=False)
+        self.saves.flush()  # however the app ended: no answer left behind in the queue
         self.workspace.close()
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from qualify.core.records import ProspectSummary
+    from qualify.tui.saves import SaveQueues
     from qualify.tui.workspace import Workspace
 
 
@@ -22,6 +23,8 @@ class QualifyHost(Protocol):
 
     workspace: Workspace
     """The open workspace: the store, the question sets and the Qualifier."""
+    saves: SaveQueues
+    """Answers on their way to disk, one ordered queue per prospect."""
 
     def prospect_summaries(self) -> list[ProspectSummary]:
         """The prospects as last loaded by the prospects list (for pickers and the palette)."""

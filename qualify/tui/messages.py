@@ -66,10 +66,24 @@ class AnswerChosen(Message):
 
 @dataclass
 class AnswerRecorded(Message):
-    """An answer is on disk; `assessment` is the prospect scored with it."""
+    """A change to an answer (its value, state, source or note) is on disk: the interview
+    shows the prospect as scored with it, and only now says "saved"."""
 
     question_id: str
     assessment: Assessment
+    """The prospect scored with every answer on disk (a colleague's too)."""
+    notice: str = ""
+    """One line confirming what changed ("Source: verified"), shown briefly."""
+
+
+@dataclass
+class AnswerNotSaved(Message):
+    """A change to an answer could not be written (an invalid value, an unreadable file, a
+    lock held too long): the previous answer stands."""
+
+    question_id: str
+    error: str
+    """One line for the user."""
 
 
 @dataclass

@@ -74,3 +74,36 @@ def test_nothing_but_the_tui_imports_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_message_is_handled_and_posted_somewhere() -> None:
+    """No message is posted that nothing handles (nor declared and never posted): each
+    one in messages.py has an ``on_<name>`` or ``@on(<Name>)`` handler in the app."""
+    import inspect
+    import re
+
+    from textual.message import Message
+
+    from qualify.tui import messages
+
+    package = ROOT / "qualify" / "tui"
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in package.rglob("*.py")
+        if path != package / "messages.py"
+    )
+    declared = [
+        cls
+        for _, cls in inspect.getmembers(messages, inspect.isclass)
+        if issubclass(cls, Message) and cls.__module__ == messages.__name__
+    ]
+    assert len(declared) >= 10
+    unhandled = [
+        cls.__name__
+        for cls in declared
+        if f"def {cls.handler_name}(" not in code
+        and not re.search(rf"@on\(\s*{cls.__name__}\b", code)
+    ]
+    assert unhandled == []
+    unposted = [cls.__name__ for cls in declared if not re.search(rf"\b{cls.__name__}\(", code)]
+    assert unposted == []

@@ -70,8 +70,9 @@ def opened(kind: str):
             return False
         if kind == "ProspectScreen":
             return screen.view is not None
-        if kind == "InterviewScreen":
-            return screen.current is not None
+        if kind == "InterviewScreen":  # on its first question, the input focused
+            pane = screen.query_one("#question-pane")
+            return pane.input is not None and pane.input.has_focus_within
         if kind == "ReportScreen":
             return bool(screen.markdown)
         if kind == "QuestionSetsScreen":

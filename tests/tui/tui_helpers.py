@@ -119,6 +119,20 @@ async def at_question(pilot, prospect_id: str, question_id: str):
     return screen
 
 
+async def saved(pilot, screen=None):
+    """The interview, once every answer given is written (the writes run in a worker) and
+    shown as saved."""
+    screen = screen or pilot.app.screen
+    return await wait_for(pilot, lambda: screen.all_saved and screen, "the answers to be saved")
+
+
+def status_of(screen) -> str:
+    """The interview's status line under the input, as the user reads it."""
+    from textual.widgets import Static
+
+    return str(screen.query_one("#status", Static).render())
+
+
 # ----------------------------------------------------------------------- data
 def open_store(data_dir: Path):
     """A second handle on the workspace, as another process would see it."""

@@ -168,6 +168,9 @@ class ProspectScreen(QualifyScreen):
     # ------------------------------------------------------------------ data
     @work(thread=True, exclusive=True, exit_on_error=False, group="prospect")
     def load(self) -> None:
+        """Read the prospect, after any answer still being written for it (an interview
+        left a moment ago) is on disk."""
+        self.host.saves.for_prospect(self.prospect_id).wait_idle()
         view = self.workspace.prospect_view(self.prospect_id)
         self.post_message(self.Loaded(view))
 

@@ -90,11 +90,12 @@ class QuestionPane(VerticalScroll):
         changed, value, problem = take()
         return widget.question, changed, value, problem  # type: ignore[attr-defined]
 
-    def reset_input(self) -> None:
-        """Empty the input (the answer was withdrawn or marked unknown/declined)."""
+    def set_input(self, value: Any) -> None:
+        """Show `value` in the input without sending it (None empties it: the answer was
+        withdrawn or marked unknown/declined)."""
         setter = getattr(self.input, "set_value", None)
         if setter is not None:
-            setter(None)
+            setter(value)
 
     def show_where(self, where: Content) -> None:
         self.query_one("#where", Static).update(where)
@@ -142,8 +143,9 @@ def status_lines(
     *,
     saved_at: datetime | None = None,
     error: str | None = None,
+    saving: bool = False,
 ) -> Content:
-    """The status under the input: ✗ not saved, ✓ saved (with the answer and
+    """The status under the input: ✗ not saved, … saving, ✓ saved (with the answer and
     its source), the state (unknown, declined) or "not answered yet"; then the note and a
     knock-out, if any. `saved_at` is when this session saved it (else the record's time)."""
     if error:
@@ -151,7 +153,9 @@ def status_lines(
     question = qs.questions[question_id]
     parts: list[Content] = []
     when = saved_at or (record.answered_at if record is not None else None)
-    if record is not None and record.state != "answered":
+    if saving:  # "saved" only once the write returned
+        parts.append(Content.styled("… Saving", "bold $text-muted"))
+    elif record is not None and record.state != "answered":
         word = STATE_WORDS.get(record.state, record.state)
         parts.append(
             Content.assemble(

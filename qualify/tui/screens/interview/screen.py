@@ -1,14 +1,17 @@
 """The interview screen: one question at a time, every answer saved the moment it is
 given, the score live beside it, and at the end the summary and the gate.
 
-Work per key press is kept small: one ``Qualifier.record`` (validate, score, one
-atomic write) and in-place updates of the panels; the input widget is swapped only
-when the question changes. Beside this module: the question pane's words (pane.py),
-the sections list (sections.py) and the summary (summary.py).
+A key press never waits for the disk: each change becomes a write in the prospect's
+queue (answers.py, :mod:`qualify.tui.saves`), done in a worker in the order given; the
+next question follows the answer at once (visibility is worked out from the answers
+given), the status says "saved" and the score moves when the write comes back
+(``AnswerRecorded``). Beside this module: the keys (keys.py), the question pane
+(pane.py), the sections list (sections.py) and the summary (summary.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,13 +24,11 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, OptionList, Static
 
 from qualify.tui.format import one_line
-from qualify.tui.messages import AnswerChosen, AnswerRecorded
+from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
+from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved
 from qualify.tui.screens.interview.keys import BINDINGS
 from qualify.tui.screens.interview.pane import (
-    SOURCE_WORDS,
-    SOURCES,
-    STATE_WORDS,
     QuestionPane,
     status_lines,
     where_line,
@@ -41,6 +42,7 @@ from qualify.workflow.qualifier import answer_sources
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import QuestionSet
     from qualify.core.records import AnswerRecord, Interview, Prospect
+    from qualify.tui.saves import SaveJob, SaveQueue
     from qualify.workflow.qualifier import Assessment
 
 
@@ -67,19 +69,22 @@ class InterviewScreen(QualifyScreen):
         """The prospect being interviewed."""
         self.start_at = question_id
         """Open on this question (from the agenda) instead of the first unanswered one."""
-        self.prospect: Prospect | None = None
         self.question_set: QuestionSet | None = None
         """The set as the interview is taken (its snapshot)."""
         self.assessment: Assessment | None = None
-        """The latest score and gate."""
+        """The latest score and gate, as on disk."""
         self.order: list[str] = []
         """Every question id in the order asked."""
         self.shown_ids: dict[str, bool] = {}
-        """Question id → shown under the current answers."""
+        """Question id → shown under the answers given."""
         self.current: str | None = None
         """The question on screen, or SUMMARY."""
         self.saved_at: dict[str, datetime] = {}
         """Question id → when this session saved its answer."""
+        self.writer: AnswerWriter | None = None
+        """Builds this interview's writes (once it is open)."""
+        self.unsaved = Unsaved()
+        """The writes on their way to disk."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -106,10 +111,12 @@ class InterviewScreen(QualifyScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="interview")
     def start(self) -> None:
-        """Open (or resume) the stage's interview: one snapshot read, one score."""
+        """Open (or resume) the stage's interview: one snapshot read, one score; after the
+        answers still being written (this interview left a moment ago) are on disk."""
         from qualify.core.errors import QualifyError
 
         q = self.qualifier
+        self.saves.wait_idle()
         try:
             prospect = q.store.get_prospect(self.prospect_id)
             interview = q.open_interview(prospect)
@@ -129,9 +136,9 @@ class InterviewScreen(QualifyScreen):
 
     @on(Ready)
     def _ready(self, event: Ready) -> None:
-        self.prospect = event.prospect
         self.question_set = qs = event.question_set
         self.order = list(qs.questions)
+        self.writer = AnswerWriter(self.qualifier, event.prospect, event.assessment, self)
         self.prospects_changed(self.prospect_id)
         titles = self.workspace.stage_titles()
         self.sub_title = f"{event.prospect.name} · {titles.get(event.prospect.stage, qs.title)}"
@@ -149,37 +156,51 @@ class InterviewScreen(QualifyScreen):
 
     # ------------------------------------------------------------------ state
     @property
+    def saves(self) -> SaveQueue:
+        """The prospect's queue of writes (shared with any other screen writing for it)."""
+        return self.host.saves.for_prospect(self.prospect_id)
+
+    @property
+    def all_saved(self) -> bool:
+        """Every change given on this screen has come back from the disk."""
+        return self.unsaved.empty
+
+    @property
     def answers(self) -> dict[str, Any]:
-        """Question id → answer value (answered ones only)."""
+        """Question id → answer value (answered ones only), the ones being written too."""
         interview = self.assessment.interview if self.assessment else None
-        if interview is None:
-            return {}
-        return {
+        saved = {
             qid: rec.value
-            for qid, rec in interview.answers.items()
+            for qid, rec in (interview.answers.items() if interview else ())
             if rec.state == "answered" and rec.value is not None
         }
+        return self.unsaved.overlay(saved)
 
     def _record(self, qid: str) -> AnswerRecord | None:
+        """The answer as on disk."""
         interview = self.assessment.interview if self.assessment else None
         return interview.answers.get(qid) if interview else None
 
     def _apply(self, assessment: Assessment) -> None:
         """Take a fresh assessment: visibility, score panel, sections list."""
         self.assessment = assessment
-        breakdown = assessment.breakdown
-        if breakdown is not None:
-            self.shown_ids = {q.id: q.visible for s in breakdown.sections for q in s.questions}
-        else:
-            from qualify.core.scoring import visible_questions
-
-            self.shown_ids = visible_questions(self.question_set, self.answers)
+        self._follow_answers()
         self.query_one("#live-score", ScorePanel).show(
-            breakdown, assessment.question_set, answer_sources(assessment.interview)
+            assessment.breakdown, assessment.question_set, answer_sources(assessment.interview)
         )
         self._update_sections()
         if self.current == SUMMARY:
             self._show_summary()
+
+    def _follow_answers(self) -> None:
+        """Which questions are asked, under the answers given (saved or on their way)."""
+        breakdown = self.assessment.breakdown if self.assessment else None
+        if breakdown is not None and not self.unsaved.values:
+            self.shown_ids = {q.id: q.visible for s in breakdown.sections for q in s.questions}
+        elif self.question_set is not None:
+            from qualify.core.scoring import visible_questions
+
+            self.shown_ids = visible_questions(self.question_set, self.answers)
 
     def _visible_order(self) -> list[str]:
         return [qid for qid in self.order if self.shown_ids.get(qid, True)]
@@ -203,6 +224,7 @@ class InterviewScreen(QualifyScreen):
     def go(self, qid: str) -> None:
         """Show a question (or the summary)."""
         self.save_pending()
+        self.unsaved.errors.clear()  # the previous answers stand; the status says so no more
         self.current = qid
         if qid == SUMMARY:
             self.set_class(True, "-summary")
@@ -215,9 +237,7 @@ class InterviewScreen(QualifyScreen):
         qs = self.question_set
         assert qs is not None
         self._render_where()
-        record = self._record(qid)
-        value = record.value if record is not None and record.state == "answered" else None
-        self.query_one(QuestionPane).show_question(qs.questions[qid], value)
+        self.query_one(QuestionPane).show_question(qs.questions[qid], self.answers.get(qid))
         self._update_status()
         self._update_sections()
         self.refresh_bindings()
@@ -230,7 +250,7 @@ class InterviewScreen(QualifyScreen):
             return
         question, changed, value, problem = pending
         if changed:
-            self._save(question.id, value)
+            self._put_answer(question.id, value)
         elif problem:
             self.notify(
                 f"{question.text} — {problem}; the previous answer stands.",
@@ -305,6 +325,7 @@ class InterviewScreen(QualifyScreen):
             self.go((pending or ids)[0])
 
     def action_leave(self) -> None:
+        """Back to the prospect at once; answers still being written get there on their own."""
         if self.has_class("-show-nav"):
             self.set_class(False, "-show-nav")
             self.query_one(QuestionPane).focus_input()
@@ -326,55 +347,105 @@ class InterviewScreen(QualifyScreen):
     @on(AnswerChosen)
     def _answer(self, event: AnswerChosen) -> None:
         event.stop()
-        if not self._save(event.question_id, event.value):
-            return
+        self._put_answer(event.question_id, event.value)
         if event.advance and event.question_id == self.current:
             self.step(1)
 
-    def _save(
-        self, qid: str, value: Any, *, source: str | None = None, state: str = "answered"
-    ) -> bool:
-        """Record one answer (on disk when this returns) and refresh the panels."""
-        from qualify.core.errors import QualifyError
-        from qualify.core.questionnaire import AnswerInput
+    def _put_answer(self, qid: str, value: Any) -> None:
+        record = self._record(qid)
+        if (  # the same answer again (Enter to move on): nothing to write
+            not self.unsaved.saving(qid)
+            and record is not None
+            and record.state == "answered"
+            and value is not None
+            and record.value == value
+        ):
+            return
+        if self.writer is not None:
+            self._put(qid, self.writer.answer(qid, value), value)
 
-        if self.prospect is None:
-            return False
-        q = self.qualifier
-        previous = self._record(qid)
-        try:
-            if state == "answered" and (value is None or value == []):
-                if previous is None or (previous.value is None and previous.state == "answered"):
-                    return True
-                assessment = q.clear_answer(self.prospect, qid)
-            else:
-                assessment = q.record(
-                    self.prospect,
-                    [
-                        AnswerInput(
-                            question_id=qid,
-                            value=value if state == "answered" else None,
-                            state=state,  # type: ignore[arg-type]
-                            source=source or (previous.source if previous else "stated"),  # type: ignore[arg-type]
-                            note=previous.note if previous else "",
-                        )
-                    ],
-                )
-        except QualifyError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
-            self._update_status(error=str(exc))
-            return False
-        except OSError as exc:
-            self.notify(f"Not saved: {exc.strerror or exc}", severity="error", markup=False)
-            self._update_status(error=str(exc.strerror or exc))
-            return False
-        self.saved_at[qid] = datetime.now().astimezone()
-        self._apply(assessment)
+    def _put(self, qid: str, job: SaveJob, *value: Any) -> None:
+        """Send a write on its way; `value`, if given, is the answer it leaves."""
+        self.unsaved.put(qid, *value)
+        self.saves.put(job)
+        if value:
+            self._follow_answers()
         if qid == self.current:
-            self._update_status()
             self._render_where()
-        self.post_message(AnswerRecorded(qid, assessment))
-        return True
+            self._update_status()
+
+    def action_clear(self) -> None:
+        """Withdraw the answer to the question on screen."""
+        if self.writer is not None and self.current not in (None, SUMMARY):
+            self.query_one(QuestionPane).set_input(None)
+            self._put(self.current, self.writer.withdraw(self.current), None)
+
+    def action_state(self, state: str) -> None:
+        """Mark the question unknown (ask next time) or declined; the same key undoes it."""
+        if self.writer is not None and self.current not in (None, SUMMARY):
+            self.query_one(QuestionPane).set_input(None)
+            self._put(self.current, self.writer.mark(self.current, state), None)
+
+    def action_source(self) -> None:
+        """How sure the answer is: stated → verified → estimated."""
+        if self.writer is None or self.current in (None, SUMMARY):
+            return
+        if self.answers.get(self.current) is None:
+            self.notify("Answer the question first, then mark how sure it is.", severity="warning")
+            return
+        self._put(self.current, self.writer.next_source(self.current))
+
+    def action_note(self) -> None:
+        from qualify.tui.modals.note import NotePrompt
+
+        if self.writer is None or self.current in (None, SUMMARY) or self.question_set is None:
+            return
+        qid, writer = self.current, self.writer
+        record = self._record(qid)
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self._put(qid, writer.note(qid, note))
+
+        text = one_line(self.question_set.questions[qid].text, 100)
+        self.app.push_screen(NotePrompt(text, record.note if record else "", keep=done), done)
+
+    # ------------------------------------------------------------------ written
+    @on(AnswerRecorded)
+    def _recorded(self, event: AnswerRecorded) -> None:
+        """A write is on disk: show the answer scored (only now does the status say saved)."""
+        event.stop()
+        qid = event.question_id
+        waiting = self.unsaved.done(qid)
+        self.saved_at[qid] = datetime.now().astimezone()
+        self._apply(event.assessment)
+        if qid == self.current:
+            self._render_where()
+            self._update_status()
+        if event.notice:
+            self.notify(event.notice, timeout=2)
+        for then in waiting:
+            then()
+
+    @on(AnswerNotSaved)
+    def _not_saved(self, event: AnswerNotSaved) -> None:
+        event.stop()
+        qid = event.question_id
+        waiting = self.unsaved.done(qid, event.error)
+        self.notify(event.error, title="Not saved", severity="error", markup=False)
+        self._follow_answers()
+        if qid == self.current:
+            if not self.unsaved.saving(qid):  # the input shows the answer that stands
+                self.query_one(QuestionPane).set_input(self.answers.get(qid))
+            self._render_where()
+            self._update_status()
+        for then in waiting:
+            then()
+
+    def after_saves(self, then: Callable[[], object]) -> None:
+        """Run `then` once every change given so far is on disk (at once if it is)."""
+        if not self.unsaved.after(then):
+            then()
 
     def _render_where(self) -> None:
         """ "Section · n of m" and the question's tags; n and m change with visibility."""
@@ -391,88 +462,22 @@ class InterviewScreen(QualifyScreen):
             )
         )
 
-    def _update_status(self, error: str | None = None) -> None:
+    def _update_status(self) -> None:
         pane = self.query_one(QuestionPane)
-        if self.current in (None, SUMMARY) or self.question_set is None:
+        qid = self.current
+        if qid is None or qid == SUMMARY or self.question_set is None:
             pane.show_status("")
             return
         pane.show_status(
             status_lines(
                 self.question_set,
-                self.current,
-                self._record(self.current),
+                qid,
+                self._record(qid),
                 self.assessment.breakdown if self.assessment else None,
-                saved_at=self.saved_at.get(self.current),
-                error=error,
+                saved_at=self.saved_at.get(qid),
+                error=self.unsaved.errors.get(qid),
+                saving=self.unsaved.saving(qid),
             )
-        )
-
-    def action_clear(self) -> None:
-        if self.current in (None, SUMMARY):
-            return
-        if self._save(self.current, None):
-            self._reset_input()
-
-    def action_state(self, state: str) -> None:
-        """Mark the question unknown (ask next time) or declined; the same key undoes it."""
-        if self.current in (None, SUMMARY):
-            return
-        qid = self.current
-        record = self._record(qid)
-        if record is not None and record.state == state:
-            if self._save(qid, None):  # undo: back to unanswered
-                self._reset_input()
-                self.notify("Back to unanswered.", timeout=2)
-            return
-        if self._save(qid, None, state=state):
-            self._reset_input()
-            self.notify(STATE_WORDS[state] + ".", timeout=2)
-
-    def _reset_input(self) -> None:
-        self.query_one(QuestionPane).reset_input()
-        self._update_status()
-
-    def action_source(self) -> None:
-        if self.current in (None, SUMMARY):
-            return
-        record = self._record(self.current)
-        if record is None or record.value is None:
-            self.notify("Answer the question first, then mark how sure it is.", severity="warning")
-            return
-        nxt = (
-            SOURCES[(SOURCES.index(record.source) + 1) % len(SOURCES)]
-            if record.source in SOURCES
-            else "stated"
-        )
-        if self._save(self.current, record.value, source=nxt):
-            self.notify(f"Source: {SOURCE_WORDS[nxt]}", timeout=2)
-
-    def action_note(self) -> None:
-        from qualify.tui.modals.note import NotePrompt
-
-        if self.current in (None, SUMMARY) or self.question_set is None or self.prospect is None:
-            return
-        qid = self.current
-        record = self._record(qid)
-        question = self.question_set.questions[qid]
-
-        def done(note: str | None) -> None:
-            from qualify.core.errors import QualifyError
-
-            if note is None or self.prospect is None:
-                return
-            try:
-                assessment = self.qualifier.set_note(self.prospect, qid, note)
-            except QualifyError as exc:
-                self.notify(str(exc), title="Note not saved", severity="error", markup=False)
-                return
-            self._apply(assessment)
-            self._update_status()
-            self.notify("Note saved." if note else "Note removed.", timeout=2)
-
-        self.app.push_screen(
-            NotePrompt(one_line(question.text, 100), record.note if record else "", keep=done),
-            done,
         )
 
     # ------------------------------------------------------------------ summary
@@ -489,8 +494,8 @@ class InterviewScreen(QualifyScreen):
     def action_advance(self) -> None:
         from qualify.tui import moves
 
-        self.save_pending()
-        moves.advance(self, self.prospect_id, self._moved)
+        self.save_pending()  # the gate is judged on every answer given, so once on disk
+        self.after_saves(lambda: moves.advance(self, self.prospect_id, self._moved))
 
     @on(Button.Pressed, "#do-keep")
     def action_keep_dating(self) -> None:
@@ -503,9 +508,12 @@ class InterviewScreen(QualifyScreen):
     def action_decline(self) -> None:
         from qualify.tui import moves
 
-        breakdown = self.assessment.breakdown if self.assessment else None
-        reason = breakdown.knockouts[0].reason if breakdown and breakdown.knockouts else None
-        moves.decline(self, self.prospect_id, self._moved, knockout_reason=reason)
+        def decline() -> None:
+            breakdown = self.assessment.breakdown if self.assessment else None
+            reason = breakdown.knockouts[0].reason if breakdown and breakdown.knockouts else None
+            moves.decline(self, self.prospect_id, self._moved, knockout_reason=reason)
+
+        self.after_saves(decline)
 
     def _moved(self) -> None:
         if self.is_current:
