@@ -93,9 +93,11 @@ class QualifyApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.theme:
-            self.theme = (
-                self.config.theme if self.config.theme in self.available_themes else (self.theme)
-            )
+            unknown = self.config.check_theme(self.available_themes)
+            if unknown:
+                self.config.problems.append(unknown)
+            else:
+                self.theme = self.config.theme
 
     # ------------------------------------------------------------------ screens
     # The home screen is a mode (not `get_default_screen`) so Textual loads its CSS_PATH;
@@ -106,7 +108,16 @@ class QualifyApp(App[None]):
     def on_mount(self) -> None:
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=8)
+        if self.config.keymap:
+            self._check_keymap()
         self._catch_hangup(install=True)
+
+    @work(thread=True, exit_on_error=False, group="config")
+    def _check_keymap(self) -> None:
+        """Name the keymap's binding ids that no screen defines (a typo would otherwise
+        leave a key silently unmapped). In a worker: it imports every screen."""
+        for problem in self.config.check_bindings(binding_ids()):
+            self.notify(problem, title="Config", severity="warning", timeout=8)
 
     def _catch_hangup(self, *, install: bool) -> None:
         """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) would kill the process
@@ -476,6 +487,37 @@ class QualifyApp(App[None]):
         self._catch_hangup(install=False)
         self.saves.flush()  # however the app ended: no answer left behind in the queue
         self.workspace.close()
+
+
+def binding_ids() -> set[str]:
+    """The id of every binding the app defines: its own, and those of every screen,
+    modal and widget of qualify.tui (the ones a keymap can remap)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import qualify.tui.modals
+    import qualify.tui.screens
+    import qualify.tui.widgets
+
+    classes: list[type] = [QualifyApp]
+    for package in (qualify.tui.screens, qualify.tui.modals, qualify.tui.widgets):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            module = importlib.import_module(info.name)
+            classes += [
+                cls
+                for _, cls in inspect.getmembers(module, inspect.isclass)
+                if issubclass(cls, DOMNode) and cls.__module__ == module.__name__
+            ]
+    ids: set[str] = set()
+    for cls in classes:
+        for binding in getattr(cls, "BINDINGS", ()):
+            binding_id = getattr(binding, "id", None)
+            if binding_id:
+                ids.add(binding_id)
+    return ids
 
 
 def _home_screen() -> Screen:
