@@ -1,12 +1,17 @@
-"""The qualify App: the screens, the keymap, the palette and app-wide actions."""
+"""The qualify App: the screens, the keymap, the palette and app-wide actions.
+
+The app imports the screens, never the other way round: screens reach the workspace
+through :class:`qualify.tui.host.QualifyHost` and ask for app-wide actions with messages
+(:mod:`qualify.tui.messages`), which the handlers here carry out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -14,7 +19,20 @@ from textual.worker import Worker, WorkerState
 
 from qualify.tui.commands import QualifyCommands
 from qualify.tui.config import TuiConfig, load_config
+from qualify.tui.messages import (
+    OpenCompare,
+    OpenInterview,
+    OpenProspect,
+    OpenReport,
+    ProspectsChanged,
+    QuestionSetsReloaded,
+)
+from qualify.tui.saves import SaveQueue, SaveQueues
 from qualify.tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from qualify.core.records import ProspectSummary
+    from qualify.tui.screens.prospects import ProspectsScreen
 
 
 class QualifyApp(App[None]):
@@ -66,8 +84,8 @@ class QualifyApp(App[None]):
         super().__init__()
         self.workspace = workspace or Workspace(data_dir, questionnaires_dir, store_url=store_url)
         """The open workspace: the store, the question sets and the Qualifier."""
-        self.dirty = False
-        """Something changed a prospect since the prospects list was last loaded."""
+        self.saves = SaveQueues(start=self._write_answers, changed=self._answer_saved)
+        """Answers on their way to disk, one ordered queue per prospect."""
         self._asked_to_quit = False
         """The "quit without saving?" question is on screen (ctrl+q again quits)."""
         self.rescore_offered: set[tuple[str, int]] = set()
@@ -75,9 +93,11 @@ class QualifyApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.config.theme:
-            self.theme = (
-                self.config.theme if self.config.theme in self.available_themes else (self.theme)
-            )
+            unknown = self.config.check_theme(self.available_themes)
+            if unknown:
+                self.config.problems.append(unknown)
+            else:
+                self.theme = self.config.theme
 
     # ------------------------------------------------------------------ screens
     # The home screen is a mode (not `get_default_screen`) so Textual loads its CSS_PATH;
@@ -88,7 +108,16 @@ class QualifyApp(App[None]):
     def on_mount(self) -> None:
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=8)
+        if self.config.keymap:
+            self._check_keymap()
         self._catch_hangup(install=True)
+
+    @work(thread=True, exit_on_error=False, group="config")
+    def _check_keymap(self) -> None:
+        """Name the keymap's binding ids that no screen defines (a typo would otherwise
+        leave a key silently unmapped). In a worker: it imports every screen."""
+        for problem in self.config.check_bindings(binding_ids()):
+            self.notify(problem, title="Config", severity="warning", timeout=8)
 
     def _catch_hangup(self, *, install: bool) -> None:
         """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) would kill the process
@@ -113,11 +142,24 @@ class QualifyApp(App[None]):
         self.exit()
 
     def save_everything_pending(self) -> None:
-        """Save typed numbers, texts and open notes on every screen (see action_quit)."""
+        """Save typed numbers, texts and open notes on every screen (see action_quit), and
+        write every answer still queued, here and now: nothing given is lost by quitting."""
         for screen in reversed(self.screen_stack):
             save_pending = getattr(screen, "save_pending", None)
             if callable(save_pending):
                 save_pending()
+        self.saves.flush()
+
+    # ------------------------------------------------------------------ answers
+    @work(thread=True, exclusive=False, exit_on_error=False, group="answer-saves")
+    def _write_answers(self, queue: SaveQueue) -> None:
+        """Write one prospect's queued answers in order. Never exclusive: cancelling a
+        running writer could drop an answer; the queue starts one writer at a time."""
+        queue.drain()
+
+    def _answer_saved(self, prospect_id: str) -> None:
+        """An answer is on disk (called from the writer's thread): the list should know."""
+        self.post_message(ProspectsChanged(prospect_id))
 
     def open_prospect(self, prospect_id: str, *, tab: str = "overview") -> None:
         from qualify.tui.screens.prospect import ProspectScreen
@@ -141,9 +183,31 @@ class QualifyApp(App[None]):
 
         self.push_screen(ReportScreen(prospect_id))
 
-    def mark_changed(self) -> None:
-        """A prospect changed: the prospects list reloads when it is shown again."""
-        self.dirty = True
+    # ------------------------------------------------------------------ requests
+    @on(OpenProspect)
+    def _open_prospect(self, event: OpenProspect) -> None:
+        if event.from_home:
+            self.action_home()
+        self.open_prospect(event.prospect_id, tab=event.tab)
+
+    @on(OpenInterview)
+    def _open_interview(self, event: OpenInterview) -> None:
+        self.open_interview(event.prospect_id, question_id=event.question_id)
+
+    @on(OpenCompare)
+    def _open_compare(self, event: OpenCompare) -> None:
+        self.open_compare(event.prospect_id, event.other_id)
+
+    @on(OpenReport)
+    def _open_report(self, event: OpenReport) -> None:
+        self.open_report(event.prospect_id)
+
+    @on(ProspectsChanged)
+    def _prospects_changed(self, event: ProspectsChanged) -> None:
+        """The one change signal: the prospects list takes it (and reloads once)."""
+        home = self._home()
+        if home is not None:
+            home.post_message(ProspectsChanged(event.prospect_id, event.select))
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
@@ -176,18 +240,17 @@ class QualifyApp(App[None]):
         self.action_home()
         self.call_after_refresh(self.screen.run_action, "filter")
 
-    def prospect_summaries(self) -> list:
-        """The prospects as last loaded by the prospects list (for the palette)."""
+    def _home(self) -> ProspectsScreen | None:
+        """The prospects list at the bottom of the screen stack (None before it is up)."""
         from qualify.tui.screens.prospects import ProspectsScreen
 
         home = self.screen_stack[0] if self.screen_stack else None
-        if isinstance(home, ProspectsScreen):
-            return home.summaries
-        return []
+        return home if isinstance(home, ProspectsScreen) else None
 
-    def open_prospect_from_home(self, prospect_id: str) -> None:
-        self.action_home()
-        self.open_prospect(prospect_id)
+    def prospect_summaries(self) -> list[ProspectSummary]:
+        """The prospects as last loaded by the prospects list (for the palette)."""
+        home = self._home()
+        return home.summaries if home is not None else []
 
     def action_validate(self) -> None:
         """Re-read and check every question set; shows the result."""
@@ -325,8 +388,6 @@ class QualifyApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload_question_sets(self) -> None:
-        from qualify.tui.messages import QuestionSetsReloaded
-
         catalog = self.workspace.reload_catalog()
         errors = [p for p in catalog.problems if p.severity == "error"]
         if errors:
@@ -350,12 +411,19 @@ class QualifyApp(App[None]):
             self.notify(
                 f"{n} question sets and the pipeline are valid{extra}.", title="Question sets"
             )
-        self.post_message(QuestionSetsReloaded(len(errors)))
+        self.post_message(QuestionSetsReloaded(len(errors), offer_rescore=True))
+
+    @on(QuestionSetsReloaded)
+    def _question_sets_reloaded(self, event: QuestionSetsReloaded) -> None:
+        """Whoever re-read the sets: the question sets screen shows them as they are now,
+        and the re-score preview is offered when asked for."""
+        from qualify.tui.screens.question_sets import QuestionSetsScreen
+
         for screen in self.screen_stack:
-            refresh = getattr(screen, "catalog_reloaded", None)
-            if refresh is not None:
-                self.call_from_thread(refresh)
-        self.call_from_thread(self.offer_rescore)
+            if isinstance(screen, QuestionSetsScreen):
+                screen.show_catalog(self.workspace.catalog)
+        if event.offer_rescore:
+            self.offer_rescore(event.set_ids)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export_report(self, prospect_id: str, fmt: str = "md") -> None:
@@ -417,7 +485,39 @@ class QualifyApp(App[None]):
 
     def on_unmount(self) -> None:
         self._catch_hangup(install=False)
+        self.saves.flush()  # however the app ended: no answer left behind in the queue
         self.workspace.close()
+
+
+def binding_ids() -> set[str]:
+    """The id of every binding the app defines: its own, and those of every screen,
+    modal and widget of qualify.tui (the ones a keymap can remap)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import qualify.tui.modals
+    import qualify.tui.screens
+    import qualify.tui.widgets
+
+    classes: list[type] = [QualifyApp]
+    for package in (qualify.tui.screens, qualify.tui.modals, qualify.tui.widgets):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            module = importlib.import_module(info.name)
+            classes += [
+                cls
+                for _, cls in inspect.getmembers(module, inspect.isclass)
+                if issubclass(cls, DOMNode) and cls.__module__ == module.__name__
+            ]
+    ids: set[str] = set()
+    for cls in classes:
+        for binding in getattr(cls, "BINDINGS", ()):
+            binding_id = getattr(binding, "id", None)
+            if binding_id:
+                ids.add(binding_id)
+    return ids
 
 
 def _home_screen() -> Screen:

@@ -1,22 +1,39 @@
-"""The TUI's part of the user's config file: the keymap.
+"""The TUI's part of the user's config file: the keymap and the theme.
 
-The config file is YAML (``qualify paths`` prints where it is). The TUI reads
-only one optional mapping from it::
+The config file is YAML (``qualify paths`` prints where it is)::
 
     keymap:
       interview.next: pagedown,ctrl+n
       prospects.add: a,insert
+    theme: textual-light
 
-Keys are binding ids (every binding has one; the help screen lists them),
-values are comma-separated keys. A missing file, a missing mapping or a
-broken file never stops the app: the default keys apply and the problem is
-shown as a warning.
+Keys of the keymap are binding ids (every binding has one; the help screen lists them),
+values are comma-separated keys. The file is validated with the pydantic model in
+:mod:`qualify.tui.config_file`. A missing file, a missing mapping or a broken file never
+stops the app: whatever is wrong (an unknown key, a binding id no screen defines, a theme
+Textual does not have, a value of the wrong kind) is left out and named in a one-line
+warning at ``file:line:col``, shown as a notification; the rest applies.
+
+Positions come from composing the YAML node tree (PyYAML's C composer when present): the
+core's ``parse_yaml`` would give them too, but importing it loads the question-set models
+before the first frame, and a file of two mappings needs only the marks of its keys.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+Loc = tuple[str | int, ...]
+
+WORDS: dict[str, str] = {
+    "dict_type": "must map names to values",
+    "model_type": "must map names to values",
+    "string_type": "must be text",
+}
+"""Pydantic's error types, as the warning words them."""
 
 
 @dataclass
@@ -31,6 +48,31 @@ class TuiConfig:
     """Where it was read from, if anywhere."""
     problems: list[str] = field(default_factory=list)
     """One line per thing that was ignored."""
+    places: dict[Loc, str] = field(default_factory=dict)
+    """Where each setting was read (``("keymap", "interview.next")`` → ``file:3:3``)."""
+
+    def where(self, *loc: str | int) -> str:
+        """`file:line:col` of a setting (the file alone if unknown)."""
+        return self.places.get(loc) or str(self.path or "config")
+
+    def check_theme(self, themes: Iterable[str]) -> str | None:
+        """The warning when the theme is not one of `themes` (the default then applies)."""
+        if self.theme is None or self.theme in set(themes):
+            return None
+        return (
+            f"{self.where('theme')}: unknown theme {self.theme!r} (ctrl+t lists them); "
+            "the default theme is used"
+        )
+
+    def check_bindings(self, binding_ids: Iterable[str]) -> list[str]:
+        """One warning per keymap entry whose binding id the app does not define."""
+        known = set(binding_ids)
+        return [
+            f"{self.where('keymap', binding_id)}: keymap: unknown binding id {binding_id!r} "
+            "(F1 lists the ids); ignored"
+            for binding_id in self.keymap
+            if binding_id not in known
+        ]
 
 
 def default_config_path() -> Path | None:
@@ -46,42 +88,118 @@ def default_config_path() -> Path | None:
 
 
 def load_config(path: Path | None = None) -> TuiConfig:
-    """Read the keymap (and theme) from the YAML config; tolerate its absence."""
+    """Read and validate the keymap and theme from the YAML config; tolerate its absence.
+    (Binding ids and themes are checked by the app, which knows them.)"""
     path = path if path is not None else default_config_path()
     config = TuiConfig(path=path)
     if path is None or not path.is_file():
         return config
     try:
-        import yaml
-
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         config.problems.append(f"{path}: cannot read the config file: {exc}")
         return config
+    try:
+        data, places = _read_yaml(text)
     except Exception as exc:  # yaml.YAMLError and friends
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         config.problems.append(f"{where}: not valid YAML; default keys in use")
         return config
+    config.places = {loc: f"{path}:{line}:{col}" for loc, (line, col) in places.items()}
     if data is None:
         return config
     if not isinstance(data, dict):
-        config.problems.append(f"{path}: expected a mapping at the top level")
+        config.problems.append(f"{config.where()}: expected a mapping at the top level")
         return config
-    tui = data.get("tui") if isinstance(data.get("tui"), dict) else {}
-    keymap = data.get("keymap", tui.get("keymap"))
-    if keymap is not None:
-        if isinstance(keymap, dict):
-            for binding_id, keys in keymap.items():
-                if isinstance(keys, list):
-                    keys = ",".join(str(k) for k in keys)
-                if not isinstance(binding_id, str) or not isinstance(keys, str) or not keys:
-                    config.problems.append(f"{path}: keymap entry {binding_id!r} ignored")
-                    continue
-                config.keymap[binding_id] = keys.replace(" ", "")
-        else:
-            config.problems.append(f"{path}: `keymap` must map binding ids to keys")
-    theme = data.get("theme", tui.get("theme"))
-    if isinstance(theme, str) and theme:
-        config.theme = theme
+    settings = _validate(data, config)
+    nested = settings.tui
+    config.keymap = {**(nested.keymap if nested else {}), **settings.keymap}
+    config.theme = settings.theme or (nested.theme if nested else None)
+    if nested is not None:  # name the places of the nested settings as their own
+        for loc, where in list(config.places.items()):
+            if loc[:1] == ("tui",) and loc[1:] not in config.places:
+                config.places[loc[1:]] = where
     return config
+
+
+def _validate(data: dict[str, Any], config: TuiConfig) -> Any:
+    """The settings, valid: what pydantic refuses is named in a warning and left out."""
+    from pydantic import ValidationError
+
+    from qualify.tui.config_file import ConfigFile, TuiSettings
+
+    for _ in range(100):  # each round leaves out at least one refused value
+        try:
+            return ConfigFile.model_validate(data)
+        except ValidationError as exc:
+            dropped: list[Loc] = []
+            for error in exc.errors():
+                loc = _value_loc(data, tuple(error["loc"]))
+                if not loc or any(loc[: len(gone)] == gone for gone in dropped):
+                    continue  # one warning per value (a union reports each of its arms)
+                name = ".".join(str(part) for part in loc)
+                if error["type"] == "extra_forbidden":
+                    fields = ConfigFile.model_fields if len(loc) == 1 else TuiSettings.model_fields
+                    known = ", ".join(fields)
+                    config.problems.append(
+                        f"{config.where(*loc)}: unknown key {name!r} (ignored; known: {known})"
+                    )
+                else:
+                    message = WORDS.get(error["type"]) or error["msg"].removeprefix("Value error, ")
+                    config.problems.append(f"{config.where(*loc)}: {name}: {message}; ignored")
+                if not _drop(data, loc):  # nothing left to leave out: give up on the file
+                    return ConfigFile()
+                dropped.append(loc)
+    return ConfigFile()
+
+
+def _value_loc(data: Any, loc: Loc) -> Loc:
+    """Pydantic's `loc`, cut where the data ends (a union or validator adds parts)."""
+    out: list[str | int] = []
+    for part in loc:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_dict or in_list):
+            break
+        data = data[part]
+        out.append(part)
+    return tuple(out)
+
+
+def _drop(data: dict[str, Any], loc: Loc) -> bool:
+    """Remove the value at `loc`; False if there was none to remove."""
+    parent: Any = data
+    try:
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent.pop(loc[-1])
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _read_yaml(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
+    """The data, and the (line, col) of every key and value by its path."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    places: dict[Loc, tuple[int, int]] = {}
+    if root is None:
+        return None, places
+
+    def walk(node: yaml.Node, loc: Loc) -> None:
+        places.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*loc, key.value)
+                places[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                walk(value, child)
+
+    walk(root, ())
+    return data, places

@@ -10,7 +10,6 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment
-    from qualify.core.gates import GateResult
     from qualify.core.records import ProspectSummary
 
 
@@ -30,11 +29,22 @@ class WorkspaceFailed(Message):
 
 
 @dataclass
-class ProspectsChanged(Message):
-    """Prospects were added, moved, declined or re-scored: the list should refresh."""
+class ProspectsChanged(Message, bubble=False):
+    """Prospects were added, answered, moved, declined, edited or re-scored: the one change
+    signal. Posted to the app (``QualifyScreen.prospects_changed``), which passes it to the
+    prospects list; the list reloads once, at once if it is on screen, else when it is
+    shown again. It does not bubble: the app hands it down to the list, which must not
+    send it back up."""
 
     prospect_id: str | None = None
     """The one that changed, or None for many."""
+    select: bool = False
+    """Highlight it in the list once reloaded (it was just added or edited there)."""
+
+    def can_replace(self, message: Message) -> bool:
+        # Textual asks the older of two queued messages whether the newer supersedes it:
+        # one reload covers a burst, unless the older one asks to highlight a prospect.
+        return isinstance(message, ProspectsChanged) and not self.select
 
 
 @dataclass
@@ -56,23 +66,75 @@ class AnswerChosen(Message):
 
 @dataclass
 class AnswerRecorded(Message):
-    """An answer is on disk; `assessment` is the prospect scored with it."""
+    """A change to an answer (its value, state, source or note) is on disk: the interview
+    shows the prospect as scored with it, and only now says "saved"."""
 
     question_id: str
     assessment: Assessment
+    """The prospect scored with every answer on disk (a colleague's too)."""
+    notice: str = ""
+    """One line confirming what changed ("Source: verified"), shown briefly."""
 
 
 @dataclass
-class GateEvaluated(Message):
-    """A gate was evaluated (after an answer, or on opening a prospect)."""
+class AnswerNotSaved(Message):
+    """A change to an answer could not be written (an invalid value, an unreadable file, a
+    lock held too long): the previous answer stands."""
 
-    prospect_id: str
-    gate: GateResult | None
+    question_id: str
+    error: str
+    """One line for the user."""
 
 
 @dataclass
 class QuestionSetsReloaded(Message):
-    """The active question sets were re-read from disk."""
+    """The active question sets were re-read from disk (validated from the palette, saved
+    in the editor, re-read on the question sets screen). Posted to the app, which redraws
+    the question sets screen and, when asked, offers the re-score preview."""
 
     errors: int
     """How many problems of severity error there are."""
+    offer_rescore: bool = False
+    """Offer the re-score preview if interviews were taken with an older version."""
+    set_ids: tuple[str, ...] | None = None
+    """Offer it for these sets only (None: every set)."""
+
+
+# ---------------------------------------------------------------------- requests to the app
+# Screens do not import the app (it imports them): they ask it to open another screen with
+# these, posted to the app (``QualifyScreen.open_prospect`` and friends).
+
+
+@dataclass
+class OpenProspect(Message):
+    """Show a prospect (on top of the current screen, or of the prospects list)."""
+
+    prospect_id: str
+    tab: str = "overview"
+    """The tab shown first: ``overview`` or ``agenda``."""
+    from_home: bool = False
+    """Close whatever is open first, back to the prospects list (the palette does)."""
+
+
+@dataclass
+class OpenInterview(Message):
+    """Start or resume the interview of a prospect's current stage."""
+
+    prospect_id: str
+    question_id: str | None = None
+    """Open on this question (from the agenda) instead of the first unanswered one."""
+
+
+@dataclass
+class OpenCompare(Message):
+    """Compare a prospect with the ideal partner, or with another prospect."""
+
+    prospect_id: str
+    other_id: str | None = None
+
+
+@dataclass
+class OpenReport(Message):
+    """Preview a prospect's fit report."""
+
+    prospect_id: str

@@ -3,8 +3,9 @@ the end of an interview: advance (with an override and its reason when the gate 
 met), decline with a reason, just friends (hold) with a date, reopen; and editing the
 prospect's facts, from the prospects list or the prospect screen.
 
-Each asks what it needs in the shared dialogs, calls the Qualifier, reports the outcome
-as a notification and calls `done()` when something changed.
+Each takes the screen it was asked from, asks what it needs in the shared dialogs, calls
+the Qualifier, reports the outcome as a notification, sends the change signal
+(:meth:`QualifyScreen.prospects_changed`) and calls `done()` when something changed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from qualify.core.errors import QualifyError
 from qualify.tui.format import one_line
 
 if TYPE_CHECKING:
-    from qualify.tui.app import QualifyApp
+    from qualify.core.records import HistoryEntry
     from qualify.tui.modals.reason import ReasonResult
+    from qualify.tui.screens.base import QualifyScreen
 
 DECLINE_REASONS: tuple[str, ...] = (
     "Sells mainly by discounting online: channel conflict",
@@ -35,36 +37,38 @@ HOLD_REASONS: tuple[str, ...] = (
 )
 
 
-def _error(app: QualifyApp, title: str, exc: Exception) -> None:
-    app.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
+def _error(screen: QualifyScreen, title: str, exc: Exception) -> None:
+    screen.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
 
 
-def advance(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
+def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
     """Advance when the gate passes; otherwise show what is missing and offer an override."""
     from qualify.workflow.qualifier import GateBlocked
 
-    q = app.workspace.qualifier
+    q = screen.qualifier
     try:
         entry = q.advance(q.store.get_prospect(prospect_id))
     except GateBlocked as blocked:
-        _offer_override(app, prospect_id, blocked, done)
+        _offer_override(screen, prospect_id, blocked, done)
         return
     except QualifyError as exc:
-        _error(app, "Cannot advance", exc)
+        _error(screen, "Cannot advance", exc)
         return
-    _advanced(app, entry, done)
+    _advanced(screen, entry, done)
 
 
-def _advanced(app: QualifyApp, entry, done: Callable[[], None]) -> None:
-    titles = app.workspace.stage_titles()
+def _advanced(screen: QualifyScreen, entry: HistoryEntry, done: Callable[[], None]) -> None:
+    titles = screen.workspace.stage_titles()
     to = titles.get(entry.to_stage or "", entry.to_stage)
     how = " (gate overridden)" if entry.overridden else ""
-    app.notify(f"Moved on to {to}{how}.", title="Advanced", markup=False)
-    app.mark_changed()
+    screen.notify(f"Moved on to {to}{how}.", title="Advanced", markup=False)
+    screen.prospects_changed(entry.prospect_id)
     done()
 
 
-def _offer_override(app: QualifyApp, prospect_id: str, blocked, done: Callable[[], None]) -> None:
+def _offer_override(
+    screen: QualifyScreen, prospect_id: str, blocked, done: Callable[[], None]
+) -> None:
     from qualify.tui.modals.confirm import ConfirmDialog
     from qualify.tui.modals.reason import ReasonPrompt
     from qualify.tui.widgets.gate_checklist import criterion_text
@@ -75,23 +79,23 @@ def _offer_override(app: QualifyApp, prospect_id: str, blocked, done: Callable[[
         for c in blocked.result.criteria
         if not c.met
     )
-    titles = app.workspace.stage_titles()
+    titles = screen.workspace.stage_titles()
     target = titles.get(blocked.result.next_stage_id or "", "the next stage")
 
     def reason_given(result: ReasonResult | None) -> None:
         if result is None:
             return
-        q = app.workspace.qualifier
+        q = screen.qualifier
         try:
             entry = q.advance(q.store.get_prospect(prospect_id), override=result.reason)
         except QualifyError as exc:
-            _error(app, "Cannot advance", exc)
+            _error(screen, "Cannot advance", exc)
             return
-        _advanced(app, entry, done)
+        _advanced(screen, entry, done)
 
     def confirmed(override: bool | None) -> None:
         if override:
-            app.push_screen(
+            screen.app.push_screen(
                 ReasonPrompt(
                     f"Override the gate to {target}",
                     "Why move on without meeting the gate? The reason is kept in the history.",
@@ -101,7 +105,7 @@ def _offer_override(app: QualifyApp, prospect_id: str, blocked, done: Callable[[
                 reason_given,
             )
 
-    app.push_screen(
+    screen.app.push_screen(
         ConfirmDialog(
             f"The gate to {target} is not met",
             f"Still missing:\n{unmet}\n\nKeep dating, or override the gate with a reason.",
@@ -113,7 +117,7 @@ def _offer_override(app: QualifyApp, prospect_id: str, blocked, done: Callable[[
 
 
 def decline(
-    app: QualifyApp,
+    screen: QualifyScreen,
     prospect_id: str,
     done: Callable[[], None],
     *,
@@ -122,11 +126,11 @@ def decline(
     """Part ways, asking for the reason (a knock-out's reason is offered first)."""
     from qualify.tui.modals.reason import ReasonPrompt
 
-    q = app.workspace.qualifier
+    q = screen.qualifier
     try:
         name = q.store.get_prospect(prospect_id).name
     except QualifyError as exc:
-        _error(app, "Not declined", exc)
+        _error(screen, "Not declined", exc)
         return
     suggestions = DECLINE_REASONS
     if knockout_reason:
@@ -138,13 +142,13 @@ def decline(
         try:
             q.decline(q.store.get_prospect(prospect_id), result.reason)
         except QualifyError as exc:
-            _error(app, "Not declined", exc)
+            _error(screen, "Not declined", exc)
             return
-        app.notify(f"Parted ways with {name}.", title="Declined", markup=False)
-        app.mark_changed()
+        screen.notify(f"Parted ways with {name}.", title="Declined", markup=False)
+        screen.prospects_changed(prospect_id)
         done()
 
-    app.push_screen(
+    screen.app.push_screen(
         ReasonPrompt(
             f"Part ways with {name}",
             "The reason is kept in the history; the prospect can be reopened later.",
@@ -156,11 +160,11 @@ def decline(
     )
 
 
-def hold(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
+def hold(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
     """Just friends: keep in touch, with a reason and a date to call again."""
     from qualify.tui.modals.reason import ReasonPrompt
 
-    q = app.workspace.qualifier
+    q = screen.qualifier
     name = q.store.get_prospect(prospect_id).name
 
     def given(result: ReasonResult | None) -> None:
@@ -169,13 +173,13 @@ def hold(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
         try:
             q.hold(q.store.get_prospect(prospect_id), result.reason, result.recontact_on)
         except QualifyError as exc:
-            _error(app, "Not changed", exc)
+            _error(screen, "Not changed", exc)
             return
-        app.notify(f"{name}: just friends for now.", markup=False)
-        app.mark_changed()
+        screen.notify(f"{name}: just friends for now.", markup=False)
+        screen.prospects_changed(prospect_id)
         done()
 
-    app.push_screen(
+    screen.app.push_screen(
         ReasonPrompt(
             f"Just friends: {name}",
             "A good company at the wrong time. Keep in touch and call again later.",
@@ -187,30 +191,30 @@ def hold(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
     )
 
 
-def reopen(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
-    q = app.workspace.qualifier
+def reopen(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
+    q = screen.qualifier
     try:
         prospect = q.store.get_prospect(prospect_id)
         q.reopen(prospect, "Reopened from the app")
     except QualifyError as exc:
-        _error(app, "Not reopened", exc)
+        _error(screen, "Not reopened", exc)
         return
-    app.notify(f"{prospect.name} reopened.", markup=False)
-    app.mark_changed()
+    screen.notify(f"{prospect.name} reopened.", markup=False)
+    screen.prospects_changed(prospect_id)
     done()
 
 
-def edit(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
+def edit(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
     """The prospect form filled with the stored facts; saved compare-and-set on Save."""
     from qualify.tui.modals.prospect_form import ProspectForm, ProspectFormResult
 
-    q = app.workspace.qualifier
+    q = screen.qualifier
     try:
         prospect = q.store.get_prospect(prospect_id)
     except QualifyError as exc:
-        _error(app, "Cannot edit", exc)
+        _error(screen, "Cannot edit", exc)
         return
-    territories = tuple(sorted({s.territory for s in app.prospect_summaries() if s.territory}))
+    territories = tuple(sorted({s.territory for s in screen.prospect_summaries() if s.territory}))
 
     def edited(result: ProspectFormResult | None) -> None:
         if result is None:
@@ -224,13 +228,13 @@ def edit(app: QualifyApp, prospect_id: str, done: Callable[[], None]) -> None:
                 notes=result.notes,
             )
         except QualifyError as exc:
-            _error(app, "Not saved", exc)
+            _error(screen, "Not saved", exc)
             return
-        app.notify(f"{result.name} saved.", markup=False)
-        app.mark_changed()
+        screen.notify(f"{result.name} saved.", markup=False)
+        screen.prospects_changed(prospect_id)
         done()
 
-    app.push_screen(
+    screen.app.push_screen(
         ProspectForm(
             title=f"Edit {prospect.name}",
             name=prospect.name,

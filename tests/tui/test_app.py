@@ -6,19 +6,11 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT
 from textual.widgets import Markdown
+from tui_helpers import ROOT, notified, wait_for, wait_home
 
 from qualify.tui.modals.prospect_form import ProspectForm
 from qualify.tui.screens.help import HelpScreen
-
-
-async def wait_home(pilot) -> None:
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if getattr(pilot.app.screen, "loaded", False):
-            return
-    raise AssertionError("not loaded")
 
 
 async def test_f1_and_question_mark_open_help_with_this_screens_keys(make_app) -> None:
@@ -47,24 +39,15 @@ async def test_command_palette_offers_the_main_actions(make_app) -> None:
         await pilot.press(*"new prospect")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ProspectForm):
-                break
-        assert isinstance(app.screen, ProspectForm)
+        await wait_for(pilot, lambda: isinstance(app.screen, ProspectForm), "the form")
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"validate question sets")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if any("are valid" in n.message for n in app._notifications):
-                break
-        assert any(
-            "2 question sets and the pipeline are valid" in n.message for n in app._notifications
-        )
+        await wait_for(pilot, lambda: notified(app, "are valid"), "the validation")
+        assert notified(app, "2 question sets and the pipeline are valid")
 
 
 async def test_light_and_dark_themes(make_app) -> None:
@@ -91,3 +74,36 @@ def test_nothing_but_the_tui_imports_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_message_is_handled_and_posted_somewhere() -> None:
+    """No message is posted that nothing handles (nor declared and never posted): each
+    one in messages.py has an ``on_<name>`` or ``@on(<Name>)`` handler in the app."""
+    import inspect
+    import re
+
+    from textual.message import Message
+
+    from qualify.tui import messages
+
+    package = ROOT / "qualify" / "tui"
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in package.rglob("*.py")
+        if path != package / "messages.py"
+    )
+    declared = [
+        cls
+        for _, cls in inspect.getmembers(messages, inspect.isclass)
+        if issubclass(cls, Message) and cls.__module__ == messages.__name__
+    ]
+    assert len(declared) >= 10
+    unhandled = [
+        cls.__name__
+        for cls in declared
+        if f"def {cls.handler_name}(" not in code
+        and not re.search(rf"@on\(\s*{cls.__name__}\b", code)
+    ]
+    assert unhandled == []
+    unposted = [cls.__name__ for cls in declared if not re.search(rf"\b{cls.__name__}\(", code)]
+    assert unposted == []

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_prospect, open_store, stored_answers
 from textual.widgets import OptionList, Static, TextArea
+from tui_helpers import add_prospect, open_prospect, open_store, stored_answers, wait_for, wait_home
 
 from qualify.tui.modals.confirm import ConfirmDialog
 from qualify.tui.modals.prospect_picker import ProspectPicker, find_prospects
@@ -47,27 +47,6 @@ def atlas(data_dir: Path, sets: Path) -> str:
     return pid
 
 
-async def until(pilot, ready, what: str = "the app", tries: int = 150) -> None:
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if ready():
-            await pilot.pause()
-            return
-    raise AssertionError(f"{what} never got ready (screen: {pilot.app.screen})")
-
-
-async def open_prospect(pilot, pid: str) -> ProspectScreen:
-    app = pilot.app
-    await until(pilot, lambda: getattr(app.screen, "loaded", False), "the prospects list")
-    app.open_prospect(pid)
-    await until(
-        pilot,
-        lambda: isinstance(app.screen, ProspectScreen) and app.screen.view is not None,
-        "the prospect",
-    )
-    return app.screen
-
-
 def text(widget) -> str:
     return str(widget.render())
 
@@ -95,7 +74,7 @@ async def test_provenance_shows_in_the_gate_and_the_score(make_app, data_dir, ti
         assert "Evidence: 0% verified · 100% stated" in text(screen.query_one("#score-evidence"))
         # in the interview, on the fact the gate wants verified
         app.open_interview(pid, question_id="reps")
-        await until(pilot, lambda: getattr(app.screen, "current", None) == "reps", "interview")
+        await wait_for(pilot, lambda: getattr(app.screen, "current", None) == "reps", "interview")
         interview = app.screen
         assert "⚑ needs evidence" in text(interview.query_one("#where", Static))
         await pilot.press("f6")  # stated → verified
@@ -163,7 +142,7 @@ async def test_enter_on_an_agenda_item_opens_the_interview_there(
         await open_prospect(pilot, pid)
         await pilot.press("g", "down", "down")  # 3. streams (ask next time)
         await pilot.press("enter")
-        await until(
+        await wait_for(
             pilot,
             lambda: isinstance(app.screen, InterviewScreen) and app.screen.current is not None,
             "the interview",
@@ -176,7 +155,7 @@ async def test_enter_on_an_agenda_item_opens_the_interview_there(
         await pilot.press("escape")
         screen = app.screen
         assert isinstance(screen, ProspectScreen)
-        await until(pilot, lambda: len(screen.query_one(AgendaList).items) == 4, "the agenda")
+        await wait_for(pilot, lambda: len(screen.query_one(AgendaList).items) == 4, "the agenda")
         assert "streams" not in [i.question_id for i in screen.query_one(AgendaList).items]
 
 
@@ -189,7 +168,7 @@ async def test_agenda_exports_as_markdown_into_reports(make_app, data_dir, tiny_
         await pilot.pause()
         assert not (data_dir / "reports").exists()
         await pilot.press("g", "m")
-        await until(pilot, lambda: any("Agenda written" in m for m in messages(app)), "export")
+        await wait_for(pilot, lambda: any("Agenda written" in m for m in messages(app)), "export")
         files = list((data_dir / "reports").glob("*-agenda-*.md"))
         assert len(files) == 1 and files[0].name.startswith(f"Atlas-AV-GmbH-{pid}-agenda-")
         markdown = files[0].read_text(encoding="utf-8")
@@ -208,11 +187,11 @@ async def test_rescore_preview_after_an_edit_records_only_on_confirmation(
     path = tiny_sets / "tiny-first.yaml"
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "loaded", False), "home")
+        await wait_home(pilot)
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, QuestionSetsScreen), "sets")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionSetsScreen), "sets")
         await pilot.press("enter")  # tiny-first.yaml
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "editor")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen), "editor")
         editor = app.screen
         original = path.read_text(encoding="utf-8")
         edited = original.replace("version: 1", "version: 2").replace(
@@ -223,12 +202,12 @@ async def test_rescore_preview_after_an_edit_records_only_on_confirmation(
         editor.query_one(TextArea).load_text(edited)
         await pilot.press("f5")
         # saved: the app offers the preview (interviews were taken with version 1)
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the offer")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the offer")
         offer = text(app.screen.query_one(".title", Static))
         assert offer == "Preview the re-score of 1 interview?"
         assert "Tiny first date (v2)" in text(app.screen.query_one(".body", Static))
         await pilot.press("y")
-        await until(
+        await wait_for(
             pilot,
             lambda: isinstance(app.screen, RescoreScreen) and app.screen.rows is not None,
             "the preview",
@@ -246,15 +225,15 @@ async def test_rescore_preview_after_an_edit_records_only_on_confirmation(
         assert not [e for e in history if e.action == "rescore"], "a preview records nothing"
         # r asks first; "Cancel" records nothing, "Record" appends to the history
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
         await pilot.press("n")
         await pilot.pause()
         assert not [e for e in open_store(data_dir).history(pid) if e.action == "rescore"]
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
         assert "Record 1 re-score?" in text(app.screen.query_one(".title", Static))
         await pilot.press("y")
-        await until(pilot, lambda: any("Recorded 1 re-score" in m for m in messages(app)), "rec")
+        await wait_for(pilot, lambda: any("Recorded 1 re-score" in m for m in messages(app)), "rec")
         assert "already recorded" in prompts(preview.query_one("#rs-list", OptionList))[0]
     store = open_store(data_dir)
     try:
@@ -283,21 +262,21 @@ async def test_rescore_from_the_palette_and_on_the_prospect(make_app, data_dir, 
     )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "loaded", False), "home")
+        await wait_home(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"re-score")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await until(
+        await wait_for(
             pilot,
             lambda: isinstance(app.screen, RescoreScreen) and bool(app.screen.rows),
             "the preview",
         )
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
         await pilot.press("y")
-        await until(pilot, lambda: any("Recorded 1" in m for m in messages(app)), "recorded")
+        await wait_for(pilot, lambda: any("Recorded 1" in m for m in messages(app)), "recorded")
         await pilot.press("escape")
         screen = await open_prospect(pilot, pid)
         line = text(screen.query_one("#interview-line", Static))
@@ -335,7 +314,7 @@ async def test_compare_with_ideal_yaml_and_with_another_prospect(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_prospect(pilot, pid)
         await pilot.press("c")
-        await until(
+        await wait_for(
             pilot,
             lambda: isinstance(app.screen, CompareScreen) and app.screen.view is not None,
             "the comparison",
@@ -359,12 +338,12 @@ async def test_compare_with_ideal_yaml_and_with_another_prospect(
         assert "How many sales reps do you have?" in answers
         # o: another prospect, found by a few letters
         await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, ProspectPicker), "the picker")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProspectPicker), "the picker")
         await pilot.press(*"bltc")
         await pilot.pause()
         assert prompts(app.screen.query_one(OptionList))[0].startswith("Baltic Sound AB")
         await pilot.press("enter")
-        await until(
+        await wait_for(
             pilot,
             lambda: screen.view is not None and screen.view.right_label == "Baltic Sound AB",
             "the other prospect",
@@ -378,7 +357,7 @@ async def test_compare_with_ideal_yaml_and_with_another_prospect(
         assert "Online discounter" in first
         # i: back to the ideal partner
         await pilot.press("i")
-        await until(pilot, lambda: screen.view.right_label == "ideal partner", "the ideal")
+        await wait_for(pilot, lambda: screen.view.right_label == "ideal partner", "the ideal")
 
 
 async def test_compare_without_an_ideal_profile_says_so(make_app, data_dir, tiny_sets) -> None:
@@ -387,7 +366,7 @@ async def test_compare_without_an_ideal_profile_says_so(make_app, data_dir, tiny
     async with app.run_test(size=(80, 24)) as pilot:
         await open_prospect(pilot, pid)
         await pilot.press("c")
-        await until(pilot, lambda: any("no ideal profile" in m for m in messages(app)), "notice")
+        await wait_for(pilot, lambda: any("no ideal profile" in m for m in messages(app)), "notice")
         screen = app.screen
         assert isinstance(screen, CompareScreen), "a notification, not a crash"
         assert "o compares with another prospect" in text(screen.query_one("#cmp-source"))
@@ -422,12 +401,12 @@ async def test_lint_warnings_are_shown_as_warnings_and_the_set_stays_usable(
     )
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "loaded", False), "home")
+        await wait_home(pilot)
         assert "tiny-next" in app.workspace.catalog.question_sets, "warnings do not exclude"
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, QuestionSetsScreen), "sets")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionSetsScreen), "sets")
         screen = app.screen
-        await until(pilot, lambda: bool(screen.rows), "rows")
+        await wait_for(pilot, lambda: bool(screen.rows), "rows")
         row = next(r for r in screen.rows if r.path.name == "tiny-next.yaml")
         assert (row.errors, row.warnings) == (0, 1)
         files = prompts(screen.query_one("#qs-files", OptionList))
@@ -441,9 +420,9 @@ async def test_lint_warnings_are_shown_as_warnings_and_the_set_stays_usable(
         assert problems[0].startswith("⚠ tiny-next.yaml:8:13: warning: question 'plan_agreed'")
         # in the editor: ⚠, not ✗, and saved without asking
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "editor")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen), "editor")
         editor = app.screen
-        await until(pilot, lambda: editor._checked_generation == editor.generation, "checked")
+        await wait_for(pilot, lambda: editor._checked_generation == editor.generation, "checked")
         status = text(editor.query_one("#ed-status", Static))
         assert "⚠ 1 warning: usable" in status and "✗" not in status
         shown = prompts(editor.query_one("#ed-problems", OptionList))
@@ -452,7 +431,7 @@ async def test_lint_warnings_are_shown_as_warnings_and_the_set_stays_usable(
         area = editor.query_one(TextArea)
         area.load_text(area.text.replace("title: Tiny second meeting", "title: Second meeting"))
         await pilot.press("f5")
-        await until(pilot, lambda: any("1 warning: usable" in m for m in messages(app)), "saved")
+        await wait_for(pilot, lambda: any("1 warning: usable" in m for m in messages(app)), "saved")
         assert not isinstance(app.screen, ConfirmDialog), "warnings never ask"
         assert "title: Second meeting" in path.read_text(encoding="utf-8")
 

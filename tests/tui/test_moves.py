@@ -5,33 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_prospect, open_store
 from textual.widgets import Input, Markdown, Static
+from tui_helpers import (
+    add_prospect,
+    open_prospect,
+    open_store,
+    screen_ready,
+    wait_for,
+    wait_prospect,
+)
 
 from qualify.tui.modals.confirm import ConfirmDialog
 from qualify.tui.modals.reason import ReasonPrompt
-from qualify.tui.screens.prospect import ProspectScreen
 from qualify.tui.screens.report import ReportScreen
-
-
-async def open_prospect(pilot, prospect_id: str) -> ProspectScreen:
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if getattr(app.screen, "loaded", False):
-            break
-    app.open_prospect(prospect_id)
-    return await wait_view(pilot)
-
-
-async def wait_view(pilot) -> ProspectScreen:
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.02)
-        screen = app.screen
-        if isinstance(screen, ProspectScreen) and screen.view is not None:
-            return screen
-    raise AssertionError(f"no prospect screen: {app.screen}")
 
 
 def history(data_dir: Path, prospect_id: str):
@@ -58,7 +44,7 @@ async def test_advance_is_blocked_with_reasons_and_override_needs_one(
         assert "no score yet" in body
         await pilot.press("n")  # keep dating
         await pilot.pause()
-        screen = await wait_view(pilot)
+        screen = await wait_prospect(pilot)
         assert screen.view.prospect.stage == "first-date"
 
         await pilot.press("a")
@@ -72,12 +58,8 @@ async def test_advance_is_blocked_with_reasons_and_override_needs_one(
         assert app.screen is prompt
         assert "A reason is needed" in str(prompt.query_one("#error", Static).render())
         await pilot.press(*"Strategic account; director approved", "enter")
-        screen = await wait_view(pilot)
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if screen.view.prospect.stage == "next":
-                break
-        assert screen.view.prospect.stage == "next"
+        screen = await wait_prospect(pilot)
+        await wait_for(pilot, lambda: screen.view.prospect.stage == "next", "the advance")
         assert "overridden" in " ".join(n.message for n in app._notifications)
         timeline = str(screen.query_one("#timeline", Static).render())
         assert "override" in timeline and "Strategic account" in timeline
@@ -99,19 +81,15 @@ async def test_decline_with_a_reason_then_reopen(make_app, data_dir: Path, tiny_
         assert isinstance(prompt, ReasonPrompt)
         assert isinstance(app.focused, Input)
         await pilot.press(*"Carries a competing line", "enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if screen.view.prospect.status.value == "declined":
-                break
+        await wait_for(
+            pilot, lambda: screen.view.prospect.status.value == "declined", "the decline"
+        )
         assert "Parted ways" in str(screen.query_one("#facts-title", Static).render())
         # an interview is not offered to a declined prospect; reopen is
         assert screen.check_action("interview", ()) is False
         assert screen.check_action("reopen", ()) is True
         await pilot.press("r")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if screen.view.prospect.status.value == "active":
-                break
+        await wait_for(pilot, lambda: screen.view.prospect.status.value == "active", "reopen")
         assert "Dating" in str(screen.query_one("#facts-title", Static).render())
     entries, prospect = history(data_dir, pid)
     assert [e.action for e in entries] == ["created", "decline", "reopen"]
@@ -125,21 +103,15 @@ async def test_report_preview_renders_the_fit_report(make_app, data_dir, tiny_se
     async with app.run_test(size=(100, 30)) as pilot:
         await open_prospect(pilot, pid)
         await pilot.press("p")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            screen = app.screen
-            if isinstance(screen, ReportScreen) and screen.markdown:
-                break
-        assert isinstance(app.screen, ReportScreen)
+        await wait_for(
+            pilot, lambda: screen_ready(app, ReportScreen, lambda s: s.markdown), "the report"
+        )
         assert "Lakeside Vision Oy" in app.screen.markdown
         assert app.screen.query_one(Markdown).display
         await pilot.press("x")  # export: pick the format, the file lands in the workspace
         await pilot.pause()
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if list((data_dir / "reports").glob("*.md")):
-                break
+        await wait_for(pilot, lambda: list((data_dir / "reports").glob("*.md")), "the export")
         exported = list((data_dir / "reports").glob("*.md"))
         assert exported and "Lakeside Vision Oy" in exported[0].read_text(encoding="utf-8")
 

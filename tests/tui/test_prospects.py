@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_prospect, fill_demo, open_store
 from textual.widgets import Input, Static
+from tui_helpers import (
+    add_prospect,
+    fill_demo,
+    open_prospect,
+    open_store,
+    screen_ready,
+    wait_for,
+    wait_home,
+    wait_prospect,
+)
 
 from qualify.tui.modals.prospect_form import ProspectForm
 from qualify.tui.screens.prospect import ProspectScreen
 from qualify.tui.screens.prospects import DEMO_COUNT, ProspectsScreen
 from qualify.tui.widgets.prospect_table import ProspectTable
-
-
-async def wait_loaded(pilot, screen: ProspectsScreen | None = None) -> ProspectsScreen:
-    """Wait until the prospects screen has read the workspace."""
-    screen = screen or pilot.app.screen
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if screen.loaded and not screen.has_class("-loading"):
-            await pilot.pause()
-            return screen
-    raise AssertionError("the workspace never finished loading")
 
 
 def count_text(screen: ProspectsScreen) -> str:
@@ -31,15 +29,17 @@ def count_text(screen: ProspectsScreen) -> str:
 async def test_first_run_offers_demo_data_and_loads_it(make_app, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await wait_loaded(pilot)
+        screen = await wait_home(pilot)
         assert screen.has_class("-empty")
         assert screen.query_one("#first-run").display
         assert "Welcome to qualify" in str(screen.query_one("#welcome", Static).render())
         await pilot.press("d")
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if screen.summaries and not screen.has_class("-loading"):
-                break
+        await wait_for(
+            pilot,
+            lambda: screen.summaries and not screen.has_class("-loading"),
+            "the demo data",
+            timeout=30,
+        )
         assert len(screen.summaries) == DEMO_COUNT
         assert not screen.has_class("-empty")
         assert count_text(screen) == f"{DEMO_COUNT} prospects"
@@ -54,7 +54,7 @@ async def test_first_run_offers_demo_data_and_loads_it(make_app, data_dir: Path)
 async def test_add_prospect_form_refuses_an_empty_name(make_app, data_dir: Path) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_loaded(pilot)
+        await wait_home(pilot)
         await pilot.press("a")
         await pilot.pause()
         form = app.screen
@@ -67,13 +67,9 @@ async def test_add_prospect_form_refuses_an_empty_name(make_app, data_dir: Path)
         await pilot.press("tab")
         await pilot.press(*"North")
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
-                break
-        assert isinstance(app.screen, ProspectScreen)
-        assert app.screen.view.prospect.name == "Nordic AV Oy"
-        assert app.screen.view.prospect.territory == "North"
+        screen = await wait_prospect(pilot)
+        assert screen.view.prospect.name == "Nordic AV Oy"
+        assert screen.view.prospect.territory == "North"
     store = open_store(data_dir)
     try:
         names = [s.name for s in store.list_prospects()]
@@ -87,7 +83,7 @@ async def test_filter_as_you_type_and_sort(make_app, data_dir: Path, tiny_sets: 
     add_prospect(data_dir, tiny_sets, "Zeta Unique Sound GmbH", territory="Iberia")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await wait_loaded(pilot)
+        screen = await wait_home(pilot)
         table = screen.query_one(ProspectTable)
         assert table.total == 31
         await pilot.press("slash")
@@ -114,14 +110,9 @@ async def test_enter_opens_the_highlighted_prospect(make_app, data_dir, tiny_set
     pid = add_prospect(data_dir, tiny_sets, "Harbour Systems BV", territory="Benelux")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_loaded(pilot)
+        await wait_home(pilot)
         await pilot.press("enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
-                break
-        screen = app.screen
-        assert isinstance(screen, ProspectScreen)
+        screen = await wait_prospect(pilot)
         assert screen.prospect_id == pid
         title = str(screen.query_one("#facts-title", Static).render())
         assert "Harbour Systems BV" in title and "First date" in title
@@ -134,7 +125,7 @@ async def test_edit_from_the_list_and_from_the_prospect(make_app, data_dir, tiny
     pid = add_prospect(data_dir, tiny_sets, "Nordic AV Oy", territory="North")
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await wait_loaded(pilot)
+        screen = await wait_home(pilot)
         await pilot.press("e")
         await pilot.pause()
         form = app.screen
@@ -143,28 +134,26 @@ async def test_edit_from_the_list_and_from_the_prospect(make_app, data_dir, tiny
         assert territory.value == "North", "the form opens with the stored facts"
         territory.value = "Baltics"
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            table = screen.query_one(ProspectTable)
-            if table.shown and table._view[0].summary.territory == "Baltics":
-                break
-        assert table._view[0].summary.territory == "Baltics", "the list shows the edit"
+        table = screen.query_one(ProspectTable)
+        await wait_for(
+            pilot,
+            lambda: table.shown and table._view[0].summary.territory == "Baltics",
+            "the list to show the edit",
+        )
 
         app.open_prospect(pid)
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
-                break
-        prospect_screen = app.screen
+        prospect_screen = await wait_prospect(pilot)
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#name", Input).value = "Nordic AV Group Oy"
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            view = prospect_screen.view
-            if app.screen is prospect_screen and view and view.prospect.name.endswith("Group Oy"):
-                break
+        await wait_for(
+            pilot,
+            lambda: screen_ready(
+                app, ProspectScreen, lambda s: s.view and s.view.prospect.name.endswith("Group Oy")
+            ),
+            "the prospect to show the edit",
+        )
         assert prospect_screen.view.prospect.name == "Nordic AV Group Oy"
     store = open_store(data_dir)
     try:
@@ -211,17 +200,46 @@ async def test_dialogs_fit_an_80x24_terminal(make_app, data_dir: Path, tiny_sets
     add_prospect(data_dir, tiny_sets, "Nordic AV Oy")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
+        await wait_home(pilot)
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, ProspectForm)
         all_on_screen(app.screen)
         await pilot.press("escape", "enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
-                break
+        await wait_prospect(pilot)
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ReasonPrompt)
         all_on_screen(app.screen)
+
+
+async def test_changes_made_elsewhere_reload_the_list_once_when_it_shows(
+    make_app, data_dir, tiny_sets
+) -> None:
+    """One change signal: an edit and a decline on the prospect screen do not reload the
+    hidden list; going back reloads it once, showing both."""
+    pid = add_prospect(data_dir, tiny_sets, "Nordic AV Oy", territory="North")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = await wait_home(pilot)
+        reads: list[int] = []
+        read_summaries = app.workspace.summaries
+        app.workspace.summaries = lambda: reads.append(1) or read_summaries()
+        screen = await open_prospect(pilot, pid)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProspectForm), "the form")
+        app.screen.query_one("#name", Input).value = "Nordic AV Group Oy"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.view.prospect.name.endswith("Group Oy"), "edit")
+        await pilot.press("d")
+        await pilot.press(*"Carries a competing line", "enter")
+        await wait_for(pilot, lambda: screen.view.prospect.status.value == "declined", "decline")
+        await pilot.pause(0.2)
+        assert reads == [], "the hidden list does not reload behind the prospect"
+
+        await pilot.press("escape")
+        table = home.query_one(ProspectTable)
+        await wait_for(pilot, lambda: table._view[0].summary.status.value == "declined", "list")
+        await pilot.pause(0.2)
+        assert table._view[0].summary.name == "Nordic AV Group Oy"
+        assert len(reads) == 1, "two changes, one reload"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_prospect
 from textual.widgets import OptionList, Static, TextArea
+from tui_helpers import add_prospect, notified, open_prospect, screen_ready, wait_for, wait_home
 
 from qualify.tui.modals.confirm import ConfirmDialog
 from qualify.tui.screens.editor import EditorScreen
@@ -15,18 +15,13 @@ from qualify.tui.screens.question_sets import QuestionSetsScreen
 
 
 async def open_sets(pilot) -> QuestionSetsScreen:
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if getattr(app.screen, "loaded", False):
-            break
+    await wait_home(pilot)
     await pilot.press("s")
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if isinstance(app.screen, QuestionSetsScreen) and app.screen.rows:
-            await pilot.pause()
-            return app.screen
-    raise AssertionError("no question sets screen")
+    return await wait_for(
+        pilot,
+        lambda: screen_ready(pilot.app, QuestionSetsScreen, lambda s: s.rows),
+        "the question sets screen",
+    )
 
 
 def prompts(option_list: OptionList) -> list[str]:
@@ -35,11 +30,7 @@ def prompts(option_list: OptionList) -> list[str]:
 
 async def wait_editor(pilot) -> EditorScreen:
     """The editor, once the key that opens it has been pressed."""
-    for _ in range(100):
-        await pilot.pause(0.02)
-        if isinstance(pilot.app.screen, EditorScreen):
-            return pilot.app.screen
-    raise AssertionError("the editor did not open")
+    return await wait_for(pilot, lambda: screen_ready(pilot.app, EditorScreen), "the editor")
 
 
 async def open_first_set(pilot) -> EditorScreen:
@@ -50,11 +41,9 @@ async def open_first_set(pilot) -> EditorScreen:
 
 
 async def wait_checked(pilot, editor: EditorScreen) -> None:
-    for _ in range(100):
-        await pilot.pause(0.03)
-        if editor._checked_generation == editor.generation:
-            return
-    raise AssertionError("the editor never finished checking")
+    await wait_for(
+        pilot, lambda: editor._checked_generation == editor.generation, "the editor's check"
+    )
 
 
 async def test_sets_list_shows_status_and_outside_edits(make_app, tiny_sets: Path) -> None:
@@ -69,10 +58,7 @@ async def test_sets_list_shows_status_and_outside_edits(make_app, tiny_sets: Pat
         path = tiny_sets / "tiny-next.yaml"
         path.write_text(path.read_text().replace("type: yes_no", "type: yes_or_no"))
         await pilot.press("r")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if any(row.errors for row in screen.rows):
-                break
+        await wait_for(pilot, lambda: any(row.errors for row in screen.rows), "the re-read")
         broken = next(r for r in screen.rows if r.path.name == "tiny-next.yaml")
         assert broken.errors == 1
         banner = str(screen.query_one("#qs-banner", Static).render())
@@ -156,10 +142,11 @@ async def test_editor_refuses_to_save_nothing_and_asks_before_saving_errors(
         # a valid change is saved atomically and used at once
         area.load_text(original.replace("title: Tiny first date", "title: Tiny first meeting"))
         await pilot.press("ctrl+s")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.workspace.catalog.question_sets["tiny-first"].title == "Tiny first meeting":
-                break
+        await wait_for(
+            pilot,
+            lambda: app.workspace.catalog.question_sets["tiny-first"].title == "Tiny first meeting",
+            "the saved set in use",
+        )
         assert "title: Tiny first meeting" in path.read_text(encoding="utf-8")
         assert not list(tiny_sets.glob(".*.tmp")), "no temp file left behind"
         assert app.workspace.catalog.question_sets["tiny-first"].title == "Tiny first meeting"
@@ -171,25 +158,14 @@ async def test_a_broken_set_is_not_used_for_interviews(make_app, data_dir, tiny_
     path.write_text(path.read_text().replace("type: scale", "type: slider"))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if getattr(app.screen, "loaded", False):
-                break
+        await wait_home(pilot)
         messages = [n.message for n in app._notifications]
         assert any("tiny-first.yaml" in m and "not used for" in m for m in messages)
-        app.open_prospect(pid)
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ProspectScreen) and app.screen.view is not None:
-                break
+        await open_prospect(pilot, pid)
         await pilot.press("i")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if any("missing or has errors" in n.message for n in app._notifications):
-                break
-        await pilot.pause()
+        await wait_for(pilot, lambda: notified(app, "missing or has errors"), "the refusal")
         assert isinstance(app.screen, ProspectScreen), "the app stays up and says why"
-        assert any("'tiny-first' is missing or has errors" in n.message for n in app._notifications)
+        assert notified(app, "'tiny-first' is missing or has errors")
 
 
 async def test_quitting_with_unsaved_edits_asks_first(make_app, tiny_sets: Path) -> None:

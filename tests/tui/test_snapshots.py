@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED, FIXED_NOW, fill_demo
 from textual.widgets import Input, TextArea
+from tui_helpers import BUNDLED, FIXED_NOW, fill_demo, wait_for
 
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
@@ -51,12 +51,7 @@ def make(workspace: tuple[Path, Path], theme: str = "textual-dark") -> QualifyAp
 
 async def settle(pilot, until) -> None:
     """Wait for the workers, then stop every cursor blinking."""
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if until(pilot.app):
-            break
-    else:
-        raise AssertionError(f"never settled: {pilot.app.screen}")
+    await wait_for(pilot, lambda: until(pilot.app), "the screen to settle")
     for widget in pilot.app.screen.query("Input, TextArea"):
         if isinstance(widget, Input | TextArea):
             widget.cursor_blink = False
@@ -75,8 +70,9 @@ def opened(kind: str):
             return False
         if kind == "ProspectScreen":
             return screen.view is not None
-        if kind == "InterviewScreen":
-            return screen.current is not None
+        if kind == "InterviewScreen":  # on its first question, the input focused
+            pane = screen.query_one("#question-pane")
+            return pane.input is not None and pane.input.has_focus_within
         if kind == "ReportScreen":
             return bool(screen.markdown)
         if kind == "QuestionSetsScreen":

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import open_store, stored_answers
-from test_interview import open_interview
-from test_prospects import wait_loaded
+from tui_helpers import open_interview, open_store, stored_answers, wait_for, wait_home
 
 from qualify.core.questionnaire import load_catalog
 from qualify.tui.app import QualifyApp
@@ -35,7 +33,7 @@ async def test_the_app_on_the_team_server(pg, data_dir: Path, tiny_sets: Path) -
 
     app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), store_url=anna)
     async with app.run_test(size=(120, 40)) as pilot:
-        home = await wait_loaded(pilot)
+        home = await wait_home(pilot)
         table = home.query_one(ProspectTable)
         # Row-level security decides what anna sees, not a filter in the app.
         assert [table._view[i].summary.name for i in range(table.shown)] == ["Fjord Audio AS"]
@@ -76,11 +74,8 @@ async def test_a_server_that_cannot_be_reached_is_named_without_its_password(
     app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), store_url=url)
     async with app.run_test(size=(100, 30)) as pilot:
         home = app.screen
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if home.has_class("-failed"):
-                break
-        assert home.has_class("-failed"), "the failure panel is shown, the app keeps running"
+        # the failure panel is shown, the app keeps running
+        await wait_for(pilot, lambda: home.has_class("-failed"), "the failure panel")
         text = str(home.query_one("#failed-text", Static).render())
         assert "team server postgresql://anna@/qualify" in text
         assert "s3cret" not in text

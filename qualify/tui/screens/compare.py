@@ -19,18 +19,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
 from qualify.tui.format import fmt_answer, fmt_score, one_line
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowScroll, hang
 
 if TYPE_CHECKING:
     from qualify.core.compare import Comparison
     from qualify.core.questionnaire.model import QuestionSet
-    from qualify.tui.app import QualifyApp
     from qualify.tui.insights import ComparisonView
 
 NUMBER_WIDTH = 11
@@ -167,7 +166,7 @@ def answer_rows(c: Comparison, qs: QuestionSet | None, width: int) -> Content:
     return Content("\n\n").join(blocks)
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(QualifyScreen):
     """One prospect beside the ideal partner or another prospect."""
 
     CSS_PATH = "compare.tcss"
@@ -220,10 +219,6 @@ class CompareScreen(Screen[None]):
         self.problem = ""
         """Why nothing is shown (one line)."""
 
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="cmp-top"):
@@ -251,7 +246,7 @@ class CompareScreen(Screen[None]):
         from qualify.tui.insights import build_comparison
 
         try:
-            view = build_comparison(self.qualify_app.workspace, self.prospect_id, self.other_id)
+            view = build_comparison(self.workspace, self.prospect_id, self.other_id)
         except QualifyError as exc:
             self.post_message(self.Failed(str(exc)))
             return
@@ -363,9 +358,9 @@ class CompareScreen(Screen[None]):
     def action_other(self) -> None:
         from qualify.tui.modals.prospect_picker import ProspectPicker
 
-        summaries = self.qualify_app.prospect_summaries()
-        if not summaries and self.qualify_app.workspace.is_open:
-            summaries = self.qualify_app.workspace.summaries()
+        summaries = self.prospect_summaries()
+        if not summaries and self.workspace.is_open:
+            summaries = self.workspace.summaries()
         name = next((s.name for s in summaries if s.id == self.prospect_id), "this prospect")
 
         def picked(other_id: str | None) -> None:

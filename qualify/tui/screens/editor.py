@@ -19,18 +19,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from qualify.atomic import write_text
 from qualify.tui.files import file_stamp
+from qualify.tui.messages import QuestionSetsReloaded
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Problem, QuestionSet
-    from qualify.tui.app import QualifyApp
 
 VALIDATE_AFTER = 0.35
 """Seconds of quiet after typing before the text is checked again."""
@@ -71,7 +71,7 @@ def _moved(problem: Problem, path: Path) -> Problem:
     return replace(problem, path=str(path))
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(QualifyScreen):
     """Edit one question-set file (or pipeline.yaml) and save it atomically."""
 
     CSS_PATH = "editor.tcss"
@@ -142,10 +142,6 @@ class EditorScreen(Screen[None]):
         """YAML highlighting is available (tree-sitter installed)."""
 
     @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def is_pipeline(self) -> bool:
         return self.path.stem == "pipeline"
 
@@ -164,7 +160,7 @@ class EditorScreen(Screen[None]):
 
     @property
     def read_only(self) -> bool:
-        return self.qualify_app.workspace.bundled
+        return self.workspace.bundled
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -238,7 +234,7 @@ class EditorScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-check")
     def check(self, generation: int, text: str) -> None:
         """Check one version of the text in a worker; stale results are dropped."""
-        question_sets = self.qualify_app.workspace.catalog.question_sets
+        question_sets = self.workspace.catalog.question_sets
         qs, problems = check_text(text, self.path, question_sets)
         self.post_message(self.Checked(generation, qs, problems))
 
@@ -388,7 +384,7 @@ class EditorScreen(Screen[None]):
         if text == self.saved_text:
             self.notify("Nothing to save: no changes since the last save.", timeout=3)
             return
-        question_sets = self.qualify_app.workspace.catalog.question_sets
+        question_sets = self.workspace.catalog.question_sets
         _, problems = check_text(text, self.path, question_sets)
         errors = [p for p in problems if p.severity == "error"]
 
@@ -445,11 +441,19 @@ class EditorScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload_catalog(self) -> None:
-        """The app picks up the saved file for new interviews."""
-        catalog = self.qualify_app.workspace.reload_catalog()
+        """The app picks up the saved file for new interviews (and offers the re-score
+        preview of interviews taken with the set's older version)."""
+        catalog = self.workspace.reload_catalog()
         problems = catalog.problems_in(self.path)
         errors = [p for p in problems if p.severity == "error"]
         warnings = len(problems) - len(errors)
+        set_ids = tuple(sid for sid, path in catalog.paths.items() if Path(path) == self.path)
+        all_errors = sum(1 for p in catalog.problems if p.severity == "error")
+        self.app.post_message(
+            QuestionSetsReloaded(
+                all_errors, offer_rescore=bool(set_ids and not errors), set_ids=set_ids
+            )
+        )
         if errors:
             self.notify(
                 f"Saved {self.path.name} with {len(errors)} error(s): it is not used for "
@@ -467,9 +471,6 @@ class EditorScreen(Screen[None]):
             )
         else:
             self.notify(f"Saved {self.path.name}: valid, used for new interviews.", title="Saved")
-        set_ids = [sid for sid, path in catalog.paths.items() if Path(path) == self.path]
-        if set_ids:
-            self.app.call_from_thread(self.qualify_app.offer_rescore, set_ids)
 
     def action_revert(self) -> None:
         from qualify.tui.modals.confirm import ConfirmDialog

@@ -13,11 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
 from qualify.tui.format import fmt_datetime, fmt_score, kind_word, one_line, status_word
-from qualify.tui.messages import GateEvaluated
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.gate_checklist import GateChecklist
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 
     from qualify.core.agenda import Agenda
     from qualify.core.records import HistoryEntry, Interview
-    from qualify.tui.app import QualifyApp
     from qualify.tui.workspace import ProspectView
 
 OVERVIEW = "overview"
@@ -41,7 +39,7 @@ AGENDA_PREVIEW = 3
 """How many agenda items the overview lists."""
 
 
-class ProspectScreen(Screen[None]):
+class ProspectScreen(QualifyScreen):
     """A prospect and the moves that apply to it now."""
 
     CSS_PATH = "prospect.tcss"
@@ -128,10 +126,6 @@ class ProspectScreen(Screen[None]):
         self.initial_tab = tab
         """The tab shown first: overview or agenda."""
 
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="facts"):
@@ -174,7 +168,10 @@ class ProspectScreen(Screen[None]):
     # ------------------------------------------------------------------ data
     @work(thread=True, exclusive=True, exit_on_error=False, group="prospect")
     def load(self) -> None:
-        view = self.qualify_app.workspace.prospect_view(self.prospect_id)
+        """Read the prospect, after any answer still being written for it (an interview
+        left a moment ago) is on disk."""
+        self.host.saves.for_prospect(self.prospect_id).wait_idle()
+        view = self.workspace.prospect_view(self.prospect_id)
         self.post_message(self.Loaded(view))
 
     @on(Loaded)
@@ -182,7 +179,7 @@ class ProspectScreen(Screen[None]):
         self.view = view = event.view
         p = view.prospect
         a = view.assessment
-        workspace = self.qualify_app.workspace
+        workspace = self.workspace
         pipeline = workspace.catalog.pipeline
         titles = workspace.stage_titles()
         stage_title = titles.get(p.stage, p.stage)
@@ -273,7 +270,6 @@ class ProspectScreen(Screen[None]):
         )
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self.refresh_bindings()
-        self.post_message(GateEvaluated(p.id, a.gate))
 
     def _show_agenda(self, agenda: Agenda | None, problem: str, stage_title: str) -> None:
         """The agenda tab, its tab label and the one-line summary on the overview."""
@@ -350,7 +346,7 @@ class ProspectScreen(Screen[None]):
     def _agenda_chosen(self, event: AgendaList.Chosen) -> None:
         event.stop()
         if self.check_action("interview", ()):
-            self.qualify_app.open_interview(self.prospect_id, question_id=event.question_id)
+            self.open_interview(self.prospect_id, question_id=event.question_id)
         else:
             self.notify(
                 "This prospect was declined: reopen it (r) to interview again.",
@@ -380,10 +376,10 @@ class ProspectScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_interview(self) -> None:
-        self.qualify_app.open_interview(self.prospect_id)
+        self.open_interview(self.prospect_id)
 
     def action_report(self) -> None:
-        self.qualify_app.open_report(self.prospect_id)
+        self.open_report(self.prospect_id)
 
     def action_agenda(self) -> None:
         """Show the agenda tab (and focus its list); again: back to the overview."""
@@ -397,7 +393,7 @@ class ProspectScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_compare(self) -> None:
-        self.qualify_app.open_compare(self.prospect_id)
+        self.open_compare(self.prospect_id)
 
     def action_export_agenda(self) -> None:
         """Write the agenda as Markdown into the reports folder, and copy it."""
@@ -418,7 +414,7 @@ class ProspectScreen(Screen[None]):
         view = self.view
         if view is None or view.agenda is None:
             return
-        path, markdown = export_agenda(self.qualify_app.workspace, view.prospect, view.agenda)
+        path, markdown = export_agenda(self.workspace, view.prospect, view.agenda)
         self.post_message(self.AgendaExported(path, markdown))
 
     @on(AgendaExported)
@@ -431,37 +427,33 @@ class ProspectScreen(Screen[None]):
             timeout=8,
         )
 
-    def _changed(self) -> None:
-        self.qualify_app.mark_changed()
-        self.load()
-
     def action_advance(self) -> None:
         from qualify.tui import moves
 
-        moves.advance(self.qualify_app, self.prospect_id, self.load)
+        moves.advance(self, self.prospect_id, self.load)
 
     def action_decline(self) -> None:
         from qualify.tui import moves
 
         breakdown = self.view.assessment.breakdown if self.view else None
         reason = breakdown.knockouts[0].reason if breakdown and breakdown.knockouts else None
-        moves.decline(self.qualify_app, self.prospect_id, self.load, knockout_reason=reason)
+        moves.decline(self, self.prospect_id, self.load, knockout_reason=reason)
 
     def action_hold(self) -> None:
         from qualify.tui import moves
 
-        moves.hold(self.qualify_app, self.prospect_id, self.load)
+        moves.hold(self, self.prospect_id, self.load)
 
     def action_reopen(self) -> None:
         from qualify.tui import moves
 
-        moves.reopen(self.qualify_app, self.prospect_id, self.load)
+        moves.reopen(self, self.prospect_id, self.load)
 
     def action_edit(self) -> None:
         from qualify.tui import moves
 
         if self.view is not None:
-            moves.edit(self.qualify_app, self.prospect_id, self._changed)
+            moves.edit(self, self.prospect_id, self.load)
 
 
 def _last_rescore(history: list[HistoryEntry], interview: Interview) -> Content | None:

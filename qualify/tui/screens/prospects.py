@@ -12,7 +12,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Footer,
@@ -24,11 +23,11 @@ from textual.widgets import (
 )
 
 from qualify.tui.messages import ProspectsChanged, WorkspaceFailed, WorkspaceOpened
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
 
 if TYPE_CHECKING:
     from qualify.core.records import ProspectSummary
-    from qualify.tui.app import QualifyApp
     from qualify.tui.modals.prospect_form import ProspectFormResult
 
 DEMO_COUNT = 40
@@ -52,7 +51,7 @@ def _has_demo() -> bool:
     return find_spec("qualify.workflow.demo") is not None
 
 
-class ProspectsScreen(Screen[None]):
+class ProspectsScreen(QualifyScreen):
     """The home screen: the prospects table, the filter and the first-run panel."""
 
     CSS_PATH = "prospects.tcss"
@@ -117,10 +116,8 @@ class ProspectsScreen(Screen[None]):
         self.loaded = False
         """The workspace is open and the list loaded at least once."""
         self._pending_select: str | None = None
-
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
+        self._stale = False
+        """A change came while another screen was on top: reload when shown again."""
 
     @property
     def highlighted_id(self) -> str | None:
@@ -167,7 +164,7 @@ class ProspectsScreen(Screen[None]):
         """Open the workspace (first time) and read every prospect's summary."""
         from qualify.core.errors import QualifyError
 
-        workspace = self.qualify_app.workspace
+        workspace = self.workspace
         try:
             workspace.open()
             summaries = workspace.summaries()
@@ -185,10 +182,9 @@ class ProspectsScreen(Screen[None]):
         first_time = not self.loaded
         was_empty = not self.summaries
         self.loaded = True
-        self.qualify_app.dirty = False
         self.summaries = event.summaries
         table = self.query_one(ProspectTable)
-        table.set_stages(self.qualify_app.workspace.stage_titles())
+        table.set_stages(self.workspace.stage_titles())
         table.set_summaries(event.summaries)
         if self._pending_select:
             table.select_id(self._pending_select)
@@ -206,7 +202,7 @@ class ProspectsScreen(Screen[None]):
             table.focus()
 
     def _warn_broken_sets(self) -> None:
-        catalog = self.qualify_app.workspace.catalog
+        catalog = self.workspace.catalog
         errors = [p for p in catalog.problems if p.severity == "error"]
         if errors:
             from pathlib import Path
@@ -227,20 +223,26 @@ class ProspectsScreen(Screen[None]):
         self.set_class(True, "-failed")
         self.query_one("#failed-text", Static).update(
             f"The prospects could not be opened:\n\n{event.error}\n\n"
-            f"From the {self.qualify_app.workspace.location}"
+            f"From the {self.workspace.location}"
         )
         self.query_one("#retry", Button).focus()
         self.notify(event.error, title="Workspace", severity="error", timeout=10, markup=False)
 
-    def on_screen_resume(self) -> None:
-        if self.loaded and self.qualify_app.dirty:
-            self.load()
-
     @on(ProspectsChanged)
     def _changed(self, event: ProspectsChanged) -> None:
-        if event.prospect_id:
+        """The change signal (from any screen, through the app): reload now if the list is
+        on screen, else once when it is shown again, however many changes came."""
+        if event.select and event.prospect_id:
             self._pending_select = event.prospect_id
-        self.load()
+        if self.app.screen is self and self.loaded:
+            self.load()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale and self.loaded:
+            self._stale = False
+            self.load()
 
     def _update_count(self) -> None:
         table = self.query_one(ProspectTable)
@@ -262,7 +264,7 @@ class ProspectsScreen(Screen[None]):
 
     @on(ProspectTable.Opened)
     def _open(self, event: ProspectTable.Opened) -> None:
-        self.qualify_app.open_prospect(event.prospect_id)
+        self.open_prospect(event.prospect_id)
 
     @on(Button.Pressed, "#first-add")
     def _first_add(self) -> None:
@@ -302,26 +304,22 @@ class ProspectsScreen(Screen[None]):
         from qualify.core.errors import QualifyError
 
         try:
-            prospect = self.qualify_app.workspace.qualifier.add_prospect(
+            prospect = self.qualifier.add_prospect(
                 result.name, territory=result.territory, kind=result.kind, notes=result.notes
             )
         except QualifyError as exc:
             self.notify(str(exc), title="Not added", severity="error", markup=False)
             return
         self.notify(f"{prospect.name} added at the first stage.", markup=False)
-        self.post_message(ProspectsChanged(prospect.id))
-        self.qualify_app.open_prospect(prospect.id)
+        self.prospects_changed(prospect.id, select=True)
+        self.open_prospect(prospect.id)
 
     def action_edit(self) -> None:
         from qualify.tui import moves
 
         prospect_id = self.highlighted_id
         if prospect_id is not None:
-            moves.edit(
-                self.qualify_app,
-                prospect_id,
-                lambda: self.post_message(ProspectsChanged(prospect_id)),
-            )
+            moves.edit(self, prospect_id, lambda: None)
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -351,7 +349,7 @@ class ProspectsScreen(Screen[None]):
     def action_demo(self) -> None:
         if not (self.loaded and not self.summaries and _has_demo()):
             return
-        if self.qualify_app.workspace.catalog.pipeline is None:
+        if self.workspace.catalog.pipeline is None:
             self.notify(
                 "The pipeline has errors, so there are no stages to put sample prospects "
                 "in: press s to see and fix them.",
@@ -370,7 +368,7 @@ class ProspectsScreen(Screen[None]):
         from qualify.core.questionnaire import content_hash
         from qualify.workflow.demo import generate
 
-        workspace = self.qualify_app.workspace
+        workspace = self.workspace
         store, catalog = workspace.qualifier.store, workspace.catalog
         bar = self.query_one("#loading-progress", ProgressBar)
         self.app.call_from_thread(bar.update, total=count, progress=0)

@@ -16,16 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.tui.messages import QuestionSetsReloaded
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog, Problem, QuestionSet
-    from qualify.tui.app import QualifyApp
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ def row_prompt(row: SetFile) -> Content:
     return head + Content("\n  ") + status_content(row) + Content.assemble(*facts)
 
 
-class QuestionSetsScreen(Screen[None]):
+class QuestionSetsScreen(QualifyScreen):
     """The active sets and the pipeline, their problems, and the way into the editor."""
 
     CSS_PATH = "question_sets.tcss"
@@ -178,22 +177,10 @@ class QuestionSetsScreen(Screen[None]):
         Binding("k", "cursor(-1)", "Up", show=False, id="sets.up"),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        """The folder was (re-)read."""
-
-        catalog: Catalog
-        offer_rescore: bool = False
-        """Offer the re-score preview if interviews were taken with an older version."""
-
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[SetFile] = []
         """The files as last read."""
-
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -212,7 +199,7 @@ class QuestionSetsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Question sets"
-        self.show_catalog(self.qualify_app.workspace.catalog)
+        self.show_catalog(self.workspace.catalog)
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -222,22 +209,15 @@ class QuestionSetsScreen(Screen[None]):
     # ------------------------------------------------------------------ data
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload(self, offer_rescore: bool = False) -> None:
-        """Re-read the folder in a worker; the app uses the result for new interviews."""
-        catalog = self.qualify_app.workspace.reload_catalog()
-        self.post_message(self.Loaded(catalog, offer_rescore))
-
-    @on(Loaded)
-    def _loaded(self, event: Loaded) -> None:
-        self.show_catalog(event.catalog)
-        if event.offer_rescore:
-            self.qualify_app.offer_rescore()
-
-    def catalog_reloaded(self) -> None:
-        """Called by the app after it re-read the sets (palette: validate)."""
-        self.show_catalog(self.qualify_app.workspace.catalog)
+        """Re-read the folder in a worker; the app uses the result for new interviews and
+        has this screen show it (``QuestionSetsReloaded``)."""
+        catalog = self.workspace.reload_catalog()
+        errors = sum(1 for p in catalog.problems if p.severity == "error")
+        self.app.post_message(QuestionSetsReloaded(errors, offer_rescore=offer_rescore))
 
     def show_catalog(self, catalog: Catalog) -> None:
-        workspace = self.qualify_app.workspace
+        """Show the files of the catalog (called again by the app whenever it is re-read)."""
+        workspace = self.workspace
         files = self.query_one("#qs-files", OptionList)
         previous = self.highlighted_row
         self.rows = set_files(catalog)
@@ -353,7 +333,7 @@ class QuestionSetsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy_bundled":
-            return self.qualify_app.workspace.bundled
+            return self.workspace.bundled
         if action == "edit":
             row = self.highlighted_row
             return True if row is not None and row.path.is_file() else None
@@ -391,7 +371,7 @@ class QuestionSetsScreen(Screen[None]):
     def action_copy_bundled(self) -> None:
         from qualify.core.errors import QualifyError
 
-        workspace = self.qualify_app.workspace
+        workspace = self.workspace
         if not workspace.bundled:
             return
         try:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
-if TYPE_CHECKING:
-    from qualify.tui.app import QualifyApp
+from qualify.tui.screens.base import QualifyScreen
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(QualifyScreen):
     """The fit report of one prospect."""
 
     CSS_PATH = "report.tcss"
@@ -25,7 +23,7 @@ class ReportScreen(Screen[None]):
         Binding("escape", "back", "Back", tooltip="Back to the prospect", id="report.back"),
         Binding(
             "x",
-            "export",
+            "app.export_report",
             "Export",
             tooltip="Write the report to a Markdown file in the workspace's reports folder",
             id="report.export",
@@ -52,10 +50,6 @@ class ReportScreen(Screen[None]):
         self.markdown = ""
         """The report as last rendered."""
 
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with VerticalScroll(id="report-scroll"):
@@ -71,9 +65,7 @@ class ReportScreen(Screen[None]):
     def render_report(self) -> None:
         from qualify.tui.report import render_markdown
 
-        self.post_message(
-            self.Rendered(render_markdown(self.qualify_app.workspace, self.prospect_id))
-        )
+        self.post_message(self.Rendered(render_markdown(self.workspace, self.prospect_id)))
 
     @on(Rendered)
     async def _rendered(self, event: Rendered) -> None:
@@ -84,9 +76,6 @@ class ReportScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def action_export(self) -> None:
-        self.qualify_app.action_export_report()
 
     def action_copy(self) -> None:
         if self.markdown:

@@ -17,18 +17,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from qualify.tui.format import fmt_date, fmt_score
+from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowOptionList, ReflowScroll, hang
 
 if TYPE_CHECKING:
     from qualify.core.scoring import ScoreBreakdown
-    from qualify.tui.app import QualifyApp
     from qualify.tui.insights import RescoreRow
 
 
@@ -172,7 +171,7 @@ def row_detail(row: RescoreRow, stage_title: str, width: int = 0) -> Content:
     return Content("\n").join(lines)
 
 
-class RescoreScreen(Screen[None]):
+class RescoreScreen(QualifyScreen):
     """The re-score preview, and recording it on confirmation."""
 
     CSS_PATH = "rescore.tcss"
@@ -237,10 +236,6 @@ class RescoreScreen(Screen[None]):
         self._bodies: dict[str, Content] = {}
         self._body_width = -1
 
-    @property
-    def qualify_app(self) -> QualifyApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield Static("Looking for interviews taken with an older version…", id="rs-banner")
@@ -266,7 +261,7 @@ class RescoreScreen(Screen[None]):
         worker = get_current_worker()
         try:
             rows = scan_rescores(
-                self.qualify_app.workspace.qualifier,
+                self.qualifier,
                 set_ids=self.set_ids,
                 progress=lambda done, total: self.post_message(self.Progress(done, total)),
                 cancelled=lambda: worker.is_cancelled,
@@ -386,7 +381,7 @@ class RescoreScreen(Screen[None]):
         if row is None:
             detail.update("")
             return
-        titles = self.qualify_app.workspace.stage_titles()
+        titles = self.workspace.stage_titles()
         stage = titles.get(row.interview.stage, row.interview.stage)
         detail.update(row_detail(row, stage, detail.size.width))
 
@@ -488,7 +483,7 @@ class RescoreScreen(Screen[None]):
         """Record the chosen re-scores; refuses if a set changed since the preview."""
         from qualify.tui.insights import current_hashes
 
-        q = self.qualify_app.workspace.qualifier
+        q = self.qualifier
         self.busy = True
         done: list[str] = []
         try:
@@ -527,7 +522,7 @@ class RescoreScreen(Screen[None]):
             self._bodies.pop(key, None)
         self.ticked -= keys
         if keys:
-            self.qualify_app.mark_changed()
+            self.prospects_changed()
         n = len(keys)
         if event.error:
             self.notify(

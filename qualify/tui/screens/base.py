@@ -1,0 +1,64 @@
+"""The base of every full screen of the app: the workspace and the Qualifier, the
+prospects as last listed, the change signal and the ways to other screens, all without
+importing the app (which imports the screens)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+from qualify.tui.host import QualifyHost, host
+from qualify.tui.messages import (
+    OpenCompare,
+    OpenInterview,
+    OpenProspect,
+    OpenReport,
+    ProspectsChanged,
+)
+
+if TYPE_CHECKING:
+    from qualify.core.records import ProspectSummary
+    from qualify.tui.workspace import Workspace
+    from qualify.workflow.qualifier import Qualifier
+
+
+class QualifyScreen(Screen[None]):
+    """A screen of the qualify app."""
+
+    @property
+    def host(self) -> QualifyHost:
+        """The app, as far as a screen may use it."""
+        return host(self.app)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open workspace (opened by the prospects list, in a worker)."""
+        return self.host.workspace
+
+    @property
+    def qualifier(self) -> Qualifier:
+        """Every change to data goes through it, as in the CLI."""
+        return self.host.workspace.qualifier
+
+    def prospect_summaries(self) -> list[ProspectSummary]:
+        """The prospects as last loaded by the prospects list."""
+        return self.host.prospect_summaries()
+
+    # ------------------------------------------------------------------ app-wide
+    def prospects_changed(self, prospect_id: str | None = None, *, select: bool = False) -> None:
+        """Say that a prospect was added, answered, moved or edited (None: several): the
+        prospects list reloads once, when it is next shown; `select` highlights it there."""
+        self.app.post_message(ProspectsChanged(prospect_id, select))
+
+    def open_prospect(self, prospect_id: str, *, tab: str = "overview") -> None:
+        self.app.post_message(OpenProspect(prospect_id, tab))
+
+    def open_interview(self, prospect_id: str, *, question_id: str | None = None) -> None:
+        self.app.post_message(OpenInterview(prospect_id, question_id))
+
+    def open_compare(self, prospect_id: str, other_id: str | None = None) -> None:
+        self.app.post_message(OpenCompare(prospect_id, other_id))
+
+    def open_report(self, prospect_id: str) -> None:
+        self.app.post_message(OpenReport(prospect_id))

@@ -1,0 +1,205 @@
+"""The question pane: the question, its help, the input for its type, and around the
+input where the question is ("Section · n of m" and its tags) and the status under it
+(saved when, the source, the note, a knock-out, or why it was not saved).
+
+The input widgets post ``AnswerChosen`` and ``Navigate``, which bubble to the screen;
+the words around them are pure functions of the answer as last saved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Static
+
+from qualify.core.gates import needs_evidence
+from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
+from qualify.tui.widgets.question_inputs import HINTS, make_input
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Question, QuestionSet, Stage
+    from qualify.core.records import AnswerRecord
+    from qualify.core.scoring import ScoreBreakdown
+
+SOURCES: tuple[str, ...] = ("stated", "verified", "estimated")
+"""How sure an answer is, in the order F6 cycles through them."""
+
+STATE_WORDS: dict[str, str] = {
+    "unknown": "Unknown: ask next time",
+    "declined": "Declined to answer",
+}
+"""Answer states other than `answered`, as the interviewer reads them."""
+
+SOURCE_WORDS: dict[str, str] = {
+    "stated": "stated by the prospect",
+    "verified": "verified (evidence seen)",
+    "estimated": "estimated by you",
+}
+
+
+class QuestionPane(VerticalScroll):
+    """One question and its input; the input is swapped only when the question changes."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.input: Widget | None = None
+        """The input of the question shown (None before the first one)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Opening the interview…", id="where")
+        yield Static("", id="question")
+        yield Static("", id="help")
+        yield Vertical(id="input-slot")
+        yield Static("", id="keys-hint")
+        yield Static("", id="status")
+
+    def show_question(self, question: Question, value: Any) -> None:
+        """The question, its help, a new input showing `value`, its keys; scrolled home."""
+        self.query_one("#question", Static).update(Content(one_line(question.text)))
+        help_text = one_line(question.help)
+        help_widget = self.query_one("#help", Static)
+        help_widget.update(Content.styled(help_text, "italic $text-muted") if help_text else "")
+        help_widget.display = bool(help_text)
+        slot = self.query_one("#input-slot", Vertical)
+        if self.input is not None:
+            self.input.remove()
+        self.input = make_input(question, value)
+        slot.mount(self.input)
+        self.call_after_refresh(self.focus_input)
+        self.query_one("#keys-hint", Static).update(
+            Content.styled(HINTS[question.type], "$text-muted")
+        )
+        self.scroll_home(animate=False)
+
+    def focus_input(self) -> None:
+        if self.input is not None and self.input.is_attached:
+            self.input.focus()
+
+    def take_pending(self) -> tuple[Question, bool, Any, str] | None:
+        """What was typed and not sent yet: (question, changed, value, why not valid), or
+        None for inputs that send every answer at once (see ``take_pending`` there)."""
+        widget = self.input
+        take = getattr(widget, "take_pending", None)
+        if widget is None or not widget.is_attached or take is None:
+            return None
+        changed, value, problem = take()
+        return widget.question, changed, value, problem  # type: ignore[attr-defined]
+
+    def set_input(self, value: Any) -> None:
+        """Show `value` in the input without sending it (None empties it: the answer was
+        withdrawn or marked unknown/declined)."""
+        setter = getattr(self.input, "set_value", None)
+        if setter is not None:
+            setter(value)
+
+    def show_where(self, where: Content) -> None:
+        self.query_one("#where", Static).update(where)
+
+    def show_status(self, status: Content | str) -> None:
+        self.query_one("#status", Static).update(status)
+
+
+def where_line(
+    qs: QuestionSet,
+    question_id: str,
+    visible: list[str],
+    stage: Stage | None,
+    record: AnswerRecord | None,
+) -> Content:
+    """ "Section · n of m" and the question's tags; n and m change with visibility."""
+    question = qs.questions[question_id]
+    section = qs.section_of[question_id]
+    position = visible.index(question_id) + 1 if question_id in visible else 0
+    tags = []
+    if question.required:
+        tags.append(("required", "$text-warning"))
+    if needs_evidence(stage, qs, question.id):
+        if record is not None and record.state == "answered" and record.source == "verified":
+            tags.append(("✓ evidence seen", "$text-success"))
+        else:
+            tags.append(("⚑ needs evidence", "$text-warning"))
+    tags.append((TYPE_WORDS.get(question.type, question.type), "$text-muted"))
+    tag_parts: list[tuple[str, str]] = []
+    for text, style in tags:
+        tag_parts.append(("  ·  ", "$text-muted"))
+        tag_parts.append((text, style))
+    return Content.assemble(
+        (section.title, "bold $text-accent"),
+        (f" · {position} of {len(visible)}", "bold"),
+        *tag_parts,
+    )
+
+
+def status_lines(
+    qs: QuestionSet,
+    question_id: str,
+    record: AnswerRecord | None,
+    breakdown: ScoreBreakdown | None,
+    *,
+    saved_at: datetime | None = None,
+    error: str | None = None,
+    saving: bool = False,
+) -> Content:
+    """The status under the input: ✗ not saved, … saving, ✓ saved (with the answer and
+    its source), the state (unknown, declined) or "not answered yet"; then the note and a
+    knock-out, if any. `saved_at` is when this session saved it (else the record's time)."""
+    if error:
+        return Content.assemble(("✗ Not saved: ", "bold $text-error"), (error, "$text-error"))
+    question = qs.questions[question_id]
+    parts: list[Content] = []
+    when = saved_at or (record.answered_at if record is not None else None)
+    if saving:  # "saved" only once the write returned
+        parts.append(Content.styled("… Saving", "bold $text-muted"))
+    elif record is not None and record.state != "answered":
+        word = STATE_WORDS.get(record.state, record.state)
+        parts.append(
+            Content.assemble(
+                ("? " if record.state == "unknown" else "– ", "bold $text-warning"),
+                (word, "bold $text-warning"),
+                ("  saved ", "$text-muted"),
+                (fmt_time(when), "$text-muted"),
+            )
+        )
+        parts.append(
+            Content.styled("Answer it to replace this (F7/F8 again to undo).", "$text-muted")
+        )
+    elif record is not None and record.value is not None:
+        parts.append(
+            Content.assemble(
+                ("✓ Saved ", "bold $text-success"),
+                (fmt_time(when), "$text-muted"),
+                ("  ", ""),
+                (one_line(fmt_answer(record.value, question), 80), ""),
+            )
+        )
+        parts.append(
+            Content.assemble(
+                ("Source: ", "$text-muted"),
+                (SOURCE_WORDS.get(record.source, record.source), "bold"),
+                ("  (F6 or v changes it)", "$text-muted"),
+            )
+        )
+    else:
+        parts.append(
+            Content.styled(
+                "Not answered yet · F7 unknown (ask next time) · F8 won't say", "$text-muted"
+            )
+        )
+    if record is not None and record.note:
+        parts.append(Content.assemble(("Note: ", "bold"), one_line(record.note, 200)))
+    if breakdown is not None:
+        for s in breakdown.sections:
+            for qscore in s.questions:
+                if qscore.id == question_id and qscore.knockout:
+                    parts.append(
+                        Content.assemble(
+                            ("✗ Knock-out: ", "bold $text-error"),
+                            one_line(qscore.knockout, 200),
+                        )
+                    )
+    return Content("\n").join(parts)

@@ -1,0 +1,93 @@
+"""The end of the interview: the score, the gate to the next stage, what is still open,
+and the three ways on (advance, keep dating, decline; their buttons are handled by the
+screen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from qualify.tui.format import one_line
+from qualify.tui.widgets.gate_checklist import GateChecklist
+from qualify.tui.widgets.score_panel import ScorePanel
+from qualify.workflow.qualifier import answer_sources
+
+if TYPE_CHECKING:
+    from qualify.core.assess import Assessment
+    from qualify.core.questionnaire import QuestionSet
+    from qualify.core.questionnaire.model import Pipeline
+
+LISTED_OPEN = 8
+"""At most this many open required questions are named."""
+
+
+class SummaryPane(VerticalScroll):
+    """Summary and gate of one interview."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="summary-title")
+        yield ScorePanel(id="summary-score")
+        yield Static("Gate", classes="heading", id="summary-gate-heading")
+        yield GateChecklist(id="summary-gate")
+        yield Static("", id="summary-open")
+        with Horizontal(id="summary-actions"):
+            yield Button("Advance  (a)", id="do-advance", variant="success")
+            yield Button("Keep dating  (k)", id="do-keep", variant="primary")
+            yield Button("Decline  (d)", id="do-decline", variant="error")
+
+    def show(
+        self,
+        a: Assessment,
+        qs: QuestionSet,
+        pipeline: Pipeline | None,
+        visible: Iterable[str],
+        answers: Mapping[str, Any],
+    ) -> None:
+        """Draw the assessment; `visible` are the questions asked, in order."""
+        prospect = a.prospect
+        next_stage = (
+            pipeline.next_stage(prospect.stage)
+            if pipeline is not None and prospect.stage in pipeline.stage_map
+            else None
+        )
+        self.query_one("#summary-title", Static).update(
+            Content.assemble(
+                ("Summary · ", "bold"), (qs.title, "bold $text-accent"), (f" · {prospect.name}", "")
+            )
+        )
+        sources = answer_sources(a.interview)
+        self.query_one("#summary-score", ScorePanel).show(a.breakdown, qs, sources)
+        heading = f"Gate to {next_stage.title}" if next_stage else "Gate"
+        self.query_one("#summary-gate-heading", Static).update(heading)
+        self.query_one("#summary-gate", GateChecklist).show(
+            a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
+        )
+        self.query_one("#summary-open", Static).update(open_questions(qs, visible, answers))
+
+
+def open_questions(qs: QuestionSet, visible: Iterable[str], answers: Mapping[str, Any]) -> Content:
+    """The questions still open: the required ones by name, the others counted."""
+    unanswered = [qid for qid in visible if qid not in answers]
+    open_required = [qid for qid in unanswered if qs.questions[qid].required]
+    open_other = [qid for qid in unanswered if qid not in open_required]
+    lines: list[Content] = []
+    if open_required:
+        lines.append(
+            Content.styled(
+                f"{len(open_required)} required question(s) still open:", "bold $text-warning"
+            )
+        )
+        for qid in open_required[:LISTED_OPEN]:
+            lines.append(Content(f"  • {one_line(qs.questions[qid].text, 90)}"))
+    if open_other:
+        lines.append(
+            Content.styled(f"{len(open_other)} other question(s) not answered yet.", "$text-muted")
+        )
+    if not lines:
+        lines.append(Content.styled("Every question is answered.", "$text-success"))
+    return Content("\n").join(lines)
