@@ -63,3 +63,14 @@ def fmt_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone().strftime("%H:%M:%S")
+
+
+def display_path(path: object) -> str:
+    """A path as a person reads it: the home folder shown as ~."""
+    from pathlib import Path
+
+    text = str(path)
+    home = str(Path.home())
+    if home not in ("", "/") and (text == home or text.startswith(home + "/")):
+        return "~" + text[len(home) :]
+    return text

@@ -9,7 +9,6 @@ optional extra). Update after a deliberate change with
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,19 +18,23 @@ from tui_helpers import BUNDLED, FIXED_NOW, fill_demo, wait_for
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
 
-SNAP_ROOT = Path(tempfile.gettempdir()) / "qualify-tui-snapshots"
-"""A fixed place, because the question sets screen shows the folder's path."""
+
+@pytest.fixture(scope="module")
+def snap_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this run's own (two runs at once never share one). Tests set $HOME to
+    it, so the question sets screen shows its path as ~/…, the same in every run."""
+    return tmp_path_factory.mktemp("snapshots")
+
 
 PROSPECT = "demo07000004"
 """A demo prospect part-way through an interview (seed 7)."""
 
 
 @pytest.fixture(scope="module")
-def demo_workspace() -> tuple[Path, Path]:
+def demo_workspace(snap_root: Path) -> tuple[Path, Path]:
     """A workspace with 40 demo prospects and a copy of the bundled sets."""
-    shutil.rmtree(SNAP_ROOT, ignore_errors=True)
-    sets = SNAP_ROOT / "sets"
-    data = SNAP_ROOT / "workspace"
+    sets = snap_root / "sets"
+    data = snap_root / "workspace"
     shutil.copytree(BUNDLED, sets)
     data.mkdir(parents=True)
     fill_demo(data, sets, 40)
@@ -39,7 +42,8 @@ def demo_workspace() -> tuple[Path, Path]:
 
 
 @pytest.fixture(autouse=True)
-def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+def _reproducible(monkeypatch: pytest.MonkeyPatch, snap_root: Path) -> None:
+    monkeypatch.setenv("HOME", str(snap_root))
     monkeypatch.setattr("qualify.tui.screens.editor.yaml_highlighting", lambda: False)
     monkeypatch.setattr("qualify.tui.report.report_time", lambda: FIXED_NOW)
 
@@ -141,8 +145,8 @@ async def to_editor(pilot) -> None:
     await settle(pilot, opened("EditorScreen"))
 
 
-def test_first_run_80x24(snap_compare, tmp_path: Path) -> None:
-    sets = SNAP_ROOT / "first-run-sets"
+def test_first_run_80x24(snap_compare, tmp_path: Path, snap_root: Path) -> None:
+    sets = snap_root / "first-run-sets"
     shutil.rmtree(sets, ignore_errors=True)
     shutil.copytree(BUNDLED, sets)
     app = QualifyApp(tmp_path / "empty", sets, config=TuiConfig(theme="textual-dark"))
@@ -179,10 +183,10 @@ def test_compare_80x24(snap_compare, demo_workspace) -> None:
     assert snap_compare(make(demo_workspace), terminal_size=(80, 24), run_before=to_compare)
 
 
-def test_rescore_80x24(snap_compare, demo_workspace) -> None:
+def test_rescore_80x24(snap_compare, demo_workspace, snap_root: Path) -> None:
     """The preview after first-date.yaml went to version 2 with an option re-scored."""
     data, sets = demo_workspace
-    edited = SNAP_ROOT / "edited-sets"
+    edited = snap_root / "edited-sets"
     shutil.rmtree(edited, ignore_errors=True)
     shutil.copytree(sets, edited)
     path = edited / "first-date.yaml"

@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.tui.format import display_path
 from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
@@ -235,7 +236,7 @@ class QuestionSetsScreen(QualifyScreen):
         broken = [r for r in self.rows if r.errors and r.kind == "set"]
         where = "bundled with qualify" if workspace.bundled else "workspace"
         parts: list[tuple[str, str]] = [
-            (f"{workspace.questionnaires_dir}", "bold"),
+            (display_path(workspace.questionnaires_dir), "bold"),
             (f"  ({where})", "$text-muted"),
             ("\n", ""),
         ]
