@@ -7,7 +7,7 @@ format. A score always travels with its band's words, so no meaning rests on col
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -229,6 +229,18 @@ def band_rank(labels: Sequence[str], band: str | None, knocked_out: bool = False
     if band == labels[-1]:
         return "weak"
     return "possible"
+
+
+def band_ranks(question_sets: Iterable[QuestionSet]) -> dict[str, str]:
+    """Band label → strong / possible / weak by its place in its set's band order, for
+    places that show a band without its set at hand (the prospects list, the history).
+    The first set that has a label decides it."""
+    ranks: dict[str, str] = {}
+    for qs in question_sets:
+        labels = [b.label for b in qs.effective_bands]
+        for label in labels:
+            ranks.setdefault(label, band_rank(labels, label))
+    return ranks
 
 
 def score_class(score: float | None, question_set: QuestionSet | None) -> str:

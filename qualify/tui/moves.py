@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from qualify.core.errors import QualifyError
-from qualify.tui.format import one_line
+from qualify.core.words import one_line
 
 if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
@@ -49,6 +49,7 @@ class Workspace:
         self.questionnaires_dir = Path(questionnaires_dir)
         """Where the active question sets (and pipeline.yaml) live."""
         self._qualifier: Qualifier | None = None
+        self._band_ranks: tuple[Catalog, dict[str, str]] | None = None
 
     @property
     def location(self) -> str:
@@ -177,9 +178,15 @@ class Workspace:
             prospect, history, interviews, assessment, problem, agenda, agenda_problem
         )
 
-    def problems_by_file(self) -> dict[str, list[Any]]:
-        """The catalog's problems grouped by file path."""
-        grouped: dict[str, list[Any]] = {}
-        for problem in self.catalog.problems:
-            grouped.setdefault(str(problem.path), []).append(problem)
-        return grouped
+    @property
+    def band_ranks(self) -> dict[str, str]:
+        """Band label → strong / possible / weak by its place in its set's band order, for
+        the places that show a band without its set (the list, re-score lines)."""
+        from qualify.core.words import band_ranks
+
+        catalog = self.catalog if self.is_open else None
+        if catalog is None:
+            return {}
+        if self._band_ranks is None or self._band_ranks[0] is not catalog:
+            self._band_ranks = (catalog, band_ranks(catalog.question_sets.values()))
+        return self._band_ranks[1]

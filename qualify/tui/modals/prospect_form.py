@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from qualify.tui.format import KIND_WORDS
+from qualify.core.words import KIND_LABELS
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ class ProspectForm(ModalScreen[ProspectFormResult | None]):
             )
             yield Label("Kind of partner", classes="field-label")
             yield Select(
-                [(word, key) for key, word in KIND_WORDS.items()],
-                value=self.initial.kind if self.initial.kind in KIND_WORDS else "other",
+                [(word, key) for key, word in KIND_LABELS.items()],
+                value=self.initial.kind if self.initial.kind in KIND_LABELS else "other",
                 allow_blank=False,
                 id="kind",
             )

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
-from qualify.tui.format import fmt_answer, fmt_score, one_line
+from qualify.core.words import answer_text, fmt_score, one_line
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowScroll, hang
@@ -57,12 +57,12 @@ def gap_style(value: float | None) -> str:
     return "$text-success" if value > 0 else "$text-warning"
 
 
-def score_rows(c: Comparison, width: int) -> Content:
+def score_rows(c: Comparison, width: int, question_set: QuestionSet | None = None) -> Content:
     """Both overall scores with their bands, and the gap."""
     name_w = max(12, min(32, width - 30))
     rows = []
     for label, b in ((c.left_label, c.left), (c.right_label, c.right)):
-        style = band_style(b.band, b.knocked_out, b.score)
+        style = band_style(b.band, b.knocked_out, question_set=question_set)
         verdict = f"✗ {b.band or 'Not a fit'}" if b.knocked_out else (b.band or "")
         rows.append(
             Content.assemble(
@@ -152,7 +152,7 @@ def answer_rows(c: Comparison, qs: QuestionSet | None, width: int) -> Content:
             (c.left_label, gap.left, gap.left_points),
             (c.right_label, gap.right, gap.right_points),
         ):
-            answer = "— not answered" if value is None else fmt_answer(value, question)
+            answer = "— not answered" if value is None else answer_text(question, value)
             rows += hang(
                 [
                     (f"    {short(label, label_w):<{label_w}}  ", "$text-muted"),
@@ -326,7 +326,7 @@ class CompareScreen(QualifyScreen):
             Content.assemble((qs.title if qs else c.question_set_id, "bold"), (where, ""))
         )
         width = max(40, self.query_one("#cmp-scroll").size.width - 3)
-        self.query_one("#cmp-score", Static).update(score_rows(c, width))
+        self.query_one("#cmp-score", Static).update(score_rows(c, width, qs))
         self.query_one("#cmp-sections", Static).update(section_rows(c, width))
         self.query_one("#cmp-answers-heading", Static).update(
             f"Answers that differ ({len(c.answers)}) · biggest first"

@@ -4,6 +4,7 @@ the next meeting's agenda on its own tab, and the way to the comparison view."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,7 +16,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
-from qualify.tui.format import fmt_datetime, fmt_score, kind_word, one_line, status_word
+from qualify.core.words import fmt_score, kind_word, one_line, status_word
+from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
@@ -238,7 +240,7 @@ class ProspectScreen(QualifyScreen):
                     "$text-muted",
                 ),
             )
-            rescored = _last_rescore(view.history, interview)
+            rescored = _last_rescore(view.history, interview, self.workspace.band_ranks)
             if rescored is not None:
                 line = line + Content("\n") + rescored
         self.query_one("#interview-line", Static).update(line)
@@ -456,7 +458,9 @@ class ProspectScreen(QualifyScreen):
             moves.edit(self, self.prospect_id, self.load)
 
 
-def _last_rescore(history: list[HistoryEntry], interview: Interview) -> Content | None:
+def _last_rescore(
+    history: list[HistoryEntry], interview: Interview, ranks: Mapping[str, str]
+) -> Content | None:
     """`Re-scored under v2: 60.0 Possible fit` for the latest re-score of the interview."""
     for entry in reversed(history):
         if entry.action != "rescore" or entry.details.get("interview") != interview.id:
@@ -468,7 +472,7 @@ def _last_rescore(history: list[HistoryEntry], interview: Interview) -> Content 
             ("⟳ Re-scored under ", "$text-muted"),
             (f"v{new.get('version', '?')}", "$text-muted"),
             (": ", "$text-muted"),
-            (f"{fmt_score(score)} {band}".rstrip(), band_style(band, False, score)),
+            (f"{fmt_score(score)} {band}".rstrip(), band_style(band or None, ranks=ranks)),
             (f"  ({entry.at.astimezone():%Y-%m-%d})", "$text-muted"),
         )
     return None

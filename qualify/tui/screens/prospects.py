@@ -184,7 +184,7 @@ class ProspectsScreen(QualifyScreen):
         self.loaded = True
         self.summaries = event.summaries
         table = self.query_one(ProspectTable)
-        table.set_stages(self.workspace.stage_titles())
+        table.set_stages(self.workspace.stage_titles(), self.workspace.band_ranks)
         table.set_summaries(event.summaries)
         if self._pending_select:
             table.select_id(self._pending_select)

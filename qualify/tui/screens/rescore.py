@@ -7,7 +7,7 @@ original score stay as they were), as ``qualify rescore`` does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,7 +21,8 @@ from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qualify.tui.format import fmt_date, fmt_score
+from qualify.core.words import fmt_score
+from qualify.tui.format import fmt_date
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowOptionList, ReflowScroll, hang
@@ -44,9 +45,9 @@ def fmt_delta(value: float | None) -> str:
     return f"{value:+.1f}".replace("-", "−")
 
 
-def verdict(b: ScoreBreakdown) -> tuple[str, str]:
+def verdict(b: ScoreBreakdown, ranks: Mapping[str, str] | None = None) -> tuple[str, str]:
     """`72.5 Possible fit` (or `✗ Not a fit`) and its style: never colour alone."""
-    style = band_style(b.band, b.knocked_out, b.score)
+    style = band_style(b.band, b.knocked_out, ranks=ranks)
     if b.knocked_out:
         return f"✗ {b.band or 'Not a fit'}", style
     return f"{fmt_score(b.score)} {b.band or ''}".rstrip(), style
@@ -61,7 +62,7 @@ def row_mark(row: RescoreRow, ticked: bool) -> Content:
     return Content.styled("☐ ", "$text-muted")
 
 
-def row_body(row: RescoreRow, width: int = 0) -> Content:
+def row_body(row: RescoreRow, width: int = 0, ranks: Mapping[str, str] | None = None) -> Content:
     """The prompt without its mark (two spaces hold its place): whose interview with
     which versions, then old → new score and band. The slow part of a prompt, so the
     screen keeps it while marks change."""
@@ -76,8 +77,8 @@ def row_body(row: RescoreRow, width: int = 0) -> Content:
         width,
         4,
     )
-    old, old_style = verdict(r.old)
-    new, new_style = verdict(r.new)
+    old, old_style = verdict(r.old, ranks)
+    new, new_style = verdict(r.new, ranks)
     facts: list[tuple[str, str]] = [
         ("    ", ""),
         (old, old_style),
@@ -95,14 +96,20 @@ def row_body(row: RescoreRow, width: int = 0) -> Content:
 
 
 def row_prompt(
-    row: RescoreRow, ticked: bool, width: int = 0, body: Content | None = None
+    row: RescoreRow,
+    ticked: bool,
+    width: int = 0,
+    body: Content | None = None,
+    ranks: Mapping[str, str] | None = None,
 ) -> Content:
     """Two lines: the mark, whose interview with which versions; old → new score and band."""
-    body = body if body is not None else row_body(row, width)
+    body = body if body is not None else row_body(row, width, ranks)
     return row_mark(row, ticked) + body[2:]
 
 
-def row_detail(row: RescoreRow, stage_title: str, width: int = 0) -> Content:
+def row_detail(
+    row: RescoreRow, stage_title: str, width: int = 0, ranks: Mapping[str, str] | None = None
+) -> Content:
     """Before and after, the sections that moved, what changed, the answers dropped."""
     r = row.result
     width = width if width > 20 else 10_000
@@ -110,8 +117,8 @@ def row_detail(row: RescoreRow, stage_title: str, width: int = 0) -> Content:
     def bullet(text: str, style: str = "") -> list[Content]:
         return hang([("  • ", ""), (text, style)], width, 4)
 
-    old, old_style = verdict(r.old)
-    new, new_style = verdict(r.new)
+    old, old_style = verdict(r.old, ranks)
+    new, new_style = verdict(r.new, ranks)
     lines: list[Content] = [
         Content.assemble((row.prospect.name, "bold"), (f" · {stage_title}", "$text-accent")),
         Content.styled(
@@ -383,7 +390,7 @@ class RescoreScreen(QualifyScreen):
             return
         titles = self.workspace.stage_titles()
         stage = titles.get(row.interview.stage, row.interview.stage)
-        detail.update(row_detail(row, stage, detail.size.width))
+        detail.update(row_detail(row, stage, detail.size.width, self.workspace.band_ranks))
 
     @on(OptionList.OptionHighlighted, "#rs-list")
     def _highlighted(self) -> None:
@@ -432,7 +439,7 @@ class RescoreScreen(QualifyScreen):
             self._body_width = width
         body = self._bodies.get(row.key)
         if body is None:
-            body = self._bodies[row.key] = row_body(row, width)
+            body = self._bodies[row.key] = row_body(row, width, self.workspace.band_ranks)
         return row_prompt(row, row.key in self.ticked, width, body)
 
     def _redraw_row(self, row: RescoreRow) -> None:

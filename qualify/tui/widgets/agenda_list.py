@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from qualify.tui.format import one_line
+from qualify.core.words import one_line
 from qualify.tui.widgets.text import hang
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.tui.format import TYPE_WORDS, one_line
+from qualify.core.words import TYPE_WORDS, one_line
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import QuestionSet

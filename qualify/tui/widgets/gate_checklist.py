@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.tui.format import one_line
+from qualify.core.words import one_line
 
 if TYPE_CHECKING:
     from qualify.core.gates import Criterion, GateResult

@@ -7,6 +7,7 @@ summaries, and sorts and filters in memory.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,7 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qualify.tui.format import band_class, fmt_date, fmt_pct, kind_word, score_label, status_word
+from qualify.core.words import fmt_pct, kind_word, score_label, status_word
+from qualify.tui.format import fmt_date
+from qualify.tui.widgets.bands import band_rank_of
 
 if TYPE_CHECKING:
     from qualify.core.records import ProspectSummary
@@ -67,10 +70,17 @@ class Row:
     sorted by a text column or filtered, so opening 10,000 prospects formats only the
     rows on screen."""
 
-    __slots__ = ("_band", "_cells", "_haystack", "stage_order", "stage_title", "summary")
+    __slots__ = ("_band", "_cells", "_haystack", "ranks", "stage_order", "stage_title", "summary")
 
-    def __init__(self, summary: ProspectSummary, stage_title: str, stage_order: int) -> None:
+    def __init__(
+        self,
+        summary: ProspectSummary,
+        stage_title: str,
+        stage_order: int,
+        ranks: Mapping[str, str] | None = None,
+    ) -> None:
         self.summary = summary
+        self.ranks = ranks
         self.stage_title = stage_title
         self.stage_order = stage_order
         self._cells: dict[str, str] | None = None
@@ -115,15 +125,21 @@ class Row:
         """CSS-ish band class of the score cell (-strong, -possible, -weak, -out, -none)."""
         if self._band is None:
             s = self.summary
-            self._band = band_class(s.band, s.knocked_out, s.score)
+            self._band = "-" + band_rank_of(s.band, s.knocked_out, ranks=self.ranks)
         return self._band
 
 
-def make_row(summary: ProspectSummary, stage_titles: dict[str, str], order: dict[str, int]) -> Row:
+def make_row(
+    summary: ProspectSummary,
+    stage_titles: dict[str, str],
+    order: dict[str, int],
+    ranks: Mapping[str, str] | None = None,
+) -> Row:
     return Row(
         summary,
         stage_titles.get(summary.stage, summary.stage),
         order.get(summary.stage, len(order)),
+        ranks,
     )
 
 
@@ -228,21 +244,24 @@ class ProspectTable(ScrollView, can_focus=True):
         """Descending order (most recent activity first by default)."""
         self._stage_titles: dict[str, str] = {}
         self._stage_order: dict[str, int] = {}
+        self._ranks: Mapping[str, str] | None = None
 
     # ------------------------------------------------------------------ data
-    def set_stages(self, titles: dict[str, str]) -> None:
+    def set_stages(self, titles: dict[str, str], ranks: Mapping[str, str] | None = None) -> None:
+        """The stages' titles in pipeline order, and the band ranks that colour scores."""
         self._stage_titles = dict(titles)
         self._stage_order = {sid: i for i, sid in enumerate(titles)}
+        self._ranks = ranks
 
     def set_summaries(self, summaries: list[ProspectSummary]) -> None:
         """Replace every row (keeps the highlighted prospect when it is still there)."""
         titles, order = self._stage_titles, self._stage_order
-        self._all = [make_row(s, titles, order) for s in summaries]
+        self._all = [make_row(s, titles, order, self._ranks) for s in summaries]
         self._rebuild()
 
     def upsert(self, summary: ProspectSummary) -> None:
         """Add or replace one prospect's row."""
-        row = make_row(summary, self._stage_titles, self._stage_order)
+        row = make_row(summary, self._stage_titles, self._stage_order, self._ranks)
         for i, existing in enumerate(self._all):
             if existing.summary.id == summary.id:
                 self._all[i] = row

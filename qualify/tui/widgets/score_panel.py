@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.gates import evidence_shares
-from qualify.tui.format import bar, fmt_pct, fmt_score, one_line
+from qualify.core.words import bar, fmt_pct, fmt_score, one_line
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
@@ -69,9 +69,9 @@ class ScorePanel(VerticalScroll):
             self.show(breakdown, qs, self._sources)
 
     def on_resize(self) -> None:
-        _qs, breakdown = self._last
+        qs, breakdown = self._last
         if breakdown is not None:
-            self._render_bar(breakdown)
+            self._render_bar(breakdown, qs)
 
     def show(
         self,
@@ -100,7 +100,7 @@ class ScorePanel(VerticalScroll):
             if self.with_sections:
                 self.query_one(SectionBars).show(None)
             return
-        style = band_style(breakdown.band, breakdown.knocked_out, breakdown.score)
+        style = band_style(breakdown.band, breakdown.knocked_out, question_set=question_set)
         if breakdown.knocked_out:
             head = Content.assemble(
                 ("✗ ", style),
@@ -117,7 +117,7 @@ class ScorePanel(VerticalScroll):
                 (breakdown.band or "", style),
             )
         verdict.update(head)
-        self._render_bar(breakdown)
+        self._render_bar(breakdown, question_set)
         answered = sum(s.answered for s in breakdown.sections)
         visible = sum(s.visible for s in breakdown.sections)
         self.query_one("#score-facts", Static).update(
@@ -134,9 +134,9 @@ class ScorePanel(VerticalScroll):
                 parts.append("\n")
             band = question_set.band_for(value) if question_set is not None else None
             parts.append((f"{label:<12}", ""))
-            parts.append((f"{fmt_score(value):>5}", band_style(band, False, value)))
+            parts.append((f"{fmt_score(value):>5}", band_style(band, question_set=question_set)))
             if band:
-                parts.append((f" {band}", band_style(band, False, value)))
+                parts.append((f" {band}", band_style(band, question_set=question_set)))
         self.query_one("#score-directions", Static).update(Content.assemble(*parts))
         knockouts = self.query_one("#score-knockouts", Static)
         if breakdown.knockouts:
@@ -152,9 +152,9 @@ class ScorePanel(VerticalScroll):
         if self.with_sections:
             self.query_one(SectionBars).show(breakdown, question_set)
 
-    def _render_bar(self, breakdown: ScoreBreakdown) -> None:
+    def _render_bar(self, breakdown: ScoreBreakdown, question_set: QuestionSet | None) -> None:
         width = max(6, min(40, self.size.width - 2 if self.size.width else 20))
-        style = band_style(breakdown.band, breakdown.knocked_out, breakdown.score)
+        style = band_style(breakdown.band, breakdown.knocked_out, question_set=question_set)
         self.query_one("#score-bar", Static).update(
             Content.styled(bar(breakdown.score, width), style)
         )

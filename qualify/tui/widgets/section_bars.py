@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
-from qualify.tui.format import bar, fmt_score
+from qualify.core.words import bar, fmt_score
 from qualify.tui.widgets.bands import band_style
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class SectionBars(Static):
                     )
                     continue
                 band = qs.band_for(s.score) if qs is not None else None
-                style = band_style(band, False, s.score)
+                style = band_style(band, question_set=qs)
                 lines.append(
                     Content.assemble(
                         (f"{name:<{title_w}} ", ""),

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.tui.format import fmt_date, fmt_score, one_line, status_word
+from qualify.core.words import fmt_score, one_line, status_word
+from qualify.tui.format import fmt_date
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Pipeline

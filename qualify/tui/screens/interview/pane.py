@@ -18,7 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from qualify.core.gates import needs_evidence
-from qualify.tui.format import TYPE_WORDS, fmt_answer, fmt_time, one_line
+from qualify.core.words import TYPE_WORDS, answer_text, one_line
+from qualify.tui.format import fmt_time
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ def status_lines(
                 ("✓ Saved ", "bold $text-success"),
                 (fmt_time(when), "$text-muted"),
                 ("  ", ""),
-                (one_line(fmt_answer(record.value, question), 80), ""),
+                (one_line(answer_text(question, record.value), 80), ""),
             )
         )
         parts.append(
