@@ -70,20 +70,35 @@ def _fingerprints(data: ProspectData) -> dict[str, dict[str, str]]:
 
 def _rescored(data: ProspectData, server: PostgresStore, workspace: Workspace) -> ProspectData:
     """The list row scored on the merged answers of the current stage's interview."""
+    from datetime import datetime
+
+    from qualify.core.assess import score_in_order
     from qualify.core.questionnaire import QuestionSet
-    from qualify.core.scoring import score
 
     summary = data.summary
     current = [i for i in data.interviews if i.stage == data.prospect.stage]
     if summary is None or not current or summary.stage != data.prospect.stage:
         return data
     interview = current[-1]
-    try:
+
+    def snapshot_of(i: Any) -> QuestionSet | None:
         try:
-            snapshot = workspace.get_snapshot(interview.questionnaire_hash)
-        except NotFound:
-            snapshot = server.get_snapshot(interview.questionnaire_hash)
-        breakdown = score(QuestionSet.model_validate(snapshot), interview.scoring_values())
+            try:
+                snapshot = workspace.get_snapshot(i.questionnaire_hash)
+            except NotFound:
+                snapshot = server.get_snapshot(i.questionnaire_hash)
+            return QuestionSet.model_validate(snapshot)
+        except Exception:  # an earlier stage's snapshot missing: its values are not read
+            if i is interview:
+                raise
+            return None
+
+    try:
+        upto = data.interviews[: data.interviews.index(interview) + 1]
+        scored = score_in_order(upto, snapshot_of, datetime.now().astimezone().date())
+        breakdown = scored[-1].breakdown
+        if breakdown is None:
+            return data
     except Exception:  # no snapshot, or one this qualify cannot score: keep the row as it is
         return data
     fields = {

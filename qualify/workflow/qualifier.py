@@ -9,13 +9,13 @@ the TUI re-implements any of it, so both behave the same.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from qualify.core import moves
 from qualify.core.agenda import Agenda, build_agenda
-from qualify.core.assess import Assessment, Snapshots, assess
+from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
 from qualify.core.questionnaire import (
@@ -23,6 +23,8 @@ from qualify.core.questionnaire import (
     AnswerInput,
     Catalog,
     QuestionSet,
+    check_constraint,
+    constraint_context,
     content_hash,
     validate_answer,
 )
@@ -102,6 +104,22 @@ def answer_sources(interview: Interview | None) -> dict[str, str]:
     if interview is None:
         return {}
     return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
+
+
+def today() -> date:
+    """The local date: what `today()` and `days_since()` in question sets read."""
+    return datetime.now().astimezone().date()
+
+
+def unknown_key(qs: QuestionSet, key: str) -> str:
+    """Why `key` is not an answer key of `qs`, in words."""
+    section = qs.repeat_of.get(key)
+    if section is not None:
+        return (
+            f"{key}: is in the repeated section {section!r}: answer one repeat, "
+            f"e.g. {section}[0].{key}"
+        )
+    return f"{key}: not a question of {qs.id} v{qs.version}"
 
 
 def _checked_facts(name: str, kind: str | PartnerKind) -> tuple[str, PartnerKind]:
@@ -321,17 +339,18 @@ class Qualifier:
         qs = self.question_set_for(prospect)
         if isinstance(inputs, Mapping):
             inputs = [AnswerInput(question_id=k, value=v) for k, v in inputs.items()]
+        inputs = list(inputs)
         records: list[AnswerRecord] = []
         errors: list[str] = []
         for item in inputs:
-            question = qs.questions.get(item.question_id)
-            if question is None:
-                errors.append(f"{item.question_id}: not a question of {qs.id} v{qs.version}")
+            found = qs.resolve(item.question_id)
+            if found is None:
+                errors.append(unknown_key(qs, item.question_id))
                 continue
             value = item.value
             if item.state == "answered":
                 try:
-                    value = validate_answer(question, item.value)
+                    value = validate_answer(found[0], item.value)
                 except AnswerError as exc:
                     errors.append(f"{item.question_id}: {exc}")
                     continue
@@ -347,6 +366,10 @@ class Qualifier:
                     by=self.user,
                 )
             )
+        existing = self.stage_interview(prospect)
+        earlier, day = self._earlier(prospect, qs, existing), today()
+        if not errors:
+            errors = self._broken_constraints(qs, existing, records, earlier, day)
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         interview = self.open_interview(prospect)
@@ -354,11 +377,59 @@ class Qualifier:
 
         def summary(stored: Interview) -> ProspectSummary:
             # Scored inside the store's write, on every stored answer (a colleague's too).
-            scored["breakdown"] = score(qs, answer_values(stored))
+            values = answer_values(stored)
+            scored["breakdown"] = score(qs, values, earlier=earlier, today=day)
             return self.summary_of(prospect, scored["breakdown"])
 
         saved = self.store.record_answers(interview.id, records, summary=summary)
         return self.assess(prospect, saved)
+
+    def _earlier(
+        self, prospect: Prospect, qs: QuestionSet, interview: Interview | None
+    ) -> dict[str, dict[str, Any]]:
+        """The earlier stages' values the set reads (`first-date.x`), for `interview` (or
+        the one about to start); empty when the set reads none."""
+        if not qs.other_sets:
+            return {}
+        scored = self.assess(prospect).scored
+        before = interview.id if interview is not None else None
+        return earlier_values(scored, before, exclude=qs.id)
+
+    def answer_context(self, prospect: Prospect, qs: QuestionSet) -> dict[str, Any]:
+        """What the constraints of new answers read besides them: the answers of the
+        current stage's interview, and earlier stages' values as `set-id.question`."""
+        interview = self.stage_interview(prospect)
+        values = answer_values(interview) if interview is not None else {}
+        earlier = self._earlier(prospect, qs, interview)
+        flat = {f"{sid}.{qid}": v for sid, vals in earlier.items() for qid, v in vals.items()}
+        return {**flat, **values}
+
+    @staticmethod
+    def _broken_constraints(
+        qs: QuestionSet,
+        interview: Interview | None,
+        records: list[AnswerRecord],
+        earlier: Mapping[str, Mapping[str, Any]],
+        day: date,
+    ) -> list[str]:
+        """Constraints broken once `records` join the answers already stored."""
+        after = answer_values(interview) if interview is not None else {}
+        for record in records:
+            if record.value is None:
+                after.pop(record.question_id, None)
+            else:
+                after[record.question_id] = record.value
+        errors: list[str] = []
+        for record in records:
+            found = qs.resolve(record.question_id)
+            if found is None or record.value is None or found[0].constraint is None:
+                continue
+            env = constraint_context(qs, after, record.question_id, earlier)
+            try:
+                check_constraint(found[0], record.value, env, day)
+            except AnswerError as exc:
+                errors.append(f"{record.question_id}: {exc}")
+        return errors
 
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
@@ -367,7 +438,12 @@ class Qualifier:
         qs = self.snapshot(interview)
         answers = dict(interview.answers)
         answers.pop(question_id, None)
-        breakdown = score(qs, answer_values(interview.model_copy(update={"answers": answers})))
+        breakdown = score(
+            qs,
+            answer_values(interview.model_copy(update={"answers": answers})),
+            earlier=self._earlier(prospect, qs, interview),
+            today=today(),
+        )
         saved = self.store.record_answers(
             interview.id, [record], summary=self.summary_of(prospect, breakdown)
         )
@@ -480,7 +556,8 @@ class Qualifier:
             return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage)
         set_id = a.stage.questionnaire if a.stage else self._review_set_id(prospect)
         qs = self.active_question_set(set_id)
-        return build_agenda(qs, {}, score(qs, {}), a.stage)
+        earlier = earlier_values(a.scored, exclude=qs.id)
+        return build_agenda(qs, {}, score(qs, {}, earlier=earlier, today=today()), a.stage)
 
     def _review_set_id(self, prospect: Prospect) -> str:
         review = self.pipeline.review
@@ -511,7 +588,12 @@ class Qualifier:
                     history = self.store.history(prospect.id)
                 old = self.snapshot(interview)
                 new = self.catalog.question_sets[interview.questionnaire_id]
-                result = rescore(old, new, answer_values(interview))
+                earlier: dict[str, dict[str, Any]] = {}
+                if old.other_sets or new.other_sets:
+                    scored = self.assess(prospect).scored
+                    earlier = earlier_values(scored, interview.id, exclude=new.id)
+                values = answer_values(interview)
+                result = rescore(old, new, values, earlier=earlier, today=today())
                 done = already_rescored(history, interview.id, current)
                 found.append(RescoreCandidate(prospect, interview, result, current, done))
         return found
@@ -608,7 +690,9 @@ class Qualifier:
             base = (set_id,) if nested else ()
             values: dict[str, Any] = {}
             for qid, value in answers.items():
-                if qid not in qs.questions:
+                if qid not in qs.questions or qid in qs.repeat_of:
+                    continue
+                if not qs.questions[qid].answerable:
                     continue
                 try:
                     values[qid] = validate_answer(qs.questions[qid], value)
