@@ -348,13 +348,18 @@ def _flat(earlier: Earlier | None) -> dict[str, Any]:
     return out
 
 
-def repeat_counts(question_set: QuestionSet, answers: Mapping[str, Any]) -> dict[str, int]:
+def repeat_counts(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    at_least: Mapping[str, int] | None = None,
+) -> dict[str, int]:
     """Repeated section id → repeats asked: enough for every answered repeat (gaps
-    included), at least `min`, at most `max`."""
+    included), at least `min` (and `at_least`, e.g. a repeat just added), at most `max`."""
     repeated = {s.id: s.repeat for s in question_set.sections if s.repeat is not None}
     if not repeated:
         return {}
-    counts = {sid: r.min for sid, r in repeated.items()}
+    at_least = at_least or {}
+    counts = {sid: min(max(r.min, at_least.get(sid, 0)), r.max) for sid, r in repeated.items()}
     for key in answers:
         if "[" not in key or answers[key] is None:
             continue
@@ -393,8 +398,9 @@ def _work(
     answers: Mapping[str, Any],
     earlier: Earlier | None,
     today: date | None,
+    at_least: Mapping[str, int] | None = None,
 ) -> _Worked:
-    repeats = repeat_counts(question_set, answers)
+    repeats = repeat_counts(question_set, answers, at_least)
     worked = _Worked(
         visible={},
         values={},
@@ -460,14 +466,16 @@ def visible_questions(
     *,
     earlier: Earlier | None = None,
     today: date | None = None,
+    repeats: Mapping[str, int] | None = None,
 ) -> dict[str, bool]:
     """Answer key → asked or not, worked out in order (conditions only look back).
 
     A condition sees only the answers of earlier questions that are themselves
     visible, so hiding a question also hides what depends on it. Keys are question
-    ids, and `section[0].question` for the repeats of a repeated section.
+    ids, and `section[0].question` for the repeats of a repeated section (`repeats`:
+    section id → repeats to show at least, beyond those answered).
     """
-    return _work(question_set, answers, earlier, today).visible
+    return _work(question_set, answers, earlier, today, repeats).visible
 
 
 def _knockouts(

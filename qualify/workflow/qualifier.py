@@ -347,6 +347,11 @@ class Qualifier:
             if found is None:
                 errors.append(unknown_key(qs, item.question_id))
                 continue
+            if not found[0].answerable:
+                errors.append(
+                    f"{item.question_id}: is calculated from its formula; answer its inputs"
+                )
+                continue
             value = item.value
             if item.state == "answered":
                 try:

@@ -37,22 +37,26 @@ class Edge:
 def edges(qs: QuestionSet) -> dict[str, list[Edge]]:
     """Question id → what its value depends on (names of this set only)."""
     out: dict[str, list[Edge]] = {}
-    questions = qs.questions
+    position = {qid: i for i, qid in enumerate(qs.questions)}
     for section in qs.sections:
         section_refs = _refs(section.when, False)
         for q in section.questions:
-            found: list[Edge] = []
-            for via, text, formula in (
-                ("formula", q.formula if q.type == "calculated" else None, True),
-                ("when", q.when, False),
-            ):
-                for name, offset in _refs(text, formula):
-                    if name in questions:
-                        found.append(Edge(q.id, name, via, offset))
+            here = position[q.id]
+            found = [
+                Edge(q.id, name, "formula", offset)
+                for name, offset in _refs(q.formula if q.type == "calculated" else None, True)
+                if name in position
+            ]
+            # conditions look back (a forward one is refused on its own): earlier ids only
+            found.extend(
+                Edge(q.id, name, "when", offset)
+                for name, offset in _refs(q.when, False)
+                if position.get(name, here) < here
+            )
             found.extend(
                 Edge(q.id, name, "section when", offset)
                 for name, offset in section_refs
-                if name in questions
+                if position.get(name, here) < here
             )
             out[q.id] = found
     return out

@@ -285,9 +285,19 @@ class InterviewScreen(Screen[None]):
             if rec.state == "answered" and rec.value is not None
         }
 
+    def _key(self, qid: str) -> str:
+        """Where the answer to `qid` is kept: a repeated section's first repeat here
+        (more repeats are answered from the command line or an answer file)."""
+        qs = self.question_set
+        if qs is not None and qid in qs.repeat_of:
+            from qualify.core.questionnaire.model import repeat_key
+
+            return repeat_key(qs.repeat_of[qid], 0, qid)
+        return qid
+
     def _record(self, qid: str):
         interview = self.assessment.interview if self.assessment else None
-        return interview.answers.get(qid) if interview else None
+        return interview.answers.get(self._key(qid)) if interview else None
 
     def _apply(self, assessment: Assessment) -> None:
         """Take a fresh assessment: visibility, score panel, sections list."""
@@ -311,8 +321,11 @@ class InterviewScreen(Screen[None]):
 
     def _first_unanswered(self) -> str:
         answers = self.answers
+        qs = self.question_set
         for qid in self._visible_order():
-            if qid not in answers:
+            if qs is not None and not qs.questions[qid].answerable:
+                continue  # calculated: nobody answers it
+            if self._key(qid) not in answers:
                 return qid
         return SUMMARY
 
@@ -411,6 +424,10 @@ class InterviewScreen(Screen[None]):
             self._input.remove()
         record = self._record(question.id)
         value = record.value if record is not None and record.state == "answered" else None
+        if not question.answerable:
+            breakdown = self.assessment.breakdown if self.assessment else None
+            line = breakdown.question(question.id) if breakdown is not None else None
+            value = line.value if line is not None and line.answered else None
         self._input = make_input(question, value)
         slot.mount(self._input)
         self.call_after_refresh(self._focus_input)
@@ -544,17 +561,18 @@ class InterviewScreen(Screen[None]):
             return False
         q = self.qualify_app.workspace.qualifier
         previous = self._record(qid)
+        key = self._key(qid)
         try:
             if state == "answered" and (value is None or value == []):
                 if previous is None or (previous.value is None and previous.state == "answered"):
                     return True
-                assessment = q.clear_answer(self.prospect, qid)
+                assessment = q.clear_answer(self.prospect, key)
             else:
                 assessment = q.record(
                     self.prospect,
                     [
                         AnswerInput(
-                            question_id=qid,
+                            question_id=key,
                             value=value if state == "answered" else None,
                             state=state,  # type: ignore[arg-type]
                             source=source or (previous.source if previous else "stated"),  # type: ignore[arg-type]
@@ -735,7 +753,9 @@ class InterviewScreen(Screen[None]):
             if note is None or self.prospect is None:
                 return
             try:
-                assessment = self.qualify_app.workspace.qualifier.set_note(self.prospect, qid, note)
+                assessment = self.qualify_app.workspace.qualifier.set_note(
+                    self.prospect, self._key(qid), note
+                )
             except QualifyError as exc:
                 self.notify(str(exc), title="Note not saved", severity="error", markup=False)
                 return
