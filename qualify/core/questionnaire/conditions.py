@@ -448,7 +448,12 @@ class _Parser:
             return Literal(_unquote(tok.text), tok.offset)
         if tok.kind == "number":
             self.take()
-            return Literal(float(tok.text), tok.offset)
+            number = float(tok.text)
+            if not math.isfinite(number) or abs(number) > MAX_VALUE:
+                raise self.error(
+                    f"{tok.text[:20]} is too large: numbers lie within ±10¹⁵", tok.offset
+                )
+            return Literal(number, tok.offset)
         if tok.kind == "keyword" and tok.text in ("true", "false"):
             if self.formula:
                 raise self.error(f"a formula computes a number: {tok.text} is not one", tok.offset)
