@@ -14,7 +14,7 @@ from typing import Any
 
 from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire import Catalog, QuestionSet, content_hash
-from qualify.core.questionnaire.model import Question, repeat_key
+from qualify.core.questionnaire.model import Question, canonical, repeat_key
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -456,5 +456,5 @@ def fill(
 ) -> int:
     """Add `count` sample prospects to the store; returns how many were added."""
     for qs in catalog.question_sets.values():
-        store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
+        store.put_snapshot(content_hash(qs), canonical(qs))
     return store.add_prospects_bulk(generate(catalog, count, seed=seed, now=now))

@@ -28,7 +28,7 @@ from qualify.core.questionnaire import (
     content_hash,
     validate_answer,
 )
-from qualify.core.questionnaire.model import Pipeline, Stage
+from qualify.core.questionnaire.model import Pipeline, Stage, canonical
 from qualify.core.records import (
     AnswerRecord,
     HistoryAction,
@@ -317,7 +317,7 @@ class Qualifier:
             return existing
         qs = self.active_question_set(set_id)
         digest = self.active_hashes().get(qs.id) or content_hash(qs)
-        self.store.put_snapshot(digest, qs.model_dump(mode="json"))
+        self.store.put_snapshot(digest, canonical(qs))
         interview = Interview(
             prospect_id=prospect.id,
             stage=prospect.stage,

@@ -557,3 +557,19 @@ def test_the_review_set_reads_every_stage(tmp_path: Path) -> None:
         "utf-8",
     )
     assert load_catalog(folder).problems == []
+
+
+def test_a_set_without_the_new_keys_keeps_its_content_hash() -> None:
+    """Interviews store the hash of the set they were asked with: an upgrade must not make
+    every interview look asked with another version."""
+    from qualify.core.questionnaire import content_hash, load_question_set
+    from qualify.core.questionnaire.model import QuestionSet, canonical
+
+    mini = Path(__file__).resolve().parents[1] / "cli" / "fixtures" / "mini" / "mini-first.yaml"
+    qs = load_question_set(mini)
+    assert content_hash(qs) == "c2a8ac25fe07abd4b3228ead"  # as computed before the new keys
+    assert "formula" not in canonical(qs)["sections"][0]["questions"][0]
+    assert QuestionSet.model_validate(canonical(qs)) == qs
+    repeated = loaded(REFS)
+    assert canonical(repeated)["sections"][1]["repeat"] == {"min": 1, "max": 3}
+    assert QuestionSet.model_validate(canonical(repeated)) == repeated

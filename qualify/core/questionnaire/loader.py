@@ -250,9 +250,7 @@ def content_hash(question_set: m.QuestionSet) -> str:
     """A digest of what is asked and how it scores: equal hashes, equal interviews."""
     import json
 
-    canonical = json.dumps(
-        question_set.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
-    )
+    canonical = json.dumps(m.canonical(question_set), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:24]
 
 

@@ -403,6 +403,35 @@ class Pipeline(_Strict):
         return self.stages[i + 1] if i + 1 < len(ids) else None
 
 
+_NEW_DEFAULTS: dict[str, dict[str, Any]] = {
+    "question": {
+        "formula": None,
+        "constraint": None,
+        "constraint_message": None,
+        "required_when": None,
+        "integer": False,
+    },
+    "section": {"repeat": None, "repeat_score": "mean"},
+}
+"""Keys added after version 1 of the format, at their defaults: left out of a set's
+canonical form, so a set that does not use them keeps its content hash (and its
+snapshot reads in a qualify that predates them)."""
+
+
+def canonical(question_set: QuestionSet) -> dict[str, Any]:
+    """The set as JSON data, without the later keys a set leaves at their defaults."""
+    data = question_set.model_dump(mode="json")
+    for section in data["sections"]:
+        for key, default in _NEW_DEFAULTS["section"].items():
+            if section.get(key, default) == default:
+                section.pop(key, None)
+        for question in section["questions"]:
+            for key, default in _NEW_DEFAULTS["question"].items():
+                if question.get(key, default) == default:
+                    question.pop(key, None)
+    return data
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema of a question-set file, for editors that autocomplete YAML."""
     schema = QuestionSet.model_json_schema()
