@@ -542,6 +542,8 @@ class DateInput(NumberInput):
 
     def parsed(self) -> tuple[bool, Any, str]:  # type: ignore[override]
         """(valid, value, error): an empty field is valid and means no answer."""
+        from datetime import datetime
+
         from qualify.core.errors import QualifyError
         from qualify.core.questionnaire import validate_answer
 
@@ -549,7 +551,8 @@ class DateInput(NumberInput):
         if not text:
             return True, None, ""
         try:
-            return True, validate_answer(self.question, text), ""
+            today = datetime.now().astimezone().date()
+            return True, validate_answer(self.question, text, today=today), ""
         except QualifyError as exc:
             return False, None, str(exc)
 
