@@ -98,6 +98,9 @@ def test_the_cost_to_serve_example_computes_what_the_page_says() -> None:
     assert breakdown.question("cost_to_serve").value == 12_800  # type: ignore[union-attr]
     ratio = breakdown.question("earnings_ratio")
     assert ratio is not None and (ratio.value, ratio.points) == (1.88, 3)
+    assert not breakdown.question("why_so_much_support").required  # type: ignore[union-attr]
+    heavy = score(qs, {**values, "support_hours": 30})
+    assert heavy.question("why_so_much_support").required  # type: ignore[union-attr]
     text = DOC.read_text("utf-8")
     assert "12,800 €" in text and "24,000 €" in text and "ratio of 1.88, 3 of 5 points" in text
 
