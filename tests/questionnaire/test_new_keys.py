@@ -573,3 +573,26 @@ def test_a_set_without_the_new_keys_keeps_its_content_hash() -> None:
     repeated = loaded(REFS)
     assert canonical(repeated)["sections"][1]["repeat"] == {"min": 1, "max": 3}
     assert QuestionSet.model_validate(canonical(repeated)) == repeated
+
+
+def test_a_gate_cannot_ask_to_verify_a_calculated_or_repeated_question(tmp_path: Path) -> None:
+    folder = tmp_path / "sets"
+    folder.mkdir()
+    (folder / "s.yaml").write_text(
+        "id: s\ntitle: S\nversion: 1\nsections:\n" + textwrap.dedent(REFS), "utf-8"
+    )
+    (folder / "t.yaml").write_text(
+        "id: t\ntitle: T\nversion: 1\nsections:\n" + textwrap.dedent(BASICS), "utf-8"
+    )
+    (folder / "pipeline.yaml").write_text(
+        "stages:\n"
+        "  - {id: a, title: A, questionnaire: s, gate: {verified: [ref_outcome]}}\n"
+        "  - {id: b, title: B, questionnaire: t, gate: {verified: [yearly]}}\n",
+        "utf-8",
+    )
+    messages = [p.message for p in load_catalog(folder).errors]
+    assert messages == [
+        "'ref_outcome' is in the repeated section 'refs': mark it `verify: true` in s so "
+        "every repeat's answer must be verified",
+        "'yearly' is calculated: there is no answer to verify",
+    ]

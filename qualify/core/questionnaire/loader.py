@@ -297,12 +297,18 @@ def _check_pipeline(
         qs = sets.get(stage.questionnaire)
         if qs is not None:
             for vi, qid in enumerate(stage.gate.verified):
+                where = ("stages", i, "gate", "verified", vi)
                 if qid not in qs.questions:
                     close = difflib.get_close_matches(qid, list(qs.questions), n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    doc.at(where, f"{qid!r} is not a question of {qs.id}{hint}")
+                elif not qs.questions[qid].answerable:
+                    doc.at(where, f"{qid!r} is calculated: there is no answer to verify")
+                elif qid in qs.repeat_of:
                     doc.at(
-                        ("stages", i, "gate", "verified", vi),
-                        f"{qid!r} is not a question of {qs.id}{hint}",
+                        where,
+                        f"{qid!r} is in the repeated section {qs.repeat_of[qid]!r}: mark it "
+                        f"`verify: true` in {qs.id} so every repeat's answer must be verified",
                     )
     if pipeline.review is not None:
         if pipeline.review.id in seen:
