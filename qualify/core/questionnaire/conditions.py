@@ -41,7 +41,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -652,6 +651,8 @@ class _Eval:
 def _round(value: float, digits: float) -> Any:
     """Half away from zero (2.5 → 3, as people round), to `digits` decimals (negative:
     tens, hundreds)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation  # only formulas that round
+
     if digits != int(digits) or not -15 <= digits <= 15:
         return _MISSING
     try:
