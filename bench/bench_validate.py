@@ -1,7 +1,9 @@
 """Validating and linting a question set is linear in its size.
 
 Generates sets of 500 and 1,000 questions (choice, number, multi and text questions,
-`when` conditions on earlier answers, knock-outs), validates each in-process, the two
+`when` conditions on earlier answers, knock-outs; calculated questions whose formulas
+read earlier and later numbers, dates with constraints, and a repeated section at the
+end), validates each in-process, the two
 interleaved, and prints the fastest of 9 runs of each (the least disturbed by other work
 on a shared machine) and the ratio: doubling the set should cost at most 2.2×. Also
 times the whole `qualify validate` process on 500 questions against a bare
@@ -42,12 +44,24 @@ def make_set(questions: int) -> str:
                 q["knockout"] = {"when": f"q{n} > {n + 100}", "reason": "Too big"}
             if kind == "yes_no":
                 q["score"] = {"yes": 3, "no": 0}
+            if kind == "text" and s % 2 == 1:  # a calculation over an earlier and a later number
+                later = n + 3 if n + 3 < questions - 10 else n - 7
+                q = {"id": f"q{n}", "text": f"Cost {n}", "type": "calculated"}
+                q["formula"] = f"round(q{n - 2} * 12 + max(q{later}, 1) / 4, 1)"
+                q["score_bands"] = [{"below": 100, "score": 1}, {"score": 3}]
+            if kind == "yes_no" and s % 4 == 2:  # a date, checked against today
+                q = {"id": f"q{n}", "text": f"Since when {n}?", "type": "date", "help": "Day."}
+                q["constraint"] = ". <= today()"
             if n >= 5 and n % 3 == 0:
                 prev = n - 5 - (n - 5) % 5  # the choice question of the block before
                 q["when"] = f"q{prev} in ['o1', 'o2'] or q{prev} == 'o4'"
             items.append(q)
             n += 1
         sections.append({"id": f"s{s}", "title": f"Section {s}", "questions": items})
+    sections[-1]["repeat"] = {"min": 1, "max": 3}  # e.g. reference customers
+    sections[-1]["questions"] = [
+        {k: v for k, v in q.items() if k != "when"} for q in sections[-1]["questions"]
+    ]
     doc = {"id": "big", "title": "Big", "version": 1, "sections": sections}
     return yaml.safe_dump(doc, sort_keys=False)
 

@@ -50,17 +50,23 @@ def answer(
     if from_file is not None:
         if question is not None:
             raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
-        inputs = list(read_answers(from_file, "--from", question_set).values())
+        context = q.answer_context(found, question_set)
+        inputs = list(read_answers(from_file, "--from", question_set, context).values())
     else:
         if question is None or value is None:
             raise click.UsageError("give --from FILE, or QUESTION and VALUE")
-        target = question_set.questions.get(question)
-        if target is None:
+        resolved = question_set.resolve(question)
+        if resolved is None:
             import difflib
 
+            from qualify.workflow.qualifier import unknown_key
+
+            if question in question_set.repeat_of:
+                fail(f"QUESTION: {unknown_key(question_set, question)}", 2)
             close = difflib.get_close_matches(question, list(question_set.questions), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             fail(f"QUESTION: {question!r} is not a question of {question_set.id}{hint}", 2)
+        target = resolved[0]
         try:
             parsed = parse_cli_value(target, value)
         except QualifyError as exc:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -139,16 +141,25 @@ class QualifyGroup(click.Group):
 pass_env = click.make_pass_decorator(Env)
 
 
-def read_answers(path: Path, option: str, question_set: QuestionSet) -> dict[str, Any]:
-    """An answer file, or standard input for `-` (errors then name `<stdin>:line`)."""
+def read_answers(
+    path: Path,
+    option: str,
+    question_set: QuestionSet,
+    context: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An answer file, or standard input for `-` (errors then name `<stdin>:line`).
+
+    Constraints are checked against today's date and `context` (answers already given)."""
     from qualify.core.questionnaire import load_answers, load_answers_bytes
     from qualify.core.questionnaire.answers import ANSWER_LIMITS
 
+    today = datetime.now().astimezone().date
+
     if str(path) == "-":
         data = sys.stdin.buffer.read(ANSWER_LIMITS.max_bytes + 1)
-        return load_answers_bytes(data, "<stdin>", question_set)
+        return load_answers_bytes(data, "<stdin>", question_set, today=today(), context=context)
     must_exist(path, option)
-    return load_answers(path, question_set)
+    return load_answers(path, question_set, today=today(), context=context)
 
 
 def must_exist(path: Path, option: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,7 @@ def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     question_set = load_question_set(questionnaire_path)
     inputs = read_answers(answers_path, "--answers", question_set)
     values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
-    breakdown = score_answers(question_set, values)
+    breakdown = score_answers(question_set, values, today=datetime.now().astimezone().date())
     if as_json:
         import json
 

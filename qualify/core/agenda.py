@@ -108,14 +108,16 @@ def _extremes(q: Question) -> list[Any]:
     return []
 
 
-def _swing(qs: QuestionSet, answers: Mapping[str, Any], q: Question) -> float:
+def _swing(
+    qs: QuestionSet, answers: Mapping[str, Any], q: Question, key: str, now: ScoreBreakdown
+) -> float:
     if not q.scored:
         return 0.0
     results = []
     for candidate in _extremes(q):
         if points_of(q, candidate) is None:
             continue
-        s = score(qs, {**answers, q.id: candidate}).score
+        s = score(qs, {**answers, key: candidate}, earlier=now.earlier, today=now.today).score
         if s is not None:
             results.append(s)
     return max(results) - min(results) if results else 0.0
@@ -147,16 +149,21 @@ def build_agenda(
     items: list[AgendaItem] = []
     for section in breakdown.sections:
         for qscore in section.questions:
-            if not qscore.visible:
-                continue
+            if not qscore.visible or not qscore.asked:
+                continue  # hidden, or calculated (nobody is asked it)
             q = question_set.questions[qscore.id]
-            record = answers.get(q.id)
+            key = qscore.answer_key
+            record = answers.get(key)
             state = record.state if record is not None else None
             note = record.note if record is not None else ""
             kind: ItemKind | None = None
             reasons: list[str] = []
             if qscore.answered:
-                if q.id in must_verify and record is not None and record.source != "verified":
+                if (
+                    (q.id in must_verify or key in must_verify)
+                    and record is not None
+                    and record.source != "verified"
+                ):
                     kind = "verify"
                     reasons.append(f"the answer is {record.source}; the gate needs it verified")
             elif state == "unknown":
@@ -165,16 +172,17 @@ def build_agenda(
             elif state == "declined":
                 kind = "declined"
                 reasons.append("ask it differently, or explain why it matters")
-            elif q.required:
+            elif qscore.required or q.required:
                 kind = "required"
                 reasons.append("the gate needs it answered")
             else:
                 kind = "unreached"
             if kind is None:
                 continue
-            blocks = kind == "verify" or (q.required and not qscore.answered)
+            required = qscore.required or q.required
+            blocks = kind == "verify" or (required and not qscore.answered)
             knockouts = () if qscore.answered else _knockout_reasons(q)
-            swing = 0.0 if qscore.answered else _swing(question_set, values, q)
+            swing = 0.0 if qscore.answered else _swing(question_set, values, q, key, breakdown)
             if knockouts:
                 reasons.append("could be a deal-breaker")
             if swing >= 0.5:
@@ -182,7 +190,7 @@ def build_agenda(
             why = "; ".join(reasons)
             items.append(
                 AgendaItem(
-                    question_id=q.id,
+                    question_id=key,
                     text=q.text,
                     section=section.title,
                     kind=kind,
@@ -194,13 +202,16 @@ def build_agenda(
                     note=note,
                 )
             )
-    order = {qid: i for i, qid in enumerate(question_set.questions)}
+    order = {
+        line.answer_key: n
+        for n, line in enumerate(q for s in breakdown.sections for q in s.questions)
+    }
     items.sort(
         key=lambda i: (
             not i.blocks_gate,
             not i.could_knock_out,
             -round(i.swing, 6),
-            order[i.question_id],
+            order.get(i.question_id, len(order)),
         )
     )
     return Agenda(question_set.id, stage.id if stage else None, tuple(items))

@@ -17,11 +17,14 @@ The rules, in words:
   pipeline stage: against the current interview, or against an empty one of the
   stage's active question set when nothing was asked yet (so "what is missing"
   is always known).
+* Every interview is scored with the prospect's **earlier** values: for each set, those
+  of the latest interview before it that has answers (what `first-date.x` reads), and
+  with today's date in the given time zone (what `today()` reads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -36,7 +39,7 @@ from qualify.core.records import (
     ProspectStatus,
     ProspectSummary,
 )
-from qualify.core.scoring import ScoreBreakdown, score
+from qualify.core.scoring import Earlier, ScoreBreakdown, score
 from qualify.core.words import answer_text, fmt_date, one_line, plural
 
 __all__ = [
@@ -44,7 +47,9 @@ __all__ = [
     "ScoredInterview",
     "Snapshots",
     "assess",
+    "earlier_values",
     "list_row",
+    "score_in_order",
     "score_interview",
 ]
 
@@ -117,10 +122,62 @@ class ScoredInterview:
         return self.interview.completed_at or self.interview.updated_at
 
 
-def score_interview(interview: Interview, question_set: QuestionSet | None) -> ScoredInterview:
+def score_interview(
+    interview: Interview,
+    question_set: QuestionSet | None,
+    *,
+    earlier: Earlier | None = None,
+    today: date | None = None,
+) -> ScoredInterview:
     values = interview.scoring_values()
-    breakdown = score(question_set, values) if question_set is not None else None
+    breakdown = (
+        score(question_set, values, earlier=earlier, today=today)
+        if question_set is not None
+        else None
+    )
     return ScoredInterview(interview, question_set, breakdown, values)
+
+
+def stage_values(scored: ScoredInterview) -> dict[str, Any]:
+    """What a later stage's `set-id.question` reads of this interview: its visible answered
+    values, calculated ones included (a repeated section's are not readable)."""
+    if scored.breakdown is None:
+        return {}
+    return {k: v for k, v in scored.breakdown.values.items() if "[" not in k}
+
+
+def earlier_values(
+    scored: Sequence[ScoredInterview], before: str | None = None, *, exclude: str = ""
+) -> dict[str, dict[str, Any]]:
+    """Set id → values of its latest interview with answers, among the interviews before
+    the one with id `before` (all of them when None or not found); `exclude` leaves out
+    a set (the interview's own)."""
+    out: dict[str, dict[str, Any]] = {}
+    for s in scored:
+        if before is not None and s.interview.id == before:
+            break
+        if s.has_answers and s.breakdown is not None and s.interview.questionnaire_id != exclude:
+            out[s.interview.questionnaire_id] = stage_values(s)
+    return out
+
+
+def score_in_order(
+    interviews: Iterable[Interview],
+    lookup: Callable[[Interview], QuestionSet | None],
+    today: date | None,
+) -> tuple[ScoredInterview, ...]:
+    """Every interview (oldest first) scored against its set (`lookup`), each with the
+    values of the interviews before it (see :func:`earlier_values`) and `today`."""
+    scored: list[ScoredInterview] = []
+    latest: dict[str, dict[str, Any]] = {}
+    for interview in interviews:
+        own = interview.questionnaire_id
+        earlier = {sid: values for sid, values in latest.items() if sid != own}
+        result = score_interview(interview, lookup(interview), earlier=earlier, today=today)
+        scored.append(result)
+        if result.has_answers and result.breakdown is not None:
+            latest[own] = stage_values(result)
+    return tuple(scored)
 
 
 # ------------------------------------------------------------------ assessment
@@ -259,8 +316,8 @@ def assess(
     """
     prospect = records.prospect
     today = _local(now or datetime.now(UTC), tz).date()
-    scored = tuple(
-        score_interview(i, snapshots.get(i.questionnaire_hash)) for i in records.interviews
+    scored = score_in_order(
+        records.interviews, lambda i: snapshots.get(i.questionnaire_hash), today
     )
     current, basis = _current_and_basis(prospect.stage, scored)
 
@@ -273,7 +330,16 @@ def assess(
             sources = current.sources
         else:
             gate_set = active_sets.get(stage.questionnaire)
-            gate_breakdown = score(gate_set, {}) if gate_set is not None else None
+            gate_breakdown = (
+                score(
+                    gate_set,
+                    {},
+                    earlier=earlier_values(scored, exclude=gate_set.id),
+                    today=today,
+                )
+                if gate_set is not None
+                else None
+            )
         if gate_set is not None and gate_breakdown is not None:
             gate = evaluate_gate(
                 stage,
@@ -390,10 +456,14 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
 # -------------------------------------------------------------------- list rows
 
 
-def list_row(records: ProspectRecords, snapshots: Snapshots) -> ProspectSummary:
+def list_row(
+    records: ProspectRecords, snapshots: Snapshots, *, today: date | None = None
+) -> ProspectSummary:
     """The prospects list's row, straight from the records (no pipeline needed): what the
     store writes beside a prospect every time its records change."""
-    scored = [score_interview(i, snapshots.get(i.questionnaire_hash)) for i in records.interviews]
+    scored = score_in_order(
+        records.interviews, lambda i: snapshots.get(i.questionnaire_hash), today
+    )
     return _row(records, scored)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qualify.core.questionnaire.model import QuestionSet
@@ -112,7 +112,11 @@ def compare(
     sections.sort(key=lambda s: (s.delta is None, -abs(s.delta or 0)))
     gaps: list[AnswerGap] = []
     for ls, rs in zip(lb.sections, rb.sections, strict=True):
-        for lq, rq in zip(ls.questions, rs.questions, strict=True):
+        theirs = {q.answer_key: q for q in rs.questions}
+        for lq in ls.questions:
+            rq = theirs.get(lq.answer_key)
+            if rq is None:  # a repeat only the left side has
+                rq = replace(lq, answered=False, value=None, points=None, contribution=None)
             lv = lq.value if lq.answered else None
             rv = rq.value if rq.answered else None
             if _same(lv, rv):
@@ -120,7 +124,7 @@ def compare(
             impact = (lq.contribution or 0.0) - (rq.contribution or 0.0)
             gaps.append(
                 AnswerGap(
-                    question_id=lq.id,
+                    question_id=lq.answer_key,
                     text=lq.text,
                     section=ls.title,
                     left=lv,
@@ -132,8 +136,10 @@ def compare(
                     knockout=lq.knockout or rq.knockout,
                 )
             )
-    order = {qid: i for i, qid in enumerate(question_set.questions)}
-    gaps.sort(key=lambda g: (g.knockout is None, -abs(g.impact), order[g.question_id]))
+    order = {q.answer_key: i for i, q in enumerate(q for s in lb.sections for q in s.questions)}
+    gaps.sort(
+        key=lambda g: (g.knockout is None, -abs(g.impact), order.get(g.question_id, len(order)))
+    )
     return Comparison(
         question_set.id, left_label, right_label, lb, rb, tuple(sections), tuple(gaps)
     )

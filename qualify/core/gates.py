@@ -121,8 +121,11 @@ def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
     question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
     shown = []
     for qid in ids[:limit]:
-        question = question_set.questions.get(qid)
+        found = question_set.resolve(qid)
+        question = found[0] if found is not None else question_set.questions.get(qid)
         text = " ".join(question.text.split()) if question is not None else qid
+        if found is not None and found[1] is not None:
+            text = f"{text} (#{found[1] + 1})"
         shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")
     more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
     return "; ".join(shown) + more
@@ -140,11 +143,12 @@ def _required_missing(
     for section in breakdown.sections:
         for q in section.questions:
             question = question_set.questions.get(q.id)
-            if question is None or not question.required or not q.visible:
+            required = q.required or (question is not None and question.required)
+            if question is None or not required or not q.visible:
                 continue
             total += 1
             if not q.answered:
-                missing.append(q.id)
+                missing.append(q.answer_key)
     return total, missing
 
 
@@ -173,7 +177,7 @@ def evidence_shares(
     for section in breakdown.sections:
         for q in section.questions:
             if q.contribution:
-                source = sources.get(q.id, "stated")
+                source = sources.get(q.answer_key, "stated")
                 totals[source if source in totals else "stated"] += q.contribution
     whole = sum(totals.values())
     if whole <= 0:
@@ -197,8 +201,9 @@ def _to_verify(stage: Stage, question_set: QuestionSet, breakdown: ScoreBreakdow
     for section in breakdown.sections:
         for q in section.questions:
             question = question_set.questions.get(q.id)
-            if question is not None and question.verify and q.answered and q.id not in ids:
-                ids.append(q.id)
+            key = q.answer_key
+            if question is not None and question.verify and q.answered and key not in ids:
+                ids.append(key)
     return ids
 
 

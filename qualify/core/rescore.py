@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from qualify.core.questionnaire.answers import AnswerError, validate_answer
 from qualify.core.questionnaire.model import Question, QuestionSet
-from qualify.core.scoring import ScoreBreakdown, score
+from qualify.core.scoring import Earlier, ScoreBreakdown, score
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,14 @@ def _question_details(old: Question, new: Question, old_sec: str, new_sec: str) 
         )
     if old.knockout != new.knockout:
         out.append("knock-out rule changed")
+    if old.formula != new.formula:
+        out.append(f"formula {old.formula or '(none)'} → {new.formula or '(none)'}")
+    if old.required_when != new.required_when:
+        out.append(
+            f"required when {old.required_when or '(never)'} → {new.required_when or '(never)'}"
+        )
+    if (old.constraint, old.integer) != (new.constraint, new.integer):
+        out.append("accepted answers changed (constraint or whole numbers)")
     return out
 
 
@@ -141,6 +150,8 @@ def diff_question_sets(old: QuestionSet, new: QuestionSet) -> SetDiff:
             )
         if before.when != section.when:
             sections.append(f"section {section.id} condition changed")
+        if (before.repeat, before.repeat_score) != (section.repeat, section.repeat_score):
+            sections.append(f"section {section.id} repeats changed")
         if before.direction != section.direction:
             sections.append(
                 f"section {section.id} direction {before.direction} → {section.direction}"
@@ -192,18 +203,28 @@ class Rescore:
         }
 
 
-def rescore(old: QuestionSet, new: QuestionSet, answers: Mapping[str, Any]) -> Rescore:
-    """Score `answers` (question id → value) under both versions; the old result is kept."""
-    before = score(old, answers)
+def rescore(
+    old: QuestionSet,
+    new: QuestionSet,
+    answers: Mapping[str, Any],
+    *,
+    earlier: Earlier | None = None,
+    today: date | None = None,
+) -> Rescore:
+    """Score `answers` (answer key → value) under both versions; the old result is kept.
+
+    `earlier` and `today` are what the scores' names read (see :func:`score`)."""
+    before = score(old, answers, earlier=earlier, today=today)
     carried: dict[str, Any] = {}
     dropped: list[tuple[str, str]] = []
     for qid, value in answers.items():
-        question = new.questions.get(qid)
-        if question is None:
+        found = new.resolve(qid)
+        if found is None:
             dropped.append((qid, "question removed"))
             continue
         try:
-            carried[qid] = validate_answer(question, value)
+            carried[qid] = validate_answer(found[0], value)
         except AnswerError as exc:
             dropped.append((qid, str(exc)))
-    return Rescore(before, score(new, carried), diff_question_sets(old, new), tuple(dropped))
+    after = score(new, carried, earlier=earlier, today=today)
+    return Rescore(before, after, diff_question_sets(old, new), tuple(dropped))

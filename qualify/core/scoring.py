@@ -11,29 +11,47 @@ same figures. The rules are those of ``docs/questionnaire-format.md``:
   sections that have a score (None when there is none);
 * coverage = answered visible questions / visible questions;
 * a hidden question (its own or its section's ``when`` is false) counts as
-  unanswered everywhere, in later conditions too.
+  unanswered everywhere, in later conditions too;
+* a calculated question's value is computed from the visible answers (and the
+  prospect's earlier stages' values, ``earlier``) before anything is scored;
+* a repeated section is scored per repeat, and its score is the mean, min or max
+  of its repeats' scores (``repeat_score``).
 
-No I/O, and nothing from Textual or TinyDB: ``qualify score`` must start fast.
+No I/O, no clock (``today`` is given), and nothing from Textual or TinyDB: ``qualify
+score`` must start fast.
 """
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from qualify.core.questionnaire.conditions import evaluate
+from qualify.core.questionnaire.conditions import (
+    calls_today,
+    compute,
+    evaluate,
+    names,
+    parse_formula,
+)
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
     KNOCKED_OUT_BAND,
+    NUMERIC_TYPES,
     Question,
     QuestionSet,
     Section,
+    repeat_key,
+    split_key,
 )
 
 __all__ = [
+    "Earlier",
     "KnockoutHit",
     "QuestionScore",
+    "RepeatScore",
     "ScoreBreakdown",
     "SectionScore",
     "answered",
@@ -41,6 +59,10 @@ __all__ = [
     "score",
     "visible_questions",
 ]
+
+Earlier = Mapping[str, Mapping[str, Any]]
+"""Set id → (question id → value): the same prospect's answers at earlier stages, for
+names such as `first-date.competing_lines`."""
 
 DIRECTIONS: tuple[str, ...] = tuple(DIRECTION_TITLES)
 """Both directions of fit, in the order reports show them."""
@@ -81,14 +103,38 @@ class QuestionScore:
     contribution: float | None
     knockout: str | None
     required: bool = False
+    """Required for the gate: `required`, or `required_when` holds."""
     verify: bool = False
+    key: str = ""
+    """Where the answer is stored: the id, or `section[0].id` in a repeated section."""
+    repeat: int | None = None
+    """The repeat (0, 1, …) of a repeated section's question; None otherwise."""
+    inputs: tuple[tuple[str, Any], ...] | None = None
+    """A calculated question's formula inputs as (name, value) (None: unanswered);
+    None for other types."""
 
     @property
     def scored(self) -> bool:
         """True when the question can earn points at all."""
         return self.max > 0
 
+    @property
+    def answer_key(self) -> str:
+        """The key of the answer in an interview's answers."""
+        return self.key or self.id
+
+    @property
+    def asked(self) -> bool:
+        """Someone answers it (a calculated question is computed instead)."""
+        return self.type != "calculated"
+
     def to_dict(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if self.repeat is not None:
+            extra["key"] = self.answer_key
+            extra["repeat"] = self.repeat
+        if self.inputs is not None:
+            extra["inputs"] = dict(self.inputs)
         return {
             "id": self.id,
             "text": self.text,
@@ -102,6 +148,25 @@ class QuestionScore:
             "contribution": self.contribution,
             "knockout": self.knockout,
             "required": self.required,
+            **extra,
+        }
+
+
+@dataclass(frozen=True)
+class RepeatScore:
+    """One repeat of a repeated section (the first reference customer, the second…)."""
+
+    index: int
+    score: float | None
+    answered: int
+    visible: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "score": self.score,
+            "answered": self.answered,
+            "visible": self.visible,
         }
 
 
@@ -120,6 +185,10 @@ class SectionScore:
     questions: tuple[QuestionScore, ...]
     shown: bool = True
     """False when the section's own `when` is false (every question is then hidden)."""
+    repeats: tuple[RepeatScore, ...] | None = None
+    """A repeated section's repeats, each with its own score; None for other sections."""
+    repeat_score: str = "mean"
+    """How the repeats' scores make the section's: mean, min or max."""
 
     @property
     def unanswered(self) -> int:
@@ -137,6 +206,14 @@ class SectionScore:
             "answered": self.answered,
             "visible": self.visible,
             "questions": [q.to_dict() for q in self.questions],
+            **(
+                {
+                    "repeat_score": self.repeat_score,
+                    "repeats": [r.to_dict() for r in self.repeats],
+                }
+                if self.repeats is not None
+                else {}
+            ),
         }
 
 
@@ -155,22 +232,38 @@ class ScoreBreakdown:
     visible: int = 0
     question_set_id: str = ""
     question_set_version: int = 0
+    today: date | None = None
+    """The date `today()` stood for (None: unknown)."""
+    earlier: Earlier = field(default_factory=dict)
+    """The earlier stages' values the set's names could read."""
 
     def question(self, question_id: str) -> QuestionScore | None:
-        """The score line of one question, or None if the set has no such question."""
+        """The score line of one question (its first repeat's, in a repeated section, or
+        the line of an answer key such as `references[1].ref_outcome`); None if none."""
         for section in self.sections:
             for q in section.questions:
-                if q.id == question_id:
+                if q.id == question_id or q.key == question_id:
                     return q
         return None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Answer key → value of every visible, answered question, calculated ones too:
+        what a later stage's `set-id.question` reads."""
+        return {
+            q.answer_key: q.value
+            for s in self.sections
+            for q in s.questions
+            if q.visible and q.answered
+        }
 
     def section(self, section_id: str) -> SectionScore | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
     @property
     def visibility(self) -> dict[str, bool]:
-        """Question id → visible, in the order asked."""
-        return {q.id: q.visible for s in self.sections for q in s.questions}
+        """Answer key (the question id outside repeated sections) → visible, as asked."""
+        return {q.answer_key: q.visible for s in self.sections for q in s.questions}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, for `qualify score --json` and `qualify prospect show --json`."""
@@ -219,7 +312,7 @@ def _raw_points(question: Question, value: Any) -> float:
         if not _is_number(value):
             return 0.0
         return question.scale_max - value if question.reverse else value - question.scale_min
-    if t == "number":
+    if t in NUMERIC_TYPES:
         if not _is_number(value):
             return 0.0
         for band in question.score_bands or ():
@@ -245,35 +338,149 @@ def points_of(question: Question, value: Any) -> float | None:
     return float(min(max(_raw_points(question, value), 0.0), top))
 
 
-def _visibility(
-    question_set: QuestionSet, answers: Mapping[str, Any]
-) -> tuple[dict[str, bool], dict[str, bool]]:
-    """(question id → visible, section id → shown), computed in order."""
-    questions: dict[str, bool] = {}
-    sections: dict[str, bool] = {}
-    seen: dict[str, Any] = {}
-    for section in question_set.sections:
-        section_shown = section.when is None or evaluate(section.when, seen)
-        sections[section.id] = section_shown
-        for q in section.questions:
-            shown = section_shown and (q.when is None or evaluate(q.when, seen))
-            questions[q.id] = shown
-            value = answers.get(q.id)
-            if shown and answered(value):
-                seen[q.id] = value
-    return questions, sections
+def _flat(earlier: Earlier | None) -> dict[str, Any]:
+    """`first-date.x` → value, for the names of conditions and formulas."""
+    out: dict[str, Any] = {}
+    for set_id, values in (earlier or {}).items():
+        for qid, value in values.items():
+            if value is not None:
+                out[f"{set_id}.{qid}"] = value
+    return out
 
 
-def visible_questions(question_set: QuestionSet, answers: Mapping[str, Any]) -> dict[str, bool]:
-    """Question id → asked or not, computed in order (conditions only look back).
+def repeat_counts(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    at_least: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Repeated section id → repeats asked: enough for every answered repeat (gaps
+    included), at least `min` (and `at_least`, e.g. a repeat just added), at most `max`."""
+    repeated = {s.id: s.repeat for s in question_set.sections if s.repeat is not None}
+    if not repeated:
+        return {}
+    at_least = at_least or {}
+    counts = {sid: min(max(r.min, at_least.get(sid, 0)), r.max) for sid, r in repeated.items()}
+    for key in answers:
+        if "[" not in key or answers[key] is None:
+            continue
+        found = split_key(key)
+        if found is None or found[0] not in repeated:
+            continue
+        sid, index, _ = found
+        if index < repeated[sid].max:
+            counts[sid] = max(counts[sid], index + 1)
+    return counts
+
+
+@dataclass
+class _Worked:
+    """Everything worked out from the answers before points: visibility, values
+    (calculated ones computed), and the names each line's conditions see."""
+
+    visible: dict[str, bool]
+    values: dict[str, Any]
+    section_shown: dict[str, bool]
+    repeats: dict[str, int]
+    outer: dict[str, Any]
+    """Names outside repeated sections (and earlier stages' `set.x`) → value."""
+    inner: dict[str, list[dict[str, Any]]]
+    """Repeated section id → per repeat, its questions' values by plain id."""
+    inputs: dict[str, tuple[tuple[str, Any], ...]]
+
+    def env(self, section_id: str, repeat: int | None) -> Mapping[str, Any]:
+        if repeat is None:
+            return self.outer
+        return ChainMap(self.inner[section_id][repeat], self.outer)
+
+
+def _work(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    earlier: Earlier | None,
+    today: date | None,
+    at_least: Mapping[str, int] | None = None,
+) -> _Worked:
+    repeats = repeat_counts(question_set, answers, at_least)
+    worked = _Worked(
+        visible={},
+        values={},
+        section_shown={},
+        repeats=repeats,
+        outer=_flat(earlier),
+        inner={sid: [{} for _ in range(n)] for sid, n in repeats.items()},
+        inputs={},
+    )
+    questions = question_set.questions
+    section_of = question_set.section_of
+    for qid in question_set.plan:
+        q = questions[qid]
+        section = section_of[qid]
+        shown_section = worked.section_shown.get(section.id)
+        if shown_section is None:
+            shown_section = section.when is None or evaluate(
+                section.when, worked.outer, today=today
+            )
+            worked.section_shown[section.id] = shown_section
+        if section.repeat is None:
+            instances: list[tuple[str, int | None]] = [(qid, None)]
+        else:
+            instances = [(repeat_key(section.id, r, qid), r) for r in range(repeats[section.id])]
+        for key, r in instances:
+            env = worked.env(section.id, r)
+            shown = shown_section and (q.when is None or evaluate(q.when, env, today=today))
+            worked.visible[key] = shown
+            if not shown:
+                continue
+            if q.type == "calculated":
+                value = _calculate(q, env, today, worked.inputs, key)
+            else:
+                value = answers.get(key)
+            if answered(value):
+                worked.values[key] = value
+                (worked.outer if r is None else worked.inner[section.id][r])[qid] = value
+    return worked
+
+
+def _calculate(
+    q: Question,
+    env: Mapping[str, Any],
+    today: date | None,
+    inputs: dict[str, tuple[tuple[str, Any], ...]],
+    key: str,
+) -> float | None:
+    if not q.formula:
+        return None
+    expr = parse_formula(q.formula)
+    shown: dict[str, Any] = {}
+    for name in names(expr):
+        shown.setdefault(name.key, env.get(name.key))
+    if calls_today(expr):
+        shown["today()"] = today.isoformat() if today is not None else None
+    inputs[key] = tuple(shown.items())
+    return compute(expr, env, today=today)
+
+
+def visible_questions(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    *,
+    earlier: Earlier | None = None,
+    today: date | None = None,
+    repeats: Mapping[str, int] | None = None,
+) -> dict[str, bool]:
+    """Answer key → asked or not, worked out in order (conditions only look back).
 
     A condition sees only the answers of earlier questions that are themselves
-    visible, so hiding a question also hides what depends on it.
+    visible, so hiding a question also hides what depends on it. Keys are question
+    ids, and `section[0].question` for the repeats of a repeated section (`repeats`:
+    section id → repeats to show at least, beyond those answered).
     """
-    return _visibility(question_set, answers)[0]
+    return _work(question_set, answers, earlier, today, repeats).visible
 
 
-def _knockouts(question: Question, value: Any, visible_answers: Mapping[str, Any]) -> list[str]:
+def _knockouts(
+    question: Question, value: Any, visible_answers: Mapping[str, Any], today: date | None
+) -> list[str]:
     """Reasons this visible, answered question knocks the prospect out."""
     reasons: list[str] = []
     if question.type == "choice" and isinstance(value, str):
@@ -286,7 +493,9 @@ def _knockouts(question: Question, value: Any, visible_answers: Mapping[str, Any
             option = question.option_map.get(v) if isinstance(v, str) else None
             if option is not None and option.knockout:
                 reasons.append(option.knockout)
-    if question.knockout is not None and evaluate(question.knockout.when, visible_answers):
+    if question.knockout is not None and evaluate(
+        question.knockout.when, visible_answers, today=today
+    ):
         reasons.append(question.knockout.reason)
     return list(dict.fromkeys(reasons))
 
@@ -299,34 +508,79 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     return sum(w * s for w, s in pairs) / total_weight
 
 
-def _section_score(
-    section: Section, visible_answers: Mapping[str, Any]
+def _tally(
+    questions: list[Question], keys: list[str], values: Mapping[str, Any]
 ) -> tuple[float | None, float]:
-    """(score, Σ weight × max) over the section's answered, visible, scored questions."""
+    """(score, Σ weight × max) over the answered, visible, scored questions given."""
     numerator = denominator = 0.0
-    for q in section.questions:
-        points = points_of(q, visible_answers.get(q.id))
+    for q, key in zip(questions, keys, strict=True):
+        points = points_of(q, values.get(key))
         if points is not None:
             numerator += q.weight * points
             denominator += q.weight * q.max_points
     return (100 * numerator / denominator if denominator > 0 else None), denominator
 
 
-def score(question_set: QuestionSet, answers: Mapping[str, Any]) -> ScoreBreakdown:
-    """Score `answers` (question id → value) against `question_set`.
+@dataclass
+class _Part:
+    """One repeat of a section (the only one, for a section that does not repeat)."""
+
+    index: int | None
+    keys: list[str]
+    score: float | None
+    denominator: float
+    factor: float = 1.0
+    """Its share of the section's score (1/k of the mean, 1 or 0 for min and max)."""
+
+
+def _parts(section: Section, worked: _Worked) -> tuple[list[_Part], float | None]:
+    """The section's parts and its score."""
+    ids = [q.id for q in section.questions]
+    if section.repeat is None:
+        score_, denominator = _tally(section.questions, ids, worked.values)
+        return [_Part(None, ids, score_, denominator)], score_
+    parts = []
+    for r in range(worked.repeats.get(section.id, 0)):
+        keys = [repeat_key(section.id, r, qid) for qid in ids]
+        score_, denominator = _tally(section.questions, keys, worked.values)
+        parts.append(_Part(r, keys, score_, denominator, 0.0))
+    scored = [p for p in parts if p.score is not None]
+    if not scored:
+        return parts, None
+    if section.repeat_score == "mean":
+        for p in scored:
+            p.factor = 1 / len(scored)
+        return parts, sum(p.score or 0.0 for p in scored) / len(scored)
+    pick = min if section.repeat_score == "min" else max
+    chosen = pick(scored, key=lambda p: p.score or 0.0)
+    chosen.factor = 1.0
+    return parts, chosen.score
+
+
+def score(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    *,
+    earlier: Earlier | None = None,
+    today: date | None = None,
+) -> ScoreBreakdown:
+    """Score `answers` (answer key → value) against `question_set`.
 
     Only answered questions belong in `answers`; "unknown" or "declined" answers
     are simply absent, and a None value counts as unanswered. Answers to hidden
-    questions, or to ids the set does not have, are ignored.
+    questions, or to keys the set does not have, are ignored. Keys are question ids,
+    and `section[0].question` for a repeated section's answers.
+
+    `earlier` holds the same prospect's values at earlier stages (set id → question
+    id → value) for names such as `first-date.x`; `today` is the date `today()` and
+    `days_since()` use (None: unknown, so what needs it stays unanswered). Pure: the
+    same arguments, the same breakdown.
     """
-    visible, section_shown = _visibility(question_set, answers)
-    visible_answers = {
-        qid: answers[qid] for qid, shown in visible.items() if shown and answered(answers.get(qid))
-    }
-    tallies = [_section_score(s, visible_answers) for s in question_set.sections]
+    worked = _work(question_set, answers, earlier, today)
+    parted = [_parts(s, worked) for s in question_set.sections]
     weighted = [
         (s.weight, sc)
-        for s, (sc, _) in zip(question_set.sections, tallies, strict=True)
+        for s, (_, sc) in zip(question_set.sections, parted, strict=True)
         if sc is not None
     ]
     overall = _weighted(weighted)
@@ -334,41 +588,68 @@ def score(question_set: QuestionSet, answers: Mapping[str, Any]) -> ScoreBreakdo
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
-    for section, (section_score, denominator) in zip(question_set.sections, tallies, strict=True):
+    for section, (parts, section_score) in zip(question_set.sections, parted, strict=True):
         # the section's share of the overall score, spread over its questions by points
         share = section.weight / scored_weight if scored_weight > 0 else 0.0
         lines: list[QuestionScore] = []
-        for q in section.questions:
-            is_answered = q.id in visible_answers
-            value = visible_answers.get(q.id)
-            points = points_of(q, value)
-            contribution: float | None = None
-            if points is not None:
-                contribution = (
-                    share * 100 * q.weight * points / denominator if denominator > 0 else 0.0
+        repeats: list[RepeatScore] = []
+        for part in parts:
+            env = worked.env(section.id, part.index)
+            part_lines: list[QuestionScore] = []
+            for q, key in zip(section.questions, part.keys, strict=True):
+                visible = worked.visible.get(key, False)
+                is_answered = key in worked.values
+                value = worked.values.get(key)
+                points = points_of(q, value)
+                contribution: float | None = None
+                if points is not None:
+                    contribution = (
+                        share * part.factor * 100 * q.weight * points / part.denominator
+                        if part.denominator > 0
+                        else 0.0
+                    )
+                reasons = _knockouts(q, value, env, today) if is_answered else []
+                hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+                required = q.required or (
+                    visible
+                    and q.required_when is not None
+                    and evaluate(q.required_when, env, today=today)
                 )
-            reasons = _knockouts(q, value, visible_answers) if is_answered else []
-            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
-            lines.append(
-                QuestionScore(
-                    id=q.id,
-                    section_id=section.id,
-                    text=q.text,
-                    type=q.type,
-                    visible=visible[q.id],
-                    answered=is_answered,
-                    value=list(value) if isinstance(value, list | tuple) else value,
-                    points=points,
-                    max=float(max(q.max_points, 0)),
-                    weight=q.weight,
-                    contribution=contribution,
-                    knockout="; ".join(reasons) or None,
-                    required=q.required,
-                    verify=q.verify,
+                part_lines.append(
+                    QuestionScore(
+                        id=q.id,
+                        section_id=section.id,
+                        text=q.text,
+                        type=q.type,
+                        visible=visible,
+                        answered=is_answered,
+                        value=list(value) if isinstance(value, list | tuple) else value,
+                        points=points,
+                        max=float(max(q.max_points, 0)),
+                        weight=q.weight,
+                        contribution=contribution,
+                        knockout="; ".join(reasons) or None,
+                        required=bool(required),
+                        verify=q.verify,
+                        key=key,
+                        repeat=part.index,
+                        inputs=worked.inputs.get(key) if q.type == "calculated" else None,
+                    )
                 )
-            )
-        n_visible = sum(line.visible for line in lines)
-        n_answered = sum(line.answered for line in lines)
+            if part.index is not None:
+                asked = [line for line in part_lines if line.asked]
+                repeats.append(
+                    RepeatScore(
+                        part.index,
+                        part.score,
+                        sum(line.answered for line in asked if line.visible),
+                        sum(line.visible for line in asked),
+                    )
+                )
+            lines.extend(part_lines)
+        asked = [line for line in lines if line.asked]
+        n_visible = sum(line.visible for line in asked)
+        n_answered = sum(line.answered for line in asked if line.visible)
         sections.append(
             SectionScore(
                 id=section.id,
@@ -380,7 +661,9 @@ def score(question_set: QuestionSet, answers: Mapping[str, Any]) -> ScoreBreakdo
                 answered=n_answered,
                 visible=n_visible,
                 questions=tuple(lines),
-                shown=section_shown[section.id],
+                shown=worked.section_shown.get(section.id, True),
+                repeats=tuple(repeats) if section.repeat is not None else None,
+                repeat_score=section.repeat_score,
             )
         )
 
@@ -409,4 +692,6 @@ def score(question_set: QuestionSet, answers: Mapping[str, Any]) -> ScoreBreakdo
         visible=total_visible,
         question_set_id=question_set.id,
         question_set_version=question_set.version,
+        today=today,
+        earlier=earlier or {},
     )

@@ -43,6 +43,8 @@ TYPE_WORDS: dict[str, str] = {
     "number": "number",
     "yes_no": "yes / no",
     "text": "free text",
+    "date": "date",
+    "calculated": "calculated",
 }
 """Question types as the interviewer reads them."""
 
@@ -269,7 +271,7 @@ def answer_text(question: Question | None, value: Any) -> str:
     text = str(value)
     if question is None:
         return text
-    if question.type == "number" and question.unit:
+    if question.type in ("number", "calculated") and question.unit:
         text = f"{text} {question.unit}"
     elif question.type == "scale":
         text = f"{text} of {fmt_num(question.scale_max)}"

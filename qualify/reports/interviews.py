@@ -18,7 +18,7 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
         for s in b.sections:
             answers: list[AnswerView] = []
             for q in s.questions:
-                rec = interview.answers.get(q.id)
+                rec = interview.answers.get(q.answer_key)
                 if not q.visible:
                     continue  # not asked of this prospect (or hidden by a later change)
                 question = qs.questions.get(q.id)
@@ -32,7 +32,7 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
                 needs = q.answered and source != "verified" and needs_evidence(stage, qs, q.id)
                 answers.append(
                     AnswerView(
-                        question_id=q.id,
+                        question_id=q.answer_key,
                         question=q.text,
                         type=q.type,
                         state=state,

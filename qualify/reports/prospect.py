@@ -75,11 +75,11 @@ def _findings(a: Assessment, ctx: ReportContext) -> tuple[list[Finding], list[Fi
         lines = [(s, q) for s in b.sections for q in s.questions if q.visible]
 
         def finding(kind: str, text: str, s: Any, q: Any) -> Finding:
-            rec = interview.answers.get(q.id)
+            rec = interview.answers.get(q.answer_key)
             return Finding(
                 kind=kind,
                 text=text,
-                question_id=q.id,
+                question_id=q.answer_key,
                 question=q.text,
                 answer=answer_text(qs.questions.get(q.id), q.value) if q.answered else None,
                 section=s.title,
@@ -104,7 +104,7 @@ def _findings(a: Assessment, ctx: ReportContext) -> tuple[list[Finding], list[Fi
                     break
         for s, q in lines:
             if q.required and not q.answered:
-                rec = interview.answers.get(q.id)
+                rec = interview.answers.get(q.answer_key)
                 state = rec.state if rec is not None else "unanswered"
                 why = {
                     "unknown": "the prospect did not know yet",
@@ -113,7 +113,7 @@ def _findings(a: Assessment, ctx: ReportContext) -> tuple[list[Finding], list[Fi
                 risks.append(finding("unanswered", f"Required question open: {why}", s, q))
         stage = ctx.pipeline.stage_map.get(interview.stage)
         for s, q in lines:
-            rec = interview.answers.get(q.id)
+            rec = interview.answers.get(q.answer_key)
             if q.answered and needs_evidence(stage, qs, q.id):
                 source = rec.source if rec is not None else "stated"
                 if source != "verified":

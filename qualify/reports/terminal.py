@@ -34,7 +34,7 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
         )
     lines.append("")
     lines.append("Questions (points/max × weight → contribution to the score)")
-    id_w = max((len(q.id) for s in breakdown.sections for q in s.questions), default=8)
+    id_w = max((len(q.answer_key) for s in breakdown.sections for q in s.questions), default=8)
     for s in breakdown.sections:
         lines.append(f"  [{s.title}]")
         for q in s.questions:
@@ -53,5 +53,9 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
                 )
             if q.knockout:
                 status += f"  ✗ knock-out: {q.knockout}"
-            lines.append(f"    {q.id:<{id_w}}  {status}")
+            if q.inputs is not None and q.answered:
+                status += "  = " + ", ".join(
+                    f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in q.inputs
+                )
+            lines.append(f"    {q.answer_key:<{id_w}}  {status}")
     return "\n".join(lines)

@@ -9,6 +9,7 @@ content hash, so each store keeps the ones it parsed for as long as it is open.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -52,7 +53,8 @@ class ListRows:
             parsed = self._sets[digest]
             if parsed is not None:
                 snapshots.sets[digest] = parsed
-        return list_row(records, snapshots)
+        # today() in formulas (days since founded…) is the writer's local date
+        return list_row(records, snapshots, today=datetime.now().astimezone().date())
 
     def rows(self, many: Iterable[ProspectRecords], fetch: Fetch) -> list[ProspectSummary]:
         """The rows of many prospects (a bulk load): a missing snapshot is looked for once."""

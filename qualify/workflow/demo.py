@@ -8,14 +8,14 @@ a deal-breaker. The same seed always gives the same workspace.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from qualify.core import moves
 from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire import Catalog, QuestionSet, content_hash
-from qualify.core.questionnaire.model import Question
+from qualify.core.questionnaire.model import Question, canonical, repeat_key
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -136,6 +136,9 @@ def sample_answer(rng: random.Random, q: Question, fit: float, bad: bool) -> Any
         hi = q.max if q.max is not None else (max(bands) * 1.5 if bands else 100)
         value = lo + (hi - lo) * min(1.0, max(0.0, rng.gauss(fit, 0.25)))
         return round(value)
+    if q.type == "date":
+        years = 1 + 40 * min(1.0, max(0.0, rng.gauss(fit, 0.25)))
+        return (date(2024, 6, 30) - timedelta(days=round(365.25 * years))).isoformat()
     if q.type == "yes_no":
         s = q.score
         good = s is None or s.yes >= s.no
@@ -164,25 +167,43 @@ def sample_interview(
     when: datetime,
     complete_share: float,
     kind: str = "stage",
+    earlier: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[Interview, dict[str, Any]]:
     answers: dict[str, Any] = {}
     records: dict[str, AnswerRecord] = {}
+    repeats = {
+        s.id: rng.randint(max(s.repeat.min, 1), s.repeat.max)
+        for s in qs.sections
+        if s.repeat is not None
+    }
     # answer in order so conditions see earlier answers
     for qid, q in qs.questions.items():
-        if not visible_questions(qs, answers).get(qid, False):
+        if not q.answerable:
             continue
-        if rng.random() > complete_share and not q.required:
-            continue
-        value = sample_answer(rng, q, fit, bad)
-        answers[qid] = value
-        source = "verified" if q.verify and rng.random() < 0.6 else "stated"
-        records[qid] = AnswerRecord(
-            question_id=qid,
-            value=value,
-            source=source,  # type: ignore[arg-type]
-            answered_at=when,
-            note=rng.choice(_NOTES) if rng.random() < 0.1 else "",
+        section = qs.section_of[qid]
+        keys = (
+            [qid]
+            if section.repeat is None
+            else [repeat_key(section.id, r, qid) for r in range(repeats[section.id])]
         )
+        for key in keys:
+            shown = visible_questions(
+                qs, answers, earlier=earlier, today=when.date(), repeats=repeats
+            )
+            if not shown.get(key, False):
+                continue
+            if rng.random() > complete_share and not q.required:
+                continue
+            value = sample_answer(rng, q, fit, bad)
+            answers[key] = value
+            source = "verified" if q.verify and rng.random() < 0.6 else "stated"
+            records[key] = AnswerRecord(
+                question_id=key,
+                value=value,
+                source=source,  # type: ignore[arg-type]
+                answered_at=when,
+                note=rng.choice(_NOTES) if rng.random() < 0.1 else "",
+            )
     interview = Interview(
         id=f"{prospect.id}-{stage}"[:40],
         prospect_id=prospect.id,
@@ -243,21 +264,35 @@ def generate(
             )
         ]
         interviews: list[Interview] = []
+        earlier: dict[str, dict[str, Any]] = {}
         when = created
         breakdown = None
         for i, stage in enumerate(stages[: reach + 1]):
             when = when + timedelta(days=rng.uniform(3, 30))
             last = i == reach
             share = rng.uniform(0.5, 1.0) if last else 0.97
+            stage_set = sets[stage.id]
+            before = {k: v for k, v in earlier.items() if k != stage_set.id}
             interview, values = sample_interview(
-                rng, prospect, stage.id, sets[stage.id], digests[stage.id], fit, bad, when, share
+                rng,
+                prospect,
+                stage.id,
+                stage_set,
+                digests[stage.id],
+                fit,
+                bad,
+                when,
+                share,
+                earlier=before,
             )
             if last:
                 interview = interview.model_copy(
                     update={"status": "in_progress", "completed_at": None}
                 )
             interviews.append(interview)
-            breakdown = score(sets[stage.id], values)
+            breakdown = score(stage_set, values, earlier=before, today=when.date())
+            if values:
+                earlier[stage_set.id] = {k: v for k, v in breakdown.values.items() if "[" not in k}
             if last:
                 break
             sources = {qid: a.source for qid, a in interview.answers.items()}
@@ -290,12 +325,23 @@ def generate(
                 )
                 when = when + timedelta(days=rng.uniform(60, 120))
                 rdig = content_hash(review_set)
+                before = {k: v for k, v in earlier.items() if k != review_set.id}
                 r_interview, r_values = sample_interview(
-                    rng, prospect, review.id, review_set, rdig, fit, False, when, 0.95, "review"
+                    rng,
+                    prospect,
+                    review.id,
+                    review_set,
+                    rdig,
+                    fit,
+                    False,
+                    when,
+                    0.95,
+                    "review",
+                    earlier=before,
                 )
                 interviews.append(r_interview)
                 prospect = move.prospect
-                breakdown = score(review_set, r_values)
+                breakdown = score(review_set, r_values, earlier=before, today=when.date())
         elif (breakdown is not None and breakdown.knocked_out) or rng.random() < 0.08:
             when = when + timedelta(days=rng.uniform(1, 10))
             reason = (
@@ -367,5 +413,5 @@ def fill(
 ) -> int:
     """Add `count` sample prospects to the store; returns how many were added."""
     for qs in catalog.question_sets.values():
-        store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
+        store.put_snapshot(content_hash(qs), canonical(qs))
     return store.add_prospects_bulk(generate(catalog, count, seed=seed, now=now))

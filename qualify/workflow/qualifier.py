@@ -9,13 +9,13 @@ the TUI re-implements any of it, so both behave the same.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from qualify.core import moves
 from qualify.core.agenda import Agenda, build_agenda
-from qualify.core.assess import Assessment, Snapshots, assess
+from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
 from qualify.core.questionnaire import (
@@ -23,10 +23,12 @@ from qualify.core.questionnaire import (
     AnswerInput,
     Catalog,
     QuestionSet,
+    check_constraint,
+    constraint_context,
     content_hash,
     validate_answer,
 )
-from qualify.core.questionnaire.model import Pipeline, Stage
+from qualify.core.questionnaire.model import Pipeline, Stage, canonical
 from qualify.core.records import (
     AnswerRecord,
     HistoryAction,
@@ -101,6 +103,22 @@ def answer_sources(interview: Interview | None) -> dict[str, str]:
     if interview is None:
         return {}
     return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
+
+
+def today() -> date:
+    """The local date: what `today()` and `days_since()` in question sets read."""
+    return datetime.now().astimezone().date()
+
+
+def unknown_key(qs: QuestionSet, key: str) -> str:
+    """Why `key` is not an answer key of `qs`, in words."""
+    section = qs.repeat_of.get(key)
+    if section is not None:
+        return (
+            f"{key}: is in the repeated section {section!r}: answer one repeat, "
+            f"e.g. {section}[0].{key}"
+        )
+    return f"{key}: not a question of {qs.id} v{qs.version}"
 
 
 def _checked_facts(name: str, kind: str | PartnerKind) -> tuple[str, PartnerKind]:
@@ -277,7 +295,7 @@ class Qualifier:
             return existing
         qs = self.active_question_set(set_id)
         digest = self.active_hashes().get(qs.id) or content_hash(qs)
-        self.store.put_snapshot(digest, qs.model_dump(mode="json"))
+        self.store.put_snapshot(digest, canonical(qs))
         interview = Interview(
             prospect_id=prospect.id,
             stage=prospect.stage,
@@ -299,17 +317,23 @@ class Qualifier:
         qs = self.question_set_for(prospect)
         if isinstance(inputs, Mapping):
             inputs = [AnswerInput(question_id=k, value=v) for k, v in inputs.items()]
+        inputs = list(inputs)
         records: list[AnswerRecord] = []
         errors: list[str] = []
         for item in inputs:
-            question = qs.questions.get(item.question_id)
-            if question is None:
-                errors.append(f"{item.question_id}: not a question of {qs.id} v{qs.version}")
+            found = qs.resolve(item.question_id)
+            if found is None:
+                errors.append(unknown_key(qs, item.question_id))
+                continue
+            if not found[0].answerable:
+                errors.append(
+                    f"{item.question_id}: is calculated from its formula; answer its inputs"
+                )
                 continue
             value = item.value
             if item.state == "answered":
                 try:
-                    value = validate_answer(question, item.value)
+                    value = validate_answer(found[0], item.value)
                 except AnswerError as exc:
                     errors.append(f"{item.question_id}: {exc}")
                     continue
@@ -325,6 +349,10 @@ class Qualifier:
                     by=self.user,
                 )
             )
+        existing = self.stage_interview(prospect)
+        earlier, day = self._earlier(prospect, qs, existing), today()
+        if not errors:
+            errors = self._broken_constraints(qs, existing, records, earlier, day)
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         interview = self.open_interview(prospect)
@@ -332,6 +360,53 @@ class Qualifier:
         # answer (a colleague's too).
         saved = self.store.record_answers(interview.id, records)
         return self.assess(prospect, saved)
+
+    def _earlier(
+        self, prospect: Prospect, qs: QuestionSet, interview: Interview | None
+    ) -> dict[str, dict[str, Any]]:
+        """The earlier stages' values the set reads (`first-date.x`), for `interview` (or
+        the one about to start); empty when the set reads none."""
+        if not qs.other_sets:
+            return {}
+        scored = self.assess(prospect).scored
+        before = interview.id if interview is not None else None
+        return earlier_values(scored, before, exclude=qs.id)
+
+    def answer_context(self, prospect: Prospect, qs: QuestionSet) -> dict[str, Any]:
+        """What the constraints of new answers read besides them: the answers of the
+        current stage's interview, and earlier stages' values as `set-id.question`."""
+        interview = self.stage_interview(prospect)
+        values = answer_values(interview) if interview is not None else {}
+        earlier = self._earlier(prospect, qs, interview)
+        flat = {f"{sid}.{qid}": v for sid, vals in earlier.items() for qid, v in vals.items()}
+        return {**flat, **values}
+
+    @staticmethod
+    def _broken_constraints(
+        qs: QuestionSet,
+        interview: Interview | None,
+        records: list[AnswerRecord],
+        earlier: Mapping[str, Mapping[str, Any]],
+        day: date,
+    ) -> list[str]:
+        """Constraints broken once `records` join the answers already stored."""
+        after = answer_values(interview) if interview is not None else {}
+        for record in records:
+            if record.value is None:
+                after.pop(record.question_id, None)
+            else:
+                after[record.question_id] = record.value
+        errors: list[str] = []
+        for record in records:
+            found = qs.resolve(record.question_id)
+            if found is None or record.value is None or found[0].constraint is None:
+                continue
+            env = constraint_context(qs, after, record.question_id, earlier)
+            try:
+                check_constraint(found[0], record.value, env, day)
+            except AnswerError as exc:
+                errors.append(f"{record.question_id}: {exc}")
+        return errors
 
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
@@ -446,7 +521,8 @@ class Qualifier:
             return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage)
         set_id = a.stage.questionnaire if a.stage else self._review_set_id(prospect)
         qs = self.active_question_set(set_id)
-        return build_agenda(qs, {}, score(qs, {}), a.stage)
+        earlier = earlier_values(a.scored, exclude=qs.id)
+        return build_agenda(qs, {}, score(qs, {}, earlier=earlier, today=today()), a.stage)
 
     def _review_set_id(self, prospect: Prospect) -> str:
         review = self.pipeline.review
@@ -477,7 +553,12 @@ class Qualifier:
                     history = self.store.history(prospect.id)
                 old = self.snapshot(interview)
                 new = self.catalog.question_sets[interview.questionnaire_id]
-                result = rescore(old, new, answer_values(interview))
+                earlier: dict[str, dict[str, Any]] = {}
+                if old.other_sets or new.other_sets:
+                    scored = self.assess(prospect).scored
+                    earlier = earlier_values(scored, interview.id, exclude=new.id)
+                values = answer_values(interview)
+                result = rescore(old, new, values, earlier=earlier, today=today())
                 done = already_rescored(history, interview.id, current)
                 found.append(RescoreCandidate(prospect, interview, result, current, done))
         return found
@@ -574,7 +655,9 @@ class Qualifier:
             base = (set_id,) if nested else ()
             values: dict[str, Any] = {}
             for qid, value in answers.items():
-                if qid not in qs.questions:
+                if qid not in qs.questions or qid in qs.repeat_of:
+                    continue
+                if not qs.questions[qid].answerable:
                     continue
                 try:
                     values[qid] = validate_answer(qs.questions[qid], value)

@@ -175,7 +175,7 @@ def test_semantic_rules_each_at_their_place() -> None:
         "set.yaml:9:33: multi question 'a' needs options",
         "set.yaml:10:52: scale max (1) must be greater than min (5)",
         "set.yaml:14:53: score bands must be in increasing order of 'below': 2 comes after 5",
-        "set.yaml:15:38: 'unit' is only used by number questions, not text (e)",
+        "set.yaml:15:38: 'unit' is only used by number and calculated questions, not text (e)",
         "set.yaml:16:9: duplicate section id 's'",
     ]
 

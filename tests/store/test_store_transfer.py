@@ -280,3 +280,28 @@ def test_importing_qualify_store_does_not_import_textual() -> None:
         [sys.executable, "-c", light], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"  # TinyDB loads when a store is opened
+
+
+def test_repeated_and_dated_answers_round_trip_unchanged(tmp_path: Path) -> None:
+    """A repeated section's answers (`refs[1].name`) and date answers survive the store's
+    JSON, an export and an import exactly as given."""
+    source = Workspace(tmp_path / "a")
+    prospect = source.add_prospect(make_prospect("Refs", id="cccc00000003"), by="ann")
+    interview = source.add_interview(make_interview(prospect.id, id="cccc-iv"))
+    given = [
+        answer("founded", "2015-03-01", by="ann"),
+        answer("refs[0].ref_company", "Acme", by="ann"),
+        answer("refs[1].ref_outcome", "mixed", by="ann", note="called the owner"),
+    ]
+    source.record_answers(interview.id, given)
+    out = tmp_path / "export.json"
+    export_workspace(source, out)
+    target = Workspace(tmp_path / "b")
+    import_workspace(target, out)
+    back = target.get_interview("cccc-iv").answers
+    assert {k: (a.value, a.note) for k, a in back.items()} == {
+        "founded": ("2015-03-01", ""),
+        "refs[0].ref_company": ("Acme", ""),
+        "refs[1].ref_outcome": ("mixed", "called the owner"),
+    }
+    assert Workspace(tmp_path / "a").get_interview("cccc-iv") == target.get_interview("cccc-iv")

@@ -26,8 +26,8 @@ def snap_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("snapshots")
 
 
-PROSPECT = "demo07000004"
-"""A demo prospect part-way through an interview (seed 7)."""
+PROSPECT = "demo07000013"
+"""A demo prospect part-way through getting to know each other (seed 7)."""
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,17 @@ An answer file is a YAML mapping of question id to value, or to
 
 A value is read by its question's type, from the characters typed: a text answer keeps
 them exactly (`12:30`, `0754123456` and `0x1F` stay text), a number answer is what a
-person writes for a number (`25`, `25.5`, `25,5`, `1e3`) and nothing else.
+person writes for a number (`25`, `25.5`, `25,5`, `1e3`) and nothing else, a date answer
+is an ISO date (`2015-03-01`). A repeated section's answers are a list of mappings under
+the section's id:
+
+    references:
+      - {ref_company: Acme, ref_outcome: confirm}
+      - {ref_company: Beta, ref_outcome: {value: mixed, source: verified}}
+
+and are kept under `references[0].ref_company`, `references[1].ref_outcome`, ….
+An answer that breaks its question's `constraint` is refused with the constraint's
+message.
 """
 
 from __future__ import annotations
@@ -17,12 +27,23 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from qualify.core.errors import QualifyError
-from qualify.core.questionnaire.model import Question, QuestionSet
+from qualify.core.questionnaire.conditions import (
+    MAX_YEAR,
+    MIN_YEAR,
+    THIS,
+    calls_today,
+    evaluate,
+    names,
+    parse_condition,
+)
+from qualify.core.questionnaire.model import Question, QuestionSet, repeat_key, split_key
 from qualify.core.questionnaire.yamlsource import (
     Document,
     Limits,
@@ -96,8 +117,67 @@ def _options_hint(q: Question) -> str:
     return ", ".join(o.value for o in q.options or ())
 
 
-def validate_answer(question: Question, value: Any) -> Any:
-    """The value as stored, or AnswerError saying what the question accepts."""
+def validate_answer(
+    question: Question,
+    value: Any,
+    *,
+    context: Mapping[str, Any] | None = None,
+    today: date | None = None,
+) -> Any:
+    """The value as stored, or AnswerError saying what the question accepts.
+
+    The question's `constraint` is checked too: against `context` (the other answers
+    its names read: question ids, `first-date.x`, and the same repeat's answers by id)
+    and `today`. A constraint that reads an answer `context` lacks (or today, when
+    `today` is None) is not checked.
+    """
+    stored = _typed(question, value)
+    check_constraint(question, stored, context or {}, today)
+    return stored
+
+
+def check_constraint(
+    question: Question, value: Any, context: Mapping[str, Any], today: date | None
+) -> None:
+    """AnswerError with the constraint's message when `value` breaks it (see
+    :func:`validate_answer` for what is not checked)."""
+    if question.constraint is None or value is None:
+        return
+    expr = parse_condition(question.constraint)
+    env = {**context, THIS: value, question.id: value}
+    if calls_today(expr) and today is None:
+        return
+    if any(env.get(n.key) is None for n in names(expr)):
+        return  # it reads an answer not given yet: checked when both are known
+    if not evaluate(expr, env, today=today):
+        raise AnswerError(
+            question.constraint_message
+            or f"the answer breaks the constraint {question.constraint!r}"
+        )
+
+
+def constraint_context(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    key: str,
+    earlier: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The names the constraint of the answer at `key` reads: the set's other answers by id
+    (the same repeat's, inside a repeated section), and `first-date.x` from `earlier`."""
+    env: dict[str, Any] = {
+        f"{set_id}.{qid}": value
+        for set_id, values in (earlier or {}).items()
+        for qid, value in values.items()
+    }
+    env.update({k: v for k, v in answers.items() if "[" not in k})
+    found = split_key(key)
+    if found is not None:
+        prefix = f"{found[0]}[{found[1]}]."
+        env.update({k[len(prefix) :]: v for k, v in answers.items() if k.startswith(prefix)})
+    return env
+
+
+def _typed(question: Question, value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip() and question.type != "text"):
         raise AnswerError("no value given (use state: unknown to ask next time)")
     kind = question.type
@@ -126,11 +206,22 @@ def validate_answer(question: Question, value: Any) -> Any:
         return int(number)
     if kind == "number":
         number = _number(value)
+        if question.integer and not float(number).is_integer():
+            raise AnswerError(f"expected a whole number, got {_shown(value)}")
+        if question.integer:
+            number = int(number)
         if question.min is not None and number < question.min:
             raise AnswerError(f"{number:g} is below the minimum {question.min:g}")
         if question.max is not None and number > question.max:
             raise AnswerError(f"{number:g} is above the maximum {question.max:g}")
         return number
+    if kind == "date":
+        return _date(value)
+    if kind == "calculated":
+        raise AnswerError(
+            f"{question.id!r} is calculated from its formula ({question.formula}); nobody "
+            "answers it: answer its inputs"
+        )
     if kind == "yes_no":
         if isinstance(value, bool):
             return value
@@ -147,6 +238,28 @@ def validate_answer(question: Question, value: Any) -> Any:
     if len(text) > MAX_TEXT:
         raise AnswerError(f"the text is {len(text):,} characters; at most {MAX_TEXT:,} are kept")
     return text
+
+
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(value: Any) -> str:
+    """An ISO date as text (`2015-03-01`), a real one within MIN_YEAR..MAX_YEAR."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        parsed: date | None = value
+    elif isinstance(value, str) and _DATE_TEXT.match(value.strip()):
+        try:
+            parsed = date.fromisoformat(value.strip())
+        except ValueError:
+            raise AnswerError(f"{_shown(value)} is not a real date") from None
+    else:
+        raise AnswerError(f"expected a date such as 2015-03-01 (YYYY-MM-DD), got {_shown(value)}")
+    assert parsed is not None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise AnswerError(f"{parsed.isoformat()} is outside the years {MIN_YEAR}–{MAX_YEAR}")
+    return parsed.isoformat()
 
 
 def _option_text(value: Any) -> str:
@@ -218,70 +331,191 @@ def _as_typed(question: Question, doc: Document, loc: Path_, value: Any) -> Any:
     return value if typed is None else typed
 
 
-def load_answers_text(text: str, path: str, question_set: QuestionSet) -> dict[str, AnswerInput]:
-    """Every answer checked; AnswersError listing all mistakes, each with its line."""
+def load_answers_text(
+    text: str,
+    path: str,
+    question_set: QuestionSet,
+    *,
+    today: date | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> dict[str, AnswerInput]:
+    """Every answer checked; AnswersError listing all mistakes, each with its line.
+
+    Keys of the result are answer keys (`reps`, `references[0].ref_company`). Constraints
+    are checked against the file's other answers, `context` (answers already given, and
+    earlier stages' `first-date.x`) and `today`.
+    """
     doc = parse_yaml(text, path, ANSWER_LIMITS)
-    problems = list(doc.problems)
-    answers: dict[str, AnswerInput] = {}
-    if not problems and not isinstance(doc.data, dict):
+    reader = _Reader(doc, question_set)
+    if not reader.problems and not isinstance(doc.data, dict):
         line, col = doc.place(())
-        problems.append(Problem(path, line, col, "expected a mapping of question id to answer"))
-    for qid, raw in (doc.data or {}).items() if not problems else ():
-        line, col = doc.place((qid,), key=True)
-        vline, vcol = doc.place((qid,))
-
-        def bad(message: str, at: tuple[int, int] = (line, col), qid: Any = qid) -> None:
-            problems.append(Problem(path, at[0], at[1], f"{qid}: {message}"))
-
-        question = question_set.questions.get(str(qid))
-        if question is None:
-            close = difflib.get_close_matches(str(qid), list(question_set.questions), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            bad(f"not a question of {question_set.id}{hint}")
+        reader.problems.append(
+            Problem(path, line, col, "expected a mapping of question id to answer")
+        )
+    for qid, raw in (doc.data or {}).items() if not reader.problems else ():
+        section = next((s for s in question_set.sections if s.id == str(qid)), None)
+        if section is not None and section.repeat is not None:
+            reader.repeated(section, raw)
             continue
-        value, state, source, note = raw, "answered", "stated", ""
-        if not isinstance(raw, dict):
-            value = _as_typed(question, doc, (qid,), raw)
-        if isinstance(raw, dict):
-            unknown = set(raw) - {"value", "state", "source", "note"}
-            if unknown:
-                bad(
-                    f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; use value, state, "
-                    "source, note",
-                    (vline, vcol),
+        key = str(qid)
+        found = question_set.resolve(key)
+        if found is None:
+            reader.unknown(qid)
+            continue
+        reader.one(found[0], key, (qid,), raw, found[1])
+    reader.constraints(context or {}, today)
+    if reader.problems:
+        raise AnswersError(sorted(reader.problems))
+    return reader.answers
+
+
+class _Reader:
+    """Reads an answer file's answers one by one, collecting every problem."""
+
+    def __init__(self, doc: Document, question_set: QuestionSet) -> None:
+        self.doc = doc
+        self.qs = question_set
+        self.problems: list[Problem] = list(doc.problems)
+        self.answers: dict[str, AnswerInput] = {}
+        self.places: dict[str, tuple[int, int]] = {}
+        """Answer key → where its value is, for a constraint's message."""
+        self.repeats: dict[str, int | None] = {}
+
+    def bad(self, label: Any, message: str, at: tuple[int, int]) -> None:
+        self.problems.append(Problem(self.doc.path, at[0], at[1], f"{label}: {message}"))
+
+    def unknown(self, qid: Any) -> None:
+        at = self.doc.place((qid,), key=True)
+        question = self.qs.questions.get(str(qid))
+        if question is not None and question.id in self.qs.repeat_of:
+            section = self.qs.repeat_of[question.id]
+            self.bad(
+                qid,
+                f"is in the repeated section {section!r}: give its answers as a list under "
+                f"{section}: (one mapping per repeat)",
+                at,
+            )
+            return
+        section = next((s for s in self.qs.sections if s.id == str(qid)), None)
+        if section is not None:
+            self.bad(qid, "is a section, not a question (only repeated sections take a list)", at)
+            return
+        close = difflib.get_close_matches(str(qid), list(self.qs.questions), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        self.bad(qid, f"not a question of {self.qs.id}{hint}", at)
+
+    def repeated(self, section: Any, raw: Any) -> None:
+        sid = section.id
+        at = self.doc.place((sid,))
+        if not isinstance(raw, list):
+            self.bad(sid, "a repeated section takes a list, one mapping of answers per repeat", at)
+            return
+        if len(raw) > section.repeat.max:
+            self.bad(
+                sid,
+                f"{len(raw)} repeats given; {sid} is asked at most {section.repeat.max} times",
+                self.doc.place((sid, section.repeat.max)),
+            )
+            return
+        ids = {q.id: q for q in section.questions}
+        for index, item in enumerate(raw):
+            if item is None:
+                continue  # an empty repeat keeps the numbering of the next ones
+            if not isinstance(item, dict):
+                self.bad(
+                    f"{sid}[{index}]",
+                    "expected a mapping of question id to answer",
+                    self.doc.place((sid, index)),
                 )
                 continue
-            value = _as_typed(question, doc, (qid, "value"), raw.get("value"))
+            for qid, value in item.items():
+                question = ids.get(str(qid))
+                if question is None:
+                    close = difflib.get_close_matches(str(qid), list(ids), n=1)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    self.bad(
+                        f"{sid}[{index}].{qid}",
+                        f"not a question of the section {sid}{hint}",
+                        self.doc.place((sid, index, qid), key=True),
+                    )
+                    continue
+                key = repeat_key(sid, index, question.id)
+                self.one(question, key, (sid, index, qid), value, index)
+
+    def one(self, question: Question, key: str, loc: Path_, raw: Any, repeat: int | None) -> None:
+        doc = self.doc
+        key_at = doc.place(loc, key=True)
+        value_at = doc.place(loc)
+        value, state, source, note = raw, "answered", "stated", ""
+        if not isinstance(raw, dict):
+            value = _as_typed(question, doc, loc, raw)
+        else:
+            unknown = set(raw) - {"value", "state", "source", "note"}
+            if unknown:
+                self.bad(
+                    key,
+                    f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; use value, state, "
+                    "source, note",
+                    value_at,
+                )
+                return
+            value = _as_typed(question, doc, (*loc, "value"), raw.get("value"))
             state = raw.get("state", "answered")
             source = raw.get("source", "stated")
             note = raw.get("note") or ""
             if state not in STATES:
-                bad(f"state {state!r} is not one of {', '.join(STATES)}", doc.place((qid, "state")))
-                continue
-            if source not in SOURCES:
-                bad(
-                    f"source {source!r} is not one of {', '.join(SOURCES)}",
-                    doc.place((qid, "source")),
+                self.bad(
+                    key,
+                    f"state {state!r} is not one of {', '.join(STATES)}",
+                    doc.place((*loc, "state")),
                 )
-                continue
+                return
+            if source not in SOURCES:
+                self.bad(
+                    key,
+                    f"source {source!r} is not one of {', '.join(SOURCES)}",
+                    doc.place((*loc, "source")),
+                )
+                return
             if not isinstance(note, str):
                 note = str(note)
+        where = doc.place((*loc, "value")) if isinstance(raw, dict) else value_at
         if state == "answered":
             try:
-                value = validate_answer(question, value)
+                value = _typed(question, value)
             except AnswerError as exc:
-                where = doc.place((qid, "value")) if isinstance(raw, dict) else (vline, vcol)
-                bad(str(exc), where)
-                continue
+                self.bad(key, str(exc), where)
+                return
         else:
+            if question.type == "calculated":
+                self.bad(key, f"{question.id!r} is calculated: nobody answers it", key_at)
+                return
             value = None
-        answers[question.id] = AnswerInput(question.id, value, state, source, note, line)
-    if problems:
-        raise AnswersError(sorted(problems))
-    return answers
+        self.answers[key] = AnswerInput(key, value, state, source, note, key_at[0])  # type: ignore[arg-type]
+        self.places[key] = where
+        self.repeats[key] = repeat
+
+    def constraints(self, context: Mapping[str, Any], today: date | None) -> None:
+        given = {**context, **{k: a.value for k, a in self.answers.items() if a.value is not None}}
+        for key, answer in self.answers.items():
+            found = self.qs.resolve(key)
+            if found is None or answer.value is None or found[0].constraint is None:
+                continue
+            env = constraint_context(self.qs, given, key)
+            try:
+                check_constraint(found[0], answer.value, env, today)
+            except AnswerError as exc:
+                self.bad(key, str(exc), self.places[key])
 
 
-def load_answers_bytes(data: bytes, path: str, question_set: QuestionSet) -> dict[str, AnswerInput]:
+def load_answers_bytes(
+    data: bytes,
+    path: str,
+    question_set: QuestionSet,
+    *,
+    today: date | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> dict[str, AnswerInput]:
     """An answer file's bytes (from a file or standard input): size and UTF-8 checked first."""
     if len(data) > ANSWER_LIMITS.max_bytes:
         problem = Problem(
@@ -292,10 +526,16 @@ def load_answers_bytes(data: bytes, path: str, question_set: QuestionSet) -> dic
         text = decode_text(data, path)
     except TextError as exc:
         raise AnswersError([exc.problem]) from None
-    return load_answers_text(text, path, question_set)
+    return load_answers_text(text, path, question_set, today=today, context=context)
 
 
-def load_answers(path: str | Path, question_set: QuestionSet) -> dict[str, AnswerInput]:
+def load_answers(
+    path: str | Path,
+    question_set: QuestionSet,
+    *,
+    today: date | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> dict[str, AnswerInput]:
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -306,4 +546,4 @@ def load_answers(path: str | Path, question_set: QuestionSet) -> dict[str, Answe
         raise QualifyError(f"{path}: is a folder, not an answer file") from None
     except OSError as exc:
         raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return load_answers_bytes(data, str(path), question_set)
+    return load_answers_bytes(data, str(path), question_set, today=today, context=context)

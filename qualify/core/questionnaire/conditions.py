@@ -1,20 +1,34 @@
-"""The safe condition language of `when` and `knockout.when`.
+"""The safe expression language of conditions (`when`, `knockout.when`, `required_when`,
+`constraint`) and formulas (`formula` of a calculated question).
 
-Question sets are written by area managers and shared between people, so a
-condition is parsed into a small tree and evaluated by hand: no `eval`, no
-attribute access, no calls. Grammar::
+Question sets are written by area managers and shared between people, so an
+expression is parsed into a small tree and evaluated by hand: no `eval`, no
+attribute access, only the handful of functions listed in :data:`FUNCTIONS`. Grammar::
 
     expr       := or_expr
     or_expr    := and_expr ("or" and_expr)*
     and_expr   := not_expr ("and" not_expr)*
     not_expr   := "not" not_expr | comparison
-    comparison := operand [op operand]      op: == != < <= > >= in, not in
-    operand    := NAME | STRING | NUMBER | true | false | list | "(" expr ")"
+    comparison := sum [op sum]          op: == != < <= > >= in, not in
+    sum        := term (("+" | "-") term)*
+    term       := unary (("*" | "/") unary)*
+    unary      := "-" unary | atom
+    atom       := NAME | SET "." NAME | "." | STRING | NUMBER | true | false
+                | list | FUNCTION "(" [sum ("," sum)*] ")" | "(" expr ")"
     list       := "[" [literal ("," literal)*] "]"
 
-Semantics: names are question ids and stand for their answers. Any
-comparison involving an unanswered (or hidden) question is false. A bare
-yes/no question is true when it was answered yes.
+A formula is a `sum` on its own (numbers only: no comparisons, no and/or/not).
+
+Names: a question id of the same set; `SET.NAME` a question of an earlier stage's
+set (`first-date.competing_lines`: a name joined to a `.` and a question id is always
+a set id, hyphens included, so subtract with spaces: `a - b`); `.` the answer being
+checked (constraints only).
+
+Semantics: names stand for their answers. Any comparison involving an unanswered
+(or hidden) question is false; arithmetic with an unanswered input, a division by
+zero or a result beyond ±10¹⁵ is itself unanswered. A bare yes/no question is true
+when it was answered yes. Dates are ISO text (`2015-03-01`); they compare as dates
+with each other and with `today()`.
 
 Static checks against a question set (unknown names, types that can never
 match) are in :mod:`qualify.core.questionnaire.condition_checks`.
@@ -22,29 +36,55 @@ match) are in :mod:`qualify.core.questionnaire.condition_checks`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 MAX_LENGTH = 2_000
-"""Characters in one condition: a long one is a paragraph nobody can check by eye."""
+"""Characters in one condition or formula: a long one is a paragraph nobody can check."""
 
 MAX_DEPTH = 32
-"""Nested parentheses, lists and `not`s in one condition."""
+"""Nested parentheses, lists, calls, `not`s and minus signs in one expression."""
+
+MAX_VALUE = 1e15
+"""A computed value beyond ±MAX_VALUE is unanswered (an overflow), like an answer would
+be refused."""
+
+MIN_YEAR, MAX_YEAR = 1800, 2200
+"""Dates (answers and literals) lie within these years."""
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 COMPARISON_OPS = ("==", "!=", "<=", ">=", "<", ">", "in", "not in")
 
+FUNCTIONS: dict[str, tuple[int, int]] = {
+    "today": (0, 0),
+    "days_since": (1, 1),
+    "days_between": (2, 2),
+    "min": (2, 20),
+    "max": (2, 20),
+    "round": (1, 2),
+}
+"""Function → (fewest, most) arguments."""
+
+THIS = "."
+"""The key of the answer being checked, in the values a constraint is evaluated with."""
+
 
 class ConditionError(Exception):
-    """A condition that cannot be parsed; `offset` is the 0-based column inside the text."""
+    """An expression that cannot be parsed; `offset` is the 0-based column in its text."""
 
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
+
+
+class FormulaError(ConditionError):
+    """A formula that cannot be parsed; `offset` is the 0-based column in its text."""
 
 
 # --------------------------------------------------------------------------- tree
@@ -53,6 +93,20 @@ class ConditionError(Exception):
 @dataclass(frozen=True, slots=True)
 class Name:
     id: str
+    offset: int
+    set_id: str | None = None
+    """The earlier stage's set a qualified name (`first-date.x`) refers to."""
+
+    @property
+    def key(self) -> str:
+        """The name under which the value is looked up: `x` or `first-date.x`."""
+        return self.id if self.set_id is None else f"{self.set_id}.{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class This:
+    """`.`: the answer a constraint checks."""
+
     offset: int
 
 
@@ -65,6 +119,27 @@ class Literal:
 @dataclass(frozen=True, slots=True)
 class ListLiteral:
     items: tuple[Literal, ...]
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Expr
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    function: str
+    args: tuple[Expr, ...]
     offset: int
 
 
@@ -89,28 +164,55 @@ class Not:
     offset: int
 
 
-Expr = Name | Literal | ListLiteral | Compare | BoolOp | Not
+Expr = Name | This | Literal | ListLiteral | Arith | Neg | Call | Compare | BoolOp | Not
 Operand = Expr
 
 
-def names(expr: Expr) -> list[Name]:
-    """Every question the condition refers to, in order of appearance."""
-    out: list[Name] = []
+def children(node: Expr) -> tuple[Expr, ...]:
+    if isinstance(node, Compare | Arith):
+        return (node.left, node.right)
+    if isinstance(node, BoolOp):
+        return node.operands
+    if isinstance(node, Not | Neg):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return node.args
+    return ()
 
-    def walk(node: Expr) -> None:
+
+def names(expr: Expr) -> list[Name]:
+    """Every question the expression refers to, in order of appearance."""
+    out: list[Name] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
         if isinstance(node, Name):
             out.append(node)
-        elif isinstance(node, Compare):
-            walk(node.left)
-            walk(node.right)
-        elif isinstance(node, BoolOp):
-            for operand in node.operands:
-                walk(operand)
-        elif isinstance(node, Not):
-            walk(node.operand)
-
-    walk(expr)
+        else:
+            stack.extend(reversed(children(node)))
     return out
+
+
+def uses(expr: Expr, kinds: tuple[type, ...]) -> bool:
+    """True when some node of the expression is one of `kinds`."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kinds):
+            return True
+        stack.extend(children(node))
+    return False
+
+
+def calls_today(expr: Expr) -> bool:
+    """The expression needs today's date (`today()`, `days_since(...)`)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Call) and node.function in ("today", "days_since"):
+            return True
+        stack.extend(children(node))
+    return False
 
 
 # ------------------------------------------------------------------------- tokens
@@ -118,10 +220,12 @@ def names(expr: Expr) -> list[Name]:
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<number>-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
+  | (?P<qualified>(?=[a-z0-9_-]*[a-z])[a-z0-9][a-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
   | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,)
+  | (?P<this>\.(?![A-Za-z0-9_]))
+  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|\+|-|\*|/)
   | (?P<unterminated>['"])
     """,
     re.VERBOSE,
@@ -130,7 +234,7 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class _Token:
-    kind: str  # number string name keyword op end
+    kind: str  # number string name qualified this keyword op end
     text: str
     offset: int
 
@@ -149,6 +253,8 @@ def _tokenize(text: str) -> list[_Token]:
                 hint = " (use and / or)"
             elif ch == "!":
                 hint = " (use not, or != to compare)"
+            elif ch == "$":
+                hint = " (write a question id on its own, without ${...})"
             raise ConditionError(f"unexpected character {ch!r}{hint}", pos)
         kind = m.lastgroup or ""
         if kind == "unterminated":
@@ -170,16 +276,28 @@ def _unquote(text: str) -> str:
 
 # ------------------------------------------------------------------------- parser
 
+_COMPARE = ("==", "!=", "<", "<=", ">", ">=")
+
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, formula: bool = False) -> None:
+        self.formula = formula
+        self.error = FormulaError if formula else ConditionError
+        self.what = "formula" if formula else "condition"
         if len(text) > MAX_LENGTH:
-            raise ConditionError(
-                f"the condition is {len(text):,} characters; at most {MAX_LENGTH:,} "
-                "(split it over several questions or sections)",
+            advice = (
+                "split it over several calculated questions"
+                if formula
+                else "split it over several questions or sections"
+            )
+            raise self.error(
+                f"the {self.what} is {len(text):,} characters; at most {MAX_LENGTH:,} ({advice})",
                 MAX_LENGTH,
             )
-        self.tokens = _tokenize(text)
+        try:
+            self.tokens = _tokenize(text)
+        except ConditionError as exc:
+            raise self.error(exc.message, exc.offset) from None
         self.i = 0
         self.depth = 0
 
@@ -187,7 +305,7 @@ class _Parser:
         """One more level of nesting; a located error past MAX_DEPTH (never a RecursionError)."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ConditionError(f"nested more than {MAX_DEPTH} levels deep", offset)
+            raise self.error(f"nested more than {MAX_DEPTH} levels deep", offset)
 
     @property
     def tok(self) -> _Token:
@@ -204,27 +322,38 @@ class _Parser:
 
     def expect(self, kind: str, text: str, what: str) -> _Token:
         if not self.at(kind, text):
-            raise ConditionError(
-                f"expected {what}, found {self.describe(self.tok)}", self.tok.offset
-            )
+            raise self.error(f"expected {what}, found {self.describe(self.tok)}", self.tok.offset)
         return self.take()
 
-    @staticmethod
-    def describe(tok: _Token) -> str:
-        return "end of condition" if tok.kind == "end" else repr(tok.text)
+    def describe(self, tok: _Token) -> str:
+        return f"end of {self.what}" if tok.kind == "end" else repr(tok.text)
 
+    # -- entry points ------------------------------------------------------------
     def parse(self) -> Expr:
         if self.at("end"):
-            raise ConditionError("empty condition", 0)
-        expr = self.or_expr()
+            raise self.error(f"empty {self.what}", 0)
+        expr = self.sum() if self.formula else self.or_expr()
         if not self.at("end"):
             tok = self.tok
+            if self.formula and (
+                (tok.kind == "op" and tok.text in _COMPARE)
+                or (tok.kind == "keyword" and tok.text in ("and", "or", "not", "in"))
+            ):
+                raise self.error(
+                    f"a formula computes a number: {tok.text!r} belongs in a condition",
+                    tok.offset,
+                )
             hint = ""
-            if tok.kind in ("name", "string", "number"):
-                hint = " (missing and / or / a comparison?)"
-            raise ConditionError(f"unexpected {self.describe(tok)}{hint}", tok.offset)
+            if tok.kind in ("name", "qualified", "string", "number"):
+                hint = (
+                    " (missing an operator such as + or *?)"
+                    if self.formula
+                    else " (missing and / or / a comparison?)"
+                )
+            raise self.error(f"unexpected {self.describe(tok)}{hint}", tok.offset)
         return expr
 
+    # -- conditions --------------------------------------------------------------
     def or_expr(self) -> Expr:
         first = self.tok.offset
         parts = [self.and_expr()]
@@ -251,10 +380,10 @@ class _Parser:
         return self.comparison()
 
     def comparison(self) -> Expr:
-        left = self.operand()
+        left = self.sum()
         op_tok = self.tok
         op: str | None = None
-        if op_tok.kind == "op" and op_tok.text in ("==", "!=", "<", "<=", ">", ">="):
+        if op_tok.kind == "op" and op_tok.text in _COMPARE:
             op = self.take().text
         elif self.at("keyword", "in"):
             self.take()
@@ -265,47 +394,118 @@ class _Parser:
             op = "not in"
         if op is None:
             return left
-        right = self.operand()
+        right = self.sum()
         nxt = self.tok
-        if nxt.kind == "op" and nxt.text in ("==", "!=", "<", "<=", ">", ">="):
-            raise ConditionError("comparisons cannot be chained; join them with and", nxt.offset)
+        if nxt.kind == "op" and nxt.text in _COMPARE:
+            raise self.error("comparisons cannot be chained; join them with and", nxt.offset)
         return Compare(op, left, right, op_tok.offset)
 
-    def operand(self) -> Expr:
+    # -- arithmetic --------------------------------------------------------------
+    def sum(self) -> Expr:
+        left = self.term()
+        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
+            op = self.take()
+            left = Arith(op.text, left, self.term(), op.offset)
+        return left
+
+    def term(self) -> Expr:
+        left = self.unary()
+        while self.tok.kind == "op" and self.tok.text in ("*", "/"):
+            op = self.take()
+            left = Arith(op.text, left, self.unary(), op.offset)
+        return left
+
+    def unary(self) -> Expr:
+        if self.at("op", "-"):
+            tok = self.take()
+            self.deeper(tok.offset)
+            inner = self.unary()
+            self.depth -= 1
+            if isinstance(inner, Literal) and _is_number(inner.value):
+                return Literal(-float(inner.value), tok.offset)  # -3 is a number
+            return Neg(inner, tok.offset)
+        if self.at("op", "+"):
+            raise self.error("a value is missing before '+'", self.tok.offset)
+        return self.atom()
+
+    def atom(self) -> Expr:
         tok = self.tok
         if tok.kind == "name":
             self.take()
+            if self.at("op", "("):
+                return self.call(tok)
             return Name(tok.text, tok.offset)
+        if tok.kind == "qualified":
+            self.take()
+            set_id, _, question = tok.text.partition(".")
+            return Name(question, tok.offset, set_id)
+        if tok.kind == "this":
+            self.take()
+            return This(tok.offset)
         if tok.kind == "string":
             self.take()
             return Literal(_unquote(tok.text), tok.offset)
         if tok.kind == "number":
             self.take()
-            return Literal(float(tok.text), tok.offset)
+            number = float(tok.text)
+            if not math.isfinite(number) or abs(number) > MAX_VALUE:
+                raise self.error(
+                    f"{tok.text[:20]} is too large: numbers lie within ±10¹⁵", tok.offset
+                )
+            return Literal(number, tok.offset)
         if tok.kind == "keyword" and tok.text in ("true", "false"):
+            if self.formula:
+                raise self.error(f"a formula computes a number: {tok.text} is not one", tok.offset)
             self.take()
             return Literal(tok.text == "true", tok.offset)
         if self.at("op", "["):
+            if self.formula:
+                raise self.error("a formula computes a number: a list is not one", tok.offset)
             return self.list_literal()
         if self.at("op", "("):
             self.deeper(self.take().offset)
-            inner = self.or_expr()
+            inner = self.sum() if self.formula else self.or_expr()
             self.expect("op", ")", "')'")
             self.depth -= 1
             return inner
         if tok.kind == "end":
-            raise ConditionError("condition ends too early: a value is missing", tok.offset)
-        raise ConditionError(f"expected a question id or a value, found {tok.text!r}", tok.offset)
+            raise self.error(f"{self.what} ends too early: a value is missing", tok.offset)
+        raise self.error(f"expected a question id or a value, found {tok.text!r}", tok.offset)
+
+    def call(self, name: _Token) -> Call:
+        if name.text not in FUNCTIONS:
+            known = ", ".join(f"{f}()" for f in FUNCTIONS)
+            raise self.error(f"unknown function {name.text!r}; functions: {known}", name.offset)
+        self.deeper(self.take().offset)
+        args: list[Expr] = []
+        if not self.at("op", ")"):
+            while True:
+                args.append(self.sum())
+                if self.at("op", ","):
+                    self.take()
+                    continue
+                break
+        self.expect("op", ")", "',' or ')'")
+        self.depth -= 1
+        fewest, most = FUNCTIONS[name.text]
+        if not fewest <= len(args) <= most:
+            if fewest == most:
+                want = f"{fewest} value{'s' if fewest != 1 else ''}" if fewest else "no value"
+            else:
+                want = f"{fewest} to {most} values"
+            raise self.error(f"{name.text}() takes {want}, got {len(args)}", name.offset)
+        return Call(name.text, tuple(args), name.offset)
 
     def list_literal(self) -> ListLiteral:
         start = self.take()
+        self.deeper(start.offset)
         items: list[Literal] = []
         if not self.at("op", "]"):
             while True:
                 tok = self.tok
-                item = self.operand()
+                item = self.unary()
                 if not isinstance(item, Literal):
-                    raise ConditionError(
+                    raise self.error(
                         "lists may hold only strings, numbers, true or false", tok.offset
                     )
                 items.append(item)
@@ -314,6 +514,7 @@ class _Parser:
                     continue
                 break
         self.expect("op", "]", "',' or ']'")
+        self.depth -= 1
         return ListLiteral(tuple(items), start.offset)
 
 
@@ -321,6 +522,30 @@ class _Parser:
 def parse_condition(text: str) -> Expr:
     """Parse once, evaluate many times (every key press re-evaluates visibility)."""
     return _Parser(text).parse()
+
+
+@lru_cache(maxsize=4096)
+def parse_formula(text: str) -> Expr:
+    """A formula's tree; FormulaError (a ConditionError) with its offset otherwise."""
+    return _Parser(text, formula=True).parse()
+
+
+# ---------------------------------------------------------------------- dates
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from a `date` or ISO text (`2015-03-01`) within MIN_YEAR..MAX_YEAR; else None."""
+    if isinstance(value, date):
+        return value if MIN_YEAR <= value.year <= MAX_YEAR else None
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
 
 
 # ----------------------------------------------------------------------- evaluate
@@ -332,15 +557,109 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _value(node: Expr, answers: Mapping[str, Any]) -> Any:
-    if isinstance(node, Name):
-        value = answers.get(node.id, _MISSING)
-        return _MISSING if value is None else value
-    if isinstance(node, Literal):
-        return node.value
-    if isinstance(node, ListLiteral):
-        return [item.value for item in node.items]
-    return _truth(node, answers)
+class _Eval:
+    """One evaluation: the answers (visible, answered) and today's date (None: unknown)."""
+
+    __slots__ = ("answers", "today")
+
+    def __init__(self, answers: Mapping[str, Any], today: date | None) -> None:
+        self.answers = answers
+        self.today = today
+
+    def value(self, node: Expr) -> Any:
+        if isinstance(node, Name):
+            value = self.answers.get(node.key, _MISSING)
+            return _MISSING if value is None else value
+        if isinstance(node, Literal):
+            return node.value
+        if isinstance(node, This):
+            value = self.answers.get(THIS, _MISSING)
+            return _MISSING if value is None else value
+        if isinstance(node, Arith | Neg | Call):
+            return self.number(node)
+        if isinstance(node, ListLiteral):
+            return [item.value for item in node.items]
+        return self.truth(node)
+
+    def number(self, node: Expr) -> Any:
+        """A number (float), a date (for today()), or _MISSING."""
+        if isinstance(node, Arith):
+            a = self.value(node.left)
+            b = self.value(node.right)
+            if not (_is_number(a) and _is_number(b)):
+                return _MISSING
+            a, b = float(a), float(b)
+            if node.op == "+":
+                result = a + b
+            elif node.op == "-":
+                result = a - b
+            elif node.op == "*":
+                result = a * b
+            else:
+                if b == 0:
+                    return _MISSING
+                result = a / b
+            return result if math.isfinite(result) else _MISSING
+        if isinstance(node, Neg):
+            a = self.value(node.operand)
+            return -float(a) if _is_number(a) else _MISSING
+        if isinstance(node, Call):
+            return self.call(node)
+        return self.value(node)
+
+    def call(self, node: Call) -> Any:
+        f = node.function
+        if f == "today":
+            return _MISSING if self.today is None else self.today
+        args = [self.value(a) for a in node.args]
+        if any(a is _MISSING for a in args):
+            return _MISSING
+        if f == "days_since":
+            since = parse_date(args[0])
+            if since is None or self.today is None:
+                return _MISSING
+            return float((self.today - since).days)
+        if f == "days_between":
+            start, end = parse_date(args[0]), parse_date(args[1])
+            if start is None or end is None:
+                return _MISSING
+            return float((end - start).days)
+        if not all(_is_number(a) for a in args):
+            return _MISSING
+        numbers = [float(a) for a in args]
+        if f == "min":
+            return min(numbers)
+        if f == "max":
+            return max(numbers)
+        return _round(numbers[0], numbers[1] if len(numbers) > 1 else 0.0)
+
+    def truth(self, node: Expr) -> bool:
+        if isinstance(node, BoolOp):
+            if node.op == "and":
+                return all(self.truth(o) for o in node.operands)
+            return any(self.truth(o) for o in node.operands)
+        if isinstance(node, Not):
+            return not self.truth(node.operand)
+        if isinstance(node, Compare):
+            return _compare(node.op, self.value(node.left), self.value(node.right))
+        value = self.value(node)
+        if value is _MISSING:
+            return False
+        return bool(value)
+
+
+def _round(value: float, digits: float) -> Any:
+    """Half away from zero (2.5 → 3, as people round), to `digits` decimals (negative:
+    tens, hundreds)."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation  # only formulas that round
+
+    if digits != int(digits) or not -15 <= digits <= 15:
+        return _MISSING
+    try:
+        exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-int(digits)), ROUND_HALF_UP)
+    except InvalidOperation:
+        return _MISSING
+    return float(exact)
 
 
 def _equal(a: Any, b: Any) -> bool | None:
@@ -349,6 +668,9 @@ def _equal(a: Any, b: Any) -> bool | None:
         return float(a) == float(b)
     if isinstance(a, bool) and isinstance(b, bool):
         return a == b
+    if isinstance(a, date) or isinstance(b, date):
+        da, db = parse_date(a), parse_date(b)
+        return None if da is None or db is None else da == db
     if isinstance(a, str) and isinstance(b, str):
         return a == b
     if isinstance(a, list) and isinstance(b, list):
@@ -365,6 +687,17 @@ def _contains(container: Any, item: Any) -> bool | None:
     return None
 
 
+def _ordered(a: Any, b: Any) -> tuple[Any, Any] | None:
+    """Two numbers, or two dates (a date and ISO text compare as dates); else None."""
+    if _is_number(a) and _is_number(b):
+        return float(a), float(b)
+    if isinstance(a, date | str) and isinstance(b, date | str):
+        da, db = parse_date(a), parse_date(b)
+        if da is not None and db is not None:
+            return da, db
+    return None
+
+
 def _compare(op: str, a: Any, b: Any) -> bool:
     if a is _MISSING or b is _MISSING:
         return False
@@ -378,9 +711,10 @@ def _compare(op: str, a: Any, b: Any) -> bool:
         if inside is None:
             return False
         return inside if op == "in" else not inside
-    if not (_is_number(a) and _is_number(b)):
+    pair = _ordered(a, b)
+    if pair is None:
         return False
-    a, b = float(a), float(b)
+    a, b = pair
     if op == "<":
         return a < b
     if op == "<=":
@@ -390,22 +724,27 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     return a >= b
 
 
-def _truth(node: Expr, answers: Mapping[str, Any]) -> bool:
-    if isinstance(node, BoolOp):
-        if node.op == "and":
-            return all(_truth(o, answers) for o in node.operands)
-        return any(_truth(o, answers) for o in node.operands)
-    if isinstance(node, Not):
-        return not _truth(node.operand, answers)
-    if isinstance(node, Compare):
-        return _compare(node.op, _value(node.left, answers), _value(node.right, answers))
-    value = _value(node, answers)
-    if value is _MISSING:
-        return False
-    return bool(value)
+def evaluate(
+    condition: str | Expr, answers: Mapping[str, Any], *, today: date | None = None
+) -> bool:
+    """True when the condition holds for `answers` (visible, answered questions only).
 
-
-def evaluate(condition: str | Expr, answers: Mapping[str, Any]) -> bool:
-    """True when the condition holds for `answers` (visible, answered questions only)."""
+    `answers` maps names (`x`, `first-date.x`, and `.` for a constraint's own answer) to
+    values; `today` is the date `today()` stands for (None: unknown, so anything that
+    needs it is unanswered).
+    """
     expr = parse_condition(condition) if isinstance(condition, str) else condition
-    return _truth(expr, answers)
+    return _Eval(answers, today).truth(expr)
+
+
+def compute(
+    formula: str | Expr, answers: Mapping[str, Any], *, today: date | None = None
+) -> float | None:
+    """A formula's value, or None (unanswered) when an input is missing, a division is by
+    zero, or the result is not a finite number within ±MAX_VALUE."""
+    expr = parse_formula(formula) if isinstance(formula, str) else formula
+    result = _Eval(answers, today).number(expr)
+    if not _is_number(result) or not math.isfinite(result) or abs(result) > MAX_VALUE:
+        return None
+    result = float(result)
+    return 0.0 if result == 0 else result  # no -0.0 in reports

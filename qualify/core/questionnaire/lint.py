@@ -10,16 +10,23 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from qualify.core.questionnaire.conditions import (
+    Arith,
+    Call,
     Compare,
     ListLiteral,
     Literal,
     Name,
+    Neg,
+    This,
     evaluate,
     names,
     parse_condition,
+    parse_date,
+    uses,
 )
 from qualify.core.questionnaire.model import Question, QuestionSet
 from qualify.core.questionnaire.yamlsource import Document
@@ -39,7 +46,7 @@ def lint_question_set(qs: QuestionSet, doc: Document) -> None:
     for si, section in enumerate(qs.sections):
         for qi, q in enumerate(section.questions):
             loc = ("sections", si, "questions", qi)
-            if not (q.help or "").strip():
+            if q.answerable and not (q.help or "").strip():
                 doc.at(
                     (*loc, "id"),
                     f"question {q.id!r} has no help text: tell the interviewer what to listen for",
@@ -168,7 +175,7 @@ def _compared(expr: Any) -> Iterator[tuple[str, Any]]:
     """(question id, literal) for every comparison of a question with values."""
     if isinstance(expr, Compare):
         for name, other in ((expr.left, expr.right), (expr.right, expr.left)):
-            if isinstance(name, Name):
+            if isinstance(name, Name) and name.set_id is None:
                 if isinstance(other, Literal):
                     yield name.id, other.value
                 elif isinstance(other, ListLiteral):
@@ -202,7 +209,11 @@ def _values(q: Question, literals: list[Any]) -> list[Any]:
             return list(range(low, high + 1))
         candidates = {low, high, *numbers}
         return sorted(c for c in candidates if low <= c <= high)
-    if q.type == "number":
+    if q.type == "date":
+        days = [parse_date(v) for v in literals if isinstance(v, str)]
+        near = {d + timedelta(days=k) for d in days if d is not None for k in (-1, 0, 1)}
+        return [d.isoformat() for d in sorted(near)] or ["2000-01-01"]
+    if q.type in ("number", "calculated"):
         candidates = {0.0, *(n + d for n in numbers for d in (-1, -0.5, 0, 0.5, 1))}
         if q.min is not None:
             candidates.add(q.min)
@@ -211,13 +222,20 @@ def _values(q: Question, literals: list[Any]) -> list[Any]:
         return sorted(
             c for c in candidates if (q.min is None or c >= q.min) and (q.max is None or c <= q.max)
         )
-    return ["", *{v for v in literals if isinstance(v, str)}]
+    texts = {v for v in literals if isinstance(v, str)}
+    other = "".join(sorted(texts)) + "…"  # some answer none of the literals equals
+    return ["", *sorted(texts), other]
 
 
 def _can_hold(condition: str, domains: dict[str, list[Any]]) -> bool:
     """True when some combination of possible answers makes the condition true."""
     expr = parse_condition(condition)
-    referenced = sorted({n.id for n in names(expr)})
+    if uses(expr, (Arith, Neg, Call, This)):
+        return True  # calculations and dates: assume the author knows
+    found = names(expr)
+    if any(n.set_id is not None for n in found):
+        return True  # an earlier stage's answer: unknown here
+    referenced = sorted({n.id for n in found})
     pools = [domains.get(name, [None]) for name in referenced]
     total = 1
     for pool in pools:

@@ -19,6 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from qualify.core.errors import QualifyError
 from qualify.core.questionnaire import model as m
+from qualify.core.questionnaire.condition_checks import Stages
+from qualify.core.questionnaire.dependencies import qualified_sets
 from qualify.core.questionnaire.lint import lint_question_set
 from qualify.core.questionnaire.rules import check_question_set
 from qualify.core.questionnaire.yamlsource import (
@@ -59,7 +61,7 @@ class QuestionSetError(QualifyError):
 
 _FIELDS_OF: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
     m.QuestionSet: {"sections": m.Section, "bands": m.Band},
-    m.Section: {"questions": m.Question},
+    m.Section: {"questions": m.Question, "repeat": m.Repeat},
     m.Question: {
         "options": m.Option,
         "score_bands": m.ScoreBand,
@@ -188,18 +190,24 @@ def _collector_paused() -> Iterator[None]:
 
 
 def parse_question_set(
-    text: str, path: str = "<text>"
+    text: str, path: str = "<text>", stages: Stages | None = None
 ) -> tuple[m.QuestionSet | None, list[Problem]]:
-    """The question set (None when it has errors) and every problem found, sorted by place."""
+    """The question set (None when it has errors) and every problem found, sorted by place.
+
+    `stages`: the other sets as the pipeline orders them, to check names of earlier
+    stages' questions (`first-date.x`); without it they are only warned about.
+    """
     with _collector_paused():
-        return _parse_question_set(text, path)
+        return _parse_question_set(text, path, stages)
 
 
-def _parse_question_set(text: str, path: str) -> tuple[m.QuestionSet | None, list[Problem]]:
+def _parse_question_set(
+    text: str, path: str, stages: Stages | None
+) -> tuple[m.QuestionSet | None, list[Problem]]:
     doc = parse_yaml(text, path)
     qs = _validate(doc, m.QuestionSet, "question set")
     if isinstance(qs, m.QuestionSet):
-        check_question_set(qs, doc)
+        check_question_set(qs, doc, stages)
         if not doc.problems:
             lint_question_set(qs, doc)
     problems = sorted(set(doc.problems), key=lambda p: (p.line, p.col, p.message))
@@ -242,9 +250,7 @@ def content_hash(question_set: m.QuestionSet) -> str:
     """A digest of what is asked and how it scores: equal hashes, equal interviews."""
     import json
 
-    canonical = json.dumps(
-        question_set.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
-    )
+    canonical = json.dumps(m.canonical(question_set), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:24]
 
 
@@ -291,12 +297,18 @@ def _check_pipeline(
         qs = sets.get(stage.questionnaire)
         if qs is not None:
             for vi, qid in enumerate(stage.gate.verified):
+                where = ("stages", i, "gate", "verified", vi)
                 if qid not in qs.questions:
                     close = difflib.get_close_matches(qid, list(qs.questions), n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    doc.at(where, f"{qid!r} is not a question of {qs.id}{hint}")
+                elif not qs.questions[qid].answerable:
+                    doc.at(where, f"{qid!r} is calculated: there is no answer to verify")
+                elif qid in qs.repeat_of:
                     doc.at(
-                        ("stages", i, "gate", "verified", vi),
-                        f"{qid!r} is not a question of {qs.id}{hint}",
+                        where,
+                        f"{qid!r} is in the repeated section {qs.repeat_of[qid]!r}: mark it "
+                        f"`verify: true` in {qs.id} so every repeat's answer must be verified",
                     )
     if pipeline.review is not None:
         if pipeline.review.id in seen:
@@ -339,6 +351,7 @@ def load_catalog(directory: str | Path) -> Catalog:
     files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     pipeline_path = next((p for p in files if p.stem == "pipeline"), None)
     id_node: dict[str, Path] = {}
+    texts: dict[str, str] = {}
     for path in files:
         if path == pipeline_path:
             continue
@@ -364,6 +377,7 @@ def load_catalog(directory: str | Path) -> Catalog:
             )
             continue
         id_node[qs.id] = path
+        texts[qs.id] = text
         catalog.question_sets[qs.id] = qs
         catalog.paths[qs.id] = path
     if pipeline_path is None:
@@ -390,11 +404,56 @@ def load_catalog(directory: str | Path) -> Catalog:
             catalog.problems.extend(sorted(doc.problems))
             if pipeline is not None and not any(p.severity == "error" for p in doc.problems):
                 catalog.pipeline = pipeline
+    if catalog.pipeline is not None:
+        _check_stage_references(catalog, texts)
     if not files:
         catalog.problems.append(
             Problem(str(directory), 1, 1, "no question sets (*.yaml) in this folder")
         )
     return catalog
+
+
+def stage_order(pipeline: m.Pipeline) -> list[str]:
+    """Set ids in the order the pipeline asks them (the review set last)."""
+    order = [stage.questionnaire for stage in pipeline.stages]
+    if pipeline.review is not None:
+        order.append(pipeline.review.questionnaire)
+    return order
+
+
+def earlier_set_ids(pipeline: m.Pipeline, set_id: str) -> list[str] | None:
+    """Ids of the sets asked at stages before the first one asking `set_id` (every
+    stage's set for the review's); None when the pipeline does not ask it."""
+    order = stage_order(pipeline)
+    if set_id not in order:
+        return None
+    first = order.index(set_id)
+    if pipeline.review is not None and first == len(order) - 1:
+        return [s for s in order[:-1] if s != set_id]
+    return list(dict.fromkeys(s for s in order[:first] if s != set_id))
+
+
+def _check_stage_references(catalog: Catalog, texts: dict[str, str]) -> None:
+    """Check names such as `first-date.x` in each set against the sets asked before it."""
+    assert catalog.pipeline is not None
+    sets = dict(catalog.question_sets)
+    for set_id, qs in sets.items():
+        if not qualified_sets(qs):
+            continue
+        before = earlier_set_ids(catalog.pipeline, set_id)
+        stages = Stages(
+            earlier={i: sets[i] for i in before or () if i in sets},
+            known=set(sets) | set(catalog.broken),
+            placed=before is not None,
+        )
+        path = catalog.paths[set_id]
+        checked, problems = parse_question_set(texts[set_id], str(path), stages)
+        catalog.problems = [p for p in catalog.problems if Path(p.path) != path] + problems
+        if checked is None:
+            del catalog.question_sets[set_id]
+            catalog.broken[set_id] = path
+        else:
+            catalog.question_sets[set_id] = checked
 
 
 def _id_place(text: str) -> tuple[int, int]:

@@ -8,13 +8,32 @@ problem with its place in the file instead of stopping at the first.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-QuestionType = Literal["choice", "multi", "scale", "number", "yes_no", "text"]
-QUESTION_TYPES: tuple[str, ...] = ("choice", "multi", "scale", "number", "yes_no", "text")
+QuestionType = Literal["choice", "multi", "scale", "number", "yes_no", "text", "date", "calculated"]
+QUESTION_TYPES: tuple[str, ...] = (
+    "choice",
+    "multi",
+    "scale",
+    "number",
+    "yes_no",
+    "text",
+    "date",
+    "calculated",
+)
+NUMERIC_TYPES: tuple[str, ...] = ("number", "calculated")
+"""Types scored with `score_bands` and shown with a `unit`."""
+
+RepeatScore = Literal["mean", "min", "max"]
+
+MAX_REPEATS = 20
+"""Repeats of a repeated section at most (three reference customers, two owners…)."""
+
+_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[(\d{1,2})\]\.([A-Za-z_][A-Za-z0-9_]*)$")
 
 Direction = Literal["they_fit_us", "we_fit_them"]
 """Which way a section measures fit: does the prospect fit us, or can we serve them."""
@@ -116,7 +135,7 @@ class Question(_Strict):
     help: str | None = None
     """What to listen for; shown to the interviewer, never scored."""
     type: QuestionType
-    """choice | multi | scale | number | yes_no | text."""
+    """choice | multi | scale | number | yes_no | text | date | calculated."""
     weight: Weight = 1
     """Relative importance inside its section."""
     required: bool = False
@@ -136,15 +155,28 @@ class Question(_Strict):
     labels: dict[int, str] | None = None
     """scale only: words for some points of the scale, e.g. {1: Poor, 5: Excellent}."""
     score_bands: list[ScoreBand] | None = None
-    """number only: points by range."""
+    """number and calculated: points by range."""
     score: YesNoScore | None = None
     """yes_no only: points for yes and for no."""
     knockout: Knockout | None = None
     """Any type: knocked out when the condition holds."""
     unit: str | None = None
-    """number only: shown beside the field and in reports, e.g. "people" or "k€"."""
+    """number and calculated: shown beside the value and in reports, e.g. "people" or "k€"."""
     verify: bool = False
     """The answer must be verified (seen evidence) before the stage gate passes."""
+    formula: Annotated[str, Field(min_length=1)] | None = None
+    """calculated only (and required there): arithmetic over number, scale, date-function
+    and calculated values of this set or of earlier stages (`first-date.x`), e.g.
+    "support_hours * 12 * 60"; unanswered while an input is."""
+    constraint: Annotated[str, Field(min_length=1)] | None = None
+    """A condition every answer must meet, `.` standing for the answer itself, e.g.
+    ". >= 0 and . <= 100" or "founded <= today()"; an answer that breaks it is refused."""
+    constraint_message: Annotated[str, Field(min_length=1)] | None = None
+    """What to tell the interviewer when an answer breaks `constraint`."""
+    required_when: Annotated[str, Field(min_length=1)] | None = None
+    """Required (for the stage gate) only when this condition holds."""
+    integer: bool = False
+    """number only: whole numbers only (2, not 2.5)."""
 
     @property
     def scale_min(self) -> float:
@@ -165,7 +197,7 @@ class Question(_Strict):
             return sum(o.score for o in self.options or () if o.score > 0)
         if self.type == "scale":
             return max(self.scale_max - self.scale_min, 0)
-        if self.type == "number":
+        if self.type in NUMERIC_TYPES:
             return max((b.score for b in self.score_bands or ()), default=0.0)
         if self.type == "yes_no":
             s = self.score or YesNoScore()
@@ -176,9 +208,23 @@ class Question(_Strict):
     def scored(self) -> bool:
         return self.max_points > 0
 
+    @property
+    def answerable(self) -> bool:
+        """People answer it (a calculated question computes its value instead)."""
+        return self.type != "calculated"
+
     @cached_property
     def option_map(self) -> dict[str, Option]:
         return {o.value: o for o in self.options or ()}
+
+
+class Repeat(_Strict):
+    """How often a repeated section is asked (three reference customers, two owners…)."""
+
+    min: Annotated[int, Field(ge=0, le=MAX_REPEATS)] = 1
+    """Repeats asked at least (0: the section may be left out)."""
+    max: Annotated[int, Field(ge=1, le=MAX_REPEATS)]
+    """Repeats kept at most (up to 20)."""
 
 
 class Section(_Strict):
@@ -198,6 +244,13 @@ class Section(_Strict):
     """they_fit_us (does the prospect fit us) or we_fit_them (can we serve them)."""
     questions: Annotated[list[Question], Field(min_length=1)]
     """Asked in this order."""
+    repeat: Repeat | None = None
+    """Ask the section's questions several times, e.g. {min: 1, max: 3} for reference
+    customers; each repeat's answers are kept (answer files: a list of mappings under the
+    section id; stored as `section[0].question`)."""
+    repeat_score: RepeatScore = "mean"
+    """A repeated section's score from its repeats' scores: mean, min (the weakest counts)
+    or max (the best counts)."""
 
 
 class QuestionSet(_Strict):
@@ -226,6 +279,44 @@ class QuestionSet(_Strict):
         return {q.id: s for s in self.sections for q in s.questions}
 
     @cached_property
+    def repeat_of(self) -> dict[str, str]:
+        """Question id → id of its repeated section (only questions of repeated sections)."""
+        return {q.id: s.id for s in self.sections if s.repeat is not None for q in s.questions}
+
+    @cached_property
+    def plan(self) -> tuple[str, ...]:
+        """Question ids in the order their values can be worked out: as asked, except that
+        a calculated question comes after the questions its formula reads."""
+        from qualify.core.questionnaire.dependencies import evaluation_order
+
+        return evaluation_order(self)
+
+    @cached_property
+    def other_sets(self) -> frozenset[str]:
+        """Ids of the earlier stages' sets its conditions and formulas read (`first-date.x`)."""
+        from qualify.core.questionnaire.dependencies import qualified_sets
+
+        return frozenset(qualified_sets(self))
+
+    def resolve(self, key: str) -> tuple[Question, int | None] | None:
+        """The question an answer key stands for, and its repeat (None when not repeated):
+        `reps`, or `references[0].ref_company` for a repeated section's question."""
+        question = self.questions.get(key)
+        if question is not None:
+            return (question, None) if question.id not in self.repeat_of else None
+        found = _KEY.match(key)
+        if found is None:
+            return None
+        section_id, index, question_id = found.group(1), int(found.group(2)), found.group(3)
+        question = self.questions.get(question_id)
+        if question is None or self.repeat_of.get(question_id) != section_id:
+            return None
+        repeat = self.section_of[question_id].repeat
+        if repeat is None or index >= repeat.max:
+            return None
+        return question, index
+
+    @cached_property
     def effective_bands(self) -> tuple[Band, ...]:
         """Bands from the highest `min` down."""
         bands = self.bands or [Band(min=m, label=label) for m, label in DEFAULT_BANDS]
@@ -238,6 +329,19 @@ class QuestionSet(_Strict):
             if score >= band.min:
                 return band.label
         return None
+
+
+def repeat_key(section_id: str, index: int, question_id: str) -> str:
+    """Where a repeated section's answer is stored: `references[0].ref_company`."""
+    return f"{section_id}[{index}].{question_id}"
+
+
+def split_key(key: str) -> tuple[str, int, str] | None:
+    """(section id, repeat, question id) of a repeated answer's key; None otherwise."""
+    found = _KEY.match(key)
+    if found is None:
+        return None
+    return found.group(1), int(found.group(2)), found.group(3)
 
 
 class Gate(_Strict):
@@ -297,6 +401,35 @@ class Pipeline(_Strict):
         ids = [s.id for s in self.stages]
         i = ids.index(stage_id)
         return self.stages[i + 1] if i + 1 < len(ids) else None
+
+
+_NEW_DEFAULTS: dict[str, dict[str, Any]] = {
+    "question": {
+        "formula": None,
+        "constraint": None,
+        "constraint_message": None,
+        "required_when": None,
+        "integer": False,
+    },
+    "section": {"repeat": None, "repeat_score": "mean"},
+}
+"""Keys added after version 1 of the format, at their defaults: left out of a set's
+canonical form, so a set that does not use them keeps its content hash (and its
+snapshot reads in a qualify that predates them)."""
+
+
+def canonical(question_set: QuestionSet) -> dict[str, Any]:
+    """The set as JSON data, without the later keys a set leaves at their defaults."""
+    data = question_set.model_dump(mode="json")
+    for section in data["sections"]:
+        for key, default in _NEW_DEFAULTS["section"].items():
+            if section.get(key, default) == default:
+                section.pop(key, None)
+        for question in section["questions"]:
+            for key, default in _NEW_DEFAULTS["question"].items():
+                if question.get(key, default) == default:
+                    question.pop(key, None)
+    return data
 
 
 def json_schema() -> dict[str, Any]:

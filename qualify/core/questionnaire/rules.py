@@ -6,11 +6,23 @@ type needs them, number bands in order, conditions that parse and only look back
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable
+from typing import Any
 
-from qualify.core.questionnaire.condition_checks import check_condition
-from qualify.core.questionnaire.conditions import ConditionError, parse_condition
-from qualify.core.questionnaire.model import Question, QuestionSet
+from qualify.core.questionnaire.condition_checks import (
+    Scope,
+    Stages,
+    check_condition,
+    check_formula,
+)
+from qualify.core.questionnaire.conditions import (
+    ConditionError,
+    Expr,
+    parse_condition,
+    parse_formula,
+)
+from qualify.core.questionnaire.dependencies import cycles
+from qualify.core.questionnaire.model import NUMERIC_TYPES, Question, QuestionSet
 from qualify.core.questionnaire.yamlsource import Document, Path_
 
 # Fields that only make sense for some question types: a reader would call them a bug.
@@ -19,16 +31,25 @@ _ONLY_FOR: dict[str, tuple[str, ...]] = {
     "max_score": ("multi",),
     "reverse": ("scale",),
     "labels": ("scale",),
-    "score_bands": ("number",),
+    "score_bands": NUMERIC_TYPES,
     "score": ("yes_no",),
-    "unit": ("number",),
+    "unit": NUMERIC_TYPES,
     "min": ("scale", "number"),
     "max": ("scale", "number"),
+    "formula": ("calculated",),
+    "integer": ("number",),
 }
 
+_NOT_CALCULATED = ("constraint", "constraint_message", "verify")
+"""Fields about an answer someone gives: a calculated question has none."""
 
-def check_question_set(qs: QuestionSet, doc: Document) -> None:
-    """Add every semantic problem of `qs` to `doc.problems`."""
+
+def check_question_set(qs: QuestionSet, doc: Document, stages: Stages | None = None) -> None:
+    """Add every semantic problem of `qs` to `doc.problems`.
+
+    `stages` holds the other sets as the pipeline orders them, to check names such as
+    `first-date.x`; without it (a file validated alone) such names get a warning.
+    """
     section_ids: dict[str, int] = {}
     question_ids: dict[str, tuple[int, int]] = {}
     for si, section in enumerate(qs.sections):
@@ -36,6 +57,7 @@ def check_question_set(qs: QuestionSet, doc: Document) -> None:
         if section.id in section_ids:
             doc.at((*sloc, "id"), f"duplicate section id {section.id!r}")
         section_ids.setdefault(section.id, si)
+        _check_repeat(section, sloc, doc)
         for qi, question in enumerate(section.questions):
             qloc: Path_ = (*sloc, "questions", qi)
             if question.id in question_ids:
@@ -47,7 +69,7 @@ def check_question_set(qs: QuestionSet, doc: Document) -> None:
                 )
             question_ids.setdefault(question.id, (si, qi))
             _check_question(question, qloc, doc)
-    _check_conditions(qs, doc)
+    _check_expressions(qs, doc, stages)
 
 
 def _check_question(q: Question, loc: Path_, doc: Document) -> None:
@@ -60,6 +82,23 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
                 key=True,
             )
     _check_negative_scores(q, loc, doc)
+    if q.type == "calculated":
+        if q.formula is None:
+            doc.at((*loc, "type"), f"calculated question {q.id!r} needs a formula")
+        for name in _NOT_CALCULATED:
+            if name in given and getattr(q, name) not in (None, False):
+                doc.at(
+                    (*loc, name),
+                    f"{name!r} does not apply to calculated question {q.id!r}: nobody answers "
+                    "it, its formula computes it",
+                    key=True,
+                )
+    elif q.constraint_message is not None and q.constraint is None:
+        doc.at(
+            (*loc, "constraint_message"),
+            f"constraint_message without a constraint ({q.id})",
+            key=True,
+        )
     if q.type in ("choice", "multi"):
         if not q.options:
             doc.at((*loc, "type"), f"{q.type} question {q.id!r} needs options")
@@ -82,9 +121,18 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
                     (*loc, "labels"),
                     f"label for {point} is outside the scale {q.scale_min:g}..{q.scale_max:g}",
                 )
-    if q.type == "number":
-        if q.min is not None and q.max is not None and q.max < q.min:
-            doc.at((*loc, "max"), f"max ({q.max:g}) is below min ({q.min:g})")
+    if q.type == "number" and q.min is not None and q.max is not None and q.max < q.min:
+        doc.at((*loc, "max"), f"max ({q.max:g}) is below min ({q.min:g})")
+    if q.type == "number" and q.integer:
+        for name in ("min", "max"):
+            bound = getattr(q, name)
+            if bound is not None and not float(bound).is_integer():
+                doc.at(
+                    (*loc, name),
+                    f"{name} ({bound:g}) is not a whole number, but {q.id!r} takes whole "
+                    "numbers only",
+                )
+    if q.type in NUMERIC_TYPES:
         bands = q.score_bands or []
         previous: float | None = None
         for bi, band in enumerate(bands):
@@ -117,6 +165,22 @@ def _check_negative_scores(q: Question, loc: Path_, doc: Document) -> None:
                 doc.at((*loc, "score", answer), f"{answer}: {value:g}: {advice}")
 
 
+def _check_repeat(section: Any, loc: Path_, doc: Document) -> None:
+    if section.repeat is None:
+        if "repeat_score" in section.model_fields_set:
+            doc.at(
+                (*loc, "repeat_score"),
+                f"repeat_score is only used by repeated sections (add repeat: to {section.id!r})",
+                key=True,
+            )
+        return
+    if section.repeat.min > section.repeat.max:
+        doc.at(
+            (*loc, "repeat", "min"),
+            f"repeat min ({section.repeat.min}) is above max ({section.repeat.max})",
+        )
+
+
 class _AskedBefore:
     """The questions asked before a place in the set, without copying a list per question
     (which made checking a set quadratic in its size)."""
@@ -129,48 +193,104 @@ class _AskedBefore:
         return self.position.get(str(question_id), self.limit) < self.limit
 
 
-def _check_conditions(qs: QuestionSet, doc: Document) -> None:
+def _check_expressions(qs: QuestionSet, doc: Document, stages: Stages | None) -> None:
     questions = qs.questions
     position = {qid: i for i, qid in enumerate(questions)}
+    repeat_of = qs.repeat_of
+
+    def scope(limit: int, repeat: str | None, this: Question | None = None) -> Scope:
+        return Scope(
+            questions,
+            _AskedBefore(position, limit),
+            set_id=qs.id,
+            this=this,
+            repeat_of=repeat_of,
+            repeat=repeat,
+            stages=stages,
+        )
+
     n = 0
     for si, section in enumerate(qs.sections):
+        repeat = section.id if section.repeat is not None else None
         if section.when is not None:
-            _check_one(
-                section.when, ("sections", si, "when"), questions, _AskedBefore(position, n), doc
-            )
+            _check_one(section.when, ("sections", si, "when"), scope(n, None), doc)
         for qi, question in enumerate(section.questions):
             qloc: Path_ = ("sections", si, "questions", qi)
+            before = scope(n, repeat)
             if question.when is not None:
-                _check_one(
-                    question.when, (*qloc, "when"), questions, _AskedBefore(position, n), doc
-                )
+                _check_one(question.when, (*qloc, "when"), before, doc)
+            if question.required_when is not None:
+                _check_one(question.required_when, (*qloc, "required_when"), before, doc)
             n += 1
             if question.knockout:
                 _check_one(
-                    question.knockout.when,
-                    (*qloc, "knockout", "when"),
-                    questions,
-                    _AskedBefore(position, n),
-                    doc,
+                    question.knockout.when, (*qloc, "knockout", "when"), scope(n, repeat), doc
                 )
+            if question.constraint is not None and question.answerable:
+                _check_one(
+                    question.constraint, (*qloc, "constraint"), scope(n, repeat, question), doc
+                )
+            if question.formula is not None and question.type == "calculated":
+                anywhere = Scope(
+                    questions,
+                    questions,
+                    set_id=qs.id,
+                    repeat_of=repeat_of,
+                    repeat=repeat,
+                    stages=stages,
+                )
+                _check_one(question.formula, (*qloc, "formula"), anywhere, doc, formula=True)
+    if n == len(questions):  # ids are unique: the graph is the set's
+        _check_cycles(qs, doc)
+
+
+def _check_cycles(qs: QuestionSet, doc: Document) -> None:
+    where = {
+        q.id: ("sections", si, "questions", qi)
+        for si, s in enumerate(qs.sections)
+        for qi, q in enumerate(s.questions)
+    }
+    for cycle in cycles(qs):
+        edge = next((e for e in cycle if e.via == "formula"), cycle[0])
+        field = {"formula": ("formula",), "when": ("when",)}.get(edge.via)
+        loc = (*where[edge.source], *field) if field else where[edge.source]
+        if len(cycle) == 1:
+            message = f"formula: {edge.source!r} refers to itself (a value cannot depend on itself)"
+        else:
+            start = cycle.index(edge)
+            ordered = cycle[start:] + cycle[:start]
+            path = " → ".join([e.source for e in ordered] + [ordered[0].source])
+            message = (
+                f"formula: {path} is a cycle (a calculated value cannot depend on itself, "
+                "not even through a condition)"
+            )
+        doc.at_offset(loc, edge.offset, message)
 
 
 def _check_one(
-    text: str, loc: Path_, questions: dict[str, Question], earlier: Container[str], doc: Document
+    text: str, loc: Path_, scope: Scope, doc: Document, *, formula: bool = False
 ) -> None:
     if not text.strip():
-        doc.at(
-            loc, "an empty condition always holds: remove `when:` or write one", severity="warning"
-        )
+        if formula:
+            doc.at(loc, "formula: empty (write the calculation)")
+        else:
+            doc.at(
+                loc,
+                "an empty condition always holds: remove `when:` or write one",
+                severity="warning",
+            )
         return
+    parse: Callable[[str], Expr] = parse_formula if formula else parse_condition
+    check = check_formula if formula else check_condition
     try:
-        expr = parse_condition(text)
+        expr = parse(text)
     except ConditionError as exc:
-        doc.at_offset(loc, exc.offset, _in_condition(exc.message))
+        doc.at_offset(loc, exc.offset, _prefixed(exc.message, formula))
         return
-    for offset, message in check_condition(expr, questions, earlier):
-        doc.at_offset(loc, offset, _in_condition(message))
+    for offset, message, severity in check(expr, scope):
+        doc.at_offset(loc, offset, _prefixed(message, formula), severity)
 
 
-def _in_condition(message: str) -> str:
-    return message if message.startswith("condition") else f"condition: {message}"
+def _prefixed(message: str, formula: bool) -> str:
+    word = "formula" if formula else "condition"
+    return message if message.startswith(word) else f"{word}: {message}"

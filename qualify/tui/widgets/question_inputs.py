@@ -6,6 +6,8 @@ scale   → a picker: the number keys or ←/→ pick (saved at once), Enter mov
 number  → a field with its unit, checked as you type; Enter saves and moves on
 yes_no  → y or n (also ←/→), saved at once; Enter moves on
 text    → a multi-line area, saved as you pause typing; PgDn (or Tab then Enter on Next) moves on
+date    → a field for YYYY-MM-DD, checked as you type; Enter saves and moves on
+calculated → its value, read-only (computed from other answers); Enter moves on
 
 PgDn / PgUp always mean next / previous question, so the lists give those keys up.
 """
@@ -525,6 +527,72 @@ class TextInput(_NavMixin, TextArea):
         self.load_text(self._last_sent)
 
 
+# ---------------------------------------------------------------------- date
+class DateInput(NumberInput):
+    """An ISO date (YYYY-MM-DD), checked as you type; Enter saves and moves on."""
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        text = "" if self.initial is None else str(self.initial)
+        with Horizontal(id="number-row"):
+            yield _NumberField(text, placeholder="YYYY-MM-DD", id="number-field")
+        yield Static("", id="number-range")
+        yield Static("", id="number-error")
+
+    def parsed(self) -> tuple[bool, Any, str]:  # type: ignore[override]
+        """(valid, value, error): an empty field is valid and means no answer."""
+        from datetime import datetime
+
+        from qualify.core.errors import QualifyError
+        from qualify.core.questionnaire import validate_answer
+
+        text = self.query_one(Input).value.strip()
+        if not text:
+            return True, None, ""
+        try:
+            today = datetime.now().astimezone().date()
+            return True, validate_answer(self.question, text, today=today), ""
+        except QualifyError as exc:
+            return False, None, str(exc)
+
+    def set_value(self, value: Any) -> None:
+        self._last_sent = value
+        self.query_one(Input).value = "" if value is None else str(value)
+
+
+# ---------------------------------------------------------------------- calculated
+class CalculatedView(_NavMixin, Static):
+    """A calculated question's value, read-only: its formula computes it."""
+
+    DEFAULT_CSS = """
+    CalculatedView { height: auto; padding: 0 1; border: tall $border-blurred; }
+    CalculatedView:focus { border: tall $border; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_NAV_BINDINGS,
+        Binding("enter", "navigate(1)", "Next", show=False),
+    ]
+    can_focus = True
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(classes="answer-input")
+        self.question = question
+        self.set_value(value)
+
+    def set_value(self, value: Any) -> None:
+        from qualify.core.words import answer_text
+
+        shown = (
+            "— (an input is not answered yet)"
+            if value is None
+            else answer_text(self.question, value)
+        )
+        self.update(
+            Content.assemble((shown, "bold"), (f"   = {self.question.formula}", "$text-muted"))
+        )
+
+
 INPUTS: dict[str, type[Widget]] = {
     "choice": ChoiceInput,
     "multi": MultiInput,
@@ -532,6 +600,8 @@ INPUTS: dict[str, type[Widget]] = {
     "number": NumberInput,
     "yes_no": YesNoInput,
     "text": TextInput,
+    "date": DateInput,
+    "calculated": CalculatedView,
 }
 """Question type → its input widget."""
 
@@ -542,6 +612,8 @@ HINTS: dict[str, str] = {
     "number": "type a number · Enter save and next",
     "yes_no": "y yes · n no · Enter next",
     "text": "type freely (saved as you pause) · PgDn next · Tab to the buttons",
+    "date": "type YYYY-MM-DD · Enter save and next",
+    "calculated": "computed from other answers · Enter next",
 }
 """One line of keys shown under each input."""
 

@@ -45,9 +45,16 @@ class AnswerWriter:
     """Builds the writes of one prospect's interview; the replies go to `reply_to`."""
 
     def __init__(
-        self, qualifier: Qualifier, prospect: Prospect, latest: Assessment, reply_to: MessagePump
+        self,
+        qualifier: Qualifier,
+        prospect: Prospect,
+        latest: Assessment,
+        reply_to: MessagePump,
+        key_of: Callable[[str], str] = str,
     ) -> None:
         self.qualifier = qualifier
+        self.key_of = key_of
+        """Question id → where its answer is kept (a repeated section's first repeat)."""
         self.prospect = prospect
         self.latest = latest
         """The assessment the last write returned (read and replaced only by the writes,
@@ -56,7 +63,7 @@ class AnswerWriter:
 
     def _previous(self, question_id: str) -> AnswerRecord | None:
         interview = self.latest.interview
-        return interview.answers.get(question_id) if interview is not None else None
+        return interview.answers.get(self.key_of(question_id)) if interview is not None else None
 
     def _job(self, question_id: str, write: Callable[[], AnswerRecorded]) -> SaveJob:
         return SaveJob(write=write, failed=not_saved(question_id), reply_to=self.reply_to)
@@ -115,7 +122,8 @@ class AnswerWriter:
         """A note on the question, kept with its answer (or alone, before it is answered)."""
 
         def write() -> AnswerRecorded:
-            assessment = self.qualifier.set_note(self.prospect, question_id, note)
+            key = self.key_of(question_id)
+            assessment = self.qualifier.set_note(self.prospect, key, note)
             return self._done(
                 question_id, assessment, notice="Note saved." if note else "Note removed."
             )
@@ -138,10 +146,10 @@ class AnswerWriter:
         if state == "answered" and (value is None or value == []):
             if previous is None or (previous.value is None and previous.state == "answered"):
                 return AnswerRecorded(question_id, self.latest, notice)  # nothing to do
-            assessment = q.clear_answer(self.prospect, question_id)
+            assessment = q.clear_answer(self.prospect, self.key_of(question_id))
         else:
             answer = AnswerInput(
-                question_id=question_id,
+                question_id=self.key_of(question_id),
                 value=value if state == "answered" else None,
                 state=state,  # type: ignore[arg-type]
                 source=source or (previous.source if previous else "stated"),  # type: ignore[arg-type]

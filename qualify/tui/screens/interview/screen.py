@@ -138,7 +138,9 @@ class InterviewScreen(QualifyScreen):
     def _ready(self, event: Ready) -> None:
         self.question_set = qs = event.question_set
         self.order = list(qs.questions)
-        self.writer = AnswerWriter(self.qualifier, event.prospect, event.assessment, self)
+        self.writer = AnswerWriter(
+            self.qualifier, event.prospect, event.assessment, self, key_of=self.key_of
+        )
         self.prospects_changed(self.prospect_id)
         titles = self.workspace.stage_titles()
         self.sub_title = f"{event.prospect.name} · {titles.get(event.prospect.stage, qs.title)}"
@@ -167,19 +169,31 @@ class InterviewScreen(QualifyScreen):
 
     @property
     def answers(self) -> dict[str, Any]:
-        """Question id → answer value (answered ones only), the ones being written too."""
+        """Question id → answer value (answered ones only), the ones being written too; a
+        repeated section's questions by their first repeat, as this screen asks them."""
         interview = self.assessment.interview if self.assessment else None
-        saved = {
-            qid: rec.value
-            for qid, rec in (interview.answers.items() if interview else ())
+        by_key = {
+            key: rec.value
+            for key, rec in (interview.answers.items() if interview else ())
             if rec.state == "answered" and rec.value is not None
         }
+        saved = {qid: by_key[self.key_of(qid)] for qid in self.order if self.key_of(qid) in by_key}
         return self.unsaved.overlay(saved)
+
+    def key_of(self, qid: str) -> str:
+        """Where the answer to `qid` is kept: a repeated section's first repeat here
+        (more repeats are answered from the command line or an answer file)."""
+        qs = self.question_set
+        if qs is not None and qid in qs.repeat_of:
+            from qualify.core.questionnaire.model import repeat_key
+
+            return repeat_key(qs.repeat_of[qid], 0, qid)
+        return qid
 
     def _record(self, qid: str) -> AnswerRecord | None:
         """The answer as on disk."""
         interview = self.assessment.interview if self.assessment else None
-        return interview.answers.get(qid) if interview else None
+        return interview.answers.get(self.key_of(qid)) if interview else None
 
     def _apply(self, assessment: Assessment) -> None:
         """Take a fresh assessment: visibility, score panel, sections list."""
@@ -207,8 +221,11 @@ class InterviewScreen(QualifyScreen):
 
     def _first_unanswered(self) -> str:
         answers = self.answers
+        qs = self.question_set
         for qid in self._visible_order():
-            if qid not in answers:
+            if qs is not None and not qs.questions[qid].answerable:
+                continue  # calculated: nobody answers it
+            if qid not in answers and self.key_of(qid) not in answers:
                 return qid
         return SUMMARY
 
@@ -237,10 +254,19 @@ class InterviewScreen(QualifyScreen):
         qs = self.question_set
         assert qs is not None
         self._render_where()
-        self.query_one(QuestionPane).show_question(qs.questions[qid], self.answers.get(qid))
+        question = qs.questions[qid]
+        value = self._calculated(qid) if not question.answerable else self.answers.get(qid)
+        self.query_one(QuestionPane).show_question(question, value)
         self._update_status()
         self._update_sections()
         self.refresh_bindings()
+
+    def _calculated(self, qid: str) -> Any:
+        """What a calculated question's formula gives on the saved answers (None: an input
+        is missing)."""
+        breakdown = self.assessment.breakdown if self.assessment else None
+        line = breakdown.question(qid) if breakdown is not None else None
+        return line.value if line is not None and line.answered else None
 
     def save_pending(self) -> None:
         """Save a typed number or text now, before the question changes, the interview
@@ -422,6 +448,10 @@ class InterviewScreen(QualifyScreen):
         if qid == self.current:
             self._render_where()
             self._update_status()
+        qs = self.question_set
+        current = qs.questions.get(self.current) if qs is not None else None
+        if current is not None and not current.answerable:  # its inputs may have changed
+            self.query_one(QuestionPane).set_input(self._calculated(self.current))
         if event.notice:
             self.notify(event.notice, timeout=2)
         for then in waiting:
