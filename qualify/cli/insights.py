@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qualify.cli.env import Env, cell, fail, pass_env, say
+from qualify.workflow import insights as workflow_insights
 
 
 @click.command()
@@ -69,11 +70,11 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
 
     q = env.qualifier
     prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
-    found = q.rescore_candidates(prospects)
+    found = workflow_insights.rescore_candidates(q, prospects)
     pending = [c for c in found if not c.recorded]
     if not dry_run:
         for c in pending:
-            q.record_rescore(c.prospect, c.interview, c.result)
+            workflow_insights.record_rescore(q, c.prospect, c.interview, c.result)
     if as_json:
         import orjson
 
@@ -138,12 +139,14 @@ def compare(
         raise click.UsageError("give a second prospect ID2 or --ideal, not both or neither")
     q = env.qualifier
     left = q.resolve(prospect_id)
-    left_sets = q.answers_by_set(left)
+    left_sets = workflow_insights.answers_by_set(q, left)
     right_sets: dict[str, dict] = {}
     if other_id is not None:
         right = q.resolve(other_id)
         right_label = right.name
-        right_sets = {sid: values for sid, (_, values) in q.answers_by_set(right).items()}
+        right_sets = {
+            sid: values for sid, (_, values) in workflow_insights.answers_by_set(q, right).items()
+        }
     else:
         right_label, right_sets = _ideal_profile(env, ideal or None, left_sets)
     comparisons = []
@@ -186,4 +189,6 @@ def compare(
 def _ideal_profile(env: Env, path: str | None, left_sets: dict) -> tuple[str, dict[str, dict]]:
     """The ideal partner's answers per question set, and what to call it."""
     source = Path(path) if path else None
-    return env.qualifier.ideal_profile(left_sets, source, env.data_dir / "ideal.yaml")
+    return workflow_insights.ideal_profile(
+        env.qualifier, left_sets, source, env.data_dir / "ideal.yaml"
+    )

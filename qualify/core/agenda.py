@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import Question, QuestionSet, Stage
-from qualify.core.scoring import ScoreBreakdown, points_of, score
+from qualify.core.scoring import points_of, score
 from qualify.core.words import markdown_text as _md
 
 ItemKind = Literal["verify", "required", "ask_again", "unreached", "declined"]

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from qualify.core import rules
+from qualify.core.breakdown import Earlier, ScoreBreakdown
 from qualify.core.gates import GateResult, evaluate_gate, next_step
 from qualify.core.questionnaire.model import Pipeline, QuestionSet, Stage
 from qualify.core.records import (
@@ -39,7 +40,7 @@ from qualify.core.records import (
     ProspectStatus,
     ProspectSummary,
 )
-from qualify.core.scoring import Earlier, ScoreBreakdown, score
+from qualify.core.scoring import score
 from qualify.core.words import answer_text, fmt_date, one_line, plural
 
 __all__ = [

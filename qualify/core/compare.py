@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import QuestionSet
-from qualify.core.scoring import ScoreBreakdown, score
+from qualify.core.scoring import score
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import QuestionSet, Stage
-from qualify.core.scoring import ScoreBreakdown
 
 __all__ = ["Criterion", "GateResult", "evaluate_gate", "next_step"]
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from qualify.core.breakdown import Earlier, ScoreBreakdown
 from qualify.core.questionnaire.answers import AnswerError, validate_answer
 from qualify.core.questionnaire.model import Question, QuestionSet
-from qualify.core.scoring import Earlier, ScoreBreakdown, score
+from qualify.core.scoring import score
 
 
 @dataclass(frozen=True)

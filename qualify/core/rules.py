@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import QuestionSet
-from qualify.core.scoring import ScoreBreakdown
 
 # ------------------------------------------------------------- strengths, risks
 

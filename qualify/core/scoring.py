@@ -25,17 +25,20 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qualify.core.questionnaire.conditions import (
-    calls_today,
-    compute,
-    evaluate,
-    names,
-    parse_formula,
+from qualify.core.breakdown import (
+    Earlier,
+    KnockoutHit,
+    QuestionScore,
+    RepeatScore,
+    ScoreBreakdown,
+    SectionScore,
 )
+from qualify.core.questionnaire.conditions import compute, evaluate
+from qualify.core.questionnaire.expressions import calls_today, names, parse_formula
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
     KNOCKED_OUT_BAND,
@@ -48,237 +51,14 @@ from qualify.core.questionnaire.model import (
 )
 
 __all__ = [
-    "Earlier",
-    "KnockoutHit",
-    "QuestionScore",
-    "RepeatScore",
-    "ScoreBreakdown",
-    "SectionScore",
     "answered",
     "points_of",
     "score",
     "visible_questions",
 ]
 
-Earlier = Mapping[str, Mapping[str, Any]]
-"""Set id → (question id → value): the same prospect's answers at earlier stages, for
-names such as `first-date.competing_lines`."""
-
 DIRECTIONS: tuple[str, ...] = tuple(DIRECTION_TITLES)
 """Both directions of fit, in the order reports show them."""
-
-
-@dataclass(frozen=True)
-class KnockoutHit:
-    """A deal-breaker that fired: which question, and why in words."""
-
-    question: str
-    reason: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"question": self.question, "reason": self.reason}
-
-
-@dataclass(frozen=True)
-class QuestionScore:
-    """How one question counted, so every figure in a report can be traced back.
-
-    `points` is None when the question is hidden, unanswered or unscored; `max` is
-    the question's maximum whatever its state (0 for unscored questions).
-    `contribution` is the question's share of the overall score in points (the
-    contributions of all questions add up to the overall score); None when the
-    question cannot contribute (hidden, unanswered or unscored).
-    """
-
-    id: str
-    section_id: str
-    text: str
-    type: str
-    visible: bool
-    answered: bool
-    value: Any
-    points: float | None
-    max: float
-    weight: float
-    contribution: float | None
-    knockout: str | None
-    required: bool = False
-    """Required for the gate: `required`, or `required_when` holds."""
-    verify: bool = False
-    key: str = ""
-    """Where the answer is stored: the id, or `section[0].id` in a repeated section."""
-    repeat: int | None = None
-    """The repeat (0, 1, …) of a repeated section's question; None otherwise."""
-    inputs: tuple[tuple[str, Any], ...] | None = None
-    """A calculated question's formula inputs as (name, value) (None: unanswered);
-    None for other types."""
-
-    @property
-    def scored(self) -> bool:
-        """True when the question can earn points at all."""
-        return self.max > 0
-
-    @property
-    def answer_key(self) -> str:
-        """The key of the answer in an interview's answers."""
-        return self.key or self.id
-
-    @property
-    def asked(self) -> bool:
-        """Someone answers it (a calculated question is computed instead)."""
-        return self.type != "calculated"
-
-    def to_dict(self) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        if self.repeat is not None:
-            extra["key"] = self.answer_key
-            extra["repeat"] = self.repeat
-        if self.inputs is not None:
-            extra["inputs"] = dict(self.inputs)
-        return {
-            "id": self.id,
-            "text": self.text,
-            "type": self.type,
-            "visible": self.visible,
-            "answered": self.answered,
-            "value": list(self.value) if isinstance(self.value, list | tuple) else self.value,
-            "points": self.points,
-            "max": self.max,
-            "weight": self.weight,
-            "contribution": self.contribution,
-            "knockout": self.knockout,
-            "required": self.required,
-            **extra,
-        }
-
-
-@dataclass(frozen=True)
-class RepeatScore:
-    """One repeat of a repeated section (the first reference customer, the second…)."""
-
-    index: int
-    score: float | None
-    answered: int
-    visible: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "score": self.score,
-            "answered": self.answered,
-            "visible": self.visible,
-        }
-
-
-@dataclass(frozen=True)
-class SectionScore:
-    """One section: its score (None when nothing scored is answered) and coverage."""
-
-    id: str
-    title: str
-    direction: str
-    weight: float
-    score: float | None
-    coverage: float | None
-    answered: int
-    visible: int
-    questions: tuple[QuestionScore, ...]
-    shown: bool = True
-    """False when the section's own `when` is false (every question is then hidden)."""
-    repeats: tuple[RepeatScore, ...] | None = None
-    """A repeated section's repeats, each with its own score; None for other sections."""
-    repeat_score: str = "mean"
-    """How the repeats' scores make the section's: mean, min or max."""
-
-    @property
-    def unanswered(self) -> int:
-        """Visible questions still waiting for an answer."""
-        return self.visible - self.answered
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "direction": self.direction,
-            "weight": self.weight,
-            "score": self.score,
-            "coverage": self.coverage,
-            "answered": self.answered,
-            "visible": self.visible,
-            "questions": [q.to_dict() for q in self.questions],
-            **(
-                {
-                    "repeat_score": self.repeat_score,
-                    "repeats": [r.to_dict() for r in self.repeats],
-                }
-                if self.repeats is not None
-                else {}
-            ),
-        }
-
-
-@dataclass(frozen=True)
-class ScoreBreakdown:
-    """The result of scoring one interview; figures are unrounded (round when showing)."""
-
-    score: float | None
-    band: str | None
-    knocked_out: bool
-    knockouts: tuple[KnockoutHit, ...]
-    coverage: float | None
-    sections: tuple[SectionScore, ...]
-    directions: dict[str, float | None] = field(default_factory=dict)
-    answered: int = 0
-    visible: int = 0
-    question_set_id: str = ""
-    question_set_version: int = 0
-    today: date | None = None
-    """The date `today()` stood for (None: unknown)."""
-    earlier: Earlier = field(default_factory=dict)
-    """The earlier stages' values the set's names could read."""
-
-    def question(self, question_id: str) -> QuestionScore | None:
-        """The score line of one question (its first repeat's, in a repeated section, or
-        the line of an answer key such as `references[1].ref_outcome`); None if none."""
-        for section in self.sections:
-            for q in section.questions:
-                if q.id == question_id or q.key == question_id:
-                    return q
-        return None
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """Answer key → value of every visible, answered question, calculated ones too:
-        what a later stage's `set-id.question` reads."""
-        return {
-            q.answer_key: q.value
-            for s in self.sections
-            for q in s.questions
-            if q.visible and q.answered
-        }
-
-    def section(self, section_id: str) -> SectionScore | None:
-        return next((s for s in self.sections if s.id == section_id), None)
-
-    @property
-    def visibility(self) -> dict[str, bool]:
-        """Answer key (the question id outside repeated sections) → visible, as asked."""
-        return {q.answer_key: q.visible for s in self.sections for q in s.questions}
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, for `qualify score --json` and `qualify prospect show --json`."""
-        return {
-            "question_set": {"id": self.question_set_id, "version": self.question_set_version},
-            "score": self.score,
-            "band": self.band,
-            "knocked_out": self.knocked_out,
-            "knockouts": [k.to_dict() for k in self.knockouts],
-            "coverage": self.coverage,
-            "answered": self.answered,
-            "visible": self.visible,
-            "directions": dict(self.directions),
-            "sections": [s.to_dict() for s in self.sections],
-        }
 
 
 # --------------------------------------------------------------------------- rules

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
-from qualify.core.scoring import ScoreBreakdown
 from qualify.core.words import answer_text, bar, fmt_pct, fmt_score
 
 

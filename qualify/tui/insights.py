@@ -117,7 +117,7 @@ def count_stale(
 ) -> dict[str, int]:
     """Set id → how many interviews were taken with an older version and are not
     re-scored under the active one yet. Reads every prospect's interviews (no scoring)."""
-    from qualify.workflow.qualifier import already_rescored
+    from qualify.workflow.insights import already_rescored
 
     hashes = current_hashes(qualifier, set_ids)
     counts: dict[str, int] = {}
@@ -141,7 +141,7 @@ def count_stale(
 
 
 RESCORE_CHUNK = 200
-"""Prospects re-scored per call of ``Qualifier.rescore_candidates`` (progress and
+"""Prospects re-scored per call of ``qualify.workflow.insights.rescore_candidates`` (progress and
 cancelling are checked between calls)."""
 
 
@@ -154,12 +154,14 @@ def scan_rescores(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> list[RescoreRow]:
     """Every interview taken with an older version (of `set_ids`, or of any set),
-    re-scored under the active one (``Qualifier.rescore_candidates``), biggest changes
-    first. Nothing is recorded.
+    re-scored under the active one (:func:`qualify.workflow.insights.rescore_candidates`),
+    biggest changes first. Nothing is recorded.
 
     First every prospect's interviews are read (cheap), then only the prospects with a
     stale interview are re-scored, in chunks; `progress` sees both phases as one count.
     """
+    from qualify.workflow import insights as workflow_insights
+
     store = qualifier.store
     ids = list(prospect_ids) if prospect_ids is not None else [s.id for s in store.list_prospects()]
     hashes = current_hashes(qualifier, set_ids)
@@ -178,8 +180,8 @@ def scan_rescores(
         if cancelled():
             return []
         chunk = [store.get_prospect(pid) for pid in stale_ids[start : start + RESCORE_CHUNK]]
-        for p, interview, result, active_hash, recorded in qualifier.rescore_candidates(
-            chunk, set_ids=hashes
+        for p, interview, result, active_hash, recorded in workflow_insights.rescore_candidates(
+            qualifier, chunk, set_ids=hashes
         ):
             qs = sets.get(interview.questionnaire_id)
             title = qs.title if qs is not None else interview.questionnaire_id
@@ -221,17 +223,20 @@ def build_comparison(
     Raises WorkflowError (one line) when there is no ideal profile or the file is wrong.
     """
     from qualify.core.compare import compare
+    from qualify.workflow import insights as workflow_insights
 
     q = workspace.qualifier
     left = q.store.get_prospect(prospect_id)
-    left_sets = q.answers_by_set(left)
+    left_sets = workflow_insights.answers_by_set(q, left)
     if other_id is not None:
         right = q.store.get_prospect(other_id)
         label, source = right.name, f"prospect · {right.id}"
-        right_sets = {sid: values for sid, (_, values) in q.answers_by_set(right).items()}
+        right_sets = {
+            sid: values for sid, (_, values) in workflow_insights.answers_by_set(q, right).items()
+        }
     else:
         path = ideal_file(workspace)
-        label, right_sets = q.ideal_profile(left_sets, None, path)
+        label, right_sets = workflow_insights.ideal_profile(q, left_sets, None, path)
         source = path.name if path.exists() else "typical answers of the best committed partners"
     order = _set_order(workspace, left.stage, left_sets)
     comparisons = tuple(

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from qualify.core.breakdown import KnockoutHit, ScoreBreakdown
 from qualify.core.gates import GateResult, evaluate_gate, next_step
 from qualify.core.questionnaire.model import QuestionSet, Stage
-from qualify.core.scoring import KnockoutHit, ScoreBreakdown, score
+from qualify.core.scoring import score
 
 
 def make_set() -> QuestionSet:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from qualify.core.questionnaire.conditions import names, parse_condition
+from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.scoring import score, visible_questions
 

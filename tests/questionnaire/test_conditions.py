@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from qualify.core.questionnaire.conditions import ConditionError, evaluate, parse_condition
+from qualify.core.questionnaire.conditions import evaluate
+from qualify.core.questionnaire.expressions import ConditionError, parse_condition
 
 ANSWERS = {
     "reps": 12,  # number

@@ -14,12 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualify.core.questionnaire import parse_question_set
-from qualify.core.questionnaire.conditions import (
+from qualify.core.questionnaire.conditions import compute, evaluate
+from qualify.core.questionnaire.expressions import (
     MAX_LENGTH,
     MAX_VALUE,
     ConditionError,
-    compute,
-    evaluate,
     parse_condition,
     parse_formula,
 )

@@ -14,7 +14,8 @@ from qualify.core.questionnaire.condition_checks import (
     check_condition,
     check_formula,
 )
-from qualify.core.questionnaire.conditions import (
+from qualify.core.questionnaire.conditions import compute, evaluate
+from qualify.core.questionnaire.expressions import (
     MAX_DEPTH,
     MAX_LENGTH,
     Call,
@@ -22,8 +23,6 @@ from qualify.core.questionnaire.conditions import (
     FormulaError,
     Name,
     This,
-    compute,
-    evaluate,
     names,
     parse_condition,
     parse_formula,

@@ -17,7 +17,7 @@ from qualify.core.questionnaire import (
     parse_question_set,
     validate_answer,
 )
-from qualify.core.questionnaire.conditions import ConditionError, parse_condition
+from qualify.core.questionnaire.expressions import ConditionError, parse_condition
 from qualify.core.questionnaire.yamlsource import parse_yaml
 
 MINI = Path(__file__).resolve().parents[1] / "cli" / "fixtures" / "mini"

@@ -18,6 +18,7 @@ from qualify.tui.screens.prospect import AGENDA, ProspectScreen
 from qualify.tui.screens.question_sets import QuestionSetsScreen
 from qualify.tui.screens.rescore import RescoreScreen
 from qualify.tui.widgets.agenda_list import AgendaList
+from qualify.workflow import insights as workflow_insights
 
 
 def answer(data_dir: Path, sets: Path, pid: str, *answers: dict) -> None:
@@ -453,12 +454,12 @@ def test_the_offer_counts_only_interviews_not_yet_rescored(data_dir, tiny_sets) 
         assert count_stale(q, ["tiny-next"]) == {}
         (row,) = scan_rescores(q)
         assert row.prospect.id == pid and not row.recorded
-        q.record_rescore(row.prospect, row.interview, row.result)
+        workflow_insights.record_rescore(q, row.prospect, row.interview, row.result)
         assert count_stale(q) == {}, "recorded under this version: not offered again"
         (row,) = scan_rescores(q)
         assert row.recorded, "still listed in the preview, marked as recorded"
         first = [h for h in store.history(pid) if h.action == "rescore"]
-        again = q.record_rescore(row.prospect, row.interview, row.result)
+        again = workflow_insights.record_rescore(q, row.prospect, row.interview, row.result)
         rescores = [h for h in store.history(pid) if h.action == "rescore"]
         assert rescores == first and again == first[0], "recording twice writes nothing"
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 from tui_helpers import add_prospect, open_interview, stored_answers, wait_for
 
 from qualify.tui.screens.interview.pane import QuestionPane
-from qualify.tui.widgets.question_inputs import CalculatedView, DateInput
+from qualify.tui.widgets.typed_inputs import CalculatedView, DateInput
 
 SET = """\
 id: lang-first

@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from qualify.core.errors import QualifyError
-from qualify.core.questionnaire.conditions import (
+from qualify.core.questionnaire.conditions import evaluate
+from qualify.core.questionnaire.expressions import (
     MAX_YEAR,
     MIN_YEAR,
     THIS,
     calls_today,
-    evaluate,
     names,
     parse_condition,
 )

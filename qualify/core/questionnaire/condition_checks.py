@@ -13,7 +13,7 @@ from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from qualify.core.questionnaire.conditions import (
+from qualify.core.questionnaire.expressions import (
     MAX_YEAR,
     MIN_YEAR,
     Arith,

@@ -1,560 +1,39 @@
-"""The safe expression language of conditions (`when`, `knockout.when`, `required_when`,
-`constraint`) and formulas (`formula` of a calculated question).
-
-Question sets are written by area managers and shared between people, so an
-expression is parsed into a small tree and evaluated by hand: no `eval`, no
-attribute access, only the handful of functions listed in :data:`FUNCTIONS`. Grammar::
-
-    expr       := or_expr
-    or_expr    := and_expr ("or" and_expr)*
-    and_expr   := not_expr ("and" not_expr)*
-    not_expr   := "not" not_expr | comparison
-    comparison := sum [op sum]          op: == != < <= > >= in, not in
-    sum        := term (("+" | "-") term)*
-    term       := unary (("*" | "/") unary)*
-    unary      := "-" unary | atom
-    atom       := NAME | SET "." NAME | "." | STRING | NUMBER | true | false
-                | list | FUNCTION "(" [sum ("," sum)*] ")" | "(" expr ")"
-    list       := "[" [literal ("," literal)*] "]"
-
-A formula is a `sum` on its own (numbers only: no comparisons, no and/or/not).
-
-Names: a question id of the same set; `SET.NAME` a question of an earlier stage's
-set (`first-date.competing_lines`: a name joined to a `.` and a question id is always
-a set id, hyphens included, so subtract with spaces: `a - b`); `.` the answer being
-checked (constraints only).
-
-Semantics: names stand for their answers. Any comparison involving an unanswered
-(or hidden) question is false; arithmetic with an unanswered input, a division by
-zero or a result beyond ±10¹⁵ is itself unanswered. A bare yes/no question is true
-when it was answered yes. Dates are ISO text (`2015-03-01`); they compare as dates
-with each other and with `today()`.
-
-Static checks against a question set (unknown names, types that can never
-match) are in :mod:`qualify.core.questionnaire.condition_checks`.
+"""Evaluating conditions and formulas (see :mod:`qualify.core.questionnaire.expressions`
+for the language and its parser): what a condition says about a set of answers, what a
+formula computes from them. Pure and total: an unanswered input, a division by zero or
+an overflow gives "false" or "unanswered", never an exception.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-MAX_LENGTH = 2_000
-"""Characters in one condition or formula: a long one is a paragraph nobody can check."""
-
-MAX_DEPTH = 32
-"""Nested parentheses, lists, calls, `not`s and minus signs in one expression."""
-
-MAX_VALUE = 1e15
-"""A computed value beyond ±MAX_VALUE is unanswered (an overflow), like an answer would
-be refused."""
-
-MIN_YEAR, MAX_YEAR = 1800, 2200
-"""Dates (answers and literals) lie within these years."""
-
-KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
-COMPARISON_OPS = ("==", "!=", "<=", ">=", "<", ">", "in", "not in")
-
-FUNCTIONS: dict[str, tuple[int, int]] = {
-    "today": (0, 0),
-    "days_since": (1, 1),
-    "days_between": (2, 2),
-    "min": (2, 20),
-    "max": (2, 20),
-    "round": (1, 2),
-}
-"""Function → (fewest, most) arguments."""
-
-THIS = "."
-"""The key of the answer being checked, in the values a constraint is evaluated with."""
-
-
-class ConditionError(Exception):
-    """An expression that cannot be parsed; `offset` is the 0-based column in its text."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
-
-
-class FormulaError(ConditionError):
-    """A formula that cannot be parsed; `offset` is the 0-based column in its text."""
-
-
-# --------------------------------------------------------------------------- tree
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    id: str
-    offset: int
-    set_id: str | None = None
-    """The earlier stage's set a qualified name (`first-date.x`) refers to."""
-
-    @property
-    def key(self) -> str:
-        """The name under which the value is looked up: `x` or `first-date.x`."""
-        return self.id if self.set_id is None else f"{self.set_id}.{self.id}"
-
-
-@dataclass(frozen=True, slots=True)
-class This:
-    """`.`: the answer a constraint checks."""
-
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Literal:
-    value: str | float | bool
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListLiteral:
-    items: tuple[Literal, ...]
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Arith:
-    op: str  # + - * /
-    left: Expr
-    right: Expr
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Neg:
-    operand: Expr
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    function: str
-    args: tuple[Expr, ...]
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Compare:
-    op: str
-    left: Operand
-    right: Operand
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class BoolOp:
-    op: str  # "and" | "or"
-    operands: tuple[Expr, ...]
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    operand: Expr
-    offset: int
-
-
-Expr = Name | This | Literal | ListLiteral | Arith | Neg | Call | Compare | BoolOp | Not
-Operand = Expr
-
-
-def children(node: Expr) -> tuple[Expr, ...]:
-    if isinstance(node, Compare | Arith):
-        return (node.left, node.right)
-    if isinstance(node, BoolOp):
-        return node.operands
-    if isinstance(node, Not | Neg):
-        return (node.operand,)
-    if isinstance(node, Call):
-        return node.args
-    return ()
-
-
-def names(expr: Expr) -> list[Name]:
-    """Every question the expression refers to, in order of appearance."""
-    out: list[Name] = []
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Name):
-            out.append(node)
-        else:
-            stack.extend(reversed(children(node)))
-    return out
-
-
-def uses(expr: Expr, kinds: tuple[type, ...]) -> bool:
-    """True when some node of the expression is one of `kinds`."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, kinds):
-            return True
-        stack.extend(children(node))
-    return False
-
-
-def calls_today(expr: Expr) -> bool:
-    """The expression needs today's date (`today()`, `days_since(...)`)."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Call) and node.function in ("today", "days_since"):
-            return True
-        stack.extend(children(node))
-    return False
-
-
-# ------------------------------------------------------------------------- tokens
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<qualified>(?=[a-z0-9_-]*[a-z])[a-z0-9][a-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<number>(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
-  | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<this>\.(?![A-Za-z0-9_]))
-  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|\+|-|\*|/)
-  | (?P<unterminated>['"])
-    """,
-    re.VERBOSE,
+from qualify.core.questionnaire.expressions import (
+    MAX_VALUE,
+    THIS,
+    Arith,
+    BoolOp,
+    Call,
+    Compare,
+    Expr,
+    ListLiteral,
+    Literal,
+    Name,
+    Neg,
+    Not,
+    This,
+    is_number,
+    parse_condition,
+    parse_date,
+    parse_formula,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str  # number string name qualified this keyword op end
-    text: str
-    offset: int
-
-
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            ch = text[pos]
-            hint = ""
-            if ch == "=":
-                hint = " (use == to compare)"
-            elif ch == "&" or ch == "|":
-                hint = " (use and / or)"
-            elif ch == "!":
-                hint = " (use not, or != to compare)"
-            elif ch == "$":
-                hint = " (write a question id on its own, without ${...})"
-            raise ConditionError(f"unexpected character {ch!r}{hint}", pos)
-        kind = m.lastgroup or ""
-        if kind == "unterminated":
-            raise ConditionError("unterminated string", pos)
-        if kind != "ws":
-            value = m.group()
-            if kind == "name" and value in KEYWORDS:
-                kind = "keyword"
-            tokens.append(_Token(kind, value, pos))
-        pos = m.end()
-    tokens.append(_Token("end", "", len(text)))
-    return tokens
-
-
-def _unquote(text: str) -> str:
-    body = text[1:-1]
-    return re.sub(r"\\(.)", r"\1", body)
-
-
-# ------------------------------------------------------------------------- parser
-
-_COMPARE = ("==", "!=", "<", "<=", ">", ">=")
-
-
-class _Parser:
-    def __init__(self, text: str, formula: bool = False) -> None:
-        self.formula = formula
-        self.error = FormulaError if formula else ConditionError
-        self.what = "formula" if formula else "condition"
-        if len(text) > MAX_LENGTH:
-            advice = (
-                "split it over several calculated questions"
-                if formula
-                else "split it over several questions or sections"
-            )
-            raise self.error(
-                f"the {self.what} is {len(text):,} characters; at most {MAX_LENGTH:,} ({advice})",
-                MAX_LENGTH,
-            )
-        try:
-            self.tokens = _tokenize(text)
-        except ConditionError as exc:
-            raise self.error(exc.message, exc.offset) from None
-        self.i = 0
-        self.depth = 0
-
-    def deeper(self, offset: int) -> None:
-        """One more level of nesting; a located error past MAX_DEPTH (never a RecursionError)."""
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.error(f"nested more than {MAX_DEPTH} levels deep", offset)
-
-    @property
-    def tok(self) -> _Token:
-        return self.tokens[self.i]
-
-    def take(self) -> _Token:
-        tok = self.tokens[self.i]
-        self.i += 1
-        return tok
-
-    def at(self, kind: str, text: str | None = None) -> bool:
-        tok = self.tok
-        return tok.kind == kind and (text is None or tok.text == text)
-
-    def expect(self, kind: str, text: str, what: str) -> _Token:
-        if not self.at(kind, text):
-            raise self.error(f"expected {what}, found {self.describe(self.tok)}", self.tok.offset)
-        return self.take()
-
-    def describe(self, tok: _Token) -> str:
-        return f"end of {self.what}" if tok.kind == "end" else repr(tok.text)
-
-    # -- entry points ------------------------------------------------------------
-    def parse(self) -> Expr:
-        if self.at("end"):
-            raise self.error(f"empty {self.what}", 0)
-        expr = self.sum() if self.formula else self.or_expr()
-        if not self.at("end"):
-            tok = self.tok
-            if self.formula and (
-                (tok.kind == "op" and tok.text in _COMPARE)
-                or (tok.kind == "keyword" and tok.text in ("and", "or", "not", "in"))
-            ):
-                raise self.error(
-                    f"a formula computes a number: {tok.text!r} belongs in a condition",
-                    tok.offset,
-                )
-            hint = ""
-            if tok.kind in ("name", "qualified", "string", "number"):
-                hint = (
-                    " (missing an operator such as + or *?)"
-                    if self.formula
-                    else " (missing and / or / a comparison?)"
-                )
-            raise self.error(f"unexpected {self.describe(tok)}{hint}", tok.offset)
-        return expr
-
-    # -- conditions --------------------------------------------------------------
-    def or_expr(self) -> Expr:
-        first = self.tok.offset
-        parts = [self.and_expr()]
-        while self.at("keyword", "or"):
-            self.take()
-            parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else BoolOp("or", tuple(parts), first)
-
-    def and_expr(self) -> Expr:
-        first = self.tok.offset
-        parts = [self.not_expr()]
-        while self.at("keyword", "and"):
-            self.take()
-            parts.append(self.not_expr())
-        return parts[0] if len(parts) == 1 else BoolOp("and", tuple(parts), first)
-
-    def not_expr(self) -> Expr:
-        if self.at("keyword", "not"):
-            tok = self.take()
-            self.deeper(tok.offset)
-            inner = self.not_expr()
-            self.depth -= 1
-            return Not(inner, tok.offset)
-        return self.comparison()
-
-    def comparison(self) -> Expr:
-        left = self.sum()
-        op_tok = self.tok
-        op: str | None = None
-        if op_tok.kind == "op" and op_tok.text in _COMPARE:
-            op = self.take().text
-        elif self.at("keyword", "in"):
-            self.take()
-            op = "in"
-        elif self.at("keyword", "not") and self.tokens[self.i + 1].text == "in":
-            self.take()
-            self.take()
-            op = "not in"
-        if op is None:
-            return left
-        right = self.sum()
-        nxt = self.tok
-        if nxt.kind == "op" and nxt.text in _COMPARE:
-            raise self.error("comparisons cannot be chained; join them with and", nxt.offset)
-        return Compare(op, left, right, op_tok.offset)
-
-    # -- arithmetic --------------------------------------------------------------
-    def sum(self) -> Expr:
-        left = self.term()
-        while self.tok.kind == "op" and self.tok.text in ("+", "-"):
-            op = self.take()
-            left = Arith(op.text, left, self.term(), op.offset)
-        return left
-
-    def term(self) -> Expr:
-        left = self.unary()
-        while self.tok.kind == "op" and self.tok.text in ("*", "/"):
-            op = self.take()
-            left = Arith(op.text, left, self.unary(), op.offset)
-        return left
-
-    def unary(self) -> Expr:
-        if self.at("op", "-"):
-            tok = self.take()
-            self.deeper(tok.offset)
-            inner = self.unary()
-            self.depth -= 1
-            if isinstance(inner, Literal) and _is_number(inner.value):
-                return Literal(-float(inner.value), tok.offset)  # -3 is a number
-            return Neg(inner, tok.offset)
-        if self.at("op", "+"):
-            raise self.error("a value is missing before '+'", self.tok.offset)
-        return self.atom()
-
-    def atom(self) -> Expr:
-        tok = self.tok
-        if tok.kind == "name":
-            self.take()
-            if self.at("op", "("):
-                return self.call(tok)
-            return Name(tok.text, tok.offset)
-        if tok.kind == "qualified":
-            self.take()
-            set_id, _, question = tok.text.partition(".")
-            return Name(question, tok.offset, set_id)
-        if tok.kind == "this":
-            self.take()
-            return This(tok.offset)
-        if tok.kind == "string":
-            self.take()
-            return Literal(_unquote(tok.text), tok.offset)
-        if tok.kind == "number":
-            self.take()
-            number = float(tok.text)
-            if not math.isfinite(number) or abs(number) > MAX_VALUE:
-                raise self.error(
-                    f"{tok.text[:20]} is too large: numbers lie within ±10¹⁵", tok.offset
-                )
-            return Literal(number, tok.offset)
-        if tok.kind == "keyword" and tok.text in ("true", "false"):
-            if self.formula:
-                raise self.error(f"a formula computes a number: {tok.text} is not one", tok.offset)
-            self.take()
-            return Literal(tok.text == "true", tok.offset)
-        if self.at("op", "["):
-            if self.formula:
-                raise self.error("a formula computes a number: a list is not one", tok.offset)
-            return self.list_literal()
-        if self.at("op", "("):
-            self.deeper(self.take().offset)
-            inner = self.sum() if self.formula else self.or_expr()
-            self.expect("op", ")", "')'")
-            self.depth -= 1
-            return inner
-        if tok.kind == "end":
-            raise self.error(f"{self.what} ends too early: a value is missing", tok.offset)
-        raise self.error(f"expected a question id or a value, found {tok.text!r}", tok.offset)
-
-    def call(self, name: _Token) -> Call:
-        if name.text not in FUNCTIONS:
-            known = ", ".join(f"{f}()" for f in FUNCTIONS)
-            raise self.error(f"unknown function {name.text!r}; functions: {known}", name.offset)
-        self.deeper(self.take().offset)
-        args: list[Expr] = []
-        if not self.at("op", ")"):
-            while True:
-                args.append(self.sum())
-                if self.at("op", ","):
-                    self.take()
-                    continue
-                break
-        self.expect("op", ")", "',' or ')'")
-        self.depth -= 1
-        fewest, most = FUNCTIONS[name.text]
-        if not fewest <= len(args) <= most:
-            if fewest == most:
-                want = f"{fewest} value{'s' if fewest != 1 else ''}" if fewest else "no value"
-            else:
-                want = f"{fewest} to {most} values"
-            raise self.error(f"{name.text}() takes {want}, got {len(args)}", name.offset)
-        return Call(name.text, tuple(args), name.offset)
-
-    def list_literal(self) -> ListLiteral:
-        start = self.take()
-        self.deeper(start.offset)
-        items: list[Literal] = []
-        if not self.at("op", "]"):
-            while True:
-                tok = self.tok
-                item = self.unary()
-                if not isinstance(item, Literal):
-                    raise self.error(
-                        "lists may hold only strings, numbers, true or false", tok.offset
-                    )
-                items.append(item)
-                if self.at("op", ","):
-                    self.take()
-                    continue
-                break
-        self.expect("op", "]", "',' or ']'")
-        self.depth -= 1
-        return ListLiteral(tuple(items), start.offset)
-
-
-@lru_cache(maxsize=4096)
-def parse_condition(text: str) -> Expr:
-    """Parse once, evaluate many times (every key press re-evaluates visibility)."""
-    return _Parser(text).parse()
-
-
-@lru_cache(maxsize=4096)
-def parse_formula(text: str) -> Expr:
-    """A formula's tree; FormulaError (a ConditionError) with its offset otherwise."""
-    return _Parser(text, formula=True).parse()
-
-
-# ---------------------------------------------------------------------- dates
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_date(value: Any) -> date | None:
-    """A date from a `date` or ISO text (`2015-03-01`) within MIN_YEAR..MAX_YEAR; else None."""
-    if isinstance(value, date):
-        return value if MIN_YEAR <= value.year <= MAX_YEAR else None
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
-
 
 # ----------------------------------------------------------------------- evaluate
 
 _MISSING = object()
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class _Eval:
@@ -586,7 +65,7 @@ class _Eval:
         if isinstance(node, Arith):
             a = self.value(node.left)
             b = self.value(node.right)
-            if not (_is_number(a) and _is_number(b)):
+            if not (is_number(a) and is_number(b)):
                 return _MISSING
             a, b = float(a), float(b)
             if node.op == "+":
@@ -602,7 +81,7 @@ class _Eval:
             return result if math.isfinite(result) else _MISSING
         if isinstance(node, Neg):
             a = self.value(node.operand)
-            return -float(a) if _is_number(a) else _MISSING
+            return -float(a) if is_number(a) else _MISSING
         if isinstance(node, Call):
             return self.call(node)
         return self.value(node)
@@ -624,7 +103,7 @@ class _Eval:
             if start is None or end is None:
                 return _MISSING
             return float((end - start).days)
-        if not all(_is_number(a) for a in args):
+        if not all(is_number(a) for a in args):
             return _MISSING
         numbers = [float(a) for a in args]
         if f == "min":
@@ -664,7 +143,7 @@ def _round(value: float, digits: float) -> Any:
 
 def _equal(a: Any, b: Any) -> bool | None:
     """None when the two values are of kinds that cannot be compared."""
-    if _is_number(a) and _is_number(b):
+    if is_number(a) and is_number(b):
         return float(a) == float(b)
     if isinstance(a, bool) and isinstance(b, bool):
         return a == b
@@ -689,7 +168,7 @@ def _contains(container: Any, item: Any) -> bool | None:
 
 def _ordered(a: Any, b: Any) -> tuple[Any, Any] | None:
     """Two numbers, or two dates (a date and ISO text compare as dates); else None."""
-    if _is_number(a) and _is_number(b):
+    if is_number(a) and is_number(b):
         return float(a), float(b)
     if isinstance(a, date | str) and isinstance(b, date | str):
         da, db = parse_date(a), parse_date(b)
@@ -744,7 +223,7 @@ def compute(
     zero, or the result is not a finite number within ±MAX_VALUE."""
     expr = parse_formula(formula) if isinstance(formula, str) else formula
     result = _Eval(answers, today).number(expr)
-    if not _is_number(result) or not math.isfinite(result) or abs(result) > MAX_VALUE:
+    if not is_number(result) or not math.isfinite(result) or abs(result) > MAX_VALUE:
         return None
     result = float(result)
     return 0.0 if result == 0 else result  # no -0.0 in reports

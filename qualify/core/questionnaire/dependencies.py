@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qualify.core.questionnaire.conditions import (
+from qualify.core.questionnaire.expressions import (
     ConditionError,
     names,
     parse_condition,

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from qualify.core.questionnaire.conditions import (
+from qualify.core.questionnaire.conditions import evaluate
+from qualify.core.questionnaire.expressions import (
     Arith,
     Call,
     Compare,
@@ -22,7 +23,6 @@ from qualify.core.questionnaire.conditions import (
     Name,
     Neg,
     This,
-    evaluate,
     names,
     parse_condition,
     parse_date,

@@ -15,13 +15,13 @@ from qualify.core.questionnaire.condition_checks import (
     check_condition,
     check_formula,
 )
-from qualify.core.questionnaire.conditions import (
+from qualify.core.questionnaire.dependencies import cycles
+from qualify.core.questionnaire.expressions import (
     ConditionError,
     Expr,
     parse_condition,
     parse_formula,
 )
-from qualify.core.questionnaire.dependencies import cycles
 from qualify.core.questionnaire.model import NUMERIC_TYPES, Question, QuestionSet
 from qualify.core.questionnaire.yamlsource import Document, Path_
 

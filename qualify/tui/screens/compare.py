@@ -3,7 +3,7 @@ scores and the sections of both directions of fit side by side, then the answers
 differ, the ones that matter most first.
 
 The figures are :func:`qualify.core.compare.compare` on the answers
-``Qualifier.answers_by_set`` returns, against ``Qualifier.ideal_profile`` (the
+``workflow.insights.answers_by_set`` returns, against ``workflow.insights.ideal_profile`` (the
 workspace's ``ideal.yaml``, else the best committed partners) — what
 ``qualify compare`` prints.
 """

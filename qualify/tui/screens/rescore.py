@@ -28,7 +28,7 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowOptionList, ReflowScroll, hang
 
 if TYPE_CHECKING:
-    from qualify.core.scoring import ScoreBreakdown
+    from qualify.core.breakdown import ScoreBreakdown
     from qualify.tui.insights import RescoreRow
 
 
@@ -505,8 +505,10 @@ class RescoreScreen(QualifyScreen):
                     )
                 )
                 return
+            from qualify.workflow import insights as workflow_insights
+
             for n, row in enumerate(rows, start=1):
-                q.record_rescore(row.prospect, row.interview, row.result)
+                workflow_insights.record_rescore(q, row.prospect, row.interview, row.result)
                 done.append(row.key)
                 if n % 20 == 0 or n == len(rows):
                     self.post_message(self.Progress(n, len(rows), "Recording"))

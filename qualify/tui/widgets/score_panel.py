@@ -18,8 +18,8 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
 if TYPE_CHECKING:
+    from qualify.core.breakdown import ScoreBreakdown
     from qualify.core.questionnaire.model import QuestionSet
-    from qualify.core.scoring import ScoreBreakdown
 
 DIRECTION_SHORT: dict[str, str] = {
     "they_fit_us": "They fit us",

@@ -12,8 +12,8 @@ from qualify.core.words import bar, fmt_score
 from qualify.tui.widgets.bands import band_style
 
 if TYPE_CHECKING:
+    from qualify.core.breakdown import ScoreBreakdown
     from qualify.core.questionnaire.model import QuestionSet
-    from qualify.core.scoring import ScoreBreakdown
 
 
 class SectionBars(Static):

@@ -23,9 +23,9 @@ from qualify.tui.format import fmt_time
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
 if TYPE_CHECKING:
+    from qualify.core.breakdown import ScoreBreakdown
     from qualify.core.questionnaire import Question, QuestionSet, Stage
     from qualify.core.records import AnswerRecord
-    from qualify.core.scoring import ScoreBreakdown
 
 SOURCES: tuple[str, ...] = ("stated", "verified", "estimated")
 """How sure an answer is, in the order F6 cycles through them."""

@@ -35,7 +35,7 @@ from qualify.tui.screens.interview.pane import (
 )
 from qualify.tui.screens.interview.sections import SUMMARY, SectionList
 from qualify.tui.screens.interview.summary import SummaryPane
-from qualify.tui.widgets.question_inputs import Navigate
+from qualify.tui.widgets.input_base import Navigate
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.qualifier import answer_sources
 
@@ -190,7 +190,7 @@ class InterviewScreen(QualifyScreen):
             return repeat_key(qs.repeat_of[qid], 0, qid)
         return qid
 
-    def _record(self, qid: str) -> AnswerRecord | None:
+    def _stored_answer(self, qid: str) -> AnswerRecord | None:
         """The answer as on disk."""
         interview = self.assessment.interview if self.assessment else None
         return interview.answers.get(self.key_of(qid)) if interview else None
@@ -378,7 +378,7 @@ class InterviewScreen(QualifyScreen):
             self.step(1)
 
     def _put_answer(self, qid: str, value: Any) -> None:
-        record = self._record(qid)
+        record = self._stored_answer(qid)
         if (  # the same answer again (Enter to move on): nothing to write
             not self.unsaved.saving(qid)
             and record is not None
@@ -427,7 +427,7 @@ class InterviewScreen(QualifyScreen):
         if self.writer is None or self.current in (None, SUMMARY) or self.question_set is None:
             return
         qid, writer = self.current, self.writer
-        record = self._record(qid)
+        record = self._stored_answer(qid)
 
         def done(note: str | None) -> None:
             if note is not None:
@@ -488,7 +488,7 @@ class InterviewScreen(QualifyScreen):
                 self.current,
                 self._visible_order(),
                 stage,
-                self._record(self.current),
+                self._stored_answer(self.current),
             )
         )
 
@@ -502,7 +502,7 @@ class InterviewScreen(QualifyScreen):
             status_lines(
                 self.question_set,
                 qid,
-                self._record(qid),
+                self._stored_answer(qid),
                 self.assessment.breakdown if self.assessment else None,
                 saved_at=self.saved_at.get(qid),
                 error=self.unsaved.errors.get(qid),

@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from qualify.core.scoring import ScoreBreakdown
+    from qualify.core.breakdown import ScoreBreakdown
 
 SUMMARY = "__summary__"
 """Id of the "Summary and gate" entry of the sections list (and of the summary "question")."""

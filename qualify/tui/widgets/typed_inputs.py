@@ -1,0 +1,281 @@
+"""Inputs where the answer is typed: a number (with its unit), free text, a date, and
+the read-only view of a calculated value. Each checks what is typed as it is typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.validation import Number
+from textual.widgets import Input, Static, TextArea
+
+from qualify.tui.messages import AnswerChosen
+from qualify.tui.widgets.input_base import NAV_BINDINGS, Navigate, NavMixin
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire.model import Question
+
+
+# ---------------------------------------------------------------------- number
+class NumberInput(Vertical):
+    """A number with its unit; checked as you type; Enter saves and moves on."""
+
+    DEFAULT_CSS = """
+    NumberInput {
+        height: auto;
+        & > #number-row { height: auto; }
+        & Input { width: 24; }
+        & #unit { width: auto; padding: 1 1; color: $text-muted; }
+        & #number-error { color: $text-error; height: auto; }
+        & #number-range { color: $text-muted; height: auto; }
+    }
+    """
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(classes="answer-input")
+        self.question = question
+        self.initial = value
+        self._last_sent: Any = value
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        q = self.question
+        text = "" if self.initial is None else _num_text(self.initial)
+        with Horizontal(id="number-row"):
+            yield _NumberField(
+                text,
+                placeholder="a number",
+                type="number",
+                validators=[Number(minimum=q.min, maximum=q.max)],
+                id="number-field",
+            )
+            yield Static(q.unit or "", id="unit")
+        limits = []
+        if q.min is not None:
+            limits.append(f"from {_num_text(q.min)}")
+        if q.max is not None:
+            limits.append(f"to {_num_text(q.max)}")
+        yield Static(
+            (" ".join(limits) + (f" {q.unit}" if q.unit else "") + " · ") if limits else "",
+            id="number-range",
+        )
+        yield Static("", id="number-error")
+
+    def focus(self, scroll_visible: bool = True) -> NumberInput:
+        """Focus the field (once it is composed)."""
+        fields = self.query(Input)
+        if fields:
+            fields.first().focus(scroll_visible)
+        else:
+            self.call_after_refresh(self.focus, scroll_visible)
+        return self
+
+    def parsed(self) -> tuple[bool, float | int | None, str]:
+        """(valid, value, error): an empty field is valid and means no answer."""
+        field = self.query_one(Input)
+        text = field.value.strip().replace(",", ".")
+        if not text:
+            return True, None, ""
+        try:
+            number = float(text)
+        except ValueError:
+            return False, None, f"{field.value!r} is not a number"
+        q = self.question
+        if q.min is not None and number < q.min:
+            return False, None, f"at least {_num_text(q.min)}{' ' + q.unit if q.unit else ''}"
+        if q.max is not None and number > q.max:
+            return False, None, f"at most {_num_text(q.max)}{' ' + q.unit if q.unit else ''}"
+        return True, int(number) if number.is_integer() else number, ""
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        ok, _value, error = self.parsed()
+        self.query_one("#number-error", Static).update("" if ok else f"✗ {error}")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.commit(advance=True)
+
+    def take_pending(self) -> tuple[bool, Any, str]:
+        """(True, value, "") when a valid number was typed but not sent yet (it then
+        counts as sent); (False, None, why) when the typed text is not a valid answer.
+
+        The screen saves it at once, without a message, when the interview is left or
+        the app quits: a queued message would be dropped with the screen."""
+        ok, value, error = self.parsed()
+        if not ok:
+            return False, None, error
+        if value is None or value == self._last_sent:
+            return False, None, ""
+        self._last_sent = value
+        return True, value, ""
+
+    def commit(self, advance: bool = False) -> bool:
+        """Send the typed number if it is valid and new; False when it is invalid."""
+        ok, value, error = self.parsed()
+        if not ok:
+            self.query_one("#number-error", Static).update(f"✗ {error}")
+            return False
+        if value is None:
+            if advance:
+                self.post_message(Navigate(1))
+            return True
+        if value != self._last_sent or advance:
+            self._last_sent = value
+            self.post_message(AnswerChosen(self.question.id, value, advance))
+        return True
+
+    def set_value(self, value: Any) -> None:
+        self._last_sent = value
+        self.query_one(Input).value = "" if value is None else _num_text(value)
+
+
+class _NumberField(NavMixin, Input):
+    BINDINGS: ClassVar[list[BindingType]] = list(NAV_BINDINGS)
+
+    def action_navigate(self, step: int) -> None:
+        parent = self.parent.parent if self.parent is not None else None
+        if isinstance(parent, NumberInput) and not parent.commit():
+            return
+        self.post_message(Navigate(step))
+
+
+def _num_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------------- text
+class TextInput(NavMixin, TextArea):
+    """Free text on several lines, saved as you pause typing; PgDn moves on."""
+
+    DEFAULT_CSS = """
+    TextInput { height: 7; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = list(NAV_BINDINGS)
+
+    SAVE_AFTER = 0.6
+    """Seconds of quiet after typing before the text is saved."""
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(
+            "" if value is None else str(value),
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            classes="answer-input",
+        )
+        self.question = question
+        self._last_sent = "" if value is None else str(value)
+        self._timer = None
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.SAVE_AFTER, self.commit)
+
+    def take_pending(self) -> tuple[bool, Any, str]:
+        """(True, text or None, "") when typing has not been saved yet; it counts as saved."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        text = self.text.strip()
+        if text == self._last_sent.strip():
+            return False, None, ""
+        self._last_sent = text
+        return True, text or None, ""
+
+    def commit(self, advance: bool = False) -> bool:
+        changed, text, _problem = self.take_pending()
+        if changed:
+            self.post_message(AnswerChosen(self.question.id, text, advance))
+        elif advance:
+            self.post_message(Navigate(1))
+        return True
+
+    def action_navigate(self, step: int) -> None:
+        self.commit()
+        self.post_message(Navigate(step))
+
+    def on_blur(self) -> None:
+        self.commit()
+
+    def set_value(self, value: Any) -> None:
+        self._last_sent = "" if value is None else str(value)
+        self.load_text(self._last_sent)
+
+
+# ---------------------------------------------------------------------- date
+class DateInput(NumberInput):
+    """An ISO date (YYYY-MM-DD), checked as you type; Enter saves and moves on."""
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        text = "" if self.initial is None else str(self.initial)
+        with Horizontal(id="number-row"):
+            yield _NumberField(text, placeholder="YYYY-MM-DD", id="number-field")
+        yield Static("", id="number-range")
+        yield Static("", id="number-error")
+
+    def parsed(self) -> tuple[bool, Any, str]:  # type: ignore[override]
+        """(valid, value, error): an empty field is valid and means no answer."""
+        from datetime import datetime
+
+        from qualify.core.errors import QualifyError
+        from qualify.core.questionnaire import validate_answer
+
+        text = self.query_one(Input).value.strip()
+        if not text:
+            return True, None, ""
+        try:
+            today = datetime.now().astimezone().date()
+            return True, validate_answer(self.question, text, today=today), ""
+        except QualifyError as exc:
+            return False, None, str(exc)
+
+    def set_value(self, value: Any) -> None:
+        self._last_sent = value
+        self.query_one(Input).value = "" if value is None else str(value)
+
+
+# ---------------------------------------------------------------------- calculated
+class CalculatedView(NavMixin, Static):
+    """A calculated question's value, read-only: its formula computes it."""
+
+    DEFAULT_CSS = """
+    CalculatedView { height: auto; padding: 0 1; border: tall $border-blurred; }
+    CalculatedView:focus { border: tall $border; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *NAV_BINDINGS,
+        Binding("enter", "navigate(1)", "Next", show=False),
+    ]
+    can_focus = True
+
+    def __init__(self, question: Question, value: Any = None) -> None:
+        super().__init__(classes="answer-input")
+        self.question = question
+        self.set_value(value)
+
+    def set_value(self, value: Any) -> None:
+        from qualify.core.words import answer_text
+
+        shown = (
+            "— (an input is not answered yet)"
+            if value is None
+            else answer_text(self.question, value)
+        )
+        self.update(
+            Content.assemble((shown, "bold"), (f"   = {self.question.formula}", "$text-muted"))
+        )

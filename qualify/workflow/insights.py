@@ -1,0 +1,189 @@
+"""What the workflow finds out beyond one interview: interviews to re-score after a
+question set changed, and the ideal partner a prospect is compared with.
+
+Functions over a :class:`~qualify.workflow.qualifier.Qualifier` (its store, catalog and
+user), shared by the CLI and the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from qualify.core.assess import earlier_values
+from qualify.core.questionnaire import AnswerError, QuestionSet, validate_answer
+from qualify.core.records import HistoryEntry, Interview, Prospect
+from qualify.core.rescore import Rescore, rescore
+from qualify.workflow.qualifier import Qualifier, WorkflowError, answer_values, today
+
+
+class RescoreCandidate(NamedTuple):
+    """An interview taken with another version of its set than the active one."""
+
+    prospect: Prospect
+    interview: Interview
+    result: Rescore
+    """Its score under the version it was taken with and under the active one."""
+    active_hash: str
+    """Content hash of the active version it was re-scored under."""
+    recorded: bool
+    """The prospect's history already holds this re-score (same interview, same version)."""
+
+
+def already_rescored(history: Iterable[HistoryEntry], interview_id: str, active_hash: str) -> bool:
+    """The history holds a re-score of this interview under the version `active_hash`."""
+    return any(
+        entry.action == "rescore"
+        and entry.details.get("interview") == interview_id
+        and entry.details.get("questionnaire_hash") == active_hash
+        for entry in history
+    )
+
+
+def rescore_candidates(
+    q: Qualifier,
+    prospects: Iterable[Prospect] | None = None,
+    *,
+    set_ids: Iterable[str] | None = None,
+) -> list[RescoreCandidate]:
+    """Every interview taken with another version of a set (of `set_ids`, or any) than
+    the active one, re-scored under the active version; each says whether that
+    re-score is already in the history, so recording twice is never needed."""
+    found: list[RescoreCandidate] = []
+    if prospects is None:
+        prospects = [q.store.get_prospect(s.id) for s in q.store.list_prospects()]
+    hashes = q.active_hashes()
+    if set_ids is not None:
+        wanted = set(set_ids)
+        hashes = {sid: h for sid, h in hashes.items() if sid in wanted}
+    for prospect in prospects:
+        history: list[HistoryEntry] | None = None
+        for interview in q.store.interviews(prospect.id):
+            current = hashes.get(interview.questionnaire_id)
+            if current is None or current == interview.questionnaire_hash:
+                continue
+            if history is None:
+                history = q.store.history(prospect.id)
+            old = q.snapshot(interview)
+            new = q.catalog.question_sets[interview.questionnaire_id]
+            earlier: dict[str, dict[str, Any]] = {}
+            if old.other_sets or new.other_sets:
+                scored = q.assess(prospect).scored
+                earlier = earlier_values(scored, interview.id, exclude=new.id)
+            values = answer_values(interview)
+            result = rescore(old, new, values, earlier=earlier, today=today())
+            done = already_rescored(history, interview.id, current)
+            found.append(RescoreCandidate(prospect, interview, result, current, done))
+    return found
+
+
+def record_rescore(
+    q: Qualifier, prospect: Prospect, interview: Interview, result: Rescore
+) -> HistoryEntry:
+    """Keep the re-score in the history; the interview and its snapshot stay as taken.
+
+    Idempotent: a re-score of this interview under the active version already in the
+    history is returned instead of being written again.
+    """
+    active_hash = q.active_hashes()[interview.questionnaire_id]
+    for entry in q.store.history(prospect.id):
+        if already_rescored((entry,), interview.id, active_hash):
+            return entry
+    details = {"interview": interview.id, "questionnaire_hash": active_hash}
+    details.update(result.to_dict())
+    return q.store.append_history(
+        HistoryEntry(
+            prospect_id=prospect.id,
+            action="rescore",
+            from_stage=interview.stage,
+            to_stage=interview.stage,
+            reason=f"{interview.questionnaire_id} v{result.diff.old_version} → "
+            f"v{result.diff.new_version}",
+            by=q.user,
+            details=details,
+        )
+    )
+
+
+def answers_by_set(
+    q: Qualifier, prospect: Prospect
+) -> dict[str, tuple[QuestionSet, dict[str, Any]]]:
+    """The latest answers the prospect gave to each question set, with its snapshot."""
+    out: dict[str, tuple[QuestionSet, dict[str, Any]]] = {}
+    for interview in q.store.interviews(prospect.id):
+        out[interview.questionnaire_id] = (q.snapshot(interview), answer_values(interview))
+    return out
+
+
+def best_partner_answers(q: Qualifier, limit: int = 5) -> dict[str, list[dict[str, Any]]]:
+    """Answers of the committed partners with the best scores, per question set."""
+    from qualify.store.queries import best_partner_answers
+
+    return best_partner_answers(q.store, limit=limit)
+
+
+def ideal_profile(
+    q: Qualifier,
+    prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]],
+    source: Path | None,
+    workspace_file: Path,
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The ideal partner's answers per question set, and what to call it.
+
+    From `source` if given, else `workspace_file` (the workspace's ideal.yaml) if it
+    exists, else the typical answers of the best committed partners. A file maps
+    question ids to answers, or question-set ids to such mappings.
+    """
+    from qualify.core.compare import ideal_from_partners
+
+    if source is None and not workspace_file.exists():
+        best = best_partner_answers(q)
+        if not best:
+            raise WorkflowError(
+                f"no ideal profile yet: describe your ideal partner in {workspace_file} "
+                "(see docs/insights.md), or commit some partners first"
+            )
+        profile = {
+            set_id: ideal_from_partners(qs, best[set_id])
+            for set_id, (qs, _) in prospect_sets.items()
+            if set_id in best
+        }
+        return "best partners", profile
+    return "ideal partner", _ideal_file(q, prospect_sets, source or workspace_file)
+
+
+def _ideal_file(
+    q: Qualifier, prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]], path: Path
+) -> dict[str, dict[str, Any]]:
+    from qualify.core.questionnaire.yamlsource import parse_yaml
+
+    try:
+        doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    except FileNotFoundError:
+        raise WorkflowError(f"{path}: no such file") from None
+    if doc.problems:
+        raise WorkflowError(str(doc.problems[0]))
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    nested = bool(raw) and all(isinstance(v, dict) for v in raw.values())
+    for key in raw if nested else ():
+        if key not in q.catalog.question_sets:
+            line, col = doc.place((key,), key=True)
+            raise WorkflowError(f"{path}:{line}:{col}: {key!r} is not a question set id")
+    profile: dict[str, dict[str, Any]] = {}
+    for set_id, (qs, _) in prospect_sets.items():
+        answers = raw.get(set_id, {}) if nested else raw
+        base = (set_id,) if nested else ()
+        values: dict[str, Any] = {}
+        for qid, value in answers.items():
+            if qid not in qs.questions or qid in qs.repeat_of:
+                continue
+            if not qs.questions[qid].answerable:
+                continue
+            try:
+                values[qid] = validate_answer(qs.questions[qid], value)
+            except AnswerError as exc:
+                line, col = doc.place((*base, qid))
+                raise WorkflowError(f"{path}:{line}:{col}: {qid}: {exc}") from None
+        profile[set_id] = values
+    return profile
