@@ -52,6 +52,7 @@ from qualify.core.questionnaire.yamlsource import (
     TextError,
     decode_text,
     parse_yaml,
+    read_bytes,
 )
 
 AnswerState = Literal["answered", "unknown", "declined"]
@@ -537,13 +538,5 @@ def load_answers(
     context: Mapping[str, Any] | None = None,
 ) -> dict[str, AnswerInput]:
     path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(ANSWER_LIMITS.max_bytes + 1)
-    except FileNotFoundError:
-        raise QualifyError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise QualifyError(f"{path}: is a folder, not an answer file") from None
-    except OSError as exc:
-        raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_bytes(path, ANSWER_LIMITS.max_bytes, "an answer file")
     return load_answers_bytes(data, str(path), question_set, today=today, context=context)

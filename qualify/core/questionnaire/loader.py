@@ -31,6 +31,7 @@ from qualify.core.questionnaire.yamlsource import (
     TextError,
     decode_text,
     parse_yaml,
+    read_bytes,
 )
 
 __all__ = [
@@ -226,15 +227,7 @@ def load_question_set_text(text: str, path: str = "<text>") -> m.QuestionSet:
 
 def read_yaml_text(path: Path) -> str:
     """The file's text: at most LIMITS.max_bytes of it, UTF-8, bad bytes at their line:col."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(LIMITS.max_bytes + 1)
-    except FileNotFoundError:
-        raise QualifyError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise QualifyError(f"{path}: is a folder, not a question set") from None
-    except OSError as exc:
-        raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_bytes(path, LIMITS.max_bytes, "a question set")
     try:
         return decode_text(data, str(path))
     except TextError as exc:

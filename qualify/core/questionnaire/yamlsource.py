@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from qualify.core.errors import QualifyError
 
 try:  # the C parser composes ~5x faster; same behaviour
     from yaml import CSafeLoader as _BaseLoader
@@ -285,6 +288,20 @@ def decode_text(data: bytes, path: str) -> str:
                 f"not UTF-8 text: byte 0x{byte:02X} cannot be read (save the file as UTF-8)",
             )
         ) from None
+
+
+def read_bytes(path: Path, limit: int, what: str) -> bytes:
+    """At most `limit` + 1 bytes of a file (the one extra tells "too big"), or one line
+    saying why not; `what` names what the file should be ("a question set")."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise QualifyError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise QualifyError(f"{path}: is a folder, not {what}") from None
+    except OSError as exc:
+        raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 class TextError(ValueError):
