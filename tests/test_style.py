@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from support import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = [d for d in ("qualify", "tests", "bench") if (ROOT / d).is_dir()]
@@ -18,7 +18,7 @@ def _ruff() -> list[str]:
     try:
         import ruff  # noqa: F401
     except ImportError:
-        pytest.skip("ruff is not installed (it comes with the test extras)")
+        unavailable("ruff is not installed (it comes with the test extras)")
     return [sys.executable, "-m", "ruff"]
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import unavailable
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 RUNNABLE = ["insights.md"]
@@ -18,7 +19,7 @@ RUNNABLE = ["insights.md"]
 @pytest.mark.parametrize("name", RUNNABLE)
 def test_shell_blocks_run(name: str, tmp_path: Path) -> None:
     if shutil.which("bash") is None:
-        pytest.skip("bash is not installed")
+        unavailable("bash is not installed")
     text = (DOCS / name).read_text("utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
     assert blocks, f"{name} has no shell examples"

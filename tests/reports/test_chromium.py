@@ -14,6 +14,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from report_fixture import HOSTILE_NAME, build, build_portfolio
+from support import unavailable
 
 from qualify.reports import html
 
@@ -28,7 +29,12 @@ def chromium() -> str | None:
 
 
 BINARY = chromium()
-pytestmark = pytest.mark.skipif(BINARY is None, reason="no Chromium binary installed")
+
+
+@pytest.fixture(autouse=True)
+def _chromium_installed() -> None:
+    if BINARY is None:
+        unavailable("no Chromium binary installed (apt-get install chromium)")
 
 
 def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from psycopg import sql
+from support import unavailable
 
 from qualify.store.postgres import connect
 
@@ -23,7 +23,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "team.md"
 
 def test_team_md_commands_work(pg_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     if shutil.which("bash") is None:
-        pytest.skip("bash is not installed")
+        unavailable("bash is not installed")
     with connect(pg_server.url()) as conn:
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'qualify_admin'").fetchone():
             conn.execute("CREATE ROLE qualify_admin LOGIN CREATEROLE")

@@ -12,18 +12,14 @@ import asyncio
 import inspect
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tui_helpers import BUNDLED, TINY
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:  # `import tui_helpers` under --import-mode=importlib too
-    sys.path.insert(0, str(HERE))
-
-from tui_helpers import BUNDLED, TINY  # noqa: E402
 
 os.environ["TZ"] = "UTC"
 time.tzset()
