@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "agenda": "insights:agenda",
     "answer": "answers:answer",
     "compare": "insights:compare",
+    "convert": "sets:convert",
     "db": "team:db",
     "decline": "moves:decline",
     "demo": "workspace:demo",

@@ -149,3 +149,35 @@ def questionnaires_init(env: Env, force: bool) -> None:
     say(str(target))
     note = f", {skipped} kept (use --force to overwrite)" if skipped else ""
     say(f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True)
+
+
+@click.command()
+@click.argument("form", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="Question set to write."
+)
+@click.option("--lang", "language", metavar="LANG", help="Which label language to keep.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def convert(form: Path, output: Path, language: str | None, force: bool) -> None:
+    """Convert an XLSForm (ODK, KoboToolbox, SurveyCTO) into a question set.
+
+    What the set cannot express is listed on stderr with its sheet, row and reason, and
+    in a comment at the top of the output. The output passes `qualify validate`.
+    """
+    from qualify.atomic import write_text
+    from qualify.convert.xlsform import convert_xlsform
+
+    must_exist(form, "FORM")
+    result = convert_xlsform(form, language=language)
+    try:
+        write_text(output, result.yaml_text, replace=force)
+    except FileExistsError:
+        fail(f"{output} already exists; use --force to replace it")
+    for lost in result.lost:
+        say(f"not converted: {lost}", err=True)
+    say(str(output))
+    say(
+        f"converted {form.name} into question set {result.set_id!r}"
+        + (f"; {len(result.lost)} thing(s) not converted (listed above)" if result.lost else ""),
+        err=True,
+    )

@@ -1,0 +1,1 @@
+"""Question sets from other formats (XLSForm), converted with every loss listed."""
