@@ -72,14 +72,9 @@ def schema(pipeline: bool) -> None:
     """Print the JSON Schema of a question-set file (for editor autocompletion)."""
     import json
 
-    from qualify.core.questionnaire.model import Pipeline, json_schema
+    from qualify.core.questionnaire.model import json_schema, pipeline_json_schema
 
-    if pipeline:
-        data = Pipeline.model_json_schema()
-        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        data["title"] = "qualify pipeline"
-    else:
-        data = json_schema()
+    data = pipeline_json_schema() if pipeline else json_schema()
     say(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -139,7 +134,8 @@ def questionnaires_init(env: Env, force: bool) -> None:
     target = env.data_dir / "questionnaires"
     target.mkdir(parents=True, exist_ok=True)
     copied = skipped = 0
-    for path in sorted(source.glob("*.y*ml")):
+    # the sets, the pipeline, and the JSON Schemas their `$schema=` lines point at
+    for path in sorted([*source.glob("*.y*ml"), *source.glob("*.schema.json")]):
         dest = target / path.name
         if dest.exists() and not force:
             skipped += 1

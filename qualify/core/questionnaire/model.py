@@ -69,7 +69,9 @@ KNOCKED_OUT_BAND = "Not a fit"
 class _Strict(BaseModel):
     """Unknown keys are errors: a typo such as `wieght` must not pass silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
 
 
 class Band(_Strict):
@@ -377,12 +379,15 @@ class ReviewStage(_Strict):
     """The recurring review of a committed partner."""
 
     id: Slug = "review"
+    """The stage id committed partners sit at between reviews."""
     title: Annotated[str, Field(min_length=1)] = "Relationship review"
+    """Shown on screen and in reports."""
     questionnaire: Slug
     """Id of the question set asked at each review."""
     interval_days: Annotated[int, Field(ge=1, le=3660)] = 90
     """A committed partner is due for review this many days after the last one."""
     description: str | None = None
+    """What the review is for."""
 
 
 class Pipeline(_Strict):
@@ -432,9 +437,73 @@ def canonical(question_set: QuestionSet) -> dict[str, Any]:
     return data
 
 
-def json_schema() -> dict[str, Any]:
-    """JSON Schema of a question-set file, for editors that autocomplete YAML."""
-    schema = QuestionSet.model_json_schema()
+_ONLY_FOR: dict[str, tuple[str, ...]] = {
+    "options": ("choice", "multi"),
+    "max_score": ("multi",),
+    "min": ("scale", "number"),
+    "max": ("scale", "number"),
+    "reverse": ("scale",),
+    "labels": ("scale",),
+    "score_bands": ("number", "calculated"),
+    "unit": ("number", "calculated"),
+    "integer": ("number",),
+    "score": ("yes_no",),
+    "formula": ("calculated",),
+}
+"""Question fields that only make sense for some types (the loader says so too)."""
+
+_REQUIRED_FOR: dict[str, tuple[str, ...]] = {
+    "options": ("choice", "multi"),
+    "formula": ("calculated",),
+}
+
+
+def _type_rules() -> list[dict[str, Any]]:
+    """if/then rules on a question's type, so an editor flags `unit` on a text question."""
+    rules: list[dict[str, Any]] = []
+    for name, types in _ONLY_FOR.items():
+        rules.append(
+            {
+                "if": {
+                    "properties": {"type": {"not": {"enum": list(types)}}},
+                    "required": ["type"],
+                },
+                "then": {"not": {"required": [name]}},
+            }
+        )
+    for name, types in _REQUIRED_FOR.items():
+        rules.append(
+            {
+                "if": {"properties": {"type": {"enum": list(types)}}, "required": ["type"]},
+                "then": {"required": [name]},
+            }
+        )
+    return rules
+
+
+def _schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
+    schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "qualify question set"
+    schema["title"] = title
     return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of a question-set file, for editors that autocomplete YAML: every field
+    described (hover text), per-type rules, and points that are never below 0."""
+    schema = _schema_of(QuestionSet, "qualify question set")
+    defs = schema["$defs"]
+    defs["Question"]["allOf"] = _type_rules()
+    for model, fields in (("Option", ("score",)), ("ScoreBand", ("score",)),
+                          ("YesNoScore", ("yes", "no"))):  # fmt: skip
+        for name in fields:
+            defs[model]["properties"][name]["minimum"] = 0
+    for variant in defs["Question"]["properties"]["labels"].get("anyOf", []):
+        if variant.get("type") == "object":  # YAML keys 1, 5 arrive as JSON strings
+            variant["propertyNames"] = {"pattern": "^-?[0-9]+$"}
+    return schema
+
+
+def pipeline_json_schema() -> dict[str, Any]:
+    """JSON Schema of pipeline.yaml."""
+    return _schema_of(Pipeline, "qualify pipeline")
