@@ -63,22 +63,18 @@ class _Eval:
     def number(self, node: Expr) -> Any:
         """A number (float), a date (for today()), or _MISSING."""
         if isinstance(node, Arith):
-            a = self.value(node.left)
-            b = self.value(node.right)
-            if not (is_number(a) and is_number(b)):
-                return _MISSING
-            a, b = float(a), float(b)
-            if node.op == "+":
-                result = a + b
-            elif node.op == "-":
-                result = a - b
-            elif node.op == "*":
-                result = a * b
-            else:
-                if b == 0:
+            # `a + b + c + …` parses as a chain leaning left: walk it in a loop, so a long
+            # flat formula never nests Python calls as deep as it is long
+            chain: list[Arith] = []
+            while isinstance(node, Arith):
+                chain.append(node)
+                node = node.left
+            result = self.value(node)
+            for link in reversed(chain):
+                result = _arith(link.op, result, self.value(link.right))
+                if result is _MISSING:
                     return _MISSING
-                result = a / b
-            return result if math.isfinite(result) else _MISSING
+            return result
         if isinstance(node, Neg):
             a = self.value(node.operand)
             return -float(a) if is_number(a) else _MISSING
@@ -125,6 +121,24 @@ class _Eval:
         if value is _MISSING:
             return False
         return bool(value)
+
+
+def _arith(op: str, a: Any, b: Any) -> Any:
+    """a op b on numbers; _MISSING for a missing input, a division by zero or overflow."""
+    if not (is_number(a) and is_number(b)):
+        return _MISSING
+    a, b = float(a), float(b)
+    if op == "+":
+        result = a + b
+    elif op == "-":
+        result = a - b
+    elif op == "*":
+        result = a * b
+    else:
+        if b == 0:
+            return _MISSING
+        result = a / b
+    return result if math.isfinite(result) else _MISSING
 
 
 def _round(value: float, digits: float) -> Any:
