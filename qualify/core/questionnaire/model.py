@@ -70,7 +70,11 @@ class _Strict(BaseModel):
     """Unknown keys are errors: a typo such as `wieght` must not pass silently."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
+        defer_build=True,
     )
 
 
