@@ -206,6 +206,18 @@ class Store(ABC):
     def history(self, prospect_id: str) -> list[HistoryEntry]:
         """Oldest first."""
 
+    # -- what could not be read ----------------------------------------------------------
+    def note_unreadable(self, message: str) -> None:
+        """Remember a prospect (or a part of an index) left out of a listing, a report or
+        an export because it cannot be read; ``message`` names the file and the fix."""
+        notes: dict[str, None] = self.__dict__.setdefault("_unreadable", {})
+        notes[message] = None
+
+    def unreadable(self) -> list[str]:
+        """Every message noted since the store was opened, oldest first, each once: the
+        command line prints them and exits with status 5, the app shows them."""
+        return list(self.__dict__.get("_unreadable", {}))
+
     # -- lifecycle -------------------------------------------------------------------
     @contextmanager
     def all_or_nothing(self) -> Iterator[bool]:
