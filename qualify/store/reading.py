@@ -31,7 +31,7 @@ def readable_records(store: Store, prospect_ids: Iterable[str]) -> Iterator[Pros
         try:
             yield store.read_prospect(pid)
         except (StoreCorrupt, NotFound) as exc:
-            store.note_unreadable(f"skipped: {exc}")
+            store.note_unreadable(f"skipped: {exc}", key=pid)
 
 
 def read_snapshots(

@@ -243,3 +243,28 @@ async def test_changes_made_elsewhere_reload_the_list_once_when_it_shows(
         await pilot.pause(0.2)
         assert table._view[0].summary.name == "Nordic AV Group Oy"
         assert len(reads) == 1, "two changes, one reload"
+
+
+async def test_an_unreadable_prospect_file_is_skipped_with_a_notification(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    import os
+
+    from tui_helpers import notified
+
+    from qualify.store.workspace import Workspace
+
+    fill_demo(data_dir, tiny_sets, 5)
+    store = Workspace(data_dir)
+    broken_id, *others = store.prospect_ids()
+    broken = store.prospect_path(broken_id)
+    tmp = broken.with_name(".half-written.tmp")
+    tmp.write_bytes(b'{"prospect": {')
+    os.replace(tmp, broken)  # replaced by a rename, as a writer would
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_home(pilot)
+        assert sorted(s.id for s in screen.summaries) == sorted(others)
+        await wait_for(pilot, lambda: notified(app, str(broken)), "the skipped-file warning")
+        [note] = [n for n in app._notifications if str(broken) in n.message]
+        assert note.title == "Skipped" and "qualify doctor --repair" in note.message

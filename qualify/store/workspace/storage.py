@@ -66,7 +66,9 @@ def corrupt(path: Path, reason: str, fix: str | None = None) -> StoreCorrupt:
                 "no backup exists; `qualify doctor --repair` moves it to quarantine/ "
                 "(then import it again from an export)"
             )
-    return StoreCorrupt(f"{path} is unreadable ({reason}); it was left untouched; {fix}")
+    error = StoreCorrupt(f"{path} is unreadable ({reason}); it was left untouched; {fix}")
+    error.reason = reason
+    return error
 
 
 def read_json(

@@ -245,7 +245,18 @@ class Workspace(DocumentStore):
             return result
 
     def _row(self, records: ProspectRecords) -> ProspectSummary:
-        return self._rows.row(records, self.get_snapshot)
+        return self.list_row(records)
+
+    def list_row(self, records: ProspectRecords) -> ProspectSummary:
+        """The list row of ``records`` as this workspace computes it now (an interview whose
+        snapshot is missing or unreadable is not scored: `qualify doctor` says so)."""
+        return self._rows.row(records, self._snapshot_for_rows)
+
+    def _snapshot_for_rows(self, content_hash: str) -> dict[str, Any]:
+        try:
+            return self.get_snapshot(content_hash)
+        except StoreCorrupt:
+            raise NotFound(f"question-set snapshot {content_hash} is unreadable") from None
 
     def prospect_ids(self) -> list[str]:
         """Every prospect id in the index, sorted."""
@@ -342,7 +353,8 @@ class Workspace(DocumentStore):
             if row.id not in present:
                 self.note_unreadable(
                     f"skipped {row.name} ({row.id}): its file {self.prospect_path(row.id)} is "
-                    f"gone (moved away?) but the prospects list still shows it; {REPAIR}"
+                    f"gone (moved away?) but the prospects list still shows it; {REPAIR}",
+                    key=row.id,
                 )
                 continue
             rows.append(row)
@@ -377,7 +389,7 @@ class Workspace(DocumentStore):
                 try:
                     found = read_prospect_file(path)
                 except StoreCorrupt as exc:
-                    self.note_unreadable(f"skipped: {exc}")
+                    self.note_unreadable(f"skipped: {exc}", key=path.stem)
                     unreadable.add(path.stem)
                     continue
                 if found is not None:
