@@ -154,8 +154,9 @@ class QualifyGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(141)
         except OSError as exc:
-            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-            fail(f"{exc.strerror or exc}{where}")
+            warn_skipped(ctx, done=False)
+            name = getattr(exc, "filename", None)
+            fail(f"{name}: {exc.strerror or exc}" if name else f"{exc.strerror or exc}")
         except Exception as exc:
             if os.environ.get("QUALIFY_DEBUG"):
                 raise

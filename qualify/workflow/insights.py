@@ -170,12 +170,28 @@ def ideal_profile(
 def _ideal_file(
     q: Qualifier, prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]], path: Path
 ) -> dict[str, dict[str, Any]]:
-    from qualify.core.questionnaire.yamlsource import parse_yaml
+    from qualify.core.questionnaire.answers import ANSWER_LIMITS
+    from qualify.core.questionnaire.yamlsource import (
+        TextError,
+        decode_text,
+        parse_yaml,
+        read_bytes,
+    )
 
+    name = "<stdin>" if str(path) == "-" else str(path)
+    if name == "<stdin>":  # `--ideal -`
+        import sys
+
+        data = sys.stdin.buffer.read(ANSWER_LIMITS.max_bytes + 1)
+    else:
+        data = read_bytes(path, ANSWER_LIMITS.max_bytes, "an answer file")
+    if len(data) > ANSWER_LIMITS.max_bytes:
+        raise WorkflowError(f"{name}:1:1: more than {ANSWER_LIMITS.max_bytes:,} bytes")
     try:
-        doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    except FileNotFoundError:
-        raise WorkflowError(f"{path}: no such file") from None
+        doc = parse_yaml(decode_text(data, name), name, ANSWER_LIMITS)
+    except TextError as exc:
+        raise WorkflowError(str(exc.problem)) from None
+    path = Path(name)
     if doc.problems:
         raise WorkflowError(str(doc.problems[0]))
     raw = doc.data if isinstance(doc.data, dict) else {}
