@@ -248,14 +248,20 @@ def _parse_export(raw: bytes, name: str) -> tuple[list[ProspectRecords], dict[st
             f"{name}: more than {MAX_IMPORT_BYTES:,} bytes; import it in parts "
             "(`qualify export --prospect ID …` writes some prospects)"
         )
-    start = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if name.lower().endswith(".csv") or (start and start != b"{"):
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, from an editor
+    start = raw.lstrip(b" \t\r\n")[:1]
+    if name.lower().endswith(".csv") or raw.startswith(b"prospect_id,"):
         raise StoreError(
             f"{name}: only JSON exports can be imported (a CSV export is a flat answers "
             "table for spreadsheets); use `qualify export --format json`"
         )
     if not start:
         raise StoreError(f"{name}: the file is empty, not a qualify export")
+    if start != b"{":
+        raise StoreError(
+            f"{name} is not a qualify export (a JSON export starts with {{; make one with "
+            "`qualify export`)"
+        )
     try:
         doc = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -429,9 +435,8 @@ def _vet_all(
 ) -> None:
     """Every prospect of the file, as it would be stored, before anything is written."""
     for n, records in enumerate(bundles):
-        label = (
-            f"{name}: prospects[{n}] {one_line(records.prospect.name, 60)} ({records.prospect.id})"
-        )
+        shown = one_line(records.prospect.name, 60) or "(no name)"
+        label = f"{name}: prospects[{n}] {shown} ({records.prospect.id})"
         try:
             vet_values(records, sets)
             try:
@@ -439,8 +444,8 @@ def _vet_all(
             except NotFound:
                 local = None
             merged, _, _ = merge_prospect(local, records, source=Path(name).name)
-            if merged is not None:
-                vet_moves(records, merged, local, rules, sets)
+            # Even a prospect that changes nothing here must be consistent in the file.
+            vet_moves(records, merged or local or records, local, rules, sets)
         except Refused as exc:
             raise StoreError(f"{label}: {exc}; nothing was imported") from None
         except StoreError as exc:

@@ -23,11 +23,13 @@ Pure apart from the snapshots it is handed: records in, a reason out.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from qualify.core.assess import Snapshots, assess
@@ -35,6 +37,8 @@ from qualify.core.gates import GateResult
 from qualify.core.questionnaire import AnswerError, QuestionSet, content_hash, validate_answer
 from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR
 from qualify.core.questionnaire.model import Pipeline
+from qualify.core.questionnaire.rules import check_question_set
+from qualify.core.questionnaire.yamlsource import parse_yaml
 from qualify.core.records import HistoryEntry, Prospect, ProspectRecords, ProspectStatus
 from qualify.core.words import one_line
 from qualify.store.base import is_safe_id
@@ -57,10 +61,22 @@ class Rules:
 # ------------------------------------------------------------------ snapshots
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+"""Characters no question-set file can hold (its loader refuses them at their line:col)."""
+
+
 def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
-    """The question set a snapshot holds, if it is one and hashes to ``digest``."""
+    """The question set a snapshot holds, if it is one a question-set file could have
+    given (the same checks as `qualify validate`: conditions, formulas, limits) and it
+    hashes to ``digest``."""
     if not is_safe_id(digest) or not isinstance(raw, dict):
         raise Refused(f"snapshot {one_line(repr(digest), 60)} is not a question set")
+    control = _control_character(raw)
+    if control is not None:
+        raise Refused(
+            f"snapshot {digest} holds the control character U+{ord(control):04X}, which no "
+            "question-set file can"
+        )
     try:
         parsed = QuestionSet.model_validate(raw)
     except ValidationError as exc:
@@ -70,6 +86,14 @@ def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
     except (ValueError, TypeError, RecursionError) as exc:
         problem = one_line(str(exc), 120)
         raise Refused(f"snapshot {digest} is not a question set ({problem})") from None
+    # The checks `qualify validate` makes (condition depth and length, formula cycles,
+    # duplicate ids…), located in the snapshot's JSON: what scoring it relies on.
+    doc = parse_yaml(orjson.dumps(raw).decode(), f"snapshot {digest}")
+    if not doc.problems:
+        check_question_set(parsed, doc)
+    errors = [p for p in doc.problems if p.severity == "error"]
+    if errors:
+        raise Refused(f"snapshot {digest} is not a valid question set: {errors[0].message}")
     actual = content_hash(parsed)
     if actual != digest:
         raise Refused(
@@ -77,6 +101,21 @@ def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
             "changed after it was asked"
         )
     return parsed
+
+
+def _control_character(value: Any, depth: int = 0) -> str | None:
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        return found.group() if found else None
+    if depth > 64:
+        return None  # deeper than any set: the model refuses it
+    items = value.items() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        for part in item if isinstance(value, dict) else (item,):
+            found = _control_character(part, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 # ------------------------------------------------------------------ values
@@ -131,7 +170,9 @@ def _vet_answer(qs: QuestionSet, key: str, question_id: str, state: str, value: 
     if value is None:
         return  # a note alone, or unknown/declined
     if state != "answered":
-        raise Refused(f"a {state} answer holds no value, but this one holds {_shown(value)}")
+        raise Refused(
+            f"an answer marked {state} holds no value, but this one holds {_shown(value)}"
+        )
     try:
         stored = validate_answer(question, value)
     except AnswerError as exc:
@@ -174,8 +215,28 @@ def _times(where: str, *values: datetime | date | None) -> None:
             )
 
 
+MAX_DETAIL_DEPTH = 16
+"""Nesting of a history entry's gate and details (a conflict record needs 4)."""
+
+
+def _depth(value: Any, limit: int) -> bool:
+    """``value`` is nested deeper than ``limit`` levels (checked without recursing)."""
+    todo = [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if level > limit:
+            return True
+        if isinstance(item, dict):
+            todo.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, level + 1) for v in item)
+    return False
+
+
 def _vet_details(where: str, entry: HistoryEntry) -> None:
     """The parts of an entry that screens and reports format as numbers or lists."""
+    if _depth(entry.details, MAX_DETAIL_DEPTH) or _depth(entry.gate, MAX_DETAIL_DEPTH):
+        raise Refused(f"{where}: its details are nested more than {MAX_DETAIL_DEPTH} levels deep")
     gate = entry.gate
     if gate is not None:
         if "passed" in gate and not isinstance(gate["passed"], bool):
