@@ -185,8 +185,13 @@ def write_many(items: Iterable[tuple[Path, bytes]], *, durable: bool = True) -> 
 
 @contextmanager
 def streaming(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
-    """Stream into a temp file; it replaces ``path`` only if the block finishes."""
-    tmp, handle = _open_tmp(path)
+    """Stream into a temp file; it replaces ``path`` only if the block finishes. A write
+    error (a full disk, a folder that is a file…) names ``path``, not the temp file."""
+    path = Path(path)
+    try:
+        tmp, handle = _open_tmp(path)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         with handle:
             yield handle
@@ -194,6 +199,12 @@ def streaming(path: Path, *, durable: bool = True) -> Iterator[IO[bytes]]:
             if durable:
                 os.fsync(handle.fileno())
         replace_file(tmp, path)
+    except OSError as exc:
+        with suppress(OSError):
+            tmp.unlink()
+        if exc.filename not in (None, str(tmp), tmp):
+            raise  # an error of another file (a read inside the block): its own name
+        raise _naming(exc, path) from exc
     except BaseException:
         with suppress(OSError):
             tmp.unlink()

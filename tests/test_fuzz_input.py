@@ -5,11 +5,13 @@ error, never a hang."""
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
+import orjson
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qualify.cli import main
@@ -24,8 +26,9 @@ MINI = Path(__file__).parent / "cli" / "fixtures" / "mini"
 BASE = (MINI / "mini-first.yaml").read_text(encoding="utf-8")
 QS = load_question_set(MINI / "mini-first.yaml")
 
-DOCUMENTED_EXIT = {0, 1, 2, 3, 4}
-"""README, "Exit status": 0 done, 1 bad input, 2 usage, 3 gate not met, 4 moved meanwhile."""
+DOCUMENTED_EXIT = {0, 1, 2, 3, 4, 5}
+"""README, "Exit status": 0 done, 1 bad input, 2 usage, 3 gate not met, 4 moved meanwhile,
+5 done with problems (something unreadable was skipped)."""
 
 FUZZ = settings(
     max_examples=120,
@@ -115,3 +118,93 @@ def test_names_full_of_control_characters_never_reach_the_terminal_raw(
         assert shown.exit_code == 0, shown.output
         assert not RAW_CONTROL.search(shown.stdout + shown.stderr)
         assert len(listed.stdout.splitlines()) == 2  # header and one row, whatever the name
+
+
+# ------------------------------------------------------------------ exports
+
+BASE_EXPORT = orjson.loads((Path(__file__).parent / "hostile" / "export-base.json").read_bytes())
+_SNAPSHOT = next(iter(BASE_EXPORT["snapshots"]))
+EXPORT_PLACES = [
+    ("version",),
+    ("prospects", 0, "prospect", "name"),
+    ("prospects", 0, "prospect", "territory"),
+    ("prospects", 0, "prospect", "updated_at"),
+    ("prospects", 0, "prospect", "kind"),
+    ("prospects", 0, "interviews", 0, "answers", "reps", "value"),
+    ("prospects", 0, "interviews", 0, "answers", "company_type", "value"),
+    ("prospects", 0, "interviews", 0, "answers", "needs_training", "value"),
+    ("prospects", 0, "interviews", 0, "answers", "reps", "state"),
+    ("prospects", 0, "interviews", 0, "answers", "reps", "note"),
+    ("prospects", 0, "interviews", 0, "questionnaire_hash"),
+    ("prospects", 0, "interviews", 0, "completed_at"),
+    ("prospects", 1, "prospect", "stage"),
+    ("prospects", 1, "prospect", "status"),
+    ("prospects", 1, "history", 0, "to_stage"),
+    ("prospects", 1, "history", 0, "action"),
+    ("prospects", 2, "history", 1, "overridden"),
+    ("prospects", 2, "history", 1, "reason"),
+    ("prospects", 2, "history", 1, "gate"),
+    ("prospects", 2, "history", 1, "details"),
+    ("prospects", 2, "history", 1, "at"),
+    ("prospects", 2, "prospect", "stage"),
+    ("snapshots", _SNAPSHOT, "title"),
+    ("snapshots", _SNAPSHOT, "version"),
+]
+export_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**63), max_value=2**63 - 1),
+        st.floats(allow_nan=False, allow_infinity=False),
+        hostile_text,
+        st.sampled_from(
+            ["commitment", "review", "first-date", "lunch", "committed", "declined", "advance",
+             "undo", "2026-13-45", "9999-12-31T00:00:00Z", "2026-03-04T09:00:00", "../x"]
+        ),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(hostile_text, inner, max_size=3)),
+    max_leaves=6,
+)  # fmt: skip
+
+
+def _set_at(doc: dict, place: tuple, value: object) -> None:
+    target = doc
+    for key in place[:-1]:
+        target = target[key]
+    target[place[-1]] = value
+
+
+EXPORT_FUZZ = settings(FUZZ, max_examples=60)
+"""Each example is a workspace, an import, a list and a portfolio: fewer, still fixed."""
+
+
+@EXPORT_FUZZ
+@given(edits=st.lists(st.tuples(st.sampled_from(EXPORT_PLACES), export_values), max_size=3))
+def test_an_export_with_hostile_values_is_imported_or_refused_cleanly(
+    tmp_path_factory, edits
+) -> None:
+    doc = copy.deepcopy(BASE_EXPORT)
+    for place, value in edits:
+        _set_at(doc, place, value)
+    folder = tmp_path_factory.mktemp("imp")
+    path = folder / "hostile.json"
+    path.write_bytes(orjson.dumps(doc))
+    runner = CliRunner()
+    base = ["--data-dir", str(folder / "ws"), "--questionnaires", str(MINI)]
+    imported = runner.invoke(main, [*base, "import", str(path)])
+    output = imported.stdout + imported.stderr
+    assert imported.exit_code in (0, 1), output
+    assert "internal error" not in output and "Traceback" not in output, output
+    assert not RAW_CONTROL.search(output), output
+    event("refused" if imported.exit_code else "imported")
+    if imported.exit_code == 1:
+        assert output.startswith(f"qualify: error: {path}"), output
+        assert not (folder / "ws" / "prospects").exists() or not any(
+            (folder / "ws" / "prospects").rglob("*.json")
+        ), "a refused file changed the workspace"
+        return
+    for command in (["prospect", "list"], ["report", "--portfolio"]):
+        done = runner.invoke(main, [*base, *command])
+        out = done.stdout + done.stderr
+        assert done.exit_code == 0, (command, out)
+        assert "internal error" not in out and not RAW_CONTROL.search(done.stdout), out

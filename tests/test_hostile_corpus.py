@@ -35,9 +35,9 @@ def _check(path: Path, case: dict, code: int, output: str) -> None:
 
 def test_the_corpus_is_big_enough() -> None:
     assert len(CASES["sets"]) + len(CASES["answers"]) >= 100
-    on_disk = {p.name for p in (CORPUS / "sets").iterdir()}
-    assert on_disk == set(CASES["sets"])
-    assert {p.name for p in (CORPUS / "answers").iterdir()} == set(CASES["answers"])
+    assert len(CASES["exports"]) >= 50
+    for kind in ("sets", "answers", "exports"):
+        assert {p.name for p in (CORPUS / kind).iterdir()} == set(CASES[kind])
 
 
 @pytest.mark.parametrize("name", sorted(CASES["sets"]))
@@ -71,3 +71,37 @@ def test_oversized_files_are_refused_unread(tmp_path: Path) -> None:
         "score", "--questionnaire", str(MINI / "mini-first.yaml"), "--answers", str(tmp_path)
     )
     assert code == 2 and "is a folder" in output
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(CASES["exports"]))
+def test_hostile_export(name: str, tmp_path: Path) -> None:
+    """An import trusts nothing: a refused file changes nothing, with the reason."""
+    path = CORPUS / "exports" / name
+    case = CASES["exports"][name]
+    ws = tmp_path / "ws"
+    base = ["--data-dir", str(ws), "--questionnaires", str(MINI)]
+    if case.get("into") == "base":
+        code, output = _run(*base, "import", str(CORPUS / "export-base.json"))
+        assert code == 0, output
+    else:
+        from qualify.store.workspace import Workspace
+
+        Workspace(ws)  # an empty workspace, as the first command makes it
+    before = _files(ws)
+    code, output = _run(*base, "import", str(path))
+    assert "internal error" not in output and "Traceback" not in output, output
+    if case["expect"] == "error":
+        assert code == 1, output
+        assert output.startswith(f"qualify: error: {path}"), output
+        assert case["says"] in " ".join(output.split()), output
+        after = _files(ws)
+        after.pop("workspace.lock", None)
+        before.pop("workspace.lock", None)
+        assert after == before  # a refused file changes nothing
+    else:
+        assert code == 0, output
+        assert f"imported {path}: {case['says']}" in output, output

@@ -107,13 +107,41 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+PROBLEMS_EXIT = 5
+"""Done, with problems: something that could not be read was skipped (README, "Exit status")."""
+
+
+def warn_skipped(ctx: click.Context, *, done: bool = True) -> int:
+    """Print what the store skipped on the way (an unreadable prospect file…), one warning
+    each, naming the file and the fix; returns how many."""
+    env = ctx.find_object(Env)
+    store = env._store if env is not None else None
+    problems = store.unreadable() if store is not None else []
+    for problem in problems:
+        say(f"qualify: warning: {cell(problem)}", err=True)
+    if problems and done:
+        say(
+            f"qualify: done, with {len(problems)} problem(s): the rest was done "
+            "(`qualify doctor` checks the whole workspace)",
+            err=True,
+        )
+    return len(problems)
+
+
 class QualifyGroup(click.Group):
-    """Turns every user-facing error into one line; anything else is reported as a bug."""
+    """Turns every user-facing error into one line; anything else is reported as a bug.
+
+    A command that finished but had to skip something unreadable on the way ends with
+    the warnings and status 5 (PROBLEMS_EXIT)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if warn_skipped(ctx):
+                sys.exit(PROBLEMS_EXIT)
+            return result
         except QualifyError as exc:
+            warn_skipped(ctx, done=False)
             fail(str(exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
@@ -126,8 +154,9 @@ class QualifyGroup(click.Group):
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(141)
         except OSError as exc:
-            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-            fail(f"{exc.strerror or exc}{where}")
+            warn_skipped(ctx, done=False)
+            name = getattr(exc, "filename", None)
+            fail(f"{name}: {exc.strerror or exc}" if name else f"{exc.strerror or exc}")
         except Exception as exc:
             if os.environ.get("QUALIFY_DEBUG"):
                 raise

@@ -65,6 +65,7 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     Shows the score under the version each interview was taken with and under the
     current one, with the questions that changed. Without --dry-run the re-score is
     recorded in each prospect's history; the interview itself stays as it was taken.
+    A prospect whose file cannot be read is skipped with a warning (status 5).
     """
     from qualify.core.words import fmt_score
 

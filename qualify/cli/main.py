@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "db": "team:db",
     "decline": "moves:decline",
     "demo": "workspace:demo",
+    "doctor": "doctor:doctor",
     "export": "workspace:export_",
     "hold": "moves:hold",
     "import": "workspace:import_",

@@ -72,7 +72,11 @@ def prospect_edit(
 def prospect_list(
     env: Env, as_json: bool, territory: str | None, stage: str | None, status: str | None
 ) -> None:
-    """List prospects, most recently active first."""
+    """List prospects, most recently active first.
+
+    A prospect whose file cannot be read (or is gone) is left out with a warning naming
+    the file and the fix (`qualify doctor --repair`); the status is then 5.
+    """
     rows = env.store.list_prospects()
     if territory is not None:
         rows = [r for r in rows if r.territory == territory]

@@ -51,6 +51,8 @@ def report(
     """A prospect's fit report (md, html, json), or the portfolio with --portfolio.
 
     Prints to standard output unless -o is given; never replaces a file without --force.
+    The portfolio leaves out a prospect whose file cannot be read, with a warning naming
+    the file and the fix, and the status is then 5 (done, with problems).
     """
     from qualify import reports
     from qualify.reports.output import write_atomic

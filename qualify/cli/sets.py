@@ -19,30 +19,32 @@ from qualify.cli.env import Env, fail, must_exist, pass_env, read_answers, say
 def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     """Check question sets and the pipeline; every problem as file:line:col.
 
-    PATHS are files or folders (default: the active question sets).
+    PATHS are files, folders, pipes or - for standard input (default: the active
+    question sets).
     """
     from qualify.core.questionnaire import load_catalog, parse_question_set
-    from qualify.core.questionnaire.loader import Problem, QuestionSetError, read_yaml_text
+    from qualify.core.questionnaire.loader import Problem, QuestionSetError
 
     targets = list(paths) or [env.questionnaires[0]]
     problems: list[Problem] = []
-    checked: list[Path] = []
+    checked: list[str] = []
     for target in targets:
         if target.is_dir():
             catalog = load_catalog(target)
-            checked.extend(catalog.files)
+            checked.extend(str(f) for f in catalog.files)
             problems.extend(catalog.problems)
-        elif target.is_file():
-            checked.append(target)
+        elif str(target) == "-" or target.exists():  # a file, a pipe, or standard input
             try:
-                text = read_yaml_text(target)
+                text, name = set_text(target)
             except QuestionSetError as exc:
+                checked.append(exc.problems[0].path if exc.problems else str(target))
                 problems.extend(exc.problems)
                 continue
+            checked.append(name)
             if target.name in ("pipeline.yaml", "pipeline.yml"):
                 problems.extend(_pipeline_problems(target))
                 continue
-            problems.extend(parse_question_set(text, str(target))[1])
+            problems.extend(parse_question_set(text, name)[1])
         else:
             fail(f"{target}: no such file or directory")
     errors = [p for p in problems if p.severity == "error"]
@@ -50,13 +52,28 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     for problem in problems:
         say(str(problem))
     bad_files = {p.path for p in errors}
-    for path in checked:
-        mark = "FAILED" if str(path) in bad_files else "ok"
-        say(f"checked {path} ... {mark}", err=True)
+    for name in checked:
+        mark = "FAILED" if name in bad_files else "ok"
+        say(f"checked {name} ... {mark}", err=True)
     summary = f"{len(checked)} file(s) checked: {len(errors)} error(s), {len(warnings)} warning(s)"
     say(summary, err=True)
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def set_text(path: Path) -> tuple[str, str]:
+    """A question set's text and the name its messages give it: a file, a pipe, or
+    standard input for `-` (`<stdin>:line:col`); at most the question-set size limit."""
+    from qualify.core.questionnaire.loader import LIMITS, QuestionSetError, read_yaml_text
+    from qualify.core.questionnaire.yamlsource import TextError, decode_text
+
+    if str(path) != "-":
+        return read_yaml_text(path), str(path)
+    data = sys.stdin.buffer.read(LIMITS.max_bytes + 1)
+    try:
+        return decode_text(data, "<stdin>"), "<stdin>"
+    except TextError as exc:
+        raise QuestionSetError([exc.problem]) from None
 
 
 def _pipeline_problems(path: Path) -> list[Any]:
@@ -84,7 +101,7 @@ def schema(pipeline: bool) -> None:
     "questionnaire_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Question-set YAML file.",
+    help="Question-set YAML file; - reads stdin.",
 )
 @click.option(
     "--answers",
@@ -96,13 +113,16 @@ def schema(pipeline: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the full breakdown as JSON.")
 def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     """What-if scoring of an answer file, without touching any workspace."""
-    from qualify.core.questionnaire import load_question_set
+    from qualify.core.questionnaire import load_question_set_text
     from qualify.core.scoring import score as score_answers
 
-    must_exist(questionnaire_path, "--questionnaire")
+    if str(questionnaire_path) == "-" and str(answers_path) == "-":
+        fail("--questionnaire - and --answers -: only one of them can read standard input", 2)
+    if str(questionnaire_path) != "-":
+        must_exist(questionnaire_path, "--questionnaire")
     if str(answers_path) != "-":
         must_exist(answers_path, "--answers")
-    question_set = load_question_set(questionnaire_path)
+    question_set = load_question_set_text(*set_text(questionnaire_path))
     inputs = read_answers(answers_path, "--answers", question_set)
     values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
     breakdown = score_answers(question_set, values, today=datetime.now().astimezone().date())

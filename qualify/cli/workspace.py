@@ -47,7 +47,11 @@ def paths(env: Env) -> None:
     help="json: everything, importable; csv: one row per answer, for spreadsheets.",
 )
 @click.option(
-    "-o", "--output", required=True, type=click.Path(path_type=Path), help="File to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="File to write (- for standard output).",
 )
 @click.option(
     "--prospect", "prospect_ids", multiple=True, metavar="ID", help="Only this one (repeatable)."
@@ -55,26 +59,75 @@ def paths(env: Env) -> None:
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @pass_env
 def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], force: bool) -> None:
-    """Write the workspace (or some prospects) to a file, atomically."""
+    """Write the workspace (or some prospects) to a file, atomically.
+
+    A prospect whose file cannot be read is left out with a warning naming the file and
+    the fix, the others are exported, and the status is 5 (done, with problems).
+    """
     from qualify.store.transfer import export_workspace
 
+    ids = list(prospect_ids) or None
+    if str(output) == "-":
+        count = _export_to_stdout(env, fmt, ids)
+        say(f"exported {count} prospect(s) to standard output ({fmt})", err=True)
+        return
+    if output.is_dir():
+        fail(f"-o {output}: is a folder; give a file name, e.g. {output / ('export.' + fmt)}", 2)
     if output.exists() and not force:
         fail(f"{output} already exists; use --force to overwrite it")
-    count = export_workspace(env.store, output, fmt, list(prospect_ids) or None)  # type: ignore[arg-type]
+    count = export_workspace(env.store, output, fmt, ids)  # type: ignore[arg-type]
     say(f"exported {count} prospect(s) to {output} ({fmt})", err=True)
 
 
+def _export_to_stdout(env: Env, fmt: str, ids: list[str] | None) -> int:
+    """The export written to a temp file first (so a failure prints nothing), then copied."""
+    import shutil
+    import sys
+    import tempfile
+
+    from qualify.store.transfer import export_workspace
+
+    with tempfile.TemporaryDirectory(prefix="qualify-export-") as tmp:
+        path = Path(tmp) / f"export.{fmt}"
+        count = export_workspace(env.store, path, fmt, ids)  # type: ignore[arg-type]
+        with open(path, "rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    return count
+
+
 @click.command("import")
-@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True, dir_okay=False))
 @pass_env
 def import_(env: Env, file: Path) -> None:
-    """Merge a JSON export into the workspace by id; conflicting answers are listed."""
-    from qualify.store.transfer import import_workspace
+    """Merge a JSON export (FILE, or - for standard input) into the workspace by id.
 
-    report = import_workspace(env.store, file)
-    say(f"imported {file}: {report.summary()}")
+    Nothing in the file is trusted: every answer is checked against the question set it
+    was asked with, every snapshot against its hash, every stage and status against the
+    history and this workspace's gates. A file that fails any check changes nothing and
+    the message says which prospect, what and why (status 1). Conflicting answers are
+    listed.
+    """
+    import sys
+
+    from qualify.store.transfer import MAX_IMPORT_BYTES, Rules, import_bytes, read_export
+
+    if str(file) == "-":
+        name, raw = "<stdin>", sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+    else:
+        if file.is_dir():
+            fail(f"{file}: is a folder, not an export", 2)
+        if not file.exists():
+            fail(f"{file}: no such file", 2)
+        name, raw = str(file), read_export(file)
+    catalog = env.catalog
+    rules = Rules(catalog.pipeline, catalog.question_sets)
+    report = import_bytes(env.store, raw, name, rules=rules)
+    say(f"imported {name}: {report.summary()}")
     for conflict in report.conflicts:
         say(f"  conflict: {conflict.describe()}")
+    for warning in report.warnings:
+        say(f"qualify: warning: {warning}", err=True)
 
 
 @click.command()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from qualify.core.assess import Snapshots
 from qualify.core.records import ProspectRecords
 from qualify.store.queries import best_partner_answers
-from qualify.store.reading import read_records, read_snapshots
+from qualify.store.reading import read_records, read_snapshots, readable_records
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
@@ -37,11 +37,12 @@ def load_prospect(store: Store, catalog: Catalog, prospect_id: str) -> ProspectI
 def load_portfolio(
     store: Store, catalog: Catalog, territory: str | None = None
 ) -> tuple[list[ProspectRecords], Snapshots]:
-    """Every prospect's records (of one territory, if given) and their snapshots."""
+    """Every prospect's records (of one territory, if given) and their snapshots; one
+    that cannot be read is left out and noted on the store (``store.unreadable()``)."""
     summaries = store.list_prospects()
     if territory is not None:
         summaries = [s for s in summaries if s.territory == territory]
-    records = [read_records(store, s.id) for s in summaries]
+    records = list(readable_records(store, [s.id for s in summaries]))
     snapshots = read_snapshots(store, _interviews(records), catalog.question_sets)
     return records, snapshots
 

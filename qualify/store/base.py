@@ -50,7 +50,10 @@ class StoreLocked(StoreError):
 
 
 class StoreCorrupt(StoreError):
-    """A file cannot be read; it is left untouched, and the message names the backup."""
+    """A file cannot be read; it is left untouched, and the message names the fix."""
+
+    reason: str = ""
+    """Why, in a few words (the message also names the file and the fix)."""
 
 
 class StageConflict(StoreError):
@@ -205,6 +208,19 @@ class Store(ABC):
     @abstractmethod
     def history(self, prospect_id: str) -> list[HistoryEntry]:
         """Oldest first."""
+
+    # -- what could not be read ----------------------------------------------------------
+    def note_unreadable(self, message: str, key: str = "") -> None:
+        """Remember a prospect (or a part of an index) left out of a listing, a report or
+        an export because it cannot be read; ``message`` names the file and the fix.
+        ``key`` (a prospect id) keeps one message per prospect, the first."""
+        notes: dict[str, str] = self.__dict__.setdefault("_unreadable", {})
+        notes.setdefault(key or message, message)
+
+    def unreadable(self) -> list[str]:
+        """Every message noted since the store was opened, oldest first, each once: the
+        command line prints them and exits with status 5, the app shows them."""
+        return list(self.__dict__.get("_unreadable", {}).values())
 
     # -- lifecycle -------------------------------------------------------------------
     @contextmanager

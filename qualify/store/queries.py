@@ -10,6 +10,7 @@ from typing import Any
 
 from qualify.core.records import ProspectStatus
 from qualify.store.base import Store
+from qualify.store.reading import readable_records
 
 
 def best_partner_answers(
@@ -27,9 +28,9 @@ def best_partner_answers(
     ]
     ranked.sort(key=lambda s: (-(s.score or 0), s.id))
     per_set: dict[str, list[dict[str, Any]]] = {}
-    for summary in ranked[:limit]:
+    for records in readable_records(store, [s.id for s in ranked[:limit]]):
         latest: dict[str, dict[str, Any]] = {}
-        for interview in sorted(store.interviews(summary.id), key=lambda i: i.started_at):
+        for interview in sorted(records.interviews, key=lambda i: i.started_at):
             latest[interview.questionnaire_id] = interview.scoring_values()
         for set_id, values in latest.items():
             per_set.setdefault(set_id, []).append(values)

@@ -6,7 +6,7 @@ Backend-neutral: written against :class:`~qualify.store.base.Store` only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from pydantic import ValidationError
 
@@ -14,13 +14,24 @@ from qualify.core.assess import Snapshots
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import Interview, ProspectRecords
 from qualify.core.words import one_line
-from qualify.store.base import NotFound, Store
+from qualify.store.base import NotFound, Store, StoreCorrupt
 
 
 def read_records(store: Store, prospect_id: str) -> ProspectRecords:
     """One prospect's records (an id or an unambiguous prefix) as of one moment, in one
     read of the store; NotFound otherwise."""
     return store.read_prospect(store.resolve_id(prospect_id))
+
+
+def readable_records(store: Store, prospect_ids: Iterable[str]) -> Iterator[ProspectRecords]:
+    """Each prospect's records, in order; one whose file cannot be read (or is gone while
+    the list still shows it) is skipped and noted on the store (``store.unreadable()``),
+    so one broken file never stops a portfolio, an export or a re-score."""
+    for pid in prospect_ids:
+        try:
+            yield store.read_prospect(pid)
+        except (StoreCorrupt, NotFound) as exc:
+            store.note_unreadable(f"skipped: {exc}", key=pid)
 
 
 def read_snapshots(

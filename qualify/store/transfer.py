@@ -24,6 +24,7 @@ import orjson
 from pydantic import ValidationError
 
 from qualify.atomic import streaming
+from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import (
     HistoryEntry,
     Interview,
@@ -32,9 +33,11 @@ from qualify.core.records import (
     ProspectSummary,
     utcnow,
 )
-from qualify.core.words import csv_text
-from qualify.store.base import NotFound, Store, StoreError, check_records, is_safe_id
+from qualify.core.words import csv_text, one_line
+from qualify.store.base import NotFound, Store, StoreCorrupt, StoreError, check_records
 from qualify.store.merge import Conflict, merge_prospect
+from qualify.store.reading import readable_records
+from qualify.store.vetting import Refused, Rules, vet_moves, vet_snapshot, vet_values
 
 EXPORT_FORMAT = "qualify-export"
 EXPORT_VERSION = 1
@@ -69,6 +72,8 @@ class ImportReport:
     unchanged: int = 0
     snapshots_added: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What could not be checked (no pipeline to judge gates by), one line each."""
 
     @property
     def new_conflicts(self) -> list[Conflict]:
@@ -99,23 +104,23 @@ def export_workspace(
     fmt: Literal["json", "csv"] = "json",
     prospect_ids: Sequence[str] | None = None,
 ) -> int:
-    """Write the prospects (all, or those ids/prefixes) to ``path`` atomically; returns how many."""
+    """Write the prospects (all, or those ids/prefixes) to ``path`` atomically; returns how
+    many were written. A prospect whose records cannot be read is left out, and noted on
+    the store (:meth:`~qualify.store.base.Store.unreadable`) so the caller can say so."""
     if fmt not in ("json", "csv"):
         raise StoreError(f"unknown export format {fmt!r} (choose json or csv)")
     ids = _resolve(store, prospect_ids)
     path = Path(path)
     if fmt == "json":
-        _export_json(store, path, ids)
-    else:
-        _export_csv(store, path, ids)
-    return len(ids)
+        return _export_json(store, path, ids)
+    return _export_csv(store, path, ids)
 
 
 def _dump(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
-def _export_json(store: Store, path: Path, ids: list[str]) -> None:
+def _export_json(store: Store, path: Path, ids: list[str]) -> int:
     # Streamed one prospect per line, so 10,000 prospects never sit in memory at once.
     # Each carries its list row for older versions of qualify; imports recompute it.
     from qualify import __version__
@@ -128,10 +133,11 @@ def _export_json(store: Store, path: Path, ids: list[str]) -> None:
     }
     rows: dict[str, ProspectSummary] = {row.id: row for row in store.list_prospects()}
     hashes: set[str] = set()
+    n = 0
     with streaming(path) as out:
         out.write(orjson.dumps(header)[:-1] + b',\n"prospects":[\n')
-        for n, pid in enumerate(ids):
-            records = store.read_prospect(pid)
+        for records in readable_records(store, ids):
+            pid = records.prospect.id
             hashes.update(i.questionnaire_hash for i in records.interviews)
             row = rows.get(pid)
             item = {
@@ -141,13 +147,17 @@ def _export_json(store: Store, path: Path, ids: list[str]) -> None:
                 "history": [_dump(h) for h in records.history],
             }
             out.write((b",\n" if n else b"") + orjson.dumps(item))
+            n += 1
         snapshots: dict[str, Any] = {}
         for digest in sorted(hashes):
             try:
                 snapshots[digest] = store.get_snapshot(digest)
             except NotFound:
                 continue  # cannot export what is not there; the answers still are
+            except StoreCorrupt as exc:
+                store.note_unreadable(f"left out a question-set snapshot: {exc}")
         out.write(b'\n],\n"snapshots":' + orjson.dumps(snapshots) + b"}\n")
+    return n
 
 
 def _cell(value: Any) -> str:
@@ -162,13 +172,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _export_csv(store: Store, path: Path, ids: list[str]) -> None:
+def _export_csv(store: Store, path: Path, ids: list[str]) -> int:
+    n = 0
     with streaming(path) as out:
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow(CSV_COLUMNS)
-        for pid in ids:
-            records = store.read_prospect(pid)
+        for records in readable_records(store, ids):
+            n += 1
             p = records.prospect
             for interview in records.interviews:
                 for qid in sorted(interview.answers):
@@ -192,9 +203,16 @@ def _export_csv(store: Store, path: Path, ids: list[str]) -> None:
                     writer.writerow([csv_text(_cell(c)) for c in row])
         text.flush()
         text.detach()
+    return n
 
 
 # ------------------------------------------------------------------ import
+
+MAX_IMPORT_BYTES = 1_000_000_000
+"""An export read at once: 10,000 prospects with three 60-answer interviews are ~300 MB."""
+
+KNOWN_VERSIONS = frozenset({EXPORT_VERSION})
+"""Export versions this qualify reads."""
 
 
 class _Invalid(Exception):
@@ -210,35 +228,63 @@ def _valid(model: Any, value: Any, where_: str) -> Any:
         raise _Invalid(f"{where_}{loc}: {first['msg']}") from None
 
 
-def _parse_export(path: Path) -> tuple[list[ProspectRecords], dict[str, dict[str, Any]]]:
-    raw = path.read_bytes()
-    start = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if path.suffix.lower() == ".csv" or (start and start != b"{"):
+def read_export(path: Path) -> bytes:
+    """At most MAX_IMPORT_BYTES of ``path`` (a file or a pipe), or one line saying why not."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_IMPORT_BYTES + 1)
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not an export") from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return raw
+
+
+def _parse_export(raw: bytes, name: str) -> tuple[list[ProspectRecords], dict[str, Any]]:
+    if len(raw) > MAX_IMPORT_BYTES:
         raise StoreError(
-            f"{path}: only JSON exports can be imported (a CSV export is a flat answers "
+            f"{name}: more than {MAX_IMPORT_BYTES:,} bytes; import it in parts "
+            "(`qualify export --prospect ID …` writes some prospects)"
+        )
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, from an editor
+    start = raw.lstrip(b" \t\r\n")[:1]
+    if name.lower().endswith(".csv") or raw.startswith(b"prospect_id,"):
+        raise StoreError(
+            f"{name}: only JSON exports can be imported (a CSV export is a flat answers "
             "table for spreadsheets); use `qualify export --format json`"
+        )
+    if not start:
+        raise StoreError(f"{name}: the file is empty, not a qualify export")
+    if start != b"{":
+        raise StoreError(
+            f"{name} is not a qualify export (a JSON export starts with {{; make one with "
+            "`qualify export`)"
         )
     try:
         doc = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise StoreError(f"{path} is not a qualify export (invalid JSON: {exc})") from None
+        raise StoreError(f"{name} is not a qualify export (invalid JSON: {exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        raise StoreError(f'{path} is not a qualify export (no "format": "{EXPORT_FORMAT}")')
-    version = doc.get("version")
-    if not isinstance(version, int):
-        raise StoreError(f"{path}: the export has no version number")
-    if version > EXPORT_VERSION:
-        raise StoreError(
-            f"{path}: export version {version} is newer than this qualify "
-            f"(max {EXPORT_VERSION}); upgrade qualify"
-        )
+        raise StoreError(f'{name} is not a qualify export (no "format": "{EXPORT_FORMAT}")')
+    _check_version(doc.get("version", None), name)
     items = doc.get("prospects")
     snapshots = doc.get("snapshots") or {}
-    if not isinstance(items, list) or not isinstance(snapshots, dict):
-        raise StoreError(f"{path}: the export has no list of prospects")
+    if not isinstance(items, list):
+        raise StoreError(f'{name}: the export has no list of "prospects"')
+    if not isinstance(snapshots, dict):
+        raise StoreError(f'{name}: the export\'s "snapshots" is not a mapping of hash to set')
     bundles: list[ProspectRecords] = []
     seen: set[str] = set()
+    owners: dict[str, str] = {}
     for n, item in enumerate(items):
+        where = f"{name}: prospects[{n}]"
+        if not isinstance(item, dict) or not isinstance(item.get("prospect"), dict):
+            raise StoreError(f'{where} is not a prospect (no "prospect" mapping)')
+        for part in ("interviews", "history"):
+            if not isinstance(item.get(part, []), list):
+                raise StoreError(f"{where}.{part} is not a list")
         try:
             # The list row ("summary") is not read: the store computes its own.
             records = ProspectRecords(
@@ -254,19 +300,48 @@ def _parse_export(path: Path) -> tuple[list[ProspectRecords], dict[str, dict[str
             )
             check_records(records)
         except _Invalid as exc:
-            raise StoreError(f"{path}: prospects[{n}].{exc}") from None
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise StoreError(f"{path}: prospects[{n}] is not a prospect ({exc})") from None
+            raise StoreError(f"{where}.{exc}") from None
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise StoreError(f"{where} is not a prospect ({one_line(str(exc), 120)})") from None
         except StoreError as exc:
-            raise StoreError(f"{path}: prospects[{n}]: {exc}") from None
-        if records.prospect.id in seen:
-            raise StoreError(f"{path}: prospect {records.prospect.id} appears twice")
-        seen.add(records.prospect.id)
+            raise StoreError(f"{where}: {exc}") from None
+        pid = records.prospect.id
+        if pid in seen:
+            raise StoreError(f"{name}: prospect {pid} appears twice")
+        seen.add(pid)
+        for interview in records.interviews:
+            other = owners.setdefault(interview.id, pid)
+            if other != pid:
+                raise StoreError(
+                    f"{name}: interview {interview.id} is given under two prospects "
+                    f"({other}, {pid})"
+                )
+        if len({h.id for h in records.history}) != len(records.history):
+            raise StoreError(f"{where}: a history entry id is given twice")
         bundles.append(records)
-    for digest, question_set in snapshots.items():
-        if not is_safe_id(digest) or not isinstance(question_set, dict):
-            raise StoreError(f"{path}: snapshot {digest!r} is not usable")
     return bundles, snapshots
+
+
+def _check_version(version: Any, name: str) -> None:
+    """Only the versions this qualify knows: 1e30, 0, -5, true or "1" are not one."""
+    if version is None:
+        raise StoreError(f"{name}: the export has no version number")
+    if isinstance(version, bool) or not isinstance(version, int):
+        shown = one_line(repr(version), 40)
+        raise StoreError(
+            f"{name}: export version {shown} is not a version number (this qualify reads "
+            f"version {', '.join(map(str, sorted(KNOWN_VERSIONS)))})"
+        )
+    if version > max(KNOWN_VERSIONS):
+        raise StoreError(
+            f"{name}: export version {version} is newer than this qualify "
+            f"(max {max(KNOWN_VERSIONS)}); upgrade qualify"
+        )
+    if version not in KNOWN_VERSIONS:
+        raise StoreError(
+            f"{name}: export version {version} does not exist (this qualify reads version "
+            f"{', '.join(map(str, sorted(KNOWN_VERSIONS)))})"
+        )
 
 
 def _oldest_first(records: Iterable[Any]) -> tuple[Any, ...]:
@@ -276,48 +351,114 @@ def _oldest_first(records: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(items)
 
 
-def import_workspace(store: Store, path: Path) -> ImportReport:
-    """Merge a JSON export into ``store`` by id; the whole file is checked before any write.
-
-    Question-set snapshots go first, so every list row is scored; then the prospects
-    new to the store are added (in the workspace in bulk, one sync per thousand), and
-    the others merged one by one, each atomically against what is stored at that
-    moment. Where the store can promise it (a server) the whole import is one
-    transaction: a prospect the login may not write (another territory) rolls all of
-    it back, and the message says so.
-    """
+def import_workspace(store: Store, path: Path, *, rules: Rules | None = None) -> ImportReport:
+    """Merge a JSON export (a file, or a pipe) into ``store`` by id; see :func:`import_bytes`."""
     path = Path(path)
-    bundles, snapshots = _parse_export(path)
+    return import_bytes(store, read_export(path), str(path), rules=rules)
+
+
+def import_bytes(
+    store: Store, raw: bytes, name: str, *, rules: Rules | None = None
+) -> ImportReport:
+    """Merge the export ``raw`` (called ``name`` in messages) into ``store`` by id.
+
+    Nothing is written until the whole file has been vetted
+    (:mod:`qualify.store.vetting`) against ``rules`` (this workspace's pipeline and
+    active sets; without them gates are not checked, and the report says so): its
+    structure, every snapshot against its hash, every answer against its snapshot, and
+    every stage or status it sets against its history and the gates, merged with what
+    is stored. Then question-set snapshots go first, so every list row is scored; the
+    prospects new to the store are added (in the workspace in bulk, one sync per
+    thousand), and the others merged one by one, each atomically against what is
+    stored at that moment (and vetted again there). Where the store can promise it (a
+    server) the whole import is one transaction: a prospect the login may not write
+    (another territory) rolls all of it back, and the message says so.
+    """
+    rules = rules or Rules()
+    bundles, raw_snapshots = _parse_export(raw, name)
     report = ImportReport()
+    if rules.pipeline is None and any(r.history for r in bundles):
+        report.warnings.append(
+            "no valid pipeline in the active question sets: the gates of the moves in the "
+            "file were not checked (run `qualify validate`)"
+        )
     with store.all_or_nothing() as together:
-        _check_owners(store, path, bundles)
+        _check_owners(store, name, bundles)
+        sets = _vetted_snapshots(store, name, raw_snapshots, bundles)
+        _vet_all(store, name, bundles, rules, sets)
         try:
-            report.snapshots_added = _add_snapshots(store, snapshots)
+            report.snapshots_added = _add_snapshots(store, raw_snapshots)
             existing = store.add_new_prospects(bundles)
             report.added = len(bundles) - len(existing)
             for records in existing:
-                merger = _Merger(records, path.name)
+                merger = _Merger(records, Path(name).name, rules, sets)
                 try:
                     store.merge_prospect(records.prospect.id, merger)
                 except StoreError as exc:
-                    name = f"{records.prospect.name} ({records.prospect.id})"
-                    raise type(exc)(f"{name}: {exc}") from None
+                    label = f"{records.prospect.name} ({records.prospect.id})"
+                    raise type(exc)(f"{label}: {exc}") from None
                 setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
                 report.conflicts.extend(merger.conflicts)
         except StoreError as exc:
             if together:
-                raise StoreError(f"{path}: {exc}; nothing was imported") from None
+                raise StoreError(f"{name}: {exc}; nothing was imported") from None
             raise
     return report
 
 
-def _check_owners(store: Store, path: Path, bundles: list[ProspectRecords]) -> None:
+def _vetted_snapshots(
+    store: Store, name: str, raw: dict[str, Any], bundles: list[ProspectRecords]
+) -> dict[str, QuestionSet]:
+    """Every snapshot of the file (each must be what its hash says), and those of this
+    store that the file's interviews were taken with but the file does not carry."""
+    sets: dict[str, QuestionSet] = {}
+    for digest, question_set in raw.items():
+        try:
+            sets[digest] = vet_snapshot(digest, question_set)
+        except Refused as exc:
+            raise StoreError(f"{name}: snapshots: {exc}; nothing was imported") from None
+    wanted = {i.questionnaire_hash for r in bundles for i in r.interviews} - set(sets)
+    for digest in sorted(wanted):
+        try:
+            sets[digest] = QuestionSet.model_validate(store.get_snapshot(digest))
+        except (NotFound, ValidationError, ValueError):
+            continue  # the interview that needs it is refused, with its name
+    return sets
+
+
+def _vet_all(
+    store: Store,
+    name: str,
+    bundles: list[ProspectRecords],
+    rules: Rules,
+    sets: dict[str, QuestionSet],
+) -> None:
+    """Every prospect of the file, as it would be stored, before anything is written."""
+    for n, records in enumerate(bundles):
+        shown = one_line(records.prospect.name, 60) or "(no name)"
+        label = f"{name}: prospects[{n}] {shown} ({records.prospect.id})"
+        try:
+            vet_values(records, sets)
+            try:
+                local: ProspectRecords | None = store.read_prospect(records.prospect.id)
+            except NotFound:
+                local = None
+            merged, _, _ = merge_prospect(local, records, source=Path(name).name)
+            # Even a prospect that changes nothing here must be consistent in the file.
+            vet_moves(records, merged or local or records, local, rules, sets)
+        except Refused as exc:
+            raise StoreError(f"{label}: {exc}; nothing was imported") from None
+        except StoreError as exc:
+            raise StoreError(f"{label}: {exc}; nothing was imported") from None
+
+
+def _check_owners(store: Store, name: str, bundles: list[ProspectRecords]) -> None:
     """An interview filed under another prospect here than in the file stops the import."""
     claimed = {i.id: r.prospect.id for r in bundles for i in r.interviews}
     for interview_id, owner in store.interview_owners(claimed).items():
         if owner != claimed[interview_id]:
             raise StoreError(
-                f"{path}: interview {interview_id} belongs to prospect {claimed[interview_id]} "
+                f"{name}: interview {interview_id} belongs to prospect {claimed[interview_id]} "
                 f"there but to {owner} here; nothing was imported"
             )
 
@@ -334,11 +475,19 @@ def _add_snapshots(store: Store, snapshots: dict[str, dict[str, Any]]) -> int:
 
 
 class _Merger:
-    """The merge run atomically by the store, remembering what it found."""
+    """The merge run atomically by the store, vetted, remembering what it found."""
 
-    def __init__(self, incoming: ProspectRecords, source: str) -> None:
+    def __init__(
+        self,
+        incoming: ProspectRecords,
+        source: str,
+        rules: Rules,
+        sets: dict[str, QuestionSet],
+    ) -> None:
         self.incoming = incoming
         self.source = source
+        self.rules = rules
+        self.sets = sets
         self.outcome = "unchanged"
         self.conflicts: list[Conflict] = []
 
@@ -346,14 +495,23 @@ class _Merger:
         merged, self.outcome, self.conflicts = merge_prospect(
             local, self.incoming, source=self.source
         )
-        return merged
+        if merged is None:
+            return None
+        try:
+            return vet_moves(self.incoming, merged, local, self.rules, self.sets)
+        except Refused as exc:
+            raise StoreError(str(exc)) from None
 
 
 __all__ = [
     "CSV_COLUMNS",
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
+    "MAX_IMPORT_BYTES",
     "ImportReport",
+    "Rules",
     "export_workspace",
+    "import_bytes",
     "import_workspace",
+    "read_export",
 ]

@@ -117,6 +117,7 @@ def count_stale(
 ) -> dict[str, int]:
     """Set id → how many interviews were taken with an older version and are not
     re-scored under the active one yet. Reads every prospect's interviews (no scoring)."""
+    from qualify.store.reading import readable_records
     from qualify.workflow.insights import already_rescored
 
     hashes = current_hashes(qualifier, set_ids)
@@ -125,12 +126,13 @@ def count_stale(
         return counts
     store = qualifier.store
     summaries = store.list_prospects()
-    for n, summary in enumerate(summaries, start=1):
+    # One read per prospect; an unreadable one is skipped and noted on the store.
+    for n, records in enumerate(readable_records(store, [s.id for s in summaries]), start=1):
         if cancelled():
             break
-        stale = _stale(store.interviews(summary.id), hashes)
+        stale = _stale(records.interviews, hashes)
         if stale:
-            history = store.history(summary.id)
+            history = records.history
             for interview in stale:
                 sid = interview.questionnaire_id
                 if not already_rescored(history, interview.id, hashes[sid]):
@@ -160,6 +162,7 @@ def scan_rescores(
     First every prospect's interviews are read (cheap), then only the prospects with a
     stale interview are re-scored, in chunks; `progress` sees both phases as one count.
     """
+    from qualify.store.reading import readable_records
     from qualify.workflow import insights as workflow_insights
 
     store = qualifier.store
@@ -167,11 +170,11 @@ def scan_rescores(
     hashes = current_hashes(qualifier, set_ids)
     sets = qualifier.catalog.question_sets
     stale_ids: list[str] = []
-    for n, pid in enumerate(ids, start=1):
+    for n, records in enumerate(readable_records(store, ids), start=1):
         if cancelled():
             return []
-        if _stale(store.interviews(pid), hashes):
-            stale_ids.append(pid)
+        if _stale(records.interviews, hashes):
+            stale_ids.append(records.prospect.id)
         if progress is not None and n % 200 == 0:
             progress(n, len(ids) + len(stale_ids))
     total = len(ids) + len(stale_ids)

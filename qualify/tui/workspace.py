@@ -49,6 +49,7 @@ class Workspace:
         self.questionnaires_dir = Path(questionnaires_dir)
         """Where the active question sets (and pipeline.yaml) live."""
         self._qualifier: Qualifier | None = None
+        self._problems_shown: set[str] = set()
         self._band_ranks: tuple[Catalog, dict[str, str]] | None = None
 
     @property
@@ -140,6 +141,15 @@ class Workspace:
     # ------------------------------------------------------------------ reads
     def summaries(self) -> list[ProspectSummary]:
         return self.qualifier.store.list_prospects()
+
+    def new_problems(self) -> list[str]:
+        """What the store had to skip (an unreadable prospect file…) and the app has not
+        shown yet: each once a session, naming the file and the fix."""
+        if self._qualifier is None:
+            return []
+        fresh = [p for p in self._qualifier.store.unreadable() if p not in self._problems_shown]
+        self._problems_shown.update(fresh)
+        return fresh
 
     def stage_titles(self) -> dict[str, str]:
         """Stage id → title (including the review stage), empty when the pipeline is broken."""

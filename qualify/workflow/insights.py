@@ -11,10 +11,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pydantic import ValidationError
+
 from qualify.core.assess import earlier_values
 from qualify.core.questionnaire import AnswerError, QuestionSet, validate_answer
 from qualify.core.records import HistoryEntry, Interview, Prospect
 from qualify.core.rescore import Rescore, rescore
+from qualify.core.words import one_line
+from qualify.store.base import NotFound, StoreCorrupt
+from qualify.store.reading import readable_records
 from qualify.workflow.qualifier import Qualifier, WorkflowError, answer_values, today
 
 
@@ -52,20 +57,29 @@ def rescore_candidates(
     re-score is already in the history, so recording twice is never needed."""
     found: list[RescoreCandidate] = []
     if prospects is None:
-        prospects = [q.store.get_prospect(s.id) for s in q.store.list_prospects()]
+        ids = [s.id for s in q.store.list_prospects()]
+    else:
+        ids = [p.id for p in prospects]
     hashes = q.active_hashes()
     if set_ids is not None:
         wanted = set(set_ids)
         hashes = {sid: h for sid, h in hashes.items() if sid in wanted}
-    for prospect in prospects:
-        history: list[HistoryEntry] | None = None
-        for interview in q.store.interviews(prospect.id):
+    # One read per prospect; one that cannot be read is skipped and noted on the store.
+    for records in readable_records(q.store, ids):
+        prospect = records.prospect
+        for interview in records.interviews:
             current = hashes.get(interview.questionnaire_id)
             if current is None or current == interview.questionnaire_hash:
                 continue
-            if history is None:
-                history = q.store.history(prospect.id)
-            old = q.snapshot(interview)
+            try:
+                old = q.snapshot(interview)
+            except (NotFound, StoreCorrupt, ValidationError) as exc:
+                why = one_line(str(exc), 200)
+                q.store.note_unreadable(
+                    f"skipped re-scoring {prospect.name} ({prospect.id}) interview "
+                    f"{interview.id}: its question-set snapshot cannot be read ({why})"
+                )
+                continue
             new = q.catalog.question_sets[interview.questionnaire_id]
             earlier: dict[str, dict[str, Any]] = {}
             if old.other_sets or new.other_sets:
@@ -73,7 +87,7 @@ def rescore_candidates(
                 earlier = earlier_values(scored, interview.id, exclude=new.id)
             values = answer_values(interview)
             result = rescore(old, new, values, earlier=earlier, today=today())
-            done = already_rescored(history, interview.id, current)
+            done = already_rescored(records.history, interview.id, current)
             found.append(RescoreCandidate(prospect, interview, result, current, done))
     return found
 
@@ -156,12 +170,28 @@ def ideal_profile(
 def _ideal_file(
     q: Qualifier, prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]], path: Path
 ) -> dict[str, dict[str, Any]]:
-    from qualify.core.questionnaire.yamlsource import parse_yaml
+    from qualify.core.questionnaire.answers import ANSWER_LIMITS
+    from qualify.core.questionnaire.yamlsource import (
+        TextError,
+        decode_text,
+        parse_yaml,
+        read_bytes,
+    )
 
+    name = "<stdin>" if str(path) == "-" else str(path)
+    if name == "<stdin>":  # `--ideal -`
+        import sys
+
+        data = sys.stdin.buffer.read(ANSWER_LIMITS.max_bytes + 1)
+    else:
+        data = read_bytes(path, ANSWER_LIMITS.max_bytes, "an answer file")
+    if len(data) > ANSWER_LIMITS.max_bytes:
+        raise WorkflowError(f"{name}:1:1: more than {ANSWER_LIMITS.max_bytes:,} bytes")
     try:
-        doc = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    except FileNotFoundError:
-        raise WorkflowError(f"{path}: no such file") from None
+        doc = parse_yaml(decode_text(data, name), name, ANSWER_LIMITS)
+    except TextError as exc:
+        raise WorkflowError(str(exc.problem)) from None
+    path = Path(name)
     if doc.problems:
         raise WorkflowError(str(doc.problems[0]))
     raw = doc.data if isinstance(doc.data, dict) else {}

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from qualify.core.assess import Snapshots, list_row
+from qualify.core.questionnaire import content_hash
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import AnswerRecord, Interview, Prospect, ProspectSummary
 from qualify.store.base import Store
@@ -36,6 +37,9 @@ SCORED_SET = {
 }
 """A question set that scores: stored as the snapshot of make_interview's interviews."""
 
+SCORED_HASH = content_hash(QuestionSet.model_validate(SCORED_SET))
+"""Its real content hash: what an import checks a snapshot against."""
+
 
 def expected_row(store: Store, prospect_id: str) -> ProspectSummary:
     """The list row the core's rules give for what the store holds now."""
@@ -55,14 +59,14 @@ def make_prospect(name: str = "Acme Audio", **kw: object) -> Prospect:
 
 
 def make_interview(prospect_id: str, stage: str = "discovery", **kw: object) -> Interview:
-    return Interview(
-        prospect_id=prospect_id,
-        stage=stage,
-        questionnaire_id=f"{stage}-set",
-        questionnaire_version=1,
-        questionnaire_hash=f"{stage}hash0001",
-        **kw,  # type: ignore[arg-type]
-    )
+    fields: dict[str, object] = {
+        "prospect_id": prospect_id,
+        "stage": stage,
+        "questionnaire_id": f"{stage}-set",
+        "questionnaire_version": 1,
+        "questionnaire_hash": f"{stage}hash0001",
+    }
+    return Interview(**{**fields, **kw})  # type: ignore[arg-type]
 
 
 def answer(qid: str, value: object, minutes: int = 0, **kw: object) -> AnswerRecord:

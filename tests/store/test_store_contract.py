@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from storekit import (
+    SCORED_HASH,
     SCORED_SET,
     T0,
     answer,
@@ -360,11 +361,12 @@ def test_an_import_computes_the_rows_of_what_it_adds_and_merges(
     from qualify.store.workspace import Workspace
 
     source = Workspace(tmp_path / "source")
-    source.put_snapshot("discoveryhash0001", SCORED_SET)
+    source.put_snapshot(SCORED_HASH, SCORED_SET)  # an import checks a snapshot's hash
     both = source.add_prospect(make_prospect("Both", id="both00000001"))
     only = source.add_prospect(make_prospect("Only there", id="only00000002"))
     for pid, value in ((both.id, 5), (only.id, 1)):
-        interview = source.add_interview(make_interview(pid, id=f"{pid}-i"))
+        interview = make_interview(pid, id=f"{pid}-i", questionnaire_hash=SCORED_HASH)
+        interview = source.add_interview(interview)
         source.record_answers(interview.id, [answer("q1", value)])
     out = tmp_path / "export.json"
     export_workspace(source, out)

@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 from storekit import ROOT, T0, answer, make_interview, make_prospect
 
-from qualify.core.records import HistoryEntry
+from qualify.core.questionnaire import QuestionSet, content_hash
+from qualify.core.records import HistoryEntry, ProspectStatus
 from qualify.core.words import csv_text
 from qualify.store import StoreError
 from qualify.store.transfer import (
@@ -24,10 +25,55 @@ from qualify.store.transfer import (
 )
 from qualify.store.workspace import Workspace
 
+TRANSFER_SET = {
+    "id": "discovery-set",
+    "title": "Discovery",
+    "version": 1,
+    "sections": [
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                {"id": "budget", "text": "Budget?", "type": "number"},
+                {
+                    "id": "fit",
+                    "text": "Fit?",
+                    "type": "multi",
+                    "options": [{"value": "a"}, {"value": "b"}],
+                },
+                {"id": "team", "text": "Team?", "type": "scale"},
+                {"id": "region", "text": "Region?", "type": "text"},
+                {"id": "founded", "text": "Founded?", "type": "date"},
+            ],
+        },
+        {
+            "id": "refs",
+            "title": "References",
+            "repeat": {"min": 0, "max": 3},
+            "questions": [
+                {"id": "ref_company", "text": "Company?", "type": "text"},
+                {
+                    "id": "ref_outcome",
+                    "text": "Outcome?",
+                    "type": "choice",
+                    "options": [{"value": "confirm"}, {"value": "mixed"}],
+                },
+            ],
+        },
+    ],
+}
+"""What the interviews below were asked with: an import checks every answer against it."""
+TRANSFER_HASH = content_hash(QuestionSet.model_validate(TRANSFER_SET))
+
+
+def _interview(pid: str, **kw: object):
+    return make_interview(pid, questionnaire_hash=TRANSFER_HASH, **kw)
+
 
 def _fill(ws: Workspace, name: str, pid: str, by: str) -> tuple[str, str]:
+    ws.put_snapshot(TRANSFER_HASH, TRANSFER_SET)
     prospect = ws.add_prospect(make_prospect(name, id=pid, territory="North"), by=by)
-    interview = ws.add_interview(make_interview(prospect.id, id=f"{pid}-iv", interviewer=by))
+    interview = ws.add_interview(_interview(prospect.id, id=f"{pid}-iv", interviewer=by))
     ws.record_answers(
         interview.id,
         [answer("budget", 5000, by=by), answer("fit", ["a", "b"], by=by, note="ok")],
@@ -35,7 +81,6 @@ def _fill(ws: Workspace, name: str, pid: str, by: str) -> tuple[str, str]:
     ws.append_history(
         HistoryEntry(prospect_id=pid, action="review", at=T0 + timedelta(days=2), by=by)
     )
-    ws.put_snapshot("discoveryhash0001", {"id": "discovery-set", "questions": []})
     return prospect.id, interview.id
 
 
@@ -54,14 +99,14 @@ def test_json_round_trip_keeps_everything(tmp_path: Path) -> None:
     doc = orjson.loads(out.read_bytes())
     assert (doc["format"], doc["version"]) == ("qualify-export", 1)
     assert [p["prospect"]["id"] for p in doc["prospects"]] == ["aaaa00000001", "bbbb00000002"]
-    assert set(doc["snapshots"]) == {"discoveryhash0001"}
+    assert set(doc["snapshots"]) == {TRANSFER_HASH}
 
     target = Workspace(tmp_path / "b")
     report = import_workspace(target, out)
     assert (report.added, report.updated, report.unchanged, report.conflicts) == (2, 0, 0, [])
     assert _state(target) == _state(source)
     assert target.list_prospects() == source.list_prospects()
-    assert target.get_snapshot("discoveryhash0001") == source.get_snapshot("discoveryhash0001")
+    assert target.get_snapshot(TRANSFER_HASH) == source.get_snapshot(TRANSFER_HASH)
     assert target.get_interview(f"{pid}-iv") == source.get_interview(f"{pid}-iv")
 
 
@@ -101,7 +146,13 @@ def test_two_managers_exports_merge_and_conflicts_are_kept(tmp_path: Path) -> No
     ann.record_answers(iid, [answer("team", 4, by="ann", minutes=5)])
     bob.record_answers(iid, [answer("budget", 9000, by="bob", minutes=7)])  # differs from ann
     bob.record_answers(iid, [answer("region", "south", by="bob")])
-    bob.append_history(HistoryEntry(prospect_id=pid, action="hold", reason="summer", by="bob"))
+    held = bob.get_prospect(pid).model_copy(update={"status": ProspectStatus.on_hold})
+    bob.move_prospect(
+        held,
+        HistoryEntry(prospect_id=pid, action="hold", reason="summer", by="bob"),
+        expected_stage=held.stage,
+        expected_status=ProspectStatus.active,
+    )
     ann_file, bob_file = tmp_path / "ann.json", tmp_path / "bob.json"
     export_workspace(ann, ann_file)
     export_workspace(bob, bob_file)
@@ -287,7 +338,8 @@ def test_repeated_and_dated_answers_round_trip_unchanged(tmp_path: Path) -> None
     JSON, an export and an import exactly as given."""
     source = Workspace(tmp_path / "a")
     prospect = source.add_prospect(make_prospect("Refs", id="cccc00000003"), by="ann")
-    interview = source.add_interview(make_interview(prospect.id, id="cccc-iv"))
+    interview = source.add_interview(_interview(prospect.id, id="cccc-iv"))
+    source.put_snapshot(TRANSFER_HASH, TRANSFER_SET)
     given = [
         answer("founded", "2015-03-01", by="ann"),
         answer("refs[0].ref_company", "Acme", by="ann"),

@@ -243,3 +243,63 @@ async def test_changes_made_elsewhere_reload_the_list_once_when_it_shows(
         await pilot.pause(0.2)
         assert table._view[0].summary.name == "Nordic AV Group Oy"
         assert len(reads) == 1, "two changes, one reload"
+
+
+async def test_an_unreadable_prospect_file_is_skipped_with_a_notification(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    import os
+
+    from tui_helpers import notified
+
+    from qualify.store.workspace import Workspace
+
+    fill_demo(data_dir, tiny_sets, 5)
+    store = Workspace(data_dir)
+    broken_id, *others = store.prospect_ids()
+    broken = store.prospect_path(broken_id)
+    tmp = broken.with_name(".half-written.tmp")
+    tmp.write_bytes(b'{"prospect": {')
+    os.replace(tmp, broken)  # replaced by a rename, as a writer would
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_home(pilot)
+        assert sorted(s.id for s in screen.summaries) == sorted(others)
+        await wait_for(pilot, lambda: notified(app, str(broken)), "the skipped-file warning")
+        [note] = [n for n in app._notifications if str(broken) in n.message]
+        assert note.title == "Skipped" and "qualify doctor --repair" in note.message
+
+
+async def test_names_and_notes_are_drawn_without_raw_control_characters(
+    make_app, data_dir: Path
+) -> None:
+    """A name or note imported from a hostile file can neither retitle the terminal,
+    clear it nor forge a row: its control characters are drawn as text (\\x1b)."""
+    import re
+
+    from qualify.core.records import HistoryEntry, Prospect, ProspectStatus
+    from qualify.store.workspace import Workspace
+
+    store = Workspace(data_dir)
+    evil = "Evil\x1b]0;pwned\x07 Co\nForged row"
+    prospect = store.add_prospect(
+        Prospect(name=evil, territory="\x1b[2JNorth", stage="first-date", notes="hi\x1b[31m")
+    )
+    held = prospect.model_copy(update={"status": ProspectStatus.on_hold})
+    store.move_prospect(
+        held,
+        HistoryEntry(prospect_id=prospect.id, action="hold", reason="later\x1b[5m\x9b2J"),
+        expected_stage="first-date",
+        expected_status=ProspectStatus.active,
+    )
+    raw = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_home(pilot)
+        listed = app.export_screenshot()
+        screen = await open_prospect(pilot, prospect.id)
+        shown = app.export_screenshot()
+        title = str(screen.query_one("#facts-title", Static).render())
+    for svg in (listed, shown):
+        assert not raw.search(svg) and "&#27;" not in svg and "&#x1b;" not in svg.lower()
+    assert "\\x1b]0;pwned\\x07 Co⏎Forged row" in title

@@ -19,9 +19,15 @@ from pydantic import TypeAdapter, ValidationError
 
 from qualify.atomic import write_many
 from qualify.core.records import ProspectSummary
-from qualify.store.base import StoreError
+from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.workspace.files import shard_of
-from qualify.store.workspace.storage import Backups, corrupt, read_json, write_json_atomic
+from qualify.store.workspace.storage import (
+    REPAIR,
+    Backups,
+    corrupt,
+    read_json,
+    write_json_atomic,
+)
 
 _ROWS = TypeAdapter(list[ProspectSummary])
 
@@ -29,11 +35,21 @@ _ROWS = TypeAdapter(list[ProspectSummary])
 class Index:
     """List rows by prospect id and owners by interview id, in 256 small files each."""
 
-    def __init__(self, root: Path, *, durable: bool, backups: Backups) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        durable: bool,
+        backups: Backups,
+        skipped: Callable[[str], None] | None = None,
+    ) -> None:
         self.rows_dir = root / "index" / "prospects"
         self.owners_dir = root / "index" / "interviews"
         self._durable = durable
         self._backups = backups
+        self._skipped = skipped
+        """Told about a list-row shard that cannot be read, which listing skips; without
+        it such a shard stops the listing (StoreCorrupt)."""
 
     def row_shard(self, prospect_id: str) -> Path:
         return self.rows_dir / f"{shard_of(prospect_id)}.json"
@@ -72,7 +88,7 @@ class Index:
             grouped[shard_path(key)][key] = value
         writes: list[tuple[Path, dict[str, Any]]] = []
         for path, wanted in grouped.items():
-            current = read_json(path) or {}
+            current = read_json(path, fix=REPAIR) or {}
             changed = False
             for key, value in wanted.items():
                 if value is None:
@@ -115,15 +131,23 @@ class Index:
             by_shard[self.owner_shard(iid)].append(iid)
         found: dict[str, str] = {}
         for path, ids in by_shard.items():
-            shard = read_json(path) or {}
+            shard = read_json(path, fix=REPAIR) or {}
             for iid in ids:
                 owner = shard.get(iid)
                 if isinstance(owner, str):
                     found[iid] = owner
         return found
 
+    def has_row(self, prospect_id: str) -> bool:
+        """The prospects list has a row for ``prospect_id`` (False if its shard is unreadable)."""
+        try:
+            return prospect_id in (read_json(self.row_shard(prospect_id)) or {})
+        except StoreCorrupt:
+            return False
+
     def shards(self) -> Iterator[tuple[Path, dict[str, Any]]]:
-        """Every list-row shard and its content."""
+        """Every list-row shard and its content; one that cannot be read is skipped and
+        reported (see ``skipped``)."""
         try:
             names = sorted(
                 e.name
@@ -134,7 +158,15 @@ class Index:
             return
         for name in names:
             path = self.rows_dir / name
-            yield path, read_json(path) or {}
+            try:
+                yield path, read_json(path, fix=REPAIR) or {}
+            except StoreCorrupt as exc:
+                self._skip(exc)
+
+    def _skip(self, exc: StoreCorrupt) -> None:
+        if self._skipped is None:
+            raise exc
+        self._skipped(f"skipped some of the prospects list: {exc}")
 
     def ids(self) -> list[str]:
         """Every prospect id in the index, sorted."""
@@ -147,7 +179,8 @@ class Index:
             try:
                 rows.extend(_ROWS.validate_python(list(shard.values())))
             except ValidationError as exc:
-                raise corrupt(path, f"invalid summary: {exc.errors()[0]['msg']}") from None
+                reason = f"invalid summary: {exc.errors()[0]['msg']}"
+                self._skip(corrupt(path, reason, REPAIR))
         return rows
 
     # ------------------------------------------------------------------ staleness

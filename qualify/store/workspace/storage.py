@@ -48,34 +48,51 @@ def newest_backup(path: Path, keep: int = 3) -> Path | None:
     return None
 
 
-def corrupt(path: Path, reason: str) -> StoreCorrupt:
-    """One line a user can act on: which file, why, and what to copy over it."""
-    backup = newest_backup(path)
-    if backup is not None:
-        fix = f"restore the backup: cp '{backup}' '{path}'"
-    else:
-        fix = "no backup exists; restore it from an export (`qualify import`) or move it away"
-    return StoreCorrupt(f"{path} is unreadable ({reason}); it was left untouched; {fix}")
+REPAIR = "`qualify doctor --repair` rebuilds the lists from the prospect files"
 
 
-def read_json(path: Path, *, empty_ok: bool = False) -> dict[str, Any] | None:
+def corrupt(path: Path, reason: str, fix: str | None = None) -> StoreCorrupt:
+    """One line a user can act on: which file, why, and what puts it right (``qualify
+    doctor``, which moves a bad file to quarantine/ and never deletes anything)."""
+    if fix is None:
+        backup = newest_backup(path)
+        if backup is not None:
+            fix = (
+                f"`qualify doctor --repair --restore-backups` puts back its newest backup "
+                f"that reads ({backup})"
+            )
+        else:
+            fix = (
+                "no backup exists; `qualify doctor --repair` moves it to quarantine/ "
+                "(then import it again from an export)"
+            )
+    error = StoreCorrupt(f"{path} is unreadable ({reason}); it was left untouched; {fix}")
+    error.reason = reason
+    return error
+
+
+def read_json(
+    path: Path, *, empty_ok: bool = False, fix: str | None = None
+) -> dict[str, Any] | None:
     """The JSON object in ``path``; None when the file does not exist."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise corrupt(path, "a directory where a file should be") from None
+        raise corrupt(path, "a directory where a file should be", fix) from None
+    except PermissionError as exc:
+        raise corrupt(path, f"cannot read it: {exc.strerror or exc}", fix) from None
     if not raw.strip():
         if empty_ok:
             return None
-        raise corrupt(path, "empty file")
+        raise corrupt(path, "empty file", fix)
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise corrupt(path, f"invalid JSON: {str(exc).splitlines()[0]}") from None
+        raise corrupt(path, f"invalid JSON: {str(exc).splitlines()[0]}", fix) from None
     if not isinstance(data, dict):
-        raise corrupt(path, f"expected a JSON object, found {type(data).__name__}")
+        raise corrupt(path, f"expected a JSON object, found {type(data).__name__}", fix)
     return data
 
 

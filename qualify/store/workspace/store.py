@@ -21,7 +21,15 @@ from filelock import FileLock, Timeout
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, utcnow
-from qualify.store.base import Merge, NotFound, StoreError, StoreLocked, check_records, is_safe_id
+from qualify.store.base import (
+    Merge,
+    NotFound,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    check_records,
+    is_safe_id,
+)
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
 from qualify.store.workspace.files import (
@@ -33,7 +41,13 @@ from qualify.store.workspace.files import (
 )
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
-from qualify.store.workspace.storage import Backups, corrupt, read_json, write_json_atomic
+from qualify.store.workspace.storage import (
+    REPAIR,
+    Backups,
+    corrupt,
+    read_json,
+    write_json_atomic,
+)
 
 SCHEMA = 2
 """The layout this code writes; older ones are migrated on open."""
@@ -62,7 +76,9 @@ class Workspace(DocumentStore):
         self._lock = FileLock(self.lock_path, timeout=lock_timeout)
         self._durable = durable
         self._backups = Backups(keep=keep_backups, interval=backup_interval)
-        self._index = Index(self.root, durable=durable, backups=self._backups)
+        self._index = Index(
+            self.root, durable=durable, backups=self._backups, skipped=self.note_unreadable
+        )
         self._rows = ListRows()
         self._owners: dict[str, str] = {}
         """Interview id → prospect id, as found in (or written to) the index: an
@@ -181,8 +197,17 @@ class Workspace(DocumentStore):
         """Prospect, interviews and history from a single read of one file."""
         found = read_prospect_file(self._existing_path(prospect_id))
         if found is None:
-            raise NotFound(f"no prospect with id {prospect_id!r}")
+            raise self._missing(prospect_id)
         return found.records
+
+    def _missing(self, prospect_id: str) -> NotFound:
+        """No such prospect; or, when the list still shows it, a file gone missing."""
+        if self._index.has_row(prospect_id):
+            return NotFound(
+                f"prospect {prospect_id} is in the prospects list but its file "
+                f"{self.prospect_path(prospect_id)} is gone (moved away?); {REPAIR}"
+            )
+        return NotFound(f"no prospect with id {prospect_id!r}")
 
     def merge_prospect(self, prospect_id: str, merge: Merge) -> ProspectRecords | None:
         """Under the lock: one read of the prospect file, ``merge``, its list row, and one
@@ -220,7 +245,18 @@ class Workspace(DocumentStore):
             return result
 
     def _row(self, records: ProspectRecords) -> ProspectSummary:
-        return self._rows.row(records, self.get_snapshot)
+        return self.list_row(records)
+
+    def list_row(self, records: ProspectRecords) -> ProspectSummary:
+        """The list row of ``records`` as this workspace computes it now (an interview whose
+        snapshot is missing or unreadable is not scored: `qualify doctor` says so)."""
+        return self._rows.row(records, self._snapshot_for_rows)
+
+    def _snapshot_for_rows(self, content_hash: str) -> dict[str, Any]:
+        try:
+            return self.get_snapshot(content_hash)
+        except StoreCorrupt:
+            raise NotFound(f"question-set snapshot {content_hash} is unreadable") from None
 
     def prospect_ids(self) -> list[str]:
         """Every prospect id in the index, sorted."""
@@ -296,28 +332,71 @@ class Workspace(DocumentStore):
     def get_prospect(self, prospect_id: str) -> Prospect:
         prospect = read_facts(self._existing_path(prospect_id))
         if prospect is None:
-            raise NotFound(f"no prospect with id {prospect_id!r}")
+            raise self._missing(prospect_id)
         return prospect
 
     def list_prospects(self) -> list[ProspectSummary]:
-        """Most recently active first; reads only the 256 small index shards."""
+        """Most recently active first; reads only the 256 small index shards (and lists
+        the prospect folders, to leave out a row whose file is gone).
+
+        A prospect whose file cannot be read, or is gone, is left out of the list and
+        noted (:meth:`unreadable`), as is a shard of the index that cannot be read: one
+        broken file never hides the others.
+        """
         stale = self._index.stale_files(self.root / "prospects")
-        if stale:
-            self._repair_rows(stale)
-        rows = self._index.rows()
+        unreadable = self._repair_rows(stale) if stale else set()
+        present = self._present_ids()
+        rows: list[ProspectSummary] = []
+        for row in self._index.rows():
+            if row.id in unreadable:
+                continue
+            if row.id not in present:
+                self.note_unreadable(
+                    f"skipped {row.name} ({row.id}): its file {self.prospect_path(row.id)} is "
+                    f"gone (moved away?) but the prospects list still shows it; {REPAIR}",
+                    key=row.id,
+                )
+                continue
+            rows.append(row)
         rows.sort(key=lambda r: r.updated_at, reverse=True)
         return rows
 
-    def _repair_rows(self, paths: list[Path]) -> None:
-        """Rewrite the list rows of ``paths`` from the prospect files themselves."""
+    def _present_ids(self) -> set[str]:
+        """The id of every prospect file on disk: one listing per folder (~12 ms at 10,000)."""
+        found: set[str] = set()
+        try:
+            with os.scandir(self.root / "prospects") as folders:
+                for folder in folders:
+                    if not folder.is_dir():
+                        continue
+                    with os.scandir(folder.path) as files:
+                        found.update(
+                            e.name[:-5]
+                            for e in files
+                            if e.name.endswith(".json") and not e.name.startswith(".")
+                        )
+        except FileNotFoundError:
+            pass
+        return found
+
+    def _repair_rows(self, paths: list[Path]) -> set[str]:
+        """Rewrite the list rows of ``paths`` from the prospect files themselves; returns
+        the ids of those that cannot be read (noted, and left for `qualify doctor`)."""
+        unreadable: set[str] = set()
         with self.locked():
             rows: dict[str, ProspectSummary | None] = {}
             for path in paths:
-                found = read_prospect_file(path)
+                try:
+                    found = read_prospect_file(path)
+                except StoreCorrupt as exc:
+                    self.note_unreadable(f"skipped: {exc}", key=path.stem)
+                    unreadable.add(path.stem)
+                    continue
                 if found is not None:
                     rows[found.records.prospect.id] = found.row or self._row(found.records)
             self._index.put_rows(rows)
-            self._index.mark_checked(paths)  # rows already equal: no need to look again
+            self._index.mark_checked(p for p in paths if p.stem not in unreadable)
+        return unreadable
 
     def resolve_id(self, id_or_prefix: str) -> str:
         wanted = id_or_prefix.strip()
@@ -339,16 +418,23 @@ class Workspace(DocumentStore):
         )
 
     def rebuild_index(self) -> int:
-        """Regenerate both indexes from the prospect files (after a shard was lost)."""
+        """Regenerate both indexes from the prospect files (after a shard was lost), every
+        list row computed afresh from its records, so the list says what `show` says. A
+        file that cannot be read is left out, and noted (`qualify doctor --repair` moves
+        it to quarantine/ first)."""
         rows: dict[str, ProspectSummary] = {}
         owners: dict[str, str] = {}
         with self.locked():
             for path in sorted((self.root / "prospects").glob("*/*.json")):
-                found = read_prospect_file(path)
+                try:
+                    found = read_prospect_file(path)
+                except StoreCorrupt as exc:
+                    self.note_unreadable(f"left out of the lists: {exc}")
+                    continue
                 if found is None:
                     continue
                 records = found.records
-                rows[records.prospect.id] = found.row or self._row(records)
+                rows[records.prospect.id] = self._row(records)
                 owners.update({i.id: records.prospect.id for i in records.interviews})
             self._index.rewrite(rows, owners)
             self._owners.clear()

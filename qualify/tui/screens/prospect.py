@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
-from qualify.core.words import fmt_score, kind_word, one_line, status_word
+from qualify.core.words import fmt_score, kind_word, one_line, status_word, visible
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.agenda_list import AgendaList
@@ -185,19 +185,21 @@ class ProspectScreen(QualifyScreen):
         pipeline = workspace.catalog.pipeline
         titles = workspace.stage_titles()
         stage_title = titles.get(p.stage, p.stage)
-        self.sub_title = p.name
+        name = visible(p.name, one_line=True)  # user text: no raw control characters
+        self.sub_title = name
         self.query_one("#facts-title", Static).update(
             Content.assemble(
-                (p.name, "bold"),
+                (name, "bold"),
                 ("  ·  ", "$text-muted"),
                 (stage_title, "$text-accent bold"),
                 ("  ·  ", "$text-muted"),
                 (status_word(p.status), "bold" if p.status.value != "active" else ""),
             )
         )
-        facts = [kind_word(p.kind), p.territory or "no territory", f"id {p.id}"]
+        territory = visible(p.territory, one_line=True)
+        facts = [kind_word(p.kind), territory or "no territory", f"id {p.id}"]
         if p.tags:
-            facts.append(", ".join(p.tags))
+            facts.append(visible(", ".join(p.tags), one_line=True))
         if p.recontact_on:
             facts.append(f"call again {p.recontact_on.isoformat()}")
         self.query_one("#facts-line", Static).update(
@@ -258,14 +260,16 @@ class ProspectScreen(QualifyScreen):
         # notes
         notes: list[Content] = []
         if p.notes:
-            notes.append(Content(one_line(p.notes, 400)))
+            notes.append(Content(visible(one_line(p.notes, 400))))
         if interview is not None and a.question_set is not None:
             for qid, rec in interview.answers.items():
                 if rec.note:
                     question = a.question_set.questions.get(qid)
                     label = one_line(question.text, 60) if question else qid
                     notes.append(
-                        Content.assemble((f"{label}: ", "$text-muted"), one_line(rec.note, 300))
+                        Content.assemble(
+                            (f"{label}: ", "$text-muted"), visible(one_line(rec.note, 300))
+                        )
                     )
         self.query_one("#notes", Static).update(
             Content("\n").join(notes) if notes else Content.styled("No notes.", "$text-muted")

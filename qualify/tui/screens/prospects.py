@@ -195,11 +195,30 @@ class ProspectsScreen(QualifyScreen):
         self.refresh_bindings()
         if first_time:
             self._warn_broken_sets()
+        self._warn_skipped()
         if not event.summaries:
             if first_time:
                 self.query_one("#first-add", Button).focus()
         elif first_time or was_empty or not isinstance(self.focused, Input):
             table.focus()
+
+    def _warn_skipped(self) -> None:
+        """Prospects left out of the list because their file cannot be read: said, not
+        failed on (the message names the file and `qualify doctor --repair`)."""
+        from qualify.core.words import visible
+
+        problems = self.workspace.new_problems()
+        shown = problems[:3]
+        if len(problems) > 3:
+            shown.append(f"…and {len(problems) - 3} more: run `qualify doctor` to see them all")
+        for problem in shown:
+            self.notify(
+                visible(problem, one_line=True),
+                title="Skipped",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def _warn_broken_sets(self) -> None:
         catalog = self.workspace.catalog

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from qualify.core.words import one_line
+from qualify.core.words import one_line, visible
 from qualify.tui.widgets.text import hang
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def item_prompt(number: int, item: AgendaItem, width: int = 0) -> Content:
     lines = [*head, *hang(line, width, 4)]
     if item.note:
         lines += hang(
-            [("    Last note: ", "$text-muted"), (one_line(item.note), "italic")], width, 4
+            [("    Last note: ", "$text-muted"), (visible(one_line(item.note)), "italic")], width, 4
         )
     return Content("\n").join(lines)
 

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qualify.core.words import fmt_pct, kind_word, score_label, status_word
+from qualify.core.words import fmt_pct, kind_word, score_label, status_word, visible
 from qualify.tui.format import fmt_date
 from qualify.tui.widgets.bands import band_rank_of
 
@@ -99,8 +99,8 @@ class Row:
             elif status != "active":
                 stage = f"{stage} · {status_word(status)}"
             self._cells = {
-                "name": summary.name,
-                "territory": summary.territory or "—",
+                "name": visible(summary.name, one_line=True),
+                "territory": visible(summary.territory, one_line=True) or "—",
                 "kind": kind_word(summary.kind),
                 "stage": stage,
                 "score": score_label(summary.score, summary.band, summary.knocked_out),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.core.words import fmt_score, one_line, status_word
+from qualify.core.words import fmt_score, one_line, status_word, visible
 from qualify.tui.format import fmt_date
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class StageTimeline(Static):
                 extra: list[tuple[str, str]] = []
                 if end is not None and end.overridden:
                     extra.append(("  ⚑ override: ", "bold $text-warning"))
-                    extra.append((one_line(end.reason, 80) or "no reason given", "italic"))
+                    extra.append((visible(one_line(end.reason, 80)) or "no reason given", "italic"))
                 lines.append(
                     Content.assemble(
                         (f"{mark} ", style),
@@ -95,7 +95,7 @@ class StageTimeline(Static):
         if events:
             lines.append(Content(""))
             for entry in events:
-                reason = one_line(entry.reason, 90)
+                reason = visible(one_line(entry.reason, 90))
                 line = Content.assemble(
                     (fmt_date(entry.at), "$text-muted"),
                     ("  ", ""),

@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from qualify.core.gates import needs_evidence
-from qualify.core.words import TYPE_WORDS, answer_text, one_line
+from qualify.core.words import TYPE_WORDS, answer_text, one_line, visible
 from qualify.tui.format import fmt_time
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
@@ -175,7 +175,7 @@ def status_lines(
                 ("✓ Saved ", "bold $text-success"),
                 (fmt_time(when), "$text-muted"),
                 ("  ", ""),
-                (one_line(answer_text(question, record.value), 80), ""),
+                (visible(one_line(answer_text(question, record.value), 80)), ""),
             )
         )
         parts.append(
@@ -192,7 +192,7 @@ def status_lines(
             )
         )
     if record is not None and record.note:
-        parts.append(Content.assemble(("Note: ", "bold"), one_line(record.note, 200)))
+        parts.append(Content.assemble(("Note: ", "bold"), visible(one_line(record.note, 200))))
     if breakdown is not None:
         for s in breakdown.sections:
             for qscore in s.questions:

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Footer, Header, OptionList, Static
 
-from qualify.core.words import one_line
+from qualify.core.words import one_line, visible
 from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved
@@ -143,7 +143,8 @@ class InterviewScreen(QualifyScreen):
         )
         self.prospects_changed(self.prospect_id)
         titles = self.workspace.stage_titles()
-        self.sub_title = f"{event.prospect.name} · {titles.get(event.prospect.stage, qs.title)}"
+        name = visible(event.prospect.name, one_line=True)
+        self.sub_title = f"{name} · {titles.get(event.prospect.stage, qs.title)}"
         self._apply(event.assessment)
         target = self.start_at
         if target is not None and target not in self._visible_order():

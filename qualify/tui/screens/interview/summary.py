@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from qualify.core.words import one_line
+from qualify.core.words import visible as shown
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.qualifier import answer_sources
@@ -57,7 +58,9 @@ class SummaryPane(VerticalScroll):
         )
         self.query_one("#summary-title", Static).update(
             Content.assemble(
-                ("Summary · ", "bold"), (qs.title, "bold $text-accent"), (f" · {prospect.name}", "")
+                ("Summary · ", "bold"),
+                (qs.title, "bold $text-accent"),
+                (f" · {shown(prospect.name, one_line=True)}", ""),
             )
         )
         sources = answer_sources(a.interview)

@@ -1,0 +1,63 @@
+"""`qualify doctor`: check the workspace file by file, and repair what can be."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from qualify.cli.env import PROBLEMS_EXIT, Env, cell, fail, pass_env, say
+
+
+@click.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Move unreadable files to quarantine/ (never delete), refile misfiled ones and "
+    "rebuild the prospects list and the interview index from the prospect files.",
+)
+@click.option(
+    "--restore-backups",
+    is_flag=True,
+    help="With --repair (implied): put back the newest backup that reads of an unreadable "
+    "prospect file, or of one that is gone.",
+)
+@pass_env
+def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
+    """Check every prospect file, both indexes, the question-set snapshots against their
+    hashes, backups and the lock, and say what was found.
+
+    One line per finding (problem, repaired or note), then a summary line. Exits 0 when
+    the workspace is healthy (or was repaired to health), 5 when problems remain. On a
+    team server (--store) only the question-set snapshots are checked: its transactions
+    keep the rest consistent, and --repair is for the embedded workspace.
+    """
+    from qualify.store.checkup import Checkup, check_store_snapshots
+
+    repair = repair or restore_backups
+    if env.store_url:
+        if repair:
+            fail(
+                "--repair is for the embedded workspace; on a team server `qualify doctor` "
+                "checks the question-set snapshots only",
+                2,
+            )
+        from qualify.store import redact_url
+
+        checkup = Checkup(redact_url(env.store_url))
+        check_store_snapshots(env.store, checkup)
+        checkup.add(
+            "note",
+            "team server",
+            "prospects, lists and indexes are kept consistent by its transactions: only the "
+            "question-set snapshots were checked",
+        )
+    else:
+        from qualify.store.workspace.doctor import examine
+
+        checkup = examine(env.data_dir, repair=repair, restore_backups=restore_backups)
+    for finding in checkup.findings:
+        say(cell(finding.line()))
+    say(cell(checkup.summary()))
+    if not checkup.healthy:
+        sys.exit(PROBLEMS_EXIT)

@@ -1,0 +1,109 @@
+"""What `qualify doctor` finds, in words, whichever store it looks at.
+
+A :class:`Checkup` is a list of :class:`Finding`\\ s, one line each: a *problem* (something
+is wrong and still is), *repaired* (it was wrong and `--repair` put it right, moving
+the bad file to ``quarantine/``, never deleting it) or a *note* (worth knowing, harmless).
+The embedded workspace is examined file by file by
+:mod:`qualify.store.workspace.doctor`; any store's question-set snapshots can be checked
+against their hashes here, through the :class:`~qualify.store.base.Store` interface
+alone (that is all `doctor` checks on the team server, whose transactions keep the rest
+consistent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import ValidationError
+
+from qualify.core.questionnaire import QuestionSet, content_hash
+from qualify.core.words import one_line
+from qualify.store.base import NotFound, Store, StoreError
+
+Severity = Literal["problem", "repaired", "note"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found: how bad, where (a file, relative to the workspace), what."""
+
+    severity: Severity
+    where: str
+    text: str
+
+    def line(self) -> str:
+        return f"{self.severity}: {self.where}: {self.text}"
+
+
+@dataclass
+class Checkup:
+    """Everything found in one run, and how much was looked at."""
+
+    location: str
+    findings: list[Finding] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+    """What was looked at and how many: {"prospect files": 200, "snapshots": 6, …}."""
+
+    def add(self, severity: Severity, where: str, text: str) -> None:
+        self.findings.append(Finding(severity, where, one_line(text)))
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.checked[what] = self.checked.get(what, 0) + n
+
+    def of(self, severity: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity == severity]
+
+    @property
+    def healthy(self) -> bool:
+        """Nothing left wrong (what was repaired counts as right)."""
+        return not self.of("problem")
+
+    def summary(self) -> str:
+        looked = ", ".join(f"{n:,} {what}" for what, n in self.checked.items()) or "nothing"
+        problems, repaired, notes = (len(self.of(s)) for s in ("problem", "repaired", "note"))
+        if self.healthy and not repaired:
+            verdict = "healthy"
+        elif self.healthy:
+            verdict = f"healthy again: {repaired} repaired"
+        else:
+            fixable = " (`qualify doctor --repair` puts right what it can)" if not repaired else ""
+            verdict = f"{problems} problem(s){fixable}" + (
+                f", {repaired} repaired" if repaired else ""
+            )
+        tail = f"; {notes} note(s)" if notes else ""
+        return f"checked {looked} in {self.location}: {verdict}{tail}"
+
+
+def check_snapshot(digest: str, raw: object) -> str | None:
+    """What is wrong with a stored snapshot (None: it is the question set its hash says)."""
+    if not isinstance(raw, dict):
+        return f"holds {type(raw).__name__}, not a question set"
+    try:
+        parsed = QuestionSet.model_validate(raw)
+    except (ValidationError, ValueError, TypeError) as exc:
+        return f"is not a question set this qualify reads ({one_line(str(exc), 160)})"
+    actual = content_hash(parsed)
+    if actual != digest:
+        return (
+            f"holds a question set whose content hashes to {actual}, not to its name: "
+            "it was changed after it was asked"
+        )
+    return None
+
+
+def check_store_snapshots(store: Store, checkup: Checkup) -> None:
+    """Every snapshot of ``store`` against its hash (any backend)."""
+    for digest in sorted(store.snapshot_hashes()):
+        checkup.count("snapshots")
+        try:
+            problem = check_snapshot(digest, store.get_snapshot(digest))
+        except NotFound:
+            continue  # gone meanwhile
+        except StoreError as exc:
+            problem = f"cannot be read ({exc})"
+        if problem is not None:
+            checkup.add("problem", f"snapshot {digest}", problem)
+
+
+__all__ = ["Checkup", "Finding", "check_snapshot", "check_store_snapshots"]

@@ -1,0 +1,415 @@
+"""What an imported export must prove before anything of it is written.
+
+An export is a file anyone can edit, so :func:`~qualify.store.transfer.import_workspace`
+trusts none of it. Every prospect in it is vetted first, and one that fails stops the
+whole file with the reason (nothing is written):
+
+* every question-set snapshot parses as a question set and hashes to its key
+  (:func:`~qualify.core.questionnaire.content_hash`), so it is the set it claims to be;
+* every interview was taken with a snapshot in the file or already in the workspace, of
+  the set id and version it names; every answer is to a question of that snapshot, of
+  the type the question asks (:func:`~qualify.core.questionnaire.validate_answer`), and
+  stored exactly as qualify stores it (a number as a number, yes/no as true/false);
+* every time has a time zone and lies within the years 1800–2200; every id is safe;
+* the prospect's stage and status are where its own history leads, replayed from its
+  ``created`` entry through every advance, decline, hold and reopen;
+* every move the workspace does not have yet is a step of its pipeline, and either the
+  gate is met by the answers in the file or the move is an override with a reason; a
+  decline or a hold has a reason.
+
+Pure apart from the snapshots it is handed: records in, a reason out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from qualify.core.assess import Snapshots, assess
+from qualify.core.gates import GateResult
+from qualify.core.questionnaire import AnswerError, QuestionSet, content_hash, validate_answer
+from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR
+from qualify.core.questionnaire.model import Pipeline
+from qualify.core.questionnaire.rules import check_question_set
+from qualify.core.questionnaire.yamlsource import parse_yaml
+from qualify.core.records import HistoryEntry, Prospect, ProspectRecords, ProspectStatus
+from qualify.core.words import one_line
+from qualify.store.base import is_safe_id
+
+
+class Refused(Exception):
+    """What is wrong with one record of an export, in words, with where it is."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What moves are checked against: the importing workspace's pipeline and its active
+    question sets (for the gate of a stage whose interview never started). Without a
+    pipeline, histories are still replayed but gates cannot be checked."""
+
+    pipeline: Pipeline | None = None
+    active_sets: Mapping[str, QuestionSet] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ snapshots
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+"""Characters no question-set file can hold (its loader refuses them at their line:col)."""
+
+
+def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
+    """The question set a snapshot holds, if it is one a question-set file could have
+    given (the same checks as `qualify validate`: conditions, formulas, limits) and it
+    hashes to ``digest``."""
+    if not is_safe_id(digest) or not isinstance(raw, dict):
+        raise Refused(f"snapshot {one_line(repr(digest), 60)} is not a question set")
+    control = _control_character(raw)
+    if control is not None:
+        raise Refused(
+            f"snapshot {digest} holds the control character U+{ord(control):04X}, which no "
+            "question-set file can"
+        )
+    try:
+        parsed = QuestionSet.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise Refused(f"snapshot {digest} is not a question set ({loc}: {first['msg']})") from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        problem = one_line(str(exc), 120)
+        raise Refused(f"snapshot {digest} is not a question set ({problem})") from None
+    # The checks `qualify validate` makes (condition depth and length, formula cycles,
+    # duplicate ids…), located in the snapshot's JSON: what scoring it relies on.
+    doc = parse_yaml(orjson.dumps(raw).decode(), f"snapshot {digest}")
+    if not doc.problems:
+        check_question_set(parsed, doc)
+    errors = [p for p in doc.problems if p.severity == "error"]
+    if errors:
+        raise Refused(f"snapshot {digest} is not a valid question set: {errors[0].message}")
+    actual = content_hash(parsed)
+    if actual != digest:
+        raise Refused(
+            f"snapshot {digest} holds a question set whose content hashes to {actual}: it was "
+            "changed after it was asked"
+        )
+    return parsed
+
+
+def _control_character(value: Any, depth: int = 0) -> str | None:
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        return found.group() if found else None
+    if depth > 64:
+        return None  # deeper than any set: the model refuses it
+    items = value.items() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        for part in item if isinstance(value, dict) else (item,):
+            found = _control_character(part, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+# ------------------------------------------------------------------ values
+
+
+def vet_values(records: ProspectRecords, sets: Mapping[str, QuestionSet]) -> None:
+    """Times, ids and every answer of one prospect, against its interviews' snapshots."""
+    p = records.prospect
+    if not p.name.strip():
+        raise Refused("prospect.name: a prospect needs a name")
+    _times("prospect", p.created_at, p.updated_at, p.recontact_on)
+    for interview in records.interviews:
+        where = f"interview {interview.id}"
+        if not is_safe_id(interview.id):
+            raise Refused(f"interview id {one_line(repr(interview.id), 60)} is not usable")
+        _times(where, interview.started_at, interview.updated_at, interview.completed_at)
+        qs = sets.get(interview.questionnaire_hash)
+        if qs is None:
+            raise Refused(
+                f"{where} was taken with {interview.questionnaire_id} "
+                f"v{interview.questionnaire_version} (snapshot {interview.questionnaire_hash}), "
+                "which is neither in the file nor in this workspace: its answers cannot be checked"
+            )
+        if (qs.id, qs.version) != (interview.questionnaire_id, interview.questionnaire_version):
+            raise Refused(
+                f"{where} names {interview.questionnaire_id} v{interview.questionnaire_version} "
+                f"but its snapshot {interview.questionnaire_hash} is {qs.id} v{qs.version}"
+            )
+        for key, answer in interview.answers.items():
+            _times(f"{where}: answer {key}", answer.answered_at)
+            try:
+                _vet_answer(qs, key, answer.question_id, answer.state, answer.value)
+            except Refused as exc:
+                raise Refused(f"{where}: answer {one_line(repr(key), 80)}: {exc}") from None
+    for entry in records.history:
+        where = f"history entry {entry.id}"
+        if not is_safe_id(entry.id):
+            raise Refused(f"history entry id {one_line(repr(entry.id), 60)} is not usable")
+        _times(where, entry.at)
+        _vet_details(where, entry)
+
+
+def _vet_answer(qs: QuestionSet, key: str, question_id: str, state: str, value: Any) -> None:
+    if question_id != key:
+        raise Refused(f"filed under {key!r} but answers {one_line(repr(question_id), 60)}")
+    found = qs.resolve(key)
+    if found is None:
+        raise Refused(f"not a question of {qs.id} v{qs.version}")
+    question = found[0]
+    if not question.answerable:
+        raise Refused("is calculated from its formula; nobody answers it")
+    if value is None:
+        return  # a note alone, or unknown/declined
+    if state != "answered":
+        raise Refused(
+            f"an answer marked {state} holds no value, but this one holds {_shown(value)}"
+        )
+    try:
+        stored = validate_answer(question, value)
+    except AnswerError as exc:
+        raise Refused(str(exc)) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise Refused(f"{_shown(value)} does not fit ({one_line(str(exc), 80)})") from None
+    if not _same(stored, value):
+        raise Refused(
+            f"{_shown(value)} is not stored as a {question.type} answer is "
+            f"(qualify would store {_shown(stored)})"
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same kind (True is not 1, "5" is not 5)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _shown(value: Any) -> str:
+    text = one_line(repr(value))
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _times(where: str, *values: datetime | date | None) -> None:
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, datetime) and value.utcoffset() is None:
+            raise Refused(f"{where}: the time {value.isoformat()} has no time zone")
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise Refused(
+                f"{where}: {value.isoformat()} is outside the years {MIN_YEAR}–{MAX_YEAR}"
+            )
+
+
+MAX_DETAIL_DEPTH = 16
+"""Nesting of a history entry's gate and details (a conflict record needs 4)."""
+
+
+def _depth(value: Any, limit: int) -> bool:
+    """``value`` is nested deeper than ``limit`` levels (checked without recursing)."""
+    todo = [(value, 0)]
+    while todo:
+        item, level = todo.pop()
+        if level > limit:
+            return True
+        if isinstance(item, dict):
+            todo.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, level + 1) for v in item)
+    return False
+
+
+def _vet_details(where: str, entry: HistoryEntry) -> None:
+    """The parts of an entry that screens and reports format as numbers or lists."""
+    if _depth(entry.details, MAX_DETAIL_DEPTH) or _depth(entry.gate, MAX_DETAIL_DEPTH):
+        raise Refused(f"{where}: its details are nested more than {MAX_DETAIL_DEPTH} levels deep")
+    gate = entry.gate
+    if gate is not None:
+        if "passed" in gate and not isinstance(gate["passed"], bool):
+            raise Refused(f"{where}: gate.passed is not true or false")
+        for key in ("score", "coverage"):
+            _number_or_none(f"{where}: gate.{key}", gate.get(key))
+        unmet = gate.get("unmet", [])
+        if not isinstance(unmet, list) or not all(isinstance(u, str) for u in unmet):
+            raise Refused(f"{where}: gate.unmet is not a list of sentences")
+    if entry.action == "rescore":
+        for side in ("old", "new"):
+            part = entry.details.get(side)
+            if part is None:
+                continue
+            if not isinstance(part, dict):
+                raise Refused(f"{where}: details.{side} is not a score")
+            _number_or_none(f"{where}: details.{side}.score", part.get("score"))
+            band = part.get("band")
+            if band is not None and not isinstance(band, str):
+                raise Refused(f"{where}: details.{side}.band is not text")
+
+
+def _number_or_none(where: str, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Refused(f"{where} is not a number: {_shown(value)}")
+
+
+# ------------------------------------------------------------------ moves
+
+
+@dataclass(frozen=True)
+class Ends:
+    """Where a history leads: a stage (None: it cannot tell) and the statuses it allows."""
+
+    stage: str | None
+    statuses: frozenset[ProspectStatus]
+
+    def allows(self, stage: str, status: ProspectStatus) -> bool:
+        return (self.stage is None or self.stage == stage) and status in self.statuses
+
+    def words(self) -> str:
+        states = " or ".join(sorted(s.value for s in self.statuses))
+        return f"{self.stage or 'an unknown stage'}, {states}"
+
+
+_ANY = frozenset(ProspectStatus)
+_KEEP = frozenset({"edit", "rescore", "review"})
+"""Actions that move nothing (their stages name the interview they are about)."""
+_STATUS_MOVES = {
+    "decline": ProspectStatus.declined,
+    "hold": ProspectStatus.on_hold,
+    "reopen": ProspectStatus.active,
+}
+
+
+def replay(history: Iterable[HistoryEntry], pipeline: Pipeline | None) -> Ends:
+    """Where the entries, oldest first, leave a prospect: ``created`` puts it at its
+    stage, active; an advance at the stage it names (committed at the last stage and in
+    reviews); decline, hold and reopen change its status. An action this code does not
+    know moves it to the stage it names, with any status."""
+    stage = pipeline.stages[0].id if pipeline is not None else None
+    statuses = frozenset({ProspectStatus.active})
+    for entry in history:
+        if entry.action == "created":
+            stage, statuses = entry.to_stage or stage, frozenset({ProspectStatus.active})
+        elif entry.action == "advance":
+            stage, statuses = entry.to_stage, _after_advance(entry.to_stage, pipeline)
+        elif entry.action in _STATUS_MOVES:
+            statuses = frozenset({_STATUS_MOVES[entry.action]})
+        elif entry.action not in _KEEP:
+            stage, statuses = entry.to_stage or stage, _ANY
+    return Ends(stage, statuses)
+
+
+def _after_advance(to_stage: str | None, pipeline: Pipeline | None) -> frozenset[ProspectStatus]:
+    if pipeline is None:
+        return frozenset({ProspectStatus.active, ProspectStatus.committed})
+    last = pipeline.stages[-1].id
+    review = pipeline.review.id if pipeline.review is not None else None
+    committed = to_stage in (last, review)
+    return frozenset({ProspectStatus.committed if committed else ProspectStatus.active})
+
+
+def vet_moves(
+    incoming: ProspectRecords,
+    result: ProspectRecords,
+    local: ProspectRecords | None,
+    rules: Rules,
+    sets: Mapping[str, QuestionSet],
+) -> ProspectRecords:
+    """``result`` (what importing ``incoming`` would store over ``local``) if the file's
+    stage and status are backed by its own history, and every move new to the workspace
+    by the gate rules; Refused otherwise, with the reason.
+
+    When the file's facts are newer than the workspace's but its moves are older (it was
+    exported before a move made here), the stage and status stay where the united
+    history leads, which is where they are here.
+    """
+    known = {h.id for h in local.history} if local is not None else set()
+    for entry in result.history:
+        if entry.id not in known:
+            _vet_move(entry, result, rules, sets)
+    _backed(incoming.prospect, incoming.history, rules.pipeline)
+    p = result.prospect
+    if local is not None and (p.stage, p.status) != (local.prospect.stage, local.prospect.status):
+        ends = replay(result.history, rules.pipeline)
+        here = local.prospect
+        if not ends.allows(p.stage, p.status) and ends.allows(here.stage, here.status):
+            kept = {"stage": here.stage, "status": here.status, "recontact_on": here.recontact_on}
+            return replace(result, prospect=p.model_copy(update=kept))
+        _backed(p, result.history, rules.pipeline)
+    return result
+
+
+def _backed(prospect: Prospect, history: Iterable[HistoryEntry], pipeline: Pipeline | None) -> None:
+    ends = replay(history, pipeline)
+    if not ends.allows(prospect.stage, prospect.status):
+        raise Refused(
+            f"it is at {prospect.stage}, {prospect.status.value}, but its history leads to "
+            f"{ends.words()}: a stage or status change needs the history entry that made it"
+        )
+
+
+def _vet_move(
+    entry: HistoryEntry, records: ProspectRecords, rules: Rules, sets: Mapping[str, QuestionSet]
+) -> None:
+    what = f"history entry {entry.id} ({entry.action} at {entry.at:%Y-%m-%d %H:%M} UTC)"
+    if entry.action in ("decline", "hold") and not entry.reason.strip():
+        raise Refused(f"{what} has no reason; a {entry.action} always gives one")
+    if entry.action != "advance":
+        return
+    if entry.overridden and not entry.reason.strip():
+        raise Refused(f"{what} overrides the gate without a reason")
+    pipeline = rules.pipeline
+    if pipeline is None:
+        return
+    stage = pipeline.stage_map.get(entry.from_stage or "")
+    if stage is None:
+        raise Refused(
+            f"{what} leaves {entry.from_stage!r}, which is not a stage of this workspace's pipeline"
+        )
+    nxt = pipeline.next_stage(stage.id)
+    expected = nxt.id if nxt is not None else (pipeline.review.id if pipeline.review else None)
+    if entry.to_stage != expected:
+        raise Refused(f"{what} goes from {stage.id} to {entry.to_stage}, not to {expected}")
+    if entry.overridden:
+        return
+    gate = _gate(records, stage.id, rules, sets)
+    if gate is None or not gate.passed:
+        unmet = "; ".join(gate.unmet) if gate is not None else "no gate could be evaluated"
+        raise Refused(
+            f"{what} moves {stage.id} → {entry.to_stage} as if the gate were met, but the "
+            f"answers in the file do not meet it ({one_line(unmet, 200)}); a move past an "
+            "unmet gate needs an override with a reason"
+        )
+
+
+def _gate(
+    records: ProspectRecords, stage_id: str, rules: Rules, sets: Mapping[str, QuestionSet]
+) -> GateResult | None:
+    """The gate of ``stage_id`` as this workspace's rules judge the answers in the file."""
+    assert rules.pipeline is not None
+    at_stage = records.prospect.model_copy(
+        update={"stage": stage_id, "status": ProspectStatus.active}
+    )
+    probe = ProspectRecords(at_stage, records.interviews, ())
+    asked = {i.questionnaire_hash for i in records.interviews}
+    snapshots = Snapshots(sets={h: qs for h, qs in sets.items() if h in asked})
+    return assess(
+        probe, pipeline=rules.pipeline, snapshots=snapshots, active_sets=rules.active_sets
+    ).gate
+
+
+__all__ = ["Ends", "Refused", "Rules", "replay", "vet_moves", "vet_snapshot", "vet_values"]

@@ -1,0 +1,483 @@
+"""`qualify doctor` for the embedded workspace: check every file, and repair what can be.
+
+Checked: ``workspace.json``; every prospect file (it reads, its records belong to it, it
+is named and filed by its id); its backups (a backup of a prospect that is gone, the
+newest backup that reads for one that does not); the prospects list and the interview
+index against the prospect files; every question-set snapshot against its hash, and
+every interview's snapshot is there; the workspace lock; what ``quarantine/`` holds.
+
+``repair`` (under the workspace lock) moves every unreadable file to ``quarantine/``
+(the same relative path, stamped with the time, and a ``.why.txt`` note beside it saying
+what was wrong and when), puts a misfiled prospect file in its place, with
+``restore_backups`` puts back the newest backup that reads (of an unreadable file, or of
+a prospect whose file is gone), and then rebuilds both indexes from the prospect files,
+every list row computed afresh: afterwards `prospect list` and `prospect show` agree.
+Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from qualify.atomic import fsync_dir, write_bytes, write_text
+from qualify.core.records import ProspectSummary
+from qualify.store.base import StoreCorrupt, StoreError, check_records
+from qualify.store.checkup import Checkup, Severity, check_snapshot
+from qualify.store.workspace.files import ProspectFile, read_prospect_file, shard_of
+from qualify.store.workspace.storage import BACKUP_SUFFIX, backup_paths, read_json
+from qualify.store.workspace.store import LOCK_FILE, META_FILE, SCHEMA, Workspace
+
+QUARANTINE = "quarantine"
+"""Where repaired-away files go (never deleted): ``quarantine/<their path>.<UTC time>``."""
+
+
+def examine(
+    root: Path,
+    *,
+    repair: bool = False,
+    restore_backups: bool = False,
+    now: datetime | None = None,
+) -> Checkup:
+    """Everything found in the workspace at ``root`` (and, with ``repair``, put right)."""
+    now = now or datetime.now(UTC)
+    checkup = Checkup(str(root))
+    if not (root / META_FILE).exists() and not (root / "prospects").is_dir():
+        checkup.add("note", str(root), "no workspace here yet: nothing to check")
+        return checkup
+    if not _meta_usable(root, checkup, repair, now):
+        return checkup
+    ws = Workspace(root)
+    doctor = _Doctor(ws, checkup, repair=repair, restore=restore_backups, now=now)
+    if repair:
+        with ws.locked():
+            doctor.run()
+    else:
+        doctor.note_lock()
+        doctor.run()
+    return checkup
+
+
+def _meta_usable(root: Path, checkup: Checkup, repair: bool, now: datetime) -> bool:
+    """workspace.json reads (or, repaired, is replaced by a fresh one); False: stop here."""
+    path = root / META_FILE
+    try:
+        meta = read_json(path) or {}
+    except StoreCorrupt as exc:
+        if repair and not (root / "qualify.json").exists():
+            moved = quarantine(root, path, exc.reason, now)
+            checkup.add(
+                "repaired",
+                META_FILE,
+                f"was unreadable ({exc.reason}): moved to {moved}; a "
+                "fresh one is written (the prospects are in their own files)",
+            )
+            return True
+        checkup.add("problem", META_FILE, f"unreadable ({exc.reason})")
+        return False
+    schema = meta.get("schema", SCHEMA)
+    if isinstance(schema, int) and schema > SCHEMA:
+        checkup.add(
+            "problem",
+            META_FILE,
+            f"schema {schema} is newer than this qualify knows (max "
+            f"{SCHEMA}): upgrade qualify before checking it",
+        )
+        return False
+    return True
+
+
+def quarantine(root: Path, path: Path, why: str, now: datetime) -> str:
+    """Move ``path`` under quarantine/ (never deleted) with a note beside it; returns where
+    it went, relative to ``root``."""
+    rel = path.relative_to(root)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    folder = root / QUARANTINE / rel.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{rel.name}.{stamp}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{rel.name}.{stamp}-{n}"
+    os.replace(path, target)
+    note = (
+        f"{rel}\nmoved here by `qualify doctor --repair` at {now.isoformat(timespec='seconds')}\n"
+        f"what was wrong: {why}\n"
+        "qualify no longer reads it; nothing was deleted. Delete it once you no longer need it.\n"
+    )
+    write_text(target.with_name(target.name + ".why.txt"), note)
+    fsync_dir(path.parent)
+    return str(target.relative_to(root))
+
+
+@dataclass
+class _Found:
+    """What the prospect folders hold."""
+
+    good: dict[str, tuple[Path, ProspectFile]] = field(default_factory=dict)
+    bad: list[tuple[Path, str]] = field(default_factory=list)
+    misfiled: list[tuple[Path, ProspectFile]] = field(default_factory=list)
+    backups: dict[str, list[Path]] = field(default_factory=dict)
+    """Prospect id (from the file name) → its backup files."""
+
+
+class _Doctor:
+    def __init__(
+        self, ws: Workspace, checkup: Checkup, *, repair: bool, restore: bool, now: datetime
+    ) -> None:
+        self.ws = ws
+        self.root = ws.root
+        self.checkup = checkup
+        self.repair = repair
+        self.restore = restore
+        self.now = now
+        self.changed_files = False
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def note_lock(self) -> None:
+        lock = self.root / LOCK_FILE
+        if lock.is_dir():
+            self.checkup.add("problem", LOCK_FILE, "is a folder; qualify cannot lock the workspace")
+            return
+        try:
+            with FileLock(lock, timeout=0):
+                pass
+        except Timeout:
+            self.checkup.add(
+                "note",
+                LOCK_FILE,
+                "held: another qualify is writing to this workspace now, so "
+                "what it is writing may show up as a problem; check again when it is done",
+            )
+        except OSError as exc:
+            self.checkup.add("problem", LOCK_FILE, f"cannot be locked: {exc.strerror or exc}")
+
+    def run(self) -> None:
+        found = self.scan_prospects()
+        self.fix_prospects(found)
+        self.check_snapshots(found)
+        index_ok = self.check_indexes(found)
+        if self.repair:
+            count = self.ws.rebuild_index()
+            severity = "note" if index_ok and not self.changed_files else "repaired"
+            self.checkup.add(
+                severity,
+                "index/",
+                f"rebuilt the prospects list and the interview index from "
+                f"{count:,} prospect file(s), every list row computed afresh",
+            )
+        self.note_quarantine()
+
+    # ------------------------------------------------------------------ prospect files
+    def scan_prospects(self) -> _Found:
+        found = _Found()
+        folder_root = self.root / "prospects"
+        if not folder_root.is_dir():
+            return found
+        for folder in sorted(folder_root.iterdir()):
+            if not folder.is_dir():
+                self.checkup.add("note", self.rel(folder), "not a folder of prospects; left alone")
+                continue
+            for path in sorted(folder.iterdir()):
+                self.scan_file(path, folder.name, found)
+        return found
+
+    def scan_file(self, path: Path, shard: str, found: _Found) -> None:
+        name = path.name
+        if name.startswith("."):
+            self.checkup.add("note", self.rel(path), "a temp file left by an interrupted write")
+            return
+        if f".json{BACKUP_SUFFIX}" in name:
+            found.backups.setdefault(name.split(".json")[0], []).append(path)
+            return
+        if not name.endswith(".json") or path.is_dir():
+            self.checkup.add("note", self.rel(path), "not a prospect file; left alone")
+            return
+        self.checkup.count("prospect files")
+        try:
+            read = read_prospect_file(path)
+            if read is None:
+                return  # removed meanwhile
+            check_records(read.records)
+        except StoreCorrupt as exc:
+            found.bad.append((path, exc.reason))
+            return
+        except StoreError as exc:
+            found.bad.append((path, str(exc)))
+            return
+        pid = read.records.prospect.id
+        if pid != name[:-5] or shard != shard_of(pid) or pid in found.good:
+            found.misfiled.append((path, read))
+        else:
+            found.good[pid] = (path, read)
+
+    def newest_backup(self, path: Path, pid: str) -> tuple[Path, ProspectFile] | None:
+        """The newest backup of ``path`` that reads as prospect ``pid``'s file."""
+        for candidate in backup_paths(path, 3):
+            try:
+                read = read_prospect_file(candidate)
+            except StoreCorrupt:
+                continue
+            if read is not None and read.records.prospect.id == pid:
+                return candidate, read
+        return None
+
+    def fix_prospects(self, found: _Found) -> None:
+        said = {path.name[:-5] for path, _ in found.bad}
+        for path, why in found.bad:
+            pid = path.name[:-5]
+            backup = self.newest_backup(path, pid)
+            where = self.rel(path)
+            when = f", written {_when(backup[0])}" if backup else ""
+            offer = (
+                f"its backup {backup[0].name}{when} reads: `qualify doctor --repair "
+                "--restore-backups` puts it back"
+                if backup
+                else "no backup reads: import it again from an export"
+            )
+            if not self.repair:
+                self.checkup.add("problem", where, f"unreadable ({why}); {offer}")
+                continue
+            moved = quarantine(self.root, path, why, self.now)
+            self.changed_files = True
+            if self.restore and backup is not None:
+                write_bytes(path, backup[0].read_bytes())
+                found.good[pid] = (path, backup[1])
+                self.checkup.add(
+                    "repaired",
+                    where,
+                    f"was unreadable ({why}): moved to {moved}, and its "
+                    f"newest backup that reads ({backup[0].name}{when}) put back",
+                )
+            else:
+                self.checkup.add(
+                    "repaired",
+                    where,
+                    f"was unreadable ({why}): moved to {moved}, so it is out of the lists; {offer}",
+                )
+        for path, read in found.misfiled:
+            self.fix_misfiled(path, read, found)
+        for pid, backups in sorted(found.backups.items()):
+            for backup in backups:
+                self.checkup.count("backups")
+                if not _parses(backup):
+                    self.checkup.add(
+                        "note", self.rel(backup), "does not read; kept, never restored"
+                    )
+            if pid not in found.good and pid not in said:
+                self.orphan_backups(pid, backups, found)
+
+    def fix_misfiled(self, path: Path, read: ProspectFile, found: _Found) -> None:
+        pid = read.records.prospect.id
+        place = self.ws.prospect_path(pid)
+        where = self.rel(path)
+        if pid in found.good or place.exists():
+            what = f"a second copy of prospect {pid} (whose file is {self.rel(place)})"
+            if not self.repair:
+                self.checkup.add("problem", where, f"{what}; qualify never reads it")
+                return
+            moved = quarantine(self.root, path, what, self.now)
+            self.checkup.add("repaired", where, f"{what}: moved to {moved}")
+            return
+        what = f"holds prospect {pid}, whose file belongs at {self.rel(place)}"
+        if not self.repair:
+            self.checkup.add("problem", where, f"{what}; qualify does not find it there")
+            return
+        place.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, place)
+        fsync_dir(place.parent)
+        self.changed_files = True
+        found.good[pid] = (place, read)
+        self.checkup.add("repaired", where, f"{what}: moved there")
+
+    def orphan_backups(self, pid: str, backups: list[Path], found: _Found) -> None:
+        place = self.ws.prospect_path(pid)
+        if place.exists():
+            return  # its file is there but unreadable, quarantined or misfiled: said already
+        backup = self.newest_backup(place, pid)
+        where = self.rel(backups[0].parent / f"{pid}.json")
+        if backup is None:
+            self.checkup.add("note", where, "is gone; its backups do not read either")
+            return
+        what = f"is gone, but its backup {backup[0].name} (written {_when(backup[0])}) reads"
+        if not (self.repair and self.restore):
+            self.checkup.add(
+                "note", where, f"{what}: `qualify doctor --repair --restore-backups` puts it back"
+            )
+            return
+        write_bytes(place, backup[0].read_bytes())
+        self.changed_files = True
+        found.good[pid] = (place, backup[1])
+        self.checkup.add("repaired", where, f"{what}: put back")
+
+    # ------------------------------------------------------------------ snapshots
+    def check_snapshots(self, found: _Found) -> None:
+        folder = self.root / "snapshots"
+        present: set[str] = set()
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            if path.name.startswith("."):
+                continue
+            digest = path.name[:-5]
+            self.checkup.count("snapshots")
+            try:
+                raw = orjson.loads(path.read_bytes())
+            except (OSError, orjson.JSONDecodeError) as exc:
+                why = f"unreadable ({str(exc).splitlines()[0] if str(exc) else exc})"
+                if self.repair:
+                    moved = quarantine(self.root, path, why, self.now)
+                    self.checkup.add(
+                        "repaired",
+                        self.rel(path),
+                        f"was {why}: moved to {moved}; its "
+                        "interviews are scored against today's version of their set",
+                    )
+                else:
+                    self.checkup.add("problem", self.rel(path), why)
+                continue
+            present.add(digest)
+            problem = check_snapshot(digest, raw)
+            if problem is not None:
+                self.checkup.add("problem", self.rel(path), f"{problem}; kept as it is")
+        asked: dict[str, list[str]] = {}
+        for pid, (_, read) in found.good.items():
+            for interview in read.records.interviews:
+                key = interview.questionnaire_hash
+                asked.setdefault(key, []).append(
+                    f"{interview.questionnaire_id} v{interview.questionnaire_version} ({pid})"
+                )
+        for digest, uses in sorted(asked.items()):
+            if digest not in present:
+                self.checkup.add(
+                    "problem",
+                    f"snapshots/{digest}.json",
+                    f"missing: {len(uses)} interview(s) "
+                    f"were asked with it, e.g. {uses[0]}; they are scored against today's "
+                    "version of their set (import an export that has it to put it back)",
+                )
+
+    # ------------------------------------------------------------------ indexes
+    def check_indexes(self, found: _Found) -> bool:
+        """Both indexes against the prospect files; True when they agree. (With repair
+        what disagrees is said as repaired: both indexes are rebuilt right after.)"""
+        severity: Severity = "repaired" if self.repair else "problem"
+        before = len(self.checkup.findings)
+        rows = self.read_index("prospects", severity)
+        owners = self.read_index("interviews", severity)
+        for pid, (path, read) in sorted(found.good.items()):
+            row = rows.pop(pid, None)
+            where = self.rel(path)
+            if row is None:
+                self.checkup.add(severity, where, "is not in the prospects list")
+            elif _row(row) != read.row:  # the row written with the file; else compute it
+                fresh = self.ws.list_row(read.records)
+                if _row(row) != fresh:
+                    self.checkup.add(
+                        severity,
+                        where,
+                        f"the prospects list shows {_words(_row(row))} but its records give "
+                        f"{_words(fresh)}",
+                    )
+            for interview in read.records.interviews:
+                owner = owners.pop(interview.id, None)
+                if owner != pid:
+                    self.checkup.add(
+                        severity,
+                        where,
+                        f"interview {interview.id} is "
+                        + (
+                            "not in the interview index"
+                            if owner is None
+                            else f"filed under {owner}"
+                        ),
+                    )
+        for pid in sorted(rows):
+            self.checkup.add(
+                severity,
+                f"index/prospects/{shard_of(pid)}.json",
+                f"lists prospect {pid}, whose file is gone or unreadable",
+            )
+        if owners:
+            self.checkup.add(
+                "note",
+                "index/interviews/",
+                f"{len(owners)} entr(y/ies) point at a prospect file that "
+                "is gone, unreadable or does not hold them (an interrupted write leaves these "
+                "too); harmless, and rebuilt by --repair",
+            )
+        return not any(f.severity != "note" for f in self.checkup.findings[before:])
+
+    def read_index(self, kind: str, severity: Severity) -> dict[str, Any]:
+        folder = self.root / "index" / kind
+        merged: dict[str, Any] = {}
+        if not folder.is_dir():
+            self.checkup.add(severity, f"index/{kind}/", "missing")
+            return merged
+        for path in sorted(folder.glob("*.json")):
+            if path.name.startswith("."):
+                continue
+            self.checkup.count("index shards")
+            try:
+                shard = read_json(path) or {}
+            except StoreCorrupt as exc:
+                self.checkup.add(severity, self.rel(path), f"unreadable ({exc.reason})")
+                continue
+            for key, value in shard.items():
+                if shard_of(key) != path.stem:
+                    self.checkup.add(severity, self.rel(path), f"holds {key!r}, filed elsewhere")
+                merged[key] = value
+        return merged
+
+    def note_quarantine(self) -> None:
+        folder = self.root / QUARANTINE
+        if not folder.is_dir():
+            return
+        kept = [p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".why.txt")]
+        if kept:
+            self.checkup.add(
+                "note",
+                f"{QUARANTINE}/",
+                f"holds {len(kept)} file(s) moved there by a repair "
+                "(each with a .why.txt note); qualify no longer reads them",
+            )
+
+
+def _parses(path: Path) -> bool:
+    try:
+        return isinstance(orjson.loads(path.read_bytes()), dict)
+    except (OSError, orjson.JSONDecodeError):
+        return False
+
+
+def _row(raw: Any) -> ProspectSummary | None:
+    try:
+        return ProspectSummary.model_validate(raw)
+    except ValidationError:
+        return None
+
+
+def _words(row: ProspectSummary | None) -> str:
+    if row is None:
+        return "an unreadable row"
+    score = "no score" if row.score is None else f"score {row.score:.1f}"
+    when = row.updated_at.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{row.name!r} at {row.stage}, {row.status.value}, {score}, last active {when} UTC"
+
+
+def _when(path: Path) -> str:
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return stamp.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+__all__ = ["QUARANTINE", "examine", "quarantine"]
