@@ -59,7 +59,7 @@ def test_standard_input_is_read_and_named(tmp_path: Path) -> None:
     code, out = run(tmp_path, "score", "--questionnaire", "-", "--answers", "-")
     assert code == 2 and "only one of them can read standard input" in out
     code, out = run(tmp_path, "import", "-", stdin=b"garbage")
-    assert code == 1 and out.startswith("qualify: error: <stdin>: ")
+    assert code == 1 and out.startswith("qualify: error: <stdin> is not a qualify export")
 
 
 def test_export_to_standard_output_and_import_from_it(tmp_path: Path) -> None:
