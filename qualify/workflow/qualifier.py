@@ -165,7 +165,11 @@ class Qualifier:
 
     def stage_interview(self, prospect: Prospect) -> Interview | None:
         """The latest interview of the prospect's current stage, if any."""
-        found = [i for i in self.store.interviews(prospect.id) if i.stage == prospect.stage]
+        found = [
+            i
+            for i in self.store.interviews(prospect.id)
+            if i.stage == prospect.stage and not i.merged_into
+        ]
         return found[-1] if found else None
 
     # ------------------------------------------------------------------ prospects
@@ -263,7 +267,10 @@ class Qualifier:
         return self.active_question_set(set_id)
 
     def open_interview(self, prospect: Prospect) -> Interview:
-        """The current stage's interview, started (with a snapshot of the set) if needed."""
+        """The current stage's interview, started (with a snapshot of the set) if needed.
+
+        Started with the store's get-or-create, so two people starting the stage at once
+        share one interview; StageConflict if the prospect moved on meanwhile."""
         set_id, kind = self._stage_set(prospect)
         existing = self.stage_interview(prospect)
         if existing is not None:
@@ -280,7 +287,7 @@ class Qualifier:
             questionnaire_hash=digest,
             interviewer=self.user,
         )
-        return self.store.add_interview(interview)
+        return self.store.start_interview(interview)
 
     def record(
         self,
@@ -332,8 +339,8 @@ class Qualifier:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         interview = self.open_interview(prospect)
         # The store recomputes the list row inside its write; `saved` holds every stored
-        # answer (a colleague's too).
-        saved = self.store.record_answers(interview.id, records)
+        # answer (a colleague's too). Refused if the prospect left the stage meanwhile.
+        saved = self.store.record_answers(interview.id, records, expected_stage=prospect.stage)
         return self.assess(prospect, saved)
 
     def _earlier(
@@ -387,7 +394,7 @@ class Qualifier:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
         interview = self.open_interview(prospect)
         record = AnswerRecord(question_id=question_id, value=None, state="answered", by=self.user)
-        saved = self.store.record_answers(interview.id, [record])
+        saved = self.store.record_answers(interview.id, [record], expected_stage=prospect.stage)
         return self.assess(prospect, saved)
 
     def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
@@ -399,7 +406,7 @@ class Qualifier:
             if current is not None
             else AnswerRecord(question_id=question_id, value=None, note=note, by=self.user)
         )
-        saved = self.store.record_answers(interview.id, [record])
+        saved = self.store.record_answers(interview.id, [record], expected_stage=prospect.stage)
         return self.assess(prospect, saved)
 
     # ------------------------------------------------------------------ assessment
