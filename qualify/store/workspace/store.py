@@ -21,7 +21,15 @@ from filelock import FileLock, Timeout
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, utcnow
-from qualify.store.base import Merge, NotFound, StoreError, StoreLocked, check_records, is_safe_id
+from qualify.store.base import (
+    Merge,
+    NotFound,
+    StoreError,
+    StoreLocked,
+    Watch,
+    check_records,
+    is_safe_id,
+)
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
 from qualify.store.workspace.files import (
@@ -389,6 +397,12 @@ class Workspace(DocumentStore):
             self._owners.update(looked_up)
             found.update(looked_up)
         return found
+
+    def watch(self) -> Watch:
+        """Other processes' changes, by polling the prospect folders' times."""
+        from qualify.store.workspace.watch import FolderWatch
+
+        return FolderWatch(self.root / "prospects")
 
     def close(self) -> None:
         """Nothing stays open between calls; the lock is only held inside them."""
