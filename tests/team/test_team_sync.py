@@ -8,11 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from qualify.cli import main
+from qualify.core.questionnaire.loader import canonical_hash
 from qualify.core.records import AnswerRecord, Interview, Prospect
 from qualify.store.postgres import PostgresStore
 from qualify.store.sync import STATE_DIR, SyncReport
 from qualify.store.sync import sync as run_sync
 from qualify.store.workspace import Workspace
+
+SNAPSHOT = {"id": "x", "version": 1}
+HASH1 = canonical_hash(SNAPSHOT)
 
 
 def _interview(prospect_id: str) -> Interview:
@@ -21,7 +25,8 @@ def _interview(prospect_id: str) -> Interview:
         stage="s1",
         questionnaire_id="x",
         questionnaire_version=1,
-        questionnaire_hash="hash1",
+        questionnaire_hash=HASH1,
+        interviewer="anna",
     )
 
 
@@ -52,7 +57,7 @@ def sides(pg, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_round_trip_both_ways_and_a_second_sync_changes_nothing(sides, pg) -> None:  # type: ignore[no-untyped-def]
     laptop, server, carl = sides
-    laptop.put_snapshot("hash1", {"id": "x", "version": 1})
+    laptop.put_snapshot(HASH1, SNAPSHOT)
     mine = laptop.add_prospect(
         Prospect(name="Offline AV", stage="s1", territory="North"), by="anna"
     )
@@ -67,7 +72,7 @@ def test_round_trip_both_ways_and_a_second_sync_changes_nothing(sides, pg) -> No
     report = sync(laptop, server)
     assert (report.pushed, report.pulled, report.conflicts) == (1, 1, [])
     assert server.get_interview(interview.id).answers["q1"].value == 1
-    assert server.get_snapshot("hash1") == {"id": "x", "version": 1}
+    assert server.get_snapshot(HASH1) == SNAPSHOT
     assert laptop.get_prospect(theirs.id).name == "Carl's Co"  # the territory came back
     assert hidden.id not in laptop.prospect_ids()  # another territory never does
     for pid in (mine.id, theirs.id):
