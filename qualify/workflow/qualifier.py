@@ -40,8 +40,12 @@ from qualify.core.records import (
     utcnow,
 )
 from qualify.core.scoring import score
-from qualify.store.base import Store
+from qualify.store.base import StageConflict, Store
 from qualify.store.reading import read_snapshots
+
+RECENT_MOVE = 120
+"""Seconds during which someone else's move makes an override ask for --from (see
+Qualifier.advance)."""
 
 
 class WorkflowError(QualifyError):
@@ -434,10 +438,29 @@ class Qualifier:
         )
 
     # ------------------------------------------------------------------ moves
-    def advance(self, prospect: Prospect, *, override: str | None = None) -> HistoryEntry:
-        """Move to the next stage if the gate passes, or with an override reason."""
+    def advance(
+        self,
+        prospect: Prospect,
+        *,
+        override: str | None = None,
+        from_stage: str | None = None,
+    ) -> HistoryEntry:
+        """Move to the next stage if the gate passes, or with an override reason.
+
+        A compare-and-set either way: of two at once, one moves. ``from_stage`` is the
+        stage the user saw (StageConflict if the prospect is elsewhere). An override
+        without it is refused when the prospect was moved to its stage in the last
+        RECENT_MOVE seconds (by anyone: the same login may run in two places): that
+        move, not the gate the user meant to override, is most likely what the user has
+        not seen yet."""
+        if from_stage is not None and prospect.stage != from_stage:
+            raise StageConflict(
+                f"{prospect.name} is at {prospect.stage}, not at {from_stage}: nothing was changed"
+            )
         stage = moves.check_can_advance(prospect, self.pipeline)
         assessment = self.assess(prospect)
+        if override is not None and from_stage is None:
+            self._check_recent_move(assessment.records)
         gate, qs = assessment.gate, assessment.gate_set
         if gate is None or qs is None:  # the stage's set is missing or broken
             self.active_question_set(stage.questionnaire)  # raises, naming the problem
@@ -461,6 +484,23 @@ class Qualifier:
                 )
             )
         return move.entry
+
+    def _check_recent_move(self, records: ProspectRecords) -> None:
+        prospect = records.prospect
+        moved = next(
+            (h for h in reversed(records.history) if h.to_stage == prospect.stage),
+            None,
+        )
+        if moved is None or moved.action == "created":
+            return
+        ago = (utcnow() - moved.at).total_seconds()
+        if 0 <= ago < RECENT_MOVE:
+            who = f" by {moved.by}" if moved.by else ""
+            raise StageConflict(
+                f"{prospect.name} was moved to {prospect.stage}{who} {ago:.0f} s ago: nothing "
+                f"was changed; to override the {prospect.stage} gate as well, say so with "
+                f"--from {prospect.stage}"
+            )
 
     def decline(self, prospect: Prospect, reason: str) -> HistoryEntry:
         """Part ways, always with a reason."""
