@@ -80,7 +80,8 @@ BEGIN
     digits := rtrim(ltrim(whole || frac, '0'), '0');
     RETURN sign || left(digits, 1)
         || CASE WHEN length(digits) > 1 THEN '.' || substr(digits, 2) ELSE '' END
-        || 'e' || CASE WHEN exp10 < 0 THEN '-' ELSE '+' END || lpad(abs(exp10)::text, 2, '0');
+        || 'e' || CASE WHEN exp10 < 0 THEN '-' ELSE '+' END
+        || CASE WHEN abs(exp10) < 10 THEN '0' ELSE '' END || abs(exp10)::text;
 END
 $$;
 
