@@ -84,9 +84,18 @@ class TestServer:
         ]
         if not self.durable:
             options += ["-F", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        self._options = " ".join(options)
+        return self.resume()
+
+    def resume(self) -> TestServer:
+        """Start the server again on the same data (after :meth:`halt`)."""
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                  "-o", " ".join(options), "start")  # fmt: skip
+                  "-o", self._options, "start")  # fmt: skip
         return self
+
+    def halt(self, mode: str = "immediate") -> None:
+        """Stop the server, keeping its data (an outage): ``immediate`` is a crash."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def url(self, user: str = "postgres", db: str = "postgres") -> str:
         return (

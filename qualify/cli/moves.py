@@ -18,15 +18,25 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("prospect_id", metavar="ID")
 @click.option("--override", metavar="REASON", help="Move even though the gate is not met.")
+@click.option(
+    "--from",
+    "from_stage",
+    metavar="STAGE",
+    help="Only if the prospect is still at this stage (what you saw); nothing changes otherwise.",
+)
 @pass_env
-def advance(env: Env, prospect_id: str, override: str | None) -> None:
-    """Move to the next stage if the gate passes; else list what is missing."""
+def advance(env: Env, prospect_id: str, override: str | None, from_stage: str | None) -> None:
+    """Move to the next stage if the gate passes; else list what is missing.
+
+    Of two at once, one moves (the other exits with status 4). An override is refused
+    when the prospect was moved in the last two minutes (by anyone), unless --from names
+    the stage it is at now."""
     from qualify.workflow.qualifier import GateBlocked
 
     q = env.qualifier
     found = q.resolve(prospect_id)
     try:
-        entry = q.advance(found, override=override)
+        entry = q.advance(found, override=override, from_stage=from_stage)
     except GateBlocked as blocked:
         stage = q.pipeline.stage_map.get(blocked.result.stage_id)
         title = stage.title if stage else blocked.result.stage_id

@@ -78,6 +78,15 @@ def prospect_list(
     the file and the fix (`qualify doctor --repair`); the status is then 5.
     """
     rows = env.store.list_prospects()
+    doubtful = env.store.doubtful_rows()
+    if doubtful:
+        writers = ", ".join(sorted(set(doubtful.values())))
+        say(
+            f"qualify: note: {len(doubtful)} list row(s) disagreed with their records "
+            f"(written by {writers}); shown as the records say (`qualify db verify` "
+            "rewrites them)",
+            err=True,
+        )
     if territory is not None:
         rows = [r for r in rows if r.territory == territory]
     if stage is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from qualify.cli.env import Env, fail, pass_env, say
@@ -26,28 +28,60 @@ def db() -> None:
     """The team server: schema upgrades, status, who sees which territories."""
 
 
+STATUS_UP_TO_DATE, STATUS_UPGRADE_DUE, STATUS_QUALIFY_TOO_OLD = 0, 3, 5
+"""`qualify db status` exit codes (README, docs/team.md)."""
+
+
 @db.command("upgrade")
 @click.option("--to", "target", type=int, default=None, help="Stop at this schema version.")
 @pass_env
 def db_upgrade(env: Env, target: int | None) -> None:
-    """Create or migrate the schema (run as the database owner); safe to run again."""
+    """Create or migrate the schema (run as the database owner); safe to run again.
+
+    Then checks the prospects list's rows nobody vouched for (as `db verify` does)."""
     from qualify.store import redact_url
     from qualify.store.postgres import connect, migrate
+    from qualify.store.postgres.connection import Timeouts
 
     url = server_url(env)
-    with connect(url) as conn:
+    # No statement timeout: a migration may rewrite a large table.
+    with connect(url, timeouts=Timeouts(statement=0)) as conn:
         done = migrate.upgrade(conn, target=target)
         now = migrate.current_version(conn)
     for migration in done:
         say(f"applied {migration.version:04d}_{migration.name}")
     state = "upgraded to" if done else "already at"
     say(f"{redact_url(url)}: {state} schema version {now}", err=True)
+    if done and now == migrate.LATEST:
+        _verify(url)
+
+
+@db.command("verify")
+@pass_env
+def db_verify(env: Env) -> None:
+    """Recompute every list row nobody vouched for from its records (as the schema
+    owner, e.g. hourly from cron): rows that disagree are rewritten and listed with the
+    login that wrote them; every row is then vouched for."""
+    _verify(server_url(env))
+
+
+def _verify(url: str) -> None:
+    from qualify.store.postgres import PostgresStore
+
+    with PostgresStore(url) as store:
+        checked, wrong = store.vouch_rows()
+    say(f"list rows checked: {checked}, rewritten: {len(wrong)}", err=True)
+    for pid, name, writer in wrong:
+        say(f"  {name} ({pid}): its row disagreed with its records (written by {writer})")
 
 
 @db.command("status")
 @pass_env
 def db_status(env: Env) -> None:
-    """The schema version, the migrations applied, and whether an upgrade is due."""
+    """The schema version, the migrations applied, and whether an upgrade is due.
+
+    Exit status: 0 up to date; 3 an upgrade is due (or there is no schema yet): run
+    `qualify db upgrade`; 5 the schema is newer than this qualify: upgrade qualify."""
     from qualify.store import redact_url
     from qualify.store.postgres import connect, migrate
 
@@ -59,6 +93,10 @@ def db_status(env: Env) -> None:
     for version, name, at, by in state.applied:
         say(f"  {version:04d}_{name:<28} applied {at:%Y-%m-%d %H:%M} UTC by {by}")
     say(state.describe())
+    if state.version > state.latest:
+        sys.exit(STATUS_QUALIFY_TOO_OLD)
+    if state.version < state.latest:
+        sys.exit(STATUS_UPGRADE_DUE)
 
 
 @db.command("grant")
@@ -67,6 +105,11 @@ def db_status(env: Env) -> None:
 @click.option("--director", is_flag=True, help="Sees every territory.")
 @click.option("--read-only", is_flag=True, help="With --director: sees all, changes none.")
 @click.option("--password", is_flag=True, help="Ask for a password for this login and set it.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (scripts).",
+)
 @pass_env
 def db_grant(
     env: Env,
@@ -75,12 +118,20 @@ def db_grant(
     director: bool,
     read_only: bool,
     password: bool,
+    password_stdin: bool,
 ) -> None:
-    """Give USER territories (or the director role), creating the login if needed."""
+    """Give USER territories (or the director role), creating the login if needed.
+
+    A password is hashed here (SCRAM-SHA-256) before it is sent: the server, its logs
+    and this terminal never see it in clear."""
     from qualify.store.postgres import connect, migrate, team
 
     secret = None
-    if password:
+    if password_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+        if not secret:
+            fail("--password-stdin: no password on standard input", 2)
+    elif password:
         secret = click.prompt(f"password for {user}", hide_input=True, confirmation_prompt=True)
     with connect(server_url(env)) as conn:
         migrate.check(migrate.current_version(conn))
@@ -134,21 +185,30 @@ def sync(env: Env, url: str | None) -> None:
     both answers are kept.
     """
     from qualify.paths import workspace_user
-    from qualify.store import open_store
+    from qualify.store import open_store, redact_url
+    from qualify.store.base import ServerUnavailable
     from qualify.store.sync import STATE_DIR
     from qualify.store.sync import sync as run_sync
 
     target = server_url(env, url)
-    with open_store(env.data_dir) as local, open_store(url=target) as server:
-        report = run_sync(
-            local,
-            server,
-            state_dir=env.data_dir / STATE_DIR,
-            source=f"{workspace_user() or 'laptop'}'s laptop",
+    try:
+        with open_store(env.data_dir) as local, open_store(url=target) as server:
+            report = run_sync(
+                local,
+                server,
+                state_dir=env.data_dir / STATE_DIR,
+                source=f"{workspace_user() or 'laptop'}'s laptop",
+            )
+            where = server.location
+    except ServerUnavailable as exc:
+        fail(
+            f"sync with {redact_url(target)} stopped, nothing changed on either side: {exc}; "
+            "run `qualify sync` again once the server answers"
         )
-        where = server.location
     say(f"synced {env.data_dir} with {where}: {report.summary()}")
     for conflict in report.conflicts:
         say(f"  conflict: {conflict.describe()}")
     for pid, name, why in report.refused:
         say(f"  kept here only: {name} ({pid}): {why}")
+    for _digest, why in report.refused_snapshots:
+        say(f"  question set not sent: {why}")

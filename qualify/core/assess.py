@@ -162,6 +162,12 @@ def earlier_values(
     return out
 
 
+def live_interviews(records: ProspectRecords) -> tuple[Interview, ...]:
+    """The interviews that count: not those merged into another (a stage two people
+    started at once, merged by the store or a sync; their answers are in the other)."""
+    return tuple(i for i in records.interviews if not i.merged_into)
+
+
 def score_in_order(
     interviews: Iterable[Interview],
     lookup: Callable[[Interview], QuestionSet | None],
@@ -318,7 +324,7 @@ def assess(
     prospect = records.prospect
     today = _local(now or datetime.now(UTC), tz).date()
     scored = score_in_order(
-        records.interviews, lambda i: snapshots.get(i.questionnaire_hash), today
+        live_interviews(records), lambda i: snapshots.get(i.questionnaire_hash), today
     )
     current, basis = _current_and_basis(prospect.stage, scored)
 
@@ -463,7 +469,7 @@ def list_row(
     """The prospects list's row, straight from the records (no pipeline needed): what the
     store writes beside a prospect every time its records change."""
     scored = score_in_order(
-        records.interviews, lambda i: snapshots.get(i.questionnaire_hash), today
+        live_interviews(records), lambda i: snapshots.get(i.questionnaire_hash), today
     )
     return _row(records, scored)
 

@@ -55,6 +55,15 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+def _empty(value: Any) -> bool:
+    return not value
+
+
+_LATER = {"exclude_if": _empty}
+"""For fields added later: left out of the JSON while they hold nothing, so records that
+do not use them are written (compared, exported) exactly as before."""
+
+
 class Contact(_Record):
     name: str
     role: str = ""
@@ -94,6 +103,10 @@ class AnswerRecord(_Record):
     note: str = ""
     answered_at: datetime = Field(default_factory=utcnow)
     by: str = ""
+    """Who gave it; on a team server, the login that wrote it (set by the server)."""
+    recorded_as: str = Field("", **_LATER)
+    """The name a laptop gave when it differed from the login that synced it ("recorded
+    offline as …"); never taken as the author."""
 
 
 class Interview(_Record):
@@ -111,9 +124,15 @@ class Interview(_Record):
     notes: str = ""
     status: Literal["in_progress", "complete"] = "in_progress"
     interviewer: str = ""
+    """Who took it; on a team server, the login that started it (set by the server)."""
+    recorded_as: str = Field("", **_LATER)
+    """The interviewer a laptop named when it differed from the login that synced it."""
     started_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
+    merged_into: str | None = Field(None, **_LATER)
+    """Set when two people started the same stage at once and this copy was merged into
+    the other (whose id this is): its answers are there, and scoring skips this one."""
 
     def scoring_values(self) -> dict[str, Any]:
         """Question id → value of the answers that score ("unknown"/"declined" never do)."""
@@ -143,6 +162,9 @@ class HistoryEntry(_Record):
     overridden: bool = False
     reason: str = ""
     by: str = ""
+    """Who did it; on a team server, the login that wrote it (set by the server)."""
+    recorded_as: str = Field("", **_LATER)
+    """The name a laptop gave when it differed from the login that synced it."""
     details: dict[str, Any] = {}
 
 

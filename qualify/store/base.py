@@ -14,11 +14,12 @@ Callers never pass one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qualify.core.errors import QualifyError
@@ -43,6 +44,11 @@ class StoreError(QualifyError):
 
 class NotFound(StoreError):
     """No record with that id."""
+
+
+class ServerUnavailable(StoreError):
+    """The server could not be reached, or stopped answering (an outage, a timeout): the
+    command stops at once; whatever its transaction held is rolled back."""
 
 
 class StoreLocked(StoreError):
@@ -141,6 +147,12 @@ class Store(ABC):
     def list_prospects(self) -> list[ProspectSummary]:
         """Every prospect's list row, most recently active first; cheap for 10,000 rows."""
 
+    def doubtful_rows(self) -> dict[str, str]:
+        """Prospect id → the login whose list row disagreed with its records when
+        :meth:`list_prospects` checked it (the row was shown as the records say); empty
+        where every row is the store's own."""
+        return {}
+
     @abstractmethod
     def resolve_id(self, id_or_prefix: str) -> str:
         """A full id from an unambiguous prefix (as users type them); NotFound otherwise."""
@@ -179,10 +191,26 @@ class Store(ABC):
         """Replace status, notes, completion time (not answers: use record_answers)."""
 
     @abstractmethod
-    def record_answers(self, interview_id: str, answers: Sequence[AnswerRecord]) -> Interview:
+    def start_interview(self, interview: Interview) -> Interview:
+        """The open interview (in progress, not merged) of ``interview``'s prospect and
+        stage: ``interview`` stored if there is none, else the one already there, so two
+        people starting the same stage at once get the same interview. StageConflict if
+        the prospect is no longer at that stage (nothing is stored then)."""
+
+    @abstractmethod
+    def record_answers(
+        self,
+        interview_id: str,
+        answers: Sequence[AnswerRecord],
+        *,
+        expected_stage: str | None = None,
+    ) -> Interview:
         """Store all the answers or none (each replacing that question's answer); durable
         when this returns. The list row is recomputed on every stored answer, other
-        writers' included."""
+        writers' included.
+
+        With ``expected_stage`` (the stage the answers were given for), StageConflict if
+        the prospect has moved on meanwhile, saying who moved it: nothing is stored."""
 
     # -- moves -----------------------------------------------------------------------
     @abstractmethod
@@ -223,6 +251,11 @@ class Store(ABC):
         return list(self.__dict__.get("_unreadable", {}).values())
 
     # -- lifecycle -------------------------------------------------------------------
+    def watch(self) -> Watch | None:
+        """Something to wait on for other people's or processes' changes (a live screen);
+        None where the backend cannot tell."""
+        return None
+
     @contextmanager
     def all_or_nothing(self) -> Iterator[bool]:
         """Writes inside the block land together or not at all where the backend can
@@ -238,6 +271,52 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# ------------------------------------------------------------------ watching
+
+
+def change_digest(prospect_id: str) -> str:
+    """How a change notification names a prospect: a digest of its id, which a listener
+    recognises for the prospects it can see and learns nothing from for the others."""
+    return hashlib.sha256(prospect_id.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Which prospects changed, as far as a watcher can tell."""
+
+    ids: frozenset[str] = frozenset()
+    digests: frozenset[str] = frozenset()
+    everything: bool = False
+    """Too many to name (a bulk load), or the watcher lost track: reload it all."""
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.ids or self.digests)
+
+    def concerns(self, prospect_id: str) -> bool:
+        return (
+            self.everything
+            or prospect_id in self.ids
+            or (bool(self.digests) and change_digest(prospect_id) in self.digests)
+        )
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.ids | other.ids, self.digests | other.digests, self.everything or other.everything
+        )
+
+
+class Watch(ABC):
+    """Waits for changes made by other people or processes (and this one's own)."""
+
+    @abstractmethod
+    def wait(self, timeout: float) -> Changes:
+        """The changes seen within ``timeout`` seconds (empty if none); raises StoreError
+        when the watch is lost (the caller may open another later)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for watches without resources
+        """Stop watching."""
 
 
 # ------------------------------------------------------------------ records, checked
@@ -309,6 +388,25 @@ def check_expected(
     )
 
 
+def check_stage(
+    current: Prospect, expected_stage: str, history: Sequence[HistoryEntry] = ()
+) -> None:
+    """Raise StageConflict, saying who moved the prospect, unless it is still at the stage
+    the answers were given for (an answer for a stage just left is refused, not filed
+    under the wrong stage)."""
+    if current.stage == expected_stage:
+        return
+    last = next((h for h in reversed(history) if h.action != "created"), None)
+    who = ""
+    if last is not None:
+        by = f" by {last.by}" if last.by else ""
+        who = f" ({last.action}{by} at {last.at:%Y-%m-%d %H:%M} UTC)"
+    raise StageConflict(
+        f"{current.name} moved on meanwhile: it is now at {current.stage}{who}, not at "
+        f"{expected_stage}; nothing was recorded (answer again for {current.stage})"
+    )
+
+
 def _replacing(records: ProspectRecords) -> Merge:
     """A merge storing ``records`` in place of what is stored; history is only added to."""
 
@@ -336,16 +434,21 @@ class _AddIfNew:
 
 
 __all__ = [
+    "Changes",
     "Merge",
     "NotFound",
+    "ServerUnavailable",
     "StageConflict",
     "Store",
     "StoreCorrupt",
     "StoreError",
     "StoreLocked",
+    "Watch",
     "answer_records",
+    "change_digest",
     "check_expected",
     "check_records",
+    "check_stage",
     "created_entry",
     "is_safe_id",
 ]

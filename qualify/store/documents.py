@@ -27,6 +27,7 @@ from qualify.store.base import (
     StoreError,
     answer_records,
     check_expected,
+    check_stage,
     created_entry,
     is_safe_id,
 )
@@ -104,7 +105,31 @@ class DocumentStore(Store):
 
         return _interview_of(_stored(self.merge_prospect(pid, update), pid), interview.id)
 
-    def record_answers(self, interview_id: str, answers: Sequence[AnswerRecord]) -> Interview:
+    def start_interview(self, interview: Interview) -> Interview:
+        """The open interview of the prospect's stage: this one if there is none yet."""
+        pid = _known(interview.prospect_id)
+        found: list[Interview] = []
+
+        def start(current: ProspectRecords | None) -> ProspectRecords | None:
+            stored = _existing(current, pid)
+            check_stage(stored.prospect, interview.stage, stored.history)
+            found[:] = [i for i in stored.interviews if _open_of(i, interview.stage)]
+            if found:
+                return None
+            if any(i.id == interview.id for i in stored.interviews):
+                raise StoreError(f"interview {interview.id} already exists")
+            return replace(stored, interviews=_by_start((*stored.interviews, interview)))
+
+        self.merge_prospect(pid, start)
+        return found[0] if found else interview
+
+    def record_answers(
+        self,
+        interview_id: str,
+        answers: Sequence[AnswerRecord],
+        *,
+        expected_stage: str | None = None,
+    ) -> Interview:
         """Store all the answers or none (each replacing that question's); durable when
         this returns. The list row is recomputed on every stored answer, other writers'
         included."""
@@ -113,6 +138,9 @@ class DocumentStore(Store):
 
         def record(current: ProspectRecords | None) -> ProspectRecords | None:
             stored = _interview_of(_existing(current, pid), interview_id)
+            if expected_stage is not None:
+                assert current is not None
+                check_stage(current.prospect, expected_stage, current.history)
             if not records:
                 return None
             answered = {**stored.answers, **{r.question_id: r for r in records}}
@@ -204,6 +232,13 @@ def _stored(result: ProspectRecords | None, prospect_id: str) -> ProspectRecords
 def _saved(prospect: Prospect, stored: Prospect) -> Prospect:
     """The new facts as stored: created when first stored, updated now."""
     return prospect.model_copy(update={"created_at": stored.created_at, "updated_at": utcnow()})
+
+
+def _open_of(interview: Interview, stage: str) -> bool:
+    """Whether ``interview`` is the open interview of ``stage`` (in progress, not merged)."""
+    return (
+        interview.stage == stage and interview.status == "in_progress" and not interview.merged_into
+    )
 
 
 def _interview_of(records: ProspectRecords, interview_id: str) -> Interview:

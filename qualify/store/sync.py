@@ -1,24 +1,27 @@
 """`qualify sync`: a laptop's store and the team server's, merged both ways.
 
 For each prospect, the laptop's records are merged into the server's with the rules
-of `qualify import` (:func:`qualify.store.merge.merge_prospect`), atomically on the
-server (under that prospect's row lock); the result then replaces the laptop's copy,
-so both sides end up the same and running sync again changes nothing. Each store
-computes its own list rows from the merged records.
+of :func:`qualify.store.merge.merge_prospect`, on the server, all prospects in one
+transaction (an outage rolls all of it back before the laptop is touched); the result
+then replaces the laptop's copy, so both sides end up the same and running sync again
+changes nothing. Each store computes its own list rows from the merged records.
 
 What "changed since the last sync" means is kept beside the laptop's workspace
-(``sync/<server>.json``: the fingerprint of every answer both sides agreed on). An
-answer changed on one side only is taken from that side; one changed on both sides
-is a conflict: the server's answer stays current, the laptop's is kept in the
-prospect's history (an ``edit`` entry holding both), and both are listed with who
-gave them. Prospects of territories the login may not write stay on the laptop,
-untouched, and are listed.
+(``sync/<server>.json``: the fingerprint of every answer and every fact both sides
+agreed on). An answer or a fact changed on one side only is taken from that side; one
+changed on both sides is a conflict: the server's stays current, the laptop's is kept
+in the prospect's history (an ``edit`` entry holding both), and both are listed with
+who gave them and when. Interviews of the same stage started apart on each side are
+merged into one. Prospects of territories the login may not write stay on the laptop
+and are listed ("kept here only"); they still receive the server's changes the login
+may see.
 
 Written against the :class:`~qualify.store.base.Store` interface only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,8 +32,8 @@ import orjson
 
 from qualify.atomic import write_bytes
 from qualify.core.records import ProspectRecords, utcnow
-from qualify.store.base import NotFound, Store, StoreCorrupt, StoreError
-from qualify.store.merge import Conflict, answer_fingerprint, merge_prospect
+from qualify.store.base import NotFound, ServerUnavailable, Store, StoreCorrupt, StoreError
+from qualify.store.merge import Conflict, answer_fingerprint, fact_fingerprints, merge_prospect
 
 STATE_DIR = "sync"
 """The folder of the laptop's workspace where the sync state is kept."""
@@ -49,6 +52,8 @@ class SyncReport:
     conflicts: list[Conflict] = field(default_factory=list)
     refused: list[tuple[str, str, str]] = field(default_factory=list)
     """(prospect id, name, why) of laptop prospects the server would not take."""
+    refused_snapshots: list[tuple[str, str]] = field(default_factory=list)
+    """(hash, why) of question-set snapshots the server would not take."""
 
     def summary(self) -> str:
         kept = f"; {len(self.refused)} kept on the laptop only" if self.refused else ""
@@ -83,6 +88,12 @@ def _base_of(state: dict[str, Any], prospect_id: str) -> dict[tuple[str, str], s
     return {(iid, qid): fp for iid, answers in per.items() for qid, fp in answers.items()}
 
 
+def _facts_of(state: dict[str, Any], prospect_id: str) -> dict[str, str]:
+    """The facts both sides agreed on (empty: never synced; sync then lists differences)."""
+    per = state.get("facts", {}).get(prospect_id, {})
+    return per if isinstance(per, dict) else {}
+
+
 def _fingerprints(records: ProspectRecords) -> dict[str, dict[str, str]]:
     return {
         i.id: {qid: answer_fingerprint(a) for qid, a in i.answers.items()}
@@ -90,8 +101,12 @@ def _fingerprints(records: ProspectRecords) -> dict[str, dict[str, str]]:
     }
 
 
-def _copy_snapshots(source: Store, target: Store, hashes: Iterable[str]) -> int:
-    """Put the snapshots of ``hashes`` that ``target`` lacks; returns how many."""
+def _copy_snapshots(
+    source: Store, target: Store, hashes: Iterable[str], refused: list[tuple[str, str]]
+) -> int:
+    """Put the snapshots of ``hashes`` that ``target`` lacks; returns how many. One the
+    target refuses (its content does not hash to its key) is listed, not copied: the
+    interviews taken with it stay unscored there."""
     kept = target.snapshot_hashes()
     copied = 0
     for digest in sorted(set(hashes) - kept):
@@ -99,6 +114,11 @@ def _copy_snapshots(source: Store, target: Store, hashes: Iterable[str]) -> int:
             target.put_snapshot(digest, source.get_snapshot(digest))
         except NotFound:
             continue  # lost on the source too: its interviews stay unscored
+        except ServerUnavailable:
+            raise
+        except StoreError as exc:
+            refused.append((digest, str(exc)))
+            continue
         copied += 1
     return copied
 
@@ -106,9 +126,11 @@ def _copy_snapshots(source: Store, target: Store, hashes: Iterable[str]) -> int:
 class _Push:
     """The merge run on the server, atomically for the prospect."""
 
-    def __init__(self, laptop: ProspectRecords, base: dict[tuple[str, str], str], source: str):
+    def __init__(self, laptop: ProspectRecords, state: dict[str, Any], source: str):
+        pid = laptop.prospect.id
         self.laptop = laptop
-        self.base = base
+        self.base = _base_of(state, pid)
+        self.facts = _facts_of(state, pid)
         self.source = source
         self.outcome = "unchanged"
         self.conflicts: list[Conflict] = []
@@ -119,6 +141,7 @@ class _Push:
             self.laptop,
             source=self.source,
             base=self.base,
+            facts_base=self.facts,
             label="sync",
             kept_side="server's",
         )
@@ -140,53 +163,91 @@ class _Pull:
         return merged or self.merged
 
 
+class _KeepHere:
+    """A prospect the server would not take: the server's changes it may see come in,
+    the laptop's own stay (listed where both changed), to be sent once allowed."""
+
+    def __init__(self, remote: ProspectRecords, state: dict[str, Any]) -> None:
+        self.remote = remote
+        self.state = state
+        self.conflicts: list[Conflict] = []
+
+    def __call__(self, current: ProspectRecords | None) -> ProspectRecords | None:
+        pid = self.remote.prospect.id
+        merged, _, self.conflicts = merge_prospect(
+            current,
+            self.remote,
+            base=_base_of(self.state, pid),
+            facts_base=_facts_of(self.state, pid),
+            label="sync",
+            kept_side="laptop's",
+        )
+        return merged
+
+
 def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> SyncReport:
     """Push the laptop's prospects to the server and pull the login's territories back.
 
-    ``state_dir`` is where the laptop remembers what both sides agreed on (the
-    workspace's ``sync`` folder).
+    The server's side is one transaction (where the server can promise it): an outage
+    or a timeout rolls all of it back and raises ServerUnavailable before the laptop
+    is touched, so a sync is applied whole or not at all, and running it again is
+    always safe. ``state_dir`` is where the laptop remembers what both sides agreed on
+    (the workspace's ``sync`` folder).
     """
     report = SyncReport()
     path = state_path(state_dir, server)
     state = _read_state(path)
-    answers_state: dict[str, Any] = {}
     source = source or f"laptop of {server.login}"
 
     local_ids = set(laptop.prospect_ids())
-    remote_ids = set(server.prospect_ids())
     local = {pid: laptop.read_prospect(pid) for pid in sorted(local_ids)}
-
-    # Snapshots first, so every prospect is scored on the side it lands on.
-    report.snapshots += _copy_snapshots(
-        laptop, server, (i.questionnaire_hash for r in local.values() for i in r.interviews)
-    )
     merged_for: dict[str, ProspectRecords] = {}
-    for pid, mine in local.items():
-        push = _Push(mine, _base_of(state, pid), source)
-        try:
-            stored = server.merge_prospect(pid, push)
-        except StoreError as exc:
-            report.refused.append((pid, mine.prospect.name, str(exc)))
-            continue
-        report.conflicts.extend(c for c in push.conflicts if not c.already_recorded)
-        if push.outcome != "unchanged":
-            report.pushed += 1
-        if stored is not None:
-            merged_for[pid] = stored
-
-    # Pull: the server's version replaces the laptop's (it already holds the laptop's).
     fresh: list[ProspectRecords] = []
-    for pid in sorted(remote_ids - local_ids):
-        try:
-            fresh.append(server.read_prospect(pid))
-        except NotFound:
-            continue  # taken out of this login's territories meanwhile
-    pulled = [*fresh, *merged_for.values()]
+    visible: dict[str, ProspectRecords] = {}
+    with server.all_or_nothing():
+        remote_ids = set(server.prospect_ids())
+        # Snapshots first, so every prospect is scored on the side it lands on.
+        report.snapshots += _copy_snapshots(
+            laptop,
+            server,
+            (i.questionnaire_hash for r in local.values() for i in r.interviews),
+            report.refused_snapshots,
+        )
+        for pid, mine in local.items():
+            push = _Push(mine, state, source)
+            try:
+                stored = server.merge_prospect(pid, push)
+            except ServerUnavailable:
+                raise
+            except StoreError as exc:
+                report.refused.append((pid, mine.prospect.name, str(exc)))
+                if pid in remote_ids:  # what the server holds of it, if this login may see it
+                    with contextlib.suppress(NotFound):
+                        visible[pid] = server.read_prospect(pid)
+                continue
+            report.conflicts.extend(c for c in push.conflicts if not c.already_recorded)
+            if push.outcome != "unchanged":
+                report.pushed += 1
+            if stored is not None:
+                merged_for[pid] = stored
+        for pid in sorted(remote_ids - local_ids):
+            try:
+                fresh.append(server.read_prospect(pid))
+            except NotFound:
+                continue  # taken out of this login's territories meanwhile
+    # The server has committed; from here on only the laptop is written.
+    pulled = [*fresh, *merged_for.values(), *visible.values()]
     report.snapshots += _copy_snapshots(
-        server, laptop, (i.questionnaire_hash for r in pulled for i in r.interviews)
+        server,
+        laptop,
+        (i.questionnaire_hash for r in pulled for i in r.interviews),
+        report.refused_snapshots,
     )
+    answers_state: dict[str, Any] = {}
+    facts_state: dict[str, Any] = {}
     for pid, merged in merged_for.items():
         answers_state[pid] = _fingerprints(merged)
+        facts_state[pid] = fact_fingerprints(merged.prospect)
         if merged == local[pid]:
             continue
         laptop.merge_prospect(pid, _Pull(merged, local[pid]))
@@ -196,17 +257,27 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
     report.pulled += len(fresh)
     for records in fresh:
         answers_state[records.prospect.id] = _fingerprints(records)
+        facts_state[records.prospect.id] = fact_fingerprints(records.prospect)
+    for pid, remote in visible.items():
+        keep = _KeepHere(remote, state)
+        before = local[pid]
+        if laptop.merge_prospect(pid, keep) != before:
+            report.pulled += 1
+        report.conflicts.extend(c for c in keep.conflicts if not c.already_recorded)
 
     touched = report.pushed + report.pulled
     report.unchanged = max(len(local_ids | remote_ids) - len(report.refused) - touched, 0)
     for pid, _, _ in report.refused:  # keep what we knew: the next sync still has its base
         if pid in state.get("answers", {}):
             answers_state[pid] = state["answers"][pid]
+        if pid in state.get("facts", {}):
+            facts_state[pid] = state["facts"][pid]
     document = {
         "server": server.location,
         "login": server.login,
         "synced_at": utcnow().isoformat(),
         "answers": answers_state,
+        "facts": facts_state,
     }
     write_bytes(path, orjson.dumps(document))
     return report

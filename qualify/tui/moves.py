@@ -87,7 +87,10 @@ def _offer_override(
             return
         q = screen.qualifier
         try:
-            entry = q.advance(q.store.get_prospect(prospect_id), override=result.reason)
+            # the gate the user saw unmet: refused if the prospect moved meanwhile
+            stage = blocked.result.stage_id
+            prospect = q.store.get_prospect(prospect_id)
+            entry = q.advance(prospect, override=result.reason, from_stage=stage)
         except QualifyError as exc:
             _error(screen, "Cannot advance", exc)
             return

@@ -40,8 +40,12 @@ from qualify.core.records import (
     utcnow,
 )
 from qualify.core.scoring import score
-from qualify.store.base import Store
+from qualify.store.base import StageConflict, Store
 from qualify.store.reading import read_snapshots
+
+RECENT_MOVE = 120
+"""Seconds during which someone else's move makes an override ask for --from (see
+Qualifier.advance)."""
 
 
 class WorkflowError(QualifyError):
@@ -165,7 +169,11 @@ class Qualifier:
 
     def stage_interview(self, prospect: Prospect) -> Interview | None:
         """The latest interview of the prospect's current stage, if any."""
-        found = [i for i in self.store.interviews(prospect.id) if i.stage == prospect.stage]
+        found = [
+            i
+            for i in self.store.interviews(prospect.id)
+            if i.stage == prospect.stage and not i.merged_into
+        ]
         return found[-1] if found else None
 
     # ------------------------------------------------------------------ prospects
@@ -263,7 +271,10 @@ class Qualifier:
         return self.active_question_set(set_id)
 
     def open_interview(self, prospect: Prospect) -> Interview:
-        """The current stage's interview, started (with a snapshot of the set) if needed."""
+        """The current stage's interview, started (with a snapshot of the set) if needed.
+
+        Started with the store's get-or-create, so two people starting the stage at once
+        share one interview; StageConflict if the prospect moved on meanwhile."""
         set_id, kind = self._stage_set(prospect)
         existing = self.stage_interview(prospect)
         if existing is not None:
@@ -280,7 +291,7 @@ class Qualifier:
             questionnaire_hash=digest,
             interviewer=self.user,
         )
-        return self.store.add_interview(interview)
+        return self.store.start_interview(interview)
 
     def record(
         self,
@@ -332,8 +343,8 @@ class Qualifier:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         interview = self.open_interview(prospect)
         # The store recomputes the list row inside its write; `saved` holds every stored
-        # answer (a colleague's too).
-        saved = self.store.record_answers(interview.id, records)
+        # answer (a colleague's too). Refused if the prospect left the stage meanwhile.
+        saved = self.store.record_answers(interview.id, records, expected_stage=prospect.stage)
         return self.assess(prospect, saved)
 
     def _earlier(
@@ -387,7 +398,7 @@ class Qualifier:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
         interview = self.open_interview(prospect)
         record = AnswerRecord(question_id=question_id, value=None, state="answered", by=self.user)
-        saved = self.store.record_answers(interview.id, [record])
+        saved = self.store.record_answers(interview.id, [record], expected_stage=prospect.stage)
         return self.assess(prospect, saved)
 
     def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
@@ -399,7 +410,7 @@ class Qualifier:
             if current is not None
             else AnswerRecord(question_id=question_id, value=None, note=note, by=self.user)
         )
-        saved = self.store.record_answers(interview.id, [record])
+        saved = self.store.record_answers(interview.id, [record], expected_stage=prospect.stage)
         return self.assess(prospect, saved)
 
     # ------------------------------------------------------------------ assessment
@@ -427,10 +438,29 @@ class Qualifier:
         )
 
     # ------------------------------------------------------------------ moves
-    def advance(self, prospect: Prospect, *, override: str | None = None) -> HistoryEntry:
-        """Move to the next stage if the gate passes, or with an override reason."""
+    def advance(
+        self,
+        prospect: Prospect,
+        *,
+        override: str | None = None,
+        from_stage: str | None = None,
+    ) -> HistoryEntry:
+        """Move to the next stage if the gate passes, or with an override reason.
+
+        A compare-and-set either way: of two at once, one moves. ``from_stage`` is the
+        stage the user saw (StageConflict if the prospect is elsewhere). An override
+        without it is refused when the prospect was moved to its stage in the last
+        RECENT_MOVE seconds (by anyone: the same login may run in two places): that
+        move, not the gate the user meant to override, is most likely what the user has
+        not seen yet."""
+        if from_stage is not None and prospect.stage != from_stage:
+            raise StageConflict(
+                f"{prospect.name} is at {prospect.stage}, not at {from_stage}: nothing was changed"
+            )
         stage = moves.check_can_advance(prospect, self.pipeline)
         assessment = self.assess(prospect)
+        if override is not None and from_stage is None:
+            self._check_recent_move(assessment.records)
         gate, qs = assessment.gate, assessment.gate_set
         if gate is None or qs is None:  # the stage's set is missing or broken
             self.active_question_set(stage.questionnaire)  # raises, naming the problem
@@ -454,6 +484,23 @@ class Qualifier:
                 )
             )
         return move.entry
+
+    def _check_recent_move(self, records: ProspectRecords) -> None:
+        prospect = records.prospect
+        moved = next(
+            (h for h in reversed(records.history) if h.to_stage == prospect.stage),
+            None,
+        )
+        if moved is None or moved.action == "created":
+            return
+        ago = (utcnow() - moved.at).total_seconds()
+        if 0 <= ago < RECENT_MOVE:
+            who = f" by {moved.by}" if moved.by else ""
+            raise StageConflict(
+                f"{prospect.name} was moved to {prospect.stage}{who} {ago:.0f} s ago: nothing "
+                f"was changed; to override the {prospect.stage} gate as well, say so with "
+                f"--from {prospect.stage}"
+            )
 
     def decline(self, prospect: Prospect, reason: str) -> HistoryEntry:
         """Part ways, always with a reason."""

@@ -7,16 +7,18 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from qualify.core.assess import Snapshots, list_row
-from qualify.core.questionnaire import content_hash
-from qualify.core.questionnaire.model import QuestionSet
-from qualify.core.records import AnswerRecord, Interview, Prospect, ProspectSummary
+from qualify.core.questionnaire.loader import canonical_hash
+from qualify.core.questionnaire.model import QuestionSet, canonical
+from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectSummary
 from qualify.store.base import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("_child.py")
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+R = TypeVar("R", AnswerRecord, HistoryEntry, Interview)
 
 
 SCORED_SET = {
@@ -36,9 +38,26 @@ SCORED_SET = {
     ],
 }
 """A question set that scores: stored as the snapshot of make_interview's interviews."""
+SCORED = canonical(QuestionSet.model_validate(SCORED_SET))
+"""SCORED_SET as a snapshot is stored."""
+SCORED_HASH = canonical_hash(SCORED)
+"""Its content hash: the key a server accepts it under (make_interview's default)."""
 
-SCORED_HASH = content_hash(QuestionSet.model_validate(SCORED_SET))
-"""Its real content hash: what an import checks a snapshot against."""
+
+def authored(store: Store, record: R) -> R:
+    """``record`` as ``store`` keeps it: on a server its author is the login, and a
+    different name given is kept as ``recorded_as`` (an interview's answers likewise)."""
+    login = store.login
+    if not login:
+        return record
+    field = "interviewer" if isinstance(record, Interview) else "by"
+    given = getattr(record, field)
+    update: dict[str, object] = {}
+    if given != login:
+        update = {field: login, "recorded_as": given or record.recorded_as}
+    if isinstance(record, Interview):
+        update["answers"] = {q: authored(store, a) for q, a in record.answers.items()}
+    return record.model_copy(update=update)
 
 
 def expected_row(store: Store, prospect_id: str) -> ProspectSummary:
@@ -67,6 +86,13 @@ def make_interview(prospect_id: str, stage: str = "discovery", **kw: object) -> 
         "questionnaire_hash": f"{stage}hash0001",
     }
     return Interview(**{**fields, **kw})  # type: ignore[arg-type]
+
+
+def scored_interview(prospect_id: str, stage: str = "discovery", **kw: object) -> Interview:
+    """An interview taken with SCORED (stored under SCORED_HASH) at the discovery stage."""
+    if stage == "discovery":
+        kw.setdefault("questionnaire_hash", SCORED_HASH)
+    return make_interview(prospect_id, stage, **kw)
 
 
 def answer(qid: str, value: object, minutes: int = 0, **kw: object) -> AnswerRecord:

@@ -6,6 +6,7 @@ between backends; ``backend()`` opens the same store again, from disk or server.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -13,16 +14,18 @@ from pathlib import Path
 
 import pytest
 from storekit import (
+    SCORED,
     SCORED_HASH,
-    SCORED_SET,
     T0,
     answer,
+    authored,
     expected_row,
     listed,
-    make_interview,
     make_prospect,
 )
+from storekit import scored_interview as make_interview
 
+from qualify.core.questionnaire.loader import canonical_hash
 from qualify.core.records import (
     Contact,
     HistoryEntry,
@@ -61,7 +64,7 @@ def test_add_prospect_records_created_history_and_summary(store: Store) -> None:
         "created",
         "discovery",
         T0,
-        "ann",
+        store.login or "ann",  # on a server, the login that wrote it
     )
     [row] = store.list_prospects()
     assert (row.id, row.name, row.territory, row.stage, row.score) == (
@@ -90,11 +93,12 @@ def test_interview_round_trip_with_every_kind_of_answer(
         answer("declined", None, state="declined", by="ann"),
     ]
     saved = store.record_answers(interview.id, answers)
-    assert saved.answers == {a.question_id: a for a in answers}
+    assert saved.answers == {a.question_id: authored(store, a) for a in answers}
     fresh = backend()
     assert fresh.get_interview(interview.id) == saved
     assert fresh.interviews(prospect.id) == [saved]
-    assert saved.model_copy(update={"answers": {}, "updated_at": interview.updated_at}) == interview
+    unanswered = saved.model_copy(update={"answers": {}, "updated_at": interview.updated_at})
+    assert unanswered == authored(store, interview)
 
 
 def test_history_round_trip_and_order(store: Store) -> None:
@@ -112,11 +116,11 @@ def test_history_round_trip_and_order(store: Store) -> None:
         details={"nested": {"list": [1, 2]}},
     )
     earlier = HistoryEntry(prospect_id=prospect.id, at=T0 + timedelta(days=1), action="review")
-    assert store.append_history(move) == move
+    assert store.append_history(move) == authored(store, move)
     store.append_history(earlier)
     history = store.history(prospect.id)
     assert [h.action for h in history] == ["created", "review", "advance"]
-    assert history[2] == move
+    assert history[2] == authored(store, move)
 
 
 def test_history_is_append_only(store: Store) -> None:
@@ -134,7 +138,7 @@ def test_list_rows_are_most_recently_active_first(
 ) -> None:
     old = store.add_prospect(make_prospect("Old", created_at=T0, updated_at=T0))
     new = store.add_prospect(make_prospect("New", created_at=T0, updated_at=T0))
-    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    store.put_snapshot(SCORED_HASH, SCORED)
     interview = store.add_interview(make_interview(old.id))
     store.record_answers(interview.id, [answer("q1", 4)])  # activity: now
     rows = backend().list_prospects()
@@ -146,7 +150,7 @@ def test_list_rows_are_most_recently_active_first(
 
 def test_update_prospect_bumps_updated_at_and_syncs_the_list(store: Store) -> None:
     prospect = store.add_prospect(make_prospect(created_at=T0, updated_at=T0))
-    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    store.put_snapshot(SCORED_HASH, SCORED)
     interview = store.add_interview(make_interview(prospect.id))
     store.record_answers(interview.id, [answer("q1", 4)])
     moved = store.update_prospect(
@@ -240,7 +244,7 @@ def test_resolve_id_with_real_ids(store: Store) -> None:
 
 
 def test_bulk_add_stores_exactly_what_it_is_given(store: Store) -> None:
-    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    store.put_snapshot(SCORED_HASH, SCORED)
 
     def items(n: int):
         for k in range(n):
@@ -267,9 +271,11 @@ def test_bulk_add_stores_exactly_what_it_is_given(store: Store) -> None:
 
 def test_snapshot_round_trip_and_write_once(store: Store, backend: Callable[[], Store]) -> None:
     question_set = {"id": "fit", "version": 3, "questions": [{"id": "q1", "text": "Ça va ?"}]}
-    store.put_snapshot("abc123", question_set)
-    store.put_snapshot("abc123", {"something": "else"})  # same hash: kept as first written
-    assert backend().get_snapshot("abc123") == question_set
+    digest = canonical_hash(question_set)
+    store.put_snapshot(digest, question_set)
+    with contextlib.suppress(StoreError):  # a server refuses it: not its content's hash
+        store.put_snapshot(digest, {"something": "else"})  # same hash: kept as first written
+    assert backend().get_snapshot(digest) == question_set
     with pytest.raises(NotFound, match="snapshot"):
         store.get_snapshot("nope")
 
@@ -289,7 +295,7 @@ def test_the_list_row_scores_every_stored_answer(
 ) -> None:
     """The row is computed inside the write, on every stored answer: another writer's too."""
     prospect = store.add_prospect(make_prospect())
-    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    store.put_snapshot(SCORED_HASH, SCORED)
     interview = store.add_interview(make_interview(prospect.id))
     backend().record_answers(interview.id, [answer("q2", True, by="bob")])  # another writer
     saved = store.record_answers(interview.id, [answer("q1", 4, by="ann")])
@@ -300,7 +306,7 @@ def test_the_list_row_scores_every_stored_answer(
 
 def test_the_list_row_is_recomputed_on_every_write(store: Store) -> None:
     """Adding, answering, clearing an answer, editing, moving, history, merges, bulk loads."""
-    store.put_snapshot("discoveryhash0001", SCORED_SET)
+    store.put_snapshot(SCORED_HASH, SCORED)
     prospect = store.add_prospect(make_prospect(created_at=T0, updated_at=T0))
     pid = prospect.id
     checks: list[str] = []
@@ -341,7 +347,7 @@ def test_the_list_row_is_recomputed_on_every_write(store: Store) -> None:
     def merge(current: ProspectRecords | None) -> ProspectRecords:
         assert current is not None
         fit = make_interview(pid, "fit", started_at=T0 + timedelta(days=1))
-        fit = fit.model_copy(update={"questionnaire_hash": "discoveryhash0001"})
+        fit = fit.model_copy(update={"questionnaire_hash": SCORED_HASH})
         fit = fit.model_copy(update={"answers": {"q2": answer("q2", False)}})
         return replace(current, interviews=(*current.interviews, fit))
 
@@ -361,7 +367,7 @@ def test_an_import_computes_the_rows_of_what_it_adds_and_merges(
     from qualify.store.workspace import Workspace
 
     source = Workspace(tmp_path / "source")
-    source.put_snapshot(SCORED_HASH, SCORED_SET)  # an import checks a snapshot's hash
+    source.put_snapshot(SCORED_HASH, SCORED)
     both = source.add_prospect(make_prospect("Both", id="both00000001"))
     only = source.add_prospect(make_prospect("Only there", id="only00000002"))
     for pid, value in ((both.id, 5), (only.id, 1)):
@@ -400,7 +406,8 @@ def test_move_prospect_is_a_compare_and_set(store: Store) -> None:
     # The same move again (a second `advance` that read the old stage) changes nothing.
     again = moved.model_copy(update={"stage": "commit"})
     second = entry.model_copy(update={"id": new_id(), "to_stage": "commit", "by": "bob"})
-    with pytest.raises(StageConflict, match=r"now at fit, active \(advance by ann"):
+    who = store.login or "ann"  # on a server, the login that moved it
+    with pytest.raises(StageConflict, match=rf"now at fit, active \(advance by {who}"):
         store.move_prospect(
             again,
             second,
@@ -465,6 +472,7 @@ def test_interview_owners_and_snapshot_hashes(store: Store) -> None:
     assert store.interview_owners([ia.id, ib.id, "nope"]) == {ia.id: a.id, ib.id: b.id}
     assert store.interview_owners([]) == {}
     assert store.snapshot_hashes() == set()
-    store.put_snapshot("h1", {"id": "x"})
-    store.put_snapshot("h2", {"id": "y"})
-    assert store.snapshot_hashes() == {"h1", "h2"}
+    h1, h2 = canonical_hash({"id": "x"}), canonical_hash({"id": "y"})
+    store.put_snapshot(h1, {"id": "x"})
+    store.put_snapshot(h2, {"id": "y"})
+    assert store.snapshot_hashes() == {h1, h2}

@@ -16,7 +16,7 @@ from pathlib import Path
 from psycopg import sql
 from support import unavailable
 
-from qualify.store.postgres import connect
+from qualify.store.postgres import connect, migrate
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "team.md"
 
@@ -34,6 +34,10 @@ def test_team_md_commands_work(pg_server, tmp_path: Path) -> None:  # type: igno
     script = "set -euo pipefail\n" + "\n".join(blocks)
     script = script.replace("/qualify?host=/var/run/postgresql", f"/docs?{here}")
     script = script.replace("@db.example.com/qualify", f"@/docs?{here}")
+    # `--password` asks on the terminal; the test answers on standard input instead.
+    assert script.count(" --password ") + script.count(" --password\n") >= 3
+    script = script.replace(" --password ", " --password-stdin <<<'s3cret pass' ")
+    script = script.replace(" --password\n", " --password-stdin <<<'s3cret pass'\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QUALIFY_", "PG"))}
     path = [str(Path(sys.executable).parent), str(pg_server.bindir), env.get("PATH", "")]
     env.update(PATH=os.pathsep.join(path), QUALIFY_DATA_DIR=str(tmp_path / "laptop"))
@@ -43,7 +47,9 @@ def test_team_md_commands_work(pg_server, tmp_path: Path) -> None:  # type: igno
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert "Traceback" not in out
-    assert "upgraded to schema version 2" in out
+    assert f"upgraded to schema version {migrate.LATEST}" in out
+    assert "s3cret" not in out
+    assert "set its password (hashed here: SCRAM-SHA-256)" in out
     assert "dora             director (read-only)" in out
     assert "Nordic AV" in out
     assert "0 sent to the server, 1 updated here" in out  # the first sync pulls North

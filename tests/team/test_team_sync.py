@@ -8,11 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from qualify.cli import main
+from qualify.core.questionnaire.loader import canonical_hash
 from qualify.core.records import AnswerRecord, Interview, Prospect
 from qualify.store.postgres import PostgresStore
 from qualify.store.sync import STATE_DIR, SyncReport
 from qualify.store.sync import sync as run_sync
 from qualify.store.workspace import Workspace
+
+SNAPSHOT = {"id": "x", "version": 1}
+HASH1 = canonical_hash(SNAPSHOT)
 
 
 def _interview(prospect_id: str) -> Interview:
@@ -21,7 +25,8 @@ def _interview(prospect_id: str) -> Interview:
         stage="s1",
         questionnaire_id="x",
         questionnaire_version=1,
-        questionnaire_hash="hash1",
+        questionnaire_hash=HASH1,
+        interviewer="anna",
     )
 
 
@@ -52,7 +57,7 @@ def sides(pg, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_round_trip_both_ways_and_a_second_sync_changes_nothing(sides, pg) -> None:  # type: ignore[no-untyped-def]
     laptop, server, carl = sides
-    laptop.put_snapshot("hash1", {"id": "x", "version": 1})
+    laptop.put_snapshot(HASH1, SNAPSHOT)
     mine = laptop.add_prospect(
         Prospect(name="Offline AV", stage="s1", territory="North"), by="anna"
     )
@@ -67,7 +72,7 @@ def test_round_trip_both_ways_and_a_second_sync_changes_nothing(sides, pg) -> No
     report = sync(laptop, server)
     assert (report.pushed, report.pulled, report.conflicts) == (1, 1, [])
     assert server.get_interview(interview.id).answers["q1"].value == 1
-    assert server.get_snapshot("hash1") == {"id": "x", "version": 1}
+    assert server.get_snapshot(HASH1) == SNAPSHOT
     assert laptop.get_prospect(theirs.id).name == "Carl's Co"  # the territory came back
     assert hidden.id not in laptop.prospect_ids()  # another territory never does
     for pid in (mine.id, theirs.id):
@@ -162,3 +167,92 @@ def test_a_read_only_director_syncs_every_territory_down(sides, pg, tmp_path: Pa
         assert (report.pulled, report.refused) == (2, [])
         assert sync(laptop, dora).refused == []  # nothing to write: nothing refused
     assert sorted(r.name for r in laptop.list_prospects()) == ["North Co", "South Co"]
+
+
+def test_facts_merge_field_by_field_and_both_changes_are_listed(sides) -> None:  # type: ignore[no-untyped-def]
+    laptop, server, carl = sides
+    mine = laptop.add_prospect(
+        Prospect(name="Facts AV", stage="s1", territory="North", notes="n0"), by="anna"
+    )
+    sync(laptop, server)
+    # Offline, anna renames it and writes notes; carl, on the server, changes its kind
+    # and notes too.
+    from qualify.core.records import PartnerKind, utcnow
+
+    here = laptop.get_prospect(mine.id)
+    laptop.update_prospect(here.model_copy(update={"name": "Facts AV Oy", "notes": "laptop"}))
+    there = carl.get_prospect(mine.id)
+    carl.update_prospect(
+        there.model_copy(update={"kind": PartnerKind.integrator, "notes": "server"})
+    )
+    before = utcnow()
+    report = sync(laptop, server)
+    [conflict] = report.conflicts
+    assert conflict.field == "notes"
+    assert (conflict.kept["value"], conflict.other["value"]) == ("server", "laptop")
+    text = conflict.describe()
+    assert "notes: kept 'server' by" in text and "other 'laptop' by" in text
+    merged = server.get_prospect(mine.id)
+    assert (merged.name, merged.kind, merged.notes) == ("Facts AV Oy", "integrator", "server")
+    assert merged.updated_at <= utcnow() and laptop.get_prospect(mine.id) == merged
+    [entry] = [h for h in server.history(mine.id) if h.details.get("conflict")]
+    assert entry.details["conflict"]["other"]["value"] == "laptop"  # nothing dropped
+    assert entry.at >= before
+    again = sync(laptop, server)
+    assert (again.pushed, again.pulled, again.conflicts) == (0, 0, [])
+
+
+def test_a_stage_started_apart_on_both_sides_becomes_one_interview(sides, pg) -> None:  # type: ignore[no-untyped-def]
+    laptop, server, carl = sides
+    prospect = laptop.add_prospect(Prospect(name="Split AV", stage="s1", territory="North"))
+    sync(laptop, server)
+    # Both sides start the stage's interview on their own and answer the revenue.
+    mine = laptop.start_interview(_interview(prospect.id))
+    theirs = carl.start_interview(_interview(prospect.id))
+    assert mine.id != theirs.id
+    laptop.record_answers(
+        mine.id,
+        [
+            AnswerRecord(question_id="revenue", value=5_000_000, by="anna"),
+            AnswerRecord(question_id="staff", value=12, by="anna"),
+        ],
+    )
+    carl.record_answers(theirs.id, [AnswerRecord(question_id="revenue", value=6_000_000)])
+    report = sync(laptop, server)
+    [conflict] = report.conflicts
+    assert (conflict.question_id, conflict.kept["value"], conflict.other["value"]) == (
+        "revenue",
+        6_000_000,
+        5_000_000,
+    )
+    interviews = server.interviews(prospect.id)
+    [live] = [i for i in interviews if not i.merged_into]
+    assert live.id == theirs.id
+    assert {q: a.value for q, a in live.answers.items()} == {"revenue": 6_000_000, "staff": 12}
+    [merged] = [i for i in interviews if i.merged_into]
+    assert (merged.id, merged.merged_into) == (mine.id, theirs.id)
+    assert laptop.read_prospect(prospect.id) == server.read_prospect(prospect.id)
+    assert laptop.list_prospects() == server.list_prospects()
+    again = sync(laptop, server)
+    assert (again.pushed, again.pulled, again.conflicts) == (0, 0, [])
+
+
+def test_a_prospect_kept_on_the_laptop_still_receives_the_servers_changes(
+    sides, pg, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    _, _, carl = sides
+    shared = carl.add_prospect(Prospect(name="Seen AV", stage="s1", territory="North"))
+    laptop = Workspace(tmp_path / "dora")
+    with PostgresStore(pg.grant("dora", director=True, read_only=True)) as dora:
+        sync(laptop, dora)
+        # dora notes something offline (the server will not take it: read-only) ...
+        here = laptop.get_prospect(shared.id)
+        laptop.update_prospect(here.model_copy(update={"notes": "dora's note"}))
+        # ... while carl renames it on the server.
+        there = carl.get_prospect(shared.id)
+        carl.update_prospect(there.model_copy(update={"name": "Seen AV Group"}))
+        report = sync(laptop, dora)
+        assert [pid for pid, _, _ in report.refused] == [shared.id]
+        assert report.pulled == 1
+    kept = laptop.get_prospect(shared.id)
+    assert (kept.name, kept.notes) == ("Seen AV Group", "dora's note")

@@ -38,6 +38,7 @@ __all__ = [
     "Catalog",
     "Problem",
     "QuestionSetError",
+    "canonical_hash",
     "content_hash",
     "load_catalog",
     "load_pipeline",
@@ -241,10 +242,18 @@ def load_question_set(path: str | Path) -> m.QuestionSet:
 
 def content_hash(question_set: m.QuestionSet) -> str:
     """A digest of what is asked and how it scores: equal hashes, equal interviews."""
+    return canonical_hash(m.canonical(question_set))
+
+
+def canonical_hash(data: Any) -> str:
+    """The digest of a snapshot as stored (``canonical(set)``): the first 24 hex digits of
+    the SHA-256 of its JSON with sorted keys, no spaces, non-ASCII escaped. The team
+    server computes the same over what it is given (migrations/0003) and refuses a
+    snapshot whose key is not its digest."""
     import json
 
-    canonical = json.dumps(m.canonical(question_set), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:24]
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 # ---------------------------------------------------------------- pipeline & catalog

@@ -1,14 +1,13 @@
 """The shared team store on PostgreSQL (docs/team.md).
 
 Only imported when a ``postgresql://`` store is used, so ``import qualify.store`` stays
-free of psycopg. Install it with ``pip install 'qualify[team]'``.
+free of psycopg. Install it with ``pip install 'qualify[team]'`` (or ``'.[team]'`` in a checkout).
 """
 
 from __future__ import annotations
 
 try:
     import psycopg  # noqa: F401
-    import psycopg_pool  # noqa: F401
 except ImportError as exc:  # pragma: no cover - depends on the installation
     from qualify.store.base import StoreError
 

@@ -25,7 +25,7 @@ from qualify.core.records import (
     ProspectRecords,
     ProspectSummary,
 )
-from qualify.store.base import NotFound, StoreCorrupt
+from qualify.store.base import NotFound, StoreCorrupt, StoreError
 from qualify.store.rows import Fetch
 
 Conn = psycopg.Connection[Any]
@@ -49,7 +49,7 @@ PROSPECT_COLUMNS = (
     "s_name, s_territory, s_kind, s_stage, s_status, s_score, s_band, s_knocked_out, "
     "s_coverage, s_updated_at"
 )
-_ROW_SET = (
+ROW_SET = (
     "s_name = %s, s_territory = %s, s_kind = %s, s_stage = %s, s_status = %s, s_score = %s, "
     "s_band = %s, s_knocked_out = %s, s_coverage = %s, s_updated_at = %s"
 )
@@ -57,7 +57,14 @@ _ROW_SELECT = (
     "id, s_name, s_territory, s_kind, s_stage, s_status, s_score, s_band, "
     "s_knocked_out, s_coverage, s_updated_at"
 )
-LIST_QUERY = f"SELECT {_ROW_SELECT} FROM prospects ORDER BY s_updated_at DESC, id"
+LIST_QUERY = (
+    f"SELECT {_ROW_SELECT}, "
+    # who last changed a row nobody vouched for, and in which transaction (NULL: vouched)
+    "CASE WHEN checked_xact IS NULL OR checked_xact <> changed_xact "
+    "THEN recorded_by || ' ' || coalesce(changed_xact::text, '') END "
+    "FROM prospects ORDER BY s_updated_at DESC, id"
+)
+"""The list rows (ROW_COLUMNS), each followed by ``'login xact'`` when nobody vouched for it."""
 _READ_QUERY = (
     f"SELECT p.doc, {', '.join('p.' + c for c in _ROW_SELECT.split(', '))}, "
     "(SELECT coalesce(jsonb_agg(i.doc ORDER BY i.started_at, i.seq), '[]'::jsonb) "
@@ -131,11 +138,32 @@ def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, Prospec
     if found is None:
         return None
     facts, *row, interviews, answers, history = found
+    records = _records(prospect_id, facts, interviews, answers, history)
+    try:
+        stored = ProspectSummary.model_validate(dict(zip(ROW_COLUMNS, row, strict=True)))
+    except ValidationError as exc:
+        raise _corrupt(prospect_id, exc) from None
+    return records, stored
+
+
+def read_many(conn: Conn, prospect_ids: list[str]) -> list[ProspectRecords]:
+    """Several prospects' records in one statement (those this login may see)."""
+    query = _READ_QUERY.replace("WHERE p.id = %s", "WHERE p.id = ANY(%s)")
+    found: list[ProspectRecords] = []
+    for row in conn.execute(query, (prospect_ids,)).fetchall():
+        facts, *_, interviews, answers, history = row
+        found.append(_records(str(facts.get("id", "")), facts, interviews, answers, history))
+    return found
+
+
+def _records(
+    prospect_id: str, facts: Any, interviews: Any, answers: Any, history: Any
+) -> ProspectRecords:
     by_interview: dict[str, dict[str, Any]] = {}
     for interview_id, answer in answers:
         by_interview.setdefault(interview_id, {})[answer.get("question_id")] = answer
     try:
-        records = ProspectRecords(
+        return ProspectRecords(
             Prospect.model_validate(facts),
             tuple(
                 Interview.model_validate({**i, "answers": by_interview.get(i.get("id"), {})})
@@ -143,15 +171,17 @@ def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, Prospec
             ),
             tuple(HistoryEntry.model_validate(h) for h in history),
         )
-        stored = ProspectSummary.model_validate(dict(zip(ROW_COLUMNS, row, strict=True)))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise StoreCorrupt(
-            f"prospect {prospect_id!r} holds a {exc.title} record this qualify cannot read "
-            f"({where}: {first['msg']})"
-        ) from None
-    return records, stored
+        raise _corrupt(prospect_id, exc) from None
+
+
+def _corrupt(prospect_id: str, exc: ValidationError) -> StoreCorrupt:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return StoreCorrupt(
+        f"prospect {prospect_id!r} holds a {exc.title} record this qualify cannot read "
+        f"({where}: {first['msg']})"
+    )
 
 
 def read_snapshot(conn: Conn, content_hash: str) -> dict[str, Any] | None:
@@ -223,21 +253,62 @@ def write_facts(conn: Conn, prospect: Prospect) -> None:
 
 
 def write_row(conn: Conn, row: ProspectSummary) -> None:
-    conn.execute(f"UPDATE prospects SET {_ROW_SET} WHERE id = %s", (*row_values(row), row.id))
+    conn.execute(f"UPDATE prospects SET {ROW_SET} WHERE id = %s", (*row_values(row), row.id))
 
 
 def insert_interviews(conn: Conn, interviews: list[Interview]) -> None:
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO interviews (id, prospect_id, started_at, doc) VALUES (%s, %s, %s, %s)",
-            [
-                (i.id, i.prospect_id, i.started_at, json(doc(i, without="answers")))
-                for i in interviews
-            ],
-        )
+    """One statement per table (the server's triggers then run once, not per row)."""
+    if not interviews:
+        return
+    conn.execute(
+        "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+        "SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::jsonb[])",
+        (
+            [i.id for i in interviews],
+            [i.prospect_id for i in interviews],
+            [i.started_at for i in interviews],
+            [json(doc(i, without="answers")) for i in interviews],
+        ),
+    )
     answers = [(i.id, i.prospect_id, a) for i in interviews for a in i.answers.values()]
     if answers:
         upsert_answers(conn, answers)
+
+
+OPEN = "doc->>'status' = 'in_progress' AND coalesce(doc->>'merged_into', '') = ''"
+"""An open interview: the predicate of the unique index one_open_interview (migration 3)."""
+
+
+def start_interview(conn: Conn, interview: Interview) -> str:
+    """The id of the open interview of ``interview``'s prospect and stage: ``interview``
+    inserted if there is none (INSERT … ON CONFLICT on the unique index), else the one
+    there."""
+    values = (
+        interview.id,
+        interview.prospect_id,
+        interview.started_at,
+        json(doc(interview, without="answers")),
+    )
+    is_open = interview.status == "in_progress" and not interview.merged_into
+    conflict = f"ON CONFLICT (prospect_id, (doc->>'stage')) WHERE {OPEN} DO NOTHING "
+    for _ in range(3):  # the open one may be closed between the two statements
+        row = conn.execute(
+            "INSERT INTO interviews (id, prospect_id, started_at, doc) VALUES (%s, %s, %s, %s) "
+            + (conflict if is_open else "")
+            + "RETURNING id",
+            values,
+        ).fetchone()
+        if row is not None:
+            answers = [(interview.id, interview.prospect_id, a) for a in interview.answers.values()]
+            upsert_answers(conn, answers)
+            return str(row[0])
+        found = conn.execute(
+            f"SELECT id FROM interviews WHERE prospect_id = %s AND doc->>'stage' = %s AND {OPEN}",
+            (interview.prospect_id, interview.stage),
+        ).fetchone()
+        if found is not None:
+            return str(found[0])
+    raise StoreError(f"interview {interview.id}: the stage's open interview keeps changing")
 
 
 def write_interview(conn: Conn, interview: Interview) -> None:
@@ -249,22 +320,38 @@ def write_interview(conn: Conn, interview: Interview) -> None:
 
 
 def upsert_answers(conn: Conn, answers: list[tuple[str, str, AnswerRecord]]) -> None:
-    """(interview id, prospect id, answer) rows: added, or replacing that question's."""
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO answers (interview_id, question_id, prospect_id, doc) "
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (interview_id, question_id) "
-            "DO UPDATE SET doc = EXCLUDED.doc",
-            [(iid, a.question_id, pid, json(doc(a))) for iid, pid, a in answers],
-        )
+    """(interview id, prospect id, answer) rows: added, or replacing that question's (the
+    last of the same question wins), in one statement."""
+    rows = {(iid, a.question_id): (pid, a) for iid, pid, a in answers}
+    if not rows:
+        return
+    conn.execute(
+        "INSERT INTO answers (interview_id, question_id, prospect_id, doc) "
+        "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::jsonb[]) "
+        "ON CONFLICT (interview_id, question_id) DO UPDATE SET doc = EXCLUDED.doc",
+        (
+            [iid for iid, _ in rows],
+            [qid for _, qid in rows],
+            [pid for pid, _ in rows.values()],
+            [json(doc(a)) for _, a in rows.values()],
+        ),
+    )
 
 
 def insert_history(conn: Conn, entries: Iterable[HistoryEntry]) -> None:
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO history (id, prospect_id, at, doc) VALUES (%s, %s, %s, %s)",
-            [(h.id, h.prospect_id, h.at, json(doc(h))) for h in entries],
-        )
+    entries = list(entries)
+    if not entries:
+        return
+    conn.execute(
+        "INSERT INTO history (id, prospect_id, at, doc) "
+        "SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::jsonb[])",
+        (
+            [h.id for h in entries],
+            [h.prospect_id for h in entries],
+            [h.at for h in entries],
+            [json(doc(h)) for h in entries],
+        ),
+    )
 
 
 def write_changes(conn: Conn, new: ProspectRecords, old: ProspectRecords) -> None:
@@ -362,6 +449,7 @@ __all__ = [
     "LIST_QUERY",
     "PROSPECT_COLUMNS",
     "ROW_COLUMNS",
+    "ROW_SET",
     "copy_chunk",
     "doc",
     "doc_time",
@@ -371,9 +459,11 @@ __all__ = [
     "json",
     "read_history",
     "read_interview",
+    "read_many",
     "read_records",
     "read_snapshot",
     "snapshot_fetcher",
+    "start_interview",
     "upsert_answers",
     "write_changes",
     "write_facts",

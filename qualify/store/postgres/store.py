@@ -35,14 +35,17 @@ from qualify.store.base import (
     NotFound,
     Store,
     StoreError,
+    Watch,
     answer_records,
     check_expected,
     check_records,
+    check_stage,
     created_entry,
     is_safe_id,
 )
 from qualify.store.postgres import migrate, sql
-from qualify.store.postgres.connection import Connections, connect, first_line
+from qualify.store.postgres.connection import Connections, Timeouts, connect, first_line
+from qualify.store.postgres.rows import RowCheck, snapshot_problem, vouch
 from qualify.store.rows import ListRows
 from qualify.store.urls import redact_url
 
@@ -53,21 +56,38 @@ _ROWS = TypeAdapter(list[ProspectSummary])
 class PostgresStore(Store):
     """Prospects of the territories this login may see, on a PostgreSQL server."""
 
-    def __init__(self, url: str, *, check_schema: bool = True, max_connections: int = 4) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        check_schema: bool = True,
+        max_connections: int = 4,
+        timeouts: Timeouts | None = None,
+    ) -> None:
         self.url = url
         self.display_url = redact_url(url)
         self.location = self.display_url
-        first = connect(url)
+        self.timeouts = timeouts or Timeouts.from_env()
+        first = connect(url, timeouts=self.timeouts)
         try:
             self.schema_version = migrate.current_version(first)
             row = first.execute("SELECT current_user").fetchone()
             self.login: str = row[0] if row else ""
-        finally:
+            if check_schema:
+                migrate.check(self.schema_version)
+        except BaseException:
             first.close()
-        if check_schema:
-            migrate.check(self.schema_version)
-        self._db = Connections(url, login=self.login, max_connections=max_connections)
+            raise
+        self._db = Connections(
+            url,
+            login=self.login,
+            max_connections=max_connections,
+            timeouts=self.timeouts,
+            first=first,
+        )
         self._rows = ListRows()
+        self.rows = RowCheck(self._rows, self.login)
+        """Checks the list rows nobody vouched for (see :meth:`list_prospects`)."""
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.display_url!r}, login={self.login!r})"
@@ -178,12 +198,10 @@ class PostgresStore(Store):
                     sql.write_changes(conn, result, found[0])
                     if row != found[1]:
                         sql.write_row(conn, row)
-                return result
+                # as stored: the server sets who wrote what
+                return self._save_row(conn, prospect_id)
         except pgerrors.UniqueViolation as exc:
-            raise StoreError(
-                f"prospect {prospect_id}: an id is already used elsewhere on the server "
-                f"({first_line(exc)})"
-            ) from None
+            raise _unique(exc, f"prospect {prospect_id}") from None
         except StoreError as exc:
             if "row-level security" in str(exc) and result is not None:
                 raise self._denied(result.prospect.territory) from None
@@ -255,7 +273,9 @@ class PostgresStore(Store):
         return saved
 
     def list_prospects(self) -> list[ProspectSummary]:
-        """Most recently active first: one query over the list columns, validated in bulk.
+        """Most recently active first: one query over the list columns, validated in bulk;
+        a row nobody vouched for that another login changed is recomputed from its
+        records first (see :mod:`qualify.store.postgres.rows`).
 
         The cyclic garbage collector is paused meanwhile: 100,000 new objects would
         otherwise trigger it dozens of times, each pass walking every row built so far
@@ -267,12 +287,21 @@ class PostgresStore(Store):
             with self._db.conn() as conn, conn.transaction():
                 conn.execute("SET LOCAL work_mem = '64MB'")  # sort 100,000 rows in memory
                 with conn.cursor(binary=True) as cur:
-                    rows = cur.execute(sql.LIST_QUERY).fetchall()
-            keys = sql.ROW_COLUMNS
-            return _ROWS.validate_python([dict(zip(keys, r, strict=True)) for r in rows])
+                    raw = cur.execute(sql.LIST_QUERY).fetchall()
+                keys = sql.ROW_COLUMNS  # each raw row ends with its change stamp
+                listed = _ROWS.validate_python([dict(zip(keys, r, strict=False)) for r in raw])
+                # Rows nobody vouched for, changed by another login: recomputed here.
+                suspects = self.rows.suspects(raw)
+                if suspects and self.rows.recheck(conn, listed, raw, suspects):
+                    listed.sort(key=lambda r: r.id)
+                    listed.sort(key=lambda r: r.updated_at, reverse=True)
+            return listed
         finally:
             if paused:
                 gc.enable()
+
+    def doubtful_rows(self) -> dict[str, str]:
+        return dict(self.rows.disagreed)
 
     def resolve_id(self, id_or_prefix: str) -> str:
         wanted = id_or_prefix.strip()
@@ -307,14 +336,25 @@ class PostgresStore(Store):
 
     # ------------------------------------------------------------------ snapshots
     def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:
+        """Stored only if the content hashes to its key: checked here for a clear message,
+        and by the server (a constraint), whoever writes."""
         if not is_safe_id(content_hash):
             raise StoreError(f"snapshot hash {content_hash!r} cannot be used as a file name")
-        with self._db.conn() as conn:
-            conn.execute(
-                "INSERT INTO snapshots (hash, question_set) VALUES (%s, %s) "
-                "ON CONFLICT (hash) DO NOTHING",
-                (content_hash, sql.json(question_set)),
-            )
+        problem = snapshot_problem(content_hash, question_set)
+        if problem:
+            raise StoreError(problem)
+        try:
+            with self._db.conn() as conn:
+                conn.execute(
+                    "INSERT INTO snapshots (hash, question_set) VALUES (%s, %s) "
+                    "ON CONFLICT (hash) DO NOTHING",
+                    (content_hash, sql.json(question_set)),
+                )
+        except pgerrors.CheckViolation:
+            raise StoreError(
+                f"the server refused question-set snapshot {content_hash}: its content does "
+                "not hash to that key"
+            ) from None
 
     def get_snapshot(self, content_hash: str) -> dict[str, Any]:
         with self._db.conn() as conn:
@@ -349,9 +389,28 @@ class PostgresStore(Store):
                 self._lock(conn, interview.prospect_id)
                 sql.insert_interviews(conn, [interview])
                 self._save_row(conn, interview.prospect_id)
-        except pgerrors.UniqueViolation:
-            raise StoreError(f"interview {interview.id} already exists") from None
-        return interview
+                stored = sql.read_interview(conn, interview.id)
+        except pgerrors.UniqueViolation as exc:
+            raise _unique(exc, f"interview {interview.id}") from None
+        assert stored is not None
+        return stored
+
+    def start_interview(self, interview: Interview) -> Interview:
+        """INSERT … ON CONFLICT on the one open interview of a prospect and stage, with the
+        prospect's row locked: two at once get the same interview."""
+        pid = interview.prospect_id
+        try:
+            with self._db.tx() as conn:
+                current = self._lock(conn, pid)
+                if current.stage != interview.stage:
+                    check_stage(current, interview.stage, sql.read_history(conn, pid))
+                iid = sql.start_interview(conn, interview)
+                self._save_row(conn, pid)
+                stored = sql.read_interview(conn, iid)
+        except pgerrors.UniqueViolation as exc:
+            raise _unique(exc, f"interview {interview.id}") from None
+        assert stored is not None
+        return stored
 
     def interviews(self, prospect_id: str) -> list[Interview]:
         return list(self.read_prospect(prospect_id).interviews)
@@ -374,12 +433,21 @@ class PostgresStore(Store):
             records = self._save_row(conn, pid)
         return next(i for i in records.interviews if i.id == interview.id)
 
-    def record_answers(self, interview_id: str, answers: Sequence[AnswerRecord]) -> Interview:
-        """One transaction: the prospect's row locked, the answers upserted, the row recomputed."""
+    def record_answers(
+        self,
+        interview_id: str,
+        answers: Sequence[AnswerRecord],
+        *,
+        expected_stage: str | None = None,
+    ) -> Interview:
+        """One transaction: the prospect's row locked (and still at ``expected_stage``),
+        the answers upserted, the row recomputed."""
         records = answer_records(answers)
         with self._db.tx() as conn:
             pid = self._owner_in(conn, interview_id)
-            self._lock(conn, pid)
+            current = self._lock(conn, pid)
+            if expected_stage is not None and current.stage != expected_stage:
+                check_stage(current, expected_stage, sql.read_history(conn, pid))
             if not records:
                 found = sql.read_interview(conn, interview_id)
                 assert found is not None  # its owner was just found, in this transaction
@@ -426,20 +494,22 @@ class PostgresStore(Store):
 
     # ------------------------------------------------------------------ history
     def append_history(self, entry: HistoryEntry) -> HistoryEntry:
-        doc = sql.doc(entry)
+        """The entry as stored (its author is the login)."""
         with self._db.tx() as conn:
             self._lock(conn, entry.prospect_id)
             row = conn.execute(
                 "INSERT INTO history (id, prospect_id, at, doc) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (id) DO NOTHING RETURNING id",
-                (entry.id, entry.prospect_id, entry.at, sql.json(doc)),
+                "ON CONFLICT (id) DO NOTHING RETURNING doc",
+                (entry.id, entry.prospect_id, entry.at, sql.json(sql.doc(entry))),
             ).fetchone()
             if row is not None:
                 self._save_row(conn, entry.prospect_id)
-                return entry
+                return HistoryEntry.model_validate(row[0])
             stored = conn.execute("SELECT doc FROM history WHERE id = %s", (entry.id,)).fetchone()
-        if stored is not None and stored[0] == doc:
-            return entry  # the same entry again (a retried command): nothing to do
+        if stored is not None:
+            kept = HistoryEntry.model_validate(stored[0])
+            if _same_entry(kept, entry, self.login):
+                return kept  # the same entry again (a retried command): nothing to do
         raise StoreError(f"history entry {entry.id} already exists; history is append-only")
 
     def history(self, prospect_id: str) -> list[HistoryEntry]:
@@ -448,9 +518,40 @@ class PostgresStore(Store):
                 return sql.read_history(conn, prospect_id)
         raise NotFound(f"no prospect with id {prospect_id!r}")
 
+    def vouch_rows(self) -> tuple[int, list[tuple[str, str, str]]]:
+        """As the schema owner: recompute and rewrite every list row nobody vouched for;
+        how many, and (id, name, writer) of those that disagreed with their records."""
+        with self._db.conn() as conn:
+            return vouch(conn, self._rows)
+
+    def watch(self) -> Watch:
+        """LISTEN on a connection of its own for every committed change (NOTIFY)."""
+        from qualify.store.postgres.watch import ServerWatch
+
+        return ServerWatch(self.url, self.timeouts)
+
     def close(self) -> None:
         """Close the pooled connections."""
         self._db.close()
+
+
+def _unique(exc: pgerrors.UniqueViolation, what: str) -> StoreError:
+    """A unique violation in words: an open interview of that stage, or an id in use."""
+    if exc.diag.constraint_name == "one_open_interview":
+        return StoreError(
+            f"{what}: the prospect already has an open interview of that stage (two people "
+            "started it at once: it was merged into the first)"
+        )
+    if what.startswith("interview"):
+        return StoreError(f"{what} already exists")
+    return StoreError(f"{what}: an id is already used elsewhere on the server ({first_line(exc)})")
+
+
+def _same_entry(kept: HistoryEntry, entry: HistoryEntry, login: str) -> bool:
+    """The stored entry is ``entry`` as this login would have stored it."""
+    offline = entry.recorded_as or ("" if entry.by == login else entry.by)
+    mine = entry.model_copy(update={"by": login, "recorded_as": offline})
+    return kept.model_dump(mode="json") == mine.model_dump(mode="json") or kept == entry
 
 
 __all__ = ["PostgresStore", "connect"]

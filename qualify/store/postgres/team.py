@@ -54,6 +54,40 @@ def _is_member(conn: Any, login: str) -> bool:
     return bool(row and row[0])
 
 
+def _refusal(conn: Any, login: str) -> str:
+    """Why ``login`` may not be given territories ('' if it may): only people do, i.e.
+    roles that log in, and never qualify's own roles (a group role's territories would
+    go to every member able to SET ROLE to it)."""
+    if login == TEAM_ROLE or login.startswith("qualify_team"):
+        return f"{login} is qualify's group role, not a person"
+    row = conn.execute(
+        "SELECT r.rolcanlogin, r.rolsuper, "
+        "r.oid = (SELECT nspowner FROM pg_namespace WHERE nspname = 'qualify') "
+        "FROM pg_roles r WHERE r.rolname = %s",
+        (login,),
+    ).fetchone()
+    if row is None:
+        return ""
+    can_login, superuser, owner = row
+    if not can_login:
+        return f"{login} cannot log in (a group role?): grant territories to people's logins"
+    if superuser or owner:
+        return f"{login} owns the schema or is a superuser: it sees everything already"
+    return ""
+
+
+def hashed_password(conn: Any, login: str, password: str) -> str:
+    """The password as a SCRAM-SHA-256 verifier, computed here (libpq's
+    PQencryptPasswordConn): only the verifier travels to the server and its logs."""
+    try:
+        digest = conn.pgconn.encrypt_password(
+            password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256"
+        )
+    except Exception as exc:  # libpq refuses: say so, never echo the password
+        raise StoreError(f"cannot hash the password for {login}: {type(exc).__name__}") from None
+    return bytes(digest).decode("ascii")
+
+
 def grant(
     conn: Any,
     login: str,
@@ -74,6 +108,12 @@ def grant(
     if read_only and not director:
         raise StoreError("--read-only goes with --director (an area manager writes their own)")
     done: list[str] = []
+    refused = _refusal(conn, login)
+    if refused:
+        raise StoreError(f"not granted: {refused}")
+    if password is not None and not password:
+        raise StoreError("an empty password cannot be set")
+    verifier = hashed_password(conn, login, password) if password else None
     try:
         with conn.transaction():
             if not _role_exists(conn, login):
@@ -81,13 +121,13 @@ def grant(
                     raise StoreError(f"no login {login!r} on the server")
                 conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
                 done.append(f"created login {login}")
-            if password is not None:
+            if verifier is not None:
                 conn.execute(
                     sql.SQL("ALTER ROLE {} PASSWORD {}").format(
-                        sql.Identifier(login), sql.Literal(password)
+                        sql.Identifier(login), sql.Literal(verifier)
                     )
                 )
-                done.append("set its password")
+                done.append("set its password (hashed here: SCRAM-SHA-256)")
             if not _is_member(conn, login):
                 conn.execute(
                     sql.SQL("GRANT {} TO {}").format(

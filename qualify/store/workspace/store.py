@@ -27,6 +27,7 @@ from qualify.store.base import (
     StoreCorrupt,
     StoreError,
     StoreLocked,
+    Watch,
     check_records,
     is_safe_id,
 )
@@ -475,6 +476,12 @@ class Workspace(DocumentStore):
             self._owners.update(looked_up)
             found.update(looked_up)
         return found
+
+    def watch(self) -> Watch:
+        """Other processes' changes, by polling the prospect folders' times."""
+        from qualify.store.workspace.watch import FolderWatch
+
+        return FolderWatch(self.root / "prospects")
 
     def close(self) -> None:
         """Nothing stays open between calls; the lock is only held inside them."""
