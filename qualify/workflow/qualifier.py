@@ -247,7 +247,7 @@ class Qualifier:
             raise WorkflowError(f"{prospect.name} was declined; `qualify reopen` first")
         stage = self.stage(prospect.stage)
         if stage is not None:
-            return stage.questionnaire, "stage"
+            return stage.set_for(prospect.kind.value), "stage"
         review = self.pipeline.review
         if review is None or review.id != prospect.stage:
             raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
@@ -319,7 +319,7 @@ class Qualifier:
                     question_id=item.question_id,
                     value=value,
                     state=item.state,
-                    source=item.source,
+                    source=item.source or found[0].source or "stated",
                     note=item.note,
                     by=self.user,
                 )
@@ -328,6 +328,10 @@ class Qualifier:
         earlier, day = self._earlier(prospect, qs, existing), today()
         if not errors:
             errors = self._broken_constraints(qs, existing, records, earlier, day)
+        if not errors:
+            from qualify.workflow.reviews import unexplained_outcome
+
+            errors = unexplained_outcome(qs, existing, records, earlier, day)
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         interview = self.open_interview(prospect)
@@ -383,6 +387,14 @@ class Qualifier:
                 errors.append(f"{record.question_id}: {exc}")
         return errors
 
+    # ------------------------------------------------------------------ reviews
+    def start_review(self, prospect: Prospect) -> Interview:
+        """Start the next relationship review of a committed partner (see
+        :mod:`qualify.workflow.reviews`)."""
+        from qualify.workflow.reviews import start_review
+
+        return start_review(self, prospect)
+
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
         interview = self.open_interview(prospect)
@@ -433,7 +445,7 @@ class Qualifier:
         assessment = self.assess(prospect)
         gate, qs = assessment.gate, assessment.gate_set
         if gate is None or qs is None:  # the stage's set is missing or broken
-            self.active_question_set(stage.questionnaire)  # raises, naming the problem
+            self.active_question_set(stage.set_for(prospect.kind.value))  # raises, naming it
             raise WorkflowError(f"no gate can be evaluated for {stage.title}")
         if override is not None and not override.strip():
             raise WorkflowError("an override needs a reason")
@@ -494,7 +506,7 @@ class Qualifier:
             return build_agenda(qs, current.interview.answers, breakdown, a.stage)
         if a.gate_set is not None and a.gate_breakdown is not None:
             return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage)
-        set_id = a.stage.questionnaire if a.stage else self._review_set_id(prospect)
+        set_id = a.stage.set_for(prospect.kind.value) if a.stage else self._review_set_id(prospect)
         qs = self.active_question_set(set_id)
         earlier = earlier_values(a.scored, exclude=qs.id)
         return build_agenda(qs, {}, score(qs, {}, earlier=earlier, today=today()), a.stage)

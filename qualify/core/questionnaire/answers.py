@@ -104,7 +104,8 @@ class AnswerInput:
     question_id: str
     value: Any = None
     state: AnswerState = "answered"
-    source: AnswerSource = "stated"
+    source: AnswerSource | None = None
+    """None: the question's own `source` (stated by the prospect unless it says otherwise)."""
     note: str = ""
     line: int | None = None
     """Where it came from in an answer file, for error messages."""
