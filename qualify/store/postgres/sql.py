@@ -91,6 +91,14 @@ def doc_time(value: datetime) -> str:
     return _TIME.dump_python(value, mode="json")
 
 
+def row_dict(values: Any) -> dict[str, Any]:
+    """A list row from its ``s_`` columns. ``provisional`` has no column of its own: a
+    score without a band (and no knock-out) is the one state that means it."""
+    row = dict(zip(ROW_COLUMNS, values, strict=True))
+    row["provisional"] = row["score"] is not None and row["band"] is None and not row["knocked_out"]
+    return row
+
+
 def row_values(row: ProspectSummary) -> tuple[Any, ...]:
     """The ``s_`` columns of a list row."""
     return (
@@ -143,7 +151,7 @@ def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, Prospec
             ),
             tuple(HistoryEntry.model_validate(h) for h in history),
         )
-        stored = ProspectSummary.model_validate(dict(zip(ROW_COLUMNS, row, strict=True)))
+        stored = ProspectSummary.model_validate(row_dict(row))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -373,6 +381,7 @@ __all__ = [
     "read_interview",
     "read_records",
     "read_snapshot",
+    "row_dict",
     "snapshot_fetcher",
     "upsert_answers",
     "write_changes",

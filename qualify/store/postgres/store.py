@@ -268,8 +268,7 @@ class PostgresStore(Store):
                 conn.execute("SET LOCAL work_mem = '64MB'")  # sort 100,000 rows in memory
                 with conn.cursor(binary=True) as cur:
                     rows = cur.execute(sql.LIST_QUERY).fetchall()
-            keys = sql.ROW_COLUMNS
-            return _ROWS.validate_python([dict(zip(keys, r, strict=True)) for r in rows])
+            return _ROWS.validate_python([sql.row_dict(r) for r in rows])
         finally:
             if paused:
                 gc.enable()
