@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from qualify.core import moves
-from qualify.core.agenda import Agenda, build_agenda
+from qualify.core.agenda import Agenda, AgendaOrder, build_agenda
 from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
@@ -497,19 +497,21 @@ class Qualifier:
         return move.entry
 
     # ------------------------------------------------------------------ insights
-    def agenda(self, prospect: Prospect) -> Agenda:
-        """What to ask at the next meeting, from the current stage's interview."""
+    def agenda(self, prospect: Prospect, *, order: AgendaOrder = "conversation") -> Agenda:
+        """What to ask at the next meeting, from the current stage's interview, in the
+        order of the conversation (or the gate's: what unlocks it first)."""
         a = self.assess(prospect)
         current = a.current
         if current is not None and current.question_set and current.breakdown is not None:
             qs, breakdown = current.question_set, current.breakdown
-            return build_agenda(qs, current.interview.answers, breakdown, a.stage)
+            return build_agenda(qs, current.interview.answers, breakdown, a.stage, order=order)
         if a.gate_set is not None and a.gate_breakdown is not None:
-            return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage)
+            return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage, order=order)
         set_id = a.stage.set_for(prospect.kind.value) if a.stage else self._review_set_id(prospect)
         qs = self.active_question_set(set_id)
         earlier = earlier_values(a.scored, exclude=qs.id)
-        return build_agenda(qs, {}, score(qs, {}, earlier=earlier, today=today()), a.stage)
+        breakdown = score(qs, {}, earlier=earlier, today=today())
+        return build_agenda(qs, {}, breakdown, a.stage, order=order)
 
     def _review_set_id(self, prospect: Prospect) -> str:
         review = self.pipeline.review
