@@ -201,7 +201,7 @@ class _AskedBefore:
 
 
 def _check_expressions(
-    qs: QuestionSet, doc: Document, stages: Stages | None, anywhere: Stages | None = None
+    qs: QuestionSet, doc: Document, stages: Stages | None, all_stages: Stages | None = None
 ) -> None:
     questions = qs.questions
     position = {qid: i for i, qid in enumerate(questions)}
@@ -245,7 +245,7 @@ def _check_expressions(
                         set_id=qs.id,
                         repeat_of=repeat_of,
                         repeat=repeat,
-                        stages=anywhere if anywhere is not None else stages,
+                        stages=all_stages if all_stages is not None else stages,
                     )
                     where = (*qloc, "red_flag", "cleared_when")
                     _check_one(flag.cleared_when, where, later, doc)
