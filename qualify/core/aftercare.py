@@ -62,7 +62,7 @@ def trouble(review: ScoredInterview, cost: rules.CostCheck) -> str:
         score = f" ({b.score:.1f})" if b.score is not None else ""
         found.append(f"the partnership {b.band}{score}")
     if cost.flagged:
-        found.append("the partner consuming more than it earns (" + "; ".join(cost.reasons) + ")")
+        found.append(f"the partner consuming more than it earns ({cost.reasons[0]})")
     return " and ".join(found)
 
 

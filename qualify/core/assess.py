@@ -461,8 +461,11 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
             and a.current.question_set is not None
         ):
             step = next_step(a.stage, a.gate, a.current.breakdown, a.current.question_set)
-            step = step.removeprefix("Keep dating: ")
+            step = step.removeprefix("Keep dating: ").rstrip(".")
             return f"Settling in: finish onboarding — {step}."
+        if a.stage is not None and a.gate is not None and a.gate.passed:
+            first = f"; the first review is due on {fmt_date(a.review_due)}" if a.review_due else ""
+            return f"Onboarding complete: move on to the relationship reviews (advance){first}."
         if a.review_due is not None:
             word = "overdue since" if a.review_due < today else "due on"
             return f"Keep the relationship measured: next review {word} {fmt_date(a.review_due)}."
@@ -481,7 +484,8 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
     if a.gate is None or a.gate_breakdown is None or a.gate_set is None:
         return "Keep dating."
     nxt = pipeline.next_stage(a.stage.id)
-    return next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt) + "."
+    step = next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt)
+    return step if step.endswith(".") else step + "."
 
 
 # -------------------------------------------------------------------- list rows

@@ -48,7 +48,8 @@ class Criterion:
     """One condition of a gate, met or not, in words the area manager reads."""
 
     key: str
-    """Stable id: knockouts, required, red_flags, min_score, min_direction:<direction>,
+    """Stable id: knockouts, required, red_flags (red_flags:held at a gate that does not
+    ask for no open red flags), min_score, min_direction:<direction>,
     min_section:<section id>, require:<n>, verdict_coverage, min_coverage or
     verified:<question id>."""
     met: bool
@@ -283,7 +284,10 @@ def evaluate_gate(
     if red_flags:
         listed = "; ".join(f"{f.reason} ({f.set_id}: {f.key})" for f in red_flags)
         text = f"{_plural(len(red_flags), 'red flag')} open: {listed}"
-        criteria.append(Criterion("red_flags", False, text, tuple(f.id for f in red_flags)))
+        # an override of a gate that needs no open red flags accepts them for good; one
+        # of another gate only lets the dating go on (they still hold the next gates)
+        key = "red_flags" if gate.no_open_red_flags else "red_flags:held"
+        criteria.append(Criterion(key, False, text, tuple(f.id for f in red_flags)))
     elif gate.no_open_red_flags:
         criteria.append(Criterion("red_flags", True, "No open red flags"))
 

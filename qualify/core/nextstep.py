@@ -19,8 +19,10 @@ support we would carry"), so a step never reads "strengthen Support load on us".
 
 from __future__ import annotations
 
+from qualify.core import rules
 from qualify.core.breakdown import ScoreBreakdown, SectionScore
 from qualify.core.gates import Criterion, GateResult
+from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import QuestionSet, Section, Stage
 
 __all__ = ["next_step"]
@@ -50,12 +52,15 @@ def _section_of(question_set: QuestionSet, section_id: str) -> Section | None:
 
 
 def _weakest(breakdown: ScoreBreakdown, direction: str | None = None) -> SectionScore | None:
+    """The section that costs the score most (weight × points lost), of one direction."""
     scored = [
         s
         for s in breakdown.sections
         if s.score is not None and s.weight > 0 and (direction is None or s.direction == direction)
     ]
-    return min(scored, key=lambda s: (s.score or 0.0, -s.weight)) if scored else None
+    return max(
+        scored, key=lambda s: (s.weight * (100 - (s.score or 0.0)), -(s.score or 0.0)), default=None
+    )
 
 
 def _improve(question_set: QuestionSet, section: SectionScore | None) -> str | None:
@@ -96,10 +101,15 @@ def _missing_steps(
         steps.append(f"verify {_asked(question_set, to_verify)}")
     elif to_verify:
         steps.append(f"verify {len(to_verify)} facts: {_asked(question_set, to_verify)}")
-    flags = unmet.get("red_flags")
+    flags = unmet.get("red_flags") or unmet.get("red_flags:held")
     if flags is not None:
-        steps.append("clear with evidence the " + flags.text.replace(" open: ", " still open: ", 1))
+        steps.append(
+            "settle with evidence the " + flags.text.replace(" open: ", " still open: ", 1)
+        )
     return steps
+
+
+_ORDER = {"min_section": 0, "min_direction": 1, "min_score": 2}
 
 
 def _short(
@@ -107,22 +117,23 @@ def _short(
 ) -> tuple[str, str | None, str | None]:
     """(the shortfall in words, the direction it belongs to, what would raise it)."""
     kind, _, name = c.key.partition(":")
+    text = c.text.replace(" below ", " (needs ") + (")" if " below " in c.text else "")
     if kind == "min_direction":
-        return c.text, name, _improve(question_set, _weakest(breakdown, name))
+        return text, name, _improve(question_set, _weakest(breakdown, name))
     if kind == "min_section":
         section = breakdown.section(name)
         direction = section.direction if section is not None else None
-        return c.text, direction, _improve(question_set, section)
+        return text, direction, _improve(question_set, section)
     if kind == "min_score":
         they = breakdown.directions.get("they_fit_us")
         we = breakdown.directions.get("we_fit_them")
         direction = "they_fit_us" if we is None or (they is not None and they <= we) else None
-        return c.text, direction, _improve(question_set, _weakest(breakdown))
-    return c.text, None, None
+        return text, direction, _improve(question_set, _weakest(breakdown))
+    return text, None, None
 
 
 def _join(items: list[str]) -> str:
-    items = list(dict.fromkeys(i for i in items if i))
+    items = list(dict.fromkeys(i for i in items if i))[:2]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -130,27 +141,69 @@ def _verdict(
     stage: Stage, gate: GateResult, breakdown: ScoreBreakdown, question_set: QuestionSet
 ) -> str:
     """Fully answered and still below the gate: part ways, hold, or just friends."""
-    unmet = [c for c in gate.criteria if not c.met]
+    unmet = sorted(
+        (c for c in gate.criteria if not c.met),
+        key=lambda c: _ORDER.get(c.key.partition(":")[0], 3),
+    )
     held = [c for c in unmet if c.key.startswith("require:")]
     shorts = [_short(c, question_set, breakdown) for c in unmet if not c.key.startswith("require:")]
-    reasons = "; ".join(text for text, _, _ in shorts)
-    ours = [fix for _, direction, fix in shorts if direction == "they_fit_us" and fix]
+    overall = next((c.text for c in unmet if c.key == "min_score"), None)
+    detail = [text for text, _, _ in shorts if not text.startswith("score ")]
+    head = f" ({overall.replace(' below ', '; the gate needs ')})" if overall else ""
+    reasons = "; ".join(detail)
+    theirs = [fix for _, direction, fix in shorts if direction == "they_fit_us" and fix]
     fixes = [fix for _, _, fix in shorts if fix]
     if any(direction == "they_fit_us" for _, direction, _ in shorts):
-        reopen = f" Reopen only if you can {_join(ours or fixes)}." if ours or fixes else ""
-        return f"Part ways, with the reasons: {reasons}.{reopen}"
+        reopen = f" Reopen only if you can {_join(theirs or fixes)}." if theirs or fixes else ""
+        return f"Part ways{head}: {reasons or 'they do not fit us'}.{reopen}"
     if held:
-        what = "; ".join(c.text.removeprefix("not so: ") for c in held)
-        weakest = _weakest(breakdown, "we_fit_them")
-        fix = _improve(question_set, weakest) if weakest is not None else None
-        change = f" — {_join([*fixes, fix] if fix else fixes)}" if fix or fixes else ""
-        extra = f" ({reasons})" if reasons else ""
-        return (
-            f"Hold at {stage.title}: not yet {what}{extra}. Rework it{change}, or stay just "
-            "friends until it does"
-        )
+        return _hold(stage, held, shorts, breakdown, question_set)
     reopen = f", and reopen when you can {_join(fixes)}" if fixes else ""
-    return f"Just friends: {reasons}. Agree a date to call again{reopen}"
+    why = reasons or "not enough for us yet"
+    return f"Just friends{head}: {why}. Agree a date to call again{reopen}."
+
+
+def _hold(
+    stage: Stage,
+    held: list[Criterion],
+    shorts: list[tuple[str, str | None, str | None]],
+    breakdown: ScoreBreakdown,
+    question_set: QuestionSet,
+) -> str:
+    """A condition of the gate fails (the plan costs more to serve than it earns us):
+    hold, with the figures, and rework the plan or stay just friends."""
+    found = rules.money(question_set, breakdown.values)
+    if found is not None and found.exceeds:
+        ratio = f", {found.ratio:.2f} of margin per euro of cost" if found.ratio is not None else ""
+        what = (
+            f"it would cost {found.cost} a year to serve against {found.earnings} of margin "
+            f"its plan earns us{ratio}"
+        )
+    else:
+        what = "not yet " + "; ".join(c.text.removeprefix("not so: ") for c in held)
+    read = set()
+    for c in held:
+        n = int(c.key.partition(":")[2])
+        if n < len(stage.gate.require):
+            read |= {name.key for name in names(parse_condition(stage.gate.require[n].when))}
+    others = [
+        s
+        for s in breakdown.sections
+        if s.direction == "we_fit_them" and not any(q.id in read for q in s.questions)
+    ]
+    weakest = min(
+        (s for s in others if s.score is not None and s.weight > 0),
+        key=lambda s: s.score or 0.0,
+        default=None,
+    )
+    fix = _improve(question_set, weakest)
+    change = f": {fix}, or grow the revenue it commits to" if fix else ""
+    extra = [t for t, _, _ in shorts if not t.startswith("score ")]
+    also = f" ({'; '.join(extra)})" if extra else ""
+    return (
+        f"Hold at {stage.title}: {what}{also}. Rework the plan so it pays{change} — or stay "
+        "just friends until it does."
+    )
 
 
 def next_step(
@@ -179,6 +232,11 @@ def next_step(
         return f"{stage.title} gate met: keep the relationship measured with regular reviews"
 
     steps = _missing_steps(gate, breakdown, question_set)
+    open_keys = {c.key.partition(":")[0] for c in gate.criteria if not c.met}
+    if steps and open_keys == {"red_flags"}:
+        held = next(c for c in gate.criteria if not c.met)
+        count, _, listed = held.text.partition(": ")
+        return f"Held at {stage.title} by {count}: settle each with evidence — {listed}."
     if steps:
         return "Keep dating: " + "; ".join(steps)
     judged = ("min_score", "min_direction", "min_section", "require")

@@ -8,8 +8,10 @@ says which of them are still open, for the prospect as a whole:
   asked again replaces the first one's flags);
 * it is **cleared** when its ``cleared_when`` holds and every answer the condition reads
   is evidence (verified, or from our own records): a claim does not close a red flag;
-* it is **overridden** when a gate it held was passed with an override (the history
-  keeps the reason): it is still reported, but holds no further gate;
+* it is **overridden** when a gate that needs no open red flags (the commitment gate)
+  was passed with an override while it was open (the history keeps the reason): the
+  risk was accepted at signature; it is still reported, but holds no further gate. An
+  override of any other gate only lets the dating go on: the flag keeps holding;
 * otherwise it is **open**: it appears in the report's risks and holds every gate that
   says ``no_open_red_flags: true`` (and, with ``holds_every_gate``, every gate from its
   own stage on).
@@ -35,7 +37,7 @@ from qualify.core.words import answer_text, one_line
 __all__ = ["RedFlag", "capped", "open_flags", "red_flags"]
 
 RED_FLAGS = "red_flags"
-"""The gate criterion that lists the open red flags holding it."""
+"""The criterion of a gate that needs no open red flags: overriding it accepts them."""
 
 FlagStatus = Literal["open", "cleared", "overridden"]
 

@@ -353,5 +353,6 @@ def test_next_step_when_only_the_score_is_short() -> None:
     answers = {**ALL_TEXT, "fit": "s42", "refs": False, "plan": "x"}
     step = step_for(answers, {"refs": "verified"}, min_score=50)
     assert step == (
-        "Part ways, with the reasons: score 42 below 50. Reopen only if you can strengthen Basics."
+        "Part ways (score 42; the gate needs 50): they do not fit us. Reopen only if you can "
+        "strengthen Basics."
     )
