@@ -235,7 +235,7 @@ def next_step(
     open_keys = {c.key.partition(":")[0] for c in gate.criteria if not c.met}
     if steps and open_keys == {"red_flags"}:
         held = next(c for c in gate.criteria if not c.met)
-        count, _, listed = held.text.partition(": ")
+        count, _, listed = held.text.partition(" open: ")
         return f"Held at {stage.title} by {count}: settle each with evidence — {listed}."
     if steps:
         return "Keep dating: " + "; ".join(steps)

@@ -321,3 +321,20 @@ def test_agenda_follows_the_conversation_by_default(manager: Manager) -> None:
         )["items"]
     ]
     assert gate.index("legal_standing") < gate.index("next_step_detail")
+
+
+def test_a_knock_out_at_review_is_counselling_or_parting_ways(manager: Manager) -> None:
+    """Marketplace discounting at review: never "keep the relationship measured"."""
+    pid = manager.add("Sommer Medientechnik", "integrator")
+    stages = ["first-date", "getting-to-know", "going-steady", "engagement", "commitment"]
+    through(manager, pid, "specialist", stages)
+    manager.run("review", pid)
+    manager.answer(pid, "specialist", "review-1")
+    assert manager.show(pid)["next_step"].startswith("Keep the relationship measured")
+    manager.run("review", pid)
+    manager.answer(pid, "specialist", "review-breach")
+    step = manager.show(pid)["next_step"]
+    assert step.startswith("Part ways, or counselling at the very most")
+    assert "Serious breach of the agreement" in step
+    report = manager.report(pid)
+    assert [r["knocked_out"] for r in report["reviews"]] == [False, True]

@@ -306,6 +306,16 @@ def _check_pipeline(
             for sid in before.set_ids
             if sid in sets
         }
+        for direction in stage.gate.min_direction:
+            if direction not in m.DIRECTION_TITLES:
+                close = difflib.get_close_matches(direction, list(m.DIRECTION_TITLES), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                doc.at(
+                    ("stages", i, "gate", "min_direction", direction),
+                    f"{direction!r} is not a direction of fit{hint}; use "
+                    f"{' or '.join(m.DIRECTION_TITLES)}",
+                    key=True,
+                )
         for qs in stage_sets:
             _check_gate(stage, i, qs, doc, Stages(earlier, set(sets) | broken))
     if pipeline.review is not None:
@@ -356,15 +366,8 @@ def _check_gate(stage: m.Stage, i: int, qs: m.QuestionSet, doc: Document, stages
             )
     for direction in stage.gate.min_direction:
         if direction not in m.DIRECTION_TITLES:
-            close = difflib.get_close_matches(direction, list(m.DIRECTION_TITLES), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            doc.at(
-                (*gate, "min_direction", direction),
-                f"{direction!r} is not a direction of fit{hint}; use "
-                f"{' or '.join(m.DIRECTION_TITLES)}",
-                key=True,
-            )
-        elif not any(s.direction == direction for s in qs.sections):
+            continue  # said once per stage, in _check_pipeline
+        if not any(s.direction == direction for s in qs.sections):
             doc.at(
                 (*gate, "min_direction", direction),
                 f"{qs.id} has no section of the direction {direction!r}: it would never pass",
