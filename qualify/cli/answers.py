@@ -23,10 +23,11 @@ from qualify.core.errors import QualifyError
 @click.option("--note", default="", help="Interviewer's note for a single answer.")
 @click.option(
     "--source",
-    type=click.Choice(["stated", "verified", "estimated"]),
-    default="stated",
-    show_default=True,
-    help="Where a single answer came from.",
+    type=click.Choice(["stated", "verified", "estimated", "observed", "our_records"]),
+    default=None,
+    help="Where a single answer came from: stated by the prospect, verified (evidence "
+    "seen), estimated, observed (your judgement), our_records (our own systems); "
+    "default: the question's own (stated unless the set says otherwise).",
 )
 @pass_env
 def answer(
@@ -36,7 +37,7 @@ def answer(
     value: str | None,
     from_file: Path | None,
     note: str,
-    source: str,
+    source: str | None,
 ) -> None:
     """Record answers for the prospect's current stage: all of them, or none.
 
@@ -71,15 +72,22 @@ def answer(
             parsed = parse_cli_value(target, value)
         except QualifyError as exc:
             fail(f"VALUE: {question}: {exc}", 2)
-        inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]
+        inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]  # type: ignore[arg-type]
     assessment = q.record(found, inputs)
     b = assessment.breakdown
     from qualify.core.words import fmt_pct, fmt_score
 
     if b is not None:
+        from qualify.core.words import provisional_text
+
         ko = " · KNOCKED OUT" if b.knocked_out else ""
+        verdict = (
+            provisional_text(b.score, b.answered, b.visible)
+            if b.provisional
+            else f"{fmt_score(b.score)} · {b.band or 'no band yet'}"
+        )
         say(
-            f"recorded {len(inputs)} answer(s) for {found.name}: score {fmt_score(b.score)}"
-            f" · {b.band or 'no band yet'} · coverage {fmt_pct(b.coverage)}{ko}",
+            f"recorded {len(inputs)} answer(s) for {found.name}: score {verdict}"
+            f" · coverage {fmt_pct(b.coverage)}{ko}",
             err=True,
         )

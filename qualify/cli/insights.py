@@ -19,14 +19,22 @@ from qualify.workflow import insights as workflow_insights
     default="text",
     show_default=True,
 )
+@click.option(
+    "--order",
+    type=click.Choice(["conversation", "gate"]),
+    default="conversation",
+    show_default=True,
+    help="conversation: as the set asks them (deal-breakers late); gate: what blocks the "
+    "gate first, then possible deal-breakers, then the biggest swing in the score.",
+)
 @pass_env
-def agenda(env: Env, prospect_id: str, fmt: str) -> None:
-    """What to ask at the next meeting, most useful first."""
+def agenda(env: Env, prospect_id: str, fmt: str, order: str) -> None:
+    """What to ask at the next meeting, in the order of the conversation."""
     from qualify.core.agenda import ITEM_KIND_WORDS, agenda_markdown
 
     q = env.qualifier
     found = q.resolve(prospect_id)
-    plan = q.agenda(found)
+    plan = q.agenda(found, order="gate" if order == "gate" else "conversation")
     if fmt == "json":
         import orjson
 

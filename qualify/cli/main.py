@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "reopen": "moves:reopen",
     "report": "reports:report",
     "rescore": "insights:rescore",
+    "review": "moves:review",
     "schema": "sets:schema",
     "score": "sets:score",
     "sync": "team:sync",

@@ -43,7 +43,8 @@ def advance(env: Env, prospect_id: str, override: str | None, from_stage: str | 
         say(f"{found.name} cannot move on yet: the {title} gate is not met.", err=True)
         unmet = [c for c in blocked.result.criteria if not c.met]
         echo_criteria(unmet, blocked.question_set, err=True)
-        say('Answer the missing questions, or use --override "REASON".', err=True)
+        say(f"Next step: {q.assess(found).next_step}", err=True)
+        say('To move on anyway, use --override "REASON".', err=True)
         sys.exit(blocked.exit_code)
     note = f" (override: {entry.reason})" if entry.overridden else ""
     say(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
@@ -68,6 +69,22 @@ def echo_criteria(
 
 GATE_QUESTIONS_SHOWN = 5
 """Question wordings listed under one open gate criterion; the rest are counted."""
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@pass_env
+def review(env: Env, prospect_id: str) -> None:
+    """Start the next relationship review of a committed partner (the current one is kept)."""
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    before = q.stage_interview(found)
+    started = q.start_review(found)
+    reviews = [i for i in env.store.interviews(found.id) if i.kind == "review"]
+    if before is not None and started.id == before.id:
+        say(f"{found.name}: review {len(reviews)} is open already; answer it with `qualify answer`")
+    else:
+        say(f"{found.name}: review {len(reviews)} started; answer it with `qualify answer`")
 
 
 @click.command()

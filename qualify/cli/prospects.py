@@ -110,7 +110,9 @@ def prospect_list(
     header = ("ID", "NAME", "TERRITORY", "KIND", "STAGE", "STATUS", "SCORE", "BAND", "COVERAGE")
     table = [header]
     for r in rows:
-        band = ("✗ " if r.knocked_out else "") + (r.band or "")
+        band = ("✗ " if r.knocked_out else "") + (
+            r.band or ("provisional" if r.provisional else "")
+        )
         table.append(
             tuple(
                 cell(c)

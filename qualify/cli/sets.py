@@ -89,7 +89,7 @@ def schema(pipeline: bool) -> None:
     """Print the JSON Schema of a question-set file (for editor autocompletion)."""
     import json
 
-    from qualify.core.questionnaire.model import json_schema, pipeline_json_schema
+    from qualify.core.questionnaire.schema import json_schema, pipeline_json_schema
 
     data = pipeline_json_schema() if pipeline else json_schema()
     say(json.dumps(data, indent=2, ensure_ascii=False))

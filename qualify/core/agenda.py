@@ -1,11 +1,14 @@
-"""The agenda for the next conversation: what is still open, most useful first.
+"""The agenda for the next conversation: what is still open, in the order to ask it.
 
 An area manager walks into the second date knowing what to ask. Open items come from
 "ask next time" answers, required questions still unanswered, visible questions not
-reached yet, "declined to say" answers, and facts a gate needs verified. They are
-ordered by what they unlock: first what blocks the stage gate, then what could knock
-the prospect out (better to learn it now), then by how far the answer could move the
-score.
+reached yet, "declined to say" answers, and facts a gate needs verified. By default they
+follow the **conversation order** — the order of the set, which opens with the company and
+asks the deal-breakers late, as a good first call does (never "are you in legal trouble?"
+third). The **gate order** (``order="gate"``, ``qualify agenda --order gate``) ranks them
+by what they unlock instead: first what blocks the stage gate, then what could knock the
+prospect out, then by how far the answer could move the score — a checklist for preparing,
+not a script for the meeting.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from qualify.core.scoring import points_of, score
 from qualify.core.words import markdown_text as _md
 
 ItemKind = Literal["verify", "required", "ask_again", "unreached", "declined"]
+
+AgendaOrder = Literal["conversation", "gate"]
+"""conversation: as the set asks them (the default); gate: what unlocks the gate first."""
 
 ITEM_KIND_WORDS: dict[str, str] = {
     "verify": "verify",
@@ -136,8 +142,10 @@ def build_agenda(
     answers: Mapping[str, Any],
     breakdown: ScoreBreakdown,
     stage: Stage | None = None,
+    *,
+    order: AgendaOrder = "conversation",
 ) -> Agenda:
-    """Every open item of an interview, most useful first.
+    """Every open item of an interview, in conversation order (or gate order).
 
     `answers` maps question id to a record with `value`, `state`, `source` and `note`
     (an AnswerRecord); `breakdown` is the score of the answered values.
@@ -203,18 +211,21 @@ def build_agenda(
                     note=note,
                 )
             )
-    order = {
+    asked = {
         line.answer_key: n
         for n, line in enumerate(q for s in breakdown.sections for q in s.questions)
     }
-    items.sort(
-        key=lambda i: (
-            not i.blocks_gate,
-            not i.could_knock_out,
-            -round(i.swing, 6),
-            order.get(i.question_id, len(order)),
+    if order == "gate":
+        items.sort(
+            key=lambda i: (
+                not i.blocks_gate,
+                not i.could_knock_out,
+                -round(i.swing, 6),
+                asked.get(i.question_id, len(asked)),
+            )
         )
-    )
+    else:
+        items.sort(key=lambda i: asked.get(i.question_id, len(asked)))
     return Agenda(question_set.id, stage.id if stage else None, tuple(items))
 
 

@@ -25,13 +25,15 @@ The rules, in words:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from qualify.core import rules
+from qualify.core.aftercare import after_review, flagged_since, review_plan_date
 from qualify.core.breakdown import Earlier, ScoreBreakdown
-from qualify.core.gates import GateResult, evaluate_gate, next_step
+from qualify.core.gates import GateResult, evaluate_gate
+from qualify.core.nextstep import next_step
 from qualify.core.questionnaire.model import Pipeline, QuestionSet, Stage
 from qualify.core.records import (
     HistoryEntry,
@@ -40,6 +42,7 @@ from qualify.core.records import (
     ProspectStatus,
     ProspectSummary,
 )
+from qualify.core.redflags import RedFlag, capped, red_flags
 from qualify.core.scoring import score
 from qualify.core.words import answer_text, fmt_date, one_line, plural
 
@@ -214,6 +217,19 @@ class Assessment:
     next_step: str
     scored: tuple[ScoredInterview, ...] = ()
     """Every interview, oldest first, each scored against its own snapshot."""
+    red_flags: tuple[RedFlag, ...] = ()
+    """Every red flag raised at any stage: open, cleared or overridden."""
+    reviews: tuple[ScoredInterview, ...] = ()
+    """Every relationship review that could be scored, oldest first."""
+    review_costs: tuple[rules.CostCheck, ...] = ()
+    """The support-cost check of each review, in the same order."""
+    cost_since: datetime | None = None
+    """Since when (the first of the latest reviews in a row that flag it) the partner
+    consumes more than it earns; None when the latest review does not flag it."""
+
+    @property
+    def open_red_flags(self) -> tuple[RedFlag, ...]:
+        return tuple(f for f in self.red_flags if f.open)
 
     @classmethod
     def unassessed(cls, records: ProspectRecords, next_step: str = "") -> Assessment:
@@ -282,8 +298,12 @@ def _current_and_basis(
     return current, (answered[-1] if answered else None)
 
 
+def _reviews(scored: Iterable[ScoredInterview]) -> list[ScoredInterview]:
+    return [s for s in scored if s.interview.kind == "review" and s.breakdown is not None]
+
+
 def _latest_review(scored: Iterable[ScoredInterview]) -> ScoredInterview | None:
-    reviews = [s for s in scored if s.interview.kind == "review" and s.breakdown is not None]
+    reviews = _reviews(scored)
     return reviews[-1] if reviews else None
 
 
@@ -326,6 +346,8 @@ def assess(
     scored = score_in_order(
         live_interviews(records), lambda i: snapshots.get(i.questionnaire_hash), today
     )
+    flags = red_flags(scored, records.history, today=today)
+    scored = capped(scored, flags)
     current, basis = _current_and_basis(prospect.stage, scored)
 
     stage = pipeline.stage_map.get(prospect.stage)
@@ -336,7 +358,7 @@ def assess(
             gate_set, gate_breakdown = current.question_set, current.breakdown
             sources = current.sources
         else:
-            gate_set = active_sets.get(stage.questionnaire)
+            gate_set = active_sets.get(stage.set_for(prospect.kind.value))
             gate_breakdown = (
                 score(
                     gate_set,
@@ -348,18 +370,28 @@ def assess(
                 else None
             )
         if gate_set is not None and gate_breakdown is not None:
+            holding = [
+                f for f in flags if f.open and (stage.gate.no_open_red_flags or f.holds_every_gate)
+            ]
             gate = evaluate_gate(
                 stage,
                 gate_set,
                 gate_breakdown,
                 sources=sources,
                 next_stage=pipeline.next_stage(stage.id),
+                red_flags=holding,
             )
 
-    review = _latest_review(scored)
-    cost = None
-    if review is not None and review.question_set is not None and review.breakdown is not None:
-        cost = rules.support_exceeds_revenue(review.question_set, review.breakdown, review.values)
+    reviews = _reviews(scored)
+    costs = tuple(
+        rules.support_exceeds_revenue(r.question_set, r.breakdown, r.values)
+        if r.question_set is not None and r.breakdown is not None
+        else rules.CostCheck(False)
+        for r in reviews
+    )
+    review = reviews[-1] if reviews else None
+    cost = costs[-1] if costs else None
+    cost_since = flagged_since(reviews, costs)
 
     last_stage = pipeline.stages[-1].id if pipeline.stages else None
     commits = [h for h in records.history if h.action == "advance" and h.to_stage == last_stage]
@@ -374,7 +406,10 @@ def assess(
     due = None
     if pipeline.review is not None:
         interval = timedelta(days=pipeline.review.interval_days)
-        if review is not None:
+        planned = review_plan_date(review.values) if review is not None else None
+        if planned is not None:
+            due = planned
+        elif review is not None:
             due = _local(review.at + interval, tz).date()
         elif committed_at is not None:
             due = _local(committed_at + interval, tz).date()
@@ -394,13 +429,15 @@ def assess(
         review_due=due,
         next_step="",
         scored=scored,
+        red_flags=flags,
+        reviews=tuple(reviews),
+        review_costs=costs,
+        cost_since=cost_since,
     )
     return _with_next_step(assessment, pipeline, today)
 
 
 def _with_next_step(a: Assessment, pipeline: Pipeline, today: date) -> Assessment:
-    from dataclasses import replace
-
     return replace(a, next_step=_next_step(a, pipeline, today))
 
 
@@ -418,16 +455,9 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
         return f"Just friends: call again on {fmt_date(p.recontact_on)}."
     if p.status == ProspectStatus.committed:
         if a.review is not None:
-            outcome = a.review.values.get("outcome")
-            if outcome == "part_ways":
-                return "Part ways under the exit terms, as the latest review decided."
-            if a.cost is not None and a.cost.flagged:
-                return (
-                    "Counselling: the partner consumes more support than the revenue it creates "
-                    f"({'; '.join(a.cost.reasons)}): agree an improvement plan or part ways."
-                )
-            if outcome == "fix":
-                return "Counselling: follow the improvement plan and review again at its deadline."
+            after = after_review(a.reviews, a.review_costs, a.review_due)
+            if after:
+                return after
         if (
             a.stage is not None
             and a.gate is not None
@@ -437,8 +467,11 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
             and a.current.question_set is not None
         ):
             step = next_step(a.stage, a.gate, a.current.breakdown, a.current.question_set)
-            step = step.removeprefix("Keep dating: ")
+            step = step.removeprefix("Keep dating: ").rstrip(".")
             return f"Settling in: finish onboarding — {step}."
+        if a.stage is not None and a.gate is not None and a.gate.passed:
+            first = f"; the first review is due on {fmt_date(a.review_due)}" if a.review_due else ""
+            return f"Onboarding complete: move on to the relationship reviews (advance){first}."
         if a.review_due is not None:
             word = "overdue since" if a.review_due < today else "due on"
             return f"Keep the relationship measured: next review {word} {fmt_date(a.review_due)}."
@@ -457,7 +490,8 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
     if a.gate is None or a.gate_breakdown is None or a.gate_set is None:
         return "Keep dating."
     nxt = pipeline.next_stage(a.stage.id)
-    return next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt) + "."
+    step = next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt)
+    return step if step.endswith(".") else step + "."
 
 
 # -------------------------------------------------------------------- list rows
@@ -471,14 +505,16 @@ def list_row(
     scored = score_in_order(
         live_interviews(records), lambda i: snapshots.get(i.questionnaire_hash), today
     )
-    return _row(records, scored)
+    return _row(records, scored, today)
 
 
-def _row(records: ProspectRecords, scored: Iterable[ScoredInterview]) -> ProspectSummary:
+def _row(
+    records: ProspectRecords, scored: Iterable[ScoredInterview], today: date | None = None
+) -> ProspectSummary:
     """The verdict's figures, or the latest review's for a committed partner that has one;
     `updated_at` is the last activity (an answer counts, not only a change of facts)."""
     p = records.prospect
-    scored = list(scored)
+    scored = capped(list(scored), red_flags(list(scored), records.history, today=today))
     _, shown = _current_and_basis(p.stage, scored)
     review = _latest_review(scored)
     if p.status == ProspectStatus.committed and review is not None:
@@ -502,4 +538,5 @@ def _row(records: ProspectRecords, scored: Iterable[ScoredInterview]) -> Prospec
         knocked_out=b.knocked_out if b else False,
         coverage=b.coverage if b else None,
         updated_at=last,
+        provisional=b.provisional if b else False,
     )

@@ -28,6 +28,20 @@ class KnockoutHit:
 
 
 @dataclass(frozen=True)
+class RedFlagHit:
+    """A red flag an answer raised: open until cleared with evidence (see redflags.py)."""
+
+    question: str
+    key: str
+    """The answer key (`section[0].question` in a repeated section)."""
+    reason: str
+    holds_every_gate: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.key, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class QuestionScore:
     """How one question counted, so every figure in a report can be traced back.
 
@@ -60,6 +74,8 @@ class QuestionScore:
     inputs: tuple[tuple[str, Any], ...] | None = None
     """A calculated question's formula inputs as (name, value) (None: unanswered);
     None for other types."""
+    red_flag: str | None = None
+    """The reason of the red flag the answer raises, if it raises one."""
 
     @property
     def scored(self) -> bool:
@@ -83,6 +99,8 @@ class QuestionScore:
             extra["repeat"] = self.repeat
         if self.inputs is not None:
             extra["inputs"] = dict(self.inputs)
+        if self.red_flag is not None:
+            extra["red_flag"] = self.red_flag
         return {
             "id": self.id,
             "text": self.text,
@@ -184,6 +202,12 @@ class ScoreBreakdown:
     """The date `today()` stood for (None: unknown)."""
     earlier: Earlier = field(default_factory=dict)
     """The earlier stages' values the set's names could read."""
+    red_flags: tuple[RedFlagHit, ...] = ()
+    """Red flags the answers raise (whether cleared since is the assessment's call)."""
+    weight_answered: float | None = None
+    """Share (0–1) of the visible scored weight that is answered (None: nothing to score)."""
+    provisional: bool = False
+    """Below the set's `verdict_coverage`: the score stands, the band is withheld."""
 
     def question(self, question_id: str) -> QuestionScore | None:
         """The score line of one question (its first repeat's, in a repeated section, or
@@ -219,8 +243,11 @@ class ScoreBreakdown:
             "question_set": {"id": self.question_set_id, "version": self.question_set_version},
             "score": self.score,
             "band": self.band,
+            "provisional": self.provisional,
+            "weight_answered": self.weight_answered,
             "knocked_out": self.knocked_out,
             "knockouts": [k.to_dict() for k in self.knockouts],
+            "red_flags": [r.to_dict() for r in self.red_flags],
             "coverage": self.coverage,
             "answered": self.answered,
             "visible": self.visible,

@@ -11,17 +11,33 @@ question marked ``verify: true``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualify.core.breakdown import ScoreBreakdown
-from qualify.core.questionnaire.model import QuestionSet, Stage
+from qualify.core.questionnaire.conditions import evaluate
+from qualify.core.questionnaire.expressions import names, parse_condition
+from qualify.core.questionnaire.model import (
+    ANSWER_SOURCES,
+    DIRECTION_TITLES,
+    EVIDENCE_SOURCES,
+    QuestionSet,
+    Stage,
+)
 
-__all__ = ["Criterion", "GateResult", "evaluate_gate", "next_step"]
+if TYPE_CHECKING:
+    from qualify.core.redflags import RedFlag
+
+__all__ = ["Criterion", "GateResult", "evaluate_gate"]
 
 VERIFIED = "verified"
-"""The answer source that counts as evidence seen."""
+"""The answer source that says evidence was seen (our own records count as evidence too)."""
+
+DIRECTION_WORDS: dict[str, str] = {
+    "they_fit_us": "how well they fit us",
+    "we_fit_them": "how well we can serve them",
+}
 
 TOLERANCE = 1e-9
 """Float noise allowed when comparing with a threshold: 49.99999999999999 meets 50."""
@@ -32,7 +48,10 @@ class Criterion:
     """One condition of a gate, met or not, in words the area manager reads."""
 
     key: str
-    """Stable id: knockouts, required, min_score, min_coverage or verified:<question id>."""
+    """Stable id: knockouts, required, red_flags (red_flags:held at a gate that does not
+    ask for no open red flags), min_score, min_direction:<direction>,
+    min_section:<section id>, require:<n>, verdict_coverage, min_coverage or
+    verified:<question id>."""
     met: bool
     text: str
     questions: tuple[str, ...] = ()
@@ -152,8 +171,9 @@ def _required_missing(
     return total, missing
 
 
-SOURCES: tuple[str, ...] = (VERIFIED, "stated", "estimated")
+SOURCES: tuple[str, ...] = (VERIFIED, "our_records", "observed", "stated", "estimated")
 """Where an answer came from, in the order reports and the app show the shares."""
+assert set(SOURCES) == set(ANSWER_SOURCES)
 
 
 def needs_evidence(stage: Stage | None, question_set: QuestionSet, question_id: str) -> bool:
@@ -166,8 +186,9 @@ def needs_evidence(stage: Stage | None, question_set: QuestionSet, question_id: 
 def evidence_shares(
     breakdown: ScoreBreakdown | None, sources: Mapping[str, str]
 ) -> dict[str, float] | None:
-    """Share (0–1) of the score resting on verified, stated and estimated answers, so a
-    reader sees how much of a strong score is only the prospect's word.
+    """Share (0–1) of the score resting on answers of each source (verified, our records,
+    observed, stated, estimated), so a reader sees how much of a strong score is only
+    the prospect's word.
 
     `sources` maps question id → source (missing: stated); None while nothing scores.
     """
@@ -214,11 +235,13 @@ def evaluate_gate(
     *,
     sources: Mapping[str, str] | None = None,
     next_stage: Stage | None = None,
+    red_flags: Sequence[RedFlag] = (),
 ) -> GateResult:
     """Every criterion of the stage's gate, met or not, and whether it passes.
 
-    `sources` maps question id → "stated" | "verified" | "estimated"; without it
-    no answer counts as verified.
+    `sources` maps question id → its answer's source; without it no answer counts as
+    verified. `red_flags` are the open red flags that hold this gate (the assessment
+    picks them: see qualify.core.redflags).
     """
     sources = sources or {}
     gate = stage.gate
@@ -257,6 +280,17 @@ def evaluate_gate(
     else:
         criteria.append(Criterion("required", True, "No required questions to answer"))
 
+    # No open red flag holding the gate.
+    if red_flags:
+        listed = "; ".join(f"{f.reason} ({f.set_id}: {f.key})" for f in red_flags)
+        text = f"{_plural(len(red_flags), 'red flag')} open: {listed}"
+        # an override of a gate that needs no open red flags accepts them for good; one
+        # of another gate only lets the dating go on (they still hold the next gates)
+        key = "red_flags" if gate.no_open_red_flags else "red_flags:held"
+        criteria.append(Criterion(key, False, text, tuple(f.id for f in red_flags)))
+    elif gate.no_open_red_flags:
+        criteria.append(Criterion("red_flags", True, "No open red flags"))
+
     # Minimum score.
     if gate.min_score is not None:
         need = _num(gate.min_score, 2)
@@ -267,6 +301,18 @@ def evaluate_gate(
             shown = _shown_truthfully(breakdown.score, gate.min_score)
             text = f"score {shown} ≥ {need}" if ok else f"score {shown} below {need}"
             criteria.append(Criterion("min_score", ok, text))
+
+    criteria.extend(_fit_criteria(stage, question_set, breakdown))
+
+    # Enough answered for a verdict.
+    need_verdict = question_set.verdict_coverage
+    if breakdown.provisional and need_verdict is not None:
+        shown = _shown_truthfully(breakdown.weight_answered or 0.0, need_verdict, 100)
+        text = (
+            f"too little answered for a verdict: {shown}% of the scored weight "
+            f"(needs {_num(need_verdict * 100, 1)}%)"
+        )
+        criteria.append(Criterion("verdict_coverage", False, text))
 
     # Minimum coverage.
     if gate.min_coverage is not None:
@@ -287,10 +333,10 @@ def evaluate_gate(
         line = breakdown.question(qid)
         answered = line is not None and line.answered
         source = sources.get(qid)
-        if answered and source == VERIFIED:
+        if answered and source in EVIDENCE_SOURCES:
             criteria.append(Criterion(f"verified:{qid}", True, f"{qid} verified", (qid,)))
         elif answered:
-            text = f"{qid} not verified yet ({source or 'stated'})"
+            text = f"{qid} not verified yet ({(source or 'stated').replace('_', ' ')})"
             criteria.append(Criterion(f"verified:{qid}", False, text, (qid,)))
         else:
             text = f"{qid} unanswered; it needs a verified answer"
@@ -306,78 +352,55 @@ def evaluate_gate(
     )
 
 
-# --------------------------------------------------------------------- next step
-
-
-def next_step(
-    stage: Stage,
-    gate: GateResult,
-    breakdown: ScoreBreakdown,
-    question_set: QuestionSet,
-    next_stage: Stage | None = None,
-) -> str:
-    """The recommended next step in plain words, derived from the gate.
-
-    Knocked out → part ways with the reason; gate met → move on; otherwise what
-    to do first: answer the required questions, cover the section with the most
-    unanswered questions, verify what needs evidence, strengthen the weakest
-    section.
-    """
-    if breakdown.knocked_out:
-        if breakdown.knockouts:
-            first = breakdown.knockouts[0]
-            asked = _asked(question_set, [first.question])
-            return (
-                f"Not a fit: confirm the deal-breaker ({first.reason}, at {asked}), "
-                "then part ways with that reason"
-            )
-        return "Not a fit: confirm the deal-breaker, then part ways with the reason"
-
-    if gate.passed:
-        if next_stage is not None:
-            return f"Ready for {next_stage.title}: propose the next meeting"
-        if gate.next_stage_id:
-            return f"Ready for {gate.next_stage_id}: propose the next meeting"
-        return f"{stage.title} gate met: keep the relationship measured with regular reviews"
-
-    unmet = {c.key: c for c in gate.criteria if not c.met}
-    steps: list[str] = []
-
-    required = unmet.get("required")
-    if required is not None:
-        ids = list(required.questions)
-        if len(ids) == 1:
-            steps.append(f"answer the required question {_asked(question_set, ids)}")
+def _fit_criteria(
+    stage: Stage, question_set: QuestionSet, breakdown: ScoreBreakdown
+) -> list[Criterion]:
+    """Minimum scores per direction of fit and per section, and the gate's conditions."""
+    gate = stage.gate
+    out: list[Criterion] = []
+    for direction, need in gate.min_direction.items():
+        words = DIRECTION_WORDS.get(direction, DIRECTION_TITLES.get(direction, direction))
+        out.append(
+            _minimum(f"min_direction:{direction}", words, breakdown.directions.get(direction), need)
+        )
+    for section_id, need in gate.min_section.items():
+        section = breakdown.section(section_id)
+        title = section.title if section is not None else section_id
+        if section is not None and not section.shown:
+            text = f"{title}: not asked of this prospect"
+            out.append(Criterion(f"min_section:{section_id}", True, text))
+            continue
+        value = section.score if section is not None else None
+        out.append(_minimum(f"min_section:{section_id}", title, value, need))
+    env = {**_flat(breakdown.earlier), **breakdown.values}
+    for n, condition in enumerate(gate.require):
+        ok = evaluate(condition.when, env, today=breakdown.today)
+        read = [name.key for name in names(parse_condition(condition.when))]
+        unknown = [k for k in dict.fromkeys(read) if env.get(k) is None]
+        if ok:
+            text = condition.text
+        elif unknown:
+            text = f"not known yet ({_ids(unknown)} unanswered): {condition.text}"
         else:
-            steps.append(f"answer {len(ids)} required questions: {_asked(question_set, ids)}")
+            text = f"not so: {condition.text}"
+        out.append(Criterion(f"require:{n}", bool(ok), text, tuple(unknown)))
+    return out
 
-    open_sections = sorted(
-        (s for s in breakdown.sections if s.visible > s.answered),
-        key=lambda s: -(s.visible - s.answered),
-    )
-    if ("min_coverage" in unmet or "min_score" in unmet) and open_sections:
-        top = open_sections[0]
-        n = top.visible - top.answered
-        steps.append(f"cover {top.title} — {_plural(n, 'question')} unanswered")
-    elif "min_score" in unmet:
-        scored = [s for s in breakdown.sections if s.score is not None and s.weight > 0]
-        if scored:
-            weakest = min(scored, key=lambda s: s.score or 0.0)
-            text = unmet["min_score"].text
-            steps.append(f"strengthen {weakest.title} ({text})")
-        else:
-            steps.append(unmet["min_score"].text)
 
-    to_verify = [
-        c.questions[0] for c in gate.criteria if not c.met and c.key.startswith("verified:")
-    ]
-    if len(to_verify) == 1:
-        steps.append(f"verify {_asked(question_set, to_verify)}")
-    elif to_verify:
-        steps.append(f"verify {len(to_verify)} facts: {_asked(question_set, to_verify)}")
+def _minimum(key: str, words: str, value: float | None, need: float) -> Criterion:
+    wanted = _num(need, 2)
+    if value is None:
+        return Criterion(key, False, f"{words}: no score yet (needs {wanted})")
+    ok = _meets(value, need)
+    shown = _shown_truthfully(value, need)
+    text = f"{words} {shown} ≥ {wanted}" if ok else f"{words} {shown} below {wanted}"
+    return Criterion(key, ok, text)
 
-    if not steps:  # a criterion this function does not know: say it as the gate does
-        steps = gate.unmet
-    if not steps:
-        return f"Keep dating: the {stage.title} gate is not met yet"
-    return "Keep dating: " + "; ".join(steps)
+
+def _flat(earlier: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    return {
+        f"{set_id}.{qid}": value
+        for set_id, values in earlier.items()
+        for qid, value in values.items()
+        if value is not None
+    }

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualify.core.questionnaire.model import AnswerSource
+
 
 def utcnow() -> datetime:
     """Timestamps are stored in UTC and shown in local time."""
@@ -46,9 +48,6 @@ class ProspectStatus(StrEnum):
 
 AnswerState = Literal["answered", "unknown", "declined"]
 """answered; unknown (ask next time); declined (the prospect would not say)."""
-
-AnswerSource = Literal["stated", "verified", "estimated"]
-"""stated by the prospect; verified with evidence; estimated by the interviewer."""
 
 
 class _Record(BaseModel):
@@ -182,6 +181,8 @@ class ProspectSummary(_Record):
     knocked_out: bool = False
     coverage: float | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+    provisional: bool = False
+    """Too little answered for a verdict: the score is shown, the band withheld."""
 
 
 @dataclass(frozen=True)

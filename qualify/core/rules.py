@@ -62,6 +62,17 @@ SUPPORT_HEAVY_RATIO = 0.2
 (20+ hours a month, or 5+ field visits a quarter, with the bundled bands)."""
 
 
+COST_QUESTION = "cost_to_serve"
+"""Calculated question: the partner's yearly cost to serve, in money."""
+
+EARNINGS_QUESTION = "margin_earned"
+"""Calculated question: the gross margin the partner earns us in a year, in money."""
+
+RATIO_QUESTION = "earnings_ratio"
+"""Calculated question: margin earned per unit of cost to serve; below 1 it costs more
+than it earns."""
+
+
 @dataclass(frozen=True)
 class CostCheck:
     """Whether a partner's latest review shows more support consumed than revenue created."""
@@ -70,6 +81,46 @@ class CostCheck:
     reasons: tuple[str, ...] = ()
     measured: bool = False
     """False when the review set has none of the questions the rule reads."""
+    cost: str | None = None
+    """The yearly cost to serve as shown (e.g. "24.6 k€"), when the set computes it."""
+    earnings: str | None = None
+    """The yearly margin earned as shown, when the set computes it."""
+
+
+@dataclass(frozen=True)
+class Money:
+    """Cost to serve against what the partner earns us, as one interview computed them."""
+
+    cost: str
+    earnings: str
+    ratio: float | None
+    exceeds: bool
+    """The partner costs more to serve than the margin it earns us."""
+
+    @property
+    def text(self) -> str:
+        verdict = "costs more than it earns" if self.exceeds else "earns more than it costs"
+        return f"cost to serve {self.cost} a year against {self.earnings} of margin: {verdict}"
+
+
+def money(question_set: QuestionSet, values: Mapping[str, Any]) -> Money | None:
+    """Cost to serve against margin earned, when the set computes both (COST_QUESTION,
+    EARNINGS_QUESTION) and both are known."""
+    cost, earned = values.get(COST_QUESTION), values.get(EARNINGS_QUESTION)
+    if not _number(cost) or not _number(earned):
+        return None
+    ratio = values.get(RATIO_QUESTION)
+    ratio = float(ratio) if _number(ratio) else (earned / cost if cost else None)
+    return Money(
+        _measure(question_set, COST_QUESTION, round(cost, 1)),
+        _measure(question_set, EARNINGS_QUESTION, round(earned, 1)),
+        ratio,
+        earned < cost,
+    )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _ratio(breakdown: ScoreBreakdown, question_id: str) -> float | None:
@@ -125,7 +176,64 @@ def support_exceeds_revenue(
         if revenue < REVENUE_LAGGING_RATIO and heavy:
             revenue_text = _measure(question_set, REVENUE_QUESTION, answers.get(REVENUE_QUESTION))
             reasons.append(f"{' and '.join(heavy)} of support against {revenue_text}")
-    return CostCheck(flagged=bool(reasons), reasons=tuple(reasons), measured=measured)
+    found = money(question_set, breakdown.values)
+    if found is not None:
+        measured = True
+        if found.exceeds:
+            reasons.insert(
+                0, f"costs {found.cost} a year to serve against {found.earnings} of margin"
+            )
+    return CostCheck(
+        flagged=bool(reasons),
+        reasons=tuple(reasons),
+        measured=measured,
+        cost=found.cost if found else None,
+        earnings=found.earnings if found else None,
+    )
+
+
+# ------------------------------------------------------------- after a review
+
+OUTCOME_QUESTION = "outcome"
+"""Review question: grow, fix or part ways."""
+
+GROW, FIX, PART_WAYS = "grow", "fix", "part_ways"
+
+PLAN_DATE_QUESTION = "plan_review_on"
+"""Review question: the date the improvement plan is reviewed again (the next review)."""
+
+
+def lowest_band(question_set: QuestionSet | None, breakdown: ScoreBreakdown | None) -> bool:
+    """Knocked out, or in the lowest band of its set (e.g. *At risk*)."""
+    if breakdown is None:
+        return False
+    if breakdown.knocked_out:
+        return True
+    if question_set is None or breakdown.band is None:
+        return False
+    bands = question_set.effective_bands
+    return len(bands) > 1 and breakdown.band == bands[-1].label
+
+
+def outcome_contradiction(
+    question_set: QuestionSet | None, breakdown: ScoreBreakdown | None, outcome: Any
+) -> str | None:
+    """Why an outcome contradicts the review's score, in words; None when it does not.
+
+    "Grow" (invest more) beside a knock-out or the lowest band (*At risk*) needs a
+    reason, like an override of a gate: the score informs the decision, and a decision
+    against it says why.
+    """
+    if outcome != GROW or not lowest_band(question_set, breakdown):
+        return None
+    assert breakdown is not None
+    label = outcome
+    if question_set is not None and OUTCOME_QUESTION in question_set.questions:
+        option = question_set.questions[OUTCOME_QUESTION].option_map.get(outcome)
+        label = option.display if option is not None else outcome
+    where = breakdown.band or "the lowest band"
+    score = "" if breakdown.score is None else f" ({breakdown.score:.1f})"
+    return f"the outcome {label!r} contradicts the score: {where}{score}"
 
 
 # ----------------------------------------------------------- support capacity

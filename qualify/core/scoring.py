@@ -33,6 +33,7 @@ from qualify.core.breakdown import (
     Earlier,
     KnockoutHit,
     QuestionScore,
+    RedFlagHit,
     RepeatScore,
     ScoreBreakdown,
     SectionScore,
@@ -280,6 +281,30 @@ def _knockouts(
     return list(dict.fromkeys(reasons))
 
 
+def _red_flag(question: Question, visible_answers: Mapping[str, Any], today: date | None) -> bool:
+    """The visible, answered question raises its red flag."""
+    flag = question.red_flag
+    return flag is not None and evaluate(flag.when, visible_answers, today=today)
+
+
+VERDICT_TOLERANCE = 1e-9
+
+
+def _weight_share(parts: list[_Part], section: Section, worked: _Worked) -> tuple[float, float]:
+    """(answered, visible) scored weight of a section, each repeat counting 1/n of it."""
+    answered = visible = 0.0
+    shown = [p for p in parts if any(worked.visible.get(k, False) for k in p.keys)]
+    for part in shown:
+        for q, key in zip(section.questions, part.keys, strict=True):
+            if not q.scored or not worked.visible.get(key, False):
+                continue
+            w = q.weight * q.max_points / len(shown)
+            visible += w
+            if key in worked.values:
+                answered += w
+    return answered, visible
+
+
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     """Σ(weight × score) / Σ(weight), or None when the weights add up to nothing."""
     total_weight = sum(w for w, _ in pairs)
@@ -365,9 +390,16 @@ def score(
     ]
     overall = _weighted(weighted)
     scored_weight = sum(w for w, _ in weighted)
+    shares = []
+    for s, (parts, _) in zip(question_set.sections, parted, strict=True):
+        answered_w, visible_w = _weight_share(parts, s, worked)
+        if visible_w > 0 and s.weight > 0:
+            shares.append((s.weight, answered_w / visible_w))
+    weight_answered = _weighted(shares)
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
+    flags: list[RedFlagHit] = []
     for section, (parts, section_score) in zip(question_set.sections, parted, strict=True):
         # the section's share of the overall score, spread over its questions by points
         share = section.weight / scored_weight if scored_weight > 0 else 0.0
@@ -390,6 +422,11 @@ def score(
                     )
                 reasons = _knockouts(q, value, env, today) if is_answered else []
                 hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+                flagged = is_answered and _red_flag(q, env, today)
+                if flagged and q.red_flag is not None:
+                    flags.append(
+                        RedFlagHit(q.id, key, q.red_flag.reason, q.red_flag.holds_every_gate)
+                    )
                 required = q.required or (
                     visible
                     and q.required_when is not None
@@ -414,6 +451,7 @@ def score(
                         key=key,
                         repeat=part.index,
                         inputs=worked.inputs.get(key) if q.type == "calculated" else None,
+                        red_flag=q.red_flag.reason if flagged and q.red_flag else None,
                     )
                 )
             if part.index is not None:
@@ -460,9 +498,21 @@ def score(
     total_visible = sum(s.visible for s in sections)
     total_answered = sum(s.answered for s in sections)
     knocked_out = bool(hits)
+    need = question_set.verdict_coverage
+    provisional = (
+        not knocked_out
+        and overall is not None
+        and need is not None
+        and (weight_answered or 0.0) < need - VERDICT_TOLERANCE
+    )
+    band = question_set.band_for(overall)  # open red flags are the assessment's to weigh
+    if knocked_out:
+        band = KNOCKED_OUT_BAND
+    elif provisional:
+        band = None
     return ScoreBreakdown(
         score=overall,
-        band=KNOCKED_OUT_BAND if knocked_out else question_set.band_for(overall),
+        band=band,
         knocked_out=knocked_out,
         knockouts=tuple(hits),
         coverage=total_answered / total_visible if total_visible else None,
@@ -474,4 +524,7 @@ def score(
         question_set_version=question_set.version,
         today=today,
         earlier=earlier or {},
+        red_flags=tuple(flags),
+        weight_answered=weight_answered,
+        provisional=provisional,
     )

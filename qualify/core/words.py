@@ -33,8 +33,20 @@ SOURCE_LABELS: dict[str, str] = {
     "stated": "stated",
     "verified": "verified",
     "estimated": "estimated",
+    "observed": "observed",
+    "our_records": "our records",
 }
-"""Where an answer came from: the prospect said so, we saw evidence, or we estimated."""
+"""Where an answer came from: the prospect said so, we saw evidence, we estimated, the
+interviewer judged it, or our own systems show it."""
+
+SOURCE_WORDS: dict[str, str] = {
+    "stated": "stated by the prospect",
+    "verified": "verified (evidence seen)",
+    "estimated": "estimated by the interviewer",
+    "observed": "observed by the interviewer",
+    "our_records": "from our own records",
+}
+"""Sources in full, for sentences ("evidence behind the score: 40% stated by the prospect")."""
 
 TYPE_WORDS: dict[str, str] = {
     "choice": "one answer",
@@ -163,13 +175,24 @@ def fmt_score(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
 
 
-def score_label(score: float | None, band: str | None, knocked_out: bool = False) -> str:
-    """`72.5 Possible fit`, `✗ Not a fit`, or `— not scored`: never a bare colour."""
+def score_label(
+    score: float | None, band: str | None, knocked_out: bool = False, provisional: bool = False
+) -> str:
+    """`72.5 Possible fit`, `✗ Not a fit`, `62 provisional` or `— not scored`: never a bare
+    colour."""
     if knocked_out:
         return f"✗ {band or 'Not a fit'}"
     if score is None:
         return "— not scored"
+    if provisional:
+        return f"{score:.0f} provisional"
     return f"{fmt_score(score)} {band or ''}".rstrip()
+
+
+def provisional_text(score: float | None, answered: int, visible: int) -> str:
+    """A score too thin for a verdict: `62 · provisional · 3 of 15 answered`."""
+    shown = "—" if score is None else f"{score:.0f}"
+    return f"{shown} · provisional · {answered} of {visible} answered"
 
 
 def bar(score: float | None, width: int = 20) -> str:

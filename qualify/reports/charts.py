@@ -132,3 +132,58 @@ def fit_map(they_fit_us: float | None, we_fit_them: float | None, *, mid: float 
         x = pad + inner * max(0.0, min(100.0, we_fit_them)) / 100
         y = pad + inner * (1 - max(0.0, min(100.0, they_fit_us)) / 100)
     return FitMap(size, pad, inner, pad + inner * mid / 100, x, y, they_fit_us, we_fit_them)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float
+    y: float | None
+    label: str
+    value_text: str
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """Review scores over time: a line through the points, band thresholds dashed."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    points: tuple[TrendPoint, ...]
+    path: str
+    """Polyline points ("x,y x,y") through the scored reviews."""
+    thresholds: tuple[tuple[float, str], ...]
+    """(y, band label) of each band's lower bound above 0."""
+    title: str
+
+
+def trend_chart(
+    items: Sequence[tuple[str, float | None, str]],
+    *,
+    bands: Sequence[tuple[float, str]] = (),
+    title: str = "",
+) -> TrendChart:
+    """Scores (0–100) in order: (label under the point, score or None, value text)."""
+    width, height = WIDTH, 200
+    left, right, top, bottom = 36.0, WIDTH - 16.0, 16.0, 160.0
+    n = len(items)
+    step = (right - left) / (n - 1) if n > 1 else 0.0
+
+    def y_of(score: float) -> float:
+        return bottom - (bottom - top) * max(0.0, min(100.0, score)) / 100
+
+    points = tuple(
+        TrendPoint(
+            left + step * i if n > 1 else (left + right) / 2,
+            None if value is None else y_of(value),
+            clip(label, 12),
+            text,
+        )
+        for i, (label, value, text) in enumerate(items)
+    )
+    path = " ".join(f"{p.x:.1f},{p.y:.1f}" for p in points if p.y is not None)
+    thresholds = tuple((y_of(m), label) for m, label in bands if 0 < m < 100)
+    return TrendChart(width, height, left, right, top, bottom, points, path, thresholds, title)

@@ -90,11 +90,26 @@ def render_prospect(report: ProspectReport) -> str:
         title="Section scores, 0 to 100",
     )
     fit_map = charts.fit_map(fit.get("they_fit_us"), fit.get("we_fit_them"))
+    trend = None
+    if report.reviews:
+        trend = charts.trend_chart(
+            [
+                (
+                    f"#{e.number} {fmt_date(e.at)}",
+                    None if e.knocked_out else e.score,
+                    "✗" if e.knocked_out else fmt_score(e.score),
+                )
+                for e in report.reviews
+            ],
+            bands=report.review_bands,
+            title="Relationship reviews: score over time",
+        )
     return _render(
         "prospect.html.j2",
         r=report,
         section_chart=section_chart,
         fit_map=fit_map,
+        trend=trend,
     )
 
 

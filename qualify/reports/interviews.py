@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from qualify.core.assess import Assessment, ScoredInterview, review_outcome
 from qualify.core.gates import needs_evidence
+from qualify.core.questionnaire.model import EVIDENCE_SOURCES
 from qualify.core.words import ACTION_LABELS, answer_text, band_class, fmt_score, one_line
 from qualify.reports.context import ReportContext
 from qualify.reports.views import AnswerView, InterviewView, SectionAnswers, TimelineEntry
+
+UNCHECKED = frozenset({"stated", "estimated", None})
+"""Sources of an answer that rests on a claim or an estimate (not evidence, not a judgement)."""
 
 
 def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) -> InterviewView:
@@ -29,7 +33,11 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
                 else:
                     state = "unanswered"
                 source = rec.source if rec is not None and q.answered else None
-                needs = q.answered and source != "verified" and needs_evidence(stage, qs, q.id)
+                needs = (
+                    q.answered
+                    and source not in EVIDENCE_SOURCES
+                    and needs_evidence(stage, qs, q.id)
+                )
                 answers.append(
                     AnswerView(
                         question_id=q.answer_key,
@@ -48,7 +56,7 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
                         by=rec.by if rec is not None else "",
                         required=q.required,
                         needs_evidence=needs,
-                        unverified_in_score=bool(q.contribution) and source != "verified",
+                        unverified_in_score=bool(q.contribution) and source in UNCHECKED,
                         knockout=q.knockout,
                     )
                 )
@@ -104,6 +112,8 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
                 text += f", gate overridden: {reason or 'no reason given'}"
             elif h.gate and h.gate.get("passed") is True:
                 text += ", gate met"
+        elif h.action == "review" and isinstance(h.details.get("review"), int):
+            text = f"Review {h.details['review']} started"
         else:
             label = ACTION_LABELS.get(h.action, h.action)
             text = f"{label} at {where}" if where else label

@@ -172,6 +172,8 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
             "score": v.score,
             "band": v.band,
             "band_class": v.band_class,
+            "provisional": v.provisional,
+            "weight_answered": v.weight_answered,
             "coverage": v.coverage,
             "answered": v.answered,
             "visible": v.visible,
@@ -193,6 +195,8 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
                     "verified": v.evidence.verified,
                     "stated": v.evidence.stated,
                     "estimated": v.evidence.estimated,
+                    "observed": v.evidence.observed,
+                    "our_records": v.evidence.our_records,
                 }
             ),
             "headline": v.headline,
@@ -283,6 +287,58 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "agenda": [item.to_dict() for item in report.agenda],
         "comparison": _comparison(report),
+        "red_flags": [
+            {
+                "id": f.id,
+                "stage": _stage(f.stage),
+                "question_id": f.question_id,
+                "question": f.question,
+                "answer": f.answer,
+                "reason": f.reason,
+                "status": f.status,
+                "holds": f.holds,
+                "cleared_by": list(f.cleared_by),
+                "waiting_for": list(f.waiting_for),
+                "override": f.override,
+            }
+            for f in report.red_flags
+        ],
+        "reviews": [
+            {
+                "number": e.number,
+                "at": _dt(e.at),
+                "stage": _stage(e.stage),
+                "status": e.status,
+                "score": e.score,
+                "band": e.band,
+                "band_class": e.band_class,
+                "knocked_out": e.knocked_out,
+                "outcome": e.outcome,
+                "outcome_reason": e.outcome_reason,
+                "improvement_plan": e.plan,
+                "plan_due": _d(e.plan_due),
+                "support_cost": {
+                    "flagged": e.support_cost.flagged,
+                    "measured": e.support_cost.measured,
+                    "reasons": list(e.support_cost.reasons),
+                    "cost": e.support_cost.cost,
+                    "earnings": e.support_cost.earnings,
+                },
+            }
+            for e in report.reviews
+        ],
+        "money": (
+            None
+            if report.money is None
+            else {
+                "stage": _stage(report.money.stage),
+                "cost_to_serve": report.money.cost,
+                "margin_earned": report.money.earnings,
+                "ratio": report.money.ratio,
+                "exceeds": report.money.exceeds,
+                "text": report.money.text,
+            }
+        ),
     }
 
 

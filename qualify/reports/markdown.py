@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from qualify.core.agenda import ITEM_KIND_WORDS
 from qualify.core.words import (
-    CAPACITY_ALERTS,
     DIRECTION_SHORT,
     STATE_LABELS,
     fmt_date,
@@ -17,7 +16,7 @@ from qualify.core.words import (
     fmt_num,
     fmt_pct,
     fmt_score,
-    plural,
+    provisional_text,
 )
 from qualify.core.words import markdown_text as md
 from qualify.reports.terminal import bar
@@ -26,7 +25,6 @@ from qualify.reports.views import (
     Finding,
     InterviewView,
     PortfolioReport,
-    PortfolioRow,
     ProspectReport,
 )
 
@@ -58,7 +56,13 @@ def _band(band: str | None, score: float | None, knocked_out: bool) -> str:
     return md(band or "")
 
 
-_SOURCE_MARK = {"verified": "verified ✓", "stated": "stated", "estimated": "estimated ≈"}
+_SOURCE_MARK = {
+    "verified": "verified ✓",
+    "stated": "stated",
+    "estimated": "estimated ≈",
+    "observed": "observed",
+    "our_records": "our records ✓",
+}
 
 
 # =========================================================== prospect report
@@ -180,6 +184,12 @@ def render_prospect(report: ProspectReport) -> str:
     out += ["", "## Verdict", ""]
     if v.score is None and not v.knocked_out:
         out.append(md(v.headline))
+    elif v.provisional:
+        where = f" at {md(v.basis.title)}" if v.basis else ""
+        out.append(
+            f"**{provisional_text(v.score, v.answered, v.visible)}**{where}: too little answered "
+            f"for a verdict ({fmt_pct(v.weight_answered)} of the scored weight), so no band yet."
+        )
     else:
         band = _band(v.band, v.score, v.knocked_out)
         where = f" at {md(v.basis.title)}" if v.basis else ""
@@ -200,9 +210,45 @@ def render_prospect(report: ProspectReport) -> str:
         out += ["Knock-outs: none.", ""]
     if v.evidence is not None:
         e = v.evidence
+        shares = [
+            (e.verified, "verified"),
+            (e.our_records, "from our own records"),
+            (e.observed, "observed by the interviewer"),
+            (e.stated, "stated by the prospect"),
+            (e.estimated, "estimated"),
+        ]
+        parts = [f"{fmt_pct(x)} {words}" for x, words in shares if x > 0 or words == "verified"]
+        out += [f"Evidence behind the score: {', '.join(parts)}.", ""]
+    open_flags = [f for f in report.red_flags if f.status == "open"]
+    if report.red_flags:
+        out.append(f"Red flags: {len(open_flags)} open of {len(report.red_flags)} raised.")
+        out.append("")
+        marks = {"open": "⚑ open", "cleared": "✓ cleared", "overridden": "⚠ overridden"}
+        for f in report.red_flags:
+            line = (
+                f"- {marks.get(f.status, md(f.status))}: {md(f.reason)} — **{md(f.question)}** "
+                f"{md(f.answer)} ({md(f.stage.title)}; {_code(f.question_id)})"
+            )
+            if f.status == "open":
+                line += f"; holds {md(f.holds)}"
+                if f.waiting_for:
+                    line += "; waiting for evidence of " + ", ".join(
+                        _code(w) for w in f.waiting_for
+                    )
+            elif f.status == "cleared" and f.cleared_by:
+                line += "; cleared by " + ", ".join(_code(c) for c in f.cleared_by)
+            elif f.override:
+                line += f"; gate overridden: {md(f.override)}"
+            out.append(line)
+        out.append("")
+    if report.money is not None:
+        m = report.money
+        ratio = f" (ratio {m.ratio:.2f})" if m.ratio is not None else ""
+        mark = "⚠ " if m.exceeds else ""
         out += [
-            f"Evidence behind the score: {fmt_pct(e.verified)} verified, {fmt_pct(e.stated)} "
-            f"stated by the prospect, {fmt_pct(e.estimated)} estimated.",
+            f"{mark}Cost to serve against earnings ({md(m.stage.title)}): {md(m.cost)} a year to "
+            f"serve, {md(m.earnings)} of margin earned{ratio}: "
+            + ("it costs more than it earns." if m.exceeds else "it earns more than it costs."),
             "",
         ]
     if report.gate is not None:
@@ -228,6 +274,11 @@ def render_prospect(report: ProspectReport) -> str:
                 f"; next review {'overdue since' if r.overdue else 'due'} {fmt_date(r.due_on)}"
             )
         out += [review + ".", ""]
+        if len(report.reviews) > 1:
+            trend = " → ".join(
+                ("✗" if e.knocked_out else fmt_score(e.score)) for e in report.reviews
+            )
+            out += [f"Trend over {len(report.reviews)} reviews: {trend}.", ""]
         if r.support_cost.flagged:
             out += [
                 "⚠ Consumes more support than the revenue it creates: "
@@ -314,11 +365,43 @@ def render_prospect(report: ProspectReport) -> str:
         out.append("None yet: no answer earns most of its points.")
     out += ["", "## Risks", ""]
     if report.risks:
-        marks = {"knockout": "✗", "unanswered": "?", "unverified": "⚑"}
+        marks = {"knockout": "✗", "unanswered": "?", "unverified": "⚑", "red_flag": "⚑"}
         out += [f"- {marks.get(f.kind, '⚠')} {_finding(f)}" for f in report.risks]
     else:
         out.append("None found in the answers so far.")
     out.append("")
+
+    if report.reviews:
+        out += ["## Relationship reviews", ""]
+        rows = [
+            [
+                str(e.number),
+                fmt_date(e.at),
+                fmt_score(e.score),
+                _band(e.band, e.score, e.knocked_out),
+                md(e.outcome or "—")
+                + (f" (reason: {md(e.outcome_reason)})" if e.outcome_reason else ""),
+                md(e.plan or "—") + (f" (review on {fmt_date(e.plan_due)})" if e.plan_due else ""),
+                "⚠ " + "; ".join(md(x) for x in e.support_cost.reasons)
+                if e.support_cost.flagged
+                else "in proportion",
+            ]
+            for e in report.reviews
+        ]
+        out += _table(
+            [
+                "#",
+                "Date",
+                "Score",
+                "Band",
+                "Outcome",
+                "Improvement plan",
+                "Support against earnings",
+            ],
+            "rlrllll",
+            rows,
+        )
+        out.append("")
 
     # -- answers and timeline
     out += ["## Answers by stage", ""]
@@ -343,184 +426,8 @@ def render_prospect(report: ProspectReport) -> str:
 # ================================================================= portfolio
 
 
-def _rank_row(r: PortfolioRow) -> list[str]:
-    gate = {True: "met", False: "not met", None: "—"}[r.gate_passed]
-    return [
-        str(r.rank or ""),
-        md(r.name),
-        md(r.territory or "—"),
-        md(r.kind_label),
-        fmt_score(r.score),
-        _band(r.band, r.score, r.knocked_out),
-        fmt_pct(r.coverage),
-        gate,
-        md(r.next_step),
-        _code(r.id),
-    ]
-
-
 def render_portfolio(report: PortfolioReport) -> str:
-    """The territory portfolio as Markdown."""
-    scope = f": {md(report.territory)}" if report.territory is not None else ""
-    out = [f"# Partner portfolio{scope}", ""]
-    out.append(
-        f"{plural(report.total, 'prospect')} · report of {fmt_datetime(report.generated_at)}"
-    )
-    out.append("")
-    alerts = [t for t in report.territories if t.status in ("over", "full", "stretched")]
-    due = [r for r in report.just_friends if r.due]
-    if alerts or report.cost_concerns or due or report.warnings:
-        out += ["## Needs attention", ""]
-        for status, words in CAPACITY_ALERTS.items():
-            names = [md(t.territory or "(no territory)") for t in alerts if t.status == status]
-            if names:
-                out.append(f"- ⚠ Support capacity {words}: {', '.join(names)}")
-        if report.cost_concerns:
-            n = len(report.cost_concerns)
-            out.append(
-                f"- ⚠ {plural(n, 'committed partner')} consume{'s' if n == 1 else ''} more "
-                "support than the revenue they create (see below)"
-            )
-        if due:
-            out.append(f"- ☎ {plural(len(due), 'just-friends prospect')} due for a call")
-        for w in report.warnings:
-            out.append(f"- {md(w)}")
-        out.append("")
+    """The territory portfolio as Markdown (see qualify.reports.markdown_portfolio)."""
+    from qualify.reports.markdown_portfolio import render_portfolio as render
 
-    out += ["## The funnel", ""]
-    top = max((f.reached for f in report.funnel), default=0) or 1
-    rows = [
-        [
-            md(f.stage.title),
-            str(f.reached),
-            _code(bar(100 * f.reached / top, BAR_WIDTH)),
-            str(f.here),
-            str(f.on_hold),
-            str(f.declined),
-        ]
-        for f in report.funnel
-    ]
-    out += _table(
-        ["Stage", "Reached", "", "Here now", "Just friends", "Parted ways here"], "lrlrrr", rows
-    )
-    out.append("")
-    if report.decline_reasons:
-        out += ["### Why we parted ways", ""]
-        rows = [
-            [md(d.reason), str(d.count), ", ".join(md(s) for s in d.stages)]
-            for d in report.decline_reasons
-        ]
-        out += _table(["Reason", "Prospects", "At"], "lrl", rows)
-        out.append("")
-
-    out += ["## Support capacity", ""]
-    source = md(report.capacity_source) if report.capacity_source else "nothing set"
-    out.append(f"Committed partners per territory against the capacity set ({source}).")
-    out.append("")
-    rows = [
-        [
-            md(t.territory or "(no territory)"),
-            str(t.committed),
-            str(t.about_to_commit),
-            "—" if t.capacity is None else str(t.capacity),
-            "—" if t.support_hours is None else f"{t.support_hours:g}",
-            str(t.over_cost),
-            md(t.status),
-        ]
-        for t in report.territories
-    ]
-    out += _table(
-        [
-            "Territory",
-            "Committed",
-            "About to commit",
-            "Capacity",
-            "Support h/month",
-            "Cost > revenue",
-            "Status",
-        ],
-        "lrrrrrl",
-        rows,
-    )
-    out.append("")
-    for t in report.territories:
-        if t.status != "ok":
-            out.append(f"- {md(t.message)}")
-    out.append("")
-
-    out += ["## Partners who cost more support than they bring", ""]
-    if report.cost_concerns:
-        rows = [
-            [
-                md(c.row.name),
-                md(c.row.territory or "—"),
-                fmt_date(c.reviewed_at),
-                md(c.outcome or "—"),
-                "; ".join(md(x) for x in c.reasons),
-                _code(c.row.id),
-            ]
-            for c in report.cost_concerns
-        ]
-        out += _table(["Partner", "Territory", "Reviewed", "Outcome", "Why", "Id"], "llllll", rows)
-    else:
-        out.append("None: every reviewed partner's support is in proportion to its revenue.")
-    out.append("")
-
-    out += ["## Ranking by stage", ""]
-    for group in report.groups:
-        out += [f"### {md(group.stage.title)} ({len(group.rows)})", ""]
-        if not group.rows:
-            out += ["Nobody at this stage.", ""]
-            continue
-        out += _table(
-            [
-                "#",
-                "Prospect",
-                "Territory",
-                "Kind",
-                "Score",
-                "Band",
-                "Coverage",
-                "Gate",
-                "Next step",
-                "Id",
-            ],
-            "rlllrlrlll",
-            [_rank_row(r) for r in group.rows],
-        )
-        out.append("")
-
-    out += [f"## Just friends ({len(report.just_friends)})", ""]
-    if report.just_friends:
-        rows = [
-            [
-                md(r.name),
-                md(r.territory or "—"),
-                md(r.stage.title),
-                fmt_date(r.recontact_on) + (" ☎ due" if r.due else ""),
-                md(r.reason or "—"),
-                _code(r.id),
-            ]
-            for r in report.just_friends
-        ]
-        out += _table(["Prospect", "Territory", "Stage", "Call again", "Why", "Id"], "llllll", rows)
-    else:
-        out.append("Nobody on hold.")
-    out += ["", f"## Parted ways ({len(report.parted_ways)})", ""]
-    if report.parted_ways:
-        rows = [
-            [
-                md(r.name),
-                md(r.territory or "—"),
-                md(r.stage.title),
-                fmt_date(r.updated_at),
-                md(r.reason or "—"),
-                _code(r.id),
-            ]
-            for r in report.parted_ways
-        ]
-        out += _table(["Prospect", "Territory", "At", "Since", "Why", "Id"], "llllll", rows)
-    else:
-        out.append("Nobody declined.")
-    out += ["", "---", "", f"qualify portfolio · {md(report.schema)}", ""]
-    return "\n".join(out)
+    return render(report)

@@ -70,14 +70,18 @@ def _row(a: Assessment, ctx: ReportContext, rank: int | None) -> PortfolioRow:
         due=due,
         support_cost=a.cost if p.status == ProspectStatus.committed else None,
         updated_at=ctx.local(p.updated_at),
+        provisional=bool(b and b.provisional),
+        trend=tuple(r.breakdown.score for r in a.reviews if r.breakdown is not None),
     )
 
 
 def _rank_key(row: PortfolioRow) -> tuple[Any, ...]:
-    """Best first: not knocked out, highest score, then the most complete, then by name."""
+    """Best first: not knocked out, a verdict before a provisional score (too little
+    answered to rank), highest score, then the most complete, then by name."""
     return (
         row.knocked_out,
         row.score is None,
+        row.provisional,
         -(row.score or 0.0),
         -(row.coverage or 0.0),
         row.name.casefold(),
@@ -122,7 +126,8 @@ def build_portfolio_report(
     groups = []
     for sid, rows in by_stage.items():
         rows.sort(key=_rank_key)
-        ranked = tuple(_with_rank(r, n) for n, r in enumerate(rows, 1))
+        # a provisional score is listed after the verdicts, unranked: too thin to compare
+        ranked = tuple(r if r.provisional else _with_rank(r, n) for n, r in enumerate(rows, 1))
         groups.append(StageGroup(ctx.stage(sid), ranked))
     friends.sort(key=lambda r: (r.recontact_on or date.max, r.name.casefold(), r.id))
     parted.sort(key=lambda r: (r.updated_at, r.name.casefold(), r.id), reverse=True)
@@ -186,6 +191,7 @@ def build_portfolio_report(
                         review.interview.completed_at or review.interview.updated_at
                     ),
                     outcome=review_outcome(review),
+                    since=ctx.local(a.cost_since) if a.cost_since is not None else None,
                 )
             )
     for name in sorted(names, key=lambda t: (t == "", t.casefold())):

@@ -11,11 +11,12 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from qualify.core import rules
+from qualify.core.aftercare import review_plan_date
 from qualify.core.agenda import AgendaItem, build_agenda
 from qualify.core.assess import Assessment, ScoredInterview, Snapshots, review_outcome
 from qualify.core.compare import compare, ideal_from_partners
 from qualify.core.gates import evidence_shares, needs_evidence
-from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
+from qualify.core.questionnaire.model import DIRECTION_TITLES, EVIDENCE_SOURCES, QuestionSet
 from qualify.core.records import ProspectRecords, ProspectStatus
 from qualify.core.words import (
     KIND_LABELS,
@@ -26,6 +27,7 @@ from qualify.core.words import (
     fmt_score,
     one_line,
     plural,
+    provisional_text,
     score_class,
 )
 from qualify.reports.context import ReportContext
@@ -41,8 +43,11 @@ from qualify.reports.views import (
     GateView,
     Header,
     KnockoutView,
+    MoneyView,
     ProspectReport,
     QuestionSetRef,
+    RedFlagView,
+    ReviewEntry,
     ReviewView,
     SectionGapView,
     SectionView,
@@ -116,23 +121,49 @@ def _findings(a: Assessment, ctx: ReportContext) -> tuple[list[Finding], list[Fi
             rec = interview.answers.get(q.answer_key)
             if q.answered and needs_evidence(stage, qs, q.id):
                 source = rec.source if rec is not None else "stated"
-                if source != "verified":
+                if source not in EVIDENCE_SOURCES:
                     text = f"Needs evidence: the answer is {source}, not verified"
                     risks.append(finding("unverified", text, s, q))
         low = [(s, q) for s, q in scored if q.points / q.max <= rules.RISK_RATIO]
         low.sort(key=lambda sq: (sq[1].points / sq[1].max, -sq[1].weight))
         listed = {r.question_id for r in risks}
-        low = [(s, q) for s, q in low if q.id not in listed]
+        listed |= {f.key for f in a.open_red_flags if f.interview_id == interview.id}
+        low = [(s, q) for s, q in low if q.id not in listed and q.answer_key not in listed]
         for s, q in low[: rules.MAX_LOW_SCORES]:
             text = f"earns {q.points:g} of {q.max:g} points"
             risks.append(finding("low_score", text, s, q))
 
     p = a.records.prospect
+    for flag in a.open_red_flags:
+        risks.insert(
+            sum(1 for r in risks if r.kind == "knockout"),
+            Finding(
+                kind="red_flag",
+                text=f"Red flag, open since {fmt_date(ctx.local(flag.raised_at))}: {flag.reason}"
+                + (
+                    f" (waiting for evidence: {', '.join(flag.waiting_for)})"
+                    if flag.waiting_for
+                    else ""
+                ),
+                question_id=flag.key,
+                question=flag.question,
+                answer=flag.answer,
+                stage=ctx.stage(flag.stage),
+                source=_source_of(a, flag.interview_id, flag.key),
+            ),
+        )
     if a.cost is not None and a.cost.flagged and a.review is not None:
+        since = (
+            f" (since the review of {fmt_date(ctx.local(a.cost_since))})"
+            if a.cost_since is not None and a.cost_since != a.review.at
+            else ""
+        )
         risks.append(
             Finding(
                 kind="support_cost",
-                text="Consumes more support than the revenue it creates: "
+                text="Consumes more support than the revenue it creates"
+                + since
+                + ": "
                 + "; ".join(a.cost.reasons),
                 stage=ctx.stage(a.review.interview.stage),
             )
@@ -169,12 +200,23 @@ def _findings(a: Assessment, ctx: ReportContext) -> tuple[list[Finding], list[Fi
     return strengths, risks
 
 
+def _source_of(a: Assessment, interview_id: str, key: str) -> str | None:
+    scored = next((s for s in a.scored if s.interview.id == interview_id), None)
+    record = scored.interview.answers.get(key) if scored is not None else None
+    return record.source if record is not None else None
+
+
 def _headline(a: Assessment, ctx: ReportContext) -> str:
     basis = a.basis
     if basis is None or basis.breakdown is None:
         return "Not scored yet: no answers recorded."
     b = basis.breakdown
     where = ctx.stage(basis.interview.stage).title
+    if b.provisional:
+        return (
+            f"Provisional at {where}: {provisional_text(b.score, b.answered, b.visible)} — "
+            "too little answered for a verdict."
+        )
     if b.knocked_out:
         return f"{b.band or 'Not a fit'} at {where}: " + "; ".join(
             one_line(k.reason) for k in b.knockouts
@@ -202,6 +244,7 @@ def _gate_view(a: Assessment, ctx: ReportContext) -> GateView | None:
     else:
         missing = len(gate.unmet)
         summary = f"{name}: not met ({plural(missing, 'criterion', 'criteria')} open)."
+    flags = {f.id: f.question for f in a.red_flags}
     return GateView(
         stage=ctx.stage(a.stage.id),
         next_stage=nxt,
@@ -213,12 +256,86 @@ def _gate_view(a: Assessment, ctx: ReportContext) -> GateView | None:
                 c.met,
                 one_line(c.text),
                 tuple(c.questions),
-                tuple(_question_text(a.gate_set, q) for q in c.questions),
+                tuple(
+                    flags[q]
+                    if c.key == "red_flags" and q in flags
+                    else _question_text(a.gate_set, q)
+                    for q in c.questions
+                ),
             )
             for c in gate.criteria
         ),
         summary=summary,
     )
+
+
+def _red_flag_views(a: Assessment, ctx: ReportContext) -> tuple[RedFlagView, ...]:
+    marked = [s.title for s in ctx.pipeline.stages if s.gate.no_open_red_flags]
+    usual = (
+        "the " + " and ".join(marked) + " gate" + ("s" if len(marked) > 1 else "")
+        if marked
+        else "no gate"
+    )
+    views = [
+        RedFlagView(
+            id=f.id,
+            stage=ctx.stage(f.stage),
+            question_id=f.key,
+            question=f.question,
+            answer=f.answer,
+            reason=f.reason,
+            status=f.status,
+            holds="every gate from " + ctx.stage(f.stage).title if f.holds_every_gate else usual,
+            cleared_by=f.cleared_by,
+            waiting_for=f.waiting_for,
+            override=f.override,
+        )
+        for f in a.red_flags
+    ]
+    order = {"open": 0, "overridden": 1, "cleared": 2}
+    return tuple(sorted(views, key=lambda v: order.get(v.status, 3)))
+
+
+def _review_entries(a: Assessment, ctx: ReportContext) -> tuple[ReviewEntry, ...]:
+    entries = []
+    for n, (r, cost) in enumerate(zip(a.reviews, a.review_costs, strict=True), start=1):
+        b = r.breakdown
+        outcome_record = r.interview.answers.get(rules.OUTCOME_QUESTION)
+        plan = r.values.get("improvement_plan")
+        entries.append(
+            ReviewEntry(
+                number=n,
+                at=ctx.local(r.at),
+                stage=ctx.stage(r.interview.stage),
+                score=b.score if b else None,
+                band=b.band if b else None,
+                band_class=band_class(
+                    r.question_set, b.band if b else None, bool(b and b.knocked_out)
+                ),
+                knocked_out=bool(b and b.knocked_out),
+                outcome=review_outcome(r),
+                outcome_reason=one_line(outcome_record.note) if outcome_record else "",
+                plan=one_line(plan) if isinstance(plan, str) else "",
+                plan_due=review_plan_date(r.values),
+                support_cost=cost,
+                status=r.interview.status,
+            )
+        )
+    return tuple(entries)
+
+
+def _money(a: Assessment, ctx: ReportContext) -> MoneyView | None:
+    """Cost to serve against earnings: the latest review's, else the latest stage's."""
+    for s in reversed(a.scored):
+        if s.question_set is None or s.breakdown is None:
+            continue
+        found = rules.money(s.question_set, s.breakdown.values)
+        if found is not None:
+            stage = ctx.stage(s.interview.stage)
+            return MoneyView(
+                stage, found.cost, found.earnings, found.ratio, found.exceeds, found.text
+            )
+    return None
 
 
 def _review_view(a: Assessment, ctx: ReportContext) -> ReviewView | None:
@@ -289,6 +406,8 @@ def build_prospect_report(
         knockouts=tuple(knockouts),
         evidence=_evidence(basis) if basis is not None else None,
         headline=_headline(a, ctx),
+        provisional=bool(b and b.provisional),
+        weight_answered=b.weight_answered if b else None,
     )
     fit: list[FitView] = []
     sections: list[SectionView] = []
@@ -375,6 +494,15 @@ def build_prospect_report(
         warnings=warnings,
         agenda=_agenda(a),
         comparison=_comparison(a, partners or {}),
+        red_flags=_red_flag_views(a, ctx),
+        reviews=_review_entries(a, ctx),
+        money=_money(a, ctx),
+        review_bands=tuple(
+            (b.min, b.label)
+            for b in (
+                a.review.question_set.effective_bands if a.review and a.review.question_set else ()
+            )
+        ),
     )
 
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
-from qualify.core.words import answer_text, bar, fmt_pct, fmt_score
+from qualify.core.words import answer_text, bar, fmt_pct, fmt_score, provisional_text
 
 
 def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str:
     """The score, every section and every question, so any figure can be traced back."""
     lines: list[str] = []
     lines.append(f"{question_set.title} ({question_set.id} v{question_set.version})")
-    verdict = f"Score {fmt_score(breakdown.score)}"
-    if breakdown.band:
-        verdict += f" · {breakdown.band}"
+    if breakdown.provisional:
+        verdict = (
+            f"Score {provisional_text(breakdown.score, breakdown.answered, breakdown.visible)}"
+        )
+    else:
+        verdict = f"Score {fmt_score(breakdown.score)}"
+        if breakdown.band:
+            verdict += f" · {breakdown.band}"
     verdict += f" · coverage {fmt_pct(breakdown.coverage)}"
     lines.append(verdict)
     for direction, value in breakdown.directions.items():
@@ -24,6 +29,8 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
             lines.append(f"  ✗ {hit.question}: {hit.reason}")
     else:
         lines.append("Knock-outs: none")
+    for flag in breakdown.red_flags:
+        lines.append(f"  ⚑ red flag, {flag.key}: {flag.reason}")
     lines.append("")
     title_w = max((len(s.title) for s in breakdown.sections), default=10)
     lines.append("Sections")

@@ -70,11 +70,46 @@ class KnockoutView:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Shares (0–1) of the score resting on verified, stated and estimated answers."""
+    """Shares (0–1) of the score resting on answers of each source."""
 
     verified: float
     stated: float
     estimated: float
+    observed: float = 0.0
+    """The interviewer's judgement."""
+    our_records: float = 0.0
+    """Figures from our own systems (orders, support tickets)."""
+
+
+@dataclass(frozen=True)
+class RedFlagView:
+    """A red flag raised at some stage, and whether it is still open."""
+
+    id: str
+    stage: StageRef
+    question_id: str
+    question: str
+    answer: str
+    reason: str
+    status: str
+    """open | cleared | overridden."""
+    holds: str
+    """Which gates it holds while open, in words."""
+    cleared_by: tuple[str, ...] = ()
+    waiting_for: tuple[str, ...] = ()
+    override: str = ""
+
+
+@dataclass(frozen=True)
+class MoneyView:
+    """Cost to serve against the margin the partner earns us, in money."""
+
+    stage: StageRef
+    cost: str
+    earnings: str
+    ratio: float | None
+    exceeds: bool
+    text: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +127,10 @@ class Verdict:
     knockouts: tuple[KnockoutView, ...]
     evidence: Evidence | None
     headline: str
+    provisional: bool = False
+    """Too little answered for a verdict: the score stands, the band is withheld."""
+    weight_answered: float | None = None
+    """Share (0–1) of the visible scored weight answered."""
 
 
 @dataclass(frozen=True)
@@ -236,6 +275,28 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class ReviewEntry:
+    """One relationship review of the series."""
+
+    number: int
+    at: datetime
+    stage: StageRef
+    score: float | None
+    band: str | None
+    band_class: str
+    knocked_out: bool
+    outcome: str | None
+    outcome_reason: str
+    """The note given with an outcome (required when it contradicts the score)."""
+    plan: str
+    """The improvement plan, when the outcome was fix."""
+    plan_due: date | None
+    support_cost: CostCheck
+    status: str
+    """in_progress | complete."""
+
+
+@dataclass(frozen=True)
 class ReviewView:
     """The latest relationship review of a committed partner."""
 
@@ -272,6 +333,14 @@ class ProspectReport:
     """What to ask at the next meeting, most useful first (see qualify.core.agenda)."""
     comparison: ComparisonView | None = None
     """The prospect beside the typical answers of your best committed partners."""
+    red_flags: tuple[RedFlagView, ...] = ()
+    """Every red flag raised at any stage, open ones first."""
+    reviews: tuple[ReviewEntry, ...] = ()
+    """Every relationship review, oldest first."""
+    money: MoneyView | None = None
+    """Cost to serve against earnings, from the latest interview that computes both."""
+    review_bands: tuple[tuple[float, str], ...] = ()
+    """The review set's bands as (lowest score, label), for the trend chart."""
 
 
 @dataclass(frozen=True)
@@ -331,6 +400,10 @@ class PortfolioRow:
     """Just friends whose re-contact date has come."""
     support_cost: CostCheck | None
     updated_at: datetime
+    provisional: bool = False
+    """Too little answered for a verdict: ranked apart, after those with one."""
+    trend: tuple[float | None, ...] = ()
+    """A committed partner's review scores, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -377,6 +450,8 @@ class CostConcern:
     reasons: tuple[str, ...]
     reviewed_at: datetime
     outcome: str | None
+    since: datetime | None = None
+    """The first of the latest reviews in a row that flag it."""
 
 
 @dataclass(frozen=True)

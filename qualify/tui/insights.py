@@ -276,7 +276,7 @@ def _set_order(
     if pipeline is not None:
         stage = pipeline.stage_map.get(stage_id)
         if stage is not None:
-            current = stage.questionnaire
+            current = next((sid for sid in stage.set_ids if sid in ids), stage.set_for())
         elif pipeline.review is not None and pipeline.review.id == stage_id:
             current = pipeline.review.questionnaire
     if current in ids:

@@ -57,6 +57,24 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
     _advanced(screen, entry, done)
 
 
+def review(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
+    """Start the next relationship review of a committed partner (the current one is kept)."""
+    q = screen.qualifier
+    try:
+        prospect = q.store.get_prospect(prospect_id)
+        before = q.stage_interview(prospect)
+        started = q.start_review(prospect)
+    except QualifyError as exc:
+        _error(screen, "Cannot start a review", exc)
+        return
+    if before is not None and started.id == before.id:
+        screen.notify("The current review is still empty: answer it (i).", title="Review")
+    else:
+        screen.notify("Next review started: answer it (i).", title="Review", markup=False)
+        screen.prospects_changed(prospect_id)
+    done()
+
+
 def _advanced(screen: QualifyScreen, entry: HistoryEntry, done: Callable[[], None]) -> None:
     titles = screen.workspace.stage_titles()
     to = titles.get(entry.to_stage or "", entry.to_stage)

@@ -232,8 +232,12 @@ def generate(
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     stages = pipeline.stages
-    sets = {s.id: catalog.question_sets[s.questionnaire] for s in stages}
-    digests = {sid: content_hash(qs) for sid, qs in sets.items()}
+    by_kind = {
+        (s.id, kind.value): catalog.question_sets[s.set_for(kind.value)]
+        for s in stages
+        for kind in PartnerKind
+    }
+    digests = {qs.id: content_hash(qs) for qs in by_kind.values()}
     review = pipeline.review
     review_set = catalog.question_sets.get(review.questionnaire) if review else None
     # how far prospects got: most are early, few committed (selective, not saturation)
@@ -271,14 +275,14 @@ def generate(
             when = when + timedelta(days=rng.uniform(3, 30))
             last = i == reach
             share = rng.uniform(0.5, 1.0) if last else 0.97
-            stage_set = sets[stage.id]
+            stage_set = by_kind[stage.id, prospect.kind.value]
             before = {k: v for k, v in earlier.items() if k != stage_set.id}
             interview, values = sample_interview(
                 rng,
                 prospect,
                 stage.id,
                 stage_set,
-                digests[stage.id],
+                digests[stage_set.id],
                 fit,
                 bad,
                 when,
@@ -297,7 +301,7 @@ def generate(
                 break
             sources = {qid: a.source for qid, a in interview.answers.items()}
             gate = evaluate_gate(
-                stage, sets[stage.id], breakdown, sources=sources, next_stage=stages[i + 1]
+                stage, stage_set, breakdown, sources=sources, next_stage=stages[i + 1]
             )
             if breakdown.knocked_out:
                 break
@@ -311,7 +315,7 @@ def generate(
             if review and review_set is not None and rng.random() < 0.7:
                 # committed and then reviewed: the prospect moved on to the review stage
                 last_stage = stages[-1]
-                last_set = sets[last_stage.id]
+                last_set = by_kind[last_stage.id, prospect.kind.value]
                 sources = {qid: a.source for qid, a in interviews[-1].answers.items()}
                 gate = evaluate_gate(last_stage, last_set, breakdown, sources=sources)
                 when = when + timedelta(days=rng.uniform(1, 5))

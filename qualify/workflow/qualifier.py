@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from qualify.core import moves
-from qualify.core.agenda import Agenda, build_agenda
+from qualify.core.agenda import Agenda, AgendaOrder, build_agenda
 from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
@@ -255,7 +255,7 @@ class Qualifier:
             raise WorkflowError(f"{prospect.name} was declined; `qualify reopen` first")
         stage = self.stage(prospect.stage)
         if stage is not None:
-            return stage.questionnaire, "stage"
+            return stage.set_for(prospect.kind.value), "stage"
         review = self.pipeline.review
         if review is None or review.id != prospect.stage:
             raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
@@ -330,7 +330,7 @@ class Qualifier:
                     question_id=item.question_id,
                     value=value,
                     state=item.state,
-                    source=item.source,
+                    source=item.source or found[0].source or "stated",
                     note=item.note,
                     by=self.user,
                 )
@@ -339,6 +339,10 @@ class Qualifier:
         earlier, day = self._earlier(prospect, qs, existing), today()
         if not errors:
             errors = self._broken_constraints(qs, existing, records, earlier, day)
+        if not errors:
+            from qualify.workflow.reviews import unexplained_outcome
+
+            errors = unexplained_outcome(qs, existing, records, earlier, day)
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         interview = self.open_interview(prospect)
@@ -393,6 +397,14 @@ class Qualifier:
             except AnswerError as exc:
                 errors.append(f"{record.question_id}: {exc}")
         return errors
+
+    # ------------------------------------------------------------------ reviews
+    def start_review(self, prospect: Prospect) -> Interview:
+        """Start the next relationship review of a committed partner (see
+        :mod:`qualify.workflow.reviews`)."""
+        from qualify.workflow.reviews import start_review
+
+        return start_review(self, prospect)
 
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
@@ -463,7 +475,7 @@ class Qualifier:
             self._check_recent_move(assessment.records)
         gate, qs = assessment.gate, assessment.gate_set
         if gate is None or qs is None:  # the stage's set is missing or broken
-            self.active_question_set(stage.questionnaire)  # raises, naming the problem
+            self.active_question_set(stage.set_for(prospect.kind.value))  # raises, naming it
             raise WorkflowError(f"no gate can be evaluated for {stage.title}")
         if override is not None and not override.strip():
             raise WorkflowError("an override needs a reason")
@@ -532,19 +544,21 @@ class Qualifier:
         return move.entry
 
     # ------------------------------------------------------------------ insights
-    def agenda(self, prospect: Prospect) -> Agenda:
-        """What to ask at the next meeting, from the current stage's interview."""
+    def agenda(self, prospect: Prospect, *, order: AgendaOrder = "conversation") -> Agenda:
+        """What to ask at the next meeting, from the current stage's interview, in the
+        order of the conversation (or the gate's: what unlocks it first)."""
         a = self.assess(prospect)
         current = a.current
         if current is not None and current.question_set and current.breakdown is not None:
             qs, breakdown = current.question_set, current.breakdown
-            return build_agenda(qs, current.interview.answers, breakdown, a.stage)
+            return build_agenda(qs, current.interview.answers, breakdown, a.stage, order=order)
         if a.gate_set is not None and a.gate_breakdown is not None:
-            return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage)
-        set_id = a.stage.questionnaire if a.stage else self._review_set_id(prospect)
+            return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage, order=order)
+        set_id = a.stage.set_for(prospect.kind.value) if a.stage else self._review_set_id(prospect)
         qs = self.active_question_set(set_id)
         earlier = earlier_values(a.scored, exclude=qs.id)
-        return build_agenda(qs, {}, score(qs, {}, earlier=earlier, today=today()), a.stage)
+        breakdown = score(qs, {}, earlier=earlier, today=today())
+        return build_agenda(qs, {}, breakdown, a.stage, order=order)
 
     def _review_set_id(self, prospect: Prospect) -> str:
         review = self.pipeline.review

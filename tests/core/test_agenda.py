@@ -1,4 +1,5 @@
-"""The next meeting's agenda: gate blockers first, then deal-breakers, then by score swing."""
+"""The next meeting's agenda: in conversation order by default; in gate order, gate blockers
+first, then deal-breakers, then by score swing."""
 
 from __future__ import annotations
 
@@ -55,9 +56,22 @@ STAGE = Stage.model_validate(
 )
 
 
-def agenda_for(answers: dict[str, OpenAnswer]):
+def agenda_for(answers: dict[str, OpenAnswer], order: str = "gate"):
     values = {k: a.value for k, a in answers.items() if a.state == "answered"}
-    return build_agenda(QS, answers, score(QS, values), STAGE)
+    return build_agenda(QS, answers, score(QS, values), STAGE, order=order)  # type: ignore[arg-type]
+
+
+def test_conversation_order_is_the_default_and_follows_the_set() -> None:
+    """A first call opens with the business and asks deal-breakers where the set asks them,
+    not third because they could knock the prospect out."""
+    answers = {"refs": OpenAnswer(True, source="stated")}
+    values = {"refs": True}
+    default = build_agenda(QS, answers, score(QS, values), STAGE)
+    ids = [i.question_id for i in default.items]
+    assert ids == ["small", "kind", "big", "reps", "refs", "secret"]
+    assert ids == [i.question_id for i in agenda_for(answers, "conversation").items]
+    gate = [i.question_id for i in agenda_for(answers).items]
+    assert gate[:3] == ["reps", "refs", "kind"]
 
 
 def test_order_gate_blockers_then_knockouts_then_swing() -> None:

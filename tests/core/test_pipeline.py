@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from qualify.core.breakdown import KnockoutHit, ScoreBreakdown
-from qualify.core.gates import GateResult, evaluate_gate, next_step
+from qualify.core.gates import GateResult, evaluate_gate
+from qualify.core.nextstep import next_step
 from qualify.core.questionnaire.model import QuestionSet, Stage
 from qualify.core.scoring import score
 
@@ -346,6 +347,12 @@ def test_next_step_asks_for_required_questions_first() -> None:
 
 
 def test_next_step_when_only_the_score_is_short() -> None:
+    """Fully answered and still below the gate: the conversation has happened, so the step
+    is a verdict (here they fit us least: part ways), with the reason and what would have
+    to change, not "keep dating"."""
     answers = {**ALL_TEXT, "fit": "s42", "refs": False, "plan": "x"}
     step = step_for(answers, {"refs": "verified"}, min_score=50)
-    assert step == "Keep dating: strengthen Basics (score 42 below 50)"
+    assert step == (
+        "Part ways (score 42; the gate needs 50): they do not fit us. Reopen only if you can "
+        "strengthen Basics."
+    )

@@ -301,7 +301,7 @@ def test_content_hash_changes_with_scoring_not_with_layout() -> None:
 def test_schema_file_in_docs_is_current() -> None:
     import json
 
-    from qualify.core.questionnaire.model import json_schema
+    from qualify.core.questionnaire.schema import json_schema
 
     on_disk = json.loads((ROOT / "docs" / "question-set.schema.json").read_text("utf-8"))
     assert on_disk == json_schema(), "run: qualify schema > docs/question-set.schema.json"

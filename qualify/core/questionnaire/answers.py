@@ -43,7 +43,14 @@ from qualify.core.questionnaire.expressions import (
     names,
     parse_condition,
 )
-from qualify.core.questionnaire.model import Question, QuestionSet, repeat_key, split_key
+from qualify.core.questionnaire.model import (
+    ANSWER_SOURCES,
+    AnswerSource,
+    Question,
+    QuestionSet,
+    repeat_key,
+    split_key,
+)
 from qualify.core.questionnaire.yamlsource import (
     Document,
     Limits,
@@ -56,9 +63,8 @@ from qualify.core.questionnaire.yamlsource import (
 )
 
 AnswerState = Literal["answered", "unknown", "declined"]
-AnswerSource = Literal["stated", "verified", "estimated"]
 STATES: tuple[str, ...] = ("answered", "unknown", "declined")
-SOURCES: tuple[str, ...] = ("stated", "verified", "estimated")
+SOURCES: tuple[str, ...] = ANSWER_SOURCES
 
 _YES = {"yes", "y", "true", "1", "oui", "ja"}
 _NO = {"no", "n", "false", "0", "non", "nein"}
@@ -98,7 +104,8 @@ class AnswerInput:
     question_id: str
     value: Any = None
     state: AnswerState = "answered"
-    source: AnswerSource = "stated"
+    source: AnswerSource | None = None
+    """None: the question's own `source` (stated by the prospect unless it says otherwise)."""
     note: str = ""
     line: int | None = None
     """Where it came from in an answer file, for error messages."""
@@ -447,7 +454,8 @@ class _Reader:
         doc = self.doc
         key_at = doc.place(loc, key=True)
         value_at = doc.place(loc)
-        value, state, source, note = raw, "answered", "stated", ""
+        default_source = question.source or "stated"
+        value, state, source, note = raw, "answered", default_source, ""
         if not isinstance(raw, dict):
             value = _as_typed(question, doc, loc, raw)
         else:
@@ -462,7 +470,7 @@ class _Reader:
                 return
             value = _as_typed(question, doc, (*loc, "value"), raw.get("value"))
             state = raw.get("state", "answered")
-            source = raw.get("source", "stated")
+            source = raw.get("source", default_source)
             note = raw.get("note") or ""
             if state not in STATES:
                 self.bad(

@@ -146,6 +146,8 @@ def qualified_sets(qs: QuestionSet) -> set[str]:
                 (q.required_when, False),
                 (q.constraint, False),
                 (q.knockout.when if q.knockout else None, False),
+                (q.red_flag.when if q.red_flag else None, False),
+                (q.red_flag.cleared_when if q.red_flag else None, False),
                 (q.formula if q.type == "calculated" else None, True),
             ]
         for text, formula in texts:

@@ -19,10 +19,10 @@ from pydantic import BaseModel, ValidationError
 
 from qualify.core.errors import QualifyError
 from qualify.core.questionnaire import model as m
-from qualify.core.questionnaire.condition_checks import Stages
+from qualify.core.questionnaire.condition_checks import Scope, Stages
 from qualify.core.questionnaire.dependencies import qualified_sets
 from qualify.core.questionnaire.lint import lint_question_set
-from qualify.core.questionnaire.rules import check_question_set
+from qualify.core.questionnaire.rules import check_expression, check_question_set
 from qualify.core.questionnaire.yamlsource import (
     LIMITS,
     Document,
@@ -69,9 +69,11 @@ _FIELDS_OF: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
         "score_bands": m.ScoreBand,
         "score": m.YesNoScore,
         "knockout": m.Knockout,
+        "red_flag": m.RedFlag,
     },
     m.Pipeline: {"stages": m.Stage, "review": m.ReviewStage},
     m.Stage: {"gate": m.Gate},
+    m.Gate: {"require": m.GateCondition},
 }
 
 
@@ -192,24 +194,28 @@ def _collector_paused() -> Iterator[None]:
 
 
 def parse_question_set(
-    text: str, path: str = "<text>", stages: Stages | None = None
+    text: str,
+    path: str = "<text>",
+    stages: Stages | None = None,
+    anywhere: Stages | None = None,
 ) -> tuple[m.QuestionSet | None, list[Problem]]:
     """The question set (None when it has errors) and every problem found, sorted by place.
 
     `stages`: the other sets as the pipeline orders them, to check names of earlier
     stages' questions (`first-date.x`); without it they are only warned about.
+    `anywhere`: every other set of the pipeline, for a red flag's `cleared_when`.
     """
     with _collector_paused():
-        return _parse_question_set(text, path, stages)
+        return _parse_question_set(text, path, stages, anywhere)
 
 
 def _parse_question_set(
-    text: str, path: str, stages: Stages | None
+    text: str, path: str, stages: Stages | None, anywhere: Stages | None
 ) -> tuple[m.QuestionSet | None, list[Problem]]:
     doc = parse_yaml(text, path)
     qs = _validate(doc, m.QuestionSet, "question set")
     if isinstance(qs, m.QuestionSet):
-        check_question_set(qs, doc, stages)
+        check_question_set(qs, doc, stages, anywhere)
         if not doc.problems:
             lint_question_set(qs, doc)
     problems = sorted(set(doc.problems), key=lambda p: (p.line, p.col, p.message))
@@ -295,29 +301,102 @@ def _check_pipeline(
         if stage.id in seen:
             doc.at(("stages", i, "id"), f"duplicate stage {stage.id!r}")
         seen.setdefault(stage.id, i)
-        _check_reference(stage.questionnaire, ("stages", i, "questionnaire"), doc, sets, broken)
-        qs = sets.get(stage.questionnaire)
-        if qs is not None:
-            for vi, qid in enumerate(stage.gate.verified):
-                where = ("stages", i, "gate", "verified", vi)
-                if qid not in qs.questions:
-                    close = difflib.get_close_matches(qid, list(qs.questions), n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
-                    doc.at(where, f"{qid!r} is not a question of {qs.id}{hint}")
-                elif not qs.questions[qid].answerable:
-                    doc.at(where, f"{qid!r} is calculated: there is no answer to verify")
-                elif qid in qs.repeat_of:
-                    doc.at(
-                        where,
-                        f"{qid!r} is in the repeated section {qs.repeat_of[qid]!r}: mark it "
-                        f"`verify: true` in {qs.id} so every repeat's answer must be verified",
-                    )
+        where: Path_ = ("stages", i, "questionnaire")
+        if isinstance(stage.questionnaire, dict):
+            _check_kinds(stage.questionnaire, where, doc)
+            for kind, set_id in stage.questionnaire.items():
+                _check_reference(set_id, (*where, kind), doc, sets, broken)
+        else:
+            _check_reference(stage.questionnaire, where, doc, sets, broken)
+        stage_sets = [sets[sid] for sid in stage.set_ids if sid in sets]
+        earlier = {
+            sid: sets[sid]
+            for before in pipeline.stages[:i]
+            for sid in before.set_ids
+            if sid in sets
+        }
+        for direction in stage.gate.min_direction:
+            if direction not in m.DIRECTION_TITLES:
+                close = difflib.get_close_matches(direction, list(m.DIRECTION_TITLES), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                doc.at(
+                    ("stages", i, "gate", "min_direction", direction),
+                    f"{direction!r} is not a direction of fit{hint}; use "
+                    f"{' or '.join(m.DIRECTION_TITLES)}",
+                    key=True,
+                )
+        for qs in stage_sets:
+            _check_gate(stage, i, qs, doc, Stages(earlier, set(sets) | broken))
     if pipeline.review is not None:
         if pipeline.review.id in seen:
             doc.at(("review", "id"), f"the review id {pipeline.review.id!r} is also a stage id")
         _check_reference(
             pipeline.review.questionnaire, ("review", "questionnaire"), doc, sets, broken
         )
+
+
+def _check_kinds(by_kind: dict[str, str], where: Path_, doc: Document) -> None:
+    """Per-kind sets: a `default`, and keys that are kinds of partner."""
+    kinds = (m.DEFAULT_KIND, *PARTNER_KINDS)
+    for kind in by_kind:
+        if kind not in kinds:
+            close = difflib.get_close_matches(kind, kinds, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            doc.at(
+                (*where, kind),
+                f"{kind!r} is not a kind of partner{hint}; use {', '.join(kinds)}",
+                key=True,
+            )
+    if m.DEFAULT_KIND not in by_kind:
+        doc.at(where, "per-kind sets need a `default:` set for every other kind of partner")
+
+
+PARTNER_KINDS = ("dealer", "distributor", "reseller", "integrator", "other")
+"""The kinds of partner a stage may ask its own set of (records.PartnerKind)."""
+
+
+def _check_gate(stage: m.Stage, i: int, qs: m.QuestionSet, doc: Document, stages: Stages) -> None:
+    """The gate's questions, directions, sections and conditions against one set the stage
+    asks (every set, for a stage with one per kind of partner)."""
+    gate: Path_ = ("stages", i, "gate")
+    for vi, qid in enumerate(stage.gate.verified):
+        where = (*gate, "verified", vi)
+        if qid not in qs.questions:
+            close = difflib.get_close_matches(qid, list(qs.questions), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            doc.at(where, f"{qid!r} is not a question of {qs.id}{hint}")
+        elif not qs.questions[qid].answerable:
+            doc.at(where, f"{qid!r} is calculated: there is no answer to verify")
+        elif qid in qs.repeat_of:
+            doc.at(
+                where,
+                f"{qid!r} is in the repeated section {qs.repeat_of[qid]!r}: mark it "
+                f"`verify: true` in {qs.id} so every repeat's answer must be verified",
+            )
+    for direction in stage.gate.min_direction:
+        if direction not in m.DIRECTION_TITLES:
+            continue  # said once per stage, in _check_pipeline
+        if not any(s.direction == direction for s in qs.sections):
+            doc.at(
+                (*gate, "min_direction", direction),
+                f"{qs.id} has no section of the direction {direction!r}: it would never pass",
+                key=True,
+            )
+    ids = [s.id for s in qs.sections]
+    for section_id in stage.gate.min_section:
+        if section_id not in ids:
+            close = difflib.get_close_matches(section_id, ids, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            doc.at(
+                (*gate, "min_section", section_id),
+                f"{section_id!r} is not a section of {qs.id}{hint}",
+                key=True,
+            )
+    for ri, condition in enumerate(stage.gate.require):
+        scope = Scope(
+            qs.questions, qs.questions, set_id=qs.id, repeat_of=qs.repeat_of, stages=stages
+        )
+        check_expression(condition.when, (*gate, "require", ri, "when"), scope, doc)
 
 
 def _check_reference(
@@ -415,11 +494,12 @@ def load_catalog(directory: str | Path) -> Catalog:
     return catalog
 
 
-def stage_order(pipeline: m.Pipeline) -> list[str]:
-    """Set ids in the order the pipeline asks them (the review set last)."""
-    order = [stage.questionnaire for stage in pipeline.stages]
+def stage_order(pipeline: m.Pipeline) -> list[tuple[str, ...]]:
+    """Set ids stage by stage, in the order the pipeline asks them (the review's last); a
+    stage with a set per kind of partner has several."""
+    order = [stage.set_ids for stage in pipeline.stages]
     if pipeline.review is not None:
-        order.append(pipeline.review.questionnaire)
+        order.append(pipeline.review.set_ids)
     return order
 
 
@@ -427,29 +507,42 @@ def earlier_set_ids(pipeline: m.Pipeline, set_id: str) -> list[str] | None:
     """Ids of the sets asked at stages before the first one asking `set_id` (every
     stage's set for the review's); None when the pipeline does not ask it."""
     order = stage_order(pipeline)
-    if set_id not in order:
+    first = next((n for n, ids in enumerate(order) if set_id in ids), None)
+    if first is None:
         return None
-    first = order.index(set_id)
     if pipeline.review is not None and first == len(order) - 1:
-        return [s for s in order[:-1] if s != set_id]
-    return list(dict.fromkeys(s for s in order[:first] if s != set_id))
+        return [s for ids in order[:-1] for s in ids if s != set_id]
+    return list(dict.fromkeys(s for ids in order[:first] for s in ids if s != set_id))
+
+
+def pipeline_set_ids(pipeline: m.Pipeline) -> list[str]:
+    """Every set the pipeline asks, in order."""
+    return list(dict.fromkeys(s for ids in stage_order(pipeline) for s in ids))
 
 
 def _check_stage_references(catalog: Catalog, texts: dict[str, str]) -> None:
     """Check names such as `first-date.x` in each set against the sets asked before it."""
     assert catalog.pipeline is not None
     sets = dict(catalog.question_sets)
+    known = set(sets) | set(catalog.broken)
+    asked = pipeline_set_ids(catalog.pipeline)
     for set_id, qs in sets.items():
         if not qualified_sets(qs):
             continue
         before = earlier_set_ids(catalog.pipeline, set_id)
         stages = Stages(
             earlier={i: sets[i] for i in before or () if i in sets},
-            known=set(sets) | set(catalog.broken),
+            known=known,
+            placed=before is not None,
+        )
+        # a red flag is cleared later: `cleared_when` may read every set the pipeline asks
+        anywhere = Stages(
+            earlier={i: sets[i] for i in asked if i in sets and i != set_id},
+            known=known,
             placed=before is not None,
         )
         path = catalog.paths[set_id]
-        checked, problems = parse_question_set(texts[set_id], str(path), stages)
+        checked, problems = parse_question_set(texts[set_id], str(path), stages, anywhere)
         catalog.problems = [p for p in catalog.problems if Path(p.path) != path] + problems
         if checked is None:
             del catalog.question_sets[set_id]

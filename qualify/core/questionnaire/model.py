@@ -85,6 +85,9 @@ class Band(_Strict):
     """Lowest overall score (0–100) that earns this label."""
     label: Annotated[str, Field(min_length=1)]
     """What the area manager reads, e.g. "Strong fit"."""
+    without_red_flags: bool = False
+    """Given only while no red flag of this or an earlier stage is open (e.g. "Ready to
+    sign"); with one open, the score earns the next band down."""
 
 
 class Option(_Strict):
@@ -129,6 +132,34 @@ class Knockout(_Strict):
     """Condition in the safe condition language."""
     reason: Annotated[str, Field(min_length=1)]
     """Why this is a deal-breaker, in words the prospect could hear."""
+
+
+AnswerSource = Literal["stated", "verified", "estimated", "observed", "our_records"]
+"""stated by the prospect; verified with evidence; estimated by the interviewer; observed
+(the interviewer's judgement); our_records (taken from our own systems)."""
+
+ANSWER_SOURCES: tuple[str, ...] = ("stated", "verified", "estimated", "observed", "our_records")
+"""Every answer source, in the order the app cycles through them."""
+
+EVIDENCE_SOURCES: frozenset[str] = frozenset({"verified", "our_records"})
+"""Sources that count as evidence seen: a gate's `verified` criteria and the answers that
+clear a red flag accept them."""
+
+
+class RedFlag(_Strict):
+    """A warning that travels: not a deal-breaker, but open until cleared with evidence."""
+
+    when: Annotated[str, Field(min_length=1)]
+    """Condition (like a knock-out's) under which the answer raises the red flag."""
+    reason: Annotated[str, Field(min_length=1)]
+    """What is wrong, in words for the report's risks."""
+    cleared_when: Annotated[str, Field(min_length=1)] | None = None
+    """Condition that clears it; may read questions of any stage of the pipeline
+    (`engagement.competing_line_plan`), since a red flag is usually cleared later. It
+    clears only when every answer it reads is evidence (verified, or from our records)."""
+    holds_every_gate: bool = False
+    """Hold every gate from the stage where it is raised on, until cleared (default:
+    only the gates that say `no_open_red_flags: true`)."""
 
 
 class Question(_Strict):
@@ -183,6 +214,13 @@ class Question(_Strict):
     """Required (for the stage gate) only when this condition holds."""
     integer: bool = False
     """number only: whole numbers only (2, not 2.5)."""
+    red_flag: RedFlag | None = None
+    """A warning raised by the answer that stays open, at this stage and every later one,
+    until cleared with evidence; shown in the report's risks."""
+    source: AnswerSource | None = None
+    """Where its answers come from unless the interviewer says otherwise: `observed` for
+    the interviewer's judgement, `our_records` for figures from our own systems
+    (default: stated by the prospect)."""
 
     @property
     def scale_min(self) -> float:
@@ -257,6 +295,14 @@ class Section(_Strict):
     repeat_score: RepeatScore = "mean"
     """A repeated section's score from its repeats' scores: mean, min (the weakest counts)
     or max (the best counts)."""
+    improve: Annotated[str, Field(min_length=1)] | None = None
+    """What would raise the section, as a next step says it, e.g. "reduce the support we
+    would carry" (default: "strengthen <title>")."""
+
+    @property
+    def improvement(self) -> str:
+        """The words of a next step that asks for a better score here."""
+        return self.improve or f"strengthen {self.title}"
 
 
 class QuestionSet(_Strict):
@@ -274,6 +320,9 @@ class QuestionSet(_Strict):
     """Verdict labels; default 75 Strong fit / 50 Possible fit / 0 Weak fit."""
     sections: Annotated[list[Section], Field(min_length=1)]
     """Asked in this order."""
+    verdict_coverage: Annotated[float, Field(ge=0, le=1)] | None = None
+    """Share (0–1) of the visible scored weight that must be answered before the score
+    earns a band; below it the score is provisional and the band is withheld."""
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -328,11 +377,12 @@ class QuestionSet(_Strict):
         bands = self.bands or [Band(min=m, label=label) for m, label in DEFAULT_BANDS]
         return tuple(sorted(bands, key=lambda b: b.min, reverse=True))
 
-    def band_for(self, score: float | None) -> str | None:
+    def band_for(self, score: float | None, *, red_flags_open: bool = False) -> str | None:
+        """The band a score earns (with a red flag open, none that is `without_red_flags`)."""
         if score is None:
             return None
         for band in self.effective_bands:
-            if score >= band.min:
+            if score >= band.min and not (red_flags_open and band.without_red_flags):
                 return band.label
         return None
 
@@ -350,18 +400,43 @@ def split_key(key: str) -> tuple[str, int, str] | None:
     return found.group(1), int(found.group(2)), found.group(3)
 
 
+Score = Annotated[float, Field(ge=0, le=100)]
+
+
+class GateCondition(_Strict):
+    """A fact the gate needs, as a condition on the stage's answers (and earlier stages')."""
+
+    when: Annotated[str, Field(min_length=1)]
+    """Must hold to pass, e.g. "earnings_ratio >= 1"; unanswered names make it fail."""
+    text: Annotated[str, Field(min_length=1)]
+    """What it means, as the gate says it: "the plan earns us more than it costs to serve"."""
+
+
 class Gate(_Strict):
     """What must hold before a prospect moves past a stage.
 
-    Always, on top of these: no knock-outs, every visible required question answered.
+    Always, on top of these: no knock-outs, every visible required question answered,
+    no open red flag that holds every gate.
     """
 
-    min_score: Annotated[float, Field(ge=0, le=100)] | None = None
+    min_score: Score | None = None
     """Lowest overall score that passes."""
     min_coverage: Annotated[float, Field(ge=0, le=1)] | None = None
     """Share (0–1) of visible questions that must be answered."""
     verified: list[Identifier] = []
     """Questions whose answers must be verified (evidence seen) to pass."""
+    min_direction: dict[str, Score] = {}
+    """Lowest score per direction of fit, e.g. {they_fit_us: 55, we_fit_them: 45}."""
+    min_section: dict[str, Score] = {}
+    """Lowest score per section id of the stage's set, e.g. {niche: 50}."""
+    require: list[GateCondition] = []
+    """Conditions on the answers that must hold (they may read earlier stages)."""
+    no_open_red_flags: bool = False
+    """No red flag of this stage or an earlier one may be open."""
+
+
+DEFAULT_KIND = "default"
+"""The key of a stage's per-kind sets that every other kind of partner gets."""
 
 
 class Stage(_Strict):
@@ -371,12 +446,27 @@ class Stage(_Strict):
     """Unique stage id."""
     title: Annotated[str, Field(min_length=1)]
     """Shown on screen and in reports."""
-    questionnaire: Slug
-    """Id of the question set asked at this stage."""
+    questionnaire: Slug | dict[str, Slug]
+    """Id of the question set asked at this stage, or one per kind of partner:
+    {default: getting-to-know, distributor: getting-to-know-distributor}."""
     description: str | None = None
     """What this stage is for."""
     gate: Gate = Gate()
     """What must hold to move on to the next stage."""
+
+    def set_for(self, kind: str | None = None) -> str:
+        """The set asked of a partner of this kind (dealer, distributor, …)."""
+        if isinstance(self.questionnaire, str):
+            return self.questionnaire
+        sets = self.questionnaire
+        return sets.get(kind or DEFAULT_KIND) or sets.get(DEFAULT_KIND) or next(iter(sets.values()))
+
+    @property
+    def set_ids(self) -> tuple[str, ...]:
+        """Every set this stage may ask, the default first."""
+        if isinstance(self.questionnaire, str):
+            return (self.questionnaire,)
+        return tuple(dict.fromkeys([self.set_for(), *self.questionnaire.values()]))
 
 
 class ReviewStage(_Strict):
@@ -392,6 +482,14 @@ class ReviewStage(_Strict):
     """A committed partner is due for review this many days after the last one."""
     description: str | None = None
     """What the review is for."""
+
+    def set_for(self, kind: str | None = None) -> str:
+        """The set asked at every review (whatever the kind of partner)."""
+        return self.questionnaire
+
+    @property
+    def set_ids(self) -> tuple[str, ...]:
+        return (self.questionnaire,)
 
 
 class Pipeline(_Strict):
@@ -419,8 +517,12 @@ _NEW_DEFAULTS: dict[str, dict[str, Any]] = {
         "constraint_message": None,
         "required_when": None,
         "integer": False,
+        "red_flag": None,
+        "source": None,
     },
-    "section": {"repeat": None, "repeat_score": "mean"},
+    "section": {"repeat": None, "repeat_score": "mean", "improve": None},
+    "set": {"verdict_coverage": None},
+    "band": {"without_red_flags": False},
 }
 """Keys added after version 1 of the format, at their defaults: left out of a set's
 canonical form, so a set that does not use them keeps its content hash (and its
@@ -430,6 +532,9 @@ snapshot reads in a qualify that predates them)."""
 def canonical(question_set: QuestionSet) -> dict[str, Any]:
     """The set as JSON data, without the later keys a set leaves at their defaults."""
     data = question_set.model_dump(mode="json")
+    _drop_defaults(data, "set")
+    for band in data.get("bands") or ():
+        _drop_defaults(band, "band")
     for section in data["sections"]:
         for key, default in _NEW_DEFAULTS["section"].items():
             if section.get(key, default) == default:
@@ -441,73 +546,7 @@ def canonical(question_set: QuestionSet) -> dict[str, Any]:
     return data
 
 
-_ONLY_FOR: dict[str, tuple[str, ...]] = {
-    "options": ("choice", "multi"),
-    "max_score": ("multi",),
-    "min": ("scale", "number"),
-    "max": ("scale", "number"),
-    "reverse": ("scale",),
-    "labels": ("scale",),
-    "score_bands": ("number", "calculated"),
-    "unit": ("number", "calculated"),
-    "integer": ("number",),
-    "score": ("yes_no",),
-    "formula": ("calculated",),
-}
-"""Question fields that only make sense for some types (the loader says so too)."""
-
-_REQUIRED_FOR: dict[str, tuple[str, ...]] = {
-    "options": ("choice", "multi"),
-    "formula": ("calculated",),
-}
-
-
-def _type_rules() -> list[dict[str, Any]]:
-    """if/then rules on a question's type, so an editor flags `unit` on a text question."""
-    rules: list[dict[str, Any]] = []
-    for name, types in _ONLY_FOR.items():
-        rules.append(
-            {
-                "if": {
-                    "properties": {"type": {"not": {"enum": list(types)}}},
-                    "required": ["type"],
-                },
-                "then": {"not": {"required": [name]}},
-            }
-        )
-    for name, types in _REQUIRED_FOR.items():
-        rules.append(
-            {
-                "if": {"properties": {"type": {"enum": list(types)}}, "required": ["type"]},
-                "then": {"required": [name]},
-            }
-        )
-    return rules
-
-
-def _schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
-    schema = model.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = title
-    return schema
-
-
-def json_schema() -> dict[str, Any]:
-    """JSON Schema of a question-set file, for editors that autocomplete YAML: every field
-    described (hover text), per-type rules, and points that are never below 0."""
-    schema = _schema_of(QuestionSet, "qualify question set")
-    defs = schema["$defs"]
-    defs["Question"]["allOf"] = _type_rules()
-    for model, fields in (("Option", ("score",)), ("ScoreBand", ("score",)),
-                          ("YesNoScore", ("yes", "no"))):  # fmt: skip
-        for name in fields:
-            defs[model]["properties"][name]["minimum"] = 0
-    for variant in defs["Question"]["properties"]["labels"].get("anyOf", []):
-        if variant.get("type") == "object":  # YAML keys 1, 5 arrive as JSON strings
-            variant["propertyNames"] = {"pattern": "^-?[0-9]+$"}
-    return schema
-
-
-def pipeline_json_schema() -> dict[str, Any]:
-    """JSON Schema of pipeline.yaml."""
-    return _schema_of(Pipeline, "qualify pipeline")
+def _drop_defaults(data: dict[str, Any], kind: str) -> None:
+    for key, default in _NEW_DEFAULTS[kind].items():
+        if data.get(key, default) == default:
+            data.pop(key, None)

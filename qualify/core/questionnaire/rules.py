@@ -40,15 +40,22 @@ _ONLY_FOR: dict[str, tuple[str, ...]] = {
     "integer": ("number",),
 }
 
-_NOT_CALCULATED = ("constraint", "constraint_message", "verify")
+_NOT_CALCULATED = ("constraint", "constraint_message", "verify", "source")
 """Fields about an answer someone gives: a calculated question has none."""
 
 
-def check_question_set(qs: QuestionSet, doc: Document, stages: Stages | None = None) -> None:
+def check_question_set(
+    qs: QuestionSet,
+    doc: Document,
+    stages: Stages | None = None,
+    anywhere: Stages | None = None,
+) -> None:
     """Add every semantic problem of `qs` to `doc.problems`.
 
     `stages` holds the other sets as the pipeline orders them, to check names such as
     `first-date.x`; without it (a file validated alone) such names get a warning.
+    `anywhere` holds every other set of the pipeline: a red flag's `cleared_when` may
+    read later stages.
     """
     section_ids: dict[str, int] = {}
     question_ids: dict[str, tuple[int, int]] = {}
@@ -69,7 +76,7 @@ def check_question_set(qs: QuestionSet, doc: Document, stages: Stages | None = N
                 )
             question_ids.setdefault(question.id, (si, qi))
             _check_question(question, qloc, doc)
-    _check_expressions(qs, doc, stages)
+    _check_expressions(qs, doc, stages, anywhere)
 
 
 def _check_question(q: Question, loc: Path_, doc: Document) -> None:
@@ -193,7 +200,9 @@ class _AskedBefore:
         return self.position.get(str(question_id), self.limit) < self.limit
 
 
-def _check_expressions(qs: QuestionSet, doc: Document, stages: Stages | None) -> None:
+def _check_expressions(
+    qs: QuestionSet, doc: Document, stages: Stages | None, all_stages: Stages | None = None
+) -> None:
     questions = qs.questions
     position = {qid: i for i, qid in enumerate(questions)}
     repeat_of = qs.repeat_of
@@ -226,6 +235,20 @@ def _check_expressions(qs: QuestionSet, doc: Document, stages: Stages | None) ->
                 _check_one(
                     question.knockout.when, (*qloc, "knockout", "when"), scope(n, repeat), doc
                 )
+            if question.red_flag is not None:
+                flag = question.red_flag
+                _check_one(flag.when, (*qloc, "red_flag", "when"), scope(n, repeat), doc)
+                if flag.cleared_when is not None:
+                    later = Scope(
+                        questions,
+                        questions,
+                        set_id=qs.id,
+                        repeat_of=repeat_of,
+                        repeat=repeat,
+                        stages=all_stages if all_stages is not None else stages,
+                    )
+                    where = (*qloc, "red_flag", "cleared_when")
+                    _check_one(flag.cleared_when, where, later, doc)
             if question.constraint is not None and question.answerable:
                 _check_one(
                     question.constraint, (*qloc, "constraint"), scope(n, repeat, question), doc
@@ -265,6 +288,11 @@ def _check_cycles(qs: QuestionSet, doc: Document) -> None:
                 "not even through a condition)"
             )
         doc.at_offset(loc, edge.offset, message)
+
+
+def check_expression(text: str, loc: Path_, scope: Scope, doc: Document) -> None:
+    """Check one condition at `loc` of `doc` (a gate's `require`, for instance)."""
+    _check_one(text, loc, scope, doc)
 
 
 def _check_one(

@@ -128,9 +128,7 @@ def vouch(conn: sql.Conn, rows: ListRows) -> tuple[int, list[tuple[str, str, str
                 if records is None or pid not in stored:
                     continue
                 row = rows.row(records, fetch)
-                before = ProspectSummary.model_validate(
-                    dict(zip(sql.ROW_COLUMNS, (pid, *stored[pid]), strict=True))
-                )
+                before = ProspectSummary.model_validate(sql.row_dict((pid, *stored[pid])))
                 if before != row:
                     wrong.append((pid, row.name, writer))
                 # compare-and-set: a row changed since it was read stays unvouched

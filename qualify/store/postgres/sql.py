@@ -98,6 +98,14 @@ def doc_time(value: datetime) -> str:
     return _TIME.dump_python(value, mode="json")
 
 
+def row_dict(values: Any) -> dict[str, Any]:
+    """A list row from its ``s_`` columns. ``provisional`` has no column of its own: a
+    score without a band (and no knock-out) is the one state that means it."""
+    row = dict(zip(ROW_COLUMNS, values[: len(ROW_COLUMNS)], strict=True))
+    row["provisional"] = row["score"] is not None and row["band"] is None and not row["knocked_out"]
+    return row
+
+
 def row_values(row: ProspectSummary) -> tuple[Any, ...]:
     """The ``s_`` columns of a list row."""
     return (
@@ -140,7 +148,7 @@ def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, Prospec
     facts, *row, interviews, answers, history = found
     records = _records(prospect_id, facts, interviews, answers, history)
     try:
-        stored = ProspectSummary.model_validate(dict(zip(ROW_COLUMNS, row, strict=True)))
+        stored = ProspectSummary.model_validate(row_dict(row))
     except ValidationError as exc:
         raise _corrupt(prospect_id, exc) from None
     return records, stored
@@ -462,6 +470,7 @@ __all__ = [
     "read_many",
     "read_records",
     "read_snapshot",
+    "row_dict",
     "snapshot_fetcher",
     "start_interview",
     "upsert_answers",

@@ -288,8 +288,8 @@ class PostgresStore(Store):
                 conn.execute("SET LOCAL work_mem = '64MB'")  # sort 100,000 rows in memory
                 with conn.cursor(binary=True) as cur:
                     raw = cur.execute(sql.LIST_QUERY).fetchall()
-                keys = sql.ROW_COLUMNS  # each raw row ends with its change stamp
-                listed = _ROWS.validate_python([dict(zip(keys, r, strict=False)) for r in raw])
+                # each raw row ends with its change stamp, which row_dict leaves out
+                listed = _ROWS.validate_python([sql.row_dict(r) for r in raw])
                 # Rows nobody vouched for, changed by another login: recomputed here.
                 suspects = self.rows.suspects(raw)
                 if suspects and self.rows.recheck(conn, listed, raw, suspects):

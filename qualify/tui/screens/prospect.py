@@ -74,6 +74,13 @@ class ProspectScreen(QualifyScreen):
             id="prospect.hold",
         ),
         Binding("r", "reopen", "Reopen", tooltip="Start dating again", id="prospect.reopen"),
+        Binding(
+            "v",
+            "review",
+            "Next review",
+            tooltip="Start the next relationship review of a committed partner (the last is kept)",
+            id="prospect.review",
+        ),
         Binding("p", "report", "Report", tooltip="Preview the fit report", id="prospect.report"),
         Binding(
             "x",
@@ -245,6 +252,26 @@ class ProspectScreen(QualifyScreen):
             rescored = _last_rescore(view.history, interview, self.workspace.band_ranks)
             if rescored is not None:
                 line = line + Content("\n") + rescored
+        if a.reviews:
+            trend = " → ".join(
+                "✗"
+                if r.breakdown is not None and r.breakdown.knocked_out
+                else fmt_score(r.breakdown.score if r.breakdown else None)
+                for r in a.reviews
+            )
+            line = (
+                line
+                + Content("\n")
+                + Content.assemble(
+                    (f"Reviews ({len(a.reviews)}): ", "$text-muted"), (trend, "bold")
+                )
+            )
+        if a.next_step:
+            line = (
+                line
+                + Content("\n")
+                + Content.assemble(("Next step: ", "bold"), (one_line(a.next_step, 400), ""))
+            )
         self.query_one("#interview-line", Static).update(line)
         self.query_one(ScorePanel).show(a.breakdown, a.question_set, sources)
         if a.breakdown is not None:
@@ -374,6 +401,16 @@ class ProspectScreen(QualifyScreen):
             return not (status == "declined" or (action == "hold" and status == "on_hold"))
         if action == "reopen":
             return status in ("declined", "on_hold")
+        if action == "review":
+            review = self.workspace.catalog.pipeline
+            at_review = review is not None and review.review is not None
+            return (
+                status == "committed"
+                and at_review
+                and (
+                    self.view.prospect.stage == review.review.id  # type: ignore[union-attr]
+                )
+            )
         if action == "export_agenda":
             return self.query_one(TabbedContent).active == AGENDA and self.view.agenda is not None
         return True
@@ -454,6 +491,11 @@ class ProspectScreen(QualifyScreen):
         from qualify.tui import moves
 
         moves.reopen(self, self.prospect_id, self.load)
+
+    def action_review(self) -> None:
+        from qualify.tui import moves
+
+        moves.review(self, self.prospect_id, self.load)
 
     def action_edit(self) -> None:
         from qualify.tui import moves

@@ -59,7 +59,8 @@ def set_files(catalog: Catalog) -> list[SetFile]:
     usage: dict[str, list[str]] = {}
     if pipeline is not None:
         for stage in pipeline.stages:
-            usage.setdefault(stage.questionnaire, []).append(stage.title)
+            for set_id in stage.set_ids:
+                usage.setdefault(set_id, []).append(stage.title)
         if pipeline.review is not None:
             usage.setdefault(pipeline.review.questionnaire, []).append(pipeline.review.title)
     rows: list[SetFile] = []

@@ -23,6 +23,8 @@ SOURCE_SHORT: dict[str, str] = {
     "stated": "stated by them",
     "estimated": "your estimate",
     "verified": "verified",
+    "observed": "your judgement",
+    "our_records": "our records",
 }
 """An answer's source in a few words, for a checklist line."""
 

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.gates import evidence_shares
-from qualify.core.words import bar, fmt_pct, fmt_score, one_line
+from qualify.core.words import SOURCE_LABELS, bar, fmt_pct, fmt_score, one_line
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
@@ -109,6 +109,12 @@ class ScorePanel(VerticalScroll):
             )
         elif breakdown.score is None:
             head = Content.assemble(("— ", "$text-muted"), ("no scored answers yet", "$text-muted"))
+        elif breakdown.provisional:
+            head = Content.assemble(
+                ("Score ", ""),
+                (f"{breakdown.score:.0f}", "$text-muted"),
+                ("  provisional: too little answered for a verdict", "$text-muted"),
+            )
         else:
             head = Content.assemble(
                 ("Score ", ""),
@@ -173,6 +179,6 @@ def evidence_line(breakdown: ScoreBreakdown, sources: Mapping[str, str] | None) 
             continue
         if len(parts) > 1:
             parts.append((" · ", ""))
-        style = "$text-success" if source == "verified" and share else ""
-        parts.append((f"{fmt_pct(share)} {source}", style))
+        style = "$text-success" if source in ("verified", "our_records") and share else ""
+        parts.append((f"{fmt_pct(share)} {SOURCE_LABELS.get(source, source)}", style))
     return Content.assemble(*parts)

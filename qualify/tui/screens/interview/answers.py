@@ -103,7 +103,8 @@ class AnswerWriter:
         return self._job(question_id, write)
 
     def next_source(self, question_id: str) -> SaveJob:
-        """How sure the answer is, one step on: stated → verified → estimated → stated."""
+        """How sure the answer is, one step on: stated → verified → estimated → observed →
+        our records → stated."""
 
         def write() -> AnswerRecorded:
             previous = self._previous(question_id)
@@ -152,7 +153,7 @@ class AnswerWriter:
                 question_id=self.key_of(question_id),
                 value=value if state == "answered" else None,
                 state=state,  # type: ignore[arg-type]
-                source=source or (previous.source if previous else "stated"),  # type: ignore[arg-type]
+                source=source or (previous.source if previous else None),  # type: ignore[arg-type]
                 note=previous.note if previous else "",
             )
             assessment = q.record(self.prospect, [answer])

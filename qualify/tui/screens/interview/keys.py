@@ -30,7 +30,7 @@ BINDINGS: list[BindingType] = [
         "f6",
         "source",
         "Source",
-        tooltip="How sure: stated → verified (evidence seen) → estimated",
+        tooltip="How sure: stated → verified (evidence seen) → estimated → observed → our records",
         priority=True,
         id="interview.source",
     ),

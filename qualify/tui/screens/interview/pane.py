@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from qualify.core.questionnaire import Question, QuestionSet, Stage
     from qualify.core.records import AnswerRecord
 
-SOURCES: tuple[str, ...] = ("stated", "verified", "estimated")
+SOURCES: tuple[str, ...] = ("stated", "verified", "estimated", "observed", "our_records")
 """How sure an answer is, in the order F6 cycles through them."""
 
 STATE_WORDS: dict[str, str] = {
@@ -40,6 +40,8 @@ SOURCE_WORDS: dict[str, str] = {
     "stated": "stated by the prospect",
     "verified": "verified (evidence seen)",
     "estimated": "estimated by you",
+    "observed": "observed by you (your judgement)",
+    "our_records": "from our own records",
 }
 
 

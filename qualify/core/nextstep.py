@@ -1,0 +1,247 @@
+"""The recommended next step at a stage, in the words of the method, derived from its gate.
+
+* Knocked out: part ways, with the deal-breaker.
+* Gate met: propose the next meeting.
+* Something is really missing (required answers, coverage, too little for a verdict,
+  evidence, an open red flag): keep dating, and say what to get first.
+* Nothing is missing, and the prospect is still below the gate: the conversation has
+  happened, so the step says so —
+  - **part ways** when they do not fit us (their direction of fit, or one of its sections,
+    is below the gate), with the reasons and what would have to change to reopen;
+  - **hold** when a condition of the gate fails (the plan costs more to serve than it
+    earns us, say): rework it, or stay just friends until it holds;
+  - **just friends** when they fit us but we cannot serve them well enough yet (or only
+    the overall score is short), with the reasons and when to reopen.
+
+Sections say how to word their improvement (`improve:` in the set, e.g. "reduce the
+support we would carry"), so a step never reads "strengthen Support load on us".
+"""
+
+from __future__ import annotations
+
+from qualify.core import rules
+from qualify.core.breakdown import ScoreBreakdown, SectionScore
+from qualify.core.gates import Criterion, GateResult
+from qualify.core.questionnaire.expressions import names, parse_condition
+from qualify.core.questionnaire.model import QuestionSet, Section, Stage
+
+__all__ = ["next_step"]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
+    """Questions as they are asked, quoted: a next step a director can read without the
+    question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
+    shown = []
+    for qid in ids[:limit]:
+        found = question_set.resolve(qid)
+        question = found[0] if found is not None else question_set.questions.get(qid)
+        text = " ".join(question.text.split()) if question is not None else qid
+        if found is not None and found[1] is not None:
+            text = f"{text} (#{found[1] + 1})"
+        shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")
+    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+    return "; ".join(shown) + more
+
+
+def _section_of(question_set: QuestionSet, section_id: str) -> Section | None:
+    return next((s for s in question_set.sections if s.id == section_id), None)
+
+
+def _weakest(breakdown: ScoreBreakdown, direction: str | None = None) -> SectionScore | None:
+    """The section that costs the score most (weight × points lost), of one direction."""
+    scored = [
+        s
+        for s in breakdown.sections
+        if s.score is not None and s.weight > 0 and (direction is None or s.direction == direction)
+    ]
+    return max(
+        scored, key=lambda s: (s.weight * (100 - (s.score or 0.0)), -(s.score or 0.0)), default=None
+    )
+
+
+def _improve(question_set: QuestionSet, section: SectionScore | None) -> str | None:
+    if section is None:
+        return None
+    found = _section_of(question_set, section.id)
+    return found.improvement if found is not None else f"strengthen {section.title}"
+
+
+def _missing_steps(
+    gate: GateResult, breakdown: ScoreBreakdown, question_set: QuestionSet
+) -> list[str]:
+    """What more answers or evidence would provide, first things first."""
+    unmet = {c.key: c for c in gate.criteria if not c.met}
+    steps: list[str] = []
+    required = unmet.get("required")
+    if required is not None:
+        ids = list(required.questions)
+        if len(ids) == 1:
+            steps.append(f"answer the required question {_asked(question_set, ids)}")
+        else:
+            steps.append(f"answer {len(ids)} required questions: {_asked(question_set, ids)}")
+    unknown = [q for c in unmet.values() if c.key.startswith("require:") for q in c.questions]
+    unknown = [q for q in dict.fromkeys(unknown) if question_set.resolve(q) is not None]
+    if unknown and required is None:
+        steps.append(f"answer {_asked(question_set, unknown)}")
+    open_sections = sorted(
+        (s for s in breakdown.sections if s.visible > s.answered),
+        key=lambda s: -(s.visible - s.answered),
+    )
+    if ("min_coverage" in unmet or "verdict_coverage" in unmet) and open_sections:
+        top = open_sections[0]
+        steps.append(f"cover {top.title} — {_plural(top.unanswered, 'question')} unanswered")
+    to_verify = [
+        c.questions[0] for c in gate.criteria if not c.met and c.key.startswith("verified:")
+    ]
+    if len(to_verify) == 1:
+        steps.append(f"verify {_asked(question_set, to_verify)}")
+    elif to_verify:
+        steps.append(f"verify {len(to_verify)} facts: {_asked(question_set, to_verify)}")
+    flags = unmet.get("red_flags") or unmet.get("red_flags:held")
+    if flags is not None:
+        steps.append(
+            "settle with evidence the " + flags.text.replace(" open: ", " still open: ", 1)
+        )
+    return steps
+
+
+_ORDER = {"min_section": 0, "min_direction": 1, "min_score": 2}
+
+
+def _short(
+    c: Criterion, question_set: QuestionSet, breakdown: ScoreBreakdown
+) -> tuple[str, str | None, str | None]:
+    """(the shortfall in words, the direction it belongs to, what would raise it)."""
+    kind, _, name = c.key.partition(":")
+    text = c.text.replace(" below ", " (needs ") + (")" if " below " in c.text else "")
+    if kind == "min_direction":
+        return text, name, _improve(question_set, _weakest(breakdown, name))
+    if kind == "min_section":
+        section = breakdown.section(name)
+        direction = section.direction if section is not None else None
+        return text, direction, _improve(question_set, section)
+    if kind == "min_score":
+        they = breakdown.directions.get("they_fit_us")
+        we = breakdown.directions.get("we_fit_them")
+        direction = "they_fit_us" if we is None or (they is not None and they <= we) else None
+        return text, direction, _improve(question_set, _weakest(breakdown))
+    return text, None, None
+
+
+def _join(items: list[str]) -> str:
+    items = list(dict.fromkeys(i for i in items if i))[:2]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _verdict(
+    stage: Stage, gate: GateResult, breakdown: ScoreBreakdown, question_set: QuestionSet
+) -> str:
+    """Fully answered and still below the gate: part ways, hold, or just friends."""
+    unmet = sorted(
+        (c for c in gate.criteria if not c.met),
+        key=lambda c: _ORDER.get(c.key.partition(":")[0], 3),
+    )
+    held = [c for c in unmet if c.key.startswith("require:")]
+    shorts = [_short(c, question_set, breakdown) for c in unmet if not c.key.startswith("require:")]
+    overall = next((c.text for c in unmet if c.key == "min_score"), None)
+    detail = [text for text, _, _ in shorts if not text.startswith("score ")]
+    head = f" ({overall.replace(' below ', '; the gate needs ')})" if overall else ""
+    reasons = "; ".join(detail)
+    theirs = [fix for _, direction, fix in shorts if direction == "they_fit_us" and fix]
+    fixes = [fix for _, _, fix in shorts if fix]
+    if any(direction == "they_fit_us" for _, direction, _ in shorts):
+        reopen = f" Reopen only if you can {_join(theirs or fixes)}." if theirs or fixes else ""
+        return f"Part ways{head}: {reasons or 'they do not fit us'}.{reopen}"
+    if held:
+        return _hold(stage, held, shorts, breakdown, question_set)
+    reopen = f", and reopen when you can {_join(fixes)}" if fixes else ""
+    why = reasons or "not enough for us yet"
+    return f"Just friends{head}: {why}. Agree a date to call again{reopen}."
+
+
+def _hold(
+    stage: Stage,
+    held: list[Criterion],
+    shorts: list[tuple[str, str | None, str | None]],
+    breakdown: ScoreBreakdown,
+    question_set: QuestionSet,
+) -> str:
+    """A condition of the gate fails (the plan costs more to serve than it earns us):
+    hold, with the figures, and rework the plan or stay just friends."""
+    found = rules.money(question_set, breakdown.values)
+    if found is not None and found.exceeds:
+        ratio = f", {found.ratio:.2f} of margin per euro of cost" if found.ratio is not None else ""
+        what = (
+            f"it would cost {found.cost} a year to serve against {found.earnings} of margin "
+            f"its plan earns us{ratio}"
+        )
+    else:
+        what = "not yet " + "; ".join(c.text.removeprefix("not so: ") for c in held)
+    read = set()
+    for c in held:
+        n = int(c.key.partition(":")[2])
+        if n < len(stage.gate.require):
+            read |= {name.key for name in names(parse_condition(stage.gate.require[n].when))}
+    others = [
+        s
+        for s in breakdown.sections
+        if s.direction == "we_fit_them" and not any(q.id in read for q in s.questions)
+    ]
+    weakest = min(
+        (s for s in others if s.score is not None and s.weight > 0),
+        key=lambda s: s.score or 0.0,
+        default=None,
+    )
+    fix = _improve(question_set, weakest)
+    change = f": {fix}, or grow the revenue it commits to" if fix else ""
+    extra = [t for t, _, _ in shorts if not t.startswith("score ")]
+    also = f" ({'; '.join(extra)})" if extra else ""
+    return (
+        f"Hold at {stage.title}: {what}{also}. Rework the plan so it pays{change} — or stay "
+        "just friends until it does."
+    )
+
+
+def next_step(
+    stage: Stage,
+    gate: GateResult,
+    breakdown: ScoreBreakdown,
+    question_set: QuestionSet,
+    next_stage: Stage | None = None,
+) -> str:
+    """The recommended next step in plain words, derived from the gate (see the module)."""
+    if breakdown.knocked_out:
+        if breakdown.knockouts:
+            first = breakdown.knockouts[0]
+            asked = _asked(question_set, [first.question])
+            return (
+                f"Not a fit: confirm the deal-breaker ({first.reason}, at {asked}), "
+                "then part ways with that reason"
+            )
+        return "Not a fit: confirm the deal-breaker, then part ways with the reason"
+
+    if gate.passed:
+        if next_stage is not None:
+            return f"Ready for {next_stage.title}: propose the next meeting"
+        if gate.next_stage_id:
+            return f"Ready for {gate.next_stage_id}: propose the next meeting"
+        return f"{stage.title} gate met: keep the relationship measured with regular reviews"
+
+    steps = _missing_steps(gate, breakdown, question_set)
+    open_keys = {c.key.partition(":")[0] for c in gate.criteria if not c.met}
+    if steps and open_keys == {"red_flags"}:
+        held = next(c for c in gate.criteria if not c.met)
+        count, _, listed = held.text.partition(" open: ")
+        return f"Held at {stage.title} by {count}: settle each with evidence — {listed}."
+    if steps:
+        return "Keep dating: " + "; ".join(steps)
+    judged = ("min_score", "min_direction", "min_section", "require")
+    if any(c.key.split(":")[0] in judged for c in gate.criteria if not c.met):
+        return _verdict(stage, gate, breakdown, question_set)
+    if gate.unmet:  # a criterion this function does not know: say it as the gate does
+        return "Keep dating: " + "; ".join(gate.unmet)
+    return f"Keep dating: the {stage.title} gate is not met yet"

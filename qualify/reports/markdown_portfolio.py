@@ -1,0 +1,201 @@
+"""The territory portfolio as Markdown: readable as plain text, safe when rendered (every
+user value goes through :func:`~qualify.reports.markdown.md`)."""
+
+from __future__ import annotations
+
+from qualify.core.words import CAPACITY_ALERTS, fmt_date, fmt_datetime, fmt_pct, fmt_score, plural
+from qualify.core.words import markdown_text as md
+from qualify.reports.markdown import BAR_WIDTH, _band, _code, _table
+from qualify.reports.terminal import bar
+from qualify.reports.views import PortfolioReport, PortfolioRow
+
+
+def _rank_row(r: PortfolioRow) -> list[str]:
+    gate = {True: "met", False: "not met", None: "—"}[r.gate_passed]
+    band = "provisional" if r.provisional else _band(r.band, r.score, r.knocked_out)
+    if len(r.trend) > 1:
+        band += " (" + " → ".join(fmt_score(t) for t in r.trend) + ")"
+    return [
+        str(r.rank or ""),
+        md(r.name),
+        md(r.territory or "—"),
+        md(r.kind_label),
+        fmt_score(r.score),
+        band,
+        fmt_pct(r.coverage),
+        gate,
+        md(r.next_step),
+        _code(r.id),
+    ]
+
+
+def render_portfolio(report: PortfolioReport) -> str:
+    """The territory portfolio as Markdown."""
+    scope = f": {md(report.territory)}" if report.territory is not None else ""
+    out = [f"# Partner portfolio{scope}", ""]
+    out.append(
+        f"{plural(report.total, 'prospect')} · report of {fmt_datetime(report.generated_at)}"
+    )
+    out.append("")
+    alerts = [t for t in report.territories if t.status in ("over", "full", "stretched")]
+    due = [r for r in report.just_friends if r.due]
+    if alerts or report.cost_concerns or due or report.warnings:
+        out += ["## Needs attention", ""]
+        for status, words in CAPACITY_ALERTS.items():
+            names = [md(t.territory or "(no territory)") for t in alerts if t.status == status]
+            if names:
+                out.append(f"- ⚠ Support capacity {words}: {', '.join(names)}")
+        if report.cost_concerns:
+            n = len(report.cost_concerns)
+            out.append(
+                f"- ⚠ {plural(n, 'committed partner')} consume{'s' if n == 1 else ''} more "
+                "support than the revenue they create (see below)"
+            )
+        if due:
+            out.append(f"- ☎ {plural(len(due), 'just-friends prospect')} due for a call")
+        for w in report.warnings:
+            out.append(f"- {md(w)}")
+        out.append("")
+
+    out += ["## The funnel", ""]
+    top = max((f.reached for f in report.funnel), default=0) or 1
+    rows = [
+        [
+            md(f.stage.title),
+            str(f.reached),
+            _code(bar(100 * f.reached / top, BAR_WIDTH)),
+            str(f.here),
+            str(f.on_hold),
+            str(f.declined),
+        ]
+        for f in report.funnel
+    ]
+    out += _table(
+        ["Stage", "Reached", "", "Here now", "Just friends", "Parted ways here"], "lrlrrr", rows
+    )
+    out.append("")
+    if report.decline_reasons:
+        out += ["### Why we parted ways", ""]
+        rows = [
+            [md(d.reason), str(d.count), ", ".join(md(s) for s in d.stages)]
+            for d in report.decline_reasons
+        ]
+        out += _table(["Reason", "Prospects", "At"], "lrl", rows)
+        out.append("")
+
+    out += ["## Support capacity", ""]
+    source = md(report.capacity_source) if report.capacity_source else "nothing set"
+    out.append(f"Committed partners per territory against the capacity set ({source}).")
+    out.append("")
+    rows = [
+        [
+            md(t.territory or "(no territory)"),
+            str(t.committed),
+            str(t.about_to_commit),
+            "—" if t.capacity is None else str(t.capacity),
+            "—" if t.support_hours is None else f"{t.support_hours:g}",
+            str(t.over_cost),
+            md(t.status),
+        ]
+        for t in report.territories
+    ]
+    out += _table(
+        [
+            "Territory",
+            "Committed",
+            "About to commit",
+            "Capacity",
+            "Support h/month",
+            "Cost > revenue",
+            "Status",
+        ],
+        "lrrrrrl",
+        rows,
+    )
+    out.append("")
+    for t in report.territories:
+        if t.status != "ok":
+            out.append(f"- {md(t.message)}")
+    out.append("")
+
+    out += ["## Partners who cost more support than they bring", ""]
+    if report.cost_concerns:
+        rows = [
+            [
+                md(c.row.name),
+                md(c.row.territory or "—"),
+                fmt_date(c.since or c.reviewed_at),
+                fmt_date(c.reviewed_at),
+                md(c.outcome or "—"),
+                "; ".join(md(x) for x in c.reasons),
+                _code(c.row.id),
+            ]
+            for c in report.cost_concerns
+        ]
+        out += _table(
+            ["Partner", "Territory", "Since", "Latest review", "Outcome", "Why", "Id"],
+            "lllllll",
+            rows,
+        )
+    else:
+        out.append("None: every reviewed partner's support is in proportion to its revenue.")
+    out.append("")
+
+    out += ["## Ranking by stage", ""]
+    for group in report.groups:
+        out += [f"### {md(group.stage.title)} ({len(group.rows)})", ""]
+        if not group.rows:
+            out += ["Nobody at this stage.", ""]
+            continue
+        out += _table(
+            [
+                "#",
+                "Prospect",
+                "Territory",
+                "Kind",
+                "Score",
+                "Band",
+                "Coverage",
+                "Gate",
+                "Next step",
+                "Id",
+            ],
+            "rlllrlrlll",
+            [_rank_row(r) for r in group.rows],
+        )
+        out.append("")
+
+    out += [f"## Just friends ({len(report.just_friends)})", ""]
+    if report.just_friends:
+        rows = [
+            [
+                md(r.name),
+                md(r.territory or "—"),
+                md(r.stage.title),
+                fmt_date(r.recontact_on) + (" ☎ due" if r.due else ""),
+                md(r.reason or "—"),
+                _code(r.id),
+            ]
+            for r in report.just_friends
+        ]
+        out += _table(["Prospect", "Territory", "Stage", "Call again", "Why", "Id"], "llllll", rows)
+    else:
+        out.append("Nobody on hold.")
+    out += ["", f"## Parted ways ({len(report.parted_ways)})", ""]
+    if report.parted_ways:
+        rows = [
+            [
+                md(r.name),
+                md(r.territory or "—"),
+                md(r.stage.title),
+                fmt_date(r.updated_at),
+                md(r.reason or "—"),
+                _code(r.id),
+            ]
+            for r in report.parted_ways
+        ]
+        out += _table(["Prospect", "Territory", "At", "Since", "Why", "Id"], "llllll", rows)
+    else:
+        out.append("Nobody declined.")
+    out += ["", "---", "", f"qualify portfolio · {md(report.schema)}", ""]
+    return "\n".join(out)
