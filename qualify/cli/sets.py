@@ -52,9 +52,9 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     bad_files = {p.path for p in errors}
     for path in checked:
         mark = "FAILED" if str(path) in bad_files else "ok"
-        say(f"checked {path} ... {mark}", err=True)
+        say(f"checked {path} ... {mark}")
     summary = f"{len(checked)} file(s) checked: {len(errors)} error(s), {len(warnings)} warning(s)"
-    say(summary, err=True)
+    say(summary)
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -89,7 +89,7 @@ def schema(pipeline: bool) -> None:
     "questionnaire_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Question-set YAML file.",
+    help="Question-set YAML file, or the id of an active set (e.g. first-date).",
 )
 @click.option(
     "--answers",
@@ -99,15 +99,14 @@ def schema(pipeline: bool) -> None:
     help="YAML mapping of question id to answer; - reads stdin.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the full breakdown as JSON.")
-def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
+@pass_env
+def score(env: Env, questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     """What-if scoring of an answer file, without touching any workspace."""
-    from qualify.core.questionnaire import load_question_set
     from qualify.core.scoring import score as score_answers
 
-    must_exist(questionnaire_path, "--questionnaire")
+    question_set = _question_set(env, questionnaire_path)
     if str(answers_path) != "-":
         must_exist(answers_path, "--answers")
-    question_set = load_question_set(questionnaire_path)
     inputs = read_answers(answers_path, "--answers", question_set)
     values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
     breakdown = score_answers(question_set, values, today=datetime.now().astimezone().date())
@@ -119,6 +118,22 @@ def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     from qualify.reports.terminal import breakdown_table
 
     say(breakdown_table(question_set, breakdown))
+
+
+def _question_set(env: Env, given: Path) -> Any:
+    """A question-set file, or a set of the active ones by its id (the bundled ones
+    unless the workspace has its own): `--questionnaire first-date`."""
+    from qualify.core.questionnaire import load_question_set
+
+    text = str(given)
+    if not given.exists() and "/" not in text and not text.endswith((".yaml", ".yml")):
+        sets = env.catalog.question_sets
+        if text in sets:
+            return sets[text]
+        known = ", ".join(sorted(sets)) or "none"
+        fail(f"--questionnaire {text}: no such file, nor an active set (the sets: {known})", 2)
+    must_exist(given, "--questionnaire")
+    return load_question_set(given)
 
 
 @click.group()
@@ -148,4 +163,4 @@ def questionnaires_init(env: Env, force: bool) -> None:
         copied += 1
     say(str(target))
     note = f", {skipped} kept (use --force to overwrite)" if skipped else ""
-    say(f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True)
+    say(f"copied {copied} question set file(s){note}; qualify now uses this folder")

@@ -41,7 +41,7 @@ def db_upgrade(env: Env, target: int | None) -> None:
     for migration in done:
         say(f"applied {migration.version:04d}_{migration.name}")
     state = "upgraded to" if done else "already at"
-    say(f"{redact_url(url)}: {state} schema version {now}", err=True)
+    say(f"{redact_url(url)}: {state} schema version {now}")
 
 
 @db.command("status")

@@ -41,6 +41,7 @@ from qualify.core.records import (
     ProspectSummary,
 )
 from qualify.core.scoring import score
+from qualify.core.undo import effective
 from qualify.core.words import answer_text, fmt_date, one_line, plural
 
 __all__ = [
@@ -356,7 +357,8 @@ def assess(
         cost = rules.support_exceeds_revenue(review.question_set, review.breakdown, review.values)
 
     last_stage = pipeline.stages[-1].id if pipeline.stages else None
-    commits = [h for h in records.history if h.action == "advance" and h.to_stage == last_stage]
+    moved = effective(records.history)
+    commits = [h for h in moved if h.action == "advance" and h.to_stage == last_stage]
     committed_at = commits[-1].at if commits else None
 
     reason = ""
@@ -496,4 +498,5 @@ def _row(records: ProspectRecords, scored: Iterable[ScoredInterview]) -> Prospec
         knocked_out=b.knocked_out if b else False,
         coverage=b.coverage if b else None,
         updated_at=last,
+        next_meeting=p.next_meeting.day if p.next_meeting is not None else None,
     )

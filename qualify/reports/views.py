@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from qualify.core.agenda import AgendaItem
+from qualify.core.records import NextMeeting
 from qualify.core.rules import CostCheck
 
 SCHEMA = "qualify.report/1"
@@ -57,6 +58,7 @@ class Header:
     tags: tuple[str, ...]
     notes: str
     question_sets: tuple[QuestionSetRef, ...]
+    next_meeting: NextMeeting | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,8 @@ class TimelineEntry:
     reason: str
     by: str
     unmet: tuple[str, ...] = ()
+    undone: bool = False
+    """A later `undo` entry took this one back (it stays in the history)."""
 
 
 @dataclass(frozen=True)

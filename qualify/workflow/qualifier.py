@@ -40,6 +40,7 @@ from qualify.core.records import (
     utcnow,
 )
 from qualify.core.scoring import score
+from qualify.core.undo import replaced
 from qualify.store.base import Store
 from qualify.store.reading import read_snapshots
 
@@ -66,6 +67,32 @@ class GateBlocked(WorkflowError):
         """Question id → source of its answer (stated, verified, estimated)."""
         lines = "; ".join(result.unmet)
         super().__init__(f"gate not met for {result.stage_id}: {lines}")
+
+
+def correction(
+    prospect: Prospect,
+    interview: Interview,
+    before: Mapping[str, AnswerRecord],
+    records: Iterable[AnswerRecord],
+    by: str,
+) -> HistoryEntry:
+    """The history's mark of answers changed at a stage the prospect had left."""
+    changed = {
+        r.question_id: {
+            "old": before[r.question_id].value if r.question_id in before else None,
+            "new": r.value,
+            "state": r.state,
+        }
+        for r in records
+    }
+    return HistoryEntry(
+        prospect_id=prospect.id,
+        action="correct",
+        from_stage=interview.stage,
+        to_stage=prospect.stage,
+        by=by,
+        details={"interview": interview.id, "stage": interview.stage, "answers": changed},
+    )
 
 
 def answer_values(interview: Interview) -> dict[str, Any]:
@@ -282,14 +309,34 @@ class Qualifier:
         )
         return self.store.add_interview(interview)
 
+    def past_interview(self, prospect: Prospect, stage_id: str) -> Interview:
+        """The latest interview of a stage (one the prospect may have left), to correct."""
+        known = [s.id for s in self.pipeline.stages]
+        if self.pipeline.review is not None:
+            known.append(self.pipeline.review.id)
+        if stage_id not in known:
+            raise WorkflowError(f"no stage {stage_id!r} (the stages: {', '.join(known)})")
+        found = [i for i in self.store.interviews(prospect.id) if i.stage == stage_id]
+        if not found:
+            raise WorkflowError(f"{prospect.name} has no {stage_id} interview to correct")
+        return found[-1]
+
     def record(
         self,
         prospect: Prospect,
         inputs: Iterable[AnswerInput] | Mapping[str, Any],
+        *,
+        stage: str | None = None,
     ) -> Assessment:
         """Validate every answer first; store all of them or none (and start no interview
-        for answers that are refused)."""
-        qs = self.question_set_for(prospect)
+        for answers that are refused). With `stage`, a stage the prospect has left: the
+        answers correct that stage's interview and the history says so."""
+        if stage is not None and stage != prospect.stage:
+            past: Interview | None = self.past_interview(prospect, stage)
+            qs = self.snapshot(past)
+        else:
+            past = None
+            qs = self.question_set_for(prospect)
         if isinstance(inputs, Mapping):
             inputs = [AnswerInput(question_id=k, value=v) for k, v in inputs.items()]
         inputs = list(inputs)
@@ -324,16 +371,22 @@ class Qualifier:
                     by=self.user,
                 )
             )
-        existing = self.stage_interview(prospect)
+        existing = past if past is not None else self.stage_interview(prospect)
         earlier, day = self._earlier(prospect, qs, existing), today()
         if not errors:
             errors = self._broken_constraints(qs, existing, records, earlier, day)
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
-        interview = self.open_interview(prospect)
+        stored = existing.answers if existing is not None else {}
+        records = [
+            r.model_copy(update={"previous": replaced(stored.get(r.question_id))}) for r in records
+        ]
+        interview = past or self.open_interview(prospect)
         # The store recomputes the list row inside its write; `saved` holds every stored
         # answer (a colleague's too).
         saved = self.store.record_answers(interview.id, records)
+        if past is not None:
+            self.store.append_history(correction(prospect, past, stored, records, self.user))
         return self.assess(prospect, saved)
 
     def _earlier(
@@ -386,7 +439,13 @@ class Qualifier:
     def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
         interview = self.open_interview(prospect)
-        record = AnswerRecord(question_id=question_id, value=None, state="answered", by=self.user)
+        record = AnswerRecord(
+            question_id=question_id,
+            value=None,
+            state="answered",
+            by=self.user,
+            previous=replaced(interview.answers.get(question_id)),
+        )
         saved = self.store.record_answers(interview.id, [record])
         return self.assess(prospect, saved)
 

@@ -43,7 +43,7 @@ def test_team_md_commands_work(pg_server, tmp_path: Path) -> None:  # type: igno
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert "Traceback" not in out
-    assert "upgraded to schema version 2" in out
+    assert "upgraded to schema version 3" in out
     assert "dora             director (read-only)" in out
     assert "Nordic AV" in out
     assert "0 sent to the server, 1 updated here" in out  # the first sync pulls North

@@ -56,13 +56,13 @@ def test_upgrade_from_the_first_schema_keeps_every_record(empty_db: str) -> None
             '(\'i1\', \'q1\', \'p1\', \'{"question_id": "q1", "value": 3, "by": "ann"}\')'
         )
         with pytest.raises(
-            StoreError, match=r"version 1, this qualify needs 2.*qualify db upgrade"
+            StoreError, match=r"version 1, this qualify needs 3.*qualify db upgrade"
         ):
             PostgresStore(empty_db)
         assert migrate.status(conn).pending[0].name == "team_territories"
-        assert [m.version for m in migrate.upgrade(conn)] == [2]
+        assert [m.version for m in migrate.upgrade(conn)] == [2, 3]
         assert migrate.upgrade(conn) == []  # idempotent
-        assert migrate.status(conn).describe() == "schema version 2: up to date"
+        assert migrate.status(conn).describe() == "schema version 3: up to date"
         # The first schema's answers are in the new answer log, with who wrote them.
         assert conn.execute(
             "SELECT question_id, recorded_by FROM qualify.answer_log"
@@ -87,20 +87,23 @@ def test_cli_upgrade_status_and_the_out_of_date_message(empty_db: str, tmp_path)
     result = runner.invoke(main, ["prospect", "list"], env=env)
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "qualify: error: no qualify schema yet (this qualify needs version 2): "
+        "qualify: error: no qualify schema yet (this qualify needs version 3): "
         "run `qualify db upgrade`"
     ]
     result = runner.invoke(main, ["db", "upgrade", "--to", "1"], env=env)
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["db", "status"], env=env)
-    assert "upgrade due (0002_team_territories); run `qualify db upgrade`" in result.output
+    assert (
+        "upgrade due (0002_team_territories, 0003_meetings_and_demo_removal); run `qualify db upgrade`"
+        in result.output
+    )
     result = runner.invoke(main, ["prospect", "list"], env=env)
     assert "Traceback" not in result.output
-    assert "schema version 1, this qualify needs 2" in result.output
+    assert "schema version 1, this qualify needs 3" in result.output
     result = runner.invoke(main, ["db", "upgrade"], env=env)
     assert "applied 0002_team_territories" in result.output
-    assert "upgraded to schema version 2" in result.output
+    assert "upgraded to schema version 3" in result.output
     result = runner.invoke(main, ["db", "upgrade"], env=env)
-    assert "already at schema version 2" in result.output
+    assert "already at schema version 3" in result.output
     result = runner.invoke(main, ["db", "status"], env=env)
-    assert result.output.strip().endswith("schema version 2: up to date")
+    assert result.output.strip().endswith("schema version 3: up to date")
