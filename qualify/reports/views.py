@@ -107,8 +107,9 @@ class CriterionView:
 
     @property
     def names_questions(self) -> bool:
-        """Worth showing the wording: an open criterion, or evidence seen for a question."""
-        return not self.met or self.key.startswith("verified:")
+        """Worth showing the wording: an open criterion, or evidence seen for a question,
+        whose text does not quote the questions already."""
+        return (not self.met or self.key.startswith("verified:")) and "“" not in self.text
 
 
 @dataclass(frozen=True)

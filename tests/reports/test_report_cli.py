@@ -96,7 +96,6 @@ def test_unknown_id_is_one_line(run) -> None:
         ((), "give a prospect ID, or --portfolio"),
         (("X", "--portfolio"), "give a prospect ID, or --portfolio"),
         (("X", "--format", "csv"), "a prospect report is md, html or json"),
-        (("--portfolio", "--format", "json"), "the portfolio is md, html or csv"),
         (("X", "--territory", "North"), "go with --portfolio"),
     ],
 )
