@@ -139,7 +139,9 @@ def test_without_required_questions_the_criterion_is_met() -> None:
 
 def test_required_questions_unanswered_are_counted_and_named() -> None:
     result, _ = gate_for({"g1": "x"})
-    assert text_of(result, "required") == "3 required questions unanswered: “Fit?”; “Kind?”; “Region?”"
+    assert (
+        text_of(result, "required") == "3 required questions unanswered: “Fit?”; “Kind?”; “Region?”"
+    )
     assert result.criterion("required").questions == ("fit", "kind", "region")
     assert not result.passed
 
@@ -215,7 +217,9 @@ def test_coverage_at_the_minimum() -> None:
 
 def test_gate_verified_question_unanswered() -> None:
     result, _ = gate_for({**ALL_TEXT, "fit": "s63"}, verified=["plan"])
-    assert text_of(result, "verified:plan") == "“Written plan?” unanswered; it needs a verified answer"
+    assert (
+        text_of(result, "verified:plan") == "“Written plan?” unanswered; it needs a verified answer"
+    )
     assert not result.passed
 
 
