@@ -436,9 +436,17 @@ class Qualifier:
                 errors.append(f"{record.question_id}: {exc}")
         return errors
 
-    def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
+    def _target(self, prospect: Prospect, stage: str | None) -> tuple[Interview, bool]:
+        """The interview an answer goes to, and whether it corrects a stage left."""
+        if stage is not None and stage != prospect.stage:
+            return self.past_interview(prospect, stage), True
+        return self.open_interview(prospect), False
+
+    def clear_answer(
+        self, prospect: Prospect, question_id: str, *, stage: str | None = None
+    ) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
-        interview = self.open_interview(prospect)
+        interview, past = self._target(prospect, stage)
         record = AnswerRecord(
             question_id=question_id,
             value=None,
@@ -447,11 +455,16 @@ class Qualifier:
             previous=replaced(interview.answers.get(question_id)),
         )
         saved = self.store.record_answers(interview.id, [record])
+        if past:
+            mark = correction(prospect, interview, interview.answers, [record], self.user)
+            self.store.append_history(mark)
         return self.assess(prospect, saved)
 
-    def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
+    def set_note(
+        self, prospect: Prospect, question_id: str, note: str, *, stage: str | None = None
+    ) -> Assessment:
         """A note on a question, kept with its answer (or alone, before it is answered)."""
-        interview = self.open_interview(prospect)
+        interview, _ = self._target(prospect, stage)
         current = interview.answers.get(question_id)
         record = (
             current.model_copy(update={"note": note})
