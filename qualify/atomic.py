@@ -57,13 +57,20 @@ def replace_file(src: Path, dst: Path) -> None:
             time.sleep(0.02)
 
 
-def _open_tmp(path: Path) -> tuple[Path, IO[bytes]]:
+def _open_tmp(path: Path, mode: int = 0o666) -> tuple[Path, IO[bytes]]:
+    """A new temp file beside ``path``, created with ``mode`` less the umask (0o666: a
+    file like any other the user makes; 0o600: readable by the user alone)."""
     tmp = tmp_path(path)
+
+    def create() -> IO[bytes]:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        return os.fdopen(os.open(tmp, flags, mode), "wb")
+
     try:
-        return tmp, open(tmp, "xb")
+        return tmp, create()
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return tmp, open(tmp, "xb")
+        return tmp, create()
 
 
 def _current_mode(path: Path) -> int | None:
@@ -80,21 +87,23 @@ def write_bytes(
     durable: bool = True,
     replace: bool = True,
     keep_mode: bool = False,
+    private: bool = False,
     before_replace: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write ``payload`` to ``path`` all at once; on any error ``path`` is untouched.
 
     ``replace=False`` never clobbers: if ``path`` exists (or appears meanwhile)
-    FileExistsError is raised and nothing is written. ``keep_mode`` gives the new file
-    the permissions of the one it replaces. ``before_replace(path)`` runs just before
-    the rename (the workspace links a backup of the old version there).
+    FileExistsError is raised and nothing is written. The new file's permissions follow
+    the umask (0o666 less it, as any file the user makes), ``private`` makes it 0o600,
+    and ``keep_mode`` gives it those of the file it replaces. ``before_replace(path)``
+    runs just before the rename (the workspace links a backup of the old version there).
     """
     path = Path(path)
     if not replace and path.exists():
         raise FileExistsError(path)
     mode = _current_mode(path) if keep_mode else None
     try:
-        tmp, handle = _open_tmp(path)
+        tmp, handle = _open_tmp(path, 0o600 if private else 0o666)
     except OSError as exc:
         raise _naming(exc, path) from exc
     try:

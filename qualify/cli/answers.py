@@ -29,6 +29,12 @@ from qualify.core.errors import QualifyError
     "seen), estimated, observed (your judgement), our_records (our own systems); "
     "default: the question's own (stated unless the set says otherwise).",
 )
+@click.option(
+    "--stage",
+    metavar="STAGE",
+    help="Correct the answers of an earlier stage (e.g. first-date); the history marks "
+    "the correction.",
+)
 @pass_env
 def answer(
     env: Env,
@@ -38,8 +44,10 @@ def answer(
     from_file: Path | None,
     note: str,
     source: str | None,
+    stage: str | None,
 ) -> None:
-    """Record answers for the prospect's current stage: all of them, or none.
+    """Record answers for the prospect's current stage (or an earlier one, with --stage):
+    all of them, or none.
 
     Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`.
     """
@@ -47,7 +55,10 @@ def answer(
 
     q = env.qualifier
     found = q.resolve(prospect_id)
-    question_set = q.question_set_for(found)
+    if stage is not None and stage != found.stage:
+        question_set = q.snapshot(q.past_interview(found, stage))
+    else:
+        question_set = q.question_set_for(found)
     if from_file is not None:
         if question is not None:
             raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
@@ -73,10 +84,15 @@ def answer(
         except QualifyError as exc:
             fail(f"VALUE: {question}: {exc}", 2)
         inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]  # type: ignore[arg-type]
-    assessment = q.record(found, inputs)
-    b = assessment.breakdown
+    assessment = q.record(found, inputs, stage=stage)
     from qualify.core.words import fmt_pct, fmt_score
 
+    b = assessment.breakdown
+    where = ""
+    if stage is not None and stage != found.stage:
+        scored = [s for s in assessment.scored if s.interview.stage == stage]
+        b = scored[-1].breakdown if scored else None
+        where = f" (correcting {stage}; the history marks it)"
     if b is not None:
         from qualify.core.words import provisional_text
 
@@ -87,7 +103,8 @@ def answer(
             else f"{fmt_score(b.score)} · {b.band or 'no band yet'}"
         )
         say(
-            f"recorded {len(inputs)} answer(s) for {found.name}: score {verdict}"
-            f" · coverage {fmt_pct(b.coverage)}{ko}",
-            err=True,
+            f"recorded {len(inputs)} answer(s) for {found.name}{where}: score {verdict}"
+            f" · coverage {fmt_pct(b.coverage)}{ko}"
         )
+    else:
+        say(f"recorded {len(inputs)} answer(s) for {found.name}{where}")

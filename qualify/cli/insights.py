@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qualify.cli.env import Env, cell, fail, pass_env, say
 from qualify.workflow import insights as workflow_insights
 
+if TYPE_CHECKING:
+    from qualify.core.agenda import Agenda
+
 
 @click.command()
-@click.argument("prospect_id", metavar="ID")
+@click.argument("prospect_id", metavar="[ID]", required=False)
+@click.option(
+    "--due",
+    "within",
+    metavar="PERIOD",
+    help="Instead of one prospect: every meeting due within PERIOD (7d, 2w), overdue "
+    "ones first, each with its agenda.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -28,13 +39,21 @@ from qualify.workflow import insights as workflow_insights
     "gate first, then possible deal-breakers, then the biggest swing in the score.",
 )
 @pass_env
-def agenda(env: Env, prospect_id: str, fmt: str, order: str) -> None:
-    """What to ask at the next meeting, in the order of the conversation."""
-    from qualify.core.agenda import ITEM_KIND_WORDS, agenda_markdown
+def agenda(env: Env, prospect_id: str | None, within: str | None, fmt: str, order: str) -> None:
+    """What to ask at the next meeting, in the order of the conversation (or --order gate)."""
+    from qualify.core.agenda import agenda_markdown
 
+    if (prospect_id is None) == (within is None):
+        raise click.UsageError("give a prospect ID, or --due PERIOD (not both)")
     q = env.qualifier
+    if within is not None:
+        _due(env, within, fmt)
+        return
+    assert prospect_id is not None
     found = q.resolve(prospect_id)
-    plan = q.agenda(found, order="gate" if order == "gate" else "conversation")
+    from qualify.workflow.meetings import meeting_agenda
+
+    plan = meeting_agenda(q, found, order="gate" if order == "gate" else "conversation")
     if fmt == "json":
         import orjson
 
@@ -46,11 +65,22 @@ def agenda(env: Env, prospect_id: str, fmt: str, order: str) -> None:
     if fmt == "md":
         say(agenda_markdown(plan, title=title), nl=False)
         return
-    say(f"Agenda for the next meeting with {title}")
+    meeting = ""
+    if found.next_meeting is not None:
+        from qualify.workflow.meetings import meeting_text
+
+        meeting = f" ({meeting_text(found.next_meeting)})"
+    say(f"Agenda for the next meeting with {title}{cell(meeting)}")
+    _items(plan)
+
+
+def _items(plan: Agenda, limit: int | None = None) -> None:
+    from qualify.core.agenda import ITEM_KIND_WORDS
+
     if not plan.items:
-        say("  Nothing open: every visible question is answered and verified.")
+        say(f"  {plan.nothing_open}")
         return
-    for n, item in enumerate(plan.items, start=1):
+    for n, item in enumerate(plan.items[:limit], start=1):
         flags = [
             w
             for w, on in (("gate", item.blocks_gate), ("deal-breaker?", bool(item.could_knock_out)))
@@ -60,6 +90,59 @@ def agenda(env: Env, prospect_id: str, fmt: str, order: str) -> None:
         say(f"{n:>3}. {cell(item.text)}{flag}")
         why = f" · {item.why}" if item.why else ""
         say(f"     {cell(item.section)} · {ITEM_KIND_WORDS[item.kind]}{cell(why)}")
+    if limit is not None and len(plan.items) > limit:
+        say(f"     … and {len(plan.items) - limit} more")
+
+
+DUE_ITEMS = 5
+"""Agenda items listed under each meeting of `agenda --due` (the rest are counted)."""
+
+
+def _due(env: Env, within: str, fmt: str) -> None:
+    """The meetings due within a period, each with (the start of) its agenda."""
+    from qualify.core.agenda import agenda_markdown
+    from qualify.core.words import markdown_text
+    from qualify.workflow import meetings
+
+    q = env.qualifier
+    days = meetings.parse_within(within)
+    found = meetings.coming(q, days)
+    if fmt == "json":
+        import orjson
+
+        data = [
+            {
+                "prospect": m.prospect.id,
+                "name": m.prospect.name,
+                "stage": m.prospect.stage,
+                "meeting": m.meeting.model_dump(mode="json"),
+                "overdue": m.overdue,
+                "agenda": m.agenda.to_dict() if m.agenda is not None else None,
+                "problem": m.problem or None,
+            }
+            for m in found
+        ]
+        say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return
+    if not found:
+        say(f"No meeting due within {days} day{'s' if days != 1 else ''}.")
+        return
+    for m in found:
+        when = meetings.meeting_text(m.meeting)
+        late = "OVERDUE " if m.overdue else ""
+        if fmt == "md":
+            head = f"{late}{when}: {m.prospect.name} — {m.stage_title}"
+            text = agenda_markdown(m.agenda, title=head) if m.agenda else ""
+            say(text or f"# {markdown_text(head)}\n\n{m.problem}\n", nl=False)
+            say("")
+            continue
+        who = f"{cell(m.prospect.name)} — {cell(m.stage_title)}"
+        say(f"{late}{cell(when)}  {who}  ({m.prospect.id})")
+        if m.agenda is None:
+            say(f"     no agenda: {cell(m.problem)}")
+        else:
+            _items(m.agenda, DUE_ITEMS)
+        say("")
 
 
 @click.command()
@@ -119,7 +202,7 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     verb = "would record" if dry_run else "recorded"
     already = len(found) - len(pending)
     tail = f"; {already} already in the history" if already else ""
-    say(f"{verb} {len(pending)} re-score(s){tail}", err=True)
+    say(f"{verb} {len(pending)} re-score(s){tail}")
 
 
 @click.command()

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "advance": "moves:advance",
     "agenda": "insights:agenda",
     "answer": "answers:answer",
+    "calendar": "meetings:calendar",
     "compare": "insights:compare",
     "convert": "sets:convert",
     "db": "team:db",
@@ -28,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "export": "workspace:export_",
     "hold": "moves:hold",
     "import": "workspace:import_",
+    "meet": "meetings:meet",
     "paths": "workspace:paths",
     "prospect": "prospects:prospect",
     "questionnaires": "sets:questionnaires",
@@ -38,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "schema": "sets:schema",
     "score": "sets:score",
     "sync": "team:sync",
+    "undo": "moves:undo",
     "validate": "sets:validate",
 }
 """Command name → ``module:attribute`` under qualify.cli."""

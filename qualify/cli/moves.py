@@ -119,7 +119,7 @@ def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
 
 @click.command()
 @click.argument("prospect_id", metavar="ID")
-@click.option("--reason", default="", help="Why you are reopening.")
+@click.option("--reason", required=True, help="Why you are reopening (kept in the history).")
 @pass_env
 def reopen(env: Env, prospect_id: str, reason: str) -> None:
     """Reopen a declined or on-hold prospect at the stage where it stopped."""
@@ -127,3 +127,31 @@ def reopen(env: Env, prospect_id: str, reason: str) -> None:
     found = q.resolve(prospect_id)
     q.reopen(found, reason)
     say(f"{found.name}: active again at {found.stage}")
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.option("--reason", required=True, help="Why you undo it (kept in the history).")
+@click.option("--dry-run", is_flag=True, help="Say what would be undone; change nothing.")
+@pass_env
+def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
+    """Undo the latest stage move, decline, hold, reopen or answer of a prospect.
+
+    Nothing is erased: the undo is a new line of the history (what was undone, by whom,
+    why), and the prospect or the answer is put back as it was. Run it again to undo
+    the move or answer before that one.
+    """
+    from qualify.workflow import corrections
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    if dry_run:
+        item = corrections.undoable(q, found)
+        if item is None:
+            say(f"{found.name}: nothing to undo")
+        else:
+            say(f"{found.name}: would undo {item[1]}")
+        return
+    done = corrections.undo(q, found, reason)
+    now = q.store.get_prospect(found.id)
+    say(f"{found.name}: undid {done.what}; now at {now.stage}, {now.status.value}")

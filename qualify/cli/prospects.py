@@ -56,9 +56,12 @@ def prospect_edit(
         found, name=name, territory=territory, kind=kind, notes=notes, tags=tags or None
     )
     if saved == found:
-        say(f"{found.name}: nothing to change", err=True)
+        say(f"{cell(found.name)}: nothing to change")
     else:
-        say(f"{saved.name}: saved", err=True)
+        say(f"{cell(saved.name)}: saved")
+
+
+SORTS = ("updated", "name", "score", "meeting")
 
 
 @prospect.command("list")
@@ -68,11 +71,43 @@ def prospect_edit(
 @click.option(
     "--status", default=None, help="Only this status (active, committed, declined, on_hold)."
 )
+@click.option(
+    "--search",
+    metavar="TEXT",
+    help="Only prospects matching every word of TEXT, in any case and with or without "
+    "accents: by name, territory, kind, stage, band or id, else by their answers, notes, "
+    "tags and reasons.",
+)
+@click.option(
+    "--names-only",
+    is_flag=True,
+    help="--search what the list shows only (instant; skips reading answers and notes).",
+)
+@click.option(
+    "--meeting-within",
+    metavar="PERIOD",
+    help="Only prospects with a next meeting within PERIOD (7d, 2w), overdue ones included.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="updated",
+    show_default=True,
+    help="updated: most recently active first; meeting: the next meeting soonest first.",
+)
 @pass_env
 def prospect_list(
-    env: Env, as_json: bool, territory: str | None, stage: str | None, status: str | None
+    env: Env,
+    as_json: bool,
+    territory: str | None,
+    stage: str | None,
+    status: str | None,
+    search: str | None,
+    names_only: bool,
+    meeting_within: str | None,
+    sort: str,
 ) -> None:
-    """List prospects, most recently active first.
+    """List prospects, most recently active first (or as --sort says).
 
     A prospect whose file cannot be read (or is gone) is left out with a warning naming
     the file and the fix (`qualify doctor --repair`); the status is then 5.
@@ -93,6 +128,21 @@ def prospect_list(
         rows = [r for r in rows if r.stage == stage]
     if status is not None:
         rows = [r for r in rows if r.status.value == status]
+    if meeting_within is not None:
+        from datetime import timedelta
+
+        from qualify.workflow.meetings import parse_within
+        from qualify.workflow.qualifier import today
+
+        last = today() + timedelta(days=parse_within(meeting_within))
+        rows = [r for r in rows if r.next_meeting is not None and r.next_meeting <= last]
+    if search:
+        from qualify.workflow.search import search as find
+
+        q = env.qualifier
+        titles = {s.id: s.title for s in q.pipeline.stages} if q.catalog.pipeline else {}
+        rows = find(q, rows, search, stage_titles=titles, names_only=names_only)
+    rows = _sorted(rows, sort)
     if as_json:
         import orjson
 
@@ -100,14 +150,21 @@ def prospect_list(
         say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     if not rows:
+        filtered = any(x is not None for x in (territory, stage, status, search, meeting_within))
         say(
-            "No prospects yet. Add one with `qualify prospect add NAME` or try `qualify demo`.",
+            "No prospect matches."
+            if filtered
+            else "No prospects yet. Add one with `qualify prospect add NAME` "
+            "(or try `qualify demo` in a scratch workspace).",
             err=True,
         )
         return
     from qualify.core.words import fmt_pct, fmt_score
 
-    header = ("ID", "NAME", "TERRITORY", "KIND", "STAGE", "STATUS", "SCORE", "BAND", "COVERAGE")
+    header = (
+        "ID", "NAME", "TERRITORY", "KIND", "STAGE", "STATUS", "SCORE", "BAND", "COVERAGE",
+        "MEETING",
+    )  # fmt: skip
     table = [header]
     for r in rows:
         band = ("✗ " if r.knocked_out else "") + (
@@ -126,12 +183,24 @@ def prospect_list(
                     fmt_score(r.score),
                     band,
                     fmt_pct(r.coverage),
+                    r.next_meeting.isoformat() if r.next_meeting else "",
                 )
             )
         )
     widths = [min(max(len(str(row[i])) for row in table), 32) for i in range(len(header))]
     for row in table:
         say("  ".join(str(c)[:32].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _sorted(rows: list, key: str) -> list:
+    """The rows in the order asked (list_prospects gives the most recently active first)."""
+    if key == "name":
+        return sorted(rows, key=lambda r: r.name.casefold())
+    if key == "score":
+        return sorted(rows, key=lambda r: (r.score is None, -(r.score or 0.0)))
+    if key == "meeting":
+        return sorted(rows, key=lambda r: (r.next_meeting is None, r.next_meeting))
+    return rows
 
 
 @prospect.command("show")
@@ -157,6 +226,10 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
     say(f"{cell(found.name)}  ({found.id})")
     facts = [found.kind.value, found.territory or "no territory", stage_title, found.status.value]
     say("  " + " · ".join(cell(f) for f in facts))
+    if found.next_meeting is not None:
+        from qualify.workflow.meetings import meeting_text
+
+        say(f"  next meeting {cell(meeting_text(found.next_meeting))}")
     say("")
     if assessment.breakdown and assessment.question_set:
         say(breakdown_table(assessment.question_set, assessment.breakdown))
@@ -170,14 +243,27 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
     if assessment.next_step:
         say(f"Next step: {assessment.next_step}")
         if found.status.value in ("active", "committed"):
-            open_items = len(q.agenda(found).items)
+            from qualify.workflow.meetings import meeting_agenda
+
+            open_items = len(meeting_agenda(q, found).items)
             if open_items:
                 say(f"  ({open_items} open item(s): `qualify agenda {found.id}`)")
     say("")
     say("History")
+    from qualify.core.undo import undone_ids
+
+    undone = undone_ids(history)
     for h in history:
         move = f"{h.from_stage} → {h.to_stage}" if h.action == "advance" else (h.to_stage or "")
+        if h.action == "undo":
+            what = h.details.get("undone") if h.details.get("undoes") != "answer" else "answer"
+            question = h.details.get("question")
+            move = f"{what} {question}" if question else f"{what} ({h.from_stage} → {h.to_stage})"
+        elif h.action == "correct":
+            move = f"{h.from_stage}: " + ", ".join(h.details.get("answers") or {})
         extra = (
             f" (override: {h.reason})" if h.overridden else (f": {h.reason}" if h.reason else "")
         )
-        say(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {move}{extra}")
+        by = f" by {h.by}" if h.by else ""
+        mark = " [undone]" if h.id in undone else ""
+        say(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {cell(move)}{cell(extra)}{cell(by)}{mark}")

@@ -19,7 +19,7 @@ from qualify.cli.env import Env, pass_env, say
     type=click.Choice(["md", "html", "json", "csv"]),
     default="md",
     show_default=True,
-    help="md, html or json for a prospect; md, html or csv for the portfolio.",
+    help="md, html or json for a prospect; md, html, json or csv for the portfolio.",
 )
 @click.option(
     "-o",
@@ -28,6 +28,11 @@ from qualify.cli.env import Env, pass_env, say
     help="Write to FILE, or into an existing DIR under a safe name (default: standard output).",
 )
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--private",
+    is_flag=True,
+    help="Make the file readable by you alone (0600); otherwise it follows your umask.",
+)
 @click.option("--territory", metavar="T", help="Portfolio of territory T only.")
 @click.option(
     "--capacity",
@@ -45,6 +50,7 @@ def report(
     fmt: str,
     output: str | None,
     force: bool,
+    private: bool,
     territory: str | None,
     capacity_options: tuple[str, ...],
 ) -> None:
@@ -63,7 +69,7 @@ def report(
         raise click.UsageError("--territory and --capacity go with --portfolio")
     if portfolio:
         if fmt not in reports.PORTFOLIO_FORMATS:
-            raise click.UsageError(f"--format {fmt}: the portfolio is md, html or csv")
+            raise click.UsageError(f"--format {fmt}: the portfolio is md, html, json or csv")
         from qualify.reports.capacity import CAPACITY_FILE, load_capacity, parse_capacity_options
 
         capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
@@ -84,5 +90,5 @@ def report(
         target.mkdir(parents=True)  # a trailing slash says "a folder": make it
     if target.is_dir():
         target = target / doc.filename
-    write_atomic(target, doc.data, force=force)
-    say(f"wrote {target}", err=True)
+    write_atomic(target, doc.data, force=force, private=private)
+    say(f"wrote {target}")

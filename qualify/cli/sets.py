@@ -54,9 +54,9 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     bad_files = {p.path for p in errors}
     for name in checked:
         mark = "FAILED" if name in bad_files else "ok"
-        say(f"checked {name} ... {mark}", err=True)
+        say(f"checked {name} ... {mark}")
     summary = f"{len(checked)} file(s) checked: {len(errors)} error(s), {len(warnings)} warning(s)"
-    say(summary, err=True)
+    say(summary)
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -101,7 +101,7 @@ def schema(pipeline: bool) -> None:
     "questionnaire_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Question-set YAML file; - reads stdin.",
+    help="Question-set YAML file, the id of an active set (e.g. first-date), or - for stdin.",
 )
 @click.option(
     "--answers",
@@ -111,18 +111,16 @@ def schema(pipeline: bool) -> None:
     help="YAML mapping of question id to answer; - reads stdin.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the full breakdown as JSON.")
-def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
+@pass_env
+def score(env: Env, questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     """What-if scoring of an answer file, without touching any workspace."""
-    from qualify.core.questionnaire import load_question_set_text
     from qualify.core.scoring import score as score_answers
 
     if str(questionnaire_path) == "-" and str(answers_path) == "-":
         fail("--questionnaire - and --answers -: only one of them can read standard input", 2)
-    if str(questionnaire_path) != "-":
-        must_exist(questionnaire_path, "--questionnaire")
+    question_set = _question_set(env, questionnaire_path)
     if str(answers_path) != "-":
         must_exist(answers_path, "--answers")
-    question_set = load_question_set_text(*set_text(questionnaire_path))
     inputs = read_answers(answers_path, "--answers", question_set)
     values = {qid: a.value for qid, a in inputs.items() if a.state == "answered"}
     breakdown = score_answers(question_set, values, today=datetime.now().astimezone().date())
@@ -134,6 +132,28 @@ def score(questionnaire_path: Path, answers_path: Path, as_json: bool) -> None:
     from qualify.reports.terminal import breakdown_table
 
     say(breakdown_table(question_set, breakdown))
+
+
+def _question_set(env: Env, given: Path) -> Any:
+    """A question-set file, or a set of the active ones by its id (the bundled ones
+    unless the workspace has its own): `--questionnaire first-date`; `-` reads stdin."""
+    from qualify.core.questionnaire import load_question_set_text
+
+    text = str(given)
+    if (
+        text != "-"
+        and not given.exists()
+        and "/" not in text
+        and not text.endswith((".yaml", ".yml"))
+    ):
+        sets = env.catalog.question_sets
+        if text in sets:
+            return sets[text]
+        known = ", ".join(sorted(sets)) or "none"
+        fail(f"--questionnaire {text}: no such file, nor an active set (the sets: {known})", 2)
+    if text != "-":
+        must_exist(given, "--questionnaire")
+    return load_question_set_text(*set_text(given))
 
 
 @click.group()
@@ -164,7 +184,7 @@ def questionnaires_init(env: Env, force: bool) -> None:
         copied += 1
     say(str(target))
     note = f", {skipped} kept (use --force to overwrite)" if skipped else ""
-    say(f"copied {copied} question set file(s){note}; qualify now uses this folder", err=True)
+    say(f"copied {copied} question set file(s){note}; qualify now uses this folder")
 
 
 @click.command()

@@ -51,7 +51,7 @@ def db_upgrade(env: Env, target: int | None) -> None:
     for migration in done:
         say(f"applied {migration.version:04d}_{migration.name}")
     state = "upgraded to" if done else "already at"
-    say(f"{redact_url(url)}: {state} schema version {now}", err=True)
+    say(f"{redact_url(url)}: {state} schema version {now}")
     if done and now == migrate.LATEST:
         _verify(url)
 
@@ -70,7 +70,7 @@ def _verify(url: str) -> None:
 
     with PostgresStore(url) as store:
         checked, wrong = store.vouch_rows()
-    say(f"list rows checked: {checked}, rewritten: {len(wrong)}", err=True)
+    say(f"list rows checked: {checked}, rewritten: {len(wrong)}")
     for pid, name, writer in wrong:
         say(f"  {name} ({pid}): its row disagreed with its records (written by {writer})")
 

@@ -76,7 +76,7 @@ def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], for
     if output.exists() and not force:
         fail(f"{output} already exists; use --force to overwrite it")
     count = export_workspace(env.store, output, fmt, ids)  # type: ignore[arg-type]
-    say(f"exported {count} prospect(s) to {output} ({fmt})", err=True)
+    say(f"exported {count} prospect(s) to {output} ({fmt})")
 
 
 def _export_to_stdout(env: Env, fmt: str, ids: list[str] | None) -> int:
@@ -135,17 +135,51 @@ def import_(env: Env, file: Path) -> None:
     "--prospects", "count", default=40, show_default=True, type=click.IntRange(1, 1_000_000)
 )
 @click.option("--seed", default=7, show_default=True, help="Same seed, same sample data.")
+@click.option(
+    "--remove",
+    is_flag=True,
+    help="Delete the sample prospects (those still tagged `demo`); nothing else is touched.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add sample data even though the workspace holds prospects of your own.",
+)
 @pass_env
-def demo(env: Env, count: int, seed: int) -> None:
-    """Fill the workspace with realistic sample prospects at every stage."""
+def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
+    """Realistic sample prospects at every stage, to try qualify: tagged `demo` (ids
+    `demo…`), never replacing a prospect already there, and removed again with --remove.
+
+    Best in a scratch workspace: `qualify --data-dir /tmp/qualify-demo demo`.
+    """
     import time
 
-    from qualify.workflow.demo import fill
+    from qualify.workflow import demo as demo_data
 
+    where = env.store.location or str(env.data_dir)
+    if remove:
+        removed = demo_data.remove(env.store)
+        say(f"removed {removed} sample prospect(s) from {where}")
+        return
     catalog = env.catalog
     if catalog.pipeline is None:
         fail("the active question sets have no valid pipeline; run `qualify validate`")
+    own = demo_data.real_prospects(env.store)
+    if own and not force:
+        fail(
+            f"{where} holds {own} prospect(s) of your own: sample data would mix with them "
+            "in lists and the portfolio. Use a scratch workspace (`qualify --data-dir "
+            "/tmp/qualify-demo demo`), or add --force (`qualify demo --remove` takes the "
+            "samples out again)"
+        )
     started = time.perf_counter()
-    added = fill(env.store, catalog, count, seed=seed)
+    added, kept = demo_data.fill(env.store, catalog, count, seed=seed)
     took = time.perf_counter() - started
-    say(f"added {added} sample prospects to {env.data_dir} in {took:.1f} s", err=True)
+    if own:
+        say(
+            f"warning: {where} holds {own} prospect(s) of your own; the samples are tagged "
+            "`demo` (`qualify demo --remove` deletes them)",
+            err=True,
+        )
+    already = f"; {kept} were there already and were left as they are" if kept else ""
+    say(f"added {added} sample prospects (tagged demo) to {where} in {took:.1f} s{already}")

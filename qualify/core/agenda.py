@@ -14,11 +14,11 @@ not a script for the meeting.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from qualify.core.breakdown import ScoreBreakdown
-from qualify.core.questionnaire.model import Question, QuestionSet, Stage
+from qualify.core.questionnaire.model import EVIDENCE_SOURCES, Question, QuestionSet, Stage
 from qualify.core.scoring import points_of, score
 from qualify.core.words import markdown_text as _md
 
@@ -72,6 +72,23 @@ class Agenda:
     question_set_id: str
     stage_id: str | None
     items: tuple[AgendaItem, ...] = field(default_factory=tuple)
+    answered: int = 0
+    """Visible questions answered."""
+    verified: int = 0
+    """Of them, answered with evidence seen."""
+
+    @property
+    def nothing_open(self) -> str:
+        """The sentence for an agenda without items: true to how sure the answers are."""
+        unverified = self.answered - self.verified
+        if not self.answered:
+            return "Nothing open: no visible question to ask."
+        if not unverified:
+            return "Nothing open: every visible question is answered and verified."
+        return (
+            f"Nothing open: every visible question is answered ({unverified} of "
+            f"{self.answered} only stated or estimated, not verified)."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,6 +173,7 @@ def build_agenda(
     must_verify = set(stage.gate.verified) if stage else set()
     must_verify |= {q.id for q in question_set.questions.values() if q.verify}
     items: list[AgendaItem] = []
+    answered = verified = 0
     for section in breakdown.sections:
         for qscore in section.questions:
             if not qscore.visible or not qscore.asked:
@@ -168,10 +186,12 @@ def build_agenda(
             kind: ItemKind | None = None
             reasons: list[str] = []
             if qscore.answered:
+                answered += 1
+                verified += record is not None and record.source in EVIDENCE_SOURCES
                 if (
                     (q.id in must_verify or key in must_verify)
                     and record is not None
-                    and record.source != "verified"
+                    and record.source not in EVIDENCE_SOURCES
                 ):
                     kind = "verify"
                     reasons.append(f"the answer is {record.source}; the gate needs it verified")
@@ -194,8 +214,6 @@ def build_agenda(
             swing = 0.0 if qscore.answered else _swing(question_set, values, q, key, breakdown)
             if knockouts:
                 reasons.append("could be a deal-breaker")
-            if swing >= 0.5:
-                reasons.append(f"could move the score by up to {swing:.0f} points")
             why = "; ".join(reasons)
             items.append(
                 AgendaItem(
@@ -226,14 +244,33 @@ def build_agenda(
         )
     else:
         items.sort(key=lambda i: asked.get(i.question_id, len(asked)))
-    return Agenda(question_set.id, stage.id if stage else None, tuple(items))
+    items = _with_swings(items, scored=breakdown.score is not None)
+    return Agenda(question_set.id, stage.id if stage else None, tuple(items), answered, verified)
+
+
+def _with_swings(items: list[AgendaItem], *, scored: bool) -> list[AgendaItem]:
+    """Say how far an answer could move the score where that tells the items apart: not
+    before anything scores (every answer would then move it all the way), and once per
+    run of items that could move it equally far."""
+    if not scored:
+        return items
+    out: list[AgendaItem] = []
+    said: str | None = None
+    for item in items:
+        words = f"could move the score by up to {item.swing:.0f} points"
+        if item.swing >= 0.5 and words != said:
+            why = "; ".join(w for w in (item.why, words) if w)
+            item = replace(item, why=why)
+            said = words
+        out.append(item)
+    return out
 
 
 def agenda_markdown(agenda: Agenda, *, title: str) -> str:
     """A printable agenda: the questions to ask, why, and what to listen for."""
     lines = [f"# Agenda: {_md(title)}", ""]
     if not agenda.items:
-        lines.append("Nothing open: every visible question is answered and verified.")
+        lines.append(agenda.nothing_open)
         return "\n".join(lines) + "\n"
     for n, item in enumerate(agenda.items, start=1):
         flags = []

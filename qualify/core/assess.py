@@ -44,6 +44,7 @@ from qualify.core.records import (
 )
 from qualify.core.redflags import RedFlag, capped, red_flags
 from qualify.core.scoring import score
+from qualify.core.undo import effective
 from qualify.core.words import answer_text, fmt_date, one_line, plural
 
 __all__ = [
@@ -394,7 +395,8 @@ def assess(
     cost_since = flagged_since(reviews, costs)
 
     last_stage = pipeline.stages[-1].id if pipeline.stages else None
-    commits = [h for h in records.history if h.action == "advance" and h.to_stage == last_stage]
+    moved = effective(records.history)
+    commits = [h for h in moved if h.action == "advance" and h.to_stage == last_stage]
     committed_at = commits[-1].at if commits else None
 
     reason = ""
@@ -539,4 +541,5 @@ def _row(
         coverage=b.coverage if b else None,
         updated_at=last,
         provisional=b.provisional if b else False,
+        next_meeting=p.next_meeting.day if p.next_meeting is not None else None,
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import QuestionSet
-from qualify.core.scoring import score
+from qualify.core.scoring import points_of, score
 
 
 @dataclass(frozen=True)
@@ -158,11 +158,15 @@ def ideal_from_partners(
     """The typical answers of the partners you would like more of.
 
     Per question: the most common choice or yes/no, the options a majority ticked, the
-    median number or scale point. Text answers are not averaged.
+    median number or scale point. Text answers are not averaged. An answer that earns
+    no points is never ideal: it is left out while any partner gave a better one.
     """
     ideal: dict[str, Any] = {}
     for qid, question in question_set.questions.items():
         given = [p[qid] for p in partners if p.get(qid) is not None]
+        if question.scored and question.type != "multi":
+            earning = [v for v in given if (points_of(question, v) or 0) > 0]
+            given = earning or given
         if not given:
             continue
         if question.type in ("choice", "yes_no"):

@@ -129,12 +129,6 @@ def _shown_truthfully(value: float, threshold: float, scale: float = 1.0) -> str
     return repr(value * scale)
 
 
-def _ids(ids: list[str], limit: int = 6) -> str:
-    if len(ids) <= limit:
-        return ", ".join(ids)
-    return ", ".join(ids[:limit]) + f" and {len(ids) - limit} more"
-
-
 def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
     """Questions as they are asked, quoted: a next step a director can read without the
     question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
@@ -250,7 +244,7 @@ def evaluate_gate(
     # No knock-outs.
     if breakdown.knockouts:
         text = "Knocked out: " + "; ".join(
-            f"{k.reason} ({k.question})" for k in breakdown.knockouts
+            f"{k.reason} ({_asked(question_set, [k.question])})" for k in breakdown.knockouts
         )
         criteria.append(
             Criterion(
@@ -268,7 +262,8 @@ def evaluate_gate(
     # Every visible required question answered.
     total, missing = _required_missing(question_set, breakdown)
     if missing:
-        text = f"{_plural(len(missing), 'required question')} unanswered: {_ids(missing)}"
+        asked = _asked(question_set, missing, 3)
+        text = f"{_plural(len(missing), 'required question')} unanswered: {asked}"
         criteria.append(Criterion("required", False, text, tuple(missing)))
     elif total:
         text = (
@@ -333,13 +328,14 @@ def evaluate_gate(
         line = breakdown.question(qid)
         answered = line is not None and line.answered
         source = sources.get(qid)
+        asked = _asked(question_set, [qid])
         if answered and source in EVIDENCE_SOURCES:
-            criteria.append(Criterion(f"verified:{qid}", True, f"{qid} verified", (qid,)))
+            criteria.append(Criterion(f"verified:{qid}", True, f"{asked} verified", (qid,)))
         elif answered:
-            text = f"{qid} not verified yet ({(source or 'stated').replace('_', ' ')})"
+            text = f"{asked} not verified yet ({(source or 'stated').replace('_', ' ')})"
             criteria.append(Criterion(f"verified:{qid}", False, text, (qid,)))
         else:
-            text = f"{qid} unanswered; it needs a verified answer"
+            text = f"{asked} unanswered; it needs a verified answer"
             criteria.append(Criterion(f"verified:{qid}", False, text, (qid,)))
 
     return GateResult(
@@ -380,7 +376,7 @@ def _fit_criteria(
         if ok:
             text = condition.text
         elif unknown:
-            text = f"not known yet ({_ids(unknown)} unanswered): {condition.text}"
+            text = f"not known yet ({_asked(question_set, unknown)} unanswered): {condition.text}"
         else:
             text = f"not so: {condition.text}"
         out.append(Criterion(f"require:{n}", bool(ok), text, tuple(unknown)))

@@ -79,6 +79,7 @@ def advance(
         overridden=not gate.passed,
         reason=(override or "").strip(),
         by=by,
+        details={"from_status": prospect.status.value},
     )
     if entry_id is not None:
         entry = entry.model_copy(update={"id": entry_id})
@@ -124,7 +125,16 @@ def change_status(
         to_stage=prospect.stage,
         reason=reason,
         by=by,
+        details=_before(prospect),
     )
     if entry_id is not None:
         entry = entry.model_copy(update={"id": entry_id})
     return Move(prospect.model_copy(update={"status": status, **update}), entry)
+
+
+def _before(prospect: Prospect) -> dict[str, str]:
+    """What a change of status leaves behind, so an undo can put it back."""
+    before = {"from_status": prospect.status.value}
+    if prospect.recontact_on is not None:
+        before["from_recontact_on"] = prospect.recontact_on.isoformat()
+    return before

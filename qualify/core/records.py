@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -70,6 +70,28 @@ class Contact(_Record):
     phone: str = ""
 
 
+DEMO_TAG = "demo"
+"""The tag `qualify demo` gives what it makes (beside ids that start with `demo`)."""
+
+
+def is_demo(prospect: Prospect | ProspectSummary) -> bool:
+    """Sample data made by `qualify demo`: its id starts with `demo` and it still carries
+    the `demo` tag (remove the tag to keep a sample prospect as your own). A summary has
+    no tags: its id decides."""
+    if not prospect.id.startswith("demo"):
+        return False
+    return DEMO_TAG in prospect.tags if isinstance(prospect, Prospect) else True
+
+
+class NextMeeting(_Record):
+    """The next meeting agreed with the prospect (what the agenda and the calendar show)."""
+
+    day: date
+    start: time | None = None
+    """Local time of day, if agreed."""
+    note: str = ""
+
+
 class Prospect(_Record):
     """A company being qualified, or a committed partner."""
 
@@ -87,6 +109,8 @@ class Prospect(_Record):
     """The area manager who runs the relationship."""
     recontact_on: date | None = None
     """For prospects on hold (just friends): when to call again."""
+    next_meeting: NextMeeting | None = None
+    """The next meeting, if one is agreed (files written before it existed have none)."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -106,6 +130,10 @@ class AnswerRecord(_Record):
     recorded_as: str = Field("", **_LATER)
     """The name a laptop gave when it differed from the login that synced it ("recorded
     offline as …"); never taken as the author."""
+    previous: dict[str, Any] | None = None
+    """The answer this one replaced (its value, state, source, note, when and by whom;
+    an empty value: the question was open), so the latest answer can be undone; None
+    when there is nothing to go back to (an answer restored by an undo)."""
 
 
 class Interview(_Record):
@@ -143,8 +171,19 @@ class Interview(_Record):
 
 
 HistoryAction = Literal[
-    "created", "advance", "decline", "reopen", "hold", "review", "rescore", "edit"
+    "created",
+    "advance",
+    "decline",
+    "reopen",
+    "hold",
+    "review",
+    "rescore",
+    "edit",
+    "undo",
+    "correct",
 ]
+"""`undo` takes back the latest move or answer (details name what, `undoes` its entry);
+`correct` marks an answer changed at a stage the prospect had already left."""
 
 
 class HistoryEntry(_Record):
@@ -183,6 +222,8 @@ class ProspectSummary(_Record):
     updated_at: datetime = Field(default_factory=utcnow)
     provisional: bool = False
     """Too little answered for a verdict: the score is shown, the band withheld."""
+    next_meeting: date | None = None
+    """The day of the next meeting agreed, if any."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ format. A score always travels with its band's words, so no meaning rests on col
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -81,6 +82,8 @@ ACTION_LABELS: dict[str, str] = {
     "review": "Reviewed",
     "rescore": "Rescored",
     "edit": "Facts edited",
+    "undo": "Undone",
+    "correct": "Corrected",
 }
 
 CAPACITY_ALERTS: dict[str, str] = {
@@ -159,6 +162,19 @@ def _escape_line_start(m: re.Match[str]) -> str:
     if m.group(2):
         return f"{m.group(1)}\\{m.group(2)}"
     return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+
+_FOLD_EXTRA = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "þ": "th", "ð": "d", "ı": "i"}
+)
+"""Letters Unicode does not decompose, as people type them without their keyboard."""
+
+
+def search_key(text: object) -> str:
+    """Text as a search compares it: case folded, accents and marks dropped (NFKD),
+    so "akesson" finds "Åkesson" and "sondergaard" finds "Søndergaard"."""
+    folded = unicodedata.normalize("NFKD", str(text).casefold().translate(_FOLD_EXTRA))
+    return "".join(c for c in folded if not unicodedata.combining(c))
 
 
 def one_line(text: str | None, limit: int = 0) -> str:
@@ -303,6 +319,13 @@ def answer_text(question: Question | None, value: Any) -> str:
             if label:
                 text = f"{text} ({label})"
     return text
+
+
+def meeting_words(meeting: Any) -> str:
+    """A next meeting (``NextMeeting``) in a line: `2026-12-01 14:30 · bring the price list`."""
+    when = meeting.day.isoformat() + (f" {meeting.start:%H:%M}" if meeting.start else "")
+    note = one_line(meeting.note)
+    return when + (f" · {note}" if note else "")
 
 
 def status_word(status: Any) -> str:

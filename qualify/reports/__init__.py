@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from qualify.store.base import Store
 
 PROSPECT_FORMATS = ("md", "html", "json")
-PORTFOLIO_FORMATS = ("md", "html", "csv")
+PORTFOLIO_FORMATS = ("md", "html", "json", "csv")
 
 
 class ReportFormatError(QualifyError):
@@ -74,11 +74,13 @@ def render_prospect(report: ProspectReport, fmt: str) -> str:
 
 def render_portfolio(report: PortfolioReport, fmt: str) -> str:
     """The portfolio in one of PORTFOLIO_FORMATS."""
-    _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "json is for one prospect")
+    _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "a prospect report is md, html or json")
     if fmt == "md":
         from qualify.reports.markdown import render_portfolio as render
     elif fmt == "html":
         from qualify.reports.html import render_portfolio as render
+    elif fmt == "json":
+        from qualify.reports.json_portfolio import render_portfolio as render
     else:
         from qualify.reports.csv_report import render_portfolio as render
     return render(report)
@@ -120,7 +122,7 @@ def portfolio_document(
     from qualify.reports.output import safe_filename
     from qualify.reports.portfolio import portfolio_report
 
-    _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "json is for one prospect")
+    _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "a prospect report is md, html or json")
     report = portfolio_report(
         store, catalog, capacity=capacity, territory=territory, now=now, tz=tz
     )

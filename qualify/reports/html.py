@@ -26,6 +26,7 @@ from qualify.core.words import (
     fmt_num,
     fmt_pct,
     fmt_score,
+    meeting_words,
     one_line,
     visible,
 )
@@ -66,6 +67,7 @@ def environment() -> Environment:
         datetime=fmt_datetime,
         num=fmt_num,
         oneline=one_line,
+        meeting=meeting_words,
     )
     env.globals.update(
         CAPACITY_ALERTS=CAPACITY_ALERTS,

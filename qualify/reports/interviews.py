@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from qualify.core.assess import Assessment, ScoredInterview, review_outcome
 from qualify.core.gates import needs_evidence
-from qualify.core.questionnaire.model import EVIDENCE_SOURCES
-from qualify.core.words import ACTION_LABELS, answer_text, band_class, fmt_score, one_line
+from qualify.core.questionnaire.model import EVIDENCE_SOURCES, QuestionSet
+from qualify.core.records import HistoryEntry
+from qualify.core.undo import undone_ids
+from qualify.core.words import (
+    ACTION_LABELS,
+    answer_text,
+    band_class,
+    fmt_date,
+    fmt_score,
+    one_line,
+)
 from qualify.reports.context import ReportContext
 from qualify.reports.views import AnswerView, InterviewView, SectionAnswers, TimelineEntry
 
@@ -94,9 +103,47 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
     )
 
 
+def _correction_text(
+    h: HistoryEntry,
+    by_id: dict[str, HistoryEntry],
+    ctx: ReportContext,
+    sets: dict[str, QuestionSet | None],
+) -> str:
+    """An undo or a correction as a sentence: what it took back or changed, and why; the
+    questions quoted as asked."""
+    reason = one_line(h.reason)
+    why = f": {reason}" if reason else ""
+    d = h.details
+
+    def asked(qid: object) -> str:
+        qs = sets.get(str(d.get("interview")))
+        found = qs.resolve(str(qid)) if qs is not None else None
+        return f"“{one_line(found[0].text, 70)}”" if found is not None else str(qid)
+
+    if h.action == "correct":
+        stage = ctx.stage_or_none(str(d.get("stage") or h.from_stage or ""))
+        changed = "; ".join(asked(q) for q in (d.get("answers") or {}))
+        where = stage.title if stage else "an earlier stage"
+        return f"Corrected after the stage was left ({where}): {changed}{why}"
+    if d.get("undoes") == "answer":
+        return f"Undone: the answer to {asked(d.get('question', '?'))}{why}"
+    undone = by_id.get(str(d.get("undoes")))
+    if undone is None:
+        return f"Undone: {d.get('undone', 'a move')}{why}"
+    src, dst = ctx.stage_or_none(undone.from_stage), ctx.stage_or_none(undone.to_stage)
+    if undone.action == "advance":
+        what = f"the move {src.title if src else '?'} → {dst.title if dst else '?'}"
+    else:
+        what = ACTION_LABELS.get(undone.action, undone.action).lower()
+    return f"Undone: {what} of {fmt_date(ctx.local(undone.at))}{why}"
+
+
 def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     scored = {s.interview.id: s for s in a.scored}
+    undone = undone_ids(a.records.history)
+    by_id = {h.id: h for h in a.records.history}
+    sets = {s.interview.id: s.question_set for s in a.scored}
     for h in a.records.history:
         src, dst = ctx.stage_or_none(h.from_stage), ctx.stage_or_none(h.to_stage)
         reason = one_line(h.reason)
@@ -114,6 +161,8 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
                 text += ", gate met"
         elif h.action == "review" and isinstance(h.details.get("review"), int):
             text = f"Review {h.details['review']} started"
+        elif h.action in ("undo", "correct"):
+            text = _correction_text(h, by_id, ctx, sets)
         else:
             label = ACTION_LABELS.get(h.action, h.action)
             text = f"{label} at {where}" if where else label
@@ -139,6 +188,7 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
                 reason=reason,
                 by=h.by,
                 unmet=unmet if h.overridden else (),
+                undone=h.id in undone,
             )
         )
     for interview in a.records.interviews:

@@ -162,6 +162,9 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
             "updated_at": _dt(h.updated_at),
             "last_contact": _dt(h.last_contact),
             "recontact_on": _d(h.recontact_on),
+            "next_meeting": (
+                h.next_meeting.model_dump(mode="json") if h.next_meeting is not None else None
+            ),
             "tags": list(h.tags),
             "notes": h.notes,
         },
@@ -261,6 +264,7 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
                 "reason": t.reason,
                 "by": t.by,
                 "unmet": list(t.unmet),
+                "undone": t.undone,
             }
             for t in report.timeline
         ],

@@ -16,6 +16,7 @@ from qualify.core.words import (
     fmt_num,
     fmt_pct,
     fmt_score,
+    meeting_words,
     provisional_text,
 )
 from qualify.core.words import markdown_text as md
@@ -162,6 +163,8 @@ def render_prospect(report: ProspectReport) -> str:
         dates.append(f"last contact {fmt_date(h.last_contact)}")
     if h.recontact_on:
         dates.append(f"call again on {fmt_date(h.recontact_on)}")
+    if h.next_meeting is not None:
+        dates.append(f"next meeting {md(meeting_words(h.next_meeting))}")
     out.append(" · ".join(people + dates) + "  ")
     if h.question_sets:
         sets = []
@@ -414,6 +417,8 @@ def render_prospect(report: ProspectReport) -> str:
         line = f"- {fmt_date(t.at)} — {md(t.text)}"
         if t.by:
             line += f" ({md(t.by)})"
+        if t.undone:
+            line += " — *undone later*"
         out.append(line)
         if t.unmet:
             out.append("  - Not met at the time: " + "; ".join(md(u) for u in t.unmet))

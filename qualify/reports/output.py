@@ -56,12 +56,15 @@ def safe_filename(
     return text + suffix
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
-    """Write `data` to `path` atomically; refuse to replace an existing file unless `force`."""
+def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool = False) -> Path:
+    """Write `data` to `path` atomically; refuse to replace an existing file unless `force`.
+
+    The file is readable as the user's umask allows (by the group or a web server where
+    it lets them), or by the user alone when `private`."""
     path = Path(path)
     if path.is_dir():
         raise OutputExists(f"{path} is a directory")
     try:
-        return atomic.write_bytes(path, data, replace=force)
+        return atomic.write_bytes(path, data, replace=force, private=private)
     except FileExistsError:
         raise OutputExists(f"{path} already exists; use --force to replace it") from None

@@ -12,7 +12,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from qualify.core import rules
-from qualify.core.assess import Assessment, Snapshots, review_outcome
+from qualify.core.assess import Assessment, ScoredInterview, Snapshots, review_outcome
 from qualify.core.records import ProspectRecords, ProspectStatus
 from qualify.core.words import KIND_LABELS, STATUS_LABELS, band_class
 from qualify.reports.capacity import Capacity
@@ -190,7 +190,7 @@ def build_portfolio_report(
                     reviewed_at=ctx.local(
                         review.interview.completed_at or review.interview.updated_at
                     ),
-                    outcome=review_outcome(review),
+                    outcome=_cost_outcome(review),
                     since=ctx.local(a.cost_since) if a.cost_since is not None else None,
                 )
             )
@@ -239,6 +239,15 @@ def build_portfolio_report(
         capacity_source=capacity.source,
         warnings=warnings,
     )
+
+
+def _cost_outcome(review: ScoredInterview) -> str | None:
+    """The review's decision beside a partner that costs more support than it brings:
+    "grow" there contradicts the figures, and the portfolio says so."""
+    outcome = review_outcome(review)
+    if outcome is not None and review.values.get("outcome") == "grow":
+        return "Grow was decided, but support costs more than the revenue: review it"
+    return outcome
 
 
 def _with_rank(row: PortfolioRow, rank: int) -> PortfolioRow:

@@ -470,6 +470,7 @@ def build_prospect_report(
         tags=tuple(p.tags),
         notes=p.notes.strip(),
         question_sets=tuple(used.values()),
+        next_meeting=p.next_meeting,
     )
     warnings = tuple(
         dict.fromkeys(

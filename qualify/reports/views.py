@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from qualify.core.agenda import AgendaItem
+from qualify.core.records import NextMeeting
 from qualify.core.rules import CostCheck
 
 SCHEMA = "qualify.report/1"
@@ -57,6 +58,7 @@ class Header:
     tags: tuple[str, ...]
     notes: str
     question_sets: tuple[QuestionSetRef, ...]
+    next_meeting: NextMeeting | None = None
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,9 @@ class CriterionView:
 
     @property
     def names_questions(self) -> bool:
-        """Worth showing the wording: an open criterion, or evidence seen for a question."""
-        return not self.met or self.key.startswith("verified:")
+        """Worth showing the wording: an open criterion, or evidence seen for a question,
+        whose text does not quote the questions already."""
+        return (not self.met or self.key.startswith("verified:")) and "“" not in self.text
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,8 @@ class TimelineEntry:
     reason: str
     by: str
     unmet: tuple[str, ...] = ()
+    undone: bool = False
+    """A later `undo` entry took this one back (it stays in the history)."""
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,15 @@ class Store(ABC):
         command line prints them and exits with status 5, the app shows them."""
         return list(self.__dict__.get("_unreadable", {}).values())
 
+    # -- demo data -------------------------------------------------------------------
+    @abstractmethod
+    def delete_demo_prospect(self, prospect_id: str) -> bool:
+        """Remove a prospect made by `qualify demo`, with its interviews, answers and
+        history; False when there is no such prospect. The one deletion a store offers,
+        and only `qualify demo --remove` uses it: a prospect that is not demo data
+        (:func:`qualify.core.records.is_demo`) is refused with StoreError, whoever asks
+        (on PostgreSQL the server itself refuses)."""
+
     # -- lifecycle -------------------------------------------------------------------
     def watch(self) -> Watch | None:
         """Something to wait on for other people's or processes' changes (a live screen);
@@ -349,6 +358,14 @@ def check_records(records: ProspectRecords, prospect_id: str | None = None) -> N
     for entry in records.history:
         if entry.prospect_id != pid:
             raise StoreError(f"history entry {entry.id} belongs to {entry.prospect_id}")
+
+
+def not_demo(prospect: Prospect) -> StoreError:
+    """The refusal to delete a prospect that is not demo data."""
+    return StoreError(
+        f"{prospect.name} ({prospect.id}) is not demo data: only prospects made by "
+        "`qualify demo` (and still tagged `demo`) can be removed"
+    )
 
 
 def answer_records(answers: Sequence[AnswerRecord | dict[str, Any]]) -> list[AnswerRecord]:
@@ -451,4 +468,5 @@ __all__ = [
     "check_stage",
     "created_entry",
     "is_safe_id",
+    "not_demo",
 ]

@@ -26,6 +26,7 @@ from qualify.tui.messages import (
     OpenReport,
     ProspectsChanged,
     QuestionSetsReloaded,
+    QuitAfterInput,
 )
 from qualify.tui.saves import SaveQueue, SaveQueues
 from qualify.tui.workspace import Workspace
@@ -88,6 +89,8 @@ class QualifyApp(App[None]):
         """Answers on their way to disk, one ordered queue per prospect."""
         self._asked_to_quit = False
         """The "quit without saving?" question is on screen (ctrl+q again quits)."""
+        self._quit_queued = False
+        """ctrl+q is on its way through the focused widget's queue."""
         self.rescore_offered: set[tuple[str, int]] = set()
         """(set id, version) already offered a re-score preview in this session."""
         if self.config.keymap:
@@ -166,11 +169,14 @@ class QualifyApp(App[None]):
 
         self.push_screen(ProspectScreen(prospect_id, tab=tab))
 
-    def open_interview(self, prospect_id: str, *, question_id: str | None = None) -> None:
-        """The interview of the prospect's current stage; on `question_id` if given."""
+    def open_interview(
+        self, prospect_id: str, *, question_id: str | None = None, stage: str | None = None
+    ) -> None:
+        """The interview of the prospect's current stage (or of an earlier `stage`, to
+        correct it); on `question_id` if given."""
         from qualify.tui.screens.interview import InterviewScreen
 
-        self.push_screen(InterviewScreen(prospect_id, question_id=question_id))
+        self.push_screen(InterviewScreen(prospect_id, question_id=question_id, stage=stage))
 
     def open_compare(self, prospect_id: str, other_id: str | None = None) -> None:
         """The comparison view: with the ideal partner, or with `other_id`."""
@@ -192,7 +198,7 @@ class QualifyApp(App[None]):
 
     @on(OpenInterview)
     def _open_interview(self, event: OpenInterview) -> None:
-        self.open_interview(event.prospect_id, question_id=event.question_id)
+        self.open_interview(event.prospect_id, question_id=event.question_id, stage=event.stage)
 
     @on(OpenCompare)
     def _open_compare(self, event: OpenCompare) -> None:
@@ -453,7 +459,32 @@ class QualifyApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, saving first what is typed but not saved yet (a number or text in an
         interview, an open note), so "every answer is already saved" holds even
-        mid-sentence; a question set edited but not saved is asked about, not lost."""
+        mid-sentence; a question set edited but not saved is asked about, not lost.
+
+        ctrl+q is a priority key: it is handled before a paste or keys typed ahead reach
+        the focused widget. So the quit goes through that widget's queue first
+        (:class:`QuitAfterInput`) and happens when it comes back, after them."""
+        focused = self.focused
+        if focused is not None and not self._quit_queued:
+            self._quit_queued = True
+            focused.post_message(QuitAfterInput())
+            self.set_timer(2.0, self._quit_if_lost)  # the widget went away with it
+            return
+        await self._quit_now()
+
+    @on(QuitAfterInput)
+    async def _quit_after_input(self, event: QuitAfterInput) -> None:
+        event.stop()
+        if self._quit_queued:
+            self._quit_queued = False
+            await self._quit_now()
+
+    async def _quit_if_lost(self) -> None:
+        if self._quit_queued:
+            self._quit_queued = False
+            await self._quit_now()
+
+    async def _quit_now(self) -> None:
         self.save_everything_pending()
         unsaved = [
             name

@@ -123,6 +123,8 @@ class OpenInterview(Message):
     prospect_id: str
     question_id: str | None = None
     """Open on this question (from the agenda) instead of the first unanswered one."""
+    stage: str | None = None
+    """An earlier stage's interview, to correct it (from the timeline)."""
 
 
 @dataclass
@@ -138,3 +140,10 @@ class OpenReport(Message):
     """Preview a prospect's fit report."""
 
     prospect_id: str
+
+
+@dataclass
+class QuitAfterInput(Message):
+    """ctrl+q, queued behind the input already sent to the focused widget (a paste, keys
+    typed ahead while the app was busy): it bubbles back to the app only once they are
+    in, so quitting keeps every character."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from qualify.core.errors import QualifyError
-from qualify.core.words import one_line
+from qualify.core.words import one_line, visible
 
 if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry
@@ -31,6 +31,17 @@ DECLINE_REASONS: tuple[str, ...] = (
 )
 """Common reasons offered by the decline prompt (any other can be typed)."""
 
+REOPEN_REASONS: tuple[str, ...] = (
+    "The reason for parting ways no longer holds",
+    "Time to call again, as agreed",
+)
+
+UNDO_REASONS: tuple[str, ...] = (
+    "Pressed by mistake",
+    "Wrong prospect",
+    "The answer was wrong",
+)
+
 HOLD_REASONS: tuple[str, ...] = (
     "Good company, wrong time: busy with another project this year",
     "Budget frozen until the next fiscal year",
@@ -42,19 +53,55 @@ def _error(screen: QualifyScreen, title: str, exc: Exception) -> None:
 
 
 def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
-    """Advance when the gate passes; otherwise show what is missing and offer an override."""
+    """Ask first, showing the gate: when it is met, a confirmation whose focused button is
+    Cancel (no run of Enter moves a prospect); when it is not, what is missing and the
+    way to an override with a reason."""
+    from qualify.tui.modals.confirm import ConfirmDialog
+    from qualify.tui.widgets.gate_checklist import criterion_text
     from qualify.workflow.qualifier import GateBlocked
 
     q = screen.qualifier
     try:
-        entry = q.advance(q.store.get_prospect(prospect_id))
-    except GateBlocked as blocked:
-        _offer_override(screen, prospect_id, blocked, done)
-        return
+        prospect = q.store.get_prospect(prospect_id)
+        assessment = q.assess(prospect)
     except QualifyError as exc:
         _error(screen, "Cannot advance", exc)
         return
-    _advanced(screen, entry, done)
+    gate = assessment.gate
+    if gate is None:
+        _error(screen, "Cannot advance", QualifyError(assessment.next_step or "no gate here"))
+        return
+    if not gate.passed:
+        blocked = GateBlocked(gate, assessment.gate_set, assessment.sources)
+        _offer_override(screen, prospect_id, blocked, done)
+        return
+    titles = screen.workspace.stage_titles()
+    target = titles.get(gate.next_stage_id or "", "the next stage")
+    met = "\n".join(
+        f"  ✓ {one_line(criterion_text(c, assessment.gate_set, assessment.sources).plain)}"
+        for c in gate.criteria
+    )
+
+    def confirmed(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            entry = q.advance(q.store.get_prospect(prospect_id))
+        except QualifyError as exc:
+            _error(screen, "Cannot advance", exc)
+            return
+        _advanced(screen, entry, done)
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            f"Move {visible(prospect.name)} on to {target}?",
+            f"The gate to {target} is met:\n{met}\n\nThe move is kept in the history "
+            "(ctrl+z undoes it, with a reason).",
+            yes="Advance",
+            no="Cancel",
+        ),
+        confirmed,
+    )
 
 
 def review(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
@@ -213,16 +260,78 @@ def hold(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
 
 
 def reopen(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
+    """Start dating again, asking why (the reason is kept in the history)."""
+    from qualify.tui.modals.reason import ReasonPrompt
+
     q = screen.qualifier
     try:
-        prospect = q.store.get_prospect(prospect_id)
-        q.reopen(prospect, "Reopened from the app")
+        name = q.store.get_prospect(prospect_id).name
     except QualifyError as exc:
         _error(screen, "Not reopened", exc)
         return
-    screen.notify(f"{prospect.name} reopened.", markup=False)
-    screen.prospects_changed(prospect_id)
-    done()
+
+    def given(result: ReasonResult | None) -> None:
+        if result is None:
+            return
+        try:
+            q.reopen(q.store.get_prospect(prospect_id), result.reason)
+        except QualifyError as exc:
+            _error(screen, "Not reopened", exc)
+            return
+        screen.notify(f"{name} reopened.", markup=False)
+        screen.prospects_changed(prospect_id)
+        done()
+
+    screen.app.push_screen(
+        ReasonPrompt(
+            f"Reopen {visible(name)}",
+            "Start dating again at the stage where it stopped. Why now?",
+            action="Reopen",
+            suggestions=REOPEN_REASONS,
+        ),
+        given,
+    )
+
+
+def undo(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
+    """ctrl+z: name the latest move or answer, ask why, and undo it as a new line of the
+    history (nothing is erased)."""
+    from qualify.tui.modals.reason import ReasonPrompt
+    from qualify.workflow import corrections
+
+    q = screen.qualifier
+    try:
+        prospect = q.store.get_prospect(prospect_id)
+        found = corrections.undoable(q, prospect)
+    except QualifyError as exc:
+        _error(screen, "Nothing undone", exc)
+        return
+    if found is None:
+        screen.notify(f"Nothing to undo for {prospect.name}.", markup=False)
+        return
+
+    def given(result: ReasonResult | None) -> None:
+        if result is None:
+            return
+        try:
+            undone = corrections.undo(q, q.store.get_prospect(prospect_id), result.reason)
+        except QualifyError as exc:
+            _error(screen, "Nothing undone", exc)
+            return
+        screen.notify(f"Undone: {undone.what}.", title="Undo", markup=False)
+        screen.prospects_changed(prospect_id)
+        done()
+
+    screen.app.push_screen(
+        ReasonPrompt(
+            f"Undo {visible(found[1])}?",
+            f"{visible(prospect.name)}: the undo is added to the history with your reason; "
+            "nothing is erased.",
+            action="Undo",
+            suggestions=UNDO_REASONS,
+        ),
+        given,
+    )
 
 
 def edit(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:

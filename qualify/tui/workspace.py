@@ -179,7 +179,9 @@ class Workspace:
             assessment = Assessment.unassessed(ProspectRecords(prospect))
         agenda, agenda_problem = None, ""
         try:
-            agenda = q.agenda(prospect)
+            from qualify.workflow.meetings import meeting_agenda
+
+            agenda = meeting_agenda(q, prospect)
         except QualifyError as exc:
             agenda_problem = str(exc)
         except Exception as exc:  # the agenda must never keep the prospect from showing

@@ -8,7 +8,7 @@ a deal-breaker. The same seed always gives the same workspace.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,15 +17,17 @@ from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire import Catalog, QuestionSet, content_hash
 from qualify.core.questionnaire.model import Question, canonical, repeat_key
 from qualify.core.records import (
+    DEMO_TAG,
     AnswerRecord,
     HistoryEntry,
     Interview,
     PartnerKind,
     Prospect,
     ProspectRecords,
+    is_demo,
 )
 from qualify.core.scoring import score, visible_questions
-from qualify.store.base import Store
+from qualify.store.base import NotFound, Store
 
 _PLACES = (
     "Nordic",
@@ -130,6 +132,17 @@ def sample_answer(rng: random.Random, q: Question, fit: float, bad: bool) -> Any
         target = fit if not q.reverse else 1 - fit
         value = lo + (hi - lo) * min(1.0, max(0.0, rng.gauss(target, 0.2)))
         return round(value)
+    if q.type == "number" and q.score_bands:
+        # A band as likely as its points suit the fit, then a value inside it: a good
+        # company answers what scores well, not simply "more".
+        low = q.min if q.min is not None else 0
+        spans: list[tuple[float, float]] = []
+        for band in q.score_bands:
+            high = band.below if band.below is not None else (q.max or max(low * 4, 100))
+            spans.append((low, max(low, high - 1)))
+            low = band.below if band.below is not None else low
+        lo_hi = _pick_weighted(rng, spans, [b.score for b in q.score_bands], fit)
+        return round(rng.uniform(*lo_hi))
     if q.type == "number":
         lo = q.min if q.min is not None else 0
         bands = [b.below for b in q.score_bands or () if b.below is not None]
@@ -255,10 +268,13 @@ def generate(
             kind=rng.choice(list(PartnerKind)),
             stage=stages[0].id,
             notes=rng.choice(_NOTES),
-            tags=rng.sample(
-                ["hospitality", "education", "retail", "corporate", "houses of worship"],
-                k=rng.randint(0, 2),
-            ),
+            tags=[
+                DEMO_TAG,
+                *rng.sample(
+                    ["hospitality", "education", "retail", "corporate", "houses of worship"],
+                    k=rng.randint(0, 2),
+                ),
+            ],
             created_at=created,
             updated_at=created,
         )
@@ -414,8 +430,35 @@ def fill(
     *,
     seed: int = 7,
     now: datetime | None = None,
-) -> int:
-    """Add `count` sample prospects to the store; returns how many were added."""
+) -> tuple[int, int]:
+    """Add `count` sample prospects (ids `demo…`, tagged `demo`) to the store, never
+    replacing a prospect that is there already (an edited sample prospect keeps its
+    edits); returns (added, left as they were)."""
     for qs in catalog.question_sets.values():
         store.put_snapshot(content_hash(qs), canonical(qs))
-    return store.add_prospects_bulk(generate(catalog, count, seed=seed, now=now))
+    made = list(generate(catalog, count, seed=seed, now=now))
+    kept = store.add_new_prospects(made)
+    return len(made) - len(kept), len(kept)
+
+
+def real_prospects(store: Store) -> int:
+    """How many prospects are not demo data (a real workspace, not a sandbox)."""
+    return sum(1 for row in store.list_prospects() if not is_demo(row))
+
+
+def remove(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
+    """Delete every prospect `qualify demo` made and that is still tagged `demo`; returns
+    how many. Nothing else is ever deleted: a sample prospect whose tag was removed is
+    kept as the user's own."""
+    candidates = [row.id for row in store.list_prospects() if is_demo(row)]
+    removed = 0
+    for n, pid in enumerate(candidates, start=1):
+        try:
+            prospect = store.get_prospect(pid)
+        except NotFound:
+            continue
+        if is_demo(prospect) and store.delete_demo_prospect(pid):
+            removed += 1
+        if progress is not None:
+            progress(n, len(candidates))
+    return removed

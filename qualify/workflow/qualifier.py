@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from qualify.core import moves
-from qualify.core.agenda import Agenda, AgendaOrder, build_agenda
 from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
@@ -39,7 +38,7 @@ from qualify.core.records import (
     ProspectStatus,
     utcnow,
 )
-from qualify.core.scoring import score
+from qualify.core.undo import correction_entry, replaced
 from qualify.store.base import StageConflict, Store
 from qualify.store.reading import read_snapshots
 
@@ -293,14 +292,34 @@ class Qualifier:
         )
         return self.store.start_interview(interview)
 
+    def past_interview(self, prospect: Prospect, stage_id: str) -> Interview:
+        """The latest interview of a stage (one the prospect may have left), to correct."""
+        known = [s.id for s in self.pipeline.stages]
+        if self.pipeline.review is not None:
+            known.append(self.pipeline.review.id)
+        if stage_id not in known:
+            raise WorkflowError(f"no stage {stage_id!r} (the stages: {', '.join(known)})")
+        found = [i for i in self.store.interviews(prospect.id) if i.stage == stage_id]
+        if not found:
+            raise WorkflowError(f"{prospect.name} has no {stage_id} interview to correct")
+        return found[-1]
+
     def record(
         self,
         prospect: Prospect,
         inputs: Iterable[AnswerInput] | Mapping[str, Any],
+        *,
+        stage: str | None = None,
     ) -> Assessment:
         """Validate every answer first; store all of them or none (and start no interview
-        for answers that are refused)."""
-        qs = self.question_set_for(prospect)
+        for answers that are refused). With `stage`, a stage the prospect has left: the
+        answers correct that stage's interview and the history says so."""
+        if stage is not None and stage != prospect.stage:
+            past: Interview | None = self.past_interview(prospect, stage)
+            qs = self.snapshot(past)
+        else:
+            past = None
+            qs = self.question_set_for(prospect)
         if isinstance(inputs, Mapping):
             inputs = [AnswerInput(question_id=k, value=v) for k, v in inputs.items()]
         inputs = list(inputs)
@@ -335,7 +354,7 @@ class Qualifier:
                     by=self.user,
                 )
             )
-        existing = self.stage_interview(prospect)
+        existing = past if past is not None else self.stage_interview(prospect)
         earlier, day = self._earlier(prospect, qs, existing), today()
         if not errors:
             errors = self._broken_constraints(qs, existing, records, earlier, day)
@@ -345,10 +364,16 @@ class Qualifier:
             errors = unexplained_outcome(qs, existing, records, earlier, day)
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
-        interview = self.open_interview(prospect)
+        stored = existing.answers if existing is not None else {}
+        records = [
+            r.model_copy(update={"previous": replaced(stored.get(r.question_id))}) for r in records
+        ]
+        interview = past or self.open_interview(prospect)
         # The store recomputes the list row inside its write; `saved` holds every stored
         # answer (a colleague's too). Refused if the prospect left the stage meanwhile.
         saved = self.store.record_answers(interview.id, records, expected_stage=prospect.stage)
+        if past is not None:
+            self.store.append_history(correction_entry(prospect, past, stored, records, self.user))
         return self.assess(prospect, saved)
 
     def _earlier(
@@ -406,16 +431,35 @@ class Qualifier:
 
         return start_review(self, prospect)
 
-    def clear_answer(self, prospect: Prospect, question_id: str) -> Assessment:
+    def _target(self, prospect: Prospect, stage: str | None) -> tuple[Interview, bool]:
+        """The interview an answer goes to, and whether it corrects a stage left."""
+        if stage is not None and stage != prospect.stage:
+            return self.past_interview(prospect, stage), True
+        return self.open_interview(prospect), False
+
+    def clear_answer(
+        self, prospect: Prospect, question_id: str, *, stage: str | None = None
+    ) -> Assessment:
         """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
-        interview = self.open_interview(prospect)
-        record = AnswerRecord(question_id=question_id, value=None, state="answered", by=self.user)
+        interview, past = self._target(prospect, stage)
+        record = AnswerRecord(
+            question_id=question_id,
+            value=None,
+            state="answered",
+            by=self.user,
+            previous=replaced(interview.answers.get(question_id)),
+        )
         saved = self.store.record_answers(interview.id, [record], expected_stage=prospect.stage)
+        if past:
+            mark = correction_entry(prospect, interview, interview.answers, [record], self.user)
+            self.store.append_history(mark)
         return self.assess(prospect, saved)
 
-    def set_note(self, prospect: Prospect, question_id: str, note: str) -> Assessment:
+    def set_note(
+        self, prospect: Prospect, question_id: str, note: str, *, stage: str | None = None
+    ) -> Assessment:
         """A note on a question, kept with its answer (or alone, before it is answered)."""
-        interview = self.open_interview(prospect)
+        interview, _ = self._target(prospect, stage)
         current = interview.answers.get(question_id)
         record = (
             current.model_copy(update={"note": note})
@@ -542,26 +586,3 @@ class Qualifier:
             expected_status=prospect.status,
         )
         return move.entry
-
-    # ------------------------------------------------------------------ insights
-    def agenda(self, prospect: Prospect, *, order: AgendaOrder = "conversation") -> Agenda:
-        """What to ask at the next meeting, from the current stage's interview, in the
-        order of the conversation (or the gate's: what unlocks it first)."""
-        a = self.assess(prospect)
-        current = a.current
-        if current is not None and current.question_set and current.breakdown is not None:
-            qs, breakdown = current.question_set, current.breakdown
-            return build_agenda(qs, current.interview.answers, breakdown, a.stage, order=order)
-        if a.gate_set is not None and a.gate_breakdown is not None:
-            return build_agenda(a.gate_set, {}, a.gate_breakdown, a.stage, order=order)
-        set_id = a.stage.set_for(prospect.kind.value) if a.stage else self._review_set_id(prospect)
-        qs = self.active_question_set(set_id)
-        earlier = earlier_values(a.scored, exclude=qs.id)
-        breakdown = score(qs, {}, earlier=earlier, today=today())
-        return build_agenda(qs, {}, breakdown, a.stage, order=order)
-
-    def _review_set_id(self, prospect: Prospect) -> str:
-        review = self.pipeline.review
-        if review is None or review.id != prospect.stage:
-            raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
-        return review.questionnaire

@@ -39,8 +39,8 @@ def run(tmp_path: Path):
 def test_validate_default_sets_pass(run) -> None:
     result = run("validate")
     assert result.exit_code == 0, result.output
-    assert "mini-first.yaml ... ok" in result.stderr
-    assert "3 file(s) checked: 0 error(s)" in result.stderr
+    assert "mini-first.yaml ... ok" in result.stdout
+    assert "3 file(s) checked: 0 error(s)" in result.stdout
 
 
 def test_validate_bundled_sets_from_any_directory(tmp_path: Path) -> None:
@@ -55,8 +55,8 @@ def test_validate_bundled_sets_from_any_directory(tmp_path: Path) -> None:
         env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "first-date.yaml ... ok" in result.stderr
-    assert "pipeline.yaml ... ok" in result.stderr
+    assert "first-date.yaml ... ok" in result.stdout
+    assert "pipeline.yaml ... ok" in result.stdout
 
 
 def test_validate_reports_every_problem_with_position(run, tmp_path: Path) -> None:
@@ -233,7 +233,8 @@ def test_override_decline_reopen_are_recorded(run) -> None:
     assert declined.exit_code == 0
     again = run("decline", pid, "--reason", "again")
     assert again.exit_code == 1 and "already declined" in again.stderr
-    assert run("reopen", pid).exit_code == 0
+    assert run("reopen", pid).exit_code == 2  # a reopening needs a reason
+    assert run("reopen", pid, "--reason", "Credit cleared").exit_code == 0
     shown = json.loads(run("prospect", "show", pid, "--json").stdout)
     actions = [h["action"] for h in shown["history"]]
     assert actions == ["created", "advance", "decline", "reopen"]
@@ -271,7 +272,7 @@ def test_questionnaires_init_copies_bundled_sets(run, tmp_path: Path) -> None:
     paths = run("paths", questionnaires=None)
     assert f"{target}  (workspace)" in paths.stdout
     again = run("questionnaires", "init", questionnaires=None)
-    assert "kept" in again.stderr
+    assert "kept" in again.stdout
 
 
 def test_demo_fills_a_workspace_with_every_stage(run) -> None:
@@ -310,7 +311,7 @@ def test_prospect_edit_keeps_the_change_in_history(run) -> None:
     assert edit["action"] == "edit"
     assert edit["details"] == {"name": "Atlas AV Ltd", "kind": "integrator"}
     again = run("prospect", "edit", pid, "--name", "Atlas AV Ltd")
-    assert "nothing to change" in again.stderr
+    assert "nothing to change" in again.stdout
     assert len(json.loads(run("prospect", "show", pid, "--json").stdout)["history"]) == 2
     assert run("prospect", "edit", pid, "--name", " ").exit_code == 1
 

@@ -81,7 +81,7 @@ def test_rescore_dry_run_then_recorded(run, sets: Path) -> None:
     assert dry.exit_code == 0, dry.output
     assert "mini-first v1 → v2" in dry.stdout
     assert "company_type: option 'integrator' re-scored 2 → 4" in dry.stdout
-    assert "would record 1 re-score(s)" in dry.stderr
+    assert "would record 1 re-score(s)" in dry.stdout
     history = json.loads(run("prospect", "show", pid, "--json").stdout)["history"]
     assert [h["action"] for h in history] == ["created"]
 
@@ -97,14 +97,14 @@ def test_rescore_dry_run_then_recorded(run, sets: Path) -> None:
     again = run("rescore")
     assert again.exit_code == 0, again.output
     assert "[already recorded]" in again.stdout
-    assert "recorded 0 re-score(s); 1 already in the history" in again.stderr
+    assert "recorded 0 re-score(s); 1 already in the history" in again.stdout
     assert json.loads(run("rescore", "--json").stdout)[0]["already_recorded"] is True
     history = json.loads(run("prospect", "show", pid, "--json").stdout)["history"]
     assert [h["action"] for h in history] == ["created", "rescore"]
 
     # Another edit of the set is a new version: that re-score is due again.
     path.write_text(path.read_text("utf-8").replace("version: 2", "version: 3"), "utf-8")
-    assert "recorded 1 re-score(s)" in run("rescore").stderr
+    assert "recorded 1 re-score(s)" in run("rescore").stdout
     history = json.loads(run("prospect", "show", pid, "--json").stdout)["history"]
     assert [h["action"] for h in history] == ["created", "rescore", "rescore"]
 
@@ -174,5 +174,5 @@ def test_validate_one_file_reports_lint_warnings(run, tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.exit_code == 0
     assert f"{path}:8:14: warning: question 'q' has no help text" in result.stdout
-    assert "0 error(s), 1 warning(s)" in result.stderr
+    assert "0 error(s), 1 warning(s)" in result.stdout
     assert run("validate", "--strict", str(path)).exit_code == 1

@@ -123,7 +123,7 @@ def _answers(tmp_path: Path, name: str, text: str) -> str:
 def test_the_folder_validates_with_its_earlier_stage_references(run) -> None:
     result = run("validate")
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stdout
 
 
 def test_a_later_stage_reads_the_first_date(run, tmp_path: Path) -> None:

@@ -108,8 +108,8 @@ def test_no_knockouts_is_always_checked() -> None:
 def test_a_knockout_is_named_with_its_reason_and_question() -> None:
     result, _ = gate_for({"fit": "rental", "kind": "a", "region": "b"})
     assert not result.passed
-    assert text_of(result, "knockouts") == "Knocked out: Rental only (fit)"
-    assert result.unmet == ["Knocked out: Rental only (fit)"]
+    assert text_of(result, "knockouts") == "Knocked out: Rental only (“Fit?”)"
+    assert result.unmet == ["Knocked out: Rental only (“Fit?”)"]
 
 
 def test_several_knockouts_are_all_named() -> None:
@@ -117,7 +117,7 @@ def test_several_knockouts_are_all_named() -> None:
     b = score(qs, {"fit": "rental"})
     two = replace(b, knockouts=(*b.knockouts, KnockoutHit("kind", "Rival")))
     result = evaluate_gate(stage(), qs, two)
-    assert text_of(result, "knockouts") == "Knocked out: Rental only (fit); Rival (kind)"
+    assert text_of(result, "knockouts") == "Knocked out: Rental only (“Fit?”); Rival (“Kind?”)"
     assert result.criterion("knockouts").questions == ("fit", "kind")
 
 
@@ -140,14 +140,16 @@ def test_without_required_questions_the_criterion_is_met() -> None:
 
 def test_required_questions_unanswered_are_counted_and_named() -> None:
     result, _ = gate_for({"g1": "x"})
-    assert text_of(result, "required") == "3 required questions unanswered: fit, kind, region"
+    assert (
+        text_of(result, "required") == "3 required questions unanswered: “Fit?”; “Kind?”; “Region?”"
+    )
     assert result.criterion("required").questions == ("fit", "kind", "region")
     assert not result.passed
 
 
 def test_one_required_question_unanswered_reads_singular() -> None:
     result, _ = gate_for({"fit": "s50", "kind": "a"})
-    assert text_of(result, "required") == "1 required question unanswered: region"
+    assert text_of(result, "required") == "1 required question unanswered: “Region?”"
 
 
 def test_hidden_required_question_is_not_needed() -> None:
@@ -156,7 +158,7 @@ def test_hidden_required_question_is_not_needed() -> None:
     c = result.criterion("required")
     assert c.met and c.text == "All 3 required questions answered"
     shown, _ = gate_for({"fit": "s100", "kind": "a", "region": "b"})
-    assert text_of(shown, "required") == "1 required question unanswered: partner"
+    assert text_of(shown, "required") == "1 required question unanswered: “Partner?”"
 
 
 def test_gate_without_options_passes_on_the_always_criteria() -> None:
@@ -216,32 +218,34 @@ def test_coverage_at_the_minimum() -> None:
 
 def test_gate_verified_question_unanswered() -> None:
     result, _ = gate_for({**ALL_TEXT, "fit": "s63"}, verified=["plan"])
-    assert text_of(result, "verified:plan") == "plan unanswered; it needs a verified answer"
+    assert (
+        text_of(result, "verified:plan") == "“Written plan?” unanswered; it needs a verified answer"
+    )
     assert not result.passed
 
 
 def test_gate_verified_question_answered_but_only_stated() -> None:
     answers = {**ALL_TEXT, "fit": "s63", "plan": "yes"}
     result, _ = gate_for(answers, {"plan": "stated"}, verified=["plan"])
-    assert text_of(result, "verified:plan") == "plan not verified yet (stated)"
+    assert text_of(result, "verified:plan") == "“Written plan?” not verified yet (stated)"
     estimated, _ = gate_for(answers, {"plan": "estimated"}, verified=["plan"])
-    assert text_of(estimated, "verified:plan") == "plan not verified yet (estimated)"
+    assert text_of(estimated, "verified:plan") == "“Written plan?” not verified yet (estimated)"
     no_sources, _ = gate_for(answers, verified=["plan"])
-    assert text_of(no_sources, "verified:plan") == "plan not verified yet (stated)"
+    assert text_of(no_sources, "verified:plan") == "“Written plan?” not verified yet (stated)"
 
 
 def test_gate_verified_question_verified() -> None:
     answers = {**ALL_TEXT, "fit": "s63", "plan": "yes"}
     result, _ = gate_for(answers, {"plan": "verified"}, verified=["plan"])
     c = result.criterion("verified:plan")
-    assert c.met and c.text == "plan verified"
+    assert c.met and c.text == "“Written plan?” verified"
     assert result.passed
 
 
 def test_answered_verify_true_question_must_be_verified() -> None:
     answers = {**ALL_TEXT, "fit": "s63", "refs": True}
     result, _ = gate_for(answers, {"refs": "stated"})
-    assert text_of(result, "verified:refs") == "refs not verified yet (stated)"
+    assert text_of(result, "verified:refs") == "“References?” not verified yet (stated)"
     assert not result.passed
     ok, _ = gate_for(answers, {"refs": "verified"})
     assert ok.passed
@@ -276,11 +280,11 @@ def test_all_criteria_in_order_and_to_dict() -> None:
         "verified:refs",
     ]
     assert result.unmet == [
-        "1 required question unanswered: region",
+        "1 required question unanswered: “Region?”",
         "score 42 below 50",
         "coverage 30% below 80%",
-        "plan unanswered; it needs a verified answer",
-        "refs not verified yet (stated)",
+        "“Written plan?” unanswered; it needs a verified answer",
+        "“References?” not verified yet (stated)",
     ]
     data = json.loads(json.dumps(result.to_dict()))
     assert data["stage"] == "first-date"

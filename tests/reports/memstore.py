@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from qualify.core.records import Interview, ProspectRecords, ProspectSummary
-from qualify.store.base import Merge, NotFound, StoreError, check_records
+from qualify.core.records import Interview, ProspectRecords, ProspectSummary, is_demo
+from qualify.store.base import Merge, NotFound, StoreError, check_records, not_demo
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
 
@@ -42,6 +42,16 @@ class MemoryStore(DocumentStore):
 
     def prospect_ids(self) -> list[str]:
         return sorted(self.records)
+
+    def delete_demo_prospect(self, prospect_id: str) -> bool:
+        found = self.records.get(prospect_id)
+        if found is None:
+            return False
+        if not is_demo(found.prospect):
+            raise not_demo(found.prospect)
+        del self.records[prospect_id]
+        self.rows.pop(prospect_id, None)
+        return True
 
     def list_prospects(self) -> list[ProspectSummary]:
         return sorted(self.rows.values(), key=lambda r: r.updated_at, reverse=True)

@@ -90,3 +90,57 @@ def test_chromium_prints_the_report_and_portfolio_to_pdf(mem_store, catalog, tmp
         # the print stylesheet breaks before strengths, answers and timeline (fit report),
         # and before the ranking and the just-friends list (portfolio)
         assert pages >= (4 if name == "report" else 3), pages
+
+
+def _drawn_per_page(data: bytes) -> list[int]:
+    """How many text-showing operators each page of a (Chromium) PDF has, in page order:
+    a page that draws no text is a blank page."""
+    import re
+    import zlib
+
+    objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", data, re.S)}
+
+    def content(number: int) -> bytes:
+        body = objects[number]
+        found = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
+        raw = found[1] if found else b""
+        return zlib.decompress(raw) if b"FlateDecode" in body else raw
+
+    root = next(
+        n for n, b in objects.items() if re.search(rb"/Type\s*/Pages", b) and b"/Parent" not in b
+    )
+    order: list[int] = []
+
+    def walk(number: int) -> None:
+        body = objects[number]
+        if re.search(rb"/Type\s*/Pages", body):
+            kids = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S)
+            for kid in re.findall(rb"(\d+) 0 R", kids[1] if kids else b""):
+                walk(int(kid))
+        else:
+            order.append(number)
+
+    walk(root)
+    counts = []
+    for number in order:
+        ref = re.search(rb"/Contents\s*(\d+) 0 R", objects[number])
+        drawn = content(int(ref[1])) if ref else b""
+        counts.append(len(re.findall(rb"\bTJ\b|\bTj\b", drawn)))
+    return counts
+
+
+def test_printed_reports_have_no_blank_page(mem_store, catalog, tmp_path) -> None:
+    for name, text in (
+        ("report", html.render_prospect(build(mem_store, catalog, "muller"))),
+        ("knocked", html.render_prospect(build(mem_store, catalog, "knocked"))),
+        ("portfolio", html.render_portfolio(build_portfolio(mem_store, catalog))),
+    ):
+        page = tmp_path / f"{name}.html"
+        page.write_text(text, encoding="utf-8")
+        pdf = tmp_path / f"{name}.pdf"
+        result = run_chromium(
+            tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        drawn = _drawn_per_page(pdf.read_bytes())
+        assert drawn and all(n > 0 for n in drawn), (name, drawn)

@@ -132,3 +132,19 @@ def test_every_demo_report_renders_self_contained() -> None:
     page = html.render_portfolio(portfolio_report(store, catalog, capacity=capacity, now=now))
     assert external_references(page) == []
     parse_strict(page)
+
+
+def test_print_styles_keep_headings_with_their_tables_and_pills_whole() -> None:
+    """Printed, a heading never ends a page alone (it keeps with what follows and carries
+    room for it), no part forces an empty page, and a band label never wraps in its pill."""
+    from qualify.reports.html import environment
+
+    css = environment().get_template("base.html.j2").render(CSP="")
+    printed = css[css.index("@media print") :]
+    assert "h2, h3, h4 { break-after: avoid;" in printed
+    assert "break-inside: avoid" in printed[printed.index("h2, h3, h4") :]
+    assert "h2::after, h3::after, h4::after" in printed
+    assert "h2 + *, h3 + *, h4 + * { break-before: avoid;" in printed
+    assert ".page:empty, .page:first-child { break-before: auto;" in printed
+    badge = css[css.index(".badge {") : css.index("}", css.index(".badge {"))]
+    assert "white-space: nowrap" in badge

@@ -32,7 +32,9 @@ def test_the_example_commands_run(tmp_path: Path) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.startswith("# Fit report: ")
+    # each command's result is on standard output: the demo's line, then the report
+    assert "added 40 sample prospects" in result.stdout.splitlines()[0]
+    assert result.stdout.splitlines()[1].startswith("# Fit report: ")
     for name in ("fit-report.html", "fit-report.json", "portfolio.html", "north.csv"):
         assert (tmp_path / name).stat().st_size > 0, name
     [named] = list((tmp_path / "reports").iterdir())

@@ -61,8 +61,11 @@ async def test_every_input_type_saves_at_once(make_app, data_dir: Path, tiny_set
         await pilot.press("enter")
         assert screen.current == "streams"
 
-        # multi: space ticks the highlighted option, a number key ticks that option
+        # multi: no cursor until ↓; space ticks the option under it, a number key that option
         await pilot.press("space")
+        await saved(pilot, screen)
+        assert "streams" not in stored_answers(data_dir, pid)  # nothing under no cursor
+        await pilot.press("down", "space")
         await saved(pilot, screen)
         assert stored_answers(data_dir, pid)["streams"].value == ["resale"]
         await pilot.press("3")
@@ -78,7 +81,7 @@ async def test_every_input_type_saves_at_once(make_app, data_dir: Path, tiny_set
         # number: out of range is refused with the reason, nothing saved
         await pilot.press(*"900")
         await saved(pilot, screen)
-        assert "at most 500 people" in text_of(screen, "#number-error")
+        assert "900 is above the maximum 500" in text_of(screen, "#number-error")
         await pilot.press("enter")
         await saved(pilot, screen)
         assert screen.current == "reps"
@@ -241,7 +244,7 @@ async def test_quitting_or_leaving_mid_typing_loses_nothing(
         await at_question(pilot, pid, "reps")
         await pilot.press("backspace", "backspace", *"900", "escape")  # above the maximum
         await pilot.pause()
-        assert "at most 500" in list(app._notifications)[-1].message
+        assert "above the maximum 500" in list(app._notifications)[-1].message
     assert stored_answers(data_dir, pid)["reps"].value == 12
 
     app = make_app()

@@ -40,7 +40,7 @@ async def test_advance_is_blocked_with_reasons_and_override_needs_one(
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
         body = str(dialog.query_one(".body", Static).render())
-        assert "required questions unanswered: kind, reps" in body
+        assert "required questions unanswered: “How would you describe your business?”" in body
         assert "no score yet" in body
         await pilot.press("n")  # keep dating
         await pilot.pause()
@@ -88,12 +88,15 @@ async def test_decline_with_a_reason_then_reopen(make_app, data_dir: Path, tiny_
         # an interview is not offered to a declined prospect; reopen is
         assert screen.check_action("interview", ()) is False
         assert screen.check_action("reopen", ()) is True
-        await pilot.press("r")
+        await pilot.press("r")  # asks why first
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonPrompt), "the reason")
+        await pilot.press(*"They fixed their pricing", "enter")
         await wait_for(pilot, lambda: screen.view.prospect.status.value == "active", "reopen")
         assert "Dating" in str(screen.query_one("#facts-title", Static).render())
     entries, prospect = history(data_dir, pid)
     assert [e.action for e in entries] == ["created", "decline", "reopen"]
     assert entries[1].reason == "Carries a competing line"
+    assert entries[2].reason == "They fixed their pricing"
     assert prospect.status.value == "active"
 
 

@@ -106,6 +106,21 @@ async def to_interview(pilot) -> None:
     await to_prospect(pilot)
     await pilot.press("i")
     await settle(pilot, opened("InterviewScreen"))
+    assert_question_shown(pilot.app)
+
+
+def assert_question_shown(app) -> None:
+    """On open, whatever the terminal's size, the question, its input and the keys to
+    move on are on screen: nothing the interviewer needs is scrolled away."""
+    screen = app.screen
+    visible = screen._compositor.visible_widgets
+    pane = screen.query_one("#question-pane")
+    for part in ("#where", "#question", "#keys-hint"):
+        widget = screen.query_one(part)
+        assert widget in visible, part
+        assert pane.region.contains_region(widget.region), part
+    assert pane.input is not None and pane.input in visible
+    assert pane.region.contains_region(pane.input.region)
 
 
 async def to_report(pilot) -> None:

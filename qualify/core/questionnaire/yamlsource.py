@@ -232,7 +232,14 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
 
 def _explain(what: str) -> str:
     """PyYAML's words, with the usual cause where it is not obvious."""
-    if what.startswith(("mapping values are not allowed", "did not find expected key")):
+    if what.startswith(
+        (
+            "mapping values are not allowed",
+            "did not find expected key",
+            "did not find expected '-' indicator",
+            "expected <block end>",
+        )
+    ):
         return (
             f"{what} (usually an indentation slip: check that this line lines up with "
             "the keys above it, or quote a value that contains ': ')"

@@ -42,20 +42,21 @@ ROW_COLUMNS = (
     "knocked_out",
     "coverage",
     "updated_at",
+    "next_meeting",
 )
 """The list row (ProspectSummary) field by field: ``id`` and the ``s_`` columns."""
 PROSPECT_COLUMNS = (
     "id, territory, name, stage, status, created_at, updated_at, doc, "
     "s_name, s_territory, s_kind, s_stage, s_status, s_score, s_band, s_knocked_out, "
-    "s_coverage, s_updated_at"
+    "s_coverage, s_updated_at, s_next_meeting"
 )
 ROW_SET = (
     "s_name = %s, s_territory = %s, s_kind = %s, s_stage = %s, s_status = %s, s_score = %s, "
-    "s_band = %s, s_knocked_out = %s, s_coverage = %s, s_updated_at = %s"
+    "s_band = %s, s_knocked_out = %s, s_coverage = %s, s_updated_at = %s, s_next_meeting = %s"
 )
 _ROW_SELECT = (
     "id, s_name, s_territory, s_kind, s_stage, s_status, s_score, s_band, "
-    "s_knocked_out, s_coverage, s_updated_at"
+    "s_knocked_out, s_coverage, s_updated_at, s_next_meeting"
 )
 LIST_QUERY = (
     f"SELECT {_ROW_SELECT}, "
@@ -119,6 +120,7 @@ def row_values(row: ProspectSummary) -> tuple[Any, ...]:
         row.knocked_out,
         row.coverage,
         row.updated_at,
+        row.next_meeting,
     )
 
 
@@ -235,7 +237,7 @@ def read_history(conn: Conn, prospect_id: str) -> list[HistoryEntry]:
 
 
 def insert_prospect(conn: Conn, prospect: Prospect, row: ProspectSummary) -> None:
-    placeholders = ", ".join(["%s"] * 18)
+    placeholders = ", ".join(["%s"] * 19)
     conn.execute(
         f"INSERT INTO prospects ({PROSPECT_COLUMNS}) VALUES ({placeholders})",
         prospect_values(prospect, row),

@@ -28,6 +28,7 @@ from qualify.core.records import (
     ProspectRecords,
     ProspectStatus,
     ProspectSummary,
+    is_demo,
     utcnow,
 )
 from qualify.store.base import (
@@ -42,6 +43,7 @@ from qualify.store.base import (
     check_stage,
     created_entry,
     is_safe_id,
+    not_demo,
 )
 from qualify.store.postgres import migrate, sql
 from qualify.store.postgres.connection import Connections, Timeouts, connect, first_line
@@ -491,6 +493,20 @@ class PostgresStore(Store):
                 ) from None
             self._save_row(conn, pid)
         return saved
+
+    # ------------------------------------------------------------------ demo data
+    def delete_demo_prospect(self, prospect_id: str) -> bool:
+        """The server's remove_demo_prospect() (migrations/0003) deletes, after checking
+        that the prospect is demo data and that this login may change it."""
+        try:
+            prospect = self.get_prospect(prospect_id)
+        except NotFound:
+            return False
+        if not is_demo(prospect):
+            raise not_demo(prospect)
+        with self._db.tx() as conn:
+            row = conn.execute("SELECT remove_demo_prospect(%s)", (prospect_id,)).fetchone()
+        return bool(row and row[0])
 
     # ------------------------------------------------------------------ history
     def append_history(self, entry: HistoryEntry) -> HistoryEntry:

@@ -20,7 +20,7 @@ import orjson
 from filelock import FileLock, Timeout
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
-from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, utcnow
+from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
 from qualify.store.base import (
     Merge,
     NotFound,
@@ -30,6 +30,7 @@ from qualify.store.base import (
     Watch,
     check_records,
     is_safe_id,
+    not_demo,
 )
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
@@ -440,6 +441,30 @@ class Workspace(DocumentStore):
             self._index.rewrite(rows, owners)
             self._owners.clear()
         return len(rows)
+
+    # ------------------------------------------------------------------ demo data
+    def delete_demo_prospect(self, prospect_id: str) -> bool:
+        """Under the lock: the prospect file goes, then its list row and its interviews'
+        entries in the index (a kill in between leaves index entries pointing at nothing,
+        which `rebuild_index` clears)."""
+        if not is_safe_id(prospect_id):
+            return False
+        path = self.prospect_path(prospect_id)
+        with self.locked():
+            found = read_prospect_file(path)
+            if found is None:
+                return False
+            records = found.records
+            if not is_demo(records.prospect):
+                raise not_demo(records.prospect)
+            path.unlink()
+            self._index.put_rows({prospect_id: None})
+            interviews = [i.id for i in records.interviews]
+            if interviews:
+                self._index.put_owners(dict.fromkeys(interviews), conflicts=False)  # type: ignore[arg-type]
+            for iid in interviews:
+                self._owners.pop(iid, None)
+        return True
 
     # ------------------------------------------------------------------ snapshots
     def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:

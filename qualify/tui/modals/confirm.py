@@ -1,4 +1,7 @@
-"""The one confirm dialog of the app: a question, a yes and a no."""
+"""The one confirm dialog of the app: a question, a yes and a no.
+
+The no (Cancel) button has the focus: Enter pressed out of habit never confirms; `y`,
+a click or Tab then Enter does."""
 
 from __future__ import annotations
 
@@ -52,7 +55,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.no_label, id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

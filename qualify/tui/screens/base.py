@@ -54,8 +54,10 @@ class QualifyScreen(Screen[None]):
     def open_prospect(self, prospect_id: str, *, tab: str = "overview") -> None:
         self.app.post_message(OpenProspect(prospect_id, tab))
 
-    def open_interview(self, prospect_id: str, *, question_id: str | None = None) -> None:
-        self.app.post_message(OpenInterview(prospect_id, question_id))
+    def open_interview(
+        self, prospect_id: str, *, question_id: str | None = None, stage: str | None = None
+    ) -> None:
+        self.app.post_message(OpenInterview(prospect_id, question_id, stage))
 
     def open_compare(self, prospect_id: str, other_id: str | None = None) -> None:
         self.app.post_message(OpenCompare(prospect_id, other_id))

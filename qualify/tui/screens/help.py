@@ -19,7 +19,8 @@ def help_text() -> str:
 
 
 def keys_markdown(screen: Screen) -> str:
-    """The keys active on a screen, one line each: keys, what they do, the binding id.
+    """The keys active on a screen, one line each: the keys and what they do; then, apart,
+    the binding ids a keymap uses to remap them.
 
     Only bindings with an id are listed (those are the ones a keymap can remap);
     several keys for one action share a line.
@@ -35,9 +36,15 @@ def keys_markdown(screen: Screen) -> str:
         if display not in keys:
             keys.append(display)
     lines = []
-    for ident, (keys, desc) in rows.items():
+    for keys, desc in rows.values():
         shown = " ".join(f"`{k}`" for k in keys)
-        lines.append(f"- {shown} {desc} · *{ident}*")
+        lines.append(f"- {shown} {desc}")
+    if rows:
+        lines.append("")
+        lines.append(
+            "*To remap these keys, name them in `keymap:` in the config file (see "
+            "Remapping keys below) by these ids:* " + ", ".join(sorted(rows))
+        )
     return "\n".join(lines)
 
 

@@ -16,7 +16,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
-from qualify.core.words import fmt_score, kind_word, one_line, status_word, visible
+from qualify.core.words import (
+    fmt_score,
+    kind_word,
+    meeting_words,
+    one_line,
+    status_word,
+    visible,
+)
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.agenda_list import AgendaList
@@ -112,6 +119,29 @@ class ProspectScreen(QualifyScreen):
             "Compare",
             tooltip="Compare with the ideal partner, or with another prospect",
             id="prospect.compare",
+        ),
+        Binding(
+            "n",
+            "meeting",
+            "Next meeting",
+            tooltip="Agree the next meeting: a date, a time, a note",
+            id="prospect.meeting",
+        ),
+        Binding(
+            "t",
+            "correct",
+            "Correct a stage",
+            show=False,
+            tooltip="Open an earlier stage's interview from the timeline, to correct it",
+            id="prospect.correct",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            show=False,
+            tooltip="Undo the latest move or answer, with a reason (kept in the history)",
+            id="prospect.undo",
         ),
     ]
 
@@ -209,8 +239,10 @@ class ProspectScreen(QualifyScreen):
             facts.append(visible(", ".join(p.tags), one_line=True))
         if p.recontact_on:
             facts.append(f"call again {p.recontact_on.isoformat()}")
+        if p.next_meeting is not None:
+            facts.append(f"next meeting {meeting_words(p.next_meeting)}")
         self.query_one("#facts-line", Static).update(
-            Content.styled(" · ".join(facts), "$text-muted")
+            Content.styled(visible(" · ".join(facts), one_line=True), "$text-muted")
         )
         self.query_one(StageTimeline).show(pipeline, p, view.history)
         # gate
@@ -273,14 +305,24 @@ class ProspectScreen(QualifyScreen):
                 + Content.assemble(("Next step: ", "bold"), (one_line(a.next_step, 400), ""))
             )
         self.query_one("#interview-line", Static).update(line)
-        self.query_one(ScorePanel).show(a.breakdown, a.question_set, sources)
-        if a.breakdown is not None:
+        # The latest scored stage stands until the new stage has a verdict of its own.
+        shown = a.current if a.current is not None and a.current.has_answers else a.basis
+        shown = shown or a.current
+        basis_note = ""
+        if shown is not None and shown is not a.current:
+            basis_note = f"({titles.get(shown.interview.stage, shown.interview.stage)})  "
+            sources = shown.sources
+        breakdown = shown.breakdown if shown is not None else None
+        question_set = shown.question_set if shown is not None else a.question_set
+        self.query_one(ScorePanel).show(breakdown, question_set, sources)
+        if breakdown is not None:
             self.query_one("#score-heading", Static).update(
                 Content.assemble(
                     ("Latest score  ", ""),
+                    (basis_note, "$text-muted"),
                     (
-                        "✗ knocked out" if a.breakdown.knocked_out else "",
-                        band_style(a.breakdown.band, True),
+                        "✗ knocked out" if breakdown.knocked_out else "",
+                        band_style(breakdown.band, True),
                     ),
                 )
             )
@@ -401,16 +443,13 @@ class ProspectScreen(QualifyScreen):
             return not (status == "declined" or (action == "hold" and status == "on_hold"))
         if action == "reopen":
             return status in ("declined", "on_hold")
-        if action == "review":
-            review = self.workspace.catalog.pipeline
-            at_review = review is not None and review.review is not None
-            return (
-                status == "committed"
-                and at_review
-                and (
-                    self.view.prospect.stage == review.review.id  # type: ignore[union-attr]
-                )
-            )
+        if action == "review":  # the next review of a committed partner, at review
+            pipeline = self.workspace.catalog.pipeline
+            review = pipeline.review if pipeline is not None else None
+            at_review = review is not None and self.view.prospect.stage == review.id
+            return status == "committed" and at_review
+        if action == "meeting":
+            return status != "declined"
         if action == "export_agenda":
             return self.query_one(TabbedContent).active == AGENDA and self.view.agenda is not None
         return True
@@ -502,6 +541,42 @@ class ProspectScreen(QualifyScreen):
 
         if self.view is not None:
             moves.edit(self, self.prospect_id, self.load)
+
+    def action_meeting(self) -> None:
+        from qualify.tui.modals.meeting import ask_meeting
+
+        ask_meeting(self, self.prospect_id, self.load)
+
+    def action_undo(self) -> None:
+        from qualify.tui import moves
+
+        self.host.saves.for_prospect(self.prospect_id).wait_idle()
+        moves.undo(self, self.prospect_id, self.load)
+
+    def action_correct(self) -> None:
+        """The stages this prospect has an interview of, from the timeline: the one picked
+        opens to be corrected (the current one opens as usual)."""
+        from qualify.tui.modals.stage_picker import StagePicker
+
+        if self.view is None:
+            return
+        pipeline = self.workspace.catalog.pipeline
+        titles = self.workspace.stage_titles()
+        seen: dict[str, str] = {}
+        for interview in self.view.assessment.records.interviews:
+            label = titles.get(interview.stage, interview.stage)
+            when = fmt_datetime(interview.updated_at)
+            now = " · now" if interview.stage == self.view.prospect.stage else ""
+            seen[interview.stage] = f"{label}  ({when}{now})"
+        if not seen or pipeline is None:
+            self.notify("No interview yet: press i to start the first one.", severity="warning")
+            return
+
+        def picked(stage: str | None) -> None:
+            if stage is not None:
+                self.open_interview(self.prospect_id, stage=stage)
+
+        self.app.push_screen(StagePicker(list(seen.items())), picked)
 
 
 def _last_rescore(

@@ -22,6 +22,7 @@ from textual.widgets import (
     Static,
 )
 
+from qualify.core.words import visible
 from qualify.tui.messages import ProspectsChanged, WorkspaceFailed, WorkspaceOpened
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
@@ -29,6 +30,10 @@ from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
 if TYPE_CHECKING:
     from qualify.core.records import ProspectSummary
     from qualify.tui.modals.prospect_form import ProspectFormResult
+    from qualify.workflow.search import RecordSearch
+
+SEARCH_PAUSE = 0.3
+"""Seconds of quiet typing before answers and notes are searched."""
 
 DEMO_COUNT = 40
 """How many sample prospects the first-run panel adds."""
@@ -70,7 +75,7 @@ class ProspectsScreen(QualifyScreen):
             "o",
             "cycle_sort",
             "Sort",
-            tooltip="Sort by the next column (1–8 pick a column; again reverses)",
+            tooltip="Sort by the next column (1–9 pick a column; again reverses)",
             id="prospects.sort",
         ),
         *[
@@ -118,6 +123,8 @@ class ProspectsScreen(QualifyScreen):
         self._pending_select: str | None = None
         self._stale = False
         """A change came while another screen was on top: reload when shown again."""
+        self._records: RecordSearch | None = None
+        """Searches answers and notes, remembering what it read (made on first use)."""
 
     @property
     def highlighted_id(self) -> str | None:
@@ -129,10 +136,11 @@ class ProspectsScreen(QualifyScreen):
         with Vertical(id="body"):
             with Horizontal(id="toolbar"):
                 yield Input(
-                    placeholder="Filter ( / ): name, territory, kind, stage, band…",
+                    placeholder="Filter ( / ): name, stage, band… answers and notes too",
                     id="filter",
                 )
                 yield Static("", id="count")
+            yield Static("", id="followups", markup=False)
             yield ProspectTable(id="table")
             with Center(id="loading"):
                 yield LoadingIndicator()
@@ -191,7 +199,10 @@ class ProspectsScreen(QualifyScreen):
             self._pending_select = None
         self.set_class(False, "-loading", "-failed")
         self.set_class(not event.summaries, "-empty")
+        self._show_followups()
         self._update_count()
+        if table.filter_text:
+            self._search_records(table.filter_text)
         self.refresh_bindings()
         if first_time:
             self._warn_broken_sets()
@@ -263,10 +274,28 @@ class ProspectsScreen(QualifyScreen):
             self._stale = False
             self.load()
 
+    def _show_followups(self) -> None:
+        """Overdue follow-ups, flagged above the list: prospects whose next meeting is past
+        (the filter word "overdue" lists them)."""
+        from qualify.workflow.meetings import overdue
+
+        late = overdue(self.summaries)
+        line = self.query_one("#followups", Static)
+        line.display = bool(late)
+        if late:
+            names = ", ".join(visible(r.name, one_line=True) for r in late[:3])
+            more = f" and {len(late) - 3} more" if len(late) > 3 else ""
+            line.update(
+                f"⚑ {len(late)} follow-up{'s' if len(late) != 1 else ''} overdue (the meeting "
+                f"date is past): {names}{more} · type overdue in the filter to list them"
+            )
+
     def _update_count(self) -> None:
         table = self.query_one(ProspectTable)
         if table.filter_text:
             text = f"{table.shown:,} of {table.total:,}"
+            if table.by_records:
+                text += f" ({table.by_records:,} by answers or notes)"
         else:
             text = f"{table.total:,} prospect{'s' if table.total != 1 else ''}"
         self.query_one("#count", Static).update(text)
@@ -274,8 +303,39 @@ class ProspectsScreen(QualifyScreen):
     # ------------------------------------------------------------------ events
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
+        """What the list shows is filtered at once; answers and notes a moment later, in
+        a worker (the first search of a session reads every prospect's records; then
+        only those that changed)."""
         self.query_one(ProspectTable).set_filter(event.value)
         self._update_count()
+        self._search_records(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def _search_records(self, text: str) -> None:
+        import time
+
+        from textual.worker import get_current_worker
+
+        from qualify.workflow.search import RecordSearch, terms
+
+        if len(text.strip()) < 2 or not terms(text):
+            return
+        worker = get_current_worker()
+        time.sleep(SEARCH_PAUSE)  # typing on: this search is cancelled by the next one
+        if worker.is_cancelled:
+            return
+        if self._records is None:
+            self._records = RecordSearch(self.qualifier)
+        rows = self.query_one(ProspectTable).unmatched
+        found = self._records.matching(rows, text, cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._records_found, text, {r.id for r in found})
+
+    def _records_found(self, text: str, ids: set[str]) -> None:
+        table = self.query_one(ProspectTable)
+        if table.filter_text == text.strip():
+            table.add_matches(ids)
+            self._update_count()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
@@ -402,10 +462,15 @@ class ProspectsScreen(QualifyScreen):
         try:
             for qs in catalog.question_sets.values():
                 store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
-            added = store.add_prospects_bulk(counted())
+            made = list(counted())
+            added = len(made) - len(store.add_new_prospects(made))  # never replaces one
         finally:
             self.app.call_from_thread(self._demo_done)
-        self.notify(f"{added} sample prospects added.", title="Demo data")
+        self.notify(
+            f"{added} sample prospects added, tagged demo (`qualify demo --remove` takes "
+            "them out again).",
+            title="Demo data",
+        )
         self.post_message(WorkspaceOpened(workspace.summaries()))
 
     def _demo_done(self) -> None:

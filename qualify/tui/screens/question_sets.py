@@ -235,12 +235,17 @@ class QuestionSetsScreen(QualifyScreen):
         if self.rows:
             files.highlighted = min(highlighted or 0, len(self.rows) - 1)
         broken = [r for r in self.rows if r.errors and r.kind == "set"]
-        where = "bundled with qualify" if workspace.bundled else "workspace"
-        parts: list[tuple[str, str]] = [
-            (display_path(workspace.questionnaires_dir), "bold"),
-            (f"  ({where})", "$text-muted"),
-            ("\n", ""),
-        ]
+        # The bundled sets live inside the installed package (a site-packages path means
+        # nothing to the reader): say what they are instead.
+        parts: list[tuple[str, str]] = (
+            [("The question sets bundled with qualify", "bold"), ("\n", "")]
+            if workspace.bundled
+            else [
+                (display_path(workspace.questionnaires_dir), "bold"),
+                ("  (workspace)", "$text-muted"),
+                ("\n", ""),
+            ]
+        )
         n_sets = len(catalog.question_sets)
         parts.append((f"{n_sets} valid set{'s' if n_sets != 1 else ''}", ""))
         warned = [r for r in self.rows if r.warnings and not r.errors and r.kind == "set"]

@@ -81,7 +81,7 @@ class AgendaList(OptionList):
         self._agenda, self._problem = agenda, problem
         self.items = agenda.items if agenda is not None else ()
         if not self.items:
-            text = problem or NOTHING_OPEN
+            text = problem or (agenda.nothing_open if agenda is not None else NOTHING_OPEN)
             style = "$text-error" if problem else "$text-success"
             self.set_options([Option(Content.styled(text, style), disabled=True)])
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -25,6 +26,7 @@ from textual.strip import Strip
 from qualify.core.words import fmt_pct, kind_word, score_label, status_word, visible
 from qualify.tui.format import fmt_date
 from qualify.tui.widgets.bands import band_rank_of
+from qualify.workflow.search import found_in, row_text, terms
 
 if TYPE_CHECKING:
     from qualify.core.records import ProspectSummary
@@ -48,13 +50,14 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 18),
-    Column("territory", "Territory", 10, shown_from=102),
-    Column("kind", "Kind", 11, shown_from=114),
+    Column("territory", "Territory", 10, shown_from=114),
+    Column("kind", "Kind", 11, shown_from=126),
     Column("stage", "Stage", 16),
     Column("score", "Score", 17),
     Column("ko", "KO", 2),
     Column("coverage", "Cov.", 4, right=True),
-    Column("updated", "Last active", 13, shown_from=91),
+    Column("meeting", "Meeting", 11, shown_from=89),
+    Column("updated", "Last active", 13, shown_from=103),
 )
 """Every column, in order; `shown_from` hides the least important ones on small screens
 (each appears once the name keeps 24 cells and the band its words beside it)."""
@@ -70,7 +73,16 @@ class Row:
     sorted by a text column or filtered, so opening 10,000 prospects formats only the
     rows on screen."""
 
-    __slots__ = ("_band", "_cells", "_haystack", "ranks", "stage_order", "stage_title", "summary")
+    __slots__ = (
+        "_band",
+        "_cells",
+        "_haystack",
+        "overdue",
+        "ranks",
+        "stage_order",
+        "stage_title",
+        "summary",
+    )
 
     def __init__(
         self,
@@ -86,6 +98,9 @@ class Row:
         self._cells: dict[str, str] | None = None
         self._haystack: str | None = None
         self._band: str | None = None
+        meeting = summary.next_meeting
+        self.overdue = meeting is not None and meeting < today() and _live(summary)
+        """Its next meeting is past: a follow-up is due."""
 
     @property
     def cells(self) -> dict[str, str]:
@@ -106,18 +121,20 @@ class Row:
                 "score": score_label(summary.score, summary.band, summary.knocked_out),
                 "ko": "✗" if summary.knocked_out else "",
                 "coverage": fmt_pct(summary.coverage),
+                "meeting": _meeting_cell(summary, self.overdue),
                 "updated": fmt_date(summary.updated_at),
             }
         return self._cells
 
     @property
     def haystack(self) -> str:
-        """Lower-case text the filter searches."""
+        """What the filter searches, case and accents folded (see workflow.search); a
+        follow-up due also reads "overdue", a meeting agreed "meeting"."""
         if self._haystack is None:
-            cells, summary = self.cells, self.summary
-            words = (summary.name, summary.territory, cells["kind"], cells["stage"])
-            haystack = " ".join((*words, cells["score"], summary.id)).lower()
-            self._haystack = haystack + (" knock-out ko" if summary.knocked_out else "")
+            haystack = row_text(self.summary, self.cells["stage"])
+            if self.summary.next_meeting is not None:
+                haystack += " meeting"
+            self._haystack = haystack + (" overdue" if self.overdue else "")
         return self._haystack
 
     @property
@@ -127,6 +144,22 @@ class Row:
             s = self.summary
             self._band = "-" + band_rank_of(s.band, s.knocked_out, ranks=self.ranks)
         return self._band
+
+
+def today() -> date:
+    """The local date (what "overdue" is measured against)."""
+    return datetime.now().astimezone().date()
+
+
+def _live(summary: ProspectSummary) -> bool:
+    return getattr(summary.status, "value", summary.status) != "declined"
+
+
+def _meeting_cell(summary: ProspectSummary, overdue: bool) -> str:
+    """The next meeting's day; ⚑ before it when it is past (never colour alone)."""
+    if summary.next_meeting is None:
+        return "—"
+    return ("⚑" if overdue else "") + summary.next_meeting.isoformat()
 
 
 def make_row(
@@ -162,6 +195,9 @@ def _sort_key(key: str):
         return lambda r: r.summary.knocked_out
     if key == "coverage":
         return lambda r: (r.summary.coverage is not None, r.summary.coverage or 0.0)
+    if key == "meeting":  # the soonest first; none last (whichever way it is sorted)
+        far = date.max.toordinal()
+        return lambda r: r.summary.next_meeting.toordinal() if r.summary.next_meeting else far
     return lambda r: r.summary.updated_at
 
 
@@ -238,6 +274,9 @@ class ProspectTable(ScrollView, can_focus=True):
         self._all: list[Row] = []
         self._view: list[Row] = []
         self._filter = ""
+        self._terms: list[str] = []
+        self._also: set[str] = set()
+        """Ids found by their answers and notes, for the current filter."""
         self.sort_key = "updated"
         """Column the rows are sorted by."""
         self.sort_reverse = True
@@ -283,21 +322,46 @@ class ProspectTable(ScrollView, can_focus=True):
         return self._filter
 
     def set_filter(self, text: str) -> None:
-        self._filter = text.strip().lower()
+        self._filter = text.strip()
+        self._terms = terms(text)
+        self._also = set()
         self._rebuild()
+
+    def add_matches(self, prospect_ids: set[str]) -> None:
+        """Prospects the filter found in their answers and notes (a worker searched them)."""
+        self._also = set(prospect_ids)
+        self._rebuild()
+
+    @property
+    def by_records(self) -> int:
+        """How many rows are shown for their answers or notes, not for what the list shows."""
+        return sum(1 for r in self._view if r.summary.id in self._also)
+
+    @property
+    def unmatched(self) -> list[ProspectSummary]:
+        """The rows the filter's words are not all in (their records may hold them)."""
+        if not self._terms:
+            return []
+        return [r.summary for r in self._all if not found_in(r.haystack, self._terms)]
 
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
         """Sort by a column; asking for the current column again reverses the order."""
         if reverse is None:
             reverse = not self.sort_reverse if key == self.sort_key else key in ("score", "updated")
+        if key == "meeting" and key != self.sort_key:
+            reverse = False  # the soonest meeting first
         self.sort_key, self.sort_reverse = key, reverse
         self._rebuild()
         self.post_message(self.SortChanged(key, reverse))
 
     def _rebuild(self, keep: str | None = None) -> None:
         keep = keep or self.highlighted_id
-        terms = self._filter.split()
-        rows = [r for r in self._all if all(t in r.haystack for t in terms)] if terms else self._all
+        wanted, also = self._terms, self._also
+        rows = (
+            [r for r in self._all if r.summary.id in also or found_in(r.haystack, wanted)]
+            if wanted
+            else self._all
+        )
         self._view = sorted(rows, key=_sort_key(self.sort_key), reverse=self.sort_reverse)
         self.virtual_size = Size(self._width, len(self._view) + 1)
         index = 0
@@ -442,8 +506,12 @@ class ProspectTable(ScrollView, can_focus=True):
         cursor_style = self.get_component_rich_style("prospect-table--cursor") if cursor else None
         marker = "▶" if cursor else " "
         segments = [Segment(marker, _with(row_style, cursor_style))]
+        narrow = not any(col.key == "meeting" for col, _x, _w in layout)
         for col, _x, w in layout:
-            text = _fit(row.cells[col.key], w, col.right)
+            cell = row.cells[col.key]
+            if col.key == "name" and narrow and row.overdue:
+                cell = "⚑ " + cell  # a follow-up due, where the meeting column is hidden
+            text = _fit(cell, w, col.right)
             style = row_style
             if col.key == "score":
                 style = style + self.get_component_rich_style(f"prospect-table-{row.band}")

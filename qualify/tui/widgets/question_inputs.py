@@ -1,13 +1,17 @@
 """One input per question type, each posting :class:`AnswerChosen` when the user answers.
 
-choice  → an option list: 1–9 pick and save, arrows (or j/k) move, Enter picks and moves on
-multi   → checkboxes: Space toggles (saved at once), Enter moves on
-scale   → a picker: the number keys or ←/→ pick (saved at once), Enter moves on
-number  → a field with its unit, checked as you type; Enter saves and moves on
-yes_no  → y or n (also ←/→), saved at once; Enter moves on
-text    → a multi-line area, saved as you pause typing; PgDn (or Tab then Enter on Next) moves on
-date    → a field for YYYY-MM-DD, checked as you type; Enter saves and moves on
-calculated → its value, read-only (computed from other answers); Enter moves on
+Enter means "next" on every type and never picks; picking is always its own key, so an
+Enter pressed out of habit records nothing. A question not answered yet shows no
+selection: the cursor of a list is not a choice (○ until picked, ● once picked).
+
+choice  → an option list: 1–9 or Space (on the cursor) pick and save, arrows (or j/k) move
+multi   → checkboxes: Space or 1–9 tick (saved at once)
+scale   → a picker: the number keys or ←/→ pick (saved at once)
+number  → a field with its unit, checked as you type; Enter saves what was typed and moves on
+yes_no  → y or n (also ←/→), saved at once
+text    → a multi-line area, saved as you pause typing (a paste keeps its line breaks)
+date    → a field for YYYY-MM-DD, checked as you type; Enter saves what was typed, moves on
+calculated → its value, read-only (computed from other answers)
 
 PgDn / PgUp always mean next / previous question, so the lists give those keys up.
 """
@@ -36,10 +40,12 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------------- choice
 class ChoiceInput(NavMixin, OptionList):
-    """One answer from a list: number keys pick, Enter picks and moves on."""
+    """One answer from a list: number keys (or Space on the cursor) pick; Enter moves on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *NAV_BINDINGS,
+        Binding("enter", "navigate(1)", "Next", show=False),
+        Binding("space", "select", "Pick", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("j", "cursor_down", "Down", show=False),
         *[Binding(str(n), f"pick({n - 1})", f"Option {n}", show=False) for n in range(1, 10)],
@@ -68,13 +74,13 @@ class ChoiceInput(NavMixin, OptionList):
         )
 
     def on_mount(self) -> None:
-        if self.chosen is not None:
-            for i, opt in enumerate(self.question.options or ()):
-                if opt.value == self.chosen:
-                    self.highlighted = i
-                    break
-        else:
-            self.highlighted = 0
+        """The cursor starts on the recorded answer; on none when nothing is picked, so an
+        untouched question shows no selection (↓ or j brings the cursor in)."""
+        self.highlighted = None
+        for i, opt in enumerate(self.question.options or ()):
+            if opt.value == self.chosen:
+                self.highlighted = i
+                break
 
     def _choose(self, index: int, advance: bool) -> None:
         options = self.question.options or []
@@ -91,9 +97,9 @@ class ChoiceInput(NavMixin, OptionList):
     def action_pick(self, index: int) -> None:
         self._choose(index, advance=False)
 
-    def action_select(self) -> None:  # Enter (and click)
+    def action_select(self) -> None:  # Space (and a click): pick, and stay
         if self.highlighted is not None:
-            self._choose(self.highlighted, advance=True)
+            self._choose(self.highlighted, advance=False)
 
     def set_value(self, value: Any) -> None:
         """Show a value recorded elsewhere (no message)."""
@@ -129,7 +135,7 @@ class MultiInput(NavMixin, SelectionList[str]):
         self._ready = False
 
     def on_mount(self) -> None:
-        self.highlighted = 0
+        self.highlighted = None  # no cursor until ↓: an untouched question shows nothing
         self.call_after_refresh(self._arm)
 
     def _arm(self) -> None:
@@ -324,12 +330,12 @@ INPUTS: dict[str, type[Widget]] = {
 """Question type → its input widget."""
 
 HINTS: dict[str, str] = {
-    "choice": "1–9 pick · ↑↓ move · Enter pick and next",
-    "multi": "Space or 1–9 tick · ↑↓ move · Enter next",
+    "choice": "1–9 pick · ↑↓ move, Space picks there · Enter next (never picks)",
+    "multi": "1–9 or Space tick · ↑↓ move · Enter next",
     "scale": "number keys or ←→ pick · Enter next",
-    "number": "type a number · Enter save and next",
+    "number": "type a number (7,5 or 7.5) · Enter save and next",
     "yes_no": "y yes · n no · Enter next",
-    "text": "type freely (saved as you pause) · PgDn next · Tab to the buttons",
+    "text": "type freely (saved as you pause) · Enter next",
     "date": "type YYYY-MM-DD · Enter save and next",
     "calculated": "computed from other answers · Enter next",
 }

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
-from qualify.core.words import bar, fmt_score
+from qualify.core.words import bar, fmt_score, visible
 from qualify.tui.widgets.bands import band_style
 
 if TYPE_CHECKING:
@@ -44,6 +44,10 @@ class SectionBars(Static):
         width = self.size.width or 40
         title_w = max(8, min(26, width - 22))
         bar_w = max(4, width - title_w - 16)
+        # A name that would be cut ("Company…") gets a line of its own, the bar under it.
+        stacked = any(len(s.title) > title_w for s in breakdown.sections)
+        if stacked:
+            title_w, bar_w = width, max(4, width - 16)
         lines: list[Content] = []
         for direction, title in DIRECTION_TITLES.items():
             sections = [s for s in breakdown.sections if s.direction == direction]
@@ -56,17 +60,17 @@ class SectionBars(Static):
                 Content.assemble((title, "bold"), (f" · {fmt_score(value)}", "$text-muted"))
             )
             for s in sections:
-                name = s.title if len(s.title) <= title_w else s.title[: title_w - 1] + "…"
+                title = visible(s.title, one_line=True)
+                name = title if len(title) <= title_w else title[: title_w - 1] + "…"
+                lead = (f"{name}\n  ", "") if stacked else (f"{name:<{title_w}} ", "")
                 if s.visible == 0:
-                    lines.append(
-                        Content.assemble((f"{name:<{title_w}} ", ""), ("not asked", "$text-muted"))
-                    )
+                    lines.append(Content.assemble(lead, ("not asked", "$text-muted")))
                     continue
                 band = qs.band_for(s.score) if qs is not None else None
                 style = band_style(band, question_set=qs)
                 lines.append(
                     Content.assemble(
-                        (f"{name:<{title_w}} ", ""),
+                        lead,
                         (bar(s.score, bar_w), style),
                         (f" {fmt_score(s.score):>5}", style),
                         (f" {s.answered}/{s.visible}", "$text-muted"),

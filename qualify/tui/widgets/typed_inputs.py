@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.validation import Number
 from textual.widgets import Input, Static, TextArea
 
 from qualify.tui.messages import AnswerChosen
@@ -47,13 +46,7 @@ class NumberInput(Vertical):
         q = self.question
         text = "" if self.initial is None else _num_text(self.initial)
         with Horizontal(id="number-row"):
-            yield _NumberField(
-                text,
-                placeholder="a number",
-                type="number",
-                validators=[Number(minimum=q.min, maximum=q.max)],
-                id="number-field",
-            )
+            yield _NumberField(text, placeholder="a number", id="number-field")
             yield Static(q.unit or "", id="unit")
         limits = []
         if q.min is not None:
@@ -76,21 +69,19 @@ class NumberInput(Vertical):
         return self
 
     def parsed(self) -> tuple[bool, float | int | None, str]:
-        """(valid, value, error): an empty field is valid and means no answer."""
-        field = self.query_one(Input)
-        text = field.value.strip().replace(",", ".")
+        """(valid, value, error): an empty field is valid and means no answer. Read as the
+        command line reads it (the core's `validate_answer`): `7,5` and `7.5` are 7.5, an
+        ambiguous `1,000` is refused with the reason, never guessed."""
+        from qualify.core.errors import QualifyError
+        from qualify.core.questionnaire import validate_answer
+
+        text = self.query_one(Input).value.strip()
         if not text:
             return True, None, ""
         try:
-            number = float(text)
-        except ValueError:
-            return False, None, f"{field.value!r} is not a number"
-        q = self.question
-        if q.min is not None and number < q.min:
-            return False, None, f"at least {_num_text(q.min)}{' ' + q.unit if q.unit else ''}"
-        if q.max is not None and number > q.max:
-            return False, None, f"at most {_num_text(q.max)}{' ' + q.unit if q.unit else ''}"
-        return True, int(number) if number.is_integer() else number, ""
+            return True, validate_answer(self.question, text), ""
+        except QualifyError as exc:
+            return False, None, str(exc)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -155,7 +146,7 @@ def _num_text(value: Any) -> str:
 
 # ---------------------------------------------------------------------- text
 class TextInput(NavMixin, TextArea):
-    """Free text on several lines, saved as you pause typing; PgDn moves on."""
+    """Free text, saved as you pause typing; Enter (or PgDn) moves on."""
 
     DEFAULT_CSS = """
     TextInput { height: 7; }
@@ -176,6 +167,15 @@ class TextInput(NavMixin, TextArea):
         self.question = question
         self._last_sent = "" if value is None else str(value)
         self._timer = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter moves on, as on every question type (a paste keeps its line breaks)."""
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_navigate(1)
+            return
+        await super()._on_key(event)
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:

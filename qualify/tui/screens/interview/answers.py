@@ -41,6 +41,21 @@ def not_saved(question_id: str) -> Callable[[BaseException], AnswerNotSaved]:
     return message
 
 
+APP_WORDS: tuple[tuple[str, str], ...] = (
+    ("run `qualify validate`", "press s on the prospects list to see what is wrong"),
+    ("`qualify reopen` first", "reopen it first (r on the prospect)"),
+    ("`qualify prospect list` shows the ids", "the prospects list shows them"),
+)
+"""What a refusal says about the command line, and what to do in the app instead."""
+
+
+def app_words(message: str) -> str:
+    """A workflow's refusal in the app's terms (keys, not commands)."""
+    for cli, app in APP_WORDS:
+        message = message.replace(cli, app)
+    return message
+
+
 class AnswerWriter:
     """Builds the writes of one prospect's interview; the replies go to `reply_to`."""
 
@@ -51,8 +66,11 @@ class AnswerWriter:
         latest: Assessment,
         reply_to: MessagePump,
         key_of: Callable[[str], str] = str,
+        stage: str | None = None,
     ) -> None:
         self.qualifier = qualifier
+        self.stage = stage
+        """An earlier stage whose interview is corrected (None: the current one)."""
         self.key_of = key_of
         """Question id → where its answer is kept (a repeated section's first repeat)."""
         self.prospect = prospect
@@ -69,6 +87,9 @@ class AnswerWriter:
         return SaveJob(write=write, failed=not_saved(question_id), reply_to=self.reply_to)
 
     def _done(self, question_id: str, assessment: Assessment, **kw: Any) -> AnswerRecorded:
+        interview = self.latest.interview
+        if self.stage is not None and interview is not None:
+            assessment = focused(assessment, interview.id)
         self.latest = assessment
         return AnswerRecorded(question_id, assessment, **kw)
 
@@ -124,7 +145,7 @@ class AnswerWriter:
 
         def write() -> AnswerRecorded:
             key = self.key_of(question_id)
-            assessment = self.qualifier.set_note(self.prospect, key, note)
+            assessment = self.qualifier.set_note(self.prospect, key, note, stage=self.stage)
             return self._done(
                 question_id, assessment, notice="Note saved." if note else "Note removed."
             )
@@ -147,7 +168,7 @@ class AnswerWriter:
         if state == "answered" and (value is None or value == []):
             if previous is None or (previous.value is None and previous.state == "answered"):
                 return AnswerRecorded(question_id, self.latest, notice)  # nothing to do
-            assessment = q.clear_answer(self.prospect, self.key_of(question_id))
+            assessment = q.clear_answer(self.prospect, self.key_of(question_id), stage=self.stage)
         else:
             answer = AnswerInput(
                 question_id=self.key_of(question_id),
@@ -156,8 +177,20 @@ class AnswerWriter:
                 source=source or (previous.source if previous else None),  # type: ignore[arg-type]
                 note=previous.note if previous else "",
             )
-            assessment = q.record(self.prospect, [answer])
+            assessment = q.record(self.prospect, [answer], stage=self.stage)
         return self._done(question_id, assessment, notice=notice)
+
+
+def focused(assessment: Assessment, interview_id: str) -> Assessment:
+    """The assessment as the screen reads it while it corrects an earlier stage: that
+    stage's interview in the place of the current one, and no gate (a correction moves
+    nobody)."""
+    from dataclasses import replace
+
+    for scored in assessment.scored:
+        if scored.interview.id == interview_id:
+            return replace(assessment, current=scored, basis=scored, gate=None)
+    return assessment
 
 
 _KEEP = object()

@@ -96,5 +96,20 @@ BINDINGS: list[BindingType] = [
         id="interview.keep_dating",
     ),
     Binding("d", "decline", "Decline", tooltip="Part ways, with a reason", id="interview.decline"),
+    Binding(
+        "m",
+        "meeting",
+        "Next meeting",
+        tooltip="Agree the next meeting: a date, a time, a note (the agenda and calendar)",
+        id="interview.meeting",
+    ),
+    Binding(
+        "ctrl+z",
+        "undo",
+        "Undo",
+        show=False,
+        tooltip="Undo the latest answer or move, with a reason (kept in the history)",
+        id="interview.undo",
+    ),
 ]
 """The interview screen's bindings."""

@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from qualify.core.gates import needs_evidence
-from qualify.core.words import TYPE_WORDS, answer_text, one_line, visible
+from qualify.core.words import TYPE_WORDS, answer_text, fmt_pct, one_line, score_label, visible
 from qualify.tui.format import fmt_time
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
@@ -55,6 +55,7 @@ class QuestionPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the interview…", id="where")
+        yield Static("", id="score-line")
         yield Static("", id="question")
         yield Static("", id="help")
         yield Vertical(id="input-slot")
@@ -99,6 +100,22 @@ class QuestionPane(VerticalScroll):
         setter = getattr(self.input, "set_value", None)
         if setter is not None:
             setter(value)
+
+    def show_score(self, breakdown: ScoreBreakdown | None) -> None:
+        """The live score in one line, for screens too narrow for the side panel."""
+        if breakdown is None or breakdown.score is None:
+            line = Content.styled("Live score: — no scored answers yet", "$text-muted")
+        else:
+            label = score_label(
+                breakdown.score, breakdown.band, breakdown.knocked_out, breakdown.provisional
+            )
+            line = Content.assemble(
+                ("Live score: ", "$text-muted"),
+                (label, "bold"),
+                (f" · coverage {fmt_pct(breakdown.coverage)}", "$text-muted"),
+                (" · F4 summary", "$text-muted"),
+            )
+        self.query_one("#score-line", Static).update(line)
 
     def show_where(self, where: Content) -> None:
         self.query_one("#where", Static).update(where)

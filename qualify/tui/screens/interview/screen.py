@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, Header, OptionList, Static
 from qualify.core.words import one_line, visible
 from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
-from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved
+from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved, app_words
 from qualify.tui.screens.interview.keys import BINDINGS
 from qualify.tui.screens.interview.pane import (
     QuestionPane,
@@ -34,7 +34,7 @@ from qualify.tui.screens.interview.pane import (
     where_line,
 )
 from qualify.tui.screens.interview.sections import SUMMARY, SectionList
-from qualify.tui.screens.interview.summary import SummaryPane
+from qualify.tui.screens.interview.summary import SummaryActions, SummaryPane
 from qualify.tui.widgets.input_base import Navigate
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.qualifier import answer_sources
@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from qualify.tui.saves import SaveJob, SaveQueue
 
 
-class InterviewScreen(QualifyScreen):
-    """Ask the current stage's questions of one prospect."""
+class InterviewScreen(SummaryActions, QualifyScreen):
+    """Ask the current stage's questions of one prospect (or correct an earlier stage's)."""
 
     CSS_PATH = "interview.tcss"
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
@@ -63,10 +63,15 @@ class InterviewScreen(QualifyScreen):
     class Failed(Message):
         error: str
 
-    def __init__(self, prospect_id: str, *, question_id: str | None = None) -> None:
+    def __init__(
+        self, prospect_id: str, *, question_id: str | None = None, stage: str | None = None
+    ) -> None:
         super().__init__()
         self.prospect_id = prospect_id
         """The prospect being interviewed."""
+        self.correcting = stage
+        """An earlier stage whose interview is corrected (from the timeline); None: the
+        current stage's. Set to None once opened if it is the current stage after all."""
         self.start_at = question_id
         """Open on this question (from the agenda) instead of the first unanswered one."""
         self.question_set: QuestionSet | None = None
@@ -114,21 +119,27 @@ class InterviewScreen(QualifyScreen):
         """Open (or resume) the stage's interview: one snapshot read, one score; after the
         answers still being written (this interview left a moment ago) are on disk."""
         from qualify.core.errors import QualifyError
+        from qualify.tui.screens.interview.answers import focused
 
         q = self.qualifier
         self.saves.wait_idle()
         try:
             prospect = q.store.get_prospect(self.prospect_id)
-            interview = q.open_interview(prospect)
+            if self.correcting is not None and self.correcting != prospect.stage:
+                interview = q.past_interview(prospect, self.correcting)
+                assessment = focused(q.assess(prospect, interview), interview.id)
+            else:
+                self.correcting = None
+                interview = q.open_interview(prospect)
+                assessment = q.assess(prospect, interview)
             qs = q.snapshot(interview)
-            assessment = q.assess(prospect, interview)
         except QualifyError as exc:
-            self.post_message(self.Failed(str(exc)))
+            self.post_message(self.Failed(app_words(str(exc))))
             return
         self.post_message(self.Ready(prospect, interview, qs, assessment))
 
     @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    def _failed(self, event: Failed) -> None:  # the words are the app's (app_words)
         self.notify(
             event.error, title="Cannot interview", severity="error", markup=False, timeout=10
         )
@@ -139,12 +150,20 @@ class InterviewScreen(QualifyScreen):
         self.question_set = qs = event.question_set
         self.order = list(qs.questions)
         self.writer = AnswerWriter(
-            self.qualifier, event.prospect, event.assessment, self, key_of=self.key_of
+            self.qualifier,
+            event.prospect,
+            event.assessment,
+            self,
+            key_of=self.key_of,
+            stage=self.correcting,
         )
         self.prospects_changed(self.prospect_id)
         titles = self.workspace.stage_titles()
+        stage = self.correcting or event.prospect.stage
+        fixing = " · correcting: changes are marked in the history" if self.correcting else ""
+        self.set_class(self.correcting is not None, "-correcting")
         name = visible(event.prospect.name, one_line=True)
-        self.sub_title = f"{name} · {titles.get(event.prospect.stage, qs.title)}"
+        self.sub_title = f"{name} · {titles.get(stage, qs.title)}{fixing}"
         self._apply(event.assessment)
         target = self.start_at
         if target is not None and target not in self._visible_order():
@@ -203,6 +222,7 @@ class InterviewScreen(QualifyScreen):
         self.query_one("#live-score", ScorePanel).show(
             assessment.breakdown, assessment.question_set, answer_sources(assessment.interview)
         )
+        self.query_one(QuestionPane).show_score(assessment.breakdown)
         self._update_sections()
         if self.current == SUMMARY:
             self._show_summary()
@@ -248,7 +268,8 @@ class InterviewScreen(QualifyScreen):
             self.set_class(True, "-summary")
             self._show_summary()
             self._update_sections()
-            self.query_one("#do-advance", Button).focus()
+            # Nothing that moves the prospect has the focus: Enter here does nothing.
+            self.query_one(SummaryPane).focus()
             self.refresh_bindings()
             return
         self.set_class(False, "-summary")
@@ -362,8 +383,8 @@ class InterviewScreen(QualifyScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         on_summary = self.current == SUMMARY
-        if action in ("advance", "keep_dating", "decline"):
-            return on_summary
+        if action in ("advance", "keep_dating", "decline", "meeting"):
+            return on_summary and self.correcting is None
         if action in ("note", "source", "clear", "state", "sections"):
             return not on_summary and self.current is not None
         if action in ("summary", "next"):
@@ -522,33 +543,42 @@ class InterviewScreen(QualifyScreen):
         )
 
     @on(Button.Pressed, "#do-advance")
-    def action_advance(self) -> None:
-        from qualify.tui import moves
-
-        self.save_pending()  # the gate is judged on every answer given, so once on disk
-        self.after_saves(lambda: moves.advance(self, self.prospect_id, self._moved))
+    def _press_advance(self) -> None:
+        self.action_advance()
 
     @on(Button.Pressed, "#do-keep")
-    def action_keep_dating(self) -> None:
-        self.notify(
-            "Staying at this stage: the interview stays open for the next meeting.", timeout=3
-        )
-        self.app.pop_screen()
+    def _press_keep(self) -> None:
+        self.action_keep_dating()
 
     @on(Button.Pressed, "#do-decline")
-    def action_decline(self) -> None:
+    def _press_decline(self) -> None:
+        self.action_decline()
+
+    @on(Button.Pressed, "#do-meeting")
+    def _press_meeting(self) -> None:
+        self.action_meeting()
+
+    def action_undo(self) -> None:
+        """ctrl+z: the latest answer (or move) of the prospect, once every answer given
+        here is on disk; a move undone takes the prospect to another stage, so the
+        interview closes then."""
         from qualify.tui import moves
 
-        def decline() -> None:
-            breakdown = self.assessment.breakdown if self.assessment else None
-            reason = breakdown.knockouts[0].reason if breakdown and breakdown.knockouts else None
-            moves.decline(self, self.prospect_id, self._moved, knockout_reason=reason)
+        self.save_pending()
+        stage = self.assessment.prospect.stage if self.assessment else None
 
-        self.after_saves(decline)
+        def done() -> None:
+            try:
+                now = self.qualifier.store.get_prospect(self.prospect_id).stage
+            except Exception:  # the prospect screen says what went wrong
+                now = None
+            if self.correcting is None and now != stage:
+                self._moved()
+                return
+            self.start_at = self.current if self.current != SUMMARY else None
+            self.start()
 
-    def _moved(self) -> None:
-        if self.is_current:
-            self.app.pop_screen()
+        self.after_saves(lambda: moves.undo(self, self.prospect_id, done))
 
     @on(Button.Pressed, "#go-next")
     def _button_next(self) -> None:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from qualify.core.words import one_line
+from qualify.core.words import meeting_words, one_line
 from qualify.core.words import visible as shown
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
@@ -36,10 +36,16 @@ class SummaryPane(VerticalScroll):
         yield Static("Gate", classes="heading", id="summary-gate-heading")
         yield GateChecklist(id="summary-gate")
         yield Static("", id="summary-open")
+        yield Static("", id="summary-meeting")
         with Horizontal(id="summary-actions"):
-            yield Button("Advance  (a)", id="do-advance", variant="success")
+            yield Button("Advance…  (a)", id="do-advance", variant="success")
             yield Button("Keep dating  (k)", id="do-keep", variant="primary")
-            yield Button("Decline  (d)", id="do-decline", variant="error")
+            yield Button("Decline…  (d)", id="do-decline", variant="error")
+            yield Button("Next meeting…  (m)", id="do-meeting")
+        yield Static(
+            "Nothing moves without its key and a confirmation (Enter never moves a prospect).",
+            id="summary-keys",
+        )
 
     def show(
         self,
@@ -71,6 +77,59 @@ class SummaryPane(VerticalScroll):
             a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
         )
         self.query_one("#summary-open", Static).update(open_questions(qs, visible, answers))
+        meeting = prospect.next_meeting
+        self.query_one("#summary-meeting", Static).update(
+            Content.assemble(("Next meeting: ", "bold"), shown(meeting_words(meeting)))
+            if meeting is not None
+            else Content.styled("No next meeting agreed yet (m sets one).", "$text-muted")
+        )
+
+
+class SummaryActions:
+    """The summary's ways on, for the interview screen: advance, keep dating, decline,
+    the next meeting. Each asks first (a confirmation whose focused button is Cancel, or
+    a reason), so no run of Enter moves a prospect."""
+
+    prospect_id: str
+    correcting: str | None
+
+    def action_advance(self) -> None:
+        from qualify.tui import moves
+
+        screen = self  # type: ignore[assignment]
+        screen.save_pending()  # type: ignore[attr-defined]
+        screen.after_saves(  # type: ignore[attr-defined]
+            lambda: moves.advance(screen, self.prospect_id, self._moved)  # type: ignore[arg-type]
+        )
+
+    def action_keep_dating(self) -> None:
+        self.notify(  # type: ignore[attr-defined]
+            "Staying at this stage: the interview stays open for the next meeting.", timeout=3
+        )
+        self.app.pop_screen()  # type: ignore[attr-defined]
+
+    def action_decline(self) -> None:
+        from qualify.tui import moves
+
+        def decline() -> None:
+            a = self.assessment  # type: ignore[attr-defined]
+            breakdown = a.breakdown if a else None
+            reason = breakdown.knockouts[0].reason if breakdown and breakdown.knockouts else None
+            moves.decline(self, self.prospect_id, self._moved, knockout_reason=reason)  # type: ignore[arg-type]
+
+        self.after_saves(decline)  # type: ignore[attr-defined]
+
+    def action_meeting(self) -> None:
+        from qualify.tui.modals.meeting import ask_meeting
+
+        ask_meeting(self, self.prospect_id, self._met)  # type: ignore[arg-type]
+
+    def _met(self) -> None:
+        self.start()  # type: ignore[attr-defined]  # re-read: the summary shows it
+
+    def _moved(self) -> None:
+        if self.is_current:  # type: ignore[attr-defined]
+            self.app.pop_screen()  # type: ignore[attr-defined]
 
 
 def open_questions(qs: QuestionSet, visible: Iterable[str], answers: Mapping[str, Any]) -> Content:

@@ -1,0 +1,152 @@
+"""The real `qualify` in a real pseudo-terminal (tmux, 80×24), driven by keys as a user
+types them: Enter, Enter, Enter on a fully answered interview leaves the stage where it
+was, and Enter on an untouched choice records nothing.
+
+Skipped only where tmux is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from tui_helpers import TINY, add_prospect, open_store
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+FULL = {
+    "kind": "integrator",
+    "streams": ["resale", "install"],
+    "reps": 12,
+    "showroom": True,
+    "showroom_size": 80,
+    "support": 2,
+    "notes": "Keen on the premium range",
+}
+
+
+class Terminal:
+    """One tmux session running a command, 80×24, on its own server socket."""
+
+    def __init__(self, command: list[str], env: dict[str, str], tmp: Path) -> None:
+        self.socket = str(tmp / f"tmux-{uuid.uuid4().hex[:8]}")
+        self.env = env
+        self.name = "qualify"
+        shell = " ".join(_quote(c) for c in command)
+        self.tmux("new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell)
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-S", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", self.name, key)
+            time.sleep(0.4)  # a person's pace; the app answers in well under that
+
+    def wait(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never showed; the screen:\n{shown}")
+            time.sleep(0.2)
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _record(data_dir: Path, sets: Path, pid: str) -> None:
+    from qualify.core.questionnaire import AnswerInput, load_catalog
+    from qualify.workflow.qualifier import Qualifier
+
+    inputs = [
+        AnswerInput(question_id=k, value=v, source="verified" if k == "reps" else "stated")
+        for k, v in FULL.items()
+    ]
+    store = open_store(data_dir)
+    try:
+        q = Qualifier(store, load_catalog(sets))
+        q.record(q.store.get_prospect(pid), inputs)
+    finally:
+        store.close()
+
+
+def test_enter_in_a_real_terminal_moves_nobody_and_picks_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "workspace"
+    sets = tmp_path / "sets"
+    shutil.copytree(TINY, sets)
+    done = add_prospect(data, sets, "Zenith Answered AV")
+    _record(data, sets, done)
+    fresh = add_prospect(data, sets, "Alpha Untouched AV")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
+    env.update(
+        QUALIFY_CONFIG=str(tmp_path / "no-config.yaml"),
+        TERM="xterm-256color",
+        COLUMNS="80",
+        LINES="24",
+    )
+    command = [sys.executable, "-m", "qualify", "--data-dir", str(data), "--questionnaires"]
+    term = Terminal([*command, str(sets)], env, tmp_path)
+    try:
+        term.wait("2 prospects")
+        # The answered prospect: find it, open it, resume its interview (on the summary).
+        term.keys("/", *"zenith", "Enter", "Enter")
+        term.wait("Stage timeline")
+        term.keys("i")
+        term.wait("Summary")
+        term.keys("Enter", "Enter", "Enter")
+        time.sleep(1.0)
+        store = open_store(data)
+        try:
+            assert store.get_prospect(done).stage == "first-date"
+            assert [h.action for h in store.history(done)] == ["created"]
+        finally:
+            store.close()
+        # The untouched one: its first question is a choice; Enter records nothing.
+        term.keys("Escape")
+        term.wait("Stage timeline")
+        term.keys("Escape")
+        term.wait("qualify — Prospects")
+        term.keys("/", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
+        term.keys(*"alpha", "Enter", "Enter")
+        term.wait("Alpha Untouched AV")
+        term.wait("Stage timeline")
+        term.keys("i")
+        shown = term.wait("Company · 1 of")
+        # at 80×24 the question, its input and the keys to move on are all on screen
+        assert "How would you describe your business?" in shown
+        assert "1 ○ Stocking dealer" in shown and "Enter next" in shown
+        term.keys("Enter")
+        term.wait("Where does your revenue come from?")
+        time.sleep(1.0)
+        store = open_store(data)
+        try:
+            interviews = store.interviews(fresh)
+            assert interviews == [] or interviews[-1].answers == {}
+        finally:
+            store.close()
+        term.keys("C-q")
+    finally:
+        term.close()
