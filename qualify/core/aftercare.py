@@ -110,5 +110,12 @@ def after_review(
         )
     if outcome == rules.FIX or troubled[-1]:
         due = f" on {fmt_date(review_due)}" if review_due is not None else ""
+        plan = review.values.get(rules.IMPROVEMENT_PLAN_QUESTION)
+        if not (isinstance(plan, str) and plan.strip()):
+            found = f" finds {troubled[-1]}" if troubled[-1] else " decided to fix the partnership"
+            return (
+                f"Counselling: the review of {when}{found}, but no improvement plan is written "
+                f"down. Write it (what changes, who owns it, by when) and review again{due}."
+            )
         return f"Counselling: follow the improvement plan and review again{due}."
     return ""

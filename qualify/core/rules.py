@@ -199,6 +199,8 @@ OUTCOME_QUESTION = "outcome"
 
 GROW, FIX, PART_WAYS = "grow", "fix", "part_ways"
 
+IMPROVEMENT_PLAN_QUESTION = "improvement_plan"
+"""Review question: the improvement plan agreed (what changes, who owns it, by when)."""
 PLAN_DATE_QUESTION = "plan_review_on"
 """Review question: the date the improvement plan is reviewed again (the next review)."""
 

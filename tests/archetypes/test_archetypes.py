@@ -292,7 +292,7 @@ def test_thin_evidence_gives_no_verdict(manager: Manager) -> None:
     result = manager.run("answer", pid, "why_interested", "portfolio_gap")
     manager.run("answer", pid, "main_vertical", "hospitality")
     result = manager.run("answer", pid, "portfolio_gap", "5")
-    assert "provisional" in result.stderr and "3 of " in result.stderr
+    assert "provisional" in result.stdout and "3 of " in result.stdout
     b = manager.show(pid)["breakdown"]
     assert b["band"] is None and b["provisional"] is True
     report = manager.report(pid)

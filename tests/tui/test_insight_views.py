@@ -91,7 +91,7 @@ async def test_provenance_shows_in_the_gate_and_the_score(make_app, data_dir, ti
 
 
 # ----------------------------------------------------------------------- agenda
-async def test_agenda_lists_open_items_most_useful_first(make_app, data_dir, tiny_sets) -> None:
+async def test_agenda_lists_open_items_in_conversation_order(make_app, data_dir, tiny_sets) -> None:
     pid = atlas(data_dir, tiny_sets)
     fresh = add_prospect(data_dir, tiny_sets, "Baltic Sound AB")
     app = make_app()
@@ -106,20 +106,18 @@ async def test_agenda_lists_open_items_most_useful_first(make_app, data_dir, tin
         assert tabs.active == AGENDA
         agenda = screen.query_one(AgendaList)
         assert app.focused is agenda
-        assert [item.question_id for item in agenda.items] == [
-            "reps",  # blocks the gate: stated, must be verified
-            "support",  # then by how far the answer could move the score
-            "streams",
-            "showroom",
-            "notes",  # unscored: last
-        ]
-        shown = prompts(agenda)
-        assert shown[0].startswith("1. How many sales reps do you have?")
-        assert "⚑ blocks the gate · Company · verify · the answer is stated" in shown[0]
-        assert "ask next time · they did not know last time" in shown[2]
-        assert "Last note: ask the owner" in shown[2]
-        assert "could move the score by up to 33 points" in shown[1]
-        assert "Listen for: Field and inside sales" in text(screen.query_one("#agenda-detail"))
+        ids = [item.question_id for item in agenda.items]
+        assert ids == sorted(ids, key=["streams", "reps", "showroom", "support", "notes"].index)
+        assert set(ids) == {"reps", "support", "streams", "showroom", "notes"}
+        shown = {
+            item.question_id: line for item, line in zip(agenda.items, prompts(agenda), strict=True)
+        }
+        assert shown["reps"].startswith(f"{ids.index('reps') + 1}. How many sales reps")
+        assert "⚑ blocks the gate · Company · verify · the answer is stated" in shown["reps"]
+        assert "ask next time · they did not know last time" in shown["streams"]
+        assert "Last note: ask the owner" in shown["streams"]
+        assert "could move the score by up to 33 points" in shown["support"]
+        assert "Listen for: Tick every stream" in text(screen.query_one("#agenda-detail"))
         head = text(screen.query_one("#agenda-head", Static))
         assert "Next meeting · First date · 5 items · ⚑ 1 blocks the gate" in head
         assert str(tabs.get_tab(AGENDA).label) == "Agenda (5)"
@@ -141,7 +139,7 @@ async def test_enter_on_an_agenda_item_opens_the_interview_there(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_prospect(pilot, pid)
-        await pilot.press("g", "down", "down")  # 3. streams (ask next time)
+        await pilot.press("g")  # 1. streams (ask next time): the conversation's first
         await pilot.press("enter")
         await wait_for(
             pilot,
@@ -174,7 +172,7 @@ async def test_agenda_exports_as_markdown_into_reports(make_app, data_dir, tiny_
         assert len(files) == 1 and files[0].name.startswith(f"Atlas-AV-GmbH-{pid}-agenda-")
         markdown = files[0].read_text(encoding="utf-8")
         assert markdown.startswith("# Agenda: Atlas AV GmbH — First date\n")
-        assert "1. How many sales reps do you have? **(blocks the gate)**" in markdown
+        assert "How many sales reps do you have? **(blocks the gate)**" in markdown
         assert app.clipboard == markdown
 
 
