@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
+from support import qualify_cli
 
 from qualify.cli import main
 from qualify.store.workspace import Workspace
@@ -33,12 +34,8 @@ def ws(tmp_path: Path) -> Path:
 
 
 def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(
-        main, ["--data-dir", str(root), "--questionnaires", str(MINI), *args]
-    )
-    output = result.stdout + result.stderr
-    assert "internal error" not in output and "Traceback" not in output, output
-    return result.exit_code, output
+    result = qualify_cli(root, *args, questionnaires=MINI)
+    return result.exit_code, result.stdout + result.stderr
 
 
 def ids(root: Path) -> list[str]:

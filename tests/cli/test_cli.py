@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import qualify_cli
 
 from qualify.cli import main
 
@@ -22,13 +23,9 @@ BUNDLED = ROOT / "questionnaires"
 @pytest.fixture
 def run(tmp_path: Path):
     """Invoke `qualify --data-dir TMP --questionnaires MINI ...` and return the result."""
-    runner = CliRunner()
 
-    def invoke(*args: str, questionnaires: Path | None = MINI, **kw):
-        base = ["--data-dir", str(tmp_path / "ws")]
-        if questionnaires is not None:
-            base += ["--questionnaires", str(questionnaires)]
-        return runner.invoke(main, [*base, *args], catch_exceptions=False, **kw)
+    def invoke(*args: str, questionnaires: Path | None = MINI, input: str | None = None):
+        return qualify_cli(tmp_path / "ws", *args, questionnaires=questionnaires, stdin=input)
 
     return invoke
 

@@ -10,9 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from qualify.cli import main
+from support import qualify_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -22,13 +20,9 @@ BUNDLED = ROOT / "questionnaires"
 
 @pytest.fixture
 def run(tmp_path: Path):
-    runner = CliRunner()
 
-    def invoke(*args: str, questionnaires: Path | None = MINI, **kw):
-        base = ["--data-dir", str(tmp_path / "ws")]
-        if questionnaires is not None:
-            base += ["--questionnaires", str(questionnaires)]
-        return runner.invoke(main, [*base, *args], catch_exceptions=False, **kw)
+    def invoke(*args: str, questionnaires: Path | None = MINI, input: str | None = None):
+        return qualify_cli(tmp_path / "ws", *args, questionnaires=questionnaires, stdin=input)
 
     return invoke
 

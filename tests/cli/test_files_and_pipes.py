@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import qualify_cli
 
 from qualify.cli import main
 
@@ -19,11 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(tmp_path: Path, *args: str, stdin: bytes | None = None) -> tuple[int, str]:
-    base = ["--data-dir", str(tmp_path / "ws"), "--questionnaires", str(MINI)]
-    result = CliRunner().invoke(main, [*base, *args], input=stdin)
-    output = result.stdout + result.stderr
-    assert "internal error" not in output and "Traceback" not in output, output
-    return result.exit_code, output
+    result = qualify_cli(tmp_path / "ws", *args, questionnaires=MINI, stdin=stdin)
+    return result.exit_code, result.stdout + result.stderr
 
 
 def shell(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:

@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from qualify.cli import main
+from support import qualify_cli
 
 FIRST = """\
 id: first-date
@@ -105,11 +103,9 @@ def sets(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run(tmp_path: Path, sets: Path):
-    runner = CliRunner()
 
     def invoke(*args: str):
-        base = ["--data-dir", str(tmp_path / "ws"), "--questionnaires", str(sets)]
-        return runner.invoke(main, [*base, *args], catch_exceptions=False)
+        return qualify_cli(tmp_path / "ws", *args, questionnaires=sets)
 
     return invoke
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from openpyxl import Workbook
+from support import qualify_cli
 
-from qualify.cli import main
 from qualify.convert.xpath import Untranslatable, translate
 from qualify.core.questionnaire import load_question_set
 
@@ -47,7 +46,7 @@ def workbook(
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return qualify_cli(None, *args)
 
 
 DEALER_FORM = [

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import orjson
 import pytest
 from click.testing import CliRunner
-from storekit import ROOT, T0, answer, make_interview, make_prospect
+from storekit import T0, answer, make_interview, make_prospect
 
 from qualify.core.questionnaire import QuestionSet, content_hash
 from qualify.core.records import HistoryEntry, ProspectStatus
@@ -313,24 +311,6 @@ def test_cli_export_and_import(tmp_path: Path) -> None:
     result = runner.invoke(main, [*base, "export", "--prospect", "zz", "-o", str(tmp_path / "z")])
     assert result.exit_code == 1 and "no prospect id starts with 'zz'" in result.output
     assert not (tmp_path / "z").exists()
-
-
-def test_importing_qualify_store_does_not_import_textual() -> None:
-    code = (
-        "import sys, qualify.store, qualify.store.transfer\n"
-        "s = qualify.store.open_store\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'jinja2')]\n"
-        "print(','.join(bad))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
-    light = "import sys, qualify.store; print('tinydb' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", light], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"  # TinyDB loads when a store is opened
 
 
 def test_repeated_and_dated_answers_round_trip_unchanged(tmp_path: Path) -> None:

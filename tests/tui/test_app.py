@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
 from textual.widgets import Markdown
 from tui_helpers import ROOT, notified, wait_for, wait_home
 
@@ -59,21 +55,6 @@ async def test_light_and_dark_themes(make_app) -> None:
         app.theme = "textual-dark"
         await pilot.pause()
         assert app.current_theme.dark
-
-
-def test_nothing_but_the_tui_imports_textual() -> None:
-    code = textwrap.dedent(
-        """
-        import sys
-        import qualify.cli, qualify.workflow, qualify.store, qualify.reports, qualify.workflow.demo
-        import qualify.tui  # the package itself stays light until the app opens
-        assert "textual" not in sys.modules, sorted(m for m in sys.modules if "textual" in m)
-        """
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
 
 
 def test_every_message_is_handled_and_posted_somewhere() -> None:
