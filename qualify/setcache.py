@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from qualify.core.questionnaire import Catalog, QuestionSet
+    from qualify.core.questionnaire import Catalog, Problem, QuestionSet
 
 T = TypeVar("T")
 
@@ -171,6 +171,15 @@ def load_catalog(directory: Path) -> Catalog:
     return catalog
 
 
+def parse_question_set(text: str, name: str) -> tuple[QuestionSet | None, list[Problem]]:
+    """:func:`qualify.core.questionnaire.parse_question_set` of one set's text (its
+    problems named after ``name``), from the cache when the same text was checked before."""
+    from qualify.core.questionnaire import parse_question_set as parse
+
+    content = name.encode() + b"\0" + text.encode("utf-8", "surrogatepass")
+    return cached("set", content, lambda: parse(text, name))
+
+
 def question_set(data: dict[str, Any], content: bytes | None = None) -> QuestionSet:
     """A question-set snapshot (its JSON document) validated, from the cache when the same
     document was validated before. ``content`` is the document's bytes, if at hand."""
@@ -183,4 +192,4 @@ def question_set(data: dict[str, Any], content: bytes | None = None) -> Question
     return cached("snapshot", content, lambda: QuestionSet.model_validate(data))
 
 
-__all__ = ["cached", "load_catalog", "question_set"]
+__all__ = ["cached", "load_catalog", "parse_question_set", "question_set"]

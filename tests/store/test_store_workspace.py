@@ -14,7 +14,7 @@ from tinydb import TinyDB
 from qualify.core.records import HistoryEntry
 from qualify.store import NotFound, open_store
 from qualify.store.workspace import Workspace, shard_of, storage
-from qualify.store.workspace.storage import AtomicJSONStorage
+from qualify.store.workspace.tinydb_storage import AtomicJSONStorage
 
 # ------------------------------------------------------------------ round trips
 
