@@ -487,9 +487,16 @@ def fill(
     edits); returns (added, left as they were)."""
     for qs in catalog.question_sets.values():
         store.put_snapshot(content_hash(qs), canonical(qs))
-    made = list(generate(catalog, count, seed=seed, now=now))
-    kept = store.add_new_prospects(made)
-    return len(made) - len(kept), len(kept)
+    made = 0
+
+    def counted() -> Iterator[ProspectRecords]:  # streamed: the store writes in chunks
+        nonlocal made
+        for records in generate(catalog, count, seed=seed, now=now):
+            made += 1
+            yield records
+
+    kept = store.add_new_prospects(counted())
+    return made - len(kept), len(kept)
 
 
 def real_prospects(store: Store) -> int:
