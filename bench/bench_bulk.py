@@ -128,16 +128,20 @@ def main() -> None:
         line("  the command's own work (imports done)", own, 0.3)
 
         sets = bump_versions(SETS, data / "questionnaires")
-        preview = subprocess.run(
-            [*qualify, "rescore", "--dry-run", "--json"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-        interviews = preview.stdout.count('"interview":')
-        rescored = median_of(args.runs, [*qualify, "rescore", "--dry-run"], env)
+        runs = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            preview = subprocess.run(
+                [*qualify, "rescore", "--dry-run"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            runs.append(time.perf_counter() - started)
+        rescored = statistics.median(runs)
+        interviews = len(re.findall(r" v\d+ → v\d+: ", preview.stdout))
         per = rescored * 10_000 / max(interviews, 1)
         line(
             f"qualify rescore --dry-run ({interviews:,} interviews)",

@@ -258,7 +258,7 @@ def largest_set() -> str:
     from qualify.core.questionnaire import load_catalog
 
     catalog = load_catalog(SETS)
-    staged = {s.questionnaire for s in catalog.pipeline.stages}
+    staged = {sid for s in catalog.pipeline.stages for sid in s.set_ids}
     return max(staged, key=lambda sid: len(catalog.question_sets[sid].questions))
 
 
@@ -377,6 +377,12 @@ def main() -> None:
         spread = f"{m['spread'][0]:.0f}–{m['spread'][1]:.0f}"
         print(f"{name:<50} {m['ms']:>10.0f} {spread:>12} {m['peak_mb']:>8.0f}")
     print(f"{'ratio (large / empty)':<50} {big['ms'] / small['ms']:>9.2f}x")
+    ratio = big["ms"] / bare["ms"]
+    verdict = "ok" if ratio <= 1.3 and big["peak_mb"] <= 100 else "SLOW"
+    print(
+        f"{'ratio (large / bare Textual app)':<50} {ratio:>9.2f}x   target ≤ 1.3x, "
+        f"peak ≤ 100 MB ({big['peak_mb']:.0f} MB) {verdict}"
+    )
     print()
 
     set_id = largest_set()

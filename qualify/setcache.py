@@ -189,7 +189,18 @@ def question_set(data: dict[str, Any], content: bytes | None = None) -> Question
         import orjson
 
         content = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    return cached("snapshot", content, lambda: QuestionSet.model_validate(data))
+    key = hashlib.blake2b(content, digest_size=20).digest()
+    found = _snapshots.get(key)
+    if found is None:
+        found = cached("snapshot", content, lambda: QuestionSet.model_validate(data))
+        if len(_snapshots) >= KEEP:
+            _snapshots.clear()
+        _snapshots[key] = found
+    return found
+
+
+_snapshots: dict[bytes, QuestionSet] = {}
+"""Snapshots validated in this process, by content (immutable: shared safely)."""
 
 
 __all__ = ["cached", "load_catalog", "parse_question_set", "question_set"]
