@@ -1,8 +1,10 @@
 """Start-up and responsiveness of qualify, measured as a user feels them.
 
-Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli]
+Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli | --cli-only]
 
-1. Whole-process start-up of the fast commands, and proof that the core stays light.
+1. Whole-process start-up of the short commands (answer, prospect show, score,
+   validate) beside a bare `python -c pass`, interleaved, as same-run ratios with the
+   targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache).
 2. Time to the first interactive prospects screen (process start → the table is
    filled and painted, headless), for an empty workspace and for one with 10,000
    demo prospects, with the ratio and the peak memory (max RSS) of each, beside a bare
@@ -22,6 +24,7 @@ import argparse
 import compileall
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -255,8 +258,87 @@ def largest_set() -> str:
     from qualify.core.questionnaire import load_catalog
 
     catalog = load_catalog(SETS)
-    staged = {s.questionnaire for s in catalog.pipeline.stages}
+    staged = {sid for s in catalog.pipeline.stages for sid in s.set_ids}
     return max(staged, key=lambda sid: len(catalog.question_sets[sid].questions))
+
+
+def cli_workspace(py: str, folder: Path) -> tuple[str, Path]:
+    """A workspace with one prospect that has answered a few first-date questions, and an
+    answer file for `qualify score`; returns the prospect id and the answer file."""
+    env = {**os.environ, "QUALIFY_DATA_DIR": str(folder)}
+    added = subprocess.run(
+        [py, "-m", "qualify", "prospect", "add", "Bench Partner GmbH", "--kind", "dealer"],
+        cwd=ROOT, capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    pid = added.stdout.strip()
+    for question, value in (("partner_type", "stocking_dealer"), ("employees", "25")):
+        subprocess.run(
+            [py, "-m", "qualify", "answer", pid, question, value],
+            cwd=ROOT, capture_output=True, check=True, env=env,
+        )  # fmt: skip
+    answers = folder / "answers.yaml"
+    answers.write_text("partner_type: stocking_dealer\nemployees: 25\n", encoding="utf-8")
+    return pid, answers
+
+
+def cli_startup(py: str, runs: int) -> None:
+    """Whole-process times of the short commands beside a bare interpreter, the runs
+    interleaved (A B C … A B C …) so the ratios compare like with like. Targets (issue
+    17): answer, prospect show and score ≤ 8x; validate of 500 questions ≤ 20x."""
+    from bench_validate import make_set
+
+    with tempfile.TemporaryDirectory(prefix="qualify-bench-cli-") as tmp:
+        folder = Path(tmp)
+        cache = folder / "cache"
+        pid, answers = cli_workspace(py, folder / "ws")
+        big = folder / "big.yaml"
+        big.write_text(make_set(500), encoding="utf-8")
+        q = [py, "-m", "qualify"]
+        first = str(SETS / "first-date.yaml")
+        cases: list[tuple[str, list[str], float | None]] = [
+            ("python -c pass", [py, "-c", "pass"], None),
+            ("import textual.app", [py, "-c", "import textual.app"], None),
+            ("qualify --help", [*q, "--help"], None),
+            ("qualify answer (one answer, workspace)", [*q, "answer", pid, "employees", "30"], 8),
+            ("qualify prospect show", [*q, "prospect", "show", pid], 8),
+            ("qualify score (what-if, no workspace)",
+             [*q, "score", "--questionnaire", first, "--answers", str(answers)], 8),
+            ("qualify validate (bundled sets)", [*q, "validate"], None),
+            ("qualify validate (500 questions)", [*q, "validate", str(big)], 20),
+        ]  # fmt: skip
+        env = {
+            **os.environ,
+            "QUALIFY_DATA_DIR": str(folder / "ws"),
+            "QUALIFY_CACHE_DIR": str(cache),
+        }
+        for _, cmd, _ in cases:  # once: the cache of checked sets is filled, as after a first run
+            subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env=env)
+        times: list[list[float]] = [[] for _ in cases]
+        for _ in range(runs):
+            for i, (_, cmd, _) in enumerate(cases):
+                started = time.perf_counter()
+                subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env=env)
+                times[i].append((time.perf_counter() - started) * 1000)
+        cold = []
+        for _ in range(runs):  # validate with an empty cache: the checking itself
+            shutil.rmtree(cache, ignore_errors=True)
+            started = time.perf_counter()
+            subprocess.run(cases[-1][1], cwd=ROOT, capture_output=True, check=False, env=env)
+            cold.append((time.perf_counter() - started) * 1000)
+    base = statistics.median(times[0])
+    print(f"{'process start-up (interleaved runs)':<50} {'median ms':>10} {'vs python':>10}")
+    rows = [
+        (name, statistics.median(t), target)
+        for (name, _, target), t in zip(cases, times, strict=True)
+    ]
+    rows.append(("qualify validate (500 questions), empty cache", statistics.median(cold), 20))
+    for name, ms, target in rows:
+        ratio = ms / base
+        note = (
+            "" if target is None else f"   target ≤ {target}x {'ok' if ratio <= target else 'SLOW'}"
+        )
+        print(f"{name:<50} {ms:>10.1f} {ratio:>9.1f}x{note}")
+    print()
 
 
 def main() -> None:
@@ -264,8 +346,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--prospects", type=int, default=10_000)
     parser.add_argument("--skip-cli", action="store_true", help="skip the CLI start-up cases")
+    parser.add_argument("--cli-only", action="store_true", help="only the CLI start-up cases")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
     CACHE.mkdir(parents=True, exist_ok=True)
     py = sys.executable
     # Byte-compile qualify as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on
@@ -274,25 +358,9 @@ def main() -> None:
     compileall.compile_dir(ROOT / "qualify", quiet=1)
 
     if not args.skip_cli:
-        cases = {
-            "python -c pass": [py, "-c", "pass"],
-            "import core (questionnaire, scoring, pipeline)": [
-                py,
-                "-c",
-                "import qualify.core.questionnaire, qualify.core.scoring, qualify.core.gates",
-            ],
-            "import textual.app": [py, "-c", "import textual.app"],
-            "import qualify.tui.app (the whole TUI)": [py, "-c", "import qualify.tui.app"],
-            "qualify --help": [py, "-m", "qualify", "--help"],
-            "qualify validate (bundled sets)": [py, "-m", "qualify", "validate"],
-        }
-        base = None
-        print(f"{'process start-up':<50} {'median ms':>10} {'vs python':>10}")
-        for name, cmd in cases.items():
-            ms = median_ms(cmd, args.runs)
-            base = base or ms
-            print(f"{name:<50} {ms:>10.1f} {ms / base:>9.1f}x")
-        print()
+        cli_startup(py, args.runs)
+    if args.cli_only:
+        return
 
     large = demo_workspace(args.prospects)
     with tempfile.TemporaryDirectory(prefix="qualify-bench-empty-") as empty:
@@ -309,6 +377,12 @@ def main() -> None:
         spread = f"{m['spread'][0]:.0f}–{m['spread'][1]:.0f}"
         print(f"{name:<50} {m['ms']:>10.0f} {spread:>12} {m['peak_mb']:>8.0f}")
     print(f"{'ratio (large / empty)':<50} {big['ms'] / small['ms']:>9.2f}x")
+    ratio = big["ms"] / bare["ms"]
+    verdict = "ok" if ratio <= 1.3 and big["peak_mb"] <= 100 else "SLOW"
+    print(
+        f"{'ratio (large / bare Textual app)':<50} {ratio:>9.2f}x   target ≤ 1.3x, "
+        f"peak ≤ 100 MB ({big['peak_mb']:.0f} MB) {verdict}"
+    )
     print()
 
     set_id = largest_set()

@@ -129,6 +129,62 @@ def record_once(store: Workspace, pid: str, n: int) -> float:
     return time.perf_counter() - started
 
 
+def answer_io(root: Path) -> dict[str, int]:
+    """What one `qualify answer` does to the disk, counted: a fresh workspace and
+    qualifier (as a new process has), the prospect read once and the answer recorded
+    through the Qualifier, as the CLI and the app record it."""
+    import os
+
+    import qualify.atomic as atomic
+    from qualify.core.questionnaire import AnswerInput, load_catalog
+    from qualify.store.workspace.files import shard_of
+    from qualify.workflow.qualifier import Qualifier
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent / "questionnaires")
+    q = Qualifier(Workspace(root), catalog, user="bench")
+    pid = q.add_prospect("Bench Partner GmbH", kind="dealer").id
+    q.record(q.resolve(pid), [AnswerInput(question_id="partner_type", value="stocking_dealer")])
+    path = Workspace(root).prospect_path(pid)
+    shard = root / "index" / "prospects" / f"{shard_of(pid)}.json"
+    counts = {"reads": 0, "writes": 0, "shard writes": 0, "fsyncs": 0}
+    real_read, real_fsync, real_write = Path.read_bytes, os.fsync, atomic.write_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        counts["reads"] += self == path
+        return real_read(self)
+
+    def fsync(fd: int) -> None:
+        counts["fsyncs"] += 1
+        real_fsync(fd)
+
+    def write_bytes(target: Path, payload: bytes, **options: object) -> Path:
+        counts["writes"] += Path(target) == path
+        counts["shard writes"] += Path(target) == shard
+        return real_write(target, payload, **options)  # type: ignore[arg-type]
+
+    import qualify.store.workspace.storage as storage_module
+    import qualify.store.workspace.store as store_module
+
+    Path.read_bytes = read_bytes  # type: ignore[method-assign]
+    os.fsync = fsync
+    store_module.write_bytes = write_bytes  # type: ignore[assignment]
+    storage_module.write_bytes = write_bytes  # type: ignore[assignment]
+    try:
+        fresh = Qualifier(Workspace(root), catalog, user="bench")  # a new process
+        records = fresh.read(pid)
+        fresh.record(
+            records.prospect,
+            [AnswerInput(question_id="employees", value=25)],
+            records=records,
+        )
+    finally:
+        Path.read_bytes = real_read  # type: ignore[method-assign]
+        os.fsync = real_fsync
+        store_module.write_bytes = real_write
+        storage_module.write_bytes = real_write
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", type=int, default=100)
@@ -146,6 +202,13 @@ def main() -> None:
         args.dir.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="qualify-bench-", dir=args.dir))
     try:
+        io = answer_io(base / "io")
+        print(
+            f"one answer as `qualify answer` records it: {io['reads']} read(s) and "
+            f"{io['writes']} write(s) of the prospect file, {io['shard writes']} index shard "
+            f"write(s), {io['fsyncs']} fsyncs (each file and its folder) "
+            "(target: 1 read, 1 write, a shard only when the list row changes)"
+        )
         scored = not args.unscored
         small, small_ids, small_build = build(base / "small", args.small, 1, scored=scored)
         print(f"built {args.small:>6} prospects in {small_build:6.2f} s")

@@ -57,6 +57,23 @@ def workspace_user() -> str:
         return ""
 
 
+CACHE_OFF = ("off", "0", "no", "false")
+
+
+def cache_dir() -> Path | None:
+    """Where checked question sets are cached (:mod:`qualify.setcache`):
+    `$QUALIFY_CACHE_DIR`, else the platform's user cache dir; None when the variable
+    says `off`."""
+    chosen = os.environ.get("QUALIFY_CACHE_DIR", "").strip()
+    if chosen.lower() in CACHE_OFF:
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False)) / "question-sets"
+
+
 def config_file() -> Path:
     """User preferences of the app (theme, support capacity per territory)."""
     override = os.environ.get("QUALIFY_CONFIG")

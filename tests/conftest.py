@@ -8,6 +8,7 @@ a missing tool fails the run, so "20 passed, 20 skipped" cannot look green.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(mark)
         if {"pg", "pg_server", "_pg_database"} & set(getattr(item, "fixturenames", ())):
             item.add_marker("pg")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The question-set cache of the tests' runs (and of the processes they start) in a
+    temp folder, never in the user's cache dir."""
+    before = os.environ.get("QUALIFY_CACHE_DIR")
+    os.environ["QUALIFY_CACHE_DIR"] = str(tmp_path_factory.mktemp("qualify-cache"))
+    yield
+    if before is None:
+        os.environ.pop("QUALIFY_CACHE_DIR", None)
+    else:
+        os.environ["QUALIFY_CACHE_DIR"] = before
 
 
 TABLES = (

@@ -54,15 +54,16 @@ def answer(
     from qualify.core.questionnaire import AnswerInput, parse_cli_value
 
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    records = q.read(prospect_id)  # the one read of the prospect: every check uses it
+    found = records.prospect
     if stage is not None and stage != found.stage:
-        question_set = q.snapshot(q.past_interview(found, stage))
+        question_set = q.snapshot(q.past_interview(found, stage, records))
     else:
-        question_set = q.question_set_for(found)
+        question_set = q.question_set_for(found, records)
     if from_file is not None:
         if question is not None:
             raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
-        context = q.answer_context(found, question_set)
+        context = q.answer_context(found, question_set, records)
         inputs = list(read_answers(from_file, "--from", question_set, context).values())
     else:
         if question is None or value is None:
@@ -84,7 +85,7 @@ def answer(
         except QualifyError as exc:
             fail(f"VALUE: {question}: {exc}", 2)
         inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]  # type: ignore[arg-type]
-    assessment = q.record(found, inputs, stage=stage)
+    assessment = q.record(found, inputs, stage=stage, records=records)
     from qualify.core.words import fmt_pct, fmt_score
 
     b = assessment.breakdown

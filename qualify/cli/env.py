@@ -50,7 +50,7 @@ class Env:
 
     @cached_property
     def catalog(self) -> Catalog:
-        from qualify.core.questionnaire import load_catalog
+        from qualify.setcache import load_catalog
 
         folder, source = self.questionnaires
         if not folder.is_dir():

@@ -210,8 +210,9 @@ def _sorted(rows: list, key: str) -> list:
 def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
     """Stage, status, latest score breakdown, gate result and history of a prospect."""
     q = env.qualifier
-    found = q.resolve(prospect_id)
-    assessment = q.assess(found)
+    records = q.read(prospect_id)
+    found = records.prospect
+    assessment = q.assess(found, stored=records)
     history = assessment.records.history
     if as_json:
         import orjson

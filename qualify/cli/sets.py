@@ -22,8 +22,8 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     PATHS are files, folders, pipes or - for standard input (default: the active
     question sets).
     """
-    from qualify.core.questionnaire import load_catalog, parse_question_set
     from qualify.core.questionnaire.loader import Problem, QuestionSetError
+    from qualify.setcache import load_catalog, parse_question_set
 
     targets = list(paths) or [env.questionnaires[0]]
     problems: list[Problem] = []
@@ -77,7 +77,7 @@ def set_text(path: Path) -> tuple[str, str]:
 
 
 def _pipeline_problems(path: Path) -> list[Any]:
-    from qualify.core.questionnaire import load_catalog
+    from qualify.setcache import load_catalog
 
     catalog = load_catalog(path.parent)
     return [p for p in catalog.problems if Path(p.path) == path]
@@ -137,7 +137,8 @@ def score(env: Env, questionnaire_path: Path, answers_path: Path, as_json: bool)
 def _question_set(env: Env, given: Path) -> Any:
     """A question-set file, or a set of the active ones by its id (the bundled ones
     unless the workspace has its own): `--questionnaire first-date`; `-` reads stdin."""
-    from qualify.core.questionnaire import load_question_set_text
+    from qualify.core.questionnaire.loader import QuestionSetError
+    from qualify.setcache import parse_question_set
 
     text = str(given)
     if (
@@ -153,7 +154,10 @@ def _question_set(env: Env, given: Path) -> Any:
         fail(f"--questionnaire {text}: no such file, nor an active set (the sets: {known})", 2)
     if text != "-":
         must_exist(given, "--questionnaire")
-    return load_question_set_text(*set_text(given))
+    qs, problems = parse_question_set(*set_text(given))
+    if qs is None:  # as load_question_set_text says it
+        raise QuestionSetError([p for p in problems if p.severity == "error"])
+    return qs
 
 
 @click.group()

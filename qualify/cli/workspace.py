@@ -31,6 +31,7 @@ def paths(env: Env) -> None:
         ("question sets", f"{qdir}  ({source})"),
         ("bundled question sets", str(qpaths.bundled_questionnaires_dir())),
         ("config file", str(qpaths.config_file())),
+        ("cache", str(qpaths.cache_dir() or "off  ($QUALIFY_CACHE_DIR)")),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:

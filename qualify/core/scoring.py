@@ -27,6 +27,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from qualify.core.breakdown import (
@@ -231,14 +232,21 @@ def _calculate(
 ) -> float | None:
     if not q.formula:
         return None
-    expr = parse_formula(q.formula)
-    shown: dict[str, Any] = {}
-    for name in names(expr):
-        shown.setdefault(name.key, env.get(name.key))
-    if calls_today(expr):
+    expr, keys, needs_today = _formula(q.formula)
+    shown: dict[str, Any] = {k: env.get(k) for k in keys}
+    if needs_today:
         shown["today()"] = today.isoformat() if today is not None else None
     inputs[key] = tuple(shown.items())
     return compute(expr, env, today=today)
+
+
+@lru_cache(maxsize=4096)
+def _formula(text: str) -> tuple[Any, tuple[str, ...], bool]:
+    """A formula's tree, the answers it reads (each once, in order) and whether it reads
+    today's date: the same for every interview, so worked out once per formula."""
+    expr = parse_formula(text)
+    keys = tuple(dict.fromkeys(name.key for name in names(expr)))
+    return expr, keys, calls_today(expr)
 
 
 def visible_questions(

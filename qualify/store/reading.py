@@ -14,6 +14,7 @@ from qualify.core.assess import Snapshots
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import Interview, ProspectRecords
 from qualify.core.words import one_line
+from qualify.setcache import question_set
 from qualify.store.base import NotFound, Store, StoreCorrupt
 
 
@@ -52,7 +53,7 @@ def read_snapshots(
         if digest in found.sets or digest in found.warnings:
             continue
         try:
-            found.sets[digest] = QuestionSet.model_validate(store.get_snapshot(digest))
+            found.sets[digest] = question_set(store.get_snapshot(digest))
         except NotFound:
             found.add_missing(interview, active_sets)
         except (ValidationError, ValueError) as exc:

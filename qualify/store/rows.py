@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from qualify.core.assess import Snapshots, list_row
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import ProspectRecords, ProspectSummary
+from qualify.setcache import question_set
 from qualify.store.base import NotFound
 
 Fetch = Callable[[str], dict[str, Any]]
@@ -47,7 +48,7 @@ class ListRows:
                 except NotFound:
                     continue  # may arrive later (an import adds it): not remembered
                 try:
-                    self._sets[digest] = QuestionSet.model_validate(raw)
+                    self._sets[digest] = question_set(raw)
                 except (ValidationError, ValueError):
                     self._sets[digest] = None
             parsed = self._sets[digest]

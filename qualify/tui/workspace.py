@@ -80,7 +80,7 @@ class Workspace:
         """Open the store and load the question sets (call from a worker thread)."""
         if self._qualifier is not None:
             return self._qualifier
-        from qualify.core.questionnaire import load_catalog
+        from qualify.setcache import load_catalog
         from qualify.store import open_store
         from qualify.workflow.qualifier import Qualifier
 
@@ -95,8 +95,9 @@ class Workspace:
         return self._qualifier
 
     def reload_catalog(self) -> Catalog:
-        """Re-read the question sets from disk (picks up edits made in another editor)."""
-        from qualify.core.questionnaire import load_catalog
+        """Re-read the question sets from disk (picks up edits made in another editor;
+        the cache of checked sets is keyed by their content, so an edit is never missed)."""
+        from qualify.setcache import load_catalog
 
         catalog = load_catalog(self.questionnaires_dir)
         if self._qualifier is not None:

@@ -169,6 +169,63 @@ def sample_answer(rng: random.Random, q: Question, fit: float, bad: bool) -> Any
     )
 
 
+class _Asking(Mapping[str, Any]):
+    """The answers of a sample interview, each given when scoring first asks for it (which
+    it does only for a shown question, in order): one walk instead of one per question."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        qs: QuestionSet,
+        fit: float,
+        bad: bool,
+        when: datetime,
+        complete_share: float,
+    ) -> None:
+        self.rng, self.qs, self.fit, self.bad = rng, qs, fit, bad
+        self.when, self.complete_share = when, complete_share
+        self.answers: dict[str, Any] = {}
+        self.records: dict[str, AnswerRecord] = {}
+        self._asked: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        return self.answers[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.answers)
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self._asked:
+            return self.answers.get(key, default)
+        self._asked.add(key)
+        found = self.qs.resolve(key)
+        if found is None or not found[0].answerable:
+            return default
+        q, rng = found[0], self.rng
+        if rng.random() > self.complete_share and not q.required:
+            return default
+        value = sample_answer(rng, q, self.fit, self.bad)
+        self.answers[key] = value
+        source = "verified" if q.verify and rng.random() < 0.6 else "stated"
+        self.records[key] = AnswerRecord(
+            question_id=key,
+            value=value,
+            source=source,  # type: ignore[arg-type]
+            answered_at=self.when,
+            note=rng.choice(_NOTES) if rng.random() < 0.1 else "",
+        )
+        return value
+
+
+def _asked_as_worked_out(qs: QuestionSet) -> bool:
+    """Whether the questions people answer are worked out in the order they are asked."""
+    asked = [qid for qid, q in qs.questions.items() if q.answerable]
+    return asked == [qid for qid in qs.plan if qs.questions[qid].answerable]
+
+
 def sample_interview(
     rng: random.Random,
     prospect: Prospect,
@@ -182,41 +239,35 @@ def sample_interview(
     kind: str = "stage",
     earlier: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[Interview, dict[str, Any]]:
-    answers: dict[str, Any] = {}
-    records: dict[str, AnswerRecord] = {}
     repeats = {
         s.id: rng.randint(max(s.repeat.min, 1), s.repeat.max)
         for s in qs.sections
         if s.repeat is not None
     }
-    # answer in order so conditions see earlier answers
-    for qid, q in qs.questions.items():
-        if not q.answerable:
-            continue
-        section = qs.section_of[qid]
-        keys = (
-            [qid]
-            if section.repeat is None
-            else [repeat_key(section.id, r, qid) for r in range(repeats[section.id])]
-        )
-        for key in keys:
-            shown = visible_questions(
-                qs, answers, earlier=earlier, today=when.date(), repeats=repeats
-            )
-            if not shown.get(key, False):
+    asking = _Asking(rng, qs, fit, bad, when, complete_share)
+    if _asked_as_worked_out(qs):
+        # One walk in order (conditions only look back): each question is answered, or
+        # not, the moment the walk finds it shown, so conditions see the answers before
+        # it; the same answers as asking one by one below, in one walk instead of one each.
+        visible_questions(qs, asking, earlier=earlier, today=when.date(), repeats=repeats)
+    else:
+        # a formula makes a question be worked out before one asked earlier: ask in turn
+        for qid, q in qs.questions.items():
+            if not q.answerable:
                 continue
-            if rng.random() > complete_share and not q.required:
-                continue
-            value = sample_answer(rng, q, fit, bad)
-            answers[key] = value
-            source = "verified" if q.verify and rng.random() < 0.6 else "stated"
-            records[key] = AnswerRecord(
-                question_id=key,
-                value=value,
-                source=source,  # type: ignore[arg-type]
-                answered_at=when,
-                note=rng.choice(_NOTES) if rng.random() < 0.1 else "",
+            section = qs.section_of[qid]
+            keys = (
+                [qid]
+                if section.repeat is None
+                else [repeat_key(section.id, r, qid) for r in range(repeats[section.id])]
             )
+            for key in keys:
+                shown = visible_questions(
+                    qs, asking.answers, earlier=earlier, today=when.date(), repeats=repeats
+                )
+                if shown.get(key, False):
+                    asking.get(key)
+    answers, records = asking.answers, asking.records
     interview = Interview(
         id=f"{prospect.id}-{stage}"[:40],
         prospect_id=prospect.id,
@@ -436,9 +487,16 @@ def fill(
     edits); returns (added, left as they were)."""
     for qs in catalog.question_sets.values():
         store.put_snapshot(content_hash(qs), canonical(qs))
-    made = list(generate(catalog, count, seed=seed, now=now))
-    kept = store.add_new_prospects(made)
-    return len(made) - len(kept), len(kept)
+    made = 0
+
+    def counted() -> Iterator[ProspectRecords]:  # streamed: the store writes in chunks
+        nonlocal made
+        for records in generate(catalog, count, seed=seed, now=now):
+            made += 1
+            yield records
+
+    kept = store.add_new_prospects(counted())
+    return made - len(kept), len(kept)
 
 
 def real_prospects(store: Store) -> int:

@@ -67,6 +67,7 @@ def rescore_candidates(
     # One read per prospect; one that cannot be read is skipped and noted on the store.
     for records in readable_records(q.store, ids):
         prospect = records.prospect
+        scored = None  # the prospect's assessment, once, if a set reads earlier stages
         for interview in records.interviews:
             current = hashes.get(interview.questionnaire_id)
             if current is None or current == interview.questionnaire_hash:
@@ -83,7 +84,8 @@ def rescore_candidates(
             new = q.catalog.question_sets[interview.questionnaire_id]
             earlier: dict[str, dict[str, Any]] = {}
             if old.other_sets or new.other_sets:
-                scored = q.assess(prospect).scored
+                if scored is None:
+                    scored = q.assess(prospect, stored=records).scored
                 earlier = earlier_values(scored, interview.id, exclude=new.id)
             values = answer_values(interview)
             result = rescore(old, new, values, earlier=earlier, today=today())

@@ -21,8 +21,6 @@ from qualify.core.questionnaire import (
     AnswerInput,
     Catalog,
     QuestionSet,
-    check_constraint,
-    constraint_context,
     content_hash,
     validate_answer,
 )
@@ -41,6 +39,7 @@ from qualify.core.records import (
 from qualify.core.undo import correction_entry, replaced
 from qualify.store.base import StageConflict, Store
 from qualify.store.reading import read_snapshots
+from qualify.workflow.checks import answer_values, broken_constraints, check_recent_move
 
 RECENT_MOVE = 120
 """Seconds during which someone else's move makes an override ask for --from (see
@@ -69,11 +68,6 @@ class GateBlocked(WorkflowError):
         """Question id → source of its answer (stated, verified, estimated)."""
         lines = "; ".join(result.unmet)
         super().__init__(f"gate not met for {result.stage_id}: {lines}")
-
-
-def answer_values(interview: Interview) -> dict[str, Any]:
-    """The answers that score: only those in the `answered` state."""
-    return interview.scoring_values()
 
 
 def answer_sources(interview: Interview | None) -> dict[str, str]:
@@ -159,18 +153,33 @@ class Qualifier:
         digest = interview.questionnaire_hash
         qs = self._snapshots.sets.get(digest) if digest not in self._snapshots.warnings else None
         if qs is None:
-            qs = QuestionSet.model_validate(self.store.get_snapshot(digest))
+            from qualify.setcache import question_set
+
+            qs = question_set(self.store.get_snapshot(digest))
             self._snapshots.sets[digest] = qs
         return qs
 
     def resolve(self, id_or_prefix: str) -> Prospect:
-        return self.store.get_prospect(self.store.resolve_id(id_or_prefix))
+        return self.read(id_or_prefix).prospect
 
-    def stage_interview(self, prospect: Prospect) -> Interview | None:
-        """The latest interview of the prospect's current stage, if any."""
+    def read(self, id_or_prefix: str) -> ProspectRecords:
+        """A prospect's records (an id or an unambiguous prefix), in one read: hand them to
+        the methods below (``records=``) and they read nothing again."""
+        return self.store.read_prospect(self.store.resolve_id(id_or_prefix))
+
+    def _interviews(self, prospect: Prospect, records: ProspectRecords | None) -> list[Interview]:
+        if records is not None and records.prospect.id == prospect.id:
+            return list(records.interviews)
+        return self.store.interviews(prospect.id)
+
+    def stage_interview(
+        self, prospect: Prospect, records: ProspectRecords | None = None
+    ) -> Interview | None:
+        """The latest interview of the prospect's current stage, if any (from ``records``
+        when given: the prospect's records as just read)."""
         found = [
             i
-            for i in self.store.interviews(prospect.id)
+            for i in self._interviews(prospect, records)
             if i.stage == prospect.stage and not i.merged_into
         ]
         return found[-1] if found else None
@@ -260,22 +269,26 @@ class Qualifier:
             raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
         return review.questionnaire, "review"
 
-    def question_set_for(self, prospect: Prospect) -> QuestionSet:
+    def question_set_for(
+        self, prospect: Prospect, records: ProspectRecords | None = None
+    ) -> QuestionSet:
         """The set the current stage is asked with (its interview's snapshot, or the active
         set before the interview starts); reading it writes nothing."""
         set_id, _ = self._stage_set(prospect)
-        existing = self.stage_interview(prospect)
+        existing = self.stage_interview(prospect, records)
         if existing is not None:
             return self.snapshot(existing)
         return self.active_question_set(set_id)
 
-    def open_interview(self, prospect: Prospect) -> Interview:
+    def open_interview(
+        self, prospect: Prospect, records: ProspectRecords | None = None
+    ) -> Interview:
         """The current stage's interview, started (with a snapshot of the set) if needed.
 
         Started with the store's get-or-create, so two people starting the stage at once
         share one interview; StageConflict if the prospect moved on meanwhile."""
         set_id, kind = self._stage_set(prospect)
-        existing = self.stage_interview(prospect)
+        existing = self.stage_interview(prospect, records)
         if existing is not None:
             return existing
         qs = self.active_question_set(set_id)
@@ -292,14 +305,16 @@ class Qualifier:
         )
         return self.store.start_interview(interview)
 
-    def past_interview(self, prospect: Prospect, stage_id: str) -> Interview:
+    def past_interview(
+        self, prospect: Prospect, stage_id: str, records: ProspectRecords | None = None
+    ) -> Interview:
         """The latest interview of a stage (one the prospect may have left), to correct."""
         known = [s.id for s in self.pipeline.stages]
         if self.pipeline.review is not None:
             known.append(self.pipeline.review.id)
         if stage_id not in known:
             raise WorkflowError(f"no stage {stage_id!r} (the stages: {', '.join(known)})")
-        found = [i for i in self.store.interviews(prospect.id) if i.stage == stage_id]
+        found = [i for i in self._interviews(prospect, records) if i.stage == stage_id]
         if not found:
             raise WorkflowError(f"{prospect.name} has no {stage_id} interview to correct")
         return found[-1]
@@ -310,20 +325,27 @@ class Qualifier:
         inputs: Iterable[AnswerInput] | Mapping[str, Any],
         *,
         stage: str | None = None,
+        records: ProspectRecords | None = None,
     ) -> Assessment:
         """Validate every answer first; store all of them or none (and start no interview
         for answers that are refused). With `stage`, a stage the prospect has left: the
-        answers correct that stage's interview and the history says so."""
+        answers correct that stage's interview and the history says so.
+
+        ``records`` are the prospect's records as just read (:meth:`read`), if at hand:
+        the prospect file is then read once, by the check, and written once."""
+        stored_records = records
+        if stored_records is None or stored_records.prospect.id != prospect.id:
+            stored_records = self.store.read_prospect(prospect.id)
         if stage is not None and stage != prospect.stage:
-            past: Interview | None = self.past_interview(prospect, stage)
+            past: Interview | None = self.past_interview(prospect, stage, stored_records)
             qs = self.snapshot(past)
         else:
             past = None
-            qs = self.question_set_for(prospect)
+            qs = self.question_set_for(prospect, stored_records)
         if isinstance(inputs, Mapping):
             inputs = [AnswerInput(question_id=k, value=v) for k, v in inputs.items()]
         inputs = list(inputs)
-        records: list[AnswerRecord] = []
+        answers: list[AnswerRecord] = []
         errors: list[str] = []
         for item in inputs:
             found = qs.resolve(item.question_id)
@@ -344,7 +366,7 @@ class Qualifier:
                     continue
             else:
                 value = None
-            records.append(
+            answers.append(
                 AnswerRecord(
                     question_id=item.question_id,
                     value=value,
@@ -354,74 +376,53 @@ class Qualifier:
                     by=self.user,
                 )
             )
-        existing = past if past is not None else self.stage_interview(prospect)
-        earlier, day = self._earlier(prospect, qs, existing), today()
+        existing = past if past is not None else self.stage_interview(prospect, stored_records)
+        earlier, day = self._earlier(prospect, qs, existing, stored_records), today()
         if not errors:
-            errors = self._broken_constraints(qs, existing, records, earlier, day)
+            errors = broken_constraints(qs, existing, answers, earlier, day)
         if not errors:
             from qualify.workflow.reviews import unexplained_outcome
 
-            errors = unexplained_outcome(qs, existing, records, earlier, day)
+            errors = unexplained_outcome(qs, existing, answers, earlier, day)
         if errors:
             raise WorkflowError("nothing recorded: " + "; ".join(errors))
         stored = existing.answers if existing is not None else {}
-        records = [
-            r.model_copy(update={"previous": replaced(stored.get(r.question_id))}) for r in records
+        answers = [
+            r.model_copy(update={"previous": replaced(stored.get(r.question_id))}) for r in answers
         ]
-        interview = past or self.open_interview(prospect)
+        interview = past or self.open_interview(prospect, stored_records)
         # The store recomputes the list row inside its write; `saved` holds every stored
         # answer (a colleague's too). Refused if the prospect left the stage meanwhile.
-        saved = self.store.record_answers(interview.id, records, expected_stage=prospect.stage)
+        saved = self.store.record_answers(interview.id, answers, expected_stage=prospect.stage)
         if past is not None:
-            self.store.append_history(correction_entry(prospect, past, stored, records, self.user))
+            self.store.append_history(correction_entry(prospect, past, stored, answers, self.user))
         return self.assess(prospect, saved)
 
     def _earlier(
-        self, prospect: Prospect, qs: QuestionSet, interview: Interview | None
+        self,
+        prospect: Prospect,
+        qs: QuestionSet,
+        interview: Interview | None,
+        records: ProspectRecords | None = None,
     ) -> dict[str, dict[str, Any]]:
         """The earlier stages' values the set reads (`first-date.x`), for `interview` (or
         the one about to start); empty when the set reads none."""
         if not qs.other_sets:
             return {}
-        scored = self.assess(prospect).scored
+        scored = self.assess(prospect, stored=records).scored
         before = interview.id if interview is not None else None
         return earlier_values(scored, before, exclude=qs.id)
 
-    def answer_context(self, prospect: Prospect, qs: QuestionSet) -> dict[str, Any]:
+    def answer_context(
+        self, prospect: Prospect, qs: QuestionSet, records: ProspectRecords | None = None
+    ) -> dict[str, Any]:
         """What the constraints of new answers read besides them: the answers of the
         current stage's interview, and earlier stages' values as `set-id.question`."""
-        interview = self.stage_interview(prospect)
+        interview = self.stage_interview(prospect, records)
         values = answer_values(interview) if interview is not None else {}
-        earlier = self._earlier(prospect, qs, interview)
+        earlier = self._earlier(prospect, qs, interview, records)
         flat = {f"{sid}.{qid}": v for sid, vals in earlier.items() for qid, v in vals.items()}
         return {**flat, **values}
-
-    @staticmethod
-    def _broken_constraints(
-        qs: QuestionSet,
-        interview: Interview | None,
-        records: list[AnswerRecord],
-        earlier: Mapping[str, Mapping[str, Any]],
-        day: date,
-    ) -> list[str]:
-        """Constraints broken once `records` join the answers already stored."""
-        after = answer_values(interview) if interview is not None else {}
-        for record in records:
-            if record.value is None:
-                after.pop(record.question_id, None)
-            else:
-                after[record.question_id] = record.value
-        errors: list[str] = []
-        for record in records:
-            found = qs.resolve(record.question_id)
-            if found is None or record.value is None or found[0].constraint is None:
-                continue
-            env = constraint_context(qs, after, record.question_id, earlier)
-            try:
-                check_constraint(found[0], record.value, env, day)
-            except AnswerError as exc:
-                errors.append(f"{record.question_id}: {exc}")
-        return errors
 
     # ------------------------------------------------------------------ reviews
     def start_review(self, prospect: Prospect) -> Interview:
@@ -470,19 +471,32 @@ class Qualifier:
         return self.assess(prospect, saved)
 
     # ------------------------------------------------------------------ assessment
-    def records(self, prospect: Prospect, interview: Interview | None = None) -> ProspectRecords:
+    def records(
+        self,
+        prospect: Prospect,
+        interview: Interview | None = None,
+        stored: ProspectRecords | None = None,
+    ) -> ProspectRecords:
         """The prospect's records as stored, in one read (with `interview` as given, if it
-        is newer than the stored copy)."""
-        stored = self.store.read_prospect(prospect.id)
+        is newer than the stored copy); ``stored`` when they were just read."""
+        if stored is None or stored.prospect.id != prospect.id:
+            stored = self.store.read_prospect(prospect.id)
         interviews = sorted(stored.interviews, key=lambda i: i.started_at)
         if interview is not None:
             interviews = [interview if i.id == interview.id else i for i in interviews]
         history = sorted(stored.history, key=lambda h: h.at)
         return ProspectRecords(prospect, tuple(interviews), tuple(history))
 
-    def assess(self, prospect: Prospect, interview: Interview | None = None) -> Assessment:
-        """Where the prospect stands (see :mod:`qualify.core.assess`)."""
-        records = self.records(prospect, interview)
+    def assess(
+        self,
+        prospect: Prospect,
+        interview: Interview | None = None,
+        *,
+        stored: ProspectRecords | None = None,
+    ) -> Assessment:
+        """Where the prospect stands (see :mod:`qualify.core.assess`); ``stored`` are its
+        records when they were just read."""
+        records = self.records(prospect, interview, stored)
         read_snapshots(
             self.store, records.interviews, self.catalog.question_sets, into=self._snapshots
         )
@@ -516,7 +530,7 @@ class Qualifier:
         stage = moves.check_can_advance(prospect, self.pipeline)
         assessment = self.assess(prospect)
         if override is not None and from_stage is None:
-            self._check_recent_move(assessment.records)
+            check_recent_move(assessment.records, RECENT_MOVE)
         gate, qs = assessment.gate, assessment.gate_set
         if gate is None or qs is None:  # the stage's set is missing or broken
             self.active_question_set(stage.set_for(prospect.kind.value))  # raises, naming it
@@ -540,23 +554,6 @@ class Qualifier:
                 )
             )
         return move.entry
-
-    def _check_recent_move(self, records: ProspectRecords) -> None:
-        prospect = records.prospect
-        moved = next(
-            (h for h in reversed(records.history) if h.to_stage == prospect.stage),
-            None,
-        )
-        if moved is None or moved.action == "created":
-            return
-        ago = (utcnow() - moved.at).total_seconds()
-        if 0 <= ago < RECENT_MOVE:
-            who = f" by {moved.by}" if moved.by else ""
-            raise StageConflict(
-                f"{prospect.name} was moved to {prospect.stage}{who} {ago:.0f} s ago: nothing "
-                f"was changed; to override the {prospect.stage} gate as well, say so with "
-                f"--from {prospect.stage}"
-            )
 
     def decline(self, prospect: Prospect, reason: str) -> HistoryEntry:
         """Part ways, always with a reason."""

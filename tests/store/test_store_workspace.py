@@ -14,7 +14,7 @@ from tinydb import TinyDB
 from qualify.core.records import HistoryEntry
 from qualify.store import NotFound, open_store
 from qualify.store.workspace import Workspace, shard_of, storage
-from qualify.store.workspace.storage import AtomicJSONStorage
+from qualify.store.workspace.tinydb_storage import AtomicJSONStorage
 
 # ------------------------------------------------------------------ round trips
 
@@ -105,10 +105,33 @@ def test_recording_an_answer_rewrites_only_its_prospect_and_one_shard(
     monkeypatch.undo()
     prospect_file = ws.prospect_path(ids[7])
     shard = ws.root / "index" / "prospects" / f"{shard_of(ids[7])}.json"
-    assert reads == [prospect_file, shard]  # the interview's owner is remembered
+    # the interview's owner is remembered, and so is the prospect file this workspace
+    # wrote last (same inode, size and time): only the shard is read
+    assert reads == [shard]
     assert len(fsyncs) == 4  # each of the two files, and each of their folders
     changed = {p for p, ino in before.items() if p.stat().st_ino != ino}
     assert changed == {prospect_file, shard}
+
+    # another process (a new Workspace) reads the prospect file once, and only once
+    other = Workspace(ws.root)
+    other.interview_owners([interview.id])
+    reads.clear()
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    other.read_prospect(ids[7])
+    other.record_answers(interview.id, [answer("q1", 2)])
+    other.read_prospect(ids[7])
+    monkeypatch.undo()
+    assert reads.count(prospect_file) == 1
+
+
+def test_a_prospect_file_replaced_by_another_process_is_read_again(ws: Workspace) -> None:
+    """What a workspace remembers of a file it read never hides another writer's change."""
+    prospect = ws.add_prospect(make_prospect("Before"))
+    other = Workspace(ws.root)
+    assert other.read_prospect(prospect.id).prospect.name == "Before"
+    ws.update_prospect(prospect.model_copy(update={"name": "After"}))
+    assert other.read_prospect(prospect.id).prospect.name == "After"
+    assert other.get_prospect(prospect.id).name == "After"
 
 
 def test_a_write_that_leaves_the_list_row_as_it_was_skips_the_index(ws: Workspace) -> None:

@@ -67,13 +67,17 @@ KNOCKED_OUT_BAND = "Not a fit"
 
 
 class _Strict(BaseModel):
-    """Unknown keys are errors: a typo such as `wieght` must not pass silently."""
+    """Unknown keys are errors: a typo such as `wieght` must not pass silently.
+
+    The docstring under each field is its description in the JSON Schema; it is read
+    from this file only when the schema is asked for (see
+    :mod:`qualify.core.questionnaire.schema`), not on every start.
+    """
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         allow_inf_nan=False,
-        use_attribute_docstrings=True,
         defer_build=True,
     )
 
@@ -451,7 +455,7 @@ class Stage(_Strict):
     {default: getting-to-know, distributor: getting-to-know-distributor}."""
     description: str | None = None
     """What this stage is for."""
-    gate: Gate = Gate()
+    gate: Gate = Field(default_factory=Gate)
     """What must hold to move on to the next stage."""
 
     def set_for(self, kind: str | None = None) -> str:

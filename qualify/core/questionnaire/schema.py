@@ -6,11 +6,14 @@ question type, and points that are never below 0.
 
 from __future__ import annotations
 
+import ast
+import inspect
 from typing import Any
 
 from pydantic import BaseModel
 
-from qualify.core.questionnaire.model import Pipeline, QuestionSet
+from qualify.core.questionnaire import model as models
+from qualify.core.questionnaire.model import Gate, Pipeline, QuestionSet
 
 _ONLY_FOR: dict[str, tuple[str, ...]] = {
     "options": ("choice", "multi"),
@@ -56,8 +59,48 @@ def _type_rules() -> list[dict[str, Any]]:
     return rules
 
 
+def field_docstrings() -> dict[str, dict[str, str]]:
+    """Model name → field name → the docstring written under the field in model.py.
+
+    Read from the source when a schema is asked for, so starting qualify never pays for
+    it (pydantic's `use_attribute_docstrings` would read it for every model on import)."""
+    tree = ast.parse(inspect.getsource(models))
+    found: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        docs: dict[str, str] = {}
+        for field, after in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                docs[field.target.id] = inspect.cleandoc(after.value.value)
+        found[node.name] = docs
+    return found
+
+
+def _describe(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Each property's description from its field's docstring (a Field's own wins)."""
+    docs = field_docstrings()
+    defs = schema.get("$defs", {})
+    for name, doc in docs.items():
+        target = schema if name == model.__name__ else defs.get(name)
+        if target is None:
+            continue
+        properties = target.get("properties", {})
+        for field, text in doc.items():
+            prop = properties.get(field)
+            if prop is not None and "description" not in prop:
+                prop["description"] = text
+
+
 def _schema_of(model: type[BaseModel], title: str) -> dict[str, Any]:
     schema = model.model_json_schema()
+    _describe(schema, model)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = title
     return schema
@@ -81,4 +124,8 @@ def json_schema() -> dict[str, Any]:
 
 def pipeline_json_schema() -> dict[str, Any]:
     """JSON Schema of pipeline.yaml."""
-    return _schema_of(Pipeline, "qualify pipeline")
+    schema = _schema_of(Pipeline, "qualify pipeline")
+    # A factory default (no Gate is built on import) is not shown by pydantic: say it.
+    gate = schema["$defs"]["Stage"]["properties"]["gate"]
+    gate.setdefault("default", Gate().model_dump(mode="json"))
+    return schema

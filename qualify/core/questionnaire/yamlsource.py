@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from qualify.core.errors import QualifyError
 
-try:  # the C parser composes ~5x faster; same behaviour
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported only when a file is parsed: a command whose question sets come from
+# the cache (qualify.setcache) never loads it.
 
 Path_ = tuple[str | int, ...]
 
@@ -61,11 +61,6 @@ class Limits:
 LIMITS = Limits()
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """The YAML 1.2 core schema: true/false, null, decimal/0o/0x integers and floats
-    (`1e3` is a number); `yes`, `12:30`, `010`-as-octal, `1_000` and dates are not."""
-
-
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
@@ -73,15 +68,32 @@ _FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-_Loader.yaml_implicit_resolvers = {}
-for _tag, _regexp, _firsts in (
-    ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
-    ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
-    ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
-):
-    for _first in _firsts:
-        _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((_tag, _regexp))
+
+
+@cache
+def _loader_class() -> type:
+    """The YAML 1.2 core schema: true/false, null, decimal/0o/0x integers and floats
+    (`1e3` is a number); `yes`, `12:30`, `010`-as-octal, `1_000` and dates are not."""
+    try:  # the C parser composes ~5x faster; same behaviour
+        from yaml import CSafeLoader as base
+    except ImportError:  # pragma: no cover - libyaml missing
+        from yaml import SafeLoader as base  # type: ignore[assignment]
+
+    class _Loader(base):  # type: ignore[misc,valid-type]
+        pass
+
+    _Loader.yaml_implicit_resolvers = {}
+    for tag, regexp, firsts in (
+        ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
+        ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
+        ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
+        ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
+    ):
+        for first in firsts:
+            _Loader.yaml_implicit_resolvers.setdefault(first, []).append((tag, regexp))
+    _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    return _Loader
 
 
 def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
@@ -103,9 +115,6 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
         return float("nan")
     return float(text)
 
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -134,6 +143,8 @@ class Document:
 
     def text_at(self, loc: Path_) -> str | None:
         """The characters of a plain (unquoted) scalar exactly as typed, else None."""
+        import yaml
+
         node = self.values.get(loc)
         if isinstance(node, yaml.ScalarNode) and node.style in (None, ""):
             return str(node.value)
@@ -162,6 +173,8 @@ class Document:
 
     def at_offset(self, loc: Path_, offset: int, message: str, severity: str = "error") -> None:
         """A problem inside a scalar (a condition), `offset` characters into its text."""
+        import yaml
+
         node = self.node_at(loc)
         line, col = _position(node)
         one_line = (
@@ -183,13 +196,15 @@ def _position(node: yaml.Node | None) -> tuple[int, int]:
 def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
     """Parse `text`; syntax errors, duplicate keys, unsafe tags and anything beyond
     `limits` become problems at their line and column."""
+    import yaml
+
     doc = Document(path)
     bad = _bad_character(text) or _too_big(text, limits)
     if bad is not None:
         doc.problems.append(Problem(path, *bad))
         return doc
     try:
-        loader = _Loader(text)
+        loader = _loader_class()(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -328,6 +343,8 @@ class _TooMuch(Exception):
 def _build(
     doc: Document, loader: Any, node: yaml.Node, loc: Path_, seen: set[int], limits: Limits
 ) -> Any:
+    import yaml
+
     doc.built += 1
     if doc.built > limits.max_values:
         raise _TooMuch(
@@ -378,6 +395,8 @@ def _build(
 
 
 def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
+    import yaml
+
     if node.tag not in _SAFE_TAGS:
         doc.problem(node, f"the tag {_short(node.tag)} is not allowed (only plain YAML is read)")
         return None

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from tinydb import TinyDB
 
 from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectRecords
 from qualify.store.base import check_records, is_safe_id
-from qualify.store.workspace.storage import AtomicJSONStorage, corrupt, write_json_atomic
+from qualify.store.workspace.storage import corrupt, write_json_atomic
 
 if TYPE_CHECKING:
+    from tinydb import TinyDB
+
     from qualify.store.workspace.store import Workspace
 
 LEGACY_FILE = "qualify.json"
@@ -39,6 +40,10 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def migrate_from_1(ws: Workspace, meta_file: str, chunk: int) -> None:
     """Migrate ``ws`` (whose lock is not held yet); a copy of the old file is kept first."""
+    from tinydb import TinyDB
+
+    from qualify.store.workspace.tinydb_storage import AtomicJSONStorage
+
     src = ws.root / LEGACY_FILE
     with ws.locked():
         if (ws.root / meta_file).exists() and not src.exists():

@@ -37,6 +37,7 @@ from qualify.store.rows import ListRows
 from qualify.store.workspace.files import (
     ProspectFile,
     encode,
+    from_tables,
     read_facts,
     read_prospect_file,
     shard_of,
@@ -57,6 +58,8 @@ META_FILE = "workspace.json"
 LOCK_FILE = "workspace.lock"
 LOCK_TIMEOUT = 10.0
 BULK_CHUNK = 1000
+RECENT_FILES = 8
+"""Prospect files kept parsed after a read or write (see Workspace._read_file)."""
 
 
 class Workspace(DocumentStore):
@@ -85,6 +88,9 @@ class Workspace(DocumentStore):
         self._owners: dict[str, str] = {}
         """Interview id → prospect id, as found in (or written to) the index: an
         interview never changes prospect, so one index read per interview is enough."""
+        self._recent: dict[Path, tuple[tuple[int, ...], ProspectFile | bytes]] = {}
+        """The last few prospect files read (parsed) or written (their bytes, parsed when
+        read), by path, with the identity of the file (see :meth:`_read_file`)."""
         self.schema = self._open()
 
     # ------------------------------------------------------------------ paths
@@ -197,10 +203,55 @@ class Workspace(DocumentStore):
     # ------------------------------------------------------------------ whole prospects
     def read_prospect(self, prospect_id: str) -> ProspectRecords:
         """Prospect, interviews and history from a single read of one file."""
-        found = read_prospect_file(self._existing_path(prospect_id))
+        found = self._read_file(self._existing_path(prospect_id))
         if found is None:
             raise self._missing(prospect_id)
         return found.records
+
+    def _read_file(self, path: Path) -> ProspectFile | None:
+        """The prospect file at ``path``, read and validated only when it is not the very
+        file read or written last time (same inode, size and modification time; every
+        write renames a new file into place, so a changed file is a new inode).
+
+        So an answer reads its prospect file once: the checks before the write and the
+        write's own read under the lock see the same file, and the assessment after it
+        reads what was just written, without touching the disk again."""
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            self._recent.pop(path, None)
+            return None
+        except OSError:
+            return read_prospect_file(path)  # raises StoreCorrupt naming the problem
+        identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        known = self._recent.get(path)
+        if known is not None and known[0] == identity:
+            if isinstance(known[1], ProspectFile):
+                return known[1]
+            # what this process wrote there, checked as a read checks it
+            found = from_tables(path, orjson.loads(known[1]))
+            self._remember(path, identity, found)
+            return found
+        found = read_prospect_file(path)  # stat first: a file replaced meanwhile misses
+        if found is not None:
+            self._remember(path, identity, found)
+        return found
+
+    def _remember(self, path: Path, identity: tuple[int, ...], found: ProspectFile | bytes) -> None:
+        self._recent.pop(path, None)
+        self._recent[path] = (identity, found)
+        while len(self._recent) > RECENT_FILES:
+            del self._recent[next(iter(self._recent))]
+
+    def _wrote(self, path: Path, payload: bytes) -> None:
+        """Remember what was just written (under the lock: no other qualify replaces the
+        file before its identity is taken)."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            self._recent.pop(path, None)
+            return
+        self._remember(path, (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns), payload)
 
     def _missing(self, prospect_id: str) -> NotFound:
         """No such prospect; or, when the list still shows it, a file gone missing."""
@@ -224,7 +275,7 @@ class Workspace(DocumentStore):
             raise StoreError(f"prospect id {prospect_id!r} cannot be stored")
         path = self.prospect_path(prospect_id)
         with self.locked():
-            stored = read_prospect_file(path)  # a corrupt file fails before anything changes
+            stored = self._read_file(path)  # a corrupt file fails before anything changes
             current = stored.records if stored is not None else None
             result = merge(current)
             if result is None or result == current:
@@ -236,12 +287,11 @@ class Workspace(DocumentStore):
             if owners:
                 self._index.put_owners(owners)
                 self._owners.update(owners)
+            payload = encode(result, row)
             write_bytes(
-                path,
-                encode(result, row),
-                durable=self._durable,
-                before_replace=self._backups.before_replace,
+                path, payload, durable=self._durable, before_replace=self._backups.before_replace
             )
+            self._wrote(path, payload)
             if stored is None or stored.row != row:
                 self._index.put_rows({prospect_id: row})
             return result
@@ -332,7 +382,11 @@ class Workspace(DocumentStore):
 
     # ------------------------------------------------------------------ prospects
     def get_prospect(self, prospect_id: str) -> Prospect:
-        prospect = read_facts(self._existing_path(prospect_id))
+        path = self._existing_path(prospect_id)
+        known = self._recent.get(path)
+        if known is not None:
+            return self.read_prospect(prospect_id).prospect  # a stat, if it is unchanged
+        prospect = read_facts(path)
         if prospect is None:
             raise self._missing(prospect_id)
         return prospect

@@ -1,0 +1,166 @@
+"""Bulk operations on a large workspace, as a user runs them: whole `qualify` processes.
+
+Run: python bench/bench_bulk.py [--prospects 10000] [--runs 3] [--dir DIR]
+
+1. `qualify demo --prospects N` into an empty workspace (target ≤ 20 s at 10,000).
+2. `qualify prospect list` of the N prospects (target ≤ 0.3 s): the whole process, and
+   the command's own work in a process that has already started (its imports done).
+3. The re-score preview, `qualify rescore --dry-run`, after every question set got a
+   new version (the workspace's own questionnaires/, each set's version bumped): every
+   interview is a candidate (target ≤ 3 s per 10,000 interviews).
+4. The portfolio in HTML, `qualify report --portfolio --format html` (target ≤ 3 s).
+
+Each line prints the figure, the target and their ratio (≤ 1.00 meets it); the medians
+of --runs runs (the demo runs once). A bare `python -c pass` is timed in the same run,
+so a slow machine shows as a slow floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ROOT / "questionnaires"
+
+# Runs in a child: the command's own work, once qualify is imported (as in the app).
+IN_PROCESS = textwrap.dedent(
+    """
+    import contextlib, io, sys, time
+    from qualify.cli import main
+    args = sys.argv[1:]
+    with contextlib.redirect_stdout(io.StringIO()):
+        main(args, standalone_mode=False)  # once: imports and caches, as a warm process has
+        started = time.perf_counter()
+        main(args, standalone_mode=False)
+        took = time.perf_counter() - started
+    print(took)
+    """
+)
+
+
+def run(args: list[str], *, env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, check=False)
+    took = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return took
+
+
+def median_of(runs: int, args: list[str], env: dict[str, str]) -> float:
+    return statistics.median(run(args, env=env) for _ in range(runs))
+
+
+def line(name: str, seconds: float, target: float, extra: str = "") -> None:
+    ratio = seconds / target
+    verdict = "ok" if ratio <= 1 else "SLOW"
+    print(
+        f"{name:<46} {seconds:8.2f} s  target ≤ {target:5.2f} s  "
+        f"ratio {ratio:5.2f}  {verdict}{extra}"
+    )
+
+
+def bump_versions(source: Path, target: Path) -> int:
+    """A copy of the question sets, each one version newer; returns how many sets."""
+    shutil.copytree(source, target)
+    count = 0
+    for path in target.glob("*.yaml"):
+        if path.stem == "pipeline":
+            continue
+        text = path.read_text(encoding="utf-8")
+        bumped = re.sub(
+            r"^version: *(\d+)", lambda m: f"version: {int(m[1]) + 1}", text, count=1, flags=re.M
+        )
+        path.write_text(bumped, encoding="utf-8")
+        count += bumped != text
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--prospects", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
+    args = parser.parse_args()
+    py = sys.executable
+    base = Path(tempfile.mkdtemp(prefix="qualify-bench-bulk-", dir=args.dir))
+    data = base / "workspace"
+    env = {
+        **os.environ,
+        "QUALIFY_CACHE_DIR": str(base / "cache"),
+        "QUALIFY_CONFIG": str(base / "no-config.yaml"),
+    }
+    env.pop("QUALIFY_QUESTIONNAIRES", None)
+    qualify = [py, "-m", "qualify", "--data-dir", str(data)]
+    n = args.prospects
+    scale = n / 10_000
+    try:
+        bare = median_of(5, [py, "-c", "pass"], env)
+        print(f"{'python -c pass (the floor on this machine)':<46} {bare * 1000:8.1f} ms")
+        took = run([*qualify, "demo", "--prospects", str(n)], env=env)
+        line(f"qualify demo --prospects {n:,}", took, 20 * scale)
+
+        listed = median_of(args.runs, [*qualify, "prospect", "list"], env)
+        line(f"qualify prospect list ({n:,}), whole process", listed, 0.3)
+        own = statistics.median(
+            float(
+                subprocess.run(
+                    [py, "-c", IN_PROCESS, "--data-dir", str(data), "prospect", "list"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    check=True,
+                ).stdout.strip()
+            )
+            for _ in range(args.runs)
+        )
+        line("  the command's own work (imports done)", own, 0.3)
+
+        sets = bump_versions(SETS, data / "questionnaires")
+        runs = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            preview = subprocess.run(
+                [*qualify, "rescore", "--dry-run"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            runs.append(time.perf_counter() - started)
+        rescored = statistics.median(runs)
+        interviews = len(re.findall(r" v\d+ → v\d+: ", preview.stdout))
+        per = rescored * 10_000 / max(interviews, 1)
+        line(
+            f"qualify rescore --dry-run ({interviews:,} interviews)",
+            rescored,
+            3 * interviews / 10_000,
+            f"  ({per:.2f} s per 10,000; {sets} sets bumped)",
+        )
+        shutil.rmtree(data / "questionnaires")
+
+        out = base / "portfolio.html"
+        html = median_of(
+            args.runs,
+            [*qualify, "report", "--portfolio", "--format", "html", "-o", str(out)],
+            env,
+        )
+        line(f"qualify report --portfolio --format html ({n:,})", html, 3 * scale)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

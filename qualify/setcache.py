@@ -1,0 +1,206 @@
+"""A cache of validated question sets, keyed by their content, in the user cache dir.
+
+Parsing and checking the question sets (YAML, every rule, every condition) is most of
+what a short command such as `qualify answer` would spend; the result depends only on
+the files' bytes, their names and this code. So the checked result is kept, pickled,
+under a key made of all three:
+
+- **never stale**: the key is a hash of every file's name and bytes, the folder's name,
+  and qualify's version, Python's and pydantic's, and the size and time of every module
+  of :mod:`qualify.core` (an edited checkout misses, as a new release does). A folder
+  that changes while it is being parsed is not stored.
+- **safe against concurrent writers**: an entry is written to a temp file and renamed
+  into place (:mod:`qualify.atomic`); two writers write the same bytes.
+- **safe against corrupt entries**: each entry carries a hash of its payload, checked
+  before it is read; an entry that is truncated, altered or unreadable for any other
+  reason is ignored and the files are parsed again (and the entry rewritten).
+
+Where: ``$QUALIFY_CACHE_DIR`` if set, else the platform's user cache dir (``qualify
+paths`` prints it). Deleting the folder clears it; ``QUALIFY_CACHE_DIR=off`` turns it
+off. At most :data:`KEEP` entries are kept, the oldest removed first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from contextlib import suppress
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog, Problem, QuestionSet
+
+T = TypeVar("T")
+
+MAGIC = b"qualify-cache-1\n"
+DIGEST = 32
+KEEP = 200
+"""Entries kept at most (each a catalog or one question set, some kB to a few hundred)."""
+_CORE = Path(__file__).resolve().parent / "core"
+
+
+@cache
+def _code() -> bytes:
+    """What the parsed result depends on besides the files: the code that parsed it."""
+    import pydantic
+
+    from qualify import __version__
+
+    parts = [__version__, sys.version, pydantic.VERSION]
+    folders = [_CORE]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_dir() and not entry.name.startswith(("_", ".")):
+                    folders.append(Path(entry.path))
+                elif entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    parts.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def _key(kind: str, content: bytes) -> str:
+    digest = hashlib.blake2b(_code(), digest_size=20)
+    digest.update(kind.encode() + b"\0")
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> Any:
+    """The entry at ``path``; None when there is none or it is not whole and intact."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC)
+    if data[:head] != MAGIC:
+        return None
+    digest, payload = data[head : head + DIGEST], data[head + DIGEST :]
+    if hashlib.blake2b(payload, digest_size=DIGEST).digest() != digest:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # an entry of code that no longer fits: parse again
+        return None
+
+
+def _write(folder: Path, path: Path, value: object) -> None:
+    """Store an entry (best effort: a read-only or full disk only costs the next parse)."""
+    from qualify.atomic import write_bytes
+
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    digest = hashlib.blake2b(payload, digest_size=DIGEST).digest()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_bytes(path, MAGIC + digest + payload, durable=False)
+        _prune(folder)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path) -> None:
+    with os.scandir(folder) as entries:
+        found = [e for e in entries if e.name.endswith(".pickle")]
+    if len(found) <= KEEP:
+        return
+    found.sort(key=lambda e: e.stat().st_mtime_ns)
+    for entry in found[: len(found) - KEEP]:
+        with suppress(OSError):
+            os.unlink(entry.path)
+
+
+def cached(kind: str, content: bytes, build: Callable[[], T]) -> T:
+    """``build()``, or what it returned before for the same ``kind`` and ``content``."""
+    from qualify.paths import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    path = folder / f"{_key(kind, content)}.pickle"
+    found = _read(path)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = build()
+    _write(folder, path, value)
+    return value
+
+
+def _folder_content(directory: Path) -> bytes | None:
+    """The folder's name and every question-set file's name and bytes, as load_catalog
+    reads them; None when they cannot all be read (load_catalog says why)."""
+    parts = [str(directory).encode()]
+    try:
+        names = sorted(
+            p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+        )
+        for path in names:
+            data = path.read_bytes()
+            parts.append(f"\0{path.name}\0{len(data)}\0".encode() + data)
+    except OSError:
+        return None
+    return b"".join(parts)
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """The question sets and pipeline of ``directory``, checked as
+    :func:`qualify.core.questionnaire.load_catalog` checks them, from the cache when the
+    files are those of an earlier run."""
+    from qualify.core.questionnaire import load_catalog as parse
+    from qualify.paths import cache_dir
+
+    directory = Path(directory)
+    folder = cache_dir()
+    content = _folder_content(directory) if folder is not None and directory.is_dir() else None
+    if folder is None or content is None:
+        return parse(directory)
+    path = folder / f"{_key('catalog', content)}.pickle"
+    found = _read(path)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    catalog = parse(directory)
+    if _folder_content(directory) == content:  # not edited while it was parsed
+        _write(folder, path, catalog)
+    return catalog
+
+
+def parse_question_set(text: str, name: str) -> tuple[QuestionSet | None, list[Problem]]:
+    """:func:`qualify.core.questionnaire.parse_question_set` of one set's text (its
+    problems named after ``name``), from the cache when the same text was checked before."""
+    from qualify.core.questionnaire import parse_question_set as parse
+
+    content = name.encode() + b"\0" + text.encode("utf-8", "surrogatepass")
+    return cached("set", content, lambda: parse(text, name))
+
+
+def question_set(data: dict[str, Any], content: bytes | None = None) -> QuestionSet:
+    """A question-set snapshot (its JSON document) validated, from the cache when the same
+    document was validated before. ``content`` is the document's bytes, if at hand."""
+    from qualify.core.questionnaire.model import QuestionSet
+
+    if content is None:
+        import orjson
+
+        content = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    key = hashlib.blake2b(content, digest_size=20).digest()
+    found = _snapshots.get(key)
+    if found is None:
+        found = cached("snapshot", content, lambda: QuestionSet.model_validate(data))
+        if len(_snapshots) >= KEEP:
+            _snapshots.clear()
+        _snapshots[key] = found
+    return found
+
+
+_snapshots: dict[bytes, QuestionSet] = {}
+"""Snapshots validated in this process, by content (immutable: shared safely)."""
+
+
+__all__ = ["cached", "load_catalog", "parse_question_set", "question_set"]

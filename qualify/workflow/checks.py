@@ -1,0 +1,70 @@
+"""Checks the qualifier makes before it writes: constraints that read other answers, and
+an override that may not have seen a colleague's move."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from qualify.core.questionnaire import (
+    AnswerError,
+    QuestionSet,
+    check_constraint,
+    constraint_context,
+)
+from qualify.core.records import AnswerRecord, Interview, ProspectRecords, utcnow
+from qualify.store.base import StageConflict
+
+
+def answer_values(interview: Interview) -> dict[str, Any]:
+    """The answers that score: only those in the `answered` state."""
+    return interview.scoring_values()
+
+
+def broken_constraints(
+    qs: QuestionSet,
+    interview: Interview | None,
+    records: list[AnswerRecord],
+    earlier: Mapping[str, Mapping[str, Any]],
+    day: date,
+) -> list[str]:
+    """Constraints broken once `records` join the answers already stored."""
+    after = answer_values(interview) if interview is not None else {}
+    for record in records:
+        if record.value is None:
+            after.pop(record.question_id, None)
+        else:
+            after[record.question_id] = record.value
+    errors: list[str] = []
+    for record in records:
+        found = qs.resolve(record.question_id)
+        if found is None or record.value is None or found[0].constraint is None:
+            continue
+        env = constraint_context(qs, after, record.question_id, earlier)
+        try:
+            check_constraint(found[0], record.value, env, day)
+        except AnswerError as exc:
+            errors.append(f"{record.question_id}: {exc}")
+    return errors
+
+
+def check_recent_move(records: ProspectRecords, recent: float) -> None:
+    """StageConflict when someone moved the prospect to its stage less than ``recent``
+    seconds ago: that move, not the gate an override means, is what the user has most
+    likely not seen yet (see Qualifier.advance)."""
+    prospect = records.prospect
+    moved = next(
+        (h for h in reversed(records.history) if h.to_stage == prospect.stage),
+        None,
+    )
+    if moved is None or moved.action == "created":
+        return
+    ago = (utcnow() - moved.at).total_seconds()
+    if 0 <= ago < recent:
+        who = f" by {moved.by}" if moved.by else ""
+        raise StageConflict(
+            f"{prospect.name} was moved to {prospect.stage}{who} {ago:.0f} s ago: nothing "
+            f"was changed; to override the {prospect.stage} gate as well, say so with "
+            f"--from {prospect.stage}"
+        )

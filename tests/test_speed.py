@@ -1,0 +1,117 @@
+"""Guards of the speed targets (issue 17), by what does not depend on the machine: what
+an answer does to the disk, what a short command imports, and how costs grow with
+size, as same-run ratios with generous margins. The figures themselves are the benches'
+(bench/bench_startup.py, bench_store.py, bench_validate.py, bench_bulk.py)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_store import answer_io  # noqa: E402
+from bench_validate import make_set  # noqa: E402
+
+
+def test_one_answer_reads_and_writes_its_prospect_file_once(tmp_path: Path) -> None:
+    io = answer_io(tmp_path / "ws")
+    assert io["reads"] == 1
+    assert io["writes"] == 1
+    assert io["shard writes"] <= 1  # only when the list row changed
+    assert io["fsyncs"] == 2 * (io["writes"] + io["shard writes"])  # each file and its folder
+
+
+def _workspace(py: str, env: dict[str, str]) -> str:
+    run = {"cwd": ROOT, "capture_output": True, "text": True, "check": True, "env": env}
+    pid = subprocess.run([py, "-m", "qualify", "prospect", "add", "Speed Co"], **run).stdout
+    pid = pid.strip()
+    subprocess.run([py, "-m", "qualify", "answer", pid, "partner_type", "stocking_dealer"], **run)
+    return pid
+
+
+@pytest.mark.slow
+def test_short_commands_import_only_what_they_need(tmp_path: Path) -> None:
+    """`qualify answer` and `prospect show` with their question sets cached: no YAML
+    parser, no TinyDB, no templates, no terminal app."""
+    env = {**os.environ, "QUALIFY_DATA_DIR": str(tmp_path / "ws")}
+    env["QUALIFY_CACHE_DIR"] = str(tmp_path / "cache")
+    pid = _workspace(sys.executable, env)
+    code = (
+        "import sys; from qualify.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'yaml', 'tinydb', 'jinja2', 'textual'}\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
+    )
+    for args in (["answer", pid, "employees", "12"], ["prospect", "show", pid]):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        assert done.stderr.strip().splitlines()[-1] == "[]", (args, done.stderr)
+
+
+@pytest.mark.slow
+def test_an_answer_costs_a_few_interpreter_starts(tmp_path: Path) -> None:
+    """Same-run ratio to a bare `python -c pass` (target ≤ 8x; guarded loosely, as a
+    busy shared machine slows short processes unevenly)."""
+    env = {**os.environ, "QUALIFY_DATA_DIR": str(tmp_path / "ws")}
+    env["QUALIFY_CACHE_DIR"] = str(tmp_path / "cache")
+    pid = _workspace(sys.executable, env)
+    cases = [
+        [sys.executable, "-c", "pass"],
+        [sys.executable, "-m", "qualify", "answer", pid, "employees", "12"],
+    ]
+    times: list[list[float]] = [[], []]
+    for _ in range(5):
+        for i, cmd in enumerate(cases):
+            started = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, capture_output=True, env=env, check=True)
+            times[i].append(time.perf_counter() - started)
+    ratio = statistics.median(times[1]) / statistics.median(times[0])
+    assert ratio <= 40, f"qualify answer took {ratio:.1f}x a bare interpreter start"
+
+
+def _fastest(fn, runs: int = 3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.slow
+def test_checking_a_question_set_is_linear_in_its_size() -> None:
+    from qualify.core.questionnaire import parse_question_set
+
+    small, large = make_set(200), make_set(400)
+    t_small = _fastest(lambda: parse_question_set(small, "small.yaml"))
+    t_large = _fastest(lambda: parse_question_set(large, "large.yaml"))
+    assert t_large / t_small <= 3.0  # linear is 2x (target ≤ 2.2x in the bench)
+
+
+@pytest.mark.slow
+def test_demo_data_grow_linearly() -> None:
+    from datetime import UTC, datetime
+
+    from qualify.paths import bundled_questionnaires_dir
+    from qualify.setcache import load_catalog
+    from qualify.workflow.demo import generate
+
+    catalog = load_catalog(bundled_questionnaires_dir())
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    t_small = _fastest(lambda: list(generate(catalog, 60, seed=3, now=now)), 2)
+    t_large = _fastest(lambda: list(generate(catalog, 120, seed=3, now=now)), 2)
+    assert t_large / t_small <= 3.0  # linear is 2x
