@@ -143,7 +143,10 @@ def undo_move(
             f"(it is at {prospect.stage}, {prospect.status.value}); nothing was undone"
         )
     status = entry.details.get("from_status") or _status_before(entry, history, pipeline)
-    update: dict[str, Any] = {"stage": entry.from_stage or prospect.stage, "status": status}
+    update: dict[str, Any] = {
+        "stage": entry.from_stage or prospect.stage,
+        "status": ProspectStatus(status),
+    }
     if entry.action in ("hold", "reopen") or "from_recontact_on" in entry.details:
         back = entry.details.get("from_recontact_on")
         update["recontact_on"] = date.fromisoformat(back) if back else None

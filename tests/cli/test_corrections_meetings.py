@@ -44,6 +44,7 @@ def shown(run, pid: str) -> dict:
 # ---------------------------------------------------------------- undo
 
 
+@pytest.mark.filterwarnings("error")  # the status put back is a status, not a bare string
 def test_undo_takes_back_moves_latest_first_as_new_history(run) -> None:
     pid = run("prospect", "add", "Baltic Systems").stdout.strip()
     assert run("advance", pid, "--override", "Director wants them in").exit_code == 0

@@ -539,7 +539,12 @@ class InterviewScreen(SummaryActions, QualifyScreen):
         if a is None or qs is None:
             return
         self.query_one(SummaryPane).show(
-            a, qs, self.workspace.catalog.pipeline, self._visible_order(), self.answers
+            a,
+            qs,
+            self.workspace.catalog.pipeline,
+            self._visible_order(),
+            self.answers,
+            correcting=self.correcting is not None,
         )
 
     @on(Button.Pressed, "#do-advance")
