@@ -543,8 +543,13 @@ class Qualifier:
 
     def _check_recent_move(self, records: ProspectRecords) -> None:
         prospect = records.prospect
-        moved = next(
-            (h for h in reversed(records.history) if h.to_stage == prospect.stage),
+        moved = next(  # what brought it to this stage (a meeting or an edit moves nobody)
+            (
+                h
+                for h in reversed(records.history)
+                if h.to_stage == prospect.stage
+                and (h.action == "created" or h.from_stage != h.to_stage)
+            ),
             None,
         )
         if moved is None or moved.action == "created":

@@ -282,3 +282,18 @@ def test_score_takes_a_set_id_and_results_go_to_stdout(run, tmp_path: Path) -> N
     pid = run("prospect", "add", "Stdout AV").stdout.strip()
     recorded = run("answer", pid, "reps", "6")
     assert recorded.stdout.startswith("recorded 1 answer(s)") and recorded.stderr == ""
+
+
+def test_a_meeting_or_an_edit_is_not_a_move_an_override_waits_for(run) -> None:
+    """An override is refused right after a stage move the user may not have seen; agreeing
+    a meeting or editing the facts moves nobody, so it does not hold an override up."""
+    pid = run("prospect", "add", "Oder Sound").stdout.strip()
+    assert run("meet", pid, "+3d", "--note", "Showroom").exit_code == 0
+    assert run("prospect", "edit", pid, "--territory", "East").exit_code == 0
+    first = run("advance", pid, "--override", "Director wants them in")
+    assert first.exit_code == 0, first.output
+    assert run("undo", pid, "--reason", "Pressed by mistake").exit_code == 0
+    # The undo did move it back: an override now names the stage it saw.
+    again = run("advance", pid, "--override", "Director wants them in")
+    assert again.exit_code == 4 and "--from first-date" in again.stderr
+    assert run("advance", pid, "--override", "Yes", "--from", "first-date").exit_code == 0
