@@ -26,7 +26,7 @@ def snap_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("snapshots")
 
 
-PROSPECT = "demo07000013"
+PROSPECT = "demo07000017"
 """A demo prospect part-way through getting to know each other (seed 7)."""
 
 
