@@ -184,7 +184,10 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
         say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     if not found:
-        say("Every interview was taken with the current version of its question set.")
+        say(
+            "Every interview was taken with the current version of its question set, or one "
+            "that scores the same (only the wording changed): nothing to re-score."
+        )
         return
     for prospect, interview, result, _, recorded in found:
         old, new = result.old, result.new

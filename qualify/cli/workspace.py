@@ -151,7 +151,7 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
     """Realistic sample prospects at every stage, to try qualify: tagged `demo` (ids
     `demo…`), never replacing a prospect already there, and removed again with --remove.
 
-    Best in a scratch workspace: `qualify --data-dir /tmp/qualify-demo demo`.
+    Best in a scratch workspace: `qualify --data-dir demo-workspace demo`.
     """
     import time
 
@@ -170,7 +170,7 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
         fail(
             f"{where} holds {own} prospect(s) of your own: sample data would mix with them "
             "in lists and the portfolio. Use a scratch workspace (`qualify --data-dir "
-            "/tmp/qualify-demo demo`), or add --force (`qualify demo --remove` takes the "
+            "demo-workspace demo`), or add --force (`qualify demo --remove` takes the "
             "samples out again)"
         )
     started = time.perf_counter()

@@ -136,7 +136,10 @@ def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
     for qid in ids[:limit]:
         found = question_set.resolve(qid)
         question = found[0] if found is not None else question_set.questions.get(qid)
-        text = " ".join(question.text.split()) if question is not None else qid
+        if question is None:  # another stage's question (`first-date.lines`): its id
+            shown.append(qid)
+            continue
+        text = " ".join(question.text.split())
         if found is not None and found[1] is not None:
             text = f"{text} (#{found[1] + 1})"
         shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")

@@ -229,3 +229,39 @@ def rescore(
             dropped.append((qid, str(exc)))
     after = score(new, carried, earlier=earlier, today=today)
     return Rescore(before, after, diff_question_sets(old, new), tuple(dropped))
+
+
+WORDING: dict[str, tuple[str, ...]] = {
+    "set": ("title", "description", "version"),
+    "section": ("title", "description", "improve"),
+    "question": ("text", "help", "unit", "labels", "constraint_message"),
+    "option": ("label",),
+    "reason": ("reason",),
+}
+"""Keys of a question set that only word what is asked: an edit of them alone (or a new
+version number) changes no score, band, knock-out or gate, so no re-score is offered."""
+
+
+def scoring_hash(question_set: QuestionSet) -> str:
+    """A digest of how a set scores, leaving its wording out (:data:`WORDING`): equal
+    digests, equal scores for equal answers."""
+    from qualify.core.questionnaire.loader import canonical_hash
+    from qualify.core.questionnaire.model import canonical
+
+    data = canonical(question_set)
+    _drop(data, "set")
+    for section in data["sections"]:
+        _drop(section, "section")
+        for question in section["questions"]:
+            _drop(question, "question")
+            for option in question.get("options") or ():
+                _drop(option, "option")
+            for key in ("knockout", "red_flag"):
+                if isinstance(question.get(key), dict):
+                    _drop(question[key], "reason")
+    return canonical_hash(data)
+
+
+def _drop(data: dict[str, Any], kind: str) -> None:
+    for key in WORDING[kind]:
+        data.pop(key, None)

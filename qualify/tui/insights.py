@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from qualify.core.records import Interview, Prospect
     from qualify.core.rescore import Rescore
     from qualify.tui.workspace import Workspace
+    from qualify.workflow.insights import ScoringChanges
     from qualify.workflow.qualifier import Qualifier
 
 Progress = Callable[[int, int], None]
@@ -99,11 +100,16 @@ def current_hashes(qualifier: Qualifier, set_ids: Iterable[str] | None = None) -
     return {sid: hashes[sid] for sid in set_ids if sid in hashes}
 
 
-def _stale(interviews: Iterable[Interview], hashes: Mapping[str, str]) -> list[Interview]:
+def _stale(
+    interviews: Iterable[Interview], hashes: Mapping[str, str], changes: ScoringChanges
+) -> list[Interview]:
+    """The interviews taken with another version than the active one that scores
+    differently (a wording-only edit re-scores nothing)."""
     out = []
     for interview in interviews:
         current = hashes.get(interview.questionnaire_id)
-        if current is not None and current != interview.questionnaire_hash:
+        stale = current is not None and current != interview.questionnaire_hash
+        if stale and changes.changed(interview):
             out.append(interview)
     return out
 
@@ -118,9 +124,10 @@ def count_stale(
     """Set id → how many interviews were taken with an older version and are not
     re-scored under the active one yet. Reads every prospect's interviews (no scoring)."""
     from qualify.store.reading import readable_records
-    from qualify.workflow.insights import already_rescored
+    from qualify.workflow.insights import ScoringChanges, already_rescored
 
     hashes = current_hashes(qualifier, set_ids)
+    changes = ScoringChanges(qualifier)
     counts: dict[str, int] = {}
     if not hashes:
         return counts
@@ -130,7 +137,7 @@ def count_stale(
     for n, records in enumerate(readable_records(store, [s.id for s in summaries]), start=1):
         if cancelled():
             break
-        stale = _stale(records.interviews, hashes)
+        stale = _stale(records.interviews, hashes, changes)
         if stale:
             history = records.history
             for interview in stale:
@@ -168,12 +175,13 @@ def scan_rescores(
     store = qualifier.store
     ids = list(prospect_ids) if prospect_ids is not None else [s.id for s in store.list_prospects()]
     hashes = current_hashes(qualifier, set_ids)
+    changes = workflow_insights.ScoringChanges(qualifier)
     sets = qualifier.catalog.question_sets
     stale_ids: list[str] = []
     for n, records in enumerate(readable_records(store, ids), start=1):
         if cancelled():
             return []
-        if _stale(records.interviews, hashes):
+        if _stale(records.interviews, hashes, changes):
             stale_ids.append(records.prospect.id)
         if progress is not None and n % 200 == 0:
             progress(n, len(ids) + len(stale_ids))

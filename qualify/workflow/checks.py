@@ -54,8 +54,13 @@ def check_recent_move(records: ProspectRecords, recent: float) -> None:
     seconds ago: that move, not the gate an override means, is what the user has most
     likely not seen yet (see Qualifier.advance)."""
     prospect = records.prospect
-    moved = next(
-        (h for h in reversed(records.history) if h.to_stage == prospect.stage),
+    moved = next(  # what brought it to this stage (a meeting or an edit moves nobody)
+        (
+            h
+            for h in reversed(records.history)
+            if h.to_stage == prospect.stage
+            and (h.action == "created" or h.from_stage != h.to_stage)
+        ),
         None,
     )
     if moved is None or moved.action == "created":

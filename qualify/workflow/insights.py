@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from qualify.core.assess import earlier_values
 from qualify.core.questionnaire import AnswerError, QuestionSet, validate_answer
 from qualify.core.records import HistoryEntry, Interview, Prospect
-from qualify.core.rescore import Rescore, rescore
+from qualify.core.rescore import Rescore, rescore, scoring_hash
 from qualify.core.words import one_line
 from qualify.store.base import NotFound, StoreCorrupt
 from qualify.store.reading import readable_records
@@ -46,6 +46,34 @@ def already_rescored(history: Iterable[HistoryEntry], interview_id: str, active_
     )
 
 
+class ScoringChanges:
+    """Whether an interview's set scores differently today than the version it was taken
+    with: a wording-only edit (or a new version number alone) changes no score, so its
+    interviews are not offered a re-score. Digests are cached per version."""
+
+    def __init__(self, q: Qualifier) -> None:
+        self.q = q
+        self._digests: dict[str, str | None] = {}
+
+    def changed(self, interview: Interview) -> bool:
+        """True when the active version may score the interview differently (also when
+        its snapshot cannot be read: the re-score then says why it was skipped)."""
+        active = self.q.catalog.question_sets.get(interview.questionnaire_id)
+        if active is None:
+            return False
+        taken = interview.questionnaire_hash
+        if taken not in self._digests:
+            try:
+                self._digests[taken] = scoring_hash(self.q.snapshot(interview))
+            except (NotFound, StoreCorrupt, ValidationError):
+                self._digests[taken] = None
+        key = f"active:{interview.questionnaire_id}"
+        if key not in self._digests:
+            self._digests[key] = scoring_hash(active)
+        old = self._digests[taken]
+        return old is None or old != self._digests[key]
+
+
 def rescore_candidates(
     q: Qualifier,
     prospects: Iterable[Prospect] | None = None,
@@ -53,7 +81,8 @@ def rescore_candidates(
     set_ids: Iterable[str] | None = None,
 ) -> list[RescoreCandidate]:
     """Every interview taken with another version of a set (of `set_ids`, or any) than
-    the active one, re-scored under the active version; each says whether that
+    the active one that scores differently (:class:`ScoringChanges`), re-scored under the
+    active version; each says whether that
     re-score is already in the history, so recording twice is never needed."""
     found: list[RescoreCandidate] = []
     if prospects is None:
@@ -64,6 +93,7 @@ def rescore_candidates(
     if set_ids is not None:
         wanted = set(set_ids)
         hashes = {sid: h for sid, h in hashes.items() if sid in wanted}
+    changes = ScoringChanges(q)
     # One read per prospect; one that cannot be read is skipped and noted on the store.
     for records in readable_records(q.store, ids):
         prospect = records.prospect
@@ -72,6 +102,8 @@ def rescore_candidates(
             current = hashes.get(interview.questionnaire_id)
             if current is None or current == interview.questionnaire_hash:
                 continue
+            if not changes.changed(interview):
+                continue  # only the wording changed: every score stays as it is
             try:
                 old = q.snapshot(interview)
             except (NotFound, StoreCorrupt, ValidationError) as exc:

@@ -38,6 +38,7 @@ def shown(run, pid: str) -> dict:
 # ---------------------------------------------------------------- undo
 
 
+@pytest.mark.filterwarnings("error")  # the status put back is a status, not a bare string
 def test_undo_takes_back_moves_latest_first_as_new_history(run) -> None:
     pid = run("prospect", "add", "Baltic Systems").stdout.strip()
     assert run("advance", pid, "--override", "Director wants them in").exit_code == 0
@@ -275,3 +276,18 @@ def test_score_takes_a_set_id_and_results_go_to_stdout(run, tmp_path: Path) -> N
     pid = run("prospect", "add", "Stdout AV").stdout.strip()
     recorded = run("answer", pid, "reps", "6")
     assert recorded.stdout.startswith("recorded 1 answer(s)") and recorded.stderr == ""
+
+
+def test_a_meeting_or_an_edit_is_not_a_move_an_override_waits_for(run) -> None:
+    """An override is refused right after a stage move the user may not have seen; agreeing
+    a meeting or editing the facts moves nobody, so it does not hold an override up."""
+    pid = run("prospect", "add", "Oder Sound").stdout.strip()
+    assert run("meet", pid, "+3d", "--note", "Showroom").exit_code == 0
+    assert run("prospect", "edit", pid, "--territory", "East").exit_code == 0
+    first = run("advance", pid, "--override", "Director wants them in")
+    assert first.exit_code == 0, first.output
+    assert run("undo", pid, "--reason", "Pressed by mistake").exit_code == 0
+    # The undo did move it back: an override now names the stage it saw.
+    again = run("advance", pid, "--override", "Director wants them in")
+    assert again.exit_code == 4 and "--from first-date" in again.stderr
+    assert run("advance", pid, "--override", "Yes", "--from", "first-date").exit_code == 0

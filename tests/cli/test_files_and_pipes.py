@@ -75,7 +75,7 @@ def test_pipes_are_read_like_files(tmp_path: Path) -> None:
     assert run(tmp_path, "demo", "--prospects", "2")[0] == 0
     (tmp_path / "a.yaml").write_text("reps: 3\n")
     done = shell(tmp_path, f"qualify validate <(cat {MINI / 'mini-first.yaml'})")
-    assert done.returncode == 0 and "... ok" in done.stdout, done.stderr
+    assert done.returncode == 0 and "... ok" in done.stdout, done.stderr  # a result: stdout
     done = shell(
         tmp_path,
         f"qualify score --questionnaire <(cat {MINI / 'mini-first.yaml'}) --answers <(cat a.yaml)",

@@ -66,7 +66,19 @@ def test_rescore_dry_run_then_recorded(run, sets: Path) -> None:
     assert run("rescore", "--dry-run").stdout.startswith("Every interview was taken")
 
     path = sets / "mini-first.yaml"
-    text = path.read_text("utf-8").replace("version: 1", "version: 2")
+    original = path.read_text("utf-8")
+    # Only the wording (and the version number): every score stays, nothing to re-score.
+    path.write_text(
+        original.replace("version: 1", "version: 2").replace(
+            "label: Integrator, score: 2", "label: System integrator, score: 2"
+        ),
+        "utf-8",
+    )
+    wording = run("rescore", "--dry-run")
+    assert "only the wording changed): nothing to re-score" in wording.stdout
+    assert json.loads(run("rescore", "--json").stdout) == []
+
+    text = original.replace("version: 1", "version: 2")
     text = text.replace(
         "{value: integrator, label: Integrator, score: 2}",
         "{value: integrator, label: Integrator, score: 4}",

@@ -106,18 +106,17 @@ async def test_agenda_lists_open_items_in_conversation_order(make_app, data_dir,
         assert tabs.active == AGENDA
         agenda = screen.query_one(AgendaList)
         assert app.focused is agenda
-        ids = [item.question_id for item in agenda.items]
-        assert ids == sorted(ids, key=["streams", "reps", "showroom", "support", "notes"].index)
-        assert set(ids) == {"reps", "support", "streams", "showroom", "notes"}
-        shown = {
-            item.question_id: line for item, line in zip(agenda.items, prompts(agenda), strict=True)
-        }
-        assert shown["reps"].startswith(f"{ids.index('reps') + 1}. How many sales reps")
+        # In the order of the conversation (the question set's), each item saying why.
+        order = [item.question_id for item in agenda.items]
+        assert order == ["streams", "reps", "showroom", "support", "notes"]
+        shown = dict(zip(order, prompts(agenda), strict=True))
+        assert shown["reps"].startswith("2. How many sales reps do you have?")
         assert "⚑ blocks the gate · Company · verify · the answer is stated" in shown["reps"]
         assert "ask next time · they did not know last time" in shown["streams"]
         assert "Last note: ask the owner" in shown["streams"]
         assert "could move the score by up to 33 points" in shown["support"]
-        assert "Listen for: Tick every stream" in text(screen.query_one("#agenda-detail"))
+        detail = text(screen.query_one("#agenda-detail"))  # the highlighted (first) item's
+        assert "Listen for: Tick every stream that is a real part of the business." in detail
         head = text(screen.query_one("#agenda-head", Static))
         assert "Next meeting · First date · 5 items · ⚑ 1 blocks the gate" in head
         assert str(tabs.get_tab(AGENDA).label) == "Agenda (5)"
@@ -139,7 +138,7 @@ async def test_enter_on_an_agenda_item_opens_the_interview_there(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_prospect(pilot, pid)
-        await pilot.press("g")  # 1. streams (ask next time): the conversation's first
+        await pilot.press("g", "down", "down", "up", "up")  # 1. streams (ask next time)
         await pilot.press("enter")
         await wait_for(
             pilot,
@@ -172,7 +171,7 @@ async def test_agenda_exports_as_markdown_into_reports(make_app, data_dir, tiny_
         assert len(files) == 1 and files[0].name.startswith(f"Atlas-AV-GmbH-{pid}-agenda-")
         markdown = files[0].read_text(encoding="utf-8")
         assert markdown.startswith("# Agenda: Atlas AV GmbH — First date\n")
-        assert "How many sales reps do you have? **(blocks the gate)**" in markdown
+        assert "2. How many sales reps do you have? **(blocks the gate)**" in markdown
         assert app.clipboard == markdown
 
 
@@ -442,8 +441,28 @@ def test_the_offer_counts_only_interviews_not_yet_rescored(data_dir, tiny_sets) 
 
     pid = atlas(data_dir, tiny_sets)
     path = tiny_sets / "tiny-first.yaml"
+    original = path.read_text(encoding="utf-8")
+    # Wording only (a new version number, a question and an option reworded): every
+    # score stays as it is, so nothing is offered.
     path.write_text(
-        path.read_text(encoding="utf-8").replace("version: 1", "version: 2"), encoding="utf-8"
+        original.replace("version: 1", "version: 2")
+        .replace("How would you describe your business?", "What kind of business are you?")
+        .replace("label: Stocking dealer", "label: Stocking reseller"),
+        encoding="utf-8",
+    )
+    store = open_store(data_dir)
+    try:
+        q = Qualifier(store, load_catalog(tiny_sets))
+        assert count_stale(q) == {}, "a wording-only edit offers no re-score"
+        assert scan_rescores(q) == []
+    finally:
+        store.close()
+    # A point changed: now the interview scores differently, and is offered.
+    path.write_text(
+        original.replace("version: 1", "version: 3").replace(
+            "label: Stocking dealer, score: 4", "label: Stocking dealer, score: 3"
+        ),
+        encoding="utf-8",
     )
     store = open_store(data_dir)
     try:

@@ -183,6 +183,8 @@ async def test_an_earlier_stage_is_corrected_from_the_timeline(
         picker = await wait_for(pilot, lambda: screen_ready(app, StagePicker), "the picker")
         options = picker.query_one(OptionList)
         assert "First date" in str(options.get_option_at_index(0).prompt)
+        dialog = picker.query_one(".dialog").region  # centred over the screen, like every dialog
+        assert dialog.x > 10 and dialog.y > 2
         await pilot.press("enter")
         screen = await wait_interview(pilot)
         assert screen.correcting == "first-date"
@@ -199,6 +201,11 @@ async def test_an_earlier_stage_is_corrected_from_the_timeline(
         screen.action_summary()
         await pilot.pause()
         assert not screen.check_action("advance", ())
+        # The summary says where the prospect is now, and offers no move to click.
+        heading = str(screen.query_one("#summary-gate-heading", Static).render())
+        assert "now at" in heading and "moves nobody" in heading
+        assert not screen.query_one("#summary-actions").display
+        assert not screen.query_one("#summary-gate").display
 
 
 async def test_a_decimal_comma_is_read_as_the_command_line_reads_it(
@@ -315,3 +322,26 @@ async def test_reopen_asks_why(make_app, data_dir: Path, tiny_sets: Path) -> Non
         await pilot.press(*"Opened a northern office", "enter")
         await wait_for(pilot, lambda: facts(data_dir, pid)[0].status.value == "active")
         assert facts(data_dir, pid)[1][-1].reason == "Opened a northern office"
+
+
+async def test_a_long_option_of_a_multi_question_wraps_and_is_never_cut(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    from textual.widgets import SelectionList
+
+    pid = add_prospect(data_dir, bundled_sets, "Inn Valley AV")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("their_questions")
+        await pilot.pause()
+        await pilot.press("1")
+        await saved(pilot, screen)
+        ticks = screen.query_one(SelectionList)
+        lines = ["".join(s.text for s in ticks.render_line(y)) for y in range(ticks.size.height)]
+        text = " ".join(" ".join(line.split()) for line in lines)
+        assert "Products and how they fit their customers" in text  # wrapped, whole
+        assert "…" not in text
+        assert lines[0].startswith("▐X▌ 1 Products")  # the tick beside the first line
+        assert lines[1].startswith("    ") and "customers" in lines[1]
+        assert "Exclusivity" in text  # the wrap pushes no option out of sight

@@ -317,7 +317,8 @@ class RescoreScreen(QualifyScreen):
                 if self.error
                 else Content.styled(
                     "Every interview was taken with the current version of its "
-                    "question set: nothing to re-score.",
+                    "question set, or one that scores the same (only the wording "
+                    "changed): nothing to re-score.",
                     "$text-success",
                 )
             )

@@ -19,7 +19,8 @@ from qualify.tui.widgets.text import hang
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda, AgendaItem
 
-NOTHING_OPEN = "Nothing open: every visible question is answered and verified."
+NOTHING_OPEN = "Nothing open."
+"""Shown before an agenda is read; a read agenda says how sure its answers are."""
 
 
 def item_prompt(number: int, item: AgendaItem, width: int = 0) -> Content:

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import OptionList, SelectionList
+from textual.widgets import Checkbox, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -141,19 +144,52 @@ class MultiInput(NavMixin, SelectionList[str]):
     def _arm(self) -> None:
         self._ready = True
 
+    DEFAULT_CSS = """
+    MultiInput {
+        text-wrap: wrap;
+    }
+    """
+    """A long option wraps onto the next line like a choice's, never cut off."""
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The options wrap beside the checkbox: count their lines at the width they get.
+        return super().get_content_height(
+            container, viewport, width - self._get_left_gutter_width()
+        )
+
     def render_line(self, y: int) -> Strip:
-        """The stock checkbox differs by colour alone; an empty box for an option not
-        ticked keeps the answer readable on a washed-out laptop screen or in monochrome."""
-        strip = super().render_line(y)
-        index = self.scroll_offset.y + y
-        if index >= self.option_count or self.get_option_at_index(index).value in self.selected:
-            return strip
-        # SelectionList draws [left edge, mark, right edge, " ", prompt…]; blank the mark.
-        segments = list(strip)
-        if len(segments) > 3 and segments[3].text == " " and segments[1].text.strip():
-            segments[1] = segments[1]._replace(text=" " * len(segments[1].text))
-            return Strip(segments, strip.cell_length)
-        return strip
+        """Each option's checkbox beside its first line (a wrapped option's other lines are
+        indented under it). The stock checkbox differs by colour alone; an empty box for an
+        option not ticked keeps the answer readable on a washed-out screen or in monochrome."""
+        line = OptionList.render_line(self, y)
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return line
+        underlying = next(iter(line)).style or self.rich_style
+        gutter = self._get_left_gutter_width()
+        if offset:
+            return Strip([Segment(" " * gutter, underlying), *line], line.cell_length + gutter)
+        value = self.get_option_at_index(index).value
+        component = "selection-list--button"
+        if value in self.selected:
+            component += "-selected"
+        if self.highlighted == index:
+            component += "-highlighted"
+        button = self.get_component_rich_style(component)
+        side = Style.from_color(button.bgcolor, underlying.bgcolor) + Style(meta={"option": index})
+        button += Style(meta={"option": index})
+        inner = Checkbox.BUTTON_INNER if value in self.selected else " "
+        return Strip(
+            [
+                Segment(Checkbox.BUTTON_LEFT, side),
+                Segment(inner * len(Checkbox.BUTTON_INNER), button),
+                Segment(Checkbox.BUTTON_RIGHT, side),
+                Segment(" ", underlying),
+                *line,
+            ],
+            line.cell_length + gutter,
+        )
 
     def action_toggle_nth(self, index: int) -> None:
         if 0 <= index < self.option_count:

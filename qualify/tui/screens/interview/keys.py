@@ -14,8 +14,16 @@ BINDINGS: list[BindingType] = [
         tooltip="Back to the prospect; every answer is already saved",
         id="interview.leave",
     ),
-    Binding("pagedown", "next", "Next", tooltip="Next question (or skip it)", id="interview.next"),
-    Binding("pageup", "back", "Back", tooltip="Previous question", id="interview.back"),
+    # PgDn / PgUp are on the buttons under the question (the footer stays readable at 80).
+    Binding(
+        "pagedown",
+        "next",
+        "Next",
+        show=False,
+        tooltip="Next question (or skip it)",
+        id="interview.next",
+    ),
+    Binding("pageup", "back", "Back", show=False, tooltip="Previous question", id="interview.back"),
     # Letters where no input takes them; F-keys (priority) work on every question type.
     Binding(
         "f2",

@@ -102,9 +102,9 @@ class InterviewScreen(SummaryActions, QualifyScreen):
                 yield QuestionPane(id="question-pane")
                 yield SummaryPane(id="summary-pane")
                 with Horizontal(id="card-buttons"):
-                    yield Button("◀ Back", id="go-back", compact=True)
+                    yield Button("◀ Back  PgUp", id="go-back", compact=True)
                     yield Button("Note", id="go-note", compact=True)
-                    yield Button("Next ▶", id="go-next", compact=True, variant="primary")
+                    yield Button("PgDn  Next ▶", id="go-next", compact=True, variant="primary")
             with VerticalScroll(id="side"):
                 yield Static("Live score", classes="heading")
                 yield ScorePanel(id="live-score")
@@ -539,7 +539,12 @@ class InterviewScreen(SummaryActions, QualifyScreen):
         if a is None or qs is None:
             return
         self.query_one(SummaryPane).show(
-            a, qs, self.workspace.catalog.pipeline, self._visible_order(), self.answers
+            a,
+            qs,
+            self.workspace.catalog.pipeline,
+            self._visible_order(),
+            self.answers,
+            correcting=self.correcting is not None,
         )
 
     @on(Button.Pressed, "#do-advance")

@@ -54,8 +54,12 @@ class SummaryPane(VerticalScroll):
         pipeline: Pipeline | None,
         visible: Iterable[str],
         answers: Mapping[str, Any],
+        *,
+        correcting: bool = False,
     ) -> None:
-        """Draw the assessment; `visible` are the questions asked, in order."""
+        """Draw the assessment; `visible` are the questions asked, in order. When
+        `correcting` a stage the prospect has left, its gate is history: the summary says
+        where the prospect is now instead, and offers no move."""
         prospect = a.prospect
         next_stage = (
             pipeline.next_stage(prospect.stage)
@@ -71,11 +75,22 @@ class SummaryPane(VerticalScroll):
         )
         sources = answer_sources(a.interview)
         self.query_one("#summary-score", ScorePanel).show(a.breakdown, qs, sources)
-        heading = f"Gate to {next_stage.title}" if next_stage else "Gate"
-        self.query_one("#summary-gate-heading", Static).update(heading)
-        self.query_one("#summary-gate", GateChecklist).show(
-            a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
-        )
+        gate = self.query_one("#summary-gate", GateChecklist)
+        gate.display = not correcting
+        if correcting:
+            now = pipeline.stage_map.get(prospect.stage) if pipeline is not None else None
+            self.query_one("#summary-gate-heading", Static).update(
+                f"Correcting {qs.title}: the prospect is now at "
+                f"{now.title if now else prospect.stage}. A correction changes this stage's "
+                "score and is marked in the history and the reports; it moves nobody "
+                "(Esc goes back)."
+            )
+        else:
+            heading = f"Gate to {next_stage.title}" if next_stage else "Gate"
+            self.query_one("#summary-gate-heading", Static).update(heading)
+            gate.show(
+                a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
+            )
         self.query_one("#summary-open", Static).update(open_questions(qs, visible, answers))
         meeting = prospect.next_meeting
         self.query_one("#summary-meeting", Static).update(
@@ -134,7 +149,7 @@ class SummaryActions:
 
 def open_questions(qs: QuestionSet, visible: Iterable[str], answers: Mapping[str, Any]) -> Content:
     """The questions still open: the required ones by name, the others counted."""
-    unanswered = [qid for qid in visible if qid not in answers]
+    unanswered = [qid for qid in visible if qid not in answers and qs.questions[qid].answerable]
     open_required = [qid for qid in unanswered if qs.questions[qid].required]
     open_other = [qid for qid in unanswered if qid not in open_required]
     lines: list[Content] = []
