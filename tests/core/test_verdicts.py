@@ -151,7 +151,7 @@ def test_gate_conditions_read_earlier_stages_and_name_what_is_unknown() -> None:
     b = score(FIT, {"a": 4}, earlier={"first-date": {"lines": 1}})
     assert evaluate_gate(st, FIT, b).criterion("require:0").met  # type: ignore[union-attr]
     c = evaluate_gate(st, FIT, score(FIT, {"a": 4})).criterion("require:0")
-    assert c is not None and c.text.startswith("not known yet (“first-date.lines” unanswered)")
+    assert c is not None and c.text.startswith("not known yet (first-date.lines unanswered)")
 
 
 # --------------------------------------------------------------- the pipeline file
