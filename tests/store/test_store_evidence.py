@@ -3,9 +3,13 @@ the server's own checks (row-level security, hashes, append-only)."""
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
+import orjson
 import pytest
 from psycopg import errors
 from storekit import T0, make_prospect
@@ -14,6 +18,9 @@ from qualify.core.evidence import Attachment, digest, superseded_by
 from qualify.store import NotFound, StoreError
 from qualify.store.base import Store
 from qualify.store.postgres import PostgresStore, connect
+from qualify.store.sync import sync
+from qualify.store.transfer import export_workspace, import_bytes, import_workspace
+from qualify.store.workspace import Workspace
 
 REPORT = b"%PDF-1.4 credit report of Acme Audio\n" * 50
 
@@ -167,3 +174,84 @@ def test_the_server_checks_hashes_and_keeps_every_row(pg) -> None:  # type: igno
             with pytest.raises(errors.InsufficientPrivilege):
                 conn.execute(statement)
             conn.rollback()
+
+
+# ------------------------------------------------------------------ export, import, sync
+
+
+def _exported(tmp_path: Path) -> tuple[Path, str]:
+    """An export of a workspace prospect with two evidence files (one superseded)."""
+    ws = Workspace(tmp_path / "source")
+    p = ws.add_prospect(make_prospect())
+    ws.add_attachment(attachment(p.id, REPORT), REPORT)
+    newer = b"newer report"
+    ws.add_attachment(attachment(p.id, newer, at=T0 + timedelta(days=1)), newer)
+    path = tmp_path / "export.json"
+    export_workspace(ws, path)
+    return path, p.id
+
+
+def test_export_and_import_carry_the_files(store: Store, tmp_path: Path) -> None:
+    path, pid = _exported(tmp_path)
+    report = import_workspace(store, path)
+    assert report.attachments_added == 2
+    assert "2 evidence file(s)" in report.summary()
+    kept = store.attachments(pid)
+    assert [store.attachment_content(pid, a.sha256) for a in kept] == [REPORT, b"newer report"]
+    assert list(superseded_by(kept)) == [kept[0].id]
+    again = import_workspace(store, path)  # the same file twice changes nothing
+    assert again.attachments_added == 0 and len(store.attachments(pid)) == 2
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (
+            lambda doc: doc["files"].update(
+                {k: base64.b64encode(b"forged").decode() for k in doc["files"]}
+            ),
+            "does not match its SHA-256 (changed after it was exported)",
+        ),
+        (lambda doc: doc["files"].clear(), "its file is neither in the export nor here"),
+        (
+            lambda doc: doc["prospects"][0]["attachments"][0].update(name="../../x"),
+            "path separator",
+        ),
+        (
+            lambda doc: doc["prospects"][0]["attachments"][0].update(prospect_id="other"),
+            "belongs to another prospect",
+        ),
+        (
+            lambda doc: doc["prospects"][0]["attachments"][0].update(size=3),
+            "not the 3 recorded",
+        ),
+    ],
+)
+def test_a_tampered_file_or_record_stops_the_import(
+    store: Store, tmp_path: Path, tamper, message: str
+) -> None:
+    path, _ = _exported(tmp_path)
+    doc = orjson.loads(path.read_bytes())
+    tamper(doc)
+    with pytest.raises(StoreError, match=re.escape(message)):
+        import_bytes(store, orjson.dumps(doc), "tampered.json")
+    assert store.prospect_ids() == []  # nothing was imported
+
+
+def test_sync_carries_files_both_ways(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    laptop = Workspace(tmp_path / "laptop")
+    p = laptop.add_prospect(make_prospect("North", territory="North"))
+    laptop.add_attachment(attachment(p.id, REPORT), REPORT)
+    with PostgresStore(pg.grant("anna", "North")) as server:
+        first = sync(laptop, server, state_dir=tmp_path / "sync")
+        assert (first.files_sent, first.files_received) == (1, 0)
+        assert server.attachment_content(p.id, digest(REPORT)) == REPORT
+        photo = b"\x89PNG showroom"
+        server.add_attachment(attachment(p.id, photo, question="showroom"), photo)
+        second = sync(laptop, server, state_dir=tmp_path / "sync")
+        assert (second.files_sent, second.files_received) == (0, 1)
+        assert "evidence files: 0 sent, 1 received" in second.summary()
+        assert laptop.attachment_content(p.id, digest(photo)) == photo
+        assert [a.by for a in laptop.attachments(p.id)] == ["anna", "anna"]
+        third = sync(laptop, server, state_dir=tmp_path / "sync")
+        assert (third.files_sent, third.files_received) == (0, 0)
