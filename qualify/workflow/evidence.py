@@ -125,6 +125,29 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
     return name, content
 
 
+def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
+    """Whether the file at ``path`` can be attached, judged from its name and size alone
+    (nothing is read): (True, "credit.pdf · 1.2 MB") or (False, why not), for an input
+    that checks as you type."""
+    path = Path(path)
+    problem = name_problem(path.name)
+    if problem:
+        return False, problem
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False, "no such file"
+    except OSError as exc:
+        return False, f"cannot read it: {exc.strerror or exc}"
+    if stat.S_ISDIR(info.st_mode):
+        return False, "is a folder, not a file"
+    if stat.S_ISREG(info.st_mode) and info.st_size == 0:
+        return False, "the file is empty"
+    if info.st_size > limit.max_bytes:
+        return False, f"{fmt_size(info.st_size)} is over the limit of {limit.words()}"
+    return True, f"{path.name} · {fmt_size(info.st_size)}"
+
+
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
     return EvidenceFileError(
         f"{path}: {fmt_size(size)} ({size:,} bytes) is over the limit of {limit.words()}; "
@@ -243,6 +266,7 @@ __all__ = [
     "Listed",
     "UnknownQuestion",
     "attach",
+    "check_path",
     "copy_for_viewing",
     "evidence_limit",
     "listed",

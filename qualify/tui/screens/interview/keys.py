@@ -56,6 +56,15 @@ BINDINGS: list[BindingType] = [
     ),
     Binding("w", "state('declined')", "Won't say", show=False, id="interview.declined_letter"),
     Binding(
+        "f9",
+        "evidence",
+        "Files",
+        tooltip="Evidence files: attach one to this question (a path), or open one",
+        priority=True,
+        id="interview.evidence",
+    ),
+    Binding("e", "evidence", "Files", show=False, id="interview.evidence_letter"),
+    Binding(
         "x,delete",
         "clear",
         "Clear",

@@ -27,6 +27,7 @@ from qualify.core.words import one_line, visible
 from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved, app_words
+from qualify.tui.screens.interview.evidence import EvidenceActions
 from qualify.tui.screens.interview.keys import BINDINGS
 from qualify.tui.screens.interview.pane import (
     QuestionPane,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from qualify.tui.saves import SaveJob, SaveQueue
 
 
-class InterviewScreen(SummaryActions, QualifyScreen):
+class InterviewScreen(EvidenceActions, SummaryActions, QualifyScreen):
     """Ask the current stage's questions of one prospect (or correct an earlier stage's)."""
 
     CSS_PATH = "interview.tcss"
@@ -385,7 +386,7 @@ class InterviewScreen(SummaryActions, QualifyScreen):
         on_summary = self.current == SUMMARY
         if action in ("advance", "keep_dating", "decline", "meeting"):
             return on_summary and self.correcting is None
-        if action in ("note", "source", "clear", "state", "sections"):
+        if action in ("note", "source", "clear", "state", "sections", "evidence"):
             return not on_summary and self.current is not None
         if action in ("summary", "next"):
             return not on_summary
