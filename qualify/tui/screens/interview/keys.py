@@ -56,6 +56,26 @@ BINDINGS: list[BindingType] = [
     ),
     Binding("w", "state('declined')", "Won't say", show=False, id="interview.declined_letter"),
     Binding(
+        "f10",
+        "repeat(1)",
+        "Repeat ▶",
+        tooltip="The next repeat of this section (from the last one, a new repeat while "
+        "there is room)",
+        priority=True,
+        id="interview.repeat",
+    ),
+    Binding(
+        "shift+f10",
+        "repeat(-1)",
+        "Repeat ◀",
+        show=False,
+        tooltip="The previous repeat of this section",
+        priority=True,
+        id="interview.repeat_back",
+    ),
+    Binding("]", "repeat(1)", "Repeat ▶", show=False, id="interview.repeat_letter"),
+    Binding("[", "repeat(-1)", "Repeat ◀", show=False, id="interview.repeat_back_letter"),
+    Binding(
         "f9",
         "evidence",
         "Files",
