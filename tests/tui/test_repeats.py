@@ -126,3 +126,44 @@ async def test_the_min_repeats_required_questions_stay_open(
         await pilot.pause()
         assert not screen.check_action("repeat", (1,))
         assert "repeat" not in where(screen)
+
+
+def test_snapshot_of_a_second_repeat(snap_compare, data_dir: Path, sets: Path) -> None:
+    """The new screen state: a repeated section's second repeat, the first one answered."""
+    from datetime import UTC, datetime
+
+    from qualify.core.records import AnswerRecord
+    from qualify.tui.app import QualifyApp
+    from qualify.tui.config import TuiConfig
+    from qualify.workflow.qualifier import Qualifier
+
+    pid = add_prospect(data_dir, sets, "Atlas AV GmbH")
+    from tui_helpers import open_store
+
+    from qualify.core.questionnaire import load_catalog
+
+    at = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    with open_store(data_dir) as store:
+        q = Qualifier(store, load_catalog(sets), user="anna")
+        interview = q.open_interview(store.get_prospect(pid))
+        store.record_answers(
+            interview.id,
+            [
+                AnswerRecord(question_id=k, value=v, answered_at=at, by="anna")
+                for k, v in {
+                    "references[0].ref_company": "Hotel Adler",
+                    "references[0].ref_outcome": "praise",
+                }.items()
+            ],
+        )
+
+    async def second_repeat(pilot) -> None:
+        screen = await open_interview(pilot, pid)
+        screen.show_repeat("references", 1, "ref_company")
+        await wait_for(pilot, lambda: "repeat 2 of 2" in where(screen))
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+        await pilot.pause(0.05)
+
+    app = QualifyApp(data_dir, sets, config=TuiConfig(theme="textual-dark"))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=second_repeat)
