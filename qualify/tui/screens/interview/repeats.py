@@ -79,11 +79,20 @@ class RepeatActions:
         return f"repeat {at} of {count} ({bounds})"
 
     def show_repeat(self: InterviewScreen, section_id: str, index: int, qid: str) -> None:  # type: ignore[misc]
-        """Put repeat `index` of the section on screen, at question `qid`."""
+        """Put repeat `index` of the section on screen, at question `qid`, once every
+        answer given is on disk (the writes on their way are keyed by question, and an
+        answer is never shown under another repeat than the one it was given in)."""
         self.save_pending()
-        self.repeat_at[section_id] = index
-        self._follow_answers()
-        self.go(qid)
+
+        def switch() -> None:
+            self.repeat_at[section_id] = index
+            for q in self.question_set.questions.values() if self.question_set else ():
+                if self.question_set.repeat_of.get(q.id) == section_id:
+                    self.saved_at.pop(q.id, None)  # "saved at" is each record's own time now
+            self._follow_answers()
+            self.go(qid)
+
+        self.after_saves(switch)
 
     def action_repeat(self: InterviewScreen, delta: int = 1) -> None:  # type: ignore[misc]
         """The next repeat (from the last one: a new repeat while there is room, else the
