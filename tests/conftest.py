@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 TABLES = (
     "answer_log, answers, history, interviews, prospects, snapshots, "
-    "team_territories, team_directors"
+    "team_territories, team_directors, attachments, attachment_files"
 )
 
 

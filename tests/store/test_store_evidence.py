@@ -255,3 +255,12 @@ def test_sync_carries_files_both_ways(pg, tmp_path: Path) -> None:  # type: igno
         assert [a.by for a in laptop.attachments(p.id)] == ["anna", "anna"]
         third = sync(laptop, server, state_dir=tmp_path / "sync")
         assert (third.files_sent, third.files_received) == (0, 0)
+
+
+def test_removing_a_demo_prospect_takes_its_evidence_records(store: Store) -> None:
+    demo = store.add_prospect(make_prospect("Demo AV", id="demo00000001", tags=["demo"]))
+    store.add_attachment(attachment(demo.id, REPORT), REPORT)
+    assert store.delete_demo_prospect(demo.id)
+    assert store.attachments(demo.id) == []
+    with pytest.raises(NotFound):
+        store.attachment_content(demo.id, digest(REPORT))
