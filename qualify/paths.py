@@ -82,3 +82,10 @@ def config_file() -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.yaml"
+
+
+def evidence_view_dir() -> Path:
+    """Where the app puts a copy of an evidence file for the system viewer to open."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False)) / "evidence"

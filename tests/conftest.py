@@ -52,7 +52,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 TABLES = (
     "answer_log, answers, history, interviews, prospects, snapshots, "
-    "team_territories, team_directors"
+    "team_territories, team_directors, attachments, attachment_files"
 )
 
 

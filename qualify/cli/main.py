@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "advance": "moves:advance",
     "agenda": "insights:agenda",
     "answer": "answers:answer",
+    "attach": "evidence:attach",
     "calendar": "meetings:calendar",
     "compare": "insights:compare",
     "convert": "sets:convert",

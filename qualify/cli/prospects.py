@@ -219,6 +219,7 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
 
         data = assessment.to_dict()
         data["history"] = [h.model_dump(mode="json") for h in history]
+        data["attachments"] = _attachments_json(env.store.attachments(found.id))
         say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     from qualify.reports.terminal import breakdown_table
@@ -249,6 +250,7 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
             open_items = len(meeting_agenda(q, found).items)
             if open_items:
                 say(f"  ({open_items} open item(s): `qualify agenda {found.id}`)")
+    _show_attachments(env.store.attachments(found.id))
     say("")
     say("History")
     from qualify.core.undo import undone_ids
@@ -268,3 +270,36 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
         by = f" by {h.by}" if h.by else ""
         mark = " [undone]" if h.id in undone else ""
         say(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {cell(move)}{cell(extra)}{cell(by)}{mark}")
+
+
+def _attachments_json(attachments: list) -> list[dict]:
+    from qualify.workflow.evidence import listed
+
+    return [
+        {
+            **item.attachment.model_dump(mode="json"),
+            "superseded_by": item.superseded_by.id if item.superseded_by else None,
+        }
+        for item in listed(attachments)
+    ]
+
+
+def _show_attachments(attachments: list) -> None:
+    """Evidence files, oldest first: question, name, size, hash, who, when, note."""
+    if not attachments:
+        return
+    from qualify.core.words import fmt_size
+    from qualify.workflow.evidence import listed
+
+    say("")
+    say("Evidence files")
+    for item in listed(attachments):
+        a = item.attachment
+        by = f" by {a.by}" if a.by else ""
+        note = f" — {a.note}" if a.note else ""
+        newer = item.superseded_by
+        mark = f" [superseded by {newer.name}, {newer.at:%Y-%m-%d}]" if newer else ""
+        say(
+            f"  {a.at:%Y-%m-%d %H:%M}  {cell(a.stage)}: {cell(a.question_id)}  {cell(a.name)}  "
+            f"{fmt_size(a.size)}  sha256 {a.sha256[:12]}{cell(by)}{cell(note)}{cell(mark)}"
+        )

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from qualify.cli.env import Env, fail, pass_env, say
+from qualify.cli.env import Env, cell, fail, pass_env, say
 
 
 def server_url(env: Env, url: str | None = None) -> str:
@@ -212,3 +212,5 @@ def sync(env: Env, url: str | None) -> None:
         say(f"  kept here only: {name} ({pid}): {why}")
     for _digest, why in report.refused_snapshots:
         say(f"  question set not sent: {why}")
+    for pid, why in report.refused_files:
+        say(f"  evidence files of {pid} kept here only: {cell(why)}")

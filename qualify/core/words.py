@@ -341,3 +341,15 @@ def kind_word(kind: Any) -> str:
 
 def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
+
+
+def fmt_size(size: int) -> str:
+    """A file's size as people read it: 812 bytes, 14.2 KB, 3.1 MB (1 KB = 1,024 bytes)."""
+    if size < 1024:
+        return plural(size, "byte")
+    value = size / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

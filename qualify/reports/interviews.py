@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qualify.core.assess import Assessment, ScoredInterview, review_outcome
+from qualify.core.evidence import Attachment, oldest_first, superseded_by
 from qualify.core.gates import needs_evidence
 from qualify.core.questionnaire.model import EVIDENCE_SOURCES, QuestionSet
-from qualify.core.records import HistoryEntry
+from qualify.core.records import HistoryEntry, ProspectRecords
 from qualify.core.undo import undone_ids
 from qualify.core.words import (
     ACTION_LABELS,
@@ -13,10 +16,17 @@ from qualify.core.words import (
     band_class,
     fmt_date,
     fmt_score,
+    fmt_size,
     one_line,
 )
 from qualify.reports.context import ReportContext
-from qualify.reports.views import AnswerView, InterviewView, SectionAnswers, TimelineEntry
+from qualify.reports.views import (
+    AnswerView,
+    AttachmentView,
+    InterviewView,
+    SectionAnswers,
+    TimelineEntry,
+)
 
 UNCHECKED = frozenset({"stated", "estimated", None})
 """Sources of an answer that rests on a claim or an estimate (not evidence, not a judgement)."""
@@ -218,3 +228,37 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
         )
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def attachment_views(
+    attachments: Sequence[Attachment], records: ProspectRecords, ctx: ReportContext
+) -> tuple[AttachmentView, ...]:
+    """Evidence files, oldest first, each named by its stage and question; a superseded
+    one says which newer file took its place."""
+    sets: dict[str, QuestionSet] = {}
+    for interview in records.interviews:  # the latest interview of each stage wins
+        qs = ctx.snapshots.get(interview.questionnaire_hash)
+        if qs is not None:
+            sets[interview.stage] = qs
+    newer = superseded_by(attachments)
+    views: list[AttachmentView] = []
+    for a in oldest_first(attachments):
+        qs = sets.get(a.stage)
+        found = qs.resolve(a.question_id) if qs is not None else None
+        later = newer.get(a.id)
+        views.append(
+            AttachmentView(
+                stage=ctx.stage(a.stage),
+                question_id=a.question_id,
+                question=one_line(found[0].text) if found is not None else a.question_id,
+                name=a.name,
+                size=a.size,
+                size_text=fmt_size(a.size),
+                sha256=a.sha256,
+                by=a.by,
+                at=ctx.local(a.at),
+                note=a.note,
+                superseded_by=later.name if later is not None else None,
+            )
+        )
+    return tuple(views)

@@ -343,6 +343,21 @@ def prospect_to_dict(report: ProspectReport) -> dict[str, Any]:
                 "text": report.money.text,
             }
         ),
+        "attachments": [
+            {
+                "stage": _stage(v.stage),
+                "question_id": v.question_id,
+                "question": v.question,
+                "name": v.name,
+                "size": v.size,
+                "sha256": v.sha256,
+                "by": v.by,
+                "at": _dt(v.at),
+                "note": v.note,
+                "superseded_by": v.superseded_by,
+            }
+            for v in report.attachments
+        ],
     }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.assess import Snapshots
+from qualify.core.evidence import Attachment
 from qualify.core.records import ProspectRecords
 from qualify.store.queries import best_partner_answers
 from qualify.store.reading import read_records, read_snapshots, readable_records
@@ -24,6 +25,8 @@ class ProspectInputs:
     snapshots: Snapshots
     partners: dict[str, list[dict[str, Any]]]
     """The answers of the best committed partners per question set (for the comparison)."""
+    attachments: list[Attachment]
+    """The prospect's evidence files (their records), oldest first."""
 
 
 def load_prospect(store: Store, catalog: Catalog, prospect_id: str) -> ProspectInputs:
@@ -31,7 +34,7 @@ def load_prospect(store: Store, catalog: Catalog, prospect_id: str) -> ProspectI
     records = read_records(store, prospect_id)
     snapshots = read_snapshots(store, records.interviews, catalog.question_sets)
     partners = best_partner_answers(store, exclude=records.prospect.id)
-    return ProspectInputs(records, snapshots, partners)
+    return ProspectInputs(records, snapshots, partners, store.attachments(records.prospect.id))
 
 
 def load_portfolio(

@@ -147,6 +147,24 @@ def _interview(view: InterviewView) -> list[str]:
     return lines
 
 
+def _evidence(report: ProspectReport) -> list[str]:
+    rows = [
+        [
+            md(f.name)
+            + (f" (superseded by {md(f.superseded_by)})" if f.superseded_by else "")
+            + (f" — {md(f.note)}" if f.note else ""),
+            f"{md(f.question)} ({md(f.stage.title)}; {_code(f.question_id)})",
+            f.size_text,
+            _code(f.sha256[:12]) + "…",
+            md(f.by),
+            fmt_datetime(f.at),
+        ]
+        for f in report.attachments
+    ]
+    table = _table(["File", "For", "Size", "SHA-256", "By", "When"], "llrlll", rows)
+    return ["## Evidence files", "", *table, ""]
+
+
 def render_prospect(report: ProspectReport) -> str:
     """The fit report of one prospect as Markdown."""
     h, v = report.header, report.verdict
@@ -412,6 +430,8 @@ def render_prospect(report: ProspectReport) -> str:
         out += ["No interview yet.", ""]
     for view in report.interviews:
         out += _interview(view)
+    if report.attachments:
+        out += _evidence(report)
     out += ["## Timeline", ""]
     for t in report.timeline:
         line = f"- {fmt_date(t.at)} — {md(t.text)}"

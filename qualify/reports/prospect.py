@@ -7,6 +7,7 @@ strength or a risk is decided in :mod:`qualify.core.rules`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from qualify.core.aftercare import review_plan_date
 from qualify.core.agenda import AgendaItem, build_agenda
 from qualify.core.assess import Assessment, ScoredInterview, Snapshots, review_outcome
 from qualify.core.compare import compare, ideal_from_partners
+from qualify.core.evidence import Attachment
 from qualify.core.gates import evidence_shares, needs_evidence
 from qualify.core.questionnaire.model import DIRECTION_TITLES, EVIDENCE_SOURCES, QuestionSet
 from qualify.core.records import ProspectRecords, ProspectStatus
@@ -31,7 +33,7 @@ from qualify.core.words import (
     score_class,
 )
 from qualify.reports.context import ReportContext
-from qualify.reports.interviews import interview_view, timeline
+from qualify.reports.interviews import attachment_views, interview_view, timeline
 from qualify.reports.loading import load_prospect
 from qualify.reports.views import (
     ComparisonView,
@@ -364,12 +366,14 @@ def build_prospect_report(
     now: datetime | None = None,
     tz: tzinfo | None = None,
     partners: dict[str, list[dict[str, Any]]] | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> ProspectReport:
     """The fit report of one prospect. Pure: same records and clock, same report.
 
     `tz` is the time zone dates are shown in (default: the machine's local zone).
     `partners`: the answers of your best committed partners per question set, for the
     comparison with the ideal partner (left out when fewer than two answered the set).
+    `attachments`: the prospect's evidence files (their records).
     """
     ctx = ReportContext(catalog, snapshots, now, tz)
     a = ctx.assess(records)
@@ -498,6 +502,7 @@ def build_prospect_report(
         red_flags=_red_flag_views(a, ctx),
         reviews=_review_entries(a, ctx),
         money=_money(a, ctx),
+        attachments=attachment_views(attachments, records, ctx),
         review_bands=tuple(
             (b.min, b.label)
             for b in (
@@ -566,5 +571,11 @@ def prospect_report(
     """Read one prospect (an id or an unambiguous prefix) from a store and build its report."""
     inputs = load_prospect(store, catalog, prospect_id)
     return build_prospect_report(
-        inputs.records, catalog, inputs.snapshots, now=now, tz=tz, partners=inputs.partners
+        inputs.records,
+        catalog,
+        inputs.snapshots,
+        now=now,
+        tz=tz,
+        partners=inputs.partners,
+        attachments=inputs.attachments,
     )

@@ -317,6 +317,25 @@ class ReviewView:
 
 
 @dataclass(frozen=True)
+class AttachmentView:
+    """An evidence file as a report lists it."""
+
+    stage: StageRef
+    question_id: str
+    question: str
+    """The question's text (its id when the set is not at hand)."""
+    name: str
+    size: int
+    size_text: str
+    sha256: str
+    by: str
+    at: datetime
+    note: str
+    superseded_by: str | None = None
+    """The name of the newer file of the same question that supersedes it; None: current."""
+
+
+@dataclass(frozen=True)
 class ProspectReport:
     """Everything the fit report of one prospect says."""
 
@@ -346,6 +365,8 @@ class ProspectReport:
     """Cost to serve against earnings, from the latest interview that computes both."""
     review_bands: tuple[tuple[float, str], ...] = ()
     """The review set's bands as (lowest score, label), for the trend chart."""
+    attachments: tuple[AttachmentView, ...] = ()
+    """Evidence files, oldest first (superseded ones too, marked)."""
 
 
 @dataclass(frozen=True)

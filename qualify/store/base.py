@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qualify.core.errors import QualifyError
+from qualify.core.evidence import Attachment, EvidenceError, check_attachment
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -237,6 +238,26 @@ class Store(ABC):
     def history(self, prospect_id: str) -> list[HistoryEntry]:
         """Oldest first."""
 
+    # -- evidence files --------------------------------------------------------------
+    @abstractmethod
+    def add_attachment(self, attachment: Attachment, content: bytes) -> Attachment:
+        """Keep an evidence file of a prospect: its bytes under their SHA-256 (once per
+        content), then its record; both durable when this returns, and a crash in
+        between leaves no record without its file. The same record again (a retried
+        command, an import, a sync) changes nothing; records are never changed or
+        removed. Returns the record as stored (on a server its author is the login).
+        NotFound when there is no such prospect; StoreError when ``content`` is not the
+        file the record describes (see :func:`checked_attachment`)."""
+
+    @abstractmethod
+    def attachments(self, prospect_id: str) -> list[Attachment]:
+        """A prospect's attachment records, oldest first (empty when it has none)."""
+
+    @abstractmethod
+    def attachment_content(self, prospect_id: str, sha256: str) -> bytes:
+        """The bytes of a prospect's evidence file; NotFound when it has no such file,
+        StoreCorrupt when the kept bytes no longer match their hash."""
+
     # -- what could not be read ----------------------------------------------------------
     def note_unreadable(self, message: str, key: str = "") -> None:
         """Remember a prospect (or a part of an index) left out of a listing, a report or
@@ -360,6 +381,26 @@ def check_records(records: ProspectRecords, prospect_id: str | None = None) -> N
             raise StoreError(f"history entry {entry.id} belongs to {entry.prospect_id}")
 
 
+def checked_attachment(attachment: Attachment, content: bytes) -> Attachment:
+    """The record, if it can be stored with ``content``; StoreError saying why not."""
+    if not is_safe_id(attachment.id) or not is_safe_id(attachment.prospect_id):
+        raise StoreError(f"attachment id {attachment.id!r} cannot be stored")
+    try:
+        check_attachment(attachment, content)
+    except EvidenceError as exc:
+        raise StoreError(str(exc)) from None
+    return attachment
+
+
+def same_attachment(kept: Attachment, given: Attachment, login: str = "") -> bool:
+    """Whether ``kept`` is ``given`` as a store (a server, as ``login``) would keep it."""
+    if kept == given:
+        return True
+    offline = given.recorded_as or ("" if given.by == login else given.by)
+    mine = given.model_copy(update={"by": login, "recorded_as": offline})
+    return kept.model_dump(mode="json") == mine.model_dump(mode="json")
+
+
 def not_demo(prospect: Prospect) -> StoreError:
     """The refusal to delete a prospect that is not demo data."""
     return StoreError(
@@ -466,7 +507,9 @@ __all__ = [
     "check_expected",
     "check_records",
     "check_stage",
+    "checked_attachment",
     "created_entry",
     "is_safe_id",
     "not_demo",
+    "same_attachment",
 ]

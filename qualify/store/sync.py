@@ -33,6 +33,7 @@ import orjson
 from qualify.atomic import write_bytes
 from qualify.core.records import ProspectRecords, utcnow
 from qualify.store.base import NotFound, ServerUnavailable, Store, StoreCorrupt, StoreError
+from qualify.store.evidence_transfer import copy_attachments
 from qualify.store.merge import Conflict, answer_fingerprint, fact_fingerprints, merge_prospect
 
 STATE_DIR = "sync"
@@ -54,12 +55,23 @@ class SyncReport:
     """(prospect id, name, why) of laptop prospects the server would not take."""
     refused_snapshots: list[tuple[str, str]] = field(default_factory=list)
     """(hash, why) of question-set snapshots the server would not take."""
+    files_sent: int = 0
+    """Evidence files (attachment records with their files) added on the server."""
+    files_received: int = 0
+    """Evidence files added on the laptop."""
+    refused_files: list[tuple[str, str]] = field(default_factory=list)
+    """(prospect id, why) of prospects whose evidence files the server would not take."""
 
     def summary(self) -> str:
         kept = f"; {len(self.refused)} kept on the laptop only" if self.refused else ""
+        files = (
+            f"; evidence files: {self.files_sent} sent, {self.files_received} received"
+            if self.files_sent or self.files_received
+            else ""
+        )
         return (
             f"{self.pushed} sent to the server, {self.pulled} updated here, "
-            f"{self.unchanged} unchanged; {len(self.conflicts)} conflict(s){kept}"
+            f"{self.unchanged} unchanged; {len(self.conflicts)} conflict(s){kept}{files}"
         )
 
 
@@ -230,6 +242,13 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
                 report.pushed += 1
             if stored is not None:
                 merged_for[pid] = stored
+        for pid in sorted(merged_for):  # evidence files the server lacks
+            try:
+                report.files_sent += copy_attachments(laptop, server, [pid])
+            except ServerUnavailable:
+                raise
+            except StoreError as exc:
+                report.refused_files.append((pid, str(exc)))
         for pid in sorted(remote_ids - local_ids):
             try:
                 fresh.append(server.read_prospect(pid))
@@ -264,6 +283,10 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
         if laptop.merge_prospect(pid, keep) != before:
             report.pulled += 1
         report.conflicts.extend(c for c in keep.conflicts if not c.already_recorded)
+
+    report.files_received = copy_attachments(
+        server, laptop, [*merged_for, *(r.prospect.id for r in fresh), *visible]
+    )
 
     touched = report.pushed + report.pulled
     report.unchanged = max(len(local_ids | remote_ids) - len(report.refused) - touched, 0)

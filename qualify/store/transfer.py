@@ -35,6 +35,12 @@ from qualify.core.records import (
 )
 from qualify.core.words import csv_text, one_line
 from qualify.store.base import NotFound, Store, StoreCorrupt, StoreError, check_records
+from qualify.store.evidence_transfer import (
+    ExportedEvidence,
+    export_records,
+    read_evidence,
+    write_files,
+)
 from qualify.store.merge import Conflict, merge_prospect
 from qualify.store.reading import readable_records
 from qualify.store.vetting import Refused, Rules, vet_moves, vet_snapshot, vet_values
@@ -71,6 +77,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     snapshots_added: int = 0
+    attachments_added: int = 0
+    """Evidence files new to the store."""
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What could not be checked (no pipeline to judge gates by), one line each."""
@@ -83,8 +91,10 @@ class ImportReport:
         total = len(self.conflicts)
         old = total - len(self.new_conflicts)
         conflicts = f"{total} conflict(s)" + (f" ({old} already recorded)" if old else "")
+        files = f"; {self.attachments_added} evidence file(s)" if self.attachments_added else ""
         return (
-            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged; {conflicts}"
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged; "
+            f"{conflicts}{files}"
         )
 
 
@@ -133,6 +143,7 @@ def _export_json(store: Store, path: Path, ids: list[str]) -> int:
     }
     rows: dict[str, ProspectSummary] = {row.id: row for row in store.list_prospects()}
     hashes: set[str] = set()
+    files: dict[str, str] = {}
     n = 0
     with streaming(path) as out:
         out.write(orjson.dumps(header)[:-1] + b',\n"prospects":[\n')
@@ -146,6 +157,10 @@ def _export_json(store: Store, path: Path, ids: list[str]) -> int:
                 "interviews": [_dump(i) for i in records.interviews],
                 "history": [_dump(h) for h in records.history],
             }
+            attached = export_records(store, pid)
+            if attached:
+                item["attachments"] = attached
+                files.update({a["sha256"]: pid for a in attached})
             out.write((b",\n" if n else b"") + orjson.dumps(item))
             n += 1
         snapshots: dict[str, Any] = {}
@@ -156,7 +171,9 @@ def _export_json(store: Store, path: Path, ids: list[str]) -> int:
                 continue  # cannot export what is not there; the answers still are
             except StoreCorrupt as exc:
                 store.note_unreadable(f"left out a question-set snapshot: {exc}")
-        out.write(b'\n],\n"snapshots":' + orjson.dumps(snapshots) + b"}\n")
+        out.write(b'\n],\n"snapshots":' + orjson.dumps(snapshots))
+        write_files(out, store, files)
+        out.write(b"}\n")
     return n
 
 
@@ -242,7 +259,9 @@ def read_export(path: Path) -> bytes:
     return raw
 
 
-def _parse_export(raw: bytes, name: str) -> tuple[list[ProspectRecords], dict[str, Any]]:
+def _parse_export(
+    raw: bytes, name: str
+) -> tuple[list[ProspectRecords], dict[str, Any], ExportedEvidence]:
     if len(raw) > MAX_IMPORT_BYTES:
         raise StoreError(
             f"{name}: more than {MAX_IMPORT_BYTES:,} bytes; import it in parts "
@@ -319,7 +338,7 @@ def _parse_export(raw: bytes, name: str) -> tuple[list[ProspectRecords], dict[st
         if len({h.id for h in records.history}) != len(records.history):
             raise StoreError(f"{where}: a history entry id is given twice")
         bundles.append(records)
-    return bundles, snapshots
+    return bundles, snapshots, read_evidence(doc, items, name)
 
 
 def _check_version(version: Any, name: str) -> None:
@@ -375,7 +394,7 @@ def import_bytes(
     (another territory) rolls all of it back, and the message says so.
     """
     rules = rules or Rules()
-    bundles, raw_snapshots = _parse_export(raw, name)
+    bundles, raw_snapshots, evidence = _parse_export(raw, name)
     report = ImportReport()
     if rules.pipeline is None and any(r.history for r in bundles):
         report.warnings.append(
@@ -386,6 +405,8 @@ def import_bytes(
         _check_owners(store, name, bundles)
         sets = _vetted_snapshots(store, name, raw_snapshots, bundles)
         _vet_all(store, name, bundles, rules, sets)
+        evidence.vet(store, name)
+        evidence.vet_known(store, name)
         try:
             report.snapshots_added = _add_snapshots(store, raw_snapshots)
             existing = store.add_new_prospects(bundles)
@@ -399,6 +420,7 @@ def import_bytes(
                     raise type(exc)(f"{label}: {exc}") from None
                 setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
                 report.conflicts.extend(merger.conflicts)
+            report.attachments_added = evidence.add(store)
         except StoreError as exc:
             if together:
                 raise StoreError(f"{name}: {exc}; nothing was imported") from None

@@ -156,6 +156,32 @@ def _advance(doc: Doc, n: int, **entry: Any) -> None:
     item["history"].append({**fields, **entry})
 
 
+def _attach(doc: Doc, *, name: str = "credit report.pdf", forged: bool = False) -> None:
+    """An evidence file of the first prospect: its record, and the file (or another one)."""
+    import base64
+    import hashlib
+
+    content = b"%PDF-1.4 credit report\n"
+    sha256 = hashlib.sha256(content).hexdigest()
+    item = doc["prospects"][0]
+    item["attachments"] = [
+        {
+            "id": "att000000001",
+            "prospect_id": item["prospect"]["id"],
+            "stage": item["prospect"]["stage"],
+            "question_id": "reps",
+            "name": name,
+            "size": len(content),
+            "sha256": sha256,
+            "note": "",
+            "by": "anna",
+            "at": "2026-03-02T09:30:00Z",
+        }
+    ]
+    sent = b"%PDF-1.4 forged report\n" if forged else content
+    doc["files"] = {sha256: base64.b64encode(sent).decode()}
+
+
 def _entry(entry_id: str, action: str, **fields: Any) -> Doc:
     at = "2026-03-04T09:00:00Z"
     return {"id": entry_id, "prospect_id": "aaaa00000001", "at": at, "action": action, **fields}
@@ -279,6 +305,9 @@ EDITS: dict[str, Callable[[Doc], Any]] = {
             _entry("d1", "decline", from_stage="first-date", to_stage="first-date")
         ),
     ),
+    # -- evidence files
+    "evidence-file-tampered.json": lambda d: _attach(d, forged=True),
+    "evidence-name-traversal.json": lambda d: _attach(d, name="../../.bashrc"),
     "deep-details.json": lambda d: orjson.dumps(d).replace(
         b'"details":{}', b'"details":{"x":' + b"[" * 500 + b"]" * 500 + b"}", 1
     ),

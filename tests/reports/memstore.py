@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from qualify.core.evidence import Attachment
 from qualify.core.records import Interview, ProspectRecords, ProspectSummary, is_demo
-from qualify.store.base import Merge, NotFound, StoreError, check_records, not_demo
+from qualify.store.base import (
+    Merge,
+    NotFound,
+    StoreError,
+    check_records,
+    checked_attachment,
+    not_demo,
+    same_attachment,
+)
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
 
@@ -19,6 +28,8 @@ class MemoryStore(DocumentStore):
         self.rows: dict[str, ProspectSummary] = {}
         self.snapshots: dict[str, dict[str, Any]] = {}
         self._rows = ListRows()
+        self.attached: dict[str, list[Attachment]] = {}
+        self.files: dict[str, bytes] = {}
 
     @property
     def interview_rows(self) -> dict[str, Interview]:
@@ -81,3 +92,25 @@ class MemoryStore(DocumentStore):
     def interview_owners(self, interview_ids: Iterable[str]) -> dict[str, str]:
         owners = {i.id: i.prospect_id for i in self.interview_rows.values()}
         return {iid: owners[iid] for iid in interview_ids if iid in owners}
+
+    def add_attachment(self, attachment: Attachment, content: bytes) -> Attachment:
+        checked_attachment(attachment, content)
+        if attachment.prospect_id not in self.records:
+            raise NotFound(f"no prospect with id {attachment.prospect_id!r}")
+        kept = self.attached.setdefault(attachment.prospect_id, [])
+        same = next((a for a in kept if a.id == attachment.id), None)
+        if same is not None:
+            if same_attachment(same, attachment):
+                return same
+            raise StoreError(f"attachment {attachment.id} already exists")
+        self.files[attachment.sha256] = content
+        kept.append(attachment)
+        return attachment
+
+    def attachments(self, prospect_id: str) -> list[Attachment]:
+        return sorted(self.attached.get(prospect_id, []), key=lambda a: a.at)
+
+    def attachment_content(self, prospect_id: str, sha256: str) -> bytes:
+        if not any(a.sha256 == sha256 for a in self.attached.get(prospect_id, [])):
+            raise NotFound(f"no evidence file {sha256}")
+        return self.files[sha256]

@@ -20,6 +20,7 @@ import psycopg
 from psycopg import errors as pgerrors
 from pydantic import TypeAdapter
 
+from qualify.core.evidence import Attachment
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -41,11 +42,12 @@ from qualify.store.base import (
     check_expected,
     check_records,
     check_stage,
+    checked_attachment,
     created_entry,
     is_safe_id,
     not_demo,
 )
-from qualify.store.postgres import migrate, sql
+from qualify.store.postgres import evidence, migrate, sql
 from qualify.store.postgres.connection import Connections, Timeouts, connect, first_line
 from qualify.store.postgres.rows import RowCheck, snapshot_problem, vouch
 from qualify.store.rows import ListRows
@@ -368,6 +370,23 @@ class PostgresStore(Store):
     def snapshot_hashes(self) -> set[str]:
         with self._db.conn() as conn:
             return {r[0] for r in conn.execute("SELECT hash FROM snapshots").fetchall()}
+
+    # ------------------------------------------------------------------ evidence files
+    def add_attachment(self, attachment: Attachment, content: bytes) -> Attachment:
+        """One transaction with the prospect's row locked (so a login that may not change
+        the prospect is told so): file, then record."""
+        checked_attachment(attachment, content)
+        with self._db.tx() as conn:
+            self._lock(conn, attachment.prospect_id)
+            return evidence.insert(conn, attachment, content, self.login)
+
+    def attachments(self, prospect_id: str) -> list[Attachment]:
+        with self._db.conn() as conn:
+            return evidence.records(conn, prospect_id)
+
+    def attachment_content(self, prospect_id: str, sha256: str) -> bytes:
+        with self._db.conn() as conn:
+            return evidence.content(conn, prospect_id, sha256)
 
     # ------------------------------------------------------------------ interviews
     def interview_owners(self, interview_ids: Iterable[str]) -> dict[str, str]:

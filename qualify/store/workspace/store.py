@@ -20,6 +20,7 @@ import orjson
 from filelock import FileLock, Timeout
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
+from qualify.core.evidence import Attachment
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
 from qualify.store.base import (
     Merge,
@@ -34,6 +35,7 @@ from qualify.store.base import (
 )
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
+from qualify.store.workspace.evidence import Evidence
 from qualify.store.workspace.files import (
     ProspectFile,
     encode,
@@ -91,6 +93,7 @@ class Workspace(DocumentStore):
         self._recent: dict[Path, tuple[tuple[int, ...], ProspectFile | bytes]] = {}
         """The last few prospect files read (parsed) or written (their bytes, parsed when
         read), by path, with the identity of the file (see :meth:`_read_file`)."""
+        self._evidence = Evidence(self.root, durable=durable, locked=self.locked)
         self.schema = self._open()
 
     # ------------------------------------------------------------------ paths
@@ -191,6 +194,7 @@ class Workspace(DocumentStore):
                 self.root / "snapshots",
                 self._index.rows_dir,
                 self._index.owners_dir,
+                *self._evidence.dirs(),
             ]
             with os.scandir(self.root / "prospects") as shards:
                 dirs.extend(Path(e.path) for e in shards if e.is_dir())
@@ -512,6 +516,7 @@ class Workspace(DocumentStore):
             if not is_demo(records.prospect):
                 raise not_demo(records.prospect)
             path.unlink()
+            self._evidence.forget(prospect_id)
             self._index.put_rows({prospect_id: None})
             interviews = [i.id for i in records.interviews]
             if interviews:
@@ -544,6 +549,17 @@ class Workspace(DocumentStore):
         except FileNotFoundError:
             return set()
         return {n.removesuffix(".json") for n in names if n.endswith(".json") and n[0] != "."}
+
+    # ------------------------------------------------------------------ evidence files
+    def add_attachment(self, attachment: Attachment, content: bytes) -> Attachment:
+        """The file under ``files/``, then the record under ``attachments/``."""
+        return self._evidence.add(attachment, content, lambda pid: self.prospect_path(pid).exists())
+
+    def attachments(self, prospect_id: str) -> list[Attachment]:
+        return self._evidence.records(prospect_id)
+
+    def attachment_content(self, prospect_id: str, sha256: str) -> bytes:
+        return self._evidence.content(prospect_id, sha256)
 
     # ------------------------------------------------------------------ interviews
     def interview_owners(self, interview_ids: Iterable[str]) -> dict[str, str]:

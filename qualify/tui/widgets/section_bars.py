@@ -76,4 +76,17 @@ class SectionBars(Static):
                         (f" {s.answered}/{s.visible}", "$text-muted"),
                     )
                 )
+                for r in s.repeats or ():  # a repeated section: each repeat on its own line
+                    label = f"  #{r.index + 1} "
+                    width = bar_w - len(label) + 2 if stacked else bar_w
+                    lead = (label if stacked else f"{label:<{title_w}} ", "")
+                    style = band_style(qs.band_for(r.score) if qs else None, question_set=qs)
+                    lines.append(
+                        Content.assemble(
+                            lead,
+                            (bar(r.score, max(width, 4)), style),
+                            (f" {fmt_score(r.score):>5}", style),
+                            (f" {r.answered}/{r.visible}", "$text-muted"),
+                        )
+                    )
         self.update(Content("\n").join(lines))

@@ -79,9 +79,9 @@ class AnswerWriter:
         which run one at a time)."""
         self.reply_to = reply_to
 
-    def _previous(self, question_id: str) -> AnswerRecord | None:
+    def _previous(self, key: str) -> AnswerRecord | None:
         interview = self.latest.interview
-        return interview.answers.get(self.key_of(question_id)) if interview is not None else None
+        return interview.answers.get(key) if interview is not None else None
 
     def _job(self, question_id: str, write: Callable[[], AnswerRecorded]) -> SaveJob:
         return SaveJob(write=write, failed=not_saved(question_id), reply_to=self.reply_to)
@@ -95,56 +95,61 @@ class AnswerWriter:
 
     # ------------------------------------------------------------------ writes
     def answer(self, question_id: str, value: Any) -> SaveJob:
-        """Record an answer, keeping the source and note it had; an empty one withdraws it."""
+        """Record an answer, keeping the source and note it had; an empty one withdraws it.
+        The answer key is taken now (the repeat on screen), not when the write runs."""
+        key = self.key_of(question_id)
 
         def write() -> AnswerRecorded:
-            return self._write(question_id, value)
+            return self._write(question_id, key, value)
 
         return self._job(question_id, write)
 
     def withdraw(self, question_id: str) -> SaveJob:
         """Withdraw the answer (x): the question is open again."""
+        key = self.key_of(question_id)
 
         def write() -> AnswerRecorded:
-            return self._write(question_id, None)
+            return self._write(question_id, key, None)
 
         return self._job(question_id, write)
 
     def mark(self, question_id: str, state: str) -> SaveJob:
         """Unknown (ask next time) or declined, without a value; the same mark again
         undoes it (back to unanswered)."""
+        key = self.key_of(question_id)
 
         def write() -> AnswerRecorded:
-            previous = self._previous(question_id)
+            previous = self._previous(key)
             if previous is not None and previous.state == state:
-                return self._write(question_id, None, notice="Back to unanswered.")
+                return self._write(question_id, key, None, notice="Back to unanswered.")
             notice = STATE_WORDS[state] + "."
-            return self._write(question_id, None, state=state, notice=notice)
+            return self._write(question_id, key, None, state=state, notice=notice)
 
         return self._job(question_id, write)
 
     def next_source(self, question_id: str) -> SaveJob:
         """How sure the answer is, one step on: stated → verified → estimated → observed →
         our records → stated."""
+        key = self.key_of(question_id)
 
         def write() -> AnswerRecorded:
-            previous = self._previous(question_id)
+            previous = self._previous(key)
             if previous is None or previous.value is None:  # nothing to qualify (yet)
                 return AnswerRecorded(question_id, self.latest)
             source = previous.source
             at = SOURCES.index(source) if source in SOURCES else -1
             nxt = SOURCES[(at + 1) % len(SOURCES)] if at >= 0 else "stated"
             return self._write(
-                question_id, previous.value, source=nxt, notice=f"Source: {SOURCE_WORDS[nxt]}"
+                question_id, key, previous.value, source=nxt, notice=f"Source: {SOURCE_WORDS[nxt]}"
             )
 
         return self._job(question_id, write)
 
     def note(self, question_id: str, note: str) -> SaveJob:
         """A note on the question, kept with its answer (or alone, before it is answered)."""
+        key = self.key_of(question_id)
 
         def write() -> AnswerRecorded:
-            key = self.key_of(question_id)
             assessment = self.qualifier.set_note(self.prospect, key, note, stage=self.stage)
             return self._done(
                 question_id, assessment, notice="Note saved." if note else "Note removed."
@@ -155,6 +160,7 @@ class AnswerWriter:
     def _write(
         self,
         question_id: str,
+        key: str,
         value: Any,
         *,
         state: str = "answered",
@@ -164,14 +170,14 @@ class AnswerWriter:
         """One ``Qualifier.record`` (or ``clear_answer``); in the writer's thread."""
         from qualify.core.questionnaire import AnswerInput
 
-        q, previous = self.qualifier, self._previous(question_id)
+        q, previous = self.qualifier, self._previous(key)
         if state == "answered" and (value is None or value == []):
             if previous is None or (previous.value is None and previous.state == "answered"):
                 return AnswerRecorded(question_id, self.latest, notice)  # nothing to do
-            assessment = q.clear_answer(self.prospect, self.key_of(question_id), stage=self.stage)
+            assessment = q.clear_answer(self.prospect, key, stage=self.stage)
         else:
             answer = AnswerInput(
-                question_id=self.key_of(question_id),
+                question_id=key,
                 value=value if state == "answered" else None,
                 state=state,  # type: ignore[arg-type]
                 source=source or (previous.source if previous else None),  # type: ignore[arg-type]

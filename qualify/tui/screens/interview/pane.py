@@ -130,8 +130,10 @@ def where_line(
     visible: list[str],
     stage: Stage | None,
     record: AnswerRecord | None,
+    repeat: str = "",
 ) -> Content:
-    """ "Section · n of m" and the question's tags; n and m change with visibility."""
+    """ "Section · n of m" and the question's tags; n and m change with visibility; in a
+    repeated section, which repeat it is ("repeat 2 of 3 (at most 3)")."""
     question = qs.questions[question_id]
     section = qs.section_of[question_id]
     position = visible.index(question_id) + 1 if question_id in visible else 0
@@ -150,6 +152,7 @@ def where_line(
         tag_parts.append((text, style))
     return Content.assemble(
         (section.title, "bold $text-accent"),
+        (f" · {repeat} · F10 next repeat" if repeat else "", "bold $text-accent"),
         (f" · {position} of {len(visible)}", "bold"),
         *tag_parts,
     )

@@ -27,12 +27,14 @@ from qualify.core.words import one_line, visible
 from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved, app_words
+from qualify.tui.screens.interview.evidence import EvidenceActions
 from qualify.tui.screens.interview.keys import BINDINGS
 from qualify.tui.screens.interview.pane import (
     QuestionPane,
     status_lines,
     where_line,
 )
+from qualify.tui.screens.interview.repeats import RepeatActions
 from qualify.tui.screens.interview.sections import SUMMARY, SectionList
 from qualify.tui.screens.interview.summary import SummaryActions, SummaryPane
 from qualify.tui.widgets.input_base import Navigate
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
     from qualify.tui.saves import SaveJob, SaveQueue
 
 
-class InterviewScreen(SummaryActions, QualifyScreen):
+class InterviewScreen(RepeatActions, EvidenceActions, SummaryActions, QualifyScreen):
     """Ask the current stage's questions of one prospect (or correct an earlier stage's)."""
 
     CSS_PATH = "interview.tcss"
@@ -90,6 +92,10 @@ class InterviewScreen(SummaryActions, QualifyScreen):
         """Builds this interview's writes (once it is open)."""
         self.unsaved = Unsaved()
         """The writes on their way to disk."""
+        self.repeat_at: dict[str, int] = {}
+        """Repeated section id → the repeat on screen (0: the first); see repeats.py."""
+        self.repeats_added: dict[str, int] = {}
+        """Repeated section id → repeats to show at least (added here, not answered yet)."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -190,25 +196,10 @@ class InterviewScreen(SummaryActions, QualifyScreen):
     @property
     def answers(self) -> dict[str, Any]:
         """Question id → answer value (answered ones only), the ones being written too; a
-        repeated section's questions by their first repeat, as this screen asks them."""
-        interview = self.assessment.interview if self.assessment else None
-        by_key = {
-            key: rec.value
-            for key, rec in (interview.answers.items() if interview else ())
-            if rec.state == "answered" and rec.value is not None
-        }
+        repeated section's questions by the repeat on screen."""
+        by_key = self.saved_by_key()
         saved = {qid: by_key[self.key_of(qid)] for qid in self.order if self.key_of(qid) in by_key}
         return self.unsaved.overlay(saved)
-
-    def key_of(self, qid: str) -> str:
-        """Where the answer to `qid` is kept: a repeated section's first repeat here
-        (more repeats are answered from the command line or an answer file)."""
-        qs = self.question_set
-        if qs is not None and qid in qs.repeat_of:
-            from qualify.core.questionnaire.model import repeat_key
-
-            return repeat_key(qs.repeat_of[qid], 0, qid)
-        return qid
 
     def _stored_answer(self, qid: str) -> AnswerRecord | None:
         """The answer as on disk."""
@@ -231,24 +222,20 @@ class InterviewScreen(SummaryActions, QualifyScreen):
         """Which questions are asked, under the answers given (saved or on their way)."""
         breakdown = self.assessment.breakdown if self.assessment else None
         if breakdown is not None and not self.unsaved.values:
-            self.shown_ids = {q.id: q.visible for s in breakdown.sections for q in s.questions}
+            self.shown_ids = self.shown_now(breakdown.visibility)
         elif self.question_set is not None:
             from qualify.core.scoring import visible_questions
 
-            self.shown_ids = visible_questions(self.question_set, self.answers)
+            shown = visible_questions(
+                self.question_set, self.answers_by_key(), repeats=self.repeats_added
+            )
+            self.shown_ids = self.shown_now(shown)
 
     def _visible_order(self) -> list[str]:
         return [qid for qid in self.order if self.shown_ids.get(qid, True)]
 
     def _first_unanswered(self) -> str:
-        answers = self.answers
-        qs = self.question_set
-        for qid in self._visible_order():
-            if qs is not None and not qs.questions[qid].answerable:
-                continue  # calculated: nobody answers it
-            if qid not in answers and self.key_of(qid) not in answers:
-                return qid
-        return SUMMARY
+        return self.first_unanswered() or SUMMARY
 
     def _update_sections(self) -> None:
         qs = self.question_set
@@ -324,6 +311,8 @@ class InterviewScreen(SummaryActions, QualifyScreen):
             if target:
                 self.go(target)
             return
+        if self.step_repeat(delta, visible):
+            return
         index = visible.index(self.current) + delta
         if index >= len(visible):
             self.go(SUMMARY)
@@ -385,8 +374,10 @@ class InterviewScreen(SummaryActions, QualifyScreen):
         on_summary = self.current == SUMMARY
         if action in ("advance", "keep_dating", "decline", "meeting"):
             return on_summary and self.correcting is None
-        if action in ("note", "source", "clear", "state", "sections"):
+        if action in ("note", "source", "clear", "state", "sections", "evidence"):
             return not on_summary and self.current is not None
+        if action == "repeat":
+            return self.repeated_section(self.current) is not None
         if action in ("summary", "next"):
             return not on_summary
         return True
@@ -511,6 +502,7 @@ class InterviewScreen(SummaryActions, QualifyScreen):
                 self._visible_order(),
                 stage,
                 self._stored_answer(self.current),
+                self.repeat_words(self.current),
             )
         )
 
@@ -543,7 +535,7 @@ class InterviewScreen(SummaryActions, QualifyScreen):
             qs,
             self.workspace.catalog.pipeline,
             self._visible_order(),
-            self.answers,
+            self.answers_by_key(),
             correcting=self.correcting is not None,
         )
 

@@ -20,6 +20,7 @@ from qualify.workflow.qualifier import answer_sources
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment
+    from qualify.core.breakdown import ScoreBreakdown
     from qualify.core.questionnaire import QuestionSet
     from qualify.core.questionnaire.model import Pipeline
 
@@ -91,7 +92,9 @@ class SummaryPane(VerticalScroll):
             gate.show(
                 a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
             )
-        self.query_one("#summary-open", Static).update(open_questions(qs, visible, answers))
+        self.query_one("#summary-open", Static).update(
+            open_questions(qs, visible, answers, a.breakdown)
+        )
         meeting = prospect.next_meeting
         self.query_one("#summary-meeting", Static).update(
             Content.assemble(("Next meeting: ", "bold"), shown(meeting_words(meeting)))
@@ -147,11 +150,31 @@ class SummaryActions:
             self.app.pop_screen()  # type: ignore[attr-defined]
 
 
-def open_questions(qs: QuestionSet, visible: Iterable[str], answers: Mapping[str, Any]) -> Content:
-    """The questions still open: the required ones by name, the others counted."""
-    unanswered = [qid for qid in visible if qid not in answers and qs.questions[qid].answerable]
-    open_required = [qid for qid in unanswered if qs.questions[qid].required]
-    open_other = [qid for qid in unanswered if qid not in open_required]
+def open_questions(
+    qs: QuestionSet,
+    visible: Iterable[str],
+    answers: Mapping[str, Any],
+    breakdown: ScoreBreakdown | None = None,
+) -> Content:
+    """The questions still open: the required ones by name, the others counted. With the
+    breakdown, each repeat of a repeated section counts on its own ("(repeat 2)"), its
+    `min` repeats' required questions too; `answers` are by answer key then."""
+    texts: dict[str, str] = {}
+    required: dict[str, bool] = {}
+    if breakdown is None:
+        for qid in visible:
+            texts[qid] = one_line(qs.questions[qid].text, 90)
+            required[qid] = qs.questions[qid].required
+    else:
+        for section in breakdown.sections:
+            for q in section.questions:
+                if q.visible and q.asked:
+                    again = f" (repeat {q.repeat + 1})" if q.repeat is not None else ""
+                    texts[q.answer_key] = one_line(q.text, 90) + again
+                    required[q.answer_key] = q.required
+    unanswered = [key for key in texts if key not in answers]
+    open_required = [key for key in unanswered if required[key]]
+    open_other = [key for key in unanswered if key not in open_required]
     lines: list[Content] = []
     if open_required:
         lines.append(
@@ -159,8 +182,8 @@ def open_questions(qs: QuestionSet, visible: Iterable[str], answers: Mapping[str
                 f"{len(open_required)} required question(s) still open:", "bold $text-warning"
             )
         )
-        for qid in open_required[:LISTED_OPEN]:
-            lines.append(Content(f"  • {one_line(qs.questions[qid].text, 90)}"))
+        for key in open_required[:LISTED_OPEN]:
+            lines.append(Content(f"  • {texts[key]}"))
     if open_other:
         lines.append(
             Content.styled(f"{len(open_other)} other question(s) not answered yet.", "$text-muted")

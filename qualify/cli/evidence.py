@@ -1,0 +1,54 @@
+"""`qualify attach`: evidence files for a prospect's answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualify.cli.env import Env, cell, pass_env, say
+
+
+@click.command()
+@click.argument("prospect_id", metavar="ID")
+@click.argument("question")
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
+@click.option("--note", default="", help="What the file shows (kept with it).")
+@click.option(
+    "--stage",
+    metavar="STAGE",
+    help="Attach to a question of an earlier stage's interview (default: the current stage).",
+)
+@pass_env
+def attach(
+    env: Env, prospect_id: str, question: str, file: Path, note: str, stage: str | None
+) -> None:
+    """Attach FILE (a credit report, a reference letter, a photo of the showroom) to the
+    answer to QUESTION of the prospect's current stage.
+
+    The file is kept by its content (SHA-256) in the workspace, or on the team server;
+    a newer file for the same question supersedes the older one, which stays listed.
+    Files over 20 MB are refused (`attachments: max_mb` in the workspace's config.yaml).
+    """
+    from qualify.workflow.evidence import (
+        EvidenceFileError,
+        UnknownQuestion,
+        attach,
+        evidence_limit,
+    )
+
+    q = env.qualifier
+    found = q.resolve(prospect_id)
+    limit = evidence_limit(env.data_dir)
+    try:
+        stored = attach(q, found, question, file, note=note, limit=limit, stage=stage)
+    except UnknownQuestion as exc:
+        raise UnknownQuestion(f"QUESTION {exc}") from None
+    except EvidenceFileError as exc:
+        raise EvidenceFileError(f"FILE {exc}") from None
+    from qualify.core.words import fmt_size
+
+    say(
+        f"{cell(found.name)}: attached {cell(stored.name)} ({fmt_size(stored.size)}, "
+        f"sha256 {stored.sha256[:12]}…) to {cell(stored.question_id)}"
+    )

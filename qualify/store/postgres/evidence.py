@@ -1,0 +1,79 @@
+"""Evidence files on the team server: ``attachment_files`` (the bytes, once per prospect
+and SHA-256, checked by the server) and ``attachments`` (the records), both under the
+prospect's row-level security and append-only (migrations/0006). Every function takes
+the caller's connection, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from pydantic import ValidationError
+
+from qualify.core.evidence import Attachment, digest
+from qualify.store.base import NotFound, StoreCorrupt, StoreError, same_attachment
+from qualify.store.postgres import sql
+
+Conn = psycopg.Connection[Any]
+
+
+def insert(conn: Conn, attachment: Attachment, content: bytes, login: str) -> Attachment:
+    """The file (unless the prospect has it already), then the record; the record as
+    stored. The prospect's row must be locked by the caller."""
+    conn.execute(
+        "INSERT INTO attachment_files (prospect_id, sha256, size, content) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (prospect_id, sha256) DO NOTHING",
+        (attachment.prospect_id, attachment.sha256, len(content), content),
+    )
+    row = conn.execute(
+        "INSERT INTO attachments (id, prospect_id, sha256, at, doc) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (id) DO NOTHING RETURNING doc",
+        (
+            attachment.id,
+            attachment.prospect_id,
+            attachment.sha256,
+            attachment.at,
+            sql.json(sql.doc(attachment)),
+        ),
+    ).fetchone()
+    if row is not None:
+        return _record(row[0])
+    kept = conn.execute("SELECT doc FROM attachments WHERE id = %s", (attachment.id,)).fetchone()
+    if kept is not None and same_attachment(_record(kept[0]), attachment, login):
+        return _record(kept[0])  # the same record again (an import, a sync): nothing to do
+    raise StoreError(f"attachment {attachment.id} already exists; attachments are never changed")
+
+
+def records(conn: Conn, prospect_id: str) -> list[Attachment]:
+    rows = conn.execute(
+        "SELECT doc FROM attachments WHERE prospect_id = %s ORDER BY at, seq", (prospect_id,)
+    ).fetchall()
+    return [_record(r[0]) for r in rows]
+
+
+def content(conn: Conn, prospect_id: str, sha256: str) -> bytes:
+    row = conn.execute(
+        "SELECT content FROM attachment_files WHERE prospect_id = %s AND sha256 = %s",
+        (prospect_id, sha256),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"prospect {prospect_id} has no evidence file {sha256[:12]}")
+    data = bytes(row[0])
+    if digest(data) != sha256:
+        raise StoreCorrupt(
+            f"evidence file {sha256[:12]} of {prospect_id} no longer matches its hash"
+        )
+    return data
+
+
+def _record(doc: Any) -> Attachment:
+    try:
+        return Attachment.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise StoreCorrupt(
+            f"an attachment record this qualify cannot read ({first['msg']})"
+        ) from None
+
+
+__all__ = ["content", "insert", "records"]

@@ -1,0 +1,276 @@
+"""Attaching evidence files to a prospect's answers: the one path the CLI and the app share.
+
+A file is read whole (after its size is checked against the limit), checked (a name
+qualify can keep, not empty, not a folder), and handed to the store with its record;
+the store keeps it by content. The limit is 20 MB unless the workspace config says
+otherwise (``config.yaml`` in the workspace folder)::
+
+    attachments:
+      max_mb: 50
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualify.core.errors import QualifyError
+from qualify.core.evidence import (
+    DEFAULT_MAX_BYTES,
+    Attachment,
+    digest,
+    name_problem,
+    oldest_first,
+    superseded_by,
+)
+from qualify.core.records import Prospect
+from qualify.core.words import fmt_size
+
+if TYPE_CHECKING:
+    from qualify.workflow.qualifier import Qualifier
+
+CONFIG_FILE = "config.yaml"
+"""The workspace config, beside the workspace's data."""
+MAX_MB_LIMIT = 1024
+
+
+class EvidenceFileError(QualifyError):
+    """The file given cannot be attached; one line naming it and why."""
+
+    exit_code = 2
+
+
+class UnknownQuestion(EvidenceFileError):
+    """The question named is not one of the stage's set."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """How large one evidence file may be, and where that was set."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    source: str = "the default"
+
+    def words(self) -> str:
+        return f"{self.max_bytes / 1048576:g} MB ({self.source})"
+
+
+def evidence_limit(data_dir: Path) -> Limit:
+    """The size limit from the workspace config (``attachments: {max_mb: N}``); a missing
+    file or key means 20 MB. A value that is not a number from 1 to 1024 is an error at
+    file:line:col."""
+    from qualify.core.questionnaire.yamlsource import TextError, decode_text, parse_yaml
+
+    path = Path(data_dir) / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return Limit()
+    except OSError as exc:
+        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        doc = parse_yaml(decode_text(raw, str(path)), str(path))
+    except TextError as exc:
+        raise EvidenceFileError(str(exc.problem)) from None
+    if doc.problems:
+        raise EvidenceFileError(str(doc.problems[0]))
+    data = doc.data
+    section = data.get("attachments") if isinstance(data, dict) else None
+    if section is None:
+        return Limit()
+    if not isinstance(section, dict):
+        line, col = doc.place(("attachments",))
+        raise EvidenceFileError(f"{path}:{line}:{col}: attachments: expected `max_mb: N`")
+    value = section.get("max_mb")
+    if value is None:
+        return Limit()
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1024:
+        line, col = doc.place(("attachments", "max_mb"))
+        raise EvidenceFileError(
+            f"{path}:{line}:{col}: attachments: max_mb: expected a number of megabytes "
+            f"from 1 to {MAX_MB_LIMIT}"
+        )
+    return Limit(int(value * 1024 * 1024), f"attachments: max_mb in {path}")
+
+
+def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
+    """The file's name and bytes, or EvidenceFileError saying in one line why not."""
+    path = Path(path)
+    name = path.name
+    problem = name_problem(name)
+    if problem:
+        raise EvidenceFileError(f"{path}: {problem}; rename the file first")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise EvidenceFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise EvidenceFileError(f"{path}: is a folder, not a file")
+    if stat.S_ISREG(info.st_mode) and info.st_size > limit.max_bytes:
+        raise _too_large(path, info.st_size, limit)
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(limit.max_bytes + 1)
+    except OSError as exc:
+        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(content) > limit.max_bytes:
+        raise _too_large(path, len(content), limit)
+    if not content:
+        raise EvidenceFileError(f"{path}: the file is empty; nothing to attach")
+    return name, content
+
+
+def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
+    """Whether the file at ``path`` can be attached, judged from its name and size alone
+    (nothing is read): (True, "credit.pdf · 1.2 MB") or (False, why not), for an input
+    that checks as you type."""
+    path = Path(path)
+    problem = name_problem(path.name)
+    if problem:
+        return False, problem
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False, "no such file"
+    except OSError as exc:
+        return False, f"cannot read it: {exc.strerror or exc}"
+    if stat.S_ISDIR(info.st_mode):
+        return False, "is a folder, not a file"
+    if stat.S_ISREG(info.st_mode) and info.st_size == 0:
+        return False, "the file is empty"
+    if info.st_size > limit.max_bytes:
+        return False, f"{fmt_size(info.st_size)} is over the limit of {limit.words()}"
+    return True, f"{path.name} · {fmt_size(info.st_size)}"
+
+
+def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
+    return EvidenceFileError(
+        f"{path}: {fmt_size(size)} ({size:,} bytes) is over the limit of {limit.words()}; "
+        "attach a smaller "
+        "file, or raise `attachments: max_mb` in the workspace config"
+    )
+
+
+def attach(
+    q: Qualifier,
+    prospect: Prospect,
+    question: str,
+    path: Path,
+    *,
+    note: str = "",
+    limit: Limit | None = None,
+    stage: str | None = None,
+) -> Attachment:
+    """Attach the file at ``path`` to the answer ``question`` (an answer key of the
+    set of the prospect's current stage, or of ``stage``'s latest interview); the record
+    as stored. The question is checked before the file is read."""
+    if stage is not None and stage != prospect.stage:
+        question_set = q.snapshot(q.past_interview(prospect, stage))
+    else:
+        question_set = q.question_set_for(prospect)
+        stage = prospect.stage
+    if question_set.resolve(question) is None:
+        from qualify.workflow.qualifier import unknown_key
+
+        raise UnknownQuestion(unknown_key(question_set, question))
+    name, content = read_evidence(path, limit or Limit())
+    record = Attachment(
+        prospect_id=prospect.id,
+        stage=stage,
+        question_id=question,
+        name=name,
+        size=len(content),
+        sha256=digest(content),
+        note=note.strip(),
+        by=q.user,
+    )
+    return q.store.add_attachment(record, content)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An attachment as it is listed: superseded by a newer file of its question, or not."""
+
+    attachment: Attachment
+    superseded_by: Attachment | None = None
+
+
+def listed(attachments: list[Attachment]) -> list[Listed]:
+    """Oldest first, each with the newer attachment that supersedes it, if any."""
+    newer = superseded_by(attachments)
+    return [Listed(a, newer.get(a.id)) for a in oldest_first(attachments)]
+
+
+def copy_for_viewing(q: Qualifier, attachment: Attachment, folder: Path) -> Path:
+    """The file, written (atomically) under ``folder`` with its own name, for a viewer;
+    the bytes are checked against their hash on the way."""
+    from qualify.atomic import write_bytes
+
+    content = q.store.attachment_content(attachment.prospect_id, attachment.sha256)
+    target = Path(folder) / attachment.sha256[:16] / attachment.name
+    if not (target.is_file() and target.stat().st_size == len(content)):
+        write_bytes(target, content, private=True)
+    return target
+
+
+def viewer_command(path: Path, platform: str | None = None) -> list[str] | None:
+    """The command that opens ``path`` with the system's viewer (None on Windows, where
+    ``os.startfile`` does it), or None when there is none."""
+    import shutil
+    import sys
+
+    platform = platform or sys.platform
+    if platform.startswith("win"):
+        return None
+    tool = "open" if platform == "darwin" else "xdg-open"
+    found = shutil.which(tool)
+    return [found, str(path)] if found else None
+
+
+def open_with_viewer(path: Path) -> None:
+    """Hand ``path`` to the system viewer without waiting for it; EvidenceFileError when
+    this system has none."""
+    import subprocess
+    import sys
+
+    if sys.platform.startswith("win"):
+        try:
+            os.startfile(path)  # type: ignore[attr-defined]
+        except OSError as exc:
+            raise EvidenceFileError(f"no viewer could open {path.name}: {exc}") from None
+        return
+    command = viewer_command(path)
+    if command is None:
+        tool = "open" if sys.platform == "darwin" else "xdg-open"
+        raise EvidenceFileError(
+            f"no system viewer here ({tool} is not installed); the file is at {path}"
+        )
+    subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+__all__ = [
+    "CONFIG_FILE",
+    "EvidenceFileError",
+    "Limit",
+    "Listed",
+    "UnknownQuestion",
+    "attach",
+    "check_path",
+    "copy_for_viewing",
+    "evidence_limit",
+    "listed",
+    "open_with_viewer",
+    "read_evidence",
+    "viewer_command",
+]
