@@ -6,7 +6,8 @@ queue (answers.py, :mod:`qualify.tui.saves`), done in a worker in the order give
 next question follows the answer at once (visibility is worked out from the answers
 given), the status says "saved" and the score moves when the write comes back
 (``AnswerRecorded``). Beside this module: the keys (keys.py), the question pane
-(pane.py), the sections list (sections.py) and the summary (summary.py).
+(pane.py), the sections list (sections.py), the summary (summary.py) and teammates'
+answers as they arrive (live.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved, app_words
 from qualify.tui.screens.interview.keys import BINDINGS
+from qualify.tui.screens.interview.live import FollowTeammates
 from qualify.tui.screens.interview.pane import (
     QuestionPane,
     status_lines,
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
     from qualify.tui.saves import SaveJob, SaveQueue
 
 
-class InterviewScreen(SummaryActions, QualifyScreen):
+class InterviewScreen(FollowTeammates, SummaryActions, QualifyScreen):
     """Ask the current stage's questions of one prospect (or correct an earlier stage's)."""
 
     CSS_PATH = "interview.tcss"
