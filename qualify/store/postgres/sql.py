@@ -196,7 +196,7 @@ def _corrupt(prospect_id: str, exc: ValidationError) -> StoreCorrupt:
 
 def read_snapshot(conn: Conn, content_hash: str) -> dict[str, Any] | None:
     found = conn.execute(
-        "SELECT question_set FROM snapshots WHERE hash = %s", (content_hash,)
+        "SELECT question_set FROM snapshots WHERE hash = %s LIMIT 1", (content_hash,)
     ).fetchone()
     return None if found is None else found[0]
 

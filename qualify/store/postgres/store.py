@@ -349,7 +349,7 @@ class PostgresStore(Store):
             with self._db.conn() as conn:
                 conn.execute(
                     "INSERT INTO snapshots (hash, question_set) VALUES (%s, %s) "
-                    "ON CONFLICT (hash) DO NOTHING",
+                    "ON CONFLICT (hash, added_by) DO NOTHING",  # one copy per login
                     (content_hash, sql.json(question_set)),
                 )
         except pgerrors.CheckViolation:
@@ -367,7 +367,7 @@ class PostgresStore(Store):
 
     def snapshot_hashes(self) -> set[str]:
         with self._db.conn() as conn:
-            return {r[0] for r in conn.execute("SELECT hash FROM snapshots").fetchall()}
+            return {r[0] for r in conn.execute("SELECT DISTINCT hash FROM snapshots").fetchall()}
 
     # ------------------------------------------------------------------ interviews
     def interview_owners(self, interview_ids: Iterable[str]) -> dict[str, str]:
