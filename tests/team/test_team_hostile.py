@@ -249,6 +249,70 @@ def test_one_open_interview_per_stage_even_with_raw_sql(pg) -> None:  # type: ig
 # ------------------------------------------------------------------ 3. the list
 
 
+def test_an_interview_without_a_status_is_no_second_open_interview(pg) -> None:  # type: ignore[no-untyped-def]
+    """qualify reads a missing status as "in progress"; the unique index saw no open
+    interview in such a row, so a hand-written one split the stage."""
+    ids = _prospects(pg)
+    pg.grant("anna", "South")
+    doc = {
+        "id": "split",
+        "prospect_id": ids["South"],
+        "stage": "s1",
+        "questionnaire_id": "fit",
+        "questionnaire_version": 1,
+        "questionnaire_hash": canonical_hash(LEGIT),
+    }
+    with connect(pg.url("anna")) as conn:
+        for status in (None, "open", "in_progress"):
+            row = doc if status is None else {**doc, "status": status}
+            with pytest.raises((errors.CheckViolation, errors.UniqueViolation)):
+                conn.execute(
+                    "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+                    "VALUES ('split', %s, now(), %s)",
+                    (ids["South"], Jsonb(row)),
+                )
+    with PostgresStore(pg.admin_url) as admin:
+        assert [i.id for i in admin.interviews(ids["South"])] == [ids["South-i"]]
+
+
+def test_a_record_written_by_hand_past_the_checks_hides_no_other_prospect(pg) -> None:  # type: ignore[no-untyped-def]
+    """An interview whose JSON lacked its ids passed the server's checks (NULL is no
+    violation) and made the director's whole list fail. The ids are required now; what
+    only qualify can tell (a missing stage) leaves that prospect out of the list, named,
+    and every other prospect listed."""
+    from click.testing import CliRunner
+
+    from qualify.cli import main
+
+    ids = _prospects(pg)
+    pg.grant("mallory", "South")
+    dora = pg.grant("dora", director=True, read_only=True)
+    with connect(pg.url("mallory")) as conn:
+        with pytest.raises(errors.CheckViolation):
+            conn.execute(
+                "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+                "VALUES ('bare', %s, now(), %s)",
+                (ids["South"], Jsonb({"stage": "s9", "status": "complete"})),
+            )
+        conn.execute(
+            "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+            "VALUES ('nostage', %s, now(), %s)",
+            (
+                ids["South"],
+                Jsonb({"id": "nostage", "prospect_id": ids["South"], "status": "complete"}),
+            ),
+        )
+    with PostgresStore(dora) as director:
+        assert [r.id for r in director.list_prospects()] == [ids["North"]]
+        [note] = director.unreadable()
+        assert ids["South"] in note and "last changed by mallory" in note
+    result = CliRunner().invoke(
+        main, ["--store", dora, "prospect", "list"], env={"QUALIFY_STORE": ""}
+    )
+    assert "North AV" in result.output and "last changed by mallory" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_forged_list_row_never_reaches_the_director(pg) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 

@@ -56,11 +56,15 @@ class RowCheck:
     """Prospect id → the change (``'login xact'``) whose row was checked."""
     disagreed: dict[str, str] = field(default_factory=dict)
     """Prospect id → the login that wrote a row its records do not give."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Prospect id → why its records could not be read, in the latest listing: its row
+    is left out (a record written by hand past the checks must not hide the others)."""
 
     def suspects(self, raw: Sequence[tuple[Any, ...]]) -> list[int]:
         """Indexes of the rows of LIST_QUERY to recompute: unvouched, last changed by
         another login, not checked at this change yet."""
         found = []
+        self.unreadable = {}
         for n, r in enumerate(raw):
             stamp = r[-1]
             if stamp is None or self.checked.get(r[0]) == stamp:
@@ -81,9 +85,19 @@ class RowCheck:
         True if any changed (the caller sorts again)."""
         changed = False
         fetch = sql.snapshot_fetcher(conn)
+        stamps = {listed[n].id: raw[n][-1] for n in suspects}
+
+        def skip(prospect_id: str, exc: Exception) -> None:
+            who = (stamps.get(prospect_id) or "?").split(" ", 1)[0]
+            self.unreadable[prospect_id] = (
+                f"skipped prospect {prospect_id}: {exc} (last changed by {who}; its row "
+                "is left out of the list until the record is put right)"
+            )
+
         for start in range(0, len(suspects), CHUNK):
             part = suspects[start : start + CHUNK]
-            found = {r.prospect.id: r for r in sql.read_many(conn, [listed[n].id for n in part])}
+            ids = [listed[n].id for n in part]
+            found = {r.prospect.id: r for r in sql.read_many(conn, ids, unreadable=skip)}
             for n in part:
                 records = found.get(listed[n].id)
                 if records is None:

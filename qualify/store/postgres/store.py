@@ -297,6 +297,10 @@ class PostgresStore(Store):
                 if suspects and self.rows.recheck(conn, listed, raw, suspects):
                     listed.sort(key=lambda r: r.id)
                     listed.sort(key=lambda r: r.updated_at, reverse=True)
+            for prospect_id, message in self.rows.unreadable.items():
+                self.note_unreadable(message, key=prospect_id)
+            if self.rows.unreadable:
+                listed = [r for r in listed if r.id not in self.rows.unreadable]
             return listed
         finally:
             if paused:
