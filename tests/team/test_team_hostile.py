@@ -275,7 +275,7 @@ def test_an_interview_without_a_status_is_no_second_open_interview(pg) -> None: 
         assert [i.id for i in admin.interviews(ids["South"])] == [ids["South-i"]]
 
 
-def test_a_record_written_by_hand_past_the_checks_hides_no_other_prospect(pg) -> None:  # type: ignore[no-untyped-def]
+def test_a_record_written_by_hand_past_the_checks_hides_no_other_prospect(pg, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """An interview whose JSON lacked its ids passed the server's checks (NULL is no
     violation) and made the director's whole list fail. The ids are required now; what
     only qualify can tell (a missing stage) leaves that prospect out of the list, named,
@@ -283,6 +283,7 @@ def test_a_record_written_by_hand_past_the_checks_hides_no_other_prospect(pg) ->
     from click.testing import CliRunner
 
     from qualify.cli import main
+    from qualify.store.workspace import Workspace
 
     ids = _prospects(pg)
     pg.grant("mallory", "South")
@@ -306,11 +307,22 @@ def test_a_record_written_by_hand_past_the_checks_hides_no_other_prospect(pg) ->
         assert [r.id for r in director.list_prospects()] == [ids["North"]]
         [note] = director.unreadable()
         assert ids["South"] in note and "last changed by mallory" in note
-    result = CliRunner().invoke(
-        main, ["--store", dora, "prospect", "list"], env={"QUALIFY_STORE": ""}
-    )
+    runner = CliRunner()
+    result = runner.invoke(main, ["--store", dora, "prospect", "list"], env={"QUALIFY_STORE": ""})
     assert "North AV" in result.output and "last changed by mallory" in result.output
-    assert "Traceback" not in result.output
+    assert result.exit_code == 5 and "Traceback" not in result.output
+    # nor the owner's hourly check, nor the director's sync: the rest is done, status 5
+    result = runner.invoke(main, ["--store", pg.admin_url, "db", "verify"])
+    assert result.exit_code == 5, result.output
+    assert "list rows checked" in result.output and "stays unvouched" in result.output
+    laptop = tmp_path / "laptop"
+    result = runner.invoke(
+        main, ["sync", dora], env={"QUALIFY_STORE": "", "QUALIFY_DATA_DIR": str(laptop)}
+    )
+    assert result.exit_code == 5, result.output
+    assert "1 updated here" in result.output and "not brought here" in result.output
+    with Workspace(laptop) as here:
+        assert here.prospect_ids() == [ids["North"]]
 
 
 def test_a_forged_list_row_never_reaches_the_director(pg) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ vouched for and rewrites it, so readers have few to check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,8 +90,7 @@ class RowCheck:
         def skip(prospect_id: str, exc: Exception) -> None:
             who = (stamps.get(prospect_id) or "?").split(" ", 1)[0]
             self.unreadable[prospect_id] = (
-                f"skipped prospect {prospect_id}: {exc} (last changed by {who}; its row "
-                "is left out of the list until the record is put right)"
+                f"{exc} (last changed by {who}): left out of the list until the record is put right"
             )
 
         for start in range(0, len(suspects), CHUNK):
@@ -112,10 +111,15 @@ class RowCheck:
         return changed
 
 
-def vouch(conn: sql.Conn, rows: ListRows) -> tuple[int, list[tuple[str, str, str]]]:
+def vouch(
+    conn: sql.Conn,
+    rows: ListRows,
+    unreadable: Callable[[str, Exception], object] | None = None,
+) -> tuple[int, list[tuple[str, str, str]]]:
     """Recompute and rewrite every row nobody vouched for (run as the schema owner: each
     write vouches for its row). Returns how many were checked, and (prospect id, name,
-    writer) of those that disagreed with their records."""
+    writer) of those that disagreed with their records. A prospect whose records cannot
+    be read is handed to `unreadable` (with `unreadable`) and stays unvouched."""
     owner = conn.execute("SELECT qualify.is_schema_owner()").fetchone()
     if not (owner and owner[0]):
         raise StoreError("only the schema owner vouches for list rows: run it as that login")
@@ -136,7 +140,8 @@ def vouch(conn: sql.Conn, rows: ListRows) -> tuple[int, list[tuple[str, str, str
                     ([p[0] for p in part],),
                 ).fetchall()
             }
-            found = {r.prospect.id: r for r in sql.read_many(conn, [p[0] for p in part])}
+            ids = [p[0] for p in part]
+            found = {r.prospect.id: r for r in sql.read_many(conn, ids, unreadable=unreadable)}
             for pid, writer, xact in part:
                 records = found.get(pid)
                 if records is None or pid not in stored:

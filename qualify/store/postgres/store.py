@@ -540,9 +540,14 @@ class PostgresStore(Store):
 
     def vouch_rows(self) -> tuple[int, list[tuple[str, str, str]]]:
         """As the schema owner: recompute and rewrite every list row nobody vouched for;
-        how many, and (id, name, writer) of those that disagreed with their records."""
+        how many, and (id, name, writer) of those that disagreed with their records; a
+        prospect whose records cannot be read is noted (:meth:`unreadable`) and skipped."""
+
+        def skip(prospect_id: str, exc: Exception) -> None:
+            self.note_unreadable(f"{exc}: its row stays unvouched", key=prospect_id)
+
         with self._db.conn() as conn:
-            return vouch(conn, self._rows)
+            return vouch(conn, self._rows, unreadable=skip)
 
     def watch(self) -> Watch:
         """LISTEN on a connection of its own for every committed change (NOTIFY)."""
