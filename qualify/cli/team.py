@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from qualify.cli.env import Env, cell, fail, pass_env, say
+from qualify.cli.env import PROBLEMS_EXIT, Env, cell, fail, pass_env, say
 
 
 def server_url(env: Env, url: str | None = None) -> str:
@@ -70,9 +70,15 @@ def _verify(url: str) -> None:
 
     with PostgresStore(url) as store:
         checked, wrong = store.vouch_rows()
+        skipped = store.unreadable()
     say(f"list rows checked: {checked}, rewritten: {len(wrong)}")
     for pid, name, writer in wrong:
         say(f"  {name} ({pid}): its row disagreed with its records (written by {writer})")
+    for problem in skipped:  # records written by hand past the server's checks
+        say(f"qualify: warning: {cell(problem)}", err=True)
+    if skipped:
+        say(f"qualify: done, with {len(skipped)} problem(s): the rest was checked", err=True)
+        sys.exit(PROBLEMS_EXIT)
 
 
 @db.command("status")
@@ -214,3 +220,11 @@ def sync(env: Env, url: str | None) -> None:
         say(f"  question set not sent: {why}")
     for pid, why in report.refused_files:
         say(f"  evidence files of {pid} kept here only: {cell(why)}")
+    for _pid, why in report.unreadable:
+        say(f"qualify: warning: not brought here: {cell(why)}", err=True)
+    if report.unreadable:
+        say(
+            f"qualify: done, with {len(report.unreadable)} problem(s): the rest was synced",
+            err=True,
+        )
+        sys.exit(PROBLEMS_EXIT)

@@ -61,6 +61,9 @@ class SyncReport:
     """Evidence files added on the laptop."""
     refused_files: list[tuple[str, str]] = field(default_factory=list)
     """(prospect id, why) of prospects whose evidence files the server would not take."""
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    """(prospect id, why) of server prospects whose records cannot be read (written by
+    hand past the server's checks): not brought here; every other one is."""
 
     def summary(self) -> str:
         kept = f"; {len(self.refused)} kept on the laptop only" if self.refused else ""
@@ -234,7 +237,7 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
             except StoreError as exc:
                 report.refused.append((pid, mine.prospect.name, str(exc)))
                 if pid in remote_ids:  # what the server holds of it, if this login may see it
-                    with contextlib.suppress(NotFound):
+                    with contextlib.suppress(NotFound, StoreCorrupt):
                         visible[pid] = server.read_prospect(pid)
                 continue
             report.conflicts.extend(c for c in push.conflicts if not c.already_recorded)
@@ -254,6 +257,8 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
                 fresh.append(server.read_prospect(pid))
             except NotFound:
                 continue  # taken out of this login's territories meanwhile
+            except StoreCorrupt as exc:
+                report.unreadable.append((pid, str(exc)))
     # The server has committed; from here on only the laptop is written.
     pulled = [*fresh, *merged_for.values(), *visible.values()]
     report.snapshots += _copy_snapshots(
@@ -289,7 +294,8 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
     )
 
     touched = report.pushed + report.pulled
-    report.unchanged = max(len(local_ids | remote_ids) - len(report.refused) - touched, 0)
+    left = len(report.refused) + len(report.unreadable)
+    report.unchanged = max(len(local_ids | remote_ids) - left - touched, 0)
     for pid, _, _ in report.refused:  # keep what we knew: the next sync still has its base
         if pid in state.get("answers", {}):
             answers_state[pid] = state["answers"][pid]

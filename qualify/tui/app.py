@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 from qualify.tui.commands import QualifyCommands
 from qualify.tui.config import TuiConfig, load_config
 from qualify.tui.messages import (
+    ChangedElsewhere,
     OpenCompare,
     OpenInterview,
     OpenProspect,
@@ -114,6 +115,34 @@ class QualifyApp(App[None]):
         if self.config.keymap:
             self._check_keymap()
         self._catch_hangup(install=True)
+        self._follow_changes()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="live")
+    def _follow_changes(self) -> None:
+        """Teammates' and other processes' changes, as they happen (qualify.tui.live)."""
+        from textual.worker import get_current_worker
+
+        from qualify.tui.live import follow
+
+        worker = get_current_worker()
+        follow(
+            self.workspace,
+            lambda changes: self.post_message(ChangedElsewhere(changes)),
+            lambda: worker.is_cancelled,
+        )
+
+    @on(ChangedElsewhere)
+    def _changed_elsewhere(self, event: ChangedElsewhere) -> None:
+        """The list reloads (now if shown, else when it is); each screen showing one of
+        the changed prospects refreshes itself without touching what is being typed."""
+        home = self._home()
+        if home is not None and home.loaded:
+            home.post_message(ProspectsChanged(None))
+        for screen in self.screen_stack:
+            prospect_id = getattr(screen, "prospect_id", None)
+            refresh = getattr(screen, "changed_elsewhere", None)
+            if prospect_id and callable(refresh) and event.changes.concerns(prospect_id):
+                refresh()
 
     @work(thread=True, exit_on_error=False, group="config")
     def _check_keymap(self) -> None:

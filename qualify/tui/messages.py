@@ -11,6 +11,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment
     from qualify.core.records import ProspectSummary
+    from qualify.store.base import Changes
 
 
 @dataclass
@@ -45,6 +46,15 @@ class ProspectsChanged(Message, bubble=False):
         # Textual asks the older of two queued messages whether the newer supersedes it:
         # one reload covers a burst, unless the older one asks to highlight a prospect.
         return isinstance(message, ProspectsChanged) and not self.select
+
+
+@dataclass
+class ChangedElsewhere(Message, bubble=False):
+    """Someone else (a teammate on the server, another process on the workspace)
+    changed prospects: posted to the app by its watch (:mod:`qualify.tui.live`), which
+    reloads the list and tells the screens showing them (``changed_elsewhere()``)."""
+
+    changes: Changes
 
 
 @dataclass

@@ -35,7 +35,7 @@ from qualify.core.records import (
     new_id,
 )
 from qualify.store import NotFound, StageConflict, StoreError
-from qualify.store.base import Store
+from qualify.store.base import Changes, Store
 
 
 def test_prospect_round_trip_keeps_every_field(store: Store, backend: Callable[[], Store]) -> None:
@@ -476,3 +476,39 @@ def test_interview_owners_and_snapshot_hashes(store: Store) -> None:
     store.put_snapshot(h1, {"id": "x"})
     store.put_snapshot(h2, {"id": "y"})
     assert store.snapshot_hashes() == {h1, h2}
+
+
+def test_a_watch_names_the_prospects_another_handle_changes(
+    store: Store, backend: Callable[[], Store]
+) -> None:
+    """What the live screens wait on: another process's (or teammate's) changes to a
+    prospect, to its interview and to its answers, each named; nothing when quiet."""
+    other = backend()
+    quiet = store.add_prospect(make_prospect("Quiet AV"))
+    busy = store.add_prospect(make_prospect("Busy AV"))
+    watch = store.watch()
+    assert watch is not None
+    try:
+        assert not watch.wait(0.6)
+
+        def seen(what: str) -> Changes:
+            got = Changes()
+            for _ in range(20):  # each wait is short; the change shows within a few
+                got = got | watch.wait(0.5)
+                if got.concerns(busy.id):
+                    break
+            assert got.concerns(busy.id), what
+            assert not got.everything and not got.concerns(quiet.id), what
+            return got
+
+        other.update_prospect(busy.model_copy(update={"notes": "called back"}))
+        seen("an edit of the prospect's facts")
+        interview = other.add_interview(make_interview(busy.id))
+        seen("a new interview")
+        other.record_answers(interview.id, [answer("q1", 1)])
+        seen("an answer")
+        added = other.add_prospect(make_prospect("New AV"))
+        got = watch.wait(5)
+        assert got.concerns(added.id) and not got.concerns(busy.id)
+    finally:
+        watch.close()

@@ -249,6 +249,82 @@ def test_one_open_interview_per_stage_even_with_raw_sql(pg) -> None:  # type: ig
 # ------------------------------------------------------------------ 3. the list
 
 
+def test_an_interview_without_a_status_is_no_second_open_interview(pg) -> None:  # type: ignore[no-untyped-def]
+    """qualify reads a missing status as "in progress"; the unique index saw no open
+    interview in such a row, so a hand-written one split the stage."""
+    ids = _prospects(pg)
+    pg.grant("anna", "South")
+    doc = {
+        "id": "split",
+        "prospect_id": ids["South"],
+        "stage": "s1",
+        "questionnaire_id": "fit",
+        "questionnaire_version": 1,
+        "questionnaire_hash": canonical_hash(LEGIT),
+    }
+    with connect(pg.url("anna")) as conn:
+        for status in (None, "open", "in_progress"):
+            row = doc if status is None else {**doc, "status": status}
+            with pytest.raises((errors.CheckViolation, errors.UniqueViolation)):
+                conn.execute(
+                    "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+                    "VALUES ('split', %s, now(), %s)",
+                    (ids["South"], Jsonb(row)),
+                )
+    with PostgresStore(pg.admin_url) as admin:
+        assert [i.id for i in admin.interviews(ids["South"])] == [ids["South-i"]]
+
+
+def test_a_record_written_by_hand_past_the_checks_hides_no_other_prospect(pg, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An interview whose JSON lacked its ids passed the server's checks (NULL is no
+    violation) and made the director's whole list fail. The ids are required now; what
+    only qualify can tell (a missing stage) leaves that prospect out of the list, named,
+    and every other prospect listed."""
+    from click.testing import CliRunner
+
+    from qualify.cli import main
+    from qualify.store.workspace import Workspace
+
+    ids = _prospects(pg)
+    pg.grant("mallory", "South")
+    dora = pg.grant("dora", director=True, read_only=True)
+    with connect(pg.url("mallory")) as conn:
+        with pytest.raises(errors.CheckViolation):
+            conn.execute(
+                "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+                "VALUES ('bare', %s, now(), %s)",
+                (ids["South"], Jsonb({"stage": "s9", "status": "complete"})),
+            )
+        conn.execute(
+            "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+            "VALUES ('nostage', %s, now(), %s)",
+            (
+                ids["South"],
+                Jsonb({"id": "nostage", "prospect_id": ids["South"], "status": "complete"}),
+            ),
+        )
+    with PostgresStore(dora) as director:
+        assert [r.id for r in director.list_prospects()] == [ids["North"]]
+        [note] = director.unreadable()
+        assert ids["South"] in note and "last changed by mallory" in note
+    runner = CliRunner()
+    result = runner.invoke(main, ["--store", dora, "prospect", "list"], env={"QUALIFY_STORE": ""})
+    assert "North AV" in result.output and "last changed by mallory" in result.output
+    assert result.exit_code == 5 and "Traceback" not in result.output
+    # nor the owner's hourly check, nor the director's sync: the rest is done, status 5
+    result = runner.invoke(main, ["--store", pg.admin_url, "db", "verify"])
+    assert result.exit_code == 5, result.output
+    assert "list rows checked" in result.output and "stays unvouched" in result.output
+    laptop = tmp_path / "laptop"
+    result = runner.invoke(
+        main, ["sync", dora], env={"QUALIFY_STORE": "", "QUALIFY_DATA_DIR": str(laptop)}
+    )
+    assert result.exit_code == 5, result.output
+    assert "1 updated here" in result.output and "not brought here" in result.output
+    with Workspace(laptop) as here:
+        assert here.prospect_ids() == [ids["North"]]
+
+
 def test_a_forged_list_row_never_reaches_the_director(pg) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
@@ -277,7 +353,8 @@ def test_a_forged_list_row_never_reaches_the_director(pg) -> None:  # type: igno
         main, ["--store", dora, "prospect", "list"], env={"QUALIFY_STORE": ""}
     )
     assert result.exit_code == 0, result.output
-    assert "99" not in result.output and "fake" not in result.output
+    shown = result.output.replace(ids["South"], "").replace(ids["North"], "")  # random ids
+    assert "99" not in shown and "fake" not in shown
     assert "1 list row(s) disagreed with their records (written by anna)" in result.output
     # The owner's check rewrites it and vouches for every row.
     result = CliRunner().invoke(main, ["--store", pg.admin_url, "db", "verify"])
@@ -432,3 +509,96 @@ def test_passwords_are_never_printed(pg, pg_server, tmp_path, store: str) -> Non
     wrong = url.replace("/qualify", "/nosuchdb").replace("dbname=qualify", "dbname=nosuchdb")
     result = runner.invoke(main, ["--store", wrong, "prospect", "list"], env=env)
     assert result.exit_code == 1 and "s3cret" not in result.output
+
+
+# ------------------------------------------------------------------ a session's own objects
+
+
+def test_a_temporary_pg_roles_does_not_make_a_teammate_the_schema_owner(pg) -> None:  # type: ignore[no-untyped-def]
+    """Temporary objects come first in a session's search_path: a view of her own named
+    pg_roles once made the server's checks take a manager for the schema owner, who
+    vouches for list rows (a forged score then reached the director)."""
+    ids = _prospects(pg)
+    pg.grant("anna", "South")
+    dora = pg.grant("dora", director=True, read_only=True)
+    with PostgresStore(dora) as director:
+        honest = {r.id: r for r in director.list_prospects()}
+    with connect(pg.url("anna")) as conn:
+        conn.execute(
+            "CREATE TEMP VIEW pg_roles AS SELECT rolname, true AS rolsuper, rolcanlogin, oid "
+            "FROM pg_catalog.pg_roles"
+        )
+        conn.execute(
+            "CREATE TEMP VIEW pg_namespace AS SELECT oid, nspname, "
+            "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) AS nspowner "
+            "FROM pg_catalog.pg_namespace"
+        )
+        [[owner]] = conn.execute("SELECT qualify.is_schema_owner()").fetchall()
+        assert owner is False
+        conn.execute(
+            "UPDATE prospects SET s_score = 99, s_band = 'Strong' WHERE id = %s", (ids["South"],)
+        )
+        [[vouched]] = conn.execute(
+            "SELECT checked_xact = changed_xact FROM prospects WHERE id = %s", (ids["South"],)
+        ).fetchall()
+        assert not vouched
+    with PostgresStore(dora) as director:
+        assert {r.id: r for r in director.list_prospects()} == honest
+        assert director.doubtful_rows() == {ids["South"]: "anna"}
+
+
+def test_a_temporary_type_does_not_change_the_servers_hash(pg) -> None:  # type: ignore[no-untyped-def]
+    """A domain of her own named text (varchar(3)) once changed what snapshot_hash()
+    computed in her session: the server's hash must be the same in every session."""
+    pg.grant("anna", "South")
+    legit = canonical_hash(LEGIT)
+    with connect(pg.url("anna")) as conn:
+        conn.execute("CREATE DOMAIN pg_temp.text AS varchar(3)")
+        conn.execute("CREATE DOMAIN pg_temp.numeric AS integer")
+        [[digest]] = conn.execute("SELECT qualify.snapshot_hash(%s)", (Jsonb(LEGIT),)).fetchall()
+        assert digest == legit
+        with pytest.raises(errors.CheckViolation):
+            conn.execute(
+                "INSERT INTO snapshots (hash, question_set) VALUES (%s, %s)",
+                (canonical_hash(POISON), Jsonb(LEGIT)),
+            )
+
+
+def test_every_function_of_the_schema_pins_its_search_path(pg) -> None:  # type: ignore[no-untyped-def]
+    loose = pg.sql(
+        "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = 'qualify' AND NOT EXISTS ("
+        "  SELECT 1 FROM unnest(p.proconfig) c"
+        "  WHERE starts_with(c, 'search_path=') AND right(c, 7) = 'pg_temp')"
+    )
+    assert loose == []
+
+
+def test_a_snapshot_held_uncommitted_stalls_nobody(pg) -> None:  # type: ignore[no-untyped-def]
+    """A South manager inserts the next version of a set and keeps her transaction open
+    (her own session, her own idle timeout): a North manager starting an interview with
+    that version once waited for her until the statement timeout, then failed."""
+    import time
+
+    pg.grant("mallory", "South")
+    anna_url = pg.grant("anna", "North")
+    key = canonical_hash(LEGIT)
+    with connect(pg.url("mallory")) as mallory:
+        mallory.execute("SET idle_in_transaction_session_timeout = 0")
+        mallory.execute("BEGIN")
+        mallory.execute(
+            "INSERT INTO snapshots (hash, question_set, added_by) VALUES (%s, %s, 'anna')",
+            (key, Jsonb(LEGIT)),
+        )  # in anna's name, even: the server writes whose copy it is
+        started = time.monotonic()
+        with PostgresStore(anna_url) as anna:
+            anna.put_snapshot(key, LEGIT)
+            assert anna.get_snapshot(key) == LEGIT
+        assert time.monotonic() - started < 20  # no wait for mallory (30 s and an error before)
+        mallory.execute("COMMIT")
+    owners = pg.sql("SELECT added_by FROM qualify.snapshots WHERE hash = %s ORDER BY 1", (key,))
+    assert owners == [("anna",), ("mallory",)]
+    with PostgresStore(anna_url) as anna:
+        assert anna.snapshot_hashes() == {key}
+        anna.put_snapshot(key, LEGIT)  # her own copy is there: nothing more is stored
+    assert len(pg.sql("SELECT 1 FROM qualify.snapshots WHERE hash = %s", (key,))) == 2

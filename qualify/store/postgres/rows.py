@@ -19,7 +19,7 @@ vouched for and rewrites it, so readers have few to check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,11 +56,15 @@ class RowCheck:
     """Prospect id → the change (``'login xact'``) whose row was checked."""
     disagreed: dict[str, str] = field(default_factory=dict)
     """Prospect id → the login that wrote a row its records do not give."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Prospect id → why its records could not be read, in the latest listing: its row
+    is left out (a record written by hand past the checks must not hide the others)."""
 
     def suspects(self, raw: Sequence[tuple[Any, ...]]) -> list[int]:
         """Indexes of the rows of LIST_QUERY to recompute: unvouched, last changed by
         another login, not checked at this change yet."""
         found = []
+        self.unreadable = {}
         for n, r in enumerate(raw):
             stamp = r[-1]
             if stamp is None or self.checked.get(r[0]) == stamp:
@@ -81,9 +85,18 @@ class RowCheck:
         True if any changed (the caller sorts again)."""
         changed = False
         fetch = sql.snapshot_fetcher(conn)
+        stamps = {listed[n].id: raw[n][-1] for n in suspects}
+
+        def skip(prospect_id: str, exc: Exception) -> None:
+            who = (stamps.get(prospect_id) or "?").split(" ", 1)[0]
+            self.unreadable[prospect_id] = (
+                f"{exc} (last changed by {who}): left out of the list until the record is put right"
+            )
+
         for start in range(0, len(suspects), CHUNK):
             part = suspects[start : start + CHUNK]
-            found = {r.prospect.id: r for r in sql.read_many(conn, [listed[n].id for n in part])}
+            ids = [listed[n].id for n in part]
+            found = {r.prospect.id: r for r in sql.read_many(conn, ids, unreadable=skip)}
             for n in part:
                 records = found.get(listed[n].id)
                 if records is None:
@@ -98,10 +111,15 @@ class RowCheck:
         return changed
 
 
-def vouch(conn: sql.Conn, rows: ListRows) -> tuple[int, list[tuple[str, str, str]]]:
+def vouch(
+    conn: sql.Conn,
+    rows: ListRows,
+    unreadable: Callable[[str, Exception], object] | None = None,
+) -> tuple[int, list[tuple[str, str, str]]]:
     """Recompute and rewrite every row nobody vouched for (run as the schema owner: each
     write vouches for its row). Returns how many were checked, and (prospect id, name,
-    writer) of those that disagreed with their records."""
+    writer) of those that disagreed with their records. A prospect whose records cannot
+    be read is handed to `unreadable` (with `unreadable`) and stays unvouched."""
     owner = conn.execute("SELECT qualify.is_schema_owner()").fetchone()
     if not (owner and owner[0]):
         raise StoreError("only the schema owner vouches for list rows: run it as that login")
@@ -122,7 +140,8 @@ def vouch(conn: sql.Conn, rows: ListRows) -> tuple[int, list[tuple[str, str, str
                     ([p[0] for p in part],),
                 ).fetchall()
             }
-            found = {r.prospect.id: r for r in sql.read_many(conn, [p[0] for p in part])}
+            ids = [p[0] for p in part]
+            found = {r.prospect.id: r for r in sql.read_many(conn, ids, unreadable=unreadable)}
             for pid, writer, xact in part:
                 records = found.get(pid)
                 if records is None or pid not in stored:

@@ -8,7 +8,7 @@ connection, inside the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -156,13 +156,25 @@ def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, Prospec
     return records, stored
 
 
-def read_many(conn: Conn, prospect_ids: list[str]) -> list[ProspectRecords]:
-    """Several prospects' records in one statement (those this login may see)."""
+def read_many(
+    conn: Conn,
+    prospect_ids: list[str],
+    unreadable: Callable[[str, StoreCorrupt], object] | None = None,
+) -> list[ProspectRecords]:
+    """Several prospects' records in one statement (those this login may see). A
+    prospect whose records cannot be read raises StoreCorrupt, or, with `unreadable`,
+    is handed to it and left out (one broken prospect never hides the others)."""
     query = _READ_QUERY.replace("WHERE p.id = %s", "WHERE p.id = ANY(%s)")
     found: list[ProspectRecords] = []
     for row in conn.execute(query, (prospect_ids,)).fetchall():
         facts, *_, interviews, answers, history = row
-        found.append(_records(str(facts.get("id", "")), facts, interviews, answers, history))
+        prospect_id = str(facts.get("id", ""))
+        try:
+            found.append(_records(prospect_id, facts, interviews, answers, history))
+        except StoreCorrupt as exc:
+            if unreadable is None:
+                raise
+            unreadable(prospect_id, exc)
     return found
 
 
@@ -196,7 +208,7 @@ def _corrupt(prospect_id: str, exc: ValidationError) -> StoreCorrupt:
 
 def read_snapshot(conn: Conn, content_hash: str) -> dict[str, Any] | None:
     found = conn.execute(
-        "SELECT question_set FROM snapshots WHERE hash = %s", (content_hash,)
+        "SELECT question_set FROM snapshots WHERE hash = %s LIMIT 1", (content_hash,)
     ).fetchone()
     return None if found is None else found[0]
 

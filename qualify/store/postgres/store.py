@@ -6,8 +6,7 @@ touches a prospect's records first locks that prospect's row, always in that
 order, so concurrent writers never deadlock and a stage move is a compare-and-set;
 the list row is recomputed in the same transaction. Who may see or change what is
 decided by the server's row-level security (migrations/0002), never by filtering
-here: a row this login may not see is simply not found.
-"""
+here: a row this login may not see is not found."""
 
 from __future__ import annotations
 
@@ -299,6 +298,10 @@ class PostgresStore(Store):
                 if suspects and self.rows.recheck(conn, listed, raw, suspects):
                     listed.sort(key=lambda r: r.id)
                     listed.sort(key=lambda r: r.updated_at, reverse=True)
+            for prospect_id, message in self.rows.unreadable.items():
+                self.note_unreadable(message, key=prospect_id)
+            if self.rows.unreadable:
+                listed = [r for r in listed if r.id not in self.rows.unreadable]
             return listed
         finally:
             if paused:
@@ -351,7 +354,7 @@ class PostgresStore(Store):
             with self._db.conn() as conn:
                 conn.execute(
                     "INSERT INTO snapshots (hash, question_set) VALUES (%s, %s) "
-                    "ON CONFLICT (hash) DO NOTHING",
+                    "ON CONFLICT (hash, added_by) DO NOTHING",  # one copy per login
                     (content_hash, sql.json(question_set)),
                 )
         except pgerrors.CheckViolation:
@@ -369,7 +372,7 @@ class PostgresStore(Store):
 
     def snapshot_hashes(self) -> set[str]:
         with self._db.conn() as conn:
-            return {r[0] for r in conn.execute("SELECT hash FROM snapshots").fetchall()}
+            return {r[0] for r in conn.execute("SELECT DISTINCT hash FROM snapshots").fetchall()}
 
     # ------------------------------------------------------------------ evidence files
     def add_attachment(self, attachment: Attachment, content: bytes) -> Attachment:
@@ -555,9 +558,14 @@ class PostgresStore(Store):
 
     def vouch_rows(self) -> tuple[int, list[tuple[str, str, str]]]:
         """As the schema owner: recompute and rewrite every list row nobody vouched for;
-        how many, and (id, name, writer) of those that disagreed with their records."""
+        how many, and (id, name, writer) of those that disagreed with their records; a
+        prospect whose records cannot be read is noted (:meth:`unreadable`) and skipped."""
+
+        def skip(prospect_id: str, exc: Exception) -> None:
+            self.note_unreadable(f"{exc}: its row stays unvouched", key=prospect_id)
+
         with self._db.conn() as conn:
-            return vouch(conn, self._rows)
+            return vouch(conn, self._rows, unreadable=skip)
 
     def watch(self) -> Watch:
         """LISTEN on a connection of its own for every committed change (NOTIFY)."""

@@ -27,7 +27,11 @@ class ServerWatch(Watch):
     def __init__(self, url: str, timeouts: Timeouts) -> None:
         self.url = url
         self._conn: psycopg.Connection[Any] | None = connect(url, timeouts=timeouts)
-        self._conn.execute(f"LISTEN {CHANNEL}")
+        try:
+            self._conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error as exc:
+            self.close()
+            raise StoreError(f"cannot watch {redact_url(url)}: {first_line(exc, url)}") from None
 
     def wait(self, timeout: float) -> Changes:
         conn = self._conn

@@ -16,14 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
-from qualify.core.words import (
-    fmt_score,
-    kind_word,
-    meeting_words,
-    one_line,
-    status_word,
-    visible,
-)
+from qualify.core.words import fmt_score, kind_word, meeting_words, one_line, status_word, visible
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.agenda_list import AgendaList
@@ -202,6 +195,12 @@ class ProspectScreen(QualifyScreen):
 
     def on_screen_resume(self) -> None:
         if self.view is not None:
+            self.load()
+
+    def changed_elsewhere(self) -> None:
+        """A teammate (or another process) changed this prospect: read it again now if
+        it is on screen (else when it is shown again, as on_screen_resume does)."""
+        if self.view is not None and self.app.screen is self:
             self.load()
 
     # ------------------------------------------------------------------ data

@@ -445,6 +445,7 @@ class ProspectsScreen(QualifyScreen):
     def fill_demo(self, count: int = DEMO_COUNT, seed: int = 7) -> None:
         """Generate and store sample prospects, with a progress bar (a worker: no freeze)."""
         from qualify.core.questionnaire import content_hash
+        from qualify.core.questionnaire.model import canonical
         from qualify.workflow.demo import generate
 
         workspace = self.workspace
@@ -461,7 +462,7 @@ class ProspectsScreen(QualifyScreen):
 
         try:
             for qs in catalog.question_sets.values():
-                store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
+                store.put_snapshot(content_hash(qs), canonical(qs))  # as it is hashed
             made = list(counted())
             added = len(made) - len(store.add_new_prospects(made))  # never replaces one
         finally:

@@ -94,6 +94,19 @@ class NumberInput(Vertical):
         event.stop()
         self.commit(advance=True)
 
+    def has_pending(self) -> bool:
+        """Something typed (or deleted) that is not what was last sent (nothing is
+        taken): a half-typed number, an invalid one, an emptied field."""
+        fields = self.query(Input)
+        if not fields or fields.first().value.strip() == self._text(self._last_sent):
+            return False
+        ok, value, _ = self.parsed()
+        return not (ok and value is not None and value == self._last_sent)
+
+    def _text(self, value: Any) -> str:
+        """A value as the field shows it."""
+        return "" if value is None else _num_text(value)
+
     def take_pending(self) -> tuple[bool, Any, str]:
         """(True, value, "") when a valid number was typed but not sent yet (it then
         counts as sent); (False, None, why) when the typed text is not a valid answer.
@@ -184,6 +197,10 @@ class TextInput(NavMixin, TextArea):
             self._timer.stop()
         self._timer = self.set_timer(self.SAVE_AFTER, self.commit)
 
+    def has_pending(self) -> bool:
+        """Typing not saved yet (nothing is taken)."""
+        return self.text.strip() != self._last_sent.strip()
+
     def take_pending(self) -> tuple[bool, Any, str]:
         """(True, text or None, "") when typing has not been saved yet; it counts as saved."""
         if self._timer is not None:
@@ -244,9 +261,12 @@ class DateInput(NumberInput):
         except QualifyError as exc:
             return False, None, str(exc)
 
+    def _text(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
     def set_value(self, value: Any) -> None:
         self._last_sent = value
-        self.query_one(Input).value = "" if value is None else str(value)
+        self.query_one(Input).value = self._text(value)
 
 
 # ---------------------------------------------------------------------- calculated

@@ -214,6 +214,8 @@ class Unsaved:
         """Question id → the value being written (None: no value, e.g. marked unknown)."""
         self.errors: dict[str, str] = {}
         """Question id → why its last write failed (the previous answer stands)."""
+        self.given = 0
+        """How many writes were ever put (a read that started before one may miss it)."""
         self._waiting: list[Callable[[], object]] = []
 
     @property
@@ -226,6 +228,7 @@ class Unsaved:
     def put(self, question_id: str, value: Any = _KEEP) -> None:
         """A write is on its way; `value` is what it leaves as the answer (if it changes)."""
         self.writing[question_id] += 1
+        self.given += 1
         if value is not _KEEP:
             self.values[question_id] = value
 

@@ -94,6 +94,13 @@ class QuestionPane(VerticalScroll):
         changed, value, problem = take()
         return widget.question, changed, value, problem  # type: ignore[attr-defined]
 
+    def typing(self) -> bool:
+        """Something typed (a number, a text) that is not sent yet: a teammate's answer
+        arriving meanwhile must not replace it."""
+        widget = self.input
+        peek = getattr(widget, "has_pending", None)
+        return bool(widget is not None and widget.is_attached and peek is not None and peek())
+
     def set_input(self, value: Any) -> None:
         """Show `value` in the input without sending it (None empties it: the answer was
         withdrawn or marked unknown/declined)."""

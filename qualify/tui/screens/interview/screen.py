@@ -6,7 +6,8 @@ queue (answers.py, :mod:`qualify.tui.saves`), done in a worker in the order give
 next question follows the answer at once (visibility is worked out from the answers
 given), the status says "saved" and the score moves when the write comes back
 (``AnswerRecorded``). Beside this module: the keys (keys.py), the question pane
-(pane.py), the sections list (sections.py) and the summary (summary.py).
+(pane.py), the sections list (sections.py), the summary (summary.py) and teammates'
+answers as they arrive (live.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved, app_words
 from qualify.tui.screens.interview.evidence import EvidenceActions
 from qualify.tui.screens.interview.keys import BINDINGS
+from qualify.tui.screens.interview.live import FollowTeammates
 from qualify.tui.screens.interview.pane import (
     QuestionPane,
     status_lines,
@@ -48,7 +50,9 @@ if TYPE_CHECKING:
     from qualify.tui.saves import SaveJob, SaveQueue
 
 
-class InterviewScreen(RepeatActions, EvidenceActions, SummaryActions, QualifyScreen):
+class InterviewScreen(
+    FollowTeammates, RepeatActions, EvidenceActions, SummaryActions, QualifyScreen
+):
     """Ask the current stage's questions of one prospect (or correct an earlier stage's)."""
 
     CSS_PATH = "interview.tcss"
