@@ -14,6 +14,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualify.core.questionnaire.texts import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_PATTERN,
+    HumanText,
+    MaybeEmptyText,
+)
+
 QuestionType = Literal["choice", "multi", "scale", "number", "yes_no", "text", "date", "calculated"]
 QUESTION_TYPES: tuple[str, ...] = (
     "choice",
@@ -49,6 +56,9 @@ Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_lengt
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """Question-set and stage ids appear in file names and URLs."""
 
+Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=16)]
+"""A language code: en, de, fr, de_CH…"""
+
 Points = Annotated[float, Field(ge=-1_000_000, le=1_000_000)]
 """Points an answer earns: finite, and small enough to add up exactly."""
 
@@ -83,7 +93,7 @@ class Band(_Strict):
 
     min: Annotated[float, Field(ge=0, le=100)]
     """Lowest overall score (0–100) that earns this label."""
-    label: Annotated[str, Field(min_length=1)]
+    label: HumanText
     """What the area manager reads, e.g. "Strong fit"."""
     without_red_flags: bool = False
     """Given only while no red flag of this or an earlier stage is open (e.g. "Ready to
@@ -95,11 +105,11 @@ class Option(_Strict):
 
     value: Annotated[str, Field(min_length=1)]
     """Stored in answers and used in conditions; quote numbers ("10") and keep it stable."""
-    label: str | None = None
+    label: HumanText | None = None
     """Shown on screen and in reports; defaults to the value."""
     score: Points = 0
     """Points for choosing this option."""
-    knockout: str | None = None
+    knockout: HumanText | None = None
     """If set, choosing this option knocks the prospect out, with this reason."""
 
     @property
@@ -130,7 +140,7 @@ class Knockout(_Strict):
 
     when: Annotated[str, Field(min_length=1)]
     """Condition in the safe condition language."""
-    reason: Annotated[str, Field(min_length=1)]
+    reason: HumanText
     """Why this is a deal-breaker, in words the prospect could hear."""
 
 
@@ -151,7 +161,7 @@ class RedFlag(_Strict):
 
     when: Annotated[str, Field(min_length=1)]
     """Condition (like a knock-out's) under which the answer raises the red flag."""
-    reason: Annotated[str, Field(min_length=1)]
+    reason: HumanText
     """What is wrong, in words for the report's risks."""
     cleared_when: Annotated[str, Field(min_length=1)] | None = None
     """Condition that clears it; may read questions of any stage of the pipeline
@@ -167,9 +177,9 @@ class Question(_Strict):
 
     id: Identifier
     """Unique across the set; used in conditions and answer files."""
-    text: Annotated[str, Field(min_length=1)]
+    text: HumanText
     """The question as the interviewer asks it."""
-    help: str | None = None
+    help: MaybeEmptyText | None = None
     """What to listen for; shown to the interviewer, never scored."""
     type: QuestionType
     """choice | multi | scale | number | yes_no | text | date | calculated."""
@@ -189,7 +199,7 @@ class Question(_Strict):
     """scale (default 5) and number: highest valid answer."""
     reverse: bool = False
     """scale only: a low answer is the good one."""
-    labels: dict[int, str] | None = None
+    labels: dict[int, HumanText] | None = None
     """scale only: words for some points of the scale, e.g. {1: Poor, 5: Excellent}."""
     score_bands: list[ScoreBand] | None = None
     """number and calculated: points by range."""
@@ -208,7 +218,7 @@ class Question(_Strict):
     constraint: Annotated[str, Field(min_length=1)] | None = None
     """A condition every answer must meet, `.` standing for the answer itself, e.g.
     ". >= 0 and . <= 100" or "founded <= today()"; an answer that breaks it is refused."""
-    constraint_message: Annotated[str, Field(min_length=1)] | None = None
+    constraint_message: HumanText | None = None
     """What to tell the interviewer when an answer breaks `constraint`."""
     required_when: Annotated[str, Field(min_length=1)] | None = None
     """Required (for the stage gate) only when this condition holds."""
@@ -276,9 +286,9 @@ class Section(_Strict):
 
     id: Identifier
     """Unique across the set."""
-    title: Annotated[str, Field(min_length=1)]
+    title: HumanText
     """Shown on screen and in reports."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """Why this section matters; shown to the interviewer."""
     weight: Weight = 1
     """Relative importance in the overall score."""
@@ -295,7 +305,7 @@ class Section(_Strict):
     repeat_score: RepeatScore = "mean"
     """A repeated section's score from its repeats' scores: mean, min (the weakest counts)
     or max (the best counts)."""
-    improve: Annotated[str, Field(min_length=1)] | None = None
+    improve: HumanText | None = None
     """What would raise the section, as a next step says it, e.g. "reduce the support we
     would carry" (default: "strengthen <title>")."""
 
@@ -310,11 +320,11 @@ class QuestionSet(_Strict):
 
     id: Slug
     """Unique id of the set, referred to by the pipeline."""
-    title: Annotated[str, Field(min_length=1)]
+    title: HumanText
     """Shown on screen and in reports."""
     version: Annotated[int, Field(ge=1, le=1_000_000)]
     """Bumped by the author when questions change."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """What this conversation is for."""
     bands: Annotated[list[Band], Field(min_length=1)] | None = None
     """Verdict labels; default 75 Strong fit / 50 Possible fit / 0 Weak fit."""
@@ -323,6 +333,14 @@ class QuestionSet(_Strict):
     verdict_coverage: Annotated[float, Field(ge=0, le=1)] | None = None
     """Share (0–1) of the visible scored weight that must be answered before the score
     earns a band; below it the score is provisional and the band is withheld."""
+    languages: Annotated[list[Language], Field(min_length=1, max_length=32)] | None = None
+    """The languages its texts are written in, the default first, e.g. [en, de]; any
+    human text may then be a mapping language → text ({en: …, de: …})."""
+
+    @property
+    def language(self) -> str:
+        """The default language: the first listed (English when none is)."""
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -521,7 +539,7 @@ _NEW_DEFAULTS: dict[str, dict[str, Any]] = {
         "source": None,
     },
     "section": {"repeat": None, "repeat_score": "mean", "improve": None},
-    "set": {"verdict_coverage": None},
+    "set": {"verdict_coverage": None, "languages": None},
     "band": {"without_red_flags": False},
 }
 """Keys added after version 1 of the format, at their defaults: left out of a set's
