@@ -94,14 +94,31 @@ def prospect_document(
     *,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    language: str | None = None,
+    fallback_language: str | None = None,
 ) -> Document:
-    """One prospect's fit report, rendered; NotFound (one line) for an unknown id."""
+    """One prospect's fit report, rendered; NotFound (one line) for an unknown id.
+
+    In `language` (--lang), else the prospect's own language, else `fallback_language`
+    ($QUALIFY_LANG, the config file); else each set's default and qualify's English."""
+    from qualify.i18n import localized_catalog, localized_snapshots, use_language
+    from qualify.reports.loading import load_prospect
     from qualify.reports.output import safe_filename
-    from qualify.reports.prospect import prospect_report
+    from qualify.reports.prospect import build_prospect_report
 
     _check(fmt, PROSPECT_FORMATS, "a prospect report", "csv is for the portfolio")
-    report = prospect_report(store, catalog, prospect_id, now=now, tz=tz)
-    text = render_prospect(report, fmt)
+    inputs = load_prospect(store, catalog, prospect_id)
+    lang = language or inputs.records.prospect.language or fallback_language
+    with use_language(lang):
+        report = build_prospect_report(
+            inputs.records,
+            localized_catalog(catalog, lang),
+            localized_snapshots(inputs.snapshots, lang),
+            now=now,
+            tz=tz,
+            partners=inputs.partners,
+        )
+        text = render_prospect(report, fmt)
     stamp = report.generated_at.strftime("%Y-%m-%d")
     base = safe_filename(report.header.name)
     name = f"{base}-{safe_filename(report.header.id, fallback='id')}-{stamp}.{fmt}"

@@ -40,8 +40,15 @@ class Workspace:
     """One open workspace and its active question sets."""
 
     def __init__(
-        self, data_dir: Path, questionnaires_dir: Path, *, store_url: str | None = None
+        self,
+        data_dir: Path,
+        questionnaires_dir: Path,
+        *,
+        store_url: str | None = None,
+        language: str | None = None,
     ) -> None:
+        self.language = language
+        """The language the question sets are shown in (None: each set's first)."""
         self.data_dir = Path(data_dir)
         """Where the prospects live (unless `store_url` names a team server)."""
         self.store_url = store_url or None
@@ -84,7 +91,7 @@ class Workspace:
         from qualify.store import open_store
         from qualify.workflow.qualifier import Qualifier
 
-        catalog = load_catalog(self.questionnaires_dir)
+        catalog = self._localized(load_catalog(self.questionnaires_dir))
         from qualify.paths import workspace_user
 
         if self.store_url:  # on a server, who answers is the database login
@@ -98,10 +105,17 @@ class Workspace:
         """Re-read the question sets from disk (picks up edits made in another editor)."""
         from qualify.core.questionnaire import load_catalog
 
-        catalog = load_catalog(self.questionnaires_dir)
+        catalog = self._localized(load_catalog(self.questionnaires_dir))
         if self._qualifier is not None:
             self._qualifier.catalog = catalog
         return catalog
+
+    def _localized(self, catalog: Catalog) -> Catalog:
+        """The sets' texts in the app's language (answers are kept by value, and the
+        sets' snapshots and hashes do not change with it)."""
+        from qualify.i18n import localized_catalog
+
+        return localized_catalog(catalog, self.language)
 
     @property
     def bundled(self) -> bool:

@@ -184,6 +184,7 @@ class Qualifier:
         kind: str | PartnerKind = PartnerKind.other,
         tags: Iterable[str] = (),
         notes: str = "",
+        language: str = "",
     ) -> Prospect:
         name, kind = _checked_facts(name, kind)
         first = self.pipeline.stages[0]
@@ -195,6 +196,7 @@ class Qualifier:
             notes=notes,
             stage=first.id,
             owner=self.user,
+            language=language,
         )
         self.store.add_prospect(prospect, by=self.user)
         return prospect
@@ -208,6 +210,7 @@ class Qualifier:
         kind: str | PartnerKind | None = None,
         notes: str | None = None,
         tags: Iterable[str] | None = None,
+        language: str | None = None,
     ) -> Prospect:
         """Change a prospect's facts (None keeps one); the change is logged as an edit.
 
@@ -225,6 +228,8 @@ class Qualifier:
             update["notes"] = notes
         if tags is not None:
             update["tags"] = [t.strip() for t in tags if t.strip()]
+        if language is not None:
+            update["language"] = language
         changed = {k: v for k, v in update.items() if getattr(current, k) != v}
         if not changed:
             return current
