@@ -99,6 +99,7 @@ class Workspace:
         else:
             store, user = open_store(self.data_dir), workspace_user()
         self._qualifier = Qualifier(store, catalog, user=user)
+        self._qualifier.language = self.language
         return self._qualifier
 
     def reload_catalog(self) -> Catalog:

@@ -27,6 +27,7 @@ from qualify.core.questionnaire import (
     validate_answer,
 )
 from qualify.core.questionnaire.model import Pipeline, Stage, canonical
+from qualify.core.questionnaire.texts import localize
 from qualify.core.records import (
     AnswerRecord,
     HistoryAction,
@@ -120,6 +121,8 @@ class Qualifier:
         """Recorded as `by` on answers and moves; on a server, the database login."""
         self._snapshots = Snapshots()
         """Parsed snapshots by content hash (immutable, so cached for the session)."""
+        self.language: str | None = None
+        """The language of the sets' texts (the app's; answers are kept by value anyway)."""
         self._hashes: tuple[Catalog, dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ lookups
@@ -159,7 +162,8 @@ class Qualifier:
         digest = interview.questionnaire_hash
         qs = self._snapshots.sets.get(digest) if digest not in self._snapshots.warnings else None
         if qs is None:
-            qs = QuestionSet.model_validate(self.store.get_snapshot(digest))
+            parsed = QuestionSet.model_validate(self.store.get_snapshot(digest))
+            qs = localize(parsed, self.language, parsed.language)
             self._snapshots.sets[digest] = qs
         return qs
 
@@ -488,9 +492,8 @@ class Qualifier:
     def assess(self, prospect: Prospect, interview: Interview | None = None) -> Assessment:
         """Where the prospect stands (see :mod:`qualify.core.assess`)."""
         records = self.records(prospect, interview)
-        read_snapshots(
-            self.store, records.interviews, self.catalog.question_sets, into=self._snapshots
-        )
+        sets, into = self.catalog.question_sets, self._snapshots
+        read_snapshots(self.store, records.interviews, sets, into=into, language=self.language)
         return assess(
             records,
             pipeline=self.pipeline,
