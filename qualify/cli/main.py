@@ -111,4 +111,5 @@ def main(
             env.questionnaires[0],
             store_url=env.store_url,
             language=env.lang_option or env.user_language,
+            language_forced=env.lang_option is not None,
         )

@@ -208,8 +208,11 @@ def localized_catalog(catalog: Catalog, language: str | None) -> Catalog:
     """The catalog with every set's texts in `language` (the same catalog when None)."""
     if language is None:
         return catalog
+    pipeline = catalog.pipeline
+    if pipeline is not None:
+        pipeline = localize(pipeline, language, pipeline.language)
     return dataclasses.replace(
-        catalog, question_sets=localized_sets(catalog.question_sets, language)
+        catalog, question_sets=localized_sets(catalog.question_sets, language), pipeline=pipeline
     )
 
 

@@ -30,4 +30,10 @@ WORDS = (
     N_("estimated by you"),
     N_("observed by you (your judgement)"),
     N_("from our own records"),
+    # evidence shares in reports, directions of fit (qualify.core.words.DIRECTION_SHORT)
+    N_("verified"),
+    N_("observed by the interviewer"),
+    N_("estimated"),
+    N_("they fit us"),
+    N_("we fit them"),
 )

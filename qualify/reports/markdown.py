@@ -243,28 +243,35 @@ def render_prospect(report: ProspectReport) -> str:
             (e.stated, "stated by the prospect"),
             (e.estimated, "estimated"),
         ]
-        parts = [f"{fmt_pct(x)} {words}" for x, words in shares if x > 0 or words == "verified"]
-        out += [f"Evidence behind the score: {', '.join(parts)}.", ""]
+        parts = [f"{fmt_pct(x)} {_(words)}" for x, words in shares if x > 0 or words == "verified"]
+        out += [_("Evidence behind the score: {shares}.").format(shares=", ".join(parts)), ""]
     open_flags = [f for f in report.red_flags if f.status == "open"]
     if report.red_flags:
-        out.append(f"Red flags: {len(open_flags)} open of {len(report.red_flags)} raised.")
+        out.append(
+            _("Red flags: {open} open of {raised} raised.").format(
+                open=len(open_flags), raised=len(report.red_flags)
+            )
+        )
         out.append("")
-        marks = {"open": "⚑ open", "cleared": "✓ cleared", "overridden": "⚠ overridden"}
+        marks = {
+            "open": "⚑ " + _("open"),
+            "cleared": "✓ " + _("cleared"),
+            "overridden": "⚠ " + _("overridden"),
+        }
         for f in report.red_flags:
             line = (
                 f"- {marks.get(f.status, md(f.status))}: {md(f.reason)} — **{md(f.question)}** "
                 f"{md(f.answer)} ({md(f.stage.title)}; {_code(f.question_id)})"
             )
             if f.status == "open":
-                line += f"; holds {md(f.holds)}"
+                line += "; " + _("holds {gate}").format(gate=md(f.holds))
                 if f.waiting_for:
-                    line += "; waiting for evidence of " + ", ".join(
-                        _code(w) for w in f.waiting_for
-                    )
+                    line += "; " + _("waiting for evidence of") + " "
+                    line += ", ".join(_code(w) for w in f.waiting_for)
             elif f.status == "cleared" and f.cleared_by:
-                line += "; cleared by " + ", ".join(_code(c) for c in f.cleared_by)
+                line += "; " + _("cleared by") + " " + ", ".join(_code(c) for c in f.cleared_by)
             elif f.override:
-                line += f"; gate overridden: {md(f.override)}"
+                line += "; " + _("gate overridden: {reason}").format(reason=md(f.override))
             out.append(line)
         out.append("")
     if report.money is not None:
@@ -320,8 +327,8 @@ def render_prospect(report: ProspectReport) -> str:
             flags = [
                 flag
                 for flag, on in (
-                    ("blocks the gate", item.blocks_gate),
-                    ("possible deal-breaker", bool(item.could_knock_out)),
+                    (_("blocks the gate"), item.blocks_gate),
+                    (_("possible deal-breaker"), bool(item.could_knock_out)),
                 )
                 if on
             ]
@@ -344,7 +351,7 @@ def render_prospect(report: ProspectReport) -> str:
         rows = [
             [
                 md(s.title),
-                DIRECTION_SHORT.get(s.direction, md(s.direction)),
+                _(DIRECTION_SHORT.get(s.direction, md(s.direction))),
                 fmt_num(s.weight),
                 fmt_score(s.score),
                 _bar(s.score),
@@ -359,7 +366,7 @@ def render_prospect(report: ProspectReport) -> str:
 
     if report.comparison is not None:
         c = report.comparison
-        out += [f"## Compared with {md(c.label)}", ""]
+        out += ["## " + _("Compared with {who}").format(who=md(c.label)), ""]
         out.append(
             f"{md(c.question_set)}: this prospect {fmt_score(c.prospect_score)}, "
             f"typical of your best partners {fmt_score(c.ideal_score)}."
@@ -374,10 +381,12 @@ def render_prospect(report: ProspectReport) -> str:
             ]
             for sec in c.sections
         ]
-        out += _table(["Section", "This prospect", "Best partners", "Gap"], "lrrr", rows)
+        out += _table(
+            [_("Section"), _("This prospect"), _("Best partners"), _("Gap")], "lrrr", rows
+        )
         out.append("")
         if c.gaps:
-            out += ["Answers that differ most:", ""]
+            out += [_("Answers that differ most:"), ""]
             for g in c.gaps:
                 ko = " (knock-out)" if g.knockout else ""
                 out.append(
@@ -419,12 +428,12 @@ def render_prospect(report: ProspectReport) -> str:
         out += _table(
             [
                 "#",
-                "Date",
-                "Score",
-                "Band",
-                "Outcome",
-                "Improvement plan",
-                "Support against earnings",
+                _("Date"),
+                _("Score"),
+                _("Band"),
+                _("Outcome"),
+                _("Improvement plan"),
+                _("Support against earnings"),
             ],
             "rlrllll",
             rows,

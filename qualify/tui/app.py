@@ -80,12 +80,15 @@ class QualifyApp(App[None]):
         workspace: Workspace | None = None,
         store_url: str | None = None,
         language: str | None = None,
+        language_forced: bool = False,
     ) -> None:
         self.config = config if config is not None else load_config()
         """Keymap (and theme) from the user's config file."""
         super().__init__()
         self.language = language or self.config.language
         """The app's language: its own words, dates and numbers, and the sets' texts."""
+        self.language_forced = language_forced
+        """--lang gave it: it wins over a prospect's own language in interviews."""
         from qualify.i18n import set_language
 
         set_language(self.language)

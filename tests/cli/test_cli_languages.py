@@ -62,6 +62,7 @@ def test_a_report_in_german_with_lang(ws, tmp_path: Path) -> None:
     assert "# Passungsbericht: Müller AV" in german
     assert "Lagerhaltender Händler oder Wiederverkäufer" in german  # the option's label
     assert "## Antworten nach Phase" in german
+    assert "### Erstes Date" in german  # the pipeline's stage titles are translated too
     # dates as German writes them: the added date is today's, DD.MM.YYYY
     assert "Angelegt am " in german and "-" not in german.split("Angelegt am ")[1][:10]
 

@@ -153,3 +153,40 @@ def test_resolve_reads_plain_strings_and_mappings() -> None:
     assert resolve({"en": "Hi", "de": "Hallo"}, "fr", "en") == "Hi"
     assert resolve({"de": "Hallo"}, "fr", "en") == "Hallo"
     assert resolve(None, "de", "en") == ""
+
+
+def test_the_pipeline_translates_its_titles_and_is_checked_the_same_way(tmp_path) -> None:
+    from qualify.core.questionnaire import load_catalog
+
+    (tmp_path / "two.yaml").write_text(TWO, "utf-8")
+    (tmp_path / "pipeline.yaml").write_text(
+        "languages: [en, de]\n"
+        "stages:\n"
+        "  - id: first\n"
+        "    title: {en: First date, de: Erstes Date}\n"
+        "    questionnaire: two\n"
+        "    description: Screening.\n"
+        "  - id: last\n"
+        "    title: {en: Commitment, fr: Engagement}\n"
+        "    questionnaire: two\n",
+        "utf-8",
+    )
+    catalog = load_catalog(tmp_path)
+    problems = [str(p).replace(str(tmp_path) + "/", "") for p in catalog.problems]
+    assert (
+        "pipeline.yaml:6:18: warning: missing translation: no de text here (the pipeline's "
+        "languages: en, de); the en text stands in"
+    ) in problems
+    assert any(
+        p.startswith("pipeline.yaml:8:29: language 'fr' is not one of the pipeline's languages")
+        for p in problems
+    ), problems
+    (tmp_path / "pipeline.yaml").write_text(
+        "languages: [en, de]\nstages:\n  - id: first\n    title: {en: First date, de: Erstes Date}\n"
+        "    questionnaire: two\n",
+        "utf-8",
+    )
+    catalog = load_catalog(tmp_path)
+    assert catalog.pipeline is not None and catalog.pipeline.stages[0].title == "First date"
+    de = localize(catalog.pipeline, "de", catalog.pipeline.language)
+    assert de.stages[0].title == "Erstes Date" and de.stage_map["first"].title == "Erstes Date"

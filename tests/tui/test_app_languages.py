@@ -68,3 +68,19 @@ async def test_the_config_file_sets_the_apps_language(data_dir: Path, bundled_se
     question, _, after = await _answer_first(app, pid)
     assert question == "Wie würden Sie Ihr Geschäft beschreiben?"
     assert "Abdeckung" in after
+
+
+async def test_a_german_prospect_is_interviewed_in_german_in_an_english_app(
+    data_dir: Path, bundled_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV", language="de")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig())
+    question, _, _ = await _answer_first(app, pid)
+    assert question == "Wie würden Sie Ihr Geschäft beschreiben?"
+    assert stored_answers(data_dir, pid)["partner_type"].value == "stocking_dealer"
+    forced = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language_forced=True)
+    async with forced.run_test(size=(120, 40)) as pilot:  # --lang wins over the prospect's
+        screen = await open_interview(pilot, pid)
+        screen.go("partner_type")
+        await pilot.pause()
+        assert _shown(screen, "#question") == "How would you describe your business?"

@@ -426,7 +426,7 @@ class GateCondition(_Strict):
 
     when: Annotated[str, Field(min_length=1)]
     """Must hold to pass, e.g. "earnings_ratio >= 1"; unanswered names make it fail."""
-    text: Annotated[str, Field(min_length=1)]
+    text: HumanText
     """What it means, as the gate says it: "the plan earns us more than it costs to serve"."""
 
 
@@ -462,12 +462,12 @@ class Stage(_Strict):
 
     id: Slug
     """Unique stage id."""
-    title: Annotated[str, Field(min_length=1)]
+    title: HumanText
     """Shown on screen and in reports."""
     questionnaire: Slug | dict[str, Slug]
     """Id of the question set asked at this stage, or one per kind of partner:
     {default: getting-to-know, distributor: getting-to-know-distributor}."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """What this stage is for."""
     gate: Gate = Gate()
     """What must hold to move on to the next stage."""
@@ -492,13 +492,13 @@ class ReviewStage(_Strict):
 
     id: Slug = "review"
     """The stage id committed partners sit at between reviews."""
-    title: Annotated[str, Field(min_length=1)] = "Relationship review"
+    title: HumanText = "Relationship review"
     """Shown on screen and in reports."""
     questionnaire: Slug
     """Id of the question set asked at each review."""
     interval_days: Annotated[int, Field(ge=1, le=3660)] = 90
     """A committed partner is due for review this many days after the last one."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """What the review is for."""
 
     def set_for(self, kind: str | None = None) -> str:
@@ -517,6 +517,14 @@ class Pipeline(_Strict):
     """In order; a prospect moves one stage at a time. The last stage is commitment."""
     review: ReviewStage | None = None
     """Asked repeatedly after commitment."""
+    languages: Annotated[list[Language], Field(min_length=1, max_length=32)] | None = None
+    """The languages of its titles, descriptions and gate texts, the default first, e.g.
+    [en, de]; any of them may then be a mapping language → text ({en: …, de: …})."""
+
+    @property
+    def language(self) -> str:
+        """The default language: the first listed (English when none is)."""
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
 
     @cached_property
     def stage_map(self) -> dict[str, Stage]:

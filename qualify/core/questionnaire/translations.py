@@ -7,31 +7,35 @@ warning, at its place in the file, since the default language's text stands in f
 
 from __future__ import annotations
 
-from qualify.core.questionnaire.model import QuestionSet
+from pydantic import BaseModel
+
+from qualify.core.questionnaire.model import Pipeline, QuestionSet
 from qualify.core.questionnaire.texts import Text, texts
 from qualify.core.questionnaire.yamlsource import Document
 
 
-def check_translations(qs: QuestionSet, doc: Document) -> None:
-    """Add the language problems of `qs` to `doc.problems`."""
+def check_translations(qs: QuestionSet | Pipeline, doc: Document) -> None:
+    """Add the language problems of a set (or the pipeline) to `doc.problems`."""
+    model: BaseModel = qs
+    whose = "the pipeline's" if isinstance(qs, Pipeline) else "the set's"
     languages = list(qs.languages or ())
     for i, language in enumerate(languages):
         if language in languages[:i]:
             doc.at(("languages", i), f"language {language!r} is listed twice")
     listed = ", ".join(languages)
-    for loc, text in texts(qs):
+    for loc, text in texts(model):
         if isinstance(text, Text):
             for language in text.translations:
                 if language in languages:
                     continue
                 if not languages:
                     message = (
-                        f"a text in several languages needs the set's languages: add "
+                        f"a text in several languages needs {whose} languages: add "
                         f"`languages: [{', '.join(text.translations)}]` (the default first)"
                     )
                 else:
                     message = (
-                        f"language {language!r} is not one of the set's languages ({listed}); "
+                        f"language {language!r} is not one of {whose} languages ({listed}); "
                         f"add it to `languages:` or correct it"
                     )
                 doc.at((*loc, language), message, key=True)
@@ -41,7 +45,7 @@ def check_translations(qs: QuestionSet, doc: Document) -> None:
         if missing:
             doc.at(
                 loc,
-                f"missing translation: no {', '.join(missing)} text here (the set's "
+                f"missing translation: no {', '.join(missing)} text here ({whose} "
                 f"languages: {listed}); the {text_language(text, languages)} text stands in",
                 severity="warning",
             )
