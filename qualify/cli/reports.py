@@ -76,7 +76,12 @@ def report(
             parse_capacity_options(capacity_options)
         )
         doc = reports.portfolio_document(
-            env.store, env.catalog, fmt, capacity=capacity, territory=territory
+            env.store,
+            env.catalog,
+            fmt,
+            capacity=capacity,
+            territory=territory,
+            language=env.language_for(),
         )
     else:
         if fmt not in reports.PROSPECT_FORMATS:

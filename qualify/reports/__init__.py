@@ -134,16 +134,26 @@ def portfolio_document(
     territory: str | None = None,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    language: str | None = None,
 ) -> Document:
-    """The portfolio (of one territory, if given), rendered."""
+    """The portfolio (of one territory, if given), rendered; in `language` (None: each
+    set's first, qualify's English)."""
+    from qualify.i18n import localized_catalog, use_language
     from qualify.reports.output import safe_filename
     from qualify.reports.portfolio import portfolio_report
 
     _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "a prospect report is md, html or json")
-    report = portfolio_report(
-        store, catalog, capacity=capacity, territory=territory, now=now, tz=tz
-    )
-    text = render_portfolio(report, fmt)
+    with use_language(language):
+        report = portfolio_report(
+            store,
+            localized_catalog(catalog, language),
+            capacity=capacity,
+            territory=territory,
+            now=now,
+            tz=tz,
+            language=language,
+        )
+        text = render_portfolio(report, fmt)
     stamp = report.generated_at.strftime("%Y-%m-%d")
     scope = f"-{safe_filename(territory, fallback='territory')}" if territory else ""
     return Document(text.encode("utf-8"), f"portfolio{scope}-{stamp}.{fmt}", _MEDIA[fmt])

@@ -128,3 +128,15 @@ def test_german_and_english_interviews_score_identically(ws, tmp_path: Path) -> 
     assert '"value": "stocking_dealer"' in exported.read_text(encoding="utf-8").replace(
         '":"', '": "'
     )
+
+
+def test_the_portfolio_in_german(ws, tmp_path: Path) -> None:
+    _prospect(ws, tmp_path)
+    english = ws("report", "--portfolio").stdout
+    assert "# Partner portfolio" in english and "## Ranking by stage" in english
+    german = ws("--lang", "de", "report", "--portfolio").stdout
+    assert "# Partnerportfolio" in german and "## Rangfolge nach Phase" in german
+    assert "### Erstes Date (1)" in german  # the pipeline's stage title
+    page = ws("report", "--portfolio", "--format", "html", env={"QUALIFY_LANG": "de"}).stdout
+    assert '<html lang="de">' in page and "<h2>Rangfolge nach Phase</h2>" in page
+    assert "Kosten &gt; Ertrag" in page  # escaped once, as every word of ours
