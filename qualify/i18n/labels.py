@@ -36,4 +36,14 @@ WORDS = (
     N_("estimated"),
     N_("they fit us"),
     N_("we fit them"),
+    # the prospects list's columns (qualify.tui.widgets.prospect_table.COLUMNS)
+    N_("Name"),
+    N_("Territory"),
+    N_("Kind"),
+    N_("Stage"),
+    N_("Score"),
+    N_("KO"),
+    N_("Cov."),
+    N_("Meeting"),
+    N_("Last active"),
 )

@@ -84,3 +84,18 @@ async def test_a_german_prospect_is_interviewed_in_german_in_an_english_app(
         screen.go("partner_type")
         await pilot.pause()
         assert _shown(screen, "#question") == "How would you describe your business?"
+
+
+async def test_the_prospects_list_speaks_german(data_dir: Path, bundled_sets: Path) -> None:
+    from tui_helpers import wait_home
+
+    from qualify.tui.widgets.prospect_table import ProspectTable
+
+    add_prospect(data_dir, bundled_sets, "Müller AV")
+    for language, words in (("de", ("Name", "Phase", "Punktzahl", "Gebiet")), (None, ("Stage",))):
+        app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language=language)
+        async with app.run_test(size=(120, 40)) as pilot:
+            home = await wait_home(pilot)
+            header = home.query_one(ProspectTable).render_line(0).text
+            assert all(word in header for word in words), header
+            assert app.screen.sub_title == ("Interessenten" if language else "Prospects")
