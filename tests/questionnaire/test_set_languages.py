@@ -190,3 +190,19 @@ def test_the_pipeline_translates_its_titles_and_is_checked_the_same_way(tmp_path
     assert catalog.pipeline is not None and catalog.pipeline.stages[0].title == "First date"
     de = localize(catalog.pipeline, "de", catalog.pipeline.language)
     assert de.stages[0].title == "Erstes Date" and de.stage_map["first"].title == "Erstes Date"
+
+
+def test_a_band_keeps_its_rank_in_every_language() -> None:
+    from qualify.core.words import band_class, band_ranks
+
+    qs = load_question_set_text(TWO)
+    de = localize(qs, "de", qs.language)
+    # a band stored by an English session is still the top band when shown in German
+    assert band_class(de, "Good", False) == band_class(de, "Gut", False) == "strong"
+    assert band_class(qs, "Schwach", False) == "weak"
+    assert band_ranks([de]) == {
+        "Gut": "strong",
+        "Good": "strong",
+        "Schwach": "weak",
+        "Weak": "weak",
+    }
