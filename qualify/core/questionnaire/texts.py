@@ -187,6 +187,28 @@ def _models_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
 
 
 _FIELDS: dict[type, frozenset[str]] = {}
+_HOLDING: dict[type, tuple[str, ...]] = {}
+
+
+def _holding(model: type[BaseModel]) -> tuple[str, ...]:
+    """Names of the fields that may hold a text: texts, and models, lists or mappings of
+    models (the rest, numbers and ids, are never walked)."""
+    found = _HOLDING.get(model)
+    if found is None:
+        texts_here = _text_fields(model)
+        found = tuple(
+            name
+            for name, info in model.model_fields.items()
+            if name in texts_here or _has_model(info.annotation)
+        )
+        _HOLDING[model] = found
+    return found
+
+
+def _has_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_has_model(arg) for arg in get_args(annotation))
 
 
 def _text_fields(model: type[BaseModel]) -> frozenset[str]:
@@ -229,11 +251,16 @@ def _localize(value: Any, language: str | None, default: str) -> Any:
         text = value.to(language, default)
         return value if text == value else text
     if isinstance(value, BaseModel):
-        fields = type(value).model_fields
-        new = {name: _localize(getattr(value, name), language, default) for name in fields}
-        if all(new[name] is getattr(value, name) for name in fields):
+        changed = {}
+        for name in _holding(type(value)):
+            old = getattr(value, name)
+            new = _localize(old, language, default)
+            if new is not old:
+                changed[name] = new
+        if not changed:
             return value
-        return type(value).model_construct(_fields_set=value.model_fields_set, **new)
+        fields = {name: getattr(value, name) for name in type(value).model_fields}
+        return type(value).model_construct(_fields_set=value.model_fields_set, **fields | changed)
     if isinstance(value, list):
         items = [_localize(item, language, default) for item in value]
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
