@@ -28,8 +28,14 @@ class Env:
     """What the global options resolve to, computed only when a command asks."""
 
     def __init__(
-        self, data_dir: str | None, questionnaires: str | None, store_url: str | None = None
+        self,
+        data_dir: str | None,
+        questionnaires: str | None,
+        store_url: str | None = None,
+        lang: str | None = None,
     ) -> None:
+        self.lang_option = language_option(lang, "--lang")
+        """--lang: wins over every other choice of language."""
         self._data_dir_option = data_dir
         self._questionnaires_option = questionnaires
         self.store_url = store_url or None
@@ -47,6 +53,21 @@ class Env:
         from qualify import paths
 
         return paths.questionnaires_dir(self._questionnaires_option, self.data_dir)
+
+    @cached_property
+    def user_language(self) -> str | None:
+        """The user's standing choice: $QUALIFY_LANG, else the config file's `language:`
+        (a prospect's own language wins over it, --lang over everything)."""
+        from qualify.i18n import LanguageError, choose_language
+
+        try:
+            return choose_language()
+        except LanguageError as exc:
+            fail(str(exc), 2)
+
+    def language_for(self, prospect_language: str | None = None) -> str | None:
+        """The language to use: --lang, the prospect's own, $QUALIFY_LANG, the config."""
+        return self.lang_option or prospect_language or self.user_language
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -189,6 +210,17 @@ def read_answers(
         return load_answers_bytes(data, "<stdin>", question_set, today=today(), context=context)
     must_exist(path, option)
     return load_answers(path, question_set, today=today(), context=context)
+
+
+def language_option(code: str | None, option: str) -> str | None:
+    """A language code given on the command line (`--lang de`); a usage error otherwise."""
+    if not code:
+        return None
+    from qualify.core.questionnaire.texts import is_language
+
+    if not is_language(code):
+        fail(f"{option} {code}: not a language code (use en, de, de_CH…)", 2)
+    return code
 
 
 def must_exist(path: Path, option: str) -> None:

@@ -82,19 +82,35 @@ class LazyGroup(QualifyGroup):
     help="Shared team store, e.g. postgresql://anna@db.example.com/qualify "
     "(default: $QUALIFY_STORE, else the embedded workspace). See docs/team.md.",
 )
+@click.option(
+    "--lang",
+    metavar="LANG",
+    help="Language of question sets, reports and the app, e.g. de (default: a prospect's own "
+    "language, else $QUALIFY_LANG, else the config file's `language:`, else each set's first).",
+)
 @click.version_option(__version__, prog_name="qualify")
 @click.pass_context
 def main(
-    ctx: click.Context, data_dir: str | None, questionnaires: str | None, store_url: str | None
+    ctx: click.Context,
+    data_dir: str | None,
+    questionnaires: str | None,
+    store_url: str | None,
+    lang: str | None,
 ) -> None:
     """Qualify channel-partner prospects: date first, commit when the fit is proven.
 
     Without a command, opens the interview app on the active workspace.
     """
-    env = Env(data_dir, questionnaires, store_url)
+    env = Env(data_dir, questionnaires, store_url, lang)
     ctx.obj = env
     ctx.call_on_close(env.close)
     if ctx.invoked_subcommand is None:
         from qualify.tui import run_app
 
-        run_app(env.data_dir, env.questionnaires[0], store_url=env.store_url)
+        run_app(
+            env.data_dir,
+            env.questionnaires[0],
+            store_url=env.store_url,
+            language=env.lang_option or env.user_language,
+            language_forced=env.lang_option is not None,
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualify.cli.env import Env, cell, pass_env, say
+from qualify.cli.env import Env, cell, language_option, pass_env, say
 from qualify.cli.moves import echo_criteria
 
 
@@ -23,12 +23,31 @@ def prospect() -> None:
 @click.option("--kind", type=kind_choice(), default="other", show_default=True)
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--notes", default="", help="Free notes.")
+@click.option(
+    "--language",
+    default="",
+    metavar="LANG",
+    help="The language of its interviews and reports, e.g. de (default: yours).",
+)
 @pass_env
 def prospect_add(
-    env: Env, name: str, territory: str, kind: str, tags: tuple[str, ...], notes: str
+    env: Env,
+    name: str,
+    territory: str,
+    kind: str,
+    tags: tuple[str, ...],
+    notes: str,
+    language: str,
 ) -> None:
     """Add a prospect at the first stage; prints its id alone."""
-    added = env.qualifier.add_prospect(name, territory=territory, kind=kind, tags=tags, notes=notes)
+    added = env.qualifier.add_prospect(
+        name,
+        territory=territory,
+        kind=kind,
+        tags=tags,
+        notes=notes,
+        language=language_option(language, "--language") or "",
+    )
     say(added.id)
 
 
@@ -39,6 +58,12 @@ def prospect_add(
 @click.option("--kind", type=kind_choice(), default=None)
 @click.option("--tag", "tags", multiple=True, help="Replace the tags (repeatable).")
 @click.option("--notes", default=None, help="Replace the free notes.")
+@click.option(
+    "--language",
+    default=None,
+    metavar="LANG",
+    help="The language of its interviews and reports, e.g. de ('' for yours).",
+)
 @pass_env
 def prospect_edit(
     env: Env,
@@ -48,12 +73,19 @@ def prospect_edit(
     kind: str | None,
     tags: tuple[str, ...],
     notes: str | None,
+    language: str | None,
 ) -> None:
     """Change a prospect's facts; the change is kept in its history."""
     q = env.qualifier
     found = q.resolve(prospect_id)
     saved = q.edit_prospect(
-        found, name=name, territory=territory, kind=kind, notes=notes, tags=tags or None
+        found,
+        name=name,
+        territory=territory,
+        kind=kind,
+        notes=notes,
+        tags=tags or None,
+        language=None if language is None else language_option(language, "--language") or "",
     )
     if saved == found:
         say(f"{cell(found.name)}: nothing to change")

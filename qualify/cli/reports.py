@@ -76,12 +76,24 @@ def report(
             parse_capacity_options(capacity_options)
         )
         doc = reports.portfolio_document(
-            env.store, env.catalog, fmt, capacity=capacity, territory=territory
+            env.store,
+            env.catalog,
+            fmt,
+            capacity=capacity,
+            territory=territory,
+            language=env.language_for(),
         )
     else:
         if fmt not in reports.PROSPECT_FORMATS:
             raise click.UsageError(f"--format {fmt}: a prospect report is md, html or json")
-        doc = reports.prospect_document(env.store, env.catalog, prospect_id or "", fmt)
+        doc = reports.prospect_document(
+            env.store,
+            env.catalog,
+            prospect_id or "",
+            fmt,
+            language=env.lang_option,
+            fallback_language=env.user_language,
+        )
     if output is None or output == "-":
         click.echo(doc.data, nl=False)  # bytes go to the binary stream as they are
         return

@@ -26,6 +26,7 @@ import yaml
 from qualify.convert.xpath import Untranslatable, translate
 from qualify.core.errors import QualifyError
 from qualify.core.questionnaire import parse_question_set
+from qualify.core.questionnaire.texts import is_language
 from qualify.core.questionnaire.yamlsource import parse_yaml
 
 __all__ = ["Conversion", "ConversionError", "Lost", "convert_xlsform"]
@@ -166,6 +167,31 @@ def _languages(sheets: dict[str, list[dict[str, Any]]]) -> list[str]:
     return found
 
 
+def _code(language: str) -> str | None:
+    """The language code of a column's language: `en` for `English (en)` or `English`;
+    None when neither is one qualify knows."""
+    if is_language(language):
+        return language
+    language = language.replace("-", "_")
+    if is_language(language.lower()):
+        return language.lower()
+    from babel import Locale
+
+    names = {name.lower(): code for code, name in Locale("en").languages.items()}
+    code = names.get(language.strip().lower())
+    return code if code is not None and is_language(code) else None
+
+
+def _columns(record: dict[str, Any], key: str) -> dict[str, str]:
+    """Column language (code or name, as the form spells it) → its text, for `key`."""
+    found: dict[str, str] = {}
+    for col, value in record.items():
+        m = _LANG.match(col) if isinstance(col, str) else None
+        if m and m.group("field") == key and value is not None and str(value).strip():
+            found[m.group("code") or m.group("name")] = str(value).strip()
+    return found
+
+
 _ID_BAD = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -180,6 +206,18 @@ def _identifier(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(ident)
     return ident
+
+
+def _joined(parent: str | dict[str, str], child: str | dict[str, str]) -> str | dict[str, str]:
+    """A nested group's title: `Company › Owners`, in each language."""
+    if isinstance(parent, str) and isinstance(child, str):
+        return f"{parent} › {child}"
+    parents = parent if isinstance(parent, dict) else {}
+    children = child if isinstance(child, dict) else {}
+    codes = list(dict.fromkeys([*parents, *children]))
+    first_p = parent if isinstance(parent, str) else next(iter(parent.values()))
+    first_c = child if isinstance(child, str) else next(iter(child.values()))
+    return {c: f"{parents.get(c, first_p)} › {children.get(c, first_c)}" for c in codes}
 
 
 def _slug(text: str) -> str:
@@ -200,9 +238,17 @@ def _truthy(value: Any) -> bool | None:
 
 
 class _Converter:
-    def __init__(self, sheets: dict[str, list[dict[str, Any]]], language: str | None) -> None:
+    def __init__(
+        self,
+        sheets: dict[str, list[dict[str, Any]]],
+        language: str | None,
+        codes: dict[str, str] | None = None,
+    ) -> None:
         self.sheets = sheets
         self.language = language
+        self.codes: dict[str, str] = codes or {}
+        """Form language (as its columns name it) → language code, the default first, when
+        the form has labels in several languages: then every text is kept in each."""
         self.lost: list[Lost] = []
         self.ids: set[str] = set()
         self.section_ids: set[str] = set()
@@ -213,6 +259,24 @@ class _Converter:
         self.rows: dict[str, int] = {}
         """Question or section id → its survey row (for what is dropped later)."""
         self.choices = self._choices()
+
+    def text(self, record: dict[str, Any], key: str) -> str | dict[str, str]:
+        """A label, hint or message: in every language of the form (a mapping language →
+        text) when it has several, else in the one chosen."""
+        if len(self.codes) < 2:
+            return _text(record, key, self.language)
+        columns = _columns(record, key)
+        texts = {self.codes[lang]: text for lang, text in columns.items() if lang in self.codes}
+        plain = record.get(key)
+        default = next(iter(self.codes.values()))
+        if plain is not None and str(plain).strip() and default not in texts:
+            texts[default] = str(plain).strip()
+        if not texts:
+            return ""
+        if list(texts) == [default]:
+            return texts[default]  # in the default language only: plain text
+        order = list(self.codes.values())
+        return {code: texts[code] for code in order if code in texts}
 
     def lose(self, row: int, what: str, reason: str, sheet: str = "survey") -> None:
         self.lost.append(Lost(sheet, row, what, reason))
@@ -227,7 +291,7 @@ class _Converter:
             value = str(name).strip()
             if isinstance(name, float) and name.is_integer():
                 value = str(int(name))
-            label = _text(record, "label", self.language) or value
+            label = self.text(record, "label") or value
             options = lists.setdefault(list_name, [])
             if any(o["value"] == value for o in options):
                 self.lose(record["__row__"], f"choice {value!r}", "listed twice", "choices")
@@ -322,9 +386,9 @@ class _Converter:
     ) -> dict[str, Any]:
         row = record["__row__"]
         name = str(record.get("name") or f"group_{row}")
-        label = _text(record, "label", self.language) or name
+        label = self.text(record, "label") or name
         if stack:
-            label = f"{stack[-1]['section']['title']} › {label}"
+            label = _joined(stack[-1]["section"]["title"], label)
         section: dict[str, Any] = {
             "id": _identifier(name, self.section_ids),
             "title": label,
@@ -378,10 +442,10 @@ class _Converter:
         self.rows[self.names[name]] = row
         question: dict[str, Any] = {
             "id": self.names[name],
-            "text": _text(record, "label", self.language) or name,
+            "text": self.text(record, "label") or name,
             "type": qtype,
         }
-        hint = _text(record, "hint", self.language)
+        hint = self.text(record, "hint")
         if hint:
             question["help"] = hint
         if options is not None:
@@ -413,7 +477,7 @@ class _Converter:
         constraint = self.expression(record, "constraint", what)
         if constraint:
             question["constraint"] = constraint
-            message = _text(record, "constraint_message", self.language)
+            message = self.text(record, "constraint_message")
             if message:
                 question["constraint_message"] = message
         if record.get("default") is not None:
@@ -474,13 +538,35 @@ def convert_xlsform(path: Path, *, language: str | None = None) -> Conversion:
     chosen = language or str(settings.get("default_language") or "").strip() or None
     if chosen is None and languages:
         chosen = languages[0]
-    conv = _Converter(sheets, chosen)
+    lost_languages: list[str] = []
+    codes: dict[str, str] = {}
+    if len(languages) > 1:
+        known = {lang: _code(lang) for lang in languages}
+        lost_languages = [lang for lang, code in known.items() if code is None]
+        ordered = sorted(
+            (lang for lang, code in known.items() if code is not None),
+            key=lambda lang: lang not in (chosen, known.get(chosen or "")),
+        )
+        found = {lang: known[lang] for lang in ordered}
+        if len(set(found.values())) == len(found) > 1:
+            codes = {lang: code for lang, code in found.items() if code is not None}
+    conv = _Converter(sheets, chosen, codes)
+    for lang in lost_languages:
+        reason = "not a language qualify can name (use a column such as `label::Deutsch (de)`)"
+        conv.lose(1, f"labels in {lang}", reason)
     doc = conv.run()
     if not doc["sections"]:
         raise ConversionError(f"{path}: the survey asks no question qualify can ask")
-    others = [lang for lang in languages if lang != chosen and languages]
-    if others:
-        conv.lose(1, f"labels in {', '.join(others)}", f"only {chosen} is kept")
+    if conv.codes:
+        doc = {
+            **{k: doc[k] for k in ("id", "title", "version")},
+            "languages": list(conv.codes.values()),
+            **doc,
+        }
+    else:
+        others = [lang for lang in languages if lang != chosen and languages]
+        if others:
+            conv.lose(1, f"labels in {', '.join(others)}", f"only {chosen} is kept")
     doc = _check(doc, conv)
     header = [
         f"# Converted from {path.name} by `qualify convert` on {date.today().isoformat()}.",

@@ -111,6 +111,8 @@ class Prospect(_Record):
     """For prospects on hold (just friends): when to call again."""
     next_meeting: NextMeeting | None = None
     """The next meeting, if one is agreed (files written before it existed have none)."""
+    language: str = Field("", pattern=r"^([a-z]{2,3}([_-][A-Za-z0-9]{2,8})*)?$", **_LATER)
+    """The language its interviews and reports use (`de`; empty: the user's choice)."""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

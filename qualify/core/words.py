@@ -254,7 +254,19 @@ def band_class(question_set: QuestionSet | None, band: str | None, knocked_out: 
     """
     if question_set is None:
         return band_rank((), band, knocked_out)
-    return band_rank([b.label for b in question_set.effective_bands], band, knocked_out)
+    labels = [b.label for b in question_set.effective_bands]
+    return band_rank(labels, _in_labels(labels, band), knocked_out)
+
+
+def _in_labels(labels: Sequence[str], band: str | None) -> str | None:
+    """The label `band` is, in whichever of the set's languages it was written (a band
+    stored by an English session, shown by a German one)."""
+    if band is None or band in labels:
+        return band
+    for label in labels:
+        if band in getattr(label, "translations", {}).values():
+            return label
+    return band
 
 
 def band_rank(labels: Sequence[str], band: str | None, knocked_out: bool = False) -> str:
@@ -280,7 +292,9 @@ def band_ranks(question_sets: Iterable[QuestionSet]) -> dict[str, str]:
     for qs in question_sets:
         labels = [b.label for b in qs.effective_bands]
         for label in labels:
-            ranks.setdefault(label, band_rank(labels, label))
+            rank = band_rank(labels, label)
+            for words in (label, *getattr(label, "translations", {}).values()):
+                ranks.setdefault(words, rank)  # every language's words for the band
     return ranks
 
 

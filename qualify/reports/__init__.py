@@ -94,14 +94,31 @@ def prospect_document(
     *,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    language: str | None = None,
+    fallback_language: str | None = None,
 ) -> Document:
-    """One prospect's fit report, rendered; NotFound (one line) for an unknown id."""
+    """One prospect's fit report, rendered; NotFound (one line) for an unknown id.
+
+    In `language` (--lang), else the prospect's own language, else `fallback_language`
+    ($QUALIFY_LANG, the config file); else each set's default and qualify's English."""
+    from qualify.i18n import localized_catalog, localized_snapshots, use_language
+    from qualify.reports.loading import load_prospect
     from qualify.reports.output import safe_filename
-    from qualify.reports.prospect import prospect_report
+    from qualify.reports.prospect import build_prospect_report
 
     _check(fmt, PROSPECT_FORMATS, "a prospect report", "csv is for the portfolio")
-    report = prospect_report(store, catalog, prospect_id, now=now, tz=tz)
-    text = render_prospect(report, fmt)
+    inputs = load_prospect(store, catalog, prospect_id)
+    lang = language or inputs.records.prospect.language or fallback_language
+    with use_language(lang):
+        report = build_prospect_report(
+            inputs.records,
+            localized_catalog(catalog, lang),
+            localized_snapshots(inputs.snapshots, lang),
+            now=now,
+            tz=tz,
+            partners=inputs.partners,
+        )
+        text = render_prospect(report, fmt)
     stamp = report.generated_at.strftime("%Y-%m-%d")
     base = safe_filename(report.header.name)
     name = f"{base}-{safe_filename(report.header.id, fallback='id')}-{stamp}.{fmt}"
@@ -117,16 +134,26 @@ def portfolio_document(
     territory: str | None = None,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    language: str | None = None,
 ) -> Document:
-    """The portfolio (of one territory, if given), rendered."""
+    """The portfolio (of one territory, if given), rendered; in `language` (None: each
+    set's first, qualify's English)."""
+    from qualify.i18n import localized_catalog, use_language
     from qualify.reports.output import safe_filename
     from qualify.reports.portfolio import portfolio_report
 
     _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "a prospect report is md, html or json")
-    report = portfolio_report(
-        store, catalog, capacity=capacity, territory=territory, now=now, tz=tz
-    )
-    text = render_portfolio(report, fmt)
+    with use_language(language):
+        report = portfolio_report(
+            store,
+            localized_catalog(catalog, language),
+            capacity=capacity,
+            territory=territory,
+            now=now,
+            tz=tz,
+            language=language,
+        )
+        text = render_portfolio(report, fmt)
     stamp = report.generated_at.strftime("%Y-%m-%d")
     scope = f"-{safe_filename(territory, fallback='territory')}" if territory else ""
     return Document(text.encode("utf-8"), f"portfolio{scope}-{stamp}.{fmt}", _MEDIA[fmt])

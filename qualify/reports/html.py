@@ -21,15 +21,11 @@ from qualify.core.words import (
     DIRECTION_SHORT,
     SOURCE_LABELS,
     STATE_LABELS,
-    fmt_date,
-    fmt_datetime,
-    fmt_num,
-    fmt_pct,
-    fmt_score,
     meeting_words,
     one_line,
     visible,
 )
+from qualify.i18n import _, current, fmt_date, fmt_datetime, fmt_num, fmt_pct, fmt_score, ngettext
 from qualify.reports import charts
 from qualify.reports.views import PortfolioReport, ProspectReport
 
@@ -59,7 +55,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]
     env.filters.update(
         score=fmt_score,
         pct=fmt_pct,
@@ -76,6 +74,7 @@ def environment() -> Environment:
         SOURCE_LABELS=SOURCE_LABELS,
         STATE_LABELS=STATE_LABELS,
         agenda_kinds=ITEM_KIND_WORDS,
+        language=current,
     )
     return env
 

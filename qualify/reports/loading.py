@@ -38,7 +38,7 @@ def load_prospect(store: Store, catalog: Catalog, prospect_id: str) -> ProspectI
 
 
 def load_portfolio(
-    store: Store, catalog: Catalog, territory: str | None = None
+    store: Store, catalog: Catalog, territory: str | None = None, *, language: str | None = None
 ) -> tuple[list[ProspectRecords], Snapshots]:
     """Every prospect's records (of one territory, if given) and their snapshots; one
     that cannot be read is left out and noted on the store (``store.unreadable()``)."""
@@ -46,7 +46,9 @@ def load_portfolio(
     if territory is not None:
         summaries = [s for s in summaries if s.territory == territory]
     records = list(readable_records(store, [s.id for s in summaries]))
-    snapshots = read_snapshots(store, _interviews(records), catalog.question_sets)
+    snapshots = read_snapshots(
+        store, _interviews(records), catalog.question_sets, language=language
+    )
     return records, snapshots
 
 

@@ -11,15 +11,11 @@ from qualify.core.agenda import ITEM_KIND_WORDS
 from qualify.core.words import (
     DIRECTION_SHORT,
     STATE_LABELS,
-    fmt_date,
-    fmt_datetime,
-    fmt_num,
-    fmt_pct,
-    fmt_score,
     meeting_words,
     provisional_text,
 )
 from qualify.core.words import markdown_text as md
+from qualify.i18n import _, fmt_date, fmt_datetime, fmt_num, fmt_pct, fmt_score
 from qualify.reports.terminal import bar
 from qualify.reports.views import (
     AnswerView,
@@ -51,9 +47,9 @@ def _table(header: list[str], align: str, rows: list[list[str]]) -> list[str]:
 
 def _band(band: str | None, score: float | None, knocked_out: bool) -> str:
     if knocked_out:
-        return f"✗ {md(band or 'Not a fit')}"
+        return f"✗ {md(band or _('Not a fit'))}"
     if score is None:
-        return "not scored"
+        return _("not scored")
     return md(band or "")
 
 
@@ -84,7 +80,7 @@ def _finding(f: Finding) -> str:
     else:
         text = md(f.text)
     if f.note:
-        text += f"  \n  Note: {md(f.note)}"
+        text += "  \n  " + _("Note: {note}").format(note=md(f.note))
     return text
 
 
@@ -96,16 +92,16 @@ def _answer_line(a: AnswerView) -> list[str]:
             detail += f" — {fmt_num(a.points)}/{fmt_num(a.max)}"
         detail += f" · {_SOURCE_MARK.get(a.source or 'stated', md(a.source or ''))}"
         if a.needs_evidence:
-            detail += " · ⚑ needs evidence"
+            detail += " · ⚑ " + _("needs evidence")
         if a.knockout:
-            detail += f" · ✗ deal-breaker: {md(a.knockout)}"
+            detail += " · ✗ " + _("deal-breaker: {reason}").format(reason=md(a.knockout))
     else:
-        detail = f"— {STATE_LABELS.get(a.state, md(a.state))}"
+        detail = f"— {_(STATE_LABELS.get(a.state, md(a.state)))}"
         if a.required:
-            detail += " (required)"
+            detail += " " + _("(required)")
     lines = [f"- {label} {detail}"]
     if a.note:
-        lines.append(f"  - Note: {md(a.note)}")
+        lines.append("  - " + _("Note: {note}").format(note=md(a.note)))
     return lines
 
 
@@ -120,26 +116,41 @@ def _interview(view: InterviewView) -> list[str]:
         version = f"{_code(qs.id)} v{qs.version}"
         if qs.current_version is not None:
             version += f" (v{qs.current_version} is current)"
-        facts.append(f"Question set {version}")
-    status = "completed " + fmt_date(view.completed_at) if view.completed_at else "in progress"
-    facts.append(f"started {fmt_date(view.started_at)}, {status}")
+        facts.append(_("Question set {version}").format(version=version))
+    status = (
+        _("completed {date}").format(date=fmt_date(view.completed_at))
+        if view.completed_at
+        else _("in progress")
+    )
+    facts.append(
+        _("started {date}, {status}").format(date=fmt_date(view.started_at), status=status)
+    )
     if view.interviewer:
-        facts.append(f"by {md(view.interviewer)}")
+        facts.append(_("by {name}").format(name=md(view.interviewer)))
     lines.append(" · ".join(facts) + "  ")
     if view.score is not None or view.band:
         band = _band(view.band, view.score, view.band_class == "out")
         lines.append(
-            f"Score **{fmt_score(view.score)}** {band} · coverage {fmt_pct(view.coverage)} "
-            f"({view.answered} of {view.visible} answered)"
+            _(
+                "Score **{score}** {band} · coverage {coverage} ({answered} of {visible} answered)"
+            ).format(
+                score=fmt_score(view.score),
+                band=band,
+                coverage=fmt_pct(view.coverage),
+                answered=view.answered,
+                visible=view.visible,
+            )
         )
     if view.warning:
         lines.append(f"⚠ {md(view.warning)}")
     if view.notes:
-        lines += ["", f"Interview notes: {md(view.notes)}"]
+        lines += ["", _("Interview notes: {notes}").format(notes=md(view.notes))]
     lines.append("")
     for section in view.sections:
         head = f"#### {md(section.title)}"
-        head += f" · {fmt_score(section.score)} · {section.answered}/{section.visible} answered"
+        head += f" · {fmt_score(section.score)} · " + _("{answered}/{visible} answered").format(
+            answered=section.answered, visible=section.visible
+        )
         lines += [head, ""]
         for answer in section.answers:
             lines += _answer_line(answer)
@@ -168,21 +179,21 @@ def _evidence(report: ProspectReport) -> list[str]:
 def render_prospect(report: ProspectReport) -> str:
     """The fit report of one prospect as Markdown."""
     h, v = report.header, report.verdict
-    out: list[str] = [f"# Fit report: {md(h.name)}", ""]
-    facts = [h.kind_label, h.territory or "no territory", h.stage.title, h.status_label]
+    out: list[str] = ["# " + _("Fit report: {name}").format(name=md(h.name)), ""]
+    facts = [_(h.kind_label), h.territory or _("no territory"), h.stage.title, _(h.status_label)]
     out.append(" · ".join(md(f) for f in facts) + "  ")
     people = []
     if h.owner:
-        people.append(f"Owner: {md(h.owner)}")
+        people.append(_("Owner: {name}").format(name=md(h.owner)))
     if h.interviewers:
-        people.append("Interviewed by " + ", ".join(md(n) for n in h.interviewers))
-    dates = [f"Added {fmt_date(h.created_at)}"]
+        people.append(_("Interviewed by") + " " + ", ".join(md(n) for n in h.interviewers))
+    dates = [_("Added {date}").format(date=fmt_date(h.created_at))]
     if h.last_contact:
-        dates.append(f"last contact {fmt_date(h.last_contact)}")
+        dates.append(_("last contact {date}").format(date=fmt_date(h.last_contact)))
     if h.recontact_on:
-        dates.append(f"call again on {fmt_date(h.recontact_on)}")
+        dates.append(_("call again on {date}").format(date=fmt_date(h.recontact_on)))
     if h.next_meeting is not None:
-        dates.append(f"next meeting {md(meeting_words(h.next_meeting))}")
+        dates.append(_("next meeting {when}").format(when=md(meeting_words(h.next_meeting))))
     out.append(" · ".join(people + dates) + "  ")
     if h.question_sets:
         sets = []
@@ -191,18 +202,22 @@ def render_prospect(report: ProspectReport) -> str:
             if qs.current_version is not None:
                 text += f"; v{qs.current_version} is current"
             sets.append(text + ")")
-        out.append("Question sets: " + ", ".join(sets) + "  ")
-    out.append(f"Prospect id {_code(h.id)} · report of {fmt_datetime(report.generated_at)}")
+        out.append(_("Question sets:") + " " + ", ".join(sets) + "  ")
+    out.append(
+        _("Prospect id {id} · report of {when}").format(
+            id=_code(h.id), when=fmt_datetime(report.generated_at)
+        )
+    )
     if h.tags:
         out.append("")
-        out.append("Tags: " + ", ".join(md(t) for t in h.tags))
+        out.append(_("Tags:") + " " + ", ".join(md(t) for t in h.tags))
     if h.notes:
-        out += ["", f"Notes: {md(h.notes)}"]
+        out += ["", _("Notes: {notes}").format(notes=md(h.notes))]
     for warning in report.warnings:
         out += ["", f"> ⚠ {md(warning)}"]
 
     # -- verdict
-    out += ["", "## Verdict", ""]
+    out += ["", "## " + _("Verdict"), ""]
     if v.score is None and not v.knocked_out:
         out.append(md(v.headline))
     elif v.provisional:
@@ -213,14 +228,22 @@ def render_prospect(report: ProspectReport) -> str:
         )
     else:
         band = _band(v.band, v.score, v.knocked_out)
-        where = f" at {md(v.basis.title)}" if v.basis else ""
+        where = " " + _("at {stage}").format(stage=md(v.basis.title)) if v.basis else ""
         out.append(
-            f"**{band}**{where}: score **{fmt_score(v.score)}**, coverage "
-            f"**{fmt_pct(v.coverage)}** ({v.answered} of {v.visible} questions answered)."
+            f"**{band}**{where}: "
+            + _(
+                "score **{score}**, coverage **{coverage}** ({answered} of {visible} questions "
+                "answered)."
+            ).format(
+                score=fmt_score(v.score),
+                coverage=fmt_pct(v.coverage),
+                answered=v.answered,
+                visible=v.visible,
+            )
         )
     out.append("")
     if v.knockouts:
-        out.append("Knock-outs:")
+        out.append(_("Knock-outs:"))
         out.append("")
         for k in v.knockouts:
             out.append(
@@ -228,7 +251,7 @@ def render_prospect(report: ProspectReport) -> str:
             )
         out.append("")
     elif v.score is not None:
-        out += ["Knock-outs: none.", ""]
+        out += [_("Knock-outs: none."), ""]
     if v.evidence is not None:
         e = v.evidence
         shares = [
@@ -238,28 +261,35 @@ def render_prospect(report: ProspectReport) -> str:
             (e.stated, "stated by the prospect"),
             (e.estimated, "estimated"),
         ]
-        parts = [f"{fmt_pct(x)} {words}" for x, words in shares if x > 0 or words == "verified"]
-        out += [f"Evidence behind the score: {', '.join(parts)}.", ""]
+        parts = [f"{fmt_pct(x)} {_(words)}" for x, words in shares if x > 0 or words == "verified"]
+        out += [_("Evidence behind the score: {shares}.").format(shares=", ".join(parts)), ""]
     open_flags = [f for f in report.red_flags if f.status == "open"]
     if report.red_flags:
-        out.append(f"Red flags: {len(open_flags)} open of {len(report.red_flags)} raised.")
+        out.append(
+            _("Red flags: {open} open of {raised} raised.").format(
+                open=len(open_flags), raised=len(report.red_flags)
+            )
+        )
         out.append("")
-        marks = {"open": "⚑ open", "cleared": "✓ cleared", "overridden": "⚠ overridden"}
+        marks = {
+            "open": "⚑ " + _("open"),
+            "cleared": "✓ " + _("cleared"),
+            "overridden": "⚠ " + _("overridden"),
+        }
         for f in report.red_flags:
             line = (
                 f"- {marks.get(f.status, md(f.status))}: {md(f.reason)} — **{md(f.question)}** "
                 f"{md(f.answer)} ({md(f.stage.title)}; {_code(f.question_id)})"
             )
             if f.status == "open":
-                line += f"; holds {md(f.holds)}"
+                line += "; " + _("holds {gate}").format(gate=md(f.holds))
                 if f.waiting_for:
-                    line += "; waiting for evidence of " + ", ".join(
-                        _code(w) for w in f.waiting_for
-                    )
+                    line += "; " + _("waiting for evidence of") + " "
+                    line += ", ".join(_code(w) for w in f.waiting_for)
             elif f.status == "cleared" and f.cleared_by:
-                line += "; cleared by " + ", ".join(_code(c) for c in f.cleared_by)
+                line += "; " + _("cleared by") + " " + ", ".join(_code(c) for c in f.cleared_by)
             elif f.override:
-                line += f"; gate overridden: {md(f.override)}"
+                line += "; " + _("gate overridden: {reason}").format(reason=md(f.override))
             out.append(line)
         out.append("")
     if report.money is not None:
@@ -274,7 +304,7 @@ def render_prospect(report: ProspectReport) -> str:
         ]
     if report.gate is not None:
         g = report.gate
-        out.append(f"{md(g.title)}: **{'met' if g.passed else 'not met'}**")
+        out.append(f"{md(g.title)}: **{_('met') if g.passed else _('not met')}**")
         out.append("")
         for c in g.criteria:
             line = f"- {'✓' if c.met else '✗'} {md(c.text)}"
@@ -308,15 +338,15 @@ def render_prospect(report: ProspectReport) -> str:
                 "",
             ]
 
-    out += ["## Recommended next step", "", md(report.next_step), ""]
+    out += ["## " + _("Recommended next step"), "", md(report.next_step), ""]
     if report.agenda:
-        out += ["### Agenda for the next meeting", ""]
+        out += ["### " + _("Agenda for the next meeting"), ""]
         for n, item in enumerate(report.agenda, start=1):
             flags = [
                 flag
                 for flag, on in (
-                    ("blocks the gate", item.blocks_gate),
-                    ("possible deal-breaker", bool(item.could_knock_out)),
+                    (_("blocks the gate"), item.blocks_gate),
+                    (_("possible deal-breaker"), bool(item.could_knock_out)),
                 )
                 if on
             ]
@@ -328,18 +358,18 @@ def render_prospect(report: ProspectReport) -> str:
 
     # -- fit and sections
     if report.fit:
-        out += ["## Two-way fit", ""]
+        out += ["## " + _("Two-way fit"), ""]
         rows = [
             [md(f.title), fmt_score(f.score), _bar(f.score), str(f.sections)] for f in report.fit
         ]
-        out += _table(["Direction", "Score", "", "Sections"], "lrll", rows)
+        out += _table([_("Direction"), _("Score"), "", _("Sections")], "lrll", rows)
         out.append("")
     if report.sections:
-        out += ["## Section scores", ""]
+        out += ["## " + _("Section scores"), ""]
         rows = [
             [
                 md(s.title),
-                DIRECTION_SHORT.get(s.direction, md(s.direction)),
+                _(DIRECTION_SHORT.get(s.direction, md(s.direction))),
                 fmt_num(s.weight),
                 fmt_score(s.score),
                 _bar(s.score),
@@ -347,12 +377,14 @@ def render_prospect(report: ProspectReport) -> str:
             ]
             for s in report.sections
         ]
-        out += _table(["Section", "Fit", "Weight", "Score", "", "Answered"], "llrrlr", rows)
+        out += _table(
+            [_("Section"), _("Fit"), _("Weight"), _("Score"), "", _("Answered")], "llrrlr", rows
+        )
         out.append("")
 
     if report.comparison is not None:
         c = report.comparison
-        out += [f"## Compared with {md(c.label)}", ""]
+        out += ["## " + _("Compared with {who}").format(who=md(c.label)), ""]
         out.append(
             f"{md(c.question_set)}: this prospect {fmt_score(c.prospect_score)}, "
             f"typical of your best partners {fmt_score(c.ideal_score)}."
@@ -367,10 +399,12 @@ def render_prospect(report: ProspectReport) -> str:
             ]
             for sec in c.sections
         ]
-        out += _table(["Section", "This prospect", "Best partners", "Gap"], "lrrr", rows)
+        out += _table(
+            [_("Section"), _("This prospect"), _("Best partners"), _("Gap")], "lrrr", rows
+        )
         out.append("")
         if c.gaps:
-            out += ["Answers that differ most:", ""]
+            out += [_("Answers that differ most:"), ""]
             for g in c.gaps:
                 ko = " (knock-out)" if g.knockout else ""
                 out.append(
@@ -379,21 +413,21 @@ def render_prospect(report: ProspectReport) -> str:
                 )
             out.append("")
     # -- strengths and risks
-    out += ["## Strengths", ""]
+    out += ["## " + _("Strengths"), ""]
     if report.strengths:
         out += [f"{n}. {_finding(f)}" for n, f in enumerate(report.strengths, 1)]
     else:
-        out.append("None yet: no answer earns most of its points.")
-    out += ["", "## Risks", ""]
+        out.append(_("None yet: no answer earns most of its points."))
+    out += ["", "## " + _("Risks"), ""]
     if report.risks:
         marks = {"knockout": "✗", "unanswered": "?", "unverified": "⚑", "red_flag": "⚑"}
         out += [f"- {marks.get(f.kind, '⚠')} {_finding(f)}" for f in report.risks]
     else:
-        out.append("None found in the answers so far.")
+        out.append(_("None found in the answers so far."))
     out.append("")
 
     if report.reviews:
-        out += ["## Relationship reviews", ""]
+        out += ["## " + _("Relationship reviews"), ""]
         rows = [
             [
                 str(e.number),
@@ -412,12 +446,12 @@ def render_prospect(report: ProspectReport) -> str:
         out += _table(
             [
                 "#",
-                "Date",
-                "Score",
-                "Band",
-                "Outcome",
-                "Improvement plan",
-                "Support against earnings",
+                _("Date"),
+                _("Score"),
+                _("Band"),
+                _("Outcome"),
+                _("Improvement plan"),
+                _("Support against earnings"),
             ],
             "rlrllll",
             rows,
@@ -425,26 +459,26 @@ def render_prospect(report: ProspectReport) -> str:
         out.append("")
 
     # -- answers and timeline
-    out += ["## Answers by stage", ""]
+    out += ["## " + _("Answers by stage"), ""]
     if not report.interviews:
-        out += ["No interview yet.", ""]
+        out += [_("No interview yet."), ""]
     for view in report.interviews:
         out += _interview(view)
     if report.attachments:
         out += _evidence(report)
-    out += ["## Timeline", ""]
+    out += ["## " + _("Timeline"), ""]
     for t in report.timeline:
         line = f"- {fmt_date(t.at)} — {md(t.text)}"
         if t.by:
             line += f" ({md(t.by)})"
         if t.undone:
-            line += " — *undone later*"
+            line += " — *" + _("undone later") + "*"
         out.append(line)
         if t.unmet:
-            out.append("  - Not met at the time: " + "; ".join(md(u) for u in t.unmet))
+            out.append("  - " + _("Not met at the time:") + " " + "; ".join(md(u) for u in t.unmet))
     if not report.timeline:
-        out.append("Nothing recorded yet.")
-    out += ["", "---", "", f"qualify fit report · {md(report.schema)}", ""]
+        out.append(_("Nothing recorded yet."))
+    out += ["", "---", "", _("qualify fit report") + f" · {md(report.schema)}", ""]
     return "\n".join(out)
 
 

@@ -3,23 +3,24 @@ user value goes through :func:`~qualify.reports.markdown.md`)."""
 
 from __future__ import annotations
 
-from qualify.core.words import CAPACITY_ALERTS, fmt_date, fmt_datetime, fmt_pct, fmt_score, plural
+from qualify.core.words import CAPACITY_ALERTS, plural
 from qualify.core.words import markdown_text as md
+from qualify.i18n import _, fmt_date, fmt_datetime, fmt_pct, fmt_score
 from qualify.reports.markdown import BAR_WIDTH, _band, _code, _table
 from qualify.reports.terminal import bar
 from qualify.reports.views import PortfolioReport, PortfolioRow
 
 
 def _rank_row(r: PortfolioRow) -> list[str]:
-    gate = {True: "met", False: "not met", None: "—"}[r.gate_passed]
-    band = "provisional" if r.provisional else _band(r.band, r.score, r.knocked_out)
+    gate = {True: _("met"), False: _("not met"), None: "—"}[r.gate_passed]
+    band = _("provisional") if r.provisional else _band(r.band, r.score, r.knocked_out)
     if len(r.trend) > 1:
         band += " (" + " → ".join(fmt_score(t) for t in r.trend) + ")"
     return [
         str(r.rank or ""),
         md(r.name),
         md(r.territory or "—"),
-        md(r.kind_label),
+        md(_(r.kind_label)),
         fmt_score(r.score),
         band,
         fmt_pct(r.coverage),
@@ -32,7 +33,7 @@ def _rank_row(r: PortfolioRow) -> list[str]:
 def render_portfolio(report: PortfolioReport) -> str:
     """The territory portfolio as Markdown."""
     scope = f": {md(report.territory)}" if report.territory is not None else ""
-    out = [f"# Partner portfolio{scope}", ""]
+    out = ["# " + _("Partner portfolio") + scope, ""]
     out.append(
         f"{plural(report.total, 'prospect')} · report of {fmt_datetime(report.generated_at)}"
     )
@@ -40,7 +41,7 @@ def render_portfolio(report: PortfolioReport) -> str:
     alerts = [t for t in report.territories if t.status in ("over", "full", "stretched")]
     due = [r for r in report.just_friends if r.due]
     if alerts or report.cost_concerns or due or report.warnings:
-        out += ["## Needs attention", ""]
+        out += ["## " + _("Needs attention"), ""]
         for status, words in CAPACITY_ALERTS.items():
             names = [md(t.territory or "(no territory)") for t in alerts if t.status == status]
             if names:
@@ -57,7 +58,7 @@ def render_portfolio(report: PortfolioReport) -> str:
             out.append(f"- {md(w)}")
         out.append("")
 
-    out += ["## The funnel", ""]
+    out += ["## " + _("The funnel"), ""]
     top = max((f.reached for f in report.funnel), default=0) or 1
     rows = [
         [
@@ -71,19 +72,21 @@ def render_portfolio(report: PortfolioReport) -> str:
         for f in report.funnel
     ]
     out += _table(
-        ["Stage", "Reached", "", "Here now", "Just friends", "Parted ways here"], "lrlrrr", rows
+        [_("Stage"), _("Reached"), "", _("Here now"), _("Just friends"), _("Parted ways here")],
+        "lrlrrr",
+        rows,
     )
     out.append("")
     if report.decline_reasons:
-        out += ["### Why we parted ways", ""]
+        out += ["### " + _("Why we parted ways"), ""]
         rows = [
             [md(d.reason), str(d.count), ", ".join(md(s) for s in d.stages)]
             for d in report.decline_reasons
         ]
-        out += _table(["Reason", "Prospects", "At"], "lrl", rows)
+        out += _table([_("Reason"), _("Prospects"), _("At")], "lrl", rows)
         out.append("")
 
-    out += ["## Support capacity", ""]
+    out += ["## " + _("Support capacity"), ""]
     source = md(report.capacity_source) if report.capacity_source else "nothing set"
     out.append(f"Committed partners per territory against the capacity set ({source}).")
     out.append("")
@@ -101,13 +104,13 @@ def render_portfolio(report: PortfolioReport) -> str:
     ]
     out += _table(
         [
-            "Territory",
-            "Committed",
-            "About to commit",
-            "Capacity",
-            "Support h/month",
-            "Cost > revenue",
-            "Status",
+            _("Territory"),
+            _("Committed"),
+            _("About to commit"),
+            _("Capacity"),
+            _("Support h/month"),
+            _("Cost > revenue"),
+            _("Status"),
         ],
         "lrrrrrl",
         rows,
@@ -118,7 +121,7 @@ def render_portfolio(report: PortfolioReport) -> str:
             out.append(f"- {md(t.message)}")
     out.append("")
 
-    out += ["## Partners who cost more support than they bring", ""]
+    out += ["## " + _("Partners who cost more support than they bring"), ""]
     if report.cost_concerns:
         rows = [
             [
@@ -133,7 +136,15 @@ def render_portfolio(report: PortfolioReport) -> str:
             for c in report.cost_concerns
         ]
         out += _table(
-            ["Partner", "Territory", "Since", "Latest review", "Outcome", "Why", "Id"],
+            [
+                _("Partner"),
+                _("Territory"),
+                _("Since"),
+                _("Latest review"),
+                _("Outcome"),
+                _("Why"),
+                _("Id"),
+            ],
             "lllllll",
             rows,
         )
@@ -141,31 +152,31 @@ def render_portfolio(report: PortfolioReport) -> str:
         out.append("None: every reviewed partner's support is in proportion to its revenue.")
     out.append("")
 
-    out += ["## Ranking by stage", ""]
+    out += ["## " + _("Ranking by stage"), ""]
     for group in report.groups:
         out += [f"### {md(group.stage.title)} ({len(group.rows)})", ""]
         if not group.rows:
-            out += ["Nobody at this stage.", ""]
+            out += [_("Nobody at this stage."), ""]
             continue
         out += _table(
             [
                 "#",
-                "Prospect",
-                "Territory",
-                "Kind",
-                "Score",
-                "Band",
-                "Coverage",
-                "Gate",
-                "Next step",
-                "Id",
+                _("Prospect"),
+                _("Territory"),
+                _("Kind"),
+                _("Score"),
+                _("Band"),
+                _("Coverage"),
+                _("Gate"),
+                _("Next step"),
+                _("Id"),
             ],
             "rlllrlrlll",
             [_rank_row(r) for r in group.rows],
         )
         out.append("")
 
-    out += [f"## Just friends ({len(report.just_friends)})", ""]
+    out += ["## " + _("Just friends") + f" ({len(report.just_friends)})", ""]
     if report.just_friends:
         rows = [
             [
@@ -178,10 +189,14 @@ def render_portfolio(report: PortfolioReport) -> str:
             ]
             for r in report.just_friends
         ]
-        out += _table(["Prospect", "Territory", "Stage", "Call again", "Why", "Id"], "llllll", rows)
+        out += _table(
+            [_("Prospect"), _("Territory"), _("Stage"), _("Call again"), _("Why"), _("Id")],
+            "llllll",
+            rows,
+        )
     else:
-        out.append("Nobody on hold.")
-    out += ["", f"## Parted ways ({len(report.parted_ways)})", ""]
+        out.append(_("Nobody on hold."))
+    out += ["", "## " + _("Parted ways") + f" ({len(report.parted_ways)})", ""]
     if report.parted_ways:
         rows = [
             [
@@ -194,7 +209,9 @@ def render_portfolio(report: PortfolioReport) -> str:
             ]
             for r in report.parted_ways
         ]
-        out += _table(["Prospect", "Territory", "At", "Since", "Why", "Id"], "llllll", rows)
+        out += _table(
+            [_("Prospect"), _("Territory"), _("At"), _("Since"), _("Why"), _("Id")], "llllll", rows
+        )
     else:
         out.append("Nobody declined.")
     out += ["", "---", "", f"qualify portfolio · {md(report.schema)}", ""]

@@ -262,9 +262,11 @@ def portfolio_report(
     territory: str | None = None,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    language: str | None = None,
 ) -> PortfolioReport:
-    """Read every prospect from a store and build the portfolio."""
-    records, snapshots = load_portfolio(store, catalog, territory)
+    """Read every prospect from a store and build the portfolio (sets' texts in
+    `language`)."""
+    records, snapshots = load_portfolio(store, catalog, territory, language=language)
     return build_portfolio_report(
         records, catalog, snapshots, capacity=capacity, territory=territory, now=now, tz=tz
     )

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from qualify.core.assess import Snapshots
 from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.questionnaire.texts import localize
 from qualify.core.records import Interview, ProspectRecords
 from qualify.core.words import one_line
 from qualify.setcache import question_set
@@ -40,12 +41,14 @@ def read_snapshots(
     interviews: Iterable[Interview],
     active_sets: Mapping[str, QuestionSet],
     into: Snapshots | None = None,
+    language: str | None = None,
 ) -> Snapshots:
     """Parse each interview's snapshot once (into `into`, a cache, if given).
 
     A missing snapshot falls back to today's set with a warning; a snapshot that no
     longer parses likewise. Any other store error (a lost connection, a locked file)
-    is not a missing snapshot: it propagates.
+    is not a missing snapshot: it propagates. `language`: the sets' texts in it (the
+    snapshot's dump, and so its hash, stays the same).
     """
     found = into if into is not None else Snapshots()
     for interview in interviews:
@@ -53,7 +56,8 @@ def read_snapshots(
         if digest in found.sets or digest in found.warnings:
             continue
         try:
-            found.sets[digest] = question_set(store.get_snapshot(digest))
+            parsed = question_set(store.get_snapshot(digest))
+            found.sets[digest] = localize(parsed, language, parsed.language)
         except NotFound:
             found.add_missing(interview, active_sets)
         except (ValidationError, ValueError) as exc:

@@ -80,11 +80,22 @@ class QualifyApp(App[None]):
         config: TuiConfig | None = None,
         workspace: Workspace | None = None,
         store_url: str | None = None,
+        language: str | None = None,
+        language_forced: bool = False,
     ) -> None:
         self.config = config if config is not None else load_config()
         """Keymap (and theme) from the user's config file."""
         super().__init__()
-        self.workspace = workspace or Workspace(data_dir, questionnaires_dir, store_url=store_url)
+        self.language = language or self.config.language
+        """The app's language: its own words, dates and numbers, and the sets' texts."""
+        self.language_forced = language_forced
+        """--lang gave it: it wins over a prospect's own language in interviews."""
+        from qualify.i18n import set_language
+
+        set_language(self.language)
+        self.workspace = workspace or Workspace(
+            data_dir, questionnaires_dir, store_url=store_url, language=self.language
+        )
         """The open workspace: the store, the question sets and the Qualifier."""
         self.saves = SaveQueues(start=self._write_answers, changed=self._answer_saved)
         """Answers on their way to disk, one ordered queue per prospect."""

@@ -44,6 +44,8 @@ class TuiConfig:
     """Binding id → comma-separated keys."""
     theme: str | None = None
     """Optional Textual theme name to start with (e.g. `textual-light`)."""
+    language: str | None = None
+    """The config file's `language:` (the app's language unless --lang or $QUALIFY_LANG)."""
     path: Path | None = None
     """Where it was read from, if anywhere."""
     problems: list[str] = field(default_factory=list)
@@ -116,6 +118,7 @@ def load_config(path: Path | None = None) -> TuiConfig:
     nested = settings.tui
     config.keymap = {**(nested.keymap if nested else {}), **settings.keymap}
     config.theme = settings.theme or (nested.theme if nested else None)
+    config.language = settings.language or (nested.language if nested else None)
     if nested is not None:  # name the places of the nested settings as their own
         for loc, where in list(config.places.items()):
             if loc[:1] == ("tui",) and loc[1:] not in config.places:

@@ -37,6 +37,9 @@ class TuiSettings(BaseModel):
     the default ones."""
     theme: str | None = None
     """The Textual theme to start with (`textual-light`, `nord`…; ctrl+t lists them)."""
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] | None = None
+    """The language of the app, reports and question sets (`de`; `--lang` and
+    $QUALIFY_LANG win over it, a prospect's own language too)."""
 
 
 class ConfigFile(TuiSettings):

@@ -40,8 +40,15 @@ class Workspace:
     """One open workspace and its active question sets."""
 
     def __init__(
-        self, data_dir: Path, questionnaires_dir: Path, *, store_url: str | None = None
+        self,
+        data_dir: Path,
+        questionnaires_dir: Path,
+        *,
+        store_url: str | None = None,
+        language: str | None = None,
     ) -> None:
+        self.language = language
+        """The language the question sets are shown in (None: each set's first)."""
         self.data_dir = Path(data_dir)
         """Where the prospects live (unless `store_url` names a team server)."""
         self.store_url = store_url or None
@@ -84,7 +91,7 @@ class Workspace:
         from qualify.store import open_store
         from qualify.workflow.qualifier import Qualifier
 
-        catalog = load_catalog(self.questionnaires_dir)
+        catalog = self._localized(load_catalog(self.questionnaires_dir))
         from qualify.paths import workspace_user
 
         if self.store_url:  # on a server, who answers is the database login
@@ -92,6 +99,7 @@ class Workspace:
         else:
             store, user = open_store(self.data_dir), workspace_user()
         self._qualifier = Qualifier(store, catalog, user=user)
+        self._qualifier.language = self.language
         return self._qualifier
 
     def reload_catalog(self) -> Catalog:
@@ -99,10 +107,17 @@ class Workspace:
         the cache of checked sets is keyed by their content, so an edit is never missed)."""
         from qualify.setcache import load_catalog
 
-        catalog = load_catalog(self.questionnaires_dir)
+        catalog = self._localized(load_catalog(self.questionnaires_dir))
         if self._qualifier is not None:
             self._qualifier.catalog = catalog
         return catalog
+
+    def _localized(self, catalog: Catalog) -> Catalog:
+        """The sets' texts in the app's language (answers are kept by value, and the
+        sets' snapshots and hashes do not change with it)."""
+        from qualify.i18n import localized_catalog
+
+        return localized_catalog(catalog, self.language)
 
     @property
     def bundled(self) -> bool:

@@ -25,6 +25,7 @@ from qualify.core.questionnaire import (
     validate_answer,
 )
 from qualify.core.questionnaire.model import Pipeline, Stage, canonical
+from qualify.core.questionnaire.texts import localize
 from qualify.core.records import (
     AnswerRecord,
     HistoryAction,
@@ -114,6 +115,8 @@ class Qualifier:
         """Recorded as `by` on answers and moves; on a server, the database login."""
         self._snapshots = Snapshots()
         """Parsed snapshots by content hash (immutable, so cached for the session)."""
+        self.language: str | None = None
+        """The language of the sets' texts (the app's; answers are kept by value anyway)."""
         self._hashes: tuple[Catalog, dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ lookups
@@ -155,7 +158,8 @@ class Qualifier:
         if qs is None:
             from qualify.setcache import question_set
 
-            qs = question_set(self.store.get_snapshot(digest))
+            parsed = question_set(self.store.get_snapshot(digest))
+            qs = localize(parsed, self.language, parsed.language)
             self._snapshots.sets[digest] = qs
         return qs
 
@@ -193,6 +197,7 @@ class Qualifier:
         kind: str | PartnerKind = PartnerKind.other,
         tags: Iterable[str] = (),
         notes: str = "",
+        language: str = "",
     ) -> Prospect:
         name, kind = _checked_facts(name, kind)
         first = self.pipeline.stages[0]
@@ -204,6 +209,7 @@ class Qualifier:
             notes=notes,
             stage=first.id,
             owner=self.user,
+            language=language,
         )
         self.store.add_prospect(prospect, by=self.user)
         return prospect
@@ -217,6 +223,7 @@ class Qualifier:
         kind: str | PartnerKind | None = None,
         notes: str | None = None,
         tags: Iterable[str] | None = None,
+        language: str | None = None,
     ) -> Prospect:
         """Change a prospect's facts (None keeps one); the change is logged as an edit.
 
@@ -234,6 +241,8 @@ class Qualifier:
             update["notes"] = notes
         if tags is not None:
             update["tags"] = [t.strip() for t in tags if t.strip()]
+        if language is not None:
+            update["language"] = language
         changed = {k: v for k, v in update.items() if getattr(current, k) != v}
         if not changed:
             return current
@@ -497,9 +506,8 @@ class Qualifier:
         """Where the prospect stands (see :mod:`qualify.core.assess`); ``stored`` are its
         records when they were just read."""
         records = self.records(prospect, interview, stored)
-        read_snapshots(
-            self.store, records.interviews, self.catalog.question_sets, into=self._snapshots
-        )
+        sets, into = self.catalog.question_sets, self._snapshots
+        read_snapshots(self.store, records.interviews, sets, into=into, language=self.language)
         return assess(
             records,
             pipeline=self.pipeline,

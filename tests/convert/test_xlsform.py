@@ -119,11 +119,33 @@ def test_a_dealer_form_converts_and_validates(tmp_path: Path) -> None:
         "survey row 17: text 'notes' `string-length(${kind}) > 0`: relevant not converted: "
         "the function string-length() has no equivalent",
         "survey row 18: select_one_from_file 'existing': choices from an external file",
-        "labels in de: only en is kept",
     ):
         assert expected in lost, lost
+    assert "labels in de" not in lost  # both languages are kept
     header = out.read_text().split("\nid:")[0]
     assert "# Not converted:" in header and "geopoint 'where'" in header
+
+
+def test_every_language_of_the_form_is_kept(tmp_path: Path) -> None:
+    form = workbook(tmp_path / "f.xlsx", [*DEALER_FORM[:3], DEALER_FORM[8]], DEALER_CHOICES)
+    out = tmp_path / "f.yaml"
+    assert run("convert", str(form), "-o", str(out)).exit_code == 0
+    qs = load_question_set(out)
+    assert qs.languages == ["en", "de"]
+    kind = qs.questions["kind"]
+    assert kind.text == "What kind of company?"
+    assert kind.text.translations == {"en": "What kind of company?", "de": "Welche Art von Firma?"}
+    assert qs.sections[0].title.translations == {"en": "Company", "de": "Firma"}
+    assert kind.options[0].label.translations == {"en": "Dealer", "de": "Händler"}
+    assert (
+        "    text:\n      en: What kind of company?\n      de: Welche Art von Firma?\n"
+        in out.read_text()
+    )
+    assert "    text: Founded on\n" in out.read_text()  # English only: plain text
+    # a text the form has in English only is kept, and validate warns at its place
+    checked = run("validate", str(out))
+    assert checked.exit_code == 0
+    assert "warning: missing translation: no de text here" in checked.output
 
 
 def test_the_other_language_can_be_kept_instead(tmp_path: Path) -> None:
@@ -131,6 +153,7 @@ def test_the_other_language_can_be_kept_instead(tmp_path: Path) -> None:
     out = tmp_path / "f.yaml"
     assert run("convert", str(form), "-o", str(out), "--lang", "de").exit_code == 0
     qs = load_question_set(out)
+    assert qs.languages == ["de", "en"]  # German first: the default
     assert qs.questions["kind"].text == "Welche Art von Firma?"
     assert qs.sections[0].title == "Firma"
     assert qs.questions["kind"].options[0].label == "Händler"

@@ -57,6 +57,9 @@ SEMANTIC = {
     "option-score-nan": "NaN compares false with every bound (JSON has no NaN): validate refuses it",
     "score-band-below-nan": "NaN compares false with every bound: validate refuses it",
     "weight-nan": "NaN compares false with every bound: validate refuses it",
+    "title-is-mapping": "a text may be a mapping language → text; that the set lists its "
+    "languages (`languages:`) is validate's",
+    "language-not-listed": "a text's languages against the set's `languages:` span fields",
 }
 """Broken sets the schema cannot refuse, and why (by file-name prefix)."""
 

@@ -23,6 +23,7 @@ from qualify.core.questionnaire.condition_checks import Scope, Stages
 from qualify.core.questionnaire.dependencies import qualified_sets
 from qualify.core.questionnaire.lint import lint_question_set
 from qualify.core.questionnaire.rules import check_expression, check_question_set
+from qualify.core.questionnaire.translations import check_translations
 from qualify.core.questionnaire.yamlsource import (
     LIMITS,
     Document,
@@ -296,6 +297,7 @@ def _pipeline_doc(text: str, path: str) -> tuple[m.Pipeline | None, Document]:
 def _check_pipeline(
     pipeline: m.Pipeline, doc: Document, sets: dict[str, m.QuestionSet], broken: set[str]
 ) -> None:
+    check_translations(pipeline, doc)
     seen: dict[str, int] = {}
     for i, stage in enumerate(pipeline.stages):
         if stage.id in seen:

@@ -14,6 +14,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualify.core.questionnaire.texts import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_PATTERN,
+    HumanText,
+    MaybeEmptyText,
+)
+
 QuestionType = Literal["choice", "multi", "scale", "number", "yes_no", "text", "date", "calculated"]
 QUESTION_TYPES: tuple[str, ...] = (
     "choice",
@@ -48,6 +55,9 @@ Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_lengt
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 """Question-set and stage ids appear in file names and URLs."""
+
+Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=16)]
+"""A language code: en, de, fr, de_CH…"""
 
 Points = Annotated[float, Field(ge=-1_000_000, le=1_000_000)]
 """Points an answer earns: finite, and small enough to add up exactly."""
@@ -87,7 +97,7 @@ class Band(_Strict):
 
     min: Annotated[float, Field(ge=0, le=100)]
     """Lowest overall score (0–100) that earns this label."""
-    label: Annotated[str, Field(min_length=1)]
+    label: HumanText
     """What the area manager reads, e.g. "Strong fit"."""
     without_red_flags: bool = False
     """Given only while no red flag of this or an earlier stage is open (e.g. "Ready to
@@ -99,11 +109,11 @@ class Option(_Strict):
 
     value: Annotated[str, Field(min_length=1)]
     """Stored in answers and used in conditions; quote numbers ("10") and keep it stable."""
-    label: str | None = None
+    label: HumanText | None = None
     """Shown on screen and in reports; defaults to the value."""
     score: Points = 0
     """Points for choosing this option."""
-    knockout: str | None = None
+    knockout: HumanText | None = None
     """If set, choosing this option knocks the prospect out, with this reason."""
 
     @property
@@ -134,7 +144,7 @@ class Knockout(_Strict):
 
     when: Annotated[str, Field(min_length=1)]
     """Condition in the safe condition language."""
-    reason: Annotated[str, Field(min_length=1)]
+    reason: HumanText
     """Why this is a deal-breaker, in words the prospect could hear."""
 
 
@@ -155,7 +165,7 @@ class RedFlag(_Strict):
 
     when: Annotated[str, Field(min_length=1)]
     """Condition (like a knock-out's) under which the answer raises the red flag."""
-    reason: Annotated[str, Field(min_length=1)]
+    reason: HumanText
     """What is wrong, in words for the report's risks."""
     cleared_when: Annotated[str, Field(min_length=1)] | None = None
     """Condition that clears it; may read questions of any stage of the pipeline
@@ -171,9 +181,9 @@ class Question(_Strict):
 
     id: Identifier
     """Unique across the set; used in conditions and answer files."""
-    text: Annotated[str, Field(min_length=1)]
+    text: HumanText
     """The question as the interviewer asks it."""
-    help: str | None = None
+    help: MaybeEmptyText | None = None
     """What to listen for; shown to the interviewer, never scored."""
     type: QuestionType
     """choice | multi | scale | number | yes_no | text | date | calculated."""
@@ -193,7 +203,7 @@ class Question(_Strict):
     """scale (default 5) and number: highest valid answer."""
     reverse: bool = False
     """scale only: a low answer is the good one."""
-    labels: dict[int, str] | None = None
+    labels: dict[int, HumanText] | None = None
     """scale only: words for some points of the scale, e.g. {1: Poor, 5: Excellent}."""
     score_bands: list[ScoreBand] | None = None
     """number and calculated: points by range."""
@@ -212,7 +222,7 @@ class Question(_Strict):
     constraint: Annotated[str, Field(min_length=1)] | None = None
     """A condition every answer must meet, `.` standing for the answer itself, e.g.
     ". >= 0 and . <= 100" or "founded <= today()"; an answer that breaks it is refused."""
-    constraint_message: Annotated[str, Field(min_length=1)] | None = None
+    constraint_message: HumanText | None = None
     """What to tell the interviewer when an answer breaks `constraint`."""
     required_when: Annotated[str, Field(min_length=1)] | None = None
     """Required (for the stage gate) only when this condition holds."""
@@ -280,9 +290,9 @@ class Section(_Strict):
 
     id: Identifier
     """Unique across the set."""
-    title: Annotated[str, Field(min_length=1)]
+    title: HumanText
     """Shown on screen and in reports."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """Why this section matters; shown to the interviewer."""
     weight: Weight = 1
     """Relative importance in the overall score."""
@@ -299,7 +309,7 @@ class Section(_Strict):
     repeat_score: RepeatScore = "mean"
     """A repeated section's score from its repeats' scores: mean, min (the weakest counts)
     or max (the best counts)."""
-    improve: Annotated[str, Field(min_length=1)] | None = None
+    improve: HumanText | None = None
     """What would raise the section, as a next step says it, e.g. "reduce the support we
     would carry" (default: "strengthen <title>")."""
 
@@ -314,11 +324,11 @@ class QuestionSet(_Strict):
 
     id: Slug
     """Unique id of the set, referred to by the pipeline."""
-    title: Annotated[str, Field(min_length=1)]
+    title: HumanText
     """Shown on screen and in reports."""
     version: Annotated[int, Field(ge=1, le=1_000_000)]
     """Bumped by the author when questions change."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """What this conversation is for."""
     bands: Annotated[list[Band], Field(min_length=1)] | None = None
     """Verdict labels; default 75 Strong fit / 50 Possible fit / 0 Weak fit."""
@@ -327,6 +337,14 @@ class QuestionSet(_Strict):
     verdict_coverage: Annotated[float, Field(ge=0, le=1)] | None = None
     """Share (0–1) of the visible scored weight that must be answered before the score
     earns a band; below it the score is provisional and the band is withheld."""
+    languages: Annotated[list[Language], Field(min_length=1, max_length=32)] | None = None
+    """The languages its texts are written in, the default first, e.g. [en, de]; any
+    human text may then be a mapping language → text ({en: …, de: …})."""
+
+    @property
+    def language(self) -> str:
+        """The default language: the first listed (English when none is)."""
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -412,7 +430,7 @@ class GateCondition(_Strict):
 
     when: Annotated[str, Field(min_length=1)]
     """Must hold to pass, e.g. "earnings_ratio >= 1"; unanswered names make it fail."""
-    text: Annotated[str, Field(min_length=1)]
+    text: HumanText
     """What it means, as the gate says it: "the plan earns us more than it costs to serve"."""
 
 
@@ -448,12 +466,12 @@ class Stage(_Strict):
 
     id: Slug
     """Unique stage id."""
-    title: Annotated[str, Field(min_length=1)]
+    title: HumanText
     """Shown on screen and in reports."""
     questionnaire: Slug | dict[str, Slug]
     """Id of the question set asked at this stage, or one per kind of partner:
     {default: getting-to-know, distributor: getting-to-know-distributor}."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """What this stage is for."""
     gate: Gate = Field(default_factory=Gate)
     """What must hold to move on to the next stage."""
@@ -478,13 +496,13 @@ class ReviewStage(_Strict):
 
     id: Slug = "review"
     """The stage id committed partners sit at between reviews."""
-    title: Annotated[str, Field(min_length=1)] = "Relationship review"
+    title: HumanText = "Relationship review"
     """Shown on screen and in reports."""
     questionnaire: Slug
     """Id of the question set asked at each review."""
     interval_days: Annotated[int, Field(ge=1, le=3660)] = 90
     """A committed partner is due for review this many days after the last one."""
-    description: str | None = None
+    description: MaybeEmptyText | None = None
     """What the review is for."""
 
     def set_for(self, kind: str | None = None) -> str:
@@ -503,6 +521,14 @@ class Pipeline(_Strict):
     """In order; a prospect moves one stage at a time. The last stage is commitment."""
     review: ReviewStage | None = None
     """Asked repeatedly after commitment."""
+    languages: Annotated[list[Language], Field(min_length=1, max_length=32)] | None = None
+    """The languages of its titles, descriptions and gate texts, the default first, e.g.
+    [en, de]; any of them may then be a mapping language → text ({en: …, de: …})."""
+
+    @property
+    def language(self) -> str:
+        """The default language: the first listed (English when none is)."""
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
 
     @cached_property
     def stage_map(self) -> dict[str, Stage]:
@@ -525,7 +551,7 @@ _NEW_DEFAULTS: dict[str, dict[str, Any]] = {
         "source": None,
     },
     "section": {"repeat": None, "repeat_score": "mean", "improve": None},
-    "set": {"verdict_coverage": None},
+    "set": {"verdict_coverage": None, "languages": None},
     "band": {"without_red_flags": False},
 }
 """Keys added after version 1 of the format, at their defaults: left out of a set's

@@ -23,6 +23,7 @@ from qualify.core.questionnaire.expressions import (
     parse_formula,
 )
 from qualify.core.questionnaire.model import NUMERIC_TYPES, Question, QuestionSet
+from qualify.core.questionnaire.translations import check_translations
 from qualify.core.questionnaire.yamlsource import Document, Path_
 
 # Fields that only make sense for some question types: a reader would call them a bug.
@@ -77,6 +78,7 @@ def check_question_set(
             question_ids.setdefault(question.id, (si, qi))
             _check_question(question, qloc, doc)
     _check_expressions(qs, doc, stages, anywhere)
+    check_translations(qs, doc)
 
 
 def _check_question(q: Question, loc: Path_, doc: Document) -> None:

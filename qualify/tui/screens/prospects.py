@@ -23,6 +23,7 @@ from textual.widgets import (
 )
 
 from qualify.core.words import visible
+from qualify.i18n import _ as translated
 from qualify.tui.messages import ProspectsChanged, WorkspaceFailed, WorkspaceOpened
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
@@ -162,7 +163,7 @@ class ProspectsScreen(QualifyScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Prospects"
+        self.sub_title = translated("Prospects")
         self.set_class(True, "-loading")
         self.load()
 

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualify.core.words import fmt_pct, kind_word, score_label, status_word, visible
+from qualify.i18n import _ as translated
 from qualify.tui.format import fmt_date
 from qualify.tui.widgets.bands import band_rank_of
 from qualify.workflow.search import found_in, row_text, terms
@@ -482,7 +483,7 @@ class ProspectTable(ScrollView, can_focus=True):
             sorted_style = self.get_component_rich_style("prospect-table--sorted")
             segments = [Segment(" ", base + header)]
             for col, _x, w in layout:
-                title = col.title
+                title = translated(col.title)
                 if col.key == self.sort_key:
                     title += " ▼" if self.sort_reverse else " ▲"
                 text = _fit(title, w, col.right)
@@ -493,7 +494,7 @@ class ProspectTable(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y - 1
         if not 0 <= index < len(self._view):
             if y == 1 and not self._view and self._all:
-                msg = _fit("  No prospect matches the filter.", width, False)
+                msg = _fit("  " + translated("No prospect matches the filter."), width, False)
                 muted = self.get_component_rich_style("prospect-table--muted")
                 return Strip([Segment(msg, base + muted)])
             return Strip.blank(width, base)

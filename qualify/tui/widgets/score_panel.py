@@ -13,7 +13,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.gates import evidence_shares
-from qualify.core.words import SOURCE_LABELS, bar, fmt_pct, fmt_score, one_line
+from qualify.core.words import SOURCE_LABELS, bar, one_line
+from qualify.i18n import _, fmt_pct, fmt_score
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
@@ -87,7 +88,7 @@ class ScorePanel(VerticalScroll):
             return
         verdict = self.query_one("#score-verdict", Static)
         if breakdown is None:
-            verdict.update("Not scored yet")
+            verdict.update(_("Not scored yet"))
             for sid in (
                 "#score-bar",
                 "#score-facts",
@@ -104,20 +105,25 @@ class ScorePanel(VerticalScroll):
         if breakdown.knocked_out:
             head = Content.assemble(
                 ("✗ ", style),
-                (breakdown.band or "Not a fit", style),
-                (f"  (score {fmt_score(breakdown.score)})", "$text-muted"),
+                (breakdown.band or _("Not a fit"), style),
+                (
+                    "  " + _("(score {score})").format(score=fmt_score(breakdown.score)),
+                    "$text-muted",
+                ),
             )
         elif breakdown.score is None:
-            head = Content.assemble(("— ", "$text-muted"), ("no scored answers yet", "$text-muted"))
+            head = Content.assemble(
+                ("— ", "$text-muted"), (_("no scored answers yet"), "$text-muted")
+            )
         elif breakdown.provisional:
             head = Content.assemble(
-                ("Score ", ""),
+                (_("Score") + " ", ""),
                 (f"{breakdown.score:.0f}", "$text-muted"),
-                ("  provisional: too little answered for a verdict", "$text-muted"),
+                ("  " + _("provisional: too little answered for a verdict"), "$text-muted"),
             )
         else:
             head = Content.assemble(
-                ("Score ", ""),
+                (_("Score") + " ", ""),
                 (fmt_score(breakdown.score), style),
                 ("  ", ""),
                 (breakdown.band or "", style),
@@ -127,7 +133,9 @@ class ScorePanel(VerticalScroll):
         answered = sum(s.answered for s in breakdown.sections)
         visible = sum(s.visible for s in breakdown.sections)
         self.query_one("#score-facts", Static).update(
-            f"Coverage {fmt_pct(breakdown.coverage)} · {answered} of {visible} answered"
+            _("Coverage {coverage} · {answered} of {visible} answered").format(
+                coverage=fmt_pct(breakdown.coverage), answered=answered, visible=visible
+            )
         )
         evidence = evidence_line(breakdown, sources)
         evidence_widget = self.query_one("#score-evidence", Static)

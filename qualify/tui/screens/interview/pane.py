@@ -18,7 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from qualify.core.gates import needs_evidence
-from qualify.core.words import TYPE_WORDS, answer_text, fmt_pct, one_line, score_label, visible
+from qualify.core.words import TYPE_WORDS, answer_text, one_line, score_label, visible
+from qualify.i18n import _, fmt_pct
 from qualify.tui.format import fmt_time
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
@@ -111,16 +112,19 @@ class QuestionPane(VerticalScroll):
     def show_score(self, breakdown: ScoreBreakdown | None) -> None:
         """The live score in one line, for screens too narrow for the side panel."""
         if breakdown is None or breakdown.score is None:
-            line = Content.styled("Live score: — no scored answers yet", "$text-muted")
+            line = Content.styled(_("Live score: — no scored answers yet"), "$text-muted")
         else:
             label = score_label(
                 breakdown.score, breakdown.band, breakdown.knocked_out, breakdown.provisional
             )
             line = Content.assemble(
-                ("Live score: ", "$text-muted"),
+                (_("Live score:") + " ", "$text-muted"),
                 (label, "bold"),
-                (f" · coverage {fmt_pct(breakdown.coverage)}", "$text-muted"),
-                (" · F4 summary", "$text-muted"),
+                (
+                    " · " + _("coverage {coverage}").format(coverage=fmt_pct(breakdown.coverage)),
+                    "$text-muted",
+                ),
+                (" · " + _("F4 summary"), "$text-muted"),
             )
         self.query_one("#score-line", Static).update(line)
 
@@ -201,7 +205,7 @@ def status_lines(
     elif record is not None and record.value is not None:
         parts.append(
             Content.assemble(
-                ("✓ Saved ", "bold $text-success"),
+                ("✓ " + _("Saved") + " ", "bold $text-success"),
                 (fmt_time(when), "$text-muted"),
                 ("  ", ""),
                 (visible(one_line(answer_text(question, record.value), 80)), ""),
@@ -209,19 +213,21 @@ def status_lines(
         )
         parts.append(
             Content.assemble(
-                ("Source: ", "$text-muted"),
-                (SOURCE_WORDS.get(record.source, record.source), "bold"),
-                ("  (F6 or v changes it)", "$text-muted"),
+                (_("Source:") + " ", "$text-muted"),
+                (_(SOURCE_WORDS.get(record.source, record.source)), "bold"),
+                ("  " + _("(F6 or v changes it)"), "$text-muted"),
             )
         )
     else:
         parts.append(
             Content.styled(
-                "Not answered yet · F7 unknown (ask next time) · F8 won't say", "$text-muted"
+                _("Not answered yet · F7 unknown (ask next time) · F8 won't say"), "$text-muted"
             )
         )
     if record is not None and record.note:
-        parts.append(Content.assemble(("Note: ", "bold"), visible(one_line(record.note, 200))))
+        parts.append(
+            Content.assemble((_("Note:") + " ", "bold"), visible(one_line(record.note, 200)))
+        )
     if breakdown is not None:
         for s in breakdown.sections:
             for qscore in s.questions:

@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Footer, Header, OptionList, Static
 
+from qualify.core.questionnaire.texts import localize
 from qualify.core.words import one_line, visible
 from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
@@ -143,6 +144,8 @@ class InterviewScreen(
                 interview = q.open_interview(prospect)
                 assessment = q.assess(prospect, interview)
             qs = q.snapshot(interview)
+            if prospect.language and not getattr(self.app, "language_forced", False):
+                qs = localize(qs, prospect.language, qs.language)  # the prospect's own
         except QualifyError as exc:
             self.post_message(self.Failed(app_words(str(exc))))
             return

@@ -1,0 +1,270 @@
+"""Human texts in several languages: a string, or a mapping language → text.
+
+A question set lists its languages (`languages: [en, de]`, the first the default); any
+human text in it (titles, descriptions, question `text` and `help`, option `label`s,
+band labels, knock-out reasons, constraint messages, scale labels) is either a plain
+string or a mapping such as ``{en: "Founded?", de: "Gegründet?"}``.
+
+A translated text loads as a :class:`Text`: a ``str`` holding the text in the language
+chosen (the default one when loaded) that keeps every translation beside it. Every
+renderer reads it as the string it is; :func:`localize` gives the set with each text in
+another language, and dumps (the set's canonical form, its snapshot, its content hash)
+keep the whole mapping whatever the language chosen. Scoring never reads a text: answers
+are stored and compared by option value, so a German interview scores as an English one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, TypeVar, get_args
+
+from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+LANGUAGE_PATTERN = r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
+"""A language code as Babel and gettext know it: `en`, `de`, `de_CH`, `pt-BR`."""
+
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+
+DEFAULT_LANGUAGE = "en"
+"""The language of a set that lists none, and of qualify's own words by default."""
+
+
+class Text(str):
+    """A translated text: the string in the chosen language, every translation beside it."""
+
+    translations: dict[str, str]
+
+    def __new__(cls, value: str, translations: Mapping[str, str]) -> Text:
+        self = super().__new__(cls, value)
+        self.translations = dict(translations)
+        return self
+
+    def __reduce__(self) -> Any:
+        return (Text, (str(self), self.translations))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Text:
+        return self
+
+    def __copy__(self) -> Text:
+        return self
+
+    def to(self, language: str | None, default: str) -> Text:
+        """The same text in `language` (the default language's when it has no translation)."""
+        return Text(resolve(self, language, default), self.translations)
+
+
+def resolve(text: str | Mapping[str, str] | None, language: str | None, default: str) -> str:
+    """The text in `language`; in `default` when it has no translation there (then in the
+    first language it has). A plain string is the same in every language."""
+    if text is None:
+        return ""
+    translations = text.translations if isinstance(text, Text) else text
+    if isinstance(translations, Mapping):
+        for lang in (language, _base(language), default):
+            if lang and translations.get(lang):
+                return translations[lang]
+        return next(iter(translations.values()), "")
+    return str(text)
+
+
+def _base(language: str | None) -> str | None:
+    """`de` for `de_CH` or `de-AT`: a regional language falls back to its base."""
+    if not language:
+        return None
+    return re.split(r"[_-]", language, maxsplit=1)[0]
+
+
+def is_language(code: object) -> bool:
+    return isinstance(code, str) and _LANGUAGE.match(code) is not None
+
+
+def _parse(empty_allowed: bool) -> Any:
+    def parse(value: Any) -> str:
+        if isinstance(value, str):
+            if not value and not empty_allowed:
+                raise PydanticCustomError("string_too_short", "must not be empty")
+            return value
+        if isinstance(value, Mapping):
+            if not value:
+                raise PydanticCustomError(
+                    "text_mapping", "a mapping of languages needs at least one, e.g. {en: …}"
+                )
+            for lang, text in value.items():
+                if not is_language(lang):
+                    raise PydanticCustomError(
+                        "text_language",
+                        "{lang} is not a language code (use en, de, fr, de_CH…)",
+                        {"lang": repr(lang)},
+                    )
+                if not isinstance(text, str) or not (text or empty_allowed):
+                    raise PydanticCustomError(
+                        "text_translation",
+                        "the {lang} text must be non-empty text",
+                        {"lang": lang},
+                    )
+            first = next(iter(value.values()))
+            return Text(first, value)
+        raise PydanticCustomError(
+            "string_type", "expected text, or a mapping language → text ({en: …, de: …})"
+        )
+
+    return parse
+
+
+def _dump(value: str) -> str | dict[str, str]:
+    return dict(value.translations) if isinstance(value, Text) else str(value)
+
+
+def _schema(min_length: int) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "string"}
+    if min_length:
+        text["minLength"] = min_length
+    return {
+        "anyOf": [
+            text,
+            {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": LANGUAGE_PATTERN},
+                "additionalProperties": text,
+                "description": "The text per language, e.g. {en: …, de: …}; the languages "
+                "are those the set lists in `languages:`.",
+            },
+        ]
+    }
+
+
+_PARSERS = (_parse(False), _parse(True))
+
+HumanText = Annotated[
+    str, PlainValidator(_PARSERS[0]), PlainSerializer(_dump), WithJsonSchema(_schema(1))
+]
+"""A non-empty human text: a string, or a mapping language → text."""
+
+MaybeEmptyText = Annotated[
+    str, PlainValidator(_PARSERS[1]), PlainSerializer(_dump), WithJsonSchema(_schema(0))
+]
+"""A human text that may be empty (help, descriptions)."""
+
+
+# ---------------------------------------------------------------- whole models
+
+M = TypeVar("M", bound=BaseModel)
+Loc = tuple[str | int, ...]
+
+
+def texts(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every human text of a model (a question set…) with its place, in file order:
+    plain strings and translated texts (:class:`Text`) alike."""
+    fields = _text_fields(type(model))
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name in fields:
+            yield from _texts_in(value, (*loc, name))
+        elif isinstance(value, BaseModel | list | dict):
+            yield from _models_in(value, (*loc, name))
+
+
+def _texts_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts_in(item, (*loc, key))
+
+
+def _models_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, BaseModel):
+        yield from texts(value, loc)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _models_in(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _models_in(item, (*loc, key))
+
+
+_FIELDS: dict[type, frozenset[str]] = {}
+_HOLDING: dict[type, tuple[str, ...]] = {}
+
+
+def _holding(model: type[BaseModel]) -> tuple[str, ...]:
+    """Names of the fields that may hold a text: texts, and models, lists or mappings of
+    models (the rest, numbers and ids, are never walked)."""
+    found = _HOLDING.get(model)
+    if found is None:
+        texts_here = _text_fields(model)
+        found = tuple(
+            name
+            for name, info in model.model_fields.items()
+            if name in texts_here or _has_model(info.annotation)
+        )
+        _HOLDING[model] = found
+    return found
+
+
+def _has_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_has_model(arg) for arg in get_args(annotation))
+
+
+def _text_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Names of the model's fields that hold human texts (HumanText, in any wrapping)."""
+    found = _FIELDS.get(model)
+    if found is None:
+        found = frozenset(
+            name
+            for name, info in model.model_fields.items()
+            if _is_text(info.metadata) or _is_text_type(info.annotation)
+        )
+        _FIELDS[model] = found
+    return found
+
+
+def _is_text(metadata: Any) -> bool:
+    return any(getattr(meta, "func", None) in _PARSERS for meta in metadata)
+
+
+def _is_text_type(annotation: Any) -> bool:
+    if _is_text(getattr(annotation, "__metadata__", ())):
+        return True
+    return any(_is_text_type(arg) for arg in get_args(annotation))
+
+
+def translated(model: BaseModel) -> bool:
+    """Whether any text of the model has translations."""
+    return any(isinstance(text, Text) for _, text in texts(model))
+
+
+def localize(model: M, language: str | None, default: str = DEFAULT_LANGUAGE) -> M:
+    """The model with every translated text in `language` (in `default` where a text has
+    no translation there); the same object when nothing changes. Its dump, and so its
+    content hash, is the original's."""
+    return _localize(model, language, default)
+
+
+def _localize(value: Any, language: str | None, default: str) -> Any:
+    if isinstance(value, Text):
+        text = value.to(language, default)
+        return value if text == value else text
+    if isinstance(value, BaseModel):
+        changed = {}
+        for name in _holding(type(value)):
+            old = getattr(value, name)
+            new = _localize(old, language, default)
+            if new is not old:
+                changed[name] = new
+        if not changed:
+            return value
+        fields = {name: getattr(value, name) for name in type(value).model_fields}
+        return type(value).model_construct(_fields_set=value.model_fields_set, **fields | changed)
+    if isinstance(value, list):
+        items = [_localize(item, language, default) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, dict):
+        mapped = {key: _localize(item, language, default) for key, item in value.items()}
+        return value if all(mapped[k] is value[k] for k in value) else mapped
+    return value

@@ -1,0 +1,222 @@
+"""qualify's own words in the user's language: a gettext catalog, and dates and numbers
+formatted for the language (Babel).
+
+The fixed words of reports and the app (headings, labels, hints) are marked with
+:func:`_` and looked up in ``qualify/i18n/locale/<lang>/LC_MESSAGES/qualify.mo`` (English
+and German ship; README "Languages" says how to add one). The texts of question sets
+are not here: a set carries its own translations (``text: {en: …, de: …}``), resolved
+by :func:`qualify.core.questionnaire.texts.localize`.
+
+The language in use is a context variable set with :func:`use_language` around a
+report or a screen, so nothing has to pass it through every call. English, the default,
+formats exactly as :mod:`qualify.core.words` does.
+
+Which language: the first given of ``--lang``, the prospect's own ``language``,
+``$QUALIFY_LANG``, the config file's ``language:`` (:func:`choose_language`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gettext
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualify.core import words
+from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, localize
+
+if TYPE_CHECKING:
+    from qualify.core.assess import Snapshots
+    from qualify.core.questionnaire import Catalog, QuestionSet
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "qualify"
+CATALOGS: tuple[str, ...] = ("en", "de")
+"""Languages qualify's own words are shipped in."""
+
+ENV_VAR = "QUALIFY_LANG"
+
+_language: ContextVar[str | None] = ContextVar("qualify_language", default=None)
+_process = [DEFAULT_LANGUAGE]
+"""The language of the whole process (the app's), where no block chose one: threads do
+not inherit context variables, and the app's workers run in threads."""
+
+
+def current() -> str:
+    """The language in use (``en`` unless :func:`use_language` or :func:`set_language`
+    says otherwise)."""
+    return _language.get() or _process[0]
+
+
+@contextmanager
+def use_language(language: str | None) -> Iterator[str]:
+    """Use `language` (None: the process's) for qualify's words and formats in the block."""
+    token = _language.set(language)
+    try:
+        yield current()
+    finally:
+        _language.reset(token)
+
+
+def set_language(language: str | None) -> None:
+    """Use `language` from now on, in every thread (the app, for its whole run)."""
+    _process[0] = language or DEFAULT_LANGUAGE
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog of `language` (of its base language, `de` for `de_CH`);
+    English words as they are when there is none."""
+    return gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[language, language[:2]], fallback=True
+    )
+
+
+def _(message: str) -> str:
+    """`message` in the language in use."""
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+def english() -> bool:
+    return current() == DEFAULT_LANGUAGE
+
+
+# ---------------------------------------------------------------- formats
+
+
+def _locale() -> str:
+    return current().replace("-", "_")
+
+
+def fmt_date(value: datetime | date | None) -> str:
+    """A date as the language writes it (English: YYYY-MM-DD, as ever; German: 01.03.2015)."""
+    if value is None or english():
+        return words.fmt_date(value)
+    from babel.dates import format_date
+
+    return format_date(value, "medium", locale=_locale())
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    if value is None or english():
+        return words.fmt_datetime(value)
+    from babel.dates import format_datetime
+
+    return format_datetime(value, "medium", locale=_locale(), tzinfo=value.tzinfo)
+
+
+def fmt_num(value: float | None) -> str:
+    """A weight or points figure without needless decimals (German: 2,5; 1.200)."""
+    if value is None or english():
+        return words.fmt_num(value)
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, "#,##0.###", locale=_locale())
+
+
+def fmt_score(score: float | None) -> str:
+    """A score with one decimal (German: 72,5)."""
+    if score is None or english():
+        return words.fmt_score(score)
+    from babel.numbers import format_decimal
+
+    return format_decimal(score, "0.0", locale=_locale())
+
+
+def fmt_pct(value: float | None) -> str:
+    if value is None or english():
+        return words.fmt_pct(value)
+    from babel.numbers import format_percent
+
+    return format_percent(value, "#,##0 %", locale=_locale())
+
+
+# ---------------------------------------------------------------- choosing
+
+
+class LanguageError(ValueError):
+    """A language code that is not one (`--lang german`)."""
+
+
+def checked(code: str | None, where: str) -> str | None:
+    """`code` when it is a language code (en, de, de_CH); LanguageError naming `where`."""
+    if code is None or code == "":
+        return None
+    if not is_language(code):
+        raise LanguageError(f"{where}: {code!r} is not a language code (use en, de, de_CH…)")
+    return code
+
+
+def config_language(path: Path | None = None) -> str | None:
+    """`language:` of the config file (``qualify paths`` prints where it is); None when
+    the file or the key is absent or unreadable (the app names what is wrong)."""
+    if path is None:
+        from qualify import paths
+
+        path = paths.config_file()
+    try:
+        if not path.is_file():
+            return None
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, Exception):  # a broken file: ignored
+        return None
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and is_language(value) else None
+
+
+def choose_language(
+    option: str | None = None,
+    prospect: str | None = None,
+    *,
+    environ: dict[str, str] | os._Environ[str] | None = None,
+    config: Path | None = None,
+) -> str | None:
+    """The language to use: `--lang`, else the prospect's own language, else
+    $QUALIFY_LANG, else the config file's `language:`; None when none is given (each set
+    then speaks its default language, qualify English)."""
+    environ = os.environ if environ is None else environ
+    return (
+        checked(option, "--lang")
+        or (prospect or None)
+        or checked(environ.get(ENV_VAR) or None, f"${ENV_VAR}")
+        or config_language(config)
+    )
+
+
+# ---------------------------------------------------------------- question sets
+
+
+def localized_sets(sets: Mapping[str, QuestionSet], language: str | None) -> dict[str, QuestionSet]:
+    """Each set with its texts in `language` (its own default language where it lacks
+    one); sets in one language come back as they are."""
+    return {key: localize(qs, language, qs.language) for key, qs in sets.items()}
+
+
+def localized_catalog(catalog: Catalog, language: str | None) -> Catalog:
+    """The catalog with every set's texts in `language` (the same catalog when None)."""
+    if language is None:
+        return catalog
+    pipeline = catalog.pipeline
+    if pipeline is not None:
+        pipeline = localize(pipeline, language, pipeline.language)
+    return dataclasses.replace(
+        catalog, question_sets=localized_sets(catalog.question_sets, language), pipeline=pipeline
+    )
+
+
+def localized_snapshots(snapshots: Snapshots, language: str | None) -> Snapshots:
+    if language is None:
+        return snapshots
+    return dataclasses.replace(snapshots, sets=localized_sets(snapshots.sets, language))

@@ -1,0 +1,142 @@
+"""Choosing the language: --lang, a prospect's own language, $QUALIFY_LANG, the config
+file; reports in German (Markdown and HTML), scores the same in every language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualify.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "questionnaires"
+
+ANSWERS = """\
+partner_type: stocking_dealer
+business_model: solutions_services
+founded: 2015-03-01
+territory_presence: office_in_territory
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`qualify --data-dir TMP --questionnaires BUNDLED ...`, with no language set around."""
+    monkeypatch.delenv("QUALIFY_LANG", raising=False)
+    monkeypatch.setenv("QUALIFY_CONFIG", str(tmp_path / "config.yaml"))
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None):
+        base = ["--data-dir", str(tmp_path / "ws"), "--questionnaires", str(BUNDLED)]
+        return runner.invoke(main, [*base, *args], catch_exceptions=False, env=env)
+
+    return invoke
+
+
+def _prospect(ws, tmp_path: Path, *extra: str) -> str:
+    pid = ws("prospect", "add", "Müller AV", "--territory", "Nord", *extra).stdout.strip()
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    recorded = ws("answer", pid, "--from", str(answers))
+    assert recorded.exit_code == 0, recorded.output
+    return pid
+
+
+def _german(report: str) -> bool:
+    return "## Urteil" in report and "Wie würden Sie Ihr Geschäft beschreiben?" in report
+
+
+def _english(report: str) -> bool:
+    return "## Verdict" in report and "How would you describe your business?" in report
+
+
+def test_a_report_in_german_with_lang(ws, tmp_path: Path) -> None:
+    pid = _prospect(ws, tmp_path)
+    english = ws("report", pid).stdout
+    assert _english(english) and not _german(english)
+    german = ws("--lang", "de", "report", pid).stdout
+    assert _german(german)
+    assert "# Passungsbericht: Müller AV" in german
+    assert "Lagerhaltender Händler oder Wiederverkäufer" in german  # the option's label
+    assert "## Antworten nach Phase" in german
+    assert "### Erstes Date" in german  # the pipeline's stage titles are translated too
+    # dates as German writes them: the added date is today's, DD.MM.YYYY
+    assert "Angelegt am " in german and "-" not in german.split("Angelegt am ")[1][:10]
+
+
+def test_a_report_in_german_as_html(ws, tmp_path: Path) -> None:
+    pid = _prospect(ws, tmp_path)
+    page = ws("--lang", "de", "report", pid, "--format", "html").stdout
+    assert '<html lang="de">' in page
+    assert "<h2>Urteil</h2>" in page and "<h2>Stärken</h2>" in page
+    assert "Wie würden Sie Ihr Geschäft beschreiben?" in page
+    english = ws("report", pid, "--format", "html").stdout
+    assert '<html lang="en">' in english and "<h2>Verdict</h2>" in english
+
+
+def test_the_language_comes_from_lang_then_the_prospect_then_env_then_config(
+    ws, tmp_path: Path
+) -> None:
+    pid = _prospect(ws, tmp_path)
+    config = tmp_path / "config.yaml"
+    config.write_text("language: de\n", encoding="utf-8")
+    assert _german(ws("report", pid).stdout)  # the config file
+    assert _english(ws("report", pid, env={"QUALIFY_LANG": "en"}).stdout)  # env over config
+    config.unlink()
+    assert _german(ws("report", pid, env={"QUALIFY_LANG": "de"}).stdout)
+    assert _english(ws("--lang", "en", "report", pid, env={"QUALIFY_LANG": "de"}).stdout)
+    # a prospect's own language wins over the user's, --lang over everything
+    assert ws("prospect", "edit", pid, "--language", "de").exit_code == 0
+    assert _german(ws("report", pid, env={"QUALIFY_LANG": "en"}).stdout)
+    assert _english(ws("--lang", "en", "report", pid).stdout)
+    shown = json.loads(ws("prospect", "show", pid, "--json").stdout)
+    assert shown["prospect"]["language"] == "de"
+
+
+def test_a_prospect_added_in_german_gets_german_reports(ws, tmp_path: Path) -> None:
+    pid = _prospect(ws, tmp_path, "--language", "de")
+    assert _german(ws("report", pid).stdout)
+
+
+def test_a_bad_language_is_one_line_naming_where_it_came_from(ws, tmp_path: Path) -> None:
+    bad = ws("--lang", "German!", "validate")
+    assert bad.exit_code == 2
+    assert (
+        bad.stderr == "qualify: error: --lang German!: not a language code (use en, de, de_CH…)\n"
+    )
+    pid = _prospect(ws, tmp_path)
+    from_env = ws("report", pid, env={"QUALIFY_LANG": "x1"})
+    assert from_env.exit_code == 2
+    assert "$QUALIFY_LANG: 'x1' is not a language code" in from_env.stderr
+    edited = ws("prospect", "edit", pid, "--language", "Deutsch")
+    assert edited.exit_code == 2 and "--language Deutsch: not a language code" in edited.stderr
+
+
+def test_german_and_english_interviews_score_identically(ws, tmp_path: Path) -> None:
+    english = _prospect(ws, tmp_path)
+    german = _prospect(ws, tmp_path, "--language", "de")
+    en = json.loads(ws("report", english, "--format", "json").stdout)
+    de = json.loads(ws("--lang", "de", "report", german, "--format", "json").stdout)
+    assert de["verdict"]["score"] == en["verdict"]["score"] is not None
+    assert [s["score"] for s in de["sections"]] == [s["score"] for s in en["sections"]]
+    # answers are kept by option value, whatever the language shown
+    exported = tmp_path / "export.json"
+    assert ws("export", "-o", str(exported)).exit_code == 0
+    assert '"value": "stocking_dealer"' in exported.read_text(encoding="utf-8").replace(
+        '":"', '": "'
+    )
+
+
+def test_the_portfolio_in_german(ws, tmp_path: Path) -> None:
+    _prospect(ws, tmp_path)
+    english = ws("report", "--portfolio").stdout
+    assert "# Partner portfolio" in english and "## Ranking by stage" in english
+    german = ws("--lang", "de", "report", "--portfolio").stdout
+    assert "# Partnerportfolio" in german and "## Rangfolge nach Phase" in german
+    assert "### Erstes Date (1)" in german  # the pipeline's stage title
+    page = ws("report", "--portfolio", "--format", "html", env={"QUALIFY_LANG": "de"}).stdout
+    assert '<html lang="de">' in page and "<h2>Rangfolge nach Phase</h2>" in page
+    assert "Kosten &gt; Ertrag" in page  # escaped once, as every word of ours
