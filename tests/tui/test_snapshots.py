@@ -187,7 +187,7 @@ async def to_editor(pilot) -> None:
     await to_sets(pilot)
     await pilot.press("enter")
     await settle(pilot, opened("EditorScreen"))
-    assert_shown(pilot.app, "first-date")
+    assert_shown(pilot.app, "first-date", "✓ valid")  # the bundled set, checked with its folder
 
 
 def test_first_run_80x24(snap_compare, tmp_path: Path, snap_root: Path) -> None:
@@ -244,9 +244,9 @@ def test_rescore_80x24(snap_compare, demo_workspace, snap_root: Path) -> None:
     path = edited / "first-date.yaml"
     text = path.read_text(encoding="utf-8")
     version = int(re.search(r"^version: (\d+)$", text, re.M)[1])  # type: ignore[index]
-    option = 'label: "Product resale, little service", score: 2'
-    assert option in text, "the edit this preview shows must still apply"
+    option = re.compile(r"(\{value: product_resale_only, .*score: )2\}")
+    assert option.search(text), "the edit this preview shows must still apply"
     edited_text = text.replace(f"version: {version}", f"version: {version + 1}", 1)
-    path.write_text(edited_text.replace(option, option[:-1] + "3"), encoding="utf-8")
+    path.write_text(option.sub(r"\g<1>3}", edited_text, count=1), encoding="utf-8")
     app = QualifyApp(data, edited, config=TuiConfig(theme="textual-dark"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_rescore)

@@ -47,6 +47,7 @@ __all__ = [
     "load_question_set_text",
     "parse_question_set",
     "read_yaml_text",
+    "stage_context",
 ]
 
 PIPELINE_FILE = "pipeline.yaml"
@@ -522,27 +523,38 @@ def pipeline_set_ids(pipeline: m.Pipeline) -> list[str]:
     return list(dict.fromkeys(s for ids in stage_order(pipeline) for s in ids))
 
 
-def _check_stage_references(catalog: Catalog, texts: dict[str, str]) -> None:
-    """Check names such as `first-date.x` in each set against the sets asked before it."""
-    assert catalog.pipeline is not None
+def stage_context(catalog: Catalog, set_id: str) -> tuple[Stages, Stages] | None:
+    """What `first-date.x` names in the set `set_id` may read, as its folder's pipeline
+    orders the sets: the earlier stages' sets, and (for a red flag's `cleared_when`)
+    every other set the pipeline asks. None without a pipeline."""
+    if catalog.pipeline is None:
+        return None
     sets = dict(catalog.question_sets)
     known = set(sets) | set(catalog.broken)
     asked = pipeline_set_ids(catalog.pipeline)
-    for set_id, qs in sets.items():
+    before = earlier_set_ids(catalog.pipeline, set_id)
+    stages = Stages(
+        earlier={i: sets[i] for i in before or () if i in sets},
+        known=known,
+        placed=before is not None,
+    )
+    anywhere = Stages(
+        earlier={i: sets[i] for i in asked if i in sets and i != set_id},
+        known=known,
+        placed=before is not None,
+    )
+    return stages, anywhere
+
+
+def _check_stage_references(catalog: Catalog, texts: dict[str, str]) -> None:
+    """Check names such as `first-date.x` in each set against the sets asked before it."""
+    assert catalog.pipeline is not None
+    for set_id, qs in dict(catalog.question_sets).items():
         if not qualified_sets(qs):
             continue
-        before = earlier_set_ids(catalog.pipeline, set_id)
-        stages = Stages(
-            earlier={i: sets[i] for i in before or () if i in sets},
-            known=known,
-            placed=before is not None,
-        )
-        # a red flag is cleared later: `cleared_when` may read every set the pipeline asks
-        anywhere = Stages(
-            earlier={i: sets[i] for i in asked if i in sets and i != set_id},
-            known=known,
-            placed=before is not None,
-        )
+        context = stage_context(catalog, set_id)
+        assert context is not None
+        stages, anywhere = context
         path = catalog.paths[set_id]
         checked, problems = parse_question_set(texts[set_id], str(path), stages, anywhere)
         catalog.problems = [p for p in catalog.problems if Path(p.path) != path] + problems

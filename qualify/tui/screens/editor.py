@@ -30,7 +30,7 @@ from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
 
 if TYPE_CHECKING:
-    from qualify.core.questionnaire import Problem, QuestionSet
+    from qualify.core.questionnaire import Catalog, Problem, QuestionSet
 
 VALIDATE_AFTER = 0.35
 """Seconds of quiet after typing before the text is checked again."""
@@ -45,14 +45,18 @@ def yaml_highlighting() -> bool:
     return bool(TREE_SITTER) and get_language("yaml") is not None
 
 
-def check_text(
-    text: str, path: Path, question_sets: dict[str, QuestionSet]
-) -> tuple[QuestionSet | None, list[Problem]]:
-    """(the set or None, every problem) for a question set's or the pipeline's text."""
+def check_text(text: str, path: Path, catalog: Catalog) -> tuple[QuestionSet | None, list[Problem]]:
+    """(the set or None, every problem) for a question set's or the pipeline's text; a
+    set's names of other stages' questions are checked against its folder's pipeline, as
+    `qualify validate` of the folder does."""
     from qualify.core.questionnaire import parse_question_set
+    from qualify.core.questionnaire.loader import stage_context
 
+    question_sets = catalog.question_sets
     if path.stem != "pipeline":
-        return parse_question_set(text, str(path))
+        set_id = next((i for i, p in catalog.paths.items() if Path(p) == path), None)
+        context = stage_context(catalog, set_id) if set_id is not None else None
+        return parse_question_set(text, str(path), *(context or ()))
     from qualify.core.questionnaire import QuestionSetError, load_pipeline
 
     with tempfile.TemporaryDirectory(prefix="qualify-check-") as tmp:
@@ -234,8 +238,7 @@ class EditorScreen(QualifyScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-check")
     def check(self, generation: int, text: str) -> None:
         """Check one version of the text in a worker; stale results are dropped."""
-        question_sets = self.workspace.catalog.question_sets
-        qs, problems = check_text(text, self.path, question_sets)
+        qs, problems = check_text(text, self.path, self.workspace.catalog)
         self.post_message(self.Checked(generation, qs, problems))
 
     @on(Checked)
@@ -384,8 +387,7 @@ class EditorScreen(QualifyScreen):
         if text == self.saved_text:
             self.notify("Nothing to save: no changes since the last save.", timeout=3)
             return
-        question_sets = self.workspace.catalog.question_sets
-        _, problems = check_text(text, self.path, question_sets)
+        _, problems = check_text(text, self.path, self.workspace.catalog)
         errors = [p for p in problems if p.severity == "error"]
 
         def after_outside_check(ok: bool | None) -> None:
