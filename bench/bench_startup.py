@@ -105,7 +105,7 @@ KEY_TO_SCORE = textwrap.dedent(
     data, sets, set_id = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     presses, delay = int(sys.argv[4]), float(sys.argv[5]) / 1000
     catalog = load_catalog(sets)
-    stage = next(s for s in catalog.pipeline.stages if s.questionnaire == set_id)
+    stage = next(s for s in catalog.pipeline.stages if set_id in s.set_ids)
     store = open_store(data)
     q = Qualifier(store, catalog)
     prospect = q.add_prospect("Bench Partner GmbH")
