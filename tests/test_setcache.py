@@ -58,7 +58,8 @@ def test_an_edited_set_is_never_served_stale(sets: Path, cache: Path) -> None:
     setcache.load_catalog(sets)
     path = sets / "first-date.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title:", "title: Edited", 1), encoding="utf-8")
+    assert '"First date"' in text  # the set's title, the first time it appears
+    path.write_text(text.replace('"First date"', '"Edited first date"', 1), encoding="utf-8")
     edited = setcache.load_catalog(sets)
     assert edited.question_sets["first-date"].title.startswith("Edited")
     same(edited, parse_catalog(sets))
