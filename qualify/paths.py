@@ -45,16 +45,54 @@ def questionnaires_dir(option: str | None, workspace: Path) -> tuple[Path, str]:
 
 
 def workspace_user() -> str:
-    """Who answers in the embedded workspace: $QUALIFY_USER, else the OS login."""
+    """Who answers in the embedded workspace, as reports name them: $QUALIFY_USER, else
+    `name:` in the config file (`qualify whoami --set NAME`), else the OS login."""
+    return user_and_source()[0]
+
+
+def user_and_source() -> tuple[str, str]:
+    """The name answers and reports carry, and where it came from (for `qualify whoami`)."""
     chosen = os.environ.get("QUALIFY_USER", "").strip()
     if chosen:
-        return chosen
+        return chosen, "$QUALIFY_USER"
+    configured = configured_name()
+    if configured:
+        return configured, f"the config file {config_file()}"
     import getpass
 
     try:
-        return getpass.getuser()
+        return getpass.getuser(), "your login (set a name with `qualify whoami --set NAME`)"
     except (KeyError, OSError):  # no name for this uid (some containers)
+        return "", "nowhere: set one with `qualify whoami --set NAME`"
+
+
+def configured_name(path: Path | None = None) -> str:
+    """`name:` of the config file; "" when the file, the key or a usable value is absent
+    (a broken file is named by the app's config check, not here)."""
+    path = path or config_file()
+    try:
+        if not path.is_file():
+            return ""
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except Exception:  # unreadable or not YAML: as if there were no name
         return ""
+    value = data.get("name") if isinstance(data, dict) else None
+    return value.strip() if isinstance(value, str) and display_name_problem(value) is None else ""
+
+
+def display_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a display name (None when it can): one line of at most 80
+    visible characters, no control characters."""
+    name = name.strip()
+    if not name:
+        return "a name cannot be empty"
+    if len(name) > 80:
+        return "a name is at most 80 characters"
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+        return "a name cannot hold control characters or line breaks"
+    return None
 
 
 CACHE_OFF = ("off", "0", "no", "false")

@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "sync": "team:sync",
     "undo": "moves:undo",
     "validate": "sets:validate",
+    "whoami": "whoami:whoami",
 }
 """Command name → ``module:attribute`` under qualify.cli."""
 

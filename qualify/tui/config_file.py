@@ -45,6 +45,10 @@ class TuiSettings(BaseModel):
 class ConfigFile(TuiSettings):
     """The whole config file (``qualify paths`` prints where it is)."""
 
+    name: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    """Your name as answers, moves and reports show it (`qualify whoami --set NAME`);
+    $QUALIFY_USER wins over it, your login stands in without it."""
+
     tui: TuiSettings | None = None
     """The same settings nested under `tui:`, as older config files have them; the
     top-level ones win."""

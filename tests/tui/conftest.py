@@ -25,6 +25,8 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 os.environ.pop("QUALIFY_QUESTIONNAIRES", None)
 os.environ["QUALIFY_CONFIG"] = str(HERE / "fixtures" / "no-such-config.yaml")
+os.environ.pop("QUALIFY_USER", None)
+os.environ["LOGNAME"] = "ana"  # the login the app falls back to, the same on every machine
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -49,6 +49,20 @@ WELCOME = (
 )
 
 
+def _name_hint() -> str:
+    """Reports name whoever answers: ask once for a display name if all we have is a
+    login (`root` reads badly in a director's report)."""
+    from qualify.paths import user_and_source
+
+    name, source = user_and_source()
+    if source.startswith(("$QUALIFY_USER", "the config file")):
+        return ""
+    return (
+        f"Reports will name you {name or 'nobody'!r}. To show your own name, run once: "
+        'qualify whoami --set "Your Name"'
+    )
+
+
 def _has_demo() -> bool:
     """Whether demo data can be offered; found, not imported, so composing the screen
     does not wait for the question-set models to load."""
@@ -153,6 +167,7 @@ class ProspectsScreen(QualifyScreen):
                     yield Button("Add the first prospect  (a)", id="first-add", variant="primary")
                     if _has_demo():
                         yield Button("Load demo data  (d)", id="first-demo")
+                yield Static(_name_hint(), id="first-run-name", markup=False)
                 yield Static(
                     "Keys: F1 or ? help · ctrl+p commands · s question sets · ctrl+q quit",
                     id="first-run-keys",
