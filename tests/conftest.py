@@ -37,6 +37,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker("pg")
 
 
+@pytest.fixture(autouse=True)
+def _nothing_remembered_under_mutation() -> Iterator[None]:
+    """Under mutmut every test parses and scores afresh: a condition parsed by an earlier
+    test (lru_cache) or a set checked by an earlier run (the set cache) would hide the
+    mutated parser from the tests that check it, and the mutant would "survive"."""
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        yield
+        return
+    from qualify.core import scoring
+    from qualify.core.questionnaire import expressions
+
+    for memo in (expressions.parse_condition, expressions.parse_formula, scoring._formula):
+        memo.cache_clear()
+    before = os.environ.get("QUALIFY_CACHE_DIR")
+    os.environ["QUALIFY_CACHE_DIR"] = "off"
+    yield
+    os.environ["QUALIFY_CACHE_DIR"] = before or "off"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The question-set cache of the tests' runs (and of the processes they start) in a
