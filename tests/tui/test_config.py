@@ -48,7 +48,7 @@ def test_unknown_top_level_keys_are_named_where_they_are(tmp_path: Path) -> None
     )
     config = load_config(path)
     assert config.problems == [
-        f"{path}:3:1: unknown key 'colours' (ignored; known: keymap, theme, language, tui)"
+        f"{path}:3:1: unknown key 'colours' (ignored; known: keymap, theme, language, name, tui)"
     ]
     assert config.keymap == {"prospects.add": "insert"}, "the rest applies"
 
@@ -142,7 +142,7 @@ async def test_the_app_shows_the_warnings_and_uses_the_keys_it_knows(
             f"{path}:3:3: keymap: unknown binding id 'prospects.ad' (F1 lists the ids); ignored",
             f"{path}:4:1: unknown theme 'no-such-theme' (ctrl+t lists them); the default "
             "theme is used",
-            f"{path}:5:1: unknown key 'editor' (ignored; known: keymap, theme, language, tui)",
+            f"{path}:5:1: unknown key 'editor' (ignored; known: keymap, theme, language, name, tui)",
         ]
         assert app.theme == "textual-dark"
         await pilot.press("insert")  # remapped: add a prospect
