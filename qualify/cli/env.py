@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from qualify.core.errors import QualifyError
+from qualify.core.safe_text import visible
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog, QuestionSet
@@ -109,16 +110,12 @@ def say(text: object = "", *, err: bool = False, nl: bool = True) -> None:
     """Print our words; the user's text inside them (names, answers, reasons, question
     sets) has its control characters and escape sequences made visible, so nothing
     typed can clear the screen, retitle the window or hide itself."""
-    from qualify.core.words import visible
-
     click.echo(visible(text), err=err, nl=nl)
 
 
 def cell(text: object) -> str:
     """A table cell or a one-line field: also line breaks made visible (⏎), so a name
     with a newline in it cannot forge a row."""
-    from qualify.core.words import visible
-
     return visible(text, one_line=True)
 
 

@@ -220,8 +220,11 @@ def prospect_list(
             )
         )
     widths = [min(max(len(str(row[i])) for row in table), 32) for i in range(len(header))]
-    for row in table:
-        say("  ".join(str(c)[:32].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    lines = (
+        "  ".join(str(c)[:32].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in table
+    )
+    say("\n".join(lines))  # one write: 10,000 rows cost one call, not 10,000
 
 
 def _sorted(rows: list, key: str) -> list:
