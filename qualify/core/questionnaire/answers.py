@@ -276,9 +276,8 @@ def _option_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list | dict) or value is None:
-        raise AnswerError(
-            f"expected one option, got {'a list' if isinstance(value, list) else value!r}"
-        )
+        got = "a list" if isinstance(value, list) else "a mapping" if value else "nothing"
+        raise AnswerError(f"expected one option, got {got}")
     return str(value)
 
 
