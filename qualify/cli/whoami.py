@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from qualify.cli.env import Env, cell, fail, pass_env, say
@@ -29,7 +31,7 @@ def whoami(env: Env, new_name: str | None) -> None:
         say("on the team server your answers carry your database login instead")
 
 
-def _write_name(path, name: str) -> None:  # type: ignore[no-untyped-def]
+def _write_name(path: Path, name: str) -> None:
     """Set `name:` in the config file, keeping every other line (comments too)."""
     import json
     import re
