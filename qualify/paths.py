@@ -66,19 +66,24 @@ def user_and_source() -> tuple[str, str]:
         return "", "nowhere: set one with `qualify whoami --set NAME`"
 
 
-def configured_name(path: Path | None = None) -> str:
-    """`name:` of the config file; "" when the file, the key or a usable value is absent
-    (a broken file is named by the app's config check, not here)."""
+def config_setting(key: str, path: Path | None = None) -> object:
+    """One top-level value of the config file; None when the file, the key or the YAML is
+    absent or unreadable (the app's config check names what is wrong, not this)."""
     path = path or config_file()
     try:
         if not path.is_file():
-            return ""
+            return None
         import yaml
 
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except Exception:  # unreadable or not YAML: as if there were no name
-        return ""
-    value = data.get("name") if isinstance(data, dict) else None
+    except Exception:  # unreadable or not YAML: as if the key were absent
+        return None
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def configured_name(path: Path | None = None) -> str:
+    """`name:` of the config file; "" when absent or not a usable display name."""
+    value = config_setting("name", path)
     return value.strip() if isinstance(value, str) and display_name_problem(value) is None else ""
 
 

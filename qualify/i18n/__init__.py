@@ -160,19 +160,9 @@ def checked(code: str | None, where: str) -> str | None:
 def config_language(path: Path | None = None) -> str | None:
     """`language:` of the config file (``qualify paths`` prints where it is); None when
     the file or the key is absent or unreadable (the app names what is wrong)."""
-    if path is None:
-        from qualify import paths
+    from qualify.paths import config_setting
 
-        path = paths.config_file()
-    try:
-        if not path.is_file():
-            return None
-        import yaml
-
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, Exception):  # a broken file: ignored
-        return None
-    value = data.get("language") if isinstance(data, dict) else None
+    value = config_setting("language", path)
     return value if isinstance(value, str) and is_language(value) else None
 
 
