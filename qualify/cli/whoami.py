@@ -48,8 +48,21 @@ def _write_name(path: Path, name: str) -> None:
         text = pattern.sub(lambda _: line, text, count=1)
     else:
         text = text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
+    if not _holds_name(text, name):  # a list, broken YAML, an alias of the old name…
+        fail(f"{path}: cannot set name: in it (not a plain mapping of settings); fix it first")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, text, replace=True)
     except OSError as exc:
         fail(f"{path}: cannot write the config file: {exc}")
+
+
+def _holds_name(text: str, name: str) -> bool:
+    """Whether the config text as it would be written reads back with this name."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and data.get("name") == name

@@ -62,3 +62,17 @@ def test_a_name_that_cannot_be_shown_is_refused_and_nothing_written(
     assert result.exit_code == 2 and why in result.stderr
     assert result.stderr.count("\n") == 1
     assert not config.exists()
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["- a list of things\n", "name: &who x\nowner: *who\n", "theme: [unclosed\n"],
+)
+def test_a_config_file_the_name_cannot_go_into_is_left_as_it_was(
+    tmp_path: Path, config: Path, before: str
+) -> None:
+    config.parent.mkdir()
+    config.write_text(before, encoding="utf-8")
+    result = qualify_cli(tmp_path / "ws", "whoami", "--set", "Anna Berg")
+    assert result.exit_code == 1 and "cannot set name: in it" in result.stderr
+    assert config.read_text(encoding="utf-8") == before
