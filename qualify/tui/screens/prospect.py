@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -19,6 +19,9 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from qualify.core.words import fmt_score, kind_word, meeting_words, one_line, status_word, visible
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
+from qualify.tui.screens.prospect_agenda import AGENDA, OVERVIEW, AgendaActions
+from qualify.tui.screens.prospect_keys import BINDINGS
+from qualify.tui.screens.prospect_moves import MoveActions
 from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.gate_checklist import GateChecklist
@@ -29,114 +32,16 @@ from qualify.workflow.qualifier import answer_sources
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from qualify.core.agenda import Agenda
     from qualify.core.records import HistoryEntry, Interview
     from qualify.tui.workspace import ProspectView
 
-OVERVIEW = "overview"
-"""Id of the overview tab."""
-AGENDA = "agenda"
-"""Id of the agenda tab."""
-AGENDA_PREVIEW = 3
-"""How many agenda items the overview lists."""
 
-
-class ProspectScreen(QualifyScreen):
+class ProspectScreen(AgendaActions, MoveActions, QualifyScreen):
     """A prospect and the moves that apply to it now."""
 
     CSS_PATH = "prospect.tcss"
     AUTO_FOCUS = "#main"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", tooltip="Back to the prospects", id="prospect.back"),
-        Binding(
-            "i",
-            "interview",
-            "Interview",
-            tooltip="Start or resume this stage's interview",
-            id="prospect.interview",
-        ),
-        Binding(
-            "a",
-            "advance",
-            "Advance",
-            tooltip="Move to the next stage (when the gate is not met: override with a reason)",
-            id="prospect.advance",
-        ),
-        Binding(
-            "d", "decline", "Decline", tooltip="Part ways, with a reason", id="prospect.decline"
-        ),
-        Binding(
-            "h",
-            "hold",
-            "Just friends",
-            show=False,
-            tooltip="Good company, wrong time: keep in touch, with a date to call again",
-            id="prospect.hold",
-        ),
-        Binding("r", "reopen", "Reopen", tooltip="Start dating again", id="prospect.reopen"),
-        Binding(
-            "v",
-            "review",
-            "Next review",
-            tooltip="Start the next relationship review of a committed partner (the last is kept)",
-            id="prospect.review",
-        ),
-        Binding("p", "report", "Report", tooltip="Preview the fit report", id="prospect.report"),
-        Binding(
-            "x",
-            "app.export_report",
-            "Export",
-            show=False,
-            tooltip="Write the fit report to a file",
-            id="prospect.export",
-        ),
-        Binding("e", "edit", "Edit", show=False, tooltip="Edit the facts", id="prospect.edit"),
-        Binding(
-            "g",
-            "agenda",
-            "Agenda",
-            tooltip="The next meeting's agenda (again: back to the overview)",
-            id="prospect.agenda",
-        ),
-        Binding(
-            "m",
-            "export_agenda",
-            "Agenda → Markdown",
-            show=False,
-            tooltip="Write the agenda as Markdown into the reports folder and copy it",
-            id="prospect.agenda_export",
-        ),
-        Binding(
-            "c",
-            "compare",
-            "Compare",
-            tooltip="Compare with the ideal partner, or with another prospect",
-            id="prospect.compare",
-        ),
-        Binding(
-            "n",
-            "meeting",
-            "Next meeting",
-            tooltip="Agree the next meeting: a date, a time, a note",
-            id="prospect.meeting",
-        ),
-        Binding(
-            "t",
-            "correct",
-            "Correct a stage",
-            show=False,
-            tooltip="Open an earlier stage's interview from the timeline, to correct it",
-            id="prospect.correct",
-        ),
-        Binding(
-            "ctrl+z",
-            "undo",
-            "Undo",
-            show=False,
-            tooltip="Undo the latest move or answer, with a reason (kept in the history)",
-            id="prospect.undo",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
     @dataclass
     class Loaded(Message):
@@ -345,73 +250,6 @@ class ProspectScreen(QualifyScreen):
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self.refresh_bindings()
 
-    def _show_agenda(self, agenda: Agenda | None, problem: str, stage_title: str) -> None:
-        """The agenda tab, its tab label and the one-line summary on the overview."""
-        items = agenda.items if agenda is not None else ()
-        blocking = sum(1 for i in items if i.blocks_gate)
-        risky = sum(1 for i in items if i.could_knock_out)
-        tabs = self.query_one(TabbedContent)
-        tabs.get_tab(AGENDA).label = Content(f"Agenda ({len(items)})" if items else "Agenda")
-        self.query_one(AgendaList).show(agenda, problem)
-        facts: list[tuple[str, str]] = []
-        if blocking:
-            verb = "blocks" if blocking == 1 else "block"
-            facts.append((f"⚑ {blocking} {verb} the gate", "bold $text-warning"))
-        if risky:
-            facts.append(
-                (f"✗ {risky} possible deal-breaker{'s' if risky > 1 else ''}", "$text-error")
-            )
-        head: list[tuple[str, str]] = [
-            ("Next meeting", "bold"),
-            (f" · {stage_title}", "$text-accent"),
-        ]
-        if items:
-            head.append((f" · {len(items)} item{'s' if len(items) > 1 else ''}", ""))
-            for fact in facts:
-                head += [(" · ", "$text-muted"), fact]
-            head.append(
-                (
-                    "\nEnter opens the interview on the question · m writes it as Markdown",
-                    "$text-muted",
-                )
-            )
-        self.query_one("#agenda-head", Static).update(Content.assemble(*head))
-        summary = self.query_one("#agenda-summary", Static)
-        if items:
-            parts: list[tuple[str, str]] = [
-                (f"Agenda: {len(items)} item{'s' if len(items) > 1 else ''} to ask", "")
-            ]
-            for fact in facts:
-                parts += [(" · ", "$text-muted"), fact]
-            parts.append(("  (g)", "$text-muted"))
-            top = [
-                Content.assemble(
-                    (f"  {n}. ", "$text-accent"),
-                    (one_line(item.text, 70), ""),
-                    (" ⚑" if item.blocks_gate else "", "bold $text-warning"),
-                )
-                for n, item in enumerate(items[:AGENDA_PREVIEW], start=1)
-            ]
-            if len(items) > AGENDA_PREVIEW:
-                top.append(Content.styled(f"  … {len(items) - AGENDA_PREVIEW} more", "$text-muted"))
-            summary.update(Content("\n").join([Content.assemble(*parts), *top]))
-            summary.display = True
-        else:
-            summary.display = False
-        self._show_agenda_detail()
-
-    def _show_agenda_detail(self) -> None:
-        item = self.query_one(AgendaList).current
-        detail = self.query_one("#agenda-detail", Static)
-        if item is None or not item.help:
-            detail.display = False
-            return
-        room = max(60, (detail.size.width or self.size.width) * 3 - 16)
-        detail.update(
-            Content.assemble(("Listen for: ", "bold"), (one_line(item.help, room), "italic"))
-        )
-        detail.display = True
-
     @on(OptionList.OptionHighlighted, "#agenda-list")
     def _agenda_highlighted(self) -> None:
         self._show_agenda_detail()
@@ -462,41 +300,8 @@ class ProspectScreen(QualifyScreen):
     def action_report(self) -> None:
         self.open_report(self.prospect_id)
 
-    def action_agenda(self) -> None:
-        """Show the agenda tab (and focus its list); again: back to the overview."""
-        tabs = self.query_one(TabbedContent)
-        if tabs.active == AGENDA:
-            tabs.active = OVERVIEW
-            self.query_one("#main").focus()
-        else:
-            tabs.active = AGENDA
-            self.query_one(AgendaList).focus()
-        self.refresh_bindings()
-
     def action_compare(self) -> None:
         self.open_compare(self.prospect_id)
-
-    def action_export_agenda(self) -> None:
-        """Write the agenda as Markdown into the reports folder, and copy it."""
-        if self.view is None or self.view.agenda is None:
-            self.notify(
-                self.view.agenda_problem if self.view else "Still loading.",
-                title="No agenda",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self.export_agenda()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="agenda-export")
-    def export_agenda(self) -> None:
-        from qualify.tui.insights import export_agenda
-
-        view = self.view
-        if view is None or view.agenda is None:
-            return
-        path, markdown = export_agenda(self.workspace, view.prospect, view.agenda)
-        self.post_message(self.AgendaExported(path, markdown))
 
     @on(AgendaExported)
     def _agenda_exported(self, event: AgendaExported) -> None:
@@ -507,75 +312,6 @@ class ProspectScreen(QualifyScreen):
             markup=False,
             timeout=8,
         )
-
-    def action_advance(self) -> None:
-        from qualify.tui import moves
-
-        moves.advance(self, self.prospect_id, self.load)
-
-    def action_decline(self) -> None:
-        from qualify.tui import moves
-
-        breakdown = self.view.assessment.breakdown if self.view else None
-        reason = breakdown.knockouts[0].reason if breakdown and breakdown.knockouts else None
-        moves.decline(self, self.prospect_id, self.load, knockout_reason=reason)
-
-    def action_hold(self) -> None:
-        from qualify.tui import moves
-
-        moves.hold(self, self.prospect_id, self.load)
-
-    def action_reopen(self) -> None:
-        from qualify.tui import moves
-
-        moves.reopen(self, self.prospect_id, self.load)
-
-    def action_review(self) -> None:
-        from qualify.tui import moves
-
-        moves.review(self, self.prospect_id, self.load)
-
-    def action_edit(self) -> None:
-        from qualify.tui import moves
-
-        if self.view is not None:
-            moves.edit(self, self.prospect_id, self.load)
-
-    def action_meeting(self) -> None:
-        from qualify.tui.modals.meeting import ask_meeting
-
-        ask_meeting(self, self.prospect_id, self.load)
-
-    def action_undo(self) -> None:
-        from qualify.tui import moves
-
-        self.host.saves.for_prospect(self.prospect_id).wait_idle()
-        moves.undo(self, self.prospect_id, self.load)
-
-    def action_correct(self) -> None:
-        """The stages this prospect has an interview of, from the timeline: the one picked
-        opens to be corrected (the current one opens as usual)."""
-        from qualify.tui.modals.stage_picker import StagePicker
-
-        if self.view is None:
-            return
-        pipeline = self.workspace.catalog.pipeline
-        titles = self.workspace.stage_titles()
-        seen: dict[str, str] = {}
-        for interview in self.view.assessment.records.interviews:
-            label = titles.get(interview.stage, interview.stage)
-            when = fmt_datetime(interview.updated_at)
-            now = " · now" if interview.stage == self.view.prospect.stage else ""
-            seen[interview.stage] = f"{label}  ({when}{now})"
-        if not seen or pipeline is None:
-            self.notify("No interview yet: press i to start the first one.", severity="warning")
-            return
-
-        def picked(stage: str | None) -> None:
-            if stage is not None:
-                self.open_interview(self.prospect_id, stage=stage)
-
-        self.app.push_screen(StagePicker(list(seen.items())), picked)
 
 
 def _last_rescore(
