@@ -8,13 +8,14 @@ screens share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
     from qualify.core.assess import Assessment
+    from qualify.core.evidence import Attachment
     from qualify.core.questionnaire import Catalog
     from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectSummary
     from qualify.workflow.qualifier import Qualifier
@@ -34,6 +35,10 @@ class ProspectView:
     """What to ask at the next meeting (``Qualifier.agenda``)."""
     agenda_problem: str = ""
     """Why there is no agenda (one line), when there is none."""
+    attachments: list[Attachment] = field(default_factory=list)
+    """The prospect's evidence files, oldest first (``Store.attachments``)."""
+    attachments_problem: str = ""
+    """Why the evidence files could not be listed (one line), when they could not."""
 
 
 class Workspace:
@@ -202,8 +207,22 @@ class Workspace:
             agenda_problem = str(exc)
         except Exception as exc:  # the agenda must never keep the prospect from showing
             agenda_problem = f"the agenda could not be built ({type(exc).__name__}: {exc})"
+        attachments: list[Attachment] = []
+        attachments_problem = ""
+        try:
+            attachments = q.store.attachments(prospect_id)
+        except QualifyError as exc:
+            attachments_problem = str(exc)
         return ProspectView(
-            prospect, history, interviews, assessment, problem, agenda, agenda_problem
+            prospect,
+            history,
+            interviews,
+            assessment,
+            problem,
+            agenda,
+            agenda_problem,
+            attachments,
+            attachments_problem,
         )
 
     @property

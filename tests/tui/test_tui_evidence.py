@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList, Static
-from tui_helpers import add_prospect, notified, open_interview, open_store, wait_for
+from tui_helpers import (
+    add_prospect,
+    notified,
+    open_interview,
+    open_prospect,
+    open_store,
+    wait_for,
+)
 
 from qualify.tui.modals.evidence import EvidenceDialog
 
@@ -124,3 +131,152 @@ async def test_no_viewer_is_one_clear_message(
         dialog.query_one("#files", OptionList).focus()
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: notified(app, "no system viewer here (xdg-open"))
+
+
+# ------------------------------------------------------------------ the prospect screen
+def _attach(data_dir: Path, pid: str, name: str, content: bytes, question: str, **kw) -> None:
+    from qualify.core.evidence import Attachment, digest
+
+    with open_store(data_dir) as store:
+        store.add_attachment(
+            Attachment(
+                prospect_id=pid,
+                stage="first-date",
+                question_id=question,
+                name=name,
+                size=len(content),
+                sha256=digest(content),
+                **kw,
+            ),
+            content,
+        )
+
+
+def _listed(screen) -> list[str]:
+    from qualify.tui.widgets.evidence_list import EvidenceList
+
+    files = screen.query_one(EvidenceList)
+    return [str(files.get_option_at_index(i).prompt) for i in range(files.option_count)]
+
+
+def _footer_keys(app) -> dict[str, str]:
+    """Key → description of the bindings the footer shows now."""
+    return {
+        b.binding.key: b.binding.description
+        for b in app.screen.active_bindings.values()
+        if b.binding.show and b.enabled
+    }
+
+
+async def test_the_prospect_lists_its_files_newest_first_and_opens_one(
+    make_app, data_dir: Path, tiny_sets: Path, tmp_path: Path, viewer: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from textual.widgets import TabbedContent
+
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    old, new, photo = b"%PDF credit 2025", b"%PDF credit 2026, from the bank", b"JPEG showroom"
+    at = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    _attach(data_dir, pid, "credit-2025.pdf", old, "kind", by="anna", at=at)
+    _attach(data_dir, pid, "front.jpg", photo, "showroom", by="ben", note="the big one", at=at)
+    _attach(data_dir, pid, "credit-2026.pdf", new, "kind", by="anna", at=at.replace(month=4))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_prospect(pilot, pid)
+        assert "Files (3)" in str(screen.query_one(TabbedContent).get_tab("evidence").label)
+        assert _footer_keys(app).get("f") == "Files"
+        assert "o" not in _footer_keys(app) and "plus" not in _footer_keys(app), (
+            "the tab's own keys"
+        )
+        await pilot.press("f")
+        assert screen.query_one(TabbedContent).active == "evidence"
+        keys = _footer_keys(app)
+        assert keys.get("o") == "Open" and keys.get("plus") == "Attach"
+        newest, *rest = _listed(screen)
+        assert newest.startswith("● credit-2026.pdf") and "31 bytes" in newest
+        assert "How would you describe your business? (First date)" in newest
+        assert "anna · 2026-04-01" in newest
+        photo_line = next(line for line in rest if "front.jpg" in line)
+        assert "“the big one”" in photo_line and "ben" in photo_line
+        assert "Do you have a showroom?" in photo_line
+        old_line = next(line for line in rest if "credit-2025.pdf" in line)
+        assert "superseded by credit-2026.pdf" in old_line
+        from qualify.core.evidence import digest
+
+        assert digest(old)[:12] in old_line and digest(old)[:13] not in old_line
+        assert "3 files, 2 current" in str(screen.query_one("#evidence-head", Static).render())
+
+        # Enter opens the highlighted (newest) file; o the one moved to
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: viewer.exists() and viewer.read_text(), "the viewer")
+        assert Path(viewer.read_text()).read_bytes() == new
+        viewer.unlink()
+        await pilot.press("end", "o")
+        await wait_for(pilot, lambda: viewer.exists() and viewer.read_text(), "the viewer")
+        assert Path(viewer.read_text()).name == "credit-2025.pdf"
+        assert Path(viewer.read_text()).read_bytes() == old
+        await pilot.press("f")
+        assert screen.query_one(TabbedContent).active == "overview"
+
+
+async def test_a_file_gone_from_the_workspace_is_one_line_not_a_crash(
+    make_app, data_dir: Path, tiny_sets: Path, tmp_path: Path, viewer: Path
+) -> None:
+    from qualify.core.evidence import digest
+
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    content = b"reference letter"
+    _attach(data_dir, pid, "letter.pdf", content, "kind")
+    (data_dir / "files" / digest(content)[:2] / digest(content)).write_bytes(b"changed")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("f", "o")
+        await wait_for(pilot, lambda: notified(app, "no longer matches its SHA-256"))
+        assert not viewer.exists()
+
+
+async def test_attach_from_the_prospect_to_a_chosen_question(
+    make_app, data_dir: Path, tiny_sets: Path, tmp_path: Path
+) -> None:
+    from qualify.tui.modals.question_picker import QuestionPicker
+
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    letter = tmp_path / "reference.pdf"
+    letter.write_bytes(b"%PDF a reference letter")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_prospect(pilot, pid)
+        assert "No file attached yet" in str(screen.query_one("#evidence-head", Static).render())
+        await pilot.press("f", "plus")
+        picker = await wait_for(
+            pilot, lambda: isinstance(app.screen, QuestionPicker) and app.screen
+        )
+        options = picker.query_one("#questions", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "Company › Do you have a showroom?" in labels
+        await pilot.press("escape")  # cancelled: nothing asked, nothing stored
+        assert app.screen is screen
+        await pilot.press("plus")
+        picker = await wait_for(
+            pilot, lambda: isinstance(app.screen, QuestionPicker) and app.screen
+        )
+        options = picker.query_one("#questions", OptionList)
+        options.highlighted = labels.index("Company › Do you have a showroom?")
+        await pilot.press("enter")
+        dialog = await wait_for(
+            pilot, lambda: isinstance(app.screen, EvidenceDialog) and app.screen
+        )
+        assert "Do you have a showroom?" in str(dialog.query_one(".body", Static).render())
+        await _type(pilot, dialog, "#path", str(letter))
+        await _type(pilot, dialog, "#note", "from their biggest customer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: _files(dialog), "the file in the dialog's list")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and _listed(screen), "the panel")
+        [line] = _listed(screen)
+        assert "reference.pdf" in line and "“from their biggest customer”" in line
+        with open_store(data_dir) as store:
+            [kept] = store.attachments(pid)
+        assert (kept.question_id, kept.stage) == ("showroom", "first-date")

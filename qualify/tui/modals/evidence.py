@@ -59,6 +59,22 @@ def file_line(item: Listed, key: str) -> Content:
     return Content.assemble(*parts)
 
 
+def open_in_viewer(qualifier: Qualifier, attachment: Attachment, view_dir: Path) -> str | None:
+    """Hand a checked copy of the file (under ``view_dir``) to the system viewer without
+    waiting for it; None, or why it could not be opened (one line). Call it from a worker:
+    it reads the file from the store."""
+    from qualify.core.errors import QualifyError
+    from qualify.workflow.evidence import copy_for_viewing, open_with_viewer
+
+    try:
+        open_with_viewer(copy_for_viewing(qualifier, attachment, view_dir))
+    except QualifyError as exc:
+        return str(exc)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 class EvidenceDialog(ModalScreen[None]):
     """The prospect's evidence files; Enter on one opens it, a path attaches a new one."""
 
@@ -145,15 +161,9 @@ class EvidenceDialog(ModalScreen[None]):
     @work(thread=True, group="evidence-open", exit_on_error=False)
     def open_file(self, attachment: Attachment) -> None:
         """A checked copy to the system viewer; the app never waits for the viewer."""
-        from qualify.core.errors import QualifyError
-        from qualify.workflow.evidence import copy_for_viewing, open_with_viewer
-
-        try:
-            path = copy_for_viewing(self.qualifier, attachment, self.view_dir)
-            open_with_viewer(path)
-        except (QualifyError, OSError) as exc:
-            message = str(exc) if isinstance(exc, QualifyError) else exc.strerror or str(exc)
-            self.app.call_from_thread(self._problem, message)
+        problem = open_in_viewer(self.qualifier, attachment, self.view_dir)
+        if problem is not None:
+            self.app.call_from_thread(self._problem, problem)
             return
         self.app.call_from_thread(
             self.notify, f"Opened {visible(attachment.name, one_line=True)}", markup=False
@@ -238,4 +248,4 @@ class EvidenceDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-__all__ = ["EvidenceDialog", "EvidenceTarget", "file_line"]
+__all__ = ["EvidenceDialog", "EvidenceTarget", "file_line", "open_in_viewer"]

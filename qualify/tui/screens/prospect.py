@@ -20,10 +20,12 @@ from qualify.core.words import fmt_score, kind_word, meeting_words, one_line, st
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.prospect_agenda import AGENDA, OVERVIEW, AgendaActions
+from qualify.tui.screens.prospect_evidence import EVIDENCE, EvidenceActions
 from qualify.tui.screens.prospect_keys import BINDINGS
 from qualify.tui.screens.prospect_moves import MoveActions
 from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
+from qualify.tui.widgets.evidence_list import EvidenceList
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from qualify.tui.workspace import ProspectView
 
 
-class ProspectScreen(AgendaActions, MoveActions, QualifyScreen):
+class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen):
     """A prospect and the moves that apply to it now."""
 
     CSS_PATH = "prospect.tcss"
@@ -90,6 +92,9 @@ class ProspectScreen(AgendaActions, MoveActions, QualifyScreen):
                 yield Static("", id="agenda-head")
                 yield AgendaList(id="agenda-list")
                 yield Static("", id="agenda-detail")
+            with TabPane("Files", id=EVIDENCE):
+                yield Static("", id="evidence-head")
+                yield EvidenceList(id="evidence-list")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -248,6 +253,7 @@ class ProspectScreen(AgendaActions, MoveActions, QualifyScreen):
             Content("\n").join(notes) if notes else Content.styled("No notes.", "$text-muted")
         )
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
+        self._show_evidence(view)
         self.refresh_bindings()
 
     @on(OptionList.OptionHighlighted, "#agenda-list")
@@ -287,6 +293,11 @@ class ProspectScreen(AgendaActions, MoveActions, QualifyScreen):
             return status == "committed" and at_review
         if action == "meeting":
             return status != "declined"
+        if action in ("open_file", "attach"):  # the evidence files tab's own keys
+            on_tab = self.query_one(TabbedContent).active == EVIDENCE
+            return on_tab and (
+                action == "attach" or self.query_one(EvidenceList).current is not None
+            )
         if action == "export_agenda":
             return self.query_one(TabbedContent).active == AGENDA and self.view.agenda is not None
         return True

@@ -56,6 +56,27 @@ BINDINGS: list[BindingType] = [
         id="prospect.agenda",
     ),
     Binding(
+        "f",
+        "evidence",
+        "Files",
+        tooltip="The evidence files (again: back to the overview)",
+        id="prospect.evidence",
+    ),
+    Binding(
+        "o",
+        "open_file",
+        "Open",
+        tooltip="Open the highlighted evidence file with the system viewer",
+        id="prospect.open_file",
+    ),
+    Binding(
+        "plus",
+        "attach",
+        "Attach",
+        tooltip="Attach a file (a credit report, a reference letter…) to a question",
+        id="prospect.attach",
+    ),
+    Binding(
         "m",
         "export_agenda",
         "Agenda → Markdown",
