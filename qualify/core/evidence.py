@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -119,13 +120,36 @@ def oldest_first(attachments: Iterable[Attachment]) -> list[Attachment]:
     return sorted(attachments, key=lambda a: a.at)
 
 
+@dataclass(frozen=True)
+class EvidenceTally:
+    """How much evidence a prospect has, for lists and the portfolio."""
+
+    files: int
+    """Evidence files in force: one per stage and question (a superseded file is not
+    counted; it is still kept)."""
+    latest: datetime
+    """When the newest file was attached."""
+
+
+def tally(attachments: Iterable[Attachment]) -> EvidenceTally | None:
+    """The tally of a prospect's attachments (None: it has none)."""
+    kept = list(attachments)
+    if not kept:
+        return None
+    return EvidenceTally(
+        files=len({(a.stage, a.question_id) for a in kept}), latest=max(a.at for a in kept)
+    )
+
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Attachment",
     "EvidenceError",
+    "EvidenceTally",
     "check_attachment",
     "digest",
     "name_problem",
     "oldest_first",
     "superseded_by",
+    "tally",
 ]

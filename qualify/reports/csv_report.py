@@ -37,6 +37,8 @@ COLUMNS = (
     "support_cost_flag",
     "updated",
     "id",
+    "evidence_files",
+    "evidence_latest",
 )
 
 
@@ -63,6 +65,8 @@ def _row(r: PortfolioRow) -> list[str]:
         cost,
         fmt_date(r.updated_at),
         r.id,
+        str(r.evidence_files),
+        fmt_date(r.evidence_latest) if r.evidence_latest else "",
     ]
 
 
@@ -78,4 +82,4 @@ def render_portfolio(report: PortfolioReport) -> str:
     return BOM + buffer.getvalue()
 
 
-_NUMERIC = {COLUMNS.index("rank"), COLUMNS.index("score"), COLUMNS.index("coverage")}
+_NUMERIC = {COLUMNS.index(name) for name in ("rank", "score", "coverage", "evidence_files")}

@@ -54,6 +54,10 @@ def _row(r: PortfolioRow) -> dict[str, Any]:
             else {"flagged": cost.flagged, "measured": cost.measured, "reasons": list(cost.reasons)}
         ),
         "updated_at": _dt(r.updated_at),
+        "evidence": {
+            "files": r.evidence_files,
+            "latest": _dt(r.evidence_latest) if r.evidence_latest is not None else None,
+        },
     }
 
 

@@ -6,13 +6,14 @@ assessment of every prospect.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from qualify.core import rules
 from qualify.core.assess import Assessment, ScoredInterview, Snapshots, review_outcome
+from qualify.core.evidence import EvidenceTally
 from qualify.core.records import ProspectRecords, ProspectStatus
 from qualify.core.words import KIND_LABELS, STATUS_LABELS, band_class
 from qualify.reports.capacity import Capacity
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     from qualify.store.base import Store
 
 
-def _row(a: Assessment, ctx: ReportContext, rank: int | None) -> PortfolioRow:
+def _row(
+    a: Assessment, ctx: ReportContext, rank: int | None, evidence: EvidenceTally | None = None
+) -> PortfolioRow:
     p = a.records.prospect
     basis = a.basis
     b = basis.breakdown if basis is not None else None
@@ -72,6 +75,8 @@ def _row(a: Assessment, ctx: ReportContext, rank: int | None) -> PortfolioRow:
         updated_at=ctx.local(p.updated_at),
         provisional=bool(b and b.provisional),
         trend=tuple(r.breakdown.score for r in a.reviews if r.breakdown is not None),
+        evidence_files=evidence.files if evidence is not None else 0,
+        evidence_latest=ctx.local(evidence.latest) if evidence is not None else None,
     )
 
 
@@ -98,8 +103,10 @@ def build_portfolio_report(
     territory: str | None = None,
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    evidence: Mapping[str, EvidenceTally] | None = None,
 ) -> PortfolioReport:
-    """The territory portfolio (or one territory's). Pure: same records and clock, same report."""
+    """The territory portfolio (or one territory's). Pure: same records and clock, same
+    report. ``evidence``: each prospect's evidence files (``Store.evidence_tallies``)."""
     ctx = ReportContext(catalog, snapshots, now, tz)
     capacity = capacity or Capacity()
     pipeline = ctx.pipeline
@@ -116,7 +123,7 @@ def build_portfolio_report(
     parted: list[PortfolioRow] = []
     for a in assessed:
         status = a.records.prospect.status
-        row = _row(a, ctx, None)
+        row = _row(a, ctx, None, (evidence or {}).get(a.records.prospect.id))
         if status == ProspectStatus.on_hold:
             friends.append(row)
         elif status == ProspectStatus.declined:
@@ -267,6 +274,14 @@ def portfolio_report(
     """Read every prospect from a store and build the portfolio (sets' texts in
     `language`)."""
     records, snapshots = load_portfolio(store, catalog, territory, language=language)
+    evidence = store.evidence_tallies(r.prospect.id for r in records)
     return build_portfolio_report(
-        records, catalog, snapshots, capacity=capacity, territory=territory, now=now, tz=tz
+        records,
+        catalog,
+        snapshots,
+        capacity=capacity,
+        territory=territory,
+        now=now,
+        tz=tz,
+        evidence=evidence,
     )

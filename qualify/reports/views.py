@@ -430,6 +430,10 @@ class PortfolioRow:
     """Too little answered for a verdict: ranked apart, after those with one."""
     trend: tuple[float | None, ...] = ()
     """A committed partner's review scores, oldest first."""
+    evidence_files: int = 0
+    """Evidence files in force (`qualify attach`; a superseded one is not counted)."""
+    evidence_latest: datetime | None = None
+    """When the newest evidence file was attached (local time); None without any."""
 
 
 @dataclass(frozen=True)

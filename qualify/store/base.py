@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qualify.core.errors import QualifyError
-from qualify.core.evidence import Attachment, EvidenceError, check_attachment
+from qualify.core.evidence import Attachment, EvidenceError, EvidenceTally, check_attachment, tally
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -257,6 +257,17 @@ class Store(ABC):
     def attachment_content(self, prospect_id: str, sha256: str) -> bytes:
         """The bytes of a prospect's evidence file; NotFound when it has no such file,
         StoreCorrupt when the kept bytes no longer match their hash."""
+
+    def evidence_tallies(self, prospect_ids: Iterable[str]) -> dict[str, EvidenceTally]:
+        """Prospect id → how many evidence files it has in force and when the newest was
+        attached, for those of ``prospect_ids`` that have any (one read per prospect here;
+        a server answers in one query)."""
+        found: dict[str, EvidenceTally] = {}
+        for pid in prospect_ids:
+            counted = tally(self.attachments(pid))
+            if counted is not None:
+                found[pid] = counted
+        return found
 
     # -- what could not be read ----------------------------------------------------------
     def note_unreadable(self, message: str, key: str = "") -> None:

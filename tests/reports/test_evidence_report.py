@@ -87,3 +87,43 @@ def test_a_prospect_without_files_has_no_evidence_section(
     assert "Evidence files" not in markdown.render_prospect(report)
     assert 'id="evidence"' not in html.render_prospect(report)
     assert json.loads(json_report.render_prospect(report))["attachments"] == []
+
+
+def test_the_portfolio_counts_each_prospects_files_in_force(
+    mem_store: MemoryStore, catalog: Catalog
+) -> None:
+    """CSV and JSON: files in force (the superseded one is not counted) and the newest
+    one's date; a prospect without files has 0 and no date."""
+    import csv
+    import io
+
+    from report_fixture import build_portfolio
+
+    from qualify.reports import csv_report, json_portfolio
+
+    _filled(mem_store)
+    other = b"showroom photo"
+    mem_store.add_attachment(
+        Attachment(
+            prospect_id=PID,
+            stage="plan",
+            question_id="champion",
+            name="front.jpg",
+            size=len(other),
+            sha256=digest(other),
+            at=datetime(2025, 5, 11, 8, 0, tzinfo=UTC),
+        ),
+        other,
+    )
+    report = build_portfolio(mem_store, catalog)
+    rows = list(csv.DictReader(io.StringIO(csv_report.render_portfolio(report).lstrip("\ufeff"))))
+    by_id = {r["id"]: r for r in rows}
+    assert (by_id[PID]["evidence_files"], by_id[PID]["evidence_latest"]) == ("2", "2025-05-20")
+    others = [r for r in rows if r["id"] != PID]
+    assert others and all((r["evidence_files"], r["evidence_latest"]) == ("0", "") for r in others)
+
+    data = json.loads(json_portfolio.render_portfolio(report))
+    jsonschema.validate(data, json_portfolio.schema())
+    listed = {row["id"]: row["evidence"] for group in data["stages"] for row in group["prospects"]}
+    assert listed[PID] == {"files": 2, "latest": "2025-05-20T09:30:00+00:00"}
+    assert all(e == {"files": 0, "latest": None} for pid, e in listed.items() if pid != PID)

@@ -118,6 +118,22 @@ def test_the_same_content_twice_is_kept_once_and_read_by_both(store: Store) -> N
     assert store.attachment_content(p.id, digest(REPORT)) == REPORT
 
 
+def test_tallies_count_files_in_force_and_the_newest_date(store: Store) -> None:
+    """What the portfolio shows: the same on every backend (the server in one query)."""
+    from qualify.core.evidence import EvidenceTally
+
+    p = store.add_prospect(make_prospect())
+    bare = store.add_prospect(make_prospect("Bare"))
+    store.add_attachment(attachment(p.id, REPORT), REPORT)
+    newer = b"%PDF-1.4 the updated credit report\n"
+    later = T0 + timedelta(days=3)
+    store.add_attachment(attachment(p.id, newer, name="credit 2026.pdf", at=later), newer)
+    photo = b"\x89PNG showroom"
+    store.add_attachment(attachment(p.id, photo, question="showroom", at=T0), photo)
+    assert store.evidence_tallies([p.id, bare.id, "nobody"]) == {p.id: EvidenceTally(2, later)}
+    assert store.evidence_tallies([]) == {}
+
+
 # ------------------------------------------------------------------ the server's own rules
 
 

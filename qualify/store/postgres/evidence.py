@@ -5,12 +5,13 @@ the caller's connection, inside the caller's transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
 from pydantic import ValidationError
 
-from qualify.core.evidence import Attachment, digest
+from qualify.core.evidence import Attachment, EvidenceTally, digest
 from qualify.store.base import NotFound, StoreCorrupt, StoreError, same_attachment
 from qualify.store.postgres import sql
 
@@ -66,6 +67,22 @@ def content(conn: Conn, prospect_id: str, sha256: str) -> bytes:
     return data
 
 
+class Tallies:
+    """The evidence tallies of many prospects in one query (mixed into the store)."""
+
+    _db: Any
+
+    def evidence_tallies(self, prospect_ids: Iterable[str]) -> dict[str, EvidenceTally]:
+        """As :meth:`qualify.store.base.Store.evidence_tallies`, in one query."""
+        with self._db.conn() as conn:
+            rows = conn.execute(
+                "SELECT prospect_id, count(DISTINCT (doc->>'stage', doc->>'question_id')), "
+                "max(at) FROM attachments WHERE prospect_id = ANY(%s) GROUP BY prospect_id",
+                (list(prospect_ids),),
+            ).fetchall()
+        return {pid: EvidenceTally(int(files), latest) for pid, files, latest in rows}
+
+
 def _record(doc: Any) -> Attachment:
     try:
         return Attachment.model_validate(doc)
@@ -76,4 +93,4 @@ def _record(doc: Any) -> Attachment:
         ) from None
 
 
-__all__ = ["content", "insert", "records"]
+__all__ = ["Tallies", "content", "insert", "records"]
