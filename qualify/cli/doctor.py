@@ -13,8 +13,9 @@ from qualify.cli.env import PROBLEMS_EXIT, Env, cell, fail, pass_env, say
 @click.option(
     "--repair",
     is_flag=True,
-    help="Move unreadable files to quarantine/ (never delete), refile misfiled ones and "
-    "rebuild the prospects list and the interview index from the prospect files.",
+    help="Move unreadable files (and evidence files that no longer match their hash) to "
+    "quarantine/ (never delete), refile misfiled ones and rebuild the prospects list and "
+    "the interview index from the prospect files.",
 )
 @click.option(
     "--restore-backups",
@@ -24,15 +25,17 @@ from qualify.cli.env import PROBLEMS_EXIT, Env, cell, fail, pass_env, say
 )
 @pass_env
 def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
-    """Check every prospect file, both indexes, the question-set snapshots against their
-    hashes, backups and the lock, and say what was found.
+    """Check every prospect file, both indexes, the question-set snapshots and the evidence
+    files against their hashes (and the attachment records against the files), backups and
+    the lock, and say what was found.
 
     One line per finding (problem, repaired or note), then a summary line. Exits 0 when
     the workspace is healthy (or was repaired to health), 5 when problems remain. On a
-    team server (--store) only the question-set snapshots are checked: its transactions
-    keep the rest consistent, and --repair is for the embedded workspace.
+    team server (--store) only the question-set snapshots and the evidence files are
+    checked (the server hashes the files): its transactions keep the rest consistent, and
+    --repair is for the embedded workspace.
     """
-    from qualify.store.checkup import Checkup, check_store_snapshots
+    from qualify.store.checkup import Checkup, check_store_evidence, check_store_snapshots
 
     repair = repair or restore_backups
     if env.store_url:
@@ -46,11 +49,12 @@ def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
 
         checkup = Checkup(redact_url(env.store_url))
         check_store_snapshots(env.store, checkup)
+        check_store_evidence(env.store, checkup)
         checkup.add(
             "note",
             "team server",
             "prospects, lists and indexes are kept consistent by its transactions: only the "
-            "question-set snapshots were checked",
+            "question-set snapshots and the evidence files were checked",
         )
     else:
         from qualify.store.workspace.doctor import examine

@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from qualify.core.errors import QualifyError
 from qualify.core.evidence import Attachment, EvidenceError, EvidenceTally, check_attachment, tally
@@ -67,6 +67,22 @@ class StageConflict(StoreError):
     """The prospect moved (or changed status) since it was read: nothing was changed."""
 
     exit_code = 4
+
+
+FileState = Literal["ok", "changed", "missing", "unnamed"]
+"""An evidence file as `doctor` finds it: as attached; its bytes no longer hash to its
+name (or have another size); named by a record but not kept; kept but named by none."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One evidence file of a prospect as kept by a store, for `qualify doctor`."""
+
+    prospect_id: str
+    sha256: str
+    state: FileState
+    named_by: tuple[str, ...] = ()
+    """The records naming it: `id (name)`, oldest first."""
 
 
 class Store(ABC):
@@ -268,6 +284,25 @@ class Store(ABC):
             if counted is not None:
                 found[pid] = counted
         return found
+
+    def stored_evidence(self) -> Iterator[StoredFile]:
+        """Every evidence file this login may see, checked against its hash (for `qualify
+        doctor`): each kept file with the records naming it, and each record whose file
+        is not kept. Here through this interface (a file no record names cannot be
+        found this way); a server hashes in SQL and finds those too."""
+        for pid in self.prospect_ids():
+            by_file: dict[str, list[str]] = {}
+            for a in self.attachments(pid):
+                by_file.setdefault(a.sha256, []).append(f"{a.id} ({a.name})")
+            for digest, names in by_file.items():
+                try:
+                    self.attachment_content(pid, digest)
+                    state: FileState = "ok"
+                except NotFound:
+                    state = "missing"
+                except StoreCorrupt:
+                    state = "changed"
+                yield StoredFile(pid, digest, state, tuple(names))
 
     # -- what could not be read ----------------------------------------------------------
     def note_unreadable(self, message: str, key: str = "") -> None:

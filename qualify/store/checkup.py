@@ -106,4 +106,30 @@ def check_store_snapshots(store: Store, checkup: Checkup) -> None:
             checkup.add("problem", f"snapshot {digest}", problem)
 
 
-__all__ = ["Checkup", "Finding", "check_snapshot", "check_store_snapshots"]
+def check_store_evidence(store: Store, checkup: Checkup) -> None:
+    """Every evidence file of ``store`` against its hash, and against the records naming
+    it (any backend; a server hashes them itself)."""
+    for kept in store.stored_evidence():
+        checkup.count("evidence files")
+        where = f"evidence file {kept.sha256[:12]}… of prospect {kept.prospect_id}"
+        names = ", ".join(kept.named_by)
+        if kept.state == "changed":
+            checkup.add(
+                "problem",
+                where,
+                f"its content no longer hashes to its name (changed after it was attached); "
+                f"named by {names or 'no record'}",
+            )
+        elif kept.state == "missing":
+            checkup.add("problem", where, f"is missing; named by {names}")
+        elif kept.state == "unnamed":
+            checkup.add("note", where, "no attachment record names it; kept, never deleted")
+
+
+__all__ = [
+    "Checkup",
+    "Finding",
+    "check_snapshot",
+    "check_store_evidence",
+    "check_store_snapshots",
+]

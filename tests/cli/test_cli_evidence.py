@@ -124,3 +124,71 @@ def test_the_limit_comes_from_the_workspace_config(run, pid, tmp_path: Path) -> 
 def _write(path: Path, content: bytes) -> Path:
     path.write_bytes(content)
     return path
+
+
+# ------------------------------------------------------------------ qualify doctor
+def _attached(run, pid: str, tmp_path: Path, name: str, content: bytes, question: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("attach", pid, question, str(path))
+    assert result.exit_code == 0, result.output
+    digest = hashlib.sha256(content).hexdigest()
+    return tmp_path / "ws" / "files" / digest[:2] / digest
+
+
+def test_doctor_checks_every_evidence_file_and_repair_quarantines_a_changed_one(
+    run, pid, tmp_path: Path
+) -> None:
+    letter = _attached(run, pid, tmp_path, "letter.pdf", b"%PDF reference letter\n", "founded")
+    photo = _attached(run, pid, tmp_path, "front.jpg", b"JPEG showroom\n" * 100, "founded")
+    result = run("doctor")
+    assert result.exit_code == 0, result.output
+    assert "2 evidence files, 2 attachment records" in result.stdout
+    assert ": healthy" in result.stdout
+
+    # a file changed behind qualify's back: named, never deleted
+    letter.write_bytes(b"%PDF forged letter\n")
+    result = run("doctor")
+    assert result.exit_code == 5, result.output
+    rel = f"files/{letter.parent.name}/{letter.name}"
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("problem:")]
+    assert line.startswith(f"problem: {rel}: its content hashes to ")
+    assert "changed after it was attached; `qualify doctor --repair` moves it to" in line
+    assert letter.read_bytes() == b"%PDF forged letter\n"
+
+    result = run("doctor", "--repair")
+    assert result.exit_code == 5, result.output  # the record's file is still missing
+    assert f"repaired: {rel}: its content hashes to " in result.stdout
+    assert not letter.exists()
+    folder = tmp_path / "ws" / "quarantine" / "files" / letter.parent.name
+    [moved] = [p for p in folder.glob(f"{letter.name}.*") if not p.name.endswith(".why.txt")]
+    assert moved.read_bytes() == b"%PDF forged letter\n"
+    assert "changed after it was attached" in moved.with_name(moved.name + ".why.txt").read_text()
+    problems = [x for x in result.stdout.splitlines() if x.startswith("problem:")]
+    assert len(problems) == 1 and "(letter.pdf, for founded): its evidence file" in problems[0]
+    assert photo.exists()
+
+    # afterwards the record keeps saying its file is missing, and opening it says so too
+    result = run("doctor")
+    assert result.exit_code == 5
+    [line] = [x for x in result.stdout.splitlines() if x.startswith("problem:")]
+    assert f"(letter.pdf, for founded) names the evidence file {rel}, which is missing" in line
+    # attaching the same file again puts it back
+    _attached(run, pid, tmp_path, "letter.pdf", b"%PDF reference letter\n", "founded")
+    assert run("doctor").exit_code == 0
+
+
+def test_doctor_notes_a_file_nobody_names_and_never_deletes_it(run, pid, tmp_path: Path) -> None:
+    content = b"left by a crash between the file and its record"
+    digest = hashlib.sha256(content).hexdigest()
+    stray = tmp_path / "ws" / "files" / digest[:2] / digest
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(content)
+    for args in (("doctor",), ("doctor", "--repair")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert (
+            f"note: files/{digest[:2]}/{digest}: an evidence file no attachment record names"
+            in result.stdout
+        )
+        assert stray.read_bytes() == content

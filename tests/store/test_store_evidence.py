@@ -134,6 +134,23 @@ def test_tallies_count_files_in_force_and_the_newest_date(store: Store) -> None:
     assert store.evidence_tallies([]) == {}
 
 
+def test_stored_evidence_names_each_file_and_its_records(store: Store) -> None:
+    """What `qualify doctor` checks on any backend: each file, hashed, with its records."""
+    from qualify.store.base import StoredFile
+
+    p = store.add_prospect(make_prospect())
+    first = store.add_attachment(attachment(p.id, REPORT), REPORT)
+    again = store.add_attachment(attachment(p.id, REPORT, name="copy.pdf"), REPORT)
+    assert list(store.stored_evidence()) == [
+        StoredFile(
+            p.id,
+            digest(REPORT),
+            "ok",
+            (f"{first.id} (credit report.pdf)", f"{again.id} (copy.pdf)"),
+        )
+    ]
+
+
 # ------------------------------------------------------------------ the server's own rules
 
 

@@ -5,14 +5,21 @@ the caller's connection, inside the caller's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import psycopg
 from pydantic import ValidationError
 
 from qualify.core.evidence import Attachment, EvidenceTally, digest
-from qualify.store.base import NotFound, StoreCorrupt, StoreError, same_attachment
+from qualify.store.base import (
+    FileState,
+    NotFound,
+    StoreCorrupt,
+    StoredFile,
+    StoreError,
+    same_attachment,
+)
 from qualify.store.postgres import sql
 
 Conn = psycopg.Connection[Any]
@@ -67,8 +74,9 @@ def content(conn: Conn, prospect_id: str, sha256: str) -> bytes:
     return data
 
 
-class Tallies:
-    """The evidence tallies of many prospects in one query (mixed into the store)."""
+class EvidenceQueries:
+    """What the server answers about many prospects' evidence files at once (mixed into
+    the store): the portfolio's tallies, and every file checked for `qualify doctor`."""
 
     _db: Any
 
@@ -82,6 +90,32 @@ class Tallies:
             ).fetchall()
         return {pid: EvidenceTally(int(files), latest) for pid, files, latest in rows}
 
+    def stored_evidence(self) -> Iterator[StoredFile]:
+        """Every file the login may see hashed by the server (the bytes never travel),
+        with the records naming it; then the records whose file is not kept."""
+        with self._db.conn() as conn:
+            files = conn.execute(
+                "SELECT f.prospect_id, f.sha256, "
+                "octet_length(f.content) = f.size "
+                "AND encode(sha256(f.content), 'hex') = f.sha256, "
+                "ARRAY(SELECT a.id || ' (' || (a.doc->>'name') || ')' FROM attachments a "
+                "WHERE a.prospect_id = f.prospect_id AND a.sha256 = f.sha256 "
+                "ORDER BY a.at, a.seq) "
+                "FROM attachment_files f ORDER BY f.prospect_id, f.sha256"
+            ).fetchall()
+            missing = conn.execute(
+                "SELECT a.prospect_id, a.sha256, array_agg(a.id || ' (' || (a.doc->>'name') "
+                "|| ')' ORDER BY a.at, a.seq) FROM attachments a WHERE NOT EXISTS ("
+                "SELECT 1 FROM attachment_files f "
+                "WHERE f.prospect_id = a.prospect_id AND f.sha256 = a.sha256) "
+                "GROUP BY a.prospect_id, a.sha256 ORDER BY a.prospect_id, a.sha256"
+            ).fetchall()
+        for pid, sha256, ok, names in files:
+            state: FileState = "changed" if not ok else "ok" if names else "unnamed"
+            yield StoredFile(pid, sha256, state, tuple(names))
+        for pid, sha256, names in missing:
+            yield StoredFile(pid, sha256, "missing", tuple(names))
+
 
 def _record(doc: Any) -> Attachment:
     try:
@@ -93,4 +127,4 @@ def _record(doc: Any) -> Attachment:
         ) from None
 
 
-__all__ = ["Tallies", "content", "insert", "records"]
+__all__ = ["EvidenceQueries", "content", "insert", "records"]

@@ -56,7 +56,7 @@ BULK_CHUNK = 5000
 _ROWS = TypeAdapter(list[ProspectSummary])
 
 
-class PostgresStore(evidence.Tallies, Store):
+class PostgresStore(evidence.EvidenceQueries, Store):
     """Prospects of the territories this login may see, on a PostgreSQL server."""
 
     def __init__(

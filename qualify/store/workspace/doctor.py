@@ -4,7 +4,9 @@ Checked: ``workspace.json``; every prospect file (it reads, its records belong t
 is named and filed by its id); its backups (a backup of a prospect that is gone, the
 newest backup that reads for one that does not); the prospects list and the interview
 index against the prospect files; every question-set snapshot against its hash, and
-every interview's snapshot is there; the workspace lock; what ``quarantine/`` holds.
+every interview's snapshot is there; the evidence files against their hashes and their
+records (:mod:`qualify.store.workspace.evidence_doctor`); the workspace lock; what
+``quarantine/`` holds.
 
 ``repair`` (under the workspace lock) moves every unreadable file to ``quarantine/``
 (the same relative path, stamped with the time, and a ``.why.txt`` note beside it saying
@@ -31,6 +33,7 @@ from qualify.atomic import fsync_dir, write_bytes, write_text
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError, check_records
 from qualify.store.checkup import Checkup, Severity, check_snapshot
+from qualify.store.workspace.evidence_doctor import EvidenceDoctor
 from qualify.store.workspace.files import ProspectFile, read_prospect_file, shard_of
 from qualify.store.workspace.storage import BACKUP_SUFFIX, backup_paths, read_json
 from qualify.store.workspace.store import LOCK_FILE, META_FILE, SCHEMA, Workspace
@@ -168,6 +171,13 @@ class _Doctor:
         found = self.scan_prospects()
         self.fix_prospects(found)
         self.check_snapshots(found)
+        EvidenceDoctor(
+            self.root,
+            self.checkup,
+            repair=self.repair,
+            quarantine=lambda path, why: quarantine(self.root, path, why, self.now),
+            prospects=set(found.good),
+        ).run()
         index_ok = self.check_indexes(found)
         if self.repair:
             count = self.ws.rebuild_index()
