@@ -57,6 +57,14 @@ class Attachment(BaseModel):
     at: datetime = Field(default_factory=utcnow)
 
 
+def limit_words(max_bytes: int) -> str:
+    """A size limit as people read it: 20 MB, 0.5 MB, 1000 bytes."""
+    mb = max_bytes / 1048576
+    if mb >= 0.1:
+        return f"{mb:g} MB"
+    return f"{max_bytes:,} bytes"
+
+
 def digest(content: bytes) -> str:
     """The content address of a file: its SHA-256, in hex."""
     return hashlib.sha256(content).hexdigest()
@@ -148,6 +156,7 @@ __all__ = [
     "EvidenceTally",
     "check_attachment",
     "digest",
+    "limit_words",
     "name_problem",
     "oldest_first",
     "superseded_by",

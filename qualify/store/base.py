@@ -63,6 +63,21 @@ class StoreCorrupt(StoreError):
     """Why, in a few words (the message also names the file and the fix)."""
 
 
+class EvidenceTooLarge(StoreError):
+    """The store refused an evidence file over its own size limit (a team server's)."""
+
+    def __init__(self, name: str, size: int, max_bytes: int) -> None:
+        from qualify.core.evidence import limit_words
+        from qualify.core.words import fmt_size
+
+        self.name, self.size, self.max_bytes = name, size, max_bytes
+        super().__init__(
+            f"{name}: {fmt_size(size)} ({size:,} bytes) is over the team server's limit of "
+            f"{limit_words(max_bytes)}; attach a smaller file, or ask the schema owner to "
+            "raise it (docs/team.md)"
+        )
+
+
 class StageConflict(StoreError):
     """The prospect moved (or changed status) since it was read: nothing was changed."""
 

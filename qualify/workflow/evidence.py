@@ -22,12 +22,14 @@ from qualify.core.evidence import (
     DEFAULT_MAX_BYTES,
     Attachment,
     digest,
+    limit_words,
     name_problem,
     oldest_first,
     superseded_by,
 )
 from qualify.core.records import Prospect
 from qualify.core.words import fmt_size
+from qualify.store.base import EvidenceTooLarge
 
 if TYPE_CHECKING:
     from qualify.workflow.qualifier import Qualifier
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 CONFIG_FILE = "config.yaml"
 """The workspace config, beside the workspace's data."""
 MAX_MB_LIMIT = 1024
+SERVER_REMEDY = "ask the schema owner to raise it (docs/team.md)"
 
 
 class EvidenceFileError(QualifyError):
@@ -53,9 +56,11 @@ class Limit:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     source: str = "the default"
+    remedy: str = "raise `attachments: max_mb` in the workspace config"
+    """What else can be done about a file over it."""
 
     def words(self) -> str:
-        return f"{self.max_bytes / 1048576:g} MB ({self.source})"
+        return f"{limit_words(self.max_bytes)} ({self.source})"
 
 
 def evidence_limit(data_dir: Path) -> Limit:
@@ -151,8 +156,7 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
     return EvidenceFileError(
         f"{path}: {fmt_size(size)} ({size:,} bytes) is over the limit of {limit.words()}; "
-        "attach a smaller "
-        "file, or raise `attachments: max_mb` in the workspace config"
+        f"attach a smaller file, or {limit.remedy}"
     )
 
 
@@ -189,7 +193,11 @@ def attach(
         note=note.strip(),
         by=q.user,
     )
-    return q.store.add_attachment(record, content)
+    try:
+        return q.store.add_attachment(record, content)
+    except EvidenceTooLarge as exc:  # the team server's own limit is lower than ours
+        server = Limit(exc.max_bytes, "the team server's", SERVER_REMEDY)
+        raise _too_large(path, len(content), server) from None
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import orjson
 import pytest
+from click.testing import CliRunner
 from psycopg import errors
 from storekit import T0, make_prospect
 
+from qualify.cli import main
 from qualify.core.evidence import Attachment, digest, superseded_by
 from qualify.store import NotFound, StoreError
 from qualify.store.base import Store
@@ -207,6 +209,74 @@ def test_the_server_checks_hashes_and_keeps_every_row(pg) -> None:  # type: igno
             with pytest.raises(errors.InsufficientPrivilege):
                 conn.execute(statement)
             conn.rollback()
+
+
+def test_the_server_holds_every_login_to_its_size_limit(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A teammate's raw SQL cannot insert a file over the limit (20 MB unless the schema
+    owner sets another in qualify.settings), nor change the limit."""
+    with PostgresStore(pg.admin_url) as admin:
+        p = admin.add_prospect(make_prospect("North", territory="North"))
+    pg.grant("anna", "North")
+    big = b"\0" * (20 * 1024 * 1024 + 1)
+    insert = (
+        "INSERT INTO attachment_files (prospect_id, sha256, size, content) VALUES (%s, %s, %s, %s)"
+    )
+    with (
+        connect(pg.url("anna")) as conn,
+        pytest.raises(errors.CheckViolation, match="over the server's limit of 20971520 bytes"),
+    ):
+        conn.execute(insert, (p.id, digest(big), len(big), big))
+    with connect(pg.url("anna")) as conn:
+        for statement in (
+            "UPDATE settings SET value = 1073741824",
+            "DELETE FROM settings",
+            "INSERT INTO settings VALUES ('attachment_max_bytes', 1)",
+        ):
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute(statement)
+            conn.rollback()
+        assert conn.execute("SELECT value FROM settings").fetchall() == [(20 * 1024 * 1024,)]
+
+    pg.sql("UPDATE qualify.settings SET value = 1000 WHERE name = 'attachment_max_bytes'")
+    try:
+        at_limit, over = b"a" * 1000, b"b" * 1001
+        with connect(pg.url("anna")) as conn:
+            conn.execute(insert, (p.id, digest(at_limit), 1000, at_limit))
+            with pytest.raises(errors.CheckViolation) as refused:
+                conn.execute(insert, (p.id, digest(over), 1001, over))
+        assert refused.value.diag.constraint_name == "attachment_size_limit"
+        # through qualify: the same one line whichever way the file comes (attach, import, sync)
+        with PostgresStore(pg.url("anna")) as anna:
+            with pytest.raises(StoreError) as said:
+                anna.add_attachment(attachment(p.id, over, name="scan.pdf"), over)
+            assert anna.attachments(p.id) == []
+        assert str(said.value) == (
+            "scan.pdf: 1001 bytes (1,001 bytes) is over the team server's limit of "
+            "1,000 bytes; attach a smaller file, or ask the schema owner to raise it "
+            "(docs/team.md)"
+        )
+        # `qualify attach`: its own check passes (20 MB), the server's answer is the same
+        # one line as its own check gives, naming the file given
+        scan = tmp_path / "scan.pdf"
+        scan.write_bytes(over)
+        runner = CliRunner()
+        env = {"QUALIFY_STORE": pg.url("anna"), "QUALIFY_DATA_DIR": str(tmp_path / "laptop")}
+        added = runner.invoke(
+            main, ["prospect", "add", "Nordic AV", "--territory", "North"], env=env
+        )
+        assert added.exit_code == 0, added.output
+        pid = added.stdout.strip().splitlines()[-1]
+        result = runner.invoke(main, ["attach", pid, "founded", str(scan)], env=env)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (
+            f"qualify: error: FILE {scan}: 1001 bytes (1,001 bytes) is over the limit of "
+            "1,000 bytes (the team server's); attach a smaller file, or ask the schema owner "
+            "to raise it (docs/team.md)\n"
+        )
+        with pytest.raises(errors.CheckViolation, match="attachment_max_bytes_range"):
+            pg.sql("UPDATE qualify.settings SET value = 0")
+    finally:
+        pg.sql("UPDATE qualify.settings SET value = 20971520 WHERE name = 'attachment_max_bytes'")
 
 
 # ------------------------------------------------------------------ export, import, sync

@@ -5,14 +5,17 @@ the caller's connection, inside the caller's transaction."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import psycopg
+from psycopg import errors as pgerrors
 from pydantic import ValidationError
 
 from qualify.core.evidence import Attachment, EvidenceTally, digest
 from qualify.store.base import (
+    EvidenceTooLarge,
     FileState,
     NotFound,
     StoreCorrupt,
@@ -23,16 +26,25 @@ from qualify.store.base import (
 from qualify.store.postgres import sql
 
 Conn = psycopg.Connection[Any]
+SIZE_LIMIT = "attachment_size_limit"
+"""The constraint name the server gives a file over its size limit (schema 8)."""
 
 
 def insert(conn: Conn, attachment: Attachment, content: bytes, login: str) -> Attachment:
     """The file (unless the prospect has it already), then the record; the record as
     stored. The prospect's row must be locked by the caller."""
-    conn.execute(
-        "INSERT INTO attachment_files (prospect_id, sha256, size, content) "
-        "VALUES (%s, %s, %s, %s) ON CONFLICT (prospect_id, sha256) DO NOTHING",
-        (attachment.prospect_id, attachment.sha256, len(content), content),
-    )
+    try:
+        conn.execute(
+            "INSERT INTO attachment_files (prospect_id, sha256, size, content) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (prospect_id, sha256) DO NOTHING",
+            (attachment.prospect_id, attachment.sha256, len(content), content),
+        )
+    except pgerrors.CheckViolation as exc:
+        if exc.diag.constraint_name != SIZE_LIMIT:
+            raise
+        found = re.search(r"limit: (\d+) bytes", exc.diag.message_detail or "")
+        max_bytes = int(found[1]) if found else 0
+        raise EvidenceTooLarge(attachment.name, len(content), max_bytes) from None
     row = conn.execute(
         "INSERT INTO attachments (id, prospect_id, sha256, at, doc) VALUES (%s, %s, %s, %s, %s) "
         "ON CONFLICT (id) DO NOTHING RETURNING doc",
