@@ -19,11 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "qualify" / "i18n" / "locale"
 
 
+KEYWORDS = {"_": None, "N_": None, "Phrase": None, "ngettext": (1, 2), "counted": (1, 2)}
+"""The markers `pybabel extract` is given (README, Development; qualify/i18n/babel.cfg)."""
+
+
 def _extracted() -> set[str]:
-    method_map = [("qualify/**.py", "python"), ("qualify/reports/templates/**.j2", "jinja2")]
-    found = extract_from_dir(
-        str(ROOT), method_map, keywords={"_": None, "N_": None}, comment_tags=()
-    )
+    method_map = [
+        ("qualify/tui/**.py", "qualify.i18n.extract:python_and_bindings"),
+        ("qualify/**.py", "python"),
+        ("qualify/reports/templates/**.j2", "jinja2"),
+    ]
+    found = extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS, comment_tags=())
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
 
@@ -48,16 +54,25 @@ def test_the_shipped_mo_files_are_the_compiled_po_files(language: str) -> None:
     with mo.open("rb") as f:
         compiled = gettext.GNUTranslations(f)
     for message in _po(language):
-        if message.id and message.string:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not (message.id and all(strings)):
+            continue
+        if isinstance(message.id, tuple):  # singular and plural (German: one, other)
+            one, other = message.string
+            assert compiled.ngettext(*message.id, 1) == one, message.id
+            assert compiled.ngettext(*message.id, 2) == other, message.id
+        else:
             assert compiled.gettext(message.id) == message.string, message.id
 
 
 def test_translations_keep_every_placeholder() -> None:
     for message in _po("de"):
         if message.id and message.string:
-            assert set(re.findall(r"\{\w+\}", message.id)) == set(
-                re.findall(r"\{\w+\}", message.string)
-            ), message.id
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            wanted = set(re.findall(r"\{\w+\}", " ".join(ids)))
+            for string in strings:
+                assert set(re.findall(r"\{\w+\}", string)) == wanted, message.id
 
 
 def test_english_formats_as_before_and_german_the_german_way() -> None:

@@ -19,6 +19,7 @@ from qualify.core.words import (
     fmt_size,
     one_line,
 )
+from qualify.i18n import tr
 from qualify.reports.context import ReportContext
 from qualify.reports.views import (
     AnswerView,
@@ -64,7 +65,7 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
                         type=q.type,
                         state=state,
                         value=q.value if q.answered else None,
-                        answer=answer_text(question, q.value) if q.answered else "",
+                        answer=tr(answer_text(question, q.value)) if q.answered else "",
                         points=q.points,
                         max=q.max,
                         weight=q.weight,
