@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 
 def _direction_title(direction: str) -> str:
-    return DIRECTION_TITLES.get(direction, direction)
+    return _(DIRECTION_TITLES.get(direction, direction))
 
 
 def _evidence(scored: ScoredInterview) -> Evidence | None:
@@ -203,7 +203,7 @@ def build_prospect_report(
         for direction, title in DIRECTION_TITLES.items():
             value = b.directions.get(direction)
             count = sum(1 for s in b.sections if s.direction == direction and s.visible)
-            fit.append(FitView(direction, title, value, score_class(value, qs), count))
+            fit.append(FitView(direction, _(title), value, score_class(value, qs), count))
         for s in b.sections:
             if not s.shown:
                 continue
