@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
 from qualify.core.words import fmt_score, kind_word, meeting_words, one_line, status_word, visible
+from qualify.i18n import _, counted, tr
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.agenda_list import AgendaList
@@ -161,34 +162,34 @@ class ProspectScreen(QualifyScreen):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="facts"):
-            yield Static("Loading…", id="facts-title")
+            yield Static(_("Loading…"), id="facts-title")
             yield Static("", id="facts-line")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             with (
-                TabPane("Overview", id=OVERVIEW),
+                TabPane(_("Overview"), id=OVERVIEW),
                 VerticalScroll(id="main"),
                 Horizontal(id="columns"),
             ):
                 with Vertical(id="left", classes="column"):
-                    yield Static("Stage timeline", classes="heading")
+                    yield Static(_("Stage timeline"), classes="heading")
                     yield StageTimeline(id="timeline")
-                    yield Static("Gate", classes="heading", id="gate-heading")
+                    yield Static(_("Gate"), classes="heading", id="gate-heading")
                     yield GateChecklist(id="gate")
                     yield Static("", id="agenda-summary")
-                    yield Static("Notes", classes="heading")
+                    yield Static(_("Notes"), classes="heading")
                     yield Static("", id="notes")
                 with Vertical(id="right", classes="column"):
-                    yield Static("Latest score", classes="heading", id="score-heading")
+                    yield Static(_("Latest score"), classes="heading", id="score-heading")
                     yield Static("", id="interview-line")
                     yield ScorePanel(id="score")
-            with TabPane("Agenda", id=AGENDA):
+            with TabPane(_("Agenda"), id=AGENDA):
                 yield Static("", id="agenda-head")
                 yield AgendaList(id="agenda-list")
                 yield Static("", id="agenda-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Prospect"
+        self.sub_title = _("Prospect")
         self.load()
         if self.initial_tab == AGENDA:
             self.call_after_refresh(self.query_one(AgendaList).focus)
@@ -229,17 +230,17 @@ class ProspectScreen(QualifyScreen):
                 ("  ·  ", "$text-muted"),
                 (stage_title, "$text-accent bold"),
                 ("  ·  ", "$text-muted"),
-                (status_word(p.status), "bold" if p.status.value != "active" else ""),
+                (_(status_word(p.status)), "bold" if p.status.value != "active" else ""),
             )
         )
         territory = visible(p.territory, one_line=True)
-        facts = [kind_word(p.kind), territory or "no territory", f"id {p.id}"]
+        facts = [_(kind_word(p.kind)), territory or _("no territory"), f"id {p.id}"]
         if p.tags:
             facts.append(visible(", ".join(p.tags), one_line=True))
         if p.recontact_on:
-            facts.append(f"call again {p.recontact_on.isoformat()}")
+            facts.append(_("call again {date}").format(date=p.recontact_on.isoformat()))
         if p.next_meeting is not None:
-            facts.append(f"next meeting {meeting_words(p.next_meeting)}")
+            facts.append(_("next meeting {when}").format(when=meeting_words(p.next_meeting)))
         self.query_one("#facts-line", Static).update(
             Content.styled(visible(" · ".join(facts), one_line=True), "$text-muted")
         )
@@ -248,12 +249,10 @@ class ProspectScreen(QualifyScreen):
         next_stage = (
             pipeline.next_stage(p.stage) if pipeline and p.stage in pipeline.stage_map else None
         )
-        heading = (
-            f"Gate: {stage_title} → {next_stage.title}" if next_stage else f"Gate: {stage_title}"
-        )
+        heading = f"{_('Gate')}: {stage_title}" + (f" → {next_stage.title}" if next_stage else "")
         self.query_one("#gate-heading", Static).update(heading)
         note = view.problem or (
-            "No interview yet: press i to start the first one." if a.interview is None else ""
+            _("No interview yet: press i to start the first one.") if a.interview is None else ""
         )
         sources = answer_sources(a.interview)
         self.query_one(GateChecklist).show(
@@ -267,18 +266,17 @@ class ProspectScreen(QualifyScreen):
         interview = a.interview
         if interview is None:
             line = Content.styled(
-                view.problem or "No interview at this stage yet (i starts it).", "$text-muted"
+                view.problem or _("No interview at this stage yet (i starts it)."), "$text-muted"
             )
         else:
             answered = len([r for r in interview.answers.values() if r.value is not None])
-            state = "complete" if interview.status == "complete" else "in progress"
+            state = _("complete") if interview.status == "complete" else _("in progress")
             qs_title = a.question_set.title if a.question_set else interview.questionnaire_id
+            when = fmt_datetime(interview.updated_at)
+            updated = _("{n} answered · updated {when}").format(n=answered, when=when)
             line = Content.assemble(
-                (f"{qs_title} interview {state}", ""),
-                (
-                    f" · {answered} answered · updated {fmt_datetime(interview.updated_at)}",
-                    "$text-muted",
-                ),
+                (_("{set} interview {state}").format(set=qs_title, state=state), ""),
+                (f" · {updated}", "$text-muted"),
             )
             rescored = _last_rescore(view.history, interview, self.workspace.band_ranks)
             if rescored is not None:
@@ -294,14 +292,14 @@ class ProspectScreen(QualifyScreen):
                 line
                 + Content("\n")
                 + Content.assemble(
-                    (f"Reviews ({len(a.reviews)}): ", "$text-muted"), (trend, "bold")
+                    (_("Reviews ({n}): ").format(n=len(a.reviews)), "$text-muted"), (trend, "bold")
                 )
             )
         if a.next_step:
             line = (
                 line
                 + Content("\n")
-                + Content.assemble(("Next step: ", "bold"), (one_line(a.next_step, 400), ""))
+                + Content.assemble((_("Next step: "), "bold"), (one_line(tr(a.next_step), 400), ""))
             )
         self.query_one("#interview-line", Static).update(line)
         # The latest scored stage stands until the new stage has a verdict of its own.
@@ -317,10 +315,10 @@ class ProspectScreen(QualifyScreen):
         if breakdown is not None:
             self.query_one("#score-heading", Static).update(
                 Content.assemble(
-                    ("Latest score  ", ""),
+                    (_("Latest score") + "  ", ""),
                     (basis_note, "$text-muted"),
                     (
-                        "✗ knocked out" if breakdown.knocked_out else "",
+                        "✗ " + _("knocked out") if breakdown.knocked_out else "",
                         band_style(breakdown.band, True),
                     ),
                 )
@@ -340,7 +338,7 @@ class ProspectScreen(QualifyScreen):
                         )
                     )
         self.query_one("#notes", Static).update(
-            Content("\n").join(notes) if notes else Content.styled("No notes.", "$text-muted")
+            Content("\n").join(notes) if notes else Content.styled(_("No notes."), "$text-muted")
         )
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self.refresh_bindings()
@@ -351,35 +349,31 @@ class ProspectScreen(QualifyScreen):
         blocking = sum(1 for i in items if i.blocks_gate)
         risky = sum(1 for i in items if i.could_knock_out)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab(AGENDA).label = Content(f"Agenda ({len(items)})" if items else "Agenda")
+        label = _("Agenda")
+        tabs.get_tab(AGENDA).label = Content(f"{label} ({len(items)})" if items else label)
         self.query_one(AgendaList).show(agenda, problem)
         facts: list[tuple[str, str]] = []
         if blocking:
-            verb = "blocks" if blocking == 1 else "block"
-            facts.append((f"⚑ {blocking} {verb} the gate", "bold $text-warning"))
+            said = counted("{n} blocks the gate", "{n} block the gate", blocking)
+            facts.append((f"⚑ {said}", "bold $text-warning"))
         if risky:
-            facts.append(
-                (f"✗ {risky} possible deal-breaker{'s' if risky > 1 else ''}", "$text-error")
-            )
+            said = counted("{n} possible deal-breaker", "{n} possible deal-breakers", risky)
+            facts.append((f"✗ {said}", "$text-error"))
         head: list[tuple[str, str]] = [
-            ("Next meeting", "bold"),
+            (_("Next meeting"), "bold"),
             (f" · {stage_title}", "$text-accent"),
         ]
         if items:
-            head.append((f" · {len(items)} item{'s' if len(items) > 1 else ''}", ""))
+            head.append((" · " + counted("{n} item", "{n} items", len(items)), ""))
             for fact in facts:
                 head += [(" · ", "$text-muted"), fact]
-            head.append(
-                (
-                    "\nEnter opens the interview on the question · m writes it as Markdown",
-                    "$text-muted",
-                )
-            )
+            keys = _("Enter opens the interview on the question · m writes it as Markdown")
+            head.append(("\n" + keys, "$text-muted"))
         self.query_one("#agenda-head", Static).update(Content.assemble(*head))
         summary = self.query_one("#agenda-summary", Static)
         if items:
             parts: list[tuple[str, str]] = [
-                (f"Agenda: {len(items)} item{'s' if len(items) > 1 else ''} to ask", "")
+                (counted("Agenda: {n} item to ask", "Agenda: {n} items to ask", len(items)), "")
             ]
             for fact in facts:
                 parts += [(" · ", "$text-muted"), fact]
@@ -393,7 +387,8 @@ class ProspectScreen(QualifyScreen):
                 for n, item in enumerate(items[:AGENDA_PREVIEW], start=1)
             ]
             if len(items) > AGENDA_PREVIEW:
-                top.append(Content.styled(f"  … {len(items) - AGENDA_PREVIEW} more", "$text-muted"))
+                more = _("… {n} more").format(n=len(items) - AGENDA_PREVIEW)
+                top.append(Content.styled(f"  {more}", "$text-muted"))
             summary.update(Content("\n").join([Content.assemble(*parts), *top]))
             summary.display = True
         else:
@@ -408,7 +403,7 @@ class ProspectScreen(QualifyScreen):
             return
         room = max(60, (detail.size.width or self.size.width) * 3 - 16)
         detail.update(
-            Content.assemble(("Listen for: ", "bold"), (one_line(item.help, room), "italic"))
+            Content.assemble((_("Listen for: "), "bold"), (one_line(item.help, room), "italic"))
         )
         detail.display = True
 
@@ -423,7 +418,7 @@ class ProspectScreen(QualifyScreen):
             self.open_interview(self.prospect_id, question_id=event.question_id)
         else:
             self.notify(
-                "This prospect was declined: reopen it (r) to interview again.",
+                _("This prospect was declined: reopen it (r) to interview again."),
                 severity="warning",
             )
 
@@ -480,8 +475,8 @@ class ProspectScreen(QualifyScreen):
         """Write the agenda as Markdown into the reports folder, and copy it."""
         if self.view is None or self.view.agenda is None:
             self.notify(
-                self.view.agenda_problem if self.view else "Still loading.",
-                title="No agenda",
+                self.view.agenda_problem if self.view else _("Still loading."),
+                title=_("No agenda"),
                 severity="warning",
                 markup=False,
             )
@@ -502,8 +497,8 @@ class ProspectScreen(QualifyScreen):
     def _agenda_exported(self, event: AgendaExported) -> None:
         self.app.copy_to_clipboard(event.markdown)
         self.notify(
-            f"Agenda written to {event.path} (and copied as Markdown).",
-            title="Agenda",
+            _("Agenda written to {path} (and copied as Markdown).").format(path=event.path),
+            title=_("Agenda"),
             markup=False,
             timeout=8,
         )
@@ -565,10 +560,10 @@ class ProspectScreen(QualifyScreen):
         for interview in self.view.assessment.records.interviews:
             label = titles.get(interview.stage, interview.stage)
             when = fmt_datetime(interview.updated_at)
-            now = " · now" if interview.stage == self.view.prospect.stage else ""
+            now = " · " + _("now") if interview.stage == self.view.prospect.stage else ""
             seen[interview.stage] = f"{label}  ({when}{now})"
         if not seen or pipeline is None:
-            self.notify("No interview yet: press i to start the first one.", severity="warning")
+            self.notify(_("No interview yet: press i to start the first one."), severity="warning")
             return
 
         def picked(stage: str | None) -> None:
@@ -589,7 +584,7 @@ def _last_rescore(
         score = new.get("score")
         band = new.get("band") or ""
         return Content.assemble(
-            ("⟳ Re-scored under ", "$text-muted"),
+            ("⟳ " + _("Re-scored under") + " ", "$text-muted"),
             (f"v{new.get('version', '?')}", "$text-muted"),
             (": ", "$text-muted"),
             (f"{fmt_score(score)} {band}".rstrip(), band_style(band or None, ranks=ranks)),
