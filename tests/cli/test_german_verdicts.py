@@ -89,7 +89,8 @@ def test_a_german_first_date_report_says_why_to_part_ways_in_german(qualify) -> 
         assert "erreicht 0 von 5 Punkten" in text and "2 von 5" in text
         assert "noch nicht gefragt" in text
         assert "Passt kaum in Erstes Date" not in text or "Punktzahl" in text
-        for english in ("Red flag, open since", "earns ", "not asked yet", "Gate to"):
+        assert "Angelegt in Erstes Date" in text  # the history, too
+        for english in ("Red flag, open since", "earns ", "not asked yet", "Gate to", "Added at"):
             assert english not in text, english
     assert "Nächster Schritt: Getrennte Wege gehen" in shown
     assert "Tor zur nächsten Phase: nicht erfüllt" in shown
