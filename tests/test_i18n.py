@@ -3,7 +3,9 @@ the compiled .po files, and formats follow the language (English exactly as befo
 
 from __future__ import annotations
 
+import ast
 import gettext
+import pickle
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -19,11 +21,17 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "qualify" / "i18n" / "locale"
 
 
+KEYWORDS = {"_": None, "N_": None, "Phrase": None, "ngettext": (1, 2), "counted": (1, 2)}
+"""The markers `pybabel extract` is given (README, Development; qualify/i18n/babel.cfg)."""
+
+
 def _extracted() -> set[str]:
-    method_map = [("qualify/**.py", "python"), ("qualify/reports/templates/**.j2", "jinja2")]
-    found = extract_from_dir(
-        str(ROOT), method_map, keywords={"_": None, "N_": None}, comment_tags=()
-    )
+    method_map = [
+        ("qualify/tui/**.py", "qualify.i18n.extract:python_and_bindings"),
+        ("qualify/**.py", "python"),
+        ("qualify/reports/templates/**.j2", "jinja2"),
+    ]
+    found = extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS, comment_tags=())
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
 
@@ -48,16 +56,25 @@ def test_the_shipped_mo_files_are_the_compiled_po_files(language: str) -> None:
     with mo.open("rb") as f:
         compiled = gettext.GNUTranslations(f)
     for message in _po(language):
-        if message.id and message.string:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not (message.id and all(strings)):
+            continue
+        if isinstance(message.id, tuple):  # singular and plural (German: one, other)
+            one, other = message.string
+            assert compiled.ngettext(*message.id, 1) == one, message.id
+            assert compiled.ngettext(*message.id, 2) == other, message.id
+        else:
             assert compiled.gettext(message.id) == message.string, message.id
 
 
 def test_translations_keep_every_placeholder() -> None:
     for message in _po("de"):
         if message.id and message.string:
-            assert set(re.findall(r"\{\w+\}", message.id)) == set(
-                re.findall(r"\{\w+\}", message.string)
-            ), message.id
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            wanted = set(re.findall(r"\{\w+\}", " ".join(ids)))
+            for string in strings:
+                assert set(re.findall(r"\{\w+\}", string)) == wanted, message.id
 
 
 def test_english_formats_as_before_and_german_the_german_way() -> None:
@@ -94,3 +111,62 @@ def test_the_choice_of_language_comes_in_order(tmp_path: Path) -> None:
         i18n.choose_language("Deutsch", environ={})
     config.write_text("language: [de]\n", encoding="utf-8")  # not a language: ignored here
     assert i18n.choose_language(environ={}, config=config) is None
+
+
+def _phrase_calls() -> list[tuple[str, int, object]]:
+    """Every `Phrase(…)` the core writes (phrase.py, which defines it, aside): (file,
+    line, its first argument)."""
+    calls = []
+    for path in sorted((ROOT / "qualify" / "core").rglob("*.py")):
+        if path.name == "phrase.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Phrase":
+                first = node.args[0] if node.args else None
+                calls.append((path.name, node.lineno, first))
+    return calls
+
+
+def test_every_sentence_of_the_core_has_its_german_translation() -> None:
+    """A new English sentence in the core (a Phrase) fails here until the German catalog
+    has it: the core's message ids are found by `pybabel extract -k Phrase`."""
+    found = extract_from_dir(
+        str(ROOT), [("qualify/core/**.py", "python")], keywords={"Phrase": None}
+    )
+    messages = {message for _, _, message, _, _ in found}
+    assert len(messages) > 120
+    catalog = _po("de")
+    missing = sorted(m for m in messages if not (catalog.get(m) and catalog.get(m).string))
+    assert not missing, "translate (README, Development): " + ", ".join(missing)
+    # the extraction sees them all: each Phrase's message id is written where it is made
+    calls = _phrase_calls()
+    assert len(calls) >= len(messages)
+    dynamic = [
+        f"{name}:{line}"
+        for name, line, first in calls
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str))
+    ]
+    assert not dynamic, "a Phrase's message id must be a string literal: " + ", ".join(dynamic)
+
+
+def test_a_phrase_is_its_english_and_says_itself_in_german() -> None:
+    from qualify.core.phrase import Joined, Num, Phrase
+
+    step = Phrase(
+        "Just friends: call again on {date}.", date=date(2027, 4, 15)
+    )  # a str: English as ever
+    assert step == "Just friends: call again on 2027-04-15." and isinstance(step, str)
+    shortfall = Phrase("{what} {value} below {need}", what="Niche", value=Num(26.67, 1), need=40)
+    both = Joined([step, shortfall], " ")
+    with i18n.use_language("de"):
+        assert i18n.tr(step) == "Nur Freunde: am 15.04.2027 erneut anrufen."
+        assert i18n.tr(shortfall) == "Niche 26,7 unter 40"
+        assert i18n.tr(both) == "Nur Freunde: am 15.04.2027 erneut anrufen. Niche 26,7 unter 40"
+        assert i18n.tr("plain text") == "plain text"
+    with i18n.use_language("en"):
+        assert (
+            i18n.tr(both)
+            == str(both)
+            == ("Just friends: call again on 2027-04-15. Niche 26.7 below 40")
+        )
+    assert pickle.loads(pickle.dumps(shortfall)).params == shortfall.params

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -86,26 +87,33 @@ def answer(
             fail(f"VALUE: {question}: {exc}", 2)
         inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]  # type: ignore[arg-type]
     assessment = q.record(found, inputs, stage=stage, records=records)
-    from qualify.core.words import fmt_pct, fmt_score
+    with env.speaking(q, found.language) as language:
+        if language:  # the band and the sets' words as the language has them
+            assessment = q.assess(found)
+        _recorded(found, len(inputs), stage, assessment)
+
+
+def _recorded(found: Any, n: int, stage: str | None, assessment: Any) -> None:
+    """What was recorded, and the score it gives, in the language in use."""
+    from qualify.i18n import _, fmt_num, fmt_pct, fmt_score
 
     b = assessment.breakdown
     where = ""
     if stage is not None and stage != found.stage:
         scored = [s for s in assessment.scored if s.interview.stage == stage]
         b = scored[-1].breakdown if scored else None
-        where = f" (correcting {stage}; the history marks it)"
-    if b is not None:
-        from qualify.core.words import provisional_text
-
-        ko = " · KNOCKED OUT" if b.knocked_out else ""
-        verdict = (
-            provisional_text(b.score, b.answered, b.visible)
-            if b.provisional
-            else f"{fmt_score(b.score)} · {b.band or 'no band yet'}"
-        )
-        say(
-            f"recorded {len(inputs)} answer(s) for {found.name}{where}: score {verdict}"
-            f" · coverage {fmt_pct(b.coverage)}{ko}"
+        where = " " + _("(correcting {stage}; the history marks it)").format(stage=stage)
+    said = _("recorded {n} answer(s) for {name}").format(n=n, name=found.name)
+    if b is None:
+        say(f"{said}{where}")
+        return
+    ko = " · " + _("KNOCKED OUT") if b.knocked_out else ""
+    if b.provisional:
+        shown = "—" if b.score is None else fmt_num(round(b.score))
+        verdict = _("{score} · provisional · {answered} of {visible} answered").format(
+            score=shown, answered=b.answered, visible=b.visible
         )
     else:
-        say(f"recorded {len(inputs)} answer(s) for {found.name}{where}")
+        verdict = f"{fmt_score(b.score)} · {b.band or _('no band yet')}"
+    coverage = _("coverage {coverage}").format(coverage=fmt_pct(b.coverage))
+    say(f"{said}{where}: " + _("score {verdict}").format(verdict=verdict) + f" · {coverage}{ko}")

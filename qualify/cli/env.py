@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -69,6 +70,20 @@ class Env:
     def language_for(self, prospect_language: str | None = None) -> str | None:
         """The language to use: --lang, the prospect's own, $QUALIFY_LANG, the config."""
         return self.lang_option or prospect_language or self.user_language
+
+    @contextmanager
+    def speaking(
+        self, qualifier: Qualifier, prospect_language: str | None = None
+    ) -> Iterator[str | None]:
+        """Speak the prospect's language (--lang, its own, $QUALIFY_LANG, the config) in
+        the block: qualify's words, dates and numbers, and the sets' texts of what
+        `qualifier` shows (answers are kept by value in every language)."""
+        from qualify.i18n import use_language
+
+        language = self.language_for(prospect_language)
+        qualifier.speak(language)
+        with use_language(language):
+            yield language
 
     @cached_property
     def catalog(self) -> Catalog:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 @pass_env
 def agenda(env: Env, prospect_id: str | None, within: str | None, fmt: str, order: str) -> None:
     """What to ask at the next meeting, in the order of the conversation (or --order gate)."""
-    from qualify.core.agenda import agenda_markdown
 
     if (prospect_id is None) == (within is None):
         raise click.UsageError("give a prospect ID, or --due PERIOD (not both)")
@@ -53,45 +52,60 @@ def agenda(env: Env, prospect_id: str | None, within: str | None, fmt: str, orde
     found = q.resolve(prospect_id)
     from qualify.workflow.meetings import meeting_agenda
 
-    plan = meeting_agenda(q, found, order="gate" if order == "gate" else "conversation")
     if fmt == "json":
         import orjson
 
+        plan = meeting_agenda(q, found, order="gate" if order == "gate" else "conversation")
         data = {"prospect": found.id, "name": found.name, **plan.to_dict()}
         say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
+    with env.speaking(q, found.language):
+        _agenda(q, found, fmt, "gate" if order == "gate" else "conversation")
+
+
+def _agenda(q: Any, found: Any, fmt: str, order: Any) -> None:
+    """The agenda as Markdown or text, in the language in use."""
+    from qualify.core.agenda import agenda_markdown
+    from qualify.i18n import _, tr
+    from qualify.workflow.meetings import meeting_agenda
+
+    plan = meeting_agenda(q, found, order=order)
     stage = q.stage(found.stage)
     title = f"{found.name} — {stage.title if stage else found.stage}"
     if fmt == "md":
-        say(agenda_markdown(plan, title=title), nl=False)
+        say(tr(agenda_markdown(plan, title=title)), nl=False)
         return
     meeting = ""
     if found.next_meeting is not None:
         from qualify.workflow.meetings import meeting_text
 
         meeting = f" ({meeting_text(found.next_meeting)})"
-    say(f"Agenda for the next meeting with {title}{cell(meeting)}")
+    say(_("Agenda for the next meeting with {title}").format(title=title) + cell(meeting))
     _items(plan)
 
 
 def _items(plan: Agenda, limit: int | None = None) -> None:
     from qualify.core.agenda import ITEM_KIND_WORDS
+    from qualify.i18n import _, tr
 
     if not plan.items:
-        say(f"  {plan.nothing_open}")
+        say(f"  {tr(plan.nothing_open)}")
         return
     for n, item in enumerate(plan.items[:limit], start=1):
         flags = [
             w
-            for w, on in (("gate", item.blocks_gate), ("deal-breaker?", bool(item.could_knock_out)))
+            for w, on in (
+                (_("gate"), item.blocks_gate),
+                (_("deal-breaker?"), bool(item.could_knock_out)),
+            )
             if on
         ]
         flag = f" [{', '.join(flags)}]" if flags else ""
         say(f"{n:>3}. {cell(item.text)}{flag}")
-        why = f" · {item.why}" if item.why else ""
-        say(f"     {cell(item.section)} · {ITEM_KIND_WORDS[item.kind]}{cell(why)}")
+        why = f" · {tr(item.why)}" if item.why else ""
+        say(f"     {cell(item.section)} · {tr(ITEM_KIND_WORDS[item.kind])}{cell(why)}")
     if limit is not None and len(plan.items) > limit:
-        say(f"     … and {len(plan.items) - limit} more")
+        say("     " + _("… and {n} more").format(n=len(plan.items) - limit))
 
 
 DUE_ITEMS = 5

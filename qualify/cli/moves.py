@@ -55,16 +55,19 @@ def echo_criteria(
 ) -> None:
     """Each gate criterion, and under an open one the wording of the questions it names:
     the id is what `qualify answer` takes, the wording is what to ask."""
+    from qualify.i18n import _, tr
+
     questions = question_set.questions if question_set is not None else {}
     for c in criteria:
-        say(f"  {'✓' if c.met else '✗'} {c.text}", err=err)
+        say(f"  {'✓' if c.met else '✗'} {tr(c.text)}", err=err)
         if c.met:
             continue
         named = [questions[qid] for qid in c.questions if qid in questions]
         for question in named[:GATE_QUESTIONS_SHOWN]:
             say(f"      {question.id}: {question.text}", err=err)
         if len(named) > GATE_QUESTIONS_SHOWN:
-            say(f"      … and {len(named) - GATE_QUESTIONS_SHOWN} more", err=err)
+            more = len(named) - GATE_QUESTIONS_SHOWN
+            say("      " + _("… and {n} more").format(n=more), err=err)
 
 
 GATE_QUESTIONS_SHOWN = 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from qualify.cli.env import Env, cell, language_option, pass_env, say
@@ -247,47 +249,63 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
     q = env.qualifier
     records = q.read(prospect_id)
     found = records.prospect
-    assessment = q.assess(found, stored=records)
-    history = assessment.records.history
     if as_json:
         import orjson
 
+        assessment = q.assess(found, stored=records)
         data = assessment.to_dict()
-        data["history"] = [h.model_dump(mode="json") for h in history]
+        data["history"] = [h.model_dump(mode="json") for h in assessment.records.history]
         data["attachments"] = _attachments_json(env.store.attachments(found.id))
         say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
+    with env.speaking(q, found.language):
+        assessment = q.assess(found, stored=records)
+        _show(env, q, found, assessment, assessment.records.history)
+
+
+def _show(env: Env, q: Any, found: Any, assessment: Any, history: list) -> None:
+    """`prospect show` in words, in the language in use."""
+    from qualify.core.words import KIND_LABELS, STATUS_LABELS
+    from qualify.i18n import _, english, tr
     from qualify.reports.terminal import breakdown_table
 
     stage_title = assessment.stage.title if assessment.stage else found.stage
     say(f"{cell(found.name)}  ({found.id})")
-    facts = [found.kind.value, found.territory or "no territory", stage_title, found.status.value]
+    kind, status = found.kind.value, found.status.value
+    if not english():  # the method's words (English keeps the values it always showed)
+        kind, status = _(KIND_LABELS.get(kind, kind)), _(STATUS_LABELS.get(status, status))
+    facts = [kind, found.territory or _("no territory"), stage_title, status]
     say("  " + " · ".join(cell(f) for f in facts))
     if found.next_meeting is not None:
         from qualify.workflow.meetings import meeting_text
 
-        say(f"  next meeting {cell(meeting_text(found.next_meeting))}")
+        say("  " + _("next meeting {when}").format(when=cell(meeting_text(found.next_meeting))))
     say("")
     if assessment.breakdown and assessment.question_set:
         say(breakdown_table(assessment.question_set, assessment.breakdown))
     else:
-        say("No answers yet at this stage.")
+        say(_("No answers yet at this stage."))
     if assessment.gate:
         say("")
-        verdict = "met" if assessment.gate.passed else "not met"
-        say(f"Gate to move on: {verdict}")
+        verdict = _("met") if assessment.gate.passed else _("not met")
+        say(_("Gate to move on: {verdict}").format(verdict=verdict))
         echo_criteria(assessment.gate.criteria, assessment.gate_set)
     if assessment.next_step:
-        say(f"Next step: {assessment.next_step}")
+        say(_("Next step: {step}").format(step=tr(assessment.next_step)))
         if found.status.value in ("active", "committed"):
             from qualify.workflow.meetings import meeting_agenda
 
             open_items = len(meeting_agenda(q, found).items)
             if open_items:
-                say(f"  ({open_items} open item(s): `qualify agenda {found.id}`)")
+                say(
+                    "  "
+                    + _("({n} open item(s): `qualify agenda {id}`)").format(
+                        n=open_items, id=found.id
+                    )
+                )
     _show_attachments(env.store.attachments(found.id))
     say("")
-    say("History")
+    say(_("History"))
     from qualify.core.undo import undone_ids
 
     undone = undone_ids(history)
@@ -300,10 +318,12 @@ def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
         elif h.action == "correct":
             move = f"{h.from_stage}: " + ", ".join(h.details.get("answers") or {})
         extra = (
-            f" (override: {h.reason})" if h.overridden else (f": {h.reason}" if h.reason else "")
+            " " + _("(override: {reason})").format(reason=h.reason)
+            if h.overridden
+            else (f": {h.reason}" if h.reason else "")
         )
-        by = f" by {h.by}" if h.by else ""
-        mark = " [undone]" if h.id in undone else ""
+        by = " " + _("by {name}").format(name=h.by) if h.by else ""
+        mark = " " + _("[undone]") if h.id in undone else ""
         say(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {cell(move)}{cell(extra)}{cell(by)}{mark}")
 
 

@@ -22,7 +22,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from qualify.core import rules
-from qualify.core.words import fmt_date, one_line
+from qualify.core.phrase import Num, Phrase, and_list
+from qualify.core.words import one_line
 
 if TYPE_CHECKING:
     from qualify.core.assess import ScoredInterview
@@ -59,11 +60,16 @@ def trouble(review: ScoredInterview, cost: rules.CostCheck) -> str:
     found: list[str] = []
     b = review.breakdown
     if b is not None and not b.knocked_out and rules.lowest_band(review.question_set, b):
-        score = f" ({b.score:.1f})" if b.score is not None else ""
-        found.append(f"the partnership {b.band}{score}")
+        if b.score is not None:
+            score = Num(b.score, 1, fixed=True)
+            found.append(Phrase("the partnership {band} ({score})", band=b.band, score=score))
+        else:
+            found.append(Phrase("the partnership {band}", band=b.band))
     if cost.flagged:
-        found.append(f"the partner consuming more than it earns ({cost.reasons[0]})")
-    return " and ".join(found)
+        found.append(
+            Phrase("the partner consuming more than it earns ({reason})", reason=cost.reasons[0])
+        )
+    return and_list(found)
 
 
 def after_review(
@@ -75,47 +81,75 @@ def after_review(
     if not reviews:
         return ""
     review = reviews[-1]
-    when = fmt_date(review.at)
+    when = review.at
     outcome = review.values.get(rules.OUTCOME_QUESTION)
     b, qs = review.breakdown, review.question_set
     if outcome == rules.PART_WAYS:
-        return "Part ways under the exit terms, as the latest review decided."
+        return Phrase("Part ways under the exit terms, as the latest review decided.")
     contradiction = rules.outcome_contradiction(qs, b, outcome)
     record = review.interview.answers.get(rules.OUTCOME_QUESTION)
     if contradiction and not (record is not None and record.note.strip()):
-        return (
-            f"Review of {when}: {contradiction}. Give the reason (a note on the outcome) or "
-            "change the outcome to fix or part ways."
+        return Phrase(
+            "Review of {date}: {contradiction}. Give the reason (a note on the outcome) or "
+            "change the outcome to fix or part ways.",
+            date=when,
+            contradiction=contradiction,
         )
     troubled = [trouble(r, c) for r, c in zip(reviews, costs, strict=True)]
     if troubled[-1] and len(troubled) > 1 and troubled[-2]:
         before = reviews[-2]
         if before.values.get(rules.OUTCOME_QUESTION) == rules.FIX:
-            return (
-                f"Part ways: the improvement plan agreed on {fmt_date(before.at)} did not "
-                f"work — the review of {when} still finds {troubled[-1]}. End the partnership "
-                "under the exit terms, with that reason."
+            return Phrase(
+                "Part ways: the improvement plan agreed on {agreed} did not work — the review "
+                "of {date} still finds {trouble}. End the partnership under the exit terms, "
+                "with that reason.",
+                agreed=before.at,
+                date=when,
+                trouble=troubled[-1],
             )
     if b is not None and b.knocked_out:
         reasons = "; ".join(one_line(k.reason) for k in b.knockouts)
-        return (
-            f"Part ways, or counselling at the very most: the review of {when} found a "
-            f"deal-breaker ({reasons}). Part ways under the exit terms unless it is put right "
-            "at once, under a written improvement plan."
+        return Phrase(
+            "Part ways, or counselling at the very most: the review of {date} found a "
+            "deal-breaker ({reasons}). Part ways under the exit terms unless it is put right "
+            "at once, under a written improvement plan.",
+            date=when,
+            reasons=reasons,
         )
     if troubled[-1] and outcome != rules.FIX:
-        return (
-            f"Counselling: the review of {when} finds {troubled[-1]}. Agree an improvement "
-            "plan with owners and a date, and review again then — or part ways."
+        return Phrase(
+            "Counselling: the review of {date} finds {trouble}. Agree an improvement plan with "
+            "owners and a date, and review again then — or part ways.",
+            date=when,
+            trouble=troubled[-1],
         )
     if outcome == rules.FIX or troubled[-1]:
-        due = f" on {fmt_date(review_due)}" if review_due is not None else ""
         plan = review.values.get(rules.IMPROVEMENT_PLAN_QUESTION)
         if not (isinstance(plan, str) and plan.strip()):
-            found = f" finds {troubled[-1]}" if troubled[-1] else " decided to fix the partnership"
-            return (
-                f"Counselling: the review of {when}{found}, but no improvement plan is written "
-                f"down. Write it (what changes, who owns it, by when) and review again{due}."
+            finds = (
+                Phrase("finds {trouble}", trouble=troubled[-1])
+                if troubled[-1]
+                else Phrase("decided to fix the partnership")
             )
-        return f"Counselling: follow the improvement plan and review again{due}."
+            if review_due is not None:
+                return Phrase(
+                    "Counselling: the review of {date} {finds}, but no improvement plan is "
+                    "written down. Write it (what changes, who owns it, by when) and review "
+                    "again on {due}.",
+                    date=when,
+                    finds=finds,
+                    due=review_due,
+                )
+            return Phrase(
+                "Counselling: the review of {date} {finds}, but no improvement plan is written "
+                "down. Write it (what changes, who owns it, by when) and review again.",
+                date=when,
+                finds=finds,
+            )
+        if review_due is not None:
+            return Phrase(
+                "Counselling: follow the improvement plan and review again on {due}.",
+                due=review_due,
+            )
+        return Phrase("Counselling: follow the improvement plan and review again.")
     return ""

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from qualify.core.breakdown import ScoreBreakdown
+from qualify.core.gates import SOURCE_WORDS
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.model import EVIDENCE_SOURCES, Question, QuestionSet, Stage
 from qualify.core.scoring import points_of, score
 from qualify.core.words import markdown_text as _md
@@ -28,11 +30,11 @@ AgendaOrder = Literal["conversation", "gate"]
 """conversation: as the set asks them (the default); gate: what unlocks the gate first."""
 
 ITEM_KIND_WORDS: dict[str, str] = {
-    "verify": "verify",
-    "required": "required, unanswered",
-    "ask_again": "ask next time",
-    "unreached": "not asked yet",
-    "declined": "declined to say",
+    "verify": Phrase("verify"),
+    "required": Phrase("required, unanswered"),
+    "ask_again": Phrase("ask next time"),
+    "unreached": Phrase("not asked yet"),
+    "declined": Phrase("declined to say"),
 }
 
 
@@ -82,12 +84,14 @@ class Agenda:
         """The sentence for an agenda without items: true to how sure the answers are."""
         unverified = self.answered - self.verified
         if not self.answered:
-            return "Nothing open: no visible question to ask."
+            return Phrase("Nothing open: no visible question to ask.")
         if not unverified:
-            return "Nothing open: every visible question is answered and verified."
-        return (
-            f"Nothing open: every visible question is answered ({unverified} of "
-            f"{self.answered} only stated or estimated, not verified)."
+            return Phrase("Nothing open: every visible question is answered and verified.")
+        return Phrase(
+            "Nothing open: every visible question is answered ({unverified} of {answered} only "
+            "stated or estimated, not verified).",
+            unverified=unverified,
+            answered=self.answered,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,16 +198,19 @@ def build_agenda(
                     and record.source not in EVIDENCE_SOURCES
                 ):
                     kind = "verify"
-                    reasons.append(f"the answer is {record.source}; the gate needs it verified")
+                    source = SOURCE_WORDS.get(record.source, record.source)
+                    reasons.append(
+                        Phrase("the answer is {source}; the gate needs it verified", source=source)
+                    )
             elif state == "unknown":
                 kind = "ask_again"
-                reasons.append("they did not know last time")
+                reasons.append(Phrase("they did not know last time"))
             elif state == "declined":
                 kind = "declined"
-                reasons.append("ask it differently, or explain why it matters")
+                reasons.append(Phrase("ask it differently, or explain why it matters"))
             elif qscore.required or q.required:
                 kind = "required"
-                reasons.append("the gate needs it answered")
+                reasons.append(Phrase("the gate needs it answered"))
             else:
                 kind = "unreached"
             if kind is None:
@@ -213,8 +220,8 @@ def build_agenda(
             knockouts = () if qscore.answered else _knockout_reasons(q)
             swing = 0.0 if qscore.answered else _swing(question_set, values, q, key, breakdown)
             if knockouts:
-                reasons.append("could be a deal-breaker")
-            why = "; ".join(reasons)
+                reasons.append(Phrase("could be a deal-breaker"))
+            why = Joined(reasons) if reasons else ""
             items.append(
                 AgendaItem(
                     question_id=key,
@@ -257,9 +264,11 @@ def _with_swings(items: list[AgendaItem], *, scored: bool) -> list[AgendaItem]:
     out: list[AgendaItem] = []
     said: str | None = None
     for item in items:
-        words = f"could move the score by up to {item.swing:.0f} points"
+        words = Phrase(
+            "could move the score by up to {points} points", points=Num(item.swing, 0, fixed=True)
+        )
         if item.swing >= 0.5 and words != said:
-            why = "; ".join(w for w in (item.why, words) if w)
+            why = Joined(w for w in (item.why, words) if w)
             item = replace(item, why=why)
             said = words
         out.append(item)
@@ -267,23 +276,25 @@ def _with_swings(items: list[AgendaItem], *, scored: bool) -> list[AgendaItem]:
 
 
 def agenda_markdown(agenda: Agenda, *, title: str) -> str:
-    """A printable agenda: the questions to ask, why, and what to listen for."""
-    lines = [f"# Agenda: {_md(title)}", ""]
+    """A printable agenda: the questions to ask, why, and what to listen for (a phrase of
+    lines, so the shell can say it in the user's language)."""
+    lines: list[str] = [Phrase("# Agenda: {title}", title=_md(title)), ""]
     if not agenda.items:
         lines.append(agenda.nothing_open)
-        return "\n".join(lines) + "\n"
+        return Joined([*lines, ""], "\n")
     for n, item in enumerate(agenda.items, start=1):
         flags = []
         if item.blocks_gate:
-            flags.append("blocks the gate")
+            flags.append(Phrase("blocks the gate"))
         if item.could_knock_out:
-            flags.append("possible deal-breaker")
-        flag = f" **({', '.join(flags)})**" if flags else ""
-        lines.append(f"{n}. {_md(item.text)}{flag}")
-        why = f" · {_md(item.why)}" if item.why else ""
-        lines.append(f"   - {_md(item.section)} · {ITEM_KIND_WORDS[item.kind]}{why}")
+            flags.append(Phrase("possible deal-breaker"))
+        flag = Joined([" **(", Joined(flags, ", "), ")**"], "") if flags else ""
+        lines.append(Joined([f"{n}. {_md(item.text)}", flag], ""))
+        why = Joined([" · ", item.why], "") if item.why else ""
+        kind = ITEM_KIND_WORDS[item.kind]
+        lines.append(Joined([f"   - {_md(item.section)} · ", kind, why], ""))
         if item.help:
-            lines.append(f"   - Listen for: {_md(item.help)}")
+            lines.append(Phrase("   - Listen for: {help}", help=_md(item.help)))
         if item.note:
-            lines.append(f"   - Last note: {_md(item.note)}")
-    return "\n".join(lines) + "\n"
+            lines.append(Phrase("   - Last note: {note}", note=_md(item.note)))
+    return Joined([*lines, ""], "\n")

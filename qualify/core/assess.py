@@ -34,6 +34,7 @@ from qualify.core.aftercare import after_review, flagged_since, review_plan_date
 from qualify.core.breakdown import Earlier, ScoreBreakdown
 from qualify.core.gates import GateResult, evaluate_gate
 from qualify.core.nextstep import next_step
+from qualify.core.phrase import Joined, Phrase
 from qualify.core.questionnaire.model import Pipeline, QuestionSet, Stage
 from qualify.core.records import (
     HistoryEntry,
@@ -45,7 +46,7 @@ from qualify.core.records import (
 from qualify.core.redflags import RedFlag, capped, red_flags
 from qualify.core.scoring import score
 from qualify.core.undo import effective
-from qualify.core.words import answer_text, fmt_date, one_line, plural
+from qualify.core.words import answer_text, one_line
 
 __all__ = [
     "Assessment",
@@ -447,14 +448,20 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
     """The one thing to do next, in the words of the method."""
     p = a.records.prospect
     if p.status == ProspectStatus.declined:
-        why = f" ({a.reason})" if a.reason else ""
-        return f"Parted ways{why}. Reopen only if the reason no longer holds."
+        if a.reason:
+            return Phrase(
+                "Parted ways ({reason}). Reopen only if the reason no longer holds.",
+                reason=a.reason,
+            )
+        return Phrase("Parted ways. Reopen only if the reason no longer holds.")
     if p.status == ProspectStatus.on_hold:
         if p.recontact_on is None:
-            return "Just friends: agree a date to call again."
+            return Phrase("Just friends: agree a date to call again.")
         if p.recontact_on <= today:
-            return f"Just friends: due for a call (re-contact date {fmt_date(p.recontact_on)})."
-        return f"Just friends: call again on {fmt_date(p.recontact_on)}."
+            return Phrase(
+                "Just friends: due for a call (re-contact date {date}).", date=p.recontact_on
+            )
+        return Phrase("Just friends: call again on {date}.", date=p.recontact_on)
     if p.status == ProspectStatus.committed:
         if a.review is not None:
             after = after_review(a.reviews, a.review_costs, a.review_due)
@@ -469,31 +476,59 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
             and a.current.question_set is not None
         ):
             step = next_step(a.stage, a.gate, a.current.breakdown, a.current.question_set)
-            step = step.removeprefix("Keep dating: ").rstrip(".")
-            return f"Settling in: finish onboarding — {step}."
+            if getattr(step, "msgid", "") == "Keep dating: {steps}":
+                step = step.params["steps"]  # type: ignore[attr-defined]
+            if step.endswith("."):
+                return Phrase("Settling in: finish onboarding — {step}", step=step)
+            return Phrase("Settling in: finish onboarding — {step}.", step=step)
         if a.stage is not None and a.gate is not None and a.gate.passed:
-            first = f"; the first review is due on {fmt_date(a.review_due)}" if a.review_due else ""
-            return f"Onboarding complete: move on to the relationship reviews (advance){first}."
+            if a.review_due:
+                return Phrase(
+                    "Onboarding complete: move on to the relationship reviews (advance); the "
+                    "first review is due on {date}.",
+                    date=a.review_due,
+                )
+            return Phrase("Onboarding complete: move on to the relationship reviews (advance).")
         if a.review_due is not None:
-            word = "overdue since" if a.review_due < today else "due on"
-            return f"Keep the relationship measured: next review {word} {fmt_date(a.review_due)}."
-        return "Keep the relationship measured with regular reviews."
+            if a.review_due < today:
+                return Phrase(
+                    "Keep the relationship measured: next review overdue since {date}.",
+                    date=a.review_due,
+                )
+            return Phrase(
+                "Keep the relationship measured: next review due on {date}.", date=a.review_due
+            )
+        return Phrase("Keep the relationship measured with regular reviews.")
     if a.stage is None:
-        return f"Stage {p.stage!r} is not in the pipeline: move the prospect to a known stage."
+        return Phrase(
+            "Stage {stage} is not in the pipeline: move the prospect to a known stage.",
+            stage=repr(p.stage),
+        )
     if a.current is None or not a.current.has_answers:
         qs = a.gate_set
         if qs is None:
-            return f"Book the {a.stage.title} conversation."
+            return Phrase("Book the {stage} conversation.", stage=a.stage.title)
         required = sum(1 for q in qs.questions.values() if q.required)
+        n = len(qs.questions)
         return (
-            f"Book the {a.stage.title} conversation: {plural(len(qs.questions), 'question')} "
-            f"to ask, {required} of them required."
+            Phrase(
+                "Book the {stage} conversation: 1 question to ask, {required} of them required.",
+                stage=a.stage.title,
+                required=required,
+            )
+            if n == 1
+            else Phrase(
+                "Book the {stage} conversation: {n} questions to ask, {required} of them required.",
+                stage=a.stage.title,
+                n=n,
+                required=required,
+            )
         )
     if a.gate is None or a.gate_breakdown is None or a.gate_set is None:
-        return "Keep dating."
+        return Phrase("Keep dating.")
     nxt = pipeline.next_stage(a.stage.id)
     step = next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt)
-    return step if step.endswith(".") else step + "."
+    return step if step.endswith(".") else Joined([step, "."], "")
 
 
 # -------------------------------------------------------------------- list rows

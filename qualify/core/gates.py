@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.breakdown import ScoreBreakdown
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import (
@@ -35,9 +36,18 @@ VERIFIED = "verified"
 """The answer source that says evidence was seen (our own records count as evidence too)."""
 
 DIRECTION_WORDS: dict[str, str] = {
-    "they_fit_us": "how well they fit us",
-    "we_fit_them": "how well we can serve them",
+    "they_fit_us": Phrase("how well they fit us"),
+    "we_fit_them": Phrase("how well we can serve them"),
 }
+
+SOURCE_WORDS: dict[str, str] = {
+    "stated": Phrase("stated"),
+    "estimated": Phrase("estimated"),
+    "observed": Phrase("observed"),
+    "verified": Phrase("verified"),
+    "our_records": Phrase("our records"),
+}
+"""An answer's source inside a criterion ("not verified yet (stated)")."""
 
 TOLERANCE = 1e-9
 """Float noise allowed when comparing with a threshold: 49.99999999999999 meets 50."""
@@ -101,22 +111,11 @@ class GateResult:
 # ----------------------------------------------------------------------- wording
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _num(value: float, decimals: int = 0) -> str:
-    text = f"{value:.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
 def _meets(value: float, threshold: float) -> bool:
     return value >= threshold - TOLERANCE
 
 
-def _shown_truthfully(value: float, threshold: float, scale: float = 1.0) -> str:
+def _shown_truthfully(value: float, threshold: float, scale: float = 1.0) -> Num:
     """`value` × scale, rounded as little as needed to keep the comparison true.
 
     A score of 49.96 against 50 must not read "score 50 below 50".
@@ -125,11 +124,15 @@ def _shown_truthfully(value: float, threshold: float, scale: float = 1.0) -> str
     for decimals in range(4):
         shown = round(value * scale, decimals)
         if _meets(shown, threshold * scale) == passes:
-            return _num(shown, decimals)
-    return repr(value * scale)
+            return Num(shown, decimals)
+    return Num(value * scale, None)
 
 
-def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
+def _need(value: float, decimals: int = 2) -> Num:
+    return Num(value, decimals)
+
+
+def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
     """Questions as they are asked, quoted: a next step a director can read without the
     question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
     shown = []
@@ -143,8 +146,9 @@ def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
         if found is not None and found[1] is not None:
             text = f"{text} (#{found[1] + 1})"
         shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")
-    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
-    return "; ".join(shown) + more
+    if len(ids) > limit:
+        return Phrase("{asked} and {n} more", asked=Joined(shown), n=len(ids) - limit)
+    return Joined(shown)
 
 
 # ------------------------------------------------------------------------- gates
@@ -246,8 +250,14 @@ def evaluate_gate(
 
     # No knock-outs.
     if breakdown.knockouts:
-        text = "Knocked out: " + "; ".join(
-            f"{k.reason} ({_asked(question_set, [k.question])})" for k in breakdown.knockouts
+        text = Phrase(
+            "Knocked out: {reasons}",
+            reasons=Joined(
+                Phrase(
+                    "{reason} ({asked})", reason=k.reason, asked=_asked(question_set, [k.question])
+                )
+                for k in breakdown.knockouts
+            ),
         )
         criteria.append(
             Criterion(
@@ -258,46 +268,60 @@ def evaluate_gate(
             )
         )
     elif breakdown.knocked_out:  # knocked out without a named hit: still not a pass
-        criteria.append(Criterion("knockouts", False, "Knocked out"))
+        criteria.append(Criterion("knockouts", False, Phrase("Knocked out")))
     else:
-        criteria.append(Criterion("knockouts", True, "No knock-outs"))
+        criteria.append(Criterion("knockouts", True, Phrase("No knock-outs")))
 
     # Every visible required question answered.
     total, missing = _required_missing(question_set, breakdown)
     if missing:
         asked = _asked(question_set, missing, 3)
-        text = f"{_plural(len(missing), 'required question')} unanswered: {asked}"
+        text = (
+            Phrase("1 required question unanswered: {asked}", asked=asked)
+            if len(missing) == 1
+            else Phrase("{n} required questions unanswered: {asked}", n=len(missing), asked=asked)
+        )
         criteria.append(Criterion("required", False, text, tuple(missing)))
     elif total:
         text = (
-            f"All {total} required questions answered"
+            Phrase("All {n} required questions answered", n=total)
             if total > 1
-            else "1 required question answered"
+            else Phrase("1 required question answered")
         )
         criteria.append(Criterion("required", True, text))
     else:
-        criteria.append(Criterion("required", True, "No required questions to answer"))
+        criteria.append(Criterion("required", True, Phrase("No required questions to answer")))
 
     # No open red flag holding the gate.
     if red_flags:
-        listed = "; ".join(f"{f.reason} ({f.set_id}: {f.key})" for f in red_flags)
-        text = f"{_plural(len(red_flags), 'red flag')} open: {listed}"
+        listed = Joined(f"{f.reason} ({f.set_id}: {f.key})" for f in red_flags)
+        count = (
+            Phrase("1 red flag")
+            if len(red_flags) == 1
+            else Phrase("{n} red flags", n=len(red_flags))
+        )
+        text = Phrase("{count} open: {listed}", count=count, listed=listed)
         # an override of a gate that needs no open red flags accepts them for good; one
         # of another gate only lets the dating go on (they still hold the next gates)
         key = "red_flags" if gate.no_open_red_flags else "red_flags:held"
         criteria.append(Criterion(key, False, text, tuple(f.id for f in red_flags)))
     elif gate.no_open_red_flags:
-        criteria.append(Criterion("red_flags", True, "No open red flags"))
+        criteria.append(Criterion("red_flags", True, Phrase("No open red flags")))
 
     # Minimum score.
     if gate.min_score is not None:
-        need = _num(gate.min_score, 2)
+        need = _need(gate.min_score)
         if breakdown.score is None:
-            criteria.append(Criterion("min_score", False, f"no score yet (needs {need})"))
+            text = Phrase("no score yet (needs {need})", need=need)
+            criteria.append(Criterion("min_score", False, text))
         else:
             ok = _meets(breakdown.score, gate.min_score)
             shown = _shown_truthfully(breakdown.score, gate.min_score)
-            text = f"score {shown} ≥ {need}" if ok else f"score {shown} below {need}"
+            text = (
+                Phrase("score {value} ≥ {need}", value=shown, need=need)
+                if ok
+                else Phrase("score {value} below {need}", value=shown, need=need)
+            )
             criteria.append(Criterion("min_score", ok, text))
 
     criteria.extend(_fit_criteria(stage, question_set, breakdown))
@@ -306,24 +330,29 @@ def evaluate_gate(
     need_verdict = question_set.verdict_coverage
     if breakdown.provisional and need_verdict is not None:
         shown = _shown_truthfully(breakdown.weight_answered or 0.0, need_verdict, 100)
-        text = (
-            f"too little answered for a verdict: {shown}% of the scored weight "
-            f"(needs {_num(need_verdict * 100, 1)}%)"
+        text = Phrase(
+            "too little answered for a verdict: {share} of the scored weight (needs {need}%)",
+            share=Phrase("{value}%", value=shown),
+            need=_need(need_verdict * 100, 1),
         )
         criteria.append(Criterion("verdict_coverage", False, text))
 
     # Minimum coverage.
     if gate.min_coverage is not None:
-        need = _num(gate.min_coverage * 100, 1) + "%"
+        need = _need(gate.min_coverage * 100, 1)
         coverage = breakdown.coverage
         if coverage is None:
             ok = gate.min_coverage <= 0
-            text = f"nothing to answer (needs {need})"
+            text = Phrase("nothing to answer (needs {need}%)", need=need)
             criteria.append(Criterion("min_coverage", ok, text))
         else:
             ok = _meets(coverage, gate.min_coverage)
-            shown = _shown_truthfully(coverage, gate.min_coverage, 100) + "%"
-            text = f"coverage {shown} ≥ {need}" if ok else f"coverage {shown} below {need}"
+            shown = _shown_truthfully(coverage, gate.min_coverage, 100)
+            text = (
+                Phrase("coverage {value}% ≥ {need}%", value=shown, need=need)
+                if ok
+                else Phrase("coverage {value}% below {need}%", value=shown, need=need)
+            )
             criteria.append(Criterion("min_coverage", ok, text))
 
     # Evidence seen.
@@ -333,12 +362,15 @@ def evaluate_gate(
         source = sources.get(qid)
         asked = _asked(question_set, [qid])
         if answered and source in EVIDENCE_SOURCES:
-            criteria.append(Criterion(f"verified:{qid}", True, f"{asked} verified", (qid,)))
+            text = Phrase("{asked} verified", asked=asked)
+            criteria.append(Criterion(f"verified:{qid}", True, text, (qid,)))
         elif answered:
-            text = f"{asked} not verified yet ({(source or 'stated').replace('_', ' ')})"
+            said = source or "stated"
+            said = SOURCE_WORDS.get(said, said.replace("_", " "))
+            text = Phrase("{asked} not verified yet ({source})", asked=asked, source=said)
             criteria.append(Criterion(f"verified:{qid}", False, text, (qid,)))
         else:
-            text = f"{asked} unanswered; it needs a verified answer"
+            text = Phrase("{asked} unanswered; it needs a verified answer", asked=asked)
             criteria.append(Criterion(f"verified:{qid}", False, text, (qid,)))
 
     return GateResult(
@@ -366,7 +398,7 @@ def _fit_criteria(
         section = breakdown.section(section_id)
         title = section.title if section is not None else section_id
         if section is not None and not section.shown:
-            text = f"{title}: not asked of this prospect"
+            text = Phrase("{section}: not asked of this prospect", section=title)
             out.append(Criterion(f"min_section:{section_id}", True, text))
             continue
         value = section.score if section is not None else None
@@ -379,20 +411,29 @@ def _fit_criteria(
         if ok:
             text = condition.text
         elif unknown:
-            text = f"not known yet ({_asked(question_set, unknown)} unanswered): {condition.text}"
+            text = Phrase(
+                "not known yet ({asked} unanswered): {condition}",
+                asked=_asked(question_set, unknown),
+                condition=condition.text,
+            )
         else:
-            text = f"not so: {condition.text}"
+            text = Phrase("not so: {condition}", condition=condition.text)
         out.append(Criterion(f"require:{n}", bool(ok), text, tuple(unknown)))
     return out
 
 
 def _minimum(key: str, words: str, value: float | None, need: float) -> Criterion:
-    wanted = _num(need, 2)
+    wanted = _need(need)
     if value is None:
-        return Criterion(key, False, f"{words}: no score yet (needs {wanted})")
+        text = Phrase("{what}: no score yet (needs {need})", what=words, need=wanted)
+        return Criterion(key, False, text)
     ok = _meets(value, need)
     shown = _shown_truthfully(value, need)
-    text = f"{words} {shown} ≥ {wanted}" if ok else f"{words} {shown} below {wanted}"
+    text = (
+        Phrase("{what} {value} ≥ {need}", what=words, value=shown, need=wanted)
+        if ok
+        else Phrase("{what} {value} below {need}", what=words, value=shown, need=wanted)
+    )
     return Criterion(key, ok, text)
 
 

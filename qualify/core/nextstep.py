@@ -19,20 +19,19 @@ support we would carry"), so a step never reads "strengthen Support load on us".
 
 from __future__ import annotations
 
+from typing import Any
+
 from qualify.core import rules
 from qualify.core.breakdown import ScoreBreakdown, SectionScore
 from qualify.core.gates import Criterion, GateResult
+from qualify.core.phrase import Joined, Num, Phrase, and_list
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import QuestionSet, Section, Stage
 
 __all__ = ["next_step"]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
+def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
     """Questions as they are asked, quoted: a next step a director can read without the
     question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
     shown = []
@@ -43,8 +42,18 @@ def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> str:
         if found is not None and found[1] is not None:
             text = f"{text} (#{found[1] + 1})"
         shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")
-    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
-    return "; ".join(shown) + more
+    if len(ids) > limit:
+        return Phrase("{asked} and {n} more", asked=Joined(shown), n=len(ids) - limit)
+    return Joined(shown)
+
+
+def _params(c: Criterion | None) -> dict[str, Any]:
+    """The figures and words of a criterion's sentence (none for an old plain text)."""
+    return dict(getattr(c.text, "params", {})) if c is not None else {}
+
+
+def _msgid(c: Criterion) -> str:
+    return getattr(c.text, "msgid", "")
 
 
 def _section_of(question_set: QuestionSet, section_id: str) -> Section | None:
@@ -67,7 +76,9 @@ def _improve(question_set: QuestionSet, section: SectionScore | None) -> str | N
     if section is None:
         return None
     found = _section_of(question_set, section.id)
-    return found.improvement if found is not None else f"strengthen {section.title}"
+    if found is not None:
+        return found.improvement
+    return Phrase("strengthen {section}", section=section.title)
 
 
 def _missing_steps(
@@ -79,37 +90,59 @@ def _missing_steps(
     required = unmet.get("required")
     if required is not None:
         ids = list(required.questions)
+        asked = _asked(question_set, ids)
         if len(ids) == 1:
-            steps.append(f"answer the required question {_asked(question_set, ids)}")
+            steps.append(Phrase("answer the required question {asked}", asked=asked))
         else:
-            steps.append(f"answer {len(ids)} required questions: {_asked(question_set, ids)}")
+            steps.append(Phrase("answer {n} required questions: {asked}", n=len(ids), asked=asked))
     unknown = [q for c in unmet.values() if c.key.startswith("require:") for q in c.questions]
     unknown = [q for q in dict.fromkeys(unknown) if question_set.resolve(q) is not None]
     if unknown and required is None:
-        steps.append(f"answer {_asked(question_set, unknown)}")
+        steps.append(Phrase("answer {asked}", asked=_asked(question_set, unknown)))
     open_sections = sorted(
         (s for s in breakdown.sections if s.visible > s.answered),
         key=lambda s: -(s.visible - s.answered),
     )
     if ("min_coverage" in unmet or "verdict_coverage" in unmet) and open_sections:
         top = open_sections[0]
-        steps.append(f"cover {top.title} — {_plural(top.unanswered, 'question')} unanswered")
+        steps.append(
+            Phrase("cover {section} — 1 question unanswered", section=top.title)
+            if top.unanswered == 1
+            else Phrase(
+                "cover {section} — {n} questions unanswered", section=top.title, n=top.unanswered
+            )
+        )
     to_verify = [
         c.questions[0] for c in gate.criteria if not c.met and c.key.startswith("verified:")
     ]
     if len(to_verify) == 1:
-        steps.append(f"verify {_asked(question_set, to_verify)}")
+        steps.append(Phrase("verify {asked}", asked=_asked(question_set, to_verify)))
     elif to_verify:
-        steps.append(f"verify {len(to_verify)} facts: {_asked(question_set, to_verify)}")
+        asked = _asked(question_set, to_verify)
+        steps.append(Phrase("verify {n} facts: {asked}", n=len(to_verify), asked=asked))
     flags = unmet.get("red_flags") or unmet.get("red_flags:held")
     if flags is not None:
-        steps.append(
-            "settle with evidence the " + flags.text.replace(" open: ", " still open: ", 1)
-        )
+        found = _params(flags)
+        if "count" in found:
+            steps.append(Phrase("settle with evidence the {count} still open: {listed}", **found))
+        else:
+            steps.append(
+                "settle with evidence the " + flags.text.replace(" open: ", " still open: ")
+            )
     return steps
 
 
 _ORDER = {"min_section": 0, "min_direction": 1, "min_score": 2}
+
+
+def _needs(c: Criterion) -> str:
+    """A shortfall as "what 27 (needs 40)" (the criterion as it is when not a minimum)."""
+    found = _params(c)
+    if _msgid(c) == "{what} {value} below {need}":
+        return Phrase("{what} {value} (needs {need})", **found)
+    if _msgid(c) == "score {value} below {need}":
+        return Phrase("score {value} (needs {need})", **found)
+    return c.text
 
 
 def _short(
@@ -117,7 +150,7 @@ def _short(
 ) -> tuple[str, str | None, str | None]:
     """(the shortfall in words, the direction it belongs to, what would raise it)."""
     kind, _, name = c.key.partition(":")
-    text = c.text.replace(" below ", " (needs ") + (")" if " below " in c.text else "")
+    text = _needs(c)
     if kind == "min_direction":
         return text, name, _improve(question_set, _weakest(breakdown, name))
     if kind == "min_section":
@@ -132,9 +165,19 @@ def _short(
     return text, None, None
 
 
-def _join(items: list[str]) -> str:
-    items = list(dict.fromkeys(i for i in items if i))[:2]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _join(items: list[str]) -> Any:
+    return and_list(list(dict.fromkeys(i for i in items if i))[:2])
+
+
+def _overall(c: Criterion) -> str:
+    """The overall score against the gate: "score 23; the gate needs 50"."""
+    if _msgid(c) == "score {value} below {need}":
+        return Phrase("score {value}; the gate needs {need}", **_params(c))
+    return c.text
+
+
+def _sentences(*parts: str | None) -> str:
+    return Joined([p for p in parts if p], " ")
 
 
 def _verdict(
@@ -146,21 +189,41 @@ def _verdict(
         key=lambda c: _ORDER.get(c.key.partition(":")[0], 3),
     )
     held = [c for c in unmet if c.key.startswith("require:")]
-    shorts = [_short(c, question_set, breakdown) for c in unmet if not c.key.startswith("require:")]
-    overall = next((c.text for c in unmet if c.key == "min_score"), None)
-    detail = [text for text, _, _ in shorts if not text.startswith("score ")]
-    head = f" ({overall.replace(' below ', '; the gate needs ')})" if overall else ""
-    reasons = "; ".join(detail)
+    judged = [c for c in unmet if not c.key.startswith("require:")]
+    shorts = [_short(c, question_set, breakdown) for c in judged]
+    overall = next((_overall(c) for c in unmet if c.key == "min_score"), None)
+    detail = [
+        text
+        for c, (text, _, _) in zip(judged, shorts, strict=True)
+        if not str(c.text).startswith("score ")
+    ]
+    reasons = Joined(detail) if detail else None
     theirs = [fix for _, direction, fix in shorts if direction == "they_fit_us" and fix]
     fixes = [fix for _, _, fix in shorts if fix]
     if any(direction == "they_fit_us" for _, direction, _ in shorts):
-        reopen = f" Reopen only if you can {_join(theirs or fixes)}." if theirs or fixes else ""
-        return f"Part ways{head}: {reasons or 'they do not fit us'}.{reopen}"
+        why = reasons or Phrase("they do not fit us")
+        first = (
+            Phrase("Part ways ({overall}): {reasons}.", overall=overall, reasons=why)
+            if overall
+            else Phrase("Part ways: {reasons}.", reasons=why)
+        )
+        reopen = theirs or fixes
+        again = Phrase("Reopen only if you can {fixes}.", fixes=_join(reopen)) if reopen else None
+        return _sentences(first, again)
     if held:
         return _hold(stage, held, shorts, breakdown, question_set)
-    reopen = f", and reopen when you can {_join(fixes)}" if fixes else ""
-    why = reasons or "not enough for us yet"
-    return f"Just friends{head}: {why}. Agree a date to call again{reopen}."
+    why = reasons or Phrase("not enough for us yet")
+    first = (
+        Phrase("Just friends ({overall}): {reasons}.", overall=overall, reasons=why)
+        if overall
+        else Phrase("Just friends: {reasons}.", reasons=why)
+    )
+    again = (
+        Phrase("Agree a date to call again, and reopen when you can {fixes}.", fixes=_join(fixes))
+        if fixes
+        else Phrase("Agree a date to call again.")
+    )
+    return _sentences(first, again)
 
 
 def _hold(
@@ -174,13 +237,27 @@ def _hold(
     hold, with the figures, and rework the plan or stay just friends."""
     found = rules.money(question_set, breakdown.values)
     if found is not None and found.exceeds:
-        ratio = f", {found.ratio:.2f} of margin per euro of cost" if found.ratio is not None else ""
         what = (
-            f"it would cost {found.cost} a year to serve against {found.earnings} of margin "
-            f"its plan earns us{ratio}"
+            Phrase(
+                "it would cost {cost} a year to serve against {earnings} of margin its plan "
+                "earns us, {ratio} of margin per euro of cost",
+                cost=found.cost,
+                earnings=found.earnings,
+                ratio=Num(found.ratio, 2, fixed=True),
+            )
+            if found.ratio is not None
+            else Phrase(
+                "it would cost {cost} a year to serve against {earnings} of margin its plan "
+                "earns us",
+                cost=found.cost,
+                earnings=found.earnings,
+            )
         )
     else:
-        what = "not yet " + "; ".join(c.text.removeprefix("not so: ") for c in held)
+        what = Phrase(
+            "not yet {conditions}",
+            conditions=Joined(_params(c).get("condition", c.text) for c in held),
+        )
     read = set()
     for c in held:
         n = int(c.key.partition(":")[2])
@@ -197,13 +274,24 @@ def _hold(
         default=None,
     )
     fix = _improve(question_set, weakest)
-    change = f": {fix}, or grow the revenue it commits to" if fix else ""
     extra = [t for t, _, _ in shorts if not t.startswith("score ")]
-    also = f" ({'; '.join(extra)})" if extra else ""
-    return (
-        f"Hold at {stage.title}: {what}{also}. Rework the plan so it pays{change} — or stay "
-        "just friends until it does."
+    first = (
+        Phrase(
+            "Hold at {stage}: {what} ({also}).", stage=stage.title, what=what, also=Joined(extra)
+        )
+        if extra
+        else Phrase("Hold at {stage}: {what}.", stage=stage.title, what=what)
     )
+    then = (
+        Phrase(
+            "Rework the plan so it pays: {fix}, or grow the revenue it commits to — or stay "
+            "just friends until it does.",
+            fix=fix,
+        )
+        if fix
+        else Phrase("Rework the plan so it pays — or stay just friends until it does.")
+    )
+    return _sentences(first, then)
 
 
 def next_step(
@@ -218,30 +306,42 @@ def next_step(
         if breakdown.knockouts:
             first = breakdown.knockouts[0]
             asked = _asked(question_set, [first.question])
-            return (
-                f"Not a fit: confirm the deal-breaker ({first.reason}, at {asked}), "
-                "then part ways with that reason"
+            return Phrase(
+                "Not a fit: confirm the deal-breaker ({reason}, at {asked}), then part ways "
+                "with that reason",
+                reason=first.reason,
+                asked=asked,
             )
-        return "Not a fit: confirm the deal-breaker, then part ways with the reason"
+        return Phrase("Not a fit: confirm the deal-breaker, then part ways with the reason")
 
     if gate.passed:
         if next_stage is not None:
-            return f"Ready for {next_stage.title}: propose the next meeting"
+            return Phrase("Ready for {stage}: propose the next meeting", stage=next_stage.title)
         if gate.next_stage_id:
-            return f"Ready for {gate.next_stage_id}: propose the next meeting"
-        return f"{stage.title} gate met: keep the relationship measured with regular reviews"
+            return Phrase("Ready for {stage}: propose the next meeting", stage=gate.next_stage_id)
+        return Phrase(
+            "{stage} gate met: keep the relationship measured with regular reviews",
+            stage=stage.title,
+        )
 
     steps = _missing_steps(gate, breakdown, question_set)
     open_keys = {c.key.partition(":")[0] for c in gate.criteria if not c.met}
     if steps and open_keys == {"red_flags"}:
         held = next(c for c in gate.criteria if not c.met)
-        count, _, listed = held.text.partition(" open: ")
-        return f"Held at {stage.title} by {count}: settle each with evidence — {listed}."
+        found = _params(held)
+        if "count" not in found:
+            count, _, listed = held.text.partition(" open: ")
+            found = {"count": count, "listed": listed}
+        return Phrase(
+            "Held at {stage} by {count}: settle each with evidence — {listed}.",
+            stage=stage.title,
+            **found,
+        )
     if steps:
-        return "Keep dating: " + "; ".join(steps)
+        return Phrase("Keep dating: {steps}", steps=Joined(steps))
     judged = ("min_score", "min_direction", "min_section", "require")
     if any(c.key.split(":")[0] in judged for c in gate.criteria if not c.met):
         return _verdict(stage, gate, breakdown, question_set)
     if gate.unmet:  # a criterion this function does not know: say it as the gate does
-        return "Keep dating: " + "; ".join(gate.unmet)
-    return f"Keep dating: the {stage.title} gate is not met yet"
+        return Phrase("Keep dating: {steps}", steps=Joined(gate.unmet))
+    return Phrase("Keep dating: the {stage} gate is not met yet", stage=stage.title)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from qualify.core.breakdown import ScoreBreakdown
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.model import QuestionSet
 
 # ------------------------------------------------------------- strengths, risks
@@ -99,8 +100,21 @@ class Money:
 
     @property
     def text(self) -> str:
-        verdict = "costs more than it earns" if self.exceeds else "earns more than it costs"
-        return f"cost to serve {self.cost} a year against {self.earnings} of margin: {verdict}"
+        return (
+            Phrase(
+                "cost to serve {cost} a year against {earnings} of margin: costs more than it "
+                "earns",
+                cost=self.cost,
+                earnings=self.earnings,
+            )
+            if self.exceeds
+            else Phrase(
+                "cost to serve {cost} a year against {earnings} of margin: earns more than it "
+                "costs",
+                cost=self.cost,
+                earnings=self.earnings,
+            )
+        )
 
 
 def money(question_set: QuestionSet, values: Mapping[str, Any]) -> Money | None:
@@ -135,7 +149,7 @@ def _measure(question_set: QuestionSet, question_id: str, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     unit = f" {question.unit}" if question is not None and question.unit else ""
-    return f"{value}{unit}"
+    return Joined([value, unit], "")
 
 
 def support_exceeds_revenue(
@@ -162,7 +176,7 @@ def support_exceeds_revenue(
             question = question_set.questions[JUDGEMENT_QUESTION]
             option = question.option_map.get(judgement)
             label = option.display if option is not None else str(judgement)
-            reasons.append(f"reviewer's judgement: {label}")
+            reasons.append(Phrase("reviewer's judgement: {label}", label=label))
     revenue = _ratio(breakdown, REVENUE_QUESTION)
     heavy: list[str] = []
     for qid in SUPPORT_QUESTIONS:
@@ -175,13 +189,24 @@ def support_exceeds_revenue(
         measured = True
         if revenue < REVENUE_LAGGING_RATIO and heavy:
             revenue_text = _measure(question_set, REVENUE_QUESTION, answers.get(REVENUE_QUESTION))
-            reasons.append(f"{' and '.join(heavy)} of support against {revenue_text}")
+            reasons.append(
+                Phrase(
+                    "{support} of support against {revenue}",
+                    support=Joined(heavy, " and "),
+                    revenue=revenue_text,
+                )
+            )
     found = money(question_set, breakdown.values)
     if found is not None:
         measured = True
         if found.exceeds:
             reasons.insert(
-                0, f"costs {found.cost} a year to serve against {found.earnings} of margin"
+                0,
+                Phrase(
+                    "costs {cost} a year to serve against {earnings} of margin",
+                    cost=found.cost,
+                    earnings=found.earnings,
+                ),
             )
     return CostCheck(
         flagged=bool(reasons),
@@ -233,9 +258,17 @@ def outcome_contradiction(
     if question_set is not None and OUTCOME_QUESTION in question_set.questions:
         option = question_set.questions[OUTCOME_QUESTION].option_map.get(outcome)
         label = option.display if option is not None else outcome
-    where = breakdown.band or "the lowest band"
-    score = "" if breakdown.score is None else f" ({breakdown.score:.1f})"
-    return f"the outcome {label!r} contradicts the score: {where}{score}"
+    where = breakdown.band or Phrase("the lowest band")
+    if breakdown.score is None:
+        return Phrase(
+            "the outcome {label} contradicts the score: {band}", label=repr(label), band=where
+        )
+    return Phrase(
+        "the outcome {label} contradicts the score: {band} ({score})",
+        label=repr(label),
+        band=where,
+        score=Num(breakdown.score, 1, fixed=True),
+    )
 
 
 # ----------------------------------------------------------- support capacity

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.model import Question, QuestionSet
 from qualify.core.safe_text import visible
 
@@ -290,11 +291,11 @@ def answer_text(question: Question | None, value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return Phrase("yes") if value else Phrase("no")
     options = question.option_map if question is not None else {}
     if isinstance(value, list | tuple):
         if not value:
-            return "none of these"
+            return Phrase("none of these")
         return ", ".join(options[v].display if v in options else str(v) for v in value)
     if isinstance(value, str) and value in options:
         return options[value].display
@@ -303,15 +304,30 @@ def answer_text(question: Question | None, value: Any) -> str:
     text = str(value)
     if question is None:
         return text
+    figure = isinstance(value, int | float) and question.type in ("number", "calculated")
+    day = _iso_date(text) if question.type == "date" else None
+    if figure or day is not None:
+        # a figure or a date as the language writes it (the shell says it: i18n.tr)
+        unit = f" {question.unit}" if question.unit and figure else ""
+        return Joined([value if figure else day, unit], "")
     if question.type in ("number", "calculated") and question.unit:
         text = f"{text} {question.unit}"
     elif question.type == "scale":
-        text = f"{text} of {fmt_num(question.scale_max)}"
+        scale = Num(question.scale_max, None)
+        label = None
         if question.labels and isinstance(value, int | float):
             label = question.labels.get(int(value))
-            if label:
-                text = f"{text} ({label})"
+        if label:
+            return Phrase("{value} of {max} ({label})", value=value, max=scale, label=label)
+        return Phrase("{value} of {max}", value=value, max=scale)
     return text
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def meeting_words(meeting: Any) -> str:

@@ -26,9 +26,10 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualify.core import words
+from qualify.core.phrase import Phrase, render
 from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, localize
 
 if TYPE_CHECKING:
@@ -87,8 +88,45 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current()).ngettext(singular, plural, n)
 
 
+def counted(singular: str, plural: str, n: int) -> str:
+    """`n` things in the language in use: counted("{n} item", "{n} items", 3)."""
+    return ngettext(singular, plural, n).format(n=n)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog where it is written; translated where it is shown."""
+    return message
+
+
 def english() -> bool:
     return current() == DEFAULT_LANGUAGE
+
+
+def tr(text: Any) -> str:
+    """A sentence of the core (a :class:`~qualify.core.phrase.Phrase`) in the language in
+    use: its message id looked up in the catalog, its figures and dates formatted the
+    language's way. Any other text comes back as it is."""
+    if not isinstance(text, Phrase):
+        return text
+    if english():
+        return str(text)
+    return render(text, _, _Formats())
+
+
+class _Formats:
+    """Figures and dates inside a phrase, as the language in use writes them."""
+
+    def number(self, value: float, decimals: int | None, fixed: bool) -> str:
+        from babel.numbers import format_decimal
+
+        if decimals is None:
+            pattern = "0.##########"
+        else:
+            pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
+        return format_decimal(value, pattern, locale=_locale())
+
+    def date(self, value: date | datetime) -> str:
+        return fmt_date(value)
 
 
 # ---------------------------------------------------------------- formats
@@ -133,12 +171,27 @@ def fmt_score(score: float | None) -> str:
     return format_decimal(score, "0.0", locale=_locale())
 
 
+def fmt_fixed(value: float, decimals: int) -> str:
+    """A figure with exactly `decimals` decimals (a ratio: 0.80; German 0,80)."""
+    return _Formats().number(value, decimals, True) if not english() else f"{value:.{decimals}f}"
+
+
 def fmt_pct(value: float | None) -> str:
     if value is None or english():
         return words.fmt_pct(value)
     from babel.numbers import format_percent
 
     return format_percent(value, "#,##0 %", locale=_locale())
+
+
+def language_name(code: str) -> str:
+    """A language's name in the language in use (de: "German"; in German "Deutsch")."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 # ---------------------------------------------------------------- choosing
@@ -192,6 +245,16 @@ def localized_sets(sets: Mapping[str, QuestionSet], language: str | None) -> dic
     """Each set with its texts in `language` (its own default language where it lacks
     one); sets in one language come back as they are."""
     return {key: localize(qs, language, qs.language) for key, qs in sets.items()}
+
+
+def catalog_languages(catalog: Catalog) -> tuple[str, ...]:
+    """Every language the catalog's question sets and pipeline declare, in the order met
+    (each set's default first): the languages a prospect's own language may be."""
+    found: dict[str, None] = {}
+    for item in (catalog.pipeline, *catalog.question_sets.values()):
+        for code in getattr(item, "languages", None) or ():
+            found.setdefault(code)
+    return tuple(found)
 
 
 def localized_catalog(catalog: Catalog, language: str | None) -> Catalog:

@@ -36,6 +36,15 @@ WORDS = (
     N_("estimated"),
     N_("they fit us"),
     N_("we fit them"),
+    # the history's actions (qualify.core.words.ACTION_LABELS)
+    N_("Added"),
+    N_("Moved on"),
+    N_("Reopened"),
+    N_("Reviewed"),
+    N_("Rescored"),
+    N_("Facts edited"),
+    N_("Undone"),
+    N_("Corrected"),
     # the prospects list's columns (qualify.tui.widgets.prospect_table.COLUMNS)
     N_("Name"),
     N_("Territory"),

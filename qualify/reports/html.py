@@ -25,7 +25,17 @@ from qualify.core.words import (
     one_line,
     visible,
 )
-from qualify.i18n import _, current, fmt_date, fmt_datetime, fmt_num, fmt_pct, fmt_score, ngettext
+from qualify.i18n import (
+    _,
+    current,
+    fmt_date,
+    fmt_datetime,
+    fmt_num,
+    fmt_pct,
+    fmt_score,
+    ngettext,
+    tr,
+)
 from qualify.reports import charts
 from qualify.reports.views import PortfolioReport, ProspectReport
 
@@ -73,7 +83,7 @@ def environment() -> Environment:
         DIRECTION_SHORT=DIRECTION_SHORT,
         SOURCE_LABELS=SOURCE_LABELS,
         STATE_LABELS=STATE_LABELS,
-        agenda_kinds=ITEM_KIND_WORDS,
+        agenda_kinds=_AgendaKinds(),
         language=current,
     )
     return env
@@ -136,3 +146,10 @@ def render_portfolio(report: PortfolioReport) -> str:
         title="Committed partners (dark), about to commit (light), capacity (tick)",
     )
     return _render("portfolio.html.j2", r=report, funnel=funnel, capacity=capacity)
+
+
+class _AgendaKinds:
+    """The agenda's kinds of item in the language in use (looked up when the page renders)."""
+
+    def __getitem__(self, kind: str) -> str:
+        return tr(ITEM_KIND_WORDS.get(kind, kind))

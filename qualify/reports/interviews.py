@@ -14,11 +14,10 @@ from qualify.core.words import (
     ACTION_LABELS,
     answer_text,
     band_class,
-    fmt_date,
-    fmt_score,
     fmt_size,
     one_line,
 )
+from qualify.i18n import _, fmt_date, fmt_score, tr
 from qualify.reports.context import ReportContext
 from qualify.reports.views import (
     AnswerView,
@@ -64,7 +63,7 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
                         type=q.type,
                         state=state,
                         value=q.value if q.answered else None,
-                        answer=answer_text(question, q.value) if q.answered else "",
+                        answer=tr(answer_text(question, q.value)) if q.answered else "",
                         points=q.points,
                         max=q.max,
                         weight=q.weight,
@@ -133,19 +132,25 @@ def _correction_text(
     if h.action == "correct":
         stage = ctx.stage_or_none(str(d.get("stage") or h.from_stage or ""))
         changed = "; ".join(asked(q) for q in (d.get("answers") or {}))
-        where = stage.title if stage else "an earlier stage"
-        return f"Corrected after the stage was left ({where}): {changed}{why}"
+        where = stage.title if stage else _("an earlier stage")
+        said = _("Corrected after the stage was left ({stage}): {changed}")
+        return said.format(stage=where, changed=changed) + why
     if d.get("undoes") == "answer":
-        return f"Undone: the answer to {asked(d.get('question', '?'))}{why}"
+        said = _("Undone: the answer to {question}")
+        return said.format(question=asked(d.get("question", "?"))) + why
     undone = by_id.get(str(d.get("undoes")))
     if undone is None:
-        return f"Undone: {d.get('undone', 'a move')}{why}"
+        return _("Undone: {what}").format(what=d.get("undone", _("a move"))) + why
     src, dst = ctx.stage_or_none(undone.from_stage), ctx.stage_or_none(undone.to_stage)
     if undone.action == "advance":
-        what = f"the move {src.title if src else '?'} → {dst.title if dst else '?'}"
+        what = _("the move {move}").format(
+            move=f"{src.title if src else '?'} → {dst.title if dst else '?'}"
+        )
     else:
-        what = ACTION_LABELS.get(undone.action, undone.action).lower()
-    return f"Undone: {what} of {fmt_date(ctx.local(undone.at))}{why}"
+        what = _(ACTION_LABELS.get(undone.action, undone.action)).lower()
+    return (
+        _("Undone: {what} of {date}").format(what=what, date=fmt_date(ctx.local(undone.at))) + why
+    )
 
 
 def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
@@ -162,20 +167,21 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
             unmet = tuple(one_line(str(u)) for u in h.gate["unmet"])
         where = (dst or src).title if (dst or src) else ""
         if h.action == "created":
-            text = f"Added at {where}" if where else "Added"
+            text = _("Added at {stage}").format(stage=where) if where else _("Added")
         elif h.action == "advance":
             text = f"{src.title if src else '?'} → {dst.title if dst else '?'}"
             if h.overridden:
-                text += f", gate overridden: {reason or 'no reason given'}"
+                said = reason or _("no reason given")
+                text += ", " + _("gate overridden: {reason}").format(reason=said)
             elif h.gate and h.gate.get("passed") is True:
-                text += ", gate met"
+                text += ", " + _("gate met")
         elif h.action == "review" and isinstance(h.details.get("review"), int):
-            text = f"Review {h.details['review']} started"
+            text = _("Review {n} started").format(n=h.details["review"])
         elif h.action in ("undo", "correct"):
             text = _correction_text(h, by_id, ctx, sets)
         else:
-            label = ACTION_LABELS.get(h.action, h.action)
-            text = f"{label} at {where}" if where else label
+            label = _(ACTION_LABELS.get(h.action, h.action))
+            text = _("{action} at {stage}").format(action=label, stage=where) if where else label
             if reason:
                 text += f": {reason}"
             if h.action == "rescore" and isinstance(h.details.get("old"), dict):
@@ -190,7 +196,7 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
             TimelineEntry(
                 at=ctx.local(h.at),
                 action=h.action,
-                label=ACTION_LABELS.get(h.action, h.action),
+                label=_(ACTION_LABELS.get(h.action, h.action)),
                 text=text,
                 from_stage=src,
                 to_stage=dst,
@@ -208,16 +214,17 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
         if s.breakdown is None:
             continue
         outcome = review_outcome(s)
-        text = f"Relationship review: {s.breakdown.band or 'not scored'}"
+        band = s.breakdown.band or _("not scored")
+        text = _("Relationship review: {band}").format(band=band)
         if s.breakdown.score is not None:
             text += f" ({fmt_score(s.breakdown.score)})"
         if outcome:
-            text += f", outcome {outcome}"
+            text += ", " + _("outcome {outcome}").format(outcome=outcome)
         entries.append(
             TimelineEntry(
                 at=ctx.local(interview.completed_at or interview.updated_at),
                 action="review",
-                label=ACTION_LABELS["review"],
+                label=_(ACTION_LABELS["review"]),
                 text=text,
                 from_stage=None,
                 to_stage=ctx.stage(interview.stage),

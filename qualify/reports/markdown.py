@@ -15,7 +15,7 @@ from qualify.core.words import (
     provisional_text,
 )
 from qualify.core.words import markdown_text as md
-from qualify.i18n import _, fmt_date, fmt_datetime, fmt_num, fmt_pct, fmt_score
+from qualify.i18n import _, fmt_date, fmt_datetime, fmt_fixed, fmt_num, fmt_pct, fmt_score, tr
 from qualify.reports.terminal import bar
 from qualify.reports.views import (
     AnswerView,
@@ -54,12 +54,18 @@ def _band(band: str | None, score: float | None, knocked_out: bool) -> str:
 
 
 _SOURCE_MARK = {
-    "verified": "verified ✓",
-    "stated": "stated",
-    "estimated": "estimated ≈",
-    "observed": "observed",
-    "our_records": "our records ✓",
+    "verified": ("verified", " ✓"),
+    "stated": ("stated", ""),
+    "estimated": ("estimated", " ≈"),
+    "observed": ("observed", ""),
+    "our_records": ("our records", " ✓"),
 }
+
+
+def _source(value: str) -> str:
+    """An answer's source, marked, in the language in use ("stated", "verified ✓")."""
+    word, mark = _SOURCE_MARK.get(value, (value, ""))
+    return md(_(word)) + mark
 
 
 # =========================================================== prospect report
@@ -74,7 +80,7 @@ def _finding(f: Finding) -> str:
         where = " · ".join(md(x) for x in (f.section, f.stage.title if f.stage else None) if x)
         trace = f"{_code(f.question_id or '')}"
         if f.source:
-            trace += f", {_SOURCE_MARK.get(f.source, md(f.source))}"
+            trace += f", {_source(f.source)}"
         parts.append(f"({where}; {trace})" if where else f"({trace})")
         text = " — ".join(parts[:2]) + " " + parts[2]
     else:
@@ -90,7 +96,7 @@ def _answer_line(a: AnswerView) -> list[str]:
         detail = md(a.answer)
         if a.points is not None:
             detail += f" — {fmt_num(a.points)}/{fmt_num(a.max)}"
-        detail += f" · {_SOURCE_MARK.get(a.source or 'stated', md(a.source or ''))}"
+        detail += f" · {_source(a.source or 'stated')}"
         if a.needs_evidence:
             detail += " · ⚑ " + _("needs evidence")
         if a.knockout:
@@ -294,14 +300,20 @@ def render_prospect(report: ProspectReport) -> str:
         out.append("")
     if report.money is not None:
         m = report.money
-        ratio = f" (ratio {m.ratio:.2f})" if m.ratio is not None else ""
+        ratio = (
+            " " + _("(ratio {ratio})").format(ratio=fmt_fixed(m.ratio, 2))
+            if m.ratio is not None
+            else ""
+        )
         mark = "⚠ " if m.exceeds else ""
-        out += [
-            f"{mark}Cost to serve against earnings ({md(m.stage.title)}): {md(m.cost)} a year to "
-            f"serve, {md(m.earnings)} of margin earned{ratio}: "
-            + ("it costs more than it earns." if m.exceeds else "it earns more than it costs."),
-            "",
-        ]
+        said = _(
+            "Cost to serve against earnings ({stage}): {cost} a year to serve, {earnings} of "
+            "margin earned"
+        ).format(stage=md(m.stage.title), cost=md(m.cost), earnings=md(m.earnings))
+        verdict = (
+            _("it costs more than it earns.") if m.exceeds else _("it earns more than it costs.")
+        )
+        out += [f"{mark}{said}{ratio}: {verdict}", ""]
     if report.gate is not None:
         g = report.gate
         out.append(f"{md(g.title)}: **{_('met') if g.passed else _('not met')}**")
@@ -314,26 +326,34 @@ def render_prospect(report: ProspectReport) -> str:
         out.append("")
     if report.review is not None:
         r = report.review
-        review = (
-            f"Latest review ({fmt_date(r.at)}): **{_band(r.band, r.score, r.band_class == 'out')}**"
-            f" {fmt_score(r.score)}"
+        review = _("Latest review ({date}): **{band}** {score}").format(
+            date=fmt_date(r.at),
+            band=_band(r.band, r.score, r.band_class == "out"),
+            score=fmt_score(r.score),
         )
         if r.outcome:
-            review += f", outcome **{md(r.outcome)}**"
+            review += ", " + _("outcome **{outcome}**").format(outcome=md(r.outcome))
         if r.due_on:
-            review += (
-                f"; next review {'overdue since' if r.overdue else 'due'} {fmt_date(r.due_on)}"
+            due = (
+                _("next review overdue since {date}") if r.overdue else _("next review due {date}")
             )
+            review += "; " + due.format(date=fmt_date(r.due_on))
         out += [review + ".", ""]
         if len(report.reviews) > 1:
             trend = " → ".join(
                 ("✗" if e.knocked_out else fmt_score(e.score)) for e in report.reviews
             )
-            out += [f"Trend over {len(report.reviews)} reviews: {trend}.", ""]
-        if r.support_cost.flagged:
             out += [
-                "⚠ Consumes more support than the revenue it creates: "
-                + "; ".join(md(x) for x in r.support_cost.reasons)
+                _("Trend over {n} reviews: {trend}.").format(n=len(report.reviews), trend=trend),
+                "",
+            ]
+        if r.support_cost.flagged:
+            reasons = "; ".join(md(x) for x in r.support_cost.reasons)
+            out += [
+                "⚠ "
+                + _("Consumes more support than the revenue it creates: {reasons}").format(
+                    reasons=reasons
+                )
                 + ".",
                 "",
             ]
@@ -352,7 +372,7 @@ def render_prospect(report: ProspectReport) -> str:
             ]
             flag = f" **({', '.join(flags)})**" if flags else ""
             why = f": {md(item.why)}" if item.why else ""
-            kind = md(ITEM_KIND_WORDS[item.kind])
+            kind = md(tr(ITEM_KIND_WORDS[item.kind]))
             out.append(f"{n}. {md(item.text)}{flag} — {md(item.section)}, {kind}{why}")
         out.append("")
 
@@ -435,11 +455,20 @@ def render_prospect(report: ProspectReport) -> str:
                 fmt_score(e.score),
                 _band(e.band, e.score, e.knocked_out),
                 md(e.outcome or "—")
-                + (f" (reason: {md(e.outcome_reason)})" if e.outcome_reason else ""),
-                md(e.plan or "—") + (f" (review on {fmt_date(e.plan_due)})" if e.plan_due else ""),
+                + (
+                    " " + _("(reason: {reason})").format(reason=md(e.outcome_reason))
+                    if e.outcome_reason
+                    else ""
+                ),
+                md(e.plan or "—")
+                + (
+                    " " + _("(review on {date})").format(date=fmt_date(e.plan_due))
+                    if e.plan_due
+                    else ""
+                ),
                 "⚠ " + "; ".join(md(x) for x in e.support_cost.reasons)
                 if e.support_cost.flagged
-                else "in proportion",
+                else _("in proportion"),
             ]
             for e in report.reviews
         ]

@@ -8,6 +8,7 @@ strength or a risk is decided in :mod:`qualify.core.rules`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -17,38 +18,32 @@ from qualify.core.agenda import AgendaItem, build_agenda
 from qualify.core.assess import Assessment, ScoredInterview, Snapshots, review_outcome
 from qualify.core.compare import compare, ideal_from_partners
 from qualify.core.evidence import Attachment
-from qualify.core.gates import evidence_shares, needs_evidence
-from qualify.core.questionnaire.model import DIRECTION_TITLES, EVIDENCE_SOURCES, QuestionSet
+from qualify.core.gates import evidence_shares
+from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
 from qualify.core.records import ProspectRecords, ProspectStatus
 from qualify.core.words import (
     KIND_LABELS,
     STATUS_LABELS,
     answer_text,
     band_class,
-    fmt_date,
-    fmt_score,
     one_line,
-    plural,
-    provisional_text,
     score_class,
 )
+from qualify.i18n import _, tr
 from qualify.reports.context import ReportContext
+from qualify.reports.findings import findings, gate_view, headline, red_flag_views
 from qualify.reports.interviews import attachment_views, interview_view, timeline
 from qualify.reports.loading import load_prospect
 from qualify.reports.views import (
     ComparisonView,
-    CriterionView,
     Evidence,
-    Finding,
     FitView,
     GapView,
-    GateView,
     Header,
     KnockoutView,
     MoneyView,
     ProspectReport,
     QuestionSetRef,
-    RedFlagView,
     ReviewEntry,
     ReviewView,
     SectionGapView,
@@ -62,7 +57,7 @@ if TYPE_CHECKING:
 
 
 def _direction_title(direction: str) -> str:
-    return DIRECTION_TITLES.get(direction, direction)
+    return _(DIRECTION_TITLES.get(direction, direction))
 
 
 def _evidence(scored: ScoredInterview) -> Evidence | None:
@@ -71,231 +66,15 @@ def _evidence(scored: ScoredInterview) -> Evidence | None:
     return Evidence(**shares) if shares is not None else None
 
 
-def _findings(a: Assessment, ctx: ReportContext) -> tuple[list[Finding], list[Finding]]:
-    """Strengths and risks of the verdict's interview, each traced to its question."""
-    strengths: list[Finding] = []
-    risks: list[Finding] = []
-    basis = a.basis
-    if basis is not None and basis.breakdown is not None and basis.question_set is not None:
-        qs, b, interview = basis.question_set, basis.breakdown, basis.interview
-        stage_ref = ctx.stage(interview.stage)
-        lines = [(s, q) for s in b.sections for q in s.questions if q.visible]
-
-        def finding(kind: str, text: str, s: Any, q: Any) -> Finding:
-            rec = interview.answers.get(q.answer_key)
-            return Finding(
-                kind=kind,
-                text=text,
-                question_id=q.answer_key,
-                question=q.text,
-                answer=answer_text(qs.questions.get(q.id), q.value) if q.answered else None,
-                section=s.title,
-                stage=stage_ref,
-                points=q.points,
-                max=q.max or None,
-                source=rec.source if rec is not None and q.answered else None,
-                note=(rec.note if rec is not None else "").strip(),
-            )
-
-        scored = [(s, q) for s, q in lines if q.answered and q.points is not None and q.max]
-        good = [(s, q) for s, q in scored if q.points / q.max >= rules.STRENGTH_RATIO]
-        good.sort(key=lambda sq: (-(sq[1].contribution or 0), -sq[1].points / sq[1].max))
-        for s, q in good[: rules.MAX_STRENGTHS]:
-            text = f"earns {q.points:g} of {q.max:g} points"
-            strengths.append(finding("strength", text, s, q))
-
-        for hit in b.knockouts:
-            for s, q in lines:
-                if q.id == hit.question:
-                    risks.append(finding("knockout", f"Deal-breaker: {one_line(hit.reason)}", s, q))
-                    break
-        for s, q in lines:
-            if q.required and not q.answered:
-                rec = interview.answers.get(q.answer_key)
-                state = rec.state if rec is not None else "unanswered"
-                why = {
-                    "unknown": "the prospect did not know yet",
-                    "declined": "the prospect would not say",
-                }.get(state, "not answered yet")
-                risks.append(finding("unanswered", f"Required question open: {why}", s, q))
-        stage = ctx.pipeline.stage_map.get(interview.stage)
-        for s, q in lines:
-            rec = interview.answers.get(q.answer_key)
-            if q.answered and needs_evidence(stage, qs, q.id):
-                source = rec.source if rec is not None else "stated"
-                if source not in EVIDENCE_SOURCES:
-                    text = f"Needs evidence: the answer is {source}, not verified"
-                    risks.append(finding("unverified", text, s, q))
-        low = [(s, q) for s, q in scored if q.points / q.max <= rules.RISK_RATIO]
-        low.sort(key=lambda sq: (sq[1].points / sq[1].max, -sq[1].weight))
-        listed = {r.question_id for r in risks}
-        listed |= {f.key for f in a.open_red_flags if f.interview_id == interview.id}
-        low = [(s, q) for s, q in low if q.id not in listed and q.answer_key not in listed]
-        for s, q in low[: rules.MAX_LOW_SCORES]:
-            text = f"earns {q.points:g} of {q.max:g} points"
-            risks.append(finding("low_score", text, s, q))
-
-    p = a.records.prospect
-    for flag in a.open_red_flags:
-        risks.insert(
-            sum(1 for r in risks if r.kind == "knockout"),
-            Finding(
-                kind="red_flag",
-                text=f"Red flag, open since {fmt_date(ctx.local(flag.raised_at))}: {flag.reason}"
-                + (
-                    f" (waiting for evidence: {', '.join(flag.waiting_for)})"
-                    if flag.waiting_for
-                    else ""
-                ),
-                question_id=flag.key,
-                question=flag.question,
-                answer=flag.answer,
-                stage=ctx.stage(flag.stage),
-                source=_source_of(a, flag.interview_id, flag.key),
-            ),
-        )
-    if a.cost is not None and a.cost.flagged and a.review is not None:
-        since = (
-            f" (since the review of {fmt_date(ctx.local(a.cost_since))})"
-            if a.cost_since is not None and a.cost_since != a.review.at
-            else ""
-        )
-        risks.append(
-            Finding(
-                kind="support_cost",
-                text="Consumes more support than the revenue it creates"
-                + since
-                + ": "
-                + "; ".join(a.cost.reasons),
-                stage=ctx.stage(a.review.interview.stage),
-            )
-        )
-    if (
-        p.status == ProspectStatus.committed
-        and a.committed_at is not None
-        and a.gate is not None
-        and not a.gate.passed
-        and a.stage is not None
-        and a.stage.id == ctx.pipeline.stages[-1].id
-    ):
-        days = (ctx.now - ctx.local(a.committed_at)).days
-        if days > rules.ONBOARDING_DAYS:
-            risks.append(
-                Finding(
-                    kind="onboarding",
-                    text=f"Not activated {days} days after signing (onboarding should take "
-                    f"about {rules.ONBOARDING_DAYS}): raise it now",
-                    stage=ctx.stage(a.stage.id),
-                )
-            )
-    if p.status == ProspectStatus.committed:
-        due = a.review_due
-        review_stage = ctx.pipeline.review
-        if due is not None and due < ctx.today:
-            risks.append(
-                Finding(
-                    kind="review_due",
-                    text=f"Relationship review overdue since {fmt_date(due)}",
-                    stage=ctx.stage_or_none(review_stage.id if review_stage else None),
-                )
-            )
-    return strengths, risks
-
-
-def _source_of(a: Assessment, interview_id: str, key: str) -> str | None:
-    scored = next((s for s in a.scored if s.interview.id == interview_id), None)
-    record = scored.interview.answers.get(key) if scored is not None else None
-    return record.source if record is not None else None
-
-
-def _headline(a: Assessment, ctx: ReportContext) -> str:
-    basis = a.basis
-    if basis is None or basis.breakdown is None:
-        return "Not scored yet: no answers recorded."
-    b = basis.breakdown
-    where = ctx.stage(basis.interview.stage).title
-    if b.provisional:
-        return (
-            f"Provisional at {where}: {provisional_text(b.score, b.answered, b.visible)} — "
-            "too little answered for a verdict."
-        )
-    if b.knocked_out:
-        return f"{b.band or 'Not a fit'} at {where}: " + "; ".join(
-            one_line(k.reason) for k in b.knockouts
-        )
-    text = f"{b.band or 'No band'} at {where}: score {fmt_score(b.score)}"
-    text += f", {b.answered} of {b.visible} questions answered"
-    if basis is not a.current and a.stage is not None:
-        text += f" (nothing answered yet at {a.stage.title})"
-    return text + "."
-
-
 def _question_text(qs: QuestionSet | None, question_id: str) -> str:
     question = qs.questions.get(question_id) if qs is not None else None
     return one_line(question.text) if question is not None else question_id
 
 
-def _gate_view(a: Assessment, ctx: ReportContext) -> GateView | None:
-    gate = a.gate
-    if gate is None or a.stage is None:
-        return None
-    nxt = ctx.stage_or_none(gate.next_stage_id)
-    name = f"Gate to {nxt.title}" if nxt else f"{a.stage.title} gate"
-    if gate.passed:
-        summary = f"{name}: met."
-    else:
-        missing = len(gate.unmet)
-        summary = f"{name}: not met ({plural(missing, 'criterion', 'criteria')} open)."
-    flags = {f.id: f.question for f in a.red_flags}
-    return GateView(
-        stage=ctx.stage(a.stage.id),
-        next_stage=nxt,
-        title=name,
-        passed=gate.passed,
-        criteria=tuple(
-            CriterionView(
-                c.key,
-                c.met,
-                one_line(c.text),
-                tuple(c.questions),
-                tuple(
-                    flags[q]
-                    if c.key == "red_flags" and q in flags
-                    else _question_text(a.gate_set, q)
-                    for q in c.questions
-                ),
-            )
-            for c in gate.criteria
-        ),
-        summary=summary,
-    )
-
-
-def _red_flag_views(a: Assessment, ctx: ReportContext) -> tuple[RedFlagView, ...]:
-    marked = [s.title for s in ctx.pipeline.stages if s.gate.no_open_red_flags]
-    usual = (
-        "the " + " and ".join(marked) + " gate" + ("s" if len(marked) > 1 else "")
-        if marked
-        else "no gate"
-    )
-    views = [
-        RedFlagView(
-            id=f.id,
-            stage=ctx.stage(f.stage),
-            question_id=f.key,
-            question=f.question,
-            answer=f.answer,
-            reason=f.reason,
-            status=f.status,
-            holds="every gate from " + ctx.stage(f.stage).title if f.holds_every_gate else usual,
-            cleared_by=f.cleared_by,
-            waiting_for=f.waiting_for,
-            override=f.override,
-        )
-        for f in a.red_flags
-    ]
-    order = {"open": 0, "overridden": 1, "cleared": 2}
-    return tuple(sorted(views, key=lambda v: order.get(v.status, 3)))
+def _said(cost: rules.CostCheck) -> rules.CostCheck:
+    """The check with its reasons and figures in the language in use."""
+    reasons = tuple(tr(r) for r in cost.reasons)
+    return replace(cost, reasons=reasons, cost=tr(cost.cost), earnings=tr(cost.earnings))
 
 
 def _review_entries(a: Assessment, ctx: ReportContext) -> tuple[ReviewEntry, ...]:
@@ -319,7 +98,7 @@ def _review_entries(a: Assessment, ctx: ReportContext) -> tuple[ReviewEntry, ...
                 outcome_reason=one_line(outcome_record.note) if outcome_record else "",
                 plan=one_line(plan) if isinstance(plan, str) else "",
                 plan_due=review_plan_date(r.values),
-                support_cost=cost,
+                support_cost=_said(cost),
                 status=r.interview.status,
             )
         )
@@ -335,7 +114,12 @@ def _money(a: Assessment, ctx: ReportContext) -> MoneyView | None:
         if found is not None:
             stage = ctx.stage(s.interview.stage)
             return MoneyView(
-                stage, found.cost, found.earnings, found.ratio, found.exceeds, found.text
+                stage,
+                tr(found.cost),
+                tr(found.earnings),
+                found.ratio,
+                found.exceeds,
+                tr(found.text),
             )
     return None
 
@@ -352,7 +136,7 @@ def _review_view(a: Assessment, ctx: ReportContext) -> ReviewView | None:
         band=r.breakdown.band,
         band_class=band_class(r.question_set, r.breakdown.band, r.breakdown.knocked_out),
         outcome=review_outcome(r),
-        support_cost=a.cost or rules.CostCheck(False),
+        support_cost=_said(a.cost or rules.CostCheck(False)),
         due_on=due,
         overdue=due is not None and due < ctx.today,
     )
@@ -390,8 +174,8 @@ def build_prospect_report(
                 KnockoutView(
                     question_id=hit.question,
                     question=line.text if line else hit.question,
-                    answer=answer_text(
-                        qs.questions.get(hit.question), line.value if line else None
+                    answer=tr(
+                        answer_text(qs.questions.get(hit.question), line.value if line else None)
                     ),
                     reason=one_line(hit.reason),
                     stage=ctx.stage(basis.interview.stage),
@@ -409,7 +193,7 @@ def build_prospect_report(
         knocked_out=b.knocked_out if b else False,
         knockouts=tuple(knockouts),
         evidence=_evidence(basis) if basis is not None else None,
-        headline=_headline(a, ctx),
+        headline=headline(a, ctx),
         provisional=bool(b and b.provisional),
         weight_answered=b.weight_answered if b else None,
     )
@@ -419,7 +203,7 @@ def build_prospect_report(
         for direction, title in DIRECTION_TITLES.items():
             value = b.directions.get(direction)
             count = sum(1 for s in b.sections if s.direction == direction and s.visible)
-            fit.append(FitView(direction, title, value, score_class(value, qs), count))
+            fit.append(FitView(direction, _(title), value, score_class(value, qs), count))
         for s in b.sections:
             if not s.shown:
                 continue
@@ -437,7 +221,7 @@ def build_prospect_report(
                     visible=s.visible,
                 )
             )
-    strengths, risks = _findings(a, ctx)
+    strengths, risks = findings(a, ctx)
 
     interviews = tuple(
         interview_view(s, ctx, snapshots.warnings.get(s.interview.questionnaire_hash, ""))
@@ -487,7 +271,7 @@ def build_prospect_report(
         generated_at=ctx.now,
         header=header,
         verdict=verdict,
-        gate=_gate_view(a, ctx),
+        gate=gate_view(a, ctx),
         fit=tuple(fit),
         sections=tuple(sections),
         strengths=tuple(strengths),
@@ -495,11 +279,11 @@ def build_prospect_report(
         interviews=interviews,
         timeline=tuple(timeline(a, ctx)),
         review=_review_view(a, ctx),
-        next_step=a.next_step,
+        next_step=tr(a.next_step),
         warnings=warnings,
         agenda=_agenda(a),
         comparison=_comparison(a, partners or {}),
-        red_flags=_red_flag_views(a, ctx),
+        red_flags=red_flag_views(a, ctx),
         reviews=_review_entries(a, ctx),
         money=_money(a, ctx),
         attachments=attachment_views(attachments, records, ctx),
@@ -529,8 +313,8 @@ def _comparison(a: Assessment, partners: dict[str, list[dict[str, Any]]]) -> Com
         GapView(
             question_id=g.question_id,
             question=one_line(g.text),
-            prospect=answer_text(qs.questions.get(g.question_id), g.left),
-            ideal=answer_text(qs.questions.get(g.question_id), g.right),
+            prospect=tr(answer_text(qs.questions.get(g.question_id), g.left)),
+            ideal=tr(answer_text(qs.questions.get(g.question_id), g.right)),
             impact=g.impact,
             knockout=one_line(g.knockout) if g.knockout else None,
         )
@@ -538,7 +322,7 @@ def _comparison(a: Assessment, partners: dict[str, list[dict[str, Any]]]) -> Com
         if g.left is not None and g.right is not None
     ]
     return ComparisonView(
-        label=f"your {len(answers)} best committed partners",
+        label=_("your {n} best committed partners").format(n=len(answers)),
         question_set=qs.title,
         partners=len(answers),
         prospect_score=result.left.score,
@@ -557,7 +341,8 @@ def _agenda(a: Assessment) -> tuple[AgendaItem, ...]:
     if a.gate_breakdown is None:
         return ()
     answers = a.current.interview.answers if a.current is not None else {}
-    return build_agenda(a.gate_set, answers, a.gate_breakdown, a.stage).items
+    items = build_agenda(a.gate_set, answers, a.gate_breakdown, a.stage).items
+    return tuple(replace(item, why=tr(item.why)) for item in items)
 
 
 def prospect_report(

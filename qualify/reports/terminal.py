@@ -1,10 +1,16 @@
-"""Plain-text renderings for the terminal (`qualify score`, `qualify prospect show`)."""
+"""Plain-text renderings for the terminal (`qualify score`, `qualify prospect show`), in
+the language in use (qualify's catalog; English as ever by default)."""
 
 from __future__ import annotations
 
 from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
-from qualify.core.words import answer_text, bar, fmt_pct, fmt_score, provisional_text
+from qualify.core.words import answer_text, bar
+from qualify.i18n import _, fmt_num, fmt_pct, fmt_score, tr
+
+
+def _figure(value: object) -> str:
+    return fmt_num(value) if isinstance(value, float) else str(value)
 
 
 def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str:
@@ -12,57 +18,64 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
     lines: list[str] = []
     lines.append(f"{question_set.title} ({question_set.id} v{question_set.version})")
     if breakdown.provisional:
-        verdict = (
-            f"Score {provisional_text(breakdown.score, breakdown.answered, breakdown.visible)}"
+        shown = "—" if breakdown.score is None else fmt_num(round(breakdown.score))
+        verdict = _("Score {score} · provisional · {answered} of {visible} answered").format(
+            score=shown, answered=breakdown.answered, visible=breakdown.visible
         )
     else:
-        verdict = f"Score {fmt_score(breakdown.score)}"
+        verdict = _("Score {score}").format(score=fmt_score(breakdown.score))
         if breakdown.band:
             verdict += f" · {breakdown.band}"
-    verdict += f" · coverage {fmt_pct(breakdown.coverage)}"
+    verdict += " · " + _("coverage {coverage}").format(coverage=fmt_pct(breakdown.coverage))
     lines.append(verdict)
     for direction, value in breakdown.directions.items():
-        lines.append(f"  {DIRECTION_TITLES.get(direction, direction)}: {fmt_score(value)}")
+        lines.append(f"  {_(DIRECTION_TITLES.get(direction, direction))}: {fmt_score(value)}")
     if breakdown.knockouts:
-        lines.append("Knock-outs:")
+        lines.append(_("Knock-outs:"))
         for hit in breakdown.knockouts:
             lines.append(f"  ✗ {hit.question}: {hit.reason}")
     else:
-        lines.append("Knock-outs: none")
+        lines.append(_("Knock-outs: none"))
     for flag in breakdown.red_flags:
-        lines.append(f"  ⚑ red flag, {flag.key}: {flag.reason}")
+        lines.append(
+            "  ⚑ " + _("red flag, {key}: {reason}").format(key=flag.key, reason=flag.reason)
+        )
     lines.append("")
     title_w = max((len(s.title) for s in breakdown.sections), default=10)
-    lines.append("Sections")
+    lines.append(_("Sections"))
     for s in breakdown.sections:
         lines.append(
             f"  {s.title:<{title_w}}  {bar(s.score)} {fmt_score(s.score):>5}  "
-            f"weight {s.weight:g}  answered {s.answered}/{s.visible}"
+            + _("weight {weight}  answered {answered}/{visible}").format(
+                weight=fmt_num(s.weight), answered=s.answered, visible=s.visible
+            )
         )
     lines.append("")
-    lines.append("Questions (points/max × weight → contribution to the score)")
+    lines.append(_("Questions (points/max × weight → contribution to the score)"))
     id_w = max((len(q.answer_key) for s in breakdown.sections for q in s.questions), default=8)
     for s in breakdown.sections:
         lines.append(f"  [{s.title}]")
         for q in s.questions:
             question = question_set.questions.get(q.id)
             if not q.visible:
-                status = "hidden"
+                status = _("hidden")
             elif not q.answered:
-                status = "unanswered"
+                status = _("unanswered")
             elif q.points is None:
-                status = f"{answer_text(question, q.value)} (not scored)"
+                status = _("{answer} (not scored)").format(
+                    answer=tr(answer_text(question, q.value))
+                )
             else:
                 contribution = "" if q.contribution is None else f" → {q.contribution:+.1f}"
+                if contribution and "." not in fmt_num(0.5):
+                    contribution = contribution.replace(".", ",")
                 status = (
-                    f"{answer_text(question, q.value)}: {q.points:g}/{q.max:g} × {q.weight:g}"
-                    f"{contribution}"
+                    f"{tr(answer_text(question, q.value))}: {fmt_num(q.points)}/{fmt_num(q.max)}"
+                    f" × {fmt_num(q.weight)}{contribution}"
                 )
             if q.knockout:
-                status += f"  ✗ knock-out: {q.knockout}"
+                status += "  ✗ " + _("knock-out: {reason}").format(reason=q.knockout)
             if q.inputs is not None and q.answered:
-                status += "  = " + ", ".join(
-                    f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in q.inputs
-                )
+                status += "  = " + ", ".join(f"{k} {_figure(v)}" for k, v in q.inputs)
             lines.append(f"    {q.answer_key:<{id_w}}  {status}")
     return "\n".join(lines)

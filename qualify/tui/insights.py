@@ -46,12 +46,13 @@ def export_agenda(
     """Write the agenda as Markdown into ``<workspace>/reports`` (atomically; a second
     export on the same day replaces the first). Returns the path and the Markdown."""
     from qualify.core.agenda import agenda_markdown
+    from qualify.i18n import tr
     from qualify.reports.output import safe_filename, write_atomic
     from qualify.tui.report import report_time, reports_dir
 
     titles = workspace.stage_titles()
     title = agenda_title(prospect.name, titles.get(prospect.stage, prospect.stage))
-    markdown = agenda_markdown(agenda, title=title)
+    markdown = tr(agenda_markdown(agenda, title=title))
     when = now or report_time() or datetime.now().astimezone()
     name = (
         f"{safe_filename(prospect.name)}-{safe_filename(prospect.id, fallback='id')}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from qualify.core.errors import QualifyError
 from qualify.core.words import one_line, visible
+from qualify.i18n import N_, _, catalog_languages, tr
 
 if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry
@@ -22,29 +23,29 @@ if TYPE_CHECKING:
     from qualify.tui.screens.base import QualifyScreen
 
 DECLINE_REASONS: tuple[str, ...] = (
-    "Sells mainly by discounting online: channel conflict",
-    "Carries a directly competing line and will not give ours shelf space",
-    "No real presence in the territory",
-    "Failed credit check",
-    "Will not commit people to training",
-    "Overlaps an existing partner's key accounts",
+    N_("Sells mainly by discounting online: channel conflict"),
+    N_("Carries a directly competing line and will not give ours shelf space"),
+    N_("No real presence in the territory"),
+    N_("Failed credit check"),
+    N_("Will not commit people to training"),
+    N_("Overlaps an existing partner's key accounts"),
 )
 """Common reasons offered by the decline prompt (any other can be typed)."""
 
 REOPEN_REASONS: tuple[str, ...] = (
-    "The reason for parting ways no longer holds",
-    "Time to call again, as agreed",
+    N_("The reason for parting ways no longer holds"),
+    N_("Time to call again, as agreed"),
 )
 
 UNDO_REASONS: tuple[str, ...] = (
-    "Pressed by mistake",
-    "Wrong prospect",
-    "The answer was wrong",
+    N_("Pressed by mistake"),
+    N_("Wrong prospect"),
+    N_("The answer was wrong"),
 )
 
 HOLD_REASONS: tuple[str, ...] = (
-    "Good company, wrong time: busy with another project this year",
-    "Budget frozen until the next fiscal year",
+    N_("Good company, wrong time: busy with another project this year"),
+    N_("Budget frozen until the next fiscal year"),
 )
 
 
@@ -65,11 +66,13 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
         prospect = q.store.get_prospect(prospect_id)
         assessment = q.assess(prospect)
     except QualifyError as exc:
-        _error(screen, "Cannot advance", exc)
+        _error(screen, _("Cannot advance"), exc)
         return
     gate = assessment.gate
     if gate is None:
-        _error(screen, "Cannot advance", QualifyError(assessment.next_step or "no gate here"))
+        _error(
+            screen, _("Cannot advance"), QualifyError(tr(assessment.next_step) or _("no gate here"))
+        )
         return
     if not gate.passed:
         blocked = GateBlocked(gate, assessment.gate_set, assessment.sources)
@@ -88,17 +91,19 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
         try:
             entry = q.advance(q.store.get_prospect(prospect_id))
         except QualifyError as exc:
-            _error(screen, "Cannot advance", exc)
+            _error(screen, _("Cannot advance"), exc)
             return
         _advanced(screen, entry, done)
 
     screen.app.push_screen(
         ConfirmDialog(
-            f"Move {visible(prospect.name)} on to {target}?",
-            f"The gate to {target} is met:\n{met}\n\nThe move is kept in the history "
-            "(ctrl+z undoes it, with a reason).",
-            yes="Advance",
-            no="Cancel",
+            _("Move {name} on to {stage}?").format(name=visible(prospect.name), stage=target),
+            _(
+                "The gate to {stage} is met:\n{met}\n\nThe move is kept in the history "
+                "(ctrl+z undoes it, with a reason)."
+            ).format(stage=target, met=met),
+            yes=_("Advance"),
+            no=_("Cancel"),
         ),
         confirmed,
     )
@@ -112,12 +117,12 @@ def review(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) ->
         before = q.stage_interview(prospect)
         started = q.start_review(prospect)
     except QualifyError as exc:
-        _error(screen, "Cannot start a review", exc)
+        _error(screen, _("Cannot start a review"), exc)
         return
     if before is not None and started.id == before.id:
-        screen.notify("The current review is still empty: answer it (i).", title="Review")
+        screen.notify(_("The current review is still empty: answer it (i)."), title=_("Review"))
     else:
-        screen.notify("Next review started: answer it (i).", title="Review", markup=False)
+        screen.notify(_("Next review started: answer it (i)."), title=_("Review"), markup=False)
         screen.prospects_changed(prospect_id)
     done()
 
@@ -125,8 +130,12 @@ def review(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) ->
 def _advanced(screen: QualifyScreen, entry: HistoryEntry, done: Callable[[], None]) -> None:
     titles = screen.workspace.stage_titles()
     to = titles.get(entry.to_stage or "", entry.to_stage)
-    how = " (gate overridden)" if entry.overridden else ""
-    screen.notify(f"Moved on to {to}{how}.", title="Advanced", markup=False)
+    said = (
+        _("Moved on to {stage} (gate overridden).")
+        if entry.overridden
+        else _("Moved on to {stage}.")
+    )
+    screen.notify(said.format(stage=to), title=_("Advanced"), markup=False)
     screen.prospects_changed(entry.prospect_id)
     done()
 
@@ -157,7 +166,7 @@ def _offer_override(
             prospect = q.store.get_prospect(prospect_id)
             entry = q.advance(prospect, override=result.reason, from_stage=stage)
         except QualifyError as exc:
-            _error(screen, "Cannot advance", exc)
+            _error(screen, _("Cannot advance"), exc)
             return
         _advanced(screen, entry, done)
 
@@ -165,20 +174,22 @@ def _offer_override(
         if override:
             screen.app.push_screen(
                 ReasonPrompt(
-                    f"Override the gate to {target}",
-                    "Why move on without meeting the gate? The reason is kept in the history.",
-                    action="Override and advance",
-                    suggestions=("Strategic account; director approved",),
+                    _("Override the gate to {stage}").format(stage=target),
+                    _("Why move on without meeting the gate? The reason is kept in the history."),
+                    action=_("Override and advance"),
+                    suggestions=(_("Strategic account; director approved"),),
                 ),
                 reason_given,
             )
 
     screen.app.push_screen(
         ConfirmDialog(
-            f"The gate to {target} is not met",
-            f"Still missing:\n{unmet}\n\nKeep dating, or override the gate with a reason.",
-            yes="Override…",
-            no="Keep dating",
+            _("The gate to {stage} is not met").format(stage=target),
+            _("Still missing:\n{unmet}\n\nKeep dating, or override the gate with a reason.").format(
+                unmet=unmet
+            ),
+            yes=_("Override…"),
+            no=_("Keep dating"),
         ),
         confirmed,
     )
@@ -198,9 +209,9 @@ def decline(
     try:
         name = q.store.get_prospect(prospect_id).name
     except QualifyError as exc:
-        _error(screen, "Not declined", exc)
+        _error(screen, _("Not declined"), exc)
         return
-    suggestions = DECLINE_REASONS
+    suggestions = tuple(_(r) for r in DECLINE_REASONS)
     if knockout_reason:
         suggestions = (one_line(knockout_reason), *suggestions)
 
@@ -210,17 +221,18 @@ def decline(
         try:
             q.decline(q.store.get_prospect(prospect_id), result.reason)
         except QualifyError as exc:
-            _error(screen, "Not declined", exc)
+            _error(screen, _("Not declined"), exc)
             return
-        screen.notify(f"Parted ways with {name}.", title="Declined", markup=False)
+        said = _("Parted ways with {name}.").format(name=name)
+        screen.notify(said, title=_("Declined"), markup=False)
         screen.prospects_changed(prospect_id)
         done()
 
     screen.app.push_screen(
         ReasonPrompt(
-            f"Part ways with {name}",
-            "The reason is kept in the history; the prospect can be reopened later.",
-            action="Decline",
+            _("Part ways with {name}").format(name=name),
+            _("The reason is kept in the history; the prospect can be reopened later."),
+            action=_("Decline"),
             suggestions=suggestions,
             danger=True,
         ),
@@ -241,18 +253,18 @@ def hold(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
         try:
             q.hold(q.store.get_prospect(prospect_id), result.reason, result.recontact_on)
         except QualifyError as exc:
-            _error(screen, "Not changed", exc)
+            _error(screen, _("Not changed"), exc)
             return
-        screen.notify(f"{name}: just friends for now.", markup=False)
+        screen.notify(_("{name}: just friends for now.").format(name=name), markup=False)
         screen.prospects_changed(prospect_id)
         done()
 
     screen.app.push_screen(
         ReasonPrompt(
-            f"Just friends: {name}",
-            "A good company at the wrong time. Keep in touch and call again later.",
-            action="Keep in touch",
-            suggestions=HOLD_REASONS,
+            _("Just friends: {name}").format(name=name),
+            _("A good company at the wrong time. Keep in touch and call again later."),
+            action=_("Keep in touch"),
+            suggestions=tuple(_(r) for r in HOLD_REASONS),
             ask_date=True,
         ),
         given,
@@ -267,7 +279,7 @@ def reopen(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) ->
     try:
         name = q.store.get_prospect(prospect_id).name
     except QualifyError as exc:
-        _error(screen, "Not reopened", exc)
+        _error(screen, _("Not reopened"), exc)
         return
 
     def given(result: ReasonResult | None) -> None:
@@ -276,18 +288,18 @@ def reopen(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) ->
         try:
             q.reopen(q.store.get_prospect(prospect_id), result.reason)
         except QualifyError as exc:
-            _error(screen, "Not reopened", exc)
+            _error(screen, _("Not reopened"), exc)
             return
-        screen.notify(f"{name} reopened.", markup=False)
+        screen.notify(_("{name} reopened.").format(name=name), markup=False)
         screen.prospects_changed(prospect_id)
         done()
 
     screen.app.push_screen(
         ReasonPrompt(
-            f"Reopen {visible(name)}",
-            "Start dating again at the stage where it stopped. Why now?",
-            action="Reopen",
-            suggestions=REOPEN_REASONS,
+            _("Reopen {name}").format(name=visible(name)),
+            _("Start dating again at the stage where it stopped. Why now?"),
+            action=_("Reopen"),
+            suggestions=tuple(_(r) for r in REOPEN_REASONS),
         ),
         given,
     )
@@ -304,10 +316,10 @@ def undo(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
         prospect = q.store.get_prospect(prospect_id)
         found = corrections.undoable(q, prospect)
     except QualifyError as exc:
-        _error(screen, "Nothing undone", exc)
+        _error(screen, _("Nothing undone"), exc)
         return
     if found is None:
-        screen.notify(f"Nothing to undo for {prospect.name}.", markup=False)
+        screen.notify(_("Nothing to undo for {name}.").format(name=prospect.name), markup=False)
         return
 
     def given(result: ReasonResult | None) -> None:
@@ -316,19 +328,20 @@ def undo(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
         try:
             undone = corrections.undo(q, q.store.get_prospect(prospect_id), result.reason)
         except QualifyError as exc:
-            _error(screen, "Nothing undone", exc)
+            _error(screen, _("Nothing undone"), exc)
             return
-        screen.notify(f"Undone: {undone.what}.", title="Undo", markup=False)
+        screen.notify(_("Undone: {what}.").format(what=undone.what), title=_("Undo"), markup=False)
         screen.prospects_changed(prospect_id)
         done()
 
     screen.app.push_screen(
         ReasonPrompt(
-            f"Undo {visible(found[1])}?",
-            f"{visible(prospect.name)}: the undo is added to the history with your reason; "
-            "nothing is erased.",
-            action="Undo",
-            suggestions=UNDO_REASONS,
+            _("Undo {what}?").format(what=visible(found[1])),
+            _(
+                "{name}: the undo is added to the history with your reason; nothing is erased."
+            ).format(name=visible(prospect.name)),
+            action=_("Undo"),
+            suggestions=tuple(_(r) for r in UNDO_REASONS),
         ),
         given,
     )
@@ -342,7 +355,7 @@ def edit(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
     try:
         prospect = q.store.get_prospect(prospect_id)
     except QualifyError as exc:
-        _error(screen, "Cannot edit", exc)
+        _error(screen, _("Cannot edit"), exc)
         return
     territories = tuple(sorted({s.territory for s in screen.prospect_summaries() if s.territory}))
 
@@ -356,23 +369,26 @@ def edit(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
                 territory=result.territory,
                 kind=result.kind,
                 notes=result.notes,
+                language=result.language,
             )
         except QualifyError as exc:
-            _error(screen, "Not saved", exc)
+            _error(screen, _("Not saved"), exc)
             return
-        screen.notify(f"{result.name} saved.", markup=False)
+        screen.notify(_("{name} saved.").format(name=result.name), markup=False)
         screen.prospects_changed(prospect_id)
         done()
 
     screen.app.push_screen(
         ProspectForm(
-            title=f"Edit {prospect.name}",
+            title=_("Edit {name}").format(name=prospect.name),
             name=prospect.name,
             territory=prospect.territory,
             kind=prospect.kind.value,
             notes=prospect.notes,
             territories=territories,
-            action="Save",
+            action=_("Save"),
+            language=prospect.language,
+            languages=catalog_languages(q.catalog),
         ),
         edited,
     )

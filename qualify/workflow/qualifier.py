@@ -115,9 +115,16 @@ class Qualifier:
         """Recorded as `by` on answers and moves; on a server, the database login."""
         self._snapshots = Snapshots()
         """Parsed snapshots by content hash (immutable, so cached for the session)."""
-        self.language: str | None = None
-        """The language of the sets' texts (the app's; answers are kept by value anyway)."""
+        self.language: str | None = None  # of the sets' texts: see speak()
         self._hashes: tuple[Catalog, dict[str, str]] | None = None
+
+    def speak(self, language: str | None) -> None:
+        """The sets' texts in `language` from now on (answers are kept by value anyway)."""
+        from qualify.i18n import localized_catalog
+
+        if language and language != self.language:
+            self.language, self._snapshots = language, Snapshots()
+            self.catalog = localized_catalog(self.catalog, language)
 
     # ------------------------------------------------------------------ lookups
     @property

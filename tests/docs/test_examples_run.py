@@ -13,7 +13,7 @@ import pytest
 from support import unavailable
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-RUNNABLE = ["insights.md"]
+RUNNABLE = ["insights.md", "languages.md"]
 
 
 @pytest.mark.parametrize("name", RUNNABLE)

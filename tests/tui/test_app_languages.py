@@ -99,3 +99,85 @@ async def test_the_prospects_list_speaks_german(data_dir: Path, bundled_sets: Pa
             header = home.query_one(ProspectTable).render_line(0).text
             assert all(word in header for word in words), header
             assert app.screen.sub_title == ("Interessenten" if language else "Prospects")
+
+
+async def test_the_app_in_german_labels_its_keys_and_the_prospect_screen(
+    data_dir: Path, bundled_sets: Path
+) -> None:
+    """Under --lang de the footer's keys, their tooltips, the prospect screen's headings
+    and its gate read in German (the words of the method, as the German catalog has them)."""
+    from textual.widgets import TabbedContent
+    from textual.widgets._footer import FooterKey
+    from tui_helpers import open_prospect, wait_for
+
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV", kind="dealer")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_prospect(pilot, pid)
+        await wait_for(pilot, lambda: screen.query(FooterKey), "the footer")
+        keys = {key.description for key in screen.query(FooterKey)}
+        assert {"Gespräch", "Weiterrücken", "Absagen", "Bericht", "Zurück"} <= keys
+        assert not keys & {"Interview", "Advance", "Decline", "Report", "Back"}
+        bindings = {b.binding.description: b.binding for b in screen.active_bindings.values()}
+        assert bindings["Gespräch"].tooltip == "Das Gespräch dieser Phase beginnen oder fortsetzen"
+        assert "Nur Freunde" in bindings  # shown in the help and the command palette
+        assert _shown(screen, "#gate-heading") == "Tor: Erstes Date → Sich kennenlernen"
+        assert "Händler" in _shown(screen, "#facts-line")
+        gate = _shown(screen, "#gate")
+        assert "Tor nicht erfüllt" in gate and "Pflichtfragen unbeantwortet" in gate
+        assert "Gate not met" not in gate and "required questions" not in gate
+        tabs = screen.query_one(TabbedContent)
+        labels = [str(tab.label) for tab in tabs.query("Tab")]
+        assert labels[0] == "Übersicht" and labels[1].startswith("Tagesordnung")
+
+
+async def test_the_prospect_form_sets_its_language_and_the_history_keeps_it(
+    data_dir: Path, bundled_sets: Path
+) -> None:
+    """The add / edit form offers the languages the question sets declare; choosing one
+    edits the prospect (its interviews and reports then use it) and is kept in its
+    history like any fact edited."""
+    from textual.widgets import Input, Select
+    from tui_helpers import open_prospect, open_store, wait_for
+
+    from qualify.tui.modals.prospect_form import ProspectForm
+
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("e")
+        form = await wait_for(
+            pilot, lambda: app.screen if isinstance(app.screen, ProspectForm) else None, "form"
+        )
+        assert form.languages == ("en", "de")
+        choice = form.query_one("#language", Select)
+        assert choice.value == ""  # the user's language until one is chosen
+        offered = [str(label) for label, _ in choice._options]
+        assert offered == ["Yours (the app's language)", "English (en)", "German (de)"]
+        choice.value = "de"
+        form.query_one("#name", Input).focus()
+        await pilot.press("enter")
+        store = open_store(data_dir)
+        try:
+            await wait_for(pilot, lambda: store.get_prospect(pid).language == "de", "the edit")
+            edits = [h for h in store.history(pid) if h.action == "edit"]
+        finally:
+            store.close()
+        assert edits and edits[-1].details == {"language": "de"}
+        # and back to the user's language: also an edit, also kept
+        await pilot.press("e")
+        form = await wait_for(
+            pilot, lambda: app.screen if isinstance(app.screen, ProspectForm) else None, "form"
+        )
+        assert form.query_one("#language", Select).value == "de"
+        form.query_one("#language", Select).value = ""
+        form.query_one("#name", Input).focus()
+        await pilot.press("enter")
+        store = open_store(data_dir)
+        try:
+            await wait_for(pilot, lambda: store.get_prospect(pid).language == "", "the edit")
+            edits = [h for h in store.history(pid) if h.action == "edit"]
+        finally:
+            store.close()
+        assert [e.details for e in edits] == [{"language": "de"}, {"language": ""}]

@@ -1,4 +1,5 @@
-"""Add or edit a prospect: name, territory, kind and notes, checked before saving."""
+"""Add or edit a prospect: name, territory, kind, language and notes, checked before
+saving; every word in the app's language."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from qualify.core.words import KIND_LABELS
+from qualify.i18n import _, language_name
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class ProspectFormResult:
     territory: str
     kind: str
     notes: str
+    language: str = ""
+    """The prospect's own language (its interviews and reports); "" for the user's."""
 
 
 class ProspectForm(ModalScreen[ProspectFormResult | None]):
@@ -36,53 +40,65 @@ class ProspectForm(ModalScreen[ProspectFormResult | None]):
     def __init__(
         self,
         *,
-        title: str = "New prospect",
+        title: str = "",
         name: str = "",
         territory: str = "",
         kind: str = "dealer",
         notes: str = "",
         territories: tuple[str, ...] = (),
-        action: str = "Add",
+        action: str = "",
+        language: str = "",
+        languages: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
-        self.title_text = title
-        self.initial = ProspectFormResult(name, territory, kind, notes)
+        self.title_text = title or _("New prospect")
+        self.initial = ProspectFormResult(name, territory, kind, notes, language)
+        self.languages = tuple(dict.fromkeys((*languages, *([language] if language else []))))
+        """The languages offered: those the question sets declare (and the prospect's own)."""
         """The values the fields start with."""
         self.territories = territories
         """Territories already in use, offered as suggestions."""
-        self.action_label = action
+        self.action_label = action or _("Add")
 
     def compose(self) -> ComposeResult:
         from textual.suggester import SuggestFromList
 
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="title")
-            yield Label("Company name *", classes="field-label")
-            yield Input(self.initial.name, placeholder="e.g. Müller & Søn AV", id="name")
-            yield Label("Territory", classes="field-label")
+            yield Label(_("Company name *"), classes="field-label")
+            yield Input(self.initial.name, placeholder=_("e.g. Müller & Søn AV"), id="name")
+            yield Label(_("Territory"), classes="field-label")
             yield Input(
                 self.initial.territory,
-                placeholder="e.g. North",
+                placeholder=_("e.g. North"),
                 id="territory",
                 suggester=SuggestFromList(self.territories, case_sensitive=False)
                 if self.territories
                 else None,
             )
-            yield Label("Kind of partner", classes="field-label")
+            yield Label(_("Kind of partner"), classes="field-label")
             yield Select(
-                [(word, key) for key, word in KIND_LABELS.items()],
+                [(_(word), key) for key, word in KIND_LABELS.items()],
                 value=self.initial.kind if self.initial.kind in KIND_LABELS else "other",
                 allow_blank=False,
                 id="kind",
             )
-            yield Label("Notes", classes="field-label")
+            yield Label(_("Language of its interviews and reports"), classes="field-label")
+            yield Select(
+                [(_("Yours (the app's language)"), "")]
+                + [(f"{language_name(code)} ({code})", code) for code in self.languages],
+                value=self.initial.language,
+                allow_blank=False,
+                id="language",
+            )
+            yield Label(_("Notes"), classes="field-label")
             yield Input(
-                self.initial.notes, placeholder="Where you met, who to talk to…", id="notes"
+                self.initial.notes, placeholder=_("Where you met, who to talk to…"), id="notes"
             )
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
                 yield Button(self.action_label, id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -108,21 +124,23 @@ class ProspectForm(ModalScreen[ProspectFormResult | None]):
     def _save(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         if not name:
-            self.query_one("#error", Static).update("The company name is required.")
+            self.query_one("#error", Static).update(_("The company name is required."))
             self.query_one("#name", Input).focus()
             return
         if len(name) > 200:
             self.query_one("#error", Static).update(
-                "The name is too long (200 characters at most)."
+                _("The name is too long (200 characters at most).")
             )
             return
         kind = self.query_one("#kind", Select).value
+        language = self.query_one("#language", Select).value
         self.dismiss(
             ProspectFormResult(
                 name=name,
                 territory=self.query_one("#territory", Input).value.strip(),
                 kind=str(kind) if isinstance(kind, str) else "other",
                 notes=self.query_one("#notes", Input).value.strip(),
+                language=language if isinstance(language, str) else "",
             )
         )
 

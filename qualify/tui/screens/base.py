@@ -4,10 +4,13 @@ importing the app (which imports the screens)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 
+from qualify.i18n import _, english
 from qualify.tui.host import QualifyHost, host
 from qualify.tui.messages import (
     OpenCompare,
@@ -25,6 +28,25 @@ if TYPE_CHECKING:
 
 class QualifyScreen(Screen[None]):
     """A screen of the qualify app."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys of the screen, with their labels and tooltips in the app's language
+        (the footer, the help and the command palette read them here)."""
+        found = super().active_bindings
+        if english():
+            return found
+        return {
+            key: active._replace(
+                binding=replace(
+                    active.binding,
+                    description=_(active.binding.description) if active.binding.description else "",
+                    tooltip=_(active.binding.tooltip) if active.binding.tooltip else "",
+                ),
+                tooltip=_(active.tooltip) if active.tooltip else active.tooltip,
+            )
+            for key, active in found.items()
+        }
 
     @property
     def host(self) -> QualifyHost:

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
 from qualify.core.words import answer_text, fmt_score, one_line
+from qualify.i18n import tr
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowScroll, hang
@@ -152,7 +153,7 @@ def answer_rows(c: Comparison, qs: QuestionSet | None, width: int) -> Content:
             (c.left_label, gap.left, gap.left_points),
             (c.right_label, gap.right, gap.right_points),
         ):
-            answer = "— not answered" if value is None else answer_text(question, value)
+            answer = "— not answered" if value is None else tr(answer_text(question, value))
             rows += hang(
                 [
                     (f"    {short(label, label_w):<{label_w}}  ", "$text-muted"),

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
 from qualify.core.words import fmt_score, kind_word, meeting_words, one_line, status_word, visible
+from qualify.i18n import _, tr
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.prospect_agenda import AGENDA, OVERVIEW, AgendaActions
@@ -68,27 +69,27 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="facts"):
-            yield Static("Loading…", id="facts-title")
+            yield Static(_("Loading…"), id="facts-title")
             yield Static("", id="facts-line")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             with (
-                TabPane("Overview", id=OVERVIEW),
+                TabPane(_("Overview"), id=OVERVIEW),
                 VerticalScroll(id="main"),
                 Horizontal(id="columns"),
             ):
                 with Vertical(id="left", classes="column"):
-                    yield Static("Stage timeline", classes="heading")
+                    yield Static(_("Stage timeline"), classes="heading")
                     yield StageTimeline(id="timeline")
-                    yield Static("Gate", classes="heading", id="gate-heading")
+                    yield Static(_("Gate"), classes="heading", id="gate-heading")
                     yield GateChecklist(id="gate")
                     yield Static("", id="agenda-summary")
-                    yield Static("Notes", classes="heading")
+                    yield Static(_("Notes"), classes="heading")
                     yield Static("", id="notes")
                 with Vertical(id="right", classes="column"):
-                    yield Static("Latest score", classes="heading", id="score-heading")
+                    yield Static(_("Latest score"), classes="heading", id="score-heading")
                     yield Static("", id="interview-line")
                     yield ScorePanel(id="score")
-            with TabPane("Agenda", id=AGENDA):
+            with TabPane(_("Agenda"), id=AGENDA):
                 yield Static("", id="agenda-head")
                 yield AgendaList(id="agenda-list")
                 yield Static("", id="agenda-detail")
@@ -98,7 +99,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Prospect"
+        self.sub_title = _("Prospect")
         self.load()
         if self.initial_tab == AGENDA:
             self.call_after_refresh(self.query_one(AgendaList).focus)
@@ -139,17 +140,17 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
                 ("  ·  ", "$text-muted"),
                 (stage_title, "$text-accent bold"),
                 ("  ·  ", "$text-muted"),
-                (status_word(p.status), "bold" if p.status.value != "active" else ""),
+                (_(status_word(p.status)), "bold" if p.status.value != "active" else ""),
             )
         )
         territory = visible(p.territory, one_line=True)
-        facts = [kind_word(p.kind), territory or "no territory", f"id {p.id}"]
+        facts = [_(kind_word(p.kind)), territory or _("no territory"), f"id {p.id}"]
         if p.tags:
             facts.append(visible(", ".join(p.tags), one_line=True))
         if p.recontact_on:
-            facts.append(f"call again {p.recontact_on.isoformat()}")
+            facts.append(_("call again {date}").format(date=p.recontact_on.isoformat()))
         if p.next_meeting is not None:
-            facts.append(f"next meeting {meeting_words(p.next_meeting)}")
+            facts.append(_("next meeting {when}").format(when=meeting_words(p.next_meeting)))
         self.query_one("#facts-line", Static).update(
             Content.styled(visible(" · ".join(facts), one_line=True), "$text-muted")
         )
@@ -158,12 +159,10 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         next_stage = (
             pipeline.next_stage(p.stage) if pipeline and p.stage in pipeline.stage_map else None
         )
-        heading = (
-            f"Gate: {stage_title} → {next_stage.title}" if next_stage else f"Gate: {stage_title}"
-        )
+        heading = f"{_('Gate')}: {stage_title}" + (f" → {next_stage.title}" if next_stage else "")
         self.query_one("#gate-heading", Static).update(heading)
         note = view.problem or (
-            "No interview yet: press i to start the first one." if a.interview is None else ""
+            _("No interview yet: press i to start the first one.") if a.interview is None else ""
         )
         sources = answer_sources(a.interview)
         self.query_one(GateChecklist).show(
@@ -177,18 +176,17 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         interview = a.interview
         if interview is None:
             line = Content.styled(
-                view.problem or "No interview at this stage yet (i starts it).", "$text-muted"
+                view.problem or _("No interview at this stage yet (i starts it)."), "$text-muted"
             )
         else:
             answered = len([r for r in interview.answers.values() if r.value is not None])
-            state = "complete" if interview.status == "complete" else "in progress"
+            state = _("complete") if interview.status == "complete" else _("in progress")
             qs_title = a.question_set.title if a.question_set else interview.questionnaire_id
+            when = fmt_datetime(interview.updated_at)
+            updated = _("{n} answered · updated {when}").format(n=answered, when=when)
             line = Content.assemble(
-                (f"{qs_title} interview {state}", ""),
-                (
-                    f" · {answered} answered · updated {fmt_datetime(interview.updated_at)}",
-                    "$text-muted",
-                ),
+                (_("{set} interview {state}").format(set=qs_title, state=state), ""),
+                (f" · {updated}", "$text-muted"),
             )
             rescored = _last_rescore(view.history, interview, self.workspace.band_ranks)
             if rescored is not None:
@@ -204,14 +202,14 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
                 line
                 + Content("\n")
                 + Content.assemble(
-                    (f"Reviews ({len(a.reviews)}): ", "$text-muted"), (trend, "bold")
+                    (_("Reviews ({n}): ").format(n=len(a.reviews)), "$text-muted"), (trend, "bold")
                 )
             )
         if a.next_step:
             line = (
                 line
                 + Content("\n")
-                + Content.assemble(("Next step: ", "bold"), (one_line(a.next_step, 400), ""))
+                + Content.assemble((_("Next step: "), "bold"), (one_line(tr(a.next_step), 400), ""))
             )
         self.query_one("#interview-line", Static).update(line)
         # The latest scored stage stands until the new stage has a verdict of its own.
@@ -227,10 +225,10 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         if breakdown is not None:
             self.query_one("#score-heading", Static).update(
                 Content.assemble(
-                    ("Latest score  ", ""),
+                    (_("Latest score") + "  ", ""),
                     (basis_note, "$text-muted"),
                     (
-                        "✗ knocked out" if breakdown.knocked_out else "",
+                        "✗ " + _("knocked out") if breakdown.knocked_out else "",
                         band_style(breakdown.band, True),
                     ),
                 )
@@ -250,7 +248,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
                         )
                     )
         self.query_one("#notes", Static).update(
-            Content("\n").join(notes) if notes else Content.styled("No notes.", "$text-muted")
+            Content("\n").join(notes) if notes else Content.styled(_("No notes."), "$text-muted")
         )
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self._show_evidence(view)
@@ -267,7 +265,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
             self.open_interview(self.prospect_id, question_id=event.question_id)
         else:
             self.notify(
-                "This prospect was declined: reopen it (r) to interview again.",
+                _("This prospect was declined: reopen it (r) to interview again."),
                 severity="warning",
             )
 
@@ -318,8 +316,8 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
     def _agenda_exported(self, event: AgendaExported) -> None:
         self.app.copy_to_clipboard(event.markdown)
         self.notify(
-            f"Agenda written to {event.path} (and copied as Markdown).",
-            title="Agenda",
+            _("Agenda written to {path} (and copied as Markdown).").format(path=event.path),
+            title=_("Agenda"),
             markup=False,
             timeout=8,
         )
@@ -336,7 +334,7 @@ def _last_rescore(
         score = new.get("score")
         band = new.get("band") or ""
         return Content.assemble(
-            ("⟳ Re-scored under ", "$text-muted"),
+            ("⟳ " + _("Re-scored under") + " ", "$text-muted"),
             (f"v{new.get('version', '?')}", "$text-muted"),
             (": ", "$text-muted"),
             (f"{fmt_score(score)} {band}".rstrip(), band_style(band or None, ranks=ranks)),

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static, TabbedContent
 
 from qualify.core.words import one_line
+from qualify.i18n import _, counted
 from qualify.tui.widgets.agenda_list import AgendaList
 
 if TYPE_CHECKING:
@@ -36,35 +37,31 @@ class AgendaActions:
         blocking = sum(1 for i in items if i.blocks_gate)
         risky = sum(1 for i in items if i.could_knock_out)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab(AGENDA).label = Content(f"Agenda ({len(items)})" if items else "Agenda")
+        label = _("Agenda")
+        tabs.get_tab(AGENDA).label = Content(f"{label} ({len(items)})" if items else label)
         self.query_one(AgendaList).show(agenda, problem)
         facts: list[tuple[str, str]] = []
         if blocking:
-            verb = "blocks" if blocking == 1 else "block"
-            facts.append((f"⚑ {blocking} {verb} the gate", "bold $text-warning"))
+            said = counted("{n} blocks the gate", "{n} block the gate", blocking)
+            facts.append((f"⚑ {said}", "bold $text-warning"))
         if risky:
-            facts.append(
-                (f"✗ {risky} possible deal-breaker{'s' if risky > 1 else ''}", "$text-error")
-            )
+            said = counted("{n} possible deal-breaker", "{n} possible deal-breakers", risky)
+            facts.append((f"✗ {said}", "$text-error"))
         head: list[tuple[str, str]] = [
-            ("Next meeting", "bold"),
+            (_("Next meeting"), "bold"),
             (f" · {stage_title}", "$text-accent"),
         ]
         if items:
-            head.append((f" · {len(items)} item{'s' if len(items) > 1 else ''}", ""))
+            head.append((" · " + counted("{n} item", "{n} items", len(items)), ""))
             for fact in facts:
                 head += [(" · ", "$text-muted"), fact]
-            head.append(
-                (
-                    "\nEnter opens the interview on the question · m writes it as Markdown",
-                    "$text-muted",
-                )
-            )
+            keys = _("Enter opens the interview on the question · m writes it as Markdown")
+            head.append(("\n" + keys, "$text-muted"))
         self.query_one("#agenda-head", Static).update(Content.assemble(*head))
         summary = self.query_one("#agenda-summary", Static)
         if items:
             parts: list[tuple[str, str]] = [
-                (f"Agenda: {len(items)} item{'s' if len(items) > 1 else ''} to ask", "")
+                (counted("Agenda: {n} item to ask", "Agenda: {n} items to ask", len(items)), "")
             ]
             for fact in facts:
                 parts += [(" · ", "$text-muted"), fact]
@@ -78,7 +75,8 @@ class AgendaActions:
                 for n, item in enumerate(items[:AGENDA_PREVIEW], start=1)
             ]
             if len(items) > AGENDA_PREVIEW:
-                top.append(Content.styled(f"  … {len(items) - AGENDA_PREVIEW} more", "$text-muted"))
+                more = _("… {n} more").format(n=len(items) - AGENDA_PREVIEW)
+                top.append(Content.styled(f"  {more}", "$text-muted"))
             summary.update(Content("\n").join([Content.assemble(*parts), *top]))
             summary.display = True
         else:
@@ -93,7 +91,7 @@ class AgendaActions:
             return
         room = max(60, (detail.size.width or self.size.width) * 3 - 16)
         detail.update(
-            Content.assemble(("Listen for: ", "bold"), (one_line(item.help, room), "italic"))
+            Content.assemble((_("Listen for: "), "bold"), (one_line(item.help, room), "italic"))
         )
         detail.display = True
 
@@ -112,8 +110,8 @@ class AgendaActions:
         """Write the agenda as Markdown into the reports folder, and copy it."""
         if self.view is None or self.view.agenda is None:
             self.notify(
-                self.view.agenda_problem if self.view else "Still loading.",
-                title="No agenda",
+                self.view.agenda_problem if self.view else _("Still loading."),
+                title=_("No agenda"),
                 severity="warning",
                 markup=False,
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qualify.i18n import _
 from qualify.tui.format import fmt_datetime
 
 if TYPE_CHECKING:
@@ -72,10 +73,10 @@ class MoveActions:
         for interview in self.view.assessment.records.interviews:
             label = titles.get(interview.stage, interview.stage)
             when = fmt_datetime(interview.updated_at)
-            now = " · now" if interview.stage == self.view.prospect.stage else ""
+            now = " · " + _("now") if interview.stage == self.view.prospect.stage else ""
             seen[interview.stage] = f"{label}  ({when}{now})"
         if not seen or pipeline is None:
-            self.notify("No interview yet: press i to start the first one.", severity="warning")
+            self.notify(_("No interview yet: press i to start the first one."), severity="warning")
             return
 
         def picked(stage: str | None) -> None:

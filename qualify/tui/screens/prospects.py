@@ -23,7 +23,7 @@ from textual.widgets import (
 )
 
 from qualify.core.words import visible
-from qualify.i18n import _ as translated
+from qualify.i18n import N_, _, catalog_languages
 from qualify.tui.messages import ProspectsChanged, WorkspaceFailed, WorkspaceOpened
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
@@ -39,7 +39,7 @@ SEARCH_PAUSE = 0.3
 DEMO_COUNT = 40
 """How many sample prospects the first-run panel adds."""
 
-WELCOME = (
+WELCOME = N_(
     "[b]Welcome to qualify.[/b]\n\n"
     "Qualify a prospective dealer or distributor over several conversations, the way a "
     "good relationship starts: a [b]first date[/b] to see if there is a reason to meet again, "
@@ -57,10 +57,10 @@ def _name_hint() -> str:
     name, source = user_and_source()
     if source.startswith(("$QUALIFY_USER", "the config file")):
         return ""
-    return (
-        f"Reports will name you {name or 'nobody'!r}. To show your own name, run once: "
+    return _(
+        "Reports will name you {name}. To show your own name, run once: "
         'qualify whoami --set "Your Name"'
-    )
+    ).format(name=repr(name or "nobody"))
 
 
 def _has_demo() -> bool:
@@ -151,7 +151,7 @@ class ProspectsScreen(QualifyScreen):
         with Vertical(id="body"):
             with Horizontal(id="toolbar"):
                 yield Input(
-                    placeholder="Filter ( / ): name, stage, band… answers and notes too",
+                    placeholder=_("Filter ( / ): name, stage, band… answers and notes too"),
                     id="filter",
                 )
                 yield Static("", id="count")
@@ -159,26 +159,28 @@ class ProspectsScreen(QualifyScreen):
             yield ProspectTable(id="table")
             with Center(id="loading"):
                 yield LoadingIndicator()
-                yield Static("Opening the workspace…", id="loading-text")
+                yield Static(_("Opening the workspace…"), id="loading-text")
                 yield ProgressBar(id="loading-progress", show_eta=False)
             with Vertical(id="first-run"):
-                yield Static(WELCOME, id="welcome")
+                yield Static(_(WELCOME), id="welcome")
                 with Horizontal(id="first-run-buttons"):
-                    yield Button("Add the first prospect  (a)", id="first-add", variant="primary")
+                    yield Button(
+                        _("Add the first prospect  (a)"), id="first-add", variant="primary"
+                    )
                     if _has_demo():
-                        yield Button("Load demo data  (d)", id="first-demo")
+                        yield Button(_("Load demo data  (d)"), id="first-demo")
                 yield Static(_name_hint(), id="first-run-name", markup=False)
                 yield Static(
-                    "Keys: F1 or ? help · ctrl+p commands · s question sets · ctrl+q quit",
+                    _("Keys: F1 or ? help · ctrl+p commands · s question sets · ctrl+q quit"),
                     id="first-run-keys",
                 )
             with Vertical(id="failed"):
                 yield Static("", id="failed-text", markup=False)
-                yield Button("Try again  (r)", id="retry", variant="primary")
+                yield Button(_("Try again  (r)"), id="retry", variant="primary")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = translated("Prospects")
+        self.sub_title = _("Prospects")
         self.set_class(True, "-loading")
         self.load()
 
@@ -388,7 +390,9 @@ class ProspectsScreen(QualifyScreen):
 
         if not self.loaded:
             return
-        self.app.push_screen(ProspectForm(territories=self._territories()), self._added)
+        languages = catalog_languages(self.qualifier.catalog)
+        form = ProspectForm(territories=self._territories(), languages=languages)
+        self.app.push_screen(form, self._added)
 
     def _territories(self) -> tuple[str, ...]:
         return tuple(sorted({s.territory for s in self.summaries if s.territory}))
@@ -400,12 +404,17 @@ class ProspectsScreen(QualifyScreen):
 
         try:
             prospect = self.qualifier.add_prospect(
-                result.name, territory=result.territory, kind=result.kind, notes=result.notes
+                result.name,
+                territory=result.territory,
+                kind=result.kind,
+                notes=result.notes,
+                language=result.language,
             )
         except QualifyError as exc:
-            self.notify(str(exc), title="Not added", severity="error", markup=False)
+            self.notify(str(exc), title=_("Not added"), severity="error", markup=False)
             return
-        self.notify(f"{prospect.name} added at the first stage.", markup=False)
+        said = _("{name} added at the first stage.").format(name=prospect.name)
+        self.notify(said, markup=False)
         self.prospects_changed(prospect.id, select=True)
         self.open_prospect(prospect.id)
 
@@ -434,7 +443,7 @@ class ProspectsScreen(QualifyScreen):
         i = keys.index(table.sort_key) if table.sort_key in keys else -1
         table.sort_by(keys[(i + 1) % len(keys)])
         col = COLUMNS[(i + 1) % len(keys)]
-        self.notify(f"Sorted by {col.title}", timeout=1.5)
+        self.notify(_("Sorted by {column}").format(column=_(col.title)), timeout=1.5)
 
     def action_reload(self) -> None:
         self.set_class(True, "-loading")
@@ -492,5 +501,5 @@ class ProspectsScreen(QualifyScreen):
 
     def _demo_done(self) -> None:
         self.set_class(False, "-loading")
-        self.query_one("#loading-text", Static).update("Opening the workspace…")
+        self.query_one("#loading-text", Static).update(_("Opening the workspace…"))
         self.query_one("#loading-progress", ProgressBar).display = False

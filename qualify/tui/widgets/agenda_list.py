@@ -14,12 +14,13 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qualify.core.words import one_line, visible
+from qualify.i18n import N_, _, tr
 from qualify.tui.widgets.text import hang
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda, AgendaItem
 
-NOTHING_OPEN = "Nothing open."
+NOTHING_OPEN = N_("Nothing open.")
 """Shown before an agenda is read; a read agenda says how sure its answers are."""
 
 
@@ -32,13 +33,13 @@ def item_prompt(number: int, item: AgendaItem, width: int = 0) -> Content:
     head = hang([(f"{number:>2}. ", "bold $text-accent"), (one_line(item.text), "bold")], width, 4)
     facts: list[tuple[str, str]] = []
     if item.blocks_gate:
-        facts.append(("⚑ blocks the gate", "bold $text-warning"))
+        facts.append(("⚑ " + _("blocks the gate"), "bold $text-warning"))
     if item.could_knock_out:
-        facts.append(("✗ possible deal-breaker", "bold $text-error"))
+        facts.append(("✗ " + _("possible deal-breaker"), "bold $text-error"))
     facts.append((item.section, ""))
-    facts.append((ITEM_KIND_WORDS.get(item.kind, item.kind), "italic"))
+    facts.append((tr(ITEM_KIND_WORDS.get(item.kind, item.kind)), "italic"))
     if item.why:
-        facts.append((one_line(item.why), "$text-muted"))
+        facts.append((one_line(tr(item.why)), "$text-muted"))
     line: list[tuple[str, str]] = [("    ", "")]
     for i, fact in enumerate(facts):
         if i:
@@ -47,7 +48,9 @@ def item_prompt(number: int, item: AgendaItem, width: int = 0) -> Content:
     lines = [*head, *hang(line, width, 4)]
     if item.note:
         lines += hang(
-            [("    Last note: ", "$text-muted"), (visible(one_line(item.note)), "italic")], width, 4
+            [("    " + _("Last note: "), "$text-muted"), (visible(one_line(item.note)), "italic")],
+            width,
+            4,
         )
     return Content("\n").join(lines)
 
@@ -82,7 +85,7 @@ class AgendaList(OptionList):
         self._agenda, self._problem = agenda, problem
         self.items = agenda.items if agenda is not None else ()
         if not self.items:
-            text = problem or (agenda.nothing_open if agenda is not None else NOTHING_OPEN)
+            text = problem or (tr(agenda.nothing_open) if agenda is not None else _(NOTHING_OPEN))
             style = "$text-error" if problem else "$text-success"
             self.set_options([Option(Content.styled(text, style), disabled=True)])
             return

@@ -14,17 +14,18 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.words import one_line
+from qualify.i18n import N_, _, tr
 
 if TYPE_CHECKING:
     from qualify.core.gates import Criterion, GateResult
     from qualify.core.questionnaire.model import QuestionSet
 
 SOURCE_SHORT: dict[str, str] = {
-    "stated": "stated by them",
-    "estimated": "your estimate",
-    "verified": "verified",
-    "observed": "your judgement",
-    "our_records": "our records",
+    "stated": N_("stated by them"),
+    "estimated": N_("your estimate"),
+    "verified": N_("verified"),
+    "observed": N_("your judgement"),
+    "our_records": N_("our records"),
 }
 """An answer's source in a few words, for a checklist line."""
 
@@ -48,18 +49,19 @@ class GateChecklist(Static):
         """Show a gate; with the question set and the answers' sources, facts to verify
         are named by their question and their current source."""
         if gate is None:
-            self.update(Content.styled(note or "No gate at this stage.", "$text-muted"))
+            self.update(Content.styled(note or _("No gate at this stage."), "$text-muted"))
             return
-        target = next_title or gate.next_stage_id or "the next stage"
+        target = next_title or gate.next_stage_id or _("the next stage")
         missing = [c for c in gate.criteria if not c.met]
         if gate.passed:
             head = Content.assemble(
-                ("✓ Gate met", "bold $text-success"), (f": ready for {target}", "")
+                ("✓ " + _("Gate met"), "bold $text-success"),
+                (": " + _("ready for {stage}").format(stage=target), ""),
             )
         else:
             head = Content.assemble(
-                ("✗ Gate not met", "bold $text-error"),
-                (f": {len(missing)} missing before {target}", ""),
+                ("✗ " + _("Gate not met"), "bold $text-error"),
+                (": " + _("{n} missing before {stage}").format(n=len(missing), stage=target), ""),
             )
         lines = [head]
         for c in gate.criteria:
@@ -76,21 +78,24 @@ def criterion_text(
 ) -> Content:
     """The criterion's words; a fact to verify by its question and its source now."""
     if not criterion.key.startswith("verified:") or qs is None or sources is None:
-        return Content(criterion.text)
+        return Content(tr(criterion.text))
     qid = criterion.key.partition(":")[2]
     question = qs.questions.get(qid)
     if question is None:
-        return Content(criterion.text)
+        return Content(tr(criterion.text))
     label = one_line(question.text, 80)
     if criterion.met:
-        return Content.assemble(("Verified: ", ""), (label, ""))
+        return Content.assemble((_("Verified: "), ""), (label, ""))
     source = sources.get(qid)
     if source is None:
         return Content.assemble(
-            ("To verify: ", ""), (label, ""), (" (unanswered)", "$text-warning")
+            (_("To verify: "), ""), (label, ""), (" " + _("(unanswered)"), "$text-warning")
         )
     return Content.assemble(
-        ("To verify: ", ""),
+        (_("To verify: "), ""),
         (label, ""),
-        (f" (now {SOURCE_SHORT.get(source, source)})", "$text-warning"),
+        (
+            " " + _("(now {source})").format(source=_(SOURCE_SHORT.get(source, source))),
+            "$text-warning",
+        ),
     )

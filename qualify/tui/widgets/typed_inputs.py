@@ -290,11 +290,12 @@ class CalculatedView(NavMixin, Static):
 
     def set_value(self, value: Any) -> None:
         from qualify.core.words import answer_text
+        from qualify.i18n import tr
 
         shown = (
             "— (an input is not answered yet)"
             if value is None
-            else answer_text(self.question, value)
+            else tr(answer_text(self.question, value))
         )
         self.update(
             Content.assemble((shown, "bold"), (f"   = {self.question.formula}", "$text-muted"))

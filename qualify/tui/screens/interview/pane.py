@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from qualify.core.gates import needs_evidence
 from qualify.core.words import TYPE_WORDS, answer_text, one_line, score_label, visible
-from qualify.i18n import _, fmt_pct
+from qualify.i18n import _, fmt_pct, tr
 from qualify.tui.format import fmt_time
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
@@ -208,7 +208,7 @@ def status_lines(
                 ("✓ " + _("Saved") + " ", "bold $text-success"),
                 (fmt_time(when), "$text-muted"),
                 ("  ", ""),
-                (visible(one_line(answer_text(question, record.value), 80)), ""),
+                (visible(one_line(tr(answer_text(question, record.value)), 80)), ""),
             )
         )
         parts.append(
