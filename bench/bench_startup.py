@@ -5,10 +5,12 @@ Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli | --cl
 1. Whole-process start-up of the short commands (answer, prospect show, score,
    validate) beside a bare `python -c pass`, interleaved, as same-run ratios with the
    targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache).
-2. Time to the first interactive prospects screen (process start → the table is
-   filled and painted, headless), for an empty workspace and for one with 10,000
-   demo prospects, with the ratio and the peak memory (max RSS) of each, beside a bare
-   Textual app measured in the same interleaved runs (the floor on this machine).
+2. Time to the first interactive prospects screen (process start → the most recently
+   active prospects painted, headless: the app shows a first page of 200 and reads the
+   rest after it; the time until every row is in the table is printed too), for an
+   empty workspace and for one with 10,000 demo prospects, with the ratio and the peak
+   memory (max RSS) of each, beside a bare Textual app measured in the same interleaved
+   runs (the floor on this machine).
 3. Key press on an answer → updated score panel, with the largest bundled set:
    the handler alone (validate, score, one atomic write, panels updated), the time
    from the key reaching the app to the next frame written to the terminal, and
@@ -49,13 +51,24 @@ FIRST_SCREEN = textwrap.dedent(
 
     async def auto_pilot(pilot):
         app = pilot.app
-        while not (getattr(app.screen, "loaded", False) and not app.screen.has_class("-loading")):
+        # the first rows on screen: the first page, or every row if the store has no
+        # faster way to the most recent ones
+        while not (getattr(app.screen, "shown", False) and not app.screen.has_class("-loading")):
             await pilot.pause(0.005)
-        await pilot.pause()  # one refresh: the rows are on screen
+        if app.screen.loaded:  # every row at once: one refresh, and they are on screen
+            await pilot.pause()
+        # (else "shown" is set once the first page is painted; pause() would wait for
+        # the process to go idle, i.e. for the rest of the rows)
         elapsed = time.time() - started
         rows = app.screen.query_one("ProspectTable").total
+        while not app.screen.loaded:
+            await pilot.pause(0.005)
+        await pilot.pause()
+        every = time.time() - started
+        total = app.screen.query_one("ProspectTable").total
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        app.exit(json.dumps({"seconds": elapsed, "rows": rows, "peak_mb": peak}))
+        app.exit(json.dumps({"seconds": elapsed, "rows": rows, "all_seconds": every,
+                             "total": total, "peak_mb": peak}))
 
     app = QualifyApp(Path(sys.argv[2]), Path(sys.argv[3]), config=TuiConfig())
     print(app.run(headless=True, size=(120, 40), auto_pilot=auto_pilot))
@@ -81,7 +94,9 @@ BARE_APP = textwrap.dedent(
     async def auto_pilot(pilot):
         await pilot.pause()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        pilot.app.exit(json.dumps({"seconds": time.time() - started, "rows": 0, "peak_mb": peak}))
+        elapsed = time.time() - started
+        pilot.app.exit(json.dumps({"seconds": elapsed, "rows": 0, "all_seconds": elapsed,
+                                  "total": 0, "peak_mb": peak}))
 
     print(Bare().run(headless=True, size=(120, 40), auto_pilot=auto_pilot))
     """
@@ -226,6 +241,8 @@ def first_screens(folders: list[Path | None], runs: int) -> list[dict]:
                 max(s["seconds"] for s in runs_of) * 1000,
             ),
             "rows": runs_of[0]["rows"],
+            "all_ms": statistics.median(s["all_seconds"] for s in runs_of) * 1000,
+            "total": runs_of[0]["total"],
             "peak_mb": max(s["peak_mb"] for s in runs_of),
         }
         for runs_of in samples
@@ -367,7 +384,7 @@ def main() -> None:
         bare, small, big = first_screens([None, Path(empty), large], args.runs)
     head = f"time to the first screen ({args.runs} runs each, interleaved)"
     print(f"{head:<50} {'median ms':>10} {'min–max ms':>12} {'peak MB':>8}")
-    label = f"qualify, {big['rows']:,} prospects"
+    label = f"qualify, {big['total']:,} prospects (first rows painted)"
     cases = (
         ("bare Textual app (the floor on this machine)", bare),
         ("qualify, empty workspace", small),
@@ -376,6 +393,8 @@ def main() -> None:
     for name, m in cases:
         spread = f"{m['spread'][0]:.0f}–{m['spread'][1]:.0f}"
         print(f"{name:<50} {m['ms']:>10.0f} {spread:>12} {m['peak_mb']:>8.0f}")
+    shown = f"  (first {big['rows']:,} rows shown; all {big['total']:,} in the table at)"
+    print(f"{shown:<50} {big['all_ms']:>10.0f}")
     print(f"{'ratio (large / empty)':<50} {big['ms'] / small['ms']:>9.2f}x")
     ratio = big["ms"] / bare["ms"]
     verdict = "ok" if ratio <= 1.3 and big["peak_mb"] <= 100 else "SLOW"

@@ -10,7 +10,9 @@ as a real server), in a temp dir, on a Unix socket only; needs the PostgreSQL bi
    prospects: answers per second, and the count of answers the server logged equals
    the count the writers were told were stored.
 2. Listing LARGE prospects (the prospects screen's query), as a director and as an
-   area manager (row-level security on): target ≤ 0.5 s.
+   area manager (row-level security on): target ≤ 0.5 s. Listing again (what the app
+   does after every change) reads only what changed; the first listing of a new
+   connection reads every row, printed beside it.
 3. Recording one answer with SMALL vs LARGE prospects on the server, alternating
    between the two databases in the same run: target ratio <= 1.5x.
 4. Answer latency on PostgreSQL beside the embedded workspace, same run: target ≤ 3x.
@@ -190,9 +192,11 @@ def main() -> None:
 
         for login in ("dora", "anna"):
             with PostgresStore(server.url(login, "large")) as store:
-                store.list_prospects()  # warm the connection and the cache
+                started = time.perf_counter()
+                store.list_prospects()  # the first listing: every row read and validated
+                first = time.perf_counter() - started
                 times = []
-                for _ in range(5):
+                for _ in range(5):  # again, as the app does after a change: what changed
                     started = time.perf_counter()
                     rows = store.list_prospects()
                     times.append(time.perf_counter() - started)
@@ -202,7 +206,8 @@ def main() -> None:
             print(
                 f"2. list_prospects as {login} ({role}): {len(rows):,} rows in "
                 f"{listed * 1000:.0f} ms (median of 5) = {listed / 0.5:.2f} of the target "
-                f"(≤ 500 ms) [{verdict}]"
+                f"(≤ 500 ms) [{verdict}]; the first listing of a new connection "
+                f"{first * 1000:.0f} ms"
             )
 
         stores = {db: PostgresStore(server.url("anna", db)) for db in ("small", "large")}

@@ -63,6 +63,32 @@ def test_short_commands_import_only_what_they_need(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_listing_prospects_reads_the_index_alone(tmp_path: Path) -> None:
+    """`qualify prospect list` shows the rows the store keeps (computed when written):
+    it loads no question set, no scoring, no YAML and no terminal app."""
+    env = {**os.environ, "QUALIFY_DATA_DIR": str(tmp_path / "ws")}
+    env["QUALIFY_CACHE_DIR"] = str(tmp_path / "cache")
+    pid = _workspace(sys.executable, env)
+    code = (
+        "import sys; from qualify.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'yaml', 'textual', 'jinja2', 'tinydb', 'qualify.setcache', 'qualify.core.assess',"
+        " 'qualify.core.questionnaire.model', 'qualify.core.questionnaire.loader'}\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "prospect", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert pid in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+@pytest.mark.slow
 def test_an_answer_costs_a_few_interpreter_starts(tmp_path: Path) -> None:
     """Same-run ratio to a bare `python -c pass` (target ≤ 8x; guarded loosely, as a
     busy shared machine slows short processes unevenly)."""

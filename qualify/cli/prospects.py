@@ -193,40 +193,56 @@ def prospect_list(
             err=True,
         )
         return
+    say(_table(rows))  # one write: 10,000 rows cost one call, not 10,000
+
+
+HEADER = (
+    "ID",
+    "NAME",
+    "TERRITORY",
+    "KIND",
+    "STAGE",
+    "STATUS",
+    "SCORE",
+    "BAND",
+    "COVERAGE",
+    "MEETING",
+)
+
+
+def _table(rows: list) -> str:
+    """The rows as aligned columns (at most 32 characters each), built column by column:
+    a column whose text is all printable ASCII is shown as it is, any other has each cell
+    made visible (`cell`), so a name cannot forge a row."""
     from qualify.core.words import fmt_pct, fmt_score
 
-    header = (
-        "ID", "NAME", "TERRITORY", "KIND", "STAGE", "STATUS", "SCORE", "BAND", "COVERAGE",
-        "MEETING",
-    )  # fmt: skip
-    table = [header]
-    for r in rows:
-        band = ("✗ " if r.knocked_out else "") + (
-            r.band or ("provisional" if r.provisional else "")
-        )
-        table.append(
-            tuple(
-                cell(c)
-                for c in (
-                    r.id,
-                    r.name,
-                    r.territory,
-                    r.kind.value,
-                    r.stage,
-                    r.status.value,
-                    fmt_score(r.score),
-                    band,
-                    fmt_pct(r.coverage),
-                    r.next_meeting.isoformat() if r.next_meeting else "",
-                )
-            )
-        )
-    widths = [min(max(len(str(row[i])) for row in table), 32) for i in range(len(header))]
-    lines = (
-        "  ".join(str(c)[:32].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in table
-    )
-    say("\n".join(lines))  # one write: 10,000 rows cost one call, not 10,000
+    columns = [
+        [r.id for r in rows],
+        [r.name for r in rows],
+        [r.territory for r in rows],
+        [r.kind.value for r in rows],
+        [r.stage for r in rows],
+        [r.status.value for r in rows],
+        [fmt_score(r.score) for r in rows],
+        [
+            ("✗ " if r.knocked_out else "") + (r.band or ("provisional" if r.provisional else ""))
+            for r in rows
+        ],
+        [fmt_pct(r.coverage) for r in rows],
+        [r.next_meeting.isoformat() if r.next_meeting else "" for r in rows],
+    ]
+    for n, column in enumerate(columns):
+        text = "".join(column)
+        if not (text.isascii() and text.isprintable()):
+            columns[n] = [cell(c) for c in column]
+    widths = [
+        min(max(len(title), *map(len, column)), 32)
+        for title, column in zip(HEADER, columns, strict=True)
+    ]
+    line = "  ".join(f"{{:<{w}.32}}" for w in widths).format
+    lines = [line(*HEADER).rstrip()]
+    lines.extend(line(*row).rstrip() for row in zip(*columns, strict=True))
+    return "\n".join(lines)
 
 
 def _sorted(rows: list, key: str) -> list:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qualify.core.questionnaire.model import AnswerSource
+from qualify.core.sources import AnswerSource
 
 
 def utcnow() -> datetime:

@@ -10,11 +10,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualify.core.phrase import Joined, Num, Phrase
-from qualify.core.questionnaire.model import Question, QuestionSet
 from qualify.core.safe_text import visible
+
+if TYPE_CHECKING:  # named in signatures only: formatting a list row loads no set models
+    from qualify.core.questionnaire.model import Question, QuestionSet
 
 STATUS_LABELS: dict[str, str] = {
     "active": "Dating",

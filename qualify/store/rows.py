@@ -4,21 +4,20 @@ The rules are the core's (:func:`qualify.core.assess.list_row`: which interview
 counts, its score, band and coverage, the last activity); a store only supplies the
 question-set snapshots the interviews were asked with. Snapshots are immutable per
 content hash, so each store keeps the ones it parsed for as long as it is open.
+The scoring is imported on the first write: reading the list needs none of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from qualify.core.assess import Snapshots, list_row
-from qualify.core.questionnaire.model import QuestionSet
-from qualify.core.records import ProspectRecords, ProspectSummary
-from qualify.setcache import question_set
 from qualify.store.base import NotFound
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire.model import QuestionSet
+    from qualify.core.records import ProspectRecords, ProspectSummary
 
 Fetch = Callable[[str], dict[str, Any]]
 """Content hash → the snapshot as stored; NotFound when there is none."""
@@ -39,6 +38,11 @@ class ListRows:
         (the reports fall back to today's set and say so; a list row has no room for
         that). Any other error, a lost connection say, propagates.
         """
+        from pydantic import ValidationError
+
+        from qualify.core.assess import Snapshots, list_row
+        from qualify.setcache import question_set
+
         snapshots = Snapshots()
         for interview in records.interviews:
             digest = interview.questionnaire_hash

@@ -12,6 +12,15 @@ if TYPE_CHECKING:
     from qualify.core.assess import Assessment
     from qualify.core.records import ProspectSummary
     from qualify.store.base import Changes
+    from qualify.tui.workspace import FirstPage
+
+
+@dataclass
+class FirstProspects(Message):
+    """The most recently active prospects, read before the workspace is open: the list
+    shows them at once, and every prospect once WorkspaceOpened comes."""
+
+    page: FirstPage
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
@@ -18,7 +18,27 @@ if TYPE_CHECKING:
     from qualify.core.evidence import Attachment
     from qualify.core.questionnaire import Catalog
     from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectSummary
+    from qualify.store.base import Store
     from qualify.workflow.qualifier import Qualifier
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """The prospects the list shows first, and what it needs to show them."""
+
+    summaries: list[ProspectSummary]
+    stage_titles: dict[str, str]
+    band_ranks: dict[str, str]
+
+
+def _stage_titles(catalog: Catalog) -> dict[str, str]:
+    pipeline = catalog.pipeline
+    if pipeline is None:
+        return {}
+    titles = {s.id: s.title for s in pipeline.stages}
+    if pipeline.review is not None:
+        titles[pipeline.review.id] = pipeline.review.title
+    return titles
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,8 @@ class Workspace:
         self._qualifier: Qualifier | None = None
         self._problems_shown: set[str] = set()
         self._band_ranks: tuple[Catalog, dict[str, str]] | None = None
+        self._opening: dict[str, Any] | None = None
+        """The sets and the store opened for the first page, until :meth:`open`."""
 
     @property
     def location(self) -> str:
@@ -92,20 +114,51 @@ class Workspace:
         """Open the store and load the question sets (call from a worker thread)."""
         if self._qualifier is not None:
             return self._qualifier
-        from qualify.setcache import load_catalog
-        from qualify.store import open_store
         from qualify.workflow.qualifier import Qualifier
 
-        catalog = self._localized(load_catalog(self.questionnaires_dir))
-        from qualify.paths import workspace_user
-
-        if self.store_url:  # on a server, who answers is the database login
-            store, user = open_store(url=self.store_url), ""
-        else:
-            store, user = open_store(self.data_dir), workspace_user()
+        catalog, (store, user) = self._first_catalog(), self._first_store()
         self._qualifier = Qualifier(store, catalog, user=user)
         self._qualifier.language = self.language
+        self._opening = None
         return self._qualifier
+
+    def first_page(self, count: int) -> FirstPage | None:
+        """The ``count`` most recently active prospects, the stages' titles and the band
+        ranks, before the workspace is open, when the store gives them much faster than
+        every prospect (see Store.recent_prospects); call from a worker thread, then
+        :meth:`open`, which reuses the sets and the store opened here."""
+        from qualify.core.words import band_ranks
+
+        if self._qualifier is not None:
+            return None
+        store, _ = self._first_store()
+        rows = store.recent_prospects(count)
+        if rows is None or len(rows) < count:  # every prospect: as fast to list them all
+            return None
+        catalog = self._first_catalog()
+        return FirstPage(rows, _stage_titles(catalog), band_ranks(catalog.question_sets.values()))
+
+    def _first_catalog(self) -> Catalog:
+        if self._opening is None:
+            self._opening = {}
+        if "catalog" not in self._opening:
+            from qualify.setcache import load_catalog
+
+            self._opening["catalog"] = self._localized(load_catalog(self.questionnaires_dir))
+        return self._opening["catalog"]
+
+    def _first_store(self) -> tuple[Store, str]:
+        if self._opening is None:
+            self._opening = {}
+        if "store" not in self._opening:
+            from qualify.paths import workspace_user
+            from qualify.store import open_store
+
+            if self.store_url:  # on a server, who answers is the database login
+                self._opening["store"] = (open_store(url=self.store_url), "")
+            else:
+                self._opening["store"] = (open_store(self.data_dir), workspace_user())
+        return self._opening["store"]
 
     def reload_catalog(self) -> Catalog:
         """Re-read the question sets from disk (picks up edits made in another editor;
@@ -158,6 +211,9 @@ class Workspace:
         if self._qualifier is not None:
             self._qualifier.store.close()
             self._qualifier = None
+        elif self._opening and "store" in self._opening:
+            self._opening["store"][0].close()
+        self._opening = None
 
     # ------------------------------------------------------------------ reads
     def summaries(self) -> list[ProspectSummary]:
@@ -174,13 +230,7 @@ class Workspace:
 
     def stage_titles(self) -> dict[str, str]:
         """Stage id → title (including the review stage), empty when the pipeline is broken."""
-        pipeline = self.catalog.pipeline if self.is_open else None
-        if pipeline is None:
-            return {}
-        titles = {s.id: s.title for s in pipeline.stages}
-        if pipeline.review is not None:
-            titles[pipeline.review.id] = pipeline.review.title
-        return titles
+        return _stage_titles(self.catalog) if self.is_open else {}
 
     def prospect_view(self, prospect_id: str) -> ProspectView:
         """The prospect, its history and interviews, its assessment and its agenda."""

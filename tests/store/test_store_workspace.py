@@ -179,16 +179,23 @@ def test_rebuild_index_recovers_the_list(ws: Workspace) -> None:
     assert ws.get_interview(interview.id).id == interview.id
 
 
-def test_leftover_temp_files_are_cleaned_at_open(ws: Workspace) -> None:
+def test_leftover_temp_files_are_never_read_and_cleaned_by_the_next_writer(
+    ws: Workspace,
+) -> None:
+    """A killed writer's temp files: a reader passes them by (opening to read scans no
+    folder for them, so 10,000 prospects open fast); the next write removes them all."""
     prospect = ws.add_prospect(make_prospect())
     folder = ws.prospect_path(prospect.id).parent
     leftover = folder / f".{prospect.id}.json.4242.deadbeef.tmp"
     leftover.write_bytes(b'{"half": ')
     (ws.root / "index" / "prospects" / ".00.json.1.aa.tmp").write_bytes(b"")
-    Workspace(ws.root)
+    again = Workspace(ws.root)
+    assert [r.id for r in again.list_prospects()] == [prospect.id]
+    assert again.get_prospect(prospect.id) == prospect and again.unreadable() == []
+    again.update_prospect(prospect.model_copy(update={"notes": "met again"}))
     assert not leftover.exists()
     assert not list(ws.root.rglob("*.tmp"))
-    assert ws.get_prospect(prospect.id) == prospect
+    assert ws.get_prospect(prospect.id).notes == "met again"
 
 
 def test_backups_rotate_and_are_hard_links_of_old_versions(tmp_path: Path) -> None:

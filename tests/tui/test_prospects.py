@@ -304,3 +304,54 @@ async def test_names_and_notes_are_drawn_without_raw_control_characters(
     for svg in (listed, shown):
         assert not raw.search(svg) and "&#27;" not in svg and "&#x1b;" not in svg.lower()
     assert "\\x1b]0;pwned\\x07 Co⏎Forged row" in title
+
+
+async def test_a_large_list_shows_the_latest_prospects_first_and_the_rest_after(
+    make_app, data_dir, tiny_sets, monkeypatch
+) -> None:
+    """With more prospects than a first page, the most recently active are on screen
+    before the rest are read; Enter on one of them opens it once the workspace is open."""
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from qualify.core.records import Prospect, ProspectRecords
+    from qualify.tui.screens.prospects import FIRST_PAGE
+    from qualify.tui.workspace import Workspace
+
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    count = FIRST_PAGE + 30
+    store = open_store(data_dir)
+    store.add_prospects_bulk(
+        ProspectRecords(
+            Prospect(
+                name=f"Partner {n:03d}",
+                stage="first-date",
+                created_at=start,
+                updated_at=start + timedelta(hours=n),
+            )
+        )
+        for n in range(count)
+    )
+    store.close()
+    rest = threading.Event()  # the full list waits until the test has looked
+    summaries = Workspace.summaries
+
+    def slow_summaries(self):  # runs in the loading worker
+        rest.wait(timeout=30)
+        return summaries(self)
+
+    monkeypatch.setattr(Workspace, "summaries", slow_summaries)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_for(
+            pilot, lambda: screen_ready(app, ProspectsScreen, lambda s: s.shown)
+        )
+        table = screen.query_one(ProspectTable)
+        assert not screen.loaded and table.total == FIRST_PAGE
+        assert table.highlighted is not None and table.highlighted.name == f"Partner {count - 1}"
+        assert "Reading every prospect" in count_text(screen)
+        await pilot.press("enter")  # opened once the workspace is open
+        rest.set()
+        opened = await wait_prospect(pilot)
+        assert screen.loaded and table.total == count
+        assert "Partner 229" in str(opened.query_one("#facts-title", Static).render())

@@ -20,6 +20,7 @@ from qualify.core.questionnaire.texts import (
     HumanText,
     MaybeEmptyText,
 )
+from qualify.core.sources import AnswerSource  # re-exported: named here before
 
 QuestionType = Literal["choice", "multi", "scale", "number", "yes_no", "text", "date", "calculated"]
 QUESTION_TYPES: tuple[str, ...] = (
@@ -147,10 +148,6 @@ class Knockout(_Strict):
     reason: HumanText
     """Why this is a deal-breaker, in words the prospect could hear."""
 
-
-AnswerSource = Literal["stated", "verified", "estimated", "observed", "our_records"]
-"""stated by the prospect; verified with evidence; estimated by the interviewer; observed
-(the interviewer's judgement); our_records (taken from our own systems)."""
 
 ANSWER_SOURCES: tuple[str, ...] = ("stated", "verified", "estimated", "observed", "our_records")
 """Every answer source, in the order the app cycles through them."""

@@ -19,7 +19,7 @@ vouched for and rewrites it, so readers have few to check.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,14 +60,14 @@ class RowCheck:
     """Prospect id → why its records could not be read, in the latest listing: its row
     is left out (a record written by hand past the checks must not hide the others)."""
 
-    def suspects(self, raw: Sequence[tuple[Any, ...]]) -> list[int]:
-        """Indexes of the rows of LIST_QUERY to recompute: unvouched, last changed by
-        another login, not checked at this change yet."""
+    def suspects(self, unvouched: dict[int, tuple[str, str]]) -> list[int]:
+        """Indexes of the rows to recompute, of those nobody vouched for (index → (prospect
+        id, ``'login xact'``)): last changed by another login, not checked at this change
+        yet."""
         found = []
         self.unreadable = {}
-        for n, r in enumerate(raw):
-            stamp = r[-1]
-            if stamp is None or self.checked.get(r[0]) == stamp:
+        for n, (prospect_id, stamp) in unvouched.items():
+            if self.checked.get(prospect_id) == stamp:
                 continue
             if stamp.split(" ", 1)[0] == self.login:
                 continue
@@ -78,14 +78,14 @@ class RowCheck:
         self,
         conn: sql.Conn,
         listed: list[ProspectSummary],
-        raw: Sequence[tuple[Any, ...]],
+        unvouched: dict[int, tuple[str, str]],
         suspects: list[int],
     ) -> bool:
         """Replace the ``suspects`` of ``listed`` by rows computed from their records;
         True if any changed (the caller sorts again)."""
         changed = False
         fetch = sql.snapshot_fetcher(conn)
-        stamps = {listed[n].id: raw[n][-1] for n in suspects}
+        stamps = {listed[n].id: unvouched[n][1] for n in suspects}
 
         def skip(prospect_id: str, exc: Exception) -> None:
             who = (stamps.get(prospect_id) or "?").split(" ", 1)[0]
@@ -102,7 +102,7 @@ class RowCheck:
                 if records is None:
                     continue
                 row = self.rows.row(records, fetch)
-                stamp = raw[n][-1]
+                stamp = unvouched[n][1]
                 if row != listed[n]:
                     listed[n] = row
                     self.disagreed[row.id] = stamp.split(" ", 1)[0]

@@ -58,14 +58,34 @@ _ROW_SELECT = (
     "id, s_name, s_territory, s_kind, s_stage, s_status, s_score, s_band, "
     "s_knocked_out, s_coverage, s_updated_at, s_next_meeting"
 )
-LIST_QUERY = (
-    f"SELECT {_ROW_SELECT}, "
+_STAMP = (
     # who last changed a row nobody vouched for, and in which transaction (NULL: vouched)
     "CASE WHEN checked_xact IS NULL OR checked_xact <> changed_xact "
-    "THEN recorded_by || ' ' || coalesce(changed_xact::text, '') END "
-    "FROM prospects ORDER BY s_updated_at DESC, id"
+    "THEN recorded_by || ' ' || coalesce(changed_xact::text, '') END"
 )
-"""The list rows (ROW_COLUMNS), each followed by ``'login xact'`` when nobody vouched for it."""
+_LIST_SELECT = (
+    f"{_ROW_SELECT}, s_score IS NOT NULL AND s_band IS NULL AND NOT s_knocked_out, "
+    f"changed_xact::text, {_STAMP}"
+)
+LIST_FIELDS = (*ROW_COLUMNS, "provisional")
+"""The fields of a list query's rows: a list row (``provisional`` as row_dict says it),
+then the transaction that last changed the prospect and, when nobody vouched for the
+row, ``'login xact'``."""
+LIST_ORDER = "ORDER BY s_updated_at DESC, id"
+"""Most recently active first: the order of the list index (migrations/0009), which
+holds every column the list queries read, so they never read the records."""
+LIST_QUERY = f"SELECT {_LIST_SELECT} FROM prospects {LIST_ORDER}"
+"""Every list row (LIST_FIELDS)."""
+LIST_SOME = f"SELECT {_LIST_SELECT} FROM prospects WHERE id = ANY(%s)"
+"""LIST_QUERY's columns for the prospects given."""
+LIST_SINCE = (
+    f"SELECT {_LIST_SELECT} FROM prospects "
+    "WHERE changed_xact IS NOT NULL AND NOT pg_visible_in_snapshot(changed_xact, %s::pg_snapshot) "
+    f"{LIST_ORDER}"
+)
+"""LIST_QUERY's columns for the prospects changed since the snapshot given."""
+LIST_CHANGES = f"SELECT id, changed_xact::text FROM prospects {LIST_ORDER}"
+"""Every listed prospect in list order, with the transaction that last changed it."""
 _READ_QUERY = (
     f"SELECT p.doc, {', '.join('p.' + c for c in _ROW_SELECT.split(', '))}, "
     "(SELECT coalesce(jsonb_agg(i.doc ORDER BY i.started_at, i.seq), '[]'::jsonb) "
@@ -101,7 +121,8 @@ def doc_time(value: datetime) -> str:
 
 def row_dict(values: Any) -> dict[str, Any]:
     """A list row from its ``s_`` columns. ``provisional`` has no column of its own: a
-    score without a band (and no knock-out) is the one state that means it."""
+    score without a band (and no knock-out) is the one state that means it (the list
+    queries say the same in SQL, see LIST_FIELDS)."""
     row = dict(zip(ROW_COLUMNS, values[: len(ROW_COLUMNS)], strict=True))
     row["provisional"] = row["score"] is not None and row["band"] is None and not row["knocked_out"]
     return row
@@ -468,7 +489,11 @@ def copy_chunk(conn: Conn, chunk: list[tuple[ProspectRecords, ProspectSummary]])
 
 
 __all__ = [
+    "LIST_CHANGES",
+    "LIST_FIELDS",
     "LIST_QUERY",
+    "LIST_SINCE",
+    "LIST_SOME",
     "PROSPECT_COLUMNS",
     "ROW_COLUMNS",
     "ROW_SET",

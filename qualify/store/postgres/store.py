@@ -17,7 +17,6 @@ from typing import Any
 
 import psycopg
 from psycopg import errors as pgerrors
-from pydantic import TypeAdapter
 
 from qualify.core.evidence import Attachment
 from qualify.core.records import (
@@ -48,12 +47,12 @@ from qualify.store.base import (
 )
 from qualify.store.postgres import evidence, migrate, sql
 from qualify.store.postgres.connection import Connections, Timeouts, connect, first_line
+from qualify.store.postgres.listing import Listing
 from qualify.store.postgres.rows import RowCheck, snapshot_problem, vouch
 from qualify.store.rows import ListRows
 from qualify.store.urls import redact_url
 
 BULK_CHUNK = 5000
-_ROWS = TypeAdapter(list[ProspectSummary])
 
 
 class PostgresStore(evidence.EvidenceQueries, Store):
@@ -89,6 +88,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
             first=first,
         )
         self._rows = ListRows()
+        self._listing = Listing()
         self.rows = RowCheck(self._rows, self.login)
         """Checks the list rows nobody vouched for (see :meth:`list_prospects`)."""
 
@@ -276,28 +276,28 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         return saved
 
     def list_prospects(self) -> list[ProspectSummary]:
-        """Most recently active first: one query over the list columns, validated in bulk;
-        a row nobody vouched for that another login changed is recomputed from its
-        records first (see :mod:`qualify.store.postgres.rows`).
-
-        The cyclic garbage collector is paused meanwhile: 100,000 new objects would
-        otherwise trigger it dozens of times, each pass walking every row built so far
-        (it is most of the cost of listing a large portfolio).
-        """
+        """Most recently active first; listing again reads only the rows changed since
+        (:mod:`.listing`). A row nobody vouched for that another login changed is
+        recomputed from its records first (:mod:`.rows`). The cyclic garbage collector is
+        paused meanwhile: 100,000 new objects would trigger it dozens of times."""
         paused = gc.isenabled()
         gc.disable()
         try:
-            with self._db.conn() as conn, conn.transaction():
-                conn.execute("SET LOCAL work_mem = '64MB'")  # sort 100,000 rows in memory
-                with conn.cursor(binary=True) as cur:
-                    raw = cur.execute(sql.LIST_QUERY).fetchall()
-                # each raw row ends with its change stamp, which row_dict leaves out
-                listed = _ROWS.validate_python([sql.row_dict(r) for r in raw])
-                # Rows nobody vouched for, changed by another login: recomputed here.
-                suspects = self.rows.suspects(raw)
-                if suspects and self.rows.recheck(conn, listed, raw, suspects):
-                    listed.sort(key=lambda r: r.id)
-                    listed.sort(key=lambda r: r.updated_at, reverse=True)
+            with self._db.conn() as conn:
+                alone = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+                with conn.transaction():
+                    if alone:  # one snapshot for both queries
+                        conn.execute(
+                            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+                            "SET LOCAL work_mem = '64MB'"
+                        )
+                    listed, stamps = self._listing.read(conn)
+                    # Rows nobody vouched for, changed by another login: recomputed here.
+                    suspects = self.rows.suspects(stamps)
+                    if suspects and self.rows.recheck(conn, listed, stamps, suspects):
+                        self._listing.replace(listed, suspects)
+                        listed.sort(key=lambda r: r.id)
+                        listed.sort(key=lambda r: r.updated_at, reverse=True)
             for prospect_id, message in self.rows.unreadable.items():
                 self.note_unreadable(message, key=prospect_id)
             if self.rows.unreadable:

@@ -6,6 +6,7 @@ workspace shows a first-run panel that offers demo data or the first prospect.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -24,7 +25,12 @@ from textual.widgets import (
 
 from qualify.core.words import visible
 from qualify.i18n import N_, _, catalog_languages
-from qualify.tui.messages import ProspectsChanged, WorkspaceFailed, WorkspaceOpened
+from qualify.tui.messages import (
+    FirstProspects,
+    ProspectsChanged,
+    WorkspaceFailed,
+    WorkspaceOpened,
+)
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
 
@@ -35,6 +41,9 @@ if TYPE_CHECKING:
 
 SEARCH_PAUSE = 0.3
 """Seconds of quiet typing before answers and notes are searched."""
+
+FIRST_PAGE = 200
+"""How many of the most recently active prospects are shown before all are read."""
 
 DEMO_COUNT = 40
 """How many sample prospects the first-run panel adds."""
@@ -135,6 +144,12 @@ class ProspectsScreen(QualifyScreen):
         """Every prospect as last loaded."""
         self.loaded = False
         """The workspace is open and the list loaded at least once."""
+        self.shown = False
+        """Prospects are on screen: the first page painted (see load), or all of them."""
+        self._painted = threading.Event()
+        """Set once the first page is painted: the loader reads the rest after it."""
+        self._pending_open: str | None = None
+        """A prospect opened from the first page, before the workspace was open."""
         self._pending_select: str | None = None
         self._stale = False
         """A change came while another screen was on top: reload when shown again."""
@@ -187,11 +202,20 @@ class ProspectsScreen(QualifyScreen):
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, exit_on_error=False, group="prospects")
     def load(self) -> None:
-        """Open the workspace (first time) and read every prospect's summary."""
+        """Open the workspace (first time) and read every prospect's summary. The first
+        time, the most recently active prospects are shown first, when the store gives
+        them faster than all (10,000 prospects: the screen does not wait for the rest);
+        the rest is read once they are on screen."""
         from qualify.core.errors import QualifyError
 
         workspace = self.workspace
         try:
+            if not workspace.is_open:
+                first = workspace.first_page(FIRST_PAGE)
+                if first is not None:
+                    self._painted.clear()
+                    self.post_message(FirstProspects(first))
+                    self._painted.wait(timeout=2)  # the UI thread first: paint, then read on
             workspace.open()
             summaries = workspace.summaries()
         except QualifyError as exc:
@@ -203,11 +227,32 @@ class ProspectsScreen(QualifyScreen):
             return
         self.post_message(WorkspaceOpened(summaries))
 
+    @on(FirstProspects)
+    def _first_page(self, event: FirstProspects) -> None:
+        """The first rows on screen while the rest are read; the actions that need the
+        workspace open wait for it (Enter on a row opens it once it is)."""
+        if self.loaded:  # already past it
+            self._painted.set()
+            return
+        table = self.query_one(ProspectTable)
+        table.set_stages(event.page.stage_titles, event.page.band_ranks)
+        table.set_summaries(event.page.summaries)
+        self.set_class(False, "-loading", "-failed")
+        self.query_one("#count", Static).update("Reading every prospect…")
+        table.focus()
+        self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        self.shown = True
+        self._painted.set()
+
     @on(WorkspaceOpened)
     def _opened(self, event: WorkspaceOpened) -> None:
         first_time = not self.loaded
-        was_empty = not self.summaries
-        self.loaded = True
+        paged = self.shown and first_time  # the first page is on screen, focused
+        was_empty = not self.summaries and not paged
+        self.loaded = self.shown = True
+        self._painted.set()
         self.summaries = event.summaries
         table = self.query_one(ProspectTable)
         table.set_stages(self.workspace.stage_titles(), self.workspace.band_ranks)
@@ -215,6 +260,9 @@ class ProspectsScreen(QualifyScreen):
         if self._pending_select:
             table.select_id(self._pending_select)
             self._pending_select = None
+        if self._pending_open:  # Enter on a row of the first page
+            pending, self._pending_open = self._pending_open, None
+            self.call_later(self.open_prospect, pending)
         self.set_class(False, "-loading", "-failed")
         self.set_class(not event.summaries, "-empty")
         self._show_followups()
@@ -228,7 +276,7 @@ class ProspectsScreen(QualifyScreen):
         if not event.summaries:
             if first_time:
                 self.query_one("#first-add", Button).focus()
-        elif first_time or was_empty or not isinstance(self.focused, Input):
+        elif (first_time and not paged) or was_empty or not isinstance(self.focused, Input):
             table.focus()
 
     def _warn_skipped(self) -> None:
@@ -326,7 +374,8 @@ class ProspectsScreen(QualifyScreen):
         only those that changed)."""
         self.query_one(ProspectTable).set_filter(event.value)
         self._update_count()
-        self._search_records(event.value)
+        if self.loaded:  # else once every prospect is read (see _opened)
+            self._search_records(event.value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _search_records(self, text: str) -> None:
@@ -361,6 +410,9 @@ class ProspectsScreen(QualifyScreen):
 
     @on(ProspectTable.Opened)
     def _open(self, event: ProspectTable.Opened) -> None:
+        if not self.loaded:
+            self._pending_open = event.prospect_id
+            return
         self.open_prospect(event.prospect_id)
 
     @on(Button.Pressed, "#first-add")
@@ -380,7 +432,7 @@ class ProspectsScreen(QualifyScreen):
         if action == "demo":
             return self.loaded and not self.summaries and _has_demo()
         if action == "edit":
-            return bool(self.summaries)
+            return self.loaded and bool(self.summaries)
         if action in ("filter", "cycle_sort", "sort"):
             return bool(self.summaries)
         return self.loaded or action != "add"

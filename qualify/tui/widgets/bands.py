@@ -8,9 +8,12 @@ from its words or from fixed thresholds.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.words import band_class
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire.model import QuestionSet
 
 BAND_STYLES: dict[str, str] = {
     "strong": "$text-success",

@@ -1,0 +1,91 @@
+"""Listing again on the team server reads only what changed (qualify/store/postgres/
+listing.py), and still shows exactly what a fresh listing would: what teammates changed,
+added or removed, what a grant or a revoke lets this login see, and never a row another
+login forged."""
+
+from __future__ import annotations
+
+from qualify.core.records import AnswerRecord, Interview, Prospect
+from qualify.store.postgres import PostgresStore, connect
+from qualify.store.postgres.team import revoke
+
+
+def _add(store: PostgresStore, name: str, territory: str, pid: str | None = None) -> str:
+    extra = {"id": pid, "tags": ["demo"]} if pid else {}
+    p = store.add_prospect(Prospect(name=name, stage="s1", territory=territory, **extra))
+    return p.id
+
+
+def _same_as_fresh(store: PostgresStore, url: str) -> list[str]:
+    """The store's listing equals a new store's; the names, most recently active first."""
+    again = store.list_prospects()
+    with PostgresStore(url) as fresh:
+        assert again == fresh.list_prospects()
+    return [r.name for r in again]
+
+
+def test_listing_again_follows_teammates_changes(pg) -> None:  # type: ignore[no-untyped-def]
+    with PostgresStore(pg.admin_url) as admin:
+        north = _add(admin, "Nordic AV", "North")
+        _add(admin, "Southern Sound", "South")
+        demo = _add(admin, "Demo Dealer", "North", pid="demo-1")
+    dora = pg.grant("dora", director=True, read_only=True)
+    anna_url = pg.grant("anna", "North", "South")
+    with PostgresStore(dora) as director, PostgresStore(anna_url) as anna:
+        assert sorted(_same_as_fresh(director, dora)) == [
+            "Demo Dealer",
+            "Nordic AV",
+            "Southern Sound",
+        ]
+        # A teammate's answer: the prospect is the most recently active now.
+        interview = anna.add_interview(
+            Interview(
+                prospect_id=north,
+                stage="s1",
+                questionnaire_id="x",
+                questionnaire_version=1,
+                questionnaire_hash="h",
+            )
+        )
+        anna.record_answers(interview.id, [AnswerRecord(question_id="q1", value=1)])
+        assert _same_as_fresh(director, dora)[0] == "Nordic AV"
+        # Added, and removed (demo data), by a teammate.
+        _add(anna, "Eastern Audio", "North")
+        assert anna.delete_demo_prospect(demo)
+        names = _same_as_fresh(director, dora)
+        assert names[0] == "Eastern Audio" and "Demo Dealer" not in names
+        assert len(names) == 3
+
+
+def test_listing_again_follows_what_the_login_may_see(pg) -> None:  # type: ignore[no-untyped-def]
+    with PostgresStore(pg.admin_url) as admin:
+        north = _add(admin, "Nordic AV", "North")
+        _add(admin, "Southern Sound", "South")
+    url = pg.grant("anna", "North")
+    with PostgresStore(url) as anna:
+        assert _same_as_fresh(anna, url) == ["Nordic AV"]
+        pg.grant("anna", "South")  # no prospect changes: the listing still shows it
+        assert sorted(_same_as_fresh(anna, url)) == ["Nordic AV", "Southern Sound"]
+        with connect(pg.admin_url) as conn:
+            revoke(conn, "anna", ["South"])
+        assert _same_as_fresh(anna, url) == ["Nordic AV"]
+        # moved out of her territories by someone who may: gone from her list
+        with PostgresStore(pg.admin_url) as admin:
+            moved = admin.get_prospect(north).model_copy(update={"territory": "West"})
+            admin.update_prospect(moved)
+        assert _same_as_fresh(anna, url) == []
+
+
+def test_a_forged_row_stays_put_right_when_listing_again(pg) -> None:  # type: ignore[no-untyped-def]
+    with PostgresStore(pg.admin_url) as admin:
+        south = _add(admin, "Southern Sound", "South")
+    dora = pg.grant("dora", director=True, read_only=True)
+    pg.grant("anna", "South")
+    with PostgresStore(dora) as director:
+        [honest] = director.list_prospects()
+        with connect(pg.url("anna")) as conn:
+            conn.execute("UPDATE prospects SET s_score = 99 WHERE id = %s", (south,))
+        for _ in range(3):  # recomputed once, and shown as the records say every time
+            assert director.list_prospects() == [honest]
+        assert director.doubtful_rows() == {south: "anna"}
+        assert len(director.rows.checked) == 1
