@@ -195,7 +195,7 @@ def evidence_shares(
     for section in breakdown.sections:
         for q in section.questions:
             if q.contribution:
-                source = sources.get(q.answer_key, "stated")
+                source = sources.get(q.answer_key)  # none, or one we do not know: stated
                 totals[source if source in totals else "stated"] += q.contribution
     whole = sum(totals.values())
     if whole <= 0:

@@ -10,14 +10,13 @@ history…) are such changes; see the package docstring for the layout.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.evidence import Attachment
@@ -27,7 +26,6 @@ from qualify.store.base import (
     NotFound,
     StoreCorrupt,
     StoreError,
-    StoreLocked,
     Watch,
     check_records,
     is_safe_id,
@@ -45,6 +43,7 @@ from qualify.store.workspace.files import (
     shard_of,
 )
 from qualify.store.workspace.index import Index
+from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
 from qualify.store.workspace.storage import (
     REPAIR,
@@ -80,7 +79,7 @@ class Workspace(DocumentStore):
         self.root.mkdir(parents=True, exist_ok=True)
         self.location = str(self.root)
         self.lock_path = self.root / LOCK_FILE
-        self._lock = FileLock(self.lock_path, timeout=lock_timeout)
+        self._lock = WorkspaceLock(self.lock_path, timeout=lock_timeout)
         self._durable = durable
         self._backups = Backups(keep=keep_backups, interval=backup_interval)
         self._index = Index(
@@ -109,20 +108,10 @@ class Workspace(DocumentStore):
         return self.prospect_path(prospect_id)
 
     # ------------------------------------------------------------------ locking
-    @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> AbstractContextManager[None]:
         """Every read-modify-write runs inside this (it is reentrant) and re-reads what it
         changes."""
-        try:
-            self._lock.acquire()
-        except Timeout:
-            raise StoreLocked(
-                f"{self.lock_path} is held: another qualify is writing to this workspace; try again"
-            ) from None
-        try:
-            yield
-        finally:
-            self._lock.release()
+        return self._lock.held()
 
     # ------------------------------------------------------------------ opening
     def _open(self) -> int:
@@ -184,10 +173,11 @@ class Workspace(DocumentStore):
 
     def _clean_leftovers(self) -> None:
         """Delete temp files of killed writers, unless someone is writing right now."""
-        try:
-            self._lock.acquire(blocking=False)
-        except (Timeout, OSError):
-            return  # a live writer owns its temp files (or the folder is read-only)
+        with self._lock.if_free() as free:
+            if free:  # else a live writer owns its temp files (or the folder is read-only)
+                self._clean_tmp_files()
+
+    def _clean_tmp_files(self) -> None:
         try:
             dirs = [
                 self.root,
@@ -201,8 +191,6 @@ class Workspace(DocumentStore):
             clean_tmp_files(dirs)
         except FileNotFoundError:
             pass  # no prospects folder yet: nothing was ever written
-        finally:
-            self._lock.release()
 
     # ------------------------------------------------------------------ whole prospects
     def read_prospect(self, prospect_id: str) -> ProspectRecords:
