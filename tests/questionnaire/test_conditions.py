@@ -141,26 +141,31 @@ def test_precedence_and_grouping(condition: str, expected: bool) -> None:
     ("condition", "offset", "message"),
     [
         ("", 0, "empty condition"),
-        ("reps ==", 7, "condition ends too early"),
-        ("reps = 5", 5, "use == to compare"),
-        ("reps > 5 && showroom", 9, "use and / or"),
-        ("reps > 5 || showroom", 9, "use and / or"),
-        ("!showroom", 0, "use not, or != to compare"),
+        ("reps ==", 7, "condition ends too early: a value is missing"),
+        ("reps = 5", 5, "unexpected character '=' (use == to compare)"),
+        ("reps > 5 && showroom", 9, "unexpected character '&' (use and / or)"),
+        ("reps > 5 || showroom", 9, "unexpected character '|' (use and / or)"),
+        ("!showroom", 0, "unexpected character '!' (use not, or != to compare)"),
         ("kind == 'dealer", 8, "unterminated string"),
-        ("1 < reps < 5", 9, "cannot be chained"),
-        ("reps 5", 5, "missing and / or / a comparison?"),
-        ("(reps > 5", 9, "expected ')'"),
+        ("1 < reps < 5", 9, "comparisons cannot be chained; join them with and"),
+        ("reps 5", 5, "unexpected '5' (missing and / or / a comparison?)"),
+        ("(reps > 5", 9, "expected ')', found end of condition"),
         ("kind in ['a', reps]", 14, "lists may hold only strings, numbers, true or false"),
-        ("kind in ['a' 'b']", 13, "expected ',' or ']'"),
-        ("__import__('os')", 0, "unknown function '__import__'"),
-        ("reps > 5 and", 12, "condition ends too early"),
+        ("kind in ['a' 'b']", 13, "expected ',' or ']', found \"'b'\""),
+        (
+            "__import__('os')",
+            0,
+            "unknown function '__import__'; functions: today(), days_since(), days_between(), "
+            "min(), max(), round()",
+        ),
+        ("reps > 5 and", 12, "condition ends too early: a value is missing"),
         ("and reps", 0, "expected a question id or a value, found 'and'"),
     ],
 )
 def test_errors_say_what_and_where(condition: str, offset: int, message: str) -> None:
     with pytest.raises(ConditionError) as info:
         parse_condition(condition)
-    assert message in info.value.message
+    assert info.value.message == message  # word for word, as the author reads it
     assert info.value.offset == offset
 
 

@@ -37,7 +37,7 @@ def test_a_held_lock_refuses_a_second_writer_with_one_line_naming_the_file(
             f"{path} is held: another qualify is writing to this workspace; try again"
         )
         assert caught.value.__cause__ is None and caught.value.__suppress_context__
-        with impatient.if_free() as free:
+        with WorkspaceLock(path, timeout=30).if_free() as free:  # asks, never waits
             assert free is False
     with impatient.held():  # released when the block ended
         assert refused(WorkspaceLock(path, timeout=0.05).held())

@@ -4,8 +4,6 @@ their changes. It is reentrant: a change may call another under the same lock.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -20,33 +18,44 @@ class WorkspaceLock:
         self.path = path
         self._lock = FileLock(path, timeout=timeout)
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """Held for the block; StoreLocked (one line naming the file) if another process
-        keeps it longer than the timeout."""
+    def held(self) -> WorkspaceLock:
+        """`with lock.held():` holds it for the block; StoreLocked (one line naming the
+        file) if another process keeps it longer than the timeout."""
+        return self
+
+    def __enter__(self) -> None:
         try:
             self._lock.acquire()
         except Timeout:
             raise StoreLocked(
                 f"{self.path} is held: another qualify is writing to this workspace; try again"
             ) from None
-        try:
-            yield
-        finally:
-            self._lock.release()
 
-    @contextmanager
-    def if_free(self) -> Iterator[bool]:
-        """Held for the block if nobody holds it right now (True); otherwise not held and
-        False, also where the lock file cannot be created (a read-only folder)."""
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+    def if_free(self) -> IfFree:
+        """`with lock.if_free() as free:` held for the block if nobody holds it right now
+        (True); otherwise not held and False, also where the lock file cannot be created
+        (a read-only folder)."""
+        return IfFree(self._lock)
+
+
+class IfFree:
+    """The lock taken only if it is free this instant (see WorkspaceLock.if_free)."""
+
+    def __init__(self, lock: FileLock) -> None:
+        self._lock = lock
+
+    def __enter__(self) -> bool:
         try:
             self._lock.acquire(blocking=False)
         except (Timeout, OSError):
-            yield False
-            return
-        try:
-            yield True
-        finally:
+            return False
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock.is_locked:  # taken above (or by an outer block of this holder)
             self._lock.release()
 
 
