@@ -90,6 +90,10 @@ def test_a_score_always_travels_with_its_words() -> None:
 def test_visible_shows_what_a_terminal_would_act_on() -> None:
     assert visible("a\x1b[2Jb\u202ec\td\ne") == "a\\x1b[2Jb\\u202ec\td\ne"
     assert visible("row one\r\nrow two", one_line=True) == "row one⏎row two"
+    assert visible("one\ntwo\tthree\r\nfour", one_line=True) == "one⏎two three⏎four"
+    assert visible("one\ntwo\tthree") == "one\ntwo\tthree"  # kept where lines may break
+    assert visible("\x00\x7f\x9f\u200b\u2028\ufeff") == "\\x00\\x7f\\x9f\\u200b\\u2028\\ufeff"
+    assert visible("Åkesson · 10 €") == "Åkesson · 10 €"  # printable text as typed
 
 
 # ------------------------------------------------------------------ spreadsheets
