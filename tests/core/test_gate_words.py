@@ -174,3 +174,50 @@ def test_a_question_is_cut_only_past_seventy_characters() -> None:
     required = evaluate_gate(stage(), qs, score(qs, {})).criterion("required")
     assert required is not None
     assert required.text == f"2 required questions unanswered: “{seventy}”; “{'Q' * 69}…”"
+
+
+def test_minimums_per_direction_and_section_in_words() -> None:
+    choice = {
+        "type": "choice",
+        "options": [
+            {"value": "a", "score": 1, "knockout": "Too small"},
+            {"value": "b", "score": 3},
+            {"value": "c", "score": 5},
+        ],
+    }
+    qs = QuestionSet.model_validate(
+        {
+            "id": "words",
+            "title": "Words",
+            "version": 1,
+            "sections": [
+                {
+                    "id": "s",
+                    "title": "Sales",
+                    "questions": [{"id": "one", "text": "One?", **choice}],
+                },
+                {
+                    "id": "t",
+                    "title": "Service",
+                    "direction": "we_fit_them",
+                    "questions": [{"id": "two", "text": "Two?", **choice}],
+                },
+                {**REFS, "questions": [{"id": "who", "text": "Who is it?", **choice}]},
+            ],
+        }
+    )
+    gate = stage(
+        min_direction={"they_fit_us": 33.333, "we_fit_them": 50},
+        min_section={"s": 70, "refs": 10},
+    )
+    texts = {c.key: c.text for c in evaluate_gate(gate, qs, score(qs, {"one": "b"})).criteria}
+    assert texts["min_direction:they_fit_us"] == "how well they fit us 60 ≥ 33.33"
+    assert (
+        texts["min_direction:we_fit_them"] == "how well we can serve them: no score yet (needs 50)"
+    )
+    assert texts["min_section:s"] == "Sales 60 below 70"
+    assert texts["min_section:refs"] == "References: no score yet (needs 10)"
+    knocked = evaluate_gate(gate, qs, score(qs, {"one": "b", "refs[1].who": "a"}))
+    knockouts = knocked.criterion("knockouts")
+    assert knockouts is not None  # a repeated section's question quoted as asked
+    assert knockouts.text == "Knocked out: Too small (“Who is it?”)"
