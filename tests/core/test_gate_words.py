@@ -3,6 +3,8 @@ app and a move's history, the questions it quotes, and which answers need eviden
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qualify.core.gates import evaluate_gate, evidence_shares, needs_evidence
@@ -221,3 +223,20 @@ def test_minimums_per_direction_and_section_in_words() -> None:
     knockouts = knocked.criterion("knockouts")
     assert knockouts is not None  # a repeated section's question quoted as asked
     assert knockouts.text == "Knocked out: Too small (“Who is it?”)"
+
+
+def test_a_breakdown_recorded_without_required_flags_still_counts_the_sets() -> None:
+    """Breakdowns stored before `required` was recorded per line read it as false: the
+    set's own `required: true` still holds the gate."""
+    qs = question_set(yes_no("a", "A?", required=True), yes_no("b", "B?"))
+    fresh = score(qs, {"b": True})
+    old = replace(
+        fresh,
+        sections=tuple(
+            replace(s, questions=tuple(replace(q, required=False) for q in s.questions))
+            for s in fresh.sections
+        ),
+    )
+    required = evaluate_gate(stage(), qs, old).criterion("required")
+    assert required is not None and not required.met
+    assert required.text == "1 required question unanswered: “A?”"
