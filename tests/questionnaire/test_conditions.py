@@ -4,6 +4,8 @@ unanswered and hidden operands, precedence, and every error with its position.""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from qualify.core.questionnaire.conditions import evaluate
@@ -180,3 +182,62 @@ def test_errors_say_what_and_where(condition: str, offset: int, message: str) ->
 def test_keywords_only_as_whole_words(condition: str, expected: bool) -> None:
     answers = {"notes_count": 2, "inventory": "x", "orders": True, "truthy": True}
     assert evaluate(condition, answers) is expected
+
+
+EDGES = {
+    "reps": 12,
+    "kind": "dealer",
+    "verticals": ["healthcare", "retail"],
+    "notes": "Strong in Healthcare",
+    "founded": "2016-03-01",  # a date question's answer, as stored
+    "audit": date(2016, 3, 1),  # and as a date
+    "yes": True,
+    "no": False,
+    "zero": 0,
+    "empty": "",
+    ".": 5,  # the answer a constraint checks
+}
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        # text orders nothing: only numbers and dates compare with < <= > >=
+        ("kind < 'z'", False),
+        ("kind >= 'a'", False),
+        ("'a' < 'b'", False),
+        # `in` needs a list or two texts
+        ("3 in notes", False),
+        ("3 not in notes", False),
+        ("reps in 12", False),
+        ("reps not in 12", False),
+        # a list on the left: any of its values
+        ("['healthcare', 'x'] in verticals", True),
+        ("['x'] in verticals", False),
+        ("['x'] not in verticals", True),
+        ("verticals != ['retail']", True),
+        # dates: a date and ISO text compare as dates
+        ("audit == founded", True),
+        ("audit == '2016-03-02'", False),
+        ("audit < '2016-03-02'", True),
+        ("audit >= audit", True),
+        ("audit <= audit", True),
+        ("founded < '2016-03-01'", False),
+        ("audit > 3", False),
+        ("audit == 3", False),
+        # bare values: answered and not empty, zero or no
+        ("[1]", True),
+        ("[]", False),
+        ("zero", False),
+        ("empty", False),
+        ("reps", True),
+        ("yes == no", False),
+        ("yes != no", True),
+        ("kind != 3", False),  # kinds that cannot be compared: false, even for !=
+        ("-kind < 0", False),  # minus of a text is unanswered
+        (". > 4", True),
+        (". < 4", False),
+    ],
+)
+def test_more_edges_of_every_kind(condition: str, expected: bool) -> None:
+    assert evaluate(condition, EDGES) is expected

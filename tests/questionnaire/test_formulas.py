@@ -420,3 +420,34 @@ def test_names_of_the_tree() -> None:
     expr = parse_formula("min(a, -b) + first-date.c * (d / e)")
     assert [n.key for n in names(expr)] == ["a", "b", "first-date.c", "d", "e"]
     assert all(isinstance(n, Name) for n in names(expr))
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("round(1234.5678, 15)", 1234.5678),  # up to 15 decimals
+        ("round(1.5, -15)", 0.0),
+        ("round(1.5, 16)", None),  # beyond: unanswered
+        ("round(1.5, -16)", None),
+        ("round(1e15, 15)", None),  # more digits than a number holds
+        ("round(2.675, 2)", 2.68),  # as typed, not as the float is stored
+        ("round(-0.4)", 0.0),
+        ("1e15", 1e15),  # the largest value there is
+        ("-1e15", -1e15),
+        ("1e15 + 1", None),  # beyond it: unanswered
+        ("0 - 1e15 - 1", None),
+        ("min(a, 3, -1)", -1.0),
+        ("max(a, 3)", 6.0),
+        ("days_between(founded, founded)", 0.0),
+        ("days_between(founded, today())", 3652.0),
+        ("1 / 3", 1 / 3),
+        ("z * -1", 0.0),
+    ],
+)
+def test_formula_bounds(formula: str, expected: float | None) -> None:
+    assert compute(formula, VALUES, today=TODAY) == expected
+
+
+def test_a_date_formula_needs_today_when_it_says_so() -> None:
+    assert compute("days_between(founded, today())", VALUES) is None
+    assert compute("days_between(founded, audit)", VALUES) == 3287.0
