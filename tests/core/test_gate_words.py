@@ -4,11 +4,13 @@ app and a move's history, the questions it quotes, and which answers need eviden
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
-from qualify.core.gates import evaluate_gate, evidence_shares, needs_evidence
+from qualify.core.gates import GateResult, evaluate_gate, evidence_shares, needs_evidence
 from qualify.core.questionnaire.model import QuestionSet, Stage
+from qualify.core.redflags import RedFlag
 from qualify.core.scoring import score
 
 
@@ -240,3 +242,160 @@ def test_a_breakdown_recorded_without_required_flags_still_counts_the_sets() -> 
     required = evaluate_gate(stage(), qs, old).criterion("required")
     assert required is not None and not required.met
     assert required.text == "1 required question unanswered: “A?”"
+
+
+def test_a_knocked_out_prospect_never_passes_and_says_so() -> None:
+    choice = {
+        "type": "choice",
+        "options": [{"value": "a", "score": 1, "knockout": "Too small"}, {"value": "b"}],
+    }
+    qs = question_set({"id": "size", "text": "Size?", **choice})
+    hit = evaluate_gate(stage(), qs, score(qs, {"size": "a"}))
+    assert hit.passed is False
+    assert hit.to_dict()["criteria"][0] == {
+        "key": "knockouts",
+        "met": False,
+        "text": "Knocked out: Too small (“Size?”)",
+        "questions": ["size"],
+    }
+    # a breakdown knocked out without a named hit (recorded so by an older version)
+    unnamed = replace(score(qs, {"size": "b"}), knocked_out=True, knockouts=())
+    result = evaluate_gate(stage(), qs, unnamed)
+    assert result.passed is False
+    assert result.to_dict()["criteria"][0] == {
+        "key": "knockouts",
+        "met": False,
+        "text": "Knocked out",
+        "questions": [],
+    }
+    assert result.unmet == ["Knocked out"]
+
+
+FLAG = RedFlag(
+    id="words.fit",
+    set_id="words",
+    stage="st",
+    interview_id="i",
+    key="fit",
+    question="Fit?",
+    answer="a",
+    reason="Weak fit",
+    holds_every_gate=False,
+    raised_at=datetime(2026, 1, 1, tzinfo=UTC),
+)
+
+CHOICE = {"type": "choice", "options": [{"value": "a", "score": 1}, {"value": "b", "score": 3}]}
+
+EVERY_CRITERION = question_set(
+    yes_no("plan", "Plan signed?", required=True, verify=True),
+    yes_no("lines", "Lines?", required=True),
+    {"id": "fit", "text": "Fit?", **CHOICE},
+    {"id": "size", "text": "Size?", "type": "number", "verify": True},
+    {"id": "refs", "text": "References?", "type": "text"},
+    verdict_coverage=0.9,
+)
+FULL_GATE = stage(
+    min_score=50,
+    min_coverage=0.75,
+    verified=["refs", "fit"],
+    require=[
+        {"when": "lines", "text": "Has lines"},
+        {"when": "plan and fit == 'b'", "text": "Plan and fit"},
+    ],
+    no_open_red_flags=True,
+)
+
+
+def sentences(result: GateResult) -> list[tuple[str, bool, str, tuple[str, ...]]]:
+    return [(c.key, c.met, c.text, c.questions) for c in result.criteria]
+
+
+def test_every_criterion_unmet_in_words() -> None:
+    breakdown = score(EVERY_CRITERION, {"plan": True, "lines": False, "fit": "a"})
+    sources = {"plan": "stated", "fit": "our_records"}  # our records count as evidence
+    result = evaluate_gate(FULL_GATE, EVERY_CRITERION, breakdown, sources=sources, red_flags=[FLAG])
+    assert sentences(result) == [
+        ("knockouts", True, "No knock-outs", ()),
+        ("required", True, "All 2 required questions answered", ()),
+        ("red_flags", False, "1 red flag open: Weak fit (words: fit)", ("words.fit",)),
+        ("min_score", False, "score 33 below 50", ()),
+        ("require:0", False, "not so: Has lines", ()),
+        ("require:1", False, "not so: Plan and fit", ()),
+        ("min_coverage", False, "coverage 60% below 75%", ()),
+        ("verified:refs", False, "“References?” unanswered; it needs a verified answer", ("refs",)),
+        ("verified:fit", True, "“Fit?” verified", ("fit",)),
+        ("verified:plan", False, "“Plan signed?” not verified yet (stated)", ("plan",)),
+    ]
+    assert result.passed is False
+    assert (result.score, result.coverage) == (pytest.approx(100 / 3), 0.6)
+
+
+def test_every_criterion_met_in_words() -> None:
+    answers = {"plan": True, "lines": True, "fit": "b", "size": 3, "refs": "Acme"}
+    sources = {"plan": "verified", "fit": "observed", "size": "estimated", "refs": "verified"}
+    result = evaluate_gate(
+        FULL_GATE, EVERY_CRITERION, score(EVERY_CRITERION, answers), sources=sources
+    )
+    assert sentences(result) == [
+        ("knockouts", True, "No knock-outs", ()),
+        ("required", True, "All 2 required questions answered", ()),
+        ("red_flags", True, "No open red flags", ()),
+        ("min_score", True, "score 100 ≥ 50", ()),
+        ("require:0", True, "Has lines", ()),
+        ("require:1", True, "Plan and fit", ()),
+        ("min_coverage", True, "coverage 100% ≥ 75%", ()),
+        ("verified:refs", True, "“References?” verified", ("refs",)),
+        ("verified:fit", False, "“Fit?” not verified yet (observed)", ("fit",)),
+        ("verified:plan", True, "“Plan signed?” verified", ("plan",)),
+        ("verified:size", False, "“Size?” not verified yet (estimated)", ("size",)),
+    ]
+    assert result.passed is False
+    passing = evaluate_gate(
+        FULL_GATE,
+        EVERY_CRITERION,
+        score(EVERY_CRITERION, answers),
+        sources={k: "verified" for k in answers},
+        next_stage=stage(),
+    )
+    assert passing.passed is True and passing.unmet == []
+    assert passing.to_dict()["passed"] is True and passing.to_dict()["next_stage"] == "st"
+
+
+def test_a_red_flag_at_a_gate_that_does_not_ask_holds_it_all_the_same() -> None:
+    breakdown = score(EVERY_CRITERION, {"plan": True})
+    result = evaluate_gate(stage(), EVERY_CRITERION, breakdown, red_flags=[FLAG, FLAG])
+    assert sentences(result)[1:3] == [
+        ("required", False, "1 required question unanswered: “Lines?”", ("lines",)),
+        (
+            "red_flags:held",
+            False,
+            "2 red flags open: Weak fit (words: fit); Weak fit (words: fit)",
+            ("words.fit", "words.fit"),
+        ),
+    ]
+    assert sentences(result)[3:] == [
+        ("verified:plan", False, "“Plan signed?” not verified yet (stated)", ("plan",))
+    ]
+
+
+def test_too_little_answered_for_a_verdict() -> None:
+    qs = question_set(
+        {"id": "fit", "text": "Fit?", **CHOICE},
+        {"id": "fit2", "text": "Fit 2?", **CHOICE},
+        yes_no("only", "Only?", required=True),
+        verdict_coverage=0.6,
+    )
+    thin = score(qs, {"fit": "b", "only": True})
+    assert sentences(evaluate_gate(stage(min_coverage=0), qs, thin)) == [
+        ("knockouts", True, "No knock-outs", ()),
+        ("required", True, "1 required question answered", ()),
+        (
+            "verdict_coverage",
+            False,
+            "too little answered for a verdict: 50% of the scored weight (needs 60%)",
+            (),
+        ),
+        ("min_coverage", True, "coverage 67% ≥ 0%", ()),
+    ]
+    enough = score(qs, {"fit": "b", "fit2": "a", "only": True})
+    assert evaluate_gate(stage(), qs, enough).criterion("verdict_coverage") is None
