@@ -399,3 +399,65 @@ def test_too_little_answered_for_a_verdict() -> None:
     ]
     enough = score(qs, {"fit": "b", "fit2": "a", "only": True})
     assert evaluate_gate(stage(), qs, enough).criterion("verdict_coverage") is None
+
+
+def test_hidden_sections_and_questions_and_earlier_stages() -> None:
+    qs = QuestionSet.model_validate(
+        {
+            "id": "words",
+            "title": "Words",
+            "version": 1,
+            "sections": [
+                {
+                    "id": "s",
+                    "title": "Sales",
+                    "questions": [
+                        yes_no("shop", "Shop?"),
+                        yes_no("signed", "Signed?", verify=True),
+                        {**yes_no("space", "Space?"), "when": "shop"},
+                    ],
+                },
+                {
+                    "id": "t",
+                    "title": "Showroom",
+                    "when": "shop",
+                    "questions": [{"id": "fit", "text": "Fit?", **CHOICE}],
+                },
+            ],
+        }
+    )
+    gate = stage(
+        min_section={"t": 50},
+        verified=["space", "signed"],  # `space` hidden; `signed` also says verify: true
+        require=[
+            {"when": "first-date.lines > 3 and signed", "text": "Lines and signed"},
+            {"when": "first-date.lines > 3 or first-date.lines < 0", "text": "Lines known"},
+        ],
+    )
+    breakdown = score(qs, {"shop": False, "signed": True}, earlier={"first-date": {"lines": 5}})
+    assert sentences(evaluate_gate(gate, qs, breakdown, sources={"signed": "verified"})) == [
+        ("knockouts", True, "No knock-outs", ()),
+        ("required", True, "No required questions to answer", ()),
+        ("min_section:t", True, "Showroom: not asked of this prospect", ()),
+        ("require:0", True, "Lines and signed", ()),
+        ("require:1", True, "Lines known", ()),
+        ("verified:signed", True, "“Signed?” verified", ("signed",)),  # once
+    ]
+    unknown = score(qs, {"shop": True}, earlier={"first-date": {"lines": None}})
+    assert sentences(evaluate_gate(gate, qs, unknown))[2:] == [
+        ("min_section:t", False, "Showroom: no score yet (needs 50)", ()),
+        (
+            "require:0",
+            False,
+            "not known yet (first-date.lines; “Signed?” unanswered): Lines and signed",
+            ("first-date.lines", "signed"),
+        ),
+        (
+            "require:1",
+            False,
+            "not known yet (first-date.lines unanswered): Lines known",  # named once
+            ("first-date.lines",),
+        ),
+        ("verified:space", False, "“Space?” unanswered; it needs a verified answer", ("space",)),
+        ("verified:signed", False, "“Signed?” unanswered; it needs a verified answer", ("signed",)),
+    ]
