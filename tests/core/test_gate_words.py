@@ -461,3 +461,24 @@ def test_hidden_sections_and_questions_and_earlier_stages() -> None:
         ("verified:space", False, "“Space?” unanswered; it needs a verified answer", ("space",)),
         ("verified:signed", False, "“Signed?” unanswered; it needs a verified answer", ("signed",)),
     ]
+
+
+def test_thresholds_with_decimals_in_words() -> None:
+    qs = question_set(
+        *({"id": f"q{n}", "text": f"Q{n}?", **CHOICE} for n in range(4)),
+        verdict_coverage=0.8888,
+    )
+    three = score(qs, {"q0": "b", "q1": "b", "q2": "a"})
+    result = evaluate_gate(stage(min_score=33.333), qs, three)
+    assert sentences(result)[2:] == [
+        ("min_score", True, "score 78 ≥ 33.33", ()),
+        (
+            "verdict_coverage",
+            False,
+            "too little answered for a verdict: 75% of the scored weight (needs 88.9%)",
+            (),
+        ),
+    ]
+    nothing = evaluate_gate(stage(min_score=33.333), qs, score(qs, {}))
+    assert sentences(nothing)[2:] == [("min_score", False, "no score yet (needs 33.33)", ())]
+    assert nothing.criteria[2].met is False
