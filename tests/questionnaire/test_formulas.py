@@ -451,3 +451,16 @@ def test_formula_bounds(formula: str, expected: float | None) -> None:
 def test_a_date_formula_needs_today_when_it_says_so() -> None:
     assert compute("days_between(founded, today())", VALUES) is None
     assert compute("days_between(founded, audit)", VALUES) == 3287.0
+
+
+def test_what_is_not_a_number_is_unanswered() -> None:
+    assert compute("today()", VALUES, today=TODAY) is None  # a date is no number
+    assert compute("-missing", VALUES) is None
+    assert compute("days_since('2026-02-19')", VALUES, today=TODAY) == 10.0
+
+
+def test_arithmetic_in_a_condition_is_true_when_not_zero() -> None:
+    assert evaluate("a - 6", VALUES) is False
+    assert evaluate("a - 5", VALUES) is True
+    assert evaluate("min(a, 3) == 3", VALUES) is True
+    assert evaluate("days_since(founded) > 1", VALUES) is False  # today unknown
