@@ -20,7 +20,6 @@ from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import (
     ANSWER_SOURCES,
-    DIRECTION_TITLES,
     EVIDENCE_SOURCES,
     QuestionSet,
     Stage,
@@ -358,7 +357,7 @@ def _fit_criteria(
     gate = stage.gate
     out: list[Criterion] = []
     for direction, need in gate.min_direction.items():
-        words = DIRECTION_WORDS.get(direction, DIRECTION_TITLES.get(direction, direction))
+        words = DIRECTION_WORDS.get(direction, direction)  # the loader allows no other
         out.append(
             _minimum(f"min_direction:{direction}", words, breakdown.directions.get(direction), need)
         )

@@ -482,3 +482,14 @@ def test_thresholds_with_decimals_in_words() -> None:
     nothing = evaluate_gate(stage(min_score=33.333), qs, score(qs, {}))
     assert sentences(nothing)[2:] == [("min_score", False, "no score yet (needs 33.33)", ())]
     assert nothing.criteria[2].met is False
+
+
+def test_coverage_thresholds_and_unknown_directions_in_words() -> None:
+    qs = question_set(yes_no("a", "A?"), yes_no("b", "B?"), yes_no("c", "C?"))
+    result = evaluate_gate(
+        stage(min_coverage=0.66666, min_direction={"sideways": 50}), qs, score(qs, {"a": True})
+    )
+    assert sentences(result)[2:] == [
+        ("min_direction:sideways", False, "sideways: no score yet (needs 50)", ()),
+        ("min_coverage", False, "coverage 33% below 66.7%", ()),
+    ]
