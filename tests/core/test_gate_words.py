@@ -487,9 +487,12 @@ def test_thresholds_with_decimals_in_words() -> None:
 def test_coverage_thresholds_and_unknown_directions_in_words() -> None:
     qs = question_set(yes_no("a", "A?"), yes_no("b", "B?"), yes_no("c", "C?"))
     result = evaluate_gate(
-        stage(min_coverage=0.66666, min_direction={"sideways": 50}), qs, score(qs, {"a": True})
+        stage(min_coverage=0.66666, min_direction={"sideways": 50}, min_section={"nowhere": 5}),
+        qs,
+        score(qs, {"a": True}),
     )
-    assert sentences(result)[2:] == [
+    assert sentences(result)[2:] == [  # the loader refuses these; a gate built in code
         ("min_direction:sideways", False, "sideways: no score yet (needs 50)", ()),
+        ("min_section:nowhere", False, "nowhere: no score yet (needs 5)", ()),
         ("min_coverage", False, "coverage 33% below 66.7%", ()),
     ]
