@@ -105,17 +105,26 @@ def table(pairs: list[tuple[str, str]]) -> int:
         per.setdefault(module, Counter())[status] += 1
         if status in ("survived", "no tests"):
             survivors.setdefault(module, []).append(name)
-    print(f"{'module':<44} {'mutants':>8} {'killed':>7} {'equiv.':>7} {'survived':>9} {'score':>7}")
+    print(
+        f"{'module':<40} {'mutants':>8} {'killed':>7} {'equiv.':>7} {'survived':>9}"
+        f" {'not run':>8} {'score':>7}"
+    )
     failing = 0
     for module, counts in sorted(per.items()):
         total = sum(counts.values())
         killed = counts["killed"] + counts["timeout"] + counts["segfault"]
         equiv = counts["equivalent"]
         alive = counts["survived"] + counts["no tests"] + counts["suspicious"]
+        pending = total - killed - equiv - alive
         score = (killed + equiv) / total if total else 1.0
         mark = "" if score >= TARGET else "  < target"
+        if pending:
+            mark += "  (not all run)"
         failing += score < TARGET
-        print(f"{module:<44} {total:>8} {killed:>7} {equiv:>7} {alive:>9} {score:>6.1%}{mark}")
+        print(
+            f"{module:<40} {total:>8} {killed:>7} {equiv:>7} {alive:>9} {pending:>8}"
+            f" {score:>6.1%}{mark}"
+        )
     print(f"\ntarget: {TARGET:.0%} killed in each module (equivalent mutants listed with a reason"
           f" in {EQUIVALENT.relative_to(ROOT)})")  # fmt: skip
     for module, names in sorted(survivors.items()):
