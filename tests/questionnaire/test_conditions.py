@@ -225,6 +225,9 @@ EDGES = {
         ("founded < '2016-03-01'", False),
         ("audit > 3", False),
         ("audit == 3", False),
+        ("audit != 3", False),  # a date and a number cannot be compared, even by !=
+        ("audit != 'soon'", False),  # nor a date and text that is no date
+        ("'soon' != audit", False),
         # bare values: answered and not empty, zero or no
         ("[1]", True),
         ("[]", False),
@@ -241,3 +244,11 @@ EDGES = {
 )
 def test_more_edges_of_every_kind(condition: str, expected: bool) -> None:
     assert evaluate(condition, EDGES) is expected
+
+
+def test_unknown_today_and_overflow_are_unanswered_in_every_comparison() -> None:
+    assert evaluate("today() not in ['2026-01-01']", {}) is False  # today unknown
+    assert evaluate("today() != '2026-01-01'", {}) is False
+    huge = " * ".join(["1e15"] * 21)  # beyond what a float holds
+    assert evaluate(f"{huge} > 0", {}) is False
+    assert evaluate(f"not ({huge} > 0)", {}) is True
