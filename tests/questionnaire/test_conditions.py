@@ -228,6 +228,10 @@ EDGES = {
         ("audit != 3", False),  # a date and a number cannot be compared, even by !=
         ("audit != 'soon'", False),  # nor a date and text that is no date
         ("'soon' != audit", False),
+        ("audit < 'soon'", False),
+        ("'soon' >= audit", False),
+        ("verticals != 'retail'", False),  # a list and a text: not comparable
+        ("'retail' != verticals", False),
         # bare values: answered and not empty, zero or no
         ("[1]", True),
         ("[]", False),
