@@ -221,6 +221,10 @@ def test_scores_and_figures() -> None:
         (50, 0, ""),
         (50, -1, ""),
         (None, 0, ""),
+        (100, 1, "█"),  # one cell is still a bar
+        (0, 100, "░" * 100),
+        (120, 100, "█" * 100),
+        (75, 100, "█" * 75 + "░" * 25),
     ],
 )
 def test_bar(score: float | None, width: int, drawn: str) -> None:
@@ -243,11 +247,16 @@ class Status(enum.Enum):
     DECLINED = "declined"
 
 
+class Kind(enum.Enum):
+    DEALER = "dealer"
+
+
 def test_statuses_kinds_and_plurals() -> None:
     assert status_word("on_hold") == "Just friends"
     assert status_word(Status.DECLINED) == "Parted ways"
     assert status_word("archived") == "archived"  # unknown: as it is
     assert kind_word("dealer") == "Dealer"
+    assert kind_word(Kind.DEALER) == "Dealer"
     assert kind_word("wholesaler") == "wholesaler"
     assert [plural(1, "byte"), plural(2, "byte"), plural(0, "byte")] == [
         "1 byte",
