@@ -309,7 +309,7 @@ def test_clean_tmp_files_removes_only_hidden_temp_files(tmp_path: Path) -> None:
     for path in strays:
         path.write_bytes(b"")
     not_a_folder = tmp_path / "a.json"
-    assert atomic.clean_tmp_files([tmp_path, not_a_folder, tmp_path / "missing"]) == 2
+    assert atomic.clean_tmp_files([tmp_path / "missing", not_a_folder, tmp_path]) == 2
     assert all(p.exists() for p in keep) and not any(p.exists() for p in strays)
 
 
@@ -332,3 +332,56 @@ def test_fsync_dir_never_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(atomic, "_WINDOWS", True)
     atomic.fsync_dir(tmp_path)
     assert len(closed) == 1  # folders cannot be opened on Windows: not tried
+
+
+def test_write_many_cleans_every_temp_file_after_a_failure(tmp_path: Path) -> None:
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "x.json").mkdir()  # the second rename fails
+    items = [
+        (tmp_path / "1.json", b"1"),
+        (tmp_path / "taken" / "x.json", b"x"),
+        (tmp_path / "3.json", b"3"),
+    ]
+    with pytest.raises(OSError):
+        atomic.write_many(items)
+    assert _leftovers(tmp_path) == [] and _leftovers(tmp_path / "taken") == []
+    assert not (tmp_path / "3.json").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(NotADirectoryError):  # the second temp file cannot even be made
+        atomic.write_many([(tmp_path / "4.json", b"4"), (blocker / "5.json", b"5")])
+    assert _leftovers(tmp_path) == [] and not (tmp_path / "4.json").exists()
+
+
+def test_a_replaced_file_gets_new_permissions_unless_kept(tmp_path: Path) -> None:
+    target = tmp_path / "answers.yaml"
+    target.write_text("a")
+    os.chmod(target, 0o600)
+    old = os.umask(0o022)
+    try:
+        atomic.write_text(target, "b")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_no_clobber_names_the_file_that_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "answers.yaml"
+    target.write_text("mine")
+    with pytest.raises(FileExistsError) as first:
+        atomic.write_bytes(target, b"x", replace=False)
+    assert first.value.args == (target,)
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    def someone_else(path: Path) -> None:
+        path.write_bytes(b"theirs")
+
+    monkeypatch.setattr(atomic.os, "link", no_links)
+    other = tmp_path / "other.yaml"
+    with pytest.raises(FileExistsError) as second:
+        atomic.write_bytes(other, b"x", replace=False, before_replace=someone_else)
+    assert second.value.args == (other,)
