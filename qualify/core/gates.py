@@ -21,7 +21,6 @@ from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import (
     ANSWER_SOURCES,
-    DIRECTION_TITLES,
     EVIDENCE_SOURCES,
     QuestionSet,
     Stage,
@@ -199,7 +198,7 @@ def evidence_shares(
     for section in breakdown.sections:
         for q in section.questions:
             if q.contribution:
-                source = sources.get(q.answer_key, "stated")
+                source = sources.get(q.answer_key)  # none, or one we do not know: stated
                 totals[source if source in totals else "stated"] += q.contribution
     whole = sum(totals.values())
     if whole <= 0:
@@ -390,7 +389,7 @@ def _fit_criteria(
     gate = stage.gate
     out: list[Criterion] = []
     for direction, need in gate.min_direction.items():
-        words = DIRECTION_WORDS.get(direction, DIRECTION_TITLES.get(direction, direction))
+        words = DIRECTION_WORDS.get(direction, direction)  # the loader allows no other
         out.append(
             _minimum(f"min_direction:{direction}", words, breakdown.directions.get(direction), need)
         )

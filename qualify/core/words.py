@@ -114,7 +114,7 @@ def csv_text(cell: str) -> str:
     cell = visible(cell)
     if _PLAIN_NUMBER.fullmatch(cell):
         return cell
-    if cell.lstrip().startswith(_FORMULA_START) or cell[:1] in ("\t", "\r"):
+    if cell.lstrip().startswith(_FORMULA_START) or cell.startswith("\t"):  # \r: shown as text
         return "'" + cell
     return cell
 

@@ -108,3 +108,32 @@ def test_evidence_shares_split_the_score_by_source() -> None:
     assert stated is not None and stated["stated"] == pytest.approx(1.0)
     assert evidence_shares(score(qs, {}), {}) is None  # nothing scores: no shares
     assert evidence_shares(None, {}) is None
+
+
+@pytest.mark.parametrize(
+    ("shown", "met", "text"),
+    [
+        (50 - TOLERANCE, True, "score 50 ≥ 50"),  # exactly at the tolerance: met
+        (49.96123, False, "score 49.96 below 50"),  # as few decimals as keep it true
+        (49.99961, False, "score 49.99961 below 50"),  # beyond 3 decimals: the figure whole
+    ],
+)
+def test_a_score_near_its_minimum_is_shown_truthfully(shown: float, met: bool, text: str) -> None:
+    qs = one_question_set()
+    breakdown = replace(score(qs, {"fit": "b"}), score=shown)
+    criterion = evaluate_gate(stage(min_score=50), qs, breakdown).criterion("min_score")
+    assert criterion is not None and (criterion.met, criterion.text) == (met, text)
+
+
+@pytest.mark.parametrize(
+    ("coverage", "text"),
+    [
+        (0.4996123, "coverage 49.96% below 50%"),
+        (0.4999961, "coverage 49.99961% below 50%"),
+    ],
+)
+def test_a_coverage_near_its_minimum_is_shown_truthfully(coverage: float, text: str) -> None:
+    qs = one_question_set()
+    breakdown = replace(score(qs, {"fit": "b"}), coverage=coverage)
+    criterion = evaluate_gate(stage(min_coverage=0.5), qs, breakdown).criterion("min_coverage")
+    assert criterion is not None and (criterion.met, criterion.text) == (False, text)

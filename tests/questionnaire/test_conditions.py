@@ -4,6 +4,8 @@ unanswered and hidden operands, precedence, and every error with its position.""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from qualify.core.questionnaire.conditions import evaluate
@@ -141,26 +143,31 @@ def test_precedence_and_grouping(condition: str, expected: bool) -> None:
     ("condition", "offset", "message"),
     [
         ("", 0, "empty condition"),
-        ("reps ==", 7, "condition ends too early"),
-        ("reps = 5", 5, "use == to compare"),
-        ("reps > 5 && showroom", 9, "use and / or"),
-        ("reps > 5 || showroom", 9, "use and / or"),
-        ("!showroom", 0, "use not, or != to compare"),
+        ("reps ==", 7, "condition ends too early: a value is missing"),
+        ("reps = 5", 5, "unexpected character '=' (use == to compare)"),
+        ("reps > 5 && showroom", 9, "unexpected character '&' (use and / or)"),
+        ("reps > 5 || showroom", 9, "unexpected character '|' (use and / or)"),
+        ("!showroom", 0, "unexpected character '!' (use not, or != to compare)"),
         ("kind == 'dealer", 8, "unterminated string"),
-        ("1 < reps < 5", 9, "cannot be chained"),
-        ("reps 5", 5, "missing and / or / a comparison?"),
-        ("(reps > 5", 9, "expected ')'"),
+        ("1 < reps < 5", 9, "comparisons cannot be chained; join them with and"),
+        ("reps 5", 5, "unexpected '5' (missing and / or / a comparison?)"),
+        ("(reps > 5", 9, "expected ')', found end of condition"),
         ("kind in ['a', reps]", 14, "lists may hold only strings, numbers, true or false"),
-        ("kind in ['a' 'b']", 13, "expected ',' or ']'"),
-        ("__import__('os')", 0, "unknown function '__import__'"),
-        ("reps > 5 and", 12, "condition ends too early"),
+        ("kind in ['a' 'b']", 13, "expected ',' or ']', found \"'b'\""),
+        (
+            "__import__('os')",
+            0,
+            "unknown function '__import__'; functions: today(), days_since(), days_between(), "
+            "min(), max(), round()",
+        ),
+        ("reps > 5 and", 12, "condition ends too early: a value is missing"),
         ("and reps", 0, "expected a question id or a value, found 'and'"),
     ],
 )
 def test_errors_say_what_and_where(condition: str, offset: int, message: str) -> None:
     with pytest.raises(ConditionError) as info:
         parse_condition(condition)
-    assert message in info.value.message
+    assert info.value.message == message  # word for word, as the author reads it
     assert info.value.offset == offset
 
 
@@ -175,3 +182,77 @@ def test_errors_say_what_and_where(condition: str, offset: int, message: str) ->
 def test_keywords_only_as_whole_words(condition: str, expected: bool) -> None:
     answers = {"notes_count": 2, "inventory": "x", "orders": True, "truthy": True}
     assert evaluate(condition, answers) is expected
+
+
+EDGES = {
+    "reps": 12,
+    "kind": "dealer",
+    "verticals": ["healthcare", "retail"],
+    "notes": "Strong in Healthcare",
+    "founded": "2016-03-01",  # a date question's answer, as stored
+    "audit": date(2016, 3, 1),  # and as a date
+    "yes": True,
+    "no": False,
+    "zero": 0,
+    "empty": "",
+    ".": 5,  # the answer a constraint checks
+}
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        # text orders nothing: only numbers and dates compare with < <= > >=
+        ("kind < 'z'", False),
+        ("kind >= 'a'", False),
+        ("'a' < 'b'", False),
+        # `in` needs a list or two texts
+        ("3 in notes", False),
+        ("3 not in notes", False),
+        ("reps in 12", False),
+        ("reps not in 12", False),
+        # a list on the left: any of its values
+        ("['healthcare', 'x'] in verticals", True),
+        ("['x'] in verticals", False),
+        ("['x'] not in verticals", True),
+        ("verticals != ['retail']", True),
+        # dates: a date and ISO text compare as dates
+        ("audit == founded", True),
+        ("audit == '2016-03-02'", False),
+        ("audit < '2016-03-02'", True),
+        ("audit >= audit", True),
+        ("audit <= audit", True),
+        ("founded < '2016-03-01'", False),
+        ("audit > 3", False),
+        ("audit == 3", False),
+        ("audit != 3", False),  # a date and a number cannot be compared, even by !=
+        ("audit != 'soon'", False),  # nor a date and text that is no date
+        ("'soon' != audit", False),
+        ("audit < 'soon'", False),
+        ("'soon' >= audit", False),
+        ("verticals != 'retail'", False),  # a list and a text: not comparable
+        ("'retail' != verticals", False),
+        # bare values: answered and not empty, zero or no
+        ("[1]", True),
+        ("[]", False),
+        ("zero", False),
+        ("empty", False),
+        ("reps", True),
+        ("yes == no", False),
+        ("yes != no", True),
+        ("kind != 3", False),  # kinds that cannot be compared: false, even for !=
+        ("-kind < 0", False),  # minus of a text is unanswered
+        (". > 4", True),
+        (". < 4", False),
+    ],
+)
+def test_more_edges_of_every_kind(condition: str, expected: bool) -> None:
+    assert evaluate(condition, EDGES) is expected
+
+
+def test_unknown_today_and_overflow_are_unanswered_in_every_comparison() -> None:
+    assert evaluate("today() not in ['2026-01-01']", {}) is False  # today unknown
+    assert evaluate("today() != '2026-01-01'", {}) is False
+    huge = " * ".join(["1e15"] * 21)  # beyond what a float holds
+    assert evaluate(f"{huge} > 0", {}) is False
+    assert evaluate(f"not ({huge} > 0)", {}) is True

@@ -203,16 +203,30 @@ def test_qualified_names_keep_their_set_id() -> None:
         ("a and b", 2, "a formula computes a number: 'and' belongs in a condition"),
         ("true + 1", 0, "a formula computes a number: true is not one"),
         ("[1, 2]", 0, "a formula computes a number: a list is not one"),
-        ("sqrt(a)", 0, "unknown function 'sqrt'"),
-        ("__import__('os')", 0, "unknown function '__import__'"),
+        (
+            "sqrt(a)",
+            0,
+            "unknown function 'sqrt'; functions: today(), days_since(), days_between(), "
+            "min(), max(), round()",
+        ),
+        (
+            "__import__('os')",
+            0,
+            "unknown function '__import__'; functions: today(), days_since(), days_between(), "
+            "min(), max(), round()",
+        ),
         ("min(a)", 0, "min() takes 2 to 20 values, got 1"),
         ("today(a)", 0, "today() takes no value, got 1"),
         ("days_between(a)", 0, "days_between() takes 2 values, got 1"),
         ("round(a, 1, 2)", 0, "round() takes 1 to 2 values, got 3"),
         ("max(a b)", 6, "expected ',' or ')', found 'b'"),
         ("a ^ 2", 2, "unexpected character '^'"),
-        ("a = 2", 2, "unexpected character '='"),
-        ("${a} + 1", 0, "unexpected character '$' (write a question id on its own"),
+        ("a = 2", 2, "unexpected character '=' (use == to compare)"),
+        (
+            "${a} + 1",
+            0,
+            "unexpected character '$' (write a question id on its own, without ${...})",
+        ),
         ("A.upper", 1, "unexpected character '.'"),  # set ids are lowercase
         ("a * 1e16", 4, "1e16 is too large: numbers lie within ±10¹⁵"),
         ("'x", 0, "unterminated string"),
@@ -224,7 +238,7 @@ def test_formula_syntax_errors_are_located(formula: str, offset: int, message: s
     with pytest.raises(FormulaError) as info:
         parse_formula(formula)
     assert info.value.offset == offset
-    assert message in info.value.message
+    assert info.value.message == message  # word for word, as the author reads it
 
 
 def test_formulas_are_bounded() -> None:
@@ -406,3 +420,47 @@ def test_names_of_the_tree() -> None:
     expr = parse_formula("min(a, -b) + first-date.c * (d / e)")
     assert [n.key for n in names(expr)] == ["a", "b", "first-date.c", "d", "e"]
     assert all(isinstance(n, Name) for n in names(expr))
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("round(1234.5678, 15)", 1234.5678),  # up to 15 decimals
+        ("round(1.5, -15)", 0.0),
+        ("round(1.5, 16)", None),  # beyond: unanswered
+        ("round(1.5, -16)", None),
+        ("round(1e15, 15)", None),  # more digits than a number holds
+        ("round(2.675, 2)", 2.68),  # as typed, not as the float is stored
+        ("round(-0.4)", 0.0),
+        ("1e15", 1e15),  # the largest value there is
+        ("-1e15", -1e15),
+        ("1e15 + 1", None),  # beyond it: unanswered
+        ("0 - 1e15 - 1", None),
+        ("min(a, 3, -1)", -1.0),
+        ("max(a, 3)", 6.0),
+        ("days_between(founded, founded)", 0.0),
+        ("days_between(founded, today())", 3652.0),
+        ("1 / 3", 1 / 3),
+        ("z * -1", 0.0),
+    ],
+)
+def test_formula_bounds(formula: str, expected: float | None) -> None:
+    assert compute(formula, VALUES, today=TODAY) == expected
+
+
+def test_a_date_formula_needs_today_when_it_says_so() -> None:
+    assert compute("days_between(founded, today())", VALUES) is None
+    assert compute("days_between(founded, audit)", VALUES) == 3287.0
+
+
+def test_what_is_not_a_number_is_unanswered() -> None:
+    assert compute("today()", VALUES, today=TODAY) is None  # a date is no number
+    assert compute("-missing", VALUES) is None
+    assert compute("days_since('2026-02-19')", VALUES, today=TODAY) == 10.0
+
+
+def test_arithmetic_in_a_condition_is_true_when_not_zero() -> None:
+    assert evaluate("a - 6", VALUES) is False
+    assert evaluate("a - 5", VALUES) is True
+    assert evaluate("min(a, 3) == 3", VALUES) is True
+    assert evaluate("days_since(founded) > 1", VALUES) is False  # today unknown

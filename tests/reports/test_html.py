@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import html5lib
@@ -148,3 +149,31 @@ def test_print_styles_keep_headings_with_their_tables_and_pills_whole() -> None:
     assert ".page:empty, .page:first-child { break-before: auto;" in printed
     badge = css[css.index(".badge {") : css.index("}", css.index(".badge {"))]
     assert "white-space: nowrap" in badge
+
+
+def test_a_knocked_out_review_is_a_cross_off_the_trend_line(mem_store, catalog) -> None:
+    report = build(mem_store, catalog, "costly")
+    first = report.reviews[0]
+    second = replace(first, number=2, score=40.0, knocked_out=True)
+    page = html.render_prospect(replace(report, reviews=(first, second)))
+    document = html5lib.parse(page, namespaceHTMLElements=False)
+    svg = "{http://www.w3.org/2000/svg}"
+    trend = next(
+        s
+        for s in document.iter(f"{svg}svg")
+        if s.get("aria-label") == "Relationship reviews: score over time"
+    )
+    month = first.at.strftime("%Y-%m")  # labels are cut to 12 characters
+    points = [g.find(f"{svg}title").text for g in trend.iter(f"{svg}g")]
+    assert points == [f"#1 {month}-…: 0.0", f"#2 {month}-…: ✗"]  # a knock-out shows no score
+    assert len(trend.findall(f".//{svg}circle")) == 1  # and no point on the line
+    assert html.render_prospect(replace(report, reviews=())).count("score over time") == 0
+
+
+def test_a_territory_without_a_name_in_the_capacity_chart(mem_store, catalog) -> None:
+    report = build_portfolio(mem_store, catalog)
+    unnamed = replace(report, territories=(replace(report.territories[1], territory=""),))
+    page = html.render_portfolio(unnamed)
+    document = html5lib.parse(page, namespaceHTMLElements=False)
+    labels = [t.text for t in document.iter("{http://www.w3.org/2000/svg}title")]
+    assert labels[-1] == "(no territory): 2 +2 / 2"  # committed, about to commit, capacity

@@ -30,10 +30,10 @@ def record(data_dir: str, interview_id: str, prefix: str, count: str) -> None:
 
 def hold_lock(data_dir: str) -> None:
     store = Workspace(Path(data_dir))
-    store._lock.acquire()
-    sys.stdout.write("locked\n")
-    sys.stdout.flush()
-    time.sleep(120)
+    with store.locked():
+        sys.stdout.write("locked\n")
+        sys.stdout.flush()
+        time.sleep(120)
 
 
 def race(data_dir: str, own: str, shared: str, tag: str, go_file: str) -> None:

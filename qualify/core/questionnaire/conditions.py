@@ -47,12 +47,12 @@ class _Eval:
 
     def value(self, node: Expr) -> Any:
         if isinstance(node, Name):
-            value = self.answers.get(node.key, _MISSING)
+            value = self.answers.get(node.key)  # unanswered or hidden: absent or None
             return _MISSING if value is None else value
         if isinstance(node, Literal):
             return node.value
         if isinstance(node, This):
-            value = self.answers.get(THIS, _MISSING)
+            value = self.answers.get(THIS)
             return _MISSING if value is None else value
         if isinstance(node, Arith | Neg | Call):
             return self.number(node)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.evidence import Attachment
@@ -27,7 +26,6 @@ from qualify.store.base import (
     NotFound,
     StoreCorrupt,
     StoreError,
-    StoreLocked,
     Watch,
     check_records,
     is_safe_id,
@@ -45,6 +43,7 @@ from qualify.store.workspace.files import (
     shard_of,
 )
 from qualify.store.workspace.index import Index
+from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
 from qualify.store.workspace.storage import (
     REPAIR,
@@ -80,7 +79,7 @@ class Workspace(DocumentStore):
         self.root.mkdir(parents=True, exist_ok=True)
         self.location = str(self.root)
         self.lock_path = self.root / LOCK_FILE
-        self._lock = FileLock(self.lock_path, timeout=lock_timeout)
+        self._lock = WorkspaceLock(self.lock_path, timeout=lock_timeout)
         self._tidied = False
         """Temp files of killed writers were removed (at the first write)."""
         self._durable = durable
@@ -115,19 +114,11 @@ class Workspace(DocumentStore):
     def locked(self) -> Iterator[None]:
         """Every read-modify-write runs inside this (it is reentrant) and re-reads what it
         changes."""
-        try:
-            self._lock.acquire()
-        except Timeout:
-            raise StoreLocked(
-                f"{self.lock_path} is held: another qualify is writing to this workspace; try again"
-            ) from None
-        try:
+        with self._lock.held():
             if not self._tidied:  # the first write of this store: no other can be running
                 self._tidied = True
                 self._remove_leftovers()
             yield
-        finally:
-            self._lock.release()
 
     # ------------------------------------------------------------------ opening
     def _open(self) -> int:
