@@ -71,7 +71,8 @@ def line(name: str, seconds: float, target: float, extra: str = "") -> None:
 
 
 def bump_versions(source: Path, target: Path) -> int:
-    """A copy of the question sets, each one version newer; returns how many sets."""
+    """A copy of the question sets, each one version newer with its first section weighted
+    one more; returns how many sets."""
     shutil.copytree(source, target)
     count = 0
     for path in target.glob("*.yaml"):
@@ -80,6 +81,15 @@ def bump_versions(source: Path, target: Path) -> int:
         text = path.read_text(encoding="utf-8")
         bumped = re.sub(
             r"^version: *(\d+)", lambda m: f"version: {int(m[1]) + 1}", text, count=1, flags=re.M
+        )
+        # a new weight for the first section: a change that scores differently, so every
+        # interview is a candidate (a new version number alone changes no score)
+        bumped = re.sub(
+            r"^(    weight: *)(\d+)",
+            lambda m: f"{m[1]}{int(m[2]) + 1}",
+            bumped,
+            count=1,
+            flags=re.M,
         )
         path.write_text(bumped, encoding="utf-8")
         count += bumped != text
