@@ -27,7 +27,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from qualify.core.breakdown import (
     Earlier,
@@ -374,15 +374,22 @@ def _parts(section: SectionPlan, worked: _Worked) -> tuple[list[_Part], float | 
 
 
 _new = object.__new__
+_Frozen = TypeVar("_Frozen", QuestionScore, SectionScore)
+
+
+def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    """An instance of a frozen dataclass (no ``__post_init__``, no slots) from all its
+    fields: what its ``__init__`` does, each field into the instance's ``__dict__``, without
+    an ``object.__setattr__`` call per field, the bulk of scoring a portfolio once
+    everything else is compiled."""
+    made = _new(cls)
+    made.__dict__.update(fields)
+    return made
 
 
 def _line(fields: dict[str, Any]) -> QuestionScore:
-    """A score line from all its fields: what the frozen dataclass's ``__init__`` does
-    (each field into the instance's ``__dict__``), without its 18 ``object.__setattr__``
-    calls, the bulk of scoring a portfolio once everything else is compiled."""
-    line = _new(QuestionScore)
-    line.__dict__.update(fields)
-    return line
+    """A score line from all its fields (see :func:`_frozen`)."""
+    return _frozen(QuestionScore, fields)
 
 
 def _lines(
@@ -404,20 +411,23 @@ def _lines(
         q = compiled.question
         visible = seen.get(key, False)
         is_answered = key in values
-        value = values.get(key)
+        value = values[key] if is_answered else None
         contribution: float | None = None
         if points is not None:
             contribution = (
-                share * part.factor * 100 * q.weight * points / part.denominator
+                share * part.factor * 100 * compiled.weight * points / part.denominator
                 if part.denominator > 0
                 else 0.0
             )
-        reasons = _knockouts(q, value, env, today) if is_answered and compiled.knocks else []
-        hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+        knockout = red_flag = None
+        if is_answered and compiled.knocks:
+            reasons = _knockouts(q, value, env, today)
+            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+            knockout = "; ".join(reasons) or None
         flag = q.red_flag
-        flagged = is_answered and flag is not None and _red_flag(q, env, today)
-        if flagged and flag is not None:
+        if is_answered and flag is not None and _red_flag(q, env, today):
             flags.append(RedFlagHit(q.id, key, flag.reason, flag.holds_every_gate))
+            red_flag = flag.reason
         required = compiled.required or (
             visible
             and compiled.required_when is not None
@@ -435,18 +445,18 @@ def _lines(
                     "type": compiled.type,
                     "visible": visible,
                     "answered": is_answered,
-                    "value": list(value) if isinstance(value, list | tuple) else value,
+                    "value": list(value) if isinstance(value, (list, tuple)) else value,
                     "points": points,
                     "max": compiled.line_max,
-                    "weight": q.weight,
+                    "weight": compiled.weight,
                     "contribution": contribution,
-                    "knockout": "; ".join(reasons) or None,
+                    "knockout": knockout,
                     "required": bool(required),
                     "verify": compiled.verify,
                     "key": key,
                     "repeat": part.index,
                     "inputs": inputs.get(key) if compiled.type == "calculated" else None,
-                    "red_flag": flag.reason if flagged and flag else None,
+                    "red_flag": red_flag,
                 }
             )
         )
@@ -509,19 +519,22 @@ def score(
             n_visible += visible
             n_answered += answered_
         sections.append(
-            SectionScore(
-                id=section.id,
-                title=section.title,
-                direction=section.direction,
-                weight=section.weight,
-                score=section_score,
-                coverage=n_answered / n_visible if n_visible else None,
-                answered=n_answered,
-                visible=n_visible,
-                questions=tuple(lines),
-                shown=worked.section_shown.get(section.id, True),
-                repeats=tuple(repeats) if section.repeat is not None else None,
-                repeat_score=section.repeat_score,
+            _frozen(
+                SectionScore,
+                {
+                    "id": section.id,
+                    "title": section.title,
+                    "direction": section.direction,
+                    "weight": section.weight,
+                    "score": section_score,
+                    "coverage": n_answered / n_visible if n_visible else None,
+                    "answered": n_answered,
+                    "visible": n_visible,
+                    "questions": tuple(lines),
+                    "shown": worked.section_shown.get(section.id, True),
+                    "repeats": tuple(repeats) if section.repeat is not None else None,
+                    "repeat_score": section.repeat_score,
+                },
             )
         )
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualify.core.breakdown import QuestionScore
+from qualify.core.breakdown import QuestionScore, SectionScore
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.scoreplan import plan_of
-from qualify.core.scoring import _line, points_of, score
+from qualify.core.scoring import _frozen, points_of, score
 from tests.core.test_properties import SETTINGS, question_sets, set_and_answers
 
 ANY_VALUE = st.one_of(
@@ -73,9 +73,12 @@ def test_one_plan_per_set_forgotten_with_the_set() -> None:
     assert held() is None  # the plan does not keep its set alive
 
 
-def test_a_line_made_fast_is_the_line_the_dataclass_makes() -> None:
-    values: dict[str, Any] = {f.name: f"v{n}" for n, f in enumerate(fields(QuestionScore))}
-    fast = _line(values)
-    assert fast == QuestionScore(**values)
-    assert type(fast) is QuestionScore
-    assert vars(fast) == vars(QuestionScore(**values))
+@pytest.mark.parametrize("cls", [QuestionScore, SectionScore])
+def test_a_line_made_fast_is_the_line_the_dataclass_makes(cls: type) -> None:
+    """Score lines and sections are made without their frozen __init__, to the same effect."""
+    values: dict[str, Any] = {f.name: f"v{n}" for n, f in enumerate(fields(cls))}
+    fast = _frozen(cls, values)
+    assert fast == cls(**values)
+    assert type(fast) is cls
+    assert vars(fast) == vars(cls(**values))
+    assert not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
