@@ -45,10 +45,10 @@ def _nothing_remembered_under_mutation() -> Iterator[None]:
     if "MUTANT_UNDER_TEST" not in os.environ:
         yield
         return
-    from qualify.core import scoring
+    from qualify.core import scoreplan
     from qualify.core.questionnaire import expressions
 
-    for memo in (expressions.parse_condition, expressions.parse_formula, scoring._formula):
+    for memo in (expressions.parse_condition, expressions.parse_formula, scoreplan.plan_of):
         memo.cache_clear()
     before = os.environ.get("QUALIFY_CACHE_DIR")
     os.environ["QUALIFY_CACHE_DIR"] = "off"

@@ -75,14 +75,17 @@ def report(
         capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
             parse_capacity_options(capacity_options)
         )
-        doc = reports.portfolio_document(
-            env.store,
-            env.catalog,
-            fmt,
-            capacity=capacity,
-            territory=territory,
-            language=env.language_for(),
-        )
+        from qualify.cli.bulk import bulk_work
+
+        with bulk_work():
+            doc = reports.portfolio_document(
+                env.store,
+                env.catalog,
+                fmt,
+                capacity=capacity,
+                territory=territory,
+                language=env.language_for(),
+            )
     else:
         if fmt not in reports.PROSPECT_FORMATS:
             raise click.UsageError(f"--format {fmt}: a prospect report is md, html or json")

@@ -57,6 +57,7 @@ __all__ = [
     "list_row",
     "score_in_order",
     "score_interview",
+    "scored_interviews",
 ]
 
 
@@ -190,6 +191,14 @@ def score_in_order(
         if result.has_answers and result.breakdown is not None:
             latest[own] = stage_values(result)
     return tuple(scored)
+
+
+def scored_interviews(
+    records: ProspectRecords, snapshots: Snapshots, today: date | None
+) -> tuple[ScoredInterview, ...]:
+    """The interviews that count, oldest first, each scored against its snapshot."""
+    lookup = lambda i: snapshots.get(i.questionnaire_hash)  # noqa: E731
+    return score_in_order(live_interviews(records), lookup, today)
 
 
 # ------------------------------------------------------------------ assessment
@@ -345,9 +354,7 @@ def assess(
     """
     prospect = records.prospect
     today = _local(now or datetime.now(UTC), tz).date()
-    scored = score_in_order(
-        live_interviews(records), lambda i: snapshots.get(i.questionnaire_hash), today
-    )
+    scored = scored_interviews(records, snapshots, today)
     flags = red_flags(scored, records.history, today=today)
     scored = capped(scored, flags)
     current, basis = _current_and_basis(prospect.stage, scored)
@@ -539,10 +546,7 @@ def list_row(
 ) -> ProspectSummary:
     """The prospects list's row, straight from the records (no pipeline needed): what the
     store writes beside a prospect every time its records change."""
-    scored = score_in_order(
-        live_interviews(records), lambda i: snapshots.get(i.questionnaire_hash), today
-    )
-    return _row(records, scored, today)
+    return _row(records, scored_interviews(records, snapshots, today), today)
 
 
 def _row(

@@ -211,11 +211,16 @@ def rescore(
     *,
     earlier: Earlier | None = None,
     today: date | None = None,
+    before: ScoreBreakdown | None = None,
+    diff: SetDiff | None = None,
 ) -> Rescore:
     """Score `answers` (answer key → value) under both versions; the old result is kept.
 
-    `earlier` and `today` are what the scores' names read (see :func:`score`)."""
-    before = score(old, answers, earlier=earlier, today=today)
+    `earlier` and `today` are what the scores' names read (see :func:`score`). `before`,
+    the old score, and `diff`, the sets' differences, are worked out here unless given
+    (a caller that already has them: the same arguments, the same results)."""
+    if before is None:
+        before = score(old, answers, earlier=earlier, today=today)
     carried: dict[str, Any] = {}
     dropped: list[tuple[str, str]] = []
     for qid, value in answers.items():
@@ -228,7 +233,9 @@ def rescore(
         except AnswerError as exc:
             dropped.append((qid, str(exc)))
     after = score(new, carried, earlier=earlier, today=today)
-    return Rescore(before, after, diff_question_sets(old, new), tuple(dropped))
+    if diff is None:
+        diff = diff_question_sets(old, new)
+    return Rescore(before, after, diff, tuple(dropped))
 
 
 WORDING: dict[str, tuple[str, ...]] = {

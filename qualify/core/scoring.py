@@ -27,8 +27,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from qualify.core.breakdown import (
     Earlier,
@@ -40,17 +39,15 @@ from qualify.core.breakdown import (
     SectionScore,
 )
 from qualify.core.questionnaire.conditions import compute, evaluate
-from qualify.core.questionnaire.expressions import calls_today, names, parse_formula
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
     KNOCKED_OUT_BAND,
     NUMERIC_TYPES,
     Question,
     QuestionSet,
-    Section,
-    repeat_key,
     split_key,
 )
+from qualify.core.scoreplan import QuestionPlan, SectionPlan, plan_of
 
 __all__ = [
     "answered",
@@ -154,7 +151,7 @@ def repeat_counts(
     return counts
 
 
-@dataclass
+@dataclass(slots=True)
 class _Worked:
     """Everything worked out from the answers before points: visibility, values
     (calculated ones computed), and the names each line's conditions see."""
@@ -182,7 +179,8 @@ def _work(
     today: date | None,
     at_least: Mapping[str, int] | None = None,
 ) -> _Worked:
-    repeats = repeat_counts(question_set, answers, at_least)
+    plan = plan_of(question_set)
+    repeats = repeat_counts(question_set, answers, at_least) if plan.repeated else {}
     worked = _Worked(
         visible={},
         values={},
@@ -192,25 +190,38 @@ def _work(
         inner={sid: [{} for _ in range(n)] for sid, n in repeats.items()},
         inputs={},
     )
-    questions = question_set.questions
-    section_of = question_set.section_of
-    for qid in question_set.plan:
-        q = questions[qid]
-        section = section_of[qid]
-        shown_section = worked.section_shown.get(section.id)
+    visible, values, outer, section_shown, inner = (
+        worked.visible,
+        worked.values,
+        worked.outer,
+        worked.section_shown,
+        worked.inner,
+    )
+    for q in plan.order:
+        section = q.section
+        shown_section = section_shown.get(section.id)
         if shown_section is None:
-            shown_section = section.when is None or evaluate(
-                section.when, worked.outer, today=today
-            )
-            worked.section_shown[section.id] = shown_section
-        if section.repeat is None:
-            instances: list[tuple[str, int | None]] = [(qid, None)]
-        else:
-            instances = [(repeat_key(section.id, r, qid), r) for r in range(repeats[section.id])]
-        for key, r in instances:
-            env = worked.env(section.id, r)
+            shown_section = section.when is None or evaluate(section.when, outer, today=today)
+            section_shown[section.id] = shown_section
+        if section.repeat_max is None:
+            key = q.id
+            shown = shown_section and (q.when is None or evaluate(q.when, outer, today=today))
+            visible[key] = shown
+            if not shown:
+                continue
+            if q.type == "calculated":
+                value = _calculate(q, outer, today, worked.inputs, key)
+            else:
+                value = answers.get(key)
+            if answered(value):
+                values[key] = value
+                outer[key] = value
+            continue
+        for r, own in enumerate(inner[section.id]):
+            key = section.keys[r][q.index]
+            env = ChainMap(own, outer)
             shown = shown_section and (q.when is None or evaluate(q.when, env, today=today))
-            worked.visible[key] = shown
+            visible[key] = shown
             if not shown:
                 continue
             if q.type == "calculated":
@@ -218,35 +229,26 @@ def _work(
             else:
                 value = answers.get(key)
             if answered(value):
-                worked.values[key] = value
-                (worked.outer if r is None else worked.inner[section.id][r])[qid] = value
+                values[key] = value
+                own[q.id] = value
     return worked
 
 
 def _calculate(
-    q: Question,
+    q: QuestionPlan,
     env: Mapping[str, Any],
     today: date | None,
     inputs: dict[str, tuple[tuple[str, Any], ...]],
     key: str,
 ) -> float | None:
-    if not q.formula:
+    if q.formula is None:
         return None
-    expr, keys, needs_today = _formula(q.formula)
+    expr, keys, needs_today = q.formula
     shown: dict[str, Any] = {k: env.get(k) for k in keys}
     if needs_today:
         shown["today()"] = today.isoformat() if today is not None else None
     inputs[key] = tuple(shown.items())
     return compute(expr, env, today=today)
-
-
-@lru_cache(maxsize=4096)
-def _formula(text: str) -> tuple[Any, tuple[str, ...], bool]:
-    """A formula's tree, the answers it reads (each once, in order) and whether it reads
-    today's date: the same for every interview, so worked out once per formula."""
-    expr = parse_formula(text)
-    keys = tuple(dict.fromkeys(name.key for name in names(expr)))
-    return expr, keys, calls_today(expr)
 
 
 def visible_questions(
@@ -298,15 +300,16 @@ def _red_flag(question: Question, visible_answers: Mapping[str, Any], today: dat
 VERDICT_TOLERANCE = 1e-9
 
 
-def _weight_share(parts: list[_Part], section: Section, worked: _Worked) -> tuple[float, float]:
+def _weight_share(parts: list[_Part], section: SectionPlan, worked: _Worked) -> tuple[float, float]:
     """(answered, visible) scored weight of a section, each repeat counting 1/n of it."""
     answered = visible = 0.0
-    shown = [p for p in parts if any(worked.visible.get(k, False) for k in p.keys)]
+    seen = worked.visible
+    shown = [p for p in parts if any(seen.get(k, False) for k in p.keys)]
     for part in shown:
         for q, key in zip(section.questions, part.keys, strict=True):
-            if not q.scored or not worked.visible.get(key, False):
+            if q.top <= 0 or not seen.get(key, False):
                 continue
-            w = q.weight * q.max_points / len(shown)
+            w = q.weight_max / len(shown)
             visible += w
             if key in worked.values:
                 answered += w
@@ -321,53 +324,143 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     return sum(w * s for w, s in pairs) / total_weight
 
 
-def _tally(
-    questions: list[Question], keys: list[str], values: Mapping[str, Any]
-) -> tuple[float | None, float]:
-    """(score, Σ weight × max) over the answered, visible, scored questions given."""
-    numerator = denominator = 0.0
-    for q, key in zip(questions, keys, strict=True):
-        points = points_of(q, values.get(key))
-        if points is not None:
-            numerator += q.weight * points
-            denominator += q.weight * q.max_points
-    return (100 * numerator / denominator if denominator > 0 else None), denominator
-
-
-@dataclass
+@dataclass(slots=True)
 class _Part:
     """One repeat of a section (the only one, for a section that does not repeat)."""
 
     index: int | None
     keys: list[str]
+    points: list[float | None]
+    """Each question's points (None: hidden, unanswered or unscored), in its order."""
     score: float | None
     denominator: float
     factor: float = 1.0
     """Its share of the section's score (1/k of the mean, 1 or 0 for min and max)."""
 
 
-def _parts(section: Section, worked: _Worked) -> tuple[list[_Part], float | None]:
+def _tally(section: SectionPlan, index: int | None, values: Mapping[str, Any]) -> _Part:
+    """One part: its questions' points, its score and Σ weight × max over the answered,
+    visible, scored questions."""
+    keys = section.keys_of(index)
+    numerator = denominator = 0.0
+    points: list[float | None] = []
+    for q, key in zip(section.questions, keys, strict=True):
+        found = q.points(values.get(key), points_of)
+        points.append(found)
+        if found is not None:
+            numerator += q.weight * found
+            denominator += q.weight_max
+    score_ = 100 * numerator / denominator if denominator > 0 else None
+    return _Part(index, keys, points, score_, denominator, 1.0 if index is None else 0.0)
+
+
+def _parts(section: SectionPlan, worked: _Worked) -> tuple[list[_Part], float | None]:
     """The section's parts and its score."""
-    ids = [q.id for q in section.questions]
-    if section.repeat is None:
-        score_, denominator = _tally(section.questions, ids, worked.values)
-        return [_Part(None, ids, score_, denominator)], score_
-    parts = []
-    for r in range(worked.repeats.get(section.id, 0)):
-        keys = [repeat_key(section.id, r, qid) for qid in ids]
-        score_, denominator = _tally(section.questions, keys, worked.values)
-        parts.append(_Part(r, keys, score_, denominator, 0.0))
+    if section.repeat_max is None:
+        part = _tally(section, None, worked.values)
+        return [part], part.score
+    parts = [_tally(section, r, worked.values) for r in range(worked.repeats.get(section.id, 0))]
     scored = [p for p in parts if p.score is not None]
     if not scored:
         return parts, None
-    if section.repeat_score == "mean":
+    if section.section.repeat_score == "mean":
         for p in scored:
             p.factor = 1 / len(scored)
         return parts, sum(p.score or 0.0 for p in scored) / len(scored)
-    pick = min if section.repeat_score == "min" else max
+    pick = min if section.section.repeat_score == "min" else max
     chosen = pick(scored, key=lambda p: p.score or 0.0)
     chosen.factor = 1.0
     return parts, chosen.score
+
+
+_new = object.__new__
+_Frozen = TypeVar("_Frozen", QuestionScore, SectionScore)
+
+
+def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    """An instance of a frozen dataclass (no ``__post_init__``, no slots) from all its
+    fields: what its ``__init__`` does, each field into the instance's ``__dict__``, without
+    an ``object.__setattr__`` call per field, the bulk of scoring a portfolio once
+    everything else is compiled."""
+    made = _new(cls)
+    made.__dict__.update(fields)
+    return made
+
+
+def _line(fields: dict[str, Any]) -> QuestionScore:
+    """A score line from all its fields (see :func:`_frozen`)."""
+    return _frozen(QuestionScore, fields)
+
+
+def _lines(
+    section: SectionPlan,
+    part: _Part,
+    share: float,
+    worked: _Worked,
+    today: date | None,
+    hits: list[KnockoutHit],
+    flags: list[RedFlagHit],
+) -> tuple[list[QuestionScore], int, int]:
+    """The score lines of one part of a section, and how many of its asked questions are
+    visible and answered; its knock-outs and red flags are added to `hits` and `flags`."""
+    env = worked.env(section.id, part.index)
+    seen, values, inputs = worked.visible, worked.values, worked.inputs
+    out: list[QuestionScore] = []
+    n_visible = n_answered = 0
+    for compiled, key, points in zip(section.questions, part.keys, part.points, strict=True):
+        q = compiled.question
+        visible = seen.get(key, False)
+        is_answered = key in values
+        value = values[key] if is_answered else None
+        contribution: float | None = None
+        if points is not None:
+            contribution = (
+                share * part.factor * 100 * compiled.weight * points / part.denominator
+                if part.denominator > 0
+                else 0.0
+            )
+        knockout = red_flag = None
+        if is_answered and compiled.knocks:
+            reasons = _knockouts(q, value, env, today)
+            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+            knockout = "; ".join(reasons) or None
+        flag = q.red_flag
+        if is_answered and flag is not None and _red_flag(q, env, today):
+            flags.append(RedFlagHit(q.id, key, flag.reason, flag.holds_every_gate))
+            red_flag = flag.reason
+        required = compiled.required or (
+            visible
+            and compiled.required_when is not None
+            and evaluate(compiled.required_when, env, today=today)
+        )
+        if compiled.asked and visible:
+            n_visible += 1
+            n_answered += is_answered
+        out.append(
+            _line(
+                {
+                    "id": compiled.id,
+                    "section_id": section.id,
+                    "text": q.text,
+                    "type": compiled.type,
+                    "visible": visible,
+                    "answered": is_answered,
+                    "value": list(value) if isinstance(value, (list, tuple)) else value,
+                    "points": points,
+                    "max": compiled.line_max,
+                    "weight": compiled.weight,
+                    "contribution": contribution,
+                    "knockout": knockout,
+                    "required": bool(required),
+                    "verify": compiled.verify,
+                    "key": key,
+                    "repeat": part.index,
+                    "inputs": inputs.get(key) if compiled.type == "calculated" else None,
+                    "red_flag": red_flag,
+                }
+            )
+        )
+    return out, n_visible, n_answered
 
 
 def score(
@@ -390,7 +483,8 @@ def score(
     same arguments, the same breakdown.
     """
     worked = _work(question_set, answers, earlier, today)
-    parted = [_parts(s, worked) for s in question_set.sections]
+    plan = plan_of(question_set)
+    parted = [_parts(s, worked) for s in plan.sections]
     weighted = [
         (s.weight, sc)
         for s, (_, sc) in zip(question_set.sections, parted, strict=True)
@@ -399,97 +493,48 @@ def score(
     overall = _weighted(weighted)
     scored_weight = sum(w for w, _ in weighted)
     shares = []
-    for s, (parts, _) in zip(question_set.sections, parted, strict=True):
+    for s, (parts, _) in zip(plan.sections, parted, strict=True):
         answered_w, visible_w = _weight_share(parts, s, worked)
-        if visible_w > 0 and s.weight > 0:
-            shares.append((s.weight, answered_w / visible_w))
+        if visible_w > 0 and s.section.weight > 0:
+            shares.append((s.section.weight, answered_w / visible_w))
     weight_answered = _weighted(shares)
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
     flags: list[RedFlagHit] = []
-    for section, (parts, section_score) in zip(question_set.sections, parted, strict=True):
+    for compiled, (parts, section_score) in zip(plan.sections, parted, strict=True):
+        section = compiled.section
         # the section's share of the overall score, spread over its questions by points
         share = section.weight / scored_weight if scored_weight > 0 else 0.0
         lines: list[QuestionScore] = []
         repeats: list[RepeatScore] = []
+        n_visible = n_answered = 0
         for part in parts:
-            env = worked.env(section.id, part.index)
-            part_lines: list[QuestionScore] = []
-            for q, key in zip(section.questions, part.keys, strict=True):
-                visible = worked.visible.get(key, False)
-                is_answered = key in worked.values
-                value = worked.values.get(key)
-                points = points_of(q, value)
-                contribution: float | None = None
-                if points is not None:
-                    contribution = (
-                        share * part.factor * 100 * q.weight * points / part.denominator
-                        if part.denominator > 0
-                        else 0.0
-                    )
-                reasons = _knockouts(q, value, env, today) if is_answered else []
-                hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
-                flagged = is_answered and _red_flag(q, env, today)
-                if flagged and q.red_flag is not None:
-                    flags.append(
-                        RedFlagHit(q.id, key, q.red_flag.reason, q.red_flag.holds_every_gate)
-                    )
-                required = q.required or (
-                    visible
-                    and q.required_when is not None
-                    and evaluate(q.required_when, env, today=today)
-                )
-                part_lines.append(
-                    QuestionScore(
-                        id=q.id,
-                        section_id=section.id,
-                        text=q.text,
-                        type=q.type,
-                        visible=visible,
-                        answered=is_answered,
-                        value=list(value) if isinstance(value, list | tuple) else value,
-                        points=points,
-                        max=float(max(q.max_points, 0)),
-                        weight=q.weight,
-                        contribution=contribution,
-                        knockout="; ".join(reasons) or None,
-                        required=bool(required),
-                        verify=q.verify,
-                        key=key,
-                        repeat=part.index,
-                        inputs=worked.inputs.get(key) if q.type == "calculated" else None,
-                        red_flag=q.red_flag.reason if flagged and q.red_flag else None,
-                    )
-                )
+            part_lines, visible, answered_ = _lines(
+                compiled, part, share, worked, today, hits, flags
+            )
             if part.index is not None:
-                asked = [line for line in part_lines if line.asked]
-                repeats.append(
-                    RepeatScore(
-                        part.index,
-                        part.score,
-                        sum(line.answered for line in asked if line.visible),
-                        sum(line.visible for line in asked),
-                    )
-                )
+                repeats.append(RepeatScore(part.index, part.score, answered_, visible))
             lines.extend(part_lines)
-        asked = [line for line in lines if line.asked]
-        n_visible = sum(line.visible for line in asked)
-        n_answered = sum(line.answered for line in asked if line.visible)
+            n_visible += visible
+            n_answered += answered_
         sections.append(
-            SectionScore(
-                id=section.id,
-                title=section.title,
-                direction=section.direction,
-                weight=section.weight,
-                score=section_score,
-                coverage=n_answered / n_visible if n_visible else None,
-                answered=n_answered,
-                visible=n_visible,
-                questions=tuple(lines),
-                shown=worked.section_shown.get(section.id, True),
-                repeats=tuple(repeats) if section.repeat is not None else None,
-                repeat_score=section.repeat_score,
+            _frozen(
+                SectionScore,
+                {
+                    "id": section.id,
+                    "title": section.title,
+                    "direction": section.direction,
+                    "weight": section.weight,
+                    "score": section_score,
+                    "coverage": n_answered / n_visible if n_visible else None,
+                    "answered": n_answered,
+                    "visible": n_visible,
+                    "questions": tuple(lines),
+                    "shown": worked.section_shown.get(section.id, True),
+                    "repeats": tuple(repeats) if section.repeat is not None else None,
+                    "repeat_score": section.repeat_score,
+                },
             )
         )
 

@@ -15,6 +15,7 @@ from typing import Any
 from qualify.core import moves
 from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire import Catalog, QuestionSet, content_hash
+from qualify.core.questionnaire.dependencies import edges
 from qualify.core.questionnaire.model import Question, canonical, repeat_key
 from qualify.core.records import (
     DEMO_TAG,
@@ -251,7 +252,11 @@ def sample_interview(
         # it; the same answers as asking one by one below, in one walk instead of one each.
         visible_questions(qs, asking, earlier=earlier, today=when.date(), repeats=repeats)
     else:
-        # a formula makes a question be worked out before one asked earlier: ask in turn
+        # a formula makes a question be worked out before one asked earlier: ask in turn,
+        # working out what is shown again only after an answer that a condition or a
+        # formula reads (or a repeat's): no other answer changes it
+        read = {edge.target for found in edges(qs).values() for edge in found}
+        shown: dict[str, bool] | None = None
         for qid, q in qs.questions.items():
             if not q.answerable:
                 continue
@@ -262,11 +267,15 @@ def sample_interview(
                 else [repeat_key(section.id, r, qid) for r in range(repeats[section.id])]
             )
             for key in keys:
-                shown = visible_questions(
-                    qs, asking.answers, earlier=earlier, today=when.date(), repeats=repeats
-                )
+                if shown is None:
+                    shown = visible_questions(
+                        qs, asking.answers, earlier=earlier, today=when.date(), repeats=repeats
+                    )
                 if shown.get(key, False):
+                    given = len(asking.answers)
                     asking.get(key)
+                    if len(asking.answers) != given and (qid in read or key != qid):
+                        shown = None
     answers, records = asking.answers, asking.records
     interview = Interview(
         id=f"{prospect.id}-{stage}"[:40],

@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from qualify.core.assess import earlier_values
+from qualify.core.assess import earlier_values, scored_interviews
 from qualify.core.questionnaire import AnswerError, QuestionSet, validate_answer
 from qualify.core.records import HistoryEntry, Interview, Prospect
-from qualify.core.rescore import Rescore, rescore, scoring_hash
+from qualify.core.rescore import Rescore, SetDiff, diff_question_sets, rescore, scoring_hash
 from qualify.core.words import one_line
 from qualify.store.base import NotFound, StoreCorrupt
 from qualify.store.reading import readable_records
@@ -94,10 +94,13 @@ def rescore_candidates(
         wanted = set(set_ids)
         hashes = {sid: h for sid, h in hashes.items() if sid in wanted}
     changes = ScoringChanges(q)
+    day = today()
+    diffs: dict[tuple[str, str], SetDiff] = {}  # one diff per pair of versions
     # One read per prospect; one that cannot be read is skipped and noted on the store.
     for records in readable_records(q.store, ids):
         prospect = records.prospect
-        scored = None  # the prospect's assessment, once, if a set reads earlier stages
+        scored = None  # the prospect's interviews scored in order, once, if a set reads
+        # earlier stages: their values are what `first-date.x` reads
         for interview in records.interviews:
             current = hashes.get(interview.questionnaire_id)
             if current is None or current == interview.questionnaire_hash:
@@ -115,12 +118,21 @@ def rescore_candidates(
                 continue
             new = q.catalog.question_sets[interview.questionnaire_id]
             earlier: dict[str, dict[str, Any]] = {}
+            before = None
             if old.other_sets or new.other_sets:
                 if scored is None:
-                    scored = q.assess(prospect, stored=records).scored
+                    scored = scored_interviews(records, q.snapshots_of(records), day)
                 earlier = earlier_values(scored, interview.id, exclude=new.id)
+                # scored under its own version with these values already: the old score
+                same = [s for s in scored if s.interview is interview and s.question_set is old]
+                before = same[0].breakdown if same else None
+            pair = (interview.questionnaire_hash, current)
+            if pair not in diffs:
+                diffs[pair] = diff_question_sets(old, new)
             values = answer_values(interview)
-            result = rescore(old, new, values, earlier=earlier, today=today())
+            result = rescore(
+                old, new, values, earlier=earlier, today=day, before=before, diff=diffs[pair]
+            )
             done = already_rescored(records.history, interview.id, current)
             found.append(RescoreCandidate(prospect, interview, result, current, done))
     return found

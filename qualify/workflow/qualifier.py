@@ -513,13 +513,15 @@ class Qualifier:
         """Where the prospect stands (see :mod:`qualify.core.assess`); ``stored`` are its
         records when they were just read."""
         records = self.records(prospect, interview, stored)
+        snapshots = self.snapshots_of(records)
+        sets = self.catalog.question_sets
+        return assess(records, pipeline=self.pipeline, snapshots=snapshots, active_sets=sets)
+
+    def snapshots_of(self, records: ProspectRecords) -> Snapshots:
+        """The sets the interviews were asked with, each parsed once per process."""
         sets, into = self.catalog.question_sets, self._snapshots
-        read_snapshots(self.store, records.interviews, sets, into=into, language=self.language)
-        return assess(
-            records,
-            pipeline=self.pipeline,
-            snapshots=self._snapshots,
-            active_sets=self.catalog.question_sets,
+        return read_snapshots(
+            self.store, records.interviews, sets, into=into, language=self.language
         )
 
     # ------------------------------------------------------------------ moves

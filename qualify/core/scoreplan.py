@@ -1,0 +1,189 @@
+"""A question set compiled for scoring: worked out once per set, read by every interview.
+
+What :func:`qualify.core.scoring.score` needs of a set does not depend on the answers:
+the order values are worked out in, each condition and formula parsed, each option's
+points (already clamped to the question's range), each question's weight × maximum,
+the answer keys of a repeated section's repeats. A portfolio, a re-score preview or the
+demo scores tens of thousands of interviews against a handful of sets, so all of it is
+compiled once per set (:func:`plan_of`) and shared.
+
+Question sets are immutable (frozen models), so a plan never goes stale; plans are
+remembered per set object, and forgotten when the set is.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from qualify.core.questionnaire.expressions import (
+    Expr,
+    calls_today,
+    names,
+    parse_condition,
+    parse_formula,
+)
+from qualify.core.questionnaire.model import Question, QuestionSet, Section, repeat_key
+
+__all__ = ["QuestionPlan", "ScorePlan", "SectionPlan", "plan_of"]
+
+
+def _condition(text: str | None) -> Expr | None:
+    return None if text is None else parse_condition(text)
+
+
+@dataclass(eq=False, slots=True)
+class SectionPlan:
+    """One section, compiled."""
+
+    section: Section
+    id: str
+    when: Expr | None
+    """Its own condition, parsed (None: always asked)."""
+    repeat_max: int | None
+    """A repeated section's most repeats (None: the section does not repeat)."""
+    questions: list[QuestionPlan]
+    """In the order asked."""
+    ids: list[str]
+    """Its questions' ids, in the order asked."""
+    keys: list[list[str]]
+    """A repeated section's answer keys, per repeat (up to its most); [] otherwise."""
+
+    def keys_of(self, repeat: int | None) -> list[str]:
+        """The answer keys of one repeat (the ids, for a section that does not repeat)."""
+        return self.ids if repeat is None else self.keys[repeat]
+
+
+@dataclass(eq=False, slots=True)
+class QuestionPlan:
+    """One question, compiled: everything scoring reads of it but the answer."""
+
+    question: Question
+    id: str
+    type: str
+    section: SectionPlan
+    index: int
+    """Its place in its section."""
+    when: Expr | None
+    """Its own condition, parsed (None: always asked when its section is)."""
+    formula: tuple[Expr, tuple[str, ...], bool] | None
+    """A calculated question's formula: its tree, the names it reads (each once, in
+    order), whether it reads today's date; None for other questions (or no formula)."""
+    top: float
+    """Its most points (`max_points`); 0 or less: unscored."""
+    weight: float
+    weight_max: float
+    """weight × most points: its share of its section's denominator."""
+    choice_points: dict[str, float] | None
+    """A choice question's points by option value, clamped to 0..top."""
+    line_max: float
+    """What its score line shows as its most points (0 for an unscored question)."""
+    asked: bool
+    """Someone answers it (a calculated question is computed instead)."""
+    knocks: bool
+    """An answer may knock the prospect out (an option that does, or a knock-out rule)."""
+    required: bool
+    required_when: Expr | None
+    verify: bool
+
+    def points(self, value: Any, rule: Callable[[Question, Any], float | None]) -> float | None:
+        """Points the (visible, answered) value earns; `rule` is the general rule
+        (:func:`~qualify.core.scoring.points_of`), used where no table is compiled."""
+        if self.top <= 0 or value is None:
+            return None
+        if self.choice_points is not None:
+            return self.choice_points.get(value, 0.0) if isinstance(value, str) else 0.0
+        return rule(self.question, value)
+
+
+@dataclass(eq=False, slots=True)
+class ScorePlan:
+    """A question set, compiled for scoring (see the module docstring). It holds no
+    reference to the set itself, only to its parts, so a set nobody uses is freed."""
+
+    sections: list[SectionPlan]
+    order: list[QuestionPlan]
+    """Every question in the order its value can be worked out (the set's `plan`)."""
+    repeated: dict[str, SectionPlan]
+    """The repeated sections by id."""
+
+
+def _formula(text: str | None) -> tuple[Expr, tuple[str, ...], bool] | None:
+    if not text:
+        return None
+    expr = parse_formula(text)
+    return expr, tuple(dict.fromkeys(name.key for name in names(expr))), calls_today(expr)
+
+
+def _choice_points(q: Question, top: float) -> dict[str, float] | None:
+    if q.type != "choice":
+        return None
+    # the same clamp as points_of, worked out once per option
+    return {value: float(min(max(o.score, 0.0), top)) for value, o in q.option_map.items()}
+
+
+def _compile(question_set: QuestionSet) -> ScorePlan:
+    sections: list[SectionPlan] = []
+    by_id: dict[str, QuestionPlan] = {}
+    for section in question_set.sections:
+        repeat_max = section.repeat.max if section.repeat is not None else None
+        ids = [q.id for q in section.questions]
+        keys = [[repeat_key(section.id, r, qid) for qid in ids] for r in range(repeat_max or 0)]
+        plan = SectionPlan(section, section.id, _condition(section.when), repeat_max, [], ids, keys)
+        for index, q in enumerate(section.questions):
+            top = q.max_points
+            knocks = q.knockout is not None or any(o.knockout for o in q.options or ())
+            compiled = QuestionPlan(
+                question=q,
+                id=q.id,
+                type=q.type,
+                section=plan,
+                index=index,
+                when=_condition(q.when),
+                formula=_formula(q.formula) if q.type == "calculated" else None,
+                top=top,
+                weight=q.weight,
+                weight_max=q.weight * top,
+                choice_points=_choice_points(q, top),
+                line_max=float(max(top, 0)),
+                asked=q.type != "calculated",
+                knocks=knocks,
+                required=q.required,
+                required_when=_condition(q.required_when),
+                verify=q.verify,
+            )
+            plan.questions.append(compiled)
+            by_id[q.id] = compiled
+        sections.append(plan)
+    return ScorePlan(
+        sections,
+        [by_id[qid] for qid in question_set.plan],
+        {s.id: s for s in sections if s.repeat_max is not None},
+    )
+
+
+class _Plans:
+    """Plans by set object (a set is immutable); an entry goes with its set."""
+
+    def __init__(self) -> None:
+        self._plans: dict[int, tuple[weakref.ref[QuestionSet], ScorePlan]] = {}
+
+    def __call__(self, question_set: QuestionSet) -> ScorePlan:
+        key = id(question_set)
+        found = self._plans.get(key)
+        if found is not None and found[0]() is question_set:
+            return found[1]
+        plan = _compile(question_set)
+        plans = self._plans
+        self._plans[key] = (weakref.ref(question_set, lambda _: plans.pop(key, None)), plan)
+        return plan
+
+    def cache_clear(self) -> None:
+        """Forget every plan (tests under mutation compile afresh)."""
+        self._plans.clear()
+
+
+plan_of = _Plans()
+"""The compiled plan of a question set, compiled on first use."""
