@@ -1,10 +1,7 @@
-"""The operations of qualifying a prospect, shared by the CLI and the TUI.
-
-This is the imperative shell around the pure core: it loads the interview's
-question-set snapshot, validates answers, scores, evaluates gates and records
-the outcome through a :class:`~qualify.store.base.Store`. Neither the CLI nor
-the TUI re-implements any of it, so both behave the same.
-"""
+"""The operations of qualifying a prospect, shared by the CLI and the TUI: the shell
+around the pure core that loads the interview's question-set snapshot, validates answers,
+scores, evaluates gates and records the outcome through a Store. Neither the CLI nor the
+TUI re-implements any of it, so both behave the same."""
 
 from __future__ import annotations
 
