@@ -61,8 +61,10 @@ def report(
     the file and the fix, and the status is then 5 (done, with problems).
     """
     from qualify import reports
-    from qualify.reports.output import write_atomic
+    from qualify.reports.output import refuse_existing, write_atomic
 
+    if output not in (None, "-"):
+        refuse_existing(Path(output), force=force)
     if portfolio == (prospect_id is not None):
         raise click.UsageError("give a prospect ID, or --portfolio (not both)")
     if not portfolio and (territory is not None or capacity_options):

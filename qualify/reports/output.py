@@ -56,6 +56,13 @@ def safe_filename(
     return text + suffix
 
 
+def refuse_existing(path: Path, *, force: bool = False) -> None:
+    """OutputExists now, before a long report is built, when `path` is a file that would
+    be refused anyway (write_atomic still refuses one that appears meanwhile)."""
+    if not force and path.exists() and not path.is_dir():
+        raise OutputExists(f"{path} already exists; use --force to replace it")
+
+
 def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool = False) -> Path:
     """Write `data` to `path` atomically; refuse to replace an existing file unless `force`.
 

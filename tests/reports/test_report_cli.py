@@ -169,3 +169,23 @@ def test_output_folder_with_trailing_slash_is_created(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     [written] = target.iterdir()
     assert written.name.startswith("Muller-and-Son-AV-") and written.suffix == ".md"
+
+
+def test_portfolio_into_an_existing_file_is_refused_before_any_prospect_is_read(
+    run, workspace: Path, tmp_path: Path
+) -> None:
+    """A director's portfolio of thousands takes a while: the refusal comes first, not
+    after the whole portfolio was built (a broken prospect file is not even read)."""
+    from qualify.store.workspace.store import Workspace
+
+    Workspace(workspace).prospect_path(IDS["muller"]).write_text("{broken", encoding="utf-8")
+    target = tmp_path / "portfolio.html"
+    target.write_text("last week's", encoding="utf-8")
+    refused = run("--portfolio", "--format", "html", "-o", str(target))
+    assert refused.exit_code == 1
+    assert refused.stderr == f"qualify: error: {target} already exists; use --force to replace it\n"
+    assert target.read_text(encoding="utf-8") == "last week's"
+    forced = run("--portfolio", "--format", "html", "-o", str(target), "--force")
+    assert forced.exit_code == 5  # done, with the broken file named
+    assert IDS["muller"] in forced.stderr
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
