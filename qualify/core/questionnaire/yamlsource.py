@@ -326,6 +326,23 @@ def read_bytes(path: Path, limit: int, what: str) -> bytes:
         raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+class QuestionSetError(QualifyError):
+    """A question set or pipeline with mistakes; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems) or "invalid question set")
+
+
+def read_yaml_text(path: Path) -> str:
+    """The file's text: at most LIMITS.max_bytes of it, UTF-8, bad bytes at their line:col."""
+    data = read_bytes(path, LIMITS.max_bytes, "a question set")
+    try:
+        return decode_text(data, str(path))
+    except TextError as exc:
+        raise QuestionSetError([exc.problem]) from None
+
+
 class TextError(ValueError):
     """A file that is not text we can read; `problem` says where."""
 
