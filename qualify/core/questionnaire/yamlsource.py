@@ -116,6 +116,7 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
     return float(text)
 
 
+_STR = "tag:yaml.org,2002:str"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -417,11 +418,14 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
     if node.tag not in _SAFE_TAGS:
         doc.problem(node, f"the tag {_short(node.tag)} is not allowed (only plain YAML is read)")
         return None
-    try:
-        value = loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        doc.problem(node, f"cannot read {node.value!r}: {exc}")
-        return node.value
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+        value = node.value  # what PyYAML's str constructor returns, without its dispatch
+    else:
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            doc.problem(node, f"cannot read {node.value!r}: {exc}")
+            return node.value
     if isinstance(value, str):
         bad = _CONTROL.search(value)
         if bad is not None:
