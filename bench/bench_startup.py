@@ -4,7 +4,8 @@ Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli | --cl
 
 1. Whole-process start-up of the short commands (answer, prospect show, score,
    validate) beside a bare `python -c pass`, interleaved, as same-run ratios with the
-   targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache).
+   targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache),
+   and beside the floor any of them pays: importing click and pydantic.
 2. Time to the first interactive prospects screen (process start → the table is
    filled and painted, headless), for an empty workspace and for one with 10,000
    demo prospects, with the ratio and the peak memory (max RSS) of each, beside a bare
@@ -298,6 +299,9 @@ def cli_startup(py: str, runs: int) -> None:
         cases: list[tuple[str, list[str], float | None]] = [
             ("python -c pass", [py, "-c", "pass"], None),
             ("import textual.app", [py, "-c", "import textual.app"], None),
+            # what any command using pydantic models and click pays before doing anything
+            ("import click, pydantic (the floor)",
+             [py, "-c", "import click\nfrom pydantic import BaseModel"], None),
             ("qualify --help", [*q, "--help"], None),
             ("qualify answer (one answer, workspace)", [*q, "answer", pid, "employees", "30"], 8),
             ("qualify prospect show", [*q, "prospect", "show", pid], 8),
