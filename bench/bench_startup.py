@@ -4,7 +4,8 @@ Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli | --cl
 
 1. Whole-process start-up of the short commands (answer, prospect show, score,
    validate) beside a bare `python -c pass`, interleaved, as same-run ratios with the
-   targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache).
+   targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache),
+   and beside the floor any of them pays: importing click and pydantic.
 2. Time to the first interactive prospects screen (process start → the most recently
    active prospects painted, headless: the app shows a first page of 200 and reads the
    rest after it; the time until every row is in the table is printed too), for an
@@ -315,6 +316,9 @@ def cli_startup(py: str, runs: int) -> None:
         cases: list[tuple[str, list[str], float | None]] = [
             ("python -c pass", [py, "-c", "pass"], None),
             ("import textual.app", [py, "-c", "import textual.app"], None),
+            # what any command using pydantic models and click pays before doing anything
+            ("import click, pydantic (the floor)",
+             [py, "-c", "import click\nfrom pydantic import BaseModel"], None),
             ("qualify --help", [*q, "--help"], None),
             ("qualify answer (one answer, workspace)", [*q, "answer", pid, "employees", "30"], 8),
             ("qualify prospect show", [*q, "prospect", "show", pid], 8),

@@ -153,8 +153,12 @@ def load_catalog(directory: Path) -> Catalog:
     """The question sets and pipeline of ``directory``, checked as
     :func:`qualify.core.questionnaire.load_catalog` checks them, from the cache when the
     files are those of an earlier run."""
-    from qualify.core.questionnaire import load_catalog as parse
     from qualify.paths import cache_dir
+
+    def parse(directory: Path) -> Catalog:  # the loader and its checks: only on a miss
+        from qualify.core.questionnaire.loader import load_catalog as parse
+
+        return parse(directory)
 
     directory = Path(directory)
     folder = cache_dir()
@@ -174,10 +178,14 @@ def load_catalog(directory: Path) -> Catalog:
 def parse_question_set(text: str, name: str) -> tuple[QuestionSet | None, list[Problem]]:
     """:func:`qualify.core.questionnaire.parse_question_set` of one set's text (its
     problems named after ``name``), from the cache when the same text was checked before."""
-    from qualify.core.questionnaire import parse_question_set as parse
+
+    def parse() -> tuple[QuestionSet | None, list[Problem]]:  # only on a miss
+        from qualify.core.questionnaire.loader import parse_question_set
+
+        return parse_question_set(text, name)
 
     content = name.encode() + b"\0" + text.encode("utf-8", "surrogatepass")
-    return cached("set", content, lambda: parse(text, name))
+    return cached("set", content, parse)
 
 
 def question_set(data: dict[str, Any], content: bytes | None = None) -> QuestionSet:

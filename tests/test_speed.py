@@ -40,17 +40,20 @@ def _workspace(py: str, env: dict[str, str]) -> str:
 @pytest.mark.slow
 def test_short_commands_import_only_what_they_need(tmp_path: Path) -> None:
     """`qualify answer` and `prospect show` with their question sets cached: no YAML
-    parser, no TinyDB, no templates, no terminal app."""
+    parser, no question-set loader, no TinyDB, no templates, no terminal app, no
+    insights; `qualify --help` not even a command module."""
     env = {**os.environ, "QUALIFY_DATA_DIR": str(tmp_path / "ws")}
     env["QUALIFY_CACHE_DIR"] = str(tmp_path / "cache")
     pid = _workspace(sys.executable, env)
     code = (
         "import sys; from qualify.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "heavy = {'yaml', 'tinydb', 'jinja2', 'textual'}\n"
+        "heavy = {'yaml', 'tinydb', 'jinja2', 'textual', 'qualify.core.questionnaire.loader',\n"
+        "         'qualify.workflow.insights', 'qualify.cli.answers', 'qualify.cli.prospects'}\n"
+        "heavy -= {f'qualify.cli.{sys.argv[1]}s'}  # the command's own module\n"
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
     )
-    for args in (["answer", pid, "employees", "12"], ["prospect", "show", pid]):
+    for args in (["answer", pid, "employees", "12"], ["prospect", "show", pid], ["--help"]):
         done = subprocess.run(
             [sys.executable, "-c", code, *args],
             cwd=ROOT,
@@ -98,15 +101,19 @@ def test_an_answer_costs_a_few_interpreter_starts(tmp_path: Path) -> None:
     cases = [
         [sys.executable, "-c", "pass"],
         [sys.executable, "-m", "qualify", "answer", pid, "employees", "12"],
+        [sys.executable, "-m", "qualify", "--help"],
     ]
-    times: list[list[float]] = [[], []]
+    times: list[list[float]] = [[], [], []]
     for _ in range(5):
         for i, cmd in enumerate(cases):
             started = time.perf_counter()
             subprocess.run(cmd, cwd=ROOT, capture_output=True, env=env, check=True)
             times[i].append(time.perf_counter() - started)
-    ratio = statistics.median(times[1]) / statistics.median(times[0])
+    base = statistics.median(times[0])
+    ratio = statistics.median(times[1]) / base
     assert ratio <= 40, f"qualify answer took {ratio:.1f}x a bare interpreter start"
+    listing = statistics.median(times[2]) / base  # about 4x: click and our entry, no command
+    assert listing <= 15, f"qualify --help took {listing:.1f}x a bare interpreter start"
 
 
 def _fastest(fn, runs: int = 3) -> float:

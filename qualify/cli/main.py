@@ -2,7 +2,8 @@
 
 Commands live in one module per group (``qualify/cli/<group>.py``); :data:`COMMANDS`
 names where each is, so `qualify answer` imports the answer command and nothing
-else, and `qualify --help` still lists them all.
+else, and :data:`SHORT_HELP` holds each one's line of `qualify --help`, so listing
+them imports none (tests/cli/test_cli_entry.py checks it matches each command's own).
 """
 
 from __future__ import annotations
@@ -47,6 +48,48 @@ COMMANDS: dict[str, str] = {
 }
 """Command name → ``module:attribute`` under qualify.cli."""
 
+SHORT_HELP: dict[str, str] = {
+    "advance": "Move to the next stage if the gate passes; else list what is missing.",
+    "agenda": "What to ask at the next meeting, in the order of the conversation "
+    "(or --order gate).",
+    "answer": "Record answers for the prospect's current stage (or an earlier one, with "
+    "--stage): all of them, or none.",
+    "attach": "Attach FILE (a credit report, a reference letter, a photo of the showroom) to "
+    "the answer to QUESTION of the prospect's current stage.",
+    "calendar": "Every next meeting as an iCalendar file (RFC 5545) for Thunderbird, Outlook "
+    "or Google Calendar, each with its note and its agenda.",
+    "compare": "Compare a prospect with another one, or with your ideal partner.",
+    "convert": "Convert an XLSForm (ODK, KoboToolbox, SurveyCTO) into a question set.",
+    "db": "The team server: schema upgrades, status, who sees which territories.",
+    "decline": "Part ways with a prospect, with a reason.",
+    "demo": "Realistic sample prospects at every stage, to try qualify: tagged `demo` (ids "
+    "`demo…`), never replacing a prospect already there, and removed again with --remove.",
+    "doctor": "Check every prospect file, both indexes, the question-set snapshots and the "
+    "evidence files against their hashes (and the attachment records against the files), "
+    "backups and the lock, and say what was found.",
+    "export": "Write the workspace (or some prospects) to a file, atomically.",
+    "hold": "Just friends: put a good prospect on hold with a date to re-contact.",
+    "import": "Merge a JSON export (FILE, or - for standard input) into the workspace by id.",
+    "meet": "Agree the next meeting with a prospect: DATE is YYYY-MM-DD (or today, tomorrow, "
+    "+3d, +2w).",
+    "paths": "Print where qualify keeps its data and which question sets it uses.",
+    "prospect": "Add, list and show prospects.",
+    "questionnaires": "Manage the workspace's own copy of the question sets.",
+    "reopen": "Reopen a declined or on-hold prospect at the stage where it stopped.",
+    "report": "A prospect's fit report (md, html, json), or the portfolio with --portfolio.",
+    "rescore": "Re-score interviews taken with an older version of a question set.",
+    "review": "Start the next relationship review of a committed partner (the current one is "
+    "kept).",
+    "schema": "Print the JSON Schema of a question-set file (for editor autocompletion).",
+    "score": "What-if scoring of an answer file, without touching any workspace.",
+    "sync": "Merge this laptop's workspace with the team server, both ways.",
+    "undo": "Undo the latest stage move, decline, hold, reopen or answer of a prospect.",
+    "validate": "Check question sets and the pipeline; every problem as file:line:col.",
+    "whoami": "Print the name your answers and reports carry, and where it comes from; with "
+    '--set, keep a display name ("Anna Berg" rather than a login such as root).',
+}
+"""Command name → its line in `qualify --help` (the first sentence of its docstring)."""
+
 
 class LazyGroup(QualifyGroup):
     """Imports a command's module only when that command is asked for."""
@@ -61,6 +104,23 @@ class LazyGroup(QualifyGroup):
         module, attr = where.split(":")
         command: Any = getattr(importlib.import_module(f"qualify.cli.{module}"), attr)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of `qualify --help`, from :data:`SHORT_HELP`: no command module is
+        imported to print it (click would ask each command for its line)."""
+        rows: list[tuple[str, str]] = []
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        for name in names:
+            if name in SHORT_HELP:  # shortened to the width as click shortens it
+                line = click.Command(name, help=SHORT_HELP[name]).get_short_help_str(limit)
+                rows.append((name, line))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)

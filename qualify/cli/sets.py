@@ -22,7 +22,7 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     PATHS are files, folders, pipes or - for standard input (default: the active
     question sets).
     """
-    from qualify.core.questionnaire.loader import Problem, QuestionSetError
+    from qualify.core.questionnaire.yamlsource import Problem, QuestionSetError
     from qualify.setcache import load_catalog, parse_question_set
 
     targets = list(paths) or [env.questionnaires[0]]
@@ -64,8 +64,13 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
 def set_text(path: Path) -> tuple[str, str]:
     """A question set's text and the name its messages give it: a file, a pipe, or
     standard input for `-` (`<stdin>:line:col`); at most the question-set size limit."""
-    from qualify.core.questionnaire.loader import LIMITS, QuestionSetError, read_yaml_text
-    from qualify.core.questionnaire.yamlsource import TextError, decode_text
+    from qualify.core.questionnaire.yamlsource import (
+        LIMITS,
+        QuestionSetError,
+        TextError,
+        decode_text,
+        read_yaml_text,
+    )
 
     if str(path) != "-":
         return read_yaml_text(path), str(path)
@@ -137,7 +142,7 @@ def score(env: Env, questionnaire_path: Path, answers_path: Path, as_json: bool)
 def _question_set(env: Env, given: Path) -> Any:
     """A question-set file, or a set of the active ones by its id (the bundled ones
     unless the workspace has its own): `--questionnaire first-date`; `-` reads stdin."""
-    from qualify.core.questionnaire.loader import QuestionSetError
+    from qualify.core.questionnaire.yamlsource import QuestionSetError
     from qualify.setcache import parse_question_set
 
     text = str(given)

@@ -37,7 +37,7 @@ class EvidenceError(ValueError):
 class Attachment(BaseModel):
     """One evidence file attached to a prospect's answer to a question."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     id: str = Field(default_factory=new_id)
     prospect_id: str

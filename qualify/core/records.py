@@ -51,7 +51,10 @@ AnswerState = Literal["answered", "unknown", "declined"]
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    """A stored record. Its validator is built when a record of its kind is first read or
+    written (``defer_build``), not on import: a command pays only for the kinds it uses."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 def _empty(value: Any) -> bool:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import difflib
 import gc
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +17,19 @@ from pydantic import BaseModel, ValidationError
 
 from qualify.core.errors import QualifyError
 from qualify.core.questionnaire import model as m
+from qualify.core.questionnaire.catalog import Catalog, canonical_hash, content_hash
 from qualify.core.questionnaire.condition_checks import Scope, Stages
 from qualify.core.questionnaire.dependencies import qualified_sets
 from qualify.core.questionnaire.lint import lint_question_set
 from qualify.core.questionnaire.rules import check_expression, check_question_set
 from qualify.core.questionnaire.translations import check_translations
 from qualify.core.questionnaire.yamlsource import (
-    LIMITS,
     Document,
     Path_,
     Problem,
-    TextError,
-    decode_text,
+    QuestionSetError,
     parse_yaml,
-    read_bytes,
+    read_yaml_text,
 )
 
 __all__ = [
@@ -51,14 +48,6 @@ __all__ = [
 ]
 
 PIPELINE_FILE = "pipeline.yaml"
-
-
-class QuestionSetError(QualifyError):
-    """A question set or pipeline with mistakes; `problems` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems) or "invalid question set")
 
 
 # ---------------------------------------------------------------- pydantic errors
@@ -234,59 +223,12 @@ def load_question_set_text(text: str, path: str = "<text>") -> m.QuestionSet:
     return qs
 
 
-def read_yaml_text(path: Path) -> str:
-    """The file's text: at most LIMITS.max_bytes of it, UTF-8, bad bytes at their line:col."""
-    data = read_bytes(path, LIMITS.max_bytes, "a question set")
-    try:
-        return decode_text(data, str(path))
-    except TextError as exc:
-        raise QuestionSetError([exc.problem]) from None
-
-
 def load_question_set(path: str | Path) -> m.QuestionSet:
     path = Path(path)
     return load_question_set_text(read_yaml_text(path), str(path))
 
 
-def content_hash(question_set: m.QuestionSet) -> str:
-    """A digest of what is asked and how it scores: equal hashes, equal interviews."""
-    return canonical_hash(m.canonical(question_set))
-
-
-def canonical_hash(data: Any) -> str:
-    """The digest of a snapshot as stored (``canonical(set)``): the first 24 hex digits of
-    the SHA-256 of its JSON with sorted keys, no spaces, non-ASCII escaped. The team
-    server computes the same over what it is given (migrations/0003) and refuses a
-    snapshot whose key is not its digest."""
-    import json
-
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-
-
 # ---------------------------------------------------------------- pipeline & catalog
-
-
-@dataclass
-class Catalog:
-    """The active question sets and pipeline, with every problem found in them."""
-
-    directory: Path | None = None
-    question_sets: dict[str, m.QuestionSet] = field(default_factory=dict)
-    paths: dict[str, Path] = field(default_factory=dict)
-    pipeline: m.Pipeline | None = None
-    pipeline_path: Path | None = None
-    problems: list[Problem] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    broken: dict[str, Path] = field(default_factory=dict)
-    """Question-set ids (guessed from the file) whose file has errors."""
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    def problems_in(self, path: Path) -> list[Problem]:
-        return [p for p in self.problems if Path(p.path) == path]
 
 
 def _pipeline_doc(text: str, path: str) -> tuple[m.Pipeline | None, Document]:

@@ -116,6 +116,7 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
     return float(text)
 
 
+_STR = "tag:yaml.org,2002:str"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -326,6 +327,23 @@ def read_bytes(path: Path, limit: int, what: str) -> bytes:
         raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+class QuestionSetError(QualifyError):
+    """A question set or pipeline with mistakes; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems) or "invalid question set")
+
+
+def read_yaml_text(path: Path) -> str:
+    """The file's text: at most LIMITS.max_bytes of it, UTF-8, bad bytes at their line:col."""
+    data = read_bytes(path, LIMITS.max_bytes, "a question set")
+    try:
+        return decode_text(data, str(path))
+    except TextError as exc:
+        raise QuestionSetError([exc.problem]) from None
+
+
 class TextError(ValueError):
     """A file that is not text we can read; `problem` says where."""
 
@@ -400,11 +418,14 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
     if node.tag not in _SAFE_TAGS:
         doc.problem(node, f"the tag {_short(node.tag)} is not allowed (only plain YAML is read)")
         return None
-    try:
-        value = loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        doc.problem(node, f"cannot read {node.value!r}: {exc}")
-        return node.value
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+        value = node.value  # what PyYAML's str constructor returns, without its dispatch
+    else:
+        try:
+            value = loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            doc.problem(node, f"cannot read {node.value!r}: {exc}")
+            return node.value
     if isinstance(value, str):
         bad = _CONTROL.search(value)
         if bad is not None:

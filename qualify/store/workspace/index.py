@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from qualify.atomic import write_many
 from qualify.core.records import ProspectSummary
@@ -32,7 +32,8 @@ from qualify.store.workspace.storage import (
     write_json_atomic,
 )
 
-_ROWS = TypeAdapter(list[ProspectSummary])
+_ROWS = TypeAdapter(list[ProspectSummary], config=ConfigDict(defer_build=True))
+"""Built on its first use (reading a shard), not on import."""
 
 
 class Index:

@@ -1,0 +1,57 @@
+"""The active question sets and pipeline as loaded (:class:`Catalog`), and the digest
+that names a set's snapshot.
+
+Apart from the loader so that what a command needs to use loaded sets (a catalog from
+the cache of checked sets, :mod:`qualify.setcache`) does not import the loader's
+checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qualify.core.questionnaire import model as m
+from qualify.core.questionnaire.yamlsource import Problem
+
+__all__ = ["Catalog", "canonical_hash", "content_hash"]
+
+
+@dataclass
+class Catalog:
+    """The active question sets and pipeline, with every problem found in them."""
+
+    directory: Path | None = None
+    question_sets: dict[str, m.QuestionSet] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    pipeline: m.Pipeline | None = None
+    pipeline_path: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    broken: dict[str, Path] = field(default_factory=dict)
+    """Question-set ids (guessed from the file) whose file has errors."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def problems_in(self, path: Path) -> list[Problem]:
+        return [p for p in self.problems if Path(p.path) == path]
+
+
+def content_hash(question_set: m.QuestionSet) -> str:
+    """A digest of what is asked and how it scores: equal hashes, equal interviews."""
+    return canonical_hash(m.canonical(question_set))
+
+
+def canonical_hash(data: Any) -> str:
+    """The digest of a snapshot as stored (``canonical(set)``): the first 24 hex digits of
+    the SHA-256 of its JSON with sorted keys, no spaces, non-ASCII escaped. The team
+    server computes the same over what it is given (migrations/0003) and refuses a
+    snapshot whose key is not its digest."""
+    import json
+
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
