@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scoring_strategies import SETTINGS, question_sets, set_and_answers
 
 from qualify.core.breakdown import QuestionScore, SectionScore
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.scoreplan import plan_of
 from qualify.core.scoring import _frozen, points_of, score
-from tests.core.test_properties import SETTINGS, question_sets, set_and_answers
 
 ANY_VALUE = st.one_of(
     st.none(),
