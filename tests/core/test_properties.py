@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from scoring_strategies import SETTINGS, answers_for, question_sets, set_and_answers
+from scoring_strategies import SETTINGS, answers_for, question_sets, set_and_answers, value_for
 
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import QuestionSet
