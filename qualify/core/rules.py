@@ -292,34 +292,57 @@ def capacity_check(
     * stretched: committing the prospects in the late stages would exceed it;
     * ok: room for everyone in the pipeline; unset: no capacity given.
     """
-    name = territory or "(no territory)"
+    name = territory or Phrase("(no territory)")
     if capacity is None:
         return CapacityCheck(
-            "unset", f"{name}: no support capacity set, so over-recruiting cannot be checked"
+            "unset",
+            Phrase(
+                "{name}: no support capacity set, so over-recruiting cannot be checked", name=name
+            ),
         )
     if committed > capacity:
         return CapacityCheck(
             "over",
-            f"{name}: {committed} committed partners for a support capacity of {capacity}: "
-            "support is already spread too thin; fix or part with a partner before recruiting",
+            Phrase(
+                "{name}: {committed} committed partners for a support capacity of {capacity}: "
+                "support is already spread too thin; fix or part with a partner before recruiting",
+                name=name,
+                committed=committed,
+                capacity=capacity,
+            ),
         )
     if committed == capacity:
-        extra = (
-            f"; {about_to_commit} more in the late stages would spread support too thin"
-            if about_to_commit
-            else ""
-        )
+        if about_to_commit:
+            return CapacityCheck(
+                "full",
+                Phrase(
+                    "{name}: at its support capacity of {capacity}: recruit only to replace a "
+                    "partner; {more} more in the late stages would spread support too thin",
+                    name=name,
+                    capacity=capacity,
+                    more=about_to_commit,
+                ),
+            )
         return CapacityCheck(
             "full",
-            f"{name}: at its support capacity of {capacity}: recruit only to replace a partner"
-            + extra,
+            Phrase(
+                "{name}: at its support capacity of {capacity}: recruit only to replace a partner",
+                name=name,
+                capacity=capacity,
+            ),
         )
     if committed + about_to_commit > capacity:
-        over = committed + about_to_commit - capacity
         return CapacityCheck(
             "stretched",
-            f"{name}: committing all {about_to_commit} prospects in the late stages would exceed "
-            f"the support capacity of {capacity} by {over}: choose the best and let the others "
-            "wait",
+            Phrase(
+                "{name}: committing all {late} prospects in the late stages would exceed the "
+                "support capacity of {capacity} by {over}: choose the best and let the others wait",
+                name=name,
+                late=about_to_commit,
+                capacity=capacity,
+                over=committed + about_to_commit - capacity,
+            ),
         )
-    return CapacityCheck("ok", f"{name}: room for {capacity - committed} more partners")
+    return CapacityCheck(
+        "ok", Phrase("{name}: room for {n} more partners", name=name, n=capacity - committed)
+    )

@@ -91,11 +91,20 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 CAPACITY_ALERTS: dict[str, str] = {
-    "over": "already exceeded",
-    "full": "reached",
-    "stretched": "would be exceeded by the prospects about to commit",
+    "over": Phrase("already exceeded"),
+    "full": Phrase("reached"),
+    "stretched": Phrase("would be exceeded by the prospects about to commit"),
 }
 """How the portfolio sums up territories by capacity status (see rules.capacity_check)."""
+
+CAPACITY_STATUS: dict[str, str] = {
+    "unset": Phrase("unset"),
+    "ok": Phrase("ok"),
+    "stretched": Phrase("stretched"),
+    "full": Phrase("full"),
+    "over": Phrase("over"),
+}
+"""A territory's capacity status as the portfolio's table says it (rules.capacity_check)."""
 
 BAND_CLASSES = ("strong", "possible", "weak", "out", "none")
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from qualify.core.agenda import ITEM_KIND_WORDS
 from qualify.core.words import (
     CAPACITY_ALERTS,
+    CAPACITY_STATUS,
     DIRECTION_SHORT,
     SOURCE_LABELS,
     STATE_LABELS,
@@ -27,6 +28,7 @@ from qualify.core.words import (
 )
 from qualify.i18n import (
     _,
+    counted,
     current,
     fmt_date,
     fmt_datetime,
@@ -76,10 +78,13 @@ def environment() -> Environment:
         num=fmt_num,
         oneline=one_line,
         meeting=meeting_words,
+        tr=tr,
     )
     env.globals.update(
         CAPACITY_ALERTS=CAPACITY_ALERTS,
+        CAPACITY_STATUS=CAPACITY_STATUS,
         CSP=CSP,
+        counted=counted,
         DIRECTION_SHORT=DIRECTION_SHORT,
         SOURCE_LABELS=SOURCE_LABELS,
         STATE_LABELS=STATE_LABELS,

@@ -3,9 +3,9 @@ user value goes through :func:`~qualify.reports.markdown.md`)."""
 
 from __future__ import annotations
 
-from qualify.core.words import CAPACITY_ALERTS, plural
+from qualify.core.words import CAPACITY_ALERTS, CAPACITY_STATUS
 from qualify.core.words import markdown_text as md
-from qualify.i18n import _, fmt_date, fmt_datetime, fmt_pct, fmt_score
+from qualify.i18n import _, counted, fmt_date, fmt_datetime, fmt_pct, fmt_score, tr
 from qualify.reports.markdown import BAR_WIDTH, _band, _code, _table
 from qualify.reports.terminal import bar
 from qualify.reports.views import PortfolioReport, PortfolioRow
@@ -35,7 +35,9 @@ def render_portfolio(report: PortfolioReport) -> str:
     scope = f": {md(report.territory)}" if report.territory is not None else ""
     out = ["# " + _("Partner portfolio") + scope, ""]
     out.append(
-        f"{plural(report.total, 'prospect')} · report of {fmt_datetime(report.generated_at)}"
+        counted("{n} prospect", "{n} prospects", report.total)
+        + " · "
+        + _("report of {when}").format(when=fmt_datetime(report.generated_at))
     )
     out.append("")
     alerts = [t for t in report.territories if t.status in ("over", "full", "stretched")]
@@ -43,17 +45,27 @@ def render_portfolio(report: PortfolioReport) -> str:
     if alerts or report.cost_concerns or due or report.warnings:
         out += ["## " + _("Needs attention"), ""]
         for status, words in CAPACITY_ALERTS.items():
-            names = [md(t.territory or "(no territory)") for t in alerts if t.status == status]
+            names = [md(t.territory or _("(no territory)")) for t in alerts if t.status == status]
             if names:
-                out.append(f"- ⚠ Support capacity {words}: {', '.join(names)}")
+                said = _("Support capacity {state}: {territories}")
+                out.append("- ⚠ " + said.format(state=tr(words), territories=", ".join(names)))
         if report.cost_concerns:
             n = len(report.cost_concerns)
-            out.append(
-                f"- ⚠ {plural(n, 'committed partner')} consume{'s' if n == 1 else ''} more "
-                "support than the revenue they create (see below)"
+            said = counted(
+                "{n} committed partner consumes more support than the revenue it creates "
+                "(see below)",
+                "{n} committed partners consume more support than the revenue they create "
+                "(see below)",
+                n,
             )
+            out.append(f"- ⚠ {said}")
         if due:
-            out.append(f"- ☎ {plural(len(due), 'just-friends prospect')} due for a call")
+            said = counted(
+                "{n} just-friends prospect due for a call",
+                "{n} just-friends prospects due for a call",
+                len(due),
+            )
+            out.append(f"- ☎ {said}")
         for w in report.warnings:
             out.append(f"- {md(w)}")
         out.append("")
@@ -87,18 +99,19 @@ def render_portfolio(report: PortfolioReport) -> str:
         out.append("")
 
     out += ["## " + _("Support capacity"), ""]
-    source = md(report.capacity_source) if report.capacity_source else "nothing set"
-    out.append(f"Committed partners per territory against the capacity set ({source}).")
+    source = md(report.capacity_source) if report.capacity_source else _("nothing set")
+    said = _("Committed partners per territory against the capacity set ({source}).")
+    out.append(said.format(source=source))
     out.append("")
     rows = [
         [
-            md(t.territory or "(no territory)"),
+            md(t.territory or _("(no territory)")),
             str(t.committed),
             str(t.about_to_commit),
             "—" if t.capacity is None else str(t.capacity),
             "—" if t.support_hours is None else f"{t.support_hours:g}",
             str(t.over_cost),
-            md(t.status),
+            md(tr(CAPACITY_STATUS[t.status])),
         ]
         for t in report.territories
     ]
@@ -149,7 +162,7 @@ def render_portfolio(report: PortfolioReport) -> str:
             rows,
         )
     else:
-        out.append("None: every reviewed partner's support is in proportion to its revenue.")
+        out.append(_("None: every reviewed partner's support is in proportion to its revenue."))
     out.append("")
 
     out += ["## " + _("Ranking by stage"), ""]
@@ -183,7 +196,7 @@ def render_portfolio(report: PortfolioReport) -> str:
                 md(r.name),
                 md(r.territory or "—"),
                 md(r.stage.title),
-                fmt_date(r.recontact_on) + (" ☎ due" if r.due else ""),
+                fmt_date(r.recontact_on) + (" ☎ " + _("due") if r.due else ""),
                 md(r.reason or "—"),
                 _code(r.id),
             ]
@@ -213,6 +226,6 @@ def render_portfolio(report: PortfolioReport) -> str:
             [_("Prospect"), _("Territory"), _("At"), _("Since"), _("Why"), _("Id")], "llllll", rows
         )
     else:
-        out.append("Nobody declined.")
+        out.append(_("Nobody declined."))
     out += ["", "---", "", f"qualify portfolio · {md(report.schema)}", ""]
     return "\n".join(out)

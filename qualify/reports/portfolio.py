@@ -16,6 +16,7 @@ from qualify.core.assess import Assessment, ScoredInterview, Snapshots, review_o
 from qualify.core.evidence import EvidenceTally
 from qualify.core.records import ProspectRecords, ProspectStatus
 from qualify.core.words import KIND_LABELS, STATUS_LABELS, band_class
+from qualify.i18n import _, tr
 from qualify.reports.capacity import Capacity
 from qualify.reports.context import ReportContext
 from qualify.reports.loading import load_portfolio
@@ -67,7 +68,7 @@ def _row(
         knocked_out=b.knocked_out if b else False,
         coverage=b.coverage if b else None,
         gate_passed=a.gate.passed if a.gate is not None else None,
-        next_step=a.next_step,
+        next_step=tr(a.next_step),
         reason=a.reason,
         recontact_on=p.recontact_on,
         due=due,
@@ -193,7 +194,7 @@ def build_portfolio_report(
             concerns.append(
                 CostConcern(
                     row=_row(a, ctx, None),
-                    reasons=a.cost.reasons,
+                    reasons=tuple(tr(r) for r in a.cost.reasons),
                     reviewed_at=ctx.local(
                         review.interview.completed_at or review.interview.updated_at
                     ),
@@ -225,7 +226,7 @@ def build_portfolio_report(
                 about_to_commit=soon,
                 capacity=cap,
                 status=check.status,
-                message=check.message,
+                message=tr(check.message),
                 support_hours=float(sum(numbers)) if numbers else None,
                 over_cost=sum(1 for a in committed if a.cost is not None and a.cost.flagged),
             )
@@ -253,7 +254,7 @@ def _cost_outcome(review: ScoredInterview) -> str | None:
     "grow" there contradicts the figures, and the portfolio says so."""
     outcome = review_outcome(review)
     if outcome is not None and review.values.get("outcome") == "grow":
-        return "Grow was decided, but support costs more than the revenue: review it"
+        return _("Grow was decided, but support costs more than the revenue: review it")
     return outcome
 
 
