@@ -184,3 +184,14 @@ def test_a_value_that_cannot_be_serialised_touches_nothing(tmp_path: Path) -> No
         write_json_atomic(path, {"v": {1, 2}}, backups=Backups())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.json"]
     assert path.read_text() == '{"v": 1}'
+
+
+def test_backups_looked_at_are_as_many_as_kept_and_at_least_three(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    (tmp_path / "p.json.bak.3").write_text("{}")  # a fourth backup: beyond the default
+    assert newest_backup(path) is None
+    assert newest_backup(path, keep=1) is None
+    assert newest_backup(path, keep=4) == tmp_path / "p.json.bak.3"
+    (tmp_path / "p.json.bak.4").write_text("{}")
+    (tmp_path / "p.json.bak.3").unlink()
+    assert newest_backup(path, keep=5) == tmp_path / "p.json.bak.4"
