@@ -254,3 +254,14 @@ def test_backups_kept_as_many_as_asked(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["p.json", *(p.name for p in backup_paths(path, keep))]
     )
+
+
+def test_a_json_file_is_synced_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(storage.os, "fsync", synced.append)
+    write_json_atomic(tmp_path / "p.json", {"v": 1})
+    assert len(synced) == 2  # the file, then its folder
+    write_json_atomic(tmp_path / "p.json", {"v": 2}, durable=False)
+    assert len(synced) == 2 and read_json(tmp_path / "p.json") == {"v": 2}
