@@ -385,3 +385,26 @@ def test_no_clobber_names_the_file_that_is_there(
     with pytest.raises(FileExistsError) as second:
         atomic.write_bytes(other, b"x", replace=False, before_replace=someone_else)
     assert second.value.args == (other,)
+
+
+def test_a_planted_temp_file_is_never_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(atomic.secrets, "token_hex", lambda n: "deadbeef")
+    target = tmp_path / "report.md"
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    atomic.tmp_path(target).symlink_to(victim)  # someone guessed the temp file's name
+    with pytest.raises(FileExistsError) as info:
+        atomic.write_text(target, "x")
+    assert info.value.filename == str(target)
+    assert victim.read_text() == "keep me" and not target.exists()
+
+
+def test_write_many_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        atomic.write_many([(tmp_path / "a.json", b"1")])
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.json").stat().st_mode & 0o777 == 0o644

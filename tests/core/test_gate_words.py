@@ -4,7 +4,7 @@ app and a move's history, the questions it quotes, and which answers need eviden
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -495,4 +495,42 @@ def test_coverage_thresholds_and_unknown_directions_in_words() -> None:
         ("min_direction:sideways", False, "sideways: no score yet (needs 50)", ()),
         ("min_section:nowhere", False, "nowhere: no score yet (needs 5)", ()),
         ("min_coverage", False, "coverage 33% below 66.7%", ()),
+    ]
+
+
+def test_every_section_minimum_after_a_hidden_one_and_conditions_on_today() -> None:
+    qs = QuestionSet.model_validate(
+        {
+            "id": "words",
+            "title": "Words",
+            "version": 1,
+            "sections": [
+                {"id": "s", "title": "Sales", "questions": [yes_no("shop", "Shop?")]},
+                {
+                    "id": "t",
+                    "title": "Showroom",
+                    "when": "shop",
+                    "questions": [{"id": "fit", "text": "Fit?", **CHOICE}],
+                },
+                {
+                    "id": "u",
+                    "title": "Service",
+                    "questions": [
+                        {"id": "fit2", "text": "Fit 2?", **CHOICE},
+                        {"id": "since", "text": "Since?", "type": "date"},
+                    ],
+                },
+            ],
+        }
+    )
+    gate = stage(
+        min_section={"t": 50, "u": 50},
+        require=[{"when": "days_since(since) > 30", "text": "A month in"}],
+    )
+    answers = {"shop": False, "fit2": "b", "since": "2026-01-01"}
+    breakdown = score(qs, answers, today=date(2026, 3, 1))
+    assert sentences(evaluate_gate(gate, qs, breakdown))[2:] == [
+        ("min_section:t", True, "Showroom: not asked of this prospect", ()),
+        ("min_section:u", True, "Service 100 ≥ 50", ()),  # still checked
+        ("require:0", True, "A month in", ()),  # today as the breakdown had it
     ]

@@ -256,3 +256,9 @@ def test_unknown_today_and_overflow_are_unanswered_in_every_comparison() -> None
     huge = " * ".join(["1e15"] * 21)  # beyond what a float holds
     assert evaluate(f"{huge} > 0", {}) is False
     assert evaluate(f"not ({huge} > 0)", {}) is True
+
+
+def test_a_comparison_compared_and_an_unanswered_constraint_answer() -> None:
+    assert evaluate("(reps > 5) == true", ANSWERS) is True
+    assert evaluate("(reps > 50) != false", ANSWERS) is False
+    assert evaluate(". not in [1]", {".": None}) is False  # no answer to check: false

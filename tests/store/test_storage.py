@@ -184,3 +184,84 @@ def test_a_value_that_cannot_be_serialised_touches_nothing(tmp_path: Path) -> No
         write_json_atomic(path, {"v": {1, 2}}, backups=Backups())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.json"]
     assert path.read_text() == '{"v": 1}'
+
+
+def test_backups_looked_at_are_as_many_as_kept_and_at_least_three(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    (tmp_path / "p.json.bak.3").write_text("{}")  # a fourth backup: beyond the default
+    assert newest_backup(path) is None
+    assert newest_backup(path, keep=1) is None
+    assert newest_backup(path, keep=4) == tmp_path / "p.json.bak.3"
+    (tmp_path / "p.json.bak.4").write_text("{}")
+    (tmp_path / "p.json.bak.3").unlink()
+    assert newest_backup(path, keep=5) == tmp_path / "p.json.bak.4"
+
+
+def test_every_unreadable_kind_carries_the_fix_given(tmp_path: Path) -> None:
+    broken = {"empty.json": "", "bad.json": "{bad", "list.json": "[1]"}
+    for name, text in broken.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "dir.json").mkdir()
+    for name in [*broken, "dir.json"]:
+        with pytest.raises(StoreCorrupt) as info:
+            read_json(tmp_path / name, fix="run this")
+        assert str(info.value).endswith("; it was left untouched; run this"), name
+
+
+def test_an_unreadable_file_carries_the_fix_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(StoreCorrupt) as info:
+        read_json(tmp_path / "p.json", fix="run this")
+    assert str(info.value).endswith(
+        "(cannot read it: Permission denied); it was left untouched; run this"
+    )
+
+
+def test_backups_by_default_three_every_five_minutes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr(storage.time, "monotonic", clock)
+    path = tmp_path / "p.json"
+    backups = Backups()
+    for n in range(6):
+        write_json_atomic(path, {"v": n}, backups=backups)
+        clock.now += 300
+    assert [read_json(p) for p in backup_paths(path)] == [{"v": 4}, {"v": 3}, {"v": 2}]
+    assert not (tmp_path / "p.json.bak.3").exists()
+    clock.now += 299 - 300
+    write_json_atomic(path, {"v": 6}, backups=backups)
+    assert read_json(tmp_path / "p.json.bak") == {"v": 4}  # not within five minutes
+
+
+@pytest.mark.parametrize("keep", [1, 2])
+def test_backups_kept_as_many_as_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: int
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr(storage.time, "monotonic", clock)
+    path = tmp_path / "p.json"
+    backups = Backups(keep=keep, interval=1)
+    for n in range(5):
+        write_json_atomic(path, {"v": n}, backups=backups)
+        clock.now += 1
+    assert [read_json(p) for p in backup_paths(path, keep)] == [{"v": 3 - i} for i in range(keep)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["p.json", *(p.name for p in backup_paths(path, keep))]
+    )
+
+
+def test_a_json_file_is_synced_unless_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(storage.os, "fsync", synced.append)
+    write_json_atomic(tmp_path / "p.json", {"v": 1})
+    assert len(synced) == 2  # the file, then its folder
+    write_json_atomic(tmp_path / "p.json", {"v": 2}, durable=False)
+    assert len(synced) == 2 and read_json(tmp_path / "p.json") == {"v": 2}
