@@ -127,8 +127,13 @@ def _shown_truthfully(value: float, threshold: float, scale: float = 1.0) -> Num
     return Num(value * scale, None)
 
 
-def _need(value: float, decimals: int = 2) -> Num:
-    return Num(value, decimals)
+def _need(value: float, decimals: int = 2, below: Num | None = None) -> Num:
+    """A threshold in words; when it blocks the value shown as `below`, with as many
+    decimals as keep them apart: a minimum of 60.004 must not read "60 below 60"."""
+    places = decimals
+    while below is not None and places < 6 and round(value, places) <= below.value:
+        places += 1
+    return Num(value, places)
 
 
 def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
@@ -319,7 +324,11 @@ def evaluate_gate(
             text = (
                 Phrase("score {value} ≥ {need}", value=shown, need=need)
                 if ok
-                else Phrase("score {value} below {need}", value=shown, need=need)
+                else Phrase(
+                    "score {value} below {need}",
+                    value=shown,
+                    need=_need(gate.min_score, below=shown),
+                )
             )
             criteria.append(Criterion("min_score", ok, text))
 
@@ -350,7 +359,11 @@ def evaluate_gate(
             text = (
                 Phrase("coverage {value}% ≥ {need}%", value=shown, need=need)
                 if ok
-                else Phrase("coverage {value}% below {need}%", value=shown, need=need)
+                else Phrase(
+                    "coverage {value}% below {need}%",
+                    value=shown,
+                    need=_need(gate.min_coverage * 100, 1, below=shown),
+                )
             )
             criteria.append(Criterion("min_coverage", ok, text))
 
@@ -431,7 +444,9 @@ def _minimum(key: str, words: str, value: float | None, need: float) -> Criterio
     text = (
         Phrase("{what} {value} ≥ {need}", what=words, value=shown, need=wanted)
         if ok
-        else Phrase("{what} {value} below {need}", what=words, value=shown, need=wanted)
+        else Phrase(
+            "{what} {value} below {need}", what=words, value=shown, need=_need(need, below=shown)
+        )
     )
     return Criterion(key, ok, text)
 

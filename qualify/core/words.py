@@ -369,7 +369,7 @@ def fmt_size(size: int) -> str:
         return plural(size, "byte")
     value = size / 1024
     for unit in ("KB", "MB"):
-        if value < 1024:
+        if round(value, 1) < 1024:  # 1,048,575 bytes is 1.0 MB, not 1024.0 KB
             return f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} GB"

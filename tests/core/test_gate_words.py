@@ -534,3 +534,22 @@ def test_every_section_minimum_after_a_hidden_one_and_conditions_on_today() -> N
         ("min_section:u", True, "Service 100 ≥ 50", ()),  # still checked
         ("require:0", True, "A month in", ()),  # today as the breakdown had it
     ]
+
+
+def test_a_threshold_is_never_rounded_into_the_score_it_blocks() -> None:
+    """A minimum of 60.004 blocks a score of 60: the sentence says so, not "60 below 60";
+    a threshold that does not collide keeps its usual two decimals."""
+    none_or_all = {
+        "type": "choice",
+        "options": [{"value": "a", "score": 0}, {"value": "b", "score": 3}],
+    }
+    qs = question_set(*({"id": f"q{n}", "text": f"Q{n}?", **none_or_all} for n in range(4)))
+    breakdown = score(qs, {"q0": "b", "q1": "b", "q2": "a", "q3": "a"})
+    assert breakdown.score == 50
+    value = "50"
+    blocked = evaluate_gate(stage(min_score=breakdown.score + 0.004), qs, breakdown)
+    [criterion] = [c for c in blocked.criteria if c.key == "min_score"]
+    assert (criterion.met, criterion.text) == (False, f"score {value} below {value}.004")
+    far = evaluate_gate(stage(min_score=breakdown.score + 10.004), qs, breakdown)
+    [criterion] = [c for c in far.criteria if c.key == "min_score"]
+    assert criterion.text == f"score {value} below {breakdown.score + 10:g}"
