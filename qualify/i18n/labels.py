@@ -14,6 +14,15 @@ WORDS = (
     N_("not known yet"),
     N_("would not say"),
     N_("not answered"),
+    # question types (qualify.core.words.TYPE_WORDS), in the question flow's preview
+    N_("one answer"),
+    N_("any number of answers"),
+    N_("scale"),
+    N_("number"),
+    N_("yes / no"),
+    N_("free text"),
+    N_("date"),
+    N_("calculated"),
     # prospect statuses and kinds (STATUS_LABELS, KIND_LABELS)
     N_("Dating"),
     N_("Committed"),

@@ -181,3 +181,70 @@ async def test_the_prospect_form_sets_its_language_and_the_history_keeps_it(
         finally:
             store.close()
         assert [e.details for e in edits] == [{"language": "de"}, {"language": ""}]
+
+
+async def test_the_dialogs_and_the_evidence_tab_speak_german(
+    data_dir: Path, bundled_sets: Path
+) -> None:
+    """Under --lang de the export dialog, the reason prompt (its labels and its refusal of
+    an empty reason), the evidence tab, the question picker and the attach dialog read in
+    German, and no English word of theirs is left."""
+    from textual.widgets import Button, Label
+    from tui_helpers import open_prospect, screen_ready, wait_for, wait_prospect
+
+    from qualify.tui.modals.evidence import EvidenceDialog
+    from qualify.tui.modals.export import ExportDialog
+    from qualify.tui.modals.question_picker import QuestionPicker
+    from qualify.tui.modals.reason import ReasonPrompt
+
+    def words(screen) -> str:
+        shown = [str(w.render()) for w in screen.query(Static)]
+        shown += [str(b.label) for b in screen.query(Button)]
+        return "\n".join(shown)
+
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV", kind="dealer")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("x")
+        export = await wait_for(pilot, lambda: screen_ready(app, ExportDialog), "the export")
+        shown = words(export)
+        assert "Den Passungsbericht von Müller AV exportieren" in shown
+        assert "Berichtsordner des Arbeitsbereichs" in shown and "Written to" not in shown
+        await pilot.press("escape")
+
+        await wait_prospect(pilot)
+        await pilot.press("h")
+        hold = await wait_for(pilot, lambda: screen_ready(app, ReasonPrompt), "the reason")
+        labels = [str(label.render()) for label in hold.query(Label)]
+        assert "Begründung (wird im Verlauf festgehalten)" in labels
+        assert "Wiedervorlage am (JJJJ-MM-TT, optional)" in labels
+        assert [str(b.label) for b in hold.query(Button)][-1] == "Abbrechen"
+        await pilot.press("enter")  # an empty reason is refused, in German
+        await pilot.pause()
+        error = str(hold.query_one("#error", Static).render())
+        assert (
+            error
+            == "Eine Begründung ist nötig: Sie wird im Verlauf des Interessenten festgehalten."
+        )
+        await pilot.press("escape")
+
+        screen = await wait_prospect(pilot)
+        await pilot.press("f")
+        head = await wait_for(
+            pilot, lambda: str(screen.query_one("#evidence-head", Static).render()), "the tab"
+        )
+        assert head.startswith("Belegdateien") and "Noch keine Datei angehängt" in head
+        await pilot.press("plus")
+        picker = await wait_for(pilot, lambda: screen_ready(app, QuestionPicker), "the picker")
+        assert "Die Datei an welche Frage anhängen?" in words(picker)
+        await pilot.press("enter")
+        dialog = await wait_for(pilot, lambda: screen_ready(app, EvidenceDialog), "the dialog")
+        await wait_for(
+            pilot, lambda: str(dialog.query_one("#files-empty", Static).render()), "the list"
+        )
+        shown = words(dialog) + "\n".join(str(label.render()) for label in dialog.query(Label))
+        assert "Belegdateien" in shown and "Anhängen" in shown and "Schließen" in shown
+        assert "Diesem Interessenten ist noch keine Datei angehängt." in shown
+        assert "Eine Datei an diese Frage anhängen: ihr Pfad" in shown
+        assert "Attach" not in shown and "Evidence" not in shown

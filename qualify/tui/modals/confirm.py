@@ -13,6 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from qualify.i18n import _
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True (yes) or False (no, escape)."""
@@ -29,8 +31,8 @@ class ConfirmDialog(ModalScreen[bool]):
         title: str,
         body: str = "",
         *,
-        yes: str = "Yes",
-        no: str = "Cancel",
+        yes: str = "",
+        no: str = "",
         danger: bool = False,
     ) -> None:
         super().__init__()
@@ -38,8 +40,8 @@ class ConfirmDialog(ModalScreen[bool]):
         """The question, in one line."""
         self.body_text = body
         """Details: what will happen."""
-        self.yes_label = yes
-        self.no_label = no
+        self.yes_label = yes or _("Yes")
+        self.no_label = no or _("Cancel")
         self.danger = danger
         """Styled as a destructive action."""
 

@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import fmt_datetime, fmt_size, visible
+from qualify.i18n import _
 
 if TYPE_CHECKING:
     from qualify.core.evidence import Attachment
@@ -55,7 +56,7 @@ def file_line(item: Listed, key: str) -> Content:
     if not mine:
         parts.append((f"  ({visible(a.question_id, one_line=True)})", "$text-muted"))
     if item.superseded_by is not None:
-        parts.append(("  superseded", "$text-warning"))
+        parts.append(("  " + _("superseded"), "$text-warning"))
     return Content.assemble(*parts)
 
 
@@ -95,25 +96,29 @@ class EvidenceDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Evidence files", classes="title")
+            yield Static(_("Evidence files"), classes="title")
             yield Static(self.target.text, classes="body", markup=False)
             yield OptionList(id="files")
             yield Static("", id="files-empty", classes="hint")
             yield Label(
-                f"Attach a file to this question: its path (up to {self.limit.words()})",
+                _("Attach a file to this question: its path (up to {limit})").format(
+                    limit=self.limit.words()
+                ),
                 classes="field-label",
             )
-            yield Input(placeholder="~/Documents/credit report.pdf", id="path")
+            yield Input(placeholder=_("~/Documents/credit report.pdf"), id="path")
             yield Static("", id="path-check", classes="hint")
-            yield Input(placeholder="What it shows (optional)", id="note")
+            yield Input(placeholder=_("What it shows (optional)"), id="note")
             yield Static(
-                "Enter on a file opens it with the system viewer · Enter in the path "
-                "attaches · Esc closes",
+                _(
+                    "Enter on a file opens it with the system viewer · Enter in the path "
+                    "attaches · Esc closes"
+                ),
                 classes="hint",
             )
             with Horizontal(classes="buttons"):
-                yield Button("Attach", id="attach", variant="primary")
-                yield Button("Close", id="cancel")
+                yield Button(_("Attach"), id="attach", variant="primary")
+                yield Button(_("Close"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
@@ -145,11 +150,11 @@ class EvidenceDialog(ModalScreen[None]):
             for i in [*reversed(mine), *reversed(others)]  # this question's first, newest first
         )
         empty = self.query_one("#files-empty", Static)
-        empty.update("" if items else "No file attached to this prospect yet.")
+        empty.update("" if items else _("No file attached to this prospect yet."))
         options.display = bool(items)
 
     def _problem(self, message: str) -> None:
-        self.notify(message, title="Evidence files", severity="error", markup=False)
+        self.notify(message, title=_("Evidence files"), severity="error", markup=False)
 
     @on(OptionList.OptionSelected, "#files")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -166,7 +171,9 @@ class EvidenceDialog(ModalScreen[None]):
             self.app.call_from_thread(self._problem, problem)
             return
         self.app.call_from_thread(
-            self.notify, f"Opened {visible(attachment.name, one_line=True)}", markup=False
+            self.notify,
+            _("Opened {name}").format(name=visible(attachment.name, one_line=True)),
+            markup=False,
         )
 
     # ------------------------------------------------------------------ attaching
@@ -208,7 +215,7 @@ class EvidenceDialog(ModalScreen[None]):
         typed = self.query_one("#path", Input).value.strip()
         if not typed:
             self.query_one("#path-check", Static).update(
-                Content.styled("✗ type the path of a file first", "$text-error")
+                Content.styled("✗ " + _("type the path of a file first"), "$text-error")
             )
             return
         self.attach_file(Path(typed).expanduser(), self.query_one("#note", Input).value)
@@ -231,14 +238,19 @@ class EvidenceDialog(ModalScreen[None]):
 
     def _attached(self, stored: Attachment) -> None:
         self.notify(
-            f"Attached {visible(stored.name, one_line=True)} ({fmt_size(stored.size)})",
+            _("Attached {name} ({size})").format(
+                name=visible(stored.name, one_line=True), size=fmt_size(stored.size)
+            ),
             markup=False,
         )
         self.query_one("#path", Input).value = ""
         self.query_one("#note", Input).value = ""
         self.query_one("#path-check", Static).update(
             Content.styled(
-                f"✓ attached {visible(stored.name, one_line=True)} ({fmt_size(stored.size)})",
+                "✓ "
+                + _("attached {name} ({size})").format(
+                    name=visible(stored.name, one_line=True), size=fmt_size(stored.size)
+                ),
                 "$text-success",
             )
         )

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.i18n import _
 from qualify.tui.report import EXPORT_FORMATS
 
 
@@ -33,9 +34,12 @@ class ExportDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Export the fit report of {self.prospect_name}", classes="title")
             yield Static(
-                "Written to the workspace's reports folder. Enter picks; m, h or j directly.",
+                _("Export the fit report of {name}").format(name=self.prospect_name),
+                classes="title",
+            )
+            yield Static(
+                _("Written to the workspace's reports folder. Enter picks; m, h or j directly."),
                 classes="body",
             )
             yield OptionList(

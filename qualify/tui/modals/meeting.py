@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from qualify.core.errors import QualifyError
 from qualify.core.words import visible
+from qualify.i18n import _
 
 if TYPE_CHECKING:
     from qualify.core.records import NextMeeting
@@ -49,21 +50,23 @@ class MeetingPrompt(ModalScreen[MeetingResult | None]):
         meeting = self.current
         with Vertical(classes="dialog"):
             yield Static(
-                f"Next meeting with {visible(self.prospect_name)}", classes="title", markup=False
+                _("Next meeting with {name}").format(name=visible(self.prospect_name)),
+                classes="title",
+                markup=False,
             )
-            yield Label("Date (YYYY-MM-DD, or today, tomorrow, +3d, +2w)", classes="field-label")
+            yield Label(_("Date (YYYY-MM-DD, or today, tomorrow, +3d, +2w)"), classes="field-label")
             yield Input(meeting.day.isoformat() if meeting else "", placeholder="+7d", id="day")
-            yield Label("Time (HH:MM, optional)", classes="field-label")
+            yield Label(_("Time (HH:MM, optional)"), classes="field-label")
             start = f"{meeting.start:%H:%M}" if meeting and meeting.start else ""
             yield Input(start, placeholder="14:30", id="start")
-            yield Label("Note (where, who, what to bring)", classes="field-label")
+            yield Label(_("Note (where, who, what to bring)"), classes="field-label")
             yield Input(meeting.note if meeting else "", id="note")
             yield Static("", classes="error", id="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="ok", variant="primary")
+                yield Button(_("Save"), id="ok", variant="primary")
                 if meeting is not None:
-                    yield Button("No meeting", id="clear")
-                yield Button("Cancel", id="cancel")
+                    yield Button(_("No meeting"), id="clear")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#day", Input).focus()
@@ -108,7 +111,7 @@ def ask_meeting(screen: QualifyScreen, prospect_id: str, done: Callable[[], obje
     try:
         prospect = q.store.get_prospect(prospect_id)
     except QualifyError as exc:
-        screen.notify(str(exc), title="Next meeting", severity="error", markup=False)
+        screen.notify(str(exc), title=_("Next meeting"), severity="error", markup=False)
         return
 
     def given(result: MeetingResult | None) -> None:
@@ -119,13 +122,16 @@ def ask_meeting(screen: QualifyScreen, prospect_id: str, done: Callable[[], obje
                 q, q.store.get_prospect(prospect_id), result.day, result.start, result.note
             )
         except QualifyError as exc:
-            screen.notify(str(exc), title="Next meeting", severity="error", markup=False)
+            screen.notify(str(exc), title=_("Next meeting"), severity="error", markup=False)
             return
         if saved.next_meeting is None:
-            screen.notify(f"{prospect.name}: no next meeting.", markup=False)
+            screen.notify(_("{name}: no next meeting.").format(name=prospect.name), markup=False)
         else:
             text = meetings.meeting_text(saved.next_meeting)
-            screen.notify(f"{prospect.name}: next meeting {text}.", markup=False)
+            screen.notify(
+                _("{name}: next meeting {when}.").format(name=prospect.name, when=text),
+                markup=False,
+            )
         screen.prospects_changed(prospect_id)
         done()
 

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from qualify.i18n import _
+
 
 class NotePrompt(ModalScreen[str | None]):
     """Edit the note of one question; Enter saves, an empty note removes it."""
@@ -34,13 +36,13 @@ class NotePrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Note", classes="title")
+            yield Static(_("Note"), classes="title")
             yield Static(self.question, classes="body", markup=False)
-            yield Label("Your note (Enter saves; empty removes it)", classes="field-label")
-            yield Input(self.note, placeholder="What they said, what to check…", id="note")
+            yield Label(_("Your note (Enter saves; empty removes it)"), classes="field-label")
+            yield Input(self.note, placeholder=_("What they said, what to check…"), id="note")
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Save"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

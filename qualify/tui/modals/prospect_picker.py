@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.i18n import _
+
 if TYPE_CHECKING:
     from qualify.core.records import ProspectSummary
 
@@ -46,7 +48,7 @@ def find_prospects(
         if score > 0:
             scored.append((score, summary))
     scored.sort(key=lambda pair: (-pair[0], pair[1].name.lower()))
-    return [(s, matcher.highlight(s.name)) for _, s in scored[:limit]]
+    return [(s, matcher.highlight(s.name)) for _score, s in scored[:limit]]
 
 
 class ProspectPicker(ModalScreen[str | None]):
@@ -73,9 +75,9 @@ class ProspectPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="title", markup=False)
-            yield Input(placeholder="Type a name (a few letters are enough)", id="picker-input")
+            yield Input(placeholder=_("Type a name (a few letters are enough)"), id="picker-input")
             yield OptionList(id="picker-list")
-            yield Static("↑/↓ choose · Enter picks · Esc cancels", classes="hint")
+            yield Static(_("↑/↓ choose · Enter picks · Esc cancels"), classes="hint")
 
     def on_mount(self) -> None:
         self._filter("")
@@ -87,11 +89,11 @@ class ProspectPicker(ModalScreen[str | None]):
 
     def _filter(self, query: str) -> None:
         found = find_prospects(self.summaries, query)
-        self.shown = [s for s, _ in found]
+        self.shown = [s for s, _highlight in found]
         options = self.query_one(OptionList)
         if not found:
             options.set_options(
-                [Option(Content.styled("No prospect matches.", "$text-muted"), disabled=True)]
+                [Option(Content.styled(_("No prospect matches."), "$text-muted"), disabled=True)]
             )
             return
         options.set_options(

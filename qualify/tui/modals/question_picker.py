@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import one_line, visible
+from qualify.i18n import _
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -61,10 +62,11 @@ class QuestionPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Attach a file to which question?", classes="title")
+            yield Static(_("Attach a file to which question?"), classes="title")
             yield Static(
-                f"A question of {self.stage_title}. Enter picks it (then the file's path), "
-                "Esc cancels.",
+                _(
+                    "A question of {stage}. Enter picks it (then the file's path), Esc cancels."
+                ).format(stage=self.stage_title),
                 classes="body",
                 markup=False,
             )
@@ -75,7 +77,7 @@ class QuestionPicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         questions = self.query_one("#questions", OptionList)
-        keys = [key for key, _ in self.choices]
+        keys = [key for key, _label in self.choices]
         questions.highlighted = keys.index(self.chosen) if self.chosen in keys else 0
         questions.focus()
 

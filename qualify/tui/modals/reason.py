@@ -18,6 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.i18n import _
+
 
 @dataclass(frozen=True)
 class ReasonResult:
@@ -40,7 +42,7 @@ class ReasonPrompt(ModalScreen[ReasonResult | None]):
         title: str,
         body: str = "",
         *,
-        action: str = "OK",
+        action: str = "",
         suggestions: tuple[str, ...] = (),
         ask_date: bool = False,
         danger: bool = False,
@@ -48,7 +50,7 @@ class ReasonPrompt(ModalScreen[ReasonResult | None]):
         super().__init__()
         self.title_text = title
         self.body_text = body
-        self.action_label = action
+        self.action_label = action or _("OK")
         """Label of the confirm button, e.g. "Decline"."""
         self.suggestions = suggestions
         """Common reasons offered below the field (pick one with Enter)."""
@@ -61,23 +63,23 @@ class ReasonPrompt(ModalScreen[ReasonResult | None]):
             yield Static(self.title_text, classes="title", markup=False)
             if self.body_text:
                 yield Static(self.body_text, classes="body", markup=False)
-            yield Label("Reason (kept in the history)", classes="field-label")
-            yield Input(placeholder="Why?", id="reason")
+            yield Label(_("Reason (kept in the history)"), classes="field-label")
+            yield Input(placeholder=_("Why?"), id="reason")
             if self.suggestions:
-                yield Label("Or pick a common reason:", classes="field-label")
+                yield Label(_("Or pick a common reason:"), classes="field-label")
                 yield OptionList(
                     *[Option(s, id=f"s{i}") for i, s in enumerate(self.suggestions)],
                     id="suggestions",
                 )
             if self.ask_date:
-                yield Label("Re-contact on (YYYY-MM-DD, optional)", classes="field-label")
+                yield Label(_("Re-contact on (YYYY-MM-DD, optional)"), classes="field-label")
                 yield Input(placeholder="2027-03-01", id="date")
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
                 yield Button(
                     self.action_label, id="ok", variant="error" if self.danger else "primary"
                 )
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -105,7 +107,7 @@ class ReasonPrompt(ModalScreen[ReasonResult | None]):
         reason = self.query_one("#reason", Input).value.strip()
         error = self.query_one("#error", Static)
         if not reason:
-            error.update("A reason is needed: it is kept in the prospect's history.")
+            error.update(_("A reason is needed: it is kept in the prospect's history."))
             self.query_one("#reason", Input).focus()
             return
         when: date | None = None
@@ -115,7 +117,11 @@ class ReasonPrompt(ModalScreen[ReasonResult | None]):
                 try:
                     when = date.fromisoformat(text)
                 except ValueError:
-                    error.update(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2027-03-01.")
+                    error.update(
+                        _("{text} is not a date: use YYYY-MM-DD, e.g. 2027-03-01.").format(
+                            text=repr(text)
+                        )
+                    )
                     self.query_one("#date", Input).focus()
                     return
         self.dismiss(ReasonResult(reason, when))

@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import visible
+from qualify.i18n import _
 
 
 class StagePicker(ModalScreen[str | None]):
@@ -30,10 +31,12 @@ class StagePicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Open a stage's interview", classes="title")
+            yield Static(_("Open a stage's interview"), classes="title")
             yield Static(
-                "An earlier stage opens to be corrected: every change is marked in the "
-                "history and the reports. Enter opens, Esc cancels.",
+                _(
+                    "An earlier stage opens to be corrected: every change is marked in the "
+                    "history and the reports. Enter opens, Esc cancels."
+                ),
                 classes="body",
             )
             yield OptionList(

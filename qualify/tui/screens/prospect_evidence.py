@@ -11,7 +11,8 @@ from textual import work
 from textual.content import Content
 from textual.widgets import Static, TabbedContent
 
-from qualify.core.words import plural, visible
+from qualify.core.words import visible
+from qualify.i18n import _, counted
 from qualify.tui.widgets.evidence_list import EvidenceList
 
 if TYPE_CHECKING:
@@ -33,24 +34,34 @@ class EvidenceActions:
         items = listed(view.attachments)
         current = sum(1 for i in items if i.superseded_by is None)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab(EVIDENCE).label = Content(f"Files ({len(items)})" if items else "Files")
-        head: list[tuple[str, str]] = [("Evidence files", "bold")]
+        label = _("Files")
+        tabs.get_tab(EVIDENCE).label = Content(f"{label} ({len(items)})" if items else label)
+        head: list[tuple[str, str]] = [(_("Evidence files"), "bold")]
         if view.attachments_problem:
             head.append((f" · {view.attachments_problem}", "$text-error"))
         elif items:
-            head.append((f" · {plural(len(items), 'file')}, {current} current", ""))
+            files = counted("{n} file", "{n} files", len(items))
+            head.append(
+                (" · " + _("{files}, {current} current").format(files=files, current=current), "")
+            )
             head.append(
                 (
-                    "\nEnter (or o) opens the highlighted file with the system viewer · "
-                    "+ attaches a new one",
+                    "\n"
+                    + _(
+                        "Enter (or o) opens the highlighted file with the system viewer · "
+                        "+ attaches a new one"
+                    ),
                     "$text-muted",
                 )
             )
         else:
             head.append(
                 (
-                    "\nNo file attached yet: + attaches one to a question (a credit report, "
-                    "a reference letter, a photo of the showroom).",
+                    "\n"
+                    + _(
+                        "No file attached yet: + attaches one to a question (a credit report, "
+                        "a reference letter, a photo of the showroom)."
+                    ),
                     "$text-muted",
                 )
             )
@@ -66,7 +77,9 @@ class EvidenceActions:
             found = qs.resolve(attachment.question_id)
             if found is not None:
                 question, repeat = found
-                text = question.text + (f" (repeat {repeat + 1})" if repeat is not None else "")
+                text = question.text + (
+                    " " + _("(repeat {n})").format(n=repeat + 1) if repeat is not None else ""
+                )
         stage = self.workspace.stage_titles().get(attachment.stage, attachment.stage)
         return f"{text} ({stage})"
 
@@ -101,11 +114,13 @@ class EvidenceActions:
         problem = open_in_viewer(self.qualifier, attachment, evidence_view_dir())
         if problem is None:
             self.app.call_from_thread(
-                self.notify, f"Opened {visible(attachment.name, one_line=True)}", markup=False
+                self.notify,
+                _("Opened {name}").format(name=visible(attachment.name, one_line=True)),
+                markup=False,
             )
         else:
             self.app.call_from_thread(
-                self.notify, problem, title="Evidence files", severity="error", markup=False
+                self.notify, problem, title=_("Evidence files"), severity="error", markup=False
             )
 
     def action_attach(self: ProspectScreen) -> None:  # type: ignore[misc]
@@ -119,13 +134,13 @@ class EvidenceActions:
         view = self.view
         qs = view.assessment.question_set if view is not None else None
         if view is None or qs is None:
-            why = (view.problem if view is not None else "") or "this stage has no question set"
-            self.notify(why, title="Evidence files", severity="warning", markup=False)
+            why = (view.problem if view is not None else "") or _("this stage has no question set")
+            self.notify(why, title=_("Evidence files"), severity="warning", markup=False)
             return
         try:
             limit = evidence_limit(self.workspace.data_dir)
         except EvidenceFileError as exc:
-            self.notify(str(exc), title="Evidence files", severity="error", markup=False)
+            self.notify(str(exc), title=_("Evidence files"), severity="error", markup=False)
             return
         interview = view.assessment.interview
         answers = {k: r.value for k, r in interview.answers.items()} if interview else {}

@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qualify.core.words import fmt_size, one_line, visible
+from qualify.i18n import _
 from qualify.tui.format import fmt_datetime
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ def evidence_prompt(item: Listed, question: str) -> Content:
     ]
     if item.superseded_by is not None:
         newer = visible(item.superseded_by.name, one_line=True)
-        head.append((f"  superseded by {newer}", "$text-warning"))
-    who = visible(a.by, one_line=True) or "someone"
+        head.append(("  " + _("superseded by {name}").format(name=newer), "$text-warning"))
+    who = visible(a.by, one_line=True) or _("someone")
     lines = [
         Content.assemble(*head),
         Content.assemble(

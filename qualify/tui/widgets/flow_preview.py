@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.words import TYPE_WORDS, one_line
+from qualify.i18n import _, counted
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import QuestionSet
@@ -20,41 +21,62 @@ def flow_content(qs: QuestionSet, *, width: int = 80) -> Content:
     lines: list[Content] = [
         Content.assemble(
             (qs.title, "bold"),
-            (f" · v{qs.version} · {len(qs.sections)} sections · ", "$text-muted"),
-            (f"{len(qs.questions)} questions", "$text-muted"),
+            (
+                f" · v{qs.version} · "
+                + counted("{n} section", "{n} sections", len(qs.sections))
+                + " · ",
+                "$text-muted",
+            ),
+            (counted("{n} question", "{n} questions", len(qs.questions)), "$text-muted"),
         )
     ]
     n = 0
     for section in qs.sections:
-        direction = "we fit them" if section.direction == "we_fit_them" else "they fit us"
+        direction = _("we fit them") if section.direction == "we_fit_them" else _("they fit us")
         lines.append(Content(""))
         head = [
             (section.title, "bold $text-accent"),
-            (f"  weight {section.weight:g} · {direction}", "$text-muted"),
+            (
+                "  "
+                + _("weight {weight} · {direction}").format(
+                    weight=f"{section.weight:g}", direction=direction
+                ),
+                "$text-muted",
+            ),
         ]
         if section.when:
-            head.append((f"  only if {one_line(section.when, 60)}", "$text-warning"))
+            head.append(
+                (
+                    "  " + _("only if {condition}").format(condition=one_line(section.when, 60)),
+                    "$text-warning",
+                )
+            )
         lines.append(Content.assemble(*head))
         for q in section.questions:
             n += 1
             marks: list[tuple[str, str]] = [(f"{n:>3}. ", "$text-muted")]
             marks.append((one_line(q.text, text_w), "bold" if q.required else ""))
             lines.append(Content.assemble(*marks))
-            facts = [TYPE_WORDS.get(q.type, q.type)]
+            facts = [_(TYPE_WORDS[q.type]) if q.type in TYPE_WORDS else q.type]
             if q.required:
-                facts.append("required")
+                facts.append(_("required"))
             if q.verify:
-                facts.append("needs evidence")
+                facts.append(_("needs evidence"))
             if not q.scored and q.type != "text":
-                facts.append("not scored")
+                facts.append(_("not scored"))
             elif q.scored:
-                facts.append(f"weight {q.weight:g}")
+                facts.append(_("weight {weight}").format(weight=f"{q.weight:g}"))
             detail: list[tuple[str, str]] = [("     " + " · ".join(facts), "$text-muted")]
             if q.when:
-                detail.append((f"  only if {one_line(q.when, 60)}", "$text-warning"))
+                detail.append(
+                    (
+                        "  " + _("only if {condition}").format(condition=one_line(q.when, 60)),
+                        "$text-warning",
+                    )
+                )
             knockouts = [o for o in q.options or () if o.knockout]
             if knockouts or q.knockout:
-                detail.append(("  ✗ can knock out", "$text-error"))
+                detail.append(("  ✗ " + _("can knock out"), "$text-error"))
             lines.append(Content.assemble(*detail))
     return Content("\n").join(lines)
 
@@ -71,12 +93,14 @@ class FlowPreview(Static):
         """Show a set's flow; `stale` marks it as the last valid version while errors remain."""
         self.set_class(stale, "-stale")
         if qs is None:
-            self.update(Content.styled(note or "Nothing to preview yet.", "$text-muted"))
+            self.update(Content.styled(note or _("Nothing to preview yet."), "$text-muted"))
             return
         body = flow_content(qs, width=self.size.width or 80)
         if stale:
             body = (
-                Content.styled("Last valid version (fix the errors to update):\n\n", "italic")
+                Content.styled(
+                    _("Last valid version (fix the errors to update):") + "\n\n", "italic"
+                )
                 + body
             )
         self.update(body)

@@ -33,6 +33,7 @@ from textual.widgets import Checkbox, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from qualify.i18n import N_, _
 from qualify.tui.messages import AnswerChosen
 from qualify.tui.widgets.input_base import NAV_BINDINGS, NavMixin
 from qualify.tui.widgets.typed_inputs import CalculatedView, DateInput, NumberInput, TextInput
@@ -333,7 +334,7 @@ class YesNoInput(NavMixin, Widget, can_focus=True):
             return Content.assemble((f" {mark} {label} ", style), (f" ({key})", "$text-muted"))
 
         return Content.assemble(
-            cell("Yes", "y", self.value is True), "    ", cell("No", "n", self.value is False)
+            cell(_("Yes"), "y", self.value is True), "    ", cell(_("No"), "n", self.value is False)
         )
 
     def action_answer(self, value: bool) -> None:
@@ -366,16 +367,16 @@ INPUTS: dict[str, type[Widget]] = {
 """Question type → its input widget."""
 
 HINTS: dict[str, str] = {
-    "choice": "1–9 pick · ↑↓ move, Space picks there · Enter next (never picks)",
-    "multi": "1–9 or Space tick · ↑↓ move · Enter next",
-    "scale": "number keys or ←→ pick · Enter next",
-    "number": "type a number (7,5 or 7.5) · Enter save and next",
-    "yes_no": "y yes · n no · Enter next",
-    "text": "type freely (saved as you pause) · Enter next",
-    "date": "type YYYY-MM-DD · Enter save and next",
-    "calculated": "computed from other answers · Enter next",
+    "choice": N_("1–9 pick · ↑↓ move, Space picks there · Enter next (never picks)"),
+    "multi": N_("1–9 or Space tick · ↑↓ move · Enter next"),
+    "scale": N_("number keys or ←→ pick · Enter next"),
+    "number": N_("type a number (7,5 or 7.5) · Enter save and next"),
+    "yes_no": N_("y yes · n no · Enter next"),
+    "text": N_("type freely (saved as you pause) · Enter next"),
+    "date": N_("type YYYY-MM-DD · Enter save and next"),
+    "calculated": N_("computed from other answers · Enter next"),
 }
-"""One line of keys shown under each input."""
+"""One line of keys shown under each input (translated where shown: ``_(HINTS[type])``)."""
 
 
 def make_input(question: Question, value: Any = None) -> Widget:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from qualify.core.words import fmt_score, one_line, status_word, visible
+from qualify.core.words import one_line, status_word, visible
+from qualify.i18n import N_, _, fmt_score
 from qualify.tui.format import fmt_date
 
 if TYPE_CHECKING:
@@ -15,13 +16,14 @@ if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry, Prospect
 
 ACTION_WORDS: dict[str, str] = {
-    "decline": "Parted ways",
-    "hold": "Just friends",
-    "reopen": "Reopened",
-    "review": "Reviewed",
-    "edit": "Facts edited",
-    "rescore": "Re-scored",
+    "decline": N_("Parted ways"),
+    "hold": N_("Just friends"),
+    "reopen": N_("Reopened"),
+    "review": N_("Reviewed"),
+    "edit": N_("Facts edited"),
+    "rescore": N_("Re-scored"),
 }
+"""The events listed under the stages (translated where shown)."""
 
 
 class StageTimeline(Static):
@@ -35,7 +37,7 @@ class StageTimeline(Static):
         self, pipeline: Pipeline | None, prospect: Prospect, history: list[HistoryEntry]
     ) -> None:
         if pipeline is None:
-            self.update(Content.styled("The pipeline has errors: no timeline.", "$text-error"))
+            self.update(Content.styled(_("The pipeline has errors: no timeline."), "$text-error"))
             return
         started: dict[str, object] = {}
         ended: dict[str, HistoryEntry] = {}
@@ -61,8 +63,9 @@ class StageTimeline(Static):
                 when = f"{fmt_date(started.get(stage.id))} → {fmt_date(end.at if end else None)}"
                 extra: list[tuple[str, str]] = []
                 if end is not None and end.overridden:
-                    extra.append(("  ⚑ override: ", "bold $text-warning"))
-                    extra.append((visible(one_line(end.reason, 80)) or "no reason given", "italic"))
+                    extra.append(("  ⚑ " + _("override:") + " ", "bold $text-warning"))
+                    reason = visible(one_line(end.reason, 80)) or _("no reason given")
+                    extra.append((reason, "italic"))
                 lines.append(
                     Content.assemble(
                         (f"{mark} ", style),
@@ -73,12 +76,17 @@ class StageTimeline(Static):
                 )
             elif i == reached:
                 status = prospect.status.value
-                word = "now" if status == "active" else status_word(status).lower()
+                word = _("now") if status == "active" else _(status_word(status)).lower()
                 lines.append(
                     Content.assemble(
                         ("▶ ", "bold $text-accent"),
                         (f"{title:<{width}}  ", "bold"),
-                        (f"since {fmt_date(started.get(stage.id))} ({word})", "$text-accent"),
+                        (
+                            _("since {date} ({state})").format(
+                                date=fmt_date(started.get(stage.id)), state=word
+                            ),
+                            "$text-accent",
+                        ),
                     )
                 )
             else:
@@ -88,7 +96,7 @@ class StageTimeline(Static):
                 Content.assemble(
                     ("▶ ", "bold $text-accent"),
                     (f"{pipeline.review.title:<{width}}  ", "bold"),
-                    (f"since {fmt_date(started.get(current))}", "$text-accent"),
+                    (_("since {date}").format(date=fmt_date(started.get(current))), "$text-accent"),
                 )
             )
         events = [e for e in history if e.action in ACTION_WORDS and e.action != "edit"]
@@ -99,14 +107,15 @@ class StageTimeline(Static):
                 line = Content.assemble(
                     (fmt_date(entry.at), "$text-muted"),
                     ("  ", ""),
-                    (ACTION_WORDS[entry.action], "bold"),
+                    (_(ACTION_WORDS[entry.action]), "bold"),
                     (f": {reason}" if reason else "", ""),
                 )
                 if entry.action == "rescore":
                     line = line + Content.styled(_rescore_scores(entry.details), "$text-muted")
                 if entry.action == "hold" and prospect.recontact_on and entry is events[-1]:
                     line = line + Content.styled(
-                        f" (call again {fmt_date(prospect.recontact_on)})", "$text-muted"
+                        " " + _("(call again {date})").format(date=fmt_date(prospect.recontact_on)),
+                        "$text-muted",
                     )
                 lines.append(line)
         self.update(Content("\n").join(lines))
@@ -117,4 +126,6 @@ def _rescore_scores(details: dict) -> str:
     old, new = details.get("old") or {}, details.get("new") or {}
     if not isinstance(old, dict) or not isinstance(new, dict) or "score" not in new:
         return ""
-    return f" (score {fmt_score(old.get('score'))} → {fmt_score(new.get('score'))})"
+    return " " + _("(score {old} → {new})").format(
+        old=fmt_score(old.get("score")), new=fmt_score(new.get("score"))
+    )

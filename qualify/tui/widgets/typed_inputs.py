@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static, TextArea
 
+from qualify.i18n import _
 from qualify.tui.messages import AnswerChosen
 from qualify.tui.widgets.input_base import NAV_BINDINGS, Navigate, NavMixin
 
@@ -46,13 +47,13 @@ class NumberInput(Vertical):
         q = self.question
         text = "" if self.initial is None else _num_text(self.initial)
         with Horizontal(id="number-row"):
-            yield _NumberField(text, placeholder="a number", id="number-field")
+            yield _NumberField(text, placeholder=_("a number"), id="number-field")
             yield Static(q.unit or "", id="unit")
         limits = []
         if q.min is not None:
-            limits.append(f"from {_num_text(q.min)}")
+            limits.append(_("from {value}").format(value=_num_text(q.min)))
         if q.max is not None:
-            limits.append(f"to {_num_text(q.max)}")
+            limits.append(_("to {value}").format(value=_num_text(q.max)))
         yield Static(
             (" ".join(limits) + (f" {q.unit}" if q.unit else "") + " · ") if limits else "",
             id="number-range",
@@ -100,7 +101,7 @@ class NumberInput(Vertical):
         fields = self.query(Input)
         if not fields or fields.first().value.strip() == self._text(self._last_sent):
             return False
-        ok, value, _ = self.parsed()
+        ok, value, _error = self.parsed()
         return not (ok and value is not None and value == self._last_sent)
 
     def _text(self, value: Any) -> str:
@@ -293,7 +294,7 @@ class CalculatedView(NavMixin, Static):
         from qualify.i18n import tr
 
         shown = (
-            "— (an input is not answered yet)"
+            "— " + _("(an input is not answered yet)")
             if value is None
             else tr(answer_text(self.question, value))
         )
