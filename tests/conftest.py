@@ -9,6 +9,7 @@ a missing tool fails the run, so "20 passed, 20 skipped" cannot look green.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,16 @@ def _nothing_remembered_under_mutation() -> Iterator[None]:
     os.environ["QUALIFY_CACHE_DIR"] = "off"
     yield
     os.environ["QUALIFY_CACHE_DIR"] = before or "off"
+
+
+@pytest.fixture(autouse=True)
+def _english_again_after_each_test() -> Iterator[None]:
+    """An app run in German sets the language of the whole process (its workers are
+    threads); the next test starts in English, whatever ran before it."""
+    yield
+    i18n = sys.modules.get("qualify.i18n")
+    if i18n is not None:
+        i18n.set_language(None)
 
 
 @pytest.fixture(autouse=True, scope="session")
