@@ -77,7 +77,7 @@ class QuestionPane(VerticalScroll):
         slot.mount(self.input)
         self.call_after_refresh(self.focus_input)
         self.query_one("#keys-hint", Static).update(
-            Content.styled(HINTS[question.type], "$text-muted")
+            Content.styled(_(HINTS[question.type]), "$text-muted")
         )
         self.scroll_home(animate=False)
 
@@ -156,7 +156,7 @@ def where_line(
             tags.append(("✓ evidence seen", "$text-success"))
         else:
             tags.append(("⚑ needs evidence", "$text-warning"))
-    tags.append((TYPE_WORDS.get(question.type, question.type), "$text-muted"))
+    tags.append((_(TYPE_WORDS.get(question.type, question.type)), "$text-muted"))
     tag_parts: list[tuple[str, str]] = []
     for text, style in tags:
         tag_parts.append(("  ·  ", "$text-muted"))
