@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from qualify.i18n import _
 from qualify.tui.commands import QualifyCommands
 from qualify.tui.config import TuiConfig, load_config
 from qualify.tui.messages import (
@@ -122,7 +123,7 @@ class QualifyApp(App[None]):
 
     def on_mount(self) -> None:
         for problem in self.config.problems:
-            self.notify(problem, title="Config", severity="warning", timeout=8)
+            self.notify(problem, title=_("Config"), severity="warning", timeout=8)
         if self.config.keymap:
             self._check_keymap()
         self._catch_hangup(install=True)
@@ -160,7 +161,7 @@ class QualifyApp(App[None]):
         """Name the keymap's binding ids that no screen defines (a typo would otherwise
         leave a key silently unmapped). In a worker: it imports every screen."""
         for problem in self.config.check_bindings(binding_ids()):
-            self.notify(problem, title="Config", severity="warning", timeout=8)
+            self.notify(problem, title=_("Config"), severity="warning", timeout=8)
 
     def _catch_hangup(self, *, install: bool) -> None:
         """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) would kill the process
@@ -268,7 +269,7 @@ class QualifyApp(App[None]):
         from qualify.tui.screens.question_sets import QuestionSetsScreen
 
         if not self.workspace.is_open:
-            self.notify("The workspace is still opening.", severity="warning")
+            self.notify(_("The workspace is still opening."), severity="warning")
             return
         if not isinstance(self.screen, QuestionSetsScreen):
             self.push_screen(QuestionSetsScreen())
@@ -301,7 +302,7 @@ class QualifyApp(App[None]):
     def action_validate(self) -> None:
         """Re-read and check every question set; shows the result."""
         if not self.workspace.is_open:
-            self.notify("The workspace is still opening.", severity="warning")
+            self.notify(_("The workspace is still opening."), severity="warning")
             return
         self.reload_question_sets()
 
@@ -325,7 +326,7 @@ class QualifyApp(App[None]):
             return
         prospect_id = self._prospect_in_view()
         if prospect_id is None or not self.workspace.is_open:
-            self.notify("Open or highlight a prospect first.", severity="warning")
+            self.notify(_("Open or highlight a prospect first."), severity="warning")
             return
         self.open_prospect(prospect_id, tab=AGENDA)
 
@@ -336,13 +337,13 @@ class QualifyApp(App[None]):
         if isinstance(self.screen, ProspectScreen):
             self.screen.action_export_agenda()
             return
-        self.notify("Open a prospect first (its agenda tab: g, then m).", severity="warning")
+        self.notify(_("Open a prospect first (its agenda tab: g, then m)."), severity="warning")
 
     def action_compare(self) -> None:
         """Compare the open (or highlighted) prospect with the ideal partner."""
         prospect_id = self._prospect_in_view()
         if prospect_id is None or not self.workspace.is_open:
-            self.notify("Open or highlight a prospect first.", severity="warning")
+            self.notify(_("Open or highlight a prospect first."), severity="warning")
             return
         self.open_compare(prospect_id)
 
@@ -351,7 +352,7 @@ class QualifyApp(App[None]):
         from qualify.tui.screens.rescore import RescoreScreen
 
         if not self.workspace.is_open:
-            self.notify("The workspace is still opening.", severity="warning")
+            self.notify(_("The workspace is still opening."), severity="warning")
             return
         if not isinstance(self.screen, RescoreScreen):
             self.push_screen(RescoreScreen())
@@ -383,6 +384,7 @@ class QualifyApp(App[None]):
             self.call_from_thread(self._offer_rescore, counts)
 
     def _offer_rescore(self, counts: dict[str, int]) -> None:
+        from qualify.tui.insights import rescore_offer
         from qualify.tui.modals.confirm import ConfirmDialog
         from qualify.tui.screens.rescore import RescoreScreen
 
@@ -393,16 +395,11 @@ class QualifyApp(App[None]):
         self.rescore_offered.update((sid, sets[sid].version) for sid in counts)
         total = sum(counts.values())
         names = ", ".join(f"{sets[sid].title} (v{sets[sid].version})" for sid in counts)
-        plural = "s" if total != 1 else ""
         self.push_screen(
             ConfirmDialog(
-                f"Preview the re-score of {total} interview{plural}?",
-                f"{total} interview{plural} {'were' if plural else 'was'} taken with an older "
-                f"version of {names}. See their scores under the current version, side by "
-                "side with the old ones. Nothing is recorded until you confirm it there "
-                "(later: ctrl+p, Re-score interviews).",
-                yes="Preview",
-                no="Not now",
+                *rescore_offer(total, names),
+                yes=_("Preview"),
+                no=_("Not now"),
             ),
             lambda yes: self.push_screen(RescoreScreen(list(counts))) if yes else None,
         )
@@ -418,12 +415,12 @@ class QualifyApp(App[None]):
             if isinstance(self.screen, ProspectsScreen):
                 prospect_id = self.screen.highlighted_id
         if prospect_id is None or not self.workspace.is_open:
-            self.notify("Open or highlight a prospect first.", severity="warning")
+            self.notify(_("Open or highlight a prospect first."), severity="warning")
             return
         try:
             name = self.workspace.qualifier.store.get_prospect(prospect_id).name
         except Exception as exc:  # a missing prospect or an unreadable file: say so
-            self.notify(str(exc), title="Export", severity="error", markup=False)
+            self.notify(str(exc), title=_("Export"), severity="error", markup=False)
             return
 
         def picked(fmt: str | None) -> None:
@@ -435,28 +432,16 @@ class QualifyApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="question-sets")
     def reload_question_sets(self) -> None:
         catalog = self.workspace.reload_catalog()
+        from qualify.tui.screens.question_sets import check_summary
+
+        said, severity = check_summary(catalog)
+        self.notify(
+            said,
+            title=_("Question sets"),
+            severity=severity,
+            timeout=10 if severity == "error" else None,
+        )
         errors = [p for p in catalog.problems if p.severity == "error"]
-        if errors:
-            files = sorted({Path(p.path).name for p in errors})
-            self.notify(
-                f"{len(errors)} error(s) in {', '.join(files)}: a set with errors is not "
-                "used for interviews until it is fixed (see Question sets).",
-                title="Question sets",
-                severity="error",
-                timeout=10,
-            )
-        else:
-            n = len(catalog.question_sets)
-            warnings = len(catalog.problems) - len(errors)
-            extra = (
-                f" ({warnings} warning{'s' if warnings != 1 else ''}: the sets are used; "
-                "see Question sets)"
-                if warnings
-                else ""
-            )
-            self.notify(
-                f"{n} question sets and the pipeline are valid{extra}.", title="Question sets"
-            )
         self.post_message(QuestionSetsReloaded(len(errors), offer_rescore=True))
 
     @on(QuestionSetsReloaded)
@@ -477,7 +462,8 @@ class QualifyApp(App[None]):
         from qualify.tui.report import export_report
 
         path = export_report(self.workspace, prospect_id, fmt)
-        self.notify(f"Report written to {path}", title="Export", markup=False, timeout=8)
+        said = _("Report written to {path}").format(path=path)
+        self.notify(said, title=_("Export"), markup=False, timeout=8)
 
     # ------------------------------------------------------------------ errors
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -493,8 +479,10 @@ class QualifyApp(App[None]):
             where = f" ({error.filename})" if getattr(error, "filename", None) else ""
             message = f"{error.strerror or error}{where}"
         else:
-            message = f"unexpected error: {type(error).__name__}: {error}"
-        self.notify(message, title="Error", severity="error", timeout=10)
+            message = _("unexpected error: {error}").format(
+                error=f"{type(error).__name__}: {error}"
+            )
+        self.notify(message, title=_("Error"), severity="error", timeout=10)
 
     async def action_quit(self) -> None:
         """Quit, saving first what is typed but not saved yet (a number or text in an
@@ -544,11 +532,13 @@ class QualifyApp(App[None]):
         self._asked_to_quit = True
         self.push_screen(
             ConfirmDialog(
-                "Quit without saving?",
-                f"{', '.join(unsaved)}: unsaved changes. F5 (or ctrl+s) in the editor saves "
-                "them; ctrl+q again quits.",
-                yes="Quit and discard",
-                no="Keep editing",
+                _("Quit without saving?"),
+                _(
+                    "{files}: unsaved changes. F5 (or ctrl+s) in the editor saves them; ctrl+q "
+                    "again quits."
+                ).format(files=", ".join(unsaved)),
+                yes=_("Quit and discard"),
+                no=_("Keep editing"),
                 danger=True,
             ),
             answered,

@@ -9,53 +9,62 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from qualify.i18n import N_, _
 from qualify.tui.host import host
 from qualify.tui.messages import OpenProspect
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("New prospect", "Add a prospect at the first stage  ·  a", "new_prospect"),
+    (N_("New prospect"), N_("Add a prospect at the first stage  ·  a"), "new_prospect"),
     (
-        "Find prospect",
-        "Filter the prospects list, or type a name here to jump to one  ·  /",
+        N_("Find prospect"),
+        N_("Filter the prospects list, or type a name here to jump to one  ·  /"),
         "find_prospect",
     ),
     (
-        "Export report",
-        "Write the fit report of the open or highlighted prospect  ·  x",
+        N_("Export report"),
+        N_("Write the fit report of the open or highlighted prospect  ·  x"),
         "export_report",
     ),
     (
-        "Agenda for the next meeting",
-        "What to ask the open or highlighted prospect next time  ·  g (Prospect)",
+        N_("Agenda for the next meeting"),
+        N_("What to ask the open or highlighted prospect next time  ·  g (Prospect)"),
         "agenda",
     ),
     (
-        "Export agenda as Markdown",
-        "Write the open prospect's agenda into reports/ and copy it  ·  m (Agenda tab)",
+        N_("Export agenda as Markdown"),
+        N_("Write the open prospect's agenda into reports/ and copy it  ·  m (Agenda tab)"),
         "export_agenda",
     ),
     (
-        "Compare with the ideal partner",
-        "The open or highlighted prospect beside ideal.yaml or the best partners; o picks "
-        "another prospect  ·  c (Prospect)",
+        N_("Compare with the ideal partner"),
+        N_(
+            "The open or highlighted prospect beside ideal.yaml or the best partners; o picks "
+            "another prospect  ·  c (Prospect)"
+        ),
         "compare",
     ),
     (
-        "Re-score interviews",
-        "Preview interviews taken with an older version of a set under the current one; "
-        "record on confirmation  ·  R (Question sets)",
+        N_("Re-score interviews"),
+        N_(
+            "Preview interviews taken with an older version of a set under the current one; "
+            "record on confirmation  ·  R (Question sets)"
+        ),
         "rescore",
     ),
     (
-        "Validate question sets",
-        "Re-read and check every question set and the pipeline  ·  v (Question sets)",
+        N_("Validate question sets"),
+        N_("Re-read and check every question set and the pipeline  ·  v (Question sets)"),
         "validate",
     ),
-    ("Question sets", "The active sets, their problems, the editor  ·  s", "question_sets"),
-    ("Switch theme", "Light, dark and every other Textual theme  ·  ctrl+t", "change_theme"),
-    ("Prospects", "Back to the prospects list  ·  escape", "home"),
-    ("Help", "Keys and how-to for this screen  ·  F1 or ?", "help"),
-    ("Quit", "Every answer is already saved  ·  ctrl+q", "quit"),
+    (N_("Question sets"), N_("The active sets, their problems, the editor  ·  s"), "question_sets"),
+    (
+        N_("Switch theme"),
+        N_("Light, dark and every other Textual theme  ·  ctrl+t"),
+        "change_theme",
+    ),
+    (N_("Prospects"), N_("Back to the prospects list  ·  escape"), "home"),
+    (N_("Help"), N_("Keys and how-to for this screen  ·  F1 or ?"), "help"),
+    (N_("Quit"), N_("Every answer is already saved  ·  ctrl+q"), "quit"),
 )
 """(title, help with its key, the app's action) for every palette entry."""
 
@@ -65,19 +74,20 @@ class QualifyCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, action in COMMANDS:
-            yield DiscoveryHit(title, partial(self.app.run_action, action), help=help_text)
+            yield DiscoveryHit(_(title), partial(self.app.run_action, action), help=_(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         app = self.app
-        for title, help_text, action in COMMANDS:
+        for english_title, help_text, action in COMMANDS:
+            title = _(english_title)
             score = matcher.match(title)
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(title),
                     partial(app.run_action, action),
-                    help=help_text,
+                    help=_(help_text),
                 )
         # prospects by name: "find nordic", or just "nordic"
         words = query.strip()
@@ -98,7 +108,7 @@ class QualifyCommands(Provider):
                     score * 0.9,
                     prospect_matcher.highlight(text),
                     partial(app.post_message, OpenProspect(summary.id, from_home=True)),
-                    help=f"Open prospect  ·  {summary.stage}",
+                    help=_("Open prospect  ·  {stage}").format(stage=summary.stage),
                 )
                 found += 1
                 if found >= 40:

@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qualify.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
     from qualify.core.compare import Comparison
@@ -27,6 +29,25 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while a scan runs."""
+
+
+# ----------------------------------------------------------------------- re-score
+def rescore_offer(total: int, names: str) -> tuple[str, str]:
+    """The question and the text of the app's offer to preview the re-score of `total`
+    interviews taken with an older version of the sets `names`."""
+    question = ngettext(
+        "Preview the re-score of {n} interview?", "Preview the re-score of {n} interviews?", total
+    )
+    text = ngettext(
+        "{n} interview was taken with an older version of {names}. See their scores under the "
+        "current version, side by side with the old ones. Nothing is recorded until you "
+        "confirm it there (later: ctrl+p, Re-score interviews).",
+        "{n} interviews were taken with an older version of {names}. See their scores under "
+        "the current version, side by side with the old ones. Nothing is recorded until you "
+        "confirm it there (later: ctrl+p, Re-score interviews).",
+        total,
+    )
+    return question.format(n=total), text.format(n=total, names=names)
 
 
 # ----------------------------------------------------------------------- agenda
@@ -242,14 +263,14 @@ def build_comparison(
     left_sets = workflow_insights.answers_by_set(q, left)
     if other_id is not None:
         right = q.store.get_prospect(other_id)
-        label, source = right.name, f"prospect · {right.id}"
+        label, source = right.name, _("prospect · {id}").format(id=right.id)
         right_sets = {
             sid: values for sid, (_, values) in workflow_insights.answers_by_set(q, right).items()
         }
     else:
         path = ideal_file(workspace)
         label, right_sets = workflow_insights.ideal_profile(q, left_sets, None, path)
-        source = path.name if path.exists() else "typical answers of the best committed partners"
+        source = path.name if path.exists() else _("typical answers of the best committed partners")
     order = _set_order(workspace, left.stage, left_sets)
     comparisons = tuple(
         compare(
@@ -264,7 +285,9 @@ def build_comparison(
     )
     problem = ""
     if not comparisons:
-        problem = f"Nothing to compare: {left.name} and {label} share no answered question set."
+        problem = _(
+            "Nothing to compare: {name} and {other} share no answered question set."
+        ).format(name=left.name, other=label)
     return ComparisonView(
         left.name,
         label,

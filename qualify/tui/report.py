@@ -11,13 +11,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qualify.i18n import N_
+
 if TYPE_CHECKING:
     from qualify.tui.workspace import Workspace
 
 EXPORT_FORMATS: dict[str, str] = {
-    "md": "Markdown",
-    "html": "HTML (a web page to mail or print)",
-    "json": "JSON (for other tools)",
+    "md": N_("Markdown"),
+    "html": N_("HTML (a web page to mail or print)"),
+    "json": N_("JSON (for other tools)"),
 }
 """The prospect report formats of :mod:`qualify.reports`, with words for the picker."""
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qualify.i18n import _
+
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
     from qualify.core.assess import Assessment
@@ -92,8 +94,8 @@ class Workspace:
         if self.store_url:
             from qualify.store import redact_url
 
-            return f"team server {redact_url(self.store_url)}"
-        return f"workspace {self.data_dir}"
+            return _("team server {url}").format(url=redact_url(self.store_url))
+        return _("workspace {path}").format(path=self.data_dir)
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -131,7 +133,7 @@ class Workspace:
 
         if self._qualifier is not None:
             return None
-        store, _ = self._first_store()
+        store, _user = self._first_store()
         rows = store.recent_prospects(count)
         if rows is None or len(rows) < count:  # every prospect: as fast to list them all
             return None
@@ -256,7 +258,9 @@ class Workspace:
         except QualifyError as exc:
             agenda_problem = str(exc)
         except Exception as exc:  # the agenda must never keep the prospect from showing
-            agenda_problem = f"the agenda could not be built ({type(exc).__name__}: {exc})"
+            agenda_problem = _("the agenda could not be built ({error})").format(
+                error=f"{type(exc).__name__}: {exc}"
+            )
         attachments: list[Attachment] = []
         attachments_problem = ""
         try:

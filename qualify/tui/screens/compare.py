@@ -22,8 +22,8 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
-from qualify.core.words import answer_text, fmt_score, one_line
-from qualify.i18n import tr
+from qualify.core.words import answer_text, one_line
+from qualify.i18n import _, fmt_fixed, fmt_score, tr
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.text import Reflowed, ReflowScroll, hang
@@ -45,10 +45,10 @@ def short(text: str, width: int) -> str:
 def fmt_gap(value: float | None) -> str:
     """A signed difference with a real minus sign; `n/a` when one side has no score."""
     if value is None:
-        return "n/a"
+        return _("n/a")
     if round(value, 1) == 0:
-        return "±0.0"
-    return f"{value:+.1f}".replace("-", "−")
+        return "±" + fmt_fixed(0, 1)
+    return ("+" if value > 0 else "−") + fmt_fixed(abs(value), 1)
 
 
 def gap_style(value: float | None) -> str:
@@ -64,7 +64,7 @@ def score_rows(c: Comparison, width: int, question_set: QuestionSet | None = Non
     rows = []
     for label, b in ((c.left_label, c.left), (c.right_label, c.right)):
         style = band_style(b.band, b.knocked_out, question_set=question_set)
-        verdict = f"✗ {b.band or 'Not a fit'}" if b.knocked_out else (b.band or "")
+        verdict = f"✗ {b.band or _('Not a fit')}" if b.knocked_out else (b.band or "")
         rows.append(
             Content.assemble(
                 (f"{short(label, name_w):<{name_w}} ", "bold"),
@@ -75,7 +75,7 @@ def score_rows(c: Comparison, width: int, question_set: QuestionSet | None = Non
     gap = None if c.left.score is None or c.right.score is None else c.left.score - c.right.score
     rows.append(
         Content.assemble(
-            (f"{'Gap':<{name_w}} ", "$text-muted"),
+            (f"{_('Gap'):<{name_w}} ", "$text-muted"),
             (f"{fmt_gap(gap):>6}", gap_style(gap)),
             (f"  ({short(c.left_label, 14)} − {short(c.right_label, 14)})", "$text-muted"),
         )
@@ -88,10 +88,10 @@ def section_rows(c: Comparison, width: int) -> Content:
     title_w = max(12, width - 3 * NUMBER_WIDTH)
     lines = [
         Content.assemble(
-            (f"{'Section':<{title_w}}", "bold"),
+            (f"{_('Section'):<{title_w}}", "bold"),
             (f"{short(c.left_label, NUMBER_WIDTH - 1):>{NUMBER_WIDTH}}", "bold"),
             (f"{short(c.right_label, NUMBER_WIDTH - 1):>{NUMBER_WIDTH}}", "bold"),
-            (f"{'gap':>{NUMBER_WIDTH}}", "bold"),
+            (f"{_('gap'):>{NUMBER_WIDTH}}", "bold"),
         )
     ]
     for direction, title in DIRECTION_TITLES.items():
@@ -102,7 +102,7 @@ def section_rows(c: Comparison, width: int) -> Content:
         gap = None if left is None or right is None else left - right
         lines.append(
             Content.assemble(
-                (f"{short(title, title_w - 1):<{title_w}}", "bold $text-accent"),
+                (f"{short(_(title), title_w - 1):<{title_w}}", "bold $text-accent"),
                 (f"{fmt_score(left):>{NUMBER_WIDTH}}", "bold"),
                 (f"{fmt_score(right):>{NUMBER_WIDTH}}", "bold"),
                 (f"{fmt_gap(gap):>{NUMBER_WIDTH}}", f"bold {gap_style(gap)}"),
@@ -123,13 +123,17 @@ def section_rows(c: Comparison, width: int) -> Content:
 def _points(points: float | None, most: float) -> str:
     if points is None or not most:
         return ""
-    return f"  ({points:g}\u00a0of\u00a0{most:g})"
+    return (
+        "  ("
+        + _("{points}\u00a0of\u00a0{most}").format(points=f"{points:g}", most=f"{most:g}")
+        + ")"
+    )
 
 
 def answer_rows(c: Comparison, qs: QuestionSet | None, width: int) -> Content:
     """Every answer that differs: knock-outs first, then by points of the overall score."""
     if not c.answers:
-        return Content.styled("Every answer is the same.", "$text-muted")
+        return Content.styled(_("Every answer is the same."), "$text-muted")
     label_w = max(8, min(18, max(len(c.left_label), len(c.right_label))))
     blocks: list[Content] = []
     for n, gap in enumerate(c.answers, start=1):
@@ -138,11 +142,11 @@ def answer_rows(c: Comparison, qs: QuestionSet | None, width: int) -> Content:
         if gap.impact:
             facts += [
                 (" · ", "$text-muted"),
-                (f"{fmt_gap(gap.impact)} points", gap_style(gap.impact)),
-                (f" for {short(c.left_label, 18)}", "$text-muted"),
+                (_("{gap} points").format(gap=fmt_gap(gap.impact)), gap_style(gap.impact)),
+                (_(" for {name}").format(name=short(c.left_label, 18)), "$text-muted"),
             ]
         if gap.knockout:
-            facts += [(" · ", "$text-muted"), ("✗ knock-out: ", "bold $text-error")]
+            facts += [(" · ", "$text-muted"), ("✗ " + _("knock-out: "), "bold $text-error")]
             facts.append((one_line(gap.knockout), "$text-error"))
         rows = [
             *hang([(f"{n:>2}. ", "bold $text-accent"), (one_line(gap.text), "bold")], width, 4),
@@ -153,7 +157,7 @@ def answer_rows(c: Comparison, qs: QuestionSet | None, width: int) -> Content:
             (c.left_label, gap.left, gap.left_points),
             (c.right_label, gap.right, gap.right_points),
         ):
-            answer = "— not answered" if value is None else tr(answer_text(question, value))
+            answer = "— " + _("not answered") if value is None else tr(answer_text(question, value))
             rows += hang(
                 [
                     (f"    {short(label, label_w):<{label_w}}  ", "$text-muted"),
@@ -223,21 +227,23 @@ class CompareScreen(QualifyScreen):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Vertical(id="cmp-top"):
-            yield Static("Comparing…", id="cmp-title")
+            yield Static(_("Comparing…"), id="cmp-title")
             yield Static("", id="cmp-source")
         with ReflowScroll(id="cmp-scroll"):
             yield Static("", id="cmp-set", classes="heading")
             yield Static("", id="cmp-score")
-            yield Static("Sections", id="cmp-sections-heading", classes="heading")
+            yield Static(_("Sections"), id="cmp-sections-heading", classes="heading")
             yield Static("", id="cmp-sections")
             yield Static(
-                "Answers that differ · biggest first", id="cmp-answers-heading", classes="heading"
+                _("Answers that differ · biggest first"),
+                id="cmp-answers-heading",
+                classes="heading",
             )
             yield Static("", id="cmp-answers")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Compare"
+        self.sub_title = _("Compare")
         self.load()
 
     # ------------------------------------------------------------------ data
@@ -261,7 +267,7 @@ class CompareScreen(QualifyScreen):
     def _failed(self, event: Failed) -> None:
         self.view = None
         self.problem = event.error
-        self.notify(event.error, title="Nothing to compare", severity="error", markup=False)
+        self.notify(event.error, title=_("Nothing to compare"), severity="error", markup=False)
         self._draw()
 
     @on(Loaded)
@@ -270,7 +276,7 @@ class CompareScreen(QualifyScreen):
         self.problem = event.view.problem
         self.index = 0
         if self.problem:
-            self.notify(self.problem, title="Compare", severity="warning", markup=False)
+            self.notify(self.problem, title=_("Compare"), severity="warning", markup=False)
         self._draw()
 
     @on(Reflowed)
@@ -294,35 +300,43 @@ class CompareScreen(QualifyScreen):
         for selector in (*sections, *answers):
             self.query_one(selector).display = c is not None
         if view is None or c is None:
-            title.update(Content.styled("Nothing to compare", "bold"))
-            hint = "o compares with another prospect" + (
-                " · i with the ideal partner" if self.other_id else ""
+            title.update(Content.styled(_("Nothing to compare"), "bold"))
+            hint = _("o compares with another prospect") + (
+                " · " + _("i with the ideal partner") if self.other_id else ""
             )
             source.update(
                 Content.assemble(
-                    (self.problem or "Nothing to compare.", "$text-error"),
+                    (self.problem or _("Nothing to compare."), "$text-error"),
                     (f"\n{hint}", "$text-muted"),
                 )
             )
             self.refresh_bindings()
             return
-        self.sub_title = f"{view.left_name} vs {view.right_label}"
+        self.sub_title = _("{left} vs {right}").format(left=view.left_name, right=view.right_label)
         title.update(
             Content.assemble(
-                (view.left_name, "bold"), ("  vs  ", "$text-muted"), (view.right_label, "bold")
+                (view.left_name, "bold"),
+                ("  " + _("vs") + "  ", "$text-muted"),
+                (view.right_label, "bold"),
             )
         )
-        other = "i the ideal partner" if self.other_id else "o another prospect"
+        other = _("i the ideal partner") if self.other_id else _("o another prospect")
         source.update(
             Content.assemble(
-                ("Right: ", "$text-muted"),
+                (_("Right: "), "$text-muted"),
                 (view.source, ""),
                 (f"  ·  {other}", "$text-muted"),
             )
         )
         qs = view.question_sets.get(c.question_set_id)
         count = len(view.comparisons)
-        where = f"  ({self.index % count + 1} of {count} · s next set)" if count > 1 else ""
+        where = (
+            "  ("
+            + _("{n} of {count} · s next set").format(n=self.index % count + 1, count=count)
+            + ")"
+            if count > 1
+            else ""
+        )
         self.query_one("#cmp-set", Static).update(
             Content.assemble((qs.title if qs else c.question_set_id, "bold"), (where, ""))
         )
@@ -330,7 +344,7 @@ class CompareScreen(QualifyScreen):
         self.query_one("#cmp-score", Static).update(score_rows(c, width, qs))
         self.query_one("#cmp-sections", Static).update(section_rows(c, width))
         self.query_one("#cmp-answers-heading", Static).update(
-            f"Answers that differ ({len(c.answers)}) · biggest first"
+            _("Answers that differ ({n}) · biggest first").format(n=len(c.answers))
         )
         self.query_one("#cmp-answers", Static).update(answer_rows(c, qs, width))
         self.refresh_bindings()
@@ -362,7 +376,7 @@ class CompareScreen(QualifyScreen):
         summaries = self.prospect_summaries()
         if not summaries and self.workspace.is_open:
             summaries = self.workspace.summaries()
-        name = next((s.name for s in summaries if s.id == self.prospect_id), "this prospect")
+        name = next((s.name for s in summaries if s.id == self.prospect_id), _("this prospect"))
 
         def picked(other_id: str | None) -> None:
             if other_id:
@@ -370,7 +384,10 @@ class CompareScreen(QualifyScreen):
                 self.load()
 
         self.app.push_screen(
-            ProspectPicker(f"Compare {name} with…", summaries, exclude=self.prospect_id), picked
+            ProspectPicker(
+                _("Compare {name} with…").format(name=name), summaries, exclude=self.prospect_id
+            ),
+            picked,
         )
 
     def action_scroll(self, lines: int) -> None:

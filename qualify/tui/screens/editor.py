@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static,
 from textual.widgets.option_list import Option
 
 from qualify.atomic import write_text
+from qualify.i18n import _, counted, ngettext
 from qualify.tui.files import file_stamp
 from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
@@ -187,7 +188,7 @@ class EditorScreen(QualifyScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = f"Edit {self.path.name}"
+        self.sub_title = _("Edit {name}").format(name=self.path.name)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_changed()
         self._side_heading()
@@ -202,10 +203,17 @@ class EditorScreen(QualifyScreen):
         try:
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            self.notify(f"{self.path} is not UTF-8 text.", severity="error", markup=False)
+            self.notify(
+                _("{path} is not UTF-8 text.").format(path=self.path),
+                severity="error",
+                markup=False,
+            )
             return False
         except OSError as exc:
-            self.notify(f"Cannot read {self.path}: {exc.strerror or exc}", severity="error")
+            self.notify(
+                _("Cannot read {path}: {error}").format(path=self.path, error=exc.strerror or exc),
+                severity="error",
+            )
             return False
         area = self.text_area
         cursor = area.cursor_location
@@ -258,17 +266,17 @@ class EditorScreen(QualifyScreen):
             problems.highlighted = min(highlighted or 0, len(event.problems) - 1)
         else:
             problems.set_options(
-                [Option(Content.styled("✓ No problems.", "$text-success"), disabled=True)]
+                [Option(Content.styled("✓ " + _("No problems."), "$text-success"), disabled=True)]
             )
         flow = self.query_one(FlowPreview)
         if self.is_pipeline:
-            flow.show(None, note="The pipeline has no question flow: see each set.")
+            flow.show(None, note=_("The pipeline has no question flow: see each set."))
         else:
             errors = any(p.severity == "error" for p in event.problems)
             flow.show(
                 self.last_valid,
                 stale=errors and self.last_valid is not None,
-                note="Fix the errors to see the question flow.",
+                note=_("Fix the errors to see the question flow."),
             )
         self._side_heading()
         self._status()
@@ -283,33 +291,39 @@ class EditorScreen(QualifyScreen):
         parts: list[tuple[str, str]] = [(self.path.name, "bold")]
         if self.read_only:
             parts.append(
-                ("  read-only (bundled: copy them to the workspace with c)", "$text-warning")
+                (
+                    "  " + _("read-only (bundled: copy them to the workspace with c)"),
+                    "$text-warning",
+                )
             )
         elif self.modified:
-            parts.append(("  ● modified", "bold $text-warning"))
+            parts.append(("  ● " + _("modified"), "bold $text-warning"))
         else:
-            parts.append(("  saved", "$text-muted"))
+            parts.append(("  " + _("saved"), "$text-muted"))
         checking = self._checked_generation != self.generation
         errors = len(self.errors)
         warnings = len(self.problems) - errors
         if checking:
-            parts.append(("  · checking…", "$text-muted"))
+            parts.append(("  · " + _("checking…"), "$text-muted"))
         elif errors:
-            what = "error" if errors == 1 else "errors"
-            parts.append((f"  ✗ {errors} {what}", "bold $text-error"))
+            parts.append(("  ✗ " + counted("{n} error", "{n} errors", errors), "bold $text-error"))
             if not self.is_pipeline:
-                parts.append((": not used for interviews until fixed", "$text-error"))
+                parts.append((": " + _("not used for interviews until fixed"), "$text-error"))
         elif warnings:
             parts.append(
-                (f"  ⚠ {warnings} warning{'s' if warnings > 1 else ''}", "bold $text-warning")
+                ("  ⚠ " + counted("{n} warning", "{n} warnings", warnings), "bold $text-warning")
             )
             if not self.is_pipeline:
-                parts.append((": usable, saved without asking", "$text-warning"))
+                parts.append((": " + _("usable, saved without asking"), "$text-warning"))
         else:
-            parts.append(("  ✓ valid", "$text-success"))
-        parts.append((f"  · Ln {row + 1}, Col {col + 1}", "$text-muted"))
+            parts.append(("  ✓ " + _("valid"), "$text-success"))
+        parts.append(
+            ("  · " + _("Ln {line}, Col {col}").format(line=row + 1, col=col + 1), "$text-muted")
+        )
         if not self.highlighting:
-            parts.append(("  · plain text (YAML colours need textual[syntax])", "$text-muted"))
+            parts.append(
+                ("  · " + _("plain text (YAML colours need textual[syntax])"), "$text-muted")
+            )
         self.query_one("#ed-status", Static).update(Content.assemble(*parts))
 
     @on(TextArea.SelectionChanged, "#ed-text")
@@ -321,10 +335,10 @@ class EditorScreen(QualifyScreen):
         errors = len(self.errors)
         warnings = len(self.problems) - errors
         if switcher.current == "ed-problems":
-            counts = f"✗ {errors} · ⚠ {warnings}" if self.problems else "none"
-            text = f"Problems ({counts})  ·  F2 question flow"
+            counts = f"✗ {errors} · ⚠ {warnings}" if self.problems else _("none")
+            text = _("Problems ({counts})  ·  F2 question flow").format(counts=counts)
         else:
-            text = "Question flow  ·  F2 problems"
+            text = _("Question flow  ·  F2 problems")
         self.query_one("#ed-side-heading", Static).update(text)
 
     # ------------------------------------------------------------------ navigation
@@ -348,9 +362,9 @@ class EditorScreen(QualifyScreen):
 
     def action_next_problem(self) -> None:
         if not self.problems:
-            self.notify("No problems.", timeout=2)
+            self.notify(_("No problems."), timeout=2)
             return
-        row, _ = self.text_area.cursor_location
+        row, _col = self.text_area.cursor_location
         after = [p for p in self.problems if p.line - 1 > row]
         problem = after[0] if after else self.problems[0]
         self.jump_to(problem.line, problem.col)
@@ -369,25 +383,29 @@ class EditorScreen(QualifyScreen):
 
         if self.read_only:
             self.notify(
-                "These are the bundled sets: press c on the list to copy them into the "
-                "workspace, then edit the copy.",
-                title="Not saved",
+                _(
+                    "These are the bundled sets: press c on the list to copy them into the "
+                    "workspace, then edit the copy."
+                ),
+                title=_("Not saved"),
                 severity="warning",
             )
             return
         text = self.text_area.text
         if not text.strip():
             self.notify(
-                "Nothing to save: the file would be empty. Type the set, or ctrl+r to "
-                "reload it from disk.",
-                title="Not saved",
+                _(
+                    "Nothing to save: the file would be empty. Type the set, or ctrl+r to "
+                    "reload it from disk."
+                ),
+                title=_("Not saved"),
                 severity="error",
             )
             return
         if text == self.saved_text:
-            self.notify("Nothing to save: no changes since the last save.", timeout=3)
+            self.notify(_("Nothing to save: no changes since the last save."), timeout=3)
             return
-        _, problems = check_text(text, self.path, self.workspace.catalog)
+        _checked, problems = check_text(text, self.path, self.workspace.catalog)
         errors = [p for p in problems if p.severity == "error"]
 
         def after_outside_check(ok: bool | None) -> None:
@@ -397,12 +415,19 @@ class EditorScreen(QualifyScreen):
                 first = errors[0]
                 self.app.push_screen(
                     ConfirmDialog(
-                        f"Save {self.path.name} with {len(errors)} error(s)?",
-                        f"First: line {first.line}, column {first.col}: {first.message}\n\n"
-                        "Until it is fixed this set is not used for new interviews "
-                        "(interviews already started keep the version they began with).",
-                        yes="Save anyway",
-                        no="Keep editing",
+                        _("Save {name} with {n} error(s)?").format(
+                            name=self.path.name, n=len(errors)
+                        ),
+                        _("First: line {line}, column {col}: {message}").format(
+                            line=first.line, col=first.col, message=first.message
+                        )
+                        + "\n\n"
+                        + _(
+                            "Until it is fixed this set is not used for new interviews "
+                            "(interviews already started keep the version they began with)."
+                        ),
+                        yes=_("Save anyway"),
+                        no=_("Keep editing"),
                     ),
                     lambda yes: self._write(text) if yes else None,
                 )
@@ -412,11 +437,13 @@ class EditorScreen(QualifyScreen):
         if self.stamp is not None and file_stamp(self.path) != self.stamp:
             self.app.push_screen(
                 ConfirmDialog(
-                    f"{self.path.name} changed on disk",
-                    "Another editor changed the file since you opened it. Overwrite those "
-                    "changes with yours? (No keeps the file; ctrl+r loads it.)",
-                    yes="Overwrite",
-                    no="Cancel",
+                    _("{name} changed on disk").format(name=self.path.name),
+                    _(
+                        "Another editor changed the file since you opened it. Overwrite those "
+                        "changes with yours? (No keeps the file; ctrl+r loads it.)"
+                    ),
+                    yes=_("Overwrite"),
+                    no=_("Cancel"),
                     danger=True,
                 ),
                 after_outside_check,
@@ -429,8 +456,10 @@ class EditorScreen(QualifyScreen):
             write_text(self.path, text, keep_mode=True)
         except OSError as exc:
             self.notify(
-                f"Not saved: {exc.strerror or exc} ({self.path}). The file on disk is unchanged.",
-                title="Save failed",
+                _("Not saved: {error} ({path}). The file on disk is unchanged.").format(
+                    error=exc.strerror or exc, path=self.path
+                ),
+                title=_("Save failed"),
                 severity="error",
                 markup=False,
                 timeout=10,
@@ -458,35 +487,44 @@ class EditorScreen(QualifyScreen):
         )
         if errors:
             self.notify(
-                f"Saved {self.path.name} with {len(errors)} error(s): it is not used for "
-                "interviews until fixed.",
-                title="Saved",
+                _(
+                    "Saved {name} with {n} error(s): it is not used for interviews until fixed."
+                ).format(name=self.path.name, n=len(errors)),
+                title=_("Saved"),
                 severity="warning",
                 timeout=6,
             )
             return
         if warnings:
             self.notify(
-                f"Saved {self.path.name} with ⚠ {warnings} warning{'s' if warnings != 1 else ''}: "
-                "usable, used for new interviews.",
-                title="Saved",
+                ngettext(
+                    "Saved {name} with ⚠ {n} warning: usable, used for new interviews.",
+                    "Saved {name} with ⚠ {n} warnings: usable, used for new interviews.",
+                    warnings,
+                ).format(name=self.path.name, n=warnings),
+                title=_("Saved"),
             )
         else:
-            self.notify(f"Saved {self.path.name}: valid, used for new interviews.", title="Saved")
+            self.notify(
+                _("Saved {name}: valid, used for new interviews.").format(name=self.path.name),
+                title=_("Saved"),
+            )
 
     def action_revert(self) -> None:
         from qualify.tui.modals.confirm import ConfirmDialog
 
         if not self.modified:
             self.load_file(keep_cursor=True)
-            self.notify("Reloaded from disk.", timeout=2)
+            self.notify(_("Reloaded from disk."), timeout=2)
             return
         self.app.push_screen(
             ConfirmDialog(
-                "Discard your changes?",
-                f"Reload {self.path.name} from disk and lose the unsaved changes.",
-                yes="Discard and reload",
-                no="Keep editing",
+                _("Discard your changes?"),
+                _("Reload {name} from disk and lose the unsaved changes.").format(
+                    name=self.path.name
+                ),
+                yes=_("Discard and reload"),
+                no=_("Keep editing"),
                 danger=True,
             ),
             lambda yes: self.load_file(keep_cursor=True) if yes else None,
@@ -500,10 +538,12 @@ class EditorScreen(QualifyScreen):
             return
         self.app.push_screen(
             ConfirmDialog(
-                "Leave without saving?",
-                f"{self.path.name} has unsaved changes. F5 (or ctrl+s) saves them.",
-                yes="Discard changes",
-                no="Keep editing",
+                _("Leave without saving?"),
+                _("{name} has unsaved changes. F5 (or ctrl+s) saves them.").format(
+                    name=self.path.name
+                ),
+                yes=_("Discard changes"),
+                no=_("Keep editing"),
                 danger=True,
             ),
             lambda yes: self.app.pop_screen() if yes else None,

@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.i18n import _, counted, ngettext
 from qualify.tui.format import display_path
 from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
@@ -70,7 +71,7 @@ def set_files(catalog: Catalog) -> list[SetFile]:
         problems = tuple(catalog.problems_in(path))
         if path == catalog.pipeline_path:
             stages = tuple(s.title for s in pipeline.stages) if pipeline is not None else ()
-            rows.append(SetFile(path, "pipeline", None, "Pipeline", None, 0, stages, problems))
+            rows.append(SetFile(path, "pipeline", None, _("Pipeline"), None, 0, stages, problems))
             continue
         sid = by_path.get(path)
         qs = catalog.question_sets.get(sid) if sid else None
@@ -101,23 +102,25 @@ def set_files(catalog: Catalog) -> list[SetFile]:
 def status_content(row: SetFile) -> Content:
     """`✓ valid`, `✗ 2 errors: not used for interviews until fixed`, `⚠ 1 warning`."""
     if row.errors:
-        what = "errors" if row.errors > 1 else "error"
         consequence = {
-            "set": "not used for interviews until fixed",
-            "pipeline": "no stages until fixed",
+            "set": _("not used for interviews until fixed"),
+            "pipeline": _("no stages until fixed"),
             "other": "",
         }[row.kind]
         return Content.assemble(
-            (f"✗ {row.errors} {what}", "bold $text-error"),
+            ("✗ " + counted("{n} error", "{n} errors", row.errors), "bold $text-error"),
             (f": {consequence}" if consequence else "", "$text-error"),
         )
     if row.warnings:
-        what = "warnings" if row.warnings > 1 else "warning"
-        usable = {"set": ": usable, used for interviews", "pipeline": ": usable"}.get(row.kind, "")
+        usable = {
+            "set": ": " + _("usable, used for interviews"),
+            "pipeline": ": " + _("usable"),
+        }.get(row.kind, "")
         return Content.assemble(
-            (f"⚠ {row.warnings} {what}", "bold $text-warning"), (usable, "$text-warning")
+            ("⚠ " + counted("{n} warning", "{n} warnings", row.warnings), "bold $text-warning"),
+            (usable, "$text-warning"),
         )
-    return Content.styled("✓ valid", "$text-success")
+    return Content.styled("✓ " + _("valid"), "$text-success")
 
 
 def row_prompt(row: SetFile) -> Content:
@@ -130,13 +133,15 @@ def row_prompt(row: SetFile) -> Content:
     facts: list[tuple[str, str]] = []
     if row.kind == "set":
         if row.question_set is not None:
-            facts.append((f" · {row.questions} questions", "$text-muted"))
+            facts.append(
+                (" · " + counted("{n} question", "{n} questions", row.questions), "$text-muted")
+            )
         if row.stages:
             facts.append((f" · {', '.join(row.stages)}", "$text-muted"))
         elif row.question_set is not None:
-            facts.append((" · not in the pipeline", "$text-warning"))
+            facts.append((" · " + _("not in the pipeline"), "$text-warning"))
     elif row.kind == "pipeline" and row.stages:
-        facts.append((f" · {len(row.stages)} stages", "$text-muted"))
+        facts.append((" · " + counted("{n} stage", "{n} stages", len(row.stages)), "$text-muted"))
     return head + Content("\n  ") + status_content(row) + Content.assemble(*facts)
 
 
@@ -189,18 +194,18 @@ class QuestionSetsScreen(QualifyScreen):
         yield Static("", id="qs-banner")
         with Horizontal(id="qs-body"):
             with Vertical(id="qs-left"):
-                yield Static("Files", classes="heading")
+                yield Static(_("Files"), classes="heading")
                 yield OptionList(id="qs-files")
             with Vertical(id="qs-right"):
-                yield Static("Problems", classes="heading", id="qs-problems-heading")
+                yield Static(_("Problems"), classes="heading", id="qs-problems-heading")
                 yield OptionList(id="qs-problems")
-                yield Static("Question flow", classes="heading", id="qs-flow-heading")
+                yield Static(_("Question flow"), classes="heading", id="qs-flow-heading")
                 with VerticalScroll(id="qs-flow-scroll"):
                     yield FlowPreview(id="qs-flow")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Question sets"
+        self.sub_title = _("Question sets")
         self.show_catalog(self.workspace.catalog)
         self.reload()
 
@@ -226,7 +231,7 @@ class QuestionSetsScreen(QualifyScreen):
         highlighted = files.highlighted
         files.set_options(
             [Option(row_prompt(row), id=str(row.path)) for row in self.rows]
-            or [Option(Content.styled("No question-set files in this folder.", "$text-muted"))]
+            or [Option(Content.styled(_("No question-set files in this folder."), "$text-muted"))]
         )
         if previous is not None:
             for i, row in enumerate(self.rows):
@@ -238,31 +243,36 @@ class QuestionSetsScreen(QualifyScreen):
         # The bundled sets live inside the installed package (a site-packages path means
         # nothing to the reader): say what they are instead.
         parts: list[tuple[str, str]] = (
-            [("The question sets bundled with qualify", "bold"), ("\n", "")]
+            [(_("The question sets bundled with qualify"), "bold"), ("\n", "")]
             if workspace.bundled
             else [
                 (display_path(workspace.questionnaires_dir), "bold"),
-                ("  (workspace)", "$text-muted"),
+                ("  (" + _("workspace") + ")", "$text-muted"),
                 ("\n", ""),
             ]
         )
         n_sets = len(catalog.question_sets)
-        parts.append((f"{n_sets} valid set{'s' if n_sets != 1 else ''}", ""))
+        parts.append((counted("{n} valid set", "{n} valid sets", n_sets), ""))
         warned = [r for r in self.rows if r.warnings and not r.errors and r.kind == "set"]
         if warned:
-            parts.append((f" (⚠ {len(warned)} with warnings, still used)", "$text-warning"))
+            warning = _("(⚠ {n} with warnings, still used)").format(n=len(warned))
+            parts.append((" " + warning, "$text-warning"))
         if catalog.pipeline is not None:
-            parts.append((" · pipeline ✓", "$text-success"))
+            parts.append((" · " + _("pipeline") + " ✓", "$text-success"))
         else:
-            parts.append((" · pipeline ✗ (no stages until fixed)", "bold $text-error"))
+            parts.append((" · " + _("pipeline ✗ (no stages until fixed)"), "bold $text-error"))
         if broken:
             names = ", ".join(r.path.name for r in broken)
-            parts.append((f"\n✗ {names}: not used for interviews until fixed", "bold $text-error"))
+            broken_line = _("{names}: not used for interviews until fixed").format(names=names)
+            parts.append(("\n✗ " + broken_line, "bold $text-error"))
         if workspace.bundled:
             parts.append(
                 (
-                    "\nThese are the bundled sets, read-only: press c to copy them into the "
-                    "workspace and edit them there.",
+                    "\n"
+                    + _(
+                        "These are the bundled sets, read-only: press c to copy them into the "
+                        "workspace and edit them there."
+                    ),
                     "$text-warning",
                 )
             )
@@ -285,11 +295,11 @@ class QuestionSetsScreen(QualifyScreen):
         flow = self.query_one(FlowPreview)
         if row is None:
             problems.clear_options()
-            heading.update("Problems")
+            heading.update(_("Problems"))
             flow.show(None)
             return
         heading.update(
-            Content.assemble(("Problems in ", ""), (row.path.name, "bold"), ("  ", ""))
+            Content.assemble((_("Problems in "), ""), (row.path.name, "bold"), ("  ", ""))
             + status_content(row)
         )
         if row.problems:
@@ -302,13 +312,13 @@ class QuestionSetsScreen(QualifyScreen):
             problems.highlighted = 0
         else:
             problems.set_options(
-                [Option(Content.styled("No problems.", "$text-muted"), disabled=True)]
+                [Option(Content.styled(_("No problems."), "$text-muted"), disabled=True)]
             )
         problems.display = True
         if row.kind == "set":
             flow.show(
                 row.question_set,
-                note="Fix the errors to see the question flow." if row.errors else "",
+                note=_("Fix the errors to see the question flow.") if row.errors else "",
             )
         elif row.kind == "pipeline" and row.stages:
             flow.update(
@@ -362,7 +372,9 @@ class QuestionSetsScreen(QualifyScreen):
         if row is None:
             return
         if not row.path.is_file():
-            self.notify(f"{row.path} does not exist.", severity="warning", markup=False)
+            self.notify(
+                _("{path} does not exist.").format(path=row.path), severity="warning", markup=False
+            )
             return
         self.open_editor(row.path)
 
@@ -373,7 +385,7 @@ class QuestionSetsScreen(QualifyScreen):
 
     def action_reload(self) -> None:
         self.reload(offer_rescore=True)
-        self.notify("Question sets re-read from disk.", timeout=2)
+        self.notify(_("Question sets re-read from disk."), timeout=2)
 
     def action_copy_bundled(self) -> None:
         from qualify.core.errors import QualifyError
@@ -384,14 +396,39 @@ class QuestionSetsScreen(QualifyScreen):
         try:
             target = workspace.copy_bundled_sets()
         except (OSError, QualifyError) as exc:
-            self.notify(f"Not copied: {exc}", severity="error", markup=False)
+            self.notify(_("Not copied: {error}").format(error=exc), severity="error", markup=False)
             return
         self.notify(
-            f"The sets are now in {target}: qualify uses this copy from now on.",
-            title="Question sets",
+            _("The sets are now in {path}: qualify uses this copy from now on.").format(
+                path=target
+            ),
+            title=_("Question sets"),
             markup=False,
         )
         self.show_catalog(workspace.catalog)
+
+
+def check_summary(catalog: Catalog) -> tuple[str, Literal["information", "error"]]:
+    """What the app notifies after re-reading the sets, and how severe it is."""
+    errors = [p for p in catalog.problems if p.severity == "error"]
+    if errors:
+        files = ", ".join(sorted({Path(p.path).name for p in errors}))
+        said = _(
+            "{n} error(s) in {files}: a set with errors is not used for interviews until "
+            "it is fixed (see Question sets)."
+        )
+        return said.format(n=len(errors), files=files), "error"
+    warnings = len(catalog.problems)
+    said = _("{n} question sets and the pipeline are valid.")
+    if warnings:
+        said = ngettext(
+            "{n} question sets and the pipeline are valid ({w} warning: the sets are used; "
+            "see Question sets).",
+            "{n} question sets and the pipeline are valid ({w} warnings: the sets are used; "
+            "see Question sets).",
+            warnings,
+        )
+    return said.format(n=len(catalog.question_sets), w=warnings), "information"
 
 
 def _problem_prompt(problem: Problem, name: str) -> Content:

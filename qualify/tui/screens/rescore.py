@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qualify.core.words import fmt_score
+from qualify.i18n import _, counted, fmt_fixed, fmt_score
 from qualify.tui.format import fmt_date
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
@@ -39,17 +39,17 @@ ticked and recorded the same way."""
 
 def fmt_delta(value: float | None) -> str:
     if value is None:
-        return "n/a"
+        return _("n/a")
     if round(value, 1) == 0:
-        return "±0.0"
-    return f"{value:+.1f}".replace("-", "−")
+        return "±" + fmt_fixed(0, 1)
+    return ("+" if value > 0 else "−") + fmt_fixed(abs(value), 1)
 
 
 def verdict(b: ScoreBreakdown, ranks: Mapping[str, str] | None = None) -> tuple[str, str]:
     """`72.5 Possible fit` (or `✗ Not a fit`) and its style: never colour alone."""
     style = band_style(b.band, b.knocked_out, ranks=ranks)
     if b.knocked_out:
-        return f"✗ {b.band or 'Not a fit'}", style
+        return f"✗ {b.band or _('Not a fit')}", style
     return f"{fmt_score(b.score)} {b.band or ''}".rstrip(), style
 
 
@@ -87,11 +87,12 @@ def row_body(row: RescoreRow, width: int = 0, ranks: Mapping[str, str] | None = 
         (f"  ({fmt_delta(r.delta)})", "$text-muted"),
     ]
     if r.band_changed:
-        facts.append((" · band changes", "bold $text-warning"))
+        facts.append((" · " + _("band changes"), "bold $text-warning"))
     if r.dropped:
-        facts.append((f" · {len(r.dropped)} answer(s) dropped", "$text-warning"))
+        dropped = counted("{n} answer dropped", "{n} answers dropped", len(r.dropped))
+        facts.append((" · " + dropped, "$text-warning"))
     if row.recorded:
-        facts.append((" · already recorded", "$text-success"))
+        facts.append((" · " + _("already recorded"), "$text-success"))
     return Content("\n").join([*head, *hang(facts, width, 4)])
 
 
@@ -122,24 +123,32 @@ def row_detail(
     lines: list[Content] = [
         Content.assemble((row.prospect.name, "bold"), (f" · {stage_title}", "$text-accent")),
         Content.styled(
-            f"Interview started {fmt_date(row.interview.started_at)} · {row.set_title}",
+            _("Interview started {date} · {set}").format(
+                date=fmt_date(row.interview.started_at), set=row.set_title
+            ),
             "$text-muted",
         ),
         Content(""),
         Content.assemble(
-            (f"{'Before':<8}", "bold"),
+            (f"{_('Before'):<8}", "bold"),
             (old, old_style),
-            (f"  (v{r.diff.old_version}, as taken)", "$text-muted"),
+            (
+                "  (" + _("v{version}, as taken").format(version=r.diff.old_version) + ")",
+                "$text-muted",
+            ),
         ),
         Content.assemble(
-            (f"{'After':<8}", "bold"),
+            (f"{_('After'):<8}", "bold"),
             (new, new_style),
-            (f"  (v{r.diff.new_version}, current)", "$text-muted"),
+            (
+                "  (" + _("v{version}, current").format(version=r.diff.new_version) + ")",
+                "$text-muted",
+            ),
         ),
         Content.assemble(
-            (f"{'Change':<8}", "bold"),
+            (f"{_('Change'):<8}", "bold"),
             (fmt_delta(r.delta), ""),
-            (" · band changes" if r.band_changed else " · same band", "$text-muted"),
+            (" · " + (_("band changes") if r.band_changed else _("same band")), "$text-muted"),
         ),
     ]
     moved = []
@@ -156,23 +165,26 @@ def row_detail(
                 )
             )
     if moved:
-        lines += [Content(""), Content.styled("Sections that moved", "bold"), *moved]
+        lines += [Content(""), Content.styled(_("Sections that moved"), "bold"), *moved]
     changes = r.diff.lines()
-    lines += [Content(""), Content.styled("What changed in the set", "bold")]
+    lines += [Content(""), Content.styled(_("What changed in the set"), "bold")]
     if changes:
         for line in changes:
             lines += bullet(line)
     else:
-        lines.append(Content.styled("  nothing that changes a score", "$text-muted"))
+        lines.append(Content.styled("  " + _("nothing that changes a score"), "$text-muted"))
     if r.dropped:
-        lines += [Content(""), Content.styled("Answers that no longer count", "bold $text-warning")]
+        lines += [
+            Content(""),
+            Content.styled(_("Answers that no longer count"), "bold $text-warning"),
+        ]
         for qid, why in r.dropped:
             lines += bullet(f"{qid}: {why}")
     if row.recorded:
         lines += [
             Content(""),
             Content.styled(
-                "✓ Already recorded in the history under this version.", "$text-success"
+                "✓ " + _("Already recorded in the history under this version."), "$text-success"
             ),
         ]
     return Content("\n").join(lines)
@@ -245,7 +257,7 @@ class RescoreScreen(QualifyScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
-        yield Static("Looking for interviews taken with an older version…", id="rs-banner")
+        yield Static(_("Looking for interviews taken with an older version…"), id="rs-banner")
         with Vertical(id="rs-progress"):
             yield ProgressBar(id="rs-bar", show_eta=False)
         with Horizontal(id="rs-body"):
@@ -255,7 +267,7 @@ class RescoreScreen(QualifyScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Re-score preview"
+        self.sub_title = _("Re-score preview")
         self.scan()
 
     # ------------------------------------------------------------------ scanning
@@ -287,7 +299,9 @@ class RescoreScreen(QualifyScreen):
         if event.what != "Checking":
             return
         self.query_one("#rs-banner", Static).update(
-            f"Checking the interviews of {event.total} prospects… ({event.done} done)"
+            _("Checking the interviews of {total} prospects… ({done} done)").format(
+                total=event.total, done=event.done
+            )
         )
 
     @on(Scanned)
@@ -300,10 +314,10 @@ class RescoreScreen(QualifyScreen):
         if event.error:
             self.query_one("#rs-banner", Static).update(
                 Content.assemble(
-                    ("✗ Could not check the interviews: ", "bold $text-error"), event.error
+                    ("✗ " + _("Could not check the interviews: "), "bold $text-error"), event.error
                 )
             )
-            self.notify(event.error, title="Re-score", severity="error", markup=False)
+            self.notify(event.error, title=_("Re-score"), severity="error", markup=False)
         self.refresh_bindings()
 
     def _show(self) -> None:
@@ -316,9 +330,11 @@ class RescoreScreen(QualifyScreen):
                 Content.styled(f"✗ {self.error}", "$text-error")
                 if self.error
                 else Content.styled(
-                    "Every interview was taken with the current version of its "
-                    "question set, or one that scores the same (only the wording "
-                    "changed): nothing to re-score.",
+                    _(
+                        "Every interview was taken with the current version of its "
+                        "question set, or one that scores the same (only the wording "
+                        "changed): nothing to re-score."
+                    ),
                     "$text-success",
                 )
             )
@@ -332,7 +348,9 @@ class RescoreScreen(QualifyScreen):
             prompts.append(
                 Option(
                     Content.styled(
-                        f"… and {more} more with smaller changes (a ticks or unticks them too)",
+                        _(
+                            "… and {more} more with smaller changes (a ticks or unticks them too)"
+                        ).format(more=more),
                         "$text-muted",
                     ),
                     disabled=True,
@@ -346,7 +364,7 @@ class RescoreScreen(QualifyScreen):
         rows = self.rows or []
         banner = self.query_one("#rs-banner", Static)
         if not rows:
-            banner.update(Content.styled("Nothing to re-score.", "bold"))
+            banner.update(Content.styled(_("Nothing to re-score."), "bold"))
             return
         pending = [r for r in rows if not r.recorded]
         moved = sum(1 for r in pending if r.result.band_changed)
@@ -359,17 +377,19 @@ class RescoreScreen(QualifyScreen):
             for title, group in sets.items()
         )
         parts: list[tuple[str, str]] = [
-            (f"{len(rows)} interview{'s' if len(rows) != 1 else ''}", "bold"),
-            (" taken with an older version", ""),
+            (counted("{n} interview", "{n} interviews", len(rows)), "bold"),
+            (" " + _("taken with an older version"), ""),
         ]
         if moved:
-            parts.append((f" · {moved} change band", "bold $text-warning"))
+            parts.append((" · " + _("{n} change band").format(n=moved), "bold $text-warning"))
         parts += [
             ("\n", ""),
             (versions, "$text-muted"),
             ("\n", ""),
             (
-                f"{len(self.ticked)} ticked · nothing is recorded until you press r and confirm",
+                _("{n} ticked · nothing is recorded until you press r and confirm").format(
+                    n=len(self.ticked)
+                ),
                 "$text-accent",
             ),
         ]
@@ -451,7 +471,7 @@ class RescoreScreen(QualifyScreen):
         if row is None or self.busy:
             return
         if row.recorded:
-            self.notify("Already recorded under this version.", timeout=3)
+            self.notify(_("Already recorded under this version."), timeout=3)
             return
         self.ticked.symmetric_difference_update({row.key})
         self._redraw_row(row)
@@ -476,12 +496,18 @@ class RescoreScreen(QualifyScreen):
         prospects = len({row.prospect.id for row in chosen})
         self.app.push_screen(
             ConfirmDialog(
-                f"Record {n} re-score{'s' if n != 1 else ''}?",
-                f"Each is added to its prospect's history ({prospects} prospect"
-                f"{'s' if prospects != 1 else ''}) with the score before and after. "
-                "The interviews and their original scores stay as they were taken.",
-                yes="Record",
-                no="Cancel",
+                counted("Record {n} re-score?", "Record {n} re-scores?", n),
+                counted(
+                    "Each is added to its prospect's history ({n} prospect) with the score "
+                    "before and after. The interviews and their original scores stay as they "
+                    "were taken.",
+                    "Each is added to its prospect's history ({n} prospects) with the score "
+                    "before and after. The interviews and their original scores stay as they "
+                    "were taken.",
+                    prospects,
+                ),
+                yes=_("Record"),
+                no=_("Cancel"),
             ),
             lambda yes: self.record(chosen) if yes else None,
         )
@@ -501,8 +527,10 @@ class RescoreScreen(QualifyScreen):
                 self.post_message(
                     self.Recorded(
                         [],
-                        "The question sets changed since this preview: nothing recorded. "
-                        "Look again (Esc, then re-open the preview).",
+                        _(
+                            "The question sets changed since this preview: nothing recorded. "
+                            "Look again (Esc, then re-open the preview)."
+                        ),
                     )
                 )
                 return
@@ -536,16 +564,22 @@ class RescoreScreen(QualifyScreen):
         n = len(keys)
         if event.error:
             self.notify(
-                f"{event.error} ({n} recorded before the problem.)" if n else event.error,
-                title="Re-score",
+                _("{error} ({n} recorded before the problem.)").format(error=event.error, n=n)
+                if n
+                else event.error,
+                title=_("Re-score"),
                 severity="error",
                 markup=False,
                 timeout=10,
             )
         else:
             self.notify(
-                f"Recorded {n} re-score{'s' if n != 1 else ''} in the prospects' history.",
-                title="Re-score",
+                counted(
+                    "Recorded {n} re-score in the prospects' history.",
+                    "Recorded {n} re-scores in the prospects' history.",
+                    n,
+                ),
+                title=_("Re-score"),
             )
         self._show()
         self.refresh_bindings()
