@@ -43,7 +43,7 @@ class ExportDialog(ModalScreen[str | None]):
                 classes="body",
             )
             yield OptionList(
-                *[Option(f"{label}  (.{fmt})", id=fmt) for fmt, label in EXPORT_FORMATS.items()],
+                *[Option(f"{_(label)}  (.{fmt})", id=fmt) for fmt, label in EXPORT_FORMATS.items()],
                 id="formats",
             )
 

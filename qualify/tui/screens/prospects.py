@@ -287,11 +287,12 @@ class ProspectsScreen(QualifyScreen):
         problems = self.workspace.new_problems()
         shown = problems[:3]
         if len(problems) > 3:
-            shown.append(f"…and {len(problems) - 3} more: run `qualify doctor` to see them all")
+            more = _("…and {n} more: run `qualify doctor` to see them all")
+            shown.append(more.format(n=len(problems) - 3))
         for problem in shown:
             self.notify(
                 visible(problem, one_line=True),
-                title="Skipped",
+                title=_("Skipped"),
                 severity="warning",
                 timeout=15,
                 markup=False,
@@ -307,7 +308,7 @@ class ProspectsScreen(QualifyScreen):
             self.notify(
                 f"{files}: {len(errors)} error(s). A set with errors is not used for "
                 "interviews until it is fixed: press s to see them.",
-                title="Question sets",
+                title=_("Question sets"),
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -318,11 +319,12 @@ class ProspectsScreen(QualifyScreen):
         self.set_class(False, "-loading")
         self.set_class(True, "-failed")
         self.query_one("#failed-text", Static).update(
-            f"The prospects could not be opened:\n\n{event.error}\n\n"
-            f"From the {self.workspace.location}"
+            _("The prospects could not be opened:")
+            + f"\n\n{event.error}\n\n"
+            + _("From the {location}").format(location=self.workspace.location)
         )
         self.query_one("#retry", Button).focus()
-        self.notify(event.error, title="Workspace", severity="error", timeout=10, markup=False)
+        self.notify(event.error, title=_("Workspace"), severity="error", timeout=10, markup=False)
 
     @on(ProspectsChanged)
     def _changed(self, event: ProspectsChanged) -> None:
@@ -507,14 +509,18 @@ class ProspectsScreen(QualifyScreen):
             return
         if self.workspace.catalog.pipeline is None:
             self.notify(
-                "The pipeline has errors, so there are no stages to put sample prospects "
-                "in: press s to see and fix them.",
-                title="Demo data",
+                _(
+                    "The pipeline has errors, so there are no stages to put sample prospects "
+                    "in: press s to see and fix them."
+                ),
+                title=_("Demo data"),
                 severity="error",
             )
             return
         self.set_class(True, "-loading")
-        self.query_one("#loading-text", Static).update(f"Adding {DEMO_COUNT} sample prospects…")
+        self.query_one("#loading-text", Static).update(
+            _("Adding {n} sample prospects…").format(n=DEMO_COUNT)
+        )
         self.query_one("#loading-progress", ProgressBar).display = True
         self.fill_demo()
 
@@ -545,9 +551,11 @@ class ProspectsScreen(QualifyScreen):
         finally:
             self.app.call_from_thread(self._demo_done)
         self.notify(
-            f"{added} sample prospects added, tagged demo (`qualify demo --remove` takes "
-            "them out again).",
-            title="Demo data",
+            _(
+                "{n} sample prospects added, tagged demo (`qualify demo --remove` takes "
+                "them out again)."
+            ).format(n=added),
+            title=_("Demo data"),
         )
         self.post_message(WorkspaceOpened(workspace.summaries()))
 
