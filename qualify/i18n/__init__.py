@@ -162,6 +162,15 @@ def fmt_num(value: float | None) -> str:
     return format_decimal(value, "#,##0.###", locale=_locale())
 
 
+def fmt_count(n: int) -> str:
+    """A count with its thousands grouped (10,000; German: 10.000)."""
+    if english():
+        return f"{n:,}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, "#,##0", locale=_locale())
+
+
 def fmt_score(score: float | None) -> str:
     """A score with one decimal (German: 72,5)."""
     if score is None or english():

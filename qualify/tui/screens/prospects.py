@@ -24,7 +24,7 @@ from textual.widgets import (
 )
 
 from qualify.core.words import visible
-from qualify.i18n import N_, _, catalog_languages
+from qualify.i18n import N_, _, catalog_languages, fmt_count, ngettext
 from qualify.tui.messages import (
     FirstProspects,
     ProspectsChanged,
@@ -238,7 +238,7 @@ class ProspectsScreen(QualifyScreen):
         table.set_stages(event.page.stage_titles, event.page.band_ranks)
         table.set_summaries(event.page.summaries)
         self.set_class(False, "-loading", "-failed")
-        self.query_one("#count", Static).update("Reading every prospect…")
+        self.query_one("#count", Static).update(_("Reading every prospect…"))
         table.focus()
         self.call_after_refresh(self._first_painted)
 
@@ -352,20 +352,30 @@ class ProspectsScreen(QualifyScreen):
         line.display = bool(late)
         if late:
             names = ", ".join(visible(r.name, one_line=True) for r in late[:3])
-            more = f" and {len(late) - 3} more" if len(late) > 3 else ""
-            line.update(
-                f"⚑ {len(late)} follow-up{'s' if len(late) != 1 else ''} overdue (the meeting "
-                f"date is past): {names}{more} · type overdue in the filter to list them"
+            if len(late) > 3:
+                names += " " + _("and {n} more").format(n=len(late) - 3)
+            said = ngettext(
+                "{n} follow-up overdue (the meeting date is past): {names} · type overdue in "
+                "the filter to list them",
+                "{n} follow-ups overdue (the meeting date is past): {names} · type overdue in "
+                "the filter to list them",
+                len(late),
             )
+            line.update("⚑ " + said.format(n=len(late), names=names))
 
     def _update_count(self) -> None:
         table = self.query_one(ProspectTable)
         if table.filter_text:
-            text = f"{table.shown:,} of {table.total:,}"
+            text = _("{shown} of {total}").format(
+                shown=fmt_count(table.shown), total=fmt_count(table.total)
+            )
             if table.by_records:
-                text += f" ({table.by_records:,} by answers or notes)"
+                found = _("({n} by answers or notes)").format(n=fmt_count(table.by_records))
+                text += " " + found
         else:
-            text = f"{table.total:,} prospect{'s' if table.total != 1 else ''}"
+            text = ngettext("{n} prospect", "{n} prospects", table.total).format(
+                n=fmt_count(table.total)
+            )
         self.query_one("#count", Static).update(text)
 
     # ------------------------------------------------------------------ events
