@@ -9,18 +9,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from qualify.core import words
+from qualify import i18n
 
 
 def fmt_date(value: datetime | date | None) -> str:
-    """A date as YYYY-MM-DD in local time (stable, sortable, unambiguous)."""
+    """A date in local time, as the language in use writes it (English: YYYY-MM-DD,
+    stable, sortable, unambiguous; German: 01.03.2026)."""
     if isinstance(value, datetime):
         value = value.astimezone()
-    return words.fmt_date(value)
+    return i18n.fmt_date(value)
 
 
 def fmt_datetime(value: datetime | None) -> str:
-    return words.fmt_datetime(None if value is None else value.astimezone())
+    return i18n.fmt_datetime(None if value is None else value.astimezone())
 
 
 def fmt_time(value: datetime | None) -> str:
