@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Markdown, OptionList, Static
 from tui_helpers import add_prospect, notified, open_interview, saved, wait_for
 
+from qualify.i18n import use_language
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
-from qualify.tui.screens.help import HelpScreen
+from qualify.tui.screens.help import HelpScreen, help_text
 from qualify.tui.screens.interview import SUMMARY
 
 pytestmark = pytest.mark.tui
@@ -65,6 +66,18 @@ async def test_the_interview_and_its_summary_speak_german(
             pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen, "the help"
         )
         assert _text(help_screen, "#help-title").startswith("Hilfe · Tasten auf diesem Bildschirm")
+        source = help_screen.query_one("#help-md", Markdown).source
+        assert source.startswith("## Tasten auf diesem Bildschirm")
+        assert "# So arbeitet qualify" in source and "## Das Gespräch" in source
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("de", "# So arbeitet qualify"), ("de_CH", "# So arbeitet qualify"), ("fr", "# How qualify")],
+)
+def test_the_help_is_in_the_language_in_use_else_english(language: str, heading: str) -> None:
+    with use_language(language):
+        assert help_text().startswith(heading)
 
 
 async def test_the_interview_keeps_its_english_words(data_dir: Path, bundled_sets: Path) -> None:

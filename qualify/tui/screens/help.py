@@ -1,5 +1,5 @@
-"""Help: the how-to (help.md, shipped in the package) and the keys of the screen it
-was opened from, with the binding ids to remap them."""
+"""Help: the how-to (help.md, help.de.md in German; shipped in the package) and the keys
+of the screen it was opened from, with the binding ids to remap them."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
-from qualify.i18n import _
+from qualify.i18n import _, current
 
 
 def help_text() -> str:
-    """The help Markdown shipped in the package."""
-    return resources.files("qualify.tui").joinpath("help.md").read_text(encoding="utf-8")
+    """The help Markdown shipped in the package, in the language in use: ``help.de.md``
+    for German (``de_CH`` too), ``help.md`` (English) for a language without its own."""
+    package = resources.files("qualify.tui")
+    for name in (f"help.{current()}.md", f"help.{current()[:2]}.md", "help.md"):
+        if package.joinpath(name).is_file():
+            return package.joinpath(name).read_text(encoding="utf-8")
+    raise FileNotFoundError("help.md")
 
 
 def keys_markdown(screen: Screen) -> str:
