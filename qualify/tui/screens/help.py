@@ -1,5 +1,5 @@
-"""Help: the how-to (help.md, shipped in the package) and the keys of the screen it
-was opened from, with the binding ids to remap them."""
+"""Help: the how-to (help.md, help.de.md in German; shipped in the package) and the keys
+of the screen it was opened from, with the binding ids to remap them."""
 
 from __future__ import annotations
 
@@ -12,10 +12,17 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
+from qualify.i18n import _, current
+
 
 def help_text() -> str:
-    """The help Markdown shipped in the package."""
-    return resources.files("qualify.tui").joinpath("help.md").read_text(encoding="utf-8")
+    """The help Markdown shipped in the package, in the language in use: ``help.de.md``
+    for German (``de_CH`` too), ``help.md`` (English) for a language without its own."""
+    package = resources.files("qualify.tui")
+    for name in (f"help.{current()}.md", f"help.{current()[:2]}.md", "help.md"):
+        if package.joinpath(name).is_file():
+            return package.joinpath(name).read_text(encoding="utf-8")
+    raise FileNotFoundError("help.md")
 
 
 def keys_markdown(screen: Screen) -> str:
@@ -32,7 +39,7 @@ def keys_markdown(screen: Screen) -> str:
             continue
         label = binding.id.removesuffix("_letter")
         display = screen.app.get_key_display(binding) or key
-        keys, _ = rows.setdefault(label, ([], binding.description))
+        keys = rows.setdefault(label, ([], binding.description))[0]
         if display not in keys:
             keys.append(display)
     lines = []
@@ -42,8 +49,12 @@ def keys_markdown(screen: Screen) -> str:
     if rows:
         lines.append("")
         lines.append(
-            "*To remap these keys, name them in `keymap:` in the config file (see "
-            "Remapping keys below) by these ids:* " + ", ".join(sorted(rows))
+            _(
+                "*To remap these keys, name them in `keymap:` in the config file (see "
+                "Remapping keys below) by these ids:*"
+            )
+            + " "
+            + ", ".join(sorted(rows))
         )
     return "\n".join(lines)
 
@@ -67,9 +78,13 @@ class HelpScreen(ModalScreen[None]):
         name = getattr(self.for_screen, "sub_title", "") or type(self.for_screen).__name__
         keys = keys_markdown(self.for_screen)
         with Vertical(id="help-dialog"):
-            yield Static(f"Help · keys on this screen ({name}) · Esc closes", id="help-title")
+            yield Static(
+                _("Help · keys on this screen ({name}) · Esc closes").format(name=name),
+                id="help-title",
+            )
             with VerticalScroll(id="help-scroll"):
-                yield Markdown(f"## Keys on this screen\n\n{keys}\n\n{help_text()}", id="help-md")
+                heading = _("Keys on this screen")
+                yield Markdown(f"## {heading}\n\n{keys}\n\n{help_text()}", id="help-md")
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Markdown, Static
 
+from qualify.i18n import _
 from qualify.tui.screens.base import QualifyScreen
 
 
@@ -53,12 +54,12 @@ class ReportScreen(QualifyScreen):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with VerticalScroll(id="report-scroll"):
-            yield Static("Rendering the report…", id="report-status")
+            yield Static(_("Rendering the report…"), id="report-status")
             yield Markdown("", id="report")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Fit report"
+        self.sub_title = _("Fit report")
         self.render_report()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
@@ -80,7 +81,7 @@ class ReportScreen(QualifyScreen):
     def action_copy(self) -> None:
         if self.markdown:
             self.app.copy_to_clipboard(self.markdown)
-            self.notify("Report copied to the clipboard (Markdown).", timeout=3)
+            self.notify(_("Report copied to the clipboard (Markdown)."), timeout=3)
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#report-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.errors import QualifyError
+from qualify.i18n import N_, _
 from qualify.tui.messages import AnswerNotSaved, AnswerRecorded
 from qualify.tui.saves import SaveJob
 from qualify.tui.screens.interview.pane import SOURCE_WORDS, SOURCES, STATE_WORDS
@@ -35,7 +36,7 @@ def not_saved(question_id: str) -> Callable[[BaseException], AnswerNotSaved]:
             where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
             text = f"{exc.strerror or exc}{where}"
         else:
-            text = f"unexpected error: {type(exc).__name__}: {exc}"
+            text = _("unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}")
         return AnswerNotSaved(question_id, text)
 
     return message
@@ -47,6 +48,9 @@ APP_WORDS: tuple[tuple[str, str], ...] = (
     ("`qualify prospect list` shows the ids", "the prospects list shows them"),
 )
 """What a refusal says about the command line, and what to do in the app instead."""
+
+MARKED = (N_("Unknown: ask next time"), N_("Declined to answer"))
+"""pane.STATE_WORDS, marked for the catalog (the notices below translate them)."""
 
 
 def app_words(message: str) -> str:
@@ -121,8 +125,8 @@ class AnswerWriter:
         def write() -> AnswerRecorded:
             previous = self._previous(key)
             if previous is not None and previous.state == state:
-                return self._write(question_id, key, None, notice="Back to unanswered.")
-            notice = STATE_WORDS[state] + "."
+                return self._write(question_id, key, None, notice=_("Back to unanswered."))
+            notice = _(STATE_WORDS[state]) + "."
             return self._write(question_id, key, None, state=state, notice=notice)
 
         return self._job(question_id, write)
@@ -140,7 +144,11 @@ class AnswerWriter:
             at = SOURCES.index(source) if source in SOURCES else -1
             nxt = SOURCES[(at + 1) % len(SOURCES)] if at >= 0 else "stated"
             return self._write(
-                question_id, key, previous.value, source=nxt, notice=f"Source: {SOURCE_WORDS[nxt]}"
+                question_id,
+                key,
+                previous.value,
+                source=nxt,
+                notice=_("Source:") + " " + _(SOURCE_WORDS[nxt]),
             )
 
         return self._job(question_id, write)
@@ -152,7 +160,9 @@ class AnswerWriter:
         def write() -> AnswerRecorded:
             assessment = self.qualifier.set_note(self.prospect, key, note, stage=self.stage)
             return self._done(
-                question_id, assessment, notice="Note saved." if note else "Note removed."
+                question_id,
+                assessment,
+                notice=_("Note saved.") if note else _("Note removed."),
             )
 
         return self._job(question_id, write)

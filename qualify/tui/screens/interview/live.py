@@ -22,6 +22,7 @@ from textual.message import Message
 
 from qualify.core.errors import QualifyError
 from qualify.core.words import one_line
+from qualify.i18n import _
 from qualify.tui.screens.interview.pane import QuestionPane
 from qualify.tui.screens.interview.sections import SUMMARY
 
@@ -102,9 +103,11 @@ def show(screen: InterviewScreen, event: Reread) -> None:
             titles = screen.workspace.stage_titles()
             stage = titles.get(event.prospect.stage, event.prospect.stage)
             screen.notify(
-                f"{event.prospect.name} was moved on to {stage} meanwhile: answers given "
-                "here would be refused now; leave the interview (escape) to see it.",
-                title="Moved on",
+                _(
+                    "{name} was moved on to {stage} meanwhile: answers given here would be "
+                    "refused now; leave the interview (escape) to see it."
+                ).format(name=event.prospect.name, stage=stage),
+                title=_("Moved on"),
                 severity="warning",
                 markup=False,
                 timeout=10,
@@ -124,14 +127,16 @@ def show(screen: InterviewScreen, event: Reread) -> None:
     if _said(after) == _said(before):
         return  # the same answer (a note or a source changed: the status shows it)
     pane = screen.query_one(QuestionPane)
-    who = after.by if after is not None and after.by else "someone"
+    who = after.by if after is not None and after.by else _("someone")
     if pane.typing():
         value = after.value if after is not None else None
         arrived = f": {one_line(str(value), 60)}" if value is not None else ""
         screen.notify(
-            f"{who} answered this question meanwhile{arrived}. What you are typing "
-            "replaces it when you save it.",
-            title="Answered meanwhile",
+            _(
+                "{who} answered this question meanwhile{arrived}. What you are typing "
+                "replaces it when you save it."
+            ).format(who=who, arrived=arrived),
+            title=_("Answered meanwhile"),
             markup=False,
             timeout=8,
         )
@@ -141,7 +146,11 @@ def show(screen: InterviewScreen, event: Reread) -> None:
         pane.set_input(value)
     else:  # an input that cannot be set: shown anew
         pane.show_question(screen.question_set.questions[current], value)  # type: ignore[index]
-    screen.notify(f"{who} answered this question meanwhile.", markup=False, timeout=4)
+    screen.notify(
+        _("{who} answered this question meanwhile.").format(who=who),
+        markup=False,
+        timeout=4,
+    )
 
 
 def _said(record: AnswerRecord | None) -> tuple[object, str] | None:

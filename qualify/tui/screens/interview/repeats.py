@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.questionnaire.model import repeat_key
+from qualify.i18n import _
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Section
@@ -74,9 +75,13 @@ class RepeatActions:
         if section is None or section.repeat is None:
             return ""
         r = section.repeat
-        bounds = f"at most {r.max}" if r.min == 0 else f"at least {r.min}, at most {r.max}"
+        bounds = (
+            _("at most {max}").format(max=r.max)
+            if r.min == 0
+            else _("at least {min}, at most {max}").format(min=r.min, max=r.max)
+        )
         at, count = self.repeat_at.get(section.id, 0) + 1, self.repeat_count(section.id)
-        return f"repeat {at} of {count} ({bounds})"
+        return _("repeat {at} of {count} ({bounds})").format(at=at, count=count, bounds=bounds)
 
     def show_repeat(self: InterviewScreen, section_id: str, index: int, qid: str) -> None:  # type: ignore[misc]
         """Put repeat `index` of the section on screen, at question `qid`, once every
@@ -105,7 +110,11 @@ class RepeatActions:
         if target >= count:
             if count < section.repeat.max and delta > 0:
                 self.repeats_added[section.id] = count + 1
-                self.notify(f"{section.title}: repeat {count + 1} added.", timeout=2, markup=False)
+                self.notify(
+                    _("{section}: repeat {n} added.").format(section=section.title, n=count + 1),
+                    timeout=2,
+                    markup=False,
+                )
             else:
                 target = 0
         elif target < 0:

@@ -1,13 +1,11 @@
 """The interview screen: one question at a time, every answer saved the moment it is
 given, the score live beside it, and at the end the summary and the gate.
 
-A key press never waits for the disk: each change becomes a write in the prospect's
-queue (answers.py, :mod:`qualify.tui.saves`), done in a worker in the order given; the
-next question follows the answer at once (visibility is worked out from the answers
-given), the status says "saved" and the score moves when the write comes back
-(``AnswerRecorded``). Beside this module: the keys (keys.py), the question pane
-(pane.py), the sections list (sections.py), the summary (summary.py) and teammates'
-answers as they arrive (live.py).
+A key press never waits for the disk: each change is a write in the prospect's queue
+(answers.py, :mod:`qualify.tui.saves`), done in a worker in order; the next question
+follows the answer at once, the status says "saved" and the score moves when the write
+comes back (``AnswerRecorded``). Beside it: keys.py, pane.py (the question), sections.py,
+summary.py, live.py (teammates' answers as they arrive).
 """
 
 from __future__ import annotations
@@ -26,17 +24,14 @@ from textual.widgets import Button, Footer, Header, OptionList, Static
 
 from qualify.core.questionnaire.texts import localize
 from qualify.core.words import one_line, visible
+from qualify.i18n import _
 from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved, app_words
 from qualify.tui.screens.interview.evidence import EvidenceActions
 from qualify.tui.screens.interview.keys import BINDINGS
 from qualify.tui.screens.interview.live import FollowTeammates
-from qualify.tui.screens.interview.pane import (
-    QuestionPane,
-    status_lines,
-    where_line,
-)
+from qualify.tui.screens.interview.pane import QuestionPane, status_lines, where_line
 from qualify.tui.screens.interview.repeats import RepeatActions
 from qualify.tui.screens.interview.sections import SUMMARY, SectionList
 from qualify.tui.screens.interview.summary import SummaryActions, SummaryPane
@@ -107,22 +102,24 @@ class InterviewScreen(
         yield Header(icon="◆")
         with Horizontal(id="layout"):
             with Vertical(id="nav"):
-                yield Static("Sections", classes="heading")
+                yield Static(_("Sections"), classes="heading")
                 yield SectionList(id="sections")
             with Vertical(id="card"):
                 yield QuestionPane(id="question-pane")
                 yield SummaryPane(id="summary-pane")
                 with Horizontal(id="card-buttons"):
-                    yield Button("◀ Back  PgUp", id="go-back", compact=True)
-                    yield Button("Note", id="go-note", compact=True)
-                    yield Button("PgDn  Next ▶", id="go-next", compact=True, variant="primary")
+                    yield Button("◀ " + _("Back") + "  PgUp", id="go-back", compact=True)
+                    yield Button(_("Note"), id="go-note", compact=True)
+                    yield Button(
+                        "PgDn  " + _("Next") + " ▶", id="go-next", compact=True, variant="primary"
+                    )
             with VerticalScroll(id="side"):
-                yield Static("Live score", classes="heading")
+                yield Static(_("Live score"), classes="heading")
                 yield ScorePanel(id="live-score")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Interview"
+        self.sub_title = _("Interview")
         self.start()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="interview")
@@ -154,7 +151,7 @@ class InterviewScreen(
     @on(Failed)
     def _failed(self, event: Failed) -> None:  # the words are the app's (app_words)
         self.notify(
-            event.error, title="Cannot interview", severity="error", markup=False, timeout=10
+            event.error, title=_("Cannot interview"), severity="error", markup=False, timeout=10
         )
         self.app.pop_screen()
 
@@ -173,7 +170,9 @@ class InterviewScreen(
         self.prospects_changed(self.prospect_id)
         titles = self.workspace.stage_titles()
         stage = self.correcting or event.prospect.stage
-        fixing = " · correcting: changes are marked in the history" if self.correcting else ""
+        fixing = (
+            " · " + _("correcting: changes are marked in the history") if self.correcting else ""
+        )
         self.set_class(self.correcting is not None, "-correcting")
         name = visible(event.prospect.name, one_line=True)
         self.sub_title = f"{name} · {titles.get(stage, qs.title)}{fixing}"
@@ -182,8 +181,10 @@ class InterviewScreen(
         if target is not None and target not in self._visible_order():
             if target in qs.questions:
                 self.notify(
-                    "That question is not asked of this prospect any more (its condition "
-                    "is false): starting at the first open one.",
+                    _(
+                        "That question is not asked of this prospect any more (its condition "
+                        "is false): starting at the first open one."
+                    ),
                     severity="warning",
                 )
             target = None
@@ -295,8 +296,10 @@ class InterviewScreen(
             self._put_answer(question.id, value)
         elif problem:
             self.notify(
-                f"{question.text} — {problem}; the previous answer stands.",
-                title="Not saved",
+                _("{question} — {problem}; the previous answer stands.").format(
+                    question=question.text, problem=problem
+                ),
+                title=_("Not saved"),
                 severity="warning",
                 markup=False,
             )
@@ -437,7 +440,9 @@ class InterviewScreen(
         if self.writer is None or self.current in (None, SUMMARY):
             return
         if self.answers.get(self.current) is None:
-            self.notify("Answer the question first, then mark how sure it is.", severity="warning")
+            self.notify(
+                _("Answer the question first, then mark how sure it is."), severity="warning"
+            )
             return
         self._put(self.current, self.writer.next_source(self.current))
 
@@ -482,7 +487,7 @@ class InterviewScreen(
         event.stop()
         qid = event.question_id
         waiting = self.unsaved.done(qid, event.error)
-        self.notify(event.error, title="Not saved", severity="error", markup=False)
+        self.notify(event.error, title=_("Not saved"), severity="error", markup=False)
         self._follow_answers()
         if qid == self.current:
             if not self.unsaved.saving(qid):  # the input shows the answer that stands
@@ -546,21 +551,11 @@ class InterviewScreen(
             correcting=self.correcting is not None,
         )
 
-    @on(Button.Pressed, "#do-advance")
-    def _press_advance(self) -> None:
-        self.action_advance()
-
-    @on(Button.Pressed, "#do-keep")
-    def _press_keep(self) -> None:
-        self.action_keep_dating()
-
-    @on(Button.Pressed, "#do-decline")
-    def _press_decline(self) -> None:
-        self.action_decline()
-
-    @on(Button.Pressed, "#do-meeting")
-    def _press_meeting(self) -> None:
-        self.action_meeting()
+    @on(Button.Pressed, "#do-advance, #do-keep, #do-decline, #do-meeting")
+    def _press_move(self, event: Button.Pressed) -> None:
+        moves = {"do-advance": self.action_advance, "do-keep": self.action_keep_dating}
+        moves |= {"do-decline": self.action_decline, "do-meeting": self.action_meeting}
+        moves[event.button.id or ""]()
 
     def action_undo(self) -> None:
         """ctrl+z: the latest answer (or move) of the prospect, once every answer given

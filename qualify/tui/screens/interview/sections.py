@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from qualify.i18n import _
+
 if TYPE_CHECKING:
     from qualify.core.breakdown import ScoreBreakdown
 
@@ -39,7 +41,7 @@ class SectionList(OptionList):
                 mark, style = "◐", "$text-warning"
             else:
                 mark, style = "○", "$text-muted"
-            count = f"{s.answered}/{s.visible}" if s.visible else "not asked"
+            count = f"{s.answered}/{s.visible}" if s.visible else _("not asked")
             title = Content.assemble(
                 (f"{mark} ", style),
                 (s.title, "bold" if s.id == current_section else ""),
@@ -52,7 +54,7 @@ class SectionList(OptionList):
             Option(
                 Content.assemble(
                     ("▣ ", "$text-accent"),
-                    ("Summary and gate", "bold" if on_summary else ""),
+                    (_("Summary and gate"), "bold" if on_summary else ""),
                 ),
                 id=SUMMARY,
             )

@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 
 from qualify.core.words import meeting_words, one_line
 from qualify.core.words import visible as shown
+from qualify.i18n import _, counted
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.qualifier import answer_sources
@@ -34,17 +35,17 @@ class SummaryPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="summary-title")
         yield ScorePanel(id="summary-score")
-        yield Static("Gate", classes="heading", id="summary-gate-heading")
+        yield Static(_("Gate"), classes="heading", id="summary-gate-heading")
         yield GateChecklist(id="summary-gate")
         yield Static("", id="summary-open")
         yield Static("", id="summary-meeting")
         with Horizontal(id="summary-actions"):
-            yield Button("Advance…  (a)", id="do-advance", variant="success")
-            yield Button("Keep dating  (k)", id="do-keep", variant="primary")
-            yield Button("Decline…  (d)", id="do-decline", variant="error")
-            yield Button("Next meeting…  (m)", id="do-meeting")
+            yield Button(_("Advance…") + "  (a)", id="do-advance", variant="success")
+            yield Button(_("Keep dating") + "  (k)", id="do-keep", variant="primary")
+            yield Button(_("Decline…") + "  (d)", id="do-decline", variant="error")
+            yield Button(_("Next meeting…") + "  (m)", id="do-meeting")
         yield Static(
-            "Nothing moves without its key and a confirmation (Enter never moves a prospect).",
+            _("Nothing moves without its key and a confirmation (Enter never moves a prospect)."),
             id="summary-keys",
         )
 
@@ -69,7 +70,7 @@ class SummaryPane(VerticalScroll):
         )
         self.query_one("#summary-title", Static).update(
             Content.assemble(
-                ("Summary · ", "bold"),
+                (_("Summary") + " · ", "bold"),
                 (qs.title, "bold $text-accent"),
                 (f" · {shown(prospect.name, one_line=True)}", ""),
             )
@@ -81,13 +82,16 @@ class SummaryPane(VerticalScroll):
         if correcting:
             now = pipeline.stage_map.get(prospect.stage) if pipeline is not None else None
             self.query_one("#summary-gate-heading", Static).update(
-                f"Correcting {qs.title}: the prospect is now at "
-                f"{now.title if now else prospect.stage}. A correction changes this stage's "
-                "score and is marked in the history and the reports; it moves nobody "
-                "(Esc goes back)."
+                _(
+                    "Correcting {set}: the prospect is now at {stage}. A correction changes "
+                    "this stage's score and is marked in the history and the reports; it "
+                    "moves nobody (Esc goes back)."
+                ).format(set=qs.title, stage=now.title if now else prospect.stage)
             )
         else:
-            heading = f"Gate to {next_stage.title}" if next_stage else "Gate"
+            heading = (
+                _("Gate to {stage}").format(stage=next_stage.title) if next_stage else _("Gate")
+            )
             self.query_one("#summary-gate-heading", Static).update(heading)
             gate.show(
                 a.gate, next_stage.title if next_stage else None, question_set=qs, sources=sources
@@ -97,9 +101,9 @@ class SummaryPane(VerticalScroll):
         )
         meeting = prospect.next_meeting
         self.query_one("#summary-meeting", Static).update(
-            Content.assemble(("Next meeting: ", "bold"), shown(meeting_words(meeting)))
+            Content.assemble((_("Next meeting:") + " ", "bold"), shown(meeting_words(meeting)))
             if meeting is not None
-            else Content.styled("No next meeting agreed yet (m sets one).", "$text-muted")
+            else Content.styled(_("No next meeting agreed yet (m sets one)."), "$text-muted")
         )
 
 
@@ -122,7 +126,8 @@ class SummaryActions:
 
     def action_keep_dating(self) -> None:
         self.notify(  # type: ignore[attr-defined]
-            "Staying at this stage: the interview stays open for the next meeting.", timeout=3
+            _("Staying at this stage: the interview stays open for the next meeting."),
+            timeout=3,
         )
         self.app.pop_screen()  # type: ignore[attr-defined]
 
@@ -169,7 +174,11 @@ def open_questions(
         for section in breakdown.sections:
             for q in section.questions:
                 if q.visible and q.asked:
-                    again = f" (repeat {q.repeat + 1})" if q.repeat is not None else ""
+                    again = (
+                        " " + _("(repeat {n})").format(n=q.repeat + 1)
+                        if q.repeat is not None
+                        else ""
+                    )
                     texts[q.answer_key] = one_line(q.text, 90) + again
                     required[q.answer_key] = q.required
     unanswered = [key for key in texts if key not in answers]
@@ -179,15 +188,27 @@ def open_questions(
     if open_required:
         lines.append(
             Content.styled(
-                f"{len(open_required)} required question(s) still open:", "bold $text-warning"
+                counted(
+                    "{n} required question(s) still open:",
+                    "{n} required question(s) still open:",
+                    len(open_required),
+                ),
+                "bold $text-warning",
             )
         )
         for key in open_required[:LISTED_OPEN]:
             lines.append(Content(f"  • {texts[key]}"))
     if open_other:
         lines.append(
-            Content.styled(f"{len(open_other)} other question(s) not answered yet.", "$text-muted")
+            Content.styled(
+                counted(
+                    "{n} other question(s) not answered yet.",
+                    "{n} other question(s) not answered yet.",
+                    len(open_other),
+                ),
+                "$text-muted",
+            )
         )
     if not lines:
-        lines.append(Content.styled("Every question is answered.", "$text-success"))
+        lines.append(Content.styled(_("Every question is answered."), "$text-success"))
     return Content("\n").join(lines)

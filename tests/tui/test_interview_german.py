@@ -1,0 +1,92 @@
+"""The interview screen in German: its headings, buttons, notices and the summary read
+from the German catalog; the same screen in English keeps its English words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, Markdown, OptionList, Static
+from tui_helpers import add_prospect, notified, open_interview, saved, wait_for
+
+from qualify.i18n import use_language
+from qualify.tui.app import QualifyApp
+from qualify.tui.config import TuiConfig
+from qualify.tui.screens.help import HelpScreen, help_text
+from qualify.tui.screens.interview import SUMMARY
+
+pytestmark = pytest.mark.tui
+
+
+def _text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def _sections(screen) -> list[str]:
+    sections = screen.query_one("#sections", OptionList)
+    return [str(sections.get_option_at_index(i).prompt) for i in range(sections.option_count)]
+
+
+async def test_the_interview_and_its_summary_speak_german(
+    data_dir: Path, bundled_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        assert screen.sub_title.startswith("Müller AV · ")
+        headings = [str(s.render()) for s in screen.query(".heading")]
+        assert "Abschnitte" in headings and "Aktuelle Punktzahl" in headings
+        buttons = {str(b.label) for b in screen.query(Button)}
+        assert {"◀ Zurück  PgUp", "Notiz", "PgDn  Weiter ▶"} <= buttons
+        assert "Übersicht und Tor" in _sections(screen)[-1]
+
+        # a note and the F7 mark are confirmed in German
+        await pilot.press("f7")
+        await saved(pilot, screen)
+        await wait_for(pilot, lambda: notified(app, "Unbekannt: nächstes Mal fragen."), "notice")
+        await pilot.press("f7")
+        await saved(pilot, screen)
+        await wait_for(pilot, lambda: notified(app, "Wieder unbeantwortet."), "notice")
+
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: screen.current == SUMMARY, "the summary")
+        assert _text(screen, "#summary-title").startswith("Übersicht · ")
+        assert _text(screen, "#summary-gate-heading").startswith("Tor zu ")
+        still_open = _text(screen, "#summary-open")
+        assert "Pflichtfragen noch offen:" in still_open, still_open
+        assert "required" not in still_open
+        assert "Noch kein nächstes Treffen vereinbart" in _text(screen, "#summary-meeting")
+        assert "Enter bewegt nie einen Interessenten" in _text(screen, "#summary-keys")
+        assert str(screen.query_one("#do-keep", Button).label) == "Weiter kennenlernen  (k)"
+        assert str(screen.query_one("#do-advance", Button).label) == "Weiterrücken…  (a)"
+
+        await pilot.press("f1")
+        help_screen = await wait_for(
+            pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen, "the help"
+        )
+        assert _text(help_screen, "#help-title").startswith("Hilfe · Tasten auf diesem Bildschirm")
+        source = help_screen.query_one("#help-md", Markdown).source
+        assert source.startswith("## Tasten auf diesem Bildschirm")
+        assert "# So arbeitet qualify" in source and "## Das Gespräch" in source
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("de", "# So arbeitet qualify"), ("de_CH", "# So arbeitet qualify"), ("fr", "# How qualify")],
+)
+def test_the_help_is_in_the_language_in_use_else_english(language: str, heading: str) -> None:
+    with use_language(language):
+        assert help_text().startswith(heading)
+
+
+async def test_the_interview_keeps_its_english_words(data_dir: Path, bundled_sets: Path) -> None:
+    pid = add_prospect(data_dir, bundled_sets, "Miller AV")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig())
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: screen.current == SUMMARY, "the summary")
+        assert _text(screen, "#summary-title").startswith("Summary · ")
+        assert "required question(s) still open:" in _text(screen, "#summary-open")
+        assert str(screen.query_one("#do-keep", Button).label) == "Keep dating  (k)"
