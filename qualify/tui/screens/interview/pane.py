@@ -183,12 +183,14 @@ def status_lines(
     its source), the state (unknown, declined) or "not answered yet"; then the note and a
     knock-out, if any. `saved_at` is when this session saved it (else the record's time)."""
     if error:
-        return Content.assemble(("✗ Not saved: ", "bold $text-error"), (error, "$text-error"))
+        return Content.assemble(
+            ("✗ " + _("Not saved:") + " ", "bold $text-error"), (error, "$text-error")
+        )
     question = qs.questions[question_id]
     parts: list[Content] = []
     when = saved_at or (record.answered_at if record is not None else None)
     if saving:  # "saved" only once the write returned
-        parts.append(Content.styled("… Saving", "bold $text-muted"))
+        parts.append(Content.styled("… " + _("Saving"), "bold $text-muted"))
     elif record is not None and record.state != "answered":
         word = STATE_WORDS.get(record.state, record.state)
         parts.append(
