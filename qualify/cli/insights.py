@@ -172,12 +172,12 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     recorded in each prospect's history; the interview itself stays as it was taken.
     A prospect whose file cannot be read is skipped with a warning (status 5).
     """
-    from qualify.cli.bulk import bulk_work
+    from qualify.core.collector import collector_paused
     from qualify.core.words import fmt_score
 
     q = env.qualifier
     prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
-    with bulk_work():
+    with collector_paused():
         found = workflow_insights.rescore_candidates(q, prospects)
         pending = [c for c in found if not c.recorded]
         if not dry_run:

@@ -77,9 +77,9 @@ def report(
         capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
             parse_capacity_options(capacity_options)
         )
-        from qualify.cli.bulk import bulk_work
+        from qualify.core.collector import collector_paused
 
-        with bulk_work():
+        with collector_paused():
             doc = reports.portfolio_document(
                 env.store,
                 env.catalog,

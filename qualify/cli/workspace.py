@@ -155,7 +155,7 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
     """
     import time
 
-    from qualify.cli.bulk import bulk_work
+    from qualify.core.collector import collector_paused
     from qualify.workflow import demo as demo_data
 
     where = env.store.location or str(env.data_dir)
@@ -175,7 +175,7 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
             "samples out again)"
         )
     started = time.perf_counter()
-    with bulk_work():
+    with collector_paused():
         added, kept = demo_data.fill(env.store, catalog, count, seed=seed)
     took = time.perf_counter() - started
     if own:

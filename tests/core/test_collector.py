@@ -6,12 +6,12 @@ import gc
 
 import pytest
 
-from qualify.cli.bulk import bulk_work
+from qualify.core.collector import collector_paused
 
 
 def test_the_collector_rests_during_the_work_and_resumes_after_an_error() -> None:
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), bulk_work():
+    with pytest.raises(RuntimeError), collector_paused():
         assert not gc.isenabled()
         raise RuntimeError("a store error halfway")
     assert gc.isenabled()
@@ -20,7 +20,7 @@ def test_the_collector_rests_during_the_work_and_resumes_after_an_error() -> Non
 def test_a_collector_paused_before_stays_paused() -> None:
     gc.disable()
     try:
-        with bulk_work():
+        with collector_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     finally:
