@@ -148,7 +148,7 @@ class QualifyApp(App[None]):
         """The list reloads (now if shown, else when it is); each screen showing one of
         the changed prospects refreshes itself without touching what is being typed."""
         home = self._home()
-        if home is not None and home.loaded:
+        if home is not None:  # still loading: it reads again once loaded (it may be late)
             home.post_message(ProspectsChanged(None))
         for screen in self.screen_stack:
             prospect_id = getattr(screen, "prospect_id", None)

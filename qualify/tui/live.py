@@ -38,8 +38,6 @@ def follow(
     """Until ``cancelled()``: wait for changes and call ``changed`` with each burst; after
     the watch was lost (a server restart), watch again and call it with everything."""
     watch: Watch | None = None
-    lost = False
-    """The watch was lost (or never opened): what happened meanwhile is unknown."""
     pending, last = Changes(), 0.0
     """Changes not passed on yet, and when the last were (a flood becomes one call a GAP)."""
     try:
@@ -49,22 +47,20 @@ def follow(
                 continue
             if watch is None:
                 try:
-                    watch = workspace.qualifier.store.watch()
+                    watch, seen_all = workspace.take_watch()
                 except QualifyError:
-                    lost = True
                     _sleep(RETRY, cancelled)
                     continue
                 if watch is None:
                     return  # this store cannot tell: the screens reload as before
-                if lost:  # back after an outage: whatever changed meanwhile, reload it
-                    lost = False
+                if not seen_all:  # opened after the list was read, or after an outage
                     changed(Changes(everything=True))
             quiet = last + GAP - time.monotonic()
             try:
                 changes = watch.wait(min(WAIT, quiet) if pending else WAIT)
             except QualifyError:
                 watch.close()
-                watch, lost = None, True
+                watch = None
                 _sleep(RETRY, cancelled)
                 continue
             pending = pending | changes

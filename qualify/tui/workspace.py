@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from qualify.core.evidence import Attachment
     from qualify.core.questionnaire import Catalog
     from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectSummary
-    from qualify.store.base import Store
+    from qualify.store.base import Store, Watch
     from qualify.workflow.qualifier import Qualifier
 
 
@@ -87,6 +87,8 @@ class Workspace:
         self._band_ranks: tuple[Catalog, dict[str, str]] | None = None
         self._opening: dict[str, Any] | None = None
         """The sets and the store opened for the first page, until :meth:`open`."""
+        self._first_watch: Watch | None = None
+        """The watch :meth:`open` opened before anything was read, until taken."""
 
     @property
     def location(self) -> str:
@@ -116,13 +118,29 @@ class Workspace:
         """Open the store and load the question sets (call from a worker thread)."""
         if self._qualifier is not None:
             return self._qualifier
+        from qualify.core.errors import QualifyError
         from qualify.workflow.qualifier import Qualifier
 
         catalog, (store, user) = self._first_catalog(), self._first_store()
+        try:  # before the list is read: a change made meanwhile is then never missed
+            self._first_watch = store.watch()
+        except QualifyError:
+            self._first_watch = None  # the app's watch tries again, then reloads it all
         self._qualifier = Qualifier(store, catalog, user=user)
         self._qualifier.language = self.language
         self._opening = None
         return self._qualifier
+
+    def take_watch(self) -> tuple[Watch | None, bool]:
+        """A watch of the store's changes (None: this store cannot tell), and whether it
+        has seen every change since the list was first read. The first call takes the one
+        :meth:`open` opened before reading anything; a later one (after a lost watch)
+        opens another, which has not: whatever changed meanwhile is unknown. Raises
+        QualifyError when the store cannot be watched now."""
+        first, self._first_watch = self._first_watch, None
+        if first is not None:
+            return first, True
+        return self.qualifier.store.watch(), False
 
     def first_page(self, count: int) -> FirstPage | None:
         """The ``count`` most recently active prospects, the stages' titles and the band
@@ -210,6 +228,9 @@ class Workspace:
         return target
 
     def close(self) -> None:
+        if self._first_watch is not None:
+            self._first_watch.close()
+            self._first_watch = None
         if self._qualifier is not None:
             self._qualifier.store.close()
             self._qualifier = None

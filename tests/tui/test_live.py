@@ -9,6 +9,7 @@ How soon is measured by bench/bench_live.py (well under 2 s); these tests only w
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -26,6 +27,8 @@ from tui_helpers import (
 from qualify.cli import main
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
+from qualify.tui.live import follow
+from qualify.tui.workspace import Workspace
 
 LIVE = 15.0
 """Seconds a test waits for someone else's change to show (it takes well under 2)."""
@@ -39,6 +42,26 @@ def cli(*args: str, env: dict[str, str]) -> str:
 
 def names(home) -> set[str]:  # type: ignore[no-untyped-def]
     return {s.name for s in home.summaries}
+
+
+def test_a_change_made_after_the_list_was_read_but_before_the_watch_began_is_seen(
+    data_dir: Path, tiny_sets: Path
+) -> None:
+    """The app reads the list, then starts following changes in another thread: on a
+    busy machine another process's change can fall between the two. The workspace opens
+    its watch before anything is read, so that change is still reported."""
+    add_prospect(data_dir, tiny_sets, "Echo AV")
+    workspace = Workspace(data_dir, tiny_sets)
+    try:
+        workspace.open()
+        assert [s.name for s in workspace.summaries()] == ["Echo AV"]
+        late = add_prospect(data_dir, tiny_sets, "Late AV")  # the follower is not running yet
+        seen: list = []
+        deadline = time.monotonic() + 10
+        follow(workspace, seen.append, lambda: bool(seen) or time.monotonic() > deadline)
+        assert seen and seen[0].concerns(late)
+    finally:
+        workspace.close()
 
 
 async def test_another_process_changes_show_in_the_list_and_the_prospect(

@@ -152,7 +152,8 @@ class ProspectsScreen(QualifyScreen):
         """A prospect opened from the first page, before the workspace was open."""
         self._pending_select: str | None = None
         self._stale = False
-        """A change came while another screen was on top: reload when shown again."""
+        """A change came while another screen was on top (reload when shown again) or
+        while the list was being read (reload once it is)."""
         self._records: RecordSearch | None = None
         """Searches answers and notes, remembering what it read (made on first use)."""
 
@@ -278,6 +279,9 @@ class ProspectsScreen(QualifyScreen):
                 self.query_one("#first-add", Button).focus()
         elif (first_time and not paged) or was_empty or not isinstance(self.focused, Input):
             table.focus()
+        if self._stale and self.app.screen is self:  # changed while it was being read
+            self._stale = False
+            self.load()
 
     def _warn_skipped(self) -> None:
         """Prospects left out of the list because their file cannot be read: said, not
@@ -334,7 +338,7 @@ class ProspectsScreen(QualifyScreen):
             self._pending_select = event.prospect_id
         if self.app.screen is self and self.loaded:
             self.load()
-        else:
+        else:  # hidden, or still loading (what is being read may predate the change)
             self._stale = True
 
     def on_screen_resume(self) -> None:
