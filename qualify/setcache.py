@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-MAGIC = b"qualify-cache-1\n"
+MAGIC = b"qualify-cache-2\n"
+"""The entries' format: 2 since problems carry their message as a phrase (translatable)."""
 DIGEST = 32
 KEEP = 200
 """Entries kept at most (each a catalog or one question set, some kB to a few hundred)."""

@@ -65,7 +65,13 @@ def answer(
         if question is not None:
             raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
         context = q.answer_context(found, question_set, records)
-        inputs = list(read_answers(from_file, "--from", question_set, context).values())
+        try:
+            inputs = list(read_answers(from_file, "--from", question_set, context).values())
+        except QualifyError as exc:  # the file's problems in the prospect's language
+            from qualify.i18n import error_text, use_language
+
+            with use_language(env.language_for(found.language)):
+                fail(error_text(exc), exc.exit_code)
     else:
         if question is None or value is None:
             raise click.UsageError("give --from FILE, or QUESTION and VALUE")

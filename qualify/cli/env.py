@@ -175,7 +175,7 @@ class QualifyGroup(click.Group):
             return result
         except QualifyError as exc:
             warn_skipped(ctx, done=False)
-            fail(str(exc), exc.exit_code)
+            fail(_error_text(ctx, exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -198,6 +198,17 @@ class QualifyGroup(click.Group):
                 "(please report it; QUALIFY_DEBUG=1 shows the traceback)",
                 70,
             )
+
+
+def _error_text(ctx: click.Context, exc: QualifyError) -> str:
+    """The error in the user's language (--lang, $QUALIFY_LANG, the config): a question
+    set's or answer file's problems one `file:line:col` line each."""
+    from qualify.i18n import error_text, use_language
+
+    env = ctx.find_object(Env)
+    language = (env.lang_option or env.user_language) if env is not None else None
+    with use_language(language):
+        return error_text(exc)
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -174,6 +174,7 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     """
     from qualify.core.collector import collector_paused
     from qualify.core.words import fmt_score
+    from qualify.i18n import tr, use_language
 
     q = env.qualifier
     prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
@@ -214,9 +215,11 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
             f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
             f"{new.band or '—'} ({delta})" + ("  [already recorded]" if recorded else "")
         )
-        for line in result.diff.lines():
-            say(f"    {line}")
-        for qid, why in result.dropped:
+        with use_language(env.language_for()):  # what changed, in the user's language
+            for line in result.diff.lines():
+                say(f"    {tr(line)}")
+            dropped = [(qid, tr(why)) for qid, why in result.dropped]
+        for qid, why in dropped:
             say(f"    answer to {qid} no longer counts: {why}")
     verb = "would record" if dry_run else "recorded"
     already = len(found) - len(pending)

@@ -23,6 +23,7 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     question sets).
     """
     from qualify.core.questionnaire.yamlsource import Problem, QuestionSetError
+    from qualify.i18n import problem_text, use_language
     from qualify.setcache import load_catalog, parse_question_set
 
     targets = list(paths) or [env.questionnaires[0]]
@@ -49,8 +50,9 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
             fail(f"{target}: no such file or directory")
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
-    for problem in problems:
-        say(str(problem))
+    with use_language(env.language_for()):
+        for problem in problems:
+            say(problem_text(problem))
     bad_files = {p.path for p in errors}
     for name in checked:
         mark = "FAILED" if name in bad_files else "ok"

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from qualify.core.breakdown import Earlier, ScoreBreakdown
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.answers import AnswerError, validate_answer
 from qualify.core.questionnaire.model import Question, QuestionSet
 from qualify.core.scoring import score
@@ -24,11 +25,18 @@ class QuestionChange:
     kind: str
     """added | removed | changed"""
     details: tuple[str, ...] = ()
+    """Each a :class:`~qualify.core.phrase.Phrase` (English as a str)."""
+
+    def said(self) -> Phrase:
+        """`q: added`, `q: removed`, `q: weight 2 → 3; text reworded` (a phrase)."""
+        if self.kind == "added":
+            return Phrase("{question}: added", question=self.question_id)
+        if self.kind == "removed":
+            return Phrase("{question}: removed", question=self.question_id)
+        return Joined((self.question_id, Joined(self.details, "; ")), ": ")
 
     def __str__(self) -> str:
-        if self.kind != "changed":
-            return f"{self.question_id}: {self.kind}"
-        return f"{self.question_id}: {'; '.join(self.details)}"
+        return str(self.said())
 
 
 @dataclass(frozen=True)
@@ -46,80 +54,120 @@ class SetDiff:
         return not (self.questions or self.sections or self.bands)
 
     def lines(self) -> list[str]:
-        return [*self.bands, *self.sections, *(str(c) for c in self.questions)]
+        """What changed, a line each: phrases (English as str; ``qualify.i18n.tr`` says
+        them in the language in use)."""
+        return [*self.bands, *self.sections, *(c.said() for c in self.questions)]
 
     def to_dict(self) -> dict[str, Any]:
+        """English, as the history records it and JSON prints it."""
         return {
             "old_version": self.old_version,
             "new_version": self.new_version,
-            "bands": list(self.bands),
-            "sections": list(self.sections),
+            "bands": [str(b) for b in self.bands],
+            "sections": [str(s) for s in self.sections],
             "questions": [
-                {"id": c.question_id, "kind": c.kind, "details": list(c.details)}
+                {"id": c.question_id, "kind": c.kind, "details": [str(d) for d in c.details]}
                 for c in self.questions
             ],
         }
 
 
-def _g(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+def _g(value: float | None) -> Any:
+    return "—" if value is None else Num(value, None)
+
+
+def _arrow(what: str, old: Any, new: Any) -> Phrase:
+    """`weight 2 → 3`: a key of the set (as written) and its two values."""
+    return Phrase("{what} {old} → {new}", what=what, old=old, new=new)
 
 
 def _question_details(old: Question, new: Question, old_sec: str, new_sec: str) -> list[str]:
     out: list[str] = []
     if old.type != new.type:
-        out.append(f"type {old.type} → {new.type}")
+        out.append(_arrow("type", old.type, new.type))
     if old.text != new.text:
-        out.append("text reworded")
+        out.append(Phrase("text reworded"))
     if old_sec != new_sec:
-        out.append(f"moved from section {old_sec} to {new_sec}")
+        out.append(Phrase("moved from section {old} to {new}", old=old_sec, new=new_sec))
     if old.weight != new.weight:
-        out.append(f"weight {_g(old.weight)} → {_g(new.weight)}")
+        out.append(_arrow("weight", _g(old.weight), _g(new.weight)))
     if old.required != new.required:
-        out.append("now required" if new.required else "no longer required")
+        out.append(Phrase("now required") if new.required else Phrase("no longer required"))
+    none, never = Phrase("(none)"), Phrase("(never)")
     if old.when != new.when:
-        out.append(f"condition {old.when or '(none)'} → {new.when or '(none)'}")
+        out.append(Phrase("condition {old} → {new}", old=old.when or none, new=new.when or none))
     old_opts, new_opts = old.option_map, new.option_map
     for value, option in new_opts.items():
         before = old_opts.get(value)
         if before is None:
-            out.append(f"option {value!r} added (score {_g(option.score)})")
+            out.append(
+                Phrase(
+                    "option {option} added (score {score})",
+                    option=repr(value),
+                    score=_g(option.score),
+                )
+            )
             continue
         if before.score != option.score:
-            out.append(f"option {value!r} re-scored {_g(before.score)} → {_g(option.score)}")
+            out.append(
+                Phrase(
+                    "option {option} re-scored {old} → {new}",
+                    option=repr(value),
+                    old=_g(before.score),
+                    new=_g(option.score),
+                )
+            )
         if before.knockout != option.knockout:
             out.append(
-                f"option {value!r} is now a knock-out"
+                Phrase("option {option} is now a knock-out", option=repr(value))
                 if option.knockout
-                else f"option {value!r} no longer knocks out"
+                else Phrase("option {option} no longer knocks out", option=repr(value))
             )
-    out.extend(f"option {value!r} removed" for value in old_opts if value not in new_opts)
+    out.extend(
+        Phrase("option {option} removed", option=repr(value))
+        for value in old_opts
+        if value not in new_opts
+    )
     if old.max_score != new.max_score:
-        out.append(f"max_score {_g(old.max_score)} → {_g(new.max_score)}")
+        out.append(_arrow("max_score", _g(old.max_score), _g(new.max_score)))
     if (old.min, old.max, old.reverse) != (new.min, new.max, new.reverse):
-        out.append(
-            f"range {_g(old.min)}..{_g(old.max)}{' reversed' if old.reverse else ''} → "
-            f"{_g(new.min)}..{_g(new.max)}{' reversed' if new.reverse else ''}"
-        )
+        out.append(Phrase("range {old} → {new}", old=_range(old), new=_range(new)))
     if old.score_bands != new.score_bands:
-        out.append("number score bands changed")
+        out.append(Phrase("number score bands changed"))
     if old.score != new.score:
         o, n = old.score, new.score
         out.append(
-            f"yes/no points {_g(o.yes if o else 0)}/{_g(o.no if o else 0)} → "
-            f"{_g(n.yes if n else 0)}/{_g(n.no if n else 0)}"
+            Phrase(
+                "yes/no points {old_yes}/{old_no} → {new_yes}/{new_no}",
+                old_yes=_g(o.yes if o else 0),
+                old_no=_g(o.no if o else 0),
+                new_yes=_g(n.yes if n else 0),
+                new_no=_g(n.no if n else 0),
+            )
         )
     if old.knockout != new.knockout:
-        out.append("knock-out rule changed")
+        out.append(Phrase("knock-out rule changed"))
     if old.formula != new.formula:
-        out.append(f"formula {old.formula or '(none)'} → {new.formula or '(none)'}")
+        out.append(
+            Phrase("formula {old} → {new}", old=old.formula or none, new=new.formula or none)
+        )
     if old.required_when != new.required_when:
         out.append(
-            f"required when {old.required_when or '(never)'} → {new.required_when or '(never)'}"
+            Phrase(
+                "required when {old} → {new}",
+                old=old.required_when or never,
+                new=new.required_when or never,
+            )
         )
     if (old.constraint, old.integer) != (new.constraint, new.integer):
-        out.append("accepted answers changed (constraint or whole numbers)")
+        out.append(Phrase("accepted answers changed (constraint or whole numbers)"))
     return out
+
+
+def _range(q: Question) -> Phrase:
+    if q.reverse:
+        return Phrase("{min}..{max} reversed", min=_g(q.min), max=_g(q.max))
+    return Phrase("{min}..{max}", min=_g(q.min), max=_g(q.max))
 
 
 def diff_question_sets(old: QuestionSet, new: QuestionSet) -> SetDiff:
@@ -141,29 +189,47 @@ def diff_question_sets(old: QuestionSet, new: QuestionSet) -> SetDiff:
     sections: list[str] = []
     old_sections = {s.id: s for s in old.sections}
     for section in new.sections:
-        before = old_sections.get(section.id)
+        sid = section.id
+        before = old_sections.get(sid)
         if before is None:
-            sections.append(f"section {section.id} added")
+            sections.append(Phrase("section {section} added", section=sid))
             continue
         if before.weight != section.weight:
             sections.append(
-                f"section {section.id} weight {_g(before.weight)} → {_g(section.weight)}"
+                Phrase(
+                    "section {section} weight {old} → {new}",
+                    section=sid,
+                    old=_g(before.weight),
+                    new=_g(section.weight),
+                )
             )
         if before.when != section.when:
-            sections.append(f"section {section.id} condition changed")
+            sections.append(Phrase("section {section} condition changed", section=sid))
         if (before.repeat, before.repeat_score) != (section.repeat, section.repeat_score):
-            sections.append(f"section {section.id} repeats changed")
+            sections.append(Phrase("section {section} repeats changed", section=sid))
         if before.direction != section.direction:
             sections.append(
-                f"section {section.id} direction {before.direction} → {section.direction}"
+                Phrase(
+                    "section {section} direction {old} → {new}",
+                    section=sid,
+                    old=before.direction,
+                    new=section.direction,
+                )
             )
     new_ids = {s.id for s in new.sections}
-    sections.extend(f"section {sid} removed" for sid in old_sections if sid not in new_ids)
+    sections.extend(
+        Phrase("section {section} removed", section=sid)
+        for sid in old_sections
+        if sid not in new_ids
+    )
     bands: list[str] = []
     if old.effective_bands != new.effective_bands:
-        show = lambda qs: ", ".join(f"{b.min:g} {b.label}" for b in qs.effective_bands)  # noqa: E731
-        bands.append(f"bands {show(old)} → {show(new)}")
+        bands.append(Phrase("bands {old} → {new}", old=_bands(old), new=_bands(new)))
     return SetDiff(old.version, new.version, tuple(changes), tuple(sections), tuple(bands))
+
+
+def _bands(qs: QuestionSet) -> Joined:
+    return Joined((Joined((_g(b.min), b.label), " ") for b in qs.effective_bands), ", ")
 
 
 @dataclass(frozen=True)
@@ -200,7 +266,7 @@ class Rescore:
             },
             "delta": self.delta,
             "changes": self.diff.to_dict(),
-            "dropped": [{"question": q, "why": why} for q, why in self.dropped],
+            "dropped": [{"question": q, "why": str(why)} for q, why in self.dropped],
         }
 
 
@@ -226,12 +292,12 @@ def rescore(
     for qid, value in answers.items():
         found = new.resolve(qid)
         if found is None:
-            dropped.append((qid, "question removed"))
+            dropped.append((qid, Phrase("question removed")))
             continue
         try:
             carried[qid] = validate_answer(found[0], value)
         except AnswerError as exc:
-            dropped.append((qid, str(exc)))
+            dropped.append((qid, exc.args[0]))
     after = score(new, carried, earlier=earlier, today=today)
     if diff is None:
         diff = diff_question_sets(old, new)

@@ -34,7 +34,7 @@ from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, loca
 
 if TYPE_CHECKING:
     from qualify.core.assess import Snapshots
-    from qualify.core.questionnaire import Catalog, QuestionSet
+    from qualify.core.questionnaire import Catalog, Problem, QuestionSet
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "qualify"
@@ -111,6 +111,43 @@ def tr(text: Any) -> str:
     if english():
         return str(text)
     return render(text, _, _Formats())
+
+
+_SEVERITIES = {"warning": N_("warning"), "error": N_("error")}
+
+
+def problem_text(problem: Problem, name: str | None = None) -> str:
+    """A problem found in a file (a question set, the pipeline, an answer or config
+    file) as ``file:line:col: message`` in the language in use, a warning tagged so
+    (German ``Warnung:``); `name` stands for the path. ``str(problem)`` stays English."""
+    return f"{name or problem.path}:{problem.line}:{problem.col}: {problem_message(problem)}"
+
+
+def problem_message(problem: Problem) -> str:
+    """What comes after a problem's place: its message, a warning's tag in front."""
+    tag = "" if problem.severity == "error" else f"{severity_word(problem.severity)}: "
+    return tag + tr(problem.message)
+
+
+def severity_word(severity: str) -> str:
+    """`warning` (German `Warnung`): the tag of a problem that is no error."""
+    return _(_SEVERITIES[severity]) if severity in _SEVERITIES else severity
+
+
+def error_text(exc: BaseException) -> str:
+    """An error of the core in the language in use: every problem of a file it names
+    (one ``file:line:col`` line each), else its message when that is a phrase, else
+    its English text."""
+    from qualify.core.questionnaire.yamlsource import Problem
+
+    problems = getattr(exc, "problems", None)
+    if problems and all(isinstance(p, Problem) for p in problems):
+        return "\n".join(problem_text(p) for p in problems)
+    problem = getattr(exc, "problem", None)
+    if isinstance(problem, Problem):
+        return problem_text(problem)
+    message = exc.args[0] if len(exc.args) == 1 else None
+    return tr(message) if isinstance(message, Phrase) else str(exc)
 
 
 class _Formats:

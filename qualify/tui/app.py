@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from qualify.i18n import _
+from qualify.i18n import _, tr
 from qualify.tui.commands import QualifyCommands
 from qualify.tui.config import TuiConfig, load_config
 from qualify.tui.messages import (
@@ -123,7 +123,7 @@ class QualifyApp(App[None]):
 
     def on_mount(self) -> None:
         for problem in self.config.problems:
-            self.notify(problem, title=_("Config"), severity="warning", timeout=8)
+            self.notify(tr(problem), title=_("Config"), severity="warning", timeout=8)
         if self.config.keymap:
             self._check_keymap()
         self._catch_hangup(install=True)
@@ -161,7 +161,7 @@ class QualifyApp(App[None]):
         """Name the keymap's binding ids that no screen defines (a typo would otherwise
         leave a key silently unmapped). In a worker: it imports every screen."""
         for problem in self.config.check_bindings(binding_ids()):
-            self.notify(problem, title=_("Config"), severity="warning", timeout=8)
+            self.notify(tr(problem), title=_("Config"), severity="warning", timeout=8)
 
     def _catch_hangup(self, *, install: bool) -> None:
         """A closed terminal window (SIGHUP) or a shutdown (SIGTERM) would kill the process

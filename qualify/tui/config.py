@@ -14,6 +14,9 @@ stops the app: whatever is wrong (an unknown key, a binding id no screen defines
 Textual does not have, a value of the wrong kind) is left out and named in a one-line
 warning at ``file:line:col``, shown as a notification; the rest applies.
 
+Each warning is a :class:`~qualify.core.phrase.Phrase` (English as a str): the app says
+it in its language (``qualify.i18n.tr``) when it shows it.
+
 Positions come from composing the YAML node tree (PyYAML's C composer when present): the
 core's ``parse_yaml`` would give them too, but importing it loads the question-set models
 before the first frame, and a file of two mappings needs only the marks of its keys.
@@ -26,12 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qualify.core.phrase import Phrase
+
 Loc = tuple[str | int, ...]
 
-WORDS: dict[str, str] = {
-    "dict_type": "must map names to values",
-    "model_type": "must map names to values",
-    "string_type": "must be text",
+WORDS: dict[str, Phrase] = {
+    "dict_type": Phrase("must map names to values"),
+    "model_type": Phrase("must map names to values"),
+    "string_type": Phrase("must be text"),
 }
 """Pydantic's error types, as the warning words them."""
 
@@ -49,7 +54,7 @@ class TuiConfig:
     path: Path | None = None
     """Where it was read from, if anywhere."""
     problems: list[str] = field(default_factory=list)
-    """One line per thing that was ignored."""
+    """One line per thing that was ignored (a phrase: ``tr`` says it in the app's language)."""
     places: dict[Loc, str] = field(default_factory=dict)
     """Where each setting was read (``("keymap", "interview.next")`` → ``file:3:3``)."""
 
@@ -61,17 +66,21 @@ class TuiConfig:
         """The warning when the theme is not one of `themes` (the default then applies)."""
         if self.theme is None or self.theme in set(themes):
             return None
-        return (
-            f"{self.where('theme')}: unknown theme {self.theme!r} (ctrl+t lists them); "
-            "the default theme is used"
+        return Phrase(
+            "{where}: unknown theme {theme} (ctrl+t lists them); the default theme is used",
+            where=self.where("theme"),
+            theme=repr(self.theme),
         )
 
     def check_bindings(self, binding_ids: Iterable[str]) -> list[str]:
         """One warning per keymap entry whose binding id the app does not define."""
         known = set(binding_ids)
         return [
-            f"{self.where('keymap', binding_id)}: keymap: unknown binding id {binding_id!r} "
-            "(F1 lists the ids); ignored"
+            Phrase(
+                "{where}: keymap: unknown binding id {id} (F1 lists the ids); ignored",
+                where=self.where("keymap", binding_id),
+                id=repr(binding_id),
+            )
             for binding_id in self.keymap
             if binding_id not in known
         ]
@@ -99,20 +108,24 @@ def load_config(path: Path | None = None) -> TuiConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        config.problems.append(f"{path}: cannot read the config file: {exc}")
+        config.problems.append(
+            Phrase("{where}: cannot read the config file: {error}", where=str(path), error=str(exc))
+        )
         return config
     try:
         data, places = _read_yaml(text)
     except Exception as exc:  # yaml.YAMLError and friends
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        config.problems.append(f"{where}: not valid YAML; default keys in use")
+        config.problems.append(Phrase("{where}: not valid YAML; default keys in use", where=where))
         return config
     config.places = {loc: f"{path}:{line}:{col}" for loc, (line, col) in places.items()}
     if data is None:
         return config
     if not isinstance(data, dict):
-        config.problems.append(f"{config.where()}: expected a mapping at the top level")
+        config.problems.append(
+            Phrase("{where}: expected a mapping at the top level", where=config.where())
+        )
         return config
     settings = _validate(data, config)
     nested = settings.tui
@@ -146,15 +159,44 @@ def _validate(data: dict[str, Any], config: TuiConfig) -> Any:
                     fields = ConfigFile.model_fields if len(loc) == 1 else TuiSettings.model_fields
                     known = ", ".join(fields)
                     config.problems.append(
-                        f"{config.where(*loc)}: unknown key {name!r} (ignored; known: {known})"
+                        Phrase(
+                            "{where}: unknown key {name} (ignored; known: {known})",
+                            where=config.where(*loc),
+                            name=repr(name),
+                            known=known,
+                        )
                     )
                 else:
-                    message = WORDS.get(error["type"]) or error["msg"].removeprefix("Value error, ")
-                    config.problems.append(f"{config.where(*loc)}: {name}: {message}; ignored")
+                    config.problems.append(
+                        Phrase(
+                            "{where}: {name}: {message}; ignored",
+                            where=config.where(*loc),
+                            name=name,
+                            message=_message(error),
+                        )
+                    )
                 if not _drop(data, loc):  # nothing left to leave out: give up on the file
                     return ConfigFile()
                 dropped.append(loc)
     return ConfigFile()
+
+
+def _message(error: Any) -> Any:
+    """What is wrong with a value, in words the warning can translate."""
+    found = WORDS.get(error["type"])
+    if found is not None:
+        return found
+    ctx = error.get("ctx") or {}
+    if error["type"] == "string_too_short" and ctx.get("min_length") == 1:
+        return Phrase("String should have at least 1 character")
+    if error["type"] == "string_too_long" and "max_length" in ctx:
+        return Phrase("String should have at most {n} characters", n=ctx["max_length"])
+    if error["type"] == "string_pattern_mismatch" and "pattern" in ctx:
+        return Phrase("String should match pattern '{pattern}'", pattern=ctx["pattern"])
+    cause = ctx.get("error")
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Phrase):
+        return cause.args[0]  # our own validators' words (config_file)
+    return error["msg"].removeprefix("Value error, ")
 
 
 def _value_loc(data: Any, loc: Loc) -> Loc:

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from qualify.core.phrase import Phrase
+
 
 def _keys(value: Any) -> Any:
     """`pagedown,ctrl+n`, or a list of keys: one comma-separated string without spaces."""
@@ -19,7 +21,7 @@ def _keys(value: Any) -> Any:
     if isinstance(value, str):
         value = value.replace(" ", "")
         if not value or not all(value.split(",")):
-            raise ValueError("give one or more keys, separated by commas")
+            raise ValueError(Phrase("give one or more keys, separated by commas"))
     return value
 
 

@@ -147,3 +147,39 @@ async def test_the_app_shows_the_warnings_and_uses_the_keys_it_knows(
         assert app.theme == "textual-dark"
         await pilot.press("insert")  # remapped: add a prospect
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ProspectForm", "the form")
+
+
+async def test_a_german_app_says_the_config_warnings_in_german(
+    tmp_path: Path, data_dir: Path, tiny_sets: Path
+) -> None:
+    path = config_file(
+        tmp_path,
+        """\
+        keymap:
+          prospects.ad: ctrl+a
+          prospects.filter: ""
+        theme: no-such-theme
+        editor: vim
+        """,
+    )
+    app = QualifyApp(data_dir, tiny_sets, config=load_config(path), language="de")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_home(pilot)
+
+        def warnings() -> list[str]:
+            return [n.message for n in app._notifications if n.title == "Konfiguration"]
+
+        await wait_for(pilot, lambda: len(warnings()) == 4, "the config warnings")
+        assert sorted(warnings()) == [
+            f"{path}:2:3: keymap: unbekannte Aktions-ID 'prospects.ad' (F1 listet die IDs); "
+            "ignoriert",
+            f"{path}:3:3: keymap.prospects.filter: geben Sie eine oder mehrere Tasten an, "
+            "durch Kommas getrennt; ignoriert",
+            f"{path}:4:1: unbekanntes Design 'no-such-theme' (ctrl+t listet sie auf); das "
+            "Standarddesign wird verwendet",
+            f"{path}:5:1: unbekannter Schlüssel 'editor' (ignoriert; bekannt: keymap, theme, "
+            "language, name, tui)",
+        ]
+    # the same file read again says it in English, as the file's warnings always did
+    english = load_config(path).problems
+    assert any(p.startswith(f"{path}:5:1: unknown key 'editor' (ignored;") for p in english)

@@ -25,19 +25,19 @@ message.
 from __future__ import annotations
 
 import difflib
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from qualify.core.errors import QualifyError
+from qualify.core.phrase import Joined, Phrase
+from qualify.core.questionnaire.answer_values import AnswerError
+from qualify.core.questionnaire.answer_values import typed as _typed
+from qualify.core.questionnaire.condition_words import did_you_mean
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import (
-    MAX_YEAR,
-    MIN_YEAR,
     THIS,
     calls_today,
     names,
@@ -66,27 +66,8 @@ AnswerState = Literal["answered", "unknown", "declined"]
 STATES: tuple[str, ...] = ("answered", "unknown", "declined")
 SOURCES: tuple[str, ...] = ANSWER_SOURCES
 
-_YES = {"yes", "y", "true", "1", "oui", "ja"}
-_NO = {"no", "n", "false", "0", "non", "nein"}
-
-MAX_NUMBER = 1e15
-"""Number answers lie within ±MAX_NUMBER (revenue in cents of a large company fits)."""
-
-MAX_TEXT = 20_000
-"""Characters of a text answer (about eight pages)."""
-
 ANSWER_LIMITS = Limits(max_bytes=1_000_000, max_depth=6, max_values=50_000)
 """An answer file is flat: a mapping of answers, a list for a multi-choice answer."""
-
-_PERSON_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d{1,3})?$")
-"""What people write for a number: 25, -3, 25.5, 25,5, .5, 1e3 — no 0x, no 1_000."""
-
-_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
-"""1,000 or 2.500: a thousands separator or a decimal one? Too ambiguous to guess."""
-
-
-class AnswerError(QualifyError):
-    """One value that does not fit its question; the message says what would."""
 
 
 class AnswersError(QualifyError):
@@ -109,20 +90,6 @@ class AnswerInput:
     note: str = ""
     line: int | None = None
     """Where it came from in an answer file, for error messages."""
-
-
-def _shown(value: Any) -> str:
-    """A value quoted in a message, cut so a 400-digit answer does not fill the screen."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _options_hint(q: Question) -> str:
-    return ", ".join(o.value for o in q.options or ())
 
 
 def validate_answer(
@@ -160,7 +127,10 @@ def check_constraint(
     if not evaluate(expr, env, today=today):
         raise AnswerError(
             question.constraint_message
-            or f"the answer breaks the constraint {question.constraint!r}"
+            or Phrase(
+                "the answer breaks the constraint {constraint}",
+                constraint=repr(question.constraint),
+            )
         )
 
 
@@ -183,141 +153,6 @@ def constraint_context(
         prefix = f"{found[0]}[{found[1]}]."
         env.update({k[len(prefix) :]: v for k, v in answers.items() if k.startswith(prefix)})
     return env
-
-
-def _typed(question: Question, value: Any) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip() and question.type != "text"):
-        raise AnswerError("no value given (use state: unknown to ask next time)")
-    kind = question.type
-    if kind == "choice":
-        text = _option_text(value)
-        if text not in question.option_map:
-            raise AnswerError(_not_an_option(question, text))
-        return text
-    if kind == "multi":
-        items = value if isinstance(value, list) else [value]
-        chosen: list[str] = []
-        for item in items:
-            text = _option_text(item)
-            if text not in question.option_map:
-                raise AnswerError(_not_an_option(question, text))
-            if text not in chosen:
-                chosen.append(text)
-        return chosen
-    if kind == "scale":
-        number = _number(value)
-        if number != int(number):
-            raise AnswerError(f"expected a whole number, got {_shown(value)}")
-        low, high = question.scale_min, question.scale_max
-        if not low <= number <= high:
-            raise AnswerError(f"{number:g} is outside the scale {low:g}..{high:g}")
-        return int(number)
-    if kind == "number":
-        number = _number(value)
-        if question.integer and not float(number).is_integer():
-            raise AnswerError(f"expected a whole number, got {_shown(value)}")
-        if question.integer:
-            number = int(number)
-        if question.min is not None and number < question.min:
-            raise AnswerError(f"{number:g} is below the minimum {question.min:g}")
-        if question.max is not None and number > question.max:
-            raise AnswerError(f"{number:g} is above the maximum {question.max:g}")
-        return number
-    if kind == "date":
-        return _date(value)
-    if kind == "calculated":
-        raise AnswerError(
-            f"{question.id!r} is calculated from its formula ({question.formula}); nobody "
-            "answers it: answer its inputs"
-        )
-    if kind == "yes_no":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str | int) and str(value).strip().lower() in _YES:
-            return True
-        if isinstance(value, str | int) and str(value).strip().lower() in _NO:
-            return False
-        raise AnswerError(f"expected yes or no (true/false), got {_shown(value)}")
-    if isinstance(value, list | dict):
-        raise AnswerError(
-            f"expected text, got {'a list' if isinstance(value, list) else 'a mapping'}"
-        )
-    text = value if isinstance(value, str) else str(value)
-    if len(text) > MAX_TEXT:
-        raise AnswerError(f"the text is {len(text):,} characters; at most {MAX_TEXT:,} are kept")
-    return text
-
-
-_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _date(value: Any) -> str:
-    """An ISO date as text (`2015-03-01`), a real one within MIN_YEAR..MAX_YEAR."""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        parsed: date | None = value
-    elif isinstance(value, str) and _DATE_TEXT.match(value.strip()):
-        try:
-            parsed = date.fromisoformat(value.strip())
-        except ValueError:
-            raise AnswerError(f"{_shown(value)} is not a real date") from None
-    else:
-        raise AnswerError(f"expected a date such as 2015-03-01 (YYYY-MM-DD), got {_shown(value)}")
-    assert parsed is not None
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise AnswerError(f"{parsed.isoformat()} is outside the years {MIN_YEAR}–{MAX_YEAR}")
-    return parsed.isoformat()
-
-
-def _option_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list | dict) or value is None:
-        got = "a list" if isinstance(value, list) else "a mapping" if value else "nothing"
-        raise AnswerError(f"expected one option, got {got}")
-    return str(value)
-
-
-def _not_an_option(q: Question, text: str) -> str:
-    close = difflib.get_close_matches(text, list(q.option_map), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"{text!r} is not an option{hint}; options: {_options_hint(q)}"
-
-
-def _number(value: Any) -> float | int:
-    """A number as a person writes it (decimal point or comma), finite and in range."""
-    if _is_number(value):
-        number = value
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.lower().lstrip("+-.") in ("nan", "inf", "infinity"):
-            raise AnswerError(f"expected a finite number, got {_shown(value)}")
-        if not _PERSON_NUMBER.match(text):
-            raise AnswerError(f"expected a number such as 25, 25.5 or 25,5, got {_shown(value)}")
-        if _THOUSANDS.match(text):
-            whole = text.replace(",", "").replace(".", "")
-            decimal = text.replace(",", ".")
-            raise AnswerError(
-                f"{_shown(value)} could be {whole} or {decimal.rstrip('0')}: write it without a "
-                "thousands separator"
-            )
-        number = float(text.replace(",", "."))
-        if not math.isfinite(number):  # digits beyond what a float holds
-            raise AnswerError(
-                f"{_shown(value)} is too large (answers lie within ±{MAX_NUMBER:,.0f})"
-            )
-        if number.is_integer() and not any(c in text for c in ".,eE"):
-            number = int(text)
-    else:
-        raise AnswerError(f"expected a number, got {_shown(value)}")
-    if isinstance(number, float) and not math.isfinite(number):
-        raise AnswerError(f"expected a finite number, got {_shown(value)}")
-    if abs(number) > MAX_NUMBER:
-        raise AnswerError(f"{_shown(value)} is too large (answers lie within ±{MAX_NUMBER:,.0f})")
-    return number
 
 
 def parse_cli_value(question: Question, text: str) -> Any:
@@ -357,7 +192,7 @@ def load_answers_text(
     if not reader.problems and not isinstance(doc.data, dict):
         line, col = doc.place(())
         reader.problems.append(
-            Problem(path, line, col, "expected a mapping of question id to answer")
+            Problem(path, line, col, Phrase("expected a mapping of question id to answer"))
         )
     for qid, raw in (doc.data or {}).items() if not reader.problems else ():
         section = next((s for s in question_set.sections if s.id == str(qid)), None)
@@ -388,8 +223,9 @@ class _Reader:
         """Answer key → where its value is, for a constraint's message."""
         self.repeats: dict[str, int | None] = {}
 
-    def bad(self, label: Any, message: str, at: tuple[int, int]) -> None:
-        self.problems.append(Problem(self.doc.path, at[0], at[1], f"{label}: {message}"))
+    def bad(self, label: Any, message: Any, at: tuple[int, int]) -> None:
+        said = Joined((str(label), message), ": ")
+        self.problems.append(Problem(self.doc.path, at[0], at[1], said))
 
     def unknown(self, qid: Any) -> None:
         at = self.doc.place((qid,), key=True)
@@ -398,29 +234,40 @@ class _Reader:
             section = self.qs.repeat_of[question.id]
             self.bad(
                 qid,
-                f"is in the repeated section {section!r}: give its answers as a list under "
-                f"{section}: (one mapping per repeat)",
+                Phrase(
+                    "is in the repeated section {section}: give its answers as a list under "
+                    "{id}: (one mapping per repeat)",
+                    section=repr(section),
+                    id=section,
+                ),
                 at,
             )
             return
         section = next((s for s in self.qs.sections if s.id == str(qid)), None)
         if section is not None:
-            self.bad(qid, "is a section, not a question (only repeated sections take a list)", at)
+            said = Phrase("is a section, not a question (only repeated sections take a list)")
+            self.bad(qid, said, at)
             return
         close = difflib.get_close_matches(str(qid), list(self.qs.questions), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        self.bad(qid, f"not a question of {self.qs.id}{hint}", at)
+        said = Phrase("not a question of {set}{hint}", set=self.qs.id, hint=did_you_mean(close))
+        self.bad(qid, said, at)
 
     def repeated(self, section: Any, raw: Any) -> None:
         sid = section.id
         at = self.doc.place((sid,))
         if not isinstance(raw, list):
-            self.bad(sid, "a repeated section takes a list, one mapping of answers per repeat", at)
+            said = Phrase("a repeated section takes a list, one mapping of answers per repeat")
+            self.bad(sid, said, at)
             return
         if len(raw) > section.repeat.max:
             self.bad(
                 sid,
-                f"{len(raw)} repeats given; {sid} is asked at most {section.repeat.max} times",
+                Phrase(
+                    "{n} repeats given; {section} is asked at most {most} times",
+                    n=len(raw),
+                    section=sid,
+                    most=section.repeat.max,
+                ),
                 self.doc.place((sid, section.repeat.max)),
             )
             return
@@ -431,7 +278,7 @@ class _Reader:
             if not isinstance(item, dict):
                 self.bad(
                     f"{sid}[{index}]",
-                    "expected a mapping of question id to answer",
+                    Phrase("expected a mapping of question id to answer"),
                     self.doc.place((sid, index)),
                 )
                 continue
@@ -439,10 +286,13 @@ class _Reader:
                 question = ids.get(str(qid))
                 if question is None:
                     close = difflib.get_close_matches(str(qid), list(ids), n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else ""
                     self.bad(
                         f"{sid}[{index}].{qid}",
-                        f"not a question of the section {sid}{hint}",
+                        Phrase(
+                            "not a question of the section {section}{hint}",
+                            section=sid,
+                            hint=did_you_mean(close),
+                        ),
                         self.doc.place((sid, index, qid), key=True),
                     )
                     continue
@@ -462,8 +312,10 @@ class _Reader:
             if unknown:
                 self.bad(
                     key,
-                    f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; use value, state, "
-                    "source, note",
+                    Phrase(
+                        "unknown key(s) {keys}; use value, state, source, note",
+                        keys=", ".join(sorted(map(str, unknown))),
+                    ),
                     value_at,
                 )
                 return
@@ -474,14 +326,22 @@ class _Reader:
             if state not in STATES:
                 self.bad(
                     key,
-                    f"state {state!r} is not one of {', '.join(STATES)}",
+                    Phrase(
+                        "state {state} is not one of {states}",
+                        state=repr(state),
+                        states=", ".join(STATES),
+                    ),
                     doc.place((*loc, "state")),
                 )
                 return
             if source not in SOURCES:
                 self.bad(
                     key,
-                    f"source {source!r} is not one of {', '.join(SOURCES)}",
+                    Phrase(
+                        "source {source} is not one of {sources}",
+                        source=repr(source),
+                        sources=", ".join(SOURCES),
+                    ),
                     doc.place((*loc, "source")),
                 )
                 return
@@ -492,11 +352,14 @@ class _Reader:
             try:
                 value = _typed(question, value)
             except AnswerError as exc:
-                self.bad(key, str(exc), where)
+                self.bad(key, exc.args[0], where)
                 return
         else:
             if question.type == "calculated":
-                self.bad(key, f"{question.id!r} is calculated: nobody answers it", key_at)
+                said = Phrase(
+                    "{question} is calculated: nobody answers it", question=repr(question.id)
+                )
+                self.bad(key, said, key_at)
                 return
             value = None
         self.answers[key] = AnswerInput(key, value, state, source, note, key_at[0])  # type: ignore[arg-type]
@@ -513,7 +376,7 @@ class _Reader:
             try:
                 check_constraint(found[0], answer.value, env, today)
             except AnswerError as exc:
-                self.bad(key, str(exc), self.places[key])
+                self.bad(key, exc.args[0], self.places[key])
 
 
 def load_answers_bytes(
@@ -527,7 +390,13 @@ def load_answers_bytes(
     """An answer file's bytes (from a file or standard input): size and UTF-8 checked first."""
     if len(data) > ANSWER_LIMITS.max_bytes:
         problem = Problem(
-            path, 1, 1, f"more than {ANSWER_LIMITS.max_bytes:,} bytes; an answer file is smaller"
+            path,
+            1,
+            1,
+            Phrase(
+                "more than {most} bytes; an answer file is smaller",
+                most=f"{ANSWER_LIMITS.max_bytes:,}",
+            ),
         )
         raise AnswersError([problem])
     try:

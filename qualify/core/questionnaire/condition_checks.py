@@ -11,11 +11,23 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.condition_words import (
+    compared,
+    compared_questions,
+    describe,
+    did_you_mean,
+    fmt,
+    fmt_node,
+    kind_word,
+    literal_kind,
+    name_of,
+    not_a_date,
+    not_a_number,
+)
 from qualify.core.questionnaire.expressions import (
-    MAX_YEAR,
-    MIN_YEAR,
     Arith,
     BoolOp,
     Call,
@@ -43,23 +55,11 @@ _KIND_OF_TYPE = {
     "yes_no": "bool",
     "text": "text",
 }
-_KIND_WORDS = {
-    "option": "a choice",
-    "options": "a multi-choice list",
-    "number": "a number",
-    "bool": "true/false",
-    "text": "text",
-    "string": "a string",
-    "list": "a list",
-    "date": "a date",
-}
 _LITERAL_FOR = {"number": "number", "bool": "bool", "text": "string", "date": "string"}
 """The kind of literal a number, yes/no, text or date question is compared with."""
 
 ANY = "any"
 """The kind of a name that cannot be checked here (another set, validated alone)."""
-
-DATE_FORMAT = f"write a date as 'YYYY-MM-DD', years {MIN_YEAR}–{MAX_YEAR}"
 
 Problem = tuple[int, str, str]
 """(offset in the expression's text, message, severity)."""
@@ -109,39 +109,12 @@ def check_formula(expr: Expr, scope: Scope) -> list[Problem]:
     checker = _Checker(scope)
     kind = checker.kind(expr)
     if kind is not None and kind not in ("number", ANY):
-        checker.report(expr_offset(expr), _not_a_number(expr, kind, checker))
+        checker.report(expr_offset(expr), not_a_number(expr, kind))
     return checker.problems
 
 
 def expr_offset(node: Expr) -> int:
     return node.offset
-
-
-def _not_a_number(node: Expr, kind: str, checker: _Checker) -> str:
-    if kind == "date":
-        if isinstance(node, Name):
-            return (
-                f"a formula computes a number, but {node.key!r} is a date: use "
-                f"days_since({node.key}) or days_between(a, b)"
-            )
-        return "a formula computes a number, but this is a date: use days_since() or days_between()"
-    return f"a formula computes a number, but {_describe(node, kind)} is not one"
-
-
-def _describe(node: Expr, kind: str) -> str:
-    if isinstance(node, Name):
-        return f"{node.key!r} ({_KIND_WORDS.get(kind, kind)})"
-    if isinstance(node, Literal):
-        return f"{_KIND_WORDS[_literal_kind(node.value)]} ({_fmt(node.value)})"
-    return _KIND_WORDS.get(kind, kind)
-
-
-def _literal_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, float | int):
-        return "number"
-    return "string"
 
 
 def _literals(node: Expr) -> list[Literal]:
@@ -183,22 +156,26 @@ class _Checker:
                 what = node.key if isinstance(node, Name) else "."
                 self.report(
                     node.offset,
-                    f"{what!r} is a {q.type} question: compare it with a value "
-                    "(only yes/no questions stand alone)",
+                    Phrase(
+                        "{name} is a {type} question: compare it with a value (only yes/no "
+                        "questions stand alone)",
+                        name=repr(what),
+                        type=q.type,
+                    ),
                 )
         elif isinstance(node, ListLiteral):
-            self.report(node.offset, "a list on its own is not a condition")
+            self.report(node.offset, Phrase("a list on its own is not a condition"))
         elif isinstance(node, Arith | Neg | Call) and self.kind(node) is not None:
-            self.report(node.offset, "a calculation on its own is not a condition: compare it")
+            said = Phrase("a calculation on its own is not a condition: compare it")
+            self.report(node.offset, said)
 
     # -- names ---------------------------------------------------------------------
     def name(self, node: Name | This) -> Side | None:
         """(kind, question) a name stands for; None when it is wrong (reported)."""
         if isinstance(node, This):
             if self.scope.this is None:
-                self.report(
-                    node.offset, "'.' (the answer being checked) is only used in constraint:"
-                )
+                said = Phrase("'.' (the answer being checked) is only used in constraint:")
+                self.report(node.offset, said)
                 return None
             q = self.scope.this
             return _KIND_OF_TYPE[q.type], q
@@ -207,23 +184,28 @@ class _Checker:
         q = self.scope.questions.get(node.id)
         if q is None:
             close = difflib.get_close_matches(node.id, list(self.scope.questions), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            self.report(node.offset, f"unknown question {node.id!r}{hint}")
+            said = Phrase(
+                "unknown question {name}{hint}", name=repr(node.id), hint=did_you_mean(close)
+            )
+            self.report(node.offset, said)
             return None
         if node.id not in self.scope.earlier:
-            self.report(
-                node.offset,
-                f"{node.id!r} is not asked before this point; "
-                "conditions may only refer to earlier questions",
+            said = Phrase(
+                "{name} is not asked before this point; conditions may only refer to earlier "
+                "questions",
+                name=repr(node.id),
             )
+            self.report(node.offset, said)
             return None
         inside = self.scope.repeat_of.get(node.id)
         if inside is not None and inside != self.scope.repeat:
-            self.report(
-                node.offset,
-                f"{node.id!r} is in the repeated section {inside!r}: only questions of that "
-                "section can refer to it (each repeat to its own answers)",
+            said = Phrase(
+                "{name} is in the repeated section {section}: only questions of that section "
+                "can refer to it (each repeat to its own answers)",
+                name=repr(node.id),
+                section=repr(inside),
             )
+            self.report(node.offset, said)
             return None
         return _KIND_OF_TYPE[q.type], q
 
@@ -231,56 +213,78 @@ class _Checker:
         set_id = node.set_id or ""
         scope = self.scope
         if set_id == scope.set_id:
-            self.report(
-                node.offset, f"{set_id!r} is this set: write {node.id!r} without the set id"
+            said = Phrase(
+                "{set} is this set: write {name} without the set id",
+                set=repr(set_id),
+                name=repr(node.id),
             )
+            self.report(node.offset, said)
             return None
         if set_id in scope.questions:
-            self.report(
-                node.offset,
-                f"{set_id!r} is a question, not a question set: a name with a '.' refers to a "
+            said = Phrase(
+                "{set} is a question, not a question set: a name with a '.' refers to a "
                 "question of an earlier stage's set (such as first-date.x); there are no "
                 "attributes",
+                set=repr(set_id),
             )
+            self.report(node.offset, said)
             return None
         stages = scope.stages
         if stages is None:
-            self.report(
-                node.offset,
-                f"{node.key!r} refers to the question set {set_id!r}, which cannot be checked "
-                "when this file is validated alone (validate its folder, with pipeline.yaml)",
-                "warning",
+            said = Phrase(
+                "{name} refers to the question set {set}, which cannot be checked when this "
+                "file is validated alone (validate its folder, with pipeline.yaml)",
+                name=repr(node.key),
+                set=repr(set_id),
             )
+            self.report(node.offset, said, "warning")
             return ANY, None
         if set_id not in stages.known:
             close = difflib.get_close_matches(set_id, list(stages.known), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(close)
             if "-" in set_id and not close:
-                hint = " (to subtract, put spaces around '-')"
-            self.report(node.offset, f"unknown question set {set_id!r}{hint}")
+                hint = Phrase(" (to subtract, put spaces around '-')")
+            said = Phrase("unknown question set {set}{hint}", set=repr(set_id), hint=hint)
+            self.report(node.offset, said)
             return None
         other = stages.earlier.get(set_id)
         if other is None:
-            why = (
-                "the pipeline does not ask this set, so no stage comes before it"
-                if not stages.placed
-                else f"{set_id!r} is not asked at a stage before this set's"
-            )
-            self.report(node.offset, f"{node.key!r}: {why}; names may refer only to earlier stages")
+            if not stages.placed:
+                said = Phrase(
+                    "{name}: the pipeline does not ask this set, so no stage comes before it; "
+                    "names may refer only to earlier stages",
+                    name=repr(node.key),
+                )
+            else:
+                said = Phrase(
+                    "{name}: {set} is not asked at a stage before this set's; names may refer "
+                    "only to earlier stages",
+                    name=repr(node.key),
+                    set=repr(set_id),
+                )
+            self.report(node.offset, said)
             return None
         q = other.questions.get(node.id)
         if q is None:
             close = difflib.get_close_matches(node.id, list(other.questions), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            self.report(node.offset, f"{node.id!r} is not a question of {set_id}{hint}")
+            said = Phrase(
+                "{question} is not a question of {set}{hint}",
+                question=repr(node.id),
+                set=set_id,
+                hint=did_you_mean(close),
+            )
+            self.report(node.offset, said)
             return None
         section = other.section_of[node.id]
         if section.repeat is not None:
-            self.report(
-                node.offset,
-                f"{node.key!r} is in the repeated section {section.id!r} of {set_id}: another "
-                "set cannot refer to one repeat's answer",
+            said = Phrase(
+                "{name} is in the repeated section {section} of {set}: another set cannot "
+                "refer to one repeat's answer",
+                name=repr(node.key),
+                section=repr(section.id),
+                set=set_id,
             )
+            self.report(node.offset, said)
             return None
         return _KIND_OF_TYPE[q.type], q
 
@@ -294,7 +298,7 @@ class _Checker:
         if isinstance(node, Name | This):
             return self.name(node)
         if isinstance(node, Literal):
-            return _literal_kind(node.value), None
+            return literal_kind(node.value), None
         if isinstance(node, ListLiteral):
             return "list", None
         if isinstance(node, Arith):
@@ -316,14 +320,21 @@ class _Checker:
         if kind in ("number", ANY):
             return True
         if kind == "date":
-            what = f"{node.key!r} is a date" if isinstance(node, Name) else "a date"
-            key = node.key if isinstance(node, Name) else "a_date"
-            self.report(
-                node.offset,
-                f"{what}: compute with it through days_since({key}) or days_between(a, b)",
-            )
+            if isinstance(node, Name):
+                said = Phrase(
+                    "{name} is a date: compute with it through days_since({key}) or "
+                    "days_between(a, b)",
+                    name=repr(node.key),
+                    key=node.key,
+                )
+            else:
+                said = Phrase(
+                    "a date: compute with it through days_since(a_date) or days_between(a, b)"
+                )
+            self.report(node.offset, said)
         else:
-            self.report(node.offset, f"arithmetic needs numbers, but {_describe(node, kind)}")
+            said = Phrase("arithmetic needs numbers, but {what}", what=describe(node, kind))
+            self.report(node.offset, said)
         return False
 
     def date(self, node: Expr) -> bool:
@@ -337,9 +348,10 @@ class _Checker:
         if isinstance(node, Literal) and isinstance(node.value, str):
             if parse_date(node.value) is not None:
                 return True
-            self.report(node.offset, f"{node.value!r} is not a date ({DATE_FORMAT})")
+            self.report(node.offset, not_a_date(node.value))
             return False
-        self.report(node.offset, f"expected a date, but {_describe(node, kind)} is not one")
+        said = Phrase("expected a date, but {what} is not one", what=describe(node, kind))
+        self.report(node.offset, said)
         return False
 
     def call(self, node: Call) -> Side | None:
@@ -358,9 +370,8 @@ class _Checker:
                 and digits.value.is_integer()
                 and -15 <= digits.value <= 15
             ):
-                self.report(
-                    digits.offset, "round(x, digits): digits is a whole number from -15 to 15"
-                )
+                said = Phrase("round(x, digits): digits is a whole number from -15 to 15")
+                self.report(digits.offset, said)
                 ok = False
         return ("number", None) if ok else None
 
@@ -368,16 +379,20 @@ class _Checker:
     def option_values(self, q: Question, values: list[Literal]) -> None:
         for lit in values:
             if not isinstance(lit.value, str):
-                self.report(
-                    lit.offset,
-                    f"{q.id!r} answers are option values (strings); "
-                    f"{_fmt(lit.value)} can never match",
+                said = Phrase(
+                    "{question} answers are option values (strings); {value} can never match",
+                    question=repr(q.id),
+                    value=fmt(lit.value),
                 )
+                self.report(lit.offset, said)
             elif lit.value not in q.option_map:
-                opts = ", ".join(repr(v) for v in q.option_map)
-                self.report(
-                    lit.offset, f"{lit.value!r} is not an option of {q.id!r} (options: {opts})"
+                said = Phrase(
+                    "{value} is not an option of {question} (options: {options})",
+                    value=repr(lit.value),
+                    question=repr(q.id),
+                    options=", ".join(repr(v) for v in q.option_map),
                 )
+                self.report(lit.offset, said)
 
     def compare(self, node: Compare) -> None:
         left = self.operand(node.left)
@@ -395,7 +410,7 @@ class _Checker:
         """A string literal that is a valid date (reported when it is a string but not)."""
         if isinstance(node, Literal) and isinstance(node.value, str):
             if parse_date(node.value) is None:
-                self.report(node.offset, f"{node.value!r} is not a date ({DATE_FORMAT})")
+                self.report(node.offset, not_a_date(node.value))
             return True
         return False
 
@@ -405,21 +420,31 @@ class _Checker:
             for (kind, _q), side in ((left, node.left), (right, node.right)):
                 if kind == "date" or self.date_literal(side):
                     continue
-                self.report(
-                    node.offset,
-                    f"{node.op} compares a date with {_describe(side, kind)}: compare dates "
-                    "with dates, or use days_since()",
+                said = Phrase(
+                    "{op} compares a date with {what}: compare dates with dates, or use "
+                    "days_since()",
+                    op=node.op,
+                    what=describe(side, kind),
                 )
+                self.report(node.offset, said)
                 return
             return
         for (kind, q), side in ((left, node.left), (right, node.right)):
             if kind != "number":
-                what = (
-                    f"{_name_of(side, q)!r} is {_KIND_WORDS[kind]}"
-                    if q
-                    else f"{_fmt_node(side)} is not a number"
-                )
-                self.report(node.offset, f"{node.op} compares numbers, but {what}")
+                if q:
+                    said = Phrase(
+                        "{op} compares numbers, but {name} is {kind}",
+                        op=node.op,
+                        name=repr(name_of(side, q)),
+                        kind=kind_word(kind),
+                    )
+                else:
+                    said = Phrase(
+                        "{op} compares numbers, but {what} is not a number",
+                        op=node.op,
+                        what=fmt_node(side),
+                    )
+                self.report(node.offset, said)
                 return
 
     def membership(self, node: Compare, left: Side, right: Side) -> None:
@@ -432,26 +457,28 @@ class _Checker:
                 for lit in _literals(node.right):
                     if lk == "date" and isinstance(lit.value, str):
                         self.date_literal(lit)
-                    elif _literal_kind(lit.value) != _LITERAL_FOR.get(lk, lk):
-                        self.report(
-                            lit.offset,
-                            f"{q_word(lq)} {_name_of(node.left, lq)!r} is compared with "
-                            f"{_fmt(lit.value)}",
-                        )
+                    elif literal_kind(lit.value) != _LITERAL_FOR.get(lk, lk):
+                        said = compared(lq, name_of(node.left, lq), fmt(lit.value))
+                        self.report(lit.offset, said)
             return
         if rk == "options" and rq is not None:
             if lq is None:
                 self.option_values(rq, _literals(node.left))
             elif lk not in ("option", "string", "text"):
-                self.report(node.offset, f"{lq.id!r} can never be one of {rq.id!r}'s options")
+                said = Phrase(
+                    "{question} can never be one of {other}'s options",
+                    question=repr(lq.id),
+                    other=repr(rq.id),
+                )
+                self.report(node.offset, said)
             return
         if rk == "text" and rq is not None:
             if lk not in ("string", "text", "option"):
-                self.report(node.offset, f"'in' on text {rq.id!r} needs a string")
+                said = Phrase("'in' on text {question} needs a string", question=repr(rq.id))
+                self.report(node.offset, said)
             return
-        self.report(
-            node.offset, f"'{node.op}' needs a list or a multi-choice question on its right"
-        )
+        said = Phrase("'{op}' needs a list or a multi-choice question on its right", op=node.op)
+        self.report(node.offset, said)
 
     def equality(self, node: Compare, left: Side, right: Side) -> None:
         """== and !=, checked from whichever side is a question (or a calculation)."""
@@ -465,41 +492,32 @@ class _Checker:
                     return
                 continue
             if kind == "options":
-                self.report(
-                    node.offset,
-                    f"{q.id!r} is a multi-choice question: test a value with 'value' in {q.id}",
+                said = Phrase(
+                    "{question} is a multi-choice question: test a value with 'value' in {id}",
+                    question=repr(q.id),
+                    id=q.id,
                 )
+                self.report(node.offset, said)
             elif kind == "option":
                 if other_q is None:
                     if other_kind == "list":
-                        self.report(node.offset, f"use {q.id} in [...] to test several options")
+                        said = Phrase("use {id} in [...] to test several options", id=q.id)
+                        self.report(node.offset, said)
                     else:
                         self.option_values(q, _literals(other))
                 elif other_kind not in ("option", "text"):
-                    self.report(
-                        node.offset,
-                        f"{q.id!r} ({q.type}) is compared with {other_q.id!r} ({other_q.type})",
-                    )
+                    self.report(node.offset, compared_questions(q, other_q))
             elif kind == "date" and other_q is None and other_kind != "date":
                 if not self.date_literal(other):
-                    self.report(
-                        node.offset,
-                        f"date question {_name_of(mine, q)!r} is compared with {_fmt_node(other)}",
-                    )
+                    self.report(node.offset, compared(q, name_of(mine, q), fmt_node(other)))
             elif other_q is None and other_kind != _LITERAL_FOR[kind] and other_kind != kind:
-                self.report(
-                    node.offset,
-                    f"{q_word(q)} {_name_of(mine, q)!r} is compared with {_fmt_node(other)}",
-                )
+                self.report(node.offset, compared(q, name_of(mine, q), fmt_node(other)))
             elif (
                 other_q is not None
                 and other_kind != kind
                 and {kind, other_kind} != {"text", "option"}
             ):
-                self.report(
-                    node.offset,
-                    f"{q.id!r} ({q.type}) is compared with {other_q.id!r} ({other_q.type})",
-                )
+                self.report(node.offset, compared_questions(q, other_q))
             return
 
     def plain_equality(self, node: Compare, kind: str, other_kind: str, other: Expr) -> None:
@@ -507,48 +525,7 @@ class _Checker:
         if kind == "date" and self.date_literal(other):
             return
         if other_kind != kind:
-            self.report(
-                node.offset, f"{_KIND_WORDS.get(kind, kind)} is compared with {_fmt_node(other)}"
+            said = Phrase(
+                "{kind} is compared with {other}", kind=kind_word(kind), other=fmt_node(other)
             )
-
-
-def _name_of(node: Expr, q: Question | None) -> str:
-    if isinstance(node, Name):
-        return node.key
-    if isinstance(node, This):
-        return "."
-    return q.id if q is not None else "?"
-
-
-def q_word(q: Question) -> str:
-    return {
-        "number": "number question",
-        "calculated": "calculated question",
-        "scale": "scale question",
-        "yes_no": "yes/no question",
-        "text": "text question",
-        "date": "date question",
-    }.get(q.type, "question")
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return repr(value)
-
-
-def _fmt_node(node: Expr) -> str:
-    if isinstance(node, Literal):
-        kind = _literal_kind(node.value)
-        return f"{_KIND_WORDS[kind]} ({_fmt(node.value)})"
-    if isinstance(node, ListLiteral):
-        return "a list"
-    if isinstance(node, Name):
-        return repr(node.key)
-    if isinstance(node, This):
-        return "'.'"
-    if isinstance(node, Arith | Neg | Call):
-        return "a calculation"
-    return "a condition"
+            self.report(node.offset, said)

@@ -44,6 +44,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from qualify.core.phrase import Phrase
+
 MAX_LENGTH = 2_000
 """Characters in one condition or formula: a long one is a paragraph nobody can check."""
 
@@ -246,19 +248,20 @@ def _tokenize(text: str) -> list[_Token]:
         m = _TOKEN.match(text, pos)
         if m is None:
             ch = text[pos]
-            hint = ""
+            hint: Any = ""
             if ch == "=":
-                hint = " (use == to compare)"
+                hint = Phrase(" (use == to compare)")
             elif ch == "&" or ch == "|":
-                hint = " (use and / or)"
+                hint = Phrase(" (use and / or)")
             elif ch == "!":
-                hint = " (use not, or != to compare)"
+                hint = Phrase(" (use not, or != to compare)")
             elif ch == "$":
-                hint = " (write a question id on its own, without ${...})"
-            raise ConditionError(f"unexpected character {ch!r}{hint}", pos)
+                hint = Phrase(" (write a question id on its own, without ${{...}})")
+            said = Phrase("unexpected character {char}{hint}", char=repr(ch), hint=hint)
+            raise ConditionError(said, pos)
         kind = m.lastgroup or ""
         if kind == "unterminated":
-            raise ConditionError("unterminated string", pos)
+            raise ConditionError(Phrase("unterminated string"), pos)
         if kind != "ws":
             value = m.group()
             if kind == "name" and value in KEYWORDS:
@@ -283,17 +286,21 @@ class _Parser:
     def __init__(self, text: str, formula: bool = False) -> None:
         self.formula = formula
         self.error = FormulaError if formula else ConditionError
-        self.what = "formula" if formula else "condition"
+        self.what = Phrase("formula") if formula else Phrase("condition")
         if len(text) > MAX_LENGTH:
             advice = (
-                "split it over several calculated questions"
+                Phrase("split it over several calculated questions")
                 if formula
-                else "split it over several questions or sections"
+                else Phrase("split it over several questions or sections")
             )
-            raise self.error(
-                f"the {self.what} is {len(text):,} characters; at most {MAX_LENGTH:,} ({advice})",
-                MAX_LENGTH,
+            said = Phrase(
+                "the {what} is {n} characters; at most {most} ({advice})",
+                what=self.what,
+                n=f"{len(text):,}",
+                most=f"{MAX_LENGTH:,}",
+                advice=advice,
             )
+            raise self.error(said, MAX_LENGTH)
         try:
             self.tokens = _tokenize(text)
         except ConditionError as exc:
@@ -305,7 +312,9 @@ class _Parser:
         """One more level of nesting; a located error past MAX_DEPTH (never a RecursionError)."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"nested more than {MAX_DEPTH} levels deep", offset)
+            raise self.error(
+                Phrase("nested more than {depth} levels deep", depth=MAX_DEPTH), offset
+            )
 
     @property
     def tok(self) -> _Token:
@@ -322,16 +331,18 @@ class _Parser:
 
     def expect(self, kind: str, text: str, what: str) -> _Token:
         if not self.at(kind, text):
-            raise self.error(f"expected {what}, found {self.describe(self.tok)}", self.tok.offset)
+            found = self.describe(self.tok)
+            said = Phrase("expected {what}, found {found}", what=what, found=found)
+            raise self.error(said, self.tok.offset)
         return self.take()
 
-    def describe(self, tok: _Token) -> str:
-        return f"end of {self.what}" if tok.kind == "end" else repr(tok.text)
+    def describe(self, tok: _Token) -> Any:
+        return Phrase("end of {what}", what=self.what) if tok.kind == "end" else repr(tok.text)
 
     # -- entry points ------------------------------------------------------------
     def parse(self) -> Expr:
         if self.at("end"):
-            raise self.error(f"empty {self.what}", 0)
+            raise self.error(Phrase("empty {what}", what=self.what), 0)
         expr = self.sum() if self.formula else self.or_expr()
         if not self.at("end"):
             tok = self.tok
@@ -339,18 +350,20 @@ class _Parser:
                 (tok.kind == "op" and tok.text in _COMPARE)
                 or (tok.kind == "keyword" and tok.text in ("and", "or", "not", "in"))
             ):
-                raise self.error(
-                    f"a formula computes a number: {tok.text!r} belongs in a condition",
-                    tok.offset,
+                said = Phrase(
+                    "a formula computes a number: {word} belongs in a condition",
+                    word=repr(tok.text),
                 )
-            hint = ""
+                raise self.error(said, tok.offset)
+            hint: Any = ""
             if tok.kind in ("name", "qualified", "string", "number"):
                 hint = (
-                    " (missing an operator such as + or *?)"
+                    Phrase(" (missing an operator such as + or *?)")
                     if self.formula
-                    else " (missing and / or / a comparison?)"
+                    else Phrase(" (missing and / or / a comparison?)")
                 )
-            raise self.error(f"unexpected {self.describe(tok)}{hint}", tok.offset)
+            said = Phrase("unexpected {found}{hint}", found=self.describe(tok), hint=hint)
+            raise self.error(said, tok.offset)
         return expr
 
     # -- conditions --------------------------------------------------------------
@@ -397,7 +410,8 @@ class _Parser:
         right = self.sum()
         nxt = self.tok
         if nxt.kind == "op" and nxt.text in _COMPARE:
-            raise self.error("comparisons cannot be chained; join them with and", nxt.offset)
+            said = Phrase("comparisons cannot be chained; join them with and")
+            raise self.error(said, nxt.offset)
         return Compare(op, left, right, op_tok.offset)
 
     # -- arithmetic --------------------------------------------------------------
@@ -425,7 +439,7 @@ class _Parser:
                 return Literal(-float(inner.value), tok.offset)  # -3 is a number
             return Neg(inner, tok.offset)
         if self.at("op", "+"):
-            raise self.error("a value is missing before '+'", self.tok.offset)
+            raise self.error(Phrase("a value is missing before '+'"), self.tok.offset)
         return self.atom()
 
     def atom(self) -> Expr:
@@ -449,18 +463,21 @@ class _Parser:
             self.take()
             number = float(tok.text)
             if not math.isfinite(number) or abs(number) > MAX_VALUE:
-                raise self.error(
-                    f"{tok.text[:20]} is too large: numbers lie within ±10¹⁵", tok.offset
+                said = Phrase(
+                    "{number} is too large: numbers lie within ±10¹⁵", number=tok.text[:20]
                 )
+                raise self.error(said, tok.offset)
             return Literal(number, tok.offset)
         if tok.kind == "keyword" and tok.text in ("true", "false"):
             if self.formula:
-                raise self.error(f"a formula computes a number: {tok.text} is not one", tok.offset)
+                said = Phrase("a formula computes a number: {word} is not one", word=tok.text)
+                raise self.error(said, tok.offset)
             self.take()
             return Literal(tok.text == "true", tok.offset)
         if self.at("op", "["):
             if self.formula:
-                raise self.error("a formula computes a number: a list is not one", tok.offset)
+                said = Phrase("a formula computes a number: a list is not one")
+                raise self.error(said, tok.offset)
             return self.list_literal()
         if self.at("op", "("):
             self.deeper(self.take().offset)
@@ -469,13 +486,18 @@ class _Parser:
             self.depth -= 1
             return inner
         if tok.kind == "end":
-            raise self.error(f"{self.what} ends too early: a value is missing", tok.offset)
-        raise self.error(f"expected a question id or a value, found {tok.text!r}", tok.offset)
+            said = Phrase("{what} ends too early: a value is missing", what=self.what)
+            raise self.error(said, tok.offset)
+        said = Phrase("expected a question id or a value, found {found}", found=repr(tok.text))
+        raise self.error(said, tok.offset)
 
     def call(self, name: _Token) -> Call:
         if name.text not in FUNCTIONS:
             known = ", ".join(f"{f}()" for f in FUNCTIONS)
-            raise self.error(f"unknown function {name.text!r}; functions: {known}", name.offset)
+            said = Phrase(
+                "unknown function {name}; functions: {known}", name=repr(name.text), known=known
+            )
+            raise self.error(said, name.offset)
         self.deeper(self.take().offset)
         args: list[Expr] = []
         if not self.at("op", ")"):
@@ -485,15 +507,20 @@ class _Parser:
                     self.take()
                     continue
                 break
-        self.expect("op", ")", "',' or ')'")
+        self.expect("op", ")", Phrase("',' or ')'"))
         self.depth -= 1
         fewest, most = FUNCTIONS[name.text]
         if not fewest <= len(args) <= most:
-            if fewest == most:
-                want = f"{fewest} value{'s' if fewest != 1 else ''}" if fewest else "no value"
+            if fewest != most:
+                want = Phrase("{fewest} to {most} values", fewest=fewest, most=most)
+            elif fewest == 1:
+                want = Phrase("1 value")
             else:
-                want = f"{fewest} to {most} values"
-            raise self.error(f"{name.text}() takes {want}, got {len(args)}", name.offset)
+                want = Phrase("{n} values", n=fewest) if fewest else Phrase("no value")
+            said = Phrase(
+                "{function}() takes {want}, got {n}", function=name.text, want=want, n=len(args)
+            )
+            raise self.error(said, name.offset)
         return Call(name.text, tuple(args), name.offset)
 
     def list_literal(self) -> ListLiteral:
@@ -505,15 +532,14 @@ class _Parser:
                 tok = self.tok
                 item = self.unary()
                 if not isinstance(item, Literal):
-                    raise self.error(
-                        "lists may hold only strings, numbers, true or false", tok.offset
-                    )
+                    said = Phrase("lists may hold only strings, numbers, true or false")
+                    raise self.error(said, tok.offset)
                 items.append(item)
                 if self.at("op", ","):
                     self.take()
                     continue
                 break
-        self.expect("op", "]", "',' or ']'")
+        self.expect("op", "]", Phrase("',' or ']'"))
         self.depth -= 1
         return ListLiteral(tuple(items), start.offset)
 

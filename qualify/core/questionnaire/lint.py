@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+from qualify.core.phrase import Num, Phrase
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import (
     Arith,
@@ -49,7 +50,11 @@ def lint_question_set(qs: QuestionSet, doc: Document) -> None:
             if q.answerable and not (q.help or "").strip():
                 doc.at(
                     (*loc, "id"),
-                    f"question {q.id!r} has no help text: tell the interviewer what to listen for",
+                    Phrase(
+                        "question {question} has no help text: tell the interviewer what to "
+                        "listen for",
+                        question=repr(q.id),
+                    ),
                     severity="warning",
                 )
             if q.id in never_shown:
@@ -66,20 +71,31 @@ def _lint_bands(qs: QuestionSet, doc: Document) -> None:
         if band.min in seen:
             doc.at(
                 ("bands", i, "min"),
-                f"bands overlap: {band.label!r} and {qs.bands[seen[band.min]].label!r} "
-                f"both start at {band.min:g}",
+                Phrase(
+                    "bands overlap: {band} and {other} both start at {min}",
+                    band=repr(band.label),
+                    other=repr(qs.bands[seen[band.min]].label),
+                    min=Num(band.min, None),
+                ),
                 severity="warning",
             )
         seen.setdefault(band.min, i)
         if band.label in labels:
-            doc.at(("bands", i, "label"), f"band label {band.label!r} is used twice", "warning")
+            doc.at(
+                ("bands", i, "label"),
+                Phrase("band label {band} is used twice", band=repr(band.label)),
+                severity="warning",
+            )
         labels.add(band.label)
     lowest = min(b.min for b in qs.bands)
     if lowest > 0:
         i = next(i for i, b in enumerate(qs.bands) if b.min == lowest)
         doc.at(
             ("bands", i, "min"),
-            f"bands leave a gap: scores below {lowest:g} get no band (add one with min: 0)",
+            Phrase(
+                "bands leave a gap: scores below {lowest} get no band (add one with min: 0)",
+                lowest=Num(lowest, None),
+            ),
             severity="warning",
         )
 
@@ -95,10 +111,17 @@ def _lint_weights(qs: QuestionSet, doc: Document) -> None:
         if share < MIN_SECTION_SHARE:
             doc.at(
                 ("sections", si, "weight"),
-                f"section {section.id!r} carries {share:.1%} of the weight: it cannot move "
-                "the overall score (raise its weight or set 0 on purpose)"
+                Phrase(
+                    "section {section} carries {share} of the weight: it cannot move the "
+                    "overall score (raise its weight or set 0 on purpose)",
+                    section=repr(section.id),
+                    share=Phrase("{percent}%", percent=Num(share * 100, 1, fixed=True)),
+                )
                 if section.weight > 0
-                else f"section {section.id!r} has weight 0 and never counts in the score",
+                else Phrase(
+                    "section {section} has weight 0 and never counts in the score",
+                    section=repr(section.id),
+                ),
                 severity="warning",
             )
 
@@ -110,8 +133,12 @@ def _lint_options(q: Question, loc: tuple[Any, ...], doc: Document) -> None:
     if len(scores) == 1 and next(iter(scores)) != 0:
         doc.at(
             (*loc, "options"),
-            f"every option of {q.id!r} scores {next(iter(scores)):g}: any answer earns full "
-            "points, so the question cannot tell prospects apart",
+            Phrase(
+                "every option of {question} scores {score}: any answer earns full points, so "
+                "the question cannot tell prospects apart",
+                question=repr(q.id),
+                score=Num(next(iter(scores)), None),
+            ),
             key=True,
             severity="warning",
         )
@@ -131,7 +158,10 @@ def _lint_reachability(qs: QuestionSet, doc: Document) -> set[str]:
             section_possible = False
             doc.at(
                 ("sections", si, "when"),
-                f"section {section.id!r} can never be shown: its condition is always false",
+                Phrase(
+                    "section {section} can never be shown: its condition is always false",
+                    section=repr(section.id),
+                ),
                 severity="warning",
             )
         for qi, q in enumerate(section.questions):
@@ -143,7 +173,10 @@ def _lint_reachability(qs: QuestionSet, doc: Document) -> set[str]:
                 if section_possible:
                     doc.at(
                         (*loc, "when"),
-                        f"question {q.id!r} can never be shown: its condition is always false",
+                        Phrase(
+                            "question {question} can never be shown: its condition is always false",
+                            question=repr(q.id),
+                        ),
                         severity="warning",
                     )
                 continue
@@ -151,7 +184,10 @@ def _lint_reachability(qs: QuestionSet, doc: Document) -> set[str]:
             if q.knockout and not _can_hold(q.knockout.when, domains):
                 doc.at(
                     (*loc, "knockout", "when"),
-                    f"the knock-out of {q.id!r} can never fire: its condition is always false",
+                    Phrase(
+                        "the knock-out of {question} can never fire: its condition is always false",
+                        question=repr(q.id),
+                    ),
                     severity="warning",
                 )
     return never_shown

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from qualify.core.collector import collector_paused
 from qualify.core.errors import QualifyError
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire import model as m
 from qualify.core.questionnaire.catalog import Catalog, canonical_hash, content_hash
 from qualify.core.questionnaire.condition_checks import Scope, Stages
+from qualify.core.questionnaire.condition_words import did_you_mean
 from qualify.core.questionnaire.dependencies import qualified_sets
+from qualify.core.questionnaire.friendly import describe, friendly
 from qualify.core.questionnaire.lint import lint_question_set
 from qualify.core.questionnaire.rules import check_expression, check_question_set
 from qualify.core.questionnaire.translations import check_translations
@@ -48,106 +50,23 @@ __all__ = [
 PIPELINE_FILE = "pipeline.yaml"
 
 
-# ---------------------------------------------------------------- pydantic errors
-
-_FIELDS_OF: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
-    m.QuestionSet: {"sections": m.Section, "bands": m.Band},
-    m.Section: {"questions": m.Question, "repeat": m.Repeat},
-    m.Question: {
-        "options": m.Option,
-        "score_bands": m.ScoreBand,
-        "score": m.YesNoScore,
-        "knockout": m.Knockout,
-        "red_flag": m.RedFlag,
-    },
-    m.Pipeline: {"stages": m.Stage, "review": m.ReviewStage},
-    m.Stage: {"gate": m.Gate},
-    m.Gate: {"require": m.GateCondition},
-}
-
-
-def _model_at(root: type[BaseModel], loc: Path_) -> type[BaseModel]:
-    """The model class that owns the last field of `loc` (for did-you-mean hints)."""
-    current = root
-    for part in loc[:-1]:
-        if isinstance(part, str):
-            current = _FIELDS_OF.get(current, {}).get(part, current)
-    return current
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, str, bool]:
-    """(location, message, point-at-key) for one pydantic error."""
-    loc: Path_ = tuple(p for p in error["loc"] if not (isinstance(p, str) and p == "[key]"))
-    kind = error["type"]
-    name = next((p for p in reversed(loc) if isinstance(p, str)), "value")
-    value = error.get("input")
-    if kind == "extra_forbidden":
-        owner = _model_at(root, loc)
-        close = difflib.get_close_matches(str(name), list(owner.model_fields), n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        allowed = ", ".join(owner.model_fields)
-        return loc, f"unknown field {name!r}{hint}; allowed here: {allowed}", True
-    if kind == "missing":
-        return loc[:-1], f"missing required field {name!r}", False
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        if name == "type":
-            return (
-                loc,
-                (f"unknown question type {value!r}; use one of: {', '.join(m.QUESTION_TYPES)}"),
-                False,
-            )
-        return loc, f"{name}: {_describe(value)} is not allowed; expected {expected}", False
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        what = "a whole number" if kind.startswith("int") else "a number"
-        return loc, f"{name}: expected {what}, got {_describe(value)}", False
-    if kind in ("bool_parsing", "bool_type"):
-        return loc, f"{name}: expected true or false, got {_describe(value)}", False
-    if kind in ("string_type",):
-        return loc, f"{name}: expected text, got {_describe(value)}", False
-    if kind == "string_pattern_mismatch":
-        if name in ("id", "questionnaire") and isinstance(value, str):
-            words = (
-                "lowercase letters, digits, - and _"
-                if root is m.Pipeline or len(loc) == 1
-                else "letters, digits and _, not starting with a digit"
-            )
-            return loc, f"{name}: {value!r} is not a valid id (use {words})", False
-        return loc, f"{name}: {value!r} has the wrong form", False
-    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        want = "a list" if kind == "list_type" else "a mapping of keys"
-        return loc, f"{name}: expected {want}, got {_describe(value)}", False
-    if kind in ("too_short", "string_too_short"):
-        return loc, f"{name}: must not be empty", False
-    if kind == "string_too_long":
-        return loc, f"{name}: too long ({error['msg'].lower()})", False
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return loc, f"{name}: {error['msg'].lower()}, got {_describe(value)}", False
-    return loc, f"{name}: {error['msg']}", False
-
-
-def _validate(doc: Document, model: type[BaseModel], what: str) -> BaseModel | None:
+def _validate(doc: Document, model: type[BaseModel]) -> BaseModel | None:
     if not doc.readable:
         return None
     if not isinstance(doc.data, dict):
-        doc.at((), f"expected a {what} (a mapping of keys), got {_describe(doc.data)}")
+        got = describe(doc.data)
+        if model is m.Pipeline:
+            doc.at((), Phrase("expected a pipeline (a mapping of keys), got {got}", got=got))
+        else:
+            doc.at((), Phrase("expected a question set (a mapping of keys), got {got}", got=got))
         return None
     if model is m.QuestionSet and "stages" in doc.data and "sections" not in doc.data:
         doc.at(
             ("stages",),
-            "this is a pipeline file (it lists stages), not a question set: it belongs in "
-            "pipeline.yaml beside the sets",
+            Phrase(
+                "this is a pipeline file (it lists stages), not a question set: it belongs "
+                "in pipeline.yaml beside the sets"
+            ),
             key=True,
         )
         return None
@@ -157,7 +76,7 @@ def _validate(doc: Document, model: type[BaseModel], what: str) -> BaseModel | N
         seen: set[tuple[Path_, str]] = set()
         already = {(p.line, p.col) for p in doc.problems}  # e.g. a refused tag: say it once
         for error in exc.errors(include_url=False):
-            loc, message, key = _friendly(error, model)
+            loc, message, key = friendly(error, model)
             if (loc, message) in seen or doc.place(loc, key=key) in already:
                 continue
             seen.add((loc, message))
@@ -188,7 +107,7 @@ def _parse_question_set(
     text: str, path: str, stages: Stages | None, anywhere: Stages | None
 ) -> tuple[m.QuestionSet | None, list[Problem]]:
     doc = parse_yaml(text, path)
-    qs = _validate(doc, m.QuestionSet, "question set")
+    qs = _validate(doc, m.QuestionSet)
     if isinstance(qs, m.QuestionSet):
         check_question_set(qs, doc, stages, anywhere)
         if not doc.problems:
@@ -217,7 +136,7 @@ def load_question_set(path: str | Path) -> m.QuestionSet:
 
 def _pipeline_doc(text: str, path: str) -> tuple[m.Pipeline | None, Document]:
     doc = parse_yaml(text, path)
-    pipeline = _validate(doc, m.Pipeline, "pipeline")
+    pipeline = _validate(doc, m.Pipeline)
     return (pipeline if isinstance(pipeline, m.Pipeline) else None), doc
 
 
@@ -228,7 +147,7 @@ def _check_pipeline(
     seen: dict[str, int] = {}
     for i, stage in enumerate(pipeline.stages):
         if stage.id in seen:
-            doc.at(("stages", i, "id"), f"duplicate stage {stage.id!r}")
+            doc.at(("stages", i, "id"), Phrase("duplicate stage {id}", id=repr(stage.id)))
         seen.setdefault(stage.id, i)
         where: Path_ = ("stages", i, "questionnaire")
         if isinstance(stage.questionnaire, dict):
@@ -247,18 +166,24 @@ def _check_pipeline(
         for direction in stage.gate.min_direction:
             if direction not in m.DIRECTION_TITLES:
                 close = difflib.get_close_matches(direction, list(m.DIRECTION_TITLES), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
                 doc.at(
                     ("stages", i, "gate", "min_direction", direction),
-                    f"{direction!r} is not a direction of fit{hint}; use "
-                    f"{' or '.join(m.DIRECTION_TITLES)}",
+                    Phrase(
+                        "{direction} is not a direction of fit{hint}; use {directions}",
+                        direction=repr(direction),
+                        hint=did_you_mean(close),
+                        directions=" or ".join(m.DIRECTION_TITLES),
+                    ),
                     key=True,
                 )
         for qs in stage_sets:
             _check_gate(stage, i, qs, doc, Stages(earlier, set(sets) | broken))
     if pipeline.review is not None:
         if pipeline.review.id in seen:
-            doc.at(("review", "id"), f"the review id {pipeline.review.id!r} is also a stage id")
+            doc.at(
+                ("review", "id"),
+                Phrase("the review id {id} is also a stage id", id=repr(pipeline.review.id)),
+            )
         _check_reference(
             pipeline.review.questionnaire, ("review", "questionnaire"), doc, sets, broken
         )
@@ -270,14 +195,18 @@ def _check_kinds(by_kind: dict[str, str], where: Path_, doc: Document) -> None:
     for kind in by_kind:
         if kind not in kinds:
             close = difflib.get_close_matches(kind, kinds, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             doc.at(
                 (*where, kind),
-                f"{kind!r} is not a kind of partner{hint}; use {', '.join(kinds)}",
+                Phrase(
+                    "{kind} is not a kind of partner{hint}; use {kinds}",
+                    kind=repr(kind),
+                    hint=did_you_mean(close),
+                    kinds=", ".join(kinds),
+                ),
                 key=True,
             )
     if m.DEFAULT_KIND not in by_kind:
-        doc.at(where, "per-kind sets need a `default:` set for every other kind of partner")
+        doc.at(where, Phrase("per-kind sets need a `default:` set for every other kind of partner"))
 
 
 PARTNER_KINDS = ("dealer", "distributor", "reseller", "integrator", "other")
@@ -292,15 +221,32 @@ def _check_gate(stage: m.Stage, i: int, qs: m.QuestionSet, doc: Document, stages
         where = (*gate, "verified", vi)
         if qid not in qs.questions:
             close = difflib.get_close_matches(qid, list(qs.questions), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            doc.at(where, f"{qid!r} is not a question of {qs.id}{hint}")
+            doc.at(
+                where,
+                Phrase(
+                    "{question} is not a question of {set}{hint}",
+                    question=repr(qid),
+                    set=qs.id,
+                    hint=did_you_mean(close),
+                ),
+            )
         elif not qs.questions[qid].answerable:
-            doc.at(where, f"{qid!r} is calculated: there is no answer to verify")
+            doc.at(
+                where,
+                Phrase(
+                    "{question} is calculated: there is no answer to verify", question=repr(qid)
+                ),
+            )
         elif qid in qs.repeat_of:
             doc.at(
                 where,
-                f"{qid!r} is in the repeated section {qs.repeat_of[qid]!r}: mark it "
-                f"`verify: true` in {qs.id} so every repeat's answer must be verified",
+                Phrase(
+                    "{question} is in the repeated section {section}: mark it `verify: true` "
+                    "in {set} so every repeat's answer must be verified",
+                    question=repr(qid),
+                    section=repr(qs.repeat_of[qid]),
+                    set=qs.id,
+                ),
             )
     for direction in stage.gate.min_direction:
         if direction not in m.DIRECTION_TITLES:
@@ -308,17 +254,25 @@ def _check_gate(stage: m.Stage, i: int, qs: m.QuestionSet, doc: Document, stages
         if not any(s.direction == direction for s in qs.sections):
             doc.at(
                 (*gate, "min_direction", direction),
-                f"{qs.id} has no section of the direction {direction!r}: it would never pass",
+                Phrase(
+                    "{set} has no section of the direction {direction}: it would never pass",
+                    set=qs.id,
+                    direction=repr(direction),
+                ),
                 key=True,
             )
     ids = [s.id for s in qs.sections]
     for section_id in stage.gate.min_section:
         if section_id not in ids:
             close = difflib.get_close_matches(section_id, ids, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             doc.at(
                 (*gate, "min_section", section_id),
-                f"{section_id!r} is not a section of {qs.id}{hint}",
+                Phrase(
+                    "{section} is not a section of {set}{hint}",
+                    section=repr(section_id),
+                    set=qs.id,
+                    hint=did_you_mean(close),
+                ),
                 key=True,
             )
     for ri, condition in enumerate(stage.gate.require):
@@ -334,9 +288,16 @@ def _check_reference(
     if set_id in sets or set_id in broken:
         return  # a broken set already has its own errors, in its own file
     close = difflib.get_close_matches(set_id, list(sets), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    known = ", ".join(sorted(sets)) or "none"
-    doc.at(loc, f"unknown question set {set_id!r}{hint}; known: {known}")
+    known = ", ".join(sorted(sets)) or Phrase("none")
+    doc.at(
+        loc,
+        Phrase(
+            "unknown question set {set}{hint}; known: {known}",
+            set=repr(set_id),
+            hint=did_you_mean(close),
+            known=known,
+        ),
+    )
 
 
 def load_pipeline(path: str | Path, question_sets: dict[str, m.QuestionSet]) -> m.Pipeline:
@@ -382,7 +343,11 @@ def load_catalog(directory: str | Path) -> Catalog:
                 Problem(
                     str(path),
                     *_id_place(text),
-                    f"question set id {qs.id!r} is already used by {id_node[qs.id].name}",
+                    Phrase(
+                        "question set id {id} is already used by {file}",
+                        id=repr(qs.id),
+                        file=id_node[qs.id].name,
+                    ),
                 )
             )
             continue
@@ -396,7 +361,9 @@ def load_catalog(directory: str | Path) -> Catalog:
                 str(directory / PIPELINE_FILE),
                 1,
                 1,
-                "no pipeline.yaml: without it there are no stages to move prospects through",
+                Phrase(
+                    "no pipeline.yaml: without it there are no stages to move prospects through"
+                ),
                 "warning" if catalog.question_sets else "error",
             )
         )
@@ -418,7 +385,7 @@ def load_catalog(directory: str | Path) -> Catalog:
         _check_stage_references(catalog, texts)
     if not files:
         catalog.problems.append(
-            Problem(str(directory), 1, 1, "no question sets (*.yaml) in this folder")
+            Problem(str(directory), 1, 1, Phrase("no question sets (*.yaml) in this folder"))
         )
     return catalog
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from qualify.core.phrase import Num, Phrase
 from qualify.core.questionnaire.condition_checks import (
     Scope,
     Stages,
@@ -63,7 +64,7 @@ def check_question_set(
     for si, section in enumerate(qs.sections):
         sloc: Path_ = ("sections", si)
         if section.id in section_ids:
-            doc.at((*sloc, "id"), f"duplicate section id {section.id!r}")
+            doc.at((*sloc, "id"), Phrase("duplicate section id {id}", id=repr(section.id)))
         section_ids.setdefault(section.id, si)
         _check_repeat(section, sloc, doc)
         for qi, question in enumerate(section.questions):
@@ -73,7 +74,11 @@ def check_question_set(
                 line, _ = doc.place(("sections", first[0], "questions", first[1], "id"))
                 doc.at(
                     (*qloc, "id"),
-                    f"duplicate question id {question.id!r} (first used on line {line})",
+                    Phrase(
+                        "duplicate question id {id} (first used on line {line})",
+                        id=repr(question.id),
+                        line=line,
+                    ),
                 )
             question_ids.setdefault(question.id, (si, qi))
             _check_question(question, qloc, doc)
@@ -87,34 +92,55 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
         if name in given and q.type not in types and getattr(q, name) not in (None, False):
             doc.at(
                 (*loc, name),
-                f"{name!r} is only used by {' and '.join(types)} questions, not {q.type} ({q.id})",
+                Phrase(
+                    "{field} is only used by {types} questions, not {type} ({question})",
+                    field=repr(name),
+                    types=" and ".join(types),
+                    type=q.type,
+                    question=q.id,
+                ),
                 key=True,
             )
     _check_negative_scores(q, loc, doc)
     if q.type == "calculated":
         if q.formula is None:
-            doc.at((*loc, "type"), f"calculated question {q.id!r} needs a formula")
+            doc.at(
+                (*loc, "type"),
+                Phrase("calculated question {question} needs a formula", question=repr(q.id)),
+            )
         for name in _NOT_CALCULATED:
             if name in given and getattr(q, name) not in (None, False):
                 doc.at(
                     (*loc, name),
-                    f"{name!r} does not apply to calculated question {q.id!r}: nobody answers "
-                    "it, its formula computes it",
+                    Phrase(
+                        "{field} does not apply to calculated question {question}: nobody "
+                        "answers it, its formula computes it",
+                        field=repr(name),
+                        question=repr(q.id),
+                    ),
                     key=True,
                 )
     elif q.constraint_message is not None and q.constraint is None:
         doc.at(
             (*loc, "constraint_message"),
-            f"constraint_message without a constraint ({q.id})",
+            Phrase("constraint_message without a constraint ({question})", question=q.id),
             key=True,
         )
     if q.type in ("choice", "multi"):
         if not q.options:
-            doc.at((*loc, "type"), f"{q.type} question {q.id!r} needs options")
+            doc.at(
+                (*loc, "type"),
+                Phrase(
+                    "{type} question {question} needs options", type=q.type, question=repr(q.id)
+                ),
+            )
         seen: set[str] = set()
         for oi, option in enumerate(q.options or ()):
             if option.value in seen:
-                doc.at((*loc, "options", oi, "value"), f"duplicate option value {option.value!r}")
+                doc.at(
+                    (*loc, "options", oi, "value"),
+                    Phrase("duplicate option value {value}", value=repr(option.value)),
+                )
             seen.add(option.value)
         if q.type == "choice" and q.options and q.max_points <= 0:
             pass  # an unscored choice is legitimate (e.g. a segment used in conditions)
@@ -122,24 +148,40 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
         if q.scale_max <= q.scale_min:
             doc.at(
                 (*loc, "max" if "max" in given else "min"),
-                f"scale max ({q.scale_max:g}) must be greater than min ({q.scale_min:g})",
+                Phrase(
+                    "scale max ({max}) must be greater than min ({min})",
+                    max=_g(q.scale_max),
+                    min=_g(q.scale_min),
+                ),
             )
         for point in q.labels or {}:
             if not q.scale_min <= point <= q.scale_max:
                 doc.at(
                     (*loc, "labels"),
-                    f"label for {point} is outside the scale {q.scale_min:g}..{q.scale_max:g}",
+                    Phrase(
+                        "label for {point} is outside the scale {min}..{max}",
+                        point=point,
+                        min=_g(q.scale_min),
+                        max=_g(q.scale_max),
+                    ),
                 )
     if q.type == "number" and q.min is not None and q.max is not None and q.max < q.min:
-        doc.at((*loc, "max"), f"max ({q.max:g}) is below min ({q.min:g})")
+        doc.at(
+            (*loc, "max"), Phrase("max ({max}) is below min ({min})", max=_g(q.max), min=_g(q.min))
+        )
     if q.type == "number" and q.integer:
         for name in ("min", "max"):
             bound = getattr(q, name)
             if bound is not None and not float(bound).is_integer():
                 doc.at(
                     (*loc, name),
-                    f"{name} ({bound:g}) is not a whole number, but {q.id!r} takes whole "
-                    "numbers only",
+                    Phrase(
+                        "{field} ({bound}) is not a whole number, but {question} takes whole "
+                        "numbers only",
+                        field=name,
+                        bound=_g(bound),
+                        question=repr(q.id),
+                    ),
                 )
     if q.type in NUMERIC_TYPES:
         bands = q.score_bands or []
@@ -147,12 +189,19 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
         for bi, band in enumerate(bands):
             bloc = (*loc, "score_bands", bi)
             if band.below is None and bi != len(bands) - 1:
-                doc.at(bloc, "only the last score band may leave out 'below' (it catches the rest)")
+                doc.at(
+                    bloc,
+                    Phrase("only the last score band may leave out 'below' (it catches the rest)"),
+                )
             if band.below is not None and previous is not None and band.below <= previous:
                 doc.at(
                     (*bloc, "below"),
-                    f"score bands must be in increasing order of 'below': "
-                    f"{band.below:g} comes after {previous:g}",
+                    Phrase(
+                        "score bands must be in increasing order of 'below': {below} comes "
+                        "after {previous}",
+                        below=_g(band.below),
+                        previous=_g(previous),
+                    ),
                 )
             if band.below is not None:
                 previous = band.below
@@ -160,18 +209,30 @@ def _check_question(q: Question, loc: Path_, doc: Document) -> None:
 
 def _check_negative_scores(q: Question, loc: Path_, doc: Document) -> None:
     """Points run from 0 to the question's maximum: a bad answer earns 0 or knocks out."""
-    advice = "scores are 0 or more: give a bad answer 0, or make it a knock-out"
     for oi, option in enumerate(q.options or ()):
         if option.score < 0:
-            doc.at((*loc, "options", oi, "score"), f"score {option.score:g}: {advice}")
+            doc.at((*loc, "options", oi, "score"), _negative("score", option.score))
     for bi, band in enumerate(q.score_bands or ()):
         if band.score < 0:
-            doc.at((*loc, "score_bands", bi, "score"), f"score {band.score:g}: {advice}")
+            doc.at((*loc, "score_bands", bi, "score"), _negative("score", band.score))
     if q.score is not None:
         for answer in ("yes", "no"):
             value = getattr(q.score, answer)
             if value < 0:
-                doc.at((*loc, "score", answer), f"{answer}: {value:g}: {advice}")
+                doc.at((*loc, "score", answer), _negative(f"{answer}:", value))
+
+
+def _negative(field: str, value: float) -> Phrase:
+    return Phrase(
+        "{field} {value}: scores are 0 or more: give a bad answer 0, or make it a knock-out",
+        field=field,
+        value=_g(value),
+    )
+
+
+def _g(value: float) -> Num:
+    """A bound or score as the set gives it (5, 2.5)."""
+    return Num(value, None)
 
 
 def _check_repeat(section: Any, loc: Path_, doc: Document) -> None:
@@ -179,14 +240,21 @@ def _check_repeat(section: Any, loc: Path_, doc: Document) -> None:
         if "repeat_score" in section.model_fields_set:
             doc.at(
                 (*loc, "repeat_score"),
-                f"repeat_score is only used by repeated sections (add repeat: to {section.id!r})",
+                Phrase(
+                    "repeat_score is only used by repeated sections (add repeat: to {section})",
+                    section=repr(section.id),
+                ),
                 key=True,
             )
         return
     if section.repeat.min > section.repeat.max:
         doc.at(
             (*loc, "repeat", "min"),
-            f"repeat min ({section.repeat.min}) is above max ({section.repeat.max})",
+            Phrase(
+                "repeat min ({min}) is above max ({max})",
+                min=section.repeat.min,
+                max=section.repeat.max,
+            ),
         )
 
 
@@ -280,14 +348,18 @@ def _check_cycles(qs: QuestionSet, doc: Document) -> None:
         field = {"formula": ("formula",), "when": ("when",)}.get(edge.via)
         loc = (*where[edge.source], *field) if field else where[edge.source]
         if len(cycle) == 1:
-            message = f"formula: {edge.source!r} refers to itself (a value cannot depend on itself)"
+            message = Phrase(
+                "formula: {question} refers to itself (a value cannot depend on itself)",
+                question=repr(edge.source),
+            )
         else:
             start = cycle.index(edge)
             ordered = cycle[start:] + cycle[:start]
             path = " → ".join([e.source for e in ordered] + [ordered[0].source])
-            message = (
-                f"formula: {path} is a cycle (a calculated value cannot depend on itself, "
-                "not even through a condition)"
+            message = Phrase(
+                "formula: {path} is a cycle (a calculated value cannot depend on itself, "
+                "not even through a condition)",
+                path=path,
             )
         doc.at_offset(loc, edge.offset, message)
 
@@ -302,11 +374,11 @@ def _check_one(
 ) -> None:
     if not text.strip():
         if formula:
-            doc.at(loc, "formula: empty (write the calculation)")
+            doc.at(loc, Phrase("formula: empty (write the calculation)"))
         else:
             doc.at(
                 loc,
-                "an empty condition always holds: remove `when:` or write one",
+                Phrase("an empty condition always holds: remove `when:` or write one"),
                 severity="warning",
             )
         return
@@ -322,5 +394,8 @@ def _check_one(
 
 
 def _prefixed(message: str, formula: bool) -> str:
-    word = "formula" if formula else "condition"
-    return message if message.startswith(word) else f"{word}: {message}"
+    if message.startswith("formula" if formula else "condition"):
+        return message
+    if formula:
+        return Phrase("formula: {message}", message=message)
+    return Phrase("condition: {message}", message=message)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.errors import QualifyError
+from qualify.core.phrase import Phrase
 
 if TYPE_CHECKING:
     import yaml
@@ -33,7 +34,10 @@ Path_ = tuple[str | int, ...]
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One mistake in a file, at a place an editor can jump to (1-based line and column)."""
+    """One mistake in a file, at a place an editor can jump to (1-based line and column).
+
+    `message` is usually a :class:`~qualify.core.phrase.Phrase`: ``str(problem)`` is the
+    English line, ``qualify.i18n.problem_text`` says it in the language in use."""
 
     path: str
     line: int
@@ -211,16 +215,16 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "cannot be read"
-        doc.problems.append(Problem(path, line, col, f"YAML syntax error: {_explain(what)}"))
+        doc.problems.append(Problem(path, line, col, _explain(what)))
         return doc
     except yaml.YAMLError as exc:
-        doc.problems.append(Problem(path, 1, 1, f"YAML error: {exc}"))
+        doc.problems.append(Problem(path, 1, 1, Phrase("YAML error: {error}", error=str(exc))))
         return doc
     except RecursionError:  # the pure-Python composer on very deep nesting
-        doc.problems.append(Problem(path, 1, 1, f"nested more than {limits.max_depth} levels deep"))
+        doc.problems.append(Problem(path, 1, 1, _too_deep(limits.max_depth)))
         return doc
     if root is None:
-        doc.problems.append(Problem(path, 1, 1, "the file is empty"))
+        doc.problems.append(Problem(path, 1, 1, Phrase("the file is empty")))
         return doc
     for found in _INVISIBLE.finditer(text):
         line, col = _line_col(text, found.start())
@@ -229,8 +233,11 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
                 path,
                 line,
                 col,
-                f"an invisible character (U+{ord(found.group()):04X}) hides here: the text "
-                "reads differently than it is; retype it",
+                Phrase(
+                    "an invisible character ({code}) hides here: the text reads differently "
+                    "than it is; retype it",
+                    code=f"U+{ord(found.group()):04X}",
+                ),
                 "warning",
             )
         )
@@ -246,8 +253,13 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
     return doc
 
 
-def _explain(what: str) -> str:
-    """PyYAML's words, with the usual cause where it is not obvious."""
+def _too_deep(depth: int) -> Phrase:
+    return Phrase("nested more than {depth} levels deep", depth=depth)
+
+
+def _explain(what: str) -> Phrase:
+    """PyYAML's words (English, as PyYAML says them), with the usual cause where it is
+    not obvious."""
     if what.startswith(
         (
             "mapping values are not allowed",
@@ -256,11 +268,12 @@ def _explain(what: str) -> str:
             "expected <block end>",
         )
     ):
-        return (
-            f"{what} (usually an indentation slip: check that this line lines up with "
-            "the keys above it, or quote a value that contains ': ')"
+        return Phrase(
+            "YAML syntax error: {error} (usually an indentation slip: check that this line "
+            "lines up with the keys above it, or quote a value that contains ': ')",
+            error=what,
         )
-    return what
+    return Phrase("YAML syntax error: {error}", error=what)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
@@ -270,7 +283,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]
 """Zero-width and direction-override characters: text that reads differently than it is."""
 
 
-def _bad_character(text: str) -> tuple[int, int, str] | None:
+def _bad_character(text: str) -> tuple[int, int, Phrase] | None:
     """(line, col, message) of the first character YAML would choke on, named."""
     start = 1 if text.startswith("\ufeff") else 0
     found = _CONTROL.search(text, start)
@@ -278,8 +291,21 @@ def _bad_character(text: str) -> tuple[int, int, str] | None:
         return None
     line, col = _line_col(text, found.start())
     char = found.group()
-    name = "a NUL byte" if char == "\x00" else f"the control character U+{ord(char):04X}"
-    return line, col, f"{name} is not allowed in a YAML file (remove it or retype the line)"
+    if char == "\x00":
+        return (
+            line,
+            col,
+            Phrase("a NUL byte is not allowed in a YAML file (remove it or retype the line)"),
+        )
+    return (
+        line,
+        col,
+        Phrase(
+            "the control character {code} is not allowed in a YAML file (remove it or "
+            "retype the line)",
+            code=f"U+{ord(char):04X}",
+        ),
+    )
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -287,10 +313,18 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _too_big(text: str, limits: Limits) -> tuple[int, int, str] | None:
+def _too_big(text: str, limits: Limits) -> tuple[int, int, Phrase] | None:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
-        return 1, 1, f"the file is {size:,} bytes; at most {limits.max_bytes:,} are read"
+        return (
+            1,
+            1,
+            Phrase(
+                "the file is {size} bytes; at most {limit} are read",
+                size=f"{size:,}",
+                limit=f"{limits.max_bytes:,}",
+            ),
+        )
     return None
 
 
@@ -308,7 +342,10 @@ def decode_text(data: bytes, path: str) -> str:
                 path,
                 line,
                 col,
-                f"not UTF-8 text: byte 0x{byte:02X} cannot be read (save the file as UTF-8)",
+                Phrase(
+                    "not UTF-8 text: byte {byte} cannot be read (save the file as UTF-8)",
+                    byte=f"0x{byte:02X}",
+                ),
             )
         ) from None
 
@@ -353,7 +390,7 @@ class TextError(ValueError):
 
 
 class _TooMuch(Exception):
-    def __init__(self, node: yaml.Node, message: str) -> None:
+    def __init__(self, node: yaml.Node, message: Phrase) -> None:
         self.node = node
         self.message = message
 
@@ -367,35 +404,44 @@ def _build(
     if doc.built > limits.max_values:
         raise _TooMuch(
             node,
-            f"the file expands to more than {limits.max_values:,} values "
-            "(aliases repeated inside aliases?)",
+            Phrase(
+                "the file expands to more than {limit} values (aliases repeated inside aliases?)",
+                limit=f"{limits.max_values:,}",
+            ),
         )
     if len(seen) >= limits.max_depth:
-        raise _TooMuch(node, f"nested more than {limits.max_depth} levels deep")
+        raise _TooMuch(node, _too_deep(limits.max_depth))
     doc.values.setdefault(loc, node)
     if node.tag not in _SAFE_TAGS:
-        doc.problem(node, f"the tag {_short(node.tag)} is not allowed (only plain YAML is read)")
+        doc.problem(node, _refused(node.tag))
         return None
     if isinstance(node, yaml.MappingNode):
         if id(node) in seen:
-            doc.problem(node, "a mapping cannot contain itself")
+            doc.problem(node, Phrase("a mapping cannot contain itself"))
             return None
         seen = seen | {id(node)}
         result: dict[Any, Any] = {}
         first_at: dict[Any, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                doc.problem(key_node, "merge keys (<<) are not supported; write the keys out")
+                doc.problem(
+                    key_node, Phrase("merge keys (<<) are not supported; write the keys out")
+                )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                doc.problem(key_node, "keys must be plain words")
+                doc.problem(key_node, Phrase("keys must be plain words"))
                 continue
             key = _scalar(doc, loader, key_node)
             if isinstance(key, float | bool) or key is None:
                 key = key_node.value
             if key in first_at:
                 line, _ = _position(first_at[key])
-                doc.problem(key_node, f"duplicate key {key!r} (first given on line {line})")
+                doc.problem(
+                    key_node,
+                    Phrase(
+                        "duplicate key {key} (first given on line {line})", key=repr(key), line=line
+                    ),
+                )
                 continue
             first_at[key] = key_node
             doc.keys[(*loc, key)] = key_node
@@ -403,7 +449,7 @@ def _build(
         return result
     if isinstance(node, yaml.SequenceNode):
         if id(node) in seen:
-            doc.problem(node, "a list cannot contain itself")
+            doc.problem(node, Phrase("a list cannot contain itself"))
             return None
         seen = seen | {id(node)}
         return [
@@ -416,7 +462,7 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
     import yaml
 
     if node.tag not in _SAFE_TAGS:
-        doc.problem(node, f"the tag {_short(node.tag)} is not allowed (only plain YAML is read)")
+        doc.problem(node, _refused(node.tag))
         return None
     if node.tag == _STR and isinstance(node, yaml.ScalarNode):
         value = node.value  # what PyYAML's str constructor returns, without its dispatch
@@ -424,18 +470,25 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
         try:
             value = loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            doc.problem(node, f"cannot read {node.value!r}: {exc}")
+            doc.problem(
+                node, Phrase("cannot read {value}: {error}", value=repr(node.value), error=str(exc))
+            )
             return node.value
     if isinstance(value, str):
         bad = _CONTROL.search(value)
         if bad is not None:
             doc.problem(
                 node,
-                f"the control character U+{ord(bad.group()):04X} (written as an escape) is "
-                "not allowed in text",
+                Phrase(
+                    "the control character {code} (written as an escape) is not allowed in text",
+                    code=f"U+{ord(bad.group()):04X}",
+                ),
             )
     return value
 
 
-def _short(tag: str) -> str:
-    return tag.replace("tag:yaml.org,2002:", "!!")
+def _refused(tag: str) -> Phrase:
+    return Phrase(
+        "the tag {tag} is not allowed (only plain YAML is read)",
+        tag=tag.replace("tag:yaml.org,2002:", "!!"),
+    )

@@ -24,7 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static,
 from textual.widgets.option_list import Option
 
 from qualify.atomic import write_text
-from qualify.i18n import _, counted, ngettext
+from qualify.i18n import _, counted, ngettext, problem_message, severity_word, tr
 from qualify.tui.files import file_stamp
 from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
@@ -368,7 +368,8 @@ class EditorScreen(QualifyScreen):
         after = [p for p in self.problems if p.line - 1 > row]
         problem = after[0] if after else self.problems[0]
         self.jump_to(problem.line, problem.col)
-        self.notify(f"{problem.line}:{problem.col}: {problem.message}", timeout=4, markup=False)
+        said = f"{problem.line}:{problem.col}: {problem_message(problem)}"
+        self.notify(said, timeout=4, markup=False)
 
     def action_toggle_side(self) -> None:
         switcher = self.query_one(ContentSwitcher)
@@ -419,7 +420,7 @@ class EditorScreen(QualifyScreen):
                             name=self.path.name, n=len(errors)
                         ),
                         _("First: line {line}, column {col}: {message}").format(
-                            line=first.line, col=first.col, message=first.message
+                            line=first.line, col=first.col, message=tr(first.message)
                         )
                         + "\n\n"
                         + _(
@@ -554,11 +555,11 @@ def _problem_prompt(problem: Problem) -> Content:
     """`✗ 12:5  message` for an error, `⚠ 3:5  warning: message` for a warning."""
     error = problem.severity == "error"
     style = "$text-error" if error else "$text-warning"
-    tag = "" if error else f"{problem.severity}: "
+    tag = "" if error else f"{severity_word(problem.severity)}: "
     return Content.assemble(
         ("✗ " if error else "⚠ ", f"bold {style}"),
         (f"{problem.line}:{problem.col}", f"bold {style}"),
         ("  ", ""),
         (tag, style),
-        (problem.message, ""),
+        (tr(problem.message), ""),
     )

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualify.i18n import _, counted, ngettext
+from qualify.i18n import _, counted, ngettext, severity_word, tr
 from qualify.tui.format import display_path
 from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
@@ -436,11 +436,11 @@ def _problem_prompt(problem: Problem, name: str) -> Content:
     warning: a glyph and a word, not colour alone."""
     error = problem.severity == "error"
     style = "$text-error" if error else "$text-warning"
-    tag = "" if error else f"{problem.severity}: "
+    tag = "" if error else f"{severity_word(problem.severity)}: "
     return Content.assemble(
         ("✗ " if error else "⚠ ", f"bold {style}"),
         (f"{name}:{problem.line}:{problem.col}", f"bold {style}"),
         (": ", ""),
         (tag, style),
-        (problem.message, ""),
+        (tr(problem.message), ""),
     )

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qualify.i18n import _, counted, fmt_fixed, fmt_score
+from qualify.i18n import _, counted, fmt_fixed, fmt_score, tr
 from qualify.tui.format import fmt_date
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
@@ -170,7 +170,7 @@ def row_detail(
     lines += [Content(""), Content.styled(_("What changed in the set"), "bold")]
     if changes:
         for line in changes:
-            lines += bullet(line)
+            lines += bullet(tr(line))
     else:
         lines.append(Content.styled("  " + _("nothing that changes a score"), "$text-muted"))
     if r.dropped:
@@ -179,7 +179,7 @@ def row_detail(
             Content.styled(_("Answers that no longer count"), "bold $text-warning"),
         ]
         for qid, why in r.dropped:
-            lines += bullet(f"{qid}: {why}")
+            lines += bullet(f"{qid}: {tr(why)}")
     if row.recorded:
         lines += [
             Content(""),

@@ -1,0 +1,204 @@
+"""Pydantic's validation errors in the words of a question-set author, as phrases.
+
+Pydantic writes its own English (``Input should be less than or equal to 20``); each
+error type met in a question set or the pipeline becomes a
+:class:`~qualify.core.phrase.Phrase` here, with the field's name, the value found and
+the limit (pydantic's ``ctx``) as parameters, so the shell can say it in the user's
+language. An error type not listed keeps pydantic's English sentence.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel
+
+from qualify.core.phrase import Num, Phrase
+from qualify.core.questionnaire import model as m
+from qualify.core.questionnaire.condition_words import did_you_mean
+from qualify.core.questionnaire.yamlsource import Path_
+
+_FIELDS_OF: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
+    m.QuestionSet: {"sections": m.Section, "bands": m.Band},
+    m.Section: {"questions": m.Question, "repeat": m.Repeat},
+    m.Question: {
+        "options": m.Option,
+        "score_bands": m.ScoreBand,
+        "score": m.YesNoScore,
+        "knockout": m.Knockout,
+        "red_flag": m.RedFlag,
+    },
+    m.Pipeline: {"stages": m.Stage, "review": m.ReviewStage},
+    m.Stage: {"gate": m.Gate},
+    m.Gate: {"require": m.GateCondition},
+}
+
+
+def _model_at(root: type[BaseModel], loc: Path_) -> type[BaseModel]:
+    """The model class that owns the last field of `loc` (for did-you-mean hints)."""
+    current = root
+    for part in loc[:-1]:
+        if isinstance(part, str):
+            current = _FIELDS_OF.get(current, {}).get(part, current)
+    return current
+
+
+def describe(value: Any) -> Any:
+    """A value found where another was expected: its kind, or itself (shortened)."""
+    if isinstance(value, dict):
+        return Phrase("a mapping")
+    if isinstance(value, list):
+        return Phrase("a list")
+    if value is None:
+        return Phrase("nothing")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _limit(value: Any) -> Any:
+    return Num(value, None) if isinstance(value, int | float) else value
+
+
+_BOUNDS = {
+    "greater_than_equal": "ge",
+    "less_than_equal": "le",
+    "greater_than": "gt",
+    "less_than": "lt",
+}
+
+
+def _bound(kind: str, name: str, limit: Any, got: Any) -> Phrase:
+    if kind == "greater_than_equal":
+        return Phrase(
+            "{name}: input should be greater than or equal to {limit}, got {got}",
+            name=name,
+            limit=limit,
+            got=got,
+        )
+    if kind == "less_than_equal":
+        return Phrase(
+            "{name}: input should be less than or equal to {limit}, got {got}",
+            name=name,
+            limit=limit,
+            got=got,
+        )
+    if kind == "greater_than":
+        return Phrase(
+            "{name}: input should be greater than {limit}, got {got}",
+            name=name,
+            limit=limit,
+            got=got,
+        )
+    return Phrase(
+        "{name}: input should be less than {limit}, got {got}", name=name, limit=limit, got=got
+    )
+
+
+def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, bool]:
+    """(location, message, point-at-key) for one pydantic error."""
+    loc: Path_ = tuple(p for p in error["loc"] if not (isinstance(p, str) and p == "[key]"))
+    kind = error["type"]
+    name = next((p for p in reversed(loc) if isinstance(p, str)), "value")
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    got = describe(value)
+    if kind == "extra_forbidden":
+        owner = _model_at(root, loc)
+        close = difflib.get_close_matches(str(name), list(owner.model_fields), n=1, cutoff=0.6)
+        allowed = ", ".join(owner.model_fields)
+        return (
+            loc,
+            Phrase(
+                "unknown field {name}{hint}; allowed here: {allowed}",
+                name=repr(name),
+                hint=did_you_mean(close),
+                allowed=allowed,
+            ),
+            True,
+        )
+    if kind == "missing":
+        return loc[:-1], Phrase("missing required field {name}", name=repr(name)), False
+    if kind == "literal_error":
+        if name == "type":
+            return (
+                loc,
+                Phrase(
+                    "unknown question type {value}; use one of: {types}",
+                    value=repr(value),
+                    types=", ".join(m.QUESTION_TYPES),
+                ),
+                False,
+            )
+        expected = ctx.get("expected", "")
+        return (
+            loc,
+            Phrase(
+                "{name}: {value} is not allowed; expected {expected}",
+                name=name,
+                value=got,
+                expected=expected,
+            ),
+            False,
+        )
+    if kind in ("float_parsing", "float_type"):
+        return loc, Phrase("{name}: expected a number, got {value}", name=name, value=got), False
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return (
+            loc,
+            Phrase("{name}: expected a whole number, got {value}", name=name, value=got),
+            False,
+        )
+    if kind in ("bool_parsing", "bool_type"):
+        return (
+            loc,
+            Phrase("{name}: expected true or false, got {value}", name=name, value=got),
+            False,
+        )
+    if kind == "string_type":
+        return loc, Phrase("{name}: expected text, got {value}", name=name, value=got), False
+    if kind == "string_pattern_mismatch":
+        if name in ("id", "questionnaire") and isinstance(value, str):
+            if root is m.Pipeline or len(loc) == 1:
+                said = Phrase(
+                    "{name}: {value} is not a valid id (use lowercase letters, digits, - and _)",
+                    name=name,
+                    value=repr(value),
+                )
+            else:
+                said = Phrase(
+                    "{name}: {value} is not a valid id (use letters, digits and _, not "
+                    "starting with a digit)",
+                    name=name,
+                    value=repr(value),
+                )
+            return loc, said, False
+        return (
+            loc,
+            Phrase("{name}: {value} has the wrong form", name=name, value=repr(value)),
+            False,
+        )
+    if kind == "list_type":
+        return loc, Phrase("{name}: expected a list, got {value}", name=name, value=got), False
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return (
+            loc,
+            Phrase("{name}: expected a mapping of keys, got {value}", name=name, value=got),
+            False,
+        )
+    if kind in ("too_short", "string_too_short"):
+        return loc, Phrase("{name}: must not be empty", name=name), False
+    if kind == "string_too_long" and "max_length" in ctx:
+        n = ctx["max_length"]
+        if n == 1:
+            said = Phrase("{name}: too long (string should have at most 1 character)", name=name)
+        else:
+            said = Phrase(
+                "{name}: too long (string should have at most {n} characters)",
+                name=name,
+                n=_limit(n),
+            )
+        return loc, said, False
+    if kind in _BOUNDS and _BOUNDS[kind] in ctx:
+        return loc, _bound(kind, name, _limit(ctx[_BOUNDS[kind]]), got), False
+    return loc, f"{name}: {error['msg']}", False  # a type not met so far: pydantic's English
