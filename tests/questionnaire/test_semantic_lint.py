@@ -100,3 +100,22 @@ def test_reachable_conditions_do_not_warn() -> None:
         """
     )
     assert out == []
+
+
+def test_a_band_label_used_twice_is_a_warning_not_a_crash() -> None:
+    out = warnings_of(
+        """\
+        id: t
+        title: T
+        version: 1
+        bands:
+          - {min: 0, label: Low}
+          - {min: 50, label: Low}
+        sections:
+          - id: s
+            title: S
+            questions:
+              - {id: a, text: A, help: h, type: yes_no}
+        """
+    )
+    assert out == ["set.yaml:6:22: warning: band label 'Low' is used twice"]
