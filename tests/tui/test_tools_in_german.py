@@ -6,13 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_insight_views import IDEAL, atlas
+from test_insight_views import IDEAL, answer, atlas, prompts, text
 from textual.command import CommandList, CommandPalette
-from tui_helpers import open_prospect, wait_for
+from textual.widgets import OptionList, Static
+from tui_helpers import add_prospect, open_prospect, wait_for, wait_home
 
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
 from qualify.tui.screens.compare import CompareScreen
+from qualify.tui.screens.editor import EditorScreen
+from qualify.tui.screens.question_sets import QuestionSetsScreen
+from qualify.tui.screens.rescore import RescoreScreen
 
 pytestmark = pytest.mark.tui
 
@@ -66,3 +70,58 @@ async def test_the_comparison_and_the_palette_speak_german(data_dir: Path, tiny_
         await wait_for(
             pilot, lambda: app.screen.sub_title == "Vorschau der Neubewertung", "the re-score"
         )
+
+
+async def test_set_problems_and_the_rescore_preview_speak_german(
+    data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    answer(data_dir, tiny_sets, pid, {"question_id": "kind", "value": "integrator"})
+    first = tiny_sets / "tiny-first.yaml"  # a new version that scores the answer lower
+    first.write_text(
+        first.read_text(encoding="utf-8")
+        .replace("version: 1", "version: 2")
+        .replace(
+            "{value: integrator, label: System integrator, score: 5}",
+            "{value: integrator, label: System integrator, score: 3}",
+        ),
+        encoding="utf-8",
+    )
+    second = tiny_sets / "tiny-next.yaml"  # a question without its help text: a warning
+    second.write_text(
+        second.read_text(encoding="utf-8").replace(
+            "        help: Written down, with targets and the people each side commits.\n", ""
+        ),
+        encoding="utf-8",
+    )
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_home(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionSetsScreen), "sets")
+        sets = app.screen
+        await wait_for(pilot, lambda: bool(sets.rows), "rows")
+        await pilot.press("down")  # tiny-next.yaml
+        await pilot.pause()
+        problems = prompts(sets.query_one("#qs-problems", OptionList))
+        assert problems[0].startswith(
+            "⚠ tiny-next.yaml:8:13: Warnung: die Frage 'plan_agreed' hat keinen Hilfetext: "
+            "sagen Sie dem Gesprächsführer, worauf er achten soll"
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen), "editor")
+        editor = app.screen
+        await wait_for(pilot, lambda: editor._checked_generation == editor.generation, "checked")
+        shown = prompts(editor.query_one("#ed-problems", OptionList))
+        assert shown[0].startswith("⚠ 8:13 Warnung: die Frage 'plan_agreed' hat keinen")
+        assert "has no help text" not in " ".join(shown)
+        app.action_rescore()
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, RescoreScreen) and app.screen.rows is not None,
+            "the preview",
+        )
+        detail = " ".join(text(app.screen.query_one("#rs-detail", Static)).split())
+        assert "Vorher 100,0 Strong fit" in detail and "Nachher 75,0" in detail
+        assert "• kind: Option 'integrator' neu bewertet: 5 → 3" in detail
+        assert "re-scored" not in detail and "Before" not in detail

@@ -120,6 +120,8 @@ def row_detail(
 
     old, old_style = verdict(r.old, ranks)
     new, new_style = verdict(r.new, ranks)
+    before, after, change = _("Before"), _("After"), _("Change")
+    column = max(8, *(len(word) + 2 for word in (before, after, change)))
     lines: list[Content] = [
         Content.assemble((row.prospect.name, "bold"), (f" · {stage_title}", "$text-accent")),
         Content.styled(
@@ -130,7 +132,7 @@ def row_detail(
         ),
         Content(""),
         Content.assemble(
-            (f"{_('Before'):<8}", "bold"),
+            (before.ljust(column), "bold"),
             (old, old_style),
             (
                 "  (" + _("v{version}, as taken").format(version=r.diff.old_version) + ")",
@@ -138,7 +140,7 @@ def row_detail(
             ),
         ),
         Content.assemble(
-            (f"{_('After'):<8}", "bold"),
+            (after.ljust(column), "bold"),
             (new, new_style),
             (
                 "  (" + _("v{version}, current").format(version=r.diff.new_version) + ")",
@@ -146,7 +148,7 @@ def row_detail(
             ),
         ),
         Content.assemble(
-            (f"{_('Change'):<8}", "bold"),
+            (change.ljust(column), "bold"),
             (fmt_delta(r.delta), ""),
             (" · " + (_("band changes") if r.band_changed else _("same band")), "$text-muted"),
         ),
