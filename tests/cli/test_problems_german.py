@@ -186,3 +186,17 @@ def test_the_rescore_preview_says_what_changed_in_german(run, tmp_path: Path) ->
     assert "re-scored" not in german
     english = run("rescore", "--dry-run", sets=sets).stdout
     assert "    company_type: option 'integrator' re-scored 2 → 4" in english
+
+
+def test_a_broken_set_given_to_score_is_refused_in_german(run, broken, tmp_path: Path) -> None:
+    shape, _meaning = broken
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("reps: 3\n", encoding="utf-8")
+    args = ("score", "--questionnaire", str(shape), "--answers", str(answers))
+    german = run("--lang", "de", *args)
+    assert german.exit_code == 1 and german.stdout == ""
+    assert german.stderr.startswith(
+        f"qualify: error: {shape}:11:17: weight: erwartet wird eine Zahl, erhalten: 'lots'⏎"
+    )
+    english = run(*args)
+    assert f"{shape}:11:17: weight: expected a number, got 'lots'⏎" in english.stderr
