@@ -90,3 +90,26 @@ async def test_the_interview_keeps_its_english_words(data_dir: Path, bundled_set
         assert _text(screen, "#summary-title").startswith("Summary · ")
         assert "required question(s) still open:" in _text(screen, "#summary-open")
         assert str(screen.query_one("#do-keep", Button).label) == "Keep dating  (k)"
+
+
+async def test_a_number_the_question_refuses_is_explained_in_german(
+    data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Müller AV")
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("2")
+        await saved(pilot, screen)
+        await pilot.press("enter", "down", "space")
+        await saved(pilot, screen)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.current == "reps", "the number question")
+        await pilot.press(*"900")
+        await saved(pilot, screen)
+        error = _text(screen, "#number-error")
+        assert "900 liegt über dem Höchstwert 500" in error and "maximum" not in error
+        await pilot.press("backspace", "backspace", "backspace", *"1,000")
+        await saved(pilot, screen)
+        error = _text(screen, "#number-error")
+        assert "'1,000' könnte 1000 oder 1" in error and "ohne Tausendertrennzeichen" in error

@@ -75,14 +75,15 @@ class NumberInput(Vertical):
         ambiguous `1,000` is refused with the reason, never guessed."""
         from qualify.core.errors import QualifyError
         from qualify.core.questionnaire import validate_answer
+        from qualify.i18n import error_text
 
         text = self.query_one(Input).value.strip()
         if not text:
             return True, None, ""
         try:
             return True, validate_answer(self.question, text), ""
-        except QualifyError as exc:
-            return False, None, str(exc)
+        except QualifyError as exc:  # what the question accepts, in the app's language
+            return False, None, error_text(exc)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -252,6 +253,7 @@ class DateInput(NumberInput):
 
         from qualify.core.errors import QualifyError
         from qualify.core.questionnaire import validate_answer
+        from qualify.i18n import error_text
 
         text = self.query_one(Input).value.strip()
         if not text:
@@ -259,8 +261,8 @@ class DateInput(NumberInput):
         try:
             today = datetime.now().astimezone().date()
             return True, validate_answer(self.question, text, today=today), ""
-        except QualifyError as exc:
-            return False, None, str(exc)
+        except QualifyError as exc:  # what the question accepts, in the app's language
+            return False, None, error_text(exc)
 
     def _text(self, value: Any) -> str:
         return "" if value is None else str(value)
