@@ -51,19 +51,23 @@ def workspace_user() -> str:
 
 
 def user_and_source() -> tuple[str, str]:
-    """The name answers and reports carry, and where it came from (for `qualify whoami`)."""
+    """The name answers and reports carry, and where it came from (for `qualify whoami`;
+    a Phrase the shell says in the user's language)."""
+    from qualify.core.phrase import Phrase
+
     chosen = os.environ.get("QUALIFY_USER", "").strip()
     if chosen:
         return chosen, "$QUALIFY_USER"
     configured = configured_name()
     if configured:
-        return configured, f"the config file {config_file()}"
+        return configured, Phrase("the config file {file}", file=str(config_file()))
     import getpass
 
     try:
-        return getpass.getuser(), "your login (set a name with `qualify whoami --set NAME`)"
+        login = getpass.getuser()
+        return login, Phrase("your login (set a name with `qualify whoami --set NAME`)")
     except (KeyError, OSError):  # no name for this uid (some containers)
-        return "", "nowhere: set one with `qualify whoami --set NAME`"
+        return "", Phrase("nowhere: set one with `qualify whoami --set NAME`")
 
 
 def config_setting(key: str, path: Path | None = None) -> object:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from qualify.cli.env import Env, fail, pass_env, read_answers, say
+from qualify.cli.env import Env, _, fail, pass_env, read_answers, say
 from qualify.core.errors import QualifyError
 
 
@@ -63,7 +63,7 @@ def answer(
         question_set = q.question_set_for(found, records)
     if from_file is not None:
         if question is not None:
-            raise click.UsageError("give either --from FILE or QUESTION VALUE, not both")
+            raise click.UsageError(_("give either --from FILE or QUESTION VALUE, not both"))
         context = q.answer_context(found, question_set, records)
         try:
             inputs = list(read_answers(from_file, "--from", question_set, context).values())
@@ -74,7 +74,7 @@ def answer(
                 fail(error_text(exc), exc.exit_code)
     else:
         if question is None or value is None:
-            raise click.UsageError("give --from FILE, or QUESTION and VALUE")
+            raise click.UsageError(_("give --from FILE, or QUESTION and VALUE"))
         resolved = question_set.resolve(question)
         if resolved is None:
             import difflib
@@ -84,8 +84,11 @@ def answer(
             if question in question_set.repeat_of:
                 fail(f"QUESTION: {unknown_key(question_set, question)}", 2)
             close = difflib.get_close_matches(question, list(question_set.questions), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            fail(f"QUESTION: {question!r} is not a question of {question_set.id}{hint}", 2)
+            hint = " " + _("(did you mean {name}?)").format(name=repr(close[0])) if close else ""
+            said = _("{question} is not a question of {set}").format(
+                question=repr(question), set=question_set.id
+            )
+            fail(f"QUESTION: {said}{hint}", 2)
         target = resolved[0]
         try:
             parsed = parse_cli_value(target, value)

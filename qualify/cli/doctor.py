@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from qualify.cli.env import PROBLEMS_EXIT, Env, cell, fail, pass_env, say
+from qualify.cli.env import PROBLEMS_EXIT, Env, _, cell, fail, pass_env, say, tr
 
 
 @click.command()
@@ -41,8 +41,10 @@ def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
     if env.store_url:
         if repair:
             fail(
-                "--repair is for the embedded workspace; on a team server `qualify doctor` "
-                "checks the question-set snapshots only",
+                _(
+                    "--repair is for the embedded workspace; on a team server `qualify doctor` "
+                    "checks the question-set snapshots only"
+                ),
                 2,
             )
         from qualify.store import redact_url
@@ -62,6 +64,6 @@ def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
         checkup = examine(env.data_dir, repair=repair, restore_backups=restore_backups)
     for finding in checkup.findings:
         say(cell(finding.line()))
-    say(cell(checkup.summary()))
+    say(cell(tr(checkup.summary())))
     if not checkup.healthy:
         sys.exit(PROBLEMS_EXIT)

@@ -71,6 +71,27 @@ class Env:
         """The language to use: --lang, the prospect's own, $QUALIFY_LANG, the config."""
         return self.lang_option or prospect_language or self.user_language
 
+    @property
+    def words_language(self) -> str | None:
+        """The language of qualify's messages for the whole command: --lang, else
+        $QUALIFY_LANG or the config; a wrong $QUALIFY_LANG is named only by a command
+        that needs the language (English messages until then)."""
+        from qualify.i18n import LanguageError, choose_language
+
+        try:
+            return self.lang_option or choose_language()
+        except LanguageError:
+            return None
+
+    @contextmanager
+    def about(self, prospect_language: str | None) -> Iterator[str | None]:
+        """qualify's messages in the language of a command about one prospect (--lang,
+        its own, $QUALIFY_LANG, the config); the sets' texts stay as they are."""
+        from qualify.i18n import use_language
+
+        with use_language(self.language_for(prospect_language)) as language:
+            yield language
+
     @contextmanager
     def speaking(
         self, qualifier: Qualifier, prospect_language: str | None = None
@@ -91,8 +112,15 @@ class Env:
 
         folder, source = self.questionnaires
         if not folder.is_dir():
-            where = {"workspace": "the workspace's questionnaires/", "bundled": "bundled"}
-            fail(f"{where.get(source, source)} {folder}: question-set folder not found", 2)
+            if source == "workspace":
+                message = _(
+                    "the workspace's questionnaires/ {folder}: question-set folder not found"
+                )
+            elif source == "bundled":
+                message = _("bundled {folder}: question-set folder not found")
+            else:
+                message = source + " " + _("{folder}: question-set folder not found")
+            fail(message.format(folder=folder), 2)
         return load_catalog(folder)
 
     @property
@@ -134,10 +162,35 @@ def cell(text: object) -> str:
     return visible(text, one_line=True)
 
 
+def _(message: str) -> str:
+    """`message` in the language in use (qualify.i18n loads when a word is said)."""
+    from qualify import i18n
+
+    return i18n._(message)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog where it is written; translated where it is shown."""
+    return message
+
+
+def tr(text: object) -> str:
+    """A core sentence (a Phrase) in the language in use; other text as it is."""
+    from qualify import i18n
+
+    return i18n.tr(text)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    """One clear line on stderr and a non-zero exit: never a traceback."""
-    say(f"qualify: error: {cell(message)}", err=True)
+    """One clear line on stderr and a non-zero exit: never a traceback. A Phrase is said
+    in the language in use."""
+    say(_("qualify: error: {message}").format(message=cell(tr(message))), err=True)
     sys.exit(code)
+
+
+def warn(message: str) -> None:
+    """`qualify: warning: …` on stderr, in the language in use."""
+    say(_("qualify: warning: {message}").format(message=cell(tr(message))), err=True)
 
 
 PROBLEMS_EXIT = 5
@@ -151,11 +204,13 @@ def warn_skipped(ctx: click.Context, *, done: bool = True) -> int:
     store = env._store if env is not None else None
     problems = store.unreadable() if store is not None else []
     for problem in problems:
-        say(f"qualify: warning: {cell(problem)}", err=True)
+        warn(problem)
     if problems and done:
         say(
-            f"qualify: done, with {len(problems)} problem(s): the rest was done "
-            "(`qualify doctor` checks the whole workspace)",
+            _(
+                "qualify: done, with {n} problem(s): the rest was done "
+                "(`qualify doctor` checks the whole workspace)"
+            ).format(n=len(problems)),
             err=True,
         )
     return len(problems)
@@ -179,7 +234,7 @@ class QualifyGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("qualify: interrupted", err=True)
+            click.echo(_("qualify: interrupted"), err=True)
             sys.exit(130)
         except BrokenPipeError:
             # The reader went away (`qualify prospect list | head`): stop quietly.
@@ -194,8 +249,10 @@ class QualifyGroup(click.Group):
             if os.environ.get("QUALIFY_DEBUG"):
                 raise
             fail(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(please report it; QUALIFY_DEBUG=1 shows the traceback)",
+                _(
+                    "internal error: {error} (please report it; QUALIFY_DEBUG=1 shows the "
+                    "traceback)"
+                ).format(error=f"{type(exc).__name__}: {exc}"),
                 70,
             )
 
@@ -242,7 +299,7 @@ def language_option(code: str | None, option: str) -> str | None:
     from qualify.core.questionnaire.texts import is_language
 
     if not is_language(code):
-        fail(f"{option} {code}: not a language code (use en, de, de_CH…)", 2)
+        fail(f"{option} {code}: " + _("not a language code (use en, de, de_CH…)"), 2)
     return code
 
 
@@ -250,6 +307,6 @@ def must_exist(path: Path, option: str) -> None:
     """A missing input file is a usage mistake: name the option that pointed at it.
     (A pipe, such as `<(command)`, is read like a file.)"""
     if path.is_dir():
-        fail(f"{option} {path}: is a folder", 2)
+        fail(f"{option} {path}: " + _("is a folder"), 2)
     if not path.exists():
-        fail(f"{option} {path}: no such file", 2)
+        fail(f"{option} {path}: " + _("no such file"), 2)

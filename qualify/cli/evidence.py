@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, cell, pass_env, say
+from qualify.cli.env import Env, _, cell, pass_env, say
 
 
 @click.command()
@@ -48,7 +48,12 @@ def attach(
         raise EvidenceFileError(f"FILE {exc}") from None
     from qualify.core.words import fmt_size
 
-    say(
-        f"{cell(found.name)}: attached {cell(stored.name)} ({fmt_size(stored.size)}, "
-        f"sha256 {stored.sha256[:12]}…) to {cell(stored.question_id)}"
-    )
+    with env.about(found.language):
+        said = _("{name}: attached {file} ({size}, sha256 {hash}…) to {question}").format(
+            name=cell(found.name),
+            file=cell(stored.name),
+            size=fmt_size(stored.size),
+            hash=stored.sha256[:12],
+            question=cell(stored.question_id),
+        )
+        say(said)

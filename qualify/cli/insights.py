@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualify.cli.env import Env, cell, fail, pass_env, say
+from qualify.cli.env import Env, _, cell, fail, pass_env, say, tr
 from qualify.workflow import insights as workflow_insights
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def agenda(env: Env, prospect_id: str | None, within: str | None, fmt: str, orde
     """What to ask at the next meeting, in the order of the conversation (or --order gate)."""
 
     if (prospect_id is None) == (within is None):
-        raise click.UsageError("give a prospect ID, or --due PERIOD (not both)")
+        raise click.UsageError(_("give a prospect ID, or --due PERIOD (not both)"))
     q = env.qualifier
     if within is not None:
         _due(env, within, fmt)
@@ -139,11 +139,14 @@ def _due(env: Env, within: str, fmt: str) -> None:
         say(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
     if not found:
-        say(f"No meeting due within {days} day{'s' if days != 1 else ''}.")
+        from qualify.i18n import ngettext
+
+        said = ngettext("No meeting due within {n} day.", "No meeting due within {n} days.", days)
+        say(said.format(n=days))
         return
     for m in found:
         when = meetings.meeting_text(m.meeting)
-        late = "OVERDUE " if m.overdue else ""
+        late = _("OVERDUE") + " " if m.overdue else ""
         if fmt == "md":
             head = f"{late}{when}: {m.prospect.name} — {m.stage_title}"
             text = agenda_markdown(m.agenda, title=head) if m.agenda else ""
@@ -153,7 +156,7 @@ def _due(env: Env, within: str, fmt: str) -> None:
         who = f"{cell(m.prospect.name)} — {cell(m.stage_title)}"
         say(f"{late}{cell(when)}  {who}  ({m.prospect.id})")
         if m.agenda is None:
-            say(f"     no agenda: {cell(m.problem)}")
+            say("     " + _("no agenda: {problem}").format(problem=cell(tr(m.problem))))
         else:
             _items(m.agenda, DUE_ITEMS)
         say("")
@@ -173,8 +176,7 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     A prospect whose file cannot be read is skipped with a warning (status 5).
     """
     from qualify.core.collector import collector_paused
-    from qualify.core.words import fmt_score
-    from qualify.i18n import tr, use_language
+    from qualify.i18n import fmt_score, fmt_signed
 
     q = env.qualifier
     prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
@@ -202,29 +204,30 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
         return
     if not found:
         say(
-            "Every interview was taken with the current version of its question set, or one "
-            "that scores the same (only the wording changed): nothing to re-score."
+            _(
+                "Every interview was taken with the current version of its question set, or "
+                "one that scores the same (only the wording changed): nothing to re-score."
+            )
         )
         return
-    for prospect, interview, result, _, recorded in found:
+    for prospect, interview, result, _recorder, recorded in found:
         old, new = result.old, result.new
-        delta = f"{result.delta:+.1f}" if result.delta is not None else "n/a"
+        delta = fmt_signed(result.delta, 1) if result.delta is not None else _("n/a")
         say(
             f"{prospect.name} ({prospect.id[:8]}) · {interview.questionnaire_id} "
             f"v{result.diff.old_version} → v{result.diff.new_version}: "
             f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
-            f"{new.band or '—'} ({delta})" + ("  [already recorded]" if recorded else "")
+            f"{new.band or '—'} ({delta})" + ("  " + _("[already recorded]") if recorded else "")
         )
-        with use_language(env.language_for()):  # what changed, in the user's language
-            for line in result.diff.lines():
-                say(f"    {tr(line)}")
-            dropped = [(qid, tr(why)) for qid, why in result.dropped]
-        for qid, why in dropped:
-            say(f"    answer to {qid} no longer counts: {why}")
-    verb = "would record" if dry_run else "recorded"
+        for line in result.diff.lines():  # what changed, in the language in use
+            say(f"    {tr(line)}")
+        for qid, why in result.dropped:
+            said = _("answer to {question} no longer counts: {why}")
+            say("    " + said.format(question=qid, why=tr(why)))
+    said = _("would record {n} re-score(s)") if dry_run else _("recorded {n} re-score(s)")
     already = len(found) - len(pending)
-    tail = f"; {already} already in the history" if already else ""
-    say(f"{verb} {len(pending)} re-score(s){tail}")
+    tail = "; " + _("{n} already in the history").format(n=already) if already else ""
+    say(said.format(n=len(pending)) + tail)
 
 
 @click.command()
@@ -246,23 +249,37 @@ def compare(
     env: Env, prospect_id: str, other_id: str | None, ideal: str | None, as_json: bool
 ) -> None:
     """Compare a prospect with another one, or with your ideal partner."""
-    from qualify.core.compare import compare as compare_answers
-    from qualify.core.words import answer_text, fmt_score
-
     if (other_id is None) == (ideal is None):
-        raise click.UsageError("give a second prospect ID2 or --ideal, not both or neither")
+        raise click.UsageError(_("give a second prospect ID2 or --ideal, not both or neither"))
     q = env.qualifier
     left = q.resolve(prospect_id)
+    if as_json:  # English keys and the sets' own texts
+        _compare(env, q, left, other_id, ideal, as_json)
+        return
+    with env.speaking(q, left.language):  # the sets' texts too, as the language has them
+        _compare(env, q, left, other_id, ideal, as_json)
+
+
+def _compare(
+    env: Env, q: Any, left: Any, other_id: str | None, ideal: str | None, as_json: bool
+) -> None:
+    """The comparison, in the language in use."""
+    from qualify.core.compare import compare as compare_answers
+    from qualify.core.words import answer_text
+    from qualify.i18n import fmt_score, fmt_signed
+
     left_sets = workflow_insights.answers_by_set(q, left)
     right_sets: dict[str, dict] = {}
     if other_id is not None:
         right = q.resolve(other_id)
         right_label = right.name
         right_sets = {
-            sid: values for sid, (_, values) in workflow_insights.answers_by_set(q, right).items()
+            sid: values for sid, (_qs, values) in workflow_insights.answers_by_set(q, right).items()
         }
     else:
         right_label, right_sets = _ideal_profile(env, ideal or None, left_sets)
+        if not as_json:  # "ideal partner" in the language in use (JSON keeps its English)
+            right_label = tr(right_label)
     comparisons = []
     for set_id, (qs, values) in left_sets.items():
         if set_id not in right_sets:
@@ -273,7 +290,8 @@ def compare(
             )
         )
     if not comparisons:
-        fail(f"nothing to compare: {left.name} and {right_label} share no answered question set")
+        said = _("nothing to compare: {name} and {other} share no answered question set")
+        fail(said.format(name=left.name, other=right_label))
     if as_json:
         import orjson
 
@@ -281,22 +299,23 @@ def compare(
         return
     for c in comparisons:
         qs = left_sets[c.question_set_id][0]
+        versus = _("vs")
         say(
-            f"{qs.title}: {left.name} {fmt_score(c.left.score)} ({c.left.band or '—'}) vs "
+            f"{qs.title}: {left.name} {fmt_score(c.left.score)} ({c.left.band or '—'}) {versus} "
             f"{right_label} {fmt_score(c.right.score)} ({c.right.band or '—'})"
         )
         for s in c.sections:
-            delta = f"{s.delta:+.0f}" if s.delta is not None else "n/a"
+            delta = fmt_signed(s.delta, 0) if s.delta is not None else _("n/a")
             say(f"    {s.title:<32} {fmt_score(s.left):>6} {fmt_score(s.right):>6}  {delta}")
         if c.answers:
-            say("  Differences that matter most:")
+            say("  " + _("Differences that matter most:"))
         for a in c.answers[:10]:
             question = qs.questions[a.question_id]
-            mark = " [knock-out]" if a.knockout else ""
-            say(
-                f"    {a.text}{mark}\n      {answer_text(question, a.left) or '—'}  vs  "
-                f"{answer_text(question, a.right) or '—'}  ({a.impact:+.1f} points)"
-            )
+            mark = " " + _("[knock-out]") if a.knockout else ""
+            theirs = tr(answer_text(question, a.left)) or "—"
+            ours = tr(answer_text(question, a.right)) or "—"
+            points = _("({points} points)").format(points=fmt_signed(a.impact, 1))
+            say(f"    {a.text}{mark}\n      {theirs}  {versus}  {ours}  {points}")
         say("")
 
 

@@ -165,6 +165,12 @@ def main(
     env = Env(data_dir, questionnaires, store_url, lang)
     ctx.obj = env
     ctx.call_on_close(env.close)
+    if ctx.invoked_subcommand is not None:
+        from qualify.i18n import use_language
+
+        # qualify's messages in the user's language for the whole command (a command
+        # about one prospect speaks that prospect's language: Env.about)
+        ctx.with_resource(use_language(env.words_language))
     if ctx.invoked_subcommand is None:
         from qualify.tui import run_app
 

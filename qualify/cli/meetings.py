@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, cell, pass_env, say
+from qualify.cli.env import Env, _, cell, pass_env, say
 
 
 @click.command()
@@ -28,18 +28,20 @@ def meet(
     from qualify.workflow import meetings
 
     if clear == (day is not None):
-        raise click.UsageError("give a DATE, or --clear (not both)")
+        raise click.UsageError(_("give a DATE, or --clear (not both)"))
     if clear and (start or note):
-        raise click.UsageError("--time and --note go with a DATE, not with --clear")
+        raise click.UsageError(_("--time and --note go with a DATE, not with --clear"))
     q = env.qualifier
     found = q.resolve(prospect_id)
     when = meetings.parse_day(day) if day is not None else None
     at = meetings.parse_time(start) if start else None
     saved = meetings.set_meeting(q, found, when, at, note)
-    if saved.next_meeting is None:
-        say(f"{cell(found.name)}: no next meeting")
-    else:
-        say(f"{cell(found.name)}: next meeting {cell(meetings.meeting_text(saved.next_meeting))}")
+    with env.about(found.language):
+        if saved.next_meeting is None:
+            say(_("{name}: no next meeting").format(name=cell(found.name)))
+        else:
+            when = cell(meetings.meeting_text(saved.next_meeting))
+            say(_("{name}: next meeting {when}").format(name=cell(found.name), when=when))
 
 
 @click.command()
@@ -56,6 +58,7 @@ def meet(
 def calendar(env: Env, output: Path | None, within: str | None, force: bool, private: bool) -> None:
     """Every next meeting as an iCalendar file (RFC 5545) for Thunderbird, Outlook or
     Google Calendar, each with its note and its agenda."""
+    from qualify.i18n import ngettext
     from qualify.reports.output import write_atomic
     from qualify.workflow import meetings
 
@@ -67,4 +70,8 @@ def calendar(env: Env, output: Path | None, within: str | None, force: bool, pri
         click.echo(data, nl=False)
         return
     write_atomic(output, data, force=force, private=private)
-    say(f"wrote {output} ({len(found)} meeting{'s' if len(found) != 1 else ''})")
+    say(
+        ngettext("wrote {file} ({n} meeting)", "wrote {file} ({n} meetings)", len(found)).format(
+            file=output, n=len(found)
+        )
+    )

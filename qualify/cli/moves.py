@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from qualify.cli.env import Env, pass_env, say
+from qualify.cli.env import Env, _, pass_env, say, tr
 
 if TYPE_CHECKING:
     from qualify.core.gates import Criterion
@@ -38,16 +38,33 @@ def advance(env: Env, prospect_id: str, override: str | None, from_stage: str | 
     try:
         entry = q.advance(found, override=override, from_stage=from_stage)
     except GateBlocked as blocked:
-        stage = q.pipeline.stage_map.get(blocked.result.stage_id)
-        title = stage.title if stage else blocked.result.stage_id
-        say(f"{found.name} cannot move on yet: the {title} gate is not met.", err=True)
-        unmet = [c for c in blocked.result.criteria if not c.met]
-        echo_criteria(unmet, blocked.question_set, err=True)
-        say(f"Next step: {q.assess(found).next_step}", err=True)
-        say('To move on anyway, use --override "REASON".', err=True)
+        with env.speaking(q, found.language):  # nothing was recorded: the sets may speak
+            _blocked(q, found, blocked)
         sys.exit(blocked.exit_code)
-    note = f" (override: {entry.reason})" if entry.overridden else ""
-    say(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
+    with env.about(found.language):
+        note = (
+            " " + _("(override: {reason})").format(reason=entry.reason) if entry.overridden else ""
+        )
+        say(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
+
+
+def _blocked(q: Any, found: Any, blocked: Any) -> None:
+    """Why the gate holds the prospect back, in the language in use (on stderr)."""
+    stage = q.pipeline.stage_map.get(blocked.result.stage_id)
+    title = stage.title if stage else blocked.result.stage_id
+    say(
+        _("{name} cannot move on yet: the {stage} gate is not met.").format(
+            name=found.name, stage=title
+        ),
+        err=True,
+    )
+    assessment = q.assess(found)  # the gate again, in the words of the language in use
+    gate, question_set = blocked.result, blocked.question_set
+    if assessment.gate is not None and assessment.gate.stage_id == gate.stage_id:
+        gate, question_set = assessment.gate, assessment.gate_set
+    echo_criteria([c for c in gate.criteria if not c.met], question_set, err=True)
+    say(_("Next step: {step}").format(step=tr(assessment.next_step)), err=True)
+    say(_('To move on anyway, use --override "REASON".'), err=True)
 
 
 def echo_criteria(
@@ -84,10 +101,12 @@ def review(env: Env, prospect_id: str) -> None:
     before = q.stage_interview(found)
     started = q.start_review(found)
     reviews = [i for i in env.store.interviews(found.id) if i.kind == "review"]
-    if before is not None and started.id == before.id:
-        say(f"{found.name}: review {len(reviews)} is open already; answer it with `qualify answer`")
-    else:
-        say(f"{found.name}: review {len(reviews)} started; answer it with `qualify answer`")
+    with env.about(found.language):
+        if before is not None and started.id == before.id:
+            said = _("{name}: review {n} is open already; answer it with `qualify answer`")
+        else:
+            said = _("{name}: review {n} started; answer it with `qualify answer`")
+        say(said.format(name=found.name, n=len(reviews)))
 
 
 @click.command()
@@ -99,7 +118,8 @@ def decline(env: Env, prospect_id: str, reason: str) -> None:
     q = env.qualifier
     found = q.resolve(prospect_id)
     q.decline(found, reason)
-    say(f"{found.name}: declined ({reason.strip()})")
+    with env.about(found.language):
+        say(_("{name}: declined ({reason})").format(name=found.name, reason=reason.strip()))
 
 
 @click.command()
@@ -116,8 +136,16 @@ def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
     q = env.qualifier
     found = q.resolve(prospect_id)
     q.hold(found, reason, recontact.date() if recontact else None)
-    when = f", re-contact on {recontact:%Y-%m-%d}" if recontact else ""
-    say(f"{found.name}: on hold{when}")
+    from qualify.i18n import fmt_date
+
+    with env.about(found.language):
+        if recontact:
+            said = _("{name}: on hold, re-contact on {day}").format(
+                name=found.name, day=fmt_date(recontact.date())
+            )
+        else:
+            said = _("{name}: on hold").format(name=found.name)
+        say(said)
 
 
 @click.command()
@@ -129,7 +157,8 @@ def reopen(env: Env, prospect_id: str, reason: str) -> None:
     q = env.qualifier
     found = q.resolve(prospect_id)
     q.reopen(found, reason)
-    say(f"{found.name}: active again at {found.stage}")
+    with env.about(found.language):
+        say(_("{name}: active again at {stage}").format(name=found.name, stage=found.stage))
 
 
 @click.command()
@@ -144,17 +173,28 @@ def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
     why), and the prospect or the answer is put back as it was. Run it again to undo
     the move or answer before that one.
     """
+    from qualify.core.words import STATUS_LABELS
+    from qualify.i18n import english
     from qualify.workflow import corrections
 
     q = env.qualifier
     found = q.resolve(prospect_id)
     if dry_run:
         item = corrections.undoable(q, found)
-        if item is None:
-            say(f"{found.name}: nothing to undo")
-        else:
-            say(f"{found.name}: would undo {item[1]}")
+        with env.about(found.language):
+            if item is None:
+                say(_("{name}: nothing to undo").format(name=found.name))
+            else:
+                say(_("{name}: would undo {what}").format(name=found.name, what=tr(item[1])))
         return
     done = corrections.undo(q, found, reason)
     now = q.store.get_prospect(found.id)
-    say(f"{found.name}: undid {done.what}; now at {now.stage}, {now.status.value}")
+    with env.about(found.language):
+        status = now.status.value
+        if not english():  # the method's word (English keeps the value it always showed)
+            status = _(STATUS_LABELS.get(status, status))
+        say(
+            _("{name}: undid {what}; now at {stage}, {status}").format(
+                name=found.name, what=tr(done.what), stage=now.stage, status=status
+            )
+        )

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from qualify.cli.env import Env, cell, language_option, pass_env, say
+from qualify.cli.env import N_, Env, _, cell, language_option, pass_env, say
 from qualify.cli.moves import echo_criteria
 
 
@@ -89,10 +89,11 @@ def prospect_edit(
         tags=tags or None,
         language=None if language is None else language_option(language, "--language") or "",
     )
-    if saved == found:
-        say(f"{cell(found.name)}: nothing to change")
-    else:
-        say(f"{cell(saved.name)}: saved")
+    with env.about(saved.language):
+        if saved == found:
+            say(_("{name}: nothing to change").format(name=cell(found.name)))
+        else:
+            say(_("{name}: saved").format(name=cell(saved.name)))
 
 
 SORTS = ("updated", "name", "score", "meeting")
@@ -151,9 +152,10 @@ def prospect_list(
     if doubtful:
         writers = ", ".join(sorted(set(doubtful.values())))
         say(
-            f"qualify: note: {len(doubtful)} list row(s) disagreed with their records "
-            f"(written by {writers}); shown as the records say (`qualify db verify` "
-            "rewrites them)",
+            _(
+                "qualify: note: {n} list row(s) disagreed with their records (written by "
+                "{writers}); shown as the records say (`qualify db verify` rewrites them)"
+            ).format(n=len(doubtful), writers=writers),
             err=True,
         )
     if territory is not None:
@@ -186,10 +188,12 @@ def prospect_list(
     if not rows:
         filtered = any(x is not None for x in (territory, stage, status, search, meeting_within))
         say(
-            "No prospect matches."
+            _("No prospect matches.")
             if filtered
-            else "No prospects yet. Add one with `qualify prospect add NAME` "
-            "(or try `qualify demo` in a scratch workspace).",
+            else _(
+                "No prospects yet. Add one with `qualify prospect add NAME` "
+                "(or try `qualify demo` in a scratch workspace)."
+            ),
             err=True,
         )
         return
@@ -198,49 +202,57 @@ def prospect_list(
 
 HEADER = (
     "ID",
-    "NAME",
-    "TERRITORY",
-    "KIND",
-    "STAGE",
-    "STATUS",
-    "SCORE",
-    "BAND",
-    "COVERAGE",
-    "MEETING",
+    N_("NAME"),
+    N_("TERRITORY"),
+    N_("KIND"),
+    N_("STAGE"),
+    N_("STATUS"),
+    N_("SCORE"),
+    N_("BAND"),
+    N_("COVERAGE"),
+    N_("MEETING"),
 )
+"""The list's column titles (in the language in use)."""
 
 
 def _table(rows: list) -> str:
     """The rows as aligned columns (at most 32 characters each), built column by column:
     a column whose text is all printable ASCII is shown as it is, any other has each cell
     made visible (`cell`), so a name cannot forge a row."""
-    from qualify.core.words import fmt_pct, fmt_score
+    from qualify.core.words import KIND_LABELS, STATUS_LABELS
+    from qualify.i18n import english, fmt_date, fmt_pct, fmt_score
 
+    kinds, statuses = [r.kind.value for r in rows], [r.status.value for r in rows]
+    if not english():  # the method's words (English keeps the values it always showed)
+        kinds = [_(KIND_LABELS.get(k, k)) for k in kinds]
+        statuses = [_(STATUS_LABELS.get(s, s)) for s in statuses]
+    provisional = _("provisional")
     columns = [
         [r.id for r in rows],
         [r.name for r in rows],
         [r.territory for r in rows],
-        [r.kind.value for r in rows],
+        kinds,
         [r.stage for r in rows],
-        [r.status.value for r in rows],
+        statuses,
         [fmt_score(r.score) for r in rows],
         [
-            ("✗ " if r.knocked_out else "") + (r.band or ("provisional" if r.provisional else ""))
+            ("✗ " if r.knocked_out else "") + (r.band or (provisional if r.provisional else ""))
             for r in rows
         ],
         [fmt_pct(r.coverage) for r in rows],
-        [r.next_meeting.isoformat() if r.next_meeting else "" for r in rows],
+        [fmt_date(r.next_meeting) if r.next_meeting else "" for r in rows],
     ]
+    header = [_(title) for title in HEADER]
     for n, column in enumerate(columns):
         text = "".join(column)
         if not (text.isascii() and text.isprintable()):
             columns[n] = [cell(c) for c in column]
     widths = [
         min(max(len(title), *map(len, column)), 32)
-        for title, column in zip(HEADER, columns, strict=True)
+        for title, column in zip(header, columns, strict=True)
     ]
     line = "  ".join(f"{{:<{w}.32}}" for w in widths).format
-    lines = [line(*HEADER).rstrip()]
+    lines = [line(*header).rstrip()]
     lines.extend(line(*row).rstrip() for row in zip(*columns, strict=True))
     return "\n".join(lines)
 
@@ -360,16 +372,21 @@ def _show_attachments(attachments: list) -> None:
     if not attachments:
         return
     from qualify.core.words import fmt_size
+    from qualify.i18n import fmt_date
     from qualify.workflow.evidence import listed
 
     say("")
-    say("Evidence files")
+    say(_("Evidence files"))
     for item in listed(attachments):
         a = item.attachment
-        by = f" by {a.by}" if a.by else ""
+        by = " " + _("by {name}").format(name=a.by) if a.by else ""
         note = f" — {a.note}" if a.note else ""
         newer = item.superseded_by
-        mark = f" [superseded by {newer.name}, {newer.at:%Y-%m-%d}]" if newer else ""
+        mark = (
+            " " + _("[superseded by {name}, {day}]").format(name=newer.name, day=fmt_date(newer.at))
+            if newer
+            else ""
+        )
         say(
             f"  {a.at:%Y-%m-%d %H:%M}  {cell(a.stage)}: {cell(a.question_id)}  {cell(a.name)}  "
             f"{fmt_size(a.size)}  sha256 {a.sha256[:12]}{cell(by)}{cell(note)}{cell(mark)}"

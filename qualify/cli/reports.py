@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, pass_env, say
+from qualify.cli.env import Env, _, pass_env, say
 
 
 @click.command()
@@ -66,12 +66,14 @@ def report(
     if output not in (None, "-"):
         refuse_existing(Path(output), force=force)
     if portfolio == (prospect_id is not None):
-        raise click.UsageError("give a prospect ID, or --portfolio (not both)")
+        raise click.UsageError(_("give a prospect ID, or --portfolio (not both)"))
     if not portfolio and (territory is not None or capacity_options):
-        raise click.UsageError("--territory and --capacity go with --portfolio")
+        raise click.UsageError(_("--territory and --capacity go with --portfolio"))
     if portfolio:
         if fmt not in reports.PORTFOLIO_FORMATS:
-            raise click.UsageError(f"--format {fmt}: the portfolio is md, html, json or csv")
+            raise click.UsageError(
+                f"--format {fmt}: " + _("the portfolio is md, html, json or csv")
+            )
         from qualify.reports.capacity import CAPACITY_FILE, load_capacity, parse_capacity_options
 
         capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
@@ -90,7 +92,7 @@ def report(
             )
     else:
         if fmt not in reports.PROSPECT_FORMATS:
-            raise click.UsageError(f"--format {fmt}: a prospect report is md, html or json")
+            raise click.UsageError(f"--format {fmt}: " + _("a prospect report is md, html or json"))
         doc = reports.prospect_document(
             env.store,
             env.catalog,
@@ -108,4 +110,4 @@ def report(
     if target.is_dir():
         target = target / doc.filename
     write_atomic(target, doc.data, force=force, private=private)
-    say(f"wrote {target}")
+    say(_("wrote {file}").format(file=target))

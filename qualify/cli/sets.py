@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from qualify.cli.env import Env, fail, must_exist, pass_env, read_answers, say
+from qualify.cli.env import Env, _, fail, must_exist, pass_env, read_answers, say
 
 
 @click.command()
@@ -124,7 +124,8 @@ def score(env: Env, questionnaire_path: Path, answers_path: Path, as_json: bool)
     from qualify.core.scoring import score as score_answers
 
     if str(questionnaire_path) == "-" and str(answers_path) == "-":
-        fail("--questionnaire - and --answers -: only one of them can read standard input", 2)
+        said = _("only one of them can read standard input")
+        fail(f"--questionnaire - and --answers -: {said}", 2)
     question_set = _question_set(env, questionnaire_path)
     if str(answers_path) != "-":
         must_exist(answers_path, "--answers")
@@ -157,8 +158,9 @@ def _question_set(env: Env, given: Path) -> Any:
         sets = env.catalog.question_sets
         if text in sets:
             return sets[text]
-        known = ", ".join(sorted(sets)) or "none"
-        fail(f"--questionnaire {text}: no such file, nor an active set (the sets: {known})", 2)
+        known = ", ".join(sorted(sets)) or _("none")
+        said = _("no such file, nor an active set (the sets: {sets})").format(sets=known)
+        fail(f"--questionnaire {text}: {said}", 2)
     if text != "-":
         must_exist(given, "--questionnaire")
     qs, problems = parse_question_set(*set_text(given))
@@ -194,8 +196,14 @@ def questionnaires_init(env: Env, force: bool) -> None:
         shutil.copyfile(path, dest)
         copied += 1
     say(str(target))
-    note = f", {skipped} kept (use --force to overwrite)" if skipped else ""
-    say(f"copied {copied} question set file(s){note}; qualify now uses this folder")
+    if skipped:
+        said = _(
+            "copied {n} question set file(s), {kept} kept (use --force to overwrite); "
+            "qualify now uses this folder"
+        )
+    else:
+        said = _("copied {n} question set file(s); qualify now uses this folder")
+    say(said.format(n=copied, kept=skipped))
 
 
 @click.command()
@@ -219,12 +227,13 @@ def convert(form: Path, output: Path, language: str | None, force: bool) -> None
     try:
         write_text(output, result.yaml_text, replace=force)
     except FileExistsError:
-        fail(f"{output} already exists; use --force to replace it")
+        fail(_("{file} already exists; use --force to replace it").format(file=output))
     for lost in result.lost:
-        say(f"not converted: {lost}", err=True)
+        say(_("not converted: {what}").format(what=lost), err=True)
     say(str(output))
-    say(
-        f"converted {form.name} into question set {result.set_id!r}"
-        + (f"; {len(result.lost)} thing(s) not converted (listed above)" if result.lost else ""),
-        err=True,
+    said = _("converted {form} into question set {set}").format(
+        form=form.name, set=repr(result.set_id)
     )
+    if result.lost:
+        said += "; " + _("{n} thing(s) not converted (listed above)").format(n=len(result.lost))
+    say(said, err=True)

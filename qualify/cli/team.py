@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from qualify.cli.env import PROBLEMS_EXIT, Env, cell, fail, pass_env, say
+from qualify.cli.env import PROBLEMS_EXIT, Env, _, cell, fail, pass_env, say, tr, warn
 
 
 def server_url(env: Env, url: str | None = None) -> str:
@@ -16,8 +16,10 @@ def server_url(env: Env, url: str | None = None) -> str:
     chosen = url or env.store_url
     if not chosen:
         fail(
-            "no server given: pass a postgresql:// URL, --store URL or set $QUALIFY_STORE "
-            "(docs/team.md)",
+            _(
+                "no server given: pass a postgresql:// URL, --store URL or set $QUALIFY_STORE "
+                "(docs/team.md)"
+            ),
             2,
         )
     return check_store_url(chosen)
@@ -49,9 +51,12 @@ def db_upgrade(env: Env, target: int | None) -> None:
         done = migrate.upgrade(conn, target=target)
         now = migrate.current_version(conn)
     for migration in done:
-        say(f"applied {migration.version:04d}_{migration.name}")
-    state = "upgraded to" if done else "already at"
-    say(f"{redact_url(url)}: {state} schema version {now}")
+        say(_("applied {migration}").format(migration=f"{migration.version:04d}_{migration.name}"))
+    if done:
+        said = _("{server}: upgraded to schema version {version}")
+    else:
+        said = _("{server}: already at schema version {version}")
+    say(said.format(server=redact_url(url), version=now))
     if done and now == migrate.LATEST:
         _verify(url)
 
@@ -71,13 +76,15 @@ def _verify(url: str) -> None:
     with PostgresStore(url) as store:
         checked, wrong = store.vouch_rows()
         skipped = store.unreadable()
-    say(f"list rows checked: {checked}, rewritten: {len(wrong)}")
+    say(_("list rows checked: {n}, rewritten: {wrong}").format(n=checked, wrong=len(wrong)))
     for pid, name, writer in wrong:
-        say(f"  {name} ({pid}): its row disagreed with its records (written by {writer})")
+        said = _("{name} ({id}): its row disagreed with its records (written by {writer})")
+        say("  " + said.format(name=name, id=pid, writer=writer))
     for problem in skipped:  # records written by hand past the server's checks
-        say(f"qualify: warning: {cell(problem)}", err=True)
+        warn(problem)
     if skipped:
-        say(f"qualify: done, with {len(skipped)} problem(s): the rest was checked", err=True)
+        said = _("qualify: done, with {n} problem(s): the rest was checked")
+        say(said.format(n=len(skipped)), err=True)
         sys.exit(PROBLEMS_EXIT)
 
 
@@ -136,15 +143,17 @@ def db_grant(
     if password_stdin:
         secret = sys.stdin.readline().rstrip("\r\n")
         if not secret:
-            fail("--password-stdin: no password on standard input", 2)
+            fail("--password-stdin: " + _("no password on standard input"), 2)
     elif password:
-        secret = click.prompt(f"password for {user}", hide_input=True, confirmation_prompt=True)
+        secret = click.prompt(
+            _("password for {user}").format(user=user), hide_input=True, confirmation_prompt=True
+        )
     with connect(server_url(env)) as conn:
         migrate.check(migrate.current_version(conn))
         done = team.grant(
             conn, user, list(territories), director=director, read_only=read_only, password=secret
         )
-    say(f"{user}: " + (", ".join(done) if done else "nothing to change"))
+    say(f"{user}: " + (", ".join(done) if done else _("nothing to change")))
 
 
 @db.command("revoke")
@@ -162,7 +171,10 @@ def db_revoke(
     with connect(server_url(env)) as conn:
         migrate.check(migrate.current_version(conn))
         done = team.revoke(conn, user, list(territories), director=director, everything=all_)
-    say(f"{user}: removed " + ", ".join(done) if done else f"{user}: nothing to remove")
+    if done:
+        say(_("{user}: removed {what}").format(user=user, what=", ".join(done)))
+    else:
+        say(_("{user}: nothing to remove").format(user=user))
 
 
 @db.command("people")
@@ -175,7 +187,7 @@ def db_people(env: Env) -> None:
         migrate.check(migrate.current_version(conn))
         found = team.people(conn)
     if not found:
-        say("nobody yet: `qualify db grant USER --territory T`", err=True)
+        say(_("nobody yet: `qualify db grant USER --territory T`"), err=True)
     for person in found:
         say(person.describe())
 
@@ -208,23 +220,25 @@ def sync(env: Env, url: str | None) -> None:
             where = server.location
     except ServerUnavailable as exc:
         fail(
-            f"sync with {redact_url(target)} stopped, nothing changed on either side: {exc}; "
-            "run `qualify sync` again once the server answers"
+            _(
+                "sync with {server} stopped, nothing changed on either side: {error}; "
+                "run `qualify sync` again once the server answers"
+            ).format(server=redact_url(target), error=exc)
         )
-    say(f"synced {env.data_dir} with {where}: {report.summary()}")
+    said = _("synced {folder} with {server}: {summary}")
+    say(said.format(folder=env.data_dir, server=where, summary=tr(report.summary())))
     for conflict in report.conflicts:
-        say(f"  conflict: {conflict.describe()}")
+        say("  " + _("conflict: {what}").format(what=conflict.describe()))
     for pid, name, why in report.refused:
-        say(f"  kept here only: {name} ({pid}): {why}")
+        say("  " + _("kept here only: {name} ({id}): {why}").format(name=name, id=pid, why=why))
     for _digest, why in report.refused_snapshots:
-        say(f"  question set not sent: {why}")
+        say("  " + _("question set not sent: {why}").format(why=why))
     for pid, why in report.refused_files:
-        say(f"  evidence files of {pid} kept here only: {cell(why)}")
+        said = _("evidence files of {id} kept here only: {why}")
+        say("  " + said.format(id=pid, why=cell(why)))
     for _pid, why in report.unreadable:
-        say(f"qualify: warning: not brought here: {cell(why)}", err=True)
+        warn(_("not brought here: {why}").format(why=why))
     if report.unreadable:
-        say(
-            f"qualify: done, with {len(report.unreadable)} problem(s): the rest was synced",
-            err=True,
-        )
+        said = _("qualify: done, with {n} problem(s): the rest was synced")
+        say(said.format(n=len(report.unreadable)), err=True)
         sys.exit(PROBLEMS_EXIT)

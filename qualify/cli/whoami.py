@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, cell, fail, pass_env, say
+from qualify.cli.env import Env, _, cell, fail, pass_env, say, tr
 
 
 @click.command()
@@ -26,9 +26,9 @@ def whoami(env: Env, new_name: str | None) -> None:
             fail(f"--set: {problem}", 2)
         _write_name(paths.config_file(), new_name.strip())
     name, source = paths.user_and_source()
-    say(f"{cell(name) or '(no name)'}  ({cell(source)})")
+    say(f"{cell(name) or _('(no name)')}  ({cell(tr(source))})")
     if env.store_url:
-        say("on the team server your answers carry your database login instead")
+        say(_("on the team server your answers carry your database login instead"))
 
 
 def _write_name(path: Path, name: str) -> None:
@@ -42,19 +42,22 @@ def _write_name(path: Path, name: str) -> None:
     try:
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{path}: cannot read the config file: {exc}")
+        fail(f"{path}: " + _("cannot read the config file: {error}").format(error=exc))
     pattern = re.compile(r"^name:.*$", re.M)
     if pattern.search(text):
-        text = pattern.sub(lambda _: line, text, count=1)
+        text = pattern.sub(lambda _match: line, text, count=1)
     else:
         text = text + ("" if not text or text.endswith("\n") else "\n") + line + "\n"
     if not _holds_name(text, name):  # a list, broken YAML, an alias of the old name…
-        fail(f"{path}: cannot set name: in it (not a plain mapping of settings); fix it first")
+        fail(
+            f"{path}: "
+            + _("cannot set name: in it (not a plain mapping of settings); fix it first")
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, text, replace=True)
     except OSError as exc:
-        fail(f"{path}: cannot write the config file: {exc}")
+        fail(f"{path}: " + _("cannot write the config file: {error}").format(error=exc))
 
 
 def _holds_name(text: str, name: str) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualify.cli.env import Env, fail, pass_env, say
+from qualify.cli.env import N_, Env, _, fail, pass_env, say, tr, warn
 
 
 @click.command()
@@ -24,16 +24,17 @@ def paths(env: Env) -> None:
         origin = "$QUALIFY_STORE" if chosen else "--store"
         store_row = f"{redact_url(env.store_url)}  (PostgreSQL, {origin})"
     else:
-        store_row = f"embedded workspace in {env.data_dir}"
+        store_row = _("embedded workspace in {folder}").format(folder=env.data_dir)
+    sources = {"workspace": N_("workspace"), "bundled": N_("bundled")}
     rows = [
-        ("store", store_row),
-        ("workspace", str(env.data_dir)),
-        ("question sets", f"{qdir}  ({source})"),
-        ("bundled question sets", str(qpaths.bundled_questionnaires_dir())),
-        ("config file", str(qpaths.config_file())),
-        ("cache", str(qpaths.cache_dir() or "off  ($QUALIFY_CACHE_DIR)")),
+        (_("store"), store_row),
+        (_("workspace"), str(env.data_dir)),
+        (_("question sets"), f"{qdir}  ({_(sources[source]) if source in sources else source})"),
+        (_("bundled question sets"), str(qpaths.bundled_questionnaires_dir())),
+        (_("config file"), str(qpaths.config_file())),
+        (_("cache"), str(qpaths.cache_dir() or _("off") + "  ($QUALIFY_CACHE_DIR)")),
     ]
-    width = max(len(k) for k, _ in rows)
+    width = max(len(key) for key, _value in rows)
     for key, value in rows:
         say(f"{key:<{width}}  {value}")
 
@@ -70,14 +71,21 @@ def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], for
     ids = list(prospect_ids) or None
     if str(output) == "-":
         count = _export_to_stdout(env, fmt, ids)
-        say(f"exported {count} prospect(s) to standard output ({fmt})", err=True)
+        say(
+            _("exported {n} prospect(s) to standard output ({format})").format(n=count, format=fmt),
+            err=True,
+        )
         return
     if output.is_dir():
-        fail(f"-o {output}: is a folder; give a file name, e.g. {output / ('export.' + fmt)}", 2)
+        example = output / ("export." + fmt)
+        fail(
+            f"-o {output}: " + _("is a folder; give a file name, e.g. {file}").format(file=example),
+            2,
+        )
     if output.exists() and not force:
-        fail(f"{output} already exists; use --force to overwrite it")
+        fail(_("{file} already exists; use --force to overwrite it").format(file=output))
     count = export_workspace(env.store, output, fmt, ids)  # type: ignore[arg-type]
-    say(f"exported {count} prospect(s) to {output} ({fmt})")
+    say(_("exported {n} prospect(s) to {file} ({format})").format(n=count, file=output, format=fmt))
 
 
 def _export_to_stdout(env: Env, fmt: str, ids: list[str] | None) -> int:
@@ -117,18 +125,18 @@ def import_(env: Env, file: Path) -> None:
         name, raw = "<stdin>", sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
     else:
         if file.is_dir():
-            fail(f"{file}: is a folder, not an export", 2)
+            fail(f"{file}: " + _("is a folder, not an export"), 2)
         if not file.exists():
-            fail(f"{file}: no such file", 2)
+            fail(f"{file}: " + _("no such file"), 2)
         name, raw = str(file), read_export(file)
     catalog = env.catalog
     rules = Rules(catalog.pipeline, catalog.question_sets)
     report = import_bytes(env.store, raw, name, rules=rules)
-    say(f"imported {name}: {report.summary()}")
+    say(_("imported {file}: {summary}").format(file=name, summary=tr(report.summary())))
     for conflict in report.conflicts:
-        say(f"  conflict: {conflict.describe()}")
+        say("  " + _("conflict: {what}").format(what=conflict.describe()))
     for warning in report.warnings:
-        say(f"qualify: warning: {warning}", err=True)
+        warn(warning)
 
 
 @click.command()
@@ -161,18 +169,20 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
     where = env.store.location or str(env.data_dir)
     if remove:
         removed = demo_data.remove(env.store)
-        say(f"removed {removed} sample prospect(s) from {where}")
+        say(_("removed {n} sample prospect(s) from {where}").format(n=removed, where=where))
         return
     catalog = env.catalog
     if catalog.pipeline is None:
-        fail("the active question sets have no valid pipeline; run `qualify validate`")
+        fail(_("the active question sets have no valid pipeline; run `qualify validate`"))
     own = demo_data.real_prospects(env.store)
     if own and not force:
         fail(
-            f"{where} holds {own} prospect(s) of your own: sample data would mix with them "
-            "in lists and the portfolio. Use a scratch workspace (`qualify --data-dir "
-            "demo-workspace demo`), or add --force (`qualify demo --remove` takes the "
-            "samples out again)"
+            _(
+                "{where} holds {n} prospect(s) of your own: sample data would mix with them "
+                "in lists and the portfolio. Use a scratch workspace (`qualify --data-dir "
+                "demo-workspace demo`), or add --force (`qualify demo --remove` takes the "
+                "samples out again)"
+            ).format(where=where, n=own)
         )
     started = time.perf_counter()
     with collector_paused():
@@ -180,9 +190,17 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
     took = time.perf_counter() - started
     if own:
         say(
-            f"warning: {where} holds {own} prospect(s) of your own; the samples are tagged "
-            "`demo` (`qualify demo --remove` deletes them)",
+            _(
+                "warning: {where} holds {n} prospect(s) of your own; the samples are tagged "
+                "`demo` (`qualify demo --remove` deletes them)"
+            ).format(where=where, n=own),
             err=True,
         )
-    already = f"; {kept} were there already and were left as they are" if kept else ""
-    say(f"added {added} sample prospects (tagged demo) to {where} in {took:.1f} s{already}")
+    from qualify.i18n import fmt_fixed
+
+    said = _("added {n} sample prospects (tagged demo) to {where} in {seconds} s").format(
+        n=added, where=where, seconds=fmt_fixed(took, 1)
+    )
+    if kept:
+        said += "; " + _("{n} were there already and were left as they are").format(n=kept)
+    say(said)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire.model import Pipeline, Stage
 from qualify.core.records import HistoryAction, HistoryEntry, Prospect, ProspectStatus, utcnow
 
@@ -31,11 +32,15 @@ class Move:
 def check_can_advance(prospect: Prospect, pipeline: Pipeline) -> Stage:
     """The stage the prospect would leave; MoveRefused when it cannot move on at all."""
     if prospect.status == ProspectStatus.declined:
-        raise MoveRefused(f"{prospect.name} was declined; `qualify reopen` first")
+        raise MoveRefused(Phrase("{name} was declined; `qualify reopen` first", name=prospect.name))
     stage = pipeline.stage_map.get(prospect.stage)
     if stage is None:
         raise MoveRefused(
-            f"{prospect.name} is past the last stage ({prospect.stage}); nothing to advance"
+            Phrase(
+                "{name} is past the last stage ({stage}); nothing to advance",
+                name=prospect.name,
+                stage=prospect.stage,
+            )
         )
     return stage
 
@@ -56,9 +61,9 @@ def advance(
     """
     stage = check_can_advance(prospect, pipeline)
     if override is not None and not override.strip():
-        raise MoveRefused("an override needs a reason")
+        raise MoveRefused(Phrase("an override needs a reason"))
     if not gate.passed and override is None:
-        raise MoveRefused(f"the {stage.title} gate is not met")
+        raise MoveRefused(Phrase("the {stage} gate is not met", stage=stage.title))
     nxt = pipeline.next_stage(stage.id)
     if nxt is not None:
         to_stage = nxt.id
@@ -68,7 +73,9 @@ def advance(
     elif pipeline.review is not None:
         to_stage, status = pipeline.review.id, ProspectStatus.committed
     else:
-        raise MoveRefused(f"{stage.title} is the last stage; there is nowhere to advance")
+        raise MoveRefused(
+            Phrase("{stage} is the last stage; there is nowhere to advance", stage=stage.title)
+        )
     entry = HistoryEntry(
         prospect_id=prospect.id,
         at=at or utcnow(),
@@ -100,19 +107,22 @@ def change_status(
     reason = reason.strip()
     if action == "decline":
         if not reason:
-            raise MoveRefused("declining needs a reason (--reason)")
+            raise MoveRefused(Phrase("declining needs a reason (--reason)"))
         if prospect.status == ProspectStatus.declined:
-            raise MoveRefused(f"{prospect.name} is already declined")
+            raise MoveRefused(Phrase("{name} is already declined", name=prospect.name))
         status, update = ProspectStatus.declined, {}
     elif action == "hold":
         if not reason:
-            raise MoveRefused("putting a prospect on hold needs a reason")
+            raise MoveRefused(Phrase("putting a prospect on hold needs a reason"))
         status, update = ProspectStatus.on_hold, {"recontact_on": recontact_on}
     elif action == "reopen":
         if prospect.status not in (ProspectStatus.declined, ProspectStatus.on_hold):
             raise MoveRefused(
-                f"{prospect.name} is {prospect.status.value}; only declined or "
-                "on-hold prospects can be reopened"
+                Phrase(
+                    "{name} is {status}; only declined or on-hold prospects can be reopened",
+                    name=prospect.name,
+                    status=prospect.status.value,
+                )
             )
         status, update = ProspectStatus.active, {"recontact_on": None}
     else:

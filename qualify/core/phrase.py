@@ -33,6 +33,8 @@ class Num:
     decimals: int | None = 0
     """None: as the value is (a raw answer)."""
     fixed: bool = False
+    grouped: bool = False
+    """Thousands grouped in English too (10,000; German groups every figure: 10.000)."""
 
 
 class Formats(Protocol):
@@ -78,6 +80,8 @@ def render(value: Any, translate: Callable[[str], str] = _same, formats: Formats
         except (KeyError, IndexError, ValueError):  # a broken translation: the English
             return value.msgid.format(**params)
     if isinstance(value, Num):
+        if value.grouped and formats is ENGLISH and value.decimals is not None:
+            return f"{value.value:,.{value.decimals}f}"
         return formats.number(value.value, value.decimals, value.fixed)
     if isinstance(value, bool):
         return str(value)

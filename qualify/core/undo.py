@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from qualify.core.moves import Move, MoveRefused
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire.model import Pipeline
 from qualify.core.records import (
     AnswerRecord,
@@ -97,7 +98,7 @@ def undo_answer(
     reason = _reason(reason)
     before = answer.previous
     if before is None:
-        raise MoveRefused("that answer has nothing to go back to")
+        raise MoveRefused(Phrase("that answer has nothing to go back to"))
     restored = AnswerRecord.model_validate(
         {**before, "question_id": answer.question_id, "note": answer.note, "previous": None}
     )
@@ -135,12 +136,18 @@ def undo_move(
     if entry.action not in UNDOABLE:
         raise MoveRefused(f"a {entry.action!r} entry cannot be undone")
     if entry.id in undone_ids(history):
-        raise MoveRefused("that move was undone already")
+        raise MoveRefused(Phrase("that move was undone already"))
     after = _status_after(entry, pipeline)
     if prospect.stage != entry.to_stage or prospect.status.value != after:
         raise MoveRefused(
-            f"{prospect.name} has changed since that {entry.action} "
-            f"(it is at {prospect.stage}, {prospect.status.value}); nothing was undone"
+            Phrase(
+                "{name} has changed since that {action} (it is at {stage}, {status}); "
+                "nothing was undone",
+                name=prospect.name,
+                action=entry.action,
+                stage=prospect.stage,
+                status=prospect.status.value,
+            )
         )
     status = entry.details.get("from_status") or _status_before(entry, history, pipeline)
     update: dict[str, Any] = {
@@ -179,27 +186,28 @@ def describe(
     titles = titles or {}
     if item.kind == "answer" and item.answer is not None:
         before = item.answer.previous or {}
-        was = (
-            "open"
-            if before.get("value") is None and before.get("state") == "answered"
-            else ("the answer before it")
-        )
         asked = f"“{question}”" if question else item.answer.question_id
-        return f"the answer to {asked} (back to {was})"
+        if before.get("value") is None and before.get("state") == "answered":
+            return Phrase("the answer to {question} (back to open)", question=asked)
+        return Phrase("the answer to {question} (back to the answer before it)", question=asked)
     entry = item.entry
     assert entry is not None
     if entry.action == "advance":
         src = titles.get(entry.from_stage or "", entry.from_stage)
         dst = titles.get(entry.to_stage or "", entry.to_stage)
-        return f"the move {src} → {dst} (back to {src})"
-    words = {"decline": "parting ways", "hold": "just friends", "reopen": "the reopening"}
+        return Phrase("the move {src} → {dst} (back to {src})", src=src, dst=dst)
+    words = {
+        "decline": Phrase("parting ways"),
+        "hold": Phrase("just friends"),
+        "reopen": Phrase("the reopening"),
+    }
     return words[entry.action]
 
 
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise MoveRefused("an undo needs a reason (it is kept in the history)")
+        raise MoveRefused(Phrase("an undo needs a reason (it is kept in the history)"))
     return reason
 
 

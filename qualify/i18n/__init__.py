@@ -222,6 +222,13 @@ def fmt_fixed(value: float, decimals: int) -> str:
     return _Formats().number(value, decimals, True) if not english() else f"{value:.{decimals}f}"
 
 
+def fmt_signed(value: float, decimals: int) -> str:
+    """A change with its sign and `decimals` decimals (+2.5, -1.0; German +2,5)."""
+    if english():
+        return f"{value:+.{decimals}f}"
+    return ("+" if value >= 0 else "") + fmt_fixed(value, decimals)
+
+
 def fmt_pct(value: float | None) -> str:
     if value is None or english():
         return words.fmt_pct(value)

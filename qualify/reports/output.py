@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qualify import atomic
 from qualify.core.errors import QualifyError
+from qualify.core.phrase import Phrase
 
 _TRANSLITERATE = str.maketrans(
     {
@@ -60,7 +61,7 @@ def refuse_existing(path: Path, *, force: bool = False) -> None:
     """OutputExists now, before a long report is built, when `path` is a file that would
     be refused anyway (write_atomic still refuses one that appears meanwhile)."""
     if not force and path.exists() and not path.is_dir():
-        raise OutputExists(f"{path} already exists; use --force to replace it")
+        raise _exists(path)
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool = False) -> Path:
@@ -70,8 +71,12 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool 
     it lets them), or by the user alone when `private`."""
     path = Path(path)
     if path.is_dir():
-        raise OutputExists(f"{path} is a directory")
+        raise OutputExists(Phrase("{path} is a directory", path=str(path)))
     try:
         return atomic.write_bytes(path, data, replace=force, private=private)
     except FileExistsError:
-        raise OutputExists(f"{path} already exists; use --force to replace it") from None
+        raise _exists(path) from None
+
+
+def _exists(path: Path) -> OutputExists:
+    return OutputExists(Phrase("{path} already exists; use --force to replace it", path=str(path)))

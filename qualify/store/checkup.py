@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire import QuestionSet, content_hash
 from qualify.core.words import one_line
 from qualify.store.base import NotFound, Store, StoreError
@@ -59,20 +60,43 @@ class Checkup:
         """Nothing left wrong (what was repaired counts as right)."""
         return not self.of("problem")
 
-    def summary(self) -> str:
-        looked = ", ".join(f"{n:,} {what}" for what, n in self.checked.items()) or "nothing"
+    def summary(self) -> Phrase:
+        looked: object = Joined((_looked(what, n) for what, n in self.checked.items()), ", ")
+        if not self.checked:
+            looked = Phrase("nothing")
         problems, repaired, notes = (len(self.of(s)) for s in ("problem", "repaired", "note"))
+        verdict: Phrase
         if self.healthy and not repaired:
-            verdict = "healthy"
+            verdict = Phrase("healthy")
         elif self.healthy:
-            verdict = f"healthy again: {repaired} repaired"
+            verdict = Phrase("healthy again: {n} repaired", n=repaired)
+        elif repaired:
+            verdict = Phrase("{n} problem(s), {m} repaired", n=problems, m=repaired)
         else:
-            fixable = " (`qualify doctor --repair` puts right what it can)" if not repaired else ""
-            verdict = f"{problems} problem(s){fixable}" + (
-                f", {repaired} repaired" if repaired else ""
+            verdict = Phrase(
+                "{n} problem(s) (`qualify doctor --repair` puts right what it can)", n=problems
             )
-        tail = f"; {notes} note(s)" if notes else ""
-        return f"checked {looked} in {self.location}: {verdict}{tail}"
+        said = Phrase(
+            "checked {looked} in {location}: {verdict}",
+            looked=looked,
+            location=self.location,
+            verdict=verdict,
+        )
+        return Phrase("{said}; {n} note(s)", said=said, n=notes) if notes else said
+
+
+def _looked(what: str, n: int) -> Phrase:
+    """`1,200 prospect files`: how many of what `doctor` looked at."""
+    count = Num(n, grouped=True)
+    words = {
+        "prospect files": Phrase("{n} prospect files", n=count),
+        "backups": Phrase("{n} backups", n=count),
+        "snapshots": Phrase("{n} snapshots", n=count),
+        "index shards": Phrase("{n} index shards", n=count),
+        "evidence files": Phrase("{n} evidence files", n=count),
+        "attachment records": Phrase("{n} attachment records", n=count),
+    }
+    return words.get(what) or Phrase("{n} {what}", n=count, what=what)
 
 
 def check_snapshot(digest: str, raw: object) -> str | None:

@@ -21,6 +21,7 @@ from qualify.core.records import (
     ProspectStatus,
     utcnow,
 )
+from qualify.store import missing
 from qualify.store.base import (
     NotFound,
     Store,
@@ -215,13 +216,13 @@ class DocumentStore(Store):
 def _known(prospect_id: str) -> str:
     """An id that can name a stored prospect (anything else is simply not found)."""
     if not is_safe_id(prospect_id):
-        raise NotFound(f"no prospect with id {prospect_id!r}")
+        raise missing.no_prospect(prospect_id)
     return prospect_id
 
 
 def _existing(current: ProspectRecords | None, prospect_id: str) -> ProspectRecords:
     if current is None:
-        raise NotFound(f"no prospect with id {prospect_id!r}")
+        raise missing.no_prospect(prospect_id)
     return current
 
 

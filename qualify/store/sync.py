@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 
 from qualify.atomic import write_bytes
+from qualify.core.phrase import Phrase
 from qualify.core.records import ProspectRecords, utcnow
 from qualify.store.base import NotFound, ServerUnavailable, Store, StoreCorrupt, StoreError
 from qualify.store.evidence_transfer import copy_attachments
@@ -65,17 +66,25 @@ class SyncReport:
     """(prospect id, why) of server prospects whose records cannot be read (written by
     hand past the server's checks): not brought here; every other one is."""
 
-    def summary(self) -> str:
-        kept = f"; {len(self.refused)} kept on the laptop only" if self.refused else ""
-        files = (
-            f"; evidence files: {self.files_sent} sent, {self.files_received} received"
-            if self.files_sent or self.files_received
-            else ""
+    def summary(self) -> Phrase:
+        said = Phrase(
+            "{sent} sent to the server, {pulled} updated here, {unchanged} unchanged; "
+            "{n} conflict(s)",
+            sent=self.pushed,
+            pulled=self.pulled,
+            unchanged=self.unchanged,
+            n=len(self.conflicts),
         )
-        return (
-            f"{self.pushed} sent to the server, {self.pulled} updated here, "
-            f"{self.unchanged} unchanged; {len(self.conflicts)} conflict(s){kept}{files}"
-        )
+        if self.refused:
+            said = Phrase("{said}; {n} kept on the laptop only", said=said, n=len(self.refused))
+        if self.files_sent or self.files_received:
+            said = Phrase(
+                "{said}; evidence files: {sent} sent, {received} received",
+                said=said,
+                sent=self.files_sent,
+                received=self.files_received,
+            )
+        return said
 
 
 def state_path(state_dir: Path, server: Store) -> Path:

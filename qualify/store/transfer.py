@@ -24,6 +24,7 @@ import orjson
 from pydantic import ValidationError
 
 from qualify.atomic import streaming
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import (
     HistoryEntry,
@@ -87,15 +88,22 @@ class ImportReport:
     def new_conflicts(self) -> list[Conflict]:
         return [c for c in self.conflicts if not c.already_recorded]
 
-    def summary(self) -> str:
+    def summary(self) -> Phrase:
         total = len(self.conflicts)
         old = total - len(self.new_conflicts)
-        conflicts = f"{total} conflict(s)" + (f" ({old} already recorded)" if old else "")
-        files = f"; {self.attachments_added} evidence file(s)" if self.attachments_added else ""
-        return (
-            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged; "
-            f"{conflicts}{files}"
+        conflicts = Phrase("{n} conflict(s)", n=total)
+        if old:
+            conflicts = Phrase("{n} conflict(s) ({old} already recorded)", n=total, old=old)
+        said = Phrase(
+            "{added} added, {updated} updated, {unchanged} unchanged; {conflicts}",
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            conflicts=conflicts,
         )
+        if self.attachments_added:
+            return Phrase("{said}; {n} evidence file(s)", said=said, n=self.attachments_added)
+        return said
 
 
 # ------------------------------------------------------------------ export

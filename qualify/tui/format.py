@@ -30,6 +30,24 @@ def fmt_time(value: datetime | None) -> str:
     return value.astimezone().strftime("%H:%M:%S")
 
 
+def score_label(
+    score: float | None, band: str | None, knocked_out: bool = False, provisional: bool = False
+) -> str:
+    """:func:`qualify.core.words.score_label` in the language in use (German `63,4 Passt
+    gut`, `— nicht bewertet`); English as it is."""
+    from qualify.core import words
+
+    if i18n.english():
+        return words.score_label(score, band, knocked_out, provisional)
+    if knocked_out:
+        return f"✗ {band or i18n._('Not a fit')}"
+    if score is None:
+        return "— " + i18n._("not scored")
+    if provisional:
+        return f"{i18n.fmt_num(round(score))} {i18n._('provisional')}"
+    return f"{i18n.fmt_score(score)} {band or ''}".rstrip()
+
+
 def display_path(path: object) -> str:
     """A path as a person reads it: the home folder shown as ~."""
     text = str(path)

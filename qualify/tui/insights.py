@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualify.i18n import _, ngettext
+from qualify.i18n import _, ngettext, tr
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
@@ -270,6 +270,7 @@ def build_comparison(
     else:
         path = ideal_file(workspace)
         label, right_sets = workflow_insights.ideal_profile(q, left_sets, None, path)
+        label = tr(label)  # "ideal partner" or "best partners", in the language in use
         source = path.name if path.exists() else _("typical answers of the best committed partners")
     order = _set_order(workspace, left.stage, left_sets)
     comparisons = tuple(

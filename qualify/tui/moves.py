@@ -330,13 +330,14 @@ def undo(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
         except QualifyError as exc:
             _error(screen, _("Nothing undone"), exc)
             return
-        screen.notify(_("Undone: {what}.").format(what=undone.what), title=_("Undo"), markup=False)
+        said = _("Undone: {what}.").format(what=tr(undone.what))
+        screen.notify(said, title=_("Undo"), markup=False)
         screen.prospects_changed(prospect_id)
         done()
 
     screen.app.push_screen(
         ReasonPrompt(
-            _("Undo {what}?").format(what=visible(found[1])),
+            _("Undo {what}?").format(what=visible(tr(found[1]))),
             _(
                 "{name}: the undo is added to the history with your reason; nothing is erased."
             ).format(name=visible(prospect.name)),

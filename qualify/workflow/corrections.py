@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from qualify.core.errors import QualifyError
 from qualify.core.moves import MoveRefused
+from qualify.core.phrase import Phrase
 from qualify.core.records import HistoryEntry, Prospect, utcnow
 from qualify.core.undo import Undoable, describe, latest_undoable, undo_answer, undo_move
 from qualify.workflow.qualifier import Qualifier, WorkflowError
@@ -63,7 +64,7 @@ def undo(q: Qualifier, prospect: Prospect, reason: str) -> Undone:
             q.store.append_history(entry)
         return Undone(entry, what)
     except MoveRefused as exc:
-        raise WorkflowError(str(exc)) from None
+        raise WorkflowError(*exc.args) from None
 
 
 def _reopen_interview(q: Qualifier, prospect: Prospect, stage_id: str) -> None:
@@ -87,7 +88,7 @@ def _words(q: Qualifier, item: Undoable) -> str:
             found = None
         question = " ".join(found[0].text.split()) if found is not None else None
     when = (item.at or utcnow()).astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{describe(item, titles, question)}, {when}"
+    return Phrase("{what}, {when}", what=describe(item, titles, question), when=when)
 
 
 __all__ = ["Undone", "undo", "undoable"]

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from qualify.core.assess import earlier_values, scored_interviews
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire import AnswerError, QuestionSet, validate_answer
 from qualify.core.records import HistoryEntry, Interview, Prospect
 from qualify.core.rescore import Rescore, SetDiff, diff_question_sets, rescore, scoring_hash
@@ -201,16 +202,19 @@ def ideal_profile(
         best = best_partner_answers(q)
         if not best:
             raise WorkflowError(
-                f"no ideal profile yet: describe your ideal partner in {workspace_file} "
-                "(see docs/insights.md), or commit some partners first"
+                Phrase(
+                    "no ideal profile yet: describe your ideal partner in {file} "
+                    "(see docs/insights.md), or commit some partners first",
+                    file=str(workspace_file),
+                )
             )
         profile = {
             set_id: ideal_from_partners(qs, best[set_id])
             for set_id, (qs, _) in prospect_sets.items()
             if set_id in best
         }
-        return "best partners", profile
-    return "ideal partner", _ideal_file(q, prospect_sets, source or workspace_file)
+        return Phrase("best partners"), profile
+    return Phrase("ideal partner"), _ideal_file(q, prospect_sets, source or workspace_file)
 
 
 def _ideal_file(

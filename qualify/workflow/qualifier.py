@@ -1,7 +1,6 @@
-"""The operations of qualifying a prospect, shared by the CLI and the TUI: the shell
-around the pure core that loads the interview's question-set snapshot, validates answers,
-scores, evaluates gates and records the outcome through a Store. Neither the CLI nor the
-TUI re-implements any of it, so both behave the same."""
+"""The operations of qualifying a prospect, shared by the CLI and the TUI (neither
+re-implements any): the shell around the pure core that loads the interview's set
+snapshot, validates answers, scores, evaluates gates and records through a Store."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from qualify.core import moves
 from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire import (
     AnswerError,
     AnswerInput,
@@ -40,8 +40,7 @@ from qualify.store.reading import read_snapshots
 from qualify.workflow.checks import answer_values, broken_constraints, check_recent_move
 
 RECENT_MOVE = 120
-"""Seconds during which someone else's move makes an override ask for --from (see
-Qualifier.advance)."""
+"""Seconds during which someone else's move makes an override ask for --from (advance)."""
 
 
 class WorkflowError(QualifyError):
@@ -273,7 +272,9 @@ class Qualifier:
     def _stage_set(self, prospect: Prospect) -> tuple[str, Literal["stage", "review"]]:
         """The set asked at the prospect's stage, and whether that is a review."""
         if prospect.status == ProspectStatus.declined:
-            raise WorkflowError(f"{prospect.name} was declined; `qualify reopen` first")
+            raise WorkflowError(
+                Phrase("{name} was declined; `qualify reopen` first", name=prospect.name)
+            )
         stage = self.stage(prospect.stage)
         if stage is not None:
             return stage.set_for(prospect.kind.value), "stage"
@@ -550,7 +551,7 @@ class Qualifier:
             self.active_question_set(stage.set_for(prospect.kind.value))  # raises, naming it
             raise WorkflowError(f"no gate can be evaluated for {stage.title}")
         if override is not None and not override.strip():
-            raise WorkflowError("an override needs a reason")
+            raise WorkflowError(Phrase("an override needs a reason"))
         if not gate.passed and override is None:
             raise GateBlocked(gate, qs, assessment.sources)
         move = moves.advance(prospect, gate, self.pipeline, override=override, by=self.user)

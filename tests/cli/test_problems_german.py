@@ -196,7 +196,7 @@ def test_a_broken_set_given_to_score_is_refused_in_german(run, broken, tmp_path:
     german = run("--lang", "de", *args)
     assert german.exit_code == 1 and german.stdout == ""
     assert german.stderr.startswith(
-        f"qualify: error: {shape}:11:17: weight: erwartet wird eine Zahl, erhalten: 'lots'⏎"
+        f"qualify: Fehler: {shape}:11:17: weight: erwartet wird eine Zahl, erhalten: 'lots'⏎"
     )
     english = run(*args)
     assert f"{shape}:11:17: weight: expected a number, got 'lots'⏎" in english.stderr

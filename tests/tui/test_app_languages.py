@@ -248,3 +248,33 @@ async def test_the_dialogs_and_the_evidence_tab_speak_german(
         assert "Diesem Interessenten ist noch keine Datei angehängt." in shown
         assert "Eine Datei an diese Frage anhängen: ihr Pfad" in shown
         assert "Attach" not in shown and "Evidence" not in shown
+
+
+def _table_text(table) -> str:
+    """What the prospects table shows, line by line."""
+    return "\n".join(
+        "".join(segment.text for segment in table.render_line(y)) for y in range(table.size.height)
+    )
+
+
+@pytest.mark.parametrize(("language", "mark"), [("de", ","), ("en", ".")])
+async def test_the_prospect_table_writes_scores_the_languages_way(
+    data_dir: Path, bundled_sets: Path, language: str, mark: str
+) -> None:
+    import re
+
+    from tui_helpers import fill_demo, wait_home
+
+    from qualify.tui.widgets.prospect_table import ProspectTable
+
+    fill_demo(data_dir, bundled_sets, 12)
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language=language)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_home(pilot)
+        table = screen.query_one(ProspectTable)
+        shown = _table_text(table)
+        scores = re.findall(r"(?<![\d.,])(\d{1,3}[.,]\d)(?![\d.,])", shown)
+        assert scores, shown
+        assert all(mark in score for score in scores), (scores, shown)
+        if language == "de":
+            assert "Punktzahl" in shown and "Score" not in shown

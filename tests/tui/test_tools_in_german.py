@@ -38,7 +38,7 @@ async def test_the_comparison_and_the_palette_speak_german(data_dir: Path, tiny_
             "the comparison",
         )
         screen = app.screen
-        assert _text(screen.query_one("#cmp-title")) == "Atlas AV GmbH  gegen  ideal partner"
+        assert _text(screen.query_one("#cmp-title")) == "Atlas AV GmbH  gegen  idealer Partner"
         assert "Rechts: ideal.yaml" in _text(screen.query_one("#cmp-source"))
         assert "i der ideale Partner" not in _text(screen.query_one("#cmp-source"))
         assert "o ein anderer Interessent" in _text(screen.query_one("#cmp-source"))

@@ -280,3 +280,34 @@ async def test_attach_from_the_prospect_to_a_chosen_question(
         with open_store(data_dir) as store:
             [kept] = store.attachments(pid)
         assert (kept.question_id, kept.stage) == ("showroom", "first-date")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_the_files_tab_footer_fits_80_columns(
+    data_dir: Path, tiny_sets: Path, language: str
+) -> None:
+    """At 80×24 the Files tab's footer keeps its own keys, ^q and F1 on screen (the
+    prospect's other keys still work and F1 lists them)."""
+    from textual.widgets._footer import FooterKey
+
+    from qualify.tui.app import QualifyApp
+    from qualify.tui.config import TuiConfig
+    from qualify.tui.screens.help import keys_markdown
+
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    _attach(data_dir, pid, "credit.pdf", b"%PDF credit", "kind")
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_prospect(pilot, pid)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: "o" in _footer_keys(app), "the tab's keys")
+        await pilot.pause()
+        keys = {k.key: k for k in app.screen.query(FooterKey) if k.display}
+        palette = keys.pop("ctrl+p")
+        assert {"escape", "f", "o", "plus", "ctrl+q", "f1"} <= set(keys), sorted(keys)
+        for key in keys.values():  # none runs under the palette's key or off the screen
+            assert key.region.right <= palette.region.x, (key.key, key.region)
+        assert "i" not in keys and "c" not in keys
+        assert "`i`" in keys_markdown(screen) and "`c`" in keys_markdown(screen)
+        await pilot.press("f")  # back on the overview: its keys again
+        await wait_for(pilot, lambda: "i" in _footer_keys(app), "the overview's keys")

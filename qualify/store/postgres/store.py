@@ -30,6 +30,7 @@ from qualify.core.records import (
     is_demo,
     utcnow,
 )
+from qualify.store import missing
 from qualify.store.base import (
     Merge,
     NotFound,
@@ -128,7 +129,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
             "SELECT territory FROM prospects WHERE id = %s", (prospect_id,)
         ).fetchone()
         if seen is None:
-            raise NotFound(f"no prospect with id {prospect_id!r}")
+            raise missing.no_prospect(prospect_id)
         raise StoreError(
             f"permission denied: {self.login} may read but not change prospects of territory "
             f"{seen[0]!r}"
@@ -154,7 +155,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         """Recompute the list row from what the transaction now holds; returns the records."""
         found = sql.read_records(conn, prospect_id)
         if found is None:
-            raise NotFound(f"no prospect with id {prospect_id!r}")
+            raise missing.no_prospect(prospect_id)
         records, stored = found
         row = self._row(conn, records)
         if row != stored:
@@ -167,7 +168,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         with self._db.conn() as conn:
             found = sql.read_records(conn, prospect_id)
         if found is None:
-            raise NotFound(f"no prospect with id {prospect_id!r}")
+            raise missing.no_prospect(prospect_id)
         return found[0]
 
     def merge_prospect(self, prospect_id: str, merge: Merge) -> ProspectRecords | None:
@@ -262,7 +263,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         with self._db.conn() as conn:
             row = conn.execute("SELECT doc FROM prospects WHERE id = %s", (prospect_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no prospect with id {prospect_id!r}")
+            raise missing.no_prospect(prospect_id)
         return Prospect.model_validate(row[0])
 
     def update_prospect(self, prospect: Prospect) -> Prospect:
@@ -334,12 +335,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
                 total = int(row[0]) if row else total
         if total == 1:
             return matches[0]
-        if not matches:
-            raise NotFound(
-                f"no prospect id starts with {wanted!r}; `qualify prospect list` shows the ids"
-            )
-        shown = ", ".join(matches[:3]) + (", …" if total > 3 else "")
-        raise NotFound(f"{wanted!r} matches {total} prospects ({shown}); type more of the id")
+        raise missing.no_single_match(wanted, total if matches else 0, matches)
 
     # ------------------------------------------------------------------ snapshots
     def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:
@@ -554,7 +550,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         with self._db.conn() as conn, conn.transaction():
             if conn.execute("SELECT 1 FROM prospects WHERE id = %s", (prospect_id,)).fetchone():
                 return sql.read_history(conn, prospect_id)
-        raise NotFound(f"no prospect with id {prospect_id!r}")
+        raise missing.no_prospect(prospect_id)
 
     def vouch_rows(self) -> tuple[int, list[tuple[str, str, str]]]:
         """As the schema owner: recompute and rewrite every list row nobody vouched for;

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from qualify.atomic import write_bytes
 from qualify.core.evidence import Attachment, digest, oldest_first
+from qualify.store import missing
 from qualify.store.base import (
     NotFound,
     StoreError,
@@ -105,7 +106,7 @@ class Evidence:
         pid = attachment.prospect_id
         with self.locked():
             if not exists(pid):
-                raise NotFound(f"no prospect with id {pid!r}")
+                raise missing.no_prospect(pid)
             kept = self.records(pid)
             same = next((a for a in kept if a.id == attachment.id), None)
             if same is not None:

@@ -21,6 +21,7 @@ import orjson
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.evidence import Attachment
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
+from qualify.store import missing
 from qualify.store.base import (
     Merge,
     NotFound,
@@ -106,7 +107,7 @@ class Workspace(DocumentStore):
 
     def _existing_path(self, prospect_id: str) -> Path:
         if not is_safe_id(prospect_id):
-            raise NotFound(f"no prospect with id {prospect_id!r}")
+            raise missing.no_prospect(prospect_id)
         return self.prospect_path(prospect_id)
 
     # ------------------------------------------------------------------ locking
@@ -254,7 +255,7 @@ class Workspace(DocumentStore):
                 f"prospect {prospect_id} is in the prospects list but its file "
                 f"{self.prospect_path(prospect_id)} is gone (moved away?); {REPAIR}"
             )
-        return NotFound(f"no prospect with id {prospect_id!r}")
+        return missing.no_prospect(prospect_id)
 
     def merge_prospect(self, prospect_id: str, merge: Merge) -> ProspectRecords | None:
         """Under the lock: one read of the prospect file, ``merge``, its list row, and one
@@ -468,14 +469,7 @@ class Workspace(DocumentStore):
         matches = [pid for pid in self.prospect_ids() if pid.lower().startswith(folded)]
         if len(matches) == 1:
             return matches[0]
-        if not matches:
-            raise NotFound(
-                f"no prospect id starts with {wanted!r}; `qualify prospect list` shows the ids"
-            )
-        shown = ", ".join(matches[:3]) + (", …" if len(matches) > 3 else "")
-        raise NotFound(
-            f"{wanted!r} matches {len(matches)} prospects ({shown}); type more of the id"
-        )
+        raise missing.no_single_match(wanted, len(matches), matches)
 
     def rebuild_index(self) -> int:
         """Regenerate both indexes from the prospect files (after a shard was lost), every

@@ -5,19 +5,19 @@ the next meeting's agenda on its own tab, and the way to the comparison view."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
-from qualify.core.words import fmt_score, kind_word, meeting_words, one_line, status_word, visible
-from qualify.i18n import _, tr
+from qualify.core.words import kind_word, meeting_words, one_line, status_word, visible
+from qualify.i18n import _, fmt_score, tr
 from qualify.tui.format import fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.prospect_agenda import AGENDA, OVERVIEW, AgendaActions
@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 
     from qualify.core.records import HistoryEntry, Interview
     from qualify.tui.workspace import ProspectView
+
+
+FILES_TAB_KEYS = frozenset({"back", "evidence", "open_file", "attach"})
+"""The prospect's keys the footer shows on its Files tab: back, the tab, open, attach."""
 
 
 class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen):
@@ -93,7 +97,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
                 yield Static("", id="agenda-head")
                 yield AgendaList(id="agenda-list")
                 yield Static("", id="agenda-detail")
-            with TabPane("Files", id=EVIDENCE):
+            with TabPane(_("Files"), id=EVIDENCE):
                 yield Static("", id="evidence-head")
                 yield EvidenceList(id="evidence-list")
         yield Footer(compact=True)
@@ -274,6 +278,23 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """On the Files tab the footer shows that tab's keys only (80 columns hold no
+        more beside ^q and F1, in English or German); the others still work, and F1 lists
+        them all."""
+        found = super().active_bindings
+        tabs = self.query(TabbedContent)
+        if not tabs or tabs.first().active != EVIDENCE:
+            return found
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if (active.binding.id or "").startswith("prospect.")
+            and active.binding.action not in FILES_TAB_KEYS
+            else active
+            for key, active in found.items()
+        }
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.view is None:
             return action == "back"

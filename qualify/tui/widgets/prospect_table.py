@@ -23,9 +23,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qualify.core.words import fmt_pct, kind_word, score_label, status_word, visible
+from qualify.core.words import fmt_pct, kind_word, status_word, visible
 from qualify.i18n import _ as translated
-from qualify.tui.format import fmt_date
+from qualify.tui.format import fmt_date, score_label
 from qualify.tui.widgets.bands import band_rank_of
 from qualify.workflow.search import found_in, row_text, terms
 
@@ -113,11 +113,11 @@ class Row:
             if status == "committed":
                 stage = f"{stage} ✓"
             elif status != "active":
-                stage = f"{stage} · {status_word(status)}"
+                stage = f"{stage} · {translated(status_word(status))}"
             self._cells = {
                 "name": visible(summary.name, one_line=True),
                 "territory": visible(summary.territory, one_line=True) or "—",
-                "kind": kind_word(summary.kind),
+                "kind": translated(kind_word(summary.kind)),
                 "stage": stage,
                 "score": score_label(summary.score, summary.band, summary.knocked_out),
                 "ko": "✗" if summary.knocked_out else "",

@@ -8,7 +8,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
-from qualify.core.words import bar, fmt_score, visible
+from qualify.core.words import bar, visible
+from qualify.i18n import fmt_score
 from qualify.tui.widgets.bands import band_style
 
 if TYPE_CHECKING:

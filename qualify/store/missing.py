@@ -1,0 +1,33 @@
+"""The words of a prospect id that finds no prospect, or more than one: the same from
+every backend, as phrases the shell says in the user's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qualify.core.phrase import Phrase
+from qualify.store.base import NotFound
+
+
+def no_prospect(prospect_id: str) -> NotFound:
+    return NotFound(Phrase("no prospect with id {id}", id=repr(prospect_id)))
+
+
+def no_single_match(wanted: str, total: int, shown: Sequence[str]) -> NotFound:
+    """No prospect id starts with `wanted` (`total` 0), or `total` do (`shown`: some)."""
+    if not total:
+        return NotFound(
+            Phrase(
+                "no prospect id starts with {prefix}; `qualify prospect list` shows the ids",
+                prefix=repr(wanted),
+            )
+        )
+    ids = ", ".join(shown[:3]) + (", …" if total > 3 else "")
+    return NotFound(
+        Phrase(
+            "{prefix} matches {n} prospects ({ids}); type more of the id",
+            prefix=repr(wanted),
+            n=total,
+            ids=ids,
+        )
+    )
