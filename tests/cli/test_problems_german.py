@@ -113,6 +113,27 @@ def test_validate_in_english_is_as_it_was(run, broken) -> None:
     assert "Formel" not in out and "Warnung" not in out
 
 
+def test_an_infinite_weight_and_too_many_languages_are_refused_in_german(
+    run, tmp_path: Path
+) -> None:
+    """Pydantic's own English (`Input should be a finite number`) never reaches a user."""
+    languages = ", ".join(f"x{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(33))
+    path = tmp_path / "edge.yaml"
+    path.write_text(
+        SHAPE.replace("weight: lots", "weight: .inf")
+        .replace("        colour: red\n", "")
+        .replace("title: Shape\n", f"title: Shape\nlanguages: [{languages}]\n"),
+        encoding="utf-8",
+    )
+    german = run("--lang", "de", "validate", str(path)).stdout
+    assert f"{path}:4:12: languages: zu viele Einträge (höchstens 32, gefunden 33)" in german
+    assert f"{path}:12:17: weight: erwartet wird eine endliche Zahl, erhalten: inf" in german
+    english = run("validate", str(path)).stdout
+    assert f"{path}:4:12: languages: too many entries (at most 32, got 33)" in english
+    assert f"{path}:12:17: weight: expected a finite number, got inf" in english
+    assert "Input should" not in german + english
+
+
 def test_a_yaml_syntax_error_is_located_and_explained_in_german(run, tmp_path: Path) -> None:
     path = tmp_path / "typo.yaml"
     path.write_text("id: typo\ntitle: Typo\n  sections: []\n", encoding="utf-8")

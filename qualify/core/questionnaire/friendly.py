@@ -143,6 +143,12 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
         )
     if kind in ("float_parsing", "float_type"):
         return loc, Phrase("{name}: expected a number, got {value}", name=name, value=got), False
+    if kind == "finite_number":  # .inf, .nan: never a weight, a score or a bound
+        return (
+            loc,
+            Phrase("{name}: expected a finite number, got {value}", name=name, value=got),
+            False,
+        )
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return (
             loc,
@@ -199,6 +205,17 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
                 n=_limit(n),
             )
         return loc, said, False
+    if kind == "too_long" and "max_length" in ctx:  # a list: languages
+        return (
+            loc,
+            Phrase(
+                "{name}: too many entries (at most {n}, got {got})",
+                name=name,
+                n=_limit(ctx["max_length"]),
+                got=_limit(ctx.get("actual_length", len(value) if isinstance(value, list) else 0)),
+            ),
+            False,
+        )
     if kind in _BOUNDS and _BOUNDS[kind] in ctx:
         return loc, _bound(kind, name, _limit(ctx[_BOUNDS[kind]]), got), False
     return loc, f"{name}: {error['msg']}", False  # a type not met so far: pydantic's English
