@@ -134,6 +134,28 @@ def test_an_infinite_weight_and_too_many_languages_are_refused_in_german(
     assert "Input should" not in german + english
 
 
+def test_a_broken_translated_text_is_explained_in_german(run, tmp_path: Path) -> None:
+    path = tmp_path / "texts.yaml"
+    path.write_text(
+        SHAPE.replace("weight: lots\n        colour: red\n", "")
+        .replace("title: Shape", "title: {}")
+        .replace("text: How many sales reps?", "text: {english: How many?}")
+        .replace("    title: Main", "    title: {en: ''}"),
+        encoding="utf-8",
+    )
+    german = run("--lang", "de", "validate", str(path)).stdout
+    assert (
+        f"{path}:3:8: title: eine Zuordnung von Sprachen braucht mindestens eine, z. B. {{en: …}}"
+        in german
+    )
+    assert f"{path}:9:15: text: 'english' ist kein Sprachcode (etwa en, de, fr, de_CH…)" in german
+    assert f"{path}:6:12: title: der Text für en darf nicht leer sein" in german
+    english = run("validate", str(path)).stdout
+    assert (
+        f"{path}:3:8: title: a mapping of languages needs at least one, e.g. {{en: …}}" in english
+    )
+
+
 def test_a_yaml_syntax_error_is_located_and_explained_in_german(run, tmp_path: Path) -> None:
     path = tmp_path / "typo.yaml"
     path.write_text("id: typo\ntitle: Typo\n  sections: []\n", encoding="utf-8")

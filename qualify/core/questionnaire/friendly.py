@@ -143,6 +143,32 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
         )
     if kind in ("float_parsing", "float_type"):
         return loc, Phrase("{name}: expected a number, got {value}", name=name, value=got), False
+    if kind == "text_mapping":  # texts.py: a translated text with no language
+        return (
+            loc,
+            Phrase("{name}: a mapping of languages needs at least one, e.g. {{en: …}}", name=name),
+            False,
+        )
+    if kind == "text_language":
+        return (
+            loc,
+            Phrase(
+                "{name}: {lang} is not a language code (use en, de, fr, de_CH…)",
+                name=name,
+                lang=ctx.get("lang", ""),
+            ),
+            False,
+        )
+    if kind == "text_translation":
+        return (
+            loc,
+            Phrase(
+                "{name}: the {lang} text must be non-empty text",
+                name=name,
+                lang=ctx.get("lang", ""),
+            ),
+            False,
+        )
     if kind == "finite_number":  # .inf, .nan: never a weight, a score or a bound
         return (
             loc,
