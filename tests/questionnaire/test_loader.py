@@ -280,6 +280,31 @@ def test_pipeline_problems_are_placed(tmp_path: Path) -> None:
     assert set(catalog.question_sets) == {"a"}
 
 
+def test_a_stage_with_an_empty_set_per_kind_is_a_located_problem(tmp_path: Path) -> None:
+    """`questionnaire: {}` (a per-kind mapping with no kind) once crashed the loader."""
+    (tmp_path / "a.yaml").write_text(
+        one_set("- {id: q, text: Q, type: text}\n").replace("id: t\n", "id: a\n", 1),
+        encoding="utf-8",
+    )
+    (tmp_path / "pipeline.yaml").write_text(
+        "stages:\n  - {id: one, title: One, questionnaire: {}}\n", encoding="utf-8"
+    )
+    catalog = load_catalog(tmp_path)
+    out = [str(p).replace(str(tmp_path) + "/", "") for p in catalog.errors]
+    assert out == ["pipeline.yaml:2:42: questionnaire: must not be empty"]
+    assert catalog.pipeline is None
+    for given, said in (
+        ("5", "expected a set id or a mapping kind → set id, got 5"),
+        ("Bad Id", "'Bad Id' is not a valid id (use lowercase letters, digits, - and _)"),
+        ("{default: 5}", "default: 5 is not a valid id (use lowercase letters, digits, - and _)"),
+    ):  # one message at the field, not one per member of the union
+        (tmp_path / "pipeline.yaml").write_text(
+            f"stages:\n  - {{id: one, title: One, questionnaire: {given}}}\n", encoding="utf-8"
+        )
+        out = [str(p).replace(str(tmp_path) + "/", "") for p in load_catalog(tmp_path).errors]
+        assert out == [f"pipeline.yaml:2:42: questionnaire: {said}"]
+
+
 def test_broken_set_is_left_out_but_others_load(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(one_set("- {id: q, text: Q, type: text}\n"), "utf-8")
     (tmp_path / "b.yaml").write_text("id: b\ntitle: [\n", "utf-8")

@@ -169,6 +169,38 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
             ),
             False,
         )
+    if kind == "set_choice":  # model.Stage: a stage's question set, or one per kind
+        return (
+            loc,
+            Phrase(
+                "{name}: expected a set id or a mapping kind → set id, got {value}",
+                name=name,
+                value=got,
+            ),
+            False,
+        )
+    if kind == "set_id":
+        return (
+            loc,
+            Phrase(
+                "{name}: {value} is not a valid id (use lowercase letters, digits, - and _)",
+                name=name,
+                value=ctx.get("value", ""),
+            ),
+            False,
+        )
+    if kind == "set_for_kind":
+        return (
+            loc,
+            Phrase(
+                "{name}: {kind}: {value} is not a valid id (use lowercase letters, digits, - "
+                "and _)",
+                name=name,
+                kind=ctx.get("kind", ""),
+                value=ctx.get("value", ""),
+            ),
+            False,
+        )
     if kind == "finite_number":  # .inf, .nan: never a weight, a score or a bound
         return (
             loc,

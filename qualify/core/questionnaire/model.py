@@ -12,7 +12,8 @@ import re
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from qualify.core.questionnaire.texts import (
     DEFAULT_LANGUAGE,
@@ -54,7 +55,8 @@ DIRECTION_TITLES: dict[str, str] = {
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 """Question and section ids are names in conditions, so they follow identifier rules."""
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64)]
 """Question-set and stage ids appear in file names and URLs."""
 
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=16)]
@@ -454,6 +456,10 @@ class Gate(_Strict):
     """No red flag of this stage or an earlier one may be open."""
 
 
+def _is_slug(text: str) -> bool:
+    return len(text) <= 64 and re.fullmatch(SLUG_PATTERN, text) is not None
+
+
 DEFAULT_KIND = "default"
 """The key of a stage's per-kind sets that every other kind of partner gets."""
 
@@ -472,6 +478,30 @@ class Stage(_Strict):
     """What this stage is for."""
     gate: Gate = Field(default_factory=Gate)
     """What must hold to move on to the next stage."""
+
+    @field_validator("questionnaire", mode="before")
+    @classmethod
+    def _set_choice(cls, value: Any) -> Any:
+        """Checked here, so a mistake is said once, at the field (the union would name
+        each of its members instead: `constrained-str`, `dict[…]`)."""
+        if isinstance(value, str):
+            if not _is_slug(value):
+                raise PydanticCustomError(
+                    "set_id", "{value} is not a valid set id", {"value": repr(value)}
+                )
+            return value
+        if not isinstance(value, dict):
+            raise PydanticCustomError("set_choice", "expected a set id or a mapping kind → set id")
+        if not value:
+            raise PydanticCustomError("too_short", "must not be empty")
+        for kind, set_id in value.items():
+            if not isinstance(kind, str) or not isinstance(set_id, str) or not _is_slug(set_id):
+                raise PydanticCustomError(
+                    "set_for_kind",
+                    "{kind}: {value} is not a valid set id",
+                    {"kind": str(kind), "value": repr(set_id)},
+                )
+        return value
 
     def set_for(self, kind: str | None = None) -> str:
         """The set asked of a partner of this kind (dealer, distributor, …)."""
