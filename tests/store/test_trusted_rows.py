@@ -116,3 +116,26 @@ def test_the_first_page_with_a_hand_edited_row_is_validated(tmp_path) -> None:
     shard.write_bytes(orjson.dumps(rows))
     assert store.recent_prospects(3) is None
     store.close()
+
+
+def test_the_first_page_of_rows_as_written_builds_no_validator(tmp_path, monkeypatch) -> None:
+    """The app's first page: building the list row's validator (~90 M instructions) is
+    what the first rows waited on; rows as the index writes them need none."""
+    from qualify.core.records import Prospect, ProspectRecords
+    from qualify.store.workspace import index
+
+    class NoValidator:
+        def validate_python(self, value: object) -> None:
+            raise AssertionError("the first page built a validator")
+
+    store = open_store(tmp_path / "ws")
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    store.add_prospects_bulk(
+        ProspectRecords(Prospect(name=f"P{n}", stage="s", updated_at=start + timedelta(days=n)))
+        for n in range(30)
+    )
+    monkeypatch.setattr(index, "_ROWS", NoValidator())
+    first = store.recent_prospects(10)
+    assert first is not None
+    assert [r.name for r in first] == [f"P{n}" for n in range(29, 19, -1)]
+    store.close()
