@@ -32,10 +32,15 @@ from qualify.store.workspace.storage import (
     read_json,
     write_json_atomic,
 )
-from qualify.store.workspace.trusted import trusted_rows
+from qualify.store.workspace.trusted import rows_validator, trusted_rows
 
 _ROWS = TypeAdapter(list[ProspectSummary], config=ConfigDict(defer_build=True))
-"""Built on its first use (reading a shard), not on import."""
+"""Built on its first use, only if trusted.rows_validator() cannot stand in for it."""
+
+
+def _validated(docs: list[Any]) -> list[ProspectSummary]:
+    """``docs`` validated as list rows (ValidationError naming what is wrong)."""
+    return (rows_validator() or _ROWS).validate_python(docs)
 
 
 class Index:
@@ -188,7 +193,7 @@ class Index:
         try:
             for path, shard in self.shards():
                 try:
-                    rows.extend(_ROWS.validate_python(list(shard.values())))
+                    rows.extend(_validated(list(shard.values())))
                 except ValidationError as exc:
                     reason = f"invalid summary: {exc.errors()[0]['msg']}"
                     self._skip(corrupt(path, reason, REPAIR))
@@ -212,7 +217,7 @@ class Index:
             ]
             rows = trusted_rows(first)
             if rows is None:
-                rows = _ROWS.validate_python(first)
+                rows = _validated(first)
         except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
             return None
         rows.sort(key=lambda r: r.updated_at, reverse=True)
