@@ -147,6 +147,7 @@ def rows_validator() -> SchemaValidator | None:
         getattr(model.__pydantic_decorators__, kind)
         for kind in (
             "validators",
+            "root_validators",
             "field_validators",
             "model_validators",
             "field_serializers",
