@@ -19,6 +19,7 @@ timed in the same run, so a slow machine shows as a slow floor.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import re
 import resource
@@ -113,6 +114,10 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
     args = parser.parse_args()
     py = sys.executable
+    # Byte-compile qualify as `pip install` does (see bench_startup.py): with
+    # PYTHONDONTWRITEBYTECODE set, an edited checkout would compile its changed modules
+    # in every process timed here.
+    compileall.compile_dir(ROOT / "qualify", quiet=1)
     base = Path(tempfile.mkdtemp(prefix="qualify-bench-bulk-", dir=args.dir))
     data = base / "workspace"
     env = {
@@ -131,8 +136,15 @@ def main() -> None:
         took = run([*qualify, "demo", "--prospects", str(n)], env=env)
         line(f"qualify demo --prospects {n:,}", took, 20 * scale, cpu=children_cpu() - cpu)
 
+        cpu = children_cpu()
         listed = median_of(args.runs, [*qualify, "prospect", "list"], env)
-        line(f"qualify prospect list ({n:,}), whole process", listed, 0.3)
+        line(
+            f"qualify prospect list ({n:,}), whole process",
+            listed,
+            0.3,
+            f"  ({listed / bare:.0f}x python -c pass)",
+            cpu=(children_cpu() - cpu) / args.runs,
+        )
         own = statistics.median(
             float(
                 subprocess.run(

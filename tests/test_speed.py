@@ -158,3 +158,34 @@ def test_demo_data_grow_linearly() -> None:
     t_small = _fastest(lambda: list(generate(catalog, 60, seed=3, now=now)))
     t_large = _fastest(lambda: list(generate(catalog, 120, seed=3, now=now)))
     assert t_large / t_small <= 3.0  # linear is 2x
+
+
+@pytest.mark.slow
+def test_listing_prospects_costs_a_few_interpreter_starts(tmp_path: Path) -> None:
+    """`qualify prospect list` of 2,000 prospects, same-run ratio to a bare `python -c
+    pass` (CPU, least of three; about 20x here: its imports are most of it, the table of
+    2,000 rows a fifth). The target (bench_bulk.py) is 0.3 s for 10,000."""
+    from datetime import UTC, datetime, timedelta
+
+    from qualify.core.records import Prospect, ProspectRecords
+    from qualify.store import open_store
+
+    data = tmp_path / "ws"
+    store = open_store(data)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    store.add_prospects_bulk(
+        ProspectRecords(
+            Prospect(name=f"Partnér {n}", stage="first-date", updated_at=start + timedelta(n))
+        )
+        for n in range(2000)
+    )
+    store.close()
+    env = {**os.environ, "QUALIFY_DATA_DIR": str(data), "QUALIFY_CACHE_DIR": str(tmp_path)}
+    bare = [sys.executable, "-c", "pass"]
+    listing = [sys.executable, "-m", "qualify", "prospect", "list"]
+    times: list[list[float]] = [[], []]
+    for _ in range(3):
+        for i, cmd in enumerate((bare, listing)):
+            times[i].append(_cpu_seconds(cmd, env))
+    ratio = min(times[1]) / min(times[0])
+    assert ratio <= 60, f"prospect list of 2,000 took {ratio:.1f}x a bare interpreter start"

@@ -14,6 +14,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,15 @@ from qualify.store.workspace.storage import (
     read_json,
     write_json_atomic,
 )
+from qualify.store.workspace.trusted import rows_validator, trusted_rows
 
 _ROWS = TypeAdapter(list[ProspectSummary], config=ConfigDict(defer_build=True))
-"""Built on its first use (reading a shard), not on import."""
+"""Built on its first use, only if trusted.rows_validator() cannot stand in for it."""
+
+
+def _validated(docs: list[Any]) -> list[ProspectSummary]:
+    """``docs`` validated as list rows (ValidationError naming what is wrong)."""
+    return (rows_validator() or _ROWS).validate_python(docs)
 
 
 class Index:
@@ -186,7 +193,7 @@ class Index:
         try:
             for path, shard in self.shards():
                 try:
-                    rows.extend(_ROWS.validate_python(list(shard.values())))
+                    rows.extend(_validated(list(shard.values())))
                 except ValidationError as exc:
                     reason = f"invalid summary: {exc.errors()[0]['msg']}"
                     self._skip(corrupt(path, reason, REPAIR))
@@ -196,12 +203,21 @@ class Index:
         return rows
 
     def recent(self, count: int) -> list[ProspectSummary] | None:
-        """The ``count`` rows last active, most recent first, only they validated; None
-        when a row's time cannot be read without validating it (rows() then says why)."""
+        """The ``count`` rows last active, most recent first, only they read (made
+        directly when they are as the index writes them, else validated: see
+        trusted.py); None when a row's time cannot be read without validating it
+        (rows() then says why)."""
         found = [row for _, shard in self.shards() for row in shard.values()]
-        try:
-            first = heapq.nlargest(count, found, key=_updated_at)
-            rows = _ROWS.validate_python(first)
+        try:  # every row's time read in C (an aware time, or no first page)
+            times = list(map(datetime.fromisoformat, map(itemgetter("updated_at"), found)))
+            if any(when.tzinfo is None for when in times):
+                return None
+            first = [
+                found[i] for i in heapq.nlargest(count, range(len(found)), key=times.__getitem__)
+            ]
+            rows = trusted_rows(first)
+            if rows is None:
+                rows = _validated(first)
         except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
             return None
         rows.sort(key=lambda r: r.updated_at, reverse=True)
@@ -242,14 +258,6 @@ class Index:
             shard = self.row_shard(path.stem)
             if shard.exists() and path.stat().st_mtime_ns > shard.stat().st_mtime_ns:
                 os.utime(shard)
-
-
-def _updated_at(row: Any) -> datetime:
-    """A stored row's last activity, as validation would read it (an aware time)."""
-    when = datetime.fromisoformat(row["updated_at"])
-    if when.tzinfo is None:
-        raise ValueError("a time without its zone")
-    return when
 
 
 __all__ = ["Index"]

@@ -4,11 +4,14 @@ their changes. It is reentrant: a change may call another under the same lock.""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING
 
 from qualify.store.base import StoreLocked
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 
 class WorkspaceLock:
@@ -16,7 +19,11 @@ class WorkspaceLock:
 
     def __init__(self, path: Path, timeout: float) -> None:
         self.path = path
-        self._lock = FileLock(path, timeout=timeout)
+        self.timeout = timeout
+        self._lock: FileLock | None = None
+        """Made at the first write: filelock (its import costs ~15 ms) is imported
+        then, never by a command or an app start that only reads."""
+        self._making = threading.Lock()
 
     def held(self) -> WorkspaceLock:
         """`with lock.held():` holds it for the block; StoreLocked (one line naming the
@@ -24,6 +31,11 @@ class WorkspaceLock:
         return self
 
     def __enter__(self) -> None:
+        from filelock import FileLock, Timeout
+
+        with self._making:  # two threads' first writes make one lock, not two
+            if self._lock is None:
+                self._lock = FileLock(self.path, timeout=self.timeout)
         try:
             self._lock.acquire()
         except Timeout:
@@ -32,6 +44,7 @@ class WorkspaceLock:
             ) from None
 
     def __exit__(self, *exc: object) -> None:
+        assert self._lock is not None  # entered first
         self._lock.release()
 
 
