@@ -167,6 +167,13 @@ def rows_validator() -> SchemaValidator | None:
             schema = cs.with_default_schema(schema, default=field.default)
         fields[name] = cs.model_field(schema)
     extra = model.model_config.get("extra") or "ignore"
+    try:  # pydantic-core's schema API is not pydantic's: if it ever changes, build as before
+        return _assembled(model, fields, extra)
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _assembled(model: type[ProspectSummary], fields: dict[str, Any], extra: Any) -> Any:
     return SchemaValidator(
         cs.list_schema(
             cs.model_schema(
