@@ -7,11 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from qualify.cli import main
-
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "questionnaires"
 
@@ -21,20 +16,6 @@ business_model: solutions_services
 founded: 2015-03-01
 territory_presence: office_in_territory
 """
-
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """`qualify --data-dir TMP --questionnaires BUNDLED ...`, with no language set around."""
-    monkeypatch.delenv("QUALIFY_LANG", raising=False)
-    monkeypatch.setenv("QUALIFY_CONFIG", str(tmp_path / "config.yaml"))
-    runner = CliRunner()
-
-    def invoke(*args: str, data: Path | None = None):
-        base = ["--data-dir", str(data or tmp_path / "ws"), "--questionnaires", str(BUNDLED)]
-        return runner.invoke(main, [*base, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def de(ws, *args: str, **kw):
