@@ -26,3 +26,28 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return runner.invoke(main, [*base, *args], catch_exceptions=False, env=env)
 
     return invoke
+
+
+FIRST_ANSWERS = """\
+partner_type: stocking_dealer
+business_model: solutions_services
+founded: 2015-03-01
+territory_presence: office_in_territory
+"""
+"""A few first-date answers: enough for a score, a band and a report."""
+
+
+@pytest.fixture
+def answered(ws, tmp_path: Path):
+    """Adds a prospect (`qualify prospect add NAME ...extra`) and records FIRST_ANSWERS
+    for it from a file; returns its id."""
+
+    def add(*extra: str, name: str = "Müller AV") -> str:
+        pid = ws("prospect", "add", name, *extra).stdout.strip()
+        answers = tmp_path / "answers.yaml"
+        answers.write_text(FIRST_ANSWERS, encoding="utf-8")
+        recorded = ws("answer", pid, "--from", str(answers))
+        assert recorded.exit_code == 0, recorded.output
+        return pid
+
+    return add

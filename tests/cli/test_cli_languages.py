@@ -6,25 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = ROOT / "questionnaires"
-
-ANSWERS = """\
-partner_type: stocking_dealer
-business_model: solutions_services
-founded: 2015-03-01
-territory_presence: office_in_territory
-"""
-
-
-def _prospect(ws, tmp_path: Path, *extra: str) -> str:
-    pid = ws("prospect", "add", "Müller AV", "--territory", "Nord", *extra).stdout.strip()
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    recorded = ws("answer", pid, "--from", str(answers))
-    assert recorded.exit_code == 0, recorded.output
-    return pid
-
 
 def _german(report: str) -> bool:
     return "## Urteil" in report and "Wie würden Sie Ihr Geschäft beschreiben?" in report
@@ -34,8 +15,8 @@ def _english(report: str) -> bool:
     return "## Verdict" in report and "How would you describe your business?" in report
 
 
-def test_a_report_in_german_with_lang(ws, tmp_path: Path) -> None:
-    pid = _prospect(ws, tmp_path)
+def test_a_report_in_german_with_lang(ws, answered, tmp_path: Path) -> None:
+    pid = answered("--territory", "Nord")
     english = ws("report", pid).stdout
     assert _english(english) and not _german(english)
     german = ws("--lang", "de", "report", pid).stdout
@@ -48,8 +29,8 @@ def test_a_report_in_german_with_lang(ws, tmp_path: Path) -> None:
     assert "Angelegt am " in german and "-" not in german.split("Angelegt am ")[1][:10]
 
 
-def test_a_report_in_german_as_html(ws, tmp_path: Path) -> None:
-    pid = _prospect(ws, tmp_path)
+def test_a_report_in_german_as_html(ws, answered, tmp_path: Path) -> None:
+    pid = answered("--territory", "Nord")
     page = ws("--lang", "de", "report", pid, "--format", "html").stdout
     assert '<html lang="de">' in page
     assert "<h2>Urteil</h2>" in page and "<h2>Stärken</h2>" in page
@@ -59,9 +40,9 @@ def test_a_report_in_german_as_html(ws, tmp_path: Path) -> None:
 
 
 def test_the_language_comes_from_lang_then_the_prospect_then_env_then_config(
-    ws, tmp_path: Path
+    ws, answered, tmp_path: Path
 ) -> None:
-    pid = _prospect(ws, tmp_path)
+    pid = answered("--territory", "Nord")
     config = tmp_path / "config.yaml"
     config.write_text("language: de\n", encoding="utf-8")
     assert _german(ws("report", pid).stdout)  # the config file
@@ -77,18 +58,18 @@ def test_the_language_comes_from_lang_then_the_prospect_then_env_then_config(
     assert shown["prospect"]["language"] == "de"
 
 
-def test_a_prospect_added_in_german_gets_german_reports(ws, tmp_path: Path) -> None:
-    pid = _prospect(ws, tmp_path, "--language", "de")
+def test_a_prospect_added_in_german_gets_german_reports(ws, answered, tmp_path: Path) -> None:
+    pid = answered("--territory", "Nord", "--language", "de")
     assert _german(ws("report", pid).stdout)
 
 
-def test_a_bad_language_is_one_line_naming_where_it_came_from(ws, tmp_path: Path) -> None:
+def test_a_bad_language_is_one_line_naming_where_it_came_from(ws, answered, tmp_path: Path) -> None:
     bad = ws("--lang", "German!", "validate")
     assert bad.exit_code == 2
     assert (
         bad.stderr == "qualify: error: --lang German!: not a language code (use en, de, de_CH…)\n"
     )
-    pid = _prospect(ws, tmp_path)
+    pid = answered("--territory", "Nord")
     from_env = ws("report", pid, env={"QUALIFY_LANG": "x1"})
     assert from_env.exit_code == 2
     assert "$QUALIFY_LANG: 'x1' is not a language code" in from_env.stderr
@@ -96,9 +77,9 @@ def test_a_bad_language_is_one_line_naming_where_it_came_from(ws, tmp_path: Path
     assert edited.exit_code == 2 and "--language Deutsch: not a language code" in edited.stderr
 
 
-def test_german_and_english_interviews_score_identically(ws, tmp_path: Path) -> None:
-    english = _prospect(ws, tmp_path)
-    german = _prospect(ws, tmp_path, "--language", "de")
+def test_german_and_english_interviews_score_identically(ws, answered, tmp_path: Path) -> None:
+    english = answered("--territory", "Nord")
+    german = answered("--territory", "Nord", "--language", "de")
     en = json.loads(ws("report", english, "--format", "json").stdout)
     de = json.loads(ws("--lang", "de", "report", german, "--format", "json").stdout)
     assert de["verdict"]["score"] == en["verdict"]["score"] is not None
@@ -111,8 +92,8 @@ def test_german_and_english_interviews_score_identically(ws, tmp_path: Path) -> 
     )
 
 
-def test_the_portfolio_in_german(ws, tmp_path: Path) -> None:
-    _prospect(ws, tmp_path)
+def test_the_portfolio_in_german(ws, answered, tmp_path: Path) -> None:
+    answered("--territory", "Nord")
     english = ws("report", "--portfolio").stdout
     assert "# Partner portfolio" in english and "## Ranking by stage" in english
     german = ws("--lang", "de", "report", "--portfolio").stdout

@@ -7,16 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = ROOT / "questionnaires"
-
-ANSWERS = """\
-partner_type: stocking_dealer
-business_model: solutions_services
-founded: 2015-03-01
-territory_presence: office_in_territory
-"""
-
 
 def de(ws, *args: str, **kw):
     return ws("--lang", "de", *args, **kw)
@@ -98,11 +88,8 @@ def test_a_report_over_an_existing_file_is_one_german_line(ws, tmp_path: Path) -
     )
 
 
-def test_export_and_import_summaries_in_german(ws, tmp_path: Path) -> None:
-    pid = ws("prospect", "add", "Müller AV").stdout.strip()
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    assert ws("answer", pid, "--from", str(answers)).exit_code == 0
+def test_export_and_import_summaries_in_german(ws, answered, tmp_path: Path) -> None:
+    answered()
     out = tmp_path / "export.json"
     exported = de(ws, "export", "-o", str(out))
     assert exported.stdout == f"1 Interessent(en) nach {out} exportiert (json)\n"
@@ -160,11 +147,8 @@ def test_an_unknown_id_is_a_german_error_with_the_same_exit_status(ws) -> None:
     assert "geben Sie eine Interessenten-ID an, oder --portfolio (nicht beides)" in usage.stderr
 
 
-def test_the_list_in_german_headers_words_and_scores(ws, tmp_path: Path) -> None:
-    pid = ws("prospect", "add", "Müller AV", "--kind", "dealer").stdout.strip()
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    assert ws("answer", pid, "--from", str(answers)).exit_code == 0
+def test_the_list_in_german_headers_words_and_scores(ws, answered, tmp_path: Path) -> None:
+    answered("--kind", "dealer")
     shown = json.loads(ws("prospect", "list", "--json").stdout)[0]
     german = de(ws, "prospect", "list").stdout.splitlines()
     assert german[0].split() == [
@@ -178,11 +162,8 @@ def test_the_list_in_german_headers_words_and_scores(ws, tmp_path: Path) -> None
     assert "dealer" in english[1] and f"{shown['score']:.1f}" in english[1]
 
 
-def test_compare_names_the_ideal_partner_in_german(ws, tmp_path: Path) -> None:
-    pid = ws("prospect", "add", "Müller AV").stdout.strip()
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(ANSWERS, encoding="utf-8")
-    assert ws("answer", pid, "--from", str(answers)).exit_code == 0
+def test_compare_names_the_ideal_partner_in_german(ws, answered, tmp_path: Path) -> None:
+    pid = answered()
     ideal = tmp_path / "ideal.yaml"
     ideal.write_text("partner_type: stocking_dealer\nfounded: 1990-01-01\n", encoding="utf-8")
     german = de(ws, "compare", pid, "--ideal", str(ideal))
