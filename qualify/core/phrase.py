@@ -10,7 +10,8 @@ language: it looks the message id up in the gettext catalog and formats the para
 
 ``Phrase("…")`` is the marker ``pybabel extract -k Phrase`` finds, so the message id
 must be a string literal at the call. A parameter is a nested phrase, a :class:`Num`
-(a figure with its decimals), an int or float, a date, or any other text (put in as
+(a figure with its decimals), an int or float, a date or a date and time (minutes;
+the reader's zone is the caller's to choose), or any other text (put in as
 it is: a question's text, a reason written in the set).
 """
 
@@ -42,6 +43,8 @@ class Formats(Protocol):
 
     def date(self, value: date | datetime) -> str: ...
 
+    def datetime(self, value: datetime) -> str: ...
+
 
 class _English:
     """Figures and dates as the core has always written them (en)."""
@@ -58,6 +61,9 @@ class _English:
 
     def date(self, value: date | datetime) -> str:
         return value.strftime("%Y-%m-%d")
+
+    def datetime(self, value: datetime) -> str:
+        return value.strftime("%Y-%m-%d %H:%M")
 
 
 ENGLISH: Formats = _English()
@@ -87,7 +93,9 @@ def render(value: Any, translate: Callable[[str], str] = _same, formats: Formats
         return str(value)
     if isinstance(value, int | float):
         return formats.number(value, None, False)
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime):
+        return formats.datetime(value)
+    if isinstance(value, date):
         return formats.date(value)
     return str(value)
 

@@ -163,7 +163,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         next_stage = (
             pipeline.next_stage(p.stage) if pipeline and p.stage in pipeline.stage_map else None
         )
-        heading = f"{_('Gate')}: {stage_title}" + (f" → {next_stage.title}" if next_stage else "")
+        heading = _("Gate") + f": {stage_title}" + (f" → {next_stage.title}" if next_stage else "")
         self.query_one("#gate-heading", Static).update(heading)
         note = view.problem or (
             _("No interview yet: press i to start the first one.") if a.interview is None else ""
