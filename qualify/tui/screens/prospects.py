@@ -85,6 +85,7 @@ class ProspectsScreen(QualifyScreen):
 
     CSS_PATH = "prospects.tcss"
     AUTO_FOCUS = "ProspectTable"
+    FOOTER_KEYS = frozenset({"open", "add", "filter", "cycle_sort"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add", tooltip="Add a prospect", id="prospects.add"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted prospect", id="prospects.edit"),
