@@ -197,7 +197,11 @@ def prospect_list(
             err=True,
         )
         return
-    say(_table(rows))  # one write: 10,000 rows cost one call, not 10,000
+    from qualify.i18n import band_words, current, english
+
+    # the bands as the sets say them in the language in use (the JSON keeps them stored)
+    bands = {} if english() else band_words(env.catalog.question_sets.values(), current())
+    say(_table(rows, bands))  # one write: 10,000 rows cost one call, not 10,000
 
 
 HEADER = (
@@ -215,10 +219,11 @@ HEADER = (
 """The list's column titles (in the language in use)."""
 
 
-def _table(rows: list) -> str:
+def _table(rows: list, bands: dict[str, str] | None = None) -> str:
     """The rows as aligned columns (at most 32 characters each), built column by column:
     a column whose text is all printable ASCII is shown as it is, any other has each cell
-    made visible (`cell`), so a name cannot forge a row."""
+    made visible (`cell`), so a name cannot forge a row. `bands`: a stored band label →
+    the words shown for it (the language in use)."""
     from qualify.core.words import KIND_LABELS, STATUS_LABELS
     from qualify.i18n import english, fmt_date, fmt_pct, fmt_score
 
@@ -236,7 +241,9 @@ def _table(rows: list) -> str:
         statuses,
         [fmt_score(r.score) for r in rows],
         [
-            ("✗ " if r.knocked_out else "") + (r.band or (provisional if r.provisional else ""))
+            ("✗ " if r.knocked_out else "")
+            + ((bands or {}).get(r.band, r.band) if r.band else "")
+            + ("" if r.band or not r.provisional else provisional)
             for r in rows
         ],
         [fmt_pct(r.coverage) for r in rows],

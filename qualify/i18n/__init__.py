@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualify.core import words
 from qualify.core.phrase import Phrase, render
-from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, localize
+from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, localize, resolve
 
 if TYPE_CHECKING:
     from qualify.core.assess import Snapshots
@@ -329,6 +329,22 @@ def localized_catalog(catalog: Catalog, language: str | None) -> Catalog:
     return dataclasses.replace(
         catalog, question_sets=localized_sets(catalog.question_sets, language), pipeline=pipeline
     )
+
+
+def band_words(question_sets: Iterable[QuestionSet], language: str | None) -> dict[str, str]:
+    """A band's label as the prospects list stores it (its set's first language) → its
+    label in `language`, where the set translates it (the app's table, `prospect list`);
+    the stored label stays as it is where the set does not."""
+    words: dict[str, str] = {}
+    if not language:
+        return words
+    for qs in question_sets:
+        for band in qs.effective_bands:
+            stored = resolve(band.label, qs.language, qs.language)
+            shown = resolve(band.label, language, qs.language)
+            if shown != stored:
+                words.setdefault(stored, shown)
+    return words
 
 
 def stage_title(pipeline: Pipeline | None, stage_id: str) -> str:

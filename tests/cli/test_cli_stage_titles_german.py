@@ -3,6 +3,7 @@ stage a move names (its title, not its id), and the time an undo names."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -75,3 +76,35 @@ def test_english_keeps_the_ids_and_the_iso_time(ws) -> None:
     said = ws("undo", pid, "--reason", "too early").stdout
     assert said.startswith("Müller AV: undid the move First date → Getting to know each other")
     assert re.search(r", \d{4}-\d\d-\d\d \d\d:\d\d; now at first-date, active\n$", said)
+
+
+WEAK_FIT = """\
+partner_type: stocking_dealer
+business_model: product_resale_only
+founded: 1998-01-01
+territory_presence: office_in_territory
+main_vertical: no_main_market
+why_interested: no_clear_reason
+competing_lines: direct
+decision_maker_met: decider_lukewarm
+their_focus: terms_only
+next_step: vague
+"""
+
+
+def test_prospect_list_says_the_band_in_german_and_json_keeps_it(ws, tmp_path: Path) -> None:
+    pid = ws("prospect", "add", "Allround Handel GmbH").stdout.strip()
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(WEAK_FIT, encoding="utf-8")
+    assert ws("answer", pid, "--from", str(answers)).exit_code == 0
+    english = ws("prospect", "list").stdout
+    band = next(w for w in ("Weak fit", "Possible fit", "Strong fit") if w in english)
+    german = ws("--lang", "de", "prospect", "list").stdout
+    assert band not in german
+    assert {
+        "Weak fit": "Passt kaum",
+        "Possible fit": "Passt vielleicht",
+        "Strong fit": "Passt gut",
+    }[band] in german
+    stored = json.loads(ws("--lang", "de", "prospect", "list", "--json").stdout)
+    assert stored[0]["band"] == band  # the data keeps the words it was scored with
