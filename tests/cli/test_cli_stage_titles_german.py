@@ -108,3 +108,22 @@ def test_prospect_list_says_the_band_in_german_and_json_keeps_it(ws, tmp_path: P
     }[band] in german
     stored = json.loads(ws("--lang", "de", "prospect", "list", "--json").stdout)
     assert stored[0]["band"] == band  # the data keeps the words it was scored with
+
+
+def test_doctor_says_each_finding_in_german(ws, tmp_path: Path) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    data = tmp_path / "ws"
+    [path] = list((data / "prospects").glob(f"*/{pid}.json"))
+    (path.parent / "notizen.txt").write_text("x", encoding="utf-8")
+    path.write_text("{", encoding="utf-8")
+    german = ws("--lang", "de", "doctor")
+    assert german.exit_code == 5  # as in English
+    lines = german.stdout.splitlines()
+    rel = str(path.relative_to(data))
+    assert any(line.startswith(f"Problem: {rel}: unlesbar (") for line in lines), lines
+    note = f"Hinweis: {path.parent.relative_to(data)}/notizen.txt: keine Interessenten-Datei"
+    assert any(line.startswith(note) for line in lines), lines
+    assert "problem:" not in german.stdout and "left alone" not in german.stdout
+    english = ws("doctor").stdout
+    assert f"problem: {rel}: unreadable (" in english
+    assert "notizen.txt: not a prospect file; left alone" in english
