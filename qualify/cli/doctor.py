@@ -54,16 +54,18 @@ def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
         check_store_evidence(env.store, checkup)
         checkup.add(
             "note",
-            "team server",
-            "prospects, lists and indexes are kept consistent by its transactions: only the "
-            "question-set snapshots and the evidence files were checked",
+            _("team server"),
+            _(
+                "prospects, lists and indexes are kept consistent by its transactions: only "
+                "the question-set snapshots and the evidence files were checked"
+            ),
         )
     else:
         from qualify.store.workspace.doctor import examine
 
         checkup = examine(env.data_dir, repair=repair, restore_backups=restore_backups)
     for finding in checkup.findings:
-        say(cell(finding.line()))
+        say(cell(tr(finding.phrase())))
     say(cell(tr(checkup.summary())))
     if not checkup.healthy:
         sys.exit(PROBLEMS_EXIT)

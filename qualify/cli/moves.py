@@ -45,7 +45,16 @@ def advance(env: Env, prospect_id: str, override: str | None, from_stage: str | 
         note = (
             " " + _("(override: {reason})").format(reason=entry.reason) if entry.overridden else ""
         )
-        say(f"{found.name}: {entry.from_stage} → {entry.to_stage}{note}")
+        src, dst = _stage(q, entry.from_stage or ""), _stage(q, entry.to_stage or "")
+        say(f"{found.name}: {src} → {dst}{note}")
+
+
+def _stage(q: Any, stage_id: str) -> str:
+    """A stage as a sentence names it: its title in the language in use; English keeps
+    the id it has always printed (scripts read it)."""
+    from qualify.i18n import english, stage_title
+
+    return stage_id if english() else stage_title(q.catalog.pipeline, stage_id)
 
 
 def _blocked(q: Any, found: Any, blocked: Any) -> None:
@@ -158,7 +167,8 @@ def reopen(env: Env, prospect_id: str, reason: str) -> None:
     found = q.resolve(prospect_id)
     q.reopen(found, reason)
     with env.about(found.language):
-        say(_("{name}: active again at {stage}").format(name=found.name, stage=found.stage))
+        said = _("{name}: active again at {stage}")
+        say(said.format(name=found.name, stage=_stage(q, found.stage)))
 
 
 @click.command()
@@ -179,22 +189,23 @@ def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
 
     q = env.qualifier
     found = q.resolve(prospect_id)
-    if dry_run:
-        item = corrections.undoable(q, found)
-        with env.about(found.language):
+    # the undo names stages and questions as the prospect's language has them (it
+    # records no set text, so speaking the language changes nothing it saves)
+    with env.speaking(q, found.language):
+        if dry_run:
+            item = corrections.undoable(q, found)
             if item is None:
                 say(_("{name}: nothing to undo").format(name=found.name))
             else:
                 say(_("{name}: would undo {what}").format(name=found.name, what=tr(item[1])))
-        return
-    done = corrections.undo(q, found, reason)
-    now = q.store.get_prospect(found.id)
-    with env.about(found.language):
+            return
+        done = corrections.undo(q, found, reason)
+        now = q.store.get_prospect(found.id)
         status = now.status.value
         if not english():  # the method's word (English keeps the value it always showed)
             status = _(STATUS_LABELS.get(status, status))
         say(
             _("{name}: undid {what}; now at {stage}, {status}").format(
-                name=found.name, what=tr(done.what), stage=now.stage, status=status
+                name=found.name, what=tr(done.what), stage=_stage(q, now.stage), status=status
             )
         )

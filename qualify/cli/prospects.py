@@ -197,10 +197,14 @@ def prospect_list(
             err=True,
         )
         return
+    from qualify.i18n import band_words, current, english
+
+    # the bands as the sets say them in the language in use (the JSON keeps them stored)
+    bands = {} if english() else band_words(env.catalog.question_sets.values(), current())
     # One write: 10,000 rows cost one call, not 10,000. Every cell is already made
     # visible (_table), so say()'s pass over the whole text (~100 M instructions, a tenth
     # of the command's own work at 10,000 rows) would find nothing to show.
-    click.echo(_table(rows))
+    click.echo(_table(rows, bands))
 
 
 HEADER = (
@@ -218,18 +222,19 @@ HEADER = (
 """The list's column titles (in the language in use)."""
 
 
-def _table(rows: list) -> str:
+def _table(rows: list, bands: dict[str, str] | None = None) -> str:
     """The rows as aligned columns (at most 32 characters each), built column by column
     with no Python code run per cell where a builtin does it, one format per line: a
     column whose text is all printable ASCII is shown as it is, any other has each cell
-    made visible (`cell`), so a name cannot forge a row."""
+    made visible (`cell`), so a name cannot forge a row. `bands`: a stored band label →
+    the words shown for it (the language in use)."""
     from qualify.core.collector import collector_paused
 
     with collector_paused():  # 10,000 rows stay alive: every pass would walk them all
-        return _columns(rows)
+        return _columns(rows, bands or {})
 
 
-def _columns(rows: list) -> str:
+def _columns(rows: list, shown: dict[str, str]) -> str:
     from operator import itemgetter
 
     from qualify import i18n
@@ -243,9 +248,20 @@ def _columns(rows: list) -> str:
     )  # fmt: skip
     # each row read once, from its fields' dict (touching 10,000 rows once per field
     # costs 3x as much; a pydantic model's attribute lookup 2x as much as its dict's)
-    ids, names, places, kinds, stages, statuses, scores, bands, kos, provisional, coverage, days = (
-        zip(*map(fields, map(vars, rows)), strict=True)
-    )
+    (
+        ids,
+        names,
+        places,
+        kinds,
+        stages,
+        statuses,
+        scores,
+        stored,
+        kos,
+        provisional,
+        coverage,
+        days,
+    ) = zip(*map(fields, map(vars, rows)), strict=True)
     kinds, statuses = list(map(str, kinds)), list(map(str, statuses))  # StrEnum: the value
     if says is i18n:  # the method's words (English keeps the values it always showed)
         kinds = [_(KIND_LABELS.get(k, k)) for k in kinds]
@@ -260,8 +276,10 @@ def _columns(rows: list) -> str:
         statuses,
         list(map(says.fmt_score, scores)),
         [
-            ("✗ " if ko else "") + (band or (said_provisional if p else ""))
-            for ko, band, p in zip(kos, bands, provisional, strict=True)
+            ("✗ " if ko else "")
+            + (shown.get(band, band) if band else "")
+            + ("" if band or not p else said_provisional)
+            for ko, band, p in zip(kos, stored, provisional, strict=True)
         ],
         list(map(says.fmt_pct, coverage)),
         [says.fmt_date(day) if day else "" for day in days],

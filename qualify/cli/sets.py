@@ -53,12 +53,15 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
     with use_language(env.language_for()):
         for problem in problems:
             say(problem_text(problem))
-    bad_files = {p.path for p in errors}
-    for name in checked:
-        mark = "FAILED" if name in bad_files else "ok"
-        say(f"checked {name} ... {mark}")
-    summary = f"{len(checked)} file(s) checked: {len(errors)} error(s), {len(warnings)} warning(s)"
-    say(summary)
+        bad_files = {p.path for p in errors}
+        for name in checked:
+            mark = _("FAILED") if name in bad_files else _("ok")
+            say(_("checked {name} ... {mark}").format(name=name, mark=mark))
+        say(
+            _("{files} file(s) checked: {errors} error(s), {warnings} warning(s)").format(
+                files=len(checked), errors=len(errors), warnings=len(warnings)
+            )
+        )
     if errors or (strict and warnings):
         sys.exit(1)
 

@@ -228,7 +228,7 @@ def sync(env: Env, url: str | None) -> None:
     said = _("synced {folder} with {server}: {summary}")
     say(said.format(folder=env.data_dir, server=where, summary=tr(report.summary())))
     for conflict in report.conflicts:
-        say("  " + _("conflict: {what}").format(what=conflict.describe()))
+        say("  " + _("conflict: {what}").format(what=tr(conflict.describe())))
     for pid, name, why in report.refused:
         say("  " + _("kept here only: {name} ({id}): {why}").format(name=name, id=pid, why=why))
     for _digest, why in report.refused_snapshots:

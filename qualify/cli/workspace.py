@@ -134,7 +134,7 @@ def import_(env: Env, file: Path) -> None:
     report = import_bytes(env.store, raw, name, rules=rules)
     say(_("imported {file}: {summary}").format(file=name, summary=tr(report.summary())))
     for conflict in report.conflicts:
-        say("  " + _("conflict: {what}").format(what=conflict.describe()))
+        say("  " + _("conflict: {what}").format(what=tr(conflict.describe())))
     for warning in report.warnings:
         warn(warning)
 

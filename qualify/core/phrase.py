@@ -10,7 +10,8 @@ language: it looks the message id up in the gettext catalog and formats the para
 
 ``Phrase("…")`` is the marker ``pybabel extract -k Phrase`` finds, so the message id
 must be a string literal at the call. A parameter is a nested phrase, a :class:`Num`
-(a figure with its decimals), an int or float, a date, or any other text (put in as
+(a figure with its decimals), an int or float, a date (a datetime says its day), a
+:class:`Moment` (a date and time, to the minute), or any other text (put in as
 it is: a question's text, a reason written in the set).
 """
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-__all__ = ["Formats", "Joined", "Num", "Phrase", "and_list", "render"]
+__all__ = ["Formats", "Joined", "Moment", "Num", "Phrase", "and_list", "render"]
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,20 @@ class Num:
     """Thousands grouped in English too (10,000; German groups every figure: 10.000)."""
 
 
+@dataclass(frozen=True)
+class Moment:
+    """A date and time said to the minute (English 2026-12-02 13:51), in the zone the
+    caller gave it (the reader's, usually)."""
+
+    value: datetime
+
+
 class Formats(Protocol):
     def number(self, value: float, decimals: int | None, fixed: bool) -> str: ...
 
     def date(self, value: date | datetime) -> str: ...
+
+    def datetime(self, value: datetime) -> str: ...
 
 
 class _English:
@@ -58,6 +69,9 @@ class _English:
 
     def date(self, value: date | datetime) -> str:
         return value.strftime("%Y-%m-%d")
+
+    def datetime(self, value: datetime) -> str:
+        return value.strftime("%Y-%m-%d %H:%M")
 
 
 ENGLISH: Formats = _English()
@@ -87,6 +101,8 @@ def render(value: Any, translate: Callable[[str], str] = _same, formats: Formats
         return str(value)
     if isinstance(value, int | float):
         return formats.number(value, None, False)
+    if isinstance(value, Moment):
+        return formats.datetime(value.value)
     if isinstance(value, date | datetime):
         return formats.date(value)
     return str(value)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from qualify.core import words
 from qualify.core.phrase import Phrase, render
-from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, localize
+from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, localize, resolve
 
 if TYPE_CHECKING:
     from qualify.core.assess import Snapshots
-    from qualify.core.questionnaire import Catalog, Problem, QuestionSet
+    from qualify.core.questionnaire import Catalog, Pipeline, Problem, QuestionSet
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "qualify"
@@ -165,6 +165,9 @@ class _Formats:
     def date(self, value: date | datetime) -> str:
         return fmt_date(value)
 
+    def datetime(self, value: datetime) -> str:
+        return fmt_datetime(value)
+
 
 # ---------------------------------------------------------------- formats
 
@@ -183,11 +186,17 @@ def fmt_date(value: datetime | date | None) -> str:
 
 
 def fmt_datetime(value: datetime | None) -> str:
+    """A date and time to the minute, as the language writes it (English: YYYY-MM-DD
+    HH:MM, as ever; German: 02.12.2026, 13:51)."""
     if value is None or english():
         return words.fmt_datetime(value)
-    from babel.dates import format_datetime
+    from babel import Locale
+    from babel.dates import format_date, format_time
 
-    return format_datetime(value, "medium", locale=_locale(), tzinfo=value.tzinfo)
+    locale = Locale.parse(_locale())
+    day = format_date(value, "medium", locale=locale)
+    time = format_time(value, "short", tzinfo=value.tzinfo, locale=locale)
+    return str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", time)
 
 
 def fmt_num(value: float | None) -> str:
@@ -320,6 +329,34 @@ def localized_catalog(catalog: Catalog, language: str | None) -> Catalog:
     return dataclasses.replace(
         catalog, question_sets=localized_sets(catalog.question_sets, language), pipeline=pipeline
     )
+
+
+def band_words(question_sets: Iterable[QuestionSet], language: str | None) -> dict[str, str]:
+    """A band's label as the prospects list stores it (its set's first language) → its
+    label in `language`, where the set translates it (the app's table, `prospect list`);
+    the stored label stays as it is where the set does not."""
+    words: dict[str, str] = {}
+    if not language:
+        return words
+    for qs in question_sets:
+        for band in qs.effective_bands:
+            stored = resolve(band.label, qs.language, qs.language)
+            shown = resolve(band.label, language, qs.language)
+            if shown != stored:
+                words.setdefault(stored, shown)
+    return words
+
+
+def stage_title(pipeline: Pipeline | None, stage_id: str) -> str:
+    """The title of a stage (the review too) in the language in use (the pipeline's own
+    language where it has no translation); the id when the pipeline has no such stage."""
+    if pipeline is None:
+        return stage_id
+    stages = [*pipeline.stages, *([pipeline.review] if pipeline.review is not None else [])]
+    for stage in stages:
+        if stage.id == stage_id:
+            return str(localize(stage, current(), pipeline.language).title)
+    return stage_id
 
 
 def localized_snapshots(snapshots: Snapshots, language: str | None) -> Snapshots:

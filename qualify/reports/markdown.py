@@ -316,7 +316,8 @@ def render_prospect(report: ProspectReport) -> str:
         out += [f"{mark}{said}{ratio}: {verdict}", ""]
     if report.gate is not None:
         g = report.gate
-        out.append(f"{md(g.title)}: **{_('met') if g.passed else _('not met')}**")
+        verdict = _("met") if g.passed else _("not met")
+        out.append(f"{md(g.title)}: **{verdict}**")
         out.append("")
         for c in g.criteria:
             line = f"- {'✓' if c.met else '✗'} {md(c.text)}"

@@ -36,6 +36,17 @@ class Finding:
     def line(self) -> str:
         return f"{self.severity}: {self.where}: {self.text}"
 
+    def phrase(self) -> Phrase:
+        """:meth:`line` as a phrase the command line says in the user's language."""
+        severity = {
+            "problem": Phrase("problem"),
+            "repaired": Phrase("repaired"),
+            "note": Phrase("note"),
+        }[self.severity]
+        return Phrase(
+            "{severity}: {where}: {text}", severity=severity, where=self.where, text=self.text
+        )
+
 
 @dataclass
 class Checkup:
@@ -47,7 +58,9 @@ class Checkup:
     """What was looked at and how many: {"prospect files": 200, "snapshots": 6, …}."""
 
     def add(self, severity: Severity, where: str, text: str) -> None:
-        self.findings.append(Finding(severity, where, one_line(text)))
+        if not (isinstance(text, Phrase) and "\n" not in text):  # a phrase stays one
+            text = one_line(text)
+        self.findings.append(Finding(severity, where, text))
 
     def count(self, what: str, n: int = 1) -> None:
         self.checked[what] = self.checked.get(what, 0) + n
@@ -102,16 +115,19 @@ def _looked(what: str, n: int) -> Phrase:
 def check_snapshot(digest: str, raw: object) -> str | None:
     """What is wrong with a stored snapshot (None: it is the question set its hash says)."""
     if not isinstance(raw, dict):
-        return f"holds {type(raw).__name__}, not a question set"
+        return Phrase("holds {kind}, not a question set", kind=type(raw).__name__)
     try:
         parsed = QuestionSet.model_validate(raw)
     except (ValidationError, ValueError, TypeError) as exc:
-        return f"is not a question set this qualify reads ({one_line(str(exc), 160)})"
+        return Phrase(
+            "is not a question set this qualify reads ({error})", error=one_line(str(exc), 160)
+        )
     actual = content_hash(parsed)
     if actual != digest:
-        return (
-            f"holds a question set whose content hashes to {actual}, not to its name: "
-            "it was changed after it was asked"
+        return Phrase(
+            "holds a question set whose content hashes to {actual}, not to its name: "
+            "it was changed after it was asked",
+            actual=actual,
         )
     return None
 
@@ -125,9 +141,9 @@ def check_store_snapshots(store: Store, checkup: Checkup) -> None:
         except NotFound:
             continue  # gone meanwhile
         except StoreError as exc:
-            problem = f"cannot be read ({exc})"
+            problem = Phrase("cannot be read ({error})", error=str(exc))
         if problem is not None:
-            checkup.add("problem", f"snapshot {digest}", problem)
+            checkup.add("problem", Phrase("snapshot {digest}", digest=digest), problem)
 
 
 def check_store_evidence(store: Store, checkup: Checkup) -> None:
@@ -135,19 +151,24 @@ def check_store_evidence(store: Store, checkup: Checkup) -> None:
     it (any backend; a server hashes them itself)."""
     for kept in store.stored_evidence():
         checkup.count("evidence files")
-        where = f"evidence file {kept.sha256[:12]}… of prospect {kept.prospect_id}"
+        where = Phrase(
+            "evidence file {file}… of prospect {id}", file=kept.sha256[:12], id=kept.prospect_id
+        )
         names = ", ".join(kept.named_by)
         if kept.state == "changed":
             checkup.add(
                 "problem",
                 where,
-                f"its content no longer hashes to its name (changed after it was attached); "
-                f"named by {names or 'no record'}",
+                Phrase(
+                    "its content no longer hashes to its name (changed after it was attached); "
+                    "named by {names}",
+                    names=names or Phrase("no record"),
+                ),
             )
         elif kept.state == "missing":
-            checkup.add("problem", where, f"is missing; named by {names}")
+            checkup.add("problem", where, Phrase("is missing; named by {names}", names=names))
         elif kept.state == "unnamed":
-            checkup.add("note", where, "no attachment record names it; kept, never deleted")
+            checkup.add("note", where, Phrase("no attachment record names it; kept, never deleted"))
 
 
 __all__ = [

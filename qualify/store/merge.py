@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from qualify.core.phrase import Phrase
 from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectRecords
 
 
@@ -35,21 +36,32 @@ class Conflict:
     """A fact (name, territory, stage…): ``kept``/``other`` hold its value, who and when."""
 
     def describe(self) -> str:
-        def side(answer: dict[str, Any]) -> str:
-            who = answer.get("by") or "someone"
+        """The conflict in a line (a phrase: the command line says it in the user's
+        language; values, names and notes stay as they were written)."""
+
+        def side(answer: dict[str, Any]) -> Phrase:
+            who = answer.get("by") or Phrase("someone")
             when = str(answer.get("answered_at", answer.get("at", "")))[:16].replace("T", " ")
             if self.field:
-                return f"{answer.get('value')!r} by {who} at {when}"
-            value = answer.get("value") if answer.get("state") == "answered" else answer["state"]
-            note = f", note {answer['note']!r}" if answer.get("note") else ""
-            return f"{value!r} by {who} at {when}{note}"
+                value: Any = answer.get("value")
+            else:
+                answered = answer.get("state") == "answered"
+                value = answer.get("value") if answered else answer["state"]
+            said = Phrase("{value} by {who} at {when}", value=repr(value), who=who, when=when)
+            if not self.field and answer.get("note"):
+                return Phrase("{said}, note {note}", said=said, note=repr(answer["note"]))
+            return said
 
-        seen = " (already recorded)" if self.already_recorded else ""
         what = self.field if self.field else f"{self.stage}/{self.question_id}"
-        return (
-            f"{self.prospect_name} ({self.prospect_id}) {what}: "
-            f"kept {side(self.kept)}; other {side(self.other)}{seen}"
+        said = Phrase(
+            "{name} ({id}) {what}: kept {kept}; other {other}",
+            name=self.prospect_name,
+            id=self.prospect_id,
+            what=what,
+            kept=side(self.kept),
+            other=side(self.other),
         )
+        return Phrase("{said} (already recorded)", said=said) if self.already_recorded else said
 
 
 FACT_FIELDS_SKIPPED = frozenset({"id", "created_at", "updated_at"})

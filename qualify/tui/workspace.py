@@ -31,6 +31,8 @@ class FirstPage:
     summaries: list[ProspectSummary]
     stage_titles: dict[str, str]
     band_ranks: dict[str, str]
+    band_words: dict[str, str]
+    """Band label as stored → in the app's language (see qualify.i18n.band_words)."""
 
 
 def _stage_titles(catalog: Catalog) -> dict[str, str]:
@@ -156,7 +158,12 @@ class Workspace:
         if rows is None or len(rows) < count:  # every prospect: as fast to list them all
             return None
         catalog = self._first_catalog()
-        return FirstPage(rows, _stage_titles(catalog), band_ranks(catalog.question_sets.values()))
+        from qualify.i18n import band_words
+
+        sets = catalog.question_sets.values()
+        return FirstPage(
+            rows, _stage_titles(catalog), band_ranks(sets), band_words(sets, self.language)
+        )
 
     def _first_catalog(self) -> Catalog:
         if self._opening is None:
@@ -312,3 +319,11 @@ class Workspace:
         if self._band_ranks is None or self._band_ranks[0] is not catalog:
             self._band_ranks = (catalog, band_ranks(catalog.question_sets.values()))
         return self._band_ranks[1]
+
+    @property
+    def band_words(self) -> dict[str, str]:
+        """Band label as stored on the list → in the app's language, where a set says it."""
+        from qualify.i18n import band_words
+
+        catalog = self.catalog if self.is_open else None
+        return band_words(catalog.question_sets.values(), self.language) if catalog else {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from qualify.core.errors import QualifyError
 from qualify.core.moves import MoveRefused
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Moment, Phrase
 from qualify.core.records import HistoryEntry, Prospect, utcnow
 from qualify.core.undo import Undoable, describe, latest_undoable, undo_answer, undo_move
 from qualify.workflow.qualifier import Qualifier, WorkflowError
@@ -41,7 +41,7 @@ def undo(q: Qualifier, prospect: Prospect, reason: str) -> Undone:
     prospect = records.prospect
     item = latest_undoable(records)
     if item is None:
-        raise WorkflowError(f"nothing to undo for {prospect.name}")
+        raise WorkflowError(Phrase("nothing to undo for {name}", name=prospect.name))
     what = _words(q, item)
     try:
         if item.kind == "move":
@@ -87,7 +87,7 @@ def _words(q: Qualifier, item: Undoable) -> str:
         except (QualifyError, ValueError):  # a lost snapshot: name the question by its id
             found = None
         question = " ".join(found[0].text.split()) if found is not None else None
-    when = (item.at or utcnow()).astimezone().strftime("%Y-%m-%d %H:%M")
+    when = Moment((item.at or utcnow()).astimezone())
     return Phrase("{what}, {when}", what=describe(item, titles, question), when=when)
 
 

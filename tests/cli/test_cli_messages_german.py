@@ -42,7 +42,7 @@ def test_decline_hold_reopen_and_undo_confirm_in_german(ws) -> None:
         ws, "hold", pid, "--reason", "Budget erst 2027", "--recontact", "2027-04-15"
     ).stdout == ("Müller AV: pausiert, Wiedervorlage am 15.04.2027\n")
     assert de(ws, "reopen", pid, "--reason", "Budget da").stdout == (
-        "Müller AV: wieder aktiv in first-date\n"
+        "Müller AV: wieder aktiv in Erstes Date\n"
     )
     declined = de(ws, "decline", pid, "--reason", "Bonität zu schwach")
     assert declined.stdout == "Müller AV: abgesagt (Bonität zu schwach)\n"

@@ -307,6 +307,12 @@ def test_cli_export_and_import(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0].endswith("0 added, 1 updated, 0 unchanged; 1 conflict(s)")
     assert lines[1].startswith("  conflict: Alpha (aaaa00000001) discovery/budget: kept 1 by bob")
+    german = runner.invoke(
+        main, ["--lang", "de", "--data-dir", str(tmp_path / "b"), "import", str(json_out)]
+    )
+    said = german.output.splitlines()[1]  # the same conflict, said in German
+    assert said.startswith("  Konflikt: Alpha (aaaa00000001) discovery/budget: behalten 1 von bob")
+    assert "andere Seite" in said and " by " not in said and "kept" not in said
 
     result = runner.invoke(main, [*base, "export", "--prospect", "zz", "-o", str(tmp_path / "z")])
     assert result.exit_code == 1 and "no prospect id starts with 'zz'" in result.output

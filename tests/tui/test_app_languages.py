@@ -278,3 +278,56 @@ async def test_the_prospect_table_writes_scores_the_languages_way(
         assert all(mark in score for score in scores), (scores, shown)
         if language == "de":
             assert "Punktzahl" in shown and "Score" not in shown
+
+
+WEAK_FIT_ANSWERS = """\
+partner_type: stocking_dealer
+business_model: product_resale_only
+founded: 1998-01-01
+employees: {value: 180, source: verified}
+territory_presence: office_in_territory
+main_vertical: no_main_market
+target_share: 20
+account_overlap: some_overlap
+why_interested: no_clear_reason
+competing_lines: direct
+shelf_space: 2
+decision_maker_met: decider_lukewarm
+portfolio_gap: 2
+their_focus: terms_only
+their_questions: [margin, exclusivity]
+support_need: 2
+legal_standing: none_known
+next_step: vague
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "unsaid"),
+    [("de", "Passt kaum", "Weak fit"), ("en", "Weak fit", "Passt kaum")],
+)
+async def test_the_prospect_table_says_the_band_in_the_apps_language(
+    data_dir: Path, bundled_sets: Path, tmp_path: Path, language: str, said: str, unsaid: str
+) -> None:
+    """The list row keeps the band it was scored with (English); the table shows the
+    set's German label for it under German."""
+    from click.testing import CliRunner
+    from tui_helpers import open_store, wait_home
+
+    from qualify.cli import main
+    from qualify.tui.widgets.prospect_table import ProspectTable
+
+    base = ["--data-dir", str(data_dir), "--questionnaires", str(bundled_sets), "--lang", "en"]
+    runner = CliRunner()
+    pid = runner.invoke(main, [*base, "prospect", "add", "Allround Handel GmbH"]).stdout.strip()
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(WEAK_FIT_ANSWERS, encoding="utf-8")
+    assert runner.invoke(main, [*base, "answer", pid, "--from", str(answers)]).exit_code == 0
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language=language)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await wait_home(pilot)
+        shown = _table_text(screen.query_one(ProspectTable))
+        assert said in shown and unsaid not in shown, shown
+    with open_store(data_dir) as store:
+        [row] = store.list_prospects()
+        assert row.band == "Weak fit"  # stored as scored

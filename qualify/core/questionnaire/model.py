@@ -456,10 +456,6 @@ class Gate(_Strict):
     """No red flag of this stage or an earlier one may be open."""
 
 
-def _is_slug(text: str) -> bool:
-    return len(text) <= 64 and re.fullmatch(SLUG_PATTERN, text) is not None
-
-
 DEFAULT_KIND = "default"
 """The key of a stage's per-kind sets that every other kind of partner gets."""
 
@@ -483,25 +479,19 @@ class Stage(_Strict):
     @classmethod
     def _set_choice(cls, value: Any) -> Any:
         """Checked here, so a mistake is said once, at the field (the union would name
-        each of its members instead: `constrained-str`, `dict[…]`)."""
-        if isinstance(value, str):
-            if not _is_slug(value):
-                raise PydanticCustomError(
-                    "set_id", "{value} is not a valid set id", {"value": repr(value)}
-                )
-            return value
-        if not isinstance(value, dict):
-            raise PydanticCustomError("set_choice", "expected a set id or a mapping kind → set id")
-        if not value:
-            raise PydanticCustomError("too_short", "must not be empty")
-        for kind, set_id in value.items():
-            if not isinstance(kind, str) or not isinstance(set_id, str) or not _is_slug(set_id):
-                raise PydanticCustomError(
-                    "set_for_kind",
-                    "{kind}: {value} is not a valid set id",
-                    {"kind": str(kind), "value": repr(set_id)},
-                )
-        return value
+        each of its members instead); a kind that is no text (7:) is refused as a kind."""
+        wrong, slug = PydanticCustomError, re.compile(SLUG_PATTERN).fullmatch
+        if isinstance(value, str) and not (len(value) <= 64 and slug(value)):
+            raise wrong("set_id", "{value} is not a valid set id", {"value": repr(value)})
+        if value == {}:
+            raise wrong("too_short", "must not be empty")
+        if not isinstance(value, str | dict):
+            raise wrong("set_choice", "expected a set id or a mapping kind → set id")
+        for kind, set_id in value.items() if isinstance(value, dict) else ():
+            if not (isinstance(set_id, str) and len(set_id) <= 64 and slug(set_id)):
+                ctx = {"kind": str(kind), "value": repr(set_id)}
+                raise wrong("set_for_kind", "{kind}: {value} is not a valid set id", ctx)
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
     def set_for(self, kind: str | None = None) -> str:
         """The set asked of a partner of this kind (dealer, distributor, …)."""

@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from qualify.atomic import fsync_dir, write_bytes, write_text
+from qualify.core.phrase import Num, Phrase
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError, check_records
 from qualify.store.checkup import Checkup, Severity, check_snapshot
@@ -53,7 +54,7 @@ def examine(
     now = now or datetime.now(UTC)
     checkup = Checkup(str(root))
     if not (root / META_FILE).exists() and not (root / "prospects").is_dir():
-        checkup.add("note", str(root), "no workspace here yet: nothing to check")
+        checkup.add("note", str(root), Phrase("no workspace here yet: nothing to check"))
         return checkup
     if not _meta_usable(root, checkup, repair, now):
         return checkup
@@ -79,19 +80,27 @@ def _meta_usable(root: Path, checkup: Checkup, repair: bool, now: datetime) -> b
             checkup.add(
                 "repaired",
                 META_FILE,
-                f"was unreadable ({exc.reason}): moved to {moved}; a "
-                "fresh one is written (the prospects are in their own files)",
+                Phrase(
+                    "was unreadable ({why}): moved to {moved}; a fresh one is written (the "
+                    "prospects are in their own files)",
+                    why=exc.reason,
+                    moved=moved,
+                ),
             )
             return True
-        checkup.add("problem", META_FILE, f"unreadable ({exc.reason})")
+        checkup.add("problem", META_FILE, Phrase("unreadable ({why})", why=exc.reason))
         return False
     schema = meta.get("schema", SCHEMA)
     if isinstance(schema, int) and schema > SCHEMA:
         checkup.add(
             "problem",
             META_FILE,
-            f"schema {schema} is newer than this qualify knows (max "
-            f"{SCHEMA}): upgrade qualify before checking it",
+            Phrase(
+                "schema {schema} is newer than this qualify knows (max {max}): upgrade "
+                "qualify before checking it",
+                schema=schema,
+                max=SCHEMA,
+            ),
         )
         return False
     return True
@@ -152,7 +161,8 @@ class _Doctor:
     def note_lock(self) -> None:
         lock = self.root / LOCK_FILE
         if lock.is_dir():
-            self.checkup.add("problem", LOCK_FILE, "is a folder; qualify cannot lock the workspace")
+            said = Phrase("is a folder; qualify cannot lock the workspace")
+            self.checkup.add("problem", LOCK_FILE, said)
             return
         try:
             with FileLock(lock, timeout=0):
@@ -161,11 +171,14 @@ class _Doctor:
             self.checkup.add(
                 "note",
                 LOCK_FILE,
-                "held: another qualify is writing to this workspace now, so "
-                "what it is writing may show up as a problem; check again when it is done",
+                Phrase(
+                    "held: another qualify is writing to this workspace now, so what it is "
+                    "writing may show up as a problem; check again when it is done"
+                ),
             )
         except OSError as exc:
-            self.checkup.add("problem", LOCK_FILE, f"cannot be locked: {exc.strerror or exc}")
+            why = str(exc.strerror or exc)
+            self.checkup.add("problem", LOCK_FILE, Phrase("cannot be locked: {why}", why=why))
 
     def run(self) -> None:
         found = self.scan_prospects()
@@ -185,8 +198,11 @@ class _Doctor:
             self.checkup.add(
                 severity,
                 "index/",
-                f"rebuilt the prospects list and the interview index from "
-                f"{count:,} prospect file(s), every list row computed afresh",
+                Phrase(
+                    "rebuilt the prospects list and the interview index from {n} prospect "
+                    "file(s), every list row computed afresh",
+                    n=Num(count, grouped=True),
+                ),
             )
         self.note_quarantine()
 
@@ -198,7 +214,8 @@ class _Doctor:
             return found
         for folder in sorted(folder_root.iterdir()):
             if not folder.is_dir():
-                self.checkup.add("note", self.rel(folder), "not a folder of prospects; left alone")
+                said = Phrase("not a folder of prospects; left alone")
+                self.checkup.add("note", self.rel(folder), said)
                 continue
             for path in sorted(folder.iterdir()):
                 self.scan_file(path, folder.name, found)
@@ -207,13 +224,14 @@ class _Doctor:
     def scan_file(self, path: Path, shard: str, found: _Found) -> None:
         name = path.name
         if name.startswith("."):
-            self.checkup.add("note", self.rel(path), "a temp file left by an interrupted write")
+            said = Phrase("a temp file left by an interrupted write")
+            self.checkup.add("note", self.rel(path), said)
             return
         if f".json{BACKUP_SUFFIX}" in name:
             found.backups.setdefault(name.split(".json")[0], []).append(path)
             return
         if not name.endswith(".json") or path.is_dir():
-            self.checkup.add("note", self.rel(path), "not a prospect file; left alone")
+            self.checkup.add("note", self.rel(path), Phrase("not a prospect file; left alone"))
             return
         self.checkup.count("prospect files")
         try:
@@ -250,15 +268,20 @@ class _Doctor:
             pid = path.name[:-5]
             backup = self.newest_backup(path, pid)
             where = self.rel(path)
-            when = f", written {_when(backup[0])}" if backup else ""
+            when = Phrase(", written {when}", when=_when(backup[0])) if backup else ""
             offer = (
-                f"its backup {backup[0].name}{when} reads: `qualify doctor --repair "
-                "--restore-backups` puts it back"
+                Phrase(
+                    "its backup {name}{when} reads: `qualify doctor --repair "
+                    "--restore-backups` puts it back",
+                    name=backup[0].name,
+                    when=when,
+                )
                 if backup
-                else "no backup reads: import it again from an export"
+                else Phrase("no backup reads: import it again from an export")
             )
             if not self.repair:
-                self.checkup.add("problem", where, f"unreadable ({why}); {offer}")
+                said = Phrase("unreadable ({why}); {offer}", why=why, offer=offer)
+                self.checkup.add("problem", where, said)
                 continue
             moved = quarantine(self.root, path, why, self.now)
             self.changed_files = True
@@ -268,14 +291,26 @@ class _Doctor:
                 self.checkup.add(
                     "repaired",
                     where,
-                    f"was unreadable ({why}): moved to {moved}, and its "
-                    f"newest backup that reads ({backup[0].name}{when}) put back",
+                    Phrase(
+                        "was unreadable ({why}): moved to {moved}, and its newest backup that "
+                        "reads ({name}{when}) put back",
+                        why=why,
+                        moved=moved,
+                        name=backup[0].name,
+                        when=when,
+                    ),
                 )
             else:
                 self.checkup.add(
                     "repaired",
                     where,
-                    f"was unreadable ({why}): moved to {moved}, so it is out of the lists; {offer}",
+                    Phrase(
+                        "was unreadable ({why}): moved to {moved}, so it is out of the lists; "
+                        "{offer}",
+                        why=why,
+                        moved=moved,
+                        offer=offer,
+                    ),
                 )
         for path, read in found.misfiled:
             self.fix_misfiled(path, read, found)
@@ -284,7 +319,7 @@ class _Doctor:
                 self.checkup.count("backups")
                 if not _parses(backup):
                     self.checkup.add(
-                        "note", self.rel(backup), "does not read; kept, never restored"
+                        "note", self.rel(backup), Phrase("does not read; kept, never restored")
                     )
             if pid not in found.good and pid not in said:
                 self.orphan_backups(pid, backups, found)
@@ -294,23 +329,32 @@ class _Doctor:
         place = self.ws.prospect_path(pid)
         where = self.rel(path)
         if pid in found.good or place.exists():
-            what = f"a second copy of prospect {pid} (whose file is {self.rel(place)})"
+            what = Phrase(
+                "a second copy of prospect {id} (whose file is {file})",
+                id=pid,
+                file=self.rel(place),
+            )
             if not self.repair:
-                self.checkup.add("problem", where, f"{what}; qualify never reads it")
+                said = Phrase("{what}; qualify never reads it", what=what)
+                self.checkup.add("problem", where, said)
                 return
             moved = quarantine(self.root, path, what, self.now)
-            self.checkup.add("repaired", where, f"{what}: moved to {moved}")
+            said = Phrase("{what}: moved to {moved}", what=what, moved=moved)
+            self.checkup.add("repaired", where, said)
             return
-        what = f"holds prospect {pid}, whose file belongs at {self.rel(place)}"
+        what = Phrase(
+            "holds prospect {id}, whose file belongs at {file}", id=pid, file=self.rel(place)
+        )
         if not self.repair:
-            self.checkup.add("problem", where, f"{what}; qualify does not find it there")
+            said = Phrase("{what}; qualify does not find it there", what=what)
+            self.checkup.add("problem", where, said)
             return
         place.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, place)
         fsync_dir(place.parent)
         self.changed_files = True
         found.good[pid] = (place, read)
-        self.checkup.add("repaired", where, f"{what}: moved there")
+        self.checkup.add("repaired", where, Phrase("{what}: moved there", what=what))
 
     def orphan_backups(self, pid: str, backups: list[Path], found: _Found) -> None:
         place = self.ws.prospect_path(pid)
@@ -319,18 +363,24 @@ class _Doctor:
         backup = self.newest_backup(place, pid)
         where = self.rel(backups[0].parent / f"{pid}.json")
         if backup is None:
-            self.checkup.add("note", where, "is gone; its backups do not read either")
+            said = Phrase("is gone; its backups do not read either")
+            self.checkup.add("note", where, said)
             return
-        what = f"is gone, but its backup {backup[0].name} (written {_when(backup[0])}) reads"
+        what = Phrase(
+            "is gone, but its backup {name} (written {when}) reads",
+            name=backup[0].name,
+            when=_when(backup[0]),
+        )
         if not (self.repair and self.restore):
-            self.checkup.add(
-                "note", where, f"{what}: `qualify doctor --repair --restore-backups` puts it back"
+            said = Phrase(
+                "{what}: `qualify doctor --repair --restore-backups` puts it back", what=what
             )
+            self.checkup.add("note", where, said)
             return
         write_bytes(place, backup[0].read_bytes())
         self.changed_files = True
         found.good[pid] = (place, backup[1])
-        self.checkup.add("repaired", where, f"{what}: put back")
+        self.checkup.add("repaired", where, Phrase("{what}: put back", what=what))
 
     # ------------------------------------------------------------------ snapshots
     def check_snapshots(self, found: _Found) -> None:
@@ -344,14 +394,19 @@ class _Doctor:
             try:
                 raw = orjson.loads(path.read_bytes())
             except (OSError, orjson.JSONDecodeError) as exc:
-                why = f"unreadable ({str(exc).splitlines()[0] if str(exc) else exc})"
+                first = str(exc).splitlines()[0] if str(exc) else repr(exc)
+                why = Phrase("unreadable ({why})", why=first)
                 if self.repair:
                     moved = quarantine(self.root, path, why, self.now)
                     self.checkup.add(
                         "repaired",
                         self.rel(path),
-                        f"was {why}: moved to {moved}; its "
-                        "interviews are scored against today's version of their set",
+                        Phrase(
+                            "was {why}: moved to {moved}; its interviews are scored against "
+                            "today's version of their set",
+                            why=why,
+                            moved=moved,
+                        ),
                     )
                 else:
                     self.checkup.add("problem", self.rel(path), why)
@@ -359,7 +414,8 @@ class _Doctor:
             present.add(digest)
             problem = check_snapshot(digest, raw)
             if problem is not None:
-                self.checkup.add("problem", self.rel(path), f"{problem}; kept as it is")
+                said = Phrase("{problem}; kept as it is", problem=problem)
+                self.checkup.add("problem", self.rel(path), said)
         asked: dict[str, list[str]] = {}
         for pid, (_, read) in found.good.items():
             for interview in read.records.interviews:
@@ -372,9 +428,13 @@ class _Doctor:
                 self.checkup.add(
                     "problem",
                     f"snapshots/{digest}.json",
-                    f"missing: {len(uses)} interview(s) "
-                    f"were asked with it, e.g. {uses[0]}; they are scored against today's "
-                    "version of their set (import an export that has it to put it back)",
+                    Phrase(
+                        "missing: {n} interview(s) were asked with it, e.g. {example}; they are "
+                        "scored against today's version of their set (import an export that "
+                        "has it to put it back)",
+                        n=len(uses),
+                        example=uses[0],
+                    ),
                 )
 
     # ------------------------------------------------------------------ indexes
@@ -389,15 +449,18 @@ class _Doctor:
             row = rows.pop(pid, None)
             where = self.rel(path)
             if row is None:
-                self.checkup.add(severity, where, "is not in the prospects list")
+                self.checkup.add(severity, where, Phrase("is not in the prospects list"))
             elif _row(row) != read.row:  # the row written with the file; else compute it
                 fresh = self.ws.list_row(read.records)
                 if _row(row) != fresh:
                     self.checkup.add(
                         severity,
                         where,
-                        f"the prospects list shows {_words(_row(row))} but its records give "
-                        f"{_words(fresh)}",
+                        Phrase(
+                            "the prospects list shows {listed} but its records give {fresh}",
+                            listed=_words(_row(row)),
+                            fresh=_words(fresh),
+                        ),
                     )
             for interview in read.records.interviews:
                 owner = owners.pop(interview.id, None)
@@ -405,26 +468,28 @@ class _Doctor:
                     self.checkup.add(
                         severity,
                         where,
-                        f"interview {interview.id} is "
-                        + (
-                            "not in the interview index"
-                            if owner is None
-                            else f"filed under {owner}"
+                        Phrase("interview {id} is not in the interview index", id=interview.id)
+                        if owner is None
+                        else Phrase(
+                            "interview {id} is filed under {owner}", id=interview.id, owner=owner
                         ),
                     )
         for pid in sorted(rows):
             self.checkup.add(
                 severity,
                 f"index/prospects/{shard_of(pid)}.json",
-                f"lists prospect {pid}, whose file is gone or unreadable",
+                Phrase("lists prospect {id}, whose file is gone or unreadable", id=pid),
             )
         if owners:
             self.checkup.add(
                 "note",
                 "index/interviews/",
-                f"{len(owners)} entr(y/ies) point at a prospect file that "
-                "is gone, unreadable or does not hold them (an interrupted write leaves these "
-                "too); harmless, and rebuilt by --repair",
+                Phrase(
+                    "{n} entr(y/ies) point at a prospect file that is gone, unreadable or does "
+                    "not hold them (an interrupted write leaves these too); harmless, and "
+                    "rebuilt by --repair",
+                    n=len(owners),
+                ),
             )
         return not any(f.severity != "note" for f in self.checkup.findings[before:])
 
@@ -432,7 +497,7 @@ class _Doctor:
         folder = self.root / "index" / kind
         merged: dict[str, Any] = {}
         if not folder.is_dir():
-            self.checkup.add(severity, f"index/{kind}/", "missing")
+            self.checkup.add(severity, f"index/{kind}/", Phrase("missing"))
             return merged
         for path in sorted(folder.glob("*.json")):
             if path.name.startswith("."):
@@ -441,11 +506,13 @@ class _Doctor:
             try:
                 shard = read_json(path) or {}
             except StoreCorrupt as exc:
-                self.checkup.add(severity, self.rel(path), f"unreadable ({exc.reason})")
+                said = Phrase("unreadable ({why})", why=exc.reason)
+                self.checkup.add(severity, self.rel(path), said)
                 continue
             for key, value in shard.items():
                 if shard_of(key) != path.stem:
-                    self.checkup.add(severity, self.rel(path), f"holds {key!r}, filed elsewhere")
+                    said = Phrase("holds {key}, filed elsewhere", key=repr(key))
+                    self.checkup.add(severity, self.rel(path), said)
                 merged[key] = value
         return merged
 
@@ -458,8 +525,11 @@ class _Doctor:
             self.checkup.add(
                 "note",
                 f"{QUARANTINE}/",
-                f"holds {len(kept)} file(s) moved there by a repair "
-                "(each with a .why.txt note); qualify no longer reads them",
+                Phrase(
+                    "holds {n} file(s) moved there by a repair (each with a .why.txt note); "
+                    "qualify no longer reads them",
+                    n=len(kept),
+                ),
             )
 
 
@@ -477,12 +547,23 @@ def _row(raw: Any) -> ProspectSummary | None:
         return None
 
 
-def _words(row: ProspectSummary | None) -> str:
+def _words(row: ProspectSummary | None) -> Phrase:
     if row is None:
-        return "an unreadable row"
-    score = "no score" if row.score is None else f"score {row.score:.1f}"
+        return Phrase("an unreadable row")
+    score = (
+        Phrase("no score")
+        if row.score is None
+        else Phrase("score {score}", score=Num(row.score, 1, fixed=True))
+    )
     when = row.updated_at.strftime("%Y-%m-%d %H:%M:%S")
-    return f"{row.name!r} at {row.stage}, {row.status.value}, {score}, last active {when} UTC"
+    return Phrase(
+        "{name} at {stage}, {status}, {score}, last active {when} UTC",
+        name=repr(row.name),
+        stage=row.stage,
+        status=row.status.value,
+        score=score,
+        when=when,
+    )
 
 
 def _when(path: Path) -> str:

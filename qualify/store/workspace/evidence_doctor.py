@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qualify.core.evidence import Attachment
+from qualify.core.phrase import Num, Phrase
 from qualify.store.base import StoreCorrupt
 from qualify.store.checkup import Checkup
 from qualify.store.workspace.evidence import FILES_DIR, RECORDS_DIR, Evidence
@@ -71,8 +72,10 @@ class EvidenceDoctor:
                 self.checkup.add(
                     "note",
                     self.rel(path),
-                    "an evidence file no attachment record names (a crash between "
-                    "writing a file and its record leaves one); kept, never deleted",
+                    Phrase(
+                        "an evidence file no attachment record names (a crash between writing "
+                        "a file and its record leaves one); kept, never deleted"
+                    ),
                 )
 
     # ------------------------------------------------------------------ the files
@@ -86,7 +89,7 @@ class EvidenceDoctor:
         for folder in sorted(top.iterdir()):
             if not folder.is_dir():
                 self.checkup.add(
-                    "note", self.rel(folder), "not a folder of evidence files; left alone"
+                    "note", self.rel(folder), Phrase("not a folder of evidence files; left alone")
                 )
                 continue
             for path in sorted(folder.iterdir()):
@@ -96,37 +99,41 @@ class EvidenceDoctor:
     def check_file(self, path: Path, shard: str, kept: dict[str, Path | None]) -> None:
         name = path.name
         if name.startswith("."):
-            self.checkup.add("note", self.rel(path), "a temp file left by an interrupted write")
+            said = Phrase("a temp file left by an interrupted write")
+            self.checkup.add("note", self.rel(path), said)
             return
         if not _SHA256.fullmatch(name) or name[:2] != shard or not path.is_file():
-            self.checkup.add("note", self.rel(path), "not an evidence file; left alone")
+            self.checkup.add("note", self.rel(path), Phrase("not an evidence file; left alone"))
             return
         self.checkup.count("evidence files")
         try:
             actual = file_digest(path)
         except OSError as exc:
-            self.checkup.add("problem", self.rel(path), f"cannot be read: {exc.strerror or exc}")
+            said = Phrase("cannot be read: {why}", why=str(exc.strerror or exc))
+            self.checkup.add("problem", self.rel(path), said)
             kept[name] = path
             return
         if actual == name:
             kept[name] = path
             return
-        why = (
-            f"its content hashes to {actual[:12]}…, not to its name: the evidence file was "
-            "changed after it was attached"
+        why = Phrase(
+            "its content hashes to {actual}…, not to its name: the evidence file was changed "
+            "after it was attached",
+            actual=actual[:12],
         )
         if not self.repair:
             self.checkup.add(
                 "problem",
                 self.rel(path),
-                f"{why}; `qualify doctor --repair` moves it to quarantine/",
+                Phrase("{why}; `qualify doctor --repair` moves it to quarantine/", why=why),
             )
             kept[name] = path
             self.changed.add(name)
             return
         moved = self.quarantine(path, why)
         kept[name] = None
-        self.checkup.add("repaired", self.rel(path), f"{why}: moved to {moved}")
+        said = Phrase("{what}: moved to {moved}", what=why, moved=moved)
+        self.checkup.add("repaired", self.rel(path), said)
 
     # ------------------------------------------------------------------ the records
     def check_records(self, kept: dict[str, Path | None]) -> set[str]:
@@ -141,19 +148,25 @@ class EvidenceDoctor:
             pid = path.stem
             if path != self.evidence.records_path(pid):
                 self.checkup.add(
-                    "note", self.rel(path), "not filed where qualify looks for it; left alone"
+                    "note",
+                    self.rel(path),
+                    Phrase("not filed where qualify looks for it; left alone"),
                 )
                 continue
             try:
                 records = self.evidence.records(pid)
             except StoreCorrupt as exc:
-                self.checkup.add("problem", self.rel(path), f"unreadable ({exc.reason})")
+                said = Phrase("unreadable ({why})", why=exc.reason)
+                self.checkup.add("problem", self.rel(path), said)
                 continue
             if pid not in self.prospects:
                 self.checkup.add(
                     "note",
                     self.rel(path),
-                    f"attachment records of prospect {pid}, whose file is gone or unreadable",
+                    Phrase(
+                        "attachment records of prospect {id}, whose file is gone or unreadable",
+                        id=pid,
+                    ),
                 )
             for record in records:
                 self.checkup.count("attachment records")
@@ -163,22 +176,32 @@ class EvidenceDoctor:
 
     def check_record(self, path: Path, a: Attachment, kept: dict[str, Path | None]) -> None:
         where = self.rel(path)
-        what = f"attachment {a.id} ({a.name}, for {a.question_id})"
+        what = Phrase(
+            "attachment {id} ({name}, for {question})", id=a.id, name=a.name, question=a.question_id
+        )
         file = self.evidence.file_path(a.sha256)
         if a.sha256 not in kept:
             self.checkup.add(
                 "problem",
                 where,
-                f"{what} names the evidence file {self.rel(file)}, which is missing; import "
-                "an export that has it, or attach the file again",
+                Phrase(
+                    "{what} names the evidence file {file}, which is missing; import an export "
+                    "that has it, or attach the file again",
+                    what=what,
+                    file=self.rel(file),
+                ),
             )
         elif kept[a.sha256] is None:
             self.checkup.add(
                 "problem",
                 where,
-                f"{what}: its evidence file {self.rel(file)} is missing (moved to quarantine/ "
-                "just now, as it no longer matched its hash); import an export that has it, "
-                "or attach the file again",
+                Phrase(
+                    "{what}: its evidence file {file} is missing (moved to quarantine/ just "
+                    "now, as it no longer matched its hash); import an export that has it, or "
+                    "attach the file again",
+                    what=what,
+                    file=self.rel(file),
+                ),
             )
         elif a.sha256 not in self.changed:
             size = kept[a.sha256].stat().st_size  # type: ignore[union-attr]
@@ -186,8 +209,13 @@ class EvidenceDoctor:
                 self.checkup.add(
                     "problem",
                     where,
-                    f"{what} records {a.size:,} bytes, but its evidence file "
-                    f"{self.rel(file)} has {size:,}",
+                    Phrase(
+                        "{what} records {size} bytes, but its evidence file {file} has {actual}",
+                        what=what,
+                        size=Num(a.size, grouped=True),
+                        file=self.rel(file),
+                        actual=Num(size, grouped=True),
+                    ),
                 )
 
 

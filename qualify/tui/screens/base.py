@@ -5,8 +5,9 @@ importing the app (which imports the screens)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 
@@ -26,14 +27,53 @@ if TYPE_CHECKING:
     from qualify.workflow.qualifier import Qualifier
 
 
+PALETTE_KEY_WIDTH = 12
+"""Columns the footer keeps for the command palette's key at its right end."""
+
+
 class QualifyScreen(Screen[None]):
     """A screen of the qualify app."""
+
+    FOOTER_KEYS: ClassVar[frozenset[str]] = frozenset()
+    """The screen's main keys (actions): when the footer cannot show every key beside ^q
+    and F1 (80 columns, longer German words), it shows these only. The others still
+    work, and F1's help lists them. Empty: the footer is left as it is."""
+
+    def footer_keys(self) -> frozenset[str]:
+        """The main keys now (a screen with tabs: the tab's)."""
+        return self.FOOTER_KEYS
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The keys of the screen, with their labels and tooltips in the app's language
-        (the footer, the help and the command palette read them here)."""
-        found = super().active_bindings
+        (the footer, the help and the command palette read them here); when they do not
+        all fit in the footer, only the main ones are shown there."""
+        return self._fitted(self._translated(super().active_bindings))
+
+    def _fitted(self, found: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+        keep = self.footer_keys()
+        if not keep:
+            return found
+        shown: dict[str, ActiveBinding] = {}
+        for active in found.values():  # the footer shows each action once
+            if active.binding.show:
+                shown.setdefault(active.binding.action, active)
+        needed = sum(
+            cell_len(self.app.get_key_display(a.binding)) + cell_len(a.binding.description) + 2
+            for a in shown.values()
+        )
+        if needed <= self.app.size.width - PALETTE_KEY_WIDTH:
+            return found
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.show
+            and active.node is not self.app
+            and active.binding.action not in keep
+            else active
+            for key, active in found.items()
+        }
+
+    def _translated(self, found: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
         if english():
             return found
         return {

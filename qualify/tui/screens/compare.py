@@ -75,7 +75,7 @@ def score_rows(c: Comparison, width: int, question_set: QuestionSet | None = Non
     gap = None if c.left.score is None or c.right.score is None else c.left.score - c.right.score
     rows.append(
         Content.assemble(
-            (f"{_('Gap'):<{name_w}} ", "$text-muted"),
+            (_("Gap").ljust(name_w) + " ", "$text-muted"),
             (f"{fmt_gap(gap):>6}", gap_style(gap)),
             (f"  ({short(c.left_label, 14)} − {short(c.right_label, 14)})", "$text-muted"),
         )
@@ -88,10 +88,10 @@ def section_rows(c: Comparison, width: int) -> Content:
     title_w = max(12, width - 3 * NUMBER_WIDTH)
     lines = [
         Content.assemble(
-            (f"{_('Section'):<{title_w}}", "bold"),
+            (_("Section").ljust(title_w), "bold"),
             (f"{short(c.left_label, NUMBER_WIDTH - 1):>{NUMBER_WIDTH}}", "bold"),
             (f"{short(c.right_label, NUMBER_WIDTH - 1):>{NUMBER_WIDTH}}", "bold"),
-            (f"{_('gap'):>{NUMBER_WIDTH}}", "bold"),
+            (_("gap").rjust(NUMBER_WIDTH), "bold"),
         )
     ]
     for direction, title in DIRECTION_TITLES.items():

@@ -42,6 +42,13 @@ if TYPE_CHECKING:
 FILES_TAB_KEYS = frozenset({"back", "evidence", "open_file", "attach"})
 """The prospect's keys the footer shows on its Files tab: back, the tab, open, attach."""
 
+TAB_KEYS = {
+    OVERVIEW: frozenset({"back", "interview", "advance", "report"}),
+    AGENDA: frozenset({"back", "agenda", "meeting"}),
+    EVIDENCE: FILES_TAB_KEYS,
+}
+"""Each tab's main keys: what the footer shows when it cannot show them all."""
+
 
 class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen):
     """A prospect and the moves that apply to it now."""
@@ -163,7 +170,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         next_stage = (
             pipeline.next_stage(p.stage) if pipeline and p.stage in pipeline.stage_map else None
         )
-        heading = f"{_('Gate')}: {stage_title}" + (f" → {next_stage.title}" if next_stage else "")
+        heading = _("Gate") + f": {stage_title}" + (f" → {next_stage.title}" if next_stage else "")
         self.query_one("#gate-heading", Static).update(heading)
         note = view.problem or (
             _("No interview yet: press i to start the first one.") if a.interview is None else ""
@@ -278,11 +285,15 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
+    def footer_keys(self) -> frozenset[str]:
+        tabs = self.query(TabbedContent)
+        return TAB_KEYS.get(tabs.first().active if tabs else OVERVIEW, TAB_KEYS[OVERVIEW])
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """On the Files tab the footer shows that tab's keys only (80 columns hold no
-        more beside ^q and F1, in English or German); the others still work, and F1 lists
-        them all."""
+        """On the Files tab the footer shows that tab's keys only, at any width (on the
+        others, when they do not all fit: see QualifyScreen.footer_keys); the others
+        still work, and F1 lists them all."""
         found = super().active_bindings
         tabs = self.query(TabbedContent)
         if not tabs or tabs.first().active != EVIDENCE:

@@ -85,6 +85,7 @@ class ProspectsScreen(QualifyScreen):
 
     CSS_PATH = "prospects.tcss"
     AUTO_FOCUS = "ProspectTable"
+    FOOTER_KEYS = frozenset({"open", "add", "filter", "cycle_sort"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add", tooltip="Add a prospect", id="prospects.add"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted prospect", id="prospects.edit"),
@@ -236,7 +237,7 @@ class ProspectsScreen(QualifyScreen):
             self._painted.set()
             return
         table = self.query_one(ProspectTable)
-        table.set_stages(event.page.stage_titles, event.page.band_ranks)
+        table.set_stages(event.page.stage_titles, event.page.band_ranks, event.page.band_words)
         table.set_summaries(event.page.summaries)
         self.set_class(False, "-loading", "-failed")
         self.query_one("#count", Static).update(_("Reading every prospect…"))
@@ -256,7 +257,8 @@ class ProspectsScreen(QualifyScreen):
         self._painted.set()
         self.summaries = event.summaries
         table = self.query_one(ProspectTable)
-        table.set_stages(self.workspace.stage_titles(), self.workspace.band_ranks)
+        workspace = self.workspace
+        table.set_stages(workspace.stage_titles(), workspace.band_ranks, workspace.band_words)
         table.set_summaries(event.summaries)
         if self._pending_select:
             table.select_id(self._pending_select)

@@ -78,6 +78,7 @@ class Row:
         "_band",
         "_cells",
         "_haystack",
+        "bands",
         "overdue",
         "ranks",
         "stage_order",
@@ -91,9 +92,12 @@ class Row:
         stage_title: str,
         stage_order: int,
         ranks: Mapping[str, str] | None = None,
+        bands: Mapping[str, str] | None = None,
     ) -> None:
         self.summary = summary
         self.ranks = ranks
+        self.bands = bands
+        """Band label as stored → as the app's language says it (where the set translates it)."""
         self.stage_title = stage_title
         self.stage_order = stage_order
         self._cells: dict[str, str] | None = None
@@ -109,6 +113,7 @@ class Row:
         if self._cells is None:
             summary = self.summary
             status = getattr(summary.status, "value", summary.status)
+            band = (self.bands or {}).get(summary.band or "", summary.band)
             stage = self.stage_title
             if status == "committed":
                 stage = f"{stage} ✓"
@@ -119,7 +124,7 @@ class Row:
                 "territory": visible(summary.territory, one_line=True) or "—",
                 "kind": translated(kind_word(summary.kind)),
                 "stage": stage,
-                "score": score_label(summary.score, summary.band, summary.knocked_out),
+                "score": score_label(summary.score, band, summary.knocked_out),
                 "ko": "✗" if summary.knocked_out else "",
                 "coverage": fmt_pct(summary.coverage),
                 "meeting": _meeting_cell(summary, self.overdue),
@@ -168,12 +173,14 @@ def make_row(
     stage_titles: dict[str, str],
     order: dict[str, int],
     ranks: Mapping[str, str] | None = None,
+    bands: Mapping[str, str] | None = None,
 ) -> Row:
     return Row(
         summary,
         stage_titles.get(summary.stage, summary.stage),
         order.get(summary.stage, len(order)),
         ranks,
+        bands,
     )
 
 
@@ -285,23 +292,31 @@ class ProspectTable(ScrollView, can_focus=True):
         self._stage_titles: dict[str, str] = {}
         self._stage_order: dict[str, int] = {}
         self._ranks: Mapping[str, str] | None = None
+        self._bands: Mapping[str, str] | None = None
 
     # ------------------------------------------------------------------ data
-    def set_stages(self, titles: dict[str, str], ranks: Mapping[str, str] | None = None) -> None:
-        """The stages' titles in pipeline order, and the band ranks that colour scores."""
+    def set_stages(
+        self,
+        titles: dict[str, str],
+        ranks: Mapping[str, str] | None = None,
+        bands: Mapping[str, str] | None = None,
+    ) -> None:
+        """The stages' titles in pipeline order, the band ranks that colour scores, and
+        the bands' words in the app's language (stored label → shown)."""
         self._stage_titles = dict(titles)
         self._stage_order = {sid: i for i, sid in enumerate(titles)}
         self._ranks = ranks
+        self._bands = bands
 
     def set_summaries(self, summaries: list[ProspectSummary]) -> None:
         """Replace every row (keeps the highlighted prospect when it is still there)."""
         titles, order = self._stage_titles, self._stage_order
-        self._all = [make_row(s, titles, order, self._ranks) for s in summaries]
+        self._all = [make_row(s, titles, order, self._ranks, self._bands) for s in summaries]
         self._rebuild()
 
     def upsert(self, summary: ProspectSummary) -> None:
         """Add or replace one prospect's row."""
-        row = make_row(summary, self._stage_titles, self._stage_order, self._ranks)
+        row = make_row(summary, self._stage_titles, self._stage_order, self._ranks, self._bands)
         for i, existing in enumerate(self._all):
             if existing.summary.id == summary.id:
                 self._all[i] = row

@@ -53,6 +53,7 @@ class InterviewScreen(
 
     CSS_PATH = "interview.tcss"
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
+    FOOTER_KEYS = frozenset({"leave", "note", "source", "summary"})
 
     @dataclass
     class Ready(Message):
