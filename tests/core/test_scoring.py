@@ -424,6 +424,18 @@ def test_several_knockouts_are_all_listed_in_question_order() -> None:
     assert [k.question for k in b.knockouts] == ["model", "markets", "shelf_space"]
 
 
+def test_an_answer_kept_from_an_older_version_of_the_question_scores_as_its_shape_allows() -> None:
+    # `markets` was a choice: its answer is one value, not a list, and still knocks out
+    assert score(knockout_set(), {"markets": "grey"}).knockouts == (
+        KnockoutHit("markets", "Grey imports"),
+    )
+    # `model` was a multi: a list is no option of a choice, it earns nothing and knocks out
+    # nothing (not even with the knock-out option in it)
+    b = score(knockout_set(), {"model": ["rental"], "markets": ["av"]})
+    assert not b.knocked_out
+    assert b.question("model").points == 0 and b.question("markets").points == 2
+
+
 # ---------------------------------------------------------------- contributions
 
 

@@ -294,6 +294,155 @@ def test_repeats_shown_follow_the_answers_and_min() -> None:
     assert "refs[1].ref_company" in visible_questions(qs, {}, repeats={"refs": 2})
 
 
+def test_repeats_shown_ignore_what_no_repeat_can_hold() -> None:
+    answers = {
+        "reps": 3,  # not a repeat's key
+        "other[0].ref_company": "Nowhere",  # no such repeated section
+        "refs[1].ref_company": "Beta",
+        "refs[2].ref_company": None,  # cleared: asks for no third repeat
+        "refs[3].ref_company": "Delta",  # beyond max 3 (repeats 0, 1 and 2)
+    }
+    b = score(refs_set(), answers)
+    assert [r.index for r in b.section("refs").repeats] == [0, 1]  # type: ignore[union-attr]
+    assert b.question("refs[1].ref_company").value == "Beta"  # type: ignore[union-attr]
+    shown = visible_questions(refs_set(), answers)
+    assert sorted({k.split(".")[0] for k in shown if "[" in k}) == ["refs[0]", "refs[1]"]
+
+
+def test_a_repeated_section_with_min_0_is_left_out_until_answered() -> None:
+    qs = make({"id": "owners", "title": "O", "repeat": {"min": 0, "max": 2}, "questions": [q("x")]})
+    assert visible_questions(qs, {}) == {}
+    assert score(qs, {}).section("owners").repeats == ()  # type: ignore[union-attr]
+    assert list(visible_questions(qs, {"owners[0].x": 1})) == ["owners[0].x"]
+
+
+def test_knockouts_and_red_flags_inside_a_repeat_read_that_repeat_and_the_rest() -> None:
+    qs = make(
+        {"id": "basics", "title": "B", "questions": [q("reps")]},
+        {
+            "id": "refs",
+            "title": "R",
+            "repeat": {"min": 1, "max": 3},
+            "questions": [
+                q(
+                    "ref_years",
+                    knockout={"when": "ref_years < 1", "reason": "A reference of months"},
+                    red_flag={"when": "ref_years > reps", "reason": "Older than the team"},
+                ),
+            ],
+        },
+    )
+    answers = {"reps": 4, "refs[0].ref_years": 5, "refs[1].ref_years": 0.5, "refs[2].ref_years": 2}
+    b = score(qs, answers)
+    assert [(k.question, k.reason) for k in b.knockouts] == [("ref_years", "A reference of months")]
+    assert b.question("refs[1].ref_years").knockout == "A reference of months"  # type: ignore[union-attr]
+    assert b.question("refs[0].ref_years").knockout is None  # type: ignore[union-attr]
+    assert [f.key for f in b.red_flags] == ["refs[0].ref_years"]
+
+
+def test_a_condition_inside_a_repeat_reads_the_rest_of_the_set_and_today() -> None:
+    qs = make(
+        {"id": "basics", "title": "B", "questions": [q("reps")]},
+        {
+            "id": "visits",
+            "title": "V",
+            "repeat": {"min": 1, "max": 2},
+            "questions": [
+                q("on", "date"),
+                q("follow_up", "text", when="reps > 2 and days_since(on) < 30"),
+            ],
+        },
+    )
+    answers = {"reps": 3, "visits[0].on": "2026-02-20", "visits[1].on": "2025-12-01"}
+    shown = visible_questions(qs, answers, today=TODAY)
+    assert shown["visits[0].follow_up"] and not shown["visits[1].follow_up"]
+    assert not visible_questions(qs, answers)["visits[0].follow_up"]  # no today
+    assert not visible_questions(qs, {**answers, "reps": 2}, today=TODAY)["visits[0].follow_up"]
+
+
+def test_a_section_shown_by_days_since_and_a_formula_inside_a_repeat() -> None:
+    qs = make(
+        {"id": "basics", "title": "B", "questions": [q("last_visit", "date")]},
+        {
+            "id": "recent",
+            "title": "Recent",
+            "when": "days_since(last_visit) < 90",
+            "repeat": {"min": 1, "max": 2},
+            "questions": [
+                q("units"),
+                q("price"),
+                q("order", "calculated", formula="units * price", score_bands=BANDS),
+                q("on", "date"),
+                q("age", "calculated", formula="days_since(on)"),
+            ],
+        },
+    )
+    answers = {
+        "last_visit": "2026-01-15",  # 45 days before TODAY
+        "recent[0].units": 3,
+        "recent[0].price": 0.5,
+        "recent[1].units": 2,
+        "recent[1].on": "2026-02-20",
+    }
+    b = score(qs, answers, today=TODAY)
+    assert b.question("recent[1].age").value == 9  # type: ignore[union-attr]
+    assert b.section("recent").shown  # type: ignore[union-attr]
+    assert b.question("recent[0].order").value == 1.5  # type: ignore[union-attr]
+    assert b.question("recent[0].order").points == 2  # type: ignore[union-attr]
+    assert b.question("recent[0].order").inputs == (("units", 3), ("price", 0.5))  # type: ignore[union-attr]
+    assert b.question("recent[1].order").value is None  # no price: unanswered
+    assert b.section("recent").score == 50  # type: ignore[union-attr]
+    assert not score(qs, answers).section("recent").shown  # type: ignore[union-attr]
+    old = score(qs, {**answers, "last_visit": "2025-06-01"}, today=TODAY)
+    assert not old.section("recent").shown and old.score is None  # type: ignore[union-attr]
+
+
+def test_knockouts_and_red_flags_may_count_days_since() -> None:
+    qs = make(
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                q(
+                    "last_audit",
+                    "date",
+                    knockout={"when": "days_since(last_audit) > 730", "reason": "No audit"},
+                    red_flag={"when": "days_since(last_audit) > 365", "reason": "Old audit"},
+                ),
+            ],
+        }
+    )
+    old = score(qs, {"last_audit": "2023-06-01"}, today=TODAY)  # 1004 days before
+    assert [k.reason for k in old.knockouts] == ["No audit"]
+    assert [f.reason for f in old.red_flags] == ["Old audit"]
+    aging = score(qs, {"last_audit": "2024-12-01"}, today=TODAY)  # 455 days
+    assert not aging.knocked_out and [f.reason for f in aging.red_flags] == ["Old audit"]
+    recent = score(qs, {"last_audit": "2025-06-01"}, today=TODAY)  # 273 days
+    assert not recent.knocked_out and recent.red_flags == ()
+    unknown_day = score(qs, {"last_audit": "2023-06-01"})  # no today: nothing can hold
+    assert not unknown_day.knocked_out and unknown_day.red_flags == ()
+
+
+def test_questions_shown_follow_earlier_stages_and_today() -> None:
+    assert visible_questions(LATER, {}, earlier={"first-date": {"competing_lines": 3}}) == {
+        "share_of_mind": True,
+        "exclusivity": True,
+    }
+    assert not any(visible_questions(LATER, {}).values())  # nothing known of the first date
+    qs = make(
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                q("last_audit", "date"),
+                q("findings", "text", when="days_since(last_audit) <= 365"),
+            ],
+        }
+    )
+    assert visible_questions(qs, {"last_audit": "2025-06-01"}, today=TODAY)["findings"]
+    assert not visible_questions(qs, {"last_audit": "2025-06-01"})["findings"]
+
+
 def test_a_repeated_breakdown_survives_json() -> None:
     data = json.loads(json.dumps(score(refs_set(), REFS).to_dict()))
     refs = data["sections"][1]
