@@ -276,6 +276,33 @@ def test_a_repeated_section_scores_each_repeat(how: str, section: float, overall
     ]
 
 
+@pytest.mark.parametrize(("how", "section"), [("mean", 0.25), ("min", 0), ("max", 0.5)])
+def test_a_repeat_that_scores_0_counts_as_0(how: str, section: float) -> None:
+    qs = make(
+        {
+            "id": "refs",
+            "title": "R",
+            "repeat": {"min": 1, "max": 3},
+            "repeat_score": how,
+            "questions": [
+                q(
+                    "outcome",
+                    "choice",
+                    options=[
+                        {"value": "bad", "score": 0},
+                        {"value": "meh", "score": 1},
+                        {"value": "great", "score": 200},
+                    ],
+                )
+            ],
+        }
+    )
+    # repeat 0 scores 0, repeat 1 scores 100 × 1 / 200 = 0.5
+    b = score(qs, {"refs[0].outcome": "bad", "refs[1].outcome": "meh"})
+    assert [r.score for r in b.section("refs").repeats] == [0, 0.5]  # type: ignore[union-attr]
+    assert b.score == pytest.approx(section)
+
+
 def test_conditions_inside_a_repeat_read_that_repeat() -> None:
     answers = {**REFS, "refs[1].ref_outcome": "negative", "refs[1].ref_years": 5}
     b = score(refs_set(), answers)
