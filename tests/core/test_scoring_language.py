@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from qualify.core.breakdown import RedFlagHit
 from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire.model import QuestionSet, Stage
 from qualify.core.scoring import score, visible_questions
@@ -264,6 +265,8 @@ def test_a_repeated_section_scores_each_repeat(how: str, section: float, overall
         (1, 50, 2, 3),
     ]
     assert refs.score == section and b.score == overall
+    assert (refs.answered, refs.visible) == (5, 6) and refs.coverage == pytest.approx(5 / 6)
+    assert refs.repeat_score == how
     assert sum(x.contribution or 0 for s in b.sections for x in s.questions) == pytest.approx(
         overall
     )
@@ -448,6 +451,57 @@ def test_knockouts_and_red_flags_may_count_days_since() -> None:
     assert not recent.knocked_out and recent.red_flags == ()
     unknown_day = score(qs, {"last_audit": "2023-06-01"})  # no today: nothing can hold
     assert not unknown_day.knocked_out and unknown_day.red_flags == ()
+
+
+def test_red_flags_knockouts_and_required_on_each_line() -> None:
+    qs = make(
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                q(
+                    "last_audit",
+                    "date",
+                    red_flag={
+                        "when": "days_since(last_audit) > 365",
+                        "reason": "Old audit",
+                        "holds_every_gate": True,
+                    },
+                ),
+                q("audit_plan", "text", required_when="days_since(last_audit) > 365"),
+                q(
+                    "shelf",
+                    "yes_no",
+                    score={"yes": 1},
+                    knockout={"when": "not shelf", "reason": "No shelf"},
+                    red_flag={"when": "not shelf", "reason": "Shelf in doubt"},
+                ),
+                q(
+                    "markets",
+                    "multi",
+                    options=[
+                        {"value": "grey", "knockout": "Grey imports"},
+                        {"value": "parallel", "knockout": "Parallel trade"},
+                        {"value": "av", "score": 1},
+                    ],
+                ),
+            ],
+        }
+    )
+    answers = {"last_audit": "2024-12-01", "markets": ["grey", "parallel"]}
+    b = score(qs, answers, today=TODAY)
+    assert b.red_flags == (RedFlagHit("last_audit", "last_audit", "Old audit", True),)
+    assert b.question("last_audit").red_flag == "Old audit"  # type: ignore[union-attr]
+    assert b.question("audit_plan").required  # type: ignore[union-attr]
+    assert not score(qs, answers).question("audit_plan").required  # type: ignore[union-attr]
+    # both reasons of one answer, on its line and in the list
+    assert b.question("markets").knockout == "Grey imports; Parallel trade"  # type: ignore[union-attr]
+    assert [k.reason for k in b.knockouts] == ["Grey imports", "Parallel trade"]
+    # `not shelf` holds while shelf is unanswered, yet only an answer knocks out or flags
+    assert b.question("shelf").knockout is None and b.question("shelf").red_flag is None  # type: ignore[union-attr]
+    no_shelf = score(qs, {"shelf": False}, today=TODAY)
+    assert [k.reason for k in no_shelf.knockouts] == ["No shelf"]
+    assert no_shelf.red_flags == (RedFlagHit("shelf", "shelf", "Shelf in doubt", False),)
 
 
 def test_questions_shown_follow_earlier_stages_and_today() -> None:

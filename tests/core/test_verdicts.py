@@ -111,6 +111,34 @@ def test_verdict_coverage_weighs_only_the_scored_questions_asked() -> None:
         ]
     )
     assert score(one_point, {"a": 5}).weight_answered == pytest.approx(0.8)  # 4 of 4 + 1
+    two = qset(
+        [
+            {"id": "s", "title": "S", "questions": [scale("a")]},
+            {
+                "id": "t",
+                "title": "T",
+                "questions": [{**scale("y"), "type": "yes_no", "score": {"yes": 1}}],
+            },
+        ]
+    )
+    assert score(two, {"a": 5}).weight_answered == pytest.approx(0.5)  # s all, t none of 1 point
+
+
+def test_two_references_of_five_are_the_40_percent_a_set_asks_for() -> None:
+    refs = qset(
+        [
+            {
+                "id": "refs",
+                "title": "References",
+                "repeat": {"min": 5, "max": 5},
+                "questions": [scale("outcome", weight=0.7)],
+            }
+        ],
+        verdict_coverage=0.4,
+    )
+    b = score(refs, {"refs[0].outcome": 4, "refs[1].outcome": 5})
+    assert b.weight_answered == pytest.approx(0.4)  # 0.39999999999999997 in floating point
+    assert not b.provisional and b.band is not None
 
 
 def test_a_provisional_score_does_not_pass_a_gate() -> None:
