@@ -439,6 +439,11 @@ def test_an_answer_kept_from_an_older_version_of_the_question_scores_as_its_shap
     scale = make_set(section("a", q("s", "scale", min=0, max=4)))
     assert score(scale, {"s": "4"}).question("s").points == 0
     assert score(scale, {"s": True}).question("s").points == 0
+    number = make_set(section("a", q("n", "number", score_bands=[{"score": 3}])))
+    assert score(number, {"n": "5"}).question("n").points == 0
+    assert score(number, {"n": 5}).question("n").points == 3
+    yes_no = make_set(section("a", q("y", "yes_no", score={"yes": 2})))
+    assert score(yes_no, {"y": "yes"}).question("y").points == 0
 
 
 # ---------------------------------------------------------------- contributions
