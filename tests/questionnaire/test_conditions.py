@@ -152,6 +152,8 @@ def test_precedence_and_grouping(condition: str, expected: bool) -> None:
         ("1 < reps < 5", 9, "comparisons cannot be chained; join them with and"),
         ("reps 5", 5, "unexpected '5' (missing and / or / a comparison?)"),
         ("(reps > 5", 9, "expected ')', found end of condition"),
+        ("(reps > 5]", 9, "expected ')', found ']'"),
+        ("kind in ['a')", 12, "expected ',' or ']', found ')'"),
         ("kind in ['a', reps]", 14, "lists may hold only strings, numbers, true or false"),
         ("kind in ['a' 'b']", 13, "expected ',' or ']', found \"'b'\""),
         (
