@@ -132,6 +132,7 @@ def test_quotes_inside_strings() -> None:
         " or ".join(["a in [1]"] * 40),  # lists side by side, too
         "(" * 20 + "a in [1] and " + "(" * 12 + "b" + ")" * 32,
         "(" * 20 + "min(a, 1) > 0 and " + "(" * 12 + "b" + ")" * 32,
+        "(" * 20 + "not a and " + "(" * 12 + "b" + ")" * 32,
     ],
 )
 def test_as_deep_as_allowed(text: str) -> None:
@@ -148,6 +149,7 @@ def test_as_deep_as_allowed(text: str) -> None:
         ("[" * 33 + "]" * 33, 32),
         ("(" * 20 + "a in [1] and " + "(" * 13 + "b" + ")" * 33, 45),  # a list closed is left
         ("(" * 20 + "min(a, 1) > 0 and " + "(" * 13 + "b" + ")" * 33, 50),  # so is a call
+        ("(" * 20 + "not a and " + "(" * 13 + "b" + ")" * 33, 42),  # and a not
     ],
 )
 def test_too_deep(text: str, offset: int) -> None:

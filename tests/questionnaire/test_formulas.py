@@ -198,6 +198,7 @@ def test_qualified_names_keep_their_set_id() -> None:
         ("a +", 3, "formula ends too early: a value is missing"),
         ("a + * b", 4, "expected a question id or a value, found '*'"),
         ("(a + b", 6, "expected ')', found end of formula"),
+        ("(a > 1) * 2", 3, "expected ')', found '>'"),  # no comparison in brackets either
         ("a b", 2, "unexpected 'b' (missing an operator such as + or *?)"),
         ("a > b", 2, "a formula computes a number: '>' belongs in a condition"),
         ("a and b", 2, "a formula computes a number: 'and' belongs in a condition"),
