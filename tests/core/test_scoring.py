@@ -15,7 +15,7 @@ from qualify.core.scoring import points_of, score, visible_questions
 def make_set(*sections: dict[str, Any], **extra: Any) -> QuestionSet:
     """A question set from section dicts; questions default to `text`."""
     return QuestionSet.model_validate(
-        {"id": "t", "title": "Test", "version": 1, "sections": list(sections), **extra}
+        {"id": "t", "title": "Test", "version": 1, "sections": list(sections)} | extra
     )
 
 
@@ -424,6 +424,28 @@ def test_several_knockouts_are_all_listed_in_question_order() -> None:
     assert [k.question for k in b.knockouts] == ["model", "markets", "shelf_space"]
 
 
+def test_an_answer_kept_from_an_older_version_of_the_question_scores_as_its_shape_allows() -> None:
+    # `markets` was a choice: its answer is one value, not a list, and still knocks out
+    assert score(knockout_set(), {"markets": "grey"}).knockouts == (
+        KnockoutHit("markets", "Grey imports"),
+    )
+    # `model` was a multi: a list is no option of a choice, it earns nothing and knocks out
+    # nothing (not even with the knock-out option in it)
+    b = score(knockout_set(), {"model": ["rental"], "markets": ["av"]})
+    assert not b.knocked_out
+    assert b.question("model").points == 0 and b.question("markets").points == 2
+    assert score(knockout_set(), {"markets": "av"}).question("markets").points == 2
+    # a scale that was text or yes/no: such an answer earns nothing, it is no number
+    scale = make_set(section("a", q("s", "scale", min=0, max=4)))
+    assert score(scale, {"s": "4"}).question("s").points == 0
+    assert score(scale, {"s": True}).question("s").points == 0
+    number = make_set(section("a", q("n", "number", score_bands=[{"score": 3}])))
+    assert score(number, {"n": "5"}).question("n").points == 0
+    assert score(number, {"n": 5}).question("n").points == 3
+    yes_no = make_set(section("a", q("y", "yes_no", score={"yes": 2})))
+    assert score(yes_no, {"y": "yes"}).question("y").points == 0
+
+
 # ---------------------------------------------------------------- contributions
 
 
@@ -452,6 +474,24 @@ def test_question_lines_carry_points_max_and_weight() -> None:
     assert (a1.points, a1.max, a1.weight, a1.section_id) == (3, 4, 2, "a")
     a4 = b.question("a4")
     assert (a4.answered, a4.points, a4.max, a4.value) == (True, None, 0, "notes")
+
+
+def test_a_line_says_whether_its_answer_needs_verifying() -> None:
+    qs = make_set(section("a", q("revenue", "number", verify=True), q("notes")))
+    b = score(qs, {"revenue": 5, "notes": "x"})
+    assert b.question("revenue").verify and not b.question("notes").verify
+
+
+def test_a_breakdown_names_the_set_and_version_it_was_scored_against() -> None:
+    b = make_set(section("a", q("x")), version=3)
+    scored = score(b, {"x": "y"})
+    assert (scored.question_set_id, scored.question_set_version) == ("t", 3)
+
+
+def test_a_multi_answer_given_as_a_tuple_scores_as_the_same_list() -> None:
+    as_tuple = score(knockout_set(), {"markets": ("av", "grey")})
+    assert as_tuple == score(knockout_set(), {"markets": ["av", "grey"]})
+    assert as_tuple.question("markets").value == ["av", "grey"]
 
 
 # ---------------------------------------------------------------------- to_dict

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from qualify.core.breakdown import RedFlagHit
 from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire.model import QuestionSet, Stage
 from qualify.core.scoring import score, visible_questions
@@ -264,6 +265,8 @@ def test_a_repeated_section_scores_each_repeat(how: str, section: float, overall
         (1, 50, 2, 3),
     ]
     assert refs.score == section and b.score == overall
+    assert (refs.answered, refs.visible) == (5, 6) and refs.coverage == pytest.approx(5 / 6)
+    assert refs.repeat_score == how
     assert sum(x.contribution or 0 for s in b.sections for x in s.questions) == pytest.approx(
         overall
     )
@@ -274,6 +277,33 @@ def test_a_repeated_section_scores_each_repeat(how: str, section: float, overall
         ("refs[0].ref_years", 0),
         ("refs[1].ref_company", 1),
     ]
+
+
+@pytest.mark.parametrize(("how", "section"), [("mean", 0.25), ("min", 0), ("max", 0.5)])
+def test_a_repeat_that_scores_0_counts_as_0(how: str, section: float) -> None:
+    qs = make(
+        {
+            "id": "refs",
+            "title": "R",
+            "repeat": {"min": 1, "max": 3},
+            "repeat_score": how,
+            "questions": [
+                q(
+                    "outcome",
+                    "choice",
+                    options=[
+                        {"value": "bad", "score": 0},
+                        {"value": "meh", "score": 1},
+                        {"value": "great", "score": 200},
+                    ],
+                )
+            ],
+        }
+    )
+    # repeat 0 scores 0, repeat 1 scores 100 × 1 / 200 = 0.5
+    b = score(qs, {"refs[0].outcome": "bad", "refs[1].outcome": "meh"})
+    assert [r.score for r in b.section("refs").repeats] == [0, 0.5]  # type: ignore[union-attr]
+    assert b.score == pytest.approx(section)
 
 
 def test_conditions_inside_a_repeat_read_that_repeat() -> None:
@@ -292,6 +322,206 @@ def test_repeats_shown_follow_the_answers_and_min() -> None:
         f"refs[{r}].{x}" for r in range(3) for x in ("ref_company", "ref_outcome", "ref_years")
     }
     assert "refs[1].ref_company" in visible_questions(qs, {}, repeats={"refs": 2})
+
+
+def test_repeats_shown_ignore_what_no_repeat_can_hold() -> None:
+    answers = {
+        "reps": 3,  # not a repeat's key
+        "other[0].ref_company": "Nowhere",  # no such repeated section
+        "refs[1].ref_company": "Beta",
+        "refs[2].ref_company": None,  # cleared: asks for no third repeat
+        "refs[3].ref_company": "Delta",  # beyond max 3 (repeats 0, 1 and 2)
+    }
+    b = score(refs_set(), answers)
+    assert [r.index for r in b.section("refs").repeats] == [0, 1]  # type: ignore[union-attr]
+    assert b.question("refs[1].ref_company").value == "Beta"  # type: ignore[union-attr]
+    shown = visible_questions(refs_set(), answers)
+    assert sorted({k.split(".")[0] for k in shown if "[" in k}) == ["refs[0]", "refs[1]"]
+
+
+def test_a_repeated_section_with_min_0_is_left_out_until_answered() -> None:
+    qs = make({"id": "owners", "title": "O", "repeat": {"min": 0, "max": 2}, "questions": [q("x")]})
+    assert visible_questions(qs, {}) == {}
+    assert score(qs, {}).section("owners").repeats == ()  # type: ignore[union-attr]
+    assert list(visible_questions(qs, {"owners[0].x": 1})) == ["owners[0].x"]
+
+
+def test_knockouts_and_red_flags_inside_a_repeat_read_that_repeat_and_the_rest() -> None:
+    qs = make(
+        {"id": "basics", "title": "B", "questions": [q("reps")]},
+        {
+            "id": "refs",
+            "title": "R",
+            "repeat": {"min": 1, "max": 3},
+            "questions": [
+                q(
+                    "ref_years",
+                    knockout={"when": "ref_years < 1", "reason": "A reference of months"},
+                    red_flag={"when": "ref_years > reps", "reason": "Older than the team"},
+                ),
+            ],
+        },
+    )
+    answers = {"reps": 4, "refs[0].ref_years": 5, "refs[1].ref_years": 0.5, "refs[2].ref_years": 2}
+    b = score(qs, answers)
+    assert [(k.question, k.reason) for k in b.knockouts] == [("ref_years", "A reference of months")]
+    assert b.question("refs[1].ref_years").knockout == "A reference of months"  # type: ignore[union-attr]
+    assert b.question("refs[0].ref_years").knockout is None  # type: ignore[union-attr]
+    assert [f.key for f in b.red_flags] == ["refs[0].ref_years"]
+
+
+def test_a_condition_inside_a_repeat_reads_the_rest_of_the_set_and_today() -> None:
+    qs = make(
+        {"id": "basics", "title": "B", "questions": [q("reps")]},
+        {
+            "id": "visits",
+            "title": "V",
+            "repeat": {"min": 1, "max": 2},
+            "questions": [
+                q("on", "date"),
+                q("follow_up", "text", when="reps > 2 and days_since(on) < 30"),
+            ],
+        },
+    )
+    answers = {"reps": 3, "visits[0].on": "2026-02-20", "visits[1].on": "2025-12-01"}
+    shown = visible_questions(qs, answers, today=TODAY)
+    assert shown["visits[0].follow_up"] and not shown["visits[1].follow_up"]
+    assert not visible_questions(qs, answers)["visits[0].follow_up"]  # no today
+    assert not visible_questions(qs, {**answers, "reps": 2}, today=TODAY)["visits[0].follow_up"]
+
+
+def test_a_section_shown_by_days_since_and_a_formula_inside_a_repeat() -> None:
+    qs = make(
+        {"id": "basics", "title": "B", "questions": [q("last_visit", "date")]},
+        {
+            "id": "recent",
+            "title": "Recent",
+            "when": "days_since(last_visit) < 90",
+            "repeat": {"min": 1, "max": 2},
+            "questions": [
+                q("units"),
+                q("price"),
+                q("order", "calculated", formula="units * price", score_bands=BANDS),
+                q("on", "date"),
+                q("age", "calculated", formula="days_since(on)"),
+            ],
+        },
+    )
+    answers = {
+        "last_visit": "2026-01-15",  # 45 days before TODAY
+        "recent[0].units": 3,
+        "recent[0].price": 0.5,
+        "recent[1].units": 2,
+        "recent[1].on": "2026-02-20",
+    }
+    b = score(qs, answers, today=TODAY)
+    assert b.question("recent[1].age").value == 9  # type: ignore[union-attr]
+    assert b.section("recent").shown  # type: ignore[union-attr]
+    assert b.question("recent[0].order").value == 1.5  # type: ignore[union-attr]
+    assert b.question("recent[0].order").points == 2  # type: ignore[union-attr]
+    assert b.question("recent[0].order").inputs == (("units", 3), ("price", 0.5))  # type: ignore[union-attr]
+    assert b.question("recent[1].order").value is None  # no price: unanswered
+    assert b.section("recent").score == 50  # type: ignore[union-attr]
+    assert not score(qs, answers).section("recent").shown  # type: ignore[union-attr]
+    old = score(qs, {**answers, "last_visit": "2025-06-01"}, today=TODAY)
+    assert not old.section("recent").shown and old.score is None  # type: ignore[union-attr]
+
+
+def test_knockouts_and_red_flags_may_count_days_since() -> None:
+    qs = make(
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                q(
+                    "last_audit",
+                    "date",
+                    knockout={"when": "days_since(last_audit) > 730", "reason": "No audit"},
+                    red_flag={"when": "days_since(last_audit) > 365", "reason": "Old audit"},
+                ),
+            ],
+        }
+    )
+    old = score(qs, {"last_audit": "2023-06-01"}, today=TODAY)  # 1004 days before
+    assert [k.reason for k in old.knockouts] == ["No audit"]
+    assert [f.reason for f in old.red_flags] == ["Old audit"]
+    aging = score(qs, {"last_audit": "2024-12-01"}, today=TODAY)  # 455 days
+    assert not aging.knocked_out and [f.reason for f in aging.red_flags] == ["Old audit"]
+    recent = score(qs, {"last_audit": "2025-06-01"}, today=TODAY)  # 273 days
+    assert not recent.knocked_out and recent.red_flags == ()
+    unknown_day = score(qs, {"last_audit": "2023-06-01"})  # no today: nothing can hold
+    assert not unknown_day.knocked_out and unknown_day.red_flags == ()
+
+
+def test_red_flags_knockouts_and_required_on_each_line() -> None:
+    qs = make(
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                q(
+                    "last_audit",
+                    "date",
+                    red_flag={
+                        "when": "days_since(last_audit) > 365",
+                        "reason": "Old audit",
+                        "holds_every_gate": True,
+                    },
+                ),
+                q("audit_plan", "text", required_when="days_since(last_audit) > 365"),
+                q(
+                    "shelf",
+                    "yes_no",
+                    score={"yes": 1},
+                    knockout={"when": "not shelf", "reason": "No shelf"},
+                    red_flag={"when": "not shelf", "reason": "Shelf in doubt"},
+                ),
+                q(
+                    "markets",
+                    "multi",
+                    options=[
+                        {"value": "grey", "knockout": "Grey imports"},
+                        {"value": "parallel", "knockout": "Parallel trade"},
+                        {"value": "av", "score": 1},
+                    ],
+                ),
+            ],
+        }
+    )
+    answers = {"last_audit": "2024-12-01", "markets": ["grey", "parallel"]}
+    b = score(qs, answers, today=TODAY)
+    assert b.red_flags == (RedFlagHit("last_audit", "last_audit", "Old audit", True),)
+    assert b.question("last_audit").red_flag == "Old audit"  # type: ignore[union-attr]
+    assert b.question("audit_plan").required  # type: ignore[union-attr]
+    assert not score(qs, answers).question("audit_plan").required  # type: ignore[union-attr]
+    # both reasons of one answer, on its line and in the list
+    assert b.question("markets").knockout == "Grey imports; Parallel trade"  # type: ignore[union-attr]
+    assert [k.reason for k in b.knockouts] == ["Grey imports", "Parallel trade"]
+    # `not shelf` holds while shelf is unanswered, yet only an answer knocks out or flags
+    assert b.question("shelf").knockout is None and b.question("shelf").red_flag is None  # type: ignore[union-attr]
+    no_shelf = score(qs, {"shelf": False}, today=TODAY)
+    assert [k.reason for k in no_shelf.knockouts] == ["No shelf"]
+    assert no_shelf.red_flags == (RedFlagHit("shelf", "shelf", "Shelf in doubt", False),)
+
+
+def test_questions_shown_follow_earlier_stages_and_today() -> None:
+    assert visible_questions(LATER, {}, earlier={"first-date": {"competing_lines": 3}}) == {
+        "share_of_mind": True,
+        "exclusivity": True,
+    }
+    assert not any(visible_questions(LATER, {}).values())  # nothing known of the first date
+    qs = make(
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [
+                q("last_audit", "date"),
+                q("findings", "text", when="days_since(last_audit) <= 365"),
+            ],
+        }
+    )
+    assert visible_questions(qs, {"last_audit": "2025-06-01"}, today=TODAY)["findings"]
+    assert not visible_questions(qs, {"last_audit": "2025-06-01"})["findings"]
 
 
 def test_a_repeated_breakdown_survives_json() -> None:

@@ -76,6 +76,71 @@ def test_a_thin_score_is_provisional_and_has_no_band() -> None:
     assert b.to_dict()["provisional"] is True and b.to_dict()["band"] is None
 
 
+def test_verdict_coverage_weighs_only_the_scored_questions_asked() -> None:
+    qs = qset(
+        [
+            {
+                "id": "s",
+                "title": "S",
+                "questions": [
+                    scale("a"),  # weight 1 × 4 points
+                    scale("b", when="a > 2"),
+                    scale("c", weight=3),  # 3 × 4
+                    {"id": "note", "text": "note?", "type": "text"},
+                ],
+            },
+            {"id": "t", "title": "T", "weight": 3, "questions": [scale("d"), scale("e")]},
+        ],
+        verdict_coverage=0.5,
+    )
+    # s: b hidden, the note unscored: a answered, 4 of 16; t: d, 4 of 8; (1×¼ + 3×½) / 4
+    b = score(qs, {"a": 1, "note": "x", "d": 3})
+    assert b.weight_answered == pytest.approx(0.4375)
+    assert b.provisional and b.band is None
+    # b shown and answered: s 8 of 20 (⅖), t ½: (1×⅖ + 3×½) / 4 = 0.475, still short
+    assert score(qs, {"a": 3, "b": 2, "d": 3}).weight_answered == pytest.approx(0.475)
+    enough = score(qs, {"a": 3, "b": 2, "d": 3, "e": 3})
+    assert enough.weight_answered == pytest.approx(0.85) and not enough.provisional
+    one_point = qset(
+        [
+            {
+                "id": "s",
+                "title": "S",
+                "questions": [scale("a"), {**scale("y"), "type": "yes_no", "score": {"yes": 1}}],
+            }
+        ]
+    )
+    assert score(one_point, {"a": 5}).weight_answered == pytest.approx(0.8)  # 4 of 4 + 1
+    two = qset(
+        [
+            {"id": "s", "title": "S", "questions": [scale("a")]},
+            {
+                "id": "t",
+                "title": "T",
+                "questions": [{**scale("y"), "type": "yes_no", "score": {"yes": 1}}],
+            },
+        ]
+    )
+    assert score(two, {"a": 5}).weight_answered == pytest.approx(0.5)  # s all, t none of 1 point
+
+
+def test_two_references_of_five_are_the_40_percent_a_set_asks_for() -> None:
+    refs = qset(
+        [
+            {
+                "id": "refs",
+                "title": "References",
+                "repeat": {"min": 5, "max": 5},
+                "questions": [scale("outcome", weight=0.7)],
+            }
+        ],
+        verdict_coverage=0.4,
+    )
+    b = score(refs, {"refs[0].outcome": 4, "refs[1].outcome": 5})
+    assert b.weight_answered == pytest.approx(0.4)  # 0.39999999999999997 in floating point
+    assert not b.provisional and b.band is not None
+
+
 def test_a_provisional_score_does_not_pass_a_gate() -> None:
     result = evaluate_gate(stage(min_score=50), FIT, score(FIT, {"a": 5}))
     verdict = result.criterion("verdict_coverage")

@@ -152,6 +152,11 @@ def test_precedence_and_grouping(condition: str, expected: bool) -> None:
         ("1 < reps < 5", 9, "comparisons cannot be chained; join them with and"),
         ("reps 5", 5, "unexpected '5' (missing and / or / a comparison?)"),
         ("(reps > 5", 9, "expected ')', found end of condition"),
+        ("(reps > 5]", 9, "expected ')', found ']'"),
+        ("kind in ['a')", 12, "expected ',' or ']', found ')'"),
+        ("min(reps, 1] > 2", 11, "expected ',' or ')', found ']'"),
+        ("kind or in ['a']", 8, "expected a question id or a value, found 'in'"),
+        ("showroom true", 9, "unexpected 'true'"),
         ("kind in ['a', reps]", 14, "lists may hold only strings, numbers, true or false"),
         ("kind in ['a' 'b']", 13, "expected ',' or ']', found \"'b'\""),
         (

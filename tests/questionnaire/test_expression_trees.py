@@ -129,6 +129,12 @@ def test_quotes_inside_strings() -> None:
         " and ".join(["not a"] * 40),
         "[" + ", ".join(["-1"] * 40) + "] == a",
         " + ".join(["min(a, 1)"] * 40) + " > 1",
+        " or ".join(["a in [1]"] * 40),  # lists side by side, too
+        "(" * 20 + "a in [1] and " + "(" * 12 + "b" + ")" * 32,
+        "(" * 20 + "min(a, 1) > 0 and " + "(" * 12 + "b" + ")" * 32,
+        "(" * 20 + "not a and " + "(" * 12 + "b" + ")" * 32,
+        "(" * 20 + "-a > 0 and " + "(" * 12 + "b" + ")" * 32,
+        "(" * 20 + "(a) and " + "(" * 12 + "b" + ")" * 32,
     ],
 )
 def test_as_deep_as_allowed(text: str) -> None:
@@ -143,6 +149,11 @@ def test_as_deep_as_allowed(text: str) -> None:
         ("-" * 33 + "a", 32),
         ("min(" * 33 + "1" + ", 1)" * 33, 131),
         ("[" * 33 + "]" * 33, 32),
+        ("(" * 20 + "a in [1] and " + "(" * 13 + "b" + ")" * 33, 45),  # a list closed is left
+        ("(" * 20 + "min(a, 1) > 0 and " + "(" * 13 + "b" + ")" * 33, 50),  # so is a call
+        ("(" * 20 + "not a and " + "(" * 13 + "b" + ")" * 33, 42),  # and a not
+        ("(" * 20 + "-a > 0 and " + "(" * 13 + "b" + ")" * 33, 43),  # a minus
+        ("(" * 20 + "(a) and " + "(" * 13 + "b" + ")" * 33, 40),  # a bracket closed
     ],
 )
 def test_too_deep(text: str, offset: int) -> None:
