@@ -307,7 +307,10 @@ def answer_text(question: Question | None, value: Any) -> str:
     if isinstance(value, list | tuple):
         if not value:
             return Phrase("none of these")
-        return ", ".join(options[v].display if v in options else str(v) for v in value)
+        # a value of another shape (a hand-edited file: a list in the list) as it is
+        return ", ".join(
+            options[v].display if isinstance(v, str) and v in options else str(v) for v in value
+        )
     if isinstance(value, str) and value in options:
         return options[value].display
     if isinstance(value, float) and value.is_integer():

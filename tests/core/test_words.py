@@ -383,6 +383,9 @@ WORDS_SET = QuestionSet.model_validate(
         (None, 3.0, "3"),  # the question unknown
         (None, ["a"], "a"),
         (None, "dealer", "dealer"),
+        # a hand-edited file: a list in the list, a mapping — shown, never a crash
+        ("tags", [["a"], "b"], "['a'], b"),
+        ("tags", [{"a": 1}], "{'a': 1}"),
     ],
 )
 def test_answer_text(qid: str | None, value: object, words: str) -> None:
