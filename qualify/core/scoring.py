@@ -72,18 +72,24 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _chosen(value: Any) -> list[str]:
+    """A multi answer's options, each once, in order. Anything else a hand-edited file
+    may hold (a number, a list in the list) is no option: it earns and knocks out nothing."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list | tuple):
+        return []
+    return list(dict.fromkeys(v for v in value if isinstance(v, str)))
+
+
 def _raw_points(question: Question, value: Any) -> float:
     t = question.type
     if t == "choice":
         option = question.option_map.get(value) if isinstance(value, str) else None
         return option.score if option is not None else 0.0
     if t == "multi":
-        chosen = [value] if isinstance(value, str) else list(value or ())
-        total = sum(
-            question.option_map[v].score
-            for v in dict.fromkeys(chosen)  # a value chosen twice counts once
-            if isinstance(v, str) and v in question.option_map
-        )
+        options = question.option_map  # a value chosen twice counts once
+        total = sum(options[v].score for v in _chosen(value) if v in options)
         if question.max_score is not None:
             total = min(total, question.max_score)
         return total
@@ -279,9 +285,8 @@ def _knockouts(
         if option is not None and option.knockout:
             reasons.append(option.knockout)
     elif question.type == "multi":
-        chosen = [value] if isinstance(value, str) else list(value or ())
-        for v in dict.fromkeys(chosen):
-            option = question.option_map.get(v) if isinstance(v, str) else None
+        for v in _chosen(value):
+            option = question.option_map.get(v)
             if option is not None and option.knockout:
                 reasons.append(option.knockout)
     if question.knockout is not None and evaluate(

@@ -494,6 +494,21 @@ def test_a_multi_answer_given_as_a_tuple_scores_as_the_same_list() -> None:
     assert as_tuple.question("markets").value == ["av", "grey"]
 
 
+@pytest.mark.parametrize(
+    "stored",
+    [[["av"], "grey"], [{"grey": 1}, "av"], 5, 2.5, {"grey": True}, [None, 3, "av"]],
+)
+def test_a_multi_answer_of_another_shape_earns_and_knocks_out_only_its_options(
+    stored: object,
+) -> None:
+    """What a hand-edited file or a teammate's raw SQL may hold: only the option values in
+    a list count (so `grey` in a mapping or a list in the list knocks nothing out)."""
+    b = score(knockout_set(), {"markets": stored})
+    strings = [v for v in stored if isinstance(v, str)] if isinstance(stored, list) else []
+    assert b.knocked_out == ("grey" in strings)
+    assert b.question("markets").points == points_of(knockout_set().questions["markets"], strings)
+
+
 # ---------------------------------------------------------------------- to_dict
 
 
