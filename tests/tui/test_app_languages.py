@@ -326,8 +326,13 @@ async def test_the_prospect_table_says_the_band_in_the_apps_language(
     app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language=language)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await wait_home(pilot)
-        shown = _table_text(screen.query_one(ProspectTable))
+        table = screen.query_one(ProspectTable)
+        shown = _table_text(table)
         assert said in shown and unsaid not in shown, shown
+        table.set_filter(said.lower())  # what is on screen finds the row, in either language
+        assert table.shown == 1 and table.highlighted is not None and table.highlighted.id == pid
+        table.set_filter("kein solches Wort")
+        assert table.shown == 0
     with open_store(data_dir) as store:
         [row] = store.list_prospects()
         assert row.band == "Weak fit"  # stored as scored

@@ -23,7 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qualify.core.words import fmt_pct, kind_word, status_word, visible
+from qualify.core.words import kind_word, search_key, status_word, visible
+from qualify.i18n import N_, english, fmt_pct
 from qualify.i18n import _ as translated
 from qualify.tui.format import fmt_date, score_label
 from qualify.tui.widgets.bands import band_rank_of
@@ -138,9 +139,15 @@ class Row:
         follow-up due also reads "overdue", a meeting agreed "meeting"."""
         if self._haystack is None:
             haystack = row_text(self.summary, self.cells["stage"])
+            words = []
             if self.summary.next_meeting is not None:
-                haystack += " meeting"
-            self._haystack = haystack + (" overdue" if self.overdue else "")
+                words.append(N_("meeting"))
+            if self.overdue:
+                words.append(N_("overdue"))
+            if not english():  # the words on screen too (a band, a kind as shown: Passt kaum)
+                shown = self.cells
+                words += [shown["kind"], shown["score"], *map(translated, words)]
+            self._haystack = " ".join([haystack, *map(search_key, words)])
         return self._haystack
 
     @property
