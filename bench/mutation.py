@@ -52,11 +52,20 @@ def prepare(workdir: Path) -> None:
         ["git", "ls-files", "-co", "--exclude-standard"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout.splitlines()  # fmt: skip
+    mutants = workdir / "mutants"
     for name in files:
-        src, dst = ROOT / name, workdir / name
-        if src.is_file() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
+        src = ROOT / name
+        if not src.is_file():
+            continue
+        targets = [workdir / name]
+        if mutants.is_dir() and not name.endswith(".py"):
+            # mutmut copies data files (the message catalogs, sets, fixtures) into mutants/
+            # once and regenerates only the Python ones: keep its copy current too
+            targets.append(mutants / name)
+        for dst in targets:
+            if not dst.exists() or dst.read_bytes() != src.read_bytes():
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dst)
 
 
 def run(workdir: Path, names: list[str], children: int | None) -> None:
