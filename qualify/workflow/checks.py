@@ -7,14 +7,20 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from qualify.core.errors import QualifyError
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire import (
     AnswerError,
     QuestionSet,
     check_constraint,
     constraint_context,
 )
-from qualify.core.records import AnswerRecord, Interview, ProspectRecords, utcnow
+from qualify.core.records import AnswerRecord, Interview, PartnerKind, ProspectRecords, utcnow
 from qualify.store.base import StageConflict
+
+
+class WorkflowError(QualifyError):
+    """An operation that does not apply (e.g. advancing a declined prospect)."""
 
 
 def answer_values(interview: Interview) -> dict[str, Any]:
@@ -73,3 +79,27 @@ def check_recent_move(records: ProspectRecords, recent: float) -> None:
             f"was changed; to override the {prospect.stage} gate as well, say so with "
             f"--from {prospect.stage}"
         )
+
+
+def checked_facts(name: str, kind: str | PartnerKind) -> tuple[str, PartnerKind]:
+    name = name.strip()
+    if not name:
+        raise WorkflowError(Phrase("a prospect needs a name"))
+    try:
+        return name, PartnerKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in PartnerKind)
+        raise WorkflowError(
+            Phrase("unknown kind {kind} (choose from {choices})", kind=repr(kind), choices=choices)
+        ) from None
+
+
+def unknown_key(qs: QuestionSet, key: str) -> str:
+    """Why `key` is not an answer key of `qs`, in words."""
+    section = qs.repeat_of.get(key)
+    if section is not None:
+        return (
+            f"{key}: is in the repeated section {section!r}: answer one repeat, "
+            f"e.g. {section}[0].{key}"
+        )
+    return f"{key}: not a question of {qs.id} v{qs.version}"

@@ -27,6 +27,7 @@ from qualify.core.evidence import (
     oldest_first,
     superseded_by,
 )
+from qualify.core.phrase import Num, Phrase
 from qualify.core.records import Prospect
 from qualify.core.words import fmt_size
 from qualify.store.base import EvidenceTooLarge
@@ -75,7 +76,7 @@ def evidence_limit(data_dir: Path) -> Limit:
     except (FileNotFoundError, NotADirectoryError):
         return Limit()
     except OSError as exc:
-        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     try:
         doc = parse_yaml(decode_text(raw, str(path)), str(path))
     except TextError as exc:
@@ -107,26 +108,30 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
     name = path.name
     problem = name_problem(name)
     if problem:
-        raise EvidenceFileError(f"{path}: {problem}; rename the file first")
+        raise EvidenceFileError(
+            Phrase("{path}: {problem}; rename the file first", path=str(path), problem=problem)
+        )
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise EvidenceFileError(f"{path}: no such file") from None
+        raise EvidenceFileError(Phrase("{path}: no such file", path=str(path))) from None
     except OSError as exc:
-        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if stat.S_ISDIR(info.st_mode):
-        raise EvidenceFileError(f"{path}: is a folder, not a file")
+        raise EvidenceFileError(Phrase("{path}: is a folder, not a file", path=str(path)))
     if stat.S_ISREG(info.st_mode) and info.st_size > limit.max_bytes:
         raise _too_large(path, info.st_size, limit)
     try:
         with open(path, "rb") as handle:
             content = handle.read(limit.max_bytes + 1)
     except OSError as exc:
-        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if len(content) > limit.max_bytes:
         raise _too_large(path, len(content), limit)
     if not content:
-        raise EvidenceFileError(f"{path}: the file is empty; nothing to attach")
+        raise EvidenceFileError(
+            Phrase("{path}: the file is empty; nothing to attach", path=str(path))
+        )
     return name, content
 
 
@@ -155,8 +160,22 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
 
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
     return EvidenceFileError(
-        f"{path}: {fmt_size(size)} ({size:,} bytes) is over the limit of {limit.words()}; "
-        f"attach a smaller file, or {limit.remedy}"
+        Phrase(
+            "{path}: {size} ({bytes} bytes) is over the limit of {limit}; "
+            "attach a smaller file, or {remedy}",
+            path=str(path),
+            size=fmt_size(size),
+            bytes=Num(size, grouped=True),
+            limit=limit.words(),
+            remedy=limit.remedy,
+        )
+    )
+
+
+def _unreadable(path: Path, exc: OSError) -> EvidenceFileError:
+    """The system's own words (strerror) are kept as the system wrote them."""
+    return EvidenceFileError(
+        Phrase("{path}: cannot read: {error}", path=str(path), error=exc.strerror or str(exc))
     )
 
 

@@ -1,0 +1,53 @@
+"""The refusals of the workflow (a file that cannot be attached, a stage that is not
+there, a prospect that is already active) in the user's language under `--lang de`:
+one line on stderr, the path and the ids as typed, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def de(ws, *args: str, **kw):
+    return ws("--lang", "de", *args, **kw)
+
+
+def test_attaching_a_missing_file_says_so_in_german(ws, tmp_path: Path) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    missing = tmp_path / "bilanz.pdf"
+    result = de(ws, "attach", pid, "founded", str(missing))
+    assert result.exit_code == 2
+    assert f"{missing}: Datei nicht gefunden" in result.stderr
+    assert "no such file" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    english = ws("attach", pid, "founded", str(missing))
+    assert f"{missing}: no such file" in english.stderr
+
+
+def test_attaching_an_empty_file_says_so_in_german(ws, tmp_path: Path) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    empty = tmp_path / "leer.pdf"
+    empty.write_bytes(b"")
+    result = de(ws, "attach", pid, "founded", str(empty))
+    assert result.exit_code == 2
+    assert f"{empty}: die Datei ist leer; nichts anzuhängen" in result.stderr
+    assert "nothing to attach" not in result.stderr
+
+
+def test_reopening_an_active_prospect_is_refused_in_german(ws) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    result = de(ws, "reopen", pid, "--reason", "Budget da")
+    assert result.exit_code != 0 and result.stdout == ""
+    assert "Müller AV" in result.stderr
+    assert "only declined or on-hold prospects can be reopened" not in result.stderr
+    english = ws("reopen", pid, "--reason", "Budget da")
+    assert "only declined or on-hold prospects can be reopened" in english.stderr
+
+
+def test_correcting_a_stage_that_is_not_there_names_the_stages_in_german(ws) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    result = de(ws, "answer", pid, "founded", "1999", "--stage", "honeymoon")
+    assert result.exit_code != 0
+    assert "keine Phase 'honeymoon' (die Phasen: first-date" in result.stderr
+    assert "no stage" not in result.stderr
+    english = ws("answer", pid, "founded", "1999", "--stage", "honeymoon")
+    assert "no stage 'honeymoon' (the stages: first-date" in english.stderr
