@@ -269,13 +269,19 @@ def open_with_viewer(path: Path) -> None:
         try:
             os.startfile(path)  # type: ignore[attr-defined]
         except OSError as exc:
-            raise EvidenceFileError(f"no viewer could open {path.name}: {exc}") from None
+            raise EvidenceFileError(
+                Phrase("no viewer could open {name}: {error}", name=path.name, error=str(exc))
+            ) from None
         return
     command = viewer_command(path)
     if command is None:
         tool = "open" if sys.platform == "darwin" else "xdg-open"
         raise EvidenceFileError(
-            f"no system viewer here ({tool} is not installed); the file is at {path}"
+            Phrase(
+                "no system viewer here ({tool} is not installed); the file is at {path}",
+                tool=tool,
+                path=str(path),
+            )
         )
     subprocess.Popen(
         command,

@@ -5,7 +5,7 @@ snapshot, validates answers, scores, evaluates gates and records through a Store
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from qualify.core import moves
@@ -42,6 +42,7 @@ from qualify.workflow.checks import (
     broken_constraints,
     check_recent_move,
     checked_facts,
+    today,
     unknown_key,
 )
 
@@ -67,18 +68,6 @@ class GateBlocked(WorkflowError):
         """Question id → source of its answer (stated, verified, estimated)."""
         lines = "; ".join(result.unmet)
         super().__init__(f"gate not met for {result.stage_id}: {lines}")
-
-
-def answer_sources(interview: Interview | None) -> dict[str, str]:
-    """Question id → where each given answer came from (none before an interview starts)."""
-    if interview is None:
-        return {}
-    return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
-
-
-def today() -> date:
-    """The local date: what `today()` and `days_since()` in question sets read."""
-    return datetime.now().astimezone().date()
 
 
 class Qualifier:
@@ -540,7 +529,12 @@ class Qualifier:
         not seen yet."""
         if from_stage is not None and prospect.stage != from_stage:
             raise StageConflict(
-                f"{prospect.name} is at {prospect.stage}, not at {from_stage}: nothing was changed"
+                Phrase(
+                    "{name} is at {stage}, not at {wanted}: nothing was changed",
+                    name=prospect.name,
+                    stage=prospect.stage,
+                    wanted=from_stage,
+                )
             )
         stage = moves.check_can_advance(prospect, self.pipeline)
         assessment = self.assess(prospect)

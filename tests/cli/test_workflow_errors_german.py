@@ -51,3 +51,15 @@ def test_correcting_a_stage_that_is_not_there_names_the_stages_in_german(ws) -> 
     assert "no stage" not in result.stderr
     english = ws("answer", pid, "founded", "1999", "--stage", "honeymoon")
     assert "no stage 'honeymoon' (the stages: first-date" in english.stderr
+
+
+def test_a_meeting_date_or_time_that_is_none_is_refused_in_german(ws) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    day = de(ws, "meet", pid, "31.02.2027")
+    assert day.exit_code != 0 and day.stdout == ""
+    assert "'31.02.2027' ist kein Datum: JJJJ-MM-TT verwenden" in day.stderr
+    assert "is not a date" not in day.stderr
+    hour = de(ws, "meet", pid, "2027-03-01", "--time", "halb drei")
+    assert "'halb drei' ist keine Uhrzeit: HH:MM verwenden, z. B. 14:30" in hour.stderr
+    english = ws("meet", pid, "2027-03-01", "--time", "halb drei")
+    assert "'halb drei' is not a time: use HH:MM, e.g. 14:30" in english.stderr
