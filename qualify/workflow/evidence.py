@@ -137,8 +137,8 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
 
 def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
     """Whether the file at ``path`` can be attached, judged from its name and size alone
-    (nothing is read): (True, "credit.pdf · 1.2 MB") or (False, why not), for an input
-    that checks as you type."""
+    (nothing is read): (True, "credit.pdf · 1.2 MB") or (False, why not: a phrase the
+    shell says in the user's language), for an input that checks as you type."""
     path = Path(path)
     problem = name_problem(path.name)
     if problem:
@@ -146,15 +146,17 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
     try:
         info = path.stat()
     except FileNotFoundError:
-        return False, "no such file"
+        return False, Phrase("no such file")
     except OSError as exc:
-        return False, f"cannot read it: {exc.strerror or exc}"
+        return False, Phrase("cannot read it: {error}", error=exc.strerror or str(exc))
     if stat.S_ISDIR(info.st_mode):
-        return False, "is a folder, not a file"
+        return False, Phrase("is a folder, not a file")
     if stat.S_ISREG(info.st_mode) and info.st_size == 0:
-        return False, "the file is empty"
+        return False, Phrase("the file is empty")
     if info.st_size > limit.max_bytes:
-        return False, f"{fmt_size(info.st_size)} is over the limit of {limit.words()}"
+        return False, Phrase(
+            "{size} is over the limit of {limit}", size=fmt_size(info.st_size), limit=limit.words()
+        )
     return True, f"{path.name} · {fmt_size(info.st_size)}"
 
 

@@ -63,3 +63,13 @@ def test_a_meeting_date_or_time_that_is_none_is_refused_in_german(ws) -> None:
     assert "'halb drei' ist keine Uhrzeit: HH:MM verwenden, z. B. 14:30" in hour.stderr
     english = ws("meet", pid, "2027-03-01", "--time", "halb drei")
     assert "'halb drei' is not a time: use HH:MM, e.g. 14:30" in english.stderr
+
+
+def test_a_workspace_folder_that_is_a_file_is_refused_in_german(ws, tmp_path: Path) -> None:
+    notes = tmp_path / "notizen.txt"
+    notes.write_text("keine Daten\n")
+    result = de(ws, "prospect", "list", data=notes)
+    assert result.exit_code != 0 and result.stdout == ""
+    assert f"{notes} ist eine Datei, kein Arbeitsbereich-Ordner" in result.stderr
+    assert "is a file, not a workspace folder" not in result.stderr
+    assert notes.read_text() == "keine Daten\n"

@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import fmt_datetime, fmt_size, visible
-from qualify.i18n import _, error_text
+from qualify.i18n import _, error_text, tr
 
 if TYPE_CHECKING:
     from qualify.core.evidence import Attachment
@@ -188,7 +188,7 @@ class EvidenceDialog(ModalScreen[None]):
 
         ok, why = check_path(Path(typed.strip()).expanduser(), self.limit)
         words = Content.styled(
-            ("✓ " if ok else "✗ ") + visible(why, one_line=True),
+            ("✓ " if ok else "✗ ") + visible(tr(why), one_line=True),
             "$text-success" if ok else "$text-error",
         )
         self.app.call_from_thread(self.query_one("#path-check", Static).update, words)
