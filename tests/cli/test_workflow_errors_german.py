@@ -73,3 +73,13 @@ def test_a_workspace_folder_that_is_a_file_is_refused_in_german(ws, tmp_path: Pa
     assert f"{notes} ist eine Datei, kein Arbeitsbereich-Ordner" in result.stderr
     assert "is a file, not a workspace folder" not in result.stderr
     assert notes.read_text() == "keine Daten\n"
+
+
+def test_a_value_that_does_not_fit_its_question_is_refused_in_german(ws) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    result = de(ws, "answer", pid, "founded", "letztes Jahr")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "VALUE: founded: erwartet wird ein Datum wie 2015-03-01 (JJJJ-MM-TT)" in result.stderr
+    assert "expected a date" not in result.stderr
+    english = ws("answer", pid, "founded", "letztes Jahr")
+    assert "VALUE: founded: expected a date such as 2015-03-01 (YYYY-MM-DD)" in english.stderr
