@@ -93,7 +93,9 @@ def answer(
         try:
             parsed = parse_cli_value(target, value)
         except QualifyError as exc:
-            fail(f"VALUE: {question}: {exc}", 2)
+            from qualify.i18n import error_text
+
+            fail(f"VALUE: {question}: {error_text(exc)}", 2)
         inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]  # type: ignore[arg-type]
     assessment = q.record(found, inputs, stage=stage, records=records)
     with env.speaking(q, found.language) as language:

@@ -30,6 +30,7 @@ def attach(
     a newer file for the same question supersedes the older one, which stays listed.
     Files over 20 MB are refused (`attachments: max_mb` in the workspace's config.yaml).
     """
+    from qualify.i18n import error_text
     from qualify.workflow.evidence import (
         EvidenceFileError,
         UnknownQuestion,
@@ -45,7 +46,7 @@ def attach(
     except UnknownQuestion as exc:
         raise UnknownQuestion(f"QUESTION {exc}") from None
     except EvidenceFileError as exc:
-        raise EvidenceFileError(f"FILE {exc}") from None
+        raise EvidenceFileError(f"FILE {error_text(exc)}") from None
     from qualify.core.words import fmt_size
 
     with env.about(found.language):

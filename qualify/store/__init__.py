@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qualify.core.phrase import Phrase
 from qualify.store.base import NotFound, StageConflict, Store, StoreCorrupt, StoreError, StoreLocked
 from qualify.store.urls import SERVER_SCHEMES, check_store_url, is_server_url, redact_url
 
@@ -21,21 +22,28 @@ def open_store(data_dir: Path | None = None, *, url: str | None = None) -> Store
 
         return PostgresStore(check_store_url(url))
     if data_dir is None:
-        raise StoreError("no workspace directory and no --store URL given")
+        raise StoreError(Phrase("no workspace directory and no --store URL given"))
     from qualify.store.workspace import Workspace
 
     path = Path(data_dir).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(
-            f"{path} is a file, not a workspace folder "
-            "(choose another with --data-dir or $QUALIFY_DATA_DIR)"
+            Phrase(
+                "{path} is a file, not a workspace folder "
+                "(choose another with --data-dir or $QUALIFY_DATA_DIR)",
+                path=str(path),
+            )
         )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
-            f"cannot create the workspace folder {path}: {exc.strerror or exc} "
-            "(choose another with --data-dir or $QUALIFY_DATA_DIR)"
+            Phrase(
+                "cannot create the workspace folder {path}: {error} "
+                "(choose another with --data-dir or $QUALIFY_DATA_DIR)",
+                path=str(path),
+                error=exc.strerror or str(exc),
+            )
         ) from exc
     return Workspace(path)
 

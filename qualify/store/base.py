@@ -68,13 +68,19 @@ class EvidenceTooLarge(StoreError):
 
     def __init__(self, name: str, size: int, max_bytes: int) -> None:
         from qualify.core.evidence import limit_words
+        from qualify.core.phrase import Num, Phrase
         from qualify.core.words import fmt_size
 
         self.name, self.size, self.max_bytes = name, size, max_bytes
         super().__init__(
-            f"{name}: {fmt_size(size)} ({size:,} bytes) is over the team server's limit of "
-            f"{limit_words(max_bytes)}; attach a smaller file, or ask the schema owner to "
-            "raise it (docs/team.md)"
+            Phrase(
+                "{name}: {size} ({bytes} bytes) is over the team server's limit of {limit}; "
+                "attach a smaller file, or ask the schema owner to raise it (docs/team.md)",
+                name=name,
+                size=fmt_size(size),
+                bytes=Num(size, grouped=True),
+                limit=limit_words(max_bytes),
+            )
         )
 
 

@@ -23,7 +23,6 @@ from qualify.core.records import (
 )
 from qualify.store import missing
 from qualify.store.base import (
-    NotFound,
     Store,
     StoreError,
     answer_records,
@@ -153,7 +152,7 @@ class DocumentStore(Store):
     def _owner(self, interview_id: str) -> str:
         owner = self.interview_owners([interview_id]).get(interview_id)
         if owner is None or not is_safe_id(owner):
-            raise NotFound(f"no interview with id {interview_id!r}")
+            raise missing.no_interview(interview_id)
         return owner
 
     # -- moves -----------------------------------------------------------------------
@@ -246,7 +245,7 @@ def _interview_of(records: ProspectRecords, interview_id: str) -> Interview:
     for interview in records.interviews:
         if interview.id == interview_id:
             return interview
-    raise NotFound(f"no interview with id {interview_id!r}")
+    raise missing.no_interview(interview_id)
 
 
 def _with_interview(records: ProspectRecords, saved: Interview) -> ProspectRecords:

@@ -1,5 +1,6 @@
-"""The words of a prospect id that finds no prospect, or more than one: the same from
-every backend, as phrases the shell says in the user's language."""
+"""The words of a prospect id that finds no prospect, or more than one, and of an
+interview or evidence file that is not there: the same from every backend, as phrases
+the shell says in the user's language."""
 
 from __future__ import annotations
 
@@ -31,3 +32,13 @@ def no_single_match(wanted: str, total: int, shown: Sequence[str]) -> NotFound:
             ids=ids,
         )
     )
+
+
+def no_evidence_file(prospect_id: str, sha256: str) -> NotFound:
+    return NotFound(
+        Phrase("prospect {id} has no evidence file {sha}", id=prospect_id, sha=sha256[:12])
+    )
+
+
+def no_interview(interview_id: str) -> NotFound:
+    return NotFound(Phrase("no interview with id {id}", id=repr(interview_id)))

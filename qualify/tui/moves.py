@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qualify.core.errors import QualifyError
 from qualify.core.words import one_line, visible
-from qualify.i18n import N_, _, catalog_languages, tr
+from qualify.i18n import N_, _, catalog_languages, error_text, tr
 
 if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry
@@ -50,7 +50,7 @@ HOLD_REASONS: tuple[str, ...] = (
 
 
 def _error(screen: QualifyScreen, title: str, exc: Exception) -> None:
-    screen.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
+    screen.notify(error_text(exc), title=title, severity="error", markup=False, timeout=8)
 
 
 def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:

@@ -4,17 +4,23 @@ an override that may not have seen a colleague's move."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from qualify.core.errors import QualifyError
+from qualify.core.phrase import Num, Phrase
 from qualify.core.questionnaire import (
     AnswerError,
     QuestionSet,
     check_constraint,
     constraint_context,
 )
-from qualify.core.records import AnswerRecord, Interview, ProspectRecords, utcnow
+from qualify.core.records import AnswerRecord, Interview, PartnerKind, ProspectRecords, utcnow
 from qualify.store.base import StageConflict
+
+
+class WorkflowError(QualifyError):
+    """An operation that does not apply (e.g. advancing a declined prospect)."""
 
 
 def answer_values(interview: Interview) -> dict[str, Any]:
@@ -67,9 +73,49 @@ def check_recent_move(records: ProspectRecords, recent: float) -> None:
         return
     ago = (utcnow() - moved.at).total_seconds()
     if 0 <= ago < recent:
-        who = f" by {moved.by}" if moved.by else ""
         raise StageConflict(
-            f"{prospect.name} was moved to {prospect.stage}{who} {ago:.0f} s ago: nothing "
-            f"was changed; to override the {prospect.stage} gate as well, say so with "
-            f"--from {prospect.stage}"
+            Phrase(
+                "{name} was moved to {stage}{who} {seconds} s ago: nothing was changed; to "
+                "override the {stage} gate as well, say so with --from {stage}",
+                name=prospect.name,
+                stage=prospect.stage,
+                who=Phrase(" by {user}", user=moved.by) if moved.by else "",
+                seconds=Num(ago),
+            )
         )
+
+
+def checked_facts(name: str, kind: str | PartnerKind) -> tuple[str, PartnerKind]:
+    name = name.strip()
+    if not name:
+        raise WorkflowError(Phrase("a prospect needs a name"))
+    try:
+        return name, PartnerKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in PartnerKind)
+        raise WorkflowError(
+            Phrase("unknown kind {kind} (choose from {choices})", kind=repr(kind), choices=choices)
+        ) from None
+
+
+def unknown_key(qs: QuestionSet, key: str) -> str:
+    """Why `key` is not an answer key of `qs`, in words."""
+    section = qs.repeat_of.get(key)
+    if section is not None:
+        return (
+            f"{key}: is in the repeated section {section!r}: answer one repeat, "
+            f"e.g. {section}[0].{key}"
+        )
+    return f"{key}: not a question of {qs.id} v{qs.version}"
+
+
+def answer_sources(interview: Interview | None) -> dict[str, str]:
+    """Question id → where each given answer came from (none before an interview starts)."""
+    if interview is None:
+        return {}
+    return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
+
+
+def today() -> date:
+    """The local date: what `today()` and `days_since()` in question sets read."""
+    return datetime.now().astimezone().date()

@@ -27,6 +27,7 @@ from qualify.core.evidence import (
     oldest_first,
     superseded_by,
 )
+from qualify.core.phrase import Num, Phrase
 from qualify.core.records import Prospect
 from qualify.core.words import fmt_size
 from qualify.store.base import EvidenceTooLarge
@@ -75,7 +76,7 @@ def evidence_limit(data_dir: Path) -> Limit:
     except (FileNotFoundError, NotADirectoryError):
         return Limit()
     except OSError as exc:
-        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     try:
         doc = parse_yaml(decode_text(raw, str(path)), str(path))
     except TextError as exc:
@@ -107,33 +108,37 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
     name = path.name
     problem = name_problem(name)
     if problem:
-        raise EvidenceFileError(f"{path}: {problem}; rename the file first")
+        raise EvidenceFileError(
+            Phrase("{path}: {problem}; rename the file first", path=str(path), problem=problem)
+        )
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise EvidenceFileError(f"{path}: no such file") from None
+        raise EvidenceFileError(Phrase("{path}: no such file", path=str(path))) from None
     except OSError as exc:
-        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if stat.S_ISDIR(info.st_mode):
-        raise EvidenceFileError(f"{path}: is a folder, not a file")
+        raise EvidenceFileError(Phrase("{path}: is a folder, not a file", path=str(path)))
     if stat.S_ISREG(info.st_mode) and info.st_size > limit.max_bytes:
         raise _too_large(path, info.st_size, limit)
     try:
         with open(path, "rb") as handle:
             content = handle.read(limit.max_bytes + 1)
     except OSError as exc:
-        raise EvidenceFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if len(content) > limit.max_bytes:
         raise _too_large(path, len(content), limit)
     if not content:
-        raise EvidenceFileError(f"{path}: the file is empty; nothing to attach")
+        raise EvidenceFileError(
+            Phrase("{path}: the file is empty; nothing to attach", path=str(path))
+        )
     return name, content
 
 
 def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
     """Whether the file at ``path`` can be attached, judged from its name and size alone
-    (nothing is read): (True, "credit.pdf · 1.2 MB") or (False, why not), for an input
-    that checks as you type."""
+    (nothing is read): (True, "credit.pdf · 1.2 MB") or (False, why not: a phrase the
+    shell says in the user's language), for an input that checks as you type."""
     path = Path(path)
     problem = name_problem(path.name)
     if problem:
@@ -141,22 +146,38 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
     try:
         info = path.stat()
     except FileNotFoundError:
-        return False, "no such file"
+        return False, Phrase("no such file")
     except OSError as exc:
-        return False, f"cannot read it: {exc.strerror or exc}"
+        return False, Phrase("cannot read it: {error}", error=exc.strerror or str(exc))
     if stat.S_ISDIR(info.st_mode):
-        return False, "is a folder, not a file"
+        return False, Phrase("is a folder, not a file")
     if stat.S_ISREG(info.st_mode) and info.st_size == 0:
-        return False, "the file is empty"
+        return False, Phrase("the file is empty")
     if info.st_size > limit.max_bytes:
-        return False, f"{fmt_size(info.st_size)} is over the limit of {limit.words()}"
+        return False, Phrase(
+            "{size} is over the limit of {limit}", size=fmt_size(info.st_size), limit=limit.words()
+        )
     return True, f"{path.name} · {fmt_size(info.st_size)}"
 
 
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
     return EvidenceFileError(
-        f"{path}: {fmt_size(size)} ({size:,} bytes) is over the limit of {limit.words()}; "
-        f"attach a smaller file, or {limit.remedy}"
+        Phrase(
+            "{path}: {size} ({bytes} bytes) is over the limit of {limit}; "
+            "attach a smaller file, or {remedy}",
+            path=str(path),
+            size=fmt_size(size),
+            bytes=Num(size, grouped=True),
+            limit=limit.words(),
+            remedy=limit.remedy,
+        )
+    )
+
+
+def _unreadable(path: Path, exc: OSError) -> EvidenceFileError:
+    """The system's own words (strerror) are kept as the system wrote them."""
+    return EvidenceFileError(
+        Phrase("{path}: cannot read: {error}", path=str(path), error=exc.strerror or str(exc))
     )
 
 
@@ -250,13 +271,19 @@ def open_with_viewer(path: Path) -> None:
         try:
             os.startfile(path)  # type: ignore[attr-defined]
         except OSError as exc:
-            raise EvidenceFileError(f"no viewer could open {path.name}: {exc}") from None
+            raise EvidenceFileError(
+                Phrase("no viewer could open {name}: {error}", name=path.name, error=str(exc))
+            ) from None
         return
     command = viewer_command(path)
     if command is None:
         tool = "open" if sys.platform == "darwin" else "xdg-open"
         raise EvidenceFileError(
-            f"no system viewer here ({tool} is not installed); the file is at {path}"
+            Phrase(
+                "no system viewer here ({tool} is not installed); the file is at {path}",
+                tool=tool,
+                path=str(path),
+            )
         )
     subprocess.Popen(
         command,

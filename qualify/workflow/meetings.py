@@ -16,6 +16,7 @@ from qualify.core.agenda import Agenda, AgendaOrder, build_agenda
 from qualify.core.assess import earlier_values
 from qualify.core.calendar import Event, calendar
 from qualify.core.errors import QualifyError
+from qualify.core.phrase import Phrase
 from qualify.core.records import HistoryEntry, NextMeeting, Prospect, ProspectSummary, utcnow
 from qualify.core.scoring import score
 from qualify.core.words import meeting_words, one_line
@@ -39,7 +40,9 @@ def meeting_agenda(
     else:
         review = q.pipeline.review
         if review is None or review.id != prospect.stage:
-            raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
+            raise WorkflowError(
+                Phrase("stage {stage} is not in the pipeline", stage=repr(prospect.stage))
+            )
         set_id = review.questionnaire
     qs = q.active_question_set(set_id)
     earlier = earlier_values(a.scored, exclude=qs.id)
@@ -53,7 +56,9 @@ def parse_within(text: str) -> int:
     """`7d`, `2w` or `10` (days) → days."""
     match = _WITHIN.fullmatch(text)
     if match is None:
-        raise WorkflowError(f"{text!r} is not a period: use e.g. 7d (days) or 2w (weeks)")
+        raise WorkflowError(
+            Phrase("{text} is not a period: use e.g. 7d (days) or 2w (weeks)", text=repr(text))
+        )
     days = int(match[1]) * (7 if match[2].lower() == "w" else 1)
     return days
 
@@ -63,7 +68,9 @@ def parse_time(text: str) -> time:
     try:
         parsed = datetime.strptime(text.strip(), "%H:%M").time()
     except ValueError:
-        raise WorkflowError(f"{text!r} is not a time: use HH:MM, e.g. 14:30") from None
+        raise WorkflowError(
+            Phrase("{text} is not a time: use HH:MM, e.g. 14:30", text=repr(text))
+        ) from None
     return parsed
 
 
@@ -81,7 +88,9 @@ def parse_day(text: str, *, now: date | None = None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise WorkflowError(
-            f"{text!r} is not a date: use YYYY-MM-DD (or today, tomorrow, +3d)"
+            Phrase(
+                "{text} is not a date: use YYYY-MM-DD (or today, tomorrow, +3d)", text=repr(text)
+            )
         ) from None
 
 

@@ -5,12 +5,11 @@ snapshot, validates answers, scores, evaluates gates and records through a Store
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from qualify.core import moves
 from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
-from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
 from qualify.core.phrase import Phrase
 from qualify.core.questionnaire import (
@@ -37,14 +36,18 @@ from qualify.core.records import (
 from qualify.core.undo import correction_entry, replaced
 from qualify.store.base import StageConflict, Store
 from qualify.store.reading import read_snapshots
-from qualify.workflow.checks import answer_values, broken_constraints, check_recent_move
+from qualify.workflow.checks import (
+    WorkflowError,
+    answer_values,
+    broken_constraints,
+    check_recent_move,
+    checked_facts,
+    today,
+    unknown_key,
+)
 
 RECENT_MOVE = 120
 """Seconds during which someone else's move makes an override ask for --from (advance)."""
-
-
-class WorkflowError(QualifyError):
-    """An operation that does not apply (e.g. advancing a declined prospect)."""
 
 
 class GateBlocked(WorkflowError):
@@ -65,40 +68,6 @@ class GateBlocked(WorkflowError):
         """Question id → source of its answer (stated, verified, estimated)."""
         lines = "; ".join(result.unmet)
         super().__init__(f"gate not met for {result.stage_id}: {lines}")
-
-
-def answer_sources(interview: Interview | None) -> dict[str, str]:
-    """Question id → where each given answer came from (none before an interview starts)."""
-    if interview is None:
-        return {}
-    return {qid: rec.source for qid, rec in interview.answers.items() if rec.state == "answered"}
-
-
-def today() -> date:
-    """The local date: what `today()` and `days_since()` in question sets read."""
-    return datetime.now().astimezone().date()
-
-
-def unknown_key(qs: QuestionSet, key: str) -> str:
-    """Why `key` is not an answer key of `qs`, in words."""
-    section = qs.repeat_of.get(key)
-    if section is not None:
-        return (
-            f"{key}: is in the repeated section {section!r}: answer one repeat, "
-            f"e.g. {section}[0].{key}"
-        )
-    return f"{key}: not a question of {qs.id} v{qs.version}"
-
-
-def _checked_facts(name: str, kind: str | PartnerKind) -> tuple[str, PartnerKind]:
-    name = name.strip()
-    if not name:
-        raise WorkflowError("a prospect needs a name")
-    try:
-        return name, PartnerKind(kind)
-    except ValueError:
-        choices = ", ".join(k.value for k in PartnerKind)
-        raise WorkflowError(f"unknown kind {kind!r} (choose from {choices})") from None
 
 
 class Qualifier:
@@ -129,7 +98,9 @@ class Qualifier:
             detail = ""
             if self.catalog.problems:
                 detail = f": {self.catalog.problems[0]}"
-            raise WorkflowError(f"no valid pipeline.yaml in the active question sets{detail}")
+            raise WorkflowError(
+                Phrase("no valid pipeline.yaml in the active question sets{detail}", detail=detail)
+            )
         return self.catalog.pipeline
 
     def active_hashes(self) -> dict[str, str]:
@@ -150,7 +121,11 @@ class Qualifier:
             broken = [p for p in self.catalog.problems if p.severity == "error"]
             hint = f" (first problem: {broken[0]})" if broken else ""
             raise WorkflowError(
-                f"question set {set_id!r} is missing or has errors; run `qualify validate`{hint}"
+                Phrase(
+                    "question set {id} is missing or has errors; run `qualify validate`{hint}",
+                    id=repr(set_id),
+                    hint=hint,
+                )
             )
         return qs
 
@@ -202,7 +177,7 @@ class Qualifier:
         notes: str = "",
         language: str = "",
     ) -> Prospect:
-        name, kind = _checked_facts(name, kind)
+        name, kind = checked_facts(name, kind)
         first = self.pipeline.stages[0]
         prospect = Prospect(
             name=name,
@@ -234,7 +209,7 @@ class Qualifier:
         a stage move someone made meanwhile.
         """
         current = self.store.get_prospect(prospect.id)
-        new_name, new_kind = _checked_facts(
+        new_name, new_kind = checked_facts(
             current.name if name is None else name, current.kind if kind is None else kind
         )
         update: dict[str, Any] = {"name": new_name, "kind": new_kind}
@@ -280,7 +255,9 @@ class Qualifier:
             return stage.set_for(prospect.kind.value), "stage"
         review = self.pipeline.review
         if review is None or review.id != prospect.stage:
-            raise WorkflowError(f"stage {prospect.stage!r} is not in the pipeline")
+            raise WorkflowError(
+                Phrase("stage {stage} is not in the pipeline", stage=repr(prospect.stage))
+            )
         return review.questionnaire, "review"
 
     def question_set_for(
@@ -327,10 +304,22 @@ class Qualifier:
         if self.pipeline.review is not None:
             known.append(self.pipeline.review.id)
         if stage_id not in known:
-            raise WorkflowError(f"no stage {stage_id!r} (the stages: {', '.join(known)})")
+            raise WorkflowError(
+                Phrase(
+                    "no stage {stage} (the stages: {stages})",
+                    stage=repr(stage_id),
+                    stages=", ".join(known),
+                )
+            )
         found = [i for i in self._interviews(prospect, records) if i.stage == stage_id]
         if not found:
-            raise WorkflowError(f"{prospect.name} has no {stage_id} interview to correct")
+            raise WorkflowError(
+                Phrase(
+                    "{name} has no {stage} interview to correct",
+                    name=prospect.name,
+                    stage=stage_id,
+                )
+            )
         return found[-1]
 
     def record(
@@ -540,7 +529,12 @@ class Qualifier:
         not seen yet."""
         if from_stage is not None and prospect.stage != from_stage:
             raise StageConflict(
-                f"{prospect.name} is at {prospect.stage}, not at {from_stage}: nothing was changed"
+                Phrase(
+                    "{name} is at {stage}, not at {wanted}: nothing was changed",
+                    name=prospect.name,
+                    stage=prospect.stage,
+                    wanted=from_stage,
+                )
             )
         stage = moves.check_can_advance(prospect, self.pipeline)
         assessment = self.assess(prospect)
@@ -549,7 +543,7 @@ class Qualifier:
         gate, qs = assessment.gate, assessment.gate_set
         if gate is None or qs is None:  # the stage's set is missing or broken
             self.active_question_set(stage.set_for(prospect.kind.value))  # raises, naming it
-            raise WorkflowError(f"no gate can be evaluated for {stage.title}")
+            raise WorkflowError(Phrase("no gate can be evaluated for {stage}", stage=stage.title))
         if override is not None and not override.strip():
             raise WorkflowError(Phrase("an override needs a reason"))
         if not gate.passed and override is None:

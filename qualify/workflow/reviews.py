@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from qualify.core import rules
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire import QuestionSet, content_hash
 from qualify.core.questionnaire.model import canonical
 from qualify.core.records import (
@@ -37,14 +38,22 @@ def start_review(q: Qualifier, prospect: Prospect) -> Interview:
     review = q.pipeline.review
     if prospect.status != ProspectStatus.committed:
         raise WorkflowError(
-            f"{prospect.name} is {prospect.status.value}: only committed partners are reviewed"
+            Phrase(
+                "{name} is {status}: only committed partners are reviewed",
+                name=prospect.name,
+                status=prospect.status.value,
+            )
         )
     if review is None:
-        raise WorkflowError("the pipeline has no relationship review")
+        raise WorkflowError(Phrase("the pipeline has no relationship review"))
     if prospect.stage != review.id:
         raise WorkflowError(
-            f"{prospect.name} is still settling in ({prospect.stage}): finish onboarding "
-            "and `qualify advance` to the relationship reviews first"
+            Phrase(
+                "{name} is still settling in ({stage}): finish onboarding "
+                "and `qualify advance` to the relationship reviews first",
+                name=prospect.name,
+                stage=prospect.stage,
+            )
         )
     current = q.stage_interview(prospect)
     if current is not None and not current.scoring_values():
@@ -100,16 +109,22 @@ def _check_review_done(q: Qualifier, prospect: Prospect, review: Interview) -> N
     ]
     if missing:
         raise WorkflowError(
-            "finish the current review first: "
-            f"{len(missing)} required question(s) unanswered: {', '.join(missing[:6])}"
+            Phrase(
+                "finish the current review first: {n} required question(s) unanswered: {ids}",
+                n=len(missing),
+                ids=", ".join(missing[:6]),
+            )
         )
     outcome = scored.values.get(rules.OUTCOME_QUESTION)
     why = rules.outcome_contradiction(scored.question_set, scored.breakdown, outcome)
     note = review.answers.get(rules.OUTCOME_QUESTION)
     if why and not (note is not None and note.note.strip()):
         raise WorkflowError(
-            f"finish the current review first: {why}; give the reason as a note on the "
-            "outcome, or change the outcome"
+            Phrase(
+                "finish the current review first: {why}; give the reason as a note on the "
+                "outcome, or change the outcome",
+                why=why,
+            )
         )
 
 

@@ -311,3 +311,30 @@ async def test_the_files_tab_footer_fits_80_columns(
         assert "`i`" in keys_markdown(screen) and "`c`" in keys_markdown(screen)
         await pilot.press("f")  # back on the overview: its keys again
         await wait_for(pilot, lambda: "i" in _footer_keys(app), "the overview's keys")
+
+
+async def test_the_german_app_says_why_a_file_cannot_be_attached_in_german(
+    data_dir: Path, tiny_sets: Path, tmp_path: Path
+) -> None:
+    from qualify.tui.app import QualifyApp
+    from qualify.tui.config import TuiConfig
+
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    empty = tmp_path / "leer.pdf"
+    empty.write_bytes(b"")
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_interview(pilot, pid)
+        await pilot.press("f9")
+        dialog = await wait_for(
+            pilot, lambda: isinstance(app.screen, EvidenceDialog) and app.screen
+        )
+        await _type(pilot, dialog, "#path", str(tmp_path / "fehlt.pdf"))
+        await wait_for(pilot, lambda: "Datei nicht gefunden" in _check_line(dialog))
+        await _type(pilot, dialog, "#path", str(empty))
+        await wait_for(pilot, lambda: "die Datei ist leer" in _check_line(dialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "nichts anzuhängen" in _check_line(dialog))
+        assert "empty" not in _check_line(dialog) and "attach" not in _check_line(dialog)
+        with open_store(data_dir) as store:
+            assert store.attachments(pid) == []

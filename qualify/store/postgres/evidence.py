@@ -14,10 +14,10 @@ from psycopg import errors as pgerrors
 from pydantic import ValidationError
 
 from qualify.core.evidence import Attachment, EvidenceTally, digest
+from qualify.store import missing
 from qualify.store.base import (
     EvidenceTooLarge,
     FileState,
-    NotFound,
     StoreCorrupt,
     StoredFile,
     StoreError,
@@ -77,7 +77,7 @@ def content(conn: Conn, prospect_id: str, sha256: str) -> bytes:
         (prospect_id, sha256),
     ).fetchone()
     if row is None:
-        raise NotFound(f"prospect {prospect_id} has no evidence file {sha256[:12]}")
+        raise missing.no_evidence_file(prospect_id, sha256)
     data = bytes(row[0])
     if digest(data) != sha256:
         raise StoreCorrupt(

@@ -24,7 +24,6 @@ from qualify.atomic import write_bytes
 from qualify.core.evidence import Attachment, digest, oldest_first
 from qualify.store import missing
 from qualify.store.base import (
-    NotFound,
     StoreError,
     checked_attachment,
     is_safe_id,
@@ -85,7 +84,7 @@ class Evidence:
 
     def content(self, prospect_id: str, sha256: str) -> bytes:
         if not any(a.sha256 == sha256 for a in self.records(prospect_id)):
-            raise NotFound(f"prospect {prospect_id} has no evidence file {sha256[:12]}")
+            raise missing.no_evidence_file(prospect_id, sha256)
         path = self.file_path(sha256)
         try:
             content = path.read_bytes()

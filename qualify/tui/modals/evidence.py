@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import fmt_datetime, fmt_size, visible
-from qualify.i18n import _
+from qualify.i18n import _, error_text, tr
 
 if TYPE_CHECKING:
     from qualify.core.evidence import Attachment
@@ -70,7 +70,7 @@ def open_in_viewer(qualifier: Qualifier, attachment: Attachment, view_dir: Path)
     try:
         open_with_viewer(copy_for_viewing(qualifier, attachment, view_dir))
     except QualifyError as exc:
-        return str(exc)
+        return error_text(exc)
     except OSError as exc:
         return exc.strerror or str(exc)
     return None
@@ -132,7 +132,7 @@ class EvidenceDialog(ModalScreen[None]):
         try:
             files = self.qualifier.store.attachments(self.target.prospect.id)
         except QualifyError as exc:
-            self.app.call_from_thread(self._problem, str(exc))
+            self.app.call_from_thread(self._problem, error_text(exc))
             return
         self.app.call_from_thread(self._show, files)
 
@@ -188,7 +188,7 @@ class EvidenceDialog(ModalScreen[None]):
 
         ok, why = check_path(Path(typed.strip()).expanduser(), self.limit)
         words = Content.styled(
-            ("✓ " if ok else "✗ ") + visible(why, one_line=True),
+            ("✓ " if ok else "✗ ") + visible(tr(why), one_line=True),
             "$text-success" if ok else "$text-error",
         )
         self.app.call_from_thread(self.query_one("#path-check", Static).update, words)
@@ -231,7 +231,7 @@ class EvidenceDialog(ModalScreen[None]):
                 self.qualifier, t.prospect, t.key, path, note=note, limit=self.limit, stage=t.stage
             )
         except QualifyError as exc:
-            line = Content.styled("✗ " + visible(str(exc), one_line=True), "$text-error")
+            line = Content.styled("✗ " + visible(error_text(exc), one_line=True), "$text-error")
             self.app.call_from_thread(self.query_one("#path-check", Static).update, line)
             return
         self.app.call_from_thread(self._attached, stored)

@@ -30,7 +30,7 @@ from qualify.tui.widgets.evidence_list import EvidenceList
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
-from qualify.workflow.qualifier import answer_sources
+from qualify.workflow.checks import answer_sources
 
 if TYPE_CHECKING:
     from pathlib import Path

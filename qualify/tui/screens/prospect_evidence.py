@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import Static, TabbedContent
 
 from qualify.core.words import visible
-from qualify.i18n import _, counted
+from qualify.i18n import _, counted, error_text
 from qualify.tui.widgets.evidence_list import EvidenceList
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ class EvidenceActions:
         try:
             limit = evidence_limit(self.workspace.data_dir)
         except EvidenceFileError as exc:
-            self.notify(str(exc), title=_("Evidence files"), severity="error", markup=False)
+            self.notify(error_text(exc), title=_("Evidence files"), severity="error", markup=False)
             return
         interview = view.assessment.interview
         answers = {k: r.value for k, r in interview.answers.items()} if interview else {}

@@ -24,7 +24,7 @@ from textual.widgets import (
 )
 
 from qualify.core.words import visible
-from qualify.i18n import N_, _, catalog_languages, fmt_count, ngettext
+from qualify.i18n import N_, _, catalog_languages, error_text, fmt_count, ngettext
 from qualify.tui.messages import (
     FirstProspects,
     ProspectsChanged,
@@ -481,7 +481,7 @@ class ProspectsScreen(QualifyScreen):
                 language=result.language,
             )
         except QualifyError as exc:
-            self.notify(str(exc), title=_("Not added"), severity="error", markup=False)
+            self.notify(error_text(exc), title=_("Not added"), severity="error", markup=False)
             return
         said = _("{name} added at the first stage.").format(name=prospect.name)
         self.notify(said, markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualify.core.words import one_line
-from qualify.i18n import _
+from qualify.i18n import _, error_text
 
 if TYPE_CHECKING:
     from qualify.tui.screens.interview.screen import InterviewScreen
@@ -25,7 +25,7 @@ class EvidenceActions:
         try:
             limit = evidence_limit(self.workspace.data_dir)
         except EvidenceFileError as exc:
-            self.notify(str(exc), title=_("Evidence files"), severity="error", markup=False)
+            self.notify(error_text(exc), title=_("Evidence files"), severity="error", markup=False)
             return
         target = EvidenceTarget(
             a.prospect,

@@ -37,7 +37,7 @@ from qualify.tui.screens.interview.sections import SUMMARY, SectionList
 from qualify.tui.screens.interview.summary import SummaryActions, SummaryPane
 from qualify.tui.widgets.input_base import Navigate
 from qualify.tui.widgets.score_panel import ScorePanel
-from qualify.workflow.qualifier import answer_sources
+from qualify.workflow.checks import answer_sources
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment

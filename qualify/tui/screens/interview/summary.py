@@ -17,7 +17,7 @@ from qualify.core.words import visible as shown
 from qualify.i18n import _, counted
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
-from qualify.workflow.qualifier import answer_sources
+from qualify.workflow.checks import answer_sources
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment
