@@ -248,20 +248,9 @@ def _columns(rows: list, shown: dict[str, str]) -> str:
     )  # fmt: skip
     # each row read once, from its fields' dict (touching 10,000 rows once per field
     # costs 3x as much; a pydantic model's attribute lookup 2x as much as its dict's)
-    (
-        ids,
-        names,
-        places,
-        kinds,
-        stages,
-        statuses,
-        scores,
-        stored,
-        kos,
-        provisional,
-        coverage,
-        days,
-    ) = zip(*map(fields, map(vars, rows)), strict=True)
+    ids, names, places, kinds, stages, statuses, scores, stored, kos, prov, cover, days = zip(
+        *map(fields, map(vars, rows)), strict=True
+    )
     kinds, statuses = list(map(str, kinds)), list(map(str, statuses))  # StrEnum: the value
     if says is i18n:  # the method's words (English keeps the values it always showed)
         kinds = [_(KIND_LABELS.get(k, k)) for k in kinds]
@@ -279,9 +268,9 @@ def _columns(rows: list, shown: dict[str, str]) -> str:
             ("✗ " if ko else "")
             + (shown.get(band, band) if band else "")
             + ("" if band or not p else said_provisional)
-            for ko, band, p in zip(kos, stored, provisional, strict=True)
+            for ko, band, p in zip(kos, stored, prov, strict=True)
         ],
-        list(map(says.fmt_pct, coverage)),
+        list(map(says.fmt_pct, cover)),
         [says.fmt_date(day) if day else "" for day in days],
     ]
     header = tuple(_(title) for title in HEADER)
