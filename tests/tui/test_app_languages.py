@@ -336,3 +336,29 @@ async def test_the_prospect_table_says_the_band_in_the_apps_language(
     with open_store(data_dir) as store:
         [row] = store.list_prospects()
         assert row.band == "Weak fit"  # stored as scored
+
+
+@pytest.mark.parametrize(
+    ("language", "full", "part"), [("de", "100%", "89 %"), ("en", "100%", "89%")]
+)
+def test_the_coverage_column_shows_a_full_coverage_whole(
+    language: str, full: str, part: str
+) -> None:
+    """German writes 100 %, one cell wider than the column: the cell drops the space
+    rather than cutting the figure to 100…"""
+    from datetime import UTC, datetime
+
+    from qualify.core.records import ProspectSummary
+    from qualify.i18n import use_language
+    from qualify.tui.widgets.prospect_table import make_row
+
+    def row(coverage: float):  # type: ignore[no-untyped-def]
+        summary = ProspectSummary(
+            id="p1", name="Allround", stage="first-date", coverage=coverage,
+            updated_at=datetime(2026, 3, 1, tzinfo=UTC),
+        )  # fmt: skip
+        return make_row(summary, {}, {})
+
+    with use_language(language):
+        assert row(1.0).cells["coverage"] == full
+        assert row(0.89).cells["coverage"] == part

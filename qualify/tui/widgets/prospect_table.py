@@ -50,6 +50,15 @@ class Column:
     """Right-aligned (numbers)."""
 
 
+COVERAGE_WIDTH = 4
+"""100% fits; German writes 100 %, which the cell writes without its space."""
+
+
+def _fitted(figure: str, width: int) -> str:
+    """A figure that would be cut (100 % in four cells) without its spaces: 100%."""
+    return figure if len(figure) <= width else "".join(figure.split())
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", 18),
     Column("territory", "Territory", 10, shown_from=114),
@@ -57,7 +66,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("stage", "Stage", 16),
     Column("score", "Score", 17),
     Column("ko", "KO", 2),
-    Column("coverage", "Cov.", 4, right=True),
+    Column("coverage", "Cov.", COVERAGE_WIDTH, right=True),
     Column("meeting", "Meeting", 11, shown_from=89),
     Column("updated", "Last active", 13, shown_from=103),
 )
@@ -127,7 +136,7 @@ class Row:
                 "stage": stage,
                 "score": score_label(summary.score, band, summary.knocked_out),
                 "ko": "✗" if summary.knocked_out else "",
-                "coverage": fmt_pct(summary.coverage),
+                "coverage": _fitted(fmt_pct(summary.coverage), COVERAGE_WIDTH),
                 "meeting": _meeting_cell(summary, self.overdue),
                 "updated": fmt_date(summary.updated_at),
             }
