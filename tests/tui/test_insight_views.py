@@ -7,7 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import OptionList, Static, TextArea
-from tui_helpers import add_prospect, open_prospect, open_store, stored_answers, wait_for, wait_home
+from tui_helpers import (
+    add_prospect,
+    open_comparison,
+    open_prospect,
+    open_store,
+    stored_answers,
+    text_of,
+    wait_for,
+    wait_home,
+)
 
 from qualify.tui.modals.confirm import ConfirmDialog
 from qualify.tui.modals.prospect_picker import ProspectPicker, find_prospects
@@ -48,10 +57,6 @@ def atlas(data_dir: Path, sets: Path) -> str:
     return pid
 
 
-def text(widget) -> str:
-    return str(widget.render())
-
-
 def prompts(option_list: OptionList) -> list[str]:
     """Each option as one line of text (the app wraps long ones to the width)."""
     return [
@@ -70,23 +75,23 @@ async def test_provenance_shows_in_the_gate_and_the_score(make_app, data_dir, ti
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_prospect(pilot, pid)
-        gate = text(screen.query_one("#gate", Static))
+        gate = text_of(screen.query_one("#gate", Static))
         assert "✗ To verify: How many sales reps do you have? (now stated by them)" in gate
-        assert "Evidence: 0% verified · 100% stated" in text(screen.query_one("#score-evidence"))
+        assert "Evidence: 0% verified · 100% stated" in text_of(screen.query_one("#score-evidence"))
         # in the interview, on the fact the gate wants verified
         app.open_interview(pid, question_id="reps")
         await wait_for(pilot, lambda: getattr(app.screen, "current", None) == "reps", "interview")
         interview = app.screen
-        assert "⚑ needs evidence" in text(interview.query_one("#where", Static))
+        assert "⚑ needs evidence" in text_of(interview.query_one("#where", Static))
         await pilot.press("f6")  # stated → verified
         await pilot.pause()
         assert stored_answers(data_dir, pid)["reps"].source == "verified"
-        assert "✓ evidence seen" in text(interview.query_one("#where", Static))
-        evidence = text(interview.query_one("#live-score #score-evidence", Static))
+        assert "✓ evidence seen" in text_of(interview.query_one("#where", Static))
+        evidence = text_of(interview.query_one("#live-score #score-evidence", Static))
         assert "% verified" in evidence and "0% verified" not in evidence
         await pilot.press("f4")
         await pilot.pause()
-        summary = text(interview.query_one("#summary-gate", Static))
+        summary = text_of(interview.query_one("#summary-gate", Static))
         assert "✓ Verified: How many sales reps do you have?" in summary
 
 
@@ -97,7 +102,7 @@ async def test_agenda_lists_open_items_in_conversation_order(make_app, data_dir,
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_prospect(pilot, pid)
-        assert "Agenda: 5 items to ask · ⚑ 1 blocks the gate" in text(
+        assert "Agenda: 5 items to ask · ⚑ 1 blocks the gate" in text_of(
             screen.query_one("#agenda-summary", Static)
         )
         await pilot.press("g")
@@ -115,9 +120,9 @@ async def test_agenda_lists_open_items_in_conversation_order(make_app, data_dir,
         assert "ask next time · they did not know last time" in shown["streams"]
         assert "Last note: ask the owner" in shown["streams"]
         assert "could move the score by up to 33 points" in shown["support"]
-        detail = text(screen.query_one("#agenda-detail"))  # the highlighted (first) item's
+        detail = text_of(screen.query_one("#agenda-detail"))  # the highlighted (first) item's
         assert "Listen for: Tick every stream that is a real part of the business." in detail
-        head = text(screen.query_one("#agenda-head", Static))
+        head = text_of(screen.query_one("#agenda-head", Static))
         assert "Next meeting · First date · 5 items · ⚑ 1 blocks the gate" in head
         assert str(tabs.get_tab(AGENDA).label) == "Agenda (5)"
         await pilot.press("escape")
@@ -146,7 +151,7 @@ async def test_enter_on_an_agenda_item_opens_the_interview_there(
             "the interview",
         )
         assert app.screen.current == "streams"
-        assert "Unknown: ask next time" in text(app.screen.query_one("#status", Static))
+        assert "Unknown: ask next time" in text_of(app.screen.query_one("#status", Static))
         await pilot.press("1", "pagedown")  # answer it: product resale
         await pilot.pause()
         assert stored_answers(data_dir, pid)["streams"].value == ["resale"]
@@ -201,9 +206,9 @@ async def test_rescore_preview_after_an_edit_records_only_on_confirmation(
         await pilot.press("f5")
         # saved: the app offers the preview (interviews were taken with version 1)
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the offer")
-        offer = text(app.screen.query_one(".title", Static))
+        offer = text_of(app.screen.query_one(".title", Static))
         assert offer == "Preview the re-score of 1 interview?"
-        assert "Tiny first date (v2)" in text(app.screen.query_one(".body", Static))
+        assert "Tiny first date (v2)" in text_of(app.screen.query_one(".body", Static))
         await pilot.press("y")
         await wait_for(
             pilot,
@@ -215,10 +220,10 @@ async def test_rescore_preview_after_an_edit_records_only_on_confirmation(
         shown = prompts(preview.query_one("#rs-list", OptionList))[0]
         assert "☑ Atlas AV GmbH · Tiny first date v1 → v2" in shown
         assert "100.0 Strong fit → 75.0" in shown and "(−25.0)" in shown
-        detail = text(preview.query_one("#rs-detail", Static))
+        detail = text_of(preview.query_one("#rs-detail", Static))
         assert "Before  100.0 Strong fit  (v1, as taken)" in detail
         assert "kind: option 'integrator' re-scored 5 → 3" in detail
-        assert "nothing is recorded until you press r" in text(preview.query_one("#rs-banner"))
+        assert "nothing is recorded until you press r" in text_of(preview.query_one("#rs-banner"))
         history = open_store(data_dir).history(pid)
         assert not [e for e in history if e.action == "rescore"], "a preview records nothing"
         # r asks first; "Cancel" records nothing, "Record" appends to the history
@@ -229,7 +234,7 @@ async def test_rescore_preview_after_an_edit_records_only_on_confirmation(
         assert not [e for e in open_store(data_dir).history(pid) if e.action == "rescore"]
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
-        assert "Record 1 re-score?" in text(app.screen.query_one(".title", Static))
+        assert "Record 1 re-score?" in text_of(app.screen.query_one(".title", Static))
         await pilot.press("y")
         await wait_for(pilot, lambda: any("Recorded 1 re-score" in m for m in messages(app)), "rec")
         assert "already recorded" in prompts(preview.query_one("#rs-list", OptionList))[0]
@@ -277,9 +282,9 @@ async def test_rescore_from_the_palette_and_on_the_prospect(make_app, data_dir, 
         await wait_for(pilot, lambda: any("Recorded 1" in m for m in messages(app)), "recorded")
         await pilot.press("escape")
         screen = await open_prospect(pilot, pid)
-        line = text(screen.query_one("#interview-line", Static))
+        line = text_of(screen.query_one("#interview-line", Static))
         assert "⟳ Re-scored under v2: 75.0" in line
-        timeline = text(screen.query_one("#timeline"))
+        timeline = text_of(screen.query_one("#timeline"))
         assert "Re-scored: tiny-first v1 → v2 (score 100.0 → 75.0)" in timeline
 
 
@@ -311,24 +316,18 @@ async def test_compare_with_ideal_yaml_and_with_another_prospect(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_prospect(pilot, pid)
-        await pilot.press("c")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CompareScreen) and app.screen.view is not None,
-            "the comparison",
-        )
-        screen = app.screen
-        assert text(screen.query_one("#cmp-title")) == "Atlas AV GmbH  vs  ideal partner"
-        assert "Right: ideal.yaml" in text(screen.query_one("#cmp-source"))
-        score = text(screen.query_one("#cmp-score"))
+        screen = await open_comparison(pilot)
+        assert text_of(screen.query_one("#cmp-title")) == "Atlas AV GmbH  vs  ideal partner"
+        assert "Right: ideal.yaml" in text_of(screen.query_one("#cmp-source"))
+        score = text_of(screen.query_one("#cmp-score"))
         assert "Atlas AV GmbH" in score and "66.7  Possible fit" in score
         assert "ideal partner" in score and "100.0  Strong fit" in score
         assert "Gap" in score and "−33.3" in score
-        sections = text(screen.query_one("#cmp-sections")).splitlines()
+        sections = text_of(screen.query_one("#cmp-sections")).splitlines()
         assert sections[0].split() == ["Section", "Atlas", "AV…", "ideal", "par…", "gap"]
         assert sections[1].startswith("How well they fit us")
         assert "How well we can serve them" in sections[3]
-        answers = text(screen.query_one("#cmp-answers"))
+        answers = text_of(screen.query_one("#cmp-answers"))
         # the biggest difference first: the ideal has a scale answer Atlas lacks
         first = " ".join(answers.split("\n\n")[0].split())
         assert "1. How much support will they need from us?" in first
@@ -346,8 +345,8 @@ async def test_compare_with_ideal_yaml_and_with_another_prospect(
             lambda: screen.view is not None and screen.view.right_label == "Baltic Sound AB",
             "the other prospect",
         )
-        assert text(screen.query_one("#cmp-title")) == "Atlas AV GmbH  vs  Baltic Sound AB"
-        answers = text(screen.query_one("#cmp-answers"))
+        assert text_of(screen.query_one("#cmp-title")) == "Atlas AV GmbH  vs  Baltic Sound AB"
+        answers = text_of(screen.query_one("#cmp-answers"))
         first = " ".join(answers.split("\n\n")[0].split())
         assert "Company · +44.4 points for Atlas AV GmbH" in first
         assert "Atlas AV GmbH Stocking dealer (4 of 5)" in first
@@ -367,7 +366,7 @@ async def test_compare_without_an_ideal_profile_says_so(make_app, data_dir, tiny
         await wait_for(pilot, lambda: any("no ideal profile" in m for m in messages(app)), "notice")
         screen = app.screen
         assert isinstance(screen, CompareScreen), "a notification, not a crash"
-        assert "o compares with another prospect" in text(screen.query_one("#cmp-source"))
+        assert "o compares with another prospect" in text_of(screen.query_one("#cmp-source"))
 
 
 def test_fuzzy_find_ranks_names_and_stays_cheap() -> None:
@@ -410,7 +409,7 @@ async def test_lint_warnings_are_shown_as_warnings_and_the_set_stays_usable(
         files = prompts(screen.query_one("#qs-files", OptionList))
         assert "⚠ 1 warning: usable, used for interviews" in files[1]
         assert "✗" not in files[1]
-        banner = text(screen.query_one("#qs-banner", Static))
+        banner = text_of(screen.query_one("#qs-banner", Static))
         assert "2 valid sets (⚠ 1 with warnings, still used)" in banner
         await pilot.press("down")
         await pilot.pause()
@@ -421,11 +420,11 @@ async def test_lint_warnings_are_shown_as_warnings_and_the_set_stays_usable(
         await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen), "editor")
         editor = app.screen
         await wait_for(pilot, lambda: editor._checked_generation == editor.generation, "checked")
-        status = text(editor.query_one("#ed-status", Static))
+        status = text_of(editor.query_one("#ed-status", Static))
         assert "⚠ 1 warning: usable" in status and "✗" not in status
         shown = prompts(editor.query_one("#ed-problems", OptionList))
         assert shown[0].startswith("⚠ 8:13 warning: question 'plan_agreed' has no help text")
-        assert "✗ 0 · ⚠ 1" in text(editor.query_one("#ed-side-heading", Static))
+        assert "✗ 0 · ⚠ 1" in text_of(editor.query_one("#ed-side-heading", Static))
         area = editor.query_one(TextArea)
         area.load_text(area.text.replace("title: Tiny second meeting", "title: Second meeting"))
         await pilot.press("f5")

@@ -14,6 +14,7 @@ from tui_helpers import (
     saved,
     status_of,
     stored_answers,
+    text_of,
     wait_for,
     wait_interview,
 )
@@ -22,10 +23,6 @@ from qualify.tui.screens.interview import SUMMARY, InterviewScreen
 from qualify.tui.screens.prospect import ProspectScreen
 from qualify.tui.widgets.question_inputs import MultiInput
 from qualify.tui.widgets.score_panel import ScorePanel
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def live_score(screen: InterviewScreen) -> str:

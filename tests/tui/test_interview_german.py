@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Markdown, OptionList, Static
-from tui_helpers import add_prospect, notified, open_interview, saved, wait_for
+from textual.widgets import Button, Markdown, OptionList
+from tui_helpers import add_prospect, notified, open_interview, saved, text_of, wait_for
 
 from qualify.i18n import use_language
 from qualify.tui.app import QualifyApp
@@ -16,10 +16,6 @@ from qualify.tui.screens.help import HelpScreen, help_text
 from qualify.tui.screens.interview import SUMMARY
 
 pytestmark = pytest.mark.tui
-
-
-def _text(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def _sections(screen) -> list[str]:
@@ -51,13 +47,13 @@ async def test_the_interview_and_its_summary_speak_german(
 
         await pilot.press("f4")
         await wait_for(pilot, lambda: screen.current == SUMMARY, "the summary")
-        assert _text(screen, "#summary-title").startswith("Übersicht · ")
-        assert _text(screen, "#summary-gate-heading").startswith("Tor zu ")
-        still_open = _text(screen, "#summary-open")
+        assert text_of(screen, "#summary-title").startswith("Übersicht · ")
+        assert text_of(screen, "#summary-gate-heading").startswith("Tor zu ")
+        still_open = text_of(screen, "#summary-open")
         assert "Pflichtfragen noch offen:" in still_open, still_open
         assert "required" not in still_open
-        assert "Noch kein nächstes Treffen vereinbart" in _text(screen, "#summary-meeting")
-        assert "Enter bewegt nie einen Interessenten" in _text(screen, "#summary-keys")
+        assert "Noch kein nächstes Treffen vereinbart" in text_of(screen, "#summary-meeting")
+        assert "Enter bewegt nie einen Interessenten" in text_of(screen, "#summary-keys")
         assert str(screen.query_one("#do-keep", Button).label) == "Weiter kennenlernen  (k)"
         assert str(screen.query_one("#do-advance", Button).label) == "Weiterrücken…  (a)"
 
@@ -65,7 +61,9 @@ async def test_the_interview_and_its_summary_speak_german(
         help_screen = await wait_for(
             pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen, "the help"
         )
-        assert _text(help_screen, "#help-title").startswith("Hilfe · Tasten auf diesem Bildschirm")
+        assert text_of(help_screen, "#help-title").startswith(
+            "Hilfe · Tasten auf diesem Bildschirm"
+        )
         source = help_screen.query_one("#help-md", Markdown).source
         assert source.startswith("## Tasten auf diesem Bildschirm")
         assert "# So arbeitet qualify" in source and "## Das Gespräch" in source
@@ -87,8 +85,8 @@ async def test_the_interview_keeps_its_english_words(data_dir: Path, bundled_set
         screen = await open_interview(pilot, pid)
         await pilot.press("f4")
         await wait_for(pilot, lambda: screen.current == SUMMARY, "the summary")
-        assert _text(screen, "#summary-title").startswith("Summary · ")
-        assert "required question(s) still open:" in _text(screen, "#summary-open")
+        assert text_of(screen, "#summary-title").startswith("Summary · ")
+        assert "required question(s) still open:" in text_of(screen, "#summary-open")
         assert str(screen.query_one("#do-keep", Button).label) == "Keep dating  (k)"
 
 
@@ -107,9 +105,9 @@ async def test_a_number_the_question_refuses_is_explained_in_german(
         await wait_for(pilot, lambda: screen.current == "reps", "the number question")
         await pilot.press(*"900")
         await saved(pilot, screen)
-        error = _text(screen, "#number-error")
+        error = text_of(screen, "#number-error")
         assert "900 liegt über dem Höchstwert 500" in error and "maximum" not in error
         await pilot.press("backspace", "backspace", "backspace", *"1,000")
         await saved(pilot, screen)
-        error = _text(screen, "#number-error")
+        error = text_of(screen, "#number-error")
         assert "'1,000' könnte 1000 oder 1" in error and "ohne Tausendertrennzeichen" in error

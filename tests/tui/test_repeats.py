@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_helpers import add_prospect, open_interview, saved, stored_answers, wait_for
+from tui_helpers import add_prospect, open_interview, saved, stored_answers, text_of, wait_for
 
 from qualify.tui.screens.interview import SUMMARY
 from qualify.tui.widgets.score_panel import ScorePanel
@@ -43,10 +43,6 @@ def sets(tiny_sets: Path) -> Path:
 
 def where(screen) -> str:
     return str(screen.query_one("#where", Static).render())
-
-
-def text_of(screen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 async def test_each_repeat_is_asked_and_kept_under_its_own_key(

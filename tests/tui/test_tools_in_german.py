@@ -6,23 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_insight_views import IDEAL, answer, atlas, prompts, text
+from test_insight_views import IDEAL, answer, atlas, prompts
 from textual.command import CommandList, CommandPalette
 from textual.widgets import OptionList, Static
-from tui_helpers import add_prospect, open_prospect, wait_for, wait_home
+from tui_helpers import add_prospect, open_comparison, open_prospect, text_of, wait_for, wait_home
 
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
-from qualify.tui.screens.compare import CompareScreen
 from qualify.tui.screens.editor import EditorScreen
 from qualify.tui.screens.question_sets import QuestionSetsScreen
 from qualify.tui.screens.rescore import RescoreScreen
 
 pytestmark = pytest.mark.tui
-
-
-def _text(widget) -> str:
-    return str(widget.render())
 
 
 async def test_the_comparison_and_the_palette_speak_german(data_dir: Path, tiny_sets: Path) -> None:
@@ -31,23 +26,17 @@ async def test_the_comparison_and_the_palette_speak_german(data_dir: Path, tiny_
     app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), language="de")
     async with app.run_test(size=(100, 30)) as pilot:
         await open_prospect(pilot, pid)
-        await pilot.press("c")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CompareScreen) and app.screen.view is not None,
-            "the comparison",
-        )
-        screen = app.screen
-        assert _text(screen.query_one("#cmp-title")) == "Atlas AV GmbH  gegen  idealer Partner"
-        assert "Rechts: ideal.yaml" in _text(screen.query_one("#cmp-source"))
-        assert "i der ideale Partner" not in _text(screen.query_one("#cmp-source"))
-        assert "o ein anderer Interessent" in _text(screen.query_one("#cmp-source"))
-        score = _text(screen.query_one("#cmp-score"))
+        screen = await open_comparison(pilot)
+        assert text_of(screen.query_one("#cmp-title")) == "Atlas AV GmbH  gegen  idealer Partner"
+        assert "Rechts: ideal.yaml" in text_of(screen.query_one("#cmp-source"))
+        assert "i der ideale Partner" not in text_of(screen.query_one("#cmp-source"))
+        assert "o ein anderer Interessent" in text_of(screen.query_one("#cmp-source"))
+        score = text_of(screen.query_one("#cmp-score"))
         assert "66,7" in score and "−33,3" in score  # the figures as German writes them
-        assert _text(screen.query_one("#cmp-sections")).split()[0] == "Abschnitt"
-        heading = _text(screen.query_one("#cmp-answers-heading"))
+        assert text_of(screen.query_one("#cmp-sections")).split()[0] == "Abschnitt"
+        heading = text_of(screen.query_one("#cmp-answers-heading"))
         assert heading.startswith("Abweichende Antworten (") and "größte zuerst" in heading
-        answers = _text(screen.query_one("#cmp-answers"))
+        answers = text_of(screen.query_one("#cmp-answers"))
         assert "— nicht beantwortet" in answers and "Sections" not in answers
         await pilot.press("escape")
         await pilot.press("ctrl+p")
@@ -121,7 +110,7 @@ async def test_set_problems_and_the_rescore_preview_speak_german(
             lambda: isinstance(app.screen, RescoreScreen) and app.screen.rows is not None,
             "the preview",
         )
-        detail = " ".join(text(app.screen.query_one("#rs-detail", Static)).split())
+        detail = " ".join(text_of(app.screen.query_one("#rs-detail", Static)).split())
         assert "Vorher 100,0 Strong fit" in detail and "Nachher 75,0" in detail
         assert "• kind: Option 'integrator' neu bewertet: 5 → 3" in detail
         assert "re-scored" not in detail and "Before" not in detail

@@ -126,11 +126,27 @@ async def saved(pilot, screen=None):
     return await wait_for(pilot, lambda: screen.all_saved and screen, "the answers to be saved")
 
 
+def text_of(node, selector: str | None = None) -> str:
+    """What a widget shows, as text: `node` itself, or the widget `selector` finds in it."""
+    widget = node.query_one(selector) if selector else node
+    return str(widget.render())
+
+
 def status_of(screen) -> str:
     """The interview's status line under the input, as the user reads it."""
-    from textual.widgets import Static
+    return text_of(screen, "#status")
 
-    return str(screen.query_one("#status", Static).render())
+
+async def open_comparison(pilot):
+    """From a prospect's screen: press c and wait for the comparison's figures."""
+    from qualify.tui.screens.compare import CompareScreen
+
+    await pilot.press("c")
+    return await wait_for(
+        pilot,
+        lambda: screen_ready(pilot.app, CompareScreen, lambda s: s.view is not None),
+        "the comparison",
+    )
 
 
 # ----------------------------------------------------------------------- data
