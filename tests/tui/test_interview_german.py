@@ -36,6 +36,9 @@ async def test_the_interview_and_its_summary_speak_german(
         buttons = {str(b.label) for b in screen.query(Button)}
         assert {"◀ Zurück  PgUp", "Notiz", "PgDn  Weiter ▶"} <= buttons
         assert "Übersicht und Tor" in _sections(screen)[-1]
+        where = text_of(screen, "#where")  # the section, the position, the tags
+        assert " · 1 von " in where and "Pflicht" in where, where
+        assert " of " not in where and "required" not in where
 
         # a note and the F7 mark are confirmed in German
         await pilot.press("f7")

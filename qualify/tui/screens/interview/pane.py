@@ -150,12 +150,12 @@ def where_line(
     position = visible.index(question_id) + 1 if question_id in visible else 0
     tags = []
     if question.required:
-        tags.append(("required", "$text-warning"))
+        tags.append((_("required"), "$text-warning"))
     if needs_evidence(stage, qs, question.id):
         if record is not None and record.state == "answered" and record.source == "verified":
-            tags.append(("✓ evidence seen", "$text-success"))
+            tags.append((_("✓ evidence seen"), "$text-success"))
         else:
-            tags.append(("⚑ needs evidence", "$text-warning"))
+            tags.append((_("⚑ needs evidence"), "$text-warning"))
     tags.append((_(TYPE_WORDS.get(question.type, question.type)), "$text-muted"))
     tag_parts: list[tuple[str, str]] = []
     for text, style in tags:
@@ -163,8 +163,8 @@ def where_line(
         tag_parts.append((text, style))
     return Content.assemble(
         (section.title, "bold $text-accent"),
-        (f" · {repeat} · F10 next repeat" if repeat else "", "bold $text-accent"),
-        (f" · {position} of {len(visible)}", "bold"),
+        (" · " + repeat + " · " + _("F10 next repeat") if repeat else "", "bold $text-accent"),
+        (" · " + _("{n} of {total}").format(n=position, total=len(visible)), "bold"),
         *tag_parts,
     )
 
