@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 
 from qualify.core.words import kind_word, meeting_words, one_line, status_word, visible
 from qualify.i18n import _, fmt_score, tr
-from qualify.tui.format import fmt_datetime
+from qualify.tui.format import fmt_date, fmt_datetime
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.prospect_agenda import AGENDA, OVERVIEW, AgendaActions
 from qualify.tui.screens.prospect_evidence import EVIDENCE, EvidenceActions
@@ -370,6 +370,6 @@ def _last_rescore(
             (f"v{new.get('version', '?')}", "$text-muted"),
             (": ", "$text-muted"),
             (f"{fmt_score(score)} {band}".rstrip(), band_style(band or None, ranks=ranks)),
-            (f"  ({entry.at.astimezone():%Y-%m-%d})", "$text-muted"),
+            (f"  ({fmt_date(entry.at)})", "$text-muted"),  # English: 2026-03-01, as before
         )
     return None
