@@ -8,6 +8,7 @@ a missing tool fails the run, so "20 passed, 20 skipped" cannot look green.
 
 from __future__ import annotations
 
+import compileall
 import os
 import sys
 from collections.abc import Iterator
@@ -65,6 +66,15 @@ def _english_again_after_each_test() -> Iterator[None]:
     i18n = sys.modules.get("qualify.i18n")
     if i18n is not None:
         i18n.set_language(None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _byte_compiled() -> None:
+    """The checkout byte-compiled once, as `pip install` compiles an installed copy: with
+    PYTHONDONTWRITEBYTECODE set (as on CI) every `python -m qualify` a test starts would
+    otherwise compile each module it imports, a cost no user pays, which the speed
+    guards (tests/test_speed.py) would measure instead of qualify."""
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "qualify", quiet=1)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,7 +5,6 @@ size, as same-run ratios with generous margins. The figures themselves are the b
 
 from __future__ import annotations
 
-import compileall
 import os
 import resource
 import subprocess
@@ -20,14 +19,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_store import answer_io  # noqa: E402
 from bench_validate import make_set  # noqa: E402
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _byte_compiled() -> None:
-    """Byte-compile the checkout as `pip install` does: with PYTHONDONTWRITEBYTECODE set
-    (as on this CI) every short command would otherwise compile every module it imports,
-    a cost no installed copy pays, and the ratios would measure the compiler."""
-    compileall.compile_dir(ROOT / "qualify", quiet=1)
 
 
 def test_one_answer_reads_and_writes_its_prospect_file_once(tmp_path: Path) -> None:
