@@ -113,6 +113,31 @@ def test_the_choice_of_language_comes_in_order(tmp_path: Path) -> None:
     assert i18n.choose_language(environ={}, config=config) is None
 
 
+def test_no_marked_message_hides_where_pybabel_cannot_see_it() -> None:
+    """`pybabel extract` does not look inside f-strings (nor, at times, into a marker
+    nested in another's arguments): a message marked there would never reach the
+    catalog and stay English in German. Every marked literal, wherever it is written,
+    has its German."""
+    catalog = _po("de")
+    missing = []
+    for path in sorted((ROOT / "qualify").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") in KEYWORDS):
+                continue
+            first = node.args[0] if node.args else None
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            if not re.search(r"[^\W\d_]", re.sub(r"\{[^{}]*\}", "", first.value)):
+                continue  # only placeholders and punctuation: the same in every language
+            found = catalog.get(first.value)
+            if node.func.id in ("ngettext", "counted") and len(node.args) > 1:
+                found = catalog.get((first.value, getattr(node.args[1], "value", None)))
+                found = found or catalog.get(first.value)
+            if not (found and found.string):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {first.value!r}")
+    assert not missing, "marked but not in the German catalog: " + ", ".join(missing)
+
+
 def _phrase_calls() -> list[tuple[str, int, object]]:
     """Every `Phrase(…)` the core writes (phrase.py, which defines it, aside): (file,
     line, its first argument)."""

@@ -125,6 +125,7 @@ def _recorded(found: Any, n: int, stage: str | None, assessment: Any) -> None:
             score=shown, answered=b.answered, visible=b.visible
         )
     else:
-        verdict = f"{fmt_score(b.score)} · {b.band or _('no band yet')}"
+        band = b.band or _("no band yet")
+        verdict = f"{fmt_score(b.score)} · {band}"
     coverage = _("coverage {coverage}").format(coverage=fmt_pct(b.coverage))
     say(f"{said}{where}: " + _("score {verdict}").format(verdict=verdict) + f" · {coverage}{ko}")

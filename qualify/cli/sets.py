@@ -129,7 +129,11 @@ def score(env: Env, questionnaire_path: Path, answers_path: Path, as_json: bool)
     if str(questionnaire_path) == "-" and str(answers_path) == "-":
         said = _("only one of them can read standard input")
         fail(f"--questionnaire - and --answers -: {said}", 2)
+    from qualify.core.questionnaire.texts import localize
+
     question_set = _question_set(env, questionnaire_path)
+    # the set's own texts (titles, bands, constraint messages) in the language in use
+    question_set = localize(question_set, env.language_for(), question_set.language)
     if str(answers_path) != "-":
         must_exist(answers_path, "--answers")
     inputs = read_answers(answers_path, "--answers", question_set)

@@ -26,7 +26,8 @@ def whoami(env: Env, new_name: str | None) -> None:
             fail(f"--set: {problem}", 2)
         _write_name(paths.config_file(), new_name.strip())
     name, source = paths.user_and_source()
-    say(f"{cell(name) or _('(no name)')}  ({cell(tr(source))})")
+    shown = cell(name) or _("(no name)")
+    say(f"{shown}  ({cell(tr(source))})")
     if env.store_url:
         say(_("on the team server your answers carry your database login instead"))
 

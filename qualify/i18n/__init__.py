@@ -173,7 +173,24 @@ class _Formats:
 
 
 def _locale() -> str:
-    return current().replace("-", "_")
+    return _known_locale(current())
+
+
+@cache
+def _known_locale(code: str) -> str:
+    """The Babel locale that writes dates and numbers for `code`: itself, else its
+    language (de_XX: de), else English. A set may speak a language Babel has no data for
+    (`languages: [en, xx]`); its texts are shown, its figures written the English way."""
+    from babel import Locale, UnknownLocaleError
+
+    name = code.replace("-", "_")
+    for candidate in (name, name.split("_", 1)[0]):
+        try:
+            Locale.parse(candidate)
+        except (ValueError, UnknownLocaleError):
+            continue
+        return candidate
+    return "en"
 
 
 def fmt_date(value: datetime | date | None) -> str:

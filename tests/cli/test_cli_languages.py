@@ -102,3 +102,61 @@ def test_the_portfolio_in_german(ws, answered, tmp_path: Path) -> None:
     page = ws("report", "--portfolio", "--format", "html", env={"QUALIFY_LANG": "de"}).stdout
     assert '<html lang="de">' in page and "<h2>Rangfolge nach Phase</h2>" in page
     assert "Kosten &gt; Ertrag" in page  # escaped once, as every word of ours
+
+
+def test_a_language_babel_does_not_know_shows_english_figures(ws, answered) -> None:
+    """`--lang xx` is a well-formed code a set may use (`languages: [en, xx]`); qualify
+    has no words or number formats for it: English ones, never an internal error."""
+    pid = answered("--territory", "Nord")
+    for args in (("--lang", "xx"), ("--lang", "de-XX")):
+        listed = ws(*args, "prospect", "list")
+        assert listed.exit_code == 0, listed.output
+        assert "Müller AV" in listed.stdout
+    assert "Gebiet" in ws("--lang", "de-XX", "prospect", "show", pid).stdout.replace("GEBIET", "")
+    shown = ws("prospect", "show", pid, env={"QUALIFY_LANG": "xx"})
+    assert shown.exit_code == 0 and "Müller AV" in shown.stdout
+
+
+WHAT_IF_SET = """\
+id: audit
+title: {en: Audit set, de: Prüfset}
+version: 1
+languages: [en, de]
+bands:
+  - {min: 50, label: {en: Strong fit, de: Passt gut}}
+  - {min: 0, label: {en: Weak fit, de: Passt schlecht}}
+sections:
+  - id: company
+    title: {en: Company, de: Unternehmen}
+    weight: 1
+    questions:
+      - id: founded
+        type: date
+        text: {en: Founded, de: Gegründet}
+        constraint: "founded <= today()"
+        constraint_message: {en: Not in the future., de: Nicht in der Zukunft.}
+      - id: showroom
+        type: yes_no
+        text: {en: A showroom?, de: Ein Ausstellungsraum?}
+        score: {yes: 5, no: 0}
+"""
+
+
+def test_what_if_scoring_speaks_the_sets_language(ws, tmp_path: Path) -> None:
+    """`qualify score` with no prospect: the set's own texts (title, sections, bands,
+    constraint messages) in the language in use, as a prospect's report has them."""
+    qs = tmp_path / "audit.yaml"
+    qs.write_text(WHAT_IF_SET, encoding="utf-8")
+    answers = tmp_path / "a.yaml"
+    answers.write_text("founded: 2015-03-01\nshowroom: yes\n", encoding="utf-8")
+    args = ("score", "--questionnaire", str(qs), "--answers", str(answers))
+    german = ws("--lang", "de", *args).stdout
+    assert german.startswith("Prüfset (audit v1)\n")
+    assert "Passt gut" in german and "Unternehmen" in german and "Strong fit" not in german
+    english = ws(*args).stdout
+    assert english.startswith("Audit set (audit v1)\n") and "Strong fit" in english
+    answers.write_text("founded: 2199-01-01\nshowroom: yes\n", encoding="utf-8")
+    refused = ws("--lang", "de", *args)
+    assert refused.exit_code != 0
+    assert f"{answers}:1:10: founded: Nicht in der Zukunft." in refused.stderr
+    assert "Not in the future." in ws(*args).stderr
