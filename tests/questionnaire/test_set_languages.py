@@ -122,6 +122,22 @@ def test_a_missing_translation_is_a_warning_at_its_place() -> None:
     assert load_question_set_text(text).questions["reps"].text == "Sales reps?"
 
 
+def test_a_unit_is_translated_and_one_without_words_needs_none() -> None:
+    """`unit: {en: people, de: Personen}` is a text like the others; `unit: "%"` is the
+    same in every language and draws no warning."""
+    text = TWO.replace(
+        "        type: number\n", "        type: number\n        unit: {en: people, de: Personen}\n"
+    )
+    qs = load_question_set_text(text, "two.yaml")
+    assert qs.questions["reps"].unit == "people"
+    assert localize(qs, "de", "en").questions["reps"].unit == "Personen"
+    assert content_hash(qs) == content_hash(localize(qs, "de", "en"))
+    plain = TWO.replace("        type: number\n", '        type: number\n        unit: "%"\n')
+    assert not [p for p in _problems(plain) if ":32:" in p]
+    worded = TWO.replace("        type: number\n", "        type: number\n        unit: people\n")
+    assert "two.yaml:32:15: warning: missing translation" in " ".join(_problems(worded))
+
+
 def test_a_language_the_set_does_not_list_is_an_error_at_its_key() -> None:
     text = TWO.replace("de: Qualität?", "dee: Qualität?")
     assert (

@@ -210,8 +210,9 @@ class Question(_Strict):
     """yes_no only: points for yes and for no."""
     knockout: Knockout | None = None
     """Any type: knocked out when the condition holds."""
-    unit: str | None = None
-    """number and calculated: shown beside the value and in reports, e.g. "people" or "k€"."""
+    unit: MaybeEmptyText | None = None
+    """number and calculated: shown beside the value and in reports, e.g. "people" or "k€"
+    (a text like any other: `{en: people, de: Personen}`)."""
     verify: bool = False
     """The answer must be verified (seen evidence) before the stage gate passes."""
     formula: Annotated[str, Field(min_length=1)] | None = None

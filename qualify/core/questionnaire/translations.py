@@ -2,7 +2,8 @@
 
 A language a text uses but the set does not list is an error (a typo such as `dee:`
 would otherwise never be shown); a text without one of the listed languages is a
-warning, at its place in the file, since the default language's text stands in for it.
+warning, at its place in the file, since the default language's text stands in for it
+(a plain text without letters, such as a unit "%", is the same in every language).
 """
 
 from __future__ import annotations
@@ -38,8 +39,10 @@ def check_translations(qs: QuestionSet | Pipeline, doc: Document) -> None:
                     message = _unlisted(pipeline, repr(language), listed)
                 doc.at((*loc, language), message, key=True)
             missing = [lang for lang in languages if lang not in text.translations]
-        else:
+        elif any(ch.isalpha() for ch in text):
             missing = languages[1:]
+        else:
+            missing = []  # "%", "€", "1–5": no words, the same in every language
         if missing:
             doc.at(
                 loc,
