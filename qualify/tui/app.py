@@ -31,6 +31,7 @@ from qualify.tui.messages import (
     QuitAfterInput,
 )
 from qualify.tui.saves import SaveQueue, SaveQueues
+from qualify.tui.widgets.keys_in_order import HoldsKeys
 from qualify.tui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from qualify.tui.screens.prospects import ProspectsScreen
 
 
-class QualifyApp(App[None]):
+class QualifyApp(HoldsKeys, App[None]):
     """Qualify prospects: the prospects list, a prospect, its interview, the question sets."""
 
     CSS_PATH = "app.tcss"

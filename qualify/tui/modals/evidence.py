@@ -18,11 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import fmt_datetime, fmt_size, visible
 from qualify.i18n import _, error_text, tr
+from qualify.tui.widgets.keys_in_order import Input
 
 if TYPE_CHECKING:
     from qualify.core.evidence import Attachment

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from qualify.i18n import _
+from qualify.tui.widgets.keys_in_order import Input
 
 
 class NotePrompt(ModalScreen[str | None]):

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Label, Select, Static
 
 from qualify.core.words import KIND_LABELS
 from qualify.i18n import _, language_name
+from qualify.tui.widgets.keys_in_order import Input
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.i18n import _
+from qualify.tui.widgets.keys_in_order import Input
 
 if TYPE_CHECKING:
     from qualify.core.records import ProspectSummary

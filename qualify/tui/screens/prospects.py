@@ -17,7 +17,6 @@ from textual.widgets import (
     Button,
     Footer,
     Header,
-    Input,
     LoadingIndicator,
     ProgressBar,
     Static,
@@ -32,6 +31,7 @@ from qualify.tui.messages import (
     WorkspaceOpened,
 )
 from qualify.tui.screens.base import QualifyScreen
+from qualify.tui.widgets.keys_in_order import Input
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
 
 if TYPE_CHECKING:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from qualify.tui.widgets.keys_in_order import KeyOrder
+
 
 @dataclass
 class Navigate(Message):
@@ -21,6 +23,9 @@ NAV_BINDINGS: list[BindingType] = [
 ]
 
 
-class NavMixin:
+class NavMixin(KeyOrder):
+    """A question's input: PageDown/PageUp (and Enter where it means next) move, and
+    what is typed after a move goes to the question that follows (:class:`KeyOrder`)."""
+
     def action_navigate(self, step: int) -> None:
-        self.post_message(Navigate(step))  # type: ignore[attr-defined]
+        self.move_on(Navigate(step))

@@ -259,13 +259,15 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
         picked_label = labels.get(self.value) if self.value is not None else None
         head = Content.assemble(*parts)
         tail = Content.styled("   " + " · ".join(line2), "$text-muted") if line2 else Content("")
-        current = (
-            Content.styled(
-                f"\nPicked: {self.value}" + (f" ({picked_label})" if picked_label else ""), "bold"
+        if self.value is None:
+            current = Content.styled(
+                "\n" + _("Not answered yet: press a number or ←/→"), "$text-muted"
             )
-            if self.value is not None
-            else Content.styled("\nNot answered yet: press a number or ←/→", "$text-muted")
-        )
+        else:
+            picked = _("Picked: {point}").format(point=self.value)
+            current = Content.styled(
+                "\n" + picked + (f" ({picked_label})" if picked_label else ""), "bold"
+            )
         return head + tail + current
 
     def _set(self, point: int) -> None:

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Static
 
 from qualify.i18n import _
 from qualify.tui.messages import AnswerChosen
 from qualify.tui.widgets.input_base import NAV_BINDINGS, Navigate, NavMixin
+from qualify.tui.widgets.keys_in_order import Input, TextArea
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Question
@@ -69,15 +70,16 @@ class NumberInput(Vertical):
             self.call_after_refresh(self.focus, scroll_visible)
         return self
 
-    def parsed(self) -> tuple[bool, float | int | None, str]:
-        """(valid, value, error): an empty field is valid and means no answer. Read as the
-        command line reads it (the core's `validate_answer`): `7,5` and `7.5` are 7.5, an
-        ambiguous `1,000` is refused with the reason, never guessed."""
+    def parsed(self, typed: str | None = None) -> tuple[bool, float | int | None, str]:
+        """(valid, value, error) of `typed` (the field's text by default): an empty field is
+        valid and means no answer. Read as the command line reads it (the core's
+        `validate_answer`): `7,5` and `7.5` are 7.5, an ambiguous `1,000` is refused with
+        the reason, never guessed."""
         from qualify.core.errors import QualifyError
         from qualify.core.questionnaire import validate_answer
         from qualify.i18n import error_text
 
-        text = self.query_one(Input).value.strip()
+        text = (_typed(self) if typed is None else typed).strip()
         if not text:
             return True, None, ""
         try:
@@ -94,7 +96,9 @@ class NumberInput(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.commit(advance=True)
+        # what the field held at Enter: keys typed after it (ahead, for the next
+        # question) may already be in the field, and are not part of this answer
+        self.commit(advance=True, typed=event.value)
 
     def has_pending(self) -> bool:
         """Something typed (or deleted) that is not what was last sent (nothing is
@@ -123,11 +127,13 @@ class NumberInput(Vertical):
         self._last_sent = value
         return True, value, ""
 
-    def commit(self, advance: bool = False) -> bool:
-        """Send the typed number if it is valid and new; False when it is invalid."""
-        ok, value, error = self.parsed()
+    def commit(self, advance: bool = False, typed: str | None = None) -> bool:
+        """Send the typed number (`typed`, else the field's text) if it is valid and new;
+        False when it is invalid."""
+        ok, value, error = self.parsed(typed)
         if not ok:
             self.query_one("#number-error", Static).update(f"✗ {error}")
+            self._stay()
             return False
         if value is None:
             if advance:
@@ -142,6 +148,12 @@ class NumberInput(Vertical):
         self._last_sent = value
         self.query_one(Input).value = "" if value is None else _num_text(value)
 
+    def _stay(self) -> None:
+        """Refused: the question stays, and keys held for the next one are its own."""
+        fields = self.query(_NumberField)
+        if fields and fields.first().leaving:
+            self.app.call_later(self.app.release_keys)  # type: ignore[attr-defined]
+
 
 class _NumberField(NavMixin, Input):
     BINDINGS: ClassVar[list[BindingType]] = list(NAV_BINDINGS)
@@ -150,7 +162,21 @@ class _NumberField(NavMixin, Input):
         parent = self.parent.parent if self.parent is not None else None
         if isinstance(parent, NumberInput) and not parent.commit():
             return
-        self.post_message(Navigate(step))
+        self.move_on(Navigate(step))
+
+    async def action_submit(self) -> None:
+        """Enter: what is typed next is for the next question, unless this answer is
+        refused (the input then says why and keeps the keys)."""
+        self.leaving = True
+        self.app.hold_keys()  # type: ignore[attr-defined]
+        await super().action_submit()
+
+
+def _typed(widget: Vertical) -> str:
+    """The field's text; "" while the input is not composed yet (a question replaced
+    the moment it was shown)."""
+    fields = widget.query(Input)
+    return fields.first().value if fields else ""
 
 
 def _num_text(value: Any) -> str:
@@ -185,7 +211,7 @@ class TextInput(NavMixin, TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         """Enter moves on, as on every question type (a paste keeps its line breaks)."""
-        if event.key == "enter":
+        if event.key == "enter" and not self.leaving:
             event.stop()
             event.prevent_default()
             self.action_navigate(1)
@@ -224,7 +250,7 @@ class TextInput(NavMixin, TextArea):
 
     def action_navigate(self, step: int) -> None:
         self.commit()
-        self.post_message(Navigate(step))
+        self.move_on(Navigate(step))
 
     def on_blur(self) -> None:
         self.commit()
@@ -243,19 +269,20 @@ class DateInput(NumberInput):
 
         text = "" if self.initial is None else str(self.initial)
         with Horizontal(id="number-row"):
-            yield _NumberField(text, placeholder="YYYY-MM-DD", id="number-field")
+            yield _NumberField(text, placeholder=_("YYYY-MM-DD"), id="number-field")
         yield Static("", id="number-range")
         yield Static("", id="number-error")
 
-    def parsed(self) -> tuple[bool, Any, str]:  # type: ignore[override]
-        """(valid, value, error): an empty field is valid and means no answer."""
+    def parsed(self, typed: str | None = None) -> tuple[bool, Any, str]:  # type: ignore[override]
+        """(valid, value, error) of `typed` (the field's text by default): an empty field is
+        valid and means no answer."""
         from datetime import datetime
 
         from qualify.core.errors import QualifyError
         from qualify.core.questionnaire import validate_answer
         from qualify.i18n import error_text
 
-        text = self.query_one(Input).value.strip()
+        text = (_typed(self) if typed is None else typed).strip()
         if not text:
             return True, None, ""
         try:

@@ -8,6 +8,7 @@ the words around them are pure functions of the answer as last saved.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,8 @@ class QuestionPane(VerticalScroll):
         super().__init__(id=id)
         self.input: Widget | None = None
         """The input of the question shown (None before the first one)."""
+        self._switching = 0
+        """New inputs on their way to the focus (show_question → _ready)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the interview…", id="where")
@@ -71,15 +74,34 @@ class QuestionPane(VerticalScroll):
         help_widget.update(Content.styled(help_text, "italic $text-muted") if help_text else "")
         help_widget.display = bool(help_text)
         slot = self.query_one("#input-slot", Vertical)
-        if self.input is not None:
-            self.input.remove()
+        removed = self.input.remove() if self.input is not None else None
         self.input = make_input(question, value)
-        slot.mount(self.input)
-        self.call_after_refresh(self.focus_input)
+        self._switching += 1
+        self.call_later(self._ready, removed, slot.mount(self.input))
         self.query_one("#keys-hint", Static).update(
             Content.styled(_(HINTS[question.type]), "$text-muted")
         )
         self.scroll_home(animate=False)
+
+    async def _ready(self, removed: Awaitable[object] | None, mounted: Awaitable[object]) -> None:
+        """Once the old input has taken every key sent to it and the new one is there, it
+        gets the focus and the keys typed meanwhile (held by the app: keys_in_order)."""
+        try:
+            if removed is not None:
+                await removed
+            await mounted
+            self.focus_input()  # the app sets the focus when it gets to it…
+        finally:
+            self._switching -= 1
+        if not self._switching:  # …then the latest question's input takes the keys
+            self.app.call_later(self.app.release_keys)  # type: ignore[attr-defined]
+
+    def settle(self) -> None:
+        """A move was asked and handled. Unless a new input is on its way (it takes the
+        held keys when it is ready), they go on now: to the summary, or back to the
+        question that stayed (the first one going back, a refused answer)."""
+        if not self._switching:
+            self.app.call_later(self.app.release_keys)  # type: ignore[attr-defined]
 
     def focus_input(self) -> None:
         if self.input is not None and self.input.is_attached:

@@ -334,6 +334,7 @@ class InterviewScreen(
     def _navigate(self, event: Navigate) -> None:
         event.stop()
         self.step(event.step)
+        self.query_one(QuestionPane).settle()
 
     def action_next(self) -> None:
         self.save_pending()
@@ -400,6 +401,8 @@ class InterviewScreen(
         self._put_answer(event.question_id, event.value)
         if event.advance and event.question_id == self.current:
             self.step(1)
+        if event.advance:
+            self.query_one(QuestionPane).settle()
 
     def _put_answer(self, qid: str, value: Any) -> None:
         record = self._stored_answer(qid)

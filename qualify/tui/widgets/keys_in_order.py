@@ -1,0 +1,124 @@
+"""Every key applied in the order it was typed, to the field it was typed for.
+
+Keys arrive together when a fast typist outruns a busy laptop or a terminal over ssh
+sends them in one go. Two things in Textual (8.x) then apply them wrongly:
+
+- A field inserts a typed character in its own key handler, but runs a bound key
+  (backspace, ctrl+u, the arrows, Enter…) only once the key has bubbled up to the app:
+  ctrl+u, "2015-03-01", Enter emptied the field after the date was typed and submitted
+  nothing (Textual issue #6605). These widgets run their own bindings at once.
+- The app hands each key to the widget focused when the key arrives. Keys typed right
+  after Enter on a question reached the question being left, before the next one had
+  the focus: "2", Enter, "3" picked option 3 for the first question too. A question
+  input that asks to move on (:meth:`KeyOrder.move_on`) has the app hold the keys that
+  follow; the interview releases them once the next question's input has the focus, and
+  keys already on their way to the old input are handed back ahead of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual import widgets as _textual
+from textual.message import Message
+from textual.timer import Timer
+
+HOLD_AT_MOST = 0.5
+"""Seconds keys may wait for the next question before they go on regardless."""
+
+
+async def run_own_binding(widget: Any, event: events.Key) -> bool:
+    """Run `widget`'s own binding of the key now; True when one took it (the app would
+    have run the same one: the focused widget is the first place it looks)."""
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        # priority bindings ran before the key got here; an action the widget refuses
+        # (check_action) goes on up, as it would have
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
+
+
+class _KeysInOrder:
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable and await run_own_binding(self, event):
+            return
+        await super()._on_key(event)  # type: ignore[misc]
+
+
+class Input(_KeysInOrder, _textual.Input):
+    """A one-line field whose editing keys keep their place among the typed ones."""
+
+
+class TextArea(_KeysInOrder, _textual.TextArea):
+    """A text area whose editing keys keep their place among the typed ones."""
+
+
+class KeyOrder:
+    """For a question's input: its own bindings run in order with typing, and once it
+    asks to move on, the keys that still reach it go to the next question."""
+
+    leaving = False
+    """It asked to move on: the keys it still gets are not for it."""
+
+    def move_on(self, message: Message) -> None:
+        """Post `message` (a move, or an answer that moves on) and hold what is typed next
+        for the question that follows."""
+        self.leaving = True
+        self.app.hold_keys()  # type: ignore[attr-defined]
+        self.post_message(message)  # type: ignore[attr-defined]
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.leaving:
+            event.stop()
+            event.prevent_default()
+            self.app.hand_back(event)  # type: ignore[attr-defined]
+            return
+        if await run_own_binding(self, event):
+            return
+        await super()._on_key(event)  # type: ignore[misc]
+
+
+class HoldsKeys:
+    """For the app: keys typed while a question changes wait for the next input."""
+
+    _held: list[events.Key] | None = None
+    _handed_back = 0
+    _hold_timer: Timer | None = None
+
+    def hold_keys(self) -> None:
+        """Keys typed from now on wait for :meth:`release_keys` (at most HOLD_AT_MOST)."""
+        if self._held is None:
+            self._held, self._handed_back = [], 0
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self.release_keys)  # type: ignore[attr-defined]
+
+    def hand_back(self, event: events.Key) -> None:
+        """A key that reached an input on its way out: typed before every key held since."""
+        self.hold_keys()
+        assert self._held is not None
+        self._held.insert(self._handed_back, events.Key(event.key, event.character))
+        self._handed_back += 1
+
+    async def release_keys(self) -> None:
+        """The held keys go on, in the order typed, to the widget that has the focus now."""
+        held = self._held
+        if held is None:
+            return
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        focused = self.focused  # type: ignore[attr-defined]
+        if getattr(focused, "leaving", False):  # the question stays: they are its keys
+            focused.leaving = False
+        while held:  # keys arriving meanwhile join the end
+            self._handed_back = max(0, self._handed_back - 1)
+            await super().on_event(held.pop(0))  # type: ignore[misc]
+        self._held = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._held is not None:
+            self._held.append(event)
+            return
+        await super().on_event(event)  # type: ignore[misc]

@@ -1,0 +1,119 @@
+"""Keys that arrive together (a fast typist, a busy laptop, a terminal over ssh) are
+applied in the order they were typed, in every field: ctrl+u, a date and Enter save the
+date; "12", backspace, "5" is 15. Found in tmux: a refused date corrected with ctrl+u
+and the right date typed at once was emptied after it was typed, and Enter moved on
+with nothing saved. Pilot's `press` waits after each key, so these post them at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_new_types import _sets
+from textual import events
+from textual.keys import _character_to_key
+from tui_helpers import add_prospect, open_interview, stored_answers, wait_for
+
+from qualify.tui.widgets.keys_in_order import Input, TextArea
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Send `keys` as a terminal delivers keys typed together: one after the other,
+    without waiting for the app in between. A key is a character or a key name."""
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1:  # a character: its key name, as the terminal parser gives it
+            name, char = (key if key.isalnum() else _character_to_key(key)), key
+        else:
+            name, char = key, "\r" if key == "enter" else None
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_a_refused_date_retyped_at_once_is_saved(
+    make_app, data_dir: Path, tmp_path: Path
+) -> None:
+    sets = _sets(tmp_path)
+    pid = add_prospect(data_dir, sets, "Atlas AV GmbH")
+    app = make_app(sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        assert screen.current == "founded"
+        await pilot.press(*"2199-01-01", "enter")  # refused: in the future
+        assert screen.current == "founded"
+        await burst(pilot, "ctrl+u", *"2010-03-01", "enter")
+        await wait_for(pilot, lambda: screen.current == "years", "moving on")
+        await wait_for(pilot, lambda: screen.all_saved, "the saves")
+        assert stored_answers(data_dir, pid)["founded"].value == "2010-03-01"
+
+
+async def test_a_correction_typed_fast_in_a_number_is_the_number_meant(
+    make_app, data_dir: Path, tmp_path: Path
+) -> None:
+    sets = _sets(tmp_path)
+    pid = add_prospect(data_dir, sets, "Atlas AV GmbH")
+    app = make_app(sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("reps")
+        await wait_for(pilot, lambda: bool(screen.query("#number-field")), "the field")
+        await burst(pilot, "1", "2", "backspace", "5", "left", "left", "delete", "enter")
+        await wait_for(pilot, lambda: "reps" in stored_answers(data_dir, pid), "the answer")
+        assert stored_answers(data_dir, pid)["reps"].value == 5  # "15", the "1" deleted
+
+
+async def test_every_field_of_the_app_keeps_the_order_of_keys(
+    make_app, data_dir: Path, tmp_path: Path
+) -> None:
+    """The filter of the prospects list and a free-text field: the same fields as the
+    rest of the app (one class each), in order under a burst."""
+    sets = _sets(tmp_path)
+    add_prospect(data_dir, sets, "Atlas AV GmbH")
+    app = make_app(sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query("#filter")), "the list")
+        field = app.screen.query_one("#filter", Input)
+        field.focus()
+        await pilot.pause()
+        await burst(pilot, *"atlaz", "backspace", "s")
+        assert field.value == "atlas"
+        area = TextArea()
+        await app.screen.mount(area)
+        area.focus()
+        await pilot.pause()
+        await burst(pilot, *"abc", "backspace", "d", "ctrl+u", "x")
+        assert area.text == "x"
+
+
+async def test_keys_typed_ahead_go_to_the_next_questions(
+    make_app, data_dir: Path, tmp_path: Path
+) -> None:
+    """ "2", Enter, "3", Enter on two choice questions typed at once: the first gets 2,
+    the second 3 (the "3" reached the first question while it was being left)."""
+    sets = tmp_path / "choice-sets"
+    sets.mkdir()
+    options = "[{value: a, score: 1}, {value: b, score: 2}, {value: c, score: 3}]"
+    (sets / "two.yaml").write_text(
+        "id: two\ntitle: Two\nversion: 1\nsections:\n  - id: s\n    title: S\n    questions:\n"
+        + "".join(
+            f"      - {{id: {q}, text: {q.upper()}?, help: Ask., type: choice, options: {options}}}\n"
+            for q in ("first", "second", "third")
+        ),
+        "utf-8",
+    )
+    (sets / "pipeline.yaml").write_text(
+        "stages:\n  - {id: first-date, title: First date, questionnaire: two}\n", "utf-8"
+    )
+    pid = add_prospect(data_dir, sets, "Atlas AV GmbH")
+    app = make_app(sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        assert screen.current == "first"
+        await burst(pilot, "2", "enter", "3", "enter", "1")
+        await wait_for(pilot, lambda: "third" in stored_answers(data_dir, pid), "the answers")
+        await wait_for(pilot, lambda: screen.all_saved, "the saves")
+        stored = stored_answers(data_dir, pid)
+        assert {q: stored[q].value for q in stored} == {"first": "b", "second": "c", "third": "a"}
+        assert screen.current == "third"
