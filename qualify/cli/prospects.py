@@ -365,8 +365,14 @@ def _show(env: Env, q: Any, found: Any, assessment: Any, history: list) -> None:
     from qualify.core.undo import undone_ids
 
     undone = undone_ids(history)
+    words = _history_words(q, history)
     for h in history:
-        move = f"{h.from_stage} → {h.to_stage}" if h.action == "advance" else (h.to_stage or "")
+        at, action, stage = words(h)
+        move = (
+            f"{stage(h.from_stage)} → {stage(h.to_stage)}"
+            if h.action == "advance"
+            else stage(h.to_stage)
+        )
         if h.action == "undo":
             what = h.details.get("undone") if h.details.get("undoes") != "answer" else "answer"
             question = h.details.get("question")
@@ -380,7 +386,26 @@ def _show(env: Env, q: Any, found: Any, assessment: Any, history: list) -> None:
         )
         by = " " + _("by {name}").format(name=h.by) if h.by else ""
         mark = " " + _("[undone]") if h.id in undone else ""
-        say(f"  {h.at:%Y-%m-%d %H:%M}  {h.action:<8} {cell(move)}{cell(extra)}{cell(by)}{mark}")
+        say(f"  {at}  {action} {cell(move)}{cell(extra)}{cell(by)}{mark}")
+
+
+def _history_words(q: Any, history: list) -> Any:
+    """How a history line says when, what and which stage: English keeps the values it
+    always showed (2026-03-01 14:30, advance, first-date); another language its words
+    (01.03.2026, 14:30, Weitergerückt, Erstes Date)."""
+    from qualify.core.words import ACTION_LABELS
+    from qualify.i18n import _, english, fmt_datetime, stage_title
+
+    if english():
+        return lambda h: (f"{h.at:%Y-%m-%d %H:%M}", f"{h.action:<8}", lambda s: s or "")
+    labels = {h.action: _(ACTION_LABELS.get(h.action, h.action)) for h in history}
+    width = max((len(label) for label in labels.values()), default=0)
+    pipeline = q.catalog.pipeline
+
+    def stage(stage_id: str | None) -> str:
+        return stage_title(pipeline, stage_id) if stage_id else ""
+
+    return lambda h: (fmt_datetime(h.at), labels[h.action].ljust(width), stage)
 
 
 def _attachments_json(attachments: list) -> list[dict]:

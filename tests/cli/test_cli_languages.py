@@ -4,6 +4,7 @@ file; reports in German (Markdown and HTML), scores the same in every language."
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 
@@ -160,3 +161,14 @@ def test_what_if_scoring_speaks_the_sets_language(ws, tmp_path: Path) -> None:
     assert refused.exit_code != 0
     assert f"{answers}:1:10: founded: Nicht in der Zukunft." in refused.stderr
     assert "Not in the future." in ws(*args).stderr
+
+
+def test_the_history_of_prospect_show_in_german(ws, answered) -> None:
+    """What happened, when and at which stage, in the language's words; English keeps
+    the values it always showed."""
+    pid = answered("--territory", "Nord")
+    german = ws("--lang", "de", "prospect", "show", pid).stdout.split("Verlauf\n", 1)[1]
+    assert "  Angelegt Erstes Date von " in german
+    assert re.match(r"  \d\d\.\d\d\.\d{4}, \d\d:\d\d  ", german)
+    english = ws("prospect", "show", pid).stdout.split("History\n", 1)[1]
+    assert re.match(r"  \d{4}-\d\d-\d\d \d\d:\d\d  created  first-date by ", english)
