@@ -32,12 +32,17 @@ async def burst(pilot, *keys: str) -> None:
     await pilot.pause()
 
 
+def _atlas(make_app, data_dir: Path, tmp_path: Path):
+    """The app on the set of test_new_types, with one prospect: (app, its id)."""
+    sets = _sets(tmp_path)
+    pid = add_prospect(data_dir, sets, "Atlas AV GmbH")
+    return make_app(sets), pid
+
+
 async def test_a_refused_date_retyped_at_once_is_saved(
     make_app, data_dir: Path, tmp_path: Path
 ) -> None:
-    sets = _sets(tmp_path)
-    pid = add_prospect(data_dir, sets, "Atlas AV GmbH")
-    app = make_app(sets)
+    app, pid = _atlas(make_app, data_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_interview(pilot, pid)
         assert screen.current == "founded"
@@ -52,9 +57,7 @@ async def test_a_refused_date_retyped_at_once_is_saved(
 async def test_a_correction_typed_fast_in_a_number_is_the_number_meant(
     make_app, data_dir: Path, tmp_path: Path
 ) -> None:
-    sets = _sets(tmp_path)
-    pid = add_prospect(data_dir, sets, "Atlas AV GmbH")
-    app = make_app(sets)
+    app, pid = _atlas(make_app, data_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_interview(pilot, pid)
         screen.go("reps")
@@ -69,9 +72,7 @@ async def test_every_field_of_the_app_keeps_the_order_of_keys(
 ) -> None:
     """The filter of the prospects list and a free-text field: the same fields as the
     rest of the app (one class each), in order under a burst."""
-    sets = _sets(tmp_path)
-    add_prospect(data_dir, sets, "Atlas AV GmbH")
-    app = make_app(sets)
+    app, _pid = _atlas(make_app, data_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: bool(app.screen.query("#filter")), "the list")
         field = app.screen.query_one("#filter", Input)
