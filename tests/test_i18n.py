@@ -195,3 +195,21 @@ def test_a_phrase_is_its_english_and_says_itself_in_german() -> None:
             == ("Just friends: call again on 2027-04-15. Niche 26.7 below 40")
         )
     assert pickle.loads(pickle.dumps(shortfall)).params == shortfall.params
+
+
+def test_the_html_templates_say_nothing_outside_the_catalog() -> None:
+    """Every word an HTML report shows comes through `_()`: a sentence written into a
+    template (it was so for a dozen, from "Last contact" to the evidence table's head)
+    stays English in a German report."""
+    allowed = {"SHA-256"}
+    found = []
+    for path in sorted((ROOT / "qualify" / "reports" / "templates").glob("*.html.j2")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"<style.*?</style>", r"<script.*?</script>", r"\{#.*?#\}"):
+            text = re.sub(pattern, "", text, flags=re.S)
+        text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S)
+        for node in re.findall(r">([^<>]*)<", text):
+            words = node.strip()
+            if re.search(r"[A-Za-z]{3,}", words) and words not in allowed:
+                found.append(f"{path.name}: {words[:60]!r}")
+    assert not found, "put these through _(): " + "; ".join(found)

@@ -32,9 +32,11 @@ from qualify.i18n import (
     current,
     fmt_date,
     fmt_datetime,
+    fmt_fixed,
     fmt_num,
     fmt_pct,
     fmt_score,
+    fmt_signed,
     ngettext,
     tr,
 )
@@ -79,6 +81,9 @@ def environment() -> Environment:
         oneline=one_line,
         meeting=meeting_words,
         tr=tr,
+        fill=_fill,
+        fixed=fmt_fixed,
+        signed=fmt_signed,
     )
     env.globals.update(
         CAPACITY_ALERTS=CAPACITY_ALERTS,
@@ -90,8 +95,24 @@ def environment() -> Environment:
         STATE_LABELS=STATE_LABELS,
         agenda_kinds=_AgendaKinds(),
         language=current,
+        strong=_strong,
+        code=_code,
     )
     return env
+
+
+def _fill(sentence: str, **parts: Any) -> Markup:
+    """A catalog sentence with its {parts} filled in: the sentence and each part escaped,
+    except markup the template made (`strong(…)`, a band badge)."""
+    return Markup.escape(sentence).format(**{k: _shown(v) for k, v in parts.items()})
+
+
+def _strong(text: Any) -> Markup:
+    return Markup("<strong>{}</strong>").format(_shown(text))
+
+
+def _code(text: Any) -> Markup:
+    return Markup("<code>{}</code>").format(_shown(text))
 
 
 def _render(template: str, **context: Any) -> str:
@@ -103,7 +124,7 @@ def render_prospect(report: ProspectReport) -> str:
     fit = {f.direction: f.score for f in report.fit}
     section_chart = charts.bar_chart(
         ((s.title, s.score, fmt_score(s.score), s.band_class) for s in report.sections),
-        title="Section scores, 0 to 100",
+        title=_("Section scores, 0 to 100"),
     )
     fit_map = charts.fit_map(fit.get("they_fit_us"), fit.get("we_fit_them"))
     trend = None
@@ -133,12 +154,12 @@ def render_portfolio(report: PortfolioReport) -> str:
     """The territory portfolio as a standalone HTML page."""
     funnel = charts.count_chart(
         ((f.stage.title, f.reached, 0, None, str(f.reached)) for f in report.funnel),
-        title="Prospects who reached each stage",
+        title=_("Prospects who reached each stage"),
     )
     capacity = charts.count_chart(
         (
             (
-                t.territory or "(no territory)",
+                t.territory or _("(no territory)"),
                 t.committed,
                 t.about_to_commit,
                 t.capacity,
@@ -148,7 +169,7 @@ def render_portfolio(report: PortfolioReport) -> str:
             )
             for t in report.territories
         ),
-        title="Committed partners (dark), about to commit (light), capacity (tick)",
+        title=_("Committed partners (dark), about to commit (light), capacity (tick)"),
     )
     return _render("portfolio.html.j2", r=report, funnel=funnel, capacity=capacity)
 

@@ -15,7 +15,17 @@ from qualify.core.words import (
     provisional_text,
 )
 from qualify.core.words import markdown_text as md
-from qualify.i18n import _, fmt_date, fmt_datetime, fmt_fixed, fmt_num, fmt_pct, fmt_score, tr
+from qualify.i18n import (
+    _,
+    fmt_date,
+    fmt_datetime,
+    fmt_fixed,
+    fmt_num,
+    fmt_pct,
+    fmt_score,
+    fmt_signed,
+    tr,
+)
 from qualify.reports.terminal import bar
 from qualify.reports.views import (
     AnswerView,
@@ -121,7 +131,8 @@ def _interview(view: InterviewView) -> list[str]:
     if qs is not None:
         version = f"{_code(qs.id)} v{qs.version}"
         if qs.current_version is not None:
-            version += f" (v{qs.current_version} is current)"
+            current = _("v{version} is current").format(version=qs.current_version)
+            version += f" ({current})"
         facts.append(_("Question set {version}").format(version=version))
     status = (
         _("completed {date}").format(date=fmt_date(view.completed_at))
@@ -168,7 +179,11 @@ def _evidence(report: ProspectReport) -> list[str]:
     rows = [
         [
             md(f.name)
-            + (f" (superseded by {md(f.superseded_by)})" if f.superseded_by else "")
+            + (
+                " " + _("(superseded by {name})").format(name=md(f.superseded_by))
+                if f.superseded_by
+                else ""
+            )
             + (f" — {md(f.note)}" if f.note else ""),
             f"{md(f.question)} ({md(f.stage.title)}; {_code(f.question_id)})",
             f.size_text,
@@ -178,8 +193,8 @@ def _evidence(report: ProspectReport) -> list[str]:
         ]
         for f in report.attachments
     ]
-    table = _table(["File", "For", "Size", "SHA-256", "By", "When"], "llrlll", rows)
-    return ["## Evidence files", "", *table, ""]
+    head = [_("File"), _("For"), _("Size"), "SHA-256", _("By"), _("When")]
+    return ["## " + _("Evidence files"), "", *_table(head, "llrlll", rows), ""]
 
 
 def render_prospect(report: ProspectReport) -> str:
@@ -206,7 +221,7 @@ def render_prospect(report: ProspectReport) -> str:
         for qs in h.question_sets:
             text = f"{md(qs.title)} ({_code(qs.id)} v{qs.version}"
             if qs.current_version is not None:
-                text += f"; v{qs.current_version} is current"
+                text += "; " + _("v{version} is current").format(version=qs.current_version)
             sets.append(text + ")")
         out.append(_("Question sets:") + " " + ", ".join(sets) + "  ")
     out.append(
@@ -227,10 +242,16 @@ def render_prospect(report: ProspectReport) -> str:
     if v.score is None and not v.knocked_out:
         out.append(md(v.headline))
     elif v.provisional:
-        where = f" at {md(v.basis.title)}" if v.basis else ""
+        where = " " + _("at {stage}").format(stage=md(v.basis.title)) if v.basis else ""
         out.append(
-            f"**{provisional_text(v.score, v.answered, v.visible)}**{where}: too little answered "
-            f"for a verdict ({fmt_pct(v.weight_answered)} of the scored weight), so no band yet."
+            _(
+                "**{score}**{where}: too little answered for a verdict ({share} of the scored "
+                "weight), so no band yet."
+            ).format(
+                score=provisional_text(v.score, v.answered, v.visible),
+                where=where,
+                share=fmt_pct(v.weight_answered),
+            )
         )
     else:
         band = _band(v.band, v.score, v.knocked_out)
@@ -427,11 +448,15 @@ def render_prospect(report: ProspectReport) -> str:
         if c.gaps:
             out += [_("Answers that differ most:"), ""]
             for g in c.gaps:
-                ko = " (knock-out)" if g.knockout else ""
-                out.append(
-                    f"- {md(g.question)}{ko}: {md(g.prospect)} vs {md(g.ideal)} "
-                    f"({g.impact:+.1f} points)"
+                ko = " (" + _("knock-out") + ")" if g.knockout else ""
+                gap = _("{question}{ko}: {prospect} vs {ideal} ({impact} points)").format(
+                    question=md(g.question),
+                    ko=ko,
+                    prospect=md(g.prospect),
+                    ideal=md(g.ideal),
+                    impact=fmt_signed(g.impact, 1),
                 )
+                out.append(f"- {gap}")
             out.append("")
     # -- strengths and risks
     out += ["## " + _("Strengths"), ""]
