@@ -139,7 +139,7 @@ def render_prospect(report: ProspectReport) -> str:
                 for e in report.reviews
             ],
             bands=report.review_bands,
-            title="Relationship reviews: score over time",
+            title=_("Relationship reviews: score over time"),
         )
     return _render(
         "prospect.html.j2",

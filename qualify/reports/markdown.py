@@ -428,8 +428,13 @@ def render_prospect(report: ProspectReport) -> str:
         c = report.comparison
         out += ["## " + _("Compared with {who}").format(who=md(c.label)), ""]
         out.append(
-            f"{md(c.question_set)}: this prospect {fmt_score(c.prospect_score)}, "
-            f"typical of your best partners {fmt_score(c.ideal_score)}."
+            _(
+                "{question_set}: this prospect {score}, typical of your best partners {ideal}."
+            ).format(
+                question_set=md(c.question_set),
+                score=fmt_score(c.prospect_score),
+                ideal=fmt_score(c.ideal_score),
+            )
         )
         out.append("")
         rows = [

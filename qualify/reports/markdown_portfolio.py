@@ -227,5 +227,5 @@ def render_portfolio(report: PortfolioReport) -> str:
         )
     else:
         out.append(_("Nobody declined."))
-    out += ["", "---", "", f"qualify portfolio · {md(report.schema)}", ""]
+    out += ["", "---", "", _("qualify portfolio") + f" · {md(report.schema)}", ""]
     return "\n".join(out)

@@ -167,7 +167,7 @@ def build_portfolio_report(
         )
     reasons: dict[str, Counter[str]] = {}
     for row in parted:
-        text = row.reason or "no reason recorded"
+        text = row.reason or _("no reason recorded")
         reasons.setdefault(text, Counter())[row.stage.title] += 1
     decline_reasons = sorted(
         (
