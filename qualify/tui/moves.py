@@ -79,7 +79,7 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
         _offer_override(screen, prospect_id, blocked, done)
         return
     titles = screen.workspace.stage_titles()
-    target = titles.get(gate.next_stage_id or "", "the next stage")
+    target = titles.get(gate.next_stage_id or "", _("the next stage"))
     met = "\n".join(
         f"  ✓ {one_line(criterion_text(c, assessment.gate_set, assessment.sources).plain)}"
         for c in gate.criteria
@@ -154,7 +154,7 @@ def _offer_override(
         if not c.met
     )
     titles = screen.workspace.stage_titles()
-    target = titles.get(blocked.result.next_stage_id or "", "the next stage")
+    target = titles.get(blocked.result.next_stage_id or "", _("the next stage"))
 
     def reason_given(result: ReasonResult | None) -> None:
         if result is None:

@@ -312,8 +312,10 @@ class ProspectsScreen(QualifyScreen):
 
             files = ", ".join(sorted({Path(p.path).name for p in errors}))
             self.notify(
-                f"{files}: {len(errors)} error(s). A set with errors is not used for "
-                "interviews until it is fixed: press s to see them.",
+                _(
+                    "{files}: {n} error(s). A set with errors is not used for interviews "
+                    "until it is fixed: press s to see them."
+                ).format(files=files, n=len(errors)),
                 title=_("Question sets"),
                 severity="warning",
                 timeout=10,

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from qualify.core.gates import evidence_shares
 from qualify.core.words import SOURCE_LABELS, bar, one_line
-from qualify.i18n import _, fmt_pct, fmt_score
+from qualify.i18n import N_, _, fmt_pct, fmt_score
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from qualify.core.questionnaire.model import QuestionSet
 
 DIRECTION_SHORT: dict[str, str] = {
-    "they_fit_us": "They fit us",
-    "we_fit_them": "We fit them",
+    "they_fit_us": N_("They fit us"),
+    "we_fit_them": N_("We fit them"),
 }
 
 
@@ -53,7 +53,7 @@ class ScorePanel(VerticalScroll):
         self._sources: Mapping[str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("No answers yet", id="score-verdict")
+        yield Static(_("No answers yet"), id="score-verdict")
         yield Static("", id="score-bar")
         yield Static("", id="score-facts")
         evidence = Static("", id="score-evidence")
@@ -147,7 +147,7 @@ class ScorePanel(VerticalScroll):
             if parts:
                 parts.append("\n")
             band = question_set.band_for(value) if question_set is not None else None
-            parts.append((f"{label:<12}", ""))
+            parts.append((f"{_(label):<12}", ""))
             parts.append((f"{fmt_score(value):>5}", band_style(band, question_set=question_set)))
             if band:
                 parts.append((f" {band}", band_style(band, question_set=question_set)))

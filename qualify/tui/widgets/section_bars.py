@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
 from qualify.core.words import bar, visible
-from qualify.i18n import fmt_score
+from qualify.i18n import _, fmt_score
 from qualify.tui.widgets.bands import band_style
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class SectionBars(Static):
                 name = title if len(title) <= title_w else title[: title_w - 1] + "…"
                 lead = (f"{name}\n  ", "") if stacked else (f"{name:<{title_w}} ", "")
                 if s.visible == 0:
-                    lines.append(Content.assemble(lead, ("not asked", "$text-muted")))
+                    lines.append(Content.assemble(lead, (_("not asked"), "$text-muted")))
                     continue
                 band = qs.band_for(s.score) if qs is not None else None
                 style = band_style(band, question_set=qs)

@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from qualify.core.gates import needs_evidence
 from qualify.core.words import TYPE_WORDS, answer_text, one_line, score_label, visible
-from qualify.i18n import _, fmt_pct, tr
+from qualify.i18n import N_, _, fmt_pct, tr
 from qualify.tui.format import fmt_time
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
@@ -33,8 +33,8 @@ SOURCES: tuple[str, ...] = ("stated", "verified", "estimated", "observed", "our_
 """How sure an answer is, in the order F6 cycles through them."""
 
 STATE_WORDS: dict[str, str] = {
-    "unknown": "Unknown: ask next time",
-    "declined": "Declined to answer",
+    "unknown": N_("Unknown: ask next time"),
+    "declined": N_("Declined to answer"),
 }
 """Answer states other than `answered`, as the interviewer reads them."""
 
@@ -58,7 +58,7 @@ class QuestionPane(VerticalScroll):
         """New inputs on their way to the focus (show_question → _ready)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("Opening the interview…", id="where")
+        yield Static(_("Opening the interview…"), id="where")
         yield Static("", id="score-line")
         yield Static("", id="question")
         yield Static("", id="help")
@@ -214,17 +214,17 @@ def status_lines(
     if saving:  # "saved" only once the write returned
         parts.append(Content.styled("… " + _("Saving"), "bold $text-muted"))
     elif record is not None and record.state != "answered":
-        word = STATE_WORDS.get(record.state, record.state)
+        word = _(STATE_WORDS.get(record.state, record.state))
         parts.append(
             Content.assemble(
                 ("? " if record.state == "unknown" else "– ", "bold $text-warning"),
                 (word, "bold $text-warning"),
-                ("  saved ", "$text-muted"),
+                ("  " + _("saved") + " ", "$text-muted"),
                 (fmt_time(when), "$text-muted"),
             )
         )
         parts.append(
-            Content.styled("Answer it to replace this (F7/F8 again to undo).", "$text-muted")
+            Content.styled(_("Answer it to replace this (F7/F8 again to undo)."), "$text-muted")
         )
     elif record is not None and record.value is not None:
         parts.append(
