@@ -15,7 +15,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qualify.core.errors import QualifyError
 from qualify.core.evidence import (
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 CONFIG_FILE = "config.yaml"
 """The workspace config, beside the workspace's data."""
 MAX_MB_LIMIT = 1024
-SERVER_REMEDY = "ask the schema owner to raise it (docs/team.md)"
+SERVER_REMEDY = Phrase("ask the schema owner to raise it (docs/team.md)")
 
 
 class EvidenceFileError(QualifyError):
@@ -56,12 +56,12 @@ class Limit:
     """How large one evidence file may be, and where that was set."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
-    source: str = "the default"
-    remedy: str = "raise `attachments: max_mb` in the workspace config"
+    source: str = Phrase("the default")
+    remedy: str = Phrase("raise `attachments: max_mb` in the workspace config")
     """What else can be done about a file over it."""
 
     def words(self) -> str:
-        return f"{limit_words(self.max_bytes)} ({self.source})"
+        return Phrase("{size} ({source})", size=limit_words(self.max_bytes), source=self.source)
 
 
 def evidence_limit(data_dir: Path) -> Limit:
@@ -80,26 +80,31 @@ def evidence_limit(data_dir: Path) -> Limit:
     try:
         doc = parse_yaml(decode_text(raw, str(path)), str(path))
     except TextError as exc:
-        raise EvidenceFileError(str(exc.problem)) from None
+        raise _located(exc.problem) from None
     if doc.problems:
-        raise EvidenceFileError(str(doc.problems[0]))
+        raise _located(doc.problems[0])
     data = doc.data
     section = data.get("attachments") if isinstance(data, dict) else None
     if section is None:
         return Limit()
     if not isinstance(section, dict):
         line, col = doc.place(("attachments",))
-        raise EvidenceFileError(f"{path}:{line}:{col}: attachments: expected `max_mb: N`")
+        raise EvidenceFileError(
+            Phrase("{place}: attachments: expected `max_mb: N`", place=f"{path}:{line}:{col}")
+        )
     value = section.get("max_mb")
     if value is None:
         return Limit()
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1024:
         line, col = doc.place(("attachments", "max_mb"))
         raise EvidenceFileError(
-            f"{path}:{line}:{col}: attachments: max_mb: expected a number of megabytes "
-            f"from 1 to {MAX_MB_LIMIT}"
+            Phrase(
+                "{place}: attachments: max_mb: expected a number of megabytes from 1 to {n}",
+                place=f"{path}:{line}:{col}",
+                n=MAX_MB_LIMIT,
+            )
         )
-    return Limit(int(value * 1024 * 1024), f"attachments: max_mb in {path}")
+    return Limit(int(value * 1024 * 1024), Phrase("attachments: max_mb in {path}", path=str(path)))
 
 
 def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
@@ -160,6 +165,13 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
     return True, f"{path.name} · {fmt_size(info.st_size)}"
 
 
+def _located(problem: Any) -> EvidenceFileError:
+    """The config file's problem, said at its file:line:col in the reader's language."""
+    error = EvidenceFileError(str(problem))
+    error.problem = problem
+    return error
+
+
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
     return EvidenceFileError(
         Phrase(
@@ -217,7 +229,8 @@ def attach(
     try:
         return q.store.add_attachment(record, content)
     except EvidenceTooLarge as exc:  # the team server's own limit is lower than ours
-        server = Limit(exc.max_bytes, "the team server's", SERVER_REMEDY)
+        server = Limit(exc.max_bytes, Phrase("the team server's"), SERVER_REMEDY)
+
         raise _too_large(path, len(content), server) from None
 
 
