@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from qualify.core.errors import QualifyError
 from qualify.core.evidence import Attachment, EvidenceError, EvidenceTally, check_attachment, tally
+from qualify.core.phrase import said
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -33,6 +34,7 @@ from qualify.core.records import (
     ProspectStatus,
     ProspectSummary,
 )
+from qualify.store import refusals
 
 Merge = Callable[[ProspectRecords | None], ProspectRecords | None]
 """Given a prospect's stored records (None: no such prospect), what to store instead
@@ -444,25 +446,25 @@ def check_records(records: ProspectRecords, prospect_id: str | None = None) -> N
     """Every part must belong to the prospect, or it would be filed under the wrong one."""
     pid = records.prospect.id
     if not is_safe_id(pid):
-        raise StoreError(f"prospect id {pid!r} cannot be stored (letters, digits, _ . - only)")
+        raise StoreError(refusals.unsafe_prospect_id(pid))
     if prospect_id is not None and pid != prospect_id:
-        raise StoreError(f"the records of {pid} were given for prospect {prospect_id}")
+        raise StoreError(refusals.records_given_for(pid, prospect_id))
     for interview in records.interviews:
         if interview.prospect_id != pid:
-            raise StoreError(f"interview {interview.id} belongs to {interview.prospect_id}")
+            raise StoreError(refusals.interview_of(interview.id, interview.prospect_id))
     for entry in records.history:
         if entry.prospect_id != pid:
-            raise StoreError(f"history entry {entry.id} belongs to {entry.prospect_id}")
+            raise StoreError(refusals.history_entry_of(entry.id, entry.prospect_id))
 
 
 def checked_attachment(attachment: Attachment, content: bytes) -> Attachment:
     """The record, if it can be stored with ``content``; StoreError saying why not."""
     if not is_safe_id(attachment.id) or not is_safe_id(attachment.prospect_id):
-        raise StoreError(f"attachment id {attachment.id!r} cannot be stored")
+        raise StoreError(refusals.unsafe_attachment_id(attachment.id))
     try:
         check_attachment(attachment, content)
     except EvidenceError as exc:
-        raise StoreError(str(exc)) from None
+        raise StoreError(said(exc)) from None
     return attachment
 
 
@@ -477,10 +479,7 @@ def same_attachment(kept: Attachment, given: Attachment, login: str = "") -> boo
 
 def not_demo(prospect: Prospect) -> StoreError:
     """The refusal to delete a prospect that is not demo data."""
-    return StoreError(
-        f"{prospect.name} ({prospect.id}) is not demo data: only prospects made by "
-        "`qualify demo` (and still tagged `demo`) can be removed"
-    )
+    return StoreError(refusals.not_demo(prospect.name, prospect.id))
 
 
 def answer_records(answers: Sequence[AnswerRecord | dict[str, Any]]) -> list[AnswerRecord]:

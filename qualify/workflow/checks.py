@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from qualify.core.errors import QualifyError
-from qualify.core.phrase import Num, Phrase
+from qualify.core.phrase import Joined, Num, Phrase, said
 from qualify.core.questionnaire import (
     AnswerError,
     QuestionSet,
@@ -51,7 +51,7 @@ def broken_constraints(
         try:
             check_constraint(found[0], record.value, env, day)
         except AnswerError as exc:
-            errors.append(f"{record.question_id}: {exc}")
+            errors.append(Joined((record.question_id, said(exc)), ": "))
     return errors
 
 

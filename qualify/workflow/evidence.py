@@ -15,7 +15,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from qualify.core.errors import QualifyError
 from qualify.core.evidence import (
@@ -80,9 +80,9 @@ def evidence_limit(data_dir: Path) -> Limit:
     try:
         doc = parse_yaml(decode_text(raw, str(path)), str(path))
     except TextError as exc:
-        raise _located(exc.problem) from None
+        raise EvidenceFileError.located(exc.problem) from None
     if doc.problems:
-        raise _located(doc.problems[0])
+        raise EvidenceFileError.located(doc.problems[0])
     data = doc.data
     section = data.get("attachments") if isinstance(data, dict) else None
     if section is None:
@@ -163,13 +163,6 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
             "{size} is over the limit of {limit}", size=fmt_size(info.st_size), limit=limit.words()
         )
     return True, f"{path.name} · {fmt_size(info.st_size)}"
-
-
-def _located(problem: Any) -> EvidenceFileError:
-    """The config file's problem, said at its file:line:col in the reader's language."""
-    error = EvidenceFileError(str(problem))
-    error.problem = problem
-    return error
 
 
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:

@@ -150,4 +150,8 @@ def unexplained_outcome(
     why = rules.outcome_contradiction(qs, breakdown, given.value)
     if why is None or given.note.strip():
         return []
-    return [f"{rules.OUTCOME_QUESTION}: {why}; give the reason as its note (--note)"]
+    return [
+        Phrase(
+            "{id}: {why}; give the reason as its note (--note)", id=rules.OUTCOME_QUESTION, why=why
+        )
+    ]

@@ -28,6 +28,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import set_json_loads
 
+from qualify.core.phrase import Num, Phrase
 from qualify.store.base import ServerUnavailable, StoreError
 from qualify.store.postgres import migrate
 from qualify.store.urls import redact_url, scrub
@@ -61,7 +62,14 @@ def _seconds(name: str, default: float, *, minimum: float) -> float:
     except ValueError:
         value = -1
     if value < minimum:
-        raise StoreError(f"${name} must be a number of seconds, at least {minimum:g} (not {raw!r})")
+        raise StoreError(
+            Phrase(
+                "{name} must be a number of seconds, at least {minimum} (not {raw})",
+                name=f"${name}",
+                minimum=Num(minimum, None),
+                raw=repr(raw),
+            )
+        )
     return value
 
 
@@ -77,7 +85,7 @@ def _params(url: str, timeouts: Timeouts) -> dict[str, Any]:
     try:
         given = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:  # a URL libpq cannot parse
-        raise StoreError(f"cannot use {redact_url(url)}: {first_line(exc, url)}") from None
+        raise StoreError(cannot_use(url, exc)) from None
     wanted: dict[str, Any] = {
         "connect_timeout": max(2, round(timeouts.connect)),
         "keepalives": 1,
@@ -100,16 +108,25 @@ def connect(
         conn = psycopg.connect(url, autocommit=True, **params)
     except psycopg.OperationalError as exc:
         raise ServerUnavailable(
-            f"cannot connect to {redact_url(url)}: {first_line(exc, url)}"
+            Phrase(
+                "cannot connect to {url}: {error}",
+                url=redact_url(url),
+                error=first_line(exc, url),
+            )
         ) from None
     except psycopg.ProgrammingError as exc:  # e.g. a URL libpq cannot parse
-        raise StoreError(f"cannot use {redact_url(url)}: {first_line(exc, url)}") from None
+        raise StoreError(cannot_use(url, exc)) from None
     try:
         configure(conn, timeouts)
     except psycopg.Error as exc:
         conn.close()
-        raise StoreError(f"cannot use {redact_url(url)}: {first_line(exc, url)}") from None
+        raise StoreError(cannot_use(url, exc)) from None
     return conn
+
+
+def cannot_use(url: str, exc: BaseException) -> Phrase:
+    """The server's (or libpq's) first line, its password blanked out."""
+    return Phrase("cannot use {url}: {error}", url=redact_url(url), error=first_line(exc, url))
 
 
 def configure(conn: psycopg.Connection[Any], timeouts: Timeouts) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from qualify.core.phrase import Phrase
 from qualify.store.base import StoreError
 
 SCHEMA_NAME = "qualify"
@@ -116,7 +117,13 @@ def upgrade(conn: Any, *, target: int | None = None) -> list[Migration]:
 
     target = LATEST if target is None else target
     if not 0 <= target <= LATEST:
-        raise StoreError(f"no schema version {target} (this qualify knows 1 to {LATEST})")
+        raise StoreError(
+            Phrase(
+                "no schema version {target} (this qualify knows 1 to {latest})",
+                target=str(target),
+                latest=str(LATEST),
+            )
+        )
     try:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_KEY,))
@@ -146,11 +153,14 @@ def upgrade(conn: Any, *, target: int | None = None) -> list[Migration]:
     except psycopg.errors.InsufficientPrivilege as exc:
         first = str(exc).strip().splitlines()[0]
         raise StoreError(
-            f"cannot upgrade the schema: {first}; run `qualify db upgrade` as the database "
-            "owner, with the CREATEROLE right (see docs/team.md)"
+            Phrase(
+                "cannot upgrade the schema: {error}; run `qualify db upgrade` as the database "
+                "owner, with the CREATEROLE right (see docs/team.md)",
+                error=first,
+            )
         ) from None
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(
-            f"schema upgrade failed (that migration was rolled back): {first}"
+            Phrase("schema upgrade failed (that migration was rolled back): {error}", error=first)
         ) from None

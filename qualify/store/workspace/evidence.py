@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from qualify.atomic import write_bytes
 from qualify.core.evidence import Attachment, digest, oldest_first
-from qualify.store import missing
+from qualify.store import missing, refusals
 from qualify.store.base import (
     StoreError,
     checked_attachment,
@@ -111,9 +111,7 @@ class Evidence:
             if same is not None:
                 if same_attachment(same, attachment):
                     return same
-                raise StoreError(
-                    f"attachment {attachment.id} already exists; attachments are never changed"
-                )
+                raise StoreError(refusals.attachment_exists(attachment.id))
             self._put_file(attachment.sha256, content)
             document = {"attachments": [a.model_dump(mode="json") for a in (*kept, attachment)]}
             write_bytes(

@@ -22,6 +22,7 @@ import orjson
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from qualify.atomic import write_many
+from qualify.core.phrase import Phrase
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.workspace.files import shard_of
@@ -106,7 +107,9 @@ class Index:
                     changed |= current.pop(key, None) is not None
                 elif current.get(key) != value:
                     if conflicts and key in current:
-                        raise StoreError(f"id {key} is already used by {current[key]}")
+                        raise StoreError(
+                            Phrase("id {id} is already used by {other}", id=key, other=current[key])
+                        )
                     current[key] = value
                     changed = True
             if changed:

@@ -21,7 +21,7 @@ import orjson
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.evidence import Attachment
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
-from qualify.store import missing
+from qualify.store import missing, refusals
 from qualify.store.base import (
     Merge,
     NotFound,
@@ -267,7 +267,7 @@ class Workspace(DocumentStore):
         older than its file, which listing notices and repairs).
         """
         if not is_safe_id(prospect_id):
-            raise StoreError(f"prospect id {prospect_id!r} cannot be stored")
+            raise StoreError(refusals.unsafe_prospect_id(prospect_id, why=False))
         path = self.prospect_path(prospect_id)
         with self.locked():
             stored = self._read_file(path)  # a corrupt file fails before anything changes
@@ -522,7 +522,7 @@ class Workspace(DocumentStore):
     # ------------------------------------------------------------------ snapshots
     def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:
         if not is_safe_id(content_hash):
-            raise StoreError(f"snapshot hash {content_hash!r} cannot be used as a file name")
+            raise StoreError(refusals.unsafe_snapshot_hash(content_hash))
         path = self.snapshot_path(content_hash)
         if path.exists():
             return  # content-addressed: same hash, same content

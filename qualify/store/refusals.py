@@ -1,0 +1,125 @@
+"""What every backend says when it refuses to store something (an unusable id, an id
+already taken, records of another prospect), as phrases the shell says in the user's
+language: the same words from the workspace and the team server. Knows no backend and
+no error class: each caller raises its own."""
+
+from __future__ import annotations
+
+from qualify.core.phrase import Phrase
+
+
+def unsafe_prospect_id(pid: str, *, why: bool = True) -> Phrase:
+    if why:
+        return Phrase(
+            "prospect id {id} cannot be stored (letters, digits, _ . - only)", id=repr(pid)
+        )
+    return Phrase("prospect id {id} cannot be stored", id=repr(pid))
+
+
+def unsafe_snapshot_hash(content_hash: str) -> Phrase:
+    return Phrase("snapshot hash {hash} cannot be used as a file name", hash=repr(content_hash))
+
+
+def prospect_exists(pid: str) -> Phrase:
+    return Phrase("a prospect with id {id} already exists", id=pid)
+
+
+def interview_exists(interview_id: str) -> Phrase:
+    return Phrase("interview {id} already exists", id=interview_id)
+
+
+def history_exists(entry_id: str) -> Phrase:
+    return Phrase("history entry {id} already exists; history is append-only", id=entry_id)
+
+
+def attachment_exists(attachment_id: str) -> Phrase:
+    return Phrase("attachment {id} already exists; attachments are never changed", id=attachment_id)
+
+
+def move_of_another(pid: str) -> Phrase:
+    return Phrase("the move of {id} carries records of another prospect", id=pid)
+
+
+def open_interview_taken(what: str) -> Phrase:
+    return Phrase(
+        "{what}: the prospect already has an open interview of that stage (two people "
+        "started it at once: it was merged into the first)",
+        what=what,
+    )
+
+
+def id_in_use(what: str, error: str) -> Phrase:
+    return Phrase(
+        "{what}: an id is already used elsewhere on the server ({error})", what=what, error=error
+    )
+
+
+def read_only_territory(login: str, territory: str) -> Phrase:
+    return Phrase(
+        "permission denied: {login} may read but not change prospects of territory {territory}",
+        login=login,
+        territory=repr(territory),
+    )
+
+
+def territory_denied(login: str, territory: str, theirs: list[str]) -> Phrase:
+    return Phrase(
+        "permission denied: {login} cannot write prospects of territory {territory} (their "
+        "territories: {theirs}; `qualify db grant` adds one)",
+        login=login,
+        territory=repr(territory),
+        theirs=", ".join(repr(t) for t in theirs) or Phrase("none"),
+    )
+
+
+def snapshot_refused(content_hash: str) -> Phrase:
+    return Phrase(
+        "the server refused question-set snapshot {hash}: its content does not hash to that key",
+        hash=content_hash,
+    )
+
+
+def records_given_for(pid: str, other: str) -> Phrase:
+    return Phrase("the records of {pid} were given for prospect {other}", pid=pid, other=other)
+
+
+def interview_of(interview_id: str, owner: str) -> Phrase:
+    return Phrase("interview {id} belongs to {owner}", id=interview_id, owner=owner)
+
+
+def history_entry_of(entry_id: str, owner: str) -> Phrase:
+    return Phrase("history entry {id} belongs to {owner}", id=entry_id, owner=owner)
+
+
+def unsafe_attachment_id(attachment_id: str) -> Phrase:
+    return Phrase("attachment id {id} cannot be stored", id=repr(attachment_id))
+
+
+def not_demo(name: str, pid: str) -> Phrase:
+    return Phrase(
+        "{name} ({id}) is not demo data: only prospects made by `qualify demo` (and still "
+        "tagged `demo`) can be removed",
+        name=name,
+        id=pid,
+    )
+
+
+__all__ = [
+    "attachment_exists",
+    "history_entry_of",
+    "history_exists",
+    "id_in_use",
+    "interview_exists",
+    "interview_of",
+    "move_of_another",
+    "not_demo",
+    "open_interview_taken",
+    "prospect_exists",
+    "read_only_territory",
+    "records_given_for",
+    "snapshot_refused",
+    "territory_denied",
+    "unsafe_attachment_id",
+    "unsafe_prospect_id",
+    "unsafe_snapshot_hash",
+]
