@@ -49,7 +49,7 @@ def attach(
     except EvidenceFileError as exc:
         shown = said(exc) if isinstance(said(exc), Phrase) else error_text(exc)
         raise EvidenceFileError(Joined(("FILE", shown), " ")) from None
-    from qualify.core.words import fmt_size
+    from qualify.i18n import fmt_size
 
     with env.about(found.language):
         said = _("{name}: attached {file} ({size}, sha256 {hash}…) to {question}").format(

@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Num, Phrase
 from qualify.core.records import new_id, utcnow
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -58,12 +58,13 @@ class Attachment(BaseModel):
     at: datetime = Field(default_factory=utcnow)
 
 
-def limit_words(max_bytes: int) -> str:
-    """A size limit as people read it: 20 MB, 0.5 MB, 1000 bytes."""
+def limit_words(max_bytes: int) -> Phrase:
+    """A size limit as people read it: 20 MB, 0.5 MB, 1000 bytes (a phrase: German
+    writes 0,5 MB)."""
     mb = max_bytes / 1048576
     if mb >= 0.1:
-        return f"{mb:g} MB"
-    return f"{max_bytes:,} bytes"
+        return Phrase("{n} MB", n=Num(float(f"{mb:g}"), None))
+    return Phrase("{n} bytes", n=Num(max_bytes, grouped=True))
 
 
 def digest(content: bytes) -> str:

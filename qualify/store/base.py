@@ -71,7 +71,7 @@ class EvidenceTooLarge(StoreError):
     def __init__(self, name: str, size: int, max_bytes: int) -> None:
         from qualify.core.evidence import limit_words
         from qualify.core.phrase import Num, Phrase
-        from qualify.core.words import fmt_size
+        from qualify.core.words import size_phrase
 
         self.name, self.size, self.max_bytes = name, size, max_bytes
         super().__init__(
@@ -79,7 +79,7 @@ class EvidenceTooLarge(StoreError):
                 "{name}: {size} ({bytes} bytes) is over the team server's limit of {limit}; "
                 "attach a smaller file, or ask the schema owner to raise it (docs/team.md)",
                 name=name,
-                size=fmt_size(size),
+                size=size_phrase(size),
                 bytes=Num(size, grouped=True),
                 limit=limit_words(max_bytes),
             )

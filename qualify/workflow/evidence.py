@@ -27,9 +27,9 @@ from qualify.core.evidence import (
     oldest_first,
     superseded_by,
 )
-from qualify.core.phrase import Num, Phrase
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.records import Prospect
-from qualify.core.words import fmt_size
+from qualify.core.words import size_phrase
 from qualify.store.base import EvidenceTooLarge
 
 if TYPE_CHECKING:
@@ -160,9 +160,11 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
         return False, Phrase("the file is empty")
     if info.st_size > limit.max_bytes:
         return False, Phrase(
-            "{size} is over the limit of {limit}", size=fmt_size(info.st_size), limit=limit.words()
+            "{size} is over the limit of {limit}",
+            size=size_phrase(info.st_size),
+            limit=limit.words(),
         )
-    return True, f"{path.name} · {fmt_size(info.st_size)}"
+    return True, Joined((path.name, size_phrase(info.st_size)), " · ")
 
 
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
@@ -171,7 +173,7 @@ def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
             "{path}: {size} ({bytes} bytes) is over the limit of {limit}; "
             "attach a smaller file, or {remedy}",
             path=str(path),
-            size=fmt_size(size),
+            size=size_phrase(size),
             bytes=Num(size, grouped=True),
             limit=limit.words(),
             remedy=limit.remedy,
