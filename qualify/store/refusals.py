@@ -104,6 +104,16 @@ def not_demo(name: str, pid: str) -> Phrase:
     )
 
 
+def schema_newer(schema: int, latest: int, root: object) -> Phrase:
+    return Phrase(
+        "workspace schema {schema} is newer than this qualify (max {max}); upgrade qualify "
+        "({root})",
+        schema=str(schema),
+        max=str(latest),
+        root=str(root),
+    )
+
+
 __all__ = [
     "attachment_exists",
     "history_entry_of",
@@ -117,6 +127,7 @@ __all__ = [
     "prospect_exists",
     "read_only_territory",
     "records_given_for",
+    "schema_newer",
     "snapshot_refused",
     "territory_denied",
     "unsafe_attachment_id",

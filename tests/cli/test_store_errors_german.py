@@ -185,6 +185,31 @@ def test_a_timeout_that_is_no_number_is_refused_in_german(ws) -> None:
     )
 
 
+def test_a_store_that_is_no_server_url_is_refused_in_german(ws) -> None:
+    result = de(ws, "--store", "mysql://db.example.com/qualify", "prospect", "list")
+    assert result.exit_code != 0 and result.stdout == ""
+    assert (
+        "--store 'mysql://db.example.com/qualify': erwartet wird eine postgresql://-URL"
+    ) in result.stderr
+    english = ws("--store", "mysql://db.example.com/qualify", "prospect", "list")
+    assert "--store 'mysql://db.example.com/qualify': expected a postgresql:// URL, e.g. " in (
+        english.stderr
+    )
+
+
+def test_a_workspace_of_a_newer_qualify_is_refused_in_german(ws, tmp_path: Path) -> None:
+    assert ws("prospect", "add", "Müller AV").exit_code == 0
+    meta = tmp_path / "ws" / "workspace.json"
+    doc = orjson.loads(meta.read_bytes())
+    meta.write_bytes(orjson.dumps({**doc, "schema": 99}))
+    result = de(ws, "prospect", "list")
+    assert result.exit_code != 0 and result.stdout == ""
+    assert "das Arbeitsbereich-Schema 99 ist neuer als dieses qualify (höchstens" in (result.stderr)
+    english = ws("prospect", "list")
+    assert "workspace schema 99 is newer than this qualify (max " in english.stderr
+    assert orjson.loads(meta.read_bytes())["schema"] == 99  # nothing was rewritten
+
+
 @pytest.mark.parametrize(
     ("login", "territories", "director", "read_only", "german", "english"),
     [

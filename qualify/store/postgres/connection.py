@@ -166,7 +166,13 @@ class Connections:
     def _take(self) -> psycopg.Connection[Any]:
         wait = self.timeouts.connect + (self.timeouts.statement or 60)
         if not self._slots.acquire(timeout=wait):
-            raise ServerUnavailable(f"no free connection to {self.display_url} within {wait:.0f} s")
+            raise ServerUnavailable(
+                Phrase(
+                    "no free connection to {url} within {seconds} s",
+                    url=self.display_url,
+                    seconds=Num(wait),
+                )
+            )
         with self._lock:
             conn = self._idle.pop() if self._idle else None
         if conn is not None and not conn.closed:
@@ -207,22 +213,38 @@ class Connections:
             yield
         except pgerrors.InsufficientPrivilege as exc:
             raise StoreError(
-                f"permission denied for {self.login}: {first_line(exc, self.url)} "
-                "(ask whoever runs `qualify db grant` for access)"
+                Phrase(
+                    "permission denied for {login}: {error} (ask whoever runs `qualify db "
+                    "grant` for access)",
+                    login=self.login,
+                    error=first_line(exc, self.url),
+                )
             ) from None
         except (pgerrors.UndefinedTable, pgerrors.InvalidSchemaName) as exc:
             raise StoreError(
-                f"{self.display_url}: {first_line(exc, self.url)}; run `qualify db upgrade`"
+                Phrase(
+                    "{url}: {error}; run `qualify db upgrade`",
+                    url=self.display_url,
+                    error=first_line(exc, self.url),
+                )
             ) from None
         except pgerrors.QueryCanceled as exc:
             raise ServerUnavailable(
-                f"{self.display_url}: {first_line(exc, self.url)} (a statement may take "
-                f"{self.timeouts.statement:g} s: $QUALIFY_STATEMENT_TIMEOUT); nothing of it "
-                "was changed"
+                Phrase(
+                    "{url}: {error} (a statement may take {seconds} s: "
+                    "$QUALIFY_STATEMENT_TIMEOUT); nothing of it was changed",
+                    url=self.display_url,
+                    error=first_line(exc, self.url),
+                    seconds=Num(self.timeouts.statement, None),
+                )
             ) from None
         except psycopg.OperationalError as exc:
             raise ServerUnavailable(
-                f"lost the connection to {self.display_url}: {first_line(exc, self.url)}"
+                Phrase(
+                    "lost the connection to {url}: {error}",
+                    url=self.display_url,
+                    error=first_line(exc, self.url),
+                )
             ) from None
 
     @contextmanager

@@ -27,7 +27,8 @@ from qualify.core.records import (
     ProspectRecords,
     ProspectSummary,
 )
-from qualify.store.base import NotFound, StoreCorrupt, StoreError
+from qualify.store import missing
+from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.rows import Fetch
 
 Conn = psycopg.Connection[Any]
@@ -245,7 +246,7 @@ def snapshot_fetcher(conn: Conn) -> Fetch:
     def fetch(content_hash: str) -> dict[str, Any]:
         found = read_snapshot(conn, content_hash)
         if found is None:
-            raise NotFound(f"no question-set snapshot {content_hash!r}")
+            raise missing.no_snapshot(content_hash)
         return found
 
     return fetch

@@ -308,7 +308,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
     def resolve_id(self, id_or_prefix: str) -> str:
         wanted = id_or_prefix.strip()
         if not wanted:
-            raise NotFound("give a prospect id (or its first characters)")
+            raise missing.no_id_given()
         pattern = wanted.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self._db.conn() as conn:
             exact = conn.execute("SELECT id FROM prospects WHERE id = %s", (wanted,)).fetchone()
@@ -354,7 +354,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         with self._db.conn() as conn:
             found = sql.read_snapshot(conn, content_hash)
         if found is None:
-            raise NotFound(f"no question-set snapshot {content_hash!r} in {self.display_url}")
+            raise missing.no_snapshot(content_hash, self.display_url)
         return found
 
     def snapshot_hashes(self) -> set[str]:
@@ -391,7 +391,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
             "SELECT prospect_id FROM interviews WHERE id = %s", (interview_id,)
         ).fetchone()
         if row is None:
-            raise NotFound(f"no interview with id {interview_id!r}")
+            raise missing.no_interview(interview_id)
         return str(row[0])
 
     def add_interview(self, interview: Interview) -> Interview:
@@ -430,7 +430,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         with self._db.conn() as conn:
             found = sql.read_interview(conn, interview_id)
         if found is None:
-            raise NotFound(f"no interview with id {interview_id!r}")
+            raise missing.no_interview(interview_id)
         return found
 
     def update_interview(self, interview: Interview) -> Interview:

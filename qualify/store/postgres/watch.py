@@ -64,7 +64,11 @@ class ServerWatch(Watch):
         except psycopg.Error as exc:
             self.close()
             raise StoreError(
-                f"stopped watching {redact_url(self.url)}: {first_line(exc, self.url)}"
+                Phrase(
+                    "stopped watching {url}: {error}",
+                    url=redact_url(self.url),
+                    error=first_line(exc, self.url),
+                )
             ) from None
         return Changes(digests=frozenset(digests), everything=everything)
 

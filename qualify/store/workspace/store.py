@@ -134,10 +134,7 @@ class Workspace(DocumentStore):
         if not isinstance(schema, int) or schema < 1:
             raise corrupt(self.root / META_FILE, "no schema version in it")
         if schema > SCHEMA:
-            raise StoreError(
-                f"workspace schema {schema} is newer than this qualify (max {SCHEMA}); "
-                f"upgrade qualify ({self.root})"
-            )
+            raise StoreError(refusals.schema_newer(schema, SCHEMA, self.root))
         if schema < SCHEMA:  # schema 1 has no workspace.json; this one was edited by hand
             if not (self.root / LEGACY_FILE).exists():
                 raise corrupt(self.root / META_FILE, f"schema {schema} but no {LEGACY_FILE}")
@@ -303,7 +300,7 @@ class Workspace(DocumentStore):
         try:
             return self.get_snapshot(content_hash)
         except StoreCorrupt:
-            raise NotFound(f"question-set snapshot {content_hash} is unreadable") from None
+            raise missing.unreadable_snapshot(content_hash) from None
 
     def prospect_ids(self) -> list[str]:
         """Every prospect id in the index, sorted."""
@@ -462,7 +459,7 @@ class Workspace(DocumentStore):
     def resolve_id(self, id_or_prefix: str) -> str:
         wanted = id_or_prefix.strip()
         if not wanted:
-            raise NotFound("give a prospect id (or its first characters)")
+            raise missing.no_id_given()
         if is_safe_id(wanted) and self.prospect_path(wanted).exists():
             return wanted
         folded = wanted.lower()
@@ -534,7 +531,7 @@ class Workspace(DocumentStore):
     def get_snapshot(self, content_hash: str) -> dict[str, Any]:
         data = read_json(self.snapshot_path(content_hash)) if is_safe_id(content_hash) else None
         if data is None:
-            raise NotFound(f"no question-set snapshot {content_hash!r} in {self.root}")
+            raise missing.no_snapshot(content_hash, str(self.root))
         return data
 
     def snapshot_hashes(self) -> set[str]:
