@@ -250,3 +250,21 @@ def test_a_grant_missing_its_parts_is_refused_in_german(
         assert error_text(refused.value) == german
     if english is not None:
         assert str(refused.value) == english
+
+
+def test_an_unreadable_prospect_file_is_named_in_german(ws, tmp_path: Path) -> None:
+    pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    [record] = (tmp_path / "ws" / "prospects").rglob(f"{pid}.json")
+    record.write_text("")
+    result = de(ws, "prospect", "show", pid)
+    assert result.exit_code != 0 and result.stdout == ""
+    assert (
+        f"{record} ist nicht lesbar (leere Datei); die Datei blieb unangetastet; es gibt keine "
+        "Sicherung; `qualify doctor --repair` verschiebt die Datei nach quarantine/"
+    ) in result.stderr
+    english = ws("prospect", "show", pid)
+    assert (
+        f"{record} is unreadable (empty file); it was left untouched; no backup exists; "
+        "`qualify doctor --repair` moves it to quarantine/"
+    ) in english.stderr
+    assert record.read_text() == ""

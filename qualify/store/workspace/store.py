@@ -20,6 +20,7 @@ import orjson
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.evidence import Attachment
+from qualify.core.phrase import Phrase
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
 from qualify.store import missing, refusals
 from qualify.store.base import (
@@ -132,7 +133,7 @@ class Workspace(DocumentStore):
             meta = read_json(self.root / META_FILE) or {}
         schema = meta.get("schema")
         if not isinstance(schema, int) or schema < 1:
-            raise corrupt(self.root / META_FILE, "no schema version in it")
+            raise corrupt(self.root / META_FILE, Phrase("no schema version in it"))
         if schema > SCHEMA:
             raise StoreError(refusals.schema_newer(schema, SCHEMA, self.root))
         if schema < SCHEMA:  # schema 1 has no workspace.json; this one was edited by hand
