@@ -105,7 +105,7 @@ def db_status(env: Env) -> None:
     say(f"store   {redact_url(url)}  (login {login})")
     for version, name, at, by in state.applied:
         say(f"  {version:04d}_{name:<28} applied {at:%Y-%m-%d %H:%M} UTC by {by}")
-    say(state.describe())
+    say(tr(state.describe()))
     if state.version > state.latest:
         sys.exit(STATUS_QUALIFY_TOO_OLD)
     if state.version < state.latest:

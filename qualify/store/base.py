@@ -507,21 +507,16 @@ def check_expected(
     """Raise StageConflict, saying who moved the prospect, unless it is where we expect it."""
     if current.stage == expected_stage and current.status == expected_status:
         return
-    who = _last_move(history)
     raise StageConflict(
-        f"{current.name} changed meanwhile: it is now at {current.stage}, "
-        f"{current.status.value}{who}, not at {expected_stage}, {expected_status.value}; "
-        "nothing was changed"
+        refusals.changed_meanwhile(
+            current.name,
+            current.stage,
+            current.status.value,
+            refusals.last_move(history),
+            expected_stage,
+            expected_status.value,
+        )
     )
-
-
-def _last_move(history: Sequence[HistoryEntry]) -> str:
-    """` (advance by anna at 2026-11-24 09:12 UTC)`: who changed the prospect last."""
-    last = next((h for h in reversed(history) if h.action != "created"), None)
-    if last is None:
-        return ""
-    by = f" by {last.by}" if last.by else ""
-    return f" ({last.action}{by} at {last.at:%Y-%m-%d %H:%M} UTC)"
 
 
 def check_stage(
@@ -532,10 +527,9 @@ def check_stage(
     under the wrong stage)."""
     if current.stage == expected_stage:
         return
-    who = _last_move(history)
+    who = refusals.last_move(history)
     raise StageConflict(
-        f"{current.name} moved on meanwhile: it is now at {current.stage}{who}, not at "
-        f"{expected_stage}; nothing was recorded (answer again for {current.stage})"
+        refusals.moved_on_meanwhile(current.name, current.stage, who, expected_stage)
     )
 
 

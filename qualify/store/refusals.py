@@ -5,7 +5,11 @@ no error class: each caller raises its own."""
 
 from __future__ import annotations
 
-from qualify.core.phrase import Phrase
+from collections.abc import Sequence
+from typing import Any
+
+from qualify.core.phrase import Moment, Phrase
+from qualify.core.records import HistoryEntry
 
 
 def unsafe_prospect_id(pid: str, *, why: bool = True) -> Phrase:
@@ -114,14 +118,58 @@ def schema_newer(schema: int, latest: int, root: object) -> Phrase:
     )
 
 
+def last_move(history: Sequence[HistoryEntry]) -> Any:
+    """` (advance by anna at 2026-11-24 09:12 UTC)`: who changed the prospect last."""
+    last = next((h for h in reversed(history) if h.action != "created"), None)
+    if last is None:
+        return ""
+    if last.by:
+        return Phrase(
+            " ({action} by {user} at {at} UTC)",
+            action=last.action,
+            user=last.by,
+            at=Moment(last.at),
+        )
+    return Phrase(" ({action} at {at} UTC)", action=last.action, at=Moment(last.at))
+
+
+def changed_meanwhile(
+    name: str, stage: str, status: str, who: Any, expected_stage: str, expected_status: str
+) -> Phrase:
+    return Phrase(
+        "{name} changed meanwhile: it is now at {stage}, {status}{who}, not at {expected}, "
+        "{expected_status}; nothing was changed",
+        name=name,
+        stage=stage,
+        status=status,
+        who=who,
+        expected=expected_stage,
+        expected_status=expected_status,
+    )
+
+
+def moved_on_meanwhile(name: str, stage: str, who: Any, expected_stage: str) -> Phrase:
+    return Phrase(
+        "{name} moved on meanwhile: it is now at {stage}{who}, not at {expected}; nothing was "
+        "recorded (answer again for {stage})",
+        name=name,
+        stage=stage,
+        who=who,
+        expected=expected_stage,
+    )
+
+
 __all__ = [
     "attachment_exists",
+    "changed_meanwhile",
     "history_entry_of",
     "history_exists",
     "id_in_use",
     "interview_exists",
     "interview_of",
+    "last_move",
     "move_of_another",
+    "moved_on_meanwhile",
     "not_demo",
     "open_interview_taken",
     "prospect_exists",

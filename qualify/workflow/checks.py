@@ -102,11 +102,13 @@ def unknown_key(qs: QuestionSet, key: str) -> str:
     """Why `key` is not an answer key of `qs`, in words."""
     section = qs.repeat_of.get(key)
     if section is not None:
-        return (
-            f"{key}: is in the repeated section {section!r}: answer one repeat, "
-            f"e.g. {section}[0].{key}"
+        return Phrase(
+            "{key}: is in the repeated section {section}: answer one repeat, e.g. {example}",
+            key=key,
+            section=repr(section),
+            example=f"{section}[0].{key}",
         )
-    return f"{key}: not a question of {qs.id} v{qs.version}"
+    return Phrase("{key}: not a question of {set}", key=key, set=f"{qs.id} v{qs.version}")
 
 
 def answer_sources(interview: Interview | None) -> dict[str, str]:

@@ -119,7 +119,7 @@ class Qualifier:
         qs = self.catalog.question_sets.get(set_id)
         if qs is None:
             broken = [p for p in self.catalog.problems if p.severity == "error"]
-            hint = f" (first problem: {broken[0]})" if broken else ""
+            hint = Phrase(" (first problem: {problem})", problem=broken[0].said()) if broken else ""
             raise WorkflowError(
                 Phrase(
                     "question set {id} is missing or has errors; run `qualify validate`{hint}",

@@ -67,3 +67,16 @@ def test_the_quarantine_note_stays_english_without_a_language(ws, answered, tmp_
     assert lines[3] == (
         "qualify no longer reads it; nothing was deleted. Delete it once you no longer need it."
     )
+
+
+def test_attaching_to_a_question_the_set_lacks_is_refused_in_german(
+    ws, answered, tmp_path: Path
+) -> None:
+    pid = answered()
+    letter = tmp_path / "brief.pdf"
+    letter.write_bytes(b"%PDF-1.4\n")
+    result = de(ws, "attach", pid, "no_such", str(letter))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "QUESTION no_such: keine Frage von first-date v" in result.stderr
+    english = ws("attach", pid, "no_such", str(letter))
+    assert "QUESTION no_such: not a question of first-date v" in english.stderr

@@ -37,23 +37,30 @@ class Status:
     applied: list[tuple[int, str, datetime, str]]
     pending: list[Migration]
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
+        version, latest = str(self.version), str(self.latest)
         if self.version > self.latest:
-            return (
-                f"schema version {self.version} is newer than this qualify knows "
-                f"(max {self.latest}): upgrade qualify"
+            return Phrase(
+                "schema version {version} is newer than this qualify knows (max {latest}): "
+                "upgrade qualify",
+                version=version,
+                latest=latest,
             )
         if self.version == 0:
-            return f"no qualify schema yet (this qualify needs version {self.latest}): " + (
-                "run `qualify db upgrade`"
+            return Phrase(
+                "no qualify schema yet (this qualify needs version {latest}): run `qualify db "
+                "upgrade`",
+                latest=latest,
             )
         if self.pending:
-            names = ", ".join(f"{m.version:04d}_{m.name}" for m in self.pending)
-            return (
-                f"schema version {self.version}, this qualify needs {self.latest}: upgrade due "
-                f"({names}); run `qualify db upgrade`"
+            return Phrase(
+                "schema version {version}, this qualify needs {latest}: upgrade due ({names}); "
+                "run `qualify db upgrade`",
+                version=version,
+                latest=latest,
+                names=", ".join(f"{m.version:04d}_{m.name}" for m in self.pending),
             )
-        return f"schema version {self.version}: up to date"
+        return Phrase("schema version {version}: up to date", version=version)
 
 
 def migrations() -> list[Migration]:
