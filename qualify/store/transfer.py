@@ -160,7 +160,9 @@ def _export_json(store: Store, path: Path, ids: list[str]) -> int:
             except NotFound:
                 continue  # cannot export what is not there; the answers still are
             except StoreCorrupt as exc:
-                store.note_unreadable(f"left out a question-set snapshot: {exc}")
+                store.note_unreadable(
+                    Phrase("left out a question-set snapshot: {error}", error=said(exc))
+                )
         out.write(b'\n],\n"snapshots":' + orjson.dumps(snapshots))
         write_files(out, store, files)
         out.write(b"}\n")

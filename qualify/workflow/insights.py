@@ -114,8 +114,14 @@ def rescore_candidates(
             except (NotFound, StoreCorrupt, ValidationError) as exc:
                 why = one_line(str(exc), 200)
                 q.store.note_unreadable(
-                    f"skipped re-scoring {prospect.name} ({prospect.id}) interview "
-                    f"{interview.id}: its question-set snapshot cannot be read ({why})"
+                    Phrase(
+                        "skipped re-scoring {name} ({id}) interview {interview}: its "
+                        "question-set snapshot cannot be read ({why})",
+                        name=prospect.name,
+                        id=prospect.id,
+                        interview=interview.id,
+                        why=why,
+                    )
                 )
                 continue
             new = q.catalog.question_sets[interview.questionnaire_id]

@@ -268,3 +268,17 @@ def test_an_unreadable_prospect_file_is_named_in_german(ws, tmp_path: Path) -> N
         "`qualify doctor --repair` moves it to quarantine/"
     ) in english.stderr
     assert record.read_text() == ""
+
+
+def test_an_export_that_skips_an_unreadable_prospect_warns_in_german(ws, tmp_path: Path) -> None:
+    assert ws("prospect", "add", "Müller AV").exit_code == 0
+    pid = ws("prospect", "add", "Beta GmbH").stdout.strip()
+    [record] = (tmp_path / "ws" / "prospects").rglob(f"{pid}.json")
+    record.write_text("{")
+    result = de(ws, "export", "-o", str(tmp_path / "out.json"))
+    assert result.exit_code == 5
+    assert f"qualify: Warnung: übersprungen: {record} ist nicht lesbar (ungültiges JSON: " in (
+        result.stderr
+    )
+    english = ws("export", "-o", str(tmp_path / "out2.json"))
+    assert f"qualify: warning: skipped: {record} is unreadable (invalid JSON: " in english.stderr

@@ -19,7 +19,7 @@ import psycopg
 from psycopg import errors as pgerrors
 
 from qualify.core.evidence import Attachment
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Phrase, said
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -547,7 +547,9 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         prospect whose records cannot be read is noted (:meth:`unreadable`) and skipped."""
 
         def skip(prospect_id: str, exc: Exception) -> None:
-            self.note_unreadable(f"{exc}: its row stays unvouched", key=prospect_id)
+            self.note_unreadable(
+                Phrase("{error}: its row stays unvouched", error=said(exc)), key=prospect_id
+            )
 
         with self._db.conn() as conn:
             return vouch(conn, self._rows, unreadable=skip)

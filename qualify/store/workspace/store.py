@@ -20,7 +20,7 @@ import orjson
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.evidence import Attachment
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Phrase, said
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
 from qualify.store import missing, refusals
 from qualify.store.base import (
@@ -400,11 +400,15 @@ class Workspace(DocumentStore):
             if row.id in unreadable:
                 continue
             if row.id not in present:
-                self.note_unreadable(
-                    f"skipped {row.name} ({row.id}): its file {self.prospect_path(row.id)} is "
-                    f"gone (moved away?) but the prospects list still shows it; {REPAIR}",
-                    key=row.id,
+                gone = Phrase(
+                    "skipped {name} ({id}): its file {path} is gone (moved away?) but the "
+                    "prospects list still shows it; {fix}",
+                    name=row.name,
+                    id=row.id,
+                    path=str(self.prospect_path(row.id)),
+                    fix=REPAIR,
                 )
+                self.note_unreadable(gone, key=row.id)
                 continue
             rows.append(row)
         rows.sort(key=lambda r: r.updated_at, reverse=True)
@@ -448,7 +452,7 @@ class Workspace(DocumentStore):
                 try:
                     found = read_prospect_file(path)
                 except StoreCorrupt as exc:
-                    self.note_unreadable(f"skipped: {exc}", key=path.stem)
+                    self.note_unreadable(Phrase("skipped: {error}", error=said(exc)), key=path.stem)
                     unreadable.add(path.stem)
                     continue
                 if found is not None:
@@ -481,7 +485,7 @@ class Workspace(DocumentStore):
                 try:
                     found = read_prospect_file(path)
                 except StoreCorrupt as exc:
-                    self.note_unreadable(f"left out of the lists: {exc}")
+                    self.note_unreadable(Phrase("left out of the lists: {error}", error=said(exc)))
                     continue
                 if found is None:
                     continue
