@@ -74,7 +74,7 @@ def test_a_value_of_the_wrong_kind_in_an_export_reads_well_in_german(
     result = de(ws, "import", str(bad), data=tmp_path / "other")
     assert (
         "prospects[0].interviews[0].answers.founded.state: 'bogus' ist nicht erlaubt; "
-        "erwartet wird 'answered', 'unknown' or 'declined'"
+        "erwartet wird 'answered', 'unknown' oder 'declined'"
     ) in result.stderr
     assert "Input should" not in result.stderr
     english = ws("import", str(bad), data=tmp_path / "other")

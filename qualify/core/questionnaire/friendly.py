@@ -56,6 +56,14 @@ def describe(value: Any) -> Any:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+def _alternatives(expected: str) -> Any:
+    """Pydantic's ``'a', 'b' or 'c'`` as a phrase, so the "or" is the reader's."""
+    head, sep, last = expected.rpartition(" or ")
+    if not sep:
+        return expected
+    return Phrase("{items} or {last}", items=Joined(head.split(", "), ", "), last=last)
+
+
 def _limit(value: Any) -> Any:
     return Num(value, None) if isinstance(value, int | float) else value
 
@@ -130,7 +138,7 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
                 ),
                 False,
             )
-        expected = ctx.get("expected", "")
+        expected = _alternatives(str(ctx.get("expected", "")))
         return (
             loc,
             Phrase(
