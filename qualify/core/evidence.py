@@ -82,9 +82,8 @@ def name_problem(name: str) -> Phrase | None:
         return Phrase("the file name holds a path separator")
     for char in name:
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            return Phrase(
-                "the file name holds the control character {char}", char=f"U+{ord(char):04X}"
-            )
+            code = "U+" + format(ord(char), "04X")
+            return Phrase("the file name holds the control character {char}", char=code)
     if len(name) > MAX_NAME:
         return Phrase("the file name is longer than {n} characters", n=MAX_NAME)
     return None

@@ -271,7 +271,8 @@ def _parse_export(
             )
         for part in ("interviews", "history"):
             if not isinstance(item.get(part, []), list):
-                raise StoreError(Phrase("{where} is not a list", where=f"{where}.{part}"))
+                place = where + "." + part
+                raise StoreError(Phrase("{where} is not a list", where=place))
         try:
             # The list row ("summary") is not read: the store computes its own.
             records = ProspectRecords(

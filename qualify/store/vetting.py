@@ -82,7 +82,7 @@ def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
                 "snapshot {digest} holds the control character {char}, which no "
                 "question-set file can",
                 digest=digest,
-                char=f"U+{ord(control):04X}",
+                char="U+" + format(ord(control), "04X"),
             )
         )
     try:
@@ -175,7 +175,7 @@ def vet_values(records: ProspectRecords, sets: Mapping[str, QuestionSet]) -> Non
                     where=where,
                     set=asked,
                     digest=interview.questionnaire_hash,
-                    actual=f"{qs.id} v{qs.version}",
+                    actual=_named(qs),
                 )
             )
         for key, answer in interview.answers.items():
@@ -212,7 +212,7 @@ def _vet_answer(qs: QuestionSet, key: str, question_id: str, state: str, value: 
         )
     found = qs.resolve(key)
     if found is None:
-        raise Refused(Phrase("not a question of {set}", set=f"{qs.id} v{qs.version}"))
+        raise Refused(Phrase("not a question of {set}", set=_named(qs)))
     question = found[0]
     if not question.answerable:
         raise Refused(Phrase("is calculated from its formula; nobody answers it"))
@@ -245,6 +245,11 @@ def _vet_answer(qs: QuestionSet, key: str, question_id: str, state: str, value: 
                 stored=_shown(stored),
             )
         )
+
+
+def _named(qs: QuestionSet) -> str:
+    """A set as messages name it: `first-date v2`."""
+    return f"{qs.id} v{qs.version}"
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -332,14 +337,16 @@ def _vet_details(where: str, entry: HistoryEntry) -> None:
                 continue
             if not isinstance(part, dict):
                 raise Refused(
-                    Phrase("{where}: {field} is not a score", where=where, field=f"details.{side}")
+                    Phrase("{where}: {field} is not a score", where=where, field="details." + side)
                 )
             _number_or_none(Joined((where, f"details.{side}.score"), ": "), part.get("score"))
             band = part.get("band")
             if band is not None and not isinstance(band, str):
                 raise Refused(
                     Phrase(
-                        "{where}: {field} is not text", where=where, field=f"details.{side}.band"
+                        "{where}: {field} is not text",
+                        where=where,
+                        field="details." + side + ".band",
                     )
                 )
 

@@ -106,9 +106,10 @@ def unknown_key(qs: QuestionSet, key: str) -> str:
             "{key}: is in the repeated section {section}: answer one repeat, e.g. {example}",
             key=key,
             section=repr(section),
-            example=f"{section}[0].{key}",
+            example=section + "[0]." + key,
         )
-    return Phrase("{key}: not a question of {set}", key=key, set=f"{qs.id} v{qs.version}")
+    named = f"{qs.id} v{qs.version}"
+    return Phrase("{key}: not a question of {set}", key=key, set=named)
 
 
 def answer_sources(interview: Interview | None) -> dict[str, str]:

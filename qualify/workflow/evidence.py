@@ -90,7 +90,7 @@ def evidence_limit(data_dir: Path) -> Limit:
     if not isinstance(section, dict):
         line, col = doc.place(("attachments",))
         raise EvidenceFileError(
-            Phrase("{place}: attachments: expected `max_mb: N`", place=f"{path}:{line}:{col}")
+            Phrase("{place}: attachments: expected `max_mb: N`", place=_place(path, line, col))
         )
     value = section.get("max_mb")
     if value is None:
@@ -100,11 +100,15 @@ def evidence_limit(data_dir: Path) -> Limit:
         raise EvidenceFileError(
             Phrase(
                 "{place}: attachments: max_mb: expected a number of megabytes from 1 to {n}",
-                place=f"{path}:{line}:{col}",
+                place=_place(path, line, col),
                 n=MAX_MB_LIMIT,
             )
         )
     return Limit(int(value * 1024 * 1024), Phrase("attachments: max_mb in {path}", path=str(path)))
+
+
+def _place(path: Path, line: int, col: int) -> str:
+    return f"{path}:{line}:{col}"
 
 
 def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:

@@ -65,7 +65,7 @@ def _seconds(name: str, default: float, *, minimum: float) -> float:
         raise StoreError(
             Phrase(
                 "{name} must be a number of seconds, at least {minimum} (not {raw})",
-                name=f"${name}",
+                name="$" + name,
                 minimum=Num(minimum, None),
                 raw=repr(raw),
             )
