@@ -95,12 +95,14 @@ def display_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a display name (None when it can): one line of at most 80
     visible characters, no control characters."""
     name = name.strip()
+    from qualify.core.phrase import Phrase
+
     if not name:
-        return "a name cannot be empty"
+        return Phrase("a name cannot be empty")
     if len(name) > 80:
-        return "a name is at most 80 characters"
+        return Phrase("a name is at most 80 characters")
     if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
-        return "a name cannot hold control characters or line breaks"
+        return Phrase("a name cannot hold control characters or line breaks")
     return None
 
 

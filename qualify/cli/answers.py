@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from qualify.cli.env import Env, _, fail, pass_env, read_answers, say
+from qualify.cli.env import Env, _, fail, pass_env, read_answers, say, tr
 from qualify.core.errors import QualifyError
 
 
@@ -82,7 +82,7 @@ def answer(
             from qualify.workflow.qualifier import unknown_key
 
             if question in question_set.repeat_of:
-                fail(f"QUESTION: {unknown_key(question_set, question)}", 2)
+                fail(f"QUESTION: {tr(unknown_key(question_set, question))}", 2)
             close = difflib.get_close_matches(question, list(question_set.questions), n=1)
             hint = " " + _("(did you mean {name}?)").format(name=repr(close[0])) if close else ""
             said = _("{question} is not a question of {set}").format(

@@ -63,7 +63,7 @@ def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
     else:
         from qualify.store.workspace.doctor import examine
 
-        checkup = examine(env.data_dir, repair=repair, restore_backups=restore_backups)
+        checkup = examine(env.data_dir, repair=repair, restore_backups=restore_backups, say=tr)
     for finding in checkup.findings:
         say(cell(tr(finding.phrase())))
     say(cell(tr(checkup.summary())))

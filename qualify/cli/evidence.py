@@ -30,6 +30,7 @@ def attach(
     a newer file for the same question supersedes the older one, which stays listed.
     Files over 20 MB are refused (`attachments: max_mb` in the workspace's config.yaml).
     """
+    from qualify.core.phrase import Joined, Phrase, said
     from qualify.i18n import error_text
     from qualify.workflow.evidence import (
         EvidenceFileError,
@@ -44,10 +45,11 @@ def attach(
     try:
         stored = attach(q, found, question, file, note=note, limit=limit, stage=stage)
     except UnknownQuestion as exc:
-        raise UnknownQuestion(f"QUESTION {exc}") from None
+        raise UnknownQuestion(Joined(("QUESTION", said(exc)), " ")) from None
     except EvidenceFileError as exc:
-        raise EvidenceFileError(f"FILE {error_text(exc)}") from None
-    from qualify.core.words import fmt_size
+        shown = said(exc) if isinstance(said(exc), Phrase) else error_text(exc)
+        raise EvidenceFileError(Joined(("FILE", shown), " ")) from None
+    from qualify.i18n import fmt_size
 
     with env.about(found.language):
         said = _("{name}: attached {file} ({size}, sha256 {hash}…) to {question}").format(

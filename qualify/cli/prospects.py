@@ -424,8 +424,7 @@ def _show_attachments(attachments: list) -> None:
     """Evidence files, oldest first: question, name, size, hash, who, when, note."""
     if not attachments:
         return
-    from qualify.core.words import fmt_size
-    from qualify.i18n import fmt_date
+    from qualify.i18n import fmt_date, fmt_size
     from qualify.workflow.evidence import listed
 
     say("")

@@ -47,7 +47,7 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
                 continue
             problems.extend(parse_question_set(text, name)[1])
         else:
-            fail(f"{target}: no such file or directory")
+            fail(_("{path}: no such file or directory").format(path=target))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     with use_language(env.language_for()):

@@ -105,7 +105,7 @@ def db_status(env: Env) -> None:
     say(f"store   {redact_url(url)}  (login {login})")
     for version, name, at, by in state.applied:
         say(f"  {version:04d}_{name:<28} applied {at:%Y-%m-%d %H:%M} UTC by {by}")
-    say(state.describe())
+    say(tr(state.describe()))
     if state.version > state.latest:
         sys.exit(STATUS_QUALIFY_TOO_OLD)
     if state.version < state.latest:
@@ -153,7 +153,7 @@ def db_grant(
         done = team.grant(
             conn, user, list(territories), director=director, read_only=read_only, password=secret
         )
-    say(f"{user}: " + (", ".join(done) if done else _("nothing to change")))
+    say(f"{user}: " + (", ".join(tr(d) for d in done) if done else _("nothing to change")))
 
 
 @db.command("revoke")
@@ -172,7 +172,7 @@ def db_revoke(
         migrate.check(migrate.current_version(conn))
         done = team.revoke(conn, user, list(territories), director=director, everything=all_)
     if done:
-        say(_("{user}: removed {what}").format(user=user, what=", ".join(done)))
+        say(_("{user}: removed {what}").format(user=user, what=", ".join(tr(d) for d in done)))
     else:
         say(_("{user}: nothing to remove").format(user=user))
 
@@ -189,7 +189,7 @@ def db_people(env: Env) -> None:
     if not found:
         say(_("nobody yet: `qualify db grant USER --territory T`"), err=True)
     for person in found:
-        say(person.describe())
+        say(tr(person.describe()))
 
 
 @click.command()

@@ -23,7 +23,7 @@ def whoami(env: Env, new_name: str | None) -> None:
     if new_name is not None:
         problem = paths.display_name_problem(new_name)
         if problem is not None:
-            fail(f"--set: {problem}", 2)
+            fail(f"--set: {tr(problem)}", 2)
         _write_name(paths.config_file(), new_name.strip())
     name, source = paths.user_and_source()
     shown = cell(name) or _("(no name)")

@@ -19,6 +19,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualify.core.phrase import Num, Phrase
 from qualify.core.records import new_id, utcnow
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -57,12 +58,13 @@ class Attachment(BaseModel):
     at: datetime = Field(default_factory=utcnow)
 
 
-def limit_words(max_bytes: int) -> str:
-    """A size limit as people read it: 20 MB, 0.5 MB, 1000 bytes."""
+def limit_words(max_bytes: int) -> Phrase:
+    """A size limit as people read it: 20 MB, 0.5 MB, 1000 bytes (a phrase: German
+    writes 0,5 MB)."""
     mb = max_bytes / 1048576
     if mb >= 0.1:
-        return f"{mb:g} MB"
-    return f"{max_bytes:,} bytes"
+        return Phrase("{n} MB", n=Num(float(f"{mb:g}"), None))
+    return Phrase("{n} bytes", n=Num(max_bytes, grouped=True))
 
 
 def digest(content: bytes) -> str:
@@ -70,19 +72,20 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Phrase | None:
     """Why ``name`` cannot be kept as a file's name (None: it can)."""
     if not name or not name.strip():
-        return "the file has no name"
+        return Phrase("the file has no name")
     if name in (".", ".."):
-        return f"{name!r} is not a file name"
+        return Phrase("{name} is not a file name", name=repr(name))
     if "/" in name or "\\" in name:
-        return "the file name holds a path separator"
+        return Phrase("the file name holds a path separator")
     for char in name:
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            return f"the file name holds the control character U+{ord(char):04X}"
+            code = "U+" + format(ord(char), "04X")
+            return Phrase("the file name holds the control character {char}", char=code)
     if len(name) > MAX_NAME:
-        return f"the file name is longer than {MAX_NAME} characters"
+        return Phrase("the file name is longer than {n} characters", n=MAX_NAME)
     return None
 
 
@@ -91,22 +94,41 @@ def check_attachment(attachment: Attachment, content: bytes | None = None) -> No
     ``content`` (when given) is the file it describes."""
     problem = name_problem(attachment.name)
     if problem:
-        raise EvidenceError(f"attachment {attachment.id}: {problem}")
+        raise EvidenceError(Phrase("attachment {id}: {problem}", id=attachment.id, problem=problem))
     if not _SHA256.fullmatch(attachment.sha256):
-        raise EvidenceError(f"attachment {attachment.id}: {attachment.sha256!r} is not a SHA-256")
+        raise EvidenceError(
+            Phrase(
+                "attachment {id}: {sha} is not a SHA-256",
+                id=attachment.id,
+                sha=repr(attachment.sha256),
+            )
+        )
     if len(attachment.note) > NOTE_LIMIT:
-        raise EvidenceError(f"attachment {attachment.id}: the note is over {NOTE_LIMIT} characters")
+        raise EvidenceError(
+            Phrase(
+                "attachment {id}: the note is over {n} characters", id=attachment.id, n=NOTE_LIMIT
+            )
+        )
     if content is None:
         return
     if len(content) != attachment.size:
         raise EvidenceError(
-            f"attachment {attachment.id} ({attachment.name}): the file has {len(content)} bytes, "
-            f"not the {attachment.size} recorded"
+            Phrase(
+                "attachment {id} ({name}): the file has {size} bytes, not the {recorded} recorded",
+                id=attachment.id,
+                name=attachment.name,
+                size=len(content),
+                recorded=attachment.size,
+            )
         )
     if digest(content) != attachment.sha256:
         raise EvidenceError(
-            f"attachment {attachment.id} ({attachment.name}): the file does not match its "
-            "SHA-256 (changed after it was attached)"
+            Phrase(
+                "attachment {id} ({name}): the file does not match its SHA-256 (changed after "
+                "it was attached)",
+                id=attachment.id,
+                name=attachment.name,
+            )
         )
 
 

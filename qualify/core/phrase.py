@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-__all__ = ["Formats", "Joined", "Moment", "Num", "Phrase", "and_list", "render"]
+__all__ = ["Formats", "Joined", "Moment", "Num", "Phrase", "and_list", "render", "said"]
 
 
 @dataclass(frozen=True)
@@ -153,3 +153,10 @@ def and_list(items: Iterable[Any]) -> Any:
     if len(items) <= 1:
         return items[0] if items else ""
     return Phrase("{items} and {last}", items=Joined(items[:-1], ", "), last=items[-1])
+
+
+def said(exc: BaseException) -> Any:
+    """What an error says, to be put inside another sentence: its phrase (so the shell
+    can still say it in the reader's language), else its English text."""
+    args = exc.args
+    return args[0] if len(args) == 1 and isinstance(args[0], Phrase) else str(exc)

@@ -357,6 +357,19 @@ def status_word(status: Any) -> str:
     return STATUS_LABELS.get(key, key)
 
 
+def status_phrase(status: Any) -> Phrase | str:
+    """A status in the words of the method inside a sentence of the core: a phrase, so
+    the shell says it in the reader's language (an unknown one as it is)."""
+    key = str(getattr(status, "value", status))
+    phrases = {
+        "active": Phrase("Dating"),
+        "committed": Phrase("Committed"),
+        "declined": Phrase("Parted ways"),
+        "on_hold": Phrase("Just friends"),
+    }
+    return phrases.get(key, key)
+
+
 def kind_word(kind: Any) -> str:
     key = str(getattr(kind, "value", kind))
     return KIND_LABELS.get(key, key)
@@ -368,11 +381,17 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 def fmt_size(size: int) -> str:
     """A file's size as people read it: 812 bytes, 14.2 KB, 3.1 MB (1 KB = 1,024 bytes)."""
+    return str(size_phrase(size))
+
+
+def size_phrase(size: int) -> Phrase:
+    """:func:`fmt_size` as a phrase, so the shell writes it the language's way (14,2 KB)."""
     if size < 1024:
-        return plural(size, "byte")
+        return Phrase("1 byte") if size == 1 else Phrase("{n} bytes", n=Num(size))
     value = size / 1024
-    for unit in ("KB", "MB"):
-        if round(value, 1) < 1024:  # 1,048,575 bytes is 1.0 MB, not 1024.0 KB
-            return f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
+    if round(value, 1) < 1024:  # 1,048,575 bytes is 1.0 MB, not 1024.0 KB
+        return Phrase("{n} KB", n=Num(value, 1, fixed=True))
+    value /= 1024
+    if round(value, 1) < 1024:
+        return Phrase("{n} MB", n=Num(value, 1, fixed=True))
+    return Phrase("{n} GB", n=Num(value / 1024, 1, fixed=True))

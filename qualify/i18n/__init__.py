@@ -255,6 +255,11 @@ def fmt_signed(value: float, decimals: int) -> str:
     return ("+" if value >= 0 else "") + fmt_fixed(value, decimals)
 
 
+def fmt_size(size: int) -> str:
+    """A file's size with the language's decimal separator (14.2 KB; German 14,2 KB)."""
+    return tr(words.size_phrase(size))
+
+
 def fmt_pct(value: float | None) -> str:
     if value is None or english():
         return words.fmt_pct(value)

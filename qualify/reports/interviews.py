@@ -14,10 +14,9 @@ from qualify.core.words import (
     ACTION_LABELS,
     answer_text,
     band_class,
-    fmt_size,
     one_line,
 )
-from qualify.i18n import _, fmt_date, fmt_score, tr
+from qualify.i18n import _, fmt_date, fmt_score, fmt_size, tr
 from qualify.reports.context import ReportContext
 from qualify.reports.views import (
     AnswerView,

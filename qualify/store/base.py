@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from qualify.core.errors import QualifyError
 from qualify.core.evidence import Attachment, EvidenceError, EvidenceTally, check_attachment, tally
+from qualify.core.phrase import said
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -33,6 +34,7 @@ from qualify.core.records import (
     ProspectStatus,
     ProspectSummary,
 )
+from qualify.store import refusals
 
 Merge = Callable[[ProspectRecords | None], ProspectRecords | None]
 """Given a prospect's stored records (None: no such prospect), what to store instead
@@ -69,7 +71,7 @@ class EvidenceTooLarge(StoreError):
     def __init__(self, name: str, size: int, max_bytes: int) -> None:
         from qualify.core.evidence import limit_words
         from qualify.core.phrase import Num, Phrase
-        from qualify.core.words import fmt_size
+        from qualify.core.words import size_phrase
 
         self.name, self.size, self.max_bytes = name, size, max_bytes
         super().__init__(
@@ -77,7 +79,7 @@ class EvidenceTooLarge(StoreError):
                 "{name}: {size} ({bytes} bytes) is over the team server's limit of {limit}; "
                 "attach a smaller file, or ask the schema owner to raise it (docs/team.md)",
                 name=name,
-                size=fmt_size(size),
+                size=size_phrase(size),
                 bytes=Num(size, grouped=True),
                 limit=limit_words(max_bytes),
             )
@@ -444,25 +446,25 @@ def check_records(records: ProspectRecords, prospect_id: str | None = None) -> N
     """Every part must belong to the prospect, or it would be filed under the wrong one."""
     pid = records.prospect.id
     if not is_safe_id(pid):
-        raise StoreError(f"prospect id {pid!r} cannot be stored (letters, digits, _ . - only)")
+        raise StoreError(refusals.unsafe_prospect_id(pid))
     if prospect_id is not None and pid != prospect_id:
-        raise StoreError(f"the records of {pid} were given for prospect {prospect_id}")
+        raise StoreError(refusals.records_given_for(pid, prospect_id))
     for interview in records.interviews:
         if interview.prospect_id != pid:
-            raise StoreError(f"interview {interview.id} belongs to {interview.prospect_id}")
+            raise StoreError(refusals.interview_of(interview.id, interview.prospect_id))
     for entry in records.history:
         if entry.prospect_id != pid:
-            raise StoreError(f"history entry {entry.id} belongs to {entry.prospect_id}")
+            raise StoreError(refusals.history_entry_of(entry.id, entry.prospect_id))
 
 
 def checked_attachment(attachment: Attachment, content: bytes) -> Attachment:
     """The record, if it can be stored with ``content``; StoreError saying why not."""
     if not is_safe_id(attachment.id) or not is_safe_id(attachment.prospect_id):
-        raise StoreError(f"attachment id {attachment.id!r} cannot be stored")
+        raise StoreError(refusals.unsafe_attachment_id(attachment.id))
     try:
         check_attachment(attachment, content)
     except EvidenceError as exc:
-        raise StoreError(str(exc)) from None
+        raise StoreError(said(exc)) from None
     return attachment
 
 
@@ -477,10 +479,7 @@ def same_attachment(kept: Attachment, given: Attachment, login: str = "") -> boo
 
 def not_demo(prospect: Prospect) -> StoreError:
     """The refusal to delete a prospect that is not demo data."""
-    return StoreError(
-        f"{prospect.name} ({prospect.id}) is not demo data: only prospects made by "
-        "`qualify demo` (and still tagged `demo`) can be removed"
-    )
+    return StoreError(refusals.not_demo(prospect.name, prospect.id))
 
 
 def answer_records(answers: Sequence[AnswerRecord | dict[str, Any]]) -> list[AnswerRecord]:
@@ -508,21 +507,16 @@ def check_expected(
     """Raise StageConflict, saying who moved the prospect, unless it is where we expect it."""
     if current.stage == expected_stage and current.status == expected_status:
         return
-    who = _last_move(history)
     raise StageConflict(
-        f"{current.name} changed meanwhile: it is now at {current.stage}, "
-        f"{current.status.value}{who}, not at {expected_stage}, {expected_status.value}; "
-        "nothing was changed"
+        refusals.changed_meanwhile(
+            current.name,
+            current.stage,
+            current.status.value,
+            refusals.last_move(history),
+            expected_stage,
+            expected_status.value,
+        )
     )
-
-
-def _last_move(history: Sequence[HistoryEntry]) -> str:
-    """` (advance by anna at 2026-11-24 09:12 UTC)`: who changed the prospect last."""
-    last = next((h for h in reversed(history) if h.action != "created"), None)
-    if last is None:
-        return ""
-    by = f" by {last.by}" if last.by else ""
-    return f" ({last.action}{by} at {last.at:%Y-%m-%d %H:%M} UTC)"
 
 
 def check_stage(
@@ -533,10 +527,9 @@ def check_stage(
     under the wrong stage)."""
     if current.stage == expected_stage:
         return
-    who = _last_move(history)
+    who = refusals.last_move(history)
     raise StageConflict(
-        f"{current.name} moved on meanwhile: it is now at {current.stage}{who}, not at "
-        f"{expected_stage}; nothing was recorded (answer again for {current.stage})"
+        refusals.moved_on_meanwhile(current.name, current.stage, who, expected_stage)
     )
 
 

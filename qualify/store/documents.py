@@ -21,7 +21,7 @@ from qualify.core.records import (
     ProspectStatus,
     utcnow,
 )
-from qualify.store import missing
+from qualify.store import missing, refusals
 from qualify.store.base import (
     Store,
     StoreError,
@@ -41,12 +41,12 @@ class DocumentStore(Store):
         """Store a new prospect and its `created` history entry."""
         pid = prospect.id
         if not is_safe_id(pid):
-            raise StoreError(f"prospect id {pid!r} cannot be stored (letters, digits, _ . - only)")
+            raise StoreError(refusals.unsafe_prospect_id(pid))
         created = created_entry(prospect, by)
 
         def add(current: ProspectRecords | None) -> ProspectRecords:
             if current is not None:
-                raise StoreError(f"a prospect with id {pid} already exists")
+                raise StoreError(refusals.prospect_exists(pid))
             return ProspectRecords(prospect, (), (created,))
 
         self.merge_prospect(pid, add)
@@ -73,7 +73,7 @@ class DocumentStore(Store):
         def add(current: ProspectRecords | None) -> ProspectRecords:
             stored = _existing(current, pid)
             if any(i.id == interview.id for i in stored.interviews):
-                raise StoreError(f"interview {interview.id} already exists")
+                raise StoreError(refusals.interview_exists(interview.id))
             return replace(stored, interviews=_by_start((*stored.interviews, interview)))
 
         self.merge_prospect(pid, add)
@@ -117,7 +117,7 @@ class DocumentStore(Store):
             if found:
                 return None
             if any(i.id == interview.id for i in stored.interviews):
-                raise StoreError(f"interview {interview.id} already exists")
+                raise StoreError(refusals.interview_exists(interview.id))
             return replace(stored, interviews=_by_start((*stored.interviews, interview)))
 
         self.merge_prospect(pid, start)
@@ -170,7 +170,7 @@ class DocumentStore(Store):
         `advance` at once the prospect moves once."""
         pid = _known(prospect.id)
         if entry.prospect_id != pid:
-            raise StoreError(f"the move of {pid} carries records of another prospect")
+            raise StoreError(refusals.move_of_another(pid))
 
         def move(current: ProspectRecords | None) -> ProspectRecords:
             stored = _existing(current, pid)
@@ -263,7 +263,7 @@ def _by_time(history: Iterable[HistoryEntry]) -> tuple[HistoryEntry, ...]:
 
 
 def _append_only(entry: HistoryEntry) -> StoreError:
-    return StoreError(f"history entry {entry.id} already exists; history is append-only")
+    return StoreError(refusals.history_exists(entry.id))
 
 
 __all__ = ["DocumentStore"]

@@ -21,6 +21,8 @@ import orjson
 from pydantic import ValidationError
 
 from qualify.core.evidence import Attachment, EvidenceError, check_attachment, digest
+from qualify.core.phrase import Joined, Phrase, said
+from qualify.core.questionnaire.friendly import at_path
 from qualify.core.words import one_line
 from qualify.store.base import NotFound, Store, StoreError, is_safe_id, same_attachment
 
@@ -56,33 +58,48 @@ class ExportedEvidence:
         record's size) or already in the store for its prospect. StoreError otherwise."""
         for sha256, encoded in self.files.items():
             where = f"{name}: files.{one_line(str(sha256), 70)}"
+            not_base64 = Phrase("{where} is not base64 text; nothing was imported", where=where)
             if not isinstance(encoded, str):
-                raise StoreError(f"{where} is not base64 text; nothing was imported")
+                raise StoreError(not_base64)
             try:
                 content = base64.b64decode(encoded, validate=True)
             except (binascii.Error, ValueError):
-                raise StoreError(f"{where} is not base64 text; nothing was imported") from None
+                raise StoreError(not_base64) from None
             if digest(content) != sha256:
                 raise StoreError(
-                    f"{where}: the file does not match its SHA-256 (changed after it was "
-                    "exported); nothing was imported"
+                    Phrase(
+                        "{where}: the file does not match its SHA-256 (changed after it was "
+                        "exported); nothing was imported",
+                        where=where,
+                    )
                 )
             self.checked[sha256] = content
         for a in self.records:
             content = self.checked.get(a.sha256)
-            label = f"{name}: attachment {a.id} ({one_line(a.name, 60)})"
+            label = Phrase(
+                "{name}: attachment {id} ({file})", name=name, id=a.id, file=one_line(a.name, 60)
+            )
             if content is None:
                 try:
                     content = store.attachment_content(a.prospect_id, a.sha256)
                 except NotFound:
                     raise StoreError(
-                        f"{label}: its file is neither in the export nor here; nothing was imported"
+                        Phrase(
+                            "{label}: its file is neither in the export nor here; nothing was "
+                            "imported",
+                            label=label,
+                        )
                     ) from None
                 self.checked[a.sha256] = content
             if len(content) != a.size:
                 raise StoreError(
-                    f"{label}: the file has {len(content)} bytes, not the {a.size} recorded; "
-                    "nothing was imported"
+                    Phrase(
+                        "{label}: the file has {size} bytes, not the {recorded} recorded; "
+                        "nothing was imported",
+                        label=label,
+                        size=len(content),
+                        recorded=a.size,
+                    )
                 )
 
     def vet_known(self, store: Store, name: str) -> None:
@@ -97,8 +114,13 @@ class ExportedEvidence:
             same = kept[a.prospect_id].get(a.id)
             if same is not None and not same_attachment(same, a, store.login):
                 raise StoreError(
-                    f"{name}: attachment {a.id} ({one_line(a.name, 60)}) differs from the one "
-                    "kept here; attachments are never changed; nothing was imported"
+                    Phrase(
+                        "{name}: attachment {id} ({file}) differs from the one kept here; "
+                        "attachments are never changed; nothing was imported",
+                        name=name,
+                        id=a.id,
+                        file=one_line(a.name, 60),
+                    )
                 )
 
     def add(self, store: Store) -> int:
@@ -117,19 +139,23 @@ def read_evidence(doc: dict[str, Any], items: list[Any], name: str) -> ExportedE
     checked (one clear line naming where, otherwise)."""
     files = doc.get("files") or {}
     if not isinstance(files, dict):
-        raise StoreError(f'{name}: the export\'s "files" is not a mapping of SHA-256 to file')
+        raise StoreError(
+            Phrase('{name}: the export\'s "files" is not a mapping of SHA-256 to file', name=name)
+        )
     found = ExportedEvidence(files=files)
     seen: set[str] = set()
     for n, item in enumerate(items):
         raw = item.get("attachments", []) if isinstance(item, dict) else []
         where = f"{name}: prospects[{n}].attachments"
         if not isinstance(raw, list):
-            raise StoreError(f"{where} is not a list")
+            raise StoreError(Phrase("{where} is not a list", where=where))
         pid = str(item["prospect"].get("id", ""))
         for k, record in enumerate(raw):
             attachment = _record(record, f"{where}[{k}]", pid)
             if attachment.id in seen:
-                raise StoreError(f"{name}: attachment {attachment.id} appears twice")
+                raise StoreError(
+                    Phrase("{name}: attachment {id} appears twice", name=name, id=attachment.id)
+                )
             seen.add(attachment.id)
             found.records.append(attachment)
     return found
@@ -140,13 +166,18 @@ def _record(raw: Any, where: str, prospect_id: str) -> Attachment:
         attachment = Attachment.model_validate(raw)
         check_attachment(attachment)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
-        raise StoreError(f"{where}{loc}: {first['msg']}") from None
+        raise StoreError(at_path(where, exc.errors()[0], Attachment)) from None
     except EvidenceError as exc:
-        raise StoreError(f"{where}: {exc}") from None
+        raise StoreError(Joined((where, said(exc)), ": ")) from None
     if attachment.prospect_id != prospect_id or not is_safe_id(attachment.id):
-        raise StoreError(f"{where}: attachment {attachment.id!r} belongs to another prospect")
+        raise StoreError(
+            Phrase(
+                "{where}: attachment {id} belongs to another prospect",
+                where=where,
+                id=repr(attachment.id),
+            )
+        )
+
     return attachment
 
 

@@ -42,3 +42,22 @@ def no_evidence_file(prospect_id: str, sha256: str) -> NotFound:
 
 def no_interview(interview_id: str) -> NotFound:
     return NotFound(Phrase("no interview with id {id}", id=repr(interview_id)))
+
+
+def no_id_given() -> NotFound:
+    return NotFound(Phrase("give a prospect id (or its first characters)"))
+
+
+def no_snapshot(content_hash: str, where: str = "") -> NotFound:
+    """No question-set snapshot with that hash (in `where`: the workspace, the server)."""
+    if where:
+        return NotFound(
+            Phrase(
+                "no question-set snapshot {hash} in {where}", hash=repr(content_hash), where=where
+            )
+        )
+    return NotFound(Phrase("no question-set snapshot {hash}", hash=repr(content_hash)))
+
+
+def unreadable_snapshot(content_hash: str) -> NotFound:
+    return NotFound(Phrase("question-set snapshot {hash} is unreadable", hash=content_hash))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pydantic import ValidationError
 
 from qualify.core.assess import Snapshots
+from qualify.core.phrase import Phrase, said
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.questionnaire.texts import localize
 from qualify.core.records import Interview, ProspectRecords
@@ -33,7 +34,7 @@ def readable_records(store: Store, prospect_ids: Iterable[str]) -> Iterator[Pros
         try:
             yield store.read_prospect(pid)
         except (StoreCorrupt, NotFound) as exc:
-            store.note_unreadable(f"skipped: {exc}", key=pid)
+            store.note_unreadable(Phrase("skipped: {error}", error=said(exc)), key=pid)
 
 
 def read_snapshots(
@@ -61,6 +62,6 @@ def read_snapshots(
         except NotFound:
             found.add_missing(interview, active_sets)
         except (ValidationError, ValueError) as exc:
-            problem = f"unreadable ({one_line(str(exc), 160)})"
+            problem = Phrase("unreadable ({error})", error=one_line(str(exc), 160))
             found.add_missing(interview, active_sets, problem)
     return found

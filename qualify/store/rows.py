@@ -67,7 +67,7 @@ class ListRows:
 
         def fetch_once(content_hash: str) -> dict[str, Any]:
             if content_hash in missing:
-                raise NotFound(f"no question-set snapshot {content_hash!r}")
+                raise missing.no_snapshot(content_hash)
             try:
                 return fetch(content_hash)
             except NotFound:

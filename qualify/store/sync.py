@@ -102,7 +102,12 @@ def _read_state(path: Path) -> dict[str, Any]:
         state = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise StoreCorrupt(
-            f"{path} is unreadable ({exc}); delete it: the next sync then reports more conflicts"
+            Phrase(
+                "{path} is unreadable ({error}); delete it: the next sync then reports more "
+                "conflicts",
+                path=str(path),
+                error=exc,
+            )
         ) from None
     return state if isinstance(state, dict) else {}
 

@@ -7,14 +7,12 @@ same question differently, the local answer stays, the other one is reported as 
 conflict *and* kept in the prospect's history, so nothing is dropped. Written against
 the :class:`~qualify.store.base.Store` interface only: any backend exports and imports.
 
-The CSV export is a flat answers table for spreadsheets (UTF-8 with BOM so Excel
-reads accents, formula injection neutralised); it is not importable.
+The CSV export (:mod:`qualify.store.csv_export`) is a flat answers table for
+spreadsheets; it is not importable.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,8 @@ import orjson
 from pydantic import ValidationError
 
 from qualify.atomic import streaming
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Joined, Num, Phrase, said
+from qualify.core.questionnaire.friendly import at_path
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import (
     HistoryEntry,
@@ -34,8 +33,9 @@ from qualify.core.records import (
     ProspectSummary,
     utcnow,
 )
-from qualify.core.words import csv_text, one_line
+from qualify.core.words import one_line
 from qualify.store.base import NotFound, Store, StoreCorrupt, StoreError, check_records
+from qualify.store.csv_export import CSV_COLUMNS, export_csv
 from qualify.store.evidence_transfer import (
     ExportedEvidence,
     export_records,
@@ -48,24 +48,6 @@ from qualify.store.vetting import Refused, Rules, vet_moves, vet_snapshot, vet_v
 
 EXPORT_FORMAT = "qualify-export"
 EXPORT_VERSION = 1
-
-CSV_COLUMNS = (
-    "prospect_id",
-    "prospect",
-    "territory",
-    "stage",
-    "interview_id",
-    "question_set",
-    "question_set_version",
-    "question_id",
-    "value",
-    "state",
-    "source",
-    "note",
-    "answered_at",
-    "by",
-)
-
 
 # ------------------------------------------------------------------ reports
 
@@ -126,12 +108,12 @@ def export_workspace(
     many were written. A prospect whose records cannot be read is left out, and noted on
     the store (:meth:`~qualify.store.base.Store.unreadable`) so the caller can say so."""
     if fmt not in ("json", "csv"):
-        raise StoreError(f"unknown export format {fmt!r} (choose json or csv)")
+        raise StoreError(Phrase("unknown export format {fmt} (choose json or csv)", fmt=repr(fmt)))
     ids = _resolve(store, prospect_ids)
     path = Path(path)
     if fmt == "json":
         return _export_json(store, path, ids)
-    return _export_csv(store, path, ids)
+    return export_csv(store, path, ids)
 
 
 def _dump(model: Any) -> dict[str, Any]:
@@ -178,56 +160,12 @@ def _export_json(store: Store, path: Path, ids: list[str]) -> int:
             except NotFound:
                 continue  # cannot export what is not there; the answers still are
             except StoreCorrupt as exc:
-                store.note_unreadable(f"left out a question-set snapshot: {exc}")
+                store.note_unreadable(
+                    Phrase("left out a question-set snapshot: {error}", error=said(exc))
+                )
         out.write(b'\n],\n"snapshots":' + orjson.dumps(snapshots))
         write_files(out, store, files)
         out.write(b"}\n")
-    return n
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return orjson.dumps(value).decode()
-    return str(value)
-
-
-def _export_csv(store: Store, path: Path, ids: list[str]) -> int:
-    n = 0
-    with streaming(path) as out:
-        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
-        writer.writerow(CSV_COLUMNS)
-        for records in readable_records(store, ids):
-            n += 1
-            p = records.prospect
-            for interview in records.interviews:
-                for qid in sorted(interview.answers):
-                    a = interview.answers[qid]
-                    row = [
-                        p.id,
-                        p.name,
-                        p.territory,
-                        interview.stage,
-                        interview.id,
-                        interview.questionnaire_id,
-                        interview.questionnaire_version,
-                        a.question_id,
-                        _cell(a.value),
-                        a.state,
-                        a.source,
-                        a.note,
-                        a.answered_at.isoformat(),
-                        a.by,
-                    ]
-                    writer.writerow([csv_text(_cell(c)) for c in row])
-        text.flush()
-        text.detach()
     return n
 
 
@@ -248,9 +186,7 @@ def _valid(model: Any, value: Any, where_: str) -> Any:
     try:
         return model.model_validate(value)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
-        raise _Invalid(f"{where_}{loc}: {first['msg']}") from None
+        raise _Invalid(at_path(where_, exc.errors()[0], model)) from None
 
 
 def read_export(path: Path) -> bytes:
@@ -259,11 +195,13 @@ def read_export(path: Path) -> bytes:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_IMPORT_BYTES + 1)
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such file") from None
+        raise StoreError(Phrase("{path}: no such file", path=str(path))) from None
     except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not an export") from None
+        raise StoreError(Phrase("{path}: is a folder, not an export", path=str(path))) from None
     except OSError as exc:
-        raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise StoreError(
+            Phrase("{path}: cannot read: {error}", path=str(path), error=exc.strerror or str(exc))
+        ) from None
     return raw
 
 
@@ -272,46 +210,69 @@ def _parse_export(
 ) -> tuple[list[ProspectRecords], dict[str, Any], ExportedEvidence]:
     if len(raw) > MAX_IMPORT_BYTES:
         raise StoreError(
-            f"{name}: more than {MAX_IMPORT_BYTES:,} bytes; import it in parts "
-            "(`qualify export --prospect ID …` writes some prospects)"
+            Phrase(
+                "{name}: more than {n} bytes; import it in parts "
+                "(`qualify export --prospect ID …` writes some prospects)",
+                name=name,
+                n=Num(MAX_IMPORT_BYTES, grouped=True),
+            )
         )
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, from an editor
     start = raw.lstrip(b" \t\r\n")[:1]
     if name.lower().endswith(".csv") or raw.startswith(b"prospect_id,"):
         raise StoreError(
-            f"{name}: only JSON exports can be imported (a CSV export is a flat answers "
-            "table for spreadsheets); use `qualify export --format json`"
+            Phrase(
+                "{name}: only JSON exports can be imported (a CSV export is a flat answers "
+                "table for spreadsheets); use `qualify export --format json`",
+                name=name,
+            )
         )
     if not start:
-        raise StoreError(f"{name}: the file is empty, not a qualify export")
+        raise StoreError(Phrase("{name}: the file is empty, not a qualify export", name=name))
     if start != b"{":
         raise StoreError(
-            f"{name} is not a qualify export (a JSON export starts with {{; make one with "
-            "`qualify export`)"
+            Phrase(
+                "{name} is not a qualify export (a JSON export starts with {{; make one with "
+                "`qualify export`)",
+                name=name,
+            )
         )
     try:
         doc = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise StoreError(f"{name} is not a qualify export (invalid JSON: {exc})") from None
+        raise StoreError(
+            Phrase("{name} is not a qualify export (invalid JSON: {error})", name=name, error=exc)
+        ) from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        raise StoreError(f'{name} is not a qualify export (no "format": "{EXPORT_FORMAT}")')
+        raise StoreError(
+            Phrase(
+                '{name} is not a qualify export (no "format": "{format}")',
+                name=name,
+                format=EXPORT_FORMAT,
+            )
+        )
     _check_version(doc.get("version", None), name)
     items = doc.get("prospects")
     snapshots = doc.get("snapshots") or {}
     if not isinstance(items, list):
-        raise StoreError(f'{name}: the export has no list of "prospects"')
+        raise StoreError(Phrase('{name}: the export has no list of "prospects"', name=name))
     if not isinstance(snapshots, dict):
-        raise StoreError(f'{name}: the export\'s "snapshots" is not a mapping of hash to set')
+        raise StoreError(
+            Phrase('{name}: the export\'s "snapshots" is not a mapping of hash to set', name=name)
+        )
     bundles: list[ProspectRecords] = []
     seen: set[str] = set()
     owners: dict[str, str] = {}
     for n, item in enumerate(items):
         where = f"{name}: prospects[{n}]"
         if not isinstance(item, dict) or not isinstance(item.get("prospect"), dict):
-            raise StoreError(f'{where} is not a prospect (no "prospect" mapping)')
+            raise StoreError(
+                Phrase('{where} is not a prospect (no "prospect" mapping)', where=where)
+            )
         for part in ("interviews", "history"):
             if not isinstance(item.get(part, []), list):
-                raise StoreError(f"{where}.{part} is not a list")
+                place = where + "." + part
+                raise StoreError(Phrase("{where} is not a list", where=place))
         try:
             # The list row ("summary") is not read: the store computes its own.
             records = ProspectRecords(
@@ -327,24 +288,35 @@ def _parse_export(
             )
             check_records(records)
         except _Invalid as exc:
-            raise StoreError(f"{where}.{exc}") from None
+            raise StoreError(Joined((where, said(exc)), ".")) from None
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise StoreError(f"{where} is not a prospect ({one_line(str(exc), 120)})") from None
+            raise StoreError(
+                Phrase(
+                    "{where} is not a prospect ({error})",
+                    where=where,
+                    error=one_line(str(exc), 120),
+                )
+            ) from None
         except StoreError as exc:
-            raise StoreError(f"{where}: {exc}") from None
+            raise StoreError(Joined((where, said(exc)), ": ")) from None
         pid = records.prospect.id
         if pid in seen:
-            raise StoreError(f"{name}: prospect {pid} appears twice")
+            raise StoreError(Phrase("{name}: prospect {id} appears twice", name=name, id=pid))
         seen.add(pid)
         for interview in records.interviews:
             other = owners.setdefault(interview.id, pid)
             if other != pid:
                 raise StoreError(
-                    f"{name}: interview {interview.id} is given under two prospects "
-                    f"({other}, {pid})"
+                    Phrase(
+                        "{name}: interview {id} is given under two prospects ({other}, {pid})",
+                        name=name,
+                        id=interview.id,
+                        other=other,
+                        pid=pid,
+                    )
                 )
         if len({h.id for h in records.history}) != len(records.history):
-            raise StoreError(f"{where}: a history entry id is given twice")
+            raise StoreError(Phrase("{where}: a history entry id is given twice", where=where))
         bundles.append(records)
     return bundles, snapshots, read_evidence(doc, items, name)
 
@@ -352,22 +324,37 @@ def _parse_export(
 def _check_version(version: Any, name: str) -> None:
     """Only the versions this qualify knows: 1e30, 0, -5, true or "1" are not one."""
     if version is None:
-        raise StoreError(f"{name}: the export has no version number")
+        raise StoreError(Phrase("{name}: the export has no version number", name=name))
+    known = ", ".join(map(str, sorted(KNOWN_VERSIONS)))
     if isinstance(version, bool) or not isinstance(version, int):
-        shown = one_line(repr(version), 40)
         raise StoreError(
-            f"{name}: export version {shown} is not a version number (this qualify reads "
-            f"version {', '.join(map(str, sorted(KNOWN_VERSIONS)))})"
+            Phrase(
+                "{name}: export version {version} is not a version number (this qualify "
+                "reads version {known})",
+                name=name,
+                version=one_line(repr(version), 40),
+                known=known,
+            )
         )
     if version > max(KNOWN_VERSIONS):
         raise StoreError(
-            f"{name}: export version {version} is newer than this qualify "
-            f"(max {max(KNOWN_VERSIONS)}); upgrade qualify"
+            Phrase(
+                "{name}: export version {version} is newer than this qualify (max {max}); "
+                "upgrade qualify",
+                name=name,
+                version=str(version),
+                max=str(max(KNOWN_VERSIONS)),
+            )
         )
     if version not in KNOWN_VERSIONS:
         raise StoreError(
-            f"{name}: export version {version} does not exist (this qualify reads version "
-            f"{', '.join(map(str, sorted(KNOWN_VERSIONS)))})"
+            Phrase(
+                "{name}: export version {version} does not exist (this qualify reads "
+                "version {known})",
+                name=name,
+                version=str(version),
+                known=known,
+            )
         )
 
 
@@ -406,8 +393,10 @@ def import_bytes(
     report = ImportReport()
     if rules.pipeline is None and any(r.history for r in bundles):
         report.warnings.append(
-            "no valid pipeline in the active question sets: the gates of the moves in the "
-            "file were not checked (run `qualify validate`)"
+            Phrase(
+                "no valid pipeline in the active question sets: the gates of the moves in "
+                "the file were not checked (run `qualify validate`)"
+            )
         )
     with store.all_or_nothing() as together:
         _check_owners(store, name, bundles)
@@ -425,13 +414,13 @@ def import_bytes(
                     store.merge_prospect(records.prospect.id, merger)
                 except StoreError as exc:
                     label = f"{records.prospect.name} ({records.prospect.id})"
-                    raise type(exc)(f"{label}: {exc}") from None
+                    raise type(exc)(Joined((label, said(exc)), ": ")) from None
                 setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
                 report.conflicts.extend(merger.conflicts)
             report.attachments_added = evidence.add(store)
         except StoreError as exc:
             if together:
-                raise StoreError(f"{name}: {exc}; nothing was imported") from None
+                raise StoreError(_nothing_imported(name, exc)) from None
             raise
     return report
 
@@ -446,7 +435,7 @@ def _vetted_snapshots(
         try:
             sets[digest] = vet_snapshot(digest, question_set)
         except Refused as exc:
-            raise StoreError(f"{name}: snapshots: {exc}; nothing was imported") from None
+            raise StoreError(_nothing_imported(f"{name}: snapshots", exc)) from None
     wanted = {i.questionnaire_hash for r in bundles for i in r.interviews} - set(sets)
     for digest in sorted(wanted):
         try:
@@ -465,7 +454,7 @@ def _vet_all(
 ) -> None:
     """Every prospect of the file, as it would be stored, before anything is written."""
     for n, records in enumerate(bundles):
-        shown = one_line(records.prospect.name, 60) or "(no name)"
+        shown = one_line(records.prospect.name, 60) or Phrase("(no name)")
         label = f"{name}: prospects[{n}] {shown} ({records.prospect.id})"
         try:
             vet_values(records, sets)
@@ -476,10 +465,8 @@ def _vet_all(
             merged, _, _ = merge_prospect(local, records, source=Path(name).name)
             # Even a prospect that changes nothing here must be consistent in the file.
             vet_moves(records, merged or local or records, local, rules, sets)
-        except Refused as exc:
-            raise StoreError(f"{label}: {exc}; nothing was imported") from None
-        except StoreError as exc:
-            raise StoreError(f"{label}: {exc}; nothing was imported") from None
+        except (Refused, StoreError) as exc:
+            raise StoreError(_nothing_imported(label, exc)) from None
 
 
 def _check_owners(store: Store, name: str, bundles: list[ProspectRecords]) -> None:
@@ -488,9 +475,19 @@ def _check_owners(store: Store, name: str, bundles: list[ProspectRecords]) -> No
     for interview_id, owner in store.interview_owners(claimed).items():
         if owner != claimed[interview_id]:
             raise StoreError(
-                f"{name}: interview {interview_id} belongs to prospect {claimed[interview_id]} "
-                f"there but to {owner} here; nothing was imported"
+                Phrase(
+                    "{name}: interview {id} belongs to prospect {there} there but to {here} "
+                    "here; nothing was imported",
+                    name=name,
+                    id=interview_id,
+                    there=claimed[interview_id],
+                    here=owner,
+                )
             )
+
+
+def _nothing_imported(where: str, exc: Exception) -> Phrase:
+    return Phrase("{where}: {error}; nothing was imported", where=where, error=said(exc))
 
 
 def _add_snapshots(store: Store, snapshots: dict[str, dict[str, Any]]) -> int:
@@ -530,7 +527,7 @@ class _Merger:
         try:
             return vet_moves(self.incoming, merged, local, self.rules, self.sets)
         except Refused as exc:
-            raise StoreError(str(exc)) from None
+            raise StoreError(said(exc)) from None
 
 
 __all__ = [

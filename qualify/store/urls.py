@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from qualify.core.phrase import Phrase
 from qualify.store.base import StoreError
 
 SERVER_SCHEMES = ("postgresql", "postgres")
@@ -66,7 +67,11 @@ def check_store_url(url: str) -> str:
     """A usable --store value, or a one-line error saying what is expected."""
     if not is_server_url(url):
         raise StoreError(
-            f"--store {redact_url(url)!r}: expected a postgresql:// URL, e.g. "
-            "postgresql://anna@db.example.com/qualify (leave it out for the embedded workspace)"
+            Phrase(
+                "--store {url}: expected a postgresql:// URL, e.g. "
+                "postgresql://anna@db.example.com/qualify (leave it out for the embedded "
+                "workspace)",
+                url=repr(redact_url(url)),
+            )
         )
     return url

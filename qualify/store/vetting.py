@@ -34,8 +34,10 @@ from pydantic import ValidationError
 
 from qualify.core.assess import Snapshots, assess
 from qualify.core.gates import GateResult
+from qualify.core.phrase import Joined, Moment, Phrase, said
 from qualify.core.questionnaire import AnswerError, QuestionSet, content_hash, validate_answer
 from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR
+from qualify.core.questionnaire.friendly import at_path
 from qualify.core.questionnaire.model import Pipeline
 from qualify.core.questionnaire.rules import check_question_set
 from qualify.core.questionnaire.yamlsource import parse_yaml
@@ -70,22 +72,26 @@ def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
     given (the same checks as `qualify validate`: conditions, formulas, limits) and it
     hashes to ``digest``."""
     if not is_safe_id(digest) or not isinstance(raw, dict):
-        raise Refused(f"snapshot {one_line(repr(digest), 60)} is not a question set")
+        raise Refused(
+            Phrase("snapshot {digest} is not a question set", digest=one_line(repr(digest), 60))
+        )
     control = _control_character(raw)
     if control is not None:
         raise Refused(
-            f"snapshot {digest} holds the control character U+{ord(control):04X}, which no "
-            "question-set file can"
+            Phrase(
+                "snapshot {digest} holds the control character {char}, which no "
+                "question-set file can",
+                digest=digest,
+                char="U+" + format(ord(control), "04X"),
+            )
         )
     try:
         parsed = QuestionSet.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise Refused(f"snapshot {digest} is not a question set ({loc}: {first['msg']})") from None
+        problem = at_path("", exc.errors()[0], QuestionSet)
+        raise Refused(_not_a_set(digest, problem)) from None
     except (ValueError, TypeError, RecursionError) as exc:
-        problem = one_line(str(exc), 120)
-        raise Refused(f"snapshot {digest} is not a question set ({problem})") from None
+        raise Refused(_not_a_set(digest, one_line(str(exc), 120))) from None
     # The checks `qualify validate` makes (condition depth and length, formula cycles,
     # duplicate ids…), located in the snapshot's JSON: what scoring it relies on.
     doc = parse_yaml(orjson.dumps(raw).decode(), f"snapshot {digest}")
@@ -93,14 +99,30 @@ def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
         check_question_set(parsed, doc)
     errors = [p for p in doc.problems if p.severity == "error"]
     if errors:
-        raise Refused(f"snapshot {digest} is not a valid question set: {errors[0].message}")
+        raise Refused(
+            Phrase(
+                "snapshot {digest} is not a valid question set: {problem}",
+                digest=digest,
+                problem=errors[0].message,
+            )
+        )
     actual = content_hash(parsed)
     if actual != digest:
         raise Refused(
-            f"snapshot {digest} holds a question set whose content hashes to {actual}: it was "
-            "changed after it was asked"
+            Phrase(
+                "snapshot {digest} holds a question set whose content hashes to {actual}: it "
+                "was changed after it was asked",
+                digest=digest,
+                actual=actual,
+            )
         )
     return parsed
+
+
+def _not_a_set(digest: str, problem: str) -> Phrase:
+    return Phrase(
+        "snapshot {digest} is not a question set ({problem})", digest=digest, problem=problem
+    )
 
 
 def _control_character(value: Any, depth: int = 0) -> str | None:
@@ -125,65 +147,109 @@ def vet_values(records: ProspectRecords, sets: Mapping[str, QuestionSet]) -> Non
     """Times, ids and every answer of one prospect, against its interviews' snapshots."""
     p = records.prospect
     if not p.name.strip():
-        raise Refused("prospect.name: a prospect needs a name")
+        raise Refused(Phrase("prospect.name: a prospect needs a name"))
     _times("prospect", p.created_at, p.updated_at, p.recontact_on)
     for interview in records.interviews:
-        where = f"interview {interview.id}"
+        where = Phrase("interview {id}", id=interview.id)
         if not is_safe_id(interview.id):
-            raise Refused(f"interview id {one_line(repr(interview.id), 60)} is not usable")
+            raise Refused(
+                Phrase("interview id {id} is not usable", id=one_line(repr(interview.id), 60))
+            )
         _times(where, interview.started_at, interview.updated_at, interview.completed_at)
         qs = sets.get(interview.questionnaire_hash)
+        asked = f"{interview.questionnaire_id} v{interview.questionnaire_version}"
         if qs is None:
             raise Refused(
-                f"{where} was taken with {interview.questionnaire_id} "
-                f"v{interview.questionnaire_version} (snapshot {interview.questionnaire_hash}), "
-                "which is neither in the file nor in this workspace: its answers cannot be checked"
+                Phrase(
+                    "{where} was taken with {set} (snapshot {digest}), which is neither in the "
+                    "file nor in this workspace: its answers cannot be checked",
+                    where=where,
+                    set=asked,
+                    digest=interview.questionnaire_hash,
+                )
             )
         if (qs.id, qs.version) != (interview.questionnaire_id, interview.questionnaire_version):
             raise Refused(
-                f"{where} names {interview.questionnaire_id} v{interview.questionnaire_version} "
-                f"but its snapshot {interview.questionnaire_hash} is {qs.id} v{qs.version}"
+                Phrase(
+                    "{where} names {set} but its snapshot {digest} is {actual}",
+                    where=where,
+                    set=asked,
+                    digest=interview.questionnaire_hash,
+                    actual=_named(qs),
+                )
             )
         for key, answer in interview.answers.items():
-            _times(f"{where}: answer {key}", answer.answered_at)
+            _times(Phrase("{where}: answer {key}", where=where, key=key), answer.answered_at)
             try:
                 _vet_answer(qs, key, answer.question_id, answer.state, answer.value)
             except Refused as exc:
-                raise Refused(f"{where}: answer {one_line(repr(key), 80)}: {exc}") from None
+                raise Refused(
+                    Phrase(
+                        "{where}: answer {key}: {error}",
+                        where=where,
+                        key=one_line(repr(key), 80),
+                        error=said(exc),
+                    )
+                ) from None
     for entry in records.history:
-        where = f"history entry {entry.id}"
+        where = Phrase("history entry {id}", id=entry.id)
         if not is_safe_id(entry.id):
-            raise Refused(f"history entry id {one_line(repr(entry.id), 60)} is not usable")
+            raise Refused(
+                Phrase("history entry id {id} is not usable", id=one_line(repr(entry.id), 60))
+            )
         _times(where, entry.at)
         _vet_details(where, entry)
 
 
 def _vet_answer(qs: QuestionSet, key: str, question_id: str, state: str, value: Any) -> None:
     if question_id != key:
-        raise Refused(f"filed under {key!r} but answers {one_line(repr(question_id), 60)}")
+        raise Refused(
+            Phrase(
+                "filed under {key} but answers {id}",
+                key=repr(key),
+                id=one_line(repr(question_id), 60),
+            )
+        )
     found = qs.resolve(key)
     if found is None:
-        raise Refused(f"not a question of {qs.id} v{qs.version}")
+        raise Refused(Phrase("not a question of {set}", set=_named(qs)))
     question = found[0]
     if not question.answerable:
-        raise Refused("is calculated from its formula; nobody answers it")
+        raise Refused(Phrase("is calculated from its formula; nobody answers it"))
     if value is None:
         return  # a note alone, or unknown/declined
     if state != "answered":
         raise Refused(
-            f"an answer marked {state} holds no value, but this one holds {_shown(value)}"
+            Phrase(
+                "an answer marked {state} holds no value, but this one holds {value}",
+                state=state,
+                value=_shown(value),
+            )
         )
     try:
         stored = validate_answer(question, value)
     except AnswerError as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(said(exc)) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        raise Refused(f"{_shown(value)} does not fit ({one_line(str(exc), 80)})") from None
+        raise Refused(
+            Phrase(
+                "{value} does not fit ({error})", value=_shown(value), error=one_line(str(exc), 80)
+            )
+        ) from None
     if not _same(stored, value):
         raise Refused(
-            f"{_shown(value)} is not stored as a {question.type} answer is "
-            f"(qualify would store {_shown(stored)})"
+            Phrase(
+                "{value} is not stored as a {type} answer is (qualify would store {stored})",
+                value=_shown(value),
+                type=question.type,
+                stored=_shown(stored),
+            )
         )
+
+
+def _named(qs: QuestionSet) -> str:
+    """A set as messages name it: `first-date v2`."""
+    return f"{qs.id} v{qs.version}"
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -208,10 +274,22 @@ def _times(where: str, *values: datetime | date | None) -> None:
         if value is None:
             continue
         if isinstance(value, datetime) and value.utcoffset() is None:
-            raise Refused(f"{where}: the time {value.isoformat()} has no time zone")
+            raise Refused(
+                Phrase(
+                    "{where}: the time {time} has no time zone",
+                    where=where,
+                    time=value.isoformat(),
+                )
+            )
         if not MIN_YEAR <= value.year <= MAX_YEAR:
             raise Refused(
-                f"{where}: {value.isoformat()} is outside the years {MIN_YEAR}–{MAX_YEAR}"
+                Phrase(
+                    "{where}: {time} is outside the years {first}–{last}",
+                    where=where,
+                    time=value.isoformat(),
+                    first=str(MIN_YEAR),
+                    last=str(MAX_YEAR),
+                )
             )
 
 
@@ -236,34 +314,48 @@ def _depth(value: Any, limit: int) -> bool:
 def _vet_details(where: str, entry: HistoryEntry) -> None:
     """The parts of an entry that screens and reports format as numbers or lists."""
     if _depth(entry.details, MAX_DETAIL_DEPTH) or _depth(entry.gate, MAX_DETAIL_DEPTH):
-        raise Refused(f"{where}: its details are nested more than {MAX_DETAIL_DEPTH} levels deep")
+        raise Refused(
+            Phrase(
+                "{where}: its details are nested more than {n} levels deep",
+                where=where,
+                n=MAX_DETAIL_DEPTH,
+            )
+        )
     gate = entry.gate
     if gate is not None:
         if "passed" in gate and not isinstance(gate["passed"], bool):
-            raise Refused(f"{where}: gate.passed is not true or false")
+            raise Refused(Phrase("{where}: gate.passed is not true or false", where=where))
         for key in ("score", "coverage"):
-            _number_or_none(f"{where}: gate.{key}", gate.get(key))
+            _number_or_none(Joined((where, f"gate.{key}"), ": "), gate.get(key))
         unmet = gate.get("unmet", [])
         if not isinstance(unmet, list) or not all(isinstance(u, str) for u in unmet):
-            raise Refused(f"{where}: gate.unmet is not a list of sentences")
+            raise Refused(Phrase("{where}: gate.unmet is not a list of sentences", where=where))
     if entry.action == "rescore":
         for side in ("old", "new"):
             part = entry.details.get(side)
             if part is None:
                 continue
             if not isinstance(part, dict):
-                raise Refused(f"{where}: details.{side} is not a score")
-            _number_or_none(f"{where}: details.{side}.score", part.get("score"))
+                raise Refused(
+                    Phrase("{where}: {field} is not a score", where=where, field="details." + side)
+                )
+            _number_or_none(Joined((where, f"details.{side}.score"), ": "), part.get("score"))
             band = part.get("band")
             if band is not None and not isinstance(band, str):
-                raise Refused(f"{where}: details.{side}.band is not text")
+                raise Refused(
+                    Phrase(
+                        "{where}: {field} is not text",
+                        where=where,
+                        field="details." + side + ".band",
+                    )
+                )
 
 
 def _number_or_none(where: str, value: Any) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise Refused(f"{where} is not a number: {_shown(value)}")
+        raise Refused(Phrase("{where} is not a number: {value}", where=where, value=_shown(value)))
 
 
 # ------------------------------------------------------------------ moves
@@ -279,9 +371,13 @@ class Ends:
     def allows(self, stage: str, status: ProspectStatus) -> bool:
         return (self.stage is None or self.stage == stage) and status in self.statuses
 
-    def words(self) -> str:
-        states = " or ".join(sorted(s.value for s in self.statuses))
-        return f"{self.stage or 'an unknown stage'}, {states}"
+    def words(self) -> Phrase:
+        states: Any = ""
+        for status in sorted(s.value for s in self.statuses):
+            states = Phrase("{a} or {b}", a=states, b=status) if states else status
+        return Phrase(
+            "{stage}, {states}", stage=self.stage or Phrase("an unknown stage"), states=states
+        )
 
 
 _ANY = frozenset(ProspectStatus)
@@ -357,42 +453,78 @@ def _backed(prospect: Prospect, history: Iterable[HistoryEntry], pipeline: Pipel
     ends = replay(history, pipeline)
     if not ends.allows(prospect.stage, prospect.status):
         raise Refused(
-            f"it is at {prospect.stage}, {prospect.status.value}, but its history leads to "
-            f"{ends.words()}: a stage or status change needs the history entry that made it"
+            Phrase(
+                "it is at {stage}, {status}, but its history leads to {ends}: a stage or "
+                "status change needs the history entry that made it",
+                stage=prospect.stage,
+                status=prospect.status.value,
+                ends=ends.words(),
+            )
         )
 
 
 def _vet_move(
     entry: HistoryEntry, records: ProspectRecords, rules: Rules, sets: Mapping[str, QuestionSet]
 ) -> None:
-    what = f"history entry {entry.id} ({entry.action} at {entry.at:%Y-%m-%d %H:%M} UTC)"
+    what = Phrase(
+        "history entry {id} ({action} at {at} UTC)",
+        id=entry.id,
+        action=entry.action,
+        at=Moment(entry.at),
+    )
     if entry.action in ("decline", "hold") and not entry.reason.strip():
-        raise Refused(f"{what} has no reason; a {entry.action} always gives one")
+        raise Refused(
+            Phrase(
+                "{what} has no reason; a {action} always gives one", what=what, action=entry.action
+            )
+        )
     if entry.action != "advance":
         return
     if entry.overridden and not entry.reason.strip():
-        raise Refused(f"{what} overrides the gate without a reason")
+        raise Refused(Phrase("{what} overrides the gate without a reason", what=what))
     pipeline = rules.pipeline
     if pipeline is None:
         return
     stage = pipeline.stage_map.get(entry.from_stage or "")
     if stage is None:
         raise Refused(
-            f"{what} leaves {entry.from_stage!r}, which is not a stage of this workspace's pipeline"
+            Phrase(
+                "{what} leaves {stage}, which is not a stage of this workspace's pipeline",
+                what=what,
+                stage=repr(entry.from_stage),
+            )
         )
     nxt = pipeline.next_stage(stage.id)
     expected = nxt.id if nxt is not None else (pipeline.review.id if pipeline.review else None)
     if entry.to_stage != expected:
-        raise Refused(f"{what} goes from {stage.id} to {entry.to_stage}, not to {expected}")
+        raise Refused(
+            Phrase(
+                "{what} goes from {stage} to {to}, not to {expected}",
+                what=what,
+                stage=stage.id,
+                to=str(entry.to_stage),
+                expected=str(expected),
+            )
+        )
     if entry.overridden:
         return
     gate = _gate(records, stage.id, rules, sets)
     if gate is None or not gate.passed:
-        unmet = "; ".join(gate.unmet) if gate is not None else "no gate could be evaluated"
+        unmet: Any = Joined(gate.unmet) if gate is not None else ""
+        if gate is None:
+            unmet = Phrase("no gate could be evaluated")
+        elif len(unmet) > 200:
+            unmet = one_line(unmet, 200)
         raise Refused(
-            f"{what} moves {stage.id} → {entry.to_stage} as if the gate were met, but the "
-            f"answers in the file do not meet it ({one_line(unmet, 200)}); a move past an "
-            "unmet gate needs an override with a reason"
+            Phrase(
+                "{what} moves {stage} → {to} as if the gate were met, but the answers in the "
+                "file do not meet it ({unmet}); a move past an unmet gate needs an override "
+                "with a reason",
+                what=what,
+                stage=stage.id,
+                to=str(entry.to_stage),
+                unmet=unmet,
+            )
         )
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from qualify.core.errors import QualifyError
-from qualify.core.phrase import Num, Phrase
+from qualify.core.phrase import Joined, Num, Phrase, said
 from qualify.core.questionnaire import (
     AnswerError,
     QuestionSet,
@@ -51,7 +51,7 @@ def broken_constraints(
         try:
             check_constraint(found[0], record.value, env, day)
         except AnswerError as exc:
-            errors.append(f"{record.question_id}: {exc}")
+            errors.append(Joined((record.question_id, said(exc)), ": "))
     return errors
 
 
@@ -102,11 +102,14 @@ def unknown_key(qs: QuestionSet, key: str) -> str:
     """Why `key` is not an answer key of `qs`, in words."""
     section = qs.repeat_of.get(key)
     if section is not None:
-        return (
-            f"{key}: is in the repeated section {section!r}: answer one repeat, "
-            f"e.g. {section}[0].{key}"
+        return Phrase(
+            "{key}: is in the repeated section {section}: answer one repeat, e.g. {example}",
+            key=key,
+            section=repr(section),
+            example=section + "[0]." + key,
         )
-    return f"{key}: not a question of {qs.id} v{qs.version}"
+    named = f"{qs.id} v{qs.version}"
+    return Phrase("{key}: not a question of {set}", key=key, set=named)
 
 
 def answer_sources(interview: Interview | None) -> dict[str, str]:

@@ -27,9 +27,9 @@ from qualify.core.evidence import (
     oldest_first,
     superseded_by,
 )
-from qualify.core.phrase import Num, Phrase
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.records import Prospect
-from qualify.core.words import fmt_size
+from qualify.core.words import size_phrase
 from qualify.store.base import EvidenceTooLarge
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 CONFIG_FILE = "config.yaml"
 """The workspace config, beside the workspace's data."""
 MAX_MB_LIMIT = 1024
-SERVER_REMEDY = "ask the schema owner to raise it (docs/team.md)"
+SERVER_REMEDY = Phrase("ask the schema owner to raise it (docs/team.md)")
 
 
 class EvidenceFileError(QualifyError):
@@ -56,12 +56,12 @@ class Limit:
     """How large one evidence file may be, and where that was set."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
-    source: str = "the default"
-    remedy: str = "raise `attachments: max_mb` in the workspace config"
+    source: str = Phrase("the default")
+    remedy: str = Phrase("raise `attachments: max_mb` in the workspace config")
     """What else can be done about a file over it."""
 
     def words(self) -> str:
-        return f"{limit_words(self.max_bytes)} ({self.source})"
+        return Phrase("{size} ({source})", size=limit_words(self.max_bytes), source=self.source)
 
 
 def evidence_limit(data_dir: Path) -> Limit:
@@ -80,26 +80,35 @@ def evidence_limit(data_dir: Path) -> Limit:
     try:
         doc = parse_yaml(decode_text(raw, str(path)), str(path))
     except TextError as exc:
-        raise EvidenceFileError(str(exc.problem)) from None
+        raise EvidenceFileError.located(exc.problem) from None
     if doc.problems:
-        raise EvidenceFileError(str(doc.problems[0]))
+        raise EvidenceFileError.located(doc.problems[0])
     data = doc.data
     section = data.get("attachments") if isinstance(data, dict) else None
     if section is None:
         return Limit()
     if not isinstance(section, dict):
         line, col = doc.place(("attachments",))
-        raise EvidenceFileError(f"{path}:{line}:{col}: attachments: expected `max_mb: N`")
+        raise EvidenceFileError(
+            Phrase("{place}: attachments: expected `max_mb: N`", place=_place(path, line, col))
+        )
     value = section.get("max_mb")
     if value is None:
         return Limit()
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1024:
         line, col = doc.place(("attachments", "max_mb"))
         raise EvidenceFileError(
-            f"{path}:{line}:{col}: attachments: max_mb: expected a number of megabytes "
-            f"from 1 to {MAX_MB_LIMIT}"
+            Phrase(
+                "{place}: attachments: max_mb: expected a number of megabytes from 1 to {n}",
+                place=_place(path, line, col),
+                n=MAX_MB_LIMIT,
+            )
         )
-    return Limit(int(value * 1024 * 1024), f"attachments: max_mb in {path}")
+    return Limit(int(value * 1024 * 1024), Phrase("attachments: max_mb in {path}", path=str(path)))
+
+
+def _place(path: Path, line: int, col: int) -> str:
+    return f"{path}:{line}:{col}"
 
 
 def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
@@ -155,9 +164,11 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
         return False, Phrase("the file is empty")
     if info.st_size > limit.max_bytes:
         return False, Phrase(
-            "{size} is over the limit of {limit}", size=fmt_size(info.st_size), limit=limit.words()
+            "{size} is over the limit of {limit}",
+            size=size_phrase(info.st_size),
+            limit=limit.words(),
         )
-    return True, f"{path.name} · {fmt_size(info.st_size)}"
+    return True, Joined((path.name, size_phrase(info.st_size)), " · ")
 
 
 def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
@@ -166,7 +177,7 @@ def _too_large(path: Path, size: int, limit: Limit) -> EvidenceFileError:
             "{path}: {size} ({bytes} bytes) is over the limit of {limit}; "
             "attach a smaller file, or {remedy}",
             path=str(path),
-            size=fmt_size(size),
+            size=size_phrase(size),
             bytes=Num(size, grouped=True),
             limit=limit.words(),
             remedy=limit.remedy,
@@ -217,7 +228,8 @@ def attach(
     try:
         return q.store.add_attachment(record, content)
     except EvidenceTooLarge as exc:  # the team server's own limit is lower than ours
-        server = Limit(exc.max_bytes, "the team server's", SERVER_REMEDY)
+        server = Limit(exc.max_bytes, Phrase("the team server's"), SERVER_REMEDY)
+
         raise _too_large(path, len(content), server) from None
 
 

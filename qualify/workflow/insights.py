@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from qualify.core.assess import earlier_values, scored_interviews
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Num, Phrase
+from qualify.core.phrase import said as said_by
 from qualify.core.questionnaire import AnswerError, QuestionSet, validate_answer
 from qualify.core.records import HistoryEntry, Interview, Prospect
 from qualify.core.rescore import Rescore, SetDiff, diff_question_sets, rescore, scoring_hash
@@ -113,8 +114,14 @@ def rescore_candidates(
             except (NotFound, StoreCorrupt, ValidationError) as exc:
                 why = one_line(str(exc), 200)
                 q.store.note_unreadable(
-                    f"skipped re-scoring {prospect.name} ({prospect.id}) interview "
-                    f"{interview.id}: its question-set snapshot cannot be read ({why})"
+                    Phrase(
+                        "skipped re-scoring {name} ({id}) interview {interview}: its "
+                        "question-set snapshot cannot be read ({why})",
+                        name=prospect.name,
+                        id=prospect.id,
+                        interview=interview.id,
+                        why=why,
+                    )
                 )
                 continue
             new = q.catalog.question_sets[interview.questionnaire_id]
@@ -222,6 +229,7 @@ def _ideal_file(
 ) -> dict[str, dict[str, Any]]:
     from qualify.core.questionnaire.answers import ANSWER_LIMITS
     from qualify.core.questionnaire.yamlsource import (
+        Problem,
         TextError,
         decode_text,
         parse_yaml,
@@ -236,20 +244,22 @@ def _ideal_file(
     else:
         data = read_bytes(path, ANSWER_LIMITS.max_bytes, "an answer file")
     if len(data) > ANSWER_LIMITS.max_bytes:
-        raise WorkflowError(f"{name}:1:1: more than {ANSWER_LIMITS.max_bytes:,} bytes")
+        said = Phrase("more than {n} bytes", n=Num(ANSWER_LIMITS.max_bytes, grouped=True))
+        raise WorkflowError.located(Problem(name, 1, 1, said))
     try:
         doc = parse_yaml(decode_text(data, name), name, ANSWER_LIMITS)
     except TextError as exc:
-        raise WorkflowError(str(exc.problem)) from None
+        raise WorkflowError.located(exc.problem) from None
     path = Path(name)
     if doc.problems:
-        raise WorkflowError(str(doc.problems[0]))
+        raise WorkflowError.located(doc.problems[0])
     raw = doc.data if isinstance(doc.data, dict) else {}
     nested = bool(raw) and all(isinstance(v, dict) for v in raw.values())
     for key in raw if nested else ():
         if key not in q.catalog.question_sets:
             line, col = doc.place((key,), key=True)
-            raise WorkflowError(f"{path}:{line}:{col}: {key!r} is not a question set id")
+            said = Phrase("{key} is not a question set id", key=repr(key))
+            raise WorkflowError.located(Problem(str(path), line, col, said))
     profile: dict[str, dict[str, Any]] = {}
     for set_id, (qs, _) in prospect_sets.items():
         answers = raw.get(set_id, {}) if nested else raw
@@ -264,6 +274,7 @@ def _ideal_file(
                 values[qid] = validate_answer(qs.questions[qid], value)
             except AnswerError as exc:
                 line, col = doc.place((*base, qid))
-                raise WorkflowError(f"{path}:{line}:{col}: {qid}: {exc}") from None
+                said = Phrase("{id}: {error}", id=qid, error=said_by(exc))
+                raise WorkflowError.located(Problem(str(path), line, col, said)) from None
         profile[set_id] = values
     return profile

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from qualify.core import moves
 from qualify.core.assess import Assessment, Snapshots, assess, earlier_values
 from qualify.core.gates import GateResult
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Joined, Phrase, said
 from qualify.core.questionnaire import (
     AnswerError,
     AnswerInput,
@@ -97,7 +97,7 @@ class Qualifier:
         if self.catalog.pipeline is None:
             detail = ""
             if self.catalog.problems:
-                detail = f": {self.catalog.problems[0]}"
+                detail = Joined((": ", self.catalog.problems[0].said()), "")
             raise WorkflowError(
                 Phrase("no valid pipeline.yaml in the active question sets{detail}", detail=detail)
             )
@@ -119,7 +119,7 @@ class Qualifier:
         qs = self.catalog.question_sets.get(set_id)
         if qs is None:
             broken = [p for p in self.catalog.problems if p.severity == "error"]
-            hint = f" (first problem: {broken[0]})" if broken else ""
+            hint = Phrase(" (first problem: {problem})", problem=broken[0].said()) if broken else ""
             raise WorkflowError(
                 Phrase(
                     "question set {id} is missing or has errors; run `qualify validate`{hint}",
@@ -356,16 +356,15 @@ class Qualifier:
                 errors.append(unknown_key(qs, item.question_id))
                 continue
             if not found[0].answerable:
-                errors.append(
-                    f"{item.question_id}: is calculated from its formula; answer its inputs"
-                )
+                calculated = Phrase("is calculated from its formula; answer its inputs")
+                errors.append(Joined((item.question_id, calculated), ": "))
                 continue
             value = item.value
             if item.state == "answered":
                 try:
                     value = validate_answer(found[0], item.value)
                 except AnswerError as exc:
-                    errors.append(f"{item.question_id}: {exc}")
+                    errors.append(Joined((item.question_id, said(exc)), ": "))
                     continue
             else:
                 value = None
@@ -388,7 +387,7 @@ class Qualifier:
 
             errors = unexplained_outcome(qs, existing, answers, earlier, day)
         if errors:
-            raise WorkflowError("nothing recorded: " + "; ".join(errors))
+            raise WorkflowError(Phrase("nothing recorded: {errors}", errors=Joined(errors)))
         stored = existing.answers if existing is not None else {}
         answers = [
             r.model_copy(update={"previous": replaced(stored.get(r.question_id))}) for r in answers

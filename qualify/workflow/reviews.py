@@ -25,10 +25,17 @@ from qualify.core.records import (
     utcnow,
 )
 from qualify.core.scoring import score
+from qualify.core.words import status_phrase
 from qualify.workflow.qualifier import WorkflowError, answer_values
 
 if TYPE_CHECKING:
     from qualify.workflow.qualifier import Qualifier
+
+
+def _title(q: Qualifier, stage_id: str) -> str:
+    """A stage as the pipeline names it (in the language in use), else its id."""
+    stage = q.stage(stage_id)
+    return str(stage.title) if stage is not None else stage_id
 
 
 def start_review(q: Qualifier, prospect: Prospect) -> Interview:
@@ -39,9 +46,9 @@ def start_review(q: Qualifier, prospect: Prospect) -> Interview:
     if prospect.status != ProspectStatus.committed:
         raise WorkflowError(
             Phrase(
-                "{name} is {status}: only committed partners are reviewed",
+                "{name} has the status {status}: only committed partners are reviewed",
                 name=prospect.name,
-                status=prospect.status.value,
+                status=status_phrase(prospect.status),
             )
         )
     if review is None:
@@ -52,7 +59,7 @@ def start_review(q: Qualifier, prospect: Prospect) -> Interview:
                 "{name} is still settling in ({stage}): finish onboarding "
                 "and `qualify advance` to the relationship reviews first",
                 name=prospect.name,
-                stage=prospect.stage,
+                stage=_title(q, prospect.stage),
             )
         )
     current = q.stage_interview(prospect)
@@ -150,4 +157,8 @@ def unexplained_outcome(
     why = rules.outcome_contradiction(qs, breakdown, given.value)
     if why is None or given.note.strip():
         return []
-    return [f"{rules.OUTCOME_QUESTION}: {why}; give the reason as its note (--note)"]
+    return [
+        Phrase(
+            "{id}: {why}; give the reason as its note (--note)", id=rules.OUTCOME_QUESTION, why=why
+        )
+    ]

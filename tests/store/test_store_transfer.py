@@ -258,7 +258,8 @@ def test_bad_exports_are_refused_before_anything_changes(tmp_path: Path) -> None
     broken["prospects"][1]["interviews"][0]["answers"]["budget"]["state"] = "bogus"
     cases["invalid.json"] = (
         orjson.dumps(broken),
-        r"prospects\[1\]\.interviews\[0\]\.answers\.budget\.state: Input should be",
+        r"prospects\[1\]\.interviews\[0\]\.answers\.budget\.state: 'bogus' is not allowed; "
+        r"expected 'answered', 'unknown' or 'declined'",
     )
     evil = orjson.loads(good.read_bytes())
     evil["prospects"][0]["prospect"]["id"] = "../../etc"

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from qualify.core.phrase import Num, Phrase
+from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire import model as m
 from qualify.core.questionnaire.condition_words import did_you_mean
 from qualify.core.questionnaire.yamlsource import Path_
@@ -54,6 +54,14 @@ def describe(value: Any) -> Any:
         return Phrase("nothing")
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _alternatives(expected: str) -> Any:
+    """Pydantic's ``'a', 'b' or 'c'`` as a phrase, so the "or" is the reader's."""
+    head, sep, last = expected.rpartition(" or ")
+    if not sep:
+        return expected
+    return Phrase("{items} or {last}", items=Joined(head.split(", "), ", "), last=last)
 
 
 def _limit(value: Any) -> Any:
@@ -130,7 +138,7 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
                 ),
                 False,
             )
-        expected = ctx.get("expected", "")
+        expected = _alternatives(str(ctx.get("expected", "")))
         return (
             loc,
             Phrase(
@@ -277,3 +285,20 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
     if kind in _BOUNDS and _BOUNDS[kind] in ctx:
         return loc, _bound(kind, name, _limit(ctx[_BOUNDS[kind]]), got), False
     return loc, f"{name}: {error['msg']}", False  # a type not met so far: pydantic's English
+
+
+def at_path(where: str, error: dict[str, Any], root: type[BaseModel]) -> Phrase:
+    """One pydantic error of a record read from a file that is no question set (an
+    export): ``where`` and the error's place as a JSON path, then the friendly message,
+    the field's name said once (``prospects[0].interviews[0].answers.reps.state: 'bogus'
+    is not allowed; expected …``)."""
+    loc, message, _ = friendly(error, root)
+
+    def path(parts: Path_) -> str:
+        text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+        return where + text if where else text.removeprefix(".")
+
+    if loc and isinstance(loc[-1], str) and str(message).startswith(f"{loc[-1]}: "):
+        above = path(loc[:-1])
+        return Joined((above, message), ".") if above else Joined((message,))
+    return Joined((path(loc), message), ": ")

@@ -49,6 +49,14 @@ class Problem:
         tag = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.path}:{self.line}:{self.col}: {tag}{self.message}"
 
+    def said(self) -> Any:
+        """The line as a phrase inside another sentence: its message said in the reader's
+        language, its place as it is (``str()`` of it is ``str(self)``)."""
+        from qualify.core.phrase import Joined
+
+        tag = "" if self.severity == "error" else f"{self.severity}: "
+        return Joined((f"{self.path}:{self.line}:{self.col}: {tag}", self.message), "")
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -9,10 +9,14 @@ from __future__ import annotations
 try:
     import psycopg  # noqa: F401
 except ImportError as exc:  # pragma: no cover - depends on the installation
+    from qualify.core.phrase import Phrase
     from qualify.store.base import StoreError
 
     raise StoreError(
-        f"the team store needs psycopg ({exc.name} is not installed): pip install 'qualify[team]'"
+        Phrase(
+            "the team store needs psycopg ({name} is not installed): pip install 'qualify[team]'",
+            name=exc.name,
+        )
     ) from None
 
 from qualify.store.postgres.connection import connect

@@ -28,6 +28,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import set_json_loads
 
+from qualify.core.phrase import Num, Phrase
 from qualify.store.base import ServerUnavailable, StoreError
 from qualify.store.postgres import migrate
 from qualify.store.urls import redact_url, scrub
@@ -61,7 +62,14 @@ def _seconds(name: str, default: float, *, minimum: float) -> float:
     except ValueError:
         value = -1
     if value < minimum:
-        raise StoreError(f"${name} must be a number of seconds, at least {minimum:g} (not {raw!r})")
+        raise StoreError(
+            Phrase(
+                "{name} must be a number of seconds, at least {minimum} (not {raw})",
+                name="$" + name,
+                minimum=Num(minimum, None),
+                raw=repr(raw),
+            )
+        )
     return value
 
 
@@ -77,7 +85,7 @@ def _params(url: str, timeouts: Timeouts) -> dict[str, Any]:
     try:
         given = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:  # a URL libpq cannot parse
-        raise StoreError(f"cannot use {redact_url(url)}: {first_line(exc, url)}") from None
+        raise StoreError(cannot_use(url, exc)) from None
     wanted: dict[str, Any] = {
         "connect_timeout": max(2, round(timeouts.connect)),
         "keepalives": 1,
@@ -100,16 +108,25 @@ def connect(
         conn = psycopg.connect(url, autocommit=True, **params)
     except psycopg.OperationalError as exc:
         raise ServerUnavailable(
-            f"cannot connect to {redact_url(url)}: {first_line(exc, url)}"
+            Phrase(
+                "cannot connect to {url}: {error}",
+                url=redact_url(url),
+                error=first_line(exc, url),
+            )
         ) from None
     except psycopg.ProgrammingError as exc:  # e.g. a URL libpq cannot parse
-        raise StoreError(f"cannot use {redact_url(url)}: {first_line(exc, url)}") from None
+        raise StoreError(cannot_use(url, exc)) from None
     try:
         configure(conn, timeouts)
     except psycopg.Error as exc:
         conn.close()
-        raise StoreError(f"cannot use {redact_url(url)}: {first_line(exc, url)}") from None
+        raise StoreError(cannot_use(url, exc)) from None
     return conn
+
+
+def cannot_use(url: str, exc: BaseException) -> Phrase:
+    """The server's (or libpq's) first line, its password blanked out."""
+    return Phrase("cannot use {url}: {error}", url=redact_url(url), error=first_line(exc, url))
 
 
 def configure(conn: psycopg.Connection[Any], timeouts: Timeouts) -> None:
@@ -149,7 +166,13 @@ class Connections:
     def _take(self) -> psycopg.Connection[Any]:
         wait = self.timeouts.connect + (self.timeouts.statement or 60)
         if not self._slots.acquire(timeout=wait):
-            raise ServerUnavailable(f"no free connection to {self.display_url} within {wait:.0f} s")
+            raise ServerUnavailable(
+                Phrase(
+                    "no free connection to {url} within {seconds} s",
+                    url=self.display_url,
+                    seconds=Num(wait),
+                )
+            )
         with self._lock:
             conn = self._idle.pop() if self._idle else None
         if conn is not None and not conn.closed:
@@ -190,22 +213,38 @@ class Connections:
             yield
         except pgerrors.InsufficientPrivilege as exc:
             raise StoreError(
-                f"permission denied for {self.login}: {first_line(exc, self.url)} "
-                "(ask whoever runs `qualify db grant` for access)"
+                Phrase(
+                    "permission denied for {login}: {error} (ask whoever runs `qualify db "
+                    "grant` for access)",
+                    login=self.login,
+                    error=first_line(exc, self.url),
+                )
             ) from None
         except (pgerrors.UndefinedTable, pgerrors.InvalidSchemaName) as exc:
             raise StoreError(
-                f"{self.display_url}: {first_line(exc, self.url)}; run `qualify db upgrade`"
+                Phrase(
+                    "{url}: {error}; run `qualify db upgrade`",
+                    url=self.display_url,
+                    error=first_line(exc, self.url),
+                )
             ) from None
         except pgerrors.QueryCanceled as exc:
             raise ServerUnavailable(
-                f"{self.display_url}: {first_line(exc, self.url)} (a statement may take "
-                f"{self.timeouts.statement:g} s: $QUALIFY_STATEMENT_TIMEOUT); nothing of it "
-                "was changed"
+                Phrase(
+                    "{url}: {error} (a statement may take {seconds} s: "
+                    "$QUALIFY_STATEMENT_TIMEOUT); nothing of it was changed",
+                    url=self.display_url,
+                    error=first_line(exc, self.url),
+                    seconds=Num(self.timeouts.statement, None),
+                )
             ) from None
         except psycopg.OperationalError as exc:
             raise ServerUnavailable(
-                f"lost the connection to {self.display_url}: {first_line(exc, self.url)}"
+                Phrase(
+                    "lost the connection to {url}: {error}",
+                    url=self.display_url,
+                    error=first_line(exc, self.url),
+                )
             ) from None
 
     @contextmanager

@@ -14,7 +14,9 @@ from psycopg import errors as pgerrors
 from pydantic import ValidationError
 
 from qualify.core.evidence import Attachment, EvidenceTally, digest
-from qualify.store import missing
+from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.friendly import at_path
+from qualify.store import missing, refusals
 from qualify.store.base import (
     EvidenceTooLarge,
     FileState,
@@ -61,7 +63,7 @@ def insert(conn: Conn, attachment: Attachment, content: bytes, login: str) -> At
     kept = conn.execute("SELECT doc FROM attachments WHERE id = %s", (attachment.id,)).fetchone()
     if kept is not None and same_attachment(_record(kept[0]), attachment, login):
         return _record(kept[0])  # the same record again (an import, a sync): nothing to do
-    raise StoreError(f"attachment {attachment.id} already exists; attachments are never changed")
+    raise StoreError(refusals.attachment_exists(attachment.id))
 
 
 def records(conn: Conn, prospect_id: str) -> list[Attachment]:
@@ -81,7 +83,11 @@ def content(conn: Conn, prospect_id: str, sha256: str) -> bytes:
     data = bytes(row[0])
     if digest(data) != sha256:
         raise StoreCorrupt(
-            f"evidence file {sha256[:12]} of {prospect_id} no longer matches its hash"
+            Phrase(
+                "evidence file {sha} of {id} no longer matches its hash",
+                sha=sha256[:12],
+                id=prospect_id,
+            )
         )
     return data
 
@@ -133,9 +139,9 @@ def _record(doc: Any) -> Attachment:
     try:
         return Attachment.model_validate(doc)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        problem = at_path("", exc.errors()[0], Attachment)
         raise StoreCorrupt(
-            f"an attachment record this qualify cannot read ({first['msg']})"
+            Phrase("an attachment record this qualify cannot read ({problem})", problem=problem)
         ) from None
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from qualify.core.phrase import Phrase
 from qualify.store.base import StoreError
 
 SCHEMA_NAME = "qualify"
@@ -36,23 +37,30 @@ class Status:
     applied: list[tuple[int, str, datetime, str]]
     pending: list[Migration]
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
+        version, latest = str(self.version), str(self.latest)
         if self.version > self.latest:
-            return (
-                f"schema version {self.version} is newer than this qualify knows "
-                f"(max {self.latest}): upgrade qualify"
+            return Phrase(
+                "schema version {version} is newer than this qualify knows (max {latest}): "
+                "upgrade qualify",
+                version=version,
+                latest=latest,
             )
         if self.version == 0:
-            return f"no qualify schema yet (this qualify needs version {self.latest}): " + (
-                "run `qualify db upgrade`"
+            return Phrase(
+                "no qualify schema yet (this qualify needs version {latest}): run `qualify db "
+                "upgrade`",
+                latest=latest,
             )
         if self.pending:
-            names = ", ".join(f"{m.version:04d}_{m.name}" for m in self.pending)
-            return (
-                f"schema version {self.version}, this qualify needs {self.latest}: upgrade due "
-                f"({names}); run `qualify db upgrade`"
+            return Phrase(
+                "schema version {version}, this qualify needs {latest}: upgrade due ({names}); "
+                "run `qualify db upgrade`",
+                version=version,
+                latest=latest,
+                names=", ".join(f"{m.version:04d}_{m.name}" for m in self.pending),
             )
-        return f"schema version {self.version}: up to date"
+        return Phrase("schema version {version}: up to date", version=version)
 
 
 def migrations() -> list[Migration]:
@@ -116,7 +124,13 @@ def upgrade(conn: Any, *, target: int | None = None) -> list[Migration]:
 
     target = LATEST if target is None else target
     if not 0 <= target <= LATEST:
-        raise StoreError(f"no schema version {target} (this qualify knows 1 to {LATEST})")
+        raise StoreError(
+            Phrase(
+                "no schema version {target} (this qualify knows 1 to {latest})",
+                target=str(target),
+                latest=str(LATEST),
+            )
+        )
     try:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_KEY,))
@@ -146,11 +160,14 @@ def upgrade(conn: Any, *, target: int | None = None) -> list[Migration]:
     except psycopg.errors.InsufficientPrivilege as exc:
         first = str(exc).strip().splitlines()[0]
         raise StoreError(
-            f"cannot upgrade the schema: {first}; run `qualify db upgrade` as the database "
-            "owner, with the CREATEROLE right (see docs/team.md)"
+            Phrase(
+                "cannot upgrade the schema: {error}; run `qualify db upgrade` as the database "
+                "owner, with the CREATEROLE right (see docs/team.md)",
+                error=first,
+            )
         ) from None
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(
-            f"schema upgrade failed (that migration was rolled back): {first}"
+            Phrase("schema upgrade failed (that migration was rolled back): {error}", error=first)
         ) from None

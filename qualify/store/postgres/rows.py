@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from qualify.core.phrase import Phrase
 from qualify.core.questionnaire.loader import canonical_hash
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreError
@@ -32,18 +33,22 @@ from qualify.store.rows import ListRows
 CHUNK = 500
 
 
-def snapshot_problem(content_hash: str, question_set: dict[str, Any]) -> str:
-    """Why the server would refuse this snapshot ('' if it would not)."""
+def snapshot_problem(content_hash: str, question_set: dict[str, Any]) -> Phrase | None:
+    """Why the server would refuse this snapshot (None if it would not)."""
     try:
         digest = canonical_hash(question_set)
     except (TypeError, ValueError) as exc:
-        return f"question-set snapshot {content_hash} cannot be hashed ({exc})"
-    if digest != content_hash:
-        return (
-            f"question-set snapshot {content_hash} does not match its content (which hashes "
-            f"to {digest}): not stored; a snapshot is kept only under its own hash"
+        return Phrase(
+            "question-set snapshot {hash} cannot be hashed ({error})", hash=content_hash, error=exc
         )
-    return ""
+    if digest != content_hash:
+        return Phrase(
+            "question-set snapshot {hash} does not match its content (which hashes to "
+            "{digest}): not stored; a snapshot is kept only under its own hash",
+            hash=content_hash,
+            digest=digest,
+        )
+    return None
 
 
 @dataclass
@@ -122,7 +127,9 @@ def vouch(
     be read is handed to `unreadable` (with `unreadable`) and stays unvouched."""
     owner = conn.execute("SELECT qualify.is_schema_owner()").fetchone()
     if not (owner and owner[0]):
-        raise StoreError("only the schema owner vouches for list rows: run it as that login")
+        raise StoreError(
+            Phrase("only the schema owner vouches for list rows: run it as that login")
+        )
     wrong: list[tuple[str, str, str]] = []
     pending = conn.execute(
         "SELECT id, recorded_by, changed_xact::text FROM prospects "

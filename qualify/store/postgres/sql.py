@@ -17,6 +17,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 from pydantic import TypeAdapter, ValidationError
 
+from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.friendly import at_path
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -25,7 +27,8 @@ from qualify.core.records import (
     ProspectRecords,
     ProspectSummary,
 )
-from qualify.store.base import NotFound, StoreCorrupt, StoreError
+from qualify.store import missing
+from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.rows import Fetch
 
 Conn = psycopg.Connection[Any]
@@ -219,11 +222,14 @@ def _records(
 
 
 def _corrupt(prospect_id: str, exc: ValidationError) -> StoreCorrupt:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
+    model = {"Prospect": Prospect, "Interview": Interview}.get(exc.title, HistoryEntry)
     return StoreCorrupt(
-        f"prospect {prospect_id!r} holds a {exc.title} record this qualify cannot read "
-        f"({where}: {first['msg']})"
+        Phrase(
+            "prospect {id} holds a {kind} record this qualify cannot read ({problem})",
+            id=repr(prospect_id),
+            kind=exc.title,
+            problem=at_path("", exc.errors()[0], model),
+        )
     )
 
 
@@ -240,7 +246,7 @@ def snapshot_fetcher(conn: Conn) -> Fetch:
     def fetch(content_hash: str) -> dict[str, Any]:
         found = read_snapshot(conn, content_hash)
         if found is None:
-            raise NotFound(f"no question-set snapshot {content_hash!r}")
+            raise missing.no_snapshot(content_hash)
         return found
 
     return fetch
@@ -351,7 +357,9 @@ def start_interview(conn: Conn, interview: Interview) -> str:
         ).fetchone()
         if found is not None:
             return str(found[0])
-    raise StoreError(f"interview {interview.id}: the stage's open interview keeps changing")
+    raise StoreError(
+        Phrase("interview {id}: the stage's open interview keeps changing", id=interview.id)
+    )
 
 
 def write_interview(conn: Conn, interview: Interview) -> None:

@@ -19,6 +19,7 @@ import psycopg
 from psycopg import errors as pgerrors
 
 from qualify.core.evidence import Attachment
+from qualify.core.phrase import Phrase, said
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -30,7 +31,7 @@ from qualify.core.records import (
     is_demo,
     utcnow,
 )
-from qualify.store import missing
+from qualify.store import missing, refusals
 from qualify.store.base import (
     Merge,
     NotFound,
@@ -130,10 +131,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         ).fetchone()
         if seen is None:
             raise missing.no_prospect(prospect_id)
-        raise StoreError(
-            f"permission denied: {self.login} may read but not change prospects of territory "
-            f"{seen[0]!r}"
-        )
+        raise StoreError(refusals.read_only_territory(self.login, seen[0]))
 
     def _denied(self, territory: str) -> StoreError:
         with self._db.conn() as conn:
@@ -141,11 +139,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
                 "SELECT territory FROM team_territories WHERE login = current_user "
                 "ORDER BY territory"
             ).fetchall()
-        mine = ", ".join(repr(r[0]) for r in rows) or "none"
-        return StoreError(
-            f"permission denied: {self.login} cannot write prospects of territory "
-            f"{territory!r} (their territories: {mine}; `qualify db grant` adds one)"
-        )
+        return StoreError(refusals.territory_denied(self.login, territory, [r[0] for r in rows]))
 
     def _row(self, conn: psycopg.Connection[Any], records: ProspectRecords) -> ProspectSummary:
         """The list row of ``records``, any snapshot read in the same transaction."""
@@ -176,7 +170,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         lands in between; a merge that changes nothing takes no lock (a read-only login
         may sync)."""
         if not is_safe_id(prospect_id):
-            raise StoreError(f"prospect id {prospect_id!r} cannot be stored")
+            raise StoreError(refusals.unsafe_prospect_id(prospect_id, why=False))
         result: ProspectRecords | None = None
         try:
             with self._db.tx() as conn:
@@ -205,7 +199,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
                 # as stored: the server sets who wrote what
                 return self._save_row(conn, prospect_id)
         except pgerrors.UniqueViolation as exc:
-            raise _unique(exc, f"prospect {prospect_id}") from None
+            raise _unique(exc, Phrase("prospect {id}", id=prospect_id)) from None
         except StoreError as exc:
             if "row-level security" in str(exc) and result is not None:
                 raise self._denied(result.prospect.territory) from None
@@ -249,14 +243,14 @@ class PostgresStore(evidence.EvidenceQueries, Store):
     def add_prospect(self, prospect: Prospect, *, by: str = "") -> Prospect:
         pid = prospect.id
         if not is_safe_id(pid):
-            raise StoreError(f"prospect id {pid!r} cannot be stored (letters, digits, _ . - only)")
+            raise StoreError(refusals.unsafe_prospect_id(pid))
         records = ProspectRecords(prospect, (), (created_entry(prospect, by),))
         try:
             with self._writing(prospect.territory) as conn:
                 sql.insert_prospect(conn, prospect, self._row(conn, records))
                 sql.insert_history(conn, records.history)
         except pgerrors.UniqueViolation:
-            raise StoreError(f"a prospect with id {pid} already exists") from None
+            raise StoreError(refusals.prospect_exists(pid)) from None
         return prospect
 
     def get_prospect(self, prospect_id: str) -> Prospect:
@@ -314,7 +308,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
     def resolve_id(self, id_or_prefix: str) -> str:
         wanted = id_or_prefix.strip()
         if not wanted:
-            raise NotFound("give a prospect id (or its first characters)")
+            raise missing.no_id_given()
         pattern = wanted.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self._db.conn() as conn:
             exact = conn.execute("SELECT id FROM prospects WHERE id = %s", (wanted,)).fetchone()
@@ -342,7 +336,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         """Stored only if the content hashes to its key: checked here for a clear message,
         and by the server (a constraint), whoever writes."""
         if not is_safe_id(content_hash):
-            raise StoreError(f"snapshot hash {content_hash!r} cannot be used as a file name")
+            raise StoreError(refusals.unsafe_snapshot_hash(content_hash))
         problem = snapshot_problem(content_hash, question_set)
         if problem:
             raise StoreError(problem)
@@ -354,16 +348,13 @@ class PostgresStore(evidence.EvidenceQueries, Store):
                     (content_hash, sql.json(question_set)),
                 )
         except pgerrors.CheckViolation:
-            raise StoreError(
-                f"the server refused question-set snapshot {content_hash}: its content does "
-                "not hash to that key"
-            ) from None
+            raise StoreError(refusals.snapshot_refused(content_hash)) from None
 
     def get_snapshot(self, content_hash: str) -> dict[str, Any]:
         with self._db.conn() as conn:
             found = sql.read_snapshot(conn, content_hash)
         if found is None:
-            raise NotFound(f"no question-set snapshot {content_hash!r} in {self.display_url}")
+            raise missing.no_snapshot(content_hash, self.display_url)
         return found
 
     def snapshot_hashes(self) -> set[str]:
@@ -400,7 +391,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
             "SELECT prospect_id FROM interviews WHERE id = %s", (interview_id,)
         ).fetchone()
         if row is None:
-            raise NotFound(f"no interview with id {interview_id!r}")
+            raise missing.no_interview(interview_id)
         return str(row[0])
 
     def add_interview(self, interview: Interview) -> Interview:
@@ -411,7 +402,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
                 self._save_row(conn, interview.prospect_id)
                 stored = sql.read_interview(conn, interview.id)
         except pgerrors.UniqueViolation as exc:
-            raise _unique(exc, f"interview {interview.id}") from None
+            raise _unique(exc, Phrase("interview {id}", id=interview.id)) from None
         assert stored is not None
         return stored
 
@@ -428,7 +419,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
                 self._save_row(conn, pid)
                 stored = sql.read_interview(conn, iid)
         except pgerrors.UniqueViolation as exc:
-            raise _unique(exc, f"interview {interview.id}") from None
+            raise _unique(exc, Phrase("interview {id}", id=interview.id)) from None
         assert stored is not None
         return stored
 
@@ -439,7 +430,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         with self._db.conn() as conn:
             found = sql.read_interview(conn, interview_id)
         if found is None:
-            raise NotFound(f"no interview with id {interview_id!r}")
+            raise missing.no_interview(interview_id)
         return found
 
     def update_interview(self, interview: Interview) -> Interview:
@@ -492,7 +483,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         """Compare-and-set in one transaction on the locked row: of two at once, one moves."""
         pid = prospect.id
         if entry.prospect_id != pid:
-            raise StoreError(f"the move of {pid} carries records of another prospect")
+            raise StoreError(refusals.move_of_another(pid))
         with self._db.tx() as conn:
             current = self._lock(conn, pid)
             if current.stage != expected_stage or current.status != expected_status:
@@ -506,9 +497,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
                 with conn.transaction():
                     sql.insert_history(conn, [entry])
             except pgerrors.UniqueViolation:
-                raise StoreError(
-                    f"history entry {entry.id} already exists; history is append-only"
-                ) from None
+                raise StoreError(refusals.history_exists(entry.id)) from None
             self._save_row(conn, pid)
         return saved
 
@@ -544,7 +533,7 @@ class PostgresStore(evidence.EvidenceQueries, Store):
             kept = HistoryEntry.model_validate(stored[0])
             if _same_entry(kept, entry, self.login):
                 return kept  # the same entry again (a retried command): nothing to do
-        raise StoreError(f"history entry {entry.id} already exists; history is append-only")
+        raise StoreError(refusals.history_exists(entry.id))
 
     def history(self, prospect_id: str) -> list[HistoryEntry]:
         with self._db.conn() as conn, conn.transaction():
@@ -558,7 +547,9 @@ class PostgresStore(evidence.EvidenceQueries, Store):
         prospect whose records cannot be read is noted (:meth:`unreadable`) and skipped."""
 
         def skip(prospect_id: str, exc: Exception) -> None:
-            self.note_unreadable(f"{exc}: its row stays unvouched", key=prospect_id)
+            self.note_unreadable(
+                Phrase("{error}: its row stays unvouched", error=said(exc)), key=prospect_id
+            )
 
         with self._db.conn() as conn:
             return vouch(conn, self._rows, unreadable=skip)
@@ -577,13 +568,10 @@ class PostgresStore(evidence.EvidenceQueries, Store):
 def _unique(exc: pgerrors.UniqueViolation, what: str) -> StoreError:
     """A unique violation in words: an open interview of that stage, or an id in use."""
     if exc.diag.constraint_name == "one_open_interview":
-        return StoreError(
-            f"{what}: the prospect already has an open interview of that stage (two people "
-            "started it at once: it was merged into the first)"
-        )
+        return StoreError(refusals.open_interview_taken(what))
     if what.startswith("interview"):
-        return StoreError(f"{what} already exists")
-    return StoreError(f"{what}: an id is already used elsewhere on the server ({first_line(exc)})")
+        return StoreError(Phrase("{what} already exists", what=what))
+    return StoreError(refusals.id_in_use(what, first_line(exc)))
 
 
 def _same_entry(kept: HistoryEntry, entry: HistoryEntry, login: str) -> bool:

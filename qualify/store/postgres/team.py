@@ -13,6 +13,7 @@ from typing import Any
 from psycopg import errors as pgerrors
 from psycopg import sql
 
+from qualify.core.phrase import Joined, Phrase
 from qualify.store.base import StoreError
 
 TEAM_ROLE = "qualify_team"
@@ -29,20 +30,29 @@ class Person:
     member: bool = False
     can_login: bool = False
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
+        """One line of `qualify db people` (a phrase: the shell says it in the reader's
+        language)."""
+        role: Phrase
         if self.director:
-            role = "director (read-only)" if self.read_only else "director"
+            role = Phrase("director (read-only)") if self.read_only else Phrase("director")
             if self.territories:
-                role += "; writes " + ", ".join(self.territories)
+                role = Phrase(
+                    "{role}; writes {territories}",
+                    role=role,
+                    territories=", ".join(self.territories),
+                )
         else:
-            role = "territories: " + (", ".join(self.territories) or "none")
-        problems = []
+            role = Phrase(
+                "territories: {names}", names=", ".join(self.territories) or Phrase("none")
+            )
+        problems: list[Phrase] = []
         if not self.member:
-            problems.append(f"not in {TEAM_ROLE}")
+            problems.append(Phrase("not in {role}", role=TEAM_ROLE))
         if not self.can_login:
-            problems.append("no such login")
-        warn = f"  [{'; '.join(problems)}]" if problems else ""
-        return f"{self.login:<16} {role}{warn}"
+            problems.append(Phrase("no such login"))
+        warn = Joined(("  [", Joined(problems), "]"), "") if problems else ""
+        return Joined((f"{self.login:<16} ", role, warn), "")
 
 
 def _role_exists(conn: Any, login: str) -> bool:
@@ -54,12 +64,12 @@ def _is_member(conn: Any, login: str) -> bool:
     return bool(row and row[0])
 
 
-def _refusal(conn: Any, login: str) -> str:
+def _refusal(conn: Any, login: str) -> Phrase | None:
     """Why ``login`` may not be given territories ('' if it may): only people do, i.e.
     roles that log in, and never qualify's own roles (a group role's territories would
     go to every member able to SET ROLE to it)."""
     if login == TEAM_ROLE or login.startswith("qualify_team"):
-        return f"{login} is qualify's group role, not a person"
+        return Phrase("{login} is qualify's group role, not a person", login=login)
     row = conn.execute(
         "SELECT r.rolcanlogin, r.rolsuper, "
         "r.oid = (SELECT nspowner FROM pg_namespace WHERE nspname = 'qualify') "
@@ -67,13 +77,18 @@ def _refusal(conn: Any, login: str) -> str:
         (login,),
     ).fetchone()
     if row is None:
-        return ""
+        return None
     can_login, superuser, owner = row
     if not can_login:
-        return f"{login} cannot log in (a group role?): grant territories to people's logins"
+        return Phrase(
+            "{login} cannot log in (a group role?): grant territories to people's logins",
+            login=login,
+        )
     if superuser or owner:
-        return f"{login} owns the schema or is a superuser: it sees everything already"
-    return ""
+        return Phrase(
+            "{login} owns the schema or is a superuser: it sees everything already", login=login
+        )
+    return None
 
 
 def hashed_password(conn: Any, login: str, password: str) -> str:
@@ -84,7 +99,13 @@ def hashed_password(conn: Any, login: str, password: str) -> str:
             password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256"
         )
     except Exception as exc:  # libpq refuses: say so, never echo the password
-        raise StoreError(f"cannot hash the password for {login}: {type(exc).__name__}") from None
+        raise StoreError(
+            Phrase(
+                "cannot hash the password for {login}: {error}",
+                login=login,
+                error=type(exc).__name__,
+            )
+        ) from None
     return bytes(digest).decode("ascii")
 
 
@@ -97,44 +118,46 @@ def grant(
     read_only: bool = False,
     password: str | None = None,
     create: bool = True,
-) -> list[str]:
+) -> list[Phrase]:
     """Give ``login`` access (creating the login if needed); returns what was done."""
     login = login.strip()
     if not login:
-        raise StoreError("give the login of the person (USER)")
+        raise StoreError(Phrase("give the login of the person (USER)"))
     territories = [t.strip() for t in territories if t.strip()]
     if not territories and not director:
-        raise StoreError("give at least one --territory, or --director")
+        raise StoreError(Phrase("give at least one --territory, or --director"))
     if read_only and not director:
-        raise StoreError("--read-only goes with --director (an area manager writes their own)")
-    done: list[str] = []
+        raise StoreError(
+            Phrase("--read-only goes with --director (an area manager writes their own)")
+        )
+    done: list[Phrase] = []
     refused = _refusal(conn, login)
     if refused:
-        raise StoreError(f"not granted: {refused}")
+        raise StoreError(Phrase("not granted: {reason}", reason=refused))
     if password is not None and not password:
-        raise StoreError("an empty password cannot be set")
+        raise StoreError(Phrase("an empty password cannot be set"))
     verifier = hashed_password(conn, login, password) if password else None
     try:
         with conn.transaction():
             if not _role_exists(conn, login):
                 if not create:
-                    raise StoreError(f"no login {login!r} on the server")
+                    raise StoreError(Phrase("no login {login} on the server", login=repr(login)))
                 conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
-                done.append(f"created login {login}")
+                done.append(Phrase("created login {login}", login=login))
             if verifier is not None:
                 conn.execute(
                     sql.SQL("ALTER ROLE {} PASSWORD {}").format(
                         sql.Identifier(login), sql.Literal(verifier)
                     )
                 )
-                done.append("set its password (hashed here: SCRAM-SHA-256)")
+                done.append(Phrase("set its password (hashed here: SCRAM-SHA-256)"))
             if not _is_member(conn, login):
                 conn.execute(
                     sql.SQL("GRANT {} TO {}").format(
                         sql.Identifier(TEAM_ROLE), sql.Identifier(login)
                     )
                 )
-                done.append(f"added {login} to {TEAM_ROLE}")
+                done.append(Phrase("added {login} to {role}", login=login, role=TEAM_ROLE))
             for territory in territories:
                 row = conn.execute(
                     "INSERT INTO team_territories (login, territory) VALUES (%s, %s) "
@@ -142,19 +165,22 @@ def grant(
                     (login, territory),
                 ).fetchone()
                 if row:
-                    done.append(f"territory {territory!r}")
+                    done.append(Phrase("territory {name}", name=repr(territory)))
             if director:
                 conn.execute(
                     "INSERT INTO team_directors (login, read_only) VALUES (%s, %s) "
                     "ON CONFLICT (login) DO UPDATE SET read_only = EXCLUDED.read_only",
                     (login, read_only),
                 )
-                done.append("director, read-only" if read_only else "director")
+                done.append(Phrase("director, read-only") if read_only else Phrase("director"))
     except pgerrors.InsufficientPrivilege as exc:
         first = str(exc).strip().splitlines()[0]
         raise StoreError(
-            f"cannot grant: {first}; run `qualify db grant` as the schema owner "
-            "(the login that ran `qualify db upgrade`)"
+            Phrase(
+                "cannot grant: {error}; run `qualify db grant` as the schema owner "
+                "(the login that ran `qualify db upgrade`)",
+                error=first,
+            )
         ) from None
     return done
 
@@ -166,11 +192,11 @@ def revoke(
     *,
     director: bool = False,
     everything: bool = False,
-) -> list[str]:
+) -> list[Phrase]:
     """Take territories (or the director role, or all access) away; the login stays."""
-    done: list[str] = []
+    done: list[Phrase] = []
     if not (territories or director or everything):
-        raise StoreError("give --territory T, --director or --all")
+        raise StoreError(Phrase("give --territory T, --director or --all"))
     try:
         with conn.transaction():
             drop = None if everything else [t.strip() for t in territories]
@@ -184,23 +210,26 @@ def revoke(
                     "RETURNING territory",
                     (login, drop),
                 ).fetchall()
-            done.extend(f"territory {r[0]!r}" for r in rows)
+            done.extend(Phrase("territory {name}", name=repr(r[0])) for r in rows)
             if director or everything:
                 row = conn.execute(
                     "DELETE FROM team_directors WHERE login = %s RETURNING 1", (login,)
                 ).fetchone()
                 if row:
-                    done.append("director")
+                    done.append(Phrase("director"))
             if everything and _role_exists(conn, login) and _is_member(conn, login):
                 conn.execute(
                     sql.SQL("REVOKE {} FROM {}").format(
                         sql.Identifier(TEAM_ROLE), sql.Identifier(login)
                     )
                 )
-                done.append(f"membership of {TEAM_ROLE}")
+                done.append(Phrase("membership of {role}", role=TEAM_ROLE))
     except pgerrors.InsufficientPrivilege as exc:
         first = str(exc).strip().splitlines()[0]
-        raise StoreError(f"cannot revoke: {first}; run it as the schema owner") from None
+        raise StoreError(
+            Phrase("cannot revoke: {error}; run it as the schema owner", error=first)
+        ) from None
+
     return done
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 
+from qualify.core.phrase import Phrase
 from qualify.store.base import Changes, StoreError, Watch
 from qualify.store.postgres.connection import Timeouts, connect, first_line
 from qualify.store.urls import redact_url
@@ -31,12 +32,17 @@ class ServerWatch(Watch):
             self._conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as exc:
             self.close()
-            raise StoreError(f"cannot watch {redact_url(url)}: {first_line(exc, url)}") from None
+            raise StoreError(
+                Phrase(
+                    "cannot watch {url}: {error}", url=redact_url(url), error=first_line(exc, url)
+                )
+            ) from None
 
     def wait(self, timeout: float) -> Changes:
         conn = self._conn
         if conn is None:
-            raise StoreError("the watch is closed")
+            raise StoreError(Phrase("the watch is closed"))
+
         digests: set[str] = set()
         everything = False
         deadline = time.monotonic() + timeout
@@ -58,7 +64,11 @@ class ServerWatch(Watch):
         except psycopg.Error as exc:
             self.close()
             raise StoreError(
-                f"stopped watching {redact_url(self.url)}: {first_line(exc, self.url)}"
+                Phrase(
+                    "stopped watching {url}: {error}",
+                    url=redact_url(self.url),
+                    error=first_line(exc, self.url),
+                )
             ) from None
         return Changes(digests=frozenset(digests), everything=everything)
 

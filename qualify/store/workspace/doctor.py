@@ -20,6 +20,7 @@ Nothing is ever deleted.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from qualify.atomic import fsync_dir, write_bytes, write_text
-from qualify.core.phrase import Num, Phrase
+from qualify.core.phrase import Num, Phrase, render
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError, check_records
 from qualify.store.checkup import Checkup, Severity, check_snapshot
@@ -49,17 +50,19 @@ def examine(
     repair: bool = False,
     restore_backups: bool = False,
     now: datetime | None = None,
+    say: Callable[[Any], str] = render,
 ) -> Checkup:
-    """Everything found in the workspace at ``root`` (and, with ``repair``, put right)."""
+    """Everything found in the workspace at ``root`` (and, with ``repair``, put right);
+    ``say`` writes the notes left in quarantine/ (the shell's: in the reader's language)."""
     now = now or datetime.now(UTC)
     checkup = Checkup(str(root))
     if not (root / META_FILE).exists() and not (root / "prospects").is_dir():
         checkup.add("note", str(root), Phrase("no workspace here yet: nothing to check"))
         return checkup
-    if not _meta_usable(root, checkup, repair, now):
+    if not _meta_usable(root, checkup, repair, now, say):
         return checkup
     ws = Workspace(root)
-    doctor = _Doctor(ws, checkup, repair=repair, restore=restore_backups, now=now)
+    doctor = _Doctor(ws, checkup, repair=repair, restore=restore_backups, now=now, say=say)
     if repair:
         with ws.locked():
             doctor.run()
@@ -69,14 +72,16 @@ def examine(
     return checkup
 
 
-def _meta_usable(root: Path, checkup: Checkup, repair: bool, now: datetime) -> bool:
+def _meta_usable(
+    root: Path, checkup: Checkup, repair: bool, now: datetime, say: Callable[[Any], str]
+) -> bool:
     """workspace.json reads (or, repaired, is replaced by a fresh one); False: stop here."""
     path = root / META_FILE
     try:
         meta = read_json(path) or {}
     except StoreCorrupt as exc:
         if repair and not (root / "qualify.json").exists():
-            moved = quarantine(root, path, exc.reason, now)
+            moved = quarantine(root, path, exc.reason, now, say)
             checkup.add(
                 "repaired",
                 META_FILE,
@@ -106,7 +111,9 @@ def _meta_usable(root: Path, checkup: Checkup, repair: bool, now: datetime) -> b
     return True
 
 
-def quarantine(root: Path, path: Path, why: str, now: datetime) -> str:
+def quarantine(
+    root: Path, path: Path, why: str, now: datetime, say: Callable[[Any], str] = render
+) -> str:
     """Move ``path`` under quarantine/ (never deleted) with a note beside it; returns where
     it went, relative to ``root``."""
     rel = path.relative_to(root)
@@ -119,12 +126,15 @@ def quarantine(root: Path, path: Path, why: str, now: datetime) -> str:
         n += 1
         target = folder / f"{rel.name}.{stamp}-{n}"
     os.replace(path, target)
-    note = (
-        f"{rel}\nmoved here by `qualify doctor --repair` at {now.isoformat(timespec='seconds')}\n"
-        f"what was wrong: {why}\n"
-        "qualify no longer reads it; nothing was deleted. Delete it once you no longer need it.\n"
+    note = Phrase(
+        "{file}\nmoved here by `qualify doctor --repair` at {at}\nwhat was wrong: {why}\n"
+        "qualify no longer reads it; nothing was deleted. Delete it once you no longer need "
+        "it.\n",
+        file=str(rel),
+        at=now.isoformat(timespec="seconds"),
+        why=why,
     )
-    write_text(target.with_name(target.name + ".why.txt"), note)
+    write_text(target.with_name(target.name + ".why.txt"), say(note))
     fsync_dir(path.parent)
     return str(target.relative_to(root))
 
@@ -142,14 +152,21 @@ class _Found:
 
 class _Doctor:
     def __init__(
-        self, ws: Workspace, checkup: Checkup, *, repair: bool, restore: bool, now: datetime
+        self,
+        ws: Workspace,
+        checkup: Checkup,
+        *,
+        repair: bool,
+        restore: bool,
+        now: datetime,
+        say: Callable[[Any], str] = render,
     ) -> None:
         self.ws = ws
         self.root = ws.root
         self.checkup = checkup
         self.repair = repair
         self.restore = restore
-        self.now = now
+        self.now, self.say = now, say
         self.changed_files = False
 
     def rel(self, path: Path) -> str:
@@ -188,7 +205,7 @@ class _Doctor:
             self.root,
             self.checkup,
             repair=self.repair,
-            quarantine=lambda path, why: quarantine(self.root, path, why, self.now),
+            quarantine=lambda path, why: quarantine(self.root, path, why, self.now, self.say),
             prospects=set(found.good),
         ).run()
         index_ok = self.check_indexes(found)
@@ -283,7 +300,7 @@ class _Doctor:
                 said = Phrase("unreadable ({why}); {offer}", why=why, offer=offer)
                 self.checkup.add("problem", where, said)
                 continue
-            moved = quarantine(self.root, path, why, self.now)
+            moved = quarantine(self.root, path, why, self.now, self.say)
             self.changed_files = True
             if self.restore and backup is not None:
                 write_bytes(path, backup[0].read_bytes())
@@ -338,7 +355,7 @@ class _Doctor:
                 said = Phrase("{what}; qualify never reads it", what=what)
                 self.checkup.add("problem", where, said)
                 return
-            moved = quarantine(self.root, path, what, self.now)
+            moved = quarantine(self.root, path, what, self.now, self.say)
             said = Phrase("{what}: moved to {moved}", what=what, moved=moved)
             self.checkup.add("repaired", where, said)
             return
@@ -397,7 +414,7 @@ class _Doctor:
                 first = str(exc).splitlines()[0] if str(exc) else repr(exc)
                 why = Phrase("unreadable ({why})", why=first)
                 if self.repair:
-                    moved = quarantine(self.root, path, why, self.now)
+                    moved = quarantine(self.root, path, why, self.now, self.say)
                     self.checkup.add(
                         "repaired",
                         self.rel(path),

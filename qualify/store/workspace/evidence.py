@@ -22,7 +22,9 @@ from pydantic import ValidationError
 
 from qualify.atomic import write_bytes
 from qualify.core.evidence import Attachment, digest, oldest_first
-from qualify.store import missing
+from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.friendly import at_path
+from qualify.store import missing, refusals
 from qualify.store.base import (
     StoreError,
     checked_attachment,
@@ -30,7 +32,7 @@ from qualify.store.base import (
     same_attachment,
 )
 from qualify.store.workspace.files import shard_of
-from qualify.store.workspace.storage import corrupt, read_json
+from qualify.store.workspace.storage import cannot_read, corrupt, read_json
 
 FILES_DIR = "files"
 RECORDS_DIR = "attachments"
@@ -75,12 +77,13 @@ class Evidence:
             return []
         items = data.get("attachments")
         if not isinstance(items, list):
-            raise corrupt(path, 'no list of "attachments" in it')
+            raise corrupt(path, Phrase('no list of "attachments" in it'))
         try:
             return oldest_first(Attachment.model_validate(item) for item in items)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise corrupt(path, f"an attachment record does not read ({first['msg']})") from None
+            problem = at_path("", exc.errors()[0], Attachment)
+            why = Phrase("an attachment record does not read ({problem})", problem=problem)
+            raise corrupt(path, why) from None
 
     def content(self, prospect_id: str, sha256: str) -> bytes:
         if not any(a.sha256 == sha256 for a in self.records(prospect_id)):
@@ -89,11 +92,11 @@ class Evidence:
         try:
             content = path.read_bytes()
         except FileNotFoundError:
-            raise corrupt(path, "the evidence file is gone") from None
+            raise corrupt(path, Phrase("the evidence file is gone")) from None
         except OSError as exc:
-            raise corrupt(path, f"cannot read it: {exc.strerror or exc}") from None
+            raise corrupt(path, cannot_read(exc)) from None
         if digest(content) != sha256:
-            raise corrupt(path, "the evidence file no longer matches its SHA-256")
+            raise corrupt(path, Phrase("the evidence file no longer matches its SHA-256"))
         return content
 
     # ------------------------------------------------------------------ writing
@@ -111,9 +114,7 @@ class Evidence:
             if same is not None:
                 if same_attachment(same, attachment):
                     return same
-                raise StoreError(
-                    f"attachment {attachment.id} already exists; attachments are never changed"
-                )
+                raise StoreError(refusals.attachment_exists(attachment.id))
             self._put_file(attachment.sha256, content)
             document = {"attachments": [a.model_dump(mode="json") for a in (*kept, attachment)]}
             write_bytes(
@@ -131,7 +132,7 @@ class Evidence:
         except FileNotFoundError:
             pass
         except IsADirectoryError:
-            raise corrupt(path, "a directory where a file should be") from None
+            raise corrupt(path, Phrase("a directory where a file should be")) from None
         write_bytes(path, content, durable=self.durable)  # a damaged copy is replaced whole
 
     def forget(self, prospect_id: str) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.friendly import at_path
 from qualify.core.records import (
     HistoryEntry,
     Interview,
@@ -71,18 +73,17 @@ def from_tables(path: Path, raw: dict[str, Any]) -> ProspectFile:
     try:
         prospects = _ordered(raw.get("prospect"))
         if not prospects:
-            raise corrupt(path, "no prospect record in it")
+            raise corrupt(path, Phrase("no prospect record in it"))
         rows = _ordered(raw.get("summary"))
         prospect = Prospect.model_validate(prospects[0])
         row = ProspectSummary.model_validate(rows[0]) if rows else None
         interviews = [Interview.model_validate(d) for d in _ordered(raw.get("interviews"))]
         history = [HistoryEntry.model_validate(d) for d in _ordered(raw.get("history"))]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise corrupt(path, f"invalid record: {where}: {first['msg']}") from None
+        problem = at_path("", exc.errors()[0], Prospect)
+        raise corrupt(path, Phrase("invalid record: {problem}", problem=problem)) from None
     except (TypeError, ValueError, AttributeError) as exc:
-        raise corrupt(path, f"not a prospect file: {exc}") from None
+        raise corrupt(path, Phrase("not a prospect file: {error}", error=str(exc))) from None
     # Oldest first; the stored order breaks ties (entries written in the same microsecond).
     interviews.sort(key=lambda i: i.started_at)
     history.sort(key=lambda h: h.at)
@@ -102,7 +103,7 @@ def read_facts(path: Path) -> Prospect | None:
         return None
     rows = _ordered(raw.get("prospect")) if isinstance(raw.get("prospect"), dict) else []
     if not rows:
-        raise corrupt(path, "no prospect record in it")
+        raise corrupt(path, Phrase("no prospect record in it"))
     try:
         return Prospect.model_validate(rows[0])
     except ValidationError:

@@ -22,6 +22,8 @@ import orjson
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from qualify.atomic import write_many
+from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.friendly import at_path
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.workspace.files import shard_of
@@ -106,7 +108,9 @@ class Index:
                     changed |= current.pop(key, None) is not None
                 elif current.get(key) != value:
                     if conflicts and key in current:
-                        raise StoreError(f"id {key} is already used by {current[key]}")
+                        raise StoreError(
+                            Phrase("id {id} is already used by {other}", id=key, other=current[key])
+                        )
                     current[key] = value
                     changed = True
             if changed:
@@ -195,7 +199,8 @@ class Index:
                 try:
                     rows.extend(_validated(list(shard.values())))
                 except ValidationError as exc:
-                    reason = f"invalid summary: {exc.errors()[0]['msg']}"
+                    first = at_path("", exc.errors()[0], ProspectSummary)
+                    reason = Phrase("invalid summary: {problem}", problem=first)
                     self._skip(corrupt(path, reason, REPAIR))
         finally:
             if paused:

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from qualify.atomic import replace_file, write_bytes
+from qualify.core.phrase import Phrase
 from qualify.store.base import StoreCorrupt
 
 BACKUP_SUFFIX = ".bak"
@@ -47,7 +48,7 @@ def newest_backup(path: Path, keep: int = 3) -> Path | None:
     return None
 
 
-REPAIR = "`qualify doctor --repair` rebuilds the lists from the prospect files"
+REPAIR = Phrase("`qualify doctor --repair` rebuilds the lists from the prospect files")
 
 
 def corrupt(path: Path, reason: str, fix: str | None = None) -> StoreCorrupt:
@@ -56,18 +57,31 @@ def corrupt(path: Path, reason: str, fix: str | None = None) -> StoreCorrupt:
     if fix is None:
         backup = newest_backup(path)
         if backup is not None:
-            fix = (
-                f"`qualify doctor --repair --restore-backups` puts back its newest backup "
-                f"that reads ({backup})"
+            fix = Phrase(
+                "`qualify doctor --repair --restore-backups` puts back its newest backup that "
+                "reads ({backup})",
+                backup=str(backup),
             )
         else:
-            fix = (
-                "no backup exists; `qualify doctor --repair` moves it to quarantine/ "
-                "(then import it again from an export)"
+            fix = Phrase(
+                "no backup exists; `qualify doctor --repair` moves it to quarantine/ (then "
+                "import it again from an export)"
             )
-    error = StoreCorrupt(f"{path} is unreadable ({reason}); it was left untouched; {fix}")
+    error = StoreCorrupt(
+        Phrase(
+            "{path} is unreadable ({reason}); it was left untouched; {fix}",
+            path=str(path),
+            reason=reason,
+            fix=fix,
+        )
+    )
     error.reason = reason
     return error
+
+
+def cannot_read(exc: OSError) -> Phrase:
+    """The system's own words (strerror) kept as the system wrote them."""
+    return Phrase("cannot read it: {error}", error=exc.strerror or str(exc))
 
 
 def read_json(
@@ -79,19 +93,21 @@ def read_json(
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise corrupt(path, "a directory where a file should be", fix) from None
+        raise corrupt(path, Phrase("a directory where a file should be"), fix) from None
     except PermissionError as exc:
-        raise corrupt(path, f"cannot read it: {exc.strerror or exc}", fix) from None
+        raise corrupt(path, cannot_read(exc), fix) from None
     if not raw.strip():
         if empty_ok:
             return None
-        raise corrupt(path, "empty file", fix)
+        raise corrupt(path, Phrase("empty file"), fix)
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise corrupt(path, f"invalid JSON: {str(exc).splitlines()[0]}", fix) from None
+        why = Phrase("invalid JSON: {error}", error=str(exc).splitlines()[0])
+        raise corrupt(path, why, fix) from None
     if not isinstance(data, dict):
-        raise corrupt(path, f"expected a JSON object, found {type(data).__name__}", fix)
+        found = Phrase("expected a JSON object, found {kind}", kind=type(data).__name__)
+        raise corrupt(path, found, fix)
     return data
 
 

@@ -20,8 +20,9 @@ import orjson
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
 from qualify.core.evidence import Attachment
+from qualify.core.phrase import Phrase, said
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
-from qualify.store import missing
+from qualify.store import missing, refusals
 from qualify.store.base import (
     Merge,
     NotFound,
@@ -132,12 +133,9 @@ class Workspace(DocumentStore):
             meta = read_json(self.root / META_FILE) or {}
         schema = meta.get("schema")
         if not isinstance(schema, int) or schema < 1:
-            raise corrupt(self.root / META_FILE, "no schema version in it")
+            raise corrupt(self.root / META_FILE, Phrase("no schema version in it"))
         if schema > SCHEMA:
-            raise StoreError(
-                f"workspace schema {schema} is newer than this qualify (max {SCHEMA}); "
-                f"upgrade qualify ({self.root})"
-            )
+            raise StoreError(refusals.schema_newer(schema, SCHEMA, self.root))
         if schema < SCHEMA:  # schema 1 has no workspace.json; this one was edited by hand
             if not (self.root / LEGACY_FILE).exists():
                 raise corrupt(self.root / META_FILE, f"schema {schema} but no {LEGACY_FILE}")
@@ -267,7 +265,7 @@ class Workspace(DocumentStore):
         older than its file, which listing notices and repairs).
         """
         if not is_safe_id(prospect_id):
-            raise StoreError(f"prospect id {prospect_id!r} cannot be stored")
+            raise StoreError(refusals.unsafe_prospect_id(prospect_id, why=False))
         path = self.prospect_path(prospect_id)
         with self.locked():
             stored = self._read_file(path)  # a corrupt file fails before anything changes
@@ -303,7 +301,7 @@ class Workspace(DocumentStore):
         try:
             return self.get_snapshot(content_hash)
         except StoreCorrupt:
-            raise NotFound(f"question-set snapshot {content_hash} is unreadable") from None
+            raise missing.unreadable_snapshot(content_hash) from None
 
     def prospect_ids(self) -> list[str]:
         """Every prospect id in the index, sorted."""
@@ -402,11 +400,15 @@ class Workspace(DocumentStore):
             if row.id in unreadable:
                 continue
             if row.id not in present:
-                self.note_unreadable(
-                    f"skipped {row.name} ({row.id}): its file {self.prospect_path(row.id)} is "
-                    f"gone (moved away?) but the prospects list still shows it; {REPAIR}",
-                    key=row.id,
+                gone = Phrase(
+                    "skipped {name} ({id}): its file {path} is gone (moved away?) but the "
+                    "prospects list still shows it; {fix}",
+                    name=row.name,
+                    id=row.id,
+                    path=str(self.prospect_path(row.id)),
+                    fix=REPAIR,
                 )
+                self.note_unreadable(gone, key=row.id)
                 continue
             rows.append(row)
         rows.sort(key=lambda r: r.updated_at, reverse=True)
@@ -450,7 +452,7 @@ class Workspace(DocumentStore):
                 try:
                     found = read_prospect_file(path)
                 except StoreCorrupt as exc:
-                    self.note_unreadable(f"skipped: {exc}", key=path.stem)
+                    self.note_unreadable(Phrase("skipped: {error}", error=said(exc)), key=path.stem)
                     unreadable.add(path.stem)
                     continue
                 if found is not None:
@@ -462,7 +464,7 @@ class Workspace(DocumentStore):
     def resolve_id(self, id_or_prefix: str) -> str:
         wanted = id_or_prefix.strip()
         if not wanted:
-            raise NotFound("give a prospect id (or its first characters)")
+            raise missing.no_id_given()
         if is_safe_id(wanted) and self.prospect_path(wanted).exists():
             return wanted
         folded = wanted.lower()
@@ -483,7 +485,7 @@ class Workspace(DocumentStore):
                 try:
                     found = read_prospect_file(path)
                 except StoreCorrupt as exc:
-                    self.note_unreadable(f"left out of the lists: {exc}")
+                    self.note_unreadable(Phrase("left out of the lists: {error}", error=said(exc)))
                     continue
                 if found is None:
                     continue
@@ -522,7 +524,7 @@ class Workspace(DocumentStore):
     # ------------------------------------------------------------------ snapshots
     def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:
         if not is_safe_id(content_hash):
-            raise StoreError(f"snapshot hash {content_hash!r} cannot be used as a file name")
+            raise StoreError(refusals.unsafe_snapshot_hash(content_hash))
         path = self.snapshot_path(content_hash)
         if path.exists():
             return  # content-addressed: same hash, same content
@@ -534,7 +536,7 @@ class Workspace(DocumentStore):
     def get_snapshot(self, content_hash: str) -> dict[str, Any]:
         data = read_json(self.snapshot_path(content_hash)) if is_safe_id(content_hash) else None
         if data is None:
-            raise NotFound(f"no question-set snapshot {content_hash!r} in {self.root}")
+            raise missing.no_snapshot(content_hash, str(self.root))
         return data
 
     def snapshot_hashes(self) -> set[str]:

@@ -21,8 +21,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualify.core.words import fmt_datetime, fmt_size, visible
-from qualify.i18n import _, error_text, tr
+from qualify.core.words import visible
+from qualify.i18n import _, error_text, fmt_size, tr
+from qualify.tui.format import fmt_datetime
 from qualify.tui.widgets.keys_in_order import Input
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def file_line(item: Listed, key: str) -> Content:
         ("▸ " if mine else "  ", "bold $text-accent"),
         (visible(a.name, one_line=True), "bold" if mine else ""),
         (f"  {fmt_size(a.size)}  {a.sha256[:12]}", "$text-muted"),
-        (f"  {visible(a.by, one_line=True)} {fmt_datetime(a.at.astimezone())}", "$text-muted"),
+        (f"  {visible(a.by, one_line=True)} {fmt_datetime(a.at)}", "$text-muted"),
     ]
     if not mine:
         parts.append((f"  ({visible(a.question_id, one_line=True)})", "$text-muted"))

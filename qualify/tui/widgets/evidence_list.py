@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from qualify.core.words import fmt_size, one_line, visible
-from qualify.i18n import _
+from qualify.core.words import one_line, visible
+from qualify.i18n import _, fmt_size
 from qualify.tui.format import fmt_datetime
 
 if TYPE_CHECKING:
