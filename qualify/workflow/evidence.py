@@ -115,19 +115,19 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
     """The file's name and bytes, or EvidenceFileError saying in one line why not."""
     path = Path(path)
     name = path.name
-    problem = name_problem(name)
-    if problem:
-        raise EvidenceFileError(
-            Phrase("{path}: {problem}; rename the file first", path=str(path), problem=problem)
-        )
     try:
         info = path.stat()
     except FileNotFoundError:
         raise EvidenceFileError(Phrase("{path}: no such file", path=str(path))) from None
     except OSError as exc:
         raise _unreadable(path, exc) from None
-    if stat.S_ISDIR(info.st_mode):
+    if stat.S_ISDIR(info.st_mode):  # `.` and `..` too: folders, whatever their name says
         raise EvidenceFileError(Phrase("{path}: is a folder, not a file", path=str(path)))
+    problem = name_problem(name)
+    if problem:
+        raise EvidenceFileError(
+            Phrase("{path}: {problem}; rename the file first", path=str(path), problem=problem)
+        )
     if stat.S_ISREG(info.st_mode) and info.st_size > limit.max_bytes:
         raise _too_large(path, info.st_size, limit)
     try:

@@ -64,6 +64,7 @@ def test_attach_keeps_the_file_by_content_and_show_lists_it(run, pid, tmp_path: 
     [
         (lambda d: d / "missing.pdf", "missing.pdf: no such file"),
         (lambda d: d, "is a folder, not a file"),
+        (lambda d: Path("."), "FILE .: is a folder, not a file"),  # not "has no name"
         (lambda d: _write(d / "empty.pdf", b""), "the file is empty; nothing to attach"),
         (
             lambda d: _write(d / "bad\x1b[2Jname.pdf", b"x"),
