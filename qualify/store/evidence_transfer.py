@@ -22,7 +22,6 @@ from pydantic import ValidationError
 
 from qualify.core.evidence import Attachment, EvidenceError, check_attachment, digest
 from qualify.core.phrase import Joined, Phrase, said
-from qualify.core.questionnaire.friendly import at_path
 from qualify.core.words import one_line
 from qualify.store.base import NotFound, Store, StoreError, is_safe_id, same_attachment
 
@@ -166,6 +165,8 @@ def _record(raw: Any, where: str, prospect_id: str) -> Attachment:
         attachment = Attachment.model_validate(raw)
         check_attachment(attachment)
     except ValidationError as exc:
+        from qualify.core.questionnaire.friendly import at_path  # only on an error
+
         raise StoreError(at_path(where, exc.errors()[0], Attachment)) from None
     except EvidenceError as exc:
         raise StoreError(Joined((where, said(exc)), ": ")) from None

@@ -23,7 +23,6 @@ from pydantic import ValidationError
 
 from qualify.atomic import streaming
 from qualify.core.phrase import Joined, Num, Phrase, said
-from qualify.core.questionnaire.friendly import at_path
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import (
     HistoryEntry,
@@ -186,6 +185,8 @@ def _valid(model: Any, value: Any, where_: str) -> Any:
     try:
         return model.model_validate(value)
     except ValidationError as exc:
+        from qualify.core.questionnaire.friendly import at_path  # only on an error
+
         raise _Invalid(at_path(where_, exc.errors()[0], model)) from None
 
 

@@ -37,7 +37,6 @@ from qualify.core.gates import GateResult
 from qualify.core.phrase import Joined, Moment, Phrase, said
 from qualify.core.questionnaire import AnswerError, QuestionSet, content_hash, validate_answer
 from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR
-from qualify.core.questionnaire.friendly import at_path
 from qualify.core.questionnaire.model import Pipeline
 from qualify.core.questionnaire.rules import check_question_set
 from qualify.core.questionnaire.yamlsource import parse_yaml
@@ -88,6 +87,8 @@ def vet_snapshot(digest: str, raw: Any) -> QuestionSet:
     try:
         parsed = QuestionSet.model_validate(raw)
     except ValidationError as exc:
+        from qualify.core.questionnaire.friendly import at_path  # only on an error
+
         problem = at_path("", exc.errors()[0], QuestionSet)
         raise Refused(_not_a_set(digest, problem)) from None
     except (ValueError, TypeError, RecursionError) as exc:

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from qualify.core.evidence import Attachment, EvidenceTally, digest
 from qualify.core.phrase import Phrase
-from qualify.core.questionnaire.friendly import at_path
 from qualify.store import missing, refusals
 from qualify.store.base import (
     EvidenceTooLarge,
@@ -139,6 +138,8 @@ def _record(doc: Any) -> Attachment:
     try:
         return Attachment.model_validate(doc)
     except ValidationError as exc:
+        from qualify.core.questionnaire.friendly import at_path  # only on an error
+
         problem = at_path("", exc.errors()[0], Attachment)
         raise StoreCorrupt(
             Phrase("an attachment record this qualify cannot read ({problem})", problem=problem)

@@ -18,7 +18,6 @@ from psycopg.types.json import Jsonb
 from pydantic import TypeAdapter, ValidationError
 
 from qualify.core.phrase import Phrase
-from qualify.core.questionnaire.friendly import at_path
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -222,6 +221,8 @@ def _records(
 
 
 def _corrupt(prospect_id: str, exc: ValidationError) -> StoreCorrupt:
+    from qualify.core.questionnaire.friendly import at_path  # only on an error
+
     model = {"Prospect": Prospect, "Interview": Interview}.get(exc.title, HistoryEntry)
     return StoreCorrupt(
         Phrase(

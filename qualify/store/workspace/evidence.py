@@ -23,7 +23,6 @@ from pydantic import ValidationError
 from qualify.atomic import write_bytes
 from qualify.core.evidence import Attachment, digest, oldest_first
 from qualify.core.phrase import Phrase
-from qualify.core.questionnaire.friendly import at_path
 from qualify.store import missing, refusals
 from qualify.store.base import (
     StoreError,
@@ -81,6 +80,8 @@ class Evidence:
         try:
             return oldest_first(Attachment.model_validate(item) for item in items)
         except ValidationError as exc:
+            from qualify.core.questionnaire.friendly import at_path  # only on an error
+
             problem = at_path("", exc.errors()[0], Attachment)
             why = Phrase("an attachment record does not read ({problem})", problem=problem)
             raise corrupt(path, why) from None

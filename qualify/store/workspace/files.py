@@ -18,7 +18,6 @@ import orjson
 from pydantic import ValidationError
 
 from qualify.core.phrase import Phrase
-from qualify.core.questionnaire.friendly import at_path
 from qualify.core.records import (
     HistoryEntry,
     Interview,
@@ -80,6 +79,8 @@ def from_tables(path: Path, raw: dict[str, Any]) -> ProspectFile:
         interviews = [Interview.model_validate(d) for d in _ordered(raw.get("interviews"))]
         history = [HistoryEntry.model_validate(d) for d in _ordered(raw.get("history"))]
     except ValidationError as exc:
+        from qualify.core.questionnaire.friendly import at_path  # only on an error
+
         problem = at_path("", exc.errors()[0], Prospect)
         raise corrupt(path, Phrase("invalid record: {problem}", problem=problem)) from None
     except (TypeError, ValueError, AttributeError) as exc:

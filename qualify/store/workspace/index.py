@@ -23,7 +23,6 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from qualify.atomic import write_many
 from qualify.core.phrase import Phrase
-from qualify.core.questionnaire.friendly import at_path
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.workspace.files import shard_of
@@ -199,6 +198,8 @@ class Index:
                 try:
                     rows.extend(_validated(list(shard.values())))
                 except ValidationError as exc:
+                    from qualify.core.questionnaire.friendly import at_path  # only on an error
+
                     first = at_path("", exc.errors()[0], ProspectSummary)
                     reason = Phrase("invalid summary: {problem}", problem=first)
                     self._skip(corrupt(path, reason, REPAIR))
