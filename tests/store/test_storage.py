@@ -265,3 +265,16 @@ def test_a_json_file_is_synced_unless_told_not_to(
     assert len(synced) == 2  # the file, then its folder
     write_json_atomic(tmp_path / "p.json", {"v": 2}, durable=False)
     assert len(synced) == 2 and read_json(tmp_path / "p.json") == {"v": 2}
+
+
+def test_an_unreadable_file_is_said_in_the_systems_words_or_the_errors_own() -> None:
+    """The system's reason (strerror) as it wrote it; an error without one (raised by a
+    library, say) by its own text, never as 'None'."""
+    from qualify.store.workspace.storage import cannot_read
+
+    assert str(cannot_read(PermissionError(13, "Permission denied"))) == (
+        "cannot read it: Permission denied"
+    )
+    assert str(cannot_read(OSError("the share went away"))) == (
+        "cannot read it: the share went away"
+    )
