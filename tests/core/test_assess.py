@@ -231,6 +231,12 @@ def test_a_declined_or_held_prospect_is_told_what_the_method_says(catalog: Catal
 
 def test_a_committed_partner_settles_in_then_moves_on_to_the_reviews(catalog: Catalog) -> None:
     committed = prospect("commit", status=ProspectStatus.committed)
+    # committed before the onboarding conversation (an advance overridden): the reviews
+    # cannot start yet, so it is onboarding that is due, not a review
+    assert run(catalog, committed, history=[commit_at(T0)]).next_step == (
+        "Settling in: finish onboarding — Book the Commitment conversation: 2 questions to "
+        "ask, 2 of them required."
+    )
     started = interview(catalog, "commit", {"first_order": True})
     assert run(catalog, committed, started).next_step == (
         "Settling in: finish onboarding — answer the required question “Is the agreement "
@@ -735,3 +741,27 @@ def test_a_timestamp_without_a_zone_is_utc_on_any_machine(
         time.tzset()
     assert a.committed_at == datetime(2025, 3, 1, 12, 0)
     assert a.review_due == date(2025, 5, 30)
+
+
+def test_an_open_red_flag_holds_onboarding_too() -> None:
+    held = Pipeline.model_validate(
+        {
+            "stages": [
+                {"id": "first", "title": "First", "questionnaire": "first"},
+                {
+                    "id": "later",
+                    "title": "Onboarding",
+                    "questionnaire": "later",
+                    "gate": {"no_open_red_flags": True},
+                },
+            ]
+        }
+    )
+    interviews = (asked(FIRST, {"lines": 1}, 0), asked(LATER, {"signed": True}, 5))
+    records = ProspectRecords(prospect("later", status=ProspectStatus.committed), interviews)
+    snapshots = Snapshots({content_hash(qs): qs for qs in SETS.values()})
+    a = assess(records, pipeline=held, snapshots=snapshots, active_sets=SETS, now=NOW)
+    assert a.next_step.startswith(
+        "Settling in: finish onboarding — Held at Onboarding by 1 red flag: settle each with "
+        "evidence"
+    )
