@@ -765,3 +765,21 @@ def test_an_open_red_flag_holds_onboarding_too() -> None:
         "Settling in: finish onboarding — Held at Onboarding by 1 red flag: settle each with "
         "evidence"
     )
+
+
+def test_a_stage_not_started_asks_the_set_of_the_prospects_kind() -> None:
+    by_kind = Pipeline.model_validate(
+        {
+            "stages": [
+                {
+                    "id": "first",
+                    "title": "First",
+                    "questionnaire": {"default": "first", "distributor": "later"},
+                }
+            ]
+        }
+    )
+    records = ProspectRecords(prospect("first", kind="distributor"))
+    a = assess(records, pipeline=by_kind, snapshots=Snapshots(), active_sets=SETS, now=NOW)
+    assert a.gate_set is LATER
+    assert a.next_step == "Book the First conversation: 3 questions to ask, 1 of them required."
