@@ -553,3 +553,15 @@ def test_a_threshold_is_never_rounded_into_the_score_it_blocks() -> None:
     far = evaluate_gate(stage(min_score=breakdown.score + 10.004), qs, breakdown)
     [criterion] = [c for c in far.criteria if c.key == "min_score"]
     assert criterion.text == f"score {value} below {breakdown.score + 10:g}"
+    # as many decimals as keep them apart, and no more
+    finer = evaluate_gate(stage(min_score=breakdown.score + 0.0041234), qs, breakdown)
+    [criterion] = [c for c in finer.criteria if c.key == "min_score"]
+    assert criterion.text == f"score {value} below {value}.004"
+    # a section's and a direction's minimum alike
+    parts = evaluate_gate(
+        stage(min_section={"s": 50.004}, min_direction={"they_fit_us": 50.004}), qs, breakdown
+    )
+    assert [c.text for c in parts.criteria if c.key.startswith("min_")] == [
+        "how well they fit us 50 below 50.004",
+        "Sales 50 below 50.004",
+    ]
