@@ -357,6 +357,17 @@ def test_the_stage_step_ends_with_one_full_stop(catalog: Catalog) -> None:
     assert run(catalog, prospect("plan"), plan).next_step == (
         "Keep dating: verify “Is the first-year plan signed by both sides?”."
     )
+    weak = {
+        "business": "rental",
+        "years": 1,
+        "local_presence": False,
+        "help_needed": 5,
+        "asked_about": ["margin"],
+    }
+    assert run(catalog, prospect("intro"), interview(catalog, "intro", weak)).next_step == (
+        "Part ways (score 11; the gate needs 50): they do not fit us. Reopen only if you can "
+        "strengthen Company and business model."
+    )
     knocked = interview(catalog, "intro", {"business": "online_discounter"})
     assert run(catalog, prospect("intro"), knocked).next_step == (
         "Not a fit: confirm the deal-breaker (Sells only by discounting online: channel "
