@@ -488,6 +488,12 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
             if step.endswith("."):
                 return Phrase("Settling in: finish onboarding — {step}", step=step)
             return Phrase("Settling in: finish onboarding — {step}.", step=step)
+        if a.stage is not None and a.gate is not None and not a.gate.passed and a.current is None:
+            # committed (an advance overridden, say) before the onboarding conversation:
+            # the reviews start only once it is done (`advance` to them)
+            return Phrase(
+                "Settling in: finish onboarding — {step}", step=_book(a.stage, a.gate_set)
+            )
         if a.stage is not None and a.gate is not None and a.gate.passed:
             if a.review_due:
                 return Phrase(
@@ -512,30 +518,34 @@ def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
             stage=repr(p.stage),
         )
     if a.current is None or not a.current.has_answers:
-        qs = a.gate_set
-        if qs is None:
-            return Phrase("Book the {stage} conversation.", stage=a.stage.title)
-        required = sum(1 for q in qs.questions.values() if q.required)
-        n = len(qs.questions)
-        return (
-            Phrase(
-                "Book the {stage} conversation: 1 question to ask, {required} of them required.",
-                stage=a.stage.title,
-                required=required,
-            )
-            if n == 1
-            else Phrase(
-                "Book the {stage} conversation: {n} questions to ask, {required} of them required.",
-                stage=a.stage.title,
-                n=n,
-                required=required,
-            )
-        )
+        return _book(a.stage, a.gate_set)
     if a.gate is None or a.gate_breakdown is None or a.gate_set is None:
         return Phrase("Keep dating.")
     nxt = pipeline.next_stage(a.stage.id)
     step = next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt)
     return step if step.endswith(".") else Joined([step, "."], "")
+
+
+def _book(stage: Stage, qs: QuestionSet | None) -> str:
+    """Book the stage's conversation, saying how much it asks."""
+    if qs is None:
+        return Phrase("Book the {stage} conversation.", stage=stage.title)
+    required = sum(1 for q in qs.questions.values() if q.required)
+    n = len(qs.questions)
+    return (
+        Phrase(
+            "Book the {stage} conversation: 1 question to ask, {required} of them required.",
+            stage=stage.title,
+            required=required,
+        )
+        if n == 1
+        else Phrase(
+            "Book the {stage} conversation: {n} questions to ask, {required} of them required.",
+            stage=stage.title,
+            n=n,
+            required=required,
+        )
+    )
 
 
 # -------------------------------------------------------------------- list rows

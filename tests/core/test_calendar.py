@@ -3,6 +3,7 @@ so Thunderbird, Outlook and Google Calendar read back exactly what was typed."""
 
 from __future__ import annotations
 
+import time as time_module
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
@@ -81,3 +82,15 @@ def test_a_long_summary_is_folded_in_the_file() -> None:
     assert raw.endswith(b"END:VCALENDAR\r\n")
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     assert "SUMMARY:" + "Å" * 33 + "\r\n " + "Å" * 17 + "\r\n" in raw.decode("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(time_module, "tzset"), reason="the process's zone is set by TZ")
+def test_the_stamp_is_utc_whatever_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "KIT-14")  # a machine 14 hours east of UTC
+    time_module.tzset()
+    try:
+        text = calendar([Event("p1", date(2026, 3, 2), None, "x")], now=NOW).decode("utf-8")
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
+    assert "DTSTAMP:20260301T080000Z\r\n" in text

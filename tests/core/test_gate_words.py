@@ -12,6 +12,7 @@ from qualify.core.gates import GateResult, evaluate_gate, evidence_shares, needs
 from qualify.core.questionnaire.model import QuestionSet, Stage
 from qualify.core.redflags import RedFlag
 from qualify.core.scoring import score
+from qualify.i18n import tr, use_language
 
 
 def question_set(*questions: dict, **extra: object) -> QuestionSet:
@@ -553,3 +554,41 @@ def test_a_threshold_is_never_rounded_into_the_score_it_blocks() -> None:
     far = evaluate_gate(stage(min_score=breakdown.score + 10.004), qs, breakdown)
     [criterion] = [c for c in far.criteria if c.key == "min_score"]
     assert criterion.text == f"score {value} below {breakdown.score + 10:g}"
+    # as many decimals as keep them apart, and no more
+    finer = evaluate_gate(stage(min_score=breakdown.score + 0.0041234), qs, breakdown)
+    [criterion] = [c for c in finer.criteria if c.key == "min_score"]
+    assert criterion.text == f"score {value} below {value}.004"
+    # a section's and a direction's minimum alike
+    parts = evaluate_gate(
+        stage(min_section={"s": 50.004}, min_direction={"they_fit_us": 50.004}), qs, breakdown
+    )
+    assert [c.text for c in parts.criteria if c.key.startswith("min_")] == [
+        "how well they fit us 50 below 50.004",
+        "Sales 50 below 50.004",
+    ]
+
+
+def test_coverage_thresholds_are_said_with_one_decimal_and_never_rounded_into_the_value() -> None:
+    five = question_set(
+        yes_no("plan", "Is the plan signed?", verify=True, score={"yes": 5}),
+        *(yes_no(f"q{n}", f"Q{n}?", score={"yes": 5}) for n in range(4)),
+    )
+    everything = {"plan": True, "q0": True, "q1": True, "q2": True, "q3": True}
+    met = evaluate_gate(stage(min_coverage=0.8266), five, score(five, everything))
+    assert met.criterion("min_coverage").text == "coverage 100% ≥ 82.7%"  # type: ignore[union-attr]
+    four = score(five, {"plan": True, "q0": True, "q1": True, "q2": True})  # 80%
+    short = evaluate_gate(stage(min_coverage=0.80004), five, four, sources={"plan": "stated"})
+    assert short.criterion("min_coverage").text == "coverage 80% below 80.004%"  # type: ignore[union-attr]
+    # the source of an answer not verified yet, in the language in use
+    claim = short.criterion("verified:plan")
+    assert claim is not None and claim.text == "“Is the plan signed?” not verified yet (stated)"
+    with use_language("de"):
+        assert tr(claim.text) == "“Is the plan signed?” noch nicht geprüft (angegeben)"
+
+
+def test_a_coverage_minimum_with_nothing_to_answer_says_so() -> None:
+    hidden = question_set(yes_no("a", "A?", when="other.x == 1"))  # never asked here
+    gate = evaluate_gate(stage(min_coverage=0.8), hidden, score(hidden, {}))
+    criterion = gate.criterion("min_coverage")
+    assert criterion is not None and not criterion.met
+    assert criterion.text == "nothing to answer (needs 80%)"

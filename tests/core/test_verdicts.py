@@ -413,6 +413,9 @@ def test_overriding_a_gate_that_needs_no_red_flags_accepts_them() -> None:
         overridden=True,
         reason="Director accepts the competing line for one year",
     )
-    a, _, _ = assess_terms(("open", "verified"), (moved,))
+    a, records, snapshots = assess_terms(("open", "verified"), (moved,))
     flag = a.red_flags[0]
     assert flag.status == "overridden" and flag.override.startswith("Director accepts")
+    # accepted at signature, it no longer lowers the band, in the list too
+    assert a.breakdown.band == "Ready to sign"
+    assert list_row(records, snapshots, today=NOW.date()).band == "Ready to sign"

@@ -36,6 +36,7 @@ from qualify.core.words import (
     status_word,
     visible,
 )
+from qualify.i18n import tr, use_language
 
 
 def _set(set_id: str, *labels: str) -> QuestionSet:
@@ -423,3 +424,58 @@ def test_bands_in_every_language_of_the_set() -> None:
     assert band_rank(["A", "B"], "A") == "strong"
     assert band_rank(["A", "B"], "B") == "weak"
     assert band_rank(["A", "B", "C"], "B") == "possible"
+
+
+SAID = QuestionSet.model_validate(
+    {
+        "id": "said",
+        "title": "Said",
+        "version": 1,
+        "sections": [
+            {
+                "id": "s",
+                "title": "S",
+                "questions": [
+                    {"id": "revenue", "text": "R?", "type": "number", "unit": "€"},
+                    {"id": "per_head", "text": "P?", "type": "calculated", "formula": "revenue"},
+                    {"id": "founded", "text": "F?", "type": "date"},
+                    {"id": "note", "text": "N?", "type": "text"},
+                    {"id": "half", "text": "H?", "type": "scale", "min": 1, "max": 7.5},
+                ],
+            }
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("qid", "value", "english", "german"),
+    [
+        ("revenue", 1500.5, "1500.5 €", "1500,5 €"),
+        ("per_head", 12.5, "12.5", "12,5"),
+        ("founded", "2015-03-01", "2015-03-01", "01.03.2015"),
+        # a date written another way (a hand-edited file) is shown as it is
+        ("founded", "20150301", "20150301", "20150301"),
+        ("founded", "2015-3-1", "2015-3-1", "2015-3-1"),
+        # text that looks like a date or a figure is text
+        ("note", "2015-03-01", "2015-03-01", "2015-03-01"),
+        # a number kept as text (an older file) still has its unit
+        ("revenue", "12", "12 €", "12 €"),
+    ],
+)
+def test_answers_say_figures_and_dates_the_languages_way(
+    qid: str, value: object, english: str, german: str
+) -> None:
+    said = answer_text(SAID.questions[qid], value)
+    assert str(said) == english
+    with use_language("de"):
+        assert tr(said) == german
+
+
+def test_a_scale_says_its_maximum_as_it_is() -> None:
+    assert answer_text(SAID.questions["half"], 3) == "3 of 7.5"
+
+
+def test_fmt_size_rounds_up_to_the_next_unit_only_at_a_full_one() -> None:
+    assert fmt_size(1024 * 1024 - 40) == "1.0 MB"  # 1023.96 KB shows as 1024.0: 1.0 MB
+    assert fmt_size(1024 * 1024 - 60) == "1023.9 KB"

@@ -9,11 +9,22 @@ value read without its question).
 from __future__ import annotations
 
 import textwrap
+from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from qualify.core.errors import QualifyError
 from qualify.core.questionnaire import load_question_set_text
-from qualify.core.questionnaire.answers import AnswerInput, AnswersError, load_answers_text
+from qualify.core.questionnaire.answers import (
+    ANSWER_LIMITS,
+    AnswerInput,
+    AnswersError,
+    load_answers,
+    load_answers_bytes,
+    load_answers_text,
+)
 
 SET = load_question_set_text(
     textwrap.dedent(
@@ -242,3 +253,109 @@ def test_every_mistake_of_a_file_is_listed_at_once_in_file_order() -> None:
     found = problems("reps: lots\nkindd: dealer\nfit: 9\n")
     assert [p.split(":")[0] for p in found] == ["1", "2", "3"]
     assert found[1] == "2:1: kindd: not a question of mini (did you mean 'kind'?)"
+
+
+CHECKED = load_question_set_text(
+    textwrap.dedent(
+        """\
+        id: checked
+        title: Checked
+        version: 1
+        sections:
+          - id: company
+            title: Company
+            questions:
+              - {id: staff, text: How many staff?, type: number}
+              - {id: per_head, text: Twice the staff, type: calculated, formula: staff * 2}
+              - id: visited
+                text: When did we last visit them?
+                type: date
+                constraint: ". <= today()"
+                constraint_message: a visit cannot be in the future
+              - id: reps
+                text: How many sales reps?
+                type: number
+                constraint: ". <= first.staff"
+                constraint_message: more sales reps than staff at the first date
+          - id: refs
+            title: References
+            repeat: {min: 0, max: 3}
+            questions:
+              - {id: since, text: Customer since?, type: date}
+              - id: until
+                text: Customer until?
+                type: date
+                constraint: ". >= since"
+                constraint_message: a customer cannot leave before it came
+        """
+    ),
+    "checked.yaml",
+)
+
+
+def checked(text: str, **given: Any) -> list[str]:
+    with pytest.raises(AnswersError) as caught:
+        load_answers_text(textwrap.dedent(text), "a.yaml", CHECKED, **given)
+    return [f"{p.line}:{p.col}: {p.message}" for p in caught.value.problems]
+
+
+def test_a_calculated_question_is_never_answered() -> None:
+    assert checked("per_head: {state: unknown}\n") == [
+        "1:1: per_head: 'per_head' is calculated: nobody answers it"
+    ]
+
+
+def test_a_constraint_in_a_repeat_reads_the_same_repeats_answers() -> None:
+    text = """\
+        refs:
+          - {since: 2020-01-01, until: 2019-01-01}
+          - {since: 2018-01-01, until: 2019-01-01}
+        """
+    assert checked(text) == ["2:32: refs[0].until: a customer cannot leave before it came"]
+
+
+def test_constraints_read_today_and_the_earlier_stages_from_the_file_on_disk(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("visited: 2025-06-02\nreps: 5\n", encoding="utf-8")
+    with pytest.raises(AnswersError) as caught:
+        load_answers(path, CHECKED, today=date(2025, 6, 1), context={"first.staff": 3})
+    assert [p.message for p in caught.value.problems] == [
+        "visited: a visit cannot be in the future",
+        "reps: more sales reps than staff at the first date",
+    ]
+    got = load_answers(path, CHECKED, today=date(2025, 6, 2), context={"first.staff": 5})
+    assert (got["visited"].value, got["reps"].value) == ("2025-06-02", 5)
+    with pytest.raises(QualifyError, match="is a folder, not an answer file"):
+        load_answers(tmp_path, CHECKED)
+
+
+def test_an_answer_file_may_be_a_megabyte_and_no_more() -> None:
+    most = ANSWER_LIMITS.max_bytes
+    head = b"staff: 3\n#"
+    exact = head + b"x" * (most - len(head))
+    assert load_answers_bytes(exact, "a.yaml", CHECKED)["staff"].value == 3
+    with pytest.raises(AnswersError) as caught:
+        load_answers_bytes(exact + b"x", "a.yaml", CHECKED)
+    assert str(caught.value) == "a.yaml:1:1: more than 1,000,000 bytes; an answer file is smaller"
+
+
+def test_a_long_form_answer_without_a_note_has_none() -> None:
+    assert read("reps: {value: 3, source: verified}\n")["reps"].note == ""
+
+
+def test_the_mistakes_after_a_bad_repeat_are_listed_too() -> None:
+    assert problems("refs:\n  - plain\n  - ref_nam: a\n") == [
+        "2:5: refs[0]: expected a mapping of question id to answer",
+        "3:5: refs[1].ref_nam: not a question of the section refs (did you mean 'ref_name'?)",
+    ]
+
+
+def test_the_error_says_every_mistake_on_a_line_of_its_own() -> None:
+    with pytest.raises(AnswersError) as caught:
+        read("reps: lots\nfit: 9\n")
+    assert str(caught.value) == (
+        "a.yaml:1:7: reps: expected a number such as 25, 25.5 or 25,5, got 'lots'\n"
+        "a.yaml:2:6: fit: 9 is outside the scale 1..5"
+    )
