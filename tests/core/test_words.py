@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 import pytest
 
 from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.records import ProspectStatus
 from qualify.core.words import (
     answer_text,
     band_class,
@@ -33,6 +34,8 @@ from qualify.core.words import (
     score_class,
     score_label,
     search_key,
+    size_phrase,
+    status_phrase,
     status_word,
     visible,
 )
@@ -290,6 +293,33 @@ def test_statuses_kinds_and_plurals() -> None:
 )
 def test_fmt_size(size: int, words: str) -> None:
     assert fmt_size(size) == words
+
+
+def test_sizes_just_under_the_next_unit_keep_their_tenth() -> None:
+    # 1023.6 MB rounds to 1024 as a whole number but not to a tenth: still megabytes
+    assert fmt_size(int(1023.6 * 1024**2)) == "1023.6 MB"
+    with use_language("de"):
+        assert tr(size_phrase(1536)) == "1,5 KB"
+
+
+@pytest.mark.parametrize("status", list(ProspectStatus))
+def test_a_status_inside_a_sentence_is_said_in_the_readers_language(
+    status: ProspectStatus,
+) -> None:
+    """status_phrase is what the core puts in its sentences; the shell says it."""
+    assert tr(status_phrase(status)) == tr(status_phrase(status.value)) == status_word(status)
+    german = {
+        "active": "Im Kennenlernen",
+        "committed": "Fest verbunden",
+        "declined": "Getrennte Wege",
+        "on_hold": "Nur Freunde",
+    }
+    with use_language("de"):
+        assert tr(status_phrase(status)) == tr(status_phrase(status.value)) == german[status]
+
+
+def test_an_unknown_status_inside_a_sentence_is_said_as_it_is() -> None:
+    assert status_phrase("archived") == "archived"
 
 
 @dataclass
