@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from qualify.store.base import NotFound
+from qualify.store.missing import no_snapshot
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import QuestionSet
@@ -63,15 +64,15 @@ class ListRows:
 
     def rows(self, many: Iterable[ProspectRecords], fetch: Fetch) -> list[ProspectSummary]:
         """The rows of many prospects (a bulk load): a missing snapshot is looked for once."""
-        missing: set[str] = set()
+        absent: set[str] = set()
 
         def fetch_once(content_hash: str) -> dict[str, Any]:
-            if content_hash in missing:
-                raise missing.no_snapshot(content_hash)
+            if content_hash in absent:
+                raise no_snapshot(content_hash)
             try:
                 return fetch(content_hash)
             except NotFound:
-                missing.add(content_hash)
+                absent.add(content_hash)
                 raise
 
         return [self.row(records, fetch_once) for records in many]
