@@ -46,6 +46,17 @@ FIRST_SCREEN = textwrap.dedent(
     """
     import json, resource, sys, time
     started = float(sys.argv[1])
+
+    def peak_mb():
+        # this process's own high-water mark: Linux keeps ru_maxrss across exec, so a
+        # child of a big parent would report the parent's peak; VmHWM starts afresh
+        try:
+            for line in open("/proc/self/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from pathlib import Path
     from qualify.tui.app import QualifyApp
     from qualify.tui.config import TuiConfig
@@ -67,7 +78,7 @@ FIRST_SCREEN = textwrap.dedent(
         await pilot.pause()
         every = time.time() - started
         total = app.screen.query_one("ProspectTable").total
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = peak_mb()
         app.exit(json.dumps({"seconds": elapsed, "rows": rows, "all_seconds": every,
                              "total": total, "peak_mb": peak}))
 
@@ -82,6 +93,17 @@ BARE_APP = textwrap.dedent(
     """
     import json, resource, sys, time
     started = float(sys.argv[1])
+
+    def peak_mb():
+        # this process's own high-water mark: Linux keeps ru_maxrss across exec, so a
+        # child of a big parent would report the parent's peak; VmHWM starts afresh
+        try:
+            for line in open("/proc/self/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from textual.app import App
     from textual.widgets import Footer, Header, Input, Static
 
@@ -94,7 +116,7 @@ BARE_APP = textwrap.dedent(
 
     async def auto_pilot(pilot):
         await pilot.pause()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = peak_mb()
         elapsed = time.time() - started
         pilot.app.exit(json.dumps({"seconds": elapsed, "rows": 0, "all_seconds": elapsed,
                                   "total": 0, "peak_mb": peak}))
