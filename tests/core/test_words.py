@@ -298,6 +298,7 @@ def test_fmt_size(size: int, words: str) -> None:
 def test_sizes_just_under_the_next_unit_keep_their_tenth() -> None:
     # 1023.6 MB rounds to 1024 as a whole number but not to a tenth: still megabytes
     assert fmt_size(int(1023.6 * 1024**2)) == "1023.6 MB"
+    assert fmt_size(int(1023.97 * 1024**2)) == "1.0 GB"  # 1024.0 MB to a tenth
     with use_language("de"):
         assert tr(size_phrase(1536)) == "1,5 KB"
 
@@ -320,6 +321,7 @@ def test_a_status_inside_a_sentence_is_said_in_the_readers_language(
 
 def test_an_unknown_status_inside_a_sentence_is_said_as_it_is() -> None:
     assert status_phrase("archived") == "archived"
+    assert tr(status_phrase(Status.DECLINED)) == "Parted ways"  # any enum: by its value
 
 
 @dataclass
