@@ -123,6 +123,9 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
         raise _unreadable(path, exc) from None
     if stat.S_ISDIR(info.st_mode):  # `.` and `..` too: folders, whatever their name says
         raise EvidenceFileError(Phrase("{path}: is a folder, not a file", path=str(path)))
+    not_a_file = _special(info.st_mode)
+    if not_a_file is not None:
+        raise EvidenceFileError(Phrase("{path}: {what}", path=str(path), what=not_a_file))
     problem = name_problem(name)
     if problem:
         raise EvidenceFileError(
@@ -144,6 +147,16 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
     return name, content
 
 
+def _special(mode: int) -> Phrase | None:
+    """Why a device or a socket is no evidence file (/dev/zero never ends, a socket
+    cannot be opened). A pipe is read: `qualify attach ID Q <(command)` gives one."""
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return Phrase("is a device, not a file")
+    if stat.S_ISSOCK(mode):
+        return Phrase("is a socket, not a file")
+    return None
+
+
 def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
     """Whether the file at ``path`` can be attached, judged from its name and size alone
     (nothing is read): (True, "credit.pdf · 1.2 MB") or (False, why not: a phrase the
@@ -160,6 +173,9 @@ def check_path(path: Path, limit: Limit) -> tuple[bool, str]:
         return False, Phrase("cannot read it: {error}", error=exc.strerror or str(exc))
     if stat.S_ISDIR(info.st_mode):
         return False, Phrase("is a folder, not a file")
+    not_a_file = _special(info.st_mode)
+    if not_a_file is not None:
+        return False, not_a_file
     if stat.S_ISREG(info.st_mode) and info.st_size == 0:
         return False, Phrase("the file is empty")
     if info.st_size > limit.max_bytes:

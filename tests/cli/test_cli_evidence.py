@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -59,12 +61,34 @@ def test_attach_keeps_the_file_by_content_and_show_lists_it(run, pid, tmp_path: 
     assert second["superseded_by"] is None
 
 
+def _socket(path: Path) -> Path:
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(path))  # the file stays when the socket is closed
+    listening.close()
+    return path
+
+
+def test_a_pipe_is_read_as_a_file(run, pid, tmp_path: Path) -> None:
+    """`qualify attach ID Q <(command)`: the shell passes a pipe; its bytes are kept."""
+    read, write = os.pipe()
+    os.write(write, b"credit report")
+    os.close(write)
+    try:
+        result = run("attach", pid, "founded", f"/proc/self/fd/{read}")
+    finally:
+        os.close(read)
+    assert result.exit_code == 0, result.stderr
+    assert "(13 bytes, sha256 " in result.stdout
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (lambda d: d / "missing.pdf", "missing.pdf: no such file"),
         (lambda d: d, "is a folder, not a file"),
         (lambda d: Path("."), "FILE .: is a folder, not a file"),  # not "has no name"
+        (lambda d: Path("/dev/zero"), "FILE /dev/zero: is a device, not a file"),  # never ends
+        (lambda d: _socket(d / "qualify.sock"), "qualify.sock: is a socket, not a file"),
         (lambda d: _write(d / "empty.pdf", b""), "the file is empty; nothing to attach"),
         (
             lambda d: _write(d / "bad\x1b[2Jname.pdf", b"x"),
