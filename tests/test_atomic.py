@@ -313,6 +313,27 @@ def test_clean_tmp_files_removes_only_hidden_temp_files(tmp_path: Path) -> None:
     assert all(p.exists() for p in keep) and not any(p.exists() for p in strays)
 
 
+def test_two_writers_cleaning_at_once_never_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process removes a stray temp file between this one's listing and its
+    unlink: nothing to do, and it is not counted."""
+    strays = [atomic.tmp_path(tmp_path / "a.json"), atomic.tmp_path(tmp_path / "b.json")]
+    for path in strays:
+        path.write_bytes(b"")
+    real_scandir = os.scandir
+
+    def listed_then_taken(directory: Path) -> list[os.DirEntry[str]]:
+        with real_scandir(directory) as entries:
+            found = list(entries)
+        strays[0].unlink()  # the other process was quicker
+        return found
+
+    monkeypatch.setattr(atomic.os, "scandir", listed_then_taken)
+    assert atomic.clean_tmp_files([tmp_path]) == 1
+    assert not any(p.exists() for p in strays)
+
+
 def test_fsync_dir_never_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     atomic.fsync_dir(tmp_path / "missing")  # cannot be opened: nothing to do
     closed: list[int] = []
