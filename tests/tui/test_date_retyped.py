@@ -118,3 +118,20 @@ async def test_keys_typed_ahead_go_to_the_next_questions(
         stored = stored_answers(data_dir, pid)
         assert {q: stored[q].value for q in stored} == {"first": "b", "second": "c", "third": "a"}
         assert screen.current == "third"
+
+
+async def test_keys_held_for_the_next_question_when_the_app_closes_are_dropped(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    """Enter on a question, then ctrl+q at once: the keys held for the next question are
+    released after the app has taken its screens down. Nothing is left to take them, and
+    closing must not end in a ScreenStackError (it did, now and then, on a busy CI)."""
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_interview(pilot, pid)
+        app.hold_keys()  # what a question moving on does
+        app.hand_back(events.Key("3", "3"))  # a key typed meanwhile
+    assert not app.screen_stack  # closed, with the release still to come
+    await app.release_keys()
+    assert app._held is None

@@ -109,6 +109,9 @@ class HoldsKeys:
         if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
+        if not self.screen_stack:  # type: ignore[attr-defined]
+            self._held = None  # the app is closing: no question is left to take them
+            return
         focused = self.focused  # type: ignore[attr-defined]
         if getattr(focused, "leaving", False):  # the question stays: they are its keys
             focused.leaving = False
