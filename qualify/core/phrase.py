@@ -53,6 +53,11 @@ class Formats(Protocol):
 
     def datetime(self, value: datetime) -> str: ...
 
+    def text(self, value: str, translations: Mapping[str, str]) -> str:
+        """A question set's translated text (a constraint message, a knock-out reason)
+        quoted inside a phrase: `value` is it in the language the set was read in."""
+        ...
+
 
 class _English:
     """Figures and dates as the core has always written them (en)."""
@@ -72,6 +77,9 @@ class _English:
 
     def datetime(self, value: datetime) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
+
+    def text(self, value: str, translations: Mapping[str, str]) -> str:
+        return str(value)
 
 
 ENGLISH: Formats = _English()
@@ -105,6 +113,9 @@ def render(value: Any, translate: Callable[[str], str] = _same, formats: Formats
         return formats.datetime(value.value)
     if isinstance(value, date | datetime):
         return formats.date(value)
+    translations = getattr(value, "translations", None)
+    if isinstance(value, str) and isinstance(translations, Mapping):
+        return formats.text(value, translations)
     return str(value)
 
 
@@ -157,6 +168,7 @@ def and_list(items: Iterable[Any]) -> Any:
 
 def said(exc: BaseException) -> Any:
     """What an error says, to be put inside another sentence: its phrase (so the shell
-    can still say it in the reader's language), else its English text."""
+    can still say it in the reader's language), or a set's translated text (a constraint
+    message), else its English text."""
     args = exc.args
-    return args[0] if len(args) == 1 and isinstance(args[0], Phrase) else str(exc)
+    return args[0] if len(args) == 1 and isinstance(args[0], str) else str(exc)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -107,6 +108,9 @@ def tr(text: Any) -> str:
     use: its message id looked up in the catalog, its figures and dates formatted the
     language's way. Any other text comes back as it is."""
     if not isinstance(text, Phrase):
+        translations = getattr(text, "translations", None)
+        if isinstance(text, str) and isinstance(translations, Mapping) and not english():
+            return _Formats().text(text, translations)
         return text
     if english():
         return str(text)
@@ -147,7 +151,7 @@ def error_text(exc: BaseException) -> str:
     if isinstance(problem, Problem):
         return problem_text(problem)
     message = exc.args[0] if len(exc.args) == 1 else None
-    return tr(message) if isinstance(message, Phrase) else str(exc)
+    return tr(message) if isinstance(message, str) else str(exc)
 
 
 class _Formats:
@@ -167,6 +171,13 @@ class _Formats:
 
     def datetime(self, value: datetime) -> str:
         return fmt_datetime(value)
+
+    def text(self, value: str, translations: Mapping[str, str]) -> str:
+        language = current()
+        for code in (language, re.split(r"[_-]", language, maxsplit=1)[0]):
+            if translations.get(code):
+                return translations[code]
+        return str(value)  # not translated: as the set was read
 
 
 # ---------------------------------------------------------------- formats

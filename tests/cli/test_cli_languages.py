@@ -172,3 +172,23 @@ def test_the_history_of_prospect_show_in_german(ws, answered) -> None:
     assert re.match(r"  \d\d\.\d\d\.\d{4}, \d\d:\d\d  ", german)
     english = ws("prospect", "show", pid).stdout.split("History\n", 1)[1]
     assert re.match(r"  \d{4}-\d\d-\d\d \d\d:\d\d  created  first-date by ", english)
+
+
+def test_a_refused_answer_says_the_sets_constraint_message_in_the_language_in_use(
+    ws, answered
+) -> None:
+    """The bundled first-date set words its founding-date constraint in English and
+    German: a German user refused on the command line reads the German one, however the
+    answer was given, and an English user the English one; nothing is recorded."""
+    pid = answered()
+    german = "Ein Unternehmen kann nicht in der Zukunft gegründet werden; prüfen Sie das Datum"
+    english = "A company cannot be founded in the future; check the date"
+    for chosen in (["--lang", "de"], []):
+        env = {} if chosen else {"QUALIFY_LANG": "de"}
+        refused = ws(*chosen, "answer", pid, "founded", "2099-01-01", env=env)
+        assert refused.exit_code == 1
+        assert refused.output.strip().endswith(f"nichts festgehalten: founded: {german}")
+    refused = ws("answer", pid, "founded", "2099-01-01")
+    assert refused.exit_code == 1 and english in refused.output and german not in refused.output
+    shown = json.loads(ws("prospect", "show", pid, "--json").stdout)
+    assert "2099" not in json.dumps(shown)
