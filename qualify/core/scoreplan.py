@@ -3,9 +3,11 @@
 What :func:`qualify.core.scoring.score` needs of a set does not depend on the answers:
 the order values are worked out in, each condition and formula parsed, each option's
 points (already clamped to the question's range), each question's weight × maximum,
-the answer keys of a repeated section's repeats. A portfolio, a re-score preview or the
-demo scores tens of thousands of interviews against a handful of sets, so all of it is
-compiled once per set (:func:`plan_of`) and shared.
+the answer keys of a repeated section's repeats, the questions that may knock out or
+raise a red flag. A portfolio, a re-score preview or the demo scores tens of thousands
+of interviews against a handful of sets, so all of it is compiled once per set
+(:func:`plan_of`) and shared; conditions and formulas are compiled into Python functions
+(:func:`~qualify.core.questionnaire.conditions.condition_function`).
 
 Question sets are immutable (frozen models), so a plan never goes stale; plans are
 remembered per set object, and forgotten when the set is.
@@ -18,20 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from qualify.core.questionnaire.expressions import (
-    Expr,
-    calls_today,
-    names,
-    parse_condition,
-    parse_formula,
-)
+from qualify.core.questionnaire.conditions import Condition, Formula, condition_function
+from qualify.core.questionnaire.conditions import formula_function as _compile_formula
+from qualify.core.questionnaire.expressions import calls_today, names, parse_formula
 from qualify.core.questionnaire.model import Question, QuestionSet, Section, repeat_key
 
 __all__ = ["QuestionPlan", "ScorePlan", "SectionPlan", "plan_of"]
 
 
-def _condition(text: str | None) -> Expr | None:
-    return None if text is None else parse_condition(text)
+def _condition(text: str | None) -> Condition | None:
+    return None if text is None else condition_function(text)
 
 
 @dataclass(eq=False, slots=True)
@@ -40,8 +38,8 @@ class SectionPlan:
 
     section: Section
     id: str
-    when: Expr | None
-    """Its own condition, parsed (None: always asked)."""
+    when: Condition | None
+    """Its own condition, compiled (None: always asked)."""
     repeat_max: int | None
     """A repeated section's most repeats (None: the section does not repeat)."""
     questions: list[QuestionPlan]
@@ -50,6 +48,12 @@ class SectionPlan:
     """Its questions' ids, in the order asked."""
     keys: list[list[str]]
     """A repeated section's answer keys, per repeat (up to its most); [] otherwise."""
+    scored: list[QuestionPlan]
+    """Its questions that earn points (most points above 0), in the order asked."""
+    asked: list[int]
+    """The places of its questions someone answers (not calculated ones)."""
+    watched: list[QuestionPlan]
+    """Its questions whose answer may knock out or raise a red flag, in the order asked."""
 
     def keys_of(self, repeat: int | None) -> list[str]:
         """The answer keys of one repeat (the ids, for a section that does not repeat)."""
@@ -66,10 +70,10 @@ class QuestionPlan:
     section: SectionPlan
     index: int
     """Its place in its section."""
-    when: Expr | None
-    """Its own condition, parsed (None: always asked when its section is)."""
-    formula: tuple[Expr, tuple[str, ...], bool] | None
-    """A calculated question's formula: its tree, the names it reads (each once, in
+    when: Condition | None
+    """Its own condition, compiled (None: always asked when its section is)."""
+    formula: tuple[Formula, tuple[str, ...], bool] | None
+    """A calculated question's formula: compiled, the names it reads (each once, in
     order), whether it reads today's date; None for other questions (or no formula)."""
     top: float
     """Its most points (`max_points`); 0 or less: unscored."""
@@ -84,8 +88,14 @@ class QuestionPlan:
     """Someone answers it (a calculated question is computed instead)."""
     knocks: bool
     """An answer may knock the prospect out (an option that does, or a knock-out rule)."""
+    option_knockouts: dict[str, str]
+    """Option value → the reason it knocks out, for each option that does."""
+    knockout: tuple[Condition, str] | None
+    """Its knock-out rule, compiled, and its reason."""
+    red_flag: tuple[Condition, str, bool] | None
+    """Its red flag, compiled: the condition, the reason, whether it holds every gate."""
     required: bool
-    required_when: Expr | None
+    required_when: Condition | None
     verify: bool
 
     def points(self, value: Any, rule: Callable[[Question, Any], float | None]) -> float | None:
@@ -110,11 +120,12 @@ class ScorePlan:
     """The repeated sections by id."""
 
 
-def _formula(text: str | None) -> tuple[Expr, tuple[str, ...], bool] | None:
+def _formula(text: str | None) -> tuple[Formula, tuple[str, ...], bool] | None:
     if not text:
         return None
     expr = parse_formula(text)
-    return expr, tuple(dict.fromkeys(name.key for name in names(expr))), calls_today(expr)
+    keys = tuple(dict.fromkeys(name.key for name in names(expr)))
+    return _compile_formula(text), keys, calls_today(expr)
 
 
 def _choice_points(q: Question, top: float) -> dict[str, float] | None:
@@ -131,10 +142,14 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
         repeat_max = section.repeat.max if section.repeat is not None else None
         ids = [q.id for q in section.questions]
         keys = [[repeat_key(section.id, r, qid) for qid in ids] for r in range(repeat_max or 0)]
-        plan = SectionPlan(section, section.id, _condition(section.when), repeat_max, [], ids, keys)
+        plan = SectionPlan(
+            section, section.id, _condition(section.when), repeat_max, [], ids, keys, [], [], []
+        )
         for index, q in enumerate(section.questions):
             top = q.max_points
-            knocks = q.knockout is not None or any(o.knockout for o in q.options or ())
+            option_knockouts = {v: o.knockout for v, o in q.option_map.items() if o.knockout}
+            knocks = q.knockout is not None or bool(option_knockouts)
+            flag = q.red_flag
             compiled = QuestionPlan(
                 question=q,
                 id=q.id,
@@ -150,11 +165,28 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
                 line_max=float(max(top, 0)),
                 asked=q.type != "calculated",
                 knocks=knocks,
+                option_knockouts=option_knockouts,
+                knockout=(
+                    (condition_function(q.knockout.when), q.knockout.reason)
+                    if q.knockout is not None
+                    else None
+                ),
+                red_flag=(
+                    (condition_function(flag.when), flag.reason, flag.holds_every_gate)
+                    if flag is not None
+                    else None
+                ),
                 required=q.required,
                 required_when=_condition(q.required_when),
                 verify=q.verify,
             )
             plan.questions.append(compiled)
+            if top > 0:
+                plan.scored.append(compiled)
+            if compiled.asked:
+                plan.asked.append(index)
+            if knocks or flag is not None:
+                plan.watched.append(compiled)
             by_id[q.id] = compiled
         sections.append(plan)
     return ScorePlan(

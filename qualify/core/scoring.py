@@ -27,9 +27,12 @@ from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 
 from qualify.core.breakdown import (
+    LINES,
+    VALUES,
     Earlier,
     KnockoutHit,
     QuestionScore,
@@ -38,7 +41,6 @@ from qualify.core.breakdown import (
     ScoreBreakdown,
     SectionScore,
 )
-from qualify.core.questionnaire.conditions import compute, evaluate
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
     KNOCKED_OUT_BAND,
@@ -58,9 +60,6 @@ __all__ = [
 
 DIRECTIONS: tuple[str, ...] = tuple(DIRECTION_TITLES)
 """Both directions of fit, in the order reports show them."""
-
-
-# --------------------------------------------------------------------------- rules
 
 
 def answered(value: Any) -> bool:
@@ -171,6 +170,7 @@ class _Worked:
     inner: dict[str, list[dict[str, Any]]]
     """Repeated section id → per repeat, its questions' values by plain id."""
     inputs: dict[str, tuple[tuple[str, Any], ...]]
+    today: date | None
 
     def env(self, section_id: str, repeat: int | None) -> Mapping[str, Any]:
         if repeat is None:
@@ -187,38 +187,25 @@ def _work(
 ) -> _Worked:
     plan = plan_of(question_set)
     repeats = repeat_counts(question_set, answers, at_least) if plan.repeated else {}
-    worked = _Worked(
-        visible={},
-        values={},
-        section_shown={},
-        repeats=repeats,
-        outer=_flat(earlier),
-        inner={sid: [{} for _ in range(n)] for sid, n in repeats.items()},
-        inputs={},
-    )
-    visible, values, outer, section_shown, inner = (
-        worked.visible,
-        worked.values,
-        worked.outer,
-        worked.section_shown,
-        worked.inner,
-    )
+    visible: dict[str, bool] = {}
+    values: dict[str, Any] = {}
+    section_shown: dict[str, bool] = {}
+    outer = _flat(earlier)
+    inner: dict[str, list[dict[str, Any]]] = {s: [{} for _ in range(n)] for s, n in repeats.items()}
+    worked = _Worked(visible, values, section_shown, repeats, outer, inner, {}, today)
     for q in plan.order:
         section = q.section
         shown_section = section_shown.get(section.id)
         if shown_section is None:
-            shown_section = section.when is None or evaluate(section.when, outer, today=today)
+            shown_section = section.when is None or section.when(outer, today)
             section_shown[section.id] = shown_section
         if section.repeat_max is None:
             key = q.id
-            shown = shown_section and (q.when is None or evaluate(q.when, outer, today=today))
+            shown = shown_section and (q.when is None or q.when(outer, today))
             visible[key] = shown
             if not shown:
                 continue
-            if q.type == "calculated":
-                value = _calculate(q, outer, today, worked.inputs, key)
-            else:
-                value = answers.get(key)
+            value = answers.get(key) if q.asked else _calculate(q, outer, worked, key)
             if answered(value):
                 values[key] = value
                 outer[key] = value
@@ -226,35 +213,27 @@ def _work(
         for r, own in enumerate(inner[section.id]):
             key = section.keys[r][q.index]
             env = ChainMap(own, outer)
-            shown = shown_section and (q.when is None or evaluate(q.when, env, today=today))
+            shown = shown_section and (q.when is None or q.when(env, today))
             visible[key] = shown
             if not shown:
                 continue
-            if q.type == "calculated":
-                value = _calculate(q, env, today, worked.inputs, key)
-            else:
-                value = answers.get(key)
+            value = answers.get(key) if q.asked else _calculate(q, env, worked, key)
             if answered(value):
                 values[key] = value
                 own[q.id] = value
     return worked
 
 
-def _calculate(
-    q: QuestionPlan,
-    env: Mapping[str, Any],
-    today: date | None,
-    inputs: dict[str, tuple[tuple[str, Any], ...]],
-    key: str,
-) -> float | None:
+def _calculate(q: QuestionPlan, env: Mapping[str, Any], worked: _Worked, key: str) -> float | None:
     if q.formula is None:
         return None
-    expr, keys, needs_today = q.formula
+    formula, keys, needs_today = q.formula
     shown: dict[str, Any] = {k: env.get(k) for k in keys}
+    today = worked.today
     if needs_today:
         shown["today()"] = today.isoformat() if today is not None else None
-    inputs[key] = tuple(shown.items())
-    return compute(expr, env, today=today)
+    worked.inputs[key] = tuple(shown.items())
+    return formula(env, today)
 
 
 def visible_questions(
@@ -276,30 +255,18 @@ def visible_questions(
 
 
 def _knockouts(
-    question: Question, value: Any, visible_answers: Mapping[str, Any], today: date | None
+    q: QuestionPlan, value: Any, env: Mapping[str, Any], today: date | None
 ) -> list[str]:
     """Reasons this visible, answered question knocks the prospect out."""
     reasons: list[str] = []
-    if question.type == "choice" and isinstance(value, str):
-        option = question.option_map.get(value)
-        if option is not None and option.knockout:
-            reasons.append(option.knockout)
-    elif question.type == "multi":
-        for v in _chosen(value):
-            option = question.option_map.get(v)
-            if option is not None and option.knockout:
-                reasons.append(option.knockout)
-    if question.knockout is not None and evaluate(
-        question.knockout.when, visible_answers, today=today
-    ):
-        reasons.append(question.knockout.reason)
+    options = q.option_knockouts
+    if q.type == "choice" and isinstance(value, str) and value in options:
+        reasons.append(options[value])
+    elif q.type == "multi":
+        reasons.extend(options[v] for v in _chosen(value) if v in options)
+    if q.knockout is not None and q.knockout[0](env, today):
+        reasons.append(q.knockout[1])
     return list(dict.fromkeys(reasons))
-
-
-def _red_flag(question: Question, visible_answers: Mapping[str, Any], today: date | None) -> bool:
-    """The visible, answered question raises its red flag."""
-    flag = question.red_flag
-    return flag is not None and evaluate(flag.when, visible_answers, today=today)
 
 
 VERDICT_TOLERANCE = 1e-9
@@ -308,15 +275,20 @@ VERDICT_TOLERANCE = 1e-9
 def _weight_share(parts: list[_Part], section: SectionPlan, worked: _Worked) -> tuple[float, float]:
     """(answered, visible) scored weight of a section, each repeat counting 1/n of it."""
     answered = visible = 0.0
-    seen = worked.visible
-    shown = [p for p in parts if any(seen.get(k, False) for k in p.keys)]
+    seen, values = worked.visible, worked.values
+    if section.repeat_max is None:
+        shown = parts  # the only part: a hidden question adds nothing below
+    else:
+        shown = [p for p in parts if any(seen[k] for k in p.keys)]
     for part in shown:
-        for q, key in zip(section.questions, part.keys, strict=True):
-            if q.top <= 0 or not seen.get(key, False):
+        keys = part.keys
+        for q in section.scored:
+            key = keys[q.index]
+            if not seen[key]:
                 continue
             w = q.weight_max / len(shown)
             visible += w
-            if key in worked.values:
+            if key in values:
                 answered += w
     return answered, visible
 
@@ -348,13 +320,15 @@ def _tally(section: SectionPlan, index: int | None, values: Mapping[str, Any]) -
     visible, scored questions."""
     keys = section.keys_of(index)
     numerator = denominator = 0.0
-    points: list[float | None] = []
-    for q, key in zip(section.questions, keys, strict=True):
-        found = q.points(values.get(key), points_of)
-        points.append(found)
-        if found is not None:
-            numerator += q.weight * found
-            denominator += q.weight_max
+    points: list[float | None] = [None] * len(keys)
+    for q in section.scored:
+        value = values.get(keys[q.index])
+        if value is None:
+            continue
+        found = q.points(value, points_of)
+        points[q.index] = found
+        numerator += q.weight * found  # type: ignore[operator]
+        denominator += q.weight_max
     score_ = 100 * numerator / denominator if denominator > 0 else None
     return _Part(index, keys, points, score_, denominator, 1.0 if index is None else 0.0)
 
@@ -364,7 +338,7 @@ def _parts(section: SectionPlan, worked: _Worked) -> tuple[list[_Part], float | 
     if section.repeat_max is None:
         part = _tally(section, None, worked.values)
         return [part], part.score
-    parts = [_tally(section, r, worked.values) for r in range(worked.repeats.get(section.id, 0))]
+    parts = [_tally(section, r, worked.values) for r in range(worked.repeats[section.id])]
     scored = [p for p in parts if p.score is not None]
     if not scored:
         return parts, None
@@ -379,93 +353,124 @@ def _parts(section: SectionPlan, worked: _Worked) -> tuple[list[_Part], float | 
 
 
 _new = object.__new__
-_Frozen = TypeVar("_Frozen", QuestionScore, SectionScore)
+_Frozen = TypeVar("_Frozen", QuestionScore, SectionScore, ScoreBreakdown)
 
 
 def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
     """An instance of a frozen dataclass (no ``__post_init__``, no slots) from all its
-    fields: what its ``__init__`` does, each field into the instance's ``__dict__``, without
-    an ``object.__setattr__`` call per field, the bulk of scoring a portfolio once
-    everything else is compiled."""
+    fields, as its ``__init__`` makes it but without an ``object.__setattr__`` per field."""
     made = _new(cls)
     made.__dict__.update(fields)
     return made
 
 
-def _line(fields: dict[str, Any]) -> QuestionScore:
-    """A score line from all its fields (see :func:`_frozen`)."""
-    return _frozen(QuestionScore, fields)
+_Watched = tuple[dict[str, str], dict[str, str]]  # answer key → knock-out reasons, red flag
+
+
+def _count(
+    section: SectionPlan,
+    part: _Part,
+    worked: _Worked,
+    hits: list[KnockoutHit],
+    flags: list[RedFlagHit],
+    watched: _Watched,
+) -> tuple[int, int]:
+    """How many asked questions of one part are visible and answered; its knock-outs and
+    red flags are added to `hits` and `flags` (and `watched`, for the lines)."""
+    seen, values, keys = worked.visible, worked.values, part.keys
+    n_visible = n_answered = 0
+    for index in section.asked:
+        key = keys[index]
+        if seen[key]:
+            n_visible += 1
+            n_answered += key in values
+    env: Mapping[str, Any] | None = None
+    for q in section.watched:
+        key = keys[q.index]
+        if key not in values:
+            continue
+        if env is None:
+            env = worked.env(section.id, part.index)
+        if q.knocks:
+            reasons = _knockouts(q, values[key], env, worked.today)
+            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+            if reasons:
+                watched[0][key] = "; ".join(reasons)
+        flag = q.red_flag
+        if flag is not None and flag[0](env, worked.today):
+            flags.append(RedFlagHit(q.id, key, flag[1], flag[2]))
+            watched[1][key] = flag[1]
+    return n_visible, n_answered
 
 
 def _lines(
     section: SectionPlan,
-    part: _Part,
+    parts: list[_Part],
     share: float,
     worked: _Worked,
-    today: date | None,
-    hits: list[KnockoutHit],
-    flags: list[RedFlagHit],
-) -> tuple[list[QuestionScore], int, int]:
-    """The score lines of one part of a section, and how many of its asked questions are
-    visible and answered; its knock-outs and red flags are added to `hits` and `flags`."""
-    env = worked.env(section.id, part.index)
+    watched: _Watched,
+) -> tuple[QuestionScore, ...]:
+    """The score lines of a section, part after part: made on first read (see
+    :class:`~qualify.core.breakdown.SectionScore`), from what scoring worked out."""
     seen, values, inputs = worked.visible, worked.values, worked.inputs
+    knockouts, red_flags = watched
     out: list[QuestionScore] = []
-    n_visible = n_answered = 0
-    for compiled, key, points in zip(section.questions, part.keys, part.points, strict=True):
-        q = compiled.question
-        visible = seen.get(key, False)
-        is_answered = key in values
-        value = values[key] if is_answered else None
-        contribution: float | None = None
-        if points is not None:
-            contribution = (
-                share * part.factor * 100 * compiled.weight * points / part.denominator
-                if part.denominator > 0
-                else 0.0
+    for part in parts:
+        env: Mapping[str, Any] | None = None
+        for compiled, key, points in zip(section.questions, part.keys, part.points, strict=True):
+            visible = seen[key]
+            is_answered = key in values
+            value = values[key] if is_answered else None
+            contribution: float | None = None
+            if points is not None:
+                contribution = (
+                    share * part.factor * 100 * compiled.weight * points / part.denominator
+                    if part.denominator > 0
+                    else 0.0
+                )
+            required = compiled.required
+            if not required and visible and compiled.required_when is not None:
+                if env is None:
+                    env = worked.env(section.id, part.index)
+                required = compiled.required_when(env, worked.today)
+            out.append(
+                _frozen(
+                    QuestionScore,
+                    {
+                        "id": compiled.id,
+                        "section_id": section.id,
+                        "text": compiled.question.text,
+                        "type": compiled.type,
+                        "visible": visible,
+                        "answered": is_answered,
+                        "value": list(value) if isinstance(value, (list, tuple)) else value,
+                        "points": points,
+                        "max": compiled.line_max,
+                        "weight": compiled.weight,
+                        "contribution": contribution,
+                        "knockout": knockouts.get(key),
+                        "required": bool(required),
+                        "verify": compiled.verify,
+                        "key": key,
+                        "repeat": part.index,
+                        "inputs": inputs.get(key) if compiled.type == "calculated" else None,
+                        "red_flag": red_flags.get(key),
+                    },
+                )
             )
-        knockout = red_flag = None
-        if is_answered and compiled.knocks:
-            reasons = _knockouts(q, value, env, today)
-            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
-            knockout = "; ".join(reasons) or None
-        flag = q.red_flag
-        if is_answered and flag is not None and _red_flag(q, env, today):
-            flags.append(RedFlagHit(q.id, key, flag.reason, flag.holds_every_gate))
-            red_flag = flag.reason
-        required = compiled.required or (
-            visible
-            and compiled.required_when is not None
-            and evaluate(compiled.required_when, env, today=today)
-        )
-        if compiled.asked and visible:
-            n_visible += 1
-            n_answered += is_answered
-        out.append(
-            _line(
-                {
-                    "id": compiled.id,
-                    "section_id": section.id,
-                    "text": q.text,
-                    "type": compiled.type,
-                    "visible": visible,
-                    "answered": is_answered,
-                    "value": list(value) if isinstance(value, (list, tuple)) else value,
-                    "points": points,
-                    "max": compiled.line_max,
-                    "weight": compiled.weight,
-                    "contribution": contribution,
-                    "knockout": knockout,
-                    "required": bool(required),
-                    "verify": compiled.verify,
-                    "key": key,
-                    "repeat": part.index,
-                    "inputs": inputs.get(key) if compiled.type == "calculated" else None,
-                    "red_flag": red_flag,
-                }
-            )
-        )
-    return out, n_visible, n_answered
+    return tuple(out)
+
+
+def _values(parted: list[tuple[list[_Part], float | None]], values: dict[str, Any]) -> dict:
+    """`ScoreBreakdown.values` without its lines: a line is visible and answered exactly
+    when its key has a value, in the lines' order."""
+    return {
+        key: list(value) if isinstance(value, (list, tuple)) else value
+        for parts, _ in parted
+        for part in parts
+        for key in part.keys
+        if (value := values.get(key)) is not None
+    }
 
 
 def score(
@@ -485,7 +490,7 @@ def score(
     `earlier` holds the same prospect's values at earlier stages (set id → question
     id → value) for names such as `first-date.x`; `today` is the date `today()` and
     `days_since()` use (None: unknown, so what needs it stays unanswered). Pure: the
-    same arguments, the same breakdown.
+    same arguments, the same breakdown (its score lines are made on first read).
     """
     worked = _work(question_set, answers, earlier, today)
     plan = plan_of(question_set)
@@ -511,16 +516,13 @@ def score(
         section = compiled.section
         # the section's share of the overall score, spread over its questions by points
         share = section.weight / scored_weight if scored_weight > 0 else 0.0
-        lines: list[QuestionScore] = []
         repeats: list[RepeatScore] = []
+        watched: _Watched = ({}, {})
         n_visible = n_answered = 0
         for part in parts:
-            part_lines, visible, answered_ = _lines(
-                compiled, part, share, worked, today, hits, flags
-            )
+            visible, answered_ = _count(compiled, part, worked, hits, flags, watched)
             if part.index is not None:
                 repeats.append(RepeatScore(part.index, part.score, answered_, visible))
-            lines.extend(part_lines)
             n_visible += visible
             n_answered += answered_
         sections.append(
@@ -535,8 +537,8 @@ def score(
                     "coverage": n_answered / n_visible if n_visible else None,
                     "answered": n_answered,
                     "visible": n_visible,
-                    "questions": tuple(lines),
-                    "shown": worked.section_shown.get(section.id, True),
+                    LINES: partial(_lines, compiled, parts, share, worked, watched),
+                    "shown": worked.section_shown[section.id],
                     "repeats": tuple(repeats) if section.repeat is not None else None,
                     "repeat_score": section.repeat_score,
                 },
@@ -544,14 +546,10 @@ def score(
         )
 
     directions = {
-        direction: _weighted(
-            [
-                (s.weight, s.score)
-                for s in sections
-                if s.direction == direction and s.score is not None
-            ]
+        d: _weighted(
+            [(s.weight, s.score) for s in sections if s.direction == d and s.score is not None]
         )
-        for direction in DIRECTIONS
+        for d in DIRECTIONS
     }
     total_visible = sum(s.visible for s in sections)
     total_answered = sum(s.answered for s in sections)
@@ -568,21 +566,25 @@ def score(
         band = KNOCKED_OUT_BAND
     elif provisional:
         band = None
-    return ScoreBreakdown(
-        score=overall,
-        band=band,
-        knocked_out=knocked_out,
-        knockouts=tuple(hits),
-        coverage=total_answered / total_visible if total_visible else None,
-        sections=tuple(sections),
-        directions=directions,
-        answered=total_answered,
-        visible=total_visible,
-        question_set_id=question_set.id,
-        question_set_version=question_set.version,
-        today=today,
-        earlier=earlier or {},
-        red_flags=tuple(flags),
-        weight_answered=weight_answered,
-        provisional=provisional,
+    return _frozen(
+        ScoreBreakdown,
+        {
+            "score": overall,
+            "band": band,
+            "knocked_out": knocked_out,
+            "knockouts": tuple(hits),
+            "coverage": total_answered / total_visible if total_visible else None,
+            "sections": tuple(sections),
+            "directions": directions,
+            "answered": total_answered,
+            "visible": total_visible,
+            "question_set_id": question_set.id,
+            "question_set_version": question_set.version,
+            "today": today,
+            "earlier": earlier or {},
+            "red_flags": tuple(flags),
+            "weight_answered": weight_answered,
+            "provisional": provisional,
+            VALUES: partial(_values, parted, worked.values),
+        },
     )
