@@ -264,9 +264,11 @@ class ScoreBreakdown:
         """Answer key → value of every visible, answered question, calculated ones too:
         what a later stage's `set-id.question` reads (without making the score lines,
         when scoring left a maker of the values)."""
-        made: Callable[[], dict[str, Any]] | None = self.__dict__.get(VALUES)
+        made: Callable[[], dict[str, Any]] | dict[str, Any] | None = self.__dict__.get(VALUES)
         if made is not None:
-            return made()
+            if not isinstance(made, dict):  # the first read: made once, a copy each time
+                made = self.__dict__[VALUES] = made()
+            return dict(made)
         return {
             q.answer_key: q.value
             for s in self.sections

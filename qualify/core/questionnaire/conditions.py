@@ -12,6 +12,7 @@ tree anew each time (an ``isinstance`` chain per node) was most of that work.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Mapping
 from datetime import date
 from functools import lru_cache
@@ -72,8 +73,7 @@ def _value(node: Expr) -> _Fn:
     if isinstance(node, ListLiteral):
         items = tuple(item.value for item in node.items)
         return lambda answers, today: list(items)
-    truth = _truth(node)
-    return truth
+    return _truth(node)
 
 
 def _chain(node: Arith) -> _Fn:
@@ -117,7 +117,7 @@ def _call(node: Call) -> _Fn:
 
     def call(answers: Mapping[str, Any], today: date | None) -> Any:
         values = [arg(answers, today) for arg in args]
-        if _MISSING in values:
+        if any(value is _MISSING for value in values):
             return _MISSING
         return _apply(f, values, today)
 
@@ -171,7 +171,7 @@ def _truth(node: Expr) -> Condition:
         operand = _truth(node.operand)
         return lambda answers, today: not operand(answers, today)
     if isinstance(node, Compare):
-        return _comparison(node.op, _value(node.left), _value(node.right))
+        return _comparison(node)
     value = _value(node)
 
     def truth(answers: Mapping[str, Any], today: date | None) -> bool:
@@ -181,9 +181,24 @@ def _truth(node: Expr) -> Condition:
     return truth
 
 
-def _comparison(op: str, left: _Fn, right: _Fn) -> Condition:
+def _comparison(node: Compare) -> Condition:
+    """Any comparison involving an unanswered operand is false; the operator's test is
+    chosen once, and a literal right operand (`kind == 'dealer'`) read once."""
+    test = _TESTS[node.op]
+    left = _value(node.left)
+    if isinstance(node.right, Literal):
+        constant = node.right.value
+
+        def against(answers: Mapping[str, Any], today: date | None) -> bool:
+            a = left(answers, today)
+            return False if a is _MISSING else test(a, constant)
+
+        return against
+    right = _value(node.right)
+
     def compare(answers: Mapping[str, Any], today: date | None) -> bool:
-        return _compare(op, left(answers, today), right(answers, today))
+        a, b = left(answers, today), right(answers, today)
+        return False if a is _MISSING or b is _MISSING else test(a, b)
 
     return compare
 
@@ -256,30 +271,28 @@ def _ordered(a: Any, b: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def _compare(op: str, a: Any, b: Any) -> bool:
-    if a is _MISSING or b is _MISSING:
-        return False
-    if op in ("==", "!="):
-        eq = _equal(a, b)
-        if eq is None:
-            return False
-        return eq if op == "==" else not eq
-    if op in ("in", "not in"):
-        inside = _contains(b, a)
-        if inside is None:
-            return False
-        return inside if op == "in" else not inside
-    pair = _ordered(a, b)
-    if pair is None:
-        return False
-    a, b = pair
-    if op == "<":
-        return a < b
-    if op == "<=":
-        return a <= b
-    if op == ">":
-        return a > b
-    return a >= b
+def _order(test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """Two numbers, or two dates (see :func:`_ordered`), in this order; else false."""
+
+    def ordered(a: Any, b: Any) -> bool:
+        pair = _ordered(a, b)
+        return pair is not None and test(*pair)
+
+    return ordered
+
+
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    # _equal and _contains say None for kinds that cannot be compared: false both ways
+    "==": lambda a, b: _equal(a, b) is True,
+    "!=": lambda a, b: _equal(a, b) is False,
+    "in": lambda a, b: _contains(b, a) is True,
+    "not in": lambda a, b: _contains(b, a) is False,
+    "<": _order(operator.lt),
+    "<=": _order(operator.le),
+    ">": _order(operator.gt),
+    ">=": _order(operator.ge),
+}
+"""Operator → its test of two answered operands."""
 
 
 class _Compiled:
@@ -299,6 +312,9 @@ class _Compiled:
         made = self.make(expr)
         self.known[id(expr)] = (expr, made)
         return made
+
+    def cache_clear(self) -> None:
+        self.known.clear()
 
 
 def _formula(expr: Expr) -> Formula:
