@@ -295,6 +295,8 @@ def _weight_share(parts: list[_Part], section: SectionPlan, worked: _Worked) -> 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     """Σ(weight × score) / Σ(weight), or None when the weights add up to nothing."""
+    if not pairs:
+        return None
     total_weight = sum(w for w, _ in pairs)
     if total_weight <= 0:
         return None
@@ -494,24 +496,27 @@ def score(
     """
     worked = _work(question_set, answers, earlier, today)
     plan = plan_of(question_set)
-    parted = [_parts(s, worked) for s in plan.sections]
-    weighted = [
-        (s.weight, sc)
-        for s, (_, sc) in zip(question_set.sections, parted, strict=True)
-        if sc is not None
-    ]
+    parted: list[tuple[list[_Part], float | None]] = []
+    weighted: list[tuple[float, float]] = []
+    shares: list[tuple[float, float]] = []
+    for s in plan.sections:
+        parts, section_score = _parts(s, worked)
+        parted.append((parts, section_score))
+        weight = s.section.weight
+        if section_score is not None:
+            weighted.append((weight, section_score))
+        answered_w, visible_w = _weight_share(parts, s, worked)
+        if visible_w > 0 and weight > 0:
+            shares.append((weight, answered_w / visible_w))
     overall = _weighted(weighted)
     scored_weight = sum(w for w, _ in weighted)
-    shares = []
-    for s, (parts, _) in zip(plan.sections, parted, strict=True):
-        answered_w, visible_w = _weight_share(parts, s, worked)
-        if visible_w > 0 and s.section.weight > 0:
-            shares.append((s.section.weight, answered_w / visible_w))
     weight_answered = _weighted(shares)
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
     flags: list[RedFlagHit] = []
+    by_direction: dict[str, list[tuple[float, float]]] = {d: [] for d in DIRECTIONS}
+    total_visible = total_answered = 0
     for compiled, (parts, section_score) in zip(plan.sections, parted, strict=True):
         section = compiled.section
         # the section's share of the overall score, spread over its questions by points
@@ -525,6 +530,10 @@ def score(
                 repeats.append(RepeatScore(part.index, part.score, answered_, visible))
             n_visible += visible
             n_answered += answered_
+        total_visible += n_visible
+        total_answered += n_answered
+        if section_score is not None and section.direction in by_direction:
+            by_direction[section.direction].append((section.weight, section_score))
         sections.append(
             _frozen(
                 SectionScore,
@@ -544,15 +553,7 @@ def score(
                 },
             )
         )
-
-    directions = {
-        d: _weighted(
-            [(s.weight, s.score) for s in sections if s.direction == d and s.score is not None]
-        )
-        for d in DIRECTIONS
-    }
-    total_visible = sum(s.visible for s in sections)
-    total_answered = sum(s.answered for s in sections)
+    directions = {d: _weighted(pairs) for d, pairs in by_direction.items()}
     knocked_out = bool(hits)
     need = question_set.verdict_coverage
     provisional = (
