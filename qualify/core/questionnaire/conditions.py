@@ -15,7 +15,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from qualify.core.questionnaire.expressions import (
@@ -271,14 +271,10 @@ def _ordered(a: Any, b: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def _order(test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+def _in_order(test: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     """Two numbers, or two dates (see :func:`_ordered`), in this order; else false."""
-
-    def ordered(a: Any, b: Any) -> bool:
-        pair = _ordered(a, b)
-        return pair is not None and test(*pair)
-
-    return ordered
+    pair = _ordered(a, b)
+    return pair is not None and test(*pair)
 
 
 _TESTS: dict[str, Callable[[Any, Any], bool]] = {
@@ -287,10 +283,10 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
     "!=": lambda a, b: _equal(a, b) is False,
     "in": lambda a, b: _contains(b, a) is True,
     "not in": lambda a, b: _contains(b, a) is False,
-    "<": _order(operator.lt),
-    "<=": _order(operator.le),
-    ">": _order(operator.gt),
-    ">=": _order(operator.ge),
+    "<": partial(_in_order, operator.lt),
+    "<=": partial(_in_order, operator.le),
+    ">": partial(_in_order, operator.gt),
+    ">=": partial(_in_order, operator.ge),
 }
 """Operator → its test of two answered operands."""
 
