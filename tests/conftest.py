@@ -56,10 +56,9 @@ def _nothing_remembered_under_mutation() -> Iterator[None]:
         scoreplan.plan_of,
         conditions._condition_text,
         conditions._formula_text,
-        conditions._condition_tree,
-        conditions._formula_tree,
     ):
         memo.cache_clear()
+    conditions._TREES.clear()
     before = os.environ.get("QUALIFY_CACHE_DIR")
     os.environ["QUALIFY_CACHE_DIR"] = "off"
     yield

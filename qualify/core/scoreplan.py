@@ -23,7 +23,13 @@ from typing import Any
 from qualify.core.questionnaire.conditions import Condition, Formula, condition_function
 from qualify.core.questionnaire.conditions import formula_function as _compile_formula
 from qualify.core.questionnaire.expressions import calls_today, names, parse_formula
-from qualify.core.questionnaire.model import Question, QuestionSet, Section, repeat_key
+from qualify.core.questionnaire.model import (
+    NUMERIC_TYPES,
+    Question,
+    QuestionSet,
+    Section,
+    repeat_key,
+)
 
 __all__ = ["QuestionPlan", "ScorePlan", "SectionPlan", "plan_of"]
 
@@ -98,13 +104,17 @@ class QuestionPlan:
     required_when: Condition | None
     verify: bool
 
+    earn: Callable[[Any], float] | None
+    """The points an answered value earns, compiled for a choice, yes/no, scale or number
+    question (its rule is a lookup or a band); None: the general rule, for the others."""
+
     def points(self, value: Any, rule: Callable[[Question, Any], float | None]) -> float | None:
         """Points the (visible, answered) value earns; `rule` is the general rule
-        (:func:`~qualify.core.scoring.points_of`), used where no table is compiled."""
+        (:func:`~qualify.core.scoring.points_of`), used where nothing is compiled."""
         if self.top <= 0 or value is None:
             return None
-        if self.choice_points is not None:
-            return self.choice_points.get(value, 0.0) if isinstance(value, str) else 0.0
+        if self.earn is not None:
+            return self.earn(value)
         return rule(self.question, value)
 
 
@@ -135,6 +145,43 @@ def _choice_points(q: Question, top: float) -> dict[str, float] | None:
     return {value: float(min(max(o.score, 0.0), top)) for value, o in q.option_map.items()}
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _earn(q: Question, top: float, table: dict[str, float] | None) -> Callable[[Any], float] | None:
+    """What points_of says of an answered value, with its clamp to 0..top, compiled where
+    the rule is a lookup or a band (scoring a portfolio asks it for every answer)."""
+
+    def clamp(raw: float) -> float:
+        return float(min(max(raw, 0.0), top))
+
+    zero = clamp(0.0)  # what a value of the wrong kind earns
+    if table is not None:
+        return lambda value: table.get(value, zero) if isinstance(value, str) else zero
+    if q.type == "yes_no":
+        yes, no = (clamp(q.score.yes), clamp(q.score.no)) if q.score is not None else (zero, zero)
+        return lambda value: (yes if value else no) if isinstance(value, bool) else zero
+    if q.type == "scale":
+        low, high, reverse = q.scale_min, q.scale_max, q.reverse
+        return lambda value: (
+            clamp(high - value if reverse else value - low) if _is_number(value) else zero
+        )
+    if q.type in NUMERIC_TYPES:
+        bands = tuple((band.below, clamp(band.score)) for band in q.score_bands or ())
+
+        def banded(value: Any) -> float:
+            if not _is_number(value):
+                return zero
+            for below, points in bands:
+                if below is None or value < below:
+                    return points
+            return zero
+
+        return banded
+    return None
+
+
 def _compile(question_set: QuestionSet) -> ScorePlan:
     sections: list[SectionPlan] = []
     by_id: dict[str, QuestionPlan] = {}
@@ -150,6 +197,7 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
             option_knockouts = {v: o.knockout for v, o in q.option_map.items() if o.knockout}
             knocks = q.knockout is not None or bool(option_knockouts)
             flag = q.red_flag
+            table = _choice_points(q, top)
             compiled = QuestionPlan(
                 question=q,
                 id=q.id,
@@ -161,7 +209,8 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
                 top=top,
                 weight=q.weight,
                 weight_max=q.weight * top,
-                choice_points=_choice_points(q, top),
+                choice_points=table,
+                earn=_earn(q, top, table),
                 line_max=float(max(top, 0)),
                 asked=q.type != "calculated",
                 knocks=knocks,

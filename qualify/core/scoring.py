@@ -206,7 +206,7 @@ def _work(
             if not shown:
                 continue
             value = answers.get(key) if q.asked else _calculate(q, outer, worked, key)
-            if answered(value):
+            if value is not None:
                 values[key] = value
                 outer[key] = value
             continue
@@ -218,7 +218,7 @@ def _work(
             if not shown:
                 continue
             value = answers.get(key) if q.asked else _calculate(q, env, worked, key)
-            if answered(value):
+            if value is not None:
                 values[key] = value
                 own[q.id] = value
     return worked

@@ -71,12 +71,17 @@ def test_a_tree_is_compiled_once_and_evaluates_as_its_text() -> None:
     assert compute(formula, ANSWERS) == 10.0
     assert condition_function("limit > 1") is condition_function("limit > 1")
 
+    both = parse_formula("limit - 4")  # a tree read as a condition and as a formula
+    assert condition_function(both)(ANSWERS, None) is True
+    value = formula_function(both)(ANSWERS, None)
+    assert value == 1.0 and type(value) is float
+
 
 def test_the_memory_of_compiled_trees_stays_bounded() -> None:
     """Trees built by hand (not parsed from a text) are remembered by identity; past 4,096
     the memory starts again rather than growing with every tree ever evaluated."""
-    trees = [Literal(True, n) for n in range(4_100)]
-    for tree in trees:
-        assert evaluate(tree, {}) is True
-    assert 0 < len(conditions._condition_tree.known) <= 4_096
+    trees = [Literal(n % 2 == 0, n) for n in range(4_100)]
+    for n, tree in enumerate(trees):
+        assert evaluate(tree, {}) is (n % 2 == 0)
+    assert 0 < len(conditions._TREES) <= 4_096
     assert condition_function(trees[-1]) is condition_function(trees[-1])

@@ -291,26 +291,22 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
 """Operator → its test of two answered operands."""
 
 
-class _Compiled:
-    """Compiled trees by tree object (kept alive here, so an id is never reused while its
-    entry stands): a tree has no cheap, faithful key (`1.0 == True`), its identity is one."""
+_TREES: dict[tuple[int, Callable[[Expr], Any]], tuple[Expr, Any]] = {}
+"""Compiled trees by tree object, the tree kept alive here, so its id is never reused while
+its entry stands: a tree has no cheap, faithful key (`1.0 == True`), its identity is one."""
 
-    def __init__(self, make: Callable[[Expr], Any]) -> None:
-        self.make = make
-        self.known: dict[int, tuple[Expr, Any]] = {}
 
-    def __call__(self, expr: Expr) -> Any:
-        found = self.known.get(id(expr))
-        if found is not None:
-            return found[1]
-        if len(self.known) >= 4096:
-            self.known.clear()
-        made = self.make(expr)
-        self.known[id(expr)] = (expr, made)
-        return made
-
-    def cache_clear(self) -> None:
-        self.known.clear()
+def _compiled(expr: Expr, make: Callable[[Expr], Any]) -> Any:
+    """`make(expr)`, remembered for the tree (at most 4,096 trees: then afresh)."""
+    key = (id(expr), make)
+    found = _TREES.get(key)
+    if found is not None:
+        return found[1]
+    if len(_TREES) >= 4096:
+        _TREES.clear()
+    made = make(expr)
+    _TREES[key] = (expr, made)
+    return made
 
 
 def _formula(expr: Expr) -> Formula:
@@ -324,10 +320,6 @@ def _formula(expr: Expr) -> Formula:
         return 0.0 if result == 0 else result  # no -0.0 in reports
 
     return formula
-
-
-_condition_tree = _Compiled(_truth)
-_formula_tree = _Compiled(_formula)
 
 
 @lru_cache(maxsize=4096)
@@ -345,7 +337,7 @@ def condition_function(condition: str | Expr) -> Condition:
     :func:`evaluate` says."""
     if isinstance(condition, str):
         return _condition_text(condition)
-    return _condition_tree(condition)
+    return _compiled(condition, _truth)
 
 
 def formula_function(formula: str | Expr) -> Formula:
@@ -353,7 +345,7 @@ def formula_function(formula: str | Expr) -> Formula:
     :func:`compute` says."""
     if isinstance(formula, str):
         return _formula_text(formula)
-    return _formula_tree(formula)
+    return _compiled(formula, _formula)
 
 
 def evaluate(
