@@ -297,10 +297,10 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     """Σ(weight × score) / Σ(weight), or None when the weights add up to nothing."""
     if not pairs:
         return None
-    total_weight = sum(w for w, _ in pairs)
+    total_weight = sum([w for w, _ in pairs])
     if total_weight <= 0:
         return None
-    return sum(w * s for w, s in pairs) / total_weight
+    return sum([w * s for w, s in pairs]) / total_weight
 
 
 @dataclass(slots=True)
@@ -327,7 +327,7 @@ def _tally(section: SectionPlan, index: int | None, values: Mapping[str, Any]) -
         value = values.get(keys[q.index])
         if value is None:
             continue
-        found = q.points(value, points_of)
+        found = points_of(q.question, value) if q.earn is None else q.earn(value)
         points[q.index] = found
         numerator += q.weight * found  # type: ignore[operator]
         denominator += q.weight_max
@@ -509,7 +509,7 @@ def score(
         if visible_w > 0 and weight > 0:
             shares.append((weight, answered_w / visible_w))
     overall = _weighted(weighted)
-    scored_weight = sum(w for w, _ in weighted)
+    scored_weight = sum([w for w, _ in weighted])
     weight_answered = _weighted(shares)
 
     sections: list[SectionScore] = []
