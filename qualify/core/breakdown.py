@@ -188,8 +188,8 @@ class SectionScore:
         }
 
 
-VALUES = "_make_values"
-"""Where scoring leaves a breakdown's maker of its `values`, in its __dict__."""
+VALUES = "_values"
+"""Where scoring leaves a breakdown's `values`, in its __dict__ (no field: see LINES)."""
 
 LINES = "_make_questions"
 """Where scoring leaves a section's maker of its score lines, in the section's __dict__
@@ -206,12 +206,12 @@ class _LinesOnFirstRead:
         if section is None:
             return self
         found = section.__dict__
-        made: Callable[[], tuple[QuestionScore, ...]] | None = found.get(LINES)
+        made: Callable[[str], tuple[QuestionScore, ...]] | None = found.get(LINES)
         if made is None:  # made meanwhile by another thread, or never to be made
             if "questions" in found:
                 return found["questions"]
             raise AttributeError("questions")
-        lines = found["questions"] = made()
+        lines = found["questions"] = made(found["id"])
         found.pop(LINES, None)
         return lines
 
@@ -256,19 +256,17 @@ class ScoreBreakdown:
         return None
 
     def __getstate__(self) -> dict[str, Any]:
-        """Its fields (a pickle or a copy holds no maker)."""
+        """Its fields only (a copy or a pickle reads its values from its lines)."""
         return {k: v for k, v in self.__dict__.items() if k != VALUES}
 
     @property
     def values(self) -> dict[str, Any]:
         """Answer key → value of every visible, answered question, calculated ones too:
         what a later stage's `set-id.question` reads (without making the score lines,
-        when scoring left a maker of the values)."""
-        made: Callable[[], dict[str, Any]] | dict[str, Any] | None = self.__dict__.get(VALUES)
+        when scoring left them)."""
+        made: dict[str, Any] | None = self.__dict__.get(VALUES)
         if made is not None:
-            if not isinstance(made, dict):  # the first read: made once, a copy each time
-                made = self.__dict__[VALUES] = made()
-            return dict(made)
+            return dict(made)  # a copy each time, as the lines would make
         return {
             q.answer_key: q.value
             for s in self.sections

@@ -27,7 +27,6 @@ from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import Any, TypeVar
 
 from qualify.core.breakdown import (
@@ -41,15 +40,15 @@ from qualify.core.breakdown import (
     ScoreBreakdown,
     SectionScore,
 )
+from qualify.core.points import _chosen, answered, points_of
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
     KNOCKED_OUT_BAND,
-    NUMERIC_TYPES,
-    Question,
     QuestionSet,
+    Section,
     split_key,
 )
-from qualify.core.scoreplan import QuestionPlan, SectionPlan, plan_of
+from qualify.core.scoreplan import QuestionPlan, ScorePlan, SectionPlan, plan_of
 
 __all__ = [
     "answered",
@@ -60,66 +59,6 @@ __all__ = [
 
 DIRECTIONS: tuple[str, ...] = tuple(DIRECTION_TITLES)
 """Both directions of fit, in the order reports show them."""
-
-
-def answered(value: Any) -> bool:
-    """An answer counts when it holds a value; None means "not answered"."""
-    return value is not None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _chosen(value: Any) -> list[str]:
-    """A multi answer's options, each once, in order. Anything else a hand-edited file
-    may hold (a number, a list in the list) is no option: it earns and knocks out nothing."""
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list | tuple):
-        return []
-    return list(dict.fromkeys(v for v in value if isinstance(v, str)))
-
-
-def _raw_points(question: Question, value: Any) -> float:
-    t = question.type
-    if t == "choice":
-        option = question.option_map.get(value) if isinstance(value, str) else None
-        return option.score if option is not None else 0.0
-    if t == "multi":
-        options = question.option_map  # a value chosen twice counts once
-        total = sum(options[v].score for v in _chosen(value) if v in options)
-        if question.max_score is not None:
-            total = min(total, question.max_score)
-        return total
-    if t == "scale":
-        if not _is_number(value):
-            return 0.0
-        return question.scale_max - value if question.reverse else value - question.scale_min
-    if t in NUMERIC_TYPES:
-        if not _is_number(value):
-            return 0.0
-        for band in question.score_bands or ():
-            if band.below is None or value < band.below:
-                return band.score
-        return 0.0
-    if t == "yes_no":
-        if not isinstance(value, bool) or question.score is None:
-            return 0.0
-        return question.score.yes if value else question.score.no
-    return 0.0
-
-
-def points_of(question: Question, value: Any) -> float | None:
-    """Points an answer earns, between 0 and ``question.max_points``; None if unscored.
-
-    The result is clamped to that range, so a negative option score or an answer
-    outside the scale cannot push a section score outside 0–100.
-    """
-    top = question.max_points
-    if top <= 0 or not answered(value):
-        return None
-    return float(min(max(_raw_points(question, value), 0.0), top))
 
 
 def _flat(earlier: Earlier | None) -> dict[str, Any]:
@@ -475,6 +414,77 @@ def _values(parted: list[tuple[list[_Part], float | None]], values: dict[str, An
     }
 
 
+@dataclass(slots=True)
+class _Tallied:
+    """What scoring works out before the breakdown: values, parts, the weighted scores."""
+
+    plan: ScorePlan
+    worked: _Worked
+    parted: list[tuple[list[_Part], float | None]]
+    """Each section's parts and score."""
+    weighted: list[tuple[float, float]]
+    """(weight, score) of each section with a score."""
+    shares: list[tuple[float, float]]
+    """(weight, answered share of its visible scored weight) of each section."""
+    scored_weight: float
+
+    def share(self, section: Section) -> float:
+        """The section's share of the overall score, spread over its questions by points."""
+        return section.weight / self.scored_weight if self.scored_weight > 0 else 0.0
+
+
+def _tallied(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    earlier: Earlier | None,
+    today: date | None,
+    at_least: Mapping[str, int] | None = None,
+) -> _Tallied:
+    worked = _work(question_set, answers, earlier, today, at_least)
+    plan = plan_of(question_set)
+    parted: list[tuple[list[_Part], float | None]] = []
+    weighted: list[tuple[float, float]] = []
+    shares: list[tuple[float, float]] = []
+    for s in plan.sections:
+        parts, section_score = _parts(s, worked)
+        parted.append((parts, section_score))
+        weight = s.section.weight
+        if section_score is not None:
+            weighted.append((weight, section_score))
+        answered_w, visible_w = _weight_share(parts, s, worked)
+        if visible_w > 0 and weight > 0:
+            shares.append((weight, answered_w / visible_w))
+    return _Tallied(plan, worked, parted, weighted, shares, sum([w for w, _ in weighted]))
+
+
+@dataclass(slots=True, eq=False)
+class _Lines:
+    """A breakdown's maker of its sections' score lines (see
+    :class:`~qualify.core.breakdown.SectionScore`). It keeps the arguments only and works
+    the rest out again on the first read: a portfolio keeps thousands of breakdowns, and
+    the garbage collector walks every object they hold, so each holds a handful."""
+
+    question_set: QuestionSet
+    answers: dict[str, Any]
+    earlier: Earlier | None
+    today: date | None
+    repeats: dict[str, int]
+    tallied: _Tallied | None = None
+
+    def __call__(self, section_id: str) -> tuple[QuestionScore, ...]:
+        tallied = self.tallied
+        if tallied is None:  # the repeats as scored, whatever the answers' own say
+            args = (self.question_set, self.answers, self.earlier, self.today, self.repeats)
+            tallied = self.tallied = _tallied(*args)
+        index = next(i for i, s in enumerate(tallied.plan.sections) if s.id == section_id)
+        compiled, (parts, _) = tallied.plan.sections[index], tallied.parted[index]
+        watched: _Watched = ({}, {})
+        for part in parts:
+            _count(compiled, part, tallied.worked, [], [], watched)
+        share = tallied.share(compiled.section)
+        return _lines(compiled, parts, share, tallied.worked, watched)
+
+
 def score(
     question_set: QuestionSet,
     answers: Mapping[str, Any],
@@ -494,35 +504,22 @@ def score(
     `days_since()` use (None: unknown, so what needs it stays unanswered). Pure: the
     same arguments, the same breakdown (its score lines are made on first read).
     """
-    worked = _work(question_set, answers, earlier, today)
-    plan = plan_of(question_set)
-    parted: list[tuple[list[_Part], float | None]] = []
-    weighted: list[tuple[float, float]] = []
-    shares: list[tuple[float, float]] = []
-    for s in plan.sections:
-        parts, section_score = _parts(s, worked)
-        parted.append((parts, section_score))
-        weight = s.section.weight
-        if section_score is not None:
-            weighted.append((weight, section_score))
-        answered_w, visible_w = _weight_share(parts, s, worked)
-        if visible_w > 0 and weight > 0:
-            shares.append((weight, answered_w / visible_w))
-    overall = _weighted(weighted)
-    scored_weight = sum([w for w, _ in weighted])
-    weight_answered = _weighted(shares)
+    tallied = _tallied(question_set, answers, earlier, today)
+    worked, parted = tallied.worked, tallied.parted
+    overall = _weighted(tallied.weighted)
+    weight_answered = _weighted(tallied.shares)
+    # a copy: the caller may change its answers after (the app does, at each key press)
+    maker = _Lines(question_set, dict(answers), earlier, today, worked.repeats)
+    watched: _Watched = ({}, {})  # the lines' business: worked out again by the maker
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
     flags: list[RedFlagHit] = []
     by_direction: dict[str, list[tuple[float, float]]] = {d: [] for d in DIRECTIONS}
     total_visible = total_answered = 0
-    for compiled, (parts, section_score) in zip(plan.sections, parted, strict=True):
+    for compiled, (parts, section_score) in zip(tallied.plan.sections, parted, strict=True):
         section = compiled.section
-        # the section's share of the overall score, spread over its questions by points
-        share = section.weight / scored_weight if scored_weight > 0 else 0.0
         repeats: list[RepeatScore] = []
-        watched: _Watched = ({}, {})
         n_visible = n_answered = 0
         for part in parts:
             visible, answered_ = _count(compiled, part, worked, hits, flags, watched)
@@ -546,7 +543,7 @@ def score(
                     "coverage": n_answered / n_visible if n_visible else None,
                     "answered": n_answered,
                     "visible": n_visible,
-                    LINES: partial(_lines, compiled, parts, share, worked, watched),
+                    LINES: maker,
                     "shown": worked.section_shown[section.id],
                     "repeats": tuple(repeats) if section.repeat is not None else None,
                     "repeat_score": section.repeat_score,
@@ -586,6 +583,6 @@ def score(
             "red_flags": tuple(flags),
             "weight_answered": weight_answered,
             "provisional": provisional,
-            VALUES: partial(_values, parted, worked.values),
+            VALUES: _values(parted, worked.values),
         },
     )
