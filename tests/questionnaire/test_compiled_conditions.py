@@ -83,5 +83,5 @@ def test_the_memory_of_compiled_trees_stays_bounded() -> None:
     trees = [Literal(n % 2 == 0, n) for n in range(4_100)]
     for n, tree in enumerate(trees):
         assert evaluate(tree, {}) is (n % 2 == 0)
-    assert 0 < len(conditions._TREES) <= 4_096
+        assert 0 < len(conditions._TREES) <= 4_096
     assert condition_function(trees[-1]) is condition_function(trees[-1])
