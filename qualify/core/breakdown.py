@@ -157,7 +157,7 @@ class SectionScore:
     """How the repeats' scores make the section's: mean, min or max."""
 
     def __getstate__(self) -> dict[str, Any]:
-        """Its fields, the lines made first (a pickle or a copy holds no builder)."""
+        """Its fields, the lines made first (a pickle or a copy holds no maker)."""
         self.questions  # noqa: B018 (made on first read)
         return {k: v for k, v in self.__dict__.items() if k != LINES}
 
@@ -192,15 +192,16 @@ VALUES = "_values"
 """Where scoring leaves a breakdown's `values`, in its __dict__ (no field: see LINES)."""
 
 LINES = "_make_questions"
-"""Where scoring leaves a section's maker of its score lines, in the section's __dict__
-(no field: the fields, equality and what is shown of a section stay the same)."""
+"""Where scoring leaves a section's maker of its score lines (called with the section's
+id), in the section's __dict__: no field, so the fields, equality and what is shown of a
+section stay the same."""
 
 
 class _LinesOnFirstRead:
     """`SectionScore.questions`, made on first read when scoring left a maker of them:
     most readers of a breakdown (portfolio ranks, list rows, the re-score preview) only
-    need the figures, and the lines were most of scoring's work. Pure, so two threads
-    reading at once make equal lines and either's stays."""
+    need the figures, and the lines were most of scoring's work. The maker is pure, so two
+    threads reading at once make equal lines and either's stays."""
 
     def __get__(self, section: SectionScore | None, owner: type | None = None) -> Any:
         if section is None:
