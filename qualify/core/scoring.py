@@ -438,9 +438,8 @@ def _tallied(
     answers: Mapping[str, Any],
     earlier: Earlier | None,
     today: date | None,
-    at_least: Mapping[str, int] | None = None,
 ) -> _Tallied:
-    worked = _work(question_set, answers, earlier, today, at_least)
+    worked = _work(question_set, answers, earlier, today)
     plan = plan_of(question_set)
     parted: list[tuple[list[_Part], float | None]] = []
     weighted: list[tuple[float, float]] = []
@@ -468,13 +467,12 @@ class _Lines:
     answers: dict[str, Any]
     earlier: Earlier | None
     today: date | None
-    repeats: dict[str, int]
     tallied: _Tallied | None = None
 
     def __call__(self, section_id: str) -> tuple[QuestionScore, ...]:
         tallied = self.tallied
-        if tallied is None:  # the repeats as scored, whatever the answers' own say
-            args = (self.question_set, self.answers, self.earlier, self.today, self.repeats)
+        if tallied is None:
+            args = (self.question_set, self.answers, self.earlier, self.today)
             tallied = self.tallied = _tallied(*args)
         index = next(i for i, s in enumerate(tallied.plan.sections) if s.id == section_id)
         compiled, (parts, _) = tallied.plan.sections[index], tallied.parted[index]
@@ -508,8 +506,9 @@ def score(
     worked, parted = tallied.worked, tallied.parted
     overall = _weighted(tallied.weighted)
     weight_answered = _weighted(tallied.shares)
-    # a copy: the caller may change its answers after (the app does, at each key press)
-    maker = _Lines(question_set, dict(answers), earlier, today, worked.repeats)
+    # a copy, once every answer scoring asks for was given (a demo's answers are made as
+    # asked): the caller may change its answers after (the app does, at each key press)
+    maker = _Lines(question_set, dict(answers), earlier, today)
     watched: _Watched = ({}, {})  # the lines' business: worked out again by the maker
 
     sections: list[SectionScore] = []

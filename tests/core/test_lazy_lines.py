@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from scoring_strategies import SETTINGS, set_and_answers
-from test_scoring_language import REFS, refs_set
+from test_scoring_language import REFS, make, q, refs_set
 
 from qualify.core.breakdown import LINES, VALUES, ScoreBreakdown, SectionScore
 from qualify.core.questionnaire.model import QuestionSet
@@ -104,3 +104,63 @@ def test_a_breakdown_made_by_hand_reads_its_values_from_its_lines() -> None:
     by_hand = ScoreBreakdown(**{f.name: getattr(b, f.name) for f in fields(ScoreBreakdown)})
     assert VALUES not in vars(by_hand)
     assert by_hand.values == b.values and list(by_hand.values) == list(b.values)
+
+
+def test_required_when_in_a_repeat_reads_that_repeat_when_the_lines_are_made() -> None:
+    """The lines are made later, by the maker: a `required_when` inside a repeat still reads
+    its own repeat's answers (and the answers outside the section)."""
+    qs = make(
+        {"id": "basics", "title": "Basics", "questions": [q("reps")]},
+        {
+            "id": "refs",
+            "title": "References",
+            "repeat": {"min": 1, "max": 3},
+            "questions": [
+                q("ref_years"),
+                q("ref_note", "text", required_when="ref_years > 2 and reps > 1"),
+            ],
+        },
+    )
+    answers = {"reps": 3, "refs[0].ref_years": 5, "refs[1].ref_years": 1}
+    b = score(qs, answers)
+    refs = b.section("refs")
+    assert refs is not None
+    required = {line.answer_key: line.required for line in refs.questions}
+    assert required == {
+        "refs[0].ref_years": False,
+        "refs[0].ref_note": True,
+        "refs[1].ref_years": False,
+        "refs[1].ref_note": False,
+    }
+
+
+def test_a_tuple_answer_comes_back_a_list_in_the_values_and_the_lines() -> None:
+    qs = make({"id": "s", "title": "S", "questions": [q("kinds", "text"), q("n")]})
+    b = score(qs, {"kinds": ("a", "b"), "n": 2})
+    assert b.values == {"kinds": ["a", "b"], "n": 2}
+    assert type(b.values["kinds"]) is list
+    assert b.question("kinds").value == ["a", "b"]  # type: ignore[union-attr]
+
+
+def test_coverage_within_the_tolerance_below_verdict_coverage_is_enough() -> None:
+    """3 of 4 equal questions answered is 0.75, a hair (1e-9, the tolerance) below a
+    verdict_coverage of 0.750000001: the band stands."""
+    qs = QuestionSet.model_validate(
+        {
+            "id": "t",
+            "title": "T",
+            "version": 1,
+            "verdict_coverage": 0.750000001,
+            "sections": [
+                {
+                    "id": "s",
+                    "title": "S",
+                    "questions": [q(f"n{i}", score_bands=[{"score": 4}]) for i in range(4)],
+                }
+            ],
+        }
+    )
+    b = score(qs, {"n0": 1, "n1": 1, "n2": 1})
+    assert b.weight_answered == 0.75
+    assert not b.provisional and b.band is not None
+    assert score(qs, {"n0": 1, "n1": 1}).provisional
