@@ -164,3 +164,18 @@ def test_coverage_within_the_tolerance_below_verdict_coverage_is_enough() -> Non
     assert b.weight_answered == 0.75
     assert not b.provisional and b.band is not None
     assert score(qs, {"n0": 1, "n1": 1}).provisional
+
+
+@pytest.mark.parametrize("weight", [1, 0.5])
+def test_a_section_worth_one_point_or_less_still_scores(weight: float) -> None:
+    """Σ weight × max of 1 (a yes/no worth 1, weight 1) or ½ is a denominator like any other."""
+    qs = make(
+        {
+            "id": "s",
+            "title": "S",
+            "questions": [q("y", "yes_no", weight=weight, score={"yes": 1, "no": 0})],
+        }
+    )
+    b = score(qs, {"y": True})
+    assert b.sections[0].score == 100 and b.score == 100
+    assert score(qs, {"y": False}).sections[0].score == 0
