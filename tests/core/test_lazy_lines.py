@@ -179,3 +179,15 @@ def test_a_section_worth_one_point_or_less_still_scores(weight: float) -> None:
     b = score(qs, {"y": True})
     assert b.sections[0].score == 100 and b.score == 100
     assert score(qs, {"y": False}).sections[0].score == 0
+
+
+def test_a_section_of_weight_0_contributes_nothing_to_the_overall_score() -> None:
+    """Its questions earn points and it scores, but with no scored weight anywhere the
+    overall score is None and each line's contribution 0, not a share of nothing."""
+    qs = make(
+        {"id": "s", "title": "S", "weight": 0, "questions": [q("n", score_bands=[{"score": 4}])]}
+    )
+    b = score(qs, {"n": 1})
+    assert b.score is None and b.sections[0].score == 100
+    line = b.question("n")
+    assert line is not None and line.points == 4 and line.contribution == 0.0
