@@ -48,10 +48,17 @@ def _nothing_remembered_under_mutation() -> Iterator[None]:
         yield
         return
     from qualify.core import scoreplan
-    from qualify.core.questionnaire import expressions
+    from qualify.core.questionnaire import conditions, expressions
 
-    for memo in (expressions.parse_condition, expressions.parse_formula, scoreplan.plan_of):
+    for memo in (
+        expressions.parse_condition,
+        expressions.parse_formula,
+        scoreplan.plan_of,
+        conditions._condition_text,
+        conditions._formula_text,
+    ):
         memo.cache_clear()
+    conditions._TREES.clear()
     before = os.environ.get("QUALIFY_CACHE_DIR")
     os.environ["QUALIFY_CACHE_DIR"] = "off"
     yield

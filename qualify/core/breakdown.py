@@ -6,7 +6,7 @@ the app.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -156,6 +156,11 @@ class SectionScore:
     repeat_score: str = "mean"
     """How the repeats' scores make the section's: mean, min or max."""
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Its fields, the lines made first (a pickle or a copy holds no maker)."""
+        self.questions  # noqa: B018 (made on first read)
+        return {k: v for k, v in self.__dict__.items() if k != LINES}
+
     @property
     def unanswered(self) -> int:
         """Visible questions still waiting for an answer."""
@@ -181,6 +186,39 @@ class SectionScore:
                 else {}
             ),
         }
+
+
+VALUES = "_values"
+"""Where scoring leaves a breakdown's `values`, in its __dict__ (no field: see LINES)."""
+
+LINES = "_make_questions"
+"""Where scoring leaves a section's maker of its score lines (called with the section's
+id), in the section's __dict__: no field, so the fields, equality and what is shown of a
+section stay the same."""
+
+
+class _LinesOnFirstRead:
+    """`SectionScore.questions`, made on first read when scoring left a maker of them:
+    most readers of a breakdown (portfolio ranks, list rows, the re-score preview) only
+    need the figures, and the lines were most of scoring's work. The maker is pure, so two
+    threads reading at once make equal lines and either's stays."""
+
+    def __get__(self, section: SectionScore | None, owner: type | None = None) -> Any:
+        if section is None:
+            return self
+        found = section.__dict__
+        made: Callable[[str], tuple[QuestionScore, ...]] | None = found.get(LINES)
+        if made is None:  # made meanwhile by another thread, or never to be made
+            if "questions" in found:
+                return found["questions"]
+            raise AttributeError("questions")
+        lines = found["questions"] = made(found["id"])
+        found.pop(LINES, None)
+        return lines
+
+
+SectionScore.questions = _LinesOnFirstRead()  # type: ignore[assignment]
+"""A non-data descriptor: an instance's own `questions` (in its __dict__) comes first."""
 
 
 @dataclass(frozen=True)
@@ -218,10 +256,18 @@ class ScoreBreakdown:
                     return q
         return None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Its fields only (a copy or a pickle reads its values from its lines)."""
+        return {k: v for k, v in self.__dict__.items() if k != VALUES}
+
     @property
     def values(self) -> dict[str, Any]:
         """Answer key → value of every visible, answered question, calculated ones too:
-        what a later stage's `set-id.question` reads."""
+        what a later stage's `set-id.question` reads (without making the score lines,
+        when scoring left them)."""
+        made: dict[str, Any] | None = self.__dict__.get(VALUES)
+        if made is not None:
+            return dict(made)  # a copy each time, as the lines would make
         return {
             q.answer_key: q.value
             for s in self.sections

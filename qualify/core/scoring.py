@@ -30,6 +30,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from qualify.core.breakdown import (
+    LINES,
+    VALUES,
     Earlier,
     KnockoutHit,
     QuestionScore,
@@ -38,16 +40,15 @@ from qualify.core.breakdown import (
     ScoreBreakdown,
     SectionScore,
 )
-from qualify.core.questionnaire.conditions import compute, evaluate
+from qualify.core.points import _chosen, answered, points_of
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
     KNOCKED_OUT_BAND,
-    NUMERIC_TYPES,
-    Question,
     QuestionSet,
+    Section,
     split_key,
 )
-from qualify.core.scoreplan import QuestionPlan, SectionPlan, plan_of
+from qualify.core.scoreplan import QuestionPlan, ScorePlan, SectionPlan, plan_of
 
 __all__ = [
     "answered",
@@ -58,69 +59,6 @@ __all__ = [
 
 DIRECTIONS: tuple[str, ...] = tuple(DIRECTION_TITLES)
 """Both directions of fit, in the order reports show them."""
-
-
-# --------------------------------------------------------------------------- rules
-
-
-def answered(value: Any) -> bool:
-    """An answer counts when it holds a value; None means "not answered"."""
-    return value is not None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _chosen(value: Any) -> list[str]:
-    """A multi answer's options, each once, in order. Anything else a hand-edited file
-    may hold (a number, a list in the list) is no option: it earns and knocks out nothing."""
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list | tuple):
-        return []
-    return list(dict.fromkeys(v for v in value if isinstance(v, str)))
-
-
-def _raw_points(question: Question, value: Any) -> float:
-    t = question.type
-    if t == "choice":
-        option = question.option_map.get(value) if isinstance(value, str) else None
-        return option.score if option is not None else 0.0
-    if t == "multi":
-        options = question.option_map  # a value chosen twice counts once
-        total = sum(options[v].score for v in _chosen(value) if v in options)
-        if question.max_score is not None:
-            total = min(total, question.max_score)
-        return total
-    if t == "scale":
-        if not _is_number(value):
-            return 0.0
-        return question.scale_max - value if question.reverse else value - question.scale_min
-    if t in NUMERIC_TYPES:
-        if not _is_number(value):
-            return 0.0
-        for band in question.score_bands or ():
-            if band.below is None or value < band.below:
-                return band.score
-        return 0.0
-    if t == "yes_no":
-        if not isinstance(value, bool) or question.score is None:
-            return 0.0
-        return question.score.yes if value else question.score.no
-    return 0.0
-
-
-def points_of(question: Question, value: Any) -> float | None:
-    """Points an answer earns, between 0 and ``question.max_points``; None if unscored.
-
-    The result is clamped to that range, so a negative option score or an answer
-    outside the scale cannot push a section score outside 0–100.
-    """
-    top = question.max_points
-    if top <= 0 or not answered(value):
-        return None
-    return float(min(max(_raw_points(question, value), 0.0), top))
 
 
 def _flat(earlier: Earlier | None) -> dict[str, Any]:
@@ -171,6 +109,7 @@ class _Worked:
     inner: dict[str, list[dict[str, Any]]]
     """Repeated section id → per repeat, its questions' values by plain id."""
     inputs: dict[str, tuple[tuple[str, Any], ...]]
+    today: date | None
 
     def env(self, section_id: str, repeat: int | None) -> Mapping[str, Any]:
         if repeat is None:
@@ -187,74 +126,53 @@ def _work(
 ) -> _Worked:
     plan = plan_of(question_set)
     repeats = repeat_counts(question_set, answers, at_least) if plan.repeated else {}
-    worked = _Worked(
-        visible={},
-        values={},
-        section_shown={},
-        repeats=repeats,
-        outer=_flat(earlier),
-        inner={sid: [{} for _ in range(n)] for sid, n in repeats.items()},
-        inputs={},
-    )
-    visible, values, outer, section_shown, inner = (
-        worked.visible,
-        worked.values,
-        worked.outer,
-        worked.section_shown,
-        worked.inner,
-    )
+    visible: dict[str, bool] = {}
+    values: dict[str, Any] = {}
+    section_shown: dict[str, bool] = {}
+    outer = _flat(earlier)
+    inner: dict[str, list[dict[str, Any]]] = {s: [{} for _ in range(n)] for s, n in repeats.items()}
+    worked = _Worked(visible, values, section_shown, repeats, outer, inner, {}, today)
     for q in plan.order:
         section = q.section
         shown_section = section_shown.get(section.id)
         if shown_section is None:
-            shown_section = section.when is None or evaluate(section.when, outer, today=today)
+            shown_section = section.when is None or section.when(outer, today)
             section_shown[section.id] = shown_section
         if section.repeat_max is None:
             key = q.id
-            shown = shown_section and (q.when is None or evaluate(q.when, outer, today=today))
+            shown = shown_section and (q.when is None or q.when(outer, today))
             visible[key] = shown
             if not shown:
                 continue
-            if q.type == "calculated":
-                value = _calculate(q, outer, today, worked.inputs, key)
-            else:
-                value = answers.get(key)
-            if answered(value):
+            value = answers.get(key) if q.asked else _calculate(q, outer, worked, key)
+            if value is not None:
                 values[key] = value
                 outer[key] = value
             continue
         for r, own in enumerate(inner[section.id]):
             key = section.keys[r][q.index]
             env = ChainMap(own, outer)
-            shown = shown_section and (q.when is None or evaluate(q.when, env, today=today))
+            shown = shown_section and (q.when is None or q.when(env, today))
             visible[key] = shown
             if not shown:
                 continue
-            if q.type == "calculated":
-                value = _calculate(q, env, today, worked.inputs, key)
-            else:
-                value = answers.get(key)
-            if answered(value):
+            value = answers.get(key) if q.asked else _calculate(q, env, worked, key)
+            if value is not None:
                 values[key] = value
                 own[q.id] = value
     return worked
 
 
-def _calculate(
-    q: QuestionPlan,
-    env: Mapping[str, Any],
-    today: date | None,
-    inputs: dict[str, tuple[tuple[str, Any], ...]],
-    key: str,
-) -> float | None:
+def _calculate(q: QuestionPlan, env: Mapping[str, Any], worked: _Worked, key: str) -> float | None:
     if q.formula is None:
         return None
-    expr, keys, needs_today = q.formula
+    formula, keys, needs_today = q.formula
     shown: dict[str, Any] = {k: env.get(k) for k in keys}
+    today = worked.today
     if needs_today:
         shown["today()"] = today.isoformat() if today is not None else None
-    inputs[key] = tuple(shown.items())
-    return compute(expr, env, today=today)
+    worked.inputs[key] = tuple(shown.items())
+    return formula(env, today)
 
 
 def visible_questions(
@@ -276,30 +194,18 @@ def visible_questions(
 
 
 def _knockouts(
-    question: Question, value: Any, visible_answers: Mapping[str, Any], today: date | None
+    q: QuestionPlan, value: Any, env: Mapping[str, Any], today: date | None
 ) -> list[str]:
     """Reasons this visible, answered question knocks the prospect out."""
     reasons: list[str] = []
-    if question.type == "choice" and isinstance(value, str):
-        option = question.option_map.get(value)
-        if option is not None and option.knockout:
-            reasons.append(option.knockout)
-    elif question.type == "multi":
-        for v in _chosen(value):
-            option = question.option_map.get(v)
-            if option is not None and option.knockout:
-                reasons.append(option.knockout)
-    if question.knockout is not None and evaluate(
-        question.knockout.when, visible_answers, today=today
-    ):
-        reasons.append(question.knockout.reason)
+    options = q.option_knockouts
+    if q.type == "choice" and isinstance(value, str) and value in options:
+        reasons.append(options[value])
+    elif q.type == "multi":
+        reasons.extend(options[v] for v in _chosen(value) if v in options)
+    if q.knockout is not None and q.knockout[0](env, today):
+        reasons.append(q.knockout[1])
     return list(dict.fromkeys(reasons))
-
-
-def _red_flag(question: Question, visible_answers: Mapping[str, Any], today: date | None) -> bool:
-    """The visible, answered question raises its red flag."""
-    flag = question.red_flag
-    return flag is not None and evaluate(flag.when, visible_answers, today=today)
 
 
 VERDICT_TOLERANCE = 1e-9
@@ -308,25 +214,32 @@ VERDICT_TOLERANCE = 1e-9
 def _weight_share(parts: list[_Part], section: SectionPlan, worked: _Worked) -> tuple[float, float]:
     """(answered, visible) scored weight of a section, each repeat counting 1/n of it."""
     answered = visible = 0.0
-    seen = worked.visible
-    shown = [p for p in parts if any(seen.get(k, False) for k in p.keys)]
+    seen, values = worked.visible, worked.values
+    if section.repeat_max is None:
+        shown = parts  # the only part: a hidden question adds nothing below
+    else:
+        shown = [p for p in parts if any(seen[k] for k in p.keys)]
     for part in shown:
-        for q, key in zip(section.questions, part.keys, strict=True):
-            if q.top <= 0 or not seen.get(key, False):
+        keys = part.keys
+        for q in section.scored:
+            key = keys[q.index]
+            if not seen[key]:
                 continue
             w = q.weight_max / len(shown)
             visible += w
-            if key in worked.values:
+            if key in values:
                 answered += w
     return answered, visible
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     """Σ(weight × score) / Σ(weight), or None when the weights add up to nothing."""
-    total_weight = sum(w for w, _ in pairs)
+    if not pairs:
+        return None
+    total_weight = sum([w for w, _ in pairs])
     if total_weight <= 0:
         return None
-    return sum(w * s for w, s in pairs) / total_weight
+    return sum([w * s for w, s in pairs]) / total_weight
 
 
 @dataclass(slots=True)
@@ -348,13 +261,15 @@ def _tally(section: SectionPlan, index: int | None, values: Mapping[str, Any]) -
     visible, scored questions."""
     keys = section.keys_of(index)
     numerator = denominator = 0.0
-    points: list[float | None] = []
-    for q, key in zip(section.questions, keys, strict=True):
-        found = q.points(values.get(key), points_of)
-        points.append(found)
-        if found is not None:
-            numerator += q.weight * found
-            denominator += q.weight_max
+    points: list[float | None] = [None] * len(keys)
+    for q in section.scored:
+        value = values.get(keys[q.index])
+        if value is None:
+            continue
+        found = points_of(q.question, value) if q.earn is None else q.earn(value)
+        points[q.index] = found
+        numerator += q.weight * found  # type: ignore[operator]
+        denominator += q.weight_max
     score_ = 100 * numerator / denominator if denominator > 0 else None
     return _Part(index, keys, points, score_, denominator, 1.0 if index is None else 0.0)
 
@@ -364,7 +279,7 @@ def _parts(section: SectionPlan, worked: _Worked) -> tuple[list[_Part], float | 
     if section.repeat_max is None:
         part = _tally(section, None, worked.values)
         return [part], part.score
-    parts = [_tally(section, r, worked.values) for r in range(worked.repeats.get(section.id, 0))]
+    parts = [_tally(section, r, worked.values) for r in range(worked.repeats[section.id])]
     scored = [p for p in parts if p.score is not None]
     if not scored:
         return parts, None
@@ -379,93 +294,193 @@ def _parts(section: SectionPlan, worked: _Worked) -> tuple[list[_Part], float | 
 
 
 _new = object.__new__
-_Frozen = TypeVar("_Frozen", QuestionScore, SectionScore)
+_Frozen = TypeVar("_Frozen", QuestionScore, SectionScore, ScoreBreakdown)
 
 
 def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
     """An instance of a frozen dataclass (no ``__post_init__``, no slots) from all its
-    fields: what its ``__init__`` does, each field into the instance's ``__dict__``, without
-    an ``object.__setattr__`` call per field, the bulk of scoring a portfolio once
-    everything else is compiled."""
+    fields, as its ``__init__`` makes it but without an ``object.__setattr__`` per field."""
     made = _new(cls)
     made.__dict__.update(fields)
     return made
 
 
-def _line(fields: dict[str, Any]) -> QuestionScore:
-    """A score line from all its fields (see :func:`_frozen`)."""
-    return _frozen(QuestionScore, fields)
+_Watched = tuple[dict[str, str], dict[str, str]]  # answer key → knock-out reasons, red flag
+
+
+def _count(
+    section: SectionPlan,
+    part: _Part,
+    worked: _Worked,
+    hits: list[KnockoutHit],
+    flags: list[RedFlagHit],
+    watched: _Watched,
+) -> tuple[int, int]:
+    """How many asked questions of one part are visible and answered; its knock-outs and
+    red flags are added to `hits` and `flags` (and `watched`, for the lines)."""
+    seen, values, keys = worked.visible, worked.values, part.keys
+    n_visible = n_answered = 0
+    for index in section.asked:
+        key = keys[index]
+        if seen[key]:
+            n_visible += 1
+            n_answered += key in values
+    env: Mapping[str, Any] | None = None
+    for q in section.watched:
+        key = keys[q.index]
+        if key not in values:
+            continue
+        if env is None:
+            env = worked.env(section.id, part.index)
+        if q.knocks:
+            reasons = _knockouts(q, values[key], env, worked.today)
+            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+            if reasons:
+                watched[0][key] = "; ".join(reasons)
+        flag = q.red_flag
+        if flag is not None and flag[0](env, worked.today):
+            flags.append(RedFlagHit(q.id, key, flag[1], flag[2]))
+            watched[1][key] = flag[1]
+    return n_visible, n_answered
 
 
 def _lines(
     section: SectionPlan,
-    part: _Part,
+    parts: list[_Part],
     share: float,
     worked: _Worked,
-    today: date | None,
-    hits: list[KnockoutHit],
-    flags: list[RedFlagHit],
-) -> tuple[list[QuestionScore], int, int]:
-    """The score lines of one part of a section, and how many of its asked questions are
-    visible and answered; its knock-outs and red flags are added to `hits` and `flags`."""
-    env = worked.env(section.id, part.index)
+    watched: _Watched,
+) -> tuple[QuestionScore, ...]:
+    """The score lines of a section, part after part: made on first read (see
+    :class:`~qualify.core.breakdown.SectionScore`), from what scoring worked out."""
     seen, values, inputs = worked.visible, worked.values, worked.inputs
+    knockouts, red_flags = watched
     out: list[QuestionScore] = []
-    n_visible = n_answered = 0
-    for compiled, key, points in zip(section.questions, part.keys, part.points, strict=True):
-        q = compiled.question
-        visible = seen.get(key, False)
-        is_answered = key in values
-        value = values[key] if is_answered else None
-        contribution: float | None = None
-        if points is not None:
-            contribution = (
-                share * part.factor * 100 * compiled.weight * points / part.denominator
-                if part.denominator > 0
-                else 0.0
+    for part in parts:
+        env: Mapping[str, Any] | None = None
+        for compiled, key, points in zip(section.questions, part.keys, part.points, strict=True):
+            visible = seen[key]
+            is_answered = key in values
+            value = values[key] if is_answered else None
+            contribution: float | None = None
+            if points is not None:
+                contribution = (
+                    share * part.factor * 100 * compiled.weight * points / part.denominator
+                    if part.denominator > 0
+                    else 0.0
+                )
+            required = compiled.required
+            if not required and visible and compiled.required_when is not None:
+                if env is None:
+                    env = worked.env(section.id, part.index)
+                required = compiled.required_when(env, worked.today)
+            out.append(
+                _frozen(
+                    QuestionScore,
+                    {
+                        "id": compiled.id,
+                        "section_id": section.id,
+                        "text": compiled.question.text,
+                        "type": compiled.type,
+                        "visible": visible,
+                        "answered": is_answered,
+                        "value": list(value) if isinstance(value, (list, tuple)) else value,
+                        "points": points,
+                        "max": compiled.line_max,
+                        "weight": compiled.weight,
+                        "contribution": contribution,
+                        "knockout": knockouts.get(key),
+                        "required": bool(required),
+                        "verify": compiled.verify,
+                        "key": key,
+                        "repeat": part.index,
+                        "inputs": inputs.get(key) if compiled.type == "calculated" else None,
+                        "red_flag": red_flags.get(key),
+                    },
+                )
             )
-        knockout = red_flag = None
-        if is_answered and compiled.knocks:
-            reasons = _knockouts(q, value, env, today)
-            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
-            knockout = "; ".join(reasons) or None
-        flag = q.red_flag
-        if is_answered and flag is not None and _red_flag(q, env, today):
-            flags.append(RedFlagHit(q.id, key, flag.reason, flag.holds_every_gate))
-            red_flag = flag.reason
-        required = compiled.required or (
-            visible
-            and compiled.required_when is not None
-            and evaluate(compiled.required_when, env, today=today)
-        )
-        if compiled.asked and visible:
-            n_visible += 1
-            n_answered += is_answered
-        out.append(
-            _line(
-                {
-                    "id": compiled.id,
-                    "section_id": section.id,
-                    "text": q.text,
-                    "type": compiled.type,
-                    "visible": visible,
-                    "answered": is_answered,
-                    "value": list(value) if isinstance(value, (list, tuple)) else value,
-                    "points": points,
-                    "max": compiled.line_max,
-                    "weight": compiled.weight,
-                    "contribution": contribution,
-                    "knockout": knockout,
-                    "required": bool(required),
-                    "verify": compiled.verify,
-                    "key": key,
-                    "repeat": part.index,
-                    "inputs": inputs.get(key) if compiled.type == "calculated" else None,
-                    "red_flag": red_flag,
-                }
-            )
-        )
-    return out, n_visible, n_answered
+    return tuple(out)
+
+
+def _values(parted: list[tuple[list[_Part], float | None]], values: dict[str, Any]) -> dict:
+    """`ScoreBreakdown.values` without its lines: a line is visible and answered exactly
+    when its key has a value, in the lines' order."""
+    return {
+        key: list(value) if isinstance(value, (list, tuple)) else value
+        for parts, _ in parted
+        for part in parts
+        for key in part.keys
+        if (value := values.get(key)) is not None
+    }
+
+
+@dataclass(slots=True)
+class _Tallied:
+    """What scoring works out before the breakdown: values, parts, the weighted scores."""
+
+    plan: ScorePlan
+    worked: _Worked
+    parted: list[tuple[list[_Part], float | None]]
+    """Each section's parts and score."""
+    weighted: list[tuple[float, float]]
+    """(weight, score) of each section with a score."""
+    shares: list[tuple[float, float]]
+    """(weight, answered share of its visible scored weight) of each section."""
+    scored_weight: float
+
+    def share(self, section: Section) -> float:
+        """The section's share of the overall score, spread over its questions by points."""
+        return section.weight / self.scored_weight if self.scored_weight > 0 else 0.0
+
+
+def _tallied(
+    question_set: QuestionSet,
+    answers: Mapping[str, Any],
+    earlier: Earlier | None,
+    today: date | None,
+) -> _Tallied:
+    worked = _work(question_set, answers, earlier, today)
+    plan = plan_of(question_set)
+    parted: list[tuple[list[_Part], float | None]] = []
+    weighted: list[tuple[float, float]] = []
+    shares: list[tuple[float, float]] = []
+    for s in plan.sections:
+        parts, section_score = _parts(s, worked)
+        parted.append((parts, section_score))
+        weight = s.section.weight
+        if section_score is not None:
+            weighted.append((weight, section_score))
+        answered_w, visible_w = _weight_share(parts, s, worked)
+        if visible_w > 0 and weight > 0:
+            shares.append((weight, answered_w / visible_w))
+    return _Tallied(plan, worked, parted, weighted, shares, sum([w for w, _ in weighted]))
+
+
+@dataclass(slots=True, eq=False)
+class _Lines:
+    """A breakdown's maker of its sections' score lines (see
+    :class:`~qualify.core.breakdown.SectionScore`). It keeps the arguments only and works
+    the rest out again on the first read: a portfolio keeps thousands of breakdowns, and
+    the garbage collector walks every object they hold, so each holds a handful."""
+
+    question_set: QuestionSet
+    answers: dict[str, Any]
+    earlier: Earlier | None
+    today: date | None
+    tallied: _Tallied | None = None
+
+    def __call__(self, section_id: str) -> tuple[QuestionScore, ...]:
+        tallied = self.tallied
+        if tallied is None:
+            args = (self.question_set, self.answers, self.earlier, self.today)
+            tallied = self.tallied = _tallied(*args)
+        index = next(i for i, s in enumerate(tallied.plan.sections) if s.id == section_id)
+        compiled, (parts, _) = tallied.plan.sections[index], tallied.parted[index]
+        watched: _Watched = ({}, {})
+        for part in parts:
+            _count(compiled, part, tallied.worked, [], [], watched)
+        share = tallied.share(compiled.section)
+        return _lines(compiled, parts, share, tallied.worked, watched)
 
 
 def score(
@@ -485,44 +500,36 @@ def score(
     `earlier` holds the same prospect's values at earlier stages (set id → question
     id → value) for names such as `first-date.x`; `today` is the date `today()` and
     `days_since()` use (None: unknown, so what needs it stays unanswered). Pure: the
-    same arguments, the same breakdown.
+    same arguments, the same breakdown (its score lines are made on first read).
     """
-    worked = _work(question_set, answers, earlier, today)
-    plan = plan_of(question_set)
-    parted = [_parts(s, worked) for s in plan.sections]
-    weighted = [
-        (s.weight, sc)
-        for s, (_, sc) in zip(question_set.sections, parted, strict=True)
-        if sc is not None
-    ]
-    overall = _weighted(weighted)
-    scored_weight = sum(w for w, _ in weighted)
-    shares = []
-    for s, (parts, _) in zip(plan.sections, parted, strict=True):
-        answered_w, visible_w = _weight_share(parts, s, worked)
-        if visible_w > 0 and s.section.weight > 0:
-            shares.append((s.section.weight, answered_w / visible_w))
-    weight_answered = _weighted(shares)
+    tallied = _tallied(question_set, answers, earlier, today)
+    worked, parted = tallied.worked, tallied.parted
+    overall = _weighted(tallied.weighted)
+    weight_answered = _weighted(tallied.shares)
+    # a copy, once every answer scoring asks for was given (a demo's answers are made as
+    # asked): the caller may change its answers after (the app does, at each key press)
+    maker = _Lines(question_set, dict(answers), earlier, today)
+    watched: _Watched = ({}, {})  # the lines' business: worked out again by the maker
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
     flags: list[RedFlagHit] = []
-    for compiled, (parts, section_score) in zip(plan.sections, parted, strict=True):
+    by_direction: dict[str, list[tuple[float, float]]] = {d: [] for d in DIRECTIONS}
+    total_visible = total_answered = 0
+    for compiled, (parts, section_score) in zip(tallied.plan.sections, parted, strict=True):
         section = compiled.section
-        # the section's share of the overall score, spread over its questions by points
-        share = section.weight / scored_weight if scored_weight > 0 else 0.0
-        lines: list[QuestionScore] = []
         repeats: list[RepeatScore] = []
         n_visible = n_answered = 0
         for part in parts:
-            part_lines, visible, answered_ = _lines(
-                compiled, part, share, worked, today, hits, flags
-            )
+            visible, answered_ = _count(compiled, part, worked, hits, flags, watched)
             if part.index is not None:
                 repeats.append(RepeatScore(part.index, part.score, answered_, visible))
-            lines.extend(part_lines)
             n_visible += visible
             n_answered += answered_
+        total_visible += n_visible
+        total_answered += n_answered
+        if section_score is not None and section.direction in by_direction:
+            by_direction[section.direction].append((section.weight, section_score))
         sections.append(
             _frozen(
                 SectionScore,
@@ -535,26 +542,14 @@ def score(
                     "coverage": n_answered / n_visible if n_visible else None,
                     "answered": n_answered,
                     "visible": n_visible,
-                    "questions": tuple(lines),
-                    "shown": worked.section_shown.get(section.id, True),
+                    LINES: maker,
+                    "shown": worked.section_shown[section.id],
                     "repeats": tuple(repeats) if section.repeat is not None else None,
                     "repeat_score": section.repeat_score,
                 },
             )
         )
-
-    directions = {
-        direction: _weighted(
-            [
-                (s.weight, s.score)
-                for s in sections
-                if s.direction == direction and s.score is not None
-            ]
-        )
-        for direction in DIRECTIONS
-    }
-    total_visible = sum(s.visible for s in sections)
-    total_answered = sum(s.answered for s in sections)
+    directions = {d: _weighted(pairs) for d, pairs in by_direction.items()}
     knocked_out = bool(hits)
     need = question_set.verdict_coverage
     provisional = (
@@ -568,21 +563,25 @@ def score(
         band = KNOCKED_OUT_BAND
     elif provisional:
         band = None
-    return ScoreBreakdown(
-        score=overall,
-        band=band,
-        knocked_out=knocked_out,
-        knockouts=tuple(hits),
-        coverage=total_answered / total_visible if total_visible else None,
-        sections=tuple(sections),
-        directions=directions,
-        answered=total_answered,
-        visible=total_visible,
-        question_set_id=question_set.id,
-        question_set_version=question_set.version,
-        today=today,
-        earlier=earlier or {},
-        red_flags=tuple(flags),
-        weight_answered=weight_answered,
-        provisional=provisional,
+    return _frozen(
+        ScoreBreakdown,
+        {
+            "score": overall,
+            "band": band,
+            "knocked_out": knocked_out,
+            "knockouts": tuple(hits),
+            "coverage": total_answered / total_visible if total_visible else None,
+            "sections": tuple(sections),
+            "directions": directions,
+            "answered": total_answered,
+            "visible": total_visible,
+            "question_set_id": question_set.id,
+            "question_set_version": question_set.version,
+            "today": today,
+            "earlier": earlier or {},
+            "red_flags": tuple(flags),
+            "weight_answered": weight_answered,
+            "provisional": provisional,
+            VALUES: _values(parted, worked.values),
+        },
     )

@@ -2,13 +2,20 @@
 for the language and its parser): what a condition says about a set of answers, what a
 formula computes from them. Pure and total: an unanswered input, a division by zero or
 an overflow gives "false" or "unanswered", never an exception.
+
+A tree is compiled once into nested Python closures (:func:`condition_function`,
+:func:`formula_function`), each taking the answers and today's date: scoring a portfolio
+evaluates the same few hundred conditions tens of thousands of times, and walking the
+tree anew each time (an ``isinstance`` chain per node) was most of that work.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache, partial
 from typing import Any
 
 from qualify.core.questionnaire.expressions import (
@@ -31,96 +38,169 @@ from qualify.core.questionnaire.expressions import (
     parse_formula,
 )
 
-# ----------------------------------------------------------------------- evaluate
+__all__ = ["Condition", "Formula", "compute", "condition_function", "evaluate", "formula_function"]
+
+# ----------------------------------------------------------------------- compile
 
 _MISSING = object()
 
+_Fn = Callable[[Mapping[str, Any], "date | None"], Any]
+Condition = Callable[[Mapping[str, Any], "date | None"], bool]
+"""A compiled condition: (answers, today) → holds."""
+Formula = Callable[[Mapping[str, Any], "date | None"], "float | None"]
+"""A compiled formula: (answers, today) → its value, or None (unanswered)."""
 
-class _Eval:
-    """One evaluation: the answers (visible, answered) and today's date (None: unknown)."""
 
-    __slots__ = ("answers", "today")
+def _value(node: Expr) -> _Fn:
+    """(answers, today) → the node's value: a string, number, bool, list, date or _MISSING."""
+    if isinstance(node, Name | This):
+        key = node.key if isinstance(node, Name) else THIS
 
-    def __init__(self, answers: Mapping[str, Any], today: date | None) -> None:
-        self.answers = answers
-        self.today = today
-
-    def value(self, node: Expr) -> Any:
-        if isinstance(node, Name):
-            value = self.answers.get(node.key)  # unanswered or hidden: absent or None
+        def name(answers: Mapping[str, Any], today: date | None) -> Any:
+            value = answers.get(key)  # unanswered or hidden: absent or None
             return _MISSING if value is None else value
-        if isinstance(node, Literal):
-            return node.value
-        if isinstance(node, This):
-            value = self.answers.get(THIS)
-            return _MISSING if value is None else value
-        if isinstance(node, Arith | Neg | Call):
-            return self.number(node)
-        if isinstance(node, ListLiteral):
-            return [item.value for item in node.items]
-        return self.truth(node)
 
-    def number(self, node: Expr) -> Any:
-        """A number (float), a date (for today()), or _MISSING."""
-        if isinstance(node, Arith):
-            # `a + b + c + …` parses as a chain leaning left: walk it in a loop, so a long
-            # flat formula never nests Python calls as deep as it is long
-            chain: list[Arith] = []
-            while isinstance(node, Arith):
-                chain.append(node)
-                node = node.left
-            result = self.value(node)
-            for link in reversed(chain):
-                result = _arith(link.op, result, self.value(link.right))
-                if result is _MISSING:
-                    return _MISSING
-            return result
-        if isinstance(node, Neg):
-            a = self.value(node.operand)
-            return -float(a) if is_number(a) else _MISSING
-        if isinstance(node, Call):
-            return self.call(node)
-        return self.value(node)
+        return name
+    if isinstance(node, Literal):
+        constant = node.value
+        return lambda answers, today: constant
+    if isinstance(node, Arith):
+        return _chain(node)
+    if isinstance(node, Neg):
+        return _neg(_value(node.operand))
+    if isinstance(node, Call):
+        return _call(node)
+    if isinstance(node, ListLiteral):
+        items = tuple(item.value for item in node.items)
+        return lambda answers, today: list(items)
+    return _truth(node)
 
-    def call(self, node: Call) -> Any:
-        f = node.function
-        if f == "today":
-            return _MISSING if self.today is None else self.today
-        args = [self.value(a) for a in node.args]
-        if any(a is _MISSING for a in args):
-            return _MISSING
-        if f == "days_since":
-            since = parse_date(args[0])
-            if since is None or self.today is None:
+
+def _chain(node: Arith) -> _Fn:
+    """`a + b + c + …` parses as a chain leaning left: compiled into one loop, so a long
+    flat formula never nests Python calls as deep as it is long."""
+    chain: list[Arith] = []
+    while isinstance(node, Arith):
+        chain.append(node)
+        node = node.left
+    first = _value(node)
+    links = tuple((link.op, _value(link.right)) for link in reversed(chain))
+
+    def arith(answers: Mapping[str, Any], today: date | None) -> Any:
+        result = first(answers, today)
+        for op, right in links:
+            result = _arith(op, result, right(answers, today))
+            if result is _MISSING:
                 return _MISSING
-            return float((self.today - since).days)
-        if f == "days_between":
-            start, end = parse_date(args[0]), parse_date(args[1])
-            if start is None or end is None:
-                return _MISSING
-            return float((end - start).days)
-        if not all(is_number(a) for a in args):
-            return _MISSING
-        numbers = [float(a) for a in args]
-        if f == "min":
-            return min(numbers)
-        if f == "max":
-            return max(numbers)
-        return _round(numbers[0], numbers[1] if len(numbers) > 1 else 0.0)
+        return result
 
-    def truth(self, node: Expr) -> bool:
-        if isinstance(node, BoolOp):
-            if node.op == "and":
-                return all(self.truth(o) for o in node.operands)
-            return any(self.truth(o) for o in node.operands)
-        if isinstance(node, Not):
-            return not self.truth(node.operand)
-        if isinstance(node, Compare):
-            return _compare(node.op, self.value(node.left), self.value(node.right))
-        value = self.value(node)
-        if value is _MISSING:
+    return arith
+
+
+def _neg(operand: _Fn) -> _Fn:
+    def neg(answers: Mapping[str, Any], today: date | None) -> Any:
+        a = operand(answers, today)
+        return -float(a) if is_number(a) else _MISSING
+
+    return neg
+
+
+def _today(answers: Mapping[str, Any], today: date | None) -> Any:
+    return _MISSING if today is None else today
+
+
+def _call(node: Call) -> _Fn:
+    f = node.function
+    if f == "today":
+        return _today
+    args = tuple(_value(a) for a in node.args)
+
+    def call(answers: Mapping[str, Any], today: date | None) -> Any:
+        values = [arg(answers, today) for arg in args]
+        if any(value is _MISSING for value in values):
+            return _MISSING
+        return _apply(f, values, today)
+
+    return call
+
+
+def _apply(f: str, args: list[Any], today: date | None) -> Any:
+    """A function of answered arguments."""
+    if f == "days_since":
+        since = parse_date(args[0])
+        if since is None or today is None:
+            return _MISSING
+        return float((today - since).days)
+    if f == "days_between":
+        start, end = parse_date(args[0]), parse_date(args[1])
+        if start is None or end is None:
+            return _MISSING
+        return float((end - start).days)
+    if not all(is_number(a) for a in args):
+        return _MISSING
+    numbers = [float(a) for a in args]
+    if f == "min":
+        return min(numbers)
+    if f == "max":
+        return max(numbers)
+    return _round(numbers[0], numbers[1] if len(numbers) > 1 else 0.0)
+
+
+def _truth(node: Expr) -> Condition:
+    """(answers, today) → the node holds."""
+    if isinstance(node, BoolOp):
+        operands = tuple(_truth(o) for o in node.operands)
+        if node.op == "and":
+
+            def every(answers: Mapping[str, Any], today: date | None) -> bool:
+                for operand in operands:  # noqa: SIM110 (no generator per evaluation)
+                    if not operand(answers, today):
+                        return False
+                return True
+
+            return every
+
+        def some(answers: Mapping[str, Any], today: date | None) -> bool:
+            for operand in operands:  # noqa: SIM110 (no generator per evaluation)
+                if operand(answers, today):
+                    return True
             return False
-        return bool(value)
+
+        return some
+    if isinstance(node, Not):
+        operand = _truth(node.operand)
+        return lambda answers, today: not operand(answers, today)
+    if isinstance(node, Compare):
+        return _comparison(node)
+    value = _value(node)
+
+    def truth(answers: Mapping[str, Any], today: date | None) -> bool:
+        found = value(answers, today)
+        return False if found is _MISSING else bool(found)
+
+    return truth
+
+
+def _comparison(node: Compare) -> Condition:
+    """Any comparison involving an unanswered operand is false; the operator's test is
+    chosen once, and a literal right operand (`kind == 'dealer'`) read once."""
+    test = _TESTS[node.op]
+    left = _value(node.left)
+    if isinstance(node.right, Literal):
+        constant = node.right.value
+
+        def against(answers: Mapping[str, Any], today: date | None) -> bool:
+            a = left(answers, today)
+            return False if a is _MISSING else test(a, constant)
+
+        return against
+    right = _value(node.right)
+
+    def compare(answers: Mapping[str, Any], today: date | None) -> bool:
+        a, b = left(answers, today), right(answers, today)
+        return False if a is _MISSING or b is _MISSING else test(a, b)
+
+    return compare
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:
@@ -191,30 +271,81 @@ def _ordered(a: Any, b: Any) -> tuple[Any, Any] | None:
     return None
 
 
-def _compare(op: str, a: Any, b: Any) -> bool:
-    if a is _MISSING or b is _MISSING:
-        return False
-    if op in ("==", "!="):
-        eq = _equal(a, b)
-        if eq is None:
-            return False
-        return eq if op == "==" else not eq
-    if op in ("in", "not in"):
-        inside = _contains(b, a)
-        if inside is None:
-            return False
-        return inside if op == "in" else not inside
+def _in_order(test: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
+    """Two numbers, or two dates (see :func:`_ordered`), in this order; else false."""
     pair = _ordered(a, b)
-    if pair is None:
-        return False
-    a, b = pair
-    if op == "<":
-        return a < b
-    if op == "<=":
-        return a <= b
-    if op == ">":
-        return a > b
-    return a >= b
+    return pair is not None and test(*pair)
+
+
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    # _equal and _contains say None for kinds that cannot be compared: false both ways
+    "==": lambda a, b: _equal(a, b) is True,
+    "!=": lambda a, b: _equal(a, b) is False,
+    "in": lambda a, b: _contains(b, a) is True,
+    "not in": lambda a, b: _contains(b, a) is False,
+    "<": partial(_in_order, operator.lt),
+    "<=": partial(_in_order, operator.le),
+    ">": partial(_in_order, operator.gt),
+    ">=": partial(_in_order, operator.ge),
+}
+"""Operator → its test of two answered operands."""
+
+
+_TREES: dict[tuple[int, Callable[[Expr], Any]], tuple[Expr, Any]] = {}
+"""Compiled trees by tree object, the tree kept alive here, so its id is never reused while
+its entry stands: a tree has no cheap, faithful key (`1.0 == True`), its identity is one."""
+
+
+def _compiled(expr: Expr, make: Callable[[Expr], Any]) -> Any:
+    """`make(expr)`, remembered for the tree (at most 4,096 trees: then afresh)."""
+    key = (id(expr), make)
+    found = _TREES.get(key)
+    if found is not None:
+        return found[1]
+    if len(_TREES) >= 4096:
+        _TREES.clear()
+    made = make(expr)
+    _TREES[key] = (expr, made)
+    return made
+
+
+def _formula(expr: Expr) -> Formula:
+    number = _value(expr)
+
+    def formula(answers: Mapping[str, Any], today: date | None) -> float | None:
+        result = number(answers, today)
+        if not is_number(result) or not math.isfinite(result) or abs(result) > MAX_VALUE:
+            return None
+        result = float(result)
+        return 0.0 if result == 0 else result  # no -0.0 in reports
+
+    return formula
+
+
+@lru_cache(maxsize=4096)
+def _condition_text(text: str) -> Condition:
+    return _truth(parse_condition(text))
+
+
+@lru_cache(maxsize=4096)
+def _formula_text(text: str) -> Formula:
+    return _formula(parse_formula(text))
+
+
+def condition_function(condition: str | Expr) -> Condition:
+    """The condition compiled (once per text or tree): (answers, today) → holds, as
+    :func:`evaluate` says."""
+    if isinstance(condition, str):
+        return _condition_text(condition)
+    return _compiled(condition, _truth)
+
+
+def formula_function(formula: str | Expr) -> Formula:
+    """The formula compiled (once per text or tree): (answers, today) → its value, as
+    :func:`compute` says."""
+    if isinstance(formula, str):
+        return _formula_text(formula)
+    return _compiled(formula, _formula)
 
 
 def evaluate(
@@ -226,8 +357,7 @@ def evaluate(
     values; `today` is the date `today()` stands for (None: unknown, so anything that
     needs it is unanswered).
     """
-    expr = parse_condition(condition) if isinstance(condition, str) else condition
-    return _Eval(answers, today).truth(expr)
+    return condition_function(condition)(answers, today)
 
 
 def compute(
@@ -235,9 +365,4 @@ def compute(
 ) -> float | None:
     """A formula's value, or None (unanswered) when an input is missing, a division is by
     zero, or the result is not a finite number within ±MAX_VALUE."""
-    expr = parse_formula(formula) if isinstance(formula, str) else formula
-    result = _Eval(answers, today).number(expr)
-    if not is_number(result) or not math.isfinite(result) or abs(result) > MAX_VALUE:
-        return None
-    result = float(result)
-    return 0.0 if result == 0 else result  # no -0.0 in reports
+    return formula_function(formula)(answers, today)
