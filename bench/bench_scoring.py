@@ -1,7 +1,7 @@
 """Scoring in-process: `score()` of every interview and `assess()` of every prospect of a
 demo workspace, the core of every bulk operation (issue 17).
 
-Run: python bench/bench_scoring.py [--prospects 1000] [--runs 5] [--against /work/main]
+Run: python bench/bench_scoring.py [--prospects 1000] [--runs 5] [--against OTHER_CHECKOUT]
 
 A demo workspace of N prospects is generated once (by this checkout); each checkout is
 then timed in a child process of its own (`PYTHONPATH` set to it), the checkouts taking
@@ -106,7 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prospects", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--against", type=Path, help="another checkout, e.g. /work/main")
+    parser.add_argument("--against", type=Path, help="another checkout of qualify (e.g. a clone at the commit to compare with)")
     parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="qualify-bench-scoring-", dir=args.dir))
