@@ -106,7 +106,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prospects", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--against", type=Path, help="another checkout of qualify (e.g. a clone at the commit to compare with)")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout of qualify, e.g. a clone of the commit to compare with",
+    )
     parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="qualify-bench-scoring-", dir=args.dir))
