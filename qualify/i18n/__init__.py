@@ -106,7 +106,8 @@ def english() -> bool:
 def tr(text: Any) -> str:
     """A sentence of the core (a :class:`~qualify.core.phrase.Phrase`) in the language in
     use: its message id looked up in the catalog, its figures and dates formatted the
-    language's way. Any other text comes back as it is."""
+    language's way; a set's translated text in the language in use where it has it. Any
+    other text comes back as it is."""
     if not isinstance(text, Phrase):
         translations = getattr(text, "translations", None)
         if isinstance(text, str) and isinstance(translations, Mapping) and not english():
