@@ -59,14 +59,16 @@ class Terminal:
             self.tmux("send-keys", "-t", self.name, key)
             time.sleep(0.4)  # a person's pace; the app answers in well under that
 
-    def wait(self, text: str, timeout: float = 30.0) -> str:
+    def wait(self, *texts: str, timeout: float = 30.0) -> str:
+        """The first screen showing every one of `texts` at once (a frame may be painted
+        in parts: the question's header before its options)."""
         deadline = time.monotonic() + timeout
         while True:
             shown = self.screen()
-            if text in shown:
+            if all(text in shown for text in texts):
                 return shown
             if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never showed; the screen:\n{shown}")
+                raise AssertionError(f"{texts!r} never all showed; the screen:\n{shown}")
             time.sleep(0.2)
 
     def close(self) -> None:
@@ -134,10 +136,13 @@ def test_enter_in_a_real_terminal_moves_nobody_and_picks_nothing(tmp_path: Path)
         term.wait("Alpha Untouched AV")
         term.wait("Stage timeline")
         term.keys("i")
-        shown = term.wait("Company · 1 of")
-        # at 80×24 the question, its input and the keys to move on are all on screen
-        assert "How would you describe your business?" in shown
-        assert "1 ○ Stocking dealer" in shown and "Enter next" in shown
+        # at 80×24 the question, its input and the keys to move on are all on one screen
+        term.wait(
+            "Company · 1 of",
+            "How would you describe your business?",
+            "1 ○ Stocking dealer",
+            "Enter next",
+        )
         term.keys("Enter")
         term.wait("Where does your revenue come from?")
         time.sleep(1.0)
