@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -40,17 +40,30 @@ def load_prospect(store: Store, catalog: Catalog, prospect_id: str) -> ProspectI
 def load_portfolio(
     store: Store, catalog: Catalog, territory: str | None = None, *, language: str | None = None
 ) -> tuple[list[ProspectRecords], Snapshots]:
-    """Every prospect's records (of one territory, if given) and their snapshots; one
-    that cannot be read is left out and noted on the store (``store.unreadable()``)."""
+    """Every prospect's records at once (see ``stream_portfolio``): for a caller that
+    keeps them all anyway (the scoring benchmark)."""
+    _, records, snapshots = stream_portfolio(store, catalog, territory, language=language)
+    return list(records), snapshots
+
+
+def stream_portfolio(
+    store: Store, catalog: Catalog, territory: str | None = None, *, language: str | None = None
+) -> tuple[list[str], Iterator[ProspectRecords], Snapshots]:
+    """The ids of every prospect (of one territory, if given), their records read one at
+    a time as the iterator is walked, and the snapshots, each read by the time the first
+    prospect asked with it comes out: a portfolio holds one prospect's records at once,
+    not all of them. One that cannot be read is left out and noted on the store."""
     summaries = store.list_prospects()
     if territory is not None:
         summaries = [s for s in summaries if s.territory == territory]
-    records = list(readable_records(store, [s.id for s in summaries]))
-    snapshots = read_snapshots(
-        store, _interviews(records), catalog.question_sets, language=language
-    )
-    return records, snapshots
+    ids = [s.id for s in summaries]
+    snapshots = Snapshots()
 
+    def records() -> Iterator[ProspectRecords]:
+        for found in readable_records(store, ids):
+            read_snapshots(
+                store, found.interviews, catalog.question_sets, into=snapshots, language=language
+            )
+            yield found
 
-def _interviews(records: Iterable[ProspectRecords]) -> Iterable[Any]:
-    return (i for r in records for i in r.interviews)
+    return ids, records(), snapshots

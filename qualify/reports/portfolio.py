@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from qualify.core.words import KIND_LABELS, STATUS_LABELS, band_class
 from qualify.i18n import _, tr
 from qualify.reports.capacity import Capacity
 from qualify.reports.context import ReportContext
-from qualify.reports.loading import load_portfolio
+from qualify.reports.loading import stream_portfolio
 from qualify.reports.views import (
     CostConcern,
     DeclineReason,
@@ -107,13 +107,16 @@ def build_portfolio_report(
     evidence: Mapping[str, EvidenceTally] | None = None,
 ) -> PortfolioReport:
     """The territory portfolio (or one territory's). Pure: same records and clock, same
-    report. ``evidence``: each prospect's evidence files (``Store.evidence_tallies``)."""
+    report. ``evidence``: each prospect's evidence files (``Store.evidence_tallies``).
+
+    One pass: each prospect is assessed, reduced to its row and its share of the funnel
+    and of its territory's load, and let go, so a portfolio of 10,000 holds 10,000 rows,
+    not 10,000 assessments. `records` may be read lazily; `snapshots` need only hold an
+    interview's set by the time its prospect comes (see ``stream_portfolio``)."""
     ctx = ReportContext(catalog, snapshots, now, tz)
     capacity = capacity or Capacity()
     pipeline = ctx.pipeline
-    assessed = [
-        ctx.assess(r) for r in records if territory is None or r.prospect.territory == territory
-    ]
+    evidence = evidence or {}
 
     # Ranked per stage (active and committed), then just friends, then parted ways.
     order = [s.id for s in pipeline.stages]
@@ -122,15 +125,34 @@ def build_portfolio_report(
     by_stage: dict[str, list[PortfolioRow]] = {sid: [] for sid in order}
     friends: list[PortfolioRow] = []
     parted: list[PortfolioRow] = []
-    for a in assessed:
-        status = a.records.prospect.status
-        row = _row(a, ctx, None, (evidence or {}).get(a.records.prospect.id))
-        if status == ProspectStatus.on_hold:
+    last = len(pipeline.stages)
+    late = {s.id for s in pipeline.stages[-1 - rules.LATE_STAGES : -1]}
+    reach: list[tuple[int, ProspectStatus]] = []  # each prospect's stage index and status
+    loads: dict[str, _Load] = {}
+    concerns: list[CostConcern] = []
+    for r in records:
+        p = r.prospect
+        if territory is not None and p.territory != territory:
+            continue
+        a = ctx.assess(r)
+        row = _row(a, ctx, None, evidence.get(p.id))
+        if p.status == ProspectStatus.on_hold:
             friends.append(row)
-        elif status == ProspectStatus.declined:
+        elif p.status == ProspectStatus.declined:
             parted.append(row)
         else:
             by_stage.setdefault(row.stage.id, []).append(row)
+        reach.append((ctx.stage_index.get(p.stage, last), p.status))
+        load = loads.setdefault(p.territory, _Load())
+        if p.status == ProspectStatus.committed:
+            load.committed += 1
+            load.over_cost += a.cost is not None and a.cost.flagged
+            if a.review is not None:
+                load.hours.append(a.review.values.get(rules.SUPPORT_QUESTIONS[0]))
+            if a.cost is not None and a.cost.flagged:
+                concerns.append(_concern(a, ctx))
+        elif p.status == ProspectStatus.active and p.stage in late:
+            load.about_to_commit += 1
     groups = []
     for sid, rows in by_stage.items():
         rows.sort(key=_rank_key)
@@ -141,28 +163,22 @@ def build_portfolio_report(
     parted.sort(key=lambda r: (r.updated_at, r.name.casefold(), r.id), reverse=True)
 
     # The funnel: how far prospects got, where they are, where they were let go.
-    last = len(pipeline.stages)
-    funnel: list[FunnelStep] = []
-    reach = [ctx.stage_index.get(a.records.prospect.stage, last) for a in assessed]
     steps = [s.id for s in pipeline.stages]
     if pipeline.review is not None:
         steps.append(pipeline.review.id)  # committed partners past onboarding
+    reached: Counter[int] = Counter()
+    here: Counter[tuple[int, ProspectStatus]] = Counter(reach)
+    for index, _status in reach:
+        reached[index] += 1
+    funnel: list[FunnelStep] = []
     for i, stage_id in enumerate(steps):
-        here = [a for a, r in zip(assessed, reach, strict=True) if r == i]
         funnel.append(
             FunnelStep(
                 stage=ctx.stage(stage_id),
-                reached=sum(1 for r in reach if r >= i),
-                here=sum(
-                    1
-                    for a in here
-                    if a.records.prospect.status
-                    in (ProspectStatus.active, ProspectStatus.committed)
-                ),
-                on_hold=sum(1 for a in here if a.records.prospect.status == ProspectStatus.on_hold),
-                declined=sum(
-                    1 for a in here if a.records.prospect.status == ProspectStatus.declined
-                ),
+                reached=sum(n for index, n in reached.items() if index >= i),
+                here=here[i, ProspectStatus.active] + here[i, ProspectStatus.committed],
+                on_hold=here[i, ProspectStatus.on_hold],
+                declined=here[i, ProspectStatus.declined],
             )
         )
     reasons: dict[str, Counter[str]] = {}
@@ -178,57 +194,27 @@ def build_portfolio_report(
     )
 
     # Support capacity per territory, and the partners who cost more than they bring.
-    late = {s.id for s in pipeline.stages[-1 - rules.LATE_STAGES : -1]}
-    names = {a.records.prospect.territory for a in assessed}
+    names = set(loads)
     if territory is None:
         names |= set(capacity.territories)
     else:
         names.add(territory)
-    loads: list[TerritoryLoad] = []
-    concerns: list[CostConcern] = []
-    for a in assessed:
-        p = a.records.prospect
-        if p.status == ProspectStatus.committed and a.cost is not None and a.cost.flagged:
-            review = a.review
-            assert review is not None
-            concerns.append(
-                CostConcern(
-                    row=_row(a, ctx, None),
-                    reasons=tuple(tr(r) for r in a.cost.reasons),
-                    reviewed_at=ctx.local(
-                        review.interview.completed_at or review.interview.updated_at
-                    ),
-                    outcome=_cost_outcome(review),
-                    since=ctx.local(a.cost_since) if a.cost_since is not None else None,
-                )
-            )
+    territory_loads: list[TerritoryLoad] = []
     for name in sorted(names, key=lambda t: (t == "", t.casefold())):
-        mine = [a for a in assessed if a.records.prospect.territory == name]
-        committed = [a for a in mine if a.records.prospect.status == ProspectStatus.committed]
-        soon = sum(
-            1
-            for a in mine
-            if a.records.prospect.status == ProspectStatus.active
-            and a.records.prospect.stage in late
-        )
+        load = loads.get(name) or _Load()
         cap = capacity.for_territory(name)
-        check = rules.capacity_check(name, len(committed), soon, cap)
-        hours = [
-            a.review.values.get(rules.SUPPORT_QUESTIONS[0])
-            for a in committed
-            if a.review is not None
-        ]
-        numbers = [h for h in hours if isinstance(h, int | float) and not isinstance(h, bool)]
-        loads.append(
+        check = rules.capacity_check(name, load.committed, load.about_to_commit, cap)
+        numbers = [h for h in load.hours if isinstance(h, int | float) and not isinstance(h, bool)]
+        territory_loads.append(
             TerritoryLoad(
                 territory=name,
-                committed=len(committed),
-                about_to_commit=soon,
+                committed=load.committed,
+                about_to_commit=load.about_to_commit,
                 capacity=cap,
                 status=check.status,
                 message=tr(check.message),
                 support_hours=float(sum(numbers)) if numbers else None,
-                over_cost=sum(1 for a in committed if a.cost is not None and a.cost.flagged),
+                over_cost=load.over_cost,
             )
         )
     concerns.sort(key=lambda c: (c.row.territory.casefold(), c.row.name.casefold(), c.row.id))
@@ -236,16 +222,40 @@ def build_portfolio_report(
     return PortfolioReport(
         generated_at=ctx.now,
         territory=territory,
-        total=len(assessed),
+        total=len(reach),
         groups=tuple(groups),
         just_friends=tuple(friends),
         parted_ways=tuple(parted),
         funnel=tuple(funnel),
         decline_reasons=tuple(decline_reasons),
-        territories=tuple(loads),
+        territories=tuple(territory_loads),
         cost_concerns=tuple(concerns),
         capacity_source=capacity.source,
         warnings=warnings,
+    )
+
+
+@dataclass
+class _Load:
+    """One territory's share of the support capacity, counted as prospects go by."""
+
+    committed: int = 0
+    about_to_commit: int = 0
+    over_cost: int = 0
+    hours: list[Any] = field(default_factory=list)
+    """Each committed partner's support hours from its latest review (as answered)."""
+
+
+def _concern(a: Assessment, ctx: ReportContext) -> CostConcern:
+    """A committed partner whose support costs more than it brings."""
+    review, cost = a.review, a.cost
+    assert review is not None and cost is not None
+    return CostConcern(
+        row=_row(a, ctx, None),
+        reasons=tuple(tr(r) for r in cost.reasons),
+        reviewed_at=ctx.local(review.interview.completed_at or review.interview.updated_at),
+        outcome=_cost_outcome(review),
+        since=ctx.local(a.cost_since) if a.cost_since is not None else None,
     )
 
 
@@ -274,8 +284,8 @@ def portfolio_report(
 ) -> PortfolioReport:
     """Read every prospect from a store and build the portfolio (sets' texts in
     `language`)."""
-    records, snapshots = load_portfolio(store, catalog, territory, language=language)
-    evidence = store.evidence_tallies(r.prospect.id for r in records)
+    ids, records, snapshots = stream_portfolio(store, catalog, territory, language=language)
+    evidence = store.evidence_tallies(ids)
     return build_portfolio_report(
         records,
         catalog,

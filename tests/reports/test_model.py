@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import weakref
 from datetime import UTC
 
 import pytest
@@ -122,6 +124,25 @@ def test_portfolio_ranks_funnel_capacity_and_cost(mem_store, catalog) -> None:
     assert north.support_hours == 34 and north.over_cost == 1
     assert [c.row.name for c in p.cost_concerns] == ["Costly Partner Oy"]
     assert p.total == 7 and len(p.rows) == 7
+
+
+def test_portfolio_holds_one_prospect_at_a_time(mem_store, catalog, monkeypatch) -> None:
+    """10,000 prospects must not mean 10,000 assessments in memory at once (it took
+    1.4 GB): each prospect is read, reduced to its row and let go before the next-but-one
+    is read (a store may keep a few recent files of its own: a copy is handed out here)."""
+    read = mem_store.read_prospect
+    earlier: list[weakref.ref] = []
+
+    def reading(prospect_id: str):
+        # the one before may still be in hand (the loop's variable); none before that
+        assert [ref for ref in earlier[:-1] if ref() is not None] == []
+        records = copy.deepcopy(read(prospect_id))
+        earlier.append(weakref.ref(records))
+        return records
+
+    monkeypatch.setattr(mem_store, "read_prospect", reading)
+    p = build_portfolio(mem_store, catalog)
+    assert len(earlier) == p.total == 7
 
 
 def test_territory_filter(mem_store, catalog) -> None:
