@@ -170,11 +170,11 @@ def red_flags(
     for s in latest:
         b, qs, interview = s.breakdown, s.question_set, s.interview
         assert b is not None and qs is not None
-        own = {k: v for k, v in b.values.items() if "[" not in k}
+        values = b.values  # what a line would show, without making the lines
+        own = {k: v for k, v in values.items() if "[" not in k}
         for hit in b.red_flags:
             question = qs.questions.get(hit.question)
             flag = question.red_flag if question is not None else None
-            line = b.question(hit.key)
             flag_id = f"{qs.id}.{hit.key}"
             record = interview.answers.get(hit.key)
             status: FlagStatus = "open"
@@ -200,7 +200,7 @@ def red_flags(
                     interview_id=interview.id,
                     key=hit.key,
                     question=one_line(question.text) if question is not None else hit.key,
-                    answer=answer_text(question, line.value if line else None),
+                    answer=answer_text(question, values.get(hit.key)),
                     reason=one_line(hit.reason),
                     holds_every_gate=hit.holds_every_gate,
                     raised_at=record.answered_at if record is not None else interview.updated_at,

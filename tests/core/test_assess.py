@@ -794,3 +794,51 @@ def test_a_stage_not_started_asks_the_set_of_the_prospects_kind() -> None:
     a = assess(records, pipeline=by_kind, snapshots=Snapshots(), active_sets=SETS, now=NOW)
     assert a.gate_set is LATER
     assert a.next_step == "Book the First conversation: 3 questions to ask, 1 of them required."
+
+
+def test_a_red_flag_names_the_question_and_the_answer_that_raised_it() -> None:
+    refs = QuestionSet.model_validate(
+        {
+            "id": "refs",
+            "title": "References",
+            "version": 1,
+            "sections": [
+                {
+                    "id": "calls",
+                    "title": "Reference calls",
+                    "repeat": {"min": 0, "max": 3},
+                    "questions": [
+                        {
+                            "id": "outcome",
+                            "text": "How did the reference call go?",
+                            "type": "choice",
+                            "options": [
+                                {"value": "good", "label": "Glowing", "score": 5},
+                                {"value": "bad", "label": "Warned us off", "score": 0},
+                            ],
+                            "red_flag": {
+                                "when": "outcome == 'bad'",
+                                "reason": "A reference warned",
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    stages = Pipeline.model_validate(
+        {"stages": [{"id": "refs", "title": "References", "questionnaire": "refs"}]}
+    )
+    interview = asked(refs, {"calls[0].outcome": "good", "calls[1].outcome": "bad"}, 0)
+    records = ProspectRecords(prospect("refs"), (interview,))
+    snapshots = Snapshots({content_hash(refs): refs})
+    a = assess(records, pipeline=stages, snapshots=snapshots, active_sets={"refs": refs}, now=NOW)
+    # the second call raised it: its key, the question asked and the option picked
+    assert [(f.key, f.question, f.answer, f.reason) for f in a.red_flags] == [
+        (
+            "calls[1].outcome",
+            "How did the reference call go?",
+            "Warned us off",
+            "A reference warned",
+        )
+    ]
