@@ -7,7 +7,7 @@ the app.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -197,6 +197,28 @@ id), in the section's __dict__: no field, so the fields, equality and what is sh
 section stay the same."""
 
 
+ASKED = "_asked"
+"""Where scoring leaves a breakdown's :class:`AskedFacts`, in its __dict__ (no field, as
+VALUES)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AskedFacts:
+    """What a gate reads of the questions asked, worked out while scoring: the score lines
+    answer the same, but making them means working the interview out again."""
+
+    visible: Mapping[str, bool]
+    """Answer key → shown (the question id outside repeated sections)."""
+    answered: Mapping[str, Any]
+    """The shown, answered keys (with their values)."""
+    required: int
+    """Shown questions that are required (always, or by their `required_when`)."""
+    missing: tuple[str, ...]
+    """Those of them unanswered, in the order of the score lines."""
+    to_verify: tuple[str, ...]
+    """Answered keys of `verify: true` questions, in the order of the score lines."""
+
+
 class _LinesOnFirstRead:
     """`SectionScore.questions`, made on first read when scoring left a maker of them:
     most readers of a breakdown (portfolio ranks, list rows, the re-score preview) only
@@ -258,7 +280,20 @@ class ScoreBreakdown:
 
     def __getstate__(self) -> dict[str, Any]:
         """Its fields only (a copy or a pickle reads its values from its lines)."""
-        return {k: v for k, v in self.__dict__.items() if k != VALUES}
+        return {k: v for k, v in self.__dict__.items() if k not in (VALUES, ASKED)}
+
+    @property
+    def asked(self) -> AskedFacts | None:
+        """What scoring found of the questions asked (None: read the score lines)."""
+        return self.__dict__.get(ASKED)
+
+    def with_band(self, band: str | None) -> ScoreBreakdown:
+        """The same breakdown under another band (one an open red flag lowers)."""
+        made = replace(self, band=band)
+        for kept in (VALUES, ASKED):
+            if kept in self.__dict__:
+                made.__dict__[kept] = self.__dict__[kept]
+        return made
 
     @property
     def values(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from qualify.core.questionnaire.model import (
     QuestionSet,
     Stage,
 )
+from qualify.core.working import flat
 
 if TYPE_CHECKING:
     from qualify.core.redflags import RedFlag
@@ -162,6 +163,9 @@ def _required_missing(
     question_set: QuestionSet, breakdown: ScoreBreakdown
 ) -> tuple[int, list[str]]:
     """(visible required questions, those of them unanswered)."""
+    facts = breakdown.asked
+    if facts is not None:
+        return facts.required, list(facts.missing)
     total = 0
     missing: list[str] = []
     for section in breakdown.sections:
@@ -174,6 +178,16 @@ def _required_missing(
             if not q.answered:
                 missing.append(q.answer_key)
     return total, missing
+
+
+def _answered(breakdown: ScoreBreakdown, key: str) -> bool:
+    """Whether the question (an answer key, or a repeated question's id: its first
+    repeat) is shown and answered."""
+    facts = breakdown.asked
+    if facts is not None and key in facts.visible:
+        return key in facts.answered
+    line = breakdown.question(key)
+    return line is not None and line.answered
 
 
 SOURCES: tuple[str, ...] = (VERIFIED, "our_records", "observed", "stated", "estimated")
@@ -220,10 +234,17 @@ def _to_verify(stage: Stage, question_set: QuestionSet, breakdown: ScoreBreakdow
     (required-ness and coverage take care of unanswered questions).
     """
     ids: list[str] = []
+    facts = breakdown.asked
     for qid in stage.gate.verified:
-        line = breakdown.question(qid)
-        if line is not None and line.visible and qid not in ids:
+        shown = facts.visible.get(qid) if facts is not None else None
+        if shown is None:  # a repeated question's id (its first repeat), or none at all
+            line = breakdown.question(qid)
+            shown = line is not None and line.visible
+        if shown and qid not in ids:
             ids.append(qid)
+    if facts is not None:
+        ids.extend(key for key in facts.to_verify if key not in ids)
+        return ids
     for section in breakdown.sections:
         for q in section.questions:
             question = question_set.questions.get(q.id)
@@ -369,8 +390,7 @@ def evaluate_gate(
 
     # Evidence seen.
     for qid in _to_verify(stage, question_set, breakdown):
-        line = breakdown.question(qid)
-        answered = line is not None and line.answered
+        answered = _answered(breakdown, qid)
         source = sources.get(qid)
         asked = _asked(question_set, [qid])
         if answered and source in EVIDENCE_SOURCES:
@@ -415,7 +435,7 @@ def _fit_criteria(
             continue
         value = section.score if section is not None else None
         out.append(_minimum(f"min_section:{section_id}", title, value, need))
-    env = {**_flat(breakdown.earlier), **breakdown.values}
+    env = {**flat(breakdown.earlier), **breakdown.values}
     for n, condition in enumerate(gate.require):
         ok = evaluate(condition.when, env, today=breakdown.today)
         read = [name.key for name in names(parse_condition(condition.when))]
@@ -449,12 +469,3 @@ def _minimum(key: str, words: str, value: float | None, need: float) -> Criterio
         )
     )
     return Criterion(key, ok, text)
-
-
-def _flat(earlier: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    return {
-        f"{set_id}.{qid}": value
-        for set_id, values in earlier.items()
-        for qid, value in values.items()
-        if value is not None
-    }

@@ -231,6 +231,6 @@ def capped(scored: Sequence[S], flags: Sequence[RedFlag]) -> tuple[S, ...]:
         if seen and b is not None and qs is not None and b.band and not b.knocked_out:
             band = qs.band_for(b.score, red_flags_open=True)
             if band != b.band:
-                s = replace(s, breakdown=replace(b, band=band))  # type: ignore[type-var]
+                s = replace(s, breakdown=b.with_band(band))  # type: ignore[type-var]
         out.append(s)
     return tuple(out)

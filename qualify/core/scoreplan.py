@@ -60,6 +60,8 @@ class SectionPlan:
     """The places of its questions someone answers (not calculated ones)."""
     watched: list[QuestionPlan]
     """Its questions whose answer may knock out or raise a red flag, in the order asked."""
+    checked: list[QuestionPlan]
+    """Its questions a gate checks (required, required when, or to verify), in order."""
 
     def keys_of(self, repeat: int | None) -> list[str]:
         """The answer keys of one repeat (the ids, for a section that does not repeat)."""
@@ -190,7 +192,7 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
         ids = [q.id for q in section.questions]
         keys = [[repeat_key(section.id, r, qid) for qid in ids] for r in range(repeat_max or 0)]
         plan = SectionPlan(
-            section, section.id, _condition(section.when), repeat_max, [], ids, keys, [], [], []
+            section, section.id, _condition(section.when), repeat_max, [], ids, keys, [], [], [], []
         )
         for index, q in enumerate(section.questions):
             top = q.max_points
@@ -236,6 +238,8 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
                 plan.asked.append(index)
             if knocks or flag is not None:
                 plan.watched.append(compiled)
+            if q.required or q.required_when is not None or q.verify:
+                plan.checked.append(compiled)
             by_id[q.id] = compiled
         sections.append(plan)
     return ScorePlan(

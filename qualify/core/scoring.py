@@ -23,15 +23,16 @@ score`` must start fast.
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from qualify.core.breakdown import (
+    ASKED,
     LINES,
     VALUES,
+    AskedFacts,
     Earlier,
     KnockoutHit,
     QuestionScore,
@@ -46,151 +47,20 @@ from qualify.core.questionnaire.model import (
     KNOCKED_OUT_BAND,
     QuestionSet,
     Section,
-    split_key,
 )
 from qualify.core.scoreplan import QuestionPlan, ScorePlan, SectionPlan, plan_of
+from qualify.core.working import Worked, repeat_counts, visible_questions, work_out
 
 __all__ = [
     "answered",
     "points_of",
+    "repeat_counts",
     "score",
     "visible_questions",
 ]
 
 DIRECTIONS: tuple[str, ...] = tuple(DIRECTION_TITLES)
 """Both directions of fit, in the order reports show them."""
-
-
-def _flat(earlier: Earlier | None) -> dict[str, Any]:
-    """`first-date.x` → value, for the names of conditions and formulas."""
-    out: dict[str, Any] = {}
-    for set_id, values in (earlier or {}).items():
-        for qid, value in values.items():
-            if value is not None:
-                out[f"{set_id}.{qid}"] = value
-    return out
-
-
-def repeat_counts(
-    question_set: QuestionSet,
-    answers: Mapping[str, Any],
-    at_least: Mapping[str, int] | None = None,
-) -> dict[str, int]:
-    """Repeated section id → repeats asked: enough for every answered repeat (gaps
-    included), at least `min` (and `at_least`, e.g. a repeat just added), at most `max`."""
-    repeated = {s.id: s.repeat for s in question_set.sections if s.repeat is not None}
-    if not repeated:
-        return {}
-    at_least = at_least or {}
-    counts = {sid: min(max(r.min, at_least.get(sid, 0)), r.max) for sid, r in repeated.items()}
-    for key in answers:
-        if "[" not in key or answers[key] is None:
-            continue
-        found = split_key(key)
-        if found is None or found[0] not in repeated:
-            continue
-        sid, index, _ = found
-        if index < repeated[sid].max:
-            counts[sid] = max(counts[sid], index + 1)
-    return counts
-
-
-@dataclass(slots=True)
-class _Worked:
-    """Everything worked out from the answers before points: visibility, values
-    (calculated ones computed), and the names each line's conditions see."""
-
-    visible: dict[str, bool]
-    values: dict[str, Any]
-    section_shown: dict[str, bool]
-    repeats: dict[str, int]
-    outer: dict[str, Any]
-    """Names outside repeated sections (and earlier stages' `set.x`) → value."""
-    inner: dict[str, list[dict[str, Any]]]
-    """Repeated section id → per repeat, its questions' values by plain id."""
-    inputs: dict[str, tuple[tuple[str, Any], ...]]
-    today: date | None
-
-    def env(self, section_id: str, repeat: int | None) -> Mapping[str, Any]:
-        if repeat is None:
-            return self.outer
-        return ChainMap(self.inner[section_id][repeat], self.outer)
-
-
-def _work(
-    question_set: QuestionSet,
-    answers: Mapping[str, Any],
-    earlier: Earlier | None,
-    today: date | None,
-    at_least: Mapping[str, int] | None = None,
-) -> _Worked:
-    plan = plan_of(question_set)
-    repeats = repeat_counts(question_set, answers, at_least) if plan.repeated else {}
-    visible: dict[str, bool] = {}
-    values: dict[str, Any] = {}
-    section_shown: dict[str, bool] = {}
-    outer = _flat(earlier)
-    inner: dict[str, list[dict[str, Any]]] = {s: [{} for _ in range(n)] for s, n in repeats.items()}
-    worked = _Worked(visible, values, section_shown, repeats, outer, inner, {}, today)
-    for q in plan.order:
-        section = q.section
-        shown_section = section_shown.get(section.id)
-        if shown_section is None:
-            shown_section = section.when is None or section.when(outer, today)
-            section_shown[section.id] = shown_section
-        if section.repeat_max is None:
-            key = q.id
-            shown = shown_section and (q.when is None or q.when(outer, today))
-            visible[key] = shown
-            if not shown:
-                continue
-            value = answers.get(key) if q.asked else _calculate(q, outer, worked, key)
-            if value is not None:
-                values[key] = value
-                outer[key] = value
-            continue
-        for r, own in enumerate(inner[section.id]):
-            key = section.keys[r][q.index]
-            env = ChainMap(own, outer)
-            shown = shown_section and (q.when is None or q.when(env, today))
-            visible[key] = shown
-            if not shown:
-                continue
-            value = answers.get(key) if q.asked else _calculate(q, env, worked, key)
-            if value is not None:
-                values[key] = value
-                own[q.id] = value
-    return worked
-
-
-def _calculate(q: QuestionPlan, env: Mapping[str, Any], worked: _Worked, key: str) -> float | None:
-    if q.formula is None:
-        return None
-    formula, keys, needs_today = q.formula
-    shown: dict[str, Any] = {k: env.get(k) for k in keys}
-    today = worked.today
-    if needs_today:
-        shown["today()"] = today.isoformat() if today is not None else None
-    worked.inputs[key] = tuple(shown.items())
-    return formula(env, today)
-
-
-def visible_questions(
-    question_set: QuestionSet,
-    answers: Mapping[str, Any],
-    *,
-    earlier: Earlier | None = None,
-    today: date | None = None,
-    repeats: Mapping[str, int] | None = None,
-) -> dict[str, bool]:
-    """Answer key → asked or not, worked out in order (conditions only look back).
-
-    A condition sees only the answers of earlier questions that are themselves
-    visible, so hiding a question also hides what depends on it. Keys are question
-    ids, and `section[0].question` for the repeats of a repeated section (`repeats`:
-    section id → repeats to show at least, beyond those answered).
-    """
-    return _work(question_set, answers, earlier, today, repeats).visible
 
 
 def _knockouts(
@@ -211,7 +81,7 @@ def _knockouts(
 VERDICT_TOLERANCE = 1e-9
 
 
-def _weight_share(parts: list[_Part], section: SectionPlan, worked: _Worked) -> tuple[float, float]:
+def _weight_share(parts: list[_Part], section: SectionPlan, worked: Worked) -> tuple[float, float]:
     """(answered, visible) scored weight of a section, each repeat counting 1/n of it."""
     answered = visible = 0.0
     seen, values = worked.visible, worked.values
@@ -274,7 +144,7 @@ def _tally(section: SectionPlan, index: int | None, values: Mapping[str, Any]) -
     return _Part(index, keys, points, score_, denominator, 1.0 if index is None else 0.0)
 
 
-def _parts(section: SectionPlan, worked: _Worked) -> tuple[list[_Part], float | None]:
+def _parts(section: SectionPlan, worked: Worked) -> tuple[list[_Part], float | None]:
     """The section's parts and its score."""
     if section.repeat_max is None:
         part = _tally(section, None, worked.values)
@@ -311,7 +181,7 @@ _Watched = tuple[dict[str, str], dict[str, str]]  # answer key → knock-out rea
 def _count(
     section: SectionPlan,
     part: _Part,
-    worked: _Worked,
+    worked: Worked,
     hits: list[KnockoutHit],
     flags: list[RedFlagHit],
     watched: _Watched,
@@ -344,11 +214,38 @@ def _count(
     return n_visible, n_answered
 
 
+def _checked(section: SectionPlan, part: _Part, worked: Worked, found: _Checks) -> None:
+    """What a gate checks of one part's shown questions, in the lines' order: the required
+    ones, those of them unanswered, the answered ones to verify (see AskedFacts)."""
+    seen, values, keys = worked.visible, worked.values, part.keys
+    required, missing, verify = found
+    env: Mapping[str, Any] | None = None
+    for q in section.checked:
+        key = keys[q.index]
+        if not seen[key]:
+            continue
+        answered = key in values
+        if q.verify and answered:
+            verify.append(key)
+        needed = q.required
+        if not needed and q.required_when is not None:
+            if env is None:
+                env = worked.env(section.id, part.index)
+            needed = q.required_when(env, worked.today)
+        if needed:
+            required.append(key)
+            if not answered:
+                missing.append(key)
+
+
+_Checks = tuple[list[str], list[str], list[str]]  # required, missing, to verify
+
+
 def _lines(
     section: SectionPlan,
     parts: list[_Part],
     share: float,
-    worked: _Worked,
+    worked: Worked,
     watched: _Watched,
 ) -> tuple[QuestionScore, ...]:
     """The score lines of a section, part after part: made on first read (see
@@ -419,7 +316,7 @@ class _Tallied:
     """What scoring works out before the breakdown: values, parts, the weighted scores."""
 
     plan: ScorePlan
-    worked: _Worked
+    worked: Worked
     parted: list[tuple[list[_Part], float | None]]
     """Each section's parts and score."""
     weighted: list[tuple[float, float]]
@@ -439,7 +336,7 @@ def _tallied(
     earlier: Earlier | None,
     today: date | None,
 ) -> _Tallied:
-    worked = _work(question_set, answers, earlier, today)
+    worked = work_out(question_set, answers, earlier, today)
     plan = plan_of(question_set)
     parted: list[tuple[list[_Part], float | None]] = []
     weighted: list[tuple[float, float]] = []
@@ -510,6 +407,7 @@ def score(
     # asked): the caller may change its answers after (the app does, at each key press)
     maker = _Lines(question_set, dict(answers), earlier, today)
     watched: _Watched = ({}, {})  # the lines' business: worked out again by the maker
+    checks: _Checks = ([], [], [])
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
@@ -522,6 +420,7 @@ def score(
         n_visible = n_answered = 0
         for part in parts:
             visible, answered_ = _count(compiled, part, worked, hits, flags, watched)
+            _checked(compiled, part, worked, checks)
             if part.index is not None:
                 repeats.append(RepeatScore(part.index, part.score, answered_, visible))
             n_visible += visible
@@ -583,5 +482,8 @@ def score(
             "weight_answered": weight_answered,
             "provisional": provisional,
             VALUES: _values(parted, worked.values),
+            ASKED: AskedFacts(
+                worked.visible, worked.values, len(checks[0]), tuple(checks[1]), tuple(checks[2])
+            ),
         },
     )
