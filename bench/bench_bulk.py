@@ -12,8 +12,9 @@ Run: python bench/bench_bulk.py [--prospects 10000] [--runs 3] [--dir DIR]
 
 Each line prints the figure, the target and their ratio (≤ 1.00 meets it); the medians
 of --runs runs (the demo runs once), with the CPU time the command used beside them (on
-a shared machine the clock also counts the other processes). A bare `python -c pass` is
-timed in the same run, so a slow machine shows as a slow floor.
+a shared machine the clock also counts the other processes) and its peak memory (a
+portfolio of 10,000 once held every assessment at once: 1.4 GB). A bare `python -c pass`
+is timed in the same run, so a slow machine shows as a slow floor.
 """
 
 from __future__ import annotations
@@ -51,17 +52,34 @@ IN_PROCESS = textwrap.dedent(
 )
 
 
+PEAKS: list[float] = []
+"""The peak memory (max RSS, MB) of each child `run` timed, in order."""
+
+
 def run(args: list[str], *, env: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env, check=False)
-    took = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    """Seconds on the clock; the child's own peak memory is added to PEAKS (wait4 tells
+    one child's, where getrusage would tell the largest of all children so far)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        took = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        PEAKS.append(usage.ru_maxrss / 1024)  # KB on Linux
+        if child.returncode != 0:
+            err.seek(0)
+            problem = err.read().decode("utf-8", "replace")
+            raise SystemExit(f"{' '.join(args)} failed ({child.returncode}):\n{problem}")
     return took
 
 
 def median_of(runs: int, args: list[str], env: dict[str, str]) -> float:
     return statistics.median(run(args, env=env) for _ in range(runs))
+
+
+def peak(runs: int) -> str:
+    """The largest peak memory of the last `runs` children."""
+    return f", peak {max(PEAKS[-runs:]):.0f} MB"
 
 
 def children_cpu() -> float:
@@ -71,10 +89,12 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def line(name: str, seconds: float, target: float, extra: str = "", cpu: float = 0.0) -> None:
+def line(
+    name: str, seconds: float, target: float, extra: str = "", cpu: float = 0.0, mem: str = ""
+) -> None:
     ratio = seconds / target
     verdict = "ok" if ratio <= 1 else "SLOW"
-    used = f"  (cpu {cpu:.2f} s)" if cpu else ""
+    used = f"  (cpu {cpu:.2f} s{mem})" if cpu else ""
     print(
         f"{name:<46} {seconds:8.2f} s  target ≤ {target:5.2f} s  "
         f"ratio {ratio:5.2f}  {verdict}{used}{extra}"
@@ -134,7 +154,13 @@ def main() -> None:
         print(f"{'python -c pass (the floor on this machine)':<46} {bare * 1000:8.1f} ms")
         cpu = children_cpu()
         took = run([*qualify, "demo", "--prospects", str(n)], env=env)
-        line(f"qualify demo --prospects {n:,}", took, 20 * scale, cpu=children_cpu() - cpu)
+        line(
+            f"qualify demo --prospects {n:,}",
+            took,
+            20 * scale,
+            cpu=children_cpu() - cpu,
+            mem=peak(1),
+        )
 
         cpu = children_cpu()
         listed = median_of(args.runs, [*qualify, "prospect", "list"], env)
@@ -144,6 +170,7 @@ def main() -> None:
             0.3,
             f"  ({listed / bare:.0f}x python -c pass)",
             cpu=(children_cpu() - cpu) / args.runs,
+            mem=peak(args.runs),
         )
         own = statistics.median(
             float(
@@ -198,6 +225,7 @@ def main() -> None:
             html,
             3 * scale,
             cpu=(children_cpu() - cpu) / args.runs,
+            mem=peak(args.runs),
         )
     finally:
         shutil.rmtree(base, ignore_errors=True)
