@@ -310,7 +310,13 @@ def _current_and_basis(
 
 
 def _reviews(scored: Iterable[ScoredInterview]) -> list[ScoredInterview]:
-    return [s for s in scored if s.interview.kind == "review" and s.breakdown is not None]
+    """The reviews with something answered: one opened and left empty judges nothing (the
+    partner keeps the score, the cost verdict and the due date of the last one held)."""
+    return [
+        s
+        for s in scored
+        if s.interview.kind == "review" and s.has_answers and s.breakdown is not None
+    ]
 
 
 def _latest_review(scored: Iterable[ScoredInterview]) -> ScoredInterview | None:

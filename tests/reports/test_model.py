@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import weakref
+from dataclasses import replace
 from datetime import UTC
 
 import pytest
+import report_fixture
 from report_fixture import IDS, NOW, build, build_portfolio
 
 from qualify.core import rules
@@ -143,6 +145,34 @@ def test_portfolio_holds_one_prospect_at_a_time(mem_store, catalog, monkeypatch)
     monkeypatch.setattr(mem_store, "read_prospect", reading)
     p = build_portfolio(mem_store, catalog)
     assert len(earlier) == p.total == 7
+
+
+def test_a_review_started_and_not_answered_changes_no_verdict(mem_store, catalog) -> None:
+    """Opening the next review of a partner that costs more than it brings, and leaving
+    it, must not wipe its score from the list and the portfolio, clear the cost concern
+    or push the next review back: nothing was answered."""
+    pid = IDS["costly"]
+    before = build(mem_store, catalog, "costly")
+    row_before = mem_store.rows[pid]
+    started = report_fixture._interview(
+        pid, "review", catalog.question_sets["review"], {}, NOW, complete=False, kind="review"
+    ).model_copy(update={"id": f"{pid}-review-2"})
+    mem_store.merge_prospect(
+        pid, lambda current: replace(current, interviews=(*current.interviews, started))
+    )
+    after = build(mem_store, catalog, "costly")
+    assert (mem_store.rows[pid].score, mem_store.rows[pid].band) == (
+        row_before.score,
+        row_before.band,
+    )
+    assert row_before.score is not None
+    assert after.review is not None and before.review is not None
+    assert (after.review.score, after.review.due_on) == (before.review.score, before.review.due_on)
+    assert after.review.support_cost.flagged
+    portfolio = build_portfolio(mem_store, catalog)
+    assert [c.row.name for c in portfolio.cost_concerns] == ["Costly Partner Oy"]
+    costly = next(r for r in portfolio.rows if r.id == pid)
+    assert costly.score == row_before.score
 
 
 def test_territory_filter(mem_store, catalog) -> None:
