@@ -270,6 +270,54 @@ class Rescore:
         }
 
 
+_REMEMBERED = (str, int, bool)
+"""Answer types whose check :class:`Carrier` remembers: hashable, immutable, and equal
+only when alike (a float is not: 0.0 == -0.0, and NaN equals nothing)."""
+
+
+class Carrier:
+    """Carries answers over to the current version of a set: each answer re-checked
+    against its question there (:func:`validate_answer`, without the other answers, so a
+    pure function of the key and the value), or dropped with why.
+
+    Across a portfolio the same choices come back thousands of times: a carrier keeps
+    each (key, value) check it made, so one carrier per current set checks each once."""
+
+    def __init__(self, question_set: QuestionSet) -> None:
+        self.question_set = question_set
+        self._checked: dict[tuple[str, type, Any], tuple[bool, Any]] = {}
+
+    def carry(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The answers the set accepts (as it stores them), and those it no longer does:
+        (answer key, why), in the answers' order."""
+        carried: dict[str, Any] = {}
+        dropped: list[tuple[str, str]] = []
+        checked = self._checked
+        for qid, value in answers.items():
+            kind = type(value)
+            key = (qid, kind, value) if kind in _REMEMBERED else None
+            found = checked.get(key) if key is not None else None
+            if found is None:
+                found = self._check(qid, value)
+                if key is not None:
+                    checked[key] = found
+            if found[0]:
+                carried[qid] = found[1]
+            else:
+                dropped.append((qid, found[1]))
+        return carried, dropped
+
+    def _check(self, qid: str, value: Any) -> tuple[bool, Any]:
+        """(True, the value as stored) or (False, why it is dropped)."""
+        resolved = self.question_set.resolve(qid)
+        if resolved is None:
+            return False, Phrase("question removed")
+        try:
+            return True, validate_answer(resolved[0], value)
+        except AnswerError as exc:
+            return False, exc.args[0]
+
+
 def rescore(
     old: QuestionSet,
     new: QuestionSet,
@@ -279,25 +327,19 @@ def rescore(
     today: date | None = None,
     before: ScoreBreakdown | None = None,
     diff: SetDiff | None = None,
+    carrier: Carrier | None = None,
 ) -> Rescore:
     """Score `answers` (answer key → value) under both versions; the old result is kept.
 
     `earlier` and `today` are what the scores' names read (see :func:`score`). `before`,
-    the old score, and `diff`, the sets' differences, are worked out here unless given
-    (a caller that already has them: the same arguments, the same results)."""
+    the old score, `diff`, the sets' differences, and `carrier`, a :class:`Carrier` to
+    `new`, are worked out here unless given (a caller that already has them: the same
+    arguments, the same results)."""
     if before is None:
         before = score(old, answers, earlier=earlier, today=today)
-    carried: dict[str, Any] = {}
-    dropped: list[tuple[str, str]] = []
-    for qid, value in answers.items():
-        found = new.resolve(qid)
-        if found is None:
-            dropped.append((qid, Phrase("question removed")))
-            continue
-        try:
-            carried[qid] = validate_answer(found[0], value)
-        except AnswerError as exc:
-            dropped.append((qid, exc.args[0]))
+    if carrier is None or carrier.question_set is not new:
+        carrier = Carrier(new)
+    carried, dropped = carrier.carry(answers)
     after = score(new, carried, earlier=earlier, today=today)
     if diff is None:
         diff = diff_question_sets(old, new)

@@ -7,18 +7,25 @@ user), shared by the CLI and the app.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from qualify.core.assess import earlier_values, scored_interviews
+from qualify.core.assess import ScoredInterview, earlier_values, scored_interviews
 from qualify.core.phrase import Num, Phrase
 from qualify.core.phrase import said as said_by
 from qualify.core.questionnaire import AnswerError, QuestionSet, validate_answer
-from qualify.core.records import HistoryEntry, Interview, Prospect
-from qualify.core.rescore import Rescore, SetDiff, diff_question_sets, rescore, scoring_hash
+from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectRecords
+from qualify.core.rescore import (
+    Carrier,
+    Rescore,
+    SetDiff,
+    diff_question_sets,
+    rescore,
+    scoring_hash,
+)
 from qualify.core.words import one_line
 from qualify.store.base import NotFound, StoreCorrupt
 from qualify.store.reading import readable_records
@@ -84,9 +91,20 @@ def rescore_candidates(
 ) -> list[RescoreCandidate]:
     """Every interview taken with another version of a set (of `set_ids`, or any) than
     the active one that scores differently (:class:`ScoringChanges`), re-scored under the
-    active version; each says whether that
-    re-score is already in the history, so recording twice is never needed."""
-    found: list[RescoreCandidate] = []
+    active version; each says whether that re-score is already in the history, so
+    recording twice is never needed. :func:`iter_rescore_candidates`, in a list."""
+    return list(iter_rescore_candidates(q, prospects, set_ids=set_ids))
+
+
+def iter_rescore_candidates(
+    q: Qualifier,
+    prospects: Iterable[Prospect] | None = None,
+    *,
+    set_ids: Iterable[str] | None = None,
+) -> Iterator[RescoreCandidate]:
+    """The candidates of :func:`rescore_candidates` one at a time, prospect by prospect:
+    a caller that prints or records each as it comes never holds a portfolio's scores
+    (two breakdowns per interview) at once."""
     if prospects is None:
         ids = [s.id for s in q.store.list_prospects()]
     else:
@@ -98,52 +116,84 @@ def rescore_candidates(
     changes = ScoringChanges(q)
     day = today()
     diffs: dict[tuple[str, str], SetDiff] = {}  # one diff per pair of versions
+    carriers: dict[str, Carrier] = {}  # one per active set: its answer checks remembered
     # One read per prospect; one that cannot be read is skipped and noted on the store.
     for records in readable_records(q.store, ids):
-        prospect = records.prospect
-        scored = None  # the prospect's interviews scored in order, once, if a set reads
-        # earlier stages: their values are what `first-date.x` reads
-        for interview in records.interviews:
-            current = hashes.get(interview.questionnaire_id)
-            if current is None or current == interview.questionnaire_hash:
-                continue
-            if not changes.changed(interview):
-                continue  # only the wording changed: every score stays as it is
-            try:
-                old = q.snapshot(interview)
-            except (NotFound, StoreCorrupt, ValidationError) as exc:
-                why = one_line(str(exc), 200)
-                q.store.note_unreadable(
-                    Phrase(
-                        "skipped re-scoring {name} ({id}) interview {interview}: its "
-                        "question-set snapshot cannot be read ({why})",
-                        name=prospect.name,
-                        id=prospect.id,
-                        interview=interview.id,
-                        why=why,
-                    )
-                )
-                continue
-            new = q.catalog.question_sets[interview.questionnaire_id]
+        stale = [
+            (interview, pair[0], pair[1])
+            for interview in records.interviews
+            if (pair := _stale(q, records, interview, hashes, changes)) is not None
+        ]
+        if not stale:
+            continue
+        scored: dict[str, ScoredInterview] | None = None
+        ordered: tuple[ScoredInterview, ...] = ()
+        if any(old.other_sets or new.other_sets for _, old, new in stale):
+            # a set reads earlier stages (`first-date.x`): the prospect's interviews scored
+            # in order, once, as assess does; each old score is then one of them
+            ordered = scored_interviews(records, q.snapshots_of(records), day)
+            scored = {s.interview.id: s for s in ordered}
+        for interview, old, new in stale:
+            current = hashes[interview.questionnaire_id]
             earlier: dict[str, dict[str, Any]] = {}
             before = None
-            if old.other_sets or new.other_sets:
-                if scored is None:
-                    scored = scored_interviews(records, q.snapshots_of(records), day)
-                earlier = earlier_values(scored, interview.id, exclude=new.id)
-                # scored under its own version with these values already: the old score
-                same = [s for s in scored if s.interview is interview and s.question_set is old]
-                before = same[0].breakdown if same else None
+            values = None
+            if scored is not None:
+                earlier = earlier_values(ordered, interview.id, exclude=new.id)
+                same = scored.get(interview.id)
+                if same is not None and same.question_set is old:
+                    # scored under its own version with these same values: the old score
+                    before, values = same.breakdown, same.values
             pair = (interview.questionnaire_hash, current)
             if pair not in diffs:
                 diffs[pair] = diff_question_sets(old, new)
-            values = answer_values(interview)
+            if new.id not in carriers or carriers[new.id].question_set is not new:
+                carriers[new.id] = Carrier(new)
             result = rescore(
-                old, new, values, earlier=earlier, today=day, before=before, diff=diffs[pair]
+                old,
+                new,
+                answer_values(interview) if values is None else values,
+                earlier=earlier,
+                today=day,
+                before=before,
+                diff=diffs[pair],
+                carrier=carriers[new.id],
             )
             done = already_rescored(records.history, interview.id, current)
-            found.append(RescoreCandidate(prospect, interview, result, current, done))
-    return found
+            yield RescoreCandidate(records.prospect, interview, result, current, done)
+
+
+def _stale(
+    q: Qualifier,
+    records: ProspectRecords,
+    interview: Interview,
+    hashes: Mapping[str, str],
+    changes: ScoringChanges,
+) -> tuple[QuestionSet, QuestionSet] | None:
+    """(the set as the interview was taken, the active one) when the active version
+    scores it differently; None otherwise, and when its snapshot cannot be read (noted on
+    the store: the re-score says it was skipped)."""
+    current = hashes.get(interview.questionnaire_id)
+    if current is None or current == interview.questionnaire_hash:
+        return None
+    if not changes.changed(interview):
+        return None  # only the wording changed: every score stays as it is
+    try:
+        old = q.snapshot(interview)
+    except (NotFound, StoreCorrupt, ValidationError) as exc:
+        prospect = records.prospect
+        q.store.note_unreadable(
+            Phrase(
+                "skipped re-scoring {name} ({id}) interview {interview}: its "
+                "question-set snapshot cannot be read ({why})",
+                name=prospect.name,
+                id=prospect.id,
+                interview=interview.id,
+                why=one_line(str(exc), 200),
+            )
+        )
+        return None
+    return old, q.catalog.question_sets[interview.questionnaire_id]
 
 
 def record_rescore(

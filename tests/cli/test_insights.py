@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 from support import qualify_cli
+
+from qualify.workflow import insights as workflow_insights
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -115,6 +119,74 @@ def test_rescore_dry_run_then_recorded(run, sets: Path) -> None:
     assert "recorded 1 re-score(s)" in run("rescore").stdout
     history = json.loads(run("prospect", "show", pid, "--json").stdout)["history"]
     assert [h["action"] for h in history] == ["created", "rescore", "rescore"]
+
+
+def _bumped(source: Path, target: Path) -> None:
+    """The sets one version newer, each first section weighted one more: every interview
+    taken with them scores differently now."""
+    shutil.copytree(source, target)
+    for path in target.glob("*.yaml"):
+        if path.stem == "pipeline":
+            continue
+        text = path.read_text("utf-8")
+        for pattern, bumped in (
+            (r"^version: *(\d+)", lambda m: f"version: {int(m[1]) + 1}"),
+            (r"^(    weight: *)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}"),
+        ):
+            text = re.sub(pattern, bumped, text, count=1, flags=re.M)
+        path.write_text(text, "utf-8")
+
+
+def test_rescore_of_a_portfolio_matches_each_interview_rescored_alone(tmp_path: Path) -> None:
+    """Streamed, with each old score taken from the prospect's interviews scored in order
+    and each answer checked once per set: the same figures as re-scoring every interview
+    on its own; the command prints them as it always did."""
+    from qualify.core.assess import earlier_values, scored_interviews
+    from qualify.core.questionnaire import load_catalog
+    from qualify.core.rescore import rescore
+    from qualify.store import open_store
+    from qualify.workflow.qualifier import Qualifier, answer_values, today
+
+    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
+    ws, sets = tmp_path / "ws", tmp_path / "sets"
+    assert qualify_cli(ws, "demo", "--prospects", "30", questionnaires=bundled).exit_code == 0
+    _bumped(bundled, sets)
+    store = open_store(ws)
+    try:
+        q = Qualifier(store, load_catalog(sets))
+        found = workflow_insights.rescore_candidates(q)
+        day = today()
+        reading = 0
+        for c in found:
+            records = store.read_prospect(c.prospect.id)
+            old = q.snapshot(c.interview)
+            new = q.catalog.question_sets[c.interview.questionnaire_id]
+            earlier = {}
+            if old.other_sets or new.other_sets:
+                reading += 1
+                scored = scored_interviews(records, q.snapshots_of(records), day)
+                earlier = earlier_values(scored, c.interview.id, exclude=new.id)
+            alone = rescore(old, new, answer_values(c.interview), earlier=earlier, today=day)
+            assert c.result.to_dict() == alone.to_dict()
+            for mine, theirs in ((c.result.old, alone.old), (c.result.new, alone.new)):
+                assert [s.score for s in mine.sections] == [s.score for s in theirs.sections]
+                assert mine.values == theirs.values
+    finally:
+        store.close()
+    assert len(found) > 30 and 0 < reading < len(found)  # both kinds of set
+
+    printed = qualify_cli(ws, "rescore", "--dry-run", "--json", questionnaires=sets).stdout
+    items = json.loads(printed)
+    assert len(items) == len(found)
+    assert printed == orjson.dumps(items, option=orjson.OPT_INDENT_2).decode() + "\n"
+    text = qualify_cli(ws, "rescore", "--dry-run", questionnaires=sets).stdout.splitlines()
+    assert sum(" → v" in line for line in text) == len(found)
+    assert text[-1] == f"would record {len(found)} re-score(s)"
+
+
+def test_rescore_json_of_nothing_is_an_empty_list(run) -> None:
+    add(run, "Atlas AV", "company_type=integrator")
+    assert run("rescore", "--dry-run", "--json").stdout == "[]\n"
 
 
 def test_compare_two_prospects_and_an_ideal_file(run, tmp_path: Path) -> None:

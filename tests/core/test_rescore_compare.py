@@ -117,3 +117,35 @@ def test_ideal_profile_from_best_partners() -> None:
         "showroom": True,
         "train": 4,
     }
+
+
+def test_a_carrier_checks_each_answer_once_with_the_same_results(monkeypatch) -> None:
+    import qualify.core.rescore as module
+    from qualify.core.questionnaire.answers import validate_answer
+
+    old = make()
+    new = make(2, kind_options=[{"value": "dealer", "score": 4}, {"value": "var", "score": 4}])
+    portfolio = [
+        {"kind": "online", "reps": 5, "showroom": True, "train": 5},
+        {"kind": "online", "reps": 5, "showroom": True, "train": 5, "gone": 1},
+        {"kind": "dealer", "reps": 5.0, "showroom": 1, "train": 5},
+    ]
+    alone = [rescore(old, new, answers) for answers in portfolio]  # a carrier each
+
+    checked: list[Any] = []
+
+    def counted(question: Any, value: Any) -> Any:
+        checked.append(value)
+        return validate_answer(question, value)
+
+    monkeypatch.setattr(module, "validate_answer", counted)
+    carrier = module.Carrier(new)
+    shared = [rescore(old, new, answers, carrier=carrier) for answers in portfolio]
+    for one, other in zip(alone, shared, strict=True):
+        assert other.dropped == one.dropped
+        assert (other.new.score, other.new.band) == (one.new.score, one.new.band)
+        assert other.new.values == one.new.values
+    # the second prospect's answers were all checked already (and `gone` is no question);
+    # a float is checked each time, and 1 is not True
+    assert checked == ["online", 5, True, 5, "dealer", 5.0, 1]
+    assert [type(v) for v in checked[-2:]] == [float, int]
