@@ -5,6 +5,7 @@ found while scoring, not from the score lines, which would work the interview ou
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 from hypothesis import given
@@ -126,3 +127,34 @@ def test_a_band_lowered_by_a_red_flag_keeps_what_scoring_found() -> None:
     lowered = b.with_band("Not yet")
     assert lowered.band == "Not yet" and lowered.asked == b.asked
     assert lowered.values == b.values and lowered.score == b.score
+
+
+def test_required_when_reads_the_day_scoring_is_given() -> None:
+    """`required_when` with a date function: required only on the day it says."""
+    qs = QuestionSet.model_validate(
+        {
+            "id": "audit",
+            "title": "Audit",
+            "version": 1,
+            "sections": [
+                {
+                    "id": "s",
+                    "title": "S",
+                    "questions": [
+                        {"id": "audited", "text": "Last audit?", "type": "date"},
+                        {
+                            "id": "findings",
+                            "text": "What did the audit find?",
+                            "type": "text",
+                            "required_when": "days_since(audited) > 365",
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    answers = {"audited": "2025-01-10"}
+    late = score(qs, answers, today=date(2026, 6, 1)).asked
+    fresh = score(qs, answers, today=date(2025, 3, 1)).asked
+    assert late is not None and (late.required, late.missing) == (1, ("findings",))
+    assert fresh is not None and (fresh.required, fresh.missing) == (0, ())

@@ -462,6 +462,13 @@ def test_each_contribution_is_the_question_share_of_the_overall_score() -> None:
         assert b.question(qid).contribution is None
 
 
+def test_a_lone_question_worth_one_point_carries_the_whole_score() -> None:
+    """A section whose answered weight × maximum is exactly 1 still shares its score out."""
+    qs = make_set(section("a", q("y", "yes_no", score={"yes": 1, "no": 0})))
+    b = score(qs, {"y": True})
+    assert b.score == 100 and b.question("y").contribution == pytest.approx(100)
+
+
 def test_contributions_add_up_to_the_overall_score() -> None:
     b = score(sections_example(), EXAMPLE_ANSWERS)
     total = sum(q.contribution or 0 for s in b.sections for q in s.questions)
