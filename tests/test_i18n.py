@@ -213,3 +213,10 @@ def test_the_html_templates_say_nothing_outside_the_catalog() -> None:
             if re.search(r"[A-Za-z]{3,}", words) and words not in allowed:
                 found.append(f"{path.name}: {words[:60]!r}")
     assert not found, "put these through _(): " + "; ".join(found)
+
+
+def test_qualify_speaks_by_default_the_language_a_set_speaks_by_default() -> None:
+    # said twice (qualify.i18n does not import the set models, for the app's start)
+    from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE
+
+    assert i18n.DEFAULT_LANGUAGE == DEFAULT_LANGUAGE

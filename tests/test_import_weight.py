@@ -75,6 +75,16 @@ MODULES = {
             "tinydb",
         },
     ),
+    "the app up to its first screen (the workspace opens in a worker)": (
+        "qualify.tui.app, qualify.tui.screens.prospects",
+        {
+            "pydantic",
+            "qualify.store",
+            "qualify.core.questionnaire.texts",
+            "yaml",
+            "textual.widgets._text_area",
+        },
+    ),
     "the command line's entry (qualify --help lists commands without them)": (
         "qualify.cli",
         {"qualify.cli.answers", "qualify.cli.sets", "qualify.cli.insights", "pydantic"},

@@ -31,11 +31,16 @@ from typing import TYPE_CHECKING, Any
 
 from qualify.core import words
 from qualify.core.phrase import Phrase, render
-from qualify.core.questionnaire.texts import DEFAULT_LANGUAGE, is_language, localize, resolve
 
 if TYPE_CHECKING:
     from qualify.core.assess import Snapshots
     from qualify.core.questionnaire import Catalog, Pipeline, Problem, QuestionSet
+
+DEFAULT_LANGUAGE = "en"
+"""qualify's own language, the same as a question set's default
+(:data:`qualify.core.questionnaire.texts.DEFAULT_LANGUAGE`; a test holds them equal):
+said here, not imported, so that qualify's words do not load the question-set models
+(pydantic) on the way to the app's first screen."""
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "qualify"
@@ -299,6 +304,8 @@ class LanguageError(ValueError):
 
 def checked(code: str | None, where: str) -> str | None:
     """`code` when it is a language code (en, de, de_CH); LanguageError naming `where`."""
+    from qualify.core.questionnaire.texts import is_language
+
     if code is None or code == "":
         return None
     if not is_language(code):
@@ -309,6 +316,7 @@ def checked(code: str | None, where: str) -> str | None:
 def config_language(path: Path | None = None) -> str | None:
     """`language:` of the config file (``qualify paths`` prints where it is); None when
     the file or the key is absent or unreadable (the app names what is wrong)."""
+    from qualify.core.questionnaire.texts import is_language
     from qualify.paths import config_setting
 
     value = config_setting("language", path)
@@ -340,6 +348,8 @@ def choose_language(
 def localized_sets(sets: Mapping[str, QuestionSet], language: str | None) -> dict[str, QuestionSet]:
     """Each set with its texts in `language` (its own default language where it lacks
     one); sets in one language come back as they are."""
+    from qualify.core.questionnaire.texts import localize
+
     return {key: localize(qs, language, qs.language) for key, qs in sets.items()}
 
 
@@ -357,6 +367,8 @@ def localized_catalog(catalog: Catalog, language: str | None) -> Catalog:
     """The catalog with every set's texts in `language` (the same catalog when None)."""
     if language is None:
         return catalog
+    from qualify.core.questionnaire.texts import localize
+
     pipeline = catalog.pipeline
     if pipeline is not None:
         pipeline = localize(pipeline, language, pipeline.language)
@@ -369,6 +381,8 @@ def band_words(question_sets: Iterable[QuestionSet], language: str | None) -> di
     """A band's label as the prospects list stores it (its set's first language) → its
     label in `language`, where the set translates it (the app's table, `prospect list`);
     the stored label stays as it is where the set does not."""
+    from qualify.core.questionnaire.texts import resolve
+
     words: dict[str, str] = {}
     if not language:
         return words
@@ -386,6 +400,8 @@ def stage_title(pipeline: Pipeline | None, stage_id: str) -> str:
     language where it has no translation); the id when the pipeline has no such stage."""
     if pipeline is None:
         return stage_id
+    from qualify.core.questionnaire.texts import localize
+
     stages = [*pipeline.stages, *([pipeline.review] if pipeline.review is not None else [])]
     for stage in stages:
         if stage.id == stage_id:

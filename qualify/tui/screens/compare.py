@@ -19,13 +19,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
 from qualify.core.words import answer_text, one_line
 from qualify.i18n import _, fmt_fixed, fmt_score, tr
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
+from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.text import Reflowed, ReflowScroll, hang
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.atomic import write_text
@@ -29,7 +29,8 @@ from qualify.tui.files import file_stamp
 from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
-from qualify.tui.widgets.keys_in_order import TextArea
+from qualify.tui.widgets.footer import Footer
+from qualify.tui.widgets.text_area import TextArea
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog, Problem, QuestionSet

@@ -14,7 +14,7 @@ from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 
 from qualify.core.words import kind_word, meeting_words, one_line, status_word, visible
 from qualify.i18n import _, fmt_score, tr
@@ -27,6 +27,7 @@ from qualify.tui.screens.prospect_moves import MoveActions
 from qualify.tui.widgets.agenda_list import AgendaList
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.evidence_list import EvidenceList
+from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline

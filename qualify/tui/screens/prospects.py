@@ -15,7 +15,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     LoadingIndicator,
     ProgressBar,
@@ -31,6 +30,7 @@ from qualify.tui.messages import (
     WorkspaceOpened,
 )
 from qualify.tui.screens.base import QualifyScreen
+from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.keys_in_order import Input
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
 
@@ -140,7 +140,9 @@ class ProspectsScreen(QualifyScreen):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
+        # loading from the start: its styles are worked out once, with the class, rather
+        # than again for every widget of the screen when on_mount added it
+        super().__init__(classes="-loading")
         self.summaries: list[ProspectSummary] = []
         """Every prospect as last loaded."""
         self.loaded = False
@@ -198,7 +200,6 @@ class ProspectsScreen(QualifyScreen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Prospects")
-        self.set_class(True, "-loading")
         self.load()
 
     # ------------------------------------------------------------------ loading

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.i18n import _, counted, ngettext, severity_word, tr
@@ -24,6 +24,7 @@ from qualify.tui.format import display_path
 from qualify.tui.messages import QuestionSetsReloaded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.flow_preview import FlowPreview
+from qualify.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog, Problem, QuestionSet

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from qualify.i18n import _
 from qualify.tui.screens.base import QualifyScreen
+from qualify.tui.widgets.footer import Footer
 
 
 class ReportScreen(QualifyScreen):

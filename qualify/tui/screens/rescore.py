@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -25,6 +25,7 @@ from qualify.i18n import _, counted, fmt_fixed, fmt_score, tr
 from qualify.tui.format import fmt_date
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
+from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.text import Reflowed, ReflowOptionList, ReflowScroll, hang
 
 if TYPE_CHECKING:

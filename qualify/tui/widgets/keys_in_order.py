@@ -41,19 +41,27 @@ async def run_own_binding(widget: Any, event: events.Key) -> bool:
     return False
 
 
-class _KeysInOrder:
+class KeysInOrder:
+    """A field's own bindings run in order with the keys typed into it."""
+
     async def _on_key(self, event: events.Key) -> None:
         if not event.is_printable and await run_own_binding(self, event):
             return
         await super()._on_key(event)  # type: ignore[misc]
 
 
-class Input(_KeysInOrder, _textual.Input):
+class Input(KeysInOrder, _textual.Input):
     """A one-line field whose editing keys keep their place among the typed ones."""
 
 
-class TextArea(_KeysInOrder, _textual.TextArea):
-    """A text area whose editing keys keep their place among the typed ones."""
+def __getattr__(name: str) -> Any:
+    """``TextArea`` lives in :mod:`qualify.tui.widgets.text_area` (imported when asked
+    for here): the first screen has no text area to pay Textual's for."""
+    if name == "TextArea":
+        from qualify.tui.widgets.text_area import TextArea
+
+        return TextArea
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class KeyOrder:

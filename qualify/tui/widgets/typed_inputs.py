@@ -15,7 +15,8 @@ from textual.widgets import Static
 from qualify.i18n import _
 from qualify.tui.messages import AnswerChosen
 from qualify.tui.widgets.input_base import NAV_BINDINGS, Navigate, NavMixin
-from qualify.tui.widgets.keys_in_order import Input, TextArea
+from qualify.tui.widgets.keys_in_order import Input
+from qualify.tui.widgets.text_area import TextArea
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Question

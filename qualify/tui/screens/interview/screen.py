@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Header, OptionList, Static
 
 from qualify.core.questionnaire.texts import localize
 from qualify.core.words import one_line, visible
@@ -35,6 +35,7 @@ from qualify.tui.screens.interview.pane import QuestionPane, status_lines, where
 from qualify.tui.screens.interview.repeats import RepeatActions
 from qualify.tui.screens.interview.sections import SUMMARY, SectionList
 from qualify.tui.screens.interview.summary import SummaryActions, SummaryPane
+from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.input_base import Navigate
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.checks import answer_sources
