@@ -214,11 +214,13 @@ def _count(
     return n_visible, n_answered
 
 
-def _checked(section: SectionPlan, part: _Part, worked: Worked, found: _Checks) -> None:
-    """What a gate checks of one part's shown questions, in the lines' order: the required
-    ones, those of them unanswered, the answered ones to verify (see AskedFacts)."""
+def _checked(section: SectionPlan, part: _Part, worked: Worked, found: _Checks) -> int:
+    """What a gate checks of one part's shown questions, in the lines' order: those
+    unanswered of the required ones, the answered ones to verify (see AskedFacts), added
+    to `found`; returns how many are required."""
     seen, values, keys = worked.visible, worked.values, part.keys
-    required, missing, verify = found
+    missing, verify = found
+    required = 0
     env: Mapping[str, Any] | None = None
     for q in section.checked:
         key = keys[q.index]
@@ -233,12 +235,13 @@ def _checked(section: SectionPlan, part: _Part, worked: Worked, found: _Checks) 
                 env = worked.env(section.id, part.index)
             needed = q.required_when(env, worked.today)
         if needed:
-            required.append(key)
+            required += 1
             if not answered:
                 missing.append(key)
+    return required
 
 
-_Checks = tuple[list[str], list[str], list[str]]  # required, missing, to verify
+_Checks = tuple[list[str], list[str]]  # required and unanswered, answered to verify
 
 
 def _lines(
@@ -407,7 +410,8 @@ def score(
     # asked): the caller may change its answers after (the app does, at each key press)
     maker = _Lines(question_set, dict(answers), earlier, today)
     watched: _Watched = ({}, {})  # the lines' business: worked out again by the maker
-    checks: _Checks = ([], [], [])
+    checks: _Checks = ([], [])
+    required = 0
 
     sections: list[SectionScore] = []
     hits: list[KnockoutHit] = []
@@ -420,7 +424,7 @@ def score(
         n_visible = n_answered = 0
         for part in parts:
             visible, answered_ = _count(compiled, part, worked, hits, flags, watched)
-            _checked(compiled, part, worked, checks)
+            required += _checked(compiled, part, worked, checks)
             if part.index is not None:
                 repeats.append(RepeatScore(part.index, part.score, answered_, visible))
             n_visible += visible
@@ -483,7 +487,7 @@ def score(
             "provisional": provisional,
             VALUES: _values(parted, worked.values),
             ASKED: AskedFacts(
-                worked.visible, worked.values, len(checks[0]), tuple(checks[1]), tuple(checks[2])
+                worked.visible, worked.values, required, tuple(checks[0]), tuple(checks[1])
             ),
         },
     )

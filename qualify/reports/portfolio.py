@@ -146,10 +146,10 @@ def build_portfolio_report(
         load = loads.setdefault(p.territory, _Load())
         if p.status == ProspectStatus.committed:
             load.committed += 1
-            load.over_cost += a.cost is not None and a.cost.flagged
             if a.review is not None:
                 load.hours.append(a.review.values.get(rules.SUPPORT_QUESTIONS[0]))
             if a.cost is not None and a.cost.flagged:
+                load.over_cost += 1
                 concerns.append(_concern(a, ctx))
         elif p.status == ProspectStatus.active and p.stage in late:
             load.about_to_commit += 1
@@ -166,10 +166,8 @@ def build_portfolio_report(
     steps = [s.id for s in pipeline.stages]
     if pipeline.review is not None:
         steps.append(pipeline.review.id)  # committed partners past onboarding
-    reached: Counter[int] = Counter()
-    here: Counter[tuple[int, ProspectStatus]] = Counter(reach)
-    for index, _status in reach:
-        reached[index] += 1
+    reached = Counter(index for index, _ in reach)
+    here = Counter(reach)
     funnel: list[FunnelStep] = []
     for i, stage_id in enumerate(steps):
         funnel.append(
