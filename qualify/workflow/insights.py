@@ -8,6 +8,7 @@ user), shared by the CLI and the app.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,6 +29,7 @@ from qualify.core.rescore import (
 )
 from qualify.core.words import one_line
 from qualify.store.base import NotFound, StoreCorrupt
+from qualify.store.missing import no_prospect
 from qualify.store.reading import readable_records
 from qualify.workflow.qualifier import Qualifier, WorkflowError, answer_values, today
 
@@ -201,27 +203,40 @@ def record_rescore(
 ) -> HistoryEntry:
     """Keep the re-score in the history; the interview and its snapshot stay as taken.
 
-    Idempotent: a re-score of this interview under the active version already in the
-    history is returned instead of being written again.
+    Idempotent, also for two runs at once: whether the history already holds a re-score
+    of this interview under the active version is looked at under the store's lock of
+    the prospect (one merge), and that entry is returned instead of a second one.
     """
     active_hash = q.active_hashes()[interview.questionnaire_id]
-    for entry in q.store.history(prospect.id):
-        if already_rescored((entry,), interview.id, active_hash):
-            return entry
     details = {"interview": interview.id, "questionnaire_hash": active_hash}
     details.update(result.to_dict())
-    return q.store.append_history(
-        HistoryEntry(
-            prospect_id=prospect.id,
-            action="rescore",
-            from_stage=interview.stage,
-            to_stage=interview.stage,
-            reason=f"{interview.questionnaire_id} v{result.diff.old_version} → "
-            f"v{result.diff.new_version}",
-            by=q.user,
-            details=details,
-        )
+    entry = HistoryEntry(
+        prospect_id=prospect.id,
+        action="rescore",
+        from_stage=interview.stage,
+        to_stage=interview.stage,
+        reason=f"{interview.questionnaire_id} v{result.diff.old_version} → "
+        f"v{result.diff.new_version}",
+        by=q.user,
+        details=details,
     )
+    kept = entry.id
+
+    def append(current: ProspectRecords | None) -> ProspectRecords | None:
+        nonlocal kept
+        if current is None:
+            raise no_prospect(prospect.id)
+        for found in current.history:
+            if already_rescored((found,), interview.id, active_hash):
+                kept = found.id
+                return None
+        kept = entry.id
+        history = tuple(sorted((*current.history, entry), key=lambda h: h.at))
+        return replace(current, history=history)
+
+    stored = q.store.merge_prospect(prospect.id, append)
+    assert stored is not None
+    return next(h for h in stored.history if h.id == kept)
 
 
 def answers_by_set(

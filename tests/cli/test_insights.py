@@ -184,6 +184,47 @@ def test_rescore_of_a_portfolio_matches_each_interview_rescored_alone(tmp_path: 
     assert text[-1] == f"would record {len(found)} re-score(s)"
 
 
+def test_two_runs_at_once_record_each_rescore_once(tmp_path: Path) -> None:
+    """Two `qualify rescore` at once (two laptops' syncs, two terminals): each had read
+    the history before the other wrote its re-scores. Whether one is already recorded is
+    decided under the store's lock, so every interview is re-scored in the history once."""
+    from qualify.core.questionnaire import load_catalog
+    from qualify.store import open_store
+    from qualify.workflow.qualifier import Qualifier
+
+    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
+    ws, sets = tmp_path / "ws", tmp_path / "sets"
+    assert qualify_cli(ws, "demo", "--prospects", "8", questionnaires=bundled).exit_code == 0
+    _bumped(bundled, sets)
+    first, second = open_store(ws), open_store(ws)
+    try:
+        catalog = load_catalog(sets)
+        mine, theirs = Qualifier(first, catalog), Qualifier(second, catalog)
+        found = workflow_insights.rescore_candidates(theirs)
+        before = {c.prospect.id: second.history(c.prospect.id) for c in found}
+        for c in workflow_insights.rescore_candidates(mine):
+            workflow_insights.record_rescore(mine, c.prospect, c.interview, c.result)
+        # the other run goes on with what it read before: a stale history
+        second.history = lambda pid: before[pid]  # type: ignore[method-assign]
+        again = [
+            workflow_insights.record_rescore(theirs, c.prospect, c.interview, c.result)
+            for c in found
+            if not c.recorded
+        ]
+        assert len(again) == len(found) > 0
+        entries = [
+            h
+            for pid in {c.prospect.id for c in found}
+            for h in first.read_prospect(pid).history
+            if h.action == "rescore"
+        ]
+        assert len(entries) == len(found)  # one each, none twice
+        assert {h.id for h in again} == {h.id for h in entries}  # the ones kept, returned
+    finally:
+        first.close()
+        second.close()
+
+
 def test_rescore_json_of_nothing_is_an_empty_list(run) -> None:
     add(run, "Atlas AV", "company_type=integrator")
     assert run("rescore", "--dry-run", "--json").stdout == "[]\n"

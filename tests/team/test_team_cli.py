@@ -112,3 +112,36 @@ def test_import_into_the_server_is_all_or_nothing(pg, tmp_path: Path) -> None:  
     assert r.exit_code == 0, r.output
     assert "1 unchanged" in r.output
     assert south not in {row[0] for row in pg.sql("SELECT id FROM prospects")}
+
+
+def test_a_rescore_on_the_server_is_recorded_once_by_the_login(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`qualify rescore` against the team server, run twice: one history entry, written by
+    the database login (the check for one already there runs under the prospect's lock)."""
+    import re
+    import shutil
+
+    url = pg.grant("anna", "North")
+    env = {"QUALIFY_STORE": url, "QUALIFY_USER": "not-anna", "QUALIFY_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    added = runner.invoke(main, ["prospect", "add", "Nordic AV", "--territory", "North"], env=env)
+    pid = added.output.strip().splitlines()[-1]
+    answered = runner.invoke(main, ["answer", pid, "partner_type", "stocking_dealer"], env=env)
+    assert answered.exit_code == 0, answered.output
+    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
+    sets = tmp_path / "sets"
+    shutil.copytree(bundled, sets)
+    first = sets / "first-date.yaml"
+    text = first.read_text()
+    for pattern, bumped in (
+        (r"^version: *(\d+)", lambda m: f"version: {int(m[1]) + 1}"),
+        (r"^(    weight: *)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}"),
+    ):
+        text = re.sub(pattern, bumped, text, count=1, flags=re.M)
+    first.write_text(text)
+    for _ in range(2):
+        result = runner.invoke(main, ["--questionnaires", str(sets), "rescore"], env=env)
+        assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("recorded 0 re-score(s); 1 already in the history")
+    with PostgresStore(url) as store:
+        rescored = [h for h in store.history(pid) if h.action == "rescore"]
+    assert [h.by for h in rescored] == ["anna"]
