@@ -222,3 +222,28 @@ def test_a_band_keeps_its_rank_in_every_language() -> None:
         "Schwach": "weak",
         "Weak": "weak",
     }
+
+
+def test_texts_read_in_the_default_language_whatever_order_their_languages_come_in() -> None:
+    """A team server keeps a snapshot's JSON keys sorted (`de` before `en`), and an author
+    may write `{de: …, en: …}`: the set still reads in its default language, so a list row
+    stores the band as the set names it by default (it once stored `Schwach`)."""
+    import json
+
+    from qualify.core.questionnaire.model import QuestionSet
+
+    written_german_first = TWO.replace(
+        "label: {en: Weak, de: Schwach}", "label: {de: Schwach, en: Weak}"
+    )
+    qs = load_question_set_text(written_german_first)
+    assert qs.band_for(10) == "Weak"
+    sorted_keys = json.loads(json.dumps(qs.model_dump(mode="json"), sort_keys=True))
+    stored = QuestionSet.model_validate(sorted_keys)
+    assert (stored.title, stored.band_for(10), stored.questions["kind"].text) == (
+        "Founding",
+        "Weak",
+        "What kind of company are you?",
+    )
+    assert content_hash(stored) == content_hash(qs)
+    german = localize(stored, "de", stored.language)
+    assert (german.title, german.band_for(10)) == ("Gründung", "Schwach")

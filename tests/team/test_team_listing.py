@@ -89,3 +89,50 @@ def test_a_forged_row_stays_put_right_when_listing_again(pg) -> None:  # type: i
             assert director.list_prospects() == [honest]
         assert director.doubtful_rows() == {south: "anna"}
         assert len(director.rows.checked) == 1
+
+
+def test_a_bilingual_set_scores_in_its_default_language_on_the_server(pg, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The server keeps JSON keys sorted, so a snapshot of the bundled first-date set
+    comes back with German before English in every text: the list row must still store
+    the band as the set names it by default (it stored `Passt kaum`)."""
+    from qualify import setcache
+    from qualify.core.questionnaire import content_hash
+    from qualify.core.questionnaire.model import canonical
+    from qualify.paths import bundled_questionnaires_dir
+    from qualify.setcache import load_catalog
+
+    first_date = load_catalog(bundled_questionnaires_dir()).question_sets["first-date"]
+    assert first_date.languages == ["en", "de"]
+    digest = content_hash(first_date)
+    with PostgresStore(pg.admin_url) as admin:
+        admin.put_snapshot(digest, canonical(first_date))
+        pid = _add(admin, "Allround Handel", "North")
+        interview = admin.add_interview(
+            Interview(
+                prospect_id=pid,
+                stage="s1",
+                questionnaire_id="first-date",
+                questionnaire_version=first_date.version,
+                questionnaire_hash=digest,
+            )
+        )
+    # what another process sees: the snapshot as the server gives it back, parsed afresh
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
+    monkeypatch.setattr(setcache, "_snapshots", {})
+    with PostgresStore(pg.admin_url) as other:
+        weak_fit = {
+            "partner_type": "stocking_dealer",
+            "business_model": "product_resale_only",
+            "territory_presence": "office_in_territory",
+            "main_vertical": "no_main_market",
+            "why_interested": "no_clear_reason",
+            "competing_lines": "direct",
+            "decision_maker_met": "decider_lukewarm",
+            "their_focus": "terms_only",
+            "next_step": "vague",
+        }
+        other.record_answers(
+            interview.id, [AnswerRecord(question_id=q, value=v) for q, v in weak_fit.items()]
+        )
+        [row] = [r for r in other.list_prospects() if r.id == pid]
+    assert row.band in {str(b.label) for b in first_date.bands or []}, row.band

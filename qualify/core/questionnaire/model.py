@@ -12,7 +12,7 @@ import re
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from qualify.core.questionnaire.texts import (
@@ -20,6 +20,7 @@ from qualify.core.questionnaire.texts import (
     LANGUAGE_PATTERN,
     HumanText,
     MaybeEmptyText,
+    localize,
 )
 from qualify.core.sources import AnswerSource  # re-exported: named here before
 
@@ -346,6 +347,15 @@ class QuestionSet(_Strict):
         """The default language: the first listed (English when none is)."""
         return self.languages[0] if self.languages else DEFAULT_LANGUAGE
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _in_its_default_language(cls, data: Any, handler: Any) -> Any:
+        """A text's mapping may list its languages in any order (a team server keeps
+        JSON keys sorted: `de` before `en`): it reads in the default language, never in
+        whichever happens to come first."""
+        made = handler(data)
+        return localize(made, made.language, made.language)
+
     @cached_property
     def questions(self) -> dict[str, Question]:
         """Every question by id, in the order asked."""
@@ -547,6 +557,15 @@ class Pipeline(_Strict):
     def language(self) -> str:
         """The default language: the first listed (English when none is)."""
         return self.languages[0] if self.languages else DEFAULT_LANGUAGE
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _in_its_default_language(cls, data: Any, handler: Any) -> Any:
+        """A text's mapping may list its languages in any order (a team server keeps
+        JSON keys sorted: `de` before `en`): it reads in the default language, never in
+        whichever happens to come first."""
+        made = handler(data)
+        return localize(made, made.language, made.language)
 
     @cached_property
     def stage_map(self) -> dict[str, Stage]:
