@@ -42,31 +42,34 @@ MAGIC = b"qualify-cache-2\n"
 DIGEST = 32
 KEEP = 200
 """Entries kept at most (each a catalog or one question set, some kB to a few hundred)."""
-_CORE = Path(__file__).resolve().parent / "core"
+_PACKAGE = Path(__file__).resolve().parent
+CORE = ("core",)
+"""The code a checked set depends on: :mod:`qualify.core`."""
 
 
 @cache
-def _code() -> bytes:
-    """What the parsed result depends on besides the files: the code that parsed it."""
+def _code(scope: tuple[str, ...] = CORE) -> bytes:
+    """What a result depends on besides its input: the code that made it (the modules,
+    and the message catalogs, of the packages of qualify named in ``scope``)."""
     import pydantic
 
     from qualify import __version__
 
     parts = [__version__, sys.version, pydantic.VERSION]
-    folders = [_CORE]
+    folders = [_PACKAGE / name for name in scope]
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.is_dir() and not entry.name.startswith(("_", ".")):
                     folders.append(Path(entry.path))
-                elif entry.name.endswith(".py"):
+                elif entry.name.endswith((".py", ".mo")):
                     stat = entry.stat()
                     parts.append(f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}")
     return "\n".join(parts).encode()
 
 
-def _key(kind: str, content: bytes) -> str:
-    digest = hashlib.blake2b(_code(), digest_size=20)
+def _key(kind: str, content: bytes, scope: tuple[str, ...] = CORE) -> str:
+    digest = hashlib.blake2b(_code(scope), digest_size=20)
     digest.update(kind.encode() + b"\0")
     digest.update(content)
     return digest.hexdigest()
@@ -90,7 +93,7 @@ def _read(path: Path) -> Any:
         return None
 
 
-def _write(folder: Path, path: Path, value: object) -> None:
+def _write(folder: Path, path: Path, value: object, *, private: bool = False) -> None:
     """Store an entry (best effort: a read-only or full disk only costs the next parse)."""
     from qualify.atomic import write_bytes
 
@@ -101,7 +104,7 @@ def _write(folder: Path, path: Path, value: object) -> None:
     digest = hashlib.blake2b(payload, digest_size=DIGEST).digest()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_bytes(path, MAGIC + digest + payload, durable=False)
+        write_bytes(path, MAGIC + digest + payload, durable=False, private=private)
         _prune(folder)
     except OSError:
         pass
@@ -116,6 +119,25 @@ def _prune(folder: Path) -> None:
     for entry in found[: len(found) - KEEP]:
         with suppress(OSError):
             os.unlink(entry.path)
+
+
+def read_entry(kind: str, content: bytes, scope: tuple[str, ...]) -> Any:
+    """What :func:`write_entry` kept for ``kind`` and ``content`` by the same code (that
+    of the packages in ``scope``); None when nothing intact is kept, or caching is off."""
+    from qualify.paths import cache_dir
+
+    folder = cache_dir()
+    return None if folder is None else _read(folder / f"{_key(kind, content, scope)}.pickle")
+
+
+def write_entry(kind: str, content: bytes, scope: tuple[str, ...], value: object) -> None:
+    """Keep ``value`` for :func:`read_entry` (best effort, as every entry), readable by
+    the user alone: unlike a checked set, it may hold what was typed about prospects."""
+    from qualify.paths import cache_dir
+
+    folder = cache_dir()
+    if folder is not None:
+        _write(folder, folder / f"{_key(kind, content, scope)}.pickle", value, private=True)
 
 
 def cached(kind: str, content: bytes, build: Callable[[], T]) -> T:
@@ -212,4 +234,11 @@ _snapshots: dict[bytes, QuestionSet] = {}
 """Snapshots validated in this process, by content (immutable: shared safely)."""
 
 
-__all__ = ["cached", "load_catalog", "parse_question_set", "question_set"]
+__all__ = [
+    "cached",
+    "load_catalog",
+    "parse_question_set",
+    "question_set",
+    "read_entry",
+    "write_entry",
+]

@@ -140,7 +140,7 @@ def portfolio_document(
     set's first, qualify's English)."""
     from qualify.i18n import localized_catalog, use_language
     from qualify.reports.output import safe_filename
-    from qualify.reports.portfolio import portfolio_report
+    from qualify.reports.portfolio_cache import portfolio_report
 
     _check(fmt, PORTFOLIO_FORMATS, "the portfolio", "a prospect report is md, html or json")
     with use_language(language):

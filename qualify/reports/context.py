@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from qualify.core import rules
 from qualify.core.assess import Assessment, Snapshots, assess
 from qualify.core.errors import QualifyError
 from qualify.core.questionnaire.model import Pipeline
@@ -42,6 +43,10 @@ class ReportContext:
         self.now = self.local(now or datetime.now(UTC))
         self.today = self.now.date()
         self.stage_index = {s.id: i for i, s in enumerate(self.pipeline.stages)}
+        # the stages just before commitment: a prospect there may soon need support
+        self.late_stages = frozenset(
+            s.id for s in self.pipeline.stages[-1 - rules.LATE_STAGES : -1]
+        )
         review = self.pipeline.review
         self.titles = {s.id: s.title for s in self.pipeline.stages}
         if review is not None:

@@ -19,7 +19,6 @@ from qualify.core.words import KIND_LABELS, STATUS_LABELS, band_class
 from qualify.i18n import _, tr
 from qualify.reports.capacity import Capacity
 from qualify.reports.context import ReportContext
-from qualify.reports.loading import stream_portfolio
 from qualify.reports.views import (
     CostConcern,
     DeclineReason,
@@ -32,12 +31,9 @@ from qualify.reports.views import (
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
-    from qualify.store.base import Store
 
 
-def _row(
-    a: Assessment, ctx: ReportContext, rank: int | None, evidence: EvidenceTally | None = None
-) -> PortfolioRow:
+def _row(a: Assessment, ctx: ReportContext, rank: int | None) -> PortfolioRow:
     p = a.records.prospect
     basis = a.basis
     b = basis.breakdown if basis is not None else None
@@ -76,8 +72,6 @@ def _row(
         updated_at=ctx.local(p.updated_at),
         provisional=bool(b and b.provisional),
         trend=tuple(r.breakdown.score for r in a.reviews if r.breakdown is not None),
-        evidence_files=evidence.files if evidence is not None else 0,
-        evidence_latest=ctx.local(evidence.latest) if evidence is not None else None,
     )
 
 
@@ -95,6 +89,45 @@ def _rank_key(row: PortfolioRow) -> tuple[Any, ...]:
     )
 
 
+@dataclass(frozen=True)
+class ProspectShare:
+    """One prospect's part of the portfolio: its row (before its rank and its evidence
+    files, which are not in its records) and what it adds to the funnel and to its
+    territory's support load. A function of the prospect's records, the sets, the day,
+    the time zone and the language only, so the portfolio cache can keep it
+    (:mod:`qualify.reports.portfolio_cache`)."""
+
+    row: PortfolioRow
+    reach: int
+    """How far the prospect got: its stage's index in the pipeline."""
+    status: ProspectStatus
+    hours: Any = None
+    """A committed partner's support hours from its latest review (as answered)."""
+    concern: CostConcern | None = None
+    """A committed partner whose support costs more than it brings."""
+    about_to_commit: bool = False
+
+
+def prospect_share(a: Assessment, ctx: ReportContext) -> ProspectShare:
+    """The prospect's part of the portfolio, from its assessment."""
+    p = a.records.prospect
+    hours: Any = None
+    concern = None
+    if p.status == ProspectStatus.committed:
+        if a.review is not None:
+            hours = a.review.values.get(rules.SUPPORT_QUESTIONS[0])
+        if a.cost is not None and a.cost.flagged:
+            concern = _concern(a, ctx)
+    return ProspectShare(
+        row=_row(a, ctx, None),
+        reach=ctx.stage_index.get(p.stage, len(ctx.pipeline.stages)),
+        status=p.status,
+        hours=hours,
+        concern=concern,
+        about_to_commit=p.status == ProspectStatus.active and p.stage in ctx.late_stages,
+    )
+
+
 def build_portfolio_report(
     records: Iterable[ProspectRecords],
     catalog: Catalog,
@@ -109,11 +142,31 @@ def build_portfolio_report(
     """The territory portfolio (or one territory's). Pure: same records and clock, same
     report. ``evidence``: each prospect's evidence files (``Store.evidence_tallies``).
 
-    One pass: each prospect is assessed, reduced to its row and its share of the funnel
-    and of its territory's load, and let go, so a portfolio of 10,000 holds 10,000 rows,
-    not 10,000 assessments. `records` may be read lazily; `snapshots` need only hold an
-    interview's set by the time its prospect comes (see ``stream_portfolio``)."""
+    One pass: each prospect is assessed, reduced to its share (row, funnel, load) and
+    let go, so a portfolio of 10,000 holds 10,000 rows, not 10,000 assessments.
+    `records` may be read lazily; `snapshots` need only hold an interview's set by the
+    time its prospect comes (see ``stream_portfolio``)."""
     ctx = ReportContext(catalog, snapshots, now, tz)
+    shares = (
+        prospect_share(ctx.assess(r), ctx)
+        for r in records
+        if territory is None or r.prospect.territory == territory
+    )
+    return assemble_portfolio(
+        shares, ctx, capacity=capacity, territory=territory, evidence=evidence
+    )
+
+
+def assemble_portfolio(
+    shares: Iterable[ProspectShare],
+    ctx: ReportContext,
+    *,
+    capacity: Capacity | None = None,
+    territory: str | None = None,
+    evidence: Mapping[str, EvidenceTally] | None = None,
+) -> PortfolioReport:
+    """The portfolio from every prospect's share (of `territory`'s prospects, if given):
+    ranked per stage, the funnel, the decline reasons, each territory's support load."""
     capacity = capacity or Capacity()
     pipeline = ctx.pipeline
     evidence = evidence or {}
@@ -125,33 +178,29 @@ def build_portfolio_report(
     by_stage: dict[str, list[PortfolioRow]] = {sid: [] for sid in order}
     friends: list[PortfolioRow] = []
     parted: list[PortfolioRow] = []
-    last = len(pipeline.stages)
-    late = {s.id for s in pipeline.stages[-1 - rules.LATE_STAGES : -1]}
     reach: list[tuple[int, ProspectStatus]] = []  # each prospect's stage index and status
     loads: dict[str, _Load] = {}
     concerns: list[CostConcern] = []
-    for r in records:
-        p = r.prospect
-        if territory is not None and p.territory != territory:
-            continue
-        a = ctx.assess(r)
-        row = _row(a, ctx, None, evidence.get(p.id))
-        if p.status == ProspectStatus.on_hold:
+    for share in shares:
+        row = share.row
+        tally = evidence.get(row.id)
+        if tally is not None:
+            row = replace(row, evidence_files=tally.files, evidence_latest=ctx.local(tally.latest))
+        if share.status == ProspectStatus.on_hold:
             friends.append(row)
-        elif p.status == ProspectStatus.declined:
+        elif share.status == ProspectStatus.declined:
             parted.append(row)
         else:
             by_stage.setdefault(row.stage.id, []).append(row)
-        reach.append((ctx.stage_index.get(p.stage, last), p.status))
-        load = loads.setdefault(p.territory, _Load())
-        if p.status == ProspectStatus.committed:
+        reach.append((share.reach, share.status))
+        load = loads.setdefault(row.territory, _Load())
+        if share.status == ProspectStatus.committed:
             load.committed += 1
-            if a.review is not None:
-                load.hours.append(a.review.values.get(rules.SUPPORT_QUESTIONS[0]))
-            if a.cost is not None and a.cost.flagged:
+            load.hours.append(share.hours)
+            if share.concern is not None:
                 load.over_cost += 1
-                concerns.append(_concern(a, ctx))
-        elif p.status == ProspectStatus.active and p.stage in late:
+                concerns.append(share.concern)
+        elif share.about_to_commit:
             load.about_to_commit += 1
     groups = []
     for sid, rows in by_stage.items():
@@ -216,7 +265,7 @@ def build_portfolio_report(
             )
         )
     concerns.sort(key=lambda c: (c.row.territory.casefold(), c.row.name.casefold(), c.row.id))
-    warnings = tuple(dict.fromkeys(snapshots.warnings.values()))
+    warnings = tuple(dict.fromkeys(ctx.snapshots.warnings.values()))
     return PortfolioReport(
         generated_at=ctx.now,
         territory=territory,
@@ -268,29 +317,3 @@ def _cost_outcome(review: ScoredInterview) -> str | None:
 
 def _with_rank(row: PortfolioRow, rank: int) -> PortfolioRow:
     return replace(row, rank=rank)
-
-
-def portfolio_report(
-    store: Store,
-    catalog: Catalog,
-    *,
-    capacity: Capacity | None = None,
-    territory: str | None = None,
-    now: datetime | None = None,
-    tz: tzinfo | None = None,
-    language: str | None = None,
-) -> PortfolioReport:
-    """Read every prospect from a store and build the portfolio (sets' texts in
-    `language`)."""
-    ids, records, snapshots = stream_portfolio(store, catalog, territory, language=language)
-    evidence = store.evidence_tallies(ids)
-    return build_portfolio_report(
-        records,
-        catalog,
-        snapshots,
-        capacity=capacity,
-        territory=territory,
-        now=now,
-        tz=tz,
-        evidence=evidence,
-    )

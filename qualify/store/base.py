@@ -142,6 +142,17 @@ class Store(ABC):
         is still no such prospect). Interviews and history entries are never removed.
         """
 
+    def revisions(self, prospect_ids: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+        """Each prospect's revision, in order: a token that changes with any change of
+        its records and never names other records (a digest of a workspace file, the
+        server-stamped transaction of a change on PostgreSQL); None where the store
+        cannot tell. A cache of what is derived from records keys it by this."""
+        return ((pid, None) for pid in prospect_ids)
+
+    def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
+        """The prospect's records and the revision of exactly those records."""
+        return self.read_prospect(prospect_id), None
+
     @abstractmethod
     def prospect_ids(self) -> list[str]:
         """The id of every prospect (that this login may see), sorted."""

@@ -34,7 +34,21 @@ def readable_records(store: Store, prospect_ids: Iterable[str]) -> Iterator[Pros
         try:
             yield store.read_prospect(pid)
         except (StoreCorrupt, NotFound) as exc:
-            store.note_unreadable(Phrase("skipped: {error}", error=said(exc)), key=pid)
+            _skipped(store, pid, exc)
+
+
+def readable_revision(store: Store, prospect_id: str) -> tuple[ProspectRecords, str | None] | None:
+    """The prospect's records and their revision (``Store.read_revision``); None, noted
+    as :func:`readable_records` notes it, when they cannot be read."""
+    try:
+        return store.read_revision(prospect_id)
+    except (StoreCorrupt, NotFound) as exc:
+        _skipped(store, prospect_id, exc)
+        return None
+
+
+def _skipped(store: Store, prospect_id: str, exc: Exception) -> None:
+    store.note_unreadable(Phrase("skipped: {error}", error=said(exc)), key=prospect_id)
 
 
 def read_snapshots(

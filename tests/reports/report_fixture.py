@@ -22,7 +22,7 @@ from qualify.core.records import (
     ProspectStatus,
 )
 from qualify.reports.capacity import Capacity
-from qualify.reports.portfolio import portfolio_report
+from qualify.reports.portfolio_cache import portfolio_report
 from qualify.reports.prospect import prospect_report
 from qualify.reports.views import PortfolioReport, ProspectReport
 from qualify.store.base import Store

@@ -24,7 +24,7 @@ from qualify.core.questionnaire.model import Pipeline
 from qualify.core.records import ProspectRecords
 from qualify.reports import render_portfolio, render_prospect
 from qualify.reports.capacity import Capacity
-from qualify.reports.portfolio import portfolio_report
+from qualify.reports.portfolio_cache import portfolio_report
 from qualify.reports.prospect import prospect_report
 
 LEAD = "=cmd|' /C calc'!A0 "

@@ -15,7 +15,7 @@ from qualify.core.questionnaire import load_catalog
 from qualify.paths import bundled_questionnaires_dir
 from qualify.reports import html
 from qualify.reports.capacity import Capacity
-from qualify.reports.portfolio import portfolio_report
+from qualify.reports.portfolio_cache import portfolio_report
 from qualify.reports.prospect import prospect_report
 from qualify.workflow import demo
 

@@ -512,3 +512,46 @@ def test_a_watch_names_the_prospects_another_handle_changes(
         assert got.concerns(added.id) and not got.concerns(busy.id)
     finally:
         watch.close()
+
+
+def test_a_revision_changes_with_every_write_and_names_what_was_read(store: Store) -> None:
+    """What a cache of derived results (the portfolio's shares) is keyed by: the same
+    records keep their revision, any write gives a new one, never one seen before, and
+    the records read with a revision are those it names."""
+    store.put_snapshot(SCORED_HASH, SCORED)
+    pid = store.add_prospect(make_prospect(created_at=T0, updated_at=T0)).id
+    other = store.add_prospect(make_prospect("Other")).id
+    seen: list[str] = []
+
+    def revision() -> str | None:
+        (found,) = store.revisions([pid])
+        assert found[0] == pid
+        return found[1]
+
+    def changed(what: str) -> None:
+        now = revision()
+        assert now is not None, what  # both backends can tell
+        assert now not in seen, what
+        assert revision() == now, what  # nothing written since: the same
+        records, read = store.read_revision(pid)
+        assert read == now and records == store.read_prospect(pid), what
+        seen.append(now)
+
+    changed("add")
+    interview = store.add_interview(make_interview(pid, started_at=T0))
+    changed("interview")
+    store.record_answers(interview.id, [answer("q1", 5)])
+    changed("answer")
+    store.record_answers(interview.id, [answer("q1", None)])
+    changed("clear")
+    store.update_prospect(store.get_prospect(pid).model_copy(update={"name": "Renamed"}))
+    changed("edit")
+    store.append_history(HistoryEntry(prospect_id=pid, action="review", at=T0))
+    changed("history")
+    store.update_prospect(store.get_prospect(other).model_copy(update={"name": "Elsewhere"}))
+    assert revision() == seen[-1]  # another prospect's write is not this one's
+    assert len(seen) == 6
+    unknown = new_id()
+    assert dict(store.revisions([unknown, pid])) == {unknown: None, pid: revision()}
+    with pytest.raises(NotFound):
+        store.read_revision(unknown)

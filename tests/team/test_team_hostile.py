@@ -602,3 +602,29 @@ def test_a_snapshot_held_uncommitted_stalls_nobody(pg) -> None:  # type: ignore[
         assert anna.snapshot_hashes() == {key}
         anna.put_snapshot(key, LEGIT)  # her own copy is there: nothing more is stored
     assert len(pg.sql("SELECT 1 FROM qualify.snapshots WHERE hash = %s", (key,))) == 2
+
+
+def test_a_raw_change_gives_a_new_revision_and_none_can_be_forged(pg) -> None:  # type: ignore[no-untyped-def]
+    """The portfolio keeps each prospect's share under its revision: a teammate who
+    changes an answer with raw SQL, then sets the stamp back to what it was, must not
+    leave the director a share of the records as they were."""
+    ids = _prospects(pg)
+    pg.grant("anna", "North")
+    with PostgresStore(pg.admin_url) as admin:
+        ((_, before),) = admin.revisions([ids["North"]])
+    assert before is not None
+    old_xact = before.split(":")[1]
+    with connect(pg.url("anna")) as conn:
+        conn.execute(
+            "UPDATE answers SET doc = jsonb_set(doc, '{value}', '\"Changed\"') "
+            "WHERE interview_id = %s",
+            (ids["North-i"],),
+        )
+        conn.execute(
+            "UPDATE prospects SET changed_xact = %s::xid8 WHERE id = %s", (old_xact, ids["North"])
+        )
+    with PostgresStore(pg.admin_url) as admin:
+        ((_, after),) = admin.revisions([ids["North"]])
+        records, read = admin.read_revision(ids["North"])
+    assert after not in (None, before) and read == after
+    assert records.interviews[0].answers["q1"].value == "Changed"

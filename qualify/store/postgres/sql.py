@@ -179,6 +179,18 @@ def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, Prospec
     return records, stored
 
 
+_REVISION_QUERY = _READ_QUERY.replace("SELECT p.doc, ", "SELECT p.changed_xact::text, p.doc, ", 1)
+
+
+def read_revision(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, str | None] | None:
+    """A prospect's records and the transaction that last changed them, in one statement."""
+    found = conn.execute(_REVISION_QUERY, (prospect_id,)).fetchone()
+    if found is None:
+        return None
+    xact, facts, *_, interviews, answers, history = found
+    return _records(prospect_id, facts, interviews, answers, history), xact
+
+
 def read_many(
     conn: Conn,
     prospect_ids: list[str],

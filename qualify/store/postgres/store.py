@@ -50,6 +50,7 @@ from qualify.store.base import (
 from qualify.store.postgres import evidence, migrate, sql
 from qualify.store.postgres.connection import Connections, Timeouts, connect, first_line
 from qualify.store.postgres.listing import Listing
+from qualify.store.postgres.revisions import RevisionQueries
 from qualify.store.postgres.rows import RowCheck, snapshot_problem, vouch
 from qualify.store.rows import ListRows
 from qualify.store.urls import redact_url
@@ -57,7 +58,7 @@ from qualify.store.urls import redact_url
 BULK_CHUNK = 5000
 
 
-class PostgresStore(evidence.EvidenceQueries, Store):
+class PostgresStore(evidence.EvidenceQueries, RevisionQueries, Store):
     """Prospects of the territories this login may see, on a PostgreSQL server."""
 
     def __init__(

@@ -88,14 +88,26 @@ def read_json(
     path: Path, *, empty_ok: bool = False, fix: str | None = None
 ) -> dict[str, Any] | None:
     """The JSON object in ``path``; None when the file does not exist."""
+    raw = read_raw(path, fix=fix)
+    return None if raw is None else parse_json(path, raw, empty_ok=empty_ok, fix=fix)
+
+
+def read_raw(path: Path, *, fix: str | None = None) -> bytes | None:
+    """The bytes of ``path``; None when the file does not exist."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise corrupt(path, Phrase("a directory where a file should be"), fix) from None
     except PermissionError as exc:
         raise corrupt(path, cannot_read(exc), fix) from None
+
+
+def parse_json(
+    path: Path, raw: bytes, *, empty_ok: bool = False, fix: str | None = None
+) -> dict[str, Any] | None:
+    """The JSON object that ``raw`` (read from ``path``) holds; StoreCorrupt otherwise."""
     if not raw.strip():
         if empty_ok:
             return None

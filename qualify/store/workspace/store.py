@@ -47,6 +47,7 @@ from qualify.store.workspace.files import (
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
+from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
     REPAIR,
     Backups,
@@ -96,6 +97,7 @@ class Workspace(DocumentStore):
         self._recent: dict[Path, tuple[tuple[int, ...], ProspectFile | bytes]] = {}
         """The last few prospect files read (parsed) or written (their bytes, parsed when
         read), by path, with the identity of the file (see :meth:`_read_file`)."""
+        self._revisions = FileRevisions()
         self._evidence = Evidence(self.root, durable=durable, locked=self.locked)
         self.schema = self._open()
 
@@ -200,6 +202,18 @@ class Workspace(DocumentStore):
         if found is None:
             raise self._missing(prospect_id)
         return found.records
+
+    def revisions(self, prospect_ids: Iterable[str]) -> Iterator[tuple[str, str | None]]:
+        """The digest of each prospect file's bytes (see FileRevisions)."""
+        for pid in prospect_ids:
+            path = self.prospect_path(pid) if is_safe_id(pid) else None
+            yield pid, self._revisions.revision(path) if path is not None else None
+
+    def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
+        found = self._revisions.read(self._existing_path(prospect_id))
+        if found is None:
+            raise self._missing(prospect_id)
+        return found[0].records, found[1]
 
     def _read_file(self, path: Path) -> ProspectFile | None:
         """The prospect file at ``path``, read and validated only when it is not the very

@@ -1,0 +1,158 @@
+"""The portfolio read from a store, with each prospect's share kept from one run to
+the next.
+
+Assessing 10,000 prospects takes seconds, and most did not change since the last
+portfolio. A prospect's share (:class:`~qualify.reports.portfolio.ProspectShare`: its
+row, its place in the funnel, its territory's load) depends on its records, the active
+question sets and pipeline, the day, the time zone, the language and qualify's code,
+and on nothing else. So each run keeps the shares in the user cache dir, as one entry of
+:mod:`qualify.setcache` (checked when read, written atomically, made by the same code)
+keyed by all of that but the records; each share is kept under its prospect's revision
+(``Store.revisions``: the digest of its file's bytes in a workspace, the server's stamp
+of its last change on PostgreSQL). The next portfolio takes a share only when the
+revision is the same; every other prospect is read and assessed as before.
+
+Never kept: a prospect whose question-set snapshot could not be read (so its warning
+is given every time), one that could not be read at all, or one whose store gives no
+revision. The next day, other sets or another language start afresh.
+``QUALIFY_CACHE_DIR=off`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Collection, Iterator
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+import orjson
+
+from qualify.core.assess import Snapshots
+from qualify.i18n import current
+from qualify.reports.capacity import Capacity
+from qualify.reports.context import ReportContext
+from qualify.reports.portfolio import ProspectShare, assemble_portfolio, prospect_share
+from qualify.reports.views import PortfolioReport
+from qualify.setcache import read_entry, write_entry
+from qualify.store.reading import read_snapshots, readable_revision
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog
+    from qualify.store.base import Store
+
+KIND = "portfolio"
+SCOPE = ("core", "i18n", "reports", "store")
+"""The code a share depends on: the assessment, the words, the rows, the records read."""
+
+Kept = dict[str, tuple[str, ProspectShare]]
+"""Prospect id → its revision and its share."""
+
+
+def portfolio_report(
+    store: Store,
+    catalog: Catalog,
+    *,
+    capacity: Capacity | None = None,
+    territory: str | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    language: str | None = None,
+) -> PortfolioReport:
+    """Every prospect of a store (of `territory`, if given) in the portfolio; the sets'
+    texts in `language`. One prospect's records are held at a time."""
+    summaries = store.list_prospects()
+    listed = [s.id for s in summaries]
+    ids = listed if territory is None else [s.id for s in summaries if s.territory == territory]
+    ctx = ReportContext(catalog, Snapshots(), now, tz)
+    shares = (
+        share
+        for share in portfolio_shares(store, ctx, ids, listed=listed, language=language)
+        if territory is None or share.row.territory == territory
+    )
+    evidence = store.evidence_tallies(ids)
+    return assemble_portfolio(
+        shares, ctx, capacity=capacity, territory=territory, evidence=evidence
+    )
+
+
+def portfolio_shares(
+    store: Store,
+    ctx: ReportContext,
+    ids: list[str],
+    *,
+    listed: Collection[str],
+    language: str | None = None,
+) -> Iterator[ProspectShare]:
+    """The share of each prospect of `ids`, in order: kept from an earlier run when its
+    revision is the same, else read and assessed on `ctx` (its snapshots read into
+    ``ctx.snapshots`` in `language`). A prospect that cannot be read is left out and
+    noted on the store. When the walk ends, the shares are kept for the next run, for
+    the prospects still `listed` (every prospect of the store, not only these)."""
+    context = _context(store, ctx, language)
+    found = read_entry(KIND, context, SCOPE)
+    kept: Kept = found if isinstance(found, dict) else {}
+    changed = False
+    for pid, revision in store.revisions(ids):
+        hit = kept.get(pid)
+        if revision is not None and hit is not None and hit[0] == revision:
+            yield hit[1]
+            continue
+        read = readable_revision(store, pid)
+        if read is None:
+            changed |= kept.pop(pid, None) is not None
+            continue
+        records, revision = read
+        read_snapshots(
+            store,
+            records.interviews,
+            ctx.catalog.question_sets,
+            into=ctx.snapshots,
+            language=language,
+        )
+        share = prospect_share(ctx.assess(records), ctx)
+        warned = any(i.questionnaire_hash in ctx.snapshots.warnings for i in records.interviews)
+        if revision is None or warned:
+            changed |= kept.pop(pid, None) is not None
+        else:
+            kept[pid] = (revision, share)
+            changed = True
+        yield share
+    gone = kept.keys() - set(listed)
+    if changed or gone:
+        for pid in gone:
+            del kept[pid]
+        write_entry(KIND, context, SCOPE, kept)
+
+
+def _context(store: Store, ctx: ReportContext, language: str | None) -> bytes:
+    """Everything a share depends on but the prospect's records and the code."""
+    sets = hashlib.blake2b(digest_size=20)
+    for set_id in sorted(ctx.catalog.question_sets):
+        sets.update(ctx.catalog.question_sets[set_id].model_dump_json().encode())
+    sets.update(ctx.pipeline.model_dump_json().encode())
+    return orjson.dumps(
+        {
+            "store": [type(store).__name__, store.location, store.login],
+            "sets": sets.hexdigest(),
+            "day": ctx.today.isoformat(),
+            "zone": _zone(ctx.tz),
+            "language": [language or "", current()],  # the sets' texts, qualify's words
+        }
+    )
+
+
+def _zone(tz: tzinfo | None) -> str:
+    """The time zone dates are read in; without one, the machine's own (which a laptop
+    changes when it travels)."""
+    if tz is not None:
+        return repr(tz)
+    try:
+        local = os.path.realpath("/etc/localtime")
+    except OSError:
+        local = ""
+    return repr((os.environ.get("TZ"), time.tzname, time.timezone, time.altzone, local))
+
+
+__all__ = ["portfolio_report", "portfolio_shares"]

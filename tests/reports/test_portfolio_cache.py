@@ -1,0 +1,193 @@
+"""The portfolio keeps each prospect's share between runs: a second portfolio reads and
+assesses only the prospects that changed, and is always the portfolio it would be
+without the cache (every test compares with one built with the cache off)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import report_fixture
+from report_fixture import CAPACITY, IDS, NOW
+
+from qualify.core.questionnaire import Catalog, content_hash
+from qualify.core.records import AnswerRecord
+from qualify.i18n import localized_catalog, use_language
+from qualify.reports import portfolio_cache
+from qualify.reports.portfolio_cache import portfolio_report
+from qualify.reports.views import PortfolioReport
+from qualify.store.base import Store
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", str(folder))
+    return folder
+
+
+def portfolio(store: Store, catalog: Catalog, **options) -> tuple[PortfolioReport, list[str]]:
+    """The portfolio through the cache, the prospects it read, and the proof that it is
+    the portfolio built without the cache."""
+    read: list[str] = []
+    original = store.read_revision
+
+    def reading(prospect_id: str):
+        read.append(prospect_id)
+        return original(prospect_id)
+
+    store.read_revision = reading  # type: ignore[method-assign]
+    options = {"capacity": CAPACITY, "now": NOW, "tz": report_fixture.UTC, **options}
+    try:
+        cached = portfolio_report(store, catalog, **options)
+    finally:
+        del store.read_revision
+    before = os.environ["QUALIFY_CACHE_DIR"]
+    os.environ["QUALIFY_CACHE_DIR"] = "off"
+    try:
+        assert portfolio_report(store, catalog, **options) == cached
+    finally:
+        os.environ["QUALIFY_CACHE_DIR"] = before
+    return cached, read
+
+
+def test_a_second_portfolio_reads_no_prospect_and_says_the_same(disk_store, catalog, cache) -> None:
+    first, read = portfolio(disk_store, catalog)
+    assert sorted(read) == sorted(IDS.values())
+    second, read = portfolio(disk_store, catalog)
+    assert read == []
+    assert second == first
+    assert first.total == 7
+    # what is kept holds the prospects' names and scores: readable by the user alone
+    kept = [e for e in cache.glob("*.pickle") if (e.stat().st_mode & 0o777) == 0o600]
+    assert len(kept) == 1
+
+
+def test_only_the_prospect_that_changed_is_read_again(disk_store, catalog, cache) -> None:
+    portfolio(disk_store, catalog)
+    pid = IDS["muller"]
+    renamed = disk_store.get_prospect(pid).model_copy(update={"name": "Müller Renamed"})
+    disk_store.update_prospect(renamed)
+    after, read = portfolio(disk_store, catalog)
+    assert read == [pid]
+    names = {r.id: r.name for g in after.groups for r in g.rows}
+    assert names[pid] == "Müller Renamed"
+
+
+def test_an_answer_given_since_changes_the_row_in_the_portfolio(disk_store, catalog, cache) -> None:
+    before, _ = portfolio(disk_store, catalog)
+    pid = IDS["muller"]
+    current = [i for i in disk_store.read_prospect(pid).interviews if i.stage == "plan"][-1]
+    given = current.answers.get("plan_signed")
+    value = not given.value if given is not None and given.value is not None else False
+    disk_store.record_answers(current.id, [AnswerRecord(question_id="plan_signed", value=value)])
+    after, read = portfolio(disk_store, catalog)
+    assert read == [pid]
+
+    def row(report: PortfolioReport):
+        found = [r for g in report.groups for r in g.rows if r.id == pid]
+        return (found[0].score, found[0].coverage, found[0].gate_passed)
+
+    assert row(after) != row(before)
+
+
+def test_the_next_day_every_prospect_is_assessed_again(disk_store, catalog, cache) -> None:
+    """A re-contact date or a review comes due with the day: nothing of yesterday counts."""
+    portfolio(disk_store, catalog)
+    _, read = portfolio(disk_store, catalog, now=NOW + timedelta(days=1))
+    assert sorted(read) == sorted(IDS.values())
+
+
+def test_another_time_zone_or_language_is_assessed_afresh(disk_store, catalog, cache) -> None:
+    from zoneinfo import ZoneInfo
+
+    english, _ = portfolio(disk_store, catalog)
+    _, read = portfolio(disk_store, catalog, tz=ZoneInfo("Pacific/Auckland"))
+    assert len(read) == 7
+    with use_language("de"):
+        german, read = portfolio(disk_store, localized_catalog(catalog, "de"), language="de")
+    assert len(read) == 7
+    steps = lambda report: [r.next_step for g in report.groups for r in g.rows]  # noqa: E731
+    assert steps(german) != steps(english)
+    _, read = portfolio(disk_store, catalog)
+    assert read == []  # the English portfolio of today is still kept
+
+
+def test_an_edited_question_set_means_every_prospect_is_assessed_again(
+    disk_store, catalog, cache
+) -> None:
+    portfolio(disk_store, catalog)
+    data = catalog.question_sets["plan"].model_dump(mode="json")
+    data["sections"][0]["weight"] = data["sections"][0].get("weight", 1) + 3
+    edited = type(catalog.question_sets["plan"]).model_validate(data)
+    changed = Catalog(
+        directory=catalog.directory,
+        question_sets={**catalog.question_sets, "plan": edited},
+        paths=catalog.paths,
+        pipeline=catalog.pipeline,
+    )
+    _, read = portfolio(disk_store, changed)
+    assert len(read) == 7
+
+
+def test_a_broken_cache_entry_is_ignored(disk_store, catalog, cache) -> None:
+    first, _ = portfolio(disk_store, catalog)
+    for entry in cache.glob("*.pickle"):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2])
+    again, read = portfolio(disk_store, catalog)
+    assert again == first and len(read) == 7
+    _, read = portfolio(disk_store, catalog)
+    assert read == []  # written again whole
+
+
+def test_a_prospect_whose_file_breaks_is_left_out_every_time_with_its_warning(
+    disk_store, catalog, cache
+) -> None:
+    portfolio(disk_store, catalog)
+    pid = IDS["healthy"]
+    disk_store.prospect_path(pid).write_text("{not json", encoding="utf-8")
+    for _ in range(2):
+        report, read = portfolio(disk_store, catalog)
+        assert read == [pid]
+        assert report.total == 6
+        assert any(pid in message for message in disk_store.unreadable())
+
+
+def test_a_missing_snapshot_is_warned_about_every_time(tmp_path, catalog, cache) -> None:
+    """A prospect assessed against today's set instead of its own is never kept: the
+    warning must not vanish on the second run."""
+    from qualify.store import open_store
+
+    store = open_store(tmp_path / "ws")
+    report_fixture.fill(store, catalog)
+    lost = content_hash(report_fixture.intro_v1(catalog))
+    (store.root / "snapshots" / f"{lost}.json").unlink()
+    first, _ = portfolio(store, catalog)
+    second, read = portfolio(store, catalog)
+    assert first.warnings and second.warnings == first.warnings
+    assert read  # those prospects were assessed again
+    store.close()
+
+
+def test_what_is_kept_holds_only_the_prospects_still_listed(disk_store, catalog, cache) -> None:
+    from qualify.core.assess import Snapshots
+    from qualify.reports.context import ReportContext
+    from qualify.setcache import read_entry
+
+    ctx = ReportContext(catalog, Snapshots(), NOW, report_fixture.UTC)
+    ids = sorted(IDS.values())
+    list(portfolio_cache.portfolio_shares(disk_store, ctx, ids, listed=ids))
+    context = portfolio_cache._context(disk_store, ctx, None)
+    assert set(read_entry(portfolio_cache.KIND, context, portfolio_cache.SCOPE)) == set(ids)
+    # the first prospect is no longer listed (deleted by someone): dropped
+    list(portfolio_cache.portfolio_shares(disk_store, ctx, ids[1:], listed=ids[1:]))
+    assert set(read_entry(portfolio_cache.KIND, context, portfolio_cache.SCOPE)) == set(ids[1:])
+
+
+def test_no_cache_when_it_is_off(disk_store, catalog, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
+    portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert not any(tmp_path.rglob("*.pickle"))
