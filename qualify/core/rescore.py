@@ -360,8 +360,8 @@ version number) changes no score, band, knock-out or gate, so no re-score is off
 def scoring_hash(question_set: QuestionSet) -> str:
     """A digest of how a set scores, leaving its wording out (:data:`WORDING`): equal
     digests, equal scores for equal answers."""
+    from qualify.core.questionnaire.catalog import canonical
     from qualify.core.questionnaire.loader import canonical_hash
-    from qualify.core.questionnaire.model import canonical
 
     data = canonical(question_set)
     _drop(data, "set")

@@ -15,8 +15,9 @@ from typing import Any
 from qualify.core import moves
 from qualify.core.gates import evaluate_gate
 from qualify.core.questionnaire import Catalog, QuestionSet, content_hash
+from qualify.core.questionnaire.catalog import canonical
 from qualify.core.questionnaire.dependencies import edges
-from qualify.core.questionnaire.model import Question, canonical, repeat_key
+from qualify.core.questionnaire.model import Question, repeat_key
 from qualify.core.records import (
     DEMO_TAG,
     AnswerRecord,

@@ -20,7 +20,8 @@ from qualify.core.questionnaire import (
     content_hash,
     validate_answer,
 )
-from qualify.core.questionnaire.model import Pipeline, Stage, canonical
+from qualify.core.questionnaire.catalog import canonical
+from qualify.core.questionnaire.model import Pipeline, Stage
 from qualify.core.questionnaire.texts import localize
 from qualify.core.records import (
     AnswerRecord,

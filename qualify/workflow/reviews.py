@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from qualify.core import rules
 from qualify.core.phrase import Phrase
 from qualify.core.questionnaire import QuestionSet, content_hash
-from qualify.core.questionnaire.model import canonical
+from qualify.core.questionnaire.catalog import canonical
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,

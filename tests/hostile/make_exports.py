@@ -24,7 +24,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qualify.core.questionnaire import content_hash, load_catalog  # noqa: E402
-from qualify.core.questionnaire.model import canonical  # noqa: E402
+from qualify.core.questionnaire.catalog import canonical  # noqa: E402
 from qualify.core.records import (  # noqa: E402
     AnswerRecord,
     HistoryEntry,

@@ -563,7 +563,8 @@ def test_a_set_without_the_new_keys_keeps_its_content_hash() -> None:
     """Interviews store the hash of the set they were asked with: an upgrade must not make
     every interview look asked with another version."""
     from qualify.core.questionnaire import content_hash, load_question_set
-    from qualify.core.questionnaire.model import QuestionSet, canonical
+    from qualify.core.questionnaire.catalog import canonical
+    from qualify.core.questionnaire.model import QuestionSet
 
     mini = Path(__file__).resolve().parents[1] / "cli" / "fixtures" / "mini" / "mini-first.yaml"
     qs = load_question_set(mini)

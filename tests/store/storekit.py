@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from qualify.core.assess import Snapshots, list_row
+from qualify.core.questionnaire.catalog import canonical
 from qualify.core.questionnaire.loader import canonical_hash
-from qualify.core.questionnaire.model import QuestionSet, canonical
+from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectSummary
 from qualify.store.base import Store
 

@@ -10,7 +10,7 @@ from psycopg.types.json import Jsonb
 
 from qualify.cli import main
 from qualify.core.questionnaire import content_hash, load_catalog
-from qualify.core.questionnaire.model import canonical
+from qualify.core.questionnaire.catalog import canonical
 from qualify.store.postgres import PostgresStore
 
 MINI = Path(__file__).resolve().parents[1] / "cli" / "fixtures" / "mini"

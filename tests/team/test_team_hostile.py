@@ -140,7 +140,7 @@ def test_the_server_hashes_exactly_as_qualify_does(hashing_conn, value) -> None:
 
 def test_the_bundled_question_sets_hash_the_same_on_the_server(hashing_conn) -> None:  # type: ignore[no-untyped-def]
     from qualify.core.questionnaire import content_hash, load_catalog
-    from qualify.core.questionnaire.model import canonical
+    from qualify.core.questionnaire.catalog import canonical
     from qualify.paths import bundled_questionnaires_dir
 
     catalog = load_catalog(bundled_questionnaires_dir())

@@ -97,7 +97,7 @@ def test_a_bilingual_set_scores_in_its_default_language_on_the_server(pg, monkey
     the band as the set names it by default (it stored `Passt kaum`)."""
     from qualify import setcache
     from qualify.core.questionnaire import content_hash
-    from qualify.core.questionnaire.model import canonical
+    from qualify.core.questionnaire.catalog import canonical
     from qualify.paths import bundled_questionnaires_dir
     from qualify.setcache import load_catalog
 

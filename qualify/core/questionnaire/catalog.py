@@ -16,7 +16,7 @@ from typing import Any
 from qualify.core.questionnaire import model as m
 from qualify.core.questionnaire.yamlsource import Problem
 
-__all__ = ["Catalog", "canonical_hash", "content_hash"]
+__all__ = ["Catalog", "canonical", "canonical_hash", "content_hash"]
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Catalog:
 
 def content_hash(question_set: m.QuestionSet) -> str:
     """A digest of what is asked and how it scores: equal hashes, equal interviews."""
-    return canonical_hash(m.canonical(question_set))
+    return canonical_hash(canonical(question_set))
 
 
 def canonical_hash(data: Any) -> str:
@@ -55,3 +55,45 @@ def canonical_hash(data: Any) -> str:
 
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+_NEW_DEFAULTS: dict[str, dict[str, Any]] = {
+    "question": {
+        "formula": None,
+        "constraint": None,
+        "constraint_message": None,
+        "required_when": None,
+        "integer": False,
+        "red_flag": None,
+        "source": None,
+    },
+    "section": {"repeat": None, "repeat_score": "mean", "improve": None},
+    "set": {"verdict_coverage": None, "languages": None},
+    "band": {"without_red_flags": False},
+}
+"""Keys added after version 1 of the format, at their defaults: left out of a set's
+canonical form, so a set that does not use them keeps its content hash (and its
+snapshot reads in a qualify that predates them)."""
+
+
+def canonical(question_set: m.QuestionSet) -> dict[str, Any]:
+    """The set as JSON data, without the later keys a set leaves at their defaults."""
+    data = question_set.model_dump(mode="json")
+    _drop_defaults(data, "set")
+    for band in data.get("bands") or ():
+        _drop_defaults(band, "band")
+    for section in data["sections"]:
+        for key, default in _NEW_DEFAULTS["section"].items():
+            if section.get(key, default) == default:
+                section.pop(key, None)
+        for question in section["questions"]:
+            for key, default in _NEW_DEFAULTS["question"].items():
+                if question.get(key, default) == default:
+                    question.pop(key, None)
+    return data
+
+
+def _drop_defaults(data: dict[str, Any], kind: str) -> None:
+    for key, default in _NEW_DEFAULTS[kind].items():
+        if data.get(key, default) == default:
+            data.pop(key, None)

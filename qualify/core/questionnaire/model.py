@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -94,6 +94,27 @@ class _Strict(BaseModel):
         allow_inf_nan=False,
         defer_build=True,
     )
+
+
+class _Translated(_Strict):
+    """A set or a pipeline: its texts in the languages it lists, read in the first."""
+
+    if TYPE_CHECKING:  # a field of each (described there), not of this base
+        languages: list[str] | None
+
+    @property
+    def language(self) -> str:
+        """The default language: the first listed (English when none is)."""
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _in_its_default_language(cls, data: Any, handler: Any) -> Any:
+        """A text's mapping may list its languages in any order (a team server keeps
+        JSON keys sorted: `de` before `en`): it reads in the default language, never in
+        whichever happens to come first."""
+        made = handler(data)
+        return localize(made, made.language, made.language)
 
 
 class Band(_Strict):
@@ -320,7 +341,7 @@ class Section(_Strict):
         return self.improve or f"strengthen {self.title}"
 
 
-class QuestionSet(_Strict):
+class QuestionSet(_Translated):
     """The questions asked at one stage of the relationship."""
 
     id: Slug
@@ -341,20 +362,6 @@ class QuestionSet(_Strict):
     languages: Annotated[list[Language], Field(min_length=1, max_length=32)] | None = None
     """The languages its texts are written in, the default first, e.g. [en, de]; any
     human text may then be a mapping language → text ({en: …, de: …})."""
-
-    @property
-    def language(self) -> str:
-        """The default language: the first listed (English when none is)."""
-        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _in_its_default_language(cls, data: Any, handler: Any) -> Any:
-        """A text's mapping may list its languages in any order (a team server keeps
-        JSON keys sorted: `de` before `en`): it reads in the default language, never in
-        whichever happens to come first."""
-        made = handler(data)
-        return localize(made, made.language, made.language)
 
     @cached_property
     def questions(self) -> dict[str, Question]:
@@ -542,7 +549,7 @@ class ReviewStage(_Strict):
         return (self.questionnaire,)
 
 
-class Pipeline(_Strict):
+class Pipeline(_Translated):
     """The ordered stages of the relationship, from first date to commitment."""
 
     stages: Annotated[list[Stage], Field(min_length=1)]
@@ -553,20 +560,6 @@ class Pipeline(_Strict):
     """The languages of its titles, descriptions and gate texts, the default first, e.g.
     [en, de]; any of them may then be a mapping language → text ({en: …, de: …})."""
 
-    @property
-    def language(self) -> str:
-        """The default language: the first listed (English when none is)."""
-        return self.languages[0] if self.languages else DEFAULT_LANGUAGE
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _in_its_default_language(cls, data: Any, handler: Any) -> Any:
-        """A text's mapping may list its languages in any order (a team server keeps
-        JSON keys sorted: `de` before `en`): it reads in the default language, never in
-        whichever happens to come first."""
-        made = handler(data)
-        return localize(made, made.language, made.language)
-
     @cached_property
     def stage_map(self) -> dict[str, Stage]:
         return {s.id: s for s in self.stages}
@@ -575,45 +568,3 @@ class Pipeline(_Strict):
         ids = [s.id for s in self.stages]
         i = ids.index(stage_id)
         return self.stages[i + 1] if i + 1 < len(ids) else None
-
-
-_NEW_DEFAULTS: dict[str, dict[str, Any]] = {
-    "question": {
-        "formula": None,
-        "constraint": None,
-        "constraint_message": None,
-        "required_when": None,
-        "integer": False,
-        "red_flag": None,
-        "source": None,
-    },
-    "section": {"repeat": None, "repeat_score": "mean", "improve": None},
-    "set": {"verdict_coverage": None, "languages": None},
-    "band": {"without_red_flags": False},
-}
-"""Keys added after version 1 of the format, at their defaults: left out of a set's
-canonical form, so a set that does not use them keeps its content hash (and its
-snapshot reads in a qualify that predates them)."""
-
-
-def canonical(question_set: QuestionSet) -> dict[str, Any]:
-    """The set as JSON data, without the later keys a set leaves at their defaults."""
-    data = question_set.model_dump(mode="json")
-    _drop_defaults(data, "set")
-    for band in data.get("bands") or ():
-        _drop_defaults(band, "band")
-    for section in data["sections"]:
-        for key, default in _NEW_DEFAULTS["section"].items():
-            if section.get(key, default) == default:
-                section.pop(key, None)
-        for question in section["questions"]:
-            for key, default in _NEW_DEFAULTS["question"].items():
-                if question.get(key, default) == default:
-                    question.pop(key, None)
-    return data
-
-
-def _drop_defaults(data: dict[str, Any], kind: str) -> None:
-    for key, default in _NEW_DEFAULTS[kind].items():
-        if data.get(key, default) == default:
-            data.pop(key, None)

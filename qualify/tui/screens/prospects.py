@@ -547,7 +547,7 @@ class ProspectsScreen(QualifyScreen):
     def fill_demo(self, count: int = DEMO_COUNT, seed: int = 7) -> None:
         """Generate and store sample prospects, with a progress bar (a worker: no freeze)."""
         from qualify.core.questionnaire import content_hash
-        from qualify.core.questionnaire.model import canonical
+        from qualify.core.questionnaire.catalog import canonical
         from qualify.workflow.demo import generate
 
         workspace = self.workspace
