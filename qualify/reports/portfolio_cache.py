@@ -33,10 +33,10 @@ from qualify.core.assess import Snapshots
 from qualify.i18n import current
 from qualify.reports.capacity import Capacity
 from qualify.reports.context import ReportContext
-from qualify.reports.portfolio import ProspectShare, assemble_portfolio, prospect_share
+from qualify.reports.portfolio import ProspectShare, assemble_portfolio
+from qualify.reports.portfolio_workers import assess_all
 from qualify.reports.views import PortfolioReport
 from qualify.setcache import read_entry, write_entry
-from qualify.store.reading import read_snapshots, readable_revision
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
@@ -84,40 +84,38 @@ def portfolio_shares(
     *,
     listed: Collection[str],
     language: str | None = None,
+    workers: int | None = None,
 ) -> Iterator[ProspectShare]:
     """The share of each prospect of `ids`, in order: kept from an earlier run when its
     revision is the same, else read and assessed on `ctx` (its snapshots read into
-    ``ctx.snapshots`` in `language`). A prospect that cannot be read is left out and
-    noted on the store. When the walk ends, the shares are kept for the next run, for
-    the prospects still `listed` (every prospect of the store, not only these)."""
+    ``ctx.snapshots`` in `language`; in `workers` processes when there are many, see
+    :mod:`qualify.reports.portfolio_workers`). A prospect that cannot be read is left
+    out and noted on the store. When the walk ends, the shares are kept for the next
+    run, for the prospects still `listed` (every prospect of the store, not only these)."""
     context = _context(store, ctx, language)
     found = read_entry(KIND, context, SCOPE)
     kept: Kept = found if isinstance(found, dict) else {}
-    changed = False
-    for pid, revision in store.revisions(ids):
+    # nothing kept (the first run of the day): no revision to compare, none read twice
+    revisions = store.revisions(ids) if kept else ((pid, None) for pid in ids)
+    planned: list[tuple[str, ProspectShare | None]] = []
+    for pid, revision in revisions:
         hit = kept.get(pid)
-        if revision is not None and hit is not None and hit[0] == revision:
-            yield hit[1]
-            continue
-        read = readable_revision(store, pid)
-        if read is None:
-            changed |= kept.pop(pid, None) is not None
-            continue
-        records, revision = read
-        read_snapshots(
-            store,
-            records.interviews,
-            ctx.catalog.question_sets,
-            into=ctx.snapshots,
-            language=language,
-        )
-        share = prospect_share(ctx.assess(records), ctx)
-        warned = any(i.questionnaire_hash in ctx.snapshots.warnings for i in records.interviews)
-        if revision is None or warned:
-            changed |= kept.pop(pid, None) is not None
-        else:
-            kept[pid] = (revision, share)
-            changed = True
+        fits = revision is not None and hit is not None and hit[0] == revision
+        planned.append((pid, hit[1] if fits and hit is not None else None))
+    misses = [pid for pid, share in planned if share is None]
+    assessed = assess_all(store, ctx, misses, language, workers=workers)
+    changed = False
+    for pid, share in planned:
+        if share is None:
+            a = next(assessed)
+            if a.keep and a.revision is not None and a.share is not None:
+                kept[pid] = (a.revision, a.share)
+                changed = True
+            else:
+                changed |= kept.pop(pid, None) is not None
+            if a.share is None:
+                continue
+            share = a.share
         yield share
     gone = kept.keys() - set(listed)
     if changed or gone:

@@ -14,7 +14,6 @@ Callers never pass one.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,6 +34,7 @@ from qualify.core.records import (
     ProspectSummary,
 )
 from qualify.store import refusals
+from qualify.store.watching import Changes, Watch, change_digest
 
 Merge = Callable[[ProspectRecords | None], ProspectRecords | None]
 """Given a prospect's stored records (None: no such prospect), what to store instead
@@ -152,6 +152,11 @@ class Store(ABC):
     def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
         """The prospect's records and the revision of exactly those records."""
         return self.read_prospect(prospect_id), None
+
+    def opener(self) -> Callable[[], Store] | None:
+        """How another process opens this same store (picklable: the portfolio assesses
+        in worker processes); None where it cannot."""
+        return None
 
     @abstractmethod
     def prospect_ids(self) -> list[str]:
@@ -388,52 +393,6 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-# ------------------------------------------------------------------ watching
-
-
-def change_digest(prospect_id: str) -> str:
-    """How a change notification names a prospect: a digest of its id, which a listener
-    recognises for the prospects it can see and learns nothing from for the others."""
-    return hashlib.sha256(prospect_id.encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
-class Changes:
-    """Which prospects changed, as far as a watcher can tell."""
-
-    ids: frozenset[str] = frozenset()
-    digests: frozenset[str] = frozenset()
-    everything: bool = False
-    """Too many to name (a bulk load), or the watcher lost track: reload it all."""
-
-    def __bool__(self) -> bool:
-        return self.everything or bool(self.ids or self.digests)
-
-    def concerns(self, prospect_id: str) -> bool:
-        return (
-            self.everything
-            or prospect_id in self.ids
-            or (bool(self.digests) and change_digest(prospect_id) in self.digests)
-        )
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(
-            self.ids | other.ids, self.digests | other.digests, self.everything or other.everything
-        )
-
-
-class Watch(ABC):
-    """Waits for changes made by other people or processes (and this one's own)."""
-
-    @abstractmethod
-    def wait(self, timeout: float) -> Changes:
-        """The changes seen within ``timeout`` seconds (empty if none); raises StoreError
-        when the watch is lost (the caller may open another later)."""
-
-    def close(self) -> None:  # noqa: B027 - optional for watches without resources
-        """Stop watching."""
 
 
 # ------------------------------------------------------------------ records, checked

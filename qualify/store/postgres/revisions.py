@@ -9,7 +9,8 @@ the server's identity tells servers apart (a new one counts from the start again
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -27,7 +28,14 @@ class RevisionQueries:
     store)."""
 
     _db: Any
+    url: str
     _server_id: str | None = None
+
+    def opener(self) -> Callable[[], Any]:
+        """A worker's own connection (one: it reads one prospect at a time)."""
+        from qualify.store.postgres.store import PostgresStore
+
+        return partial(PostgresStore, self.url, max_connections=1)
 
     def revisions(self, prospect_ids: Iterable[str]) -> Iterator[tuple[str, str | None]]:
         ids = list(prospect_ids)

@@ -10,9 +10,10 @@ history…) are such changes; see the package docstring for the layout.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,9 @@ class Workspace(DocumentStore):
         for pid in prospect_ids:
             path = self.prospect_path(pid) if is_safe_id(pid) else None
             yield pid, self._revisions.revision(path) if path is not None else None
+
+    def opener(self) -> Callable[[], Workspace]:
+        return partial(Workspace, self.root)
 
     def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
         found = self._revisions.read(self._existing_path(prospect_id))

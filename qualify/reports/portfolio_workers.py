@@ -1,0 +1,152 @@
+"""Assessing the prospects a portfolio has no kept share for, on every core.
+
+The first portfolio of the day (or after the sets change) assesses every prospect:
+seconds for 10,000, nearly all of it scoring, which one Python process does on one
+core. So when there are many, worker processes share the work: each opens the same
+store (``Store.opener``), reads and assesses runs of prospects, and sends back their
+shares; the portfolio takes them in the order it asked for them, so the report is the
+one a single process makes (the tests compare the two).
+
+Fewer than :data:`MIN_PROSPECTS`, a store that cannot be opened twice, or one core:
+all in this process, one prospect at a time. A worker that dies (killed, out of
+memory) costs time, not the report: what it had not sent back is assessed here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from qualify.core.assess import Snapshots
+from qualify.i18n import current, set_language
+from qualify.reports.context import ReportContext
+from qualify.reports.portfolio import ProspectShare, prospect_share
+from qualify.store.reading import read_snapshots, readable_revision
+
+if TYPE_CHECKING:
+    from qualify.core.questionnaire import Catalog
+    from qualify.store.base import Store
+
+MIN_PROSPECTS = 1000
+"""Fewer to assess, and starting workers would cost more than they save."""
+CHUNK = 250
+"""Prospects a worker assesses per run (small enough to share the work evenly)."""
+MAX_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """One prospect, read and assessed."""
+
+    prospect_id: str
+    revision: str | None
+    share: ProspectShare | None
+    """None: its records could not be read (noted on the store)."""
+    keep: bool
+    """Its share may be kept for the next run: it has a revision and every snapshot
+    its interviews were asked with could be read (a warning must be given every time)."""
+
+
+def assess_all(
+    store: Store,
+    ctx: ReportContext,
+    ids: list[str],
+    language: str | None,
+    *,
+    workers: int | None = None,
+) -> Iterator[Assessed]:
+    """Each prospect of `ids` read and assessed on `ctx`, in that order; in worker
+    processes when there are enough of them (`workers`: how many, default one per core).
+    Snapshot warnings end up in ``ctx.snapshots``, unreadable prospects noted on `store`."""
+    count = workers if workers is not None else min(_cores(), MAX_WORKERS)
+    opener = store.opener() if count > 1 and len(ids) >= MIN_PROSPECTS else None
+    if opener is None:
+        yield from _assess(store, ctx, ids, language)
+        return
+    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    done = 0
+    start = (opener, ctx.catalog, ctx.now, ctx.tz, language, current())
+    try:
+        with ProcessPoolExecutor(count, _context(), initializer=_start, initargs=start) as pool:
+            for found, warnings, notes in pool.map(_work, chunks):
+                ctx.snapshots.warnings.update(warnings)
+                for note in notes:
+                    store.note_unreadable(note)
+                yield from found
+                done += 1
+    except BrokenProcessPool:
+        for chunk in chunks[done:]:  # a worker died: the rest here
+            yield from _assess(store, ctx, chunk, language)
+
+
+def _assess(
+    store: Store, ctx: ReportContext, ids: list[str], language: str | None
+) -> Iterator[Assessed]:
+    for pid in ids:
+        read = readable_revision(store, pid)
+        if read is None:
+            yield Assessed(pid, None, None, keep=False)
+            continue
+        records, revision = read
+        read_snapshots(
+            store,
+            records.interviews,
+            ctx.catalog.question_sets,
+            into=ctx.snapshots,
+            language=language,
+        )
+        share = prospect_share(ctx.assess(records), ctx)
+        warned = any(i.questionnaire_hash in ctx.snapshots.warnings for i in records.interviews)
+        yield Assessed(pid, revision, share, keep=revision is not None and not warned)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe (Linux: the workers start at once, sharing what is loaded);
+    elsewhere a fresh interpreter per worker."""
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+
+
+# ------------------------------------------------------------------ in a worker
+
+_worker: tuple[Store, ReportContext, str | None] | None = None
+
+
+def _start(
+    opener: Callable[[], Store],
+    catalog: Catalog,
+    now: datetime,
+    tz: tzinfo | None,
+    language: str | None,
+    words: str,
+) -> None:
+    global _worker
+    set_language(words)  # qualify's own words, as in the portfolio's process
+    _worker = (opener(), ReportContext(catalog, Snapshots(), now, tz), language)
+
+
+def _work(ids: list[str]) -> tuple[list[Assessed], dict[str, str], list[str]]:
+    """A run of prospects assessed; with the snapshot warnings and the notes of
+    unreadable prospects it added."""
+    assert _worker is not None
+    store, ctx, language = _worker
+    warned, noted = set(ctx.snapshots.warnings), len(store.unreadable())
+    found = list(_assess(store, ctx, ids, language))
+    warnings = {k: v for k, v in ctx.snapshots.warnings.items() if k not in warned}
+    return found, warnings, store.unreadable()[noted:]
+
+
+__all__ = ["MIN_PROSPECTS", "Assessed", "assess_all"]

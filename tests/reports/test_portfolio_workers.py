@@ -1,0 +1,104 @@
+"""The first portfolio of the day assesses every prospect in worker processes when
+there are many: the report must be the one a single process makes, whatever goes
+wrong in a worker."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import report_fixture
+from report_fixture import CAPACITY, IDS, NOW
+
+from qualify.reports import portfolio_workers
+from qualify.reports.portfolio_cache import portfolio_report
+
+
+@pytest.fixture
+def many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers for the seven prospects of the fixture, two to a run, nothing kept."""
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
+    monkeypatch.setattr(portfolio_workers, "MIN_PROSPECTS", 0)
+    monkeypatch.setattr(portfolio_workers, "CHUNK", 2)
+
+
+def test_workers_make_the_report_one_process_makes(
+    disk_store, catalog, many, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert alone.total == 7
+    log = tmp_path / "assessed-by"
+    assess = portfolio_workers._assess
+
+    def logged(store, ctx, ids, language):
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return assess(store, ctx, ids, language)
+
+    monkeypatch.setattr(portfolio_workers, "_assess", logged)
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 3)
+    together = portfolio_report(
+        disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC
+    )
+    assert together == alone
+    by = set(log.read_text().split())
+    assert by and str(os.getpid()) not in by  # every prospect assessed in a worker
+
+
+def test_an_unreadable_prospect_and_a_lost_snapshot_are_said_as_one_process_says_them(
+    tmp_path, catalog, many, monkeypatch
+) -> None:
+    from qualify.core.questionnaire import content_hash
+    from qualify.store import open_store
+
+    store = open_store(tmp_path / "ws")
+    report_fixture.fill(store, catalog)
+    (store.root / "snapshots" / f"{content_hash(report_fixture.intro_v1(catalog))}.json").unlink()
+    store.prospect_path(IDS["healthy"]).write_text("{", encoding="utf-8")
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    alone = portfolio_report(store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    said_alone = store.unreadable()
+    store.close()
+
+    store = open_store(tmp_path / "ws")
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    together = portfolio_report(store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert together == alone and together.warnings and together.total == 6
+    assert store.unreadable() == said_alone and IDS["healthy"] in said_alone[0]
+    store.close()
+
+
+def _dies(ids):  # a worker killed by the system halfway through
+    os._exit(9)
+
+
+def test_a_worker_that_dies_costs_time_not_the_report(
+    disk_store, catalog, many, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    log = tmp_path / "started"
+    start = portfolio_workers._start
+
+    def logged(*args):
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        start(*args)
+
+    monkeypatch.setattr(portfolio_workers, "_start", logged)
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    monkeypatch.setattr(portfolio_workers, "_work", _dies)
+    again = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert log.read_text().split()  # a worker started, and died
+    assert again == alone
+
+
+def test_few_prospects_or_a_store_without_an_opener_stay_in_this_process(
+    mem_store, catalog, monkeypatch
+) -> None:
+    monkeypatch.setattr(portfolio_workers, "MIN_PROSPECTS", 0)
+    monkeypatch.setattr(portfolio_workers, "_work", _dies)  # would kill a worker
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 4)
+    report = portfolio_report(mem_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert report.total == 7  # the in-memory store has no opener: no worker started
