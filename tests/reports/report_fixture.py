@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qualify.core.questionnaire import Catalog, QuestionSet, content_hash, load_catalog
+from qualify.core.questionnaire.catalog import canonical
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -424,7 +425,7 @@ def fill(store: Store, cat: Catalog | None = None) -> Catalog:
     """Write the fixed workspace into `store`; returns the catalog it was built with."""
     cat = cat or catalog()
     for qs in [*cat.question_sets.values(), intro_v1(cat)]:
-        store.put_snapshot(content_hash(qs), qs.model_dump(mode="json"))
+        store.put_snapshot(content_hash(qs), canonical(qs))
     store.add_prospects_bulk(
         ProspectRecords(
             prospect,

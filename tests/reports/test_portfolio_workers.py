@@ -5,6 +5,8 @@ wrong in a worker."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import report_fixture
@@ -22,13 +24,8 @@ def many(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(portfolio_workers, "CHUNK", 2)
 
 
-def test_workers_make_the_report_one_process_makes(
-    disk_store, catalog, many, monkeypatch, tmp_path
-) -> None:
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
-    alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    assert alone.total == 7
-    log = tmp_path / "assessed-by"
+def assessed_in(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], set[str]]:
+    """Which processes assess prospects from now on (their pids, as the log says)."""
     assess = portfolio_workers._assess
 
     def logged(store, ctx, ids, language):
@@ -37,13 +34,22 @@ def test_workers_make_the_report_one_process_makes(
         return assess(store, ctx, ids, language)
 
     monkeypatch.setattr(portfolio_workers, "_assess", logged)
+    return lambda: set(log.read_text().split())
+
+
+def test_workers_make_the_report_one_process_makes(
+    disk_store, catalog, many, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert alone.total == 7
+    by = assessed_in(monkeypatch, tmp_path / "assessed-by")
     monkeypatch.setattr(portfolio_workers, "_cores", lambda: 3)
     together = portfolio_report(
         disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC
     )
     assert together == alone
-    by = set(log.read_text().split())
-    assert by and str(os.getpid()) not in by  # every prospect assessed in a worker
+    assert by() and str(os.getpid()) not in by()  # every prospect assessed in a worker
 
 
 def test_an_unreadable_prospect_and_a_lost_snapshot_are_said_as_one_process_says_them(
@@ -102,3 +108,25 @@ def test_few_prospects_or_a_store_without_an_opener_stay_in_this_process(
     monkeypatch.setattr(portfolio_workers, "_cores", lambda: 4)
     report = portfolio_report(mem_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert report.total == 7  # the in-memory store has no opener: no worker started
+
+
+def test_on_the_team_server_each_worker_reads_with_the_same_login(
+    pg, catalog, many, monkeypatch, tmp_path
+) -> None:
+    """Workers open their own connection as the same person: a territory manager's
+    workers see her prospects only, and the report is the one her own process makes."""
+    from qualify.store.postgres import PostgresStore
+
+    with PostgresStore(pg.admin_url) as admin:
+        report_fixture.fill(admin, catalog)
+    north = pg.grant("nora", "North")
+    with PostgresStore(north) as nora:
+        monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+        alone = portfolio_report(nora, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+        monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+        together = portfolio_report(
+            nora, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC
+        )
+    assert together == alone
+    rows = [r for g in alone.groups for r in g.rows] + [*alone.just_friends, *alone.parted_ways]
+    assert 0 < alone.total < 7 and {r.territory for r in rows} == {"North"}
