@@ -190,9 +190,11 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
         for c in workflow_insights.iter_rescore_candidates(q, prospects):
             found += 1
             if not c.recorded:
-                pending += 1
-                if not dry_run:
-                    workflow_insights.record_rescore(q, c.prospect, c.interview, c.result)
+                if dry_run:
+                    pending += 1
+                else:  # another run at the same moment may have written it first
+                    done = workflow_insights.record_rescore(q, c.prospect, c.interview, c.result)
+                    pending += done.written
             if as_json:
                 out.line("[" if held is None else held + ",")
                 held = _json_item(c)

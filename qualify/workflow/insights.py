@@ -198,14 +198,22 @@ def _stale(
     return old, q.catalog.question_sets[interview.questionnaire_id]
 
 
+class Recorded(NamedTuple):
+    """The re-score as the history keeps it, and whether this call wrote it."""
+
+    entry: HistoryEntry
+    written: bool
+
+
 def record_rescore(
     q: Qualifier, prospect: Prospect, interview: Interview, result: Rescore
-) -> HistoryEntry:
+) -> Recorded:
     """Keep the re-score in the history; the interview and its snapshot stay as taken.
 
     Idempotent, also for two runs at once: whether the history already holds a re-score
     of this interview under the active version is looked at under the store's lock of
-    the prospect (one merge), and that entry is returned instead of a second one.
+    the prospect (one merge), and that entry is returned (not written) instead of a
+    second one.
     """
     active_hash = q.active_hashes()[interview.questionnaire_id]
     details = {"interview": interview.id, "questionnaire_hash": active_hash}
@@ -236,7 +244,7 @@ def record_rescore(
 
     stored = q.store.merge_prospect(prospect.id, append)
     assert stored is not None
-    return next(h for h in stored.history if h.id == kept)
+    return Recorded(next(h for h in stored.history if h.id == kept), kept == entry.id)
 
 
 def answers_by_set(

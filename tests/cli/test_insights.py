@@ -219,7 +219,8 @@ def test_two_runs_at_once_record_each_rescore_once(tmp_path: Path) -> None:
             if h.action == "rescore"
         ]
         assert len(entries) == len(found)  # one each, none twice
-        assert {h.id for h in again} == {h.id for h in entries}  # the ones kept, returned
+        assert {r.entry.id for r in again} == {h.id for h in entries}  # the ones kept, returned
+        assert not any(r.written for r in again)  # and said to be written by the other run
     finally:
         first.close()
         second.close()
