@@ -247,7 +247,7 @@ def main() -> None:
                 run([*portfolio, "--force"], env={**env, "QUALIFY_CACHE_DIR": str(fresh)})
             )
         line(
-            f"qualify report --portfolio --format html ({n:,})",
+            f"qualify report --portfolio, html ({n:,})",
             statistics.median(firsts),
             3 * scale,
             "  (first of the day: every prospect assessed)",
