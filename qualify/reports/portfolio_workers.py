@@ -9,19 +9,21 @@ one a single process makes (the tests compare the two).
 
 Fewer than :data:`MIN_PROSPECTS`, a store that cannot be opened twice, or one core:
 all in this process, one prospect at a time. A worker that dies (killed, out of
-memory) costs time, not the report: what it had not sent back is assessed here.
+memory) costs time, not the report: what it had not sent back is assessed here. No
+worker outlives the portfolio: interrupted (Ctrl-C), it stops them; killed, they see
+it between two runs of prospects and stop.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from qualify.core.assess import Snapshots
@@ -71,19 +73,44 @@ def assess_all(
         yield from _assess(store, ctx, ids, language)
         return
     chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    done = 0
+    count = min(count, len(chunks))
+    mp = _context()
     start = (opener, ctx.catalog, ctx.now, ctx.tz, language, current())
+    procs: list[multiprocessing.process.BaseProcess] = []
+    pipes: list[Connection] = []
     try:
-        with ProcessPoolExecutor(count, _context(), initializer=_start, initargs=start) as pool:
-            for found, warnings, notes in pool.map(_work, chunks):
-                ctx.snapshots.warnings.update(warnings)
-                for note in notes:
-                    store.note_unreadable(note)
-                yield from found
-                done += 1
-    except BrokenProcessPool:
-        for chunk in chunks[done:]:  # a worker died: the rest here
-            yield from _assess(store, ctx, chunk, language)
+        for n in range(count):  # worker n takes the runs n, n + count, n + 2 * count…
+            receive, send = mp.Pipe(duplex=False)
+            # a forked worker holds a copy of every read end there is: it closes them, so
+            # that once this process is gone nobody reads, and its sending fails at once
+            inherited = [*pipes, receive] if mp.get_start_method() == "fork" else []
+            proc = mp.Process(
+                target=_run,
+                args=(send, inherited, os.getpid(), start, chunks[n::count]),
+                daemon=True,
+            )
+            proc.start()
+            send.close()  # the worker's end only: its death is then an end of file here
+            procs.append(proc)
+            pipes.append(receive)
+        for k, chunk in enumerate(chunks):
+            try:
+                found, warnings, notes = pipes[k % count].recv()
+            except (EOFError, OSError):  # that worker died: its runs are assessed here
+                yield from _assess(store, ctx, chunk, language)
+                continue
+            ctx.snapshots.warnings.update(warnings)
+            for note in notes:
+                store.note_unreadable(note)
+            yield from found
+    finally:  # done, or interrupted (Ctrl-C is this process's): no worker outlives it
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join()
+        for pipe in pipes:
+            pipe.close()
 
 
 def _assess(
@@ -123,6 +150,30 @@ def _context() -> multiprocessing.context.BaseContext:
 # ------------------------------------------------------------------ in a worker
 
 _worker: tuple[Store, ReportContext, str | None] | None = None
+
+
+def _run(
+    send: Connection,
+    inherited: list[Connection],
+    parent: int,
+    start: tuple[Callable[[], Store], Catalog, datetime, tzinfo | None, str | None, str],
+    chunks: list[list[str]],
+) -> None:
+    """A worker: its runs of prospects, each sent back as soon as it is assessed. It
+    stops when the portfolio's process is gone (killed: nobody would read the rest)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the portfolio stops the workers
+    for pipe in inherited:
+        pipe.close()
+    _start(*start)
+    try:
+        for chunk in chunks:
+            if os.getppid() != parent:
+                return
+            send.send(_work(chunk))
+    except OSError:  # the portfolio's process is gone (a broken pipe)
+        return
+    finally:
+        send.close()
 
 
 def _start(

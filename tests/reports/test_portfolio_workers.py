@@ -130,3 +130,82 @@ def test_on_the_team_server_each_worker_reads_with_the_same_login(
     assert together == alone
     rows = [r for g in alone.groups for r in g.rows] + [*alone.just_friends, *alone.parted_ways]
     assert 0 < alone.total < 7 and {r.territory for r in rows} == {"North"}
+
+
+def test_workers_started_afresh_make_the_same_report(
+    disk_store, catalog, many, monkeypatch
+) -> None:
+    """Where forking is not safe (macOS, Windows) each worker is a new interpreter: it
+    must import, open the store and assess exactly as a forked one does."""
+    import multiprocessing
+
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    monkeypatch.setattr(portfolio_workers, "_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(portfolio_workers, "CHUNK", 4)
+    assert (
+        portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+        == alone
+    )
+
+
+KILLED = """
+import os, sys, time
+sys.path.insert(0, {tests!r})
+import report_fixture
+from qualify.reports import portfolio_workers
+from qualify.reports.portfolio_cache import portfolio_report
+from qualify.store import open_store
+
+portfolio_workers.MIN_PROSPECTS, portfolio_workers.CHUNK = 0, 1
+portfolio_workers._cores = lambda: 2
+work = portfolio_workers._work
+
+def slow(ids):  # a long portfolio: each run of prospects takes a while
+    with open({log!r}, "a") as out:
+        out.write(f"{{os.getpid()}}\\n")
+    time.sleep(0.3)
+    return work(ids)
+
+portfolio_workers._work = slow
+store = open_store({ws!r})
+portfolio_report(store, report_fixture.catalog(), now=report_fixture.NOW)
+"""
+
+
+def test_no_worker_outlives_a_killed_portfolio(disk_store, tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    log = tmp_path / "workers"
+    script = KILLED.format(
+        tests=str(Path(report_fixture.__file__).parent), log=str(log), ws=str(disk_store.root)
+    )
+    env = {**os.environ, "QUALIFY_CACHE_DIR": "off"}
+    portfolio = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while len(set(log.read_text().split()) if log.exists() else ()) < 2:
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        workers = {int(pid) for pid in log.read_text().split()}
+        portfolio.send_signal(signal.SIGKILL)
+        portfolio.wait()
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, "a worker outlived its portfolio"
+            time.sleep(0.05)
+    finally:
+        if portfolio.poll() is None:
+            portfolio.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie has stopped
+    except FileNotFoundError:
+        return False
