@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -142,9 +143,11 @@ def _cores() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Fork where it is safe (Linux: the workers start at once, sharing what is loaded);
-    elsewhere a fresh interpreter per worker."""
-    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    """Fork where it is safe (Linux, and no other thread that could hold a lock the
+    workers would inherit held): the workers start at once, sharing what is loaded.
+    Elsewhere a fresh interpreter per worker."""
+    forkable = sys.platform == "linux" and threading.active_count() == 1
+    return multiprocessing.get_context("fork" if forkable else "spawn")
 
 
 # ------------------------------------------------------------------ in a worker

@@ -18,7 +18,12 @@ from qualify.reports.portfolio_cache import portfolio_report
 
 @pytest.fixture
 def many(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers for the seven prospects of the fixture, two to a run, nothing kept."""
+    """Workers for the seven prospects of the fixture, two to a run, nothing kept;
+    forked (what a test patches here, a worker does too), whatever threads an earlier
+    test left running."""
+    import multiprocessing
+
+    monkeypatch.setattr(portfolio_workers, "_context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
     monkeypatch.setattr(portfolio_workers, "MIN_PROSPECTS", 0)
     monkeypatch.setattr(portfolio_workers, "CHUNK", 2)
@@ -101,13 +106,20 @@ def test_a_worker_that_dies_costs_time_not_the_report(
 
 
 def test_few_prospects_or_a_store_without_an_opener_stay_in_this_process(
-    mem_store, catalog, monkeypatch
+    mem_store, disk_store, catalog, monkeypatch
 ) -> None:
-    monkeypatch.setattr(portfolio_workers, "MIN_PROSPECTS", 0)
-    monkeypatch.setattr(portfolio_workers, "_work", _dies)  # would kill a worker
+    def no_worker():
+        raise AssertionError("no worker process should start")
+
+    monkeypatch.setattr(portfolio_workers, "_context", no_worker)
     monkeypatch.setattr(portfolio_workers, "_cores", lambda: 4)
-    report = portfolio_report(mem_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    assert report.total == 7  # the in-memory store has no opener: no worker started
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
+    # seven prospects, fewer than it takes: in this process
+    few = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    monkeypatch.setattr(portfolio_workers, "MIN_PROSPECTS", 0)
+    # a store another process cannot open (this one lives in memory): in this process
+    mine = portfolio_report(mem_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert few.total == mine.total == 7
 
 
 def test_on_the_team_server_each_worker_reads_with_the_same_login(
@@ -158,8 +170,10 @@ from qualify.reports import portfolio_workers
 from qualify.reports.portfolio_cache import portfolio_report
 from qualify.store import open_store
 
+import multiprocessing
 portfolio_workers.MIN_PROSPECTS, portfolio_workers.CHUNK = 0, 1
 portfolio_workers._cores = lambda: 2
+portfolio_workers._context = lambda: multiprocessing.get_context("fork")
 work = portfolio_workers._work
 
 def slow(ids):  # a long portfolio: each run of prospects takes a while
