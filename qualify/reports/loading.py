@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -40,30 +39,15 @@ def load_prospect(store: Store, catalog: Catalog, prospect_id: str) -> ProspectI
 def load_portfolio(
     store: Store, catalog: Catalog, territory: str | None = None, *, language: str | None = None
 ) -> tuple[list[ProspectRecords], Snapshots]:
-    """Every prospect's records at once (see ``stream_portfolio``): for a caller that
-    keeps them all anyway (the scoring benchmark)."""
-    _, records, snapshots = stream_portfolio(store, catalog, territory, language=language)
-    return list(records), snapshots
-
-
-def stream_portfolio(
-    store: Store, catalog: Catalog, territory: str | None = None, *, language: str | None = None
-) -> tuple[list[str], Iterator[ProspectRecords], Snapshots]:
-    """The ids of every prospect (of one territory, if given), their records read one at
-    a time as the iterator is walked, and the snapshots, each read by the time the first
-    prospect asked with it comes out: a portfolio holds one prospect's records at once,
-    not all of them. One that cannot be read is left out and noted on the store."""
+    """Every prospect's records (of one territory, if given) and their snapshots, all at
+    once: for a caller that keeps them all anyway (the scoring benchmark). A portfolio
+    reads one prospect at a time instead (:mod:`qualify.reports.portfolio_cache`)."""
     summaries = store.list_prospects()
-    if territory is not None:
-        summaries = [s for s in summaries if s.territory == territory]
-    ids = [s.id for s in summaries]
+    ids = [s.id for s in summaries if territory is None or s.territory == territory]
+    records = list(readable_records(store, ids))
     snapshots = Snapshots()
-
-    def records() -> Iterator[ProspectRecords]:
-        for found in readable_records(store, ids):
-            read_snapshots(
-                store, found.interviews, catalog.question_sets, into=snapshots, language=language
-            )
-            yield found
-
-    return ids, records(), snapshots
+    for found in records:
+        read_snapshots(
+            store, found.interviews, catalog.question_sets, into=snapshots, language=language
+        )
+    return records, snapshots

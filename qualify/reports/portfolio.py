@@ -145,7 +145,7 @@ def build_portfolio_report(
     One pass: each prospect is assessed, reduced to its share (row, funnel, load) and
     let go, so a portfolio of 10,000 holds 10,000 rows, not 10,000 assessments.
     `records` may be read lazily; `snapshots` need only hold an interview's set by the
-    time its prospect comes (see ``stream_portfolio``)."""
+    time its prospect comes."""
     ctx = ReportContext(catalog, snapshots, now, tz)
     shares = (
         prospect_share(ctx.assess(r), ctx)
