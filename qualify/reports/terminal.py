@@ -3,14 +3,31 @@ the language in use (qualify's catalog; English as ever by default)."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
 from qualify.core.words import answer_text, bar
-from qualify.i18n import _, fmt_num, fmt_pct, fmt_score, tr
+from qualify.i18n import _, fmt_date, fmt_num, fmt_pct, fmt_score, tr
 
 
 def _figure(value: object) -> str:
-    return fmt_num(value) if isinstance(value, float) else str(value)
+    """A formula's input as the language writes it: numbers, and dates (a date answer,
+    `today()`), which the core keeps as ISO dates."""
+    if isinstance(value, float):
+        return fmt_num(value)
+    if isinstance(value, date):
+        return fmt_date(value)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return fmt_date(date.fromisoformat(value))
+        except ValueError:  # 2026-02-30: not a date after all
+            return value
+    return str(value)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str:

@@ -192,3 +192,18 @@ def test_a_refused_answer_says_the_sets_constraint_message_in_the_language_in_us
     assert refused.exit_code == 1 and english in refused.output and german not in refused.output
     shown = json.loads(ws("prospect", "show", pid, "--json").stdout)
     assert "2099" not in json.dumps(shown)
+
+
+def test_a_calculated_answer_shows_its_dates_as_the_language_writes_them(ws, answered) -> None:
+    """`years_trading = founded …, today() …`: German writes both dates its way (they
+    were ISO dates beside a German figure); English keeps the ISO dates it always showed,
+    and the JSON keeps them as data."""
+    pid = answered()  # founded: 2015-03-01
+    german = ws("--lang", "de", "prospect", "show", pid).stdout
+    [line] = [x for x in german.splitlines() if x.strip().startswith("years_trading")]
+    assert "= founded 01.03.2015, today() " in line
+    assert re.search(r"today\(\) \d\d\.\d\d\.\d{4}$", line)
+    english = ws("prospect", "show", pid).stdout
+    assert "= founded 2015-03-01, today() " in english
+    shown = json.loads(ws("--lang", "de", "prospect", "show", pid, "--json").stdout)
+    assert "2015-03-01" in json.dumps(shown)
