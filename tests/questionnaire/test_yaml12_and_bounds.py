@@ -97,6 +97,17 @@ def test_question_sets_read_yaml_12_numbers() -> None:
 
 
 @pytest.mark.parametrize(
+    ("snippet", "value"),
+    [("a: !!bool maybe", "maybe"), ("a: !!int 12:30", "12:30"), ("a: !!float lots", "lots")],
+)
+def test_a_value_its_explicit_tag_cannot_read_is_a_located_problem(snippet, value) -> None:
+    doc = parse_yaml(f"b: 1\n{snippet}\n", "s.yaml")
+    assert [(p.line, p.col) for p in doc.problems] == [(2, 4)]
+    assert f"cannot read {value!r}" in doc.problems[0].message
+    assert doc.data == {"b": 1, "a": value}
+
+
+@pytest.mark.parametrize(
     ("field", "snippet"),
     [
         ("weight", "weight: .inf"),

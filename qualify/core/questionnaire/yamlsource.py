@@ -129,6 +129,7 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
 
 
 _STR = "tag:yaml.org,2002:str"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -476,6 +477,8 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
         value = node.value  # what PyYAML's str constructor returns, without its dispatch
     else:
         try:
+            if node.tag == _BOOL_TAG and node.value.lower() not in loader.bool_values:
+                raise ValueError("expected true or false")  # PyYAML: a KeyError
             value = loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             doc.problem(
