@@ -44,3 +44,28 @@ def test_help_lists_the_commands_without_importing_them() -> None:
         assert f"  {name} " in done.stdout
     assert "Record answers for the prospect's current stage" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "['qualify.cli.env', 'qualify.cli.main']"
+
+
+def test_the_process_entry_ends_without_the_collectors_last_scan() -> None:
+    """`python -m qualify` and the installed command freeze what is alive as the command
+    ends (the exit then skips scanning it); `main`, which tests call in a process that
+    goes on, never does."""
+    code = (
+        "import gc, sys\nfrom qualify.cli import main, run\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "after_main = gc.get_freeze_count()\n"
+        "try:\n    run()\nexcept SystemExit as exit:\n"
+        "    print(after_main, gc.get_freeze_count() > 0, exit.code, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stderr.split() == ["0", "True", "0"], done.stderr
+    assert done.stdout.count("qualify") == 2  # both printed the version
+    entry = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'qualify = "qualify.cli:run"' in entry
+    assert "run()" in (ROOT / "qualify" / "__main__.py").read_text(encoding="utf-8")
