@@ -176,6 +176,7 @@ def main(
         # qualify's messages in the user's language for the whole command (a command
         # about one prospect speaks that prospect's language: Env.about)
         ctx.with_resource(use_language(env.words_language))
+    _started()
     if ctx.invoked_subcommand is None:
         from qualify.tui import run_app
 
@@ -188,19 +189,42 @@ def main(
         )
 
 
+_START_PAUSED = False
+"""Whether :func:`run` paused the cyclic collector for the process's start."""
+
+
 def run() -> None:
     """The `qualify` process (``python -m qualify`` and the installed command): the
-    command, then an exit without the cyclic collector's last passes.
+    collector rests while it starts, and its exit skips the collector's last passes.
 
-    At exit Python scans every object still alive (models, modules, click's and
-    pydantic's tables) for cycles, only to free memory the process gives back anyway:
-    a fifth of a 200 ms `qualify validate`. Freezing them first skips that scan; objects
-    are still freed as their last reference goes, and the files, stores and terminal
-    are closed by then. Not in :func:`main`, which tests call in a process that goes on.
+    Starting, the process builds modules, classes and tables (click's, pydantic's) that
+    live as long as it does: the collector, run every few hundred allocations, would
+    scan them again and again for cycles they are not in. It resumes when the command
+    begins (:func:`_started`), with what start-up built frozen (never scanned again).
+    At exit Python would scan every object still alive only to free memory the process
+    gives back anyway; freezing them first skips that (objects are still freed as their
+    last reference goes; files, stores and the terminal are closed by then). Together a
+    seventh of a 200 ms `qualify validate`. Not in :func:`main`, which tests call in a
+    process that goes on.
     """
     import gc
 
+    global _START_PAUSED
+    _START_PAUSED = gc.isenabled()
+    gc.disable()
     try:
         main()
     finally:
         gc.freeze()
+
+
+def _started() -> None:
+    """The command begins: the collector resumes if :func:`run` paused it, what the
+    start built frozen."""
+    global _START_PAUSED
+    if _START_PAUSED:
+        import gc
+
+        _START_PAUSED = False
+        gc.freeze()
+        gc.enable()

@@ -46,26 +46,37 @@ def test_help_lists_the_commands_without_importing_them() -> None:
     assert done.stderr.strip().splitlines()[-1] == "['qualify.cli.env', 'qualify.cli.main']"
 
 
-def test_the_process_entry_ends_without_the_collectors_last_scan() -> None:
-    """`python -m qualify` and the installed command freeze what is alive as the command
-    ends (the exit then skips scanning it); `main`, which tests call in a process that
-    goes on, never does."""
+def test_the_process_entry_rests_the_collector_while_it_starts_and_as_it_ends() -> None:
+    """`python -m qualify` and the installed command run the command with the collector
+    on and what start-up built frozen, and freeze what is alive as the command ends (the
+    exit then skips scanning it); `main`, which tests call in a process that goes on,
+    leaves the collector as it was."""
     code = (
-        "import gc, sys\nfrom qualify.cli import main, run\n"
-        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
-        "after_main = gc.get_freeze_count()\n"
+        "import gc, sys\nfrom qualify.cli import main, run\nimport qualify.cli.workspace as w\n"
+        "command = w.paths.callback\n"
+        "def seen(*args, **kwargs):\n"
+        "    print('command', gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+        "    return command(*args, **kwargs)\n"
+        "w.paths.callback = seen\n"
+        "try:\n    main(['paths'])\nexcept SystemExit:\n    pass\n"
+        "print('main', gc.isenabled(), gc.get_freeze_count(), file=sys.stderr)\n"
         "try:\n    run()\nexcept SystemExit as exit:\n"
-        "    print(after_main, gc.get_freeze_count() > 0, exit.code, file=sys.stderr)"
+        "    unfrozen = sum(len(gc.get_objects(generation)) for generation in range(3))\n"
+        "    print('run', exit.code, unfrozen < 100, file=sys.stderr)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, "--version"],
+        [sys.executable, "-c", code, "paths"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert done.stderr.split() == ["0", "True", "0"], done.stderr
-    assert done.stdout.count("qualify") == 2  # both printed the version
+    assert done.stderr.splitlines() == [
+        "command True False",  # main: the collector as the test left it
+        "main True 0",
+        "command True True",  # run: on again for the command, start-up frozen
+        "run 0 True",  # and what was alive at its end frozen too (all but a few)
+    ], done.stderr
     entry = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'qualify = "qualify.cli:run"' in entry
     assert "run()" in (ROOT / "qualify" / "__main__.py").read_text(encoding="utf-8")
