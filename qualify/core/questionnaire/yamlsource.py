@@ -116,6 +116,12 @@ def _loader_class() -> type:
                 return _STR
             return _SEQ if kind is sequence else _MAP
 
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            """Nothing to track: there are no path resolvers (asked around every node)."""
+
+        def ascend_resolver(self) -> None:
+            """Nothing to track: there are no path resolvers."""
+
     _Loader.yaml_implicit_resolvers = resolvers
     _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
