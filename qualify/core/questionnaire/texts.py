@@ -265,6 +265,8 @@ def _localize(value: Any, language: str | None, default: str) -> Any:
         changed = {}
         for name in _holding(type(value)):
             old = getattr(value, name)
+            if old is None or type(old) is str:  # most: absent, or in one language
+                continue
             new = _localize(old, language, default)
             if new is not old:
                 changed[name] = new
