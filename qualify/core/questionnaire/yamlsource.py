@@ -122,18 +122,8 @@ def _loader_class() -> type:
         def ascend_resolver(self) -> None:
             """Nothing to track: there are no path resolvers."""
 
-    _Loader.yaml_implicit_resolvers = resolvers
-    _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-    _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    _Loader.yaml_implicit_resolvers = resolvers  # values are read by _scalar, not PyYAML
     return _Loader
-
-
-def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
-    return _int(loader.construct_scalar(node))
-
-
-def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
-    return _float(loader.construct_scalar(node))
 
 
 def _int(text: str) -> int:
@@ -175,13 +165,33 @@ class Document:
 
     path: str
     data: Any = None
-    values: dict[Path_, yaml.Node] = field(default_factory=dict)
-    keys: dict[Path_, yaml.Node] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = False
     """The YAML parsed (other problems may still exist, e.g. duplicate keys)."""
     built: int = 0
     """Values built so far (aliases count each time they are expanded)."""
+    placed: list[Any] = field(default_factory=list, repr=False)
+    """Each value's path and node as the walk met them (path, node, path, node…)."""
+    keyed: list[Any] = field(default_factory=list, repr=False)
+    """Each key's path and node, likewise."""
+    _values: dict[Path_, yaml.Node] | None = field(default=None, init=False, repr=False)
+    _keys: dict[Path_, yaml.Node] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def values(self) -> dict[Path_, yaml.Node]:
+        """The node behind each value, by its path. Indexed when first asked for: a
+        file without a problem never is, and a large index, written out of order, costs
+        more than the walk."""
+        if self._values is None:
+            self._values = _indexed(self.placed, first=True)
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, yaml.Node]:
+        """The node of each key, by the path of its value (indexed when first asked for)."""
+        if self._keys is None:
+            self._keys = _indexed(self.keyed, first=False)
+        return self._keys
 
     def text_at(self, loc: Path_) -> str | None:
         """The characters of a plain (unquoted) scalar exactly as typed, else None."""
@@ -227,6 +237,16 @@ class Document:
         if one_line:
             col += offset + (1 if node.style in ('"', "'") else 0)
         self.problems.append(Problem(self.path, line, col, message, severity))
+
+
+def _indexed(pairs: list[Any], *, first: bool) -> dict[Path_, yaml.Node]:
+    """A dict of (path, node, path, node…): the first node of a path, or the last."""
+    found: dict[Path_, yaml.Node] = {}
+    put = found.setdefault if first else found.__setitem__
+    items = iter(pairs)
+    for loc in items:
+        put(loc, next(items))
+    return found
 
 
 def _position(node: yaml.Node | None) -> tuple[int, int]:
@@ -433,13 +453,13 @@ class _TooMuch(Exception):
 
 
 def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
-    """Plain data from the composed nodes, each value's and key's node indexed by its
-    path, in one walk. The collections on the way down are one set, added to and taken
-    from (a collection met again on its own way down contains itself), so a deep file
-    copies nothing."""
+    """Plain data from the composed nodes in one walk, each value's and key's node
+    noted with its path (the document indexes them if asked). The collections on the way
+    down are one set, added to and taken from (a collection met again on its own way
+    down contains itself), so a deep file copies nothing."""
     import yaml
 
-    values, keys = doc.values, doc.keys
+    place, key_at = doc.placed.append, doc.keyed.append
     mapping, sequence, scalar = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
     max_values, max_depth = limits.max_values, limits.max_depth
     above: set[int] = set()
@@ -459,7 +479,8 @@ def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
             )
         if len(above) >= max_depth:
             raise _TooMuch(node, _too_deep(max_depth))
-        values.setdefault(loc, node)
+        place(loc)
+        place(node)
         kind = type(node)
         if kind is scalar:
             if node.tag == _STR and _CONTROL.search(node.value) is None:
@@ -504,7 +525,8 @@ def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
                     continue
                 first_at[key] = key_node
                 where = (*loc, key)
-                keys[where] = key_node
+                key_at(where)
+                key_at(key_node)
                 result[key] = build(value_node, where)
         above.discard(id(node))
         return result
