@@ -1,4 +1,4 @@
-from qualify.cli import main
+from qualify.cli import run
 
 if __name__ == "__main__":  # not when a worker process (spawned) imports it
-    main()
+    run()

@@ -3,6 +3,7 @@ and a hostile file costs milliseconds and gets a located message."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,17 @@ def test_question_sets_read_yaml_12_numbers() -> None:
 
 
 @pytest.mark.parametrize(
+    ("snippet", "value"),
+    [("a: !!bool maybe", "maybe"), ("a: !!int 12:30", "12:30"), ("a: !!float lots", "lots")],
+)
+def test_a_value_its_explicit_tag_cannot_read_is_a_located_problem(snippet, value) -> None:
+    doc = parse_yaml(f"b: 1\n{snippet}\n", "s.yaml")
+    assert [(p.line, p.col) for p in doc.problems] == [(2, 4)]
+    assert f"cannot read {value!r}" in doc.problems[0].message
+    assert doc.data == {"b": 1, "a": value}
+
+
+@pytest.mark.parametrize(
     ("field", "snippet"),
     [
         ("weight", "weight: .inf"),
@@ -125,6 +137,24 @@ def test_absurd_numbers_in_a_set_are_refused() -> None:
     qs, problems = parse_question_set(text, "s.yaml")
     assert qs is None
     assert any(p.line == 3 and "less than or equal" in p.message for p in problems), problems
+
+
+def test_a_parsed_file_is_freed_when_dropped_not_by_the_collector() -> None:
+    """Parsing leaves no reference cycle: a document and its nodes go as soon as they are
+    dropped (a cycle would keep them all until the collector's next pass, a long one)."""
+    text = (MINI / "mini-first.yaml").read_text()
+    parse_yaml(text, "warm.yaml")
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        doc = parse_yaml(text, "s.yaml")
+        assert doc.readable and doc.values
+        del doc
+        assert gc.collect() == 0
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ------------------------------------------------------------------------ bounds

@@ -7,7 +7,6 @@ never fire, a section too light to matter, options that all score the same.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Iterator
 from datetime import timedelta
@@ -24,6 +23,7 @@ from qualify.core.questionnaire.expressions import (
     Name,
     Neg,
     This,
+    children,
     names,
     parse_condition,
     parse_date,
@@ -216,11 +216,8 @@ def _compared(expr: Any) -> Iterator[tuple[str, Any]]:
                     yield name.id, other.value
                 elif isinstance(other, ListLiteral):
                     yield from ((name.id, item.value) for item in other.items)
-    for f in dataclasses.fields(expr):
-        child = getattr(expr, f.name)
-        for item in child if isinstance(child, tuple) else (child,):
-            if dataclasses.is_dataclass(item):
-                yield from _compared(item)
+    for child in children(expr):
+        yield from _compared(child)
 
 
 def _values(q: Question, literals: list[Any]) -> list[Any]:

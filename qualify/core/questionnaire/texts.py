@@ -158,32 +158,43 @@ Loc = tuple[str | int, ...]
 def texts(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     """Every human text of a model (a question set…) with its place, in file order:
     plain strings and translated texts (:class:`Text`) alike."""
-    fields = _text_fields(type(model))
-    for name in type(model).model_fields:
+    found: list[tuple[Loc, str]] = []
+    _collect(model, loc, found)
+    return iter(found)
+
+
+def _collect(model: BaseModel, loc: Loc, found: list[tuple[Loc, str]]) -> None:
+    """Into one list, visiting only the fields that may hold a text (a set of 500
+    questions has some 13,000 fields, a few thousand of them texts or models)."""
+    kind = type(model)
+    fields = _text_fields(kind)
+    for name in _holding(kind):
         value = getattr(model, name)
+        if value is None:
+            continue
         if name in fields:
-            yield from _texts_in(value, (*loc, name))
-        elif isinstance(value, BaseModel | list | dict):
-            yield from _models_in(value, (*loc, name))
+            _texts_into(value, (*loc, name), found)
+        else:
+            _models_into(value, (*loc, name), found)
 
 
-def _texts_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _texts_into(value: Any, loc: Loc, found: list[tuple[Loc, str]]) -> None:
     if isinstance(value, str):
-        yield loc, value
+        found.append((loc, value))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _texts_in(item, (*loc, key))
+            _texts_into(item, (*loc, key), found)
 
 
-def _models_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _models_into(value: Any, loc: Loc, found: list[tuple[Loc, str]]) -> None:
     if isinstance(value, BaseModel):
-        yield from texts(value, loc)
+        _collect(value, loc, found)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _models_in(item, (*loc, i))
+            _models_into(item, (*loc, i), found)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _models_in(item, (*loc, key))
+            _models_into(item, (*loc, key), found)
 
 
 _FIELDS: dict[type, frozenset[str]] = {}
@@ -254,6 +265,8 @@ def _localize(value: Any, language: str | None, default: str) -> Any:
         changed = {}
         for name in _holding(type(value)):
             old = getattr(value, name)
+            if old is None or type(old) is str:  # most: absent, or in one language
+                continue
             new = _localize(old, language, default)
             if new is not old:
                 changed[name] = new

@@ -86,15 +86,14 @@ _FLOAT = re.compile(
 def _loader_class() -> type:
     """The YAML 1.2 core schema: true/false, null, decimal/0o/0x integers and floats
     (`1e3` is a number); `yes`, `12:30`, `010`-as-octal, `1_000` and dates are not."""
+    import yaml
+
     try:  # the C parser composes ~5x faster; same behaviour
         from yaml import CSafeLoader as base
     except ImportError:  # pragma: no cover - libyaml missing
         from yaml import SafeLoader as base  # type: ignore[assignment]
 
-    class _Loader(base):  # type: ignore[misc,valid-type]
-        pass
-
-    _Loader.yaml_implicit_resolvers = {}
+    resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for tag, regexp, firsts in (
         ("tag:yaml.org,2002:bool", _BOOL, "tTfF"),
         ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
@@ -102,14 +101,32 @@ def _loader_class() -> type:
         ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
     ):
         for first in firsts:
-            _Loader.yaml_implicit_resolvers.setdefault(first, []).append((tag, regexp))
-    _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-    _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+            resolvers.setdefault(first, []).append((tag, regexp))
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+
+    class _Loader(base):  # type: ignore[misc,valid-type]
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            """PyYAML's resolve for these resolvers alone (no path resolvers): the
+            composer asks it of every node, so it is kept to a dict look-up."""
+            if kind is scalar:
+                if implicit[0]:
+                    for tag, regexp in resolvers.get(value[:1], ()):
+                        if regexp.match(value):
+                            return tag
+                return _STR
+            return _SEQ if kind is sequence else _MAP
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            """Nothing to track: there are no path resolvers (asked around every node)."""
+
+        def ascend_resolver(self) -> None:
+            """Nothing to track: there are no path resolvers."""
+
+    _Loader.yaml_implicit_resolvers = resolvers  # values are read by _scalar, not PyYAML
     return _Loader
 
 
-def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
-    text = loader.construct_scalar(node)
+def _int(text: str) -> int:
     if text.startswith("0o"):
         return int(text[2:], 8)
     if text.startswith("0x"):
@@ -117,8 +134,8 @@ def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     return int(text, 10)
 
 
-def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
-    text = loader.construct_scalar(node).lower()
+def _float(text: str) -> float:
+    text = text.lower()
     if text in (".inf", "+.inf"):
         return float("inf")
     if text == "-.inf":
@@ -129,6 +146,8 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
 
 
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -146,13 +165,33 @@ class Document:
 
     path: str
     data: Any = None
-    values: dict[Path_, yaml.Node] = field(default_factory=dict)
-    keys: dict[Path_, yaml.Node] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     readable: bool = False
     """The YAML parsed (other problems may still exist, e.g. duplicate keys)."""
     built: int = 0
     """Values built so far (aliases count each time they are expanded)."""
+    placed: list[Any] = field(default_factory=list, repr=False)
+    """Each value's path and node as the walk met them (path, node, path, node…)."""
+    keyed: list[Any] = field(default_factory=list, repr=False)
+    """Each key's path and node, likewise."""
+    _values: dict[Path_, yaml.Node] | None = field(default=None, init=False, repr=False)
+    _keys: dict[Path_, yaml.Node] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def values(self) -> dict[Path_, yaml.Node]:
+        """The node behind each value, by its path. Indexed when first asked for: a
+        file without a problem never is, and a large index, written out of order, costs
+        more than the walk."""
+        if self._values is None:
+            self._values = _indexed(self.placed, first=True)
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, yaml.Node]:
+        """The node of each key, by the path of its value (indexed when first asked for)."""
+        if self._keys is None:
+            self._keys = _indexed(self.keyed, first=False)
+        return self._keys
 
     def text_at(self, loc: Path_) -> str | None:
         """The characters of a plain (unquoted) scalar exactly as typed, else None."""
@@ -198,6 +237,16 @@ class Document:
         if one_line:
             col += offset + (1 if node.style in ('"', "'") else 0)
         self.problems.append(Problem(self.path, line, col, message, severity))
+
+
+def _indexed(pairs: list[Any], *, first: bool) -> dict[Path_, yaml.Node]:
+    """A dict of (path, node, path, node…): the first node of a path, or the last."""
+    found: dict[Path_, yaml.Node] = {}
+    put = found.setdefault if first else found.__setitem__
+    items = iter(pairs)
+    for loc in items:
+        put(loc, next(items))
+    return found
 
 
 def _position(node: yaml.Node | None) -> tuple[int, int]:
@@ -250,7 +299,7 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
             )
         )
     try:
-        doc.data = _build(doc, loader, root, (), set(), limits)
+        doc.data = _build(doc, loader, root, limits)
     except _TooMuch as stop:
         doc.problem(stop.node, stop.message)
         doc.data = None
@@ -403,86 +452,109 @@ class _TooMuch(Exception):
         self.message = message
 
 
-def _build(
-    doc: Document, loader: Any, node: yaml.Node, loc: Path_, seen: set[int], limits: Limits
-) -> Any:
+def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
+    """Plain data from the composed nodes in one walk, each value's and key's node
+    noted with its path (the document indexes them if asked). The collections on the way
+    down are one set, added to and taken from (a collection met again on its own way
+    down contains itself), so a deep file copies nothing."""
     import yaml
 
-    doc.built += 1
-    if doc.built > limits.max_values:
-        raise _TooMuch(
-            node,
-            Phrase(
-                "the file expands to more than {limit} values (aliases repeated inside aliases?)",
-                limit=f"{limits.max_values:,}",
-            ),
-        )
-    if len(seen) >= limits.max_depth:
-        raise _TooMuch(node, _too_deep(limits.max_depth))
-    doc.values.setdefault(loc, node)
-    if node.tag not in _SAFE_TAGS:
-        doc.problem(node, _refused(node.tag))
-        return None
-    if isinstance(node, yaml.MappingNode):
-        if id(node) in seen:
-            doc.problem(node, Phrase("a mapping cannot contain itself"))
+    place, key_at = doc.placed.append, doc.keyed.append
+    mapping, sequence, scalar = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
+    max_values, max_depth = limits.max_values, limits.max_depth
+    above: set[int] = set()
+    built = doc.built
+
+    def build(node: yaml.Node, loc: Path_) -> Any:
+        nonlocal built
+        built += 1
+        if built > max_values:
+            raise _TooMuch(
+                node,
+                Phrase(
+                    "the file expands to more than {limit} values (aliases repeated inside "
+                    "aliases?)",
+                    limit=f"{max_values:,}",
+                ),
+            )
+        if len(above) >= max_depth:
+            raise _TooMuch(node, _too_deep(max_depth))
+        place(loc)
+        place(node)
+        kind = type(node)
+        if kind is scalar:
+            if node.tag == _STR and _CONTROL.search(node.value) is None:
+                return node.value  # most values: text, as typed
+            return _scalar(doc, loader, node)
+        if node.tag not in _SAFE_TAGS:
+            doc.problem(node, _refused(node.tag))
             return None
-        seen = seen | {id(node)}
-        result: dict[Any, Any] = {}
-        first_at: dict[Any, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                doc.problem(
-                    key_node, Phrase("merge keys (<<) are not supported; write the keys out")
-                )
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                doc.problem(key_node, Phrase("keys must be plain words"))
-                continue
-            key = _scalar(doc, loader, key_node)
-            if isinstance(key, float | bool) or key is None:
-                key = key_node.value
-            if key in first_at:
-                line, _ = _position(first_at[key])
-                doc.problem(
-                    key_node,
-                    Phrase(
-                        "duplicate key {key} (first given on line {line})", key=repr(key), line=line
-                    ),
-                )
-                continue
-            first_at[key] = key_node
-            doc.keys[(*loc, key)] = key_node
-            result[key] = _build(doc, loader, value_node, (*loc, key), seen, limits)
+        if id(node) in above:
+            if kind is mapping:
+                doc.problem(node, Phrase("a mapping cannot contain itself"))
+            else:
+                doc.problem(node, Phrase("a list cannot contain itself"))
+            return None
+        above.add(id(node))
+        if kind is sequence:
+            result: Any = [build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        else:
+            result = {}
+            first_at: dict[Any, yaml.Node] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    doc.problem(
+                        key_node, Phrase("merge keys (<<) are not supported; write the keys out")
+                    )
+                    continue
+                if type(key_node) is not scalar:
+                    doc.problem(key_node, Phrase("keys must be plain words"))
+                    continue
+                key = _scalar(doc, loader, key_node)
+                if key is None or isinstance(key, float | bool):
+                    key = key_node.value
+                if key in first_at:
+                    doc.problem(
+                        key_node,
+                        Phrase(
+                            "duplicate key {key} (first given on line {line})",
+                            key=repr(key),
+                            line=_position(first_at[key])[0],
+                        ),
+                    )
+                    continue
+                first_at[key] = key_node
+                where = (*loc, key)
+                key_at(where)
+                key_at(key_node)
+                result[key] = build(value_node, where)
+        above.discard(id(node))
         return result
-    if isinstance(node, yaml.SequenceNode):
-        if id(node) in seen:
-            doc.problem(node, Phrase("a list cannot contain itself"))
-            return None
-        seen = seen | {id(node)}
-        return [
-            _build(doc, loader, item, (*loc, i), seen, limits) for i, item in enumerate(node.value)
-        ]
-    return _scalar(doc, loader, node)
+
+    try:
+        return build(root, ())
+    finally:
+        doc.built = built
+        # build refers to itself (it recurses): a cycle holding the document and every
+        # node until the collector's next pass (13 ms for 500 questions), unless broken
+        build = None  # type: ignore[assignment]
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_READERS: dict[str, Any] = {
+    "tag:yaml.org,2002:int": _int,
+    "tag:yaml.org,2002:float": _float,
+}
 
 
 def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
-    import yaml
-
-    if node.tag not in _SAFE_TAGS:
-        doc.problem(node, _refused(node.tag))
-        return None
-    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
-        value = node.value  # what PyYAML's str constructor returns, without its dispatch
-    else:
-        try:
-            value = loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            doc.problem(
-                node, Phrase("cannot read {value}: {error}", value=repr(node.value), error=str(exc))
-            )
-            return node.value
-    if isinstance(value, str):
+    """A scalar's value by its tag (YAML 1.2 core, see _loader_class), read directly
+    rather than through PyYAML's constructor dispatch; an unreadable one is a problem."""
+    tag = node.tag
+    if tag == _STR:
+        value = node.value
         bad = _CONTROL.search(value)
         if bad is not None:
             doc.problem(
@@ -492,7 +564,29 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
                     code=f"U+{ord(bad.group()):04X}",
                 ),
             )
-    return value
+        return value
+    if tag not in _SAFE_TAGS:
+        doc.problem(node, _refused(tag))
+        return None
+    if tag == _NULL_TAG:
+        return None
+    import yaml
+
+    try:
+        if tag == _BOOL_TAG:
+            value = loader.bool_values.get(node.value.lower())
+            if value is None:
+                raise ValueError("expected true or false")
+            return value
+        read = _READERS.get(tag)
+        if read is not None:
+            return read(node.value)
+        return loader.construct_object(node, deep=True)  # !!seq or !!map on a scalar
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        doc.problem(
+            node, Phrase("cannot read {value}: {error}", value=repr(node.value), error=str(exc))
+        )
+        return node.value
 
 
 def _refused(tag: str) -> Phrase:
