@@ -85,6 +85,10 @@ MODULES = {
             "textual.widgets._text_area",
         },
     ),
+    "the app's first page of a workspace (its index read without the store)": (
+        "qualify.store.workspace.recent",
+        {"pydantic", "qualify.store.base", "qualify.store.workspace.store", "qualify.core.records"},
+    ),
     "the command line's entry (qualify --help lists commands without them)": (
         "qualify.cli",
         {"qualify.cli.answers", "qualify.cli.sets", "qualify.cli.insights", "pydantic"},

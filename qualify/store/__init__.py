@@ -3,20 +3,54 @@
 ``open_store(data_dir)`` returns the embedded workspace (one TinyDB file per
 prospect, see docs/workspace.md); ``open_store(url="postgresql://...")`` the shared
 team store on PostgreSQL (docs/team.md). Importing this package stays cheap: TinyDB,
-filelock, orjson and psycopg load only when a store of their kind is opened.
+filelock, orjson and psycopg load only when a store of their kind is opened, and the
+names below (the interface, the errors: pydantic's models behind them) when first used,
+so a backend's light module (:mod:`.workspace.recent`) imports without them.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from qualify.core.phrase import Phrase
-from qualify.store.base import NotFound, StageConflict, Store, StoreCorrupt, StoreError, StoreLocked
-from qualify.store.urls import SERVER_SCHEMES, check_store_url, is_server_url, redact_url
+if TYPE_CHECKING:
+    from qualify.store.base import (
+        NotFound,
+        StageConflict,
+        Store,
+        StoreCorrupt,
+        StoreError,
+        StoreLocked,
+    )
+    from qualify.store.urls import SERVER_SCHEMES, check_store_url, is_server_url, redact_url
+
+_LAZY = {
+    **dict.fromkeys(
+        ("NotFound", "StageConflict", "Store", "StoreCorrupt", "StoreError", "StoreLocked"),
+        "qualify.store.base",
+    ),
+    **dict.fromkeys(
+        ("SERVER_SCHEMES", "check_store_url", "is_server_url", "redact_url"), "qualify.store.urls"
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names of :data:`_LAZY`, imported on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
 
 
 def open_store(data_dir: Path | None = None, *, url: str | None = None) -> Store:
     """The PostgreSQL store for ``url``; else the workspace in ``data_dir`` (created/migrated)."""
+    from qualify.core.phrase import Phrase
+    from qualify.store.base import StoreError
+    from qualify.store.urls import check_store_url
+
     if url:
         from qualify.store.postgres import PostgresStore
 

@@ -15,13 +15,30 @@ share their first characters). Recording an answer rewrites one prospect file an
 one index shard, so its cost does not grow with the number of prospects.
 
 Modules: :mod:`.store` (the :class:`Workspace`), :mod:`.files` (the prospect file),
-:mod:`.index` (the shards), :mod:`.migration` (schema 1), :mod:`.storage` (crash-safe
+:mod:`.index` (the shards), :mod:`.recent` (the newest rows without pydantic: the app's
+first page), :mod:`.migration` (schema 1), :mod:`.storage` (crash-safe
 JSON files and backups).
 """
 
 from __future__ import annotations
 
-from qualify.store.workspace.files import shard_of
-from qualify.store.workspace.store import SCHEMA, Workspace
+from typing import TYPE_CHECKING, Any
+
+from qualify.store.workspace.recent import SCHEMA, shard_of
+
+if TYPE_CHECKING:
+    from qualify.store.workspace.store import Workspace
+
+
+def __getattr__(name: str) -> Any:
+    """The store itself, imported on first use (PEP 562): :mod:`.recent` imports without
+    it (and without pydantic)."""
+    if name != "Workspace":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from qualify.store.workspace.store import Workspace
+
+    globals()[name] = Workspace
+    return Workspace
+
 
 __all__ = ["SCHEMA", "Workspace", "shard_of"]

@@ -9,7 +9,6 @@ and read back oldest first with the stored order breaking ties.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,8 @@ from qualify.core.records import (
     ProspectRecords,
     ProspectSummary,
 )
+from qualify.store.workspace.recent import shard_of
 from qualify.store.workspace.storage import corrupt, read_json
-
-
-def shard_of(key: str) -> str:
-    """Two hex digits spreading ids evenly over 256 files or folders."""
-    return f"{zlib.crc32(key.encode('utf-8')) & 0xFF:02x}"
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,9 @@ Writers hold the workspace lock; readers need none (files are replaced whole).
 from __future__ import annotations
 
 import gc
-import heapq
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ from qualify.core.phrase import Phrase
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.workspace.files import shard_of
+from qualify.store.workspace.recent import most_recent, shard_names, stale_files
 from qualify.store.workspace.storage import (
     REPAIR,
     Backups,
@@ -163,11 +161,7 @@ class Index:
         """Every list-row shard and its content; one that cannot be read is skipped and
         reported (see ``skipped``)."""
         try:
-            names = sorted(
-                e.name
-                for e in os.scandir(self.rows_dir)
-                if e.name.endswith(".json") and not e.name.startswith(".")
-            )
+            names = shard_names(self.rows_dir)
         except FileNotFoundError:
             return
         for name in names:
@@ -214,49 +208,23 @@ class Index:
         trusted.py); None when a row's time cannot be read without validating it
         (rows() then says why)."""
         found = [row for _, shard in self.shards() for row in shard.values()]
-        try:  # every row's time read in C (an aware time, or no first page)
-            times = list(map(datetime.fromisoformat, map(itemgetter("updated_at"), found)))
-            if any(when.tzinfo is None for when in times):
-                return None
-            first = [
-                found[i] for i in heapq.nlargest(count, range(len(found)), key=times.__getitem__)
-            ]
-            rows = trusted_rows(first)
-            if rows is None:
-                rows = _validated(first)
-        except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
+        indexes = most_recent(found, count)
+        if indexes is None:
             return None
+        first = [found[i] for i in indexes]
+        rows = trusted_rows(first)
+        if rows is None:
+            try:
+                rows = _validated(first)
+            except ValueError:  # ValidationError is a ValueError
+                return None
         rows.sort(key=lambda r: r.updated_at, reverse=True)
         return rows
 
     # ------------------------------------------------------------------ staleness
     def stale_files(self, prospects_dir: Path) -> list[Path]:
-        """Prospect files written after their list-row shard: a crash between the two writes.
-
-        A prospect file is always replaced before its list row, so a file newer than its
-        shard (or a shard that is missing) means the row may be stale. Files are replaced
-        by a rename, which also stamps their folder, so a folder no newer than its shard
-        is skipped: one stat per folder (256), and one per file only in folders written
-        since their shard.
-        """
-        stale: list[Path] = []
-        try:
-            folders = list(os.scandir(prospects_dir))
-        except FileNotFoundError:
-            return stale
-        for folder in folders:
-            if not folder.is_dir():
-                continue
-            try:
-                shard_time = (self.rows_dir / f"{folder.name}.json").stat().st_mtime_ns
-            except FileNotFoundError:
-                shard_time = -1
-            if folder.stat().st_mtime_ns <= shard_time:
-                continue
-            for entry in os.scandir(folder.path):
-                if entry.name.endswith(".json") and entry.stat().st_mtime_ns > shard_time:
-                    stale.append(Path(entry.path))
-        return stale
+        """Prospect files written after their list-row shard (see recent.stale_files)."""
+        return stale_files(self.rows_dir, prospects_dir)
 
     def mark_checked(self, files: Iterable[Path]) -> None:
         """The rows of ``files`` are current: stamp their shards so they are not checked again."""

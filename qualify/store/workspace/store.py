@@ -48,6 +48,7 @@ from qualify.store.workspace.files import (
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
+from qualify.store.workspace.recent import META_FILE, SCHEMA
 from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
     REPAIR,
@@ -57,9 +58,6 @@ from qualify.store.workspace.storage import (
     write_json_atomic,
 )
 
-SCHEMA = 2
-"""The layout this code writes; older ones are migrated on open."""
-META_FILE = "workspace.json"
 LOCK_FILE = "workspace.lock"
 LOCK_TIMEOUT = 10.0
 BULK_CHUNK = 1000

@@ -5,11 +5,11 @@ Building pydantic's validator for the list row costs ~90 M instructions (~25 ms:
 schema generated in Python, the plugins looked up), which the app's first page of 200
 rows paid in full before anything was on screen. A row the index wrote itself
 (``ProspectSummary.model_dump(mode="json")``: every field, each in its JSON form) is
-made here directly; anything else — a row written by an older qualify, edited by hand,
-a value of another type — returns None, and the caller validates as before, so a
-broken row still gets its one-line message and a value validation would convert or
-refuse is never taken as it is. Per row this costs about what validation does: it only
-pays where few rows are needed (the first page).
+made here directly (:func:`.recent.row_values` checks it); anything else — a row written
+by an older qualify, edited by hand, a value of another type — returns None, and the
+caller validates as before, so a broken row still gets its one-line message and a value
+validation would convert or refuse is never taken as it is. Per row this costs about
+what validation does: it only pays where few rows are needed (the first page).
 
 Every row (the whole list) is validated by :func:`rows_validator`: the core schema
 pydantic would generate for ``list[ProspectSummary]``, put together directly from the
@@ -20,7 +20,6 @@ and the caller builds pydantic's (tests/store compares the two).
 
 from __future__ import annotations
 
-import re
 import types
 from datetime import date, datetime
 from enum import Enum
@@ -31,72 +30,25 @@ from pydantic_core import CoreSchema, SchemaValidator
 from pydantic_core import core_schema as cs
 
 from qualify.core.records import PartnerKind, ProspectStatus, ProspectSummary
+from qualify.store.workspace.recent import FIELDS as _FIELDS
+from qualify.store.workspace.recent import row_values
 
-_FIELDS = (
-    "id", "name", "territory", "kind", "stage", "status", "score", "band",
-    "knocked_out", "coverage", "updated_at", "provisional", "next_meeting",
-)  # fmt: skip
-"""ProspectSummary's fields in order (tests/store checks this against the model)."""
 _KINDS = {k.value: k for k in PartnerKind}
 _STATUSES = {s.value: s for s in ProspectStatus}
-_WHEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)").fullmatch
-"""A time as the index writes it: ISO 8601 with its zone, nothing more lenient."""
-_DAY = re.compile(r"\d{4}-\d\d-\d\d").fullmatch
 _set = object.__setattr__
 
 
 def trusted_row(doc: Any) -> ProspectSummary | None:
     """The row ``doc`` holds when it is exactly as the index writes one, else None."""
-    if type(doc) is not dict or len(doc) != len(_FIELDS):
-        return None
-    try:
-        pid, name, territory, kind, stage, status, score, band, ko, coverage, when, prov, day = (
-            doc[f] for f in _FIELDS
-        )
-    except KeyError:
-        return None
-    if not (
-        type(pid) is str
-        and type(name) is str
-        and type(territory) is str
-        and type(stage) is str
-        and type(kind) is str
-        and kind in _KINDS
-        and type(status) is str
-        and status in _STATUSES
-        and (score is None or type(score) is float)
-        and (band is None or type(band) is str)
-        and type(ko) is bool
-        and (coverage is None or type(coverage) is float)
-        and type(when) is str
-        and _WHEN(when)
-        and type(prov) is bool
-        and (day is None or (type(day) is str and _DAY(day)))
-    ):
-        return None
-    try:
-        updated_at = datetime.fromisoformat(when)
-        meeting = date.fromisoformat(day) if day is not None else None
-    except ValueError:  # e.g. a 31st of February
+    values = row_values(doc)
+    if values is None:
         return None
     row = ProspectSummary.__new__(ProspectSummary)
-    values = {
-        "id": pid,
-        "name": name,
-        "territory": territory,
-        "kind": _KINDS[kind],
-        "stage": stage,
-        "status": _STATUSES[status],
-        "score": score,
-        "band": band,
-        "knocked_out": ko,
-        "coverage": coverage,
-        "updated_at": updated_at,
-        "provisional": prov,
-        "next_meeting": meeting,
-    }
+    made = dict(zip(_FIELDS, values, strict=True))
+    made["kind"] = _KINDS[made["kind"]]
+    made["status"] = _STATUSES[made["status"]]
     # what BaseModel.model_construct sets, every field given
-    _set(row, "__dict__", values)
+    _set(row, "__dict__", made)
     _set(row, "__pydantic_fields_set__", set(_FIELDS))
     _set(row, "__pydantic_extra__", None)
     _set(row, "__pydantic_private__", None)

@@ -1,0 +1,209 @@
+"""The most recently active list rows, read from the index with orjson alone.
+
+The app paints the most recently active prospects before it reads the rest. Reading
+them through the store first imported pydantic and the record models (~40 ms) and
+opened the store, all before anything was on screen; this module imports neither, and
+makes plain rows (:class:`ListRow`) the list can show. It reads only what the store
+itself writes and gives up (None) on anything else: another schema, rows left stale by
+a crash, a shard that cannot be read, a row not exactly as the index writes one. The
+caller then asks the store, which validates (and says what is wrong).
+
+The index's layout and the row's checks live here, so that the store's own reading
+(:mod:`.index`, :mod:`.trusted`) shares them rather than copying them.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import re
+import zlib
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA = 2
+"""The layout the store writes (see :mod:`.store`); older ones are migrated on open."""
+META_FILE = "workspace.json"
+ROWS_DIR = ("index", "prospects")
+"""Where the list-row shards are, under the workspace folder."""
+
+
+def shard_of(key: str) -> str:
+    """Two hex digits spreading ids evenly over 256 files or folders."""
+    return f"{zlib.crc32(key.encode('utf-8')) & 0xFF:02x}"
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """A list row as the index wrote it, without the model: what the list shows until
+    every row is read (then ProspectSummary rows replace these). The fields are the
+    model's, in its order (tests/store checks); kind and status are their plain values."""
+
+    id: str
+    name: str
+    territory: str
+    kind: str
+    stage: str
+    status: str
+    score: float | None
+    band: str | None
+    knocked_out: bool
+    coverage: float | None
+    updated_at: datetime
+    provisional: bool
+    next_meeting: date | None
+
+
+FIELDS = tuple(f.name for f in fields(ListRow))
+KINDS = frozenset({"dealer", "distributor", "reseller", "integrator", "other"})
+"""PartnerKind's values (tests/store checks)."""
+STATUSES = frozenset({"active", "committed", "declined", "on_hold"})
+"""ProspectStatus's values (tests/store checks)."""
+_WHEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)").fullmatch
+"""A time as the index writes it: ISO 8601 with its zone, nothing more lenient."""
+_DAY = re.compile(r"\d{4}-\d\d-\d\d").fullmatch
+
+
+def row_values(doc: Any) -> tuple[Any, ...] | None:
+    """The row's values in :data:`FIELDS` order (times and days parsed) when ``doc`` is
+    exactly as the index writes a row, else None: anything another writer, an older
+    qualify or a hand may have put there is left to validation."""
+    if type(doc) is not dict or len(doc) != len(FIELDS):
+        return None
+    try:
+        pid, name, territory, kind, stage, status, score, band, ko, coverage, when, prov, day = (
+            doc[f] for f in FIELDS
+        )
+    except KeyError:
+        return None
+    if not (
+        type(pid) is str
+        and type(name) is str
+        and type(territory) is str
+        and type(stage) is str
+        and type(kind) is str
+        and kind in KINDS
+        and type(status) is str
+        and status in STATUSES
+        and (score is None or type(score) is float)
+        and (band is None or type(band) is str)
+        and type(ko) is bool
+        and (coverage is None or type(coverage) is float)
+        and type(when) is str
+        and _WHEN(when)
+        and type(prov) is bool
+        and (day is None or (type(day) is str and _DAY(day)))
+    ):
+        return None
+    try:
+        updated_at = datetime.fromisoformat(when)
+        meeting = date.fromisoformat(day) if day is not None else None
+    except ValueError:  # e.g. a 31st of February
+        return None
+    return (pid, name, territory, kind, stage, status, score, band, ko, coverage,
+            updated_at, prov, meeting)  # fmt: skip
+
+
+def shard_names(rows_dir: Path) -> list[str]:
+    """The list-row shards' file names, in the order listings read them."""
+    return sorted(
+        e.name
+        for e in os.scandir(rows_dir)
+        if e.name.endswith(".json") and not e.name.startswith(".")
+    )
+
+
+def stale_files(rows_dir: Path, prospects_dir: Path) -> list[Path]:
+    """Prospect files written after their list-row shard: a crash between the two writes.
+
+    A prospect file is always replaced before its list row, so a file newer than its
+    shard (or a shard that is missing) means the row may be stale. Files are replaced
+    by a rename, which also stamps their folder, so a folder no newer than its shard
+    is skipped: one stat per folder (256), and one per file only in folders written
+    since their shard.
+    """
+    stale: list[Path] = []
+    try:
+        folders = list(os.scandir(prospects_dir))
+    except FileNotFoundError:
+        return stale
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        try:
+            shard_time = (rows_dir / f"{folder.name}.json").stat().st_mtime_ns
+        except FileNotFoundError:
+            shard_time = -1
+        if folder.stat().st_mtime_ns <= shard_time:
+            continue
+        for entry in os.scandir(folder.path):
+            if entry.name.endswith(".json") and entry.stat().st_mtime_ns > shard_time:
+                stale.append(Path(entry.path))
+    return stale
+
+
+def most_recent(docs: list[Any], count: int) -> list[int] | None:
+    """The indexes of the ``count`` docs last active, in the order the store's listing
+    puts them (most recent first; equal times in reading order); None when a doc's time
+    cannot be read without validating it."""
+    try:  # every row's time read in C (an aware time, or no first page)
+        times = [datetime.fromisoformat(doc["updated_at"]) for doc in docs]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if any(when.tzinfo is None for when in times):
+        return None
+    # as sorted(reverse=True)[:count]: equal times keep their reading order, as the
+    # listing's stable sort keeps them
+    return heapq.nlargest(count, range(len(docs)), key=times.__getitem__)
+
+
+def recent_rows(root: Path, count: int) -> list[ListRow] | None:
+    """The ``count`` rows of the workspace in ``root`` last active, most recent first,
+    each one's file present; None when anything is not as the store writes it (the store
+    then reads them, or says what is wrong). Never writes, never locks: files are
+    replaced whole, so what is read is a whole file."""
+    import orjson
+
+    rows_dir = root.joinpath(*ROWS_DIR)
+    prospects_dir = root / "prospects"
+    try:
+        meta = orjson.loads((root / META_FILE).read_bytes())
+        if type(meta) is not dict or meta.get("schema") != SCHEMA:
+            return None
+        if stale_files(rows_dir, prospects_dir):
+            return None
+        docs: list[Any] = []
+        for name in shard_names(rows_dir):
+            shard = orjson.loads((rows_dir / name).read_bytes())
+            if type(shard) is not dict:
+                return None
+            docs.extend(shard.values())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    first = most_recent(docs, count)
+    if first is None:
+        return None
+    rows = []
+    for i in first:
+        values = row_values(docs[i])
+        if values is None:
+            return None
+        row = ListRow(*values)
+        if (prospects_dir / shard_of(row.id) / f"{row.id}.json").exists():
+            rows.append(row)
+    return rows
+
+
+__all__ = [
+    "FIELDS",
+    "SCHEMA",
+    "ListRow",
+    "most_recent",
+    "recent_rows",
+    "row_values",
+    "shard_names",
+    "shard_of",
+    "stale_files",
+]

@@ -1,0 +1,150 @@
+"""The app's first page read from the index without the store (store.workspace.recent):
+the same rows, in the same order, as the store's own reading; and no rows at all (the
+store then decides, and says what is wrong) whenever the index is not as it writes it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import orjson
+import pytest
+
+from qualify.core.records import (
+    PartnerKind,
+    Prospect,
+    ProspectRecords,
+    ProspectStatus,
+    ProspectSummary,
+)
+from qualify.store import open_store
+from qualify.store.workspace.recent import KINDS, STATUSES, ListRow, recent_rows
+
+START = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def _workspace(root: Path, count: int = 12) -> None:
+    """``count`` prospects, active an hour apart, three pairs of them at the same moment."""
+    store = open_store(root)
+    store.add_prospects_bulk(
+        ProspectRecords(
+            Prospect(
+                name=f"P{n:02d}",
+                stage="first-date",
+                territory="North" if n % 2 else "",
+                kind="distributor" if n % 3 else "dealer",
+                status="on_hold" if n == 5 else "active",
+                next_meeting={"day": date(2026, 4, n + 1)} if n % 4 == 0 else None,
+                updated_at=START + timedelta(hours=n // 2 if n < 6 else n),
+            )
+        )
+        for n in range(count)
+    )
+    store.close()
+
+
+def _plain(row: ProspectSummary | ListRow) -> tuple:
+    return tuple(
+        getattr(getattr(row, f.name), "value", getattr(row, f.name)) for f in fields(ListRow)
+    )
+
+
+def _store_rows(root: Path, count: int) -> list[ProspectSummary] | None:
+    store = open_store(root)
+    try:
+        return store.recent_prospects(count)
+    finally:
+        store.close()
+
+
+def test_the_rows_are_the_models_fields_and_values() -> None:
+    assert tuple(f.name for f in fields(ListRow)) == tuple(ProspectSummary.model_fields)
+    assert {k.value for k in PartnerKind} == KINDS
+    assert {s.value for s in ProspectStatus} == STATUSES
+
+
+@pytest.mark.parametrize("count", [1, 3, 5, 12, 20])
+def test_the_most_recent_rows_are_the_stores_in_its_order(tmp_path: Path, count: int) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    made = recent_rows(root, count)
+    expected = _store_rows(root, count)
+    assert made is not None and expected is not None
+    assert [_plain(r) for r in made] == [_plain(r) for r in expected]
+    listed = open_store(root).list_prospects()[:count]
+    assert [r.id for r in made] == [r.id for r in listed]  # ties as the full list has them
+
+
+def test_a_prospect_whose_file_is_gone_is_left_out(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    store = open_store(root)
+    newest = store.list_prospects()[0]
+    store.prospect_path(newest.id).unlink()
+    store.close()
+    made = recent_rows(root, 3)
+    assert made is not None and newest.id not in [r.id for r in made] and len(made) == 2
+
+
+def _edit_newest_row(root: Path, change: dict) -> None:
+    store = open_store(root)
+    newest = store.list_prospects()[0]
+    shard = store._index.row_shard(newest.id)
+    store.close()
+    rows = orjson.loads(shard.read_bytes())
+    rows[newest.id].update(change)
+    shard.write_bytes(orjson.dumps(rows))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"score": 80},  # validation would make it 80.0: the store's reading decides
+        {"kind": "spaceship"},
+        {"updated_at": "2026-03-09T00:22:29"},  # no zone
+        {"updated_at": "yesterday"},
+        {"extra": "field"},
+    ],
+)
+def test_a_row_not_as_the_index_writes_it_gives_no_rows(tmp_path: Path, change: dict) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    _edit_newest_row(root, change)
+    assert recent_rows(root, 3) is None
+
+
+def test_rows_a_crash_left_stale_give_no_rows(tmp_path: Path) -> None:
+    """A prospect file newer than its shard (killed between the two writes): the store
+    repairs the row first, so the first page must not show it as it was."""
+    root = tmp_path / "ws"
+    _workspace(root)
+    store = open_store(root)
+    path = store.prospect_path(store.list_prospects()[-1].id)
+    store.close()
+    later = path.stat().st_mtime + 60
+    os.utime(path, (later, later))
+    os.utime(path.parent, (later, later))
+    assert recent_rows(root, 3) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda root: (root / "workspace.json").unlink(),  # not a workspace (yet)
+        lambda root: (root / "workspace.json").write_bytes(b'{"schema": 1}'),
+        lambda root: (root / "workspace.json").write_bytes(b"{not json"),
+        lambda root: next((root / "index" / "prospects").glob("*.json")).write_bytes(b""),
+        lambda root: next((root / "index" / "prospects").glob("*.json")).write_bytes(b"[]"),
+    ],
+)
+def test_a_workspace_not_as_the_store_writes_it_gives_no_rows(tmp_path: Path, damage) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    damage(root)
+    assert recent_rows(root, 3) is None
+
+
+def test_no_workspace_gives_no_rows(tmp_path: Path) -> None:
+    assert recent_rows(tmp_path / "nothing-here", 3) is None
