@@ -50,12 +50,20 @@ CORE = ("core",)
 @cache
 def _code(scope: tuple[str, ...] = CORE) -> bytes:
     """What a result depends on besides its input: the code that made it (the modules,
-    and the message catalogs, of the packages of qualify named in ``scope``)."""
-    import pydantic
+    and the message catalogs, of the packages of qualify named in ``scope``). Pydantic's
+    version is read from its version module, not imported: a key for plain data
+    (:func:`derived`) costs no pydantic."""
+    from importlib.util import find_spec
 
     from qualify import __version__
 
-    parts = [__version__, sys.version, pydantic.VERSION]
+    spec = find_spec("pydantic")
+    version = Path(spec.origin).with_name("version.py") if spec and spec.origin else None
+    try:
+        pydantic = version.read_bytes() if version is not None else b"?"
+    except OSError:
+        pydantic = b"?"
+    parts = [__version__, sys.version, pydantic.decode("utf-8", "replace")]
     folders = [_PACKAGE / name for name in scope]
     while folders:
         with os.scandir(folders.pop()) as entries:
@@ -198,6 +206,38 @@ def load_catalog(directory: Path) -> Catalog:
     return catalog
 
 
+def derived(
+    kind: str,
+    directory: Path,
+    build: Callable[[], T],
+    *,
+    depends: tuple[bytes, ...] = (),
+    scope: tuple[str, ...] = CORE,
+) -> T:
+    """``build()``: plain data (str, numbers, dicts of them) worked out from the catalog of
+    ``directory``, or what it returned before for the same files, ``depends`` and code
+    (that of the packages in ``scope``).
+    Unpickling plain data imports no model, so a caller that needs only a few facts of
+    the sets (the app's first page: stage titles, band words) skips the models' import.
+    As for the catalog, a folder edited while ``build`` ran is not stored."""
+    from qualify.paths import cache_dir
+
+    directory = Path(directory)
+    folder = cache_dir()
+    content = _folder_content(directory) if folder is not None and directory.is_dir() else None
+    if folder is None or content is None:
+        return build()
+    key = _key(kind, b"\0".join((content, *depends)), scope)
+    path = folder / f"{key}.pickle"
+    found = _read(path)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    value = build()
+    if _folder_content(directory) == content:  # not edited while it was built
+        _write(folder, path, value)
+    return value
+
+
 def parse_question_set(text: str, name: str) -> tuple[QuestionSet | None, list[Problem]]:
     """:func:`qualify.core.questionnaire.parse_question_set` of one set's text (its
     problems named after ``name``), from the cache when the same text was checked before."""
@@ -236,6 +276,7 @@ _snapshots: dict[bytes, QuestionSet] = {}
 
 __all__ = [
     "cached",
+    "derived",
     "load_catalog",
     "parse_question_set",
     "question_set",

@@ -130,3 +130,41 @@ def test_snapshots_are_cached_by_their_content(cache: Path) -> None:
     assert setcache.question_set(data) == first
     changed = {**data, "title": "Another title"}
     assert setcache.question_set(changed).title == "Another title"
+
+
+def test_what_is_derived_from_the_sets_is_cached_and_never_stale(sets: Path, cache: Path) -> None:
+    """Plain data worked out from the sets (the app's first page: stage titles): built
+    once, read back after, built again once a file or what it depends on changes."""
+    built: list[str] = []
+
+    def titles() -> dict[str, str]:
+        catalog = setcache.load_catalog(sets)
+        built.append("built")
+        return {s.id: str(s.title) for s in catalog.pipeline.stages}
+
+    first = setcache.derived("titles", sets, titles, depends=(b"en",))
+    assert setcache.derived("titles", sets, titles, depends=(b"en",)) == first
+    assert len(built) == 1
+    setcache.derived("titles", sets, titles, depends=(b"de",))  # another language
+    assert len(built) == 2
+    path = sets / "pipeline.yaml"
+    text = path.read_text(encoding="utf-8")
+    title = first["first-date"]
+    assert title in text
+    path.write_text(text.replace(title, "Edited title", 1), encoding="utf-8")
+    assert setcache.derived("titles", sets, titles, depends=(b"en",))["first-date"] == (
+        "Edited title"
+    )
+    assert len(built) == 3
+
+
+def test_derived_data_from_sets_edited_meanwhile_is_not_kept(sets: Path, cache: Path) -> None:
+    path = sets / "pipeline.yaml"
+    value = "worked out from one version or the other"
+
+    def edited_meanwhile() -> str:
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        return value
+
+    assert setcache.derived("edited", sets, edited_meanwhile) == value
+    assert not [e for e in entries(cache) if setcache._read(e) == value]

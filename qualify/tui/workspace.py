@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
     from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectSummary
     from qualify.store.base import Store, Watch
+    from qualify.store.workspace.recent import ListRow
     from qualify.workflow.qualifier import Qualifier
 
 
@@ -28,11 +29,27 @@ if TYPE_CHECKING:
 class FirstPage:
     """The prospects the list shows first, and what it needs to show them."""
 
-    summaries: list[ProspectSummary]
+    summaries: list[ListRow] | list[ProspectSummary]
+    """Rows read without their model, for a local workspace (replaced once all are read)."""
     stage_titles: dict[str, str]
     band_ranks: dict[str, str]
     band_words: dict[str, str]
     """Band label as stored → in the app's language (see qualify.i18n.band_words)."""
+
+
+def list_labels(
+    catalog: Catalog, language: str | None
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """What the list needs of the sets, as plain strings: stage id → title, band label →
+    rank, band label as stored → in ``language`` (see qualify.i18n.band_words)."""
+    from qualify.core.words import band_ranks
+    from qualify.i18n import band_words
+
+    def plain(found: dict[str, str]) -> dict[str, str]:  # a Text is a str with more
+        return {str(k): str(v) for k, v in found.items()}
+
+    sets = catalog.question_sets.values()
+    return plain(_stage_titles(catalog)), plain(band_ranks(sets)), plain(band_words(sets, language))
 
 
 def _stage_titles(catalog: Catalog) -> dict[str, str]:
@@ -146,23 +163,42 @@ class Workspace:
 
     def first_page(self, count: int) -> FirstPage | None:
         """The ``count`` most recently active prospects, the stages' titles and the band
-        ranks, before the workspace is open, when the store gives them much faster than
-        every prospect (see Store.recent_prospects); call from a worker thread, then
-        :meth:`open`, which reuses the sets and the store opened here."""
-        from qualify.core.words import band_ranks
-
+        words, before the workspace is open, when the store gives them much faster than
+        every prospect; call from a worker thread, then :meth:`open`. A local workspace's
+        rows are read without the store and its models (see store.workspace.recent), the
+        titles and words from the cache (see :meth:`_first_labels`): nothing on the way to
+        the first page imports pydantic once both are at hand. Else the store reads them
+        (Store.recent_prospects), and :meth:`open` reuses what was opened here."""
         if self._qualifier is not None:
             return None
-        store, _user = self._first_store()
-        rows = store.recent_prospects(count)
+        rows: list[ListRow] | list[ProspectSummary] | None = None
+        if not self.store_url:
+            from qualify.store.workspace.recent import recent_rows
+
+            rows = recent_rows(self.data_dir.expanduser(), count)
+        if rows is None:
+            store, _user = self._first_store()
+            rows = store.recent_prospects(count)
         if rows is None or len(rows) < count:  # every prospect: as fast to list them all
             return None
-        catalog = self._first_catalog()
-        from qualify.i18n import band_words
+        return FirstPage(rows, *self._first_labels())
 
-        sets = catalog.question_sets.values()
-        return FirstPage(
-            rows, _stage_titles(catalog), band_ranks(sets), band_words(sets, self.language)
+    def _first_labels(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """The stages' titles, the band ranks and the band words of the active sets: from
+        the cache of what is derived from the sets (plain strings: no model to import),
+        else from the sets themselves (loaded for :meth:`open` too)."""
+        from qualify import setcache
+
+        def labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+            return list_labels(self._first_catalog(), self.language)
+
+        # the key holds the language and the code that works them out
+        return setcache.derived(
+            "list-labels",
+            self.questionnaires_dir,
+            labels,
+            depends=((self.language or "").encode(),),
+            scope=("core", "i18n", "tui"),
         )
 
     def _first_catalog(self) -> Catalog:

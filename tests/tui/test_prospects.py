@@ -349,9 +349,52 @@ async def test_a_large_list_shows_the_latest_prospects_first_and_the_rest_after(
         table = screen.query_one(ProspectTable)
         assert not screen.loaded and table.total == FIRST_PAGE
         assert table.highlighted is not None and table.highlighted.name == f"Partner {count - 1}"
+        assert table._view[0].cells["stage"] == "First date"  # the stage's title, not its id
         assert "Reading every prospect" in count_text(screen)
         await pilot.press("enter")  # opened once the workspace is open
         rest.set()
         opened = await wait_prospect(pilot)
         assert screen.loaded and table.total == count
         assert "Partner 229" in str(opened.query_one("#facts-title", Static).render())
+
+
+def test_the_first_page_names_the_stages_as_the_sets_do_now(data_dir, tiny_sets) -> None:
+    """The first page's stage titles and band words come from a cache of what the list
+    needs of the sets (no set model is loaded for them); a pipeline edited since the last
+    start is read anew, never shown as it was."""
+    from datetime import UTC, datetime, timedelta
+
+    from qualify.core.records import Prospect, ProspectRecords
+    from qualify.setcache import load_catalog
+    from qualify.tui.workspace import Workspace, list_labels
+
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    store = open_store(data_dir)
+    store.add_prospects_bulk(
+        ProspectRecords(Prospect(name=f"P{n}", stage="next", updated_at=start + timedelta(hours=n)))
+        for n in range(8)
+    )
+    store.close()
+
+    def first_page(language: str | None = None):
+        workspace = Workspace(data_dir, tiny_sets, language=language)
+        try:
+            return workspace.first_page(5)
+        finally:
+            workspace.close()
+
+    for language in (None, "de"):
+        page = first_page(language)
+        assert page is not None and [r.name for r in page.summaries] == [
+            f"P{n}" for n in range(7, 2, -1)
+        ]
+        from qualify.i18n import localized_catalog
+
+        labels = list_labels(localized_catalog(load_catalog(tiny_sets), language), language)
+        assert (page.stage_titles, page.band_ranks, page.band_words) == labels
+        assert first_page(language) == page  # from the cache now: the same
+    pipeline = tiny_sets / "pipeline.yaml"
+    text = pipeline.read_text(encoding="utf-8")
+    pipeline.write_text(text.replace("Getting to know each other", "Second date"), "utf-8")
+    page = first_page()
+    assert page is not None and page.stage_titles["next"] == "Second date"
