@@ -86,7 +86,7 @@ MODULES = {
         },
     ),
     "the app's first page of a workspace (its index read without the store)": (
-        "qualify.store.workspace.recent",
+        "qualify.store.workspace.recent, qualify.tui.live",
         {"pydantic", "qualify.store.base", "qualify.store.workspace.store", "qualify.core.records"},
     ),
     "the command line's entry (qualify --help lists commands without them)": (

@@ -4,7 +4,9 @@ The store says what changed (:meth:`qualify.store.base.Store.watch`: LISTEN/NOTI
 the team server, a poll of the prospect folders in the embedded workspace); this loop,
 run in a worker thread of the app, waits on it and posts one
 :class:`~qualify.tui.messages.ChangedElsewhere` per burst. The app hands it to the
-screens showing those prospects. Nothing here imports Textual.
+screens showing those prospects. Nothing here imports Textual, nor the store before
+the workspace is open: the loop starts with the app, and importing the store (pydantic's
+models) in this thread would hold the interpreter while the first page is read and painted.
 """
 
 from __future__ import annotations
@@ -13,11 +15,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from qualify.core.errors import QualifyError
-from qualify.store.base import Changes
-
 if TYPE_CHECKING:
-    from qualify.store.base import Watch
+    from qualify.store.base import Changes, Watch
     from qualify.tui.workspace import Workspace
 
 WAIT = 0.5
@@ -37,6 +36,13 @@ def follow(
 ) -> None:
     """Until ``cancelled()``: wait for changes and call ``changed`` with each burst; after
     the watch was lost (a server restart), watch again and call it with everything."""
+    while not workspace.is_open:
+        if cancelled():
+            return
+        time.sleep(0.1)
+    from qualify.core.errors import QualifyError
+    from qualify.store.base import Changes
+
     watch: Watch | None = None
     pending, last = Changes(), 0.0
     """Changes not passed on yet, and when the last were (a flood becomes one call a GAP)."""
