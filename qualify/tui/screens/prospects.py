@@ -13,16 +13,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
-from textual.widgets import (
-    Button,
-    Header,
-    LoadingIndicator,
-    ProgressBar,
-    Static,
-)
+from textual.widgets import Button, Header, LoadingIndicator, ProgressBar, Static
 
 from qualify.core.words import visible
-from qualify.i18n import N_, _, catalog_languages, error_text, fmt_count, ngettext
+from qualify.i18n import _, catalog_languages, error_text, fmt_count, ngettext
 from qualify.tui.messages import (
     FirstProspects,
     ProspectsChanged,
@@ -30,6 +24,7 @@ from qualify.tui.messages import (
     WorkspaceOpened,
 )
 from qualify.tui.screens.base import QualifyScreen
+from qualify.tui.screens.prospects_panels import PANELS, has_demo
 from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.keys_in_order import Input
 from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
@@ -47,37 +42,6 @@ FIRST_PAGE = 200
 
 DEMO_COUNT = 40
 """How many sample prospects the first-run panel adds."""
-
-WELCOME = N_(
-    "[b]Welcome to qualify.[/b]\n\n"
-    "Qualify a prospective dealer or distributor over several conversations, the way a "
-    "good relationship starts: a [b]first date[/b] to see if there is a reason to meet again, "
-    "then [b]getting to know each other[/b], [b]going steady[/b], [b]engagement[/b] and only "
-    "then [b]commitment[/b]. Every answer is saved the moment you give it.\n\n"
-    "This workspace has no prospects yet."
-)
-
-
-def _name_hint() -> str:
-    """Reports name whoever answers: ask once for a display name if all we have is a
-    login (`root` reads badly in a director's report)."""
-    from qualify.paths import user_and_source
-
-    name, source = user_and_source()
-    if source.startswith(("$QUALIFY_USER", "the config file")):
-        return ""
-    return _(
-        "Reports will name you {name}. To show your own name, run once: "
-        'qualify whoami --set "Your Name"'
-    ).format(name=repr(name or "nobody"))
-
-
-def _has_demo() -> bool:
-    """Whether demo data can be offered; found, not imported, so composing the screen
-    does not wait for the question-set models to load."""
-    from importlib.util import find_spec
-
-    return find_spec("qualify.workflow.demo") is not None
 
 
 class ProspectsScreen(QualifyScreen):
@@ -179,23 +143,7 @@ class ProspectsScreen(QualifyScreen):
             with Center(id="loading"):
                 yield LoadingIndicator()
                 yield Static(_("Opening the workspace…"), id="loading-text")
-                yield ProgressBar(id="loading-progress", show_eta=False)
-            with Vertical(id="first-run"):
-                yield Static(_(WELCOME), id="welcome")
-                with Horizontal(id="first-run-buttons"):
-                    yield Button(
-                        _("Add the first prospect  (a)"), id="first-add", variant="primary"
-                    )
-                    if _has_demo():
-                        yield Button(_("Load demo data  (d)"), id="first-demo")
-                yield Static(_name_hint(), id="first-run-name", markup=False)
-                yield Static(
-                    _("Keys: F1 or ? help · ctrl+p commands · s question sets · ctrl+q quit"),
-                    id="first-run-keys",
-                )
-            with Vertical(id="failed"):
-                yield Static("", id="failed-text", markup=False)
-                yield Button(_("Try again  (r)"), id="retry", variant="primary")
+            # the first-run and failure panels are mounted when needed (see panel)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -249,8 +197,19 @@ class ProspectsScreen(QualifyScreen):
         self.shown = True
         self._painted.set()
 
+    async def panel(self, name: str) -> None:
+        """Mount the first-run or failure panel (prospects_panels.PANELS) unless it is:
+        only a workspace that is empty, or cannot be read, needs one."""
+        if self.query(f"#{name}"):
+            return
+        after = list(PANELS)[list(PANELS).index(name) + 1 :]
+        before = next((f"#{n}" for n in after if self.query(f"#{n}")), None)
+        await self.query_one("#body").mount(PANELS[name](), before=before)
+
     @on(WorkspaceOpened)
-    def _opened(self, event: WorkspaceOpened) -> None:
+    async def _opened(self, event: WorkspaceOpened) -> None:
+        if not event.summaries:
+            await self.panel("first-run")
         first_time = not self.loaded
         paged = self.shown and first_time  # the first page is on screen, focused
         was_empty = not self.summaries and not paged
@@ -324,7 +283,8 @@ class ProspectsScreen(QualifyScreen):
             )
 
     @on(WorkspaceFailed)
-    def _failed(self, event: WorkspaceFailed) -> None:
+    async def _failed(self, event: WorkspaceFailed) -> None:
+        await self.panel("failed")
         self.set_class(False, "-loading")
         self.set_class(True, "-failed")
         self.query_one("#failed-text", Static).update(
@@ -441,8 +401,8 @@ class ProspectsScreen(QualifyScreen):
         self.action_add()
 
     @on(Button.Pressed, "#first-demo")
-    def _first_demo(self) -> None:
-        self.action_demo()
+    async def _first_demo(self) -> None:
+        await self.action_demo()
 
     @on(Button.Pressed, "#retry")
     def _retry(self) -> None:
@@ -451,7 +411,7 @@ class ProspectsScreen(QualifyScreen):
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo":
-            return self.loaded and not self.summaries and _has_demo()
+            return self.loaded and not self.summaries and has_demo()
         if action == "edit":
             return self.loaded and bool(self.summaries)
         if action in ("filter", "cycle_sort", "sort"):
@@ -523,8 +483,8 @@ class ProspectsScreen(QualifyScreen):
         self.set_class(False, "-failed")
         self.load()
 
-    def action_demo(self) -> None:
-        if not (self.loaded and not self.summaries and _has_demo()):
+    async def action_demo(self) -> None:
+        if not (self.loaded and not self.summaries and has_demo()):
             return
         if self.workspace.catalog.pipeline is None:
             self.notify(
@@ -540,6 +500,9 @@ class ProspectsScreen(QualifyScreen):
         self.query_one("#loading-text", Static).update(
             _("Adding {n} sample prospects…").format(n=DEMO_COUNT)
         )
+        if not self.query("#loading-progress"):  # only demo data shows one: made then
+            bar = ProgressBar(id="loading-progress", show_eta=False)
+            await self.query_one("#loading").mount(bar)
         self.query_one("#loading-progress", ProgressBar).display = True
         self.fill_demo()
 
