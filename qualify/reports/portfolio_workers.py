@@ -77,7 +77,7 @@ def assess_all(
     count = min(count, len(chunks))
     mp = _context()
     start = (opener, ctx.catalog, ctx.now, ctx.tz, language, current())
-    procs: list[multiprocessing.process.BaseProcess] = []
+    procs: list[multiprocessing.process.BaseProcess | None] = []
     pipes: list[Connection] = []
     try:
         for n in range(count):  # worker n takes the runs n, n + count, n + 2 * count…
@@ -90,7 +90,11 @@ def assess_all(
                 args=(send, inherited, os.getpid(), start, chunks[n::count]),
                 daemon=True,
             )
-            proc.start()
+            try:
+                proc.start()
+            except OSError:  # no process to be had (a limit reached): its runs done here
+                receive.close()
+                proc = None
             send.close()  # the worker's end only: its death is then an end of file here
             procs.append(proc)
             pipes.append(receive)
@@ -105,10 +109,11 @@ def assess_all(
                 store.note_unreadable(note)
             yield from found
     finally:  # done, or interrupted (Ctrl-C is this process's): no worker outlives it
-        for proc in procs:
+        started = [proc for proc in procs if proc is not None]
+        for proc in started:
             if proc.is_alive():
                 proc.terminate()
-        for proc in procs:
+        for proc in started:
             proc.join()
         for pipe in pipes:
             pipe.close()
@@ -167,13 +172,15 @@ def _run(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the portfolio stops the workers
     for pipe in inherited:
         pipe.close()
-    _start(*start)
     try:
+        _start(*start)
         for chunk in chunks:
             if os.getppid() != parent:
                 return
             send.send(_work(chunk))
     except OSError:  # the portfolio's process is gone (a broken pipe)
+        return
+    except Exception:  # said once, by the portfolio, which does the rest itself
         return
     finally:
         send.close()

@@ -105,6 +105,54 @@ def test_a_worker_that_dies_costs_time_not_the_report(
     assert again == alone
 
 
+def _fails(ids):  # a worker's server connection lost, say
+    raise RuntimeError("connection lost")
+
+
+def test_a_worker_that_fails_says_nothing_and_its_runs_are_done_here(
+    disk_store, catalog, many, monkeypatch, capfd
+) -> None:
+    """The portfolio does a failed worker's runs itself and says what fails, if it
+    fails there too: no worker's traceback on the user's terminal."""
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    monkeypatch.setattr(portfolio_workers, "_work", _fails)
+    capfd.readouterr()
+    again = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert again == alone
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_no_process_to_be_had_means_the_work_is_done_here(
+    disk_store, catalog, many, monkeypatch
+) -> None:
+    import multiprocessing
+
+    class Refusing:  # fork failing: a process limit reached
+        def __init__(self) -> None:
+            self.real = multiprocessing.get_context("fork")
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def Process(self, *args, **kwargs):  # multiprocessing's name
+            proc = self.real.Process(*args, **kwargs)
+
+            def start() -> None:
+                raise OSError(11, "Resource temporarily unavailable")
+
+            proc.start = start
+            return proc
+
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    monkeypatch.setattr(portfolio_workers, "_context", Refusing)
+    again = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
+    assert again == alone
+
+
 def test_few_prospects_or_a_store_without_an_opener_stay_in_this_process(
     mem_store, disk_store, catalog, monkeypatch
 ) -> None:
