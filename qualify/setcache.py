@@ -184,26 +184,13 @@ def load_catalog(directory: Path) -> Catalog:
     """The question sets and pipeline of ``directory``, checked as
     :func:`qualify.core.questionnaire.load_catalog` checks them, from the cache when the
     files are those of an earlier run."""
-    from qualify.paths import cache_dir
 
-    def parse(directory: Path) -> Catalog:  # the loader and its checks: only on a miss
+    def parse() -> Catalog:  # the loader and its checks: only on a miss
         from qualify.core.questionnaire.loader import load_catalog as parse
 
-        return parse(directory)
+        return parse(Path(directory))
 
-    directory = Path(directory)
-    folder = cache_dir()
-    content = _folder_content(directory) if folder is not None and directory.is_dir() else None
-    if folder is None or content is None:
-        return parse(directory)
-    path = folder / f"{_key('catalog', content)}.pickle"
-    found = _read(path)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    catalog = parse(directory)
-    if _folder_content(directory) == content:  # not edited while it was parsed
-        _write(folder, path, catalog)
-    return catalog
+    return derived("catalog", directory, parse)
 
 
 def derived(
@@ -214,12 +201,14 @@ def derived(
     depends: tuple[bytes, ...] = (),
     scope: tuple[str, ...] = CORE,
 ) -> T:
-    """``build()``: plain data (str, numbers, dicts of them) worked out from the catalog of
-    ``directory``, or what it returned before for the same files, ``depends`` and code
-    (that of the packages in ``scope``).
-    Unpickling plain data imports no model, so a caller that needs only a few facts of
-    the sets (the app's first page: stage titles, band words) skips the models' import.
-    As for the catalog, a folder edited while ``build`` ran is not stored."""
+    """``build()``, worked out from the question-set files of ``directory`` (the catalog
+    itself, or a few facts of it), or what it returned before for the same files,
+    ``depends`` and code (that of the packages in ``scope``). A folder edited while
+    ``build`` ran is not stored.
+
+    A fact kept as plain data (str, numbers, dicts of them) unpickles without importing
+    a model, so a caller that needs only a few facts of the sets (the app's first page:
+    stage titles, band words) skips the models' import."""
     from qualify.paths import cache_dir
 
     directory = Path(directory)

@@ -49,7 +49,7 @@ from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
 from qualify.store.workspace.recent import META_FILE, SCHEMA
-from qualify.store.workspace.revisions import FileRevisions
+from qualify.store.workspace.revisions import file_revision, read_revised
 from qualify.store.workspace.storage import (
     REPAIR,
     Backups,
@@ -96,7 +96,6 @@ class Workspace(DocumentStore):
         self._recent: dict[Path, tuple[tuple[int, ...], ProspectFile | bytes]] = {}
         """The last few prospect files read (parsed) or written (their bytes, parsed when
         read), by path, with the identity of the file (see :meth:`_read_file`)."""
-        self._revisions = FileRevisions()
         self._evidence = Evidence(self.root, durable=durable, locked=self.locked)
         self.schema = self._open()
 
@@ -203,16 +202,15 @@ class Workspace(DocumentStore):
         return found.records
 
     def revisions(self, prospect_ids: Iterable[str]) -> Iterator[tuple[str, str | None]]:
-        """The digest of each prospect file's bytes (see FileRevisions)."""
+        """The digest of each prospect file's bytes (see .revisions)."""
         for pid in prospect_ids:
-            path = self.prospect_path(pid) if is_safe_id(pid) else None
-            yield pid, self._revisions.revision(path) if path is not None else None
+            yield pid, file_revision(self.prospect_path(pid)) if is_safe_id(pid) else None
 
     def opener(self) -> Callable[[], Workspace]:
         return partial(Workspace, self.root)
 
     def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
-        found = self._revisions.read(self._existing_path(prospect_id))
+        found = read_revised(self._existing_path(prospect_id))
         if found is None:
             raise self._missing(prospect_id)
         return found[0].records, found[1]
