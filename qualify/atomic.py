@@ -9,8 +9,10 @@ cut. A reader, or the next start after a kill -9, sees the old file or the new o
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -19,6 +21,24 @@ from typing import IO
 
 TMP_SUFFIX = ".tmp"
 """Temp files are ``.<name>.<pid>.<random>.tmp``: hidden, unique per writer."""
+
+
+class NotAFile(OSError):
+    """Where qualify keeps a file of its own there is something else: a pipe, a device."""
+
+
+def read_whole(path: Path) -> bytes:
+    """The bytes of a file qualify wrote itself (a prospect file, an index shard, a
+    cache entry), read only when it is one: a pipe or a device put in its place is
+    NotAFile at once, where a read would wait for a writer that never comes (a folder is
+    IsADirectoryError, a missing file FileNotFoundError, as ever)."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if not stat.S_ISREG(mode):
+        raise NotAFile(errno.EINVAL, "not a regular file (a pipe or a device)", str(path))
+    return Path(path).read_bytes()
+
 
 _WINDOWS = os.name == "nt"
 

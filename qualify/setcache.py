@@ -85,8 +85,10 @@ def _key(kind: str, content: bytes, scope: tuple[str, ...] = CORE) -> str:
 
 def _read(path: Path) -> Any:
     """The entry at ``path``; None when there is none or it is not whole and intact."""
+    from qualify.atomic import read_whole
+
     try:
-        data = path.read_bytes()
+        data = read_whole(path)
     except OSError:
         return None
     head = len(MAGIC)

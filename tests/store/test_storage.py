@@ -214,6 +214,7 @@ def test_an_unreadable_file_carries_the_fix_given(
     def denied(self: Path) -> bytes:
         raise PermissionError(13, "Permission denied")
 
+    (tmp_path / "p.json").write_bytes(b"{}")  # there, and not ours to read
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(StoreCorrupt) as info:
         read_json(tmp_path / "p.json", fix="run this")

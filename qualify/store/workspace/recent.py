@@ -166,17 +166,19 @@ def recent_rows(root: Path, count: int) -> list[ListRow] | None:
     replaced whole, so what is read is a whole file."""
     import orjson
 
+    from qualify.atomic import read_whole
+
     rows_dir = root.joinpath(*ROWS_DIR)
     prospects_dir = root / "prospects"
     try:
-        meta = orjson.loads((root / META_FILE).read_bytes())
+        meta = orjson.loads(read_whole(root / META_FILE))
         if type(meta) is not dict or meta.get("schema") != SCHEMA:
             return None
         if stale_files(rows_dir, prospects_dir):
             return None
         docs: list[Any] = []
         for name in shard_names(rows_dir):
-            shard = orjson.loads((rows_dir / name).read_bytes())
+            shard = orjson.loads(read_whole(rows_dir / name))
             if type(shard) is not dict:
                 return None
             docs.extend(shard.values())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from qualify.atomic import read_whole
 from qualify.store.workspace.files import ProspectFile, from_tables
 from qualify.store.workspace.storage import parse_json, read_raw
 
@@ -24,7 +25,7 @@ def file_revision(path: Path) -> str | None:
     """The digest of the file's bytes; None when it cannot be read (reading it for its
     records says why)."""
     try:
-        return digest(path.read_bytes())
+        return digest(read_whole(path))
     except OSError:
         return None
 

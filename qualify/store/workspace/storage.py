@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from qualify.atomic import replace_file, write_bytes
+from qualify.atomic import NotAFile, read_whole, replace_file, write_bytes
 from qualify.core.phrase import Phrase
 from qualify.store.base import StoreCorrupt
 
@@ -95,11 +95,13 @@ def read_json(
 def read_raw(path: Path, *, fix: str | None = None) -> bytes | None:
     """The bytes of ``path``; None when the file does not exist."""
     try:
-        return path.read_bytes()
+        return read_whole(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise corrupt(path, Phrase("a directory where a file should be"), fix) from None
+    except NotAFile:
+        raise corrupt(path, Phrase("a pipe or a device where a file should be"), fix) from None
     except PermissionError as exc:
         raise corrupt(path, cannot_read(exc), fix) from None
 
