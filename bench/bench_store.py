@@ -148,10 +148,16 @@ def answer_io(root: Path) -> dict[str, int]:
     shard = root / "index" / "prospects" / f"{shard_of(pid)}.json"
     counts = {"reads": 0, "writes": 0, "shard writes": 0, "fsyncs": 0}
     real_read, real_fsync, real_write = Path.read_bytes, os.fsync, atomic.write_bytes
+    real_open = os.open
 
     def read_bytes(self: Path) -> bytes:
         counts["reads"] += self == path
         return real_read(self)
+
+    def opened(target: Path, flags: int, *args: object, **kwargs: object) -> int:
+        # qualify reads its own files with atomic.read_whole: an os.open, read-only
+        counts["reads"] += Path(target) == path and not flags & (os.O_WRONLY | os.O_RDWR)
+        return real_open(target, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     def fsync(fd: int) -> None:
         counts["fsyncs"] += 1
@@ -166,6 +172,7 @@ def answer_io(root: Path) -> dict[str, int]:
     import qualify.store.workspace.store as store_module
 
     Path.read_bytes = read_bytes  # type: ignore[method-assign]
+    os.open = opened  # type: ignore[assignment]
     os.fsync = fsync
     store_module.write_bytes = write_bytes  # type: ignore[assignment]
     storage_module.write_bytes = write_bytes  # type: ignore[assignment]
@@ -179,6 +186,7 @@ def answer_io(root: Path) -> dict[str, int]:
         )
     finally:
         Path.read_bytes = real_read  # type: ignore[method-assign]
+        os.open = real_open
         os.fsync = real_fsync
         store_module.write_bytes = real_write
         storage_module.write_bytes = real_write

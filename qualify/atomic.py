@@ -27,17 +27,40 @@ class NotAFile(OSError):
     """Where qualify keeps a file of its own there is something else: a pipe, a device."""
 
 
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a pipe swapped in after the stat: opened, not waited on
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
 def read_whole(path: Path) -> bytes:
     """The bytes of a file qualify wrote itself (a prospect file, an index shard, a
     cache entry), read only when it is one: a pipe or a device put in its place is
     NotAFile at once, where a read would wait for a writer that never comes (a folder is
-    IsADirectoryError, a missing file FileNotFoundError, as ever)."""
-    mode = os.stat(path).st_mode
+    IsADirectoryError, a missing file FileNotFoundError, as ever). Checked before it is
+    opened (a device is never opened), and again once open (one swapped in meanwhile)."""
+    if not stat.S_ISREG(_mode(os.stat(path).st_mode, path)):
+        raise NotAFile(errno.EINVAL, "not a regular file (a pipe or a device)", str(path))
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(_mode(info.st_mode, path)):
+            raise NotAFile(errno.EINVAL, "not a regular file (a pipe or a device)", str(path))
+        chunks = []
+        at_once = max(info.st_size + 1, 65536)  # a whole file in one read, then its end
+        while chunk := os.read(fd, at_once):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _mode(mode: int, path: Path) -> int:
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
-    if not stat.S_ISREG(mode):
-        raise NotAFile(errno.EINVAL, "not a regular file (a pipe or a device)", str(path))
-    return Path(path).read_bytes()
+    return mode
 
 
 _WINDOWS = os.name == "nt"

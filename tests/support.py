@@ -51,3 +51,37 @@ def qualify_cli(
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
+
+
+def spy_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every file read from now on (until ``monkeypatch.undo()``), in order: qualify's own
+    files are read by ``atomic.read_whole`` (``os.open``, read-only), anything else by
+    ``Path.read_bytes``. A folder opened to fsync it is not a read."""
+    reads: list[Path] = []
+    real_open, real_read = os.open, Path.read_bytes
+
+    def opened(path: os.PathLike[str] | str, flags: int, *args: object, **kwargs: object) -> int:
+        if not flags & (os.O_WRONLY | os.O_RDWR) and os.path.isfile(path):
+            reads.append(Path(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    def read_bytes(path: Path) -> bytes:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(os, "open", opened)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return reads
+
+
+def deny_reading(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Reading ``path`` fails as a file that is not ours to read does (tests run as root,
+    whom permissions never stop)."""
+    real_open = os.open
+
+    def denied(target: os.PathLike[str] | str, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(target) == path and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(13, "Permission denied", str(target))
+        return real_open(target, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)

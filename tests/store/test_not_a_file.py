@@ -58,3 +58,30 @@ def test_read_whole_reads_files_and_names_what_is_not_one(tmp_path: Path) -> Non
         read_whole(tmp_path)
     with pytest.raises(FileNotFoundError):
         read_whole(tmp_path / "none")
+
+
+@pytest.mark.timeout(20)
+def test_a_pipe_swapped_in_after_the_check_is_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is checked, then replaced by a pipe before it is opened: the pipe is
+    opened without waiting for a writer, seen for what it is, and not read."""
+    (tmp_path / "f").write_bytes(b"x")
+    regular = os.stat(tmp_path / "f")
+    os.mkfifo(tmp_path / "p")
+    real_stat = os.stat
+
+    def checked(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        return regular if path == tmp_path / "p" else real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", checked)
+    with pytest.raises(NotAFile):
+        read_whole(tmp_path / "p")
+
+
+def test_read_whole_reads_a_file_larger_than_one_read(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 4099
+    (tmp_path / "big").write_bytes(data)
+    assert read_whole(tmp_path / "big") == data
+    (tmp_path / "empty").write_bytes(b"")
+    assert read_whole(tmp_path / "empty") == b""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import deny_reading
 
 from qualify.store.base import StoreCorrupt
 from qualify.store.workspace import storage
@@ -104,10 +105,7 @@ def test_an_unreadable_file_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path = tmp_path / "p.json"
     path.write_text("{}")
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    deny_reading(monkeypatch, path)
     assert reason(path) == "cannot read it: Permission denied"
 
 
@@ -211,11 +209,8 @@ def test_every_unreadable_kind_carries_the_fix_given(tmp_path: Path) -> None:
 def test_an_unreadable_file_carries_the_fix_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
-
     (tmp_path / "p.json").write_bytes(b"{}")  # there, and not ours to read
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    deny_reading(monkeypatch, tmp_path / "p.json")
     with pytest.raises(StoreCorrupt) as info:
         read_json(tmp_path / "p.json", fix="run this")
     assert str(info.value).endswith(

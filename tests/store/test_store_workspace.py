@@ -9,6 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 from storekit import SCORED_SET, T0, answer, make_interview, make_prospect
+from support import spy_reads
 from tinydb import TinyDB
 
 from qualify.core.records import HistoryEntry
@@ -87,19 +88,14 @@ def test_recording_an_answer_rewrites_only_its_prospect_and_one_shard(
     interview = ws.add_interview(make_interview(ids[7]))
     ws.record_answers(interview.id, [answer("q2", True)])  # the snapshot is parsed once
     before = {p: p.stat().st_ino for p in ws.root.rglob("*.json")}
-    reads: list[Path] = []
     fsyncs: list[int] = []
-    real_read, real_fsync = Path.read_bytes, os.fsync
-
-    def read_bytes(path: Path) -> bytes:
-        reads.append(path)
-        return real_read(path)
+    real_fsync = os.fsync
 
     def fsync(fd: int) -> None:
         fsyncs.append(fd)
         real_fsync(fd)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    reads = spy_reads(monkeypatch)
     monkeypatch.setattr(os, "fsync", fsync)
     ws.record_answers(interview.id, [answer("q1", 1)])
     monkeypatch.undo()
@@ -115,8 +111,7 @@ def test_recording_an_answer_rewrites_only_its_prospect_and_one_shard(
     # another process (a new Workspace) reads the prospect file once, and only once
     other = Workspace(ws.root)
     other.interview_owners([interview.id])
-    reads.clear()
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    reads = spy_reads(monkeypatch)
     other.read_prospect(ids[7])
     other.record_answers(interview.id, [answer("q1", 2)])
     other.read_prospect(ids[7])
