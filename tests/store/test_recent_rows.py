@@ -20,6 +20,7 @@ from qualify.core.records import (
     ProspectSummary,
 )
 from qualify.store import open_store
+from qualify.store.workspace import recent
 from qualify.store.workspace.recent import KINDS, STATUSES, ListRow, recent_rows
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
@@ -148,3 +149,84 @@ def test_a_workspace_not_as_the_store_writes_it_gives_no_rows(tmp_path: Path, da
 
 def test_no_workspace_gives_no_rows(tmp_path: Path) -> None:
     assert recent_rows(tmp_path / "nothing-here", 3) is None
+
+
+@pytest.fixture
+def remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user cache on (the tests' default is off): the first page is remembered."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", str(folder))
+    return folder
+
+
+def _same_as_the_store(root: Path, count: int) -> None:
+    made, expected = recent_rows(root, count), _store_rows(root, count)
+    assert made is not None and expected is not None
+    assert [_plain(r) for r in made] == [_plain(r) for r in expected]
+
+
+def test_a_start_that_finds_the_same_shards_takes_the_rows_remembered(
+    tmp_path: Path, remembered: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    first = recent_rows(root, 5)
+    assert first is not None and list(remembered.glob("*.pickle"))
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("the rows were parsed again")
+
+    monkeypatch.setattr(recent, "_chosen", not_again)
+    assert recent_rows(root, 5) == first
+
+
+def test_the_rows_remembered_follow_every_change(tmp_path: Path, remembered: Path) -> None:
+    """Each change rewrites a shard; the next start shows the rows as they are now, even
+    after a change that keeps the shard's size (a rename to a name as long)."""
+    root = tmp_path / "ws"
+    _workspace(root)
+    _same_as_the_store(root, 4)
+    store = open_store(root)
+    newest = store.list_prospects()[0]
+    oldest = store.list_prospects()[-1]
+    store.close()
+    changes = [
+        lambda s: s.update_prospect(s.get_prospect(newest.id).model_copy(update={"name": "Q11"})),
+        lambda s: s.update_prospect(s.get_prospect(oldest.id).model_copy(update={"name": "Zed"})),
+        lambda s: s.update_prospect(
+            s.get_prospect(newest.id).model_copy(update={"territory": "South"})
+        ),
+    ]
+    for change in changes:
+        store = open_store(root)
+        change(store)
+        store.close()
+        _same_as_the_store(root, 4)
+        _same_as_the_store(root, 2)  # another page size, another entry
+
+
+def test_the_rows_remembered_are_still_checked(tmp_path: Path, remembered: Path) -> None:
+    """A prospect file gone since, or newer than its row: as without the cache."""
+    root = tmp_path / "ws"
+    _workspace(root)
+    assert recent_rows(root, 3) is not None
+    store = open_store(root)
+    newest, oldest = store.list_prospects()[0], store.list_prospects()[-1]
+    store.prospect_path(newest.id).unlink()
+    path = store.prospect_path(oldest.id)
+    store.close()
+    made = recent_rows(root, 3)
+    assert made is not None and newest.id not in [r.id for r in made] and len(made) == 2
+    later = path.stat().st_mtime + 60
+    os.utime(path, (later, later))
+    os.utime(path.parent, (later, later))
+    assert recent_rows(root, 3) is None
+
+
+def test_a_damaged_remembered_page_is_made_again(tmp_path: Path, remembered: Path) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    first = recent_rows(root, 3)
+    for entry in remembered.glob("*.pickle"):
+        entry.write_bytes(entry.read_bytes()[:-7])
+    assert recent_rows(root, 3) == first
