@@ -8,6 +8,7 @@ screens share.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,17 @@ class ProspectView:
     """The prospect's evidence files, oldest first (``Store.attachments``)."""
     attachments_problem: str = ""
     """Why the evidence files could not be listed (one line), when they could not."""
+
+
+def _nothing_in(folder: Path) -> bool:
+    """No such folder, or an empty one: where opening makes a new workspace."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 class Workspace:
@@ -173,9 +185,14 @@ class Workspace:
             return None
         rows: list[ListRow] | list[ProspectSummary] | None = None
         if not self.store_url:
-            from qualify.store.workspace.recent import recent_rows
+            from qualify.store.workspace.recent import holds_no_prospect, recent_rows
 
-            rows = recent_rows(self.data_dir.expanduser(), count)
+            root = self.data_dir.expanduser()
+            rows = recent_rows(root, count)
+            if (rows == [] or (rows is None and _nothing_in(root))) and holds_no_prospect(root):
+                # nothing to list (a new workspace is made on opening): the welcome at
+                # once, while the workspace opens
+                return FirstPage([], {}, {}, {})
         if rows is None:
             store, _user = self._first_store()
             rows = store.recent_prospects(count)

@@ -187,6 +187,24 @@ def recent_rows(root: Path, count: int) -> list[ListRow] | None:
     return [row for row in chosen if (prospects_dir / shard_of(row.id) / f"{row.id}.json").exists()]
 
 
+def holds_no_prospect(root: Path) -> bool:
+    """Not one prospect file in the workspace folder ``root`` (or no such folder): what
+    an empty list of rows means only when the files agree (rows may be missing)."""
+    try:
+        with os.scandir(root / "prospects") as folders:
+            for folder in folders:
+                if not folder.is_dir():
+                    return False
+                with os.scandir(folder.path) as files:
+                    if any(True for _ in files):
+                        return False
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 FIRST_PAGE = "first-page"
 """The kind of the user-cache entry that remembers a workspace's first page."""
 SCOPE = ("store",)
@@ -247,6 +265,7 @@ __all__ = [
     "FIELDS",
     "SCHEMA",
     "ListRow",
+    "holds_no_prospect",
     "most_recent",
     "recent_rows",
     "row_values",

@@ -117,6 +117,8 @@ class ProspectsScreen(QualifyScreen):
         """Set once the first page is painted: the loader reads the rest after it."""
         self._pending_open: str | None = None
         """A prospect opened from the first page, before the workspace was open."""
+        self._pending_action: str | None = None
+        """The welcome's add or demo, asked for before the workspace was open."""
         self._pending_select: str | None = None
         self._stale = False
         """A change came while another screen was on top (reload when shown again) or
@@ -179,11 +181,20 @@ class ProspectsScreen(QualifyScreen):
         self.post_message(WorkspaceOpened(summaries))
 
     @on(FirstProspects)
-    def _first_page(self, event: FirstProspects) -> None:
+    async def _first_page(self, event: FirstProspects) -> None:
         """The first rows on screen while the rest are read; the actions that need the
-        workspace open wait for it (Enter on a row opens it once it is)."""
+        workspace open wait for it (Enter on a row opens it once it is). No rows at all:
+        the welcome, whose actions wait for it too."""
         if self.loaded:  # already past it
             self._painted.set()
+            return
+        if not event.page.summaries:
+            await self.panel("first-run")
+            self.set_class(False, "-loading", "-failed")
+            self.set_class(True, "-empty")
+            self.query_one("#first-add", Button).focus()
+            self.refresh_bindings()
+            self.call_after_refresh(self._first_painted)
             return
         table = self.query_one(ProspectTable)
         table.set_stages(event.page.stage_titles, event.page.band_ranks, event.page.band_words)
@@ -226,6 +237,9 @@ class ProspectsScreen(QualifyScreen):
         if self._pending_open:  # Enter on a row of the first page
             pending, self._pending_open = self._pending_open, None
             self.call_later(self.open_prospect, pending)
+        if self._pending_action:  # a welcome's button pressed before it was open
+            action, self._pending_action = self._pending_action, None
+            self.call_later(getattr(self, f"action_{action}"))
         self.set_class(False, "-loading", "-failed")
         self.set_class(not event.summaries, "-empty")
         self._show_followups()
@@ -285,8 +299,9 @@ class ProspectsScreen(QualifyScreen):
     @on(WorkspaceFailed)
     async def _failed(self, event: WorkspaceFailed) -> None:
         await self.panel("failed")
-        self.set_class(False, "-loading")
+        self.set_class(False, "-loading", "-empty")  # empty or not: it could not be read
         self.set_class(True, "-failed")
+        self._pending_action = None
         self.query_one("#failed-text", Static).update(
             _("The prospects could not be opened:")
             + f"\n\n{event.error}\n\n"
@@ -410,18 +425,28 @@ class ProspectsScreen(QualifyScreen):
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        welcome = self.has_class("-empty")  # shown before the workspace is open, too
         if action == "demo":
-            return self.loaded and not self.summaries and has_demo()
+            return (self.loaded or welcome) and not self.summaries and has_demo()
         if action == "edit":
             return self.loaded and bool(self.summaries)
         if action in ("filter", "cycle_sort", "sort"):
             return bool(self.summaries)
-        return self.loaded or action != "add"
+        return self.loaded or welcome or action != "add"
+
+    def _later(self, action: str) -> bool:
+        """Whether `action` waits for the workspace to open (asked for on the welcome
+        shown before it was): it runs once the list is loaded."""
+        if self.loaded:
+            return False
+        if self.has_class("-empty"):
+            self._pending_action = action
+        return True
 
     def action_add(self) -> None:
         from qualify.tui.modals.prospect_form import ProspectForm
 
-        if not self.loaded:
+        if self._later("add"):
             return
         languages = catalog_languages(self.qualifier.catalog)
         form = ProspectForm(territories=self._territories(), languages=languages)
@@ -484,7 +509,7 @@ class ProspectsScreen(QualifyScreen):
         self.load()
 
     async def action_demo(self) -> None:
-        if not (self.loaded and not self.summaries and has_demo()):
+        if self._later("demo") or self.summaries or not has_demo():
             return
         if self.workspace.catalog.pipeline is None:
             self.notify(
