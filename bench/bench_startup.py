@@ -9,9 +9,9 @@ Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli | --cl
 2. Time to the first interactive prospects screen (process start → the most recently
    active prospects painted, headless: the app shows a first page of 200 and reads the
    rest after it; the time until every row is in the table is printed too), for an
-   empty workspace and for one with 10,000 demo prospects, with the ratio and the peak
-   memory (max RSS) of each, beside a bare Textual app measured in the same interleaved
-   runs (the floor on this machine).
+   empty workspace (its welcome, shown before it is open) and for one with 10,000 demo
+   prospects, with the ratios and the peak memory (max RSS) of each, beside a bare
+   Textual app measured in the same interleaved runs (the floor on this machine).
 3. Key press on an answer → updated score panel, with the largest bundled set:
    the handler alone (validate, score, one atomic write, panels updated), the time
    from the key reaching the app to the next frame written to the terminal, and
@@ -422,6 +422,8 @@ def main() -> None:
     shown = f"  (first {big['rows']:,} rows shown; all {big['total']:,} in the table at)"
     print(f"{shown:<50} {big['all_ms']:>10.0f}")
     print(f"{'ratio (large / empty)':<50} {big['ms'] / small['ms']:>9.2f}x")
+    # a new user's first screen: the welcome, shown before the workspace is open
+    print(f"{'ratio (empty / bare Textual app)':<50} {small['ms'] / bare['ms']:>9.2f}x")
     ratio = big["ms"] / bare["ms"]
     verdict = "ok" if ratio <= 1.3 and big["peak_mb"] <= 100 else "SLOW"
     print(
