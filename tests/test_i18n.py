@@ -95,6 +95,11 @@ def test_english_formats_as_before_and_german_the_german_way() -> None:
         assert i18n._("Verdict") == "Urteil"
     with i18n.use_language("fr"):  # no catalog: English words
         assert i18n._("Verdict") == "Verdict"
+    with i18n.use_language("xx"):  # a language Babel has no data for: figures as in English
+        assert i18n.fmt_date(day) == "2015-03-01"
+        assert i18n.fmt_datetime(moment) == words.fmt_datetime(moment)
+        assert i18n.fmt_pct(0.11) == "11%" and i18n.fmt_count(10_000) == "10,000"
+        assert i18n.fmt_score(72.5) == "72.5" and i18n.fmt_signed(2.5, 1) == "+2.5"
     assert i18n.current() == "en"
 
 

@@ -210,9 +210,15 @@ def _known_locale(code: str) -> str:
     return "en"
 
 
+def _plain_figures() -> bool:
+    """Figures and dates written qualify's English way (10,000; 11%; 2026-12-04): in
+    English, and in a language Babel has no data for (its texts may still be shown)."""
+    return english() or _locale() == "en"
+
+
 def fmt_date(value: datetime | date | None) -> str:
     """A date as the language writes it (English: YYYY-MM-DD, as ever; German: 01.03.2015)."""
-    if value is None or english():
+    if value is None or _plain_figures():
         return words.fmt_date(value)
     from babel.dates import format_date
 
@@ -222,7 +228,7 @@ def fmt_date(value: datetime | date | None) -> str:
 def fmt_datetime(value: datetime | None) -> str:
     """A date and time to the minute, as the language writes it (English: YYYY-MM-DD
     HH:MM, as ever; German: 02.12.2026, 13:51)."""
-    if value is None or english():
+    if value is None or _plain_figures():
         return words.fmt_datetime(value)
     from babel import Locale
     from babel.dates import format_date, format_time
@@ -235,7 +241,7 @@ def fmt_datetime(value: datetime | None) -> str:
 
 def fmt_num(value: float | None) -> str:
     """A weight or points figure without needless decimals (German: 2,5; 1.200)."""
-    if value is None or english():
+    if value is None or _plain_figures():
         return words.fmt_num(value)
     from babel.numbers import format_decimal
 
@@ -244,7 +250,7 @@ def fmt_num(value: float | None) -> str:
 
 def fmt_count(n: int) -> str:
     """A count with its thousands grouped (10,000; German: 10.000)."""
-    if english():
+    if _plain_figures():
         return f"{n:,}"
     from babel.numbers import format_decimal
 
@@ -253,7 +259,7 @@ def fmt_count(n: int) -> str:
 
 def fmt_score(score: float | None) -> str:
     """A score with one decimal (German: 72,5)."""
-    if score is None or english():
+    if score is None or _plain_figures():
         return words.fmt_score(score)
     from babel.numbers import format_decimal
 
@@ -262,12 +268,16 @@ def fmt_score(score: float | None) -> str:
 
 def fmt_fixed(value: float, decimals: int) -> str:
     """A figure with exactly `decimals` decimals (a ratio: 0.80; German 0,80)."""
-    return _Formats().number(value, decimals, True) if not english() else f"{value:.{decimals}f}"
+    return (
+        _Formats().number(value, decimals, True)
+        if not _plain_figures()
+        else f"{value:.{decimals}f}"
+    )
 
 
 def fmt_signed(value: float, decimals: int) -> str:
     """A change with its sign and `decimals` decimals (+2.5, -1.0; German +2,5)."""
-    if english():
+    if _plain_figures():
         return f"{value:+.{decimals}f}"
     return ("+" if value >= 0 else "") + fmt_fixed(value, decimals)
 
@@ -278,7 +288,7 @@ def fmt_size(size: int) -> str:
 
 
 def fmt_pct(value: float | None) -> str:
-    if value is None or english():
+    if value is None or _plain_figures():
         return words.fmt_pct(value)
     from babel.numbers import format_percent
 
