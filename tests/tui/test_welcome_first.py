@@ -142,6 +142,10 @@ async def test_an_existing_empty_workspace_welcomes_at_once_too(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _welcome(pilot)
         assert not screen.loaded
+        await pilot.press("tab")  # to "Load demo data", while it opens
+        demo = screen.query_one("#first-demo", Button)
+        assert app.focused is demo
         held_open.set()
         await wait_home(pilot)
         assert screen.query_one("#first-run").display and not screen.summaries
+        assert app.focused is demo  # where the user left it

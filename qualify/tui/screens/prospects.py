@@ -251,7 +251,7 @@ class ProspectsScreen(QualifyScreen):
             self._warn_broken_sets()
         self._warn_skipped()
         if not event.summaries:
-            if first_time:
+            if first_time and not paged:  # (shown before it was open: focused then)
                 self.query_one("#first-add", Button).focus()
         elif (first_time and not paged) or was_empty or not isinstance(self.focused, Input):
             table.focus()
