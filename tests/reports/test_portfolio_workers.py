@@ -12,6 +12,7 @@ import pytest
 import report_fixture
 from report_fixture import CAPACITY, IDS, NOW
 
+from qualify import workers
 from qualify.reports import portfolio_workers
 from qualify.reports.portfolio_cache import portfolio_report
 
@@ -23,10 +24,10 @@ def many(monkeypatch: pytest.MonkeyPatch) -> None:
     test left running."""
     import multiprocessing
 
-    monkeypatch.setattr(portfolio_workers, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
-    monkeypatch.setattr(portfolio_workers, "MIN_PROSPECTS", 0)
-    monkeypatch.setattr(portfolio_workers, "CHUNK", 2)
+    monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
+    monkeypatch.setattr(workers, "CHUNK", 2)
 
 
 def assessed_in(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], set[str]]:
@@ -45,11 +46,11 @@ def assessed_in(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], set[
 def test_workers_make_the_report_one_process_makes(
     disk_store, catalog, many, monkeypatch, tmp_path
 ) -> None:
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert alone.total == 7
     by = assessed_in(monkeypatch, tmp_path / "assessed-by")
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 3)
+    monkeypatch.setattr(workers, "_cores", lambda: 3)
     together = portfolio_report(
         disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC
     )
@@ -67,27 +68,27 @@ def test_an_unreadable_prospect_and_a_lost_snapshot_are_said_as_one_process_says
     report_fixture.fill(store, catalog)
     (store.root / "snapshots" / f"{content_hash(report_fixture.intro_v1(catalog))}.json").unlink()
     store.prospect_path(IDS["healthy"]).write_text("{", encoding="utf-8")
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     said_alone = store.unreadable()
     store.close()
 
     store = open_store(tmp_path / "ws")
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
     together = portfolio_report(store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert together == alone and together.warnings and together.total == 6
     assert store.unreadable() == said_alone and IDS["healthy"] in said_alone[0]
     store.close()
 
 
-def _dies(ids):  # a worker killed by the system halfway through
+def _dies(worker, ids):  # a worker killed by the system halfway through
     os._exit(9)
 
 
 def test_a_worker_that_dies_costs_time_not_the_report(
     disk_store, catalog, many, monkeypatch, tmp_path
 ) -> None:
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     log = tmp_path / "started"
     start = portfolio_workers._start
@@ -95,17 +96,17 @@ def test_a_worker_that_dies_costs_time_not_the_report(
     def logged(*args):
         with log.open("a") as out:
             out.write(f"{os.getpid()}\n")
-        start(*args)
+        return start(*args)
 
     monkeypatch.setattr(portfolio_workers, "_start", logged)
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
     monkeypatch.setattr(portfolio_workers, "_work", _dies)
     again = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert log.read_text().split()  # a worker started, and died
     assert again == alone
 
 
-def _fails(ids):  # a worker's server connection lost, say
+def _fails(worker, ids):  # a worker's server connection lost, say
     raise RuntimeError("connection lost")
 
 
@@ -114,9 +115,9 @@ def test_a_worker_that_fails_says_nothing_and_its_runs_are_done_here(
 ) -> None:
     """The portfolio does a failed worker's runs itself and says what fails, if it
     fails there too: no worker's traceback on the user's terminal."""
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
     monkeypatch.setattr(portfolio_workers, "_work", _fails)
     capfd.readouterr()
     again = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
@@ -145,10 +146,10 @@ def test_no_process_to_be_had_means_the_work_is_done_here(
             proc.start = start
             return proc
 
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
-    monkeypatch.setattr(portfolio_workers, "_context", Refusing)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
+    monkeypatch.setattr(workers, "_context", Refusing)
     again = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert again == alone
 
@@ -159,12 +160,12 @@ def test_few_prospects_or_a_store_without_an_opener_stay_in_this_process(
     def no_worker():
         raise AssertionError("no worker process should start")
 
-    monkeypatch.setattr(portfolio_workers, "_context", no_worker)
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 4)
+    monkeypatch.setattr(workers, "_context", no_worker)
+    monkeypatch.setattr(workers, "_cores", lambda: 4)
     monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
     # seven prospects, fewer than it takes: in this process
     few = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    monkeypatch.setattr(portfolio_workers, "MIN_PROSPECTS", 0)
+    monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
     # a store another process cannot open (this one lives in memory): in this process
     mine = portfolio_report(mem_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert few.total == mine.total == 7
@@ -181,9 +182,9 @@ def test_on_the_team_server_each_worker_reads_with_the_same_login(
         report_fixture.fill(admin, catalog)
     north = pg.grant("nora", "North")
     with PostgresStore(north) as nora:
-        monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+        monkeypatch.setattr(workers, "_cores", lambda: 1)
         alone = portfolio_report(nora, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-        monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
+        monkeypatch.setattr(workers, "_cores", lambda: 2)
         together = portfolio_report(
             nora, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC
         )
@@ -199,11 +200,11 @@ def test_workers_started_afresh_make_the_same_report(
     must import, open the store and assess exactly as a forked one does."""
     import multiprocessing
 
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 1)
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    monkeypatch.setattr(portfolio_workers, "_cores", lambda: 2)
-    monkeypatch.setattr(portfolio_workers, "_context", lambda: multiprocessing.get_context("spawn"))
-    monkeypatch.setattr(portfolio_workers, "CHUNK", 4)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
+    monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("spawn"))
+    monkeypatch.setattr(workers, "CHUNK", 4)
     assert (
         portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
         == alone
@@ -214,21 +215,22 @@ KILLED = """
 import os, sys, time
 sys.path.insert(0, {tests!r})
 import report_fixture
+from qualify import workers
 from qualify.reports import portfolio_workers
 from qualify.reports.portfolio_cache import portfolio_report
 from qualify.store import open_store
 
 import multiprocessing
-portfolio_workers.MIN_PROSPECTS, portfolio_workers.CHUNK = 0, 1
-portfolio_workers._cores = lambda: 2
-portfolio_workers._context = lambda: multiprocessing.get_context("fork")
+workers.MIN_PROSPECTS, workers.CHUNK = 0, 1
+workers._cores = lambda: 2
+workers._context = lambda: multiprocessing.get_context("fork")
 work = portfolio_workers._work
 
-def slow(ids):  # a long portfolio: each run of prospects takes a while
+def slow(worker, ids):  # a long portfolio: each run of prospects takes a while
     with open({log!r}, "a") as out:
         out.write(f"{{os.getpid()}}\\n")
     time.sleep(0.3)
-    return work(ids)
+    return work(worker, ids)
 
 portfolio_workers._work = slow
 store = open_store({ws!r})
