@@ -6,6 +6,8 @@ Importable as ``support`` in every import mode (tests/ is on pytest's ``pythonpa
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -85,3 +87,19 @@ def deny_reading(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
         return real_open(target, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "open", denied)
+
+
+def bumped_sets(source: Path, target: Path) -> None:
+    """The sets one version newer, each first section weighted one more: every interview
+    taken with them scores differently now."""
+    shutil.copytree(source, target)
+    for path in target.glob("*.yaml"):
+        if path.stem == "pipeline":
+            continue
+        text = path.read_text("utf-8")
+        for pattern, bumped in (
+            (r"^version: *(\d+)", lambda m: f"version: {int(m[1]) + 1}"),
+            (r"^(    weight: *)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}"),
+        ):
+            text = re.sub(pattern, bumped, text, count=1, flags=re.M)
+        path.write_text(text, "utf-8")

@@ -69,6 +69,8 @@ MODULES = {
             "qualify.reports",
             "qualify.tui",
             "qualify.cli.insights",
+            "qualify.cli.rescoring",
+            "qualify.workers",
             "yaml",
             "jinja2",
             "textual",
@@ -91,7 +93,13 @@ MODULES = {
     ),
     "the command line's entry (qualify --help lists commands without them)": (
         "qualify.cli",
-        {"qualify.cli.answers", "qualify.cli.sets", "qualify.cli.insights", "pydantic"},
+        {
+            "qualify.cli.answers",
+            "qualify.cli.sets",
+            "qualify.cli.insights",
+            "qualify.cli.rescoring",
+            "pydantic",
+        },
     ),
 }
 

@@ -12,7 +12,6 @@ from qualify.workflow import insights as workflow_insights
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
-    from qualify.core.rescore import SetDiff
 
 
 @click.command()
@@ -161,126 +160,6 @@ def _due(env: Env, within: str, fmt: str) -> None:
         else:
             _items(m.agenda, DUE_ITEMS)
         say("")
-
-
-@click.command()
-@click.argument("prospect_ids", metavar="[ID]...", nargs=-1)
-@click.option("--dry-run", is_flag=True, help="Show what would change; record nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_env
-def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
-    """Re-score interviews taken with an older version of a question set.
-
-    Shows the score under the version each interview was taken with and under the
-    current one, with the questions that changed. Without --dry-run the re-score is
-    recorded in each prospect's history; the interview itself stays as it was taken.
-    A prospect whose file cannot be read is skipped with a warning (status 5).
-    """
-    from qualify.core.collector import collector_paused
-
-    q = env.qualifier
-    prospects = [q.resolve(pid) for pid in prospect_ids] if prospect_ids else None
-    out = _Out()
-    said: dict[int, tuple[SetDiff, list[str]]] = {}  # per diff: its lines, translated
-    held: str | None = None  # JSON: the latest item, a comma after it if another comes
-    found = pending = 0
-    with collector_paused():
-        # each re-score printed (and recorded) as it comes: a portfolio's scores are
-        # never all held at once
-        for c in workflow_insights.iter_rescore_candidates(q, prospects):
-            found += 1
-            if not c.recorded:
-                if dry_run:
-                    pending += 1
-                else:  # another run at the same moment may have written it first
-                    done = workflow_insights.record_rescore(q, c.prospect, c.interview, c.result)
-                    pending += done.written
-            if as_json:
-                out.line("[" if held is None else held + ",")
-                held = _json_item(c)
-            else:
-                _text_item(c, out, said)
-    if as_json:  # the bytes of orjson.dumps(items, option=OPT_INDENT_2)
-        out.line("[]" if held is None else held + "\n]")
-    elif not found:
-        out.line(
-            _(
-                "Every interview was taken with the current version of its question set, or "
-                "one that scores the same (only the wording changed): nothing to re-score."
-            )
-        )
-    else:
-        done = _("would record {n} re-score(s)") if dry_run else _("recorded {n} re-score(s)")
-        already = found - pending
-        tail = "; " + _("{n} already in the history").format(n=already) if already else ""
-        out.line(done.format(n=pending) + tail)
-    out.flush()
-
-
-class _Out:
-    """Lines for standard output, written a batch at a time: a write (and flush) per line
-    costs more than a re-score's own lines take to make."""
-
-    BATCH = 1 << 16
-    """Characters gathered before a write."""
-
-    def __init__(self) -> None:
-        self._lines: list[str] = []
-        self._size = 0
-
-    def line(self, text: str) -> None:
-        self._lines.append(text)
-        self._size += len(text)
-        if self._size >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._lines:
-            say("\n".join(self._lines))
-            self._lines, self._size = [], 0
-
-
-def _json_item(c: workflow_insights.RescoreCandidate) -> str:
-    """A candidate as an item of the JSON array `rescore --json` prints (indented one
-    level, as ``orjson.dumps(items, option=OPT_INDENT_2)`` writes it)."""
-    import orjson
-
-    item = {
-        "prospect": c.prospect.id,
-        "name": c.prospect.name,
-        "interview": c.interview.id,
-        "stage": c.interview.stage,
-        "already_recorded": c.recorded,
-        **c.result.to_dict(),
-    }
-    text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode()
-    return "  " + text.replace("\n", "\n  ")  # a newline inside a string is written \n
-
-
-def _text_item(
-    c: workflow_insights.RescoreCandidate, out: _Out, said: dict[int, tuple[SetDiff, list[str]]]
-) -> None:
-    """A candidate's lines: both scores, what changed (translated once per diff, in
-    `said`), the answers that no longer count."""
-    from qualify.i18n import fmt_score, fmt_signed
-
-    prospect, interview, result, _recorder, recorded = c
-    old, new, diff = result.old, result.new, result.diff
-    delta = fmt_signed(result.delta, 1) if result.delta is not None else _("n/a")
-    out.line(
-        f"{prospect.name} ({prospect.id[:8]}) · {interview.questionnaire_id} "
-        f"v{diff.old_version} → v{diff.new_version}: "
-        f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
-        f"{new.band or '—'} ({delta})" + ("  " + _("[already recorded]") if recorded else "")
-    )
-    lines = said.get(id(diff))  # the diff is held with its lines: its id stays its own
-    if lines is None:
-        lines = said[id(diff)] = (diff, [f"    {tr(line)}" for line in diff.lines()])
-    for line in lines[1]:  # what changed, in the language in use
-        out.line(line)
-    for qid, why in result.dropped:
-        dropped = _("answer to {question} no longer counts: {why}")
-        out.line("    " + dropped.format(question=qid, why=tr(why)))
 
 
 @click.command()

@@ -40,7 +40,7 @@ COMMANDS: dict[str, str] = {
     "questionnaires": "sets:questionnaires",
     "reopen": "moves:reopen",
     "report": "reports:report",
-    "rescore": "insights:rescore",
+    "rescore": "rescoring:rescore",
     "review": "moves:review",
     "schema": "sets:schema",
     "score": "sets:score",

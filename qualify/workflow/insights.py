@@ -103,11 +103,15 @@ def iter_rescore_candidates(
     prospects: Iterable[Prospect] | None = None,
     *,
     set_ids: Iterable[str] | None = None,
+    ids: Iterable[str] | None = None,
 ) -> Iterator[RescoreCandidate]:
     """The candidates of :func:`rescore_candidates` one at a time, prospect by prospect:
     a caller that prints or records each as it comes never holds a portfolio's scores
-    (two breakdowns per interview) at once."""
-    if prospects is None:
+    (two breakdowns per interview) at once. `ids` (instead of `prospects`): the prospects
+    with these ids, in this order."""
+    if ids is not None:
+        ids = list(ids)
+    elif prospects is None:
         ids = [s.id for s in q.store.list_prospects()]
     else:
         ids = [p.id for p in prospects]

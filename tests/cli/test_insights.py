@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
 import orjson
 import pytest
-from support import qualify_cli
+from support import bumped_sets, qualify_cli
 
 from qualify.workflow import insights as workflow_insights
 
@@ -121,22 +120,6 @@ def test_rescore_dry_run_then_recorded(run, sets: Path) -> None:
     assert [h["action"] for h in history] == ["created", "rescore", "rescore"]
 
 
-def _bumped(source: Path, target: Path) -> None:
-    """The sets one version newer, each first section weighted one more: every interview
-    taken with them scores differently now."""
-    shutil.copytree(source, target)
-    for path in target.glob("*.yaml"):
-        if path.stem == "pipeline":
-            continue
-        text = path.read_text("utf-8")
-        for pattern, bumped in (
-            (r"^version: *(\d+)", lambda m: f"version: {int(m[1]) + 1}"),
-            (r"^(    weight: *)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 1}"),
-        ):
-            text = re.sub(pattern, bumped, text, count=1, flags=re.M)
-        path.write_text(text, "utf-8")
-
-
 def test_rescore_of_a_portfolio_matches_each_interview_rescored_alone(tmp_path: Path) -> None:
     """Streamed, with each old score taken from the prospect's interviews scored in order
     and each answer checked once per set: the same figures as re-scoring every interview
@@ -150,7 +133,7 @@ def test_rescore_of_a_portfolio_matches_each_interview_rescored_alone(tmp_path: 
     bundled = Path(__file__).resolve().parents[2] / "questionnaires"
     ws, sets = tmp_path / "ws", tmp_path / "sets"
     assert qualify_cli(ws, "demo", "--prospects", "30", questionnaires=bundled).exit_code == 0
-    _bumped(bundled, sets)
+    bumped_sets(bundled, sets)
     store = open_store(ws)
     try:
         q = Qualifier(store, load_catalog(sets))
@@ -195,7 +178,7 @@ def test_two_runs_at_once_record_each_rescore_once(tmp_path: Path) -> None:
     bundled = Path(__file__).resolve().parents[2] / "questionnaires"
     ws, sets = tmp_path / "ws", tmp_path / "sets"
     assert qualify_cli(ws, "demo", "--prospects", "8", questionnaires=bundled).exit_code == 0
-    _bumped(bundled, sets)
+    bumped_sets(bundled, sets)
     first, second = open_store(ws), open_store(ws)
     try:
         catalog = load_catalog(sets)

@@ -145,3 +145,59 @@ def test_a_rescore_on_the_server_is_recorded_once_by_the_login(pg, tmp_path: Pat
     with PostgresStore(url) as store:
         rescored = [h for h in store.history(pid) if h.action == "rescore"]
     assert [h.by for h in rescored] == ["anna"]
+
+
+def test_a_rescore_in_workers_on_the_server_is_the_one_a_single_process_makes(  # type: ignore[no-untyped-def]
+    pg, tmp_path: Path, monkeypatch
+) -> None:
+    """Many prospects: the re-score preview's workers each open their own connection, as
+    the same login; a territory manager's see her prospects only, and print what her
+    own process prints. Recorded by them, each re-score is hers, once."""
+    import multiprocessing
+    import os
+
+    from support import bumped_sets
+
+    from qualify import workers
+    from qualify.cli import rescoring
+
+    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
+    runner = CliRunner()
+    admin = {"QUALIFY_STORE": pg.admin_url, "QUALIFY_DATA_DIR": str(tmp_path)}
+    demo = runner.invoke(main, ["demo", "--prospects", "24"], env=admin)
+    assert demo.exit_code == 0, demo.output
+    sets = tmp_path / "sets"
+    bumped_sets(bundled, sets)
+    url = pg.grant("nora", "North")
+    env = {"QUALIFY_STORE": url, "QUALIFY_DATA_DIR": str(tmp_path)}
+    command = ["--questionnaires", str(sets), "rescore"]
+    monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
+    alone = runner.invoke(main, [*command, "--dry-run"], env=env)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
+    log = tmp_path / "began"
+    begin = rescoring._begin
+
+    def logged(*args):  # type: ignore[no-untyped-def]
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return begin(*args)
+
+    monkeypatch.setattr(rescoring, "_begin", logged)
+    together = runner.invoke(main, [*command, "--dry-run"], env=env)
+    assert {int(p) for p in log.read_text().split()} - {os.getpid()}, "no worker ran"
+    assert alone.exit_code == together.exit_code == 0, together.output
+    assert together.output == alone.output and "would record" in alone.output
+    recorded = runner.invoke(main, command, env=env)
+    assert recorded.exit_code == 0, recorded.output
+    with PostgresStore(url) as store:
+        mine = {s.id for s in store.list_prospects()}
+        entries = [h for pid in mine for h in store.history(pid) if h.action == "rescore"]
+    with PostgresStore(pg.admin_url) as store:
+        every = {s.id for s in store.list_prospects()}
+    assert 0 < len(mine) < len(every)
+    assert entries and {h.by for h in entries} == {"nora"}
+    wanted = alone.output.strip().splitlines()[-1].replace("would record", "recorded")
+    assert recorded.output.strip().splitlines()[-1] == wanted
