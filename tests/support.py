@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -103,3 +103,32 @@ def bumped_sets(source: Path, target: Path) -> None:
         ):
             text = re.sub(pattern, bumped, text, count=1, flags=re.M)
         path.write_text(text, "utf-8")
+
+
+def callers_of(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, log: Path
+) -> Callable[[], set[int]]:
+    """From now on each call of ``owner.name`` writes its process id to `log` first (in
+    a forked worker too); returns what gives the ids of the processes that called it."""
+    real = getattr(owner, name)
+
+    def logged(*args: Any, **kwargs: Any) -> Any:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, logged)
+    return lambda: {int(pid) for pid in log.read_text().split()} if log.exists() else set()
+
+
+def workers_for_tests(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """qualify.workers starts workers for any number of prospects, `chunk` to a run,
+    forked (what a test patches here, a worker does too), whatever threads an earlier
+    test left running; how many is the test's to say (``workers._cores``)."""
+    import multiprocessing
+
+    from qualify import workers
+
+    monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
+    monkeypatch.setattr(workers, "CHUNK", chunk)

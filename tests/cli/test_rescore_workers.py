@@ -5,13 +5,12 @@ in a worker."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from support import bumped_sets, qualify_cli
+from support import bumped_sets, callers_of, qualify_cli, workers_for_tests
 
 from qualify import workers
 from qualify.cli import rescoring
@@ -31,11 +30,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def many(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers for 30 prospects, three to a run, forked (what a test patches here, a
-    worker does too), whatever threads an earlier test left running."""
-    monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
-    monkeypatch.setattr(workers, "CHUNK", 3)
+    """Workers for 30 prospects, three to a run."""
+    workers_for_tests(monkeypatch, 3)
 
 
 def _cores(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
@@ -45,16 +41,7 @@ def _cores(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """The processes that began re-scoring in workers (their pids)."""
-    log = tmp_path / "started"
-    begin = rescoring._begin
-
-    def logged(*args):
-        with log.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return begin(*args)
-
-    monkeypatch.setattr(rescoring, "_begin", logged)
-    return lambda: {int(pid) for pid in log.read_text().split()} if log.exists() else set()
+    return callers_of(monkeypatch, rescoring, "_begin", tmp_path / "started")
 
 
 def _copy(ws: Path, to: Path) -> Path:

@@ -5,12 +5,12 @@ wrong in a worker."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import report_fixture
 from report_fixture import CAPACITY, IDS, NOW
+from support import callers_of, workers_for_tests
 
 from qualify import workers
 from qualify.reports import portfolio_workers
@@ -19,28 +19,9 @@ from qualify.reports.portfolio_cache import portfolio_report
 
 @pytest.fixture
 def many(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers for the seven prospects of the fixture, two to a run, nothing kept;
-    forked (what a test patches here, a worker does too), whatever threads an earlier
-    test left running."""
-    import multiprocessing
-
-    monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("fork"))
+    """Workers for the seven prospects of the fixture, two to a run, nothing kept."""
+    workers_for_tests(monkeypatch, 2)
     monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
-    monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
-    monkeypatch.setattr(workers, "CHUNK", 2)
-
-
-def assessed_in(monkeypatch: pytest.MonkeyPatch, log: Path) -> Callable[[], set[str]]:
-    """Which processes assess prospects from now on (their pids, as the log says)."""
-    assess = portfolio_workers._assess
-
-    def logged(store, ctx, ids, language):
-        with log.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return assess(store, ctx, ids, language)
-
-    monkeypatch.setattr(portfolio_workers, "_assess", logged)
-    return lambda: set(log.read_text().split())
 
 
 def test_workers_make_the_report_one_process_makes(
@@ -49,13 +30,13 @@ def test_workers_make_the_report_one_process_makes(
     monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert alone.total == 7
-    by = assessed_in(monkeypatch, tmp_path / "assessed-by")
+    by = callers_of(monkeypatch, portfolio_workers, "_assess", tmp_path / "assessed-by")
     monkeypatch.setattr(workers, "_cores", lambda: 3)
     together = portfolio_report(
         disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC
     )
     assert together == alone
-    assert by() and str(os.getpid()) not in by()  # every prospect assessed in a worker
+    assert by() and os.getpid() not in by()  # every prospect assessed in a worker
 
 
 def test_an_unreadable_prospect_and_a_lost_snapshot_are_said_as_one_process_says_them(
@@ -90,19 +71,11 @@ def test_a_worker_that_dies_costs_time_not_the_report(
 ) -> None:
     monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    log = tmp_path / "started"
-    start = portfolio_workers._start
-
-    def logged(*args):
-        with log.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return start(*args)
-
-    monkeypatch.setattr(portfolio_workers, "_start", logged)
+    started = callers_of(monkeypatch, portfolio_workers, "_start", tmp_path / "started")
     monkeypatch.setattr(workers, "_cores", lambda: 2)
     monkeypatch.setattr(portfolio_workers, "_work", _dies)
     again = portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
-    assert log.read_text().split()  # a worker started, and died
+    assert started()  # a worker started, and died
     assert again == alone
 
 

@@ -153,10 +153,9 @@ def test_a_rescore_in_workers_on_the_server_is_the_one_a_single_process_makes(  
     """Many prospects: the re-score preview's workers each open their own connection, as
     the same login; a territory manager's see her prospects only, and print what her
     own process prints. Recorded by them, each re-score is hers, once."""
-    import multiprocessing
     import os
 
-    from support import bumped_sets
+    from support import bumped_sets, callers_of, workers_for_tests
 
     from qualify import workers
     from qualify.cli import rescoring
@@ -171,23 +170,13 @@ def test_a_rescore_in_workers_on_the_server_is_the_one_a_single_process_makes(  
     url = pg.grant("nora", "North")
     env = {"QUALIFY_STORE": url, "QUALIFY_DATA_DIR": str(tmp_path)}
     command = ["--questionnaires", str(sets), "rescore"]
-    monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
-    monkeypatch.setattr(workers, "CHUNK", 2)
+    workers_for_tests(monkeypatch, 2)
     monkeypatch.setattr(workers, "_cores", lambda: 1)
     alone = runner.invoke(main, [*command, "--dry-run"], env=env)
     monkeypatch.setattr(workers, "_cores", lambda: 2)
-    log = tmp_path / "began"
-    begin = rescoring._begin
-
-    def logged(*args):  # type: ignore[no-untyped-def]
-        with log.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return begin(*args)
-
-    monkeypatch.setattr(rescoring, "_begin", logged)
+    began = callers_of(monkeypatch, rescoring, "_begin", tmp_path / "began")
     together = runner.invoke(main, [*command, "--dry-run"], env=env)
-    assert {int(p) for p in log.read_text().split()} - {os.getpid()}, "no worker ran"
+    assert began() - {os.getpid()}, "no worker ran"
     assert alone.exit_code == together.exit_code == 0, together.output
     assert together.output == alone.output and "would record" in alone.output
     recorded = runner.invoke(main, command, env=env)
