@@ -230,3 +230,10 @@ def test_a_damaged_remembered_page_is_made_again(tmp_path: Path, remembered: Pat
     for entry in remembered.glob("*.pickle"):
         entry.write_bytes(entry.read_bytes()[:-7])
     assert recent_rows(root, 3) == first
+
+
+def test_a_workspace_without_a_row_remembers_nothing(tmp_path: Path, remembered: Path) -> None:
+    root = tmp_path / "ws"
+    open_store(root).close()
+    assert recent_rows(root, 3) == []
+    assert not list(remembered.glob("*.pickle"))  # no entry for an empty page

@@ -181,7 +181,7 @@ def recent_rows(root: Path, count: int) -> list[ListRow] | None:
         shards = [(name, read_whole(rows_dir / name)) for name in shard_names(rows_dir)]
     except (OSError, orjson.JSONDecodeError):
         return None
-    chosen = _remembered(root, count, shards)
+    chosen = _remembered(root, count, shards) if shards else []  # no row: nothing to keep
     if chosen is None:
         return None
     return [row for row in chosen if (prospects_dir / shard_of(row.id) / f"{row.id}.json").exists()]
