@@ -352,14 +352,18 @@ def assess(
     active_sets: Mapping[str, QuestionSet],
     now: datetime | None = None,
     tz: tzinfo | None = None,
+    today: date | None = None,
 ) -> Assessment:
     """Where the prospect stands. Pure: the same records, sets and clock, the same answer.
 
     `active_sets` (set id → today's version) is used only for the gate of a stage whose
     interview has not started; `tz` is the zone dates such as "review due" are in.
+    `today`, when given, is the day instead of `now`'s date in `tz`: a watched day
+    (:mod:`qualify.core.days`) says which other days the assessment holds for.
     """
     prospect = records.prospect
-    today = _local(now or datetime.now(UTC), tz).date()
+    if today is None:
+        today = _local(now or datetime.now(UTC), tz).date()
     scored = scored_interviews(records, snapshots, today)
     flags = red_flags(scored, records.history, today=today)
     scored = capped(scored, flags)

@@ -131,7 +131,9 @@ def _calculate(q: QuestionPlan, env: Mapping[str, Any], worked: Worked, key: str
     shown: dict[str, Any] = {k: env.get(k) for k in keys}
     today = worked.today
     if needs_today:
-        shown["today()"] = today.isoformat() if today is not None else None
+        # the explanation shows the day beside the value; a watched day (qualify.core.days)
+        # has the formula note what it read, and no kept portfolio share holds this text
+        shown["today()"] = date.isoformat(today) if today is not None else None
     worked.inputs[key] = tuple(shown.items())
     return formula(env, today)
 

@@ -3,7 +3,7 @@ the time zone, and the one assessment of the core applied with them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from qualify.core import rules
@@ -52,8 +52,9 @@ class ReportContext:
         if review is not None:
             self.titles[review.id] = review.title
 
-    def assess(self, records: ProspectRecords) -> Assessment:
-        """The core's assessment, on this report's clock and time zone."""
+    def assess(self, records: ProspectRecords, today: date | None = None) -> Assessment:
+        """The core's assessment, on this report's clock and time zone (on `today`, a
+        watched day, when given: see :mod:`qualify.core.days`)."""
         return assess(
             records,
             pipeline=self.pipeline,
@@ -61,6 +62,7 @@ class ReportContext:
             active_sets=self.catalog.question_sets,
             now=self.now,
             tz=self.tz,
+            today=today,
         )
 
     def local(self, value: datetime) -> datetime:

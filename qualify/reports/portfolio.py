@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
 
 
-def _row(a: Assessment, ctx: ReportContext, rank: int | None) -> PortfolioRow:
+def _row(a: Assessment, ctx: ReportContext, rank: int | None, today: date) -> PortfolioRow:
     p = a.records.prospect
     basis = a.basis
     b = basis.breakdown if basis is not None else None
@@ -46,7 +46,7 @@ def _row(a: Assessment, ctx: ReportContext, rank: int | None) -> PortfolioRow:
     due = (
         p.status == ProspectStatus.on_hold
         and p.recontact_on is not None
-        and p.recontact_on <= ctx.today
+        and p.recontact_on <= today
     )
     return PortfolioRow(
         rank=rank,
@@ -108,8 +108,11 @@ class ProspectShare:
     about_to_commit: bool = False
 
 
-def prospect_share(a: Assessment, ctx: ReportContext) -> ProspectShare:
-    """The prospect's part of the portfolio, from its assessment."""
+def prospect_share(a: Assessment, ctx: ReportContext, today: date | None = None) -> ProspectShare:
+    """The prospect's part of the portfolio, from its assessment (made on `today`, a
+    watched day, when given: see :mod:`qualify.core.days`)."""
+    if today is None:
+        today = ctx.today
     p = a.records.prospect
     hours: Any = None
     concern = None
@@ -117,9 +120,9 @@ def prospect_share(a: Assessment, ctx: ReportContext) -> ProspectShare:
         if a.review is not None:
             hours = a.review.values.get(rules.SUPPORT_QUESTIONS[0])
         if a.cost is not None and a.cost.flagged:
-            concern = _concern(a, ctx)
+            concern = _concern(a, ctx, today)
     return ProspectShare(
-        row=_row(a, ctx, None),
+        row=_row(a, ctx, None, today),
         reach=ctx.stage_index.get(p.stage, len(ctx.pipeline.stages)),
         status=p.status,
         hours=hours,
@@ -293,12 +296,12 @@ class _Load:
     """Each committed partner's support hours from its latest review (as answered)."""
 
 
-def _concern(a: Assessment, ctx: ReportContext) -> CostConcern:
+def _concern(a: Assessment, ctx: ReportContext, today: date) -> CostConcern:
     """A committed partner whose support costs more than it brings."""
     review, cost = a.review, a.cost
     assert review is not None and cost is not None
     return CostConcern(
-        row=_row(a, ctx, None),
+        row=_row(a, ctx, None, today),
         reasons=tuple(tr(r) for r in cost.reasons),
         reviewed_at=ctx.local(review.interview.completed_at or review.interview.updated_at),
         outcome=_cost_outcome(review),

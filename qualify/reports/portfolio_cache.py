@@ -7,14 +7,19 @@ row, its place in the funnel, its territory's load) depends on its records, the 
 question sets and pipeline, the day, the time zone, the language and qualify's code,
 and on nothing else. So each run keeps the shares in the user cache dir, as one entry of
 :mod:`qualify.setcache` (checked when read, written atomically, made by the same code)
-keyed by all of that but the records; each share is kept under its prospect's revision
-(``Store.revisions``: the digest of its file's bytes in a workspace, the server's stamp
-of its last change on PostgreSQL). The next portfolio takes a share only when the
-revision is the same; every other prospect is read and assessed as before.
+keyed by all of that but the records and the day; each share is kept under its
+prospect's revision (``Store.revisions``: the digest of its file's bytes in a
+workspace, the server's stamp of its last change on PostgreSQL) and what its assessment
+asked of the day (:mod:`qualify.core.days`: the days its date comparisons hold for, and
+the set's conditions and formulas that read the day, with the answers they read). The
+next portfolio, the same day or a later one, takes a share only when the revision is
+the same and everything asked of the day gives the same answers today; every other
+prospect is read and assessed as before. So the first portfolio of a day assesses only
+the prospects that changed, or whose re-contact date, review or `today()` came due.
 
 Never kept: a prospect whose question-set snapshot could not be read (so its warning
 is given every time), one that could not be read at all, or one whose store gives no
-revision. The next day, other sets or another language start afresh.
+revision. Other sets, another time zone or another language start afresh.
 ``QUALIFY_CACHE_DIR=off`` turns it off.
 """
 
@@ -30,6 +35,8 @@ from typing import TYPE_CHECKING
 import orjson
 
 from qualify.core.assess import Snapshots
+from qualify.core.days import DayDependence
+from qualify.core.questionnaire.conditions import compiled_text
 from qualify.i18n import current
 from qualify.reports.capacity import Capacity
 from qualify.reports.context import ReportContext
@@ -46,8 +53,8 @@ KIND = "portfolio"
 SCOPE = ("core", "i18n", "reports", "store")
 """The code a share depends on: the assessment, the words, the rows, the records read."""
 
-Kept = dict[str, tuple[str, ProspectShare]]
-"""Prospect id → its revision and its share."""
+Kept = dict[str, tuple[str, DayDependence, ProspectShare]]
+"""Prospect id → its revision, what its assessment asked of the day, and its share."""
 
 
 def portfolio_report(
@@ -100,16 +107,21 @@ def portfolio_shares(
     planned: list[tuple[str, ProspectShare | None]] = []
     for pid, revision in revisions:
         hit = kept.get(pid)
-        fits = revision is not None and hit is not None and hit[0] == revision
-        planned.append((pid, hit[1] if fits and hit is not None else None))
+        fits = (
+            revision is not None
+            and hit is not None
+            and hit[0] == revision
+            and hit[1].holds_on(ctx.today, compiled_text)
+        )
+        planned.append((pid, hit[2] if fits and hit is not None else None))
     misses = [pid for pid, share in planned if share is None]
     assessed = assess_all(store, ctx, misses, language, workers=workers)
     changed = False
     for pid, share in planned:
         if share is None:
             a = next(assessed)
-            if a.keep and a.revision is not None and a.share is not None:
-                kept[pid] = (a.revision, a.share)
+            if a.keep and a.revision is not None and a.share is not None and a.depends:
+                kept[pid] = (a.revision, a.depends, a.share)
                 changed = True
             else:
                 changed |= kept.pop(pid, None) is not None
@@ -125,7 +137,7 @@ def portfolio_shares(
 
 
 def _context(store: Store, ctx: ReportContext, language: str | None) -> bytes:
-    """Everything a share depends on but the prospect's records and the code."""
+    """Everything a share depends on but the prospect's records, the day and the code."""
     sets = hashlib.blake2b(digest_size=20)
     for set_id in sorted(ctx.catalog.question_sets):
         sets.update(ctx.catalog.question_sets[set_id].model_dump_json().encode())
@@ -134,7 +146,6 @@ def _context(store: Store, ctx: ReportContext, language: str | None) -> bytes:
         {
             "store": [type(store).__name__, store.location, store.login],
             "sets": sets.hexdigest(),
-            "day": ctx.today.isoformat(),
             "zone": _zone(ctx.tz),
             "language": [language or "", current()],  # the sets' texts, qualify's words
         }

@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from qualify.core.assess import Snapshots
+from qualify.core.days import DayDependence, WatchedDay
 from qualify.reports.context import ReportContext
 from qualify.reports.portfolio import ProspectShare, prospect_share
 from qualify.store.reading import read_snapshots, readable_revision
@@ -37,6 +38,8 @@ class Assessed:
     keep: bool
     """Its share may be kept for the next run: it has a revision and every snapshot
     its interviews were asked with could be read (a warning must be given every time)."""
+    depends: DayDependence | None = None
+    """What the assessment asked of the day: on which other days the share holds."""
 
 
 Run = tuple[list[Assessed], dict[str, str], list[str]]
@@ -84,9 +87,11 @@ def _assess(
             into=ctx.snapshots,
             language=language,
         )
-        share = prospect_share(ctx.assess(records), ctx)
+        day = WatchedDay(ctx.today)
+        share = prospect_share(ctx.assess(records, day), ctx, day)
         warned = any(i.questionnaire_hash in ctx.snapshots.warnings for i in records.interviews)
-        yield Assessed(pid, revision, share, keep=revision is not None and not warned)
+        keep = revision is not None and not warned
+        yield Assessed(pid, revision, share, keep=keep, depends=day.dependence())
 
 
 # ------------------------------------------------------------------ in a worker

@@ -93,11 +93,29 @@ def test_an_answer_given_since_changes_the_row_in_the_portfolio(disk_store, cata
     assert row(after) != row(before)
 
 
-def test_the_next_day_every_prospect_is_assessed_again(disk_store, catalog, cache) -> None:
-    """A re-contact date or a review comes due with the day: nothing of yesterday counts."""
+def test_the_next_day_only_prospects_whose_day_came_are_assessed_again(
+    disk_store, catalog, cache
+) -> None:
+    """Yesterday's share stands today unless something its assessment asked of the day
+    answers otherwise (a review come due): and on every day the portfolio is the one
+    built without the cache (`portfolio` checks that)."""
     portfolio(disk_store, catalog)
     _, read = portfolio(disk_store, catalog, now=NOW + timedelta(days=1))
-    assert sorted(read) == sorted(IDS.values())
+    assert read == []
+    read_on: dict[int, list[str]] = {}
+    for days in [*range(2, 60, 3), 90, 91, 120, 180, 181, 365, 400, 730]:
+        _, read_on[days] = portfolio(disk_store, catalog, now=NOW + timedelta(days=days))
+    # the healthy partner's next review comes due in the walk: its next step changes
+    assert IDS["healthy"] in {pid for read in read_on.values() for pid in read}
+    assert sum(map(len, read_on.values())) < len(read_on) * len(IDS) / 3
+
+
+def test_a_day_back_in_time_is_assessed_on_its_own_day(disk_store, catalog, cache) -> None:
+    """The clock put back (or a laptop flown west): a share holds only on the days it
+    was shown to hold, before or after the day it was made."""
+    portfolio(disk_store, catalog, now=NOW + timedelta(days=365))
+    portfolio(disk_store, catalog, now=NOW - timedelta(days=30))
+    portfolio(disk_store, catalog, now=NOW + timedelta(days=365))
 
 
 def test_another_time_zone_or_language_is_assessed_afresh(disk_store, catalog, cache) -> None:

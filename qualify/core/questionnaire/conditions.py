@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache, partial
 from typing import Any
 
+from qualify.core.days import WatchedDay
 from qualify.core.questionnaire.expressions import (
     MAX_VALUE,
     THIS,
@@ -32,13 +33,22 @@ from qualify.core.questionnaire.expressions import (
     Neg,
     Not,
     This,
+    calls_today,
     is_number,
     parse_condition,
     parse_date,
     parse_formula,
 )
 
-__all__ = ["Condition", "Formula", "compute", "condition_function", "evaluate", "formula_function"]
+__all__ = [
+    "Condition",
+    "Formula",
+    "compiled_text",
+    "compute",
+    "condition_function",
+    "evaluate",
+    "formula_function",
+]
 
 # ----------------------------------------------------------------------- compile
 
@@ -324,12 +334,32 @@ def _formula(expr: Expr) -> Formula:
 
 @lru_cache(maxsize=4096)
 def _condition_text(text: str) -> Condition:
-    return _truth(parse_condition(text))
+    expr = parse_condition(text)
+    return _watching("condition", text, _truth(expr)) if calls_today(expr) else _truth(expr)
 
 
 @lru_cache(maxsize=4096)
 def _formula_text(text: str) -> Formula:
-    return _formula(parse_formula(text))
+    expr = parse_formula(text)
+    return _watching("formula", text, _formula(expr)) if calls_today(expr) else _formula(expr)
+
+
+def _watching(kind: str, text: str, expression: _Fn) -> _Fn:
+    """An expression that reads the day, which notes on a watched day what it read and
+    gave instead of tying the result to that one day (see :mod:`qualify.core.days`)."""
+
+    def watched(answers: Mapping[str, Any], today: date | None) -> Any:
+        if isinstance(today, WatchedDay):
+            return today.read_by(kind, text, expression, answers)
+        return expression(answers, today)
+
+    return watched
+
+
+def compiled_text(kind: str, text: str) -> Condition | Formula:
+    """A condition (`kind` ``condition``) or formula (``formula``) compiled from its text:
+    how a watched day's recheck is worked out again on another day."""
+    return _condition_text(text) if kind == "condition" else _formula_text(text)
 
 
 def condition_function(condition: str | Expr) -> Condition:

@@ -1,0 +1,89 @@
+"""Day after day, the portfolio keeps the shares whose day did not come: on every day of
+a walk through two years, the portfolio made with yesterday's shares is the one made
+without any, on demo prospects of the bundled sets (re-contact dates, reviews due, and
+years trading counted from the founding date by a formula that reads the day)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from support import workers_for_tests
+
+from qualify.core.questionnaire import load_catalog
+from qualify.paths import bundled_questionnaires_dir
+from qualify.reports.capacity import Capacity
+from qualify.reports.portfolio_cache import portfolio_report
+from qualify.store import open_store
+from qualify.store.base import Store
+from qualify.workflow import demo
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+PROSPECTS = 90
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(bundled_questionnaires_dir())
+
+
+@pytest.fixture
+def store(tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", str(tmp_path / "cache"))
+    opened = open_store(tmp_path / "ws")
+    demo.fill(opened, catalog, PROSPECTS, seed=3, now=NOW - timedelta(days=30))
+    yield opened
+    opened.close()
+
+
+def on(store: Store, catalog, day: datetime) -> list[str]:
+    """The portfolio of `day` through the kept shares, checked against the one made
+    without them; the prospects it read."""
+    read: list[str] = []
+    original = store.read_revision
+
+    def reading(prospect_id: str):
+        read.append(prospect_id)
+        return original(prospect_id)
+
+    store.read_revision = reading  # type: ignore[method-assign]
+    options = {"capacity": Capacity(), "now": day, "tz": UTC}
+    try:
+        kept = portfolio_report(store, catalog, **options)
+    finally:
+        del store.read_revision
+    before = os.environ["QUALIFY_CACHE_DIR"]
+    os.environ["QUALIFY_CACHE_DIR"] = "off"
+    try:
+        fresh = portfolio_report(store, catalog, **options)
+    finally:
+        os.environ["QUALIFY_CACHE_DIR"] = before
+    assert kept == fresh, f"the portfolio of {day:%Y-%m-%d} differs with the shares kept"
+    return read
+
+
+def test_every_day_of_two_years_says_what_a_fresh_portfolio_says(store, catalog) -> None:
+    assert len(on(store, catalog, NOW)) == PROSPECTS
+    # the next day: only the prospects whose re-contact, review or years trading came
+    assert len(on(store, catalog, NOW + timedelta(days=1))) < PROSPECTS // 5
+    steps = [1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233]  # short and long gaps
+    day, total = NOW + timedelta(days=1), 0
+    for gap in steps * 2:
+        day += timedelta(days=gap)
+        total += len(on(store, catalog, day))
+    assert total < len(steps) * 2 * PROSPECTS  # not everyone every time
+    # a year on, every founding date has counted another year: each assessed again
+    assert len(on(store, catalog, day + timedelta(days=366))) > PROSPECTS * 0.9
+
+
+def test_what_a_worker_asked_of_the_day_is_kept_with_its_share(
+    store, catalog, monkeypatch
+) -> None:
+    from qualify import workers
+
+    workers_for_tests(monkeypatch, 20)
+    on(store, catalog, NOW)  # assessed in worker processes
+    monkeypatch.setattr(workers, "MIN_PROSPECTS", 10**9)  # the next day, here
+    assert len(on(store, catalog, NOW + timedelta(days=1))) < PROSPECTS // 5
