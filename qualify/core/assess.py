@@ -357,13 +357,11 @@ def assess(
     """Where the prospect stands. Pure: the same records, sets and clock, the same answer.
 
     `active_sets` (set id → today's version) is used only for the gate of a stage whose
-    interview has not started; `tz` is the zone dates such as "review due" are in.
-    `today`, when given, is the day instead of `now`'s date in `tz`: a watched day
-    (:mod:`qualify.core.days`) says which other days the assessment holds for.
+    interview has not started; `tz` is the zone dates such as "review due" are in;
+    `today` (a watched day, :mod:`qualify.core.days`) replaces `now`'s date in `tz`.
     """
     prospect = records.prospect
-    if today is None:
-        today = _local(now or datetime.now(UTC), tz).date()
+    today = _local(now or datetime.now(UTC), tz).date() if today is None else today
     scored = scored_interviews(records, snapshots, today)
     flags = red_flags(scored, records.history, today=today)
     scored = capped(scored, flags)
@@ -454,11 +452,7 @@ def assess(
         review_costs=costs,
         cost_since=cost_since,
     )
-    return _with_next_step(assessment, pipeline, today)
-
-
-def _with_next_step(a: Assessment, pipeline: Pipeline, today: date) -> Assessment:
-    return replace(a, next_step=_next_step(a, pipeline, today))
+    return replace(assessment, next_step=_next_step(assessment, pipeline, today))
 
 
 def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:

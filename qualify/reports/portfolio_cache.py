@@ -109,8 +109,10 @@ def portfolio_shares(
         hit = kept.get(pid)
         fits = (
             revision is not None
-            and hit is not None
+            and isinstance(hit, tuple)
+            and len(hit) == 3
             and hit[0] == revision
+            and isinstance(hit[1], DayDependence)
             and hit[1].holds_on(ctx.today, compiled_text)
         )
         planned.append((pid, hit[2] if fits and hit is not None else None))

@@ -161,6 +161,24 @@ def test_a_broken_cache_entry_is_ignored(disk_store, catalog, cache) -> None:
     assert read == []  # written again whole
 
 
+def test_an_entry_of_another_shape_is_ignored(disk_store, catalog, cache) -> None:
+    """Whole and readable, but not what this qualify keeps (written by hand, or by some
+    other code under the same key): every prospect is assessed, nothing fails."""
+    from qualify.core.assess import Snapshots
+    from qualify.reports.context import ReportContext
+    from qualify.setcache import write_entry
+
+    first, _ = portfolio(disk_store, catalog)
+    ctx = ReportContext(catalog, Snapshots(), NOW, report_fixture.UTC)
+    context = portfolio_cache._context(disk_store, ctx, None)
+    revisions = dict(disk_store.revisions(list(IDS.values())))
+    odd = {pid: (revision, "not a dependence", None) for pid, revision in revisions.items()}
+    odd[IDS["muller"]] = ("just", "two")  # type: ignore[assignment]
+    write_entry(portfolio_cache.KIND, context, portfolio_cache.SCOPE, odd)
+    again, read = portfolio(disk_store, catalog)
+    assert again == first and len(read) == 7
+
+
 def test_a_prospect_whose_file_breaks_is_left_out_every_time_with_its_warning(
     disk_store, catalog, cache
 ) -> None:

@@ -78,12 +78,32 @@ def test_every_day_of_two_years_says_what_a_fresh_portfolio_says(store, catalog)
     assert len(on(store, catalog, day + timedelta(days=366))) > PROSPECTS * 0.9
 
 
-def test_what_a_worker_asked_of_the_day_is_kept_with_its_share(
-    store, catalog, monkeypatch
-) -> None:
+def test_what_a_worker_asked_of_the_day_is_kept_with_its_share(store, catalog, monkeypatch) -> None:
     from qualify import workers
 
     workers_for_tests(monkeypatch, 20)
     on(store, catalog, NOW)  # assessed in worker processes
     monkeypatch.setattr(workers, "MIN_PROSPECTS", 10**9)  # the next day, here
     assert len(on(store, catalog, NOW + timedelta(days=1))) < PROSPECTS // 5
+
+
+def test_the_day_years_trading_reaches_two_the_prospect_is_assessed_again(store, catalog) -> None:
+    """Years trading (a formula counting the days since the founding date) reaching 2.0,
+    the young company red flag's line: that day, and not before, the prospect is
+    assessed again; every day its portfolio is the one made without the cache."""
+    from qualify.core.records import AnswerRecord
+
+    pid, interview = next(
+        (p.id, i.id)
+        for p in store.list_prospects()
+        if p.status == "active" and p.stage == "first-date"
+        for i in store.read_prospect(p.id).interviews
+    )
+    # 708 days: 1.9 years; 713 days (in five days) round to 2.0
+    founded = (NOW - timedelta(days=708)).date()
+    store.record_answers(interview, [AnswerRecord(question_id="founded", value=founded)])
+    assert pid in on(store, catalog, NOW)
+    for days in range(1, 5):
+        assert pid not in on(store, catalog, NOW + timedelta(days=days))
+    assert pid in on(store, catalog, NOW + timedelta(days=5))
+    assert pid not in on(store, catalog, NOW + timedelta(days=6))
