@@ -254,9 +254,10 @@ def main() -> None:
 
         out = base / "portfolio.html"
         portfolio = [*qualify, "report", "--portfolio", "--format", "html", "-o", str(out)]
-        # The first portfolio of the day assesses every prospect; the next ones take the
-        # shares kept by the last (reports/portfolio_cache.py) for the prospects that did
-        # not change. Each first run gets a copy of the cache holding only the sets.
+        # A portfolio with nothing kept assesses every prospect; the next ones, that day or
+        # later, take the shares kept by the last (reports/portfolio_cache.py) for the
+        # prospects that did not change and whose day did not come. Each run with nothing
+        # kept gets a copy of the cache holding only the sets.
         sets_only = base / "cache-sets"
         shutil.copytree(base / "cache", sets_only)
         firsts = []

@@ -1,7 +1,7 @@
 """Work over many prospects on every core: runs of prospect ids shared among worker
 processes, each with its own store, the results taken in the order they were asked.
 
-A portfolio's first run of the day, or a re-score preview, scores every interview of
+A portfolio with nothing kept, or a re-score preview, scores every interview of
 every prospect: seconds for 10,000, nearly all of it scoring, which one Python process
 does on one core. So when there are many, worker processes share the work: each opens
 the same store (``Store.opener``: on a team server its own connection, as the same

@@ -1,7 +1,7 @@
 """Assessing the prospects a portfolio has no kept share for, on every core.
 
-The first portfolio of the day (or after the sets change) assesses every prospect:
-seconds for 10,000, nearly all of it scoring. So when there are many, worker processes
+A portfolio with nothing kept (the first, or after the sets change) assesses every
+prospect: seconds for 10,000, nearly all of it scoring. So when there are many, workers
 share them (:mod:`qualify.workers`): each reads and assesses runs of prospects and sends
 back their shares, with the snapshot warnings and the notes of unreadable prospects
 they gave; the portfolio takes them in the order it asked for them, so the report is
