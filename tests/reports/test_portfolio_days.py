@@ -30,6 +30,29 @@ def catalog():
 
 
 @pytest.fixture
+def scoring_the_years(tmp_path_factory: pytest.TempPathFactory):
+    """The bundled sets with years trading scored (weight 2: under 2 years nothing, under
+    5 two points, else five): a formula that reads the day now moves the score."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("sets")
+    for path in bundled_questionnaires_dir().glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    first = folder / "first-date.yaml"
+    text = first.read_text(encoding="utf-8")
+    unit = "        unit: {en: years, de: Jahre}\n"
+    assert text.count(unit) == 1
+    bands = (
+        "        weight: 2\n        score_bands:\n          - {below: 2, score: 0}\n"
+        "          - {below: 5, score: 2}\n          - {score: 5}\n"
+    )
+    first.write_text(text.replace(unit, unit + bands), encoding="utf-8")
+    loaded = load_catalog(folder)
+    assert not loaded.broken and loaded.question_sets["first-date"]
+    return loaded
+
+
+@pytest.fixture
 def store(tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("QUALIFY_CACHE_DIR", str(tmp_path / "cache"))
     opened = open_store(tmp_path / "ws")
@@ -107,3 +130,20 @@ def test_the_day_years_trading_reaches_two_the_prospect_is_assessed_again(store,
         assert pid not in on(store, catalog, NOW + timedelta(days=days))
     assert pid in on(store, catalog, NOW + timedelta(days=5))
     assert pid not in on(store, catalog, NOW + timedelta(days=6))
+
+
+def test_a_formula_that_reads_the_day_and_scores_is_right_every_day(
+    tmp_path, scoring_the_years, monkeypatch
+) -> None:
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", str(tmp_path / "cache-years"))
+    catalog = scoring_the_years
+    store = open_store(tmp_path / "ws-years")
+    demo.fill(store, catalog, PROSPECTS, seed=4, now=NOW - timedelta(days=30))
+    try:
+        assert len(on(store, catalog, NOW)) == PROSPECTS
+        day = NOW
+        for gap in [1, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377]:
+            day += timedelta(days=gap)
+            on(store, catalog, day)  # the same as made without the cache, every day
+    finally:
+        store.close()
