@@ -3,13 +3,14 @@ the time zone, and the one assessment of the core applied with them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from qualify.core import rules
 from qualify.core.assess import Assessment, Snapshots, assess
 from qualify.core.errors import QualifyError
-from qualify.core.questionnaire.model import Pipeline
+from qualify.core.questionnaire.model import Pipeline, QuestionSet
 from qualify.core.records import Interview, ProspectRecords
 from qualify.reports.views import QuestionSetRef, StageRef
 
@@ -52,14 +53,20 @@ class ReportContext:
         if review is not None:
             self.titles[review.id] = review.title
 
-    def assess(self, records: ProspectRecords, today: date | None = None) -> Assessment:
+    def assess(
+        self,
+        records: ProspectRecords,
+        today: date | None = None,
+        active_sets: Mapping[str, QuestionSet] | None = None,
+    ) -> Assessment:
         """The core's assessment, on this report's clock and time zone (on `today`, a
-        watched day, when given: see :mod:`qualify.core.days`)."""
+        watched day, when given: see :mod:`qualify.core.days`; with `active_sets` for
+        the catalog's, to see which it reads)."""
         return assess(
             records,
             pipeline=self.pipeline,
             snapshots=self.snapshots,
-            active_sets=self.catalog.question_sets,
+            active_sets=self.catalog.question_sets if active_sets is None else active_sets,
             now=self.now,
             tz=self.tz,
             today=today,

@@ -7,19 +7,21 @@ row, its place in the funnel, its territory's load) depends on its records, the 
 question sets and pipeline, the day, the time zone, the language and qualify's code,
 and on nothing else. So each run keeps the shares in the user cache dir, as one entry of
 :mod:`qualify.setcache` (checked when read, written atomically, made by the same code)
-keyed by all of that but the records and the day; each share is kept under its
-prospect's revision (``Store.revisions``: the digest of its file's bytes in a
-workspace, the server's stamp of its last change on PostgreSQL) and what its assessment
+keyed by all of that but the records, the day and the active sets; each share is kept
+under its prospect's revision (``Store.revisions``: the digest of its file's bytes in a
+workspace, the server's stamp of its last change on PostgreSQL), what its assessment
 asked of the day (:mod:`qualify.core.days`: the days its date comparisons hold for, and
-the set's conditions and formulas that read the day, with the answers they read). The
-next portfolio, the same day or a later one, takes a share only when the revision is
-the same and everything asked of the day gives the same answers today; every other
-prospect is read and assessed as before. So the first portfolio of a day assesses only
-the prospects that changed, or whose re-contact date, review or `today()` came due.
+the set's conditions and formulas that read the day, with the answers they read) and
+the digests of the active sets it read (the gate of a stage not started: interviews
+are scored against their snapshots). The next portfolio, the same day or a later one,
+takes a share only when the revision is the same, everything asked of the day gives the
+same answers today and those sets are unchanged; every other prospect is read and
+assessed as before. So the first portfolio of a day assesses only the prospects that
+changed, or whose re-contact date, review or `today()` came due.
 
 Never kept: a prospect whose question-set snapshot could not be read (so its warning
 is given every time), one that could not be read at all, or one whose store gives no
-revision. Other sets, another time zone or another language start afresh.
+revision. Another pipeline, time zone or language starts afresh.
 ``QUALIFY_CACHE_DIR=off`` turns it off.
 """
 
@@ -53,8 +55,11 @@ KIND = "portfolio"
 SCOPE = ("core", "i18n", "reports", "store")
 """The code a share depends on: the assessment, the words, the rows, the records read."""
 
-Kept = dict[str, tuple[str, DayDependence, ProspectShare]]
-"""Prospect id → its revision, what its assessment asked of the day, and its share."""
+SetDigests = tuple[tuple[str, str | None], ...]
+"""The active question sets an assessment read: (set id, its digest; None: not there)."""
+Kept = dict[str, tuple[str, DayDependence, SetDigests, ProspectShare]]
+"""Prospect id → its revision, what its assessment asked of the day and the active sets
+it read, and its share."""
 
 
 def portfolio_report(
@@ -99,7 +104,7 @@ def portfolio_shares(
     :mod:`qualify.reports.portfolio_workers`). A prospect that cannot be read is left
     out and noted on the store. When the walk ends, the shares are kept for the next
     run, for the prospects still `listed` (every prospect of the store, not only these)."""
-    context = _context(store, ctx, language)
+    context, digests = _context(store, ctx, language), _digests(ctx)
     found = read_entry(KIND, context, SCOPE)
     kept: Kept = found if isinstance(found, dict) else {}
     # nothing kept (the first run of the day): no revision to compare, none read twice
@@ -110,12 +115,13 @@ def portfolio_shares(
         fits = (
             revision is not None
             and isinstance(hit, tuple)
-            and len(hit) == 3
+            and len(hit) == 4
             and hit[0] == revision
             and isinstance(hit[1], DayDependence)
             and hit[1].holds_on(ctx.today, compiled_text)
+            and all(digests.get(set_id, None) == digest for set_id, digest in hit[2])
         )
-        planned.append((pid, hit[2] if fits and hit is not None else None))
+        planned.append((pid, hit[3] if fits and hit is not None else None))
     misses = [pid for pid, share in planned if share is None]
     assessed = assess_all(store, ctx, misses, language, workers=workers)
     changed = False
@@ -123,7 +129,8 @@ def portfolio_shares(
         if share is None:
             a = next(assessed)
             if a.keep and a.revision is not None and a.share is not None and a.depends:
-                kept[pid] = (a.revision, a.depends, a.share)
+                read = tuple((set_id, digests.get(set_id)) for set_id in a.sets)
+                kept[pid] = (a.revision, a.depends, read, a.share)
                 changed = True
             else:
                 changed |= kept.pop(pid, None) is not None
@@ -139,19 +146,26 @@ def portfolio_shares(
 
 
 def _context(store: Store, ctx: ReportContext, language: str | None) -> bytes:
-    """Everything a share depends on but the prospect's records, the day and the code."""
-    sets = hashlib.blake2b(digest_size=20)
-    for set_id in sorted(ctx.catalog.question_sets):
-        sets.update(ctx.catalog.question_sets[set_id].model_dump_json().encode())
-    sets.update(ctx.pipeline.model_dump_json().encode())
+    """Everything a share depends on but the prospect's records, the day, the active
+    question sets it read (see :func:`_digests`) and the code."""
+    pipeline = hashlib.blake2b(ctx.pipeline.model_dump_json().encode(), digest_size=20)
     return orjson.dumps(
         {
             "store": [type(store).__name__, store.location, store.login],
-            "sets": sets.hexdigest(),
+            "pipeline": pipeline.hexdigest(),
             "zone": _zone(ctx.tz),
             "language": [language or "", current()],  # the sets' texts, qualify's words
         }
     )
+
+
+def _digests(ctx: ReportContext) -> dict[str, str]:
+    """Each active question set's digest: all of it, texts and titles too (a next step
+    names a set's meeting), in the language it was read in."""
+    return {
+        set_id: hashlib.blake2b(qs.model_dump_json().encode(), digest_size=20).hexdigest()
+        for set_id, qs in ctx.catalog.question_sets.items()
+    }
 
 
 def _zone(tz: tzinfo | None) -> str:

@@ -133,21 +133,48 @@ def test_another_time_zone_or_language_is_assessed_afresh(disk_store, catalog, c
     assert read == []  # the English portfolio of today is still kept
 
 
-def test_an_edited_question_set_means_every_prospect_is_assessed_again(
+def _edited(catalog: Catalog, set_id: str | None) -> Catalog:
+    """The catalog with one set's first section weighted more, or (None) the pipeline's
+    first stage renamed."""
+    sets, pipeline = dict(catalog.question_sets), catalog.pipeline
+    if set_id is None:
+        assert pipeline is not None
+        data = pipeline.model_dump(mode="json")
+        data["stages"][0]["title"] = "First Steps"
+        pipeline = type(pipeline).model_validate(data)
+    else:
+        data = sets[set_id].model_dump(mode="json")
+        data["sections"][0]["weight"] = data["sections"][0].get("weight", 1) + 3
+        sets[set_id] = type(sets[set_id]).model_validate(data)
+    return Catalog(
+        directory=catalog.directory, question_sets=sets, paths=catalog.paths, pipeline=pipeline
+    )
+
+
+def test_an_edited_question_set_reassesses_only_the_prospects_that_read_it(
     disk_store, catalog, cache
 ) -> None:
-    portfolio(disk_store, catalog)
-    data = catalog.question_sets["plan"].model_dump(mode="json")
-    data["sections"][0]["weight"] = data["sections"][0].get("weight", 1) + 3
-    edited = type(catalog.question_sets["plan"]).model_validate(data)
-    changed = Catalog(
-        directory=catalog.directory,
-        question_sets={**catalog.question_sets, "plan": edited},
-        paths=catalog.paths,
-        pipeline=catalog.pipeline,
-    )
-    _, read = portfolio(disk_store, changed)
+    """Interviews are scored against the set they were asked with (its snapshot), so an
+    edited set changes only the gate of a stage not started yet: the prospects there."""
+    pid = IDS["muller"]
+    moved = disk_store.get_prospect(pid).model_copy(update={"stage": "commit"})
+    disk_store.update_prospect(moved)  # at commitment, nothing asked there yet
+    _, read = portfolio(disk_store, catalog)
     assert len(read) == 7
+    edited = _edited(catalog, "commit")
+    _, read = portfolio(disk_store, edited)
+    assert read == [pid]  # its gate reads today's commitment set
+    _, read = portfolio(disk_store, _edited(edited, "plan"))
+    assert read == []  # every plan interview keeps the set it was asked with
+    _, read = portfolio(disk_store, catalog)
+    assert read == [pid]  # back to the set as it was
+
+
+def test_an_edited_pipeline_reassesses_every_prospect(disk_store, catalog, cache) -> None:
+    portfolio(disk_store, catalog)
+    renamed, read = portfolio(disk_store, _edited(catalog, None))
+    assert len(read) == 7
+    assert "First Steps" in {g.stage.title for g in renamed.groups}
 
 
 def test_a_broken_cache_entry_is_ignored(disk_store, catalog, cache) -> None:

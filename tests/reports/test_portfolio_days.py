@@ -147,3 +147,12 @@ def test_a_formula_that_reads_the_day_and_scores_is_right_every_day(
             on(store, catalog, day)  # the same as made without the cache, every day
     finally:
         store.close()
+
+
+def test_a_set_edited_overnight_reassesses_only_who_reads_it(
+    store, catalog, scoring_the_years
+) -> None:
+    """The first-date set edited (years trading scored): every first-date interview keeps
+    the set it was asked with, so the next day's portfolio is still mostly kept."""
+    on(store, catalog, NOW)
+    assert len(on(store, scoring_the_years, NOW + timedelta(days=1))) < PROSPECTS // 5
