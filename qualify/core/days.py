@@ -80,6 +80,13 @@ class DayDependence:
         return True
 
 
+def _comparison(op: Callable[[Any, Any], Any]) -> Callable[[WatchedDay, object], Any]:
+    def compared(self: WatchedDay, other: object) -> Any:
+        return WatchedDay._compared(self, other, op)
+
+    return compared
+
+
 class WatchedDay(date):
     """A date that notes what is asked of it (see the module's docstring)."""
 
@@ -162,23 +169,12 @@ class WatchedDay(date):
 
     # ------------------------------------------------------------ comparisons
 
-    def __lt__(self, other: object) -> Any:
-        return WatchedDay._compared(self, other, operator.lt)
-
-    def __le__(self, other: object) -> Any:
-        return WatchedDay._compared(self, other, operator.le)
-
-    def __gt__(self, other: object) -> Any:
-        return WatchedDay._compared(self, other, operator.gt)
-
-    def __ge__(self, other: object) -> Any:
-        return WatchedDay._compared(self, other, operator.ge)
-
-    def __eq__(self, other: object) -> Any:
-        return WatchedDay._compared(self, other, operator.eq)
-
-    def __ne__(self, other: object) -> Any:
-        return WatchedDay._compared(self, other, operator.ne)
+    __lt__ = _comparison(operator.lt)
+    __le__ = _comparison(operator.le)
+    __gt__ = _comparison(operator.gt)
+    __ge__ = _comparison(operator.ge)
+    __eq__ = _comparison(operator.eq)
+    __ne__ = _comparison(operator.ne)
 
     # ------------------------------------------------------------ any other use: this day
 
@@ -229,7 +225,17 @@ class _NotRead(Exception):
     """A recheck read an answer the first working-out did not."""
 
 
-class _Reading(Mapping[str, Any]):
+class _ReadByGet(Mapping[str, Any]):
+    """Answers that compiled expressions read with ``get`` (the one way they read)."""
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+
+class _Reading(_ReadByGet):
     """The answers, noting each one an expression reads (compiled expressions read with
     ``get`` only)."""
 
@@ -241,12 +247,6 @@ class _Reading(Mapping[str, Any]):
         self._read[key] = (False, None) if value is _ABSENT else (True, value)
         return default if value is _ABSENT else value
 
-    def __getitem__(self, key: str) -> Any:
-        value = self.get(key, _ABSENT)
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value
-
     def __iter__(self) -> Any:
         raise TypeError("an expression that reads the day reads its answers one by one")
 
@@ -254,7 +254,7 @@ class _Reading(Mapping[str, Any]):
         raise TypeError("an expression that reads the day reads its answers one by one")
 
 
-class _Replay(Mapping[str, Any]):
+class _Replay(_ReadByGet):
     """The answers a recheck read, and nothing else."""
 
     def __init__(self, read: tuple[tuple[str, tuple[bool, Any]], ...]) -> None:
@@ -265,12 +265,6 @@ class _Replay(Mapping[str, Any]):
             raise _NotRead(key)
         present, value = self._read[key]
         return value if present else default
-
-    def __getitem__(self, key: str) -> Any:
-        value = self.get(key, _ABSENT)
-        if value is _ABSENT:
-            raise KeyError(key)
-        return value
 
     def __iter__(self) -> Any:
         return iter(self._read)

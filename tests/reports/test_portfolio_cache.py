@@ -4,12 +4,12 @@ without the cache (every test compares with one built with the cache off)."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import report_fixture
+from kept_portfolio import through_the_cache
 from report_fixture import CAPACITY, IDS, NOW
 
 from qualify.core.questionnaire import Catalog, content_hash
@@ -31,26 +31,8 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def portfolio(store: Store, catalog: Catalog, **options) -> tuple[PortfolioReport, list[str]]:
     """The portfolio through the cache, the prospects it read, and the proof that it is
     the portfolio built without the cache."""
-    read: list[str] = []
-    original = store.read_revision
-
-    def reading(prospect_id: str):
-        read.append(prospect_id)
-        return original(prospect_id)
-
-    store.read_revision = reading  # type: ignore[method-assign]
     options = {"capacity": CAPACITY, "now": NOW, "tz": report_fixture.UTC, **options}
-    try:
-        cached = portfolio_report(store, catalog, **options)
-    finally:
-        del store.read_revision
-    before = os.environ["QUALIFY_CACHE_DIR"]
-    os.environ["QUALIFY_CACHE_DIR"] = "off"
-    try:
-        assert portfolio_report(store, catalog, **options) == cached
-    finally:
-        os.environ["QUALIFY_CACHE_DIR"] = before
-    return cached, read
+    return through_the_cache(store, catalog, **options)
 
 
 def test_a_second_portfolio_reads_no_prospect_and_says_the_same(disk_store, catalog, cache) -> None:

@@ -5,17 +5,16 @@ years trading counted from the founding date by a formula that reads the day).""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from kept_portfolio import through_the_cache
 from support import workers_for_tests
 
 from qualify.core.questionnaire import load_catalog
 from qualify.paths import bundled_questionnaires_dir
 from qualify.reports.capacity import Capacity
-from qualify.reports.portfolio_cache import portfolio_report
 from qualify.store import open_store
 from qualify.store.base import Store
 from qualify.workflow import demo
@@ -64,27 +63,7 @@ def store(tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch):
 def on(store: Store, catalog, day: datetime) -> list[str]:
     """The portfolio of `day` through the kept shares, checked against the one made
     without them; the prospects it read."""
-    read: list[str] = []
-    original = store.read_revision
-
-    def reading(prospect_id: str):
-        read.append(prospect_id)
-        return original(prospect_id)
-
-    store.read_revision = reading  # type: ignore[method-assign]
-    options = {"capacity": Capacity(), "now": day, "tz": UTC}
-    try:
-        kept = portfolio_report(store, catalog, **options)
-    finally:
-        del store.read_revision
-    before = os.environ["QUALIFY_CACHE_DIR"]
-    os.environ["QUALIFY_CACHE_DIR"] = "off"
-    try:
-        fresh = portfolio_report(store, catalog, **options)
-    finally:
-        os.environ["QUALIFY_CACHE_DIR"] = before
-    assert kept == fresh, f"the portfolio of {day:%Y-%m-%d} differs with the shares kept"
-    return read
+    return through_the_cache(store, catalog, capacity=Capacity(), now=day, tz=UTC)[1]
 
 
 def test_every_day_of_two_years_says_what_a_fresh_portfolio_says(store, catalog) -> None:
