@@ -236,8 +236,7 @@ class _ReadByGet(Mapping[str, Any]):
 
 
 class _Reading(_ReadByGet):
-    """The answers, noting each one an expression reads (compiled expressions read with
-    ``get`` only)."""
+    """The answers, noting each one an expression reads."""
 
     def __init__(self, answers: Mapping[str, Any], read: dict[str, tuple[bool, Any]]) -> None:
         self._answers, self._read = answers, read
@@ -248,10 +247,13 @@ class _Reading(_ReadByGet):
         return default if value is _ABSENT else value
 
     def __iter__(self) -> Any:
-        raise TypeError("an expression that reads the day reads its answers one by one")
+        for key in self._answers:  # all of them read (no compiled expression does this)
+            self.get(key)
+        return iter(self._answers)
 
     def __len__(self) -> int:
-        raise TypeError("an expression that reads the day reads its answers one by one")
+        iter(self)
+        return len(self._answers)
 
 
 class _Replay(_ReadByGet):

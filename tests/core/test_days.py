@@ -141,3 +141,16 @@ def test_conditions_without_the_day_do_not_note_anything() -> None:
     assert evaluate("employees > 10", {"employees": 12}, today=watched)
     assert watched.dependence().rechecks == ()
     assert holds(watched, DAY + timedelta(days=3650))
+
+
+def test_answers_read_all_at_once_are_all_rechecked() -> None:
+    """No compiled expression walks the answers; one that did would have read them all."""
+    watched = WatchedDay(DAY)
+    answers = {"a": 1, "b": None}
+
+    def walking(read, today):
+        return sorted(read.items(), key=str) if today is not None else None
+
+    assert watched.read_by("formula", "x", walking, answers) == [("a", 1), ("b", None)]
+    (recheck,) = watched.dependence().rechecks
+    assert dict(recheck.read) == {"a": (True, 1), "b": (True, None)}
