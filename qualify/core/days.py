@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-__all__ = ["DayDependence", "Recheck", "WatchedDay"]
+__all__ = ["DayDependence", "NotingReads", "Recheck", "WatchedDay"]
 
 _EARLIEST, _LATEST = date.min.toordinal(), date.max.toordinal()
 
@@ -126,7 +126,7 @@ class WatchedDay(date):
         """`expression` (compiled from `text`) worked out on this day, noting the answers it
         read and its result, to be worked out again on another day."""
         read: dict[str, tuple[bool, Any]] = {}
-        result = expression(_Reading(answers, read), WatchedDay.plain(self))
+        result = expression(NotingReads(answers, read), WatchedDay.plain(self))
         self._rechecks.append(Recheck(kind, text, tuple(read.items()), result))
         return result
 
@@ -235,8 +235,9 @@ class _ReadByGet(Mapping[str, Any]):
         return value
 
 
-class _Reading(_ReadByGet):
-    """The answers, noting each one an expression reads."""
+class NotingReads(_ReadByGet):
+    """A mapping that notes each key read, in `read`: (whether it was there, its value).
+    What an expression read of the answers; which active sets an assessment read."""
 
     def __init__(self, answers: Mapping[str, Any], read: dict[str, tuple[bool, Any]]) -> None:
         self._answers, self._read = answers, read

@@ -128,7 +128,8 @@ def portfolio_shares(
     for pid, share in planned:
         if share is None:
             a = next(assessed)
-            if a.keep and a.revision is not None and a.share is not None and a.depends:
+            known = a.revision is not None and a.share is not None and a.depends is not None
+            if a.keep and known:
                 read = tuple((set_id, digests.get(set_id)) for set_id in a.sets)
                 kept[pid] = (a.revision, a.depends, read, a.share)
                 changed = True

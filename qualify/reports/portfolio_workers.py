@@ -10,20 +10,20 @@ the one a single process makes (the tests compare the two).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.assess import Snapshots
-from qualify.core.days import DayDependence, WatchedDay
+from qualify.core.days import DayDependence, NotingReads, WatchedDay
 from qualify.reports.context import ReportContext
 from qualify.reports.portfolio import ProspectShare, prospect_share
 from qualify.store.reading import read_snapshots, readable_revision
 from qualify.workers import in_runs
 
 if TYPE_CHECKING:
-    from qualify.core.questionnaire import Catalog, QuestionSet
+    from qualify.core.questionnaire import Catalog
     from qualify.store.base import Store
 
 
@@ -89,41 +89,15 @@ def _assess(
             into=ctx.snapshots,
             language=language,
         )
-        day, sets = WatchedDay(ctx.today), _Consulted(ctx.catalog.question_sets)
-        share = prospect_share(ctx.assess(records, day, sets), ctx, day)
+        # the day and the active sets, noting what the assessment reads of them: a kept
+        # share is assessed again when those change, not when any day or set does
+        day, sets = WatchedDay(ctx.today), dict[str, tuple[bool, Any]]()
+        read_sets = NotingReads(ctx.catalog.question_sets, sets)
+        share = prospect_share(ctx.assess(records, day, read_sets), ctx, day)
         warned = any(i.questionnaire_hash in ctx.snapshots.warnings for i in records.interviews)
         keep = revision is not None and not warned
-        read = tuple(sorted(sets.read))
-        yield Assessed(pid, revision, share, keep=keep, depends=day.dependence(), sets=read)
-
-
-class _Consulted(Mapping[str, "QuestionSet"]):
-    """The active question sets, noting which ones are read: a share kept is assessed
-    again when one of those changes, not when any set does."""
-
-    def __init__(self, sets: Mapping[str, QuestionSet]) -> None:
-        self._sets, self.read = sets, set[str]()
-
-    def get(self, key: str, default: Any = None) -> Any:
-        self.read.add(key)
-        return self._sets.get(key, default)
-
-    def __getitem__(self, key: str) -> QuestionSet:
-        self.read.add(key)
-        return self._sets[key]
-
-    def __contains__(self, key: object) -> bool:
-        if isinstance(key, str):
-            self.read.add(key)
-        return key in self._sets
-
-    def __iter__(self) -> Iterator[str]:
-        self.read.update(self._sets)  # every one of them looked at
-        return iter(self._sets)
-
-    def __len__(self) -> int:
-        self.read.update(self._sets)
-        return len(self._sets)
+        depends = day.dependence()
+        yield Assessed(pid, revision, share, keep=keep, depends=depends, sets=tuple(sorted(sets)))
 
 
 # ------------------------------------------------------------------ in a worker
