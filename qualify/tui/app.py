@@ -504,9 +504,13 @@ class QualifyApp(HoldsKeys, App[None]):
     @on(QuitAfterInput)
     async def _quit_after_input(self, event: QuitAfterInput) -> None:
         event.stop()
-        if self._quit_queued:
-            self._quit_queued = False
-            await self._quit_now()
+        if not self._quit_queued:
+            return
+        if self.holding_keys:  # typed before ctrl+q, for the next question: they go first
+            self.after_held_keys(QuitAfterInput())
+            return
+        self._quit_queued = False
+        await self._quit_now()
 
     async def _quit_if_lost(self) -> None:
         if self._quit_queued:

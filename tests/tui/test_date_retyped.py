@@ -13,6 +13,7 @@ from textual import events
 from textual.keys import _character_to_key
 from tui_helpers import add_prospect, open_interview, stored_answers, wait_for
 
+from qualify.tui.screens.interview.pane import QuestionPane
 from qualify.tui.widgets.keys_in_order import Input, TextArea
 
 
@@ -135,3 +136,29 @@ async def test_keys_held_for_the_next_question_when_the_app_closes_are_dropped(
     assert not app.screen_stack  # closed, with the release still to come
     await app.release_keys()
     assert app._held is None
+
+
+async def test_a_paste_right_after_enter_goes_to_the_next_question(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    """ "2", Enter, a paste and ctrl+q arriving together: the paste is the next
+    question's answer (it reached the question being left, and was lost with it)."""
+    pid = add_prospect(data_dir, tiny_sets, "Fjord Installations")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("support")
+        await wait_for(pilot, lambda: screen.current == "support", "the scale")
+        await wait_for(pilot, lambda: screen.query_one(QuestionPane).input.has_focus, "focus")
+        for event in (
+            events.Key("2", "2"),
+            events.Key("enter", "\r"),
+            events.Paste("Wants demo kit and training."),
+            events.Key("ctrl+q", None),
+        ):
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await wait_for(pilot, lambda: not app.is_running, "the app to quit")
+    stored = stored_answers(data_dir, pid)
+    assert stored["support"].value == 2
+    assert stored["notes"].value == "Wants demo kit and training."

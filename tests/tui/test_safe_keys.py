@@ -242,8 +242,7 @@ async def test_a_paste_then_ctrl_q_keeps_every_character(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_interview(pilot, pid)
-        screen.go("notes")
-        await pilot.pause()
+        screen.go("notes")  # the paste arrives before its field has the focus: it waits
         app.post_message(events.Paste(text))  # as the terminal delivers a paste…
         await pilot.press("ctrl+q")  # …and the quit right behind it
         await wait_for(pilot, lambda: not app.is_running, "the app to quit")

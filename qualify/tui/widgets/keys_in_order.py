@@ -10,9 +10,12 @@ sends them in one go. Two things in Textual (8.x) then apply them wrongly:
 - The app hands each key to the widget focused when the key arrives. Keys typed right
   after Enter on a question reached the question being left, before the next one had
   the focus: "2", Enter, "3" picked option 3 for the first question too. A question
-  input that asks to move on (:meth:`KeyOrder.move_on`) has the app hold the keys that
-  follow; the interview releases them once the next question's input has the focus, and
-  keys already on their way to the old input are handed back ahead of them.
+  input that asks to move on (:meth:`KeyOrder.move_on`), and every change of question,
+  has the app hold the keys that follow; the interview releases them once the next
+  question's input has the focus, and keys already on their way to the old input are
+  handed back ahead of them. A paste is
+  typed input too: it is held and handed back with the keys, in its place among them
+  (the app hands a paste to the focused widget, which was the question being left).
 """
 
 from __future__ import annotations
@@ -88,11 +91,19 @@ class KeyOrder:
             return
         await super()._on_key(event)  # type: ignore[misc]
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste for the next question (the field's own paste handler runs otherwise:
+        Textual calls each class's handler in turn until one prevents the default)."""
+        if self.leaving:
+            event.stop()
+            event.prevent_default()
+            self.app.hand_back(event)  # type: ignore[attr-defined]
+
 
 class HoldsKeys:
     """For the app: keys typed while a question changes wait for the next input."""
 
-    _held: list[events.Key] | None = None
+    _held: list[Message] | None = None
     _handed_back = 0
     _hold_timer: Timer | None = None
 
@@ -102,15 +113,34 @@ class HoldsKeys:
             self._held, self._handed_back = [], 0
             self._hold_timer = self.set_timer(HOLD_AT_MOST, self.release_keys)  # type: ignore[attr-defined]
 
-    def hand_back(self, event: events.Key) -> None:
-        """A key that reached an input on its way out: typed before every key held since."""
+    @property
+    def holding_keys(self) -> bool:
+        """Keys or pastes typed for the next question are waiting for its input."""
+        return self._held is not None
+
+    def after_held_keys(self, message: Message) -> None:
+        """Send `message` to the widget that takes the held keys, behind them (ctrl+q
+        typed after a paste for the next question quits once the paste is in)."""
         self.hold_keys()
         assert self._held is not None
-        self._held.insert(self._handed_back, events.Key(event.key, event.character))
+        self._held.append(message)
+
+    def hand_back(self, event: events.Key | events.Paste) -> None:
+        """A key or paste that reached an input on its way out: typed before every one
+        held since."""
+        self.hold_keys()
+        assert self._held is not None
+        again = (
+            events.Paste(event.text)
+            if isinstance(event, events.Paste)
+            else events.Key(event.key, event.character)
+        )
+        self._held.insert(self._handed_back, again)
         self._handed_back += 1
 
     async def release_keys(self) -> None:
-        """The held keys go on, in the order typed, to the widget that has the focus now."""
+        """The held keys and pastes go on, in the order typed, to the widget that has the
+        focus now."""
         held = self._held
         if held is None:
             return
@@ -125,11 +155,19 @@ class HoldsKeys:
             focused.leaving = False
         while held:  # keys arriving meanwhile join the end
             self._handed_back = max(0, self._handed_back - 1)
-            await super().on_event(held.pop(0))  # type: ignore[misc]
+            item = held.pop(0)
+            if isinstance(item, (events.Key, events.Paste)):
+                await super().on_event(item)  # type: ignore[misc]
+            else:  # behind what was typed before it, in the focused widget's queue
+                (focused or self.screen).post_message(item)  # type: ignore[attr-defined]
         self._held = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded and self._held is not None:
+        if (
+            isinstance(event, (events.Key, events.Paste))
+            and not event.is_forwarded
+            and self._held is not None
+        ):
             self._held.append(event)
             return
         await super().on_event(event)  # type: ignore[misc]
