@@ -53,11 +53,14 @@ def in_runs(
     setup: Any,
     here: Callable[[list[str]], R],
     workers: int | None = None,
+    chunk: int | None = None,
 ) -> Iterator[R]:
-    """The result of each run of :data:`CHUNK` prospects of `ids`, in order: in worker
-    processes when there are many (`workers`: how many, default one per core), each
-    sending back ``work(begin(its own store, setup), run)``; else ``here(run)``."""
-    chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    """The result of each run of `chunk` prospects of `ids` (default :data:`CHUNK`), in
+    order: in worker processes when there are many (`workers`: how many, default one per
+    core), each sending back ``work(begin(its own store, setup), run)``; else
+    ``here(run)``."""
+    size = chunk or CHUNK
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     count = workers if workers is not None else min(_cores(), MAX_WORKERS)
     opener = store.opener() if count > 1 and len(ids) >= MIN_PROSPECTS else None
     if opener is None:

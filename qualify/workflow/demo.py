@@ -30,6 +30,11 @@ from qualify.core.records import (
 )
 from qualify.core.scoring import score, visible_questions
 from qualify.store.base import NotFound, Store
+from qualify.workers import in_runs
+
+RUN = 1000
+"""Sample prospects told from one random stream, and added to the store together: the
+runs the workers share (fewer, larger writes: each updates most of the index shards)."""
 
 _PLACES = (
     "Nordic",
@@ -300,23 +305,45 @@ def generate(
 ) -> Iterator[ProspectRecords]:
     """Yield `count` prospects with their interviews and history (the store computes
     their list rows)."""
-    pipeline = catalog.pipeline
-    if pipeline is None:
-        raise ValueError("the active question sets have no valid pipeline")
-    rng = random.Random(seed)
-    now = now or datetime.now(UTC)
-    stages = pipeline.stages
-    by_kind = {
-        (s.id, kind.value): catalog.question_sets[s.set_for(kind.value)]
-        for s in stages
-        for kind in PartnerKind
-    }
-    digests = {qs.id: content_hash(qs) for qs in by_kind.values()}
-    review = pipeline.review
-    review_set = catalog.question_sets.get(review.questionnaire) if review else None
-    # how far prospects got: most are early, few committed (selective, not saturation)
-    reach_weights = [35, 25, 15, 10, 15][: len(stages)]
-    for n in range(count):
+    story = Story(catalog, now or datetime.now(UTC))
+    for start in range(0, count, RUN):
+        yield from story.run(seed, start, min(count, start + RUN))
+
+
+class Story:
+    """What every sample prospect's story is told with: the pipeline, the set each
+    stage asks each kind of partner, and the time it ends (now)."""
+
+    def __init__(self, catalog: Catalog, now: datetime) -> None:
+        pipeline = catalog.pipeline
+        if pipeline is None:
+            raise ValueError("the active question sets have no valid pipeline")
+        self.pipeline, self.now, self.stages = pipeline, now, pipeline.stages
+        self.by_kind = {
+            (s.id, kind.value): catalog.question_sets[s.set_for(kind.value)]
+            for s in self.stages
+            for kind in PartnerKind
+        }
+        self.digests = {qs.id: content_hash(qs) for qs in self.by_kind.values()}
+        review = pipeline.review
+        self.review_set = catalog.question_sets.get(review.questionnaire) if review else None
+        # how far prospects got: most are early, few committed (selective, not saturation)
+        self.reach_weights = [35, 25, 15, 10, 15][: len(self.stages)]
+
+    def run(self, seed: int, start: int, stop: int) -> Iterator[ProspectRecords]:
+        """Prospects number `start` to `stop` - 1 of a run of :data:`RUN` (`start` is
+        where it begins). Each run draws from its own random stream, the first from the
+        seed itself: a run made alone, in a worker process, is the same run."""
+        if start % RUN:
+            raise ValueError(f"a run of sample prospects begins at a multiple of {RUN}")
+        rng = random.Random(seed if start == 0 else f"{seed}:{start}")
+        for n in range(start, stop):
+            yield self._prospect(rng, seed, n)
+
+    def _prospect(self, rng: random.Random, seed: int, n: int) -> ProspectRecords:
+        pipeline, now, stages, by_kind = self.pipeline, self.now, self.stages, self.by_kind
+        digests, review, review_set = self.digests, pipeline.review, self.review_set
+        reach_weights = self.reach_weights
         fit = min(1.0, max(0.0, rng.betavariate(3, 2)))
         bad = rng.random() < 0.06
         reach = rng.choices(range(len(stages)), weights=reach_weights, k=1)[0]
@@ -451,7 +478,7 @@ def generate(
             prospect, interviews, history = _shifted(prospect, interviews, history, back)
             when -= back
         prospect = prospect.model_copy(update={"updated_at": when})
-        yield ProspectRecords(prospect, tuple(interviews), tuple(history))
+        return ProspectRecords(prospect, tuple(interviews), tuple(history))
 
 
 def _shifted(
@@ -491,22 +518,54 @@ def fill(
     *,
     seed: int = 7,
     now: datetime | None = None,
+    workers: int | None = None,
 ) -> tuple[int, int]:
     """Add `count` sample prospects (ids `demo…`, tagged `demo`) to the store, never
     replacing a prospect that is there already (an edited sample prospect keeps its
-    edits); returns (added, left as they were)."""
+    edits); returns (added, left as they were).
+
+    With many prospects, worker processes (`workers`: how many, default one per core)
+    each tell runs of them and add them through their own store, as two commands at
+    once would: telling the stories and working out their list rows is nearly all the
+    work. The same seed gives the same prospects however many workers there are."""
     for qs in catalog.question_sets.values():
         store.put_snapshot(content_hash(qs), canonical(qs))
-    made = 0
+    setup = (Story(catalog, now or datetime.now(UTC)), seed)
 
-    def counted() -> Iterator[ProspectRecords]:  # streamed: the store writes in chunks
-        nonlocal made
-        for records in generate(catalog, count, seed=seed, now=now):
-            made += 1
-            yield records
+    def here(run: list[str]) -> tuple[int, int]:
+        return _added((store, *setup), run)
 
-    kept = store.add_new_prospects(counted())
-    return made - len(kept), len(kept)
+    numbers = [str(n) for n in range(count)]
+    added = kept = 0
+    for run_added, run_kept in in_runs(
+        store,
+        numbers,
+        begin=_setting,
+        work=_added,
+        setup=setup,
+        here=here,
+        workers=workers,
+        chunk=RUN,
+    ):
+        added, kept = added + run_added, kept + run_kept
+    return added, kept
+
+
+Setting = tuple[Store, "Story", int]
+"""Where a run is added, its story and the seed."""
+
+
+def _setting(store: Store, setup: tuple[Story, int]) -> Setting:
+    return (store, *setup)
+
+
+def _added(setting: Setting, run: list[str]) -> tuple[int, int]:
+    """A run of sample prospects, by their numbers, told and added to the store (in a
+    worker, or here): how many were added, how many were there already."""
+    store, story, seed = setting
+    start = int(run[0])
+    kept = store.add_new_prospects(story.run(seed, start, start + len(run)))
+    return len(run) - len(kept), len(kept)
 
 
 def real_prospects(store: Store) -> int:
