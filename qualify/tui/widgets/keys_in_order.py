@@ -13,9 +13,9 @@ sends them in one go. Two things in Textual (8.x) then apply them wrongly:
   input that asks to move on (:meth:`KeyOrder.move_on`), and every change of question,
   has the app hold the keys that follow; the interview releases them once the next
   question's input has the focus, and keys already on their way to the old input are
-  handed back ahead of them. A paste is
-  typed input too: it is held and handed back with the keys, in its place among them
-  (the app hands a paste to the focused widget, which was the question being left).
+  handed back ahead of them. A paste is typed input too: it is held and handed back with
+  the keys, in its place among them (the app hands a paste to the focused widget, which
+  was the question being left).
 """
 
 from __future__ import annotations
