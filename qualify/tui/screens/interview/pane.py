@@ -77,7 +77,8 @@ class QuestionPane(VerticalScroll):
         removed = self.input.remove() if self.input is not None else None
         self.input = make_input(question, value)
         self._switching += 1
-        self.app.hold_keys()  # type: ignore[attr-defined]  # what is typed now is for it
+        if removed is not None:  # a change of question: what is typed now is for the new one
+            self.app.hold_keys()  # type: ignore[attr-defined]
         self.call_later(self._ready, removed, slot.mount(self.input))
         self.query_one("#keys-hint", Static).update(
             Content.styled(_(HINTS[question.type]), "$text-muted")
