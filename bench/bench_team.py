@@ -12,7 +12,8 @@ as a real server), in a temp dir, on a Unix socket only; needs the PostgreSQL bi
 2. Listing LARGE prospects (the prospects screen's query), as a director and as an
    area manager (row-level security on): target ≤ 0.5 s. Listing again (what the app
    does after every change) reads only what changed; the first listing of a new
-   connection reads every row, printed beside it.
+   connection reads every row, printed beside it, after the first page the app paints
+   before it (200 rows, one query with a limit, on a connection of its own).
 3. Recording one answer with SMALL vs LARGE prospects on the server, alternating
    between the two databases in the same run: target ratio <= 1.5x.
 4. Answer latency on PostgreSQL beside the embedded workspace, same run: target ≤ 3x.
@@ -191,6 +192,10 @@ def main() -> None:
             print(f"   loaded {count:,} prospects in {time.perf_counter() - started:.1f} s")
 
         for login in ("dora", "anna"):
+            with PostgresStore(server.url(login, "large")) as store:  # a new connection
+                started = time.perf_counter()
+                store.recent_prospects(200)  # what the app paints before the whole list
+                page = time.perf_counter() - started
             with PostgresStore(server.url(login, "large")) as store:
                 started = time.perf_counter()
                 store.list_prospects()  # the first listing: every row read and validated
@@ -207,7 +212,8 @@ def main() -> None:
                 f"2. list_prospects as {login} ({role}): {len(rows):,} rows in "
                 f"{listed * 1000:.0f} ms (median of 5) = {listed / 0.5:.2f} of the target "
                 f"(≤ 500 ms) [{verdict}]; the first listing of a new connection "
-                f"{first * 1000:.0f} ms"
+                f"{first * 1000:.0f} ms, after the app's first page of 200 rows in "
+                f"{page * 1000:.0f} ms"
             )
 
         stores = {db: PostgresStore(server.url("anna", db)) for db in ("small", "large")}

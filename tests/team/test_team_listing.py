@@ -5,6 +5,8 @@ login forged."""
 
 from __future__ import annotations
 
+from psycopg.types.json import Jsonb
+
 from qualify.core.records import AnswerRecord, Interview, Prospect
 from qualify.store.postgres import PostgresStore, connect
 from qualify.store.postgres.team import revoke
@@ -89,6 +91,49 @@ def test_a_forged_row_stays_put_right_when_listing_again(pg) -> None:  # type: i
             assert director.list_prospects() == [honest]
         assert director.doubtful_rows() == {south: "anna"}
         assert len(director.rows.checked) == 1
+
+
+def test_the_first_page_is_the_head_of_the_list(pg) -> None:  # type: ignore[no-untyped-def]
+    """What the app paints before the whole list: one query with a limit."""
+    with PostgresStore(pg.admin_url) as admin:
+        for n in range(7):
+            _add(admin, f"Dealer {n}", "North" if n % 2 else "South")
+    dora = pg.grant("dora", director=True, read_only=True)
+    anna_url = pg.grant("anna", "North")
+    with PostgresStore(dora) as director, PostgresStore(anna_url) as anna:
+        everyone = director.list_prospects()
+        assert director.recent_prospects(3) == everyone[:3]
+        assert director.recent_prospects(50) == everyone
+        # row-level security holds for the page as for the list
+        assert anna.recent_prospects(50) == anna.list_prospects()
+        assert {r.territory for r in anna.recent_prospects(50)} == {"North"}
+
+
+def test_a_forged_row_never_shows_on_the_first_page_nor_after_it(pg) -> None:  # type: ignore[no-untyped-def]
+    """The page checks the rows it shows as the list does; and what it checked stays its
+    own, so the whole list read after it checks them again (it once would have trusted
+    a row the page had checked, and shown the forged one)."""
+    with PostgresStore(pg.admin_url) as admin:
+        south = _add(admin, "Southern Sound", "South")
+        broken = _add(admin, "Broken Records", "South")
+    dora = pg.grant("dora", director=True, read_only=True)
+    pg.grant("anna", "South")
+    with PostgresStore(dora) as director:
+        honest = {r.id: r for r in director.list_prospects()}
+    with connect(pg.url("anna")) as conn:  # her own login, raw SQL
+        conn.execute("UPDATE prospects SET s_score = 99 WHERE id = %s", (south,))
+        conn.execute(  # an interview without a stage: only qualify can tell
+            "INSERT INTO interviews (id, prospect_id, started_at, doc) "
+            "VALUES ('nostage', %s, now(), %s)",
+            (broken, Jsonb({"id": "nostage", "prospect_id": broken, "status": "complete"})),
+        )
+    with PostgresStore(dora) as director:
+        page = director.recent_prospects(10)
+        assert page == [honest[south]]  # as its records give it; the unreadable one left out
+        assert director.doubtful_rows() == {}  # the page's checks are its own
+        assert director.list_prospects() == [honest[south]]
+        assert director.doubtful_rows() == {south: "anna"}
+        assert any(broken in note for note in director.unreadable())
 
 
 def test_a_bilingual_set_scores_in_its_default_language_on_the_server(pg, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -79,3 +79,42 @@ async def test_a_server_that_cannot_be_reached_is_named_without_its_password(
         text = str(home.query_one("#failed-text", Static).render())
         assert "team server postgresql://anna@/qualify" in text
         assert "s3cret" not in text
+
+
+async def test_the_first_page_on_the_team_server_is_painted_before_the_whole_list(
+    pg, data_dir: Path, tiny_sets: Path, monkeypatch
+) -> None:
+    """A director's 100,000 prospects take most of a second to list: the most recently
+    active ones are on screen first, from one query with a limit."""
+    import threading
+
+    from textual.widgets import Static
+
+    from qualify.store.postgres import PostgresStore
+    from qualify.tui.screens import prospects
+
+    anna = pg.grant("anna", "Nordics")
+    for name in ("Fjord Audio AS", "Nordlys Lyd AS", "Bergen Bilde AS"):
+        seed(anna, tiny_sets, name, "Nordics")
+    monkeypatch.setattr(prospects, "FIRST_PAGE", 2)
+    go_on = threading.Event()
+    whole = PostgresStore.list_prospects
+
+    def slow_list(self: PostgresStore):  # the whole list waits until the page is seen
+        go_on.wait(timeout=10)
+        return whole(self)
+
+    monkeypatch.setattr(PostgresStore, "list_prospects", slow_list)
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), store_url=anna)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = await wait_for(
+            pilot, lambda: app.screen.query(ProspectTable) and app.screen.query_one(ProspectTable)
+        )
+        await wait_for(pilot, lambda: table.shown == 2, "the first page")
+        assert [table._view[i].summary.name for i in range(2)] == [
+            "Bergen Bilde AS",
+            "Nordlys Lyd AS",
+        ]
+        assert "Reading every prospect" in str(app.screen.query_one("#count", Static).render())
+        go_on.set()
+        await wait_for(pilot, lambda: table.shown == 3, "the whole list")

@@ -25,6 +25,7 @@ from pydantic import TypeAdapter
 
 from qualify.core.records import ProspectSummary
 from qualify.store.postgres import sql
+from qualify.store.postgres.rows import RowCheck
 
 _ROWS = TypeAdapter(list[ProspectSummary])
 
@@ -129,8 +130,7 @@ class Listing:
     @staticmethod
     def _remember(fresh: list[Any], known: dict[str, Entry]) -> set[str]:
         """Validate the server's rows (in bulk) into ``known``; their ids."""
-        fields = sql.LIST_FIELDS  # zip stops there: the change stamps are left out
-        rows = _ROWS.validate_python([dict(zip(fields, r, strict=False)) for r in fresh])
+        rows = _validated(fresh)
         for raw, row in zip(fresh, rows, strict=True):
             known[row.id] = (raw[-2], row, raw[-1])
         return {row.id for row in rows}
@@ -146,4 +146,29 @@ class Listing:
         self._update()
 
 
-__all__ = ["Listing"]
+def first_page(conn: sql.Conn, count: int, check: RowCheck) -> list[ProspectSummary]:
+    """The ``count`` most recently active rows, in one query on the list index, checked
+    as the whole list is: a row nobody vouched for that another login changed is shown
+    as its records give it, and one whose records cannot be read is left out. `check`
+    is the page's own: what it checks stays out of the whole list's (which keeps the
+    rows it checked in its listing, and checks these again)."""
+    with conn.transaction():
+        with conn.cursor(binary=True) as cur:
+            fresh = cur.execute(sql.LIST_RECENT, (count,)).fetchall()
+        listed = _validated(fresh)
+        pairs = enumerate(zip(fresh, listed, strict=True))
+        unvouched = {n: (row.id, raw[-1]) for n, (raw, row) in pairs if raw[-1] is not None}
+        suspects = check.suspects(unvouched)
+        if suspects and check.recheck(conn, listed, unvouched, suspects):
+            listed.sort(key=attrgetter("id"))
+            listed.sort(key=attrgetter("updated_at"), reverse=True)
+    return [row for row in listed if row.id not in check.unreadable]
+
+
+def _validated(fresh: list[Any]) -> list[ProspectSummary]:
+    """The server's list rows, validated in bulk (the change stamps after them left out)."""
+    fields = sql.LIST_FIELDS  # zip stops there
+    return _ROWS.validate_python([dict(zip(fields, r, strict=False)) for r in fresh])
+
+
+__all__ = ["Listing", "first_page"]

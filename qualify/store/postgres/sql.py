@@ -78,6 +78,8 @@ LIST_ORDER = "ORDER BY s_updated_at DESC, id"
 holds every column the list queries read, so they never read the records."""
 LIST_QUERY = f"SELECT {_LIST_SELECT} FROM prospects {LIST_ORDER}"
 """Every list row (LIST_FIELDS)."""
+LIST_RECENT = f"{LIST_QUERY} LIMIT %s"
+"""The first rows of LIST_QUERY: the page the app paints first."""
 LIST_SOME = f"SELECT {_LIST_SELECT} FROM prospects WHERE id = ANY(%s)"
 """LIST_QUERY's columns for the prospects given."""
 LIST_SINCE = (
