@@ -188,3 +188,42 @@ async def test_quitting_with_unsaved_edits_asks_first(make_app, tiny_sets: Path)
         await pilot.pause()
         assert not app.is_running
     assert path.read_text(encoding="utf-8") == original
+
+
+async def test_the_flow_preview_cuts_questions_to_its_width_whatever_it_becomes(
+    make_app, tiny_sets: Path
+) -> None:
+    """A question was cut to the width the preview had when the set was shown: a
+    scrollbar coming afterwards (a busy machine lays out late) or a resized terminal
+    left lines cut too long, running under the scrollbar, or too short."""
+    from textual.content import Content
+
+    from qualify.tui.widgets.flow_preview import FlowPreview
+
+    long = "Which of our product lines would you stock, and in which of your branches? " * 3
+    first = tiny_sets / "tiny-first.yaml"
+    first.write_text(
+        first.read_text("utf-8").replace("How would you describe your business?", long.strip()),
+        "utf-8",
+    )
+
+    def longest_question(flow: FlowPreview) -> tuple[int, str]:
+        lines = [str(line) for line in Content.from_text(flow.render()).split("\n")]
+        asked = [line for line in lines if line.lstrip().startswith("1. ")]
+        return len(asked[0]), asked[0]
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_sets(pilot)
+        flow = app.screen.query_one(FlowPreview)
+        await wait_for(pilot, lambda: "Which of our" in str(flow.render()), "the flow")
+        for size in ((160, 40), (100, 30), (130, 40)):
+            await pilot.resize_terminal(*size)
+            await wait_for(pilot, lambda: flow.size.width > 0, "the new layout")
+            await pilot.pause()
+            cells, line = longest_question(flow)
+            assert line.endswith("…") and flow.size.width - 4 <= cells <= flow.size.width, (
+                size,
+                cells,
+                flow.size.width,
+            )

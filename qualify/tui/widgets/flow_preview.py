@@ -89,12 +89,25 @@ class FlowPreview(Static):
     FlowPreview.-stale { opacity: 60%; }
     """
 
+    _shown: tuple[QuestionSet, bool] | None = None
+
     def show(self, qs: QuestionSet | None, *, stale: bool = False, note: str = "") -> None:
         """Show a set's flow; `stale` marks it as the last valid version while errors remain."""
         self.set_class(stale, "-stale")
         if qs is None:
+            self._shown = None
             self.update(Content.styled(note or _("Nothing to preview yet."), "$text-muted"))
             return
+        self._shown = (qs, stale)
+        self._paint(qs, stale)
+
+    def on_resize(self) -> None:
+        """Questions are cut to the width: cut again when it changes (a scrollbar came or
+        went once the screen was laid out, or the terminal was resized)."""
+        if self._shown is not None:
+            self._paint(*self._shown)
+
+    def _paint(self, qs: QuestionSet, stale: bool) -> None:
         body = flow_content(qs, width=self.size.width or 80)
         if stale:
             body = (
