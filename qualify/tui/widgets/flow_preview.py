@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.content import Content
-from textual.widgets import Static
 
 from qualify.core.words import TYPE_WORDS, one_line
 from qualify.i18n import _, counted
+from qualify.tui.widgets.text import Reflowed, ReflowStatic
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import QuestionSet
@@ -81,7 +82,7 @@ def flow_content(qs: QuestionSet, *, width: int = 80) -> Content:
     return Content("\n").join(lines)
 
 
-class FlowPreview(Static):
+class FlowPreview(ReflowStatic):
     """The flow of the last valid version of a set (dimmed when the text has errors)."""
 
     DEFAULT_CSS = """
@@ -101,9 +102,13 @@ class FlowPreview(Static):
         self._shown = (qs, stale)
         self._paint(qs, stale)
 
-    def on_resize(self) -> None:
+    @on(Reflowed)
+    def _reflowed(self, event: Reflowed) -> None:
         """Questions are cut to the width: cut again when it changes (a scrollbar came or
         went once the screen was laid out, or the terminal was resized)."""
+        if event.widget is not self:
+            return
+        event.stop()
         if self._shown is not None:
             self._paint(*self._shown)
 

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 
 def hang(parts: list[tuple[str, str]], width: int, indent: int) -> list[Content]:
@@ -62,3 +62,7 @@ class ReflowOptionList(_Reflow, OptionList):
 
 class ReflowScroll(_Reflow, VerticalScroll):
     """A VerticalScroll whose text is laid out to its width."""
+
+
+class ReflowStatic(_Reflow, Static):
+    """A Static whose text is laid out to its width."""
