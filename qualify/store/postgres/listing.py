@@ -103,8 +103,7 @@ class Listing:
     def _sorted(self, ids: list[str]) -> list[str]:
         """``ids`` in list order: most recently active first, then by id."""
         rows = [self._known[pid][1] for pid in ids]
-        rows.sort(key=attrgetter("id"))
-        rows.sort(key=attrgetter("updated_at"), reverse=True)
+        in_list_order(rows)
         return [r.id for r in rows]
 
     def _full(self, cur: Any) -> None:
@@ -160,9 +159,14 @@ def first_page(conn: sql.Conn, count: int, check: RowCheck) -> list[ProspectSumm
         unvouched = {n: (row.id, raw[-1]) for n, (raw, row) in pairs if raw[-1] is not None}
         suspects = check.suspects(unvouched)
         if suspects and check.recheck(conn, listed, unvouched, suspects):
-            listed.sort(key=attrgetter("id"))
-            listed.sort(key=attrgetter("updated_at"), reverse=True)
+            in_list_order(listed)
     return [row for row in listed if row.id not in check.unreadable]
+
+
+def in_list_order(rows: list[ProspectSummary]) -> None:
+    """Sort `rows` as LIST_ORDER does: most recently active first, then by id."""
+    rows.sort(key=attrgetter("id"))
+    rows.sort(key=attrgetter("updated_at"), reverse=True)
 
 
 def _validated(fresh: list[Any]) -> list[ProspectSummary]:
@@ -171,4 +175,4 @@ def _validated(fresh: list[Any]) -> list[ProspectSummary]:
     return _ROWS.validate_python([dict(zip(fields, r, strict=False)) for r in fresh])
 
 
-__all__ = ["Listing", "first_page"]
+__all__ = ["Listing", "first_page", "in_list_order"]

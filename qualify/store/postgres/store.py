@@ -49,7 +49,7 @@ from qualify.store.base import (
 )
 from qualify.store.postgres import evidence, migrate, sql
 from qualify.store.postgres.connection import Connections, Timeouts, connect, first_line
-from qualify.store.postgres.listing import Listing, first_page
+from qualify.store.postgres.listing import Listing, first_page, in_list_order
 from qualify.store.postgres.revisions import RevisionQueries
 from qualify.store.postgres.rows import RowCheck, snapshot_problem, vouch
 from qualify.store.rows import ListRows
@@ -292,8 +292,7 @@ class PostgresStore(evidence.EvidenceQueries, RevisionQueries, Store):
                     suspects = self.rows.suspects(stamps)
                     if suspects and self.rows.recheck(conn, listed, stamps, suspects):
                         self._listing.replace(listed, suspects)
-                        listed.sort(key=lambda r: r.id)
-                        listed.sort(key=lambda r: r.updated_at, reverse=True)
+                        in_list_order(listed)
             for prospect_id, message in self.rows.unreadable.items():
                 self.note_unreadable(message, key=prospect_id)
             if self.rows.unreadable:
