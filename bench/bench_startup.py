@@ -5,7 +5,9 @@ Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli | --cl
 1. Whole-process start-up of the short commands (answer, prospect show, score,
    validate) beside a bare `python -c pass`, interleaved, as same-run ratios with the
    targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache),
-   and beside the floor any of them pays: importing click and pydantic.
+   and beside the floor any of them pays when it starts from scratch: importing click
+   and pydantic. Each runs as the installed `qualify` (when there is one), started from
+   scratch and again handed to a resident process (`qualify resident start`).
 2. Time to the first interactive prospects screen (process start → the most recently
    active prospects painted, headless: the app shows a first page of 200 and reads the
    rest after it; the time until every row is in the table is printed too), for an
@@ -324,55 +326,79 @@ def cli_workspace(py: str, folder: Path) -> tuple[str, Path]:
 def cli_startup(py: str, runs: int) -> None:
     """Whole-process times of the short commands beside a bare interpreter, the runs
     interleaved (A B C … A B C …) so the ratios compare like with like. Targets (issue
-    17): answer, prospect show and score ≤ 8x; validate of 500 questions ≤ 20x."""
+    17): answer, prospect show and score ≤ 8x; validate of 500 questions ≤ 20x. Each
+    command runs as the installed `qualify` a user types: started from scratch, and
+    handed to a resident process (`qualify resident start`)."""
     from bench_validate import make_set
 
+    script = Path(py).with_name("qualify")
+    q = [str(script)] if script.exists() else [py, "-m", "qualify"]
     with tempfile.TemporaryDirectory(prefix="qualify-bench-cli-") as tmp:
         folder = Path(tmp)
         cache = folder / "cache"
         pid, answers = cli_workspace(py, folder / "ws")
         big = folder / "big.yaml"
         big.write_text(make_set(500), encoding="utf-8")
-        q = [py, "-m", "qualify"]
         first = str(SETS / "first-date.yaml")
-        cases: list[tuple[str, list[str], float | None]] = [
-            ("python -c pass", [py, "-c", "pass"], None),
-            ("import textual.app", [py, "-c", "import textual.app"], None),
+        short: list[tuple[str, list[str], float | None]] = [
+            ("qualify answer (one answer, workspace)", ["answer", pid, "employees", "30"], 8),
+            ("qualify prospect show", ["prospect", "show", pid], 8),
+            ("qualify score (what-if, no workspace)",
+             ["score", "--questionnaire", first, "--answers", str(answers)], 8),
+            ("qualify validate (bundled sets)", ["validate"], None),
+            ("qualify validate (500 questions)", ["validate", str(big)], 20),
+        ]  # fmt: skip
+        cases: list[tuple[str, list[str], float | None, bool]] = [
+            ("python -c pass", [py, "-c", "pass"], None, False),
+            ("import textual.app", [py, "-c", "import textual.app"], None, False),
             # what any command using pydantic models and click pays before doing anything
             ("import click, pydantic (the floor)",
-             [py, "-c", "import click\nfrom pydantic import BaseModel"], None),
-            ("qualify --help", [*q, "--help"], None),
-            ("qualify answer (one answer, workspace)", [*q, "answer", pid, "employees", "30"], 8),
-            ("qualify prospect show", [*q, "prospect", "show", pid], 8),
-            ("qualify score (what-if, no workspace)",
-             [*q, "score", "--questionnaire", first, "--answers", str(answers)], 8),
-            ("qualify validate (bundled sets)", [*q, "validate"], None),
-            ("qualify validate (500 questions)", [*q, "validate", str(big)], 20),
+             [py, "-c", "import click\nfrom pydantic import BaseModel"], None, False),
+            ("qualify --help", [*q, "--help"], None, False),
+            *((name, [*q, *args], target, False) for name, args, target in short),
         ]  # fmt: skip
+        if script.exists():
+            cases += [
+                (f"{name}, resident", [*q, *args], target, True) for name, args, target in short
+            ]
+        runtime = folder / "run"
+        runtime.mkdir(mode=0o700)
         env = {
             **os.environ,
             "QUALIFY_DATA_DIR": str(folder / "ws"),
             "QUALIFY_CACHE_DIR": str(cache),
+            "XDG_RUNTIME_DIR": str(runtime),
+            "QUALIFY_RESIDENT": "off",
         }
-        for _, cmd, _ in cases:  # once: the cache of checked sets is filled, as after a first run
-            subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env=env)
-        times: list[list[float]] = [[] for _ in cases]
-        for _ in range(runs):
-            for i, (_, cmd, _) in enumerate(cases):
-                started = time.perf_counter()
-                subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env=env)
-                times[i].append((time.perf_counter() - started) * 1000)
+        resident_env = {**env, "QUALIFY_RESIDENT": "on"}
+        if script.exists():
+            subprocess.run([*q, "resident", "start"], capture_output=True, check=True, env=env)
+        try:
+            for _, cmd, _, resident in cases:  # once: the cache of checked sets is filled
+                used = resident_env if resident else env
+                subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env=used)
+            times: list[list[float]] = [[] for _ in cases]
+            for _ in range(runs):
+                for i, (_, cmd, _, resident) in enumerate(cases):
+                    used = resident_env if resident else env
+                    started = time.perf_counter()
+                    subprocess.run(cmd, cwd=ROOT, capture_output=True, check=False, env=used)
+                    times[i].append((time.perf_counter() - started) * 1000)
+        finally:
+            if script.exists():
+                subprocess.run([*q, "resident", "stop"], capture_output=True, env=env)
         cold = []
+        validate_big = [*q, "validate", str(big)]
         for _ in range(runs):  # validate with an empty cache: the checking itself
             shutil.rmtree(cache, ignore_errors=True)
             started = time.perf_counter()
-            subprocess.run(cases[-1][1], cwd=ROOT, capture_output=True, check=False, env=env)
+            subprocess.run(validate_big, cwd=ROOT, capture_output=True, check=False, env=env)
             cold.append((time.perf_counter() - started) * 1000)
     base = statistics.median(times[0])
     print(f"{'process start-up (interleaved runs)':<50} {'median ms':>10} {'vs python':>10}")
     rows = [
         (name, statistics.median(t), target)
-        for (name, _, target), t in zip(cases, times, strict=True)
+        for (name, _, target, _), t in zip(cases, times, strict=True)
     ]
     rows.append(("qualify validate (500 questions), empty cache", statistics.median(cold), 20))
     for name, ms, target in rows:

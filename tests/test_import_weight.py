@@ -91,6 +91,10 @@ MODULES = {
         "qualify.store.workspace.recent, qualify.tui.live",
         {"pydantic", "qualify.store.base", "qualify.store.workspace.store", "qualify.core.records"},
     ),
+    "the installed command, until it knows whether a resident process runs its command": (
+        "qualify.__main__, qualify.handover",
+        {"qualify.cli", "click", "pydantic", "qualify.core", "qualify.store", "tempfile"},
+    ),
     "the command line's entry (qualify --help lists commands without them)": (
         "qualify.cli",
         {

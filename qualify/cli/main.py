@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "reopen": "moves:reopen",
     "report": "reports:report",
     "rescore": "rescoring:rescore",
+    "resident": "resident:resident",
     "review": "moves:review",
     "schema": "sets:schema",
     "score": "sets:score",
@@ -81,6 +82,8 @@ SHORT_HELP: dict[str, str] = {
     "reopen": "Reopen a declined or on-hold prospect at the stage where it stopped.",
     "report": "A prospect's fit report (md, html, json), or the portfolio with --portfolio.",
     "rescore": "Re-score interviews taken with an older version of a question set.",
+    "resident": "Keep qualify loaded in a resident process, so that short commands (answer, "
+    "prospect show, score, validate...) start in a few milliseconds.",
     "review": "Start the next relationship review of a committed partner (the current one is "
     "kept).",
     "schema": "Print the JSON Schema of a question-set file (for editor autocompletion).",

@@ -79,8 +79,12 @@ def test_the_process_entry_rests_the_collector_while_it_starts_and_as_it_ends() 
         "run 0 True",  # and what was alive at its end frozen too (all but a few)
     ], done.stderr
     entry = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'qualify = "qualify.cli:run"' in entry
-    assert "run()" in (ROOT / "qualify" / "__main__.py").read_text(encoding="utf-8")
+    # the installed command and `python -m qualify` end in it, unless a resident
+    # process runs the command (qualify.handover)
+    assert 'qualify = "qualify.__main__:run"' in entry
+    assert "from qualify.cli.main import run as run_here" in (
+        ROOT / "qualify" / "__main__.py"
+    ).read_text(encoding="utf-8")
 
 
 def _python(code: str, *args: str, **env: str) -> list[str]:

@@ -1,0 +1,263 @@
+"""Handing a command to the resident process, when one runs (`qualify resident start`).
+
+A short command's time is nearly all start-up: the interpreter, then click and pydantic
+and qualify's modules, some 200 ms for a few of work. The resident process has them
+loaded, and forks a copy of itself for each command: the copy takes this process's
+arguments, working directory, environment, umask and standard streams (the file
+descriptors themselves), runs the command exactly as this process would, and sends back
+its exit status. This module is what the `qualify` process runs first: the standard
+library only, so that handing a command over costs a bare interpreter start and a
+socket round trip.
+
+Nothing is handed over unless all of this holds, else the command runs here as always:
+the process is the installed `qualify` and its command one of :data:`HANDED`;
+$QUALIFY_RESIDENT is not ``off``; the socket's folder belongs to this user and no one
+else may enter it; a resident process answers there, started by the same interpreter
+with the same module path and flags, and none of its code changed since it started.
+Once the resident process has said it runs the command, the command is never run again
+here: it may have written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import stat
+import sys
+import zlib
+
+HANDED = frozenset(
+    {
+        "advance",
+        "agenda",
+        "answer",
+        "compare",
+        "decline",
+        "hold",
+        "meet",
+        "paths",
+        "prospect",
+        "reopen",
+        "report",
+        "review",
+        "score",
+        "undo",
+        "validate",
+        "whoami",
+    }
+)
+"""The commands a resident process runs: short and non-interactive. Not the app (it owns
+the terminal), nor the commands that run for long or talk to the team server's schema
+(demo, import, sync, db, doctor, rescore...): start-up is not what they wait on."""
+
+_VALUED = frozenset({"--data-dir", "--questionnaires", "--store", "--lang"})
+"""The global options that take a value (qualify.cli.main's)."""
+
+OFF = ("0", "off", "no", "false")
+PROTOCOL = 1
+
+
+def command_of(args: list[str]) -> str | None:
+    """The command `args` (argv without the program) run, past the global options; None
+    when it is not plain which (an option this does not know, --help, --version)."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _VALUED:
+            i += 2
+            continue
+        if arg.startswith("--") and arg.split("=", 1)[0] in _VALUED and "=" in arg:
+            i += 1
+            continue
+        if arg.startswith("-"):
+            return None
+        return arg
+    return None
+
+
+def interpreter_key() -> str:
+    """What a resident process must share with a command to run it: the interpreter, its
+    environment (venv), version and flags, and where modules are found (a $PYTHONPATH
+    of its own is another qualify). The script's own folder (the first entry) is left
+    out: the installed command's and the resident process's differ, and neither holds
+    qualify."""
+    return json.dumps(
+        [
+            os.path.realpath(sys.executable),  # `python` or `python3` of one venv: one
+            sys.prefix,
+            sys.version,
+            sys.path[1:],
+            list(sys.flags),
+            sys.warnoptions,
+            sorted(sys._xoptions.items(), key=str),
+            PROTOCOL,
+        ]
+    )
+
+
+def socket_folder() -> str | None:
+    """The folder of this user's resident sockets ($XDG_RUNTIME_DIR, else the temporary
+    folder), or None on a system without Unix sockets and descriptor passing."""
+    if not hasattr(socket, "send_fds") or not hasattr(os, "getuid"):
+        return None
+    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
+    return os.path.join(base, f"qualify-resident-{os.getuid()}")
+
+
+def safe_folder(folder: str) -> bool:
+    """Only this user may create, replace or reach a socket in `folder`: a folder of
+    theirs, not a link, that no one else may write to or enter."""
+    try:
+        found = os.lstat(folder)
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and found.st_mode & 0o077 == 0
+    )
+
+
+def socket_path(folder: str, key: str) -> str:
+    return os.path.join(folder, f"{zlib.crc32(key.encode()):08x}.sock")
+
+
+def connect(folder: str | None = None) -> socket.socket | None:
+    """A connection to this interpreter's resident process, or None when none answers."""
+    folder = folder or socket_folder()
+    if folder is None or not safe_folder(folder):
+        return None
+    path = socket_path(folder, interpreter_key())
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def send_request(sock: socket.socket, request: dict, fds: list[int] = ()) -> None:  # type: ignore[assignment]
+    """One request: its length, then its JSON, the descriptors riding on the first bytes."""
+    body = json.dumps(request).encode()
+    head = len(body).to_bytes(4, "big")
+    if fds:
+        sent = socket.send_fds(sock, [head + body], list(fds))
+        if sent < len(head) + len(body):
+            sock.sendall((head + body)[sent:])
+    else:
+        sock.sendall(head + body)
+
+
+def read_line(sock: socket.socket, pending: bytearray) -> str | None:
+    """The next line the resident process (or its command's copy) sent; None at the end."""
+    while b"\n" not in pending:
+        chunk = sock.recv(256)
+        if not chunk:
+            return None
+        pending.extend(chunk)
+    line, _, rest = bytes(pending).partition(b"\n")
+    pending[:] = rest
+    return line.decode("ascii", "replace")
+
+
+def handed_over(argv: list[str]) -> int | None:
+    """Run the command of `argv` in the resident process: its exit status; None when
+    it is not handed over (run it here)."""
+    if os.environ.get("QUALIFY_RESIDENT", "").strip().lower() in OFF:
+        return None
+    if argv[0].endswith("__main__.py") or command_of(argv[1:]) not in HANDED:
+        return None  # `python -m qualify` names itself otherwise in messages
+    if not _standard_streams_open():
+        return None  # a closed one: the socket could take its number
+    sock = connect()
+    if sock is None:
+        return None
+    with sock:
+        pending = bytearray()
+        try:
+            request = {
+                "op": "run",
+                "key": interpreter_key(),
+                "argv": argv,
+                "cwd": os.getcwd(),  # gone: it says so the usual way
+                "env": dict(os.environ),
+                "umask": _umask(),
+                "streams": [_stream(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
+            }
+            send_request(sock, request, [0, 1, 2])
+            reply = read_line(sock, pending)
+        except (OSError, ValueError):  # a closed standard stream, a process gone
+            return None
+        if reply is None or not reply.startswith("pid "):
+            return None  # "stale", "other": it ends or serves another qualify
+        return _wait(sock, int(reply[4:]), pending)
+
+
+def _wait(sock: socket.socket, pid: int, pending: bytearray) -> int:
+    """Wait for the command's exit status, passing on the signals meant for it (Ctrl-C
+    reaches this process, the terminal's foreground one)."""
+
+    def forward(signum: int, _frame: object) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), forward)
+    while True:
+        try:
+            line = read_line(sock, pending)
+        except InterruptedError:
+            continue
+        except OSError:
+            line = None
+        if line is None:
+            sys.stderr.write(f"qualify: {_ended_without_status(pid)}\n")
+            return 1
+        if line.startswith("exit "):
+            return int(line[5:])
+
+
+def _ended_without_status(pid: int) -> str:
+    """The one line for a command's process that died (killed, out of memory), in the
+    user's language: a rare end, which may pay for the message catalogs."""
+    text = "the command's process (pid {pid}) ended without an exit status"
+    try:
+        from qualify.i18n import _, choose_language, use_language
+
+        with use_language(choose_language()):
+            text = _("the command's process (pid {pid}) ended without an exit status")
+    except Exception:  # the English line, whatever broke
+        pass
+    return text.format(pid=pid)
+
+
+def _standard_streams_open() -> bool:
+    for stream, fd in ((sys.stdin, 0), (sys.stdout, 1), (sys.stderr, 2)):
+        if stream is None:
+            return False
+        try:
+            os.fstat(fd)
+        except OSError:
+            return False
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _stream(stream: object) -> dict | None:
+    """How Python set up a standard stream here (from the locale, $PYTHONIOENCODING,
+    UTF-8 mode): the command's copy sets its own up the same way."""
+    if stream is None:
+        return None
+    return {
+        "encoding": getattr(stream, "encoding", None),
+        "errors": getattr(stream, "errors", None),
+        "line_buffering": getattr(stream, "line_buffering", False),
+    }
