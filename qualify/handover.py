@@ -57,6 +57,9 @@ _VALUED = frozenset({"--data-dir", "--questionnaires", "--store", "--lang"})
 """The global options that take a value (qualify.cli.main's)."""
 
 OFF = ("0", "off", "no", "false")
+FORWARDED = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+"""The signals meant for the command that reach this process (Ctrl-C, a kill, a closed
+terminal): passed on, unless this process ignores them, as the command then does."""
 PROTOCOL = 1
 
 
@@ -100,11 +103,16 @@ def interpreter_key() -> str:
 
 def socket_folder() -> str | None:
     """The folder of this user's resident sockets ($XDG_RUNTIME_DIR, else the temporary
-    folder), or None on a system without Unix sockets and descriptor passing."""
+    folder, else /tmp: the first where a socket's path is short enough), or None on a
+    system without Unix sockets and descriptor passing."""
     if not hasattr(socket, "send_fds") or not hasattr(os, "getuid"):
         return None
-    base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
-    return os.path.join(base, f"qualify-resident-{os.getuid()}")
+    name = f"qualify-resident-{os.getuid()}"
+    for base in (os.environ.get("XDG_RUNTIME_DIR"), os.environ.get("TMPDIR"), "/tmp"):
+        # a socket's path has at most 103 bytes on macOS (107 on Linux)
+        if base and len(os.fsencode(socket_path(os.path.join(base, name), ""))) <= 103:
+            return os.path.join(base, name)
+    return None
 
 
 def safe_folder(folder: str) -> bool:
@@ -185,6 +193,7 @@ def handed_over(argv: list[str]) -> int | None:
                 "env": dict(os.environ),
                 "umask": _umask(),
                 "streams": [_stream(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
+                "ignored": _ignored(),  # e.g. SIGINT, in a script's background job
             }
             send_request(sock, request, [0, 1, 2])
             reply = read_line(sock, pending)
@@ -203,8 +212,9 @@ def _wait(sock: socket.socket, pid: int, pending: bytearray) -> int:
         with contextlib.suppress(OSError):
             os.kill(pid, signum)
 
-    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
-        if hasattr(signal, name):
+    ignored = _ignored()
+    for name in FORWARDED:
+        if hasattr(signal, name) and name not in ignored:
             signal.signal(getattr(signal, name), forward)
     while True:
         try:
@@ -232,6 +242,14 @@ def _ended_without_status(pid: int) -> str:
     except Exception:  # the English line, whatever broke
         pass
     return text.format(pid=pid)
+
+
+def _ignored() -> list[str]:
+    return [
+        name
+        for name in FORWARDED
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_IGN
+    ]
 
 
 def _standard_streams_open() -> bool:

@@ -38,6 +38,7 @@ import click
 
 from qualify.cli.env import _, fail, say
 from qualify.handover import (
+    FORWARDED,
     HANDED,
     connect,
     interpreter_key,
@@ -362,9 +363,17 @@ def _run_copy(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> N
     """In the forked copy: become the caller's process, run its command, report."""
     code = 1
     try:
-        for name in ("SIGINT", "SIGTERM", "SIGCHLD", "SIGHUP", "SIGQUIT"):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        # the caller's dispositions: what it ignores the command ignores (a Python
+        # started with SIGINT ignored leaves it so), else as a fresh interpreter sets them
+        ignored = set(request.get("ignored") or ())
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for name in FORWARDED:
+            handler = signal.SIG_DFL
+            if name in ignored:
+                handler = signal.SIG_IGN
+            elif name == "SIGINT":
+                handler = signal.default_int_handler
+            signal.signal(getattr(signal, name), handler)
         for target, fd in zip((0, 1, 2), fds, strict=True):
             os.dup2(fd, target)
         _close([fd for fd in fds if fd > 2])

@@ -194,14 +194,21 @@ def test_the_command_gets_the_callers_environment_umask_and_input(shell: Shell) 
     assert shell.served() == 5
 
 
-def test_ctrl_c_reaches_the_command_and_nothing_is_recorded(shell: Shell) -> None:
+@pytest.mark.parametrize("ignored", [False, True], ids=["ctrl-c", "ctrl-c-ignored"])
+def test_ctrl_c_reaches_the_command_as_it_would_reach_it_here(shell: Shell, ignored: bool) -> None:
+    """Ctrl-C while the command waits for the workspace lock: it stops, and records
+    nothing, as it does when it started here; a caller that ignores SIGINT (a script's
+    background job) has a command that ignores it too and carries on."""
     _start(shell)
     pid = shell.run("prospect", "add", "Waiting AG").stdout.strip()
     data = Path(shell.env["QUALIFY_DATA_DIR"])
     before = {p: p.read_bytes() for p in data.rglob("*.json")}
+    disposition = signal.SIG_IGN if ignored else signal.SIG_DFL
     outcomes = []
     for resident in (True, False):
-        with FileLock(str(data / "workspace.lock")):  # another qualify is writing
+        lock = FileLock(str(data / "workspace.lock"))
+        lock.acquire()  # another qualify is writing
+        try:
             env = dict(shell.env, **({} if resident else {"QUALIFY_RESIDENT": "off"}))
             waiting = subprocess.Popen(
                 [str(SCRIPT), "answer", pid, "employees", "40"],
@@ -210,15 +217,23 @@ def test_ctrl_c_reaches_the_command_and_nothing_is_recorded(shell: Shell) -> Non
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
+                preexec_fn=lambda: signal.signal(signal.SIGINT, disposition),
             )
             time.sleep(1.5)  # started, and waiting for the lock
             assert waiting.poll() is None
             waiting.send_signal(signal.SIGINT)
-            out, err = waiting.communicate(timeout=30)
+            time.sleep(0.5)
+            assert (waiting.poll() is None) == ignored
+        finally:
+            lock.release()
+        out, err = waiting.communicate(timeout=30)
         outcomes.append((waiting.returncode, out, err))
     assert outcomes[0] == outcomes[1]
-    assert outcomes[0][0] != 0
-    assert {p: p.read_bytes() for p in data.rglob("*.json")} == before
+    if ignored:
+        assert outcomes[0][0] == 0 and "recorded 1 answer" in outcomes[0][1]
+    else:
+        assert outcomes[0][0] == 130 and outcomes[0][1] == ""
+        assert {p: p.read_bytes() for p in data.rglob("*.json")} == before
 
 
 def test_changed_code_ends_the_resident_process_and_the_command_runs_here(
