@@ -254,10 +254,7 @@ class Resident:
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
-            if os.stat(self.path).st_ino == os.fstat(self.listener.fileno()).st_ino:
-                os.unlink(self.path)
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
+            os.unlink(self.path)  # its own: the lock keeps a second one from binding there
         self.listener.close()
 
     def serve(self) -> None:

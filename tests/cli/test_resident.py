@@ -10,6 +10,7 @@ hands a command over.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -323,6 +324,39 @@ def test_two_commands_at_once_both_land(shell: Shell) -> None:
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     shown = shell.run("prospect", "show", pid, "--json", resident=False).stdout
     assert '"employees"' in shown and '"partner_type"' in shown
+
+
+def test_the_warm_up_loads_what_the_short_commands_use_and_leaves_nothing_changed(
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import json, os, sys\n"
+        "from qualify.cli import resident\n"
+        "before = dict(os.environ), os.getcwd()\n"
+        "resident.warm_up()\n"
+        "print(json.dumps([sorted(sys.modules), (dict(os.environ), os.getcwd()) == before]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
+    env.update(HOME=str(tmp_path), QUALIFY_CACHE_DIR=str(tmp_path / "cache"), TMPDIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    loaded, unchanged = json.loads(done.stdout.splitlines()[-1])
+    assert unchanged
+    assert {
+        "qualify.cli.answers",
+        "qualify.cli.prospects",
+        "qualify.cli.sets",
+        "qualify.cli.insights",
+        "qualify.cli.reports",
+        "qualify.store.workspace.store",
+        "qualify.workflow.qualifier",
+        "qualify.reports.markdown",
+        "filelock",
+    } <= set(loaded)
+    assert "textual" not in {m.split(".")[0] for m in loaded}
+    assert not list(tmp_path.glob("qualify-warm-up-*"))
 
 
 def test_only_short_commands_are_handed_over() -> None:
