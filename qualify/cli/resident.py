@@ -283,11 +283,9 @@ class Resident:
         conn.settimeout(5)
         if not _same_user(conn):
             return True
-        fds: list[int] = []
         try:
             request, fds = _receive(conn)
         except (OSError, ValueError):
-            _close(fds)
             return True
         try:
             if request.get("key") != self.key:
@@ -329,8 +327,16 @@ def _same_user(conn: socket.socket) -> bool:
 
 
 def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """The request and the descriptors that came with it (closed again if it is not one)."""
     data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 16, 3)
-    got = bytearray(data)
+    try:
+        return _request(conn, bytearray(data)), list(fds)
+    except BaseException:
+        _close(list(fds))
+        raise
+
+
+def _request(conn: socket.socket, got: bytearray) -> dict[str, Any]:
     if len(got) < 4:
         raise ValueError("short request")
     size = int.from_bytes(got[:4], "big")
@@ -344,7 +350,7 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     request = json.loads(bytes(got[4 : 4 + size]))
     if not isinstance(request, dict):
         raise ValueError("not a request")
-    return request, list(fds)
+    return request
 
 
 def _close(fds: list[int]) -> None:

@@ -10,11 +10,13 @@ hands a command over.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -285,6 +287,40 @@ def test_a_socket_folder_others_may_enter_is_never_used(shell: Shell) -> None:
     assert shell.run("whoami").returncode == 0
     folder.chmod(0o700)
     assert shell.served() == 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="counts open files in /proc")
+def test_garbage_on_the_socket_costs_the_resident_process_nothing(shell: Shell) -> None:
+    """A broken or hostile client of the same user: requests cut short, not JSON, of
+    another qualify, claiming gigabytes, descriptors with nothing sensible. Each is
+    dropped, the descriptors it sent are closed, and commands still run."""
+    _start(shell)
+    pid = shell.pid()
+    folder = Path(shell.env["XDG_RUNTIME_DIR"]) / f"qualify-resident-{os.getuid()}"
+    (path,) = folder.glob("*.sock")
+    open_before = len(os.listdir(f"/proc/{pid}/fd"))
+    body = json.dumps({"op": "run", "key": "another qualify", "argv": ["qualify"]}).encode()
+    garbage = [
+        b"",
+        b"\x00\x00",
+        (5).to_bytes(4, "big") + b"{nope",
+        (1 << 30).to_bytes(4, "big") + b"{}",
+        (2).to_bytes(4, "big") + b"[]",
+        len(body).to_bytes(4, "big") + body,
+    ]
+    with open(os.devnull, "rb") as null:
+        for message in garbage:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.connect(str(path))
+                if message:
+                    socket.send_fds(sock, [message], [null.fileno()] * 3)
+                sock.shutdown(socket.SHUT_WR)
+                sock.settimeout(10)
+                with contextlib.suppress(OSError):
+                    sock.recv(100)
+    assert shell.run("whoami").stdout.startswith("Anna Berg")
+    assert shell.pid() == pid and shell.served() == 1
+    assert len(os.listdir(f"/proc/{pid}/fd")) == open_before
 
 
 def test_the_resident_process_ends_when_idle(shell: Shell) -> None:
