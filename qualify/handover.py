@@ -28,6 +28,7 @@ import socket
 import stat
 import sys
 import zlib
+from collections.abc import Callable
 
 HANDED = frozenset(
     {
@@ -182,40 +183,80 @@ def handed_over(argv: list[str]) -> int | None:
     sock = connect()
     if sock is None:
         return None
-    with sock:
-        pending = bytearray()
-        try:
-            request = {
-                "op": "run",
-                "key": interpreter_key(),
-                "argv": argv,
-                "cwd": os.getcwd(),  # gone: it says so the usual way
-                "env": dict(os.environ),
-                "umask": _umask(),
-                "streams": [_stream(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
-                "ignored": _ignored(),  # e.g. SIGINT, in a script's background job
-            }
-            send_request(sock, request, [0, 1, 2])
-            reply = read_line(sock, pending)
-        except (OSError, ValueError):  # a closed standard stream, a process gone
-            return None
-        if reply is None or not reply.startswith("pid "):
-            return None  # "stale", "other": it ends or serves another qualify
-        return _wait(sock, int(reply[4:]), pending)
+    try:
+        with sock, _Forwarding() as signals:
+            pending = bytearray()
+            try:
+                request = {
+                    "op": "run",
+                    "key": interpreter_key(),
+                    "argv": argv,
+                    "cwd": os.getcwd(),  # gone: it says so the usual way
+                    "env": dict(os.environ),
+                    "umask": _umask(),
+                    "streams": [_stream(s) for s in (sys.stdin, sys.stdout, sys.stderr)],
+                    "ignored": signals.ignored,  # e.g. SIGINT, in a script's background job
+                }
+                send_request(sock, request, [0, 1, 2])
+                reply = read_line(sock, pending)
+            except (OSError, ValueError):  # a closed standard stream, a process gone
+                return None
+            if reply is None or not reply.startswith("pid "):
+                return None  # "stale", "other": it ends or serves another qualify
+            pid = int(reply[4:])
+            signals.to(pid)
+            return _wait(sock, pid, pending)
+    except KeyboardInterrupt:  # Ctrl-C before it was handed over: not run at all
+        sys.stderr.write(_said(lambda _: _("qualify: interrupted"), "qualify: interrupted") + "\n")
+        return 130
+
+
+class _Forwarding:
+    """The signals meant for the command (:data:`FORWARDED`), caught from before the
+    request goes: passed on to the command's process once it is known (a Ctrl-C
+    pressed meanwhile too, so a command the user stopped does not run on unaware);
+    when the command is not handed over after all, the handlers are put back and a
+    signal caught meanwhile is raised again, as it would have stopped this process."""
+
+    def __init__(self) -> None:
+        self.ignored = [
+            name
+            for name in FORWARDED
+            if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_IGN
+        ]
+        self._pid: int | None = None
+        self._caught: list[int] = []
+        self._before: dict[int, object] = {}
+
+    def __enter__(self) -> _Forwarding:
+        for name in FORWARDED:
+            if hasattr(signal, name) and name not in self.ignored:
+                number = getattr(signal, name)
+                self._before[number] = signal.signal(number, self._forward)
+        return self
+
+    def _forward(self, signum: int, _frame: object) -> None:
+        if self._pid is None:
+            self._caught.append(signum)
+            return
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, signum)
+
+    def to(self, pid: int) -> None:
+        self._pid = pid
+        for signum in self._caught:
+            self._forward(signum, None)
+        self._caught.clear()
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, handler in self._before.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
+        if self._caught:  # not handed over: as if it had reached this process
+            signal.raise_signal(self._caught[0])
 
 
 def _wait(sock: socket.socket, pid: int, pending: bytearray) -> int:
-    """Wait for the command's exit status, passing on the signals meant for it (Ctrl-C
-    reaches this process, the terminal's foreground one)."""
-
-    def forward(signum: int, _frame: object) -> None:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signum)
-
-    ignored = _ignored()
-    for name in FORWARDED:
-        if hasattr(signal, name) and name not in ignored:
-            signal.signal(getattr(signal, name), forward)
+    """Wait for the command's exit status (signals go on to it: :class:`_Forwarding`)."""
     while True:
         try:
             line = read_line(sock, pending)
@@ -231,25 +272,21 @@ def _wait(sock: socket.socket, pid: int, pending: bytearray) -> int:
 
 
 def _ended_without_status(pid: int) -> str:
-    """The one line for a command's process that died (killed, out of memory), in the
-    user's language: a rare end, which may pay for the message catalogs."""
-    text = "the command's process (pid {pid}) ended without an exit status"
+    english = "the command's process (pid {pid}) ended without an exit status"
+    pick = lambda _: _("the command's process (pid {pid}) ended without an exit status")  # noqa: E731
+    return _said(pick, english).format(pid=pid)
+
+
+def _said(pick: Callable[[Callable[[str], str]], str], english: str) -> str:
+    """A message for a rare end (a command's process killed, a Ctrl-C before it was
+    handed over) in the user's language: only then are the message catalogs loaded."""
     try:
         from qualify.i18n import _, choose_language, use_language
 
         with use_language(choose_language()):
-            text = _("the command's process (pid {pid}) ended without an exit status")
+            return pick(_)
     except Exception:  # the English line, whatever broke
-        pass
-    return text.format(pid=pid)
-
-
-def _ignored() -> list[str]:
-    return [
-        name
-        for name in FORWARDED
-        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_IGN
-    ]
+        return english
 
 
 def _standard_streams_open() -> bool:

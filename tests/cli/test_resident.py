@@ -21,6 +21,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -237,6 +238,64 @@ def test_ctrl_c_reaches_the_command_as_it_would_reach_it_here(shell: Shell, igno
     else:
         assert outcomes[0][0] == 130 and outcomes[0][1] == ""
         assert {p: p.read_bytes() for p in data.rglob("*.json")} == before
+
+
+def test_ctrl_c_before_the_command_is_handed_over_stops_it_there(shell: Shell) -> None:
+    """A Ctrl-C while the resident process has not yet said it runs the command (a busy
+    machine): the command is not run anywhere, even when the resident process then
+    turns it down, and the user sees one line, not a traceback."""
+    where = subprocess.run(
+        [
+            str(SCRIPT.with_name("python3")),
+            "-c",
+            "from qualify.handover import interpreter_key, socket_folder, socket_path\n"
+            "print(socket_path(socket_folder(), interpreter_key()))",
+        ],
+        env=shell.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(where).parent.mkdir(mode=0o700)
+    slow = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    slow.bind(where)
+    slow.listen(1)
+    answered = threading.Event()
+
+    def turn_down_late() -> None:  # reads the request, then says "stale" when told
+        conn, _ = slow.accept()
+        with conn:
+            _data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 3)
+            for fd in fds:
+                os.close(fd)
+            answered.wait(30)
+            conn.sendall(b"stale\n")
+
+    server = threading.Thread(target=turn_down_late, daemon=True)
+    server.start()
+    try:
+        adding = subprocess.Popen(
+            [str(SCRIPT), "prospect", "add", "Never Added"],
+            env=shell.env,
+            cwd=shell.folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        time.sleep(1.5)
+        assert adding.poll() is None  # waiting for the resident process's word
+        adding.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        answered.set()
+        out, err = adding.communicate(timeout=30)
+    finally:
+        answered.set()
+        server.join(10)
+        slow.close()
+    assert (adding.returncode, out, err) == (130, "", "qualify: interrupted\n")
+    listed = shell.run("prospect", "list", resident=False)
+    assert "Never Added" not in listed.stdout
 
 
 def test_changed_code_ends_the_resident_process_and_the_command_runs_here(
