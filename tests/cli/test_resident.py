@@ -226,8 +226,11 @@ def test_ctrl_c_reaches_the_command_as_it_would_reach_it_here(shell: Shell, igno
             time.sleep(1.5)  # started, and waiting for the lock
             assert waiting.poll() is None
             waiting.send_signal(signal.SIGINT)
-            time.sleep(0.5)
-            assert (waiting.poll() is None) == ignored
+            if ignored:  # it carries on waiting for the lock
+                time.sleep(0.5)
+                assert waiting.poll() is None
+            else:  # it stops while the lock is still held, however busy the machine
+                waiting.wait(timeout=30)
         finally:
             lock.release()
         out, err = waiting.communicate(timeout=30)
@@ -397,8 +400,10 @@ def test_the_resident_process_ends_when_idle(shell: Shell) -> None:
     os.close(write_end)
     with os.fdopen(read_end) as ready:
         assert ready.readline().startswith("ready ")
-    assert shell.served() == 0
+    assert list(folder.glob("*.sock"))  # listening (a command now could reach it)
+    started = time.monotonic()
     assert server.wait(timeout=30) == 0
+    assert time.monotonic() - started < 25
     assert not list(folder.glob("*.sock"))
     assert shell.run("whoami").returncode == 0  # runs here
 
