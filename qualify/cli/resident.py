@@ -63,7 +63,7 @@ def resident() -> None:
     prospect show, score, validate...) start in a few milliseconds.
 
     Each command still runs in a process of its own, with your arguments, folder,
-    environment and terminal; see docs/cli.md.
+    environment and terminal (README: "Many commands in a row").
     """
 
 

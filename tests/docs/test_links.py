@@ -39,3 +39,14 @@ def test_relative_links_resolve(page: Path) -> None:
 def test_the_checker_sees_the_screenshots() -> None:
     images = relative_links(ROOT / "docs" / "tui.md")
     assert sum("__snapshots__" in target for target in images) >= 9
+
+
+def test_every_doc_the_code_names_exists() -> None:
+    """A help text or message that sends the user to docs/… names a page that is there."""
+    named = {
+        (source.relative_to(ROOT).as_posix(), found)
+        for source in (ROOT / "qualify").rglob("*.py")
+        for found in re.findall(r"docs/[\w.-]+\.(?:md|json)", source.read_text("utf-8"))
+    }
+    assert named, "the pattern finds the pages the code names"
+    assert [(where, page) for where, page in sorted(named) if not (ROOT / page).exists()] == []
