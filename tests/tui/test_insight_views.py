@@ -96,6 +96,39 @@ async def test_provenance_shows_in_the_gate_and_the_score(make_app, data_dir, ti
 
 
 # ----------------------------------------------------------------------- agenda
+async def test_the_agenda_hint_is_cut_to_its_width_whatever_it_becomes(
+    make_app, data_dir, tiny_sets
+) -> None:
+    """The highlighted item's "Listen for" hint fills at most the detail's three lines,
+    cut with "…": laid out again when the terminal is resized (it was cut once, to the
+    width it first had, and then overflowed or left lines empty)."""
+    words = " ".join(f"signal{n} of a real business stream" for n in range(40))
+    first = tiny_sets / "tiny-first.yaml"
+    text = first.read_text(encoding="utf-8")
+    text = text.replace(
+        "help: Tick every stream that is a real part of the business.", f"help: {words}"
+    )
+    first.write_text(text, encoding="utf-8")
+    pid = atlas(data_dir, tiny_sets)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_prospect(pilot, pid)
+        await pilot.press("g")
+        await pilot.pause()
+        for size in ((160, 30), (60, 24), (120, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            detail = screen.query_one("#agenda-detail")
+            shown = text_of(detail)
+            width = detail.content_size.width
+            assert shown.startswith("Listen for: signal0") and shown.endswith("…"), size
+            lines = shown.split("\n")
+            assert len(lines) == 3, (size, width, lines)
+            assert all(len(line) <= width for line in lines), (size, width, lines)
+            assert len(shown) > 2.5 * width, (size, width, shown)  # no room left empty
+
+
 async def test_agenda_lists_open_items_in_conversation_order(make_app, data_dir, tiny_sets) -> None:
     pid = atlas(data_dir, tiny_sets)
     fresh = add_prospect(data_dir, tiny_sets, "Baltic Sound AB")

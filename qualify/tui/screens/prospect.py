@@ -31,6 +31,7 @@ from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.gate_checklist import GateChecklist
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
+from qualify.tui.widgets.text import Reflowed, ReflowStatic
 from qualify.workflow.checks import answer_sources
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
             with TabPane(_("Agenda"), id=AGENDA):
                 yield Static("", id="agenda-head")
                 yield AgendaList(id="agenda-list")
-                yield Static("", id="agenda-detail")
+                yield ReflowStatic("", id="agenda-detail")
             with TabPane(_("Files"), id=EVIDENCE):
                 yield Static("", id="evidence-head")
                 yield EvidenceList(id="evidence-list")
@@ -269,6 +270,11 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
     @on(OptionList.OptionHighlighted, "#agenda-list")
     def _agenda_highlighted(self) -> None:
         self._show_agenda_detail()
+
+    @on(Reflowed, "#agenda-detail")
+    def _agenda_detail_reflowed(self, event: Reflowed) -> None:
+        event.stop()
+        self._show_agenda_detail()  # its hint cut again, to the width it has now
 
     @on(AgendaList.Chosen)
     def _agenda_chosen(self, event: AgendaList.Chosen) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static, TabbedContent
 from qualify.core.words import one_line
 from qualify.i18n import _, counted
 from qualify.tui.widgets.agenda_list import AgendaList
+from qualify.tui.widgets.text import hang
 
 if TYPE_CHECKING:
     from qualify.core.agenda import Agenda
@@ -24,6 +25,8 @@ AGENDA = "agenda"
 """Id of the agenda tab."""
 AGENDA_PREVIEW = 3
 """How many agenda items the overview lists."""
+DETAIL_LINES = 3
+"""Lines of the highlighted item's hint on the agenda tab (its max-height, less the rule)."""
 
 
 class AgendaActions:
@@ -84,15 +87,22 @@ class AgendaActions:
         self._show_agenda_detail()
 
     def _show_agenda_detail(self: ProspectScreen) -> None:  # type: ignore[misc]
+        """The highlighted item's hint, in at most :data:`DETAIL_LINES` lines of the
+        detail's width, cut with "…" (laid out again when the width changes: Reflowed)."""
         item = self.query_one(AgendaList).current
         detail = self.query_one("#agenda-detail", Static)
         if item is None or not item.help:
             detail.display = False
             return
-        room = max(60, (detail.size.width or self.size.width) * 3 - 16)
-        detail.update(
-            Content.assemble((_("Listen for: "), "bold"), (one_line(item.help, room), "italic"))
-        )
+        width = detail.content_size.width or max(20, self.size.width - 2)
+        parts = [(_("Listen for: "), "bold"), (one_line(item.help), "italic")]
+        lines = [line.truncate(width, ellipsis=True) for line in hang(parts, width, 0)]
+        if len(lines) > DETAIL_LINES:
+            last = lines[DETAIL_LINES - 1]
+            if last.cell_length >= width:
+                last = last.truncate(width - 1)
+            lines = [*lines[: DETAIL_LINES - 1], Content.assemble(last, ("…", "italic"))]
+        detail.update(Content("\n").join(lines))
         detail.display = True
 
     def action_agenda(self: ProspectScreen) -> None:  # type: ignore[misc]

@@ -43,6 +43,11 @@ class Reflowed(Message):
     widget: Widget
     width: int
 
+    @property
+    def control(self) -> Widget:
+        """The widget: ``@on(Reflowed, "#id")`` picks one widget's."""
+        return self.widget
+
 
 class _Reflow:
     """Posts :class:`Reflowed` when the widget's width changes."""
