@@ -28,7 +28,7 @@ import socket
 import stat
 import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 HANDED = frozenset(
     {
@@ -132,12 +132,13 @@ def socket_path(folder: str, key: str) -> str:
     return os.path.join(folder, f"{zlib.crc32(key.encode()):08x}.sock")
 
 
-def connect(folder: str | None = None) -> socket.socket | None:
-    """A connection to this interpreter's resident process, or None when none answers."""
-    folder = folder or socket_folder()
+def connect(key: str) -> socket.socket | None:
+    """A connection to the resident process of `key` (:func:`interpreter_key`), or None
+    when none answers."""
+    folder = socket_folder()
     if folder is None or not safe_folder(folder):
         return None
-    path = socket_path(folder, interpreter_key())
+    path = socket_path(folder, key)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
@@ -147,7 +148,7 @@ def connect(folder: str | None = None) -> socket.socket | None:
     return sock
 
 
-def send_request(sock: socket.socket, request: dict, fds: list[int] = ()) -> None:  # type: ignore[assignment]
+def send_request(sock: socket.socket, request: dict, fds: Sequence[int] = ()) -> None:
     """One request: its length, then its JSON, the descriptors riding on the first bytes."""
     body = json.dumps(request).encode()
     head = len(body).to_bytes(4, "big")
@@ -180,7 +181,8 @@ def handed_over(argv: list[str]) -> int | None:
         return None  # `python -m qualify` names itself otherwise in messages
     if not _standard_streams_open():
         return None  # a closed one: the socket could take its number
-    sock = connect()
+    key = interpreter_key()
+    sock = connect(key)
     if sock is None:
         return None
     try:
@@ -189,7 +191,7 @@ def handed_over(argv: list[str]) -> int | None:
             try:
                 request = {
                     "op": "run",
-                    "key": interpreter_key(),
+                    "key": key,
                     "argv": argv,
                     "cwd": os.getcwd(),  # gone: it says so the usual way
                     "env": dict(os.environ),

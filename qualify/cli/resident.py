@@ -115,13 +115,9 @@ def start(idle: int) -> None:
 @resident.command()
 def stop() -> None:
     """Stop the resident process (commands already running finish)."""
-    sock = connect()
-    if sock is None:
+    if _ask("stop") is None:
         say(_("no resident process runs"))
         return
-    with sock:
-        send_request(sock, {"op": "stop", "key": interpreter_key()})
-        read_line(sock, bytearray())
     say(_("the resident process stopped"))
 
 
@@ -161,19 +157,25 @@ def _own_folder() -> str:
 
 
 def _status() -> dict[str, Any] | None:
-    sock = connect()
-    if sock is None:
-        return None
-    with sock:
-        try:
-            send_request(sock, {"op": "status", "key": interpreter_key()})
-            line = read_line(sock, bytearray())
-        except OSError:
-            return None
+    line = _ask("status")
     if line is None or not line.startswith("{"):
         return None
     found: dict[str, Any] = json.loads(line)
     return found
+
+
+def _ask(op: str) -> str | None:
+    """The resident process's one-line answer to `op`; None when none answers."""
+    key = interpreter_key()
+    sock = connect(key)
+    if sock is None:
+        return None
+    with sock:
+        try:
+            send_request(sock, {"op": op, "key": key})
+            return read_line(sock, bytearray())
+        except OSError:
+            return None
 
 
 def _read_ready(fd: int) -> str:
