@@ -10,7 +10,8 @@ library only, so that handing a command over costs a bare interpreter start and 
 socket round trip.
 
 Nothing is handed over unless all of this holds, else the command runs here as always:
-the process is the installed `qualify` and its command one of :data:`HANDED`;
+the process is the installed `qualify` and its command one of :data:`HANDED`, with no
+argument naming a descriptor (``<(…)``: only the standard streams go over);
 $QUALIFY_RESIDENT is not ``off``; the socket's folder belongs to this user and no one
 else may enter it; a resident process answers there, started by the same interpreter
 with the same module path and flags, and none of its code changed since it started.
@@ -179,6 +180,8 @@ def handed_over(argv: list[str]) -> int | None:
         return None
     if argv[0].endswith("__main__.py") or command_of(argv[1:]) not in HANDED:
         return None  # `python -m qualify` names itself otherwise in messages
+    if any(_names_a_descriptor(arg) for arg in argv[1:]):
+        return None  # `--from <(…)`: the descriptor is this process's, not the copy's
     if not _standard_streams_open():
         return None  # a closed one: the socket could take its number
     key = interpreter_key()
@@ -289,6 +292,12 @@ def _said(pick: Callable[[Callable[[str], str]], str], english: str) -> str:
             return pick(_)
     except Exception:  # the English line, whatever broke
         return english
+
+
+def _names_a_descriptor(arg: str) -> bool:
+    """`arg` names an open descriptor of this process (a shell's `<(…)` is /dev/fd/63):
+    only its standard streams go to the copy."""
+    return "/dev/fd/" in arg or ("/proc/" in arg and "/fd/" in arg)
 
 
 def _standard_streams_open() -> bool:

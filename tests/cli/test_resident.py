@@ -198,6 +198,25 @@ def test_the_command_gets_the_callers_environment_umask_and_input(shell: Shell) 
     assert shell.served() == 5
 
 
+def test_a_file_that_is_a_descriptor_of_the_caller_is_read_here(shell: Shell) -> None:
+    """`--from <(…)` names the shell's pipe as /dev/fd/63, a descriptor of the calling
+    process only: such a command runs the usual way, and reads the pipe."""
+    _start(shell)
+    pid = shell.run("prospect", "add", "Pipe AG").stdout.strip()
+    script = (
+        f"{SCRIPT} answer {pid} --from <(printf 'employees: 7\\n') && "
+        f"{SCRIPT} score --questionnaire first-date --answers <(printf 'employees: 7\\n')"
+    )
+    done = subprocess.run(
+        ["bash", "-c", script], env=shell.env, cwd=shell.folder, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "recorded 1 answer" in done.stdout
+    assert shell.served() == 1  # the add; both pipes were read here
+    shown = shell.run("prospect", "show", pid, "--json", resident=False).stdout
+    assert '"employees"' in shown and "7" in shown
+
+
 @pytest.mark.parametrize("ignored", [False, True], ids=["ctrl-c", "ctrl-c-ignored"])
 def test_ctrl_c_reaches_the_command_as_it_would_reach_it_here(shell: Shell, ignored: bool) -> None:
     """Ctrl-C while the command waits for the workspace lock: it stops, and records
