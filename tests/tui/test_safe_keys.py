@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, Input, OptionList, Static
 from tui_helpers import (
     add_prospect,
@@ -247,6 +248,41 @@ async def test_a_paste_then_ctrl_q_keeps_every_character(
         await pilot.press("ctrl+q")  # …and the quit right behind it
         await wait_for(pilot, lambda: not app.is_running, "the app to quit")
     assert stored_answers(data_dir, pid)["notes"].value == text.strip()
+
+
+@pytest.mark.parametrize("delivered", ["by Pilot", "as the terminal sends it"])
+async def test_a_paste_waits_for_a_question_that_is_slow_to_come(
+    make_app, data_dir: Path, tiny_sets: Path, monkeypatch, delivered: str
+) -> None:
+    """A busy laptop: the notes field takes longer to come up than keys are ever held
+    (and than a lost quit is waited for). The paste and the quit behind it wait for it."""
+    import asyncio
+
+    from textual import events
+
+    from qualify.tui.screens.interview.pane import QuestionPane
+    from qualify.tui.widgets import keys_in_order
+
+    ready = QuestionPane._ready
+
+    async def slow_ready(self, removed, mounted):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(keys_in_order.HOLD_AT_MOST + 2.2)
+        await ready(self, removed, mounted)
+
+    pid = add_prospect(data_dir, tiny_sets, "Fjord Installations")
+    text = "They want demo kit, training and leads; Ærlig talt."
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        monkeypatch.setattr(QuestionPane, "_ready", slow_ready)
+        screen.go("notes")
+        app.post_message(events.Paste(text))
+        if delivered == "by Pilot":  # the quit's binding runs at once
+            await pilot.press("ctrl+q")
+        else:  # the key waits with the paste
+            app.post_message(events.Key("ctrl+q", None))
+        await wait_for(pilot, lambda: not app.is_running, "the app to quit", timeout=15)
+    assert stored_answers(data_dir, pid)["notes"].value == text
 
 
 async def test_the_next_meeting_from_the_summary_and_overdue_on_the_list(

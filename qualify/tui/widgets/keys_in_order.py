@@ -28,7 +28,8 @@ from textual.message import Message
 from textual.timer import Timer
 
 HOLD_AT_MOST = 0.5
-"""Seconds keys may wait for the next question before they go on regardless."""
+"""Seconds keys wait for the next question before they go on regardless, unless its
+input is still being put up (:meth:`HoldsKeys.input_coming`): then they wait for it."""
 
 
 async def run_own_binding(widget: Any, event: events.Key) -> bool:
@@ -106,12 +107,30 @@ class HoldsKeys:
     _held: list[Message] | None = None
     _handed_back = 0
     _hold_timer: Timer | None = None
+    _inputs_coming = 0
 
     def hold_keys(self) -> None:
-        """Keys typed from now on wait for :meth:`release_keys` (at most HOLD_AT_MOST)."""
+        """Keys typed from now on wait for :meth:`release_keys` (at most HOLD_AT_MOST,
+        or until the input on its way is there)."""
         if self._held is None:
             self._held, self._handed_back = [], 0
-            self._hold_timer = self.set_timer(HOLD_AT_MOST, self.release_keys)  # type: ignore[attr-defined]
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+
+    def input_coming(self) -> None:
+        """A question's input is being put up: keys held meanwhile are for it, however
+        long a busy machine takes (released on a timer, they went to the input being
+        removed, and a paste was lost). Paired with :meth:`input_came`."""
+        self._inputs_coming += 1
+
+    def input_came(self) -> None:
+        self._inputs_coming = max(0, self._inputs_coming - 1)
+
+    async def _hold_ended(self) -> None:
+        self._hold_timer = None
+        if self._inputs_coming and self._held is not None:
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+            return
+        await self.release_keys()
 
     @property
     def holding_keys(self) -> bool:

@@ -57,6 +57,13 @@ class QuestionPane(VerticalScroll):
         self._switching = 0
         """New inputs on their way to the focus (show_question → _ready)."""
 
+    def on_unmount(self) -> None:
+        """Gone with an input still on its way (the interview left at once): the app
+        stops waiting for it."""
+        for _pending in range(self._switching):
+            self.app.input_came()  # type: ignore[attr-defined]
+        self._switching = 0
+
     def compose(self) -> ComposeResult:
         yield Static(_("Opening the interview…"), id="where")
         yield Static("", id="score-line")
@@ -77,6 +84,7 @@ class QuestionPane(VerticalScroll):
         removed = self.input.remove() if self.input is not None else None
         self.input = make_input(question, value)
         self._switching += 1
+        self.app.input_coming()  # type: ignore[attr-defined]
         if removed is not None:  # a change of question: what is typed now is for the new one
             self.app.hold_keys()  # type: ignore[attr-defined]
         self.call_later(self._ready, removed, slot.mount(self.input))
@@ -95,6 +103,7 @@ class QuestionPane(VerticalScroll):
             self.focus_input()  # the app sets the focus when it gets to it…
         finally:
             self._switching -= 1
+            self.app.input_came()  # type: ignore[attr-defined]
         if not self._switching:  # …then the latest question's input takes the keys
             self.app.call_later(self.app.release_keys)  # type: ignore[attr-defined]
 
