@@ -162,3 +162,53 @@ async def test_a_paste_right_after_enter_goes_to_the_next_question(
     stored = stored_answers(data_dir, pid)
     assert stored["support"].value == 2
     assert stored["notes"].value == "Wants demo kit and training."
+
+
+async def test_what_is_typed_on_a_calculated_value_is_for_the_next_question(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """A calculated value sits between a date and the next question. A typist who does not
+    expect that stop types on: "2015-03-01" pasted, Enter, "12" pasted, Enter, "2", Enter.
+    Found in tmux: the "12" fell on the calculated value and was dropped, the Enter after
+    it left the employees unanswered, and the "2" meant for the next question went to the
+    employees. What is typed there goes on to the next question; the interview's own
+    letters keep their meaning there."""
+    pid = add_prospect(data_dir, bundled_sets, "Fjord Installations")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("founded")
+        await wait_for(pilot, lambda: screen.current == "founded", "the date")
+        pane = screen.query_one(QuestionPane)
+        await wait_for(pilot, lambda: pane.input.has_focus_within, "its field")
+        for event in (events.Paste("2015-03-01"), events.Key("enter", "\r"), events.Paste("12")):
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await burst(pilot, "enter", "2", "enter")
+        await wait_for(pilot, lambda: screen.current == "main_vertical", "the question after")
+        stored = stored_answers(data_dir, pid)
+        assert str(stored["founded"].value) == "2015-03-01"
+        assert stored["employees"].value == 12
+        assert stored["territory_presence"].value == "reps_cover_territory"
+
+
+async def test_a_letter_of_the_interview_on_a_calculated_value_keeps_its_meaning(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """Typed, not pasted: "3", "0", Enter on the calculated value answer the next question;
+    g (sections) there still opens the sections, and moves nobody on."""
+    pid = add_prospect(data_dir, bundled_sets, "Fjord Installations")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        pane = screen.query_one(QuestionPane)
+        screen.go("years_trading")
+        await wait_for(pilot, lambda: pane.input.has_focus, "the calculated value")
+        await burst(pilot, "g")
+        await wait_for(pilot, lambda: screen.has_class("-show-nav"), "the sections")
+        assert screen.current == "years_trading"
+        screen.go("years_trading")
+        await wait_for(pilot, lambda: pane.input.has_focus, "the calculated value")
+        await burst(pilot, "3", "0", "enter")
+        await wait_for(pilot, lambda: screen.current == "territory_presence", "moved on")
+    assert stored_answers(data_dir, pid)["employees"].value == 30

@@ -319,6 +319,26 @@ class CalculatedView(NavMixin, Static):
         self.question = question
         self.set_value(value)
 
+    def _on_key(self, event: events.Key) -> None:
+        """Nothing is typed here: a character typed (a fast typist's "2015-03-01 ⏎ 12 ⏎",
+        not knowing this stop comes between) is for the next question, and takes it
+        there, unless it is one of the interview's keys (n note, g sections…). It was
+        dropped, and the Enter after it left the next question unanswered."""
+        if self.leaving or not event.is_printable:
+            return  # KeyOrder's handler: handed on, or this view's own keys
+        bindings = self.app.active_bindings
+        if any(key in bindings and bindings[key].enabled for key in event.aliases):
+            return
+        event.stop()
+        event.prevent_default()
+        self.move_on(Navigate(1))
+        self.app.hand_back(event)  # type: ignore[attr-defined]
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste is for the next question too (KeyOrder's handler hands it on)."""
+        if not self.leaving:
+            self.move_on(Navigate(1))
+
     def set_value(self, value: Any) -> None:
         from qualify.core.words import answer_text
         from qualify.i18n import tr
