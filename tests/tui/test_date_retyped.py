@@ -212,3 +212,25 @@ async def test_a_letter_of_the_interview_on_a_calculated_value_keeps_its_meaning
         await burst(pilot, "3", "0", "enter")
         await wait_for(pilot, lambda: screen.current == "territory_presence", "moved on")
     assert stored_answers(data_dir, pid)["employees"].value == 30
+
+
+async def test_ticks_typed_ahead_on_a_multi_are_saved(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """ "2", Enter, "1", "3", Enter, "3", Enter typed together through a choice, a multi and
+    a scale. Found in tmux: the multi showed 1 and 3 ticked and saved nothing (it took
+    ticks only after its first refresh, and these came before it)."""
+    pid = add_prospect(data_dir, bundled_sets, "Fjord Installations")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("their_focus")
+        await wait_for(pilot, lambda: screen.current == "their_focus", "the choice")
+        pane = screen.query_one(QuestionPane)
+        await wait_for(pilot, lambda: pane.input.has_focus, "its list")
+        await burst(pilot, "2", "enter", "1", "3", "enter", "3", "enter")
+        await wait_for(pilot, lambda: screen.current == "legal_standing", "the next section")
+    stored = stored_answers(data_dir, pid)
+    assert stored["their_focus"].value == "mixed"
+    assert stored["their_questions"].value == ["products_fit", "technical_support"]
+    assert stored["support_need"].value == 3

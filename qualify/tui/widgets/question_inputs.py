@@ -18,6 +18,7 @@ PgDn / PgUp always mean next / previous question, so the lists give those keys u
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
@@ -136,14 +137,18 @@ class MultiInput(NavMixin, SelectionList[str]):
             for n, opt in enumerate(question.options or (), start=1)
         ]
         super().__init__(*selections, classes="answer-input")
-        self._ready = False
+        self._sent = self._in_order(chosen)
+        """The ticks as given or last sent: a change of the selection that is not a
+        change of them (the list's own, as it is built) sends nothing. It was a flag
+        raised after the first refresh, and ticks typed ahead of it were shown, never
+        saved."""
 
     def on_mount(self) -> None:
         self.highlighted = None  # no cursor until ↓: an untouched question shows nothing
-        self.call_after_refresh(self._arm)
 
-    def _arm(self) -> None:
-        self._ready = True
+    def _in_order(self, values: Iterable[str]) -> list[str]:
+        order = [o.value for o in self.question.options or ()]
+        return sorted((v for v in values if v in order), key=order.index)
 
     DEFAULT_CSS = """
     MultiInput {
@@ -200,11 +205,10 @@ class MultiInput(NavMixin, SelectionList[str]):
     @on(SelectionList.SelectedChanged)
     def _changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
-        if not self._ready:
-            return
-        order = [o.value for o in self.question.options or ()]
-        values = sorted(self.selected, key=order.index)
-        self.post_message(AnswerChosen(self.question.id, values, False))
+        values = self._in_order(self.selected)
+        if values != self._sent:
+            self._sent = values
+            self.post_message(AnswerChosen(self.question.id, values, False))
 
 
 # ---------------------------------------------------------------------- scale
