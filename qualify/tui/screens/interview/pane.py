@@ -83,10 +83,8 @@ class QuestionPane(VerticalScroll):
         slot = self.query_one("#input-slot", Vertical)
         removed = self.input.remove() if self.input is not None else None
         self.input = make_input(question, value)
-        self._switching += 1
-        self.app.input_coming()  # type: ignore[attr-defined]
-        if removed is not None:  # a change of question: what is typed now is for the new one
-            self.app.hold_keys()  # type: ignore[attr-defined]
+        # a change of question: what is typed now is for the new one
+        self.input_on_its_way(hold=removed is not None)
         self.call_later(self._ready, removed, slot.mount(self.input))
         self.query_one("#keys-hint", Static).update(
             Content.styled(_(HINTS[question.type]), "$text-muted")
@@ -102,9 +100,25 @@ class QuestionPane(VerticalScroll):
             await mounted
             self.focus_input()  # the app sets the focus when it gets to it…
         finally:
-            self._switching -= 1
-            self.app.input_came()  # type: ignore[attr-defined]
-        if not self._switching:  # …then the latest question's input takes the keys
+            self.input_came()  # …then the latest question's input takes the keys
+
+    def input_on_its_way(self, *, hold: bool = True) -> None:
+        """A new input is coming (now, or once the answers given are on disk: another
+        repeat of a section): keys typed meanwhile (if `hold`) wait for it, however long
+        it takes. Paired with :meth:`input_came`."""
+        self._switching += 1
+        self.app.input_coming()  # type: ignore[attr-defined]
+        if hold:
+            self.app.hold_keys()  # type: ignore[attr-defined]
+
+    def input_came(self) -> None:
+        """An input announced is there (or will not come): once none is on its way, the
+        keys held go to the input that has the focus."""
+        if self._switching <= 0:
+            return
+        self._switching -= 1
+        self.app.input_came()  # type: ignore[attr-defined]
+        if not self._switching:
             self.app.call_later(self.app.release_keys)  # type: ignore[attr-defined]
 
     def settle(self) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualify.core.questionnaire.model import repeat_key
 from qualify.i18n import _
+from qualify.tui.screens.interview.pane import QuestionPane
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Section
@@ -88,14 +89,19 @@ class RepeatActions:
         answer given is on disk (the writes on their way are keyed by question, and an
         answer is never shown under another repeat than the one it was given in)."""
         self.save_pending()
+        pane = self.query_one(QuestionPane)
+        pane.input_on_its_way()  # what is typed meanwhile is for the repeat's question
 
         def switch() -> None:
-            self.repeat_at[section_id] = index
-            for q in self.question_set.questions.values() if self.question_set else ():
-                if self.question_set.repeat_of.get(q.id) == section_id:
-                    self.saved_at.pop(q.id, None)  # "saved at" is each record's own time now
-            self._follow_answers()
-            self.go(qid)
+            try:
+                self.repeat_at[section_id] = index
+                for q in self.question_set.questions.values() if self.question_set else ():
+                    if self.question_set.repeat_of.get(q.id) == section_id:
+                        self.saved_at.pop(q.id, None)  # "saved at": each record's own time
+                self._follow_answers()
+                self.go(qid)
+            finally:
+                pane.input_came()
 
         self.after_saves(switch)
 

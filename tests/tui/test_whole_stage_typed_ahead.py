@@ -1,0 +1,86 @@
+"""A whole stage answered in one burst of keys, as a fast typist or a slow ssh session
+delivers them: every answer lands on the question it was typed for, in every bundled
+set. Found this way: a calculated value swallowed the next answer, a multi showed its
+ticks and saved none, and the keys typed for a repeated section's next repeat went to
+the repeat being left, and everything after them was lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_date_retyped import burst
+from tui_helpers import add_prospect, open_interview, open_store, stored_answers, wait_for
+
+from qualify.tui.screens.interview.pane import QuestionPane
+
+TYPED: dict[str, tuple[list[str], Any]] = {
+    # question type → the keys typed for it (before its Enter), and the answer they give
+    "choice": (["1"], "first option"),
+    "multi": (["1"], "first option ticked"),
+    "scale": (["3"], 3),
+    "number": (["5"], 5),
+    "yes_no": (["y"], True),
+    "text": (list("ok"), "ok"),
+    "date": (list("2020-01-02"), "2020-01-02"),
+    "calculated": ([], None),  # a stop of its own: Enter passes it
+}
+
+
+def _planned(question_set) -> tuple[list[str], dict[str, Any]]:
+    """The keys for every question the stage asks, in its order, as the answers given
+    so far show them (a repeated section: its `min` repeats), and the answers expected."""
+    from qualify.core.working import work_out
+
+    keys: list[str] = []
+    answers: dict[str, Any] = {}
+    for section in question_set.sections:
+        repeats = range(section.repeat.min or 1) if section.repeat else [None]
+        at_least = {section.id: len(repeats)} if section.repeat else None
+        for r in repeats:
+            for q in section.questions:
+                key = q.id if r is None else f"{section.id}[{r}].{q.id}"
+                if not work_out(question_set, answers, None, None, at_least).visible.get(key):
+                    continue
+                typed, value = TYPED[q.type]
+                keys += [*typed, "enter"]
+                if q.type == "choice":
+                    value = q.options[0].value
+                elif q.type == "multi":
+                    value = [q.options[0].value]
+                if value is not None:
+                    answers[key] = value
+    return keys, answers
+
+
+@pytest.mark.parametrize(
+    ("stage", "kind"),
+    [
+        ("first-date", "other"),
+        ("getting-to-know", "other"),
+        ("getting-to-know", "distributor"),
+        ("going-steady", "other"),
+        ("engagement", "other"),
+        ("commitment", "other"),
+    ],
+)
+async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
+    make_app, data_dir: Path, bundled_sets: Path, stage: str, kind: str
+) -> None:
+    pid = add_prospect(data_dir, bundled_sets, "Fjord Installations", kind=kind)
+    store = open_store(data_dir)
+    try:
+        store.update_prospect(store.get_prospect(pid).model_copy(update={"stage": stage}))
+    finally:
+        store.close()
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        keys, expected = _planned(screen.question_set)
+        pane = screen.query_one(QuestionPane)
+        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+        await burst(pilot, *keys)
+        await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
+    stored = {key: record.value for key, record in stored_answers(data_dir, pid).items()}
+    assert {k: str(v) for k, v in stored.items()} == {k: str(v) for k, v in expected.items()}
