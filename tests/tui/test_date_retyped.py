@@ -164,6 +164,18 @@ async def test_a_paste_right_after_enter_goes_to_the_next_question(
     assert stored["notes"].value == "Wants demo kit and training."
 
 
+async def _on(pilot, screen, question_id: str) -> QuestionPane:
+    """The interview `screen` on one question, its input with the focus: its pane."""
+    screen.go(question_id)
+    pane = screen.query_one(QuestionPane)
+    await wait_for(
+        pilot,
+        lambda: screen.current == question_id and pane.input.has_focus_within,
+        question_id,
+    )
+    return pane
+
+
 async def test_what_is_typed_on_a_calculated_value_is_for_the_next_question(
     make_app, data_dir: Path, bundled_sets: Path
 ) -> None:
@@ -177,10 +189,7 @@ async def test_what_is_typed_on_a_calculated_value_is_for_the_next_question(
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_interview(pilot, pid)
-        screen.go("founded")
-        await wait_for(pilot, lambda: screen.current == "founded", "the date")
-        pane = screen.query_one(QuestionPane)
-        await wait_for(pilot, lambda: pane.input.has_focus_within, "its field")
+        await _on(pilot, screen, "founded")
         for event in (events.Paste("2015-03-01"), events.Key("enter", "\r"), events.Paste("12")):
             event.set_sender(app)
             app._driver.send_message(event)
@@ -201,14 +210,11 @@ async def test_a_letter_of_the_interview_on_a_calculated_value_keeps_its_meaning
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_interview(pilot, pid)
-        pane = screen.query_one(QuestionPane)
-        screen.go("years_trading")
-        await wait_for(pilot, lambda: pane.input.has_focus, "the calculated value")
+        await _on(pilot, screen, "years_trading")
         await burst(pilot, "g")
         await wait_for(pilot, lambda: screen.has_class("-show-nav"), "the sections")
         assert screen.current == "years_trading"
-        screen.go("years_trading")
-        await wait_for(pilot, lambda: pane.input.has_focus, "the calculated value")
+        await _on(pilot, screen, "years_trading")
         await burst(pilot, "3", "0", "enter")
         await wait_for(pilot, lambda: screen.current == "territory_presence", "moved on")
     assert stored_answers(data_dir, pid)["employees"].value == 30
@@ -224,10 +230,7 @@ async def test_ticks_typed_ahead_on_a_multi_are_saved(
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_interview(pilot, pid)
-        screen.go("their_focus")
-        await wait_for(pilot, lambda: screen.current == "their_focus", "the choice")
-        pane = screen.query_one(QuestionPane)
-        await wait_for(pilot, lambda: pane.input.has_focus, "its list")
+        await _on(pilot, screen, "their_focus")
         await burst(pilot, "2", "enter", "1", "3", "enter", "3", "enter")
         await wait_for(pilot, lambda: screen.current == "legal_standing", "the next section")
     stored = stored_answers(data_dir, pid)
