@@ -159,6 +159,8 @@ def unexplained_outcome(
         return []
     return [
         Phrase(
-            "{id}: {why}; give the reason as its note (--note)", id=rules.OUTCOME_QUESTION, why=why
+            "{id}: {why}; give the reason as its note (--note; F2 in the app)",
+            id=rules.OUTCOME_QUESTION,
+            why=why,
         )
     ]

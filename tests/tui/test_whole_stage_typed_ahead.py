@@ -13,6 +13,7 @@ import pytest
 from test_date_retyped import burst
 from tui_helpers import add_prospect, open_interview, open_store, stored_answers, wait_for
 
+from qualify.core.records import ProspectStatus
 from qualify.tui.screens.interview.pane import QuestionPane
 
 TYPED: dict[str, tuple[list[str], Any]] = {
@@ -26,6 +27,10 @@ TYPED: dict[str, tuple[list[str], Any]] = {
     "date": (list("2020-01-02"), "2020-01-02"),
     "calculated": ([], None),  # a stop of its own: Enter passes it
 }
+
+PICK = {"outcome": 2}
+"""A review's outcome: "fix". The answers above score the partner At risk, and "grow"
+beside that is refused without its reason in a note (as the command line refuses it)."""
 
 
 def _planned(question_set) -> tuple[list[str], dict[str, Any]]:
@@ -44,9 +49,11 @@ def _planned(question_set) -> tuple[list[str], dict[str, Any]]:
                 if not work_out(question_set, answers, None, None, at_least).visible.get(key):
                     continue
                 typed, value = TYPED[q.type]
+                if q.id in PICK:
+                    typed = [str(PICK[q.id])]
                 keys += [*typed, "enter"]
                 if q.type == "choice":
-                    value = q.options[0].value
+                    value = q.options[int(typed[0]) - 1].value
                 elif q.type == "multi":
                     value = [q.options[0].value]
                 if value is not None:
@@ -63,6 +70,7 @@ def _planned(question_set) -> tuple[list[str], dict[str, Any]]:
         ("going-steady", "other"),
         ("engagement", "other"),
         ("commitment", "other"),
+        ("review", "other"),  # a committed partner's relationship review
     ],
 )
 async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
@@ -71,7 +79,10 @@ async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
     pid = add_prospect(data_dir, bundled_sets, "Fjord Installations", kind=kind)
     store = open_store(data_dir)
     try:
-        store.update_prospect(store.get_prospect(pid).model_copy(update={"stage": stage}))
+        facts: dict[str, Any] = {"stage": stage}
+        if stage == "review":
+            facts["status"] = ProspectStatus.committed
+        store.update_prospect(store.get_prospect(pid).model_copy(update=facts))
     finally:
         store.close()
     app = make_app(bundled_sets)
@@ -84,3 +95,40 @@ async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
         await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
     stored = {key: record.value for key, record in stored_answers(data_dir, pid).items()}
     assert {k: str(v) for k, v in stored.items()} == {k: str(v) for k, v in expected.items()}
+
+
+async def test_grow_beside_an_at_risk_review_waits_for_its_reason(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """The review above scores At risk. "Grow" picked there records nothing and says how
+    to give the reason (F2, not only the command line's --note); with the note given, the
+    same pick is recorded, the note beside it."""
+    pid = add_prospect(data_dir, bundled_sets, "Fjord Installations")
+    store = open_store(data_dir)
+    try:
+        committed = {"stage": "review", "status": ProspectStatus.committed}
+        store.update_prospect(store.get_prospect(pid).model_copy(update=committed))
+    finally:
+        store.close()
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        keys, _expected = _planned(screen.question_set)
+        pane = screen.query_one(QuestionPane)
+        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+        await burst(pilot, *keys)
+        await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
+        screen.go("outcome")
+        await wait_for(pilot, lambda: screen.current == "outcome" and pane.input.has_focus)
+        await pilot.press("1")  # Grow
+        await wait_for(pilot, lambda: "outcome" in screen.unsaved.errors, "the refusal")
+        said = str(pane.query_one("#status").render())
+        assert "At risk" in said and "F2" in said
+        assert stored_answers(data_dir, pid)["outcome"].value == "fix"  # as it was
+        await pilot.press("f2")
+        await pilot.press(*"They doubled the showroom", "enter")
+        await wait_for(pilot, lambda: stored_answers(data_dir, pid)["outcome"].note, "the note")
+        await pilot.press("1")
+        await wait_for(pilot, lambda: stored_answers(data_dir, pid)["outcome"].value == "grow")
+    record = stored_answers(data_dir, pid)["outcome"]
+    assert record.note == "They doubled the showroom"
