@@ -33,9 +33,11 @@ PICK = {"outcome": 2}
 beside that is refused without its reason in a note (as the command line refuses it)."""
 
 
-def _planned(question_set) -> tuple[list[str], dict[str, Any]]:
+def _planned(question_set, option: str = "first") -> tuple[list[str], dict[str, Any]]:
     """The keys for every question the stage asks, in its order, as the answers given
-    so far show them (a repeated section: its `min` repeats), and the answers expected."""
+    so far show them (a repeated section: its `min` repeats), and the answers expected;
+    a choice or a multi takes its `option` ("first" or "last", the ninth at most: the
+    other branches of the set)."""
     from qualify.core.working import work_out
 
     keys: list[str] = []
@@ -49,18 +51,21 @@ def _planned(question_set) -> tuple[list[str], dict[str, Any]]:
                 if not work_out(question_set, answers, None, None, at_least).visible.get(key):
                     continue
                 typed, value = TYPED[q.type]
+                if option == "last" and q.type in ("choice", "multi"):
+                    typed = [str(min(9, len(q.options or ())))]
                 if q.id in PICK:
                     typed = [str(PICK[q.id])]
                 keys += [*typed, "enter"]
                 if q.type == "choice":
                     value = q.options[int(typed[0]) - 1].value
                 elif q.type == "multi":
-                    value = [q.options[0].value]
+                    value = [q.options[int(typed[0]) - 1].value]
                 if value is not None:
                     answers[key] = value
     return keys, answers
 
 
+@pytest.mark.parametrize("option", ["first", "last"])
 @pytest.mark.parametrize(
     ("stage", "kind"),
     [
@@ -74,7 +79,7 @@ def _planned(question_set) -> tuple[list[str], dict[str, Any]]:
     ],
 )
 async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
-    make_app, data_dir: Path, bundled_sets: Path, stage: str, kind: str
+    make_app, data_dir: Path, bundled_sets: Path, stage: str, kind: str, option: str
 ) -> None:
     pid = add_prospect(data_dir, bundled_sets, "Fjord Installations", kind=kind)
     store = open_store(data_dir)
@@ -88,7 +93,7 @@ async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_interview(pilot, pid)
-        keys, expected = _planned(screen.question_set)
+        keys, expected = _planned(screen.question_set, option)
         pane = screen.query_one(QuestionPane)
         await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
         await burst(pilot, *keys)
