@@ -65,6 +65,32 @@ def _planned(question_set, option: str = "first") -> tuple[list[str], dict[str, 
     return keys, answers
 
 
+def _prospect_at(data_dir: Path, sets: Path, stage: str, kind: str = "other") -> str:
+    """A prospect at `stage` (at the relationship review: a committed partner)."""
+    pid = add_prospect(data_dir, sets, "Fjord Installations", kind=kind)
+    store = open_store(data_dir)
+    try:
+        facts: dict[str, Any] = {"stage": stage}
+        if stage == "review":
+            facts["status"] = ProspectStatus.committed
+        store.update_prospect(store.get_prospect(pid).model_copy(update=facts))
+    finally:
+        store.close()
+    return pid
+
+
+async def _typed_through(pilot, pid: str, option: str = "first"):
+    """The prospect's interview, every question answered in one burst, on its summary:
+    (the screen, the answers expected)."""
+    screen = await open_interview(pilot, pid)
+    keys, expected = _planned(screen.question_set, option)
+    pane = screen.query_one(QuestionPane)
+    await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+    await burst(pilot, *keys)
+    await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
+    return screen, expected
+
+
 @pytest.mark.parametrize("option", ["first", "last"])
 @pytest.mark.parametrize(
     ("stage", "kind"),
@@ -81,23 +107,10 @@ def _planned(question_set, option: str = "first") -> tuple[list[str], dict[str, 
 async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
     make_app, data_dir: Path, bundled_sets: Path, stage: str, kind: str, option: str
 ) -> None:
-    pid = add_prospect(data_dir, bundled_sets, "Fjord Installations", kind=kind)
-    store = open_store(data_dir)
-    try:
-        facts: dict[str, Any] = {"stage": stage}
-        if stage == "review":
-            facts["status"] = ProspectStatus.committed
-        store.update_prospect(store.get_prospect(pid).model_copy(update=facts))
-    finally:
-        store.close()
+    pid = _prospect_at(data_dir, bundled_sets, stage, kind)
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_interview(pilot, pid)
-        keys, expected = _planned(screen.question_set, option)
-        pane = screen.query_one(QuestionPane)
-        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
-        await burst(pilot, *keys)
-        await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
+        _screen, expected = await _typed_through(pilot, pid, option)
     stored = {key: record.value for key, record in stored_answers(data_dir, pid).items()}
     assert {k: str(v) for k, v in stored.items()} == {k: str(v) for k, v in expected.items()}
 
@@ -108,21 +121,11 @@ async def test_grow_beside_an_at_risk_review_waits_for_its_reason(
     """The review above scores At risk. "Grow" picked there records nothing and says how
     to give the reason (F2, not only the command line's --note); with the note given, the
     same pick is recorded, the note beside it."""
-    pid = add_prospect(data_dir, bundled_sets, "Fjord Installations")
-    store = open_store(data_dir)
-    try:
-        committed = {"stage": "review", "status": ProspectStatus.committed}
-        store.update_prospect(store.get_prospect(pid).model_copy(update=committed))
-    finally:
-        store.close()
+    pid = _prospect_at(data_dir, bundled_sets, "review")
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_interview(pilot, pid)
-        keys, _expected = _planned(screen.question_set)
+        screen, _expected = await _typed_through(pilot, pid)
         pane = screen.query_one(QuestionPane)
-        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
-        await burst(pilot, *keys)
-        await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
         screen.go("outcome")
         await wait_for(pilot, lambda: screen.current == "outcome" and pane.input.has_focus)
         await pilot.press("1")  # Grow
