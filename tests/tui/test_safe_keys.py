@@ -380,3 +380,43 @@ async def test_a_long_option_of_a_multi_question_wraps_and_is_never_cut(
         assert lines[0].startswith("▐X▌ 1 Products")  # the tick beside the first line
         assert lines[1].startswith("    ") and "customers" in lines[1]
         assert "Exclusivity" in text  # the wrap pushes no option out of sight
+
+
+async def test_a_paste_of_several_lines_into_a_one_line_field_is_kept_whole(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    """A note copied from an email, a name from a signature: the field holds one line, and
+    the stock field kept the first line of a paste and dropped the rest without a word.
+    The lines are joined by a space."""
+    from textual import events
+
+    from qualify.tui.modals.note import NotePrompt
+    from qualify.tui.modals.prospect_form import ProspectForm
+
+    pid = add_prospect(data_dir, tiny_sets, "Fjord Installations")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("1")
+        await saved(pilot, screen)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotePrompt), "the note")
+        app.post_message(events.Paste("Will tell us\r\nafter the audit\n\n   in March "))
+        await pilot.press("enter")
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["kind"].note == "Will tell us after the audit in March"
+        await pilot.press("escape")  # the prospect
+        await wait_prospect(pilot)
+        await pilot.press("escape")  # the list
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProspectsScreen", "the list")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProspectForm), "the form")
+        app.post_message(events.Paste("Nordlys\nInstallasjon AS"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ProspectForm), "the form to close")
+    store = open_store(data_dir)
+    try:
+        names = {s.name for s in store.list_prospects()}
+    finally:
+        store.close()
+    assert "Nordlys Installasjon AS" in names

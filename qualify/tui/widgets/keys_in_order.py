@@ -57,6 +57,21 @@ class KeysInOrder:
 class Input(KeysInOrder, _textual.Input):
     """A one-line field whose editing keys keep their place among the typed ones."""
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste of several lines (a note from an email, a name from a signature) is
+        kept whole, its lines joined by a space: the field holds one line, and the
+        stock field kept the first one only and dropped the rest without a word."""
+        if "\n" not in event.text and "\r" not in event.text:
+            return  # one line: the stock handler
+        event.stop()
+        event.prevent_default()
+        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(line)
+        else:
+            self.replace(line, *selection)
+
 
 def __getattr__(name: str) -> Any:
     """``TextArea`` lives in :mod:`qualify.tui.widgets.text_area` (imported when asked
