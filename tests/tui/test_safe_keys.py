@@ -394,12 +394,12 @@ async def test_a_paste_of_several_lines_into_a_one_line_field_is_kept_whole(
     from qualify.tui.modals.prospect_form import ProspectForm
 
     pid = add_prospect(data_dir, tiny_sets, "Fjord Installations")
+    record(data_dir, tiny_sets, pid, {"kind": "integrator"})
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_interview(pilot, pid)
-        await pilot.press("1")
-        await saved(pilot, screen)
-        await pilot.press("f2")
+        screen.go("kind")
+        await pilot.press("f2")  # a note on the answer given
         await wait_for(pilot, lambda: isinstance(app.screen, NotePrompt), "the note")
         app.post_message(events.Paste("Will tell us\r\nafter the audit\n\n   in March "))
         await pilot.press("enter")
