@@ -88,6 +88,10 @@ async def _typed_through(pilot, pid: str, option: str = "first"):
     await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
     await burst(pilot, *keys)
     await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
+    # every answer given is on disk before anything is read back (a busy CI host wrote
+    # the last ones after the test had read the file, once)
+    app = pilot.app
+    await wait_for(pilot, lambda: screen.unsaved.empty and app.saves.idle, "the writes")
     return screen, expected
 
 
@@ -110,9 +114,13 @@ async def test_a_whole_stage_typed_in_one_burst_lands_every_answer(
     pid = _prospect_at(data_dir, bundled_sets, stage, kind)
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
-        _screen, expected = await _typed_through(pilot, pid, option)
+        screen, expected = await _typed_through(pilot, pid, option)
+        refused = dict(screen.unsaved.errors)
+        said = [n.message for n in app._notifications]
     stored = {key: record.value for key, record in stored_answers(data_dir, pid).items()}
-    assert {k: str(v) for k, v in stored.items()} == {k: str(v) for k, v in expected.items()}
+    assert {k: str(v) for k, v in stored.items()} == {k: str(v) for k, v in expected.items()}, (
+        f"refused: {refused}; said: {said}"
+    )
 
 
 async def test_grow_beside_an_at_risk_review_waits_for_its_reason(
