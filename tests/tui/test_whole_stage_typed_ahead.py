@@ -18,8 +18,8 @@ from qualify.tui.screens.interview.pane import QuestionPane
 
 TYPED: dict[str, tuple[list[str], Any]] = {
     # question type → the keys typed for it (before its Enter), and the answer they give
-    "choice": (["1"], "first option"),
-    "multi": (["1"], "first option ticked"),
+    "choice": (["1"], None),  # the option's value: worked out from the set
+    "multi": (["1"], None),
     "scale": (["3"], 3),
     "number": (["5"], 5),
     "yes_no": (["y"], True),

@@ -61,16 +61,8 @@ class Input(KeysInOrder, _textual.Input):
         """A paste of several lines (a note from an email, a name from a signature) is
         kept whole, its lines joined by a space: the field holds one line, and the
         stock field kept the first one only and dropped the rest without a word."""
-        if "\n" not in event.text and "\r" not in event.text:
-            return  # one line: the stock handler
-        event.stop()
-        event.prevent_default()
-        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
-        selection = self.selection
-        if selection.is_empty:
-            self.insert_text_at_cursor(line)
-        else:
-            self.replace(line, *selection)
+        if "\n" in event.text or "\r" in event.text:  # the stock handler pastes it
+            event.text = " ".join(p.strip() for p in event.text.splitlines() if p.strip())
 
 
 def __getattr__(name: str) -> Any:
