@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -115,6 +116,12 @@ class QualifyApp(HoldsKeys, App[None]):
                 self.config.problems.append(unknown)
             else:
                 self.theme = self.config.theme
+
+    def get_driver_class(self) -> type[Driver]:
+        """The terminal's driver: a paste holding an ESC stays a paste (see paste_guard)."""
+        from qualify.tui.paste_guard import guarded
+
+        return guarded(super().get_driver_class())
 
     # ------------------------------------------------------------------ screens
     # The home screen is a mode (not `get_default_screen`) so Textual loads its CSS_PATH;

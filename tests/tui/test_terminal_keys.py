@@ -155,3 +155,39 @@ def test_enter_in_a_real_terminal_moves_nobody_and_picks_nothing(tmp_path: Path)
         term.keys("C-q")
     finally:
         term.close()
+
+
+def test_a_paste_holding_an_escape_character_is_typed_as_one_paste(tmp_path: Path) -> None:
+    """tmux passes an ESC in a paste through; the line break after it must stay text."""
+    data = tmp_path / "workspace"
+    sets = tmp_path / "sets"
+    shutil.copytree(TINY, sets)
+    add_prospect(data, sets, "Alpha AV")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
+    env.update(
+        QUALIFY_CONFIG=str(tmp_path / "no-config.yaml"),
+        TERM="xterm-256color",
+        COLUMNS="80",
+        LINES="24",
+    )
+    command = [sys.executable, "-m", "qualify", "--data-dir", str(data), "--questionnaires"]
+    term = Terminal([*command, str(sets)], env, tmp_path)
+    try:
+        term.wait("1 prospect")
+        term.keys("a")
+        term.wait("New prospect", "Company name")
+        # copied from a coloured terminal: an escape sequence, a bell, a line break
+        term.tmux("set-buffer", "-b", "copied", "\x1b[31mRed\x07\nSecond line")
+        term.tmux("paste-buffer", "-p", "-b", "copied", "-t", term.name)
+        term.wait("[31mRed Second line")  # one line: the break joined, the ESC dropped
+        time.sleep(1.0)  # an Enter among the keys would have added it by now
+        store = open_store(data)
+        try:
+            assert [p.name for p in store.list_prospects()] == ["Alpha AV"]
+        finally:
+            store.close()
+        term.keys("Escape")
+        term.wait("1 prospect")
+        term.keys("C-q")
+    finally:
+        term.close()
