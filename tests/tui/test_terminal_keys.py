@@ -79,6 +79,26 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+def _workspace(tmp_path: Path) -> tuple[Path, Path]:
+    """An empty workspace and a copy of the tiny question sets."""
+    sets = tmp_path / "sets"
+    shutil.copytree(TINY, sets)
+    return tmp_path / "workspace", sets
+
+
+def _qualify(data: Path, sets: Path, tmp_path: Path) -> Terminal:
+    """`qualify` on the workspace, in a fresh terminal with no config of the user's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
+    env.update(
+        QUALIFY_CONFIG=str(tmp_path / "no-config.yaml"),
+        TERM="xterm-256color",
+        COLUMNS="80",
+        LINES="24",
+    )
+    command = [sys.executable, "-m", "qualify", "--data-dir", str(data), "--questionnaires"]
+    return Terminal([*command, str(sets)], env, tmp_path)
+
+
 def _record(data_dir: Path, sets: Path, pid: str) -> None:
     from qualify.core.questionnaire import AnswerInput, load_catalog
     from qualify.workflow.qualifier import Qualifier
@@ -96,21 +116,11 @@ def _record(data_dir: Path, sets: Path, pid: str) -> None:
 
 
 def test_enter_in_a_real_terminal_moves_nobody_and_picks_nothing(tmp_path: Path) -> None:
-    data = tmp_path / "workspace"
-    sets = tmp_path / "sets"
-    shutil.copytree(TINY, sets)
+    data, sets = _workspace(tmp_path)
     done = add_prospect(data, sets, "Zenith Answered AV")
     _record(data, sets, done)
     fresh = add_prospect(data, sets, "Alpha Untouched AV")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
-    env.update(
-        QUALIFY_CONFIG=str(tmp_path / "no-config.yaml"),
-        TERM="xterm-256color",
-        COLUMNS="80",
-        LINES="24",
-    )
-    command = [sys.executable, "-m", "qualify", "--data-dir", str(data), "--questionnaires"]
-    term = Terminal([*command, str(sets)], env, tmp_path)
+    term = _qualify(data, sets, tmp_path)
     try:
         term.wait("2 prospects")
         # The answered prospect: find it, open it, resume its interview (on the summary).
@@ -159,19 +169,9 @@ def test_enter_in_a_real_terminal_moves_nobody_and_picks_nothing(tmp_path: Path)
 
 def test_a_paste_holding_an_escape_character_is_typed_as_one_paste(tmp_path: Path) -> None:
     """tmux passes an ESC in a paste through; the line break after it must stay text."""
-    data = tmp_path / "workspace"
-    sets = tmp_path / "sets"
-    shutil.copytree(TINY, sets)
+    data, sets = _workspace(tmp_path)
     add_prospect(data, sets, "Alpha AV")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
-    env.update(
-        QUALIFY_CONFIG=str(tmp_path / "no-config.yaml"),
-        TERM="xterm-256color",
-        COLUMNS="80",
-        LINES="24",
-    )
-    command = [sys.executable, "-m", "qualify", "--data-dir", str(data), "--questionnaires"]
-    term = Terminal([*command, str(sets)], env, tmp_path)
+    term = _qualify(data, sets, tmp_path)
     try:
         term.wait("1 prospect")
         term.keys("a")
