@@ -121,6 +121,36 @@ async def test_keys_typed_ahead_go_to_the_next_questions(
         assert screen.current == "third"
 
 
+async def test_keys_typed_after_enter_wait_for_the_move_however_long_it_takes(
+    make_app, data_dir: Path, tiny_sets: Path, monkeypatch
+) -> None:
+    """A busy laptop gets to the move asked by Enter after the keys' wait ran out: "2",
+    Enter, "1", Enter gave the first question 1 (the "1" went back to it) and skipped the
+    second (found on a loaded CI: a generalist recorded for a specialist)."""
+    from textual.message_pump import MessagePump
+
+    from qualify.tui.widgets.input_base import Navigate
+    from qualify.tui.widgets.keys_in_order import HOLD_AT_MOST, KeyOrder
+
+    def late(self, message):  # the move reaches the interview after the keys' wait
+        if isinstance(message, Navigate):
+            self.set_timer(HOLD_AT_MOST * 3, lambda: MessagePump.post_message(self, message))
+            return True
+        return MessagePump.post_message(self, message)
+
+    monkeypatch.setattr(KeyOrder, "post_message", late, raising=False)
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        assert screen.current == "kind"
+        await burst(pilot, "2", "enter", "1", "enter")
+        await wait_for(pilot, lambda: screen.current == "reps", "the third question")
+        await wait_for(pilot, lambda: screen.all_saved, "the saves")
+    stored = stored_answers(data_dir, pid)
+    assert {q: stored[q].value for q in stored} == {"kind": "integrator", "streams": ["resale"]}
+
+
 async def test_keys_held_for_the_next_question_when_the_app_closes_are_dropped(
     make_app, data_dir: Path, tiny_sets: Path
 ) -> None:

@@ -20,6 +20,7 @@ sends them in one go. Two things in Textual (8.x) then apply them wrongly:
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import Any
 
 from textual import events
@@ -29,7 +30,12 @@ from textual.timer import Timer
 
 HOLD_AT_MOST = 0.5
 """Seconds keys wait for the next question before they go on regardless, unless its
-input is still being put up (:meth:`HoldsKeys.input_coming`): then they wait for it."""
+input is still being put up (:meth:`HoldsKeys.input_coming`): then they wait for it; or
+unless the move asked has not been made yet (the focused input is leaving): then they
+wait for it too, up to MOVE_AT_MOST."""
+MOVE_AT_MOST = 10.0
+"""Seconds keys wait for a move asked that never comes (a safety net: every move asked
+is made or refused, and the keys go on then; ctrl+q is a key, and must not wait long)."""
 
 
 async def run_own_binding(widget: Any, event: events.Key) -> bool:
@@ -114,6 +120,7 @@ class HoldsKeys:
     _held: list[Message] | None = None
     _handed_back = 0
     _hold_timer: Timer | None = None
+    _hold_began = 0.0
     _inputs_coming = 0
 
     def hold_keys(self) -> None:
@@ -121,6 +128,7 @@ class HoldsKeys:
         or until the input on its way is there)."""
         if self._held is None:
             self._held, self._handed_back = [], 0
+            self._hold_began = monotonic()
             self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
 
     def input_coming(self) -> None:
@@ -133,8 +141,14 @@ class HoldsKeys:
         self._inputs_coming = max(0, self._inputs_coming - 1)
 
     async def _hold_ended(self) -> None:
+        """The keys' wait ran out: they go on, unless what they wait for is still coming.
+        A busy laptop may get to the move Enter asked for after the wait: released to the
+        input being left, a digit typed for the next question picked an answer there."""
         self._hold_timer = None
-        if self._inputs_coming and self._held is not None:
+        moving = getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
+        if self._held is not None and (
+            self._inputs_coming or (moving and monotonic() - self._hold_began < MOVE_AT_MOST)
+        ):
             self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
             return
         await self.release_keys()
