@@ -87,7 +87,12 @@ async def _typed_through(pilot, pid: str, option: str = "first"):
     pane = screen.query_one(QuestionPane)
     await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
     await burst(pilot, *keys)
-    await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
+    try:
+        await wait_for(pilot, lambda: screen.current == "__summary__", "the summary", timeout=20)
+    except AssertionError as exc:  # where it stopped, and what it had stored by then
+        stored = {k: r.value for k, r in stored_answers(pilot.app.workspace.data_dir, pid).items()}
+        missing = {k: v for k, v in expected.items() if str(stored.get(k)) != str(v)}
+        raise AssertionError(f"{exc}; on {screen.current!r}; not as typed: {missing}") from None
     # every answer given is on disk before anything is read back (a busy CI host wrote
     # the last ones after the test had read the file, once)
     app = pilot.app
