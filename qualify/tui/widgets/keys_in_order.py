@@ -145,7 +145,7 @@ class HoldsKeys:
         A busy laptop may get to the move Enter asked for after the wait: released to the
         input being left, a digit typed for the next question picked an answer there."""
         self._hold_timer = None
-        moving = getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
+        moving = self.screen_stack and getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
         if self._held is not None and (
             self._inputs_coming or (moving and monotonic() - self._hold_began < MOVE_AT_MOST)
         ):
