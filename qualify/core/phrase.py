@@ -92,6 +92,8 @@ def _same(message: str) -> str:
 def render(value: Any, translate: Callable[[str], str] = _same, formats: Formats = ENGLISH) -> str:
     """`value` in words: a phrase translated with `translate` and its parameters
     formatted with `formats`; English as it is by default."""
+    if type(value) is str:  # the most common by far: a question's text, an id
+        return value
     if isinstance(value, Joined):
         return value.sep.join(render(item, translate, formats) for item in value.items)
     if isinstance(value, Phrase):
@@ -119,6 +121,12 @@ def render(value: Any, translate: Callable[[str], str] = _same, formats: Formats
     return str(value)
 
 
+def _english(value: Any) -> str:
+    """`render(value)`: a text is already its English words (a phrase's are worked out
+    once, when it is made; its nested phrases are not rendered again)."""
+    return str.__str__(value) if isinstance(value, str) else render(value)
+
+
 class Phrase(str):
     """An English sentence that knows its message id and parameters (see the module)."""
 
@@ -126,7 +134,7 @@ class Phrase(str):
     params: Mapping[str, Any]
 
     def __new__(cls, msgid: str, /, **params: Any) -> Phrase:
-        self = super().__new__(cls, msgid.format(**{k: render(v) for k, v in params.items()}))
+        self = super().__new__(cls, msgid.format(**{k: _english(v) for k, v in params.items()}))
         self.msgid = msgid
         self.params = params
         return self
@@ -150,7 +158,7 @@ class Joined(Phrase):
 
     def __new__(cls, items: Iterable[Any], sep: str = "; ") -> Joined:
         items = tuple(items)
-        self = str.__new__(cls, sep.join(render(i) for i in items))
+        self = str.__new__(cls, sep.join([_english(i) for i in items]))
         self.msgid, self.params, self.items, self.sep = "", {}, items, sep
         return self
 

@@ -132,7 +132,11 @@ class _Evidence:
         s = self.by_set.get(set_id)
         if s is None or s.breakdown is None or depth > 8:
             return False
-        line = s.breakdown.question(key)
+        question = s.question_set.questions.get(key) if s.question_set is not None else None
+        if question is not None and question.type != "calculated":
+            line = None  # an answer as given: no need to make the score lines to know it
+        else:
+            line = s.breakdown.question(key)
         if line is not None and line.type == "calculated":
             inputs = [name for name, value in line.inputs or () if value is not None]
             return bool(inputs) and all(
