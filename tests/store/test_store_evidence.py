@@ -136,6 +136,33 @@ def test_tallies_count_files_in_force_and_the_newest_date(store: Store) -> None:
     assert store.evidence_tallies([]) == {}
 
 
+def test_workspace_tallies_open_only_the_record_files_there_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A portfolio asks for every prospect: those without evidence cost no failed open,
+    and a record file that no longer reads still stops the tally, naming it."""
+    from qualify.store.workspace.evidence import Evidence
+
+    ws = Workspace(tmp_path / "ws")
+    assert ws.evidence_tallies(["nobody"]) == {}  # no evidence folder yet
+    p, q, bare = (ws.add_prospect(make_prospect(name)) for name in ("Acme", "Bolt", "Bare"))
+    for pid in (p.id, q.id):
+        ws.add_attachment(attachment(pid, REPORT), REPORT)
+    opened: list[str] = []
+    records = Evidence.records
+
+    def counting(self: Evidence, prospect_id: str) -> list[Attachment]:
+        opened.append(prospect_id)
+        return records(self, prospect_id)
+
+    monkeypatch.setattr(Evidence, "records", counting)
+    assert set(ws.evidence_tallies([bare.id, p.id, q.id])) == {p.id, q.id}
+    assert opened == [p.id, q.id]
+    ws._evidence.records_path(q.id).write_text("{broken", encoding="utf-8")
+    with pytest.raises(StoreError, match=q.id):
+        ws.evidence_tallies([bare.id, p.id, q.id])
+
+
 def test_stored_evidence_names_each_file_and_its_records(store: Store) -> None:
     """What `qualify doctor` checks on any backend: each file, hashed, with its records."""
     from qualify.store.base import StoredFile

@@ -13,7 +13,8 @@ ever added to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -67,6 +68,20 @@ class Evidence:
         return found
 
     # ------------------------------------------------------------------ reading
+    def having_records(self, prospect_ids: Iterable[str]) -> list[str]:
+        """Those of `prospect_ids` that may have an evidence record file, in order: one
+        listing per shard folder instead of a failed open per prospect (a portfolio asks
+        for all 10,000, most of which have no evidence)."""
+        ids = list(prospect_ids)
+        try:
+            shards = [e.path for e in os.scandir(self.root / RECORDS_DIR) if e.is_dir()]
+            named = {n.removesuffix(".json") for shard in shards for n in os.listdir(shard)}
+        except FileNotFoundError:
+            return [] if not (self.root / RECORDS_DIR).exists() else ids
+        except OSError:  # unreadable: reading each one says what is wrong
+            return ids
+        return [pid for pid in ids if pid in named]
+
     def records(self, prospect_id: str) -> list[Attachment]:
         if not is_safe_id(prospect_id):
             return []

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from qualify.atomic import clean_tmp_files, write_bytes, write_many
-from qualify.core.evidence import Attachment
+from qualify.core.evidence import Attachment, EvidenceTally
 from qualify.core.phrase import Phrase, said
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
 from qualify.store import missing, refusals
@@ -567,6 +567,9 @@ class Workspace(DocumentStore):
 
     def attachments(self, prospect_id: str) -> list[Attachment]:
         return self._evidence.records(prospect_id)
+
+    def evidence_tallies(self, prospect_ids: Iterable[str]) -> dict[str, EvidenceTally]:
+        return super().evidence_tallies(self._evidence.having_records(prospect_ids))
 
     def attachment_content(self, prospect_id: str, sha256: str) -> bytes:
         return self._evidence.content(prospect_id, sha256)
