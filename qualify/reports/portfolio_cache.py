@@ -17,7 +17,10 @@ are scored against their snapshots). The next portfolio, the same day or a later
 takes a share only when the revision is the same, everything asked of the day gives the
 same answers today and those sets are unchanged; every other prospect is read and
 assessed as before. So the first portfolio of a day assesses only the prospects that
-changed, or whose re-contact date, review or `today()` came due.
+changed, or whose re-contact date, review or `today()` came due. Nor does it read the
+files of the others to know that they did not change: a share also keeps the stamp its
+revision was read under (``Store.stamps``; a file's inode, size and times, as git's),
+and while the stamp is the same so is the revision.
 
 Never kept: a prospect whose question-set snapshot could not be read (so its warning
 is given every time), one that could not be read at all, or one whose store gives no
@@ -30,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Hashable, Iterator
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -57,9 +60,9 @@ SCOPE = ("core", "i18n", "reports", "store")
 
 SetDigests = tuple[tuple[str, str | None], ...]
 """The active question sets an assessment read: (set id, its digest; None: not there)."""
-Kept = dict[str, tuple[str, DayDependence, SetDigests, ProspectShare]]
-"""Prospect id → its revision, what its assessment asked of the day and the active sets
-it read, and its share."""
+Kept = dict[str, tuple[str, Hashable, DayDependence, SetDigests, ProspectShare]]
+"""Prospect id → its revision, the stamp it was read under (None: none), what its
+assessment asked of the day and the active sets it read, and its share."""
 
 
 def portfolio_report(
@@ -99,39 +102,57 @@ def portfolio_shares(
     workers: int | None = None,
 ) -> Iterator[ProspectShare]:
     """The share of each prospect of `ids`, in order: kept from an earlier run when its
-    revision is the same, else read and assessed on `ctx` (its snapshots read into
-    ``ctx.snapshots`` in `language`; in `workers` processes when there are many, see
-    :mod:`qualify.reports.portfolio_workers`). A prospect that cannot be read is left
-    out and noted on the store. When the walk ends, the shares are kept for the next
-    run, for the prospects still `listed` (every prospect of the store, not only these)."""
+    revision is the same (known without reading the records while their stamp is the
+    same, see :meth:`~qualify.store.base.Store.stamps`), else read and assessed on `ctx`
+    (its snapshots read into ``ctx.snapshots`` in `language`; in `workers` processes
+    when there are many, see :mod:`qualify.reports.portfolio_workers`). A prospect that
+    cannot be read is left out and noted on the store. When the walk ends, the shares
+    are kept for the next run, for the prospects still `listed` (every prospect of the
+    store, not only these)."""
     context, digests = _context(store, ctx, language), _digests(ctx)
     found = read_entry(KIND, context, SCOPE)
-    kept: Kept = found if isinstance(found, dict) else {}
-    # nothing kept (the first run of the day): no revision to compare, none read twice
-    revisions = store.revisions(ids) if kept else ((pid, None) for pid in ids)
+    kept: Kept = {
+        pid: hit
+        for pid, hit in (found.items() if isinstance(found, dict) else ())
+        if isinstance(hit, tuple) and len(hit) == 5 and isinstance(hit[2], DayDependence)
+    }
+    stamps = store.stamps(ids)  # before any revision is read (see Store.stamps)
+    # a kept share's revision is read again only when its stamp is not the same; where
+    # nothing is kept the assessment reads the revision, so none is read twice
+    unsure = [
+        pid
+        for pid in ids
+        if pid in kept and (stamps.get(pid) is None or stamps[pid] != kept[pid][1])
+    ]
+    revisions = dict(store.revisions(unsure)) if unsure else {}
     planned: list[tuple[str, ProspectShare | None]] = []
-    for pid, revision in revisions:
+    changed = False
+    for pid in ids:
         hit = kept.get(pid)
+        if hit is None:
+            planned.append((pid, None))
+            continue
+        revision = revisions[pid] if pid in revisions else hit[0]
         fits = (
             revision is not None
-            and isinstance(hit, tuple)
-            and len(hit) == 4
             and hit[0] == revision
-            and isinstance(hit[1], DayDependence)
-            and hit[1].holds_on(ctx.today, compiled_text)
-            and all(digests.get(set_id, None) == digest for set_id, digest in hit[2])
+            and hit[2].holds_on(ctx.today, compiled_text)
+            and all(digests.get(set_id, None) == digest for set_id, digest in hit[3])
         )
-        planned.append((pid, hit[3] if fits and hit is not None else None))
+        stamp = stamps.get(pid)
+        if fits and stamp is not None and stamp != hit[1]:  # the same bytes, touched
+            kept[pid] = (hit[0], stamp, *hit[2:])
+            changed = True
+        planned.append((pid, hit[4] if fits else None))
     misses = [pid for pid, share in planned if share is None]
     assessed = assess_all(store, ctx, misses, language, workers=workers)
-    changed = False
     for pid, share in planned:
         if share is None:
             a = next(assessed)
             known = a.revision is not None and a.share is not None and a.depends is not None
             if a.keep and known:
                 read = tuple((set_id, digests.get(set_id)) for set_id in a.sets)
-                kept[pid] = (a.revision, a.depends, read, a.share)
+                kept[pid] = (a.revision, stamps.get(pid), a.depends, read, a.share)
                 changed = True
             else:
                 changed |= kept.pop(pid, None) is not None

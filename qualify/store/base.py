@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -148,6 +148,14 @@ class Store(ABC):
         server-stamped transaction of a change on PostgreSQL); None where the store
         cannot tell. A cache of what is derived from records keys it by this."""
         return ((pid, None) for pid in prospect_ids)
+
+    def stamps(self, prospect_ids: Iterable[str]) -> Mapping[str, Hashable]:
+        """A stamp of each prospect's stored records, where the store has a cheap one
+        (read without the records): the same stamp taken later means the records did
+        not change in between, so a revision read after a stamp holds while the stamp
+        does. Records changed in the last seconds get none, as does every prospect of a
+        store without stamps (a revision there is cheap already)."""
+        return {}
 
     def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
         """The prospect's records and the revision of exactly those records."""

@@ -58,6 +58,66 @@ def test_only_the_prospect_that_changed_is_read_again(disk_store, catalog, cache
     assert names[pid] == "Müller Renamed"
 
 
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every prospect file counts as settled (unchanged for long enough to be stamped);
+    gives the prospects whose revision is read, as a portfolio asks for them."""
+    from qualify.store.workspace import revisions
+    from qualify.store.workspace.store import Workspace
+
+    monkeypatch.setattr(revisions, "SETTLED", -60.0)
+    asked: list[str] = []
+    original = Workspace.revisions
+
+    def reading(self, prospect_ids):
+        ids = list(prospect_ids)
+        asked.extend(ids)
+        return original(self, ids)
+
+    monkeypatch.setattr(Workspace, "revisions", reading)
+    return asked
+
+
+def test_a_settled_file_is_not_read_to_know_it_did_not_change(
+    disk_store, catalog, cache, settled
+) -> None:
+    first, _ = portfolio(disk_store, catalog)
+    settled.clear()
+    second, read = portfolio(disk_store, catalog)
+    assert (read, settled) == ([], [])
+    assert second == first
+
+
+def test_a_settled_file_changed_since_is_read_and_assessed_again(
+    disk_store, catalog, cache, settled
+) -> None:
+    portfolio(disk_store, catalog)
+    pid = IDS["muller"]
+    renamed = disk_store.get_prospect(pid).model_copy(update={"name": "Müller Renamed"})
+    disk_store.update_prospect(renamed)
+    settled.clear()
+    after, read = portfolio(disk_store, catalog)
+    assert (read, settled) == ([pid], [pid])
+    assert {r.id: r.name for g in after.groups for r in g.rows}[pid] == "Müller Renamed"
+
+
+def test_a_file_touched_but_not_changed_keeps_its_share(
+    disk_store, catalog, cache, settled
+) -> None:
+    """Copied back from a backup, say: new times, the same bytes. Its revision is read
+    once, its share stays, and the next run knows it by its new stamp."""
+    first, _ = portfolio(disk_store, catalog)
+    pid = IDS["muller"]
+    path = disk_store.prospect_path(pid)
+    path.write_bytes(path.read_bytes())
+    settled.clear()
+    second, read = portfolio(disk_store, catalog)
+    assert (read, settled, second) == ([], [pid], first)
+    settled.clear()
+    portfolio(disk_store, catalog)
+    assert settled == []
+
+
 def test_an_answer_given_since_changes_the_row_in_the_portfolio(disk_store, catalog, cache) -> None:
     before, _ = portfolio(disk_store, catalog)
     pid = IDS["muller"]

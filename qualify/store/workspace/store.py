@@ -49,7 +49,7 @@ from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
 from qualify.store.workspace.recent import META_FILE, SCHEMA
-from qualify.store.workspace.revisions import file_revision, read_revised
+from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
     REPAIR,
     Backups,
@@ -65,7 +65,7 @@ RECENT_FILES = 8
 """Prospect files kept parsed after a read or write (see Workspace._read_file)."""
 
 
-class Workspace(DocumentStore):
+class Workspace(FileRevisions, DocumentStore):
     """The embedded store: one small TinyDB file per prospect, a sharded index, snapshots."""
 
     def __init__(
@@ -201,19 +201,8 @@ class Workspace(DocumentStore):
             raise self._missing(prospect_id)
         return found.records
 
-    def revisions(self, prospect_ids: Iterable[str]) -> Iterator[tuple[str, str | None]]:
-        """The digest of each prospect file's bytes (see .revisions)."""
-        for pid in prospect_ids:
-            yield pid, file_revision(self.prospect_path(pid)) if is_safe_id(pid) else None
-
     def opener(self) -> Callable[[], Workspace]:
         return partial(Workspace, self.root)
-
-    def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
-        found = read_revised(self._existing_path(prospect_id))
-        if found is None:
-            raise self._missing(prospect_id)
-        return found[0].records, found[1]
 
     def _read_file(self, path: Path) -> ProspectFile | None:
         """The prospect file at ``path``, read and validated only when it is not the very
