@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from qualify.core.agenda import ITEM_KIND_WORDS
@@ -56,6 +57,30 @@ def _shown(value: Any) -> Any:
     return value
 
 
+class _KeptTemplates(BytecodeCache):
+    """Compiled templates kept in the user cache dir (:mod:`qualify.setcache`: checked
+    when read, written atomically, keyed by the reports' code and each template's
+    source), so a report does not compile its templates again on every run."""
+
+    SCOPE = ("reports",)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        from qualify.setcache import read_entry
+
+        kept = read_entry("template", _source_key(bucket), self.SCOPE)
+        if isinstance(kept, bytes):
+            bucket.bytecode_from_string(kept)  # Jinja checks its version and the source
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        from qualify.setcache import write_entry
+
+        write_entry("template", _source_key(bucket), self.SCOPE, bucket.bytecode_to_string())
+
+
+def _source_key(bucket: Bucket) -> bytes:
+    return f"{bucket.key}:{bucket.checksum}".encode()
+
+
 @cache
 def environment() -> Environment:
     """One Jinja environment; autoescape is on for every template, whatever its name, and
@@ -70,6 +95,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=_KeptTemplates(),
     )
     env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]
     env.filters.update(

@@ -177,3 +177,36 @@ def test_a_territory_without_a_name_in_the_capacity_chart(mem_store, catalog) ->
     document = html5lib.parse(page, namespaceHTMLElements=False)
     labels = [t.text for t in document.iter("{http://www.w3.org/2000/svg}title")]
     assert labels[-1] == "(no territory): 2 +2 / 2"  # committed, about to commit, capacity
+
+
+def test_templates_compiled_once_are_read_back_and_a_broken_entry_is_compiled_again(
+    mem_store, catalog, tmp_path, monkeypatch
+) -> None:
+    """A report compiles its templates once; the next process reads them from the user
+    cache (checked, like every entry there), and renders the same page."""
+    from jinja2 import Environment
+
+    monkeypatch.setenv("QUALIFY_CACHE_DIR", str(tmp_path / "cache"))
+    compiled: list[str] = []
+    compile_ = Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+    report = build_portfolio(mem_store, catalog)
+
+    def page() -> str:
+        html.environment.cache_clear()  # as a new process starts
+        return html.render_portfolio(report)
+
+    first = page()
+    assert "portfolio.html.j2" in compiled
+    compiled.clear()
+    assert page() == first
+    assert compiled == []
+    for entry in (tmp_path / "cache").glob("*.pickle"):
+        entry.write_bytes(entry.read_bytes()[:-5])  # cut short: ignored, compiled again
+    assert page() == first
+    assert "portfolio.html.j2" in compiled
