@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qualify.core.questionnaire.expressions import is_number
 from qualify.core.questionnaire.model import NUMERIC_TYPES, Question
 
 __all__ = ["answered", "points_of"]
@@ -17,10 +18,6 @@ __all__ = ["answered", "points_of"]
 def answered(value: Any) -> bool:
     """An answer counts when it holds a value; None means "not answered"."""
     return value is not None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _chosen(value: Any) -> list[str]:
@@ -45,11 +42,11 @@ def _raw_points(question: Question, value: Any) -> float:
             total = min(total, question.max_score)
         return total
     if t == "scale":
-        if not _is_number(value):
+        if not is_number(value):
             return 0.0
         return question.scale_max - value if question.reverse else value - question.scale_min
     if t in NUMERIC_TYPES:
-        if not _is_number(value):
+        if not is_number(value):
             return 0.0
         for band in question.score_bands or ():
             if band.below is None or value < band.below:

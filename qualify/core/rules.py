@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.phrase import Joined, Num, Phrase
+from qualify.core.questionnaire.expressions import is_number
 from qualify.core.questionnaire.model import QuestionSet
 
 # ------------------------------------------------------------- strengths, risks
@@ -121,20 +122,16 @@ def money(question_set: QuestionSet, values: Mapping[str, Any]) -> Money | None:
     """Cost to serve against margin earned, when the set computes both (COST_QUESTION,
     EARNINGS_QUESTION) and both are known."""
     cost, earned = values.get(COST_QUESTION), values.get(EARNINGS_QUESTION)
-    if not _number(cost) or not _number(earned):
+    if not is_number(cost) or not is_number(earned):
         return None
     ratio = values.get(RATIO_QUESTION)
-    ratio = float(ratio) if _number(ratio) else (earned / cost if cost else None)
+    ratio = float(ratio) if is_number(ratio) else (earned / cost if cost else None)
     return Money(
         _measure(question_set, COST_QUESTION, round(cost, 1)),
         _measure(question_set, EARNINGS_QUESTION, round(earned, 1)),
         ratio,
         earned < cost,
     )
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _ratio(breakdown: ScoreBreakdown, question_id: str) -> float | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from qualify.core.questionnaire.conditions import Condition, Formula, condition_function
 from qualify.core.questionnaire.conditions import formula_function as _compile_formula
-from qualify.core.questionnaire.expressions import calls_today, names, parse_formula
+from qualify.core.questionnaire.expressions import calls_today, is_number, names, parse_formula
 from qualify.core.questionnaire.model import (
     NUMERIC_TYPES,
     Question,
@@ -147,10 +147,6 @@ def _choice_points(q: Question, top: float) -> dict[str, float] | None:
     return {value: float(min(max(o.score, 0.0), top)) for value, o in q.option_map.items()}
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _earn(q: Question, top: float, table: dict[str, float] | None) -> Callable[[Any], float] | None:
     """What points_of says of an answered value, with its clamp to 0..top, compiled where
     the rule is a lookup or a band (scoring a portfolio asks it for every answer)."""
@@ -167,13 +163,13 @@ def _earn(q: Question, top: float, table: dict[str, float] | None) -> Callable[[
     if q.type == "scale":
         low, high, reverse = q.scale_min, q.scale_max, q.reverse
         return lambda value: (
-            clamp(high - value if reverse else value - low) if _is_number(value) else zero
+            clamp(high - value if reverse else value - low) if is_number(value) else zero
         )
     if q.type in NUMERIC_TYPES:
         bands = tuple((band.below, clamp(band.score)) for band in q.score_bands or ())
 
         def banded(value: Any) -> float:
-            if not _is_number(value):
+            if not is_number(value):
                 return zero
             for below, points in bands:
                 if below is None or value < below:

@@ -18,7 +18,7 @@ from typing import Any
 from qualify.core.errors import QualifyError
 from qualify.core.phrase import Num, Phrase
 from qualify.core.questionnaire.condition_words import did_you_mean
-from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR
+from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR, is_number
 from qualify.core.questionnaire.model import Question
 
 _YES = {"yes", "y", "true", "1", "oui", "ja"}
@@ -47,10 +47,6 @@ def shown(value: Any) -> str:
     """A value quoted in a message, cut so a 400-digit answer does not fill the screen."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "…"
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _g(value: float) -> Num:
@@ -224,7 +220,7 @@ def _finite(value: Any) -> AnswerError:
 
 def _number(value: Any) -> float | int:
     """A number as a person writes it (decimal point or comma), finite and in range."""
-    if _is_number(value):
+    if is_number(value):
         number = value
     elif isinstance(value, str):
         text = value.strip()

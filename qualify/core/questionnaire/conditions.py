@@ -234,15 +234,23 @@ def _arith(op: str, a: Any, b: Any) -> Any:
 def _round(value: float, digits: float) -> Any:
     """Half away from zero (2.5 → 3, as people round), to `digits` decimals (negative:
     tens, hundreds)."""
-    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation  # only formulas that round
-
     if digits != int(digits) or not -15 <= digits <= 15:
         return _MISSING
+    decimal, quantum = _quantum(int(digits))
     try:
-        exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-int(digits)), ROUND_HALF_UP)
-    except InvalidOperation:
+        exact = decimal.Decimal(repr(value)).quantize(quantum, decimal.ROUND_HALF_UP)
+    except decimal.InvalidOperation:
         return _MISSING
     return float(exact)
+
+
+@lru_cache(maxsize=32)
+def _quantum(digits: int) -> tuple[Any, Any]:
+    """The decimal module (imported by the first formula that rounds, not at start) and
+    the step `digits` decimals round to."""
+    import decimal
+
+    return decimal, decimal.Decimal(1).scaleb(-digits)
 
 
 def _equal(a: Any, b: Any) -> bool | None:

@@ -556,8 +556,11 @@ def parse_formula(text: str) -> Expr:
     return _Parser(text, formula=True).parse()
 
 
+_NUMBERS = (int, float)  # a tuple: isinstance tests it twice as fast as `int | float`
+
+
 def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, _NUMBERS) and not isinstance(value, bool)
 
 
 # ---------------------------------------------------------------------- dates
