@@ -37,6 +37,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from _workdir import workdir
+
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "questionnaires"
 
@@ -170,7 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--prospects", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
+    parser.add_argument("--dir", type=workdir, default=None, help="Where to build (default: temp).")
     args = parser.parse_args()
     py = sys.executable
     # Byte-compile qualify as `pip install` does (see bench_startup.py): with

@@ -31,6 +31,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from _workdir import workdir
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RESCORE_RATIO, PORTFOLIO_RATIO = 3 / 9, 0.3 / 1.16
@@ -111,7 +113,7 @@ def main() -> None:
         type=Path,
         help="another checkout of qualify, e.g. a clone of the commit to compare with",
     )
-    parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
+    parser.add_argument("--dir", type=workdir, default=None, help="Where to build (default: temp).")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="qualify-bench-scoring-", dir=args.dir))
     workspace = base / "workspace"

@@ -26,6 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _workdir import workdir
+
 from qualify.core.records import (
     AnswerRecord,
     HistoryEntry,
@@ -198,7 +200,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--large", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=300)
-    parser.add_argument("--dir", type=Path, default=None, help="Where to build (default: temp).")
+    parser.add_argument("--dir", type=workdir, default=None, help="Where to build (default: temp).")
     parser.add_argument(
         "--unscored",
         action="store_true",

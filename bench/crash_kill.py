@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
+from _workdir import workdir  # noqa: E402
 
 from qualify.core.records import (  # noqa: E402
     AnswerRecord,
@@ -84,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kills", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--dir", type=workdir, default=None)
     args = parser.parse_args()
     if os.name == "nt":
         sys.exit("SIGKILL is POSIX-only")
