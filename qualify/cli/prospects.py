@@ -225,7 +225,7 @@ HEADER = (
 def _table(rows: list, bands: dict[str, str] | None = None) -> str:
     """The rows as aligned columns (at most 32 characters each), built column by column
     with no Python code run per cell where a builtin does it, one format per line: a
-    column whose text is all printable ASCII is shown as it is, any other has each cell
+    column whose text is all printable is shown as it is, any other has each cell
     made visible (`cell`), so a name cannot forge a row. `bands`: a stored band label →
     the words shown for it (the language in use)."""
     from qualify.core.collector import collector_paused
@@ -277,7 +277,7 @@ def _columns(rows: list, shown: dict[str, str]) -> str:
     widths = []
     for n, (title, cells) in enumerate(zip(header, columns, strict=True)):
         text = "".join(cells)
-        if not (text.isascii() and text.isprintable()):
+        if not text.isprintable():  # (what `cell` changes never is)
             columns[n] = cells = list(map(cell, cells))
         widths.append(min(max(len(title), *map(len, cells)), 32))
     line = "  ".join(f"%-{w}.{w}s" for w in widths)  # padded, cut at the width (≤ 32)

@@ -22,7 +22,7 @@ def visible(text: object, *, one_line: bool = False) -> str:
     shown as `\\x1b`-style text, so a name can neither clear the screen, retitle the
     window nor forge a table row. `one_line` also shows line breaks as `⏎`."""
     text = str(text)
-    if text.isascii() and text.isprintable():  # most names and figures: nothing to show
+    if text.isprintable():  # most names and figures (every character above is not)
         return text
     if one_line:
         text = text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " ")

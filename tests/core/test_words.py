@@ -91,6 +91,16 @@ def test_a_score_always_travels_with_its_words() -> None:
     assert score_label(90, "Strong fit", knocked_out=True) == "✗ Strong fit"
 
 
+def test_every_character_visible_changes_is_one_str_isprintable_refuses() -> None:
+    """What lets printable text (names in any script) skip the pattern, and a list's
+    column of such names skip `visible` altogether."""
+    from qualify.core.safe_text import _INVISIBLE
+
+    changed = [c for c in map(chr, range(0x110000)) if _INVISIBLE.match(c)] + ["\t", "\n"]
+    assert not [c for c in changed if c.isprintable()]
+    assert visible("Müller Gießerei 株式会社") == "Müller Gießerei 株式会社"
+
+
 def test_visible_shows_what_a_terminal_would_act_on() -> None:
     assert visible("a\x1b[2Jb\u202ec\td\ne") == "a\\x1b[2Jb\\u202ec\td\ne"
     assert visible("row one\r\nrow two", one_line=True) == "row one⏎row two"
