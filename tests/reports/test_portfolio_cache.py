@@ -101,6 +101,34 @@ def test_a_settled_file_changed_since_is_read_and_assessed_again(
     assert {r.id: r.name for g in after.groups for r in g.rows}[pid] == "Müller Renamed"
 
 
+def test_a_file_replaced_while_a_portfolio_runs_is_read_again_by_the_next(
+    disk_store, catalog, cache, settled, monkeypatch
+) -> None:
+    """Someone answers while the portfolio is being made, just after it took the stamps:
+    the share it keeps holds the stamp from before, so the next one reads the file."""
+    from qualify.store.workspace.store import Workspace
+
+    portfolio(disk_store, catalog)
+    pid = IDS["muller"]
+    stamps = Workspace.stamps
+
+    def then_renamed(self, prospect_ids):
+        taken = stamps(self, prospect_ids)
+        renamed = self.get_prospect(pid).model_copy(update={"name": "Müller Meanwhile"})
+        self.update_prospect(renamed)
+        return taken
+
+    monkeypatch.setattr(Workspace, "stamps", then_renamed)
+    options = {"capacity": CAPACITY, "now": NOW, "tz": report_fixture.UTC}
+    during = portfolio_report(disk_store, catalog, **options)  # as of its start: either
+    assert pid in {r.id for g in during.groups for r in g.rows}
+    monkeypatch.setattr(Workspace, "stamps", stamps)
+    settled.clear()
+    after, _ = portfolio(disk_store, catalog)  # (and the same as without the cache)
+    assert settled == [pid]
+    assert {r.id: r.name for g in after.groups for r in g.rows}[pid] == "Müller Meanwhile"
+
+
 def test_a_file_touched_but_not_changed_keeps_its_share(
     disk_store, catalog, cache, settled
 ) -> None:
