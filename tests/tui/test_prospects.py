@@ -398,3 +398,44 @@ def test_the_first_page_names_the_stages_as_the_sets_do_now(data_dir, tiny_sets)
     pipeline.write_text(text.replace("Getting to know each other", "Second date"), "utf-8")
     page = first_page()
     assert page is not None and page.stage_titles["next"] == "Second date"
+
+
+async def test_a_key_pressed_before_the_prospect_is_read_acts_once_it_is(
+    make_app, data_dir, tiny_sets, monkeypatch
+) -> None:
+    """A slow disk or server: the prospect screen shows before its data. `i` pressed at
+    once opens the interview when the prospect is read, instead of being refused."""
+    import time
+
+    from tui_helpers import wait_interview
+
+    from qualify.tui.workspace import Workspace
+
+    add_prospect(data_dir, tiny_sets, "Harbour Systems BV")
+    reading = Workspace.prospect_view
+
+    def slowly(self, prospect_id):
+        time.sleep(1.5)  # longer than the keys' usual wait
+        return reading(self, prospect_id)
+
+    monkeypatch.setattr(Workspace, "prospect_view", slowly)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_home(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_ready(app, ProspectScreen), "the prospect screen")
+        assert app.screen.view is None  # still being read
+        await pilot.press("i", "i")  # impatient: still one interview
+        await wait_interview(pilot)
+        await pilot.pause(0.3)
+        assert [type(s).__name__ for s in app.screen_stack][-2:] == [
+            "ProspectScreen",
+            "InterviewScreen",
+        ]
+        await pilot.press("escape", "escape")
+        await wait_home(pilot)
+        await pilot.press("enter")  # and Esc while it is read goes back at once
+        await wait_for(pilot, lambda: screen_ready(app, ProspectScreen), "the prospect screen")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectsScreen)

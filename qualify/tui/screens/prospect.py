@@ -4,13 +4,14 @@ the next meeting's agenda on its own tab, and the way to the comparison view."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, ClassVar
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -78,6 +79,9 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         """What was last read from the store."""
         self.initial_tab = tab
         """The tab shown first: overview or agenda."""
+        self.waiting: dict[str, tuple[object, ...]] = {}
+        """Actions asked for before the prospect was read (a slow disk or server): done
+        once it is, each once, if they still apply then (see `_once_read`)."""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -266,6 +270,12 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self._show_evidence(view)
         self.refresh_bindings()
+        waiting, self.waiting = self.waiting, {}
+        for action, args in waiting.items():
+            if self.check_action(action, args):
+                self.call_later(getattr(self, f"action_{action}"), *args)
+            else:
+                self.app.bell()  # (an interview of a prospect declined meanwhile)
 
     @on(OptionList.OptionHighlighted, "#agenda-list")
     def _agenda_highlighted(self) -> None:
@@ -315,7 +325,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.view is None:
-            return action == "back"
+            return True  # taken now, done once the prospect is read (see `_once_read`)
         status = self.view.prospect.status.value
         if action in ("interview", "advance"):
             return status != "declined"
@@ -360,6 +370,26 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
             markup=False,
             timeout=8,
         )
+
+
+def _once_read(action: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """The screen's action at once when its prospect is read, else once it is: shown
+    before its data, the screen refused `i` pressed at once, and the key was lost."""
+
+    @wraps(method)
+    def act(self: ProspectScreen, *args: Any) -> Any:
+        if self.view is None:
+            self.waiting[action] = args  # the same key twice meanwhile: once
+            return None
+        return method(self, *args)
+
+    return act
+
+
+for _action in {b.action for b in BINDINGS if isinstance(b, Binding)} - {"back"}:
+    if "." not in _action:  # (another namespace's: the app's export)
+        _name = f"action_{_action}"
+        setattr(ProspectScreen, _name, _once_read(_action, getattr(ProspectScreen, _name)))
 
 
 def _last_rescore(
