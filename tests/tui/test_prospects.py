@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input, Static
 from tui_helpers import (
     add_prospect,
@@ -439,3 +440,19 @@ async def test_a_key_pressed_before_the_prospect_is_read_acts_once_it_is(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ProspectsScreen)
+
+
+async def test_enter_and_i_typed_at_once_open_the_prospects_interview(
+    make_app, data_dir, tiny_sets
+) -> None:
+    """Both keys in one go (a fast typist, an ssh session): the `i` is for the prospect
+    Enter opens, not for the list it was typed on."""
+    from tui_helpers import wait_interview
+
+    add_prospect(data_dir, tiny_sets, "Harbour Systems BV")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_home(pilot)
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("i", "i"))
+        await wait_interview(pilot)

@@ -114,6 +114,9 @@ class QualifyScreen(Screen[None]):
         self.app.post_message(ProspectsChanged(prospect_id, select))
 
     def open_prospect(self, prospect_id: str, *, tab: str = "overview") -> None:
+        """Keys typed after the one that opens it wait for the prospect's screen (Enter
+        then `i` at once: the `i` reached the list, and was lost)."""
+        self.app.hold_keys()  # type: ignore[attr-defined]
         self.app.post_message(OpenProspect(prospect_id, tab))
 
     def open_interview(

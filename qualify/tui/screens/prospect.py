@@ -120,6 +120,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         self.load()
         if self.initial_tab == AGENDA:
             self.call_after_refresh(self.query_one(AgendaList).focus)
+        self.call_after_refresh(self.app.release_keys)  # typed since it was asked for
 
     def on_screen_resume(self) -> None:
         if self.view is not None:

@@ -322,6 +322,7 @@ class ProspectsScreen(QualifyScreen):
             self._stale = True
 
     def on_screen_resume(self) -> None:
+        self.query_one(ProspectTable).leaving = False  # back on the list: keys are its own
         if self._stale and self.loaded:
             self._stale = False
             self.load()
@@ -408,6 +409,7 @@ class ProspectsScreen(QualifyScreen):
     def _open(self, event: ProspectTable.Opened) -> None:
         if not self.loaded:
             self._pending_open = event.prospect_id
+            self.query_one(ProspectTable).leaving = False  # it opens later: keys go on here
             return
         self.open_prospect(event.prospect_id)
 

@@ -28,6 +28,7 @@ from qualify.i18n import N_, english, fmt_pct
 from qualify.i18n import _ as translated
 from qualify.tui.format import fmt_date, score_label
 from qualify.tui.widgets.bands import band_rank_of
+from qualify.tui.widgets.keys_in_order import run_own_binding
 from qualify.workflow.search import found_in, row_text, terms
 
 if TYPE_CHECKING:
@@ -449,10 +450,27 @@ class ProspectTable(ScrollView, can_focus=True):
     def action_edge(self, end: int) -> None:
         self.cursor_row = len(self._view) - 1 if end else 0
 
+    leaving = False
+    """Enter opened a prospect: the keys typed after it are for that prospect's screen.
+    Those already on their way here are handed back to the app, which holds them until
+    the screen shows (Enter then `i` at once: the `i` reached the list and was lost)."""
+
     def action_open(self) -> None:
         row = self.highlighted
         if row is not None:
+            self.leaving = True
+            self.app.hold_keys()  # type: ignore[attr-defined]
             self.post_message(self.Opened(row.id))
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.leaving:
+            event.stop()
+            event.prevent_default()
+            self.app.hand_back(event)  # type: ignore[attr-defined]
+            return
+        if event.key == "enter" and await run_own_binding(self, event):
+            return  # opened now, not once Enter has bubbled up past the keys behind it
+        await super()._on_key(event)
 
     # ------------------------------------------------------------------ mouse
     def _column_at(self, x: int) -> str | None:
