@@ -506,3 +506,30 @@ def test_a_handed_answer_costs_a_fraction_of_one_started_from_scratch(shell: She
     ratio = min(there) / min(here)
     assert ratio <= 0.6, f"a handed answer took {ratio:.2f}x one started from scratch"
     assert shell.served() == 6
+
+
+def test_a_user_who_never_started_a_resident_process_pays_nothing_for_one(
+    shell: Shell,
+) -> None:
+    """No resident's folder anywhere: the command runs here without the handover loading
+    sockets or JSON first (14 ms of every command's start)."""
+    if Path(f"/tmp/qualify-resident-{os.getuid()}").exists():
+        pytest.skip("this machine's /tmp holds a resident's folder")
+    env = dict(shell.env, TMPDIR=shell.env["XDG_RUNTIME_DIR"])
+    code = (
+        "import sys\nfrom qualify.handover import handed_over\n"
+        "print(handed_over([sys.argv[1], 'whoami']), 'socket' in sys.modules, "
+        "'json' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["None", "False", "False"]
+    # once one is started, the same check finds it and hands the command over
+    _start(shell)
+    assert shell.run("whoami").returncode == 0
+    assert shell.served() == 1
