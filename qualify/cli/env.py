@@ -128,10 +128,11 @@ class Env:
         if self._store is None:
             from qualify.store import open_store
 
-            if self.store_url:
-                self._store = open_store(url=self.store_url)
-            else:
-                self._store = open_store(self.data_dir)
+            with loading():
+                if self.store_url:
+                    self._store = open_store(url=self.store_url)
+                else:
+                    self._store = open_store(self.data_dir)
         return self._store
 
     @cached_property
@@ -147,6 +148,20 @@ class Env:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """A command loading what it keeps to its end (the store's modules, pydantic's
+    validators): the cyclic collector rests meanwhile and never scans it again after,
+    as for what the process's start built (:func:`qualify.cli.main.run`)."""
+    import gc
+
+    from qualify.core.collector import collector_paused
+
+    with collector_paused():
+        yield
+    gc.freeze()
 
 
 def say(text: object = "", *, err: bool = False, nl: bool = True) -> None:

@@ -87,6 +87,22 @@ def test_the_process_entry_rests_the_collector_while_it_starts_and_as_it_ends() 
     ).read_text(encoding="utf-8")
 
 
+def test_a_command_loading_its_store_does_so_with_the_collector_resting() -> None:
+    """What a command loads to keep (the store's modules, pydantic's validators) is built
+    with the collector paused and frozen after; the collector comes back as it was,
+    also when the loading fails (a workspace path that is a file)."""
+    code = (
+        "import gc, sys\nfrom qualify.cli.env import loading\n"
+        "before = gc.get_freeze_count()\n"
+        "with loading():\n    paused = not gc.isenabled()\n    import qualify.store.workspace\n"
+        "print(paused, gc.isenabled(), gc.get_freeze_count() > before, file=sys.stderr)\n"
+        "gc.disable()\nwith loading():\n    pass\nprint(gc.isenabled(), file=sys.stderr)\n"
+        "gc.enable()\ntry:\n    with loading():\n        raise OSError\nexcept OSError:\n"
+        "    print(gc.isenabled(), file=sys.stderr)"
+    )
+    assert _python(code) == ["True True True", "False", "True"]
+
+
 def _python(code: str, *args: str, **env: str) -> list[str]:
     """The lines ``code`` prints to stderr in a fresh interpreter (PYDANTIC_DISABLE_PLUGINS
     as given, else unset)."""
