@@ -40,7 +40,27 @@ async def wait_for(pilot, ready: Callable[[], Any], what: str = "the app", *, ti
             await _pause(pilot)
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} never got ready (screen: {pilot.app.screen})")
+            raise AssertionError(f"{what} never got ready ({_where(pilot.app)})")
+
+
+def _where(app) -> str:
+    """What a failed wait saw: the screen, the focus, the keys the app holds for the next
+    question, the writes still out (a rare failure on a loaded CI host says which)."""
+    if not app.is_running:
+        return "the app has ended"
+    focused = app.focused
+    held = getattr(app, "_held", None)
+    saves = getattr(app, "saves", None)
+    unsaved = getattr(app.screen, "unsaved", None)
+    return (
+        f"screen: {app.screen}; focus: {focused!r}"
+        + (" (leaving)" if getattr(focused, "leaving", False) else "")
+        + f"; keys held: {'none' if held is None else [getattr(k, 'key', k) for k in held]}"
+        + f"; inputs coming: {getattr(app, '_inputs_coming', 0)}"
+        + ("" if saves is None else f"; saves idle: {saves.idle}")
+        + ("" if unsaved is None else f"; writing: {dict(unsaved.writing)}")
+        + ("" if unsaved is None else f"; refused: {unsaved.errors}")
+    )
 
 
 async def _pause(pilot, delay: float | None = None) -> None:
