@@ -79,6 +79,35 @@ async def test_add_prospect_form_refuses_an_empty_name(make_app, data_dir: Path)
     assert names == ["Nordic AV Oy"]
 
 
+async def test_the_add_form_typed_in_one_go_puts_each_text_in_its_field(
+    make_app, data_dir: Path
+) -> None:
+    """Keys typed together (a fast typist over ssh, a busy laptop): Tab moved the focus
+    only once it had reached the screen, so "North" typed after it went into the name.
+    Each text lands in the field Tab went to, across the two choice fields (back in a
+    field, its text is selected, as Tab leaves it: End, then typing adds to it)."""
+    from test_date_retyped import burst
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_home(pilot)
+        await pilot.press("a")
+        form = await wait_for(pilot, lambda: isinstance(app.screen, ProspectForm) and app.screen)
+        await wait_for(pilot, lambda: app.focused is form.query_one("#name"))
+        await burst(
+            pilot, *"Nordic AV Oy", "tab", *"North", "tab", "tab", "tab", *"Met at ISE",
+            "shift+tab", "shift+tab", "shift+tab", "end", *" East",
+        )  # fmt: skip
+        await wait_for(pilot, lambda: not app.holding_keys, "the keys")
+        assert form.query_one("#name", Input).value == "Nordic AV Oy"
+        assert form.query_one("#territory", Input).value == "North East"
+        assert form.query_one("#notes", Input).value == "Met at ISE"
+        await pilot.press("enter")
+        screen = await wait_prospect(pilot)
+        assert screen.view.prospect.territory == "North East"
+        assert screen.view.prospect.notes == "Met at ISE"
+
+
 async def test_filter_as_you_type_and_sort(make_app, data_dir: Path, tiny_sets: Path) -> None:
     fill_demo(data_dir, tiny_sets, 30)
     add_prospect(data_dir, tiny_sets, "Zeta Unique Sound GmbH", territory="Iberia")

@@ -16,6 +16,9 @@ sends them in one go. Two things in Textual (8.x) then apply them wrongly:
   handed back ahead of them. A paste is typed input too: it is held and handed back with
   the keys, in its place among them (the app hands a paste to the focused widget, which
   was the question being left).
+- Tab moves the focus once the key has bubbled up to the screen: "Name", Tab, "North"
+  typed in one go put "North" in the name. Keys typed after a Tab that moves the focus
+  wait until it has (:meth:`HoldsKeys.action_focus_next`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ HOLD_AT_MOST = 0.5
 input is still being put up (:meth:`HoldsKeys.input_coming`): then they wait for it; or
 unless the move asked has not been made yet (the focused input is leaving): then they
 wait for it too, up to MOVE_AT_MOST."""
+FOCUS_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
+"""The keys whose binding (the screen's) takes the focus to the next or previous field."""
+TAB_AT_MOST = 2.0
+"""Seconds keys wait for a Tab's move that never comes (the field it was sent to went)."""
 MOVE_AT_MOST = 10.0
 """Seconds keys wait for a move asked that never comes (a safety net: every move asked
 is made or refused, and the keys go on then; ctrl+q is a key, and must not wait long)."""
@@ -122,6 +129,8 @@ class HoldsKeys:
     _hold_timer: Timer | None = None
     _hold_began = 0.0
     _inputs_coming = 0
+    _tabbing = False
+    """A Tab that moves the focus is on its way to the screen's binding."""
 
     def hold_keys(self) -> None:
         """Keys typed from now on wait for :meth:`release_keys` (at most HOLD_AT_MOST,
@@ -145,10 +154,13 @@ class HoldsKeys:
         A busy laptop may get to the move Enter asked for after the wait: released to the
         input being left, a digit typed for the next question picked an answer there."""
         self._hold_timer = None
-        moving = self.screen_stack and getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
-        if self._held is not None and (
-            self._inputs_coming or (moving and monotonic() - self._hold_began < MOVE_AT_MOST)
-        ):
+        waited = monotonic() - self._hold_began
+        if self._tabbing and waited >= TAB_AT_MOST:
+            self._tabbing = False
+        moving = self.screen_stack and (
+            self._tabbing or getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
+        )
+        if self._held is not None and (self._inputs_coming or (moving and waited < MOVE_AT_MOST)):
             self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
             return
         await self.release_keys()
@@ -184,18 +196,26 @@ class HoldsKeys:
         held = self._held
         if held is None:
             return
+        if not self.screen_stack:  # type: ignore[attr-defined]
+            self._held, self._tabbing = None, False  # the app is closing: nothing takes them
+            return
+        if self._tabbing:  # they are for the field the Tab goes to: its move releases them
+            return
         if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
-        if not self.screen_stack:  # type: ignore[attr-defined]
-            self._held = None  # the app is closing: no question is left to take them
-            return
         focused = self.focused  # type: ignore[attr-defined]
         if getattr(focused, "leaving", False):  # the question stays: they are its keys
             focused.leaving = False
         while held:  # keys arriving meanwhile join the end
             self._handed_back = max(0, self._handed_back - 1)
             item = held.pop(0)
+            if isinstance(item, events.Key) and self._moves_focus(item.key):
+                await super().on_event(item)  # type: ignore[misc]
+                self._tabbing = True  # the keys behind it wait for the move, held still
+                self._hold_began = monotonic()
+                self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+                return
             if isinstance(item, (events.Key, events.Paste)):
                 await super().on_event(item)  # type: ignore[misc]
             else:  # behind what was typed before it, in the focused widget's queue
@@ -210,4 +230,46 @@ class HoldsKeys:
         ):
             self._held.append(event)
             return
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.screen_stack  # type: ignore[attr-defined]
+            and self._moves_focus(event.key)
+        ):  # the keys after it wait while it goes to the focused field, then the screen
+            self.hold_keys()
+            self._tabbing = True
         await super().on_event(event)  # type: ignore[misc]
+
+    def _moves_focus(self, key: str) -> bool:
+        """`key` reaches the screen's binding that moves the focus: Tab, unless the
+        focused widget takes it (a text area that indents) or binds it itself."""
+        if key not in FOCUS_MOVES:
+            return False
+        screen = self.screen  # type: ignore[attr-defined]
+        focused = screen.focused
+        if focused is not None and focused.check_consume_key(key, None):
+            return False
+        for _node, bindings in screen._modal_binding_chain:
+            found = bindings.key_to_bindings.get(key)
+            if found:
+                return bool(found[0].action.removeprefix("app.") == FOCUS_MOVES[key])
+        return False
+
+    def action_focus_next(self) -> None:
+        super().action_focus_next()  # type: ignore[misc]
+        self._focus_moved()
+
+    def action_focus_previous(self) -> None:
+        super().action_focus_previous()  # type: ignore[misc]
+        self._focus_moved()
+
+    def _focus_moved(self) -> None:
+        """A Tab's move is made: the keys typed after it go on, to the field it went to
+        (unless the hold waits for something else too, e.g. a question's input)."""
+        if not self._tabbing:
+            return
+        self._tabbing = False
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        self.call_later(self._hold_ended)  # type: ignore[attr-defined]
