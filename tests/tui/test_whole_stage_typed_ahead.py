@@ -153,3 +153,26 @@ async def test_grow_beside_an_at_risk_review_waits_for_its_reason(
         await wait_for(pilot, lambda: stored_answers(data_dir, pid)["outcome"].value == "grow")
     record = stored_answers(data_dir, pid)["outcome"]
     assert record.note == "They doubled the showroom"
+
+
+async def test_a_tab_typed_behind_an_answer_moves_on_before_the_keys_after_it(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """ "2", Enter, Tab, "3" in one go: 2 answers the first question; Tab, held while the
+    next question is put up, takes the focus off it, so the 3 typed after it is not taken
+    as that question's answer (it went there when the keys held were let go together)."""
+    pid = _prospect_at(data_dir, bundled_sets, "first-date")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        pane = screen.query_one(QuestionPane)
+        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+        first = screen.current
+        await burst(pilot, "2", "enter", "tab", "3")
+        await wait_for(pilot, lambda: screen.current != first and not app.holding_keys)
+        await wait_for(pilot, lambda: screen.unsaved.empty and app.saves.idle, "the writes")
+        second = screen.current
+        assert not pane.input.has_focus_within  # Tab took the focus on
+    stored = stored_answers(data_dir, pid)
+    assert first in stored
+    assert second not in stored
