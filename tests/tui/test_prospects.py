@@ -485,3 +485,30 @@ async def test_enter_and_i_typed_at_once_open_the_prospects_interview(
         app.post_message(events.Key("enter", "\r"))
         app.post_message(events.Key("i", "i"))
         await wait_interview(pilot)
+
+
+async def test_keys_typed_with_the_key_that_opens_a_dialog_go_into_the_dialog(
+    make_app, data_dir, tiny_sets
+) -> None:
+    """`n`, "+7d", Enter in one go: the dialog opened only once `n` had bubbled up to the
+    screen, and "+7d" (typed for the prospect screen below, checked against the dialog's
+    keys) was lost, so Enter sent an empty date. The keys wait for the dialog."""
+    from datetime import date, timedelta
+
+    from test_date_retyped import burst
+
+    pid = add_prospect(data_dir, tiny_sets, "Harbour Systems BV")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_prospect(pilot, pid)
+        await wait_for(pilot, lambda: app.screen.view is not None, "the prospect")
+        await burst(pilot, "n", "+", "7", "d", "enter")
+        store = open_store(data_dir)
+        try:
+            meeting = await wait_for(
+                pilot, lambda: store.get_prospect(pid).next_meeting, "the meeting"
+            )
+        finally:
+            store.close()
+        assert meeting.day == date.today() + timedelta(days=7)
+        assert isinstance(app.screen, ProspectScreen)  # the dialog closed with Enter

@@ -19,6 +19,11 @@ sends them in one go. Two things in Textual (8.x) then apply them wrongly:
 - Tab moves the focus once the key has bubbled up to the screen: "Name", Tab, "North"
   typed in one go put "North" in the name. Keys typed after a Tab that moves the focus
   wait until it has (:meth:`HoldsKeys.action_focus_next`).
+- A key that opens a dialog or a screen does so once it has bubbled up too: `n`, "+7d",
+  Enter typed together opened the meeting dialog, lost "+7d" (typed for the screen
+  below, checked against the dialog's bindings) and sent an empty date. Keys typed for
+  a screen that another now covers, or that has closed, go to the one on top, once it
+  has the focus (:meth:`HoldsKeys.push_screen`, :meth:`HoldsKeys._on_key`).
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ unless the move asked has not been made yet (the focused input is leaving): then
 wait for it too, up to MOVE_AT_MOST."""
 FOCUS_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
 """The keys whose binding (the screen's) takes the focus to the next or previous field."""
+SCREEN_LOOK = 0.02
+"""Seconds between looks at a screen being put up: has it taken the focus yet?"""
 TAB_AT_MOST = 2.0
 """Seconds keys wait for a Tab's move that never comes (the field it was sent to went)."""
 MOVE_AT_MOST = 10.0
@@ -76,6 +83,15 @@ class Input(KeysInOrder, _textual.Input):
         stock field kept the first one only and dropped the rest without a word."""
         if "\n" in event.text or "\r" in event.text:  # the stock handler pastes it
             event.text = " ".join(p.strip() for p in event.text.splitlines() if p.strip())
+
+
+def _has_taken_focus(screen: Any, looks: int) -> bool:
+    """The screen is up: its focus given, or it has nothing to focus, or it has been
+    mounted a few looks without giving it (a screen that focuses once its data is read:
+    the keys go to the screen itself, which keeps them: see ProspectScreen)."""
+    if not screen.is_mounted:
+        return False
+    return screen.focused is not None or not screen.focus_chain or looks >= 3
 
 
 def __getattr__(name: str) -> Any:
@@ -131,6 +147,10 @@ class HoldsKeys:
     _inputs_coming = 0
     _tabbing = False
     """A Tab that moves the focus is on its way to the screen's binding."""
+    _screen_coming: Any = None
+    """A screen pushed that has not taken the focus yet."""
+    _screen_since = 0.0
+    _screen_looks = 0
 
     def hold_keys(self) -> None:
         """Keys typed from now on wait for :meth:`release_keys` (at most HOLD_AT_MOST,
@@ -158,7 +178,9 @@ class HoldsKeys:
         if self._tabbing and waited >= TAB_AT_MOST:
             self._tabbing = False
         moving = self.screen_stack and (
-            self._tabbing or getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
+            self._tabbing
+            or self._screen_coming is not None
+            or getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
         )
         if self._held is not None and (self._inputs_coming or (moving and waited < MOVE_AT_MOST)):
             self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
@@ -197,10 +219,10 @@ class HoldsKeys:
         if held is None:
             return
         if not self.screen_stack:  # type: ignore[attr-defined]
-            self._held, self._tabbing = None, False  # the app is closing: nothing takes them
+            self._held, self._tabbing, self._screen_coming = None, False, None  # closing
             return
-        if self._tabbing:  # they are for the field the Tab goes to: its move releases them
-            return
+        if self._tabbing or self._screen_coming is not None:
+            return  # they are for the field the Tab goes to, the screen coming: it lets go
         if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
@@ -211,13 +233,19 @@ class HoldsKeys:
             self._handed_back = max(0, self._handed_back - 1)
             item = held.pop(0)
             if isinstance(item, events.Key) and self._moves_focus(item.key):
+                item._typed_for = self.screen  # type: ignore[attr-defined]
                 await super().on_event(item)  # type: ignore[misc]
                 self._tabbing = True  # the keys behind it wait for the move, held still
                 self._hold_began = monotonic()
                 self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
                 return
             if isinstance(item, (events.Key, events.Paste)):
+                item._typed_for = self.screen  # type: ignore[attr-defined]
                 await super().on_event(item)  # type: ignore[misc]
+                if self._screen_coming is not None:  # it opened a dialog: the rest wait
+                    self._hold_began = monotonic()
+                    self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+                    return
             else:  # behind what was typed before it, in the focused widget's queue
                 (focused or self.screen).post_message(item)  # type: ignore[attr-defined]
         self._held = None
@@ -238,7 +266,48 @@ class HoldsKeys:
         ):  # the keys after it wait while it goes to the focused field, then the screen
             self.hold_keys()
             self._tabbing = True
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:  # type: ignore[attr-defined]
+            event._typed_for = self.screen  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key that bubbled up unused from a screen another now covers (a dialog its
+        key before opened) or that has closed: it was typed for the screen on top."""
+        typed_for = getattr(event, "_typed_for", None)
+        if typed_for is not None and self.screen_stack and typed_for is not self.screen:  # type: ignore[attr-defined]
+            event.prevent_default()  # not the app's bindings: the keys go on in order
+            self.hand_back(event)
+            return
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Keys typed from now on wait until the screen pushed has the focus (or has
+        shown without anything to focus): typed for it, they reached the screen below."""
+        pushed = super().push_screen(screen, *args, **kwargs)  # type: ignore[misc]
+        if self.is_running and self.screen_stack:  # type: ignore[attr-defined]
+            self.hold_keys()
+            self._screen_coming = self.screen  # type: ignore[attr-defined]
+            self._screen_since, self._screen_looks = monotonic(), 0
+            self.set_timer(SCREEN_LOOK, self._look_at_screen)  # type: ignore[attr-defined]
+        return pushed
+
+    async def _look_at_screen(self) -> None:
+        coming = self._screen_coming
+        if coming is None:
+            return
+        if coming.is_mounted:
+            self._screen_looks += 1
+        if coming is not self.screen or _has_taken_focus(coming, self._screen_looks):  # type: ignore[attr-defined]
+            self._screen_coming = None
+            if self._hold_timer is not None:
+                self._hold_timer.stop()
+                self._hold_timer = None
+            await self._hold_ended()
+            return
+        if monotonic() - self._screen_since < TAB_AT_MOST:
+            self.set_timer(SCREEN_LOOK, self._look_at_screen)  # type: ignore[attr-defined]
+        else:  # put up too slowly: the keys go on to whatever has the focus then
+            self._screen_coming = None
+            await self._hold_ended()
 
     def _moves_focus(self, key: str) -> bool:
         """`key` reaches the screen's binding that moves the focus: Tab, unless the
