@@ -176,3 +176,29 @@ async def test_a_tab_typed_behind_an_answer_moves_on_before_the_keys_after_it(
     stored = stored_answers(data_dir, pid)
     assert first in stored
     assert second not in stored
+
+
+async def test_an_f_key_typed_behind_answers_waits_for_them(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """ "2", Enter, "1", Enter, F2, "Two shops", Enter in one go. F2 is a priority key:
+    the app ran it as it arrived, before the first question had taken its answer, so the
+    note opened there, took "1" as its text, and the letters after it ran the
+    interview's letter keys until it left. F2 now waits its turn: two answers, then the
+    note on the third question."""
+    pid = _prospect_at(data_dir, bundled_sets, "first-date")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        pane = screen.query_one(QuestionPane)
+        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+        order = [q.id for q in screen.question_set.questions.values()]
+        await burst(pilot, "2", "enter", "1", "enter", "f2", *"Two shops", "enter")
+        await wait_for(pilot, lambda: order[2] in stored_answers(data_dir, pid), "the note")
+        await wait_for(pilot, lambda: screen.unsaved.empty and app.saves.idle, "the writes")
+        assert app.screen is screen and screen.current == order[2]
+    stored = stored_answers(data_dir, pid)
+    first, second = (screen.question_set.questions[q] for q in order[:2])
+    assert stored[order[0]].value == first.options[1].value and not stored[order[0]].note
+    assert stored[order[1]].value == second.options[0].value
+    assert stored[order[2]].note == "Two shops" and stored[order[2]].value is None

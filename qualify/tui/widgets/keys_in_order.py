@@ -24,6 +24,9 @@ sends them in one go. Two things in Textual (8.x) then apply them wrongly:
   below, checked against the dialog's bindings) and sent an empty date. Keys typed for
   a screen that another now covers, or that has closed, go to the one on top, once it
   has the focus (:meth:`HoldsKeys.push_screen`, :meth:`HoldsKeys._on_key`).
+- A priority key (the interview's F-keys) acts when it reaches the app, ahead of the keys
+  typed before it that a field has not taken yet: "2", Enter, "1", Enter, F2, "Two
+  shops" opened the note on the first question before its answer. It waits for them.
 """
 
 from __future__ import annotations
@@ -147,6 +150,8 @@ class HoldsKeys:
     _inputs_coming = 0
     _tabbing = False
     """A Tab that moves the focus is on its way to the screen's binding."""
+    _draining = False
+    """A priority key waits for the keys typed before it to be taken."""
     _screen_coming: Any = None
     """A screen pushed that has not taken the focus yet."""
     _screen_since = 0.0
@@ -175,10 +180,11 @@ class HoldsKeys:
         input being left, a digit typed for the next question picked an answer there."""
         self._hold_timer = None
         waited = monotonic() - self._hold_began
-        if self._tabbing and waited >= TAB_AT_MOST:
-            self._tabbing = False
+        if (self._tabbing or self._draining) and waited >= TAB_AT_MOST:
+            self._tabbing = self._draining = False
         moving = self.screen_stack and (
             self._tabbing
+            or self._draining
             or self._screen_coming is not None
             or getattr(self.focused, "leaving", False)  # type: ignore[attr-defined]
         )
@@ -219,9 +225,10 @@ class HoldsKeys:
         if held is None:
             return
         if not self.screen_stack:  # type: ignore[attr-defined]
-            self._held, self._tabbing, self._screen_coming = None, False, None  # closing
+            self._held, self._screen_coming = None, None  # the app is closing
+            self._tabbing = self._draining = False
             return
-        if self._tabbing or self._screen_coming is not None:
+        if self._tabbing or self._draining or self._screen_coming is not None:
             return  # they are for the field the Tab goes to, the screen coming: it lets go
         if self._hold_timer is not None:
             self._hold_timer.stop()
@@ -229,7 +236,12 @@ class HoldsKeys:
         focused = self.focused  # type: ignore[attr-defined]
         if getattr(focused, "leaving", False):  # the question stays: they are its keys
             focused.leaving = False
+        sent = 0
         while held:  # keys arriving meanwhile join the end
+            if sent and isinstance(held[0], events.Key) and self._runs_first(held[0].key):
+                self._drain()  # it waits for the keys just sent to be taken
+                return
+            sent += 1
             self._handed_back = max(0, self._handed_back - 1)
             item = held.pop(0)
             if isinstance(item, events.Key) and self._moves_focus(item.key):
@@ -267,8 +279,40 @@ class HoldsKeys:
             self.hold_keys()
             self._tabbing = True
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:  # type: ignore[attr-defined]
+            if self._runs_first(event.key):  # after the keys typed before it
+                self.hold_keys()
+                assert self._held is not None
+                self._held.append(event)
+                self._drain()
+                return
             event._typed_for = self.screen  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
+
+    def _runs_first(self, key: str) -> bool:
+        """`key` has a priority binding: the app runs it as the key arrives, ahead of the
+        keys before it still on their way through a field (quit has its own wait)."""
+        for _node, bindings in self.screen._binding_chain:  # type: ignore[attr-defined]
+            for binding in bindings.key_to_bindings.get(key, ()):
+                if binding.priority and binding.action.removeprefix("app.") != "quit":
+                    return True
+        return False
+
+    def _drain(self) -> None:
+        """The held keys go on once the focused widget has taken what was sent to it."""
+        self._draining = True
+        self._hold_began = monotonic()
+        if self._hold_timer is None:
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+        (self.focused or self.screen).call_later(self._drained)  # type: ignore[attr-defined]
+
+    async def _drained(self) -> None:
+        if not self._draining:
+            return
+        self._draining = False
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        await self._hold_ended()
 
     async def _on_key(self, event: events.Key) -> None:
         """A key that bubbled up unused from a screen another now covers (a dialog its
