@@ -155,6 +155,14 @@ async def test_grow_beside_an_at_risk_review_waits_for_its_reason(
     assert record.note == "They doubled the showroom"
 
 
+async def _at_first_question(pilot, pid: str):
+    """The prospect's interview, its first question's input focused: (screen, pane)."""
+    screen = await open_interview(pilot, pid)
+    pane = screen.query_one(QuestionPane)
+    await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+    return screen, pane
+
+
 async def test_a_tab_typed_behind_an_answer_moves_on_before_the_keys_after_it(
     make_app, data_dir: Path, bundled_sets: Path
 ) -> None:
@@ -164,9 +172,7 @@ async def test_a_tab_typed_behind_an_answer_moves_on_before_the_keys_after_it(
     pid = _prospect_at(data_dir, bundled_sets, "first-date")
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_interview(pilot, pid)
-        pane = screen.query_one(QuestionPane)
-        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+        screen, pane = await _at_first_question(pilot, pid)
         first = screen.current
         await burst(pilot, "2", "enter", "tab", "3")
         await wait_for(pilot, lambda: screen.current != first and not app.holding_keys)
@@ -189,9 +195,7 @@ async def test_an_f_key_typed_behind_answers_waits_for_them(
     pid = _prospect_at(data_dir, bundled_sets, "first-date")
     app = make_app(bundled_sets)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_interview(pilot, pid)
-        pane = screen.query_one(QuestionPane)
-        await wait_for(pilot, lambda: pane.input is not None and pane.input.has_focus_within)
+        screen, _pane = await _at_first_question(pilot, pid)
         order = [q.id for q in screen.question_set.questions.values()]
         await burst(pilot, "2", "enter", "1", "enter", "f2", *"Two shops", "enter")
         await wait_for(pilot, lambda: order[2] in stored_answers(data_dir, pid), "the note")

@@ -193,6 +193,11 @@ class HoldsKeys:
             return
         await self.release_keys()
 
+    def _stop_hold_timer(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+
     @property
     def holding_keys(self) -> bool:
         """Keys or pastes typed for the next question are waiting for its input."""
@@ -230,9 +235,7 @@ class HoldsKeys:
             return
         if self._tabbing or self._draining or self._screen_coming is not None:
             return  # they are for the field the Tab goes to, the screen coming: it lets go
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
+        self._stop_hold_timer()
         focused = self.focused  # type: ignore[attr-defined]
         if getattr(focused, "leaving", False):  # the question stays: they are its keys
             focused.leaving = False
@@ -309,9 +312,7 @@ class HoldsKeys:
         if not self._draining:
             return
         self._draining = False
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
+        self._stop_hold_timer()
         await self._hold_ended()
 
     async def _on_key(self, event: events.Key) -> None:
@@ -342,9 +343,7 @@ class HoldsKeys:
             self._screen_looks += 1
         if coming is not self.screen or _has_taken_focus(coming, self._screen_looks):  # type: ignore[attr-defined]
             self._screen_coming = None
-            if self._hold_timer is not None:
-                self._hold_timer.stop()
-                self._hold_timer = None
+            self._stop_hold_timer()
             await self._hold_ended()
             return
         if monotonic() - self._screen_since < TAB_AT_MOST:
@@ -382,7 +381,5 @@ class HoldsKeys:
         if not self._tabbing:
             return
         self._tabbing = False
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
+        self._stop_hold_timer()
         self.call_later(self._hold_ended)  # type: ignore[attr-defined]
