@@ -114,11 +114,16 @@ def socket_folder() -> str | None:
     """The folder of this user's resident sockets ($XDG_RUNTIME_DIR, else the temporary
     folder, else /tmp: the first where a socket's path is short enough), or None on a
     system without Unix sockets and descriptor passing."""
-    if not hasattr(os, "getuid"):
-        return None
     import socket
 
     if not hasattr(socket, "send_fds"):
+        return None
+    return _folder_named()
+
+
+def _folder_named() -> str | None:
+    """Where :func:`socket_folder` looks, found without `socket` (it may not exist)."""
+    if not hasattr(os, "getuid"):
         return None
     name = f"qualify-resident-{os.getuid()}"
     for base in (os.environ.get("XDG_RUNTIME_DIR"), os.environ.get("TMPDIR"), "/tmp"):
@@ -138,16 +143,6 @@ def safe_folder(folder: str) -> bool:
     return (
         stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and found.st_mode & 0o077 == 0
     )
-
-
-def _folder_there() -> bool:
-    """Some folder a resident's socket may be in exists (:func:`socket_folder` would
-    choose one of them); checked before `socket` is imported."""
-    if not hasattr(os, "getuid"):
-        return False
-    name = f"qualify-resident-{os.getuid()}"
-    bases = (os.environ.get("XDG_RUNTIME_DIR"), os.environ.get("TMPDIR"), "/tmp")
-    return any(base and os.path.isdir(os.path.join(base, name)) for base in bases)
 
 
 def socket_path(folder: str, key: str) -> str:
@@ -210,7 +205,8 @@ def handed_over(argv: list[str]) -> int | None:
         return None  # `--from <(…)`: the descriptor is this process's, not the copy's
     if not _standard_streams_open():
         return None  # a closed one: the socket could take its number
-    if not _folder_there():
+    folder = _folder_named()
+    if folder is None or not os.path.isdir(folder):
         return None  # no resident process started here: nothing more to look at
     key = interpreter_key()
     sock = connect(key)
