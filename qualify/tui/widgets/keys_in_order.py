@@ -48,8 +48,9 @@ FOCUS_MOVES = {"tab": "focus_next", "shift+tab": "focus_previous"}
 """The keys whose binding (the screen's) takes the focus to the next or previous field."""
 SCREEN_LOOK = 0.02
 """Seconds between looks at a screen being put up: has it taken the focus yet?"""
-TAB_AT_MOST = 2.0
-"""Seconds keys wait for a Tab's move that never comes (the field it was sent to went)."""
+TURN_AT_MOST = 2.0
+"""Seconds keys wait for their turn when it never comes: a Tab's move, a dialog taking
+the focus, the keys before an F-key being taken (the widget they went to is gone)."""
 MOVE_AT_MOST = 10.0
 """Seconds keys wait for a move asked that never comes (a safety net: every move asked
 is made or refused, and the keys go on then; ctrl+q is a key, and must not wait long)."""
@@ -180,7 +181,7 @@ class HoldsKeys:
         input being left, a digit typed for the next question picked an answer there."""
         self._hold_timer = None
         waited = monotonic() - self._hold_began
-        if (self._tabbing or self._draining) and waited >= TAB_AT_MOST:
+        if (self._tabbing or self._draining) and waited >= TURN_AT_MOST:
             self._tabbing = self._draining = False
         moving = self.screen_stack and (
             self._tabbing
@@ -192,6 +193,12 @@ class HoldsKeys:
             self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
             return
         await self.release_keys()
+
+    def _wait_again(self) -> None:
+        """The held keys wait for their turn from now (a Tab's move, a dialog, an F-key)."""
+        self._hold_began = monotonic()
+        if self._hold_timer is None:
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
 
     def _stop_hold_timer(self) -> None:
         if self._hold_timer is not None:
@@ -251,15 +258,13 @@ class HoldsKeys:
                 item._typed_for = self.screen  # type: ignore[attr-defined]
                 await super().on_event(item)  # type: ignore[misc]
                 self._tabbing = True  # the keys behind it wait for the move, held still
-                self._hold_began = monotonic()
-                self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+                self._wait_again()
                 return
             if isinstance(item, (events.Key, events.Paste)):
                 item._typed_for = self.screen  # type: ignore[attr-defined]
                 await super().on_event(item)  # type: ignore[misc]
                 if self._screen_coming is not None:  # it opened a dialog: the rest wait
-                    self._hold_began = monotonic()
-                    self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+                    self._wait_again()
                     return
             else:  # behind what was typed before it, in the focused widget's queue
                 (focused or self.screen).post_message(item)  # type: ignore[attr-defined]
@@ -273,14 +278,6 @@ class HoldsKeys:
         ):
             self._held.append(event)
             return
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.screen_stack  # type: ignore[attr-defined]
-            and self._moves_focus(event.key)
-        ):  # the keys after it wait while it goes to the focused field, then the screen
-            self.hold_keys()
-            self._tabbing = True
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:  # type: ignore[attr-defined]
             if self._runs_first(event.key):  # after the keys typed before it
                 self.hold_keys()
@@ -288,6 +285,9 @@ class HoldsKeys:
                 self._held.append(event)
                 self._drain()
                 return
+            if self._moves_focus(event.key):  # the keys after it wait for its move
+                self.hold_keys()
+                self._tabbing = True
             event._typed_for = self.screen  # type: ignore[attr-defined]
         await super().on_event(event)  # type: ignore[misc]
 
@@ -303,9 +303,7 @@ class HoldsKeys:
     def _drain(self) -> None:
         """The held keys go on once the focused widget has taken what was sent to it."""
         self._draining = True
-        self._hold_began = monotonic()
-        if self._hold_timer is None:
-            self._hold_timer = self.set_timer(HOLD_AT_MOST, self._hold_ended)  # type: ignore[attr-defined]
+        self._wait_again()
         (self.focused or self.screen).call_later(self._drained)  # type: ignore[attr-defined]
 
     async def _drained(self) -> None:
@@ -341,16 +339,14 @@ class HoldsKeys:
             return
         if coming.is_mounted:
             self._screen_looks += 1
-        if coming is not self.screen or _has_taken_focus(coming, self._screen_looks):  # type: ignore[attr-defined]
-            self._screen_coming = None
-            self._stop_hold_timer()
-            await self._hold_ended()
-            return
-        if monotonic() - self._screen_since < TAB_AT_MOST:
+        up = coming is not self.screen or _has_taken_focus(coming, self._screen_looks)  # type: ignore[attr-defined]
+        if not up and monotonic() - self._screen_since < TURN_AT_MOST:
             self.set_timer(SCREEN_LOOK, self._look_at_screen)  # type: ignore[attr-defined]
-        else:  # put up too slowly: the keys go on to whatever has the focus then
-            self._screen_coming = None
-            await self._hold_ended()
+            return
+        # up, or put up too slowly: the keys go on to whatever has the focus now
+        self._screen_coming = None
+        self._stop_hold_timer()
+        await self._hold_ended()
 
     def _moves_focus(self, key: str) -> bool:
         """`key` reaches the screen's binding that moves the focus: Tab, unless the
