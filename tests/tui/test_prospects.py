@@ -512,3 +512,27 @@ async def test_keys_typed_with_the_key_that_opens_a_dialog_go_into_the_dialog(
             store.close()
         assert meeting.day == date.today() + timedelta(days=7)
         assert isinstance(app.screen, ProspectScreen)  # the dialog closed with Enter
+
+
+async def test_enter_typed_twice_on_the_add_form_adds_one_prospect(make_app, data_dir) -> None:
+    """The second Enter reached the form after it had answered: Textual's dismiss then
+    answered again and closed the screen below too, until the app ended in a traceback.
+    A dialog answers once."""
+    from test_date_retyped import burst
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_home(pilot)
+        await pilot.press("a")
+        form = await wait_for(pilot, lambda: isinstance(app.screen, ProspectForm) and app.screen)
+        await wait_for(pilot, lambda: app.focused is form.query_one("#name"))
+        await burst(pilot, *"Plain AB", "enter", "enter")
+        screen = await wait_prospect(pilot)
+        await pilot.pause(0.5)
+        assert app.is_running and app.screen is screen
+        assert [type(s).__name__ for s in app.screen_stack] == ["ProspectsScreen", "ProspectScreen"]
+    store = open_store(data_dir)
+    try:
+        assert [s.name for s in store.list_prospects()] == ["Plain AB"]
+    finally:
+        store.close()

@@ -1,1 +1,2 @@
-"""Modal dialogs: each is a ``ModalScreen[T]`` that returns its answer with ``dismiss``."""
+"""Modal dialogs: each is a ``Dialog[T]`` (:mod:`.dialog`) that returns its answer, once,
+with ``dismiss``."""

@@ -10,13 +10,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """Ask a yes/no question; dismisses with True (yes) or False (no, escape)."""
 
     CSS_PATH = "modals.tcss"

@@ -17,13 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import visible
 from qualify.i18n import _, error_text, fmt_size, tr
 from qualify.tui.format import fmt_datetime
+from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def open_in_viewer(qualifier: Qualifier, attachment: Attachment, view_dir: Path)
     return None
 
 
-class EvidenceDialog(ModalScreen[None]):
+class EvidenceDialog(Dialog[None]):
     """The prospect's evidence files; Enter on one opens it, a path attaches a new one."""
 
     CSS_PATH = "modals.tcss"

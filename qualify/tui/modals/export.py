@@ -8,15 +8,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 from qualify.tui.report import EXPORT_FORMATS
 
 
-class ExportDialog(ModalScreen[str | None]):
+class ExportDialog(Dialog[str | None]):
     """Dismisses with a format (`md`, `html`, `json`), or None when cancelled."""
 
     CSS_PATH = "modals.tcss"

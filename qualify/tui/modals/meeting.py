@@ -12,12 +12,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from qualify.core.errors import QualifyError
 from qualify.core.words import visible
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class MeetingResult:
     note: str = ""
 
 
-class MeetingPrompt(ModalScreen[MeetingResult | None]):
+class MeetingPrompt(Dialog[MeetingResult | None]):
     """Ask for the next meeting; dismisses with a MeetingResult, or None when cancelled."""
 
     CSS_PATH = "modals.tcss"

@@ -9,14 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
 
 
-class NotePrompt(ModalScreen[str | None]):
+class NotePrompt(Dialog[str | None]):
     """Edit the note of one question; Enter saves, an empty note removes it."""
 
     CSS_PATH = "modals.tcss"

@@ -10,11 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from qualify.core.words import KIND_LABELS
 from qualify.i18n import _, language_name
+from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
 
 
@@ -30,7 +30,7 @@ class ProspectFormResult:
     """The prospect's own language (its interviews and reports); "" for the user's."""
 
 
-class ProspectForm(ModalScreen[ProspectFormResult | None]):
+class ProspectForm(Dialog[ProspectFormResult | None]):
     """The add / edit form; dismisses with the fields, or None when cancelled."""
 
     CSS_PATH = "modals.tcss"

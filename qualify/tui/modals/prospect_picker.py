@@ -13,11 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def find_prospects(
     return [(s, matcher.highlight(s.name)) for _score, s in scored[:limit]]
 
 
-class ProspectPicker(ModalScreen[str | None]):
+class ProspectPicker(Dialog[str | None]):
     """Dismisses with the picked prospect's id, or None when cancelled."""
 
     CSS_PATH = "modals.tcss"

@@ -8,12 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import one_line, visible
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -44,7 +44,7 @@ def question_choices(
     return choices
 
 
-class QuestionPicker(ModalScreen[str | None]):
+class QuestionPicker(Dialog[str | None]):
     """The questions; dismisses with the answer key picked, or None."""
 
     CSS_PATH = "modals.tcss"

@@ -14,11 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
 
 
@@ -30,7 +30,7 @@ class ReasonResult:
     recontact_on: date | None = None
 
 
-class ReasonPrompt(ModalScreen[ReasonResult | None]):
+class ReasonPrompt(Dialog[ReasonResult | None]):
     """Ask why; dismisses with a :class:`ReasonResult`, or None when cancelled."""
 
     CSS_PATH = "modals.tcss"

@@ -8,15 +8,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualify.core.words import visible
 from qualify.i18n import _
+from qualify.tui.modals.dialog import Dialog
 
 
-class StagePicker(ModalScreen[str | None]):
+class StagePicker(Dialog[str | None]):
     """The stages with an interview; dismisses with the stage id picked, or None."""
 
     CSS_PATH = "modals.tcss"

@@ -9,10 +9,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from qualify.i18n import _, current
+from qualify.tui.modals.dialog import Dialog
 
 
 def help_text() -> str:
@@ -59,7 +60,7 @@ def keys_markdown(screen: Screen) -> str:
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The help modal; escape, F1 or ? closes it."""
 
     CSS_PATH = "help.tcss"
