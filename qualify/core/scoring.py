@@ -83,12 +83,11 @@ VERDICT_TOLERANCE = 1e-9
 
 def _weight_share(parts: list[_Part], section: SectionPlan, worked: Worked) -> tuple[float, float]:
     """(answered, visible) scored weight of a section, each repeat counting 1/n of it."""
+    if section.repeat_max is None:  # the only part, which tallied both as it went
+        return parts[0].denominator, parts[0].shown_weight
     answered = visible = 0.0
     seen, values = worked.visible, worked.values
-    if section.repeat_max is None:
-        shown = parts  # the only part: a hidden question adds nothing below
-    else:
-        shown = [p for p in parts if any(seen[k] for k in p.keys)]
+    shown = [p for p in parts if any(seen[k] for k in p.keys)]
     for part in shown:
         keys = part.keys
         for q in section.scored:
@@ -122,18 +121,26 @@ class _Part:
     """Each question's points (None: hidden, unanswered or unscored), in its order."""
     score: float | None
     denominator: float
+    """Σ weight × max over its answered scored questions (each answered one is shown)."""
+    shown_weight: float
+    """Σ weight × max over its shown scored questions."""
     factor: float = 1.0
     """Its share of the section's score (1/k of the mean, 1 or 0 for min and max)."""
 
 
-def _tally(section: SectionPlan, index: int | None, values: Mapping[str, Any]) -> _Part:
-    """One part: its questions' points, its score and Σ weight × max over the answered,
-    visible, scored questions."""
+def _tally(section: SectionPlan, index: int | None, worked: Worked) -> _Part:
+    """One part: its questions' points, its score, and Σ weight × max over its answered
+    and over its shown scored questions (a value is worked out only for a shown one)."""
     keys = section.keys_of(index)
-    numerator = denominator = 0.0
+    seen, values = worked.visible, worked.values
+    numerator = denominator = shown_weight = 0.0
     points: list[float | None] = [None] * len(keys)
     for q in section.scored:
-        value = values.get(keys[q.index])
+        key = keys[q.index]
+        if not seen[key]:
+            continue
+        shown_weight += q.weight_max
+        value = values.get(key)
         if value is None:
             continue
         found = points_of(q.question, value) if q.earn is None else q.earn(value)
@@ -141,15 +148,16 @@ def _tally(section: SectionPlan, index: int | None, values: Mapping[str, Any]) -
         numerator += q.weight * found  # type: ignore[operator]
         denominator += q.weight_max
     score_ = 100 * numerator / denominator if denominator > 0 else None
-    return _Part(index, keys, points, score_, denominator, 1.0 if index is None else 0.0)
+    factor = 1.0 if index is None else 0.0
+    return _Part(index, keys, points, score_, denominator, shown_weight, factor)
 
 
 def _parts(section: SectionPlan, worked: Worked) -> tuple[list[_Part], float | None]:
     """The section's parts and its score."""
     if section.repeat_max is None:
-        part = _tally(section, None, worked.values)
+        part = _tally(section, None, worked)
         return [part], part.score
-    parts = [_tally(section, r, worked.values) for r in range(worked.repeats[section.id])]
+    parts = [_tally(section, r, worked) for r in range(worked.repeats[section.id])]
     scored = [p for p in parts if p.score is not None]
     if not scored:
         return parts, None
@@ -491,3 +499,4 @@ def score(
             ),
         },
     )
+
