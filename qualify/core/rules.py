@@ -18,6 +18,7 @@ from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.expressions import is_number
 from qualify.core.questionnaire.model import QuestionSet
+from qualify.core.scoring import line_points
 
 # ------------------------------------------------------------- strengths, risks
 
@@ -134,11 +135,11 @@ def money(question_set: QuestionSet, values: Mapping[str, Any]) -> Money | None:
     )
 
 
-def _ratio(breakdown: ScoreBreakdown, question_id: str) -> float | None:
-    line = breakdown.question(question_id)
-    if line is None or not line.answered or line.points is None or not line.max:
-        return None
-    return line.points / line.max
+def _ratio(question_set: QuestionSet, shown: Mapping[str, Any], question_id: str) -> float | None:
+    """The share of its most points the question's line earns (`shown`: the breakdown's
+    values); None when it is unanswered or earns none."""
+    found = line_points(question_set, shown, question_id)
+    return None if found is None else found[0] / found[1]
 
 
 def _measure(question_set: QuestionSet, question_id: str, value: Any) -> str:
@@ -174,10 +175,11 @@ def support_exceeds_revenue(
             option = question.option_map.get(judgement)
             label = option.display if option is not None else str(judgement)
             reasons.append(Phrase("reviewer's judgement: {label}", label=label))
-    revenue = _ratio(breakdown, REVENUE_QUESTION)
+    shown = breakdown.values  # (a copy: read once)
+    revenue = _ratio(question_set, shown, REVENUE_QUESTION)
     heavy: list[str] = []
     for qid in SUPPORT_QUESTIONS:
-        ratio = _ratio(breakdown, qid)
+        ratio = _ratio(question_set, shown, qid)
         if ratio is not None:
             measured = True
             if ratio <= SUPPORT_HEAVY_RATIO:
@@ -193,7 +195,7 @@ def support_exceeds_revenue(
                     revenue=revenue_text,
                 )
             )
-    found = money(question_set, breakdown.values)
+    found = money(question_set, shown)
     if found is not None:
         measured = True
         if found.exceeds:

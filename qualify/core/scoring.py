@@ -47,12 +47,15 @@ from qualify.core.questionnaire.model import (
     KNOCKED_OUT_BAND,
     QuestionSet,
     Section,
+    repeat_key,
+    split_key,
 )
 from qualify.core.scoreplan import QuestionPlan, ScorePlan, SectionPlan, plan_of
 from qualify.core.working import Worked, repeat_counts, visible_questions, work_out
 
 __all__ = [
     "answered",
+    "line_points",
     "points_of",
     "repeat_counts",
     "score",
@@ -500,3 +503,29 @@ def score(
         },
     )
 
+
+def line_points(
+    question_set: QuestionSet, values: Mapping[str, Any], question_id: str
+) -> tuple[float, float] | None:
+    """(points, most points) on the score line ``ScoreBreakdown.question(question_id)``
+    gives, from the breakdown's `values` alone; None when that line is not answered, or
+    earns no points. A review's support-cost rule reads three lines: reading them so
+    spares making every line of the review (a portfolio has thousands of reviews)."""
+    found = split_key(question_id)  # an answer key names one repeat's line
+    qid = question_id if found is None else found[2]
+    for section in plan_of(question_set).sections:
+        for q in section.questions:
+            if q.id != qid:
+                continue
+            if section.repeat_max is None:
+                key = None if found is not None else qid
+            elif found is None:
+                key = repeat_key(section.id, 0, qid)  # its first repeat's line
+            else:
+                key = question_id if found[0] == section.id else None
+            if key is None:
+                continue  # not the line asked for
+            value = values.get(key)  # (there when shown and answered)
+            points = None if value is None else q.points(value, points_of)
+            return None if points is None else (points, q.line_max)  # (None: unscored)
+    return None

@@ -18,7 +18,7 @@ from test_scoring_language import REFS, make, q, refs_set
 
 from qualify.core.breakdown import LINES, VALUES, ScoreBreakdown, SectionScore
 from qualify.core.questionnaire.model import QuestionSet
-from qualify.core.scoring import score
+from qualify.core.scoring import line_points, score
 
 
 def _from_lines(b: ScoreBreakdown) -> dict[str, Any]:
@@ -41,6 +41,36 @@ def test_values_without_the_lines_are_the_lines_values(case: tuple[QuestionSet, 
     assert list(values.items()) == list(_from_lines(b).items())
     values["intruder"] = 1  # each read is a copy of its own
     assert "intruder" not in b.values
+
+
+def _line_points(b: ScoreBreakdown, question_id: str) -> tuple[float, float] | None:
+    line = b.question(question_id)
+    if line is None or not line.answered or line.points is None or not line.max:
+        return None
+    return line.points, line.max
+
+
+@SETTINGS
+@given(set_and_answers())
+def test_a_line_s_points_read_from_the_values_are_the_line_s(
+    case: tuple[QuestionSet, dict],
+) -> None:
+    qs, answers = case
+    b = score(qs, answers)
+    shown = b.values
+    names = [*qs.questions, *answers, "no_such_question"]
+    read = {name: line_points(qs, shown, name) for name in names}
+    assert _unread(b)  # no line was made to read them
+    assert read == {name: _line_points(b, name) for name in names}
+
+
+def test_a_repeated_question_s_points_are_its_first_repeat_s_or_the_key_s() -> None:
+    qs = refs_set()
+    b = score(qs, {**REFS, "refs[1].ref_years": 9})
+    shown = b.values
+    for name in ("ref_years", "refs[0].ref_years", "refs[1].ref_years", "refs[5].ref_years"):
+        assert line_points(qs, shown, name) == _line_points(b, name), name
+    assert line_points(qs, shown, "other[0].ref_years") is None  # not that section's key
 
 
 def test_a_repeated_section_s_values_and_lines_are_made_on_first_read() -> None:
