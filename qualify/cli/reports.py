@@ -79,9 +79,10 @@ def report(
         capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
             parse_capacity_options(capacity_options)
         )
+        from qualify.cli.progress import assessing
         from qualify.core.collector import collector_paused
 
-        with collector_paused():
+        with collector_paused(), assessing() as progress:
             doc = reports.portfolio_document(
                 env.store,
                 env.catalog,
@@ -89,6 +90,7 @@ def report(
                 capacity=capacity,
                 territory=territory,
                 language=env.language_for(),
+                progress=progress,
             )
     else:
         if fmt not in reports.PROSPECT_FORMATS:

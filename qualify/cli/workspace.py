@@ -184,9 +184,11 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
                 "samples out again)"
             ).format(where=where, n=own)
         )
+    from qualify.cli.progress import adding_samples
+
     started = time.perf_counter()
-    with collector_paused():
-        added, kept = demo_data.fill(env.store, catalog, count, seed=seed)
+    with collector_paused(), adding_samples() as progress:
+        added, kept = demo_data.fill(env.store, catalog, count, seed=seed, progress=progress)
     took = time.perf_counter() - started
     if own:
         say(

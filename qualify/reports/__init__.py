@@ -17,6 +17,7 @@ this package imports Textual or TinyDB.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -135,9 +136,11 @@ def portfolio_document(
     now: datetime | None = None,
     tz: tzinfo | None = None,
     language: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Document:
     """The portfolio (of one territory, if given), rendered; in `language` (None: each
-    set's first, qualify's English)."""
+    set's first, qualify's English). `progress(done, total)`: the prospects assessed
+    (those with nothing kept from an earlier portfolio)."""
     from qualify.i18n import localized_catalog, use_language
     from qualify.reports.output import safe_filename
     from qualify.reports.portfolio_cache import portfolio_report
@@ -152,6 +155,7 @@ def portfolio_document(
             now=now,
             tz=tz,
             language=language,
+            progress=progress,
         )
         text = render_portfolio(report, fmt)
     stamp = report.generated_at.strftime("%Y-%m-%d")

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Collection, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,8 @@ SCOPE = ("core", "i18n", "reports", "store")
 
 SetDigests = tuple[tuple[str, str | None], ...]
 """The active question sets an assessment read: (set id, its digest; None: not there)."""
+Progress = Callable[[int, int], None]
+"""Told (done, total) as prospects are assessed: a command's progress line."""
 Kept = dict[str, tuple[str, Hashable, DayDependence, SetDigests, ProspectShare]]
 """Prospect id → its revision, the stamp it was read under (None: none), what its
 assessment asked of the day and the active sets it read, and its share."""
@@ -74,16 +76,20 @@ def portfolio_report(
     now: datetime | None = None,
     tz: tzinfo | None = None,
     language: str | None = None,
+    progress: Progress | None = None,
 ) -> PortfolioReport:
     """Every prospect of a store (of `territory`, if given) in the portfolio; the sets'
-    texts in `language`. One prospect's records are held at a time."""
+    texts in `language`. One prospect's records are held at a time. `progress` is told
+    how many of the prospects to assess are done (see :func:`portfolio_shares`)."""
     summaries = store.list_prospects()
     listed = [s.id for s in summaries]
     ids = listed if territory is None else [s.id for s in summaries if s.territory == territory]
     ctx = ReportContext(catalog, Snapshots(), now, tz)
     shares = (
         share
-        for share in portfolio_shares(store, ctx, ids, listed=listed, language=language)
+        for share in portfolio_shares(
+            store, ctx, ids, listed=listed, language=language, progress=progress
+        )
         if territory is None or share.row.territory == territory
     )
     evidence = store.evidence_tallies(ids)
@@ -100,6 +106,7 @@ def portfolio_shares(
     listed: Collection[str],
     language: str | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[ProspectShare]:
     """The share of each prospect of `ids`, in order: kept from an earlier run when its
     revision is the same (known without reading the records while their stamp is the
@@ -108,7 +115,8 @@ def portfolio_shares(
     when there are many, see :mod:`qualify.reports.portfolio_workers`). A prospect that
     cannot be read is left out and noted on the store. When the walk ends, the shares
     are kept for the next run, for the prospects still `listed` (every prospect of the
-    store, not only these)."""
+    store, not only these). `progress(done, total)` is called as each prospect without a
+    kept share is assessed (`total`: how many there are; never called when none)."""
     context, digests = _context(store, ctx, language), _digests(ctx)
     found = read_entry(KIND, context, SCOPE)
     kept: Kept = {
@@ -146,9 +154,13 @@ def portfolio_shares(
         planned.append((pid, hit[4] if fits else None))
     misses = [pid for pid, share in planned if share is None]
     assessed = assess_all(store, ctx, misses, language, workers=workers)
+    done = 0
     for pid, share in planned:
         if share is None:
             a = next(assessed)
+            done += 1
+            if progress is not None:
+                progress(done, len(misses))
             known = a.revision is not None and a.share is not None and a.depends is not None
             if a.keep and known:
                 read = tuple((set_id, digests.get(set_id)) for set_id in a.sets)

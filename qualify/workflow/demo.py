@@ -519,6 +519,7 @@ def fill(
     seed: int = 7,
     now: datetime | None = None,
     workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
     """Add `count` sample prospects (ids `demo…`, tagged `demo`) to the store, never
     replacing a prospect that is there already (an edited sample prospect keeps its
@@ -527,7 +528,8 @@ def fill(
     With many prospects, worker processes (`workers`: how many, default one per core)
     each tell runs of them and add them through their own store, as two commands at
     once would: telling the stories and working out their list rows is nearly all the
-    work. The same seed gives the same prospects however many workers there are."""
+    work. The same seed gives the same prospects however many workers there are.
+    `progress(done, count)` is told after each run of them."""
     for qs in catalog.question_sets.values():
         store.put_snapshot(content_hash(qs), canonical(qs))
     setup = (Story(catalog, now or datetime.now(UTC)), seed)
@@ -548,6 +550,8 @@ def fill(
         chunk=RUN,
     ):
         added, kept = added + run_added, kept + run_kept
+        if progress is not None:
+            progress(added + kept, count)
     return added, kept
 
 

@@ -324,3 +324,19 @@ def test_no_cache_when_it_is_off(disk_store, catalog, tmp_path, monkeypatch) -> 
     monkeypatch.setenv("QUALIFY_CACHE_DIR", "off")
     portfolio_report(disk_store, catalog, capacity=CAPACITY, now=NOW, tz=report_fixture.UTC)
     assert not any(tmp_path.rglob("*.pickle"))
+
+
+def test_progress_counts_the_prospects_assessed_and_none_kept(disk_store, catalog, cache) -> None:
+    told: list[tuple[int, int]] = []
+    options = {"capacity": CAPACITY, "now": NOW, "tz": report_fixture.UTC}
+    portfolio_report(disk_store, catalog, progress=lambda *seen: told.append(seen), **options)
+    assert told == [(n, 7) for n in range(1, 8)]  # each prospect, as it is assessed
+    told.clear()
+    pid = IDS["muller"]
+    renamed = disk_store.get_prospect(pid).model_copy(update={"name": "Müller Renamed"})
+    disk_store.update_prospect(renamed)
+    portfolio_report(disk_store, catalog, progress=lambda *seen: told.append(seen), **options)
+    assert told == [(1, 1)]  # the kept shares take no time: only the changed one counts
+    told.clear()
+    portfolio_report(disk_store, catalog, progress=lambda *seen: told.append(seen), **options)
+    assert told == []  # nothing to assess: never called

@@ -1,0 +1,114 @@
+"""A progress line for the few commands that take seconds: a portfolio with nothing kept
+(10,000 prospects: about 7 s on two cores), a demo of thousands of prospects.
+
+Silence for seconds reads as a hang. So, while such a command works, one line on the
+terminal counts what is done: only when standard error is a terminal (a script, a pipe
+or a log gets none of it), only once the command has run for half a second (a quick run
+shows nothing), at most ten times a second, and wiped before the command says anything
+else. It is plain text redrawn after a carriage return, so it needs no terminal codes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import TextIO
+
+from qualify.cli.env import _
+
+SHOW_AFTER = 0.5
+"""Seconds a command runs before its progress shows."""
+
+REDRAW_EVERY = 0.1
+"""Seconds between two redraws of the line."""
+
+
+class ProgressLine:
+    """``progress(done, total)`` as a command's callback; a context manager that wipes
+    the line on the way out, error or not. `label` is a message with ``{done}`` and
+    ``{total}`` (translated where it is written)."""
+
+    def __init__(
+        self,
+        label: str,
+        stream: TextIO | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.label = label
+        self.stream = sys.stderr if stream is None else stream
+        self.clock = clock
+        self.started = clock()
+        self.next_draw = self.started + SHOW_AFTER
+        self.width = 0
+        """How many characters the line on the terminal holds (0: none shown)."""
+        try:
+            self.on = self.stream.isatty()
+        except (AttributeError, ValueError):  # no stream, or a closed one
+            self.on = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on:
+            return
+        now = self.clock()
+        if now < self.next_draw and done < total:
+            return
+        if now < self.started + SHOW_AFTER:
+            return  # finished before it was worth showing
+        self.next_draw = now + REDRAW_EVERY
+        from qualify.i18n import fmt_count
+
+        text = self.label.format(done=fmt_count(done), total=fmt_count(total))
+        self._draw(text[: max(self._columns() - 1, 0)])  # never wraps
+
+    def _columns(self) -> int:
+        """The width of the terminal the line is on (standard output may be a file)."""
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):  # (io.UnsupportedOperation too)
+            return shutil.get_terminal_size().columns
+
+    def clear(self) -> None:
+        """Wipe the line, the cursor back at its start, if one is shown."""
+        if self.width:
+            self._write(f"\r{' ' * self.width}\r")
+            self.width = 0
+
+    def _draw(self, text: str) -> None:
+        padding = " " * max(self.width - len(text), 0)  # over what the last one left
+        if self._write(f"\r{text}{padding}"):
+            self.width = len(text) + len(padding)
+
+    def _write(self, text: str) -> bool:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away: the work goes on
+            self.on = False
+            return False
+        return True
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.clear()
+
+
+def assessing() -> ProgressLine:
+    """The line of a portfolio assessing the prospects it has nothing kept for."""
+    return ProgressLine(_("assessing prospects: {done} of {total}"))
+
+
+def adding_samples() -> ProgressLine:
+    """The line of `qualify demo` adding its sample prospects."""
+    return ProgressLine(_("adding sample prospects: {done} of {total}"))

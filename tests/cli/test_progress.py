@@ -1,0 +1,142 @@
+"""The progress line of a command that takes seconds (a portfolio with nothing kept, a
+demo of thousands): on a terminal only, once the command has run half a second, at most
+ten times a second, and wiped before anything else is said."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from qualify.cli.main import main
+from qualify.cli.progress import ProgressLine
+
+
+class Terminal(io.StringIO):
+    """A terminal's standard error: what was written, as a terminal would show it."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def shown(self) -> str:
+        """The line as it reads now: each carriage return starts it again, over the last."""
+        line = ""
+        for part in self.getvalue().split("\r"):
+            line = part + line[len(part) :]
+        return line.rstrip()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _line(stream: io.StringIO, clock: Clock) -> ProgressLine:
+    return ProgressLine("assessing prospects: {done} of {total}", stream, clock=clock)
+
+
+def test_a_quick_command_shows_nothing() -> None:
+    terminal, clock = Terminal(), Clock()
+    with _line(terminal, clock) as progress:
+        for done in range(1, 101):
+            clock.now += 0.004  # a hundred in 0.4 s
+            progress(done, 100)
+    assert terminal.getvalue() == ""
+
+
+def test_a_long_command_counts_then_the_line_is_wiped() -> None:
+    terminal, clock = Terminal(), Clock()
+    with _line(terminal, clock) as progress:
+        clock.now += 0.6
+        progress(4000, 10_000)
+        assert terminal.shown() == "assessing prospects: 4,000 of 10,000"
+        writes = terminal.getvalue()
+        clock.now += 0.05
+        progress(4100, 10_000)  # too soon: not drawn again
+        assert terminal.getvalue() == writes
+        clock.now += 0.06
+        progress(4200, 10_000)
+        assert terminal.shown() == "assessing prospects: 4,200 of 10,000"
+        clock.now += 0.01
+        progress(10_000, 10_000)  # the last one is always drawn
+        assert terminal.shown() == "assessing prospects: 10,000 of 10,000"
+    assert terminal.shown() == ""  # wiped: what the command says next starts a clean line
+    assert terminal.getvalue().endswith("\r")
+
+
+def test_a_shorter_count_leaves_nothing_of_the_longer_one() -> None:
+    terminal, clock = Terminal(), Clock()
+    progress = ProgressLine("{done} of {total} done", terminal, clock=clock)
+    clock.now += 1
+    progress(10_000, 10_000)
+    clock.now += 1
+    progress(9, 10)
+    assert terminal.shown() == "9 of 10 done"
+
+
+def test_the_line_is_wiped_when_the_command_fails() -> None:
+    terminal, clock = Terminal(), Clock()
+    with pytest.raises(KeyboardInterrupt), _line(terminal, clock) as progress:
+        clock.now += 1
+        progress(1, 2)
+        raise KeyboardInterrupt
+    assert terminal.shown() == ""
+
+
+def test_a_pipe_or_a_file_gets_nothing() -> None:
+    piped, clock = io.StringIO(), Clock()
+    with _line(piped, clock) as progress:
+        clock.now += 5
+        progress(1, 2)
+        progress(2, 2)
+    assert piped.getvalue() == ""
+
+
+def test_a_terminal_gone_away_does_not_stop_the_work() -> None:
+    class Gone(Terminal):
+        def write(self, text: str) -> int:
+            raise OSError(5, "Input/output error")
+
+    clock = Clock()
+    with _line(Gone(), clock) as progress:
+        clock.now += 1
+        progress(1, 3)
+        progress(3, 3)  # nothing raised, nothing more tried
+
+
+def test_the_commands_say_no_progress_into_a_log(tmp_path) -> None:
+    data = str(tmp_path / "ws")
+    runner = CliRunner()
+    added = runner.invoke(main, ["--data-dir", data, "demo", "--prospects", "12"])
+    assert added.exit_code == 0, added.output
+    report = runner.invoke(main, ["--data-dir", data, "report", "--portfolio", "--format", "md"])
+    assert report.exit_code == 0, report.output
+    for result in (added, report):
+        assert "prospects:" not in result.stderr and "\r" not in result.output
+    assert report.stdout.startswith("# Partner portfolio")
+
+
+def test_the_line_speaks_the_language_in_use() -> None:
+    from qualify.cli.progress import adding_samples, assessing
+    from qualify.i18n import use_language
+
+    terminal, clock = Terminal(), Clock()
+    with use_language("de"):
+        progress = ProgressLine(assessing().label, terminal, clock=clock)
+        clock.now += 1
+        progress(2500, 10_000)
+        assert adding_samples().label.startswith("Beispiel-Interessenten werden angelegt")
+    assert terminal.shown() == "Interessenten werden bewertet: 2.500 von 10.000"
+
+
+def test_the_line_never_wraps_on_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "20")  # (a StringIO has no terminal size of its own)
+    terminal, clock = Terminal(), Clock()
+    progress = _line(terminal, clock)
+    clock.now += 1
+    progress(4000, 10_000)
+    assert terminal.shown() == "assessing prospects"
