@@ -61,9 +61,17 @@ def doctor(env: Env, repair: bool, restore_backups: bool) -> None:
             ),
         )
     else:
+        from qualify.cli.progress import checking
         from qualify.store.workspace.doctor import examine
 
-        checkup = examine(env.data_dir, repair=repair, restore_backups=restore_backups, say=tr)
+        with checking() as progress:
+            checkup = examine(
+                env.data_dir,
+                repair=repair,
+                restore_backups=restore_backups,
+                say=tr,
+                progress=progress,
+            )
     for finding in checkup.findings:
         say(cell(tr(finding.phrase())))
     say(cell(tr(checkup.summary())))

@@ -112,3 +112,13 @@ def assessing() -> ProgressLine:
 def adding_samples() -> ProgressLine:
     """The line of `qualify demo` adding its sample prospects."""
     return ProgressLine(_("adding sample prospects: {done} of {total}"))
+
+
+def exporting() -> ProgressLine:
+    """The line of `qualify export` writing the prospects."""
+    return ProgressLine(_("exporting prospects: {done} of {total}"))
+
+
+def checking() -> ProgressLine:
+    """The line of `qualify doctor` checking the files of the prospects."""
+    return ProgressLine(_("checking prospect files: {done} of {total}"))

@@ -66,13 +66,16 @@ def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], for
     A prospect whose file cannot be read is left out with a warning naming the file and
     the fix, the others are exported, and the status is 5 (done, with problems).
     """
+    from qualify.i18n import fmt_count
     from qualify.store.transfer import export_workspace
 
     ids = list(prospect_ids) or None
     if str(output) == "-":
         count = _export_to_stdout(env, fmt, ids)
         say(
-            _("exported {n} prospect(s) to standard output ({format})").format(n=count, format=fmt),
+            _("exported {n} prospect(s) to standard output ({format})").format(
+                n=fmt_count(count), format=fmt
+            ),
             err=True,
         )
         return
@@ -84,8 +87,12 @@ def export_(env: Env, fmt: str, output: Path, prospect_ids: tuple[str, ...], for
         )
     if output.exists() and not force:
         fail(_("{file} already exists; use --force to overwrite it").format(file=output))
-    count = export_workspace(env.store, output, fmt, ids)  # type: ignore[arg-type]
-    say(_("exported {n} prospect(s) to {file} ({format})").format(n=count, file=output, format=fmt))
+    from qualify.cli.progress import exporting
+
+    with exporting() as progress:
+        count = export_workspace(env.store, output, fmt, ids, progress)  # type: ignore[arg-type]
+    said = _("exported {n} prospect(s) to {file} ({format})")
+    say(said.format(n=fmt_count(count), file=output, format=fmt))
 
 
 def _export_to_stdout(env: Env, fmt: str, ids: list[str] | None) -> int:
@@ -94,11 +101,13 @@ def _export_to_stdout(env: Env, fmt: str, ids: list[str] | None) -> int:
     import sys
     import tempfile
 
+    from qualify.cli.progress import exporting
     from qualify.store.transfer import export_workspace
 
     with tempfile.TemporaryDirectory(prefix="qualify-export-") as tmp:
         path = Path(tmp) / f"export.{fmt}"
-        count = export_workspace(env.store, path, fmt, ids)  # type: ignore[arg-type]
+        with exporting() as progress:
+            count = export_workspace(env.store, path, fmt, ids, progress)  # type: ignore[arg-type]
         with open(path, "rb") as handle:
             shutil.copyfileobj(handle, sys.stdout.buffer)
         sys.stdout.buffer.flush()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def export_csv(store: Store, path: Path, ids: list[str]) -> int:
+def export_csv(store: Store, path: Path, ids: Iterable[str]) -> int:
     """The answers of the prospects ``ids`` (those readable) to ``path``, atomically;
     returns how many prospects were written."""
     n = 0

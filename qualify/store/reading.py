@@ -6,7 +6,7 @@ Backend-neutral: written against :class:`~qualify.store.base.Store` only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -35,6 +35,20 @@ def readable_records(store: Store, prospect_ids: Iterable[str]) -> Iterator[Pros
             yield store.read_prospect(pid)
         except (StoreCorrupt, NotFound) as exc:
             _skipped(store, pid, exc)
+
+
+def counted(ids: Sequence[str], progress: Callable[[int, int], None] | None) -> Iterable[str]:
+    """`ids`, `progress(done, total)` told as each is done with (when the next is asked
+    for, or the walk ends): a long command's progress line (qualify.cli.progress)."""
+    if progress is None:
+        return ids
+
+    def walk() -> Iterator[str]:
+        for done, pid in enumerate(ids, 1):
+            yield pid
+            progress(done, len(ids))
+
+    return walk()
 
 
 def readable_revision(store: Store, prospect_id: str) -> tuple[ProspectRecords, str | None] | None:

@@ -13,7 +13,7 @@ spreadsheets; it is not importable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -42,7 +42,7 @@ from qualify.store.evidence_transfer import (
     write_files,
 )
 from qualify.store.merge import Conflict, merge_prospect
-from qualify.store.reading import readable_records
+from qualify.store.reading import counted, readable_records
 from qualify.store.vetting import Refused, Rules, vet_moves, vet_snapshot, vet_values
 
 EXPORT_FORMAT = "qualify-export"
@@ -102,13 +102,15 @@ def export_workspace(
     path: Path,
     fmt: Literal["json", "csv"] = "json",
     prospect_ids: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write the prospects (all, or those ids/prefixes) to ``path`` atomically; returns how
     many were written. A prospect whose records cannot be read is left out, and noted on
-    the store (:meth:`~qualify.store.base.Store.unreadable`) so the caller can say so."""
+    the store (:meth:`~qualify.store.base.Store.unreadable`) so the caller can say so.
+    ``progress(done, total)`` is told as each prospect is written."""
     if fmt not in ("json", "csv"):
         raise StoreError(Phrase("unknown export format {fmt} (choose json or csv)", fmt=repr(fmt)))
-    ids = _resolve(store, prospect_ids)
+    ids = counted(_resolve(store, prospect_ids), progress)
     path = Path(path)
     if fmt == "json":
         return _export_json(store, path, ids)
@@ -119,7 +121,7 @@ def _dump(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
-def _export_json(store: Store, path: Path, ids: list[str]) -> int:
+def _export_json(store: Store, path: Path, ids: Iterable[str]) -> int:
     # Streamed one prospect per line, so 10,000 prospects never sit in memory at once.
     # Each carries its list row for older versions of qualify; imports recompute it.
     from qualify import __version__

@@ -5,6 +5,7 @@ ten times a second, and wiped before anything else is said."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -140,3 +141,36 @@ def test_the_line_never_wraps_on_a_narrow_terminal(monkeypatch: pytest.MonkeyPat
     clock.now += 1
     progress(4000, 10_000)
     assert terminal.shown() == "assessing prospects"
+
+
+@pytest.fixture
+def five(tmp_path) -> Path:
+    """A workspace with five sample prospects, the third one's file broken."""
+    data = tmp_path / "ws"
+    added = CliRunner().invoke(main, ["--data-dir", str(data), "demo", "--prospects", "5"])
+    assert added.exit_code == 0, added.output
+    broken = sorted((data / "prospects").glob("*/*.json"))[2]
+    broken.write_text("{not json", encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_export_counts_every_prospect_the_broken_one_too(five: Path, tmp_path, fmt) -> None:
+    from qualify.store import open_store
+    from qualify.store.transfer import export_workspace
+
+    told: list[tuple[int, int]] = []
+    store = open_store(five)
+    written = export_workspace(store, tmp_path / f"out.{fmt}", fmt, None, lambda *n: told.append(n))
+    assert written == 4 and len(store.unreadable()) == 1
+    assert told == [(n, 5) for n in range(1, 6)]
+
+
+def test_the_doctor_counts_every_file_it_checks(five: Path) -> None:
+    from qualify.store.workspace.doctor import examine
+
+    told: list[tuple[int, int]] = []
+    checkup = examine(five, progress=lambda *n: told.append(n))
+    files = [p for p in (five / "prospects").glob("*/*") if p.is_file()]
+    assert told == [(n, len(files)) for n in range(1, len(files) + 1)]
+    assert not checkup.healthy  # the broken file is found, counted like the others

@@ -51,9 +51,11 @@ def examine(
     restore_backups: bool = False,
     now: datetime | None = None,
     say: Callable[[Any], str] = render,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Checkup:
     """Everything found in the workspace at ``root`` (and, with ``repair``, put right);
-    ``say`` writes the notes left in quarantine/ (the shell's: in the reader's language)."""
+    ``say`` writes the notes left in quarantine/ (the shell's: in the reader's language);
+    ``progress(done, total)`` is told as each file of prospects/ is checked."""
     now = now or datetime.now(UTC)
     checkup = Checkup(str(root))
     if not (root / META_FILE).exists() and not (root / "prospects").is_dir():
@@ -63,6 +65,7 @@ def examine(
         return checkup
     ws = Workspace(root)
     doctor = _Doctor(ws, checkup, repair=repair, restore=restore_backups, now=now, say=say)
+    doctor.progress = progress
     if repair:
         with ws.locked():
             doctor.run()
@@ -168,6 +171,7 @@ class _Doctor:
         self.restore = restore
         self.now, self.say = now, say
         self.changed_files = False
+        self.progress: Callable[[int, int], None] | None = None
 
     def rel(self, path: Path) -> str:
         try:
@@ -229,13 +233,17 @@ class _Doctor:
         folder_root = self.root / "prospects"
         if not folder_root.is_dir():
             return found
+        files: list[tuple[Path, str]] = []  # listed first: the progress needs a total
         for folder in sorted(folder_root.iterdir()):
             if not folder.is_dir():
                 said = Phrase("not a folder of prospects; left alone")
                 self.checkup.add("note", self.rel(folder), said)
                 continue
-            for path in sorted(folder.iterdir()):
-                self.scan_file(path, folder.name, found)
+            files.extend((path, folder.name) for path in sorted(folder.iterdir()))
+        for done, (path, shard) in enumerate(files, 1):
+            self.scan_file(path, shard, found)
+            if self.progress is not None:
+                self.progress(done, len(files))
         return found
 
     def scan_file(self, path: Path, shard: str, found: _Found) -> None:
