@@ -43,7 +43,7 @@ from qualify.core.records import (
     ProspectStatus,
     ProspectSummary,
 )
-from qualify.core.redflags import RedFlag, capped, red_flags
+from qualify.core.redflags import RedFlag, capped, holding, red_flags
 from qualify.core.scoring import score
 from qualify.core.undo import effective
 from qualify.core.words import answer_text, one_line
@@ -387,16 +387,13 @@ def assess(
                 else None
             )
         if gate_set is not None and gate_breakdown is not None:
-            holding = [
-                f for f in flags if f.open and (stage.gate.no_open_red_flags or f.holds_every_gate)
-            ]
             gate = evaluate_gate(
                 stage,
                 gate_set,
                 gate_breakdown,
                 sources=sources,
                 next_stage=pipeline.next_stage(stage.id),
-                red_flags=holding,
+                red_flags=holding(flags, stage.gate.no_open_red_flags),
             )
 
     reviews = _reviews(scored)

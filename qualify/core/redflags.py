@@ -34,7 +34,7 @@ from qualify.core.questionnaire.model import EVIDENCE_SOURCES, QuestionSet
 from qualify.core.records import HistoryEntry, Interview
 from qualify.core.words import answer_text, one_line
 
-__all__ = ["RedFlag", "capped", "open_flags", "red_flags"]
+__all__ = ["RedFlag", "capped", "holding", "open_flags", "red_flags"]
 
 RED_FLAGS = "red_flags"
 """The criterion of a gate that needs no open red flags: overriding it accepts them."""
@@ -219,6 +219,13 @@ def red_flags(
 
 def open_flags(flags: Iterable[RedFlag]) -> tuple[RedFlag, ...]:
     return tuple(f for f in flags if f.open)
+
+
+def holding(flags: Iterable[RedFlag], no_open_red_flags: bool) -> list[RedFlag]:
+    """The open flags that hold a gate: every one, at a gate that needs no open red flags;
+    else those that hold every gate. (The assessment judges a gate so, and so must a
+    move recorded any other way, as the demo's: an import checks moves against it.)"""
+    return [f for f in flags if f.open and (no_open_red_flags or f.holds_every_gate)]
 
 
 def capped(scored: Sequence[S], flags: Sequence[RedFlag]) -> tuple[S, ...]:
