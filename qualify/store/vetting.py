@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -435,9 +435,9 @@ def vet_moves(
     history leads, which is where they are here.
     """
     known = {h.id for h in local.history} if local is not None else set()
-    for entry in result.history:
+    for n, entry in enumerate(result.history):
         if entry.id not in known:
-            _vet_move(entry, result, rules, sets)
+            _vet_move(entry, result, rules, sets, result.history[:n])
     _backed(incoming.prospect, incoming.history, rules.pipeline)
     p = result.prospect
     if local is not None and (p.stage, p.status) != (local.prospect.stage, local.prospect.status):
@@ -465,8 +465,14 @@ def _backed(prospect: Prospect, history: Iterable[HistoryEntry], pipeline: Pipel
 
 
 def _vet_move(
-    entry: HistoryEntry, records: ProspectRecords, rules: Rules, sets: Mapping[str, QuestionSet]
+    entry: HistoryEntry,
+    records: ProspectRecords,
+    rules: Rules,
+    sets: Mapping[str, QuestionSet],
+    before: Sequence[HistoryEntry],
 ) -> None:
+    """Refused unless the move is one the app makes: `before`, the history up to it (a red
+    flag accepted by an earlier override holds no further gate)."""
     what = Phrase(
         "history entry {id} ({action} at {at} UTC)",
         id=entry.id,
@@ -509,7 +515,7 @@ def _vet_move(
         )
     if entry.overridden:
         return
-    gate = _gate(records, stage.id, rules, sets)
+    gate = _gate(records, stage.id, rules, sets, before)
     if gate is None or not gate.passed:
         unmet: Any = Joined(gate.unmet) if gate is not None else ""
         if gate is None:
@@ -530,14 +536,19 @@ def _vet_move(
 
 
 def _gate(
-    records: ProspectRecords, stage_id: str, rules: Rules, sets: Mapping[str, QuestionSet]
+    records: ProspectRecords,
+    stage_id: str,
+    rules: Rules,
+    sets: Mapping[str, QuestionSet],
+    before: Sequence[HistoryEntry],
 ) -> GateResult | None:
-    """The gate of ``stage_id`` as this workspace's rules judge the answers in the file."""
+    """The gate of ``stage_id`` as this workspace's rules judge the answers in the file,
+    after the history `before` the move."""
     assert rules.pipeline is not None
     at_stage = records.prospect.model_copy(
         update={"stage": stage_id, "status": ProspectStatus.active}
     )
-    probe = ProspectRecords(at_stage, records.interviews, ())
+    probe = ProspectRecords(at_stage, records.interviews, tuple(before))
     asked = {i.questionnaire_hash for i in records.interviews}
     snapshots = Snapshots(sets={h: qs for h, qs in sets.items() if h in asked})
     return assess(
