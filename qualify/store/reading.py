@@ -7,6 +7,7 @@ Backend-neutral: written against :class:`~qualify.store.base.Store` only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -26,6 +27,9 @@ def read_records(store: Store, prospect_id: str) -> ProspectRecords:
     return store.read_prospect(store.resolve_id(prospect_id))
 
 
+T = TypeVar("T")
+
+
 def readable_records(store: Store, prospect_ids: Iterable[str]) -> Iterator[ProspectRecords]:
     """Each prospect's records, in order; one whose file cannot be read (or is gone while
     the list still shows it) is skipped and noted on the store (``store.unreadable()``),
@@ -37,16 +41,16 @@ def readable_records(store: Store, prospect_ids: Iterable[str]) -> Iterator[Pros
             _skipped(store, pid, exc)
 
 
-def counted(ids: Sequence[str], progress: Callable[[int, int], None] | None) -> Iterable[str]:
-    """`ids`, `progress(done, total)` told as each is done with (when the next is asked
+def counted(items: Sequence[T], progress: Callable[[int, int], None] | None) -> Iterable[T]:
+    """`items`, `progress(done, total)` told as each is done with (when the next is asked
     for, or the walk ends): a long command's progress line (qualify.cli.progress)."""
     if progress is None:
-        return ids
+        return items
 
-    def walk() -> Iterator[str]:
-        for done, pid in enumerate(ids, 1):
-            yield pid
-            progress(done, len(ids))
+    def walk() -> Iterator[T]:
+        for done, item in enumerate(items, 1):
+            yield item
+            progress(done, len(items))
 
     return walk()
 

@@ -35,6 +35,7 @@ from qualify.core.phrase import Num, Phrase, render
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError, check_records
 from qualify.store.checkup import Checkup, Severity, check_snapshot
+from qualify.store.reading import counted
 from qualify.store.workspace.evidence_doctor import EvidenceDoctor
 from qualify.store.workspace.files import ProspectFile, read_prospect_file, shard_of
 from qualify.store.workspace.storage import BACKUP_SUFFIX, backup_paths, read_json
@@ -64,8 +65,9 @@ def examine(
     if not _meta_usable(root, checkup, repair, now, say):
         return checkup
     ws = Workspace(root)
-    doctor = _Doctor(ws, checkup, repair=repair, restore=restore_backups, now=now, say=say)
-    doctor.progress = progress
+    doctor = _Doctor(
+        ws, checkup, repair=repair, restore=restore_backups, now=now, say=say, progress=progress
+    )
     if repair:
         with ws.locked():
             doctor.run()
@@ -163,6 +165,7 @@ class _Doctor:
         restore: bool,
         now: datetime,
         say: Callable[[Any], str] = render,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.ws = ws
         self.root = ws.root
@@ -171,7 +174,7 @@ class _Doctor:
         self.restore = restore
         self.now, self.say = now, say
         self.changed_files = False
-        self.progress: Callable[[int, int], None] | None = None
+        self.progress = progress
 
     def rel(self, path: Path) -> str:
         try:
@@ -240,10 +243,8 @@ class _Doctor:
                 self.checkup.add("note", self.rel(folder), said)
                 continue
             files.extend((path, folder.name) for path in sorted(folder.iterdir()))
-        for done, (path, shard) in enumerate(files, 1):
+        for path, shard in counted(files, self.progress):
             self.scan_file(path, shard, found)
-            if self.progress is not None:
-                self.progress(done, len(files))
         return found
 
     def scan_file(self, path: Path, shard: str, found: _Found) -> None:
