@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import orjson
@@ -180,7 +181,10 @@ def vet_values(records: ProspectRecords, sets: Mapping[str, QuestionSet]) -> Non
                 )
             )
         for key, answer in interview.answers.items():
-            _times(Phrase("{where}: answer {key}", where=where, key=key), answer.answered_at)
+            # named only if refused: a file holds a hundred thousand answers
+            _times(
+                partial(Phrase, "{where}: answer {key}", where=where, key=key), answer.answered_at
+            )
             try:
                 _vet_answer(qs, key, answer.question_id, answer.state, answer.value)
             except Refused as exc:
@@ -270,28 +274,32 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _times(where: str, *values: datetime | date | None) -> None:
+def _times(where: str | Callable[[], str], *values: datetime | date | None) -> None:
+    """Each time has a zone and a plausible year; ``where`` may be made only if not."""
     for value in values:
         if value is None:
             continue
-        if isinstance(value, datetime) and value.utcoffset() is None:
+        zoneless = isinstance(value, datetime) and value.utcoffset() is None
+        if not zoneless and MIN_YEAR <= value.year <= MAX_YEAR:
+            continue
+        place = where if isinstance(where, str) else where()
+        if zoneless:
             raise Refused(
                 Phrase(
                     "{where}: the time {time} has no time zone",
-                    where=where,
+                    where=place,
                     time=value.isoformat(),
                 )
             )
-        if not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise Refused(
-                Phrase(
-                    "{where}: {time} is outside the years {first}–{last}",
-                    where=where,
-                    time=value.isoformat(),
-                    first=str(MIN_YEAR),
-                    last=str(MAX_YEAR),
-                )
+        raise Refused(
+            Phrase(
+                "{where}: {time} is outside the years {first}–{last}",
+                where=place,
+                time=value.isoformat(),
+                first=str(MIN_YEAR),
+                last=str(MAX_YEAR),
             )
+        )
 
 
 MAX_DETAIL_DEPTH = 16

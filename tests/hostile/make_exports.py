@@ -235,6 +235,12 @@ EDITS: dict[str, Callable[[Doc], Any]] = {
     "year-9999.json": lambda d: d["prospects"][0]["interviews"][0].update(
         completed_at="9999-12-31T23:59:59Z"
     ),
+    "answer-time-without-zone.json": lambda d: _answer(d, 0, "reps").update(
+        answered_at="2026-03-02T09:05:00"
+    ),
+    "answer-in-the-year-1700.json": lambda d: _answer(d, 0, "reps").update(
+        answered_at="1700-03-02T09:05:00Z"
+    ),
     "state-is-bogus.json": lambda d: _answer(d, 0, "reps").update(state="bogus"),
     # -- answers against their question set
     "answer-is-a-mapping.json": lambda d: _answer(d, 0, "company_type").update(value={"evil": 1}),
