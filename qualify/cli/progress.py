@@ -1,5 +1,6 @@
 """A progress line for the few commands that take seconds: a portfolio with nothing kept
-(10,000 prospects: about 7 s on two cores), a demo of thousands of prospects.
+(10,000 prospects: about 7 s on two cores), a demo, an export, an import or a doctor's
+check of thousands of prospects.
 
 Silence for seconds reads as a hang. So, while such a command works, one line on the
 terminal counts what is done: only when standard error is a terminal (a script, a pipe
@@ -14,7 +15,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TextIO
 
@@ -104,6 +105,25 @@ class ProgressLine:
         self.clear()
 
 
+class StepsLine(ProgressLine):
+    """The line of a command that works in steps, each counted in its own words:
+    ``line.step(step, done, total)`` as its callback."""
+
+    def __init__(
+        self,
+        labels: Mapping[str, str],
+        stream: TextIO | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__("", stream, clock=clock)
+        self.labels = labels
+
+    def step(self, step: str, done: int, total: int) -> None:
+        self.label = self.labels[step]
+        self(done, total)
+
+
 def assessing() -> ProgressLine:
     """The line of a portfolio assessing the prospects it has nothing kept for."""
     return ProgressLine(_("assessing prospects: {done} of {total}"))
@@ -122,3 +142,15 @@ def exporting() -> ProgressLine:
 def checking() -> ProgressLine:
     """The line of `qualify doctor` checking the files of the prospects."""
     return ProgressLine(_("checking prospect files: {done} of {total}"))
+
+
+def importing() -> StepsLine:
+    """The line of `qualify import`: it reads every prospect of the file, checks them
+    all (nothing is written before), then writes them."""
+    return StepsLine(
+        {
+            "reading": _("reading the export: {done} of {total} prospects"),
+            "checking": _("checking the export: {done} of {total} prospects"),
+            "writing": _("importing prospects: {done} of {total}"),
+        }
+    )

@@ -128,6 +128,7 @@ def import_(env: Env, file: Path) -> None:
     """
     import sys
 
+    from qualify.cli.progress import importing
     from qualify.store.transfer import MAX_IMPORT_BYTES, Rules, import_bytes, read_export
 
     if str(file) == "-":
@@ -140,7 +141,8 @@ def import_(env: Env, file: Path) -> None:
         name, raw = str(file), read_export(file)
     catalog = env.catalog
     rules = Rules(catalog.pipeline, catalog.question_sets)
-    report = import_bytes(env.store, raw, name, rules=rules)
+    with importing() as line:
+        report = import_bytes(env.store, raw, name, rules=rules, progress=line.step)
     say(_("imported {file}: {summary}").format(file=name, summary=tr(report.summary())))
     for conflict in report.conflicts:
         say("  " + _("conflict: {what}").format(what=tr(conflict.describe())))

@@ -24,29 +24,22 @@ from pydantic import ValidationError
 from qualify.atomic import streaming
 from qualify.core.phrase import Joined, Num, Phrase, said
 from qualify.core.questionnaire.model import QuestionSet
-from qualify.core.records import (
-    HistoryEntry,
-    Interview,
-    Prospect,
-    ProspectRecords,
-    ProspectSummary,
-    utcnow,
-)
+from qualify.core.records import ProspectRecords, ProspectSummary, utcnow
 from qualify.core.words import one_line
-from qualify.store.base import NotFound, Store, StoreCorrupt, StoreError, check_records
+from qualify.store.base import NotFound, Store, StoreCorrupt, StoreError
 from qualify.store.csv_export import CSV_COLUMNS, export_csv
-from qualify.store.evidence_transfer import (
-    ExportedEvidence,
-    export_records,
-    read_evidence,
-    write_files,
+from qualify.store.evidence_transfer import export_records, write_files
+from qualify.store.export_file import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    MAX_IMPORT_BYTES,
+    ImportProgress,
+    parse_export,
+    read_export,
 )
 from qualify.store.merge import Conflict, merge_prospect
 from qualify.store.reading import counted, readable_records
 from qualify.store.vetting import Refused, Rules, vet_moves, vet_snapshot, vet_values
-
-EXPORT_FORMAT = "qualify-export"
-EXPORT_VERSION = 1
 
 # ------------------------------------------------------------------ reports
 
@@ -72,19 +65,33 @@ class ImportReport:
     def summary(self) -> Phrase:
         total = len(self.conflicts)
         old = total - len(self.new_conflicts)
-        conflicts = Phrase("{n} conflict(s)", n=total)
+        conflicts = Phrase("{n} conflict(s)", n=_count(total))
         if old:
-            conflicts = Phrase("{n} conflict(s) ({old} already recorded)", n=total, old=old)
+            conflicts = Phrase(
+                "{n} conflict(s) ({old} already recorded)", n=_count(total), old=_count(old)
+            )
         said = Phrase(
             "{added} added, {updated} updated, {unchanged} unchanged; {conflicts}",
-            added=self.added,
-            updated=self.updated,
-            unchanged=self.unchanged,
+            added=_count(self.added),
+            updated=_count(self.updated),
+            unchanged=_count(self.unchanged),
             conflicts=conflicts,
         )
         if self.attachments_added:
-            return Phrase("{said}; {n} evidence file(s)", said=said, n=self.attachments_added)
+            return Phrase(
+                "{said}; {n} evidence file(s)", said=said, n=_count(self.attachments_added)
+            )
         return said
+
+
+def _count(n: int) -> Num:
+    """A count as the other bulk commands say it (10,000 added)."""
+    return Num(n, grouped=True)
+
+
+WRITE_RUN = 1000
+"""Prospects new to the store added in one call (one sync in the workspace), between
+two words to the progress line."""
 
 
 # ------------------------------------------------------------------ export
@@ -172,210 +179,26 @@ def _export_json(store: Store, path: Path, ids: Iterable[str]) -> int:
 
 # ------------------------------------------------------------------ import
 
-MAX_IMPORT_BYTES = 1_000_000_000
-"""An export read at once: 10,000 prospects with three 60-answer interviews are ~300 MB."""
 
-KNOWN_VERSIONS = frozenset({EXPORT_VERSION})
-"""Export versions this qualify reads."""
-
-
-class _Invalid(Exception):
-    """A record of the export that does not validate, with where it is."""
-
-
-def _valid(model: Any, value: Any, where_: str) -> Any:
-    try:
-        return model.model_validate(value)
-    except ValidationError as exc:
-        from qualify.core.questionnaire.friendly import at_path  # only on an error
-
-        raise _Invalid(at_path(where_, exc.errors()[0], model)) from None
-
-
-def read_export(path: Path) -> bytes:
-    """At most MAX_IMPORT_BYTES of ``path`` (a file or a pipe), or one line saying why not."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_IMPORT_BYTES + 1)
-    except FileNotFoundError:
-        raise StoreError(Phrase("{path}: no such file", path=str(path))) from None
-    except IsADirectoryError:
-        raise StoreError(Phrase("{path}: is a folder, not an export", path=str(path))) from None
-    except OSError as exc:
-        raise StoreError(
-            Phrase("{path}: cannot read: {error}", path=str(path), error=exc.strerror or str(exc))
-        ) from None
-    return raw
-
-
-def _parse_export(
-    raw: bytes, name: str
-) -> tuple[list[ProspectRecords], dict[str, Any], ExportedEvidence]:
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise StoreError(
-            Phrase(
-                "{name}: more than {n} bytes; import it in parts "
-                "(`qualify export --prospect ID …` writes some prospects)",
-                name=name,
-                n=Num(MAX_IMPORT_BYTES, grouped=True),
-            )
-        )
-    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, from an editor
-    start = raw.lstrip(b" \t\r\n")[:1]
-    if name.lower().endswith(".csv") or raw.startswith(b"prospect_id,"):
-        raise StoreError(
-            Phrase(
-                "{name}: only JSON exports can be imported (a CSV export is a flat answers "
-                "table for spreadsheets); use `qualify export --format json`",
-                name=name,
-            )
-        )
-    if not start:
-        raise StoreError(Phrase("{name}: the file is empty, not a qualify export", name=name))
-    if start != b"{":
-        raise StoreError(
-            Phrase(
-                "{name} is not a qualify export (a JSON export starts with {{; make one with "
-                "`qualify export`)",
-                name=name,
-            )
-        )
-    try:
-        doc = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise StoreError(
-            Phrase("{name} is not a qualify export (invalid JSON: {error})", name=name, error=exc)
-        ) from None
-    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        raise StoreError(
-            Phrase(
-                '{name} is not a qualify export (no "format": "{format}")',
-                name=name,
-                format=EXPORT_FORMAT,
-            )
-        )
-    _check_version(doc.get("version", None), name)
-    items = doc.get("prospects")
-    snapshots = doc.get("snapshots") or {}
-    if not isinstance(items, list):
-        raise StoreError(Phrase('{name}: the export has no list of "prospects"', name=name))
-    if not isinstance(snapshots, dict):
-        raise StoreError(
-            Phrase('{name}: the export\'s "snapshots" is not a mapping of hash to set', name=name)
-        )
-    bundles: list[ProspectRecords] = []
-    seen: set[str] = set()
-    owners: dict[str, str] = {}
-    for n, item in enumerate(items):
-        where = f"{name}: prospects[{n}]"
-        if not isinstance(item, dict) or not isinstance(item.get("prospect"), dict):
-            raise StoreError(
-                Phrase('{where} is not a prospect (no "prospect" mapping)', where=where)
-            )
-        for part in ("interviews", "history"):
-            if not isinstance(item.get(part, []), list):
-                place = where + "." + part
-                raise StoreError(Phrase("{where} is not a list", where=place))
-        try:
-            # The list row ("summary") is not read: the store computes its own.
-            records = ProspectRecords(
-                _valid(Prospect, item["prospect"], "prospect"),
-                _oldest_first(
-                    _valid(Interview, i, f"interviews[{k}]")
-                    for k, i in enumerate(item.get("interviews", []))
-                ),
-                _oldest_first(
-                    _valid(HistoryEntry, h, f"history[{k}]")
-                    for k, h in enumerate(item.get("history", []))
-                ),
-            )
-            check_records(records)
-        except _Invalid as exc:
-            raise StoreError(Joined((where, said(exc)), ".")) from None
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise StoreError(
-                Phrase(
-                    "{where} is not a prospect ({error})",
-                    where=where,
-                    error=one_line(str(exc), 120),
-                )
-            ) from None
-        except StoreError as exc:
-            raise StoreError(Joined((where, said(exc)), ": ")) from None
-        pid = records.prospect.id
-        if pid in seen:
-            raise StoreError(Phrase("{name}: prospect {id} appears twice", name=name, id=pid))
-        seen.add(pid)
-        for interview in records.interviews:
-            other = owners.setdefault(interview.id, pid)
-            if other != pid:
-                raise StoreError(
-                    Phrase(
-                        "{name}: interview {id} is given under two prospects ({other}, {pid})",
-                        name=name,
-                        id=interview.id,
-                        other=other,
-                        pid=pid,
-                    )
-                )
-        if len({h.id for h in records.history}) != len(records.history):
-            raise StoreError(Phrase("{where}: a history entry id is given twice", where=where))
-        bundles.append(records)
-    return bundles, snapshots, read_evidence(doc, items, name)
-
-
-def _check_version(version: Any, name: str) -> None:
-    """Only the versions this qualify knows: 1e30, 0, -5, true or "1" are not one."""
-    if version is None:
-        raise StoreError(Phrase("{name}: the export has no version number", name=name))
-    known = ", ".join(map(str, sorted(KNOWN_VERSIONS)))
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise StoreError(
-            Phrase(
-                "{name}: export version {version} is not a version number (this qualify "
-                "reads version {known})",
-                name=name,
-                version=one_line(repr(version), 40),
-                known=known,
-            )
-        )
-    if version > max(KNOWN_VERSIONS):
-        raise StoreError(
-            Phrase(
-                "{name}: export version {version} is newer than this qualify (max {max}); "
-                "upgrade qualify",
-                name=name,
-                version=str(version),
-                max=str(max(KNOWN_VERSIONS)),
-            )
-        )
-    if version not in KNOWN_VERSIONS:
-        raise StoreError(
-            Phrase(
-                "{name}: export version {version} does not exist (this qualify reads "
-                "version {known})",
-                name=name,
-                version=str(version),
-                known=known,
-            )
-        )
-
-
-def _oldest_first(records: Iterable[Any]) -> tuple[Any, ...]:
-    """Interviews by start, history entries by time; the file's order breaks ties."""
-    items = list(records)
-    items.sort(key=lambda r: r.started_at if isinstance(r, Interview) else r.at)
-    return tuple(items)
-
-
-def import_workspace(store: Store, path: Path, *, rules: Rules | None = None) -> ImportReport:
+def import_workspace(
+    store: Store,
+    path: Path,
+    *,
+    rules: Rules | None = None,
+    progress: ImportProgress | None = None,
+) -> ImportReport:
     """Merge a JSON export (a file, or a pipe) into ``store`` by id; see :func:`import_bytes`."""
     path = Path(path)
-    return import_bytes(store, read_export(path), str(path), rules=rules)
+    return import_bytes(store, read_export(path), str(path), rules=rules, progress=progress)
 
 
 def import_bytes(
-    store: Store, raw: bytes, name: str, *, rules: Rules | None = None
+    store: Store,
+    raw: bytes,
+    name: str,
+    *,
+    rules: Rules | None = None,
+    progress: ImportProgress | None = None,
 ) -> ImportReport:
     """Merge the export ``raw`` (called ``name`` in messages) into ``store`` by id.
 
@@ -390,9 +213,10 @@ def import_bytes(
     stored at that moment (and vetted again there). Where the store can promise it (a
     server) the whole import is one transaction: a prospect the login may not write
     (another territory) rolls all of it back, and the message says so.
+    ``progress(step, done, total)`` is told as each prospect is read, checked, written.
     """
     rules = rules or Rules()
-    bundles, raw_snapshots, evidence = _parse_export(raw, name)
+    bundles, raw_snapshots, evidence = parse_export(raw, name, progress)
     report = ImportReport()
     if rules.pipeline is None and any(r.history for r in bundles):
         report.warnings.append(
@@ -404,14 +228,14 @@ def import_bytes(
     with store.all_or_nothing() as together:
         _check_owners(store, name, bundles)
         sets = _vetted_snapshots(store, name, raw_snapshots, bundles)
-        _vet_all(store, name, bundles, rules, sets)
+        _vet_all(store, name, bundles, rules, sets, progress)
         evidence.vet(store, name)
         evidence.vet_known(store, name)
         try:
             report.snapshots_added = _add_snapshots(store, raw_snapshots)
-            existing = store.add_new_prospects(bundles)
+            existing = _add_new(store, bundles, progress)
             report.added = len(bundles) - len(existing)
-            for records in existing:
+            for done, records in enumerate(existing, report.added + 1):
                 merger = _Merger(records, Path(name).name, rules, sets)
                 try:
                     store.merge_prospect(records.prospect.id, merger)
@@ -420,6 +244,8 @@ def import_bytes(
                     raise type(exc)(Joined((label, said(exc)), ": ")) from None
                 setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
                 report.conflicts.extend(merger.conflicts)
+                if progress is not None:
+                    progress("writing", done, len(bundles))
             report.attachments_added = evidence.add(store)
         except StoreError as exc:
             if together:
@@ -454,13 +280,17 @@ def _vet_all(
     bundles: list[ProspectRecords],
     rules: Rules,
     sets: dict[str, QuestionSet],
+    progress: ImportProgress | None = None,
 ) -> None:
     """Every prospect of the file, as it would be stored, before anything is written."""
+    passed: set[tuple[Any, ...]] = set()
     for n, records in enumerate(bundles):
+        if progress is not None and n:
+            progress("checking", n, len(bundles))
         shown = one_line(records.prospect.name, 60) or Phrase("(no name)")
         label = f"{name}: prospects[{n}] {shown} ({records.prospect.id})"
         try:
-            vet_values(records, sets)
+            vet_values(records, sets, passed)
             try:
                 local: ProspectRecords | None = store.read_prospect(records.prospect.id)
             except NotFound:
@@ -470,6 +300,24 @@ def _vet_all(
             vet_moves(records, merged or local or records, local, rules, sets)
         except (Refused, StoreError) as exc:
             raise StoreError(_nothing_imported(label, exc)) from None
+    if progress is not None:
+        progress("checking", len(bundles), len(bundles))
+
+
+def _add_new(
+    store: Store, bundles: list[ProspectRecords], progress: ImportProgress | None
+) -> list[ProspectRecords]:
+    """The prospects new to the store added, in runs; returns those it holds already."""
+    existing: list[ProspectRecords] = []
+    added = 0
+    for start in range(0, len(bundles), WRITE_RUN):
+        run = bundles[start : start + WRITE_RUN]
+        here = store.add_new_prospects(run)
+        existing.extend(here)
+        if progress is not None and len(here) < len(run):  # (merged ones count later)
+            added += len(run) - len(here)
+            progress("writing", added, len(bundles))
+    return existing
 
 
 def _check_owners(store: Store, name: str, bundles: list[ProspectRecords]) -> None:
@@ -538,6 +386,7 @@ __all__ = [
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
     "MAX_IMPORT_BYTES",
+    "ImportProgress",
     "ImportReport",
     "Rules",
     "export_workspace",

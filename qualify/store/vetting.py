@@ -145,8 +145,17 @@ def _control_character(value: Any, depth: int = 0) -> str | None:
 # ------------------------------------------------------------------ values
 
 
-def vet_values(records: ProspectRecords, sets: Mapping[str, QuestionSet]) -> None:
-    """Times, ids and every answer of one prospect, against its interviews' snapshots."""
+def vet_values(
+    records: ProspectRecords,
+    sets: Mapping[str, QuestionSet],
+    passed: set[tuple[Any, ...]] | None = None,
+) -> None:
+    """Times, ids and every answer of one prospect, against its interviews' snapshots.
+
+    ``passed`` (kept by the caller across the prospects of a file) remembers the plain
+    answers found fine: most answers of an export repeat one another's (the same choice
+    of the same question), and each is checked once."""
+    passed = set() if passed is None else passed
     p = records.prospect
     if not p.name.strip():
         raise Refused(Phrase("prospect.name: a prospect needs a name"))
@@ -182,11 +191,22 @@ def vet_values(records: ProspectRecords, sets: Mapping[str, QuestionSet]) -> Non
             )
         for key, answer in interview.answers.items():
             # named only if refused: a file holds a hundred thousand answers
-            _times(
-                partial(Phrase, "{where}: answer {key}", where=where, key=key), answer.answered_at
-            )
+            _times(partial(_answer_at, where, key), answer.answered_at)
+            value = answer.value
+            same = None
+            if type(value) in _PLAIN:  # (True is not 1: the type is in the key)
+                digest, asked_id, state = (
+                    interview.questionnaire_hash,
+                    answer.question_id,
+                    answer.state,
+                )
+                same = (digest, key, asked_id, state, type(value), value)
+                if same in passed:
+                    continue
             try:
-                _vet_answer(qs, key, answer.question_id, answer.state, answer.value)
+                _vet_answer(qs, key, answer.question_id, answer.state, value)
+                if same is not None:
+                    passed.add(same)
             except Refused as exc:
                 raise Refused(
                     Phrase(
@@ -204,6 +224,14 @@ def vet_values(records: ProspectRecords, sets: Mapping[str, QuestionSet]) -> Non
             )
         _times(where, entry.at)
         _vet_details(where, entry)
+
+
+def _answer_at(where: str, key: str) -> Phrase:
+    return Phrase("{where}: answer {key}", where=where, key=key)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Answer values remembered once found fine (a list answer is checked each time)."""
 
 
 def _vet_answer(qs: QuestionSet, key: str, question_id: str, state: str, value: Any) -> None:

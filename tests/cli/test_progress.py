@@ -174,3 +174,54 @@ def test_the_doctor_counts_every_file_it_checks(five: Path) -> None:
     files = [p for p in (five / "prospects").glob("*/*") if p.is_file()]
     assert told == [(n, len(files)) for n in range(1, len(files) + 1)]
     assert not checkup.healthy  # the broken file is found, counted like the others
+
+
+def test_an_import_counts_each_step_in_its_own_words(five: Path, tmp_path) -> None:
+    """Read, checked, written: each step counts every prospect of the file, those merged
+    into ones already here too, and the line says which step it is at."""
+    from qualify.cli.progress import StepsLine, importing
+    from qualify.store import open_store
+    from qualify.store.transfer import export_workspace, import_workspace
+
+    broken = sorted((five / "prospects").glob("*/*.json"))[2]
+    broken.unlink()  # (the fixture's broken file: the export is of the four others)
+    export = tmp_path / "four.json"
+    assert export_workspace(open_store(five), export) == 4
+    target = tmp_path / "target"
+    assert import_workspace(open_store(target), export).added == 4
+    told: list[tuple[str, int, int]] = []
+    report = import_workspace(open_store(target), export, progress=lambda *n: told.append(n))
+    assert report.unchanged == 4
+    for step in ("reading", "checking", "writing"):
+        assert [(d, t) for s, d, t in told if s == step] == [(n, 4) for n in range(1, 5)], told
+    assert [s for s, _, _ in told] == sorted([s for s, _, _ in told], key=STEPS.index)
+
+    terminal, clock = Terminal(), Clock()
+    with StepsLine(importing().labels, terminal, clock=clock) as line:
+        clock.now += 1
+        line.step("checking", 2500, 10_000)
+        assert terminal.shown() == "checking the export: 2,500 of 10,000 prospects"
+        clock.now += 1
+        line.step("writing", 40, 10_000)
+        assert terminal.shown() == "importing prospects: 40 of 10,000"
+    assert terminal.shown() == ""
+
+
+STEPS = ["reading", "checking", "writing"]
+
+
+def test_an_import_of_new_prospects_counts_them_written_run_by_run(
+    five: Path, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualify.store import open_store
+    from qualify.store import transfer
+
+    monkeypatch.setattr(transfer, "WRITE_RUN", 3)
+    sorted((five / "prospects").glob("*/*.json"))[2].unlink()
+    export = tmp_path / "four.json"
+    transfer.export_workspace(open_store(five), export)
+    told: list[tuple[str, int, int]] = []
+    target = open_store(tmp_path / "target")
+    report = transfer.import_workspace(target, export, progress=lambda *n: told.append(n))
+    assert report.added == 4
+    assert [(d, t) for s, d, t in told if s == "writing"] == [(3, 4), (4, 4)]

@@ -168,3 +168,22 @@ def test_replay_follows_every_move() -> None:
     assert not replay(history[:4], pipeline).allows("commitment", ProspectStatus.active)
     loose = replay(history[:4], None)  # no pipeline: an advance may commit or not
     assert loose.allows("commitment", ProspectStatus.active)
+
+
+def test_an_answer_like_one_found_fine_earlier_in_the_file_is_still_checked_by_type(
+    tmp_path: Path,
+) -> None:
+    """Plain answers found fine are remembered for the rest of the file (most repeat),
+    but 0 is not False: the third prospect's yes/no answered 0 refuses the file, though
+    the first answered False."""
+    doc = _base()
+    answers = doc["prospects"][2]["interviews"][0]["answers"]
+    assert doc["prospects"][0]["interviews"][0]["answers"]["needs_training"]["value"] is False
+    answers["needs_training"]["value"] = 0
+    ws = Workspace(tmp_path / "ws")
+    with pytest.raises(StoreError) as refused:
+        _import(ws, doc)
+    said = str(refused.value)
+    assert "prospects[2]" in said and "answer 'needs_training'" in said, said
+    assert "0 is not stored as a yes_no answer is (qualify would store False)" in said, said
+    assert ws.list_prospects() == []
