@@ -47,6 +47,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _cells(*values: Any) -> list[str]:
+    """Each value as the cell a spreadsheet shows as text (see ``csv_text``)."""
+    return [csv_text(v if type(v) is str else _cell(v)) for v in values]
+
+
 def export_csv(store: Store, path: Path, ids: Iterable[str]) -> int:
     """The answers of the prospects ``ids`` (those readable) to ``path``, atomically;
     returns how many prospects were written."""
@@ -58,26 +63,29 @@ def export_csv(store: Store, path: Path, ids: Iterable[str]) -> int:
         for records in readable_records(store, ids):
             n += 1
             p = records.prospect
+            # a prospect's cells and an interview's are made once, not once per answer
+            prospect = _cells(p.id, p.name, p.territory)
             for interview in records.interviews:
+                asked = prospect + _cells(
+                    interview.stage,
+                    interview.id,
+                    interview.questionnaire_id,
+                    interview.questionnaire_version,
+                )
                 for qid in sorted(interview.answers):
                     a = interview.answers[qid]
-                    row = [
-                        p.id,
-                        p.name,
-                        p.territory,
-                        interview.stage,
-                        interview.id,
-                        interview.questionnaire_id,
-                        interview.questionnaire_version,
-                        a.question_id,
-                        _cell(a.value),
-                        a.state,
-                        a.source,
-                        a.note,
-                        a.answered_at.isoformat(),
-                        a.by,
-                    ]
-                    writer.writerow([csv_text(_cell(c)) for c in row])
+                    writer.writerow(
+                        asked
+                        + _cells(
+                            a.question_id,
+                            a.value,
+                            a.state,
+                            a.source,
+                            a.note,
+                            a.answered_at.isoformat(),
+                            a.by,
+                        )
+                    )
         text.flush()
         text.detach()
     return n

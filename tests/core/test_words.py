@@ -5,10 +5,13 @@ never evaluated; Markdown shows what was typed."""
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualify.core.questionnaire.model import QuestionSet
 from qualify.core.records import ProspectStatus
@@ -145,6 +148,16 @@ def test_visible_shows_what_a_terminal_would_act_on() -> None:
 )
 def test_csv_text_never_lets_a_spreadsheet_evaluate_a_cell(typed: str, cell: str) -> None:
     assert csv_text(typed) == cell
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("=+-@＝＋－＠\t\r\n 0123456789.eEax\x1b"), max_size=8))
+def test_csv_text_quotes_exactly_the_cells_that_start_like_a_formula(typed: str) -> None:
+    shown = visible(typed)
+    formula = shown.lstrip().startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠"))
+    number = re.fullmatch(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?", shown) is not None
+    quoted = (formula or shown.startswith("\t")) and not number
+    assert csv_text(typed) == ("'" + shown if quoted else shown)
 
 
 # ------------------------------------------------------------------ Markdown
