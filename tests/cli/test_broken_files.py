@@ -218,3 +218,29 @@ def test_repair_is_for_the_workspace_only() -> None:
     )
     assert result.exit_code == 2
     assert "--repair is for the embedded workspace" in result.output
+
+
+def test_the_doctor_finds_an_interview_missing_from_its_index_or_filed_under_another(
+    ws: Path,
+) -> None:
+    """The interview index says which prospect holds each interview (a link from a
+    report, a sync): one entry gone and one pointing at another prospect are each named,
+    and --repair rebuilds the index."""
+    shards = sorted((ws / "index" / "interviews").glob("*.json"))
+    owners = {k: v for shard in shards for k, v in orjson.loads(shard.read_bytes()).items()}
+    gone, moved = sorted(owners)[:2]
+    other = next(pid for pid in sorted(set(owners.values())) if pid != owners[moved])
+    for shard in shards:
+        held = orjson.loads(shard.read_bytes())
+        if gone in held or moved in held:
+            held.pop(gone, None)
+            if moved in held:
+                held[moved] = other
+            shard.write_bytes(orjson.dumps(held))
+    code, out = run(ws, "doctor")
+    assert code == PROBLEMS, out
+    assert f"interview {gone} is not in the interview index" in out
+    assert f"interview {moved} is filed under {other}" in out
+    code, out = run(ws, "doctor", "--repair")
+    assert code == 0 and "healthy again" in out, out
+    assert run(ws, "doctor")[0] == 0

@@ -30,7 +30,7 @@ import orjson
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
-from qualify.atomic import fsync_dir, write_bytes, write_text
+from qualify.atomic import fsync_dir, write_bytes
 from qualify.core.phrase import Num, Phrase, render
 from qualify.core.records import ProspectSummary
 from qualify.store.base import StoreCorrupt, StoreError, check_records
@@ -38,11 +38,9 @@ from qualify.store.checkup import Checkup, Severity, check_snapshot
 from qualify.store.reading import counted
 from qualify.store.workspace.evidence_doctor import EvidenceDoctor
 from qualify.store.workspace.files import ProspectFile, read_prospect_file, shard_of
+from qualify.store.workspace.quarantine import QUARANTINE, quarantine
 from qualify.store.workspace.storage import BACKUP_SUFFIX, backup_paths, read_json
 from qualify.store.workspace.store import LOCK_FILE, META_FILE, SCHEMA, Workspace
-
-QUARANTINE = "quarantine"
-"""Where repaired-away files go (never deleted): ``quarantine/<their path>.<UTC time>``."""
 
 
 def examine(
@@ -116,39 +114,30 @@ def _meta_usable(
     return True
 
 
-def quarantine(
-    root: Path, path: Path, why: str, now: datetime, say: Callable[[Any], str] = render
-) -> str:
-    """Move ``path`` under quarantine/ (never deleted) with a note beside it; returns where
-    it went, relative to ``root``."""
-    rel = path.relative_to(root)
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    folder = root / QUARANTINE / rel.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{rel.name}.{stamp}"
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / f"{rel.name}.{stamp}-{n}"
-    os.replace(path, target)
-    note = Phrase(
-        "{file}\nmoved here by `qualify doctor --repair` at {at}\nwhat was wrong: {why}\n"
-        "qualify no longer reads it; nothing was deleted. Delete it once you no longer need "
-        "it.\n",
-        file=str(rel),
-        at=now.isoformat(timespec="seconds"),
-        why=why,
-    )
-    write_text(target.with_name(target.name + ".why.txt"), say(note))
-    fsync_dir(path.parent)
-    return str(target.relative_to(root))
+@dataclass(frozen=True)
+class _Kept:
+    """What the later checks need of a prospect file that reads: its row and its
+    interviews, not its records (10,000 prospects' records fill most of a gigabyte)."""
+
+    path: Path
+    row: ProspectSummary | None
+    interviews: tuple[tuple[str, str, str], ...]
+    """Each interview's id, snapshot hash and set ("first-date v2")."""
+
+    @classmethod
+    def of(cls, path: Path, read: ProspectFile) -> _Kept:
+        interviews = tuple(
+            (i.id, i.questionnaire_hash, f"{i.questionnaire_id} v{i.questionnaire_version}")
+            for i in read.records.interviews
+        )
+        return cls(path, read.row, interviews)
 
 
 @dataclass
 class _Found:
     """What the prospect folders hold."""
 
-    good: dict[str, tuple[Path, ProspectFile]] = field(default_factory=dict)
+    good: dict[str, _Kept] = field(default_factory=dict)
     bad: list[tuple[Path, str]] = field(default_factory=list)
     misfiled: list[tuple[Path, ProspectFile]] = field(default_factory=list)
     backups: dict[str, list[Path]] = field(default_factory=dict)
@@ -275,7 +264,7 @@ class _Doctor:
         if pid != name[:-5] or shard != shard_of(pid) or pid in found.good:
             found.misfiled.append((path, read))
         else:
-            found.good[pid] = (path, read)
+            found.good[pid] = _Kept.of(path, read)
 
     def newest_backup(self, path: Path, pid: str) -> tuple[Path, ProspectFile] | None:
         """The newest backup of ``path`` that reads as prospect ``pid``'s file."""
@@ -313,7 +302,7 @@ class _Doctor:
             self.changed_files = True
             if self.restore and backup is not None:
                 write_bytes(path, backup[0].read_bytes())
-                found.good[pid] = (path, backup[1])
+                found.good[pid] = _Kept.of(path, backup[1])
                 self.checkup.add(
                     "repaired",
                     where,
@@ -379,7 +368,7 @@ class _Doctor:
         os.replace(path, place)
         fsync_dir(place.parent)
         self.changed_files = True
-        found.good[pid] = (place, read)
+        found.good[pid] = _Kept.of(place, read)
         self.checkup.add("repaired", where, Phrase("{what}: moved there", what=what))
 
     def orphan_backups(self, pid: str, backups: list[Path], found: _Found) -> None:
@@ -405,7 +394,7 @@ class _Doctor:
             return
         write_bytes(place, backup[0].read_bytes())
         self.changed_files = True
-        found.good[pid] = (place, backup[1])
+        found.good[pid] = _Kept.of(place, backup[1])
         self.checkup.add("repaired", where, Phrase("{what}: put back", what=what))
 
     # ------------------------------------------------------------------ snapshots
@@ -443,12 +432,9 @@ class _Doctor:
                 said = Phrase("{problem}; kept as it is", problem=problem)
                 self.checkup.add("problem", self.rel(path), said)
         asked: dict[str, list[str]] = {}
-        for pid, (_, read) in found.good.items():
-            for interview in read.records.interviews:
-                key = interview.questionnaire_hash
-                asked.setdefault(key, []).append(
-                    f"{interview.questionnaire_id} v{interview.questionnaire_version} ({pid})"
-                )
+        for pid, kept in found.good.items():
+            for _, digest, named in kept.interviews:
+                asked.setdefault(digest, []).append(f"{named} ({pid})")
         for digest, uses in sorted(asked.items()):
             if digest not in present:
                 self.checkup.add(
@@ -471,14 +457,14 @@ class _Doctor:
         before = len(self.checkup.findings)
         rows = self.read_index("prospects", severity)
         owners = self.read_index("interviews", severity)
-        for pid, (path, read) in sorted(found.good.items()):
+        for pid, kept in sorted(found.good.items()):
             row = rows.pop(pid, None)
-            where = self.rel(path)
+            where = self.rel(kept.path)
             if row is None:
                 self.checkup.add(severity, where, Phrase("is not in the prospects list"))
-            elif _row(row) != read.row:  # the row written with the file; else compute it
-                fresh = self.ws.list_row(read.records)
-                if _row(row) != fresh:
+            elif _row(row) != kept.row:  # the row written with the file; else compute it
+                fresh = self._fresh_row(kept.path)
+                if fresh is not None and _row(row) != fresh:
                     self.checkup.add(
                         severity,
                         where,
@@ -488,16 +474,16 @@ class _Doctor:
                             fresh=_words(fresh),
                         ),
                     )
-            for interview in read.records.interviews:
-                owner = owners.pop(interview.id, None)
+            for interview_id, _, _ in kept.interviews:
+                owner = owners.pop(interview_id, None)
                 if owner != pid:
                     self.checkup.add(
                         severity,
                         where,
-                        Phrase("interview {id} is not in the interview index", id=interview.id)
+                        Phrase("interview {id} is not in the interview index", id=interview_id)
                         if owner is None
                         else Phrase(
-                            "interview {id} is filed under {owner}", id=interview.id, owner=owner
+                            "interview {id} is filed under {owner}", id=interview_id, owner=owner
                         ),
                     )
         for pid in sorted(rows):
@@ -518,6 +504,15 @@ class _Doctor:
                 ),
             )
         return not any(f.severity != "note" for f in self.checkup.findings[before:])
+
+    def _fresh_row(self, path: Path) -> ProspectSummary | None:
+        """The row the file's records give, read again (None: gone or broken meanwhile,
+        which the next check says)."""
+        try:
+            read = read_prospect_file(path)
+        except StoreError:
+            return None
+        return None if read is None else self.ws.list_row(read.records)
 
     def read_index(self, kind: str, severity: Severity) -> dict[str, Any]:
         folder = self.root / "index" / kind
