@@ -37,6 +37,7 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     recorded in each prospect's history; the interview itself stays as it was taken.
     A prospect whose file cannot be read is skipped with a warning (status 5).
     """
+    from qualify.i18n import fmt_count
     from qualify.workers import in_runs
 
     q = env.qualifier
@@ -78,8 +79,8 @@ def rescore(env: Env, prospect_ids: tuple[str, ...], dry_run: bool, as_json: boo
     else:
         done = _("would record {n} re-score(s)") if dry_run else _("recorded {n} re-score(s)")
         already = found - pending
-        tail = "; " + _("{n} already in the history").format(n=already) if already else ""
-        out.line(done.format(n=pending) + tail)
+        said = _("{n} already in the history").format(n=fmt_count(already))
+        out.line(done.format(n=fmt_count(pending)) + ("; " + said if already else ""))
     out.flush()
 
 
@@ -97,18 +98,18 @@ def _rescored(
 
     items: list[str] = []
     said: dict[int, tuple[SetDiff, list[str]]] = {}  # per diff: its lines, translated
-    found = pending = 0
+    found = 0
+    todo: list[workflow_insights.RescoreCandidate] = []
     with collector_paused():
         for c in workflow_insights.iter_rescore_candidates(q, ids=ids):
             found += 1
             if not c.recorded:
-                if dry_run:
-                    pending += 1
-                else:  # another run at the same moment may have written it first
-                    done = workflow_insights.record_rescore(q, c.prospect, c.interview, c.result)
-                    pending += done.written
+                todo.append(c)
             items.append(_json_item(c) if as_json else "\n".join(_text_lines(c, said)))
-    return items, found, pending
+    # the run's re-scores written together; one another run wrote meanwhile is left out
+    picked = [(c.prospect, c.interview, c.result) for c in todo]
+    written = len(todo) if dry_run else workflow_insights.record_rescores(q, picked)
+    return items, found, written
 
 
 def _begin(store: Store, setup: tuple[Catalog, str, bool, bool]) -> tuple[Any, bool, bool]:

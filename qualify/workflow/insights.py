@@ -219,10 +219,34 @@ def record_rescore(
     the prospect (one merge), and that entry is returned (not written) instead of a
     second one.
     """
+    entry = _rescore_entry(q, prospect, interview, result)
+    append = _AppendRescores(prospect.id, [entry])
+    stored = q.store.merge_prospect(prospect.id, append)
+    assert stored is not None
+    kept = append.kept[entry.id]
+    return Recorded(next(h for h in stored.history if h.id == kept), kept == entry.id)
+
+
+def record_rescores(q: Qualifier, picked: Iterable[tuple[Prospect, Interview, Rescore]]) -> int:
+    """Keep many re-scores in the histories (`qualify rescore` of a whole workspace): one
+    merge per prospect, the prospects written together (``Store.merge_prospects``), each
+    re-score left out if the history holds it already, as :func:`record_rescore` does.
+    Returns how many were written."""
+    entries: dict[str, list[HistoryEntry]] = {}
+    for prospect, interview, result in picked:
+        entries.setdefault(prospect.id, []).append(_rescore_entry(q, prospect, interview, result))
+    merges = [_AppendRescores(pid, listed) for pid, listed in entries.items()]
+    q.store.merge_prospects((m.prospect_id, m) for m in merges)
+    return sum(m.written for m in merges)
+
+
+def _rescore_entry(
+    q: Qualifier, prospect: Prospect, interview: Interview, result: Rescore
+) -> HistoryEntry:
     active_hash = q.active_hashes()[interview.questionnaire_id]
     details = {"interview": interview.id, "questionnaire_hash": active_hash}
     details.update(result.to_dict())
-    entry = HistoryEntry(
+    return HistoryEntry(
         prospect_id=prospect.id,
         action="rescore",
         from_stage=interview.stage,
@@ -232,23 +256,37 @@ def record_rescore(
         by=q.user,
         details=details,
     )
-    kept = entry.id
 
-    def append(current: ProspectRecords | None) -> ProspectRecords | None:
-        nonlocal kept
+
+class _AppendRescores:
+    """The merge that appends a prospect's re-score entries, each unless its history
+    holds a re-score of that interview under that version already. It remembers only its
+    last call's outcome (a store may merge again)."""
+
+    def __init__(self, prospect_id: str, entries: list[HistoryEntry]) -> None:
+        self.prospect_id = prospect_id
+        self.entries = entries
+        self.kept: dict[str, str] = {}
+        """Each entry's id → the id of the entry the history keeps for it."""
+        self.written = 0
+
+    def __call__(self, current: ProspectRecords | None) -> ProspectRecords | None:
         if current is None:
-            raise no_prospect(prospect.id)
-        for found in current.history:
-            if already_rescored((found,), interview.id, active_hash):
-                kept = found.id
-                return None
-        kept = entry.id
-        history = tuple(sorted((*current.history, entry), key=lambda h: h.at))
+            raise no_prospect(self.prospect_id)
+        self.kept, new = {}, []
+        for entry in self.entries:
+            interview, active = entry.details["interview"], entry.details["questionnaire_hash"]
+            found = next(
+                (h for h in current.history if already_rescored((h,), interview, active)), None
+            )
+            self.kept[entry.id] = entry.id if found is None else found.id
+            if found is None:
+                new.append(entry)
+        self.written = len(new)
+        if not new:
+            return None
+        history = tuple(sorted((*current.history, *new), key=lambda h: h.at))
         return replace(current, history=history)
-
-    stored = q.store.merge_prospect(prospect.id, append)
-    assert stored is not None
-    return Recorded(next(h for h in stored.history if h.id == kept), kept == entry.id)
 
 
 def answers_by_set(

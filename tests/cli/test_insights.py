@@ -209,6 +209,40 @@ def test_two_runs_at_once_record_each_rescore_once(tmp_path: Path) -> None:
         second.close()
 
 
+def test_rescores_recorded_together_are_each_recorded_once(tmp_path: Path) -> None:
+    """`qualify rescore` writes a run's re-scores together, one write per prospect: a
+    prospect's several interviews each get their entry, and a second run from the same
+    stale reads (another terminal at once) writes none of them again."""
+    from qualify.core.questionnaire import load_catalog
+    from qualify.store import open_store
+    from qualify.workflow.qualifier import Qualifier
+
+    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
+    ws, sets = tmp_path / "ws", tmp_path / "sets"
+    assert qualify_cli(ws, "demo", "--prospects", "8", questionnaires=bundled).exit_code == 0
+    bumped_sets(bundled, sets)
+    store = open_store(ws)
+    try:
+        q = Qualifier(store, load_catalog(sets))
+        found = workflow_insights.rescore_candidates(q)
+        picked = [(c.prospect, c.interview, c.result) for c in found]
+        per_prospect = {
+            c.prospect.id: sum(d.prospect.id == c.prospect.id for d in found) for c in found
+        }
+        assert max(per_prospect.values()) > 1  # a prospect with several to record
+        assert workflow_insights.record_rescores(q, picked) == len(found)
+        assert workflow_insights.record_rescores(q, picked) == 0
+        for pid, count in per_prospect.items():
+            entries = [h for h in store.read_prospect(pid).history if h.action == "rescore"]
+            assert len(entries) == count
+            assert {h.details["interview"] for h in entries} == {
+                c.interview.id for c in found if c.prospect.id == pid
+            }
+        assert all(c.recorded for c in workflow_insights.rescore_candidates(q))
+    finally:
+        store.close()
+
+
 def test_rescore_json_of_nothing_is_an_empty_list(run) -> None:
     add(run, "Atlas AV", "company_type=integrator")
     assert run("rescore", "--dry-run", "--json").stdout == "[]\n"

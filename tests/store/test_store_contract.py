@@ -454,6 +454,44 @@ def test_read_and_merge_a_whole_prospect(store: Store) -> None:
     assert sorted(store.prospect_ids()) == sorted([prospect.id, fresh.id])
 
 
+def test_merge_many_prospects_at_once(store: Store, backend: Callable[[], Store]) -> None:
+    """A re-score of a whole workspace: many merges, each as merge_prospect makes it (a
+    second merge of the same prospect sees the first's result), the rows computed."""
+    a = store.add_prospect(make_prospect("A", territory="North"))
+    b = store.add_prospect(make_prospect("B", territory="North"))
+    interview = store.add_interview(make_interview(a.id))
+    store.record_answers(interview.id, [answer("q1", 1)])
+    before_b = store.read_prospect(b.id)
+
+    def noted(reason: str) -> Callable[[ProspectRecords | None], ProspectRecords]:
+        def merge(local: ProspectRecords | None) -> ProspectRecords:
+            assert local is not None
+            entry = HistoryEntry(prospect_id=local.prospect.id, action="edit", reason=reason)
+            return replace(local, history=(*local.history, entry))
+
+        return merge
+
+    def answered(local: ProspectRecords | None) -> ProspectRecords:
+        assert local is not None
+        [done] = local.interviews
+        more = done.model_copy(update={"answers": {**done.answers, "q2": answer("q2", 2)}})
+        return replace(local, interviews=(more,))
+
+    results = store.merge_prospects(
+        [(a.id, noted("one")), (b.id, lambda local: None), (a.id, noted("two")), (a.id, answered)]
+    )
+    again = backend()
+    stored = again.read_prospect(a.id)
+    assert [h.reason for h in stored.history] == ["", "one", "two"]
+    assert set(stored.interviews[0].answers) == {"q1", "q2"}
+    assert results == [results[0], before_b, results[2], stored]
+    assert [h.reason for h in results[0].history] == ["", "one"]  # as it was after that one
+    assert again.read_prospect(b.id) == before_b
+    assert listed(again, a.id) == expected_row(again, a.id)
+    with pytest.raises(StoreError):  # an id that cannot be a file name
+        store.merge_prospects([("../x", noted("no"))])
+
+
 def test_add_new_prospects_leaves_existing_ones_alone(store: Store) -> None:
     kept = store.add_prospect(make_prospect("Kept", id="kept00000001"))
     renamed = ProspectRecords(kept.model_copy(update={"name": "Renamed"}))

@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from qualify.atomic import clean_tmp_files, write_bytes, write_many
+from qualify.atomic import clean_tmp_files, write_bytes
 from qualify.core.evidence import Attachment, EvidenceTally
 from qualify.core.phrase import Phrase, said
 from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
@@ -30,16 +29,15 @@ from qualify.store.base import (
     StoreCorrupt,
     StoreError,
     Watch,
-    check_records,
     is_safe_id,
     not_demo,
 )
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
+from qualify.store.workspace.bulk import BULK_CHUNK, BulkWrites
 from qualify.store.workspace.evidence import Evidence
 from qualify.store.workspace.files import (
     ProspectFile,
-    encode,
     from_tables,
     read_facts,
     read_prospect_file,
@@ -47,7 +45,7 @@ from qualify.store.workspace.files import (
 )
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
-from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
+from qualify.store.workspace.migration import LEGACY_FILE, migrate_from_1
 from qualify.store.workspace.recent import META_FILE, SCHEMA
 from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
@@ -60,12 +58,11 @@ from qualify.store.workspace.storage import (
 
 LOCK_FILE = "workspace.lock"
 LOCK_TIMEOUT = 10.0
-BULK_CHUNK = 1000
 RECENT_FILES = 8
 """Prospect files kept parsed after a read or write (see Workspace._read_file)."""
 
 
-class Workspace(FileRevisions, DocumentStore):
+class Workspace(BulkWrites, FileRevisions, DocumentStore):
     """The embedded store: one small TinyDB file per prospect, a sharded index, snapshots."""
 
     def __init__(
@@ -267,30 +264,19 @@ class Workspace(FileRevisions, DocumentStore):
         nobody can find); the list row goes *after* it (a kill in between leaves a row
         older than its file, which listing notices and repairs).
         """
-        if not is_safe_id(prospect_id):
-            raise StoreError(refusals.unsafe_prospect_id(prospect_id, why=False))
-        path = self.prospect_path(prospect_id)
         with self.locked():
-            stored = self._read_file(path)  # a corrupt file fails before anything changes
-            current = stored.records if stored is not None else None
-            result = merge(current)
-            if result is None or result == current:
+            current, change = self._merged(prospect_id, merge, {})
+            if change is None:
                 return current
-            check_records(result, prospect_id)
-            row = self._row(result)
-            known = {i.id for i in current.interviews} if current is not None else set()
-            owners = {i.id: prospect_id for i in result.interviews if i.id not in known}
-            if owners:
-                self._index.put_owners(owners)
-                self._owners.update(owners)
-            payload = encode(result, row)
-            write_bytes(
-                path, payload, durable=self._durable, before_replace=self._backups.before_replace
-            )
-            self._wrote(path, payload)
-            if stored is None or stored.row != row:
-                self._index.put_rows({prospect_id: row})
-            return result
+            if change.owners:
+                self._index.put_owners(change.owners)
+                self._owners.update(change.owners)
+            backup = self._backups.before_replace
+            write_bytes(change.path, change.payload, durable=self._durable, before_replace=backup)
+            self._wrote(change.path, change.payload)
+            if change.row is not None:
+                self._index.put_rows({prospect_id: change.row})
+            return change.records
 
     def _row(self, records: ProspectRecords) -> ProspectSummary:
         return self.list_row(records)
@@ -309,72 +295,6 @@ class Workspace(FileRevisions, DocumentStore):
     def prospect_ids(self) -> list[str]:
         """Every prospect id in the index, sorted."""
         return self._index.ids()
-
-    def add_prospects_bulk(self, bundles: Iterable[ProspectRecords]) -> int:
-        """Written in chunks: one sync per chunk and each index shard once per chunk; a
-        prospect with the same id is replaced (its history only added to)."""
-        count = 0
-        for chunk in batched(bundles, BULK_CHUNK):
-            self.write_bulk(chunk, replace=True)
-            count += len(chunk)
-        return count
-
-    def add_new_prospects(self, bundles: Iterable[ProspectRecords]) -> list[ProspectRecords]:
-        """Store the prospects that do not exist yet, in chunks; return those that do."""
-        existing: list[ProspectRecords] = []
-        for chunk in batched(bundles, BULK_CHUNK):
-            existing.extend(self.write_bulk(chunk, replace=False))
-        return existing
-
-    def write_bulk(self, chunk: list[ProspectRecords], *, replace: bool) -> list[ProspectRecords]:
-        """Prospect files written together (one sync), then each index shard once.
-
-        Without ``replace`` an existing prospect is left alone and returned. Rows are
-        computed before the lock is taken (they depend only on what is written), except
-        for a prospect that is replaced: its history is united with the stored one under
-        the lock. A file that cannot be read is never replaced.
-        """
-        for records in chunk:
-            check_records(records)
-        todo = [r for r in chunk if replace or not self.prospect_path(r.prospect.id).exists()]
-        computed = self._rows.rows(todo, self.get_snapshot)
-        rows = {r.prospect.id: row for r, row in zip(todo, computed, strict=True)}
-        skipped: list[ProspectRecords] = []
-        items: list[tuple[Path, bytes]] = []
-        owners: dict[str, str] = {}
-        written: dict[str, ProspectSummary | None] = {}
-        with self.locked():
-            for records in chunk:
-                pid = records.prospect.id
-                path = self.prospect_path(pid)
-                if path.exists() and not replace:
-                    skipped.append(records)  # the caller merges it
-                    continue
-                row = rows.get(pid) or self._row(records)
-                if path.exists():
-                    stored = read_prospect_file(path)  # never replace a file we cannot read
-                    records, row = self._replacing(stored, records, row)
-                items.append((path, encode(records, row)))
-                owners.update({i.id: pid for i in records.interviews})
-                written[pid] = row
-            self._index.put_owners(owners, conflicts=False, bulk=True)
-            self._owners.update(owners)
-            write_many(items, durable=self._durable)
-            self._index.put_rows(written, bulk=True)
-        return skipped
-
-    def _replacing(
-        self, stored: ProspectFile | None, records: ProspectRecords, row: ProspectSummary
-    ) -> tuple[ProspectRecords, ProspectSummary]:
-        if stored is None:
-            return records, row
-        given = {h.id for h in records.history}
-        kept = [h for h in stored.records.history if h.id not in given]
-        if not kept:
-            return records, row
-        united = sorted((*kept, *records.history), key=lambda h: h.at)
-        records = replace(records, history=tuple(united))
-        return records, self._row(records)
 
     # ------------------------------------------------------------------ prospects
     def get_prospect(self, prospect_id: str) -> Prospect:

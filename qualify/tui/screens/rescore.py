@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 LISTED = 500
 """At most this many interviews are listed (the biggest changes); the rest are counted,
 ticked and recorded the same way."""
+RECORD_RUN = 200
+"""Re-scores recorded together (one write of their prospects); the progress moves
+after each run."""
 
 
 def fmt_delta(value: float | None) -> str:
@@ -539,11 +542,12 @@ class RescoreScreen(QualifyScreen):
                 return
             from qualify.workflow import insights as workflow_insights
 
-            for n, row in enumerate(rows, start=1):
-                workflow_insights.record_rescore(q, row.prospect, row.interview, row.result)
-                done.append(row.key)
-                if n % 20 == 0 or n == len(rows):
-                    self.post_message(self.Progress(n, len(rows), "Recording"))
+            for start in range(0, len(rows), RECORD_RUN):  # each run written together
+                run = rows[start : start + RECORD_RUN]
+                picked = [(row.prospect, row.interview, row.result) for row in run]
+                workflow_insights.record_rescores(q, picked)
+                done.extend(row.key for row in run)
+                self.post_message(self.Progress(len(done), len(rows), "Recording"))
         except Exception as exc:  # reported with what was recorded so far
             self.post_message(self.Recorded(done, f"{type(exc).__name__}: {exc}"))
             return
