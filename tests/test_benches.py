@@ -26,6 +26,7 @@ TOY = {
     "bench_store.py": ["--small", "5", "--large", "40", "--samples", "5"],
     "bench_validate.py": [],
     "bench_scoring.py": ["--prospects", "30", "--runs", "1"],
+    "bench_transfer.py": ["--prospects", "20"],
     "crash_kill.py": ["--kills", "3"],
     "bench_team.py": ["--seconds", "1", "--writers", "2", "--large", "300", "--small", "50",
                       "--samples", "5"],
