@@ -90,8 +90,8 @@ def _count(n: int) -> Num:
 
 
 WRITE_RUN = 1000
-"""Prospects new to the store added in one call (one sync in the workspace), between
-two words to the progress line."""
+"""Prospects new to the store added in one call (one sync in the workspace); the
+progress line moves after each."""
 
 
 # ------------------------------------------------------------------ export

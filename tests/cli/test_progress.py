@@ -213,8 +213,7 @@ STEPS = ["reading", "checking", "writing"]
 def test_an_import_of_new_prospects_counts_them_written_run_by_run(
     five: Path, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qualify.store import open_store
-    from qualify.store import transfer
+    from qualify.store import open_store, transfer
 
     monkeypatch.setattr(transfer, "WRITE_RUN", 3)
     sorted((five / "prospects").glob("*/*.json"))[2].unlink()
