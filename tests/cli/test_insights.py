@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -11,6 +13,7 @@ import pytest
 from support import bumped_sets, qualify_cli
 
 from qualify.workflow import insights as workflow_insights
+from qualify.workflow.qualifier import Qualifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,6 +32,25 @@ def run(tmp_path: Path, sets: Path):
         return qualify_cli(tmp_path / "ws", *args, questionnaires=sets)
 
     return invoke
+
+
+@contextmanager
+def newer_sets_on_a_demo(tmp_path: Path, prospects: int) -> Iterator[Qualifier]:
+    """A demo workspace of the bundled sets, read with a copy of them one version newer
+    that scores differently: every interview is a re-score candidate."""
+    from qualify.core.questionnaire import load_catalog
+    from qualify.store import open_store
+
+    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
+    ws, sets = tmp_path / "ws", tmp_path / "sets"
+    made = qualify_cli(ws, "demo", "--prospects", str(prospects), questionnaires=bundled)
+    assert made.exit_code == 0, made.output
+    bumped_sets(bundled, sets)
+    store = open_store(ws)
+    try:
+        yield Qualifier(store, load_catalog(sets))
+    finally:
+        store.close()
 
 
 def add(run, name: str, answers: str = "") -> str:
@@ -125,18 +147,11 @@ def test_rescore_of_a_portfolio_matches_each_interview_rescored_alone(tmp_path: 
     and each answer checked once per set: the same figures as re-scoring every interview
     on its own; the command prints them as it always did."""
     from qualify.core.assess import earlier_values, scored_interviews
-    from qualify.core.questionnaire import load_catalog
     from qualify.core.rescore import rescore
-    from qualify.store import open_store
-    from qualify.workflow.qualifier import Qualifier, answer_values, today
+    from qualify.workflow.qualifier import answer_values, today
 
-    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
-    ws, sets = tmp_path / "ws", tmp_path / "sets"
-    assert qualify_cli(ws, "demo", "--prospects", "30", questionnaires=bundled).exit_code == 0
-    bumped_sets(bundled, sets)
-    store = open_store(ws)
-    try:
-        q = Qualifier(store, load_catalog(sets))
+    with newer_sets_on_a_demo(tmp_path, 30) as q:
+        store = q.store
         found = workflow_insights.rescore_candidates(q)
         day = today()
         reading = 0
@@ -154,10 +169,9 @@ def test_rescore_of_a_portfolio_matches_each_interview_rescored_alone(tmp_path: 
             for mine, theirs in ((c.result.old, alone.old), (c.result.new, alone.new)):
                 assert [s.score for s in mine.sections] == [s.score for s in theirs.sections]
                 assert mine.values == theirs.values
-    finally:
-        store.close()
     assert len(found) > 30 and 0 < reading < len(found)  # both kinds of set
 
+    ws, sets = tmp_path / "ws", tmp_path / "sets"  # (newer_sets_on_a_demo's)
     printed = qualify_cli(ws, "rescore", "--dry-run", "--json", questionnaires=sets).stdout
     items = json.loads(printed)
     assert len(items) == len(found)
@@ -213,17 +227,8 @@ def test_rescores_recorded_together_are_each_recorded_once(tmp_path: Path) -> No
     """`qualify rescore` writes a run's re-scores together, one write per prospect: a
     prospect's several interviews each get their entry, and a second run from the same
     stale reads (another terminal at once) writes none of them again."""
-    from qualify.core.questionnaire import load_catalog
-    from qualify.store import open_store
-    from qualify.workflow.qualifier import Qualifier
-
-    bundled = Path(__file__).resolve().parents[2] / "questionnaires"
-    ws, sets = tmp_path / "ws", tmp_path / "sets"
-    assert qualify_cli(ws, "demo", "--prospects", "8", questionnaires=bundled).exit_code == 0
-    bumped_sets(bundled, sets)
-    store = open_store(ws)
-    try:
-        q = Qualifier(store, load_catalog(sets))
+    with newer_sets_on_a_demo(tmp_path, 8) as q:
+        store = q.store
         found = workflow_insights.rescore_candidates(q)
         picked = [(c.prospect, c.interview, c.result) for c in found]
         per_prospect = {
@@ -239,8 +244,6 @@ def test_rescores_recorded_together_are_each_recorded_once(tmp_path: Path) -> No
                 c.interview.id for c in found if c.prospect.id == pid
             }
         assert all(c.recorded for c in workflow_insights.rescore_candidates(q))
-    finally:
-        store.close()
 
 
 def test_rescore_json_of_nothing_is_an_empty_list(run) -> None:
