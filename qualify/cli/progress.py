@@ -134,6 +134,11 @@ def adding_samples() -> ProgressLine:
     return ProgressLine(_("adding sample prospects: {done} of {total}"))
 
 
+def removing_samples() -> ProgressLine:
+    """The line of `qualify demo --remove` deleting its sample prospects."""
+    return ProgressLine(_("removing sample prospects: {done} of {total}"))
+
+
 def exporting() -> ProgressLine:
     """The line of `qualify export` writing the prospects."""
     return ProgressLine(_("exporting prospects: {done} of {total}"))

@@ -175,12 +175,17 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
     import time
 
     from qualify.core.collector import collector_paused
+    from qualify.i18n import fmt_count
     from qualify.workflow import demo as demo_data
 
     where = env.store.location or str(env.data_dir)
     if remove:
-        removed = demo_data.remove(env.store)
-        say(_("removed {n} sample prospect(s) from {where}").format(n=removed, where=where))
+        from qualify.cli.progress import removing_samples
+
+        with removing_samples() as progress:
+            removed = demo_data.remove(env.store, progress)
+        said = _("removed {n} sample prospect(s) from {where}")
+        say(said.format(n=fmt_count(removed), where=where))
         return
     catalog = env.catalog
     if catalog.pipeline is None:
@@ -212,7 +217,7 @@ def demo(env: Env, count: int, seed: int, remove: bool, force: bool) -> None:
     from qualify.i18n import fmt_fixed
 
     said = _("added {n} sample prospects (tagged demo) to {where} in {seconds} s").format(
-        n=added, where=where, seconds=fmt_fixed(took, 1)
+        n=fmt_count(added), where=where, seconds=fmt_fixed(took, 1)
     )
     if kept:
         said += "; " + _("{n} were there already and were left as they are").format(n=kept)

@@ -31,7 +31,7 @@ from qualify.core.records import (
 )
 from qualify.core.redflags import RedFlag, holding, red_flags
 from qualify.core.scoring import score
-from qualify.store.base import NotFound, Store
+from qualify.store.base import Store
 from qualify.workers import in_runs
 from qualify.workflow import samples
 
@@ -343,13 +343,13 @@ def remove(store: Store, progress: Callable[[int, int], None] | None = None) -> 
     kept as the user's own."""
     candidates = [row.id for row in store.list_prospects() if is_demo(row)]
     removed = 0
-    for n, pid in enumerate(candidates, start=1):
-        try:
-            prospect = store.get_prospect(pid)
-        except NotFound:
-            continue
-        if is_demo(prospect) and store.delete_demo_prospect(pid):
-            removed += 1
+    for start in range(0, len(candidates), REMOVE_RUN):
+        removed += len(store.delete_demo_prospects(candidates[start : start + REMOVE_RUN]))
         if progress is not None:
-            progress(n, len(candidates))
+            progress(min(start + REMOVE_RUN, len(candidates)), len(candidates))
     return removed
+
+
+REMOVE_RUN = 500
+"""Sample prospects removed together (one write of each index shard in the workspace);
+the progress line moves after each run."""

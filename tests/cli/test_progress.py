@@ -224,3 +224,19 @@ def test_an_import_of_new_prospects_counts_them_written_run_by_run(
     report = transfer.import_workspace(target, export, progress=lambda *n: told.append(n))
     assert report.added == 4
     assert [(d, t) for s, d, t in told if s == "writing"] == [(3, 4), (4, 4)]
+
+
+def test_removing_the_samples_counts_them_run_by_run(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualify.store import open_store
+    from qualify.workflow import demo
+
+    data = tmp_path / "ws"
+    added = CliRunner().invoke(main, ["--data-dir", str(data), "demo", "--prospects", "5"])
+    assert added.exit_code == 0, added.output
+    monkeypatch.setattr(demo, "REMOVE_RUN", 2)
+    told: list[tuple[int, int]] = []
+    assert demo.remove(open_store(data), lambda *n: told.append(n)) == 5
+    assert told == [(2, 5), (4, 5), (5, 5)]
+    assert open_store(data).list_prospects() == []

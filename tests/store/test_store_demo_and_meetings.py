@@ -53,11 +53,34 @@ def test_only_demo_data_can_be_deleted(store: Store, backend: Callable[[], Store
         assert again.get_prospect(kept.id).name == kept.name
 
 
+def test_many_demo_prospects_are_deleted_at_once_and_nothing_else(
+    store: Store, backend: Callable[[], Store]
+) -> None:
+    """`demo --remove` of thousands: the demo prospects go, with their rows and their
+    interviews' index entries; a prospect that is not demo data, or is gone, stays."""
+    demos = [
+        store.add_prospect(make_prospect(f"Sample {n}", id=f"demo0700000{n}", tags=["demo"]))
+        for n in range(1, 5)
+    ]
+    interview = store.add_interview(make_interview(demos[0].id))
+    store.record_answers(interview.id, [answer("q1", 4)])
+    real = store.add_prospect(make_prospect("Real AV"))
+    untagged = store.add_prospect(make_prospect("Kept sample", id="demo07000009", tags=[]))
+    asked = [d.id for d in demos[:3]] + [real.id, untagged.id, "demo07000404", "../x"]
+    assert store.delete_demo_prospects(asked) == [d.id for d in demos[:3]]
+    again = backend()
+    assert {r.id for r in again.list_prospects()} == {demos[3].id, real.id, untagged.id}
+    assert again.interview_owners([interview.id]) == {}
+    assert again.delete_demo_prospects([d.id for d in demos]) == [demos[3].id]
+    assert again.unreadable() == []
+
+
 def test_only_demo_removal_deletes_anything() -> None:
-    """Deletion stays out of normal use: nothing but `qualify demo --remove` calls it."""
+    """Deletion stays out of normal use: nothing but `qualify demo --remove` calls it
+    (the stores' own many-at-once form calls the one-at-a-time one)."""
     callers = [
         path.relative_to(ROOT).as_posix()
         for path in (ROOT / "qualify").rglob("*.py")
-        if re.search(r"\.delete_demo_prospect\(", path.read_text(encoding="utf-8"))
+        if re.search(r"\.delete_demo_prospects?\(", path.read_text(encoding="utf-8"))
     ]
-    assert callers == ["qualify/workflow/demo.py"]
+    assert sorted(callers) == ["qualify/store/base.py", "qualify/workflow/demo.py"]

@@ -45,7 +45,7 @@ from qualify.store.workspace.files import (
 )
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
-from qualify.store.workspace.migration import LEGACY_FILE, migrate_from_1
+from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
 from qualify.store.workspace.recent import META_FILE, SCHEMA
 from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
@@ -443,6 +443,40 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
             for iid in interviews:
                 self._owners.pop(iid, None)
         return True
+
+    def delete_demo_prospects(self, prospect_ids: Iterable[str]) -> list[str]:
+        """A thousand at a time under the lock: the files go, then the index forgets
+        them, each shard written once (`demo --remove` of 10,000 is not 20,000 shard
+        writes); a prospect that is not demo data, or is gone, is left alone."""
+        removed: list[str] = []
+        for chunk in batched(prospect_ids, BULK_CHUNK):
+            with self.locked():
+                gone: list[ProspectRecords] = []
+                try:
+                    for prospect_id in chunk:
+                        if not is_safe_id(prospect_id):
+                            continue
+                        path = self.prospect_path(prospect_id)
+                        found = read_prospect_file(path)
+                        if found is None or not is_demo(found.records.prospect):
+                            continue
+                        path.unlink()
+                        self._evidence.forget(prospect_id)
+                        gone.append(found.records)
+                finally:  # (what was unlinked is forgotten, whatever stopped the chunk)
+                    self._forget(gone)
+                removed.extend(r.prospect.id for r in gone)
+        return removed
+
+    def _forget(self, gone: list[ProspectRecords]) -> None:
+        if not gone:
+            return
+        self._index.put_rows(dict.fromkeys(r.prospect.id for r in gone), bulk=True)
+        interviews = [i.id for r in gone for i in r.interviews]
+        if interviews:
+            self._index.put_owners(dict.fromkeys(interviews), conflicts=False, bulk=True)  # type: ignore[arg-type]
+        for interview_id in interviews:
+            self._owners.pop(interview_id, None)
 
     # ------------------------------------------------------------------ snapshots
     def put_snapshot(self, content_hash: str, question_set: dict[str, Any]) -> None:
