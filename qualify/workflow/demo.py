@@ -341,7 +341,9 @@ def remove(store: Store, progress: Callable[[int, int], None] | None = None) -> 
     """Delete every prospect `qualify demo` made and that is still tagged `demo`; returns
     how many. Nothing else is ever deleted: a sample prospect whose tag was removed is
     kept as the user's own."""
-    candidates = [row.id for row in store.list_prospects() if is_demo(row)]
+    # by id, from the index (no list rows built, and a sample whose file a killed removal
+    # deleted before its row is among them: the store forgets its row)
+    candidates = [pid for pid in store.prospect_ids() if pid.startswith("demo")]
     removed = 0
     for start in range(0, len(candidates), REMOVE_RUN):
         removed += len(store.delete_demo_prospects(candidates[start : start + REMOVE_RUN]))

@@ -244,3 +244,19 @@ def test_the_doctor_finds_an_interview_missing_from_its_index_or_filed_under_ano
     code, out = run(ws, "doctor", "--repair")
     assert code == 0 and "healthy again" in out, out
     assert run(ws, "doctor")[0] == 0
+
+
+def test_demo_remove_again_finishes_what_a_killed_removal_started(ws: Path) -> None:
+    """A removal killed between deleting a sample's file and forgetting its row leaves a
+    row whose file is gone: the list warns about it. Running `demo --remove` again
+    forgets it too, and the workspace is healthy."""
+    victim = sorted((ws / "prospects").glob("*/demo*.json"))[0]
+    victim.unlink()  # what the killed removal had done
+    code, out = run(ws, "prospect", "list")
+    assert code == PROBLEMS and "is gone" in out, out
+    code, out = run(ws, "demo", "--remove")
+    assert code == 0 and "removed 12 sample prospect(s)" in out, out
+    code, out = run(ws, "prospect", "list", "--json")
+    assert code == 0 and orjson.loads(out) == [], out
+    code, out = run(ws, "doctor")
+    assert code == 0, out

@@ -447,32 +447,38 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
     def delete_demo_prospects(self, prospect_ids: Iterable[str]) -> list[str]:
         """A thousand at a time under the lock: the files go, then the index forgets
         them, each shard written once (`demo --remove` of 10,000 is not 20,000 shard
-        writes); a prospect that is not demo data, or is gone, is left alone."""
+        writes). A prospect that is not demo data is left alone. A sample's row whose
+        file is gone already (a removal killed between the two) is forgotten too, so
+        running `demo --remove` again finishes what a killed one started."""
         removed: list[str] = []
         for chunk in batched(prospect_ids, BULK_CHUNK):
             with self.locked():
-                gone: list[ProspectRecords] = []
+                rows: list[str] = []
+                interviews: list[str] = []
                 try:
                     for prospect_id in chunk:
                         if not is_safe_id(prospect_id):
                             continue
                         path = self.prospect_path(prospect_id)
                         found = read_prospect_file(path)
-                        if found is None or not is_demo(found.records.prospect):
+                        if found is None:
+                            if prospect_id.startswith("demo") and self._index.has_row(prospect_id):
+                                rows.append(prospect_id)  # (its file went, its row stayed)
+                            continue
+                        if not is_demo(found.records.prospect):
                             continue
                         path.unlink()
                         self._evidence.forget(prospect_id)
-                        gone.append(found.records)
+                        rows.append(prospect_id)
+                        interviews.extend(i.id for i in found.records.interviews)
                 finally:  # (what was unlinked is forgotten, whatever stopped the chunk)
-                    self._forget(gone)
-                removed.extend(r.prospect.id for r in gone)
+                    self._forget(rows, interviews)
+                removed.extend(rows)
         return removed
 
-    def _forget(self, gone: list[ProspectRecords]) -> None:
-        if not gone:
-            return
-        self._index.put_rows(dict.fromkeys(r.prospect.id for r in gone), bulk=True)
-        interviews = [i.id for r in gone for i in r.interviews]
+    def _forget(self, prospect_ids: list[str], interviews: list[str]) -> None:
+        if prospect_ids:
+            self._index.put_rows(dict.fromkeys(prospect_ids), bulk=True)
         if interviews:
             self._index.put_owners(dict.fromkeys(interviews), conflicts=False, bulk=True)  # type: ignore[arg-type]
         for interview_id in interviews:
