@@ -19,7 +19,8 @@ from qualify.workflow import insights as workflow_insights
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
-    from qualify.core.rescore import SetDiff
+    from qualify.core.records import Interview, Prospect
+    from qualify.core.rescore import Rescore, SetDiff
     from qualify.store.base import Store
     from qualify.workflow.qualifier import Qualifier
 
@@ -98,18 +99,20 @@ def _rescored(
 
     items: list[str] = []
     said: dict[int, tuple[SetDiff, list[str]]] = {}  # per diff: its lines, translated
-    found = 0
-    todo: list[workflow_insights.RescoreCandidate] = []
+    found = pending = 0
+    picked: list[tuple[Prospect, Interview, Rescore]] = []
     with collector_paused():
         for c in workflow_insights.iter_rescore_candidates(q, ids=ids):
             found += 1
             if not c.recorded:
-                todo.append(c)
+                pending += 1
+                if not dry_run:  # (a preview keeps no candidate: two breakdowns each)
+                    picked.append((c.prospect, c.interview, c.result))
             items.append(_json_item(c) if as_json else "\n".join(_text_lines(c, said)))
+    if dry_run:
+        return items, found, pending
     # the run's re-scores written together; one another run wrote meanwhile is left out
-    picked = [(c.prospect, c.interview, c.result) for c in todo]
-    written = len(todo) if dry_run else workflow_insights.record_rescores(q, picked)
-    return items, found, written
+    return items, found, workflow_insights.record_rescores(q, picked)
 
 
 def _begin(store: Store, setup: tuple[Catalog, str, bool, bool]) -> tuple[Any, bool, bool]:
