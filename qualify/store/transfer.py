@@ -235,17 +235,15 @@ def import_bytes(
             report.snapshots_added = _add_snapshots(store, raw_snapshots)
             existing = _add_new(store, bundles, progress)
             report.added = len(bundles) - len(existing)
-            for done, records in enumerate(existing, report.added + 1):
-                merger = _Merger(records, Path(name).name, rules, sets)
-                try:
-                    store.merge_prospect(records.prospect.id, merger)
-                except StoreError as exc:
-                    label = f"{records.prospect.name} ({records.prospect.id})"
-                    raise type(exc)(Joined((label, said(exc)), ": ")) from None
-                setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
-                report.conflicts.extend(merger.conflicts)
+            mergers = [_Merger(records, Path(name).name, rules, sets) for records in existing]
+            for start in range(0, len(mergers), WRITE_RUN):  # each run written together
+                run = mergers[start : start + WRITE_RUN]
+                store.merge_prospects((m.incoming.prospect.id, m) for m in run)
+                for merger in run:
+                    setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
+                    report.conflicts.extend(merger.conflicts)
                 if progress is not None:
-                    progress("writing", done, len(bundles))
+                    progress("writing", report.added + start + len(run), len(bundles))
             report.attachments_added = evidence.add(store)
         except StoreError as exc:
             if together:
@@ -378,7 +376,8 @@ class _Merger:
         try:
             return vet_moves(self.incoming, merged, local, self.rules, self.sets)
         except Refused as exc:
-            raise StoreError(said(exc)) from None
+            label = f"{self.incoming.prospect.name} ({self.incoming.prospect.id})"
+            raise StoreError(Joined((label, said(exc)), ": ")) from None
 
 
 __all__ = [
