@@ -187,3 +187,24 @@ def test_an_answer_like_one_found_fine_earlier_in_the_file_is_still_checked_by_t
     assert "prospects[2]" in said and "answer 'needs_training'" in said, said
     assert "0 is not stored as a yes_no answer is (qualify would store False)" in said, said
     assert ws.list_prospects() == []
+
+
+def test_a_merge_refused_when_it_is_written_names_its_prospect(tmp_path: Path) -> None:
+    """Another qualify may change a prospect between the check of a file and its writing:
+    each merge is checked again as it is written (a run at a time), and a refusal then
+    names the prospect, and nothing of its run is written."""
+    from qualify.store.export_file import parse_export
+    from qualify.store.transfer import _Merger
+
+    ws = Workspace(tmp_path / "ws")
+    _import(ws, _base())
+    doc = _base()
+    doc["prospects"][1]["prospect"].update(
+        stage="commitment", status="committed", updated_at="2026-03-04T10:00:00Z"
+    )
+    bundles = parse_export(orjson.dumps(doc), "x.json")[0]
+    mergers = [_Merger(records, "x.json", RULES, {}) for records in bundles]
+    before = _files(ws.root)
+    with pytest.raises(StoreError, match=r"^Beta Systems \(bbbb00000002\): .*history leads to"):
+        ws.merge_prospects((m.incoming.prospect.id, m) for m in mergers)
+    assert _files(ws.root) == before
