@@ -33,7 +33,14 @@ import orjson
 from qualify.atomic import write_bytes
 from qualify.core.phrase import Phrase
 from qualify.core.records import ProspectRecords, utcnow
-from qualify.store.base import NotFound, ServerUnavailable, Store, StoreCorrupt, StoreError
+from qualify.store.base import (
+    Merge,
+    NotFound,
+    ServerUnavailable,
+    Store,
+    StoreCorrupt,
+    StoreError,
+)
 from qualify.store.evidence_transfer import copy_attachments
 from qualify.store.merge import Conflict, answer_fingerprint, fact_fingerprints, merge_prospect
 
@@ -283,24 +290,24 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
     )
     answers_state: dict[str, Any] = {}
     facts_state: dict[str, Any] = {}
+    pulls: list[tuple[str, Merge]] = []  # written together (the workspace: a sync a run)
     for pid, merged in merged_for.items():
         answers_state[pid] = _fingerprints(merged)
         facts_state[pid] = fact_fingerprints(merged.prospect)
-        if merged == local[pid]:
-            continue
-        laptop.merge_prospect(pid, _Pull(merged, local[pid]))
-        report.pulled += 1
-    for records in laptop.add_new_prospects(fresh):  # created on the laptop meanwhile
-        laptop.merge_prospect(records.prospect.id, _Pull(records, None))
+        if merged != local[pid]:
+            pulls.append((pid, _Pull(merged, local[pid])))
+    laptop.merge_prospects(pulls)
+    report.pulled += len(pulls)
+    new_here = laptop.add_new_prospects(fresh)  # (those created on the laptop meanwhile)
+    laptop.merge_prospects((r.prospect.id, _Pull(r, None)) for r in new_here)
     report.pulled += len(fresh)
     for records in fresh:
         answers_state[records.prospect.id] = _fingerprints(records)
         facts_state[records.prospect.id] = fact_fingerprints(records.prospect)
-    for pid, remote in visible.items():
-        keep = _KeepHere(remote, state)
-        before = local[pid]
-        if laptop.merge_prospect(pid, keep) != before:
-            report.pulled += 1
+    kept = {pid: _KeepHere(remote, state) for pid, remote in visible.items()}
+    after = laptop.merge_prospects(kept.items())
+    report.pulled += sum(stored != local[pid] for pid, stored in zip(kept, after, strict=True))
+    for keep in kept.values():
         report.conflicts.extend(c for c in keep.conflicts if not c.already_recorded)
 
     report.files_received = copy_attachments(
