@@ -77,11 +77,16 @@ DEMO_TAG = "demo"
 """The tag `qualify demo` gives what it makes (beside ids that start with `demo`)."""
 
 
+def is_demo_id(prospect_id: str) -> bool:
+    """An id `qualify demo` gives (what a list row or an id alone can tell)."""
+    return prospect_id.startswith("demo")
+
+
 def is_demo(prospect: Prospect | ProspectSummary) -> bool:
     """Sample data made by `qualify demo`: its id starts with `demo` and it still carries
     the `demo` tag (remove the tag to keep a sample prospect as your own). A summary has
     no tags: its id decides."""
-    if not prospect.id.startswith("demo"):
+    if not is_demo_id(prospect.id):
         return False
     return DEMO_TAG in prospect.tags if isinstance(prospect, Prospect) else True
 

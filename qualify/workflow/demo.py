@@ -28,6 +28,7 @@ from qualify.core.records import (
     Prospect,
     ProspectRecords,
     is_demo,
+    is_demo_id,
 )
 from qualify.core.redflags import RedFlag, holding, red_flags
 from qualify.core.scoring import score
@@ -343,7 +344,7 @@ def remove(store: Store, progress: Callable[[int, int], None] | None = None) -> 
     kept as the user's own."""
     # by id, from the index (no list rows built, and a sample whose file a killed removal
     # deleted before its row is among them: the store forgets its row)
-    candidates = [pid for pid in store.prospect_ids() if pid.startswith("demo")]
+    candidates = [pid for pid in store.prospect_ids() if is_demo_id(pid)]
     removed = 0
     for start in range(0, len(candidates), REMOVE_RUN):
         removed += len(store.delete_demo_prospects(candidates[start : start + REMOVE_RUN]))

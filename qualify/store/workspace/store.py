@@ -21,7 +21,14 @@ import orjson
 from qualify.atomic import clean_tmp_files, write_bytes
 from qualify.core.evidence import Attachment, EvidenceTally
 from qualify.core.phrase import Phrase, said
-from qualify.core.records import Prospect, ProspectRecords, ProspectSummary, is_demo, utcnow
+from qualify.core.records import (
+    Prospect,
+    ProspectRecords,
+    ProspectSummary,
+    is_demo,
+    is_demo_id,
+    utcnow,
+)
 from qualify.store import missing, refusals
 from qualify.store.base import (
     Merge,
@@ -436,12 +443,7 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
                 raise not_demo(records.prospect)
             path.unlink()
             self._evidence.forget(prospect_id)
-            self._index.put_rows({prospect_id: None})
-            interviews = [i.id for i in records.interviews]
-            if interviews:
-                self._index.put_owners(dict.fromkeys(interviews), conflicts=False)  # type: ignore[arg-type]
-            for iid in interviews:
-                self._owners.pop(iid, None)
+            self._forget([prospect_id], [i.id for i in records.interviews], bulk=False)
         return True
 
     def delete_demo_prospects(self, prospect_ids: Iterable[str]) -> list[str]:
@@ -462,7 +464,7 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
                         path = self.prospect_path(prospect_id)
                         found = read_prospect_file(path)
                         if found is None:
-                            if prospect_id.startswith("demo") and self._index.has_row(prospect_id):
+                            if is_demo_id(prospect_id) and self._index.has_row(prospect_id):
                                 rows.append(prospect_id)  # (its file went, its row stayed)
                             continue
                         if not is_demo(found.records.prospect):
@@ -472,15 +474,17 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
                         rows.append(prospect_id)
                         interviews.extend(i.id for i in found.records.interviews)
                 finally:  # (what was unlinked is forgotten, whatever stopped the chunk)
-                    self._forget(rows, interviews)
+                    self._forget(rows, interviews, bulk=True)
                 removed.extend(rows)
         return removed
 
-    def _forget(self, prospect_ids: list[str], interviews: list[str]) -> None:
+    def _forget(self, prospect_ids: list[str], interviews: list[str], *, bulk: bool) -> None:
+        """The index forgets deleted prospects: their list rows, their interviews'
+        entries (``bulk``: the shards written with one sync, without backups)."""
         if prospect_ids:
-            self._index.put_rows(dict.fromkeys(prospect_ids), bulk=True)
+            self._index.put_rows(dict.fromkeys(prospect_ids), bulk=bulk)
         if interviews:
-            self._index.put_owners(dict.fromkeys(interviews), conflicts=False, bulk=True)  # type: ignore[arg-type]
+            self._index.put_owners(dict.fromkeys(interviews), conflicts=False, bulk=bulk)  # type: ignore[arg-type]
         for interview_id in interviews:
             self._owners.pop(interview_id, None)
 
