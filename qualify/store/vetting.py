@@ -195,12 +195,14 @@ def vet_values(
             value = answer.value
             same = None
             if type(value) in _PLAIN:  # (True is not 1: the type is in the key)
-                digest, asked_id, state = (
+                same = (
                     interview.questionnaire_hash,
+                    key,
                     answer.question_id,
                     answer.state,
+                    type(value),
+                    value,
                 )
-                same = (digest, key, asked_id, state, type(value), value)
                 if same in passed:
                     continue
             try:
