@@ -9,6 +9,7 @@ a missing tool fails the run, so "20 passed, 20 skipped" cannot look green.
 from __future__ import annotations
 
 import compileall
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -158,6 +159,26 @@ def _pg_database(pg_server: object) -> TeamDatabase:
     from pgserver import create_team_database
 
     return TeamDatabase(pg_server, create_team_database(pg_server))  # type: ignore[arg-type]
+
+
+_empty_databases = itertools.count()
+
+
+@pytest.fixture
+def empty_db(pg_server) -> str:  # type: ignore[no-untyped-def]
+    """A new empty database owned by the admin login (no schema yet); its URL."""
+    from psycopg import sql
+
+    from qualify.store.postgres import connect
+
+    name = f"mig{next(_empty_databases)}"
+    with connect(pg_server.url()) as conn:
+        conn.execute("SELECT 1 FROM pg_roles")  # the admin exists once _pg_database ran
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'qualify_admin'").fetchone()
+        if not exists:
+            conn.execute("CREATE ROLE qualify_admin LOGIN CREATEROLE")
+        conn.execute(sql.SQL("CREATE DATABASE {} OWNER qualify_admin").format(sql.Identifier(name)))
+    return pg_server.url("qualify_admin", name)
 
 
 @pytest.fixture

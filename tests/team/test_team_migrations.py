@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from click.testing import CliRunner
-from psycopg import errors, sql
+from psycopg import errors
 
 from qualify.cli import main
 from qualify.core.records import AnswerRecord
 from qualify.store import StoreError
 from qualify.store.postgres import PostgresStore, connect, migrate
-
-_names = itertools.count()
-
-
-@pytest.fixture
-def empty_db(pg_server) -> str:  # type: ignore[no-untyped-def]
-    """A new empty database owned by the admin login; its URL."""
-    name = f"mig{next(_names)}"
-    with connect(pg_server.url()) as conn:
-        conn.execute("SELECT 1 FROM pg_roles")  # the admin exists once _pg_database ran
-        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'qualify_admin'").fetchone()
-        if not exists:
-            conn.execute("CREATE ROLE qualify_admin LOGIN CREATEROLE")
-        conn.execute(sql.SQL("CREATE DATABASE {} OWNER qualify_admin").format(sql.Identifier(name)))
-    return pg_server.url("qualify_admin", name)
 
 
 def test_upgrade_from_the_first_schema_keeps_every_record(empty_db: str) -> None:
