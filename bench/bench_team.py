@@ -17,15 +17,20 @@ as a real server), in a temp dir, on a Unix socket only; needs the PostgreSQL bi
 3. Recording one answer with SMALL vs LARGE prospects on the server, alternating
    between the two databases in the same run: target ratio <= 1.5x.
 4. Answer latency on PostgreSQL beside the embedded workspace, same run: target ≤ 3x.
+5. `qualify import` of SMALL demo prospects (an export of `qualify demo`: about 50
+   answers each) into an empty server database beside an empty workspace, whole
+   processes, same run: how much longer moving a workspace up to the server takes.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # pgs
 from qualify.core.records import AnswerRecord, HistoryEntry, Interview, Prospect, ProspectRecords
 from qualify.store.base import Store
 
+ROOT = Path(__file__).resolve().parent.parent
 TERRITORIES = ("North", "South", "East", "West")
 ANSWERS = 5
 
@@ -149,6 +155,29 @@ def bench_writers(server: Any, admin_url: str, writers: int, seconds: float) -> 
 # ------------------------------------------------------------------ 2-4
 
 
+def bench_import(url: str, count: int, tmp: Path) -> None:
+    """5. The same export imported into the server and into a workspace, whole processes."""
+    qualify = [sys.executable, "-m", "qualify"]
+    env = {"QUALIFY_CACHE_DIR": str(tmp / "cache"), "QUALIFY_STORE": ""}
+
+    def run(*args: str) -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            [*qualify, *args], cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True
+        )
+        return time.perf_counter() - started
+
+    demo, export = tmp / "demo", tmp / "demo.json"
+    run("--data-dir", str(demo), "demo", "--prospects", str(count))
+    run("--data-dir", str(demo), "export", "-o", str(export))
+    workspace = run("--data-dir", str(tmp / "imported"), "import", str(export))
+    server = run("--store", url, "import", str(export))
+    print(
+        f"5. qualify import of {count:,} demo prospects, same run: PostgreSQL {server:.1f} s; "
+        f"embedded workspace {workspace:.1f} s; ratio {server / workspace:.2f}x"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=30)
@@ -173,7 +202,7 @@ def main() -> None:
         from qualify.store.postgres import connect
 
         urls = {}
-        for db in ("team", "small", "large"):
+        for db in ("team", "small", "large", "import"):
             urls[db] = create_team_database(server, db=db)
             with connect(urls[db]) as conn:
                 grant(conn, "anna", ["North"])
@@ -249,6 +278,8 @@ def main() -> None:
         )
         for store in stores.values():
             store.close()
+
+        bench_import(urls["import"], args.small, tmp)
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)

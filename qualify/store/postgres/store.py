@@ -48,6 +48,7 @@ from qualify.store.base import (
     not_demo,
 )
 from qualify.store.postgres import evidence, migrate, sql
+from qualify.store.postgres.bulk import BulkWrites
 from qualify.store.postgres.connection import Connections, Timeouts, connect, first_line
 from qualify.store.postgres.listing import Listing, first_page, in_list_order
 from qualify.store.postgres.revisions import RevisionQueries
@@ -55,10 +56,8 @@ from qualify.store.postgres.rows import RowCheck, snapshot_problem, vouch
 from qualify.store.rows import ListRows
 from qualify.store.urls import redact_url
 
-BULK_CHUNK = 5000
 
-
-class PostgresStore(evidence.EvidenceQueries, RevisionQueries, Store):
+class PostgresStore(BulkWrites, evidence.EvidenceQueries, RevisionQueries, Store):
     """Prospects of the territories this login may see, on a PostgreSQL server."""
 
     def __init__(
@@ -209,36 +208,6 @@ class PostgresStore(evidence.EvidenceQueries, RevisionQueries, Store):
     def prospect_ids(self) -> list[str]:
         with self._db.conn() as conn:
             return [r[0] for r in conn.execute("SELECT id FROM prospects ORDER BY id").fetchall()]
-
-    def add_prospects_bulk(self, bundles: Iterable[ProspectRecords]) -> int:
-        """COPY in chunks of 5,000; a prospect with the same id is replaced (its history
-        only added to), so loading the same demo data twice is harmless."""
-        count = 0
-        chunk: list[ProspectRecords] = []
-        for records in bundles:
-            check_records(records)
-            chunk.append(records)
-            if len(chunk) == BULK_CHUNK:
-                count += self._copy(chunk)
-                chunk = []
-        if chunk:
-            count += self._copy(chunk)
-        return count
-
-    def _copy(self, chunk: list[ProspectRecords]) -> int:
-        with self._db.tx() as conn:
-            ids = [r.prospect.id for r in chunk]
-            replaced = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM prospects WHERE id = ANY(%s)", (ids,)
-                ).fetchall()
-            ]
-            rows = self._rows.rows(chunk, sql.snapshot_fetcher(conn))
-            sql.copy_chunk(conn, list(zip(chunk, rows, strict=True)))
-            for pid in replaced:  # what is stored now also holds what was there before
-                self._save_row(conn, pid)
-        return len(chunk)
 
     # ------------------------------------------------------------------ prospects
     def add_prospect(self, prospect: Prospect, *, by: str = "") -> Prospect:

@@ -20,9 +20,9 @@ from qualify.core.records import ProspectRecords, ProspectSummary
 from qualify.store import refusals
 from qualify.store.base import Merge, StoreError, check_records, is_safe_id
 from qualify.store.rows import ListRows
+from qualify.store.runs import batched
 from qualify.store.workspace.files import ProspectFile, encode, read_prospect_file
 from qualify.store.workspace.index import Index
-from qualify.store.workspace.migration import batched
 from qualify.store.workspace.storage import Backups
 
 BULK_CHUNK = 1000

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +19,7 @@ from pydantic import ValidationError
 
 from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectRecords
 from qualify.store.base import check_records, is_safe_id
+from qualify.store.runs import batched
 from qualify.store.workspace.storage import corrupt, write_json_atomic
 
 if TYPE_CHECKING:
@@ -30,12 +29,6 @@ if TYPE_CHECKING:
 
 LEGACY_FILE = "qualify.json"
 """Schema 1: one TinyDB file with tables prospects, interviews, history, snapshots."""
-
-
-def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def migrate_from_1(ws: Workspace, meta_file: str, chunk: int) -> None:
@@ -115,4 +108,4 @@ def read_schema_1(src: Path, db: TinyDB) -> tuple[list[ProspectRecords], dict[st
     return bundles, snapshots
 
 
-__all__ = ["LEGACY_FILE", "batched", "migrate_from_1", "read_schema_1"]
+__all__ = ["LEGACY_FILE", "migrate_from_1", "read_schema_1"]

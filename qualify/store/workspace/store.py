@@ -41,6 +41,7 @@ from qualify.store.base import (
 )
 from qualify.store.documents import DocumentStore
 from qualify.store.rows import ListRows
+from qualify.store.runs import batched
 from qualify.store.workspace.bulk import BULK_CHUNK, BulkWrites
 from qualify.store.workspace.evidence import Evidence
 from qualify.store.workspace.files import (
@@ -52,7 +53,7 @@ from qualify.store.workspace.files import (
 )
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
-from qualify.store.workspace.migration import LEGACY_FILE, batched, migrate_from_1
+from qualify.store.workspace.migration import LEGACY_FILE, migrate_from_1
 from qualify.store.workspace.recent import META_FILE, SCHEMA
 from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
