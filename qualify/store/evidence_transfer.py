@@ -186,8 +186,12 @@ def copy_attachments(source: Store, target: Store, prospect_ids: Iterable[str]) 
     """Give ``target`` the attachment records (with their files) of ``prospect_ids`` that
     ``source`` has and it lacks (sync); returns how many. Each file is checked against
     its hash on both sides."""
+    ids = list(prospect_ids)
+    having = source.evidence_tallies(ids)  # those with any file (a server: one query)
     copied = 0
-    for pid in prospect_ids:
+    for pid in ids:
+        if pid not in having:
+            continue
         theirs = {a.id for a in target.attachments(pid)}
         for a in source.attachments(pid):
             if a.id not in theirs:

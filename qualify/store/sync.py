@@ -221,6 +221,24 @@ class _KeepHere:
         return merged
 
 
+def _push_new(server: Store, new: list[ProspectRecords]) -> dict[str, ProspectRecords]:
+    """The laptop's prospects the server has none of, added together (a first sync sends
+    thousands), each as the server stored it. If the server refuses any of them, none is
+    added here (inside the sync's transaction, this block alone is undone): each is then
+    sent on its own, and a refusal listed with its prospect."""
+    if not new:
+        return {}
+    try:
+        with server.all_or_nothing():
+            there = {id(r) for r in server.add_new_prospects(new)}
+    except ServerUnavailable:
+        raise
+    except StoreError:
+        return {}
+    added = [r.prospect.id for r in new if id(r) not in there]  # (others: added meanwhile)
+    return server.read_prospects(added, lambda pid, exc: None)  # (unread: merged later)
+
+
 def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> SyncReport:
     """Push the laptop's prospects to the server and pull the login's territories back.
 
@@ -238,9 +256,8 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
     local_ids = set(laptop.prospect_ids())
     local = {pid: laptop.read_prospect(pid) for pid in sorted(local_ids)}
     merged_for: dict[str, ProspectRecords] = {}
-    fresh: list[ProspectRecords] = []
     visible: dict[str, ProspectRecords] = {}
-    with server.all_or_nothing():
+    with server.all_or_nothing() as together:
         remote_ids = set(server.prospect_ids())
         # Snapshots first, so every prospect is scored on the side it lands on.
         report.snapshots += _copy_snapshots(
@@ -249,8 +266,20 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
             (i.questionnaire_hash for r in local.values() for i in r.interviews),
             report.refused_snapshots,
         )
+        new_there = [mine for pid, mine in local.items() if pid not in remote_ids]
+        added = _push_new(server, new_there) if together else {}
+        # what the server holds of the others, read together: most have nothing to send
+        held = server.read_prospects(sorted(remote_ids & local.keys()), lambda pid, exc: None)
         for pid, mine in local.items():
+            if pid in added:  # sent with the others new to the server
+                report.pushed += 1
+                merged_for[pid] = added[pid]
+                continue
             push = _Push(mine, state, source)
+            there = held.get(pid)
+            if there is not None and push(there) in (None, there):  # nothing to send
+                merged_for[pid] = there  # (as merge_prospect would: no lock, no write)
+                continue
             try:
                 stored = server.merge_prospect(pid, push)
             except ServerUnavailable:
@@ -273,13 +302,13 @@ def sync(laptop: Store, server: Store, *, state_dir: Path, source: str = "") -> 
                 raise
             except StoreError as exc:
                 report.refused_files.append((pid, str(exc)))
-        for pid in sorted(remote_ids - local_ids):
-            try:
-                fresh.append(server.read_prospect(pid))
-            except NotFound:
-                continue  # taken out of this login's territories meanwhile
-            except StoreCorrupt as exc:
-                report.unreadable.append((pid, str(exc)))
+        unreadable: list[tuple[str, str]] = []
+        # (one taken out of this login's territories meanwhile is not found: left out)
+        found = server.read_prospects(
+            sorted(remote_ids - local_ids), lambda pid, exc: unreadable.append((pid, str(exc)))
+        )
+        fresh = [found[pid] for pid in sorted(found)]
+        report.unreadable.extend(sorted(unreadable))
     # The server has committed; from here on only the laptop is written.
     pulled = [*fresh, *merged_for.values(), *visible.values()]
     report.snapshots += _copy_snapshots(

@@ -502,6 +502,21 @@ def test_add_new_prospects_leaves_existing_ones_alone(store: Store) -> None:
     assert listed(store, new.prospect.id) == expected_row(store, new.prospect.id)
 
 
+def test_read_prospects_gives_those_found_and_names_the_unreadable(store: Store) -> None:
+    a = store.add_prospect(make_prospect("A"))
+    b = store.add_prospect(make_prospect("B"))
+    store.add_interview(make_interview(b.id))
+    noted: list[str] = []
+    found = store.read_prospects([b.id, "nope00000001", a.id], lambda pid, _: noted.append(pid))
+    assert found == {a.id: store.read_prospect(a.id), b.id: store.read_prospect(b.id)}
+    assert noted == []
+    path = getattr(store, "prospect_path", None)
+    if path is not None:  # a workspace: a file broken by hand is named, the others read
+        path(a.id).write_text("{not json")
+        found = store.read_prospects([a.id, b.id], lambda pid, _: noted.append(pid))
+        assert (list(found), noted) == ([b.id], [a.id])
+
+
 def test_interview_owners_and_snapshot_hashes(store: Store) -> None:
     a = store.add_prospect(make_prospect("A"))
     b = store.add_prospect(make_prospect("B"))

@@ -256,3 +256,44 @@ def test_a_prospect_kept_on_the_laptop_still_receives_the_servers_changes(
         assert report.pulled == 1
     kept = laptop.get_prospect(shared.id)
     assert (kept.name, kept.notes) == ("Seen AV Group", "dora's note")
+
+
+def _laptop_prospects(laptop: Workspace, territories: list[str]) -> list[str]:
+    ids = []
+    for n, territory in enumerate(territories):
+        p = laptop.add_prospect(Prospect(name=f"{territory} {n}", stage="s1", territory=territory))
+        laptop.put_snapshot(HASH1, SNAPSHOT)
+        i = laptop.add_interview(_interview(p.id))
+        laptop.record_answers(i.id, [AnswerRecord(question_id="q1", value=n, by="anna")])
+        ids.append(p.id)
+    return ids
+
+
+def test_a_first_sync_sends_the_prospects_new_to_the_server_together(sides, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import qualify.store.postgres.bulk as bulk
+
+    laptop, server, _ = sides
+    monkeypatch.setattr(bulk, "NEW_RUN", 2)
+    ids = _laptop_prospects(laptop, ["North"] * 5)
+    one_by_one = PostgresStore.merge_prospect
+    monkeypatch.setattr(PostgresStore, "merge_prospect", lambda *a: pytest.fail("one by one"))
+    report = sync(laptop, server)
+    assert (report.pushed, report.refused, report.conflicts) == (5, [], [])
+    monkeypatch.setattr(PostgresStore, "merge_prospect", one_by_one)
+    for pid in ids:  # the laptop holds what the server stored (its stamps too)
+        assert laptop.read_prospect(pid) == server.read_prospect(pid)
+    again = sync(laptop, server)
+    assert (again.pushed, again.pulled, again.conflicts, again.unchanged) == (0, 0, [], 5)
+
+
+def test_one_refused_among_the_new_ones_is_listed_and_the_others_are_sent(sides) -> None:  # type: ignore[no-untyped-def]
+    laptop, server, _ = sides
+    ids = _laptop_prospects(laptop, ["North", "South", "North"])
+    report = sync(laptop, server)
+    assert [pid for pid, _, _ in report.refused] == [ids[1]]
+    assert report.pushed == 2
+    assert sorted(r.id for r in server.list_prospects()) == sorted([ids[0], ids[2]])
+    assert laptop.read_prospect(ids[0]) == server.read_prospect(ids[0])
+    again = sync(laptop, server)
+    assert (again.pushed, again.pulled, again.conflicts) == (0, 0, [])
+    assert [pid for pid, _, _ in again.refused] == [ids[1]]

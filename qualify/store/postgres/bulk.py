@@ -1,5 +1,5 @@
-"""Many prospects written at once on the server: COPY into temporary tables, then one
-statement per table, in place of a handful of statements per prospect.
+"""Many prospects written (or read) at once on the server: COPY into temporary tables,
+then one statement per table, in place of a handful of statements per prospect.
 
 Moving a workspace of 2,000 prospects up with ``qualify import`` wrote them one by one:
 about eight round trips and a savepoint each. The records of a run new to the server
@@ -11,13 +11,13 @@ before, and whatever one by one would store is what is stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 
 from qualify.core.records import ProspectRecords
-from qualify.store.base import ServerUnavailable, Store, StoreError, check_records
+from qualify.store.base import ServerUnavailable, Store, StoreCorrupt, StoreError, check_records
 from qualify.store.postgres import sql
 from qualify.store.runs import batched
 
@@ -29,12 +29,13 @@ BULK_CHUNK = 5000
 """Prospects per COPY of a demo load."""
 NEW_RUN = 500
 """Prospects per COPY of those an import or a sync adds (a run refused is written again
-one by one: small enough that it costs little)."""
+one by one: small enough that it costs little), and per statement reading many."""
 
 
 class BulkWrites:
-    """:meth:`Store.add_prospects_bulk` and :meth:`Store.add_new_prospects` of the
-    server (mixed into :class:`~qualify.store.postgres.store.PostgresStore`)."""
+    """:meth:`Store.add_prospects_bulk`, :meth:`Store.add_new_prospects` and
+    :meth:`Store.read_prospects` of the server (mixed into
+    :class:`~qualify.store.postgres.store.PostgresStore`)."""
 
     _db: Connections
     _rows: ListRows
@@ -66,6 +67,16 @@ class BulkWrites:
             for pid in replaced:  # what is stored now also holds what was there before
                 self._save_row(conn, pid)
         return len(chunk)
+
+    def read_prospects(
+        self, prospect_ids: Iterable[str], unreadable: Callable[[str, StoreCorrupt], object]
+    ) -> dict[str, ProspectRecords]:
+        """Runs of :data:`NEW_RUN` prospects read in one statement each."""
+        found: dict[str, ProspectRecords] = {}
+        for run in batched(prospect_ids, NEW_RUN):
+            with self._db.conn() as conn:
+                found.update((r.prospect.id, r) for r in sql.read_many(conn, run, unreadable))
+        return found
 
     def add_new_prospects(self, bundles: Iterable[ProspectRecords]) -> list[ProspectRecords]:
         """The prospects this login cannot find on the server added in runs of

@@ -255,9 +255,13 @@ class Connections:
 
     @contextmanager
     def all_or_nothing(self) -> Iterator[None]:
-        """One transaction around the block, used by every store call made inside it."""
-        if getattr(self._pinned, "conn", None) is not None:
-            yield  # already inside one
+        """One transaction around the block, used by every store call made inside it;
+        inside one already, a savepoint: an error caught outside the inner block undoes
+        that block alone."""
+        pinned = getattr(self._pinned, "conn", None)
+        if pinned is not None:
+            with self._errors(), pinned.transaction():
+                yield
             return
         with self.conn() as conn, conn.transaction():
             self._pinned.conn = conn

@@ -100,7 +100,8 @@ class PostgresStore(BulkWrites, evidence.EvidenceQueries, RevisionQueries, Store
     # ------------------------------------------------------------------ plumbing
     @contextmanager
     def all_or_nothing(self) -> Iterator[bool]:
-        """One transaction around the block: an error anywhere rolls all of it back."""
+        """One transaction around the block: an error anywhere rolls all of it back (a
+        block inside another: that block, if the error is caught in between)."""
         with self._db.all_or_nothing():
             yield True
 
