@@ -132,6 +132,9 @@ def import_(env: Env, file: Path) -> None:
     from qualify.store.transfer import MAX_IMPORT_BYTES, Rules, import_bytes, read_export
 
     if str(file) == "-":
+        if sys.stdin.isatty():  # it would wait for an export typed in
+            fail(_("standard input is a terminal: pipe an export into it, e.g. `cat "
+                   "export.json | qualify import -`"), 2)  # fmt: skip
         name, raw = "<stdin>", sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
     else:
         if file.is_dir():

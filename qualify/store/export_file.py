@@ -6,6 +6,8 @@ Nothing in the file is trusted; a record that does not fit says where it is in o
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -47,9 +49,15 @@ def _valid(model: Any, value: Any, where_: str) -> Any:
 
 
 def read_export(path: Path) -> bytes:
-    """At most MAX_IMPORT_BYTES of ``path`` (a file or a pipe), or one line saying why not."""
+    """At most MAX_IMPORT_BYTES of ``path`` (a file or a pipe), or one line saying why not:
+    a file over the limit, or a device (``/dev/zero`` never ends), before reading any."""
     try:
         with open(path, "rb") as handle:
+            mode = os.fstat(handle.fileno())
+            if stat.S_ISCHR(mode.st_mode) or stat.S_ISBLK(mode.st_mode):
+                raise StoreError(Phrase("{path}: is a device, not an export", path=str(path)))
+            if stat.S_ISREG(mode.st_mode) and mode.st_size > MAX_IMPORT_BYTES:
+                raise too_large(str(path))
             raw = handle.read(MAX_IMPORT_BYTES + 1)
     except FileNotFoundError:
         raise StoreError(Phrase("{path}: no such file", path=str(path))) from None
@@ -62,18 +70,22 @@ def read_export(path: Path) -> bytes:
     return raw
 
 
+def too_large(name: str) -> StoreError:
+    return StoreError(
+        Phrase(
+            "{name}: more than {n} bytes; import it in parts "
+            "(`qualify export --prospect ID …` writes some prospects)",
+            name=name,
+            n=Num(MAX_IMPORT_BYTES, grouped=True),
+        )
+    )
+
+
 def parse_export(
     raw: bytes, name: str, progress: ImportProgress | None = None
 ) -> tuple[list[ProspectRecords], dict[str, Any], ExportedEvidence]:
     if len(raw) > MAX_IMPORT_BYTES:
-        raise StoreError(
-            Phrase(
-                "{name}: more than {n} bytes; import it in parts "
-                "(`qualify export --prospect ID …` writes some prospects)",
-                name=name,
-                n=Num(MAX_IMPORT_BYTES, grouped=True),
-            )
-        )
+        raise too_large(name)
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, from an editor
     start = raw.lstrip(b" \t\r\n")[:1]
     if name.lower().endswith(".csv") or raw.startswith(b"prospect_id,"):

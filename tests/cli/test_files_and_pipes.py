@@ -87,6 +87,38 @@ def test_pipes_are_read_like_files(tmp_path: Path) -> None:
     assert done.returncode == 1 and "qualify: error: /dev/fd/" in done.stderr, done.stderr
 
 
+def test_an_import_refuses_a_device_a_huge_file_and_a_terminal_before_reading(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import qualify.store.export_file as export_file
+
+    code, out = run(tmp_path, "import", "/dev/zero")  # it would read a gigabyte of zeros
+    assert code == 1 and out == "qualify: error: /dev/zero: is a device, not an export\n"
+    monkeypatch.setattr(export_file, "MAX_IMPORT_BYTES", 10)
+    big = tmp_path / "big.json"
+    big.write_bytes(b"{" + b" " * 10)
+    code, out = run(tmp_path, "import", str(big))
+    assert code == 1 and f"{big}: more than 10 bytes; import it in parts" in out
+    # standard input left a terminal: it would wait for an export typed in, forever
+    main_fd, terminal = os.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QUALIFY_DATA_DIR": str(tmp_path / "ws")}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "qualify", "import", "-"],
+            stdin=terminal,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    finally:
+        os.close(main_fd)
+        os.close(terminal)
+    assert done.returncode == 2
+    assert "standard input is a terminal: pipe an export into it" in done.stderr
+    assert not (tmp_path / "ws" / "prospects").exists()
+
+
 def test_write_errors_name_the_file_asked_for(tmp_path: Path, monkeypatch) -> None:
     assert run(tmp_path, "demo", "--prospects", "2")[0] == 0
     a_file = tmp_path / "plain.txt"
