@@ -20,6 +20,8 @@ as a real server), in a temp dir, on a Unix socket only; needs the PostgreSQL bi
 5. `qualify import` of SMALL demo prospects (an export of `qualify demo`: about 50
    answers each) into an empty server database beside an empty workspace, whole
    processes, same run: how much longer moving a workspace up to the server takes.
+6. `qualify sync` of the workspace holding them with another empty server database:
+   the first (every prospect sent, and read back), then again (nothing to send).
 """
 
 from __future__ import annotations
@@ -155,8 +157,9 @@ def bench_writers(server: Any, admin_url: str, writers: int, seconds: float) -> 
 # ------------------------------------------------------------------ 2-4
 
 
-def bench_import(url: str, count: int, tmp: Path) -> None:
-    """5. The same export imported into the server and into a workspace, whole processes."""
+def bench_import(url: str, sync_url: str, count: int, tmp: Path) -> None:
+    """5. The same export imported into the server and into a workspace; 6. a laptop
+    holding those prospects synced with an empty server database, twice; whole processes."""
     qualify = [sys.executable, "-m", "qualify"]
     env = {"QUALIFY_CACHE_DIR": str(tmp / "cache"), "QUALIFY_STORE": ""}
 
@@ -175,6 +178,12 @@ def bench_import(url: str, count: int, tmp: Path) -> None:
     print(
         f"5. qualify import of {count:,} demo prospects, same run: PostgreSQL {server:.1f} s; "
         f"embedded workspace {workspace:.1f} s; ratio {server / workspace:.2f}x"
+    )
+    first = run("--data-dir", str(tmp / "imported"), "sync", sync_url)
+    again = run("--data-dir", str(tmp / "imported"), "sync", sync_url)
+    print(
+        f"6. qualify sync of a laptop holding those {count:,}: the first (all sent) {first:.1f} s;"
+        f" again, nothing changed, {again:.1f} s"
     )
 
 
@@ -202,7 +211,7 @@ def main() -> None:
         from qualify.store.postgres import connect
 
         urls = {}
-        for db in ("team", "small", "large", "import"):
+        for db in ("team", "small", "large", "import", "sync"):
             urls[db] = create_team_database(server, db=db)
             with connect(urls[db]) as conn:
                 grant(conn, "anna", ["North"])
@@ -279,7 +288,7 @@ def main() -> None:
         for store in stores.values():
             store.close()
 
-        bench_import(urls["import"], args.small, tmp)
+        bench_import(urls["import"], urls["sync"], args.small, tmp)
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
