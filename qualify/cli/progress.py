@@ -102,6 +102,9 @@ class ProgressLine:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt) and self.width:
+            # the terminal echoed ^C after the text (where the cursor was): that too
+            self.width = max(min(self.width + 2, self._columns() - 1), self.width)
         self.clear()
 
 

@@ -88,6 +88,16 @@ def test_the_line_is_wiped_when_the_command_fails() -> None:
     assert terminal.shown() == ""
 
 
+def test_ctrl_c_leaves_nothing_of_the_line_nor_of_its_echo() -> None:
+    terminal, clock = Terminal(), Clock()
+    with pytest.raises(KeyboardInterrupt), _line(terminal, clock) as progress:
+        clock.now += 1
+        progress(1, 2)
+        terminal.write("^C")  # the terminal's echo of the key, where the cursor was
+        raise KeyboardInterrupt
+    assert terminal.shown() == ""
+
+
 def test_a_pipe_or_a_file_gets_nothing() -> None:
     piped, clock = io.StringIO(), Clock()
     with _line(piped, clock) as progress:
