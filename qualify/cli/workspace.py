@@ -133,8 +133,11 @@ def import_(env: Env, file: Path) -> None:
 
     if str(file) == "-":
         if sys.stdin.isatty():  # it would wait for an export typed in
-            fail(_("standard input is a terminal: pipe an export into it, e.g. `cat "
-                   "export.json | qualify import -`"), 2)  # fmt: skip
+            message = _(
+                "standard input is a terminal: pipe an export into it, e.g. `cat "
+                "export.json | qualify import -`"
+            )
+            fail(message, 2)
         name, raw = "<stdin>", sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
     else:
         if file.is_dir():

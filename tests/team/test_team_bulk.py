@@ -57,8 +57,8 @@ def test_runs_of_new_prospects_land_as_one_by_one_would_store_them(pg, monkeypat
     url = pg.grant("anna", "North")
     given = [_records(n) for n in range(7)]
     with PostgresStore(url) as anna:
-        kept = anna.add_prospect(Prospect(id="bulk00000003", name="Already here", stage="s1",
-                                          territory="North"))  # fmt: skip
+        here = Prospect(id="bulk00000003", name="Already here", stage="s1", territory="North")
+        kept = anna.add_prospect(here)
         one_by_one = Store.add_new_prospects
         monkeypatch.setattr(Store, "add_new_prospects", lambda *a: pytest.fail("one by one"))
         with anna.all_or_nothing():
@@ -68,8 +68,8 @@ def test_runs_of_new_prospects_land_as_one_by_one_would_store_them(pg, monkeypat
         assert anna.get_prospect(kept.id).name == "Already here"
         ids = [r.prospect.id for r in given if r is not given[3]]
         together = _stored(anna, ids)
-    pg.sql("TRUNCATE qualify.answer_log, qualify.answers, qualify.history, "
-           "qualify.interviews, qualify.prospects CASCADE")  # fmt: skip
+    tables = "answer_log, answers, history, interviews, prospects"
+    pg.sql(f"TRUNCATE {', '.join('qualify.' + t for t in tables.split(', '))} CASCADE")
     with PostgresStore(url) as anna:
         Store.add_new_prospects(anna, [r for r in given if r is not given[3]])  # one by one
         assert _stored(anna, ids) == together
