@@ -39,6 +39,7 @@ from qualify.store.export_file import (
 )
 from qualify.store.merge import Conflict, merge_prospect
 from qualify.store.reading import counted, readable_records
+from qualify.store.runs import batched
 from qualify.store.vetting import Refused, Rules, vet_moves, vet_snapshot, vet_values
 
 # ------------------------------------------------------------------ reports
@@ -236,14 +237,15 @@ def import_bytes(
             existing = _add_new(store, bundles, progress)
             report.added = len(bundles) - len(existing)
             mergers = [_Merger(records, Path(name).name, rules, sets) for records in existing]
-            for start in range(0, len(mergers), WRITE_RUN):  # each run written together
-                run = mergers[start : start + WRITE_RUN]
+            done = report.added
+            for run in batched(mergers, WRITE_RUN):  # each run written together
                 store.merge_prospects((m.incoming.prospect.id, m) for m in run)
                 for merger in run:
                     setattr(report, merger.outcome, getattr(report, merger.outcome) + 1)
                     report.conflicts.extend(merger.conflicts)
+                done += len(run)
                 if progress is not None:
-                    progress("writing", report.added + start + len(run), len(bundles))
+                    progress("writing", done, len(bundles))
             report.attachments_added = evidence.add(store)
         except StoreError as exc:
             if together:
@@ -308,8 +310,7 @@ def _add_new(
     """The prospects new to the store added, in runs; returns those it holds already."""
     existing: list[ProspectRecords] = []
     added = 0
-    for start in range(0, len(bundles), WRITE_RUN):
-        run = bundles[start : start + WRITE_RUN]
+    for run in batched(bundles, WRITE_RUN):
         here = store.add_new_prospects(run)
         existing.extend(here)
         if progress is not None and len(here) < len(run):  # (merged ones count later)

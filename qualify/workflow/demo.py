@@ -33,6 +33,7 @@ from qualify.core.records import (
 from qualify.core.redflags import RedFlag, holding, red_flags
 from qualify.core.scoring import score
 from qualify.store.base import Store
+from qualify.store.runs import batched
 from qualify.workers import in_runs
 from qualify.workflow import samples
 
@@ -345,11 +346,12 @@ def remove(store: Store, progress: Callable[[int, int], None] | None = None) -> 
     # by id, from the index (no list rows built, and a sample whose file a killed removal
     # deleted before its row is among them: the store forgets its row)
     candidates = [pid for pid in store.prospect_ids() if is_demo_id(pid)]
-    removed = 0
-    for start in range(0, len(candidates), REMOVE_RUN):
-        removed += len(store.delete_demo_prospects(candidates[start : start + REMOVE_RUN]))
+    removed = done = 0
+    for run in batched(candidates, REMOVE_RUN):
+        removed += len(store.delete_demo_prospects(run))
+        done += len(run)
         if progress is not None:
-            progress(min(start + REMOVE_RUN, len(candidates)), len(candidates))
+            progress(done, len(candidates))
     return removed
 
 

@@ -39,9 +39,7 @@ class BulkWrites:
 
     _db: Connections
     _rows: ListRows
-
-    def _save_row(self, conn: psycopg.Connection[Any], prospect_id: str) -> ProspectRecords:
-        raise NotImplementedError  # the store's
+    _save_row: Callable[[psycopg.Connection[Any], str], ProspectRecords]
 
     def add_prospects_bulk(self, bundles: Iterable[ProspectRecords]) -> int:
         """COPY in chunks of 5,000; a prospect with the same id is replaced (its history
