@@ -5,9 +5,11 @@ Run: python bench/bench_startup.py [--runs N] [--prospects N] [--skip-cli | --cl
 1. Whole-process start-up of the short commands (answer, prospect show, score,
    validate) beside a bare `python -c pass`, interleaved, as same-run ratios with the
    targets of issue 17 (≤ 8x; validate of 500 questions ≤ 20x, also with an empty cache),
-   and beside the floor any of them pays when it starts from scratch: importing click
-   and pydantic. Each runs as the installed `qualify` (when there is one), started from
-   scratch and again handed to a resident process (`qualify resident start`).
+   and beside the floors any of them pays when it starts from scratch: importing
+   pydantic alone, click and pydantic, and (a validate after an edit) those and PyYAML
+   with the file composed by libyaml. Each runs as the installed `qualify` (when there
+   is one), started from scratch and again handed to a resident process (`qualify
+   resident start`).
 2. Time to the first interactive prospects screen (process start → the most recently
    active prospects painted, headless: the app shows a first page of 200 and reads the
    rest after it; the time until every row is in the table is printed too), for an
@@ -304,6 +306,13 @@ def largest_set() -> str:
     return max(staged, key=lambda sid: len(catalog.question_sets[sid].questions))
 
 
+COMPOSED = """import sys, click, yaml
+from pydantic import BaseModel
+yaml.compose(open(sys.argv[1], encoding="utf-8"), Loader=yaml.CSafeLoader)"""
+"""The least a validate of a changed set can do: the floor's imports, PyYAML's, and the
+file composed by libyaml (no check, no model, no line and column kept)."""
+
+
 def cli_workspace(py: str, folder: Path) -> tuple[str, Path]:
     """A workspace with one prospect that has answered a few first-date questions, and an
     answer file for `qualify score`; returns the prospect id and the answer file."""
@@ -352,8 +361,13 @@ def cli_startup(py: str, runs: int) -> None:
             ("python -c pass", [py, "-c", "pass"], None, False),
             ("import textual.app", [py, "-c", "import textual.app"], None, False),
             # what any command using pydantic models and click pays before doing anything
+            ("import pydantic alone",
+             [py, "-c", "from pydantic import BaseModel"], None, False),
             ("import click, pydantic (the floor)",
              [py, "-c", "import click\nfrom pydantic import BaseModel"], None, False),
+            # and validate, after an edit, before checking anything: the file composed
+            ("the floor, and the 500 questions composed",
+             [py, "-c", COMPOSED, str(big)], None, False),
             ("qualify --help", [*q, "--help"], None, False),
             *((name, [*q, *args], target, False) for name, args, target in short),
         ]  # fmt: skip
