@@ -6,8 +6,9 @@ read earlier and later numbers, dates with constraints, and a repeated section a
 end), validates each in-process, the two
 interleaved, and prints the fastest of 9 runs of each (the least disturbed by other work
 on a shared machine) and the ratio: doubling the set should cost at most 2.2×. Also
-times the whole `qualify validate` process on 500 questions against a bare
-`python -c pass`, as a same-run ratio.
+times a set whose every condition misnames a question (each gets its "did you mean"),
+at 1,000 and 2,000 questions, and the whole `qualify validate` process on 500
+questions against a bare `python -c pass`, as a same-run ratio.
 
     python bench/bench_validate.py
 """
@@ -66,7 +67,19 @@ def make_set(questions: int) -> str:
     return yaml.safe_dump(doc, sort_keys=False)
 
 
-def timed(*texts: str, runs: int = 9) -> list[float]:
+def misnamed(questions: int) -> str:
+    """A set whose every condition misnames the question before it (a rename gone
+    wrong): each unknown name gets its "did you mean …?" from all the questions."""
+    lines = ["id: typos", "version: 1", "title: Typos", "sections:", "  - id: s", "    title: S"]
+    lines.append("    questions:")
+    for i in range(questions):
+        lines += [f"      - id: question_number_{i}", "        type: number", "        text: N"]
+        if i:
+            lines.append(f'        when: "question_numbr_{i - 1} > 1"')
+    return "\n".join(lines) + "\n"
+
+
+def timed(*texts: str, runs: int = 9, valid: bool = True) -> list[float]:
     """Fastest run of each text, the texts interleaved so both see the same machine."""
     times: list[list[float]] = [[] for _ in texts]
     for _ in range(runs):
@@ -74,7 +87,7 @@ def timed(*texts: str, runs: int = 9) -> list[float]:
             started = time.perf_counter()
             qs, problems = parse_question_set(text, "big.yaml")
             times[i].append(time.perf_counter() - started)
-            assert qs is not None, problems[:3]
+            assert (qs is not None) == valid, problems[:3]
     return [min(t) for t in times]
 
 
@@ -93,6 +106,12 @@ def main() -> None:
     print(
         f"validate + lint, in process: 500 questions {t_small * 1000:.0f} ms "
         f"({len(small) // 1024} kB), 1,000 questions {t_large * 1000:.0f} ms"
+    )
+    print(f"  doubling the set costs {t_large / t_small:.2f}× (target ≤ 2.2×)")
+    t_small, t_large = timed(misnamed(1000), misnamed(2000), runs=3, valid=False)
+    print(
+        f"every condition misnaming a question: 1,000 questions {t_small * 1000:.0f} ms, "
+        f"2,000 {t_large * 1000:.0f} ms"
     )
     print(f"  doubling the set costs {t_large / t_small:.2f}× (target ≤ 2.2×)")
     with tempfile.TemporaryDirectory() as tmp:

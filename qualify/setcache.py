@@ -167,16 +167,22 @@ def cached(kind: str, content: bytes, build: Callable[[], T]) -> T:
 
 
 def _folder_content(directory: Path) -> bytes | None:
-    """The folder's name and every question-set file's name and bytes, as load_catalog
-    reads them; None when they cannot all be read (load_catalog says why)."""
+    """The folder's name and every question-set file's name, size and bytes as
+    load_catalog reads them (no more than the size limit and one: a bigger file is
+    refused from those, and its size); None when they cannot all be read (load_catalog
+    says why)."""
+    from qualify.core.questionnaire.yamlsource import LIMITS
+
     parts = [str(directory).encode()]
     try:
         names = sorted(
             p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
         )
         for path in names:
-            data = path.read_bytes()
-            parts.append(f"\0{path.name}\0{len(data)}\0".encode() + data)
+            with open(path, "rb") as handle:
+                data = handle.read(LIMITS.max_bytes + 1)
+                size = os.fstat(handle.fileno()).st_size
+            parts.append(f"\0{path.name}\0{size}\0{len(data)}\0".encode() + data)
     except OSError:
         return None
     return b"".join(parts)

@@ -77,13 +77,12 @@ def answer(
             raise click.UsageError(_("give --from FILE, or QUESTION and VALUE"))
         resolved = question_set.resolve(question)
         if resolved is None:
-            import difflib
-
+            from qualify.core.suggest import closest
             from qualify.workflow.qualifier import unknown_key
 
             if question in question_set.repeat_of:
                 fail(f"QUESTION: {tr(unknown_key(question_set, question))}", 2)
-            close = difflib.get_close_matches(question, list(question_set.questions), n=1)
+            close = closest(question, question_set.questions)
             hint = " " + _("(did you mean {name}?)").format(name=repr(close[0])) if close else ""
             said = _("{question} is not a question of {set}").format(
                 question=repr(question), set=question_set.id
@@ -95,7 +94,8 @@ def answer(
         except QualifyError as exc:
             from qualify.i18n import error_text
 
-            fail(f"VALUE: {question}: {error_text(exc)}", 2)
+            # a value that does not fit: 1 (README); a question never answered: usage
+            fail(f"VALUE: {question}: {error_text(exc)}", 2 if target.type == "calculated" else 1)
         inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]  # type: ignore[arg-type]
     assessment = q.record(found, inputs, stage=stage, records=records)
     with env.speaking(q, found.language) as language:

@@ -69,21 +69,12 @@ def validate(env: Env, paths: tuple[Path, ...], strict: bool) -> None:
 def set_text(path: Path) -> tuple[str, str]:
     """A question set's text and the name its messages give it: a file, a pipe, or
     standard input for `-` (`<stdin>:line:col`); at most the question-set size limit."""
-    from qualify.core.questionnaire.yamlsource import (
-        LIMITS,
-        QuestionSetError,
-        TextError,
-        decode_text,
-        read_yaml_text,
-    )
+    from qualify.core.questionnaire.textfile import read_yaml_text, yaml_text
+    from qualify.core.questionnaire.yamlsource import LIMITS
 
     if str(path) != "-":
         return read_yaml_text(path), str(path)
-    data = sys.stdin.buffer.read(LIMITS.max_bytes + 1)
-    try:
-        return decode_text(data, "<stdin>"), "<stdin>"
-    except TextError as exc:
-        raise QuestionSetError([exc.problem]) from None
+    return yaml_text(sys.stdin.buffer.read(LIMITS.max_bytes + 1), "<stdin>"), "<stdin>"
 
 
 def _pipeline_problems(path: Path) -> list[Any]:

@@ -102,7 +102,8 @@ def parse_capacity(data: object, where: str, doc: Document | None = None) -> Cap
 
 def load_capacity(path: Path) -> Capacity:
     """Read ``capacity.yaml``; a missing file means no capacity set (not an error)."""
-    from qualify.core.questionnaire.yamlsource import TextError, decode_text, parse_yaml
+    from qualify.core.questionnaire.textfile import TextError, decode_text
+    from qualify.core.questionnaire.yamlsource import parse_yaml
 
     try:
         data = path.read_bytes()

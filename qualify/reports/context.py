@@ -25,8 +25,8 @@ class ReportError(QualifyError):
 def report_pipeline(catalog: Catalog) -> Pipeline:
     """The pipeline a report is read against; one clear line when there is none."""
     if catalog.pipeline is None:
-        problems = getattr(catalog, "problems", None) or []
-        detail = f": {problems[0]}" if problems else ""
+        problem = catalog.pipeline_error()
+        detail = f": {problem}" if problem is not None else ""
         raise ReportError(f"no valid pipeline.yaml in the active question sets{detail}")
     return catalog.pipeline
 

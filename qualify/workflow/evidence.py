@@ -68,7 +68,8 @@ def evidence_limit(data_dir: Path) -> Limit:
     """The size limit from the workspace config (``attachments: {max_mb: N}``); a missing
     file or key means 20 MB. A value that is not a number from 1 to 1024 is an error at
     file:line:col."""
-    from qualify.core.questionnaire.yamlsource import TextError, decode_text, parse_yaml
+    from qualify.core.questionnaire.textfile import TextError, decode_text
+    from qualify.core.questionnaire.yamlsource import parse_yaml
 
     path = Path(data_dir) / CONFIG_FILE
     try:

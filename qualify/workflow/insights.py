@@ -343,13 +343,8 @@ def _ideal_file(
     q: Qualifier, prospect_sets: Mapping[str, tuple[QuestionSet, dict[str, Any]]], path: Path
 ) -> dict[str, dict[str, Any]]:
     from qualify.core.questionnaire.answers import ANSWER_LIMITS
-    from qualify.core.questionnaire.yamlsource import (
-        Problem,
-        TextError,
-        decode_text,
-        parse_yaml,
-        read_bytes,
-    )
+    from qualify.core.questionnaire.textfile import TextError, decode_text, read_bytes
+    from qualify.core.questionnaire.yamlsource import Problem, parse_yaml
 
     name = "<stdin>" if str(path) == "-" else str(path)
     if name == "<stdin>":  # `--ideal -`

@@ -97,8 +97,9 @@ class Qualifier:
     def pipeline(self) -> Pipeline:
         if self.catalog.pipeline is None:
             detail = ""
-            if self.catalog.problems:
-                detail = Joined((": ", self.catalog.problems[0].said()), "")
+            problem = self.catalog.pipeline_error()
+            if problem is not None:
+                detail = Joined((": ", problem.said()), "")
             raise WorkflowError(
                 Phrase("no valid pipeline.yaml in the active question sets{detail}", detail=detail)
             )

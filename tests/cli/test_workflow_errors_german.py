@@ -78,7 +78,7 @@ def test_a_workspace_folder_that_is_a_file_is_refused_in_german(ws, tmp_path: Pa
 def test_a_value_that_does_not_fit_its_question_is_refused_in_german(ws) -> None:
     pid = ws("prospect", "add", "Müller AV").stdout.strip()
     result = de(ws, "answer", pid, "founded", "letztes Jahr")
-    assert result.exit_code == 2 and result.stdout == ""
+    assert result.exit_code == 1 and result.stdout == ""
     assert "VALUE: founded: erwartet wird ein Datum wie 2015-03-01 (JJJJ-MM-TT)" in result.stderr
     assert "expected a date" not in result.stderr
     english = ws("answer", pid, "founded", "letztes Jahr")

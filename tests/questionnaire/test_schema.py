@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from qualify.cli import main
 from qualify.core.questionnaire import parse_question_set
 from qualify.core.questionnaire.schema import json_schema, pipeline_json_schema
-from qualify.core.questionnaire.yamlsource import TextError, decode_text, parse_yaml
+from qualify.core.questionnaire.textfile import TextError, decode_text
+from qualify.core.questionnaire.yamlsource import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = ROOT / "questionnaires"

@@ -9,7 +9,6 @@ else, a date answer is an ISO date (`2015-03-01`).
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from datetime import date, datetime
@@ -20,6 +19,7 @@ from qualify.core.phrase import Num, Phrase
 from qualify.core.questionnaire.condition_words import did_you_mean
 from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR, is_number
 from qualify.core.questionnaire.model import Question
+from qualify.core.suggest import closest
 
 _YES = {"yes", "y", "true", "1", "oui", "ja"}
 _NO = {"no", "n", "false", "0", "non", "nein"}
@@ -195,7 +195,7 @@ def options_hint(q: Question) -> str:
 
 
 def _not_an_option(q: Question, text: str) -> Phrase:
-    close = difflib.get_close_matches(text, list(q.option_map), n=1)
+    close = closest(text, q.option_map)
     return Phrase(
         "{value} is not an option{hint}; options: {options}",
         value=repr(text),

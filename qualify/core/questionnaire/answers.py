@@ -24,7 +24,6 @@ message.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -51,16 +50,9 @@ from qualify.core.questionnaire.model import (
     repeat_key,
     split_key,
 )
-from qualify.core.questionnaire.yamlsource import (
-    Document,
-    Limits,
-    Path_,
-    Problem,
-    TextError,
-    decode_text,
-    parse_yaml,
-    read_bytes,
-)
+from qualify.core.questionnaire.textfile import TextError, decode_text, read_bytes
+from qualify.core.questionnaire.yamlsource import Document, Limits, Path_, Problem, parse_yaml
+from qualify.core.suggest import closest
 
 AnswerState = Literal["answered", "unknown", "declined"]
 STATES: tuple[str, ...] = ("answered", "unknown", "declined")
@@ -248,7 +240,7 @@ class _Reader:
             said = Phrase("is a section, not a question (only repeated sections take a list)")
             self.bad(qid, said, at)
             return
-        close = difflib.get_close_matches(str(qid), list(self.qs.questions), n=1)
+        close = closest(str(qid), self.qs.questions)
         said = Phrase("not a question of {set}{hint}", set=self.qs.id, hint=did_you_mean(close))
         self.bad(qid, said, at)
 
@@ -285,7 +277,7 @@ class _Reader:
             for qid, value in item.items():
                 question = ids.get(str(qid))
                 if question is None:
-                    close = difflib.get_close_matches(str(qid), list(ids), n=1)
+                    close = closest(str(qid), ids)
                     self.bad(
                         f"{sid}[{index}].{qid}",
                         Phrase(

@@ -40,6 +40,14 @@ class Catalog:
     def problems_in(self, path: Path) -> list[Problem]:
         return [p for p in self.problems if Path(p.path) == path]
 
+    def pipeline_error(self) -> Problem | None:
+        """Why there is no pipeline: the first error in pipeline.yaml (or where it
+        should be), else the first error anywhere; never another file's warning."""
+        errors = self.errors
+        place = self.pipeline_path or (self.directory / "pipeline.yaml" if self.directory else None)
+        own = [p for p in errors if place is not None and Path(p.path) == place]
+        return (own or errors or [None])[0]
+
 
 def content_hash(question_set: m.QuestionSet) -> str:
     """A digest of what is asked and how it scores: equal hashes, equal interviews."""

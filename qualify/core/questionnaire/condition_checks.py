@@ -8,7 +8,6 @@ come later — all of them, each with its offset in the expression's text.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,6 +40,7 @@ from qualify.core.questionnaire.expressions import (
     This,
     parse_date,
 )
+from qualify.core.suggest import closest
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Question, QuestionSet
@@ -76,6 +76,10 @@ class Stages:
     """Every set id of the folder (to tell "later" from "unknown")."""
     placed: bool = True
     """False when the pipeline does not ask this set at all."""
+    broken: Collection[str] = ()
+    """Sets of :attr:`known` that would be read here but have errors (not checked)."""
+    unchecked: bool = False
+    """The folder's pipeline.yaml has errors: no set's place is known."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ class _Checker:
             return self.qualified(node)
         q = self.scope.questions.get(node.id)
         if q is None:
-            close = difflib.get_close_matches(node.id, list(self.scope.questions), n=1)
+            close = closest(node.id, self.scope.questions)
             said = Phrase(
                 "unknown question {name}{hint}", name=repr(node.id), hint=did_you_mean(close)
             )
@@ -239,8 +243,26 @@ class _Checker:
             )
             self.report(node.offset, said, "warning")
             return ANY, None
+        if stages.unchecked:
+            said = Phrase(
+                "{name} refers to the question set {set}, which cannot be checked while "
+                "pipeline.yaml has errors",
+                name=repr(node.key),
+                set=repr(set_id),
+            )
+            self.report(node.offset, said, "warning")
+            return ANY, None
+        if set_id in stages.broken:
+            said = Phrase(
+                "{name} refers to the question set {set}, which has errors: it is checked "
+                "once they are fixed",
+                name=repr(node.key),
+                set=repr(set_id),
+            )
+            self.report(node.offset, said, "warning")
+            return ANY, None
         if set_id not in stages.known:
-            close = difflib.get_close_matches(set_id, list(stages.known), n=1)
+            close = closest(set_id, stages.known)
             hint = did_you_mean(close)
             if "-" in set_id and not close:
                 hint = Phrase(" (to subtract, put spaces around '-')")
@@ -266,7 +288,7 @@ class _Checker:
             return None
         q = other.questions.get(node.id)
         if q is None:
-            close = difflib.get_close_matches(node.id, list(other.questions), n=1)
+            close = closest(node.id, other.questions)
             said = Phrase(
                 "{question} is not a question of {set}{hint}",
                 question=repr(node.id),

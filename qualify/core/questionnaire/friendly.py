@@ -9,7 +9,6 @@ language. An error type not listed keeps pydantic's English sentence.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from pydantic import BaseModel
@@ -18,6 +17,7 @@ from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire import model as m
 from qualify.core.questionnaire.condition_words import did_you_mean
 from qualify.core.questionnaire.yamlsource import Path_
+from qualify.core.suggest import closest
 
 _FIELDS_OF: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
     m.QuestionSet: {"sections": m.Section, "bands": m.Band},
@@ -113,7 +113,7 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
     got = describe(value)
     if kind == "extra_forbidden":
         owner = _model_at(root, loc)
-        close = difflib.get_close_matches(str(name), list(owner.model_fields), n=1, cutoff=0.6)
+        close = closest(str(name), owner.model_fields)
         allowed = ", ".join(owner.model_fields)
         return (
             loc,

@@ -6,7 +6,6 @@ before an interview does, all at once, each at its place in the file.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -22,6 +21,7 @@ from qualify.core.questionnaire.dependencies import qualified_sets
 from qualify.core.questionnaire.friendly import describe, friendly
 from qualify.core.questionnaire.lint import lint_question_set
 from qualify.core.questionnaire.rules import check_expression, check_question_set
+from qualify.core.questionnaire.textfile import read_yaml_text
 from qualify.core.questionnaire.translations import check_translations
 from qualify.core.questionnaire.yamlsource import (
     Document,
@@ -29,8 +29,8 @@ from qualify.core.questionnaire.yamlsource import (
     Problem,
     QuestionSetError,
     parse_yaml,
-    read_yaml_text,
 )
+from qualify.core.suggest import closest
 
 __all__ = [
     "Catalog",
@@ -165,7 +165,7 @@ def _check_pipeline(
         }
         for direction in stage.gate.min_direction:
             if direction not in m.DIRECTION_TITLES:
-                close = difflib.get_close_matches(direction, list(m.DIRECTION_TITLES), n=1)
+                close = closest(direction, m.DIRECTION_TITLES)
                 doc.at(
                     ("stages", i, "gate", "min_direction", direction),
                     Phrase(
@@ -194,7 +194,7 @@ def _check_kinds(by_kind: dict[str, str], where: Path_, doc: Document) -> None:
     kinds = (m.DEFAULT_KIND, *PARTNER_KINDS)
     for kind in by_kind:
         if kind not in kinds:
-            close = difflib.get_close_matches(kind, kinds, n=1)
+            close = closest(kind, kinds)
             doc.at(
                 (*where, kind),
                 Phrase(
@@ -220,7 +220,7 @@ def _check_gate(stage: m.Stage, i: int, qs: m.QuestionSet, doc: Document, stages
     for vi, qid in enumerate(stage.gate.verified):
         where = (*gate, "verified", vi)
         if qid not in qs.questions:
-            close = difflib.get_close_matches(qid, list(qs.questions), n=1)
+            close = closest(qid, qs.questions)
             doc.at(
                 where,
                 Phrase(
@@ -264,7 +264,7 @@ def _check_gate(stage: m.Stage, i: int, qs: m.QuestionSet, doc: Document, stages
     ids = [s.id for s in qs.sections]
     for section_id in stage.gate.min_section:
         if section_id not in ids:
-            close = difflib.get_close_matches(section_id, ids, n=1)
+            close = closest(section_id, ids)
             doc.at(
                 (*gate, "min_section", section_id),
                 Phrase(
@@ -287,7 +287,7 @@ def _check_reference(
 ) -> None:
     if set_id in sets or set_id in broken:
         return  # a broken set already has its own errors, in its own file
-    close = difflib.get_close_matches(set_id, list(sets), n=1)
+    close = closest(set_id, sets)
     known = ", ".join(sorted(sets)) or Phrase("none")
     doc.at(
         loc,
@@ -381,7 +381,7 @@ def load_catalog(directory: str | Path) -> Catalog:
             catalog.problems.extend(sorted(doc.problems))
             if pipeline is not None and not any(p.severity == "error" for p in doc.problems):
                 catalog.pipeline = pipeline
-    if catalog.pipeline is not None:
+    if catalog.pipeline is not None or pipeline_path is not None:
         _check_stage_references(catalog, texts)
     if not files:
         catalog.problems.append(
@@ -430,24 +430,29 @@ def stage_context(catalog: Catalog, set_id: str) -> tuple[Stages, Stages] | None
         earlier={i: sets[i] for i in before or () if i in sets},
         known=known,
         placed=before is not None,
+        broken=[i for i in before or () if i in catalog.broken],
     )
     anywhere = Stages(
         earlier={i: sets[i] for i in asked if i in sets and i != set_id},
         known=known,
         placed=before is not None,
+        broken=[i for i in asked if i in catalog.broken and i != set_id],
     )
     return stages, anywhere
 
 
+_UNPLACED = Stages(placed=False, unchecked=True)
+"""Where a set stands when the folder's pipeline.yaml has errors: nowhere known."""
+
+
 def _check_stage_references(catalog: Catalog, texts: dict[str, str]) -> None:
-    """Check names such as `first-date.x` in each set against the sets asked before it."""
-    assert catalog.pipeline is not None
+    """Check names such as `first-date.x` in each set against the sets asked before it
+    (when pipeline.yaml has errors, they are said to wait for it, not for a folder)."""
     for set_id, qs in dict(catalog.question_sets).items():
         if not qualified_sets(qs):
             continue
         context = stage_context(catalog, set_id)
-        assert context is not None
-        stages, anywhere = context
+        stages, anywhere = context if context is not None else (_UNPLACED, _UNPLACED)
         path = catalog.paths[set_id]
         checked, problems = parse_question_set(texts[set_id], str(path), stages, anywhere)
         catalog.problems = [p for p in catalog.problems if Path(p.path) != path] + problems

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.errors import QualifyError
@@ -75,6 +74,7 @@ LIMITS = Limits()
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_MERGE_KEY = re.compile(r"^<<$")
 _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -99,6 +99,7 @@ def _loader_class() -> type:
         ("tag:yaml.org,2002:null", _NULL, ["~", "n", "N", ""]),
         ("tag:yaml.org,2002:int", _INT, "-+0123456789"),
         ("tag:yaml.org,2002:float", _FLOAT, "-+.0123456789"),
+        (_MERGE, _MERGE_KEY, "<"),  # so `<<:` is told apart (refused, with why)
     ):
         for first in firsts:
             resolvers.setdefault(first, []).append((tag, regexp))
@@ -127,6 +128,8 @@ def _loader_class() -> type:
 
 
 def _int(text: str) -> int:
+    if _INT.match(text) is None:  # an explicit !!int: YAML 1.2's forms alone (no 1_000)
+        raise ValueError("not a whole number as YAML writes one")
     if text.startswith("0o"):
         return int(text[2:], 8)
     if text.startswith("0x"):
@@ -142,6 +145,8 @@ def _float(text: str) -> float:
         return float("-inf")
     if text == ".nan":
         return float("nan")
+    if _FLOAT.match(text) is None and _INT.match(text) is None:  # an explicit !!float
+        raise ValueError("not a number as YAML writes one")
     return float(text)
 
 
@@ -366,59 +371,31 @@ def _bad_character(text: str) -> tuple[int, int, Phrase] | None:
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    """Line and column of ``text[offset]``, lines ending as YAML ends them (LF, CRLF or
+    CR alone: an old Mac's file is not one long line)."""
+    head = text[:offset]
+    if "\r" in head:
+        head = head.replace("\r\n", "\n").replace("\r", "\n")
+    return head.count("\n") + 1, len(head) - (head.rfind("\n") + 1) + 1
 
 
 def _too_big(text: str, limits: Limits) -> tuple[int, int, Phrase] | None:
     size = len(text.encode("utf-8", "surrogatepass"))
-    if size > limits.max_bytes:
-        return (
-            1,
-            1,
-            Phrase(
-                "the file is {size} bytes; at most {limit} are read",
-                size=f"{size:,}",
-                limit=f"{limits.max_bytes:,}",
-            ),
+    return (1, 1, size_said(size, limits)) if size > limits.max_bytes else None
+
+
+def size_said(size: int | None, limits: Limits) -> Phrase:
+    """The file is too big: its size when known (a pipe's is not)."""
+    if size is None:
+        return Phrase(
+            "the text is longer than {limit} bytes, the most that is read",
+            limit=f"{limits.max_bytes:,}",
         )
-    return None
-
-
-def decode_text(data: bytes, path: str) -> str:
-    """UTF-8 text, or a Problem-carrying ValueError naming the first bad byte's line:col."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        byte = data[exc.start]
-        raise TextError(
-            Problem(
-                path,
-                line,
-                col,
-                Phrase(
-                    "not UTF-8 text: byte {byte} cannot be read (save the file as UTF-8)",
-                    byte=f"0x{byte:02X}",
-                ),
-            )
-        ) from None
-
-
-def read_bytes(path: Path, limit: int, what: str) -> bytes:
-    """At most `limit` + 1 bytes of a file (the one extra tells "too big"), or one line
-    saying why not; `what` names what the file should be ("a question set")."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(limit + 1)
-    except FileNotFoundError:
-        raise QualifyError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise QualifyError(f"{path}: is a folder, not {what}") from None
-    except OSError as exc:
-        raise QualifyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return Phrase(
+        "the file is {size} bytes; at most {limit} are read",
+        size=f"{size:,}",
+        limit=f"{limits.max_bytes:,}",
+    )
 
 
 class QuestionSetError(QualifyError):
@@ -427,23 +404,6 @@ class QuestionSetError(QualifyError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems) or "invalid question set")
-
-
-def read_yaml_text(path: Path) -> str:
-    """The file's text: at most LIMITS.max_bytes of it, UTF-8, bad bytes at their line:col."""
-    data = read_bytes(path, LIMITS.max_bytes, "a question set")
-    try:
-        return decode_text(data, str(path))
-    except TextError as exc:
-        raise QuestionSetError([exc.problem]) from None
-
-
-class TextError(ValueError):
-    """A file that is not text we can read; `problem` says where."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
 
 
 class _TooMuch(Exception):
@@ -573,20 +533,32 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
     import yaml
 
     try:
-        if tag == _BOOL_TAG:
-            value = loader.bool_values.get(node.value.lower())
-            if value is None:
+        if tag == _BOOL_TAG:  # an explicit !!bool: YAML 1.2's true and false alone
+            if _BOOL.match(node.value) is None:
                 raise ValueError("expected true or false")
-            return value
+            return node.value.lower() == "true"
         read = _READERS.get(tag)
         if read is not None:
+            value = node.value
+            if len(value) > LONGEST_NUMBER and (_INT.match(value) or _FLOAT.match(value)):
+                return value  # no number anyone means: the text as typed
             return read(node.value)
         return loader.construct_object(node, deep=True)  # !!seq or !!map on a scalar
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        error = getattr(exc, "problem", None) or str(exc)  # PyYAML's, without its "in …" line
         doc.problem(
-            node, Phrase("cannot read {value}: {error}", value=repr(node.value), error=str(exc))
+            node, Phrase("cannot read {value}: {error}", value=_cut(node.value), error=error)
         )
         return node.value
+
+
+LONGEST_NUMBER = 4300
+"""More digits than this are text (Python reads no longer number from text)."""
+
+
+def _cut(value: str, most: int = 40) -> str:
+    """A value quoted in a message, cut short when long."""
+    return repr(value if len(value) <= most else value[:most] + "…")
 
 
 def _refused(tag: str) -> Phrase:
