@@ -15,6 +15,7 @@ from qualify.core.gates import GateResult
 from qualify.core.phrase import Phrase
 from qualify.core.questionnaire.model import Pipeline, Stage
 from qualify.core.records import HistoryAction, HistoryEntry, Prospect, ProspectStatus, utcnow
+from qualify.core.safe_text import readable
 
 
 class MoveRefused(QualifyError):
@@ -60,7 +61,7 @@ def advance(
     An unmet gate needs `override`, a reason; the entry keeps the gate as it was.
     """
     stage = check_can_advance(prospect, pipeline)
-    if override is not None and not override.strip():
+    if override is not None and not readable(override):
         raise MoveRefused(Phrase("an override needs a reason"))
     if not gate.passed and override is None:
         raise MoveRefused(Phrase("the {stage} gate is not met", stage=stage.title))
@@ -104,7 +105,7 @@ def change_status(
     entry_id: str | None = None,
 ) -> Move:
     """Decline (part ways), hold (just friends, with a date to call again) or reopen."""
-    reason = reason.strip()
+    reason = reason.strip() if readable(reason) else ""
     if action == "decline":
         if not reason:
             raise MoveRefused(Phrase("declining needs a reason (--reason)"))
@@ -116,6 +117,8 @@ def change_status(
             raise MoveRefused(Phrase("putting a prospect on hold needs a reason"))
         status, update = ProspectStatus.on_hold, {"recontact_on": recontact_on}
     elif action == "reopen":
+        if not reason:
+            raise MoveRefused(Phrase("reopening needs a reason (--reason)"))
         if prospect.status not in (ProspectStatus.declined, ProspectStatus.on_hold):
             raise MoveRefused(
                 Phrase(

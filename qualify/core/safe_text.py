@@ -30,3 +30,30 @@ def visible(text: object, *, one_line: bool = False) -> str:
 
 
 __all__ = ["visible"]
+
+
+def quoted(value: object, most: int = 40) -> str:
+    """A value quoted in a message: its repr, cut at `most` characters; a list or mapping
+    only a few levels deep (a 1,000-deep one would exhaust the stack) and a number of
+    thousands of digits by its size (Python writes none longer than 4,300)."""
+    if isinstance(value, list | tuple | dict | set):
+        import reprlib
+
+        short = reprlib.Repr()  # (its settings as keywords only from Python 3.12)
+        short.maxlevel, short.maxlist, short.maxdict, short.maxstring = 3, 4, 4, most
+        text = short.repr(value)
+    else:
+        try:
+            text = repr(value)
+        except ValueError:
+            text = f"<a number of about {int(value.bit_length() * 0.30103) + 1:,} digits>"  # type: ignore[attr-defined]
+    return text if len(text) <= most else text[: most - 3] + "…"
+
+
+def readable(text: str) -> bool:
+    """Whether anything in `text` can be read: a letter, digit, punctuation mark or symbol,
+    not only spaces, zero-width characters or direction marks (a reason made of those
+    gives none)."""
+    import unicodedata
+
+    return any(unicodedata.category(ch)[0] in "LNPS" for ch in text)

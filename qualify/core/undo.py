@@ -28,6 +28,7 @@ from qualify.core.records import (
     ProspectStatus,
     utcnow,
 )
+from qualify.core.safe_text import readable
 
 UNDOABLE = ("advance", "decline", "hold", "reopen")
 """The history entries an undo can take back (with the answers)."""
@@ -206,7 +207,7 @@ def describe(
 
 def _reason(reason: str) -> str:
     reason = reason.strip()
-    if not reason:
+    if not readable(reason):
         raise MoveRefused(Phrase("an undo needs a reason (it is kept in the history)"))
     return reason
 

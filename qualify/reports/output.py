@@ -60,22 +60,62 @@ def safe_filename(
 def refuse_existing(path: Path, *, force: bool = False) -> None:
     """OutputExists now, before a long report is built, when `path` is a file that would
     be refused anyway (write_atomic still refuses one that appears meanwhile)."""
-    if not force and path.exists() and not path.is_dir():
+    if path.is_dir():  # (the report goes inside, under a name of its own)
+        return
+    _landing(Path(path))
+    if not force and path.exists():
         raise _exists(path)
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False, private: bool = False) -> Path:
     """Write `data` to `path` atomically; refuse to replace an existing file unless `force`.
 
-    The file is readable as the user's umask allows (by the group or a web server where
-    it lets them), or by the user alone when `private`."""
-    path = Path(path)
-    if path.is_dir():
-        raise OutputExists(Phrase("{path} is a directory", path=str(path)))
+    A link to a file is written through (the file it names is replaced, the link kept);
+    a device, a pipe, a socket or a link to none of them is refused: a new file in its
+    place would take it away (with --force, `-o /dev/full` made /dev/full a file). The
+    file is readable as the user's umask allows (by the group or a web server where it
+    lets them), or by the user alone when `private`."""
+    path = _landing(Path(path))
     try:
         return atomic.write_bytes(path, data, replace=force, private=private)
     except FileExistsError:
         raise _exists(path) from None
+
+
+def _landing(path: Path) -> Path:
+    """Where the file is written: `path`, or the file a link at `path` names; refused
+    (OutputExists) when that is a folder or anything but a file."""
+    import stat
+
+    target = path
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # dangling, or a loop
+            target = path
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        if target is not path:  # a link to nothing: a file there would replace the link
+            raise _not_a_file(path) from None
+        return path
+    except OSError:
+        return path  # (the write says why)
+    if stat.S_ISDIR(mode):
+        raise OutputExists(Phrase("{path} is a directory", path=str(path)))
+    if not stat.S_ISREG(mode):
+        raise _not_a_file(path)
+    return target
+
+
+def _not_a_file(path: Path) -> OutputExists:
+    return OutputExists(
+        Phrase(
+            "{path} is not a file (a device, pipe or broken link): name a file, or leave out "
+            "-o to print to standard output",
+            path=str(path),
+        )
+    )
 
 
 def _exists(path: Path) -> OutputExists:

@@ -75,13 +75,28 @@ def _row(a: Assessment, ctx: ReportContext, rank: int | None, today: date) -> Po
     )
 
 
+def _ranked(row: PortfolioRow) -> bool:
+    """A verdict to rank on: a score, not provisional (too little answered to compare),
+    or a knock-out (not a fit, however little is answered)."""
+    return row.score is not None and (row.knocked_out or not row.provisional)
+
+
+def ranking(rows: Iterable[PortfolioRow]) -> tuple[PortfolioRow, ...]:
+    """One stage's rows, best first (:func:`_rank_key`), the verdicts ranked 1, 2, 3…
+    with no number skipped; a provisional score, or none yet, after them, unranked: too
+    thin to compare."""
+    ordered = sorted(rows, key=_rank_key)
+    verdicts = sum(map(_ranked, ordered))
+    return (*map(_with_rank, ordered[:verdicts], range(1, verdicts + 1)), *ordered[verdicts:])
+
+
 def _rank_key(row: PortfolioRow) -> tuple[Any, ...]:
-    """Best first: not knocked out, a verdict before a provisional score (too little
-    answered to rank), highest score, then the most complete, then by name."""
+    """Best first: the verdicts (not knocked out, then knocked out; highest score, then
+    the most complete), then a provisional score, then none yet; then by name."""
     return (
+        not _ranked(row),
         row.knocked_out,
         row.score is None,
-        row.provisional,
         -(row.score or 0.0),
         -(row.coverage or 0.0),
         row.name.casefold(),
@@ -207,10 +222,7 @@ def assemble_portfolio(
             load.about_to_commit += 1
     groups = []
     for sid, rows in by_stage.items():
-        rows.sort(key=_rank_key)
-        # a provisional score is listed after the verdicts, unranked: too thin to compare
-        ranked = tuple(r if r.provisional else _with_rank(r, n) for n, r in enumerate(rows, 1))
-        groups.append(StageGroup(ctx.stage(sid), ranked))
+        groups.append(StageGroup(ctx.stage(sid), ranking(rows)))
     friends.sort(key=lambda r: (r.recontact_on or date.max, r.name.casefold(), r.id))
     parted.sort(key=lambda r: (r.updated_at, r.name.casefold(), r.id), reverse=True)
 

@@ -42,6 +42,7 @@ from qualify.core.questionnaire.model import Pipeline
 from qualify.core.questionnaire.rules import check_question_set
 from qualify.core.questionnaire.yamlsource import parse_yaml
 from qualify.core.records import HistoryEntry, Prospect, ProspectRecords, ProspectStatus
+from qualify.core.safe_text import quoted, readable
 from qualify.core.words import one_line
 from qualify.store.base import is_safe_id
 
@@ -300,8 +301,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _shown(value: Any) -> str:
-    text = one_line(repr(value))
-    return text if len(text) <= 40 else text[:37] + "…"
+    return one_line(quoted(value, most=200), 40)
 
 
 def _times(where: str | Callable[[], str], *values: datetime | date | None) -> None:
@@ -517,7 +517,7 @@ def _vet_move(
         action=entry.action,
         at=Moment(entry.at),
     )
-    if entry.action in ("decline", "hold") and not entry.reason.strip():
+    if entry.action in ("decline", "hold") and not readable(entry.reason):
         raise Refused(
             Phrase(
                 "{what} has no reason; a {action} always gives one", what=what, action=entry.action
@@ -525,7 +525,7 @@ def _vet_move(
         )
     if entry.action != "advance":
         return
-    if entry.overridden and not entry.reason.strip():
+    if entry.overridden and not readable(entry.reason):
         raise Refused(Phrase("{what} overrides the gate without a reason", what=what))
     pipeline = rules.pipeline
     if pipeline is None:

@@ -34,6 +34,7 @@ from qualify.core.records import (
     ProspectStatus,
     utcnow,
 )
+from qualify.core.safe_text import readable
 from qualify.core.undo import correction_entry, replaced
 from qualify.store.base import StageConflict, Store
 from qualify.store.reading import read_snapshots
@@ -545,7 +546,7 @@ class Qualifier:
         if gate is None or qs is None:  # the stage's set is missing or broken
             self.active_question_set(stage.set_for(prospect.kind.value))  # raises, naming it
             raise WorkflowError(Phrase("no gate can be evaluated for {stage}", stage=stage.title))
-        if override is not None and not override.strip():
+        if override is not None and not readable(override):
             raise WorkflowError(Phrase("an override needs a reason"))
         if not gate.passed and override is None:
             raise GateBlocked(gate, qs, assessment.sources)

@@ -249,3 +249,23 @@ def test_gate_lines_name_the_question_when_evidence_was_seen_or_something_is_ope
     score = CriterionView("min_score", True, "score 78 ≥ 60", ())
     assert seen.names_questions and missing.names_questions
     assert not score.names_questions
+
+
+def test_ranks_run_without_gaps_and_leave_thin_scores_unranked(mem_store, catalog) -> None:
+    """Found attacking the portfolio: provisional rows took rank numbers (1–9, then 12)
+    and prospects with no score at all were ranked below them."""
+    from qualify.reports.portfolio import ranking
+
+    base = build_portfolio(mem_store, catalog).groups[0].rows[0]
+
+    def row(name: str, score: float | None, *, provisional=False, ko=False):
+        return replace(base, name=name, id=name, score=score, provisional=provisional,
+                       knocked_out=ko, coverage=0.5, rank=None)  # fmt: skip
+
+    rows = ranking([
+        row("thin", 90.0, provisional=True), row("none", None), row("ko", 80.0, ko=True),
+        row("good", 70.0), row("best", 85.0), row("thin-ko", 40.0, provisional=True, ko=True),
+    ])  # fmt: skip
+    assert [(r.rank, r.name) for r in rows] == [
+        (1, "best"), (2, "good"), (3, "ko"), (4, "thin-ko"), (None, "thin"), (None, "none"),
+    ]  # fmt: skip

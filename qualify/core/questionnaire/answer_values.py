@@ -19,6 +19,7 @@ from qualify.core.phrase import Num, Phrase
 from qualify.core.questionnaire.condition_words import did_you_mean
 from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR, is_number
 from qualify.core.questionnaire.model import Question
+from qualify.core.safe_text import quoted
 from qualify.core.suggest import closest
 
 _YES = {"yes", "y", "true", "1", "oui", "ja"}
@@ -45,8 +46,7 @@ class AnswerError(QualifyError):
 
 def shown(value: Any) -> str:
     """A value quoted in a message, cut so a 400-digit answer does not fill the screen."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
+    return quoted(value)
 
 
 def _g(value: float) -> Num:

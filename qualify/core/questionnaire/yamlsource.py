@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualify.core.errors import QualifyError
 from qualify.core.phrase import Phrase
+from qualify.core.safe_text import quoted
 
 if TYPE_CHECKING:
     import yaml
@@ -547,18 +548,13 @@ def _scalar(doc: Document, loader: Any, node: yaml.Node) -> Any:
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         error = getattr(exc, "problem", None) or str(exc)  # PyYAML's, without its "in …" line
         doc.problem(
-            node, Phrase("cannot read {value}: {error}", value=_cut(node.value), error=error)
+            node, Phrase("cannot read {value}: {error}", value=quoted(node.value), error=error)
         )
         return node.value
 
 
 LONGEST_NUMBER = 4300
 """More digits than this are text (Python reads no longer number from text)."""
-
-
-def _cut(value: str, most: int = 40) -> str:
-    """A value quoted in a message, cut short when long."""
-    return repr(value if len(value) <= most else value[:most] + "…")
 
 
 def _refused(tag: str) -> Phrase:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.core.safe_text import readable
 from qualify.i18n import _
 from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
@@ -106,6 +107,7 @@ class ReasonPrompt(Dialog[ReasonResult | None]):
 
     def _finish(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
+        reason = reason if readable(reason) else ""
         error = self.query_one("#error", Static)
         if not reason:
             error.update(_("A reason is needed: it is kept in the prospect's history."))

@@ -1,0 +1,67 @@
+"""What a hostile or careless user may hand the commands, found by attacking them:
+each gets one line and a non-zero status, and nothing of theirs is replaced or lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def demo(ws):
+    assert ws("demo").exit_code == 0
+    listed = json.loads(ws("prospect", "list", "--json").stdout)
+    return listed[0]["id"]
+
+
+def test_a_report_never_replaces_a_device_a_pipe_or_a_link(ws, demo, tmp_path) -> None:
+    target = tmp_path / "target.md"
+    target.write_text("theirs\n")
+    (tmp_path / "link.md").symlink_to(target)
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(tmp_path / "pipe.md")
+    for name in ("pipe.md", "dangling.md"):
+        result = ws("report", demo, "-o", str(tmp_path / name), "--force")
+        assert result.exit_code == 1
+        assert f"{tmp_path / name} is not a file (a device, pipe or broken link)" in result.stderr
+    assert stat.S_ISFIFO((tmp_path / "pipe.md").lstat().st_mode)
+    assert (tmp_path / "dangling.md").is_symlink()
+    if Path("/dev/null").exists():  # a device: a file in its place would take it away
+        result = ws("report", demo, "-o", "/dev/null", "--force")
+        assert result.exit_code == 1 and "is not a file" in result.stderr
+        assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    # a link to a file: the file is replaced, the link kept
+    assert ws("report", demo, "-o", str(tmp_path / "link.md")).exit_code == 1  # no --force
+    assert ws("report", demo, "-o", str(tmp_path / "link.md"), "--force").exit_code == 0
+    assert (tmp_path / "link.md").is_symlink() and target.read_text().startswith("# Fit report")
+
+
+def test_an_export_with_a_deeply_nested_answer_is_refused_in_one_line(ws, demo, tmp_path) -> None:
+    export = tmp_path / "export.json"
+    assert ws("export", "-o", str(export)).exit_code == 0
+    data = json.loads(export.read_text())
+    data["prospects"] = data["prospects"][:1]
+    answers = data["prospects"][0]["interviews"][0]["answers"]
+    answers["employees"] = {**answers.get("employees", {}), "question_id": "employees"}
+    answers["employees"]["value"] = "DEEP"
+    text = json.dumps(data).replace('"DEEP"', "[" * 1000 + "]" * 1000)
+    export.write_text(text)
+    result = ws("import", str(export), data=tmp_path / "fresh")
+    assert result.exit_code == 1, result.stderr
+    assert "answer 'employees': expected a number, got [[[[...]]]]" in result.stderr
+    assert "internal error" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\u200b", "\u202e\u200d"])
+def test_a_reason_must_say_something(ws, demo, reason: str) -> None:
+    assert ws("decline", demo, "--reason", reason).exit_code != 0
+    assert ws("hold", demo, "--reason", reason).exit_code != 0
+    assert ws("decline", demo, "--reason", "Sells only online").exit_code == 0
+    result = ws("reopen", demo, "--reason", reason)
+    assert result.exit_code != 0 and "reason" in result.stderr
+    shown = json.loads(ws("prospect", "show", demo, "--json").stdout)
+    assert shown["prospect"]["status"] == "declined"
