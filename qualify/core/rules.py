@@ -147,7 +147,9 @@ def _measure(question_set: QuestionSet, question_id: str, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     unit = f" {question.unit}" if question is not None and question.unit else ""
-    return Joined([value, unit], "")
+    # 44,884 k€, not 44884 k€ (German: 44.884 k€)
+    shown = Num(value, None, grouped=True) if isinstance(value, int | float) else value
+    return Joined([shown, unit], "")
 
 
 def support_exceeds_revenue(

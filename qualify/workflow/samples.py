@@ -7,6 +7,7 @@ prospect: good companies mostly give good answers, a few carry a deal-breaker
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
@@ -105,6 +106,19 @@ def _pick_weighted(rng: random.Random, options: list[Any], scores: list[float], 
     return rng.choices(options, weights=weights, k=1)[0]
 
 
+TYPICAL: dict[str, tuple[float, float]] = {
+    "employees": (3, 400),
+    "annual_revenue": (400, 60_000),  # k€
+    "our_margin": (12, 40),  # %
+    "credit_limit": (20, 500),  # k€
+    "revenue_12m": (60, 2_500),  # k€
+    "training_days_year": (1, 12),
+}
+"""What real dealers and distributors answer to the bundled sets' unbanded numbers
+(the sets allow far more: a question's maximum is a typing guard, not a size), so the
+demo's money figures read as a channel manager's would."""
+
+
 def sample_answer(rng: random.Random, q: Question, fit: float, bad: bool) -> Any:
     """A plausible answer to one question for a prospect of the given fit (0–1)."""
     if q.type in ("choice", "multi"):
@@ -121,21 +135,30 @@ def sample_answer(rng: random.Random, q: Question, fit: float, bad: bool) -> Any
         target = fit if not q.reverse else 1 - fit
         value = lo + (hi - lo) * min(1.0, max(0.0, rng.gauss(target, 0.2)))
         return round(value)
+    if q.type == "number" and q.id in TYPICAL:
+        lo, hi = TYPICAL[q.id]
+        lo, hi = max(lo, q.min if q.min is not None else lo), min(hi, q.max or hi)
+        share = min(1.0, max(0.0, rng.gauss(fit, 0.25)))
+        return round(lo * (hi / lo) ** share)  # sizes spread as companies' do: by ratio
     if q.type == "number" and q.score_bands:
         # A band as likely as its points suit the fit, then a value inside it: a good
-        # company answers what scores well, not simply "more".
+        # company answers what scores well, not simply "more". The open band above the
+        # last threshold reaches at most three times it (not the question's maximum: a
+        # first-year plan of 90 M€ is no plausible dealer's).
         low = q.min if q.min is not None else 0
         spans: list[tuple[float, float]] = []
         for band in q.score_bands:
-            high = band.below if band.below is not None else (q.max or max(low * 4, 100))
+            high = band.below
+            if high is None:
+                high = min(max(low * 3, low + 10), q.max if q.max is not None else math.inf)
             spans.append((low, max(low, high - 1)))
             low = band.below if band.below is not None else low
         lo_hi = _pick_weighted(rng, spans, [b.score for b in q.score_bands], fit)
         return round(rng.uniform(*lo_hi))
     if q.type == "number":
         lo = q.min if q.min is not None else 0
-        bands = [b.below for b in q.score_bands or () if b.below is not None]
-        hi = q.max if q.max is not None else (max(bands) * 1.5 if bands else 100)
+        hi = q.max if q.max is not None else 100
+        hi = min(hi, lo + max(10, (hi - lo) / 4))  # the lower part of what is allowed
         value = lo + (hi - lo) * min(1.0, max(0.0, rng.gauss(fit, 0.25)))
         return round(value)
     if q.type == "date":
