@@ -446,14 +446,17 @@ class Qualifier:
     def clear_answer(
         self, prospect: Prospect, question_id: str, *, stage: str | None = None
     ) -> Assessment:
-        """Withdraw an answer (recorded as an empty answer, so the change is on disk)."""
+        """Withdraw an answer (recorded as an empty answer, so the change is on disk); its
+        note stays with the question, as an undo keeps it."""
         interview, past = self._target(prospect, stage)
+        current = interview.answers.get(question_id)
         record = AnswerRecord(
             question_id=question_id,
             value=None,
             state="answered",
+            note=current.note if current is not None else "",
             by=self.user,
-            previous=replaced(interview.answers.get(question_id)),
+            previous=replaced(current),
         )
         saved = self.store.record_answers(interview.id, [record], expected_stage=prospect.stage)
         if past:

