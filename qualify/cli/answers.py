@@ -21,7 +21,12 @@ from qualify.core.errors import QualifyError
     type=click.Path(path_type=Path),
     help="YAML answer file (same format as `qualify score --answers`); - reads stdin.",
 )
-@click.option("--note", default="", help="Interviewer's note for a single answer.")
+@click.option(
+    "--note",
+    default=None,
+    help="Interviewer's note for a single answer (default: the question keeps the note it "
+    'has; --note "" removes it).',
+)
 @click.option(
     "--source",
     type=click.Choice(["stated", "verified", "estimated", "observed", "our_records"]),
@@ -43,7 +48,7 @@ def answer(
     question: str | None,
     value: str | None,
     from_file: Path | None,
-    note: str,
+    note: str | None,
     source: str | None,
     stage: str | None,
 ) -> None:
@@ -96,6 +101,14 @@ def answer(
 
             # a value that does not fit: 1 (README); a question never answered: usage
             fail(f"VALUE: {question}: {error_text(exc)}", 2 if target.type == "calculated" else 1)
+        if note is None:  # a new answer without --note keeps the note the question has
+            asked = (
+                q.past_interview(found, stage, records)
+                if stage is not None and stage != found.stage
+                else q.stage_interview(found, records)
+            )
+            kept = asked.answers.get(question) if asked is not None else None
+            note = kept.note if kept is not None else ""
         inputs = [AnswerInput(question_id=question, value=parsed, source=source, note=note)]  # type: ignore[arg-type]
     assessment = q.record(found, inputs, stage=stage, records=records)
     with env.speaking(q, found.language) as language:

@@ -291,3 +291,23 @@ def test_a_meeting_or_an_edit_is_not_a_move_an_override_waits_for(run) -> None:
     again = run("advance", pid, "--override", "Director wants them in")
     assert again.exit_code == 4 and "--from first-date" in again.stderr
     assert run("advance", pid, "--override", "Yes", "--from", "first-date").exit_code == 0
+
+
+def test_a_new_answer_keeps_the_questions_note(run, tmp_path: Path) -> None:
+    """`qualify answer ID Q V` without --note changes the answer, not the note beside it
+    (it wrote an empty note over it); `--note ""` still removes it."""
+    from qualify.store import open_store
+
+    def stored():
+        store = open_store(tmp_path / "ws")
+        try:
+            return store.interviews(pid)[-1].answers["reps"]
+        finally:
+            store.close()
+
+    pid = run("prospect", "add", "Baltic Systems").stdout.strip()
+    assert run("answer", pid, "reps", "12", "--note", "saw the org chart").exit_code == 0
+    assert run("answer", pid, "reps", "14").exit_code == 0
+    assert (stored().value, stored().note) == (14, "saw the org chart")
+    assert run("answer", pid, "reps", "15", "--note", "").exit_code == 0
+    assert (stored().value, stored().note) == (15, "")
