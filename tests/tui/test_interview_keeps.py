@@ -97,3 +97,42 @@ async def test_x_withdraws_the_answer_not_its_note(
         await saved(pilot, screen)
         again = stored_answers(data_dir, pid)["kind"]
         assert again.value == "dealer" and again.note == "Two shops"
+
+
+# ------------------------------------------------------------------ 3. the default source
+def _observed(sets: Path) -> None:
+    """The tiny set's first question judged by the interviewer (`source: observed`)."""
+    path = sets / "tiny-first.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "        type: choice\n        required: true\n"
+    assert marker in text
+    path.write_text(text.replace(marker, marker + "        source: observed\n", 1), "utf-8")
+
+
+async def test_a_new_answer_takes_the_questions_own_source(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    _observed(tiny_sets)
+    pid = add_prospect(data_dir, tiny_sets, "Danube Audio")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await _note(pilot, screen, "Looked at their shop")  # a note before the answer
+        await pilot.press("1")
+        await saved(pilot, screen)
+        first = stored_answers(data_dir, pid)["kind"]
+        assert (first.value, first.source, first.note) == (
+            "dealer",
+            "observed",
+            "Looked at their shop",
+        )
+        await pilot.press("x", "2")  # withdrawn, then picked again
+        await saved(pilot, screen)
+        again = stored_answers(data_dir, pid)["kind"]
+        assert (again.value, again.source) == ("integrator", "observed")
+        await pilot.press("v")  # a source the user chose is kept for a changed answer
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["kind"].source == "our_records"
+        await pilot.press("1")
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["kind"].source == "our_records"

@@ -186,11 +186,15 @@ class AnswerWriter:
                 return AnswerRecorded(question_id, self.latest, notice)  # nothing to do
             assessment = q.clear_answer(self.prospect, key, stage=self.stage)
         else:
+            # The source of an answer given before (the user's or the question's) goes on
+            # with its value; a placeholder (withdrawn, a note alone, unknown, declined)
+            # has none: the new answer takes the question's own (None).
+            had = previous is not None and previous.value is not None
             answer = AnswerInput(
                 question_id=key,
                 value=value if state == "answered" else None,
                 state=state,  # type: ignore[arg-type]
-                source=source or (previous.source if previous else None),  # type: ignore[arg-type]
+                source=source or (previous.source if had else None),  # type: ignore[arg-type]
                 note=previous.note if previous else "",
             )
             assessment = q.record(self.prospect, [answer], stage=self.stage)
