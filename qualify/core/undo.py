@@ -67,16 +67,21 @@ def effective(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:
     return [h for h in history if h.action != "undo" and h.id not in undone]
 
 
-def latest_undoable(records: ProspectRecords) -> Undoable | None:
+def latest_undoable(records: ProspectRecords, interview_id: str | None = None) -> Undoable | None:
     """The latest move not undone yet, or the latest answer that remembers the one it
-    replaced, whichever came last; None when there is nothing to undo."""
+    replaced, whichever came last; None when there is nothing to undo.
+
+    With `interview_id`, only the answers of that interview (an interview's ctrl+z): no
+    move, however recent, and no other interview's answer."""
     found: list[Undoable] = []
     undone = undone_ids(records.history)
     moves = [h for h in records.history if h.action in UNDOABLE and h.id not in undone]
-    if moves:
+    if moves and interview_id is None:
         entry = max(moves, key=lambda h: _utc(h.at))
         found.append(Undoable("move", _utc(entry.at), entry=entry))
     for interview in records.interviews:
+        if interview_id is not None and interview.id != interview_id:
+            continue
         for answer in interview.answers.values():
             if answer.previous is not None:
                 found.append(

@@ -93,6 +93,9 @@ class AnswerRecorded(Message):
     """The prospect scored with every answer on disk (a colleague's too)."""
     notice: str = ""
     """One line confirming what changed ("Source: verified"), shown briefly."""
+    restored: bool = False
+    """The write put back the answer given before (F7/F8 pressed again), which the
+    input does not show yet."""
 
 
 @dataclass

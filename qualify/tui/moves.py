@@ -305,18 +305,27 @@ def reopen(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) ->
     )
 
 
-def undo(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
+def undo(
+    screen: QualifyScreen,
+    prospect_id: str,
+    done: Callable[[], None],
+    interview_id: str | None = None,
+) -> None:
     """ctrl+z: name the latest move or answer, ask why, and undo it as a new line of the
-    history (nothing is erased)."""
+    history (nothing is erased). With `interview_id` (ctrl+z in an interview): only that
+    interview's latest answer, never a move."""
     from qualify.tui.modals.reason import ReasonPrompt
     from qualify.workflow import corrections
 
     q = screen.qualifier
     try:
         prospect = q.store.get_prospect(prospect_id)
-        found = corrections.undoable(q, prospect)
+        found = corrections.undoable(q, prospect, interview_id)
     except QualifyError as exc:
         _error(screen, _("Nothing undone"), exc)
+        return
+    if found is None and interview_id is not None:
+        screen.notify(_("No answer of this interview to undo."))
         return
     if found is None:
         screen.notify(_("Nothing to undo for {name}.").format(name=prospect.name), markup=False)
@@ -326,7 +335,8 @@ def undo(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> N
         if result is None:
             return
         try:
-            undone = corrections.undo(q, q.store.get_prospect(prospect_id), result.reason)
+            now = q.store.get_prospect(prospect_id)
+            undone = corrections.undo(q, now, result.reason, interview_id)
         except QualifyError as exc:
             _error(screen, _("Nothing undone"), exc)
             return

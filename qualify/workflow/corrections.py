@@ -25,21 +25,25 @@ class Undone:
     what: str
 
 
-def undoable(q: Qualifier, prospect: Prospect) -> tuple[Undoable, str] | None:
+def undoable(
+    q: Qualifier, prospect: Prospect, interview_id: str | None = None
+) -> tuple[Undoable, str] | None:
     """The latest move or answer of the prospect an undo would take back, and its words;
-    None when there is nothing to undo."""
-    item = latest_undoable(q.records(prospect))
+    None when there is nothing to undo. With `interview_id`: that interview's latest
+    answer only (the interview's ctrl+z never offers a move)."""
+    item = latest_undoable(q.records(prospect), interview_id)
     if item is None:
         return None
     return item, _words(q, item)
 
 
-def undo(q: Qualifier, prospect: Prospect, reason: str) -> Undone:
+def undo(q: Qualifier, prospect: Prospect, reason: str, interview_id: str | None = None) -> Undone:
     """Take back the latest move (advance, decline, hold, reopen) or answer, recording
-    why; StageConflict if someone moved the prospect meanwhile."""
+    why; StageConflict if someone moved the prospect meanwhile. With `interview_id`:
+    that interview's latest answer only."""
     records = q.records(prospect)
     prospect = records.prospect
-    item = latest_undoable(records)
+    item = latest_undoable(records, interview_id)
     if item is None:
         raise WorkflowError(Phrase("nothing to undo for {name}", name=prospect.name))
     what = _words(q, item)

@@ -95,3 +95,35 @@ def test_only_moves_can_be_undone() -> None:
                         to_stage=prospect.stage)  # fmt: skip
     with pytest.raises(MoveRefused, match="cannot be undone"):
         undo_move(prospect, edit, [edit], PIPELINE, "reason")
+
+
+def test_an_interviews_undo_sees_its_own_answers_only() -> None:
+    """ctrl+z in an interview: that interview's latest answer, never a move (however
+    recent) nor another interview's answer."""
+    from datetime import UTC, datetime, timedelta
+
+    from qualify.core.records import AnswerRecord, Interview, ProspectRecords
+    from qualify.core.undo import latest_undoable
+
+    t0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    prospect, entry = _moved(Prospect(name="Nordic AV", stage=PIPELINE.stages[0].id), "advance")
+    entry = entry.model_copy(update={"at": t0 + timedelta(hours=2)})
+
+    def interview(stage: str, answered: datetime, previous: dict | None) -> Interview:
+        record = AnswerRecord(question_id="q", value=2, answered_at=answered, previous=previous)
+        return Interview(
+            prospect_id=prospect.id,
+            stage=stage,
+            questionnaire_id="s",
+            questionnaire_version=1,
+            questionnaire_hash="h",
+            answers={"q": record},
+        )
+
+    before = interview(entry.from_stage or "", t0, {"value": None, "state": "answered"})
+    now = interview(prospect.stage, t0 + timedelta(hours=3), None)  # nothing to go back to
+    records = ProspectRecords(prospect, (before, now), (entry,))
+    assert latest_undoable(records).kind == "move"  # the prospect's ctrl+z, the CLI
+    assert latest_undoable(records, now.id) is None
+    found = latest_undoable(records, before.id)
+    assert found is not None and found.kind == "answer" and found.interview is before

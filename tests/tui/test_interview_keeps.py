@@ -7,16 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
 from tui_helpers import (
     add_prospect,
+    at_question,
+    notified,
     open_interview,
     open_store,
     saved,
+    screen_ready,
     stored_answers,
     wait_for,
 )
 
 from qualify.tui.modals.note import NotePrompt
+from qualify.tui.modals.reason import ReasonPrompt
+from qualify.tui.widgets.question_inputs import YesNoInput
 
 
 def _record(data_dir: Path, sets: Path, pid: str, values: dict) -> None:
@@ -97,6 +103,62 @@ async def test_x_withdraws_the_answer_not_its_note(
         await saved(pilot, screen)
         again = stored_answers(data_dir, pid)["kind"]
         assert again.value == "dealer" and again.note == "Two shops"
+
+
+# ------------------------------------------------------------------ 2. unknown twice, ctrl+z
+async def test_unknown_pressed_twice_brings_the_answer_back(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Baltic Sound AB")
+    _record(data_dir, tiny_sets, pid, {"kind": "integrator"})
+    _advance(data_dir, tiny_sets, pid)  # at "next": an old stage move stands behind us
+    _record(data_dir, tiny_sets, pid, {"plan_agreed": False})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await at_question(pilot, pid, "plan_agreed")
+        await _note(pilot, screen, "Board meets in May")
+        await pilot.press("u")
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["plan_agreed"].state == "unknown"
+        await pilot.press("u")  # the same key again: the answer before it, as promised
+        await saved(pilot, screen)
+        back = stored_answers(data_dir, pid)["plan_agreed"]
+        assert (back.state, back.value, back.note) == ("answered", False, "Board meets in May")
+        assert notified(app, "Back to the answer before")
+        assert screen.query_one(YesNoInput).value is False  # and the input shows it
+
+        await pilot.press("ctrl+z")  # undoes that answer: back to unknown
+        prompt = await wait_for(pilot, lambda: screen_ready(app, ReasonPrompt), "the prompt")
+        assert "the answer to" in str(prompt.query_one(".title", Static).render())
+        await pilot.press(*"Wrong key", "enter")
+        await wait_for(
+            pilot,
+            lambda: stored_answers(data_dir, pid)["plan_agreed"].state == "unknown",
+            "the undo",
+        )
+        await wait_for(pilot, lambda: screen_ready(app, type(screen)), "the interview")
+        await saved(pilot)
+        await pilot.press("ctrl+z")  # nothing of this interview left: no stage move offered
+        await wait_for(pilot, lambda: notified(app, "No answer of this interview"), "the word")
+        assert not isinstance(app.screen, ReasonPrompt)
+        assert app.screen is screen and _stage(data_dir, pid) == "next"
+
+
+async def test_declined_twice_reopens_an_open_question(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    pid = add_prospect(data_dir, tiny_sets, "Carpathian Media")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("w")
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["kind"].state == "declined"
+        await pilot.press("w")
+        await saved(pilot, screen)
+        back = stored_answers(data_dir, pid)["kind"]
+        assert (back.state, back.value) == ("answered", None)
+        assert notified(app, "Back to unanswered")
 
 
 # ------------------------------------------------------------------ 3. the default source

@@ -119,12 +119,21 @@ class AnswerWriter:
 
     def mark(self, question_id: str, state: str) -> SaveJob:
         """Unknown (ask next time) or declined, without a value; the same mark again
-        undoes it (back to unanswered)."""
+        undoes it: back to the answer it replaced (its note as it is now), or to
+        unanswered when there was none."""
         key = self.key_of(question_id)
 
         def write() -> AnswerRecorded:
             previous = self._previous(key)
             if previous is not None and previous.state == state:
+                before = previous.previous or {}
+                was = before.get("state", "answered")
+                if was != state and (was != "answered" or before.get("value") is not None):
+                    value, source = before.get("value"), before.get("source")
+                    notice = _("Back to the answer before.")
+                    back = self._write(question_id, key, value, state=was, source=source)
+                    back.notice, back.restored = notice, True
+                    return back
                 return self._write(question_id, key, None, notice=_("Back to unanswered."))
             notice = _(STATE_WORDS[state]) + "."
             return self._write(question_id, key, None, state=state, notice=notice)

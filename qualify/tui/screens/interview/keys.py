@@ -145,7 +145,7 @@ BINDINGS: list[BindingType] = [
         "undo",
         "Undo",
         show=False,
-        tooltip="Undo the latest answer or move, with a reason (kept in the history)",
+        tooltip="Undo this interview's latest answer, with a reason (kept in the history)",
         id="interview.undo",
     ),
 ]

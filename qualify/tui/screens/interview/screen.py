@@ -476,6 +476,8 @@ class InterviewScreen(
         self.saved_at[qid] = datetime.now().astimezone()
         self._apply(event.assessment)
         if qid == self.current:
+            if event.restored and not self.unsaved.saving(qid):  # F7/F8 again: the answer
+                self.query_one(QuestionPane).set_input(self.answers.get(qid))
             self._render_where()
             self._update_status()
         qs = self.question_set
@@ -563,15 +565,13 @@ class InterviewScreen(
         moves[event.button.id or ""]()
 
     def action_undo(self) -> None:
-        """ctrl+z: the latest answer (or move) of the prospect, once every answer given
-        here is on disk; a move undone takes the prospect to another stage, so the
-        interview closes then."""
+        """ctrl+z: this interview's latest answer, never a move (the prospect's ctrl+z)."""
         from qualify.tui import moves
 
         self.save_pending()
         stage = self.assessment.prospect.stage if self.assessment else None
 
-        def done() -> None:
+        def done() -> None:  # closed if the prospect was moved meanwhile
             try:
                 now = self.qualifier.store.get_prospect(self.prospect_id).stage
             except Exception:  # the prospect screen says what went wrong
@@ -582,16 +582,13 @@ class InterviewScreen(
             self.start_at = self.current if self.current != SUMMARY else None
             self.start()
 
-        self.after_saves(lambda: moves.undo(self, self.prospect_id, done))
+        def undo() -> None:  # the interview as the writes left it (the first one starts it)
+            here = self.assessment.interview if self.assessment else None
+            moves.undo(self, self.prospect_id, done, getattr(here, "id", ""))
 
-    @on(Button.Pressed, "#go-next")
-    def _button_next(self) -> None:
-        self.action_next()
+        self.after_saves(undo)
 
-    @on(Button.Pressed, "#go-back")
-    def _button_back(self) -> None:
-        self.action_back()
-
-    @on(Button.Pressed, "#go-note")
-    def _button_note(self) -> None:
-        self.action_note()
+    @on(Button.Pressed, "#go-next, #go-back, #go-note")
+    def _press_nav(self, event: Button.Pressed) -> None:
+        buttons = {"go-next": self.action_next, "go-back": self.action_back}
+        buttons.get(event.button.id or "", self.action_note)()
