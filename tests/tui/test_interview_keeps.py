@@ -198,3 +198,54 @@ async def test_a_new_answer_takes_the_questions_own_source(
         await pilot.press("1")
         await saved(pilot, screen)
         assert stored_answers(data_dir, pid)["kind"].source == "our_records"
+
+
+# ------------------------------------------------------------------ 4. arrows never record
+async def test_arrows_move_a_highlight_and_never_record(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    from qualify.tui.widgets.question_inputs import ScaleInput, YesNoInput
+
+    pid = add_prospect(data_dir, tiny_sets, "Elbe Systems")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await at_question(pilot, pid, "support")
+        scale = screen.query_one(ScaleInput)
+        await pilot.press("right")
+        await saved(pilot, screen)
+        assert "support" not in stored_answers(data_dir, pid)
+        assert scale.value is None and scale.cursor == 1
+        await pilot.press("right", "right", "left")
+        await saved(pilot, screen)
+        assert "support" not in stored_answers(data_dir, pid) and scale.cursor == 2
+        await pilot.press("enter")  # Enter moves on, picks nothing
+        await saved(pilot, screen)
+        assert screen.current == "notes" and "support" not in stored_answers(data_dir, pid)
+        await pilot.press("pageup")
+        await pilot.pause()
+        scale = screen.query_one(ScaleInput)
+        await pilot.press("left", "space")  # Space picks the point under the highlight
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["support"].value == 5
+        await pilot.press("left", "left")  # on an answered question too: a move, no record
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["support"].value == 5 and scale.cursor == 3
+        await pilot.press("4")
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["support"].value == 4
+
+        screen.go("showroom")
+        await pilot.pause()
+        yes_no = screen.query_one(YesNoInput)
+        await pilot.press("right", "left", "right")
+        await saved(pilot, screen)
+        assert "showroom" not in stored_answers(data_dir, pid) and yes_no.value is None
+        await pilot.press("space")  # the highlighted one: No
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["showroom"].value is False
+        await pilot.press("left")
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["showroom"].value is False
+        await pilot.press("y")
+        await saved(pilot, screen)
+        assert stored_answers(data_dir, pid)["showroom"].value is True

@@ -6,9 +6,12 @@ selection: the cursor of a list is not a choice (○ until picked, ● once pick
 
 choice  → an option list: 1–9 or Space (on the cursor) pick and save, arrows (or j/k) move
 multi   → checkboxes: Space or 1–9 tick (saved at once)
-scale   → a picker: the number keys or ←/→ pick (saved at once)
+scale   → a picker: the number keys pick (saved at once); ←/→ move a cursor, Space picks there
 number  → a field with its unit, checked as you type; Enter saves what was typed and moves on
-yes_no  → y or n (also ←/→), saved at once
+yes_no  → y or n, saved at once; ←/→ move a cursor, Space picks there
+
+An arrow key never records: it moves a cursor, as ↑/↓ do in a list (on the bundled sets,
+→ on a scale not answered yet recorded 1, a knock-out).
 text    → a multi-line area, saved as you pause typing (a paste keeps its line breaks)
 date    → a field for YYYY-MM-DD, checked as you type; Enter saves what was typed, moves on
 calculated → its value, read-only (computed from other answers)
@@ -213,7 +216,8 @@ class MultiInput(NavMixin, SelectionList[str]):
 
 # ---------------------------------------------------------------------- scale
 class ScaleInput(NavMixin, Widget, can_focus=True):
-    """A row of points: a number key or ←/→ picks (saved at once), Enter moves on."""
+    """A row of points: a number key picks (saved at once); ←/→ move the cursor and Space
+    picks the point under it; Enter moves on."""
 
     DEFAULT_CSS = """
     ScaleInput {
@@ -227,12 +231,15 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
         *NAV_BINDINGS,
         Binding("left,h", "move(-1)", "Lower", show=False),
         Binding("right,l", "move(1)", "Higher", show=False),
+        Binding("space", "select", "Pick", show=False),
         Binding("enter", "navigate(1)", "Next", show=False),
         *[Binding(str(n), f"pick({n})", f"Pick {n}", show=False) for n in range(10)],
     ]
 
     value: reactive[int | None] = reactive(None)
     """The point picked, or None."""
+    cursor: reactive[int | None] = reactive(None)
+    """The point under the cursor (←/→), not a choice: Space picks it."""
 
     def __init__(self, question: Question, value: Any = None) -> None:
         super().__init__(classes="answer-input")
@@ -249,8 +256,9 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
         labels = self.question.labels or {}
         for point in range(self.low, self.high + 1):
             picked = point == self.value
-            text = f"[{point}]" if picked else f" {point} "
-            style = "bold reverse $text-accent" if picked else ""
+            under = point == self.cursor and not picked  # the cursor: a mark, not a colour
+            text = f"[{point}]" if picked else f"›{point} " if under else f" {point} "
+            style = "bold reverse $text-accent" if picked else "underline" if under else ""
             self._cells.append((x, x + len(text), point))
             parts.append((text, style))
             parts.append(" ")
@@ -265,7 +273,7 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
         tail = Content.styled("   " + " · ".join(line2), "$text-muted") if line2 else Content("")
         if self.value is None:
             current = Content.styled(
-                "\n" + _("Not answered yet: press a number or ←/→"), "$text-muted"
+                "\n" + _("Not answered yet: press a number, or ←/→ then Space"), "$text-muted"
             )
         else:
             picked = _("Picked: {point}").format(point=self.value)
@@ -276,6 +284,7 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
 
     def _set(self, point: int) -> None:
         point = max(self.low, min(self.high, point))
+        self.cursor = point
         if point != self.value:
             self.value = point
             self.post_message(AnswerChosen(self.question.id, point, False))
@@ -288,10 +297,16 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
             self._set(point)
 
     def action_move(self, delta: int) -> None:
-        if self.value is None:
-            self._set(self.low if delta > 0 else self.high)
+        """Move the cursor, never the answer (from the answer, or from an end)."""
+        at = self.cursor if self.cursor is not None else self.value
+        if at is None:
+            self.cursor = self.low if delta > 0 else self.high
         else:
-            self._set(self.value + delta)
+            self.cursor = max(self.low, min(self.high, at + delta))
+
+    def action_select(self) -> None:  # Space: pick the point under the cursor
+        if self.cursor is not None:
+            self._set(self.cursor)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -308,7 +323,7 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
 
 # ---------------------------------------------------------------------- yes / no
 class YesNoInput(NavMixin, Widget, can_focus=True):
-    """y or n (or ←/→) answers and saves; Enter moves on."""
+    """y or n answers and saves; ←/→ move the cursor and Space picks there; Enter moves on."""
 
     DEFAULT_CSS = """
     YesNoInput {
@@ -322,11 +337,15 @@ class YesNoInput(NavMixin, Widget, can_focus=True):
         *NAV_BINDINGS,
         Binding("y,1", "answer(True)", "Yes", show=False),
         Binding("n,2", "answer(False)", "No", show=False),
-        Binding("left,right,h,l", "toggle", "Toggle", show=False),
+        Binding("left,h", "point(True)", "Yes", show=False),
+        Binding("right,l", "point(False)", "No", show=False),
+        Binding("space", "select", "Pick", show=False),
         Binding("enter", "navigate(1)", "Next", show=False),
     ]
 
     value: reactive[bool | None] = reactive(None)
+    cursor: reactive[bool | None] = reactive(None)
+    """Yes or No under the cursor (←/→), not a choice: Space picks it."""
 
     def __init__(self, question: Question, value: Any = None) -> None:
         super().__init__(classes="answer-input")
@@ -334,22 +353,31 @@ class YesNoInput(NavMixin, Widget, can_focus=True):
         self.set_reactive(YesNoInput.value, value if isinstance(value, bool) else None)
 
     def render(self) -> Content:
-        def cell(label: str, key: str, on: bool) -> Content:
+        def cell(label: str, key: str, it: bool) -> Content:
+            on = self.value is it
             mark = "●" if on else "○"
             style = "bold reverse $text-accent" if on else ""
-            return Content.assemble((f" {mark} {label} ", style), (f" ({key})", "$text-muted"))
+            under = "›" if self.cursor is it and not on else " "
+            return Content.assemble(
+                (f"{under}{mark} {label} ", style or ("underline" if under != " " else "")),
+                (f" ({key})", "$text-muted"),
+            )
 
-        return Content.assemble(
-            cell(_("Yes"), "y", self.value is True), "    ", cell(_("No"), "n", self.value is False)
-        )
+        return Content.assemble(cell(_("Yes"), "y", True), "    ", cell(_("No"), "n", False))
 
     def action_answer(self, value: bool) -> None:
+        self.cursor = value
         if value != self.value:
             self.value = value
             self.post_message(AnswerChosen(self.question.id, value, False))
 
-    def action_toggle(self) -> None:
-        self.action_answer(not self.value if self.value is not None else True)
+    def action_point(self, value: bool) -> None:
+        """Move the cursor to Yes or No, never the answer."""
+        self.cursor = value
+
+    def action_select(self) -> None:  # Space: pick what the cursor is on
+        if self.cursor is not None:
+            self.action_answer(self.cursor)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -375,7 +403,7 @@ INPUTS: dict[str, type[Widget]] = {
 HINTS: dict[str, str] = {
     "choice": N_("1–9 pick · ↑↓ move, Space picks there · Enter next (never picks)"),
     "multi": N_("1–9 or Space tick · ↑↓ move · Enter next"),
-    "scale": N_("number keys or ←→ pick · Enter next"),
+    "scale": N_("number keys pick · ←→ move, Space picks there · Enter next"),
     "number": N_("type a number (7,5 or 7.5) · Enter save and next"),
     "yes_no": N_("y yes · n no · Enter next"),
     "text": N_("type freely (saved as you pause) · Enter next"),
