@@ -14,6 +14,7 @@ from qualify.core.records import ProspectStatus
 from qualify.core.words import answer_text, one_line
 from qualify.i18n import _, fmt_date, fmt_num, fmt_score, ngettext, tr
 from qualify.reports.context import ReportContext
+from qualify.reports.flag_words import gate_words
 from qualify.reports.views import CriterionView, Finding, GateView, RedFlagView
 
 __all__ = ["findings", "gate_view", "headline", "red_flag_views"]
@@ -245,7 +246,7 @@ def red_flag_views(a: Assessment, ctx: ReportContext) -> tuple[RedFlagView, ...]
     if not marked:
         usual = _("no gate")
     elif len(marked) == 1:
-        usual = _("the {stage} gate").format(stage=marked[0])
+        usual = gate_words(marked[0])
     else:
         usual = _("the {stages} gates").format(
             stages=_("{first} and {last}").format(first=", ".join(marked[:-1]), last=marked[-1])

@@ -26,6 +26,7 @@ from qualify.i18n import (
     fmt_signed,
     tr,
 )
+from qualify.reports.flag_words import flags_count, holds
 from qualify.reports.terminal import bar
 from qualify.reports.views import (
     AnswerView,
@@ -292,11 +293,7 @@ def render_prospect(report: ProspectReport) -> str:
         out += [_("Evidence behind the score: {shares}.").format(shares=", ".join(parts)), ""]
     open_flags = [f for f in report.red_flags if f.status == "open"]
     if report.red_flags:
-        out.append(
-            _("Red flags: {open} open of {raised} raised.").format(
-                open=len(open_flags), raised=len(report.red_flags)
-            )
-        )
+        out.append(flags_count(len(open_flags), len(report.red_flags)))
         out.append("")
         marks = {
             "open": "⚑ " + _("open"),
@@ -309,7 +306,7 @@ def render_prospect(report: ProspectReport) -> str:
                 f"{md(f.answer)} ({md(f.stage.title)}; {_code(f.question_id)})"
             )
             if f.status == "open":
-                line += "; " + _("holds {gate}").format(gate=md(f.holds))
+                line += "; " + holds(md(f.holds))
                 if f.waiting_for:
                     line += "; " + _("waiting for evidence of") + " "
                     line += ", ".join(_code(w) for w in f.waiting_for)

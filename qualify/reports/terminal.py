@@ -10,6 +10,7 @@ from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
 from qualify.core.words import answer_text, bar
 from qualify.i18n import _, fmt_date, fmt_num, fmt_pct, fmt_score, tr
+from qualify.reports.flag_words import flag_line
 
 
 def _figure(value: object) -> str:
@@ -54,9 +55,7 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
     else:
         lines.append(_("Knock-outs: none"))
     for flag in breakdown.red_flags:
-        lines.append(
-            "  ⚑ " + _("red flag, {key}: {reason}").format(key=flag.key, reason=flag.reason)
-        )
+        lines.append("  " + flag_line(flag.key, flag.reason))
     lines.append("")
     title_w = max((len(s.title) for s in breakdown.sections), default=10)
     lines.append(_("Sections"))

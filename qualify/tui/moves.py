@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry
     from qualify.tui.modals.reason import ReasonResult
     from qualify.tui.screens.base import QualifyScreen
+    from qualify.tui.widgets.red_flags import OpenFlags
 
 DECLINE_REASONS: tuple[str, ...] = (
     N_("Sells mainly by discounting online: channel conflict"),
@@ -49,6 +50,12 @@ HOLD_REASONS: tuple[str, ...] = (
 )
 
 
+DIALOG_WIDTH = 62
+"""The characters a line of the confirm dialog's body holds (72 wide, less its border,
+padding and a scroll bar): a red flag's reason is cut to one line of it, so the dialog
+and its buttons stay on an 80×24 screen."""
+
+
 def _error(screen: QualifyScreen, title: str, exc: Exception) -> None:
     screen.notify(error_text(exc), title=title, severity="error", markup=False, timeout=8)
 
@@ -56,9 +63,10 @@ def _error(screen: QualifyScreen, title: str, exc: Exception) -> None:
 def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -> None:
     """Ask first, showing the gate: when it is met, a confirmation whose focused button is
     Cancel (no run of Enter moves a prospect); when it is not, what is missing and the
-    way to an override with a reason."""
+    way to an override with a reason. Either way with the open red flags, if any."""
     from qualify.tui.modals.confirm import ConfirmDialog
     from qualify.tui.widgets.gate_checklist import criterion_text
+    from qualify.tui.widgets.red_flags import open_flags
     from qualify.workflow.qualifier import GateBlocked
 
     q = screen.qualifier
@@ -69,6 +77,7 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
         _error(screen, _("Cannot advance"), exc)
         return
     gate = assessment.gate
+    titles = screen.workspace.stage_titles()
     if gate is None:
         _error(
             screen, _("Cannot advance"), QualifyError(tr(assessment.next_step) or _("no gate here"))
@@ -76,14 +85,16 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
         return
     if not gate.passed:
         blocked = GateBlocked(gate, assessment.gate_set, assessment.sources)
-        _offer_override(screen, prospect_id, blocked, done)
+        _offer_override(screen, prospect_id, blocked, done, open_flags(assessment, titles))
         return
-    titles = screen.workspace.stage_titles()
     target = titles.get(gate.next_stage_id or "", _("the next stage"))
     met = "\n".join(
         f"  ✓ {one_line(criterion_text(c, assessment.gate_set, assessment.sources).plain)}"
         for c in gate.criteria
     )
+    flags = open_flags(assessment, titles)
+    if flags is not None:  # met, but not clean: red flags travel to the next gates
+        met += "\n\n" + flags.text(DIALOG_WIDTH)
 
     def confirmed(yes: bool | None) -> None:
         if not yes:
@@ -141,7 +152,11 @@ def _advanced(screen: QualifyScreen, entry: HistoryEntry, done: Callable[[], Non
 
 
 def _offer_override(
-    screen: QualifyScreen, prospect_id: str, blocked, done: Callable[[], None]
+    screen: QualifyScreen,
+    prospect_id: str,
+    blocked,
+    done: Callable[[], None],
+    flags: OpenFlags | None = None,
 ) -> None:
     from qualify.tui.modals.confirm import ConfirmDialog
     from qualify.tui.modals.reason import ReasonPrompt
@@ -153,6 +168,8 @@ def _offer_override(
         for c in blocked.result.criteria
         if not c.met
     )
+    if flags is not None:
+        unmet += "\n\n" + flags.text(DIALOG_WIDTH)
     titles = screen.workspace.stage_titles()
     target = titles.get(blocked.result.next_stage_id or "", _("the next stage"))
 

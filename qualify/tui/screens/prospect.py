@@ -1,6 +1,7 @@
-"""One prospect: the facts, the stage timeline, the latest score, the gate and the notes,
-with the moves: interview, advance (or override with a reason), decline, hold, reopen;
-the next meeting's agenda on its own tab, and the way to the comparison view."""
+"""One prospect: the facts (and its open red flags), the stage timeline, the latest score,
+the gate and the notes, with the moves: interview, advance (or override with a reason),
+decline, hold, reopen; the next meeting's agenda on its own tab, and the way to the
+comparison view."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.evidence_list import EvidenceList
 from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.gate_checklist import GateChecklist
+from qualify.tui.widgets.red_flags import open_flags
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
 from qualify.tui.widgets.text import Reflowed, ReflowStatic
@@ -88,6 +90,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         with Vertical(id="facts"):
             yield Static(_("Loading…"), id="facts-title")
             yield Static("", id="facts-line")
+            yield Static("", id="facts-flags")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             with (
                 TabPane(_("Overview"), id=OVERVIEW),
@@ -172,6 +175,12 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
         self.query_one("#facts-line", Static).update(
             Content.styled(visible(" · ".join(facts), one_line=True), "$text-muted")
         )
+        # open red flags, whichever stage raised them: under the name, where every tab
+        # and every terminal size shows them (their reasons beside the score)
+        flags = open_flags(a, titles)
+        flag_line = self.query_one("#facts-flags", Static)
+        flag_line.update(flags.content() if flags else "")
+        flag_line.display = flags is not None
         self.query_one(StageTimeline).show(pipeline, p, view.history)
         # gate
         next_stage = (
@@ -239,7 +248,7 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
             sources = shown.sources
         breakdown = shown.breakdown if shown is not None else None
         question_set = shown.question_set if shown is not None else a.question_set
-        self.query_one(ScorePanel).show(breakdown, question_set, sources)
+        self.query_one(ScorePanel).show(breakdown, question_set, sources, flags)
         if breakdown is not None:
             self.query_one("#score-heading", Static).update(
                 Content.assemble(

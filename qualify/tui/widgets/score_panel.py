@@ -1,6 +1,6 @@
 """The live score: the number with its band, coverage, the evidence behind it, both
-directions of fit, the section bars and any knock-out, updated in place after every
-answer."""
+directions of fit, the section bars, any knock-out and the open red flags, updated in
+place after every answer."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.section_bars import SectionBars
 
 if TYPE_CHECKING:
+    from qualify.core.assess import Assessment
     from qualify.core.breakdown import ScoreBreakdown
     from qualify.core.questionnaire.model import QuestionSet
+    from qualify.tui.widgets.red_flags import OpenFlags
 
 DIRECTION_SHORT: dict[str, str] = {
     "they_fit_us": N_("They fit us"),
@@ -29,7 +31,7 @@ DIRECTION_SHORT: dict[str, str] = {
 
 
 class ScorePanel(VerticalScroll):
-    """Score, band, coverage, directions of fit, sections and knock-outs."""
+    """Score, band, coverage, directions of fit, sections, knock-outs and open red flags."""
 
     DEFAULT_CSS = """
     ScorePanel {
@@ -41,6 +43,8 @@ class ScorePanel(VerticalScroll):
         & > #score-evidence { color: $text-muted; }
         & > #score-directions { margin-top: 1; }
         & > #score-knockouts { margin-top: 1; color: $text-error; }
+        & > #score-flags { margin-top: 1; }
+        & > #score-flag-reasons { padding-left: 2; }
         & > SectionBars { margin-top: 1; }
     }
     """
@@ -51,6 +55,7 @@ class ScorePanel(VerticalScroll):
         """Show the per-section bars below the score."""
         self._last: tuple[QuestionSet | None, ScoreBreakdown | None] = (None, None)
         self._sources: Mapping[str, str] | None = None
+        self._flags: OpenFlags | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(_("No answers yet"), id="score-verdict")
@@ -61,13 +66,17 @@ class ScorePanel(VerticalScroll):
         yield evidence
         yield Static("", id="score-directions")
         yield Static("", id="score-knockouts")
+        for flag_id in ("score-flags", "score-flag-reasons"):
+            flags = Static("", id=flag_id)
+            flags.display = False
+            yield flags
         if self.with_sections:
             yield SectionBars()
 
     def on_mount(self) -> None:
         qs, breakdown = self._last
         if breakdown is not None:
-            self.show(breakdown, qs, self._sources)
+            self.show(breakdown, qs, self._sources, self._flags)
 
     def on_resize(self) -> None:
         qs, breakdown = self._last
@@ -79,13 +88,22 @@ class ScorePanel(VerticalScroll):
         breakdown: ScoreBreakdown | None,
         question_set: QuestionSet | None = None,
         sources: Mapping[str, str] | None = None,
+        flags: OpenFlags | None = None,
     ) -> None:
         """Show a breakdown (None: nothing scored yet); with the answers' sources
-        (question id → stated/verified/estimated) also the evidence behind the score."""
+        (question id → stated/verified/estimated) also the evidence behind the score;
+        with the prospect's open red flags, their count and reasons under the verdict
+        (whichever stage raised them: red flags travel)."""
         self._last = (question_set, breakdown)
         self._sources = sources
+        self._flags = flags
         if not self.is_mounted:
             return
+        flagged = self.query_one("#score-flags", Static)
+        flagged.update(flags.content() if flags is not None else "")
+        reasons = self.query_one("#score-flag-reasons", Static)
+        reasons.update(flags.reasons_content() if flags is not None else "")
+        flagged.display = reasons.display = flags is not None
         verdict = self.query_one("#score-verdict", Static)
         if breakdown is None:
             verdict.update(_("Not scored yet"))
@@ -165,6 +183,18 @@ class ScorePanel(VerticalScroll):
             knockouts.display = False
         if self.with_sections:
             self.query_one(SectionBars).show(breakdown, question_set)
+
+    def show_assessment(
+        self, a: Assessment, titles: Mapping[str, str] | None = None
+    ) -> OpenFlags | None:
+        """The current interview's score with its answers' sources and the prospect's
+        open red flags (returned, for a line that counts them too)."""
+        from qualify.tui.widgets.red_flags import open_flags
+        from qualify.workflow.checks import answer_sources
+
+        flags = open_flags(a, titles)
+        self.show(a.breakdown, a.question_set, answer_sources(a.interview), flags)
+        return flags
 
     def _render_bar(self, breakdown: ScoreBreakdown, question_set: QuestionSet | None) -> None:
         width = max(6, min(40, self.size.width - 2 if self.size.width else 20))

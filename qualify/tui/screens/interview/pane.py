@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from qualify.core.breakdown import ScoreBreakdown
     from qualify.core.questionnaire import Question, QuestionSet, Stage
     from qualify.core.records import AnswerRecord
+    from qualify.tui.widgets.red_flags import OpenFlags
 
 SOURCES: tuple[str, ...] = ("stated", "verified", "estimated", "observed", "our_records")
 """How sure an answer is, in the order F6 cycles through them."""
@@ -156,8 +157,10 @@ class QuestionPane(VerticalScroll):
         if setter is not None:
             setter(value)
 
-    def show_score(self, breakdown: ScoreBreakdown | None) -> None:
-        """The live score in one line, for screens too narrow for the side panel."""
+    def show_score(self, breakdown: ScoreBreakdown | None, flags: OpenFlags | None = None) -> None:
+        """The live score in one line, for screens too narrow for the side panel; with
+        the count of open red flags (`⚑ 2 red flags`: F4 shows their reasons)."""
+        red = (" · " + flags.short(), "bold $text-warning") if flags is not None else ("", "")
         if breakdown is None or breakdown.score is None:
             line = Content.styled(_("Live score: — no scored answers yet"), "$text-muted")
         else:
@@ -171,6 +174,7 @@ class QuestionPane(VerticalScroll):
                     " · " + _("coverage {coverage}").format(coverage=fmt_pct(breakdown.coverage)),
                     "$text-muted",
                 ),
+                red,
                 (" · " + _("F4 summary"), "$text-muted"),
             )
         self.query_one("#score-line", Static).update(line)

@@ -38,7 +38,6 @@ from qualify.tui.screens.interview.summary import SummaryActions, SummaryPane
 from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.input_base import Navigate
 from qualify.tui.widgets.score_panel import ScorePanel
-from qualify.workflow.checks import answer_sources
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment
@@ -220,10 +219,9 @@ class InterviewScreen(
         """Take a fresh assessment: visibility, score panel, sections list."""
         self.assessment = assessment
         self._follow_answers()
-        self.query_one("#live-score", ScorePanel).show(
-            assessment.breakdown, assessment.question_set, answer_sources(assessment.interview)
-        )
-        self.query_one(QuestionPane).show_score(assessment.breakdown)
+        titles = self.workspace.stage_titles()
+        flags = self.query_one("#live-score", ScorePanel).show_assessment(assessment, titles)
+        self.query_one(QuestionPane).show_score(assessment.breakdown, flags)
         self._update_sections()
         if self.current == SUMMARY:
             self._show_summary()

@@ -1,6 +1,6 @@
-"""The end of the interview: the score, the gate to the next stage, what is still open,
-and the three ways on (advance, keep dating, decline; their buttons are handled by the
-screen)."""
+"""The end of the interview: the score (with the prospect's open red flags), the gate to
+the next stage, what is still open, and the three ways on (advance, keep dating,
+decline; their buttons are handled by the screen)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from qualify.core.words import meeting_words, one_line
 from qualify.core.words import visible as shown
 from qualify.i18n import _, counted
 from qualify.tui.widgets.gate_checklist import GateChecklist
+from qualify.tui.widgets.red_flags import open_flags
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.workflow.checks import answer_sources
 
@@ -76,7 +77,7 @@ class SummaryPane(VerticalScroll):
             )
         )
         sources = answer_sources(a.interview)
-        self.query_one("#summary-score", ScorePanel).show(a.breakdown, qs, sources)
+        self.query_one("#summary-score", ScorePanel).show(a.breakdown, qs, sources, open_flags(a))
         gate = self.query_one("#summary-gate", GateChecklist)
         gate.display = not correcting
         if correcting:
