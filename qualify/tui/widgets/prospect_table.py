@@ -128,8 +128,8 @@ class Row:
             stage = self.stage_title
             if status == "committed":
                 stage = f"{stage} ✓"
-            elif status != "active":
-                stage = f"{stage} · {translated(status_word(status))}"
+            elif status != "active":  # first: a narrow column cuts the stage, never this
+                stage = f"{translated(status_word(status))} · {stage}"
             self._cells = {
                 "name": visible(summary.name, one_line=True),
                 "territory": visible(summary.territory, one_line=True) or "—",
