@@ -121,7 +121,7 @@ async def test_red_flags_in_the_live_score_and_the_summary_at_80x24(
         await pilot.press("i")
         interview = await wait_interview(pilot)
         line = text_of(interview, "#score-line")
-        assert "Strong fit" in line and "⚑ 2 red flags" in line
+        assert "Strong fit" in line and "⚑ 2 red flags (F4)" in line
         await pilot.press("f4")
         await wait_for(pilot, lambda: interview.has_class("-summary"), "the summary")
         assert text_of(interview, "#summary-score #score-flags") == COUNT

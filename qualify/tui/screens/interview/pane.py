@@ -159,8 +159,11 @@ class QuestionPane(VerticalScroll):
 
     def show_score(self, breakdown: ScoreBreakdown | None, flags: OpenFlags | None = None) -> None:
         """The live score in one line, for screens too narrow for the side panel; with
-        the count of open red flags (`⚑ 2 red flags`: F4 shows their reasons)."""
-        red = (" · " + flags.short(), "bold $text-warning") if flags is not None else ("", "")
+        the count of open red flags in place of the hint (`⚑ 2 red flags (F4)`: the summary
+        shows their reasons), so the line stays one line at 80 columns."""
+        hint = (" · " + _("F4 summary"), "$text-muted")
+        if flags is not None:
+            hint = (f" · {flags.short()} (F4)", "bold $text-warning")
         if breakdown is None or breakdown.score is None:
             line = Content.styled(_("Live score: — no scored answers yet"), "$text-muted")
         else:
@@ -174,8 +177,7 @@ class QuestionPane(VerticalScroll):
                     " · " + _("coverage {coverage}").format(coverage=fmt_pct(breakdown.coverage)),
                     "$text-muted",
                 ),
-                red,
-                (" · " + _("F4 summary"), "$text-muted"),
+                hint,
             )
         self.query_one("#score-line", Static).update(line)
 
