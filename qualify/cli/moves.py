@@ -136,7 +136,7 @@ def decline(env: Env, prospect_id: str, reason: str) -> None:
 @click.option("--reason", required=True, help="Why now is not the time.")
 @click.option(
     "--recontact",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=lambda _ctx, _param, text: _day(text),
     help="When to call again (YYYY-MM-DD).",
 )
 @pass_env
@@ -144,13 +144,13 @@ def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
     """Just friends: put a good prospect on hold with a date to re-contact."""
     q = env.qualifier
     found = q.resolve(prospect_id)
-    q.hold(found, reason, recontact.date() if recontact else None)
+    q.hold(found, reason, recontact)
     from qualify.i18n import fmt_date
 
     with env.about(found.language):
         if recontact:
             said = _("{name}: on hold, re-contact on {day}").format(
-                name=found.name, day=fmt_date(recontact.date())
+                name=found.name, day=fmt_date(recontact)
             )
         else:
             said = _("{name}: on hold").format(name=found.name)
@@ -209,3 +209,18 @@ def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
                 name=found.name, what=tr(done.what), stage=_stage(q, now.stage), status=status
             )
         )
+
+
+def _day(text: str | None) -> Any:
+    """A date option's day, or click's usage error saying what is wrong with it (a 30th
+    of February was "does not match the format '%Y-%m-%d'")."""
+    if text is None:
+        return None
+    from qualify.core.errors import QualifyError
+    from qualify.core.questionnaire.answer_values import read_date
+    from qualify.i18n import error_text
+
+    try:
+        return read_date(text)
+    except QualifyError as exc:
+        raise click.BadParameter(error_text(exc)) from None

@@ -65,3 +65,22 @@ def test_a_reason_must_say_something(ws, demo, reason: str) -> None:
     assert result.exit_code != 0 and "reason" in result.stderr
     shown = json.loads(ws("prospect", "show", demo, "--json").stdout)
     assert shown["prospect"]["status"] == "declined"
+
+
+def test_a_recontact_date_that_is_no_day_says_so(ws, demo) -> None:
+    result = ws("hold", demo, "--reason", "Budget next year", "--recontact", "2026-02-30")
+    assert result.exit_code == 2
+    assert "Invalid value for '--recontact': '2026-02-30' is not a real date" in result.stderr
+    assert "%Y" not in result.stderr
+    held = ws("hold", demo, "--reason", "Budget next year", "--recontact", "2027-03-01")
+    assert held.exit_code == 0 and "re-contact on 2027-03-01" in held.stdout
+
+
+def test_a_thousands_separator_is_explained_with_both_readings(ws) -> None:
+    from qualify.core.questionnaire.answer_values import AnswerError, typed
+    from qualify.core.questionnaire.model import Question
+
+    question = Question.model_validate({"id": "n", "type": "number", "text": "N"})
+    with pytest.raises(AnswerError) as caught:
+        typed(question, "1,000")
+    assert "'1,000' could be 1000 or 1:" in str(caught.value)

@@ -144,6 +144,12 @@ def typed(question: Question, value: Any) -> Any:
     return text
 
 
+def read_date(text: str) -> date:
+    """A date someone typed (YYYY-MM-DD, a real day of a plausible year); AnswerError
+    saying what is wrong with it ("2026-02-30 is not a real date")."""
+    return date.fromisoformat(_date(text))
+
+
 def _date(value: Any) -> str:
     """An ISO date as text (`2015-03-01`), a real one within MIN_YEAR..MAX_YEAR."""
     if isinstance(value, datetime):
@@ -239,7 +245,7 @@ def _number(value: Any) -> float | int:
                     "{value} could be {whole} or {decimal}: write it without a thousands separator",
                     value=shown(value),
                     whole=whole,
-                    decimal=decimal.rstrip("0"),
+                    decimal=decimal.rstrip("0").rstrip("."),  # 1,000: 1000 or 1
                 )
             )
         number = float(text.replace(",", "."))
