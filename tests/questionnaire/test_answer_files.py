@@ -212,7 +212,7 @@ def test_repeats_are_read_one_mapping_each_and_an_empty_one_keeps_the_numbering(
         ("staff: 7,5\n", ["1:8: staff: expected a whole number, got '7,5'"]),
         (
             "reps: 1,000\n",
-            ["1:7: reps: '1,000' could be 1000 or 1.: write it without a thousands separator"],
+            ["1:7: reps: '1,000' could be 1000 or 1: write it without a thousands separator"],
         ),
         ("reps: .inf\n", ["1:7: reps: expected a finite number, got '.inf'"]),
         ("reps: lots\n", ["1:7: reps: expected a number such as 25, 25.5 or 25,5, got 'lots'"]),

@@ -57,7 +57,7 @@ def test_a_number_answer_is_what_a_person_writes_for_a_number(qs, typed, stored)
         ("0o17", "expected a number such as 25"),
         (".inf", "finite"),
         (".nan", "finite"),
-        ("1,000", "could be 1000 or 1.: write it without a thousands separator"),
+        ("1,000", "could be 1000 or 1: write it without a thousands separator"),
         ("2.500", "could be 2500 or 2.5"),
         ("4" * 400, "too large"),
     ],

@@ -234,32 +234,32 @@ class _Checker:
             self.report(node.offset, said)
             return None
         stages = scope.stages
+        name, named = repr(node.key), repr(set_id)
         if stages is None:
-            said = Phrase(
+            unchecked = Phrase(
                 "{name} refers to the question set {set}, which cannot be checked when this "
                 "file is validated alone (validate its folder, with pipeline.yaml)",
-                name=repr(node.key),
-                set=repr(set_id),
+                name=name,
+                set=named,
             )
-            self.report(node.offset, said, "warning")
-            return ANY, None
-        if stages.unchecked:
-            said = Phrase(
+        elif stages.unchecked:
+            unchecked = Phrase(
                 "{name} refers to the question set {set}, which cannot be checked while "
                 "pipeline.yaml has errors",
-                name=repr(node.key),
-                set=repr(set_id),
+                name=name,
+                set=named,
             )
-            self.report(node.offset, said, "warning")
-            return ANY, None
-        if set_id in stages.broken:
-            said = Phrase(
+        elif set_id in stages.broken:
+            unchecked = Phrase(
                 "{name} refers to the question set {set}, which has errors: it is checked "
                 "once they are fixed",
-                name=repr(node.key),
-                set=repr(set_id),
+                name=name,
+                set=named,
             )
-            self.report(node.offset, said, "warning")
+        else:
+            unchecked = None
+        if stages is None or unchecked is not None:  # read as anything until it can be
+            self.report(node.offset, unchecked, "warning")
             return ANY, None
         if set_id not in stages.known:
             close = closest(set_id, stages.known)
