@@ -249,3 +249,27 @@ async def test_arrows_move_a_highlight_and_never_record(
         await pilot.press("y")
         await saved(pilot, screen)
         assert stored_answers(data_dir, pid)["showroom"].value is True
+
+
+# ------------------------------------------------------- 5. the help, whole where it fits
+async def test_the_help_takes_the_rows_a_short_screen_has_to_spare(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """At 80×24 the help was cut to three lines mid-sentence above empty rows (the part
+    cut off was the red-flag warning); it shows whole where it fits, and the input and its
+    keys stay on screen, at 80×24 and at 60×20 (where no row is to spare)."""
+    pid = add_prospect(data_dir, bundled_sets, "Atlas AV GmbH")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        help_text = screen.query_one("#help", Static)
+        await wait_for(pilot, lambda: help_text.outer_size.height > 3, "the help fitted")
+        assert "channel-conflict red flag" in str(help_text.render())
+        pane = screen.query_one("QuestionPane")
+        keys = screen.query_one("#keys-hint", Static)
+        assert keys.region.bottom <= pane.content_region.bottom
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause(0.2)
+        await pilot.pause()
+        assert keys.region.bottom <= pane.content_region.bottom
+        assert help_text.outer_size.height == 3  # no row to spare: its first lines, as before

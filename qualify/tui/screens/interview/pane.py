@@ -81,6 +81,7 @@ class QuestionPane(VerticalScroll):
         help_widget = self.query_one("#help", Static)
         help_widget.update(Content.styled(help_text, "italic $text-muted") if help_text else "")
         help_widget.display = bool(help_text)
+        help_widget.styles.max_height = None  # the stylesheet's again (fitted once shown)
         slot = self.query_one("#input-slot", Vertical)
         removed = self.input.remove() if self.input is not None else None
         self.input = make_input(question, value)
@@ -100,8 +101,26 @@ class QuestionPane(VerticalScroll):
                 await removed
             await mounted
             self.focus_input()  # the app sets the focus when it gets to it…
+            self.call_after_refresh(self._fit_help)
         finally:
             self.input_came()  # …then the latest question's input takes the keys
+
+    def on_resize(self) -> None:
+        self.query_one("#help", Static).styles.max_height = None
+        self.call_after_refresh(self._fit_help)
+
+    def _fit_help(self) -> None:
+        """On a short screen the help shows its first lines so that the input and its keys
+        fit (interview.tcss); the rows the pane has to spare below go to the rest of it
+        (at 80×24 it was cut mid-sentence above six empty rows)."""
+        help_widget = self.query_one("#help", Static)
+        if not help_widget.display or help_widget.styles.max_height is None:
+            return
+        shown = [c.virtual_region_with_margin.bottom for c in self.children if c.display]
+        spare = self.scrollable_content_region.height - max(shown, default=0)
+        if spare <= 0:
+            return
+        help_widget.styles.max_height = help_widget.outer_size.height + spare
 
     def input_on_its_way(self, *, hold: bool = True) -> None:
         """A new input is coming (now, or once the answers given are on disk: another
