@@ -181,7 +181,8 @@ def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
 
     Nothing is erased: the undo is a new line of the history (what was undone, by whom,
     why), and the prospect or the answer is put back as it was. Run it again to undo
-    the move or answer before that one.
+    the move or answer before that one (an answer goes back one step: to the one it
+    replaced).
     """
     from qualify.core.words import STATUS_LABELS
     from qualify.i18n import english
