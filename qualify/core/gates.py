@@ -30,7 +30,7 @@ from qualify.core.working import flat
 if TYPE_CHECKING:
     from qualify.core.redflags import RedFlag
 
-__all__ = ["Criterion", "GateResult", "evaluate_gate"]
+__all__ = ["Criterion", "GateResult", "evaluate_gate", "red_flags_counted"]
 
 VERIFIED = "verified"
 """The answer source that says evidence was seen (our own records count as evidence too)."""
@@ -320,11 +320,7 @@ def evaluate_gate(
     # No open red flag holding the gate.
     if red_flags:
         listed = Joined(f"{f.reason} ({f.set_id}: {f.key})" for f in red_flags)
-        count = (
-            Phrase("1 red flag")
-            if len(red_flags) == 1
-            else Phrase("{n} red flags", n=len(red_flags))
-        )
+        count = red_flags_counted(len(red_flags))
         text = Phrase("{count} open: {listed}", count=count, listed=listed)
         # an override of a gate that needs no open red flags accepts them for good; one
         # of another gate only lets the dating go on (they still hold the next gates)
@@ -469,3 +465,8 @@ def _minimum(key: str, words: str, value: float | None, need: float) -> Criterio
         )
     )
     return Criterion(key, ok, text)
+
+
+def red_flags_counted(n: int) -> Phrase:
+    """`1 red flag`, `2 red flags`: in a gate's criterion and on the app's short line."""
+    return Phrase("1 red flag") if n == 1 else Phrase("{n} red flags", n=n)

@@ -9,12 +9,12 @@ multi   → checkboxes: Space or 1–9 tick (saved at once)
 scale   → a picker: the number keys pick (saved at once); ←/→ move a cursor, Space picks there
 number  → a field with its unit, checked as you type; Enter saves what was typed and moves on
 yes_no  → y or n, saved at once; ←/→ move a cursor, Space picks there
-
-An arrow key never records: it moves a cursor, as ↑/↓ do in a list (on the bundled sets,
-→ on a scale not answered yet recorded 1, a knock-out).
 text    → a multi-line area, saved as you pause typing (a paste keeps its line breaks)
 date    → a field for YYYY-MM-DD, checked as you type; Enter saves what was typed, moves on
 calculated → its value, read-only (computed from other answers)
+
+An arrow key never records: it moves a cursor, as ↑/↓ do in a list (on the bundled sets,
+→ on a scale not answered yet recorded 1, a knock-out).
 
 PgDn / PgUp always mean next / previous question, so the lists give those keys up.
 """

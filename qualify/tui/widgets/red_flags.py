@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from qualify.core.phrase import Phrase
+from qualify.core.gates import red_flags_counted
 from qualify.core.words import one_line
 from qualify.i18n import tr
 from qualify.reports.flag_words import MARK, flags_count, gate_words, holds
@@ -49,8 +49,7 @@ class OpenFlags:
 
     def short(self) -> str:
         """`⚑ 2 red flags`, for a line that has no room for more."""
-        count = Phrase("1 red flag") if self.count == 1 else Phrase("{n} red flags", n=self.count)
-        return f"{MARK} {tr(count)}"
+        return f"{MARK} {tr(red_flags_counted(self.count))}"
 
     def lines(self, width: int = 0) -> list[str]:
         """The heading, then `  ⚑ reason` a flag; with `width`, each reason cut to one

@@ -588,5 +588,9 @@ class InterviewScreen(
 
     @on(Button.Pressed, "#go-next, #go-back, #go-note")
     def _press_nav(self, event: Button.Pressed) -> None:
-        buttons = {"go-next": self.action_next, "go-back": self.action_back}
-        buttons.get(event.button.id or "", self.action_note)()
+        buttons = {
+            "go-next": self.action_next,
+            "go-back": self.action_back,
+            "go-note": self.action_note,
+        }
+        buttons[event.button.id or ""]()
