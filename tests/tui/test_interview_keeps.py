@@ -251,6 +251,31 @@ async def test_arrows_move_a_highlight_and_never_record(
         assert stored_answers(data_dir, pid)["showroom"].value is True
 
 
+async def test_a_yes_or_no_typed_out_is_the_answer_and_opens_nothing(
+    make_app, data_dir: Path, tiny_sets: Path, monkeypatch
+) -> None:
+    """ "yes" typed on a yes/no question opened the evidence dialog ("e") and typed "s" in
+    its path; "nein" did too. The word's other letters are part of the answer; a command
+    letter typed a moment later still acts."""
+    from qualify.tui.modals.evidence import EvidenceDialog
+    from qualify.tui.widgets import question_inputs
+
+    pid = add_prospect(data_dir, tiny_sets, "Elbe Systems")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await at_question(pilot, pid, "showroom")
+        for word, value in (("yes", True), ("no", False), ("y", True), ("nein", False)):
+            await pilot.press(*word)
+            await saved(pilot, screen)
+            assert app.screen is screen, word
+            assert stored_answers(data_dir, pid)["showroom"].value is value, word
+        assert screen.current == "showroom"  # still on the question: nothing moved on
+        monkeypatch.setattr(question_inputs, "SPELLED_WITHIN", 0.0)  # "a moment later"
+        await pilot.press("y", "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EvidenceDialog), "the files")
+        assert stored_answers(data_dir, pid)["showroom"].value is True
+
+
 # ------------------------------------------------------- 5. the help, whole where it fits
 async def test_the_help_takes_the_rows_a_short_screen_has_to_spare(
     make_app, data_dir: Path, bundled_sets: Path

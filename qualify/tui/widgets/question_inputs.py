@@ -8,7 +8,8 @@ choice  → an option list: 1–9 or Space (on the cursor) pick and save, arrows
 multi   → checkboxes: Space or 1–9 tick (saved at once)
 scale   → a picker: the number keys pick (saved at once); ←/→ move a cursor, Space picks there
 number  → a field with its unit, checked as you type; Enter saves what was typed and moves on
-yes_no  → y or n, saved at once; ←/→ move a cursor, Space picks there
+yes_no  → y or n, saved at once; ←/→ move a cursor, Space picks there; the word typed out
+          ("yes", "no", "nein") is the answer too, its other letters no command
 text    → a multi-line area, saved as you pause typing (a paste keeps its line breaks)
 date    → a field for YYYY-MM-DD, checked as you type; Enter saves what was typed, moves on
 calculated → its value, read-only (computed from other answers)
@@ -22,6 +23,7 @@ PgDn / PgUp always mean next / previous question, so the lists give those keys u
 from __future__ import annotations
 
 from collections.abc import Iterable
+from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
@@ -322,6 +324,12 @@ class ScaleInput(NavMixin, Widget, can_focus=True):
 
 
 # ---------------------------------------------------------------------- yes / no
+SPELLED: dict[str, tuple[str, ...]] = {"y": ("es",), "n": ("o", "ein")}
+"""After y or n, the letters that spell the answer out: yes; no, nein."""
+SPELLED_WITHIN = 1.0
+"""Seconds between two letters of a word typed out: a letter later is a command."""
+
+
 class YesNoInput(NavMixin, Widget, can_focus=True):
     """y or n answers and saves; ←/→ move the cursor and Space picks there; Enter moves on."""
 
@@ -346,6 +354,9 @@ class YesNoInput(NavMixin, Widget, can_focus=True):
     value: reactive[bool | None] = reactive(None)
     cursor: reactive[bool | None] = reactive(None)
     """Yes or No under the cursor (←/→), not a choice: Space picks it."""
+    _spelling: tuple[str, ...] = ()
+    """What may follow the letter just typed to spell the answer out ("es" after y)."""
+    _spelled_at = 0.0
 
     def __init__(self, question: Question, value: Any = None) -> None:
         super().__init__(classes="answer-input")
@@ -364,6 +375,19 @@ class YesNoInput(NavMixin, Widget, can_focus=True):
             )
 
         return Content.assemble(cell(_("Yes"), "y", True), "    ", cell(_("No"), "n", False))
+
+    async def _on_key(self, event: events.Key) -> None:
+        """The rest of "yes" or "no" typed out is part of the answer: a command letter
+        there ("e", the evidence files) would act on what the user only meant to spell."""
+        char, now = event.character or "", monotonic()
+        follows = [rest[1:] for rest in self._spelling if rest[:1] == char]
+        if follows and char and now - self._spelled_at <= SPELLED_WITHIN:
+            self._spelling, self._spelled_at = tuple(r for r in follows if r), now
+            event.stop()
+            event.prevent_default()
+            return
+        self._spelling, self._spelled_at = SPELLED.get(char, ()), now
+        await super()._on_key(event)
 
     def action_answer(self, value: bool) -> None:
         self.cursor = value
@@ -405,7 +429,7 @@ HINTS: dict[str, str] = {
     "multi": N_("1–9 or Space tick · ↑↓ move · Enter next"),
     "scale": N_("number keys pick · ←→ move, Space picks there · Enter next"),
     "number": N_("type a number (7,5 or 7.5) · Enter save and next"),
-    "yes_no": N_("y yes · n no · Enter next"),
+    "yes_no": N_("y yes · n no · ←→ move, Space picks there · Enter next"),
     "text": N_("type freely (saved as you pause) · Enter next"),
     "date": N_("type YYYY-MM-DD · Enter save and next"),
     "calculated": N_("computed from other answers · Enter next"),
