@@ -136,8 +136,8 @@ def decline(env: Env, prospect_id: str, reason: str) -> None:
 @click.option("--reason", required=True, help="Why now is not the time.")
 @click.option(
     "--recontact",
-    callback=lambda _ctx, _param, text: _day(text),
-    help="When to call again (YYYY-MM-DD).",
+    callback=lambda _ctx, _param, text: _recontact(text),
+    help="When to call again (YYYY-MM-DD): today or later.",
 )
 @pass_env
 def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
@@ -210,6 +210,21 @@ def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
                 name=found.name, what=tr(done.what), stage=_stage(q, now.stage), status=status
             )
         )
+
+
+def _recontact(text: str | None) -> Any:
+    """The day to call again: a real one, and not one that has passed."""
+    from qualify.core.errors import QualifyError
+    from qualify.core.moves import check_recontact
+    from qualify.i18n import error_text
+    from qualify.workflow.checks import today
+
+    day = _day(text)
+    try:
+        check_recontact(day, today())
+    except QualifyError as exc:
+        raise click.BadParameter(error_text(exc)) from None
+    return day
 
 
 def _day(text: str | None) -> Any:

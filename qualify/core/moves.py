@@ -94,6 +94,19 @@ def advance(
     return Move(prospect.model_copy(update={"stage": to_stage, "status": status}), entry)
 
 
+def check_recontact(day: date | None, today: date) -> None:
+    """A day to call again that has already passed is a slip (2025 typed for 2027), not a
+    plan: the prospect would be due at once and the meant day lost. Refused."""
+    if day is not None and day < today:
+        raise MoveRefused(
+            Phrase(
+                "the day to re-contact, {day}, has passed: give today ({today}) or a later day",
+                day=day.isoformat(),
+                today=today.isoformat(),
+            )
+        )
+
+
 def change_status(
     prospect: Prospect,
     action: HistoryAction,
@@ -102,9 +115,11 @@ def change_status(
     by: str = "",
     at: datetime | None = None,
     recontact_on: date | None = None,
+    today: date | None = None,
     entry_id: str | None = None,
 ) -> Move:
-    """Decline (part ways), hold (just friends, with a date to call again) or reopen."""
+    """Decline (part ways), hold (just friends, with a date to call again) or reopen;
+    given `today` (the user's), a re-contact day before it is refused."""
     reason = reason.strip() if readable(reason) else ""
     if action == "decline":
         if not reason:
@@ -115,6 +130,8 @@ def change_status(
     elif action == "hold":
         if not reason:
             raise MoveRefused(Phrase("putting a prospect on hold needs a reason"))
+        if today is not None:
+            check_recontact(recontact_on, today)
         status, update = ProspectStatus.on_hold, {"recontact_on": recontact_on}
     elif action == "reopen":
         if not reason:

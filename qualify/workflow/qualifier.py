@@ -588,7 +588,7 @@ class Qualifier:
         recontact_on: date | None = None,
     ) -> HistoryEntry:
         move = moves.change_status(
-            prospect, action, reason, by=self.user, recontact_on=recontact_on
+            prospect, action, reason, by=self.user, recontact_on=recontact_on, today=today()
         )
         self.store.move_prospect(
             move.prospect,

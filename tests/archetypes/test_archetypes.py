@@ -10,6 +10,7 @@ the prospects, one file per stage.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,8 +119,9 @@ def test_no_interest_in_us_is_just_friends_with_reasons(manager: Manager) -> Non
     assert step.startswith("Just friends")
     assert "how well we can serve them" in step and "find a gap in their offer" in step
     manager.advance(pid, met=False)
-    manager.run("hold", pid, "--reason", "No gap for our line today", "--recontact", "2027-06-01")
-    assert manager.show(pid)["next_step"].startswith("Just friends: call again on 2027-06-01")
+    later = (date.today() + timedelta(days=180)).isoformat()  # a day still to come
+    manager.run("hold", pid, "--reason", "No gap for our line today", "--recontact", later)
+    assert manager.show(pid)["next_step"].startswith(f"Just friends: call again on {later}")
 
 
 def test_specialist_passes_every_stage_and_is_reviewed_healthy(manager: Manager) -> None:

@@ -5,6 +5,7 @@ what a script reads stays as it is: an id alone on stdout, JSON, exit codes."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 
@@ -38,9 +39,10 @@ def test_a_move_refused_by_the_gate_says_why_in_german(ws) -> None:
 
 def test_decline_hold_reopen_and_undo_confirm_in_german(ws) -> None:
     pid = ws("prospect", "add", "Müller AV").stdout.strip()
+    later = date.today() + timedelta(days=130)  # a re-contact day must not have passed
     assert de(
-        ws, "hold", pid, "--reason", "Budget erst 2027", "--recontact", "2027-04-15"
-    ).stdout == ("Müller AV: pausiert, Wiedervorlage am 15.04.2027\n")
+        ws, "hold", pid, "--reason", "Budget später", "--recontact", later.isoformat()
+    ).stdout == (f"Müller AV: pausiert, Wiedervorlage am {later:%d.%m.%Y}\n")
     assert de(ws, "reopen", pid, "--reason", "Budget da").stdout == (
         "Müller AV: wieder aktiv in Erstes Date\n"
     )

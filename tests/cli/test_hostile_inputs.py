@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,18 @@ def test_a_recontact_date_that_is_no_day_says_so(ws, demo) -> None:
     assert result.exit_code == 2
     assert "Invalid value for '--recontact': '2026-02-30' is not a real date" in result.stderr
     assert "%Y" not in result.stderr
-    held = ws("hold", demo, "--reason", "Budget next year", "--recontact", "2027-03-01")
-    assert held.exit_code == 0 and "re-contact on 2027-03-01" in held.stdout
+    before = json.loads(ws("prospect", "show", demo, "--json").stdout)["prospect"]
+    passed = ws("hold", demo, "--reason", "Budget next year", "--recontact", "2025-03-01")
+    assert passed.exit_code == 2  # a slip for 2027: the prospect would be due at once
+    assert (
+        f"Invalid value for '--recontact': the day to re-contact, 2025-03-01, has passed: "
+        f"give today ({date.today().isoformat()}) or a later day"
+    ) in passed.stderr
+    after = json.loads(ws("prospect", "show", demo, "--json").stdout)["prospect"]
+    assert after == before  # nothing recorded
+    today = date.today().isoformat()
+    held = ws("hold", demo, "--reason", "Budget next year", "--recontact", today)
+    assert held.exit_code == 0 and f"re-contact on {today}" in held.stdout
 
 
 def test_a_thousands_separator_is_explained_with_both_readings(ws) -> None:

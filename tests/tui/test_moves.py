@@ -141,3 +141,33 @@ async def test_blocked_advance_names_the_fact_to_verify_by_its_question(
         assert isinstance(app.screen, ConfirmDialog)
         body = str(app.screen.query_one(".body", Static).render())
         assert "✗ To verify: How many sales reps do you have? (now stated by them)" in body
+
+
+async def test_a_recontact_day_that_has_passed_is_refused_in_the_dialog(
+    make_app, data_dir: Path, tiny_sets
+) -> None:
+    """2025 typed for 2027 made the prospect due at once and lost the day meant: the
+    dialog says so and stays open, the reason kept; a day to come is taken."""
+    from datetime import date, timedelta
+
+    pid = add_prospect(data_dir, tiny_sets, "Rhine Technik GmbH")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_prospect(pilot, pid)
+        await pilot.press("h")
+        prompt = await wait_for(pilot, lambda: screen_ready(app, ReasonPrompt), "the reason")
+        await pilot.press(*"Budget next year")
+        prompt.query_one("#date", Input).focus()  # (Tab goes by the common reasons first)
+        await pilot.pause()
+        await pilot.press(*"2025-03-01", "enter")
+        await pilot.pause()
+        error = str(prompt.query_one("#error", Static).render())
+        assert "2025-03-01, has passed" in error and date.today().isoformat() in error
+        assert app.screen is prompt and prompt.query_one("#reason", Input).value
+        later = date.today() + timedelta(days=90)
+        date_field = prompt.query_one("#date", Input)
+        date_field.value = ""
+        await pilot.press(*later.isoformat(), "enter")
+        await wait_for(pilot, lambda: screen.view.prospect.status.value == "on_hold", "the hold")
+    _, prospect = history(data_dir, pid)
+    assert prospect.recontact_on == later

@@ -17,8 +17,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from qualify.core.errors import QualifyError
 from qualify.core.safe_text import readable
-from qualify.i18n import _
+from qualify.i18n import _, error_text
 from qualify.tui.modals.dialog import Dialog
 from qualify.tui.widgets.keys_in_order import Input
 
@@ -125,6 +126,15 @@ class ReasonPrompt(Dialog[ReasonResult | None]):
                             text=repr(text)
                         )
                     )
+                    self.query_one("#date", Input).focus()
+                    return
+                from qualify.core.moves import check_recontact
+                from qualify.workflow.checks import today
+
+                try:
+                    check_recontact(when, today())
+                except QualifyError as exc:
+                    error.update(error_text(exc))
                     self.query_one("#date", Input).focus()
                     return
         self.dismiss(ReasonResult(reason, when))
