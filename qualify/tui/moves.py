@@ -169,7 +169,12 @@ def _offer_override(
         if not c.met
     )
     if flags is not None:
-        unmet += "\n\n" + flags.text(DIALOG_WIDTH)
+        # a flag the gate's own line names is not listed twice
+        unnamed = [r for r in flags.reasons if one_line(r) not in unmet]
+        if unnamed:
+            heading, *lines = flags.lines(DIALOG_WIDTH)
+            kept = [line for line, r in zip(lines, flags.reasons, strict=True) if r in unnamed]
+            unmet += "\n\n" + "\n".join([heading, *kept])
     titles = screen.workspace.stage_titles()
     target = titles.get(blocked.result.next_stage_id or "", _("the next stage"))
 

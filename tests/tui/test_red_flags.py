@@ -145,8 +145,10 @@ async def test_a_red_flag_that_holds_the_gate_says_so(data_dir: Path, bundled_se
         body = text_of(dialog.query_one(".body", Static))
         assert "is not met" in text_of(dialog.query_one(".title", Static))
         assert held in body and "Largely the same key accounts" in body
+        assert body.count("Largely the same key accounts") == 1  # the gate's line names it
         shown = screen_text(app)
         assert "Override…" in shown and "Keep dating" in shown
+        assert "is not met" in shown  # the question stays in view above its details
 
 
 async def test_no_red_flag_line_without_open_flags(make_app, data_dir: Path, tiny_sets) -> None:

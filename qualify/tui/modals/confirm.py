@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from qualify.i18n import _
@@ -49,7 +49,10 @@ class ConfirmDialog(Dialog[bool]):
         with Vertical(classes="dialog -danger" if self.danger else "dialog"):
             yield Static(self.title_text, classes="title", markup=False)
             if self.body_text:
-                yield Static(self.body_text, classes="body", markup=False)
+                # the details scroll (Tab, then the arrows), the question and the buttons stay:
+                # at 80×24 a long body scrolled the title off to keep the focused button in view
+                with VerticalScroll(classes="body-scroll"):
+                    yield Static(self.body_text, classes="body", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(
                     self.yes_label, id="yes", variant="error" if self.danger else "primary"
