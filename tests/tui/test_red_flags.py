@@ -132,13 +132,13 @@ async def test_red_flags_in_the_live_score_and_the_summary_at_80x24(
 
 async def test_a_red_flag_that_holds_the_gate_says_so(data_dir: Path, bundled_sets: Path) -> None:
     """An account conflict holds every gate from the first date: the count says which
-    gate it holds, and the override dialog lists it."""
+    gate it holds (one of the three: the others do not), and the override dialog lists it."""
     overlap = FLAGGED.replace("account_overlap: some_overlap", "account_overlap: same_accounts")
     pid = answered(data_dir, bundled_sets, "Overlap AV", overlap)
     app = QualifyApp(data_dir, bundled_sets, config=TuiConfig())
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_prospect(pilot, pid)
-        held = "⚑ Red flags: 3 open of 3 raised. · holds the First date gate"
+        held = "⚑ Red flags: 3 open of 3 raised. · 1 holds the First date gate"
         assert text_of(screen, "#facts-flags") == held
         await pilot.press("a")
         dialog = await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen)

@@ -14,7 +14,7 @@ from textual.content import Content
 
 from qualify.core.gates import red_flags_counted
 from qualify.core.words import one_line
-from qualify.i18n import tr
+from qualify.i18n import ngettext, tr
 from qualify.reports.flag_words import MARK, flags_count, gate_words, holds
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ class OpenFlags:
     """Every flag raised, open, cleared or overridden."""
     held_gate: str = ""
     """The title of the stage whose gate they hold now ("" when they hold none)."""
+    held: int = 0
+    """How many of them hold it (not every flag holds every gate)."""
 
     @property
     def count(self) -> int:
@@ -43,7 +45,10 @@ class OpenFlags:
         """`⚑ Red flags: 2 open of 2 raised.`, and `· holds the First date gate` when
         they hold the gate now."""
         text = f"{MARK} {flags_count(self.count, self.raised)}"
-        if self.held_gate:
+        if self.held_gate and self.held < self.count:
+            said = ngettext("{n} holds {gate}", "{n} hold {gate}", self.held)
+            text += " · " + said.format(n=self.held, gate=gate_words(self.held_gate))
+        elif self.held_gate:
             text += " · " + holds(gate_words(self.held_gate))
         return text
 
@@ -78,15 +83,19 @@ def open_flags(a: Assessment | None, titles: Mapping[str, str] | None = None) ->
     title in the language on screen (else the pipeline's)."""
     if a is None or not a.open_red_flags:
         return None
-    held = ""
+    held, holding = "", set[str]()
     gate = a.gate
-    if gate is not None and any(c.key in HELD_KEYS and not c.met for c in gate.criteria):
+    for criterion in gate.criteria if gate is not None else ():
+        if criterion.key in HELD_KEYS and not criterion.met:
+            holding.update(criterion.questions)  # (a red-flag criterion's: the flags' ids)
+    if gate is not None and holding:
         stage_id = gate.stage_id
         held = (titles or {}).get(stage_id) or (a.stage.title if a.stage else stage_id)
     return OpenFlags(
         reasons=tuple(f.reason for f in a.open_red_flags),
         raised=len(a.red_flags),
         held_gate=held,
+        held=sum(f.id in holding for f in a.open_red_flags),
     )
 
 
