@@ -95,7 +95,9 @@ def test_a_date_answer_is_stored_as_iso_text(value, stored) -> None:
         ("01.03.2015", "expected a date such as 2015-03-01"),
         ("1700-01-01", "1700-01-01 is outside the years 1800–2200"),
         ("2999-01-01", "outside the years 1800–2200"),
-        (2015, "expected a date such as 2015-03-01"),
+        (2015, "2015 is a year: a date needs its day too, e.g. 2015-01-01"),
+        ("2009", "'2009' is a year: a date needs its day too, e.g. 2009-01-01 \\(YYYY-MM-DD\\)"),
+        (True, "expected a date such as 2015-03-01"),
         ("2030-01-01", "The company cannot be founded in the future"),  # the constraint
     ],
 )

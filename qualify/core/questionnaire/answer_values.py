@@ -38,6 +38,7 @@ _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
 """1,000 or 2.500: a thousands separator or a decimal one? Too ambiguous to guess."""
 
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"^\d{4}$")
 
 
 class AnswerError(QualifyError):
@@ -161,6 +162,15 @@ def _date(value: Any) -> str:
             parsed = date.fromisoformat(value.strip())
         except ValueError:
             raise AnswerError(Phrase("{value} is not a real date", value=shown(value))) from None
+    elif _YEAR.match(str(value).strip()):
+        # the bundled sets say "the year is enough (write the 1st of January)"
+        year = str(value).strip()
+        said = Phrase(
+            "{value} is a year: a date needs its day too, e.g. {year}-01-01 (YYYY-MM-DD)",
+            value=shown(value),
+            year=year,
+        )
+        raise AnswerError(said)
     else:
         said = Phrase(
             "expected a date such as 2015-03-01 (YYYY-MM-DD), got {value}", value=shown(value)
