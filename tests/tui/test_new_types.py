@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_helpers import add_prospect, open_interview, stored_answers, wait_for
+from tui_helpers import add_prospect, open_interview, status_of, stored_answers, wait_for
 
 from qualify.tui.screens.interview.pane import QuestionPane
 from qualify.tui.widgets.typed_inputs import CalculatedView, DateInput
@@ -83,6 +83,7 @@ async def test_new_types_in_the_interview(make_app, data_dir: Path, tmp_path: Pa
         await wait_for(pilot, lambda: screen.current == "years", "the calculated question")
         assert isinstance(pane.input, CalculatedView)
         assert "years" in str(pane.input.render())
+        assert "Not answered yet" not in status_of(screen)  # worked out, never asked
         await pilot.press("enter")
         await pilot.pause()
         assert screen.current == "reps"

@@ -292,7 +292,7 @@ def status_lines(
                 ("  " + _("(F6 or v changes it)"), "$text-muted"),
             )
         )
-    else:
+    elif question.type != "calculated":  # (worked out, never asked: nothing to answer)
         parts.append(
             Content.styled(
                 _("Not answered yet · F7 unknown (ask next time) · F8 won't say"), "$text-muted"
