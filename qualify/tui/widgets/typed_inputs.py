@@ -57,7 +57,7 @@ class NumberInput(Vertical):
         if q.max is not None:
             limits.append(_("to {value}").format(value=_num_text(q.max)))
         yield Static(
-            (" ".join(limits) + (f" {q.unit}" if q.unit else "") + " · ") if limits else "",
+            (" ".join(limits) + (f" {q.unit}" if q.unit else "")) if limits else "",
             id="number-range",
         )
         yield Static("", id="number-error")
