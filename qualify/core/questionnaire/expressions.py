@@ -39,12 +39,28 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.tree import Arith as Arith
+from qualify.core.questionnaire.tree import BoolOp as BoolOp
+from qualify.core.questionnaire.tree import Call as Call
+from qualify.core.questionnaire.tree import Compare as Compare
+from qualify.core.questionnaire.tree import Expr as Expr
+from qualify.core.questionnaire.tree import ListLiteral as ListLiteral
+from qualify.core.questionnaire.tree import Literal as Literal
+from qualify.core.questionnaire.tree import Name as Name
+from qualify.core.questionnaire.tree import Neg as Neg
+from qualify.core.questionnaire.tree import Node, _set
+from qualify.core.questionnaire.tree import Not as Not
+from qualify.core.questionnaire.tree import Operand as Operand
+from qualify.core.questionnaire.tree import This as This
+from qualify.core.questionnaire.tree import calls_today as calls_today
+from qualify.core.questionnaire.tree import children as children
+from qualify.core.questionnaire.tree import names as names
+from qualify.core.questionnaire.tree import uses as uses
 
 MAX_LENGTH = 2_000
 """Characters in one condition or formula: a long one is a paragraph nobody can check."""
@@ -89,134 +105,6 @@ class FormulaError(ConditionError):
     """A formula that cannot be parsed; `offset` is the 0-based column in its text."""
 
 
-# --------------------------------------------------------------------------- tree
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    id: str
-    offset: int
-    set_id: str | None = None
-    """The earlier stage's set a qualified name (`first-date.x`) refers to."""
-
-    @property
-    def key(self) -> str:
-        """The name under which the value is looked up: `x` or `first-date.x`."""
-        return self.id if self.set_id is None else f"{self.set_id}.{self.id}"
-
-
-@dataclass(frozen=True, slots=True)
-class This:
-    """`.`: the answer a constraint checks."""
-
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Literal:
-    value: str | float | bool
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListLiteral:
-    items: tuple[Literal, ...]
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Arith:
-    op: str  # + - * /
-    left: Expr
-    right: Expr
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Neg:
-    operand: Expr
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    function: str
-    args: tuple[Expr, ...]
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Compare:
-    op: str
-    left: Operand
-    right: Operand
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class BoolOp:
-    op: str  # "and" | "or"
-    operands: tuple[Expr, ...]
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    operand: Expr
-    offset: int
-
-
-Expr = Name | This | Literal | ListLiteral | Arith | Neg | Call | Compare | BoolOp | Not
-Operand = Expr
-
-
-def children(node: Expr) -> tuple[Expr, ...]:
-    if isinstance(node, Compare | Arith):
-        return (node.left, node.right)
-    if isinstance(node, BoolOp):
-        return node.operands
-    if isinstance(node, Not | Neg):
-        return (node.operand,)
-    if isinstance(node, Call):
-        return node.args
-    return ()
-
-
-def names(expr: Expr) -> list[Name]:
-    """Every question the expression refers to, in order of appearance."""
-    out: list[Name] = []
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Name):
-            out.append(node)
-        else:
-            stack.extend(reversed(children(node)))
-    return out
-
-
-def uses(expr: Expr, kinds: tuple[type, ...]) -> bool:
-    """True when some node of the expression is one of `kinds`."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, kinds):
-            return True
-        stack.extend(children(node))
-    return False
-
-
-def calls_today(expr: Expr) -> bool:
-    """The expression needs today's date (`today()`, `days_since(...)`)."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Call) and node.function in ("today", "days_since"):
-            return True
-        stack.extend(children(node))
-    return False
-
-
 # ------------------------------------------------------------------------- tokens
 
 _TOKEN = re.compile(
@@ -234,11 +122,17 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(Node):
+    _fields = ("kind", "text", "offset")
+    __slots__ = _fields
     kind: str  # number string name qualified this keyword op end
     text: str
     offset: int
+
+    def __init__(self, kind: str, text: str, offset: int) -> None:
+        _set(self, "kind", kind)
+        _set(self, "text", text)
+        _set(self, "offset", offset)
 
 
 def _tokenize(text: str) -> list[_Token]:
