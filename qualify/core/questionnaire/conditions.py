@@ -18,7 +18,6 @@ from datetime import date
 from functools import lru_cache, partial
 from typing import Any
 
-from qualify.core.days import WatchedDay
 from qualify.core.questionnaire.expressions import (
     MAX_VALUE,
     THIS,
@@ -354,7 +353,10 @@ def _formula_text(text: str) -> Formula:
 
 def _watching(kind: str, text: str, expression: _Fn) -> _Fn:
     """An expression that reads the day, which notes on a watched day what it read and
-    gave instead of tying the result to that one day (see :mod:`qualify.core.days`)."""
+    gave instead of tying the result to that one day (see :mod:`qualify.core.days`).
+    Imported here, by the first expression that reads the day: checking a set needs it
+    for none."""
+    from qualify.core.days import WatchedDay
 
     def watched(answers: Mapping[str, Any], today: date | None) -> Any:
         if isinstance(today, WatchedDay):
