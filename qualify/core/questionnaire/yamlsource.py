@@ -425,6 +425,7 @@ def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
     max_values, max_depth = limits.max_values, limits.max_depth
     above: set[int] = set()
     built = doc.built
+    control = _CONTROL.search
 
     def build(node: yaml.Node, loc: Path_) -> Any:
         nonlocal built
@@ -444,7 +445,7 @@ def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
         place(node)
         kind = type(node)
         if kind is scalar:
-            if node.tag == _STR and _CONTROL.search(node.value) is None:
+            if node.tag == _STR and control(node.value) is None:
                 return node.value  # most values: text, as typed
             return _scalar(doc, loader, node)
         if node.tag not in _SAFE_TAGS:
@@ -463,7 +464,8 @@ def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
             result = {}
             first_at: dict[Any, yaml.Node] = {}
             for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
+                tag = key_node.tag
+                if tag == _MERGE:
                     doc.problem(
                         key_node, Phrase("merge keys (<<) are not supported; write the keys out")
                     )
@@ -471,9 +473,11 @@ def _build(doc: Document, loader: Any, root: yaml.Node, limits: Limits) -> Any:
                 if type(key_node) is not scalar:
                     doc.problem(key_node, Phrase("keys must be plain words"))
                     continue
-                key = _scalar(doc, loader, key_node)
-                if key is None or isinstance(key, float | bool):
-                    key = key_node.value
+                key = key_node.value
+                if tag != _STR or control(key) is not None:  # most keys: a word, as typed
+                    key = _scalar(doc, loader, key_node)
+                    if key is None or isinstance(key, float | bool):
+                        key = key_node.value
                 if key in first_at:
                     doc.problem(
                         key_node,
