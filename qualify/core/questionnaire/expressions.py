@@ -117,9 +117,12 @@ _TOKEN = re.compile(
   | (?P<this>\.(?![A-Za-z0-9_]))
   | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|\+|-|\*|/)
   | (?P<unterminated>['"])
+  | (?P<other>[\s\S])
     """,
     re.VERBOSE,
 )
+"""Every character starts a token (`other`: one no token starts with), so the matches
+follow one another from the first character to the last."""
 
 
 class _Token(Node):
@@ -137,10 +140,12 @@ class _Token(Node):
 
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "ws":
+            continue
+        pos = m.start()
+        if kind == "other":
             ch = text[pos]
             hint: Any = ""
             if ch == "=":
@@ -153,15 +158,12 @@ def _tokenize(text: str) -> list[_Token]:
                 hint = Phrase(" (write a question id on its own, without ${{...}})")
             said = Phrase("unexpected character {char}{hint}", char=repr(ch), hint=hint)
             raise ConditionError(said, pos)
-        kind = m.lastgroup or ""
         if kind == "unterminated":
             raise ConditionError(Phrase("unterminated string"), pos)
-        if kind != "ws":
-            value = m.group()
-            if kind == "name" and value in KEYWORDS:
-                kind = "keyword"
-            tokens.append(_Token(kind, value, pos))
-        pos = m.end()
+        value = m.group()
+        if kind == "name" and value in KEYWORDS:
+            kind = "keyword"
+        tokens.append(_Token(kind or "", value, pos))
     tokens.append(_Token("end", "", len(text)))
     return tokens
 
@@ -180,7 +182,6 @@ class _Parser:
     def __init__(self, text: str, formula: bool = False) -> None:
         self.formula = formula
         self.error = FormulaError if formula else ConditionError
-        self.what = Phrase("formula") if formula else Phrase("condition")
         if len(text) > MAX_LENGTH:
             advice = (
                 Phrase("split it over several calculated questions")
@@ -201,6 +202,11 @@ class _Parser:
             raise self.error(exc.message, exc.offset) from None
         self.i = 0
         self.depth = 0
+
+    @property
+    def what(self) -> Phrase:
+        """The word for what is parsed, as messages say it (made when one is said)."""
+        return Phrase("formula") if self.formula else Phrase("condition")
 
     def deeper(self, offset: int) -> None:
         """One more level of nesting; a located error past MAX_DEPTH (never a RecursionError)."""
