@@ -203,23 +203,26 @@ _HOLDING: dict[type, tuple[str, ...]] = {}
 
 def _holding(model: type[BaseModel]) -> tuple[str, ...]:
     """Names of the fields that may hold a text: texts, and models, lists or mappings of
-    models (the rest, numbers and ids, are never walked)."""
+    models that may hold one (the rest, numbers, ids and models of numbers such as
+    score bands, are never walked)."""
     found = _HOLDING.get(model)
     if found is None:
+        _HOLDING[model] = tuple(model.model_fields)  # a model inside itself: walked
         texts_here = _text_fields(model)
         found = tuple(
             name
             for name, info in model.model_fields.items()
-            if name in texts_here or _has_model(info.annotation)
+            if name in texts_here or _holds_text(info.annotation)
         )
         _HOLDING[model] = found
     return found
 
 
-def _has_model(annotation: Any) -> bool:
+def _holds_text(annotation: Any) -> bool:
+    """A model that may hold a text, or a list, mapping or union of one."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
-    return any(_has_model(arg) for arg in get_args(annotation))
+        return bool(_holding(annotation))
+    return any(_holds_text(arg) for arg in get_args(annotation))
 
 
 def _text_fields(model: type[BaseModel]) -> frozenset[str]:
