@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from qualify.core.phrase import Num, Phrase
-from qualify.core.questionnaire.conditions import evaluate
+from qualify.core.questionnaire.conditions import condition_function
 from qualify.core.questionnaire.expressions import (
     Arith,
     Call,
@@ -275,8 +275,9 @@ def _can_hold(condition: str, domains: dict[str, list[Any]]) -> bool:
         total *= max(len(pool), 1)
     if total > _MAX_COMBINATIONS:
         return True  # too many to try: assume the author knows
+    holds = condition_function(expr)  # as evaluate() checks it, compiled once
     for combo in itertools.product(*pools):
         answers = {k: v for k, v in zip(referenced, combo, strict=True) if v is not None}
-        if evaluate(expr, answers):
+        if holds(answers, None):
             return True
     return False
