@@ -25,7 +25,7 @@ The rules, in words:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -47,6 +47,7 @@ from qualify.core.redflags import RedFlag, capped, holding, red_flags
 from qualify.core.scoring import score
 from qualify.core.undo import effective
 from qualify.core.words import answer_text, one_line
+from qualify.core.working import EarlierStages
 
 __all__ = [
     "Assessment",
@@ -135,10 +136,11 @@ def score_interview(
     *,
     earlier: Earlier | None = None,
     today: date | None = None,
+    names: Mapping[str, Any] | None = None,
 ) -> ScoredInterview:
     values = interview.scoring_values()
     breakdown = (
-        score(question_set, values, earlier=earlier, today=today)
+        score(question_set, values, earlier=earlier, today=today, names=names)
         if question_set is not None
         else None
     )
@@ -182,14 +184,15 @@ def score_in_order(
     """Every interview (oldest first) scored against its set (`lookup`), each with the
     values of the interviews before it (see :func:`earlier_values`) and `today`."""
     scored: list[ScoredInterview] = []
-    latest: dict[str, dict[str, Any]] = {}
+    stages = EarlierStages()
     for interview in interviews:
-        own = interview.questionnaire_id
-        earlier = {sid: values for sid, values in latest.items() if sid != own}
-        result = score_interview(interview, lookup(interview), earlier=earlier, today=today)
+        earlier, names = stages.before(interview.questionnaire_id)
+        result = score_interview(
+            interview, lookup(interview), earlier=earlier, today=today, names=names
+        )
         scored.append(result)
         if result.has_answers and result.breakdown is not None:
-            latest[own] = stage_values(result)
+            stages[interview.questionnaire_id] = stage_values(result)
     return tuple(scored)
 
 
@@ -429,7 +432,7 @@ def assess(
         elif committed_at is not None:
             due = _local(committed_at + interval, tz).date()
 
-    assessment = Assessment(
+    assessment = Assessment(  # its next step is worked out from it, before anyone reads it
         records=records,
         stage=stage,
         current=current,
@@ -449,7 +452,8 @@ def assess(
         review_costs=costs,
         cost_since=cost_since,
     )
-    return replace(assessment, next_step=_next_step(assessment, pipeline, today))
+    object.__setattr__(assessment, "next_step", _next_step(assessment, pipeline, today))
+    return assessment
 
 
 def _next_step(a: Assessment, pipeline: Pipeline, today: date) -> str:

@@ -9,7 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
+
+_Frozen = TypeVar("_Frozen")
+
+
+def frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    """An instance of a frozen dataclass (no ``__post_init__``, no slots) from all its
+    fields, as its ``__init__`` makes it but without an ``object.__setattr__`` per field
+    (scoring, red flags and gates make thousands per portfolio)."""
+    made = object.__new__(cls)
+    made.__dict__.update(fields)
+    return made
+
 
 Earlier = Mapping[str, Mapping[str, Any]]
 """Set id → (question id → value): the same prospect's answers at earlier stages, for

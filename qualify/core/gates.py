@@ -11,11 +11,12 @@ question marked ``verify: true``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from qualify.core.breakdown import ScoreBreakdown
+from qualify.core.breakdown import ScoreBreakdown, frozen
 from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
@@ -67,6 +68,11 @@ class Criterion:
     questions: tuple[str, ...] = ()
     """The questions involved (unanswered required ones, the one to verify, …)."""
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Its fields, the text made first (a pickle or a copy holds no maker)."""
+        self.text  # noqa: B018 (made on first read)
+        return {k: v for k, v in self.__dict__.items() if k != _TEXT}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -74,6 +80,43 @@ class Criterion:
             "text": self.text,
             "questions": list(self.questions),
         }
+
+
+_TEXT = "_make_text"
+"""Where a gate leaves the maker of a criterion's text, in its __dict__ (see
+:func:`_criterion`): no field, so the fields, equality and what is shown stay the same."""
+
+
+class _TextOnFirstRead:
+    """`Criterion.text`, made on first read when the gate left a maker of it: a portfolio
+    judges thousands of gates and reads the words of the unmet criteria only (the next
+    step's); a met one's figures in words were much of a gate's work. The maker is pure,
+    so two threads reading at once make equal texts and either's stays."""
+
+    def __get__(self, criterion: Criterion | None, owner: type | None = None) -> Any:
+        if criterion is None:
+            return self
+        found = criterion.__dict__
+        make: Callable[[], str] | None = found.get(_TEXT)
+        if make is None:  # made meanwhile by another thread, or given when made
+            if "text" in found:
+                return found["text"]
+            raise AttributeError("text")
+        text = found["text"] = make()
+        found.pop(_TEXT, None)
+        return text
+
+
+Criterion.text = _TextOnFirstRead()  # type: ignore[assignment]
+"""A non-data descriptor: an instance's own `text` (in its __dict__) comes first."""
+
+
+def _criterion(
+    key: str, met: bool, text: Callable[[], str], questions: tuple[str, ...] = ()
+) -> Criterion:
+    """A criterion whose text `text()` makes on first read (as its __init__ makes one,
+    without an ``object.__setattr__`` per field)."""
+    return frozen(Criterion, {"key": key, "met": met, "questions": questions, _TEXT: text})
 
 
 @dataclass(frozen=True)
@@ -275,131 +318,89 @@ def evaluate_gate(
 
     # No knock-outs.
     if breakdown.knockouts:
-        text = Phrase(
-            "Knocked out: {reasons}",
-            reasons=Joined(
-                Phrase(
-                    "{reason} ({asked})", reason=k.reason, asked=_asked(question_set, [k.question])
-                )
-                for k in breakdown.knockouts
-            ),
-        )
+        hits = breakdown.knockouts
         criteria.append(
-            Criterion(
+            _criterion(
                 "knockouts",
                 False,
-                text,
-                tuple(dict.fromkeys(k.question for k in breakdown.knockouts)),
+                lambda: Phrase(
+                    "Knocked out: {reasons}",
+                    reasons=Joined(
+                        Phrase(
+                            "{reason} ({asked})",
+                            reason=k.reason,
+                            asked=_asked(question_set, [k.question]),
+                        )
+                        for k in hits
+                    ),
+                ),
+                tuple(dict.fromkeys(k.question for k in hits)),
             )
         )
     elif breakdown.knocked_out:  # knocked out without a named hit: still not a pass
-        criteria.append(Criterion("knockouts", False, Phrase("Knocked out")))
+        criteria.append(_criterion("knockouts", False, lambda: Phrase("Knocked out")))
     else:
-        criteria.append(Criterion("knockouts", True, Phrase("No knock-outs")))
+        criteria.append(_criterion("knockouts", True, lambda: Phrase("No knock-outs")))
 
     # Every visible required question answered.
     total, missing = _required_missing(question_set, breakdown)
     if missing:
-        asked = _asked(question_set, missing, 3)
-        text = (
-            Phrase("1 required question unanswered: {asked}", asked=asked)
-            if len(missing) == 1
-            else Phrase("{n} required questions unanswered: {asked}", n=len(missing), asked=asked)
-        )
-        criteria.append(Criterion("required", False, text, tuple(missing)))
+        said = partial(_unanswered, question_set, tuple(missing))
+        criteria.append(_criterion("required", False, said, tuple(missing)))
     elif total:
-        text = (
-            Phrase("All {n} required questions answered", n=total)
-            if total > 1
-            else Phrase("1 required question answered")
-        )
-        criteria.append(Criterion("required", True, text))
+        criteria.append(_criterion("required", True, partial(_all_answered, total)))
     else:
-        criteria.append(Criterion("required", True, Phrase("No required questions to answer")))
+        said = lambda: Phrase("No required questions to answer")  # noqa: E731
+        criteria.append(_criterion("required", True, said))
 
     # No open red flag holding the gate.
     if red_flags:
-        listed = Joined(f"{f.reason} ({f.set_id}: {f.key})" for f in red_flags)
-        count = red_flags_counted(len(red_flags))
-        text = Phrase("{count} open: {listed}", count=count, listed=listed)
+        flags = tuple(red_flags)
         # an override of a gate that needs no open red flags accepts them for good; one
         # of another gate only lets the dating go on (they still hold the next gates)
         key = "red_flags" if gate.no_open_red_flags else "red_flags:held"
-        criteria.append(Criterion(key, False, text, tuple(f.id for f in red_flags)))
+        said = partial(_flags_open, flags)
+        criteria.append(_criterion(key, False, said, tuple(f.id for f in flags)))
     elif gate.no_open_red_flags:
-        criteria.append(Criterion("red_flags", True, Phrase("No open red flags")))
+        criteria.append(_criterion("red_flags", True, lambda: Phrase("No open red flags")))
 
     # Minimum score.
     if gate.min_score is not None:
-        need = _need(gate.min_score)
         if breakdown.score is None:
-            text = Phrase("no score yet (needs {need})", need=need)
-            criteria.append(Criterion("min_score", False, text))
+            said = partial(_no_score, gate.min_score)
+            criteria.append(_criterion("min_score", False, said))
         else:
             ok = _meets(breakdown.score, gate.min_score)
-            shown = _shown_truthfully(breakdown.score, gate.min_score)
-            text = (
-                Phrase("score {value} ≥ {need}", value=shown, need=need)
-                if ok
-                else Phrase(
-                    "score {value} below {need}",
-                    value=shown,
-                    need=_need(gate.min_score, below=shown),
-                )
-            )
-            criteria.append(Criterion("min_score", ok, text))
+            said = partial(_score_against, breakdown.score, gate.min_score, ok)
+            criteria.append(_criterion("min_score", ok, said))
 
     criteria.extend(_fit_criteria(stage, question_set, breakdown))
 
     # Enough answered for a verdict.
     need_verdict = question_set.verdict_coverage
     if breakdown.provisional and need_verdict is not None:
-        shown = _shown_truthfully(breakdown.weight_answered or 0.0, need_verdict, 100)
-        text = Phrase(
-            "too little answered for a verdict: {share} of the scored weight (needs {need}%)",
-            share=Phrase("{value}%", value=shown),
-            need=_need(need_verdict * 100, 1),
-        )
-        criteria.append(Criterion("verdict_coverage", False, text))
+        said = partial(_too_little, breakdown.weight_answered or 0.0, need_verdict)
+        criteria.append(_criterion("verdict_coverage", False, said))
 
     # Minimum coverage.
     if gate.min_coverage is not None:
-        need = _need(gate.min_coverage * 100, 1)
         coverage = breakdown.coverage
         if coverage is None:
             ok = gate.min_coverage <= 0
-            text = Phrase("nothing to answer (needs {need}%)", need=need)
-            criteria.append(Criterion("min_coverage", ok, text))
+            said = partial(_nothing_to_answer, gate.min_coverage)
+            criteria.append(_criterion("min_coverage", ok, said))
         else:
             ok = _meets(coverage, gate.min_coverage)
-            shown = _shown_truthfully(coverage, gate.min_coverage, 100)
-            text = (
-                Phrase("coverage {value}% ≥ {need}%", value=shown, need=need)
-                if ok
-                else Phrase(
-                    "coverage {value}% below {need}%",
-                    value=shown,
-                    need=_need(gate.min_coverage * 100, 1, below=shown),
-                )
-            )
-            criteria.append(Criterion("min_coverage", ok, text))
+            said = partial(_coverage_against, coverage, gate.min_coverage, ok)
+            criteria.append(_criterion("min_coverage", ok, said))
 
     # Evidence seen.
     for qid in _to_verify(stage, question_set, breakdown):
         answered = _answered(breakdown, qid)
         source = sources.get(qid)
-        asked = _asked(question_set, [qid])
-        if answered and source in EVIDENCE_SOURCES:
-            text = Phrase("{asked} verified", asked=asked)
-            criteria.append(Criterion(f"verified:{qid}", True, text, (qid,)))
-        elif answered:
-            said = source or "stated"
-            said = SOURCE_WORDS.get(said, said.replace("_", " "))
-            text = Phrase("{asked} not verified yet ({source})", asked=asked, source=said)
-            criteria.append(Criterion(f"verified:{qid}", False, text, (qid,)))
-        else:
-            text = Phrase("{asked} unanswered; it needs a verified answer", asked=asked)
-            criteria.append(Criterion(f"verified:{qid}", False, text, (qid,)))
+        verified = answered and source in EVIDENCE_SOURCES
+        said = partial(_evidence, question_set, qid, answered, source)
+        criteria.append(_criterion(f"verified:{qid}", verified, said, (qid,)))
 
     return GateResult(
         stage_id=stage.id,
@@ -409,6 +410,72 @@ def evaluate_gate(
         score=breakdown.score,
         coverage=breakdown.coverage,
     )
+
+
+# ----------------------------------------------------------- criteria in words
+# (each made on the first read of its criterion's text: see _TextOnFirstRead)
+
+
+def _unanswered(question_set: QuestionSet, missing: tuple[str, ...]) -> Phrase:
+    asked = _asked(question_set, list(missing), 3)
+    if len(missing) == 1:
+        return Phrase("1 required question unanswered: {asked}", asked=asked)
+    return Phrase("{n} required questions unanswered: {asked}", n=len(missing), asked=asked)
+
+
+def _all_answered(total: int) -> Phrase:
+    if total > 1:
+        return Phrase("All {n} required questions answered", n=total)
+    return Phrase("1 required question answered")
+
+
+def _flags_open(flags: tuple[RedFlag, ...]) -> Phrase:
+    listed = Joined(f"{f.reason} ({f.set_id}: {f.key})" for f in flags)
+    return Phrase("{count} open: {listed}", count=red_flags_counted(len(flags)), listed=listed)
+
+
+def _no_score(min_score: float) -> Phrase:
+    return Phrase("no score yet (needs {need})", need=_need(min_score))
+
+
+def _score_against(score: float, min_score: float, ok: bool) -> Phrase:
+    shown = _shown_truthfully(score, min_score)
+    if ok:
+        return Phrase("score {value} ≥ {need}", value=shown, need=_need(min_score))
+    return Phrase("score {value} below {need}", value=shown, need=_need(min_score, below=shown))
+
+
+def _too_little(weight_answered: float, need_verdict: float) -> Phrase:
+    shown = _shown_truthfully(weight_answered, need_verdict, 100)
+    return Phrase(
+        "too little answered for a verdict: {share} of the scored weight (needs {need}%)",
+        share=Phrase("{value}%", value=shown),
+        need=_need(need_verdict * 100, 1),
+    )
+
+
+def _nothing_to_answer(min_coverage: float) -> Phrase:
+    return Phrase("nothing to answer (needs {need}%)", need=_need(min_coverage * 100, 1))
+
+
+def _coverage_against(coverage: float, min_coverage: float, ok: bool) -> Phrase:
+    shown = _shown_truthfully(coverage, min_coverage, 100)
+    if ok:
+        need = _need(min_coverage * 100, 1)
+        return Phrase("coverage {value}% ≥ {need}%", value=shown, need=need)
+    need = _need(min_coverage * 100, 1, below=shown)
+    return Phrase("coverage {value}% below {need}%", value=shown, need=need)
+
+
+def _evidence(question_set: QuestionSet, qid: str, answered: bool, source: str | None) -> Phrase:
+    asked = _asked(question_set, [qid])
+    if answered and source in EVIDENCE_SOURCES:
+        return Phrase("{asked} verified", asked=asked)
+    if answered:
+        said = source or "stated"
+        said = SOURCE_WORDS.get(said, said.replace("_", " "))
+        return Phrase("{asked} not verified yet ({source})", asked=asked, source=said)
+    return Phrase("{asked} unanswered; it needs a verified answer", asked=asked)
 
 
 def _fit_criteria(
@@ -426,8 +493,8 @@ def _fit_criteria(
         section = breakdown.section(section_id)
         title = section.title if section is not None else section_id
         if section is not None and not section.shown:
-            text = Phrase("{section}: not asked of this prospect", section=title)
-            out.append(Criterion(f"min_section:{section_id}", True, text))
+            said = partial(_not_asked, title)
+            out.append(_criterion(f"min_section:{section_id}", True, said))
             continue
         value = section.score if section is not None else None
         out.append(_minimum(f"min_section:{section_id}", title, value, need))
@@ -436,35 +503,45 @@ def _fit_criteria(
         ok = evaluate(condition.when, env, today=breakdown.today)
         read = [name.key for name in names(parse_condition(condition.when))]
         unknown = [k for k in dict.fromkeys(read) if env.get(k) is None]
-        if ok:
-            text = condition.text
-        elif unknown:
-            text = Phrase(
-                "not known yet ({asked} unanswered): {condition}",
-                asked=_asked(question_set, unknown),
-                condition=condition.text,
-            )
-        else:
-            text = Phrase("not so: {condition}", condition=condition.text)
-        out.append(Criterion(f"require:{n}", bool(ok), text, tuple(unknown)))
+        said = partial(_required_so, question_set, condition.text, bool(ok), tuple(unknown))
+        out.append(_criterion(f"require:{n}", bool(ok), said, tuple(unknown)))
     return out
 
 
-def _minimum(key: str, words: str, value: float | None, need: float) -> Criterion:
-    wanted = _need(need)
-    if value is None:
-        text = Phrase("{what}: no score yet (needs {need})", what=words, need=wanted)
-        return Criterion(key, False, text)
-    ok = _meets(value, need)
-    shown = _shown_truthfully(value, need)
-    text = (
-        Phrase("{what} {value} ≥ {need}", what=words, value=shown, need=wanted)
-        if ok
-        else Phrase(
-            "{what} {value} below {need}", what=words, value=shown, need=_need(need, below=shown)
+def _not_asked(title: str) -> Phrase:
+    return Phrase("{section}: not asked of this prospect", section=title)
+
+
+def _required_so(question_set: QuestionSet, text: str, ok: bool, unknown: tuple[str, ...]) -> str:
+    if ok:
+        return text
+    if unknown:
+        return Phrase(
+            "not known yet ({asked} unanswered): {condition}",
+            asked=_asked(question_set, list(unknown)),
+            condition=text,
         )
+    return Phrase("not so: {condition}", condition=text)
+
+
+def _minimum(key: str, words: str, value: float | None, need: float) -> Criterion:
+    if value is None:
+        return _criterion(key, False, partial(_no_minimum, words, need))
+    ok = _meets(value, need)
+    return _criterion(key, ok, partial(_against_minimum, words, value, need, ok))
+
+
+def _no_minimum(words: str, need: float) -> Phrase:
+    return Phrase("{what}: no score yet (needs {need})", what=words, need=_need(need))
+
+
+def _against_minimum(words: str, value: float, need: float, ok: bool) -> Phrase:
+    shown = _shown_truthfully(value, need)
+    if ok:
+        return Phrase("{what} {value} ≥ {need}", what=words, value=shown, need=_need(need))
+    return Phrase(
+        "{what} {value} below {need}", what=words, value=shown, need=_need(need, below=shown)
     )
-    return Criterion(key, ok, text)
 
 
 def red_flags_counted(n: int) -> Phrase:

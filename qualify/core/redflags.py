@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal, Protocol, TypeVar
 
-from qualify.core.breakdown import ScoreBreakdown
+from qualify.core.breakdown import ScoreBreakdown, frozen
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import EVIDENCE_SOURCES, QuestionSet
@@ -49,6 +49,10 @@ class _Scored(Protocol):
     def question_set(self) -> QuestionSet | None: ...
     @property
     def breakdown(self) -> ScoreBreakdown | None: ...
+    @property
+    def has_answers(self) -> bool:
+        """Something is answered (an answer given, with a value)."""
+        ...
 
 
 S = TypeVar("S", bound=_Scored)
@@ -99,10 +103,7 @@ def _latest(scored: Sequence[_Scored]) -> list[_Scored]:
     """The latest interview with answers of each set, oldest first."""
     latest: dict[str, _Scored] = {}
     for s in scored:
-        has_answers = any(
-            r.state == "answered" and r.value is not None for r in s.interview.answers.values()
-        )
-        if s.breakdown is not None and s.question_set is not None and has_answers:
+        if s.breakdown is not None and s.question_set is not None and s.has_answers:
             latest.pop(s.interview.questionnaire_id, None)
             latest[s.interview.questionnaire_id] = s
     return list(latest.values())
@@ -174,6 +175,8 @@ def red_flags(
     for s in latest:
         b, qs, interview = s.breakdown, s.question_set, s.interview
         assert b is not None and qs is not None
+        if not b.red_flags:
+            continue
         values = b.values  # what a line would show, without making the lines
         own = {k: v for k, v in values.items() if "[" not in k}
         for hit in b.red_flags:
@@ -197,21 +200,26 @@ def red_flags(
             if status == "open" and flag_id in overridden:
                 status = "overridden"
             flags.append(
-                RedFlag(
-                    id=flag_id,
-                    set_id=qs.id,
-                    stage=interview.stage,
-                    interview_id=interview.id,
-                    key=hit.key,
-                    question=one_line(question.text) if question is not None else hit.key,
-                    answer=answer_text(question, values.get(hit.key)),
-                    reason=one_line(hit.reason),
-                    holds_every_gate=hit.holds_every_gate,
-                    raised_at=record.answered_at if record is not None else interview.updated_at,
-                    status=status,
-                    cleared_by=cleared_by,
-                    waiting_for=waiting,
-                    override=overridden.get(flag_id, "") if status == "overridden" else "",
+                frozen(
+                    RedFlag,
+                    {
+                        "id": flag_id,
+                        "set_id": qs.id,
+                        "stage": interview.stage,
+                        "interview_id": interview.id,
+                        "key": hit.key,
+                        "question": one_line(question.text) if question is not None else hit.key,
+                        "answer": answer_text(question, values.get(hit.key)),
+                        "reason": one_line(hit.reason),
+                        "holds_every_gate": hit.holds_every_gate,
+                        "raised_at": (
+                            record.answered_at if record is not None else interview.updated_at
+                        ),
+                        "status": status,
+                        "cleared_by": cleared_by,
+                        "waiting_for": waiting,
+                        "override": overridden.get(flag_id, "") if status == "overridden" else "",
+                    },
                 )
             )
     return tuple(flags)

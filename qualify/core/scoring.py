@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from qualify.core.breakdown import (
     ASKED,
@@ -41,6 +41,7 @@ from qualify.core.breakdown import (
     ScoreBreakdown,
     SectionScore,
 )
+from qualify.core.breakdown import frozen as _frozen
 from qualify.core.points import _chosen, answered, points_of
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
@@ -172,18 +173,6 @@ def _parts(section: SectionPlan, worked: Worked) -> tuple[list[_Part], float | N
     chosen = pick(scored, key=lambda p: p.score or 0.0)
     chosen.factor = 1.0
     return parts, chosen.score
-
-
-_new = object.__new__
-_Frozen = TypeVar("_Frozen", QuestionScore, SectionScore, ScoreBreakdown)
-
-
-def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
-    """An instance of a frozen dataclass (no ``__post_init__``, no slots) from all its
-    fields, as its ``__init__`` makes it but without an ``object.__setattr__`` per field."""
-    made = _new(cls)
-    made.__dict__.update(fields)
-    return made
 
 
 _Watched = tuple[dict[str, str], dict[str, str]]  # answer key → knock-out reasons, red flag
@@ -349,8 +338,9 @@ def _tallied(
     answers: Mapping[str, Any],
     earlier: Earlier | None,
     today: date | None,
+    names: Mapping[str, Any] | None = None,
 ) -> _Tallied:
-    worked = work_out(question_set, answers, earlier, today)
+    worked = work_out(question_set, answers, earlier, today, names=names)
     plan = plan_of(question_set)
     parted: list[tuple[list[_Part], float | None]] = []
     weighted: list[tuple[float, float]] = []
@@ -400,6 +390,7 @@ def score(
     *,
     earlier: Earlier | None = None,
     today: date | None = None,
+    names: Mapping[str, Any] | None = None,
 ) -> ScoreBreakdown:
     """Score `answers` (answer key → value) against `question_set`.
 
@@ -412,8 +403,9 @@ def score(
     id → value) for names such as `first-date.x`; `today` is the date `today()` and
     `days_since()` use (None: unknown, so what needs it stays unanswered). Pure: the
     same arguments, the same breakdown (its score lines are made on first read).
+    `names`: :func:`~qualify.core.working.flat` of `earlier`, when the caller has it.
     """
-    tallied = _tallied(question_set, answers, earlier, today)
+    tallied = _tallied(question_set, answers, earlier, today, names)
     worked, parted = tallied.worked, tallied.parted
     overall = _weighted(tallied.weighted)
     weight_answered = _weighted(tallied.shares)

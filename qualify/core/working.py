@@ -19,7 +19,7 @@ from qualify.core.breakdown import Earlier
 from qualify.core.questionnaire.model import QuestionSet, split_key
 from qualify.core.scoreplan import QuestionPlan, plan_of
 
-__all__ = ["Worked", "flat", "repeat_counts", "visible_questions", "work_out"]
+__all__ = ["EarlierStages", "Worked", "flat", "repeat_counts", "visible_questions", "work_out"]
 
 
 def flat(earlier: Earlier | None) -> dict[str, Any]:
@@ -30,6 +30,29 @@ def flat(earlier: Earlier | None) -> dict[str, Any]:
             if value is not None:
                 out[f"{set_id}.{qid}"] = value
     return out
+
+
+class EarlierStages:
+    """A prospect's interviews scored in a row, oldest first: each set's latest values
+    (set them as each is scored) and their `first-date.x` names, each stage's worked out
+    once, not again for every later stage."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Mapping[str, Any]] = {}
+        self._named: dict[str, dict[str, Any]] = {}
+
+    def __setitem__(self, set_id: str, values: Mapping[str, Any]) -> None:
+        self._values[set_id] = values
+        self._named[set_id] = flat({set_id: values})
+
+    def before(self, own: str) -> tuple[dict[str, Mapping[str, Any]], dict[str, Any]]:
+        """The earlier values an interview of the set `own` reads (every other set's), and
+        their :func:`flat` names."""
+        earlier = {sid: values for sid, values in self._values.items() if sid != own}
+        names: dict[str, Any] = {}
+        for set_id in earlier:
+            names.update(self._named[set_id])
+        return earlier, names
 
 
 def repeat_counts(
@@ -84,13 +107,16 @@ def work_out(
     earlier: Earlier | None,
     today: date | None,
     at_least: Mapping[str, int] | None = None,
+    names: Mapping[str, Any] | None = None,
 ) -> Worked:
+    """`names`: :func:`flat` of `earlier`, when the caller has it (a prospect's stages
+    are scored in a row, each stage's names worked out once)."""
     plan = plan_of(question_set)
     repeats = repeat_counts(question_set, answers, at_least) if plan.repeated else {}
     visible: dict[str, bool] = {}
     values: dict[str, Any] = {}
     section_shown: dict[str, bool] = {}
-    outer = flat(earlier)
+    outer = flat(earlier) if names is None else dict(names)
     inner: dict[str, list[dict[str, Any]]] = {s: [{} for _ in range(n)] for s, n in repeats.items()}
     worked = Worked(visible, values, section_shown, repeats, outer, inner, {}, today)
     for q in plan.order:
