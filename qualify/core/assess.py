@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
 from typing import Any
 
 from qualify.core import rules
@@ -192,7 +193,7 @@ def score_in_order(
         )
         scored.append(result)
         if result.has_answers and result.breakdown is not None:
-            stages[interview.questionnaire_id] = stage_values(result)
+            stages[interview.questionnaire_id] = partial(stage_values, result)
     return tuple(scored)
 
 

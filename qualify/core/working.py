@@ -10,7 +10,7 @@ sample prospect is asked) read it.
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,23 +34,32 @@ def flat(earlier: Earlier | None) -> dict[str, Any]:
 
 class EarlierStages:
     """A prospect's interviews scored in a row, oldest first: each set's latest values
-    (set them as each is scored) and their `first-date.x` names, each stage's worked out
-    once, not again for every later stage."""
+    (set as each is scored, by what makes them) and their `first-date.x` names, each
+    stage's worked out once, when a later stage first reads them."""
 
     def __init__(self) -> None:
+        self._made: dict[str, Callable[[], Mapping[str, Any]]] = {}
         self._values: dict[str, Mapping[str, Any]] = {}
         self._named: dict[str, dict[str, Any]] = {}
 
-    def __setitem__(self, set_id: str, values: Mapping[str, Any]) -> None:
-        self._values[set_id] = values
-        self._named[set_id] = flat({set_id: values})
+    def __setitem__(self, set_id: str, make: Callable[[], Mapping[str, Any]]) -> None:
+        self._made[set_id] = make
+        self._values.pop(set_id, None)
+        self._named.pop(set_id, None)
 
     def before(self, own: str) -> tuple[dict[str, Mapping[str, Any]], dict[str, Any]]:
         """The earlier values an interview of the set `own` reads (every other set's), and
         their :func:`flat` names."""
-        earlier = {sid: values for sid, values in self._values.items() if sid != own}
+        earlier: dict[str, Mapping[str, Any]] = {}
         names: dict[str, Any] = {}
-        for set_id in earlier:
+        for set_id, make in self._made.items():
+            if set_id == own:
+                continue
+            values = self._values.get(set_id)
+            if values is None:
+                values = self._values[set_id] = make()
+                self._named[set_id] = flat({set_id: values})
+            earlier[set_id] = values
             names.update(self._named[set_id])
         return earlier, names
 
