@@ -4,7 +4,7 @@ the time zone, and the one assessment of the core applied with them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from qualify.core import rules
@@ -41,6 +41,7 @@ class ReportContext:
         self.pipeline = report_pipeline(catalog)
         self.snapshots = snapshots
         self.tz = tz
+        self._zones: dict[tuple[timedelta | None, str | None], tzinfo | None] = {}
         self.now = self.local(now or datetime.now(UTC))
         self.today = self.now.date()
         self.stage_index = {s.id: i for i, s in enumerate(self.pipeline.stages)}
@@ -75,7 +76,16 @@ class ReportContext:
     def local(self, value: datetime) -> datetime:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(self.tz)
+        value = value.astimezone(self.tz)
+        if self.tz is None:
+            # the system's zone: a zone of its own each time, the same one here (a
+            # portfolio sends and keeps thousands of rows, each pickled with its zone)
+            zone = value.tzinfo
+            key = (value.utcoffset(), value.tzname())
+            kept = self._zones.setdefault(key, zone)
+            if kept is not zone:
+                value = value.replace(tzinfo=kept)
+        return value
 
     def local_opt(self, value: datetime | None) -> datetime | None:
         return None if value is None else self.local(value)
