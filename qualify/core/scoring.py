@@ -339,8 +339,10 @@ def _tallied(
     earlier: Earlier | None,
     today: date | None,
     names: Mapping[str, Any] | None = None,
+    explain: bool = True,
 ) -> _Tallied:
-    worked = work_out(question_set, answers, earlier, today, names=names)
+    """`explain`: note the calculated values' inputs (only the score lines show them)."""
+    worked = work_out(question_set, answers, earlier, today, names=names, explain=explain)
     plan = plan_of(question_set)
     parted: list[tuple[list[_Part], float | None]] = []
     weighted: list[tuple[float, float]] = []
@@ -405,7 +407,7 @@ def score(
     same arguments, the same breakdown (its score lines are made on first read).
     `names`: :func:`~qualify.core.working.flat` of `earlier`, when the caller has it.
     """
-    tallied = _tallied(question_set, answers, earlier, today, names)
+    tallied = _tallied(question_set, answers, earlier, today, names, explain=False)
     worked, parted = tallied.worked, tallied.parted
     overall = _weighted(tallied.weighted)
     weight_answered = _weighted(tallied.shares)

@@ -117,9 +117,11 @@ def work_out(
     today: date | None,
     at_least: Mapping[str, int] | None = None,
     names: Mapping[str, Any] | None = None,
+    explain: bool = True,
 ) -> Worked:
     """`names`: :func:`flat` of `earlier`, when the caller has it (a prospect's stages
-    are scored in a row, each stage's names worked out once)."""
+    are scored in a row, each stage's names worked out once). `explain`: note each
+    calculated value's inputs (``Worked.inputs``: what its score line shows)."""
     plan = plan_of(question_set)
     repeats = repeat_counts(question_set, answers, at_least) if plan.repeated else {}
     visible: dict[str, bool] = {}
@@ -140,7 +142,7 @@ def work_out(
             visible[key] = shown
             if not shown:
                 continue
-            value = answers.get(key) if q.asked else _calculate(q, outer, worked, key)
+            value = answers.get(key) if q.asked else _calculate(q, outer, worked, key, explain)
             if value is not None:
                 values[key] = value
                 outer[key] = value
@@ -152,19 +154,23 @@ def work_out(
             visible[key] = shown
             if not shown:
                 continue
-            value = answers.get(key) if q.asked else _calculate(q, env, worked, key)
+            value = answers.get(key) if q.asked else _calculate(q, env, worked, key, explain)
             if value is not None:
                 values[key] = value
                 own[q.id] = value
     return worked
 
 
-def _calculate(q: QuestionPlan, env: Mapping[str, Any], worked: Worked, key: str) -> float | None:
+def _calculate(
+    q: QuestionPlan, env: Mapping[str, Any], worked: Worked, key: str, explain: bool
+) -> float | None:
     if q.formula is None:
         return None
     formula, keys, needs_today = q.formula
-    shown: dict[str, Any] = {k: env.get(k) for k in keys}
     today = worked.today
+    if not explain:
+        return formula(env, today)
+    shown: dict[str, Any] = {k: env.get(k) for k in keys}
     if needs_today:
         # the explanation shows the day beside the value; a watched day (qualify.core.days)
         # has the formula note what it read, and no kept portfolio share holds this text
