@@ -498,6 +498,8 @@ def _fit_criteria(
             continue
         value = section.score if section is not None else None
         out.append(_minimum(f"min_section:{section_id}", title, value, need))
+    if not gate.require:
+        return out
     env = {**flat(breakdown.earlier), **breakdown.values}
     for n, condition in enumerate(gate.require):
         ok = evaluate(condition.when, env, today=breakdown.today)
