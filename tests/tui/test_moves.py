@@ -159,13 +159,18 @@ async def test_a_recontact_day_that_has_passed_is_refused_in_the_dialog(
         await pilot.press(*"Budget next year")
         prompt.query_one("#date", Input).focus()  # (Tab goes by the common reasons first)
         await pilot.pause()
+        date_field = prompt.query_one("#date", Input)
+        for typed, said in (("2026-02-30", "is not a real date"), ("9999-01-01", "outside")):
+            await pilot.press(*typed, "enter")  # read as `qualify hold --recontact` reads it
+            await pilot.pause()
+            assert said in str(prompt.query_one("#error", Static).render())
+            date_field.value = ""
         await pilot.press(*"2025-03-01", "enter")
         await pilot.pause()
         error = str(prompt.query_one("#error", Static).render())
         assert "2025-03-01, has passed" in error and date.today().isoformat() in error
         assert app.screen is prompt and prompt.query_one("#reason", Input).value
         later = date.today() + timedelta(days=90)
-        date_field = prompt.query_one("#date", Input)
         date_field.value = ""
         await pilot.press(*later.isoformat(), "enter")
         await wait_for(pilot, lambda: screen.view.prospect.status.value == "on_hold", "the hold")

@@ -118,20 +118,13 @@ class ReasonPrompt(Dialog[ReasonResult | None]):
         if self.ask_date:
             text = self.query_one("#date", Input).value.strip()
             if text:
-                try:
-                    when = date.fromisoformat(text)
-                except ValueError:
-                    error.update(
-                        _("{text} is not a date: use YYYY-MM-DD, e.g. 2027-03-01.").format(
-                            text=repr(text)
-                        )
-                    )
-                    self.query_one("#date", Input).focus()
-                    return
+                # read as `qualify hold --recontact` reads it: a real day, not one passed
                 from qualify.core.moves import check_recontact
+                from qualify.core.questionnaire.answer_values import read_date
                 from qualify.workflow.checks import today
 
                 try:
+                    when = read_date(text)
                     check_recontact(when, today())
                 except QualifyError as exc:
                     error.update(error_text(exc))
