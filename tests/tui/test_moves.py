@@ -156,6 +156,11 @@ async def test_a_recontact_day_that_has_passed_is_refused_in_the_dialog(
         screen = await open_prospect(pilot, pid)
         await pilot.press("h")
         prompt = await wait_for(pilot, lambda: screen_ready(app, ReasonPrompt), "the reason")
+        await pilot.pause()
+        shown = "\n".join(
+            "".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()
+        )
+        assert "Just friends: Rhine Technik GmbH" in shown  # its title not scrolled off
         await pilot.press(*"Budget next year")
         prompt.query_one("#date", Input).focus()  # (Tab goes by the common reasons first)
         await pilot.pause()
