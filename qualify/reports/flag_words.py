@@ -4,9 +4,9 @@ with these words (in the language in use), so a flag reads the same everywhere."
 
 from __future__ import annotations
 
-from qualify.i18n import _
+from qualify.i18n import _, ngettext
 
-__all__ = ["MARK", "flag_line", "flags_count", "gate_words", "holds"]
+__all__ = ["MARK", "flag_line", "flags_count", "gate_words", "holds", "some_hold"]
 
 MARK = "⚑"
 """The mark of a red flag (never colour alone)."""
@@ -31,3 +31,8 @@ def holds(gate: str) -> str:
     """`holds the Engagement gate` (`gate` as :func:`gate_words` says it, or the
     report's `every gate from First date`)."""
     return _("holds {gate}").format(gate=gate)
+
+
+def some_hold(n: int, gate: str) -> str:
+    """`1 holds the Engagement gate`: when only some of the open flags hold it."""
+    return ngettext("{n} holds {gate}", "{n} hold {gate}", n).format(n=n, gate=gate)

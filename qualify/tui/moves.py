@@ -168,13 +168,11 @@ def _offer_override(
         for c in blocked.result.criteria
         if not c.met
     )
-    if flags is not None:
-        # a flag the gate's own line names is not listed twice
-        unnamed = [r for r in flags.reasons if one_line(r) not in unmet]
-        if unnamed:
-            heading, *lines = flags.lines(DIALOG_WIDTH)
-            kept = [line for line, r in zip(lines, flags.reasons, strict=True) if r in unnamed]
-            unmet += "\n\n" + "\n".join([heading, *kept])
+    if flags is not None and not all(flags.holds):
+        # a flag that holds this gate is on the gate's own line above: not listed twice
+        heading, *lines = flags.lines(DIALOG_WIDTH)
+        others = [line for line, holds in zip(lines, flags.holds, strict=True) if not holds]
+        unmet += "\n\n" + "\n".join([heading, *others])
     titles = screen.workspace.stage_titles()
     target = titles.get(blocked.result.next_stage_id or "", _("the next stage"))
 

@@ -14,8 +14,8 @@ from textual.content import Content
 
 from qualify.core.gates import red_flags_counted
 from qualify.core.words import one_line
-from qualify.i18n import ngettext, tr
-from qualify.reports.flag_words import MARK, flags_count, gate_words, holds
+from qualify.i18n import tr
+from qualify.reports.flag_words import MARK, flags_count, gate_words, holds, some_hold
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment
@@ -32,24 +32,29 @@ class OpenFlags:
     """Each open flag's reason, in one line, in the order raised."""
     raised: int
     """Every flag raised, open, cleared or overridden."""
+    holds: tuple[bool, ...]
+    """For each reason: it holds the gate of the stage the prospect is at (that gate's
+    own criterion names it; not every flag holds every gate)."""
     held_gate: str = ""
     """The title of the stage whose gate they hold now ("" when they hold none)."""
-    held: int = 0
-    """How many of them hold it (not every flag holds every gate)."""
 
     @property
     def count(self) -> int:
         return len(self.reasons)
 
+    @property
+    def held(self) -> int:
+        """How many of them hold the gate."""
+        return sum(self.holds)
+
     def heading(self) -> str:
         """`⚑ Red flags: 2 open of 2 raised.`, and `· holds the First date gate` when
         they hold the gate now."""
         text = f"{MARK} {flags_count(self.count, self.raised)}"
-        if self.held_gate and self.held < self.count:
-            said = ngettext("{n} holds {gate}", "{n} hold {gate}", self.held)
-            text += " · " + said.format(n=self.held, gate=gate_words(self.held_gate))
-        elif self.held_gate:
-            text += " · " + holds(gate_words(self.held_gate))
+        if self.held_gate:
+            gate = gate_words(self.held_gate)
+            some = self.held < self.count
+            text += " · " + (some_hold(self.held, gate) if some else holds(gate))
         return text
 
     def short(self) -> str:
@@ -94,8 +99,8 @@ def open_flags(a: Assessment | None, titles: Mapping[str, str] | None = None) ->
     return OpenFlags(
         reasons=tuple(f.reason for f in a.open_red_flags),
         raised=len(a.red_flags),
+        holds=tuple(f.id in holding for f in a.open_red_flags),
         held_gate=held,
-        held=sum(f.id in holding for f in a.open_red_flags),
     )
 
 
