@@ -213,30 +213,16 @@ def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
 
 
 def _recontact(text: str | None) -> Any:
-    """The day to call again: a real one, and not one that has passed."""
-    from qualify.core.errors import QualifyError
-    from qualify.core.moves import check_recontact
-    from qualify.i18n import error_text
-    from qualify.workflow.checks import today
-
-    day = _day(text)
-    try:
-        check_recontact(day, today())
-    except QualifyError as exc:
-        raise click.BadParameter(error_text(exc)) from None
-    return day
-
-
-def _day(text: str | None) -> Any:
-    """A date option's day, or click's usage error saying what is wrong with it (a 30th
-    of February was "does not match the format '%Y-%m-%d'")."""
+    """The day to call again, or click's usage error naming the option and what is wrong
+    with the day (a 30th of February was "does not match the format '%Y-%m-%d'")."""
     if text is None:
         return None
     from qualify.core.errors import QualifyError
-    from qualify.core.questionnaire.answer_values import read_date
+    from qualify.core.moves import read_recontact
     from qualify.i18n import error_text
+    from qualify.workflow.checks import today
 
     try:
-        return read_date(text)
+        return read_recontact(text, today())
     except QualifyError as exc:
         raise click.BadParameter(error_text(exc)) from None

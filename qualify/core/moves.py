@@ -13,6 +13,7 @@ from datetime import date, datetime
 from qualify.core.errors import QualifyError
 from qualify.core.gates import GateResult
 from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.answer_values import read_date
 from qualify.core.questionnaire.model import Pipeline, Stage
 from qualify.core.records import HistoryAction, HistoryEntry, Prospect, ProspectStatus, utcnow
 from qualify.core.safe_text import readable
@@ -92,6 +93,15 @@ def advance(
     if entry_id is not None:
         entry = entry.model_copy(update={"id": entry_id})
     return Move(prospect.model_copy(update={"stage": to_stage, "status": status}), entry)
+
+
+def read_recontact(text: str, today: date) -> date:
+    """The day to call again as someone typed it (`qualify hold --recontact`, the app's
+    dialog): a real day (see :func:`~qualify.core.questionnaire.answer_values.read_date`),
+    not one that has passed; a QualifyError saying what is wrong with it."""
+    day = read_date(text)
+    check_recontact(day, today)
+    return day
 
 
 def check_recontact(day: date | None, today: date) -> None:

@@ -119,13 +119,11 @@ class ReasonPrompt(Dialog[ReasonResult | None]):
             text = self.query_one("#date", Input).value.strip()
             if text:
                 # read as `qualify hold --recontact` reads it: a real day, not one passed
-                from qualify.core.moves import check_recontact
-                from qualify.core.questionnaire.answer_values import read_date
+                from qualify.core.moves import read_recontact
                 from qualify.workflow.checks import today
 
                 try:
-                    when = read_date(text)
-                    check_recontact(when, today())
+                    when = read_recontact(text, today())
                 except QualifyError as exc:
                     error.update(error_text(exc))
                     self.query_one("#date", Input).focus()
