@@ -49,6 +49,26 @@ def test_a_huge_file_is_refused_from_its_size_and_the_folder_read_on(sets) -> No
     assert content is not None and len(content) < 2 * LIMITS.max_bytes
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_nobody_writes_to_is_an_empty_file_not_a_wait(tmp_path) -> None:
+    """`qualify validate pipe.yaml` on a named pipe waited for ever for a writer."""
+    import threading
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    result: list[object] = []
+    reader = threading.Thread(target=lambda: result.append(qualify("validate", str(pipe))))
+    reader.start()
+    reader.join(timeout=30)
+    if reader.is_alive():  # (unblock it: a writer that closes at once)
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join()
+        pytest.fail("validate waited for a writer")
+    (done,) = result
+    assert done.exit_code == 1  # type: ignore[attr-defined]
+    assert f"{pipe}:1:1: the file is empty" in done.stdout  # type: ignore[attr-defined]
+
+
 def test_an_oversized_utf8_file_is_told_its_size_not_a_cut_character(tmp_path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("# " + "é" * 1_500_000 + "\n", encoding="utf-8")

@@ -7,6 +7,7 @@ Question sets, answer files and the other YAML inputs share these; parsing the t
 
 from __future__ import annotations
 
+import os
 from contextlib import suppress
 from pathlib import Path
 
@@ -37,11 +38,20 @@ def decode_text(data: bytes, path: str) -> str:
         ) from None
 
 
+_NO_WAIT = getattr(os, "O_NONBLOCK", 0)
+"""Opening a named pipe waits for someone to write to it, for ever if nobody does:
+opened without waiting, one that nobody writes to reads as empty."""
+
+
 def read_bytes(path: Path, limit: int, what: str) -> bytes:
     """At most `limit` + 1 bytes of a file (the one extra tells "too big"), or one line
-    saying why not; `what` names what the file should be ("a question set")."""
+    saying why not; `what` names what the file should be ("a question set"). A pipe
+    (`<(…)`) is read as it is written; a named pipe nobody writes to is empty."""
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | _NO_WAIT)
+        with open(fd, "rb") as handle:
+            if _NO_WAIT:
+                os.set_blocking(fd, True)  # the reads wait for a writer's bytes, if any
             return handle.read(limit + 1)
     except FileNotFoundError:
         raise UnreadableFile(path, f"{path}: no such file", Phrase("no such file")) from None
