@@ -104,9 +104,11 @@ def load_capacity(path: Path) -> Capacity:
     """Read ``capacity.yaml``; a missing file means no capacity set (not an error)."""
     from qualify.core.questionnaire.textfile import TextError, decode_text
     from qualify.core.questionnaire.yamlsource import parse_yaml
+    from qualify.core.user_files import open_to_read
 
     try:
-        data = path.read_bytes()
+        with open_to_read(path) as handle:
+            data = handle.read()
     except FileNotFoundError:
         return Capacity()
     except OSError as exc:

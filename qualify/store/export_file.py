@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from qualify.core.phrase import Joined, Num, Phrase, said
 from qualify.core.records import HistoryEntry, Interview, Prospect, ProspectRecords
+from qualify.core.user_files import open_to_read
 from qualify.core.words import one_line
 from qualify.store.base import StoreError, check_records
 from qualify.store.evidence_transfer import ExportedEvidence, read_evidence
@@ -52,7 +53,7 @@ def read_export(path: Path) -> bytes:
     """At most MAX_IMPORT_BYTES of ``path`` (a file or a pipe), or one line saying why not:
     a file over the limit, or a device (``/dev/zero`` never ends), before reading any."""
     try:
-        with open(path, "rb") as handle:
+        with open_to_read(path) as handle:
             mode = os.fstat(handle.fileno())
             if stat.S_ISCHR(mode.st_mode) or stat.S_ISBLK(mode.st_mode):
                 raise StoreError(Phrase("{path}: is a device, not an export", path=str(path)))

@@ -29,6 +29,7 @@ from qualify.core.evidence import (
 )
 from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.records import Prospect
+from qualify.core.user_files import open_to_read
 from qualify.core.words import size_phrase
 from qualify.store.base import EvidenceTooLarge
 
@@ -135,7 +136,7 @@ def read_evidence(path: Path, limit: Limit) -> tuple[str, bytes]:
     if stat.S_ISREG(info.st_mode) and info.st_size > limit.max_bytes:
         raise _too_large(path, info.st_size, limit)
     try:
-        with open(path, "rb") as handle:
+        with open_to_read(path) as handle:
             content = handle.read(limit.max_bytes + 1)
     except OSError as exc:
         raise _unreadable(path, exc) from None

@@ -7,13 +7,13 @@ Question sets, answer files and the other YAML inputs share these; parsing the t
 
 from __future__ import annotations
 
-import os
 from contextlib import suppress
 from pathlib import Path
 
 from qualify.core.errors import QualifyError
 from qualify.core.phrase import Phrase
 from qualify.core.questionnaire.yamlsource import LIMITS, Problem, QuestionSetError, size_said
+from qualify.core.user_files import open_to_read
 
 
 def decode_text(data: bytes, path: str) -> str:
@@ -38,20 +38,11 @@ def decode_text(data: bytes, path: str) -> str:
         ) from None
 
 
-_NO_WAIT = getattr(os, "O_NONBLOCK", 0)
-"""Opening a named pipe waits for someone to write to it, for ever if nobody does:
-opened without waiting, one that nobody writes to reads as empty."""
-
-
 def read_bytes(path: Path, limit: int, what: str) -> bytes:
     """At most `limit` + 1 bytes of a file (the one extra tells "too big"), or one line
-    saying why not; `what` names what the file should be ("a question set"). A pipe
-    (`<(…)`) is read as it is written; a named pipe nobody writes to is empty."""
+    saying why not; `what` names what the file should be ("a question set")."""
     try:
-        fd = os.open(path, os.O_RDONLY | _NO_WAIT)
-        with open(fd, "rb") as handle:
-            if _NO_WAIT:
-                os.set_blocking(fd, True)  # the reads wait for a writer's bytes, if any
+        with open_to_read(path) as handle:
             return handle.read(limit + 1)
     except FileNotFoundError:
         raise UnreadableFile(path, f"{path}: no such file", Phrase("no such file")) from None
