@@ -95,3 +95,24 @@ def test_a_thousands_separator_is_explained_with_both_readings(ws) -> None:
     with pytest.raises(AnswerError) as caught:
         typed(question, "1,000")
     assert "'1,000' could be 1000 or 1:" in str(caught.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_nobody_writes_to_is_read_as_empty_not_waited_for(ws, tmp_path) -> None:
+    """`import`, `attach` and capacity.yaml opened a named pipe and waited for a writer
+    for ever; each reads it as an empty file and says so."""
+    import threading
+
+    pipe = tmp_path / "export.json"
+    os.mkfifo(pipe)
+    found: list[object] = []
+    runner = threading.Thread(target=lambda: found.append(ws("import", str(pipe))))
+    runner.start()
+    runner.join(timeout=30)
+    if runner.is_alive():  # (unblock it: a writer that closes at once)
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        runner.join()
+        pytest.fail("import waited for a writer")
+    (result,) = found
+    assert result.exit_code != 0  # type: ignore[attr-defined]
+    assert "the file is empty" in result.stderr  # type: ignore[attr-defined]
