@@ -111,7 +111,10 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
     value = error.get("input")
     ctx = error.get("ctx") or {}
     got = describe(value)
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "invalid_key"):
+        # invalid_key: a key YAML read as a number (`12: x`), which no field is named
+        if kind == "invalid_key":
+            name = str(value)
         owner = _model_at(root, loc)
         close = closest(str(name), owner.model_fields)
         allowed = ", ".join(owner.model_fields)
