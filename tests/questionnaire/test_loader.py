@@ -280,6 +280,28 @@ def test_pipeline_problems_are_placed(tmp_path: Path) -> None:
     assert set(catalog.question_sets) == {"a"}
 
 
+def test_a_number_where_a_name_goes_is_told_at_the_key(tmp_path: Path) -> None:
+    """YAML reads `12:` as a number: a field (`12: x`) is unknown, a section id
+    (`min_section: {12: 40}`) is not text; each at the key, in our words."""
+    (tmp_path / "a.yaml").write_text(
+        one_set("- {id: q, text: Q, type: text}\n").replace("id: t\n", "id: a\n12: x\n", 1),
+        encoding="utf-8",
+    )
+    (tmp_path / "b.yaml").write_text(
+        one_set("- {id: q, text: Q, type: text}\n").replace("id: t\n", "id: b\n", 1),
+        encoding="utf-8",
+    )
+    (tmp_path / "pipeline.yaml").write_text(
+        "stages:\n  - {id: one, title: One, questionnaire: b, gate: {min_section: {12: 40}}}\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog(tmp_path)
+    out = [str(p).replace(str(tmp_path) + "/", "") for p in catalog.errors]
+    assert out[0].startswith("a.yaml:2:1: unknown field '12'; allowed here: id, title")
+    assert out[1] == "pipeline.yaml:2:66: min_section: expected text, got 12"
+    assert "Keys should be strings" not in " ".join(out)
+
+
 def test_a_stage_with_an_empty_set_per_kind_is_a_located_problem(tmp_path: Path) -> None:
     """`questionnaire: {}` (a per-kind mapping with no kind) once crashed the loader."""
     (tmp_path / "a.yaml").write_text(

@@ -230,8 +230,9 @@ def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, 
             Phrase("{name}: expected true or false, got {value}", name=name, value=got),
             False,
         )
-    if kind == "string_type":
-        return loc, Phrase("{name}: expected text, got {value}", name=name, value=got), False
+    if kind == "string_type":  # of a mapping's key (`min_section: {12: 40}`): at the key
+        key = bool(error["loc"]) and error["loc"][-1] == "[key]"
+        return loc, Phrase("{name}: expected text, got {value}", name=name, value=got), key
     if kind == "string_pattern_mismatch":
         if name in ("id", "questionnaire") and isinstance(value, str):
             if root is m.Pipeline or len(loc) == 1:
