@@ -17,6 +17,7 @@ from qualify.core.assess import earlier_values
 from qualify.core.calendar import Event, calendar
 from qualify.core.errors import QualifyError
 from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.answer_values import AnswerError, read_date
 from qualify.core.records import HistoryEntry, NextMeeting, Prospect, ProspectSummary, utcnow
 from qualify.core.scoring import score
 from qualify.core.words import meeting_words, one_line
@@ -76,22 +77,28 @@ def parse_time(text: str) -> time:
 
 def parse_day(text: str, *, now: date | None = None) -> date:
     """YYYY-MM-DD, or `today`, `tomorrow`, `+3d`, `+2w`."""
-    text = text.strip().lower()
-    base = now or today()
-    if text == "today":
+    text = text.strip()
+    base, word = now or today(), text.lower()
+    if word == "today":
         return base
-    if text == "tomorrow":
+    if word == "tomorrow":
         return base + timedelta(days=1)
-    if text.startswith("+"):
-        return base + timedelta(days=parse_within(text[1:]))
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    if word.startswith("+"):
+        return base + timedelta(days=parse_within(word[1:]))
+    try:  # a day as an answer's date is read (2026-02-30 is no real day; 20260301 no form)
+        return read_date(text)
+    except AnswerError as exc:
+        if _DAY_OR_YEAR.fullmatch(text):  # its own words: not a real day, a year alone…
+            raise WorkflowError(exc.args[0]) from None
         raise WorkflowError(
             Phrase(
                 "{text} is not a date: use YYYY-MM-DD (or today, tomorrow, +3d)", text=repr(text)
             )
         ) from None
+
+
+_DAY_OR_YEAR = re.compile(r"\d{4}(-\d{2}-\d{2})?")
+"""What `read_date` explains better than "not a date": a day that is none, a year alone."""
 
 
 def meeting_text(meeting: NextMeeting) -> str:

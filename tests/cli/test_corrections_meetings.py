@@ -293,6 +293,27 @@ def test_a_meeting_or_an_edit_is_not_a_move_an_override_waits_for(run) -> None:
     assert run("advance", pid, "--override", "Yes", "--from", "first-date").exit_code == 0
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("2026-02-30", "'2026-02-30' is not a real date"),
+        ("2027", "'2027' is a year: a date needs its day too, e.g. 2027-01-01"),
+        ("9999-01-01", "9999-01-01 is outside the years"),
+        ("20270301", "'20270301' is not a date: use YYYY-MM-DD (or today, tomorrow, +3d)"),
+        ("2027-W09-1", "'2027-W09-1' is not a date: use YYYY-MM-DD"),
+    ],
+)
+def test_a_meeting_day_is_read_as_an_answers_date_is(run, typed: str, said: str) -> None:
+    """`meet` took 20270301 and a week date (2027-W09-1) as days, and said only "not a
+    date" for 2026-02-30: it reads a day as `hold` and a date answer do, nothing recorded."""
+    pid = run("prospect", "add", "Oder Sound").stdout.strip()
+    refused = run("meet", pid, typed)
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert said in refused.stderr and "Traceback" not in refused.stderr
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    assert shown["prospect"]["next_meeting"] is None
+
+
 def test_a_new_answer_keeps_the_questions_note(run, tmp_path: Path) -> None:
     """`qualify answer ID Q V` without --note changes the answer, not the note beside it
     (it wrote an empty note over it); `--note ""` still removes it."""
