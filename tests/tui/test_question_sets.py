@@ -227,3 +227,51 @@ async def test_the_flow_preview_cuts_questions_to_its_width_whatever_it_becomes(
                 cells,
                 flow.size.width,
             )
+
+
+async def test_esc_in_the_text_leaves_it_and_the_footer_says_so(make_app, tiny_sets) -> None:
+    """Tab indents in the editor's text, so Esc leaves the text (Textual's code editor):
+    the footer said "esc Back" there and a first Esc seemed to do nothing. It says
+    "Leave text" while the text has the focus; the second Esc asks about the changes."""
+    from textual.widgets import Footer
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        editor = await open_first_set(pilot)
+        area = editor.query_one(TextArea)
+        await wait_for(pilot, lambda: area.has_focus, "the text's focus")
+
+        def footer() -> str:
+            return " ".join(
+                str(key.render()) for key in app.screen.query_one(Footer).query("FooterKey")
+            )
+
+        assert "Leave text" in footer() and "Back" not in footer()
+        await pilot.press("x")  # a change not saved
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is editor and not area.has_focus
+        assert "Back" in footer() and "Leave text" not in footer()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # keep editing
+        await pilot.pause()
+        assert app.screen is editor and area.text.startswith("x")
+
+
+async def test_esc_in_a_bundled_set_goes_back_at_once(data_dir, monkeypatch) -> None:
+    """A bundled set is read-only: its text takes no keys, so Esc is the screen's, back."""
+    from qualify import paths
+    from qualify.tui.app import QualifyApp
+    from qualify.tui.config import TuiConfig
+
+    app = QualifyApp(data_dir, paths.bundled_questionnaires_dir(), config=TuiConfig())
+    async with app.run_test(size=(100, 30)) as pilot:
+        sets = await open_sets(pilot)
+        await pilot.press("enter")
+        editor = await wait_editor(pilot)
+        assert editor.read_only and editor.query_one(TextArea).read_only
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is sets

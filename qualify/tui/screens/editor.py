@@ -78,11 +78,37 @@ def _moved(problem: Problem, path: Path) -> Problem:
     return replace(problem, path=str(path))
 
 
+class YamlText(TextArea):
+    """The file's text. Tab indents in it, so `Esc` leaves it (Textual's code editor does
+    that, before any key of the screen); the footer says so, not "Back", while it has the
+    focus. Read-only (a bundled set) it takes no keys: `Esc` goes back at once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "leave_text",
+            "Leave text",
+            tooltip="Leave the text (Tab indents in it); Esc again goes back",
+            id="editor.leave_text",
+        ),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_text" and self.read_only:
+            return False  # Esc is the screen's: back
+        return super().check_action(action, parameters)
+
+    def action_leave_text(self) -> None:
+        self.screen.focus_next()
+
+
 class EditorScreen(QualifyScreen):
     """Edit one question-set file (or pipeline.yaml) and save it atomically."""
 
     CSS_PATH = "editor.tcss"
     AUTO_FOCUS = "#ed-text"
+    FOOTER_KEYS = frozenset({"back", "leave_text", "save", "next_problem"})
+    """At 80 columns the footer cut its last keys off mid-word: these, F1 lists the rest."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",
@@ -174,7 +200,7 @@ class EditorScreen(QualifyScreen):
         yield Header(icon="◆")
         yield Static("", id="ed-status")
         with Horizontal(id="ed-body"):
-            yield TextArea.code_editor(
+            yield YamlText.code_editor(
                 "",
                 language="yaml" if self.highlighting else None,
                 theme="css",
