@@ -151,6 +151,9 @@ class QuestionSetsScreen(QualifyScreen):
 
     CSS_PATH = "question_sets.tcss"
     AUTO_FOCUS = "#qs-files"
+    FOOTER_KEYS = frozenset({"back", "edit", "copy_bundled"})
+    """The bundled sets' keys cut the footer off mid-word at 80 columns: these then, F1
+    lists them all."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to where you were", id="sets.back"),
         Binding(
