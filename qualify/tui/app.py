@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qualify.i18n import _, tr
-from qualify.tui.commands import QualifyCommands
+from qualify.tui.commands import PaletteInOurWords, QualifyCommands
 from qualify.tui.config import TuiConfig, load_config
 from qualify.tui.messages import (
     ChangedElsewhere,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from qualify.tui.screens.prospects import ProspectsScreen
 
 
-class QualifyApp(HoldsKeys, App[None]):
+class QualifyApp(PaletteInOurWords, HoldsKeys, App[None]):
     """Qualify prospects: the prospects list, a prospect, its interview, the question sets."""
 
     CSS_PATH = "app.tcss"

@@ -5,13 +5,19 @@ Because every entry names its key, the palette doubles as help.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from qualify.i18n import N_, _
 from qualify.tui.host import host
 from qualify.tui.messages import OpenProspect
+
+if TYPE_CHECKING:
+    from textual.app import App, SystemCommand
+    from textual.screen import Screen
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     (N_("New prospect"), N_("Add a prospect at the first stage  ·  a"), "new_prospect"),
@@ -113,3 +119,36 @@ class QualifyCommands(Provider):
                 found += 1
                 if found >= 40:
                     break
+
+
+PALETTE_KEY = (N_("palette"), N_("Open the command palette"))
+"""Textual's own label and tooltip of ctrl+p: the screens say them in the app's language
+(``QualifyScreen.active_bindings``), as every other key's."""
+
+
+class PaletteInOurWords:
+    """The palette in the app's language and without doubles: Textual's system commands
+    Quit, Theme and Keys say in English what ours (Quit, Switch theme, Help) say already;
+    the rest it offers, and its search field, are in the app's words."""
+
+    def get_system_commands(self: App[None], screen: Screen) -> Iterable[SystemCommand]:
+        from textual.app import SystemCommand
+
+        if screen.maximized is not None:
+            yield SystemCommand(
+                _("Minimize"), _("Back to the screen's usual layout"), screen.action_minimize
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                _("Maximize"), _("The focused part fills the screen"), screen.action_maximize
+            )
+        yield SystemCommand(
+            _("Screenshot"),
+            _("Save an SVG picture of this screen"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
+
+    def action_command_palette(self: App[None]) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))

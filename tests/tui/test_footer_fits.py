@@ -1,6 +1,7 @@
 """At 80×24, in English and German, every footer keeps ^q (quit) and F1 (help) on the
 screen, left of the command palette's key: the prospects list, each tab of a prospect,
-and the interview. The keys a footer leaves out still work and F1 lists them."""
+the interview, the question sets and the editor. The keys a footer leaves out still work
+and F1 lists them."""
 
 from __future__ import annotations
 
@@ -71,3 +72,28 @@ async def test_the_interview_footer_fits(data_dir: Path, tiny_sets: Path, langua
         await pilot.pause()
         assert "f3" not in _fits(app)  # Sections: left out of the footer, still listed
         assert "`f3`" in keys_markdown(app.screen) and "`f9`" in keys_markdown(app.screen)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_the_bundled_sets_and_the_editor_footers_fit(data_dir: Path, language: str):
+    """With the bundled sets, Copy to workspace ran the footer past its end ("f1 H"; in
+    German Quit and Help were gone); the editor's cut its last keys off mid-word."""
+    from qualify import paths
+    from qualify.tui.screens.editor import EditorScreen
+    from qualify.tui.screens.help import keys_markdown
+    from qualify.tui.screens.question_sets import QuestionSetsScreen
+
+    sets = paths.bundled_questionnaires_dir()
+    app = QualifyApp(data_dir, sets, config=TuiConfig(), language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_home(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuestionSetsScreen), "the sets")
+        await pilot.pause()
+        assert {"escape", "e", "c"} <= _fits(app)
+        assert "`r`" in keys_markdown(app.screen) and "`R`" in keys_markdown(app.screen)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen), "the editor")
+        await pilot.pause()
+        assert {"escape", "f5", "f8"} <= _fits(app)
+        assert "`f2`" in keys_markdown(app.screen)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import OptionList, Static, TextArea
 from tui_helpers import add_prospect, notified, open_prospect, screen_ready, wait_for, wait_home
 
@@ -276,30 +275,3 @@ async def test_esc_in_a_bundled_set_goes_back_at_once(data_dir, monkeypatch) -> 
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is sets
-
-
-@pytest.mark.parametrize(
-    ("language", "copy"), [(None, "Copy to workspace"), ("de", "Eigene Kopie")]
-)
-async def test_the_bundled_sets_footer_fits_80_columns(data_dir, language, copy) -> None:
-    """The bundled sets' keys (Copy to workspace among them) ran past the footer's end at
-    80 columns, "f1 Help" cut to "f1 H" (in German Quit and Help were gone): the main keys
-    are shown whole, F1 lists the rest."""
-    from textual.widgets import Footer
-
-    from qualify import paths
-    from qualify.tui.app import QualifyApp
-    from qualify.tui.config import TuiConfig
-
-    sets = paths.bundled_questionnaires_dir()
-    app = QualifyApp(data_dir, sets, config=TuiConfig(language=language))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_sets(pilot)
-        keys = list(app.screen.query_one(Footer).query("FooterKey"))
-        labels = " ".join(str(k.render()) for k in keys)
-        assert copy in labels and ("Help" in labels or "Hilfe" in labels)
-        palette = app.screen.query_one(Footer).query_one(".-command-palette")
-        shown = [k for k in keys if k is not palette]
-        assert max(k.region.right for k in shown) <= palette.region.x
-        for key in shown:  # each whole: as wide as its key and description
-            assert key.region.width >= len(str(key.render()).strip())

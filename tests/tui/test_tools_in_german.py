@@ -114,3 +114,43 @@ async def test_set_problems_and_the_rescore_preview_speak_german(
         assert "Vorher 100,0 Strong fit" in detail and "Nachher 75,0" in detail
         assert "• kind: Option 'integrator' neu bewertet: 5 → 3" in detail
         assert "re-scored" not in detail and "Before" not in detail
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_the_palette_has_no_doubles_nor_textual_english(
+    data_dir: Path, tiny_sets: Path, language: str
+) -> None:
+    """Textual's own Quit, Theme and Keys sat beside ours (Quit, Switch theme, Help), in
+    English even in the German app, as did the search field and the footer's "palette"."""
+    from textual.widgets import Input
+    from textual.widgets._footer import FooterKey
+
+    app = QualifyApp(data_dir, tiny_sets, config=TuiConfig(), language=language)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_home(pilot)
+        palette_key = next(k for k in app.screen.query(FooterKey) if k.key == "ctrl+p")
+        label = str(palette_key.render())
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        palette = app.screen
+        await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 5, "entries")
+        commands = palette.query_one(CommandList)
+        titles = [
+            str(commands.get_option_at_index(i).prompt).split("\n")[0].strip()
+            for i in range(commands.option_count)
+        ]
+        assert len(titles) == len(set(titles)), titles
+        placeholder = palette.query_one(Input).placeholder
+        if language == "de":
+            assert "Befehle" in label and "palette" not in label
+            assert placeholder == "Befehle suchen…"
+            assert {"Beenden", "Hilfe", "Design wechseln"} <= set(titles)
+            assert not {"Quit", "Keys", "Theme", "Screenshot"} & set(titles)
+        else:
+            assert "palette" in label and placeholder == "Search for commands…"
+            assert titles.count("Quit") == 1 and "Keys" not in titles and "Theme" not in titles
+        await pilot.press(*("bild" if language == "de" else "screens"))
+        await pilot.pause(0.3)
+        found = palette.query_one(CommandList)
+        first = str(found.get_option_at_index(0).prompt)
+        assert ("Bildschirmfoto" if language == "de" else "Screenshot") in first
