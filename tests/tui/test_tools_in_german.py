@@ -20,6 +20,21 @@ from qualify.tui.screens.rescore import RescoreScreen
 pytestmark = pytest.mark.tui
 
 
+async def open_palette(pilot) -> CommandPalette:
+    """ctrl+p, once its entries are listed."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    palette = app.screen
+    await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 5, "entries")
+    return palette
+
+
+def palette_prompts(palette: CommandPalette) -> list[str]:
+    commands = palette.query_one(CommandList)
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+
+
 async def test_the_comparison_and_the_palette_speak_german(data_dir: Path, tiny_sets: Path) -> None:
     pid = atlas(data_dir, tiny_sets)
     (data_dir / "ideal.yaml").write_text(IDEAL, encoding="utf-8")
@@ -39,15 +54,8 @@ async def test_the_comparison_and_the_palette_speak_german(data_dir: Path, tiny_
         answers = text_of(screen.query_one("#cmp-answers"))
         assert "— nicht beantwortet" in answers and "Sections" not in answers
         await pilot.press("escape")
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-        palette = app.screen
-        await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 5, "entries")
-        commands = palette.query_one(CommandList)
-        entries = [
-            " ".join(str(commands.get_option_at_index(i).prompt).split())
-            for i in range(commands.option_count)
-        ]
+        palette = await open_palette(pilot)
+        entries = [" ".join(p.split()) for p in palette_prompts(palette)]
         listed = "\n".join(entries)
         assert "Mit dem idealen Partner vergleichen" in listed
         assert "Gespräche neu bewerten" in listed and "Fragenkataloge prüfen" in listed
@@ -130,15 +138,8 @@ async def test_the_palette_has_no_doubles_nor_textual_english(
         await wait_home(pilot)
         palette_key = next(k for k in app.screen.query(FooterKey) if k.key == "ctrl+p")
         label = str(palette_key.render())
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-        palette = app.screen
-        await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 5, "entries")
-        commands = palette.query_one(CommandList)
-        titles = [
-            str(commands.get_option_at_index(i).prompt).split("\n")[0].strip()
-            for i in range(commands.option_count)
-        ]
+        palette = await open_palette(pilot)
+        titles = [p.split("\n")[0].strip() for p in palette_prompts(palette)]
         assert len(titles) == len(set(titles)), titles
         placeholder = palette.query_one(Input).placeholder
         if language == "de":
@@ -151,7 +152,6 @@ async def test_the_palette_has_no_doubles_nor_textual_english(
             assert titles.count("Quit") == 1 and not {"Keys", "Theme", "Screenshot"} & set(titles)
         await pilot.press(*("beenden" if language == "de" else "quit"))
         await pilot.pause(0.3)
-        found = palette.query_one(CommandList)
-        matches = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+        matches = palette_prompts(palette)
         assert "ctrl+q" in matches[0], matches  # ours first, and Textual's not at all
         assert sum("ctrl+q" in m or "as soon as possible" in m for m in matches) == 1, matches
