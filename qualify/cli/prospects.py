@@ -99,6 +99,24 @@ def prospect_edit(
 SORTS = ("updated", "name", "score", "meeting")
 
 
+def _check_filters(
+    env: Env, rows: list[Any], territory: str | None, stage: str | None, status: str | None
+) -> None:
+    """A filter nothing could pass (a stage, status or territory there is not) is a usage
+    error naming its option, not an empty list."""
+    from qualify.cli.filters import check_choice, check_territory
+    from qualify.core.records import ProspectStatus
+
+    check_territory(territory, (r.territory for r in rows), "--territory")
+    check_choice(status, [s.value for s in ProspectStatus], "--status")
+    pipeline = env.catalog.pipeline if stage is not None else None
+    if pipeline is not None:
+        stages = [s.id for s in pipeline.stages]
+        if pipeline.review is not None:
+            stages.append(pipeline.review.id)
+        check_choice(stage, stages, "--stage")
+
+
 @prospect.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--territory", default=None, help="Only this territory.")
@@ -158,6 +176,7 @@ def prospect_list(
             ).format(n=len(doubtful), writers=writers),
             err=True,
         )
+    _check_filters(env, rows, territory, stage, status)
     if territory is not None:
         rows = [r for r in rows if r.territory == territory]
     if stage is not None:

@@ -313,6 +313,31 @@ def test_prospect_edit_keeps_the_change_in_history(run) -> None:
     assert run("prospect", "edit", pid, "--name", " ").exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("option", "typed", "said"),
+    [
+        ("--stage", "first_date", "'first_date' is none of first-date, commitment, review "
+         "(did you mean 'first-date'?)"),
+        ("--status", "Active", "'Active' is none of active, committed, declined, on_hold "
+         "(did you mean 'active'?)"),
+        ("--territory", "north", "no prospect is in the territory 'north' (did you mean "
+         "'North'?); the territories: North, South"),
+        ("--territory", "Atlantis", "no prospect is in the territory 'Atlantis'; the "
+         "territories: North, South"),
+    ],
+)  # fmt: skip
+def test_a_list_filter_nothing_could_pass_names_its_option(run, option, typed, said) -> None:
+    """`prospect list --stage honeymoon` (or a status, or `north` for North) listed nothing
+    and said "No prospect matches.", as if the filter were fine: a usage error instead."""
+    run("prospect", "add", "Atlas AV", "--territory", "North")
+    run("prospect", "add", "Fjord AS", "--territory", "South")
+    result = run("prospect", "list", option, typed)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"Invalid value for '{option}'" in result.stderr and said in result.stderr
+    fine = run("prospect", "list", "--territory", "North", "--stage", "first-date")
+    assert fine.exit_code == 0 and "Atlas AV" in fine.stdout and "Fjord" not in fine.stdout
+
+
 def test_a_workspace_that_cannot_be_made_is_one_line_naming_the_option(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "notes.txt"
     not_a_folder.write_text("mine", "utf-8")
