@@ -19,16 +19,22 @@ support we would carry"), so a step never reads "strengthen Support load on us".
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from qualify.core import rules
+from qualify.core.aftercare import after_review
 from qualify.core.breakdown import ScoreBreakdown, SectionScore
 from qualify.core.gates import Criterion, GateResult
 from qualify.core.phrase import Joined, Num, Phrase, and_list
 from qualify.core.questionnaire.expressions import names, parse_condition
-from qualify.core.questionnaire.model import QuestionSet, Section, Stage
+from qualify.core.questionnaire.model import Pipeline, QuestionSet, Section, Stage
+from qualify.core.records import ProspectStatus
 
-__all__ = ["next_step"]
+if TYPE_CHECKING:
+    from qualify.core.assess import Assessment
+
+__all__ = ["next_step", "prospect_step"]
 
 
 def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
@@ -345,3 +351,101 @@ def next_step(
     if gate.unmet:  # a criterion this function does not know: say it as the gate does
         return Phrase("Keep dating: {steps}", steps=Joined(gate.unmet))
     return Phrase("Keep dating: the {stage} gate is not met yet", stage=stage.title)
+
+
+def prospect_step(a: Assessment, pipeline: Pipeline, today: date) -> str:
+    """The one thing to do next for a prospect, in the words of the method: the
+    assessment's `next_step` (its gate's step, or what its status asks)."""
+    p = a.records.prospect
+    if p.status == ProspectStatus.declined:
+        if a.reason:
+            return Phrase(
+                "Parted ways ({reason}). Reopen only if the reason no longer holds.",
+                reason=a.reason,
+            )
+        return Phrase("Parted ways. Reopen only if the reason no longer holds.")
+    if p.status == ProspectStatus.on_hold:
+        if p.recontact_on is None:
+            return Phrase("Just friends: agree a date to call again.")
+        if p.recontact_on <= today:
+            return Phrase(
+                "Just friends: due for a call (re-contact date {date}).", date=p.recontact_on
+            )
+        return Phrase("Just friends: call again on {date}.", date=p.recontact_on)
+    if p.status == ProspectStatus.committed:
+        if a.review is not None:
+            after = after_review(a.reviews, a.review_costs, a.review_due)
+            if after:
+                return after
+        if (
+            a.stage is not None
+            and a.gate is not None
+            and not a.gate.passed
+            and a.current is not None
+            and a.current.breakdown is not None
+            and a.current.question_set is not None
+        ):
+            step = next_step(a.stage, a.gate, a.current.breakdown, a.current.question_set)
+            if getattr(step, "msgid", "") == "Keep dating: {steps}":
+                step = step.params["steps"]  # type: ignore[attr-defined]
+            if step.endswith("."):
+                return Phrase("Settling in: finish onboarding — {step}", step=step)
+            return Phrase("Settling in: finish onboarding — {step}.", step=step)
+        if a.stage is not None and a.gate is not None and not a.gate.passed and a.current is None:
+            # committed (an advance overridden, say) before the onboarding conversation:
+            # the reviews start only once it is done (`advance` to them)
+            return Phrase(
+                "Settling in: finish onboarding — {step}", step=_book(a.stage, a.gate_set)
+            )
+        if a.stage is not None and a.gate is not None and a.gate.passed:
+            if a.review_due:
+                return Phrase(
+                    "Onboarding complete: move on to the relationship reviews (advance); the "
+                    "first review is due on {date}.",
+                    date=a.review_due,
+                )
+            return Phrase("Onboarding complete: move on to the relationship reviews (advance).")
+        if a.review_due is not None:
+            if a.review_due < today:
+                return Phrase(
+                    "Keep the relationship measured: next review overdue since {date}.",
+                    date=a.review_due,
+                )
+            return Phrase(
+                "Keep the relationship measured: next review due on {date}.", date=a.review_due
+            )
+        return Phrase("Keep the relationship measured with regular reviews.")
+    if a.stage is None:
+        return Phrase(
+            "Stage {stage} is not in the pipeline: move the prospect to a known stage.",
+            stage=repr(p.stage),
+        )
+    if a.current is None or not a.current.has_answers:
+        return _book(a.stage, a.gate_set)
+    if a.gate is None or a.gate_breakdown is None or a.gate_set is None:
+        return Phrase("Keep dating.")
+    nxt = pipeline.next_stage(a.stage.id)
+    step = next_step(a.stage, a.gate, a.gate_breakdown, a.gate_set, nxt)
+    return step if step.endswith(".") else Joined([step, "."], "")
+
+
+def _book(stage: Stage, qs: QuestionSet | None) -> str:
+    """Book the stage's conversation, saying how much it asks."""
+    if qs is None:
+        return Phrase("Book the {stage} conversation.", stage=stage.title)
+    required = sum(1 for q in qs.questions.values() if q.required)
+    n = len(qs.questions)
+    return (
+        Phrase(
+            "Book the {stage} conversation: 1 question to ask, {required} of them required.",
+            stage=stage.title,
+            required=required,
+        )
+        if n == 1
+        else Phrase(
+            "Book the {stage} conversation: {n} questions to ask, {required} of them required.",
+            stage=stage.title,
+            n=n,
+            required=required,
+        )
+    )
