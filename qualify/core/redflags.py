@@ -21,10 +21,10 @@ Pure: records, parsed sets and the clock in, flags out.
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar
 
 from qualify.core.breakdown import ScoreBreakdown, frozen
@@ -152,6 +152,32 @@ def _split(name: str, own: str) -> tuple[str, str]:
     return (set_id, key) if dot and set_id else (own, name)
 
 
+@lru_cache(maxsize=1024)
+def _reads(condition: str) -> tuple[str, ...]:
+    """The names a condition reads, each once, in order."""
+    return tuple(dict.fromkeys(n.key for n in names(parse_condition(condition))))
+
+
+def _env(
+    read: Iterable[str], own: Mapping[str, Any], stages: Sequence[tuple[str, Mapping[str, Any]]]
+) -> dict[str, Any]:
+    """What a `cleared_when` sees of the names it reads: the raising interview's values
+    (`x`), else the latest values of each set (`set-id.x`, the latest set's where two
+    spell the same name); repeated sections' values are not readable. Only the names
+    read are looked up: a prospect's every value, named, was most of the work."""
+    env: dict[str, Any] = {}
+    for name in read:
+        if "[" not in name and name in own:
+            env[name] = own[name]
+            continue
+        for set_id, values in stages:
+            if name.startswith(set_id) and name[len(set_id) : len(set_id) + 1] == ".":
+                key = name[len(set_id) + 1 :]
+                if "[" not in key and key in values:
+                    env[name] = values[key]
+    return env
+
+
 def red_flags(
     scored: Sequence[_Scored],
     history: Iterable[HistoryEntry] = (),
@@ -162,13 +188,10 @@ def red_flags(
     latest = _latest(scored)
     if not any(s.breakdown is not None and s.breakdown.red_flags for s in latest):
         return ()
-    everywhere: dict[str, Any] = {}
+    stages: list[tuple[str, Mapping[str, Any]]] = []
     for s in latest:
         assert s.breakdown is not None
-        sid = s.interview.questionnaire_id
-        for key, value in s.breakdown.values.items():
-            if "[" not in key:
-                everywhere[f"{sid}.{key}"] = value
+        stages.append((s.interview.questionnaire_id, s.breakdown.values))
     evidence = _Evidence(latest)
     overridden = _overridden(history)
     flags: list[RedFlag] = []
@@ -178,7 +201,6 @@ def red_flags(
         if not b.red_flags:
             continue
         values = b.values  # what a line would show, without making the lines
-        own = {k: v for k, v in values.items() if "[" not in k}
         for hit in b.red_flags:
             question = qs.questions.get(hit.question)
             flag = question.red_flag if question is not None else None
@@ -188,10 +210,10 @@ def red_flags(
             cleared_by: tuple[str, ...] = ()
             waiting: tuple[str, ...] = ()
             if flag is not None and flag.cleared_when is not None:
-                env: Mapping[str, Any] = ChainMap(own, everywhere)
+                read = _reads(flag.cleared_when)
+                env = _env(read, values, stages)
                 if evaluate(flag.cleared_when, env, today=today):
-                    read = [n.key for n in names(parse_condition(flag.cleared_when))]
-                    given = [n for n in dict.fromkeys(read) if env.get(n) is not None]
+                    given = [n for n in read if env.get(n) is not None]
                     weak = tuple(n for n in given if not evidence.ok(*_split(n, qs.id)))
                     if weak:
                         waiting = weak
