@@ -122,6 +122,8 @@ def _call(node: Call) -> _Fn:
     f = node.function
     if f == "today":
         return _today
+    if f == "round" and len(node.args) == 2 and isinstance(node.args[1], Literal):
+        return _round_by(_value(node.args[0]), node.args[1].value)
     args = tuple(_value(a) for a in node.args)
 
     def call(answers: Mapping[str, Any], today: date | None) -> Any:
@@ -131,6 +133,20 @@ def _call(node: Call) -> _Fn:
         return _apply(f, values, today)
 
     return call
+
+
+def _round_by(value: _Fn, digits: Any) -> _Fn:
+    """`round(x, 2)`: the places written (most formulas that round say them), read once;
+    what :func:`_apply` says of `round`."""
+    places = float(digits) if is_number(digits) else None
+
+    def rounded(answers: Mapping[str, Any], today: date | None) -> Any:
+        found = value(answers, today)
+        if found is _MISSING or places is None or not is_number(found):
+            return _MISSING
+        return _round(float(found), places)
+
+    return rounded
 
 
 def _apply(f: str, args: list[Any], today: date | None) -> Any:
@@ -195,6 +211,9 @@ def _comparison(node: Compare) -> Condition:
     chosen once, and a literal right operand (`kind == 'dealer'`) read once."""
     test = _TESTS[node.op]
     left = _value(node.left)
+    texts = _texts(node)
+    if texts is not None:
+        return _against_texts(node.op, left, test, texts)
     if isinstance(node.right, Literal):
         constant = node.right.value
 
@@ -210,6 +229,57 @@ def _comparison(node: Compare) -> Condition:
         return False if a is _MISSING or b is _MISSING else test(a, b)
 
     return compare
+
+
+def _texts(node: Compare) -> str | list[str] | None:
+    """The text (`kind == 'dealer'`) or texts (`kind in ['a', 'b']`) the right operand
+    writes, where the operator then compares an answered text by equality alone (see
+    :func:`_equal`); None for any other comparison."""
+    right = node.right
+    if node.op in ("==", "!=") and isinstance(right, Literal) and type(right.value) is str:
+        return right.value
+    if node.op in ("in", "not in") and isinstance(right, ListLiteral):
+        values = [item.value for item in right.items]
+        if all(type(v) is str for v in values):
+            return values
+    return None
+
+
+def _against_texts(
+    op: str, left: _Fn, test: Callable[[Any, Any], bool], texts: str | list[str]
+) -> Condition:
+    """A comparison with written texts: an answer that is a text (most are: a choice)
+    is compared as :func:`_equal` compares two texts, without its tests of the other
+    kinds; any other answer goes through the operator's test, as before."""
+    if isinstance(texts, str):
+        text = texts
+        if op == "==":
+
+            def same(answers: Mapping[str, Any], today: date | None) -> bool:
+                a = left(answers, today)
+                if type(a) is str:
+                    return a == text
+                return False if a is _MISSING else test(a, text)
+
+            return same
+
+        def other(answers: Mapping[str, Any], today: date | None) -> bool:
+            a = left(answers, today)
+            if type(a) is str:
+                return a != text
+            return False if a is _MISSING else test(a, text)
+
+        return other
+    written = tuple(texts)
+    inside = op == "in"
+
+    def among(answers: Mapping[str, Any], today: date | None) -> bool:
+        a = left(answers, today)
+        if type(a) is str:
+            return (a in written) is inside
+        return False if a is _MISSING else test(a, list(written))
+
+    return among
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:
@@ -327,7 +397,14 @@ def _compiled(expr: Expr, make: Callable[[Expr], Any]) -> Any:
 
 
 def _formula(expr: Expr) -> Formula:
-    number = _value(expr)
+    if isinstance(expr, Literal):  # a rate written in the set (`formula: "85"`): worked out once
+        fixed = _formula_of(_value(expr))({}, None)
+        return lambda answers, today: fixed
+    return _formula_of(_value(expr))
+
+
+def _formula_of(number: _Fn) -> Formula:
+    """A formula's value from its tree's: a finite number within ±MAX_VALUE, or None."""
 
     def formula(answers: Mapping[str, Any], today: date | None) -> float | None:
         result = number(answers, today)

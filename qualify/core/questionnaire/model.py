@@ -11,7 +11,7 @@ some 85 field types from its text, a third of the time importing the models take
 """
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -433,8 +433,10 @@ def repeat_key(section_id: str, index: int, question_id: str) -> str:
     return f"{section_id}[{index}].{question_id}"
 
 
+@lru_cache(maxsize=4096)
 def split_key(key: str) -> tuple[str, int, str] | None:
-    """(section id, repeat, question id) of a repeated answer's key; None otherwise."""
+    """(section id, repeat, question id) of a repeated answer's key; None otherwise.
+    Remembered: scoring splits every repeated answer's key of every interview."""
     found = _KEY.match(key)
     if found is None:
         return None
