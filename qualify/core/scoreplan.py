@@ -130,6 +130,10 @@ class ScorePlan:
     """Every question in the order its value can be worked out (the set's `plan`)."""
     repeated: dict[str, SectionPlan]
     """The repeated sections by id."""
+    in_line_order: bool
+    """Every question's value is worked out in the order of the score lines (no repeated
+    section, no question before one it reads): a breakdown's values are then in the
+    order they were worked out."""
 
 
 def _formula(text: str | None) -> tuple[Formula, tuple[str, ...], bool] | None:
@@ -238,11 +242,11 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
                 plan.checked.append(compiled)
             by_id[q.id] = compiled
         sections.append(plan)
-    return ScorePlan(
-        sections,
-        [by_id[qid] for qid in question_set.plan],
-        {s.id: s for s in sections if s.repeat_max is not None},
-    )
+    order = [by_id[qid] for qid in question_set.plan]
+    repeated = {s.id: s for s in sections if s.repeat_max is not None}
+    lines = [q for s in sections for q in s.questions]
+    in_line_order = not repeated and [q.id for q in order] == [q.id for q in lines]
+    return ScorePlan(sections, order, repeated, in_line_order)
 
 
 class _Plans:

@@ -302,9 +302,14 @@ def _lines(
     return tuple(out)
 
 
-def _values(parted: list[tuple[list[_Part], float | None]], values: dict[str, Any]) -> dict:
+def _values(
+    parted: list[tuple[list[_Part], float | None]], values: dict[str, Any], in_order: bool
+) -> dict:
     """`ScoreBreakdown.values` without its lines: a line is visible and answered exactly
-    when its key has a value, in the lines' order."""
+    when its key has a value, in the lines' order (`in_order`: the order of `values`,
+    which holds no None)."""
+    if in_order:
+        return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in values.items()}
     return {
         key: list(value) if isinstance(value, (list, tuple)) else value
         for parts, _ in parted
@@ -490,7 +495,7 @@ def score(
             "red_flags": tuple(flags),
             "weight_answered": weight_answered,
             "provisional": provisional,
-            VALUES: _values(parted, worked.values),
+            VALUES: _values(parted, worked.values, tallied.plan.in_line_order),
             ASKED: AskedFacts(
                 worked.visible, worked.values, required, tuple(checks[0]), tuple(checks[1])
             ),
