@@ -213,6 +213,18 @@ ASKED = "_asked"
 """Where scoring leaves a breakdown's :class:`AskedFacts`, in its __dict__ (no field, as
 VALUES)."""
 
+FIGURES = "_make_figures"
+"""Where scoring leaves a breakdown's maker of its figures (see :data:`LAZY_FIGURES`), in
+its __dict__, until they are first read."""
+
+LAZY_FIGURES = (
+    *("score", "band", "coverage", "sections", "directions", "answered", "visible"),
+    *("weight_answered", "provisional"),
+)
+"""The fields of a breakdown that scoring works out on first read (with its AskedFacts):
+a portfolio reads the figures of the interview a prospect ranks on, and of most earlier
+ones only their values and red flags, which scoring works out at once."""
+
 
 @dataclass(frozen=True, slots=True)
 class AskedFacts:
@@ -255,6 +267,38 @@ SectionScore.questions = _LinesOnFirstRead()  # type: ignore[assignment]
 """A non-data descriptor: an instance's own `questions` (in its __dict__) comes first."""
 
 
+def figures_unread(breakdown: Any) -> bool:
+    """Scoring's figures of `breakdown` are still to be made: its band is then the one its
+    score earns in its set (or none, or knocked out), never one set by hand."""
+    return FIGURES in breakdown.__dict__
+
+
+def _figures_made(breakdown: Any) -> dict[str, Any]:
+    """The breakdown's __dict__, its figures made if scoring left a maker of them."""
+    found: dict[str, Any] = breakdown.__dict__
+    make: Callable[[], dict[str, Any]] | None = found.get(FIGURES)
+    if make is not None:  # two threads reading at once make equal figures; either's stays
+        found.update(make())
+        found.pop(FIGURES, None)
+    return found
+
+
+class _FigureOnFirstRead:
+    """A figure of a breakdown (see :data:`LAZY_FIGURES`), made on first read when
+    scoring left a maker of them; a non-data descriptor, as `SectionScore.questions`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, breakdown: Any, owner: type | None = None) -> Any:
+        if breakdown is None:
+            return self
+        found = _figures_made(breakdown)
+        if self.name not in found:
+            raise AttributeError(self.name)
+        return found[self.name]
+
+
 @dataclass(frozen=True)
 class ScoreBreakdown:
     """The result of scoring one interview; figures are unrounded (round when showing)."""
@@ -291,20 +335,23 @@ class ScoreBreakdown:
         return None
 
     def __getstate__(self) -> dict[str, Any]:
-        """Its fields only (a copy or a pickle reads its values from its lines)."""
-        return {k: v for k, v in self.__dict__.items() if k not in (VALUES, ASKED)}
+        """Its fields only, its figures made (a copy or a pickle reads its values from its
+        lines)."""
+        found = _figures_made(self)
+        return {k: v for k, v in found.items() if k not in (VALUES, ASKED)}
 
     @property
     def asked(self) -> AskedFacts | None:
         """What scoring found of the questions asked (None: read the score lines)."""
-        return self.__dict__.get(ASKED)
+        return _figures_made(self).get(ASKED)
 
     def with_band(self, band: str | None) -> ScoreBreakdown:
         """The same breakdown under another band (one an open red flag lowers)."""
         made = replace(self, band=band)
+        found = _figures_made(self)
         for kept in (VALUES, ASKED):
-            if kept in self.__dict__:
-                made.__dict__[kept] = self.__dict__[kept]
+            if kept in found:
+                made.__dict__[kept] = found[kept]
         return made
 
     @property
@@ -347,3 +394,7 @@ class ScoreBreakdown:
             "directions": dict(self.directions),
             "sections": [s.to_dict() for s in self.sections],
         }
+
+
+for _name in LAZY_FIGURES:  # the dataclass's own __init__ keeps the defaults it was made with
+    setattr(ScoreBreakdown, _name, _FigureOnFirstRead(_name))

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Literal, Protocol, TypeVar
 
-from qualify.core.breakdown import ScoreBreakdown, frozen
+from qualify.core.breakdown import ScoreBreakdown, figures_unread, frozen
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import EVIDENCE_SOURCES, QuestionSet
@@ -258,6 +258,15 @@ def holding(flags: Iterable[RedFlag], no_open_red_flags: bool) -> list[RedFlag]:
     return [f for f in flags if f.open and (no_open_red_flags or f.holds_every_gate)]
 
 
+def _may_lower(b: ScoreBreakdown, qs: QuestionSet) -> bool:
+    """An open flag may lower the band: a band scoring has yet to work out is the one the
+    score earns, which only a set with a band `without_red_flags` lowers (so its figures
+    are not made for nothing)."""
+    if figures_unread(b) and not any(band.without_red_flags for band in qs.effective_bands):
+        return False
+    return bool(b.band) and not b.knocked_out
+
+
 def capped(scored: Sequence[S], flags: Sequence[RedFlag]) -> tuple[S, ...]:
     """Each interview with its band lowered past any band `without_red_flags` while a red
     flag raised at or before it is open ("Ready to sign" never reads beside one)."""
@@ -269,7 +278,7 @@ def capped(scored: Sequence[S], flags: Sequence[RedFlag]) -> tuple[S, ...]:
     for s in scored:
         seen = seen or s.interview.id in open_at
         b, qs = s.breakdown, s.question_set
-        if seen and b is not None and qs is not None and b.band and not b.knocked_out:
+        if seen and b is not None and qs is not None and _may_lower(b, qs):
             band = qs.band_for(b.score, red_flags_open=True)
             if band != b.band:
                 s = replace(s, breakdown=b.with_band(band))  # type: ignore[type-var]

@@ -30,6 +30,7 @@ from typing import Any
 
 from qualify.core.breakdown import (
     ASKED,
+    FIGURES,
     LINES,
     VALUES,
     AskedFacts,
@@ -178,16 +179,8 @@ def _parts(section: SectionPlan, worked: Worked) -> tuple[list[_Part], float | N
 _Watched = tuple[dict[str, str], dict[str, str]]  # answer key → knock-out reasons, red flag
 
 
-def _count(
-    section: SectionPlan,
-    part: _Part,
-    worked: Worked,
-    hits: list[KnockoutHit],
-    flags: list[RedFlagHit],
-    watched: _Watched,
-) -> tuple[int, int]:
-    """How many asked questions of one part are visible and answered; its knock-outs and
-    red flags are added to `hits` and `flags` (and `watched`, for the lines)."""
+def _count(section: SectionPlan, part: _Part, worked: Worked) -> tuple[int, int]:
+    """How many asked questions of one part are visible and answered."""
     seen, values, keys = worked.visible, worked.values, part.keys
     n_visible = n_answered = 0
     for index in section.asked:
@@ -195,23 +188,39 @@ def _count(
         if seen[key]:
             n_visible += 1
             n_answered += key in values
+    return n_visible, n_answered
+
+
+def _watch(
+    section: SectionPlan,
+    index: int | None,
+    keys: list[str],
+    worked: Worked,
+    hits: list[KnockoutHit],
+    flags: list[RedFlagHit],
+    watched: _Watched | None,
+) -> None:
+    """One part's knock-outs and red flags, added to `hits` and `flags` (and to `watched`,
+    for the lines, when given)."""
+    values = worked.values
     env: Mapping[str, Any] | None = None
     for q in section.watched:
         key = keys[q.index]
         if key not in values:
             continue
         if env is None:
-            env = worked.env(section.id, part.index)
+            env = worked.env(section.id, index)
         if q.knocks:
             reasons = _knockouts(q, values[key], env, worked.today)
-            hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
             if reasons:
-                watched[0][key] = "; ".join(reasons)
+                hits.extend(KnockoutHit(q.id, reason) for reason in reasons)
+                if watched is not None:
+                    watched[0][key] = "; ".join(reasons)
         flag = q.red_flag
         if flag is not None and flag[0](env, worked.today):
             flags.append(RedFlagHit(q.id, key, flag[1], flag[2]))
-            watched[1][key] = flag[1]
-    return n_visible, n_answered
+            if watched is not None:
+                watched[1][key] = flag[1]
 
 
 def _checked(section: SectionPlan, part: _Part, worked: Worked, found: _Checks) -> int:
@@ -302,19 +311,16 @@ def _lines(
     return tuple(out)
 
 
-def _values(
-    parted: list[tuple[list[_Part], float | None]], values: dict[str, Any], in_order: bool
-) -> dict:
+def _values(keys: list[list[str]], values: dict[str, Any], in_order: bool) -> dict:
     """`ScoreBreakdown.values` without its lines: a line is visible and answered exactly
-    when its key has a value, in the lines' order (`in_order`: the order of `values`,
-    which holds no None)."""
+    when its key has a value, in the lines' order (`keys`: each part's, in order;
+    `in_order`: the order of `values`, which holds no None)."""
     if in_order:
         return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in values.items()}
     return {
         key: list(value) if isinstance(value, (list, tuple)) else value
-        for parts, _ in parted
-        for part in parts
-        for key in part.keys
+        for part in keys
+        for key in part
         if (value := values.get(key)) is not None
     }
 
@@ -349,6 +355,17 @@ def _tallied(
     """`explain`: note the calculated values' inputs (only the score lines show them)."""
     worked = work_out(question_set, answers, earlier, today, names=names, explain=explain)
     plan = plan_of(question_set)
+    parted, weighted, shares = _tally_sections(plan, worked)
+    return _Tallied(plan, worked, parted, weighted, shares, sum([w for w, _ in weighted]))
+
+
+def _tally_sections(
+    plan: ScorePlan, worked: Worked
+) -> tuple[
+    list[tuple[list[_Part], float | None]], list[tuple[float, float]], list[tuple[float, float]]
+]:
+    """Each section's parts and score, (weight, score) of those with a score, and (weight,
+    answered share of its visible scored weight) of each section."""
     parted: list[tuple[list[_Part], float | None]] = []
     weighted: list[tuple[float, float]] = []
     shares: list[tuple[float, float]] = []
@@ -361,7 +378,7 @@ def _tallied(
         answered_w, visible_w = _weight_share(parts, s, worked)
         if visible_w > 0 and weight > 0:
             shares.append((weight, answered_w / visible_w))
-    return _Tallied(plan, worked, parted, weighted, shares, sum([w for w, _ in weighted]))
+    return parted, weighted, shares
 
 
 @dataclass(slots=True, eq=False)
@@ -386,7 +403,7 @@ class _Lines:
         compiled, (parts, _) = tallied.plan.sections[index], tallied.parted[index]
         watched: _Watched = ({}, {})
         for part in parts:
-            _count(compiled, part, tallied.worked, [], [], watched)
+            _watch(compiled, part.index, part.keys, tallied.worked, [], [], watched)
         share = tallied.share(compiled.section)
         return _lines(compiled, parts, share, tallied.worked, watched)
 
@@ -412,95 +429,117 @@ def score(
     same arguments, the same breakdown (its score lines are made on first read).
     `names`: :func:`~qualify.core.working.flat` of `earlier`, when the caller has it.
     """
-    tallied = _tallied(question_set, answers, earlier, today, names, explain=False)
-    worked, parted = tallied.worked, tallied.parted
-    overall = _weighted(tallied.weighted)
-    weight_answered = _weighted(tallied.shares)
+    worked = work_out(question_set, answers, earlier, today, names=names, explain=False)
+    plan = plan_of(question_set)
+    hits: list[KnockoutHit] = []
+    flags: list[RedFlagHit] = []
+    keys: list[list[str]] = []  # each part's answer keys, in the lines' order
+    for compiled in plan.sections:
+        indexes = (None,) if compiled.repeat_max is None else range(worked.repeats[compiled.id])
+        for index in indexes:
+            keys.append(compiled.keys_of(index))
+            _watch(compiled, index, keys[-1], worked, hits, flags, None)
     # a copy, once every answer scoring asks for was given (a demo's answers are made as
     # asked): the caller may change its answers after (the app does, at each key press)
     maker = _Lines(question_set, dict(answers), earlier, today)
-    watched: _Watched = ({}, {})  # the lines' business: worked out again by the maker
-    checks: _Checks = ([], [])
-    required = 0
-
-    sections: list[SectionScore] = []
-    hits: list[KnockoutHit] = []
-    flags: list[RedFlagHit] = []
-    by_direction: dict[str, list[tuple[float, float]]] = {d: [] for d in DIRECTIONS}
-    total_visible = total_answered = 0
-    for compiled, (parts, section_score) in zip(tallied.plan.sections, parted, strict=True):
-        section = compiled.section
-        repeats: list[RepeatScore] = []
-        n_visible = n_answered = 0
-        for part in parts:
-            visible, answered_ = _count(compiled, part, worked, hits, flags, watched)
-            required += _checked(compiled, part, worked, checks)
-            if part.index is not None:
-                repeats.append(RepeatScore(part.index, part.score, answered_, visible))
-            n_visible += visible
-            n_answered += answered_
-        total_visible += n_visible
-        total_answered += n_answered
-        if section_score is not None and section.direction in by_direction:
-            by_direction[section.direction].append((section.weight, section_score))
-        sections.append(
-            _frozen(
-                SectionScore,
-                {
-                    "id": section.id,
-                    "title": section.title,
-                    "direction": section.direction,
-                    "weight": section.weight,
-                    "score": section_score,
-                    "coverage": n_answered / n_visible if n_visible else None,
-                    "answered": n_answered,
-                    "visible": n_visible,
-                    LINES: maker,
-                    "shown": worked.section_shown[section.id],
-                    "repeats": tuple(repeats) if section.repeat is not None else None,
-                    "repeat_score": section.repeat_score,
-                },
-            )
-        )
-    directions = {d: _weighted(pairs) for d, pairs in by_direction.items()}
-    knocked_out = bool(hits)
-    need = question_set.verdict_coverage
-    provisional = (
-        not knocked_out
-        and overall is not None
-        and need is not None
-        and (weight_answered or 0.0) < need - VERDICT_TOLERANCE
-    )
-    band = question_set.band_for(overall)  # open red flags are the assessment's to weigh
-    if knocked_out:
-        band = KNOCKED_OUT_BAND
-    elif provisional:
-        band = None
     return _frozen(
         ScoreBreakdown,
         {
-            "score": overall,
-            "band": band,
-            "knocked_out": knocked_out,
+            "knocked_out": bool(hits),
             "knockouts": tuple(hits),
-            "coverage": total_answered / total_visible if total_visible else None,
-            "sections": tuple(sections),
-            "directions": directions,
-            "answered": total_answered,
-            "visible": total_visible,
             "question_set_id": question_set.id,
             "question_set_version": question_set.version,
             "today": today,
             "earlier": earlier or {},
             "red_flags": tuple(flags),
+            VALUES: _values(keys, worked.values, plan.in_line_order),
+            FIGURES: _Figures(question_set, plan, worked, bool(hits), maker),
+        },
+    )
+
+
+@dataclass(slots=True, eq=False)
+class _Figures:
+    """A breakdown's maker of its figures (``breakdown.LAZY_FIGURES``) and AskedFacts, from
+    what scoring worked out: made on first read, as the lines are, since most breakdowns of
+    a portfolio are read for their values and red flags only (made at once)."""
+
+    question_set: QuestionSet
+    plan: ScorePlan
+    worked: Worked
+    knocked_out: bool
+    lines: _Lines
+
+    def __call__(self) -> dict[str, Any]:
+        question_set, worked, knocked_out = self.question_set, self.worked, self.knocked_out
+        parted, weighted, shares = _tally_sections(self.plan, worked)
+        overall = _weighted(weighted)
+        weight_answered = _weighted(shares)
+        checks: _Checks = ([], [])
+        required = 0
+        sections: list[SectionScore] = []
+        by_direction: dict[str, list[tuple[float, float]]] = {d: [] for d in DIRECTIONS}
+        total_visible = total_answered = 0
+        for compiled, (parts, section_score) in zip(self.plan.sections, parted, strict=True):
+            section = compiled.section
+            repeats: list[RepeatScore] = []
+            n_visible = n_answered = 0
+            for part in parts:
+                visible, answered_ = _count(compiled, part, worked)
+                required += _checked(compiled, part, worked, checks)
+                if part.index is not None:
+                    repeats.append(RepeatScore(part.index, part.score, answered_, visible))
+                n_visible += visible
+                n_answered += answered_
+            total_visible += n_visible
+            total_answered += n_answered
+            if section_score is not None and section.direction in by_direction:
+                by_direction[section.direction].append((section.weight, section_score))
+            sections.append(
+                _frozen(
+                    SectionScore,
+                    {
+                        "id": section.id,
+                        "title": section.title,
+                        "direction": section.direction,
+                        "weight": section.weight,
+                        "score": section_score,
+                        "coverage": n_answered / n_visible if n_visible else None,
+                        "answered": n_answered,
+                        "visible": n_visible,
+                        LINES: self.lines,
+                        "shown": worked.section_shown[section.id],
+                        "repeats": tuple(repeats) if section.repeat is not None else None,
+                        "repeat_score": section.repeat_score,
+                    },
+                )
+            )
+        need = question_set.verdict_coverage
+        provisional = (
+            not knocked_out
+            and overall is not None
+            and need is not None
+            and (weight_answered or 0.0) < need - VERDICT_TOLERANCE
+        )
+        band = question_set.band_for(overall)  # open red flags are the assessment's to weigh
+        if knocked_out:
+            band = KNOCKED_OUT_BAND
+        elif provisional:
+            band = None
+        return {
+            "score": overall,
+            "band": band,
+            "coverage": total_answered / total_visible if total_visible else None,
+            "sections": tuple(sections),
+            "directions": {d: _weighted(pairs) for d, pairs in by_direction.items()},
+            "answered": total_answered,
+            "visible": total_visible,
             "weight_answered": weight_answered,
             "provisional": provisional,
-            VALUES: _values(parted, worked.values, tallied.plan.in_line_order),
             ASKED: AskedFacts(
                 worked.visible, worked.values, required, tuple(checks[0]), tuple(checks[1])
             ),
-        },
-    )
+        }
 
 
 def line_points(
