@@ -35,7 +35,7 @@ _READ_FLAGS = (
 )
 
 
-def read_whole(path: Path) -> bytes:
+def read_whole(path: Path | str) -> bytes:
     """The bytes of a file qualify wrote itself (a prospect file, an index shard, a
     cache entry), read only when it is one: a pipe or a device put in its place is
     NotAFile at once, where a read would wait for a writer that never comes (a folder is
@@ -57,7 +57,7 @@ def read_whole(path: Path) -> bytes:
         os.close(fd)
 
 
-def _mode(mode: int, path: Path) -> int:
+def _mode(mode: int, path: Path | str) -> int:
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
     return mode

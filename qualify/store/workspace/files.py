@@ -62,17 +62,23 @@ def _ordered(table: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [v for _, v in rows]
 
 
-def from_tables(path: Path, raw: dict[str, Any]) -> ProspectFile:
-    """Validate a prospect file; anything that does not fit is reported as corruption."""
+def from_tables(path: Path | str, raw: dict[str, Any]) -> ProspectFile:
+    """Validate a prospect file; anything that does not fit is reported as corruption.
+
+    Each record goes through its model's validator itself, as ``model_validate`` does
+    (the same checks and errors) without the wrapper's cost: a portfolio validates
+    ~10 records per prospect, 10,000 prospects."""
     try:
         prospects = _ordered(raw.get("prospect"))
         if not prospects:
             raise corrupt(path, Phrase("no prospect record in it"))
         rows = _ordered(raw.get("summary"))
-        prospect = Prospect.model_validate(prospects[0])
-        row = ProspectSummary.model_validate(rows[0]) if rows else None
-        interviews = [Interview.model_validate(d) for d in _ordered(raw.get("interviews"))]
-        history = [HistoryEntry.model_validate(d) for d in _ordered(raw.get("history"))]
+        prospect = Prospect.__pydantic_validator__.validate_python(prospects[0])
+        row = ProspectSummary.__pydantic_validator__.validate_python(rows[0]) if rows else None
+        interview = Interview.__pydantic_validator__.validate_python
+        interviews = [interview(d) for d in _ordered(raw.get("interviews"))]
+        entry = HistoryEntry.__pydantic_validator__.validate_python
+        history = [entry(d) for d in _ordered(raw.get("history"))]
     except ValidationError as exc:
         from qualify.core.questionnaire.friendly import at_path  # only on an error
 

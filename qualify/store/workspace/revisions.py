@@ -54,7 +54,7 @@ def file_revision(path: Path) -> str | None:
         return None
 
 
-def read_revised(path: Path) -> tuple[ProspectFile, str] | None:
+def read_revised(path: Path | str) -> tuple[ProspectFile, str] | None:
     """The prospect file and the digest of the bytes it was parsed from; None when there
     is none, StoreCorrupt when it does not parse."""
     raw = read_raw(path)
@@ -90,7 +90,7 @@ class FileRevisions:
 
     root: Path
     prospect_path: Callable[[str], Path]
-    _existing_path: Callable[[str], Path]
+    _existing_file: Callable[[str], str]
     _missing: Callable[[str], NotFound]
 
     def revisions(self, prospect_ids: Iterable[str]) -> Iterator[tuple[str, str | None]]:
@@ -103,7 +103,7 @@ class FileRevisions:
         return settled_stamps(self.root / "prospects", safe)
 
     def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
-        found = read_revised(self._existing_path(prospect_id))
+        found = read_revised(self._existing_file(prospect_id))
         if found is None:
             raise self._missing(prospect_id)
         return found[0].records, found[1]

@@ -51,9 +51,10 @@ def newest_backup(path: Path, keep: int = 3) -> Path | None:
 REPAIR = Phrase("`qualify doctor --repair` rebuilds the lists from the prospect files")
 
 
-def corrupt(path: Path, reason: str, fix: str | None = None) -> StoreCorrupt:
+def corrupt(path: Path | str, reason: str, fix: str | None = None) -> StoreCorrupt:
     """One line a user can act on: which file, why, and what puts it right (``qualify
     doctor``, which moves a bad file to quarantine/ and never deletes anything)."""
+    path = Path(path)  # (the portfolio's read path names its files by strings)
     if fix is None:
         backup = newest_backup(path)
         if backup is not None:
@@ -92,7 +93,7 @@ def read_json(
     return None if raw is None else parse_json(path, raw, empty_ok=empty_ok, fix=fix)
 
 
-def read_raw(path: Path, *, fix: str | None = None) -> bytes | None:
+def read_raw(path: Path | str, *, fix: str | None = None) -> bytes | None:
     """The bytes of ``path``; None when the file does not exist."""
     try:
         return read_whole(path)
@@ -107,7 +108,7 @@ def read_raw(path: Path, *, fix: str | None = None) -> bytes | None:
 
 
 def parse_json(
-    path: Path, raw: bytes, *, empty_ok: bool = False, fix: str | None = None
+    path: Path | str, raw: bytes, *, empty_ok: bool = False, fix: str | None = None
 ) -> dict[str, Any] | None:
     """The JSON object that ``raw`` (read from ``path``) holds; StoreCorrupt otherwise."""
     if not raw.strip():
