@@ -41,6 +41,13 @@ def read_whole(path: Path | str) -> bytes:
     NotAFile at once, where a read would wait for a writer that never comes (a folder is
     IsADirectoryError, a missing file FileNotFoundError, as ever). Checked before it is
     opened (a device is never opened), and again once open (one swapped in meanwhile)."""
+    return read_whole_stat(path)[0]
+
+
+def read_whole_stat(path: Path | str) -> tuple[bytes, os.stat_result]:
+    """:func:`read_whole`, with the status of the very file read, taken once it was open
+    and before a byte was read (a stamp of what was read: see
+    :mod:`qualify.store.workspace.revisions`)."""
     if not stat.S_ISREG(_mode(os.stat(path).st_mode, path)):
         raise NotAFile(errno.EINVAL, "not a regular file (a pipe or a device)", str(path))
     fd = os.open(path, _READ_FLAGS)
@@ -52,7 +59,7 @@ def read_whole(path: Path | str) -> bytes:
         at_once = max(info.st_size + 1, 65536)  # a whole file in one read, then its end
         while chunk := os.read(fd, at_once):
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), info
     finally:
         os.close(fd)
 

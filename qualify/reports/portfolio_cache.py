@@ -124,7 +124,9 @@ def portfolio_shares(
         for pid, hit in (found.items() if isinstance(found, dict) else ())
         if isinstance(hit, tuple) and len(hit) == 5 and isinstance(hit[2], DayDependence)
     }
-    stamps = store.stamps(ids)  # before any revision is read (see Store.stamps)
+    # the stamps of the kept shares, before any revision is read (see Store.stamps); a
+    # prospect assessed gives the stamp it is read under (Store.read_stamped)
+    stamps = store.stamps([pid for pid in ids if pid in kept]) if kept else {}
     # a kept share's revision is read again only when its stamp is not the same; where
     # nothing is kept the assessment reads the revision, so none is read twice
     unsure = [
@@ -164,7 +166,7 @@ def portfolio_shares(
             known = a.revision is not None and a.share is not None and a.depends is not None
             if a.keep and known:
                 read = tuple((set_id, digests.get(set_id)) for set_id in a.sets)
-                kept[pid] = (a.revision, stamps.get(pid), a.depends, read, a.share)
+                kept[pid] = (a.revision, a.stamp, a.depends, read, a.share)
                 changed = True
             else:
                 changed |= kept.pop(pid, None) is not None

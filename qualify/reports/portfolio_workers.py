@@ -10,7 +10,7 @@ the one a single process makes (the tests compare the two).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,8 @@ class Assessed:
     """What the assessment asked of the day: on which other days the share holds."""
     sets: tuple[str, ...] = ()
     """The active question sets the assessment read (a gate of a stage not started)."""
+    stamp: Hashable | None = None
+    """The stamp its records were read under (``Store.read_stamped``; None: none)."""
 
 
 Run = tuple[list[Assessed], dict[str, str], list[str]]
@@ -81,7 +83,7 @@ def _assess(
         if read is None:
             yield Assessed(pid, None, None, keep=False)
             continue
-        records, revision = read
+        records, revision, stamp = read
         read_snapshots(
             store,
             records.interviews,
@@ -97,7 +99,8 @@ def _assess(
         warned = any(i.questionnaire_hash in ctx.snapshots.warnings for i in records.interviews)
         keep = revision is not None and not warned
         depends = day.dependence()
-        yield Assessed(pid, revision, share, keep=keep, depends=depends, sets=tuple(sorted(sets)))
+        read_sets = tuple(sorted(sets))
+        yield Assessed(pid, revision, share, keep, depends, read_sets, stamp)
 
 
 # ------------------------------------------------------------------ in a worker

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -35,6 +35,7 @@ from qualify.core.records import (
     is_demo,
 )
 from qualify.store import refusals
+from qualify.store.stamping import Stamps
 from qualify.store.watching import Changes, Watch, change_digest
 
 Merge = Callable[[ProspectRecords | None], ProspectRecords | None]
@@ -109,7 +110,7 @@ class StoredFile:
     """The records naming it: `id (name)`, oldest first."""
 
 
-class Store(ABC):
+class Store(Stamps, ABC):
     """Prospects, interviews (with question-set snapshots), answers and stage history.
 
     Backends implement the abstract methods; a backend keeping each prospect as one
@@ -172,14 +173,6 @@ class Store(ABC):
         server-stamped transaction of a change on PostgreSQL); None where the store
         cannot tell. A cache of what is derived from records keys it by this."""
         return ((pid, None) for pid in prospect_ids)
-
-    def stamps(self, prospect_ids: Iterable[str]) -> Mapping[str, Hashable]:
-        """A stamp of each prospect's stored records, where the store has a cheap one
-        (read without the records): the same stamp taken later means the records did
-        not change in between, so a revision read after a stamp holds while the stamp
-        does. Records changed in the last seconds get none, as does every prospect of a
-        store without stamps (a revision there is cheap already)."""
-        return {}
 
     def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
         """The prospect's records and the revision of exactly those records."""
@@ -432,7 +425,7 @@ class Store(ABC):
         its own (yields False)."""
         yield False
 
-    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+    def close(self) -> None:
         """Release files and connections."""
 
     def __enter__(self) -> Store:

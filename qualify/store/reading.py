@@ -6,7 +6,7 @@ Backend-neutral: written against :class:`~qualify.store.base.Store` only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -55,11 +55,14 @@ def counted(items: Sequence[T], progress: Callable[[int, int], None] | None) -> 
     return walk()
 
 
-def readable_revision(store: Store, prospect_id: str) -> tuple[ProspectRecords, str | None] | None:
-    """The prospect's records and their revision (``Store.read_revision``); None, noted
-    as :func:`readable_records` notes it, when they cannot be read."""
+def readable_revision(
+    store: Store, prospect_id: str
+) -> tuple[ProspectRecords, str | None, Hashable | None] | None:
+    """The prospect's records, their revision and the stamp they were read under
+    (``Store.read_stamped``); None, noted as :func:`readable_records` notes it, when
+    they cannot be read."""
     try:
-        return store.read_revision(prospect_id)
+        return store.read_stamped(prospect_id)
     except (StoreCorrupt, NotFound) as exc:
         _skipped(store, prospect_id, exc)
         return None

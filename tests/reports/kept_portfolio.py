@@ -18,17 +18,17 @@ def through_the_cache(
     """The portfolio through the cache ($QUALIFY_CACHE_DIR) and the prospects it read,
     after asserting that it is the portfolio built without the cache."""
     read: list[str] = []
-    original = store.read_revision
+    original = store.read_stamped
 
     def reading(prospect_id: str):
         read.append(prospect_id)
         return original(prospect_id)
 
-    store.read_revision = reading  # type: ignore[method-assign]
+    store.read_stamped = reading  # type: ignore[method-assign]
     try:
         kept = portfolio_report(store, catalog, **options)
     finally:
-        del store.read_revision
+        del store.read_stamped
     before = os.environ["QUALIFY_CACHE_DIR"]
     os.environ["QUALIFY_CACHE_DIR"] = "off"
     try:

@@ -71,3 +71,22 @@ def test_a_store_without_stamps_gives_none() -> None:
     store = MemoryStore()
     store.add_prospect(Prospect(id="acme", name="Acme", stage="first-date"))
     assert dict(store.stamps(["acme"])) == {}
+
+
+def test_a_read_gives_the_stamp_the_stamps_give(ws, monkeypatch) -> None:
+    """A prospect assessed keeps the stamp its file was read under: the one `stamps`
+    gives for it (none while it is not settled), taken from the file opened."""
+    records, revision, fresh = ws.read_stamped("acme")
+    assert fresh is None and (records, revision) == ws.read_revision("acme")
+    monkeypatch.setattr(revisions, "SETTLED", -60.0)  # every file counts as settled
+    _, again, stamped = ws.read_stamped("acme")
+    assert again == revision and stamped is not None and stamped == ws.stamps(["acme"])["acme"]
+
+
+def test_a_store_without_stamps_reads_none() -> None:
+    from memstore import MemoryStore
+
+    store = MemoryStore()
+    store.add_prospect(Prospect(id="acme", name="Acme", stage="first-date"))
+    records, revision, stamp = store.read_stamped("acme")
+    assert stamp is None and (records, revision) == store.read_revision("acme")

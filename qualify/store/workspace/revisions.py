@@ -23,7 +23,7 @@ import hashlib
 import os
 import struct
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 
 from qualify.atomic import read_whole
@@ -31,7 +31,7 @@ from qualify.core.records import ProspectRecords
 from qualify.store.base import NotFound, is_safe_id
 from qualify.store.workspace.files import ProspectFile, from_tables
 from qualify.store.workspace.recent import shard_of
-from qualify.store.workspace.storage import parse_json, read_raw
+from qualify.store.workspace.storage import parse_json, read_raw_stat
 
 SETTLED = 2.0
 """Seconds a file must be unchanged for a stamp: more than the coarsest clock tick of
@@ -54,15 +54,30 @@ def file_revision(path: Path) -> str | None:
         return None
 
 
-def read_revised(path: Path | str) -> tuple[ProspectFile, str] | None:
-    """The prospect file and the digest of the bytes it was parsed from; None when there
-    is none, StoreCorrupt when it does not parse."""
-    raw = read_raw(path)
-    if raw is None:
+def read_revised(path: Path | str) -> tuple[ProspectFile, str, bytes | None] | None:
+    """The prospect file, the digest of the bytes it was parsed from, and the stamp of
+    the file they were read from (taken once it was open, before they were read; None
+    when it is not settled); None when there is none, StoreCorrupt when it does not
+    parse."""
+    settled = time.time_ns() - int(SETTLED * 1e9)
+    found = read_raw_stat(path)
+    if found is None:
         return None
+    raw, info = found
     data = parse_json(path, raw)
     assert data is not None  # not empty_ok: an empty file raised
-    return from_tables(path, data), digest(raw)
+    return from_tables(path, data), digest(raw), _stamp(info, settled)
+
+
+def _stamp(st: os.stat_result, settled: int) -> bytes | None:
+    """The stamp of a file whose status is `st`, if it has not changed since `settled`
+    (ns since the epoch); else None, as for figures no stamp holds."""
+    if st.st_mtime_ns < settled and st.st_ctime_ns < settled:
+        try:
+            return _STAMP.pack(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        except struct.error:
+            return None
+    return None
 
 
 def settled_stamps(
@@ -72,21 +87,21 @@ def settled_stamps(
     ``prospects``; ids already checked safe), by prospect id; files changed in the last
     :data:`SETTLED` seconds (by `now_ns`, default the clock), or not there, get none."""
     settled = (time.time_ns() if now_ns is None else now_ns) - int(SETTLED * 1e9)
-    root, join, stat, pack = os.fspath(folder), os.path.join, os.stat, _STAMP.pack
+    root, join, stat = os.fspath(folder), os.path.join, os.stat
     stamps: dict[str, bytes] = {}
     for pid in prospect_ids:
         try:
-            st = stat(join(root, shard_of(pid), pid + ".json"))
-            if st.st_mtime_ns < settled and st.st_ctime_ns < settled:
-                stamps[pid] = pack(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        except (OSError, struct.error):  # not there, or figures no stamp holds: none
+            found = _stamp(stat(join(root, shard_of(pid), pid + ".json")), settled)
+        except OSError:  # not there: none
             continue
+        if found is not None:
+            stamps[pid] = found
     return stamps
 
 
 class FileRevisions:
-    """:meth:`qualify.store.base.Store.revisions`, ``stamps`` and ``read_revision`` of
-    the workspace (mixed into it)."""
+    """:meth:`qualify.store.base.Store.revisions`, ``stamps``, ``read_revision`` and
+    ``read_stamped`` of the workspace (mixed into it)."""
 
     root: Path
     prospect_path: Callable[[str], Path]
@@ -103,7 +118,11 @@ class FileRevisions:
         return settled_stamps(self.root / "prospects", safe)
 
     def read_revision(self, prospect_id: str) -> tuple[ProspectRecords, str | None]:
+        records, revision, _ = self.read_stamped(prospect_id)
+        return records, revision
+
+    def read_stamped(self, prospect_id: str) -> tuple[ProspectRecords, str | None, Hashable | None]:
         found = read_revised(self._existing_file(prospect_id))
         if found is None:
             raise self._missing(prospect_id)
-        return found[0].records, found[1]
+        return found[0].records, found[1], found[2]

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from qualify.atomic import NotAFile, read_whole, replace_file, write_bytes
+from qualify.atomic import NotAFile, read_whole_stat, replace_file, write_bytes
 from qualify.core.phrase import Phrase
 from qualify.store.base import StoreCorrupt
 
@@ -95,8 +95,16 @@ def read_json(
 
 def read_raw(path: Path | str, *, fix: str | None = None) -> bytes | None:
     """The bytes of ``path``; None when the file does not exist."""
+    found = read_raw_stat(path, fix=fix)
+    return None if found is None else found[0]
+
+
+def read_raw_stat(
+    path: Path | str, *, fix: str | None = None
+) -> tuple[bytes, os.stat_result] | None:
+    """:func:`read_raw`, with the status of the file read (``read_whole_stat``)."""
     try:
-        return read_whole(path)
+        return read_whole_stat(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
