@@ -65,9 +65,12 @@ def _listed(names: Sequence[str]) -> object:
 
 
 def _said(problem: Phrase) -> str:
+    """In the language in use, control characters made visible: a territory is whatever
+    a teammate typed, an escape sequence too."""
+    from qualify.core.safe_text import visible
     from qualify.i18n import tr
 
-    return tr(problem)
+    return visible(tr(problem), one_line=True)
 
 
 __all__ = ["check_choice", "check_territory", "unknown_territory"]

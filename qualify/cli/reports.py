@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -76,9 +77,10 @@ def report(
             )
         from qualify.reports.capacity import CAPACITY_FILE, load_capacity, parse_capacity_options
 
-        capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(
-            parse_capacity_options(capacity_options)
-        )
+        given = parse_capacity_options(capacity_options)
+        capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(given)
+        if territory is not None or given.territories:
+            _check_territories(env, territory, given.territories)
         from qualify.cli.progress import assessing
         from qualify.core.collector import collector_paused
 
@@ -113,3 +115,18 @@ def report(
         target = target / doc.filename
     write_atomic(target, doc.data, force=force, private=private)
     say(_("wrote {file}").format(file=target))
+
+
+def _check_territories(env: Env, territory: str | None, capacities: Iterable[str]) -> None:
+    """A portfolio of a territory no prospect is in is an empty report (a typo: north for
+    North): a usage error. A capacity for one may be planned ahead: a warning."""
+    from qualify.cli.env import warn
+    from qualify.cli.filters import check_territory, unknown_territory
+    from qualify.core.phrase import Joined
+
+    known = {s.territory for s in env.store.list_prospects()}
+    check_territory(territory, known, "--territory")
+    for name in capacities:
+        problem = unknown_territory(name, known)
+        if problem is not None:
+            warn(Joined(("--capacity", problem), ": "))

@@ -338,6 +338,15 @@ def test_a_list_filter_nothing_could_pass_names_its_option(run, option, typed, s
     assert fine.exit_code == 0 and "Atlas AV" in fine.stdout and "Fjord" not in fine.stdout
 
 
+def test_the_territories_a_filter_names_are_shown_not_played(run) -> None:
+    """A territory is whatever a teammate typed: an escape sequence in one is shown, not
+    sent to the terminal, when a --territory names none."""
+    run("prospect", "add", "Atlas AV", "--territory", "\x1b]0;pwned\x07North")
+    result = run("prospect", "list", "--territory", "north")
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "pwned" in result.stderr
+
+
 def test_a_workspace_that_cannot_be_made_is_one_line_naming_the_option(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "notes.txt"
     not_a_folder.write_text("mine", "utf-8")

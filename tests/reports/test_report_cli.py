@@ -133,6 +133,24 @@ def test_portfolio_of_one_territory_to_a_file(run, tmp_path: Path) -> None:
     assert "Friends Ltd" not in page  # South
 
 
+def test_a_territory_no_prospect_is_in_is_told_not_reported_empty(run, tmp_path: Path) -> None:
+    """`--territory north` (for North) wrote an empty portfolio and said nothing; a
+    `--capacity Nort=4` made a row of its own, North left "unset"."""
+    target = tmp_path / "north.md"
+    typo = run("--portfolio", "--territory", "north", "-o", str(target))
+    assert typo.exit_code == 2 and not target.exists()
+    assert "'--territory': no prospect is in the territory 'north'" in typo.stderr
+    assert "(did you mean 'North'?); the territories: =SUM(A1:A9), North, South" in typo.stderr
+    planned = run("--portfolio", "--capacity", "Nort=4", "--capacity", "North=3")
+    assert planned.exit_code == 0 and "| Nort |" in planned.stdout  # a capacity planned ahead
+    warned = planned.stderr.strip().splitlines()
+    assert warned == [
+        "qualify: warning: --capacity: no prospect is in the territory 'Nort' (did you mean "
+        "'North'?); the territories: =SUM(A1:A9), North, South"
+    ]
+    assert run("--portfolio", "--capacity", "North=3").stderr == ""
+
+
 def test_report_runs_as_a_subprocess(workspace: Path) -> None:
     """The installed entry point, as in docs/reports.md."""
     import subprocess
