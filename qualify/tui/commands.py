@@ -127,22 +127,13 @@ PALETTE_KEY = (N_("palette"), N_("Open the command palette"))
 
 
 class PaletteInOurWords:
-    """The palette in the app's language and without doubles: Textual's system commands
-    Quit, Theme and Keys say in English what ours (Quit, Switch theme, Help) say already;
-    its Screenshot saves to a downloads folder a fresh account lacks ("Failed to save
-    screenshot"). Maximize and its search field are in the app's words."""
+    """The palette in the app's language, with our commands alone: Textual's system
+    commands Quit, Theme and Keys say in English what ours (Quit, Switch theme, Help) say
+    already; its Screenshot saves to a downloads folder a fresh account lacks ("Failed to
+    save screenshot"); its Maximize topped the list on screens with nothing to enlarge."""
 
     def get_system_commands(self: App[None], screen: Screen) -> Iterable[SystemCommand]:
-        from textual.app import SystemCommand
-
-        if screen.maximized is not None:
-            yield SystemCommand(
-                _("Minimize"), _("Back to the screen's usual layout"), screen.action_minimize
-            )
-        elif screen.focused is not None and screen.focused.allow_maximize:
-            yield SystemCommand(
-                _("Maximize"), _("The focused part fills the screen"), screen.action_maximize
-            )
+        return ()
 
     def action_command_palette(self: App[None]) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

@@ -146,10 +146,15 @@ async def test_the_palette_has_no_doubles_nor_textual_english(
             assert "Befehle" in label and "palette" not in label
             assert placeholder == "Befehle suchen…"
             assert {"Beenden", "Hilfe", "Design wechseln"} <= set(titles)
-            assert not {"Quit", "Keys", "Theme", "Screenshot"} & set(titles)
+            assert not {"Quit", "Keys", "Theme", "Screenshot", "Maximize"} & set(titles)
         else:
             assert "palette" in label and placeholder == "Search for commands…"
-            assert titles.count("Quit") == 1 and not {"Keys", "Theme", "Screenshot"} & set(titles)
+            assert titles.count("Quit") == 1 and not {
+                "Keys",
+                "Theme",
+                "Screenshot",
+                "Maximize",
+            } & set(titles)
         await pilot.press(*("beenden" if language == "de" else "quit"))
         await pilot.pause(0.3)
         matches = palette_prompts(palette)
