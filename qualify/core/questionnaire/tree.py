@@ -115,10 +115,13 @@ class ListLiteral(Node):
         _set(self, "offset", offset)
 
 
-class Arith(Node):
+class _Pair(Node):
+    """A node of an operator between two operands (Arith, Compare): one layout, one
+    constructor, and one class for the walks to test."""
+
     _fields = ("op", "left", "right", "offset")
     __slots__ = _fields
-    op: str  # + - * /
+    op: str
     left: Expr
     right: Expr
     offset: int
@@ -130,7 +133,9 @@ class Arith(Node):
         _set(self, "offset", offset)
 
 
-class Neg(Node):
+class _Single(Node):
+    """A node of an operator before one operand (Neg, Not)."""
+
     _fields = ("operand", "offset")
     __slots__ = _fields
     operand: Expr
@@ -139,6 +144,18 @@ class Neg(Node):
     def __init__(self, operand: Expr, offset: int) -> None:
         _set(self, "operand", operand)
         _set(self, "offset", offset)
+
+
+class Arith(_Pair):
+    """`left op right` with op one of + - * /."""
+
+    __slots__ = ()
+
+
+class Neg(_Single):
+    """`-operand`."""
+
+    __slots__ = ()
 
 
 class Call(Node):
@@ -154,19 +171,10 @@ class Call(Node):
         _set(self, "offset", offset)
 
 
-class Compare(Node):
-    _fields = ("op", "left", "right", "offset")
-    __slots__ = _fields
-    op: str
-    left: Operand
-    right: Operand
-    offset: int
+class Compare(_Pair):
+    """`left op right` with op a comparison (== != < <= > >= in, not in…)."""
 
-    def __init__(self, op: str, left: Operand, right: Operand, offset: int) -> None:
-        _set(self, "op", op)
-        _set(self, "left", left)
-        _set(self, "right", right)
-        _set(self, "offset", offset)
+    __slots__ = ()
 
 
 class BoolOp(Node):
@@ -182,32 +190,22 @@ class BoolOp(Node):
         _set(self, "offset", offset)
 
 
-class Not(Node):
-    _fields = ("operand", "offset")
-    __slots__ = _fields
-    operand: Expr
-    offset: int
+class Not(_Single):
+    """`not operand`."""
 
-    def __init__(self, operand: Expr, offset: int) -> None:
-        _set(self, "operand", operand)
-        _set(self, "offset", offset)
+    __slots__ = ()
 
 
 Expr = Name | This | Literal | ListLiteral | Arith | Neg | Call | Compare | BoolOp | Not
 Operand = Expr
 
 
-_PAIRS = (Compare, Arith)
-_SINGLES = (Not, Neg)
-# tuples: isinstance tests them twice as fast as `Compare | Arith` (every walk asks)
-
-
 def children(node: Expr) -> tuple[Expr, ...]:
-    if isinstance(node, _PAIRS):
+    if isinstance(node, _Pair):
         return (node.left, node.right)
     if isinstance(node, BoolOp):
         return node.operands
-    if isinstance(node, _SINGLES):
+    if isinstance(node, _Single):
         return (node.operand,)
     if isinstance(node, Call):
         return node.args
