@@ -132,3 +132,21 @@ def workers_for_tests(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     monkeypatch.setattr(workers, "_context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setattr(workers, "MIN_PROSPECTS", 0)
     monkeypatch.setattr(workers, "CHUNK", chunk)
+
+
+def done_without_a_writer(pipe: Path, command: Callable[[], Result], what: str) -> Result:
+    """`command`'s result, when it reads the named pipe `pipe`, which nobody writes to,
+    without waiting (30 s at most; then the pipe is unblocked and the test fails, saying
+    `what` waited)."""
+    import threading
+
+    found: list[Result] = []
+    runner = threading.Thread(target=lambda: found.append(command()))
+    runner.start()
+    runner.join(timeout=30)
+    if runner.is_alive():  # (unblock it: a writer that closes at once)
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        runner.join()
+        pytest.fail(f"{what} waited for a writer")
+    (result,) = found
+    return result

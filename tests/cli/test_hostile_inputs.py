@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support import done_without_a_writer
 
 
 @pytest.fixture
@@ -101,18 +102,8 @@ def test_a_thousands_separator_is_explained_with_both_readings(ws) -> None:
 def test_a_named_pipe_nobody_writes_to_is_read_as_empty_not_waited_for(ws, tmp_path) -> None:
     """`import`, `attach` and capacity.yaml opened a named pipe and waited for a writer
     for ever; each reads it as an empty file and says so."""
-    import threading
-
     pipe = tmp_path / "export.json"
     os.mkfifo(pipe)
-    found: list[object] = []
-    runner = threading.Thread(target=lambda: found.append(ws("import", str(pipe))))
-    runner.start()
-    runner.join(timeout=30)
-    if runner.is_alive():  # (unblock it: a writer that closes at once)
-        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
-        runner.join()
-        pytest.fail("import waited for a writer")
-    (result,) = found
-    assert result.exit_code != 0  # type: ignore[attr-defined]
-    assert "the file is empty" in result.stderr  # type: ignore[attr-defined]
+    result = done_without_a_writer(pipe, lambda: ws("import", str(pipe)), "import")
+    assert result.exit_code != 0
+    assert "the file is empty" in result.stderr

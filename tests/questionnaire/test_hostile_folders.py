@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
+from support import done_without_a_writer
 
 from qualify.cli import main
 from qualify.core.questionnaire import load_catalog, parse_question_set
@@ -28,7 +29,7 @@ def sets(tmp_path: Path) -> Path:
     return folder
 
 
-def qualify(*args: str) -> object:
+def qualify(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
@@ -52,21 +53,11 @@ def test_a_huge_file_is_refused_from_its_size_and_the_folder_read_on(sets) -> No
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_nobody_writes_to_is_an_empty_file_not_a_wait(tmp_path) -> None:
     """`qualify validate pipe.yaml` on a named pipe waited for ever for a writer."""
-    import threading
-
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
-    result: list[object] = []
-    reader = threading.Thread(target=lambda: result.append(qualify("validate", str(pipe))))
-    reader.start()
-    reader.join(timeout=30)
-    if reader.is_alive():  # (unblock it: a writer that closes at once)
-        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
-        reader.join()
-        pytest.fail("validate waited for a writer")
-    (done,) = result
-    assert done.exit_code == 1  # type: ignore[attr-defined]
-    assert f"{pipe}:1:1: the file is empty" in done.stdout  # type: ignore[attr-defined]
+    done = done_without_a_writer(pipe, lambda: qualify("validate", str(pipe)), "validate")
+    assert done.exit_code == 1
+    assert f"{pipe}:1:1: the file is empty" in done.stdout
 
 
 def test_an_oversized_utf8_file_is_told_its_size_not_a_cut_character(tmp_path) -> None:
