@@ -37,6 +37,13 @@ def shard_of(key: str) -> str:
     return f"{zlib.crc32(key.encode('utf-8')) & 0xFF:02x}"
 
 
+def sharded_file(folder: str, key: str) -> str:
+    """`folder/ab/key.json`, `ab` its shard: where a prospect's file is under the
+    workspace's ``prospects`` (a string: a portfolio names 10,000 of them, and a Path
+    costs more to build than the rest of the read's checks)."""
+    return f"{folder}{os.sep}{shard_of(key)}{os.sep}{key}.json"
+
+
 @dataclass(frozen=True, slots=True)
 class ListRow:
     """A list row as the index wrote it, without the model: what the list shows until
@@ -184,7 +191,8 @@ def recent_rows(root: Path, count: int) -> list[ListRow] | None:
     chosen = _remembered(root, count, shards) if shards else []  # no row: nothing to keep
     if chosen is None:
         return None
-    return [row for row in chosen if (prospects_dir / shard_of(row.id) / f"{row.id}.json").exists()]
+    folder = os.fspath(prospects_dir)
+    return [row for row in chosen if os.path.exists(sharded_file(folder, row.id))]
 
 
 def holds_no_prospect(root: Path) -> bool:

@@ -30,7 +30,7 @@ from qualify.atomic import read_whole
 from qualify.core.records import ProspectRecords
 from qualify.store.base import NotFound, is_safe_id
 from qualify.store.workspace.files import ProspectFile, from_tables
-from qualify.store.workspace.recent import shard_of
+from qualify.store.workspace.recent import sharded_file
 from qualify.store.workspace.storage import parse_json, read_raw_stat
 
 SETTLED = 2.0
@@ -87,11 +87,11 @@ def settled_stamps(
     ``prospects``; ids already checked safe), by prospect id; files changed in the last
     :data:`SETTLED` seconds (by `now_ns`, default the clock), or not there, get none."""
     settled = (time.time_ns() if now_ns is None else now_ns) - int(SETTLED * 1e9)
-    root, join, stat = os.fspath(folder), os.path.join, os.stat
+    root, stat = os.fspath(folder), os.stat
     stamps: dict[str, bytes] = {}
     for pid in prospect_ids:
         try:
-            found = _stamp(stat(join(root, shard_of(pid), pid + ".json")), settled)
+            found = _stamp(stat(sharded_file(root, pid)), settled)
         except OSError:  # not there: none
             continue
         if found is not None:

@@ -49,12 +49,11 @@ from qualify.store.workspace.files import (
     from_tables,
     read_facts,
     read_prospect_file,
-    shard_of,
 )
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, migrate_from_1
-from qualify.store.workspace.recent import META_FILE, SCHEMA
+from qualify.store.workspace.recent import META_FILE, SCHEMA, sharded_file
 from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
     REPAIR,
@@ -107,22 +106,20 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
 
     # ------------------------------------------------------------------ paths
     def prospect_path(self, prospect_id: str) -> Path:
-        return self.root / "prospects" / shard_of(prospect_id) / f"{prospect_id}.json"
+        return Path(sharded_file(self._prospects, prospect_id))
 
     def snapshot_path(self, content_hash: str) -> Path:
         return self.root / "snapshots" / f"{content_hash}.json"
 
     def _existing_path(self, prospect_id: str) -> Path:
-        if not is_safe_id(prospect_id):
-            raise missing.no_prospect(prospect_id)
-        return self.prospect_path(prospect_id)
+        return Path(self._existing_file(prospect_id))
 
     def _existing_file(self, prospect_id: str) -> str:
-        """:meth:`_existing_path` as the string a Path of it gives: a portfolio reads
-        10,000 files, and a Path costs more to build than the id's checks."""
+        """Where the file of a prospect is, as a string (see ``sharded_file``); an unsafe
+        id names no prospect."""
         if not is_safe_id(prospect_id):
             raise missing.no_prospect(prospect_id)
-        return f"{self._prospects}{os.sep}{shard_of(prospect_id)}{os.sep}{prospect_id}.json"
+        return sharded_file(self._prospects, prospect_id)
 
     # ------------------------------------------------------------------ locking
     @contextmanager
