@@ -251,35 +251,19 @@ def _against_texts(
     """A comparison with written texts: an answer that is a text (most are: a choice)
     is compared as :func:`_equal` compares two texts, without its tests of the other
     kinds; any other answer goes through the operator's test, as before."""
-    if isinstance(texts, str):
-        text = texts
-        if op == "==":
+    single = isinstance(texts, str)
+    written = (texts,) if single else tuple(texts)
+    inside = op in ("==", "in")  # else != or not in
 
-            def same(answers: Mapping[str, Any], today: date | None) -> bool:
-                a = left(answers, today)
-                if type(a) is str:
-                    return a == text
-                return False if a is _MISSING else test(a, text)
-
-            return same
-
-        def other(answers: Mapping[str, Any], today: date | None) -> bool:
-            a = left(answers, today)
-            if type(a) is str:
-                return a != text
-            return False if a is _MISSING else test(a, text)
-
-        return other
-    written = tuple(texts)
-    inside = op == "in"
-
-    def among(answers: Mapping[str, Any], today: date | None) -> bool:
+    def against(answers: Mapping[str, Any], today: date | None) -> bool:
         a = left(answers, today)
         if type(a) is str:
             return (a in written) is inside
-        return False if a is _MISSING else test(a, list(written))
+        if a is _MISSING:
+            return False
+        return test(a, texts if single else list(written))
 
-    return among
+    return against
 
 
 def _arith(op: str, a: Any, b: Any) -> Any:
