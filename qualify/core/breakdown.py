@@ -23,6 +23,38 @@ def frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
     return made
 
 
+def fields_made(record: Any, maker: str) -> dict[str, Any]:
+    """The record's __dict__, with the fields its builder left a maker of (under `maker`,
+    no field) made: the maker returns them, field → value. Makers are pure, so two
+    threads reading at once make equal fields and either's stays."""
+    found: dict[str, Any] = record.__dict__
+    make: Callable[[], dict[str, Any]] | None = found.get(maker)
+    if make is not None:
+        found.update(make())
+        found.pop(maker, None)
+    return found
+
+
+class OnFirstRead:
+    """A field of a frozen record made when first read (see :func:`fields_made`): what most
+    readers never read is not worked out for them (a breakdown's figures and score lines,
+    a gate criterion's words). A non-data descriptor: a field in the record's own
+    __dict__ is read without it."""
+
+    __slots__ = ("maker", "name")
+
+    def __init__(self, name: str, maker: str) -> None:
+        self.name, self.maker = name, maker
+
+    def __get__(self, record: Any, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        found = fields_made(record, self.maker)
+        if self.name not in found:  # never to be made: as a field never set
+            raise AttributeError(self.name)
+        return found[self.name]
+
+
 Earlier = Mapping[str, Mapping[str, Any]]
 """Set id → (question id → value): the same prospect's answers at earlier stages, for
 names such as `first-date.competing_lines`."""
@@ -204,9 +236,9 @@ VALUES = "_values"
 """Where scoring leaves a breakdown's `values`, in its __dict__ (no field: see LINES)."""
 
 LINES = "_make_questions"
-"""Where scoring leaves a section's maker of its score lines (called with the section's
-id), in the section's __dict__: no field, so the fields, equality and what is shown of a
-section stay the same."""
+"""Where scoring leaves a section's maker of its score lines (:func:`fields_made`), in the
+section's __dict__: no field, so the fields, equality and what is shown of a section stay
+the same."""
 
 
 ASKED = "_asked"
@@ -243,60 +275,15 @@ class AskedFacts:
     """Answered keys of `verify: true` questions, in the order of the score lines."""
 
 
-class _LinesOnFirstRead:
-    """`SectionScore.questions`, made on first read when scoring left a maker of them:
-    most readers of a breakdown (portfolio ranks, list rows, the re-score preview) only
-    need the figures, and the lines were most of scoring's work. The maker is pure, so two
-    threads reading at once make equal lines and either's stays."""
-
-    def __get__(self, section: SectionScore | None, owner: type | None = None) -> Any:
-        if section is None:
-            return self
-        found = section.__dict__
-        made: Callable[[str], tuple[QuestionScore, ...]] | None = found.get(LINES)
-        if made is None:  # made meanwhile by another thread, or never to be made
-            if "questions" in found:
-                return found["questions"]
-            raise AttributeError("questions")
-        lines = found["questions"] = made(found["id"])
-        found.pop(LINES, None)
-        return lines
-
-
-SectionScore.questions = _LinesOnFirstRead()  # type: ignore[assignment]
-"""A non-data descriptor: an instance's own `questions` (in its __dict__) comes first."""
+SectionScore.questions = OnFirstRead("questions", LINES)  # type: ignore[assignment]
+"""Most readers of a breakdown (portfolio ranks, list rows, the re-score preview) need
+the figures only, and the lines were most of scoring's work."""
 
 
 def figures_unread(breakdown: Any) -> bool:
     """Scoring's figures of `breakdown` are still to be made: its band is then the one its
     score earns in its set (or none, or knocked out), never one set by hand."""
     return FIGURES in breakdown.__dict__
-
-
-def _figures_made(breakdown: Any) -> dict[str, Any]:
-    """The breakdown's __dict__, its figures made if scoring left a maker of them."""
-    found: dict[str, Any] = breakdown.__dict__
-    make: Callable[[], dict[str, Any]] | None = found.get(FIGURES)
-    if make is not None:  # two threads reading at once make equal figures; either's stays
-        found.update(make())
-        found.pop(FIGURES, None)
-    return found
-
-
-class _FigureOnFirstRead:
-    """A figure of a breakdown (see :data:`LAZY_FIGURES`), made on first read when
-    scoring left a maker of them; a non-data descriptor, as `SectionScore.questions`."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, breakdown: Any, owner: type | None = None) -> Any:
-        if breakdown is None:
-            return self
-        found = _figures_made(breakdown)
-        if self.name not in found:
-            raise AttributeError(self.name)
-        return found[self.name]
 
 
 @dataclass(frozen=True)
@@ -337,18 +324,18 @@ class ScoreBreakdown:
     def __getstate__(self) -> dict[str, Any]:
         """Its fields only, its figures made (a copy or a pickle reads its values from its
         lines)."""
-        found = _figures_made(self)
+        found = fields_made(self, FIGURES)
         return {k: v for k, v in found.items() if k not in (VALUES, ASKED)}
 
     @property
     def asked(self) -> AskedFacts | None:
         """What scoring found of the questions asked (None: read the score lines)."""
-        return _figures_made(self).get(ASKED)
+        return fields_made(self, FIGURES).get(ASKED)
 
     def with_band(self, band: str | None) -> ScoreBreakdown:
         """The same breakdown under another band (one an open red flag lowers)."""
         made = replace(self, band=band)
-        found = _figures_made(self)
+        found = fields_made(self, FIGURES)
         for kept in (VALUES, ASKED):
             if kept in found:
                 made.__dict__[kept] = found[kept]
@@ -397,4 +384,4 @@ class ScoreBreakdown:
 
 
 for _name in LAZY_FIGURES:  # the dataclass's own __init__ keeps the defaults it was made with
-    setattr(ScoreBreakdown, _name, _FigureOnFirstRead(_name))
+    setattr(ScoreBreakdown, _name, OnFirstRead(_name, FIGURES))

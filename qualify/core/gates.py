@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from qualify.core.breakdown import ScoreBreakdown, frozen
+from qualify.core.breakdown import OnFirstRead, ScoreBreakdown, frozen
 from qualify.core.phrase import Joined, Num, Phrase
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
@@ -87,28 +87,9 @@ _TEXT = "_make_text"
 :func:`_criterion`): no field, so the fields, equality and what is shown stay the same."""
 
 
-class _TextOnFirstRead:
-    """`Criterion.text`, made on first read when the gate left a maker of it: a portfolio
-    judges thousands of gates and reads the words of the unmet criteria only (the next
-    step's); a met one's figures in words were much of a gate's work. The maker is pure,
-    so two threads reading at once make equal texts and either's stays."""
-
-    def __get__(self, criterion: Criterion | None, owner: type | None = None) -> Any:
-        if criterion is None:
-            return self
-        found = criterion.__dict__
-        make: Callable[[], str] | None = found.get(_TEXT)
-        if make is None:  # made meanwhile by another thread, or given when made
-            if "text" in found:
-                return found["text"]
-            raise AttributeError("text")
-        text = found["text"] = make()
-        found.pop(_TEXT, None)
-        return text
-
-
-Criterion.text = _TextOnFirstRead()  # type: ignore[assignment]
-"""A non-data descriptor: an instance's own `text` (in its __dict__) comes first."""
+Criterion.text = OnFirstRead("text", _TEXT)  # type: ignore[assignment]
+"""A portfolio judges thousands of gates and reads the words of the unmet criteria only
+(the next step's); a met one's figures in words were much of a gate's work."""
 
 
 def _criterion(
@@ -116,7 +97,12 @@ def _criterion(
 ) -> Criterion:
     """A criterion whose text `text()` makes on first read (as its __init__ makes one,
     without an ``object.__setattr__`` per field)."""
-    return frozen(Criterion, {"key": key, "met": met, "questions": questions, _TEXT: text})
+    made = partial(_text_field, text)
+    return frozen(Criterion, {"key": key, "met": met, "questions": questions, _TEXT: made})
+
+
+def _text_field(text: Callable[[], str]) -> dict[str, str]:
+    return {"text": text()}
 
 
 @dataclass(frozen=True)

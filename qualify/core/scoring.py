@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from qualify.core.breakdown import (
@@ -394,7 +395,8 @@ class _Lines:
     today: date | None
     tallied: _Tallied | None = None
 
-    def __call__(self, section_id: str) -> tuple[QuestionScore, ...]:
+    def __call__(self, section_id: str) -> dict[str, tuple[QuestionScore, ...]]:
+        """The `questions` of the section `section_id` (``breakdown.fields_made``)."""
         tallied = self.tallied
         if tallied is None:
             args = (self.question_set, self.answers, self.earlier, self.today)
@@ -405,7 +407,7 @@ class _Lines:
         for part in parts:
             _watch(compiled, part.index, part.keys, tallied.worked, [], [], watched)
         share = tallied.share(compiled.section)
-        return _lines(compiled, parts, share, tallied.worked, watched)
+        return {"questions": _lines(compiled, parts, share, tallied.worked, watched)}
 
 
 def score(
@@ -507,7 +509,7 @@ class _Figures:
                         "coverage": n_answered / n_visible if n_visible else None,
                         "answered": n_answered,
                         "visible": n_visible,
-                        LINES: self.lines,
+                        LINES: partial(self.lines, section.id),
                         "shown": worked.section_shown[section.id],
                         "repeats": tuple(repeats) if section.repeat is not None else None,
                         "repeat_score": section.repeat_score,
