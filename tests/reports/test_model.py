@@ -269,3 +269,17 @@ def test_ranks_run_without_gaps_and_leave_thin_scores_unranked(mem_store, catalo
     assert [(r.rank, r.name) for r in rows] == [
         (1, "best"), (2, "good"), (3, "ko"), (4, "thin-ko"), (None, "thin"), (None, "none"),
     ]  # fmt: skip
+
+
+def test_a_ranked_row_is_the_row_with_its_rank_and_nothing_else(mem_store, catalog) -> None:
+    """The rank is set on a copy of the row's fields (not through dataclasses.replace, for
+    speed): the same row replace would make, equal and of the same type, the row it was
+    made from untouched."""
+    from qualify.reports.portfolio import _with_rank
+
+    for group in build_portfolio(mem_store, catalog).groups:
+        for r in group.rows:
+            unranked = replace(r, rank=None)
+            ranked = _with_rank(unranked, 7)
+            assert ranked == replace(unranked, rank=7) and type(ranked) is type(unranked)
+            assert vars(ranked) == {**vars(unranked), "rank": 7} and unranked.rank is None
