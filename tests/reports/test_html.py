@@ -210,3 +210,25 @@ def test_templates_compiled_once_are_read_back_and_a_broken_entry_is_compiled_ag
         entry.write_bytes(entry.read_bytes()[:-5])  # cut short: ignored, compiled again
     assert page() == first
     assert "portfolio.html.j2" in compiled
+
+
+def test_the_collector_is_back_as_it_was_after_a_page(mem_store, catalog) -> None:
+    """A page renders with the cyclic collector paused (html._uncollected): after it,
+    rendered or failed, the collector is on again, and left off when it was off."""
+    import gc
+
+    import jinja2
+
+    report = build_portfolio(mem_store, catalog)
+    assert gc.isenabled()
+    html.render_portfolio(report)
+    assert gc.isenabled()
+    with pytest.raises(jinja2.UndefinedError):
+        html.render_portfolio(replace(report, groups=(None,)))  # type: ignore[arg-type]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        html.render_portfolio(report)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
