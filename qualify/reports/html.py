@@ -55,6 +55,8 @@ CSP = (
 
 def _shown(value: Any) -> Any:
     """Plain text made visible; markup we built ourselves (charts) passes as it is."""
+    if type(value) is str:  # most values, printable as they are: no call (one per value)
+        return value if value.isprintable() else visible(value)
     if isinstance(value, str) and not isinstance(value, Markup):
         return visible(value)
     return value
