@@ -3,6 +3,8 @@ user value goes through :func:`~qualify.reports.markdown.md`)."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from qualify.core.words import CAPACITY_ALERTS, CAPACITY_STATUS
 from qualify.core.words import markdown_text as md
 from qualify.i18n import _, counted, fmt_date, fmt_datetime, fmt_pct, fmt_score, tr
@@ -11,23 +13,33 @@ from qualify.reports.terminal import bar
 from qualify.reports.views import PortfolioReport, PortfolioRow
 
 
-def _rank_row(r: PortfolioRow) -> list[str]:
-    gate = {True: _("met"), False: _("not met"), None: "—"}[r.gate_passed]
-    band = _("provisional") if r.provisional else _band(r.band, r.score, r.knocked_out)
-    if len(r.trend) > 1:
-        band += " (" + " → ".join(fmt_score(t) for t in r.trend) + ")"
-    return [
-        str(r.rank or ""),
-        md(r.name),
-        md(r.territory or "—"),
-        md(_(r.kind_label)),
-        fmt_score(r.score),
-        band,
-        fmt_pct(r.coverage),
-        gate,
-        md(r.next_step),
-        _code(r.id),
-    ]
+class _RankRows:
+    """The ranking's rows. What rows have in common is worked out once a page, not once a
+    row of 10,000: the gate's and the badge's words, and the escaped text of the values a
+    handful of which fill the column (territories, kinds)."""
+
+    def __init__(self) -> None:
+        self.gate = {True: _("met"), False: _("not met"), None: "—"}
+        self.provisional = _("provisional")
+        self.text = cache(md)
+        self.kind = cache(lambda label: md(_(label)))
+
+    def row(self, r: PortfolioRow) -> list[str]:
+        band = self.provisional if r.provisional else _band(r.band, r.score, r.knocked_out)
+        if len(r.trend) > 1:
+            band += " (" + " → ".join(fmt_score(t) for t in r.trend) + ")"
+        return [
+            str(r.rank or ""),
+            md(r.name),
+            self.text(r.territory or "—"),
+            self.kind(r.kind_label),
+            fmt_score(r.score),
+            band,
+            fmt_pct(r.coverage),
+            self.gate[r.gate_passed],
+            md(r.next_step),
+            _code(r.id),
+        ]
 
 
 def render_portfolio(report: PortfolioReport) -> str:
@@ -166,6 +178,7 @@ def render_portfolio(report: PortfolioReport) -> str:
     out.append("")
 
     out += ["## " + _("Ranking by stage"), ""]
+    ranked = _RankRows()
     for group in report.groups:
         out += [f"### {md(group.stage.title)} ({len(group.rows)})", ""]
         if not group.rows:
@@ -185,7 +198,7 @@ def render_portfolio(report: PortfolioReport) -> str:
                 _("Id"),
             ],
             "rlllrlrlll",
-            [_rank_row(r) for r in group.rows],
+            [ranked.row(r) for r in group.rows],
         )
         out.append("")
 
