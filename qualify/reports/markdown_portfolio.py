@@ -21,7 +21,7 @@ class _RankRows:
     def __init__(self) -> None:
         self.gate = {True: _("met"), False: _("not met"), None: "—"}
         self.provisional = _("provisional")
-        self.text = cache(md)
+        self.territory = cache(md)
         self.kind = cache(lambda label: md(_(label)))
 
     def row(self, r: PortfolioRow) -> list[str]:
@@ -31,7 +31,7 @@ class _RankRows:
         return [
             str(r.rank or ""),
             md(r.name),
-            self.text(r.territory or "—"),
+            self.territory(r.territory or "—"),
             self.kind(r.kind_label),
             fmt_score(r.score),
             band,
