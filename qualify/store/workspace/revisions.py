@@ -42,7 +42,11 @@ _STAMP = struct.Struct("<QQqqq")
 
 
 def digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    """128 bits of SHA-256 of the bytes: as collision-resistant as the BLAKE2b-128 it
+    replaces, and half its time where the processor computes SHA-256 itself (x86-64 and
+    Arm since 2017): a portfolio digests 10,000 files. (A cache keyed by the old digests
+    misses once: the portfolio's is keyed by this module's code as well.)"""
+    return hashlib.sha256(raw).hexdigest()[:32]
 
 
 def file_revision(path: Path) -> str | None:
