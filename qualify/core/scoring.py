@@ -440,7 +440,8 @@ def score(
         indexes = (None,) if compiled.repeat_max is None else range(worked.repeats[compiled.id])
         for index in indexes:
             keys.append(compiled.keys_of(index))
-            _watch(compiled, index, keys[-1], worked, hits, flags, None)
+            if compiled.watched:  # (most sections watch nothing: no call for them)
+                _watch(compiled, index, keys[-1], worked, hits, flags, None)
     # a copy, once every answer scoring asks for was given (a demo's answers are made as
     # asked): the caller may change its answers after (the app does, at each key press)
     maker = _Lines(question_set, dict(answers), earlier, today)
@@ -488,7 +489,8 @@ class _Figures:
             n_visible = n_answered = 0
             for part in parts:
                 visible, answered_ = _count(compiled, part, worked)
-                required += _checked(compiled, part, worked, checks)
+                if compiled.checked:
+                    required += _checked(compiled, part, worked, checks)
                 if part.index is not None:
                     repeats.append(RepeatScore(part.index, part.score, answered_, visible))
                 n_visible += visible
