@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.assess import Snapshots
+from qualify.core.breakdown import frozen
 from qualify.core.days import DayDependence, NotingReads, WatchedDay
 from qualify.reports.context import ReportContext
 from qualify.reports.portfolio import ProspectShare, prospect_share
@@ -100,7 +101,18 @@ def _assess(
         keep = revision is not None and not warned
         depends = day.dependence()
         read_sets = tuple(sorted(sets))
-        yield Assessed(pid, revision, share, keep, depends, read_sets, stamp)
+        yield frozen(
+            Assessed,
+            {
+                "prospect_id": pid,
+                "revision": revision,
+                "share": share,
+                "keep": keep,
+                "depends": depends,
+                "sets": read_sets,
+                "stamp": stamp,
+            },
+        )  # (Assessed(...), for less)
 
 
 def _reads() -> dict[str, tuple[bool, Any]]:
