@@ -56,7 +56,14 @@ def encode(records: ProspectRecords, row: ProspectSummary | None) -> bytes:
     return orjson.dumps(to_tables(records, row))
 
 
+_COUNTED = tuple(str(n) for n in range(1, 257))
+"""The ids :func:`to_tables` gives a table's documents, in order: "1", "2", …"""
+
+
 def _ordered(table: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A table's documents in the order of their integer ids (ValueError: one is not)."""
+    if type(table) is dict and tuple(table) == _COUNTED[: len(table)]:
+        return list(table.values())  # as written: "1", "2", … in order (most files)
     rows = [(int(k), v) for k, v in (table or {}).items()]
     rows.sort(key=lambda kv: kv[0])
     return [v for _, v in rows]
