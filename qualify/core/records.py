@@ -174,9 +174,9 @@ class Interview(_Record):
     def scoring_values(self) -> dict[str, Any]:
         """Question id → value of the answers that score ("unknown"/"declined" never do)."""
         return {
-            qid: rec.value
+            qid: value
             for qid, rec in self.answers.items()
-            if rec.state == "answered" and rec.value is not None
+            if rec.state == "answered" and (value := rec.value) is not None
         }
 
 
