@@ -32,7 +32,7 @@ from typing import Any
 
 from qualify.core import rules
 from qualify.core.aftercare import flagged_since, review_plan_date
-from qualify.core.breakdown import Earlier, ScoreBreakdown, frozen
+from qualify.core.breakdown import Earlier, ScoreBreakdown
 from qualify.core.gates import GateResult, evaluate_gate
 from qualify.core.nextstep import prospect_step
 from qualify.core.questionnaire.model import Pipeline, QuestionSet, Stage
@@ -144,15 +144,7 @@ def score_interview(
         if question_set is not None
         else None
     )
-    return frozen(  # (as its __init__ makes it, for less: one per interview)
-        ScoredInterview,
-        {
-            "interview": interview,
-            "question_set": question_set,
-            "breakdown": breakdown,
-            "values": values,
-        },
-    )
+    return ScoredInterview(interview, question_set, breakdown, values)
 
 
 def stage_values(scored: ScoredInterview) -> dict[str, Any]:
@@ -440,30 +432,25 @@ def assess(
         elif committed_at is not None:
             due = _local(committed_at + interval, tz).date()
 
-    # every field, in their order (made as frozen() makes it: eighteen fields, one
-    # assessment per prospect); its next step is worked out from it, before anyone reads it
-    assessment = frozen(
-        Assessment,
-        {
-            "records": records,
-            "stage": stage,
-            "current": current,
-            "basis": basis,
-            "gate": gate,
-            "gate_set": gate_set,
-            "gate_breakdown": gate_breakdown,
-            "review": review,
-            "cost": cost,
-            "committed_at": committed_at,
-            "reason": reason,
-            "review_due": due,
-            "next_step": "",
-            "scored": scored,
-            "red_flags": flags,
-            "reviews": tuple(reviews),
-            "review_costs": costs,
-            "cost_since": cost_since,
-        },
+    assessment = Assessment(  # its next step is worked out from it, before anyone reads it
+        records=records,
+        stage=stage,
+        current=current,
+        basis=basis,
+        gate=gate,
+        gate_set=gate_set,
+        gate_breakdown=gate_breakdown,
+        review=review,
+        cost=cost,
+        committed_at=committed_at,
+        reason=reason,
+        review_due=due,
+        next_step="",
+        scored=scored,
+        red_flags=flags,
+        reviews=tuple(reviews),
+        review_costs=costs,
+        cost_since=cost_since,
     )
     object.__setattr__(assessment, "next_step", prospect_step(assessment, pipeline, today))
     return assessment

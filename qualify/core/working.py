@@ -71,10 +71,9 @@ def repeat_counts(
 ) -> dict[str, int]:
     """Repeated section id → repeats asked: enough for every answered repeat (gaps
     included), at least `min` (and `at_least`, e.g. a repeat just added), at most `max`."""
-    sections = plan_of(question_set).repeated  # (compiled once per set)
-    if not sections:
+    repeated = {s.id: s.repeat for s in question_set.sections if s.repeat is not None}
+    if not repeated:
         return {}
-    repeated = {sid: s.section.repeat for sid, s in sections.items()}
     at_least = at_least or {}
     counts = {sid: min(max(r.min, at_least.get(sid, 0)), r.max) for sid, r in repeated.items()}
     for key in answers:

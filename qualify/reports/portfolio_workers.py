@@ -16,7 +16,6 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.assess import Snapshots
-from qualify.core.breakdown import frozen
 from qualify.core.days import DayDependence, NotingReads, WatchedDay
 from qualify.reports.context import ReportContext
 from qualify.reports.portfolio import ProspectShare, prospect_share
@@ -101,18 +100,7 @@ def _assess(
         keep = revision is not None and not warned
         depends = day.dependence()
         read_sets = tuple(sorted(sets))
-        yield frozen(
-            Assessed,
-            {
-                "prospect_id": pid,
-                "revision": revision,
-                "share": share,
-                "keep": keep,
-                "depends": depends,
-                "sets": read_sets,
-                "stamp": stamp,
-            },
-        )  # (Assessed(...), for less)
+        yield Assessed(pid, revision, share, keep, depends, read_sets, stamp)
 
 
 def _reads() -> dict[str, tuple[bool, Any]]:
