@@ -9,9 +9,6 @@ ever slipped through unescaped.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -20,6 +17,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from qualify.core.agenda import ITEM_KIND_WORDS
+from qualify.core.collector import collector_paused
 from qualify.core.words import (
     CAPACITY_ALERTS,
     CAPACITY_STATUS,
@@ -147,26 +145,10 @@ def _code(text: Any) -> Markup:
 
 
 def _render(template: str, **context: Any) -> str:
-    with _uncollected():
+    # every value escaped is a Markup the collector tracks, 100,000 alive until a
+    # portfolio's page is joined: it would scan them again and again for nothing
+    with collector_paused():
         return environment().get_template(template).render(**context)
-
-
-@contextmanager
-def _uncollected() -> Iterator[None]:
-    """No cyclic garbage collection while a page renders. Every value escaped is a new
-    Markup string, a kind the collector tracks, and all of them live until the page is
-    joined: 100,000 on a portfolio of 10,000, so the collector ran again and again over
-    the whole heap for nothing (a third of the page's time). The few cycles a page leaves
-    (Jinja's context and macros) wait for the collector, back as it was when the page is
-    done, failed or not."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def render_prospect(report: ProspectReport) -> str:

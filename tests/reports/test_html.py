@@ -213,8 +213,8 @@ def test_templates_compiled_once_are_read_back_and_a_broken_entry_is_compiled_ag
 
 
 def test_the_collector_is_back_as_it_was_after_a_page(mem_store, catalog) -> None:
-    """A page renders with the cyclic collector paused (html._uncollected): after it,
-    rendered or failed, the collector is on again, and left off when it was off."""
+    """A page renders with the cyclic collector paused (core.collector.collector_paused):
+    after it, rendered or failed, the collector is on again, and left off when it was off."""
     import gc
 
     import jinja2
