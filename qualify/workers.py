@@ -17,21 +17,16 @@ process, which says what fails, if anything. No worker outlives the caller: inte
 forked on Linux while no other thread runs (they start at once, sharing what is
 loaded), else spawned (a fresh interpreter each: the functions and ``setup`` are
 pickled, so they must be module-level and picklable).
-
-One job may also go to the background (:func:`in_background`): a forked child writes a
-big cache entry while the caller renders its report on one core.
 """
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -120,63 +115,12 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _forkable() -> bool:
-    """Linux, and no other thread that could hold a lock a forked child would inherit held."""
-    return sys.platform == "linux" and threading.active_count() == 1
-
-
 def _context() -> multiprocessing.context.BaseContext:
-    """Fork where it is safe (:func:`_forkable`): the workers start at once, sharing what
-    is loaded. Elsewhere a fresh interpreter per worker."""
-    return multiprocessing.get_context("fork" if _forkable() else "spawn")
-
-
-# ------------------------------------------------------------------ in the background
-
-_BACKGROUND: list[int] = []
-"""The children :func:`in_background` started and nobody waited for yet."""
-
-
-def in_background(job: Callable[[], None]) -> None:
-    """``job()`` in a forked child while this process goes on: a report's big cache entry
-    is written on the core the report's rendering leaves idle. Waited for by
-    :func:`wait_background`, and always before this process exits. Where forking is not
-    safe (:func:`_forkable`) or no process is to be had, it is done here, at once. So
-    `job` must be best effort, as a cache write is: the child says nothing, and what it
-    raises is dropped with it; nor may the caller hold a lock (the child's copy would)."""
-    if not _forkable():
-        job()
-        return
-    try:
-        pid = os.fork()
-    except OSError:
-        job()
-        return
-    if pid == 0:  # the child: the job and out, never back into the caller's code
-        code = 0
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's
-            job()
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)  # no exit handlers, no buffers of the caller's flushed twice
-    _BACKGROUND.append(pid)
-
-
-def wait_background() -> None:
-    """Until every job :func:`in_background` started is done (the next reader of what
-    one writes calls this first; so does this process before it exits)."""
-    while _BACKGROUND:
-        pid = _BACKGROUND.pop()
-        with suppress(ChildProcessError):  # reaped already
-            os.waitpid(pid, 0)
-
-
-@atexit.register
-def _before_exit() -> None:
-    with suppress(KeyboardInterrupt):  # Ctrl-C now: the child finishes on its own
-        wait_background()
+    """Fork where it is safe (Linux, and no other thread that could hold a lock the
+    workers would inherit held): the workers start at once, sharing what is loaded.
+    Elsewhere a fresh interpreter per worker."""
+    forkable = sys.platform == "linux" and threading.active_count() == 1
+    return multiprocessing.get_context("fork" if forkable else "spawn")
 
 
 # ------------------------------------------------------------------ in a worker
@@ -210,4 +154,4 @@ def _run(
         send.close()
 
 
-__all__ = ["CHUNK", "MIN_PROSPECTS", "in_background", "in_runs", "wait_background"]
+__all__ = ["CHUNK", "MIN_PROSPECTS", "in_runs"]

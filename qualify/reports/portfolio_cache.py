@@ -22,10 +22,6 @@ files of the others to know that they did not change: a share also keeps the sta
 revision was read under (``Store.stamps``; a file's inode, size and times, as git's),
 and while the stamp is the same so is the revision.
 
-Many shares (10,000: ~0.2 s to pickle) are written by a forked child while the report
-renders on the other core (:func:`qualify.workers.in_background`); the next portfolio
-in this process waits for it, and the process does not exit before it.
-
 Never kept: a prospect whose question-set snapshot could not be read (so its warning
 is given every time), one that could not be read at all, or one whose store gives no
 revision. Another pipeline, time zone or language starts afresh.
@@ -39,7 +35,6 @@ import os
 import time
 from collections.abc import Callable, Collection, Hashable, Iterator
 from datetime import datetime, tzinfo
-from functools import partial
 from typing import TYPE_CHECKING
 
 import orjson
@@ -48,14 +43,12 @@ from qualify.core.assess import Snapshots
 from qualify.core.days import DayDependence
 from qualify.core.questionnaire.conditions import compiled_text
 from qualify.i18n import current
-from qualify.paths import cache_dir
 from qualify.reports.capacity import Capacity
 from qualify.reports.context import ReportContext
 from qualify.reports.portfolio import ProspectShare, assemble_portfolio
 from qualify.reports.portfolio_workers import assess_all
 from qualify.reports.views import PortfolioReport
 from qualify.setcache import read_entry, write_entry
-from qualify.workers import in_background, wait_background
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
@@ -64,9 +57,6 @@ if TYPE_CHECKING:
 KIND = "portfolio"
 SCOPE = ("core", "i18n", "reports", "store")
 """The code a share depends on: the assessment, the words, the rows, the records read."""
-IN_BACKGROUND = 1000
-"""Shares kept from this many on are written in the background (:func:`in_background`):
-pickling 10,000 takes ~0.2 s, which the report's rendering then does not wait for."""
 
 SetDigests = tuple[tuple[str, str | None], ...]
 """The active question sets an assessment read: (set id, its digest; None: not there)."""
@@ -128,7 +118,6 @@ def portfolio_shares(
     store, not only these). `progress(done, total)` is called as each prospect without a
     kept share is assessed (`total`: how many there are; never called when none)."""
     context, digests = _context(store, ctx, language), _digests(ctx)
-    wait_background()  # an earlier portfolio's shares, still being written
     found = read_entry(KIND, context, SCOPE)
     kept: Kept = {
         pid: hit
@@ -189,11 +178,7 @@ def portfolio_shares(
     if changed or gone:
         for pid in gone:
             del kept[pid]
-        keep = partial(write_entry, KIND, context, SCOPE, kept)
-        if len(kept) >= IN_BACKGROUND and cache_dir() is not None:
-            in_background(keep)
-        else:
-            keep()
+        write_entry(KIND, context, SCOPE, kept)
 
 
 def _context(store: Store, ctx: ReportContext, language: str | None) -> bytes:

@@ -4,7 +4,6 @@ without the cache (every test compares with one built with the cache off)."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -341,30 +340,3 @@ def test_progress_counts_the_prospects_assessed_and_none_kept(disk_store, catalo
     told.clear()
     portfolio_report(disk_store, catalog, progress=lambda *seen: told.append(seen), **options)
     assert told == []  # nothing to assess: never called
-
-
-def test_many_shares_are_kept_by_a_child_while_the_report_goes_on(
-    disk_store, catalog, cache, monkeypatch
-) -> None:
-    """From `IN_BACKGROUND` shares on, a forked child pickles and writes them (the report
-    renders meanwhile); the next portfolio waits for it and reads no prospect again."""
-    from qualify import setcache, workers
-
-    monkeypatch.setattr(portfolio_cache, "IN_BACKGROUND", 3)
-    monkeypatch.setattr(workers, "_forkable", lambda: True)
-    real = setcache._write
-    writers = cache.parent / "written-by"
-
-    def logged(folder, path, value, **options) -> None:
-        if folder == cache and isinstance(value, dict) and len(value) == 7:  # the shares
-            with writers.open("a") as out:
-                out.write(f"{os.getpid()}\n")
-        real(folder, path, value, **options)
-
-    monkeypatch.setattr(setcache, "_write", logged)
-    first, read = portfolio(disk_store, catalog)
-    assert sorted(read) == sorted(IDS.values())
-    second, read = portfolio(disk_store, catalog)
-    assert read == [] and second == first
-    by = {int(pid) for pid in writers.read_text().split()}
-    assert len(by) == 1 and os.getpid() not in by  # written once, by a child, never here
