@@ -67,3 +67,38 @@ def test_digest_is_128_bits_of_sha256() -> None:
     raw = orjson.dumps(_tables())
     assert digest(raw) == hashlib.sha256(raw).hexdigest()[:32]
     assert digest(raw) != digest(raw + b" ") and len(digest(b"")) == 32
+
+
+_BOGUS = {
+    "question_id": "employees",
+    "value": 30,
+    "state": "bogus",
+    "answered_at": "2026-01-01T00:00:00Z",
+}
+
+
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        (
+            lambda raw: raw["history"]["2"].update(action="explode"),
+            "invalid record: history.2.action: 'explode' is not allowed; expected 'created'",
+        ),
+        (
+            lambda raw: raw["interviews"].update({"3": "oops"}),
+            "invalid record: interviews.3: expected a mapping of keys, got 'oops'",
+        ),
+        (
+            lambda raw: raw["interviews"]["1"].update(answers={"employees": _BOGUS}),
+            "invalid record: interviews.1.answers.employees.state: 'bogus' is not allowed",
+        ),
+    ],
+)
+def test_a_bad_record_is_named_by_its_table_and_id(tmp_path: Path, spoil, said: str) -> None:
+    """Where a file is wrong, told as the file holds it: the table, the record's id and
+    the field (each record checked against its own model, not the prospect's)."""
+    raw = _tables()
+    spoil(raw)
+    with pytest.raises(StoreCorrupt) as caught:
+        from_tables(tmp_path / "x.json", raw)
+    assert said in str(caught.value)

@@ -305,4 +305,8 @@ def at_path(where: str, error: dict[str, Any], root: type[BaseModel]) -> Phrase:
     if loc and isinstance(loc[-1], str) and str(message).startswith(f"{loc[-1]}: "):
         above = path(loc[:-1])
         return Joined((above, message), ".") if above else Joined((message,))
-    return Joined((path(loc), message), ": ")
+    if not loc and isinstance(message, Phrase) and message.msgid.startswith("{name}: "):
+        # the record itself is wrong (not a mapping): named by `where`, not as "value"
+        return Phrase(message.msgid, **{**message.params, "name": where or "value"})
+    place = path(loc)
+    return Joined((place, message), ": ") if place else Joined((message,))

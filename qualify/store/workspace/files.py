@@ -87,9 +87,7 @@ def from_tables(path: Path | str, raw: dict[str, Any]) -> ProspectFile:
         entry = HistoryEntry.__pydantic_validator__.validate_python
         history = [entry(d) for d in _ordered(raw.get("history"))]
     except ValidationError as exc:
-        from qualify.core.questionnaire.friendly import at_path  # only on an error
-
-        problem = at_path("", exc.errors()[0], Prospect)
+        problem = _first_invalid(raw) or _said(exc, "", Prospect)
         raise corrupt(path, Phrase("invalid record: {problem}", problem=problem)) from None
     except (TypeError, ValueError, AttributeError) as exc:
         raise corrupt(path, Phrase("not a prospect file: {error}", error=str(exc))) from None
@@ -97,6 +95,34 @@ def from_tables(path: Path | str, raw: dict[str, Any]) -> ProspectFile:
     interviews.sort(key=lambda i: i.started_at)
     history.sort(key=lambda h: h.at)
     return ProspectFile(ProspectRecords(prospect, tuple(interviews), tuple(history)), row)
+
+
+_TABLES = (
+    ("prospect", Prospect),
+    ("summary", ProspectSummary),
+    ("interviews", Interview),
+    ("history", HistoryEntry),
+)
+
+
+def _first_invalid(raw: dict[str, Any]) -> Any:
+    """What is wrong with the first record that does not validate, named by its table
+    and id as the file holds them (``history.3: action: 'explode' is not allowed…``),
+    each checked against its own model (only once the file is known to be bad)."""
+    for table, model in _TABLES:
+        found = raw.get(table)
+        for key, document in found.items() if isinstance(found, dict) else ():
+            try:
+                model.__pydantic_validator__.validate_python(document)
+            except ValidationError as exc:
+                return _said(exc, f"{table}.{key}", model)
+    return None
+
+
+def _said(exc: ValidationError, where: str, model: type[Any]) -> Any:
+    from qualify.core.questionnaire.friendly import at_path  # only on an error
+
+    return at_path(where, exc.errors()[0], model)
 
 
 def read_prospect_file(path: Path) -> ProspectFile | None:
