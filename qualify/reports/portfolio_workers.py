@@ -93,7 +93,8 @@ def _assess(
         )
         # the day and the active sets, noting what the assessment reads of them: a kept
         # share is assessed again when those change, not when any day or set does
-        day, sets = WatchedDay(ctx.today), _reads()
+        day = WatchedDay(ctx.today)
+        sets: dict[str, tuple[bool, Any]] = {}
         read_sets = NotingReads(ctx.catalog.question_sets, sets)
         share = prospect_share(ctx.assess(records, day, read_sets), ctx, day)
         warned = any(i.questionnaire_hash in ctx.snapshots.warnings for i in records.interviews)
@@ -101,12 +102,6 @@ def _assess(
         depends = day.dependence()
         read_sets = tuple(sorted(sets))
         yield Assessed(pid, revision, share, keep, depends, read_sets, stamp)
-
-
-def _reads() -> dict[str, tuple[bool, Any]]:
-    """An empty dict of reads (not ``dict[...]()``: calling a generic alias tries to set
-    an attribute on the dict, and the error it raises costs more than the dict)."""
-    return {}
 
 
 # ------------------------------------------------------------------ in a worker
