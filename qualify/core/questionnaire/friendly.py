@@ -103,11 +103,14 @@ def _bound(kind: str, name: str, limit: Any, got: Any) -> Phrase:
     )
 
 
-def friendly(error: dict[str, Any], root: type[BaseModel]) -> tuple[Path_, Any, bool]:
-    """(location, message, point-at-key) for one pydantic error."""
+def friendly(
+    error: dict[str, Any], root: type[BaseModel], unnamed: str = "value"
+) -> tuple[Path_, Any, bool]:
+    """(location, message, point-at-key) for one pydantic error; `unnamed`: what the
+    message calls a value with no field name (the record itself)."""
     loc: Path_ = tuple(p for p in error["loc"] if not (isinstance(p, str) and p == "[key]"))
     kind = error["type"]
-    name = next((p for p in reversed(loc) if isinstance(p, str)), "value")
+    name = next((p for p in reversed(loc) if isinstance(p, str)), unnamed)
     value = error.get("input")
     ctx = error.get("ctx") or {}
     got = describe(value)
@@ -296,7 +299,8 @@ def at_path(where: str, error: dict[str, Any], root: type[BaseModel]) -> Phrase:
     export): ``where`` and the error's place as a JSON path, then the friendly message,
     the field's name said once (``prospects[0].interviews[0].answers.reps.state: 'bogus'
     is not allowed; expected …``)."""
-    loc, message, _ = friendly(error, root)
+    # the record itself wrong (not a mapping): named by `where`, not as "value"
+    loc, message, _ = friendly(error, root, where or "value")
 
     def path(parts: Path_) -> str:
         text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
@@ -305,8 +309,7 @@ def at_path(where: str, error: dict[str, Any], root: type[BaseModel]) -> Phrase:
     if loc and isinstance(loc[-1], str) and str(message).startswith(f"{loc[-1]}: "):
         above = path(loc[:-1])
         return Joined((above, message), ".") if above else Joined((message,))
-    if not loc and isinstance(message, Phrase) and message.msgid.startswith("{name}: "):
-        # the record itself is wrong (not a mapping): named by `where`, not as "value"
-        return Phrase(message.msgid, **{**message.params, "name": where or "value"})
+    if not loc and where and str(message).startswith(f"{where}: "):
+        return Joined((message,))  # it names `where` itself
     place = path(loc)
     return Joined((place, message), ": ") if place else Joined((message,))
