@@ -109,12 +109,8 @@ def _check_filters(
 
     check_territory(territory, (r.territory for r in rows), "--territory")
     check_choice(status, [s.value for s in ProspectStatus], "--status")
-    pipeline = env.catalog.pipeline if stage is not None else None
-    if pipeline is not None:
-        stages = [s.id for s in pipeline.stages]
-        if pipeline.review is not None:
-            stages.append(pipeline.review.id)
-        check_choice(stage, stages, "--stage")
+    if stage is not None:
+        check_choice(stage, env.catalog.pipeline.stage_ids, "--stage")
 
 
 @prospect.command("list")

@@ -190,10 +190,7 @@ def assemble_portfolio(
     evidence = evidence or {}
 
     # Ranked per stage (active and committed), then just friends, then parted ways.
-    order = [s.id for s in pipeline.stages]
-    if pipeline.review is not None:
-        order.append(pipeline.review.id)
-    by_stage: dict[str, list[PortfolioRow]] = {sid: [] for sid in order}
+    by_stage: dict[str, list[PortfolioRow]] = {sid: [] for sid in pipeline.stage_ids}
     friends: list[PortfolioRow] = []
     parted: list[PortfolioRow] = []
     reach: list[tuple[int, ProspectStatus]] = []  # each prospect's stage index and status
@@ -227,9 +224,7 @@ def assemble_portfolio(
     parted.sort(key=lambda r: (r.updated_at, r.name.casefold(), r.id), reverse=True)
 
     # The funnel: how far prospects got, where they are, where they were let go.
-    steps = [s.id for s in pipeline.stages]
-    if pipeline.review is not None:
-        steps.append(pipeline.review.id)  # committed partners past onboarding
+    steps = pipeline.stage_ids  # the review's last: committed partners past onboarding
     reached = Counter(index for index, _ in reach)
     here = Counter(reach)
     funnel: list[FunnelStep] = []

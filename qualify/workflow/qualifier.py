@@ -303,9 +303,7 @@ class Qualifier:
         self, prospect: Prospect, stage_id: str, records: ProspectRecords | None = None
     ) -> Interview:
         """The latest interview of a stage (one the prospect may have left), to correct."""
-        known = [s.id for s in self.pipeline.stages]
-        if self.pipeline.review is not None:
-            known.append(self.pipeline.review.id)
+        known = self.pipeline.stage_ids
         if stage_id not in known:
             raise WorkflowError(
                 Phrase(

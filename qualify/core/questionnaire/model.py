@@ -568,6 +568,14 @@ class Pipeline(_Translated):
     def stage_map(self) -> dict[str, Stage]:
         return {s.id: s for s in self.stages}
 
+    @property
+    def stage_ids(self) -> list[str]:
+        """Every stage a prospect can be at, in order: the stages, then the review's."""
+        ids = [s.id for s in self.stages]
+        if self.review is not None:
+            ids.append(self.review.id)
+        return ids
+
     def next_stage(self, stage_id: str) -> Stage | None:
         ids = [s.id for s in self.stages]
         i = ids.index(stage_id)
