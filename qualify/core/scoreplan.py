@@ -134,14 +134,6 @@ class ScorePlan:
     """Every question's value is worked out in the order of the score lines (no repeated
     section, no question before one it reads): a breakdown's values are then in the
     order they were worked out."""
-    steps: list[Step]
-    """`order` as :func:`~qualify.core.working.work_out` reads it, each question's parts
-    at hand in a tuple (it reads them for every question of every interview)."""
-
-
-Step = tuple["QuestionPlan", SectionPlan, str, "int | None", str, "Condition | None", bool]
-"""A question of `ScorePlan.order`, with its section, the section's id and most repeats,
-its own id and condition, and whether someone answers it (``QuestionPlan.asked``)."""
 
 
 def _formula(text: str | None) -> tuple[Formula, tuple[str, ...], bool] | None:
@@ -254,10 +246,7 @@ def _compile(question_set: QuestionSet) -> ScorePlan:
     repeated = {s.id: s for s in sections if s.repeat_max is not None}
     lines = [q for s in sections for q in s.questions]
     in_line_order = not repeated and [q.id for q in order] == [q.id for q in lines]
-    steps = [
-        (q, q.section, q.section.id, q.section.repeat_max, q.id, q.when, q.asked) for q in order
-    ]
-    return ScorePlan(sections, order, repeated, in_line_order, steps)
+    return ScorePlan(sections, order, repeated, in_line_order)
 
 
 class _Plans:

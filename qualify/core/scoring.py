@@ -326,7 +326,7 @@ def _values(keys: list[list[str]], values: dict[str, Any], in_order: bool) -> di
                 out[key] = list(value)
         return out
     return {
-        key: list(value) if isinstance(value, (list, tuple)) else value
+        key: list(value) if isinstance(value, _SEQUENCES) else value
         for part in keys
         for key in part
         if (value := values.get(key)) is not None

@@ -130,33 +130,34 @@ def work_out(
     outer = flat(earlier) if names is None else dict(names)
     inner: dict[str, list[dict[str, Any]]] = {s: [{} for _ in range(n)] for s, n in repeats.items()}
     worked = Worked(visible, values, section_shown, repeats, outer, inner, {}, today)
-    answer = answers.get
-    for q, section, section_id, repeat_max, qid, when, asked in plan.steps:
-        shown_section = section_shown.get(section_id)
+    for q in plan.order:
+        section = q.section
+        shown_section = section_shown.get(section.id)
         if shown_section is None:
             shown_section = section.when is None or section.when(outer, today)
-            section_shown[section_id] = shown_section
-        if repeat_max is None:
-            shown = shown_section and (when is None or when(outer, today))
-            visible[qid] = shown
-            if not shown:
-                continue
-            value = answer(qid) if asked else _calculate(q, outer, worked, qid, explain)
-            if value is not None:
-                values[qid] = value
-                outer[qid] = value
-            continue
-        for r, own in enumerate(inner[section_id]):
-            key = section.keys[r][q.index]
-            env = ChainMap(own, outer)
-            shown = shown_section and (when is None or when(env, today))
+            section_shown[section.id] = shown_section
+        if section.repeat_max is None:
+            key = q.id
+            shown = shown_section and (q.when is None or q.when(outer, today))
             visible[key] = shown
             if not shown:
                 continue
-            value = answer(key) if asked else _calculate(q, env, worked, key, explain)
+            value = answers.get(key) if q.asked else _calculate(q, outer, worked, key, explain)
             if value is not None:
                 values[key] = value
-                own[qid] = value
+                outer[key] = value
+            continue
+        for r, own in enumerate(inner[section.id]):
+            key = section.keys[r][q.index]
+            env = ChainMap(own, outer)
+            shown = shown_section and (q.when is None or q.when(env, today))
+            visible[key] = shown
+            if not shown:
+                continue
+            value = answers.get(key) if q.asked else _calculate(q, env, worked, key, explain)
+            if value is not None:
+                values[key] = value
+                own[q.id] = value
     return worked
 
 
