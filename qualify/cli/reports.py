@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qualify.cli.env import Env, _, pass_env, say
+
+if TYPE_CHECKING:
+    from qualify.core.records import ProspectSummary
 
 
 @click.command()
@@ -79,8 +83,10 @@ def report(
 
         given = parse_capacity_options(capacity_options)
         capacity = load_capacity(env.data_dir / CAPACITY_FILE).merged(given)
+        summaries = None  # the list a territory is checked against: the portfolio's own
         if territory is not None or given.territories:
-            _check_territories(env, territory, given.territories)
+            summaries = env.store.list_prospects()
+            _check_territories(summaries, territory, given.territories)
         from qualify.cli.progress import assessing
         from qualify.core.collector import collector_paused
 
@@ -93,6 +99,7 @@ def report(
                 territory=territory,
                 language=env.language_for(),
                 progress=progress,
+                summaries=summaries,
             )
     else:
         if fmt not in reports.PROSPECT_FORMATS:
@@ -117,14 +124,16 @@ def report(
     say(_("wrote {file}").format(file=target))
 
 
-def _check_territories(env: Env, territory: str | None, capacities: Iterable[str]) -> None:
+def _check_territories(
+    summaries: Iterable[ProspectSummary], territory: str | None, capacities: Iterable[str]
+) -> None:
     """A portfolio of a territory no prospect is in is an empty report (a typo: north for
     North): a usage error. A capacity for one may be planned ahead: a warning."""
     from qualify.cli.env import warn
     from qualify.cli.filters import check_territory, unknown_territory
     from qualify.core.phrase import Joined
 
-    known = {s.territory for s in env.store.list_prospects()}
+    known = {s.territory for s in summaries}
     check_territory(territory, known, "--territory")
     for name in capacities:
         problem = unknown_territory(name, known)

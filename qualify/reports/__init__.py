@@ -17,7 +17,7 @@ this package imports Textual or TinyDB.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from qualify.core.errors import QualifyError
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
+    from qualify.core.records import ProspectSummary
     from qualify.reports.capacity import Capacity
     from qualify.reports.views import PortfolioReport, ProspectReport
     from qualify.store.base import Store
@@ -137,10 +138,12 @@ def portfolio_document(
     tz: tzinfo | None = None,
     language: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    summaries: Sequence[ProspectSummary] | None = None,
 ) -> Document:
     """The portfolio (of one territory, if given), rendered; in `language` (None: each
     set's first, qualify's English). `progress(done, total)`: the prospects assessed
-    (those with nothing kept from an earlier portfolio)."""
+    (those with nothing kept from an earlier portfolio). `summaries`: the store's list
+    of prospects, when the caller has read it already."""
     from qualify.i18n import localized_catalog, use_language
     from qualify.reports.output import safe_filename
     from qualify.reports.portfolio_cache import portfolio_report
@@ -156,6 +159,7 @@ def portfolio_document(
             tz=tz,
             language=language,
             progress=progress,
+            summaries=summaries,
         )
         text = render_portfolio(report, fmt)
     stamp = report.generated_at.strftime("%Y-%m-%d")

@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Collection, Hashable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,7 @@ from qualify.setcache import read_entry, write_entry
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog
+    from qualify.core.records import ProspectSummary
     from qualify.store.base import Store
 
 KIND = "portfolio"
@@ -77,11 +78,14 @@ def portfolio_report(
     tz: tzinfo | None = None,
     language: str | None = None,
     progress: Progress | None = None,
+    summaries: Sequence[ProspectSummary] | None = None,
 ) -> PortfolioReport:
     """Every prospect of a store (of `territory`, if given) in the portfolio; the sets'
     texts in `language`. One prospect's records are held at a time. `progress` is told
-    how many of the prospects to assess are done (see :func:`portfolio_shares`)."""
-    summaries = store.list_prospects()
+    how many of the prospects to assess are done (see :func:`portfolio_shares`).
+    `summaries`: the store's list of prospects, when the caller has read it already."""
+    if summaries is None:
+        summaries = store.list_prospects()
     listed = [s.id for s in summaries]
     ids = listed if territory is None else [s.id for s in summaries if s.territory == territory]
     ctx = ReportContext(catalog, Snapshots(), now, tz)

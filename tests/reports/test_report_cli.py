@@ -151,6 +151,25 @@ def test_a_territory_no_prospect_is_in_is_told_not_reported_empty(run, tmp_path:
     assert run("--portfolio", "--capacity", "North=3").stderr == ""
 
 
+def test_a_territory_is_checked_against_the_list_the_portfolio_reads(
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prospects are listed once: for the check of `--territory`, and the portfolio."""
+    from qualify.store.workspace.store import Workspace
+
+    listed: list[int] = []
+    original = Workspace.list_prospects
+
+    def listing(self, *args, **kwargs):
+        listed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Workspace, "list_prospects", listing)
+    done = run("--portfolio", "--territory", "North", "--capacity", "South=2")
+    assert done.exit_code == 0 and "Müller" in done.stdout
+    assert len(listed) == 1
+
+
 def test_report_runs_as_a_subprocess(workspace: Path) -> None:
     """The installed entry point, as in docs/reports.md."""
     import subprocess
