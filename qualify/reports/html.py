@@ -147,8 +147,17 @@ def _code(text: Any) -> Markup:
 def _render(template: str, **context: Any) -> str:
     # every value escaped is a Markup the collector tracks, 100,000 alive until a
     # portfolio's page is joined: it would scan them again and again for nothing
+    page = environment().get_template(template)
+    made = page.new_context(context)
     with collector_paused():
-        return environment().get_template(template).render(**context)
+        try:
+            return "".join(page.root_render_func(made))
+        finally:
+            # Jinja's context is in a reference cycle (its macros hold it): emptied, what
+            # it was given (a portfolio's 10,000 rows) goes when the caller lets go of
+            # it, not at the collector's next pass, which would walk them all first
+            made.parent.clear()
+            made.vars.clear()
 
 
 def render_prospect(report: ProspectReport) -> str:

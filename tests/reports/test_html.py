@@ -232,3 +232,22 @@ def test_the_collector_is_back_as_it_was_after_a_page(mem_store, catalog) -> Non
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_page_lets_go_of_what_it_was_given_without_the_collector(mem_store, catalog) -> None:
+    """Jinja's context of a page sits in a reference cycle (its macros hold it). Had it kept
+    the report, a portfolio's 10,000 rows would live until the collector's next pass, which
+    walks every one of them first: 30-60 ms of the 10,000-prospect portfolio's tail."""
+    import gc
+    import weakref
+
+    report = build_portfolio(mem_store, catalog)
+    gone = weakref.ref(report)
+    gc.collect()
+    gc.disable()
+    try:
+        html.render_portfolio(report)
+        del report
+        assert gone() is None
+    finally:
+        gc.enable()
