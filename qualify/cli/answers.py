@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +12,52 @@ import click
 from qualify.cli.env import Env, _, fail, pass_env, read_answers, say, tr
 from qualify.core.errors import QualifyError
 
+_NEGATIVE = re.compile(r"-[.,]?[0-9][0-9.,_eE+-]*")
+"""What click would take for an option and is a negative number (-5, -2.5, -2,5, -.5)."""
 
-@click.command()
+
+def values_after_options(
+    command: click.Command, ctx: click.Context, args: Sequence[str]
+) -> list[str]:
+    """`qualify answer ID growth -5`: click reads `-5` as an option it does not know. When
+    a negative number is given and no `--`, the arguments are handed to click as the
+    options with their values, then `--`, then the rest in the order given, so `-5` is
+    read as the VALUE it is. An option click does not know is named as click names it: a
+    mistyped option never becomes a value that is recorded."""
+    if "--" in args or not any(_NEGATIVE.fullmatch(arg) for arg in args):
+        return list(args)
+    takes_value = {
+        name: not (param.is_flag or param.count)
+        for param in command.params
+        if isinstance(param, click.Option)
+        for name in (*param.opts, *param.secondary_opts)
+    }
+    options: list[str] = []
+    rest: list[str] = []
+    given = iter(args)
+    for arg in given:
+        if arg == "-" or not arg.startswith("-") or _NEGATIVE.fullmatch(arg):
+            rest.append(arg)
+            continue
+        name, joined, _value = arg.partition("=")
+        if name not in takes_value:
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, takes_value)
+            raise click.NoSuchOption(name, possibilities=close, ctx=ctx)
+        options.append(arg)
+        value = next(given, None) if takes_value[name] and not joined else None
+        if value is not None:
+            options.append(value)  # its value, whatever it looks like (--note -5)
+    return [*options, "--", *rest]
+
+
+class _AnswerCommand(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, values_after_options(self, ctx, args))
+
+
+@click.command(cls=_AnswerCommand)
 @click.argument("prospect_id", metavar="ID")
 @click.argument("question", required=False)
 @click.argument("value", required=False)

@@ -107,3 +107,55 @@ def test_a_named_pipe_nobody_writes_to_is_read_as_empty_not_waited_for(ws, tmp_p
     result = done_without_a_writer(pipe, lambda: ws("import", str(pipe)), "import")
     assert result.exit_code != 0
     assert "the file is empty" in result.stderr
+
+
+def test_a_negative_number_is_the_value_not_an_option(tmp_path) -> None:
+    """`qualify answer ID growth -5` said "No such option '-5'": the number is the VALUE,
+    wherever the options are; a mistyped option is still named, never recorded."""
+    import shutil
+
+    from click.testing import CliRunner
+    from conftest import BUNDLED
+
+    from qualify.cli import main
+
+    sets = tmp_path / "sets"
+    shutil.copytree(BUNDLED, sets)
+    first = sets / "first-date.yaml"
+    text = first.read_text(encoding="utf-8")
+    first.write_text(
+        text.replace(
+            "        min: 0\n        max: 100000", "        min: -10\n        max: 100000"
+        ),
+        encoding="utf-8",
+    )
+
+    def qualify(*args: str):
+        base = ["--data-dir", str(tmp_path / "ws"), "--questionnaires", str(sets)]
+        return CliRunner().invoke(main, [*base, *args], catch_exceptions=False)
+
+    pid = qualify("prospect", "add", "Minus AV").stdout.strip()
+
+    def employees() -> tuple[object, str]:
+        from qualify.store import open_store
+
+        records = open_store(tmp_path / "ws").read_prospect(pid)
+        given = records.interviews[-1].answers.get("employees")
+        return (given.value, given.note) if given is not None else (None, "")
+
+    assert qualify("answer", pid, "employees", "-5").exit_code == 0
+    assert employees() == (-5, "")
+    recorded = qualify(
+        "answer", pid, "employees", "-3", "--note", "-2 since May", "--source", "verified"
+    )
+    assert recorded.exit_code == 0, recorded.output
+    assert employees() == (-3, "-2 since May")
+    assert qualify("answer", "--note=x", pid, "employees", "-1").exit_code == 0
+    assert employees() == (-1, "x")
+    below = qualify("answer", pid, "employees", "-11")
+    assert below.exit_code == 1 and "-11 is below the minimum -10" in below.stderr
+    typo = qualify("answer", pid, "employees", "-4", "--notee", "x")
+    assert typo.exit_code == 2 and "No such option '--notee'. Did you mean '--note'?" in typo.stderr
+    assert employees() == (-1, "x")  # nothing recorded
+    dashes = qualify("answer", pid, "employees", "--", "-2")  # the usual way still works
+    assert dashes.exit_code == 0 and employees() == (-2, "x")
