@@ -106,6 +106,24 @@ def meeting_text(meeting: NextMeeting) -> str:
     return meeting_words(meeting)
 
 
+def check_meeting_day(day: date | None, agreed: NextMeeting | None) -> None:
+    """A day that has passed is a slip (2025 typed for 2027), not a plan: the meeting would
+    be overdue at once and the meant day lost. Refused, but for the day already agreed
+    (its time or note changed; it may have passed since)."""
+    if day is None or (agreed is not None and day == agreed.day):
+        return
+    now = today()
+    if day < now:
+        raise WorkflowError(
+            Phrase(
+                "the day of the next meeting, {day}, has passed: give today ({today}) or a "
+                "later day",
+                day=day.isoformat(),
+                today=now.isoformat(),
+            )
+        )
+
+
 def set_meeting(
     q: Qualifier,
     prospect: Prospect,
@@ -114,11 +132,13 @@ def set_meeting(
     note: str = "",
 ) -> Prospect:
     """Agree the next meeting (None clears it); the history keeps it as an edit of the
-    facts, saved compare-and-set as every edit is."""
+    facts, saved compare-and-set as every edit is; a day that has passed is refused
+    (:func:`check_meeting_day`)."""
     current = q.store.get_prospect(prospect.id)
     meeting = NextMeeting(day=day, start=start, note=note.strip()) if day is not None else None
     if meeting == current.next_meeting:
         return current
+    check_meeting_day(day, current.next_meeting)
     shown = meeting_text(meeting) if meeting is not None else "cleared"
     return q.store.move_prospect(
         current.model_copy(update={"next_meeting": meeting, "updated_at": utcnow()}),

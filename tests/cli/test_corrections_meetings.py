@@ -120,8 +120,10 @@ def test_reopen_needs_a_reason(run) -> None:
 # ---------------------------------------------------------------- meetings
 
 
-def test_meetings_agenda_due_and_the_calendar(run, tmp_path: Path) -> None:
+def test_meetings_agenda_due_and_the_calendar(run, tmp_path: Path, monkeypatch) -> None:
     import icalendar
+
+    from qualify.workflow import meetings
 
     soon = run("prospect", "add", "Müller & Søn AV").stdout.strip()
     later = run("prospect", "add", "Fjord Systems").stdout.strip()
@@ -133,7 +135,15 @@ def test_meetings_agenda_due_and_the_calendar(run, tmp_path: Path) -> None:
         set_soon.stdout
     )
     run("meet", later, (today + timedelta(days=30)).isoformat())
-    run("meet", late, (today - timedelta(days=3)).isoformat())
+    passed = (today - timedelta(days=3)).isoformat()
+    refused = run("meet", late, passed)  # a slip (2025 for 2027): overdue at once
+    assert refused.exit_code == 1
+    assert f"the day of the next meeting, {passed}, has passed: give today" in refused.stderr
+    with monkeypatch.context() as then:  # agreed a week ago: overdue now
+        then.setattr(meetings, "today", lambda: today - timedelta(days=7))
+        assert run("meet", late, passed).exit_code == 0
+    kept = run("meet", late, passed, "--note", "call first")  # the agreed day, a new note
+    assert kept.exit_code == 0, kept.output
     assert "not a date" in run("meet", soon, "25:99").stderr
     assert run("meet", soon, "+1d", "--time", "25:99").exit_code == 1
 

@@ -319,9 +319,16 @@ async def test_the_next_meeting_from_the_summary_and_overdue_on_the_list(
         await pilot.pause()
         await pilot.press("m")
         prompt = await wait_for(pilot, lambda: screen_ready(app, MeetingPrompt), "the prompt")
-        await pilot.press(*"+7d")
+        await pilot.press(*(date.today() - timedelta(days=3)).isoformat())  # a slip
         prompt.query_one("#start", Input).value = "14:30"
         prompt.query_one("#note", Input).value = "Showroom visit"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is prompt  # said in the dialog: what was typed is still there
+        assert "has passed: give today" in str(prompt.query_one("#error", Static).render())
+        assert facts(data_dir, pid)[0].next_meeting is None
+        prompt.query_one("#day", Input).value = ""
+        await pilot.press(*"+7d")
         await pilot.press("enter")
         when = date.today() + timedelta(days=7)
         await wait_for(

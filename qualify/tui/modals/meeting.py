@@ -88,11 +88,12 @@ class MeetingPrompt(Dialog[MeetingResult | None]):
             self.dismiss(None)
 
     def _finish(self) -> None:
-        from qualify.workflow.meetings import parse_day, parse_time
+        from qualify.workflow.meetings import check_meeting_day, parse_day, parse_time
 
         error = self.query_one("#error", Static)
-        try:
+        try:  # said here, where what was typed can be mended, not after the dialog is gone
             day = parse_day(self.query_one("#day", Input).value)
+            check_meeting_day(day, self.current)
             text = self.query_one("#start", Input).value.strip()
             start = parse_time(text) if text else None
         except QualifyError as exc:
