@@ -628,3 +628,34 @@ def test_a_raw_change_gives_a_new_revision_and_none_can_be_forged(pg) -> None:  
         records, read = admin.read_revision(ids["North"])
     assert after not in (None, before) and read == after
     assert records.interviews[0].answers["q1"].value == "Changed"
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        (
+            "UPDATE answers SET doc = jsonb_set(doc, '{state}', '\"maybe\"') "
+            "WHERE prospect_id = %s",
+            ".answers.q1.state: 'maybe' is not allowed",
+        ),
+        (
+            "UPDATE interviews SET doc = jsonb_set(doc, '{stage}', '5') WHERE prospect_id = %s",
+            ".stage: expected text",
+        ),
+    ],
+)
+def test_a_record_a_teammate_broke_is_named_where_it_is(pg, statement, named) -> None:  # type: ignore[no-untyped-def]
+    """A record that passes the server's checks but not qualify's was told as "holds a
+    Interview record", without saying which: each is named by its table and id (an
+    answer within its interview), the prospect left out, the others listed."""
+    ids = _prospects(pg)
+    pg.grant("mallory", "South")
+    dora = pg.grant("dora", director=True, read_only=True)
+    with connect(pg.url("mallory")) as conn:
+        conn.execute(statement, (ids["South"],))
+    with PostgresStore(dora) as director:
+        assert [r.id for r in director.list_prospects()] == [ids["North"]]
+        [note] = director.unreadable()
+    assert f"prospect '{ids['South']}' holds a record this qualify cannot read: " in note
+    assert f"interviews.{ids['South-i']}" in note and named in note, note
+    assert "Interview record" not in note and "last changed by mallory" in note

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import psycopg
 from psycopg.types.json import Jsonb
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from qualify.core.phrase import Phrase
 from qualify.core.records import (
@@ -31,6 +31,8 @@ from qualify.store.base import StoreCorrupt, StoreError
 from qualify.store.rows import Fetch
 
 Conn = psycopg.Connection[Any]
+
+R = TypeVar("R", bound=BaseModel)
 
 ROW_COLUMNS = (
     "id",
@@ -174,11 +176,7 @@ def read_records(conn: Conn, prospect_id: str) -> tuple[ProspectRecords, Prospec
         return None
     facts, *row, interviews, answers, history = found
     records = _records(prospect_id, facts, interviews, answers, history)
-    try:
-        stored = ProspectSummary.model_validate(row_dict(row))
-    except ValidationError as exc:
-        raise _corrupt(prospect_id, exc) from None
-    return records, stored
+    return records, _valid(prospect_id, ProspectSummary, row_dict(row), f"prospects.{prospect_id}")
 
 
 _REVISION_QUERY = _READ_QUERY.replace("SELECT p.doc, ", "SELECT p.changed_xact::text, p.doc, ", 1)
@@ -221,31 +219,36 @@ def _records(
     by_interview: dict[str, dict[str, Any]] = {}
     for interview_id, answer in answers:
         by_interview.setdefault(interview_id, {})[answer.get("question_id")] = answer
-    try:
-        return ProspectRecords(
-            Prospect.model_validate(facts),
-            tuple(
-                Interview.model_validate({**i, "answers": by_interview.get(i.get("id"), {})})
-                for i in interviews
-            ),
-            tuple(HistoryEntry.model_validate(h) for h in history),
-        )
-    except ValidationError as exc:
-        raise _corrupt(prospect_id, exc) from None
-
-
-def _corrupt(prospect_id: str, exc: ValidationError) -> StoreCorrupt:
-    from qualify.core.questionnaire.friendly import at_path  # only on an error
-
-    model = {"Prospect": Prospect, "Interview": Interview}.get(exc.title, HistoryEntry)
-    return StoreCorrupt(
-        Phrase(
-            "prospect {id} holds a {kind} record this qualify cannot read ({problem})",
-            id=repr(prospect_id),
-            kind=exc.title,
-            problem=at_path("", exc.errors()[0], model),
-        )
+    return ProspectRecords(
+        _valid(prospect_id, Prospect, facts, f"prospects.{prospect_id}"),
+        tuple(
+            _valid(
+                prospect_id,
+                Interview,
+                {**i, "answers": by_interview.get(i.get("id"), {})},
+                f"interviews.{i.get('id')}",
+            )
+            for i in interviews
+        ),
+        tuple(_valid(prospect_id, HistoryEntry, h, f"history.{h.get('id')}") for h in history),
     )
+
+
+def _valid(prospect_id: str, model: type[R], doc: Any, where: str) -> R:
+    """The record `doc` of `model`; StoreCorrupt naming it by its table and id
+    (``interviews.7bfde1e4e019.answers.q1.state: …``), as the rows hold them."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        from qualify.core.questionnaire.friendly import at_path  # only on an error
+
+        raise StoreCorrupt(
+            Phrase(
+                "prospect {id} holds a record this qualify cannot read: {problem}",
+                id=repr(prospect_id),
+                problem=at_path(where, exc.errors()[0], model),
+            )
+        ) from None
 
 
 def read_snapshot(conn: Conn, content_hash: str) -> dict[str, Any] | None:
