@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import done_without_a_writer
 
 from qualify.cli import main
@@ -195,3 +197,51 @@ def test_closest_among_many_skips_what_is_far_and_bears_long_words() -> None:
 def test_the_size_limit_is_what_the_reader_reads() -> None:
     assert LIMITS.max_bytes == 2_000_000  # the messages above quote it
     assert os.path.getsize(BUNDLED / "first-date.yaml") < LIMITS.max_bytes
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters added, dropped, changed or two neighbours swapped (optimal string
+    alignment distance)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(
+                d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+@given(
+    st.lists(st.from_regex(r"[a-z_]{3,12}", fullmatch=True), min_size=70, max_size=120),
+    st.data(),
+)
+@settings(max_examples=60, deadline=None)
+def test_among_many_names_a_typo_gets_a_name_one_edit_away(names, data) -> None:
+    """Among many names, a typo of one edit is given a name one edit away (only those are
+    weighed when there are any: core/suggest.py)."""
+    name = data.draw(st.sampled_from(names))
+    at = data.draw(st.integers(0, len(name) - 1))
+    edit = data.draw(st.sampled_from(["drop", "add", "change", "swap"]))
+    if edit == "drop":
+        word = name[:at] + name[at + 1 :]
+    elif edit == "add":
+        word = name[:at] + "q" + name[at:]
+    elif edit == "change":
+        word = name[:at] + ("q" if name[at] != "q" else "z") + name[at + 1 :]
+    else:
+        at = min(at, len(name) - 2)
+        word = name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+    if word in names:
+        return
+    found = closest(word, list(dict.fromkeys(names)))
+    assert found and _edits(word, found[0]) <= 1, (word, found)
+
+
+def test_a_stem_shared_by_thousands_still_suggests_the_name_meant() -> None:
+    names = [f"question_number_{i}" for i in range(2000)]
+    assert closest("question_numbr_1998", names) == ["question_number_1998"]
+    assert closest("question_nubmer_7", names) == ["question_number_7"]
+    assert closest("question_number_77x", names) == ["question_number_77"]
+    assert closest("question_numbe_5x", names) == ["question_number_5"]  # two edits
