@@ -139,7 +139,8 @@ def test_a_negative_number_is_the_value_not_an_option(tmp_path) -> None:
     def employees() -> tuple[object, str]:
         from qualify.store import open_store
 
-        records = open_store(tmp_path / "ws").read_prospect(pid)
+        with open_store(tmp_path / "ws") as store:
+            records = store.read_prospect(pid)
         given = records.interviews[-1].answers.get("employees")
         return (given.value, given.note) if given is not None else (None, "")
 
