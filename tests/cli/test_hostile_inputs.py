@@ -115,12 +115,11 @@ def test_a_negative_number_is_the_value_not_an_option(tmp_path) -> None:
     import shutil
 
     from click.testing import CliRunner
-    from conftest import BUNDLED
 
     from qualify.cli import main
 
     sets = tmp_path / "sets"
-    shutil.copytree(BUNDLED, sets)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "questionnaires", sets)
     first = sets / "first-date.yaml"
     text = first.read_text(encoding="utf-8")
     first.write_text(
