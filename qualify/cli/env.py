@@ -311,7 +311,7 @@ def language_option(code: str | None, option: str) -> str | None:
     """A language code given on the command line (`--lang de`); a usage error otherwise."""
     if not code:
         return None
-    from qualify.core.questionnaire.texts import is_language
+    from qualify.core.questionnaire.language_codes import is_language
 
     if not is_language(code):
         fail(f"{option} {code}: " + _("not a language code (use en, de, de_CH…)"), 2)

@@ -26,7 +26,7 @@ import yaml
 from qualify.convert.xpath import Untranslatable, translate
 from qualify.core.errors import QualifyError
 from qualify.core.questionnaire import parse_question_set
-from qualify.core.questionnaire.texts import is_language
+from qualify.core.questionnaire.language_codes import is_language
 from qualify.core.questionnaire.yamlsource import parse_yaml
 
 __all__ = ["Conversion", "ConversionError", "Lost", "convert_xlsform"]

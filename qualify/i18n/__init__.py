@@ -314,7 +314,7 @@ class LanguageError(ValueError):
 
 def checked(code: str | None, where: str) -> str | None:
     """`code` when it is a language code (en, de, de_CH); LanguageError naming `where`."""
-    from qualify.core.questionnaire.texts import is_language
+    from qualify.core.questionnaire.language_codes import is_language
 
     if code is None or code == "":
         return None
@@ -326,7 +326,7 @@ def checked(code: str | None, where: str) -> str | None:
 def config_language(path: Path | None = None) -> str | None:
     """`language:` of the config file (``qualify paths`` prints where it is); None when
     the file or the key is absent or unreadable (the app names what is wrong)."""
-    from qualify.core.questionnaire.texts import is_language
+    from qualify.core.questionnaire.language_codes import is_language
     from qualify.paths import config_setting
 
     value = config_setting("language", path)

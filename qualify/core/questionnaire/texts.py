@@ -22,10 +22,7 @@ from typing import Annotated, Any, TypeVar, get_args
 from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-LANGUAGE_PATTERN = r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
-"""A language code as Babel and gettext know it: `en`, `de`, `de_CH`, `pt-BR`."""
-
-_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+from qualify.core.questionnaire.language_codes import LANGUAGE_PATTERN, is_language
 
 DEFAULT_LANGUAGE = "en"
 """The language of a set that lists none, and of qualify's own words by default."""
@@ -74,10 +71,6 @@ def _base(language: str | None) -> str | None:
     if not language:
         return None
     return re.split(r"[_-]", language, maxsplit=1)[0]
-
-
-def is_language(code: object) -> bool:
-    return isinstance(code, str) and _LANGUAGE.match(code) is not None
 
 
 def _parse(empty_allowed: bool) -> Any:
