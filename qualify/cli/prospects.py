@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
@@ -105,12 +106,40 @@ def _check_filters(
     """A filter nothing could pass (a stage, status or territory there is not) is a usage
     error naming its option, not an empty list."""
     from qualify.cli.filters import check_choice, check_territory
-    from qualify.core.records import ProspectStatus
+    from qualify.core.kinds import ProspectStatus
 
     check_territory(territory, (r.territory for r in rows), "--territory")
     check_choice(status, [s.value for s in ProspectStatus], "--status")
     if stage is not None:
-        check_choice(stage, env.catalog.pipeline.stage_ids, "--stage")
+        check_choice(stage, _list_facts(env)[0], "--stage")
+
+
+def _list_facts(env: Env) -> tuple[list[str], dict[str, str]]:
+    """The pipeline's stage ids and the band words of the language in use (see
+    qualify.i18n.band_words), as plain strings kept in the user cache beside the sets
+    they come from: a list that needs only these never imports the sets' models."""
+    from qualify import setcache
+    from qualify.i18n import current
+
+    language = current()
+
+    def facts() -> tuple[list[str], dict[str, str]]:
+        from qualify.i18n import band_words
+
+        catalog = env.catalog
+        words = band_words(catalog.question_sets.values(), language)
+        return list(map(str, catalog.pipeline.stage_ids)), {
+            str(k): str(v) for k, v in words.items()
+        }
+
+    # the key holds the language and the code that works them out
+    return setcache.derived(
+        "list-facts",
+        env.questionnaires[0],
+        facts,
+        depends=((language or "").encode(),),
+        scope=("core", "i18n", "cli"),
+    )
 
 
 @prospect.command("list")
@@ -161,24 +190,33 @@ def prospect_list(
     A prospect whose file cannot be read (or is gone) is left out with a warning naming
     the file and the fix (`qualify doctor --repair`); the status is then 5.
     """
-    rows = env.store.list_prospects()
-    doubtful = env.store.doubtful_rows()
-    if doubtful:
-        writers = ", ".join(sorted(set(doubtful.values())))
-        say(
-            _(
-                "qualify: note: {n} list row(s) disagreed with their records (written by "
-                "{writers}); shown as the records say (`qualify db verify` rewrites them)"
-            ).format(n=len(doubtful), writers=writers),
-            err=True,
-        )
+    from qualify.store import listed_quickly
+
+    # the rows as the index wrote them, without the store's models, where nothing needs
+    # more of a prospect than its row (a search reads answers; JSON is the model's own)
+    quick = None if search or as_json else listed_quickly(env.data_dir, url=env.store_url)
+    if quick is not None:
+        rows: list[Any] = quick
+    else:
+        rows = env.store.list_prospects()
+        doubtful = env.store.doubtful_rows()
+        if doubtful:
+            writers = ", ".join(sorted(set(doubtful.values())))
+            say(
+                _(
+                    "qualify: note: {n} list row(s) disagreed with their records (written "
+                    "by {writers}); shown as the records say (`qualify db verify` rewrites "
+                    "them)"
+                ).format(n=len(doubtful), writers=writers),
+                err=True,
+            )
     _check_filters(env, rows, territory, stage, status)
     if territory is not None:
         rows = [r for r in rows if r.territory == territory]
     if stage is not None:
         rows = [r for r in rows if r.stage == stage]
     if status is not None:
-        rows = [r for r in rows if r.status.value == status]
+        rows = [r for r in rows if r.status == status]  # a StrEnum equals its value
     if meeting_within is not None:
         from datetime import timedelta
 
@@ -212,10 +250,10 @@ def prospect_list(
             err=True,
         )
         return
-    from qualify.i18n import band_words, current, english
+    from qualify.i18n import english
 
     # the bands as the sets say them in the language in use (the JSON keeps them stored)
-    bands = {} if english() else band_words(env.catalog.question_sets.values(), current())
+    bands = {} if english() else _list_facts(env)[1]
     # One write: 10,000 rows cost one call, not 10,000. Every cell is already made
     # visible (_table), so say()'s pass over the whole text (~100 M instructions, a tenth
     # of the command's own work at 10,000 rows) would find nothing to show.
@@ -261,15 +299,19 @@ def _columns(rows: list, shown: dict[str, str]) -> str:
         "id", "name", "territory", "kind", "stage", "status", "score", "band",
         "knocked_out", "provisional", "coverage", "next_meeting",
     )  # fmt: skip
-    # each row read once, from its fields' dict (touching 10,000 rows once per field
-    # costs 3x as much; a pydantic model's attribute lookup 2x as much as its dict's)
-    ids, names, places, kinds, stages, statuses, scores, stored, kos, prov, cover, days = zip(
-        *map(fields, map(vars, rows)), strict=True
-    )
+    if isinstance(rows[0], tuple):  # rows as the index wrote them: columns are a zip
+        (ids, names, places, kinds, stages, statuses, scores, stored, kos, cover, _at, prov,
+         days) = zip(*rows, strict=True)  # fmt: skip
+    else:
+        # each row read once, from its fields' dict (touching 10,000 rows once per field
+        # costs 3x as much; a pydantic model's attribute lookup 2x as much as its dict's)
+        ids, names, places, kinds, stages, statuses, scores, stored, kos, prov, cover, days = zip(
+            *map(fields, map(vars, rows)), strict=True
+        )
     kinds, statuses = list(map(str, kinds)), list(map(str, statuses))  # StrEnum: the value
     if says is i18n:  # the method's words (English keeps the values it always showed)
-        kinds = [_(KIND_LABELS.get(k, k)) for k in kinds]
-        statuses = [_(STATUS_LABELS.get(s, s)) for s in statuses]
+        kinds = _each(lambda k: _(KIND_LABELS.get(k, k)), kinds)
+        statuses = _each(lambda s: _(STATUS_LABELS.get(s, s)), statuses)
     said_provisional = _("provisional")
     columns = [
         ids,
@@ -278,15 +320,15 @@ def _columns(rows: list, shown: dict[str, str]) -> str:
         kinds,
         stages,
         statuses,
-        list(map(says.fmt_score, scores)),
+        _each(says.fmt_score, scores),
         [
             ("✗ " if ko else "")
             + (shown.get(band, band) if band else "")
             + ("" if band or not p else said_provisional)
             for ko, band, p in zip(kos, stored, prov, strict=True)
         ],
-        list(map(says.fmt_pct, cover)),
-        [says.fmt_date(day) if day else "" for day in days],
+        _each(says.fmt_pct, cover),
+        _each(lambda day: says.fmt_date(day) if day else "", days),
     ]
     header = tuple(_(title) for title in HEADER)
     widths = []
@@ -298,6 +340,21 @@ def _columns(rows: list, shown: dict[str, str]) -> str:
     line = "  ".join(f"%-{w}.{w}s" for w in widths)  # padded, cut at the width (≤ 32)
     lines = [line % header, *map(line.__mod__, zip(*columns, strict=True))]
     return "\n".join(map(str.rstrip, lines))
+
+
+def _each(say_one: Callable[[Any], str], values: Iterable[Any]) -> list[str]:
+    """``say_one`` of every value, each distinct value said once: 10,000 rows hold a few
+    hundred scores, shares and days, and Babel takes some 10 µs to format one. A float
+    is told apart by its bits (0.0 and -0.0 are equal, and may be said apart)."""
+    said: dict[Any, str] = {}
+    out = []
+    for value in values:
+        key = value.hex() if type(value) is float else value
+        text = said.get(key)
+        if text is None:
+            text = said[key] = say_one(value)
+        out.append(text)
+    return out
 
 
 def _sorted(rows: list, key: str) -> list:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualify.core.kinds import PartnerKind, ProspectStatus
 from qualify.core.sources import AnswerSource
 
 
@@ -25,25 +25,6 @@ def utcnow() -> datetime:
 def new_id() -> str:
     """Random ids, so exports from two laptops merge without collisions."""
     return uuid.uuid4().hex[:12]
-
-
-class PartnerKind(StrEnum):
-    dealer = "dealer"
-    distributor = "distributor"
-    reseller = "reseller"
-    integrator = "integrator"
-    other = "other"
-
-
-class ProspectStatus(StrEnum):
-    active = "active"
-    """Being qualified (dating)."""
-    committed = "committed"
-    """Signed: a partner, reviewed regularly."""
-    declined = "declined"
-    """Parted ways, always with a reason."""
-    on_hold = "on_hold"
-    """Just friends: a good company at the wrong time, with a date to re-contact."""
 
 
 AnswerState = Literal["answered", "unknown", "declined"]

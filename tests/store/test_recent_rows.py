@@ -1,11 +1,11 @@
-"""The app's first page read from the index without the store (store.workspace.recent):
-the same rows, in the same order, as the store's own reading; and no rows at all (the
-store then decides, and says what is wrong) whenever the index is not as it writes it."""
+"""The app's first page, and every row `qualify prospect list` shows, read from the index
+without the store (store.workspace.recent): the same rows, in the same order, as the
+store's own reading; and no rows at all (the store then decides, and says what is
+wrong) whenever the index is not as it writes it."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from qualify.core.records import (
 )
 from qualify.store import open_store
 from qualify.store.workspace import recent
-from qualify.store.workspace.recent import KINDS, STATUSES, ListRow, recent_rows
+from qualify.store.workspace.recent import KINDS, STATUSES, ListRow, every_row, recent_rows
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -47,9 +47,7 @@ def _workspace(root: Path, count: int = 12) -> None:
 
 
 def _plain(row: ProspectSummary | ListRow) -> tuple:
-    return tuple(
-        getattr(getattr(row, f.name), "value", getattr(row, f.name)) for f in fields(ListRow)
-    )
+    return tuple(getattr(getattr(row, f), "value", getattr(row, f)) for f in ListRow._fields)
 
 
 def _store_rows(root: Path, count: int) -> list[ProspectSummary] | None:
@@ -61,7 +59,7 @@ def _store_rows(root: Path, count: int) -> list[ProspectSummary] | None:
 
 
 def test_the_rows_are_the_models_fields_and_values() -> None:
-    assert tuple(f.name for f in fields(ListRow)) == tuple(ProspectSummary.model_fields)
+    assert ListRow._fields == tuple(ProspectSummary.model_fields)
     assert {k.value for k in PartnerKind} == KINDS
     assert {s.value for s in ProspectStatus} == STATUSES
 
@@ -237,3 +235,73 @@ def test_a_workspace_without_a_row_remembers_nothing(tmp_path: Path, remembered:
     open_store(root).close()
     assert recent_rows(root, 3) == []
     assert not list(remembered.glob("*.pickle"))  # no entry for an empty page
+
+
+# ---------------------------------------------------------------- every row (prospect list)
+
+
+def _every_row_as_the_store(root: Path) -> list[ListRow]:
+    made = every_row(root)
+    store = open_store(root)
+    try:
+        listed = store.list_prospects()
+    finally:
+        store.close()
+    assert made is not None
+    assert [_plain(r) for r in made] == [_plain(r) for r in listed]  # ties in its order too
+    return made
+
+
+def test_every_row_is_the_stores_listing_in_its_order(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    _workspace(root, 20)
+    assert len(_every_row_as_the_store(root)) == 20
+
+
+def test_every_row_remembered_is_taken_and_follows_a_change(
+    tmp_path: Path, remembered: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    first = _every_row_as_the_store(root)
+    with monkeypatch.context() as patched:
+        patched.setattr(recent, "_chosen", lambda *a: pytest.fail("the rows were parsed again"))
+        assert every_row(root) == first
+    store = open_store(root)
+    oldest = store.list_prospects()[-1]
+    store.update_prospect(store.get_prospect(oldest.id).model_copy(update={"name": "Zed"}))
+    store.close()
+    again = _every_row_as_the_store(root)
+    assert again[0].id == oldest.id and again[0].name == "Zed"
+
+
+def test_a_file_gone_gives_no_rows_for_the_store_to_name(tmp_path: Path) -> None:
+    """The first page leaves a row whose file is gone out; the full list must say so,
+    which only the store's listing does."""
+    root = tmp_path / "ws"
+    _workspace(root)
+    store = open_store(root)
+    store.prospect_path(store.list_prospects()[-1].id).unlink()
+    store.close()
+    assert every_row(root) is None
+
+
+@pytest.mark.parametrize("change", [{"score": 80}, {"extra": "field"}, {"updated_at": "now"}])
+def test_every_row_gives_none_for_a_row_not_as_written(tmp_path: Path, change: dict) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    _edit_newest_row(root, change)
+    assert every_row(root) is None
+
+
+def test_every_row_gives_none_after_a_crash_or_in_no_workspace(tmp_path: Path) -> None:
+    assert every_row(tmp_path / "nothing-here") is None
+    root = tmp_path / "ws"
+    _workspace(root)
+    store = open_store(root)
+    path = store.prospect_path(store.list_prospects()[-1].id)
+    store.close()
+    later = path.stat().st_mtime + 60
+    os.utime(path, (later, later))
+    os.utime(path.parent, (later, later))
+    assert every_row(root) is None

@@ -53,7 +53,7 @@ from qualify.store.workspace.files import (
 from qualify.store.workspace.index import Index
 from qualify.store.workspace.lock import WorkspaceLock
 from qualify.store.workspace.migration import LEGACY_FILE, migrate_from_1
-from qualify.store.workspace.recent import META_FILE, SCHEMA, sharded_file
+from qualify.store.workspace.recent import META_FILE, SCHEMA, present_ids, sharded_file
 from qualify.store.workspace.revisions import FileRevisions
 from qualify.store.workspace.storage import (
     REPAIR,
@@ -330,7 +330,7 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
         """
         stale = self._index.stale_files(self.root / "prospects")
         unreadable = self._repair_rows(stale) if stale else set()
-        present = self._present_ids()
+        present = present_ids(self.root / "prospects")
         rows: list[ProspectSummary] = []
         for row in self._index.rows():  # (the garbage collector paused: see Index.rows)
             if row.id in unreadable:
@@ -359,24 +359,6 @@ class Workspace(BulkWrites, FileRevisions, DocumentStore):
         if recent is None:
             return None
         return [r for r in recent if self.prospect_path(r.id).exists()]
-
-    def _present_ids(self) -> set[str]:
-        """The id of every prospect file on disk: one listing per folder (~12 ms at 10,000)."""
-        found: set[str] = set()
-        try:
-            with os.scandir(self.root / "prospects") as folders:
-                for folder in folders:
-                    if not folder.is_dir():
-                        continue
-                    with os.scandir(folder.path) as files:
-                        found.update(
-                            e.name[:-5]
-                            for e in files
-                            if e.name.endswith(".json") and not e.name.startswith(".")
-                        )
-        except FileNotFoundError:
-            pass
-        return found
 
     def _repair_rows(self, paths: list[Path]) -> set[str]:
         """Rewrite the list rows of ``paths`` from the prospect files themselves; returns
