@@ -149,3 +149,80 @@ async def test_an_existing_empty_workspace_welcomes_at_once_too(
         await wait_home(pilot)
         assert screen.query_one("#first-run").display and not screen.summaries
         assert app.focused is demo  # where the user left it
+
+
+@pytest.fixture
+def indicator_paints(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the loading indicator was drawn (one entry per frame it was in)."""
+    from textual.widgets import LoadingIndicator
+
+    drawn: list[int] = []
+    real = LoadingIndicator.render
+
+    def counted(self: LoadingIndicator):
+        drawn.append(1)
+        return real(self)
+
+    monkeypatch.setattr(LoadingIndicator, "render", counted)
+    return drawn
+
+
+@pytest.mark.parametrize("prospects", [0, 3])
+async def test_a_first_page_in_time_is_the_first_frame(
+    make_app,
+    tmp_path: Path,
+    held_open: threading.Event,
+    indicator_paints: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    prospects: int,
+) -> None:
+    """The screen waits a moment for its first page before it paints anything: the
+    welcome, or the most recent rows, is the first frame; no loading frame comes first
+    (and the reader has the interpreter to itself meanwhile)."""
+    from qualify.core.records import Prospect
+    from qualify.tui.screens import prospects as screen_module
+
+    monkeypatch.setattr(screen_module, "FIRST_WAIT", 30.0)  # a busy machine: as long as it takes
+    monkeypatch.setattr(screen_module, "FIRST_PAGE", 2)  # fewer rows than there are
+    data = tmp_path / "ws"
+    if prospects:
+        store = open_store(data)
+        for n in range(prospects):
+            store.add_prospect(Prospect(name=f"P{n}", stage="first-date"))
+        store.close()
+    app = make_app(data=data)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = pilot.app.screen_stack[0]
+        await wait_for(pilot, lambda: screen.shown, "the first page")
+        assert not screen.loaded  # still opening (held): the first page came before it
+        shown = screen.query("#first-run") if not prospects else screen.query("ProspectTable")
+        assert shown and shown.first().display
+        assert indicator_paints == []
+        held_open.set()
+        await wait_home(pilot)
+
+
+async def test_a_slow_first_page_shows_the_loading_indicator_meanwhile(
+    make_app,
+    tmp_path: Path,
+    indicator_paints: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qualify.tui.screens import prospects as screen_module
+
+    monkeypatch.setattr(screen_module, "FIRST_WAIT", 0.01)
+    release = threading.Event()
+    real = Workspace.first_page
+
+    def slow(self: Workspace, count: int):
+        assert release.wait(30), "the test never let the first page come"
+        return real(self, count)
+
+    monkeypatch.setattr(Workspace, "first_page", slow)
+    app = make_app(data=tmp_path / "ws")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = pilot.app.screen_stack[0]
+        await wait_for(pilot, lambda: indicator_paints, "the loading indicator")
+        assert screen.has_class("-loading") and not screen.shown
+        release.set()
+        await _welcome(pilot)

@@ -39,6 +39,11 @@ SEARCH_PAUSE = 0.3
 
 FIRST_PAGE = 200
 """How many of the most recently active prospects are shown before all are read."""
+FIRST_WAIT = 0.2
+"""Seconds the screen waits for its first page before its first frame (a local
+workspace's takes some 30 ms): the rows, or the welcome, are then the first thing
+painted, with no loading frame before them, and the reader has the interpreter to
+itself meanwhile; a slower store gets the loading indicator, as before."""
 
 DEMO_COUNT = 40
 """How many sample prospects the first-run panel adds."""
@@ -115,6 +120,12 @@ class ProspectsScreen(QualifyScreen):
         """Prospects are on screen: the first page painted (see load), or all of them."""
         self._painted = threading.Event()
         """Set once the first page is painted: the loader reads the rest after it."""
+        self._paged = threading.Event()
+        """Set once the first page is read, or known not to be there (see _read_first)."""
+        self._first_failed: Exception | None = None
+        """What reading the first page raised: raised again by the loader."""
+        self._first_posted = False
+        """The first page was posted: the loader reads on once it is painted."""
         self._pending_open: str | None = None
         """A prospect opened from the first page, before the workspace was open."""
         self._pending_action: str | None = None
@@ -150,7 +161,26 @@ class ProspectsScreen(QualifyScreen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Prospects")
+        if self.workspace.is_open:
+            self._paged.set()
+        else:  # the first page's message, if it comes in time, is handled before the
+            # first frame (see FIRST_WAIT); a worker would start only after this handler
+            threading.Thread(target=self._read_first, name="first-page", daemon=True).start()
+            self._paged.wait(FIRST_WAIT)
         self.load()
+
+    def _read_first(self) -> None:
+        """Read the first page and post it (in a thread of its own, see on_mount)."""
+        try:
+            first = self.workspace.first_page(FIRST_PAGE)
+            if first is not None:
+                self._painted.clear()
+                self._first_posted = True
+                self.post_message(FirstProspects(first))
+        except Exception as exc:  # the loader raises it again, and says what it is
+            self._first_failed = exc
+        finally:
+            self._paged.set()
 
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, exit_on_error=False, group="prospects")
@@ -164,10 +194,12 @@ class ProspectsScreen(QualifyScreen):
         workspace = self.workspace
         try:
             if not workspace.is_open:
-                first = workspace.first_page(FIRST_PAGE)
-                if first is not None:
-                    self._painted.clear()
-                    self.post_message(FirstProspects(first))
+                self._paged.wait()  # the first page, read by on_mount's thread
+                failed, self._first_failed = self._first_failed, None
+                if failed is not None:
+                    raise failed
+                if self._first_posted:
+                    self._first_posted = False
                     self._painted.wait(timeout=2)  # the UI thread first: paint, then read on
             workspace.open()
             summaries = workspace.summaries()
