@@ -54,15 +54,8 @@ def test_short_commands_import_only_what_they_need(tmp_path: Path) -> None:
         "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
     )
     for args in (["answer", pid, "employees", "12"], ["prospect", "show", pid], ["--help"]):
-        done = subprocess.run(
-            [sys.executable, "-c", code, *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-        assert done.stderr.strip().splitlines()[-1] == "[]", (args, done.stderr)
+        _output, loaded = _run_and_list_loaded(code, args, env)
+        assert loaded == "[]", (args, loaded)
 
 
 @pytest.mark.slow
@@ -86,17 +79,24 @@ def test_listing_prospects_reads_the_index_alone(tmp_path: Path) -> None:
     german = ["--lang", "de", "prospect", "list", "--stage", "first-date"]
     loaded = []
     for args in (["prospect", "list"], german, german):
-        done = subprocess.run(
-            [sys.executable, "-c", code, *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-        assert pid in done.stdout
-        loaded.append(done.stderr.strip().splitlines()[-1])
+        output, heavy = _run_and_list_loaded(code, args, env)
+        assert pid in output
+        loaded.append(heavy)
     assert loaded[0] == loaded[2] == "[]", loaded  # English, and the second in German
+
+
+def _run_and_list_loaded(code: str, args: list[str], env: dict[str, str]) -> tuple[str, str]:
+    """What ``code`` printed, run with ``args``, and the last line of its standard error
+    (where it lists the heavy modules it found loaded)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return done.stdout, done.stderr.strip().splitlines()[-1]
 
 
 def _cpu_seconds(cmd: list[str], env: dict[str, str]) -> float:

@@ -126,6 +126,7 @@ def test_rows_a_crash_left_stale_give_no_rows(tmp_path: Path) -> None:
     os.utime(path, (later, later))
     os.utime(path.parent, (later, later))
     assert recent_rows(root, 3) is None
+    assert every_row(root) is None  # nor the whole list
 
 
 @pytest.mark.parametrize(
@@ -294,14 +295,5 @@ def test_every_row_gives_none_for_a_row_not_as_written(tmp_path: Path, change: d
     assert every_row(root) is None
 
 
-def test_every_row_gives_none_after_a_crash_or_in_no_workspace(tmp_path: Path) -> None:
+def test_no_workspace_gives_no_rows_for_the_whole_list_either(tmp_path: Path) -> None:
     assert every_row(tmp_path / "nothing-here") is None
-    root = tmp_path / "ws"
-    _workspace(root)
-    store = open_store(root)
-    path = store.prospect_path(store.list_prospects()[-1].id)
-    store.close()
-    later = path.stat().st_mtime + 60
-    os.utime(path, (later, later))
-    os.utime(path.parent, (later, later))
-    assert every_row(root) is None
