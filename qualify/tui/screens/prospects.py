@@ -40,10 +40,8 @@ SEARCH_PAUSE = 0.3
 FIRST_PAGE = 200
 """How many of the most recently active prospects are shown before all are read."""
 FIRST_WAIT = 0.2
-"""Seconds the screen waits for its first page before its first frame (a local
-workspace's takes some 30 ms): the rows, or the welcome, are then the first thing
-painted, with no loading frame before them, and the reader has the interpreter to
-itself meanwhile; a slower store gets the loading indicator, as before."""
+"""Seconds the first frame waits for the first page (a workspace's: ~30 ms), so that
+its rows, or the welcome, are painted first; a slower store shows the loading first."""
 
 DEMO_COUNT = 40
 """How many sample prospects the first-run panel adds."""
@@ -120,12 +118,9 @@ class ProspectsScreen(QualifyScreen):
         """Prospects are on screen: the first page painted (see load), or all of them."""
         self._painted = threading.Event()
         """Set once the first page is painted: the loader reads the rest after it."""
-        self._paged = threading.Event()
-        """Set once the first page is read, or known not to be there (see _read_first)."""
-        self._first_failed: Exception | None = None
-        """What reading the first page raised: raised again by the loader."""
-        self._first_posted = False
-        """The first page was posted: the loader reads on once it is painted."""
+        self._paged = threading.Event()  # the first page read, or known absent (_read_first)
+        self._first_failed: Exception | None = None  # raised again by the loader
+        self._first_posted = False  # the loader reads on once it is painted
         self._pending_open: str | None = None
         """A prospect opened from the first page, before the workspace was open."""
         self._pending_action: str | None = None
@@ -163,8 +158,7 @@ class ProspectsScreen(QualifyScreen):
         self.sub_title = _("Prospects")
         if self.workspace.is_open:
             self._paged.set()
-        else:  # the first page's message, if it comes in time, is handled before the
-            # first frame (see FIRST_WAIT); a worker would start only after this handler
+        else:  # its own thread: a worker would start only after this handler returns
             threading.Thread(target=self._read_first, name="first-page", daemon=True).start()
             self._paged.wait(FIRST_WAIT)
         self.load()
