@@ -32,6 +32,7 @@ from qualify.tui.widgets.prospect_table import COLUMNS, ProspectTable
 if TYPE_CHECKING:
     from qualify.core.records import ProspectSummary
     from qualify.tui.modals.prospect_form import ProspectFormResult
+    from qualify.tui.workspace import Workspace
     from qualify.workflow.search import RecordSearch
 
 SEARCH_PAUSE = 0.3
@@ -156,17 +157,15 @@ class ProspectsScreen(QualifyScreen):
 
     def on_mount(self) -> None:
         self.sub_title = _("Prospects")
-        if self.workspace.is_open:
-            self._paged.set()
-        else:  # its own thread: a worker would start only after this handler returns
-            threading.Thread(target=self._read_first, name="first-page", daemon=True).start()
+        if not self.workspace.is_open:  # a thread: a worker starts after this handler
+            threading.Thread(target=self._read_first, args=(self.workspace,), daemon=True).start()
             self._paged.wait(FIRST_WAIT)
         self.load()
 
-    def _read_first(self) -> None:
+    def _read_first(self, workspace: Workspace) -> None:
         """Read the first page and post it (in a thread of its own, see on_mount)."""
         try:
-            first = self.workspace.first_page(FIRST_PAGE)
+            first = workspace.first_page(FIRST_PAGE)
             if first is not None:
                 self._painted.clear()
                 self._first_posted = True
