@@ -258,8 +258,9 @@ def holds_no_prospect(root: Path) -> bool:
 
 FIRST_PAGE = "first-page"
 """The kind of the user-cache entry that remembers a workspace's first page."""
-SCOPE = ("store",)
-"""The code the remembered rows depend on: this module (and the store they mirror)."""
+SCOPE = ("core", "store")
+"""The code the remembered rows depend on: this module, the store they mirror, and the
+kinds and statuses a row is checked against (qualify.core.kinds)."""
 
 
 def _remembered(
