@@ -262,18 +262,45 @@ def test_every_row_is_the_stores_listing_in_its_order(tmp_path: Path) -> None:
 def test_every_row_remembered_is_taken_and_follows_a_change(
     tmp_path: Path, remembered: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Each shard's rows are kept under its own bytes: the same bytes, nothing parsed;
+    after a change, only the shard that changed."""
     root = tmp_path / "ws"
     _workspace(root)
+    parsed: list[bytes] = []
+    real = recent._shard_values
+
+    def counted(raw: bytes):
+        parsed.append(raw)
+        return real(raw)
+
+    monkeypatch.setattr(recent, "_shard_values", counted)
     first = _every_row_as_the_store(root)
-    with monkeypatch.context() as patched:
-        patched.setattr(recent, "_chosen", lambda *a: pytest.fail("the rows were parsed again"))
-        assert every_row(root) == first
+    assert parsed  # every shard, the first time
+    parsed.clear()
+    assert every_row(root) == first and parsed == []
     store = open_store(root)
     oldest = store.list_prospects()[-1]
     store.update_prospect(store.get_prospect(oldest.id).model_copy(update={"name": "Zed"}))
+    shard = store._index.row_shard(oldest.id).read_bytes()
     store.close()
     again = _every_row_as_the_store(root)
     assert again[0].id == oldest.id and again[0].name == "Zed"
+    assert parsed == [shard]  # that shard alone
+    parsed.clear()
+    assert every_row(root) == again and parsed == [shard]  # not written anew for one shard
+
+
+def test_every_row_kept_by_other_code_is_read_afresh(tmp_path: Path, remembered: Path) -> None:
+    root = tmp_path / "ws"
+    _workspace(root)
+    first = _every_row_as_the_store(root)
+    from qualify import setcache
+
+    context = f"{root.resolve()}\0every".encode()
+    kept = setcache.read_entry(recent.FIRST_PAGE, context, recent.SCOPE)
+    damaged = {name: (digest, ((1, 2),)) for name, (digest, _rows) in kept.items()}
+    setcache.write_entry(recent.FIRST_PAGE, context, recent.SCOPE, damaged)
+    assert every_row(root) == first
 
 
 def test_a_file_gone_gives_no_rows_for_the_store_to_name(tmp_path: Path) -> None:
