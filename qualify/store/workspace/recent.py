@@ -302,13 +302,16 @@ def _every_kept(root: Path, shards: list[tuple[str, bytes]]) -> list[ListRow] | 
     context = f"{root.resolve()}\0every".encode()  # one entry per workspace, replaced
     found = setcache.read_entry(FIRST_PAGE, context, SCOPE)
     kept = found if type(found) is dict else {}
-    try:
-        gathered = _gathered(shards, kept)
-        made = None if gathered is None else list(map(ListRow._make, gathered[1]))
-    except TypeError:  # kept by other code: every shard parsed again
-        gathered = _gathered(shards, {})
-        made = None if gathered is None else list(map(ListRow._make, gathered[1]))
-    if gathered is None or made is None:
+    for source in (kept, {}):  # rows kept by other code: every shard parsed again
+        try:
+            gathered = _gathered(shards, source)
+            if gathered is None:
+                return None
+            made = list(map(ListRow._make, gathered[1]))
+            break
+        except TypeError:
+            continue
+    else:
         return None
     fresh, _values, parsed = gathered
     if parsed > REKEEP_AFTER or (parsed and not kept) or fresh.keys() != kept.keys():
@@ -354,16 +357,11 @@ def _updated_at(row: ListRow) -> datetime:
 def _shard_values(raw: bytes) -> tuple[tuple[Any, ...], ...] | None:
     """The values (:func:`row_values`) of every row of one shard; None when the shard or
     a row is not exactly as the index writes it."""
-    import orjson
-
-    try:
-        shard = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None
-    if type(shard) is not dict:
+    docs = _shard_docs(raw)
+    if docs is None:
         return None
     rows = []
-    for doc in shard.values():
+    for doc in docs:
         values = row_values(doc)
         if values is None:
             return None
@@ -371,20 +369,26 @@ def _shard_values(raw: bytes) -> tuple[tuple[Any, ...], ...] | None:
     return tuple(rows)
 
 
+def _shard_docs(raw: bytes) -> list[Any] | None:
+    """The rows of one shard as parsed; None when it is not a JSON object."""
+    import orjson
+
+    try:
+        shard = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    return list(shard.values()) if type(shard) is dict else None
+
+
 def _chosen(shards: list[tuple[str, bytes]], count: int) -> list[ListRow] | None:
     """The ``count`` rows last active in these shards (their files not checked); None
     when a shard or a row is not exactly as the index writes it."""
-    import orjson
-
     docs: list[Any] = []
     for _name, raw in shards:
-        try:
-            shard = orjson.loads(raw)
-        except orjson.JSONDecodeError:
+        found = _shard_docs(raw)
+        if found is None:
             return None
-        if type(shard) is not dict:
-            return None
-        docs.extend(shard.values())
+        docs.extend(found)
     first = most_recent(docs, count)
     if first is None:
         return None
