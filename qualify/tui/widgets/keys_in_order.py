@@ -108,6 +108,19 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+async def run_binding_now(widget: Any, event: events.Key) -> bool:
+    """Run the binding the app would run for the key once it had bubbled up from the
+    focused `widget` (the widget's, its containers', the screen's, the app's: Textual's
+    own order), now; True when one took it."""
+    for namespace, bindings in widget.screen._modal_binding_chain:
+        for binding in bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await widget.app.run_action(binding.action, namespace):
+                event.stop()
+                event.prevent_default()
+                return True
+    return False
+
+
 class KeyOrder:
     """For a question's input: its own bindings run in order with typing, and once it
     asks to move on, the keys that still reach it go to the next question."""

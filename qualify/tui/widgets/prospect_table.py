@@ -28,7 +28,7 @@ from qualify.i18n import N_, english, fmt_pct
 from qualify.i18n import _ as translated
 from qualify.tui.format import fmt_date, score_label
 from qualify.tui.widgets.bands import band_rank_of
-from qualify.tui.widgets.keys_in_order import run_own_binding
+from qualify.tui.widgets.keys_in_order import run_binding_now, run_own_binding
 from qualify.workflow.search import found_in, row_text, terms
 
 if TYPE_CHECKING:
@@ -454,6 +454,9 @@ class ProspectTable(ScrollView, can_focus=True):
     """Enter opened a prospect: the keys typed after it are for that prospect's screen.
     Those already on their way here are handed back to the app, which holds them until
     the screen shows (Enter then `i` at once: the `i` reached the list and was lost)."""
+    _settling = False
+    """A key ran a binding of the screen or the app (a dialog, the filter): the keys
+    typed after it wait until that has taken effect, then go where the focus is."""
 
     def action_open(self) -> None:
         row = self.highlighted
@@ -463,14 +466,27 @@ class ProspectTable(ScrollView, can_focus=True):
             self.post_message(self.Opened(row.id))
 
     async def _on_key(self, event: events.Key) -> None:
-        if self.leaving:
+        """Every key's binding runs as it arrives, in the order typed (run once it had
+        bubbled up, Down, Down, Enter typed at once opened the row the cursor left)."""
+        if self.leaving or self._settling or self.app.screen is not self.screen:
             event.stop()
             event.prevent_default()
             self.app.hand_back(event)  # type: ignore[attr-defined]
             return
-        if event.key == "enter" and await run_own_binding(self, event):
-            return  # opened now, not once Enter has bubbled up past the keys behind it
+        if await run_own_binding(self, event):
+            return
+        if await run_binding_now(self, event):
+            self._settling = True
+            self.app.hold_keys()  # type: ignore[attr-defined]
+            self.app.call_later(self._settled)
+            return
         await super()._on_key(event)
+
+    async def _settled(self) -> None:
+        """What the key before did has taken effect (the app's queue runs in order): the
+        keys typed after it go on, to the field or dialog that has the focus now."""
+        self._settling = False
+        await self.app.release_keys()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------ mouse
     def _column_at(self, x: int) -> str | None:
