@@ -139,11 +139,26 @@ def test_python_tags_are_refused() -> None:
 
 
 def test_syntax_error_and_empty_file() -> None:
-    assert problems_of("id: x\ntitle: [oops\n")[0].startswith("set.yaml:3:1: YAML syntax error")
+    [said] = problems_of("id: x\ntitle: [oops\n")
+    assert said.startswith("set.yaml:2:8: YAML syntax error: this [ is never closed (at line 3")
     assert problems_of("") == ["set.yaml:1:1: the file is empty"]
     assert problems_of("- just\n- a list\n") == [
         "set.yaml:1:1: expected a question set (a mapping of keys), got a list"
     ]
+
+
+def test_a_quote_or_bracket_left_open_is_named_where_it_opens() -> None:
+    """PyYAML notices an unclosed quote at the end of the file, an unclosed bracket where
+    the next line does not fit: the message points at the quote or bracket to close."""
+    quote = 'id: t\ntitle: "Commitment\nversion: 1\nsections: []\n'
+    [said] = problems_of(quote)
+    assert said.startswith("set.yaml:2:8: YAML syntax error: this quote is never closed (at line 5")
+    brace = HEADER + "      - {id: a, text: A, type: text\n      - {id: b, text: B, type: text}\n"
+    [said] = problems_of(brace)
+    assert said.startswith("set.yaml:8:9: YAML syntax error: this { is never closed (at line 9,")
+    # an error on the bracket's own line is where PyYAML found it, as before
+    [said] = problems_of("id: t\ntitle: [a, {b: c]\nversion: 1\nsections: []\n")
+    assert said.startswith("set.yaml:2:") and "never closed" not in said
 
 
 def test_semantic_rules_each_at_their_place() -> None:

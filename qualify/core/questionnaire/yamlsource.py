@@ -275,10 +275,7 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
         loader = _loader_class()(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "cannot be read"
-        doc.problems.append(Problem(path, line, col, _explain(what)))
+        doc.problems.append(Problem(path, *_syntax_error(exc)))
         return doc
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(path, 1, 1, Phrase("YAML error: {error}", error=str(exc))))
@@ -318,6 +315,40 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
 
 def _too_deep(depth: int) -> Phrase:
     return Phrase("nested more than {depth} levels deep", depth=depth)
+
+
+_UNCLOSED = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+"""PyYAML's context of a bracket it never saw closed → the bracket."""
+_QUOTE = "while scanning a quoted scalar"
+
+
+def _syntax_error(exc: Any) -> tuple[int, int, Phrase]:
+    """Where a syntax error is and what it is. A bracket or quote left open is named where
+    it opens: PyYAML notices only where it reads on into what cannot follow, often the end
+    of the file (`title: [oops` in a two-line file was reported at line 3)."""
+    problem, context = exc.problem_mark, exc.context_mark
+    mark = problem or context
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = exc.problem or exc.context or "cannot be read"
+    bracket = _UNCLOSED.get(exc.context or "")
+    opened = (bracket or exc.context == _QUOTE) and problem and context
+    if not opened or context.line == problem.line:
+        return line, col, _explain(what)
+    at = {"line": line, "col": col, "error": what}
+    said = (
+        Phrase(
+            "YAML syntax error: this {bracket} is never closed (at line {line}, column {col}: "
+            "{error})",
+            bracket=bracket,
+            **at,
+        )
+        if bracket
+        else Phrase(
+            "YAML syntax error: this quote is never closed (at line {line}, column {col}: {error})",
+            **at,
+        )
+    )
+    return context.line + 1, context.column + 1, said
 
 
 def _explain(what: str) -> Phrase:
