@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_date_retyped import burst
 from tui_helpers import add_prospect, open_store, screen_ready, wait_for, wait_home, wait_prospect
 
@@ -37,28 +38,24 @@ def _names(data_dir: Path) -> list[str]:
         store.close()
 
 
+@pytest.mark.parametrize(
+    ("keys", "row"),
+    [
+        (("down", "down", "enter"), 2),
+        (("down", "down", "up", "enter"), 1),
+        (("down",) * 9 + ("enter",), 2),
+    ],
+)
 async def test_arrows_and_enter_typed_at_once_open_the_row_the_cursor_reached(
-    make_app, data_dir: Path, tiny_sets: Path
+    make_app, data_dir: Path, tiny_sets: Path, keys: tuple[str, ...], row: int
 ) -> None:
     shown = _three(data_dir, tiny_sets)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _home(pilot, shown)
-        await burst(pilot, "down", "down", "enter")
-        opened = await wait_prospect(pilot)
-        assert opened.view.prospect.id == shown[2]
-        assert screen.query_one(ProspectTable).highlighted_id == shown[2]
-
-
-async def test_up_and_down_typed_at_once_keep_their_order_with_enter(
-    make_app, data_dir: Path, tiny_sets: Path
-) -> None:
-    shown = _three(data_dir, tiny_sets)
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _home(pilot, shown)
-        await burst(pilot, "down", "down", "up", "enter")
-        assert (await wait_prospect(pilot)).view.prospect.id == shown[1]
+        await burst(pilot, *keys)
+        assert (await wait_prospect(pilot)).view.prospect.id == shown[row]
+        assert screen.query_one(ProspectTable).highlighted_id == shown[row]
 
 
 async def test_a_filter_typed_at_once_after_the_slash_goes_into_the_filter(
@@ -79,29 +76,21 @@ async def test_a_filter_typed_at_once_after_the_slash_goes_into_the_filter(
     assert _names(data_dir) == ["Alpine Pro Audio SAS", "Baltic Media AB", "Celtic Sound Ltd"]
 
 
-async def test_a_name_typed_at_once_after_the_add_key_goes_into_the_form(
-    make_app, data_dir: Path, tiny_sets: Path
+@pytest.mark.parametrize(
+    ("keys", "name"),
+    [(("down", "a", *"Nordic AV"), "Nordic AV"), (("down", "e", "down"), "Baltic Media AB")],
+)
+async def test_keys_typed_after_a_dialog_key_go_into_the_dialog(
+    make_app, data_dir: Path, tiny_sets: Path, keys: tuple[str, ...], name: str
 ) -> None:
-    shown = _three(data_dir, tiny_sets)
-    app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _home(pilot, shown)
-        await burst(pilot, "down", "a", *"Nordic AV")
-        form = await wait_for(pilot, lambda: screen_ready(app, ProspectForm), "the form")
-        await wait_for(pilot, lambda: not app.holding_keys, "the keys")
-        assert form.query_one("#name", Input).value == "Nordic AV"
-
-
-async def test_the_edit_key_typed_after_an_arrow_edits_the_row_the_cursor_reached(
-    make_app, data_dir: Path, tiny_sets: Path
-) -> None:
+    """Add takes the name typed after `a`; edit opens on the row the arrow before `e`
+    reached, and the arrow after it is the form's, not the list's below."""
     shown = _three(data_dir, tiny_sets)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _home(pilot, shown)
-        await burst(pilot, "down", "e", "down")
+        await burst(pilot, *keys)
         form = await wait_for(pilot, lambda: screen_ready(app, ProspectForm), "the form")
         await wait_for(pilot, lambda: not app.holding_keys, "the keys")
-        assert form.query_one("#name", Input).value == "Baltic Media AB"
-        # the arrow typed after `e` was for the form, not the list below it
+        assert form.query_one("#name", Input).value == name
         assert screen.query_one(ProspectTable).highlighted_id == shown[1]
