@@ -234,10 +234,15 @@ def main() -> None:
                 started = time.perf_counter()
                 store.recent_prospects(200)  # what the app paints before the whole list
                 page = time.perf_counter() - started
+            firsts = []
+            for _ in range(3):  # the first listing: every row read and validated
+                with PostgresStore(server.url(login, "large")) as fresh:
+                    started = time.perf_counter()
+                    fresh.list_prospects()
+                    firsts.append(time.perf_counter() - started)
+            first = statistics.median(firsts)
             with PostgresStore(server.url(login, "large")) as store:
-                started = time.perf_counter()
-                store.list_prospects()  # the first listing: every row read and validated
-                first = time.perf_counter() - started
+                store.list_prospects()
                 times = []
                 for _ in range(5):  # again, as the app does after a change: what changed
                     started = time.perf_counter()
@@ -250,7 +255,8 @@ def main() -> None:
                 f"2. list_prospects as {login} ({role}): {len(rows):,} rows in "
                 f"{listed * 1000:.0f} ms (median of 5) = {listed / 0.5:.2f} of the target "
                 f"(≤ 500 ms) [{verdict}]; the first listing of a new connection "
-                f"{first * 1000:.0f} ms, after the app's first page of 200 rows in "
+                f"{first * 1000:.0f} ms (median of 3, {min(firsts) * 1000:.0f}–"
+                f"{max(firsts) * 1000:.0f}), after the app's first page of 200 rows in "
                 f"{page * 1000:.0f} ms"
             )
 
