@@ -140,7 +140,9 @@ def test_python_tags_are_refused() -> None:
 
 def test_syntax_error_and_empty_file() -> None:
     [said] = problems_of("id: x\ntitle: [oops\n")
-    assert said.startswith("set.yaml:2:8: YAML syntax error: this [ is never closed (at line 3")
+    assert said.startswith(
+        "set.yaml:2:8: YAML syntax error: this [ is not closed, or a comma is missing (noticed at line 3"
+    )
     assert problems_of("") == ["set.yaml:1:1: the file is empty"]
     assert problems_of("- just\n- a list\n") == [
         "set.yaml:1:1: expected a question set (a mapping of keys), got a list"
@@ -152,13 +154,20 @@ def test_a_quote_or_bracket_left_open_is_named_where_it_opens() -> None:
     the next line does not fit: the message points at the quote or bracket to close."""
     quote = 'id: t\ntitle: "Commitment\nversion: 1\nsections: []\n'
     [said] = problems_of(quote)
-    assert said.startswith("set.yaml:2:8: YAML syntax error: this quote is never closed (at line 5")
+    assert said.startswith(
+        "set.yaml:2:8: YAML syntax error: this quote is never closed (noticed at line 5"
+    )
     brace = HEADER + "      - {id: a, text: A, type: text\n      - {id: b, text: B, type: text}\n"
     [said] = problems_of(brace)
-    assert said.startswith("set.yaml:8:9: YAML syntax error: this { is never closed (at line 9,")
+    assert said.startswith(
+        "set.yaml:8:9: YAML syntax error: this { is not closed, or a comma is missing (noticed at line 9,"
+    )
     # an error on the bracket's own line is where PyYAML found it, as before
     [said] = problems_of("id: t\ntitle: [a, {b: c]\nversion: 1\nsections: []\n")
-    assert said.startswith("set.yaml:2:") and "never closed" not in said
+    assert said.startswith("set.yaml:2:") and "closed" not in said
+    # an escape the quote does not allow is where it stands, not at the quote
+    [said] = problems_of('id: t\ntitle: "one\n  bad \\q"\nversion: 1\nsections: []\n')
+    assert said.startswith("set.yaml:3:") and "closed" not in said
 
 
 def test_semantic_rules_each_at_their_place() -> None:

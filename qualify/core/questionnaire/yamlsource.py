@@ -331,20 +331,21 @@ def _syntax_error(exc: Any) -> tuple[int, int, Phrase]:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = exc.problem or exc.context or "cannot be read"
     bracket = _UNCLOSED.get(exc.context or "")
-    opened = (bracket or exc.context == _QUOTE) and problem and context
-    if not opened or context.line == problem.line:
+    unclosed = exc.context == _QUOTE and what.startswith("found unexpected")  # end, ---
+    if not ((bracket or unclosed) and problem and context and context.line < problem.line):
         return line, col, _explain(what)
     at = {"line": line, "col": col, "error": what}
     said = (
         Phrase(
-            "YAML syntax error: this {bracket} is never closed (at line {line}, column {col}: "
-            "{error})",
+            "YAML syntax error: this {bracket} is not closed, or a comma is missing (noticed "
+            "at line {line}, column {col}: {error})",
             bracket=bracket,
             **at,
         )
         if bracket
         else Phrase(
-            "YAML syntax error: this quote is never closed (at line {line}, column {col}: {error})",
+            "YAML syntax error: this quote is never closed (noticed at line {line}, column "
+            "{col}: {error})",
             **at,
         )
     )
