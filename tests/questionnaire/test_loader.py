@@ -162,6 +162,11 @@ def test_a_quote_or_bracket_left_open_is_named_where_it_opens() -> None:
     assert said.startswith(
         "set.yaml:8:9: YAML syntax error: this { is not closed, or a comma is missing (noticed at line 9,"
     )
+    # a list left open after a comma, in a mapping that is closed: the innermost bracket
+    [said] = problems_of("id: t\ntitle: {a: [1, {b: 2},\n  c\n")
+    assert said.startswith("set.yaml:2:12: YAML syntax error: this [ is not closed")
+    [said] = problems_of("id: t\ntitle: T\nversion: 1\nsections: [\n")
+    assert said.startswith("set.yaml:4:11: YAML syntax error: this [ is not closed")
     # an error on the bracket's own line is where PyYAML found it, as before
     [said] = problems_of("id: t\ntitle: [a, {b: c]\nversion: 1\nsections: []\n")
     assert said.startswith("set.yaml:2:") and "closed" not in said

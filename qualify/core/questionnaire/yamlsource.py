@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualify.core.errors import QualifyError
 from qualify.core.phrase import Phrase
+from qualify.core.questionnaire.yaml_errors import syntax_error
 from qualify.core.safe_text import quoted
 
 if TYPE_CHECKING:
@@ -275,7 +276,7 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
         loader = _loader_class()(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        doc.problems.append(Problem(path, *_syntax_error(exc)))
+        doc.problems.append(Problem(path, *syntax_error(exc, text)))
         return doc
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(path, 1, 1, Phrase("YAML error: {error}", error=str(exc))))
@@ -315,60 +316,6 @@ def parse_yaml(text: str, path: str, limits: Limits = LIMITS) -> Document:
 
 def _too_deep(depth: int) -> Phrase:
     return Phrase("nested more than {depth} levels deep", depth=depth)
-
-
-_UNCLOSED = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
-"""PyYAML's context of a bracket it never saw closed → the bracket."""
-_QUOTE = "while scanning a quoted scalar"
-
-
-def _syntax_error(exc: Any) -> tuple[int, int, Phrase]:
-    """Where a syntax error is and what it is. A bracket or quote left open is named where
-    it opens: PyYAML notices only where it reads on into what cannot follow, often the end
-    of the file (`title: [oops` in a two-line file was reported at line 3)."""
-    problem, context = exc.problem_mark, exc.context_mark
-    mark = problem or context
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    what = exc.problem or exc.context or "cannot be read"
-    bracket = _UNCLOSED.get(exc.context or "")
-    unclosed = exc.context == _QUOTE and what.startswith("found unexpected")  # end, ---
-    if not ((bracket or unclosed) and problem and context and context.line < problem.line):
-        return line, col, _explain(what)
-    at = {"line": line, "col": col, "error": what}
-    said = (
-        Phrase(
-            "YAML syntax error: this {bracket} is not closed, or a comma is missing (noticed "
-            "at line {line}, column {col}: {error})",
-            bracket=bracket,
-            **at,
-        )
-        if bracket
-        else Phrase(
-            "YAML syntax error: this quote is never closed (noticed at line {line}, column "
-            "{col}: {error})",
-            **at,
-        )
-    )
-    return context.line + 1, context.column + 1, said
-
-
-def _explain(what: str) -> Phrase:
-    """PyYAML's words (English, as PyYAML says them), with the usual cause where it is
-    not obvious."""
-    if what.startswith(
-        (
-            "mapping values are not allowed",
-            "did not find expected key",
-            "did not find expected '-' indicator",
-            "expected <block end>",
-        )
-    ):
-        return Phrase(
-            "YAML syntax error: {error} (usually an indentation slip: check that this line "
-            "lines up with the keys above it, or quote a value that contains ': ')",
-            error=what,
-        )
-    return Phrase("YAML syntax error: {error}", error=what)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
