@@ -91,7 +91,7 @@ def test_capacity_file(tmp_path: Path) -> None:
         ),
         ("default: 10\nterritory: {}\n", "capacity.yaml:2:1: unknown key"),
         ("default: 12:30\n", "capacity.yaml:1:10: default: expected a whole number"),
-        ("default: [\n", "capacity.yaml:2:1"),
+        ("default: [\n", r"capacity.yaml:1:10: YAML syntax error: this \[ is not closed"),
     ],
 )
 def test_capacity_file_errors_are_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
