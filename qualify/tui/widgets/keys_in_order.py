@@ -59,14 +59,20 @@ is made or refused, and the keys go on then; ctrl+q is a key, and must not wait 
 async def run_own_binding(widget: Any, event: events.Key) -> bool:
     """Run `widget`'s own binding of the key now; True when one took it (the app would
     have run the same one: the focused widget is the first place it looks)."""
-    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
-        # priority bindings ran before the key got here; an action the widget refuses
-        # (check_action) goes on up, as it would have
-        if not binding.priority and await widget.app.run_action(binding.action, widget):
-            event.stop()
-            event.prevent_default()
-            return True
-    return False
+    return await _run_first([(widget, widget._bindings)], widget.app, event) is not None
+
+
+async def _run_first(chain: Any, app: Any, event: events.Key) -> Any:
+    """Run the first binding of the key along `chain` ((node, its bindings) pairs) that
+    takes it; the node it ran on, None when none did. Priority bindings ran before the
+    key got here; an action a node refuses (check_action) goes on up, as it would have."""
+    for namespace, bindings in chain:
+        for binding in bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await app.run_action(binding.action, namespace):
+                event.stop()
+                event.prevent_default()
+                return namespace
+    return None
 
 
 class KeysInOrder:
@@ -108,17 +114,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-async def run_binding_now(widget: Any, event: events.Key) -> bool:
+async def run_binding_now(widget: Any, event: events.Key) -> Any:
     """Run the binding the app would run for the key once it had bubbled up from the
     focused `widget` (the widget's, its containers', the screen's, the app's: Textual's
-    own order), now; True when one took it."""
-    for namespace, bindings in widget.screen._modal_binding_chain:
-        for binding in bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await widget.app.run_action(binding.action, namespace):
-                event.stop()
-                event.prevent_default()
-                return True
-    return False
+    own order), now; the node whose binding took it, None when none did."""
+    return await _run_first(widget.screen._modal_binding_chain, widget.app, event)
 
 
 class KeyOrder:

@@ -28,7 +28,7 @@ from qualify.i18n import N_, english, fmt_pct
 from qualify.i18n import _ as translated
 from qualify.tui.format import fmt_date, score_label
 from qualify.tui.widgets.bands import band_rank_of
-from qualify.tui.widgets.keys_in_order import run_binding_now, run_own_binding
+from qualify.tui.widgets.keys_in_order import run_binding_now
 from qualify.workflow.search import found_in, row_text, terms
 
 if TYPE_CHECKING:
@@ -468,19 +468,18 @@ class ProspectTable(ScrollView, can_focus=True):
     async def _on_key(self, event: events.Key) -> None:
         """Every key's binding runs as it arrives, in the order typed (run once it had
         bubbled up, Down, Down, Enter typed at once opened the row the cursor left)."""
-        if self.leaving or self._settling or self.app.screen is not self.screen:
+        if self.leaving or self._settling or self.app.focused is not self:
             event.stop()
             event.prevent_default()
             self.app.hand_back(event)  # type: ignore[attr-defined]
             return
-        if await run_own_binding(self, event):
-            return
-        if await run_binding_now(self, event):
+        taken = await run_binding_now(self, event)
+        if taken is None:
+            await super()._on_key(event)
+        elif taken is not self:  # the screen's or the app's: a dialog, the filter
             self._settling = True
             self.app.hold_keys()  # type: ignore[attr-defined]
             self.app.call_later(self._settled)
-            return
-        await super()._on_key(event)
 
     async def _settled(self) -> None:
         """What the key before did has taken effect (the app's queue runs in order): the
