@@ -410,7 +410,8 @@ def _show(env: Env, q: Any, found: Any, assessment: Any, history: list) -> None:
         say("  " + _("next meeting {when}").format(when=cell(meeting_text(found.next_meeting))))
     say("")
     if assessment.breakdown and assessment.question_set:
-        say(breakdown_table(assessment.question_set, assessment.breakdown))
+        answers = assessment.interview.answers if assessment.interview else None
+        say(breakdown_table(assessment.question_set, assessment.breakdown, answers))
     else:
         say(_("No answers yet at this stage."))
     if assessment.gate:

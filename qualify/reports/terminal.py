@@ -4,13 +4,19 @@ the language in use (qualify's catalog; English as ever by default)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
-from qualify.core.words import answer_text, bar
+from qualify.core.safe_text import visible
+from qualify.core.words import SOURCE_LABELS, STATE_LABELS, answer_text, bar
 from qualify.i18n import _, fmt_date, fmt_num, fmt_pct, fmt_score, tr
 from qualify.reports.flag_words import flag_line
+
+if TYPE_CHECKING:
+    from qualify.core.records import AnswerRecord
 
 
 def _figure(value: object) -> str:
@@ -31,8 +37,16 @@ def _figure(value: object) -> str:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str:
-    """The score, every section and every question, so any figure can be traced back."""
+def breakdown_table(
+    question_set: QuestionSet,
+    breakdown: ScoreBreakdown,
+    answers: Mapping[str, AnswerRecord] | None = None,
+) -> str:
+    """The score, every section and every question, so any figure can be traced back.
+    With the interview's `answers`, each line also says what the interviewer recorded
+    beside the value: "would not say" rather than "unanswered", a source other than the
+    prospect's word, and the note (a note is often the reason behind the figure)."""
+    answers = answers or {}
     lines: list[str] = []
     lines.append(f"{question_set.title} ({question_set.id} v{question_set.version})")
     if breakdown.provisional:
@@ -76,7 +90,9 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
             if not q.visible:
                 status = _("hidden")
             elif not q.answered:
-                status = _("unanswered")
+                state = getattr(answers.get(q.answer_key), "state", "answered")
+                status = _(STATE_LABELS[state]) if state in ("unknown", "declined") else ""
+                status = status or _("unanswered")
             elif q.points is None:
                 status = _("{answer} (not scored)").format(
                     answer=tr(answer_text(question, q.value))
@@ -93,5 +109,11 @@ def breakdown_table(question_set: QuestionSet, breakdown: ScoreBreakdown) -> str
                 status += "  ✗ " + _("knock-out: {reason}").format(reason=q.knockout)
             if q.inputs is not None and q.answered:
                 status += "  = " + ", ".join(f"{k} {_figure(v)}" for k, v in q.inputs)
+            given = answers.get(q.answer_key)
+            if given is not None and q.answered and given.source != "stated":
+                status += " · " + _(SOURCE_LABELS.get(given.source, given.source))
             lines.append(f"    {q.answer_key:<{id_w}}  {status}")
+            if given is not None and given.note.strip() and q.visible:
+                note = _("Note: {note}").format(note=visible(given.note, one_line=True))
+                lines.append(f"    {'':<{id_w}}    {note}")
     return "\n".join(lines)

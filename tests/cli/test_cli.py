@@ -184,6 +184,36 @@ def test_prospect_journey(run) -> None:
     assert rows[0]["status"] == "committed"
 
 
+def test_prospect_show_says_what_was_recorded_beside_each_value(run, tmp_path: Path) -> None:
+    """Not known yet, would not say, a source other than the prospect's word, and the
+    interviewer's note are shown on the question's line, not hidden behind "unanswered"."""
+    pid = run("prospect", "add", "Atlas AV").stdout.strip()
+    noted = run(
+        "answer", pid, "reps", "6", "--source", "verified", "--note", "org\x1b[2J chart\nseen"
+    )
+    assert noted.exit_code == 0, noted.output
+    states = tmp_path / "states.yaml"
+    states.write_text(
+        'company_type: {state: unknown, note: "the owner will know"}\n'
+        "needs_training: {state: declined}\n"
+    )
+    assert run("answer", pid, "--from", str(states)).exit_code == 0
+    lines = run("prospect", "show", pid).stdout.splitlines()
+    at = {
+        line.split()[0]: n
+        for n, line in enumerate(lines)
+        if line.startswith("    ") and line.split()
+    }
+    assert lines[at["company_type"]].split(None, 1)[1] == "not known yet"
+    assert lines[at["company_type"] + 1].strip() == "Note: the owner will know"
+    assert lines[at["needs_training"]].split(None, 1)[1] == "would not say"
+    assert "Note" not in lines[at["needs_training"] + 1]
+    assert lines[at["reps"]].endswith("· verified")
+    # the note on one line, the escape sequence shown, never sent to the terminal
+    assert lines[at["reps"] + 1].strip() == "Note: org\\x1b[2J chart⏎seen"
+    assert lines[at["notes"]].split(None, 1)[1] == "unanswered"
+
+
 def test_answer_file_is_all_or_nothing(run) -> None:
     pid = run("prospect", "add", "Atlas AV").stdout.strip()
     run("answer", pid, "company_type", "integrator")
