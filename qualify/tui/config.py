@@ -115,9 +115,7 @@ def load_config(path: Path | None = None) -> TuiConfig:
     try:
         data, places = _read_yaml(text)
     except Exception as exc:  # yaml.YAMLError and friends
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        config.problems.append(Phrase("{where}: not valid YAML; default keys in use", where=where))
+        config.problems.append(_not_yaml(path, text, exc))
         return config
     config.places = {loc: f"{path}:{line}:{col}" for loc, (line, col) in places.items()}
     if data is None:
@@ -222,6 +220,19 @@ def _drop(data: dict[str, Any], loc: Loc) -> bool:
     except (KeyError, IndexError, TypeError, AttributeError):
         return False
     return True
+
+
+def _not_yaml(path: Path, text: str, exc: Exception) -> Phrase:
+    """The one warning for a file that is not YAML: at the place to fix and in the words
+    a question set's error uses (a bracket left open is named where it opens)."""
+    if getattr(exc, "problem_mark", None) is None and getattr(exc, "context_mark", None) is None:
+        return Phrase("{where}: not valid YAML; default keys in use", where=str(path))
+    from qualify.core.questionnaire.yaml_errors import syntax_error  # only on an error
+
+    line, col, problem = syntax_error(exc, text)
+    return Phrase(
+        "{where}: {problem}; default keys in use", where=f"{path}:{line}:{col}", problem=problem
+    )
 
 
 def _read_yaml(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:

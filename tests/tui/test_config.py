@@ -106,8 +106,12 @@ def test_broken_yaml_is_one_warning_with_its_place(tmp_path: Path) -> None:
     path = config_file(tmp_path, "keymap: [a, b\ntheme: x\n")
     config = load_config(path)
     assert len(config.problems) == 1
-    assert config.problems[0].startswith(f"{path}:2:")
-    assert config.problems[0].endswith("not valid YAML; default keys in use")
+    # named where the bracket opens, not where PyYAML gave up (line 2)
+    assert config.problems[0].startswith(
+        f"{path}:1:9: YAML syntax error: this [ is not closed, or a comma is missing "
+        "(noticed at line 2, column 6: "  # PyYAML's words: the C parser's or Python's
+    )
+    assert config.problems[0].endswith("; default keys in use")
     assert config.keymap == {} and config.theme is None
 
 
