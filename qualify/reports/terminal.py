@@ -87,12 +87,12 @@ def breakdown_table(
         lines.append(f"  [{s.title}]")
         for q in s.questions:
             question = question_set.questions.get(q.id)
+            given = answers.get(q.answer_key)
             if not q.visible:
                 status = _("hidden")
             elif not q.answered:
-                state = getattr(answers.get(q.answer_key), "state", "answered")
-                status = _(STATE_LABELS[state]) if state in ("unknown", "declined") else ""
-                status = status or _("unanswered")
+                state = given.state if given is not None else "answered"
+                status = _(STATE_LABELS[state]) if state != "answered" else _("unanswered")
             elif q.points is None:
                 status = _("{answer} (not scored)").format(
                     answer=tr(answer_text(question, q.value))
@@ -109,7 +109,6 @@ def breakdown_table(
                 status += "  ✗ " + _("knock-out: {reason}").format(reason=q.knockout)
             if q.inputs is not None and q.answered:
                 status += "  = " + ", ".join(f"{k} {_figure(v)}" for k, v in q.inputs)
-            given = answers.get(q.answer_key)
             if given is not None and q.answered and given.source != "stated":
                 status += " · " + _(SOURCE_LABELS.get(given.source, given.source))
             lines.append(f"    {q.answer_key:<{id_w}}  {status}")
