@@ -12,6 +12,7 @@ from tui_helpers import add_prospect, open_interview, saved, stored_answers
 from qualify.tui.app import QualifyApp
 from qualify.tui.config import TuiConfig
 from qualify.tui.widgets.score_panel import ScorePanel
+from qualify.tui.widgets.section_bars import SectionBars
 
 pytestmark = pytest.mark.tui
 
@@ -362,3 +363,30 @@ def test_the_coverage_column_shows_a_full_coverage_whole(
     with use_language(language):
         assert row(1.0).cells["coverage"] == full
         assert row(0.89).cells["coverage"] == part
+
+
+async def test_the_summary_says_evidence_and_directions_in_german_and_no_band_while_provisional(
+    data_dir: Path, bundled_sets: Path
+) -> None:
+    """The interview's summary (F4) in German: the evidence line, the directions of fit
+    and the section bars' headings in German words; and while the score is provisional,
+    no band beside a direction either ("Passt gut" on one scored answer of 18 is a
+    verdict nobody could sign)."""
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("2", "enter", "2")  # partner type (not scored), business model
+        await saved(pilot, screen)
+        await pilot.press("f4")
+        await pilot.pause()
+        summary = screen.query_one("#summary-score", ScorePanel)
+        verdict = _shown(summary, "#score-verdict")
+        assert "vorläufig" in verdict
+        assert _shown(summary, "#score-evidence") == "Belege: 0 % geprüft · 100 % angegeben"
+        directions = _shown(summary, "#score-directions")
+        assert "Sie passen zu uns" in directions and "80,0" in directions
+        assert "Passt" not in directions  # no band while provisional
+        bars = str(summary.query_one(SectionBars).render())
+        assert "Wie gut sie zu uns passen · 80,0" in bars
+        assert "How well" not in bars and "Evidence" not in verdict

@@ -164,7 +164,11 @@ class ScorePanel(VerticalScroll):
             value = breakdown.directions.get(key)
             if parts:
                 parts.append("\n")
-            band = question_set.band_for(value) if question_set is not None else None
+            # no band while the score is provisional: "Strong fit" on one answer of 18
+            # is a verdict nobody could sign (the overall score shows none either)
+            band = None
+            if question_set is not None and not breakdown.provisional:
+                band = question_set.band_for(value)
             parts.append((f"{_(label):<12}", ""))
             parts.append((f"{fmt_score(value):>5}", band_style(band, question_set=question_set)))
             if band:
@@ -173,7 +177,7 @@ class ScorePanel(VerticalScroll):
         knockouts = self.query_one("#score-knockouts", Static)
         if breakdown.knockouts:
             lines = [
-                Content.assemble(("✗ Knock-out: ", "bold"), one_line(hit.reason, 160))
+                Content.assemble(("✗ " + _("Knock-out:") + " ", "bold"), one_line(hit.reason, 160))
                 for hit in breakdown.knockouts
             ]
             knockouts.update(Content("\n").join(lines))
@@ -211,12 +215,12 @@ def evidence_line(breakdown: ScoreBreakdown, sources: Mapping[str, str] | None) 
     shares = evidence_shares(breakdown, sources)
     if shares is None:
         return Content("")
-    parts: list[tuple[str, str]] = [("Evidence: ", "")]
+    parts: list[tuple[str, str]] = []
     for source, share in shares.items():
         if not share and source != "verified":
             continue
-        if len(parts) > 1:
+        if parts:
             parts.append((" · ", ""))
         style = "$text-success" if source in ("verified", "our_records") and share else ""
-        parts.append((f"{fmt_pct(share)} {SOURCE_LABELS.get(source, source)}", style))
-    return Content.assemble(*parts)
+        parts.append((f"{fmt_pct(share)} {_(SOURCE_LABELS.get(source, source))}", style))
+    return Content.assemble((_("Evidence:") + " ", ""), *parts)

@@ -58,7 +58,7 @@ class SectionBars(Static):
                 lines.append(Content(""))
             value = breakdown.directions.get(direction)
             lines.append(
-                Content.assemble((title, "bold"), (f" · {fmt_score(value)}", "$text-muted"))
+                Content.assemble((_(title), "bold"), (f" · {fmt_score(value)}", "$text-muted"))
             )
             for s in sections:
                 title = visible(s.title, one_line=True)

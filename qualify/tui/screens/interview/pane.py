@@ -308,7 +308,7 @@ def status_lines(
                 if qscore.id == question_id and qscore.knockout:
                     parts.append(
                         Content.assemble(
-                            ("✗ Knock-out: ", "bold $text-error"),
+                            ("✗ " + _("Knock-out:") + " ", "bold $text-error"),
                             one_line(qscore.knockout, 200),
                         )
                     )
