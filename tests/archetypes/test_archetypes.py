@@ -340,3 +340,39 @@ def test_a_knock_out_at_review_is_counselling_or_parting_ways(manager: Manager) 
     assert "Serious breach of the agreement" in step
     report = manager.report(pid)
     assert [r["knocked_out"] for r in report["reviews"]] == [False, True]
+
+
+def test_a_german_specialist_is_asked_and_reported_in_german_at_every_stage(
+    manager: Manager,
+) -> None:
+    """Every bundled set speaks German: a prospect whose language is German is reported
+    with each stage's questions, options and bands in German, from the first date to the
+    review, and scores exactly as in English."""
+    from qualify.core.questionnaire import load_catalog
+    from qualify.core.questionnaire.texts import localize
+
+    added = ["--territory", "Nord", "--kind", "integrator"]
+    german = manager.run("prospect", "add", "Sommer Medientechnik", *added, "--language", "de")
+    pid = german.stdout.strip()
+    english = manager.add("Summer Media", "integrator")
+    stages = ["first-date", "getting-to-know", "going-steady", "engagement", "commitment"]
+    for prospect in (pid, english):
+        through(manager, prospect, "specialist", stages)
+        manager.run("review", prospect)
+        manager.answer(prospect, "specialist", "review-1")
+    report = manager.run("report", pid).stdout
+    catalog = load_catalog(BUNDLED)
+    for set_id in (*stages, "relationship-review"):
+        question_set = catalog.question_sets[set_id]
+        in_german = localize(question_set, "de", question_set.language)
+        shown = 0
+        for qid, question in question_set.questions.items():
+            text, german_text = question.text, in_german.questions[qid].text
+            assert german_text != text, (set_id, qid, "no German text")
+            assert text not in report, (set_id, qid, "English in the German report")
+            shown += german_text in report
+        assert shown >= len(question_set.questions) // 2, (set_id, shown)
+    for band in ("Passt gut", "Bereit zur Unterschrift", "Einarbeitung abgeschlossen", "Gesund"):
+        assert band in report, band
+    scores = [[i["score"] for i in manager.report(p)["interviews"]] for p in (pid, english)]
+    assert scores[0] == scores[1]
