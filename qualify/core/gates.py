@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from qualify.core.breakdown import OnFirstRead, ScoreBreakdown, frozen
-from qualify.core.phrase import Joined, Num, Phrase
+from qualify.core.phrase import Joined, Num, Phrase, in_quotes
 from qualify.core.questionnaire.conditions import evaluate
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import (
@@ -166,7 +166,7 @@ def _need(value: float, decimals: int = 2, below: Num | None = None) -> Num:
     return Num(value, places)
 
 
-def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
+def asked_questions(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
     """Questions as they are asked, quoted: a next step a director can read without the
     question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
     shown = []
@@ -179,7 +179,7 @@ def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
         text = " ".join(question.text.split())
         if found is not None and found[1] is not None:
             text = f"{text} (#{found[1] + 1})"
-        shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")
+        shown.append(in_quotes(text))
     if len(ids) > limit:
         return Phrase("{asked} and {n} more", asked=Joined(shown), n=len(ids) - limit)
     return Joined(shown)
@@ -315,7 +315,7 @@ def evaluate_gate(
                         Phrase(
                             "{reason} ({asked})",
                             reason=k.reason,
-                            asked=_asked(question_set, [k.question]),
+                            asked=asked_questions(question_set, [k.question]),
                         )
                         for k in hits
                     ),
@@ -403,7 +403,7 @@ def evaluate_gate(
 
 
 def _unanswered(question_set: QuestionSet, missing: tuple[str, ...]) -> Phrase:
-    asked = _asked(question_set, list(missing), 3)
+    asked = asked_questions(question_set, list(missing), 3)
     if len(missing) == 1:
         return Phrase("1 required question unanswered: {asked}", asked=asked)
     return Phrase("{n} required questions unanswered: {asked}", n=len(missing), asked=asked)
@@ -454,7 +454,7 @@ def _coverage_against(coverage: float, min_coverage: float, ok: bool) -> Phrase:
 
 
 def _evidence(question_set: QuestionSet, qid: str, answered: bool, source: str | None) -> Phrase:
-    asked = _asked(question_set, [qid])
+    asked = asked_questions(question_set, [qid])
     if answered and source in EVIDENCE_SOURCES:
         return Phrase("{asked} verified", asked=asked)
     if answered:
@@ -506,7 +506,7 @@ def _required_so(question_set: QuestionSet, text: str, ok: bool, unknown: tuple[
     if unknown:
         return Phrase(
             "not known yet ({asked} unanswered): {condition}",
-            asked=_asked(question_set, list(unknown)),
+            asked=asked_questions(question_set, list(unknown)),
             condition=text,
         )
     return Phrase("not so: {condition}", condition=text)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from qualify.core import rules
 from qualify.core.aftercare import after_review
 from qualify.core.breakdown import ScoreBreakdown, SectionScore
-from qualify.core.gates import Criterion, GateResult
+from qualify.core.gates import Criterion, GateResult, asked_questions
 from qualify.core.phrase import Joined, Num, Phrase, and_list
 from qualify.core.questionnaire.expressions import names, parse_condition
 from qualify.core.questionnaire.model import Pipeline, QuestionSet, Section, Stage
@@ -35,22 +35,6 @@ if TYPE_CHECKING:
     from qualify.core.assess import Assessment
 
 __all__ = ["next_step", "prospect_step"]
-
-
-def _asked(question_set: QuestionSet, ids: list[str], limit: int = 2) -> Phrase:
-    """Questions as they are asked, quoted: a next step a director can read without the
-    question set at hand (`“Is the plan signed?”; “Who is the champion?” and 2 more`)."""
-    shown = []
-    for qid in ids[:limit]:
-        found = question_set.resolve(qid)
-        question = found[0] if found is not None else question_set.questions.get(qid)
-        text = " ".join(question.text.split()) if question is not None else qid
-        if found is not None and found[1] is not None:
-            text = f"{text} (#{found[1] + 1})"
-        shown.append(f"“{text[:69] + '…' if len(text) > 70 else text}”")
-    if len(ids) > limit:
-        return Phrase("{asked} and {n} more", asked=Joined(shown), n=len(ids) - limit)
-    return Joined(shown)
 
 
 def _params(c: Criterion | None) -> dict[str, Any]:
@@ -96,7 +80,7 @@ def _missing_steps(
     required = unmet.get("required")
     if required is not None:
         ids = list(required.questions)
-        asked = _asked(question_set, ids)
+        asked = asked_questions(question_set, ids)
         if len(ids) == 1:
             steps.append(Phrase("answer the required question {asked}", asked=asked))
         else:
@@ -104,7 +88,7 @@ def _missing_steps(
     unknown = [q for c in unmet.values() if c.key.startswith("require:") for q in c.questions]
     unknown = [q for q in dict.fromkeys(unknown) if question_set.resolve(q) is not None]
     if unknown and required is None:
-        steps.append(Phrase("answer {asked}", asked=_asked(question_set, unknown)))
+        steps.append(Phrase("answer {asked}", asked=asked_questions(question_set, unknown)))
     open_sections = sorted(
         (s for s in breakdown.sections if s.visible > s.answered),
         key=lambda s: -(s.visible - s.answered),
@@ -122,9 +106,9 @@ def _missing_steps(
         c.questions[0] for c in gate.criteria if not c.met and c.key.startswith("verified:")
     ]
     if len(to_verify) == 1:
-        steps.append(Phrase("verify {asked}", asked=_asked(question_set, to_verify)))
+        steps.append(Phrase("verify {asked}", asked=asked_questions(question_set, to_verify)))
     elif to_verify:
-        asked = _asked(question_set, to_verify)
+        asked = asked_questions(question_set, to_verify)
         steps.append(Phrase("verify {n} facts: {asked}", n=len(to_verify), asked=asked))
     flags = unmet.get("red_flags") or unmet.get("red_flags:held")
     if flags is not None:
@@ -311,7 +295,7 @@ def next_step(
     if breakdown.knocked_out:
         if breakdown.knockouts:
             first = breakdown.knockouts[0]
-            asked = _asked(question_set, [first.question])
+            asked = asked_questions(question_set, [first.question])
             return Phrase(
                 "Not a fit: confirm the deal-breaker ({reason}, at {asked}), then part ways "
                 "with that reason",

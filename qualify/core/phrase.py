@@ -22,7 +22,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-__all__ = ["Formats", "Joined", "Moment", "Num", "Phrase", "and_list", "render", "said"]
+__all__ = [
+    "Formats",
+    "Joined",
+    "Moment",
+    "Num",
+    "Phrase",
+    "and_list",
+    "in_quotes",
+    "render",
+    "said",
+]
 
 
 @dataclass(frozen=True)
@@ -172,6 +182,15 @@ def and_list(items: Iterable[Any]) -> Any:
     if len(items) <= 1:
         return items[0] if items else ""
     return Phrase("{items} and {last}", items=Joined(items[:-1], ", "), last=items[-1])
+
+
+def in_quotes(text: str, most: int | None = 70) -> Phrase:
+    """A question as it is asked, on one line and cut at `most` characters, in the
+    quotation marks of the reader's language (“…” in English, „…“ in German)."""
+    text = " ".join(text.split())
+    if most is not None and len(text) > most:
+        text = text[: most - 1] + "…"
+    return Phrase("“{text}”", text=text)
 
 
 def said(exc: BaseException) -> Any:

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from qualify.core.moves import Move, MoveRefused
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Phrase, in_quotes
 from qualify.core.questionnaire.model import Pipeline
 from qualify.core.records import (
     AnswerRecord,
@@ -192,7 +192,7 @@ def describe(
     titles = titles or {}
     if item.kind == "answer" and item.answer is not None:
         before = item.answer.previous or {}
-        asked = f"“{question}”" if question else item.answer.question_id
+        asked = in_quotes(question, None) if question else item.answer.question_id
         if before.get("value") is None and before.get("state") == "answered":
             return Phrase("the answer to {question} (back to open)", question=asked)
         return Phrase("the answer to {question} (back to the answer before it)", question=asked)

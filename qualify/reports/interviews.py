@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from qualify.core.assess import Assessment, ScoredInterview, review_outcome
 from qualify.core.evidence import Attachment, oldest_first, superseded_by
 from qualify.core.gates import needs_evidence
+from qualify.core.phrase import in_quotes
 from qualify.core.questionnaire.model import EVIDENCE_SOURCES, QuestionSet
 from qualify.core.records import HistoryEntry, ProspectRecords
 from qualify.core.undo import undone_ids
@@ -126,7 +127,7 @@ def _correction_text(
     def asked(qid: object) -> str:
         qs = sets.get(str(d.get("interview")))
         found = qs.resolve(str(qid)) if qs is not None else None
-        return f"“{one_line(found[0].text, 70)}”" if found is not None else str(qid)
+        return tr(in_quotes(found[0].text)) if found is not None else str(qid)
 
     if h.action == "correct":
         stage = ctx.stage_or_none(str(d.get("stage") or h.from_stage or ""))

@@ -148,7 +148,8 @@ class CriterionView:
     def names_questions(self) -> bool:
         """Worth showing the wording: an open criterion, or evidence seen for a question,
         whose text does not quote the questions already."""
-        return (not self.met or self.key.startswith("verified:")) and "“" not in self.text
+        quoted = "“" in self.text or "„" in self.text  # (in_quotes, in any language)
+        return (not self.met or self.key.startswith("verified:")) and not quoted
 
 
 @dataclass(frozen=True)

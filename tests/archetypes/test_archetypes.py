@@ -355,6 +355,9 @@ def test_a_german_specialist_is_asked_and_reported_in_german_at_every_stage(
     german = manager.run("prospect", "add", "Sommer Medientechnik", *added, "--language", "de")
     pid = german.stdout.strip()
     english = manager.add("Summer Media", "integrator")
+    # the gate quotes the questions still open the German way
+    shown = manager.run("prospect", "show", pid).stdout
+    assert "„Wie würden Sie Ihr Geschäft beschreiben?“" in shown and "”" not in shown
     stages = ["first-date", "getting-to-know", "going-steady", "engagement", "commitment"]
     for prospect in (pid, english):
         through(manager, prospect, "specialist", stages)
@@ -374,5 +377,6 @@ def test_a_german_specialist_is_asked_and_reported_in_german_at_every_stage(
         assert shown >= len(question_set.questions) // 2, (set_id, shown)
     for band in ("Passt gut", "Bereit zur Unterschrift", "Einarbeitung abgeschlossen", "Gesund"):
         assert band in report, band
+    assert "”" not in report  # the English closing quotation mark
     scores = [[i["score"] for i in manager.report(p)["interviews"]] for p in (pid, english)]
     assert scores[0] == scores[1]

@@ -583,7 +583,7 @@ def test_coverage_thresholds_are_said_with_one_decimal_and_never_rounded_into_th
     claim = short.criterion("verified:plan")
     assert claim is not None and claim.text == "“Is the plan signed?” not verified yet (stated)"
     with use_language("de"):
-        assert tr(claim.text) == "“Is the plan signed?” noch nicht geprüft (angegeben)"
+        assert tr(claim.text) == "„Is the plan signed?“ noch nicht geprüft (angegeben)"
 
 
 def test_a_coverage_minimum_with_nothing_to_answer_says_so() -> None:
