@@ -390,3 +390,32 @@ async def test_the_summary_says_evidence_and_directions_in_german_and_no_band_wh
         bars = str(summary.query_one(SectionBars).render())
         assert "Wie gut sie zu uns passen · 80,0" in bars
         assert "How well" not in bars and "Evidence" not in verdict
+
+
+@pytest.mark.parametrize(
+    ("language", "thin", "firm"),
+    [("en", "80 provisional", "80.0 Strong fit"), ("de", "80 vorläufig", "80,0 Passt gut")],
+)
+def test_the_score_column_says_when_a_score_is_provisional(
+    language: str, thin: str, firm: str
+) -> None:
+    """A score on too little to compare reads "80 provisional" on the list, as in
+    `prospect list`: a bare 80 looked like a verdict a director could rank on."""
+    from datetime import UTC, datetime
+
+    from qualify.core.records import ProspectSummary
+    from qualify.i18n import use_language
+    from qualify.tui.widgets.prospect_table import make_row
+
+    def row(provisional: bool):  # type: ignore[no-untyped-def]
+        summary = ProspectSummary(
+            id="p1", name="Allround", stage="first-date", score=80.0,
+            band=None if provisional else "Strong fit", provisional=provisional,
+            updated_at=datetime(2026, 3, 1, tzinfo=UTC),
+        )  # fmt: skip
+        shown = {"Strong fit": "Passt gut"} if language == "de" else {}  # the set's words
+        return make_row(summary, {}, {}, bands=shown)
+
+    with use_language(language):
+        assert row(True).cells["score"] == thin
+        assert row(False).cells["score"] == firm

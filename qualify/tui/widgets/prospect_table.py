@@ -135,7 +135,7 @@ class Row:
                 "territory": visible(summary.territory, one_line=True) or "—",
                 "kind": translated(kind_word(summary.kind)),
                 "stage": stage,
-                "score": score_label(summary.score, band, summary.knocked_out),
+                "score": score_label(summary.score, band, summary.knocked_out, summary.provisional),
                 "ko": "✗" if summary.knocked_out else "",
                 "coverage": _fitted(fmt_pct(summary.coverage), COVERAGE_WIDTH),
                 "meeting": _meeting_cell(summary, self.overdue),
