@@ -101,7 +101,8 @@ def answer(
     """Record answers for the prospect's current stage (or an earlier one, with --stage):
     all of them, or none.
 
-    Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`.
+    Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`;
+    a question with any number of answers takes them as `a,b` or `[a, b]`.
     """
     from qualify.core.questionnaire import AnswerInput, parse_cli_value
 
@@ -126,27 +127,35 @@ def answer(
     else:
         if question is None or value is None:
             raise click.UsageError(_("give --from FILE, or QUESTION and VALUE"))
-        resolved = question_set.resolve(question)
-        if resolved is None:
-            from qualify.core.suggest import closest
-            from qualify.workflow.qualifier import unknown_key
+        from qualify.i18n import use_language
 
-            if question in question_set.repeat_of:
-                fail(f"QUESTION: {tr(unknown_key(question_set, question))}", 2)
-            close = closest(question, question_set.questions)
-            hint = " " + _("(did you mean {name}?)").format(name=repr(close[0])) if close else ""
-            said = _("{question} is not a question of {set}").format(
-                question=repr(question), set=question_set.id
-            )
-            fail(f"QUESTION: {said}{hint}", 2)
-        target = resolved[0]
-        try:
-            parsed = parse_cli_value(target, value)
-        except QualifyError as exc:
-            from qualify.i18n import error_text
+        # the prospect is read: what is wrong with its answer is said in its language
+        with use_language(env.language_for(found.language)):
+            resolved = question_set.resolve(question)
+            if resolved is None:
+                from qualify.core.suggest import closest
+                from qualify.workflow.qualifier import unknown_key
 
-            # a value that does not fit: 1 (README); a question never answered: usage
-            fail(f"VALUE: {question}: {error_text(exc)}", 2 if target.type == "calculated" else 1)
+                if question in question_set.repeat_of:
+                    fail(f"QUESTION: {tr(unknown_key(question_set, question))}", 2)
+                close = closest(question, question_set.questions)
+                hint = (
+                    " " + _("(did you mean {name}?)").format(name=repr(close[0])) if close else ""
+                )
+                said = _("{question} is not a question of {set}").format(
+                    question=repr(question), set=question_set.id
+                )
+                fail(f"QUESTION: {said}{hint}", 2)
+            target = resolved[0]
+            try:
+                parsed = parse_cli_value(target, value)
+            except QualifyError as exc:
+                from qualify.i18n import error_text
+
+                # a value that does not fit: 1 (README); a question never answered: usage
+                fail(
+                    f"VALUE: {question}: {error_text(exc)}", 2 if target.type == "calculated" else 1
+                )
         if note is None:  # a new answer without --note keeps the note the question has
             asked = (
                 q.past_interview(found, stage, records)

@@ -211,3 +211,27 @@ def test_a_calculated_answer_shows_its_dates_as_the_language_writes_them(ws, ans
     assert "= founded 2015-03-01, today() " in english
     shown = json.loads(ws("--lang", "de", "prospect", "show", pid, "--json").stdout)
     assert "2015-03-01" in json.dumps(shown)
+
+
+def test_a_german_prospects_refused_answer_is_said_in_german(ws, answered) -> None:
+    """Once the prospect is read, a command about it speaks its language: an unknown
+    question or a value that is no option, given on the command line, is refused in
+    German for a German prospect (as an answer file's problems already were), and in
+    English with --lang en; nothing is recorded."""
+    pid = answered("--language", "de")
+    unknown = ws("answer", pid, "employes", "12")
+    assert unknown.exit_code == 2
+    assert unknown.stderr == (
+        "qualify: Fehler: QUESTION: 'employes' ist keine Frage von first-date "
+        "(meinten Sie 'employees'?)\n"
+    )
+    wrong = ws("answer", pid, "partner_type", "dealer")
+    assert wrong.exit_code == 1
+    assert wrong.stderr.startswith(
+        "qualify: Fehler: VALUE: partner_type: 'dealer' ist keine Option"
+    )
+    english = ws("--lang", "en", "answer", pid, "employes", "12")
+    assert english.stderr.startswith("qualify: error: QUESTION: 'employes' is not a question of")
+    shown = json.loads(ws("prospect", "show", pid, "--json").stdout)
+    values = {q["id"]: q["value"] for s in shown["breakdown"]["sections"] for q in s["questions"]}
+    assert values["partner_type"] == "stocking_dealer" and "employes" not in values

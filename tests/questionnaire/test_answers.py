@@ -117,6 +117,11 @@ def test_multi_and_scale_values() -> None:
         }
     )
     assert parse_cli_value(multi, "a, b,a") == ["a", "b"]
+    # as an answer file writes a list: the brackets and quotes are not part of a value
+    assert parse_cli_value(multi, "[a, b]") == ["a", "b"]
+    assert parse_cli_value(multi, "[\"a\", '10']") == ["a", "10"]
+    with pytest.raises(AnswerError, match="not an option"):
+        parse_cli_value(multi, "[a, c]")
     assert validate_answer(multi, [10]) == ["10"]
     scale = Question.model_validate({"id": "s", "text": "S", "type": "scale"})
     assert validate_answer(scale, 3) == 3

@@ -148,10 +148,23 @@ def constraint_context(
 
 
 def parse_cli_value(question: Question, text: str) -> Any:
-    """A typed value from what someone typed (`qualify answer ID QUESTION VALUE`)."""
+    """A typed value from what someone typed (`qualify answer ID QUESTION VALUE`); a
+    multi question's values separated by commas, or as a list as an answer file writes
+    it (`[a, b]`, `["a", "b"]`)."""
     if question.type == "multi":
-        return validate_answer(question, [t.strip() for t in text.split(",") if t.strip()])
+        listed = text.strip()
+        if listed.startswith("[") and listed.endswith("]"):
+            listed = listed[1:-1]
+        picked = [_unquoted(t.strip()) for t in listed.split(",")]
+        return validate_answer(question, [t for t in picked if t])
     return validate_answer(question, text)
+
+
+def _unquoted(text: str) -> str:
+    for quote in ('"', "'"):
+        if len(text) >= 2 and text[0] == text[-1] == quote:
+            return text[1:-1].strip()
+    return text
 
 
 def _as_typed(question: Question, doc: Document, loc: Path_, value: Any) -> Any:
