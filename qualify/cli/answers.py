@@ -107,7 +107,7 @@ def answer(
     from qualify.core.questionnaire import AnswerInput, parse_cli_value
 
     q = env.qualifier
-    records = q.read(prospect_id)  # the one read of the prospect: every check uses it
+    records = env.read(prospect_id)  # the one read of the prospect: every check uses it
     found = records.prospect
     if stage is not None and stage != found.stage:
         question_set = q.snapshot(q.past_interview(found, stage, records))

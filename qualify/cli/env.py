@@ -22,6 +22,7 @@ from qualify.core.safe_text import visible
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire import Catalog, QuestionSet
+    from qualify.core.records import Prospect, ProspectRecords
     from qualify.store.base import Store
     from qualify.workflow.qualifier import Qualifier
 
@@ -43,6 +44,9 @@ class Env:
         self.store_url = store_url or None
         """A postgresql:// URL (--store or $QUALIFY_STORE), or None for the workspace."""
         self._store: Store | None = None
+        self.prospect_language: str | None = None
+        """The language of the prospect the command is about, once read (:meth:`read`):
+        what goes wrong after that is said in it, as what goes right is."""
 
     @cached_property
     def data_dir(self) -> Path:
@@ -82,6 +86,18 @@ class Env:
             return self.lang_option or choose_language()
         except LanguageError:
             return None
+
+    def read(self, prospect_id: str) -> ProspectRecords:
+        """The records of the prospect the command is about (an id or a prefix), read
+        once; from here on its errors too are said in the prospect's language."""
+        records = self.qualifier.read(prospect_id)
+        if self.prospect_language is None:  # (compare: the first one named)
+            self.prospect_language = records.prospect.language or None
+        return records
+
+    def resolve(self, prospect_id: str) -> Prospect:
+        """The prospect the command is about: :meth:`read`, its facts."""
+        return self.read(prospect_id).prospect
 
     @contextmanager
     def about(self, prospect_language: str | None) -> Iterator[str | None]:
@@ -245,7 +261,7 @@ class QualifyGroup(click.Group):
             return result
         except QualifyError as exc:
             warn_skipped(ctx, done=False)
-            fail(_error_text(ctx, exc), exc.exit_code)
+            _fail_with(ctx, exc)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -272,15 +288,16 @@ class QualifyGroup(click.Group):
             )
 
 
-def _error_text(ctx: click.Context, exc: QualifyError) -> str:
-    """The error in the user's language (--lang, $QUALIFY_LANG, the config): a question
-    set's or answer file's problems one `file:line:col` line each."""
+def _fail_with(ctx: click.Context, exc: QualifyError) -> NoReturn:
+    """The error as one line in the command's language (--lang, the prospect's own once
+    read, $QUALIFY_LANG, the config): a question set's or answer file's problems one
+    `file:line:col` line each."""
     from qualify.i18n import error_text, use_language
 
     env = ctx.find_object(Env)
-    language = (env.lang_option or env.user_language) if env is not None else None
+    language = env.language_for(env.prospect_language) if env is not None else None
     with use_language(language):
-        return error_text(exc)
+        fail(error_text(exc), exc.exit_code)
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -40,7 +40,7 @@ def attach(
     )
 
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     limit = evidence_limit(env.data_dir)
     try:
         stored = attach(q, found, question, file, note=note, limit=limit, stage=stage)

@@ -49,7 +49,7 @@ def agenda(env: Env, prospect_id: str | None, within: str | None, fmt: str, orde
         _due(env, within, fmt)
         return
     assert prospect_id is not None
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     from qualify.workflow.meetings import meeting_agenda
 
     if fmt == "json":
@@ -184,7 +184,7 @@ def compare(
     if (other_id is None) == (ideal is None):
         raise click.UsageError(_("give a second prospect ID2 or --ideal, not both or neither"))
     q = env.qualifier
-    left = q.resolve(prospect_id)
+    left = env.resolve(prospect_id)
     if as_json:  # English keys and the sets' own texts
         _compare(env, q, left, other_id, ideal, as_json)
         return

@@ -32,7 +32,7 @@ def meet(
     if clear and (start or note):
         raise click.UsageError(_("--time and --note go with a DATE, not with --clear"))
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     when = meetings.parse_day(day) if day is not None else None
     at = meetings.parse_time(start) if start else None
     saved = meetings.set_meeting(q, found, when, at, note)

@@ -34,7 +34,7 @@ def advance(env: Env, prospect_id: str, override: str | None, from_stage: str | 
     from qualify.workflow.qualifier import GateBlocked
 
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     try:
         entry = q.advance(found, override=override, from_stage=from_stage)
     except GateBlocked as blocked:
@@ -106,7 +106,7 @@ GATE_QUESTIONS_SHOWN = 5
 def review(env: Env, prospect_id: str) -> None:
     """Start the next relationship review of a committed partner (the current one is kept)."""
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     before = q.stage_interview(found)
     started = q.start_review(found)
     reviews = [i for i in env.store.interviews(found.id) if i.kind == "review"]
@@ -125,7 +125,7 @@ def review(env: Env, prospect_id: str) -> None:
 def decline(env: Env, prospect_id: str, reason: str) -> None:
     """Part ways with a prospect, with a reason."""
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     q.decline(found, reason)
     with env.about(found.language):
         say(_("{name}: declined ({reason})").format(name=found.name, reason=reason.strip()))
@@ -143,7 +143,7 @@ def decline(env: Env, prospect_id: str, reason: str) -> None:
 def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
     """Just friends: put a good prospect on hold with a date to re-contact."""
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     q.hold(found, reason, recontact)
     from qualify.i18n import fmt_date
 
@@ -164,7 +164,7 @@ def hold(env: Env, prospect_id: str, reason: str, recontact: Any) -> None:
 def reopen(env: Env, prospect_id: str, reason: str) -> None:
     """Reopen a declined or on-hold prospect at the stage where it stopped."""
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     q.reopen(found, reason)
     with env.about(found.language):
         said = _("{name}: active again at {stage}")
@@ -189,7 +189,7 @@ def undo(env: Env, prospect_id: str, reason: str, dry_run: bool) -> None:
     from qualify.workflow import corrections
 
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     # the undo names stages and questions as the prospect's language has them (it
     # records no set text, so speaking the language changes nothing it saves)
     with env.speaking(q, found.language):

@@ -80,7 +80,7 @@ def prospect_edit(
 ) -> None:
     """Change a prospect's facts; the change is kept in its history."""
     q = env.qualifier
-    found = q.resolve(prospect_id)
+    found = env.resolve(prospect_id)
     saved = q.edit_prospect(
         found,
         name=name,
@@ -375,7 +375,7 @@ def _sorted(rows: list, key: str) -> list:
 def prospect_show(env: Env, prospect_id: str, as_json: bool) -> None:
     """Stage, status, latest score breakdown, gate result and history of a prospect."""
     q = env.qualifier
-    records = q.read(prospect_id)
+    records = env.read(prospect_id)
     found = records.prospect
     if as_json:
         import orjson

@@ -235,3 +235,27 @@ def test_a_german_prospects_refused_answer_is_said_in_german(ws, answered) -> No
     shown = json.loads(ws("prospect", "show", pid, "--json").stdout)
     values = {q["id"]: q["value"] for s in shown["breakdown"]["sections"] for q in s["questions"]}
     assert values["partner_type"] == "stocking_dealer" and "employes" not in values
+
+
+def test_once_the_prospect_is_read_every_refusal_speaks_its_language(
+    ws, answered, tmp_path: Path
+) -> None:
+    """meet, attach and review about a German prospect refuse in German (they spoke the
+    user's language when the refusal came from the workflow rather than the command);
+    --lang en wins; an id that matches no prospect is said in the user's language."""
+    pid = answered("--language", "de")
+    letter = tmp_path / "letter.txt"
+    letter.write_text("x", encoding="utf-8")
+    refusals = {
+        ("meet", pid, "2026-13-01"): "'2026-13-01' ist kein gültiges Datum",
+        ("attach", pid, "nope", str(letter)): "QUESTION nope: keine Frage von first-date",
+        ("review", pid): "geprüft werden nur feste Partner",
+    }
+    for args, german in refusals.items():
+        refused = ws(*args)
+        assert refused.exit_code != 0 and refused.stderr.startswith("qualify: Fehler: "), args
+        assert german in refused.stderr, (args, refused.stderr)
+    english = ws("--lang", "en", "review", pid)
+    assert english.stderr.startswith("qualify: error: ") and "only committed" in english.stderr
+    unknown = ws("meet", "nope", "2026-12-24")
+    assert unknown.stderr.startswith("qualify: error: no prospect id starts with 'nope'")
