@@ -102,7 +102,7 @@ def answer(
     all of them, or none.
 
     Either `qualify answer ID --from answers.yaml` or `qualify answer ID QUESTION VALUE`;
-    a question with any number of answers takes them as `a,b` or `[a, b]`.
+    a question with any number of answers takes them as `a,b` or `[a, b]` (`[]`: none).
     """
     from qualify.core.questionnaire import AnswerInput, parse_cli_value
 

@@ -122,6 +122,11 @@ def test_multi_and_scale_values() -> None:
     assert parse_cli_value(multi, "[\"a\", '10']") == ["a", "10"]
     with pytest.raises(AnswerError, match="not an option"):
         parse_cli_value(multi, "[a, c]")
+    # none of them is said as a list; an empty value is no answer (an unset variable)
+    assert parse_cli_value(multi, "[]") == []
+    for empty in ("", "  ", " , "):
+        with pytest.raises(AnswerError, match="no value given"):
+            parse_cli_value(multi, empty)
     assert validate_answer(multi, [10]) == ["10"]
     scale = Question.model_validate({"id": "s", "text": "S", "type": "scale"})
     assert validate_answer(scale, 3) == 3

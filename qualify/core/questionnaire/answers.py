@@ -150,13 +150,17 @@ def constraint_context(
 def parse_cli_value(question: Question, text: str) -> Any:
     """A typed value from what someone typed (`qualify answer ID QUESTION VALUE`); a
     multi question's values separated by commas, or as a list as an answer file writes
-    it (`[a, b]`, `["a", "b"]`)."""
+    it (`[a, b]`, `["a", "b"]`). None of them is `[]`: an empty value (an unset shell
+    variable) is refused, as it is for every type but text, never taken as "none"."""
     if question.type == "multi":
         listed = text.strip()
-        if listed.startswith("[") and listed.endswith("]"):
+        bracketed = listed.startswith("[") and listed.endswith("]")
+        if bracketed:
             listed = listed[1:-1]
-        picked = [_unquoted(t.strip()) for t in listed.split(",")]
-        return validate_answer(question, [t for t in picked if t])
+        picked = [t for t in (_unquoted(t.strip()) for t in listed.split(",")) if t]
+        if not picked and not bracketed:
+            return validate_answer(question, "")  # "no value given"
+        return validate_answer(question, picked)
     return validate_answer(question, text)
 
 
