@@ -419,3 +419,32 @@ def test_the_score_column_says_when_a_score_is_provisional(
     with use_language(language):
         assert row(True).cells["score"] == thin
         assert row(False).cells["score"] == firm
+
+
+def test_a_refusal_naming_a_command_names_the_apps_key_in_either_language() -> None:
+    """The interview's refusals point at keys, not commands, in German too: every
+    message of the catalog that names a command the app replaces says it with the same
+    German words as the replacement looks for (app_words read the English only, so a
+    German refusal kept `qualify reopen`, and the interview's refusal was said in
+    English)."""
+    from babel.messages.pofile import read_po
+
+    from qualify.core.phrase import Phrase
+    from qualify.i18n import tr, use_language
+    from qualify.tui.screens.interview.answers import APP_WORDS, app_words
+
+    po = Path(__file__).parents[2] / "qualify/i18n/locale/de/LC_MESSAGES/qualify.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    for cli, _app in APP_WORDS:
+        german = catalog[cli].string
+        assert german, cli
+        naming = [m for m in catalog if isinstance(m.id, str) and m.id != cli and cli in m.id]
+        assert naming, cli
+        for message in naming:
+            assert german in " ".join(str(message.string).split()), (cli, message.id)
+    declined = Phrase("{name} was declined; `qualify reopen` first", name="Müller AV")
+    with use_language("de"):
+        said = app_words(tr(declined))
+    assert said == "Müller AV wurde abgesagt; zuerst wieder aufnehmen (r beim Interessenten)"
+    assert app_words(tr(declined)) == "Müller AV was declined; reopen it first (r on the prospect)"

@@ -43,20 +43,22 @@ def not_saved(question_id: str) -> Callable[[BaseException], AnswerNotSaved]:
 
 
 APP_WORDS: tuple[tuple[str, str], ...] = (
-    ("run `qualify validate`", "press s on the prospects list to see what is wrong"),
-    ("`qualify reopen` first", "reopen it first (r on the prospect)"),
-    ("`qualify prospect list` shows the ids", "the prospects list shows them"),
+    (N_("run `qualify validate`"), N_("press s on the prospects list to see what is wrong")),
+    (N_("`qualify reopen` first"), N_("reopen it first (r on the prospect)")),
+    (N_("`qualify prospect list` shows the ids"), N_("the prospects list shows them")),
 )
-"""What a refusal says about the command line, and what to do in the app instead."""
+"""What a refusal says about the command line, and what to do in the app instead: each
+as the language in use words it (a German refusal says `qualify reopen` its own way)."""
 
 MARKED = (N_("Unknown: ask next time"), N_("Declined to answer"))
 """pane.STATE_WORDS, marked for the catalog (the notices below translate them)."""
 
 
 def app_words(message: str) -> str:
-    """A workflow's refusal in the app's terms (keys, not commands)."""
+    """A workflow's refusal, said in the language in use, in the app's terms (keys, not
+    commands)."""
     for cli, app in APP_WORDS:
-        message = message.replace(cli, app)
+        message = message.replace(_(cli), _(app))
     return message
 
 

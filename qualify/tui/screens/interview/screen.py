@@ -24,7 +24,7 @@ from textual.widgets import Button, Header, OptionList, Static
 
 from qualify.core.questionnaire.texts import localize
 from qualify.core.words import one_line, visible
-from qualify.i18n import _
+from qualify.i18n import _, error_text
 from qualify.tui.messages import AnswerChosen, AnswerNotSaved, AnswerRecorded
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.screens.interview.answers import AnswerWriter, Unsaved, app_words
@@ -145,7 +145,7 @@ class InterviewScreen(
             if prospect.language and not getattr(self.app, "language_forced", False):
                 qs = localize(qs, prospect.language, qs.language)  # the prospect's own
         except QualifyError as exc:
-            self.post_message(self.Failed(app_words(str(exc))))
+            self.post_message(self.Failed(app_words(error_text(exc))))
             return
         self.post_message(self.Ready(prospect, interview, qs, assessment))
 
