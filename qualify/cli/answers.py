@@ -117,20 +117,13 @@ def answer(
         if question is not None:
             raise click.UsageError(_("give either --from FILE or QUESTION VALUE, not both"))
         context = q.answer_context(found, question_set, records)
-        try:
-            inputs = list(read_answers(from_file, "--from", question_set, context).values())
-        except QualifyError as exc:  # the file's problems in the prospect's language
-            from qualify.i18n import error_text, use_language
-
-            with use_language(env.language_for(found.language)):
-                fail(error_text(exc), exc.exit_code)
+        # the file's problems are said in the prospect's language (Env.read, as any error)
+        inputs = list(read_answers(from_file, "--from", question_set, context).values())
     else:
         if question is None or value is None:
             raise click.UsageError(_("give --from FILE, or QUESTION and VALUE"))
-        from qualify.i18n import use_language
-
-        # the prospect is read: what is wrong with its answer is said in its language
-        with use_language(env.language_for(found.language)):
+        # what is wrong with the answer is said in the prospect's language, as errors are
+        with env.about(found.language):
             resolved = question_set.resolve(question)
             if resolved is None:
                 from qualify.core.suggest import closest
