@@ -70,12 +70,18 @@ def user_and_source() -> tuple[str, str]:
         return "", Phrase("nowhere: set one with `qualify whoami --set NAME`")
 
 
+CONFIG_MAX_BYTES = 100_000
+"""A config file is a few hundred bytes (a keymap of every binding, about 5 KB); a larger
+one is not read: parsed by every command, 6 MB took half a minute."""
+
+
 def config_setting(key: str, path: Path | None = None) -> object:
     """One top-level value of the config file; None when the file, the key or the YAML is
-    absent or unreadable (the app's config check names what is wrong, not this)."""
+    absent or unreadable, or the file too large (the app's config check names what is
+    wrong, not this)."""
     path = path or config_file()
     try:
-        if not path.is_file():
+        if not path.is_file() or path.stat().st_size > CONFIG_MAX_BYTES:
             return None
         import yaml
 

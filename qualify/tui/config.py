@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualify.core.phrase import Phrase
+from qualify.core.phrase import Num, Phrase
 
 Loc = tuple[str | int, ...]
 
@@ -105,7 +105,18 @@ def load_config(path: Path | None = None) -> TuiConfig:
     config = TuiConfig(path=path)
     if path is None or not path.is_file():
         return config
+    from qualify.paths import CONFIG_MAX_BYTES
+
     try:
+        if path.stat().st_size > CONFIG_MAX_BYTES:
+            config.problems.append(
+                Phrase(
+                    "{where}: over {n} bytes, not read as a config file; default keys in use",
+                    where=str(path),
+                    n=Num(CONFIG_MAX_BYTES, grouped=True),
+                )
+            )
+            return config
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         config.problems.append(

@@ -187,3 +187,22 @@ async def test_a_german_app_says_the_config_warnings_in_german(
     # the same file read again says it in English, as the file's warnings always did
     english = load_config(path).problems
     assert any(p.startswith(f"{path}:5:1: unknown key 'editor' (ignored;") for p in english)
+
+
+def test_a_config_file_too_large_is_not_read(tmp_path: Path) -> None:
+    """Every command and the app read the config file: one of 6 MB (a wrong
+    QUALIFY_CONFIG, a file pasted into) took half a minute a command. Over the limit it
+    is one warning in the app and read by nobody, its settings as if absent."""
+    from qualify.paths import CONFIG_MAX_BYTES, config_setting
+
+    padding = "# " + "x" * 98 + "\n"
+    text = "language: de\nkeymap: {prospects.filter: f}\n" + padding * (CONFIG_MAX_BYTES // 100)
+    path = config_file(tmp_path, text)
+    config = load_config(path)
+    assert config.problems == [
+        f"{path}: over 100,000 bytes, not read as a config file; default keys in use"
+    ]
+    assert config.keymap == {} and config.language is None
+    assert config_setting("language", path) is None
+    path.write_text("language: de\n", encoding="utf-8")  # a small one is read as before
+    assert config_setting("language", path) == "de" and load_config(path).language == "de"
