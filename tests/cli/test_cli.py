@@ -251,6 +251,19 @@ def test_single_answer_errors_name_the_argument(run) -> None:
     assert "VALUE" in result.stderr
 
 
+def test_a_blank_text_answer_is_refused_and_nothing_recorded(run) -> None:
+    """`qualify answer ID notes "$unset"` is no answer: before, the empty text was
+    recorded and counted as answered (coverage, a gate's required question)."""
+    pid = run("prospect", "add", "Atlas AV").stdout.strip()
+    for blank in ("", "   "):
+        result = run("answer", pid, "notes", blank)
+        assert result.exit_code == 1
+        assert "no value given" in result.stderr
+    shown = json.loads(run("prospect", "show", pid, "--json").stdout)
+    assert shown["interview"] is None and shown["breakdown"] is None
+    assert [h["action"] for h in shown["history"]] == ["created"]
+
+
 def test_override_decline_reopen_are_recorded(run) -> None:
     pid = run("prospect", "add", "Baltic Systems").stdout.strip()
     moved = run("advance", pid, "--override", "Director wants them in")

@@ -60,6 +60,19 @@ def test_every_bad_answer_reported_with_line(qs) -> None:
     assert out[4].startswith("a.yaml:5:27: notes: source 'rumour' is not one of")
 
 
+def test_blank_text_is_no_answer(qs) -> None:
+    """An empty or all-space text is not recorded as answered (it counted at the gate):
+    the file's line says so, as for any other type; a text that says something stays
+    as typed."""
+    with pytest.raises(AnswersError) as info:
+        load_answers_text('company_type: dealer\nnotes: "  "\n', "a.yaml", qs)
+    assert [str(p) for p in info.value.problems] == [
+        "a.yaml:2:8: notes: no value given (use state: unknown to ask next time)"
+    ]
+    answers = load_answers_text('notes: "  met the owner "\n', "a.yaml", qs)
+    assert answers["notes"].value == "  met the owner "
+
+
 def test_typo_in_question_id_gets_a_hint(qs) -> None:
     with pytest.raises(AnswersError, match="did you mean 'company_type'"):
         load_answers_text("compny_type: dealer\n", "a.yaml", qs)
@@ -98,6 +111,8 @@ def test_cli_values_are_typed(qs, qid, raw, expected) -> None:
         ("reps", "nan", "finite"),
         ("needs_training", "perhaps", "yes or no"),
         ("company_type", "", "no value"),
+        ("notes", "", "no value"),
+        ("notes", " \t ", "no value"),
     ],
 )
 def test_cli_value_errors_say_what_is_accepted(qs, qid, raw, message) -> None:

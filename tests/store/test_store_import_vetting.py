@@ -208,3 +208,23 @@ def test_a_merge_refused_when_it_is_written_names_its_prospect(tmp_path: Path) -
     with pytest.raises(StoreError, match=r"^Beta Systems \(bbbb00000002\): .*history leads to"):
         ws.merge_prospects((m.incoming.prospect.id, m) for m in mergers)
     assert _files(ws.root) == before
+
+
+def test_a_blank_text_answer_an_older_qualify_recorded_still_imports(tmp_path: Path) -> None:
+    """qualify now refuses a blank text answer where it is given, but an export made
+    before that may hold one: it is the record as it was, and is imported as it is.
+    A blank value for any other type still refuses the file."""
+    doc = _base()
+    answers = doc["prospects"][0]["interviews"][0]["answers"]
+    answers["notes"] = {**answers["company_type"], "question_id": "notes", "value": "  "}
+    ws = Workspace(tmp_path / "ws")
+    _import(ws, doc)
+    pid = doc["prospects"][0]["prospect"]["id"]
+    assert ws.read_prospect(pid).interviews[0].answers["notes"].value == "  "
+
+    doc = _base()
+    doc["prospects"][0]["interviews"][0]["answers"]["company_type"]["value"] = " "
+    other = Workspace(tmp_path / "other")
+    with pytest.raises(StoreError, match="no value given"):
+        _import(other, doc)
+    assert other.list_prospects() == []

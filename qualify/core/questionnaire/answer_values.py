@@ -60,7 +60,9 @@ def _whole(value: Any) -> AnswerError:
 
 def typed(question: Question, value: Any) -> Any:
     """The value as stored for `question`; AnswerError when it does not fit."""
-    if value is None or (isinstance(value, str) and not value.strip() and question.type != "text"):
+    # blank text too: an empty or all-space answer is no answer (the app clears a text
+    # emptied; `answer ID q ''` recorded one, and it counted as answered at the gate)
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise AnswerError(Phrase("no value given (use state: unknown to ask next time)"))
     kind = question.type
     if kind == "choice":
