@@ -389,6 +389,30 @@ async def test_a_long_option_of_a_multi_question_wraps_and_is_never_cut(
         assert "Exclusivity" in text  # the wrap pushes no option out of sight
 
 
+async def test_a_long_option_of_a_choice_question_wraps_under_its_label(
+    make_app, data_dir: Path, bundled_sets: Path
+) -> None:
+    """At 80 columns a long label runs onto a second line: it is indented under the
+    label, not under the option's key, where it read as an option of its own."""
+    pid = add_prospect(data_dir, bundled_sets, "Inn Valley AV")
+    app = make_app(bundled_sets)
+    async with app.run_test(size=(60, 30)) as pilot:
+        screen = await open_interview(pilot, pid)
+        screen.go("business_model")
+        await pilot.pause()
+        await pilot.press("3")
+        await saved(pilot, screen)
+        choice = screen.query_one(ChoiceInput)
+        lines = ["".join(s.text for s in choice.render_line(y)) for y in range(choice.size.height)]
+        keyed = [i for i, line in enumerate(lines) if line[:1].isdigit()]
+        assert [lines[i][:4] for i in keyed] == ["1 ○ ", "2 ○ ", "3 ● ", "4 ○ ", "5 ○ "]
+        runs_on = [line for line in lines if line.strip() and not line[:1].isdigit()]
+        assert runs_on and all(line.startswith("    ") for line in runs_on)
+        text = " ".join(" ".join(line.split()) for line in lines)
+        assert "Distribution: stock, logistics, credit and support for resellers" in text
+        assert stored_answers(data_dir, pid)["business_model"].value == "two_tier"
+
+
 async def test_a_paste_of_several_lines_into_a_one_line_field_is_kept_whole(
     make_app, data_dir: Path, tiny_sets: Path
 ) -> None:

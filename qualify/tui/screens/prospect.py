@@ -31,6 +31,7 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.evidence_list import EvidenceList
 from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.gate_checklist import GateChecklist
+from qualify.tui.widgets.hanging import Hanging, Line
 from qualify.tui.widgets.red_flags import open_flags
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
@@ -261,21 +262,20 @@ class ProspectScreen(AgendaActions, EvidenceActions, MoveActions, QualifyScreen)
                 )
             )
         # notes
-        notes: list[Content] = []
+        notes: list[Line] = []  # an answer's note marked, a wrapped one under its words
         if p.notes:
-            notes.append(Content(visible(one_line(p.notes, 400))))
+            notes.append((Content(""), Content(visible(one_line(p.notes, 400)))))
         if interview is not None and a.question_set is not None:
             for qid, rec in interview.answers.items():
                 if rec.note:
                     question = a.question_set.questions.get(qid)
                     label = one_line(question.text, 60) if question else qid
-                    notes.append(
-                        Content.assemble(
-                            (f"{label}: ", "$text-muted"), visible(one_line(rec.note, 300))
-                        )
+                    said = Content.assemble(
+                        (f"{label}: ", "$text-muted"), visible(one_line(rec.note, 300))
                     )
+                    notes.append((Content.styled("· ", "$text-muted"), said))
         self.query_one("#notes", Static).update(
-            Content("\n").join(notes) if notes else Content.styled(_("No notes."), "$text-muted")
+            Hanging(notes) if notes else Content.styled(_("No notes."), "$text-muted")
         )
         self._show_agenda(view.agenda, view.agenda_problem, stage_title)
         self._show_evidence(view)

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from qualify.core.words import one_line
 from qualify.i18n import N_, _, tr
+from qualify.tui.widgets.hanging import Hanging, Line
 
 if TYPE_CHECKING:
     from qualify.core.gates import Criterion, GateResult
@@ -63,14 +64,14 @@ class GateChecklist(Static):
                 ("✗ " + _("Gate not met"), "bold $text-error"),
                 (": " + _("{n} missing before {stage}").format(n=len(missing), stage=target), ""),
             )
-        lines = [head]
+        lines: list[Line] = [(Content(""), head)]
         for c in gate.criteria:
             text = criterion_text(c, question_set, sources)
             if c.met:
-                lines.append(Content.assemble(("  ✓ ", "$text-success"), text))
+                lines.append((Content.styled("  ✓ ", "$text-success"), text))
             else:
-                lines.append(Content.assemble(("  ✗ ", "$text-error"), text.stylize("bold")))
-        self.update(Content("\n").join(lines))
+                lines.append((Content.styled("  ✗ ", "$text-error"), text.stylize("bold")))
+        self.update(Hanging(lines))  # a criterion that wraps goes on under its words
 
 
 def criterion_text(

@@ -34,6 +34,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Checkbox, OptionList, SelectionList
 from textual.widgets.option_list import Option
@@ -69,19 +70,41 @@ class ChoiceInput(NavMixin, OptionList):
         super().__init__(*self._options(), classes="answer-input")
 
     def _options(self) -> list[Option]:
-        out = []
-        for n, opt in enumerate(self.question.options or (), start=1):
-            out.append(Option(self._prompt(n, opt), id=opt.value))
-        return out
+        return [Option(self._prompt(opt), id=opt.value) for opt in self.question.options or ()]
 
-    def _prompt(self, n: int, opt: Any) -> Content:
-        picked = opt.value == self.chosen
-        key = f"{n} " if n <= 9 else "  "
-        return Content.assemble(
-            (key, "$text-muted"),
-            ("● " if picked else "○ ", "bold $text-accent" if picked else "$text-muted"),
-            (opt.display, "bold" if picked else ""),
-        )
+    def _prompt(self, opt: Any) -> Content:
+        """The option's label; its key and mark are drawn beside it (:meth:`render_line`)."""
+        return Content.styled(opt.display, "bold" if opt.value == self.chosen else "")
+
+    GUTTER = 4
+    """`1 ● `: the option's key and its mark, left of its label."""
+
+    def _get_left_gutter_width(self) -> int:
+        return self.GUTTER
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # The labels wrap beside the key and mark: count their lines at the width they get.
+        return super().get_content_height(container, viewport, width - self.GUTTER)
+
+    def render_line(self, y: int) -> Strip:
+        """Each option's key and mark beside its first line, a wrapped label's other lines
+        indented under the label (they ran on under the key: a long German label read as
+        two options)."""
+        line = super().render_line(y)
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return line
+        options = self.question.options or ()
+        if offset or index >= len(options):
+            head = Content(" " * self.GUTTER)
+        else:
+            picked = options[index].value == self.chosen
+            head = Content.assemble(
+                (f"{index + 1} " if index < 9 else "  ", "$text-muted"),
+                ("● " if picked else "○ ", "bold $text-accent" if picked else "$text-muted"),
+            )
+        return Strip.join([_beside(self, index, head, self.GUTTER), line])
 
     def on_mount(self) -> None:
         """The cursor starts on the recorded answer; on none when nothing is picked, so an
@@ -99,9 +122,9 @@ class ChoiceInput(NavMixin, OptionList):
         previous = self.chosen
         self.chosen = options[index].value
         self.highlighted = index
-        for n, opt in enumerate(options, start=1):
+        for n, opt in enumerate(options):
             if opt.value in (previous, self.chosen):
-                self.replace_option_prompt_at_index(n - 1, self._prompt(n, opt))
+                self.replace_option_prompt_at_index(n, self._prompt(opt))
         self.post_message(AnswerChosen(self.question.id, self.chosen, advance))
 
     def action_pick(self, index: int) -> None:
@@ -114,8 +137,22 @@ class ChoiceInput(NavMixin, OptionList):
     def set_value(self, value: Any) -> None:
         """Show a value recorded elsewhere (no message)."""
         self.chosen = value if isinstance(value, str) else None
-        for n, opt in enumerate(self.question.options or (), start=1):
-            self.replace_option_prompt_at_index(n - 1, self._prompt(n, opt))
+        for n, opt in enumerate(self.question.options or ()):
+            self.replace_option_prompt_at_index(n, self._prompt(opt))
+
+
+def _beside(options: OptionList, index: int, head: Content, width: int) -> Strip:
+    """`head` drawn left of option `index`'s line, in the option's style (highlighted,
+    hovered or plain), a click on it a click on the option."""
+    if options.highlighted == index:
+        part = ["option-list--option-highlighted"]
+    elif options._mouse_hovering_over == index:
+        part = ["option-list--option-hover"]
+    else:
+        part = []
+    style = options.get_visual_style("option-list--option", *part)
+    strip = Visual.to_strips(options, head, width, 1, style)[0]
+    return strip.extend_cell_length(width).apply_meta({"option": index})
 
 
 # ---------------------------------------------------------------------- multi
@@ -134,12 +171,7 @@ class MultiInput(NavMixin, SelectionList[str]):
         self.question = question
         chosen = set(value) if isinstance(value, list) else set()
         selections = [
-            Selection(
-                Content.assemble((f"{n} " if n <= 9 else "  ", "$text-muted"), opt.display),
-                opt.value,
-                opt.value in chosen,
-            )
-            for n, opt in enumerate(question.options or (), start=1)
+            Selection(opt.display, opt.value, opt.value in chosen) for opt in question.options or ()
         ]
         super().__init__(*selections, classes="answer-input")
         self._sent = self._in_order(chosen)
@@ -162,6 +194,12 @@ class MultiInput(NavMixin, SelectionList[str]):
     """
     """A long option wraps onto the next line like a choice's, never cut off."""
 
+    KEY = 2
+    """`1 `: the option's key, between its checkbox and its label."""
+
+    def _get_left_gutter_width(self) -> int:
+        return super()._get_left_gutter_width() + self.KEY
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # The options wrap beside the checkbox: count their lines at the width they get.
         return super().get_content_height(
@@ -169,9 +207,10 @@ class MultiInput(NavMixin, SelectionList[str]):
         )
 
     def render_line(self, y: int) -> Strip:
-        """Each option's checkbox beside its first line (a wrapped option's other lines are
-        indented under it). The stock checkbox differs by colour alone; an empty box for an
-        option not ticked keeps the answer readable on a washed-out screen or in monochrome."""
+        """Each option's checkbox and key beside its first line (a wrapped option's other
+        lines are indented under its label). The stock checkbox differs by colour alone; an
+        empty box for an option not ticked keeps the answer readable on a washed-out screen
+        or in monochrome."""
         line = OptionList.render_line(self, y)
         try:
             index, offset = self._lines[self.scroll_offset.y + y]
@@ -181,6 +220,8 @@ class MultiInput(NavMixin, SelectionList[str]):
         gutter = self._get_left_gutter_width()
         if offset:
             return Strip([Segment(" " * gutter, underlying), *line], line.cell_length + gutter)
+        key = Content.styled(f"{index + 1} " if index < 9 else "  ", "$text-muted")
+        keyed = _beside(self, index, key, self.KEY)
         value = self.get_option_at_index(index).value
         component = "selection-list--button"
         if value in self.selected:
@@ -197,6 +238,7 @@ class MultiInput(NavMixin, SelectionList[str]):
                 Segment(inner * len(Checkbox.BUTTON_INNER), button),
                 Segment(Checkbox.BUTTON_RIGHT, side),
                 Segment(" ", underlying),
+                *keyed,
                 *line,
             ],
             line.cell_length + gutter,

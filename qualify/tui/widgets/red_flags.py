@@ -16,6 +16,7 @@ from qualify.core.gates import red_flags_counted
 from qualify.core.words import one_line
 from qualify.i18n import tr
 from qualify.reports.flag_words import MARK, flags_count, gate_words, holds, some_hold
+from qualify.tui.widgets.hanging import Hanging
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment
@@ -75,12 +76,11 @@ class OpenFlags:
         """The heading, bold in the warning colour (with the mark: never colour alone)."""
         return Content.styled(self.heading(), "bold $text-warning")
 
-    def reasons_content(self) -> Content:
-        """`⚑ reason` a line, in the warning colour (for a widget that indents them, so a
-        reason that wraps stays under its mark)."""
-        return Content("\n").join(
-            Content.styled(f"{MARK} {reason}", "$text-warning") for reason in self.reasons
-        )
+    def reasons_content(self) -> Hanging:
+        """`⚑ reason` a line, in the warning colour; a reason that wraps goes on under its
+        words, not under the mark."""
+        mark = Content.styled(f"{MARK} ", "$text-warning")
+        return Hanging([(mark, Content.styled(reason, "$text-warning")) for reason in self.reasons])
 
 
 def open_flags(a: Assessment | None, titles: Mapping[str, str] | None = None) -> OpenFlags | None:

@@ -16,6 +16,7 @@ from qualify.core.gates import evidence_shares
 from qualify.core.words import SOURCE_LABELS, bar, one_line
 from qualify.i18n import N_, _, fmt_pct, fmt_score
 from qualify.tui.widgets.bands import band_style
+from qualify.tui.widgets.hanging import Hanging
 from qualify.tui.widgets.section_bars import SectionBars
 
 if TYPE_CHECKING:
@@ -176,11 +177,16 @@ class ScorePanel(VerticalScroll):
         self.query_one("#score-directions", Static).update(Content.assemble(*parts))
         knockouts = self.query_one("#score-knockouts", Static)
         if breakdown.knockouts:
-            lines = [
-                Content.assemble(("✗ " + _("Knock-out:") + " ", "bold"), one_line(hit.reason, 160))
-                for hit in breakdown.knockouts
-            ]
-            knockouts.update(Content("\n").join(lines))
+            mark = Content.styled("✗ ", "bold")
+            said = _("Knock-out:") + " "
+            knockouts.update(  # a reason that wraps goes on under its words
+                Hanging(
+                    [
+                        (mark, Content.assemble((said, "bold"), one_line(hit.reason, 160)))
+                        for hit in breakdown.knockouts
+                    ]
+                )
+            )
             knockouts.display = True
         else:
             knockouts.update("")

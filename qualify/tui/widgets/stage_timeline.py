@@ -10,6 +10,7 @@ from textual.widgets import Static
 from qualify.core.words import one_line, status_word, visible
 from qualify.i18n import N_, _, fmt_score
 from qualify.tui.format import fmt_date
+from qualify.tui.widgets.hanging import Hanging, Line
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Pipeline
@@ -54,7 +55,7 @@ class StageTimeline(Static):
         reached = stage_ids.index(current) if current in stage_ids else len(stage_ids)
         width = max((len(s.title) for s in pipeline.stages), default=10)
         width = min(width, 28)
-        lines: list[Content] = []
+        lines: list[Line] = []  # a line that wraps goes on under its words
         for i, stage in enumerate(pipeline.stages):
             title = stage.title if len(stage.title) <= width else stage.title[: width - 1] + "…"
             if i < reached:
@@ -67,46 +68,53 @@ class StageTimeline(Static):
                     reason = visible(one_line(end.reason, 80)) or _("no reason given")
                     extra.append((reason, "italic"))
                 lines.append(
-                    Content.assemble(
-                        (f"{mark} ", style),
-                        (f"{title:<{width}}  ", ""),
-                        (when, "$text-muted"),
-                        *extra,
+                    (
+                        Content.styled(f"{mark} ", style),
+                        Content.assemble(
+                            (f"{title:<{width}}  ", ""), (when, "$text-muted"), *extra
+                        ),
                     )
                 )
             elif i == reached:
                 status = prospect.status.value
                 word = _("now") if status == "active" else _(status_word(status)).lower()
                 lines.append(
-                    Content.assemble(
-                        ("▶ ", "bold $text-accent"),
-                        (f"{title:<{width}}  ", "bold"),
-                        (
-                            _("since {date} ({state})").format(
-                                date=fmt_date(started.get(stage.id)), state=word
+                    (
+                        Content.styled("▶ ", "bold $text-accent"),
+                        Content.assemble(
+                            (f"{title:<{width}}  ", "bold"),
+                            (
+                                _("since {date} ({state})").format(
+                                    date=fmt_date(started.get(stage.id)), state=word
+                                ),
+                                "$text-accent",
                             ),
-                            "$text-accent",
                         ),
                     )
                 )
             else:
-                lines.append(Content.assemble(("○ ", "$text-muted"), (title, "$text-muted")))
+                muted = "$text-muted"
+                lines.append((Content.styled("○ ", muted), Content.styled(title, muted)))
         if pipeline.review is not None and current == pipeline.review.id:
             lines.append(
-                Content.assemble(
-                    ("▶ ", "bold $text-accent"),
-                    (f"{pipeline.review.title:<{width}}  ", "bold"),
-                    (_("since {date}").format(date=fmt_date(started.get(current))), "$text-accent"),
+                (
+                    Content.styled("▶ ", "bold $text-accent"),
+                    Content.assemble(
+                        (f"{pipeline.review.title:<{width}}  ", "bold"),
+                        (
+                            _("since {date}").format(date=fmt_date(started.get(current))),
+                            "$text-accent",
+                        ),
+                    ),
                 )
             )
         events = [e for e in history if e.action in ACTION_WORDS and e.action != "edit"]
         if events:
-            lines.append(Content(""))
+            lines.append((Content(""), Content("")))
             for entry in events:
                 reason = visible(one_line(entry.reason, 90))
+                when = Content.styled(fmt_date(entry.at), "$text-muted") + "  "
                 line = Content.assemble(
-                    (fmt_date(entry.at), "$text-muted"),
-                    ("  ", ""),
                     (_(ACTION_WORDS[entry.action]), "bold"),
                     (f": {reason}" if reason else "", ""),
                 )
@@ -117,8 +125,8 @@ class StageTimeline(Static):
                         " " + _("(call again {date})").format(date=fmt_date(prospect.recontact_on)),
                         "$text-muted",
                     )
-                lines.append(line)
-        self.update(Content("\n").join(lines))
+                lines.append((when, line))
+        self.update(Hanging(lines))
 
 
 def _rescore_scores(details: dict) -> str:
