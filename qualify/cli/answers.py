@@ -167,7 +167,7 @@ def answer(
 
 def _recorded(found: Any, n: int, stage: str | None, assessment: Any) -> None:
     """What was recorded, and the score it gives, in the language in use."""
-    from qualify.i18n import _, fmt_num, fmt_pct, fmt_score
+    from qualify.i18n import _, band_word, fmt_num, fmt_pct, fmt_score
 
     b = assessment.breakdown
     where = ""
@@ -186,7 +186,7 @@ def _recorded(found: Any, n: int, stage: str | None, assessment: Any) -> None:
             score=shown, answered=b.answered, visible=b.visible
         )
     else:
-        band = b.band or _("no band yet")
+        band = band_word(b.band) or _("no band yet")
         verdict = f"{fmt_score(b.score)} · {band}"
     coverage = _("coverage {coverage}").format(coverage=fmt_pct(b.coverage))
     say(f"{said}{where}: " + _("score {verdict}").format(verdict=verdict) + f" · {coverage}{ko}")

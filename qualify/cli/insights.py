@@ -198,7 +198,7 @@ def _compare(
     """The comparison, in the language in use."""
     from qualify.core.compare import compare as compare_answers
     from qualify.core.words import answer_text
-    from qualify.i18n import fmt_score, fmt_signed
+    from qualify.i18n import band_word, fmt_score, fmt_signed
 
     left_sets = workflow_insights.answers_by_set(q, left)
     right_sets: dict[str, dict] = {}
@@ -232,9 +232,10 @@ def _compare(
     for c in comparisons:
         qs = left_sets[c.question_set_id][0]
         versus = _("vs")
+        bands = [band_word(side.band) or "—" for side in (c.left, c.right)]
         say(
-            f"{qs.title}: {left.name} {fmt_score(c.left.score)} ({c.left.band or '—'}) {versus} "
-            f"{right_label} {fmt_score(c.right.score)} ({c.right.band or '—'})"
+            f"{qs.title}: {left.name} {fmt_score(c.left.score)} ({bands[0]}) {versus} "
+            f"{right_label} {fmt_score(c.right.score)} ({bands[1]})"
         )
         for s in c.sections:
             delta = fmt_signed(s.delta, 0) if s.delta is not None else _("n/a")

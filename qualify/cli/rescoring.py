@@ -175,7 +175,7 @@ def _text_lines(
 ) -> list[str]:
     """A candidate's lines: both scores, what changed (translated once per diff, in
     `said`), the answers that no longer count."""
-    from qualify.i18n import fmt_score, fmt_signed
+    from qualify.i18n import band_word, fmt_score, fmt_signed
 
     prospect, interview, result, _recorder, recorded = c
     old, new, diff = result.old, result.new, result.diff
@@ -183,8 +183,9 @@ def _text_lines(
     out = [
         f"{prospect.name} ({prospect.id[:8]}) · {interview.questionnaire_id} "
         f"v{diff.old_version} → v{diff.new_version}: "
-        f"{fmt_score(old.score)} {old.band or '—'} → {fmt_score(new.score)} "
-        f"{new.band or '—'} ({delta})" + ("  " + _("[already recorded]") if recorded else "")
+        f"{fmt_score(old.score)} {band_word(old.band) or '—'} → {fmt_score(new.score)} "
+        f"{band_word(new.band) or '—'} ({delta})"
+        + ("  " + _("[already recorded]") if recorded else "")
     ]
     lines = said.get(id(diff))  # the diff is held with its lines: its id stays its own
     if lines is None:

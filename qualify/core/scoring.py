@@ -47,13 +47,13 @@ from qualify.core.breakdown import frozen as _frozen
 from qualify.core.points import _chosen, answered, points_of
 from qualify.core.questionnaire.model import (
     DIRECTION_TITLES,
-    KNOCKED_OUT_BAND,
     QuestionSet,
     Section,
     repeat_key,
     split_key,
 )
 from qualify.core.scoreplan import QuestionPlan, ScorePlan, SectionPlan, plan_of
+from qualify.core.words import KNOCKED_OUT_BAND
 from qualify.core.working import Worked, repeat_counts, visible_questions, work_out
 
 __all__ = [

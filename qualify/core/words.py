@@ -18,6 +18,10 @@ from qualify.core.safe_text import visible
 if TYPE_CHECKING:  # named in signatures only: formatting a list row loads no set models
     from qualify.core.questionnaire.model import Question, QuestionSet
 
+KNOCKED_OUT_BAND = "Not a fit"
+"""The band of a knocked-out interview: qualify's word, not a set's (said in the
+reader's language by :func:`qualify.i18n.band_word`)."""
+
 STATUS_LABELS: dict[str, str] = {
     "active": "Dating",
     "committed": "Committed",
@@ -196,10 +200,15 @@ def score_label(
     return f"{fmt_score(score)} {band or ''}".rstrip()
 
 
-def provisional_text(score: float | None, answered: int, visible: int) -> str:
-    """A score too thin for a verdict: `62 · provisional · 3 of 15 answered`."""
-    shown = "—" if score is None else f"{score:.0f}"
-    return f"{shown} · provisional · {answered} of {visible} answered"
+def provisional_text(score: float | None, answered: int, visible: int) -> Phrase:
+    """A score too thin for a verdict: `62 · provisional · 3 of 15 answered`, in the
+    reader's language once said (``tr``)."""
+    return Phrase(
+        "{score} · provisional · {answered} of {visible} answered",
+        score="—" if score is None else Num(round(score)),
+        answered=answered,
+        visible=visible,
+    )
 
 
 def bar(score: float | None, width: int = 20) -> str:

@@ -387,22 +387,34 @@ def localized_catalog(catalog: Catalog, language: str | None) -> Catalog:
     )
 
 
+def band_word(band: str | None) -> str | None:
+    """A breakdown's band as said to the reader: a knock-out's ("Not a fit", qualify's
+    word, not a set's) in the language in use; a set's band as scoring gave it (in the
+    language its set was localized to)."""
+    return _("Not a fit") if band == words.KNOCKED_OUT_BAND else band
+
+
 def band_words(question_sets: Iterable[QuestionSet], language: str | None) -> dict[str, str]:
     """A band's label as the prospects list stores it (its set's first language) → its
     label in `language`, where the set translates it (the app's table, `prospect list`);
-    the stored label stays as it is where the set does not."""
+    the stored label stays as it is where the set does not. A knock-out's band is
+    qualify's word, said in `language`."""
     from qualify.core.questionnaire.texts import resolve
 
-    words: dict[str, str] = {}
+    found: dict[str, str] = {}
     if not language:
-        return words
+        return found
     for qs in question_sets:
         for band in qs.effective_bands:
             stored = resolve(band.label, qs.language, qs.language)
             shown = resolve(band.label, language, qs.language)
             if shown != stored:
-                words.setdefault(stored, shown)
-    return words
+                found.setdefault(stored, shown)
+    with use_language(language):
+        knocked_out = band_word(words.KNOCKED_OUT_BAND)
+    if knocked_out != words.KNOCKED_OUT_BAND:
+        found.setdefault(words.KNOCKED_OUT_BAND, knocked_out or "")
+    return found
 
 
 def stage_title(pipeline: Pipeline | None, stage_id: str) -> str:

@@ -12,7 +12,7 @@ from qualify.core.gates import SOURCE_WORDS, needs_evidence
 from qualify.core.questionnaire.model import EVIDENCE_SOURCES, QuestionSet
 from qualify.core.records import ProspectStatus
 from qualify.core.words import answer_text, one_line
-from qualify.i18n import _, fmt_date, fmt_num, fmt_score, ngettext, tr
+from qualify.i18n import _, band_word, fmt_date, fmt_num, fmt_score, ngettext, tr
 from qualify.reports.context import ReportContext
 from qualify.reports.flag_words import gate_words
 from qualify.reports.views import CriterionView, Finding, GateView, RedFlagView
@@ -179,7 +179,7 @@ def headline(a: Assessment, ctx: ReportContext) -> str:
         ).format(stage=where, score=shown, answered=b.answered, visible=b.visible)
     if b.knocked_out:
         return _("{band} at {stage}: {reasons}").format(
-            band=b.band or _("Not a fit"),
+            band=band_word(b.band) or _("Not a fit"),
             stage=where,
             reasons="; ".join(one_line(k.reason) for k in b.knockouts),
         )

@@ -17,7 +17,7 @@ from qualify.core.words import (
     band_class,
     one_line,
 )
-from qualify.i18n import _, fmt_date, fmt_score, fmt_size, tr
+from qualify.i18n import _, band_word, fmt_date, fmt_score, fmt_size, tr
 from qualify.reports.context import ReportContext
 from qualify.reports.views import (
     AnswerView,
@@ -101,7 +101,7 @@ def interview_view(scored: ScoredInterview, ctx: ReportContext, warning: str) ->
         completed_at=ctx.local_opt(interview.completed_at),
         question_set=ctx.question_set_ref(interview),
         score=b.score if b else None,
-        band=b.band if b else None,
+        band=band_word(b.band) if b else None,
         band_class=band_class(qs, b.band if b else None, b.knocked_out if b else False),
         coverage=b.coverage if b else None,
         answered=b.answered if b else 0,
@@ -214,7 +214,7 @@ def timeline(a: Assessment, ctx: ReportContext) -> list[TimelineEntry]:
         if s.breakdown is None:
             continue
         outcome = review_outcome(s)
-        band = s.breakdown.band or _("not scored")
+        band = band_word(s.breakdown.band) or _("not scored")
         text = _("Relationship review: {band}").format(band=band)
         if s.breakdown.score is not None:
             text += f" ({fmt_score(s.breakdown.score)})"

@@ -249,7 +249,7 @@ def render_prospect(report: ProspectReport) -> str:
                 "**{score}**{where}: too little answered for a verdict ({share} of the scored "
                 "weight), so no band yet."
             ).format(
-                score=provisional_text(v.score, v.answered, v.visible),
+                score=tr(provisional_text(v.score, v.answered, v.visible)),
                 where=where,
                 share=fmt_pct(v.weight_answered),
             )

@@ -17,7 +17,7 @@ from qualify.core.breakdown import frozen
 from qualify.core.evidence import EvidenceTally
 from qualify.core.records import ProspectRecords, ProspectStatus
 from qualify.core.words import KIND_LABELS, STATUS_LABELS, band_class
-from qualify.i18n import _, tr
+from qualify.i18n import _, band_word, tr
 from qualify.reports.capacity import Capacity
 from qualify.reports.context import ReportContext
 from qualify.reports.views import (
@@ -60,7 +60,7 @@ def _row(a: Assessment, ctx: ReportContext, rank: int | None, today: date) -> Po
         status=p.status.value,
         status_label=STATUS_LABELS.get(p.status.value, p.status.value),
         score=b.score if b else None,
-        band=b.band if b else None,
+        band=band_word(b.band) if b else None,
         band_class=band_class(qs, b.band if b else None, b.knocked_out if b else False),
         knocked_out=b.knocked_out if b else False,
         coverage=b.coverage if b else None,

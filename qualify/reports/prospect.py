@@ -29,7 +29,7 @@ from qualify.core.words import (
     one_line,
     score_class,
 )
-from qualify.i18n import _, tr
+from qualify.i18n import _, band_word, tr
 from qualify.reports.context import ReportContext
 from qualify.reports.findings import findings, gate_view, headline, red_flag_views
 from qualify.reports.interviews import attachment_views, interview_view, timeline
@@ -89,7 +89,7 @@ def _review_entries(a: Assessment, ctx: ReportContext) -> tuple[ReviewEntry, ...
                 at=ctx.local(r.at),
                 stage=ctx.stage(r.interview.stage),
                 score=b.score if b else None,
-                band=b.band if b else None,
+                band=band_word(b.band) if b else None,
                 band_class=band_class(
                     r.question_set, b.band if b else None, bool(b and b.knocked_out)
                 ),
@@ -133,7 +133,7 @@ def _review_view(a: Assessment, ctx: ReportContext) -> ReviewView | None:
         at=ctx.local(r.interview.completed_at or r.interview.updated_at),
         stage=ctx.stage(r.interview.stage),
         score=r.breakdown.score,
-        band=r.breakdown.band,
+        band=band_word(r.breakdown.band),
         band_class=band_class(r.question_set, r.breakdown.band, r.breakdown.knocked_out),
         outcome=review_outcome(r),
         support_cost=_said(a.cost or rules.CostCheck(False)),
@@ -185,7 +185,7 @@ def build_prospect_report(
         basis=ctx.stage(basis.interview.stage) if basis is not None else None,
         question_set=ctx.question_set_ref(basis.interview) if basis is not None else None,
         score=b.score if b else None,
-        band=b.band if b else None,
+        band=band_word(b.band) if b else None,
         band_class=band_class(qs, b.band if b else None, b.knocked_out if b else False),
         coverage=b.coverage if b else None,
         answered=b.answered if b else 0,

@@ -12,7 +12,7 @@ from qualify.core.breakdown import ScoreBreakdown
 from qualify.core.questionnaire.model import DIRECTION_TITLES, QuestionSet
 from qualify.core.safe_text import visible
 from qualify.core.words import SOURCE_LABELS, STATE_LABELS, answer_text, bar
-from qualify.i18n import _, fmt_date, fmt_num, fmt_pct, fmt_score, tr
+from qualify.i18n import _, band_word, fmt_date, fmt_num, fmt_pct, fmt_score, tr
 from qualify.reports.flag_words import flag_line
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def breakdown_table(
     else:
         verdict = _("Score {score}").format(score=fmt_score(breakdown.score))
         if breakdown.band:
-            verdict += f" · {breakdown.band}"
+            verdict += f" · {band_word(breakdown.band)}"
     verdict += " · " + _("coverage {coverage}").format(coverage=fmt_pct(breakdown.coverage))
     lines.append(verdict)
     for direction, value in breakdown.directions.items():

@@ -40,7 +40,7 @@ def score_label(
     if i18n.english():
         return words.score_label(score, band, knocked_out, provisional)
     if knocked_out:
-        return f"✗ {band or i18n._('Not a fit')}"
+        return f"✗ {i18n.band_word(band) or i18n._('Not a fit')}"
     if score is None:
         return "— " + i18n._("not scored")
     if provisional:

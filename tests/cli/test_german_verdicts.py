@@ -129,5 +129,28 @@ def test_a_german_review_says_counselling_and_parting_in_german(qualify) -> None
     _no_core_english(report)
 
 
+def test_a_knocked_out_prospect_is_not_a_fit_in_german_everywhere(qualify) -> None:
+    """A knock-out's band is qualify's word, not a set's: it stayed "Not a fit" in every
+    German list, report and comparison (the sets' own bands were translated)."""
+    pid = qualify("prospect", "add", "Preisbrecher GmbH", "--language", "de").strip()
+    other = qualify("prospect", "add", "Allround Handel GmbH", "--language", "de").strip()
+    for each in (pid, other):
+        _answer(qualify, each, "mirror_fogger", "first-date")
+    qualify("answer", pid, "partner_type", "online_discounter")  # sells only on price
+    shown = {
+        "report": qualify("report", pid),
+        "html": html.unescape(qualify("report", pid, "--format", "html")),
+        "json": qualify("report", pid, "--format", "json"),
+        "show": qualify("prospect", "show", pid),
+        "list": qualify("--lang", "de", "prospect", "list"),
+        "compare": qualify("compare", pid, other),
+        "portfolio": qualify("--lang", "de", "report", "--portfolio", "--format", "csv"),
+    }
+    for where, text in shown.items():
+        assert "Passt nicht" in text and "Not a fit" not in text, where
+    assert "✗ Passt nicht" in shown["list"]
+    assert "Not a fit" in qualify("--lang", "en", "report", pid)  # English as it was
+
+
 def test_the_core_has_sentences_to_check() -> None:
     assert len(_core_sentences()) > 60

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from qualify.core.breakdown import KnockoutHit
-from qualify.core.questionnaire.model import KNOCKED_OUT_BAND, Question, QuestionSet
+from qualify.core.questionnaire.model import Question, QuestionSet
 from qualify.core.scoring import points_of, score, visible_questions
+from qualify.core.words import KNOCKED_OUT_BAND
 
 
 def make_set(*sections: dict[str, Any], **extra: Any) -> QuestionSet:

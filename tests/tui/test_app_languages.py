@@ -392,6 +392,33 @@ async def test_the_summary_says_evidence_and_directions_in_german_and_no_band_wh
         assert "How well" not in bars and "Evidence" not in verdict
 
 
+async def test_the_one_line_live_score_says_provisional_in_german(
+    data_dir: Path, bundled_sets: Path
+) -> None:
+    """At 80 columns the interview's score is one line: it read "80 provisional" in the
+    German app (the English words of the score label)."""
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV")
+    app = QualifyApp(data_dir, bundled_sets, config=TuiConfig(), language="de")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_interview(pilot, pid)
+        await pilot.press("2", "enter", "2")  # partner type (not scored), business model
+        await saved(pilot, screen)
+        await pilot.pause()
+        line = _shown(screen, "#score-line")
+        assert "80 vorläufig" in line and "provisional" not in line
+
+
+def test_a_german_report_says_a_thin_score_in_german(tmp_path: Path) -> None:
+    """The report's verdict of a provisional score: "80 · provisional · 2 of 18
+    answered" stood in the middle of the German sentence."""
+    from qualify.core.words import provisional_text
+    from qualify.i18n import tr, use_language
+
+    with use_language("de"):
+        assert tr(provisional_text(61.6, 3, 15)) == "62 · vorläufig · 3 von 15 beantwortet"
+    assert tr(provisional_text(None, 3, 15)) == "— · provisional · 3 of 15 answered"
+
+
 @pytest.mark.parametrize(
     ("language", "thin", "firm"),
     [("en", "80 provisional", "80.0 Strong fit"), ("de", "80 vorläufig", "80,0 Passt gut")],

@@ -79,7 +79,6 @@ DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
     (50, "Possible fit"),
     (0, "Weak fit"),
 )
-KNOCKED_OUT_BAND = "Not a fit"
 
 
 class _Strict(BaseModel):

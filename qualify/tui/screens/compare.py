@@ -23,7 +23,7 @@ from textual.widgets import Header, Static
 
 from qualify.core.questionnaire.model import DIRECTION_TITLES
 from qualify.core.words import answer_text, one_line
-from qualify.i18n import _, fmt_fixed, fmt_score, tr
+from qualify.i18n import _, band_word, fmt_fixed, fmt_score, tr
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.footer import Footer
@@ -65,7 +65,7 @@ def score_rows(c: Comparison, width: int, question_set: QuestionSet | None = Non
     rows = []
     for label, b in ((c.left_label, c.left), (c.right_label, c.right)):
         style = band_style(b.band, b.knocked_out, question_set=question_set)
-        verdict = f"✗ {b.band or _('Not a fit')}" if b.knocked_out else (b.band or "")
+        verdict = f"✗ {band_word(b.band) or _('Not a fit')}" if b.knocked_out else (b.band or "")
         rows.append(
             Content.assemble(
                 (f"{short(label, name_w):<{name_w}} ", "bold"),

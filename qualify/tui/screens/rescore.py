@@ -21,7 +21,7 @@ from textual.widgets import Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qualify.i18n import _, counted, fmt_fixed, fmt_score, tr
+from qualify.i18n import _, band_word, counted, fmt_fixed, fmt_score, tr
 from qualify.tui.format import fmt_date
 from qualify.tui.screens.base import QualifyScreen
 from qualify.tui.widgets.bands import band_style
@@ -53,7 +53,7 @@ def verdict(b: ScoreBreakdown, ranks: Mapping[str, str] | None = None) -> tuple[
     """`72.5 Possible fit` (or `✗ Not a fit`) and its style: never colour alone."""
     style = band_style(b.band, b.knocked_out, ranks=ranks)
     if b.knocked_out:
-        return f"✗ {b.band or _('Not a fit')}", style
+        return f"✗ {band_word(b.band) or _('Not a fit')}", style
     return f"{fmt_score(b.score)} {b.band or ''}".rstrip(), style
 
 

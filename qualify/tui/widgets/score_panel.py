@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from qualify.core.gates import evidence_shares
 from qualify.core.words import SOURCE_LABELS, bar, one_line
-from qualify.i18n import N_, _, fmt_pct, fmt_score
+from qualify.i18n import N_, _, band_word, fmt_pct, fmt_score
 from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.hanging import Hanging
 from qualify.tui.widgets.section_bars import SectionBars
@@ -124,7 +124,7 @@ class ScorePanel(VerticalScroll):
         if breakdown.knocked_out:
             head = Content.assemble(
                 ("✗ ", style),
-                (breakdown.band or _("Not a fit"), style),
+                (band_word(breakdown.band) or _("Not a fit"), style),
                 (
                     "  " + _("(score {score})").format(score=fmt_score(breakdown.score)),
                     "$text-muted",

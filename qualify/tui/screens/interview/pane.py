@@ -19,9 +19,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from qualify.core.gates import needs_evidence
-from qualify.core.words import TYPE_WORDS, answer_text, one_line, score_label, visible
+from qualify.core.words import TYPE_WORDS, answer_text, one_line, visible
 from qualify.i18n import N_, _, fmt_pct, tr
-from qualify.tui.format import fmt_time
+from qualify.tui.format import fmt_time, score_label
 from qualify.tui.widgets.question_inputs import HINTS, make_input
 
 if TYPE_CHECKING:
