@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual.content import Content
+
 from qualify.core.errors import QualifyError
 from qualify.core.words import one_line, visible
 from qualify.i18n import N_, _, catalog_languages, error_text, tr
+from qualify.tui.widgets.hanging import Hanging, Line
 
 if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry
@@ -56,6 +59,29 @@ padding and a scroll bar): a red flag's reason is cut to one line of it, so the 
 and its buttons stay on an 80×24 screen."""
 
 
+def _marked(mark: str, text: str) -> Line:
+    """A criterion's line: its mark, and its words on one line (wrapped under them)."""
+    return Content(mark), Content(one_line(text))
+
+
+def _plain(lines: list[str]) -> list[Line]:
+    return [(Content(""), Content(line)) for line in lines]
+
+
+def _body(template: str, **words: str | list[Line]) -> Hanging:
+    """A dialog's body: the translated `template`, its one placeholder that stands on a
+    line of its own given as `lines` (criteria whose wrap goes on under their words),
+    the others filled in as text."""
+    slot = next(k for k, v in words.items() if isinstance(v, list))
+    lines = words[slot]
+    assert isinstance(lines, list)
+    said = {k: v for k, v in words.items() if isinstance(v, str)}
+    before, _found, after = template.partition("{" + slot + "}")
+    head = before.format(**said).removesuffix("\n").split("\n")
+    tail = after.format(**said).removeprefix("\n").split("\n")
+    return Hanging([*_plain(head), *lines, *_plain(tail)])
+
+
 def _error(screen: QualifyScreen, title: str, exc: Exception) -> None:
     screen.notify(error_text(exc), title=title, severity="error", markup=False, timeout=8)
 
@@ -88,13 +114,13 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
         _offer_override(screen, prospect_id, blocked, done, open_flags(assessment, titles))
         return
     target = titles.get(gate.next_stage_id or "", _("the next stage"))
-    met = "\n".join(
-        f"  ✓ {one_line(criterion_text(c, assessment.gate_set, assessment.sources).plain)}"
+    met = [
+        _marked("  ✓ ", criterion_text(c, assessment.gate_set, assessment.sources).plain)
         for c in gate.criteria
-    )
+    ]
     flags = open_flags(assessment, titles)
     if flags is not None:  # met, but not clean: red flags travel to the next gates
-        met += "\n\n" + flags.text(DIALOG_WIDTH)
+        met += _plain(["", *flags.lines(DIALOG_WIDTH)])
 
     def confirmed(yes: bool | None) -> None:
         if not yes:
@@ -109,10 +135,14 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
     screen.app.push_screen(
         ConfirmDialog(
             _("Move {name} on to {stage}?").format(name=visible(prospect.name), stage=target),
-            _(
-                "The gate to {stage} is met:\n{met}\n\nThe move is kept in the history "
-                "(ctrl+z undoes it, with a reason)."
-            ).format(stage=target, met=met),
+            _body(
+                _(
+                    "The gate to {stage} is met:\n{met}\n\nThe move is kept in the history "
+                    "(ctrl+z undoes it, with a reason)."
+                ),
+                met=met,
+                stage=target,
+            ),
             yes=_("Advance"),
             no=_("Cancel"),
         ),
@@ -163,16 +193,16 @@ def _offer_override(
     from qualify.tui.widgets.gate_checklist import criterion_text
 
     # The same words as the prospect screen's checklist: a fact to verify by its question.
-    unmet = "\n".join(
-        f"  ✗ {one_line(criterion_text(c, blocked.question_set, blocked.sources).plain)}"
+    unmet = [
+        _marked("  ✗ ", criterion_text(c, blocked.question_set, blocked.sources).plain)
         for c in blocked.result.criteria
         if not c.met
-    )
+    ]
     if flags is not None and not all(flags.holds):
         # a flag that holds this gate is on the gate's own line above: not listed twice
         heading, *lines = flags.lines(DIALOG_WIDTH)
         others = [line for line, holds in zip(lines, flags.holds, strict=True) if not holds]
-        unmet += "\n\n" + "\n".join([heading, *others])
+        unmet += _plain(["", heading, *others])
     titles = screen.workspace.stage_titles()
     target = titles.get(blocked.result.next_stage_id or "", _("the next stage"))
 
@@ -205,8 +235,9 @@ def _offer_override(
     screen.app.push_screen(
         ConfirmDialog(
             _("The gate to {stage} is not met").format(stage=target),
-            _("Still missing:\n{unmet}\n\nKeep dating, or override the gate with a reason.").format(
-                unmet=unmet
+            _body(
+                _("Still missing:\n{unmet}\n\nKeep dating, or override the gate with a reason."),
+                unmet=unmet,
             ),
             yes=_("Override…"),
             no=_("Keep dating"),

@@ -141,6 +141,17 @@ async def test_blocked_advance_names_the_fact_to_verify_by_its_question(
         assert isinstance(app.screen, ConfirmDialog)
         body = str(app.screen.query_one(".body", Static).render())
         assert "✗ To verify: How many sales reps do you have? (now stated by them)" in body
+    # at 80 columns that criterion wraps: its second line goes on under its words, not
+    # under the ✗, where it read as a criterion of its own
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("a")
+        await pilot.pause()
+        shown = pilot.app.screen.query_one(".body", Static)
+        lines = ["".join(s.text for s in shown.render_line(y)) for y in range(shown.size.height)]
+        at = next(i for i, line in enumerate(lines) if "✗ To verify" in line)
+        assert lines[at].startswith("  ✗ To verify") and lines[at + 1].startswith("    ")
+        assert "(now stated by them)" in " ".join(" ".join(line.split()) for line in lines)
 
 
 async def test_a_recontact_day_that_has_passed_is_refused_in_the_dialog(

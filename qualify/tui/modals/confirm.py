@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.visual import Visual
 from textual.widgets import Button, Static
 
 from qualify.i18n import _
@@ -29,7 +30,7 @@ class ConfirmDialog(Dialog[bool]):
     def __init__(
         self,
         title: str,
-        body: str = "",
+        body: str | Visual = "",
         *,
         yes: str = "",
         no: str = "",
@@ -39,7 +40,7 @@ class ConfirmDialog(Dialog[bool]):
         self.title_text = title
         """The question, in one line."""
         self.body_text = body
-        """Details: what will happen."""
+        """Details: what will happen (a Visual: lines that wrap under their words)."""
         self.yes_label = yes or _("Yes")
         self.no_label = no or _("Cancel")
         self.danger = danger
