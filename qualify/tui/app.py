@@ -469,7 +469,7 @@ class QualifyApp(PaletteInOurWords, HoldsKeys, App[None]):
         """Write the report in a worker; the notification names the file."""
         from qualify.tui.report import export_report
 
-        path = export_report(self.workspace, prospect_id, fmt)
+        path = export_report(self.workspace, prospect_id, fmt, forced=self.language_forced)
         said = _("Report written to {path}").format(path=path)
         self.notify(said, title=_("Export"), markup=False, timeout=8)
 

@@ -29,12 +29,23 @@ def report_time() -> datetime | None:
     return None
 
 
-def render_markdown(workspace: Workspace, prospect_id: str) -> str:
-    """The prospect's fit report as Markdown (what the preview shows)."""
+def _languages(workspace: Workspace, forced: bool) -> dict[str, str | None]:
+    """The report's language as `qualify report` chooses it: the app's when it was
+    forced (--lang), else the prospect's own, else the app's. Without it the sets' texts
+    stayed in their first language in a German app (qualify's words were German)."""
+    return {"language": workspace.language if forced else None,
+            "fallback_language": workspace.language}  # fmt: skip
+
+
+def render_markdown(workspace: Workspace, prospect_id: str, *, forced: bool = False) -> str:
+    """The prospect's fit report as Markdown (what the preview shows); `forced`: the
+    app's language was given with --lang, and wins over the prospect's own."""
     from qualify import reports
 
     q = workspace.qualifier
-    doc = reports.prospect_document(q.store, q.catalog, prospect_id, "md", now=report_time())
+    doc = reports.prospect_document(
+        q.store, q.catalog, prospect_id, "md", now=report_time(), **_languages(workspace, forced)
+    )
     return doc.data.decode("utf-8")
 
 
@@ -44,15 +55,23 @@ def reports_dir(workspace: Workspace) -> Path:
 
 
 def export_report(
-    workspace: Workspace, prospect_id: str, fmt: str = "md", directory: Path | None = None
+    workspace: Workspace,
+    prospect_id: str,
+    fmt: str = "md",
+    directory: Path | None = None,
+    *,
+    forced: bool = False,
 ) -> Path:
     """Write the report (md, html or json) atomically and return its path; a second export
-    on the same day replaces the first."""
+    on the same day replaces the first. In the preview's language (`forced`: see
+    :func:`render_markdown`)."""
     from qualify import reports
     from qualify.reports.output import write_atomic
 
     q = workspace.qualifier
-    doc = reports.prospect_document(q.store, q.catalog, prospect_id, fmt)
+    doc = reports.prospect_document(
+        q.store, q.catalog, prospect_id, fmt, **_languages(workspace, forced)
+    )
     directory = directory or reports_dir(workspace)
     directory.mkdir(parents=True, exist_ok=True)
     return write_atomic(directory / doc.filename, doc.data, force=True)

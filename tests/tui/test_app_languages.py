@@ -475,3 +475,50 @@ def test_a_refusal_naming_a_command_names_the_apps_key_in_either_language() -> N
         said = app_words(tr(declined))
     assert said == "Müller AV wurde abgesagt; zuerst wieder aufnehmen (r beim Interessenten)"
     assert app_words(tr(declined)) == "Müller AV was declined; reopen it first (r on the prospect)"
+
+
+@pytest.mark.parametrize(
+    ("app_language", "forced", "own", "says", "not_said"),
+    [
+        ("de", False, "", "Erstes Date (`first-date`", "First date (`first-date`"),
+        ("en", False, "de", "Erstes Date (`first-date`", "First date (`first-date`"),
+        ("en", True, "de", "First date (`first-date`", "Erstes Date"),
+    ],
+)
+async def test_the_report_preview_and_its_export_speak_as_qualify_report_does(
+    data_dir: Path, bundled_sets: Path, app_language, forced, own, says, not_said
+) -> None:
+    """The report (p) in a German app kept the sets' texts in English under German
+    headings ("Fragenkataloge: First date", "Needs attention in Partnerschaftsprüfung"):
+    now the app's language when forced (--lang), else the prospect's own, else the
+    app's, as `qualify report` chooses, for the export too."""
+    from tui_helpers import open_prospect, screen_ready, wait_for
+
+    from qualify.core.questionnaire import AnswerInput, load_catalog
+    from qualify.store import open_store
+    from qualify.tui.screens.report import ReportScreen
+    from qualify.workflow.qualifier import Qualifier
+
+    facts = {"language": own} if own else {}
+    pid = add_prospect(data_dir, bundled_sets, "Müller AV", **facts)
+    store = open_store(data_dir)
+    try:  # an interview begun: the report names its set
+        q = Qualifier(store, load_catalog(bundled_sets))
+        answer = AnswerInput(question_id="partner_type", value="stocking_dealer")
+        q.record(q.store.get_prospect(pid), [answer])
+    finally:
+        store.close()
+    app = QualifyApp(
+        data_dir, bundled_sets, config=TuiConfig(), language=app_language, language_forced=forced
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_prospect(pilot, pid)
+        await pilot.press("p")
+        screen = await wait_for(
+            pilot, lambda: screen_ready(app, ReportScreen, lambda s: s.markdown), "the report"
+        )
+        assert says in screen.markdown and not_said not in screen.markdown
+        await pilot.press("x", "enter")  # export, as Markdown
+        await wait_for(pilot, lambda: list((data_dir / "reports").glob("*.md")), "the export")
+        exported = next((data_dir / "reports").glob("*.md")).read_text(encoding="utf-8")
+        assert says in exported and not_said not in exported

@@ -67,7 +67,9 @@ class ReportScreen(QualifyScreen):
     def render_report(self) -> None:
         from qualify.tui.report import render_markdown
 
-        self.post_message(self.Rendered(render_markdown(self.workspace, self.prospect_id)))
+        forced = bool(getattr(self.app, "language_forced", False))
+        shown = render_markdown(self.workspace, self.prospect_id, forced=forced)
+        self.post_message(self.Rendered(shown))
 
     @on(Rendered)
     async def _rendered(self, event: Rendered) -> None:
