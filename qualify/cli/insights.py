@@ -243,7 +243,8 @@ def _compare(
         if c.answers:
             say("  " + _("Differences that matter most:"))
         for a in c.answers[:10]:
-            question = qs.questions[a.question_id]
+            found = qs.resolve(a.question_id)  # `references[1].ref_outcome` too
+            question = found[0] if found is not None else None
             mark = " " + _("[knock-out]") if a.knockout else ""
             theirs = tr(answer_text(question, a.left)) or "—"
             ours = tr(answer_text(question, a.right)) or "—"

@@ -159,3 +159,18 @@ def test_a_negative_number_is_the_value_not_an_option(tmp_path) -> None:
     assert employees() == (-1, "x")  # nothing recorded
     dashes = qualify("answer", pid, "employees", "--", "-2")  # the usual way still works
     assert dashes.exit_code == 0 and employees() == (-2, "x")
+
+
+def test_every_demo_prospect_compares_with_the_best_partners(ws, demo) -> None:
+    """`compare ID --ideal` stopped with an internal error (KeyError
+    'references[1].ref_outcome') on a prospect whose answers differ in a repeated
+    section; the app showed that answer's option value ("confirm"), not its label."""
+    listed = json.loads(ws("prospect", "list", "--json").stdout)
+    said = []
+    for row in listed:
+        result = ws("compare", row["id"], "--ideal")
+        assert result.exit_code == 0, (row["id"], result.stderr)
+        said.append(result.stdout)
+    text = "\n".join(said)
+    assert "What did the reference tell us?" in text
+    assert "Confirmed what the prospect claims" in text  # the label, not `confirm`

@@ -514,3 +514,19 @@ def test_the_offer_counts_only_interviews_not_yet_rescored(data_dir, tiny_sets) 
         assert not again.written
     finally:
         store.close()
+
+
+def test_a_repeated_sections_answer_is_compared_by_its_label() -> None:
+    """An answer in a repeated section (`references[1].ref_outcome`) showed its option
+    value ("confirm") in the comparison, not its label; the command line stopped with
+    an internal error on it."""
+    from qualify.core.compare import compare
+    from qualify.core.questionnaire import load_question_set
+    from qualify.tui.screens.compare import answer_rows
+
+    qs = load_question_set(Path(__file__).parents[2] / "questionnaires" / "getting-to-know.yaml")
+    left = {"references[1].ref_company": "Hotel Alpina", "references[1].ref_outcome": "confirm"}
+    gaps = compare(qs, left, {}, left_label="Atlas AV", right_label="ideal")
+    shown = str(answer_rows(gaps, qs, 80))
+    assert "Confirmed what the prospect claims" in shown
+    assert " confirm " not in f" {shown} "

@@ -138,7 +138,8 @@ def answer_rows(c: Comparison, qs: QuestionSet | None, width: int) -> Content:
     label_w = max(8, min(18, max(len(c.left_label), len(c.right_label))))
     blocks: list[Content] = []
     for n, gap in enumerate(c.answers, start=1):
-        question = qs.questions.get(gap.question_id) if qs is not None else None
+        found = qs.resolve(gap.question_id) if qs is not None else None  # a repeat's too
+        question = found[0] if found is not None else None
         facts: list[tuple[str, str]] = [("    ", ""), (gap.section, "$text-muted")]
         if gap.impact:
             facts += [
