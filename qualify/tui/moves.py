@@ -18,7 +18,7 @@ from textual.content import Content
 from qualify.core.errors import QualifyError
 from qualify.core.words import one_line, visible
 from qualify.i18n import N_, _, catalog_languages, error_text, tr
-from qualify.tui.widgets.hanging import Hanging, Line
+from qualify.tui.widgets.text import Hanging, Line
 
 if TYPE_CHECKING:
     from qualify.core.records import HistoryEntry

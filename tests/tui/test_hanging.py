@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from qualify.tui.widgets.hanging import Hanging
+from qualify.tui.widgets.text import Hanging
 
 
 def test_a_wrapped_line_goes_on_under_its_words() -> None:

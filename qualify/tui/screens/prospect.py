@@ -31,11 +31,10 @@ from qualify.tui.widgets.bands import band_style
 from qualify.tui.widgets.evidence_list import EvidenceList
 from qualify.tui.widgets.footer import Footer
 from qualify.tui.widgets.gate_checklist import GateChecklist
-from qualify.tui.widgets.hanging import Hanging, Line
 from qualify.tui.widgets.red_flags import open_flags
 from qualify.tui.widgets.score_panel import ScorePanel
 from qualify.tui.widgets.stage_timeline import StageTimeline
-from qualify.tui.widgets.text import Reflowed, ReflowStatic
+from qualify.tui.widgets.text import Hanging, Line, Reflowed, ReflowStatic
 from qualify.workflow.checks import answer_sources
 
 if TYPE_CHECKING:

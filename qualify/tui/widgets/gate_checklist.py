@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from qualify.core.words import one_line
 from qualify.i18n import N_, _, tr
-from qualify.tui.widgets.hanging import Hanging, Line
+from qualify.tui.widgets.text import Hanging, Line
 
 if TYPE_CHECKING:
     from qualify.core.gates import Criterion, GateResult

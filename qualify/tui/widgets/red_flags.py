@@ -16,7 +16,7 @@ from qualify.core.gates import red_flags_counted
 from qualify.core.words import one_line
 from qualify.i18n import tr
 from qualify.reports.flag_words import MARK, flags_count, gate_words, holds, some_hold
-from qualify.tui.widgets.hanging import Hanging
+from qualify.tui.widgets.text import Hanging
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment

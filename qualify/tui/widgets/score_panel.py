@@ -16,8 +16,8 @@ from qualify.core.gates import evidence_shares
 from qualify.core.words import SOURCE_LABELS, bar, one_line
 from qualify.i18n import N_, _, band_word, fmt_pct, fmt_score
 from qualify.tui.widgets.bands import band_style
-from qualify.tui.widgets.hanging import Hanging
 from qualify.tui.widgets.section_bars import SectionBars
+from qualify.tui.widgets.text import Hanging
 
 if TYPE_CHECKING:
     from qualify.core.assess import Assessment

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from qualify.core.words import one_line, status_word, visible
 from qualify.i18n import N_, _, fmt_score
 from qualify.tui.format import fmt_date
-from qualify.tui.widgets.hanging import Hanging, Line
+from qualify.tui.widgets.text import Hanging, Line
 
 if TYPE_CHECKING:
     from qualify.core.questionnaire.model import Pipeline

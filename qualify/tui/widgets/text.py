@@ -1,38 +1,76 @@
-"""Laying out styled text to a width: a hanging indent for lists whose items wrap, and
+"""Laying out styled text to a width: a hanging indent for lists whose items wrap (a
+mark, `✗ ` or `3. `, and words that go on under the words, not under the mark), and
 widgets that say when their width changes so their text can be laid out again."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 
 def hang(parts: list[tuple[str, str]], width: int, indent: int) -> list[Content]:
     """Styled words laid out in lines of at most `width` cells; lines after the first
-    start `indent` spaces in (a hanging indent, so a list stays easy to scan)."""
-    tokens = [(t, style) for text, style in parts for t in re.split(r"( +)", text) if t]
-    lines: list[list[tuple[str, str]]] = [[]]
-    used = 0
-    for token, style in tokens:
-        if token.isspace():
-            if used > (indent if len(lines) > 1 else -1):
-                lines[-1].append((token, style))
-                used += len(token)
-            continue
-        if used + len(token) > width and used > indent:
-            while lines[-1] and lines[-1][-1][0].isspace():
-                used -= len(lines[-1].pop()[0])
-            lines.append([(" " * indent, "")])
-            used = indent
-        lines[-1].append((token, style))
-        used += len(token)
-    return [Content.assemble(*line) for line in lines if line]
+    start `indent` spaces in (a hanging indent, so a list stays easy to scan): the
+    first `indent` cells are the line's mark (see :class:`Hanging`)."""
+    whole = Content.assemble(*parts)
+    return Hanging([(whole[:indent], whole[indent:])]).lines(width)
+
+
+Line = tuple[Content, Content]
+"""A line's mark (empty: none) and its text."""
+
+
+class Hanging(Visual):
+    """Each line's text wrapped at the width left beside its mark, its other lines
+    indented under the text. Laid out at the width it is drawn at: a widget showing
+    one needs no :class:`Reflowed` to lay it out again."""
+
+    def __init__(self, marked: Sequence[Line]) -> None:
+        self.marked = tuple(marked)
+
+    def lines(self, width: int) -> list[Content]:
+        """The lines as they show at `width`: wrapped, indented (a word longer than the
+        room beside its mark is folded, never cut off)."""
+        out: list[Content] = []
+        for mark, text in self.marked:
+            indent = mark.cell_length
+            room = max(width - indent, 1)
+            for n, part in enumerate(text.wrap(room) if text else [Content("")]):
+                out.append((mark if n == 0 else Content(" " * indent)) + part)
+        return out
+
+    def laid_out(self, width: int) -> Content:
+        """:meth:`lines` as one text."""
+        return Content("\n").join(self.lines(width))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.laid_out(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        widths = (
+            mark.cell_length + text.get_optimal_width(rules, container_width)
+            for mark, text in self.marked
+        )
+        return max(widths, default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.lines(width))
+
+    def __str__(self) -> str:
+        """The lines' words, unwrapped, as a Content says its own."""
+        return "\n".join(mark.plain + text.plain for mark, text in self.marked)
 
 
 @dataclass
