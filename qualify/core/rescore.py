@@ -349,7 +349,7 @@ def rescore(
 WORDING: dict[str, tuple[str, ...]] = {
     "set": ("title", "description", "version"),
     "section": ("title", "description", "improve"),
-    "question": ("text", "help", "unit", "labels", "constraint_message"),
+    "question": ("text", "help", "unit", "unit_one", "labels", "constraint_message"),
     "option": ("label",),
     "reason": ("reason",),
 }

@@ -146,7 +146,8 @@ def _measure(question_set: QuestionSet, question_id: str, value: Any) -> str:
     question = question_set.questions.get(question_id)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    unit = f" {question.unit}" if question is not None and question.unit else ""
+    shown = question.unit_for(value) if question is not None else None
+    unit = f" {shown}" if shown else ""
     # 44,884 k€, not 44884 k€ (German: 44.884 k€)
     shown = Num(value, None, grouped=True) if isinstance(value, int | float) else value
     return Joined([shown, unit], "")

@@ -331,10 +331,11 @@ def answer_text(question: Question | None, value: Any) -> str:
     day = _iso_date(text) if question.type == "date" else None
     if figure or day is not None:
         # a figure or a date as the language writes it (the shell says it: i18n.tr)
-        unit = f" {question.unit}" if question.unit and figure else ""
+        shown = question.unit_for(value) if figure else None
+        unit = f" {shown}" if shown else ""
         return Joined([value if figure else day, unit], "")
     if question.type in ("number", "calculated") and question.unit:
-        text = f"{text} {question.unit}"
+        text = f"{text} {question.unit_for(value)}"
     elif question.type == "scale":
         scale = Num(question.scale_max, None)
         label = None

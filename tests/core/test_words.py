@@ -389,7 +389,14 @@ WORDS_SET = QuestionSet.model_validate(
                         "type": "multi",
                         "options": [{"value": "a", "label": "Alpha"}, {"value": "b"}],
                     },
-                    {"id": "reps", "text": "R?", "type": "number", "unit": "people"},
+                    {
+                        "id": "reps",
+                        "text": "R?",
+                        "type": "number",
+                        "unit": "people",
+                        "unit_one": "person",
+                    },
+                    {"id": "days", "text": "D?", "type": "number", "unit": "days"},
                     {"id": "n", "text": "N?", "type": "number"},
                     {
                         "id": "calc",
@@ -426,6 +433,11 @@ WORDS_SET = QuestionSet.model_validate(
         ("tags", [], "none of these"),
         ("reps", 12.0, "12 people"),  # no needless .0, with its unit
         ("reps", 12.5, "12.5 people"),
+        ("reps", 1, "1 person"),  # `unit_one` after exactly 1, not "1 people"
+        ("reps", 1.0, "1 person"),
+        ("reps", 0, "0 people"),
+        ("reps", 1.5, "1.5 people"),
+        ("days", 1, "1 days"),  # a set that gives no `unit_one`: its unit as it is
         ("n", 3.0, "3"),
         ("calc", 24.0, "24 €"),
         ("sc", 5, "5 of 5 (great)"),

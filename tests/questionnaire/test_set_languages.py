@@ -138,6 +138,24 @@ def test_a_unit_is_translated_and_one_without_words_needs_none() -> None:
     assert "two.yaml:32:15: warning: missing translation" in " ".join(_problems(worded))
 
 
+def test_the_unit_after_one_is_a_text_too_and_only_for_numbers() -> None:
+    """`unit_one: {en: person, de: Person}` says "1 person", "1 Person" (not "1 people");
+    it is checked like `unit`: translated, and refused on a question that is no number."""
+    text = TWO.replace(
+        "        type: number\n",
+        "        type: number\n        unit: {en: people, de: Personen}\n"
+        "        unit_one: {en: person, de: Person}\n",
+    )
+    qs = load_question_set_text(text, "two.yaml")
+    german = localize(qs, "de", "en").questions["reps"]
+    assert (german.unit_for(1), german.unit_for(2)) == ("Person", "Personen")
+    assert qs.questions["reps"].unit_for(True) == "people"  # a yes is no figure
+    untranslated = text.replace("unit_one: {en: person, de: Person}", "unit_one: person")
+    assert "two.yaml:33:19: warning: missing translation" in " ".join(_problems(untranslated))
+    on_scale = TWO.replace("        type: scale\n", "        type: scale\n        unit_one: x\n")
+    assert any("unit_one" in p for p in _problems(on_scale)), _problems(on_scale)
+
+
 def test_a_language_the_set_does_not_list_is_an_error_at_its_key() -> None:
     text = TWO.replace("de: Qualität?", "dee: Qualität?")
     assert (

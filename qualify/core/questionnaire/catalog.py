@@ -74,6 +74,7 @@ _NEW_DEFAULTS: dict[str, dict[str, Any]] = {
         "integer": False,
         "red_flag": None,
         "source": None,
+        "unit_one": None,
     },
     "section": {"repeat": None, "repeat_score": "mean", "improve": None},
     "set": {"verdict_coverage": None, "languages": None},

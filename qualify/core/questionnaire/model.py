@@ -236,6 +236,9 @@ class Question(_Strict):
     unit: MaybeEmptyText | None = None
     """number and calculated: shown beside the value and in reports, e.g. "people" or "k€"
     (a text like any other: `{en: people, de: Personen}`)."""
+    unit_one: MaybeEmptyText | None = None
+    """number and calculated: the unit after exactly 1, where it differs: "person" beside
+    `unit: people` (`{en: person, de: Person}`); else `unit` is said after every figure."""
     verify: bool = False
     """The answer must be verified (seen evidence) before the stage gate passes."""
     formula: Annotated[str, Field(min_length=1)] | None = None
@@ -297,6 +300,11 @@ class Question(_Strict):
     @cached_property
     def option_map(self) -> dict[str, Option]:
         return {o.value: o for o in self.options or ()}
+
+    def unit_for(self, value: object) -> str | None:
+        """The unit said after `value`: `unit_one` after exactly 1 (not "1 people")."""
+        one = value == 1 and not isinstance(value, bool)
+        return self.unit_one if one and self.unit_one else self.unit
 
 
 class Repeat(_Strict):

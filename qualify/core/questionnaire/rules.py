@@ -36,6 +36,7 @@ _ONLY_FOR: dict[str, tuple[str, ...]] = {
     "score_bands": NUMERIC_TYPES,
     "score": ("yes_no",),
     "unit": NUMERIC_TYPES,
+    "unit_one": NUMERIC_TYPES,
     "min": ("scale", "number"),
     "max": ("scale", "number"),
     "formula": ("calculated",),

@@ -24,6 +24,7 @@ _ONLY_FOR: dict[str, tuple[str, ...]] = {
     "labels": ("scale",),
     "score_bands": ("number", "calculated"),
     "unit": ("number", "calculated"),
+    "unit_one": ("number", "calculated"),
     "integer": ("number",),
     "score": ("yes_no",),
     "formula": ("calculated",),
