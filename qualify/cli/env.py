@@ -262,6 +262,10 @@ class QualifyGroup(click.Group):
         except QualifyError as exc:
             warn_skipped(ctx, done=False)
             _fail_with(ctx, exc)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # the help asked for by giving nothing
+        except click.UsageError as exc:
+            _usage(ctx, exc)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
@@ -286,6 +290,44 @@ class QualifyGroup(click.Group):
                 ).format(error=f"{type(exc).__name__}: {exc}"),
                 70,
             )
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """The group's own options read: a mistake in them (`qualify --bogus`) is said
+        in one line too, in the user's language (--lang is not read yet)."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            _usage(parent, exc)
+
+
+def _usage(ctx: click.Context | None, exc: click.UsageError) -> NoReturn:
+    """A command line used wrongly, in one line (:mod:`qualify.cli.usage`): in the
+    command's language once the group has read it, else in the user's."""
+    from qualify.cli.usage import fail_usage
+
+    env = ctx.find_object(Env) if ctx is not None else None
+    if env is not None:
+        language = env.language_for(env.prospect_language)
+    else:  # before the group's own code ran: its --lang, if read, else the user's
+        from qualify.i18n import LanguageError, choose_language
+
+        given = ctx.find_root().params.get("lang") if ctx is not None else None
+        try:
+            language = language_option(given, "--lang") or choose_language()
+        except (LanguageError, click.UsageError):
+            language = None
+    command = None  # the command being read when the error came: its help says how
+    if ctx is not None:
+        command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+    fail_usage(exc, language, command)
 
 
 def _fail_with(ctx: click.Context, exc: QualifyError) -> NoReturn:

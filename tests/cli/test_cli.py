@@ -376,7 +376,7 @@ def test_a_list_filter_nothing_could_pass_names_its_option(run, option, typed, s
     run("prospect", "add", "Fjord AS", "--territory", "South")
     result = run("prospect", "list", option, typed)
     assert result.exit_code == 2 and result.stdout == ""
-    assert f"Invalid value for '{option}'" in result.stderr and said in result.stderr
+    assert f"qualify: error: {option}: " in result.stderr and said in result.stderr
     fine = run("prospect", "list", "--territory", "North", "--stage", "first-date")
     assert fine.exit_code == 0 and "Atlas AV" in fine.stdout and "Fjord" not in fine.stdout
 

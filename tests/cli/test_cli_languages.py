@@ -259,3 +259,63 @@ def test_once_the_prospect_is_read_every_refusal_speaks_its_language(
     assert english.stderr.startswith("qualify: error: ") and "only committed" in english.stderr
     unknown = ws("meet", "nope", "2026-12-24")
     assert unknown.stderr.startswith("qualify: error: no prospect id starts with 'nope'")
+
+
+USAGE = [
+    (("answer",), "ID is missing", "ID fehlt", "qualify answer"),
+    (("prospekt",), "no such command prospekt", "kein Befehl prospekt", "qualify"),
+    (
+        ("report", "--format", "xx"),
+        "--format: 'xx' is not one of 'md', 'html', 'json', 'csv'",
+        "--format: 'xx' ist keiner von 'md', 'html', 'json', 'csv'",
+        "qualify report",
+    ),
+    (
+        ("answer", "x", "q", "v", "--notee", "n"),
+        "no such option --notee (did you mean --note?)",
+        "keine Option --notee (meinten Sie --note?)",
+        "qualify answer",
+    ),
+    (
+        ("answer", "x", "q", "v", "w", "z"),
+        "unexpected extra arguments: w z",
+        "unerwartete zusätzliche Argumente: w z",
+        "qualify answer",
+    ),
+    (("answer", "x", "q", "v", "--note"), "--note needs a value", "--note braucht einen Wert",
+     "qualify answer"),
+    (("--bogus",), "no such option --bogus", "keine Option --bogus", "qualify"),
+]  # fmt: skip
+
+
+def test_a_command_line_used_wrongly_is_one_line_in_the_users_language(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Click said these in four lines of its own English (Usage, Try, a blank, Error:
+    Missing argument 'ID'.), also in German; now one line as every error, naming the
+    argument or option, with the command whose help says how, and status 2."""
+    from click.testing import CliRunner
+
+    from qualify.cli import main
+
+    monkeypatch.delenv("QUALIFY_LANG", raising=False)
+    monkeypatch.setenv("QUALIFY_CONFIG", str(tmp_path / "config.yaml"))
+
+    def ws(*args: str, env: dict[str, str] | None = None):  # as the installed `qualify`
+        base = ["--data-dir", str(tmp_path / "ws")]
+        return CliRunner().invoke(main, [*base, *args], prog_name="qualify", env=env)
+
+    for args, english, german, command in USAGE:
+        said = ws(*args)
+        assert (said.exit_code, said.stdout) == (2, ""), args
+        assert said.stderr == f"qualify: error: {english} (see '{command} --help')\n", args
+        said = (
+            ws("--lang", "de", *args)
+            if args != ("--bogus",)
+            else ws(*args, env={"QUALIFY_LANG": "de"})
+        )
+        assert said.exit_code == 2, args
+        assert said.stderr == f"qualify: Fehler: {german} (siehe '{command} --help')\n", args
+    # giving nothing to a group still asks for its help, as ever
+    shown = ws("prospect")
+    assert "Usage: qualify prospect" in shown.output and "Error" not in shown.output
