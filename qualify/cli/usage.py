@@ -16,6 +16,7 @@ from typing import NoReturn
 
 import click
 
+from qualify.core.words import one_line
 from qualify.i18n import _, ngettext
 
 _EXTRA = re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$", re.S)
@@ -40,16 +41,19 @@ def _problem(exc: click.UsageError) -> str:
     if isinstance(exc, click.BadParameter):
         found = _NOT_ONE_OF.match(exc.message)
         problem = (
-            _("{value} is not one of {choices}").format(**found.groupdict())
+            _("{value} is not one of {choices}").format(
+                value=_cut(found["value"]), choices=found["choices"]
+            )
             if found
             else exc.message
         )
         name = _name(exc)
         return f"{name}: {problem}" if name else problem
     if isinstance(exc, click.NoSuchOption):
-        return _maybe(_("no such option {name}").format(name=exc.option_name), exc.possibilities)
+        said = _("no such option {name}").format(name=_cut(exc.option_name))
+        return _maybe(said, exc.possibilities)
     if isinstance(exc, click.exceptions.NoSuchCommand):
-        said = _("no such command {name}").format(name=exc.command_name)
+        said = _("no such command {name}").format(name=_cut(exc.command_name))
         return _maybe(said, exc.possibilities)
     if isinstance(exc, click.BadOptionUsage):
         needs = _NEEDS.match(exc.message)
@@ -66,7 +70,7 @@ def _problem(exc: click.UsageError) -> str:
             "unexpected extra argument: {arguments}",
             "unexpected extra arguments: {arguments}",
             len(extra.split()),
-        ).format(arguments=extra)
+        ).format(arguments=_cut(extra))
     if exc.message == "Missing command.":
         return _("a command is missing")
     return exc.message
@@ -84,6 +88,11 @@ def _name(exc: click.BadParameter) -> str:
     if isinstance(param, click.Option):
         return max(param.opts, key=len)
     return ""
+
+
+def _cut(typed: str) -> str:
+    """What was typed, on one line and cut: a 100,000-character word is not said whole."""
+    return one_line(typed, 80)
 
 
 def _maybe(said: str, possibilities: list[str] | None) -> str:

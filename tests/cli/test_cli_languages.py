@@ -316,6 +316,11 @@ def test_a_command_line_used_wrongly_is_one_line_in_the_users_language(
         )
         assert said.exit_code == 2, args
         assert said.stderr == f"qualify: Fehler: {german} (siehe '{command} --help')\n", args
+    # what was typed is shown, never played, and cut: not a line of 100,000 characters
+    said = ws("x" * 100_000 + "\x1b[2J")
+    assert said.exit_code == 2 and len(said.stderr) < 200 and "\x1b" not in said.stderr
+    said = ws("pro\x1b[2Jspect")
+    assert "no such command pro\\x1b[2Jspect" in said.stderr
     # giving nothing to a group still asks for its help, as ever
     shown = ws("prospect")
     assert "Usage: qualify prospect" in shown.output and "Error" not in shown.output
