@@ -262,7 +262,7 @@ def _vet_answer(qs: QuestionSet, key: str, question_id: str, state: str, value: 
                 value=_shown(value),
             )
         )
-    if question.type == "text" and isinstance(value, str) and not value.strip():
+    if question.type == "text" and isinstance(value, str) and not readable(value):
         return  # a blank text, as qualify recorded one before it refused them: kept as is
     try:
         stored = validate_answer(question, value)

@@ -113,6 +113,7 @@ def test_cli_values_are_typed(qs, qid, raw, expected) -> None:
         ("company_type", "", "no value"),
         ("notes", "", "no value"),
         ("notes", " \t ", "no value"),
+        ("notes", "\u200b\u202e", "no value"),  # invisible characters say nothing either
     ],
 )
 def test_cli_value_errors_say_what_is_accepted(qs, qid, raw, message) -> None:

@@ -373,3 +373,24 @@ async def test_answer_then_quit_at_once_while_the_write_is_in_the_worker(
     assert answers["kind"].value == "integrator"
     assert answers["streams"].value == ["resale"]
     assert threads[0] != "MainThread", "the first write was in the worker when ctrl+q came"
+
+
+async def test_a_text_of_spaces_or_invisible_characters_is_no_answer(
+    make_app, data_dir: Path, tiny_sets: Path
+) -> None:
+    """What reads as nothing records nothing: spaces, or a zero-width space pasted from a
+    web page, left in a text answer is not an answer (it counted as answered)."""
+    pid = add_prospect(data_dir, tiny_sets, "Echo AV")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await at_question(pilot, pid, "notes")
+        field = app.screen.focused
+        field.insert("  \u200b ")  # as a paste puts it in
+        await pilot.pause()
+        assert field.text == "  \u200b "
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProspectScreen)
+        # an emptied field, not a refusal: nothing to put right
+        assert not [n for n in app._notifications if n.severity == "error"]
+    assert "notes" not in stored_answers(data_dir, pid)

@@ -19,7 +19,7 @@ from qualify.core.phrase import Num, Phrase
 from qualify.core.questionnaire.condition_words import did_you_mean
 from qualify.core.questionnaire.expressions import MAX_YEAR, MIN_YEAR, is_number
 from qualify.core.questionnaire.model import Question
-from qualify.core.safe_text import quoted
+from qualify.core.safe_text import quoted, readable
 from qualify.core.suggest import closest
 
 _YES = {"yes", "y", "true", "1", "oui", "ja"}
@@ -60,9 +60,10 @@ def _whole(value: Any) -> AnswerError:
 
 def typed(question: Question, value: Any) -> Any:
     """The value as stored for `question`; AnswerError when it does not fit."""
-    # blank text too: an empty or all-space answer is no answer (the app clears a text
-    # emptied; `answer ID q ''` recorded one, and it counted as answered at the gate)
-    if value is None or (isinstance(value, str) and not value.strip()):
+    # blank text too: an empty answer, or one of spaces or invisible characters only, is
+    # no answer (the app clears a text emptied; `answer ID q ''` recorded one, and it
+    # counted as answered at the gate)
+    if value is None or (isinstance(value, str) and not readable(value)):
         raise AnswerError(Phrase("no value given (use state: unknown to ask next time)"))
     kind = question.type
     if kind == "choice":

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from qualify.core.safe_text import readable
 from qualify.i18n import _
 from qualify.tui.messages import AnswerChosen
 from qualify.tui.widgets.input_base import NAV_BINDINGS, Navigate, NavMixin
@@ -239,7 +240,7 @@ class TextInput(NavMixin, TextArea):
         if text == self._last_sent.strip():
             return False, None, ""
         self._last_sent = text
-        return True, text or None, ""
+        return True, text if readable(text) else None, ""  # spaces alone: no answer
 
     def commit(self, advance: bool = False) -> bool:
         changed, text, _problem = self.take_pending()
