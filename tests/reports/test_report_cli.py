@@ -139,7 +139,7 @@ def test_a_territory_no_prospect_is_in_is_told_not_reported_empty(run, tmp_path:
     target = tmp_path / "north.md"
     typo = run("--portfolio", "--territory", "north", "-o", str(target))
     assert typo.exit_code == 2 and not target.exists()
-    assert "'--territory': no prospect is in the territory 'north'" in typo.stderr
+    assert "--territory: no prospect is in the territory 'north'" in typo.stderr
     assert "(did you mean 'North'?); the territories: =SUM(A1:A9), North, South" in typo.stderr
     planned = run("--portfolio", "--capacity", "Nort=4", "--capacity", "North=3")
     assert planned.exit_code == 0 and "| Nort |" in planned.stdout  # a capacity planned ahead
