@@ -68,10 +68,6 @@ class OpenFlags:
         cut = max(8, width - 4) if width else 0
         return [self.heading(), *(f"  {MARK} {one_line(r, cut)}" for r in self.reasons)]
 
-    def text(self, width: int = 0) -> str:
-        """The lines as plain text (a dialog's body), each reason one line of `width`."""
-        return "\n".join(self.lines(width))
-
     def content(self) -> Content:
         """The heading, bold in the warning colour (with the mark: never colour alone)."""
         return Content.styled(self.heading(), "bold $text-warning")
