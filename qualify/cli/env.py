@@ -80,12 +80,7 @@ class Env:
         """The language of qualify's messages for the whole command: --lang, else
         $QUALIFY_LANG or the config; a wrong $QUALIFY_LANG is named only by a command
         that needs the language (English messages until then)."""
-        from qualify.i18n import LanguageError, choose_language
-
-        try:
-            return self.lang_option or choose_language()
-        except LanguageError:
-            return None
+        return words_language(self.lang_option)
 
     def read(self, prospect_id: str) -> ProspectRecords:
         """The records of the prospect the command is about (an id or a prefix), read
@@ -308,6 +303,18 @@ class QualifyGroup(click.Group):
             _usage(parent, exc)
 
 
+def words_language(lang_option: str | None) -> str | None:
+    """qualify's messages' language: `lang_option` (--lang), else $QUALIFY_LANG or the
+    config; None (English) while a wrong $QUALIFY_LANG waits for a command that needs
+    the language to name it."""
+    from qualify.i18n import LanguageError, choose_language
+
+    try:
+        return lang_option or choose_language()
+    except LanguageError:
+        return None
+
+
 def _usage(ctx: click.Context | None, exc: click.UsageError) -> NoReturn:
     """A command line used wrongly, in one line (:mod:`qualify.cli.usage`): in the
     command's language once the group has read it, else in the user's."""
@@ -317,13 +324,12 @@ def _usage(ctx: click.Context | None, exc: click.UsageError) -> NoReturn:
     if env is not None:
         language = env.language_for(env.prospect_language)
     else:  # before the group's own code ran: its --lang, if read, else the user's
-        from qualify.i18n import LanguageError, choose_language
-
         given = ctx.find_root().params.get("lang") if ctx is not None else None
         try:
-            language = language_option(given, "--lang") or choose_language()
-        except (LanguageError, click.UsageError):
-            language = None
+            checked = language_option(given, "--lang")
+        except click.UsageError:  # a wrong --lang: said once the rest is right
+            checked = None
+        language = words_language(checked)
     command = None  # the command being read when the error came: its help says how
     if ctx is not None:
         command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))

@@ -146,8 +146,8 @@ def _measure(question_set: QuestionSet, question_id: str, value: Any) -> str:
     question = question_set.questions.get(question_id)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    shown = question.unit_for(value) if question is not None else None
-    unit = f" {shown}" if shown else ""
+    said = question.unit_for(value) if question is not None else None
+    unit = f" {said}" if said else ""
     # 44,884 k€, not 44884 k€ (German: 44.884 k€)
     shown = Num(value, None, grouped=True) if isinstance(value, int | float) else value
     return Joined([shown, unit], "")

@@ -68,17 +68,13 @@ def _plain(lines: list[str]) -> list[Line]:
     return [(Content(""), Content(line)) for line in lines]
 
 
-def _body(template: str, **words: str | list[Line]) -> Hanging:
-    """A dialog's body: the translated `template`, its one placeholder that stands on a
-    line of its own given as `lines` (criteria whose wrap goes on under their words),
-    the others filled in as text."""
-    slot = next(k for k, v in words.items() if isinstance(v, list))
-    lines = words[slot]
-    assert isinstance(lines, list)
-    said = {k: v for k, v in words.items() if isinstance(v, str)}
+def _body(template: str, slot: str, lines: list[Line], **words: str) -> Hanging:
+    """A dialog's body: the translated `template`, its placeholder `slot` (on a line of
+    its own) given as `lines` (criteria whose wrap goes on under their words), the other
+    placeholders filled in with `words`."""
     before, _found, after = template.partition("{" + slot + "}")
-    head = before.format(**said).removesuffix("\n").split("\n")
-    tail = after.format(**said).removeprefix("\n").split("\n")
+    head = before.format(**words).removesuffix("\n").split("\n")
+    tail = after.format(**words).removeprefix("\n").split("\n")
     return Hanging([*_plain(head), *lines, *_plain(tail)])
 
 
@@ -140,7 +136,8 @@ def advance(screen: QualifyScreen, prospect_id: str, done: Callable[[], None]) -
                     "The gate to {stage} is met:\n{met}\n\nThe move is kept in the history "
                     "(ctrl+z undoes it, with a reason)."
                 ),
-                met=met,
+                "met",
+                met,
                 stage=target,
             ),
             yes=_("Advance"),
@@ -237,7 +234,8 @@ def _offer_override(
             _("The gate to {stage} is not met").format(stage=target),
             _body(
                 _("Still missing:\n{unmet}\n\nKeep dating, or override the gate with a reason."),
-                unmet=unmet,
+                "unmet",
+                unmet,
             ),
             yes=_("Override…"),
             no=_("Keep dating"),

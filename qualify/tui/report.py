@@ -33,8 +33,10 @@ def _languages(workspace: Workspace, forced: bool) -> dict[str, str | None]:
     """The report's language as `qualify report` chooses it: the app's when it was
     forced (--lang), else the prospect's own, else the app's. Without it the sets' texts
     stayed in their first language in a German app (qualify's words were German)."""
-    return {"language": workspace.language if forced else None,
-            "fallback_language": workspace.language}  # fmt: skip
+    return {
+        "language": workspace.language if forced else None,
+        "fallback_language": workspace.language,
+    }
 
 
 def render_markdown(workspace: Workspace, prospect_id: str, *, forced: bool = False) -> str:

@@ -151,7 +151,7 @@ def parse_cli_value(question: Question, text: str) -> Any:
     """A typed value from what someone typed (`qualify answer ID QUESTION VALUE`); a
     multi question's values separated by commas, or as a list as an answer file writes
     it (`[a, b]`, `["a", "b"]`). None of them is `[]`: an empty value (an unset shell
-    variable) is refused, as it is for every type but text, never taken as "none"."""
+    variable) is refused, as it is for every type, never taken as "none"."""
     if question.type == "multi":
         listed = text.strip()
         bracketed = listed.startswith("[") and listed.endswith("]")

@@ -37,16 +37,22 @@ class Hanging(Visual):
 
     def __init__(self, marked: Sequence[Line]) -> None:
         self.marked = tuple(marked)
+        self._last: tuple[int, list[Content]] | None = None
+        """The lines at the last width asked: the layout asks the height, the render the
+        strips, both at one width."""
 
     def lines(self, width: int) -> list[Content]:
         """The lines as they show at `width`: wrapped, indented (a word longer than the
         room beside its mark is folded, never cut off)."""
+        if self._last is not None and self._last[0] == width:
+            return self._last[1]
         out: list[Content] = []
         for mark, text in self.marked:
             indent = mark.cell_length
             room = max(width - indent, 1)
             for n, part in enumerate(text.wrap(room) if text else [Content("")]):
                 out.append((mark if n == 0 else Content(" " * indent)) + part)
+        self._last = (width, out)
         return out
 
     def laid_out(self, width: int) -> Content:
