@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, Markdown, Static
 from tui_helpers import (
     add_prospect,
+    lines_of,
     open_prospect,
     open_store,
     screen_ready,
@@ -148,7 +149,7 @@ async def test_blocked_advance_names_the_fact_to_verify_by_its_question(
         await pilot.press("a")
         await pilot.pause()
         shown = pilot.app.screen.query_one(".body", Static)
-        lines = ["".join(s.text for s in shown.render_line(y)) for y in range(shown.size.height)]
+        lines = lines_of(shown)
         at = next(i for i, line in enumerate(lines) if "✗ To verify" in line)
         assert lines[at].startswith("  ✗ To verify") and lines[at + 1].startswith("    ")
         assert "(now stated by them)" in " ".join(" ".join(line.split()) for line in lines)

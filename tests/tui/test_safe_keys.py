@@ -14,6 +14,7 @@ import pytest
 from textual.widgets import Button, Input, OptionList, Static
 from tui_helpers import (
     add_prospect,
+    lines_of,
     open_interview,
     open_prospect,
     open_store,
@@ -380,7 +381,7 @@ async def test_a_long_option_of_a_multi_question_wraps_and_is_never_cut(
         await pilot.press("1")
         await saved(pilot, screen)
         ticks = screen.query_one(SelectionList)
-        lines = ["".join(s.text for s in ticks.render_line(y)) for y in range(ticks.size.height)]
+        lines = lines_of(ticks)
         text = " ".join(" ".join(line.split()) for line in lines)
         assert "Products and how they fit their customers" in text  # wrapped, whole
         assert "…" not in text
@@ -403,7 +404,7 @@ async def test_a_long_option_of_a_choice_question_wraps_under_its_label(
         await pilot.press("3")
         await saved(pilot, screen)
         choice = screen.query_one(ChoiceInput)
-        lines = ["".join(s.text for s in choice.render_line(y)) for y in range(choice.size.height)]
+        lines = lines_of(choice)
         keyed = [i for i, line in enumerate(lines) if line[:1].isdigit()]
         assert [lines[i][:4] for i in keyed] == ["1 ○ ", "2 ○ ", "3 ● ", "4 ○ ", "5 ○ "]
         runs_on = [line for line in lines if line.strip() and not line[:1].isdigit()]

@@ -146,6 +146,11 @@ async def saved(pilot, screen=None):
     return await wait_for(pilot, lambda: screen.all_saved and screen, "the answers to be saved")
 
 
+def lines_of(widget) -> list[str]:
+    """The lines a widget draws, as text, top to bottom (its wrapping as shown)."""
+    return ["".join(s.text for s in widget.render_line(y)) for y in range(widget.size.height)]
+
+
 def text_of(node, selector: str | None = None) -> str:
     """What a widget shows, as text: `node` itself, or the widget `selector` finds in it."""
     widget = node.query_one(selector) if selector else node
